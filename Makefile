@@ -1,0 +1,61 @@
+# The README's two commands: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+PLUGINS := $(sort $(dir $(wildcard plugins/*/setup.cfg)))
+PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+export NTTLEARN_INSTANCE_PATH ?= $(CURDIR)/instance
+
+.PHONY: run test test-sqlite test-postgres install lint translations clean chromium bench
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Editable installs of the core and every plugin (re-run when a setup.cfg changes).
+$(VENV)/.installed: $(BIN)/python setup.cfg $(wildcard plugins/*/setup.cfg)
+	$(BIN)/pip install --quiet -e '.[test]' $(foreach p,$(PLUGINS),-e $(p))
+	touch $@
+
+install: $(VENV)/.installed translations
+
+translations: $(VENV)/.installed
+	@$(BIN)/python -m nttlearn.i18n compile
+
+run: install
+	$(BIN)/nttlearn init
+	$(BIN)/nttlearn demo
+	@echo
+	@echo "nttlearn is running on http://$(HOST):$(PORT)  (Ctrl+C stops it)"
+	$(BIN)/nttlearn run --host $(HOST) --port $(PORT)
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
+
+test: install chromium test-sqlite test-postgres
+
+test-sqlite:
+	@echo "== Test suite on SQLite"
+	NTTLEARN_STRICT_PLUGINS=1 $(BIN)/python -m pytest -q
+
+test-postgres:
+	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('host=127.0.0.1 port=5432 dbname=test user=postgres', connect_timeout=3).close()" 2>/dev/null; then \
+	  echo "== Test suite on PostgreSQL ($(PG_URL))"; \
+	  NTTLEARN_STRICT_PLUGINS=1 NTTLEARN_TEST_DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -q -m "not e2e"; \
+	else \
+	  echo "SKIPPED: PostgreSQL pass: no server on 127.0.0.1:5432 (database test). Start PostgreSQL to run it."; \
+	fi
+
+lint: install
+	$(BIN)/ruff check .
+
+bench: install
+	$(BIN)/python bench/pages.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

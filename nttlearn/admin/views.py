@@ -1,0 +1,125 @@
+"""Admin pages: users (search, roles, deactivate), organisations and the plugins page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, or_
+
+from ..extensions import db
+from ..models import Organisation, User
+from ..plugins import host
+from ..auth.permissions import require_admin
+from .forms import OrganisationForm, UserForm
+
+bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
+
+
+@bp.route("/")
+@require_admin
+def index():
+    counts = {
+        "users": db.session.scalar(db.select(func.count(User.id)).where(User.deleted_at.is_(None))),
+        "organisations": db.session.scalar(db.select(func.count(Organisation.id))),
+    }
+    return render_template("admin/index.html", counts=counts)
+
+
+@bp.route("/users")
+@require_admin
+def users():
+    query = request.args.get("q", "").strip()
+    role = request.args.get("role", "")
+    page = max(request.args.get("page", 1, type=int), 1)
+    stmt = db.select(User).where(User.deleted_at.is_(None))
+    if query:
+        like = f"%{query.lower()}%"
+        stmt = stmt.where(or_(func.lower(User.name).like(like), func.lower(User.email).like(like)))
+    if role:
+        stmt = stmt.where(User.role == role)
+    pagination = db.paginate(stmt.order_by(User.name), page=page, per_page=50, error_out=False)
+    return render_template("admin/users.html", pagination=pagination, query=query, role=role)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@require_admin
+def edit_user(user_id: int):
+    user = db.session.get(User, user_id)
+    if user is None or user.deleted_at is not None:
+        abort(404)
+    form = UserForm(obj=user)
+    if form.validate_on_submit():
+        if user.id == current_user.id and (form.role.data != "admin" or not form.active.data):
+            flash(_("You cannot remove your own administrator rights or deactivate yourself."), "error")
+        else:
+            user.role = form.role.data
+            user.active = form.active.data
+            db.session.commit()
+            flash(_("%(name)s has been updated.", name=user.name), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user.html", form=form, user=user)
+
+
+@bp.route("/organisations", methods=["GET", "POST"])
+@require_admin
+def organisations():
+    form = OrganisationForm()
+    if form.validate_on_submit():
+        if db.session.execute(db.select(Organisation).filter_by(name=form.name.data.strip())).scalar():
+            form.name.errors.append(_("An organisation with this name already exists."))
+        else:
+            db.session.add(Organisation(name=form.name.data.strip(), town=form.town.data.strip(), country=form.country.data))
+            db.session.commit()
+            flash(_("The organisation has been added."), "success")
+            return redirect(url_for("admin.organisations"))
+    rows = db.session.execute(
+        db.select(Organisation, func.count(User.id)).outerjoin(User, (User.organisation_id == Organisation.id) & User.deleted_at.is_(None))
+        .group_by(Organisation.id).order_by(Organisation.country, Organisation.name)
+    ).all()
+    return render_template("admin/organisations.html", rows=rows, form=form)
+
+
+@bp.route("/organisations/<int:org_id>", methods=["GET", "POST"])
+@require_admin
+def edit_organisation(org_id: int):
+    org = db.session.get(Organisation, org_id) or abort(404)
+    form = OrganisationForm(obj=org)
+    if form.validate_on_submit():
+        clash = db.session.execute(db.select(Organisation).filter_by(name=form.name.data.strip())).scalar()
+        if clash is not None and clash.id != org.id:
+            form.name.errors.append(_("An organisation with this name already exists."))
+        else:
+            form.populate_obj(org)
+            db.session.commit()
+            flash(_("The organisation has been saved."), "success")
+            return redirect(url_for("admin.organisations"))
+    return render_template("admin/organisation.html", form=form, org=org)
+
+
+@bp.route("/plugins")
+@require_admin
+def plugins():
+    plugin_host = host()
+    rows = [
+        {"info": info, "status": plugin_host.status(name),
+         "settings": [(s, s.value(name)) for s in info.settings]}
+        for name, info in sorted(plugin_host.plugins.items())
+    ]
+    return render_template("admin/plugins.html", rows=rows)
+
+
+@bp.route("/plugins/<name>", methods=["POST"])
+@require_admin
+def toggle_plugin(name: str):
+    plugin_host = host()
+    info = plugin_host.plugins.get(name) or abort(404)
+    if info.failed:
+        flash(_("%(name)s failed to load and cannot be switched on: %(error)s", name=name, error=info.error), "error")
+        return redirect(url_for("admin.plugins"))
+    enable = request.form.get("enabled") == "1"
+    plugin_host.set_enabled(name, enable)
+    db.session.commit()
+    message = _("%(name)s is enabled.", name=name) if enable else _("%(name)s is disabled. Its data is kept.", name=name)
+    flash(message, "success")
+    return redirect(url_for("admin.plugins"))

@@ -1,0 +1,113 @@
+"""Account forms."""
+
+from __future__ import annotations
+
+from babel import Locale
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+
+from ..config import LOCALES
+from .passwords import MAX_LENGTH, password_problems
+
+LANGUAGE_NAMES = {"en": "English", "it": "Italiano", "sv": "Svenska", "es": "Español", "fi": "Suomi"}
+
+
+def country_choices() -> list[tuple[str, str]]:
+    territories = Locale.parse(str(get_locale() or "en")).territories
+    pairs = [(code, name) for code, name in territories.items() if len(code) == 2 and code.isalpha()]
+    return [("", _l("Choose a country"))] + sorted(pairs, key=lambda p: p[1])
+
+
+def language_choices() -> list[tuple[str, str]]:
+    return [(code, LANGUAGE_NAMES[code]) for code in LOCALES]
+
+
+class NewPassword:
+    """Validates a new password against the policy (length, common passwords, own name)."""
+
+    def __call__(self, form, field) -> None:
+        email = form.email.data if hasattr(form, "email") and form.email.data else ""
+        name = form.name.data if hasattr(form, "name") and form.name.data else ""
+        problems = password_problems(field.data or "", email=email or "", name=name or "")
+        if problems:
+            raise ValidationError(" ".join(problems))
+
+
+class ProfileFields(FlaskForm):
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    organisation = StringField(
+        _l("Organisation"), validators=[Optional(), Length(max=200)],
+        description=_l("Your municipality or body, e.g. Comune di Bologna"),
+    )
+    town = StringField(_l("Town"), validators=[Optional(), Length(max=120)])
+    country = SelectField(_l("Country"), validators=[Optional()], validate_choice=True)
+    locale = SelectField(_l("Preferred language"), validators=[DataRequired()])
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.country.choices = country_choices()
+        self.locale.choices = language_choices()
+
+    def validate_country(self, field) -> None:
+        if self.organisation.data and not field.data:
+            raise ValidationError(_l("Choose the country of your organisation."))
+
+
+class RegistrationForm(ProfileFields):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired(), NewPassword()],
+        description=_l("At least 12 characters. A few unrelated words make a strong password."),
+    )
+    confirm = PasswordField(
+        _l("Repeat the password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords do not match."))],
+    )
+    submit = SubmitField(_l("Create account"))
+
+
+class ProfileForm(ProfileFields):
+    submit = SubmitField(_l("Save profile"))
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email()])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
+    remember = BooleanField(_l("Keep me logged in on this device"))
+    submit = SubmitField(_l("Log in"))
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email()])
+    submit = SubmitField(_l("Send me a reset link"))
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[DataRequired(), NewPassword()])
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords do not match."))],
+    )
+    submit = SubmitField(_l("Set new password"))
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired()])
+    password = PasswordField(_l("New password"), validators=[DataRequired(), NewPassword()])
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords do not match."))],
+    )
+    submit = SubmitField(_l("Change password"))
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField(_l("Your password"), validators=[DataRequired()])
+    confirm = BooleanField(
+        _l("I understand that my account and personal data will be deleted."),
+        validators=[DataRequired()],
+    )
+    submit = SubmitField(_l("Delete my account"))

@@ -1,0 +1,92 @@
+"""Who may do what. Every view declares its rule with one of these decorators; course-level
+checks go through :func:`can_manage_course` only."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import abort
+from flask_login import current_user, login_required
+
+from ..extensions import db
+from ..models import Course, CourseStaff, User
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def public(view: F) -> F:
+    """Marks a view that anyone, logged in or not, may open (declared, not forgotten)."""
+    view.nttlearn_permission = "public"  # type: ignore[attr-defined]
+    return view
+
+
+def require_login(view: F) -> F:
+    wrapped = login_required(view)
+    wrapped.nttlearn_permission = "login"
+    return wrapped  # type: ignore[return-value]
+
+
+def require_role(*roles: str) -> Callable[[F], F]:
+    def decorator(view: F) -> F:
+        @wraps(view)
+        @login_required
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if current_user.role not in roles and not current_user.is_admin:
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.nttlearn_permission = "role:" + ",".join(roles)  # type: ignore[attr-defined]
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+require_admin = require_role("admin")
+require_trainer = require_role("trainer")
+require_coordinator = require_role("coordinator")
+
+
+def can_manage_course(user: User | Any, course: Course | int) -> bool:
+    """True for admins and for the trainers of ``course``."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_admin:
+        return True
+    course_id = course if isinstance(course, int) else course.id
+    return (
+        db.session.execute(
+            db.select(CourseStaff.id).where(
+                CourseStaff.course_id == course_id, CourseStaff.user_id == user.id
+            )
+        ).first()
+        is not None
+    )
+
+
+def require_course_staff(view: F) -> F:
+    """For views taking ``course_id`` or ``slug``: admins and the course's trainers only."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        course = course_from_kwargs(kwargs)
+        if not can_manage_course(current_user, course):
+            abort(403)
+        return view(*args, **kwargs)
+
+    wrapped.nttlearn_permission = "course_staff"  # type: ignore[attr-defined]
+    return wrapped  # type: ignore[return-value]
+
+
+def course_from_kwargs(kwargs: dict[str, Any]) -> Course:
+    if "course_id" in kwargs:
+        course = db.session.get(Course, kwargs["course_id"])
+    elif "slug" in kwargs:
+        course = db.session.execute(db.select(Course).filter_by(slug=kwargs["slug"])).scalar()
+    else:  # a programming error, caught by the route-permission test
+        raise TypeError("require_course_staff needs a course_id or slug argument")
+    if course is None:
+        abort(404)
+    return course

@@ -1,0 +1,240 @@
+"""Accounts: register, log in and out, reset and change the password, profile, export, delete."""
+
+from __future__ import annotations
+
+import json
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from ..config import LOCALES
+from ..extensions import db, login_manager
+from ..mail import send_mail
+from ..models import Organisation, User, utcnow
+from ..ratelimit import limiter
+from .forms import (
+    ChangePasswordForm,
+    DeleteAccountForm,
+    ForgotPasswordForm,
+    LoginForm,
+    ProfileForm,
+    RegistrationForm,
+    ResetPasswordForm,
+)
+from .passwords import check_password, hash_password, needs_rehash
+from .permissions import public, require_login
+from .services import (
+    AccountError,
+    create_user,
+    delete_account,
+    export_user_data,
+    find_or_create_organisation,
+    find_user,
+    reset_token,
+    user_from_reset_token,
+)
+
+bp = Blueprint("auth", __name__, template_folder="templates")
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    return db.session.get(User, int(user_id))
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("learn.dashboard")
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@public
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("learn.dashboard"))
+    form = RegistrationForm()
+    if request.method == "GET":
+        form.locale.data = str(request.accept_languages.best_match(LOCALES) or "en")
+    if form.validate_on_submit():
+        if find_user(form.email.data):
+            form.email.errors.append(_("An account with this e-mail address already exists."))
+        else:
+            try:
+                user = create_user(
+                    email=form.email.data, name=form.name.data, password=form.password.data,
+                    organisation=form.organisation.data, town=form.town.data,
+                    country=form.country.data, locale=form.locale.data,
+                )
+            except AccountError:
+                db.session.rollback()
+                form.email.errors.append(_("An account with this e-mail address already exists."))
+            else:
+                db.session.commit()
+                login_user(user)
+                flash(_("Welcome, %(name)s! Your account is ready.", name=user.name), "success")
+                return redirect(url_for("learn.catalogue"))
+    organisations = db.session.execute(db.select(Organisation.name).order_by(Organisation.name)).scalars().all()
+    return render_template("auth/register.html", form=form, organisations=organisations)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    if current_user.is_authenticated:
+        return redirect(_safe_next(request.args.get("next")))
+    form = LoginForm()
+    if form.validate_on_submit():
+        limit, window = current_app.config["LOGIN_RATE_LIMIT"]
+        by_account = limiter("login-account", limit, window)
+        by_ip = limiter("login-ip", limit * 5, window)
+        account_key, ip_key = form.email.data.strip().lower(), request.remote_addr or "?"
+        if by_account.blocked(account_key) or by_ip.blocked(ip_key):
+            flash(_("Too many failed attempts. Please wait a few minutes and try again."), "error")
+            return render_template("auth/login.html", form=form), 429
+        user = find_user(form.email.data)
+        if user is not None and user.is_active and check_password(user.password_hash, form.password.data):
+            by_account.reset(account_key)
+            if needs_rehash(user.password_hash):
+                user.password_hash = hash_password(form.password.data)
+            user.last_seen_at = utcnow()
+            db.session.commit()
+            session.clear()  # a fresh session on login: no fixation
+            login_user(user, remember=form.remember.data)
+            return redirect(_safe_next(request.args.get("next")))
+        by_account.hit(account_key)
+        by_ip.hit(ip_key)
+        flash(_("The e-mail address or password is not correct."), "error")
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@require_login
+def logout():
+    logout_user()
+    session.clear()
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("learn.catalogue"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@public
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        user = find_user(form.email.data)
+        if user is not None and user.is_active:
+            link = current_app.config["BASE_URL"] + url_for("auth.reset_password", token=reset_token(user))
+            body = _(
+                "Hello %(name)s,\n\nTo choose a new password for %(site)s, open this link within two hours:\n\n%(link)s\n\nIf you did not ask for this, ignore this message.",
+                name=user.name, site=current_app.config["SITE_NAME"], link=link,
+            )
+            send_mail(user.email, _("Reset your password"), body)
+        # The same answer whether or not the address exists: no account enumeration.
+        flash(_("If an account exists for this address, we have sent it a link to reset the password."), "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@public
+def reset_password(token: str):
+    user = user_from_reset_token(token)
+    if user is None:
+        flash(_("This reset link is invalid or has expired. Ask for a new one."), "error")
+        return redirect(url_for("auth.forgot_password"))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        user.password_hash = hash_password(form.password.data)
+        db.session.commit()
+        flash(_("Your password has been changed. You can log in now."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form)
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@require_login
+def profile():
+    form = ProfileForm(obj=current_user)
+    if request.method == "GET" and current_user.organisation:
+        form.organisation.data = current_user.organisation.name
+        form.town.data = current_user.organisation.town
+        form.country.data = current_user.organisation.country
+    if form.validate_on_submit():
+        current_user.name = form.name.data.strip()
+        current_user.locale = form.locale.data
+        current_user.organisation = find_or_create_organisation(
+            form.organisation.data, form.town.data, form.country.data
+        )
+        db.session.commit()
+        flash(_("Your profile has been saved."), "success")
+        return redirect(url_for("auth.profile"))
+    return render_template("auth/profile.html", form=form, password_form=ChangePasswordForm(prefix="pw"))
+
+
+@bp.route("/account/password", methods=["POST"])
+@require_login
+def change_password():
+    form = ChangePasswordForm(prefix="pw")
+    if form.validate_on_submit():
+        if not check_password(current_user.password_hash, form.current.data):
+            form.current.errors.append(_("Your current password is not correct."))
+        else:
+            current_user.password_hash = hash_password(form.password.data)
+            db.session.commit()
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("auth.profile"))
+    return render_template("auth/profile.html", form=ProfileForm(obj=current_user), password_form=form), 400
+
+
+@bp.route("/account/export.json")
+@require_login
+def export_data():
+    payload = json.dumps(export_user_data(current_user), indent=2, ensure_ascii=False)
+    return Response(
+        payload, mimetype="application/json",
+        headers={"Content-Disposition": "attachment; filename=nttlearn-my-data.json"},
+    )
+
+
+@bp.route("/account/delete", methods=["GET", "POST"])
+@require_login
+def delete():
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        if not check_password(current_user.password_hash, form.password.data):
+            form.password.errors.append(_("Your password is not correct."))
+        else:
+            user = db.session.get(User, current_user.id)
+            delete_account(user)
+            db.session.commit()
+            logout_user()
+            session.clear()
+            flash(_("Your account has been deleted."), "info")
+            return redirect(url_for("learn.catalogue"))
+    return render_template("auth/delete.html", form=form)
+
+
+@bp.route("/language", methods=["POST"])
+@public
+def set_language():
+    code = request.form.get("code", "")
+    if code not in LOCALES:
+        abort(404)
+    session["locale"] = code
+    if current_user.is_authenticated:
+        current_user.locale = code
+        db.session.commit()
+    return redirect(_safe_next(request.form.get("next")))

@@ -1,0 +1,1 @@
+"""Authoring in the browser: trainers create and edit their courses."""

@@ -1,0 +1,305 @@
+"""The ``nttlearn`` command: Flask's commands plus init, demo, db, plugins, users, courses."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+import flask_migrate
+from flask import current_app
+from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
+
+from .extensions import db
+
+COURSES_DIR = Path(__file__).resolve().parent.parent / "courses"
+
+
+def fail(message: str) -> NoReturn:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(1)
+
+
+def echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+class NttlearnGroup(FlaskGroup):
+    """A FlaskGroup whose ``db`` upgrades every branch, and which adds the plugins' commands."""
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name == "db":
+            return db_group
+        command = super().get_command(ctx, name)
+        if command is None:
+            command = self._plugin_commands(ctx).get(name)
+        return command
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(self._plugin_commands(ctx)))
+
+    def _plugin_commands(self, ctx: click.Context) -> dict[str, click.Command]:
+        try:
+            app = ctx.ensure_object(ScriptInfo).load_app()
+        except Exception:  # noqa: BLE001 - no app, no plugin commands; Flask reports why
+            return {}
+        with app.app_context():
+            commands = app.extensions["nttlearn"].collect("nttlearn_cli_commands")
+        return {c.name: c for c in commands if c.name}
+
+
+def _create_app():
+    from . import create_app
+
+    return create_app()
+
+
+@click.group(cls=NttlearnGroup, create_app=_create_app, add_version_option=False)
+def main() -> None:
+    """nttlearn: courses, peer review and certificates for networks of twinned towns."""
+
+
+# -- database ----------------------------------------------------------------------------------
+@click.group("db")
+def db_group() -> None:
+    """Database migrations over the core and every plugin's branch."""
+
+
+@db_group.command("upgrade")
+@click.argument("revision", default="heads")
+@with_appcontext
+def db_upgrade(revision: str) -> None:
+    """Upgrade the database (every branch's head by default)."""
+    flask_migrate.upgrade(revision=revision)
+
+
+@db_group.command("downgrade")
+@click.argument("revision", default="-1")
+@with_appcontext
+def db_downgrade(revision: str) -> None:
+    """Downgrade to REVISION (e.g. ``quiz@base`` or ``base``)."""
+    flask_migrate.downgrade(revision=revision)
+
+
+@db_group.command("current")
+@with_appcontext
+def db_current() -> None:
+    """Show the revision of each branch in the database."""
+    flask_migrate.current()
+
+
+@db_group.command("heads")
+@with_appcontext
+def db_heads() -> None:
+    """Show the head revision of each branch."""
+    flask_migrate.heads()
+
+
+@db_group.command("migrate")
+@click.option("-m", "--message", required=True)
+@click.option("--plugin", help="Write the revision into this plugin's branch.")
+@with_appcontext
+def db_migrate(message: str, plugin: str | None) -> None:
+    """Autogenerate a revision from the models (core by default)."""
+    os.environ["NTTLEARN_MIGRATE_SCOPE"] = plugin or "core"
+    if plugin:
+        dirs = [d for impl in current_app.extensions["nttlearn"].pm.hook.nttlearn_migration_dirs.get_hookimpls()
+                if impl.plugin_name == plugin for d in impl.function()]
+        if not dirs:
+            fail(f"plugin {plugin!r} has no migration directory")
+        flask_migrate.revision(message=message, autogenerate=True, head=f"{plugin}@head", version_path=str(dirs[0]))
+    else:
+        flask_migrate.revision(message=message, autogenerate=True, head="core@head")
+
+
+# -- set-up ------------------------------------------------------------------------------------
+@main.command("init")
+@click.option("--courses", "courses_dir", type=click.Path(path_type=Path), default=COURSES_DIR, show_default=True)
+@with_appcontext
+def init_command(courses_dir: Path) -> None:
+    """Create or upgrade the database and import the shipped courses."""
+    from .content.commands import import_paths
+
+    flask_migrate.upgrade(revision="heads")
+    packages = sorted(p for p in courses_dir.iterdir() if (p / "course.yaml").exists()) if courses_dir.is_dir() else []
+    ok = import_paths(packages, dry_run=False, as_json=False)
+    if not ok:
+        sys.exit(1)
+
+
+@main.command("demo")
+@click.option("--size", type=click.Choice(["demo", "xs", "s", "m", "l"]), default="demo", show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@with_appcontext
+def demo_command(size: str, as_json: bool) -> None:
+    """Create the NTT+ demo (or a larger deterministic data set) and print the demo accounts."""
+    from .demo.generator import generate
+    from .demo.ntt import create_demo
+
+    result = create_demo() if size == "demo" else generate(size)
+    db.session.commit()
+    if as_json:
+        echo_json(result)
+        return
+    for line in result.get("summary", []):
+        click.echo(line)
+    if result.get("accounts"):
+        click.echo("\nDemo accounts (e-mail / password / role):")
+        for account in result["accounts"]:
+            click.echo(f"  {account['email']:<34} {account['password']:<24} {account['role']}")
+
+
+# -- plugins -----------------------------------------------------------------------------------
+@main.group("plugins")
+def plugins_group() -> None:
+    """List, enable and disable plugins."""
+
+
+@plugins_group.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@with_appcontext
+def plugins_list(as_json: bool) -> None:
+    host = current_app.extensions["nttlearn"]
+    rows = [
+        {"name": name, "version": info.version, "enabled": host.status(name) == "enabled",
+         "status": host.status(name), "error": info.error, "description": info.description}
+        for name, info in sorted(host.plugins.items())
+    ]
+    if as_json:
+        echo_json(rows)
+        return
+    for row in rows:
+        line = f"{row['name']:<18} {row['version']:<10} {row['status']}"
+        click.echo(line + (f"  ({row['error']})" if row["error"] else ""))
+
+
+def _switch(name: str, enabled: bool) -> None:
+    host = current_app.extensions["nttlearn"]
+    if name not in host.plugins:
+        fail(f"no installed plugin named {name!r} (installed: {', '.join(sorted(host.plugins)) or 'none'})")
+    if host.plugins[name].failed:
+        fail(f"plugin {name!r} failed to load: {host.plugins[name].error}")
+    host.set_enabled(name, enabled)
+    db.session.commit()
+    click.echo(f"{name} {'enabled' if enabled else 'disabled'}")
+
+
+@plugins_group.command("enable")
+@click.argument("name")
+@with_appcontext
+def plugins_enable(name: str) -> None:
+    _switch(name, True)
+
+
+@plugins_group.command("disable")
+@click.argument("name")
+@with_appcontext
+def plugins_disable(name: str) -> None:
+    _switch(name, False)
+
+
+# -- users -------------------------------------------------------------------------------------
+@main.group("users")
+def users_group() -> None:
+    """Create, list and enrol users."""
+
+
+@users_group.command("create")
+@click.argument("email")
+@click.option("--name", required=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--role", type=click.Choice(["learner", "trainer", "coordinator", "admin"]), default="learner")
+@click.option("--org", "organisation")
+@click.option("--town")
+@click.option("--country")
+@click.option("--locale", type=click.Choice(["en", "it", "sv", "es", "fi"]))
+@with_appcontext
+def users_create(email: str, name: str, password: str, role: str, organisation: str | None,
+                 town: str | None, country: str | None, locale: str | None) -> None:
+    from email_validator import EmailNotValidError, validate_email
+
+    from .auth.passwords import password_problems
+    from .auth.services import AccountError, create_user
+
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as exc:
+        fail(f"invalid e-mail address {email!r}: {exc}")
+    problems = password_problems(password, email=email, name=name)
+    if problems:
+        fail("weak password: " + " ".join(problems))
+    if organisation and not country:
+        fail("--org needs --country (ISO code such as IT, SE, ES, FI)")
+    if country and len(country) != 2:
+        fail(f"invalid country {country!r}: use a two-letter ISO code such as IT, SE, ES, FI")
+    try:
+        user = create_user(email=email, name=name, password=password, role=role, organisation=organisation,
+                           town=town, country=country, locale=locale)
+    except AccountError as exc:
+        fail(str(exc))
+    db.session.commit()
+    click.echo(f"created {user.email} ({user.role})")
+
+
+@users_group.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@with_appcontext
+def users_list(as_json: bool) -> None:
+    from .models import User
+
+    users = db.session.execute(db.select(User).where(User.deleted_at.is_(None)).order_by(User.email)).scalars()
+    rows = [{"id": u.id, "email": u.email, "name": u.name, "role": u.role, "active": u.active,
+             "organisation": u.organisation.name if u.organisation else None, "country": u.country} for u in users]
+    if as_json:
+        echo_json(rows)
+        return
+    for row in rows:
+        click.echo(f"{row['email']:<34} {row['role']:<12} {row['name']}")
+
+
+@users_group.command("enrol")
+@click.argument("email")
+@click.argument("course_slug")
+@click.option("--cohort", default="")
+@with_appcontext
+def users_enrol(email: str, course_slug: str, cohort: str) -> None:
+    from .auth.services import find_user
+    from .learn.services import enrol
+    from .models import Course
+
+    user = find_user(email)
+    if user is None:
+        fail(f"no user with e-mail {email!r}")
+    course = db.session.execute(db.select(Course).filter_by(slug=course_slug)).scalar()
+    if course is None:
+        fail(f"no course with slug {course_slug!r}")
+    enrol(user.id, course, cohort=cohort, by_staff=True)
+    db.session.commit()
+    click.echo(f"{user.email} enrolled in {course.slug}")
+
+
+@users_group.command("make-trainer")
+@click.argument("email")
+@click.argument("course_slug")
+@with_appcontext
+def users_make_trainer(email: str, course_slug: str) -> None:
+    """Make a user a trainer of a course."""
+    from .auth.services import find_user
+    from .author.services import add_trainer
+    from .models import Course
+
+    user = find_user(email)
+    course = db.session.execute(db.select(Course).filter_by(slug=course_slug)).scalar()
+    if user is None or course is None:
+        fail("unknown user or course")
+    add_trainer(course, user)
+    db.session.commit()
+    click.echo(f"{user.email} is a trainer of {course.slug}")
+
+
+from .content.commands import courses_group  # noqa: E402
+
+main.add_command(courses_group)

@@ -1,0 +1,84 @@
+"""Settings: read from ``NTTLEARN_*`` environment variables, with defaults for a laptop."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+ENV_PREFIX = "NTTLEARN_"
+
+LOCALES = ("en", "it", "sv", "es", "fi")
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    return os.environ.get(ENV_PREFIX + name, default)
+
+
+def _bool(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def instance_path() -> Path:
+    """The instance folder (database, secret key, mail folder, keys, uploads)."""
+    return Path(_env("INSTANCE_PATH") or Path.cwd() / "instance").resolve()
+
+
+def load_secret_key(folder: Path) -> str:
+    """Return ``NTTLEARN_SECRET_KEY`` or a key generated once into the instance folder."""
+    configured = _env("SECRET_KEY")
+    if configured:
+        return configured
+    key_file = folder / "secret_key"
+    if not key_file.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        # O_EXCL: two workers starting at once must not write two different keys.
+        try:
+            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_hex(32))
+    return key_file.read_text().strip()
+
+
+def settings_from_env() -> dict[str, Any]:
+    """Build the Flask config from the environment."""
+    folder = instance_path()
+    database_url = _env("DATABASE_URL") or f"sqlite:///{folder / 'nttlearn.sqlite'}"
+    mail_port = _env("MAIL_PORT")
+    return {
+        "INSTANCE_PATH": str(folder),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "BASE_URL": (_env("BASE_URL") or "http://127.0.0.1:5000").rstrip("/"),
+        "SITE_NAME": _env("SITE_NAME") or "nttlearn",
+        "ORGANISATION_NAME": _env("ORGANISATION_NAME") or "SERN – Sweden-Emilia-Romagna Network",
+        "ORGANISATION_URL": _env("ORGANISATION_URL") or "https://www.sern.eu",
+        "MAIL_SERVER": _env("MAIL_SERVER"),
+        "MAIL_PORT": int(mail_port) if mail_port else 25,
+        "MAIL_USERNAME": _env("MAIL_USERNAME"),
+        "MAIL_PASSWORD": _env("MAIL_PASSWORD"),
+        "MAIL_USE_TLS": _bool(_env("MAIL_USE_TLS")),
+        "MAIL_SENDER": _env("MAIL_SENDER") or "nttlearn <no-reply@localhost>",
+        "REDIS_URL": _env("REDIS_URL"),
+        "STRICT_PLUGINS": _bool(_env("STRICT_PLUGINS")),
+        "SESSION_COOKIE_SECURE": _bool(_env("SECURE_COOKIES"))
+        or (_env("BASE_URL") or "").startswith("https://"),
+        "MAX_UPLOAD_MB": int(_env("MAX_UPLOAD_MB") or 50),
+    }
+
+
+DEFAULTS: dict[str, Any] = {
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "WTF_CSRF_TIME_LIMIT": None,
+    "BABEL_DEFAULT_LOCALE": "en",
+    "LOCALES": LOCALES,
+    "LOGIN_RATE_LIMIT": (10, 300),  # failures allowed per window (seconds), per account and per IP
+    "PAGE_SIZE": 50,
+}

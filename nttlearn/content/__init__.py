@@ -1,0 +1,1 @@
+"""Course content: the package format (load, validate, import, export) and Markdown rendering."""

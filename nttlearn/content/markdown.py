@@ -1,0 +1,62 @@
+"""Markdown to safe HTML: markdown-it-py renders, nh3 removes anything that could run."""
+
+from __future__ import annotations
+
+import posixpath
+from functools import lru_cache
+
+import nh3
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+ALLOWED_TAGS = {
+    "a", "abbr", "blockquote", "br", "caption", "code", "del", "details", "div", "em", "figcaption",
+    "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "img", "ins", "kbd", "li", "ol", "p", "pre",
+    "s", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead",
+    "tr", "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+    "ol": {"start"},
+    "abbr": {"title"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    # html=False: raw HTML in a lesson is shown as text, and nh3 cleans whatever remains.
+    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(
+        ["table", "strikethrough"]
+    )
+
+
+def sanitize_html(html: str, media_base: str | None = None) -> Markup:
+    """Clean HTML with nh3; relative links into ``media/`` are pointed at ``media_base``."""
+
+    def rewrite(tag: str, attribute: str, value: str) -> str | None:
+        if attribute in ("src", "href") and media_base and "://" not in value and not value.startswith(("/", "#", "mailto:")):
+            normalized = posixpath.normpath(value)
+            while normalized.startswith("../"):
+                normalized = normalized[3:]
+            if normalized.startswith("media/"):
+                return media_base.rstrip("/") + "/" + normalized[len("media/"):]
+        return value
+
+    cleaned = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        attribute_filter=rewrite,
+    )
+    return Markup(cleaned)
+
+
+def render_markdown(text: str | None, media_base: str | None = None) -> Markup:
+    """Render a lesson (or any person-written Markdown) to sanitized HTML."""
+    return sanitize_html(_parser().render(text or ""), media_base)

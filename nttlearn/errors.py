@@ -1,0 +1,31 @@
+"""Error pages that keep the site's layout and language."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        message = _("Your form expired or was sent from another site. Please try again.")
+        return _render(400, _("Bad request"), message)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        messages = {
+            403: _("You do not have permission to open this page."),
+            404: _("This page does not exist, or is no longer available."),
+            413: _("The file is too large."),
+            429: _("Too many attempts. Please wait a few minutes and try again."),
+        }
+        return _render(error.code or 500, error.name, messages.get(error.code, error.description or ""))
+
+
+def _render(code: int, title: str, message: str):
+    if request.accept_mimetypes.best == "application/json" or request.path.endswith(".json"):
+        return jsonify(error=message), code
+    return render_template("error.html", code=code, title=title, message=message), code

@@ -1,0 +1,59 @@
+"""Events: what happened, recorded in the event log, then announced to plugins."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from flask import current_app
+
+from .extensions import db
+from .models import EventRecord, utcnow
+
+CORE_EVENTS = (
+    "user.registered",
+    "user.deleted",
+    "course.enrolled",
+    "course.unenrolled",
+    "lesson.completed",
+    "activity.completed",
+    "module.completed",
+    "course.completed",
+)
+
+
+@dataclass(frozen=True)
+class Event:
+    name: str
+    user_id: int | None
+    course_id: int | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    created_at: datetime = field(default_factory=utcnow)
+    id: int | None = None
+
+
+def emit(
+    name: str,
+    *,
+    user_id: int | None,
+    course_id: int | None = None,
+    data: dict[str, Any] | None = None,
+) -> Event:
+    """Store an event in the log (same transaction as the caller) and call ``nttlearn_on_event``.
+
+    A listener that raises propagates: the caller's transaction is rolled back with it.
+    """
+    record = EventRecord(name=name, user_id=user_id, course_id=course_id, data=data or {})
+    db.session.add(record)
+    db.session.flush()
+    event = Event(
+        name=name,
+        user_id=user_id,
+        course_id=course_id,
+        data=dict(record.data),
+        created_at=record.created_at,
+        id=record.id,
+    )
+    current_app.extensions["nttlearn"].hook("nttlearn_on_event")(event=event)
+    return event

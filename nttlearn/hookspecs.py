@@ -1,0 +1,117 @@
+"""Every hook nttlearn offers to plugins. Each docstring is the contract.
+
+Implementations take the arguments they need (pluggy passes a subset), and the core only ever adds
+arguments, so a plugin written today keeps working.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    import click
+    from flask import Flask
+    from markupsafe import Markup
+
+    from .activities import ActivityType
+    from .events import Event
+    from .models import Course
+    from .plugins import Setting
+    from .reports.panels import ReportPanel
+
+hookspec = pluggy.HookspecMarker("nttlearn")
+
+
+@hookspec
+def nttlearn_register_blueprints(app: Flask) -> None:
+    """Called once while the app is created. Call ``app.register_blueprint`` for your pages.
+
+    Name the blueprint after the plugin (``Blueprint("quiz", __name__, url_prefix="/quiz")``):
+    the core answers 404 for a disabled plugin's blueprint by that name.
+    """
+
+
+@hookspec
+def nttlearn_activity_types() -> list[ActivityType]:
+    """Called once at start-up. Return the activity types the plugin provides.
+
+    An :class:`nttlearn.activities.ActivityType` names its ``key`` (as used in ``module.yaml``),
+    a label, the endpoint that shows it, and how it reads and writes its definition in a course
+    package.
+    """
+
+
+@hookspec
+def nttlearn_template_slot(slot: str, context: dict[str, Any]) -> Markup | None:
+    """Called when a page renders ``{{ slot("name") }}``; return Markup to insert, or None.
+
+    Slots: ``head``, ``navbar``, ``dashboard``, ``course_sidebar``, ``lesson_footer``,
+    ``admin_menu``, ``profile``. ``context`` holds ``user`` and, where the page has one,
+    ``course`` and ``lesson``. An implementation that raises is logged and skipped.
+    """
+
+
+@hookspec
+def nttlearn_on_event(event: Event) -> None:
+    """Called after ``event`` has been stored in the event log, inside the same transaction.
+
+    Use it to react to what learners do (issue a certificate on ``course.completed``). Raising
+    aborts the whole action: the request's transaction is rolled back.
+    """
+
+
+@hookspec
+def nttlearn_cli_commands() -> list[click.Command]:
+    """Called when the ``nttlearn`` command starts. Return click commands or groups to add.
+
+    Name a group after the plugin (``nttlearn quiz …``).
+    """
+
+
+@hookspec
+def nttlearn_migration_dirs() -> list[str]:
+    """Called by ``nttlearn db …``. Return the plugin's Alembic version directories.
+
+    The plugin's first revision carries ``branch_labels = ("<plugin name>",)`` and
+    ``depends_on`` the core revision it needs.
+    """
+
+
+@hookspec
+def nttlearn_translation_dirs() -> list[str]:
+    """Called at start-up. Return directories holding ``<locale>/LC_MESSAGES/<plugin>.mo``.
+
+    The plugin's translation domain is its name; the core merges every domain into the catalogue.
+    """
+
+
+@hookspec
+def nttlearn_report_panels(course: Course | None) -> list[ReportPanel]:
+    """Called when a report page renders: for a course, or for the programme (``course=None``).
+
+    Return :class:`nttlearn.reports.panels.ReportPanel` objects (title + Markup body, optional CSV
+    URL). A panel that raises is logged and skipped; the page still renders.
+    """
+
+
+@hookspec
+def nttlearn_settings() -> list[Setting]:
+    """Called at start-up. Return the plugin's settings (:class:`nttlearn.plugins.Setting`).
+
+    They are shown on the plugin's row of the admin plugins page with their current values,
+    read from ``NTTLEARN_<PLUGIN>_<NAME>`` environment variables or the default.
+    """
+
+
+@hookspec
+def nttlearn_user_data(user_id: int) -> dict[str, Any] | None:
+    """Called for a learner's GDPR export. Return the plugin's data about the user as JSON-able
+    values, keyed by what it is (``{"attempts": [...]}``), or None when there is none."""
+
+
+@hookspec
+def nttlearn_delete_user_data(user_id: int) -> None:
+    """Called inside the transaction that deletes an account. Remove or anonymise the plugin's
+    personal data about the user (free text they wrote, names); keep anonymous learning records."""

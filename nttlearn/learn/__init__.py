@@ -1,0 +1,1 @@
+"""Learning: the catalogue, enrolment, following a course, progress and completion."""

@@ -1,0 +1,292 @@
+"""Enrolment, completion and progress. Plugins mark their activities complete with
+:func:`complete_activity`; the core derives module and course completion and emits the events."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+
+from ..events import emit
+from ..extensions import db
+from ..models import (
+    Activity,
+    ActivityCompletion,
+    Course,
+    Enrolment,
+    Lesson,
+    LessonCompletion,
+    Module,
+    ModuleCompletion,
+    utcnow,
+)
+
+
+class EnrolmentError(ValueError):
+    """The learner may not enrol (closed self-enrolment, unpublished course)."""
+
+
+def _insert_once(row) -> bool:
+    """Insert ``row`` unless its unique key exists; True when this call inserted it.
+
+    A savepoint makes a concurrent duplicate (double click, two tabs) a no-op, not a 500.
+    """
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:
+        return False
+    return True
+
+
+def get_enrolment(user_id: int, course_id: int) -> Enrolment | None:
+    return db.session.execute(
+        db.select(Enrolment).filter_by(user_id=user_id, course_id=course_id)
+    ).scalar()
+
+
+def enrol(user_id: int, course: Course, *, cohort: str = "", by_staff: bool = False) -> Enrolment:
+    """Enrol a learner (idempotent). Self-enrolment needs a published course that allows it."""
+    existing = get_enrolment(user_id, course.id)
+    if existing is not None:
+        return existing
+    if not by_staff and not (course.published and course.self_enrolment and not course.archived):
+        raise EnrolmentError("self-enrolment is closed for this course")
+    enrolment = Enrolment(user_id=user_id, course_id=course.id, cohort=cohort)
+    if _insert_once(enrolment):
+        emit("course.enrolled", user_id=user_id, course_id=course.id, data={"cohort": cohort})
+        return enrolment
+    return get_enrolment(user_id, course.id)  # type: ignore[return-value]
+
+
+def unenrol(user_id: int, course: Course) -> bool:
+    enrolment = get_enrolment(user_id, course.id)
+    if enrolment is None:
+        return False
+    db.session.delete(enrolment)
+    emit("course.unenrolled", user_id=user_id, course_id=course.id)
+    return True
+
+
+def complete_lesson(user_id: int, lesson: Lesson) -> bool:
+    """Mark a lesson done (idempotent); True when it was newly completed."""
+    module = lesson.module
+    if not _insert_once(LessonCompletion(user_id=user_id, lesson_id=lesson.id)):
+        return False
+    emit("lesson.completed", user_id=user_id, course_id=module.course_id,
+         data={"lesson_id": lesson.id, "lesson": lesson.key, "module": module.key})
+    _touch(user_id, module.course_id)
+    update_completion(user_id, module.course_id)
+    return True
+
+
+def complete_activity(user_id: int, activity: Activity, *, score: float | None = None) -> bool:
+    """Called by plugins when a learner completes an activity (idempotent).
+
+    ``score`` is 0..100 where the activity grades. A later call with a better score updates it
+    but does not emit a second ``activity.completed``. Runs in the caller's transaction.
+    """
+    module = db.session.get(Module, activity.module_id)
+    inserted = _insert_once(ActivityCompletion(user_id=user_id, activity_id=activity.id, score=score))
+    if not inserted:
+        if score is not None:
+            db.session.execute(
+                db.update(ActivityCompletion)
+                .where(ActivityCompletion.user_id == user_id, ActivityCompletion.activity_id == activity.id)
+                .where((ActivityCompletion.score.is_(None)) | (ActivityCompletion.score < score))
+                .values(score=score)
+            )
+        return False
+    emit("activity.completed", user_id=user_id, course_id=module.course_id,
+         data={"activity_id": activity.id, "activity": activity.key, "type": activity.type_key,
+               "module": module.key, "score": score})
+    _touch(user_id, module.course_id)
+    update_completion(user_id, module.course_id)
+    return True
+
+
+def revoke_activity_completion(user_id: int, activity: Activity) -> None:
+    """Undo an activity's completion (a trainer reopened the work); course completion stays."""
+    db.session.execute(
+        db.delete(ActivityCompletion).where(
+            ActivityCompletion.user_id == user_id, ActivityCompletion.activity_id == activity.id
+        )
+    )
+
+
+def _touch(user_id: int, course_id: int) -> None:
+    db.session.execute(
+        db.update(Enrolment).where(Enrolment.user_id == user_id, Enrolment.course_id == course_id)
+        .values(last_activity_at=utcnow())
+    )
+
+
+def counted_items(course: Course):
+    """Statements for the lessons and activities that count towards completion of ``course``."""
+    lessons = db.select(Lesson.id, Lesson.module_id).join(Module).where(
+        Module.course_id == course.id, Module.archived.is_(False), Lesson.archived.is_(False)
+    )
+    activities = db.select(Activity.id, Activity.module_id).join(Module).where(
+        Module.course_id == course.id, Module.archived.is_(False), Activity.archived.is_(False)
+    )
+    if course.completion_rule == "all_required":
+        lessons = lessons.where(Lesson.required.is_(True))
+        activities = activities.where(Activity.required.is_(True))
+    return lessons, activities
+
+
+def update_completion(user_id: int, course_id: int) -> None:
+    """Record (and announce) every module and the course the learner has now completed."""
+    course = db.session.get(Course, course_id)
+    lessons_q, activities_q = counted_items(course)
+    needed: dict[int, set[tuple[str, int]]] = defaultdict(set)
+    for lesson_id, module_id in db.session.execute(lessons_q):
+        needed[module_id].add(("l", lesson_id))
+    for activity_id, module_id in db.session.execute(activities_q):
+        needed[module_id].add(("a", activity_id))
+    done = {("l", i) for i in db.session.execute(
+        db.select(LessonCompletion.lesson_id).where(LessonCompletion.user_id == user_id)
+        .where(LessonCompletion.lesson_id.in_(db.select(lessons_q.subquery().c.id)))
+    ).scalars()}
+    done |= {("a", i) for i in db.session.execute(
+        db.select(ActivityCompletion.activity_id).where(ActivityCompletion.user_id == user_id)
+        .where(ActivityCompletion.activity_id.in_(db.select(activities_q.subquery().c.id)))
+    ).scalars()}
+    modules = db.session.execute(
+        db.select(Module).where(Module.course_id == course_id, Module.archived.is_(False))
+    ).scalars().all()
+    completed_modules = set(db.session.execute(
+        db.select(ModuleCompletion.module_id).where(ModuleCompletion.user_id == user_id)
+    ).scalars())
+    all_done = True
+    for module in modules:
+        if not needed[module.id] <= done:
+            all_done = False
+            continue
+        if module.id not in completed_modules and needed[module.id] and _insert_once(
+            ModuleCompletion(user_id=user_id, module_id=module.id)
+        ):
+            emit("module.completed", user_id=user_id, course_id=course_id, data={"module_id": module.id, "module": module.key})
+    if all_done and modules:
+        result = db.session.execute(
+            db.update(Enrolment)
+            .where(Enrolment.user_id == user_id, Enrolment.course_id == course_id, Enrolment.completed_at.is_(None))
+            .values(completed_at=utcnow())
+        )
+        if result.rowcount == 1:  # only the request that completed it announces it
+            emit("course.completed", user_id=user_id, course_id=course_id, data={"course": course.slug})
+
+
+@dataclass
+class Progress:
+    done: int = 0
+    total: int = 0
+    completed: bool = False
+    done_ids: set[tuple[str, int]] = field(default_factory=set)
+
+    @property
+    def percent(self) -> int:
+        return 100 if self.total == 0 and self.completed else int(100 * self.done / self.total) if self.total else 0
+
+
+def progress_by_course(user_id: int, courses: list[Course]) -> dict[int, Progress]:
+    """Progress of one learner in many courses, in a fixed number of queries (no N+1)."""
+    if not courses:
+        return {}
+    ids = [c.id for c in courses]
+    all_ids = [c.id for c in courses if c.completion_rule == "all"]
+    result = {c.id: Progress() for c in courses}
+
+    def counts(model, completion, fk):
+        counted = (model.required.is_(True)) | (Module.course_id.in_(all_ids))
+        total = db.session.execute(
+            db.select(Module.course_id, func.count(model.id)).join(Module)
+            .where(Module.course_id.in_(ids), Module.archived.is_(False), model.archived.is_(False), counted)
+            .group_by(Module.course_id)
+        ).all()
+        done = db.session.execute(
+            db.select(Module.course_id, func.count(completion.id))
+            .select_from(completion).join(model, fk == model.id).join(Module)
+            .where(completion.user_id == user_id, Module.course_id.in_(ids), Module.archived.is_(False),
+                   model.archived.is_(False), counted)
+            .group_by(Module.course_id)
+        ).all()
+        for course_id, n in total:
+            result[course_id].total += n
+        for course_id, n in done:
+            result[course_id].done += n
+
+    counts(Lesson, LessonCompletion, LessonCompletion.lesson_id)
+    counts(Activity, ActivityCompletion, ActivityCompletion.activity_id)
+    for course_id, completed_at in db.session.execute(
+        db.select(Enrolment.course_id, Enrolment.completed_at).where(
+            Enrolment.user_id == user_id, Enrolment.course_id.in_(ids)
+        )
+    ):
+        result[course_id].completed = completed_at is not None
+    return result
+
+
+@dataclass
+class CourseOutline:
+    """A course with its modules, lessons and activities loaded, and one learner's state."""
+
+    course: Course
+    modules: list[Module]
+    lessons: dict[int, list[Lesson]]
+    activities: dict[int, list[Activity]]
+    done: set[tuple[str, int]]
+
+    def module_progress(self, module: Module) -> Progress:
+        rule_all = self.course.completion_rule == "all"
+        items = [("l", lesson.id) for lesson in self.lessons[module.id] if rule_all or lesson.required]
+        items += [("a", a.id) for a in self.activities[module.id] if rule_all or a.required]
+        return Progress(done=sum(1 for i in items if i in self.done), total=len(items))
+
+    def course_progress(self) -> Progress:
+        total = Progress()
+        for module in self.modules:
+            p = self.module_progress(module)
+            total.done += p.done
+            total.total += p.total
+        return total
+
+    def ordered_lessons(self) -> list[Lesson]:
+        return [lesson for m in self.modules for lesson in self.lessons[m.id]]
+
+    def next_lesson(self) -> Lesson | None:
+        for lesson in self.ordered_lessons():
+            if ("l", lesson.id) not in self.done:
+                return lesson
+        return None
+
+
+def course_outline(course: Course, user_id: int | None) -> CourseOutline:
+    """Load the outline in four queries, whatever the size of the course."""
+    modules = db.session.execute(
+        db.select(Module).where(Module.course_id == course.id, Module.archived.is_(False)).order_by(Module.position)
+    ).scalars().all()
+    module_ids = [m.id for m in modules]
+    lessons: dict[int, list[Lesson]] = {m.id: [] for m in modules}
+    activities: dict[int, list[Activity]] = {m.id: [] for m in modules}
+    for lesson in db.session.execute(
+        db.select(Lesson).where(Lesson.module_id.in_(module_ids), Lesson.archived.is_(False)).order_by(Lesson.position)
+    ).scalars():
+        lessons[lesson.module_id].append(lesson)
+    for activity in db.session.execute(
+        db.select(Activity).where(Activity.module_id.in_(module_ids), Activity.archived.is_(False)).order_by(Activity.position)
+    ).scalars():
+        activities[activity.module_id].append(activity)
+    done: set[tuple[str, int]] = set()
+    if user_id is not None and module_ids:
+        done |= {("l", i) for i in db.session.execute(
+            db.select(LessonCompletion.lesson_id).join(Lesson)
+            .where(LessonCompletion.user_id == user_id, Lesson.module_id.in_(module_ids))
+        ).scalars()}
+        done |= {("a", i) for i in db.session.execute(
+            db.select(ActivityCompletion.activity_id).join(Activity)
+            .where(ActivityCompletion.user_id == user_id, Activity.module_id.in_(module_ids))
+        ).scalars()}
+    return CourseOutline(course, list(modules), lessons, activities, done)

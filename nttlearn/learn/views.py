@@ -1,0 +1,190 @@
+"""Learner pages: catalogue, course, lesson, dashboard."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_from_directory, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import or_
+
+from ..activities import activity_types
+from ..auth.permissions import can_manage_course, public, require_login
+from ..extensions import db
+from ..models import POLICY_AREAS, Course, CourseStaff, Enrolment, Lesson, User
+from .services import EnrolmentError, course_outline, enrol, get_enrolment, progress_by_course
+from .services import complete_lesson as mark_lesson_done
+
+bp = Blueprint("learn", __name__, template_folder="templates")
+
+
+def policy_area_labels() -> dict[str, str]:
+    return {
+        "methodology": _("Project design methodology"),
+        "youth": _("Youth and development"),
+        "social-enterprise": _("Social-sector enterprises"),
+        "renewable-energy": _("Renewable energy sources"),
+        "family-gender": _("Family support from a gender-equality perspective"),
+        "integration-employment": _("Integration and immigration from an employment perspective"),
+    }
+
+
+def visible_course(slug: str) -> Course:
+    """The course for ``slug`` if the current user may see it, else 404 (not 403: no probing)."""
+    course = db.session.execute(db.select(Course).filter_by(slug=slug)).scalar()
+    if course is None or course.archived:
+        abort(404)
+    if not course.published and not can_manage_course(current_user, course):
+        abort(404)
+    return course
+
+
+@bp.route("/")
+@public
+def catalogue():
+    query = request.args.get("q", "").strip()
+    area = request.args.get("area", "")
+    language = request.args.get("language", "")
+    stmt = db.select(Course).where(Course.published.is_(True), Course.archived.is_(False))
+    if query:
+        like = f"%{query.lower()}%"
+        stmt = stmt.where(or_(db.func.lower(Course.title).like(like), db.func.lower(Course.summary).like(like)))
+    if area in POLICY_AREAS:
+        stmt = stmt.where(Course.policy_area == area)
+    courses = db.session.execute(stmt.order_by(Course.policy_area != "methodology", Course.title)).scalars().all()
+    if language:
+        courses = [c for c in courses if language in (c.languages or [])]
+    trainers: dict[int, list[str]] = {}
+    if courses:
+        for course_id, name in db.session.execute(
+            db.select(CourseStaff.course_id, User.name).join(User, CourseStaff.user_id == User.id)
+            .where(CourseStaff.course_id.in_([c.id for c in courses]))
+        ):
+            trainers.setdefault(course_id, []).append(name)
+    enrolled: set[int] = set()
+    if current_user.is_authenticated:
+        enrolled = set(db.session.execute(
+            db.select(Enrolment.course_id).filter_by(user_id=current_user.id)
+        ).scalars())
+    return render_template(
+        "learn/catalogue.html", courses=courses, trainers=trainers, enrolled=enrolled, query=query,
+        area=area, language=language, areas=policy_area_labels(), locale=str(get_locale()),
+    )
+
+
+@bp.route("/dashboard")
+@require_login
+def dashboard():
+    enrolments = db.session.execute(
+        db.select(Enrolment).where(Enrolment.user_id == current_user.id).order_by(Enrolment.last_activity_at.desc().nulls_last(), Enrolment.created_at.desc())
+    ).scalars().all()
+    courses = [e.course for e in enrolments]
+    progress = progress_by_course(current_user.id, courses)
+    teaching = db.session.execute(
+        db.select(Course).join(CourseStaff).where(CourseStaff.user_id == current_user.id).order_by(Course.title)
+    ).scalars().all()
+    return render_template(
+        "learn/dashboard.html", enrolments=enrolments, progress=progress, teaching=teaching,
+        locale=str(get_locale()),
+    )
+
+
+@bp.route("/courses/<slug>")
+@public
+def course(slug: str):
+    course = visible_course(slug)
+    user_id = current_user.id if current_user.is_authenticated else None
+    enrolment = get_enrolment(user_id, course.id) if user_id else None
+    outline = course_outline(course, user_id if enrolment else None)
+    trainers = db.session.execute(
+        db.select(User.name).join(CourseStaff, CourseStaff.user_id == User.id).where(CourseStaff.course_id == course.id)
+    ).scalars().all()
+    resume = None
+    if enrolment is not None:
+        resume = (db.session.get(Lesson, enrolment.last_lesson_id) if enrolment.last_lesson_id else None) or outline.next_lesson()
+    return render_template(
+        "learn/course.html", course=course, outline=outline, enrolment=enrolment, trainers=trainers,
+        resume=resume, types=activity_types(), areas=policy_area_labels(), locale=str(get_locale()),
+        staff=can_manage_course(current_user, course),
+    )
+
+
+@bp.route("/courses/<slug>/enrol", methods=["POST"])
+@require_login
+def enrol_self(slug: str):
+    course = visible_course(slug)
+    try:
+        enrol(current_user.id, course)
+    except EnrolmentError:
+        flash(_("This course is not open for self-enrolment. Ask its trainer to enrol you."), "error")
+        return redirect(url_for("learn.course", slug=slug))
+    db.session.commit()
+    flash(_("You are enrolled. Welcome to the course!"), "success")
+    return redirect(url_for("learn.course", slug=slug))
+
+
+def _lesson_in_course(course: Course, lesson_id: int) -> Lesson:
+    lesson = db.session.get(Lesson, lesson_id)
+    if lesson is None or lesson.archived or lesson.module.course_id != course.id or lesson.module.archived:
+        abort(404)
+    return lesson
+
+
+def _require_enrolment(course: Course) -> Enrolment | None:
+    enrolment = get_enrolment(current_user.id, course.id)
+    if enrolment is None and not can_manage_course(current_user, course):
+        abort(403)
+    return enrolment
+
+
+@bp.route("/courses/<slug>/lessons/<int:lesson_id>")
+@require_login
+def lesson(slug: str, lesson_id: int):
+    course = visible_course(slug)
+    lesson = _lesson_in_course(course, lesson_id)
+    enrolment = _require_enrolment(course)
+    outline = course_outline(course, current_user.id)
+    ordered = outline.ordered_lessons()
+    index = next(i for i, item in enumerate(ordered) if item.id == lesson.id)
+    previous = ordered[index - 1] if index > 0 else None
+    following = ordered[index + 1] if index + 1 < len(ordered) else None
+    module = next(m for m in outline.modules if m.id == lesson.module_id)
+    if enrolment is not None and enrolment.last_lesson_id != lesson.id:
+        enrolment.last_lesson_id = lesson.id
+        db.session.commit()
+    locale = str(get_locale())
+    return render_template(
+        "learn/lesson.html", course=course, lesson=lesson, module=module, outline=outline,
+        previous=previous, following=following, done=("l", lesson.id) in outline.done,
+        enrolment=enrolment, locale=locale, translated=locale == "en" or locale in (lesson.translations or {}),
+        types=activity_types(),
+        media_base=url_for("learn.media", slug=course.slug, filename=""),
+    )
+
+
+@bp.route("/courses/<slug>/lessons/<int:lesson_id>/done", methods=["POST"])
+@require_login
+def complete_lesson(slug: str, lesson_id: int):
+    course = visible_course(slug)
+    lesson = _lesson_in_course(course, lesson_id)
+    if get_enrolment(current_user.id, course.id) is None:
+        abort(403)
+    mark_lesson_done(current_user.id, lesson)
+    db.session.commit()
+    outline = course_outline(course, current_user.id)
+    following = outline.next_lesson()
+    flash(_("Lesson marked as done."), "success")
+    if request.form.get("next") == "continue" and following is not None:
+        return redirect(url_for("learn.lesson", slug=slug, lesson_id=following.id))
+    return redirect(url_for("learn.lesson", slug=slug, lesson_id=lesson.id))
+
+
+@bp.route("/courses/<slug>/media/<path:filename>")
+@public
+def media(slug: str, filename: str):
+    course = visible_course(slug)
+    folder = Path(current_app.instance_path) / "media" / course.slug
+    return send_from_directory(folder, filename, max_age=3600)
+

@@ -1,0 +1,41 @@
+"""The core's tables. Plugins import models from here; they never touch another plugin's tables."""
+
+from .base import UTCDateTime, utcnow
+from .courses import COMPLETION_RULES, POLICY_AREAS, Activity, Course, CourseStaff, Lesson, Module
+from .events import EventRecord
+from .plugins import PluginState
+from .progress import (
+    ActivityCompletion,
+    Enrolment,
+    LessonCompletion,
+    ModuleCompletion,
+)
+from .users import ROLES, Organisation, User
+
+CORE_TABLES = frozenset(
+    model.__tablename__
+    for model in (Organisation, User, Course, CourseStaff, Module, Lesson, Activity, Enrolment,
+                  LessonCompletion, ActivityCompletion, ModuleCompletion, EventRecord, PluginState)
+)
+
+__all__ = [
+    "CORE_TABLES",
+    "COMPLETION_RULES",
+    "POLICY_AREAS",
+    "ROLES",
+    "Activity",
+    "ActivityCompletion",
+    "Course",
+    "CourseStaff",
+    "Enrolment",
+    "EventRecord",
+    "Lesson",
+    "LessonCompletion",
+    "Module",
+    "ModuleCompletion",
+    "Organisation",
+    "PluginState",
+    "UTCDateTime",
+    "User",
+    "utcnow",
+]

@@ -1,0 +1,238 @@
+"""The plugin host: discovers plugins, remembers which failed, honours the admin's switches.
+
+One host per app (never a module global), so tests cannot leak plugins into each other.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import types
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from importlib import metadata
+from typing import Any
+
+import pluggy
+from flask import Flask, g, has_request_context
+from markupsafe import Markup
+from sqlalchemy.exc import SQLAlchemyError
+
+from . import hookspecs
+from .activities import ActivityType
+from .extensions import db
+from .models import PluginState
+
+ENTRY_POINT_GROUP = "nttlearn.plugins"
+log = logging.getLogger(__name__)
+
+
+class PluginLoadError(RuntimeError):
+    """A plugin failed to load while ``NTTLEARN_STRICT_PLUGINS`` is on."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A plugin setting shown on the admin plugins page (``NTTLEARN_<PLUGIN>_<NAME>``)."""
+
+    name: str
+    label: str
+    default: Any = None
+    description: str = ""
+
+    def value(self, plugin: str) -> Any:
+        raw = os.environ.get(f"NTTLEARN_{plugin.upper()}_{self.name.upper()}")
+        if raw is None:
+            return self.default
+        if isinstance(self.default, bool):
+            return raw.lower() in {"1", "true", "yes", "on"}
+        if isinstance(self.default, int):
+            return int(raw)
+        return raw
+
+
+@dataclass
+class PluginInfo:
+    name: str
+    version: str = ""
+    description: str = ""
+    module: object | None = None
+    error: str | None = None
+    settings: list[Setting] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return self.error is not None
+
+
+class PluginHost:
+    """Holds the app's pluggy manager and the state of every plugin."""
+
+    def __init__(self, strict: bool = False) -> None:
+        self.pm = pluggy.PluginManager("nttlearn")
+        self.pm.add_hookspecs(hookspecs)
+        self.strict = strict
+        self.plugins: dict[str, PluginInfo] = {}
+        self._activity_types: dict[str, ActivityType] = {}
+
+    # -- loading -------------------------------------------------------------------------------
+    def load(self, names_or_objects: Iterable[object] | None = None) -> None:
+        """Register the given plugins, or every ``nttlearn.plugins`` entry point when None.
+
+        Entry points load one by one inside try/except: one broken plugin cannot stop the others.
+        """
+        entry_points = {ep.name: ep for ep in metadata.entry_points(group=ENTRY_POINT_GROUP)}
+        wanted: Iterable[object] = entry_points.values() if names_or_objects is None else names_or_objects
+        for item in wanted:
+            if isinstance(item, str):
+                if item not in entry_points:
+                    self._fail(item, f"no installed plugin named {item!r}")
+                    continue
+                item = entry_points[item]
+            if isinstance(item, metadata.EntryPoint):
+                self._load_entry_point(item)
+            else:
+                name = getattr(item, "name", None) or getattr(item, "__name__", repr(item))
+                self._register(str(name), item, version="", description=(item.__doc__ or "").strip())
+
+    def _load_entry_point(self, ep: metadata.EntryPoint) -> None:
+        dist = ep.dist
+        version = dist.version if dist else ""
+        description = (dist.metadata.get("Summary") or "") if dist else ""
+        try:
+            obj = ep.load()
+        except Exception as exc:  # noqa: BLE001 - a broken plugin must not stop the site
+            self._fail(ep.name, f"{type(exc).__name__}: {exc}", version, description)
+            return
+        self._register(ep.name, obj, version, description)
+
+    def _register(self, name: str, obj: object, version: str, description: str) -> None:
+        try:
+            self.pm.register(obj, name=name)
+        except Exception as exc:  # noqa: BLE001
+            self._fail(name, f"{type(exc).__name__}: {exc}", version, description)
+            return
+        if isinstance(obj, types.ModuleType) and not description:
+            description = (obj.__doc__ or "").strip().splitlines()[0] if obj.__doc__ else ""
+        self.plugins[name] = PluginInfo(name, version, description, obj)
+
+    def _fail(self, name: str, error: str, version: str = "", description: str = "") -> None:
+        log.error("plugin %s failed to load: %s", name, error)
+        if self.strict:
+            raise PluginLoadError(f"plugin {name}: {error}")
+        self.plugins[name] = PluginInfo(name, version, description, None, error)
+
+    def start(self, app: Flask) -> None:
+        """Run the start-up hooks: blueprints, activity types, settings."""
+        for impl in self.pm.hook.nttlearn_register_blueprints.get_hookimpls():
+            self._guarded_startup(impl, lambda f: f(app=app))
+        for impl in self.pm.hook.nttlearn_activity_types.get_hookimpls():
+            for activity_type in self._guarded_startup(impl, lambda f: f()) or []:
+                self._activity_types[activity_type.key] = _with_plugin(activity_type, impl.plugin_name)
+        for impl in self.pm.hook.nttlearn_settings.get_hookimpls():
+            self.plugins[impl.plugin_name].settings = list(self._guarded_startup(impl, lambda f: f()) or [])
+
+    def _guarded_startup(self, impl: pluggy.HookImpl, call: Callable[[Callable], Any]) -> Any:
+        try:
+            return call(impl.function)
+        except Exception as exc:  # noqa: BLE001
+            log.exception("plugin %s failed at start-up", impl.plugin_name)
+            if self.strict:
+                raise
+            self.plugins[impl.plugin_name].error = f"{type(exc).__name__}: {exc}"
+            self.pm.unregister(name=impl.plugin_name)
+            return None
+
+    # -- state -----------------------------------------------------------------------------------
+    def disabled(self) -> frozenset[str]:
+        """Names of installed plugins the admin switched off (read once per request)."""
+        if has_request_context() and "nttlearn_disabled" in g:
+            return g.nttlearn_disabled
+        try:
+            rows = db.session.execute(
+                db.select(PluginState.name).where(PluginState.enabled.is_(False))
+            ).scalars()
+            result = frozenset(rows)
+        except SQLAlchemyError:  # before the first migration there is no table yet
+            db.session.rollback()
+            result = frozenset()
+        if has_request_context():
+            g.nttlearn_disabled = result
+        return result
+
+    def forget_state(self) -> None:
+        if has_request_context():
+            g.pop("nttlearn_disabled", None)
+
+    def is_active(self, name: str) -> bool:
+        info = self.plugins.get(name)
+        return info is not None and not info.failed and name not in self.disabled()
+
+    def set_enabled(self, name: str, enabled: bool) -> None:
+        if name not in self.plugins:
+            raise KeyError(name)
+        state = db.session.get(PluginState, name) or PluginState(name=name)
+        state.enabled = enabled
+        db.session.add(state)
+        db.session.flush()
+        self.forget_state()
+
+    def status(self, name: str) -> str:
+        info = self.plugins[name]
+        if info.failed:
+            return "failed"
+        return "disabled" if name in self.disabled() else "enabled"
+
+    # -- calling ---------------------------------------------------------------------------------
+    def hook(self, name: str) -> Callable[..., list[Any]]:
+        """The hook caller for ``name`` without the disabled plugins."""
+        disabled = self.disabled()
+        remove = [self.pm.get_plugin(n) for n in disabled if self.pm.get_plugin(n) is not None]
+        caller = getattr(self.pm.hook, name)
+        return self.pm.subset_hook_caller(name, remove) if remove else caller
+
+    def call_each(self, name: str, **kwargs: Any) -> list[tuple[str, Any]]:
+        """Call each enabled implementation separately; one that raises is logged and skipped."""
+        disabled = self.disabled()
+        results = []
+        for impl in reversed(getattr(self.pm.hook, name).get_hookimpls()):
+            if impl.plugin_name in disabled:
+                continue
+            try:
+                result = impl.function(*[kwargs[arg] for arg in impl.argnames])
+            except Exception:  # noqa: BLE001 - rendering hooks must not break the page
+                log.exception("plugin %s failed in %s", impl.plugin_name, name)
+                continue
+            if result is not None:
+                results.append((impl.plugin_name, result))
+        return results
+
+    def render_slot(self, slot: str, context: dict[str, Any]) -> Markup:
+        parts = self.call_each("nttlearn_template_slot", slot=slot, context=context)
+        return Markup("\n").join(Markup(html) for _, html in parts)
+
+    def activity_types(self) -> dict[str, ActivityType]:
+        disabled = self.disabled()
+        return {k: t for k, t in self._activity_types.items() if t.plugin not in disabled}
+
+    def all_activity_types(self) -> dict[str, ActivityType]:
+        return dict(self._activity_types)
+
+    def collect(self, name: str, **kwargs: Any) -> list[Any]:
+        """Flatten the lists returned by a ``register``-style hook (enabled plugins only)."""
+        items: list[Any] = []
+        for result in self.hook(name)(**kwargs):
+            items.extend(result or [])
+        return items
+
+
+def _with_plugin(activity_type: ActivityType, plugin: str) -> ActivityType:
+    from dataclasses import replace
+
+    return replace(activity_type, plugin=plugin)
+
+
+def host(app: Flask | None = None) -> PluginHost:
+    from flask import current_app
+
+    return (app or current_app).extensions["nttlearn"]

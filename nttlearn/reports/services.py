@@ -1,0 +1,87 @@
+"""Progress of all learners of a course, computed in the database (no query per learner)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func
+
+from ..extensions import db
+from ..learn.services import counted_items
+from ..models import ActivityCompletion, Course, Enrolment, LessonCompletion, Organisation, User
+
+
+@dataclass
+class LearnerProgress:
+    user_id: int
+    name: str
+    email: str
+    organisation: str
+    country: str
+    cohort: str
+    enrolled_at: datetime
+    last_activity_at: datetime | None
+    completed_at: datetime | None
+    done: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.done / self.total) if self.total else 0
+
+
+def course_progress(course: Course) -> list[LearnerProgress]:
+    lessons_q, activities_q = counted_items(course)
+    lesson_ids = lessons_q.with_only_columns(lessons_q.selected_columns[0]).scalar_subquery()
+    activity_ids = activities_q.with_only_columns(activities_q.selected_columns[0]).scalar_subquery()
+    total = (db.session.scalar(db.select(func.count()).select_from(lessons_q.subquery())) or 0) + (
+        db.session.scalar(db.select(func.count()).select_from(activities_q.subquery())) or 0
+    )
+    lessons_done = (
+        db.select(LessonCompletion.user_id, func.count().label("n"))
+        .where(LessonCompletion.lesson_id.in_(lesson_ids)).group_by(LessonCompletion.user_id).subquery()
+    )
+    activities_done = (
+        db.select(ActivityCompletion.user_id, func.count().label("n"))
+        .where(ActivityCompletion.activity_id.in_(activity_ids)).group_by(ActivityCompletion.user_id).subquery()
+    )
+    rows = db.session.execute(
+        db.select(
+            User.id, User.name, User.email, Organisation.name, Organisation.country, Enrolment.cohort,
+            Enrolment.created_at, Enrolment.last_activity_at, Enrolment.completed_at,
+            func.coalesce(lessons_done.c.n, 0) + func.coalesce(activities_done.c.n, 0),
+        )
+        .select_from(Enrolment)
+        .join(User, Enrolment.user_id == User.id)
+        .outerjoin(Organisation, User.organisation_id == Organisation.id)
+        .outerjoin(lessons_done, lessons_done.c.user_id == User.id)
+        .outerjoin(activities_done, activities_done.c.user_id == User.id)
+        .where(Enrolment.course_id == course.id)
+        .order_by(User.name)
+    ).all()
+    return [
+        LearnerProgress(r[0], r[1], r[2], r[3] or "", r[4] or "", r[5] or "", r[6], r[7], r[8], r[9], total)
+        for r in rows
+    ]
+
+
+def progress_csv(rows: list[LearnerProgress]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["name", "email", "organisation", "country", "cohort", "enrolled_at",
+                     "last_activity_at", "completed_at", "done", "total", "percent"])
+    for r in rows:
+        writer.writerow([
+            _cell(r.name), r.email, _cell(r.organisation), r.country, _cell(r.cohort),
+            r.enrolled_at.isoformat(), r.last_activity_at.isoformat() if r.last_activity_at else "",
+            r.completed_at.isoformat() if r.completed_at else "", r.done, r.total, r.percent,
+        ])
+    return "\ufeff" + buffer.getvalue()  # BOM: spreadsheet programs then read UTF-8 correctly
+
+
+def _cell(text: str) -> str:
+    """Neutralise spreadsheet formulas in person-written text (CSV injection)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

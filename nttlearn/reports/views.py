@@ -1,0 +1,72 @@
+"""Trainer pages: learners' progress in a course, CSV export, enrolling and unenrolling people."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from ..auth.permissions import course_from_kwargs, require_course_staff
+from ..auth.services import find_user
+from ..extensions import db
+from ..learn.services import enrol, unenrol
+from ..models import User
+from ..plugins import host
+from .forms import EnrolForm
+from .services import course_progress as learner_progress
+from .services import progress_csv
+
+bp = Blueprint("reports", __name__, url_prefix="/teach", template_folder="templates")
+
+
+@bp.route("/courses/<int:course_id>/progress")
+@require_course_staff
+def course_progress(course_id: int):
+    course = course_from_kwargs({"course_id": course_id})
+    rows = learner_progress(course)
+    panels = [panel for _, result in host().call_each("nttlearn_report_panels", course=course) for panel in result or []]
+    return render_template("reports/progress.html", course=course, rows=rows, form=EnrolForm(), panels=panels)
+
+
+@bp.route("/courses/<int:course_id>/progress.csv")
+@require_course_staff
+def course_progress_csv(course_id: int):
+    course = course_from_kwargs({"course_id": course_id})
+    return Response(
+        progress_csv(learner_progress(course)), mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f"attachment; filename={course.slug}-progress.csv"},
+    )
+
+
+@bp.route("/courses/<int:course_id>/enrol", methods=["POST"])
+@require_course_staff
+def enrol_people(course_id: int):
+    course = course_from_kwargs({"course_id": course_id})
+    form = EnrolForm()
+    if not form.validate_on_submit():
+        flash(_("Enter at least one e-mail address."), "error")
+        return redirect(url_for("reports.course_progress", course_id=course.id))
+    emails = [e for e in re.split(r"[\s,;]+", form.emails.data) if e]
+    unknown = [e for e in emails if find_user(e) is None]
+    if unknown:
+        flash(_("No account for: %(emails)s. Nobody was enrolled.", emails=", ".join(unknown)), "error")
+        return redirect(url_for("reports.course_progress", course_id=course.id))
+    for email in emails:
+        enrol(find_user(email).id, course, cohort=form.cohort.data.strip(), by_staff=True)
+    db.session.commit()
+    flash(ngettext("%(num)d person enrolled.", "%(num)d people enrolled.", len(emails)), "success")
+    return redirect(url_for("reports.course_progress", course_id=course.id))
+
+
+@bp.route("/courses/<int:course_id>/learners/<int:user_id>/unenrol", methods=["POST"])
+@require_course_staff
+def unenrol_person(course_id: int, user_id: int):
+    course = course_from_kwargs({"course_id": course_id})
+    user = db.session.get(User, user_id) or abort(404)
+    if not unenrol(user.id, course):
+        abort(404)
+    db.session.commit()
+    flash(_("%(name)s has been unenrolled. Their progress is kept should they return.", name=user.name), "success")
+    return redirect(url_for("reports.course_progress", course_id=course.id))

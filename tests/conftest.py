@@ -1,0 +1,1 @@
+"""Core tests: fixtures come from the ``nttlearn.testing`` pytest plugin."""
