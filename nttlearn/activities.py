@@ -55,3 +55,51 @@ class ActivityType:
 def activity_types() -> dict[str, ActivityType]:
     """The activity types of the enabled plugins, by key."""
     return current_app.extensions["nttlearn"].activity_types()
+
+
+@dataclass(frozen=True)
+class ActivityAccess:
+    """An activity opened by the current user, with what a plugin's view needs to know."""
+
+    activity: Activity
+    module: Any
+    course: Any
+    enrolment: Any
+    is_staff: bool
+
+    @property
+    def user_id(self) -> int:
+        from flask_login import current_user
+
+        return current_user.id
+
+
+def activity_access(activity_id: int, type_key: str) -> ActivityAccess:
+    """Load an activity of ``type_key`` for the logged-in user, or abort.
+
+    404 when it does not exist, is archived, is of another type or its course is hidden from the
+    user; 403 when the user is neither enrolled in the course nor one of its trainers.
+    Plugins' activity views start with this call.
+    """
+    from flask import abort
+    from flask_login import current_user
+
+    from .auth.permissions import can_manage_course
+    from .extensions import db
+    from .learn.services import get_enrolment
+    from .models import Activity, Course, Module
+
+    if not current_user.is_authenticated:
+        abort(401)
+    activity = db.session.get(Activity, activity_id)
+    if activity is None or activity.archived or activity.type_key != type_key:
+        abort(404)
+    module = db.session.get(Module, activity.module_id)
+    course = db.session.get(Course, module.course_id)
+    is_staff = can_manage_course(current_user, course)
+    if module.archived or course.archived or (not course.published and not is_staff):
+        abort(404)
+    enrolment = get_enrolment(current_user.id, course.id)
+    if enrolment is None and not is_staff:
+        abort(403)
+    return ActivityAccess(activity, module, course, enrolment, is_staff)

@@ -14,6 +14,12 @@ def register_error_handlers(app: Flask) -> None:
         message = _("Your form expired or was sent from another site. Please try again.")
         return _render(400, _("Bad request"), message)
 
+    @app.errorhandler(401)
+    def unauthorized(error):
+        from flask import redirect, url_for
+
+        return redirect(url_for("auth.login", next=request.path))
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         messages = {

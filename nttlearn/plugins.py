@@ -15,7 +15,7 @@ from typing import Any
 
 import pluggy
 from flask import Flask, g, has_request_context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from sqlalchemy.exc import SQLAlchemyError
 
 from . import hookspecs
@@ -209,7 +209,7 @@ class PluginHost:
 
     def render_slot(self, slot: str, context: dict[str, Any]) -> Markup:
         parts = self.call_each("nttlearn_template_slot", slot=slot, context=context)
-        return Markup("\n").join(Markup(html) for _, html in parts)
+        return Markup("\n").join(escape(html) for _, html in parts)  # a str is escaped, Markup kept
 
     def activity_types(self) -> dict[str, ActivityType]:
         disabled = self.disabled()

@@ -23,7 +23,7 @@ from . import create_app
 from .auth.passwords import hash_password
 from .extensions import db
 
-TEST_PASSWORD = "correct-horse-battery-staple"
+TEST_PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - test fixture
 _HASH: dict[str, str] = {}
 
 

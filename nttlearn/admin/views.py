@@ -7,10 +7,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_
 
+from ..auth.permissions import require_admin
 from ..extensions import db
 from ..models import Organisation, User
 from ..plugins import host
-from ..auth.permissions import require_admin
 from .forms import OrganisationForm, UserForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")

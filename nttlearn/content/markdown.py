@@ -54,7 +54,7 @@ def sanitize_html(html: str, media_base: str | None = None) -> Markup:
         link_rel="noopener noreferrer",
         attribute_filter=rewrite,
     )
-    return Markup(cleaned)
+    return Markup(cleaned)  # noqa: S704 - nh3 has just removed everything unsafe
 
 
 def render_markdown(text: str | None, media_base: str | None = None) -> Markup:
