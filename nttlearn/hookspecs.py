@@ -24,6 +24,16 @@ if TYPE_CHECKING:
 hookspec = pluggy.HookspecMarker("nttlearn")
 
 
+@hookspec(historic=True)
+def nttlearn_add_hookspecs(pluginmanager: pluggy.PluginManager) -> None:
+    """Called once for each plugin as it is registered, before any other hook.
+
+    A plugin that offers hooks of its own (the quiz plugin's ``nttlearn_quiz_question_types``)
+    adds their specification here: ``pluginmanager.add_hookspecs(my_hookspecs_module)``.
+    Historic: a plugin registered later still receives the call.
+    """
+
+
 @hookspec
 def nttlearn_register_blueprints(app: Flask) -> None:
     """Called once while the app is created. Call ``app.register_blueprint`` for your pages.

@@ -71,9 +71,11 @@ class PluginHost:
     def __init__(self, strict: bool = False) -> None:
         self.pm = pluggy.PluginManager("nttlearn")
         self.pm.add_hookspecs(hookspecs)
+        self.pm.hook.nttlearn_add_hookspecs.call_historic(kwargs={"pluginmanager": self.pm})
         self.strict = strict
         self.plugins: dict[str, PluginInfo] = {}
         self._activity_types: dict[str, ActivityType] = {}
+        self._endpoints: dict[str, str] = {}
 
     # -- loading -------------------------------------------------------------------------------
     def load(self, names_or_objects: Iterable[object] | None = None) -> None:
@@ -109,7 +111,10 @@ class PluginHost:
     def _register(self, name: str, obj: object, version: str, description: str) -> None:
         try:
             self.pm.register(obj, name=name)
+            _refuse_unknown_hooks(self.pm, obj)
         except Exception as exc:  # noqa: BLE001
+            if self.pm.is_registered(obj):
+                self.pm.unregister(obj)
             self._fail(name, f"{type(exc).__name__}: {exc}", version, description)
             return
         if isinstance(obj, types.ModuleType) and not description:
@@ -123,9 +128,16 @@ class PluginHost:
         self.plugins[name] = PluginInfo(name, version, description, None, error)
 
     def start(self, app: Flask) -> None:
-        """Run the start-up hooks: blueprints, activity types, settings."""
+        """Run the start-up hooks: blueprints, activity types, settings.
+
+        The endpoints each plugin adds are remembered, so that a disabled plugin's routes answer
+        404 whatever its blueprints are called.
+        """
         for impl in self.pm.hook.nttlearn_register_blueprints.get_hookimpls():
+            before = set(app.view_functions)
             self._guarded_startup(impl, lambda f: f(app=app))
+            for endpoint in set(app.view_functions) - before:
+                self._endpoints[endpoint] = impl.plugin_name
         for impl in self.pm.hook.nttlearn_activity_types.get_hookimpls():
             for activity_type in self._guarded_startup(impl, lambda f: f()) or []:
                 self._activity_types[activity_type.key] = _with_plugin(activity_type, impl.plugin_name)
@@ -142,6 +154,10 @@ class PluginHost:
             self.plugins[impl.plugin_name].error = f"{type(exc).__name__}: {exc}"
             self.pm.unregister(name=impl.plugin_name)
             return None
+
+    def endpoint_owner(self, endpoint: str | None) -> str | None:
+        """The plugin that registered ``endpoint``, or None for the core's."""
+        return self._endpoints.get(endpoint or "")
 
     # -- state -----------------------------------------------------------------------------------
     def disabled(self) -> frozenset[str]:
@@ -224,6 +240,15 @@ class PluginHost:
         for result in self.hook(name)(**kwargs):
             items.extend(result or [])
         return items
+
+
+def _refuse_unknown_hooks(pm: pluggy.PluginManager, plugin: object) -> None:
+    """A misspelt hook (``nttlearn_on_evnt``) would never be called: fail the plugin instead."""
+    for caller in pm.get_hookcallers(plugin) or []:
+        if caller.spec is None:
+            raise pluggy.PluginValidationError(
+                plugin, f"unknown hook {caller.name!r}: not declared in nttlearn.hookspecs"
+            )
 
 
 def _with_plugin(activity_type: ActivityType, plugin: str) -> ActivityType:
