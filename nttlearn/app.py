@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import logging
 import os
+from functools import wraps
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, abort, g, request, session
+import flask_babel
+from flask import Flask, abort, g, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from . import config
-from .extensions import babel, csrf, db, login_manager, migrate
+from .extensions import csrf, db, login_manager, migrate
 from .plugins import PluginHost
 
 CORE_MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -35,6 +37,8 @@ def build_app(test_config: dict[str, Any] | None, plugins: list[object] | None) 
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_MB"] * 1024 * 1024
     if test_config:
         app.config.update(test_config)
+    _secure_cookies(app, test_config or {})
+    _trust_reverse_proxy(app)
     if os.environ.get("NTTLEARN_STRICT_PLUGINS") and "STRICT_PLUGINS" not in (test_config or {}):
         app.config["STRICT_PLUGINS"] = config._bool(os.environ["NTTLEARN_STRICT_PLUGINS"])
 
@@ -53,12 +57,51 @@ def build_app(test_config: dict[str, Any] | None, plugins: list[object] | None) 
     _register_core_blueprints(app)
     with app.app_context():
         host.start(app)
+    _declare_static_files_public(app)
     _install_request_hooks(app, host)
     _install_template_globals(app, host)
     from .errors import register_error_handlers
 
     register_error_handlers(app)
     return app
+
+
+def _secure_cookies(app: Flask, test_config: dict[str, Any]) -> None:
+    """Served over HTTPS (``NTTLEARN_BASE_URL`` starts with https://): cookies only travel over
+    HTTPS, the remember-me cookie included, and generated links use https."""
+    if "SESSION_COOKIE_SECURE" not in test_config and str(app.config.get("BASE_URL", "")).startswith("https://"):
+        app.config["SESSION_COOKIE_SECURE"] = True
+    if "REMEMBER_COOKIE_SECURE" not in test_config:
+        app.config["REMEMBER_COOKIE_SECURE"] = bool(app.config.get("SESSION_COOKIE_SECURE"))
+    if app.config.get("SESSION_COOKIE_SECURE") and "PREFERRED_URL_SCHEME" not in test_config:
+        app.config["PREFERRED_URL_SCHEME"] = "https"
+
+
+def _trust_reverse_proxy(app: Flask) -> None:
+    """Behind nginx (``NTTLEARN_PROXY_COUNT=1``) take the visitor's address and scheme from the
+    proxy's X-Forwarded-* headers; otherwise every visitor shares the proxy's address and one
+    person's failed logins would lock out everyone's (the per-IP rate limit)."""
+    count = int(app.config.get("PROXY_COUNT") or 0)
+    if count > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
+
+
+def _declare_static_files_public(app: Flask) -> None:
+    """Static files (the core's and each blueprint's) are public: say so, as every view must."""
+    from .auth.permissions import PERMISSION_ATTRIBUTE, public
+
+    def declared(view: Any) -> Any:
+        @wraps(view)
+        def send_static_file(*args: Any, **kwargs: Any) -> Any:
+            return view(*args, **kwargs)
+
+        return public(send_static_file)
+
+    for endpoint, view in list(app.view_functions.items()):
+        if (endpoint == "static" or endpoint.endswith(".static")) and not hasattr(view, PERMISSION_ATTRIBUTE):
+            app.view_functions[endpoint] = declared(view)
 
 
 @migrate.configure
@@ -87,6 +130,22 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor.close()
 
 
+@event.listens_for(Engine, "savepoint")
+def _sqlite_savepoint_inside_transaction(conn, name):
+    """Open the SQLite transaction before a SAVEPOINT.
+
+    pysqlite begins its transaction lazily, at the first write. A SAVEPOINT issued before any
+    write would itself open the transaction, and its RELEASE would then commit it: a row inserted
+    with ``begin_nested()`` (an enrolment, a completion) would survive the rollback of the request
+    when a later step (an event listener) raises. Reads before the first write stay outside the
+    transaction, as before, so concurrent writers wait for the lock instead of failing on a stale
+    snapshot.
+    """
+    dbapi_connection = conn.connection.dbapi_connection
+    if type(dbapi_connection).__module__.startswith("sqlite3") and not dbapi_connection.in_transaction:
+        dbapi_connection.execute("BEGIN")
+
+
 def _init_babel(app: Flask, host: PluginHost) -> None:
     core_dir = Path(__file__).parent / "translations"
     dirs, domains = [str(core_dir)], ["messages"]
@@ -96,10 +155,17 @@ def _init_babel(app: Flask, host: PluginHost) -> None:
             domains.append(impl.plugin_name)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(dirs)
     app.config["BABEL_DOMAIN"] = ";".join(domains)
-    babel.init_app(app, locale_selector=_select_locale)
+    # A Babel of its own per app: Flask-Babel caches the domain and its catalogues on the Babel
+    # object, so apps sharing one (tests, several apps in a process) would share the first
+    # app's plugin catalogues.
+    app.extensions["nttlearn_babel"] = flask_babel.Babel(app, locale_selector=_select_locale)
 
 
 def _select_locale() -> str:
+    """The user's preferred language, else the one chosen in the switcher, else the browser's.
+    Outside a request (the command line) messages are in English."""
+    if not has_request_context():
+        return "en"
     locales = config.LOCALES
     if current_user and current_user.is_authenticated and current_user.locale in locales:
         return current_user.locale
@@ -130,8 +196,11 @@ def _install_request_hooks(app: Flask, host: PluginHost) -> None:
 
     @app.before_request
     def _refuse_disabled_plugin_routes():
-        blueprint = (request.blueprint or "").split(".")[0] or None
-        if blueprint not in core and blueprint in host.plugins and not host.is_active(blueprint):
+        owner = host.endpoint_owner(request.endpoint)
+        if owner is None:
+            blueprint = (request.blueprint or "").split(".")[0] or None
+            owner = blueprint if blueprint not in core and blueprint in host.plugins else None
+        if owner is not None and not host.is_active(owner):
             abort(404)
 
     @app.after_request
@@ -145,15 +214,24 @@ def _install_request_hooks(app: Flask, host: PluginHost) -> None:
         return response
 
     @app.teardown_request
-    def _forget(_exc):
-        g.pop("nttlearn_disabled", None)
+    def _end_request(exc: BaseException | None) -> None:
+        """Leave nothing of this request behind: an unhandled error's half-done changes are rolled
+        back, and per-request caches (plugin switches, the logged-in user, the locale) are
+        dropped even where the app context outlives the request (tests, CLI)."""
+        if exc is not None:
+            db.session.rollback()
+        for key in ("nttlearn_disabled", "nttlearn_course_staff", "_login_user"):
+            g.pop(key, None)
+        flask_babel.refresh()
 
 
 def _install_template_globals(app: Flask, host: PluginHost) -> None:
     from .auth.permissions import can_manage_course
 
     def slot(name: str, **context: Any):
-        context.setdefault("user", current_user)
+        user = context.get("user", current_user)
+        # The user object itself, not Flask-Login's proxy: a plugin may keep the context.
+        context["user"] = user._get_current_object() if hasattr(user, "_get_current_object") else user
         return host.render_slot(name, context)
 
     app.jinja_env.globals.update(

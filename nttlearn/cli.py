@@ -85,10 +85,25 @@ def db_downgrade(revision: str) -> None:
 
 
 @db_group.command("current")
+@click.option("--json", "as_json", is_flag=True)
 @with_appcontext
-def db_current() -> None:
-    """Show the revision of each branch in the database."""
-    flask_migrate.current()
+def db_current(as_json: bool) -> None:
+    """Show the revision of each branch in the database, marking those at their head."""
+    from alembic.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    config = current_app.extensions["migrate"].migrate.get_config()
+    heads = set(ScriptDirectory.from_config(config).get_heads())
+    with db.engine.connect() as connection:
+        current = sorted(MigrationContext.configure(connection).get_current_heads())
+    rows = [{"revision": revision, "head": revision in heads} for revision in current]
+    if as_json:
+        echo_json(rows)
+        return
+    if not rows:
+        click.echo("The database has no revision yet: run `nttlearn db upgrade`.")
+    for row in rows:
+        click.echo(row["revision"] + (" (head)" if row["head"] else ""))
 
 
 @db_group.command("heads")
@@ -140,6 +155,8 @@ def demo_command(size: str, as_json: bool) -> None:
     from .demo.ntt import create_demo
 
     result = create_demo() if size == "demo" else generate(size)
+    if size == "demo":
+        result["summary"] += _plugins_demo_data()
     db.session.commit()
     if as_json:
         echo_json(result)
@@ -150,6 +167,22 @@ def demo_command(size: str, as_json: bool) -> None:
         click.echo("\nDemo accounts (e-mail / password / role):")
         for account in result["accounts"]:
             click.echo(f"  {account['email']:<34} {account['password']:<24} {account['role']}")
+
+
+def _plugins_demo_data() -> list[str]:
+    """Each enabled plugin adds its demo data in a savepoint: a failing one is skipped, not fatal."""
+    host = current_app.extensions["nttlearn"]
+    disabled = host.disabled()
+    lines: list[str] = []
+    for impl in reversed(host.pm.hook.nttlearn_demo_data.get_hookimpls()):
+        if impl.plugin_name in disabled:
+            continue
+        try:
+            with db.session.begin_nested():
+                lines.extend(f"{impl.plugin_name}: {line}" for line in impl.function() or [])
+        except Exception as exc:  # noqa: BLE001 - one plugin's demo must not stop the others'
+            lines.append(f"{impl.plugin_name}: demo data not added ({type(exc).__name__}: {exc})")
+    return lines
 
 
 # -- plugins -----------------------------------------------------------------------------------

@@ -33,14 +33,18 @@ def load_secret_key(folder: Path) -> str:
     key_file = folder / "secret_key"
     if not key_file.exists():
         folder.mkdir(parents=True, exist_ok=True)
-        # O_EXCL: two workers starting at once must not write two different keys.
+        # Written aside, then linked into place (link fails if the name exists): of two workers
+        # starting at once, one key wins and the other never reads a half-written, empty file.
+        draft = folder / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
         try:
-            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            os.link(draft, key_file)
         except FileExistsError:
             pass
-        else:
-            with os.fdopen(fd, "w") as fh:
-                fh.write(secrets.token_hex(32))
+        finally:
+            draft.unlink()
     return key_file.read_text().strip()
 
 
@@ -67,6 +71,8 @@ def settings_from_env() -> dict[str, Any]:
         "SESSION_COOKIE_SECURE": _bool(_env("SECURE_COOKIES"))
         or (_env("BASE_URL") or "").startswith("https://"),
         "MAX_UPLOAD_MB": int(_env("MAX_UPLOAD_MB") or 50),
+        # Reverse proxies (nginx) in front of the app whose X-Forwarded-* headers are trusted.
+        "PROXY_COUNT": int(_env("PROXY_COUNT") or 0),
     }
 
 

@@ -7,6 +7,8 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from .extensions import db
+
 
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
@@ -22,6 +24,10 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        if (error.code or 500) >= 500:
+            # The error page reads the database (user, plugin switches): not through a
+            # transaction the failure left broken, and never keeping its half-done changes.
+            db.session.rollback()
         messages = {
             403: _("You do not have permission to open this page."),
             404: _("This page does not exist, or is no longer available."),

@@ -116,6 +116,17 @@ def nttlearn_settings() -> list[Setting]:
 
 
 @hookspec
+def nttlearn_demo_data() -> list[str]:
+    """Called by ``nttlearn demo`` (the NTT+ demo of ``make run``) after the core's demo
+    organisations, accounts and progress exist. Add the plugin's demo data and return lines that
+    summarise what was added (shown on screen).
+
+    Must be idempotent: ``make run`` runs the demo on every start. Each plugin's call runs in a
+    savepoint of its own: one that raises is rolled back, reported and skipped.
+    """
+
+
+@hookspec
 def nttlearn_user_data(user_id: int) -> dict[str, Any] | None:
     """Called for a learner's GDPR export. Return the plugin's data about the user as JSON-able
     values, keyed by what it is (``{"attempts": [...]}``), or None when there is none."""

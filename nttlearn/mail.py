@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import uuid
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
@@ -32,7 +33,7 @@ def send_mail(to: str, subject: str, body: str) -> None:
     folder = Path(current_app.instance_path) / "mail"
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
-    path = folder / f"{stamp}.eml"
+    path = folder / f"{stamp}-{uuid.uuid4().hex[:8]}.eml"  # two mails in one microsecond: both kept
     path.write_bytes(bytes(message))
     log.info("mail to %s (%s) written to %s", to, subject, path)
 

@@ -96,6 +96,27 @@ class PluginHost:
             else:
                 name = getattr(item, "name", None) or getattr(item, "__name__", repr(item))
                 self._register(str(name), item, version="", description=(item.__doc__ or "").strip())
+        self._refuse_unknown_hooks()
+
+    def _refuse_unknown_hooks(self) -> None:
+        """Fail a plugin implementing a hook nobody declared (a misspelt ``nttlearn_on_evnt`` would
+        never be called). Checked once every plugin is in, since a plugin may declare hooks for
+        others (``nttlearn_add_hookspecs``); ``@hookimpl(optionalhook=True)`` opts out."""
+        for name, info in list(self.plugins.items()):
+            plugin = info.module
+            if info.failed or plugin is None or not self.pm.is_registered(plugin):
+                continue
+            unknown = sorted(
+                caller.name
+                for caller in self.pm.get_hookcallers(plugin) or []
+                if caller.spec is None
+                and any(impl.plugin is plugin and not impl.optionalhook for impl in caller.get_hookimpls())
+            )
+            if unknown:
+                self.pm.unregister(plugin)
+                self.plugins.pop(name)
+                self._fail(name, f"PluginValidationError: unknown hook {unknown[0]!r}: not declared in "
+                           "nttlearn.hookspecs nor by another installed plugin", info.version, info.description)
 
     def _load_entry_point(self, ep: metadata.EntryPoint) -> None:
         dist = ep.dist
@@ -111,7 +132,6 @@ class PluginHost:
     def _register(self, name: str, obj: object, version: str, description: str) -> None:
         try:
             self.pm.register(obj, name=name)
-            _refuse_unknown_hooks(self.pm, obj)
         except Exception as exc:  # noqa: BLE001
             if self.pm.is_registered(obj):
                 self.pm.unregister(obj)
@@ -207,9 +227,13 @@ class PluginHost:
         caller = getattr(self.pm.hook, name)
         return self.pm.subset_hook_caller(name, remove) if remove else caller
 
-    def call_each(self, name: str, **kwargs: Any) -> list[tuple[str, Any]]:
-        """Call each enabled implementation separately; one that raises is logged and skipped."""
-        disabled = self.disabled()
+    def call_each(self, name: str, *, include_disabled: bool = False, **kwargs: Any) -> list[tuple[str, Any]]:
+        """Call each enabled implementation separately; one that raises is logged and skipped.
+
+        ``include_disabled`` also asks the plugins the admin switched off (their data stays, so a
+        person's data export must still include it).
+        """
+        disabled = frozenset() if include_disabled else self.disabled()
         results = []
         for impl in reversed(getattr(self.pm.hook, name).get_hookimpls()):
             if impl.plugin_name in disabled:
@@ -240,15 +264,6 @@ class PluginHost:
         for result in self.hook(name)(**kwargs):
             items.extend(result or [])
         return items
-
-
-def _refuse_unknown_hooks(pm: pluggy.PluginManager, plugin: object) -> None:
-    """A misspelt hook (``nttlearn_on_evnt``) would never be called: fail the plugin instead."""
-    for caller in pm.get_hookcallers(plugin) or []:
-        if caller.spec is None:
-            raise pluggy.PluginValidationError(
-                plugin, f"unknown hook {caller.name!r}: not declared in nttlearn.hookspecs"
-            )
 
 
 def _with_plugin(activity_type: ActivityType, plugin: str) -> ActivityType:

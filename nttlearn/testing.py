@@ -16,20 +16,24 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from . import create_app
-from .auth.passwords import hash_password
 from .extensions import db
 
 TEST_PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - test fixture
+# argon2 at its recommended cost takes a noticeable fraction of a second per login; tests log in
+# hundreds of times, so their apps hash (and verify) with the cheapest parameters argon2 allows.
+FAST_HASH_PARAMETERS = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
 _HASH: dict[str, str] = {}
 
 
 def password_hash() -> str:
+    """A hash of :data:`TEST_PASSWORD` with the test suite's parameters (computed once)."""
     if "h" not in _HASH:
-        _HASH["h"] = hash_password(TEST_PASSWORD)
+        _HASH["h"] = PasswordHasher(**FAST_HASH_PARAMETERS).hash(TEST_PASSWORD)
     return _HASH["h"]
 
 
@@ -110,9 +114,11 @@ def app_factory(database_url, tmp_path) -> Iterator[Callable[..., Any]]:
             "STRICT_PLUGINS": True,
             "SERVER_NAME": None,
             "RATELIMIT_ENABLED": True,
+            "PASSWORD_HASH_PARAMETERS": FAST_HASH_PARAMETERS,
         }
         settings.update(config or {})
         app = create_app(settings, plugins=plugins)
+        _forget_login_between_requests(app)
         apps.append(app)
         return app
 
@@ -122,6 +128,16 @@ def app_factory(database_url, tmp_path) -> Iterator[Callable[..., Any]]:
         for app in apps[1:]:
             with app.app_context():
                 db.engine.dispose()
+
+
+def _forget_login_between_requests(app) -> None:
+    """Test requests share the ``app`` fixture's app context, hence ``g``; without this,
+    Flask-Login's cached ``g._login_user`` carries one test client's user into another's request."""
+    from flask import g
+
+    @app.teardown_request
+    def _forget_login(_exc):
+        g.pop("_login_user", None)
 
 
 @pytest.fixture

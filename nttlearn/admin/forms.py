@@ -11,13 +11,14 @@ from ..auth.forms import country_choices
 
 
 class UserForm(FlaskForm):
-    role = SelectField(
-        _l("Role"),
-        choices=[("learner", _l("Learner")), ("trainer", _l("Trainer")),
-                 ("coordinator", _l("Coordinator")), ("admin", _l("Administrator"))],
-    )
+    role = SelectField(_l("Role"))
     active = BooleanField(_l("Active (may log in)"))
     submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.role.choices = [("learner", _l("Learner")), ("trainer", _l("Trainer")),
+                             ("coordinator", _l("Coordinator")), ("admin", _l("Administrator"))]
 
 
 class OrganisationForm(FlaskForm):

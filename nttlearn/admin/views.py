@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import func, or_
 
 from ..auth.permissions import require_admin
+from ..auth.services import find_organisation
 from ..extensions import db
 from ..models import Organisation, User
 from ..plugins import host
@@ -34,8 +35,8 @@ def users():
     page = max(request.args.get("page", 1, type=int), 1)
     stmt = db.select(User).where(User.deleted_at.is_(None))
     if query:
-        like = f"%{query.lower()}%"
-        stmt = stmt.where(or_(func.lower(User.name).like(like), func.lower(User.email).like(like)))
+        stmt = stmt.where(or_(User.name.icontains(query, autoescape=True),
+                              User.email.icontains(query, autoescape=True)))
     if role:
         stmt = stmt.where(User.role == role)
     pagination = db.paginate(stmt.order_by(User.name), page=page, per_page=50, error_out=False)
@@ -66,7 +67,7 @@ def edit_user(user_id: int):
 def organisations():
     form = OrganisationForm()
     if form.validate_on_submit():
-        if db.session.execute(db.select(Organisation).filter_by(name=form.name.data.strip())).scalar():
+        if find_organisation(form.name.data) is not None:
             form.name.errors.append(_("An organisation with this name already exists."))
         else:
             db.session.add(Organisation(name=form.name.data.strip(), town=form.town.data.strip(), country=form.country.data))
@@ -86,11 +87,11 @@ def edit_organisation(org_id: int):
     org = db.session.get(Organisation, org_id) or abort(404)
     form = OrganisationForm(obj=org)
     if form.validate_on_submit():
-        clash = db.session.execute(db.select(Organisation).filter_by(name=form.name.data.strip())).scalar()
+        clash = find_organisation(form.name.data)
         if clash is not None and clash.id != org.id:
             form.name.errors.append(_("An organisation with this name already exists."))
         else:
-            form.populate_obj(org)
+            org.name, org.town, org.country = form.name.data.strip(), form.town.data.strip(), form.country.data
             db.session.commit()
             flash(_("The organisation has been saved."), "success")
             return redirect(url_for("admin.organisations"))

@@ -15,9 +15,15 @@ from .passwords import MAX_LENGTH, password_problems
 LANGUAGE_NAMES = {"en": "English", "it": "Italiano", "sv": "Svenska", "es": "Español", "fi": "Suomi"}
 
 
+# Two-letter codes CLDR names that are not countries: unknown region, EU, eurozone, UN, outlying
+# Oceania, pseudo-locales.
+NOT_COUNTRIES = frozenset({"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB"})
+
+
 def country_choices() -> list[tuple[str, str]]:
     territories = Locale.parse(str(get_locale() or "en")).territories
-    pairs = [(code, name) for code, name in territories.items() if len(code) == 2 and code.isalpha()]
+    pairs = [(code, name) for code, name in territories.items()
+             if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES]
     return [("", _l("Choose a country"))] + sorted(pairs, key=lambda p: p[1])
 
 
@@ -51,9 +57,14 @@ class ProfileFields(FlaskForm):
         self.country.choices = country_choices()
         self.locale.choices = language_choices()
 
-    def validate_country(self, field) -> None:
-        if self.organisation.data and not field.data:
-            raise ValidationError(_l("Choose the country of your organisation."))
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        # Checked here, not in validate_country: the country's Optional() validator stops the
+        # field's own chain when it is empty, which is exactly the case to catch.
+        if (self.organisation.data or "").strip() and not self.country.data:
+            self.country.errors = [*self.country.errors, _l("Choose the country of your organisation.")]
+            valid = False
+        return valid
 
 
 class RegistrationForm(ProfileFields):

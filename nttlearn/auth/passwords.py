@@ -8,28 +8,51 @@ from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, has_app_context
 from flask_babel import gettext as _
 
 MIN_LENGTH = 12
 MAX_LENGTH = 256
-_hasher = PasswordHasher()
+
+
+@lru_cache(maxsize=8)
+def _hasher_with(parameters: tuple[tuple[str, int], ...]) -> PasswordHasher:
+    return PasswordHasher(**dict(parameters))
+
+
+def _hasher() -> PasswordHasher:
+    """argon2 with the library's recommended cost, unless the app sets
+    ``PASSWORD_HASH_PARAMETERS`` (the test suite does: a cheap hash keeps logins fast)."""
+    parameters = current_app.config.get("PASSWORD_HASH_PARAMETERS") if has_app_context() else None
+    return _hasher_with(tuple(sorted((parameters or {}).items())))
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def check_password(password_hash: str, password: str) -> bool:
     if not password_hash:
         return False
     try:
-        return _hasher.verify(password_hash, password)
+        return _hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
 
 def needs_rehash(password_hash: str) -> bool:
-    return _hasher.check_needs_rehash(password_hash)
+    return _hasher().check_needs_rehash(password_hash)
+
+
+def spend_a_verification(password: str) -> None:
+    """Verify against a throw-away hash: an unknown e-mail costs as much time as a known one,
+    so response times do not tell which accounts exist."""
+    check_password(_dummy_hash(_hasher()), password)
+
+
+@lru_cache(maxsize=8)
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    return hasher.hash("not-a-password-of-anyone")
 
 
 @lru_cache(maxsize=1)
@@ -49,7 +72,13 @@ def password_problems(password: str, *, email: str = "", name: str = "") -> list
     lowered = password.lower()
     if lowered in _common_passwords() or len(set(lowered)) <= 3:
         problems.append(_("This password is too common. Choose one that is harder to guess."))
-    local_part = email.split("@")[0].lower()
-    if (len(local_part) >= 4 and local_part in lowered) or (name and name.lower().replace(" ", "") == lowered.replace(" ", "")):
+    email = email.strip().lower()
+    local_part = email.split("@")[0]
+    compact = lowered.replace(" ", "")
+    if (
+        (email and email in lowered)
+        or (len(local_part) >= 4 and local_part in lowered)
+        or (name and name.lower().replace(" ", "") == compact)
+    ):
         problems.append(_("Do not use your name or e-mail address as your password."))
     return problems

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import abort
+from flask import abort, g, has_request_context
 from flask_login import current_user, login_required
 
 from ..extensions import db
@@ -16,13 +16,27 @@ from ..models import Course, CourseStaff, User
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+PERMISSION_ATTRIBUTE = "nttlearn_permission"
+
+
+def _undeclared(view: Callable[..., Any]) -> None:
+    """Refuse a second permission decorator: a view has exactly one rule, read in one place."""
+    rule = getattr(view, PERMISSION_ATTRIBUTE, None)
+    if rule is not None:
+        name = getattr(view, "__qualname__", repr(view))
+        raise TypeError(f"view {name} already declares the permission {rule!r}; use exactly one")
+
+
 def public(view: F) -> F:
     """Marks a view that anyone, logged in or not, may open (declared, not forgotten)."""
+    _undeclared(view)
     view.nttlearn_permission = "public"  # type: ignore[attr-defined]
     return view
 
 
 def require_login(view: F) -> F:
+    """Any logged-in, active account; anonymous visitors are sent to the login page."""
+    _undeclared(view)
     wrapped = login_required(view)
     wrapped.nttlearn_permission = "login"
     return wrapped  # type: ignore[return-value]
@@ -30,6 +44,8 @@ def require_login(view: F) -> F:
 
 def require_role(*roles: str) -> Callable[[F], F]:
     def decorator(view: F) -> F:
+        _undeclared(view)
+
         @wraps(view)
         @login_required
         def wrapped(*args: Any, **kwargs: Any) -> Any:
@@ -55,18 +71,19 @@ def can_manage_course(user: User | Any, course: Course | int) -> bool:
     if user.is_admin:
         return True
     course_id = course if isinstance(course, int) else course.id
-    return (
-        db.session.execute(
-            db.select(CourseStaff.id).where(
-                CourseStaff.course_id == course_id, CourseStaff.user_id == user.id
-            )
-        ).first()
-        is not None
-    )
+    # Asked several times per page (the view, the template, plugins' slots): once per request.
+    cache = g.setdefault("nttlearn_course_staff", {}) if has_request_context() else {}
+    key = (user.id, course_id)
+    if key not in cache:
+        cache[key] = db.session.execute(
+            db.select(CourseStaff.id).where(CourseStaff.course_id == course_id, CourseStaff.user_id == user.id)
+        ).first() is not None
+    return cache[key]
 
 
 def require_course_staff(view: F) -> F:
     """For views taking ``course_id`` or ``slug``: admins and the course's trainers only."""
+    _undeclared(view)
 
     @wraps(view)
     @login_required

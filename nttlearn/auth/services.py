@@ -7,6 +7,8 @@ from typing import Any
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 
 from ..events import emit
 from ..extensions import db
@@ -39,11 +41,19 @@ def find_user(email: str) -> User | None:
     return db.session.execute(db.select(User).filter_by(email=normalise_email(email))).scalar()
 
 
+def find_organisation(name: str) -> Organisation | None:
+    """The organisation called ``name``, whatever the letter case ("comune di bologna")."""
+    return db.session.execute(
+        db.select(Organisation).where(func.lower(Organisation.name) == name.strip().lower())
+        .order_by(Organisation.id).limit(1)
+    ).scalar()
+
+
 def find_or_create_organisation(name: str | None, town: str | None, country: str | None) -> Organisation | None:
     name = (name or "").strip()
     if not name:
         return None
-    org = db.session.execute(db.select(Organisation).filter_by(name=name)).scalar()
+    org = find_organisation(name)
     if org is None:
         if not country:
             raise AccountError("organisation needs a country")
@@ -127,14 +137,17 @@ def export_user_data(user: User) -> dict[str, Any]:
         "events": rows(EventRecord, "name", "course_id", "data", "created_at"),
         "plugins": {},
     }
-    for plugin, result in host().call_each("nttlearn_user_data", user_id=user.id):
+    for plugin, result in host().call_each("nttlearn_user_data", include_disabled=True, user_id=user.id):
         data["plugins"][plugin] = result
     return data
 
 
 def delete_account(user: User) -> None:
     """Remove personal data; keep learning records, now attached to an anonymous account."""
-    host().hook("nttlearn_delete_user_data")(user_id=user.id)
+    # Every loaded plugin, the disabled ones too: switching a plugin off keeps its data, and
+    # that data must go with the account.
+    host().pm.hook.nttlearn_delete_user_data(user_id=user.id)
+    organisation_id = user.organisation_id
     user.email = f"deleted-{user.id}@invalid"
     user.name = "Deleted user"
     user.password_hash = ""
@@ -146,7 +159,25 @@ def delete_account(user: User) -> None:
     db.session.execute(
         db.update(EventRecord).where(EventRecord.user_id == user.id).values(data={})
     )
+    db.session.flush()
+    if organisation_id is not None:
+        _forget_organisation_without_members(organisation_id)
     emit("user.deleted", user_id=user.id)
+
+
+def _forget_organisation_without_members(organisation_id: int) -> None:
+    """An organisation nobody else belongs to (a one-person consultancy, a name the person typed)
+    identifies them: remove it too. Kept when a plugin's rows still need it."""
+    others = db.session.scalar(
+        db.select(func.count(User.id)).where(User.organisation_id == organisation_id)
+    )
+    if others:
+        return
+    try:
+        with db.session.begin_nested():
+            db.session.execute(db.delete(Organisation).where(Organisation.id == organisation_id))
+    except IntegrityError:
+        pass
 
 
 def _jsonable(value: Any) -> Any:

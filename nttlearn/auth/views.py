@@ -18,6 +18,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
+from sqlalchemy.exc import IntegrityError
 
 from ..config import LOCALES
 from ..extensions import db, login_manager
@@ -33,7 +34,7 @@ from .forms import (
     RegistrationForm,
     ResetPasswordForm,
 )
-from .passwords import check_password, hash_password, needs_rehash
+from .passwords import check_password, hash_password, needs_rehash, spend_a_verification
 from .permissions import public, require_login
 from .services import (
     AccountError,
@@ -78,7 +79,7 @@ def register():
                     organisation=form.organisation.data, town=form.town.data,
                     country=form.country.data, locale=form.locale.data,
                 )
-            except AccountError:
+            except (AccountError, IntegrityError):  # IntegrityError: registered twice at once
                 db.session.rollback()
                 form.email.errors.append(_("An account with this e-mail address already exists."))
             else:
@@ -105,7 +106,9 @@ def login():
             flash(_("Too many failed attempts. Please wait a few minutes and try again."), "error")
             return render_template("auth/login.html", form=form), 429
         user = find_user(form.email.data)
-        if user is not None and user.is_active and check_password(user.password_hash, form.password.data):
+        if user is None:
+            spend_a_verification(form.password.data)
+        elif check_password(user.password_hash, form.password.data) and user.is_active:
             by_account.reset(account_key)
             if needs_rehash(user.password_hash):
                 user.password_hash = hash_password(form.password.data)
@@ -164,14 +167,26 @@ def reset_password(token: str):
     return render_template("auth/reset.html", form=form)
 
 
+def _profile_data(user: User) -> dict[str, str]:
+    """What the profile form shows before the person edits it."""
+    org = user.organisation
+    return {
+        "name": user.name, "locale": user.locale or "en",
+        "organisation": org.name if org else "", "town": org.town if org else "",
+        "country": org.country if org else "",
+    }
+
+
+def _profile_page(form: ProfileForm, password_form: ChangePasswordForm) -> str:
+    return render_template("auth/profile.html", form=form, password_form=password_form)
+
+
 @bp.route("/account", methods=["GET", "POST"])
 @require_login
 def profile():
-    form = ProfileForm(obj=current_user)
-    if request.method == "GET" and current_user.organisation:
-        form.organisation.data = current_user.organisation.name
-        form.town.data = current_user.organisation.town
-        form.country.data = current_user.organisation.country
+    # Only what was posted is read on POST: a field missing from the request is an error, never
+    # a value taken from the account (the organisation is an object there, a name here).
+    form = ProfileForm() if request.method == "POST" else ProfileForm(data=_profile_data(current_user))
     if form.validate_on_submit():
         current_user.name = form.name.data.strip()
         current_user.locale = form.locale.data
@@ -181,7 +196,7 @@ def profile():
         db.session.commit()
         flash(_("Your profile has been saved."), "success")
         return redirect(url_for("auth.profile"))
-    return render_template("auth/profile.html", form=form, password_form=ChangePasswordForm(prefix="pw"))
+    return _profile_page(form, ChangePasswordForm(prefix="pw", formdata=None))
 
 
 @bp.route("/account/password", methods=["POST"])
@@ -196,7 +211,7 @@ def change_password():
             db.session.commit()
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("auth.profile"))
-    return render_template("auth/profile.html", form=ProfileForm(obj=current_user), password_form=form), 400
+    return _profile_page(ProfileForm(formdata=None, data=_profile_data(current_user)), form)
 
 
 @bp.route("/account/export.json")

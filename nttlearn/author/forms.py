@@ -4,28 +4,102 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DecimalField,
     HiddenField,
+    IntegerField,
     SelectField,
     StringField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+
+SLUG_HELP = _l("Lower-case letters, digits and dashes; it becomes part of the course's web address.")
+
+
+def completion_choices():
+    return [("all_required", _l("Every required lesson and activity")), ("all", _l("Every lesson and activity"))]
+
+
+def lines(text: str | list[str] | None) -> list[str]:
+    """A text box with one item per line, as a list (outcomes)."""
+    items = text if isinstance(text, list) else (text or "").splitlines()
+    return [line.strip() for line in items if line.strip()]
 
 
 class CourseSettingsForm(FlaskForm):
-    version = HiddenField()
+    # The version the editor opened (not named "version": it must come from the form, never the row).
+    opened_version = HiddenField(validators=[DataRequired()])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     summary = TextAreaField(_l("Summary"), validators=[Length(max=2000)])
     policy_area = SelectField(_l("Policy area"))
     hours = DecimalField(_l("Estimated hours"), places=1, validators=[NumberRange(min=0.5, max=500)])
-    completion_rule = SelectField(
-        _l("Completion rule"),
-        choices=[("all_required", _l("Every required lesson and activity")), ("all", _l("Every lesson and activity"))],
-    )
+    outcomes = TextAreaField(_l("Learning outcomes"), description=_l("One per line."), validators=[Length(max=5000)])
+    completion_rule = SelectField(_l("Completion rule"), choices=completion_choices())
     self_enrolment = BooleanField(_l("Learners may enrol themselves"))
+    certificate = BooleanField(_l("Learners who complete the course receive a certificate"))
     published = BooleanField(_l("Published (visible in the catalogue)"))
     submit = SubmitField(_l("Save"))
+
+
+class NewCourseForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    slug = StringField(_l("Web address (optional)"), description=SLUG_HELP,
+                       validators=[Optional(), Length(max=100), Regexp(r"^[a-z0-9][a-z0-9-]*$", message=SLUG_HELP)])
+    policy_area = SelectField(_l("Policy area"))
+    summary = TextAreaField(_l("Summary"), validators=[Length(max=2000)])
+    submit = SubmitField(_l("Create the course"))
+
+
+class DuplicateCourseForm(FlaskForm):
+    title = StringField(_l("Title of the copy"), validators=[DataRequired(), Length(max=200)])
+    slug = StringField(_l("Web address of the copy"), description=SLUG_HELP,
+                       validators=[DataRequired(), Length(max=100), Regexp(r"^[a-z0-9][a-z0-9-]*$", message=SLUG_HELP)])
+    submit = SubmitField(_l("Duplicate the course"))
+
+
+class ModuleForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    summary = TextAreaField(_l("Summary"), validators=[Length(max=2000)])
+    outcomes = TextAreaField(_l("Learning outcomes"), description=_l("One per line."), validators=[Length(max=5000)])
+    submit = SubmitField(_l("Save"))
+
+
+class LessonForm(FlaskForm):
+    opened_version = HiddenField(validators=[DataRequired()])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    minutes = IntegerField(_l("Estimated minutes"), default=10, validators=[DataRequired(), NumberRange(min=1, max=600)])
+    kind = SelectField(_l("Kind"), choices=[("lesson", _l("Lesson")), ("exercise", _l("Exercise"))])
+    required = BooleanField(_l("Required for completion"), default=True)
+    body = TextAreaField(_l("Text (Markdown)"), validators=[Length(max=200_000)],
+                         description=_l("Headings with ##, lists with -, links as [text](https://…), images as ![description](../../media/photo.png)."))
+    preview = SubmitField(_l("Preview"))
+    submit = SubmitField(_l("Save"))
+
+
+class AddActivityForm(FlaskForm):
+    type_key = SelectField(_l("Type"))
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    required = BooleanField(_l("Required for completion"), default=True)
+    submit = SubmitField(_l("Add the activity"))
+
+
+class ActivityForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    required = BooleanField(_l("Required for completion"))
+    submit = SubmitField(_l("Save"))
+
+
+class ImageForm(FlaskForm):
+    image = FileField(_l("Image (PNG, JPEG, GIF or WebP)"), validators=[FileRequired()])
+    submit = SubmitField(_l("Upload"))
+
+
+class PackageForm(FlaskForm):
+    package = FileField(_l("Course package (.zip)"), validators=[FileRequired()])
+    check = SubmitField(_l("Check only"))
+    submit = SubmitField(_l("Import"))
+

@@ -1,11 +1,26 @@
-"""Authoring logic: course staff and course settings."""
+"""Authoring logic: courses, their staff, and creating or duplicating a course."""
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
+from ..activities import ActivityType
+from ..content.exporter import export_course
+from ..content.importer import import_package
+from ..content.layout import slugify
+from ..content.package import SLUG
+from ..content.yamlfile import dump_yaml, load_yaml
 from ..extensions import db
 from ..models import Course, CourseStaff, User
+
+
+class AuthoringError(ValueError):
+    """An edit that was refused; the message is shown to the trainer."""
 
 
 def add_trainer(course: Course, user: User) -> None:
@@ -23,3 +38,58 @@ def courses_for(user: User) -> list[Course]:
     if not user.is_admin:
         stmt = stmt.join(CourseStaff).where(CourseStaff.user_id == user.id)
     return list(db.session.execute(stmt).scalars())
+
+
+def free_slug(wanted: str) -> str:
+    """``wanted``, or ``wanted-2``, ``wanted-3``… whichever no course uses yet."""
+    base = slugify(wanted, fallback="course", limit=90)
+    taken = set(db.session.execute(db.select(Course.slug).where(Course.slug.like(f"{base}%"))).scalars())
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def check_new_slug(slug: str) -> str:
+    slug = slug.strip()
+    if not SLUG.match(slug):
+        raise AuthoringError(_("The web address may use lower-case letters, digits and dashes only (e.g. youth-networks)."))
+    if db.session.execute(db.select(Course.id).filter_by(slug=slug)).first():
+        raise AuthoringError(_("Another course already uses the web address '%(slug)s'.", slug=slug))
+    return slug
+
+
+def create_course(user: User, *, title: str, slug: str = "", policy_area: str = "methodology",
+                  summary: str = "") -> Course:
+    """A new draft course taught by ``user``."""
+    slug = check_new_slug(slug) if slug.strip() else free_slug(title)
+    course = Course(slug=slug, title=title.strip(), summary=summary.strip(), policy_area=policy_area,
+                    published=False, languages=["en"], hours=1, outcomes=[], translations={})
+    db.session.add(course)
+    db.session.flush()
+    add_trainer(course, user)
+    return course
+
+
+def duplicate_course(course: Course, *, slug: str, title: str, user: User,
+                     types: Mapping[str, ActivityType], workdir: Path) -> Course:
+    """A deep copy of ``course`` as a new draft, made by exporting it and importing the package.
+
+    Going through the package format copies everything a package holds, plugins' activity data
+    and media included. ``workdir`` must live until the caller has committed (media are copied
+    from it then).
+    """
+    slug = check_new_slug(slug)
+    folder = export_course(course, Path(tempfile.mkdtemp(dir=workdir)) / slug, types)
+    data = load_yaml((folder / "course.yaml").read_text(encoding="utf-8"))
+    data["slug"] = slug
+    if isinstance(data.get("title"), dict):
+        data["title"]["en"] = title.strip()
+    else:
+        data["title"] = title.strip()
+    data["published"] = False
+    (folder / "course.yaml").write_text(dump_yaml(data), encoding="utf-8")
+    report = import_package(folder, types, display=slug)
+    copy = db.session.get(Course, report.course_id)
+    add_trainer(copy, user)
+    return copy

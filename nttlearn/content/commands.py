@@ -3,19 +3,38 @@
 from __future__ import annotations
 
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
 from ..extensions import db
-from .importer import ImportFailed, import_package, install_media
-from .package import load_package
+from .archive import ArchiveLimits, UnsafeArchive, extract_package
+from .exporter import ExportError, export_course
+from .importer import ImportFailed, commit_import, import_package, rollback_import
+from .package import Problem, load_package
 
 
 def _types():
+    """Every installed activity type, disabled plugins' too: their data must stay importable."""
     return current_app.extensions["nttlearn"].all_activity_types()
+
+
+@contextmanager
+def _package_folder(path: Path) -> Iterator[tuple[Path, str]]:
+    """A package folder for ``path``: the folder itself, or a zip unpacked into a temporary one."""
+    if path.is_file() and path.suffix.lower() == ".zip":
+        with tempfile.TemporaryDirectory() as tmp:
+            root = extract_package(path, Path(tmp), ArchiveLimits.from_config(current_app.config))
+            inside = root.relative_to(tmp).as_posix()
+            yield root, f"{path}:{inside}" if inside != "." else str(path)
+    else:
+        yield path, str(path)
 
 
 @click.group("courses")
@@ -42,74 +61,111 @@ def courses_list(as_json: bool) -> None:
 
 @courses_group.command("validate")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON on stdout.")
 @with_appcontext
 def courses_validate(paths: tuple[Path, ...], as_json: bool) -> None:
-    """Check packages; print every problem as ``path:line: message``; exit 1 when any."""
+    """Check packages (folders or zips): every problem as ``path:line: message``; exit 1 when any."""
     from ..cli import echo_json
 
     results = []
     for path in paths:
-        result = load_package(path, _types())
-        results.append({"path": str(path), "valid": not result.problems,
-                        "problems": [p.__dict__ for p in result.problems],
-                        "warnings": [w.__dict__ for w in result.warnings]})
+        problems: list[Problem]
+        warnings: list[Problem] = []
+        try:
+            with _package_folder(path) as (folder, display):
+                result = load_package(folder, _types(), display=display)
+                problems, warnings = result.problems, result.warnings
+        except UnsafeArchive as exc:
+            problems = [Problem(str(path), 1, str(exc))]
+        results.append({"path": str(path), "valid": not problems,
+                         "problems": [_as_dict(p) for p in problems], "warnings": [_as_dict(w) for w in warnings]})
         if not as_json:
-            for warning in result.warnings:
+            for warning in warnings:
                 click.echo(f"{warning} (warning)", err=True)
-            for problem in result.problems:
+            for problem in problems:
                 click.echo(str(problem), err=True)
-            if not result.problems:
-                click.echo(f"{path}: valid")
+            click.echo(f"{path}: valid" if not problems else f"{path}: {len(problems)} problem(s)")
     if as_json:
         echo_json(results)
     if any(not r["valid"] for r in results):
         sys.exit(1)
 
 
+def _as_dict(problem: Problem) -> dict[str, Any]:
+    return {"path": problem.path, "line": problem.line, "message": problem.message}
+
+
 @courses_group.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Show what would change, change nothing.")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON on stdout.")
 @with_appcontext
 def courses_import(paths: tuple[Path, ...], dry_run: bool, as_json: bool) -> None:
-    """Import packages, each all-or-nothing; importing the same package twice changes nothing."""
+    """Import packages (folders or zips), each all-or-nothing; an unchanged package changes nothing."""
     if not import_paths(list(paths), dry_run=dry_run, as_json=as_json):
         sys.exit(1)
 
 
 def import_paths(paths: list[Path], *, dry_run: bool, as_json: bool) -> bool:
+    """Import each package in its own transaction; print what changed. False when any failed."""
     from ..cli import echo_json
 
-    reports, ok = [], True
+    reports: list[dict[str, Any]] = []
+    ok = True
     for path in paths:
         try:
-            report = import_package(path, _types())
-        except ImportFailed as exc:
-            db.session.rollback()
+            with _package_folder(path) as (folder, display):
+                report = import_package(folder, _types(), display=display)
+                if dry_run:
+                    rollback_import()
+                else:
+                    commit_import()
+        except (ImportFailed, UnsafeArchive) as exc:
+            rollback_import()
             ok = False
-            for problem in exc.problems:
+            problems = exc.problems if isinstance(exc, ImportFailed) else [Problem(str(path), 1, str(exc))]
+            for problem in problems:
                 click.echo(str(problem), err=True)
-            click.echo(f"{path}: not imported ({len(exc.problems)} problems); nothing was changed", err=True)
-            reports.append({"path": str(path), "imported": False, "problems": [p.__dict__ for p in exc.problems]})
+            click.echo(f"{path}: not imported ({len(problems)} problem(s)); nothing was changed", err=True)
+            reports.append({"path": str(path), "imported": False, "problems": [_as_dict(p) for p in problems]})
             continue
-        media = db.session.info.pop("nttlearn_media", [])
-        if dry_run:
-            db.session.rollback()
-        else:
-            db.session.commit()
-            for slug, package in media:
-                install_media(slug, package)
-        reports.append({"path": str(path), "imported": not dry_run, **report.as_dict()})
+        reports.append({"path": str(path), "imported": not dry_run, "dry_run": dry_run, **report.as_dict()})
         if not as_json:
-            for warning in report.warnings:
-                click.echo(f"{warning} (warning)", err=True)
-            prefix = "would import" if dry_run else "imported"
-            if not report.changed:
-                click.echo(f"{report.slug}: unchanged")
-            else:
-                click.echo(f"{report.slug}: {prefix}: {len(report.created)} created, {len(report.updated)} updated, "
-                           f"{len(report.archived)} archived, {len(report.deleted)} deleted")
+            _print_report(report, dry_run)
     if as_json:
         echo_json(reports)
     return ok
+
+
+def _print_report(report, dry_run: bool) -> None:
+    for warning in report.warnings:
+        click.echo(f"{warning} (warning)", err=True)
+    if not report.changed:
+        click.echo(f"{report.slug}: unchanged")
+        return
+    click.echo(f"{report.slug}: {'would import' if dry_run else 'imported'}: {report.summary()}")
+    if report.new_course:
+        return  # a new course: every element was created, the counts say enough
+    for verb, items in (("created", report.created), ("updated", report.updated),
+                        ("archived", report.archived), ("deleted", report.deleted)):
+        for item in items:
+            click.echo(f"  {verb} {item}")
+
+
+@courses_group.command("export")
+@click.argument("slug")
+@click.argument("directory", type=click.Path(path_type=Path))
+@with_appcontext
+def courses_export(slug: str, directory: Path) -> None:
+    """Write the course SLUG as a package into DIRECTORY (replacing a package already there)."""
+    from ..cli import fail
+    from ..models import Course
+
+    course = db.session.execute(db.select(Course).filter_by(slug=slug)).scalar()
+    if course is None:
+        fail(f"no course with slug {slug!r}")
+    try:
+        export_course(course, directory, _types())
+    except ExportError as exc:
+        fail(str(exc))
+    click.echo(f"{slug}: exported to {directory}")

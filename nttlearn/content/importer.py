@@ -1,11 +1,15 @@
 """Importing a course package into the database: all-or-nothing, idempotent, keeps progress.
 
-Elements are matched by their stable id; an element removed from the package is archived when
-learners have work in it, deleted otherwise.
+Elements are matched by their stable id. An element removed from the package is archived when
+learners have work in it, deleted otherwise (:mod:`.retirement`). The existing rows of a course
+are loaded in three queries and new rows are written in batches, so the number of queries does
+not grow with the number of lessons; an unchanged package writes nothing at all.
 """
 
 from __future__ import annotations
 
+import base64
+import filecmp
 import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -13,22 +17,20 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..activities import ActivityType
 from ..extensions import db
-from ..models import (
-    Activity,
-    ActivityCompletion,
-    Course,
-    Lesson,
-    LessonCompletion,
-    Module,
-    ModuleCompletion,
-)
-from .package import ActivitySpec, CourseSpec, LessonSpec, ModuleSpec, Problem, load_package
+from ..models import Activity, Course, Lesson, Module
+from .package import ActivitySpec, CourseSpec, ModuleSpec, Problem, load_package
+from .retirement import retire_activities, retire_lessons, retire_modules
+
+PENDING_MEDIA = "nttlearn_pending_media"
 
 
 class ImportFailed(Exception):
+    """The package was not imported; ``problems`` says why, each as ``path:line: message``."""
+
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__("\n".join(str(p) for p in problems))
         self.problems = problems
@@ -37,6 +39,8 @@ class ImportFailed(Exception):
 @dataclass
 class ImportReport:
     slug: str
+    course_id: int | None = None
+    new_course: bool = False
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     archived: list[str] = field(default_factory=list)
@@ -47,46 +51,77 @@ class ImportReport:
     def changed(self) -> bool:
         return bool(self.created or self.updated or self.archived or self.deleted)
 
+    def summary(self) -> str:
+        return (f"{len(self.created)} created, {len(self.updated)} updated, "
+                f"{len(self.archived)} archived, {len(self.deleted)} deleted")
+
     def as_dict(self) -> dict[str, Any]:
         return {"slug": self.slug, "changed": self.changed, "created": self.created, "updated": self.updated,
                 "archived": self.archived, "deleted": self.deleted, "warnings": self.warnings}
 
 
-def import_package(path: Path | str, types: Mapping[str, ActivityType], *, copy_media: bool = True) -> ImportReport:
+def import_package(path: Path | str, types: Mapping[str, ActivityType], *,
+                   display: str | None = None) -> ImportReport:
     """Validate then import the package at ``path`` in the current transaction.
 
-    Raises :class:`ImportFailed` with every problem before changing anything. The caller commits
-    (or rolls back for a dry run); media files are copied only by :func:`install_media`.
+    Raises :class:`ImportFailed` with every problem; the caller then calls :func:`rollback_import`
+    (nothing is left changed). On success the caller calls :func:`commit_import`, which also
+    copies the package's media into the instance folder.
     """
-    result = load_package(path, types)
+    result = load_package(path, types, display=display)
     if result.problems or result.course is None:
         raise ImportFailed(result.problems)
-    spec = result.course
-    report = ImportReport(spec.slug, warnings=[str(w) for w in result.warnings])
-    with db.session.no_autoflush:
-        course = _sync_course(spec, report)
-        db.session.flush()
-        _sync_modules(course, spec, types, report)
-    db.session.flush()
-    if copy_media:
-        db.session.info.setdefault("nttlearn_media", []).append((spec.slug, spec.path))
+    report = import_course_spec(result.course, types)
+    report.warnings = [str(w) for w in result.warnings]
     return report
 
 
+def commit_import() -> None:
+    """Commit the transaction, then install the media of every package imported in it."""
+    pending = db.session.info.pop(PENDING_MEDIA, [])
+    db.session.commit()
+    for slug, package in pending:
+        install_media(slug, package)
+
+
+def rollback_import() -> None:
+    """Forget everything imported in this transaction (a failure or a dry run)."""
+    db.session.info.pop(PENDING_MEDIA, None)
+    db.session.rollback()
+
+
 def install_media(slug: str, package: Path) -> None:
-    """Copy ``media/`` into the instance folder (after the import committed)."""
+    """Make ``instance/media/<slug>`` hold exactly the package's ``media/`` folder."""
     source = package / "media"
     target = Path(current_app.instance_path) / "media" / slug
+    if _same_files(source, target):
+        return
     staging = target.with_name(slug + ".new")
     if staging.exists():
         shutil.rmtree(staging)
     if source.is_dir():
-        shutil.copytree(source, staging, symlinks=False)
+        shutil.copytree(source, staging, symlinks=True, ignore=_skip_symlinks)
     else:
         staging.mkdir(parents=True)
     if target.exists():
         shutil.rmtree(target)
     staging.rename(target)
+
+
+def _skip_symlinks(folder: str, names: list[str]) -> list[str]:
+    return [name for name in names if (Path(folder) / name).is_symlink()]
+
+
+def _same_files(source: Path, target: Path) -> bool:
+    def files(root: Path) -> list[str]:
+        if not root.is_dir():
+            return []
+        return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file() and not p.is_symlink())
+
+    names = files(source)
+    if names != files(target) or not target.is_dir():
+        return False
+    return all(filecmp.cmp(source / n, target / n, shallow=False) for n in names)
 
 
 def _assign(obj: Any, values: dict[str, Any]) -> bool:
@@ -97,6 +132,22 @@ def _assign(obj: Any, values: dict[str, Any]) -> bool:
             setattr(obj, name, value)
             changed = True
     return changed
+
+
+def import_course_spec(spec: CourseSpec, types: Mapping[str, ActivityType]) -> ImportReport:
+    """Write a checked package into the database (see :func:`import_package`)."""
+    report = ImportReport(spec.slug)
+    try:
+        with db.session.no_autoflush:
+            course = _sync_course(spec, report)
+            _Sync(course, spec, types, report).run()
+        db.session.flush()
+    except SQLAlchemyError as exc:
+        message = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        raise ImportFailed([Problem(spec.display_path, 1, f"the database refused the import: {message}")]) from exc
+    report.course_id = course.id
+    db.session.info.setdefault(PENDING_MEDIA, []).append((spec.slug, spec.path))
+    return report
 
 
 def _sync_course(spec: CourseSpec, report: ImportReport) -> Course:
@@ -111,91 +162,167 @@ def _sync_course(spec: CourseSpec, report: ImportReport) -> Course:
     if course is None:
         course = Course(slug=spec.slug, **values)
         db.session.add(course)
+        db.session.flush()
+        report.new_course = True
         report.created.append(f"course {spec.slug}")
     elif _assign(course, values):
         report.updated.append(f"course {spec.slug}")
     return course
 
 
-def _sync_modules(course: Course, spec: CourseSpec, types: Mapping[str, ActivityType], report: ImportReport) -> None:
-    existing = {m.key: m for m in db.session.execute(db.select(Module).filter_by(course_id=course.id)).scalars()}
-    for module_spec in spec.modules:
-        module = existing.pop(module_spec.key, None)
-        values = {"position": module_spec.position, "title": module_spec.title, "summary": module_spec.summary,
-                  "outcomes": module_spec.outcomes, "archived": False}
-        if module is None:
-            module = Module(course_id=course.id, key=module_spec.key, **values)
-            db.session.add(module)
-            db.session.flush()
-            report.created.append(f"module {module_spec.key}")
-        elif _assign(module, values):
-            report.updated.append(f"module {module_spec.key}")
-        _sync_lessons(module, module_spec, report)
-        _sync_activities(module, module_spec, types, report)
-    for module in existing.values():
-        _retire(module, f"module {module.key}", ModuleCompletion.module_id, report)
+class _Sync:
+    """One course's modules, lessons and activities brought in line with the package."""
 
+    def __init__(self, course: Course, spec: CourseSpec, types: Mapping[str, ActivityType],
+                 report: ImportReport) -> None:
+        self.course, self.spec, self.types, self.report = course, spec, types, report
+        self.modules: dict[str, Module] = {}
+        self.lessons: dict[int, dict[str, Lesson]] = {}
+        self.activities: dict[int, dict[str, Activity]] = {}
+        self.handoffs: list[tuple[int, ActivitySpec, ModuleSpec]] = []
+        self.new_lessons: list[dict[str, Any]] = []
+        self.new_activities: list[dict[str, Any]] = []
+        self.kept_activities: dict[tuple[int, str], Activity] = {}
 
-def _sync_lessons(module: Module, spec: ModuleSpec, report: ImportReport) -> None:
-    existing = {x.key: x for x in db.session.execute(db.select(Lesson).filter_by(module_id=module.id)).scalars()}
-    for lesson_spec in spec.lessons:
-        lesson = existing.pop(lesson_spec.key, None)
-        values = _lesson_values(lesson_spec)
-        if lesson is None:
-            db.session.add(Lesson(module_id=module.id, key=lesson_spec.key, **values))
-            report.created.append(f"lesson {module.key}/{lesson_spec.key}")
-        elif _assign(lesson, values):
-            report.updated.append(f"lesson {module.key}/{lesson_spec.key}")
-    for lesson in existing.values():
-        _retire(lesson, f"lesson {module.key}/{lesson.key}", LessonCompletion.lesson_id, report)
+    def run(self) -> None:
+        if not self.report.new_course:
+            self._load_existing()
+        rows = self._sync_modules()
+        gone_lessons: list[tuple[str, Lesson]] = []
+        gone_activities: list[tuple[str, Activity]] = []
+        for module_spec in self.spec.modules:
+            module = rows[module_spec.key]
+            gone_lessons += [(module.key, x) for x in self._sync_lessons(module, module_spec)]
+            gone_activities += [(module.key, x) for x in self._sync_activities(module, module_spec)]
+        placed = self._insert_new()
+        db.session.flush()
+        self._retire(gone_lessons, gone_activities)
+        for module_id, activity_spec, module_spec in self.handoffs:
+            key = (module_id, activity_spec.key)
+            activity = placed.get(key) or self.kept_activities[key]
+            self._hand_to_plugin(activity, activity_spec, module_spec)
 
+    def _load_existing(self) -> None:
+        self.modules = {m.key: m for m in db.session.execute(
+            db.select(Module).where(Module.course_id == self.course.id)).scalars()}
+        ids = [m.id for m in self.modules.values()]
+        if not ids:
+            return
+        for lesson in db.session.execute(db.select(Lesson).where(Lesson.module_id.in_(ids))).scalars():
+            self.lessons.setdefault(lesson.module_id, {})[lesson.key] = lesson
+        for activity in db.session.execute(db.select(Activity).where(Activity.module_id.in_(ids))).scalars():
+            self.activities.setdefault(activity.module_id, {})[activity.key] = activity
+            self.kept_activities[(activity.module_id, activity.key)] = activity
 
-def _lesson_values(spec: LessonSpec) -> dict[str, Any]:
-    return {"position": spec.position, "title": spec.title, "body": spec.body, "translations": spec.translations,
-            "minutes": spec.minutes, "required": spec.required, "kind": spec.kind, "archived": False}
+    def _sync_modules(self) -> dict[str, Module]:
+        rows: dict[str, Module] = {}
+        new: list[dict[str, Any]] = []
+        for module_spec in self.spec.modules:
+            module = self.modules.pop(module_spec.key, None)
+            values = {"position": module_spec.position, "title": module_spec.title,
+                      "summary": module_spec.summary, "outcomes": module_spec.outcomes, "archived": False}
+            if module is None:
+                new.append({"course_id": self.course.id, "key": module_spec.key, **values})
+                self.report.created.append(f"module {module_spec.key}")
+            else:
+                if _assign(module, values):
+                    self.report.updated.append(f"module {module_spec.key}")
+                rows[module_spec.key] = module
+        if new:
+            # One multi-row INSERT and one SELECT, however many modules there are.
+            db.session.execute(db.insert(Module), new)
+            rows.update((m.key, m) for m in db.session.execute(
+                db.select(Module).where(Module.course_id == self.course.id, Module.key.in_([r["key"] for r in new]))
+            ).scalars())
+        return rows
 
+    def _sync_lessons(self, module: Module, spec: ModuleSpec) -> list[Lesson]:
+        existing = self.lessons.pop(module.id, {})
+        for lesson_spec in spec.lessons:
+            lesson = existing.pop(lesson_spec.key, None)
+            values = {"position": lesson_spec.position, "title": lesson_spec.title, "body": lesson_spec.body,
+                      "translations": lesson_spec.translations, "minutes": lesson_spec.minutes,
+                      "required": lesson_spec.required, "kind": lesson_spec.kind, "archived": False}
+            label = f"lesson {module.key}/{lesson_spec.key}"
+            if lesson is None:
+                self.new_lessons.append({"module_id": module.id, "key": lesson_spec.key, **values})
+                self.report.created.append(label)
+            elif _assign(lesson, values):
+                self.report.updated.append(label)
+        return [x for x in existing.values() if not x.archived]
 
-def _sync_activities(module: Module, spec: ModuleSpec, types: Mapping[str, ActivityType], report: ImportReport) -> None:
-    existing = {x.key: x for x in db.session.execute(db.select(Activity).filter_by(module_id=module.id)).scalars()}
-    for activity_spec in spec.activities:
-        activity = existing.pop(activity_spec.key, None)
-        stored = {**activity_spec.definition, "_digest": activity_spec.digest}
-        values = {"position": activity_spec.position, "type_key": activity_spec.type_key, "title": activity_spec.title,
-                  "required": activity_spec.required, "spec": stored, "archived": False}
-        label = f"activity {module.key}/{activity_spec.key}"
-        if activity is None:
-            activity = Activity(module_id=module.id, key=activity_spec.key, **values)
-            db.session.add(activity)
-            db.session.flush()
-            report.created.append(label)
-            _hand_to_plugin(activity, activity_spec, spec.path, types)
-        else:
-            definition_changed = (activity.spec or {}).get("_digest") != activity_spec.digest
-            if _assign(activity, values):
-                report.updated.append(label)
-                db.session.flush()
-            if definition_changed:
-                _hand_to_plugin(activity, activity_spec, spec.path, types)
-    for activity in existing.values():
-        _retire(activity, f"activity {module.key}/{activity.key}", ActivityCompletion.activity_id, report)
+    def _sync_activities(self, module: Module, spec: ModuleSpec) -> list[Activity]:
+        existing = self.activities.pop(module.id, {})
+        for activity_spec in spec.activities:
+            activity = existing.pop(activity_spec.key, None)
+            activity_type = self.types.get(activity_spec.type_key)
+            can_import = activity_type is not None and activity_type.import_definition is not None
+            old = (activity.spec or {}) if activity is not None else {}
+            hand_off = (activity is None or old.get("_digest") != activity_spec.digest
+                        or activity.type_key != activity_spec.type_key
+                        or (can_import and not old.get("_imported")))
+            stored = {**activity_spec.definition, "_digest": activity_spec.digest,
+                      "_imported": can_import if hand_off else bool(old.get("_imported"))}
+            if activity_spec.files:
+                stored["_files"] = activity_spec.files
+            values = {"position": activity_spec.position, "type_key": activity_spec.type_key,
+                      "title": activity_spec.title, "required": activity_spec.required, "spec": stored,
+                      "archived": False}
+            label = f"activity {module.key}/{activity_spec.key}"
+            if activity is None:
+                self.new_activities.append({"module_id": module.id, "key": activity_spec.key, **values})
+                self.report.created.append(label)
+            elif _assign(activity, values):
+                self.report.updated.append(label)
+            if hand_off and can_import:
+                self.handoffs.append((module.id, activity_spec, spec))
+        return [x for x in existing.values() if not x.archived]
 
+    def _insert_new(self) -> dict[tuple[int, str], Activity]:
+        """Write the new lessons and activities in batches; the activities come back as objects."""
+        if self.new_lessons:
+            db.session.execute(db.insert(Lesson), self.new_lessons)
+        placed: dict[tuple[int, str], Activity] = {}
+        if self.new_activities:
+            db.session.execute(db.insert(Activity), self.new_activities)
+            module_ids = sorted({row["module_id"] for row in self.new_activities})
+            for activity in db.session.execute(db.select(Activity).where(Activity.module_id.in_(module_ids))).scalars():
+                placed[(activity.module_id, activity.key)] = activity
+        return placed
 
-def _hand_to_plugin(activity: Activity, spec: ActivitySpec, folder: Path, types: Mapping[str, ActivityType]) -> None:
-    activity_type = types.get(spec.type_key)
-    if activity_type is not None and activity_type.import_definition is not None:
+    def _retire(self, lessons: list[tuple[str, Lesson]], activities: list[tuple[str, Activity]]) -> None:
+        lesson_modules = {x.id: key for key, x in lessons}
+        archived, deleted = retire_lessons([x for _, x in lessons])
+        self._note(archived, deleted, lambda x: f"lesson {lesson_modules[x.id]}/{x.key}")
+        activity_modules = {x.id: key for key, x in activities}
+        archived, deleted = retire_activities([x for _, x in activities])
+        self._note(archived, deleted, lambda x: f"activity {activity_modules[x.id]}/{x.key}")
+        gone = [m for m in self.modules.values() if not m.archived]
+        archived, deleted = retire_modules(gone)
+        self._note(archived, deleted, lambda x: f"module {x.key}")
+
+    def _note(self, archived: list, deleted: list, label) -> None:
+        self.report.archived += [label(x) for x in archived]
+        self.report.deleted += [label(x) for x in deleted]
+
+    def _hand_to_plugin(self, activity: Activity, spec: ActivitySpec, module: ModuleSpec) -> None:
+        """Give the activity's definition to its plugin; any failure fails the whole import."""
+        activity_type = self.types[spec.type_key]
         try:
-            activity_type.import_definition(activity, spec.definition, folder)
-        except ValueError as exc:
-            raise ImportFailed([Problem(str(folder / "module.yaml"), 1, f"activity '{spec.key}': {exc}")]) from exc
+            activity_type.import_definition(activity, dict(spec.definition), module.path)  # type: ignore[misc]
+        except Exception as exc:  # noqa: BLE001 - a plugin's failure becomes the import's message
+            raise ImportFailed([Problem(module.display_path, spec.line,
+                                        f"activity '{spec.key}': {str(exc) or type(exc).__name__}")]) from exc
 
 
-def _retire(obj: Any, label: str, completion_column: Any, report: ImportReport) -> None:
-    if obj.archived:
-        return
-    has_work = db.session.execute(db.select(completion_column).where(completion_column == obj.id).limit(1)).first()
-    if has_work:
-        obj.archived = True
-        report.archived.append(label)
-    else:
-        db.session.delete(obj)
-        report.deleted.append(label)
+def restore_files(folder: Path, files: Mapping[str, Mapping[str, str]]) -> None:
+    """Write back the files an activity named (kept in its stored spec) into ``folder``."""
+    for name, content in sorted(files.items()):
+        target = (folder / name).resolve()
+        if not target.is_relative_to(folder.resolve()):
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if "text" in content:
+            target.write_bytes(content["text"].encode("utf-8"))
+        else:
+            target.write_bytes(base64.b64decode(content["base64"]))

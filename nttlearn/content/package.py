@@ -1,23 +1,25 @@
 """Reading and checking a course package folder (see docs/course-packages.md).
 
 :func:`load_package` never touches the database: it returns the parsed course and every problem
-found, each as ``path:line: message``.
+found, each as ``path:line: message``. Paths are shown as the caller named the package (the CLI
+argument, or the folder inside an uploaded zip), so an editor can jump to them.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
-
-from markdown_it import MarkdownIt
 
 from ..activities import ActivityType, DefinitionProblem
 from ..config import LOCALES
 from ..models import COMPLETION_RULES, POLICY_AREAS
+from .lessontext import check_lesson_text, package_path
 from .yamlfile import LineDict, YamlError, load_yaml
 
 # Types of the built-in plugins: a package using them is valid even where the plugin is not
@@ -27,11 +29,17 @@ COURSE_KEYS = {"id", "slug", "title", "summary", "policy_area", "languages", "ho
                "completion", "self_enrolment", "certificate", "published"}
 MODULE_KEYS = {"id", "title", "summary", "outcomes", "activities"}
 LESSON_KEYS = {"id", "title", "minutes", "required", "kind"}
+LESSON_KINDS = ("lesson", "exercise")
 ACTIVITY_CORE_KEYS = {"id", "type", "title", "required"}
 NUMBERED = re.compile(r"^(\d+)-([a-z0-9][a-z0-9-]*)$")
 LESSON_FILE = re.compile(r"^(\d+)-([a-z0-9][a-z0-9-]*)(?:\.([a-z]{2}))?\.md$")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
-DANGEROUS_HTML = re.compile(r"<\s*(script|iframe|object|embed|style|form|svg|math|link|meta)\b|\bon[a-z]+\s*=|javascript\s*:", re.I)
+FRONT_MATTER_END = re.compile(r"^---[ \t]*$", re.M)
+# Column sizes of the tables the package is imported into.
+MAX_KEY, MAX_TITLE, MAX_TYPE = 100, 200, 50
+# Files an activity names (a .gift quiz) are kept with the activity up to this size, so that a
+# course whose plugin is not installed still exports unchanged.
+MAX_KEPT_FILE = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -61,6 +69,8 @@ class ActivitySpec:
     definition: dict[str, Any]
     position: int
     digest: str
+    line: int = 1
+    files: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -73,6 +83,7 @@ class ModuleSpec:
     outcomes: list[str] = field(default_factory=list)
     lessons: list[LessonSpec] = field(default_factory=list)
     activities: list[ActivitySpec] = field(default_factory=list)
+    display_path: str = ""
 
 
 @dataclass
@@ -92,6 +103,7 @@ class CourseSpec:
     published: bool = True
     modules: list[ModuleSpec] = field(default_factory=list)
     media: list[Path] = field(default_factory=list)
+    display_path: str = "course.yaml"
 
 
 @dataclass
@@ -102,17 +114,24 @@ class LoadResult:
 
 
 class _Checker:
-    def __init__(self, root: Path, types: Mapping[str, ActivityType]) -> None:
-        self.root = root.resolve()
+    def __init__(self, root: Path, types: Mapping[str, ActivityType], display: str | None) -> None:
+        self.root = Path(os.path.abspath(root))
         self.types = types
+        self.display = PurePosixPath(str(root) if display is None else display)
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
 
+    def inside(self, path: Path) -> str:
+        """``path`` relative to the package root, as a POSIX path."""
+        return Path(os.path.abspath(path)).relative_to(self.root).as_posix()
+
     def rel(self, path: Path) -> str:
         try:
-            return str(path.resolve().relative_to(self.root.parent))
+            inside = self.inside(path)
         except ValueError:
             return str(path)
+        shown = self.display / inside if inside != "." else self.display
+        return str(shown) if str(shown) != "." else inside
 
     def error(self, path: Path, line: int, message: str) -> None:
         self.problems.append(Problem(self.rel(path), line, message))
@@ -120,15 +139,28 @@ class _Checker:
     def warn(self, path: Path, line: int, message: str) -> None:
         self.warnings.append(Problem(self.rel(path), line, message))
 
-    def read_yaml(self, path: Path) -> LineDict | None:
+    def exists(self, inside: str) -> bool:
+        target = self.root / inside
+        return target.exists() and not target.is_symlink()
+
+    def read_text(self, path: Path) -> str | None:
+        if path.is_symlink():
+            return None  # reported once by _check_symlinks
         if not path.is_file():
             self.error(path, 1, "file is missing")
             return None
         try:
-            data = load_yaml(path.read_text(encoding="utf-8"))
+            return path.read_text(encoding="utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
         except UnicodeDecodeError:
             self.error(path, 1, "file is not UTF-8 text")
             return None
+
+    def read_yaml(self, path: Path) -> LineDict | None:
+        text = self.read_text(path)
+        if text is None:
+            return None
+        try:
+            data = load_yaml(text)
         except YamlError as exc:
             self.error(path, exc.line, exc.message)
             return None
@@ -140,16 +172,18 @@ class _Checker:
     def unknown_keys(self, path: Path, data: LineDict, allowed: set[str]) -> None:
         for key in data:
             if key not in allowed:
-                self.error(path, data.line_of(key), f"unknown key '{key}' (allowed: {', '.join(sorted(allowed))})")
+                self.error(path, data.line_of(str(key)), f"unknown key '{key}' (allowed: {', '.join(sorted(allowed))})")
 
-    def text(self, path: Path, data: LineDict, key: str, required: bool = False) -> tuple[str, dict[str, str]]:
+    def text(self, path: Path, data: LineDict, key: str, required: bool = False,
+             limit: int | None = None) -> tuple[str, dict[str, str]]:
         """A string, or a mapping of locales to strings with English required."""
         value = data.get(key)
-        if value is None:
+        if value is None or value == "":
             if required:
-                self.error(path, data.line, f"'{key}' is required")
+                self.error(path, data.line_of(key), f"'{key}' is required")
             return "", {}
         if isinstance(value, str):
+            self._limit(path, data.line_of(key), key, value.strip(), limit)
             return value.strip(), {}
         if isinstance(value, dict):
             for locale in value:
@@ -160,12 +194,20 @@ class _Checker:
             if not isinstance(english, str) or not english.strip():
                 self.error(path, data.line_of(key), f"'{key}' needs an English ('en') text")
                 return "", {}
+            for text in value.values():
+                self._limit(path, data.line_of(key), key, str(text).strip(), limit)
             return english.strip(), {k: str(v).strip() for k, v in value.items() if k != "en" and k in LOCALES}
         self.error(path, data.line_of(key), f"'{key}' must be text")
         return "", {}
 
+    def _limit(self, path: Path, line: int, key: str, value: str, limit: int | None) -> None:
+        if limit is not None and len(value) > limit:
+            self.error(path, line, f"'{key}' is longer than {limit} characters")
+
     def string_list(self, path: Path, data: LineDict, key: str) -> list[str]:
         value = data.get(key, [])
+        if value is None:
+            return []
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             self.error(path, data.line_of(key), f"'{key}' must be a list of texts")
             return []
@@ -178,30 +220,101 @@ class _Checker:
             return default
         return value
 
+    def key(self, path: Path, data: LineDict, fallback: str) -> str:
+        value = data.get("id")
+        if value is None:
+            return fallback
+        key = str(value).strip()
+        if not key or len(key) > MAX_KEY:
+            self.error(path, data.line_of("id"), f"'id' must be a text of 1 to {MAX_KEY} characters")
+            return fallback
+        return key
 
-def load_package(path: Path | str, types: Mapping[str, ActivityType] | None = None) -> LoadResult:
-    """Parse and check the course package at ``path`` (a folder holding ``course.yaml``)."""
+
+def _numbered(paths: list[Path], pattern: re.Pattern[str]) -> list[Path]:
+    """Order by the numeric ``NN-`` prefix (``100-x`` after ``99-y``), then by name."""
+    def order(path: Path) -> tuple[int, str]:
+        match = pattern.match(path.name)
+        return (int(match.group(1)) if match else 0, path.name)
+
+    return sorted(paths, key=order)
+
+
+def load_package(path: Path | str, types: Mapping[str, ActivityType] | None = None,
+                 display: str | None = None) -> LoadResult:
+    """Parse and check the course package at ``path`` (a folder holding ``course.yaml``).
+
+    ``display`` is how the package folder is named in messages (default: ``path`` as given).
+    """
     root = Path(path)
-    checker = _Checker(root, types or {})
+    checker = _Checker(root, types or {}, display)
     if not root.is_dir():
         checker.error(root, 1, "not a folder")
         return LoadResult(None, checker.problems)
-    data = checker.read_yaml(root / "course.yaml")
+    _check_symlinks(checker, root)
+    course_file = root / "course.yaml"
+    data = checker.read_yaml(course_file)
     if data is None:
         return LoadResult(None, checker.problems)
-    course_file = root / "course.yaml"
+    course = _load_course(checker, root, course_file, data)
+    modules_dir = root / "modules"
+    if not modules_dir.is_dir() or modules_dir.is_symlink():
+        checker.error(course_file, 1, "the package has no 'modules' folder")
+    else:
+        seen: dict[str, Path] = {}
+        folders = _numbered([p for p in modules_dir.iterdir() if p.is_dir() and not p.is_symlink()], NUMBERED)
+        for position, folder in enumerate(folders, start=1):
+            module = _load_module(checker, folder, position)
+            if module is None:
+                continue
+            if module.key in seen:
+                line = _id_line(folder / "module.yaml")
+                checker.error(folder / "module.yaml", line, f"duplicate module id '{module.key}' (also {checker.rel(seen[module.key])})")
+                continue
+            seen[module.key] = folder
+            course.modules.append(module)
+    media_dir = root / "media"
+    if media_dir.is_dir() and not media_dir.is_symlink():
+        course.media = sorted(p for p in media_dir.rglob("*") if p.is_file() and not p.is_symlink())
+    return LoadResult(course, _in_file_order(checker.problems), _in_file_order(checker.warnings))
+
+
+def _in_file_order(problems: list[Problem]) -> list[Problem]:
+    """By file, then line: the order in which someone fixes them."""
+    return sorted(problems, key=lambda p: (p.path, p.line))
+
+
+def _check_symlinks(checker: _Checker, root: Path) -> None:
+    """A package is plain files: a symbolic link could point anywhere on the server."""
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        for name in sorted(dirs + files):
+            entry = Path(folder) / name
+            if entry.is_symlink():
+                checker.error(entry, 1, "symbolic links are not allowed in a package (they could point outside it)")
+
+
+def _id_line(module_file: Path) -> int:
+    try:
+        data = load_yaml(module_file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, YamlError):
+        return 1
+    return data.line_of("id") if isinstance(data, LineDict) else 1
+
+
+def _load_course(checker: _Checker, root: Path, course_file: Path, data: LineDict) -> CourseSpec:
     checker.unknown_keys(course_file, data, COURSE_KEYS)
-    slug = str(data.get("slug") or data.get("id") or root.resolve().name)
+    slug = str(data.get("slug") or data.get("id") or Path(os.path.abspath(root)).name)
     if not SLUG.match(slug):
         checker.error(course_file, data.line_of("slug"), f"slug '{slug}' must use lower-case letters, digits and dashes")
-    title, title_tr = checker.text(course_file, data, "title", required=True)
+    title, title_tr = checker.text(course_file, data, "title", required=True, limit=MAX_TITLE)
     summary, summary_tr = checker.text(course_file, data, "summary")
     translations: dict[str, dict[str, str]] = {}
     for locale, text in title_tr.items():
         translations.setdefault(locale, {})["title"] = text
     for locale, text in summary_tr.items():
         translations.setdefault(locale, {})["summary"] = text
-    course = CourseSpec(slug=slug, path=root, title=title, summary=summary, translations=translations)
+    course = CourseSpec(slug=slug, path=root, title=title, summary=summary, translations=translations,
+                        display_path=checker.rel(course_file))
     area = data.get("policy_area", "methodology")
     if area not in POLICY_AREAS:
         checker.error(course_file, data.line_of("policy_area"), f"unknown policy area '{area}' (use one of {', '.join(POLICY_AREAS)})")
@@ -209,7 +322,7 @@ def load_package(path: Path | str, types: Mapping[str, ActivityType] | None = No
     languages = checker.string_list(course_file, data, "languages") or ["en"]
     for language in languages:
         if language not in LOCALES:
-            checker.error(course_file, data.line_of("languages"), f"unknown language '{language}'")
+            checker.error(course_file, data.line_of("languages"), f"unknown language '{language}' (use one of {', '.join(LOCALES)})")
     course.languages = languages
     hours = data.get("hours", 1)
     if not isinstance(hours, int | float) or isinstance(hours, bool) or hours <= 0:
@@ -224,28 +337,7 @@ def load_package(path: Path | str, types: Mapping[str, ActivityType] | None = No
     course.self_enrolment = checker.boolean(course_file, data, "self_enrolment", True)
     course.certificate = checker.boolean(course_file, data, "certificate", True)
     course.published = checker.boolean(course_file, data, "published", True)
-
-    modules_dir = root / "modules"
-    if not modules_dir.is_dir():
-        checker.error(course_file, 1, "the package has no 'modules' folder")
-    else:
-        seen: dict[str, Path] = {}
-        for position, folder in enumerate(sorted(p for p in modules_dir.iterdir() if p.is_dir()), start=1):
-            module = _load_module(checker, folder, position)
-            if module is None:
-                continue
-            if module.key in seen:
-                checker.error(folder / "module.yaml", 1, f"duplicate module id '{module.key}' (also {checker.rel(seen[module.key])})")
-                continue
-            seen[module.key] = folder
-            course.modules.append(module)
-    media_dir = root / "media"
-    if media_dir.is_dir():
-        course.media = sorted(p for p in media_dir.rglob("*") if p.is_file())
-        for media in course.media:
-            if media.is_symlink() or not media.resolve().is_relative_to(root.resolve()):
-                checker.error(media, 1, "media file points outside the package")
-    return LoadResult(course, checker.problems, checker.warnings)
+    return course
 
 
 def _load_module(checker: _Checker, folder: Path, position: int) -> ModuleSpec | None:
@@ -258,15 +350,16 @@ def _load_module(checker: _Checker, folder: Path, position: int) -> ModuleSpec |
     if data is None:
         return None
     checker.unknown_keys(module_file, data, MODULE_KEYS)
-    key = str(data.get("id") or match.group(2))
-    title, _ = checker.text(module_file, data, "title", required=True)
+    key = checker.key(module_file, data, match.group(2))
+    title, _ = checker.text(module_file, data, "title", required=True, limit=MAX_TITLE)
     summary, _ = checker.text(module_file, data, "summary")
     module = ModuleSpec(key=key, path=folder, position=position, title=title, summary=summary,
-                        outcomes=checker.string_list(module_file, data, "outcomes"))
+                        outcomes=checker.string_list(module_file, data, "outcomes"),
+                        display_path=checker.rel(module_file))
     lesson_files: dict[str, Path] = {}
     translations: dict[str, list[tuple[str, Path]]] = {}
     for file in sorted(folder.iterdir()):
-        if file.suffix != ".md":
+        if file.suffix != ".md" or file.is_symlink():
             continue
         m = LESSON_FILE.match(file.name)
         if not m:
@@ -275,24 +368,26 @@ def _load_module(checker: _Checker, folder: Path, position: int) -> ModuleSpec |
         stem = f"{m.group(1)}-{m.group(2)}"
         if m.group(3):
             if m.group(3) not in LOCALES or m.group(3) == "en":
-                checker.error(file, 1, f"unknown translation language '{m.group(3)}'")
+                checker.error(file, 1, f"unknown translation language '{m.group(3)}' (use one of {', '.join(LOCALES[1:])})")
                 continue
             translations.setdefault(stem, []).append((m.group(3), file))
         else:
             lesson_files[stem] = file
     keys: dict[str, Path] = {}
-    for position, (stem, file) in enumerate(sorted(lesson_files.items()), start=1):
+    ordered = _numbered(list(lesson_files.values()), LESSON_FILE)
+    for position, file in enumerate(ordered, start=1):
+        stem = file.name[: -len(".md")]
         lesson = _load_lesson(checker, file, stem, position)
         if lesson is None:
             continue
         if lesson.key in keys:
-            checker.error(file, 1, f"duplicate lesson id '{lesson.key}' (also {checker.rel(keys[lesson.key])})")
+            checker.error(file, _front_line(file, "id"), f"duplicate lesson id '{lesson.key}' (also {checker.rel(keys[lesson.key])})")
             continue
         keys[lesson.key] = file
-        for locale, translated in translations.pop(stem, []):
+        for locale, translated in sorted(translations.pop(stem, [])):
             front, body = _read_lesson_file(checker, translated)
             if front is not None:
-                lesson.translations[locale] = {"title": str(front.get("title") or lesson.title), "body": body}
+                lesson.translations[locale] = {"title": str(front.get("title") or lesson.title).strip(), "body": body}
         module.lessons.append(lesson)
     for stem, items in translations.items():
         for _locale, file in items:
@@ -303,64 +398,57 @@ def _load_module(checker: _Checker, folder: Path, position: int) -> ModuleSpec |
         activities = []
     seen: set[str] = set()
     for position, entry in enumerate(activities, start=1):
-        activity = _load_activity(checker, module_file, folder, entry, position, seen)
+        activity = _load_activity(checker, module_file, folder, entry, position, seen, data.line_of("activities"))
         if activity is not None:
             module.activities.append(activity)
     return module
 
 
+def _front_line(file: Path, key: str) -> int:
+    """The line of ``key:`` in a lesson's front matter (1 when it is not there)."""
+    lines = file.read_text(encoding="utf-8").split("\n")
+    for number, line in enumerate(lines[1:], start=2):
+        if line.rstrip() == "---":
+            break
+        if line.startswith(f"{key}:"):
+            return number
+    return 1
+
+
 def _read_lesson_file(checker: _Checker, file: Path) -> tuple[LineDict | None, str]:
-    try:
-        text = file.read_text(encoding="utf-8").replace("\r\n", "\n")
-    except UnicodeDecodeError:
-        checker.error(file, 1, "file is not UTF-8 text")
+    text = checker.read_text(file)
+    if text is None:
         return None, ""
     if not text.startswith("---\n"):
         checker.error(file, 1, "a lesson starts with YAML front matter between '---' lines")
         return None, ""
-    end = text.find("\n---", 4)
-    if end == -1:
+    end = FRONT_MATTER_END.search(text, 4)
+    if end is None:
         checker.error(file, 1, "the front matter is not closed with '---'")
         return None, ""
     try:
-        front = load_yaml(text[4:end], first_line=2)
+        front = load_yaml(text[4:end.start()], first_line=2)
     except YamlError as exc:
         checker.error(file, exc.line, exc.message)
         return None, ""
-    if not isinstance(front, LineDict):
+    if front is None:
+        front = LineDict()
+        front.lines = {}
+    elif not isinstance(front, LineDict):
         checker.error(file, 2, "the front matter must be a mapping (title: …)")
         return None, ""
-    for key in front.lines:
-        front.lines[key] += 1  # the front matter starts on line 2
-    front.line += 1
-    body_start = text.find("\n", end + 1) + 1 if text.find("\n", end + 1) != -1 else len(text)
+    else:
+        front.lines = {key: line + 1 for key, line in front.lines.items()}  # it starts on line 2
+        front.line += 1
+    body_start = min(end.end() + 1, len(text))
     body = text[body_start:]
     first_body_line = text[:body_start].count("\n") + 1
-    _check_body(checker, file, body, first_body_line)
-    unknown = set(front) - LESSON_KEYS
-    for key in sorted(unknown):
-        checker.error(file, front.line_of(key), f"unknown key '{key}' (allowed: {', '.join(sorted(LESSON_KEYS))})")
+    lesson_dir = checker.inside(file.parent)
+    for problem in check_lesson_text(body, first_body_line, lesson_dir, checker.exists):
+        checker.error(file, problem.line, problem.message)
+    for key in sorted(set(front) - LESSON_KEYS, key=str):
+        checker.error(file, front.line_of(str(key)), f"unknown key '{key}' (allowed: {', '.join(sorted(LESSON_KEYS))})")
     return front, body.strip() + "\n"
-
-
-def _check_body(checker: _Checker, file: Path, body: str, first_line: int) -> None:
-    for offset, line in enumerate(body.split("\n")):
-        match = DANGEROUS_HTML.search(line)
-        if match:
-            checker.error(file, first_line + offset, f"lessons may not contain '{match.group(0).strip()}': raw HTML and scripts are not allowed")
-    tokens = MarkdownIt("commonmark").enable("table").parse(body)
-    package_root = checker.root.resolve()
-    for token in tokens:
-        for child in token.children or []:
-            target = child.attrGet("href") if child.type == "link_open" else child.attrGet("src") if child.type == "image" else None
-            if not target or re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I) or target.startswith(("#", "/")):
-                continue
-            line = first_line + (token.map[0] if token.map else 0)
-            resolved = (file.parent / target.split("#")[0]).resolve()
-            if not resolved.is_relative_to(package_root):
-                checker.error(file, line, f"link '{target}' points outside the package")
-            elif not resolved.exists():
-                checker.error(file, line, f"broken link: '{target}' does not exist")
 
 
 def _load_lesson(checker: _Checker, file: Path, stem: str, position: int) -> LessonSpec | None:
@@ -369,34 +457,42 @@ def _load_lesson(checker: _Checker, file: Path, stem: str, position: int) -> Les
         return None
     title = front.get("title")
     if not isinstance(title, str) or not title.strip():
-        checker.error(file, front.line, "'title' is required")
+        checker.error(file, front.line_of("title"), "'title' is required")
         return None
+    if len(title.strip()) > MAX_TITLE:
+        checker.error(file, front.line_of("title"), f"'title' is longer than {MAX_TITLE} characters")
     minutes = front.get("minutes", 10)
     if not isinstance(minutes, int) or isinstance(minutes, bool) or minutes < 1:
         checker.error(file, front.line_of("minutes"), "'minutes' must be a whole number of at least 1")
         minutes = 10
     kind = front.get("kind", "lesson")
-    if kind not in ("lesson", "exercise"):
+    if kind not in LESSON_KINDS:
         checker.error(file, front.line_of("kind"), f"unknown kind '{kind}' (use lesson or exercise)")
+        kind = "lesson"
     required = front.get("required", True)
     if not isinstance(required, bool):
         checker.error(file, front.line_of("required"), "'required' must be true or false")
         required = True
-    key = str(front.get("id") or NUMBERED.match(stem).group(2))  # type: ignore[union-attr]
+    key = checker.key(file, front, NUMBERED.match(stem).group(2))  # type: ignore[union-attr]
     return LessonSpec(key=key, path=file, position=position, title=title.strip(), body=body,
                       minutes=minutes, required=required, kind=kind)
 
 
-def _load_activity(checker: _Checker, module_file: Path, folder: Path, entry: Any, position: int, seen: set[str]) -> ActivitySpec | None:
+def _load_activity(checker: _Checker, module_file: Path, folder: Path, entry: Any, position: int,
+                   seen: set[str], list_line: int) -> ActivitySpec | None:
     if not isinstance(entry, LineDict):
-        checker.error(module_file, 1, "each activity is a mapping with id, type and title")
+        checker.error(module_file, list_line, "each activity is a mapping with id, type and title")
         return None
     line = entry.line
     key, type_key, title = entry.get("id"), entry.get("type"), entry.get("title")
-    for name, value in (("id", key), ("type", type_key), ("title", title)):
+    for name, value, limit in (("id", key, MAX_KEY), ("type", type_key, MAX_TYPE), ("title", title, MAX_TITLE)):
         if not isinstance(value, str) or not value.strip():
-            checker.error(module_file, line, f"activity needs '{name}'")
+            checker.error(module_file, entry.line_of(name) if name in entry else line, f"activity needs '{name}' (a text)")
             return None
+        if len(value.strip()) > limit:
+            checker.error(module_file, entry.line_of(name), f"activity '{name}' is longer than {limit} characters")
+            return None
+    key, type_key, title = key.strip(), type_key.strip(), title.strip()
     if key in seen:
         checker.error(module_file, entry.line_of("id"), f"duplicate activity id '{key}'")
         return None
@@ -405,7 +501,14 @@ def _load_activity(checker: _Checker, module_file: Path, folder: Path, entry: An
     if not isinstance(required, bool):
         checker.error(module_file, entry.line_of("required"), "'required' must be true or false")
         required = True
-    definition = {k: v for k, v in entry.items() if k not in ACTIVITY_CORE_KEYS}
+    definition = LineDict((str(k), v) for k, v in entry.items() if k not in ACTIVITY_CORE_KEYS)
+    definition.line, definition.lines = line, {k: entry.line_of(k) for k in definition}
+    module_dir = checker.inside(folder)
+    for name, value in definition.items():
+        if isinstance(value, str) and ("/" in value or "\\" in value or value.startswith("..")) \
+                and "://" not in value and package_path(module_dir, value) is None:
+            checker.error(module_file, entry.line_of(name), f"'{name}: {value}' points outside the package")
+            return None
     activity_type = checker.types.get(type_key)
     if activity_type is None:
         if type_key in BUILTIN_ACTIVITY_TYPES:
@@ -415,19 +518,54 @@ def _load_activity(checker: _Checker, module_file: Path, folder: Path, entry: An
             checker.error(module_file, entry.line_of("type"), f"unknown activity type '{type_key}' (known: {', '.join(known)})")
             return None
     elif activity_type.validate_definition is not None:
-        for problem in activity_type.validate_definition(definition, folder, checker.rel(module_file)):
+        try:
+            # A LineDict: ``definition.line_of(key)`` gives the plugin the line of each of its keys.
+            found = activity_type.validate_definition(definition, folder, checker.rel(module_file))
+        except Exception as exc:  # noqa: BLE001 - a plugin's bug becomes a problem, not a crash
+            checker.error(module_file, line, f"activity '{key}': the '{type_key}' plugin could not check it ({type(exc).__name__}: {exc})")
+            return None
+        for problem in found or []:
             checker.problems.append(Problem(problem.path, problem.line, problem.message))
-    return ActivitySpec(key=key, type_key=type_key, title=title.strip(), required=required,
-                        definition=_plain(definition), position=position, digest=_digest(folder, definition))
+    files = _named_files(folder, definition)
+    return ActivitySpec(key=key, type_key=type_key, title=title, required=required,
+                        definition=_plain(definition), position=position,
+                        digest=_digest(definition, files), line=line,
+                        files={name: _file_content(path) for name, path in files.items()
+                               if path.stat().st_size <= MAX_KEPT_FILE})
 
 
-def _digest(folder: Path, definition: Mapping[str, Any]) -> str:
+def _named_files(folder: Path, definition: Mapping[str, Any]) -> dict[str, Path]:
+    """The files of the module folder that the definition names (``file: quiz.gift``)."""
+    found: dict[str, Path] = {}
+    base = Path(os.path.abspath(folder))
+    for value in definition.values():
+        if not isinstance(value, str) or not value or "\n" in value or len(value) > 255:
+            continue
+        candidate = Path(os.path.abspath(base / value))
+        if candidate.is_relative_to(base) and candidate.is_file() and not candidate.is_symlink():
+            found[value] = candidate
+    return dict(sorted(found.items()))
+
+
+def _file_content(path: Path) -> dict[str, str]:
+    data = path.read_bytes()
+    try:
+        return {"text": data.decode("utf-8")}
+    except UnicodeDecodeError:
+        return {"base64": base64.b64encode(data).decode("ascii")}
+
+
+def _digest(definition: Mapping[str, Any], files: Mapping[str, Path]) -> str:
     """A fingerprint of the definition and the files it names, to skip unchanged re-imports."""
     h = hashlib.sha256(repr(sorted(_plain(definition).items())).encode())
-    for value in definition.values():
-        if isinstance(value, str) and (folder / value).is_file() and (folder / value).resolve().is_relative_to(folder.resolve()):
-            h.update((folder / value).read_bytes())
+    for name, path in files.items():
+        h.update(name.encode() + b"\0" + path.read_bytes())
     return h.hexdigest()
+
+
+def definition_digest(definition: Mapping[str, Any]) -> str:
+    """The digest of a definition that names no files (activities added in the browser)."""
+    return _digest(definition, {})
 
 
 def _plain(value: Any) -> Any:

@@ -52,14 +52,47 @@ def load_yaml(text: str, first_line: int = 1) -> Any:
         raise YamlError(line, f"invalid YAML: {exc.problem or exc}") from exc
 
 
+class _Dumper(yaml.SafeDumper):
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        # Lists indented under their key ("activities:\n  - id: quiz"), as people write them.
+        return super().increase_indent(flow, False)
+
+
+class _ListItem(str):
+    """A text inside a list (an outcome): written plain, wrapped at the line width."""
+
+
+def _represent_str(dumper: _Dumper, value: str) -> yaml.ScalarNode:
+    # Multi-line texts as literal blocks: an exported package stays readable in a diff.
+    # Long one-line texts folded at the line width, as people write them by hand.
+    if any(c in value for c in "\x85\u2028\u2029\r"):
+        style: str | None = '"'  # unusual line breaks: only the escaped form reads back the same
+    elif "\n" in value.rstrip("\n"):
+        style = "|"
+    elif len(value) > 80 and not isinstance(value, _ListItem):
+        style = ">"
+    else:
+        style = None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", str(value), style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+_Dumper.add_representer(_ListItem, _represent_str)
+
+
 def dump_yaml(data: Any) -> str:
-    """Stable, readable YAML (keys in the given order, Unicode kept) for exported packages."""
-    return yaml.safe_dump(_plain(data), sort_keys=False, allow_unicode=True, width=1000, default_flow_style=False)
+    """Stable, readable YAML (keys in the given order, Unicode kept) for exported packages.
+
+    Dumping the same data always gives the same text, which makes export → import → export
+    byte-identical.
+    """
+    return yaml.dump(_plain(data), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=92,
+                     default_flow_style=False)
 
 
 def _plain(data: Any) -> Any:
     if isinstance(data, dict):
         return {str(k): _plain(v) for k, v in data.items()}
     if isinstance(data, list | tuple):
-        return [_plain(v) for v in data]
+        return [_ListItem(v) if type(v) is str else _plain(v) for v in data]
     return data

@@ -53,6 +53,9 @@ def generate(size: str, seed: int = 2010) -> dict[str, Any]:
     rng = random.Random(seed)
     now = utcnow()
     tag = f"gen{size}"
+    login = {"email": f"{tag}-learner1@example.org", "password": PASSWORD, "role": "learner"}
+    if db.session.execute(db.select(User.id).filter_by(email=login["email"])).first() is not None:
+        return {"summary": [f"The size {size} data set already exists."], "accounts": [login]}
     org_base, user_base, course_base = _max_id(Organisation), _max_id(User), _max_id(Course)
     _bulk(Organisation, [
         {"id": org_base + i + 1, "name": f"{tag} municipality {i + 1}", "town": f"Town {i + 1}",
@@ -113,7 +116,7 @@ def generate(size: str, seed: int = 2010) -> dict[str, Any]:
         "summary": [f"Generated size {size}: {spec['learners']} learners, {spec['courses']} courses, "
                     f"{spec['organisations']} organisations in {min(27, spec['organisations'])} countries, "
                     f"{len(enrolments)} enrolments, {len(completions)} lesson completions."],
-        "accounts": [{"email": f"{tag}-learner1@example.org", "password": PASSWORD, "role": "learner"}],
+        "accounts": [login],
     }
 
 

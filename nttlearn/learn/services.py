@@ -117,6 +117,10 @@ def revoke_activity_completion(user_id: int, activity: Activity) -> None:
 
 
 def _touch(user_id: int, course_id: int) -> None:
+    """Note the learner's activity, before their completion is derived: the UPDATE locks the
+    enrolment row, so two completions by one learner in one course (two tabs) take turns, and the
+    second one sees the first one's rows when it derives module and course completion. Without it,
+    each would see only its own lesson and neither would complete the course."""
     db.session.execute(
         db.update(Enrolment).where(Enrolment.user_id == user_id, Enrolment.course_id == course_id)
         .values(last_activity_at=utcnow())
@@ -261,6 +265,20 @@ class CourseOutline:
             if ("l", lesson.id) not in self.done:
                 return lesson
         return None
+
+    def resume_lesson(self, last_lesson_id: int | None) -> Lesson | None:
+        """Where to continue: the lesson last opened if it is not done yet, else the first lesson
+        after it that is not done, else the first one not done anywhere; the last opened one when
+        everything is done. None for a course without lessons."""
+        ordered = self.ordered_lessons()
+        ids = [lesson.id for lesson in ordered]
+        if last_lesson_id not in ids:  # never opened, or archived since
+            return self.next_lesson() or (ordered[0] if ordered else None)
+        start = ids.index(last_lesson_id)
+        for lesson in ordered[start:]:
+            if ("l", lesson.id) not in self.done:
+                return lesson
+        return self.next_lesson() or ordered[start]
 
 
 def course_outline(course: Course, user_id: int | None) -> CourseOutline:

@@ -24,6 +24,7 @@ class EventRecord(db.Model):
 
     __table_args__ = (
         Index("ix_events_name_created_at", "name", "created_at"),
-        Index("ix_events_course_id_created_at", "course_id", "created_at"),
+        # user_id included: "active in the last N days" per course is answered from the index alone.
+        Index("ix_events_course_id_created_at_user_id", "course_id", "created_at", "user_id"),
         Index("ix_events_user_id_created_at", "user_id", "created_at"),
     )

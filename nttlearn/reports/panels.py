@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 from markupsafe import Markup
 
@@ -16,3 +17,19 @@ class ReportPanel:
     body: Markup
     csv_url: str | None = None
     plugin: str = ""
+
+
+def report_panels(course: Any | None) -> list[ReportPanel]:
+    """The panels the enabled plugins offer for ``course`` (None: the programme), in plugin
+    order, each tagged with its plugin's name. A plugin that raises is logged and skipped.
+
+    For any page that shows panels: the core's progress page and plugins' report pages alike.
+    """
+    from ..plugins import host
+
+    return [
+        replace(panel, plugin=plugin)
+        for plugin, result in host().call_each("nttlearn_report_panels", course=course)
+        for panel in result or []
+        if isinstance(panel, ReportPanel)
+    ]

@@ -75,13 +75,18 @@ def progress_csv(rows: list[LearnerProgress]) -> str:
                      "last_activity_at", "completed_at", "done", "total", "percent"])
     for r in rows:
         writer.writerow([
-            _cell(r.name), r.email, _cell(r.organisation), r.country, _cell(r.cohort),
+            _cell(r.name), _cell(r.email), _cell(r.organisation), _cell(r.country), _cell(r.cohort),
             r.enrolled_at.isoformat(), r.last_activity_at.isoformat() if r.last_activity_at else "",
             r.completed_at.isoformat() if r.completed_at else "", r.done, r.total, r.percent,
         ])
     return "\ufeff" + buffer.getvalue()  # BOM: spreadsheet programs then read UTF-8 correctly
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
 def _cell(text: str) -> str:
-    """Neutralise spreadsheet formulas in person-written text (CSV injection)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    """Neutralise spreadsheet formulas in person-written text (CSV injection, OWASP): a cell that
+    a spreadsheet would read as a formula (also after leading spaces, also with the full-width
+    signs some spreadsheets accept) gets a leading apostrophe and is shown as text."""
+    return "'" + text if text.lstrip(" ").startswith(FORMULA_STARTS) else text

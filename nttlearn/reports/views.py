@@ -13,8 +13,8 @@ from ..auth.services import find_user
 from ..extensions import db
 from ..learn.services import enrol, unenrol
 from ..models import User
-from ..plugins import host
 from .forms import EnrolForm
+from .panels import report_panels
 from .services import course_progress as learner_progress
 from .services import progress_csv
 
@@ -26,7 +26,7 @@ bp = Blueprint("reports", __name__, url_prefix="/teach", template_folder="templa
 def course_progress(course_id: int):
     course = course_from_kwargs({"course_id": course_id})
     rows = learner_progress(course)
-    panels = [panel for _, result in host().call_each("nttlearn_report_panels", course=course) for panel in result or []]
+    panels = report_panels(course)
     return render_template("reports/progress.html", course=course, rows=rows, form=EnrolForm(), panels=panels)
 
 
@@ -48,13 +48,14 @@ def enrol_people(course_id: int):
     if not form.validate_on_submit():
         flash(_("Enter at least one e-mail address."), "error")
         return redirect(url_for("reports.course_progress", course_id=course.id))
-    emails = [e for e in re.split(r"[\s,;]+", form.emails.data) if e]
+    # Each address once, whatever its letter case or how often it was pasted.
+    emails = list(dict.fromkeys(e.lower() for e in re.split(r"[\s,;]+", form.emails.data) if e))
     unknown = [e for e in emails if find_user(e) is None]
     if unknown:
         flash(_("No account for: %(emails)s. Nobody was enrolled.", emails=", ".join(unknown)), "error")
         return redirect(url_for("reports.course_progress", course_id=course.id))
     for email in emails:
-        enrol(find_user(email).id, course, cohort=form.cohort.data.strip(), by_staff=True)
+        enrol(find_user(email).id, course, cohort=(form.cohort.data or "").strip(), by_staff=True)
     db.session.commit()
     flash(ngettext("%(num)d person enrolled.", "%(num)d people enrolled.", len(emails)), "success")
     return redirect(url_for("reports.course_progress", course_id=course.id))

@@ -1,0 +1,45 @@
+"""A course's images: list, upload (type and size checked), delete when unused."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from ..auth.permissions import require_course_staff
+from .blueprint import bp, course_or_404
+from .forms import ImageForm
+from .media import MediaRefused, delete_media, list_media, save_image
+
+
+@bp.route("/courses/<int:course_id>/media", methods=["GET", "POST"])
+@require_course_staff
+def media(course_id: int):
+    course = course_or_404(course_id)
+    form = ImageForm()
+    refused = None
+    if form.validate_on_submit():
+        upload = form.image.data
+        try:
+            saved = save_image(course, upload.filename or "", upload.stream)
+        except MediaRefused as exc:
+            refused = str(exc)
+        else:
+            flash(_("The image has been uploaded. Use it in a lesson as: %(code)s",
+                    code=f"![…]({saved.markdown_path})"), "success")
+            return redirect(url_for("author.media", course_id=course.id))
+    status = 422 if refused else 200
+    return render_template("author/media.html", course=course, files=list_media(course), form=form,
+                           refused=refused), status
+
+
+@bp.route("/courses/<int:course_id>/media/<path:name>/delete", methods=["POST"])
+@require_course_staff
+def delete_media_file(course_id: int, name: str):
+    course = course_or_404(course_id)
+    try:
+        delete_media(course, name)
+    except MediaRefused as exc:
+        flash(str(exc), "error")
+    else:
+        flash(_("The file has been deleted."), "success")
+    return redirect(url_for("author.media", course_id=course.id))

@@ -1,0 +1,173 @@
+"""Writing a course back as a package folder (or a zip of one).
+
+The output is deterministic: exporting, importing the export and exporting again gives the same
+bytes. Activities are written by their plugin (``ActivityType.export_definition``); where the
+plugin is not installed, from the definition and files the core kept when the package was
+imported, so a course passes through a site without the plugin unchanged.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+
+from ..activities import ActivityType
+from ..config import LOCALES
+from ..models import Activity, Course, Lesson, Module
+from .importer import restore_files
+from .layout import CourseOutline, load_outline, package_layout
+from .package import ACTIVITY_CORE_KEYS
+from .yamlfile import dump_yaml
+
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+class ExportError(Exception):
+    """The course could not be written where asked."""
+
+
+def export_course(course: Course, target: Path, types: Mapping[str, ActivityType]) -> Path:
+    """Write ``course`` as a package into the folder ``target`` and return it.
+
+    An existing package there is replaced (its ``course.yaml``, ``modules/`` and ``media/``; other
+    files such as a README or ``.git`` stay). A non-empty folder that is not a package is refused.
+    """
+    target = Path(target)
+    if target.exists() and (not target.is_dir() or (any(target.iterdir()) and not (target / "course.yaml").is_file())):
+        raise ExportError(f"{target} exists and is not a course package: choose an empty or new folder")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-export-", dir=target.parent))
+    try:
+        write_package(course, load_outline(course), staging, types)
+        target.mkdir(exist_ok=True)
+        for name in ("course.yaml", "modules", "media"):
+            old = target / name
+            if old.is_dir() and not old.is_symlink():
+                shutil.rmtree(old)
+            elif old.exists() or old.is_symlink():
+                old.unlink()
+            if (staging / name).exists():
+                (staging / name).rename(old)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def export_zip(course: Course, types: Mapping[str, ActivityType]) -> bytes:
+    """The package as a zip holding one folder named after the course's slug."""
+    buffer = io.BytesIO()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = export_course(course, Path(tmp) / course.slug, types)
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    info = zipfile.ZipInfo(f"{course.slug}/{path.relative_to(folder).as_posix()}", ZIP_DATE)
+                    info.compress_type = zipfile.ZIP_DEFLATED
+                    info.external_attr = 0o644 << 16
+                    archive.writestr(info, path.read_bytes())
+    return buffer.getvalue()
+
+
+def write_package(course: Course, outline: CourseOutline, root: Path,
+                  types: Mapping[str, ActivityType]) -> None:
+    """Write the files of the package into the (empty) folder ``root``."""
+    layout = package_layout(outline)
+    _write(root / "course.yaml", dump_yaml(_course_data(course)))
+    (root / "modules").mkdir()
+    for module in outline.modules:
+        folder = root / layout.module_dirs[module.id]
+        folder.mkdir()
+        activities = [_activity_entry(a, folder, types) for a in outline.activities[module.id]]
+        _write(folder / "module.yaml", dump_yaml(_module_data(module, layout.module_ids[module.id], activities)))
+        for lesson in outline.lessons[module.id]:
+            path = root / layout.lesson_files[lesson.id]
+            _write(path, _lesson_text(lesson, layout.lesson_ids[lesson.id]))
+            for locale in LOCALES[1:]:
+                translation = (lesson.translations or {}).get(locale)
+                if translation:
+                    _write(path.with_name(path.name[: -len(".md")] + f".{locale}.md"),
+                           _front({"title": translation.get("title") or lesson.title}, translation.get("body", "")))
+    _copy_media(course, root / "media")
+
+
+def _write(path: Path, text: str) -> None:
+    path.write_bytes(text.encode("utf-8"))
+
+
+def _localized(english: str, translations: Mapping[str, Any], name: str) -> str | dict[str, str]:
+    others = {locale: translations[locale][name] for locale in LOCALES[1:]
+              if (translations.get(locale) or {}).get(name)}
+    return {"en": english, **others} if others else english
+
+
+def _course_data(course: Course) -> dict[str, Any]:
+    translations = course.translations or {}
+    hours = float(course.hours)
+    data: dict[str, Any] = {"slug": course.slug, "title": _localized(course.title, translations, "title")}
+    if course.summary or any((t or {}).get("summary") for t in translations.values()):
+        data["summary"] = _localized(course.summary or "", translations, "summary")
+    data.update({
+        "policy_area": course.policy_area,
+        "languages": list(course.languages or ["en"]),
+        "hours": int(hours) if hours.is_integer() else hours,
+        "outcomes": list(course.outcomes or []),
+        "completion": course.completion_rule,
+        "self_enrolment": course.self_enrolment,
+        "certificate": course.certificate,
+        "published": course.published,
+    })
+    return data
+
+
+def _module_data(module: Module, explicit_id: str | None, activities: list[dict[str, Any]]) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": explicit_id} if explicit_id else {}
+    data["title"] = module.title
+    if module.summary:
+        data["summary"] = module.summary
+    if module.outcomes:
+        data["outcomes"] = list(module.outcomes)
+    if activities:
+        data["activities"] = activities
+    return data
+
+
+def _front(front: dict[str, Any], body: str) -> str:
+    body = body.replace("\r\n", "\n").strip()
+    return "---\n" + dump_yaml(front) + "---\n" + (body + "\n" if body else "")
+
+
+def _lesson_text(lesson: Lesson, explicit_id: str | None) -> str:
+    front: dict[str, Any] = {"id": explicit_id} if explicit_id else {}
+    front.update({"title": lesson.title, "minutes": lesson.minutes, "required": lesson.required, "kind": lesson.kind})
+    return _front(front, lesson.body or "")
+
+
+def _activity_entry(activity: Activity, folder: Path, types: Mapping[str, ActivityType]) -> dict[str, Any]:
+    activity_type = types.get(activity.type_key)
+    stored = activity.spec or {}
+    if activity_type is not None and activity_type.export_definition is not None:
+        written = activity_type.export_definition(activity, folder) or {}
+        definition = {k: v for k, v in written.items() if k not in ACTIVITY_CORE_KEYS}
+    else:
+        definition = {k: v for k, v in stored.items() if not k.startswith("_")}
+        restore_files(folder, stored.get("_files") or {})
+    return {"id": activity.key, "type": activity.type_key, "title": activity.title,
+            "required": activity.required, **definition}
+
+
+def _copy_media(course: Course, target: Path) -> None:
+    source = Path(current_app.instance_path) / "media" / course.slug
+    if not source.is_dir():
+        return
+    for path in sorted(source.rglob("*")):
+        if path.is_file() and not path.is_symlink():
+            destination = target / path.relative_to(source)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, destination)

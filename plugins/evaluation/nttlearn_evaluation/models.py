@@ -1,0 +1,97 @@
+"""The evaluation plugin's tables: surveys placed in courses, who answered, and the answers.
+
+Anonymity is a property of the schema, not of the pages: an anonymous survey's response row has
+no user id and no time, its primary key is random, and the row that records *that* someone
+answered (to refuse a second answer) shares nothing with it. On SQLite the three tables are
+``WITHOUT ROWID`` so that not even the storage order pairs a respondent with a response.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from nttlearn import db
+from nttlearn.models import UTCDateTime
+
+TEMPLATES = ("end-of-course", "needs")
+
+
+def random_id() -> str:
+    return uuid.uuid4().hex
+
+
+class Survey(db.Model):
+    """The survey behind an activity of type ``survey``: a template or inline questions."""
+
+    __tablename__ = "evaluation_surveys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(
+        ForeignKey("activities.id", ondelete="CASCADE"), unique=True
+    )
+    template: Mapped[str] = mapped_column(String(40), default="")  # "" when questions are inline
+    anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Inline questions as validated from module.yaml; empty for a template (the code holds those,
+    # so that their wording is translated).
+    questions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+
+
+class SurveyRespondent(db.Model):
+    """That ``user_id`` has answered ``survey_id``: nothing more (no time, no response id)."""
+
+    __tablename__ = "evaluation_respondents"
+
+    survey_id: Mapped[int] = mapped_column(
+        ForeignKey("evaluation_surveys.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+
+class SurveyResponse(db.Model):
+    """One submitted questionnaire. ``user_id`` and ``submitted_at`` stay empty when anonymous."""
+
+    __tablename__ = "evaluation_responses"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=random_id)
+    survey_id: Mapped[int] = mapped_column(
+        ForeignKey("evaluation_surveys.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        UniqueConstraint("survey_id", "user_id"),
+        {"sqlite_with_rowid": False},
+    )
+
+
+class SurveyAnswer(db.Model):
+    """One answer to one question: a Likert value, one chosen option, or a text.
+
+    A multiple-choice answer is one row per chosen option (``item`` numbers them), so that
+    distributions are a ``GROUP BY`` in the database.
+    """
+
+    __tablename__ = "evaluation_answers"
+
+    response_id: Mapped[str] = mapped_column(
+        ForeignKey("evaluation_responses.id", ondelete="CASCADE"), primary_key=True
+    )
+    question: Mapped[str] = mapped_column(String(60), primary_key=True)
+    item: Mapped[int] = mapped_column(Integer, primary_key=True, default=0)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("evaluation_surveys.id", ondelete="CASCADE"))
+    value: Mapped[int | None] = mapped_column(Integer)
+    choice: Mapped[str | None] = mapped_column(String(100))
+    text: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        Index("ix_evaluation_answers_survey_id_question", "survey_id", "question"),
+        {"sqlite_with_rowid": False},
+    )

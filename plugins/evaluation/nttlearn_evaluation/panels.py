@@ -1,0 +1,33 @@
+"""The plugin's own panel on a course's report pages: its surveys and the course report."""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask_babel import gettext as _
+from markupsafe import Markup
+from sqlalchemy import func, select
+
+from nttlearn import db
+from nttlearn.models import Activity, Course, Module
+from nttlearn.reports.panels import ReportPanel
+
+from .models import Survey, SurveyResponse
+
+
+def course_panels(course: Course | None) -> list[ReportPanel]:
+    """One panel for a course (none for the programme): links to the course report and to each
+    survey's results, with the number of answers (one query)."""
+    if course is None:
+        return []
+    surveys = db.session.execute(
+        select(Activity.id, Activity.title, Survey.anonymous, func.count(SurveyResponse.id))
+        .join(Module, Module.id == Activity.module_id)
+        .outerjoin(Survey, Survey.activity_id == Activity.id)
+        .outerjoin(SurveyResponse, SurveyResponse.survey_id == Survey.id)
+        .where(Module.course_id == course.id, Activity.type_key == "survey", Activity.archived.is_(False),
+               Module.archived.is_(False))
+        .group_by(Activity.id, Activity.title, Survey.anonymous, Module.position, Activity.position)
+        .order_by(Module.position, Activity.position)
+    ).all()
+    body = Markup(render_template("evaluation/_course_panel.html", course=course, surveys=surveys))  # noqa: S704 - a rendered template
+    return [ReportPanel(_("Monitoring and evaluation"), body)]

@@ -1,0 +1,80 @@
+"""The evaluation plugin's hook implementations: its table of contents."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from nttlearn import hookimpl
+from nttlearn.activities import ActivityType
+
+from . import cli, definitions, panels, settings, slots, surveys
+
+HERE = Path(__file__).parent
+
+
+@hookimpl
+def nttlearn_register_blueprints(app) -> None:
+    from .views import bp
+
+    app.register_blueprint(bp)
+
+
+@hookimpl
+def nttlearn_activity_types() -> list[ActivityType]:
+    return [ActivityType(
+        key="survey", label=_l("Survey"), endpoint="evaluation.surveys.answer",
+        import_definition=definitions.import_definition, export_definition=definitions.export_definition,
+        validate_definition=definitions.validate, default_definition=definitions.default_definition,
+        status=surveys.status,
+    )]
+
+
+@hookimpl
+def nttlearn_template_slot(slot: str, context: dict[str, Any]):
+    return slots.render_slot(slot, context)
+
+
+@hookimpl
+def nttlearn_report_panels(course):
+    return panels.course_panels(course)
+
+
+@hookimpl
+def nttlearn_cli_commands():
+    return [cli.report_group, cli.evaluation_group]
+
+
+@hookimpl
+def nttlearn_migration_dirs() -> list[str]:
+    return [str(HERE / "migrations" / "versions")]
+
+
+@hookimpl
+def nttlearn_translation_dirs() -> list[str]:
+    return [str(HERE / "translations")]
+
+
+@hookimpl
+def nttlearn_settings():
+    return settings.SETTINGS
+
+
+@hookimpl
+def nttlearn_user_data(user_id: int):
+    return surveys.user_data(user_id)
+
+
+@hookimpl
+def nttlearn_delete_user_data(user_id: int) -> None:
+    surveys.delete_user_data(user_id)
+
+
+@hookimpl
+def nttlearn_demo_data() -> list[str]:
+    from .demo import answer_demo_surveys
+
+    result = answer_demo_surveys()
+    return [f"{result['answers']} survey answers added in {result['surveys']} surveys"]

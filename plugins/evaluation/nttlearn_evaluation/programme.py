@@ -1,0 +1,142 @@
+"""The programme report for coordinators: every course side by side, participants by country and
+organisation, enrolments by month. A fixed number of aggregate queries, whatever the size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from nttlearn import db
+from nttlearn.models import Course, Enrolment, EventRecord, Organisation, User, utcnow
+
+from .filters import LearnerFilters
+from .monitoring import enrolments
+from .sql import median_by, month_of, seconds_between
+
+
+@dataclass
+class CourseRow:
+    id: int
+    slug: str
+    title: str
+    translations: dict
+    published: bool
+    enrolled: int = 0
+    completed: int = 0
+    active_30: int = 0
+    median_days: float | None = None
+
+    @property
+    def completion_percent(self) -> int:
+        return round(100 * self.completed / self.enrolled) if self.enrolled else 0
+
+    def localized_title(self, locale: str | None) -> str:
+        return ((self.translations or {}).get(locale or "en") or {}).get("title") or self.title
+
+
+@dataclass
+class CountRow:
+    key: str
+    label: str
+    country: str
+    participants: int
+
+
+@dataclass
+class ProgrammeReport:
+    filters: LearnerFilters
+    courses: list[CourseRow] = field(default_factory=list)
+    participants: int = 0
+    organisations: int = 0
+    countries: int = 0
+    by_country: list[CountRow] = field(default_factory=list)
+    by_organisation: list[CountRow] = field(default_factory=list)
+    by_month: list[tuple[str, int]] = field(default_factory=list)
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """Every country an organisation is registered in, for the filter."""
+    countries = db.session.execute(select(Organisation.country).distinct().order_by(Organisation.country)).scalars()
+    return [(c, c) for c in countries]
+
+
+def programme_report(filters: LearnerFilters) -> ProgrammeReport:
+    """Seven aggregate queries over the counted enrolments (live courses, filters applied)."""
+    report = ProgrammeReport(filters)
+    counted = enrolments(None, filters).subquery("counted")
+    per_course = {
+        course_id: (enrolled, completed)
+        for course_id, enrolled, completed in db.session.execute(
+            select(counted.c.course_id, func.count(), func.count(counted.c.completed_at)).group_by(counted.c.course_id)
+        )
+    }
+    active = _active_per_course(filters, utcnow() - timedelta(days=30))
+    medians = dict(db.session.execute(median_by(
+        select(counted.c.course_id, seconds_between(counted.c.enrolled_at, counted.c.completed_at))
+        .where(counted.c.completed_at.is_not(None))
+    )).all())
+    for course in db.session.execute(
+        select(Course.id, Course.slug, Course.title, Course.translations, Course.published)
+        .where(Course.archived.is_(False)).order_by(Course.title)
+    ):
+        enrolled, completed = per_course.get(course.id, (0, 0))
+        median = medians.get(course.id)
+        report.courses.append(CourseRow(
+            course.id, course.slug, course.title, course.translations, course.published, enrolled, completed,
+            active.get(course.id, 0), round(float(median) / 86400, 1) if median is not None else None,
+        ))
+    _participants(report, counted)
+    report.by_month = [(month, n) for month, n in db.session.execute(
+        select(month_of(counted.c.enrolled_at).label("month"), func.count()).group_by("month").order_by("month")
+    )]
+    return report
+
+
+def _active_per_course(filters: LearnerFilters, since) -> dict[int, int]:
+    """Counted learners with an event in their course since ``since``, per course.
+
+    The recent events are found through the index on ``events(course_id, created_at)``, one
+    range per live course; each (course, learner) pair is then checked against the enrolments
+    through their unique index, rather than the other way round (every enrolment's events).
+    """
+    recent = (
+        select(EventRecord.course_id, EventRecord.user_id).distinct()
+        .where(EventRecord.course_id.in_(select(Course.id).where(Course.archived.is_(False))),
+               EventRecord.created_at >= since, EventRecord.user_id.is_not(None))
+        .subquery("recent")
+    )
+    counted = enrolments(None, filters).where(
+        Enrolment.user_id == recent.c.user_id, Enrolment.course_id == recent.c.course_id
+    ).exists()
+    return dict(db.session.execute(
+        select(recent.c.course_id, func.count()).where(counted).group_by(recent.c.course_id)
+    ).all())
+
+
+def _participants(report: ProgrammeReport, counted) -> None:
+    """People (not enrolments), each once, by country and by organisation. The totals are
+    window sums over the country groups, so the database returns them in the same query."""
+    people = (
+        select(User.id.label("user_id"), User.organisation_id, Organisation.name, Organisation.country)
+        .outerjoin(Organisation, Organisation.id == User.organisation_id)
+        .where(User.id.in_(select(counted.c.user_id)))
+        .subquery("people")
+    )
+    rows = db.session.execute(
+        select(people.c.country, func.count(), func.sum(func.count()).over(),
+               func.sum(func.count(func.distinct(people.c.organisation_id))).over(), func.count(people.c.country).over())
+        .group_by(people.c.country).order_by(func.count().desc(), people.c.country)
+    ).all()
+    report.by_country = [CountRow(country or "", country or "", country or "", n) for country, n, *_ in rows]
+    if rows:
+        report.participants, report.organisations, report.countries = (int(x or 0) for x in rows[0][2:5])
+    report.by_organisation = [
+        CountRow(str(org_id or ""), name or "", country or "", n)
+        for org_id, name, country, n in db.session.execute(
+            select(people.c.organisation_id, people.c.name, people.c.country, func.count())
+            .group_by(people.c.organisation_id, people.c.name, people.c.country)
+            .order_by(func.count().desc(), people.c.name)
+        )
+    ]

@@ -1,0 +1,50 @@
+"""The survey activity: a learner answers once; a trainer previews it and finds the results."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from nttlearn import db
+from nttlearn.activities import activity_access
+from nttlearn.auth import require_login
+
+from .forms import answers_from, survey_form
+from .surveys import has_responded, own_answers, questions_of, submit_response, survey_for
+
+surveys = Blueprint("surveys", __name__, url_prefix="/evaluation/surveys")
+
+
+@surveys.route("/<int:activity_id>", methods=["GET", "POST"])
+@require_login
+def answer(activity_id: int):
+    access = activity_access(activity_id, "survey")
+    survey = survey_for(access.activity)
+    db.session.commit()  # a survey placed without a package import was just given its definition
+    locale = str(get_locale() or "en")
+    questions = questions_of(survey)
+    responded = access.enrolment is not None and has_responded(survey, access.user_id)
+    form = survey_form(questions, locale, request.form if request.method == "POST" else None)
+    if request.method == "POST":
+        if access.enrolment is None:  # a trainer previewing: nothing to store
+            flash(_("Only enrolled learners can answer."), "error")
+            return redirect(url_for(".answer", activity_id=activity_id))
+        if responded:
+            flash(_("You have already answered this survey. Thank you!"), "info")
+            return redirect(url_for(".answer", activity_id=activity_id))
+        if form.validate():
+            try:
+                stored = submit_response(survey, access.activity, access.user_id, answers_from(form, questions))
+            except ValueError:  # the form checks the same rules; this guards a tampered request
+                db.session.rollback()
+                abort(400)
+            db.session.commit()
+            flash(_("Thank you for your answers.") if stored else _("You have already answered this survey. Thank you!"),
+                  "success" if stored else "info")
+            return redirect(url_for(".answer", activity_id=activity_id))
+    mine = own_answers(survey, access.user_id) if responded else {}
+    return render_template(
+        "evaluation/survey.html", access=access, survey=survey, questions=questions, form=form,
+        responded=responded, mine=mine, locale=locale,
+    ), 200 if request.method == "GET" or not form.errors else 400

@@ -1,0 +1,90 @@
+"""What a learner did and when, read from the event log in one query (titles joined in SQL)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+
+from nttlearn import db
+from nttlearn.models import Activity, Course, EventRecord, Lesson, Module
+
+from .sql import json_field
+
+PAGE_ROWS = 500
+
+
+@dataclass
+class TimelineEntry:
+    at: datetime
+    name: str
+    course_id: int | None
+    course_title: str
+    what: str
+
+
+def learner_timeline(user_id: int, course_id: int | None = None, *, limit: int | None = PAGE_ROWS) -> list[TimelineEntry]:
+    """The learner's events, newest first: in one course (for its trainers) or in all (for
+    themselves). An event's data is shown only through the words chosen here, never raw."""
+    lesson, activity, module = aliased(Lesson), aliased(Activity), aliased(Module)
+    data = EventRecord.data
+    stmt = (
+        select(EventRecord.created_at, EventRecord.name, EventRecord.course_id, Course.title, lesson.title,
+               activity.title, module.title, json_field(data, "score", "integer"),
+               json_field(data, "passed", "boolean"), json_field(data, "policy_area", "text"))
+        .outerjoin(Course, Course.id == EventRecord.course_id)
+        .outerjoin(lesson, lesson.id == json_field(data, "lesson_id", "integer"))
+        .outerjoin(activity, activity.id == json_field(data, "activity_id", "integer"))
+        .outerjoin(module, module.id == json_field(data, "module_id", "integer"))
+        .where(EventRecord.user_id == user_id)
+        .order_by(EventRecord.created_at.desc(), EventRecord.id.desc())
+    )
+    if course_id is not None:
+        stmt = stmt.where(EventRecord.course_id == course_id)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return [
+        TimelineEntry(at, name, cid, course_title or "",
+                      describe(name, lesson=lesson_title, activity=activity_title, module=module_title,
+                               score=score, passed=passed, area=area))
+        for at, name, cid, course_title, lesson_title, activity_title, module_title, score, passed, area
+        in db.session.execute(stmt)
+    ]
+
+
+def describe(name: str, **facts: Any) -> str:
+    """An event in words, for the timeline (the facts were joined from the event's data)."""
+    title = facts.get("activity") or ""
+    simple = {
+        "user.registered": _("Created an account"),
+        "user.deleted": _("Deleted the account"),
+        "course.enrolled": _("Enrolled in the course"),
+        "course.unenrolled": _("Left the course"),
+        "course.completed": _("Completed the course"),
+        "certificates.issued": _("Received a certificate"),
+    }
+    if name in simple:
+        return simple[name]
+    if name == "lesson.completed":
+        return _("Completed the lesson “%(title)s”", title=facts.get("lesson") or "?")
+    if name == "module.completed":
+        return _("Completed the module “%(title)s”", title=facts.get("module") or "?")
+    if name == "activity.completed":
+        if facts.get("score") is not None:
+            return _("Completed “%(title)s” with %(score)s%%", title=title or "?", score=facts["score"])
+        return _("Completed “%(title)s”", title=title or "?")
+    if name.endswith(".attempt_submitted"):
+        score = facts["score"] if facts.get("score") is not None else "?"
+        if facts.get("passed") is False:
+            return _("Attempt at “%(title)s” not passed (%(score)s%%)", title=title or "?", score=score)
+        return _("Attempt at “%(title)s” submitted (%(score)s%%)", title=title or "?", score=score)
+    if name == "peer_review.proposal_submitted":
+        return _("Submitted a proposal")
+    if name.endswith(".meeting_held"):
+        return _("Recorded a meeting")
+    plugin, _dot, what = name.partition(".")
+    return f"{plugin}: {what.replace('_', ' ')}" if what else name

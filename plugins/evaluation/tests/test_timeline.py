@@ -1,0 +1,52 @@
+"""A learner's timeline from the event log: for a trainer within their course, for the learner
+across all their courses."""
+
+from __future__ import annotations
+
+import pytest
+from evaluation_testdata import day
+
+
+@pytest.fixture
+def history(data):
+    trainer = data.person("Tina", role="trainer")
+    course = data.course("Designing a network", modules=1, lessons=1, trainer=trainer, activities=[(0, "quiz", True)])
+    other = data.course("Renewable energy", modules=1, lessons=1)
+    quiz = data.activity(course, "quiz")
+    module = data.modules(course)[0]
+    learner = data.person("Lena", "Comune di Bologna", "IT")
+    data.enrol(learner, course, day("2010-03-01 09:00"))
+    data.enrol(learner, other, day("2010-03-02 09:00"))
+    data.event("quiz.attempt_submitted", learner, course, day("2010-03-03 10:00"),
+               {"activity_id": quiz.id, "score": 40, "passed": False})
+    data.event("activity.completed", learner, course, day("2010-03-04 10:00"), {"activity_id": quiz.id, "score": 90})
+    data.event("module.completed", learner, course, day("2010-03-05 10:00"), {"module_id": module.id})
+    data.event("certificates.issued", learner, course, day("2010-03-06 10:00"), {"code": "NTT-1"})
+    data.event("peer_review.review_submitted", learner, course, day("2010-03-07 10:00"), {"secret": "not shown"})
+    data.commit()
+    return {"course": course, "trainer": trainer, "learner": learner, "quiz": quiz}
+
+
+def test_trainer_sees_what_the_learner_did_in_the_course_newest_first(history, client_for):
+    course, learner = history["course"], history["learner"]
+    page = client_for(history["trainer"]).get(f"/reports/courses/{course.id}/learners/{learner.id}").get_data(as_text=True)
+
+    lines = ["peer_review: review submitted", "Received a certificate", "Completed the module “Module 1”",
+             f"Completed “{history['quiz'].title}” with 90%", f"Attempt at “{history['quiz'].title}” not passed (40%)",
+             "Enrolled in the course"]
+    positions = [page.index(line) for line in lines]
+    assert positions == sorted(positions)
+    assert "2010-03-03 10:00" in page
+    assert "Renewable energy" not in page  # another course's events stay out
+    assert "not shown" not in page  # another plugin's data is never shown raw
+
+
+def test_learner_sees_their_history_across_courses_and_downloads_it(history, client_for):
+    browser = client_for(history["learner"])
+
+    page = browser.get("/reports/me").get_data(as_text=True)
+    csv = browser.get("/reports/me/timeline.csv").data.decode("utf-8-sig")
+
+    assert "Renewable energy" in page and "Designing a network" in page
+    assert csv.splitlines()[0] == "at,event,course,description"
+    assert "2010-03-02T09:00:00+00:00,course.enrolled,Renewable energy,Enrolled in the course" in csv

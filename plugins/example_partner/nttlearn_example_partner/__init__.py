@@ -1,0 +1,1 @@
+"""nttlearn's example partner plugin: town-twinning meetings, and the template for new plugins."""

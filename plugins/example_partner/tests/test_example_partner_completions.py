@@ -1,0 +1,77 @@
+"""The course.completed listener counts completed courses per organisation, in its own table."""
+
+from __future__ import annotations
+
+from nttlearn import db
+from nttlearn.models import EventRecord
+from nttlearn_example_partner.models import CompletedCourseCount
+
+
+def _complete(browser, course) -> None:
+    """Enrol and mark every lesson done, as a learner does in the browser."""
+    from nttlearn.models import Lesson, Module
+
+    browser.post(f"/courses/{course.slug}/enrol")
+    lessons = db.session.execute(
+        db.select(Lesson.id).join(Module).where(Module.course_id == course.id)
+    ).scalars().all()
+    for lesson_id in lessons:
+        response = browser.post(f"/courses/{course.slug}/lessons/{lesson_id}/done")
+        assert response.status_code == 302
+
+
+def _counts() -> dict[int, int]:
+    db.session.expire_all()
+    rows = db.session.execute(db.select(CompletedCourseCount)).scalars()
+    return {row.organisation_id: row.completions for row in rows}
+
+
+def test_each_completed_course_counts_for_the_learners_organisation(make_user, make_course, client_for):
+    course, other_course = make_course(modules=1, lessons=2), make_course(modules=1, lessons=1)
+    ana = make_user(org="Comune di Bologna", country="IT", town="Bologna")
+    marco = make_user(org="Comune di Bologna", country="IT")
+    lina = make_user(org="Luleå kommun", country="SE", town="Luleå")
+
+    _complete(client_for(ana), course)
+    _complete(client_for(ana), other_course)
+    _complete(client_for(marco), course)
+    _complete(client_for(lina), course)
+
+    assert _counts() == {ana.organisation_id: 3, lina.organisation_id: 1}
+
+
+def test_lessons_and_enrolments_alone_count_nothing(make_user, make_course, client_for):
+    course = make_course(modules=1, lessons=2)
+    learner = make_user(org="Helsingin kaupunki", country="FI")
+    browser = client_for(learner)
+    browser.post(f"/courses/{course.slug}/enrol")
+
+    assert _counts() == {}
+
+
+def test_learner_without_an_organisation_is_not_counted(make_user, make_course, client_for):
+    course = make_course(modules=1, lessons=1)
+
+    _complete(client_for(make_user()), course)
+
+    assert db.session.scalar(db.select(db.func.count(EventRecord.id)).filter_by(name="course.completed")) == 1
+    assert _counts() == {}
+
+
+def test_meetings_page_shows_the_organisations_ready_to_partner(make_user, make_course, client_for):
+    course = make_course(modules=1, lessons=1)
+    _complete(client_for(make_user(org="Concello da Coruña", country="ES")), course)
+
+    page = client_for(make_user()).get("/example_partner/").get_data(as_text=True)
+
+    assert "Concello da Coruña" in page
+    assert '<td class="num">1</td>' in page
+
+
+def test_disabled_plugin_does_not_count(make_user, make_course, client_for, app):
+    app.extensions["nttlearn"].set_enabled("example_partner", False)
+    db.session.commit()
+
+    _complete(client_for(make_user(org="Comune di Bologna", country="IT")), make_course(modules=1, lessons=1))
+
+    assert _counts() == {}

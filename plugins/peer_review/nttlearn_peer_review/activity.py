@@ -1,0 +1,101 @@
+"""The ``proposal`` activity type: how the core imports, exports and checks a proposal's
+definition, and the short status line a learner sees beside it in the course outline."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from nttlearn import db
+from nttlearn.activities import ActivityType, DefinitionProblem
+from nttlearn.models import Activity
+
+from .definition import definition_of, read_definition, settings_values
+from .models import ProposalSettings
+from .results import final_grades
+from .reviewing import tasks_of
+from .services import PHASE_LABELS, settings_for
+from .teams import has_submitted, team_of
+
+
+def activity_type() -> ActivityType:
+    return ActivityType(
+        key="proposal", label=_l("Network proposal"), endpoint="peer_review.view",
+        edit_endpoint="peer_review.edit_settings", import_definition=import_definition,
+        export_definition=export_definition, validate_definition=validate_definition,
+        default_definition=default_definition, status=status,
+    )
+
+
+def default_definition() -> dict[str, Any]:
+    """A proposal added in the course editor: three reviewers, teams from two countries."""
+    return {"min_countries": 2, "reviewers": 3}
+
+
+def _line(definition: Mapping[str, Any], folder: Path, key: str) -> int:
+    line_of = getattr(definition, "line_of", None)
+    if line_of is not None:
+        return line_of(key)
+    try:
+        lines = (folder / "module.yaml").read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return 1
+    pattern = re.compile(rf"^\s*(-\s*)?{re.escape(key)}\s*:")
+    return next((n for n, text in enumerate(lines, start=1) if pattern.match(text)), 1)
+
+
+def validate_definition(definition: Mapping[str, Any], folder: Path, path: str) -> list[DefinitionProblem]:
+    read = read_definition(definition, folder)
+    problems = []
+    for key, message, file in read.problems:
+        if file is not None:
+            display = str(Path(path).parent / file)
+            problems.append(DefinitionProblem(display, 1, message))
+        else:
+            problems.append(DefinitionProblem(path, _line(definition, folder, key), message))
+    return problems
+
+
+def import_definition(activity: Activity, definition: Mapping[str, Any], folder: Path) -> None:
+    """Create or update the activity's settings from the package; teams, drafts, submissions
+    and reviews stay, and so does the current phase."""
+    read = read_definition(definition, folder)
+    if read.problems:
+        raise ValueError("; ".join(message for _key, message, _file in read.problems))
+    settings = settings_for(activity)
+    for column, value in settings_values(read).items():
+        if getattr(settings, column) != value:
+            setattr(settings, column, value)
+    db.session.flush()
+
+
+def export_definition(activity: Activity, folder: Path) -> dict[str, Any]:
+    settings = db.session.get(ProposalSettings, activity.id)
+    if settings is None:  # never opened nor imported: what the package had, else the defaults
+        stored = {k: v for k, v in (activity.spec or {}).items() if not k.startswith("_")}
+        return stored or default_definition()
+    return definition_of(settings, activity.key, folder)
+
+
+def status(activity: Activity, user_id: int) -> str | None:
+    """"Drafting · team Bologna–Luleå", "Submitted · 1 of 2 reviews done", "Grade: 78%"."""
+    settings = db.session.get(ProposalSettings, activity.id)
+    phase = settings.phase if settings is not None else "drafting"
+    team = team_of(activity.id, user_id)
+    parts = [str(PHASE_LABELS[phase])]
+    if phase == "closed":
+        final = final_grades(activity.id).get(user_id)
+        if final is not None and final.grade is not None:
+            return _("Grade: %(grade)s%%", grade=f"{final.grade:.0f}")
+    if team is not None:
+        parts.append(_("submitted") if has_submitted(team.id) else _("team %(name)s", name=team.name))
+    tasks = tasks_of(activity.id, user_id)
+    if tasks and phase in ("review", "feedback"):
+        done = sum(task.state == "submitted" for task in tasks)
+        parts.append(_("%(done)d of %(total)d reviews done", done=done, total=len(tasks)))
+    return " · ".join(parts)

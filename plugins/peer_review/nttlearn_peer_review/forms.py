@@ -1,0 +1,201 @@
+"""The plugin's forms (Flask-WTF: CSRF on every one). The review, calibration and example forms
+are built per rubric and template, since their fields are the activity's criteria and sections."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    FloatField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+
+from .models import PHASES
+from .services import ANONYMITY_LABELS, COMPLETION_LABELS, PHASE_LABELS
+from .template import ProposalTemplate, Rubric
+from .writing import POLICY_AREAS
+
+
+def points_value(points: float) -> str:
+    return f"{points:g}"
+
+
+class TeamForm(FlaskForm):
+    name = StringField(_l("Team name"), validators=[DataRequired(), Length(max=120)])
+
+
+class InviteForm(FlaskForm):
+    email = StringField(_l("E-mail address of a colleague in this course"),
+                        validators=[DataRequired(), Email(), Length(max=254)])
+
+
+class AnswerForm(FlaskForm):
+    answer = HiddenField(validators=[DataRequired()])
+
+
+class DetailsForm(FlaskForm):
+    title = StringField(_l("Title of the proposal"), validators=[Length(max=200)])
+    policy_area = SelectField(_l("Policy area"), validators=[Optional()])
+    base_version = HiddenField(validators=[InputRequired()])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.policy_area.choices = [("", _l("Choose…"))] + [(k, v) for k, v in POLICY_AREAS.items()]
+
+
+class SectionForm(FlaskForm):
+    text = TextAreaField(_l("Text"), validators=[Length(max=60_000)])
+    base_version = HiddenField(validators=[InputRequired()])
+
+
+class SubmitForm(FlaskForm):
+    kind = HiddenField(default="original")
+
+
+class HelpfulnessForm(FlaskForm):
+    rating = RadioField(_l("How helpful was this review?"), validators=[InputRequired()], choices=[
+        ("1", _l("1 – not helpful")), ("2", "2"), ("3", "3"), ("4", "4"),
+        ("5", _l("5 – very helpful"))])
+
+
+def _score_field(criterion) -> RadioField:
+    return RadioField(
+        str(criterion.title), validators=[Optional()],
+        choices=[(points_value(level.points), f"{level.label} ({points_value(level.points)})")
+                 for level in criterion.levels])
+
+
+def review_form(rubric: Rubric, **kwargs: Any) -> FlaskForm:
+    """The rubric form: a level and a comment per criterion, then strengths and suggestions."""
+
+    class ReviewForm(FlaskForm):
+        strengths = TextAreaField(_l("Strengths of the proposal"), validators=[Length(max=10_000)])
+        suggestions = TextAreaField(_l("Suggestions for improvement"),
+                                    validators=[Length(max=10_000)])
+        action = HiddenField(default="save")
+
+    for criterion in rubric.criteria:
+        setattr(ReviewForm, f"score_{criterion.key}", _score_field(criterion))
+        setattr(ReviewForm, f"comment_{criterion.key}", TextAreaField(
+            _l("Comment"), validators=[Length(max=10_000)]))
+    return ReviewForm(**kwargs)
+
+
+def calibration_form(rubric: Rubric, **kwargs: Any) -> FlaskForm:
+    class CalibrationForm(FlaskForm):
+        pass
+
+    for criterion in rubric.criteria:
+        setattr(CalibrationForm, f"score_{criterion.key}", _score_field(criterion))
+    return CalibrationForm(**kwargs)
+
+
+def example_form(template: ProposalTemplate, rubric: Rubric, **kwargs: Any) -> FlaskForm:
+    class ExampleForm(FlaskForm):
+        title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+        published = BooleanField(_l("Published: learners can read it and calibrate"))
+
+    for section in template.sections:
+        setattr(ExampleForm, f"section_{section.key}", TextAreaField(str(section.title)))
+    for criterion in rubric.criteria:
+        setattr(ExampleForm, f"score_{criterion.key}", _score_field(criterion))
+        setattr(ExampleForm, f"comment_{criterion.key}",
+                TextAreaField(_l("Reference comment"), validators=[Length(max=10_000)]))
+    return ExampleForm(**kwargs)
+
+
+def scores_from(form: FlaskForm, rubric: Rubric) -> dict[str, float | None]:
+    result: dict[str, float | None] = {}
+    for criterion in rubric.criteria:
+        raw = getattr(form, f"score_{criterion.key}").data
+        result[criterion.key] = float(raw) if raw not in (None, "", "None") else None
+    return result
+
+
+# -- the trainer's forms --------------------------------------------------------------------------
+class SettingsForm(FlaskForm):
+    submission_opens_at = DateTimeLocalField(_l("Submission opens (UTC)"), format="%Y-%m-%dT%H:%M",
+                                             validators=[Optional()])
+    submission_deadline = DateTimeLocalField(_l("Submission deadline (UTC)"),
+                                             format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    review_opens_at = DateTimeLocalField(_l("Reviews open (UTC)"), format="%Y-%m-%dT%H:%M",
+                                         validators=[Optional()])
+    review_deadline = DateTimeLocalField(_l("Review deadline (UTC)"), format="%Y-%m-%dT%H:%M",
+                                         validators=[Optional()])
+    closes_at = DateTimeLocalField(_l("Closes (UTC)"), format="%Y-%m-%dT%H:%M",
+                                   validators=[Optional()])
+    reviewers_per_submission = IntegerField(_l("Reviewers per proposal"),
+                                            validators=[InputRequired(), NumberRange(1, 20)])
+    anonymity = SelectField(_l("Anonymity"), choices=list(ANONYMITY_LABELS.items()))
+    late_submissions = BooleanField(_l("Accept late submissions (marked late)"))
+    min_countries = IntegerField(_l("Team members from at least this many countries"),
+                                 validators=[InputRequired(), NumberRange(1, 30)])
+    only_submitters_review = BooleanField(_l("Only learners whose team submitted review"))
+    completion_rule = SelectField(_l("The activity is complete when"),
+                                  choices=list(COMPLETION_LABELS.items()))
+    team_formation = SelectField(_l("Teams"), choices=[
+        ("learners", _l("Learners form teams and invite colleagues by e-mail")),
+        ("trainer", _l("The trainer forms the teams"))])
+    max_team_size = IntegerField(_l("Largest team"), validators=[InputRequired(), NumberRange(1, 50)])
+    grading_method = SelectField(_l("Submission grade"), choices=[
+        ("mean", _l("Mean of the reviews")), ("median", _l("Median of the reviews"))])
+    submission_weight = FloatField(_l("Weight of the submission grade"),
+                                   validators=[InputRequired(), NumberRange(0, 1000)])
+    reviewing_weight = FloatField(_l("Weight of the reviewing grade"),
+                                  validators=[InputRequired(), NumberRange(0, 1000)])
+    late_penalty = FloatField(_l("Share of a late review's grade that is lost (0 to 1)"),
+                              validators=[InputRequired(), NumberRange(0, 1)])
+    pass_grade = FloatField(_l("Pass grade: a proposal with at least this grade is accepted"),
+                            validators=[InputRequired(), NumberRange(0, 100)])
+    disagreement_threshold = FloatField(
+        _l("Flag a review whose total differs from the others by more than (points of 100)"),
+        validators=[InputRequired(), NumberRange(0, 100)])
+    template = TextAreaField(_l("Proposal template (YAML: sections with key, title, guidance, "
+                                "word_limit)"))
+    rubric = TextAreaField(_l("Rubric (YAML: criteria with key, title, weight, levels)"))
+
+
+class PhaseForm(FlaskForm):
+    phase = SelectField(_l("Phase"), choices=[(p, PHASE_LABELS[p]) for p in PHASES])
+
+
+class TrainerTeamForm(FlaskForm):
+    name = StringField(_l("Team name"), validators=[DataRequired(), Length(max=120)])
+    members = SelectMultipleField(_l("Members"), coerce=int, validators=[Optional()])
+
+
+class MemberForm(FlaskForm):
+    user_id = SelectField(_l("Learner"), coerce=int)
+
+
+class AllocationForm(FlaskForm):
+    submission_id = SelectField(_l("Proposal"), coerce=int)
+    reviewer_id = SelectField(_l("Reviewer"), coerce=int)
+
+
+class DropForm(FlaskForm):
+    reviewer_id = SelectField(_l("Reviewer who dropped out"), coerce=int)
+
+
+class ReminderForm(FlaskForm):
+    audience = SelectField(_l("Send to"), choices=[
+        ("not_submitted", _l("Learners whose team has not submitted")),
+        ("missing_reviews", _l("Reviewers with reviews not yet submitted"))])
+    message = TextAreaField(_l("Your message (optional)"), validators=[Length(max=2000)])
+
+
+class OverrideForm(FlaskForm):
+    grade = FloatField(_l("Grade (0–100); empty removes the override"),
+                       validators=[Optional(), NumberRange(0, 100)])
+    reason = StringField(_l("Reason"), validators=[Length(max=500)])

@@ -1,0 +1,82 @@
+"""The peer-review plugin's hook implementations: its table of contents."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import Flask
+from markupsafe import Markup
+
+from nttlearn import hookimpl
+from nttlearn.activities import ActivityType
+from nttlearn.events import Event
+from nttlearn.reports.panels import ReportPanel
+
+from . import activity, cli, models, privacy, slots  # noqa: F401 - models: tables for Alembic
+
+HERE = Path(__file__).resolve().parent
+
+
+@hookimpl
+def nttlearn_register_blueprints(app: Flask) -> None:
+    from . import review_views, staff_views  # noqa: F401 - they add their routes to the blueprint
+    from .views import bp
+
+    app.register_blueprint(bp)
+
+
+@hookimpl
+def nttlearn_activity_types() -> list[ActivityType]:
+    return [activity.activity_type()]
+
+
+@hookimpl
+def nttlearn_template_slot(slot: str, context: dict[str, Any]) -> Markup | None:
+    if slot == "dashboard":
+        return slots.dashboard(context.get("user"))
+    return None
+
+
+@hookimpl
+def nttlearn_on_event(event: Event) -> None:
+    if event.name in ("course.unenrolled", "user.deleted"):
+        slots.reviewer_left(event.user_id, event.course_id)
+
+
+@hookimpl
+def nttlearn_report_panels(course: Any) -> list[ReportPanel]:
+    return slots.report_panels(course)
+
+
+@hookimpl
+def nttlearn_cli_commands() -> list[click.Command]:
+    return [cli.peer_review_group]
+
+
+@hookimpl
+def nttlearn_migration_dirs() -> list[str]:
+    return [str(HERE / "migrations" / "versions")]
+
+
+@hookimpl
+def nttlearn_translation_dirs() -> list[str]:
+    return [str(HERE / "translations")]
+
+
+@hookimpl
+def nttlearn_user_data(user_id: int) -> dict[str, Any] | None:
+    return privacy.user_data(user_id)
+
+
+@hookimpl
+def nttlearn_delete_user_data(user_id: int) -> None:
+    privacy.delete_user_data(user_id)
+
+
+@hookimpl
+def nttlearn_demo_data() -> list[str]:
+    from . import demo
+
+    return list(demo.create_demo("drafting")["summary"])

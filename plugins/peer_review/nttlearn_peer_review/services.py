@@ -1,0 +1,238 @@
+"""A proposal activity's settings and phase rules: the questions every other module asks
+("which template?", "may this team still submit?", "are reviews open?"), answered in one place.
+
+The phase workflow itself (moving between phases, by hand or at the dates) is in
+:mod:`.workflow`; teams, writing, reviewing and results have modules of their own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+
+from nttlearn import db
+from nttlearn.models import Activity, Enrolment, Module, Organisation, User, utcnow
+
+from .grades import GradingSettings
+from .models import PHASES, ProposalSettings
+from .template import ProposalTemplate, Rubric, default_rubric, default_template
+
+# The date at which the workflow enters each phase by itself.
+PHASE_DATES = {
+    "submission": "submission_opens_at",
+    "allocation": "submission_deadline",
+    "review": "review_opens_at",
+    "feedback": "review_deadline",
+    "closed": "closes_at",
+}
+PHASE_LABELS = {
+    "drafting": _l("Drafting"),
+    "submission": _l("Submission"),
+    "allocation": _l("Allocation of reviewers"),
+    "review": _l("Review"),
+    "feedback": _l("Feedback and revision"),
+    "closed": _l("Closed"),
+}
+PHASE_HELP = {
+    "drafting": _l("Teams form and write their proposals; example proposals help calibrate."),
+    "submission": _l("Teams submit their proposals. A submitted proposal is locked."),
+    "allocation": _l("Each proposal is given reviewers; the trainer can adjust the allocation."),
+    "review": _l("Reviewers score the proposals they were given with the rubric."),
+    "feedback": _l("Authors read their feedback, rate it and may submit a revised version."),
+    "closed": _l("The activity is closed and the grades are final."),
+}
+ANONYMITY_LABELS = {
+    "anonymous": _l("Anonymous: authors do not see who reviewed them"),
+    "reviewers_visible": _l("Reviewers visible: authors see their reviewers' names"),
+    "double_blind": _l("Double-blind: neither authors nor reviewers see each other's names"),
+}
+COMPLETION_LABELS = {
+    "submitted": _l("The learner's team has submitted its proposal"),
+    "reviewed": _l("The learner has submitted every review allocated to them"),
+    "both": _l("Both: submitted and reviewed"),
+}
+
+
+class PhaseError(ValueError):
+    """An action the current phase (or its deadline) does not allow; the message says why."""
+
+
+def phase_index(phase: str) -> int:
+    return PHASES.index(phase)
+
+
+def settings_for(activity: Activity | int) -> ProposalSettings:
+    """The activity's settings, created with the defaults when the activity has none yet (an
+    activity placed in the course editor or by the route walk, before anything was imported)."""
+    activity_id = activity if isinstance(activity, int) else activity.id
+    settings = db.session.get(ProposalSettings, activity_id)
+    if settings is not None:
+        return settings
+    settings = new_settings(activity_id)
+    try:
+        with db.session.begin_nested():
+            db.session.add(settings)
+    except IntegrityError:  # a concurrent request created it first
+        settings = db.session.get(ProposalSettings, activity_id, populate_existing=True)
+    return settings
+
+
+def new_settings(activity_id: int) -> ProposalSettings:
+    return ProposalSettings(
+        activity_id=activity_id, phase="drafting", phase_changed_at=utcnow(),
+        template=default_template().to_dict(), rubric=default_rubric().to_dict(),
+        reviewers_per_submission=3, anonymity="anonymous", late_submissions=False,
+        min_countries=1, only_submitters_review=False, completion_rule="both",
+        team_formation="learners", max_team_size=6, grading_method="mean",
+        submission_weight=80.0, reviewing_weight=20.0, late_penalty=0.0, pass_grade=50.0,
+        disagreement_threshold=25.0,
+    )
+
+
+def template_of(settings: ProposalSettings) -> ProposalTemplate:
+    """The activity's template; the shipped default when none is stored. The default keeps its
+    translations, so a learner reads the guidance in their own language."""
+    default = default_template()
+    if not settings.template or settings.template == default.to_dict():
+        return default
+    return ProposalTemplate.from_dict(settings.template)
+
+
+def rubric_of(settings: ProposalSettings) -> Rubric:
+    default = default_rubric()
+    if not settings.rubric or settings.rubric == default.to_dict():
+        return default
+    return Rubric.from_dict(settings.rubric)
+
+
+def grading_of(settings: ProposalSettings) -> GradingSettings:
+    return GradingSettings(
+        method=settings.grading_method,  # type: ignore[arg-type]
+        submission_weight=settings.submission_weight,
+        reviewing_weight=settings.reviewing_weight,
+        late_penalty=settings.late_penalty,
+        disagreement_threshold=settings.disagreement_threshold,
+    )
+
+
+def activity_and_course(activity_id: int) -> tuple[Activity, int]:
+    activity = db.session.get(Activity, activity_id)
+    module = db.session.get(Module, activity.module_id)
+    return activity, module.course_id
+
+
+# -- phase rules ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SubmissionWindow:
+    """Whether a team may submit its original now, and whether it would be late."""
+
+    allowed: bool
+    late: bool = False
+    reason: str = ""
+
+
+def submission_window(settings: ProposalSettings, now: datetime | None = None) -> SubmissionWindow:
+    """Submission is open in the submission phase until its deadline; after that (up to the end
+    of the review phase) only when late submissions are allowed, and then marked late."""
+    now = now or utcnow()
+    phase = settings.phase
+    overdue = settings.submission_deadline is not None and now >= settings.submission_deadline
+    if phase == "drafting":
+        return SubmissionWindow(False, reason=_("Submission has not opened yet."))
+    if phase == "submission" and not overdue:
+        return SubmissionWindow(True)
+    if phase in ("submission", "allocation", "review") and settings.late_submissions:
+        return SubmissionWindow(True, late=True)
+    if phase in ("submission", "allocation", "review"):
+        return SubmissionWindow(False, reason=_("The submission deadline has passed."))
+    return SubmissionWindow(False, reason=_("Submission is closed."))
+
+
+def writing_open(settings: ProposalSettings, submitted: bool, revised: bool) -> bool:
+    """Co-authors may edit until their original is submitted, and again in the feedback phase
+    until they submit a revision."""
+    if settings.phase == "closed":
+        return False
+    if settings.phase == "feedback":
+        return submitted and not revised
+    return not submitted
+
+
+def revision_open(settings: ProposalSettings) -> bool:
+    return settings.phase == "feedback"
+
+
+def reviews_visible_to_reviewers(settings: ProposalSettings) -> bool:
+    """Reviewers see their allocations once the review phase has started."""
+    return phase_index(settings.phase) >= phase_index("review")
+
+
+def feedback_visible(settings: ProposalSettings) -> bool:
+    return phase_index(settings.phase) >= phase_index("feedback")
+
+
+def review_edit_rule(settings: ProposalSettings, submitted: bool, now: datetime | None = None) -> tuple[bool, bool, str]:
+    """(may edit, would be late, reason if not). In the review phase reviews are written and
+    may be changed; once feedback has started, a review not yet submitted may still be
+    submitted (late); once the activity is closed, nothing changes."""
+    now = now or utcnow()
+    overdue = settings.review_deadline is not None and now >= settings.review_deadline
+    if settings.phase == "review":
+        return True, overdue, ""
+    if settings.phase == "feedback" and not submitted:
+        return True, True, ""
+    if settings.phase == "feedback":
+        return False, False, _("Reviews can no longer be changed: the feedback phase has started.")
+    if settings.phase == "closed":
+        return False, False, _("The activity is closed: reviews can no longer be changed.")
+    return False, False, _("Reviews have not opened yet.")
+
+
+# -- people ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Person:
+    """What the plugin needs to know about a learner: for allocation, teams and display."""
+
+    id: int
+    name: str
+    email: str
+    country: str | None
+    organisation_id: int | None
+    organisation: str
+
+
+def course_learners(course_id: int) -> list[Person]:
+    """Everyone enrolled in the course with an active account, in name order (one query)."""
+    rows = db.session.execute(
+        db.select(User.id, User.name, User.email, Organisation.country, Organisation.id,
+                  Organisation.name)
+        .join(Enrolment, Enrolment.user_id == User.id)
+        .outerjoin(Organisation, Organisation.id == User.organisation_id)
+        .where(Enrolment.course_id == course_id, User.active.is_(True),
+               User.deleted_at.is_(None))
+        .order_by(User.name, User.id)
+    ).all()
+    return [Person(r[0], r[1], r[2], r[3], r[4], r[5] or "") for r in rows]
+
+
+def people(user_ids: list[int] | set[int]) -> dict[int, Person]:
+    """The named users (one query)."""
+    if not user_ids:
+        return {}
+    rows = db.session.execute(
+        db.select(User.id, User.name, User.email, Organisation.country, Organisation.id,
+                  Organisation.name)
+        .outerjoin(Organisation, Organisation.id == User.organisation_id)
+        .where(User.id.in_(list(user_ids)))
+    ).all()
+    return {r[0]: Person(r[0], r[1], r[2], r[3], r[4], r[5] or "") for r in rows}
+
+
+def is_enrolled(user_id: int, course_id: int) -> bool:
+    return db.session.execute(
+        db.select(Enrolment.id).where(Enrolment.user_id == user_id, Enrolment.course_id == course_id)
+    ).first() is not None

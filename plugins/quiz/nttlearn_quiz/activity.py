@@ -1,0 +1,168 @@
+"""The ``quiz`` activity type: how a quiz is read from a course package (a ``.gift`` file and
+its settings in ``module.yaml``), written back, checked, and summed up for a learner."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from nttlearn import db
+from nttlearn.activities import ActivityType, DefinitionProblem
+from nttlearn.models import Activity, Module
+
+from .bank import export_questions, import_questions, split_path
+from .gift import GiftError, export_gift, parse_gift
+from .grades import grade_row
+from .models import Attempt, Category, Quiz
+from .quizzes import (
+    WantedSlot,
+    apply_settings,
+    default_mark,
+    draws_of,
+    ensure_draw_categories,
+    ensure_quiz,
+    fixed_question_ids,
+    read_settings,
+    settings_definition,
+    sync_slots,
+)
+
+DEFAULT_FILE = "quiz.gift"
+
+
+def activity_type() -> ActivityType:
+    return ActivityType(
+        key="quiz", label=_l("Quiz"), endpoint="quiz.view", edit_endpoint="quiz.edit_quiz",
+        import_definition=import_definition, export_definition=export_definition,
+        validate_definition=validate_definition, default_definition=default_definition, status=status,
+    )
+
+
+def default_definition() -> dict[str, Any]:
+    """A quiz added in the course editor: no questions yet, unlimited attempts, pass at 60 %."""
+    return {"pass_mark": 60, "attempts": 0}
+
+
+def read_gift_file(folder: Path, name: str, display: str) -> tuple[Any, list[GiftError]]:
+    """The parsed file, or its problems (missing, not UTF-8, GIFT errors) as GIFT errors."""
+    path = folder / name
+    if not path.resolve().is_relative_to(folder.resolve()) or not path.is_file():
+        return None, [GiftError(1, f"'{name}' is not a file in the module folder", display)]
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        return None, [GiftError(line, "the file is not UTF-8 text", display)]
+    result = parse_gift(text, display)
+    return result, list(result.errors)
+
+
+def _setting_line(folder: Path, key: str) -> int:
+    """Best effort: the line of ``module.yaml`` where a setting is written (1 when not found)."""
+    try:
+        lines = (folder / "module.yaml").read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return 1
+    pattern = re.compile(rf"^\s*(-\s*)?{re.escape(key)}\s*:")
+    return next((n for n, line in enumerate(lines, start=1) if pattern.match(line)), 1)
+
+
+def validate_definition(definition: Mapping[str, Any], folder: Path, path: str) -> list[DefinitionProblem]:
+    """Check the settings and the ``.gift`` file without touching the database."""
+    settings = read_settings(definition)
+    problems = [DefinitionProblem(path, _setting_line(folder, key), str(message)) for key, message in settings.problems]
+    name = definition.get("file")
+    if isinstance(name, str) and name.strip():
+        display = str(PurePosixPath(path).parent / name)
+        result, errors = read_gift_file(folder, name, display)
+        if result is None:
+            problems += [DefinitionProblem(path, _setting_line(folder, "file"), e.message) for e in errors]
+        else:
+            problems += [DefinitionProblem(display, e.line, e.message) for e in errors]
+            if result.ok:
+                in_file = {tuple(split_path(q.category)) for q in result.questions if q.category}
+                for draw in settings.draws:
+                    if tuple(split_path(draw.path)) not in in_file:
+                        problems.append(DefinitionProblem(path, _setting_line(folder, "random"),
+                                                          f"random: no question of {name} is in category '{draw.path}'"))
+    return problems
+
+
+def import_definition(activity: Activity, definition: Mapping[str, Any], folder: Path) -> None:
+    """Build (or update in place) the quiz from its package definition: questions go into the
+    course's bank (matched by name and category, a new version only when changed), fixed
+    slots follow the file's order, and ``random`` categories are drawn from."""
+    settings = read_settings(definition)
+    if settings.problems:
+        raise ValueError("; ".join(str(message) for _key, message in settings.problems))
+    module = db.session.get(Module, activity.module_id)
+    quiz = ensure_quiz(activity)
+    apply_settings(quiz, settings.values)
+    name = definition.get("file")
+    wanted: list[WantedSlot] = []
+    if isinstance(name, str) and name.strip():
+        result, errors = read_gift_file(folder, name, name)
+        if errors:
+            raise ValueError("; ".join(str(e) for e in errors[:5]))
+        default = [module.key, activity.key]
+        report = import_questions(module.course_id, result.questions, default)
+        drawn = {tuple(split_path(d.path)) for d in settings.draws}
+        for question, question_id in zip(result.questions, report.question_ids, strict=True):
+            names = tuple(split_path(question.category)) if question.category else tuple(default)
+            if names not in drawn:
+                wanted.append(WantedSlot(question_id=question_id, mark=default_mark(question.type)))
+        quiz.source_file = name
+        if report.categories:
+            quiz.category_id = db.session.execute(db.select(Category.id).where(
+                Category.course_id == module.course_id, Category.path == report.categories[0])).scalar()
+    wanted += ensure_draw_categories(module.course_id, settings.draws)
+    sync_slots(quiz, wanted)
+
+
+def export_definition(activity: Activity, folder: Path) -> dict[str, Any]:
+    """Write the quiz's questions (fixed ones and those of its random categories) to its
+    ``.gift`` file and return its settings for ``module.yaml``."""
+    quiz = ensure_quiz(activity)
+    draws = draws_of(quiz)
+    questions = export_questions(quiz.course_id, question_ids=fixed_question_ids(quiz))
+    for draw in draws:
+        category = db.session.execute(db.select(Category).where(
+            Category.course_id == quiz.course_id, Category.path == draw.path)).scalar()
+        if category is not None:
+            known = {(q.category, q.name) for q in questions}
+            questions += [q for q in export_questions(quiz.course_id, category=category)
+                          if q.category == draw.path and (q.category, q.name) not in known]
+    entry = settings_definition(quiz, draws)
+    if questions:
+        name = quiz.source_file or (DEFAULT_FILE if not (folder / DEFAULT_FILE).exists() else f"{activity.key}.gift")
+        (folder / name).write_text(export_gift(questions), encoding="utf-8")
+        entry = {"file": name, **entry}
+    return entry
+
+
+def status(activity: Activity, user_id: int) -> str | None:
+    """"Best grade: 80%" once the learner may see marks; "Attempted" or "In progress" before."""
+    from flask_babel import gettext as _
+
+    quiz = db.session.get(Quiz, activity.id)
+    if quiz is None:
+        return None
+    states = set(db.session.execute(db.select(Attempt.state).where(
+        Attempt.activity_id == activity.id, Attempt.user_id == user_id)).scalars())
+    if not states:
+        return None
+    row = grade_row(activity.id, user_id)
+    grade = row.effective if row is not None else None
+    if grade is not None and quiz.review_marks == "immediately":
+        label = {"highest": _("Best grade: %(grade)s%%", grade=f"{grade:.0f}"),
+                 "average": _("Average grade: %(grade)s%%", grade=f"{grade:.0f}"),
+                 "first": _("Grade: %(grade)s%%", grade=f"{grade:.0f}"),
+                 "last": _("Grade: %(grade)s%%", grade=f"{grade:.0f}")}
+        return label[quiz.grading_method]
+    if "in_progress" in states:
+        return _("In progress")
+    return _("Attempted")

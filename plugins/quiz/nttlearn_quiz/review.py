@@ -1,0 +1,72 @@
+"""What a learner may see of a finished attempt, and when: the quiz's review settings turned
+into flags, and the questions of an attempt turned into views that carry no more than that."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from .models import Attempt, AttemptAnswer, Quiz
+from .registry import question_types
+from .services import version_data
+from .widgets import QuestionView, add_review, build_view
+
+
+@dataclass(frozen=True)
+class ReviewFlags:
+    marks: bool
+    feedback: bool
+    correct: bool
+
+    @classmethod
+    def none(cls) -> ReviewFlags:
+        return cls(False, False, False)
+
+    @classmethod
+    def everything(cls) -> ReviewFlags:
+        return cls(True, True, True)
+
+    @property
+    def any(self) -> bool:
+        return self.marks or self.feedback or self.correct
+
+
+def allowed(when: str, quiz: Quiz, attempt: Attempt, attempts_left: int | None, now: datetime) -> bool:
+    """Whether a review item set to ``when`` is visible now for this finished attempt."""
+    if attempt.state != "finished" or when == "never":
+        return False
+    closed = quiz.closes_at is not None and now >= quiz.closes_at
+    if when == "immediately":
+        return True
+    if when == "after_last":
+        return attempts_left == 0 or closed
+    return closed  # after_close
+
+
+def review_flags(quiz: Quiz, attempt: Attempt, attempts_left: int | None, now: datetime) -> ReviewFlags:
+    return ReviewFlags(
+        marks=allowed(quiz.review_marks, quiz, attempt, attempts_left, now),
+        feedback=allowed(quiz.review_feedback, quiz, attempt, attempts_left, now),
+        correct=allowed(quiz.review_correct, quiz, attempt, attempts_left, now),
+    )
+
+
+def question_views(answers: list[AttemptAnswer], media_base: str | None, flags: ReviewFlags,
+                   disabled: bool) -> list[QuestionView]:
+    """The views of an attempt's questions (one query for their versions, whatever their number)."""
+    data = version_data(answers)
+    types = question_types()
+    views = []
+    for answer in answers:
+        question = data[answer.question_version_id]
+        cls = types.get(question.get("type"))
+        qtype = cls() if cls is not None else None
+        view = build_view(slot_number=answer.slot_number, data=question, qtype=qtype, response=answer.response,
+                          choice_order=answer.choice_order, mark=answer.mark, sequence=answer.sequence,
+                          media_base=media_base, disabled=disabled)
+        if flags.any:
+            add_review(view, question, qtype, answer.response, fraction=answer.fraction,
+                       needs_grading=answer.needs_grading, comment=answer.comment, show_marks=flags.marks,
+                       show_feedback=flags.feedback, show_correct=flags.correct, media_base=media_base)
+        views.append(view)
+    return views

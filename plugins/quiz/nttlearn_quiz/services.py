@@ -1,0 +1,419 @@
+"""The life of an attempt: start (or resume), autosave, page moves, final submission, and the
+closing of attempts whose time ran out.
+
+What must not happen twice is guarded three ways: the attempt's row lock (``SELECT … FOR
+UPDATE`` on PostgreSQL; on SQLite the first write of the transaction takes the database's write
+lock, so `lock_attempt` writes first), the state check made under that lock (a finished attempt
+is never finished again), and unique constraints (one open attempt per learner and quiz, one
+answer row per attempt and question). A save carries, for each question, the sequence number of
+the response the page showed: a stale page (another tab, a replayed request) cannot overwrite a
+newer answer.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from nttlearn import db
+from nttlearn.models import utcnow
+
+from . import grades
+from .bank import current_versions, descendants
+from .models import (
+    Allowance,
+    Attempt,
+    AttemptAnswer,
+    Category,
+    Question,
+    QuestionVersion,
+    Quiz,
+    Slot,
+)
+from .quizzes import quiz_slots
+from .registry import question_types
+from .widgets import read_response
+
+
+class AttemptError(ValueError):
+    """The learner cannot start or continue an attempt; the message says why."""
+
+
+class AttemptNotFound(LookupError):
+    """No such attempt for this learner (another learner's attempt looks the same)."""
+
+
+# -- reading --------------------------------------------------------------------------------------
+def attempts_of(activity_id: int, user_id: int) -> list[Attempt]:
+    return list(db.session.execute(
+        db.select(Attempt).where(Attempt.activity_id == activity_id, Attempt.user_id == user_id)
+        .order_by(Attempt.number)).scalars())
+
+
+def allowance_of(activity_id: int, user_id: int) -> Allowance | None:
+    return db.session.execute(db.select(Allowance).where(
+        Allowance.activity_id == activity_id, Allowance.user_id == user_id)).scalar()
+
+
+def attempts_allowed(quiz: Quiz, allowance: Allowance | None) -> int:
+    """How many attempts the learner may make; 0 means unlimited."""
+    if quiz.attempts_allowed == 0:
+        return 0
+    return quiz.attempts_allowed + (allowance.extra_attempts if allowance else 0)
+
+
+def attempts_left(quiz: Quiz, attempts: list[Attempt], allowance: Allowance | None) -> int | None:
+    """Attempts the learner may still start (None: unlimited)."""
+    allowed = attempts_allowed(quiz, allowance)
+    return None if allowed == 0 else max(0, allowed - len(attempts))
+
+
+def start_problem(quiz: Quiz, attempts: list[Attempt], allowance: Allowance | None, now: datetime) -> str | None:
+    """Why the learner cannot start a new attempt now, or None."""
+    if quiz.opens_at is not None and now < quiz.opens_at:
+        return _("This quiz opens on %(when)s.", when=quiz.opens_at.strftime("%Y-%m-%d %H:%M UTC"))
+    if quiz.closes_at is not None and now >= quiz.closes_at:
+        return _("This quiz closed on %(when)s.", when=quiz.closes_at.strftime("%Y-%m-%d %H:%M UTC"))
+    if attempts_left(quiz, attempts, allowance) == 0:
+        return _("You have used all your attempts at this quiz.")
+    return None
+
+
+def open_attempt(attempts: list[Attempt]) -> Attempt | None:
+    return next((a for a in attempts if a.state == "in_progress"), None)
+
+
+def answers_of(attempt: Attempt) -> list[AttemptAnswer]:
+    return list(db.session.execute(db.select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt.id)
+                                   .order_by(AttemptAnswer.slot_number)).scalars())
+
+
+def version_data(answers: list[AttemptAnswer]) -> dict[int, dict[str, Any]]:
+    """The question JSON each answer was taken with, by version id, in one query."""
+    ids = {a.question_version_id for a in answers}
+    if not ids:
+        return {}
+    return dict(db.session.execute(
+        db.select(QuestionVersion.id, QuestionVersion.data).where(QuestionVersion.id.in_(ids))).all())
+
+
+def time_is_up(attempt: Attempt, now: datetime) -> bool:
+    return attempt.deadline is not None and now >= attempt.deadline
+
+
+def deadline_for(quiz: Quiz, allowance: Allowance | None, started_at: datetime) -> datetime | None:
+    """When an attempt started at ``started_at`` must end: the time limit (with the learner's
+    extra time) or the quiz's close date, whichever comes first."""
+    ends: list[datetime] = []
+    if quiz.time_limit:
+        extra = allowance.extra_minutes if allowance else 0
+        ends.append(started_at + timedelta(seconds=quiz.time_limit, minutes=extra))
+    if quiz.closes_at is not None:
+        ends.append(quiz.closes_at)
+    return min(ends) if ends else None
+
+
+# -- locking ------------------------------------------------------------------------------------------
+def lock_attempt(attempt_id: int) -> Attempt | None:
+    """Load the attempt holding its row lock until the transaction ends (see the module doc)."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(db.update(Attempt).where(Attempt.id == attempt_id).values(version=Attempt.version))
+    return db.session.execute(
+        db.select(Attempt).where(Attempt.id == attempt_id).with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar()
+
+
+# -- starting -----------------------------------------------------------------------------------------
+def start_attempt(quiz: Quiz, user_id: int, now: datetime | None = None) -> Attempt:
+    """The learner's open attempt, or a new one; raises AttemptError when none may start."""
+    now = now or utcnow()
+    close_overdue(now, activity_id=quiz.activity_id, user_id=user_id)
+    attempts = attempts_of(quiz.activity_id, user_id)
+    current = open_attempt(attempts)
+    if current is not None:
+        return current
+    allowance = allowance_of(quiz.activity_id, user_id)
+    problem = start_problem(quiz, attempts, allowance, now)
+    if problem:
+        raise AttemptError(problem)
+    seed = random.SystemRandom().randrange(2**31)
+    rows = _draw(quiz, random.Random(seed))
+    attempt = Attempt(activity_id=quiz.activity_id, user_id=user_id, number=len(attempts) + 1, state="in_progress",
+                      started_at=now, deadline=deadline_for(quiz, allowance, now), seed=seed,
+                      pages=max(r["page"] for r in rows) + 1, max_marks=0.0)
+    try:
+        with db.session.begin_nested():
+            db.session.add(attempt)
+            db.session.flush()
+            db.session.execute(db.insert(AttemptAnswer), [{**r, "attempt_id": attempt.id} for r in rows])
+    except IntegrityError:
+        # Another tab started it a moment ago: that attempt is the learner's open attempt.
+        current = open_attempt(attempts_of(quiz.activity_id, user_id))
+        if current is None:
+            raise
+        return current
+    return attempt
+
+
+def _draw(quiz: Quiz, rng: random.Random) -> list[dict[str, Any]]:
+    """The questions of a new attempt: fixed ones, random draws, shuffled as the quiz says."""
+    slots = quiz_slots(quiz)
+    if not slots:
+        raise AttemptError(_("This quiz has no questions yet."))
+    fixed = {s.question_id for s in slots if s.question_id is not None}
+    picked: dict[int, int] = {}  # slot id -> question id
+    pools = _random_pools(quiz, slots)
+    taken = set(fixed)
+    for slot in slots:
+        if slot.question_id is not None:
+            picked[slot.id] = slot.question_id
+            continue
+        pool = [q for q in pools[slot.id] if q not in taken]
+        if not pool:
+            raise AttemptError(_("This quiz draws more questions from a category than it holds; "
+                                 "please tell your trainer."))
+        choice = rng.choice(pool)
+        taken.add(choice)
+        picked[slot.id] = choice
+    versions = current_versions(picked.values())
+    if len(versions) != len(set(picked.values())):
+        raise AttemptError(_("A question of this quiz is missing; please tell your trainer."))
+    order = list(slots)
+    if quiz.shuffle_questions:
+        rng.shuffle(order)
+    types = question_types()
+    rows = []
+    for number, slot in enumerate(order, start=1):
+        version = versions[picked[slot.id]]
+        qtype = types.get(version.data.get("type"))
+        shuffle = quiz.shuffle_answers or version.data.get("type") == "matching"
+        rows.append({
+            "slot_number": number, "page": 0 if quiz.layout == "one_page" else number - 1, "slot_id": slot.id,
+            "question_version_id": version.id, "mark": slot.mark,
+            "choice_order": qtype().shuffle(version.data, rng) if qtype is not None and shuffle else None,
+            "response": None, "sequence": 0, "fraction": None, "needs_grading": False, "comment": "",
+        })
+    return rows
+
+
+def _random_pools(quiz: Quiz, slots: list[Slot]) -> dict[int, list[int]]:
+    random_slots = [s for s in slots if s.category_id is not None]
+    if not random_slots:
+        return {}
+    categories = list(db.session.execute(db.select(Category).where(Category.course_id == quiz.course_id)).scalars())
+    by_id = {c.id: c for c in categories}
+    wanted: dict[int, set[int]] = {}
+    for slot in random_slots:
+        category = by_id[slot.category_id]
+        ids = {c.id for c in descendants(category, categories)} if slot.include_subcategories else {category.id}
+        wanted[slot.id] = ids
+    all_ids = set().union(*wanted.values())
+    questions = db.session.execute(
+        db.select(Question.id, Question.category_id).where(
+            Question.category_id.in_(all_ids), Question.hidden.is_(False), Question.qtype != "description")
+        .order_by(Question.id)).all()
+    return {slot_id: [qid for qid, cid in questions if cid in ids] for slot_id, ids in wanted.items()}
+
+
+# -- saving -----------------------------------------------------------------------------------------
+@dataclass
+class SaveResult:
+    """What a save did: the questions saved, those refused because the page was stale, the new
+    sequence numbers, and whether the attempt is (now) closed."""
+
+    saved: list[int] = field(default_factory=list)
+    conflicts: list[int] = field(default_factory=list)
+    sequences: dict[int, int] = field(default_factory=dict)
+    closed: bool = False
+    version: int = 0
+
+
+def _owned(attempt_id: int, user_id: int) -> Attempt:
+    attempt = lock_attempt(attempt_id)
+    if attempt is None or attempt.user_id != user_id:
+        raise AttemptNotFound(attempt_id)
+    return attempt
+
+
+def save_responses(attempt_id: int, user_id: int, form: Any, now: datetime | None = None) -> SaveResult:
+    """Save the responses a page posted (``q<N>`` fields with their ``seq-<N>``)."""
+    now = now or utcnow()
+    attempt = _owned(attempt_id, user_id)
+    result = SaveResult(version=attempt.version)
+    if attempt.state != "in_progress":
+        result.closed = True
+        return result
+    if time_is_up(attempt, now):
+        finish_attempt(attempt, now, "timeout")
+        result.closed, result.version = True, attempt.version
+        return result
+    _apply(attempt, form, now, result)
+    return result
+
+
+def _apply(attempt: Attempt, form: Any, now: datetime, result: SaveResult,
+           loaded: tuple[list[AttemptAnswer], dict[int, dict[str, Any]]] | None = None) -> None:
+    """Save the posted responses; ``loaded`` is the attempt's answers and their questions when
+    the caller has them already."""
+    posted = {}
+    for key in form:
+        if key.startswith("seq-") and key[4:].isdigit():
+            posted[int(key[4:])] = form.get(key)
+    if not posted:
+        return
+    if loaded is None:
+        answers = [a for a in answers_of(attempt) if a.slot_number in posted]
+        data = version_data(answers)
+    else:
+        answers = [a for a in loaded[0] if a.slot_number in posted]
+        data = loaded[1]
+    types = question_types()
+    for answer in answers:
+        question = data[answer.question_version_id]
+        qtype_cls = types.get(question.get("type"))
+        response = read_response(question, qtype_cls() if qtype_cls else None, form, f"q{answer.slot_number}",
+                                 answer.choice_order)
+        if response == answer.response:
+            result.sequences[answer.slot_number] = answer.sequence
+            continue
+        if str(answer.sequence) != str(posted[answer.slot_number]):
+            result.conflicts.append(answer.slot_number)
+            result.sequences[answer.slot_number] = answer.sequence
+            continue
+        answer.response = response
+        answer.sequence += 1
+        answer.saved_at = now
+        result.saved.append(answer.slot_number)
+        result.sequences[answer.slot_number] = answer.sequence
+    if result.saved:
+        attempt.version += 1
+    result.version = attempt.version
+
+
+def move_to_page(attempt: Attempt, quiz: Quiz, page: int, moving: bool = False) -> int:
+    """The page the learner may see when asking for ``page``, remembered for resuming.
+
+    Sequential navigation shows the current page only; moving (a page's Next button) goes one
+    page forward, never back.
+    """
+    page = max(0, min(page, attempt.pages - 1))
+    if quiz.navigation == "sequential":
+        page = min(attempt.current_page + 1, attempt.pages - 1) if moving and page > attempt.current_page \
+            else attempt.current_page
+    if page != attempt.current_page:
+        attempt.current_page = page
+    return page
+
+
+# -- finishing ---------------------------------------------------------------------------------------
+@dataclass
+class SubmitResult:
+    attempt: Attempt
+    already_finished: bool = False
+    timed_out: bool = False
+    conflicts: list[int] = field(default_factory=list)
+
+
+def submit_attempt(attempt_id: int, user_id: int, form: Mapping[str, Any] | None = None,
+                   now: datetime | None = None) -> SubmitResult:
+    """The learner's final submission (idempotent: a second one changes nothing).
+
+    Responses posted with it are saved first, unless the time is up: then the attempt closes
+    at its deadline with the answers saved until then.
+    """
+    now = now or utcnow()
+    attempt = _owned(attempt_id, user_id)
+    if attempt.state != "in_progress":
+        return SubmitResult(attempt, already_finished=True)
+    if time_is_up(attempt, now):
+        finish_attempt(attempt, now, "timeout")
+        return SubmitResult(attempt, timed_out=True)
+    saved = SaveResult()
+    answers = answers_of(attempt)
+    data = version_data(answers)
+    if form is not None:
+        _apply(attempt, form, now, saved, (answers, data))
+    finish_attempt(attempt, now, "learner", (answers, data))
+    return SubmitResult(attempt, conflicts=saved.conflicts)
+
+
+def finish_attempt(attempt: Attempt, now: datetime, closed_by: str,
+                   loaded: tuple[list[AttemptAnswer], dict[int, dict[str, Any]]] | None = None) -> None:
+    """Close and grade an attempt whose lock the caller holds and which is still in progress."""
+    assert attempt.state == "in_progress"
+    quiz = db.session.get(Quiz, attempt.activity_id)
+    attempt.state = "finished"
+    attempt.closed_by = closed_by
+    attempt.finished_at = min(now, attempt.deadline) if closed_by == "timeout" and attempt.deadline else now
+    attempt.version += 1
+    answers, data = loaded if loaded is not None else (answers_of(attempt), None)
+    grades.grade_attempt(attempt, answers, data=data)
+    db.session.flush()
+    grades.after_grading(quiz, attempt, "quiz.attempt_submitted")
+
+
+def close_overdue(now: datetime | None = None, *, activity_id: int | None = None,
+                  user_id: int | None = None) -> list[int]:
+    """Close every open attempt whose time is up (all, or one quiz's, or one learner's) as if
+    submitted at its deadline. Returns the ids of the attempts closed."""
+    now = now or utcnow()
+    query = db.select(Attempt.id).where(Attempt.state == "in_progress", Attempt.deadline.is_not(None),
+                                        Attempt.deadline <= now)
+    if activity_id is not None:
+        query = query.where(Attempt.activity_id == activity_id)
+    if user_id is not None:
+        query = query.where(Attempt.user_id == user_id)
+    closed = []
+    for attempt_id in db.session.execute(query.order_by(Attempt.id)).scalars().all():
+        attempt = lock_attempt(attempt_id)
+        if attempt is not None and attempt.state == "in_progress" and time_is_up(attempt, now):
+            finish_attempt(attempt, now, "timeout")
+            closed.append(attempt_id)
+    return closed
+
+
+def reopen_attempt(attempt_id: int, now: datetime | None = None) -> Attempt:
+    """A trainer gives a finished attempt back to its learner (with a fresh time limit)."""
+    now = now or utcnow()
+    attempt = lock_attempt(attempt_id)
+    if attempt is None:
+        raise AttemptNotFound(attempt_id)
+    if attempt.state != "finished":
+        raise AttemptError(_("Only a finished attempt can be reopened."))
+    if open_attempt(attempts_of(attempt.activity_id, attempt.user_id)) is not None:
+        raise AttemptError(_("The learner already has an attempt in progress."))
+    quiz = db.session.get(Quiz, attempt.activity_id)
+    allowance = allowance_of(attempt.activity_id, attempt.user_id)
+    deadline = deadline_for(quiz, allowance, now)
+    if deadline is not None and quiz.closes_at is not None and deadline == quiz.closes_at and quiz.closes_at <= now:
+        deadline = now + timedelta(seconds=quiz.time_limit) if quiz.time_limit else None
+    attempt.state, attempt.finished_at, attempt.closed_by = "in_progress", None, None
+    attempt.marks, attempt.percent, attempt.needs_grading = None, None, False
+    attempt.deadline = deadline
+    attempt.version += 1
+    db.session.execute(db.update(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt.id)
+                       .values(fraction=None, needs_grading=False))
+    db.session.flush()
+    grades.refresh_grade(quiz, attempt.user_id)
+    return attempt
+
+
+def set_allowance(quiz: Quiz, user_id: int, extra_attempts: int, extra_minutes: int) -> Allowance:
+    """Give a learner extra attempts and extra time; an open attempt gets the extra time too."""
+    allowance = allowance_of(quiz.activity_id, user_id)
+    if allowance is None:
+        allowance = Allowance(activity_id=quiz.activity_id, user_id=user_id)
+        db.session.add(allowance)
+    allowance.extra_attempts, allowance.extra_minutes = extra_attempts, extra_minutes
+    db.session.flush()
+    current = open_attempt(attempts_of(quiz.activity_id, user_id))
+    if current is not None:
+        current.deadline = deadline_for(quiz, allowance, current.started_at)
+    return allowance

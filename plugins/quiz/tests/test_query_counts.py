@@ -1,0 +1,47 @@
+"""The attempt page, autosave and the submission run a fixed number of queries, whatever the
+size of the question bank (and of the quiz)."""
+
+from __future__ import annotations
+
+from quiz_helpers import enrol, page_form, start
+
+from nttlearn import db
+from nttlearn.testing import count_queries
+from nttlearn_quiz.gift_sample import generate_gift
+
+
+def measure(app, make_quiz, make_user, client_for, bank_size: int, gift: str | None = None):
+    quiz = make_quiz(**({"gift": gift} if gift else {}))
+    if bank_size:
+        from nttlearn_quiz.bank import import_questions
+        from nttlearn_quiz.gift import parse_gift
+
+        import_questions(quiz.course.id, parse_gift(generate_gift(bank_size)).questions, ["Big bank"])
+        db.session.commit()
+    learner = make_user()
+    enrol(learner, quiz.course)
+    browser = client_for(learner)
+    attempt_id, html = start(browser, quiz.activity.id)
+    db.session.remove()
+    with count_queries(app) as page:
+        assert browser.get(f"/quiz/attempt/{attempt_id}").status_code == 200
+    with count_queries(app) as autosave:
+        assert browser.post(f"/quiz/attempt/{attempt_id}/autosave", data=page_form(html)).status_code == 200
+    with count_queries(app) as submit:
+        assert browser.post(f"/quiz/attempt/{attempt_id}/submit", data=page_form(html)).status_code == 302
+    return len(page), len(autosave), len(submit)
+
+
+def test_attempt_page_autosave_and_submission_do_not_grow_with_the_bank(app, make_quiz, make_user, client_for):
+    small = measure(app, make_quiz, make_user, client_for, 0)
+    large = measure(app, make_quiz, make_user, client_for, 300)
+
+    assert small == large
+    page, autosave, submit = small
+    assert page <= 20 and autosave <= 20 and submit <= 40, small
+
+
+def test_attempt_page_and_submission_do_not_grow_with_the_quiz(app, make_quiz, make_user, client_for):
+    three = measure(app, make_quiz, make_user, client_for, 0, gift=generate_gift(9).replace("{}", "{=x}"))
+    thirty = measure(app, make_quiz, make_user, client_for, 0, gift=generate_gift(30).replace("{}", "{=x}"))
+    assert three == thirty

@@ -1,0 +1,52 @@
+"""The demo trainer reads the progress report; the admin switches a plugin off and on again."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.e2e
+
+MAIN_COURSE = "Designing a network of twinned towns"
+PARTNER_PLUGIN = "example_partner"
+
+
+def test_trainer_opens_progress_report_of_main_course_and_sees_demo_learners(page, log_in):
+    log_in(page, "trainer@example.org")
+    page.goto("/dashboard")
+
+    page.get_by_role("link", name=MAIN_COURSE).click()
+
+    expect(page.get_by_role("heading", name="Learners' progress", level=1)).to_be_visible()
+    table = page.locator("#progress-table")
+    asa = table.get_by_role("row").filter(has_text="Åsa Lindqvist")
+    expect(asa).to_contain_text("Luleå kommun")
+    expect(asa).to_contain_text("SE")
+    expect(table.get_by_role("row").filter(has_text="Giulia Rossi")).to_contain_text("Comune di Bologna")
+    expect(table.get_by_role("row").filter(has_text="Aino Virtanen")).to_contain_text("%")
+
+
+def test_admin_disables_and_reenables_a_plugin(page, log_in, live_server):
+    installed = live_server.plugins()
+    if PARTNER_PLUGIN not in installed:
+        pytest.skip(f"the {PARTNER_PLUGIN} plugin is not installed in this environment "
+                    f"(`pip install -e plugins/{PARTNER_PLUGIN}`); installed: {sorted(installed) or 'none'}")
+    log_in(page, "admin@example.org")
+    page.get_by_role("link", name="Administration").click()
+    page.get_by_role("link", name="Plugins").click()
+    row = page.locator(f"#plugin-{PARTNER_PLUGIN}")
+    expect(row.locator("td.status-enabled")).to_have_text("enabled")
+    restored = False
+    try:
+        row.get_by_role("button", name=f"Disable {PARTNER_PLUGIN}").click()
+        expect(page.get_by_text(f"{PARTNER_PLUGIN} is disabled.")).to_be_visible()
+        page.reload()  # stored, not just shown: whichever worker answers now sees it disabled
+        expect(row.locator("td.status-disabled")).to_have_text("disabled")
+
+        row.get_by_role("button", name=f"Enable {PARTNER_PLUGIN}").click()
+        expect(page.get_by_text(f"{PARTNER_PLUGIN} is enabled.")).to_be_visible()
+        expect(row.locator("td.status-enabled")).to_have_text("enabled")
+        restored = True
+    finally:
+        if not restored:  # leave the shared server as the other tests expect it
+            live_server.cli("plugins", "enable", PARTNER_PLUGIN)

@@ -1,0 +1,550 @@
+"""What every route answers to four visitors: the table ``test_route_permissions.py`` walks.
+
+Every rule in ``app.url_map`` (the core's and every installed plugin's) needs one row per method
+(GET, POST): a route without a row fails the walk, and so does a row whose route has gone. A
+plugin's rows carry ``plugin="<name>"``; when that plugin is not installed its rows are skipped.
+
+The four visitors, each with a client of their own, in this order (a POST by one may change what
+the next one sees, e.g. the admin's unenrolment runs last):
+
+- ``anonymous``: not logged in;
+- ``learner``: enrolled in ``world.course``;
+- ``other_trainer``: site role trainer, trainer of ``world.other_course`` only;
+- ``admin``.
+
+Statuses: 302 for an anonymous visitor on a ``require_*`` view means "sent to the login page".
+POST rows send ``data(world)`` (empty by default, so most forms re-show with their errors).
+
+To add a plugin's route: write a row below, under the plugin's heading. Build URL arguments from
+real objects: ``args=lambda w: {"activity_id": w.activity("quiz").id}``; ``World.activity`` places
+an activity of the plugin's type in ``world.course``; keep objects you make in ``world.extra``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from nttlearn.auth.services import reset_token
+from nttlearn.extensions import db
+from nttlearn.models import Activity, Course, Enrolment, Lesson, Module, Organisation, User
+
+ROLES = ("anonymous", "learner", "other_trainer", "admin")
+MEDIA_FILE = "diagram.png"
+PROBE_PLUGIN = "route_probe"
+
+
+@dataclass(frozen=True)
+class Expect:
+    """The status each visitor gets."""
+
+    anonymous: int
+    learner: int
+    other_trainer: int
+    admin: int
+
+    def for_role(self, role: str) -> int:
+        return getattr(self, role)
+
+
+PUBLIC = Expect(200, 200, 200, 200)
+LOGGED_IN = Expect(302, 200, 200, 200)
+TRAINERS = Expect(302, 403, 200, 200)
+ADMINS = Expect(302, 403, 403, 200)
+STAFF_OF_COURSE = Expect(302, 403, 403, 200)  # world.course: neither visitor but the admin teaches it
+ANONYMOUS_ONLY = Expect(200, 302, 302, 302)  # logged-in visitors are sent on to their dashboard
+
+
+@dataclass
+class World:
+    """Real objects the URL arguments are built from."""
+
+    app: Any
+    learner: User
+    other_trainer: User
+    admin: User
+    trainer: User
+    course: Course
+    lesson: Lesson
+    other_course: Course
+    organisation: Organisation
+    bystander: User
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def activity(self, type_key: str, required: bool = True) -> Activity:
+        """An activity of ``type_key`` placed in the first module of ``course`` (made once)."""
+        key = f"activity:{type_key}"
+        if key not in self.extra:
+            module = db.session.execute(
+                db.select(Module).where(Module.course_id == self.course.id).order_by(Module.position)
+            ).scalars().first()
+            activity = Activity(module_id=module.id, key=f"{type_key}-walk", position=99, type_key=type_key,
+                                title=f"{type_key} (route walk)", required=required)
+            db.session.add(activity)
+            db.session.commit()
+            self.extra[key] = activity
+        return self.extra[key]
+
+
+def build_world(app, make_user, make_course) -> World:
+    """The people and courses of the walk, made with the test fixtures."""
+    trainer = make_user(role="trainer", name="Course Trainer")
+    other_trainer = make_user(role="trainer", name="Other Trainer")
+    learner = make_user(name="Walking Learner", org="Comune di Prova", country="IT")
+    admin = make_user(role="admin", name="Site Admin")
+    bystander = make_user(name="Bystander")
+    course = make_course(modules=2, lessons=2, trainer=trainer)
+    other_course = make_course(modules=1, lessons=1, trainer=other_trainer)
+    db.session.add(Enrolment(user_id=learner.id, course_id=course.id))
+    db.session.commit()
+    lesson = db.session.execute(
+        db.select(Lesson).join(Module).where(Module.course_id == course.id).order_by(Module.position, Lesson.position)
+    ).scalars().first()
+    media = Path(app.instance_path) / "media" / course.slug
+    media.mkdir(parents=True, exist_ok=True)
+    (media / MEDIA_FILE).write_bytes(b"\x89PNG\r\n\x1a\n")
+    return World(app=app, learner=learner, other_trainer=other_trainer, admin=admin, trainer=trainer,
+                 course=course, lesson=lesson, other_course=other_course,
+                 organisation=learner.organisation, bystander=bystander)
+
+
+def _none(world: World) -> dict[str, Any]:
+    return {}
+
+
+@dataclass(frozen=True)
+class Route:
+    endpoint: str
+    method: str
+    expect: Expect
+    args: Callable[[World], dict[str, Any]] = _none
+    data: Callable[[World], dict[str, Any]] = _none
+    plugin: str | None = None  # None: a core route, always present
+
+    @property
+    def id(self) -> str:
+        return f"{self.method} {self.endpoint}"
+
+
+def _course_slug(w: World) -> dict[str, Any]:
+    return {"slug": w.course.slug}
+
+
+def _course_id(w: World) -> dict[str, Any]:
+    return {"course_id": w.course.id}
+
+
+def _lesson(w: World) -> dict[str, Any]:
+    return {"slug": w.course.slug, "lesson_id": w.lesson.id}
+
+
+ROUTES: list[Route] = [
+    # -- core: static files and accounts -----------------------------------------------------------
+    Route("static", "GET", PUBLIC, args=lambda w: {"filename": "style.css"}),
+    Route("auth.register", "GET", ANONYMOUS_ONLY),
+    Route("auth.register", "POST", ANONYMOUS_ONLY),
+    Route("auth.login", "GET", ANONYMOUS_ONLY),
+    Route("auth.login", "POST", ANONYMOUS_ONLY),
+    Route("auth.logout", "POST", Expect(302, 302, 302, 302)),
+    Route("auth.forgot_password", "GET", PUBLIC),
+    Route("auth.forgot_password", "POST", PUBLIC),
+    Route("auth.reset_password", "GET", PUBLIC, args=lambda w: {"token": reset_token(w.bystander)}),
+    Route("auth.reset_password", "POST", PUBLIC, args=lambda w: {"token": reset_token(w.bystander)}),
+    Route("auth.profile", "GET", LOGGED_IN),
+    Route("auth.profile", "POST", LOGGED_IN),
+    Route("auth.change_password", "POST", LOGGED_IN),
+    Route("auth.export_data", "GET", LOGGED_IN),
+    Route("auth.delete", "GET", LOGGED_IN),
+    Route("auth.delete", "POST", LOGGED_IN),
+    Route("auth.set_language", "POST", Expect(302, 302, 302, 302), data=lambda w: {"code": "it", "next": "/"}),
+    # -- core: learning ------------------------------------------------------------------------
+    Route("learn.catalogue", "GET", PUBLIC),
+    Route("learn.dashboard", "GET", LOGGED_IN),
+    Route("learn.course", "GET", PUBLIC, args=_course_slug),
+    Route("learn.enrol_self", "POST", Expect(302, 302, 302, 302), args=_course_slug),
+    Route("learn.lesson", "GET", Expect(302, 200, 403, 200), args=_lesson),
+    # The admin may read every lesson but, not being enrolled, has no progress to record.
+    Route("learn.complete_lesson", "POST", Expect(302, 302, 403, 403), args=_lesson),
+    Route("learn.media", "GET", PUBLIC, args=lambda w: {"slug": w.course.slug, "filename": MEDIA_FILE}),
+    # -- core: teaching ------------------------------------------------------------------------
+    Route("author.index", "GET", TRAINERS),
+    Route("author.edit_course", "GET", STAFF_OF_COURSE, args=_course_id),
+    Route("author.edit_course", "POST", STAFF_OF_COURSE, args=_course_id),
+    Route("reports.course_progress", "GET", STAFF_OF_COURSE, args=_course_id),
+    Route("reports.course_progress_csv", "GET", STAFF_OF_COURSE, args=_course_id),
+    Route("reports.enrol_people", "POST", Expect(302, 403, 403, 302), args=_course_id),
+    Route("reports.unenrol_person", "POST", Expect(302, 403, 403, 302),
+          args=lambda w: {"course_id": w.course.id, "user_id": w.learner.id}),
+    # -- core: administration ------------------------------------------------------------------
+    Route("admin.index", "GET", ADMINS),
+    Route("admin.users", "GET", ADMINS),
+    Route("admin.edit_user", "GET", ADMINS, args=lambda w: {"user_id": w.bystander.id}),
+    # Fields missing from a POST keep the record's values (an unticked "active" box deactivates).
+    Route("admin.edit_user", "POST", Expect(302, 403, 403, 302), args=lambda w: {"user_id": w.bystander.id}),
+    Route("admin.organisations", "GET", ADMINS),
+    Route("admin.organisations", "POST", ADMINS),
+    Route("admin.edit_organisation", "GET", ADMINS, args=lambda w: {"org_id": w.organisation.id}),
+    Route("admin.edit_organisation", "POST", Expect(302, 403, 403, 302), args=lambda w: {"org_id": w.organisation.id}),
+    Route("admin.plugins", "GET", ADMINS),
+    Route("admin.toggle_plugin", "POST", Expect(302, 403, 403, 302),
+          args=lambda w: {"name": PROBE_PLUGIN}, data=lambda w: {"enabled": "1"}),
+    # -- plugin: example_partner ----------------------------------------------------------------
+    Route("example_partner.meetings", "GET", LOGGED_IN, plugin="example_partner"),
+    # An empty form is re-shown with its errors (400) to trainers and admins.
+    Route("example_partner.add_meeting", "POST", Expect(302, 403, 400, 400), plugin="example_partner"),
+    # -- core: authoring (course packages and browser editing) --------------------------------------
+    # world.course is taught by world.trainer: of the four visitors only the admin may edit it.
+    # Empty POSTs re-show their form (200); on edit forms without a version, the fields missing from
+    # the POST keep the record's values, so the admin's empty save succeeds (302).
+    Route("author.new_course", "GET", TRAINERS),
+    Route("author.new_course", "POST", TRAINERS),
+    Route("author.outline", "GET", STAFF_OF_COURSE, args=_course_id),
+    Route("author.new_module", "GET", STAFF_OF_COURSE, args=_course_id),
+    Route("author.new_module", "POST", STAFF_OF_COURSE, args=_course_id),
+    Route("author.edit_module", "GET", STAFF_OF_COURSE, args=lambda w: {"course_id": w.course.id, "module_id": w.lesson.module_id}),
+    Route("author.edit_module", "POST", Expect(302, 403, 403, 302),
+          args=lambda w: {"course_id": w.course.id, "module_id": w.lesson.module_id}),
+    Route("author.new_lesson", "GET", STAFF_OF_COURSE, args=lambda w: {"course_id": w.course.id, "module_id": w.lesson.module_id}),
+    Route("author.new_lesson", "POST", STAFF_OF_COURSE, args=lambda w: {"course_id": w.course.id, "module_id": w.lesson.module_id}),
+    Route("author.edit_lesson", "GET", STAFF_OF_COURSE, args=lambda w: {"course_id": w.course.id, "lesson_id": w.lesson.id}),
+    Route("author.edit_lesson", "POST", STAFF_OF_COURSE, args=lambda w: {"course_id": w.course.id, "lesson_id": w.lesson.id}),
+    Route("author.markdown_preview", "POST", STAFF_OF_COURSE, args=_course_id,
+          data=lambda w: {"module_id": w.lesson.module_id, "body": "*A preview*"}),
+    Route("author.new_activity", "GET", STAFF_OF_COURSE, args=lambda w: {"course_id": w.course.id, "module_id": w.lesson.module_id}),
+    Route("author.new_activity", "POST", STAFF_OF_COURSE, args=lambda w: {"course_id": w.course.id, "module_id": w.lesson.module_id}),
+    Route("author.edit_activity", "GET", STAFF_OF_COURSE, args=lambda w: {"course_id": w.course.id, "activity_id": w.activity("quiz").id}),
+    Route("author.edit_activity", "POST", Expect(302, 403, 403, 302),
+          args=lambda w: {"course_id": w.course.id, "activity_id": w.activity("quiz").id}),
+    Route("author.move_element", "POST", Expect(302, 403, 403, 302),
+          args=lambda w: {"course_id": w.course.id, "kind": "lessons", "element_id": w.lesson.id, "direction": "down"}),
+    Route("author.delete_element", "POST", Expect(302, 403, 403, 302),
+          args=lambda w: {"course_id": w.course.id, "kind": "lessons", "element_id": w.lesson.id}),
+    Route("author.media", "GET", STAFF_OF_COURSE, args=_course_id),
+    Route("author.media", "POST", STAFF_OF_COURSE, args=_course_id),
+    Route("author.delete_media_file", "POST", Expect(302, 403, 403, 302),
+          args=lambda w: {"course_id": w.course.id, "name": MEDIA_FILE}),
+    Route("author.duplicate", "GET", STAFF_OF_COURSE, args=_course_id),
+    Route("author.duplicate", "POST", STAFF_OF_COURSE, args=_course_id),
+    Route("author.preview_course", "GET", STAFF_OF_COURSE, args=_course_id),
+    Route("author.preview_lesson", "GET", STAFF_OF_COURSE, args=lambda w: {"course_id": w.course.id, "lesson_id": w.lesson.id}),
+    Route("author.upload_package", "GET", ADMINS),
+    Route("author.upload_package", "POST", ADMINS),
+    Route("author.download_package", "GET", ADMINS, args=_course_id),
+]
+
+
+def rows_by_key() -> dict[tuple[str, str], Route]:
+    return {(row.endpoint, row.method): row for row in ROUTES}
+
+
+# -- plugin: certificates ----------------------------------------------------------------------
+# A certificate held by world.learner for world.course, issued once per walk (by hand: the walk's
+# course is not completed). "Shared" rows use it with its public link switched on.
+def _certificate_code(w: World, shared: bool = False) -> str:
+    from nttlearn_certificates import services
+
+    if "certificate" not in w.extra:
+        w.extra["certificate"] = services.issue_certificate(w.learner, w.course, reason="route walk").code
+    cert = services.find_certificate(w.extra["certificate"])
+    if shared and not cert.public:
+        services.set_public(cert, True)
+    db.session.commit()
+    return cert.code
+
+
+def _code(w: World) -> dict[str, Any]:
+    return {"code": _certificate_code(w)}
+
+
+def _shared_code(w: World) -> dict[str, Any]:
+    return {"code": _certificate_code(w, shared=True)}
+
+
+def _course_code(w: World) -> dict[str, Any]:
+    return {"course_id": w.course.id, "code": _certificate_code(w)}
+
+
+def _key_id(w: World) -> dict[str, Any]:
+    from nttlearn_certificates import services
+
+    method = services.find_certificate(_certificate_code(w)).credential["proof"]["verificationMethod"]
+    return {"key_id": method.rsplit("/", 1)[1]}
+
+
+HOLDER_STAFF_ADMIN = Expect(302, 200, 404, 200)  # another trainer gets the 404 of an unknown code
+ROUTES.extend([
+    Route("certificates.static", "GET", PUBLIC, args=lambda w: {"filename": "certificates.css"}, plugin="certificates"),
+    Route("certificates.verify_form", "GET", PUBLIC, plugin="certificates"),
+    Route("certificates.verify", "GET", PUBLIC, args=_code, plugin="certificates"),
+    Route("certificates.issuer", "GET", PUBLIC, plugin="certificates"),
+    Route("certificates.keys", "GET", PUBLIC, plugin="certificates"),
+    Route("certificates.key", "GET", PUBLIC, args=_key_id, plugin="certificates"),
+    Route("certificates.revocations", "GET", PUBLIC, plugin="certificates"),
+    Route("certificates.achievement", "GET", PUBLIC, args=_course_slug, plugin="certificates"),
+    Route("certificates.achievement_badge", "GET", PUBLIC, args=_course_slug, plugin="certificates"),
+    Route("certificates.shared", "GET", PUBLIC, args=_shared_code, plugin="certificates"),
+    Route("certificates.shared_pdf", "GET", PUBLIC, args=_shared_code, plugin="certificates"),
+    Route("certificates.shared_credential", "GET", PUBLIC, args=_shared_code, plugin="certificates"),
+    Route("certificates.shared_badge", "GET", PUBLIC, args=_shared_code, plugin="certificates"),
+    Route("certificates.mine", "GET", LOGGED_IN, plugin="certificates"),
+    Route("certificates.certificate", "GET", HOLDER_STAFF_ADMIN, args=_code, plugin="certificates"),
+    Route("certificates.pdf", "GET", HOLDER_STAFF_ADMIN, args=_code, plugin="certificates"),
+    Route("certificates.credential_json", "GET", HOLDER_STAFF_ADMIN, args=_code, plugin="certificates"),
+    Route("certificates.credential_jwt", "GET", HOLDER_STAFF_ADMIN, args=_code, plugin="certificates"),
+    Route("certificates.badge", "GET", HOLDER_STAFF_ADMIN, args=_code, plugin="certificates"),
+    # Only the holder shares; an empty form switches sharing off and returns to the certificate.
+    Route("certificates.share", "POST", Expect(302, 302, 404, 404), args=_code, plugin="certificates"),
+    Route("certificates.course", "GET", STAFF_OF_COURSE, args=_course_id, plugin="certificates"),
+    Route("certificates.save_course_rule", "POST", Expect(302, 403, 403, 302), args=_course_id, plugin="certificates"),
+    # Empty forms: no learner / no reason / no colours are re-shown with their errors (400).
+    Route("certificates.issue", "POST", Expect(302, 403, 403, 400), args=_course_id, plugin="certificates"),
+    Route("certificates.bulk", "POST", Expect(302, 403, 403, 400), args=_course_id, plugin="certificates"),
+    Route("certificates.revoke", "POST", Expect(302, 403, 403, 302), args=_course_code, plugin="certificates"),
+    Route("certificates.reissue", "POST", Expect(302, 403, 403, 302), args=_course_code, plugin="certificates"),
+    Route("certificates.course_template", "GET", STAFF_OF_COURSE, args=_course_id, plugin="certificates"),
+    Route("certificates.course_template", "POST", Expect(302, 403, 403, 400), args=_course_id, plugin="certificates"),
+    Route("certificates.course_template_preview", "GET", STAFF_OF_COURSE, args=_course_id, plugin="certificates"),
+    Route("certificates.course_template_preview", "POST", Expect(302, 403, 403, 400), args=_course_id,
+          plugin="certificates"),
+    Route("certificates.delete_course_template", "POST", Expect(302, 403, 403, 302), args=_course_id,
+          plugin="certificates"),
+    Route("certificates.site_template", "GET", ADMINS, plugin="certificates"),
+    Route("certificates.site_template", "POST", Expect(302, 403, 403, 400), plugin="certificates"),
+    Route("certificates.site_template_preview", "GET", ADMINS, plugin="certificates"),
+    Route("certificates.site_template_preview", "POST", Expect(302, 403, 403, 400), plugin="certificates"),
+    Route("certificates.rotate_key", "POST", Expect(302, 403, 403, 302), plugin="certificates"),
+])
+
+
+# -- plugin: quiz (rows appended by the quiz plugin's engineer) ---------------------------------------
+def _quiz_world(w: World) -> Any:
+    """A quiz with one question in ``world.course``, and the learner's open attempt (made once)."""
+    if "quiz" not in w.extra:
+        from types import SimpleNamespace
+
+        from nttlearn_quiz import bank, services
+        from nttlearn_quiz.quizzes import add_questions, ensure_quiz, quiz_slots
+
+        activity = w.activity("quiz")
+        quiz = ensure_quiz(activity)
+        category = bank.ensure_category(w.course.id, ["Walk"])
+        question = bank.create_question(w.course.id, category, {
+            "type": "truefalse", "name": "Walk", "text": "NTT+ ran in 2010.", "format": "moodle",
+            "general_feedback": None, "answers": [{"text": "true", "fraction": 1.0, "feedback": ""},
+                                                  {"text": "false", "fraction": 0.0, "feedback": ""}]})
+        add_questions(quiz, [question.id])
+        attempt = services.start_attempt(quiz, w.learner.id)
+        db.session.commit()
+        w.extra["quiz"] = SimpleNamespace(activity_id=activity.id, category_id=category.id, question_id=question.id,
+                                          slot_id=quiz_slots(quiz)[0].id, attempt_id=attempt.id,
+                                          answer_id=services.answers_of(attempt)[0].id)
+    return w.extra["quiz"]
+
+
+def _quiz(w: World) -> dict[str, Any]:
+    return {"activity_id": _quiz_world(w).activity_id}
+
+
+def _quiz_attempt(w: World) -> dict[str, Any]:
+    return {"attempt_id": _quiz_world(w).attempt_id}
+
+
+def _quiz_question(w: World) -> dict[str, Any]:
+    return {"course_id": w.course.id, "question_id": _quiz_world(w).question_id}
+
+
+QUIZ_STAFF = Expect(302, 403, 403, 200)  # the course's trainers and admins; a learner is enrolled, not staff
+QUIZ_OWNER = Expect(302, 200, 404, 404)  # the attempt's learner only: anyone else's attempt is "not found"
+
+ROUTES.extend([
+    Route("quiz.static", "GET", PUBLIC, args=lambda w: {"filename": "quiz.js"}, plugin="quiz"),
+    Route("quiz.view", "GET", Expect(302, 200, 403, 200), args=_quiz, plugin="quiz"),
+    # The learner resumes their open attempt; the admin (staff) starts one of their own.
+    Route("quiz.start", "POST", Expect(302, 302, 403, 302), args=_quiz, plugin="quiz"),
+    Route("quiz.attempt", "GET", QUIZ_OWNER, args=_quiz_attempt, plugin="quiz"),
+    Route("quiz.save", "POST", Expect(302, 302, 404, 404), args=_quiz_attempt, plugin="quiz"),
+    Route("quiz.autosave", "POST", QUIZ_OWNER, args=_quiz_attempt, plugin="quiz"),
+    Route("quiz.summary", "GET", QUIZ_OWNER, args=_quiz_attempt, plugin="quiz"),
+    Route("quiz.submit", "POST", Expect(302, 302, 404, 404), args=_quiz_attempt, plugin="quiz"),
+    # The owner of an attempt in progress is sent back to it; trainers of the course review any attempt.
+    Route("quiz.review", "GET", Expect(302, 302, 403, 200), args=_quiz_attempt, plugin="quiz"),
+    Route("quiz.edit_quiz", "GET", QUIZ_STAFF, args=_quiz, plugin="quiz"),
+    Route("quiz.edit_quiz", "POST", Expect(302, 403, 403, 400), args=_quiz, plugin="quiz"),
+    Route("quiz.quiz_questions", "GET", QUIZ_STAFF, args=_quiz, plugin="quiz"),
+    Route("quiz.add_questions", "POST", Expect(302, 403, 403, 302), args=_quiz, plugin="quiz"),
+    Route("quiz.add_random", "POST", Expect(302, 403, 403, 302), args=_quiz, plugin="quiz"),
+    # No action given: a bad request.
+    Route("quiz.change_slot", "POST", Expect(302, 403, 403, 400),
+          args=lambda w: {**_quiz(w), "slot_id": _quiz_world(w).slot_id}, plugin="quiz"),
+    Route("quiz.attempts", "GET", QUIZ_STAFF, args=_quiz, plugin="quiz"),
+    # An attempt in progress cannot be reopened: the admin is told so on the attempts page.
+    Route("quiz.reopen", "POST", Expect(302, 403, 403, 302), args=_quiz_attempt, plugin="quiz"),
+    Route("quiz.allowance", "POST", Expect(302, 403, 403, 302), args=_quiz, plugin="quiz"),
+    Route("quiz.override", "POST", Expect(302, 403, 403, 302), args=_quiz, plugin="quiz"),
+    Route("quiz.regrade", "POST", Expect(302, 403, 403, 302), args=_quiz, plugin="quiz"),
+    Route("quiz.grading", "GET", QUIZ_STAFF, args=_quiz, plugin="quiz"),
+    Route("quiz.grade_answer", "GET", QUIZ_STAFF, args=lambda w: {"answer_id": _quiz_world(w).answer_id}, plugin="quiz"),
+    Route("quiz.grade_answer", "POST", Expect(302, 403, 403, 400), args=lambda w: {"answer_id": _quiz_world(w).answer_id},
+          plugin="quiz"),
+    Route("quiz.statistics", "GET", QUIZ_STAFF, args=_quiz, plugin="quiz"),
+    Route("quiz.statistics_csv", "GET", QUIZ_STAFF, args=_quiz, plugin="quiz"),
+    Route("quiz.bank_index", "GET", STAFF_OF_COURSE, args=_course_id, plugin="quiz"),
+    Route("quiz.add_category", "POST", Expect(302, 403, 403, 302), args=_course_id, plugin="quiz"),
+    Route("quiz.change_category", "POST", Expect(302, 403, 403, 400),
+          args=lambda w: {"course_id": w.course.id, "category_id": _quiz_world(w).category_id}, plugin="quiz"),
+    # Without ?type= both show the list of question types to choose from.
+    Route("quiz.new_question", "GET", STAFF_OF_COURSE, args=_course_id, plugin="quiz"),
+    Route("quiz.new_question", "POST", STAFF_OF_COURSE, args=_course_id, plugin="quiz"),
+    Route("quiz.edit_question", "GET", STAFF_OF_COURSE, args=_quiz_question, plugin="quiz"),
+    Route("quiz.edit_question", "POST", Expect(302, 403, 403, 400), args=_quiz_question, plugin="quiz"),
+    Route("quiz.preview_question", "GET", STAFF_OF_COURSE, args=_quiz_question, plugin="quiz"),
+    Route("quiz.preview_question", "POST", STAFF_OF_COURSE, args=_quiz_question, plugin="quiz"),
+    # The question is in the quiz: not deleted, the admin is told why.
+    Route("quiz.delete_question", "POST", Expect(302, 403, 403, 302), args=_quiz_question, plugin="quiz"),
+    Route("quiz.import_questions", "GET", STAFF_OF_COURSE, args=_course_id, plugin="quiz"),
+    Route("quiz.import_questions", "POST", STAFF_OF_COURSE, args=_course_id, plugin="quiz"),
+    Route("quiz.export_bank", "GET", STAFF_OF_COURSE, args=_course_id, plugin="quiz"),
+    Route("quiz.course_report_csv", "GET", STAFF_OF_COURSE, args=_course_id, plugin="quiz"),
+])
+
+
+# -- plugin: peer_review -----------------------------------------------------------------------
+# A proposal activity in world.course with a team of the bystander that has submitted, reviewed
+# by the course's trainer, an invitation for that trainer, a published example and a notification
+# for the bystander: none of it belongs to the four visitors, who must get 404 (or 403) for it.
+def _proposal(w: World) -> dict[str, Any]:
+    if "proposal" not in w.extra:
+        from nttlearn_peer_review import models as pr
+        from nttlearn_peer_review.services import settings_for
+
+        activity = w.activity("proposal")
+        settings = settings_for(activity)
+        team = pr.Team(activity_id=activity.id, name="Walk team", title="Walking proposal", policy_area="youth")
+        db.session.add(team)
+        db.session.flush()
+        db.session.add(pr.TeamMember(team_id=team.id, activity_id=activity.id, user_id=w.bystander.id))
+        submission = pr.Submission(activity_id=activity.id, team_id=team.id, kind="original",
+                                   title="Walking proposal", sections=[{"key": "budget", "title": "Budget", "text": "1 EUR"}],
+                                   authors=[w.bystander.id], countries=["IT"])
+        db.session.add(submission)
+        db.session.flush()
+        allocation = pr.Allocation(activity_id=activity.id, submission_id=submission.id, reviewer_id=w.trainer.id)
+        invitation = pr.Invitation(team_id=team.id, invitee_id=w.trainer.id, invited_by_id=w.bystander.id)
+        example = pr.Example(activity_id=activity.id, title="Example", sections={}, reference_scores={},
+                             reference_comments={}, published=True)
+        notice = pr.Notification(user_id=w.bystander.id, activity_id=activity.id, kind="reminder", message="Hi")
+        db.session.add_all([allocation, invitation, example, notice])
+        settings.phase = "review"
+        db.session.commit()
+        w.extra["proposal"] = {"activity_id": activity.id, "team_id": team.id, "submission_id": submission.id,
+                               "allocation_id": allocation.id, "invitation_id": invitation.id,
+                               "example_id": example.id, "notification_id": notice.id}
+    return w.extra["proposal"]
+
+
+def _pr(*names: str, **more: Any) -> Callable[[World], dict[str, Any]]:
+    return lambda w: {**{name: _proposal(w)[name] for name in names}, **more}
+
+
+NOT_YOURS = Expect(302, 404, 403, 404)  # the learner has no team there; another trainer is not in the course
+STAFF_OF_ACTIVITY = Expect(302, 403, 403, 200)
+OTHERS_WORK = Expect(302, 404, 403, 200)  # another team's submission and its reviews: its trainers read them
+ROUTES.extend([
+    Route("peer_review.static", "GET", PUBLIC, args=lambda w: {"filename": "peer_review.css"}, plugin="peer_review"),
+    Route("peer_review.view", "GET", Expect(302, 200, 403, 200), args=_pr("activity_id"), plugin="peer_review"),
+    # Empty forms are refused with a message and sent back to the activity.
+    Route("peer_review.create_team", "POST", Expect(302, 302, 403, 302), args=_pr("activity_id"), plugin="peer_review"),
+    Route("peer_review.invite", "POST", NOT_YOURS, args=_pr("activity_id"), plugin="peer_review"),
+    Route("peer_review.leave_team", "POST", NOT_YOURS, args=_pr("activity_id"), plugin="peer_review"),
+    Route("peer_review.answer_invitation", "POST", Expect(302, 404, 404, 404), args=_pr("invitation_id"),
+          plugin="peer_review"),
+    Route("peer_review.proposal", "GET", NOT_YOURS, args=_pr("activity_id"), plugin="peer_review"),
+    Route("peer_review.save_details", "POST", NOT_YOURS, args=_pr("activity_id"), plugin="peer_review"),
+    Route("peer_review.edit_section", "GET", NOT_YOURS, args=_pr("activity_id", key="budget"), plugin="peer_review"),
+    Route("peer_review.edit_section", "POST", NOT_YOURS, args=_pr("activity_id", key="budget"), plugin="peer_review"),
+    Route("peer_review.section_history", "GET", NOT_YOURS, args=_pr("activity_id", key="budget"),
+          plugin="peer_review"),
+    Route("peer_review.submit", "POST", NOT_YOURS, args=_pr("activity_id"), plugin="peer_review"),
+    Route("peer_review.export_draft", "GET", NOT_YOURS, args=_pr("activity_id", fmt="md"), plugin="peer_review"),
+    Route("peer_review.submission", "GET", OTHERS_WORK, args=_pr("submission_id"), plugin="peer_review"),
+    Route("peer_review.export_submission", "GET", OTHERS_WORK, args=_pr("submission_id", fmt="pdf"),
+          plugin="peer_review"),
+    Route("peer_review.compare_versions", "GET", OTHERS_WORK, args=_pr("submission_id"), plugin="peer_review"),
+    Route("peer_review.feedback", "GET", OTHERS_WORK, args=_pr("submission_id"), plugin="peer_review"),
+    Route("peer_review.export_feedback", "GET", OTHERS_WORK, args=_pr("submission_id", fmt="md"),
+          plugin="peer_review"),
+    # The trainers read any review; nobody but its reviewer writes it.
+    Route("peer_review.review", "GET", OTHERS_WORK, args=_pr("allocation_id"), plugin="peer_review"),
+    Route("peer_review.review", "POST", Expect(302, 404, 403, 403), args=_pr("allocation_id"), plugin="peer_review"),
+    Route("peer_review.rate", "POST", NOT_YOURS, args=_pr("allocation_id"), plugin="peer_review"),
+    Route("peer_review.example", "GET", Expect(302, 200, 403, 200), args=_pr("example_id"), plugin="peer_review"),
+    Route("peer_review.example", "POST", Expect(302, 400, 403, 400), args=_pr("example_id"), plugin="peer_review"),
+    Route("peer_review.dismiss_notification", "POST", Expect(302, 404, 404, 404), args=_pr("notification_id"),
+          plugin="peer_review"),
+    Route("peer_review.edit_settings", "GET", STAFF_OF_ACTIVITY, args=_pr("activity_id"), plugin="peer_review"),
+    Route("peer_review.edit_settings", "POST", Expect(302, 403, 403, 400), args=_pr("activity_id"),
+          plugin="peer_review"),
+    Route("peer_review.change_phase", "POST", Expect(302, 403, 403, 400), args=_pr("activity_id"),
+          plugin="peer_review"),
+    Route("peer_review.manage", "GET", STAFF_OF_ACTIVITY, args=_pr("activity_id"), plugin="peer_review"),
+    Route("peer_review.staff_create_team", "POST", Expect(302, 403, 403, 302), args=_pr("activity_id"),
+          plugin="peer_review"),
+    Route("peer_review.staff_add_member", "POST", Expect(302, 403, 403, 302), args=_pr("team_id"),
+          plugin="peer_review"),
+    Route("peer_review.staff_remove_member", "POST", Expect(302, 403, 403, 302),
+          args=lambda w: {"team_id": _proposal(w)["team_id"], "user_id": w.learner.id}, plugin="peer_review"),
+    Route("peer_review.staff_delete_team", "POST", Expect(302, 403, 403, 302), args=_pr("team_id"),
+          plugin="peer_review"),
+    Route("peer_review.staff_override", "POST", Expect(302, 403, 403, 302), args=_pr("team_id"),
+          plugin="peer_review"),
+    Route("peer_review.staff_allocate", "POST", Expect(302, 403, 403, 302), args=_pr("activity_id"),
+          plugin="peer_review"),
+    Route("peer_review.staff_add_allocation", "POST", Expect(302, 403, 403, 302), args=_pr("activity_id"),
+          plugin="peer_review"),
+    Route("peer_review.staff_remove_allocation", "POST", Expect(302, 403, 403, 302), args=_pr("allocation_id"),
+          plugin="peer_review"),
+    Route("peer_review.staff_drop_reviewer", "POST", Expect(302, 403, 403, 302), args=_pr("activity_id"),
+          plugin="peer_review"),
+    Route("peer_review.staff_remind", "POST", Expect(302, 403, 403, 302), args=_pr("activity_id"),
+          plugin="peer_review"),
+    Route("peer_review.grades", "GET", STAFF_OF_ACTIVITY, args=_pr("activity_id"), plugin="peer_review"),
+    Route("peer_review.grades_csv", "GET", STAFF_OF_ACTIVITY, args=_pr("activity_id"), plugin="peer_review"),
+    Route("peer_review.new_example", "GET", STAFF_OF_ACTIVITY, args=_pr("activity_id"), plugin="peer_review"),
+    Route("peer_review.new_example", "POST", Expect(302, 403, 403, 400), args=_pr("activity_id"),
+          plugin="peer_review"),
+    Route("peer_review.edit_example", "GET", STAFF_OF_ACTIVITY, args=_pr("example_id"), plugin="peer_review"),
+    Route("peer_review.edit_example", "POST", Expect(302, 403, 403, 400), args=_pr("example_id"),
+          plugin="peer_review"),
+    Route("peer_review.quality_csv", "GET", STAFF_OF_COURSE, args=_course_id, plugin="peer_review"),
+
+    # -- evaluation -------------------------------------------------------------------------------
+    Route("evaluation.static", "GET", PUBLIC, args=lambda w: {"filename": "evaluation.css"}, plugin="evaluation"),
+    Route("evaluation.reports.course_report", "GET", STAFF_OF_COURSE, args=_course_id, plugin="evaluation"),
+    Route("evaluation.reports.course_report_csv", "GET", STAFF_OF_COURSE,
+          args=lambda w: {**_course_id(w), "table": "learners"}, plugin="evaluation"),
+    Route("evaluation.reports.learner_timeline_page", "GET", STAFF_OF_COURSE,
+          args=lambda w: {**_course_id(w), "user_id": w.learner.id}, plugin="evaluation"),
+    Route("evaluation.reports.learner_timeline_csv", "GET", STAFF_OF_COURSE,
+          args=lambda w: {**_course_id(w), "user_id": w.learner.id}, plugin="evaluation"),
+    Route("evaluation.reports.survey_results_page", "GET", STAFF_OF_COURSE,
+          args=lambda w: {**_course_id(w), "activity_id": w.activity("survey").id}, plugin="evaluation"),
+    # An anonymous survey with fewer answers than the threshold: even the admin may not download it.
+    Route("evaluation.reports.survey_results_csv", "GET", Expect(302, 403, 403, 403),
+          args=lambda w: {**_course_id(w), "activity_id": w.activity("survey").id, "table": "results"},
+          plugin="evaluation"),
+    Route("evaluation.reports.my_timeline", "GET", LOGGED_IN, plugin="evaluation"),
+    Route("evaluation.reports.my_timeline_csv", "GET", LOGGED_IN, plugin="evaluation"),
+    Route("evaluation.reports.programme", "GET", ADMINS, plugin="evaluation"),
+    Route("evaluation.reports.programme_csv", "GET", ADMINS, args=lambda w: {"table": "countries"}, plugin="evaluation"),
+    Route("evaluation.reports.quality", "GET", ADMINS, plugin="evaluation"),
+    Route("evaluation.reports.quality_csv", "GET", ADMINS, args=lambda w: {"table": "courses"}, plugin="evaluation"),
+    Route("evaluation.reports.impact", "GET", ADMINS, plugin="evaluation"),
+    Route("evaluation.reports.impact_pdf_download", "GET", ADMINS, plugin="evaluation"),
+    Route("evaluation.reports.impact_csv", "GET", ADMINS, args=lambda w: {"table": "figures"}, plugin="evaluation"),
+    Route("evaluation.surveys.answer", "GET", Expect(302, 200, 403, 200),
+          args=lambda w: {"activity_id": w.activity("survey").id}, plugin="evaluation"),
+    Route("evaluation.surveys.answer", "POST", Expect(302, 400, 403, 302),
+          args=lambda w: {"activity_id": w.activity("survey").id}, plugin="evaluation"),
+])
