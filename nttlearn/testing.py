@@ -257,3 +257,25 @@ def pytest_report_header(config) -> str:
 
 def repo_root() -> Path:
     return Path(__file__).resolve().parent.parent
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def e2e_browser():
+    """One headless Debian chromium for every browser test of the run (core's and plugins').
+
+    Playwright's sync API allows one running instance per process, so suites share this one.
+    """
+    if not CHROMIUM.exists():
+        pytest.skip("browser tests need Debian's chromium at /usr/bin/chromium: `make chromium` "
+                    "or `apt-get install chromium`")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer
 
 from ..events import emit
 from ..extensions import db
@@ -290,7 +291,8 @@ def course_outline(course: Course, user_id: int | None) -> CourseOutline:
     lessons: dict[int, list[Lesson]] = {m.id: [] for m in modules}
     activities: dict[int, list[Activity]] = {m.id: [] for m in modules}
     for lesson in db.session.execute(
-        db.select(Lesson).where(Lesson.module_id.in_(module_ids), Lesson.archived.is_(False)).order_by(Lesson.position)
+        # The outline lists lessons; their bodies (the bulk of a course) are loaded only where shown.
+        db.select(Lesson).options(defer(Lesson.body)).where(Lesson.module_id.in_(module_ids), Lesson.archived.is_(False)).order_by(Lesson.position)
     ).scalars():
         lessons[lesson.module_id].append(lesson)
     for activity in db.session.execute(

@@ -112,15 +112,8 @@ def learner_account() -> tuple[str, str, str]:
 
 
 @pytest.fixture(scope="session")
-def chromium():
-    if not CHROMIUM.exists():
-        pytest.skip("browser tests need Debian's chromium at /usr/bin/chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+def chromium(e2e_browser):
+    return e2e_browser
 
 
 @pytest.fixture
