@@ -20,7 +20,7 @@ def catalogues() -> list[tuple[str, Path, Path]]:
     """(domain, source folder, translations folder) for the core and every plugin in the tree."""
     found = [("messages", ROOT / "nttlearn", ROOT / "nttlearn" / "translations")]
     for package in sorted(ROOT.glob("plugins/*/nttlearn_*")):
-        if package.is_dir():
+        if package.is_dir() and not package.name.endswith(".egg-info"):
             domain = package.parent.name
             found.append((domain, package, package / "translations"))
     return found
