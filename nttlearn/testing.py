@@ -8,12 +8,18 @@ emptied after each test. The schema is always built by Alembic, so migrations ar
 from __future__ import annotations
 
 import contextlib
+import http.client
 import os
 import shutil
+import socket
+import subprocess
+import sys
+import threading
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pytest
 from argon2 import PasswordHasher
@@ -232,6 +238,95 @@ def login_as(client) -> Callable[..., Any]:
     return do
 
 
+@pytest.fixture
+def client_for(app) -> Callable[..., Any]:
+    """A separate logged-in browser per user: ``client_for(user)``, for tests with several people."""
+
+    def make(user):
+        browser = app.test_client()
+        assert login(browser, user).status_code == 302
+        return browser
+
+    return make
+
+
+def at_once(app, actions: list[Callable[[], object]]) -> list[BaseException]:
+    """Run each action in its own thread and app context, all released together; each commits.
+
+    Two requests at once (a double click, two tabs) are what this imitates: every thread has its
+    own session and connection, so a missing lock or unique constraint shows up as duplicate rows.
+    Returns the exceptions the actions raised (their transactions rolled back).
+    """
+    start = threading.Barrier(len(actions))
+    errors: list[BaseException] = []
+
+    def run(action):
+        with app.app_context():
+            try:
+                start.wait(timeout=30)
+                action()
+                db.session.commit()
+            except BaseException as exc:  # noqa: BLE001 - reported to the test
+                db.session.rollback()
+                errors.append(exc)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(action,)) for action in actions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return errors
+
+
+def count_rows(model, **where: Any) -> int:
+    """Rows of ``model`` whose columns equal ``where``, read on a connection of its own (so what
+    other threads committed is seen, whatever the test's session holds)."""
+    with db.engine.connect() as connection:
+        stmt = db.select(db.func.count()).select_from(model)
+        for column, value in where.items():
+            stmt = stmt.where(getattr(model, column) == value)
+        return connection.execute(stmt).scalar()
+
+
+def table_names() -> set[str]:
+    """The tables the current app's database has now (the session is closed first)."""
+    import sqlalchemy as sa
+
+    db.session.remove()
+    return set(sa.inspect(db.engine).get_table_names())
+
+
+def schema_differences(tables: set[str]) -> list[Any]:
+    """What Alembic's autogenerate would change in ``tables``: ``[]`` when a plugin's models and
+    its migrations agree. Run it in an app context on the migrated test database."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={
+            "compare_type": True,
+            "include_object": lambda obj, name, type_, reflected, compare_to: (
+                type_ != "table" or name in tables),
+        })
+        return compare_metadata(context, db.metadata)
+
+
+@contextlib.contextmanager
+def branch_downgraded(label: str) -> Iterator[None]:
+    """Downgrade the Alembic branch ``label`` to its base for the block, then upgrade to the heads
+    again (on PostgreSQL the test database is shared by the session). Needs an app with every
+    installed plugin: the database carries every branch and Alembic must know them all."""
+    import flask_migrate
+
+    try:
+        flask_migrate.downgrade(revision=f"{label}@base")
+        yield
+    finally:
+        flask_migrate.upgrade(revision="heads")
+
+
 @contextlib.contextmanager
 def count_queries(app) -> Iterator[list[str]]:
     """Collect the SQL statements run inside the block (to assert query counts)."""
@@ -257,6 +352,150 @@ def pytest_report_header(config) -> str:
 
 def repo_root() -> Path:
     return Path(__file__).resolve().parent.parent
+
+
+LIVE_SERVER_STARTUP_TIMEOUT = 60.0
+
+
+def venv_command(name: str) -> str:
+    """The console script installed beside this Python (the venv's), else the one on PATH."""
+    candidate = Path(sys.executable).parent / name
+    found = str(candidate) if candidate.exists() else shutil.which(name)
+    if found is None:
+        pytest.fail(f"`{name}` is not installed in this environment")
+    return found
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def run_nttlearn(env: Mapping[str, str], *args: str, timeout: float = 300) -> str:
+    """Run ``nttlearn ARGS`` with ``env``; fail the test with its output if it fails, else return
+    what it printed."""
+    result = subprocess.run([venv_command("nttlearn"), *args], cwd=repo_root(), env=dict(env),
+                            capture_output=True, text=True, timeout=timeout, check=False)
+    if result.returncode != 0:
+        pytest.fail(f"`nttlearn {' '.join(args)}` failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+@dataclass
+class LiveServer:
+    """A running gunicorn on 127.0.0.1, its instance folder, its environment and what it logged."""
+
+    url: str
+    instance: Path
+    env: dict[str, str]
+    log: list[str] = field(default_factory=list)
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """Run ``nttlearn ARGS`` against the same instance and database as the server."""
+        return subprocess.run(
+            [venv_command("nttlearn"), *args], cwd=repo_root(), env=self.env, capture_output=True,
+            text=True, timeout=120, check=False,
+        )
+
+    def plugins(self) -> dict[str, dict[str, Any]]:
+        """``nttlearn plugins list --json`` of the server's instance, by plugin name."""
+        import json
+
+        result = self.cli("plugins", "list", "--json")
+        assert result.returncode == 0, result.stderr
+        return {row["name"]: row for row in json.loads(result.stdout)}
+
+
+def _drain(stream: IO[str], log: list[str], listening: threading.Event) -> None:
+    """Keep the server's pipe empty (a full pipe would block it) and notice when it listens."""
+    for line in stream:
+        log.append(line.rstrip())
+        if "Listening at:" in line:
+            listening.set()
+    listening.set()  # the process ended: stop waiting, the caller finds out why
+
+
+def _answers(url: str) -> bool:
+    """One GET /: it waits (bounded) until a worker has booted and loaded the app."""
+    host, port = url.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=LIVE_SERVER_STARTUP_TIMEOUT)
+    try:
+        conn.request("GET", "/")
+        return conn.getresponse().status == 200
+    except OSError:
+        return False
+    finally:
+        conn.close()
+
+
+@contextlib.contextmanager
+def live_server(instance: Path,
+                prepare: Callable[[dict[str, str]], None] | Sequence[Sequence[str]] = (("init",),),
+                *, env: Mapping[str, str] | None = None) -> Iterator[LiveServer]:
+    """Serve a fresh instance folder with a real gunicorn, as production does, for browser tests.
+
+    ``prepare`` readies the instance before the server starts: a list of ``nttlearn`` argument
+    lists (``[["init"], ["demo"]]``) or a callable given the server's environment (use
+    :func:`run_nttlearn` in it). The server gets a free port, an SQLite database in ``instance``,
+    no ``NTTLEARN_*`` variable of the calling environment except those in ``env``, and two workers,
+    so state that must be shared between processes really is. A test that fails shows the last
+    lines the server logged. Use it in a session fixture::
+
+        @pytest.fixture(scope="session")
+        def live_server(tmp_path_factory):
+            with nttlearn.testing.live_server(tmp_path_factory.mktemp("e2e"), [["init"], ["demo"]]) as server:
+                yield server
+    """
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    server_env = {k: v for k, v in os.environ.items() if not k.startswith("NTTLEARN_")}
+    server_env.update({
+        "NTTLEARN_INSTANCE_PATH": str(instance),
+        "NTTLEARN_DATABASE_URL": f"sqlite:///{instance / 'nttlearn.sqlite'}",
+        "NTTLEARN_BASE_URL": url,
+        "PYTHONUNBUFFERED": "1",
+    })
+    server_env.update(env or {})
+    if callable(prepare):
+        prepare(server_env)
+    else:
+        for args in prepare:
+            run_nttlearn(server_env, *args)
+    process = subprocess.Popen(
+        [venv_command("gunicorn"), "--workers", "2", "--worker-class", "gthread", "--threads", "4",
+         "--bind", f"127.0.0.1:{port}", "--chdir", str(repo_root()), "--graceful-timeout", "5",
+         "--no-control-socket", "wsgi:app"],
+        cwd=repo_root(), env=server_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    server = LiveServer(url=url, instance=instance, env=server_env)
+    listening = threading.Event()
+    threading.Thread(target=_drain, args=(process.stdout, server.log, listening), daemon=True).start()
+    try:
+        if (not listening.wait(LIVE_SERVER_STARTUP_TIMEOUT) or process.poll() is not None
+                or not _answers(url)):
+            pytest.fail("gunicorn did not start:\n" + "\n".join(server.log[-40:]))
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """On a failure, show what a live server logged: the traceback is there, not in the browser."""
+    report = yield
+    servers = [value for value in getattr(item, "funcargs", {}).values() if isinstance(value, LiveServer)]
+    if report.failed:
+        for server in servers:
+            if server.log:
+                report.sections.append(("server log (last 60 lines)", "\n".join(server.log[-60:])))
+    return report
 
 
 CHROMIUM = Path("/usr/bin/chromium")

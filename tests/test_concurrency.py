@@ -7,53 +7,19 @@ database: a file for SQLite, the test database on PostgreSQL.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 
 import pytest
 
 from nttlearn.extensions import db
 from nttlearn.learn.services import complete_lesson, course_outline, enrol
 from nttlearn.models import Course, Enrolment, EventRecord, Lesson, LessonCompletion
-from nttlearn.testing import login
+from nttlearn.testing import at_once, count_rows, login
 
 ROUNDS = 3
 
 
-def at_once(app, actions: list[Callable[[], object]]) -> list[BaseException]:
-    """Run each action in its own thread and app context, all released together; each commits."""
-    start = threading.Barrier(len(actions))
-    errors: list[BaseException] = []
-
-    def run(action):
-        with app.app_context():
-            try:
-                start.wait(timeout=30)
-                action()
-                db.session.commit()
-            except BaseException as exc:  # noqa: BLE001 - reported to the test
-                db.session.rollback()
-                errors.append(exc)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(action,)) for action in actions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return errors
-
-
-def count(model, **where) -> int:
-    with db.engine.connect() as connection:
-        stmt = db.select(db.func.count()).select_from(model)
-        for column, value in where.items():
-            stmt = stmt.where(getattr(model, column) == value)
-        return connection.execute(stmt).scalar()
-
-
 def events(name: str, user_id: int) -> int:
-    return count(EventRecord, name=name, user_id=user_id)
+    return count_rows(EventRecord, name=name, user_id=user_id)
 
 
 @pytest.fixture
@@ -76,7 +42,7 @@ def test_two_enrolments_at_once_make_one_enrolment_and_one_event(threaded_app, m
         errors = at_once(threaded_app, [enrol_again, enrol_again])
 
         assert errors == []
-        assert count(Enrolment, user_id=learner.id) == 1
+        assert count_rows(Enrolment, user_id=learner.id) == 1
         assert events("course.enrolled", learner.id) == 1
 
 
@@ -94,7 +60,7 @@ def test_completing_the_same_last_lesson_twice_at_once_completes_the_course_once
         errors = at_once(threaded_app, [complete, complete])
 
         assert errors == []
-        assert count(LessonCompletion, user_id=learner.id) == 1
+        assert count_rows(LessonCompletion, user_id=learner.id) == 1
         assert events("lesson.completed", learner.id) == 1
         assert events("module.completed", learner.id) == 1
         assert events("course.completed", learner.id) == 1
@@ -114,7 +80,7 @@ def test_completing_the_two_last_lessons_at_once_completes_the_course_exactly_on
         errors = at_once(threaded_app, [complete(first), complete(second)])
 
         assert errors == []
-        assert count(LessonCompletion, user_id=learner.id) == 2
+        assert count_rows(LessonCompletion, user_id=learner.id) == 2
         assert events("course.completed", learner.id) == 1
         assert events("module.completed", learner.id) == 1
         with db.engine.connect() as connection:
@@ -148,6 +114,6 @@ def test_two_requests_marking_a_lesson_done_at_once_store_it_once(threaded_app, 
         thread.join(timeout=60)
 
     assert statuses == [302, 302]
-    assert count(LessonCompletion, user_id=learner.id) == 1
+    assert count_rows(LessonCompletion, user_id=learner.id) == 1
     assert events("lesson.completed", learner.id) == 1
     assert events("course.completed", learner.id) == 1

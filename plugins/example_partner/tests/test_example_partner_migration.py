@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import flask_migrate
 import pytest
-import sqlalchemy as sa
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from nttlearn import db
+from nttlearn.testing import branch_downgraded, schema_differences, table_names
 
 TABLES = {"example_partner_meetings", "example_partner_completions"}
 
@@ -29,11 +26,6 @@ def _script_directory(app) -> ScriptDirectory:
     return ScriptDirectory.from_config(config)
 
 
-def _tables() -> set[str]:
-    db.session.remove()
-    return set(sa.inspect(db.engine).get_table_names())
-
-
 def test_branch_is_labelled_with_the_plugin_name_and_depends_on_the_core(app):
     script = _script_directory(app)
 
@@ -45,24 +37,13 @@ def test_branch_is_labelled_with_the_plugin_name_and_depends_on_the_core(app):
 
 
 def test_models_and_migrations_agree(app):
-    with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={
-            "compare_type": True,
-            "include_object": lambda obj, name, type_, reflected, compare_to: (
-                type_ != "table" or name in TABLES),
-        })
-        differences = compare_metadata(context, db.metadata)
-
-    assert differences == []
+    assert schema_differences(TABLES) == []
 
 
 def test_downgrading_the_branch_removes_only_the_plugins_tables(app):
-    assert _tables() >= TABLES
-    try:
-        flask_migrate.downgrade(revision="example_partner@base")
-        remaining = _tables()
+    assert table_names() >= TABLES
+    with branch_downgraded("example_partner"):
+        remaining = table_names()
         assert not TABLES & remaining
         assert {"users", "organisations", "courses"} <= remaining
-    finally:
-        flask_migrate.upgrade(revision="heads")  # the database is shared on PostgreSQL
-    assert _tables() >= TABLES
+    assert table_names() >= TABLES

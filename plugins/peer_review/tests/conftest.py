@@ -10,11 +10,9 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 
 from nttlearn import db
 from nttlearn.models import Activity, Enrolment, Module
-from nttlearn.testing import login
 from nttlearn_peer_review.activity import import_definition
 from nttlearn_peer_review.services import settings_for
 
@@ -36,18 +34,6 @@ def app(app_factory) -> Iterator[Flask]:
     with app.app_context():
         yield app
         db.session.remove()
-
-
-@pytest.fixture
-def client_for(app) -> Callable[..., FlaskClient]:
-    """A separate logged-in browser per user: ``client_for(user)``."""
-
-    def make(user) -> FlaskClient:
-        browser = app.test_client()
-        assert login(browser, user).status_code == 302
-        return browser
-
-    return make
 
 
 @pytest.fixture

@@ -7,14 +7,12 @@ database (a file for SQLite, the test database on PostgreSQL), and commits as a 
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-
 import pytest
 from peer_review_helpers import form_team, go_to, submitted_team, write_everything
 
 from nttlearn import db
 from nttlearn.models import EventRecord
+from nttlearn.testing import at_once, count_rows
 from nttlearn_peer_review import writing
 from nttlearn_peer_review.models import (
     Allocation,
@@ -25,38 +23,6 @@ from nttlearn_peer_review.models import (
     Team,
 )
 from nttlearn_peer_review.workflow import set_phase
-
-
-def at_once(app, actions: list[Callable[[], object]]) -> list[BaseException]:
-    start = threading.Barrier(len(actions))
-    errors: list[BaseException] = []
-
-    def run(action):
-        with app.app_context():
-            try:
-                start.wait(timeout=30)
-                action()
-                db.session.commit()
-            except BaseException as exc:  # noqa: BLE001 - reported to the test
-                db.session.rollback()
-                errors.append(exc)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(action,)) for action in actions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return errors
-
-
-def count(model, **where) -> int:
-    with db.engine.connect() as connection:
-        stmt = db.select(db.func.count()).select_from(model)
-        for column, value in where.items():
-            stmt = stmt.where(getattr(model, column) == value)
-        return connection.execute(stmt).scalar()
 
 
 @pytest.fixture
@@ -76,8 +42,8 @@ def test_two_switches_to_review_at_once_allocate_once(app, capstone):
     errors = at_once(app, [switch, switch])
 
     assert errors == []
-    assert count(Allocation, submission_id=sub_a.id) == 2
-    assert count(Allocation, submission_id=sub_b.id) == 2
+    assert count_rows(Allocation, submission_id=sub_a.id) == 2
+    assert count_rows(Allocation, submission_id=sub_b.id) == 2
 
 
 def test_two_co_authors_submitting_at_once_make_one_submission_and_one_event(app, capstone):
@@ -96,8 +62,8 @@ def test_two_co_authors_submitting_at_once_make_one_submission_and_one_event(app
     errors = at_once(app, [submit(giulia.id), submit(asa.id)])
 
     assert len(errors) <= 1 and all(isinstance(e, writing.WritingError) for e in errors)
-    assert count(Submission, team_id=team_id) == 1
-    assert count(EventRecord, name="peer_review.proposal_submitted") == 1
+    assert count_rows(Submission, team_id=team_id) == 1
+    assert count_rows(EventRecord, name="peer_review.proposal_submitted") == 1
 
 
 def test_two_saves_of_one_section_at_once_keep_one_and_report_the_other(app, capstone):
@@ -117,7 +83,7 @@ def test_two_saves_of_one_section_at_once_keep_one_and_report_the_other(app, cap
 
     assert errors == []
     assert sorted(isinstance(r, writing.Conflict) for r in results) == [False, True]
-    assert count(SectionVersion) == 1
+    assert count_rows(SectionVersion) == 1
     with db.engine.connect() as connection:
         text, version = connection.execute(db.select(Section.text, Section.version)
                                            .where(Section.team_id == team_id, Section.key == "budget")).one()
@@ -142,4 +108,4 @@ def test_two_closings_at_once_announce_each_accepted_proposal_once(app, capstone
     errors = at_once(app, [close, close])
 
     assert errors == []
-    assert count(EventRecord, name="peer_review.proposal_accepted") == 2
+    assert count_rows(EventRecord, name="peer_review.proposal_accepted") == 2

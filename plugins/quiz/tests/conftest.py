@@ -9,11 +9,9 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 
 from nttlearn import db
 from nttlearn.models import Activity, Module
-from nttlearn.testing import login
 from nttlearn_quiz.activity import import_definition
 from nttlearn_quiz.models import Quiz
 
@@ -38,18 +36,6 @@ def app(app_factory) -> Iterator[Flask]:
     with app.app_context():
         yield app
         db.session.remove()
-
-
-@pytest.fixture
-def client_for(app) -> Callable[..., FlaskClient]:
-    """A separate logged-in browser per user: ``client_for(user)``."""
-
-    def make(user) -> FlaskClient:
-        browser = app.test_client()
-        assert login(browser, user).status_code == 302
-        return browser
-
-    return make
 
 
 @pytest.fixture
