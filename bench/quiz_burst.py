@@ -184,7 +184,7 @@ def _build(instance: Path, database: str, count: int) -> list[dict[str, Any]]:
             db.session.flush()
             db.session.add(Enrolment(user_id=user.id, course_id=course.id))
             attempt = start_attempt(quiz, user.id)
-            cookie = {app.config["SESSION_COOKIE_NAME"]: sessions.dumps({"_user_id": str(user.id), "_fresh": True})}
+            cookie = {app.config["SESSION_COOKIE_NAME"]: sessions.dumps({"_user_id": user.get_id(), "_fresh": True})}
             learners.append({"email": user.email, "user_id": user.id, "attempt_id": attempt.id, "cookies": cookie})
         db.session.commit()
         db.session.remove()

@@ -429,3 +429,21 @@ def test_the_browser_language_is_used_when_nothing_else_says(client):
     page = client.get("/", headers={"Accept-Language": "fi-FI,fi;q=0.9,en;q=0.5"})
 
     assert '<html lang="fi">' in page_text(page)
+
+
+def test_changing_the_password_ends_the_accounts_other_sessions_but_not_this_one(app, make_user):
+    from nttlearn.testing import TEST_PASSWORD, login
+
+    user = make_user()
+    here, elsewhere = app.test_client(), app.test_client()
+    login(here, user)
+    login(elsewhere, user)
+    assert elsewhere.get("/dashboard").status_code == 200
+
+    response = here.post("/account/password", data={
+        "pw-current": TEST_PASSWORD, "pw-password": "a new long passphrase 2010", "pw-confirm": "a new long passphrase 2010",
+    })
+
+    assert response.status_code == 302
+    assert here.get("/dashboard").status_code == 200
+    assert elsewhere.get("/dashboard").status_code == 302  # sent to the login page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import json
 
 from flask import (
@@ -51,8 +52,12 @@ bp = Blueprint("auth", __name__, template_folder="templates")
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id))
+def load_user(session_id: str) -> User | None:
+    user_id, _, fingerprint = session_id.partition(":")
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    if user is None or not hmac.compare_digest(user.session_fingerprint, fingerprint):
+        return None  # the password changed since this session began
+    return user
 
 
 def _safe_next(target: str | None) -> str:
@@ -209,6 +214,7 @@ def change_password():
         else:
             current_user.password_hash = hash_password(form.password.data)
             db.session.commit()
+            login_user(current_user._get_current_object())  # this session continues; all others end
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("auth.profile"))
     return _profile_page(ProfileForm(formdata=None, data=_profile_data(current_user)), form)

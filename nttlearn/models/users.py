@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -53,6 +54,15 @@ class User(UserMixin, db.Model):
             "role IN ('learner', 'trainer', 'coordinator', 'admin')", name="role_known"
         ),
     )
+
+    def get_id(self) -> str:
+        """The session's user id, bound to the password: changing the password ends every other
+        session and remember-me cookie of the account."""
+        return f"{self.id}:{self.session_fingerprint}"
+
+    @property
+    def session_fingerprint(self) -> str:
+        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
 
     @property
     def is_active(self) -> bool:  # Flask-Login: deactivated and deleted users cannot log in
