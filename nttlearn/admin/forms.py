@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from ..auth.forms import country_choices
@@ -17,8 +17,9 @@ class UserForm(FlaskForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.role.choices = [("learner", _l("Learner")), ("trainer", _l("Trainer")),
-                             ("coordinator", _l("Coordinator")), ("admin", _l("Administrator"))]
+        self.role.choices = [SelectChoice("learner", _l("Learner")), SelectChoice("trainer", _l("Trainer")),
+                             SelectChoice("coordinator", _l("Coordinator")),
+                             SelectChoice("admin", _l("Administrator"))]
 
 
 class OrganisationForm(FlaskForm):

@@ -6,7 +6,15 @@ from babel import Locale
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from ..config import LOCALES
@@ -20,15 +28,15 @@ LANGUAGE_NAMES = {"en": "English", "it": "Italiano", "sv": "Svenska", "es": "Esp
 NOT_COUNTRIES = frozenset({"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB"})
 
 
-def country_choices() -> list[tuple[str, str]]:
+def country_choices() -> list[SelectChoice]:
     territories = Locale.parse(str(get_locale() or "en")).territories
-    pairs = [(code, name) for code, name in territories.items()
-             if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES]
-    return [("", _l("Choose a country"))] + sorted(pairs, key=lambda p: p[1])
+    countries = [SelectChoice(code, name) for code, name in territories.items()
+                 if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES]
+    return [SelectChoice("", _l("Choose a country")), *sorted(countries, key=lambda choice: choice.label)]
 
 
-def language_choices() -> list[tuple[str, str]]:
-    return [(code, LANGUAGE_NAMES[code]) for code in LOCALES]
+def language_choices() -> list[SelectChoice]:
+    return [SelectChoice(code, LANGUAGE_NAMES[code]) for code in LOCALES]
 
 
 class NewPassword:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -94,15 +95,15 @@ class TemplateForm(FlaskForm):
     logo = FileField(_l("Logo (PNG or JPEG)"), render_kw=IMAGE_INPUT)
     remove_logo = BooleanField(_l("Remove the logo"))
     signatory_1_name = StringField(_l("First signatory"), validators=[Length(max=120)])
-    signatory_1_role = StringField(_l("Role"), validators=[Length(max=160)])
+    signatory_1_role = StringField(lazy_pgettext("signatory's position", "Role"), validators=[Length(max=160)])
     signature_1 = FileField(_l("Signature (PNG or JPEG)"), render_kw=IMAGE_INPUT)
     remove_signature_1 = BooleanField(_l("Remove the signature"))
     signatory_2_name = StringField(_l("Second signatory"), validators=[Length(max=120)])
-    signatory_2_role = StringField(_l("Role"), validators=[Length(max=160)])
+    signatory_2_role = StringField(lazy_pgettext("signatory's position", "Role"), validators=[Length(max=160)])
     signature_2 = FileField(_l("Signature (PNG or JPEG)"), render_kw=IMAGE_INPUT)
     remove_signature_2 = BooleanField(_l("Remove the signature"))
     signatory_3_name = StringField(_l("Third signatory"), validators=[Length(max=120)])
-    signatory_3_role = StringField(_l("Role"), validators=[Length(max=160)])
+    signatory_3_role = StringField(lazy_pgettext("signatory's position", "Role"), validators=[Length(max=160)])
     signature_3 = FileField(_l("Signature (PNG or JPEG)"), render_kw=IMAGE_INPUT)
     remove_signature_3 = BooleanField(_l("Remove the signature"))
     save = SubmitField(_l("Save the template"))

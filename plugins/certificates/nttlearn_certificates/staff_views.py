@@ -7,6 +7,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from wtforms import SelectChoice
 
 from nttlearn import db
 from nttlearn.auth import require_admin, require_course_staff
@@ -142,14 +143,14 @@ def _course_certificate(course_id: int, code: str) -> IssuedCertificate:
 
 def _issue_form(course: Course, *, submitted: bool = True) -> IssueForm:
     form = IssueForm() if submitted else IssueForm(formdata=None)
-    form.learner.choices = [(0, "—")] + [(user.id, f"{user.name} <{user.email}>")
-                                         for user in _learners_without_certificate(course)]
+    form.learner.choices = [SelectChoice(0, "—")] + [SelectChoice(user.id, f"{user.name} <{user.email}>")
+                                                     for user in _learners_without_certificate(course)]
     return form
 
 
 def _bulk_form(course: Course, *, submitted: bool = True) -> BulkIssueForm:
     form = BulkIssueForm() if submitted else BulkIssueForm(formdata=None)
-    form.cohort.choices = [("", _("Everyone enrolled"))] + [(c, c) for c in services.cohorts(course)]
+    form.cohort.choices = [SelectChoice("", _("Everyone enrolled")), *(SelectChoice(c) for c in services.cohorts(course))]
     return form
 
 

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from sqlalchemy.sql.expression import ColumnElement
 from wtforms import DateField, SelectField
@@ -72,8 +73,8 @@ class FilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    start = DateField(_l("From"), validators=[Optional()], name="from")
-    end = DateField(_l("To"), validators=[Optional()], name="to")
+    start = DateField(lazy_pgettext("start of a date range", "From"), validators=[Optional()], name="from")
+    end = DateField(lazy_pgettext("end of a date range", "To"), validators=[Optional()], name="to")
     organisation = SelectField(_l("Organisation"), choices=[], validate_choice=False, default="")
     country = SelectField(_l("Country"), choices=[], validate_choice=False, default="")
     cohort = SelectField(_l("Cohort"), choices=[], validate_choice=False, default="")

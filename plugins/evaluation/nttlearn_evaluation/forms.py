@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectMultipleField, TextAreaField
+from wtforms import RadioField, SelectChoice, SelectMultipleField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -30,7 +30,7 @@ def survey_form(questions: tuple[Question, ...], locale: str | None, formdata: A
     for question in questions:
         label = question.text(locale)
         required = [InputRequired(message=_l("Please answer this question."))] if question.required else [Optional()]
-        choices = [(o.value, o.text(locale)) for o in question.choices()]
+        choices = [SelectChoice(o.value, o.text(locale)) for o in question.choices()]
         if question.kind in ("likert", "single"):
             field = RadioField(label, choices=choices, validators=required, name=question.key)
         elif question.kind == "multiple":

@@ -11,9 +11,10 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, pgettext
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from nttlearn import db
 from nttlearn.auth import require_coordinator, require_course_staff, require_login
@@ -50,11 +51,11 @@ def _locale() -> str:
 
 
 def _filter_form(choices: dict[str, list[tuple[str, str]]]) -> FilterForm:
+    """The filter bar, offering "—" (anyone) and the given ``(value, label)`` pairs per filter."""
     form = FilterForm(request.args)
-    anyone = [("", "—")]
-    form.organisation.choices = anyone + choices.get("organisation", [])
-    form.country.choices = anyone + choices.get("country", [])
-    form.cohort.choices = anyone + choices.get("cohort", [])
+    for name in ("organisation", "country", "cohort"):
+        form[name].choices = [SelectChoice("", "—"),
+                              *(SelectChoice(value, label) for value, label in choices.get(name, []))]
     return form
 
 
@@ -192,7 +193,8 @@ def programme():
     report = programme_report(filters)
     locale = _locale()
     charts = {
-        "courses": BarChart(_("Enrolled and completed per course"), [_("Enrolled"), _("Completed")],
+        "courses": BarChart(_("Enrolled and completed per course"),
+                            [pgettext("number of learners", "Enrolled"), pgettext("number of learners", "Completed")],
                             [(c.localized_title(locale), [c.enrolled, c.completed]) for c in report.courses], ident="courses-chart"),
         "countries": BarChart(_("Participants by country"), [""],
                               [(c.label or _("No organisation"), [c.participants]) for c in report.by_country],

@@ -6,15 +6,15 @@ from babel import Locale
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import DateField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 
-def country_choices() -> list[tuple[str, str]]:
+def country_choices() -> list[SelectChoice]:
     """ISO country codes with their names in the reader's language, sorted by name."""
     territories = Locale.parse(str(get_locale() or "en")).territories
-    pairs = [(code, name) for code, name in territories.items() if len(code) == 2 and code.isalpha()]
-    return [("", _l("Choose a country"))] + sorted(pairs, key=lambda pair: pair[1])
+    countries = [SelectChoice(code, name) for code, name in territories.items() if len(code) == 2 and code.isalpha()]
+    return [SelectChoice("", _l("Choose a country")), *sorted(countries, key=lambda choice: choice.label)]
 
 
 class MeetingForm(FlaskForm):

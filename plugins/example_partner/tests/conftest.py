@@ -61,18 +61,18 @@ def make_meeting(app) -> Callable[..., PartneringMeeting]:
 
 @pytest.fixture(scope="session")
 def compiled_translations() -> Path:
-    """The Swedish catalogue compiled to ``.mo``, as ``python -m nttlearn.i18n compile`` does.
+    """The catalogues compiled to ``.mo``, as ``python -m nttlearn.i18n compile`` does.
 
-    ``make install`` compiles it; this keeps the test honest when run straight after an edit.
+    ``make install`` compiles them; this keeps the tests honest when run straight after an edit.
     """
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
-    po = TRANSLATIONS / "sv" / "LC_MESSAGES" / "example_partner.po"
-    mo = po.with_suffix(".mo")
-    if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
-        with po.open("rb") as source:
-            catalog = read_po(source)
-        with mo.open("wb") as target:
-            write_mo(target, catalog)
-    return mo
+    for po in TRANSLATIONS.glob("*/LC_MESSAGES/example_partner.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with po.open("rb") as source:
+                catalog = read_po(source)
+            with mo.open("wb") as target:
+                write_mo(target, catalog)
+    return TRANSLATIONS

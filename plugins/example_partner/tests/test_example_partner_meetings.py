@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
+
 from nttlearn import db
 from nttlearn_example_partner import services
 from nttlearn_example_partner.models import PartneringMeeting
@@ -117,3 +119,18 @@ def test_page_speaks_swedish_to_a_swedish_official(make_user, make_meeting, clie
     assert "<h1>Vänortsmöten</h1>" in page
     assert "Kommande möten" in page
     assert "11–12 mars 2031" in page
+
+
+@pytest.mark.parametrize(("locale", "heading", "upcoming"), [
+    ("it", "Incontri di gemellaggio", "Prossimi incontri"),
+    ("es", "Encuentros de hermanamiento", "Próximos encuentros"),
+    ("fi", "Ystävyyskaupunkitapaamiset", "Tulevat tapaamiset"),
+])
+def test_page_speaks_the_officials_language(make_user, make_meeting, client_for, compiled_translations,
+                                            locale, heading, upcoming):
+    make_meeting(town="Bologna", country="IT", starts_on=date(2031, 3, 11), days=2)
+
+    page = client_for(make_user(locale=locale)).get("/example_partner/").get_data(as_text=True)
+
+    assert f"<h1>{heading}</h1>" in page
+    assert upcoming in page

@@ -1,4 +1,4 @@
-"""Every string of the plugin is in its catalogue template, and translated into Swedish."""
+"""Every string of the plugin is in its catalogue template, and translated into every language of the site."""
 
 from __future__ import annotations
 
@@ -6,17 +6,20 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from babel.messages.pofile import read_po
 
 import nttlearn_example_partner
 
 PACKAGE = Path(nttlearn_example_partner.__file__).resolve().parent
 TRANSLATIONS = PACKAGE / "translations"
+LOCALES = ("it", "sv", "es", "fi")
 
 
-def _msgids(path) -> set[str]:
+def _msgids(path) -> set[tuple[str | None, str]]:
     with path.open("rb") as fh:
-        return {message.id if isinstance(message.id, str) else message.id[0] for message in read_po(fh) if message.id}
+        return {(message.context, message.id if isinstance(message.id, str) else message.id[0])
+                for message in read_po(fh) if message.id}
 
 
 def test_catalogue_template_is_up_to_date_with_the_code(tmp_path):
@@ -31,11 +34,14 @@ def test_catalogue_template_is_up_to_date_with_the_code(tmp_path):
     assert _msgids(fresh) == _msgids(TRANSLATIONS / "example_partner.pot")
 
 
-def test_every_string_has_a_swedish_translation():
-    with (TRANSLATIONS / "sv" / "LC_MESSAGES" / "example_partner.po").open("rb") as fh:
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_string_is_translated(locale):
+    po = TRANSLATIONS / locale / "LC_MESSAGES" / "example_partner.po"
+    with po.open("rb") as fh:
         catalog = read_po(fh)
 
     untranslated = [m.id for m in catalog if m.id and (m.fuzzy or not all(m.string if isinstance(m.string, tuple) else [m.string]))]
 
     assert untranslated == []
-    assert _msgids(TRANSLATIONS / "sv" / "LC_MESSAGES" / "example_partner.po") == _msgids(TRANSLATIONS / "example_partner.pot")
+    assert [(m.id, errors) for m, errors in catalog.check()] == []
+    assert _msgids(po) == _msgids(TRANSLATIONS / "example_partner.pot")

@@ -3,6 +3,7 @@ are built per rubric and template, since their fields are the activity's criteri
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -14,6 +15,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     RadioField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -25,6 +27,11 @@ from .models import PHASES
 from .services import ANONYMITY_LABELS, COMPLETION_LABELS, PHASE_LABELS
 from .template import ProposalTemplate, Rubric
 from .writing import POLICY_AREAS
+
+
+def labelled(labels: Mapping[str, Any]) -> list[SelectChoice]:
+    """The options of a select or radio field from a ``{value: label}`` mapping, in its order."""
+    return [SelectChoice(value, label) for value, label in labels.items()]
 
 
 def points_value(points: float) -> str:
@@ -51,7 +58,7 @@ class DetailsForm(FlaskForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.policy_area.choices = [("", _l("Choose…"))] + [(k, v) for k, v in POLICY_AREAS.items()]
+        self.policy_area.choices = [SelectChoice("", _l("Choose…")), *labelled(POLICY_AREAS)]
 
 
 class SectionForm(FlaskForm):
@@ -65,14 +72,14 @@ class SubmitForm(FlaskForm):
 
 class HelpfulnessForm(FlaskForm):
     rating = RadioField(_l("How helpful was this review?"), validators=[InputRequired()], choices=[
-        ("1", _l("1 – not helpful")), ("2", "2"), ("3", "3"), ("4", "4"),
-        ("5", _l("5 – very helpful"))])
+        SelectChoice("1", _l("1 – not helpful")), SelectChoice("2"), SelectChoice("3"), SelectChoice("4"),
+        SelectChoice("5", _l("5 – very helpful"))])
 
 
 def _score_field(criterion) -> RadioField:
     return RadioField(
         str(criterion.title), validators=[Optional()],
-        choices=[(points_value(level.points), f"{level.label} ({points_value(level.points)})")
+        choices=[SelectChoice(points_value(level.points), f"{level.label} ({points_value(level.points)})")
                  for level in criterion.levels])
 
 
@@ -137,19 +144,19 @@ class SettingsForm(FlaskForm):
                                    validators=[Optional()])
     reviewers_per_submission = IntegerField(_l("Reviewers per proposal"),
                                             validators=[InputRequired(), NumberRange(1, 20)])
-    anonymity = SelectField(_l("Anonymity"), choices=list(ANONYMITY_LABELS.items()))
+    anonymity = SelectField(_l("Anonymity"), choices=labelled(ANONYMITY_LABELS))
     late_submissions = BooleanField(_l("Accept late submissions (marked late)"))
     min_countries = IntegerField(_l("Team members from at least this many countries"),
                                  validators=[InputRequired(), NumberRange(1, 30)])
     only_submitters_review = BooleanField(_l("Only learners whose team submitted review"))
     completion_rule = SelectField(_l("The activity is complete when"),
-                                  choices=list(COMPLETION_LABELS.items()))
+                                  choices=labelled(COMPLETION_LABELS))
     team_formation = SelectField(_l("Teams"), choices=[
-        ("learners", _l("Learners form teams and invite colleagues by e-mail")),
-        ("trainer", _l("The trainer forms the teams"))])
+        SelectChoice("learners", _l("Learners form teams and invite colleagues by e-mail")),
+        SelectChoice("trainer", _l("The trainer forms the teams"))])
     max_team_size = IntegerField(_l("Largest team"), validators=[InputRequired(), NumberRange(1, 50)])
     grading_method = SelectField(_l("Submission grade"), choices=[
-        ("mean", _l("Mean of the reviews")), ("median", _l("Median of the reviews"))])
+        SelectChoice("mean", _l("Mean of the reviews")), SelectChoice("median", _l("Median of the reviews"))])
     submission_weight = FloatField(_l("Weight of the submission grade"),
                                    validators=[InputRequired(), NumberRange(0, 1000)])
     reviewing_weight = FloatField(_l("Weight of the reviewing grade"),
@@ -167,7 +174,7 @@ class SettingsForm(FlaskForm):
 
 
 class PhaseForm(FlaskForm):
-    phase = SelectField(_l("Phase"), choices=[(p, PHASE_LABELS[p]) for p in PHASES])
+    phase = SelectField(_l("Phase"), choices=[SelectChoice(p, PHASE_LABELS[p]) for p in PHASES])
 
 
 class TrainerTeamForm(FlaskForm):
@@ -190,8 +197,8 @@ class DropForm(FlaskForm):
 
 class ReminderForm(FlaskForm):
     audience = SelectField(_l("Send to"), choices=[
-        ("not_submitted", _l("Learners whose team has not submitted")),
-        ("missing_reviews", _l("Reviewers with reviews not yet submitted"))])
+        SelectChoice("not_submitted", _l("Learners whose team has not submitted")),
+        SelectChoice("missing_reviews", _l("Reviewers with reviews not yet submitted"))])
     message = TextAreaField(_l("Your message (optional)"), validators=[Length(max=2000)])
 
 

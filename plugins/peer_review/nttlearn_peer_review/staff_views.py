@@ -16,6 +16,7 @@ import yaml
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from nttlearn import db
 from nttlearn.activities import ActivityAccess
@@ -153,15 +154,15 @@ def manage(activity_id: int):
     access, settings = staff_page(activity_id)
     board = build_dashboard(settings, access.course.id)
     team_form = TrainerTeamForm()
-    team_form.members.choices = [(p.id, f"{p.name} ({p.country or '–'})") for p in board.unteamed]
+    team_form.members.choices = [SelectChoice(p.id, f"{p.name} ({p.country or '–'})") for p in board.unteamed]
     member_form = MemberForm()
-    member_form.user_id.choices = [(p.id, f"{p.name} ({p.country or '–'})") for p in board.unteamed]
+    member_form.user_id.choices = [SelectChoice(p.id, f"{p.name} ({p.country or '–'})") for p in board.unteamed]
     allocation_form = AllocationForm()
     allocation_form.submission_id.choices = [
-        (row.original.id, row.original.title or row.view.team.name) for row in board.teams if row.original]
-    allocation_form.reviewer_id.choices = [(p.id, p.name) for p in board.learners]
+        SelectChoice(row.original.id, row.original.title or row.view.team.name) for row in board.teams if row.original]
+    allocation_form.reviewer_id.choices = [SelectChoice(p.id, p.name) for p in board.learners]
     drop_form = DropForm()
-    drop_form.reviewer_id.choices = [(r.person.id, r.person.name) for r in board.reviewers if r.outstanding]
+    drop_form.reviewer_id.choices = [SelectChoice(r.person.id, r.person.name) for r in board.reviewers if r.outstanding]
     return render_template(
         "peer_review/manage.html", access=access, settings=settings, board=board,
         phase_form=PhaseForm(data={"phase": settings.phase}), phase_labels=PHASE_LABELS,
@@ -176,7 +177,7 @@ def manage(activity_id: int):
 def staff_create_team(activity_id: int):
     access, settings = staff_page(activity_id)
     form = TrainerTeamForm()
-    form.members.choices = [(p.id, p.name) for p in course_learners(access.course.id)]
+    form.members.choices = [SelectChoice(p.id, p.name) for p in course_learners(access.course.id)]
     if not form.validate_on_submit():
         return _refused(ValueError(_("Give the team a name and choose learners of this course.")),
                         activity_id, "#teams")
@@ -201,7 +202,7 @@ def _staff_team(team_id: int) -> tuple[Team, ActivityAccess, ProposalSettings]:
 def staff_add_member(team_id: int):
     team, access, settings = _staff_team(team_id)
     form = MemberForm()
-    form.user_id.choices = [(p.id, p.name) for p in course_learners(access.course.id)]
+    form.user_id.choices = [SelectChoice(p.id, p.name) for p in course_learners(access.course.id)]
     if not form.validate_on_submit():
         return _refused(ValueError(_("Choose a learner of this course.")), team.activity_id, "#teams")
     try:
@@ -257,8 +258,8 @@ def staff_allocate(activity_id: int):
 def staff_add_allocation(activity_id: int):
     access, settings = staff_page(activity_id)
     form = AllocationForm()
-    form.submission_id.choices = [(s.id, str(s.id)) for s in allocating.originals(activity_id)]
-    form.reviewer_id.choices = [(p.id, p.name) for p in course_learners(access.course.id)]
+    form.submission_id.choices = [SelectChoice(s.id, str(s.id)) for s in allocating.originals(activity_id)]
+    form.reviewer_id.choices = [SelectChoice(p.id, p.name) for p in course_learners(access.course.id)]
     if not form.validate_on_submit():
         return _refused(ValueError(_("Choose a proposal and a reviewer.")), activity_id, "#allocation")
     try:
@@ -289,7 +290,7 @@ def staff_remove_allocation(allocation_id: int):
 def staff_drop_reviewer(activity_id: int):
     _access, settings = staff_page(activity_id)
     form = DropForm()
-    form.reviewer_id.choices = [(r, str(r)) for r in {
+    form.reviewer_id.choices = [SelectChoice(r, str(r)) for r in {
         r for rids in allocating.current_allocation(activity_id).values() for r in rids}]
     if not form.validate_on_submit():
         return _refused(ValueError(_("Choose a reviewer.")), activity_id, "#allocation")

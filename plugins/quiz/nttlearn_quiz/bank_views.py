@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from nttlearn import db
 from nttlearn.auth import require_course_staff
@@ -75,7 +76,8 @@ def bank_index(course_id: int):
                                      .where(Question.course_id == course_id, Question.hidden.is_(False))
                                      .group_by(Question.category_id)).all())
     form = CategoryForm()
-    form.parent.choices = [(0, _("(top level)"))] + [(c.id, bank.category_label(c)) for c in categories]
+    form.parent.choices = [SelectChoice(0, _("(top level)"))] + [SelectChoice(c.id, bank.category_label(c))
+                                                              for c in categories]
     return render_template(
         "quiz/bank.html", course=course, categories=categories, counts=counts, shown=shown, tag=tag,
         questions=questions, tags=bank.tags_of(q.id for q in questions), all_tags=bank.course_tags(course_id),
@@ -90,7 +92,7 @@ def bank_index(course_id: int):
 def add_category(course_id: int):
     categories = bank.course_categories(course_id)
     form = CategoryForm()
-    form.parent.choices = [(0, "")] + [(c.id, c.path) for c in categories]
+    form.parent.choices = [SelectChoice(0, "")] + [SelectChoice(c.id, c.path) for c in categories]
     if form.validate_on_submit():
         parent = next((c for c in categories if c.id == form.parent.data), None)
         names = (bank.split_path(parent.path) if parent else []) + [form.name.data.strip()]
@@ -137,7 +139,7 @@ def change_category(course_id: int, category_id: int):
 def _question_form(course_id: int) -> tuple[QuestionForm, list[Category]]:
     form = QuestionForm()
     categories = bank.course_categories(course_id)
-    form.category.choices = [(c.id, bank.category_label(c)) for c in categories]
+    form.category.choices = [SelectChoice(c.id, bank.category_label(c)) for c in categories]
     return form, categories
 
 

@@ -15,6 +15,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     RadioField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -37,21 +38,21 @@ class QuizSettingsForm(FlaskForm):
     intro = TextAreaField(_l("Introduction (Markdown)"), validators=[Optional(), Length(max=20000)])
     pass_mark = FloatField(_l("Pass mark (%)"), validators=[InputRequired(), NumberRange(0, 100)])
     completion = SelectField(_l("The activity is complete when the learner"), choices=[
-        ("pass", _l("reaches the pass mark")), ("attempt", _l("has submitted an attempt"))])
+        SelectChoice("pass", _l("reaches the pass mark")), SelectChoice("attempt", _l("has submitted an attempt"))])
     attempts_allowed = IntegerField(_l("Attempts allowed (0 = unlimited)"), validators=[InputRequired(), NumberRange(0, 100)])
-    grading_method = SelectField(_l("Grading method"), choices=[(m, GRADING_LABELS[m]) for m in GRADING_METHODS])
+    grading_method = SelectField(_l("Grading method"), choices=[SelectChoice(m, GRADING_LABELS[m]) for m in GRADING_METHODS])
     time_limit = IntegerField(_l("Time limit in minutes (empty = none)"), validators=[Optional(), NumberRange(1, 24 * 60)])
     opens_at = DateTimeLocalField(_l("Opens (UTC)"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
     closes_at = DateTimeLocalField(_l("Closes (UTC)"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
     shuffle_questions = BooleanField(_l("Shuffle the questions"))
     shuffle_answers = BooleanField(_l("Shuffle the answers within questions"))
-    layout = SelectField(_l("Layout"), choices=[("one_page", _l("All questions on one page")),
-                                                ("per_question", _l("One question per page"))])
-    navigation = SelectField(_l("Navigation"), choices=[("free", _l("Free: any page, in any order")),
-                                                        ("sequential", _l("Sequential: forward only"))])
-    review_marks = SelectField(_l("Learners see their marks"), choices=[(t, REVIEW_LABELS[t]) for t in REVIEW_TIMES])
-    review_feedback = SelectField(_l("Learners see the feedback"), choices=[(t, REVIEW_LABELS[t]) for t in REVIEW_TIMES])
-    review_correct = SelectField(_l("Learners see the right answers"), choices=[(t, REVIEW_LABELS[t]) for t in REVIEW_TIMES])
+    layout = SelectField(_l("Layout"), choices=[SelectChoice("one_page", _l("All questions on one page")),
+                                                SelectChoice("per_question", _l("One question per page"))])
+    navigation = SelectField(_l("Navigation"), choices=[SelectChoice("free", _l("Free: any page, in any order")),
+                                                        SelectChoice("sequential", _l("Sequential: forward only"))])
+    review_marks = SelectField(_l("Learners see their marks"), choices=[SelectChoice(t, REVIEW_LABELS[t]) for t in REVIEW_TIMES])
+    review_feedback = SelectField(_l("Learners see the feedback"), choices=[SelectChoice(t, REVIEW_LABELS[t]) for t in REVIEW_TIMES])
+    review_correct = SelectField(_l("Learners see the right answers"), choices=[SelectChoice(t, REVIEW_LABELS[t]) for t in REVIEW_TIMES])
     version = HiddenField()
 
     def validate(self, extra_validators=None) -> bool:
@@ -96,7 +97,7 @@ class QuestionForm(FlaskForm):
     category = SelectField(_l("Category"), coerce=int, choices=[])
     name = StringField(_l("Question name"), validators=[DataRequired(), Length(max=255)])
     text = TextAreaField(_l("Question text"), validators=[DataRequired(), Length(max=20000)], render_kw={"rows": 6})
-    format = SelectField(_l("Text format"), choices=[(f, FORMAT_LABELS[f]) for f in FORMATS])
+    format = SelectField(_l("Text format"), choices=[SelectChoice(f, FORMAT_LABELS[f]) for f in FORMATS])
     general_feedback = TextAreaField(_l("General feedback (shown to every learner after the attempt)"),
                                      validators=[Optional(), Length(max=10000)], render_kw={"rows": 3})
     tags = StringField(_l("Tags (separated by commas)"), validators=[Optional(), Length(max=1000)])
@@ -105,7 +106,7 @@ class QuestionForm(FlaskForm):
     other_feedback = TextAreaField(_l("Feedback for any other number"), validators=[Optional(), Length(max=5000)],
                                    render_kw={"rows": 2})
     pairs = FieldList(FormField(PairForm), min_entries=0)
-    correct = RadioField(_l("The statement is"), choices=[("true", _l("True")), ("false", _l("False"))], default="true")
+    correct = RadioField(_l("The statement is"), choices=[SelectChoice("true", _l("True")), SelectChoice("false", _l("False"))], default="true")
     true_feedback = TextAreaField(_l("Feedback for the answer 'True'"), validators=[Optional(), Length(max=5000)],
                                   render_kw={"rows": 2})
     false_feedback = TextAreaField(_l("Feedback for the answer 'False'"), validators=[Optional(), Length(max=5000)],
@@ -118,7 +119,7 @@ class QuestionForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
-    format = SelectField(_l("Format"), choices=[("gift", "GIFT"), ("aiken", "Aiken")])
+    format = SelectField(_l("Format"), choices=[SelectChoice("gift", "GIFT"), SelectChoice("aiken", "Aiken")])
     file = FileField(_l("File"))
     text = TextAreaField(_l("…or paste the questions"), validators=[Optional(), Length(max=5_000_000)],
                          render_kw={"rows": 12})

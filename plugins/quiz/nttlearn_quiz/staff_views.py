@@ -12,6 +12,7 @@ from datetime import UTC
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from nttlearn import db
 from nttlearn.activities import ActivityAccess, activity_access
@@ -73,7 +74,7 @@ def quiz_questions(activity_id: int):
     db.session.commit()
     categories = course_categories(access.course.id)
     random_form = RandomForm()
-    random_form.category.choices = [(c.id, category_label(c)) for c in categories]
+    random_form.category.choices = [SelectChoice(c.id, category_label(c)) for c in categories]
     shown = request.args.get("category", type=int)
     bank_questions = []
     if shown:
@@ -104,7 +105,7 @@ def add_random(activity_id: int):
     quiz = quizzes.ensure_quiz(access.activity)
     form = RandomForm()
     categories = {c.id: c for c in course_categories(access.course.id)}
-    form.category.choices = [(c.id, category_label(c)) for c in categories.values()]
+    form.category.choices = [SelectChoice(c.id, category_label(c)) for c in categories.values()]
     if not form.validate_on_submit():
         flash(_("Choose a category and how many questions to draw from it."), "error")
         return redirect(url_for("quiz.quiz_questions", activity_id=activity_id))
@@ -146,10 +147,10 @@ def change_slot(activity_id: int, slot_id: int):
 
 
 # -- attempts ----------------------------------------------------------------------------------------
-def _learner_choices(course_id: int) -> list[tuple[int, str]]:
+def _learner_choices(course_id: int) -> list[SelectChoice]:
     rows = db.session.execute(db.select(User.id, User.name, User.email).join(Enrolment, Enrolment.user_id == User.id)
                               .where(Enrolment.course_id == course_id).order_by(User.name)).all()
-    return [(uid, f"{name} <{email}>") for uid, name, email in rows]
+    return [SelectChoice(uid, f"{name} <{email}>") for uid, name, email in rows]
 
 
 @bp.route("/<int:activity_id>/attempts")
@@ -169,7 +170,8 @@ def attempts(activity_id: int):
     allowance_form, override_form = AllowanceForm(), OverrideForm()
     allowance_form.user_id.choices = override_form.user_id.choices = learners
     return render_template("quiz/attempts.html", access=access, quiz=quiz, rows=rows, grades=grade_rows,
-                           allowances=allowances, names=dict(learners), allowance_form=allowance_form,
+                           allowances=allowances, names={choice.value: choice.label for choice in learners},
+                           allowance_form=allowance_form,
                            override_form=override_form, regrade_form=RegradeForm())
 
 
