@@ -232,6 +232,19 @@ ROUTES: list[Route] = [
     Route("author.upload_package", "GET", ADMINS),
     Route("author.upload_package", "POST", ADMINS),
     Route("author.download_package", "GET", ADMINS, args=_course_id),
+    # Translations: an empty save re-shows the form (200); deleting a translation that is not there
+    # returns to the editor with a message (302).
+    Route("author.translations", "GET", STAFF_OF_COURSE, args=_course_id),
+    Route("author.translate_course", "GET", STAFF_OF_COURSE, args=lambda w: {"course_id": w.course.id, "locale": "it"}),
+    Route("author.translate_course", "POST", STAFF_OF_COURSE, args=lambda w: {"course_id": w.course.id, "locale": "it"}),
+    Route("author.delete_course_translation", "POST", Expect(302, 403, 403, 302),
+          args=lambda w: {"course_id": w.course.id, "locale": "it"}),
+    Route("author.translate_lesson", "GET", STAFF_OF_COURSE,
+          args=lambda w: {"course_id": w.course.id, "lesson_id": w.lesson.id, "locale": "sv"}),
+    Route("author.translate_lesson", "POST", STAFF_OF_COURSE,
+          args=lambda w: {"course_id": w.course.id, "lesson_id": w.lesson.id, "locale": "sv"}),
+    Route("author.delete_lesson_translation", "POST", Expect(302, 403, 403, 302),
+          args=lambda w: {"course_id": w.course.id, "lesson_id": w.lesson.id, "locale": "sv"}),
 ]
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -10,18 +13,24 @@ from wtforms import (
     DecimalField,
     HiddenField,
     IntegerField,
+    SelectChoice,
     SelectField,
     StringField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 SLUG_HELP = _l("Lower-case letters, digits and dashes; it becomes part of the course's web address.")
 
 
-def completion_choices():
-    return [("all_required", _l("Every required lesson and activity")), ("all", _l("Every lesson and activity"))]
+def options(pairs: Iterable[tuple[str, Any]]) -> list[SelectChoice]:
+    """SelectField options (WTForms 3.4 no longer takes (value, label) tuples)."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def completion_choices() -> list[Any]:
+    return options([("all_required", _l("Every required lesson and activity")), ("all", _l("Every lesson and activity"))])
 
 
 def lines(text: str | list[str] | None) -> list[str]:
@@ -33,6 +42,8 @@ def lines(text: str | list[str] | None) -> list[str]:
 class CourseSettingsForm(FlaskForm):
     # The version the editor opened (not named "version": it must come from the form, never the row).
     opened_version = HiddenField(validators=[DataRequired()])
+    # What the settings said when opened: a newer version that only added a translation is no conflict.
+    opened_text = HiddenField()
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     summary = TextAreaField(_l("Summary"), validators=[Length(max=2000)])
     policy_area = SelectField(_l("Policy area"))
@@ -70,9 +81,10 @@ class ModuleForm(FlaskForm):
 
 class LessonForm(FlaskForm):
     opened_version = HiddenField(validators=[DataRequired()])
+    opened_text = HiddenField()
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     minutes = IntegerField(_l("Estimated minutes"), default=10, validators=[DataRequired(), NumberRange(min=1, max=600)])
-    kind = SelectField(_l("Kind"), choices=[("lesson", _l("Lesson")), ("exercise", _l("Exercise"))])
+    kind = SelectField(_l("Kind"), choices=options([("lesson", _l("Lesson")), ("exercise", _l("Exercise"))]))
     required = BooleanField(_l("Required for completion"), default=True)
     body = TextAreaField(_l("Text (Markdown)"), validators=[Length(max=200_000)],
                          description=_l("Headings with ##, lists with -, links as [text](https://…), images as ![description](../../media/photo.png)."))
@@ -103,3 +115,37 @@ class PackageForm(FlaskForm):
     check = SubmitField(_l("Check only"))
     submit = SubmitField(_l("Import"))
 
+
+
+class TranslationForm(FlaskForm):
+    """A translation of a course's title and summary, or of a lesson (see the subclasses)."""
+
+    # What the translation said when the form was opened ("new" when there was none).
+    opened = HiddenField(validators=[DataRequired()])
+    # The fingerprints of the English texts the form showed: an English edit meanwhile is noticed.
+    source = HiddenField()
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    submit = SubmitField(_l("Save the translation"))
+
+
+class CourseTranslationForm(TranslationForm):
+    summary = TextAreaField(_l("Summary"), validators=[Length(max=2000)])
+
+
+class LessonTranslationForm(TranslationForm):
+    body = TextAreaField(_l("Text (Markdown)"), validators=[Length(max=200_000)],
+                         description=_l("Translate the text and keep its Markdown: headings (##), lists (-), links and images."))
+    preview = SubmitField(_l("Preview"))
+
+    def __init__(self, *args: Any, english_body: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.english_body = english_body
+
+    def validate_body(self, field: TextAreaField) -> None:
+        if self.english_body.strip() and not (field.data or "").strip():
+            raise ValidationError(_l("Translate the text too: without it, learners would read the English text under a translated title."))
+
+
+class DeleteTranslationForm(FlaskForm):
+    opened = HiddenField()
+    submit = SubmitField(_l("Delete the translation"))

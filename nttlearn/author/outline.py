@@ -19,9 +19,10 @@ from ..content.layout import load_outline, package_layout, slugify
 from ..content.lessontext import TextProblem, check_lesson_text
 from ..content.package import MAX_KEY, definition_digest
 from ..content.retirement import retire_activities, retire_lessons, retire_modules
+from ..content.translations import before_english_change
 from ..extensions import db
 from ..models import Activity, Course, Lesson, Module
-from .services import AuthoringError
+from .services import AuthoringError, fields_token
 
 
 class LessonConflict(Exception):
@@ -112,17 +113,34 @@ def add_lesson(course: Course, module: Module, values: Mapping[str, Any]) -> Les
     return lesson
 
 
-def save_lesson(course: Course, lesson: Lesson, values: Mapping[str, Any], version: str) -> None:
-    """Save an edited lesson opened at ``version``; :class:`LessonConflict` if it changed since."""
-    if str(lesson.version) != str(version):
+LESSON_FIELDS = ("title", "body", "minutes", "required", "kind")
+
+
+def lesson_token(lesson: Lesson) -> str:
+    """What the lesson editor shows, as a token: a translation saved meanwhile is no conflict."""
+    return fields_token(lesson, LESSON_FIELDS)
+
+
+def save_lesson(course: Course, lesson: Lesson, values: Mapping[str, Any], version: str,
+                opened_text: str | None = None) -> None:
+    """Save an edited lesson opened at ``version``; :class:`LessonConflict` if it changed since.
+
+    ``opened_text`` (:func:`lesson_token` when the editor opened) lets a newer version that
+    changed only the lesson's translations through.
+    """
+    if str(lesson.version) != str(version) and opened_text != lesson_token(lesson):
         raise LessonConflict(lesson)
     module = db.session.get(Module, lesson.module_id)
     problems = check_lesson_body(course, module, values["body"])
     if problems:
         raise AuthoringError("\n".join(f"line {p.line}: {p.message}" for p in problems))
+    before = {"title": lesson.title, "body": lesson.body}
     for name, value in _lesson_values(values).items():
         if getattr(lesson, name) != value:
             setattr(lesson, name, value)
+    kept = before_english_change(lesson.translations, before, {"title": lesson.title, "body": lesson.body})
+    if kept is not None:
+        lesson.translations = kept
 
 
 def _lesson_values(values: Mapping[str, Any]) -> dict[str, Any]:

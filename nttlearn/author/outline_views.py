@@ -14,13 +14,14 @@ from ..content.markdown import render_markdown
 from ..extensions import db
 from ..models import Activity, Course, Lesson, Module
 from .blueprint import bp, course_or_404, element_or_404, installed_types
-from .forms import ActivityForm, AddActivityForm, LessonForm, ModuleForm, lines
+from .forms import ActivityForm, AddActivityForm, LessonForm, ModuleForm, lines, options
 from .outline import (
     LessonConflict,
     add_activity,
     add_lesson,
     add_module,
     check_lesson_body,
+    lesson_token,
     move,
     normalize_body,
     remove,
@@ -29,6 +30,7 @@ from .outline import (
     update_module,
 )
 from .services import AuthoringError
+from .translations import language_states, module_lesson_states
 
 MODELS = {"modules": Module, "lessons": Lesson, "activities": Activity}
 
@@ -73,7 +75,8 @@ def edit_module(course_id: int, module_id: int):
         db.session.commit()
         flash(_("The module has been saved."), "success")
         return redirect(_outline_url(course, f"module-{module.id}"))
-    return render_template("author/module.html", form=form, course=course, module=module)
+    return render_template("author/module.html", form=form, course=course, module=module,
+                           lesson_translations=module_lesson_states(module))
 
 
 # -- lessons ---------------------------------------------------------------------------------------
@@ -87,6 +90,7 @@ def _render_lesson(form: LessonForm, course: Course, module: Module, lesson: Les
                    status: int = 200):
     return render_template("author/lesson.html", form=form, course=course, module=module, lesson=lesson,
                            problems=problems, preview=preview, conflict=conflict, error=None if problems else error,
+                           translations=language_states(lesson) if lesson else None,
                            media_base=url_for("learn.media", slug=course.slug, filename="")), status
 
 
@@ -102,7 +106,7 @@ def new_lesson(course_id: int, module_id: int):
     course = course_or_404(course_id)
     module = element_or_404(Module, module_id, course)
     form = LessonForm()
-    del form.opened_version  # a new lesson has no version to conflict with
+    del form.opened_version, form.opened_text  # a new lesson has no version to conflict with
     if form.preview.data and form.is_submitted():
         problems, html = _preview(course, module, form)
         return _render_lesson(form, course, module, None, problems=problems, preview=html)
@@ -127,12 +131,13 @@ def edit_lesson(course_id: int, lesson_id: int):
     form = LessonForm(obj=lesson)
     if not form.is_submitted():
         form.opened_version.data = str(lesson.version)
+        form.opened_text.data = lesson_token(lesson)
     if form.preview.data and form.is_submitted():
         problems, html = _preview(course, module, form)
         return _render_lesson(form, course, module, lesson, problems=problems, preview=html)
     if form.validate_on_submit():
         try:
-            save_lesson(course, lesson, _lesson_values(form), form.opened_version.data)
+            save_lesson(course, lesson, _lesson_values(form), form.opened_version.data, form.opened_text.data)
             db.session.commit()
         except LessonConflict:
             return _conflict(form, course, module, lesson)
@@ -151,6 +156,7 @@ def _conflict(form: LessonForm, course: Course, module: Module, current: Lesson)
     """Show both texts; the hidden version moves on, so saving again is a deliberate choice."""
     db.session.refresh(current)
     form.opened_version.data = str(current.version)
+    form.opened_text.data = lesson_token(current)
     flash(_("Someone else saved this lesson while you were editing it. Nothing was overwritten: compare the two texts below, bring your changes into the form and save again."), "error")
     return _render_lesson(form, course, module, current, conflict=current, status=409)
 
@@ -177,7 +183,7 @@ def new_activity(course_id: int, module_id: int):
     module = element_or_404(Module, module_id, course)
     types = installed_types()
     form = AddActivityForm()
-    form.type_key.choices = [(key, str(t.label)) for key, t in sorted(types.items())]
+    form.type_key.choices = options((key, str(t.label)) for key, t in sorted(types.items()))
     if not form.is_submitted() and request.args.get("type") in types:
         form.type_key.data = request.args["type"]
     if form.validate_on_submit():

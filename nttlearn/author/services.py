@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
@@ -12,15 +15,51 @@ from sqlalchemy.exc import IntegrityError
 from ..activities import ActivityType
 from ..content.exporter import export_course
 from ..content.importer import import_package
-from ..content.layout import slugify
+from ..content.layout import load_outline, slugify
 from ..content.package import SLUG
+from ..content.translations import before_english_change, merge_imported
 from ..content.yamlfile import dump_yaml, load_yaml
 from ..extensions import db
-from ..models import Course, CourseStaff, User
+from ..models import Course, CourseStaff, Lesson, Module, User
 
 
 class AuthoringError(ValueError):
     """An edit that was refused; the message is shown to the trainer."""
+
+
+def fields_token(element: object, names: Iterable[str]) -> str:
+    """What ``element``'s fields ``names`` say, as a short token for an editor's hidden field.
+
+    An editor compares it on saving to tell a real conflict (someone changed what it shows) from
+    a newer version of the row that changed something else, such as a translation.
+    """
+    canonical = json.dumps({name: getattr(element, name) for name in names}, sort_keys=True, default=str,
+                           ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+
+SETTINGS_FIELDS = ("title", "summary", "policy_area", "hours", "outcomes", "completion_rule", "self_enrolment",
+                   "certificate", "published")
+
+
+def settings_token(course: Course) -> str:
+    return fields_token(course, SETTINGS_FIELDS)
+
+
+def settings_conflict(course: Course, opened_version: str, opened_text: str | None) -> bool:
+    """True when someone else changed the settings since the editor opened them."""
+    return opened_version != str(course.version) and opened_text != settings_token(course)
+
+
+def save_settings(course: Course, values: Mapping[str, Any]) -> None:
+    """Apply the settings form; translations made from the old title and summary may become outdated."""
+    before = {"title": course.title, "summary": course.summary}
+    for name, value in values.items():
+        if getattr(course, name) != value:
+            setattr(course, name, value)
+    kept = before_english_change(course.translations, before, {"title": course.title, "summary": course.summary})
+    if kept is not None:
+        course.translations = kept
 
 
 def add_trainer(course: Course, user: User) -> None:
@@ -91,5 +130,27 @@ def duplicate_course(course: Course, *, slug: str, title: str, user: User,
     (folder / "course.yaml").write_text(dump_yaml(data), encoding="utf-8")
     report = import_package(folder, types, display=slug)
     copy = db.session.get(Course, report.course_id)
+    keep_translation_states(course, copy)
     add_trainer(copy, user)
     return copy
+
+
+def keep_translation_states(original: Course, copy: Course) -> None:
+    """Give the copy's translations the fingerprints of the original's, which a package does not
+    carry: an outdated translation stays outdated in the copy."""
+    _keep_fingerprints(original, copy)
+    originals = {(module.key, lesson.key): lesson for module, lesson in _lessons(original)}
+    for module, lesson in _lessons(copy):
+        if (module.key, lesson.key) in originals:
+            _keep_fingerprints(originals[(module.key, lesson.key)], lesson)
+
+
+def _lessons(course: Course) -> list[tuple[Module, Lesson]]:
+    outline = load_outline(course)
+    return [(module, lesson) for module in outline.modules for lesson in outline.lessons[module.id]]
+
+
+def _keep_fingerprints(original: Course | Lesson, copy: Course | Lesson) -> None:
+    kept = merge_imported(original.translations, copy.translations or {}, None, {})
+    if kept != copy.translations:
+        copy.translations = kept

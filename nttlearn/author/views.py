@@ -17,11 +17,20 @@ from ..content.importer import ImportFailed, commit_import, rollback_import
 from ..extensions import db
 from ..learn.services import course_outline
 from ..learn.views import policy_area_labels
-from ..models import Lesson
-from . import media_views, outline_views, package_views  # noqa: F401 - they add their routes to bp
+from ..models import Course, Lesson
+from . import media_views, outline_views, package_views, translation_views  # noqa: F401 - they add their routes to bp
 from .blueprint import all_types, bp, course_or_404, element_or_404, installed_types
-from .forms import CourseSettingsForm, DuplicateCourseForm, NewCourseForm, lines
-from .services import AuthoringError, courses_for, create_course, duplicate_course
+from .forms import CourseSettingsForm, DuplicateCourseForm, NewCourseForm, lines, options
+from .services import (
+    AuthoringError,
+    courses_for,
+    create_course,
+    duplicate_course,
+    save_settings,
+    settings_conflict,
+    settings_token,
+)
+from .translations import language_states
 
 __all__ = ["bp"]
 
@@ -36,7 +45,7 @@ def index():
 @require_trainer
 def new_course():
     form = NewCourseForm()
-    form.policy_area.choices = list(policy_area_labels().items())
+    form.policy_area.choices = options(policy_area_labels().items())
     if form.validate_on_submit():
         try:
             course = create_course(current_user, title=form.title.data, slug=form.slug.data or "",
@@ -55,18 +64,18 @@ def new_course():
 def edit_course(course_id: int):
     course = course_or_404(course_id)
     form = CourseSettingsForm(obj=course)
-    form.policy_area.choices = list(policy_area_labels().items())
+    form.policy_area.choices = options(policy_area_labels().items())
     if not form.is_submitted():
         form.opened_version.data = str(course.version)
+        form.opened_text.data = settings_token(course)
         form.outcomes.data = "\n".join(course.outcomes or [])
     if form.validate_on_submit():
-        if form.opened_version.data != str(course.version):
+        if settings_conflict(course, form.opened_version.data, form.opened_text.data):
             flash(_("Someone else saved this course while you were editing. Your changes were not saved: review the current version and try again."), "error")
-            return render_template("author/course.html", form=form, course=course), 409
-        for name in ("title", "summary", "policy_area", "completion_rule", "self_enrolment", "certificate", "published"):
-            setattr(course, name, getattr(form, name).data)
-        course.hours = float(form.hours.data)
-        course.outcomes = lines(form.outcomes.data)
+            return _render_settings(form, course, 409)
+        values = {name: getattr(form, name).data for name in
+                  ("title", "summary", "policy_area", "completion_rule", "self_enrolment", "certificate", "published")}
+        save_settings(course, {**values, "hours": float(form.hours.data), "outcomes": lines(form.outcomes.data)})
         try:
             db.session.commit()
         except StaleDataError:
@@ -75,7 +84,11 @@ def edit_course(course_id: int):
             return redirect(url_for("author.edit_course", course_id=course_id))
         flash(_("The course has been saved."), "success")
         return redirect(url_for("author.edit_course", course_id=course.id))
-    return render_template("author/course.html", form=form, course=course)
+    return _render_settings(form, course)
+
+
+def _render_settings(form: CourseSettingsForm, course: Course, status: int = 200):
+    return render_template("author/course.html", form=form, course=course, translations=language_states(course)), status
 
 
 @bp.route("/courses/<int:course_id>/duplicate", methods=["GET", "POST"])

@@ -24,6 +24,7 @@ from ..extensions import db
 from ..models import Activity, Course, Lesson, Module
 from .package import ActivitySpec, CourseSpec, ModuleSpec, Problem, load_package
 from .retirement import retire_activities, retire_lessons, retire_modules
+from .translations import merge_imported
 
 PENDING_MEDIA = "nttlearn_pending_media"
 
@@ -152,8 +153,12 @@ def import_course_spec(spec: CourseSpec, types: Mapping[str, ActivityType]) -> I
 
 def _sync_course(spec: CourseSpec, report: ImportReport) -> Course:
     course = db.session.execute(db.select(Course).filter_by(slug=spec.slug)).scalar()
+    translations = merge_imported(
+        course.translations if course else None, spec.translations,
+        {"title": course.title, "summary": course.summary} if course else None,
+        {"title": spec.title, "summary": spec.summary})
     values = {
-        "title": spec.title, "summary": spec.summary, "translations": spec.translations,
+        "title": spec.title, "summary": spec.summary, "translations": translations,
         "policy_area": spec.policy_area, "languages": spec.languages, "hours": spec.hours,
         "outcomes": spec.outcomes, "completion_rule": spec.completion_rule,
         "self_enrolment": spec.self_enrolment, "certificate": spec.certificate,
@@ -240,8 +245,12 @@ class _Sync:
         existing = self.lessons.pop(module.id, {})
         for lesson_spec in spec.lessons:
             lesson = existing.pop(lesson_spec.key, None)
+            translations = merge_imported(
+                lesson.translations if lesson else None, lesson_spec.translations,
+                {"title": lesson.title, "body": lesson.body} if lesson else None,
+                {"title": lesson_spec.title, "body": lesson_spec.body})
             values = {"position": lesson_spec.position, "title": lesson_spec.title, "body": lesson_spec.body,
-                      "translations": lesson_spec.translations, "minutes": lesson_spec.minutes,
+                      "translations": translations, "minutes": lesson_spec.minutes,
                       "required": lesson_spec.required, "kind": lesson_spec.kind, "archived": False}
             label = f"lesson {module.key}/{lesson_spec.key}"
             if lesson is None:

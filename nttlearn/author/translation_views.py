@@ -1,0 +1,195 @@
+"""Translating a course in the browser: an overview of every language, and the translation editors.
+
+A translation editor shows the English source beside the translation's fields. Two trainers
+saving the same translation: the second gets a conflict page with both texts (nothing is
+overwritten); a translation into another language saved at the same moment is no conflict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from ..auth.forms import LANGUAGE_NAMES
+from ..auth.permissions import require_course_staff
+from ..content.layout import load_outline
+from ..content.markdown import render_markdown
+from ..content.translations import LANGUAGES
+from ..extensions import db
+from ..models import Course, Lesson, Module
+from .blueprint import bp, course_or_404, element_or_404
+from .forms import (
+    CourseTranslationForm,
+    DeleteTranslationForm,
+    LessonTranslationForm,
+    TranslationForm,
+)
+from .outline import normalize_body
+from .services import AuthoringError
+from .translations import (
+    TRANSLATED_FIELDS,
+    LanguageState,
+    Translatable,
+    TranslationConflict,
+    commit_change,
+    delete_translation,
+    language_states,
+    lesson_problems,
+    opened_token,
+    outline_states,
+    save_lesson_translation,
+    save_translation,
+    source_token,
+    translation_texts,
+)
+
+LOCALE = "<any({}):locale>".format(", ".join(LANGUAGES))
+
+
+@bp.route("/courses/<int:course_id>/translations")
+@require_course_staff
+def translations(course_id: int):
+    course = course_or_404(course_id)
+    outline = load_outline(course)
+    lessons, totals = outline_states(course, outline)
+    return render_template("author/translations.html", course=course, outline=outline, lessons=lessons,
+                           course_languages=language_states(course), totals=totals, languages=LANGUAGES)
+
+
+# -- the course's title and summary ------------------------------------------------------------------
+@bp.route(f"/courses/<int:course_id>/translations/{LOCALE}", methods=["GET", "POST"])
+@require_course_staff
+def translate_course(course_id: int, locale: str):
+    course = course_or_404(course_id)
+    form = CourseTranslationForm()
+    _prepare(form, course, locale)
+    if form.validate_on_submit():
+        values = {"title": form.title.data, "summary": form.summary.data or ""}
+        try:
+            current = commit_change(lambda: course_or_404(course_id), locale,
+                                    lambda c: save_translation(c, locale, values, form.opened.data, form.source.data))
+        except TranslationConflict as exc:
+            return _conflict(form, course, None, exc)
+        _saved(locale, current)
+        return redirect(url_for("author.translate_course", course_id=course.id, locale=locale))
+    return _render(form, course, None, locale)
+
+
+@bp.route(f"/courses/<int:course_id>/translations/{LOCALE}/delete", methods=["POST"])
+@require_course_staff
+def delete_course_translation(course_id: int, locale: str):
+    course = course_or_404(course_id)
+    return _delete(lambda: course_or_404(course_id), locale,
+                   editor=url_for("author.translate_course", course_id=course.id, locale=locale),
+                   done=url_for("author.edit_course", course_id=course.id))
+
+
+# -- lessons ---------------------------------------------------------------------------------------
+@bp.route(f"/courses/<int:course_id>/lessons/<int:lesson_id>/translations/{LOCALE}", methods=["GET", "POST"])
+@require_course_staff
+def translate_lesson(course_id: int, lesson_id: int, locale: str):
+    course = course_or_404(course_id)
+    lesson = element_or_404(Lesson, lesson_id, course)
+    form = LessonTranslationForm(english_body=lesson.body or "")
+    _prepare(form, lesson, locale)
+    if form.preview.data and form.is_submitted():
+        return _render(form, course, lesson, locale, problems=lesson_problems(course, lesson, form.body.data or ""),
+                       preview=_markdown(course, form.body.data))
+    if form.validate_on_submit():
+        values = {"title": form.title.data, "body": form.body.data or ""}
+        try:
+            current = commit_change(lambda: element_or_404(Lesson, lesson_id, course), locale,
+                                    lambda x: save_lesson_translation(course, x, locale, values, form.opened.data,
+                                                                      form.source.data))
+        except TranslationConflict as exc:
+            return _conflict(form, course, lesson, exc)
+        except AuthoringError as exc:
+            return _render(form, course, lesson, locale, problems=lesson_problems(course, lesson, values["body"]),
+                           error=str(exc), status=422)
+        _saved(locale, current)
+        return redirect(url_for("author.translate_lesson", course_id=course.id, lesson_id=lesson.id, locale=locale))
+    return _render(form, course, lesson, locale)
+
+
+@bp.route(f"/courses/<int:course_id>/lessons/<int:lesson_id>/translations/{LOCALE}/delete", methods=["POST"])
+@require_course_staff
+def delete_lesson_translation(course_id: int, lesson_id: int, locale: str):
+    course = course_or_404(course_id)
+    lesson = element_or_404(Lesson, lesson_id, course)
+    return _delete(lambda: element_or_404(Lesson, lesson_id, course), locale,
+                   editor=url_for("author.translate_lesson", course_id=course.id, lesson_id=lesson.id, locale=locale),
+                   done=url_for("author.edit_lesson", course_id=course.id, lesson_id=lesson.id))
+
+
+# -- shared ----------------------------------------------------------------------------------------
+def _prepare(form: TranslationForm, element: Translatable, locale: str) -> None:
+    """Fill a new form from the stored translation; mark its fields with their language."""
+    if not form.is_submitted():
+        form.opened.data = opened_token(element, locale)
+        form.source.data = source_token(element)
+        for name, text in translation_texts(element, locale).items():
+            if name in form:
+                form[name].data = text
+    for name in TRANSLATED_FIELDS[type(element)]:
+        form[name].render_kw = {**(form[name].render_kw or {}), "lang": locale, "spellcheck": "true"}
+
+
+def _saved(locale: str, current: bool) -> None:
+    flash(_("Translation saved: %(language)s.", language=LANGUAGE_NAMES[locale]), "success")
+    if not current:
+        flash(_("The English text changed while you were translating it: the translation is saved, but marked as outdated. Compare it with the English text now shown and update it."), "error")
+
+
+def _state(element: Translatable, locale: str) -> LanguageState:
+    return next(item for item in language_states(element) if item.locale == locale)
+
+
+def _markdown(course: Course, body: str | None) -> Any:
+    return render_markdown(normalize_body(body or ""), url_for("learn.media", slug=course.slug, filename=""))
+
+
+def _render(form: TranslationForm, course: Course, lesson: Lesson | None, locale: str, *, problems=(),
+            preview=None, error: str | None = None, conflict: dict[str, str] | None = None, status: int = 200):
+    element: Translatable = lesson if lesson is not None else course
+    stored = translation_texts(element, locale)
+    module = db.session.get(Module, lesson.module_id) if lesson is not None else None
+    return render_template(
+        "author/translate.html", form=form, course=course, lesson=lesson, module=module, locale=locale,
+        language=_state(element, locale), english=element, problems=problems, preview=preview,
+        error=None if problems else error, conflict=conflict,
+        stored_preview=_markdown(course, stored.get("body")) if lesson is not None and stored.get("body") else None,
+        delete_form=DeleteTranslationForm(formdata=None, opened=opened_token(element, locale)),
+        media_base=url_for("learn.media", slug=course.slug, filename=""),
+    ), status
+
+
+def _conflict(form: TranslationForm, course: Course, lesson: Lesson | None, exc: TranslationConflict):
+    """Both texts side by side; the hidden token moves on, so saving again is a deliberate choice."""
+    element: Translatable = lesson if lesson is not None else course
+    db.session.rollback()
+    db.session.refresh(element)
+    locale = exc.locale
+    form.opened.data = opened_token(element, locale)
+    form.source.data = source_token(element)
+    flash(_("Someone else saved this translation while you were editing it. Nothing was overwritten: compare the two texts below, bring your changes into the form and save again."), "error")
+    return _render(form, course, lesson, locale, conflict=translation_texts(element, locale), status=409)
+
+
+def _delete(load: Callable[[], Translatable], locale: str, *, editor: str, done: str):
+    form = DeleteTranslationForm()
+    name = LANGUAGE_NAMES[locale]
+    if not form.validate_on_submit():
+        return redirect(editor)
+    try:
+        deleted = commit_change(load, locale, lambda element: delete_translation(element, locale, form.opened.data or ""))
+    except TranslationConflict:
+        flash(_("The translation (%(language)s) was changed after you opened it, so it was not deleted. Review it, then delete it again if you still want to.", language=name), "error")
+        return redirect(editor)
+    if not deleted:
+        flash(_("There is no translation (%(language)s) to delete.", language=name), "error")
+        return redirect(done)
+    flash(_("Translation deleted: %(language)s.", language=name), "success")
+    return redirect(done)
