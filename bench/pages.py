@@ -4,8 +4,9 @@ Builds a throw-away instance (``nttlearn init``, ``nttlearn demo``, ``nttlearn d
 serves nttlearn and ``bench/bare_app.py`` with the same gunicorn settings on free ports of
 127.0.0.1, logs a learner in through the login form, then loads each page at each concurrency
 with a bounded number of requests (and a time limit) from keep-alive ``http.client``
-connections, one thread each. Prints requests/s, p50 and p95 and each page's throughput as a
-share of the bare app's. The goal (issue 3): lesson page >= 50% of bare, p95 < 100 ms at 32
+connections, one thread each (and the anonymous login page, nttlearn's cheapest: its layout and
+a form, as a floor). Prints requests/s, p50 and p95 and each page's throughput as a share of the
+bare app's. The goal (issue 3): lesson page >= 50% of bare, p95 < 100 ms at 32
 connections. See bench/README.md.
 
     .venv/bin/python bench/pages.py [--requests 2000] [--connections 8 32] [--json]
@@ -207,6 +208,8 @@ def run(args: argparse.Namespace, context: dict[str, str]) -> list[Result]:
                 ("bare", bare, f"/lessons/{lesson_id}", {}),
                 ("lesson", app, lesson_path, logged_in),
                 ("dashboard", app, "/dashboard", logged_in),
+                # nttlearn's cheapest page: the layout and a form, no user, no course
+                ("login", app, "/login", {}),
             ]
             results: list[Result] = []
             for connections in args.connections:

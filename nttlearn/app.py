@@ -10,6 +10,7 @@ from typing import Any
 
 import flask_babel
 from flask import Flask, abort, g, has_request_context, request, session
+from flask.globals import _cv_app
 from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import event
@@ -159,6 +160,31 @@ def _init_babel(app: Flask, host: PluginHost) -> None:
     # object, so apps sharing one (tests, several apps in a process) would share the first
     # app's plugin catalogues.
     app.extensions["nttlearn_babel"] = flask_babel.Babel(app, locale_selector=_select_locale)
+    # Templates call _() a dozen times per page. Flask-Babel's callables look the locale and the
+    # catalogues up on every call; these look them up once per request (and again after
+    # flask_babel.refresh(), which forgets the locale).
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _request_translations().ugettext(s),
+        ngettext=lambda s, p, n: _request_translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _request_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _request_translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
+
+
+def _request_translations() -> Any:
+    # The app context's globals (flask.g) read directly: through the proxy, looking the cached
+    # catalogue up cost as much as Flask-Babel's own lookup.
+    app_context = _cv_app.get(None)
+    if app_context is None:
+        return flask_babel.get_translations()
+    state = app_context.g.__dict__
+    cached = state.get("nttlearn_translations")
+    babel_state = state.get("_flask_babel")
+    if cached is None or babel_state is None or cached[0] is not getattr(babel_state, "babel_locale", None):
+        translations = flask_babel.get_translations()
+        cached = state["nttlearn_translations"] = (getattr(state["_flask_babel"], "babel_locale", None), translations)
+    return cached[1]
 
 
 def _select_locale() -> str:
@@ -220,13 +246,16 @@ def _install_request_hooks(app: Flask, host: PluginHost) -> None:
         dropped even where the app context outlives the request (tests, CLI)."""
         if exc is not None:
             db.session.rollback()
-        for key in ("nttlearn_disabled", "nttlearn_course_staff", "_login_user"):
+        for key in ("nttlearn_disabled", "nttlearn_course_staff", "_login_user", "nttlearn_translations"):
             g.pop(key, None)
         flask_babel.refresh()
 
 
 def _install_template_globals(app: Flask, host: PluginHost) -> None:
+    from flask_wtf.csrf import generate_csrf
+
     from .auth.permissions import can_manage_course
+    from .caching import app_cache
 
     def slot(name: str, **context: Any):
         user = context.get("user", current_user)
@@ -234,7 +263,21 @@ def _install_template_globals(app: Flask, host: PluginHost) -> None:
         context["user"] = user._get_current_object() if hasattr(user, "_get_current_object") else user
         return host.render_slot(name, context)
 
+    def csrf_token() -> str:
+        """Flask-WTF's token for this session, signed once per session and worker rather than on
+        every page (signing was a twentieth of a lesson page). Tokens do not expire
+        (``WTF_CSRF_TIME_LIMIT`` is None), so a token signed earlier is as valid as a new one."""
+        raw = session.get("csrf_token")
+        if raw is None or app.config.get("WTF_CSRF_TIME_LIMIT") is not None:
+            return generate_csrf()
+        signed = app_cache("csrf_tokens", 10_000, app).get_or_make(raw, generate_csrf)
+        g.csrf_token = signed  # the token WTForms puts in this request's forms
+        return signed
+
+    # Flask-WTF offers its own csrf_token both ways; a later context processor wins.
+    app.context_processor(lambda: {"csrf_token": csrf_token})
     app.jinja_env.globals.update(
+        csrf_token=csrf_token,
         slot=slot,
         get_locale=get_locale,
         locales=config.LOCALES,

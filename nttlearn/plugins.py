@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 import types
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -16,7 +17,9 @@ from typing import Any
 import pluggy
 from flask import Flask, g, has_request_context
 from markupsafe import Markup, escape
+from sqlalchemy import event
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from . import hookspecs
 from .activities import ActivityType
@@ -65,6 +68,9 @@ class PluginInfo:
         return self.error is not None
 
 
+STATE_SECONDS = 2.0  # how long a worker trusts its copy of the plugin switches
+
+
 class PluginHost:
     """Holds the app's pluggy manager and the state of every plugin."""
 
@@ -76,6 +82,8 @@ class PluginHost:
         self.plugins: dict[str, PluginInfo] = {}
         self._activity_types: dict[str, ActivityType] = {}
         self._endpoints: dict[str, str] = {}
+        self._disabled: tuple[float, frozenset[str]] | None = None  # (read at, names)
+        self._switches = 0  # switches made in this worker: a read that began before one is not kept
 
     # -- loading -------------------------------------------------------------------------------
     def load(self, names_or_objects: Iterable[object] | None = None) -> None:
@@ -181,22 +189,38 @@ class PluginHost:
 
     # -- state -----------------------------------------------------------------------------------
     def disabled(self) -> frozenset[str]:
-        """Names of installed plugins the admin switched off (read once per request)."""
+        """Names of installed plugins the admin switched off.
+
+        Every page asks (slots, routes, activity types), so each worker keeps what it read for
+        ``STATE_SECONDS``: a switch made in this worker applies at once, in the other workers
+        of a multi-process server within that time.
+        """
         if has_request_context() and "nttlearn_disabled" in g:
             return g.nttlearn_disabled
-        try:
-            rows = db.session.execute(
-                db.select(PluginState.name).where(PluginState.enabled.is_(False))
-            ).scalars()
-            result = frozenset(rows)
-        except SQLAlchemyError:  # before the first migration there is no table yet
-            db.session.rollback()
-            result = frozenset()
+        known = self._disabled
+        if known is not None and time.monotonic() - known[0] < STATE_SECONDS:
+            result = known[1]
+        else:
+            switches = self._switches
+            result = self._read_disabled()
+            if switches == self._switches:
+                self._disabled = (time.monotonic(), result)
         if has_request_context():
             g.nttlearn_disabled = result
         return result
 
+    def _read_disabled(self) -> frozenset[str]:
+        try:
+            return frozenset(db.session.execute(
+                db.select(PluginState.name).where(PluginState.enabled.is_(False))
+            ).scalars())
+        except SQLAlchemyError:  # before the first migration there is no table yet
+            db.session.rollback()
+            return frozenset()
+
     def forget_state(self) -> None:
+        self._switches += 1
+        self._disabled = None
         if has_request_context():
             g.pop("nttlearn_disabled", None)
 
@@ -212,6 +236,8 @@ class PluginHost:
         db.session.add(state)
         db.session.flush()
         self.forget_state()
+        # Other threads of this worker may read the old switches until the commit: forget them again then.
+        db.session().info.setdefault("nttlearn_switched", set()).add(self)
 
     def status(self, name: str) -> str:
         info = self.plugins[name]
@@ -264,6 +290,12 @@ class PluginHost:
         for result in self.hook(name)(**kwargs):
             items.extend(result or [])
         return items
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_switches_after_commit(session: Session) -> None:
+    for plugin_host in session.info.pop("nttlearn_switched", ()):
+        plugin_host.forget_state()
 
 
 def _with_plugin(activity_type: ActivityType, plugin: str) -> ActivityType:

@@ -65,8 +65,9 @@ require_coordinator = require_role("coordinator")
 
 
 def can_manage_course(user: User | Any, course: Course | int) -> bool:
-    """True for admins and for the trainers of ``course``."""
-    if not getattr(user, "is_authenticated", False):
+    """True for admins and for the trainers of ``course`` (who keep that right only while their
+    account has the trainer role: a trainer demoted to learner no longer manages their courses)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_trainer:
         return False
     if user.is_admin:
         return True

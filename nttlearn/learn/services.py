@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
 
@@ -42,10 +42,14 @@ def _insert_once(row) -> bool:
     return True
 
 
+# Built once: every learner page asks, and building the statement cost as much as running it.
+_ENROLMENT = db.select(Enrolment).where(
+    Enrolment.user_id == bindparam("user_id"), Enrolment.course_id == bindparam("course_id")
+)
+
+
 def get_enrolment(user_id: int, course_id: int) -> Enrolment | None:
-    return db.session.execute(
-        db.select(Enrolment).filter_by(user_id=user_id, course_id=course_id)
-    ).scalar()
+    return db.session.execute(_ENROLMENT, {"user_id": user_id, "course_id": course_id}).scalar()
 
 
 def enrol(user_id: int, course: Course, *, cohort: str = "", by_staff: bool = False) -> Enrolment:

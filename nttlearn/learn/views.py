@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from functools import lru_cache
 from pathlib import Path
 
 from flask import (
@@ -20,16 +19,16 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from markupsafe import Markup
-from sqlalchemy import or_
+from sqlalchemy import bindparam, or_
 
 from ..activities import ActivityType, activity_types
 from ..auth.permissions import can_manage_course, public, require_login
-from ..content.markdown import render_markdown
 from ..extensions import db
 from ..models import POLICY_AREAS, Activity, Course, CourseStaff, Enrolment, Lesson, User
+from .fragments import lesson_body, outline_sidebar
 from .services import EnrolmentError, course_outline, enrol, get_enrolment, progress_by_course
 from .services import complete_lesson as mark_lesson_done
+from .structure import course_structure, learner_state
 
 bp = Blueprint("learn", __name__, template_folder="templates")
 log = logging.getLogger(__name__)
@@ -56,9 +55,12 @@ def policy_area_labels() -> dict[str, str]:
     }
 
 
+_COURSE_BY_SLUG = db.select(Course).where(Course.slug == bindparam("slug"))
+
+
 def visible_course(slug: str) -> Course:
     """The course for ``slug`` if the current user may see it, else 404 (not 403: no probing)."""
-    course = db.session.execute(db.select(Course).filter_by(slug=slug)).scalar()
+    course = db.session.execute(_COURSE_BY_SLUG, {"slug": slug}).scalar()
     if course is None or course.archived:
         abort(404)
     if not course.published and not can_manage_course(current_user, course):
@@ -151,17 +153,6 @@ def enrol_self(slug: str):
     return redirect(url_for("learn.course", slug=slug))
 
 
-@lru_cache(maxsize=256)
-def lesson_html(body: str, media_base: str) -> Markup:
-    """A lesson's sanitized HTML, rendered once per text and worker.
-
-    Parsing and cleaning the Markdown took a fifth of the lesson page's time (2 of 9 ms for the
-    main course's first lesson, see bench/README.md). The text itself is the key, so an edited
-    or re-imported lesson is rendered afresh.
-    """
-    return render_markdown(body, media_base)
-
-
 def _lesson_in_course(course: Course, lesson_id: int) -> Lesson:
     lesson = db.session.get(Lesson, lesson_id)
     if lesson is None or lesson.archived or lesson.module.course_id != course.id or lesson.module.archived:
@@ -169,37 +160,33 @@ def _lesson_in_course(course: Course, lesson_id: int) -> Lesson:
     return lesson
 
 
-def _require_enrolment(course: Course) -> Enrolment | None:
-    enrolment = get_enrolment(current_user.id, course.id)
-    if enrolment is None and not can_manage_course(current_user, course):
-        abort(403)
-    return enrolment
-
-
 @bp.route("/courses/<slug>/lessons/<int:lesson_id>")
 @require_login
 def lesson(slug: str, lesson_id: int):
+    """A lesson, from the course structure and fragments cached per worker (see structure.py):
+    per request only the user, the course row and the learner's state are read."""
     course = visible_course(slug)
-    lesson = _lesson_in_course(course, lesson_id)
-    enrolment = _require_enrolment(course)
-    outline = course_outline(course, current_user.id)
-    ordered = outline.ordered_lessons()
-    index = next(i for i, item in enumerate(ordered) if item.id == lesson.id)
-    previous = ordered[index - 1] if index > 0 else None
-    following = ordered[index + 1] if index + 1 < len(ordered) else None
-    module = next(m for m in outline.modules if m.id == lesson.module_id)
+    structure = course_structure(course)
+    lesson = structure.lesson(lesson_id) or abort(404)
+    state = learner_state(current_user.id, structure)
+    enrolled = state.enrolment_id is not None
+    if not enrolled and not can_manage_course(current_user, course):
+        abort(403)
     locale = str(get_locale())
+    previous, following = structure.neighbours(lesson.id)
     page = render_template(
-        "learn/lesson.html", course=course, lesson=lesson, module=module, outline=outline,
-        previous=previous, following=following, done=("l", lesson.id) in outline.done,
-        enrolment=enrolment, locale=locale, translated=locale == "en" or locale in (lesson.translations or {}),
-        types=activity_types(),
-        body=lesson_html(lesson.localized("body", locale) or "", url_for("learn.media", slug=course.slug, filename="")),
+        "learn/lesson.html", course=course, lesson=lesson, module=structure.module_by_id[lesson.module_id],
+        outline=structure.outline(course, state.done), previous=previous, following=following,
+        done=("l", lesson.id) in state.done, enrolled=enrolled, locale=locale,
+        translated=locale == "en" or locale in lesson.body_locales,
+        body=lesson_body(course, structure, lesson, locale),
+        sidebar=outline_sidebar(course, structure, locale, activity_types()).render(state.done, ("l", lesson.id)),
     )
-    # Where the learner is, for "continue" on the course page. Committed after rendering: a
-    # commit expires every loaded object, and the outline would reload lesson by lesson.
-    if enrolment is not None and enrolment.last_lesson_id != lesson.id:
-        enrolment.last_lesson_id = lesson.id
+    # Where the learner is, for "continue" on the course page.
+    if enrolled and state.last_lesson_id != lesson.id:
+        db.session.execute(
+            db.update(Enrolment).where(Enrolment.id == state.enrolment_id).values(last_lesson_id=lesson.id)
+        )
         db.session.commit()
     return page
 

@@ -42,6 +42,10 @@ class Course(db.Model):
     published: Mapped[bool] = mapped_column(Boolean, default=False)
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Bumped in the same transaction as any change to the course, its modules, lessons or
+    # activities (see nttlearn/learn/structure.py): every worker's cached copy of the course
+    # structure is keyed by it, so an edit shows on the next page in every process.
+    content_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

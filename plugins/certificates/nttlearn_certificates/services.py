@@ -73,6 +73,18 @@ def live_certificate(user_id: int, course_id: int) -> IssuedCertificate | None:
     ).scalar()
 
 
+_LIVE_CODE = db.select(IssuedCertificate.code).where(
+    IssuedCertificate.user_id == db.bindparam("user_id"), IssuedCertificate.course_id == db.bindparam("course_id"),
+    IssuedCertificate.revoked_at.is_(None),
+)
+
+
+def live_certificate_code(user_id: int, course_id: int) -> str | None:
+    """The code of the learner's live certificate for the course: all the course sidebar shows,
+    on every course and lesson page, so it does not load the signed credential."""
+    return db.session.execute(_LIVE_CODE, {"user_id": user_id, "course_id": course_id}).scalar()
+
+
 def certificates_of(user_id: int) -> list[IssuedCertificate]:
     """A learner's certificates, newest first, revoked ones included (they say so)."""
     return list(db.session.execute(

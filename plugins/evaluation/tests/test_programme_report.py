@@ -108,6 +108,7 @@ def test_programme_report_runs_a_constant_number_of_queries(data, app, client_fo
                 person = data.person(f"P{n}-{k}-{i}", f"Org {i % 5}", ["IT", "SE", "ES", "FI", "IT"][i % 5])
                 data.enrol(person, course, data.ago(i + 1), completed_at=data.ago(i / 2) if i % 2 else None)
         data.commit()
+        browser.get("/reports/programme")  # a warm worker: plugin switches cached
         with count_queries(app) as queries:
             assert browser.get("/reports/programme").status_code == 200
         return len(queries)
