@@ -245,6 +245,12 @@ ROUTES: list[Route] = [
           args=lambda w: {"course_id": w.course.id, "lesson_id": w.lesson.id, "locale": "sv"}),
     Route("author.delete_lesson_translation", "POST", Expect(302, 403, 403, 302),
           args=lambda w: {"course_id": w.course.id, "lesson_id": w.lesson.id, "locale": "sv"}),
+    Route("author.translate_module", "GET", STAFF_OF_COURSE,
+          args=lambda w: {"course_id": w.course.id, "module_id": w.lesson.module_id, "locale": "es"}),
+    Route("author.translate_module", "POST", STAFF_OF_COURSE,
+          args=lambda w: {"course_id": w.course.id, "module_id": w.lesson.module_id, "locale": "es"}),
+    Route("author.delete_module_translation", "POST", Expect(302, 403, 403, 302),
+          args=lambda w: {"course_id": w.course.id, "module_id": w.lesson.module_id, "locale": "es"}),
 ]
 
 

@@ -114,9 +114,9 @@ def test_the_overview_counts_what_is_translated_per_language(client, course, tra
 
     page = _text(client.get(f"/author/courses/{course.id}/translations"))
 
-    # The course and its three lessons: Italian has the course title and one lesson.
+    # The course, its two modules and three lessons: Italian has the course title and one lesson.
     footer = re.search(r"<tfoot>(.*?)</tfoot>", page, re.S).group(1)
-    assert re.findall(r"(\d) of 4", footer) == ["2", "1", "0", "0"]
+    assert re.findall(r"(\d) of 6", footer) == ["2", "1", "0", "0"]
     assert "Finding partners" in page and "The project cycle" in page
 
 

@@ -128,7 +128,9 @@ class TranslationForm(FlaskForm):
     submit = SubmitField(_l("Save the translation"))
 
 
-class CourseTranslationForm(TranslationForm):
+class TitleTranslationForm(TranslationForm):
+    """The translation of a course's or a module's title and summary."""
+
     summary = TextAreaField(_l("Summary"), validators=[Length(max=2000)])
 
 

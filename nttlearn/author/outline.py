@@ -68,7 +68,14 @@ def add_module(course: Course, *, title: str, summary: str = "", outcomes: list[
 
 
 def update_module(module: Module, *, title: str, summary: str, outcomes: list[str]) -> None:
-    module.title, module.summary, module.outcomes = title.strip(), summary.strip(), outcomes
+    """Apply the module form; translations made from the old title and summary may become outdated."""
+    before = {"title": module.title, "summary": module.summary}
+    for name, value in (("title", title.strip()), ("summary", summary.strip()), ("outcomes", outcomes)):
+        if getattr(module, name) != value:
+            setattr(module, name, value)
+    kept = before_english_change(module.translations, before, {"title": module.title, "summary": module.summary})
+    if kept is not None:
+        module.translations = kept
 
 
 # -- lessons ---------------------------------------------------------------------------------------

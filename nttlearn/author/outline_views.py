@@ -71,12 +71,18 @@ def edit_module(course_id: int, module_id: int):
     if not form.is_submitted():
         form.outcomes.data = "\n".join(module.outcomes or [])
     if form.validate_on_submit():
-        update_module(module, title=form.title.data, summary=form.summary.data or "", outcomes=lines(form.outcomes.data))
-        db.session.commit()
+        values = {"title": form.title.data, "summary": form.summary.data or "", "outcomes": lines(form.outcomes.data)}
+        try:
+            update_module(module, **values)
+            db.session.commit()
+        except StaleDataError:  # a translation saved at this very moment: apply the edit to the fresh row
+            db.session.rollback()
+            update_module(element_or_404(Module, module_id, course), **values)
+            db.session.commit()
         flash(_("The module has been saved."), "success")
         return redirect(_outline_url(course, f"module-{module.id}"))
     return render_template("author/module.html", form=form, course=course, module=module,
-                           lesson_translations=module_lesson_states(module))
+                           translations=language_states(module), lesson_translations=module_lesson_states(module))
 
 
 # -- lessons ---------------------------------------------------------------------------------------

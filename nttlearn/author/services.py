@@ -139,18 +139,23 @@ def keep_translation_states(original: Course, copy: Course) -> None:
     """Give the copy's translations the fingerprints of the original's, which a package does not
     carry: an outdated translation stays outdated in the copy."""
     _keep_fingerprints(original, copy)
-    originals = {(module.key, lesson.key): lesson for module, lesson in _lessons(original)}
-    for module, lesson in _lessons(copy):
-        if (module.key, lesson.key) in originals:
-            _keep_fingerprints(originals[(module.key, lesson.key)], lesson)
+    originals = _elements(original)
+    for key, element in _elements(copy).items():
+        if key in originals:
+            _keep_fingerprints(originals[key], element)
 
 
-def _lessons(course: Course) -> list[tuple[Module, Lesson]]:
+def _elements(course: Course) -> dict[tuple[str, ...], Module | Lesson]:
+    """The course's modules by ``(key,)`` and lessons by ``(module key, lesson key)``."""
     outline = load_outline(course)
-    return [(module, lesson) for module in outline.modules for lesson in outline.lessons[module.id]]
+    found: dict[tuple[str, ...], Module | Lesson] = {}
+    for module in outline.modules:
+        found[(module.key,)] = module
+        found.update(((module.key, lesson.key), lesson) for lesson in outline.lessons[module.id])
+    return found
 
 
-def _keep_fingerprints(original: Course | Lesson, copy: Course | Lesson) -> None:
+def _keep_fingerprints(original: Course | Module | Lesson, copy: Course | Module | Lesson) -> None:
     kept = merge_imported(original.translations, copy.translations or {}, None, {})
     if kept != copy.translations:
         copy.translations = kept

@@ -1,4 +1,5 @@
-"""Translating a course in the browser: an overview of every language, and the translation editors.
+"""Translating a course in the browser: an overview of every language, and the translation editors
+(the course's and each module's title and summary, each lesson's title and text).
 
 A translation editor shows the English source beside the translation's fields. Two trainers
 saving the same translation: the second gets a conflict page with both texts (nothing is
@@ -22,9 +23,9 @@ from ..extensions import db
 from ..models import Course, Lesson, Module
 from .blueprint import bp, course_or_404, element_or_404
 from .forms import (
-    CourseTranslationForm,
     DeleteTranslationForm,
     LessonTranslationForm,
+    TitleTranslationForm,
     TranslationForm,
 )
 from .outline import normalize_body
@@ -54,9 +55,9 @@ LOCALE = "<any({}):locale>".format(", ".join(LANGUAGES))
 def translations(course_id: int):
     course = course_or_404(course_id)
     outline = load_outline(course)
-    lessons, totals = outline_states(course, outline)
-    return render_template("author/translations.html", course=course, outline=outline, lessons=lessons,
-                           course_languages=language_states(course), totals=totals, languages=LANGUAGES)
+    states = outline_states(course, outline)
+    return render_template("author/translations.html", course=course, outline=outline, states=states,
+                           totals=states.totals(), languages=LANGUAGES)
 
 
 # -- the course's title and summary ------------------------------------------------------------------
@@ -64,18 +65,8 @@ def translations(course_id: int):
 @require_course_staff
 def translate_course(course_id: int, locale: str):
     course = course_or_404(course_id)
-    form = CourseTranslationForm()
-    _prepare(form, course, locale)
-    if form.validate_on_submit():
-        values = {"title": form.title.data, "summary": form.summary.data or ""}
-        try:
-            current = commit_change(lambda: course_or_404(course_id), locale,
-                                    lambda c: save_translation(c, locale, values, form.opened.data, form.source.data))
-        except TranslationConflict as exc:
-            return _conflict(form, course, None, exc)
-        _saved(locale, current)
-        return redirect(url_for("author.translate_course", course_id=course.id, locale=locale))
-    return _render(form, course, None, locale)
+    return _translate_title_and_summary(course, course, lambda: course_or_404(course_id), locale,
+                                        url_for("author.translate_course", course_id=course.id, locale=locale))
 
 
 @bp.route(f"/courses/<int:course_id>/translations/{LOCALE}/delete", methods=["POST"])
@@ -85,6 +76,44 @@ def delete_course_translation(course_id: int, locale: str):
     return _delete(lambda: course_or_404(course_id), locale,
                    editor=url_for("author.translate_course", course_id=course.id, locale=locale),
                    done=url_for("author.edit_course", course_id=course.id))
+
+
+# -- modules' titles and summaries -------------------------------------------------------------------
+@bp.route(f"/courses/<int:course_id>/modules/<int:module_id>/translations/{LOCALE}", methods=["GET", "POST"])
+@require_course_staff
+def translate_module(course_id: int, module_id: int, locale: str):
+    course = course_or_404(course_id)
+    module = element_or_404(Module, module_id, course)
+    return _translate_title_and_summary(
+        course, module, lambda: element_or_404(Module, module_id, course), locale,
+        url_for("author.translate_module", course_id=course.id, module_id=module.id, locale=locale))
+
+
+@bp.route(f"/courses/<int:course_id>/modules/<int:module_id>/translations/{LOCALE}/delete", methods=["POST"])
+@require_course_staff
+def delete_module_translation(course_id: int, module_id: int, locale: str):
+    course = course_or_404(course_id)
+    module = element_or_404(Module, module_id, course)
+    return _delete(lambda: element_or_404(Module, module_id, course), locale,
+                   editor=url_for("author.translate_module", course_id=course.id, module_id=module.id, locale=locale),
+                   done=url_for("author.edit_module", course_id=course.id, module_id=module.id))
+
+
+def _translate_title_and_summary(course: Course, element: Course | Module, load: Callable[[], Course | Module],
+                                 locale: str, editor: str):
+    """The editor of a course's or a module's title and summary translation."""
+    form = TitleTranslationForm()
+    _prepare(form, element, locale)
+    if form.validate_on_submit():
+        values = {"title": form.title.data, "summary": form.summary.data or ""}
+        try:
+            current = commit_change(load, locale,
+                                    lambda x: save_translation(x, locale, values, form.opened.data, form.source.data))
+        except TranslationConflict as exc:
+            return _conflict(form, course, element, exc)
+        _saved(locale, current)
+        return redirect(editor)
+    return _render(form, course, element, locale)
 
 
 # -- lessons ---------------------------------------------------------------------------------------
@@ -151,31 +180,44 @@ def _markdown(course: Course, body: str | None) -> Any:
     return render_markdown(normalize_body(body or ""), url_for("learn.media", slug=course.slug, filename=""))
 
 
-def _render(form: TranslationForm, course: Course, lesson: Lesson | None, locale: str, *, problems=(),
+def _delete_url(course: Course, element: Translatable, locale: str) -> str:
+    if isinstance(element, Lesson):
+        return url_for("author.delete_lesson_translation", course_id=course.id, lesson_id=element.id, locale=locale)
+    if isinstance(element, Module):
+        return url_for("author.delete_module_translation", course_id=course.id, module_id=element.id, locale=locale)
+    return url_for("author.delete_course_translation", course_id=course.id, locale=locale)
+
+
+def _render(form: TranslationForm, course: Course, element: Translatable, locale: str, *, problems=(),
             preview=None, error: str | None = None, conflict: dict[str, str] | None = None, status: int = 200):
-    element: Translatable = lesson if lesson is not None else course
+    """The editor of ``element``'s translation into ``locale`` (the course, a module or a lesson)."""
+    lesson = element if isinstance(element, Lesson) else None
+    if isinstance(element, Module):
+        module: Module | None = element
+    else:
+        module = db.session.get(Module, lesson.module_id) if lesson is not None else None
     stored = translation_texts(element, locale)
-    module = db.session.get(Module, lesson.module_id) if lesson is not None else None
     return render_template(
-        "author/translate.html", form=form, course=course, lesson=lesson, module=module, locale=locale,
+        "author/translate.html", form=form, course=course, lesson=lesson, module=module,
+        kind=type(element).__name__.lower(), locale=locale,
         language=_state(element, locale), english=element, problems=problems, preview=preview,
         error=None if problems else error, conflict=conflict,
         stored_preview=_markdown(course, stored.get("body")) if lesson is not None and stored.get("body") else None,
         delete_form=DeleteTranslationForm(formdata=None, opened=opened_token(element, locale)),
+        delete_url=_delete_url(course, element, locale),
         media_base=url_for("learn.media", slug=course.slug, filename=""),
     ), status
 
 
-def _conflict(form: TranslationForm, course: Course, lesson: Lesson | None, exc: TranslationConflict):
+def _conflict(form: TranslationForm, course: Course, element: Translatable, exc: TranslationConflict):
     """Both texts side by side; the hidden token moves on, so saving again is a deliberate choice."""
-    element: Translatable = lesson if lesson is not None else course
     db.session.rollback()
     db.session.refresh(element)
     locale = exc.locale
     form.opened.data = opened_token(element, locale)
     form.source.data = source_token(element)
     flash(_("Someone else saved this translation while you were editing it. Nothing was overwritten: compare the two texts below, bring your changes into the form and save again."), "error")
-    return _render(form, course, lesson, locale, conflict=translation_texts(element, locale), status=409)
+    return _render(form, course, element, locale, conflict=translation_texts(element, locale), status=409)
 
 
 def _delete(load: Callable[[], Translatable], locale: str, *, editor: str, done: str):

@@ -33,10 +33,12 @@ from ..models import Course, Lesson, Module
 from .outline import check_lesson_body, normalize_body
 from .services import AuthoringError
 
-# The texts of each kind of element that are translated (modules have no translations column yet).
-TRANSLATED_FIELDS: dict[type, tuple[str, ...]] = {Course: ("title", "summary"), Lesson: ("title", "body")}
+# The texts of each kind of element that are translated.
+TRANSLATED_FIELDS: dict[type, tuple[str, ...]] = {
+    Course: ("title", "summary"), Module: ("title", "summary"), Lesson: ("title", "body"),
+}
 
-Translatable = Course | Lesson
+Translatable = Course | Module | Lesson
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,6 @@ def language_states(element: Translatable) -> list[LanguageState]:
             for locale in LANGUAGES]
 
 
-
 def module_lesson_states(module: Module) -> list[tuple[Lesson, list[LanguageState]]]:
     """The live lessons of ``module`` with their languages, in one query."""
     lessons = db.session.execute(
@@ -117,15 +118,30 @@ class LanguageTotals:
         return LANGUAGE_NAMES[self.locale]
 
 
-def outline_states(course: Course, outline: CourseOutline) -> tuple[dict[int, list[LanguageState]], list[LanguageTotals]]:
-    """Each lesson's languages (by lesson id) and, per language, how much of the course is translated."""
-    lessons = {lesson.id: language_states(lesson) for items in outline.lessons.values() for lesson in items}
-    everything = [language_states(course), *lessons.values()]
-    totals = [LanguageTotals(locale,
-                             translated=sum(1 for row in everything if row[i].state not in (MISSING, OUTDATED)),
-                             outdated=sum(1 for row in everything if row[i].outdated), total=len(everything))
-              for i, locale in enumerate(LANGUAGES)]
-    return lessons, totals
+@dataclass(frozen=True)
+class OutlineStates:
+    """The languages of each text of a course: its own, each module's and each lesson's (by id)."""
+
+    course: list[LanguageState]
+    modules: dict[int, list[LanguageState]]
+    lessons: dict[int, list[LanguageState]]
+
+    def totals(self) -> list[LanguageTotals]:
+        """Per language, how many of the course's texts are translated and up to date, and how many outdated."""
+        everything = [self.course, *self.modules.values(), *self.lessons.values()]
+        return [LanguageTotals(locale,
+                               translated=sum(1 for row in everything if row[i].state not in (MISSING, OUTDATED)),
+                               outdated=sum(1 for row in everything if row[i].outdated), total=len(everything))
+                for i, locale in enumerate(LANGUAGES)]
+
+
+def outline_states(course: Course, outline: CourseOutline) -> OutlineStates:
+    """The languages of the course and of its live modules and lessons: from the loaded rows, no query."""
+    return OutlineStates(
+        course=language_states(course),
+        modules={module.id: language_states(module) for module in outline.modules},
+        lessons={lesson.id: language_states(lesson) for items in outline.lessons.values() for lesson in items},
+    )
 
 
 def source_token(element: Translatable) -> str:
@@ -153,10 +169,17 @@ def save_translation(element: Translatable, locale: str, values: Mapping[str, st
     """
     if opened_token(element, locale) != opened:
         raise TranslationConflict(element, locale)
-    cleaned = {name: _clean(name, values.get(name) or "") for name in TRANSLATED_FIELDS[type(element)]}
+    cleaned = {name: _clean(name, values.get(name) or "") for name in translatable_fields(element)}
     entry = {**{name: text for name, text in cleaned.items() if text}, SOURCE: _source_from(source, element)}
     element.translations = {**(element.translations or {}), locale: entry}
     return not changed_since(entry, english(element))
+
+
+def translatable_fields(element: Translatable) -> tuple[str, ...]:
+    """The texts of ``element`` a translation may hold: a summary only when there is an English one
+    (a package cannot carry the translation of an empty English summary)."""
+    return tuple(name for name in TRANSLATED_FIELDS[type(element)]
+                 if name != "summary" or (getattr(element, name) or "").strip())
 
 
 def save_lesson_translation(course: Course, lesson: Lesson, locale: str, values: Mapping[str, str],

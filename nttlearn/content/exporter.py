@@ -102,8 +102,10 @@ def _write(path: Path, text: str) -> None:
 
 
 def _localized(english: str, translations: Mapping[str, Any], name: str) -> str | dict[str, str]:
+    """The English text, or ``{en: …, it: …}`` with its translations, as course.yaml and
+    module.yaml hold them. A package needs the English text: without it, translations are left out."""
     others = {locale: translations[locale][name] for locale in LOCALES[1:]
-              if (translations.get(locale) or {}).get(name)}
+              if english and (translations.get(locale) or {}).get(name)}
     return {"en": english, **others} if others else english
 
 
@@ -111,8 +113,8 @@ def _course_data(course: Course) -> dict[str, Any]:
     translations = course.translations or {}
     hours = float(course.hours)
     data: dict[str, Any] = {"slug": course.slug, "title": _localized(course.title, translations, "title")}
-    if course.summary or any((t or {}).get("summary") for t in translations.values()):
-        data["summary"] = _localized(course.summary or "", translations, "summary")
+    if course.summary:
+        data["summary"] = _localized(course.summary, translations, "summary")
     data.update({
         "policy_area": course.policy_area,
         "languages": list(course.languages or ["en"]),
@@ -127,10 +129,11 @@ def _course_data(course: Course) -> dict[str, Any]:
 
 
 def _module_data(module: Module, explicit_id: str | None, activities: list[dict[str, Any]]) -> dict[str, Any]:
+    translations = module.translations or {}
     data: dict[str, Any] = {"id": explicit_id} if explicit_id else {}
-    data["title"] = module.title
+    data["title"] = _localized(module.title, translations, "title")
     if module.summary:
-        data["summary"] = module.summary
+        data["summary"] = _localized(module.summary, translations, "summary")
     if module.outcomes:
         data["outcomes"] = list(module.outcomes)
     if activities:

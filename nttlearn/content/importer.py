@@ -224,8 +224,13 @@ class _Sync:
         new: list[dict[str, Any]] = []
         for module_spec in self.spec.modules:
             module = self.modules.pop(module_spec.key, None)
+            translations = merge_imported(
+                module.translations if module else None, module_spec.translations,
+                {"title": module.title, "summary": module.summary} if module else None,
+                {"title": module_spec.title, "summary": module_spec.summary})
             values = {"position": module_spec.position, "title": module_spec.title,
-                      "summary": module_spec.summary, "outcomes": module_spec.outcomes, "archived": False}
+                      "summary": module_spec.summary, "translations": translations,
+                      "outcomes": module_spec.outcomes, "archived": False}
             if module is None:
                 new.append({"course_id": self.course.id, "key": module_spec.key, **values})
                 self.report.created.append(f"module {module_spec.key}")

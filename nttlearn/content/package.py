@@ -80,6 +80,7 @@ class ModuleSpec:
     position: int
     title: str
     summary: str = ""
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
     outcomes: list[str] = field(default_factory=list)
     lessons: list[LessonSpec] = field(default_factory=list)
     activities: list[ActivitySpec] = field(default_factory=list)
@@ -196,7 +197,9 @@ class _Checker:
                 return "", {}
             for text in value.values():
                 self._limit(path, data.line_of(key), key, str(text).strip(), limit)
-            return english.strip(), {k: str(v).strip() for k, v in value.items() if k != "en" and k in LOCALES}
+            # An empty translation (``it:`` with nothing after it) is no translation.
+            return english.strip(), {k: str(v).strip() for k, v in value.items()
+                                     if k != "en" and k in LOCALES and v is not None and str(v).strip()}
         self.error(path, data.line_of(key), f"'{key}' must be text")
         return "", {}
 
@@ -301,6 +304,15 @@ def _id_line(module_file: Path) -> int:
     return data.line_of("id") if isinstance(data, LineDict) else 1
 
 
+def _by_language(**texts: dict[str, str]) -> dict[str, dict[str, str]]:
+    """``{"it": {"title": …, "summary": …}}`` from each text's ``{"it": …}`` (what ``text`` returns)."""
+    translations: dict[str, dict[str, str]] = {}
+    for name, by_locale in texts.items():
+        for locale, text in by_locale.items():
+            translations.setdefault(locale, {})[name] = text
+    return translations
+
+
 def _load_course(checker: _Checker, root: Path, course_file: Path, data: LineDict) -> CourseSpec:
     checker.unknown_keys(course_file, data, COURSE_KEYS)
     slug = str(data.get("slug") or data.get("id") or Path(os.path.abspath(root)).name)
@@ -308,11 +320,7 @@ def _load_course(checker: _Checker, root: Path, course_file: Path, data: LineDic
         checker.error(course_file, data.line_of("slug"), f"slug '{slug}' must use lower-case letters, digits and dashes")
     title, title_tr = checker.text(course_file, data, "title", required=True, limit=MAX_TITLE)
     summary, summary_tr = checker.text(course_file, data, "summary")
-    translations: dict[str, dict[str, str]] = {}
-    for locale, text in title_tr.items():
-        translations.setdefault(locale, {})["title"] = text
-    for locale, text in summary_tr.items():
-        translations.setdefault(locale, {})["summary"] = text
+    translations = _by_language(title=title_tr, summary=summary_tr)
     course = CourseSpec(slug=slug, path=root, title=title, summary=summary, translations=translations,
                         display_path=checker.rel(course_file))
     area = data.get("policy_area", "methodology")
@@ -351,9 +359,10 @@ def _load_module(checker: _Checker, folder: Path, position: int) -> ModuleSpec |
         return None
     checker.unknown_keys(module_file, data, MODULE_KEYS)
     key = checker.key(module_file, data, match.group(2))
-    title, _ = checker.text(module_file, data, "title", required=True, limit=MAX_TITLE)
-    summary, _ = checker.text(module_file, data, "summary")
+    title, title_tr = checker.text(module_file, data, "title", required=True, limit=MAX_TITLE)
+    summary, summary_tr = checker.text(module_file, data, "summary")
     module = ModuleSpec(key=key, path=folder, position=position, title=title, summary=summary,
+                        translations=_by_language(title=title_tr, summary=summary_tr),
                         outcomes=checker.string_list(module_file, data, "outcomes"),
                         display_path=checker.rel(module_file))
     lesson_files: dict[str, Path] = {}

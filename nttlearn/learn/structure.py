@@ -127,9 +127,9 @@ def _titles(translations: dict[str, Any] | None) -> dict[str, str]:
 
 def _load_structure(course_id: int, version: int) -> CourseStructure:
     modules = tuple(
-        ModuleEntry(id=m.id, key=m.key, title=m.title)
+        ModuleEntry(id=m.id, key=m.key, title=m.title, titles=_titles(m.translations))
         for m in db.session.execute(
-            select(Module.id, Module.key, Module.title)
+            select(Module.id, Module.key, Module.title, Module.translations)
             .where(Module.course_id == course_id, Module.archived.is_(False)).order_by(Module.position)
         )
     )

@@ -89,8 +89,13 @@ class Module(db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
     title: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(Text, default="")
+    # {"it": {"title": ..., "summary": ...}, ...}; English lives in title/summary.
+    translations: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     outcomes: Mapped[list[str]] = mapped_column(JSON, default=list)
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    # As for courses and lessons: a save made from a stale row fails (StaleDataError) instead of
+    # overwriting what someone else saved meanwhile, such as a translation into another language.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     course: Mapped[Course] = relationship(back_populates="modules")
     lessons: Mapped[list[Lesson]] = relationship(
@@ -103,6 +108,11 @@ class Module(db.Model):
     )
 
     __table_args__ = (UniqueConstraint("course_id", "key"),)
+    __mapper_args__ = {"version_id_col": version}
+
+    def localized(self, field: str, locale: str | None) -> str:
+        value = (self.translations or {}).get(locale or "en", {}).get(field)
+        return value or getattr(self, field)
 
 
 class Lesson(db.Model):
