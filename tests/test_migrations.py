@@ -91,3 +91,42 @@ def test_db_current_names_each_branch_s_revision_at_its_head(scratch_app):
     assert "no revision yet" in before.stdout
     assert rows and all(row["head"] for row in rows)
     assert "(head)" in nttlearn(app, "db", "current").stdout
+
+
+def test_undoing_the_core_s_column_additions_keeps_every_course_s_content(scratch_app):
+    """SQLite cannot drop a column in place in old versions, and Alembic's batch mode would copy
+    the table instead: dropping the old ``courses`` or ``modules`` would cascade to every module,
+    lesson and activity. The core's downgrades drop the column in place."""
+    import flask_migrate
+    from sqlalchemy import text
+
+    app, url = scratch_app
+    nttlearn(app, "db", "upgrade")
+    with app.app_context():
+        with db.engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO courses (id, slug, title, summary, translations, policy_area, languages, hours, outcomes,"
+                " completion_rule, self_enrolment, certificate, published, archived, version, content_version,"
+                " created_at, updated_at) VALUES (1, 'kept', 'Kept', '', '{}', 'youth', '[\"en\"]', 1, '[]', 'all',"
+                " 1, 1, 1, 0, 1, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+            connection.execute(text(
+                "INSERT INTO modules (id, course_id, key, position, title, summary, outcomes, archived)"
+                " VALUES (1, 1, 'm', 1, 'Module', '', '[]', 0)"))
+            connection.execute(text(
+                "INSERT INTO lessons (id, module_id, key, position, title, body, translations, minutes, required,"
+                " kind, archived, version) VALUES (1, 1, 'l', 1, 'Lesson', 'Text', '{}', 10, 1, 'lesson', 0, 1)"))
+        flask_migrate.downgrade(revision="0002_events_index")
+        db.engine.dispose()
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            kept = [connection.execute(text(statement)).scalar() for statement in (
+                "SELECT count(*) FROM courses", "SELECT count(*) FROM modules", "SELECT count(*) FROM lessons")]
+            columns = {c["name"] for c in inspect(connection).get_columns("courses")}
+    finally:
+        engine.dispose()
+    nttlearn(app, "db", "upgrade")
+
+    assert kept == [1, 1, 1]
+    assert "content_version" not in columns
+    assert schema_differences(app) == []

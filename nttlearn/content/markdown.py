@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Callable
 from functools import lru_cache
 
 import nh3
@@ -34,16 +35,21 @@ def _parser() -> MarkdownIt:
     )
 
 
-def sanitize_html(html: str, media_base: str | None = None) -> Markup:
-    """Clean HTML with nh3; relative links into ``media/`` are pointed at ``media_base``."""
+def sanitize_html(html: str, media_base: str | None = None,
+                  link_target: Callable[[str], str | None] | None = None) -> Markup:
+    """Clean HTML with nh3; relative links into ``media/`` are pointed at ``media_base``, other
+    relative links (to another lesson's file) at what ``link_target`` answers, if anything."""
 
     def rewrite(tag: str, attribute: str, value: str) -> str | None:
-        if attribute in ("src", "href") and media_base and "://" not in value and not value.startswith(("/", "#", "mailto:")):
-            normalized = posixpath.normpath(value)
-            while normalized.startswith("../"):
-                normalized = normalized[3:]
-            if normalized.startswith("media/"):
-                return media_base.rstrip("/") + "/" + normalized[len("media/"):]
+        if attribute not in ("src", "href") or "://" in value or value.startswith(("/", "#", "mailto:")):
+            return value
+        normalized = posixpath.normpath(value)
+        while normalized.startswith("../"):
+            normalized = normalized[3:]
+        if media_base and normalized.startswith("media/"):
+            return media_base.rstrip("/") + "/" + normalized[len("media/"):]
+        if link_target is not None and attribute == "href":
+            return link_target(value) or value
         return value
 
     cleaned = nh3.clean(
@@ -57,6 +63,7 @@ def sanitize_html(html: str, media_base: str | None = None) -> Markup:
     return Markup(cleaned)  # noqa: S704 - nh3 has just removed everything unsafe
 
 
-def render_markdown(text: str | None, media_base: str | None = None) -> Markup:
+def render_markdown(text: str | None, media_base: str | None = None,
+                    link_target: Callable[[str], str | None] | None = None) -> Markup:
     """Render a lesson (or any person-written Markdown) to sanitized HTML."""
-    return sanitize_html(_parser().render(text or ""), media_base)
+    return sanitize_html(_parser().render(text or ""), media_base, link_target)

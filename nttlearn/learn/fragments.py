@@ -10,7 +10,8 @@ picking a variant per item.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,7 @@ from sqlalchemy import select
 
 from ..activities import ActivityType
 from ..caching import app_cache
+from ..content.lessontext import package_path
 from ..content.markdown import render_markdown
 from ..extensions import db
 from ..models import Course, Lesson
@@ -57,9 +59,31 @@ def lesson_body(course: Course, structure: CourseStructure, lesson: LessonEntry,
             select(Lesson.body, Lesson.translations).where(Lesson.id == lesson.id)
         ).one()
         text = ((translations or {}).get(shown) or {}).get("body") if shown != "en" else None
-        return render_markdown(text or body or "", media_base)
+        return render_markdown(text or body or "", media_base, _lesson_links(course, structure, lesson))
 
     return app_cache("lesson_html", 1024).get_or_make(key, render)
+
+
+LESSON_PATH = re.compile(r"modules/(?:\d+-)?([a-z0-9][a-z0-9-]*)/(?:\d+-)?([a-z0-9][a-z0-9-]*)(?:\.[a-z]{2})?\.md")
+
+
+def _lesson_links(course: Course, structure: CourseStructure, lesson: LessonEntry) -> Callable[[str], str | None]:
+    """Links between lessons, written in a package as relative paths to lesson files
+    (``02-phases.md``, ``../02-needs-analysis/01-problem-tree.md#roots``), to their pages."""
+    module_key = structure.module_by_id[lesson.module_id].key  # type: ignore[attr-defined]
+    lesson_ids = {(structure.module_by_id[item.module_id].key, item.key): item.id  # type: ignore[attr-defined]
+                  for item in structure.ordered}  # type: ignore[attr-defined]
+
+    def target(href: str) -> str | None:
+        path = package_path(f"modules/00-{module_key}", href)
+        found = LESSON_PATH.fullmatch(path or "")
+        lesson_id = lesson_ids.get(found.groups()) if found else None
+        if lesson_id is None:
+            return None
+        anchor = href.partition("#")[2]
+        return url_for("learn.lesson", slug=course.slug, lesson_id=lesson_id) + (f"#{anchor}" if anchor else "")
+
+    return target
 
 
 def outline_sidebar(course: Course, structure: CourseStructure, locale: str,
