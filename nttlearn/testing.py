@@ -345,6 +345,45 @@ def count_queries(app) -> Iterator[list[str]]:
         event.remove(engine, "before_cursor_execute", record)
 
 
+# -- translation catalogues ----------------------------------------------------------------------
+def _catalogue(path: Path) -> Any:
+    from babel.messages.pofile import read_po
+
+    with path.open("rb") as fh:
+        return read_po(fh)
+
+
+def catalogue_keys(path: Path) -> set[tuple[str | None, str]]:
+    """The (context, message) pairs of a ``.po`` or ``.pot`` file."""
+    return {(m.context, m.id if isinstance(m.id, str) else m.id[0]) for m in _catalogue(path) if m.id}
+
+
+def extracted_keys(package: Path, tmp_path: Path) -> set[tuple[str | None, str]]:
+    """What ``pybabel extract`` finds in ``package`` today, with the ``babel.cfg`` beside it."""
+    fresh = tmp_path / "fresh.pot"
+    subprocess.run(
+        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", str(package.parent / "babel.cfg"),
+         "--no-location", "--sort-output", "-o", str(fresh), str(package)],
+        check=True, capture_output=True,
+    )
+    return catalogue_keys(fresh)
+
+
+def catalogue_problems(translations: Path, domain: str, locale: str) -> list[str]:
+    """What is wrong with one language's catalogue of ``domain``: messages untranslated or fuzzy,
+    messages that are not (or no longer) in the template, placeholders that do not match."""
+    po = translations / locale / "LC_MESSAGES" / f"{domain}.po"
+    catalog = _catalogue(po)
+    problems = [f"untranslated: {m.id!r}" for m in catalog
+                if m.id and (m.fuzzy or not all(m.string if isinstance(m.string, tuple) else [m.string]))]
+    template = catalogue_keys(translations / f"{domain}.pot")
+    mine = catalogue_keys(po)
+    problems += [f"missing: {key!r}" for key in sorted(template - mine, key=str)]
+    problems += [f"not in the template: {key!r}" for key in sorted(mine - template, key=str)]
+    problems += [f"{m.id!r}: {error}" for m, errors in catalog.check() for error in errors]
+    return problems
+
+
 def pytest_report_header(config) -> str:
     url = os.environ.get("NTTLEARN_TEST_DATABASE_URL")
     return f"nttlearn test database: {make_url(url).render_as_string(hide_password=True) if url else 'SQLite (per-test copy of a migrated template)'}"

@@ -8,8 +8,8 @@ bump in the same transaction as any change to the course, its modules, lessons o
 The course row is read on every request anyway (visibility), so a stale copy is never served,
 in this process or any other: an edit shows on the very next page in every gunicorn worker.
 
-The learner's own state (what they have done) is never cached: :func:`completed_items` reads it
-per request, in one query.
+The learner's own state (enrolment, what they have done) is never cached: :func:`learner_state`
+reads it per request, in one query.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ class ModuleEntry(_Titled):
 
 @dataclass(frozen=True, slots=True)
 class LessonEntry(_Titled):
-    """A lesson without its text; ``version`` changes with every edit of the lesson."""
+    """A lesson without its text (``body_locales``: the languages it has a translated text in)."""
 
     id: int
     module_id: int
@@ -67,7 +67,6 @@ class LessonEntry(_Titled):
     minutes: int
     required: bool
     kind: str
-    version: int
     titles: dict[str, str] = field(default_factory=dict)
     body_locales: frozenset[str] = frozenset()
 
@@ -110,7 +109,7 @@ class CourseStructure:
                 ordered[index + 1] if index + 1 < len(ordered) else None)
 
     def outline(self, course: Course, done: frozenset[tuple[str, int]]) -> CourseOutline:
-        """The outline of the course with one learner's ``done`` items (see :func:`completed_items`)."""
+        """The outline of the course with one learner's ``done`` items (see :func:`learner_state`)."""
         return CourseOutline(course, list(self.modules), self.lessons, self.activities, set(done))  # type: ignore[arg-type]
 
 
@@ -139,13 +138,13 @@ def _load_structure(course_id: int, version: int) -> CourseStructure:
     if ids:
         for row in db.session.execute(
             select(Lesson.id, Lesson.module_id, Lesson.key, Lesson.title, Lesson.minutes, Lesson.required,
-                   Lesson.kind, Lesson.version, Lesson.translations)
+                   Lesson.kind, Lesson.translations)
             .where(Lesson.module_id.in_(ids), Lesson.archived.is_(False)).order_by(Lesson.position)
         ):
             translations = row.translations or {}
             lessons[row.module_id].append(LessonEntry(
                 id=row.id, module_id=row.module_id, key=row.key, title=row.title, minutes=row.minutes,
-                required=row.required, kind=row.kind, version=row.version, titles=_titles(translations),
+                required=row.required, kind=row.kind, titles=_titles(translations),
                 body_locales=frozenset(loc for loc, t in translations.items() if isinstance(t, dict) and t.get("body")),
             ))
         for row in db.session.execute(
@@ -232,16 +231,14 @@ def _bump_after_flush(session: Session, flush_context: Any) -> None:
             condition = of_modules if condition is None else condition | of_modules
         statement = statement.where(condition)
     session.connection().execute(statement)
-    session.info.setdefault("nttlearn_bumped", set()).update(courses)
-    session.info["nttlearn_bumped_any"] = True
+    session.info["nttlearn_bumped"] = True
 
 
 @event.listens_for(Session, "after_flush_postexec")
 def _expire_bumped(session: Session, flush_context: Any) -> None:
     """The content_version of Course objects in this session is now stale: reload it when read."""
-    if not session.info.pop("nttlearn_bumped_any", False):
+    if not session.info.pop("nttlearn_bumped", False):
         return
-    session.info.pop("nttlearn_bumped", None)
     for obj in list(session.identity_map.values()):
         if isinstance(obj, Course) and obj not in session.deleted:
             session.expire(obj, ["content_version"])
