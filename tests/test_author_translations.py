@@ -581,3 +581,30 @@ def test_a_duplicated_course_keeps_its_translations_and_their_states(client, cou
     assert response.status_code == 302
     assert "Outdated" in _state_row(page, "Italiano") and "Outdated" in _state_row(page, "Svenska")
     assert welcome.localized("body", "it") == ITALIAN_BODY
+
+
+def test_a_trainer_cannot_reach_another_course_s_texts_through_their_own_course(app, course, make_user, make_course):
+    """Each translation URL names the course and the element: an element of another course is 404,
+    even under a course the trainer teaches, and nothing of it changes."""
+    other = make_course(modules=1, lessons=1)
+    foreign_lesson = db.session.execute(
+        db.select(Lesson).join(Module).where(Module.course_id == other.id)).scalars().first()
+    foreign_module = db.session.execute(db.select(Module).filter_by(course_id=other.id)).scalars().first()
+    client = app.test_client()
+    login(client, db.session.execute(db.select(CourseStaff).filter_by(course_id=course.id)).scalar_one().user)
+    base = f"/author/courses/{course.id}"
+    assert client.get(f"{base}/lessons/{_lesson('welcome').id}/translations/it").status_code == 200
+
+    answers = [
+        client.get(f"{base}/lessons/{foreign_lesson.id}/translations/it").status_code,
+        client.post(f"{base}/lessons/{foreign_lesson.id}/translations/it",
+                    data={"title": "Rubato", "body": "Testo rubato."}).status_code,
+        client.post(f"{base}/lessons/{foreign_lesson.id}/translations/it/delete").status_code,
+        client.get(f"{base}/modules/{foreign_module.id}/translations/it").status_code,
+        client.post(f"{base}/modules/{foreign_module.id}/translations/it", data={"title": "Rubato"}).status_code,
+    ]
+
+    assert answers == [404] * 5
+    db.session.expire_all()
+    assert db.session.get(Lesson, foreign_lesson.id).translations in ({}, None)
+    assert db.session.get(Module, foreign_module.id).translations in ({}, None)
