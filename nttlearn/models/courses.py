@@ -23,7 +23,17 @@ POLICY_AREAS = (
 COMPLETION_RULES = ("all_required", "all")
 
 
-class Course(db.Model):
+class Translated:
+    """A course, module or lesson: English in its own columns, other languages in ``translations``
+    (``{"it": {"title": ..., "summary": ...}}``)."""
+
+    def localized(self, field: str, locale: str | None) -> str:
+        """``field`` in ``locale``, or the English text where there is no translation."""
+        value = (self.translations or {}).get(locale or "en", {}).get(field)
+        return value or getattr(self, field)
+
+
+class Course(Translated, db.Model):
     __tablename__ = "courses"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -59,10 +69,6 @@ class Course(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
-    def localized(self, field: str, locale: str | None) -> str:
-        value = (self.translations or {}).get(locale or "en", {}).get(field)
-        return value or getattr(self, field)
-
 
 class CourseStaff(db.Model):
     """A trainer of one course."""
@@ -80,7 +86,7 @@ class CourseStaff(db.Model):
     __table_args__ = (UniqueConstraint("course_id", "user_id"),)
 
 
-class Module(db.Model):
+class Module(Translated, db.Model):
     __tablename__ = "modules"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -110,12 +116,8 @@ class Module(db.Model):
     __table_args__ = (UniqueConstraint("course_id", "key"),)
     __mapper_args__ = {"version_id_col": version}
 
-    def localized(self, field: str, locale: str | None) -> str:
-        value = (self.translations or {}).get(locale or "en", {}).get(field)
-        return value or getattr(self, field)
 
-
-class Lesson(db.Model):
+class Lesson(Translated, db.Model):
     __tablename__ = "lessons"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -135,10 +137,6 @@ class Lesson(db.Model):
 
     __table_args__ = (UniqueConstraint("module_id", "key"),)
     __mapper_args__ = {"version_id_col": version}
-
-    def localized(self, field: str, locale: str | None) -> str:
-        value = (self.translations or {}).get(locale or "en", {}).get(field)
-        return value or getattr(self, field)
 
 
 class Activity(db.Model):
