@@ -70,9 +70,8 @@ LESSON_PATH = re.compile(r"modules/(?:\d+-)?([a-z0-9][a-z0-9-]*)/(?:\d+-)?([a-z0
 def _lesson_links(course: Course, structure: CourseStructure, lesson: LessonEntry) -> Callable[[str], str | None]:
     """Links between lessons, written in a package as relative paths to lesson files
     (``02-phases.md``, ``../02-needs-analysis/01-problem-tree.md#roots``), to their pages."""
-    module_key = structure.module_by_id[lesson.module_id].key  # type: ignore[attr-defined]
-    lesson_ids = {(structure.module_by_id[item.module_id].key, item.key): item.id  # type: ignore[attr-defined]
-                  for item in structure.ordered}  # type: ignore[attr-defined]
+    module_key = structure.module_by_id[lesson.module_id].key
+    lesson_ids = {(structure.module_by_id[item.module_id].key, item.key): item.id for item in structure.ordered}
 
     def target(href: str) -> str | None:
         path = package_path(f"modules/00-{module_key}", href)
@@ -89,7 +88,7 @@ def _lesson_links(course: Course, structure: CourseStructure, lesson: LessonEntr
 def outline_sidebar(course: Course, structure: CourseStructure, locale: str,
                     types: Mapping[str, ActivityType]) -> Fragments:
     """The course outline of the lesson page's sidebar."""
-    key = (course.id, structure.version, course.slug, locale, request.script_root, frozenset(types))
+    key = (course.id, structure.version, locale, request.script_root, frozenset(types))
     return app_cache("outline_sidebar", 512).get_or_make(
         key, lambda: _render_outline(course.slug, structure, locale, types)
     )

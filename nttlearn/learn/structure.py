@@ -90,6 +90,11 @@ class CourseStructure:
     modules: tuple[ModuleEntry, ...]
     lessons: dict[int, list[LessonEntry]]
     activities: dict[int, list[ActivityEntry]]
+    # Derived once from the fields above.
+    ordered: tuple[LessonEntry, ...] = field(init=False, repr=False)
+    position: dict[int, int] = field(init=False, repr=False)
+    module_by_id: dict[int, ModuleEntry] = field(init=False, repr=False)
+    activity_ids: frozenset[int] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         ordered = tuple(lesson for m in self.modules for lesson in self.lessons[m.id])
@@ -100,11 +105,11 @@ class CourseStructure:
 
     def lesson(self, lesson_id: int) -> LessonEntry | None:
         """The lesson if it is in this course and neither it nor its module is archived."""
-        index = self.position.get(lesson_id)  # type: ignore[attr-defined]
-        return None if index is None else self.ordered[index]  # type: ignore[attr-defined]
+        index = self.position.get(lesson_id)
+        return None if index is None else self.ordered[index]
 
     def neighbours(self, lesson_id: int) -> tuple[LessonEntry | None, LessonEntry | None]:
-        ordered, index = self.ordered, self.position[lesson_id]  # type: ignore[attr-defined]
+        ordered, index = self.ordered, self.position[lesson_id]
         return (ordered[index - 1] if index > 0 else None,
                 ordered[index + 1] if index + 1 < len(ordered) else None)
 
@@ -180,7 +185,7 @@ _LEARNER_STATE = union_all(  # Core, not ORM: rows, not objects
 def learner_state(user_id: int, structure: CourseStructure) -> LearnerState:
     """The learner's enrolment and completions in the course, in one query."""
     enrolment_id = last_lesson_id = None
-    lessons, activities = structure.position, structure.activity_ids  # type: ignore[attr-defined]
+    lessons, activities = structure.position, structure.activity_ids
     done = set()
     rows = db.session.connection().execute(_LEARNER_STATE, {"user_id": user_id, "course_id": structure.course_id})
     for kind, item, extra in rows:
