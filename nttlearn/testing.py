@@ -329,10 +329,17 @@ def branch_downgraded(label: str) -> Iterator[None]:
 
 @contextlib.contextmanager
 def count_queries(app) -> Iterator[list[str]]:
-    """Collect the SQL statements run inside the block (to assert query counts)."""
+    """Collect the SQL statements run inside the block (to assert query counts).
+
+    The block runs as on a warm worker: the plugin switches, which each worker re-reads every
+    ``STATE_SECONDS``, are read just before it, so a count does not depend on how long the test
+    took to get there.
+    """
     statements: list[str] = []
     with app.app_context():
         engine = db.engine
+        app.extensions["nttlearn"].forget_state()
+        app.extensions["nttlearn"].disabled()
 
     def record(conn, cursor, statement, parameters, context, executemany):
         if not statement.lstrip().upper().startswith(("PRAGMA", "SAVEPOINT", "RELEASE")):
