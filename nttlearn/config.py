@@ -86,5 +86,7 @@ DEFAULTS: dict[str, Any] = {
     "BABEL_DEFAULT_LOCALE": "en",
     "LOCALES": LOCALES,
     "LOGIN_RATE_LIMIT": (10, 300),  # failures allowed per window (seconds), per account and per IP
+    # Requests that send mail (registration, password reset) per window (seconds): per address, per IP.
+    "ACCOUNT_MAIL_RATE_LIMIT": {"address": (3, 3600), "ip": (20, 3600)},
     "PAGE_SIZE": 50,
 }

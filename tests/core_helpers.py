@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 from importlib import metadata
 
+import pytest
 from route_table import PROBE_PLUGIN
 
 from nttlearn.plugins import ENTRY_POINT_GROUP
@@ -31,3 +33,17 @@ def csrf_token(html: str) -> str:
     match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"', html)
     assert match, "no CSRF token on the page"
     return match.group(1) or match.group(2)
+
+
+REDIS_URL = os.environ.get("NTTLEARN_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def redis_url_or_skip() -> str:
+    """The test Redis, or skip the test with a line saying why."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip(f"Redis is not reachable at {REDIS_URL}: this Redis test was skipped")
+    return REDIS_URL

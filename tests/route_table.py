@@ -145,6 +145,9 @@ ROUTES: list[Route] = [
     Route("static", "GET", PUBLIC, args=lambda w: {"filename": "style.css"}),
     Route("auth.register", "GET", ANONYMOUS_ONLY),
     Route("auth.register", "POST", ANONYMOUS_ONLY),
+    Route("auth.registration_sent", "GET", PUBLIC),
+    # A link that is not one of ours sends everyone back to the registration form.
+    Route("auth.confirm_registration", "GET", Expect(302, 302, 302, 302), args=lambda w: {"token": "not-a-token"}),
     Route("auth.login", "GET", ANONYMOUS_ONLY),
     Route("auth.login", "POST", ANONYMOUS_ONLY),
     Route("auth.logout", "POST", Expect(302, 302, 302, 302)),

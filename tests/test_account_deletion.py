@@ -4,11 +4,13 @@ export gives a person everything the platform holds about them."""
 from __future__ import annotations
 
 import json
+import re
 
 from sqlalchemy import MetaData
 
 from nttlearn.extensions import db
 from nttlearn.learn.services import course_outline
+from nttlearn.mail import outbox
 from nttlearn.models import EventRecord, LessonCompletion, Organisation, User
 from nttlearn.testing import TEST_PASSWORD, login
 
@@ -98,8 +100,13 @@ def test_the_e_mail_address_can_register_again_after_deletion(client, make_user,
     response = client.post("/register", data={
         "name": "Ingrid Again", "email": EMAIL, "password": "a-brand-new-start-2026",
         "confirm": "a-brand-new-start-2026", "locale": "sv"})
+    mail = outbox()[-1]
+    link = re.search(r"https?://[^/\s]+(/register/confirm/\S+)", mail.get_content()).group(1)
 
-    assert response.status_code == 302
+    assert response.headers["Location"] == "/register/sent"
+    assert mail["To"] == EMAIL and "/register/confirm/" in mail.get_content()  # an invitation, not "you have an account"
+    assert client.get(link).headers["Location"] == "/"
+    assert db.session.execute(db.select(User).filter_by(email=EMAIL)).scalar_one().name == "Ingrid Again"
 
 
 def test_deletion_needs_the_password_and_the_confirmation(client, make_user, login_as):

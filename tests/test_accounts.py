@@ -25,6 +25,18 @@ def register(client, **fields):
     return client.post("/register", data=data)
 
 
+def confirmation_link(to: str) -> str:
+    mails = [m for m in outbox() if m["To"] == to]
+    assert mails, f"no mail to {to}"
+    return re.search(r"https?://[^/\s]+(/register/confirm/\S+)", mails[-1].get_content()).group(1)
+
+
+def register_and_confirm(client, **fields):
+    """Register, then open the link of the confirmation mail: the response of that link."""
+    assert register(client, **fields).headers["Location"] == "/register/sent"
+    return client.get(confirmation_link(fields.get("email", "giulia@example.org").lower()))
+
+
 def count_users() -> int:
     return db.session.scalar(db.select(db.func.count(User.id)))
 
@@ -34,26 +46,79 @@ def page_text(response) -> str:
 
 
 # -- registration --------------------------------------------------------------------------------
-def test_registration_creates_the_account_logs_in_and_records_the_event(client):
+def test_registration_creates_the_account_once_the_address_is_confirmed_and_records_the_event(client):
     response = register(client, email="Giulia@Example.org")
 
-    assert response.status_code == 302
+    assert response.headers["Location"] == "/register/sent"
+    assert count_users() == 0  # nothing exists until the link in the mail is opened
+    assert "Check your inbox" in page_text(client.get("/register/sent"))
+    response = client.get(confirmation_link("giulia@example.org"))
+
+    assert response.headers["Location"] == "/"
     user = db.session.execute(db.select(User)).scalar_one()
     assert user.email == "giulia@example.org"
     assert (user.organisation.name, user.organisation.town, user.organisation.country) == ("Comune di Bologna", "Bologna", "IT")
     assert user.locale == "it"
     assert user.password_hash.startswith("$argon2")
+    assert GOOD_PASSWORD not in outbox()[-1].get_content()
     assert db.session.execute(db.select(EventRecord.name).filter_by(user_id=user.id)).scalars().all() == ["user.registered"]
     assert "Giulia Rossi" in page_text(client.get("/dashboard"))
 
 
-def test_registering_an_e_mail_that_exists_in_other_letter_case_is_refused_with_a_message(client, make_user):
-    make_user(email="giulia@example.org")
+def test_the_confirmation_mail_is_in_the_language_chosen_on_the_form(client):
+    register(client, locale="it")
 
-    response = register(client, email="GIULIA@example.ORG")
+    assert outbox()[-1]["Subject"] != "Confirm your e-mail address for nttlearn"
+    assert "/register/confirm/" in outbox()[-1].get_content()
 
-    assert response.status_code == 200
-    assert "An account with this e-mail address already exists." in page_text(response)
+
+def test_a_confirmation_link_opened_twice_creates_one_account_and_sends_to_login(client):
+    register(client)
+    link = confirmation_link("giulia@example.org")
+    client.get(link)
+    client.post("/logout")
+
+    again = client.get(link, follow_redirects=True)
+
+    assert "Your account exists already." in page_text(again)
+    assert count_users() == 1
+
+
+@pytest.mark.parametrize("tamper", [lambda link: link[:-4] + "AAAA", lambda link: "/register/confirm/not-a-token"])
+def test_a_tampered_confirmation_link_creates_nothing(client, tamper):
+    register(client)
+
+    response = client.get(tamper(confirmation_link("giulia@example.org")), follow_redirects=True)
+
+    assert "This confirmation link is invalid or has expired." in page_text(response)
+    assert count_users() == 0
+
+
+def test_an_expired_confirmation_link_creates_nothing(client, monkeypatch):
+    a_day_and_a_minute_ago = time.time() - 24 * 3600 - 60
+    with monkeypatch.context() as patched:
+        patched.setattr(time, "time", lambda: a_day_and_a_minute_ago)
+        register(client)
+    link = confirmation_link("giulia@example.org")
+
+    response = client.get(link, follow_redirects=True)
+
+    assert "This confirmation link is invalid or has expired." in page_text(response)
+    assert count_users() == 0
+
+
+def test_registering_an_address_that_has_an_account_answers_as_for_a_new_one_and_mails_the_owner(client, make_user):
+    owner = make_user(email="giulia@example.org", name="Giulia Already")
+    new_address = register(client, email="someone-new@example.org")
+
+    existing = register(client, email="GIULIA@example.ORG")
+
+    assert existing.status_code == new_address.status_code == 302
+    assert existing.headers["Location"] == new_address.headers["Location"] == "/register/sent"
+    note = [m for m in outbox() if m["To"] == owner.email]
+    assert len(note) == 1 and "You already have an account" in note[0].get_content()
+    assert "/register/confirm/" not in note[0].get_content()
+    assert "/password/forgot" in note[0].get_content()
     assert count_users() == 1
 
 
@@ -88,7 +153,7 @@ def test_a_128_character_password_is_accepted(client):
     long_password = "".join(f"{word}-" for word in ("bologna", "lulea", "coruna", "helsinki") * 5)[:128]
     assert len(long_password) == 128
 
-    response = register(client, password=long_password, confirm=long_password)
+    response = register_and_confirm(client, password=long_password, confirm=long_password)
 
     assert response.status_code == 302
     client.post("/logout")
@@ -124,7 +189,7 @@ def test_bad_registration_input_re_shows_the_form_never_a_500(client, fields):
 def test_registering_into_an_existing_organisation_joins_it_whatever_the_letter_case(client, make_user):
     existing = make_user(org="Comune di Bologna", country="IT").organisation
 
-    register(client, organisation="comune di bologna")
+    register_and_confirm(client, organisation="comune di bologna")
 
     user = db.session.execute(db.select(User).filter_by(email="giulia@example.org")).scalar_one()
     assert user.organisation_id == existing.id

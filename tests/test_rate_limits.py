@@ -1,23 +1,13 @@
 """Attempt counting for login rate limits: in memory (one process) and in Redis (all workers)."""
 
-import os
 import uuid
 
 import pytest
+from core_helpers import redis_url_or_skip
 
 from nttlearn.ratelimit import RateLimiter
 
-REDIS_URL = os.environ.get("NTTLEARN_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
-def _redis_or_skip() -> str:
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.exceptions.ConnectionError:
-        pytest.skip(f"Redis is not reachable at {REDIS_URL}: the Redis rate-limit tests were skipped")
-    return REDIS_URL
+_redis_or_skip = redis_url_or_skip
 
 
 @pytest.fixture(params=["memory", "redis"])

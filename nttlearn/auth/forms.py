@@ -40,14 +40,31 @@ def language_choices() -> list[SelectChoice]:
 
 
 class NewPassword:
-    """Validates a new password against the policy (length, common passwords, own name)."""
+    """Validates a new password against the one policy (length, common passwords, own e-mail and
+    name). The e-mail and name come from the form's own fields when it has them (registration),
+    else from the account the form was made for (``Form(account=user)``: reset and change), so
+    no path to a new password skips a rule."""
 
     def __call__(self, form, field) -> None:
-        email = form.email.data if hasattr(form, "email") and form.email.data else ""
-        name = form.name.data if hasattr(form, "name") and form.name.data else ""
-        problems = password_problems(field.data or "", email=email or "", name=name or "")
+        account = getattr(form, "account", None)
+        email = _field_data(form, "email") or getattr(account, "email", "") or ""
+        name = _field_data(form, "name") or getattr(account, "name", "") or ""
+        problems = password_problems(field.data or "", email=email, name=name)
         if problems:
             raise ValidationError(" ".join(problems))
+
+
+def _field_data(form, name: str) -> str:
+    field = getattr(form, name, None)
+    return field.data if field is not None and isinstance(field.data, str) else ""
+
+
+class _ForAccount(FlaskForm):
+    """A form about an existing account, whose e-mail and name the password policy needs."""
+
+    def __init__(self, *args, account=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.account = account
 
 
 class ProfileFields(FlaskForm):
@@ -104,7 +121,7 @@ class ForgotPasswordForm(FlaskForm):
     submit = SubmitField(_l("Send me a reset link"))
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(_ForAccount):
     password = PasswordField(_l("New password"), validators=[DataRequired(), NewPassword()])
     confirm = PasswordField(
         _l("Repeat the new password"),
@@ -113,7 +130,7 @@ class ResetPasswordForm(FlaskForm):
     submit = SubmitField(_l("Set new password"))
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(_ForAccount):
     current = PasswordField(_l("Current password"), validators=[DataRequired()])
     password = PasswordField(_l("New password"), validators=[DataRequired(), NewPassword()])
     confirm = PasswordField(

@@ -67,7 +67,8 @@ def create_user(
     *,
     email: str,
     name: str,
-    password: str,
+    password: str | None = None,
+    password_hash: str | None = None,
     role: str = "learner",
     organisation: str | None = None,
     town: str | None = None,
@@ -80,7 +81,7 @@ def create_user(
     user = User(
         email=email,
         name=name.strip(),
-        password_hash=hash_password(password),
+        password_hash=password_hash or hash_password(password or ""),
         role=role,
         locale=locale,
         organisation=find_or_create_organisation(organisation, town, country),

@@ -37,9 +37,9 @@ from .forms import (
 )
 from .passwords import check_password, hash_password, needs_rehash, spend_a_verification
 from .permissions import public, require_login
+from .registration import FIELDS, finish_registration, start_registration, too_many_mail_requests
 from .services import (
     AccountError,
-    create_user,
     delete_account,
     export_user_data,
     find_or_create_organisation,
@@ -75,25 +75,46 @@ def register():
     if request.method == "GET":
         form.locale.data = str(request.accept_languages.best_match(LOCALES) or "en")
     if form.validate_on_submit():
-        if find_user(form.email.data):
-            form.email.errors.append(_("An account with this e-mail address already exists."))
-        else:
-            try:
-                user = create_user(
-                    email=form.email.data, name=form.name.data, password=form.password.data,
-                    organisation=form.organisation.data, town=form.town.data,
-                    country=form.country.data, locale=form.locale.data,
-                )
-            except (AccountError, IntegrityError):  # IntegrityError: registered twice at once
-                db.session.rollback()
-                form.email.errors.append(_("An account with this e-mail address already exists."))
-            else:
-                db.session.commit()
-                login_user(user)
-                flash(_("Welcome, %(name)s! Your account is ready.", name=user.name), "success")
-                return redirect(url_for("learn.catalogue"))
-    organisations = db.session.execute(db.select(Organisation.name).order_by(Organisation.name)).scalars().all()
-    return render_template("auth/register.html", form=form, organisations=organisations)
+        if too_many_mail_requests("register", form.email.data):
+            return _too_many_requests("auth/register.html", form=form, organisations=_organisation_names())
+        start_registration({name: getattr(form, name).data for name in FIELDS}, form.password.data)
+        # The same answer for a new address and one with an account: no account enumeration.
+        return redirect(url_for("auth.registration_sent"))
+    return render_template("auth/register.html", form=form, organisations=_organisation_names())
+
+
+def _organisation_names() -> list[str]:
+    return list(db.session.execute(db.select(Organisation.name).order_by(Organisation.name)).scalars())
+
+
+def _too_many_requests(template: str, **context) -> tuple[str, int]:
+    flash(_("Too many requests for this address or from your network. Please wait an hour and try again."), "error")
+    return render_template(template, **context), 429
+
+
+@bp.route("/register/sent")
+@public
+def registration_sent():
+    return render_template("auth/registration_sent.html")
+
+
+@bp.route("/register/confirm/<token>")
+@public
+def confirm_registration(token: str):
+    try:
+        user = finish_registration(token)
+    except (AccountError, IntegrityError):  # the link was opened twice (or twice at once)
+        db.session.rollback()
+        flash(_("Your account exists already. Log in with your e-mail address and password."), "info")
+        return redirect(url_for("auth.login"))
+    if user is None:
+        flash(_("This confirmation link is invalid or has expired. Please register again."), "error")
+        return redirect(url_for("auth.register"))
+    db.session.commit()
+    session.clear()
+    login_user(user)
+    flash(_("Welcome, %(name)s! Your account is ready.", name=user.name), "success")
+    return redirect(url_for("learn.catalogue"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -142,6 +163,8 @@ def logout():
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
+        if too_many_mail_requests("reset", form.email.data):
+            return _too_many_requests("auth/forgot.html", form=form)
         user = find_user(form.email.data)
         if user is not None and user.is_active:
             link = current_app.config["BASE_URL"] + url_for("auth.reset_password", token=reset_token(user))
@@ -163,7 +186,7 @@ def reset_password(token: str):
     if user is None:
         flash(_("This reset link is invalid or has expired. Ask for a new one."), "error")
         return redirect(url_for("auth.forgot_password"))
-    form = ResetPasswordForm()
+    form = ResetPasswordForm(account=user)
     if form.validate_on_submit():
         user.password_hash = hash_password(form.password.data)
         db.session.commit()
@@ -207,7 +230,7 @@ def profile():
 @bp.route("/account/password", methods=["POST"])
 @require_login
 def change_password():
-    form = ChangePasswordForm(prefix="pw")
+    form = ChangePasswordForm(prefix="pw", account=current_user)
     if form.validate_on_submit():
         if not check_password(current_user.password_hash, form.current.data):
             form.current.errors.append(_("Your current password is not correct."))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from email import message_from_bytes, policy
 
 import pytest
 from playwright.sync_api import expect
@@ -13,10 +14,20 @@ pytestmark = pytest.mark.e2e
 MAIN_COURSE = "Designing a network of twinned towns"
 
 
-def test_new_learner_enrols_completes_two_lessons_and_sees_progress_move(page):
+def confirmation_link(instance, to: str) -> str:
+    """The link in the newest mail to ``to`` that the server wrote into its instance folder."""
+    for path in sorted((instance / "mail").glob("*.eml"), reverse=True):
+        message = message_from_bytes(path.read_bytes(), policy=policy.default)
+        if message["To"] == to:
+            return re.search(r"https?://\S+/register/confirm/\S+", message.get_content()).group(0)
+    raise AssertionError(f"no mail to {to}")
+
+
+def test_new_learner_enrols_completes_two_lessons_and_sees_progress_move(page, live_server):
+    email = f"elena-{uuid.uuid4().hex[:8]}@example.org"
     page.goto("/register")
     page.get_by_label("Full name").fill("Elena Esposito")
-    page.get_by_label("E-mail").fill(f"elena-{uuid.uuid4().hex[:8]}@example.org")
+    page.get_by_label("E-mail").fill(email)
     page.get_by_label("Password", exact=True).fill("lantern-harbour-quietly-1987")
     page.get_by_label("Repeat the password").fill("lantern-harbour-quietly-1987")
     page.get_by_label("Organisation", exact=True).fill("Comune di Forlì")
@@ -24,6 +35,8 @@ def test_new_learner_enrols_completes_two_lessons_and_sees_progress_move(page):
     page.get_by_label("Country").select_option("IT")
     page.get_by_label("Preferred language").select_option("en")
     page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("heading", name="Check your inbox")).to_be_visible()
+    page.goto(confirmation_link(live_server.instance, email))
     expect(page.get_by_text("Your account is ready")).to_be_visible()
 
     page.get_by_role("link", name=MAIN_COURSE).click()
