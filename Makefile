@@ -9,7 +9,7 @@ PLUGINS := $(sort $(dir $(wildcard plugins/*/setup.cfg)))
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 export NTTLEARN_INSTANCE_PATH ?= $(CURDIR)/instance
 
-.PHONY: run test test-sqlite test-postgres install lint translations clean chromium bench
+.PHONY: run test test-sqlite test-postgres install lint audit translations clean chromium bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +37,7 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
 
-test: install chromium test-sqlite test-postgres
+test: install chromium audit test-sqlite test-postgres
 
 test-sqlite:
 	@echo "== Test suite on SQLite"
@@ -51,8 +51,22 @@ test-postgres:
 	  echo "SKIPPED: PostgreSQL pass: no server on 127.0.0.1:5432 (database test). Start PostgreSQL to run it."; \
 	fi
 
-lint: install
+lint: install audit
 	$(BIN)/ruff check .
+
+# Security checks: bandit fails on high-severity findings (reviewed medium ones: pyproject.toml);
+# pip-audit fails on a dependency with a known vulnerability that security/pip-audit-allow.txt does
+# not list, and says so in a line when the vulnerability database cannot be reached.
+audit: install
+	@echo "== bandit (high severity)"
+	@$(BIN)/bandit -q -c pyproject.toml -r nttlearn plugins --severity-level high
+	@echo "== pip-audit"
+	@ignores="$$(grep -o '^[A-Za-z0-9-]\+' security/pip-audit-allow.txt | sed 's/^/--ignore-vuln /' | tr '\n' ' ')"; \
+	if $(BIN)/pip-audit --skip-editable --progress-spinner off -s osv $$ignores > $(VENV)/pip-audit.log 2>&1; then \
+	  echo "pip-audit: no known vulnerabilities in the installed dependencies"; \
+	elif grep -q -E "ConnectionError|NameResolutionError|Max retries exceeded|timed out" $(VENV)/pip-audit.log; then \
+	  echo "SKIPPED: pip-audit: the vulnerability database (api.osv.dev) is not reachable from this machine"; \
+	else cat $(VENV)/pip-audit.log; exit 1; fi
 
 bench: install
 	$(BIN)/python bench/pages.py

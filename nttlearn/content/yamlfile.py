@@ -45,7 +45,7 @@ class YamlError(ValueError):
 def load_yaml(text: str, first_line: int = 1) -> Any:
     """Parse YAML; a syntax error becomes :class:`YamlError` with the line in the file."""
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader  # nosec B506
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + first_line) if mark else first_line
