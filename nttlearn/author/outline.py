@@ -19,7 +19,7 @@ from ..content.layout import load_outline, package_layout, slugify
 from ..content.lessontext import TextProblem, check_lesson_text
 from ..content.package import MAX_KEY, definition_digest
 from ..content.retirement import retire_activities, retire_lessons, retire_modules
-from ..content.translations import before_english_change
+from ..content.translations import before_english_change, english_texts
 from ..extensions import db
 from ..models import Activity, Course, Lesson, Module
 from .services import AuthoringError, fields_token
@@ -69,11 +69,11 @@ def add_module(course: Course, *, title: str, summary: str = "", outcomes: list[
 
 def update_module(module: Module, *, title: str, summary: str, outcomes: list[str]) -> None:
     """Apply the module form; translations made from the old title and summary may become outdated."""
-    before = {"title": module.title, "summary": module.summary}
+    before = english_texts(module)
     for name, value in (("title", title.strip()), ("summary", summary.strip()), ("outcomes", outcomes)):
         if getattr(module, name) != value:
             setattr(module, name, value)
-    kept = before_english_change(module.translations, before, {"title": module.title, "summary": module.summary})
+    kept = before_english_change(module.translations, before, english_texts(module))
     if kept is not None:
         module.translations = kept
 
@@ -177,7 +177,12 @@ def add_activity(module: Module, activity_type: ActivityType, *, title: str, req
 
 
 def update_activity(activity: Activity, *, title: str, required: bool) -> None:
+    """Apply the activity form; a translation of the old title becomes outdated."""
+    before = {"title": activity.title}
     activity.title, activity.required = title.strip(), required
+    kept = before_english_change(activity.translations, before, {"title": activity.title})
+    if kept is not None:
+        activity.translations = kept
 
 
 # -- order and removal -----------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from ..content.exporter import export_course
 from ..content.importer import import_package
 from ..content.layout import load_outline, slugify
 from ..content.package import SLUG
-from ..content.translations import before_english_change, merge_imported
+from ..content.translations import before_english_change, english_texts, merge_imported
 from ..content.yamlfile import dump_yaml, load_yaml
 from ..extensions import db
 from ..models import Course, CourseStaff, Lesson, Module, User
@@ -53,11 +53,11 @@ def settings_conflict(course: Course, opened_version: str, opened_text: str | No
 
 def save_settings(course: Course, values: Mapping[str, Any]) -> None:
     """Apply the settings form; translations made from the old title and summary may become outdated."""
-    before = {"title": course.title, "summary": course.summary}
+    before = english_texts(course)
     for name, value in values.items():
         if getattr(course, name) != value:
             setattr(course, name, value)
-    kept = before_english_change(course.translations, before, {"title": course.title, "summary": course.summary})
+    kept = before_english_change(course.translations, before, english_texts(course))
     if kept is not None:
         course.translations = kept
 

@@ -24,6 +24,7 @@ from ..models import Activity, Course, Lesson, Module
 from .importer import restore_files
 from .layout import CourseOutline, load_outline, package_layout
 from .package import ACTIVITY_CORE_KEYS
+from .translations import OUTCOME, item_key
 from .yamlfile import dump_yaml
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -109,6 +110,14 @@ def _localized(english: str, translations: Mapping[str, Any], name: str) -> str 
     return {"en": english, **others} if others else english
 
 
+def _localized_list(english: list[str] | None, translations: Mapping[str, Any], prefix: str) -> list[str | dict[str, str]]:
+    """A list (learning outcomes) as the package holds it: each item its English text, or
+    ``{en: …, it: …}`` where it has translations."""
+    return [_localized(text, {locale: {"item": (entry or {}).get(item_key(prefix, n))}
+                              for locale, entry in translations.items()}, "item")
+            for n, text in enumerate(english or [])]
+
+
 def _course_data(course: Course) -> dict[str, Any]:
     translations = course.translations or {}
     hours = float(course.hours)
@@ -119,7 +128,7 @@ def _course_data(course: Course) -> dict[str, Any]:
         "policy_area": course.policy_area,
         "languages": list(course.languages or ["en"]),
         "hours": int(hours) if hours.is_integer() else hours,
-        "outcomes": list(course.outcomes or []),
+        "outcomes": _localized_list(course.outcomes, translations, OUTCOME),
         "completion": course.completion_rule,
         "self_enrolment": course.self_enrolment,
         "certificate": course.certificate,
@@ -135,7 +144,7 @@ def _module_data(module: Module, explicit_id: str | None, activities: list[dict[
     if module.summary:
         data["summary"] = _localized(module.summary, translations, "summary")
     if module.outcomes:
-        data["outcomes"] = list(module.outcomes)
+        data["outcomes"] = _localized_list(module.outcomes, translations, OUTCOME)
     if activities:
         data["activities"] = activities
     return data
@@ -161,7 +170,8 @@ def _activity_entry(activity: Activity, folder: Path, types: Mapping[str, Activi
     else:
         definition = {k: v for k, v in stored.items() if not k.startswith("_")}
         restore_files(folder, stored.get("_files") or {})
-    return {"id": activity.key, "type": activity.type_key, "title": activity.title,
+    return {"id": activity.key, "type": activity.type_key,
+            "title": _localized(activity.title, activity.translations or {}, "title"),
             "required": activity.required, **definition}
 
 

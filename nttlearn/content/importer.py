@@ -24,7 +24,7 @@ from ..extensions import db
 from ..models import Activity, Course, Lesson, Module
 from .package import ActivitySpec, CourseSpec, ModuleSpec, Problem, load_package
 from .retirement import retire_activities, retire_lessons, retire_modules
-from .translations import merge_imported
+from .translations import english_texts, merge_imported
 
 PENDING_MEDIA = "nttlearn_pending_media"
 
@@ -155,8 +155,8 @@ def _sync_course(spec: CourseSpec, report: ImportReport) -> Course:
     course = db.session.execute(db.select(Course).filter_by(slug=spec.slug)).scalar()
     translations = merge_imported(
         course.translations if course else None, spec.translations,
-        {"title": course.title, "summary": course.summary} if course else None,
-        {"title": spec.title, "summary": spec.summary})
+        english_texts(course) if course else None,
+        english_texts(spec))
     values = {
         "title": spec.title, "summary": spec.summary, "translations": translations,
         "policy_area": spec.policy_area, "languages": spec.languages, "hours": spec.hours,
@@ -226,8 +226,8 @@ class _Sync:
             module = self.modules.pop(module_spec.key, None)
             translations = merge_imported(
                 module.translations if module else None, module_spec.translations,
-                {"title": module.title, "summary": module.summary} if module else None,
-                {"title": module_spec.title, "summary": module_spec.summary})
+                english_texts(module) if module else None,
+                english_texts(module_spec))
             values = {"position": module_spec.position, "title": module_spec.title,
                       "summary": module_spec.summary, "translations": translations,
                       "outcomes": module_spec.outcomes, "archived": False}
@@ -279,9 +279,12 @@ class _Sync:
                       "_imported": can_import if hand_off else bool(old.get("_imported"))}
             if activity_spec.files:
                 stored["_files"] = activity_spec.files
+            translations = merge_imported(
+                activity.translations if activity is not None else None, activity_spec.translations,
+                {"title": activity.title} if activity is not None else None, {"title": activity_spec.title})
             values = {"position": activity_spec.position, "type_key": activity_spec.type_key,
-                      "title": activity_spec.title, "required": activity_spec.required, "spec": stored,
-                      "archived": False}
+                      "title": activity_spec.title, "translations": translations,
+                      "required": activity_spec.required, "spec": stored, "archived": False}
             label = f"activity {module.key}/{activity_spec.key}"
             if activity is None:
                 self.new_activities.append({"module_id": module.id, "key": activity_spec.key, **values})

@@ -20,6 +20,7 @@ from ..activities import ActivityType, DefinitionProblem
 from ..config import LOCALES
 from ..models import COMPLETION_RULES, POLICY_AREAS
 from .lessontext import check_lesson_text, package_path
+from .translations import OUTCOME
 from .yamlfile import LineDict, YamlError, load_yaml
 
 # Types of the built-in plugins: a package using them is valid even where the plugin is not
@@ -71,6 +72,7 @@ class ActivitySpec:
     digest: str
     line: int = 1
     files: dict[str, dict[str, str]] = field(default_factory=dict)
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -207,6 +209,33 @@ class _Checker:
         if limit is not None and len(value) > limit:
             self.error(path, line, f"'{key}' is longer than {limit} characters")
 
+    def text_list(self, path: Path, data: LineDict, key: str, prefix: str) -> tuple[list[str], dict[str, dict[str, str]]]:
+        """A list whose items are texts or ``{en: …, it: …}`` mappings (learning outcomes).
+
+        Returns the English list and, per language, its translated items keyed ``<prefix>.<n>``,
+        the shape the ``translations`` columns keep (one text per item, each with its own
+        outdated state)."""
+        value = data.get(key, [])
+        if value is None:
+            return [], {}
+        if not isinstance(value, list):
+            self.error(path, data.line_of(key), f"'{key}' must be a list of texts")
+            return [], {}
+        english: list[str] = []
+        translated: dict[str, dict[str, str]] = {}
+        for n, item in enumerate(value):
+            if isinstance(item, str):
+                english.append(item.strip())
+                continue
+            line = item.line if isinstance(item, LineDict) else data.line_of(key)
+            holder = LineDict([(f"{key}[{n + 1}]", item)])
+            holder.line, holder.lines = line, {f"{key}[{n + 1}]": line}
+            text, others = self.text(path, holder, f"{key}[{n + 1}]", required=True)
+            english.append(text)
+            for locale, other in others.items():
+                translated.setdefault(locale, {})[f"{prefix}.{n}"] = other
+        return english, translated
+
     def string_list(self, path: Path, data: LineDict, key: str) -> list[str]:
         value = data.get(key, [])
         if value is None:
@@ -304,12 +333,15 @@ def _id_line(module_file: Path) -> int:
     return data.line_of("id") if isinstance(data, LineDict) else 1
 
 
-def _by_language(**texts: dict[str, str]) -> dict[str, dict[str, str]]:
-    """``{"it": {"title": …, "summary": …}}`` from each text's ``{"it": …}`` (what ``text`` returns)."""
+def _by_language(lists: dict[str, dict[str, str]] | None = None, **texts: dict[str, str]) -> dict[str, dict[str, str]]:
+    """``{"it": {"title": …, "summary": …}}`` from each text's ``{"it": …}`` (what ``text`` returns),
+    with the per-language items of a list (what ``text_list`` returns) added."""
     translations: dict[str, dict[str, str]] = {}
     for name, by_locale in texts.items():
         for locale, text in by_locale.items():
             translations.setdefault(locale, {})[name] = text
+    for locale, items in (lists or {}).items():
+        translations.setdefault(locale, {}).update(items)
     return translations
 
 
@@ -320,9 +352,10 @@ def _load_course(checker: _Checker, root: Path, course_file: Path, data: LineDic
         checker.error(course_file, data.line_of("slug"), f"slug '{slug}' must use lower-case letters, digits and dashes")
     title, title_tr = checker.text(course_file, data, "title", required=True, limit=MAX_TITLE)
     summary, summary_tr = checker.text(course_file, data, "summary")
-    translations = _by_language(title=title_tr, summary=summary_tr)
+    outcomes, outcomes_tr = checker.text_list(course_file, data, "outcomes", OUTCOME)
+    translations = _by_language(outcomes_tr, title=title_tr, summary=summary_tr)
     course = CourseSpec(slug=slug, path=root, title=title, summary=summary, translations=translations,
-                        display_path=checker.rel(course_file))
+                        outcomes=outcomes, display_path=checker.rel(course_file))
     area = data.get("policy_area", "methodology")
     if area not in POLICY_AREAS:
         checker.error(course_file, data.line_of("policy_area"), f"unknown policy area '{area}' (use one of {', '.join(POLICY_AREAS)})")
@@ -337,7 +370,6 @@ def _load_course(checker: _Checker, root: Path, course_file: Path, data: LineDic
         checker.error(course_file, data.line_of("hours"), "'hours' must be a positive number")
     else:
         course.hours = float(hours)
-    course.outcomes = checker.string_list(course_file, data, "outcomes")
     completion = data.get("completion", "all_required")
     if completion not in COMPLETION_RULES:
         checker.error(course_file, data.line_of("completion"), f"unknown completion rule '{completion}' (use one of {', '.join(COMPLETION_RULES)})")
@@ -361,10 +393,10 @@ def _load_module(checker: _Checker, folder: Path, position: int) -> ModuleSpec |
     key = checker.key(module_file, data, match.group(2))
     title, title_tr = checker.text(module_file, data, "title", required=True, limit=MAX_TITLE)
     summary, summary_tr = checker.text(module_file, data, "summary")
+    outcomes, outcomes_tr = checker.text_list(module_file, data, "outcomes", OUTCOME)
     module = ModuleSpec(key=key, path=folder, position=position, title=title, summary=summary,
-                        translations=_by_language(title=title_tr, summary=summary_tr),
-                        outcomes=checker.string_list(module_file, data, "outcomes"),
-                        display_path=checker.rel(module_file))
+                        translations=_by_language(outcomes_tr, title=title_tr, summary=summary_tr),
+                        outcomes=outcomes, display_path=checker.rel(module_file))
     lesson_files: dict[str, Path] = {}
     translations: dict[str, list[tuple[str, Path]]] = {}
     for file in sorted(folder.iterdir()):
@@ -493,6 +525,14 @@ def _load_activity(checker: _Checker, module_file: Path, folder: Path, entry: An
         checker.error(module_file, list_line, "each activity is a mapping with id, type and title")
         return None
     line = entry.line
+    title_tr: dict[str, str] = {}
+    if isinstance(entry.get("title"), dict):
+        english, title_tr = checker.text(module_file, entry, "title", required=True, limit=MAX_TITLE)
+        if not english:
+            return None
+        plain = LineDict((k, english if k == "title" else v) for k, v in entry.items())
+        plain.line, plain.lines = line, dict(entry.lines)
+        entry = plain
     key, type_key, title = entry.get("id"), entry.get("type"), entry.get("title")
     for name, value, limit in (("id", key, MAX_KEY), ("type", type_key, MAX_TYPE), ("title", title, MAX_TITLE)):
         if not isinstance(value, str) or not value.strip():
@@ -537,6 +577,7 @@ def _load_activity(checker: _Checker, module_file: Path, folder: Path, entry: An
             checker.problems.append(Problem(problem.path, problem.line, problem.message))
     files = _named_files(folder, definition)
     return ActivitySpec(key=key, type_key=type_key, title=title, required=required,
+                        translations=_by_language(title=title_tr),
                         definition=_plain(definition), position=position,
                         digest=_digest(definition, files), line=line,
                         files={name: _file_content(path) for name, path in files.items()

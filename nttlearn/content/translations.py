@@ -17,6 +17,24 @@ from typing import Any
 from ..config import LOCALES
 
 SOURCE = "_source"
+# A list of texts (learning outcomes) is kept one text per item, ``outcome.0``, ``outcome.1``…,
+# so that each item has its own translation and its own outdated state.
+OUTCOME = "outcome"
+
+
+def item_key(prefix: str, n: int) -> str:
+    return f"{prefix}.{n}"
+
+
+def english_items(prefix: str, items: list[str] | None) -> dict[str, str]:
+    """A list's English items keyed as its translations are (what fingerprints compare)."""
+    return {item_key(prefix, n): text for n, text in enumerate(items or [])}
+
+
+def english_texts(element: Any) -> dict[str, str]:
+    """A course's or module's English texts (title, summary, each outcome), keyed as their
+    translations are."""
+    return {"title": element.title, "summary": element.summary, **english_items(OUTCOME, element.outcomes)}
 LANGUAGES = LOCALES[1:]  # the languages a course is translated into; English is the source
 MISSING, PRESENT, OUTDATED = "missing", "present", "outdated"
 
@@ -75,8 +93,13 @@ def before_english_change(translations: Mapping[str, Any] | None, before: Mappin
     """
     if not english_changed(before, after):
         return None
+    changed = {name for name in before.keys() | after.keys()
+               if (before.get(name) or "").strip() != (after.get(name) or "").strip()}
+    # A changed list item (an outcome) concerns only a translation that has that item: editing
+    # the outcomes leaves a translation of the title and summary as it was.
     unstamped = [locale for locale, entry in (translations or {}).items()
-                 if isinstance(entry, Mapping) and has_text(entry) and SOURCE not in entry]
+                 if isinstance(entry, Mapping) and has_text(entry) and SOURCE not in entry
+                 and any("." not in name or texts(entry).get(name, "").strip() for name in changed)]
     if not unstamped:
         return None
     return {locale: ({**entry, SOURCE: fingerprints(before)} if locale in unstamped else entry)

@@ -110,7 +110,7 @@ def _render_outline(slug: str, structure: CourseStructure, locale: str, types: M
         for activity in structure.activities[module.id]:
             activity_type = types.get(activity.type_key)
             href = activity_type.url(activity) if activity_type else None  # type: ignore[arg-type]
-            variant = {done: activity_item(activity, href, done) for done in (False, True)}
+            variant = {done: activity_item(activity, href, locale, done) for done in (False, True)}
             pieces.append((("a", activity.id), {(done, current): variant[done]
                                                 for done in (False, True) for current in (False, True)}))
         pieces.append(module_end())

@@ -72,13 +72,14 @@ class LessonEntry(_Titled):
 
 
 @dataclass(frozen=True, slots=True)
-class ActivityEntry:
+class ActivityEntry(_Titled):
     id: int
     module_id: int
     key: str
     type_key: str
     title: str
     required: bool
+    titles: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -153,10 +154,11 @@ def _load_structure(course_id: int, version: int) -> CourseStructure:
                 body_locales=frozenset(loc for loc, t in translations.items() if isinstance(t, dict) and t.get("body")),
             ))
         for row in db.session.execute(
-            select(Activity.id, Activity.module_id, Activity.key, Activity.type_key, Activity.title, Activity.required)
+            select(Activity.id, Activity.module_id, Activity.key, Activity.type_key, Activity.title, Activity.required,
+                   Activity.translations)
             .where(Activity.module_id.in_(ids), Activity.archived.is_(False)).order_by(Activity.position)
         ):
-            activities[row.module_id].append(ActivityEntry(*row))
+            activities[row.module_id].append(ActivityEntry(*row[:-1], titles=_titles(row.translations)))
     return CourseStructure(course_id, version, modules, lessons, activities)
 
 

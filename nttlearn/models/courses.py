@@ -32,6 +32,12 @@ class Translated:
         value = (self.translations or {}).get(locale or "en", {}).get(field)
         return value or getattr(self, field)
 
+    def localized_outcomes(self, locale: str | None) -> list[str]:
+        """The learning outcomes in ``locale``, each in English where it has no translation
+        (kept as ``outcome.0``, ``outcome.1``… in ``translations``)."""
+        entry = (self.translations or {}).get(locale or "en", {})
+        return [entry.get(f"outcome.{n}") or text for n, text in enumerate(getattr(self, "outcomes", None) or [])]
+
 
 class Course(Translated, db.Model):
     __tablename__ = "courses"
@@ -139,7 +145,7 @@ class Lesson(Translated, db.Model):
     __mapper_args__ = {"version_id_col": version}
 
 
-class Activity(db.Model):
+class Activity(Translated, db.Model):
     """A placed piece of plugin-owned work (a quiz, a proposal, a survey).
 
     The core knows its place, title, type and whether it counts for completion; the plugin that
@@ -155,6 +161,8 @@ class Activity(db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
     type_key: Mapped[str] = mapped_column(String(50), index=True)
     title: Mapped[str] = mapped_column(String(200))
+    # {"it": {"title": ...}, ...}; English lives in title.
+    translations: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     required: Mapped[bool] = mapped_column(Boolean, default=True)
     spec: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
