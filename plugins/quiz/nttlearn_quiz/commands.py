@@ -174,7 +174,7 @@ def stats_command(quiz_id: int, as_json: bool, as_csv: bool) -> None:
         _echo_json(analysis.to_json())
         return
     if as_csv:
-        click.echo(analysis_csv(analysis), nl=False)
+        click.echo(analysis_csv(analysis, bom=False), nl=False)
         return
     s = analysis.stats
 
