@@ -44,6 +44,7 @@ from .services import (
     PHASE_LABELS,
     course_learners,
     grading_of,
+    rubric_change_refused,
     rubric_of,
     template_of,
 )
@@ -107,6 +108,8 @@ def edit_settings(activity_id: int):
                 problems.append(_("The %(what)s is not valid YAML: %(error)s", what=name, error=exc))
                 continue
             found = validate(value)
+            if name == "rubric" and not found:
+                found = [refused] if (refused := rubric_change_refused(settings, value)) else []
             problems += [str(p) for p in found]
             parsed[name] = value
         dates = [getattr(form, n).data for n in DATE_FIELDS if getattr(form, n).data]
