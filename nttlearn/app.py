@@ -248,6 +248,8 @@ def _install_request_hooks(app: Flask, host: PluginHost) -> None:
         endpoint = request.endpoint or ""
         if endpoint == "static" or endpoint.endswith(".static") or response.cache_control.public:
             return response
+        if response.cache_control.no_store:  # already said, perhaps with more ("private, no-store")
+            return response
         download = response.headers.get("Content-Disposition", "").lower().startswith("attachment")
         if download or current_user.is_authenticated:
             response.headers["Cache-Control"] = "no-store"
