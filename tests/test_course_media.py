@@ -101,7 +101,8 @@ def test_an_svg_with_a_dtd_or_a_stylesheet_instruction_is_refused(data):
 
 
 def test_an_svg_may_embed_a_raster_image_and_link_inside_itself():
-    data = svg('<image href="data:image/png;base64,iVBORw0KGgo="/><use xlink:href="#a"/><g id="a"/>')
+    data = svg('<image href="data:image/png;base64,iVBORw0KGgo="/><use xlink:href="#a"/><g id="a"/>'
+               '<rect fill="url(\'#a\')" style="stroke: url( &quot;#a&quot; )"/><style>.x { fill: url("#a") }</style>')
     assert _check("drawing.svg", data).extension == "svg"
 
 

@@ -187,7 +187,7 @@ def media_headers(name: str) -> tuple[str, bool, dict[str, str]]:
 # -- SVG ------------------------------------------------------------------------------------------
 FORBIDDEN_SVG_ELEMENTS = {"script", "foreignobject", "iframe", "embed", "object", "handler", "listener"}
 EMBEDDED_IMAGE = re.compile(r"data:image/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]*", re.I)
-OUTSIDE_URL = re.compile(r"url\(\s*['\"]?\s*(?!#)", re.I)
+OUTSIDE_URL = re.compile(r"url\((?!\s*['\"]?\s*#)", re.I)  # url(…) to anything but one of its own parts
 
 
 def _local(name: str) -> tuple[str, str]:
