@@ -239,6 +239,22 @@ def _install_request_hooks(app: Flask, host: PluginHost) -> None:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response
 
+    @app.after_request
+    def _private_responses_are_not_stored(response):
+        """A page or download made for one person must not stay in a browser's or a proxy's cache
+        (a shared computer in a town hall, a caching proxy): everything answered to a logged-in
+        person, and every download (``attachment``), is ``no-store``. Static files and responses a
+        view declared ``public`` (a published course's images) stay cacheable."""
+        endpoint = request.endpoint or ""
+        if endpoint == "static" or endpoint.endswith(".static") or response.cache_control.public:
+            return response
+        if response.cache_control.no_store:  # already said, perhaps with more ("private, no-store")
+            return response
+        download = response.headers.get("Content-Disposition", "").lower().startswith("attachment")
+        if download or current_user.is_authenticated:
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
     @app.teardown_request
     def _end_request(exc: BaseException | None) -> None:
         """Leave nothing of this request behind: an unhandled error's half-done changes are rolled

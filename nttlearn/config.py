@@ -71,6 +71,8 @@ def settings_from_env() -> dict[str, Any]:
         "SESSION_COOKIE_SECURE": _bool(_env("SECURE_COOKIES"))
         or (_env("BASE_URL") or "").startswith("https://"),
         "MAX_UPLOAD_MB": int(_env("MAX_UPLOAD_MB") or 50),
+        # Figures about groups of people shown to other learners hide groups smaller than this.
+        "MIN_GROUP_SIZE": max(1, int(_env("MIN_GROUP_SIZE") or 5)),
         # Reverse proxies (nginx) in front of the app whose X-Forwarded-* headers are trusted.
         "PROXY_COUNT": int(_env("PROXY_COUNT") or 0),
     }

@@ -1,4 +1,5 @@
-"""Images uploaded into a course's media folder: raster images only, size-limited, checked by content."""
+"""Files uploaded into a course's media folder: the allow-list of course packages (images, PDF, audio,
+video, office documents), checked by content, size-limited."""
 
 from __future__ import annotations
 
@@ -6,14 +7,10 @@ import io
 from pathlib import Path
 
 import pytest
+from media_samples import JPEG, MP3, PDF, PNG, SAFE_SVG, WEBP, office, svg
 
 from nttlearn.extensions import db
 from nttlearn.models import Lesson, Module
-
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
-JPEG = b"\xff\xd8\xff\xe0" + b"\0" * 64
-WEBP = b"RIFF\x24\0\0\0WEBPVP8 " + b"\0" * 64
-SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
 
 
 @pytest.fixture
@@ -42,16 +39,28 @@ def _media(app, course) -> list[str]:
     return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
 
 
-@pytest.mark.parametrize(("name", "data"), [("Town Map.PNG", PNG), ("photo.jpg", JPEG), ("square.webp", WEBP)])
+@pytest.mark.parametrize(("name", "data"), [("Town Map.PNG", PNG), ("photo.jpg", JPEG), ("square.webp", WEBP),
+                                           ("cycle.svg", SAFE_SVG)])
 def test_an_image_is_saved_under_a_safe_name_and_served(app, client, setup, name, data):
     response = _upload(client, setup, name, data)
 
     assert response.status_code == 302
     saved = _media(app, setup)
-    assert len(saved) == 1 and saved[0].split(".")[0] in ("town-map", "photo", "square")
+    assert len(saved) == 1 and saved[0].split(".")[0] in ("town-map", "photo", "square", "cycle")
     page = client.get(f"/author/courses/{setup.id}/media").get_data(as_text=True)
     assert f"![description](../../media/{saved[0]})" in page
     assert client.get(f"/courses/{setup.slug}/media/{saved[0]}").data == data
+
+
+@pytest.mark.parametrize(("name", "data"), [("agreement.pdf", PDF), ("interview.mp3", MP3),
+                                           ("budget.docx", office("docx"))])
+def test_a_pdf_audio_or_document_is_saved_and_linked_not_shown_as_an_image(app, client, setup, name, data):
+    response = _upload(client, setup, name, data)
+
+    assert response.status_code == 302
+    assert _media(app, setup) == [name]
+    page = client.get(f"/author/courses/{setup.id}/media").get_data(as_text=True)
+    assert f"<code>[description](../../media/{name})</code>" in page
 
 
 def test_the_same_name_twice_keeps_both(app, client, setup):
@@ -62,13 +71,15 @@ def test_the_same_name_twice_keeps_both(app, client, setup):
 
 
 @pytest.mark.parametrize(("name", "data", "message"), [
-    ("drawing.svg", SVG, "SVG images are not accepted because they can contain scripts"),
-    ("notes.pdf", b"%PDF-1.7", "Only PNG, JPEG, GIF and WebP images can be uploaded."),
-    ("fake.png", b"<html><script>x</script></html>", "The file is not a PNG, JPEG, GIF or WebP image."),
-    ("photo.png", JPEG, "The file is a JPEG image but its name ends in .png."),
+    ("drawing.svg", svg("<script>alert(1)</script>"), "The SVG drawing contains a &lt;script&gt; element, which could run"),
+    ("page.html", b"<html><script>x</script></html>", "Only images (PNG, JPEG, GIF, WebP, SVG), PDF, audio"),
+    ("app.js", b"alert(1)", "Only images (PNG, JPEG, GIF, WebP, SVG), PDF, audio"),
+    ("fake.png", b"<html><script>x</script></html>", "The file&#39;s content is not a valid .png file, as its name says."),
+    ("photo.png", JPEG, "The file is a JPEG file but its name ends in .png."),
+    ("macro.docx", office("docx", macros=True), "The document contains macros"),
     ("huge.png", PNG + b"\0" * (1024 * 1024), "The image is larger than 1 MB."),
 ])
-def test_anything_but_a_small_raster_image_is_refused(app, client, setup, name, data, message):
+def test_a_file_the_allow_list_refuses_is_not_saved(app, client, setup, name, data, message):
     response = _upload(client, setup, name, data)
 
     assert response.status_code == 422
@@ -88,7 +99,7 @@ def test_an_upload_above_the_request_limit_gets_a_clear_message(app_factory, mak
         response = _upload(client, course, "big.png", PNG + b"\0" * (2 * 1024 * 1024))
 
         assert response.status_code == 413
-        assert "The image is larger than the limit of 1 MB. Nothing was saved." in response.get_data(as_text=True)
+        assert "The file is larger than the limit of 1 MB. Nothing was saved." in response.get_data(as_text=True)
         assert _media(app, course) == []
 
 

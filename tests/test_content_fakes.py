@@ -136,7 +136,11 @@ Some text about twinned towns.
 """
 
 
-def sample_files(**overrides: str | None) -> dict[str, str]:
+# The first bytes of a PNG image: what the media allow-list recognises as one.
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 16
+
+
+def sample_files(**overrides: str | bytes | None) -> dict[str, str | bytes]:
     """A valid two-module package; ``overrides`` replace (or, as None, remove) files by path."""
     files: dict[str, str | None] = {
         "course.yaml": COURSE_YAML,
@@ -147,14 +151,14 @@ def sample_files(**overrides: str | None) -> dict[str, str]:
         "modules/01-cycle/02-phases.md": LESSON.format(title="Phases"),
         "modules/02-partners/module.yaml": "title: Partners\n",
         "modules/02-partners/01-finding.md": LESSON.format(title="Finding partners"),
-        "media/cycle.png": "\x89PNG",
+        "media/cycle.png": PNG,
     }
     files.update(overrides)
     return {path: text for path, text in files.items() if text is not None}
 
 
-def write_package(root: Path, files: dict[str, str]) -> Path:
-    """Write ``files`` (package-relative path -> text) under ``root``, replacing what was there."""
+def write_package(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Write ``files`` (package-relative path -> text or bytes) under ``root``, replacing what was there."""
     import shutil
 
     if root.exists():
@@ -162,7 +166,7 @@ def write_package(root: Path, files: dict[str, str]) -> Path:
     for path, text in files.items():
         target = root / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        target.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
     return root
 
 

@@ -137,3 +137,22 @@ def test_workers_starting_together_share_one_complete_key(tmp_path, monkeypatch,
 
     assert len(set(keys)) == 1 and len(keys[0]) == 64
     assert [p.name for p in tmp_path.iterdir()] == ["secret_key"]
+
+
+def test_pages_and_downloads_for_a_logged_in_person_are_not_stored(client, make_user, make_course, login_as):
+    admin = make_user(role="admin")
+    course = make_course(modules=1, lessons=1, trainer=admin)
+    login_as(admin)
+
+    for url in ("/dashboard", "/account", f"/courses/{course.slug}", "/account/export.json",
+                f"/teach/courses/{course.id}/progress.csv", "/no-such-page"):
+        assert client.get(url).headers.get("Cache-Control") == "no-store", url
+
+
+def test_the_anonymous_catalogue_and_static_files_stay_cacheable(client, make_user, make_course, login_as):
+    course = make_course(modules=1, lessons=1)
+
+    for url in ("/", f"/courses/{course.slug}", "/static/style.css"):
+        assert "no-store" not in client.get(url).headers.get("Cache-Control", ""), url
+    login_as(make_user())
+    assert "no-store" not in client.get("/static/style.css").headers.get("Cache-Control", "")

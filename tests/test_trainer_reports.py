@@ -65,7 +65,8 @@ def test_progress_csv_has_a_bom_a_header_and_a_row_per_learner(app, taught):
 
     body = text(response)
     assert response.mimetype == "text/csv"
-    assert response.headers["Content-Disposition"] == f"attachment; filename={taught['course'].slug}-progress.csv"
+    slug = taught["course"].slug
+    assert response.headers["Content-Disposition"] == f'attachment; filename="{slug}-progress.csv"'
     assert body.startswith("\ufeff")
     rows = list(csv.DictReader(io.StringIO(body[1:])))
     assert [(r["name"], r["email"], r["organisation"], r["country"], r["done"], r["total"], r["percent"]) for r in rows] == [

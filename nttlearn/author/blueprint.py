@@ -51,7 +51,7 @@ def max_upload_mb() -> int:
 @bp.errorhandler(413)
 def too_large(error):
     """A clear message where the upload was made, instead of a bare error page."""
-    from .forms import ImageForm, PackageForm
+    from .forms import MediaForm, PackageForm
 
     limit = max_upload_mb()
     # The error may come before the view's permission check (CSRF reads the form first).
@@ -63,8 +63,8 @@ def too_large(error):
     if request.endpoint == "author.media" and course is not None and can_manage_course(current_user, course):
         from .media import list_media
 
-        message = _("The image is larger than the limit of %(mb)d MB. Nothing was saved.", mb=limit)
+        message = _("The file is larger than the limit of %(mb)d MB. Nothing was saved.", mb=limit)
         return render_template("author/media.html", course=course, files=list_media(course),
-                               form=ImageForm(formdata=None), refused=message), 413
+                               form=MediaForm(formdata=None), refused=message), 413
     return render_template("error.html", code=413, title=_("Too large"),
                            message=_("The file is larger than the limit of %(mb)d MB.", mb=limit)), 413

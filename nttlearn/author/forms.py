@@ -105,8 +105,8 @@ class ActivityForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class ImageForm(FlaskForm):
-    image = FileField(_l("Image (PNG, JPEG, GIF or WebP)"), validators=[FileRequired()])
+class MediaForm(FlaskForm):
+    image = FileField(_l("File: an image, a PDF, audio, video or an office document"), validators=[FileRequired()])
     submit = SubmitField(_l("Upload"))
 
 

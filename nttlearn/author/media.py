@@ -1,11 +1,13 @@
-"""A course's images: uploaded in the browser into ``instance/media/<slug>/``.
+"""A course's media files, uploaded in the browser into ``instance/media/<slug>/``.
 
-Only raster images are accepted, recognised by their first bytes and not only by their name:
-PNG, JPEG, GIF and WebP. SVG is refused because it can carry scripts.
+The same allow-list as course packages (:mod:`nttlearn.content.media_types`): images (SVG only
+without scripts or outside links), PDF, audio, video and office documents, each recognised by its
+content and not only by its name.
 """
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,15 +17,16 @@ from flask import current_app
 from flask_babel import gettext as _
 from werkzeug.utils import secure_filename
 
+from ..content.media_types import MediaRefused as RefusedByAllowList
+from ..content.media_types import check_media, media_files, media_type
 from ..extensions import db
 from ..models import Course, Lesson, Module
 
 MB = 1024 * 1024
-EXTENSIONS = {"png": "png", "jpg": "jpeg", "jpeg": "jpeg", "gif": "gif", "webp": "webp"}
 
 
 class MediaRefused(ValueError):
-    """The file was not saved; the message says why."""
+    """The file was not saved; the message says why, in the person's language."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,12 @@ class MediaFile:
         """How a lesson links to it (lessons live two folders below the package root)."""
         return f"../../media/{self.name}"
 
+    @property
+    def is_image(self) -> bool:
+        """Shown in a lesson as an image (``![…](…)``); any other file is a link (``[…](…)``)."""
+        kind = media_type(self.name)
+        return kind is not None and kind.kind == "image"
+
 
 def media_folder(course: Course) -> Path:
     return Path(current_app.instance_path) / "media" / course.slug
@@ -43,47 +52,48 @@ def media_folder(course: Course) -> Path:
 
 def list_media(course: Course) -> list[MediaFile]:
     folder = media_folder(course)
-    if not folder.is_dir():
-        return []
-    return [MediaFile(p.relative_to(folder).as_posix(), p.stat().st_size)
-            for p in sorted(folder.rglob("*")) if p.is_file() and not p.is_symlink()]
+    return [MediaFile(p.relative_to(folder).as_posix(), p.stat().st_size) for p in media_files(folder)]
 
 
-def image_kind(head: bytes) -> str | None:
-    """The image format from a file's first bytes, or None."""
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if head[:6] in (b"GIF87a", b"GIF89a"):
-        return "gif"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "webp"
-    return None
+def _refusal_message(refused: RefusedByAllowList) -> str:
+    if refused.reason == "not_allowed":
+        return _("Only images (PNG, JPEG, GIF, WebP, SVG), PDF, audio (MP3, M4A, Ogg, WAV, FLAC), video (MP4, "
+                 "WebM, Ogg) and documents (DOCX, XLSX, PPTX, ODT, ODS, ODP) can be uploaded.")
+    if refused.reason == "other_format":
+        return _("The file is a %(kind)s file but its name ends in .%(extension)s.",
+                 kind=refused.detail, extension=refused.extension)
+    if refused.reason == "unsafe_svg":
+        return _("The SVG drawing contains %(what)s, which could run a script or load something from elsewhere: "
+                 "remove it, or upload the drawing as a PNG image.", what=refused.detail)
+    if refused.reason == "macros":
+        return _("The document contains macros: save it without them, or as PDF.")
+    return _("The file's content is not a valid .%(extension)s file, as its name says.",
+             extension=refused.extension)
 
 
-def save_image(course: Course, filename: str, stream: IO[bytes]) -> MediaFile:
-    """Store an uploaded image under a safe, unused name; :class:`MediaRefused` when it is not one."""
-    limit = int(current_app.config.get("IMAGE_MAX_MB", 5)) * MB
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    if extension == "svg":
-        raise MediaRefused(_("SVG images are not accepted because they can contain scripts: upload a PNG, JPEG, GIF or WebP image."))
-    if extension not in EXTENSIONS:
-        raise MediaRefused(_("Only PNG, JPEG, GIF and WebP images can be uploaded."))
+def save_media(course: Course, filename: str, stream: IO[bytes]) -> MediaFile:
+    """Store an uploaded file under a safe, unused name; :class:`MediaRefused` when the allow-list
+    refuses it or it is too large (images: ``IMAGE_MAX_MB``; other files: the upload limit)."""
+    kind = media_type(filename)
+    if kind is None:
+        raise MediaRefused(_refusal_message(RefusedByAllowList("not_allowed", "")))
+    megabytes = current_app.config.get("IMAGE_MAX_MB", 5) if kind.kind == "image" else current_app.config["MAX_UPLOAD_MB"]
+    limit = int(megabytes) * MB
     data = stream.read(limit + 1)
     if len(data) > limit:
-        raise MediaRefused(_("The image is larger than %(mb)d MB.", mb=limit // MB))
-    kind = image_kind(data[:16])
-    if kind is None:
-        raise MediaRefused(_("The file is not a PNG, JPEG, GIF or WebP image."))
-    if kind != EXTENSIONS[extension]:
-        raise MediaRefused(_("The file is a %(kind)s image but its name ends in .%(extension)s.", kind=kind.upper(), extension=extension))
+        if kind.kind == "image":
+            raise MediaRefused(_("The image is larger than %(mb)d MB.", mb=limit // MB))
+        raise MediaRefused(_("The file is larger than %(mb)d MB.", mb=limit // MB))
+    try:
+        check_media(filename, io.BytesIO(data))
+    except RefusedByAllowList as refused:
+        raise MediaRefused(_refusal_message(refused)) from None
     folder = media_folder(course)
     folder.mkdir(parents=True, exist_ok=True)
-    stem = re.sub(r"[^a-z0-9-]+", "-", secure_filename(filename.rsplit(".", 1)[0]).lower()).strip("-") or "image"
-    name, n = f"{stem}.{extension}", 2
+    stem = re.sub(r"[^a-z0-9-]+", "-", secure_filename(filename.rsplit(".", 1)[0]).lower()).strip("-") or "file"
+    name, n = f"{stem}.{kind.extension}", 2
     while (folder / name).exists():
-        name, n = f"{stem}-{n}.{extension}", n + 1
+        name, n = f"{stem}-{n}.{kind.extension}", n + 1
     (folder / name).write_bytes(data)
     return MediaFile(name, len(data))
 

@@ -1,4 +1,4 @@
-"""A course's images: list, upload (type and size checked), delete when unused."""
+"""A course's media files: list, upload (type, content and size checked), delete when unused."""
 
 from __future__ import annotations
 
@@ -7,25 +7,25 @@ from flask_babel import gettext as _
 
 from ..auth.permissions import require_course_staff
 from .blueprint import bp, course_or_404
-from .forms import ImageForm
-from .media import MediaRefused, delete_media, list_media, save_image
+from .forms import MediaForm
+from .media import MediaRefused, delete_media, list_media, save_media
 
 
 @bp.route("/courses/<int:course_id>/media", methods=["GET", "POST"])
 @require_course_staff
 def media(course_id: int):
     course = course_or_404(course_id)
-    form = ImageForm()
+    form = MediaForm()
     refused = None
     if form.validate_on_submit():
         upload = form.image.data
         try:
-            saved = save_image(course, upload.filename or "", upload.stream)
+            saved = save_media(course, upload.filename or "", upload.stream)
         except MediaRefused as exc:
             refused = str(exc)
         else:
-            flash(_("The image has been uploaded. Use it in a lesson as: %(code)s",
-                    code=f"![…]({saved.markdown_path})"), "success")
+            code = f"![…]({saved.markdown_path})" if saved.is_image else f"[…]({saved.markdown_path})"
+            flash(_("The file has been uploaded. Use it in a lesson as: %(code)s", code=code), "success")
             return redirect(url_for("author.media", course_id=course.id))
     status = 422 if refused else 200
     return render_template("author/media.html", course=course, files=list_media(course), form=form,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Response, render_template
+from flask import Response, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 
 from ..auth.permissions import require_admin
 from .blueprint import all_types, bp, course_or_404
@@ -25,10 +26,14 @@ def upload_package():
 @bp.route("/courses/<int:course_id>/package.zip")
 @require_admin
 def download_package(course_id: int):
-    from ..content.exporter import export_zip
+    from ..content.exporter import ExportError, export_zip
 
     course = course_or_404(course_id)
-    data = export_zip(course, all_types())
+    try:
+        data = export_zip(course, all_types())
+    except ExportError as exc:
+        flash(_("The course cannot be downloaded as a package: %(problem)s", problem=str(exc)), "error")
+        return redirect(url_for("author.media", course_id=course.id))
     return Response(data, mimetype="application/zip", headers={
         "Content-Disposition": f'attachment; filename="{course.slug}.zip"',
         "Cache-Control": "no-store",

@@ -22,6 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..activities import ActivityType
 from ..extensions import db
 from ..models import Activity, Course, Lesson, Module
+from .media_types import media_files
 from .package import ActivitySpec, CourseSpec, ModuleSpec, Problem, load_package
 from .retirement import retire_activities, retire_lessons, retire_modules
 from .translations import english_texts, merge_imported
@@ -92,7 +93,8 @@ def rollback_import() -> None:
 
 
 def install_media(slug: str, package: Path) -> None:
-    """Make ``instance/media/<slug>`` hold exactly the package's ``media/`` folder."""
+    """Make ``instance/media/<slug>`` hold exactly the package's ``media/`` files (those the check
+    accepted: no hidden files, no symbolic links)."""
     source = package / "media"
     target = Path(current_app.instance_path) / "media" / slug
     if _same_files(source, target):
@@ -100,24 +102,19 @@ def install_media(slug: str, package: Path) -> None:
     staging = target.with_name(slug + ".new")
     if staging.exists():
         shutil.rmtree(staging)
-    if source.is_dir():
-        shutil.copytree(source, staging, symlinks=True, ignore=_skip_symlinks)
-    else:
-        staging.mkdir(parents=True)
+    staging.mkdir(parents=True)
+    for path in media_files(source):
+        destination = staging / path.relative_to(source)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, destination)
     if target.exists():
         shutil.rmtree(target)
     staging.rename(target)
 
 
-def _skip_symlinks(folder: str, names: list[str]) -> list[str]:
-    return [name for name in names if (Path(folder) / name).is_symlink()]
-
-
 def _same_files(source: Path, target: Path) -> bool:
     def files(root: Path) -> list[str]:
-        if not root.is_dir():
-            return []
-        return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file() and not p.is_symlink())
+        return [p.relative_to(root).as_posix() for p in media_files(root)]
 
     names = files(source)
     if names != files(target) or not target.is_dir():

@@ -20,6 +20,7 @@ from ..activities import ActivityType, DefinitionProblem
 from ..config import LOCALES
 from ..models import COMPLETION_RULES, POLICY_AREAS
 from .lessontext import check_lesson_text, package_path
+from .media_types import MediaRefused, check_media_file, media_files
 from .translations import OUTCOME
 from .yamlfile import LineDict, YamlError, load_yaml
 
@@ -305,15 +306,27 @@ def load_package(path: Path | str, types: Mapping[str, ActivityType] | None = No
                 continue
             seen[module.key] = folder
             course.modules.append(module)
-    media_dir = root / "media"
-    if media_dir.is_dir() and not media_dir.is_symlink():
-        course.media = sorted(p for p in media_dir.rglob("*") if p.is_file() and not p.is_symlink())
+    course.media = _check_media(checker, root / "media")
     return LoadResult(course, _in_file_order(checker.problems), _in_file_order(checker.warnings))
 
 
 def _in_file_order(problems: list[Problem]) -> list[Problem]:
     """By file, then line: the order in which someone fixes them."""
     return sorted(problems, key=lambda p: (p.path, p.line))
+
+
+def _check_media(checker: _Checker, folder: Path) -> list[Path]:
+    """Every file of ``media/`` must be of an allowed type, by its content (see :mod:`.media_types`):
+    a package carrying ``media/page.html`` is refused, not imported and served from the site."""
+    files = list(media_files(folder))
+    for path in files:
+        try:
+            check_media_file(path)
+        except MediaRefused as refused:
+            checker.error(path, 1, str(refused))
+        except OSError:
+            checker.error(path, 1, "the file cannot be read")
+    return files
 
 
 def _check_symlinks(checker: _Checker, root: Path) -> None:

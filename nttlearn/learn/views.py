@@ -23,6 +23,7 @@ from sqlalchemy import bindparam, or_
 
 from ..activities import ActivityType, activity_types
 from ..auth.permissions import can_manage_course, public, require_login
+from ..content.media_types import media_headers
 from ..extensions import db
 from ..models import POLICY_AREAS, Activity, Course, CourseStaff, Enrolment, Lesson, User
 from .fragments import lesson_body, outline_sidebar
@@ -212,7 +213,15 @@ def complete_lesson(slug: str, lesson_id: int):
 @bp.route("/courses/<slug>/media/<path:filename>")
 @public
 def media(slug: str, filename: str):
+    """A course's media file, served so that even a file that is not what its name says cannot
+    run a script on the site's origin (see :func:`~nttlearn.content.media_types.media_headers`):
+    images, audio and video inline, anything else as a download. A published course's files are
+    public and may be cached; an unpublished one's are for its staff only."""
     course = visible_course(slug)
     folder = Path(current_app.instance_path) / "media" / course.slug
-    return send_from_directory(folder, filename, max_age=3600)
+    mimetype, inline, headers = media_headers(filename)
+    response = send_from_directory(folder, filename, mimetype=mimetype, as_attachment=not inline,
+                                   max_age=3600 if course.published else None)
+    response.headers.update(headers)
+    return response
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -68,25 +66,11 @@ def course_progress(course: Course) -> list[LearnerProgress]:
     ]
 
 
-def progress_csv(rows: list[LearnerProgress]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["name", "email", "organisation", "country", "cohort", "enrolled_at",
-                     "last_activity_at", "completed_at", "done", "total", "percent"])
-    for r in rows:
-        writer.writerow([
-            _cell(r.name), _cell(r.email), _cell(r.organisation), _cell(r.country), _cell(r.cohort),
-            r.enrolled_at.isoformat(), r.last_activity_at.isoformat() if r.last_activity_at else "",
-            r.completed_at.isoformat() if r.completed_at else "", r.done, r.total, r.percent,
-        ])
-    return "\ufeff" + buffer.getvalue()  # BOM: spreadsheet programs then read UTF-8 correctly
+PROGRESS_HEADER = ["name", "email", "organisation", "country", "cohort", "enrolled_at",
+                   "last_activity_at", "completed_at", "done", "total", "percent"]
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-
-
-def _cell(text: str) -> str:
-    """Neutralise spreadsheet formulas in person-written text (CSV injection, OWASP): a cell that
-    a spreadsheet would read as a formula (also after leading spaces, also with the full-width
-    signs some spreadsheets accept) gets a leading apostrophe and is shown as text."""
-    return "'" + text if text.lstrip(" ").startswith(FORMULA_STARTS) else text
+def progress_rows(rows: list[LearnerProgress]) -> list[list[object]]:
+    """The rows of the progress CSV (written by :mod:`.csvfile`, which defuses formulas)."""
+    return [[r.name, r.email, r.organisation, r.country, r.cohort, r.enrolled_at, r.last_activity_at,
+             r.completed_at, r.done, r.total, r.percent] for r in rows]

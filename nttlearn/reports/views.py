@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
@@ -13,10 +13,11 @@ from ..auth.services import find_user
 from ..extensions import db
 from ..learn.services import enrol, unenrol
 from ..models import User
+from .csvfile import csv_response
 from .forms import EnrolForm
 from .panels import report_panels
+from .services import PROGRESS_HEADER, progress_rows
 from .services import course_progress as learner_progress
-from .services import progress_csv
 
 bp = Blueprint("reports", __name__, url_prefix="/teach", template_folder="templates")
 
@@ -34,10 +35,7 @@ def course_progress(course_id: int):
 @require_course_staff
 def course_progress_csv(course_id: int):
     course = course_from_kwargs({"course_id": course_id})
-    return Response(
-        progress_csv(learner_progress(course)), mimetype="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f"attachment; filename={course.slug}-progress.csv"},
-    )
+    return csv_response(f"{course.slug}-progress.csv", PROGRESS_HEADER, progress_rows(learner_progress(course)))
 
 
 @bp.route("/courses/<int:course_id>/enrol", methods=["POST"])

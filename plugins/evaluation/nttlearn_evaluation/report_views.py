@@ -19,11 +19,11 @@ from wtforms import SelectChoice
 from nttlearn import db
 from nttlearn.auth import require_coordinator, require_course_staff, require_login
 from nttlearn.models import Activity, Course, Enrolment, EventRecord, Module, User
+from nttlearn.reports.csvfile import csv_response
 from nttlearn.reports.panels import report_panels
 
 from . import PLUGIN
 from .charts import BarChart
-from .csvfile import csv_response
 from .exports import (
     course_table,
     impact_table,

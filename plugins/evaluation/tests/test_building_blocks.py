@@ -1,30 +1,16 @@
-"""The small pieces every report relies on: CSV cells, SQL medians, typed JSON fields, charts."""
+"""The small pieces every report relies on: SQL medians, typed JSON fields, charts (CSV cells: the
+core's tests/test_csv_downloads.py)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
-import pytest
 from sqlalchemy import literal, select, union_all
 
 from nttlearn import db
 from nttlearn.models import EventRecord
 from nttlearn_evaluation.charts import BarChart
-from nttlearn_evaluation.csvfile import cell, csv_text
 from nttlearn_evaluation.sql import event_names_ending, json_field, median_by
-
-
-@pytest.mark.parametrize(("value", "expected"), [
-    ("=1+1", "'=1+1"), ("+33 612", "'+33 612"), ("-2", "'-2"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"),
-    ("Luleå kommun", "Luleå kommun"), (-2, -2), (3.5, 3.5), (None, ""), (True, "yes"),
-    (date(2010, 3, 1), "2010-03-01"), (datetime(2010, 3, 1, 9, tzinfo=UTC), "2010-03-01T09:00:00+00:00"),
-])
-def test_csv_cells_are_defused_and_typed(value, expected):
-    assert cell(value) == expected
-
-
-def test_csv_starts_with_a_byte_order_mark_and_uses_crlf():
-    assert csv_text(["a", "b"], [["Åsa", 1]]) == "\ufeffa,b\r\nÅsa,1\r\n"
 
 
 def _values(*groups: tuple[str, list[float]]):

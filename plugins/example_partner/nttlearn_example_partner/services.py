@@ -8,10 +8,12 @@ from typing import Any
 
 from babel.dates import format_interval
 from flask_babel import get_locale
+from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
 from nttlearn import db
-from nttlearn.models import Organisation, User, utcnow
+from nttlearn.models import Enrolment, Organisation, User, utcnow
+from nttlearn.reports.small_groups import min_group_size
 
 from .models import CompletedCourseCount, PartneringMeeting
 
@@ -152,11 +154,24 @@ def count_completed_course(user_id: int | None) -> bool:
 
 
 def completions_by_organisation(limit: int = 50) -> list[tuple[Organisation, int]]:
-    """Organisations whose officials completed courses, most completions first."""
+    """Organisations whose officials completed courses, most completions first.
+
+    Every learner sees this list, so an organisation is listed only when at least
+    ``min_group_size()`` of its officials (``NTTLEARN_MIN_GROUP_SIZE``, default 5) have completed a
+    course: a one-person town's count would be that person's record shown to everyone.
+    """
+    completers = (
+        db.select(User.organisation_id, func.count(func.distinct(Enrolment.user_id)).label("people"))
+        .join(Enrolment, Enrolment.user_id == User.id)
+        .where(Enrolment.completed_at.is_not(None), User.organisation_id.is_not(None))
+        .group_by(User.organisation_id)
+        .subquery()
+    )
     rows = db.session.execute(
         db.select(Organisation, CompletedCourseCount.completions)
         .join(CompletedCourseCount, CompletedCourseCount.organisation_id == Organisation.id)
-        .where(CompletedCourseCount.completions > 0)
+        .join(completers, completers.c.organisation_id == Organisation.id)
+        .where(CompletedCourseCount.completions > 0, completers.c.people >= min_group_size())
         .order_by(CompletedCourseCount.completions.desc(), Organisation.name).limit(limit)
     ).all()
     return [(organisation, completions) for organisation, completions in rows]

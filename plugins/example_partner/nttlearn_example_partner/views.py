@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from nttlearn import db
 from nttlearn.auth import require_login, require_trainer
+from nttlearn.reports.small_groups import min_group_size
 
 from . import services
 from .forms import MeetingForm
@@ -53,6 +54,7 @@ def _meetings_page(form: MeetingForm) -> str:
         upcoming=services.upcoming_meetings(),
         past=services.past_meetings(),
         completions=services.completions_by_organisation(),
+        min_group_size=min_group_size(),
         form=form if current_user.is_trainer else None,
         dates=services.format_dates,
     )

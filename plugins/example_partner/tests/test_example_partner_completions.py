@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nttlearn import db
 from nttlearn.models import EventRecord
+from nttlearn.testing import login
 from nttlearn_example_partner.models import CompletedCourseCount
 
 
@@ -60,12 +61,45 @@ def test_learner_without_an_organisation_is_not_counted(make_user, make_course, 
 
 def test_meetings_page_shows_the_organisations_ready_to_partner(make_user, make_course, client_for):
     course = make_course(modules=1, lessons=1)
-    _complete(client_for(make_user(org="Concello da Coruña", country="ES")), course)
+    for _ in range(5):
+        _complete(client_for(make_user(org="Concello da Coruña", country="ES")), course)
 
     page = client_for(make_user()).get("/example_partner/").get_data(as_text=True)
 
     assert "Concello da Coruña" in page
-    assert '<td class="num">1</td>' in page
+    assert '<td class="num">5</td>' in page
+
+
+def test_an_organisation_with_fewer_officials_than_the_minimum_is_not_shown_to_others(
+        make_user, make_course, client_for):
+    course, other_course = make_course(modules=1, lessons=1), make_course(modules=1, lessons=1)
+    alone = make_user(org="Kommune med en tjänsteman", country="SE")
+    _complete(client_for(alone), course)
+    _complete(client_for(alone), other_course)  # many completions, still one person
+
+    page = client_for(make_user()).get("/example_partner/").get_data(as_text=True)
+
+    assert _counts() == {alone.organisation_id: 2}
+    assert "Kommune med en tjänsteman" not in page
+    assert "at least 5 of its officials" in page
+
+
+def test_the_smallest_group_shown_is_a_setting(app_factory, make_user, make_course):
+    app = app_factory(config={"MIN_GROUP_SIZE": 2}, plugins=["example_partner"])
+    with app.app_context():
+        course = make_course(modules=1, lessons=1)
+        pair = [make_user(org="Comune di Ferrara", country="IT") for _ in range(2)]
+        single = make_user(org="Luleå kommun", country="SE")
+        for person in [*pair, single]:
+            browser = app.test_client()
+            login(browser, person)
+            _complete(browser, course)
+        viewer = app.test_client()
+        login(viewer, make_user())
+
+        page = viewer.get("/example_partner/").get_data(as_text=True)
+
+    assert "Comune di Ferrara" in page and "Luleå kommun" not in page
 
 
 def test_disabled_plugin_does_not_count(make_user, make_course, client_for, app):

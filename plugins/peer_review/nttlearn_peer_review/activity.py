@@ -19,7 +19,7 @@ from .definition import definition_of, read_definition, settings_values
 from .models import ProposalSettings
 from .results import final_grades
 from .reviewing import tasks_of
-from .services import PHASE_LABELS, settings_for
+from .services import PHASE_LABELS, rubric_change_refused, settings_for
 from .teams import has_submitted, team_of
 
 
@@ -68,7 +68,11 @@ def import_definition(activity: Activity, definition: Mapping[str, Any], folder:
     if read.problems:
         raise ValueError("; ".join(message for _key, message, _file in read.problems))
     settings = settings_for(activity)
-    for column, value in settings_values(read).items():
+    values = settings_values(read)
+    refused = rubric_change_refused(settings, values["rubric"])
+    if refused:
+        raise ValueError(refused)
+    for column, value in values.items():
         if getattr(settings, column) != value:
             setattr(settings, column, value)
     db.session.flush()

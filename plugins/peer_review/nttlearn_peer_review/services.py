@@ -7,18 +7,21 @@ The phase workflow itself (moving between phases, by hand or at the dates) is in
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError
 
 from nttlearn import db
 from nttlearn.models import Activity, Enrolment, Module, Organisation, User, utcnow
 
 from .grades import GradingSettings
-from .models import PHASES, ProposalSettings
+from .models import PHASES, Allocation, ProposalSettings, ReviewRecord
 from .template import ProposalTemplate, Rubric, default_rubric, default_template
 
 # The date at which the workflow enters each phase by itself.
@@ -107,6 +110,39 @@ def rubric_of(settings: ProposalSettings) -> Rubric:
     if not settings.rubric or settings.rubric == default.to_dict():
         return default
     return Rubric.from_dict(settings.rubric)
+
+
+def _scoring(rubric: Mapping[str, Any]) -> list[tuple[str, float, list[float]]]:
+    """What a review's scores depend on: each criterion's key, weight and level points."""
+    return [(str(c["key"]), float(c["weight"]), sorted(float(level["points"]) for level in c["levels"]))
+            for c in rubric.get("criteria", [])]
+
+
+def rubric_change_refused(settings: ProposalSettings, rubric: Mapping[str, Any]) -> str | None:
+    """Why ``rubric`` may not replace the activity's rubric, or None when it may.
+
+    Reviews store points per criterion key: once one exists (a draft too), another set of keys,
+    weights or points would hide its scores or change its total without anyone noticing. Titles,
+    labels and descriptors may still be reworded.
+    """
+    if _scoring(rubric) == _scoring(rubric_of(settings).to_dict()):
+        return None
+    reviews = db.session.execute(
+        db.select(db.func.count(ReviewRecord.id))
+        .join(Allocation, Allocation.id == ReviewRecord.allocation_id)
+        .where(Allocation.activity_id == settings.activity_id)
+    ).scalar_one()
+    if not reviews:
+        return None
+    return ngettext(
+        "The rubric's criteria, weights and points cannot change: %(num)d review already scores "
+        "them, and its scores would no longer count. You can still reword titles, labels and "
+        "descriptors; for another rubric, add a new proposal activity.",
+        "The rubric's criteria, weights and points cannot change: %(num)d reviews already score "
+        "them, and their scores would no longer count. You can still reword titles, labels and "
+        "descriptors; for another rubric, add a new proposal activity.",
+        reviews,
+    )
 
 
 def grading_of(settings: ProposalSettings) -> GradingSettings:

@@ -8,12 +8,11 @@ of the course's trainers or an admin.
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import UTC
+from decimal import Decimal
 
 import yaml
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -21,6 +20,7 @@ from wtforms import SelectChoice
 from nttlearn import db
 from nttlearn.activities import ActivityAccess
 from nttlearn.auth import require_course_staff, require_login
+from nttlearn.reports.csvfile import csv_response
 
 from . import allocating, calibration, notifications, results, teams
 from .dashboard import build_dashboard
@@ -44,6 +44,7 @@ from .services import (
     PHASE_LABELS,
     course_learners,
     grading_of,
+    rubric_change_refused,
     rubric_of,
     template_of,
 )
@@ -107,6 +108,8 @@ def edit_settings(activity_id: int):
                 problems.append(_("The %(what)s is not valid YAML: %(error)s", what=name, error=exc))
                 continue
             found = validate(value)
+            if name == "rubric" and not found:
+                found = [refused] if (refused := rubric_change_refused(settings, value)) else []
             problems += [str(p) for p in found]
             parsed[name] = value
         dates = [getattr(form, n).data for n in DATE_FIELDS if getattr(form, n).data]
@@ -341,29 +344,18 @@ def grades(activity_id: int):
 @require_login
 def grades_csv(activity_id: int):
     access, settings = staff_page(activity_id)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["name", "email", "country", "team", "submitted", "reviews_allocated",
-                     "reviews_submitted", "submission_grade", "reviewing_grade", "grade", "final"])
-
-    def number(value):
-        return "" if value is None else f"{value:.2f}"
-
-    for person, team, row, final in _grade_rows(activity_id, settings, access.course.id):
-        cells = [person.name, person.email, person.country or "", team, int(row.submitted),
-                 row.allocated, row.reviewed, number(row.submission_grade),
-                 number(row.reviewing_grade), number(row.grade),
-                 number(final.grade) if final else ""]
-        writer.writerow([_csv_safe(c) for c in cells])
-    return Response(out.getvalue(), mimetype="text/csv; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="proposal-{activity_id}-grades.csv"'})
+    rows = [[person.name, person.email, person.country or "", team, int(row.submitted), row.allocated, row.reviewed,
+             _places(row.submission_grade, 2), _places(row.reviewing_grade, 2), _places(row.grade, 2),
+             _places(final.grade, 2) if final else None]
+            for person, team, row, final in _grade_rows(activity_id, settings, access.course.id)]
+    return csv_response(f"proposal-{activity_id}-grades.csv",
+                        ["name", "email", "country", "team", "submitted", "reviews_allocated", "reviews_submitted",
+                         "submission_grade", "reviewing_grade", "grade", "final"], rows)
 
 
-def _csv_safe(value):
-    """Text that a spreadsheet would run as a formula is prefixed with a quote."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+def _places(value: float | None, places: int) -> Decimal | None:
+    """A figure rounded for the CSV, kept a number (the CSV writer defuses text, not numbers)."""
+    return None if value is None else Decimal(f"{value:.{places}f}")
 
 
 # -- examples -------------------------------------------------------------------------------------
@@ -422,27 +414,18 @@ def edit_example(example_id: int):
 @require_course_staff
 def quality_csv(course_id: int):
     """The review-quality panel as CSV: agreement per criterion, then helpfulness per reviewer."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["activity", "measure", "item", "value", "count"])
-
-    def number(value):
-        return "" if value is None else f"{value:.3f}"
-
+    rows: list[list[object]] = []
     for entry in course_quality(course_id):
-        title = _csv_safe(entry.activity.title)
+        title = entry.activity.title
         stats = entry.agreement
         for key, _label in entry.criteria:
-            writer.writerow([title, "mean_pairwise_difference", key,
-                             number(stats.mean_pairwise_difference.get(key)), stats.reviews])
-            writer.writerow([title, "krippendorff_alpha", key, number(stats.alpha.get(key)),
-                             stats.reviews])
-        writer.writerow([title, "mean_pairwise_difference", "total",
-                         number(stats.total_mean_pairwise_difference), stats.reviews])
-        writer.writerow([title, "krippendorff_alpha", "total", number(stats.total_alpha),
-                         stats.reviews])
+            rows.append([title, "mean_pairwise_difference", key,
+                         _places(stats.mean_pairwise_difference.get(key), 3), stats.reviews])
+            rows.append([title, "krippendorff_alpha", key, _places(stats.alpha.get(key), 3), stats.reviews])
+        rows.append([title, "mean_pairwise_difference", "total", _places(stats.total_mean_pairwise_difference, 3),
+                     stats.reviews])
+        rows.append([title, "krippendorff_alpha", "total", _places(stats.total_alpha, 3), stats.reviews])
         for row in entry.helpfulness:
-            writer.writerow([title, "helpfulness", _csv_safe(row.name), number(row.mean),
-                             len(row.ratings)])
-    return Response(out.getvalue(), mimetype="text/csv; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="course-{course_id}-review-quality.csv"'})
+            rows.append([title, "helpfulness", row.name, _places(row.mean, 3), len(row.ratings)])
+    return csv_response(f"course-{course_id}-review-quality.csv", ["activity", "measure", "item", "value", "count"],
+                        rows)

@@ -4,6 +4,7 @@ the editable dictionary form a trainer or a course package gives."""
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -27,6 +28,11 @@ __all__ = [
 ]
 
 Text = str | LazyString
+# Bounds a trainer's or a package's numbers must keep: finite, and small enough to mean something
+# (a word limit of 10**23 or points of .inf would be accepted by a type check alone).
+MAX_WORD_LIMIT = 100_000
+MAX_POINTS = 1000
+MAX_WEIGHT = 1000
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 
@@ -167,7 +173,8 @@ class Rubric:
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and value == value
+    """A real, finite number: not a bool, not NaN, not ±infinity (YAML's ``.nan``, ``.inf``)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _is_text(value: Any) -> bool:
@@ -209,9 +216,13 @@ def validate_template(data: Any) -> list[str]:
         if not isinstance(section.get("guidance", ""), str):
             errors.append(_("%(where)s: the guidance must be text.", where=where))
         limit = section.get("word_limit")
-        if not isinstance(limit, int) or isinstance(limit, bool) or limit <= 0:
+        if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= MAX_WORD_LIMIT:
             errors.append(
-                _("%(where)s: the word limit must be a positive whole number.", where=where)
+                _(
+                    "%(where)s: the word limit must be a whole number from 1 to %(most)d.",
+                    where=where,
+                    most=MAX_WORD_LIMIT,
+                )
             )
     return errors
 
@@ -234,8 +245,14 @@ def validate_rubric(data: Any) -> list[str]:
         if not _is_text(criterion.get("title")):
             errors.append(_("%(where)s needs a title.", where=where))
         weight = criterion.get("weight")
-        if not _is_number(weight) or weight <= 0:
-            errors.append(_("%(where)s: the weight must be a positive number.", where=where))
+        if not _is_number(weight) or not 0 < weight <= MAX_WEIGHT:
+            errors.append(
+                _(
+                    "%(where)s: the weight must be a number above 0 and at most %(most)d.",
+                    where=where,
+                    most=MAX_WEIGHT,
+                )
+            )
         errors.extend(_level_errors(criterion.get("levels"), where))
     return errors
 
@@ -252,12 +269,13 @@ def _level_errors(levels: Any, where: str) -> list[str]:
             )
             continue
         value = level.get("points")
-        if not _is_number(value) or value < 0:
+        if not _is_number(value) or not 0 <= value <= MAX_POINTS:
             errors.append(
                 _(
-                    "%(where)s, level %(number)d: the points must be a number of at least 0.",
+                    "%(where)s, level %(number)d: the points must be a number from 0 to %(most)d.",
                     where=where,
                     number=number,
+                    most=MAX_POINTS,
                 )
             )
         else:

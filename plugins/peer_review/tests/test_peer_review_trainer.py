@@ -7,6 +7,7 @@ import csv
 import io
 
 import pytest
+import yaml
 from peer_review_helpers import go_to, submitted_team
 
 from nttlearn import db
@@ -24,6 +25,7 @@ from nttlearn_peer_review.models import (
 )
 from nttlearn_peer_review.notifications import unread
 from nttlearn_peer_review.reviewing import ReviewInput, save_review
+from nttlearn_peer_review.services import rubric_of, template_of
 
 
 def submit_review(cap, allocation, points=2):
@@ -77,9 +79,84 @@ def test_an_invalid_template_is_refused_with_its_problems(make_capstone, client_
 
     page = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "the word limit must be a positive whole number" in page
+    assert "the word limit must be a whole number from 1 to 100000" in page
     assert "The rubric needs at least one criterion." in page
     assert db.session.get(ProposalSettings, cap.activity.id).template["sections"][0]["key"] == "title_policy_area"
+
+
+SETTINGS_FORM = {
+    "reviewers_per_submission": "1", "anonymity": "anonymous", "min_countries": "1", "completion_rule": "both",
+    "team_formation": "learners", "max_team_size": "6", "grading_method": "mean", "submission_weight": "80",
+    "reviewing_weight": "20", "late_penalty": "0", "pass_grade": "50", "disagreement_threshold": "25",
+}
+
+
+def _reviewed(make_capstone):
+    """An activity whose one submission has a submitted review on the default rubric."""
+    cap = make_capstone(reviewers=1)
+    _team, submission = submitted_team(cap, [cap.officials[0]])
+    go_to(cap, "review")
+    submit_review(cap, db.session.execute(db.select(Allocation)).scalar_one(), points=2)
+    return cap, submission
+
+
+def _rubric_text(cap, change) -> str:
+    rubric = rubric_of(cap.settings).to_dict()
+    change(rubric)
+    return yaml.safe_dump(rubric, sort_keys=False, allow_unicode=True)
+
+
+def _template_text(cap) -> str:
+    return yaml.safe_dump(template_of(cap.settings).to_dict(), sort_keys=False, allow_unicode=True)
+
+
+@pytest.mark.parametrize("change", [
+    lambda r: r["criteria"][0]["levels"][3].update(points=5),
+    lambda r: r["criteria"][0].update(key="relevance_to_programme"),
+    lambda r: r["criteria"][1].update(weight=50),
+    lambda r: r["criteria"].pop(),
+], ids=["points", "key", "weight", "criterion removed"])
+def test_the_rubric_scoring_cannot_change_once_reviews_exist(make_capstone, client_for, change):
+    cap, submission = _reviewed(make_capstone)
+    before = rubric_of(cap.settings).to_dict()
+    trainer = client_for(cap.trainer)
+
+    response = trainer.post(f"/peer-review/{cap.activity.id}/settings", data={
+        **SETTINGS_FORM, "template": _template_text(cap), "rubric": _rubric_text(cap, change)})
+
+    assert response.status_code == 400
+    assert "criteria, weights and points cannot change: 1 review already scores them" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert rubric_of(db.session.get(ProposalSettings, cap.activity.id)).to_dict() == before
+    feedback = trainer.get(f"/peer-review/submissions/{submission.id}/feedback").get_data(as_text=True)
+    assert "total 67 of 100" in feedback
+
+
+def test_the_rubric_wording_can_change_after_reviews(make_capstone, client_for):
+    cap, _submission = _reviewed(make_capstone)
+
+    def reword(rubric):
+        rubric["criteria"][0]["title"] = "Fit with the programme"
+        rubric["criteria"][0]["levels"][0]["descriptor"] = "No link to the programme."
+
+    response = client_for(cap.trainer).post(f"/peer-review/{cap.activity.id}/settings", data={
+        **SETTINGS_FORM, "template": _template_text(cap), "rubric": _rubric_text(cap, reword)})
+
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(ProposalSettings, cap.activity.id).rubric["criteria"][0]["title"] == "Fit with the programme"
+
+
+def test_a_package_cannot_replace_the_rubric_once_reviews_exist(make_capstone, tmp_path):
+    from nttlearn_peer_review.activity import import_definition
+
+    cap, _submission = _reviewed(make_capstone)
+    rubric = {"criteria": [{"key": "quality", "title": "Quality", "weight": 1, "levels": [
+        {"points": 0, "label": "Weak", "descriptor": "Missing."},
+        {"points": 4, "label": "Strong", "descriptor": "Convincing."}]}]}
+
+    with pytest.raises(ValueError, match="criteria, weights and points cannot change"):
+        import_definition(cap.activity, {"reviewers": 1, "rubric": rubric}, tmp_path)
 
 
 def test_the_trainer_forms_a_team_and_changes_its_members(make_capstone, client_for):

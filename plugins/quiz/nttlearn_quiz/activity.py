@@ -30,6 +30,7 @@ from .quizzes import (
     settings_definition,
     sync_slots,
 )
+from .settings import gift_max_questions
 
 DEFAULT_FILE = "quiz.gift"
 
@@ -57,7 +58,7 @@ def read_gift_file(folder: Path, name: str, display: str) -> tuple[Any, list[Gif
     except UnicodeDecodeError as exc:
         line = path.read_bytes()[: exc.start].count(b"\n") + 1
         return None, [GiftError(line, "the file is not UTF-8 text", display)]
-    result = parse_gift(text, display)
+    result = parse_gift(text, display, max_questions=gift_max_questions())
     return result, list(result.errors)
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
-from .gift import GiftError, GiftResult
+from .gift import GiftError, GiftResult, TooManyQuestions, too_many_questions
 from .questions import Answer, MultipleChoiceQuestion
 
 _OPTION_RE = re.compile(r"([A-Z])[).][ \t]+(.*)")
@@ -34,9 +34,10 @@ class _Draft:
     error: GiftError | None = None
 
 
-def parse_aiken(text: str, source: str = "<string>") -> GiftResult:
+def parse_aiken(text: str, source: str = "<string>", max_questions: int | None = None) -> GiftResult:
     """Read every question of an Aiken file; an error for each question that cannot be read,
-    at the line where it starts (or where the problem is)."""
+    at the line where it starts (or where the problem is). A file with more than
+    ``max_questions`` questions gives that one error and no questions."""
     if text.startswith("\ufeff"):
         text = text[1:]
     result = GiftResult()
@@ -76,40 +77,45 @@ def parse_aiken(text: str, source: str = "<string>") -> GiftResult:
                     ],
                 )
             )
+        if max_questions is not None and len(result.questions) + len(result.errors) > max_questions:
+            raise TooManyQuestions(draft.line)
         draft = None
 
-    for number, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
-        line = raw.strip(_WS)
-        if not line:
-            continue
-        answer = _ANSWER_RE.fullmatch(line)
-        option = _OPTION_RE.fullmatch(line)
-        if answer is not None:
-            letter = answer[1].strip(_WS)[:1].upper()
-            if draft is None:
-                fail(number, _("'ANSWER:' without a question before it."))
-            elif not letter.isalpha():
-                fail(number, _("'ANSWER:' must be followed by the letter of an option."))
-            finish(letter, number)
-        elif option is not None:
-            if draft is None or not draft.text:
-                fail(number, _("An option without a question text before it."))
-            elif option[1] in {letter for letter, _text in draft.options}:
-                fail(number, _("Option %(letter)s appears twice.", letter=option[1]))
-            elif not option[2].strip(_WS):
-                fail(number, _("Option %(letter)s has no text.", letter=option[1]))
+    try:
+        for number, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
+            line = raw.strip(_WS)
+            if not line:
+                continue
+            answer = _ANSWER_RE.fullmatch(line)
+            option = _OPTION_RE.fullmatch(line)
+            if answer is not None:
+                letter = answer[1].strip(_WS)[:1].upper()
+                if draft is None:
+                    fail(number, _("'ANSWER:' without a question before it."))
+                elif not letter.isalpha():
+                    fail(number, _("'ANSWER:' must be followed by the letter of an option."))
+                finish(letter, number)
+            elif option is not None:
+                if draft is None or not draft.text:
+                    fail(number, _("An option without a question text before it."))
+                elif option[1] in {letter for letter, _text in draft.options}:
+                    fail(number, _("Option %(letter)s appears twice.", letter=option[1]))
+                elif not option[2].strip(_WS):
+                    fail(number, _("Option %(letter)s has no text.", letter=option[1]))
+                else:
+                    draft.options.append((option[1], option[2].strip(_WS)))
+            elif draft is not None and (draft.options or draft.error):
+                # A text line after the options (or after a broken start): the previous question
+                # is over, without an ANSWER line, and this line starts the next one.
+                finish(None, number)
+                draft = _Draft(number, [line])
+            elif draft is None:
+                draft = _Draft(number, [line])
             else:
-                draft.options.append((option[1], option[2].strip(_WS)))
-        elif draft is not None and (draft.options or draft.error):
-            # A text line after the options (or after a broken start): the previous question
-            # is over, without an ANSWER line, and this line starts the next one.
-            finish(None, number)
-            draft = _Draft(number, [line])
-        elif draft is None:
-            draft = _Draft(number, [line])
-        else:
-            draft.text.append(line)
-    finish(None, 0)
+                draft.text.append(line)
+        finish(None, 0)
+    except TooManyQuestions as over:
+        return GiftResult(errors=[too_many_questions(over.line, max_questions or 0, source)])
     return result
 
 

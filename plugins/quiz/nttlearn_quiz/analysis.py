@@ -3,14 +3,14 @@ page and its chart, CSV, and ``nttlearn quiz stats --json``; and the course's qu
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from nttlearn import db
 from nttlearn.models import Activity, Module
+from nttlearn.reports.csvfile import csv_text
 
 from .bank import category_label
 from .models import Attempt, AttemptAnswer, Category, Question, QuestionVersion, Quiz, QuizGrade
@@ -136,24 +136,24 @@ def _slot_labels(slots: list) -> dict[int, str]:
             for s in slots}
 
 
-def analysis_csv(analysis: Analysis) -> str:
-    """One table: a ``quiz`` row with the quiz's figures, then a ``question`` row per question."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["scope", "position", "question", "type", "attempts", "max_mark", "mean", "median",
-                     "standard_deviation", "cronbach_alpha", "facility", "discrimination", "answers_chosen"])
+def analysis_csv(analysis: Analysis, *, bom: bool = True) -> str:
+    """One table: a ``quiz`` row with the quiz's figures, then a ``question`` row per question
+    (through the core's CSV writer, which defuses formulas in titles, labels and answers)."""
     s = analysis.stats
-    writer.writerow(["quiz", "", analysis.title, "", s.attempts, _num(s.max_mark), _num(s.mean), _num(s.median),
-                     _num(s.standard_deviation), _num(s.cronbach_alpha), "", "", ""])
+    rows: list[list[Any]] = [["quiz", "", analysis.title, "", s.attempts, _num(s.max_mark), _num(s.mean), _num(s.median),
+                              _num(s.standard_deviation), _num(s.cronbach_alpha), "", "", ""]]
     for q in analysis.questions:
-        writer.writerow(["question", q.position, q.label, q.qtype, q.responses, _num(q.max_mark), "", "",
-                         _num(q.standard_deviation), "", _num(q.facility), _num(q.discrimination),
-                         "; ".join(f"{text}: {n}" for text, n in q.answers)])
-    return out.getvalue()
+        rows.append(["question", q.position, q.label, q.qtype, q.responses, _num(q.max_mark), "", "",
+                     _num(q.standard_deviation), "", _num(q.facility), _num(q.discrimination),
+                     "; ".join(f"{text}: {n}" for text, n in q.answers)])
+    return csv_text(["scope", "position", "question", "type", "attempts", "max_mark", "mean", "median",
+                     "standard_deviation", "cronbach_alpha", "facility", "discrimination", "answers_chosen"],
+                    rows, bom=bom)
 
 
-def _num(value: float | None) -> str:
-    return "" if value is None else f"{value:.4f}".rstrip("0").rstrip(".")
+def _num(value: float | None) -> Decimal | None:
+    """At most four places, without trailing zeros; a number, so that the CSV keeps it one."""
+    return None if value is None else Decimal(f"{value:.4f}".rstrip("0").rstrip("."))
 
 
 @dataclass(frozen=True)
@@ -245,9 +245,6 @@ def course_quizzes(course_id: int) -> list[QuizSummary]:
 
 
 def course_quizzes_csv(rows: list[QuizSummary]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["quiz_id", "quiz", "attempts", "learners", "mean_grade", "passed", "essays_to_grade"])
-    for r in rows:
-        writer.writerow([r.activity_id, r.title, r.attempts, r.learners, _num(r.mean), r.passed, r.needs_grading])
-    return out.getvalue()
+    return csv_text(["quiz_id", "quiz", "attempts", "learners", "mean_grade", "passed", "essays_to_grade"],
+                    [[r.activity_id, r.title, r.attempts, r.learners, _num(r.mean), r.passed, r.needs_grading]
+                     for r in rows])

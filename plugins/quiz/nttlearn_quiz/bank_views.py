@@ -22,6 +22,7 @@ from .grading import Grade
 from .models import Category, Question
 from .registry import question_type, question_types
 from .review import ReviewFlags
+from .settings import gift_max_questions
 from .views import bp
 from .widgets import add_review, build_view, read_response
 
@@ -269,7 +270,8 @@ def import_questions(course_id: int):
                 return render_template("quiz/import.html", course=course, form=form, result=None), 400
             form.text.data = text
         source = upload.filename if upload else _("pasted text")
-        result = (parse_aiken if form.format.data == "aiken" else parse_gift)(text, source)
+        result = (parse_aiken if form.format.data == "aiken" else parse_gift)(
+            text, source, max_questions=gift_max_questions())
         if result.ok and result.questions and request.form.get("confirm"):
             report = bank.import_questions(course_id, result.questions,
                                            bank.split_path(form.category.data) or ["Imported"], user_id=current_user.id)

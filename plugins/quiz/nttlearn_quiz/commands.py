@@ -17,6 +17,7 @@ from nttlearn.models import Course
 
 from .aiken import parse_aiken
 from .gift import GiftError, GiftResult, export_gift, parse_gift
+from .settings import gift_max_questions
 
 
 def _echo_json(data: Any) -> None:
@@ -35,7 +36,7 @@ def read_questions(path: Path, fmt: str = "gift") -> GiftResult:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         return GiftResult(errors=[GiftError(raw[: exc.start].count(b"\n") + 1, "the file is not UTF-8 text", str(path))])
-    return (parse_aiken if fmt == "aiken" else parse_gift)(text, str(path))
+    return (parse_aiken if fmt == "aiken" else parse_gift)(text, str(path), max_questions=gift_max_questions())
 
 
 def _report_errors(result: GiftResult) -> None:
@@ -174,7 +175,7 @@ def stats_command(quiz_id: int, as_json: bool, as_csv: bool) -> None:
         _echo_json(analysis.to_json())
         return
     if as_csv:
-        click.echo(analysis_csv(analysis), nl=False)
+        click.echo(analysis_csv(analysis, bom=False), nl=False)
         return
     s = analysis.stats
 

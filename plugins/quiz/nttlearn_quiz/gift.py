@@ -90,6 +90,21 @@ class GiftResult:
         }
 
 
+def too_many_questions(line: int, most: int, source: str) -> GiftError:
+    """The error of a file with more than ``most`` questions, at the first question too many."""
+    return GiftError(line, _("The file has more than %(most)d questions, the most one import takes: split it into "
+                             "several files (the limit is the quiz setting NTTLEARN_QUIZ_GIFT_MAX_QUESTIONS).",
+                             most=most), source)
+
+
+class TooManyQuestions(Exception):
+    """Raised by a reader at the first question beyond its limit (caught by the reader itself)."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
 class _QuestionError(Exception):
     def __init__(self, offset: int, message: str) -> None:
         super().__init__(message)
@@ -97,11 +112,12 @@ class _QuestionError(Exception):
         self.message = message
 
 
-def parse_gift(text: str, source: str = "<string>") -> GiftResult:
+def parse_gift(text: str, source: str = "<string>", max_questions: int | None = None) -> GiftResult:
     """Read every question of a GIFT file.
 
     ``text`` may start with a BOM and use Windows or old Mac line endings. Questions are
-    separated by blank lines; ``source`` names the file in error messages.
+    separated by blank lines; ``source`` names the file in error messages. A file with more than
+    ``max_questions`` questions is not read further: the result is that one error, no questions.
     """
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -121,6 +137,8 @@ def parse_gift(text: str, source: str = "<string>") -> GiftResult:
             del paragraph[0]
         if not paragraph:
             return
+        if max_questions is not None and len(result.questions) + len(result.errors) >= max_questions:
+            raise TooManyQuestions(paragraph[0][0])
         try:
             question = _read_question(paragraph)
         except _QuestionError as error:
@@ -132,13 +150,16 @@ def parse_gift(text: str, source: str = "<string>") -> GiftResult:
             result.questions.append(question)
         paragraph.clear()
 
-    for number, raw in enumerate(text.split("\n"), start=1):
-        line = raw.strip(_WS)
-        if not line:
-            read_paragraph()
-        elif not line.startswith("//"):
-            paragraph.append((number, line))
-    read_paragraph()
+    try:
+        for number, raw in enumerate(text.split("\n"), start=1):
+            line = raw.strip(_WS)
+            if not line:
+                read_paragraph()
+            elif not line.startswith("//"):
+                paragraph.append((number, line))
+        read_paragraph()
+    except TooManyQuestions as over:
+        return GiftResult(errors=[too_many_questions(over.line, max_questions or 0, source)])
     return result
 
 

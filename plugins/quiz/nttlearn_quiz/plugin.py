@@ -14,7 +14,7 @@ from nttlearn import hookimpl
 from nttlearn.activities import ActivityType
 from nttlearn.reports.panels import ReportPanel
 
-from . import activity, commands, hookspecs, models, privacy  # noqa: F401 - models: tables for Alembic
+from . import activity, commands, hookspecs, models, privacy, settings  # noqa: F401 - models: tables for Alembic
 from .grading import BUILTIN_TYPES, QuestionType
 
 HERE = Path(__file__).resolve().parent
@@ -56,6 +56,11 @@ def nttlearn_migration_dirs() -> list[str]:
 @hookimpl
 def nttlearn_translation_dirs() -> list[str]:
     return [str(HERE / "translations")]
+
+
+@hookimpl
+def nttlearn_settings():
+    return settings.SETTINGS
 
 
 @hookimpl

@@ -90,6 +90,16 @@ def test_gift_problems_point_at_the_gift_files_lines(package, app):
     assert f"{display}:{lines}: No answer gives any marks" in result.stderr
 
 
+def test_a_package_quiz_over_the_question_limit_is_refused(package, app, monkeypatch):
+    monkeypatch.setenv("NTTLEARN_QUIZ_GIFT_MAX_QUESTIONS", "2")
+
+    result = app.test_cli_runner().invoke(courses_group, ["validate", str(package)])
+
+    assert result.exit_code == 1
+    assert f"{package}/{MODULE}/quiz.gift:" in result.stderr
+    assert "The file has more than 2 questions, the most one import takes" in result.stderr
+
+
 def test_setting_problems_point_at_module_yaml(package):
     folder = package / MODULE
     problems = validate_definition({"file": "quiz.gift", "pass_mark": 150, "grading": "best", "layout": "scroll"},

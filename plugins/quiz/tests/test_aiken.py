@@ -86,3 +86,12 @@ def test_repeated_option_letter():
 def test_answer_line_without_letter_or_question():
     assert [e.line for e in parse_aiken("ANSWER: A\n").errors] == [1]
     assert [e.line for e in parse_aiken("Q?\nA) x\nB) y\nANSWER:\n").errors] == [4]
+
+
+def test_a_file_with_more_questions_than_the_limit_is_refused():
+    result = parse_aiken(TWO_QUESTIONS, "two.txt", max_questions=1)
+
+    assert result.questions == []
+    assert len(result.errors) == 1 and result.errors[0].line == 7
+    assert "more than 1 questions" in result.errors[0].message
+    assert len(parse_aiken(TWO_QUESTIONS, max_questions=2).questions) == 2

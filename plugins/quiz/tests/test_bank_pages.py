@@ -67,6 +67,21 @@ def test_import_with_errors_shows_them_with_line_numbers_and_imports_nothing(tra
     assert questions(course.id) == {}
 
 
+def test_a_file_with_more_questions_than_the_limit_is_refused_with_a_clear_message(
+        trainer_course, client_for, monkeypatch):
+    trainer, course = trainer_course
+    monkeypatch.setenv("NTTLEARN_QUIZ_GIFT_MAX_QUESTIONS", "2")
+    many = "\n\n".join(f"::Q{n}::Question {n}{{T}}" for n in range(1, 6))
+
+    response = client_for(trainer).post(f"/quiz/course/{course.id}/import", data={
+        "format": "gift", "text": many, "category": "Imported", "confirm": "1"})
+
+    assert response.status_code == 422
+    assert "The file has more than 2 questions, the most one import takes: split it into several files" in \
+        response.get_data(as_text=True)
+    assert questions(course.id) == {}
+
+
 def test_a_gift_file_can_be_uploaded(trainer_course, client_for):
     trainer, course = trainer_course
     data = {"format": "gift", "category": "Imported", "confirm": "1",

@@ -158,3 +158,16 @@ def test_unknown_course_is_an_error(runner, tmp_path):
     path.write_text(GIFT, encoding="utf-8")
     result = runner.invoke(quiz_group, ["import-gift", str(path), "--course", "nope"])
     assert result.exit_code == 1 and "no course with the slug 'nope'" in result.stderr
+
+
+def test_import_gift_refuses_a_file_over_the_question_limit(runner, make_course, tmp_path, monkeypatch):
+    course = make_course(modules=1, lessons=1)
+    monkeypatch.setenv("NTTLEARN_QUIZ_GIFT_MAX_QUESTIONS", "3")
+    path = tmp_path / "bank.gift"
+    path.write_text("\n\n".join(f"::Q{n}::Question {n}{{T}}" for n in range(1, 6)) + "\n", encoding="utf-8")
+
+    result = runner.invoke(quiz_group, ["import-gift", str(path), "--course", course.slug])
+
+    assert result.exit_code == 1
+    assert f"{path}:7: The file has more than 3 questions" in result.stderr
+    assert db.session.execute(db.select(db.func.count(Question.id))).scalar_one() == 0

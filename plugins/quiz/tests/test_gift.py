@@ -633,3 +633,15 @@ def test_ten_thousand_generated_questions_parse_well_under_five_seconds():
     elapsed = time.perf_counter() - started
     assert len(result.questions) == 10_000 and result.errors == []
     assert elapsed < 2.5
+
+
+def test_a_file_with_more_questions_than_the_limit_is_refused_at_the_first_one_too_many():
+    text = "::A::One{T}\n\n::B::Two{T}\n\n// a comment\n::C::Three{T}\n"
+
+    result = parse_gift(text, "big.gift", max_questions=2)
+
+    assert result.questions == []
+    assert [str(e) for e in result.errors] == [
+        "big.gift:6: The file has more than 2 questions, the most one import takes: split it into several files "
+        "(the limit is the quiz setting NTTLEARN_QUIZ_GIFT_MAX_QUESTIONS)."]
+    assert len(parse_gift(text, "big.gift", max_questions=3).questions) == 3

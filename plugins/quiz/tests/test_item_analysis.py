@@ -65,7 +65,7 @@ def test_the_csv_holds_the_quiz_and_each_question(analysed, client_for):
     response = client_for(analysed.trainer).get(f"/quiz/{analysed.activity.id}/statistics.csv")
 
     assert response.mimetype == "text/csv"
-    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert rows[0]["scope"] == "quiz" and rows[0]["cronbach_alpha"] == "0.75"
     assert [r["facility"] for r in rows[1:]] == ["75", "50", "25"]
     assert rows[1]["answers_chosen"] == "true: 3; false: 1"
@@ -81,5 +81,5 @@ def test_the_course_report_has_a_quiz_panel(analysed, client_for, app):
     html = page.get_data(as_text=True)
     assert "Quizzes" in html and "Item analysis" in html
     csv_page = client_for(analysed.trainer).get(f"/quiz/course/{analysed.course.id}/quizzes.csv")
-    rows = list(csv.DictReader(io.StringIO(csv_page.get_data(as_text=True))))
+    rows = list(csv.DictReader(io.StringIO(csv_page.data.decode("utf-8-sig"))))
     assert rows[0]["attempts"] == "4" and rows[0]["mean_grade"] == "50"
