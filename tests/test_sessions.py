@@ -426,3 +426,25 @@ def test_logging_in_sweeps_the_accounts_ended_sessions(app, make_user, client_fo
     client_for(user)
 
     assert count_rows(UserSession, user_id=user.id) == 1
+
+
+# -- personal data ---------------------------------------------------------------------------------
+def test_the_data_export_lists_my_sessions_with_device_and_address(app, make_user):
+    user = make_user()
+    browser = app.test_client()
+    browser.post("/login", data={"email": user.email, "password": TEST_PASSWORD},
+                 headers={"User-Agent": FIREFOX}, environ_base={"REMOTE_ADDR": "198.51.100.7"})
+
+    data = browser.get("/account/export.json").get_json(force=True)
+
+    assert [(s["device"], s["ip_address"]) for s in data["sessions"]] == [("Firefox 126 on Windows 10", "198.51.100.7")]
+
+
+def test_deleting_my_account_deletes_every_session_with_its_address(app, make_user, client_for):
+    user = make_user()
+    here, phone = client_for(user), client_for(user)
+
+    here.post("/account/delete", data={"password": TEST_PASSWORD, "confirm": "y"})
+
+    assert count_rows(UserSession, user_id=user.id) == 0
+    assert [logged_in(here), logged_in(phone)] == [False, False]

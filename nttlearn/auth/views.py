@@ -263,7 +263,6 @@ def delete():
         else:
             user = db.session.get(User, current_user.id)
             delete_account(user)
-            end_sessions(user)
             db.session.commit()
             end_this_session()
             flash(_("Your account has been deleted."), "info")
