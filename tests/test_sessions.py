@@ -390,6 +390,28 @@ def test_the_remember_me_cookie_changes_when_used_and_a_stolen_copy_then_fails(a
     assert logged_in(owner_tomorrow)
 
 
+def test_a_tab_that_lost_the_race_to_rotate_the_remember_me_cookie_does_not_overwrite_the_new_one(app, make_user, client):
+    """A browser restoring two tabs at once sends the same remember-me cookie twice: the first
+    request to rotate it wins; the second must not answer with a cookie of its own, which would
+    name no session."""
+    import flask
+
+    remember_login(client, make_user())
+    with client.session_transaction() as flask_session:
+        token = flask_session["_user_id"]
+    with app.app_context(), app.test_request_context("/dashboard"):  # a database session of its own
+        second_tab_user = sessions.load_user(token)  # the second tab read the record first...
+    first_tab = browser_with(app, remember_token=cookie(client, "remember_token"))
+    assert logged_in(first_tab)  # ...and the first tab rotated it meanwhile
+    with app.test_request_context("/dashboard"):
+        flask.session["_user_id"] = token
+
+        sessions._rotate_remember_token(app, user=second_tab_user)
+
+        assert flask.session["_user_id"] == token and "_remember" not in flask.session
+    assert logged_in(first_tab)
+
+
 def test_remember_me_can_be_switched_off(app_factory, make_user):
     app = app_factory({"REMEMBER_ME_DAYS": 0})
     with app.app_context():

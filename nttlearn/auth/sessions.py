@@ -147,8 +147,12 @@ def _rotate_remember_token(app, user: User, **_: object) -> None:
     if record is None or old is None:
         return
     token = secrets.token_urlsafe(32)
-    _write_now(update(UserSession).where(UserSession.id == record.id, UserSession.token_hash == _digest(old))
-               .values(token_hash=_digest(token)))
+    rotated = _write_now(update(UserSession).where(UserSession.id == record.id, UserSession.token_hash == _digest(old))
+                         .values(token_hash=_digest(token)))
+    if not rotated:
+        # Another request of this browser (tabs restored at once) rotated it first; its answer
+        # carries the new cookie, and this one must not overwrite that with a token of its own.
+        return
     set_committed_value(record, "token_hash", _digest(token))
     user.session_token = token
     session["_user_id"] = token
@@ -156,11 +160,12 @@ def _rotate_remember_token(app, user: User, **_: object) -> None:
     session["_remember_seconds"] = max(0, int((record.expires_at - now()).total_seconds()))
 
 
-def _write_now(statement) -> None:
-    """Run ``statement`` in a short transaction of its own: noting a session's use (or its new
-    token) must be kept whatever becomes of the request's own transaction, and must not commit it."""
+def _write_now(statement) -> int:
+    """Run ``statement`` in a short transaction of its own and return the rows it changed: noting
+    a session's use (or its new token) must be kept whatever becomes of the request's own
+    transaction, and must not commit it."""
     with db.engine.begin() as connection:
-        connection.execute(statement)
+        return connection.execute(statement).rowcount
 
 
 # -- listing and ending ----------------------------------------------------------------------------
