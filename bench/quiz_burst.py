@@ -154,6 +154,7 @@ def _build(instance: Path, database: str, count: int) -> list[dict[str, Any]]:
     os.environ["NTTLEARN_INSTANCE_PATH"] = str(instance)
     from nttlearn import create_app, db
     from nttlearn.auth.passwords import hash_password
+    from nttlearn.auth.sessions import create_session_record
     from nttlearn.models import Activity, Course, Enrolment, Module, User
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database, "INSTANCE_PATH": str(instance)})
@@ -184,7 +185,8 @@ def _build(instance: Path, database: str, count: int) -> list[dict[str, Any]]:
             db.session.flush()
             db.session.add(Enrolment(user_id=user.id, course_id=course.id))
             attempt = start_attempt(quiz, user.id)
-            cookie = {app.config["SESSION_COOKIE_NAME"]: sessions.dumps({"_user_id": user.get_id(), "_fresh": True})}
+            token = create_session_record(user)  # a server-side session, as logging in makes
+            cookie = {app.config["SESSION_COOKIE_NAME"]: sessions.dumps({"_user_id": token, "_fresh": True})}
             learners.append({"email": user.email, "user_id": user.id, "attempt_id": attempt.id, "cookies": cookie})
         db.session.commit()
         db.session.remove()

@@ -258,11 +258,13 @@ def _install_request_hooks(app: Flask, host: PluginHost) -> None:
     @app.teardown_request
     def _end_request(exc: BaseException | None) -> None:
         """Leave nothing of this request behind: an unhandled error's half-done changes are rolled
-        back, and per-request caches (plugin switches, the logged-in user, the locale) are
-        dropped even where the app context outlives the request (tests, CLI)."""
+        back, and per-request caches (plugin switches, the logged-in user, its session, the locale,
+        the signed CSRF token) are dropped even where the app context outlives the request (tests,
+        CLI)."""
         if exc is not None:
             db.session.rollback()
-        for key in ("nttlearn_disabled", "nttlearn_course_staff", "_login_user", "nttlearn_translations"):
+        for key in ("nttlearn_disabled", "nttlearn_course_staff", "_login_user", "nttlearn_translations",
+                    "nttlearn_ended_session", "csrf_token"):
             g.pop(key, None)
         flask_babel.refresh()
 

@@ -237,7 +237,7 @@ def plugins_disable(name: str) -> None:
 # -- users -------------------------------------------------------------------------------------
 @main.group("users")
 def users_group() -> None:
-    """Create, list and enrol users."""
+    """Create, list and enrol users; prune ended sessions."""
 
 
 @users_group.command("create")
@@ -331,6 +331,20 @@ def users_make_trainer(email: str, course_slug: str) -> None:
     add_trainer(course, user)
     db.session.commit()
     click.echo(f"{user.email} is a trainer of {course.slug}")
+
+
+@users_group.command("prune-sessions")
+@click.option("--json", "as_json", is_flag=True)
+@with_appcontext
+def users_prune_sessions(as_json: bool) -> None:
+    """Delete the records of sessions that have ended (idle or past their lifetime). Run it daily."""
+    from .auth.sessions import prune_sessions
+
+    count = prune_sessions()
+    if as_json:
+        echo_json({"deleted": count})
+        return
+    click.echo(f"deleted {count} ended sessions")
 
 
 from .content.commands import courses_group  # noqa: E402

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +76,12 @@ def settings_from_env() -> dict[str, Any]:
         "MIN_GROUP_SIZE": max(1, int(_env("MIN_GROUP_SIZE") or 5)),
         # Reverse proxies (nginx) in front of the app whose X-Forwarded-* headers are trusted.
         "PROXY_COUNT": int(_env("PROXY_COUNT") or 0),
+        # Sessions (nttlearn.auth.sessions): ended after this long unused (staff roles, learners),
+        # and at the latest this long after logging in; "keep me logged in" lasts at most 30 days.
+        "SESSION_IDLE_MINUTES_STAFF": int(_env("SESSION_IDLE_MINUTES_STAFF") or 30),
+        "SESSION_IDLE_MINUTES_LEARNER": int(_env("SESSION_IDLE_MINUTES_LEARNER") or 8 * 60),
+        "SESSION_LIFETIME_HOURS": int(_env("SESSION_LIFETIME_HOURS") or 12),
+        "REMEMBER_ME_DAYS": int(_env("REMEMBER_ME_DAYS") or 30),
     }
 
 
@@ -84,6 +91,8 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
+    # Flask-Login's own default is a year; every login passes its session's lifetime anyway.
+    "REMEMBER_COOKIE_DURATION": timedelta(days=30),
     "WTF_CSRF_TIME_LIMIT": None,
     "BABEL_DEFAULT_LOCALE": "en",
     "LOCALES": LOCALES,

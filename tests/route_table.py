@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from nttlearn.auth.services import reset_token
+from nttlearn.auth.sessions import create_session_record
 from nttlearn.extensions import db
 from nttlearn.models import Activity, Course, Enrolment, Lesson, Module, Organisation, User
 
@@ -72,6 +73,14 @@ class World:
     organisation: Organisation
     bystander: User
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def bystander_session(self) -> int:
+        """The id of a session record of the bystander's (made once)."""
+        if "bystander_session" not in self.extra:
+            create_session_record(self.bystander)
+            db.session.commit()
+            self.extra["bystander_session"] = self.bystander.session_record.id
+        return self.extra["bystander_session"]
 
     def activity(self, type_key: str, required: bool = True) -> Activity:
         """An activity of ``type_key`` placed in the first module of ``course`` (made once)."""
@@ -158,6 +167,10 @@ ROUTES: list[Route] = [
     Route("auth.profile", "GET", LOGGED_IN),
     Route("auth.profile", "POST", LOGGED_IN),
     Route("auth.change_password", "POST", LOGGED_IN),
+    # Someone else's session (the bystander's): nobody may end it, not even an admin, from here.
+    Route("auth.end_other_session", "POST", Expect(302, 404, 404, 404), args=lambda w: {"session_id": w.bystander_session()}),
+    # Each visitor logs out of every browser of their own account (and is sent to log in).
+    Route("auth.end_all_sessions", "POST", Expect(302, 302, 302, 302)),
     Route("auth.export_data", "GET", LOGGED_IN),
     Route("auth.delete", "GET", LOGGED_IN),
     Route("auth.delete", "POST", LOGGED_IN),
@@ -186,6 +199,7 @@ ROUTES: list[Route] = [
     Route("admin.edit_user", "GET", ADMINS, args=lambda w: {"user_id": w.bystander.id}),
     # Fields missing from a POST keep the record's values (an unticked "active" box deactivates).
     Route("admin.edit_user", "POST", Expect(302, 403, 403, 302), args=lambda w: {"user_id": w.bystander.id}),
+    Route("admin.end_user_sessions", "POST", Expect(302, 403, 403, 302), args=lambda w: {"user_id": w.bystander.id}),
     Route("admin.organisations", "GET", ADMINS),
     Route("admin.organisations", "POST", ADMINS),
     Route("admin.edit_organisation", "GET", ADMINS, args=lambda w: {"org_id": w.organisation.id}),

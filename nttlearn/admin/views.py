@@ -1,14 +1,16 @@
-"""Admin pages: users (search, roles, deactivate), organisations and the plugins page."""
+"""Admin pages: users (search, roles, deactivate, end sessions), organisations and the plugins page."""
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func, or_
 
 from ..auth.permissions import require_admin
 from ..auth.services import find_organisation
+from ..auth.sessions import active_sessions, current_record, end_sessions
 from ..extensions import db
 from ..models import Organisation, User
 from ..plugins import host
@@ -56,10 +58,27 @@ def edit_user(user_id: int):
         else:
             user.role = form.role.data
             user.active = form.active.data
+            if not user.active:
+                end_sessions(user)  # out at once, not at their next page
             db.session.commit()
             flash(_("%(name)s has been updated.", name=user.name), "success")
             return redirect(url_for("admin.users"))
-    return render_template("admin/user.html", form=form, user=user)
+    return render_template("admin/user.html", form=form, user=user, sessions=active_sessions(user))
+
+
+@bp.route("/users/<int:user_id>/sessions/end", methods=["POST"])
+@require_admin
+def end_user_sessions(user_id: int):
+    """Log a person out of every browser (a lost laptop, a shared computer, a suspicion)."""
+    user = db.session.get(User, user_id)
+    if user is None or user.deleted_at is not None:
+        abort(404)
+    keep = current_record() if user.id == current_user.id else None  # an admin ending their own: not this one
+    count = end_sessions(user, keep=keep)
+    db.session.commit()
+    flash(ngettext("%(num)d session of %(name)s has been ended.", "%(num)d sessions of %(name)s have been ended.",
+                   count, name=user.name), "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
 @bp.route("/organisations", methods=["GET", "POST"])

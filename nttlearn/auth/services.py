@@ -21,6 +21,7 @@ from ..models import (
     ModuleCompletion,
     Organisation,
     User,
+    UserSession,
     utcnow,
 )
 from ..plugins import host
@@ -136,6 +137,7 @@ def export_user_data(user: User) -> dict[str, Any]:
         "module_completions": rows(ModuleCompletion, "module_id", "completed_at"),
         "courses_taught": rows(CourseStaff, "course_id", "role"),
         "events": rows(EventRecord, "name", "course_id", "data", "created_at"),
+        "sessions": rows(UserSession, "created_at", "last_used_at", "expires_at", "remember", "device", "ip_address"),
         "plugins": {},
     }
     for plugin, result in host().call_each("nttlearn_user_data", include_disabled=True, user_id=user.id):
@@ -157,6 +159,7 @@ def delete_account(user: User) -> None:
     user.last_seen_at = None
     user.active = False
     user.deleted_at = utcnow()
+    db.session.execute(db.delete(UserSession).where(UserSession.user_id == user.id))  # logged out everywhere
     db.session.execute(
         db.update(EventRecord).where(EventRecord.user_id == user.id).values(data={})
     )

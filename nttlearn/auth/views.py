@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 import json
 
 from flask import (
@@ -18,11 +17,11 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from ..config import LOCALES
-from ..extensions import db, login_manager
+from ..extensions import db
 from ..mail import send_mail
 from ..models import Organisation, User, utcnow
 from ..ratelimit import limiter
@@ -47,17 +46,16 @@ from .services import (
     reset_token,
     user_from_reset_token,
 )
+from .sessions import (
+    active_sessions,
+    current_record,
+    end_session,
+    end_sessions,
+    end_this_session,
+    start_session,
+)
 
 bp = Blueprint("auth", __name__, template_folder="templates")
-
-
-@login_manager.user_loader
-def load_user(session_id: str) -> User | None:
-    user_id, _, fingerprint = session_id.partition(":")
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    if user is None or not hmac.compare_digest(user.session_fingerprint, fingerprint):
-        return None  # the password changed since this session began
-    return user
 
 
 def _safe_next(target: str | None) -> str:
@@ -110,9 +108,7 @@ def confirm_registration(token: str):
     if user is None:
         flash(_("This confirmation link is invalid or has expired. Please register again."), "error")
         return redirect(url_for("auth.register"))
-    db.session.commit()
-    session.clear()
-    login_user(user)
+    start_session(user)
     flash(_("Welcome, %(name)s! Your account is ready.", name=user.name), "success")
     return redirect(url_for("learn.catalogue"))
 
@@ -141,7 +137,7 @@ def login():
             user.last_seen_at = utcnow()
             db.session.commit()
             session.clear()  # a fresh session on login: no fixation
-            login_user(user, remember=form.remember.data)
+            start_session(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
         by_account.hit(account_key)
         by_ip.hit(ip_key)
@@ -152,8 +148,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @require_login
 def logout():
-    logout_user()
-    session.clear()
+    end_this_session()
     flash(_("You are logged out."), "info")
     return redirect(url_for("learn.catalogue"))
 
@@ -189,6 +184,7 @@ def reset_password(token: str):
     form = ResetPasswordForm(account=user)
     if form.validate_on_submit():
         user.password_hash = hash_password(form.password.data)
+        end_sessions(user)  # whoever knew the old password is out, everywhere
         db.session.commit()
         flash(_("Your password has been changed. You can log in now."), "success")
         return redirect(url_for("auth.login"))
@@ -206,7 +202,8 @@ def _profile_data(user: User) -> dict[str, str]:
 
 
 def _profile_page(form: ProfileForm, password_form: ChangePasswordForm) -> str:
-    return render_template("auth/profile.html", form=form, password_form=password_form)
+    return render_template("auth/profile.html", form=form, password_form=password_form,
+                           sessions=active_sessions(current_user), this_session=current_record())
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -236,11 +233,36 @@ def change_password():
             form.current.errors.append(_("Your current password is not correct."))
         else:
             current_user.password_hash = hash_password(form.password.data)
+            end_sessions(current_user, keep=current_record())  # this session continues; all others end
             db.session.commit()
-            login_user(current_user._get_current_object())  # this session continues; all others end
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("auth.profile"))
     return _profile_page(ProfileForm(formdata=None, data=_profile_data(current_user)), form)
+
+
+@bp.route("/account/sessions/<int:session_id>/end", methods=["POST"])
+@require_login
+def end_other_session(session_id: int):
+    """End one of my sessions (a browser I left logged in elsewhere). Another person's: 404."""
+    this = current_record()
+    if this is not None and this.id == session_id:
+        return logout()
+    if not end_session(current_user, session_id):
+        abort(404)
+    db.session.commit()
+    flash(_("That session has been ended."), "success")
+    return redirect(url_for("auth.profile"))
+
+
+@bp.route("/account/sessions/end-all", methods=["POST"])
+@require_login
+def end_all_sessions():
+    """Log out everywhere: every browser of the account, this one included."""
+    end_sessions(current_user)
+    db.session.commit()
+    end_this_session()
+    flash(_("You have been logged out everywhere."), "info")
+    return redirect(url_for("auth.login"))
 
 
 @bp.route("/account/export.json")
@@ -264,8 +286,7 @@ def delete():
             user = db.session.get(User, current_user.id)
             delete_account(user)
             db.session.commit()
-            logout_user()
-            session.clear()
+            end_this_session()
             flash(_("Your account has been deleted."), "info")
             return redirect(url_for("learn.catalogue"))
     return render_template("auth/delete.html", form=form)

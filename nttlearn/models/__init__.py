@@ -10,12 +10,14 @@ from .progress import (
     LessonCompletion,
     ModuleCompletion,
 )
+from .sessions import UserSession
 from .users import ROLES, Organisation, User
 
 CORE_TABLES = frozenset(
     model.__tablename__
     for model in (Organisation, User, Course, CourseStaff, Module, Lesson, Activity, Enrolment,
-                  LessonCompletion, ActivityCompletion, ModuleCompletion, EventRecord, PluginState)
+                  LessonCompletion, ActivityCompletion, ModuleCompletion, EventRecord, PluginState,
+                  UserSession)
 )
 
 __all__ = [
@@ -37,5 +39,6 @@ __all__ = [
     "PluginState",
     "UTCDateTime",
     "User",
+    "UserSession",
     "utcnow",
 ]

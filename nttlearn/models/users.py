@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -55,14 +54,17 @@ class User(UserMixin, db.Model):
         ),
     )
 
-    def get_id(self) -> str:
-        """The session's user id, bound to the password: changing the password ends every other
-        session and remember-me cookie of the account."""
-        return f"{self.id}:{self.session_fingerprint}"
+    # Set by nttlearn.auth.sessions when this object is the signed-in user of a request: the
+    # token of that browser's session record (never stored; only its hash is), and the record.
+    session_token = None
+    session_record = None
 
-    @property
-    def session_fingerprint(self) -> str:
-        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
+    def get_id(self) -> str:
+        """Flask-Login's "alternative id": the session record's token, not the user id, so that
+        a copied cookie stops working as soon as its record is ended."""
+        if not self.session_token:
+            raise RuntimeError("start a session with nttlearn.auth.sessions.start_session(), not login_user()")
+        return self.session_token
 
     @property
     def is_active(self) -> bool:  # Flask-Login: deactivated and deleted users cannot log in
