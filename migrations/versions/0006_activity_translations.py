@@ -1,14 +1,14 @@
 """activities: translations of the title
 
-Revision ID: 0005_activity_translations
-Revises: 0004_module_translations
+Revision ID: 0006_activity_translations
+Revises: 0005_user_sessions
 Create Date: 2026-12-07 14:30:00
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0005_activity_translations'
-down_revision = '0004_module_translations'
+revision = '0006_activity_translations'
+down_revision = '0005_user_sessions'
 branch_labels = None
 depends_on = None
 
