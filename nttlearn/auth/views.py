@@ -26,6 +26,7 @@ from ..extensions import db, login_manager
 from ..mail import send_mail
 from ..models import Organisation, User, utcnow
 from ..ratelimit import limiter
+from ..request_args import next_url, parse_int
 from .forms import (
     ChangePasswordForm,
     DeleteAccountForm,
@@ -54,16 +55,11 @@ bp = Blueprint("auth", __name__, template_folder="templates")
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:
     user_id, _, fingerprint = session_id.partition(":")
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    number = parse_int(user_id, min=1)
+    user = db.session.get(User, number) if number is not None else None
     if user is None or not hmac.compare_digest(user.session_fingerprint, fingerprint):
         return None  # the password changed since this session began
     return user
-
-
-def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("learn.dashboard")
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -100,7 +96,7 @@ def register():
 @public
 def login():
     if current_user.is_authenticated:
-        return redirect(_safe_next(request.args.get("next")))
+        return redirect(next_url(request.args.get("next")))
     form = LoginForm()
     if form.validate_on_submit():
         limit, window = current_app.config["LOGIN_RATE_LIMIT"]
@@ -121,7 +117,7 @@ def login():
             db.session.commit()
             session.clear()  # a fresh session on login: no fixation
             login_user(user, remember=form.remember.data)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(next_url(request.args.get("next")))
         by_account.hit(account_key)
         by_ip.hit(ip_key)
         flash(_("The e-mail address or password is not correct."), "error")
@@ -258,4 +254,4 @@ def set_language():
     if current_user.is_authenticated:
         current_user.locale = code
         db.session.commit()
-    return redirect(_safe_next(request.form.get("next")))
+    return redirect(next_url(request.form.get("next")))
