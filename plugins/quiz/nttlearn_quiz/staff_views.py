@@ -92,7 +92,7 @@ def quiz_questions(activity_id: int):
 def add_questions(activity_id: int):
     access = staff_access(activity_id)
     quiz = quizzes.ensure_quiz(access.activity)
-    ids = arg_ints("question_id", source=request.form)
+    ids = arg_ints("question_id", min=1, source=request.form)
     added = quizzes.add_questions(quiz, ids)
     db.session.commit()
     flash(_("%(n)s question(s) added to the quiz.", n=added), "success")
