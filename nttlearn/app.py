@@ -19,6 +19,7 @@ from sqlalchemy.engine import Engine
 from . import config
 from .extensions import csrf, db, login_manager, migrate
 from .plugins import PluginHost
+from .request_args import install_request_checks
 
 CORE_MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 log = logging.getLogger(__name__)
@@ -32,6 +33,7 @@ def build_app(test_config: dict[str, Any] | None, plugins: list[object] | None) 
     instance.mkdir(parents=True, exist_ok=True)
 
     app = Flask(__name__, instance_path=str(instance), instance_relative_config=True)
+    install_request_checks(app)  # before any blueprint: their <int:…> rules take its converter
     app.config.update(config.DEFAULTS)
     app.config.update(settings)
     app.config["SECRET_KEY"] = config.load_secret_key(instance)

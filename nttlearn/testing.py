@@ -102,20 +102,16 @@ def _empty_tables(app) -> None:
         db.engine.dispose()
 
 
-@pytest.fixture
-def app_factory(database_url, tmp_path) -> Iterator[Callable[..., Any]]:
-    """Make an app on this test's database: ``app_factory(config=None, plugins=None)``.
-
-    ``plugins`` names the plugins to load (entry-point names or plugin objects); by default all
-    installed plugins. CSRF is off unless ``config`` turns it on.
-    """
+@contextlib.contextmanager
+def _apps_on(database_url: str, instance_path: Path) -> Iterator[Callable[..., Any]]:
+    """Make apps on ``database_url``; when the block ends, the database's tables are emptied."""
     apps = []
 
     def make(config: dict[str, Any] | None = None, plugins: list[object] | None = None):
         settings = {
             "TESTING": True,
             "SQLALCHEMY_DATABASE_URI": database_url,
-            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "INSTANCE_PATH": str(instance_path),
             "WTF_CSRF_ENABLED": False,
             "STRICT_PLUGINS": True,
             "SERVER_NAME": None,
@@ -134,6 +130,33 @@ def app_factory(database_url, tmp_path) -> Iterator[Callable[..., Any]]:
         for app in apps[1:]:
             with app.app_context():
                 db.engine.dispose()
+
+
+@pytest.fixture
+def app_factory(database_url, tmp_path) -> Iterator[Callable[..., Any]]:
+    """Make an app on this test's database: ``app_factory(config=None, plugins=None)``.
+
+    ``plugins`` names the plugins to load (entry-point names or plugin objects); by default all
+    installed plugins. CSRF is off unless ``config`` turns it on.
+    """
+    with _apps_on(database_url, tmp_path / "instance") as make:
+        yield make
+
+
+@pytest.fixture(scope="module")
+def module_app_factory(_test_database, tmp_path_factory) -> Iterator[Callable[..., Any]]:
+    """``app_factory`` for a whole test module: one database its tests share, for read-mostly
+    walks whose world is too costly to build per test (the fuzzing of every route). Its tests
+    must not rely on each other's changes, nor use the per-test fixtures (``app``, ``make_user``):
+    build with :func:`user_factory` and :func:`course_factory` inside the app's context."""
+    folder = tmp_path_factory.mktemp("module")
+    if _test_database["kind"] == "sqlite":
+        url = f"sqlite:///{folder / 'test.sqlite'}"
+        shutil.copyfile(_test_database["template"], folder / "test.sqlite")
+    else:
+        url = _test_database["url"]
+    with _apps_on(url, folder / "instance") as make:
+        yield make
 
 
 def _forget_login_between_requests(app) -> None:
@@ -162,6 +185,11 @@ def client(app):
 @pytest.fixture
 def make_user(app) -> Callable[..., Any]:
     """Create a user: ``make_user(role="learner", email=None, name=None, org=None, country=None)``."""
+    return user_factory()
+
+
+def user_factory() -> Callable[..., Any]:
+    """What the ``make_user`` fixture returns, for fixtures of a wider scope (in an app context)."""
     from .models import Organisation, User
 
     counter = {"n": 0}
@@ -191,6 +219,11 @@ def make_course(app) -> Callable[..., Any]:
 
     ``activities`` is a list of ``(module_index, type_key, required)``.
     """
+    return course_factory()
+
+
+def course_factory() -> Callable[..., Any]:
+    """What the ``make_course`` fixture returns, for fixtures of a wider scope (in an app context)."""
     from .models import Activity, Course, CourseStaff, Lesson, Module
 
     counter = {"n": 0}

@@ -14,6 +14,7 @@ from ..auth.sessions import active_sessions, current_record, end_sessions
 from ..extensions import db
 from ..models import Organisation, User
 from ..plugins import host
+from ..request_args import arg_int
 from .forms import OrganisationForm, UserForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
@@ -34,7 +35,7 @@ def index():
 def users():
     query = request.args.get("q", "").strip()
     role = request.args.get("role", "")
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = arg_int("page", 1, min=1)
     stmt = db.select(User).where(User.deleted_at.is_(None))
     if query:
         stmt = stmt.where(or_(User.name.icontains(query, autoescape=True),

@@ -25,6 +25,7 @@ from ..extensions import db
 from ..mail import send_mail
 from ..models import Organisation, User, utcnow
 from ..ratelimit import limiter
+from ..request_args import next_url
 from .forms import (
     ChangePasswordForm,
     DeleteAccountForm,
@@ -58,10 +59,6 @@ from .sessions import (
 bp = Blueprint("auth", __name__, template_folder="templates")
 
 
-def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("learn.dashboard")
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -117,7 +114,7 @@ def confirm_registration(token: str):
 @public
 def login():
     if current_user.is_authenticated:
-        return redirect(_safe_next(request.args.get("next")))
+        return redirect(next_url(request.args.get("next")))
     form = LoginForm()
     if form.validate_on_submit():
         limit, window = current_app.config["LOGIN_RATE_LIMIT"]
@@ -138,7 +135,7 @@ def login():
             db.session.commit()
             session.clear()  # a fresh session on login: no fixation
             start_session(user, remember=form.remember.data)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(next_url(request.args.get("next")))
         by_account.hit(account_key)
         by_ip.hit(ip_key)
         flash(_("The e-mail address or password is not correct."), "error")
@@ -302,4 +299,4 @@ def set_language():
     if current_user.is_authenticated:
         current_user.locale = code
         db.session.commit()
-    return redirect(_safe_next(request.form.get("next")))
+    return redirect(next_url(request.form.get("next")))

@@ -110,8 +110,12 @@ def lessons_using(course: Course, name: str) -> list[Lesson]:
 def delete_media(course: Course, name: str) -> None:
     """Delete a media file that no lesson links to."""
     folder = media_folder(course)
-    target = (folder / name).resolve()
-    if not target.is_relative_to(folder.resolve()) or not target.is_file():
+    try:
+        target = (folder / name).resolve()
+        found = target.is_relative_to(folder.resolve()) and target.is_file()
+    except (OSError, ValueError):  # a name too long for the file system, or with a NUL
+        found = False
+    if not found:
         raise MediaRefused(_("There is no such file."))
     using = lessons_using(course, name)
     if using:

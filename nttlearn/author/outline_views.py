@@ -13,6 +13,7 @@ from ..auth.permissions import require_course_staff
 from ..content.markdown import render_markdown
 from ..extensions import db
 from ..models import Activity, Course, Lesson, Module
+from ..request_args import form_int
 from .blueprint import bp, course_or_404, element_or_404, installed_types
 from .forms import ActivityForm, AddActivityForm, LessonForm, ModuleForm, lines, options
 from .outline import (
@@ -172,7 +173,7 @@ def _conflict(form: LessonForm, course: Course, module: Module, current: Lesson)
 def markdown_preview(course_id: int):
     """The lesson editor's live preview: the same renderer, sanitizer and checks as the site."""
     course = course_or_404(course_id)
-    module = element_or_404(Module, request.form.get("module_id", type=int), course)
+    module = element_or_404(Module, form_int("module_id"), course)
     body = request.form.get("body", "")
     problems = check_lesson_body(course, module, body)
     html = render_markdown(normalize_body(body), url_for("learn.media", slug=course.slug, filename=""))

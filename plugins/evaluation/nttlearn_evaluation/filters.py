@@ -17,6 +17,8 @@ from sqlalchemy.sql.expression import ColumnElement
 from wtforms import DateField, SelectField
 from wtforms.validators import Optional, ValidationError
 
+from nttlearn.request_args import parse_int
+
 
 @dataclass(frozen=True)
 class Period:
@@ -92,7 +94,7 @@ class FilterForm(FlaskForm):
         country = (self.country.data or "").upper()
         return LearnerFilters(
             period=Period(start, end),
-            organisation_id=int(organisation) if organisation.isdigit() else None,
+            organisation_id=parse_int(organisation, min=1),
             country=country if len(country) == 2 and country.isalpha() else None,
             cohort=self.cohort.data or None,
         )

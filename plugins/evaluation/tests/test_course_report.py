@@ -135,6 +135,16 @@ def test_a_bad_date_is_ignored_and_explained(course_data, client_for):
     assert "Not a valid date value." in page
 
 
+@pytest.mark.parametrize("organisation", ["²", "١", str(2**63)])
+def test_an_organisation_that_is_not_a_number_is_ignored_like_a_bad_date(course_data, client_for, organisation):
+    course = course_data["course"]
+
+    response = client_for(course_data["trainer"]).get(f"/reports/courses/{course.id}?organisation={organisation}")
+
+    assert response.status_code == 200
+    assert "Course report" in response.get_data(as_text=True)
+
+
 def test_learners_csv_has_every_learner_with_a_bom_and_defused_formulas(course_data, data, client_for):
     course = course_data["course"]
     attacker = data.person("=HYPERLINK(\"http://evil.example\")", "@SUM(A1)", "IT")

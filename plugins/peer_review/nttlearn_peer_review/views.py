@@ -20,6 +20,7 @@ from nttlearn import db
 from nttlearn.activities import ActivityAccess, activity_access
 from nttlearn.auth import require_login
 from nttlearn.content.markdown import render_markdown
+from nttlearn.request_args import arg_int, form_int, parse_int
 
 from . import calibration, notifications, teams, writing
 from .access import can_read_submission, is_reviewer_of, shows_author_names, submission_label
@@ -231,7 +232,7 @@ def save_details(activity_id: int):
         return redirect(url_for("peer_review.proposal", activity_id=activity_id))
     try:
         saved = writing.save_details(settings, team, form.title.data or "", form.policy_area.data or "",
-                                     int(form.base_version.data), current_user.id)
+                                     form_int("base_version", min=0), current_user.id)
     except (*USER_ERRORS, ValueError) as exc:
         return refused(exc, "peer_review.proposal", activity_id=activity_id)
     db.session.commit()
@@ -260,12 +261,12 @@ def edit_section(activity_id: int, key: str):
         form = SectionForm(data={"text": section.text, "base_version": section.version})
         return render_template("peer_review/section.html", access=access, team=team,
                                section_def=section_def, section=section, form=form)
-    if not form.validate_on_submit() or not form.base_version.data.isdigit():
+    base_version = parse_int(form.base_version.data, min=0)
+    if not form.validate_on_submit() or base_version is None:
         return render_template("peer_review/section.html", access=access, team=team,
                                section_def=section_def, section=section, form=form), 400
     try:
-        result = writing.save_section(settings, team, key, form.text.data or "",
-                                      int(form.base_version.data), current_user.id)
+        result = writing.save_section(settings, team, key, form.text.data or "", base_version, current_user.id)
     except USER_ERRORS as exc:
         return refused(exc, "peer_review.proposal", activity_id=activity_id)
     if isinstance(result, writing.Conflict):
@@ -300,7 +301,7 @@ def section_history(activity_id: int, key: str):
         older = versions[index + 1].text if index + 1 < len(versions) else ""
         counts[version.version] = changed_word_counts(compare_texts(older, version.text))
     diff = None
-    a, b = request.args.get("a", type=int), request.args.get("b", type=int)
+    a, b = arg_int("a", min=0), arg_int("b", min=0)
     if a is not None and b is not None:
         old, new = writing.version_text(section, a), writing.version_text(section, b)
         if old is None or new is None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import re
 
+import pytest
 from peer_review_helpers import form_team, go_to, write_everything
 from pypdf import PdfReader
 
@@ -133,6 +134,33 @@ def test_the_second_co_author_to_save_sees_both_texts_and_nothing_is_overwritten
 
     assert merged.status_code == 302
     assert section_row(team.id, "context_needs").text == "Giulia's and Åsa's needs analysis."
+
+
+@pytest.mark.parametrize("version", ["²", str(2**63), "-1"])
+def test_a_save_with_a_malformed_version_is_a_bad_request_and_changes_nothing(make_capstone, client_for, version):
+    cap = make_capstone()
+    giulia = cap.officials[0]
+    team = form_team(cap, [giulia])
+    author = client_for(giulia)
+
+    section = author.post(f"/peer-review/{cap.activity.id}/proposal/context_needs",
+                          data={"text": "Tampered.", "base_version": version})
+    details = author.post(f"/peer-review/{cap.activity.id}/proposal/details",
+                          data={"title": "Tampered", "policy_area": "youth", "base_version": version})
+
+    assert (section.status_code, details.status_code) == (400, 400)
+    assert section_row(team.id, "context_needs").text != "Tampered."
+
+
+@pytest.mark.parametrize(("a", "b"), [("²", "0"), (str(2**63), "0"), ("0", "x")])
+def test_comparing_section_versions_by_malformed_numbers_is_a_bad_request(make_capstone, client_for, a, b):
+    cap = make_capstone()
+    giulia = cap.officials[0]
+    form_team(cap, [giulia])
+
+    response = client_for(giulia).get(f"/peer-review/{cap.activity.id}/proposal/context_needs/history?a={a}&b={b}")
+
+    assert response.status_code == 400
 
 
 def test_the_title_and_policy_area_are_also_saved_with_a_version_check(make_capstone, client_for):

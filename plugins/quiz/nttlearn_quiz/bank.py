@@ -24,13 +24,13 @@ from .models import (
     Slot,
     Tag,
 )
-from .questions import FORMATS, QUESTION_CLASSES, category_path
+from .questions import FORMATS, MAX_CATEGORY_NAME, QUESTION_CLASSES, category_fits, category_path
 from .questions import Question as QuestionData
 from .registry import question_types
 
 EXTRA_KEYS = ("rubric", "case_sensitive")
 """Settings a question may carry beyond its GIFT JSON: kept when a GIFT re-import changes it."""
-MAX_NAME = 255
+MAX_NAME = MAX_CATEGORY_NAME
 
 
 class BankError(ValueError):
@@ -75,7 +75,7 @@ def ensure_category(course_id: int, names: list[str], known: dict[str, Category]
         category = known.get(path)
         if category is None:
             name = names[depth - 1]
-            if len(name) > MAX_NAME or len(path) > 1000:
+            if not category_fits(names[:depth]):
                 raise BankError(_("The category name is too long."))
             category = Category(course_id=course_id, parent_id=parent.id if parent else None,
                                 name=name, path=path)

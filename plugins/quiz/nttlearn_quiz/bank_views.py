@@ -12,6 +12,7 @@ from wtforms import SelectChoice
 from nttlearn import db
 from nttlearn.auth import require_course_staff
 from nttlearn.models import Course
+from nttlearn.request_args import arg_int
 
 from . import bank, editor
 from .aiken import parse_aiken
@@ -59,9 +60,9 @@ def _media(course: Course) -> str:
 def bank_index(course_id: int):
     course = _course(course_id)
     categories = bank.course_categories(course_id)
-    shown = request.args.get("category", type=int)
+    shown = arg_int("category")
     tag = request.args.get("tag", "").strip()
-    page = max(1, request.args.get("page", 1, type=int))
+    page = arg_int("page", 1, min=1)
     query = db.select(Question).where(Question.course_id == course_id, Question.hidden.is_(False))
     if shown:
         query = query.where(Question.category_id == shown)
@@ -158,7 +159,7 @@ def new_question(course_id: int):
         form, categories = _question_form(course_id)
     if request.method == "GET":
         editor.blank_form(form, key)
-        form.category.data = request.args.get("category", type=int)
+        form.category.data = arg_int("category")
     elif form.validate_on_submit():
         data, problems = editor.form_data(form, key)
         category = next(c for c in categories if c.id == form.category.data)
@@ -273,8 +274,13 @@ def import_questions(course_id: int):
         result = (parse_aiken if form.format.data == "aiken" else parse_gift)(
             text, source, max_questions=gift_max_questions())
         if result.ok and result.questions and request.form.get("confirm"):
-            report = bank.import_questions(course_id, result.questions,
-                                           bank.split_path(form.category.data) or ["Imported"], user_id=current_user.id)
+            try:
+                report = bank.import_questions(course_id, result.questions, bank.split_path(form.category.data)
+                                               or ["Imported"], user_id=current_user.id)
+            except bank.BankError as exc:  # the default category does not fit the bank
+                db.session.rollback()
+                form.category.errors = [str(exc)]
+                return render_template("quiz/import.html", course=course, form=form, result=result), 400
             db.session.commit()
             flash(_("Imported: %(c)s new, %(u)s changed, %(s)s unchanged.", c=report.created, u=report.updated,
                     s=report.unchanged), "success")
@@ -286,7 +292,7 @@ def import_questions(course_id: int):
 @bp.route("/course/<int:course_id>/export.gift")
 @require_course_staff
 def export_bank(course_id: int):
-    category_id = request.args.get("category", type=int)
+    category_id = arg_int("category")
     category = _category(course_id, category_id) if category_id else None
     try:
         text = export_gift(bank.export_questions(course_id, category=category))

@@ -36,6 +36,8 @@ from .questions import (
     Question,
     ShortAnswerQuestion,
     TrueFalseQuestion,
+    category_fits,
+    category_path,
 )
 
 BLANK = "_____"
@@ -134,6 +136,8 @@ def parse_gift(text: str, source: str = "<string>", max_questions: int | None = 
         nonlocal category
         if paragraph and paragraph[0][1].startswith("$CATEGORY:"):
             category = _resolve(paragraph[0][1][len("$CATEGORY:"):]) or None
+            if category is not None and not category_fits(category_path(category)):
+                result.errors.append(GiftError(paragraph[0][0], _("The category name is too long."), source))
             del paragraph[0]
         if not paragraph:
             return

@@ -26,6 +26,8 @@ QUESTION_TYPE_KEYS = (
 )
 
 _CATEGORY_CONTEXTS = ("$course$", "$system$", "$module$", "$cat$", "$coursecategory$")
+MAX_CATEGORY_NAME = 255  # the sizes of the bank's category name and path columns
+MAX_CATEGORY_PATH = 1000
 
 
 @dataclass
@@ -296,6 +298,13 @@ def category_path(category: str) -> list[str]:
         if parts and parts[0] == "top":
             parts = parts[1:]
     return parts
+
+
+def category_fits(names: list[str]) -> bool:
+    """Whether the bank can hold a category with these nested names: each name, and the path
+    they make (a literal slash doubled), within the sizes of its columns."""
+    path = "/".join(name.replace("/", "//") for name in names)
+    return len(path) <= MAX_CATEGORY_PATH and all(len(name) <= MAX_CATEGORY_NAME for name in names)
 
 
 def _string(data: Mapping[str, Any], key: str, default: str | None = None) -> str:

@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 
 from nttlearn import db
 from nttlearn.models import utcnow
+from nttlearn.request_args import parse_int
 
 from . import grades
 from .bank import current_versions, descendants
@@ -225,11 +226,13 @@ def _random_pools(quiz: Quiz, slots: list[Slot]) -> dict[int, list[int]]:
 # -- saving -----------------------------------------------------------------------------------------
 @dataclass
 class SaveResult:
-    """What a save did: the questions saved, those refused because the page was stale, the new
-    sequence numbers, and whether the attempt is (now) closed."""
+    """What a save did: the questions saved, those refused because the page was stale
+    (``conflicts``) or is not the learner's current page under sequential navigation
+    (``refused``), the new sequence numbers, and whether the attempt is (now) closed."""
 
     saved: list[int] = field(default_factory=list)
     conflicts: list[int] = field(default_factory=list)
+    refused: list[int] = field(default_factory=list)
     sequences: dict[int, int] = field(default_factory=dict)
     closed: bool = False
     version: int = 0
@@ -261,11 +264,17 @@ def save_responses(attempt_id: int, user_id: int, form: Any, now: datetime | Non
 def _apply(attempt: Attempt, form: Any, now: datetime, result: SaveResult,
            loaded: tuple[list[AttemptAnswer], dict[int, dict[str, Any]]] | None = None) -> None:
     """Save the posted responses; ``loaded`` is the attempt's answers and their questions when
-    the caller has them already."""
+    the caller has them already.
+
+    Under sequential navigation only the questions of the current page take answers: a page
+    already left (or not yet shown) is closed to every way of posting, the page's form, its
+    autosave and the final submission alike, not just hidden by the page.
+    """
     posted = {}
     for key in form:
-        if key.startswith("seq-") and key[4:].isdigit():
-            posted[int(key[4:])] = form.get(key)
+        slot_number = parse_int(key[4:], min=1) if key.startswith("seq-") else None
+        if slot_number is not None:
+            posted[slot_number] = form.get(key)
     if not posted:
         return
     if loaded is None:
@@ -274,6 +283,9 @@ def _apply(attempt: Attempt, form: Any, now: datetime, result: SaveResult,
     else:
         answers = [a for a in loaded[0] if a.slot_number in posted]
         data = loaded[1]
+    if db.session.get(Quiz, attempt.activity_id).navigation == "sequential":
+        result.refused = [a.slot_number for a in answers if a.page != attempt.current_page]
+        answers = [a for a in answers if a.page == attempt.current_page]
     types = question_types()
     for answer in answers:
         question = data[answer.question_version_id]

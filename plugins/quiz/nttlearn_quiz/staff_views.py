@@ -18,6 +18,7 @@ from nttlearn import db
 from nttlearn.activities import ActivityAccess, activity_access
 from nttlearn.auth import require_login
 from nttlearn.models import Enrolment, User
+from nttlearn.request_args import arg_int, arg_ints
 
 from . import grades, quizzes, services
 from .analysis import analysis_csv, chart, item_analysis
@@ -75,7 +76,7 @@ def quiz_questions(activity_id: int):
     categories = course_categories(access.course.id)
     random_form = RandomForm()
     random_form.category.choices = [SelectChoice(c.id, category_label(c)) for c in categories]
-    shown = request.args.get("category", type=int)
+    shown = arg_int("category")
     bank_questions = []
     if shown:
         bank_questions = list(db.session.execute(db.select(Question).where(
@@ -91,7 +92,7 @@ def quiz_questions(activity_id: int):
 def add_questions(activity_id: int):
     access = staff_access(activity_id)
     quiz = quizzes.ensure_quiz(access.activity)
-    ids = [int(v) for v in request.form.getlist("question_id") if v.isdigit()]
+    ids = arg_ints("question_id", min=1, source=request.form)
     added = quizzes.add_questions(quiz, ids)
     db.session.commit()
     flash(_("%(n)s question(s) added to the quiz.", n=added), "success")

@@ -18,6 +18,7 @@ from nttlearn import db
 from nttlearn.activities import ActivityAccess, activity_access
 from nttlearn.auth import require_login
 from nttlearn.models import User, utcnow
+from nttlearn.request_args import arg_int, form_int, parse_int
 
 from . import services
 from .grades import grade_row, passed
@@ -93,7 +94,7 @@ def attempt(attempt_id: int):
         db.session.commit()
         return _closed_redirect(attempt)
     quiz = ensure_quiz(access.activity)
-    page = services.move_to_page(attempt, quiz, request.args.get("page", attempt.current_page, type=int))
+    page = services.move_to_page(attempt, quiz, arg_int("page", attempt.current_page))
     db.session.commit()
     answers = [a for a in services.answers_of(attempt) if a.page == page]
     views = question_views(answers, media_base(access), ReviewFlags.none(), disabled=False)
@@ -105,8 +106,9 @@ def _target_page(attempt: Attempt, page: int, nav: str) -> int:
         return page + 1
     if nav == "prev":
         return page - 1
-    if nav.startswith("page-") and nav[5:].isdigit():
-        return int(nav[5:])
+    if nav.startswith("page-"):
+        target = parse_int(nav[5:], min=0)
+        return page if target is None else target
     return page
 
 
@@ -124,7 +126,7 @@ def save(attempt_id: int):
         return _closed_redirect(attempt)
     quiz = ensure_quiz(access.activity)
     nav = request.form.get("nav", "save")
-    page = request.form.get("page", attempt.current_page, type=int)
+    page = form_int("page", attempt.current_page)
     if result.conflicts:
         flash(_("Your answer to question %(numbers)s was changed in another window since this page was "
                 "opened, so it was not overwritten. Check it below.",

@@ -16,6 +16,8 @@ from typing import Any
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
+from nttlearn.request_args import parse_int
+
 from .grading import Matching, QuestionType, one_choice
 from .rendering import render_inline, render_text
 
@@ -135,7 +137,7 @@ def read_response(data: Mapping[str, Any], qtype: QuestionType | None, form: Any
     answers = list(data.get("answers") or [])
     if key == "multichoice":
         order = list(choice_order) if choice_order else list(range(len(answers)))
-        positions = [_int(v) for v in form.getlist(name)]
+        positions = [parse_int(v, min=0) for v in form.getlist(name)]
         indices = sorted({order[p] for p in positions if p is not None and 0 <= p < len(order)})
         if one_choice(data):
             return indices[0] if len(indices) == 1 else None
@@ -150,7 +152,7 @@ def read_response(data: Mapping[str, Any], qtype: QuestionType | None, form: Any
         order = list(choice_order) if choice_order else list(range(len(choices)))
         result: list[str | None] = []
         for index, pair in enumerate(data.get("pairs") or []):
-            position = _int(form.get(f"{name}-{index}", "")) if pair["question"] else None
+            position = parse_int(form.get(f"{name}-{index}", ""), min=0) if pair["question"] else None
             result.append(choices[order[position]] if position is not None and 0 <= position < len(order) else None)
         return result if any(r is not None for r in result) else None
     if key == "description" or qtype is None:
@@ -160,13 +162,6 @@ def read_response(data: Mapping[str, Any], qtype: QuestionType | None, form: Any
         return read(data, form, name, choice_order)
     text = form.get(name, "")[:MAX_SHORT_TEXT]
     return text if text.strip() else None
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _said(answer: Any, several: bool = False) -> Markup:
