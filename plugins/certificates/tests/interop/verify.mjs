@@ -3,7 +3,8 @@
 // and the W3C Bitstring Status List check.
 //
 // Usage: node verify.mjs REQUEST.json   (or the request on standard input)
-// REQUEST: {"credential": {...},
+// REQUEST (or a list of them, answered by a list of verdicts):
+//          {"credential": {...},
 //           "contexts": {"<context URL>": "<path of the shipped file>", ...},
 //           "documents": {"<URL>": <the JSON the platform serves there>, ...},
 //           "now": "<ISO date and time, optional>"}
@@ -66,8 +67,7 @@ function messages(error, found = []) {
   return found;
 }
 
-async function main() {
-  const request = readRequest();
+async function verify(request) {
   const loaded = [];
   const documentLoader = makeDocumentLoader(request, loaded);
   const suite = new DataIntegrityProof({cryptosuite: eddsaRdfc2022CryptoSuite});
@@ -98,7 +98,10 @@ async function main() {
     verdict.errors = messages(error);
   }
   verdict.errors = [...new Set(verdict.errors)];
-  process.stdout.write(JSON.stringify(verdict) + '\n');
+  return verdict;
 }
 
-await main();
+const request = readRequest();
+const answer = Array.isArray(request) ?
+  await Promise.all(request.map(verify)) : await verify(request);
+process.stdout.write(JSON.stringify(answer) + '\n');
