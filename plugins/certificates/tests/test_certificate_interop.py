@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import BASE_URL
 from jsonschema import Draft201909Validator
 from reference_verifier import installed_verifier, served_documents, verify_with_node
 
@@ -22,8 +23,6 @@ from nttlearn.models import User
 from nttlearn_certificates import services
 from nttlearn_certificates.rules import CertificateRule, save_rule
 from nttlearn_certificates.status_lists import LIST_SIZE, bit_is_set, decode_list
-
-from conftest import BASE_URL
 
 LOCALES = ("en", "it", "sv", "es", "fi")
 SCHEMA = (Path(nttlearn_certificates.__file__).parent / "schemas"
