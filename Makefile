@@ -9,7 +9,7 @@ PLUGINS := $(sort $(dir $(wildcard plugins/*/setup.cfg)))
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 export NTTLEARN_INSTANCE_PATH ?= $(CURDIR)/instance
 
-.PHONY: run test test-sqlite test-postgres install lint translations clean chromium bench
+.PHONY: run test test-sqlite test-postgres install lint translations clean chromium node bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +37,20 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
 
-test: install chromium test-sqlite test-postgres
+# The certificates' interoperability tests verify credentials with Node.js and the npm packages
+# pinned in $(INTEROP)/package-lock.json (`npm ci`, re-run only when the lock file changes).
+INTEROP := plugins/certificates/tests/interop
+
+node:
+	@{ command -v node && command -v npm; } >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+	  else echo "Interoperability tests need Node.js: sudo apt-get install nodejs npm (they are skipped without it)" >&2; fi; }
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory $(INTEROP)/node_modules/.package-lock.json; fi
+
+$(INTEROP)/node_modules/.package-lock.json: $(INTEROP)/package-lock.json $(INTEROP)/package.json
+	cd $(INTEROP) && npm ci --no-audit --no-fund
+
+test: install chromium node test-sqlite test-postgres
 
 test-sqlite:
 	@echo "== Test suite on SQLite"
