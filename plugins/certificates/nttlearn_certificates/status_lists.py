@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import gzip
+import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ LIST_CREDENTIAL_TYPE = "BitstringStatusListCredential"
 LIST_TYPE = "BitstringStatusList"
 MULTIBASE_BASE64URL = "u"
 RANDOM_DRAWS = 32
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
 
 
 class StatusListError(ValueError):
@@ -74,6 +76,8 @@ def decode_list(encoded: str) -> bytes:
     if not isinstance(encoded, str) or not encoded.startswith(MULTIBASE_BASE64URL):
         raise StatusListError("the encoded list is not multibase base64url")
     text = encoded[1:]
+    if not _BASE64URL.fullmatch(text):
+        raise StatusListError("the encoded list is not multibase base64url")
     try:
         return gzip.decompress(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
     except (ValueError, OSError, EOFError) as error:
