@@ -25,6 +25,8 @@ install: $(VENV)/.installed translations
 translations: $(VENV)/.installed
 	@$(BIN)/python -m nttlearn.i18n compile
 
+# The demo's certificate and e-mails name the address this serves, unless NTTLEARN_BASE_URL is set.
+run: export NTTLEARN_BASE_URL ?= http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 run: install
 	$(BIN)/nttlearn init
 	$(BIN)/nttlearn demo
