@@ -9,7 +9,7 @@ PLUGINS := $(sort $(dir $(wildcard plugins/*/setup.cfg)))
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 export NTTLEARN_INSTANCE_PATH ?= $(CURDIR)/instance
 
-.PHONY: run test test-sqlite test-postgres install lint audit translations clean chromium bench
+.PHONY: run test test-sqlite test-postgres install lint audit translations clean chromium node bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,8 @@ install: $(VENV)/.installed translations
 translations: $(VENV)/.installed
 	@$(BIN)/python -m nttlearn.i18n compile
 
+# The demo's certificate and e-mails name the address this serves, unless NTTLEARN_BASE_URL is set.
+run: export NTTLEARN_BASE_URL ?= http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 run: install
 	$(BIN)/nttlearn init
 	$(BIN)/nttlearn demo
@@ -37,7 +39,23 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
 
-test: install chromium audit test-sqlite test-postgres
+# The certificates' interoperability tests verify credentials with Node.js and the npm packages
+# pinned in $(INTEROP)/package-lock.json (`npm ci`, re-run only when the lock file changes).
+INTEROP := plugins/certificates/tests/interop
+
+node:
+	@if ! { command -v node && command -v npm; } >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null || true; fi
+	@if { command -v node && command -v npm; } >/dev/null 2>&1; then \
+	  $(MAKE) --no-print-directory $(INTEROP)/node_modules/.package-lock.json; \
+	else \
+	  echo "SKIPPED: the certificates' interoperability tests: Node.js and npm are not installed (apt-get install nodejs npm)."; \
+	fi
+
+$(INTEROP)/node_modules/.package-lock.json: $(INTEROP)/package-lock.json $(INTEROP)/package.json
+	cd $(INTEROP) && npm ci --no-audit --no-fund
+
+test: install chromium node audit test-sqlite test-postgres
 
 test-sqlite:
 	@echo "== Test suite on SQLite"

@@ -25,6 +25,10 @@ CORE_MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 log = logging.getLogger(__name__)
 
 
+class ConfigurationError(RuntimeError):
+    """A setting the site cannot start without (in production)."""
+
+
 def build_app(test_config: dict[str, Any] | None, plugins: list[object] | None) -> Flask:
     settings = config.settings_from_env()
     if test_config and "INSTANCE_PATH" in test_config:
@@ -40,6 +44,7 @@ def build_app(test_config: dict[str, Any] | None, plugins: list[object] | None) 
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_MB"] * 1024 * 1024
     if test_config:
         app.config.update(test_config)
+    _check_base_url(app, test_config or {})
     _secure_cookies(app, test_config or {})
     _trust_reverse_proxy(app)
     if os.environ.get("NTTLEARN_STRICT_PLUGINS") and "STRICT_PLUGINS" not in (test_config or {}):
@@ -67,6 +72,22 @@ def build_app(test_config: dict[str, Any] | None, plugins: list[object] | None) 
 
     register_error_handlers(app)
     return app
+
+
+def _check_base_url(app: Flask, test_config: dict[str, Any]) -> None:
+    """``NTTLEARN_BASE_URL`` is baked into every certificate, credential, PDF and e-mail link, and
+    a certificate cannot be corrected once issued: in production the site refuses to start
+    without it; elsewhere it starts with the laptop default and says so."""
+    if "BASE_URL" in test_config or config.base_url_configured():
+        return
+    if app.config.get("ENVIRONMENT") == config.PRODUCTION:
+        raise ConfigurationError(
+            "NTTLEARN_BASE_URL is not set. In production (NTTLEARN_ENV=production) set it to the "
+            "site's public address, e.g. https://learn.example.org: it is printed in every "
+            "certificate and credential, and in the links of every e-mail.")
+    log.warning(
+        "NTTLEARN_BASE_URL is not set: certificates, credentials and e-mails will name %s, which "
+        "only this machine can reach. Set it to the site's public address.", app.config["BASE_URL"])
 
 
 def _secure_cookies(app: Flask, test_config: dict[str, Any]) -> None:

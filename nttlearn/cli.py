@@ -12,6 +12,7 @@ import click
 import flask_migrate
 from flask import current_app
 from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
+from flask.cli import run_command as flask_run_command
 
 from .extensions import db
 
@@ -33,6 +34,8 @@ class NttlearnGroup(FlaskGroup):
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name == "db":
             return db_group
+        if name == "run":
+            return run_command
         command = super().get_command(ctx, name)
         if command is None:
             command = self._plugin_commands(ctx).get(name)
@@ -55,6 +58,37 @@ def _create_app():
     from . import create_app
 
     return create_app()
+
+
+def local_base_url(host: str, port: int, https: bool = False) -> str:
+    """The address a development server on `host`:`port` answers at (a wildcard host such as
+    0.0.0.0 listens on every address, this machine's own included)."""
+    host = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)  # noqa: S104 - not a binding
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{'https' if https else 'http'}://{host}:{port}"
+
+
+def _run(**options: Any) -> None:
+    """Flask's ``run``, which first sets ``NTTLEARN_BASE_URL`` from its own host and port when it
+    is not configured (outside production), so that certificates and e-mails issued by a
+    development server name an address that answers. The environment variable is read by the
+    app this command creates, and by the reloader's child process."""
+    from . import config
+
+    if not config.base_url_configured() and config.environment() != config.PRODUCTION:
+        url = local_base_url(options["host"], options["port"], https=options.get("cert") is not None)
+        os.environ[config.ENV_PREFIX + "BASE_URL"] = url
+        click.echo(f"NTTLEARN_BASE_URL is not set: using {url}, this server's own address, in "
+                   "certificates and e-mails. Set it to the site's public address when others "
+                   "use the site.", err=True)
+    flask_run_command.callback(**options)
+
+
+run_command = click.Command(
+    "run", params=flask_run_command.params, callback=_run, help=flask_run_command.help,
+    short_help=flask_run_command.short_help, context_settings=flask_run_command.context_settings,
+)
 
 
 @click.group(cls=NttlearnGroup, create_app=_create_app, add_version_option=False)

@@ -11,6 +11,8 @@ from typing import Any
 ENV_PREFIX = "NTTLEARN_"
 
 LOCALES = ("en", "it", "sv", "es", "fi")
+DEFAULT_BASE_URL = "http://127.0.0.1:5000"
+PRODUCTION = "production"
 
 
 def _env(name: str, default: str | None = None) -> str | None:
@@ -19,6 +21,17 @@ def _env(name: str, default: str | None = None) -> str | None:
 
 def _bool(value: str | None) -> bool:
     return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def environment() -> str:
+    """``NTTLEARN_ENV``: ``production`` makes missing settings errors instead of warnings."""
+    return (_env("ENV") or "development").strip().lower()
+
+
+def base_url_configured() -> bool:
+    """Whether ``NTTLEARN_BASE_URL`` is set: every certificate, PDF and e-mail carries it, so a
+    guessed default is only good on a laptop."""
+    return bool((_env("BASE_URL") or "").strip())
 
 
 def instance_path() -> Path:
@@ -57,7 +70,8 @@ def settings_from_env() -> dict[str, Any]:
     return {
         "INSTANCE_PATH": str(folder),
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "BASE_URL": (_env("BASE_URL") or "http://127.0.0.1:5000").rstrip("/"),
+        "ENVIRONMENT": environment(),
+        "BASE_URL": (_env("BASE_URL") or DEFAULT_BASE_URL).strip().rstrip("/"),
         "SITE_NAME": _env("SITE_NAME") or "nttlearn",
         "ORGANISATION_NAME": _env("ORGANISATION_NAME") or "SERN – Sweden-Emilia-Romagna Network",
         "ORGANISATION_URL": _env("ORGANISATION_URL") or "https://www.sern.eu",

@@ -305,8 +305,14 @@ def _course_code(w: World) -> dict[str, Any]:
 def _key_id(w: World) -> dict[str, Any]:
     from nttlearn_certificates import services
 
-    method = services.find_certificate(_certificate_code(w)).credential["proof"]["verificationMethod"]
+    method = services.find_certificate(_certificate_code(w)).credential["proof"][0]["verificationMethod"]
     return {"key_id": method.rsplit("/", 1)[1]}
+
+
+def _status_list_id(w: World) -> dict[str, Any]:
+    from nttlearn_certificates import services
+
+    return {"list_id": services.find_certificate(_certificate_code(w)).status_list_id}
 
 
 HOLDER_STAFF_ADMIN = Expect(302, 200, 404, 200)  # another trainer gets the 404 of an unknown code
@@ -318,6 +324,7 @@ ROUTES.extend([
     Route("certificates.keys", "GET", PUBLIC, plugin="certificates"),
     Route("certificates.key", "GET", PUBLIC, args=_key_id, plugin="certificates"),
     Route("certificates.revocations", "GET", PUBLIC, plugin="certificates"),
+    Route("certificates.status_list", "GET", PUBLIC, args=_status_list_id, plugin="certificates"),
     Route("certificates.achievement", "GET", PUBLIC, args=_course_slug, plugin="certificates"),
     Route("certificates.achievement_badge", "GET", PUBLIC, args=_course_slug, plugin="certificates"),
     Route("certificates.shared", "GET", PUBLIC, args=_shared_code, plugin="certificates"),

@@ -186,7 +186,7 @@ def _learn_the_fields(fuzz: Fuzz, client_for: dict[str, Any]) -> None:
             seen.clear()
             response = client_for[role]().get(url)
             fuzz.fields[key] |= seen
-            if not response.mimetype == "text/html":
+            if response.mimetype != "text/html":
                 continue
             reader = FormReader()
             reader.feed(response.get_data(as_text=True))

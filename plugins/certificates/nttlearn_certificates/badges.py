@@ -18,7 +18,6 @@ from typing import Any
 
 from nttlearn_certificates.contexts import CREDENTIALS_V2_URL, OPEN_BADGES_V3_URL
 from nttlearn_certificates.pdf_strings import pdf_strings
-from nttlearn_certificates.signing import REVOCATION_LIST_TYPE
 
 CREDENTIAL_CONTEXT = [CREDENTIALS_V2_URL, OPEN_BADGES_V3_URL]
 CREDENTIAL_TYPES = ["VerifiableCredential", "OpenBadgeCredential"]
@@ -50,6 +49,16 @@ class AchievementDefinition:
     image_url: str | None = None
     outcomes: list[str] = field(default_factory=list)
     language: str = "en"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Evidence:
+    """Something the learner did or made that backs the award (Open Badges ``Evidence``)."""
+
+    name: str
+    narrative: str
+    genre: str | None = None
+    url: str | None = None
 
 
 def new_salt() -> str:
@@ -92,15 +101,17 @@ def build_credential(
     achievement: AchievementDefinition,
     recipient_email: str,
     valid_from: datetime,
-    status_list_url: str,
+    status: dict[str, str],
     valid_until: datetime | None = None,
     salt: str | None = None,
     name: str | None = None,
+    evidence: list[Evidence] | None = None,
 ) -> dict[str, Any]:
     """Return an unsigned OpenBadgeCredential (Open Badges 3.0 on VC Data Model 2.0).
 
-    `credential_id`, the issuer's and achievement's ids, and `status_list_url` must be absolute
-    URLs (they are what a verifier dereferences). `salt` defaults to a fresh random one.
+    `status` is the ``credentialStatus`` entry (`status_lists.status_entry`). `credential_id`,
+    the issuer's and achievement's ids, the status list and evidence URLs must be absolute URLs
+    (they are what a verifier dereferences). `salt` defaults to a fresh random one.
     Raises ValueError for a relative URL or an empty e-mail address.
     """
     for label, url in (
@@ -108,7 +119,8 @@ def build_credential(
         ("issuer.id", issuer.id),
         ("issuer.url", issuer.url),
         ("achievement.id", achievement.id),
-        ("status_list_url", status_list_url),
+        ("credentialStatus.statusListCredential", status.get("statusListCredential", "")),
+        *(("evidence.url", item.url) for item in evidence or () if item.url is not None),
     ):
         if not _ABSOLUTE_URL.match(url or ""):
             raise ValueError(f"{label} must be an absolute URL, not {url!r}")
@@ -135,11 +147,22 @@ def build_credential(
             ],
             "achievement": _achievement(achievement),
         },
-        "credentialStatus": {"id": status_list_url, "type": REVOCATION_LIST_TYPE},
+        "credentialStatus": dict(status),
     }
     if valid_until is not None:
         credential["validUntil"] = _timestamp(valid_until)
+    if evidence:
+        credential["evidence"] = [_evidence(item) for item in evidence]
     return credential
+
+
+def _evidence(item: Evidence) -> dict[str, Any]:
+    result: dict[str, Any] = {"type": ["Evidence"], "name": item.name, "narrative": item.narrative}
+    if item.url:
+        result["id"] = item.url
+    if item.genre:
+        result["genre"] = item.genre
+    return result
 
 
 def _issuer(issuer: IssuerProfile) -> dict[str, Any]:

@@ -2,8 +2,8 @@
 
 Canonicalizing a credential (to sign or verify it) needs the documents behind its ``@context``
 URLs. Fetching them at run time would make every signature depend on the network and on whoever
-answers at those URLs, so the two contexts are shipped here and the loader refuses every other
-URL.
+answers at those URLs, so the contexts are shipped here (``contexts/README.md`` says where each
+comes from) and the loader refuses every other URL.
 """
 
 from __future__ import annotations
@@ -21,10 +21,12 @@ from pyld.jsonld import JsonLdError
 
 CREDENTIALS_V2_URL = "https://www.w3.org/ns/credentials/v2"
 OPEN_BADGES_V3_URL = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+CONTROLLED_IDENTIFIERS_V1_URL = "https://www.w3.org/ns/cid/v1"
 CONTEXTS_DIR = Path(__file__).parent / "contexts"
 CONTEXT_FILES = {
     CREDENTIALS_V2_URL: "credentials-v2.jsonld",
     OPEN_BADGES_V3_URL: "ob-v3p0-context-3.0.3.json",
+    CONTROLLED_IDENTIFIERS_V1_URL: "cid-v1.jsonld",
 }
 
 RESOLVED_CONTEXT_CACHE_SIZE = 64

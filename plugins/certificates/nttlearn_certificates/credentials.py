@@ -1,9 +1,10 @@
 """The platform as an Open Badges issuer: its stable URLs, its keys, and the documents it serves.
 
 Every URL a credential names is built from ``NTTLEARN_BASE_URL`` and answered by this plugin's
-public routes: the issuer profile, each key as a Multikey at its ``verificationMethod`` URL,
-the revocation list, each course's achievement, and the verification page that doubles as the
-credential's ``id``. Keep the base URL stable once certificates are out: it is in every one.
+public routes: the issuer profile (also the keys' controller document), each key as a Multikey
+at its ``verificationMethod`` URL, the Bitstring Status Lists, the older 1EdTech revocation list,
+each course's achievement, and the verification page that doubles as the credential's ``id``.
+Keep the base URL stable once certificates are out: it is in every one.
 """
 
 from __future__ import annotations
@@ -17,11 +18,16 @@ from flask_babel import gettext as _
 
 from nttlearn_certificates.badges import (
     AchievementDefinition,
+    Evidence,
     IssuerProfile,
     build_credential,
 )
 from nttlearn_certificates.codes import normalise_code
-from nttlearn_certificates.contexts import CREDENTIALS_V2_URL, OPEN_BADGES_V3_URL
+from nttlearn_certificates.contexts import (
+    CONTROLLED_IDENTIFIERS_V1_URL,
+    CREDENTIALS_V2_URL,
+    OPEN_BADGES_V3_URL,
+)
 from nttlearn_certificates.keys import KeyRing, SigningKey, key_id_for, private_key_from_pem
 from nttlearn_certificates.settings import (
     SIGNING_KEY_FILE,
@@ -31,6 +37,7 @@ from nttlearn_certificates.settings import (
     setting,
 )
 from nttlearn_certificates.signing import credential_to_jwt, sign_credential
+from nttlearn_certificates.status_lists import StatusPlace, list_credential, status_entry
 
 MULTIKEY_CONTEXT = "https://w3id.org/security/multikey/v1"
 REVOCATION_LIST_CONTEXT = "https://purl.imsglobal.org/spec/vcrl/v1p0/context.json"
@@ -68,7 +75,13 @@ def keys_prefix() -> str:
 
 
 def revocation_list_url() -> str:
+    """The 1EdTech revocation list, for consumers older than Bitstring Status Lists (unsigned)."""
     return f"{base_url()}/certificates/revocations"
+
+
+def status_list_url(list_id: int) -> str:
+    """Where the signed ``BitstringStatusListCredential`` of list `list_id` is published."""
+    return f"{base_url()}/certificates/status/{list_id}"
 
 
 def achievement_id(course_slug: str) -> str:
@@ -144,8 +157,11 @@ def build_signed_credential(
     issued_at: datetime,
     valid_until: datetime | None,
     key: SigningKey,
+    status_place: StatusPlace,
+    evidence: list[Evidence] | None = None,
 ) -> dict[str, Any]:
-    """An OpenBadgeCredential for one certificate, with its embedded Data Integrity proof."""
+    """An OpenBadgeCredential for one certificate, with its embedded Data Integrity proof and
+    its revocation bit in a Bitstring Status List."""
     credential = build_credential(
         credential_id=credential_id(code),
         issuer=issuer_profile(),
@@ -153,10 +169,19 @@ def build_signed_credential(
         recipient_email=recipient_email,
         valid_from=issued_at,
         valid_until=valid_until,
-        status_list_url=revocation_list_url(),
+        status=status_entry(status_list_url(status_place.list_id), status_place.index),
         salt=salt,
+        evidence=evidence,
     )
     return sign_credential(credential, key.private_key, key.verification_method, issued_at)
+
+
+def signed_status_list(list_id: int, encoded_list: str, moment: datetime) -> dict[str, Any]:
+    """Status list `list_id` as a ``BitstringStatusListCredential`` signed with the current key."""
+    key = signing_key()
+    unsigned = list_credential(list_url=status_list_url(list_id), issuer_id=issuer_id(),
+                               encoded_list=encoded_list, valid_from=timestamp(moment))
+    return sign_credential(unsigned, key.private_key, key.verification_method, moment)
 
 
 def credential_as_jwt(credential: dict[str, Any]) -> str:
@@ -167,15 +192,22 @@ def credential_as_jwt(credential: dict[str, Any]) -> str:
 
 # -- published documents --------------------------------------------------------------------------
 def profile_document() -> dict[str, Any]:
-    """The issuer's ``Profile``, served at its id, with the keys it signs with."""
+    """The issuer's ``Profile``, served at its id, with the keys it signs with.
+
+    It is also the keys' controller document (W3C Controlled Identifiers): a Data Integrity
+    verifier follows a key's ``controller`` here and accepts the key for credentials only if
+    ``assertionMethod`` lists it, and only if this id is the credential's issuer.
+    """
     profile = issuer_profile()
+    keys = published_keys()
     return {
-        "@context": [CREDENTIALS_V2_URL, OPEN_BADGES_V3_URL],
+        "@context": [CREDENTIALS_V2_URL, OPEN_BADGES_V3_URL, CONTROLLED_IDENTIFIERS_V1_URL],
         "id": profile.id,
         "type": ["Profile"],
         "name": profile.name,
         "url": profile.url,
-        "verificationMethod": published_keys(),
+        "verificationMethod": keys,
+        "assertionMethod": [key["id"] for key in keys],
     }
 
 
@@ -196,7 +228,8 @@ def multikey_document(key_id: str) -> dict[str, Any] | None:
 
 
 def revocation_list(revoked_codes: list[str]) -> dict[str, Any]:
-    """The 1EdTech revocation list every credential's ``credentialStatus`` points to.
+    """The 1EdTech revocation list: what older consumers read (and the only status of the
+    credentials issued before Bitstring Status Lists, whose ``credentialStatus`` names it).
 
     Reasons are left out: they are about the person, and the list is public.
     """

@@ -22,6 +22,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    UniqueConstraint,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -99,6 +100,27 @@ class CertificateDesign(db.Model):
         return [self.signature_1, self.signature_2, self.signature_3]
 
 
+class StatusList(db.Model):
+    """A published W3C Bitstring Status List (``/certificates/status/<id>``) and its signed
+    ``BitstringStatusListCredential``, re-signed whenever one of its certificates is revoked.
+
+    Ids are given, not generated (1, 2, …), so that two requests starting the same new list
+    collide on the primary key instead of publishing two.
+    """
+
+    __tablename__ = "certificates_status_lists"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    purpose: Mapped[str] = mapped_column(String(20), default="revocation")
+    size: Mapped[int] = mapped_column(Integer)
+    credential: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, deferred=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        CheckConstraint("size > 0 AND size % 8 = 0", name="size_is_whole_bytes"),
+    )
+
+
 class IssuedCertificate(db.Model):
     """One certificate as issued: what it printed and signed, and what happened to it since."""
 
@@ -140,6 +162,12 @@ class IssuedCertificate(db.Model):
     # The signed OpenBadgeCredential and the salt of its recipient hash.
     credential: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, deferred=True)
     salt: Mapped[str] = mapped_column(String(64), default="")
+    # The certificate's revocation bit (``credentialStatus``); None for certificates issued
+    # before status lists, whose credentials point to the 1EdTech revocation list only.
+    status_list_id: Mapped[int | None] = mapped_column(
+        ForeignKey("certificates_status_lists.id", ondelete="RESTRICT")
+    )
+    status_list_index: Mapped[int | None] = mapped_column(Integer)
 
     __table_args__ = (
         # A learner holds at most one certificate per course that is not revoked: the automatic
@@ -148,6 +176,12 @@ class IssuedCertificate(db.Model):
             "uq_certificates_issued_live_user_course", "user_id", "course_id", unique=True,
             sqlite_where=text("revoked_at IS NULL"), postgresql_where=text("revoked_at IS NULL"),
         ),
+        # One certificate per bit: two issued at once cannot share a place in a status list.
+        UniqueConstraint("status_list_id", "status_list_index"),
+        CheckConstraint("(status_list_id IS NULL) = (status_list_index IS NULL)",
+                        name="status_place_is_complete"),
+        CheckConstraint("status_list_index IS NULL OR status_list_index >= 0",
+                        name="status_index_is_not_negative"),
     )
 
     def status(self, now: datetime | None = None) -> str:

@@ -3,7 +3,7 @@
 On deletion every certificate of the person is revoked with the reason "account deleted" (which
 also replaces any earlier reasons, free text about the person), the name printed on it is removed, the stored credential (which carries the salted hash of their
 e-mail address and the salt) and any cached PDF are deleted, and public sharing is switched
-off. The code stays, so that an employer who checks it later learns that it was revoked, and
+off; the status lists holding them are re-signed with their bits set. The code stays, so that an employer who checks it later learns that it was revoked, and
 nothing about whom it was issued to.
 """
 
@@ -15,7 +15,7 @@ from typing import Any
 from nttlearn import db
 from nttlearn.models import utcnow
 
-from . import designs
+from . import designs, status_lists
 from .credentials import verify_url
 from .models import IssuedCertificate
 from .services import certificates_of
@@ -48,9 +48,10 @@ def user_data(user_id: int) -> dict[str, Any] | None:
 def delete_user_data(user_id: int) -> None:
     """Revoke and anonymise the person's certificates (inside the account-deletion transaction)."""
     now = utcnow()
-    for cert in db.session.execute(
+    certificates = list(db.session.execute(
         db.select(IssuedCertificate).where(IssuedCertificate.user_id == user_id)
-    ).scalars():
+    ).scalars())
+    for cert in certificates:
         if cert.revoked_at is None:
             cert.revoked_at = now
         # Reasons are free text a trainer wrote about the person: replaced too.
@@ -62,3 +63,4 @@ def delete_user_data(user_id: int) -> None:
         cert.public = False
         designs.forget_pdf(cert.code)
     db.session.flush()
+    status_lists.publish_for(certificates, now)

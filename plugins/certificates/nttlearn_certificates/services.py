@@ -21,8 +21,8 @@ from nttlearn import db
 from nttlearn.events import emit
 from nttlearn.models import Course, Enrolment, User, utcnow
 
-from . import designs, notifications, rules
-from .badges import AchievementDefinition, new_salt
+from . import designs, notifications, rules, status_lists
+from .badges import AchievementDefinition, Evidence, new_salt
 from .codes import new_code, normalise_code
 from .credentials import (
     achievement_id,
@@ -141,7 +141,8 @@ def issue_certificate(
     """Issue the learner's certificate for the course, signed and ready to download.
 
     Raises `AlreadyIssued` when they hold one that is not revoked, also when another request
-    issued it a moment ago. Announces ``certificates.issued`` and queues the learner's mail.
+    issued it a moment ago. The certificate gets a random free bit in a status list for its
+    revocation. Announces ``certificates.issued`` and queues the learner's mail.
     """
     if learner.deleted_at is not None:
         raise CertificateError(_("This account has been deleted."))
@@ -165,8 +166,10 @@ def issue_certificate(
             outcomes=list(course.outcomes or []),
             language=locale,
         )
+        evidence = rule_evidence(rule)
     for _attempt in range(CODE_ATTEMPTS):
         code = new_code()
+        place = status_lists.draw_place(issued_at)
         certificate = IssuedCertificate(
             code=code, user_id=learner.id, course_id=course.id,
             template_id=design.id if design else None,
@@ -177,9 +180,11 @@ def issue_certificate(
             issued_at=issued_at, valid_until=valid_until,
             issued_by_id=issued_by.id if issued_by else None, issue_reason=reason.strip(),
             replaces_id=replaces.id if replaces else None, salt=salt,
+            status_list_id=place.list_id, status_list_index=place.index,
             credential=build_signed_credential(
                 code=code, achievement=achievement, recipient_email=learner.email, salt=salt,
-                issued_at=issued_at, valid_until=valid_until, key=key,
+                issued_at=issued_at, valid_until=valid_until, key=key, status_place=place,
+                evidence=evidence,
             ),
         )
         try:
@@ -189,11 +194,27 @@ def issue_certificate(
             existing = live_certificate(learner.id, course.id)
             if existing is not None:  # a concurrent request issued it first
                 raise AlreadyIssued(existing) from None
-            continue  # the code was taken (one chance in a trillion): draw another
+            continue  # the code or the status bit was just taken: draw both again
         emit(ISSUED_EVENT, user_id=learner.id, course_id=course.id, data={"code": code})
         notifications.queue_issued_mail(certificate, learner)
         return certificate
     raise CertificateError(_("No free certificate code could be found; try again."))
+
+
+def rule_evidence(rule: rules.CertificateRule) -> list[Evidence]:
+    """What the learner did beyond completing the course, as the credential's ``evidence``: the
+    conditions of the course's rule they met (none for a course that asks only completion)."""
+    evidence = []
+    if rule.min_quiz_grade is not None:
+        evidence.append(Evidence(
+            name=_("Quiz results"), genre="Assessment",
+            narrative=_("Scored at least %(grade)s%% in every quiz of the course.",
+                        grade=f"{rule.min_quiz_grade:g}")))
+    if rule.require_accepted_proposal:
+        evidence.append(Evidence(
+            name=_("Network proposal"), genre="Project",
+            narrative=_("Wrote a network proposal with colleagues that passed peer review.")))
+    return evidence
 
 
 def issue_if_eligible(user_id: int, course_id: int, *, late: bool = False) -> IssuedCertificate | None:
@@ -278,7 +299,8 @@ def bulk_issue(course: Course, cohort: str, *, reason: str, issued_by: User,
 # -- revoking ------------------------------------------------------------------------------------------
 def revoke_certificate(certificate: IssuedCertificate, *, reason: str, revoked_by: User | None = None,
                        now: datetime | None = None) -> None:
-    """Revoke a certificate: every check (page, CLI, revocation list) says so from now on."""
+    """Revoke a certificate: every check (page, CLI, status list, revocation list) says so from
+    now on. Its status list is re-signed in the same transaction."""
     reason = reason.strip()
     if not reason:
         raise CertificateError(_("Give a reason for the revocation."))
@@ -289,6 +311,7 @@ def revoke_certificate(certificate: IssuedCertificate, *, reason: str, revoked_b
     certificate.revoked_by_id = revoked_by.id if revoked_by else None
     certificate.public = False
     db.session.flush()
+    status_lists.publish_for([certificate], certificate.revoked_at)
     designs.forget_pdf(certificate.code)
     emit(REVOKED_EVENT, user_id=certificate.user_id, course_id=certificate.course_id,
          data={"code": certificate.code})

@@ -5,10 +5,17 @@ credential and the proof options are each canonicalized with RDFC-1.0 (pyld's UR
 hashed with SHA-256, and the concatenation ``sha256(proof config) || sha256(document)`` is
 signed with Ed25519; ``proofValue`` is the signature in multibase base58-btc.
 
-Canonicalization runs in "safe mode": a property or type the contexts do not define would
-silently drop out of the signed data, so it is an error instead of a gap in what the signature
-covers. The one relative type Open Badges 3.0 itself prescribes, ``1EdTechRevocationList``
-on ``credentialStatus``, is accepted under that exact name only.
+Canonicalization runs in "safe mode", as jsonld.js does in Digital Bazaar's verifiers: a
+property or type the contexts do not define, or a relative IRI, would silently drop out of the
+signed data (or be read differently by another processor), so it is an error instead of a gap
+in what the signature covers. Only what every conforming processor canonicalizes the same way
+is signed.
+
+One exception, when verifying only: credentials issued before Bitstring Status Lists carry
+``{"type": "1EdTechRevocationList"}`` in ``credentialStatus``, a relative type that pyld (with
+no base) left out of what it signed. They still verify here under that exact name, so that
+learners' older credentials keep verifying on the platform; standard verifiers refuse them, and
+a re-issued certificate replaces them.
 """
 
 from __future__ import annotations
@@ -71,11 +78,13 @@ class VerificationResult:
     verification_method: str | None = None
 
 
-def canonicalize(document: dict, *, document_loader: DocumentLoader = load_document) -> str:
+def canonicalize(document: dict, *, document_loader: DocumentLoader = load_document,
+                 legacy_status_type: bool = False) -> str:
     """Return the RDFC-1.0 (URDNA2015) canonical N-Quads of a JSON-LD document.
 
     Raises `CanonicalizationError` when a term or type would be dropped, or a context cannot
-    be loaded (only the contexts shipped with the plugin can).
+    be loaded (only the contexts shipped with the plugin can). `legacy_status_type` lets the
+    older credentials' relative ``1EdTechRevocationList`` status type through (to verify them).
     """
     dropped: list[str] = []
     processor = JsonLdProcessor(on_property_dropped=lambda key: dropped.append(str(key)))
@@ -95,7 +104,7 @@ def canonicalize(document: dict, *, document_loader: DocumentLoader = load_docum
             _("These properties are not defined by the credential's contexts and would not be "
               "signed: %(names)s", names=", ".join(sorted(set(dropped))))
         )
-    relative = _relative_iris(expanded)
+    relative = _relative_iris(expanded, allow_legacy_status=legacy_status_type)
     if relative:
         raise CanonicalizationError(
             _("These identifiers or types are not absolute IRIs and would not be signed: "
@@ -117,7 +126,8 @@ def sign_credential(
 ) -> dict:
     """Return a copy of `credential` with an embedded ``eddsa-rdfc-2022`` DataIntegrityProof.
 
-    `created` defaults to now (UTC). Raises `CanonicalizationError` for a credential whose
+    ``proof`` is a list of that one proof: Open Badges 3.0's JSON Schema requires a list, the VC
+    Data Model allows either, and verifiers read both. `created` defaults to now (UTC). Raises `CanonicalizationError` for a credential whose
     content would not be fully covered by the signature, and ValueError if it already has a proof.
     """
     if "proof" in credential:
@@ -132,10 +142,10 @@ def sign_credential(
     }
     hash_data = _hash_data(credential, proof_options, document_loader)
     signed = copy.deepcopy(credential)
-    signed["proof"] = {
+    signed["proof"] = [{
         **proof_options,
         "proofValue": "z" + base58_encode(private_key.sign(hash_data)),
-    }
+    }]
     return signed
 
 
@@ -190,7 +200,7 @@ def verify_credential(
         )
         return result
     try:
-        hash_data = _hash_data(unsecured, proof_options, document_loader)
+        hash_data = _hash_data(unsecured, proof_options, document_loader, legacy_status_type=True)
     except CanonicalizationError as error:
         result.errors.append(str(error))
         return result
@@ -270,12 +280,14 @@ def verify_jwt(token: str, resolve_key: ResolveKey) -> dict:
     return credential
 
 
-def _hash_data(unsecured: dict, proof_options: dict, document_loader: DocumentLoader) -> bytes:
+def _hash_data(unsecured: dict, proof_options: dict, document_loader: DocumentLoader, *,
+               legacy_status_type: bool = False) -> bytes:
     if proof_options.get("type") != PROOF_TYPE or proof_options.get("cryptosuite") != CRYPTOSUITE:
         raise CanonicalizationError(_("The proof is not an eddsa-rdfc-2022 DataIntegrityProof."))
     proof_config = {**proof_options, "@context": unsecured.get("@context")}
     canonical_config = canonicalize(proof_config, document_loader=document_loader)
-    canonical_document = canonicalize(unsecured, document_loader=document_loader)
+    canonical_document = canonicalize(unsecured, document_loader=document_loader,
+                                      legacy_status_type=legacy_status_type)
     return (
         hashlib.sha256(canonical_config.encode("utf-8")).digest()
         + hashlib.sha256(canonical_document.encode("utf-8")).digest()
@@ -308,12 +320,13 @@ def _status_errors(credential: dict) -> list[str]:
     return []
 
 
-def _relative_iris(expanded: Any, parent_property: str | None = None) -> list[str]:
+def _relative_iris(expanded: Any, parent_property: str | None = None, *,
+                   allow_legacy_status: bool = False) -> list[str]:
     """Return the non-absolute @id and @type values of an expanded document, which toRdf drops."""
     found: list[str] = []
     if isinstance(expanded, list):
         for item in expanded:
-            found.extend(_relative_iris(item, parent_property))
+            found.extend(_relative_iris(item, parent_property, allow_legacy_status=allow_legacy_status))
         return found
     if not isinstance(expanded, dict):
         return found
@@ -326,13 +339,15 @@ def _relative_iris(expanded: Any, parent_property: str | None = None) -> list[st
     if isinstance(node_id, str) and not (node_id.startswith("_:") or _ABSOLUTE_IRI.match(node_id)):
         found.append(node_id)
     for node_type in _as_list(expanded.get("@type")):
-        allowed = parent_property == CREDENTIAL_STATUS_IRI and node_type == REVOCATION_LIST_TYPE
+        allowed = (allow_legacy_status and parent_property == CREDENTIAL_STATUS_IRI
+                   and node_type == REVOCATION_LIST_TYPE)
         if isinstance(node_type, str) and not allowed and not _ABSOLUTE_IRI.match(node_type):
             found.append(node_type)
     for key, value in expanded.items():
         if key in ("@id", "@type"):
             continue
-        found.extend(_relative_iris(value, key if not key.startswith("@") else parent_property))
+        found.extend(_relative_iris(value, key if not key.startswith("@") else parent_property,
+                                    allow_legacy_status=allow_legacy_status))
     return found
 
 

@@ -2,8 +2,9 @@
 
 The signature checks (`signing.verify_credential`, `signing.verify_jwt`) prove only that the
 platform signed the bytes. This module adds what they leave out: that the credential names
-this platform as issuer and points at its revocation list, that the certificate is known here
-and not revoked, and that it is within its validity dates. A PDF carries no signature, so its
+this platform as issuer and points at the certificate's own bit in this platform's status list
+(or, for credentials issued before status lists, at its 1EdTech revocation list), that the
+certificate is known here and not revoked, and that it is within its validity dates. A PDF carries no signature, so its
 printed name and course must match the certificate its code names.
 """
 
@@ -25,6 +26,7 @@ from .credentials import (
     issuer_id,
     resolve_key,
     revocation_list_url,
+    status_list_url,
 )
 from .models import STATUS_EXPIRED, STATUS_REVOKED, STATUS_VALID, IssuedCertificate
 from .services import find_certificate
@@ -34,6 +36,7 @@ from .signing import (
     verify_credential,
     verify_jwt,
 )
+from .status_lists import status_entry
 
 NOT_FOUND = "not_found"
 INVALID = "invalid"
@@ -172,14 +175,12 @@ def _check_claims(credential: dict, now: datetime | None, checked: str) -> Verdi
     issuer_value = issuer.get("id") if isinstance(issuer, dict) else issuer
     if issuer_value != issuer_id():
         return Verdict(INVALID, [_("The credential was not issued by this platform.")], certificate, checked)
-    statuses = credential.get("credentialStatus")
-    if not (isinstance(statuses, dict) and statuses.get("id") == revocation_list_url()
-            and statuses.get("type") == REVOCATION_LIST_TYPE):
-        return Verdict(INVALID, [_("The credential does not point to this platform's revocation list.")],
-                       certificate, checked)
     if certificate is None:
         return Verdict(NOT_FOUND, [_("The credential's certificate is unknown to this platform.")],
                        checked=checked)
+    if credential.get("credentialStatus") != _expected_status(certificate):
+        return Verdict(INVALID, [_("The credential does not point to this platform's revocation list.")],
+                       certificate, checked)
     moment = now or datetime.now(UTC)
     valid_from = _parse(credential.get("validFrom"))
     valid_until = _parse(credential.get("validUntil"))
@@ -191,6 +192,14 @@ def _check_claims(credential: dict, now: datetime | None, checked: str) -> Verdi
                                              date=valid_until.date().isoformat())], certificate)
     verdict.checked = checked
     return verdict
+
+
+def _expected_status(certificate: IssuedCertificate) -> dict[str, str]:
+    """The ``credentialStatus`` the certificate was issued with: its bit in its status list, or
+    the 1EdTech revocation list for those issued before status lists."""
+    if certificate.status_list_id is None or certificate.status_list_index is None:
+        return {"id": revocation_list_url(), "type": REVOCATION_LIST_TYPE}
+    return status_entry(status_list_url(certificate.status_list_id), certificate.status_list_index)
 
 
 def _status_verdict(certificate: IssuedCertificate, now: datetime | None) -> Verdict:

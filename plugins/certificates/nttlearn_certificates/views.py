@@ -1,7 +1,7 @@
 """The plugin's public and learner pages (blueprint ``certificates``).
 
 Public: the verification page, a shared certificate, and the documents a verifier dereferences
-(issuer profile, keys, revocation list, achievements). Learners: their certificates and the
+(issuer profile, keys, status lists, the 1EdTech revocation list, achievements). Learners: their certificates and the
 downloads, which only the holder, the course's trainers and admins may open; anyone else gets
 the same 404 as for a code that does not exist. The trainers' pages are in ``staff_views``.
 """
@@ -31,7 +31,7 @@ from nttlearn.auth import can_manage_course, public, require_login
 from nttlearn.models import Course
 from nttlearn.ratelimit import limiter
 
-from . import credentials, designs, services
+from . import credentials, designs, services, status_lists
 from .badges import AchievementDefinition
 from .baking import badge_png, bake_png
 from .codes import normalise_code
@@ -117,6 +117,18 @@ def key(key_id: str):
 @public
 def revocations():
     response = _json(credentials.revocation_list(services.revoked_codes()))
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.route("/certificates/status/<int:list_id>")
+@public
+def status_list(list_id: int):
+    """A signed ``BitstringStatusListCredential``, as stored when it was last re-signed."""
+    row = status_lists.find_list(list_id)
+    if row is None:
+        abort(404)
+    response = _json(row.credential)
     response.headers["Cache-Control"] = "no-cache"
     return response
 

@@ -11,11 +11,13 @@ from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObj
 
 from nttlearn_certificates.badges import AchievementDefinition, IssuerProfile, build_credential
 from nttlearn_certificates.document import CertificateData, CertificateTemplate
+from nttlearn_certificates.status_lists import status_entry
 
 SITE = "https://learn.example.org"
 VERIFY_URL = f"{SITE}/verify/NTT-7K4Q-M2XD"
 KEYS_PREFIX = f"{SITE}/certificates/keys/"
 ISSUER_ID = f"{SITE}/certificates/issuer"
+STATUS_LIST_URL = f"{SITE}/certificates/status/1"
 
 
 def certificate_data(**changes) -> CertificateData:
@@ -71,7 +73,7 @@ def unsigned_credential(**changes) -> dict:
         recipient_email="asa.lindqvist@lulea.example.se",
         valid_from=datetime(2010, 11, 30, tzinfo=UTC),
         valid_until=datetime(2012, 11, 30, tzinfo=UTC),
-        status_list_url=f"{SITE}/certificates/revocations",
+        status=status_entry(STATUS_LIST_URL, 94_567),
         salt="4f1c2e",
     )
     values.update(changes)

@@ -146,7 +146,7 @@ def test_keys_json_lists_the_published_multikeys(cli, code):
     cert = services.find_certificate(code)
 
     assert keys == [{
-        "id": cert.credential["proof"]["verificationMethod"], "type": "Multikey",
+        "id": cert.credential["proof"][0]["verificationMethod"], "type": "Multikey",
         "controller": "https://learn.example.org/certificates/issuer",
         "publicKeyMultibase": keys[0]["publicKeyMultibase"],
     }]

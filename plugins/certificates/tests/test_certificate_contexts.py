@@ -7,6 +7,7 @@ from certificate_samples import unsigned_credential
 
 from nttlearn_certificates.contexts import (
     CONTEXT_FILES,
+    CONTROLLED_IDENTIFIERS_V1_URL,
     CREDENTIALS_V2_URL,
     OPEN_BADGES_V3_URL,
     ContextNotAllowedError,
@@ -23,15 +24,15 @@ def no_network(monkeypatch):
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
 
 
-@pytest.mark.parametrize("url", [CREDENTIALS_V2_URL, OPEN_BADGES_V3_URL])
-def test_the_two_open_badges_contexts_are_served_from_the_package(url, no_network):
+@pytest.mark.parametrize("url", [CREDENTIALS_V2_URL, OPEN_BADGES_V3_URL, CONTROLLED_IDENTIFIERS_V1_URL])
+def test_the_shipped_contexts_are_served_from_the_package(url, no_network):
     remote = load_document(url, {})
     assert remote["documentUrl"] == url
     assert remote["document"]["@context"]["@protected"] is True
 
 
-def test_only_the_two_contexts_are_shipped():
-    assert set(CONTEXT_FILES) == {CREDENTIALS_V2_URL, OPEN_BADGES_V3_URL}
+def test_only_the_credential_and_controller_document_contexts_are_shipped():
+    assert set(CONTEXT_FILES) == {CREDENTIALS_V2_URL, OPEN_BADGES_V3_URL, CONTROLLED_IDENTIFIERS_V1_URL}
 
 
 @pytest.mark.parametrize("url", [

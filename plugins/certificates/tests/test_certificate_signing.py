@@ -94,22 +94,22 @@ def test_signing_the_w3c_test_vector_reproduces_its_proof_value_exactly():
         datetime(2023, 2, 24, 23, 36, 38, tzinfo=UTC),
         document_loader=w3c_examples_loader,
     )
-    assert signed["proof"] == W3C_SIGNED["proof"]
+    assert signed["proof"] == [W3C_SIGNED["proof"]]
 
 
 def test_a_signed_credential_verifies(signed, key):
     result = verify_credential(signed, resolver_for(key))
     assert result.ok, result.errors
     assert result.verification_method == VERIFICATION_METHOD
-    assert signed["proof"] == {
+    assert signed["proof"] == [{
         "type": "DataIntegrityProof",
         "cryptosuite": "eddsa-rdfc-2022",
         "created": "2010-11-30T12:00:00Z",
         "verificationMethod": VERIFICATION_METHOD,
         "proofPurpose": "assertionMethod",
-        "proofValue": signed["proof"]["proofValue"],
-    }
-    assert signed["proof"]["proofValue"].startswith("z")
+        "proofValue": signed["proof"][0]["proofValue"],
+    }]
+    assert signed["proof"][0]["proofValue"].startswith("z")
 
 
 def test_signing_leaves_the_unsigned_credential_untouched(key):
@@ -159,9 +159,9 @@ TAMPERING = {
     "status type removed": (_delete(["credentialStatus", "type"]), None),
     "undefined property added": (_set(["grade"]), "A+"),
     "undefined type added": (_set([*SUBJECT, "type"]), ["AchievementSubject", "Honours"]),
-    "proof created": (_set(["proof", "created"]), "2011-01-01T00:00:00Z"),
-    "proof purpose": (_set(["proof", "proofPurpose"]), "authentication"),
-    "proof cryptosuite": (_set(["proof", "cryptosuite"]), "eddsa-jcs-2022"),
+    "proof created": (_set(["proof", 0, "created"]), "2011-01-01T00:00:00Z"),
+    "proof purpose": (_set(["proof", 0, "proofPurpose"]), "authentication"),
+    "proof cryptosuite": (_set(["proof", 0, "cryptosuite"]), "eddsa-jcs-2022"),
     "proof removed": (_delete(["proof"]), None),
 }
 
@@ -178,10 +178,10 @@ def test_changing_any_field_makes_verification_fail(signed, key, change):
 
 @pytest.mark.parametrize("position", [0, 1, 17, 31, 32, 50, 63])
 def test_changing_a_byte_of_the_proof_makes_verification_fail(signed, key, position):
-    signature = bytearray(multibase_decode(signed["proof"]["proofValue"]))
+    signature = bytearray(multibase_decode(signed["proof"][0]["proofValue"]))
     signature[position] ^= 0x01
     tampered = copy.deepcopy(signed)
-    tampered["proof"]["proofValue"] = "z" + base58_encode(bytes(signature))
+    tampered["proof"][0]["proofValue"] = "z" + base58_encode(bytes(signature))
     result = verify_credential(tampered, resolver_for(key))
     assert not result.ok
     assert "signature does not match" in result.errors[0]
