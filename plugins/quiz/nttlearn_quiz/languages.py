@@ -200,6 +200,26 @@ def _previous_translations(versions: list[QuestionVersion]) -> dict[int, dict[st
 
 
 # -- reading for attempts ----------------------------------------------------------------------------------
+def current_locale() -> str:
+    """The viewer's language (Flask-Babel's: their profile's, else their browser's)."""
+    from flask_babel import get_locale
+
+    return str(get_locale() or "en")
+
+
+def version_texts(version_ids: Iterable[int]) -> tuple[dict[int, dict[str, Any]], dict[int, dict[str, Any]]]:
+    """The question JSON and the translations of each version, by id, in one query."""
+    ids = set(version_ids)
+    data: dict[int, dict[str, Any]] = {}
+    translations: dict[int, dict[str, Any]] = {}
+    if ids:
+        for vid, question, texts in db.session.execute(
+                db.select(QuestionVersion.id, QuestionVersion.data, QuestionVersion.translations)
+                .where(QuestionVersion.id.in_(ids))):
+            data[vid], translations[vid] = question, texts or {}
+    return data, translations
+
+
 def version_translations(version_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
     """The translations of each version, by id, in one query."""
     ids = set(version_ids)

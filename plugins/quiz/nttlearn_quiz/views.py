@@ -21,6 +21,7 @@ from nttlearn.models import User, utcnow
 
 from . import services
 from .grades import grade_row, passed
+from .languages import current_locale
 from .models import Attempt
 from .quizzes import ensure_quiz, quiz_slots
 from .review import ReviewFlags, question_views, review_flags
@@ -68,7 +69,7 @@ def start(activity_id: int):
     access = activity_access(activity_id, "quiz")
     quiz = ensure_quiz(access.activity)
     try:
-        attempt = services.start_attempt(quiz, current_user.id)
+        attempt = services.start_attempt(quiz, current_user.id, locale=current_locale())
     except services.AttemptError as exc:
         db.session.rollback()
         flash(str(exc), "error")
@@ -96,7 +97,7 @@ def attempt(attempt_id: int):
     page = services.move_to_page(attempt, quiz, request.args.get("page", attempt.current_page, type=int))
     db.session.commit()
     answers = [a for a in services.answers_of(attempt) if a.page == page]
-    views = question_views(answers, media_base(access), ReviewFlags.none(), disabled=False)
+    views = question_views(answers, media_base(access), ReviewFlags.none(), disabled=False, locale=attempt.locale)
     return render_template("quiz/attempt.html", access=access, quiz=quiz, attempt=attempt, page=page, views=views)
 
 
@@ -168,7 +169,7 @@ def summary(attempt_id: int):
         return redirect(url_for("quiz.review", attempt_id=attempt.id))
     quiz = ensure_quiz(access.activity)
     answers = services.answers_of(attempt)
-    views = question_views(answers, media_base(access), ReviewFlags.none(), disabled=True)
+    views = question_views(answers, media_base(access), ReviewFlags.none(), disabled=True, locale=attempt.locale)
     return render_template("quiz/summary.html", access=access, quiz=quiz, attempt=attempt,
                            rows=[(a, v) for a, v in zip(answers, views, strict=True)])
 
