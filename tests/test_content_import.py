@@ -120,6 +120,22 @@ def test_reimporting_an_edited_package_updates_in_place_and_keeps_progress(app, 
     assert db.session.execute(db.select(Lesson).filter_by(key="finding")).scalar() is None
 
 
+def test_a_changed_translation_of_an_activity_file_hands_the_activity_to_its_plugin_again(app, plugin, tmp_path):
+    translated = {"modules/01-cycle/questions.sv.txt": "Vad är en projektcykel?\nVilka är intressenterna?\n"}
+    _import(app, _package(tmp_path, **translated))
+    plugin.imported.clear()
+    edited = {"modules/01-cycle/questions.sv.txt": "Vad är projektcykeln?\nVilka är intressenterna?\n"}
+
+    result = run_cli(app, "courses", "import", str(_package(tmp_path, **edited)))
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == ["sample-course: imported: 0 created, 1 updated, 0 archived, 0 deleted",
+                                          "  updated activity cycle/check"]
+    assert plugin.imported == ["check"]
+    stored = db.session.execute(db.select(Activity)).scalar_one().spec["_files"]
+    assert stored["questions.sv.txt"] == {"text": edited["modules/01-cycle/questions.sv.txt"]}
+
+
 def test_a_removed_module_is_archived_with_learner_work_and_deleted_without(app, make_user, tmp_path):
     files = sample_files(**{"modules/03-budget/module.yaml": "title: Budget\n",
                             "modules/03-budget/01-costs.md": LESSON.format(title="Costs")})

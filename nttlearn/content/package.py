@@ -598,16 +598,25 @@ def _load_activity(checker: _Checker, module_file: Path, folder: Path, entry: An
 
 
 def _named_files(folder: Path, definition: Mapping[str, Any]) -> dict[str, Path]:
-    """The files of the module folder that the definition names (``file: quiz.gift``)."""
+    """The files of the module folder that the definition names (``file: quiz.gift``), with
+    their translations beside them (``quiz.sv.gift``), as lessons have theirs: a changed
+    translation is a changed definition, and is kept for export like the file itself."""
     found: dict[str, Path] = {}
     base = Path(os.path.abspath(folder))
     for value in definition.values():
         if not isinstance(value, str) or not value or "\n" in value or len(value) > 255:
             continue
-        candidate = Path(os.path.abspath(base / value))
-        if candidate.is_relative_to(base) and candidate.is_file() and not candidate.is_symlink():
-            found[value] = candidate
+        for name in (value, *(translated_file_name(value, locale) for locale in LOCALES[1:])):
+            candidate = Path(os.path.abspath(base / name))
+            if candidate.is_relative_to(base) and candidate.is_file() and not candidate.is_symlink():
+                found[name] = candidate
     return dict(sorted(found.items()))
+
+
+def translated_file_name(name: str, locale: str) -> str:
+    """The name of the translation of a file an activity names: ``quiz.gift`` → ``quiz.sv.gift``."""
+    path = PurePosixPath(name)
+    return str(path.with_name(f"{path.stem}.{locale}{path.suffix}"))
 
 
 def _file_content(path: Path) -> dict[str, str]:

@@ -4,7 +4,7 @@ its settings in ``module.yaml``), written back, checked, and summed up for a lea
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -12,12 +12,16 @@ from flask_babel import lazy_gettext as _l
 
 from nttlearn import db
 from nttlearn.activities import ActivityType, DefinitionProblem
+from nttlearn.content.package import translated_file_name
 from nttlearn.models import Activity, Module
 
-from .bank import export_questions, import_questions, split_path
+from .bank import current_versions, export_versions, import_questions, split_path
 from .gift import GiftError, export_gift, parse_gift
 from .grades import grade_row
+from .languages import LANGUAGES, store_translations
 from .models import Attempt, Category, Quiz
+from .parallel import pair_questions, texts_by_locale, translated_questions
+from .questions import Question
 from .quizzes import (
     WantedSlot,
     apply_settings,
@@ -62,6 +66,25 @@ def read_gift_file(folder: Path, name: str, display: str) -> tuple[Any, list[Gif
     return result, list(result.errors)
 
 
+def read_translations(folder: Path, name: str, english: list[Question],
+                      display_of: Callable[[str], str]) -> tuple[list[dict[str, Any]], list[GiftError]]:
+    """The translated texts of each English question (``{locale: texts}``), read from the files
+    ``quiz.<lang>.gift`` beside ``name`` for every language the site knows, or their problems."""
+    per_locale: dict[str, list[dict[str, Any] | None]] = {}
+    errors: list[GiftError] = []
+    for locale in LANGUAGES:
+        file = translated_file_name(name, locale)
+        if not (folder / file).is_file():
+            continue
+        result, problems = read_gift_file(folder, file, display_of(file))
+        if not problems:
+            last = max((q.line for q in result.questions), default=1)
+            texts, problems = pair_questions(english, result.questions, display_of(name), display_of(file), last)
+            per_locale[locale] = texts
+        errors += problems
+    return texts_by_locale(per_locale, len(english)), errors
+
+
 def _setting_line(folder: Path, key: str) -> int:
     """Best effort: the line of ``module.yaml`` where a setting is written (1 when not found)."""
     try:
@@ -90,6 +113,9 @@ def validate_definition(definition: Mapping[str, Any], folder: Path, path: str) 
                     if tuple(split_path(draw.path)) not in in_file:
                         problems.append(DefinitionProblem(path, _setting_line(folder, "random"),
                                                           f"random: no question of {name} is in category '{draw.path}'"))
+                _texts, errors = read_translations(folder, name, result.questions,
+                                                   lambda file: str(PurePosixPath(path).parent / file))
+                problems += [DefinitionProblem(e.source, e.line, e.message) for e in errors]
     return problems
 
 
@@ -107,10 +133,15 @@ def import_definition(activity: Activity, definition: Mapping[str, Any], folder:
     wanted: list[WantedSlot] = []
     if isinstance(name, str) and name.strip():
         result, errors = read_gift_file(folder, name, name)
+        if not errors:
+            translations, errors = read_translations(folder, name, result.questions, str)
         if errors:
             raise ValueError("; ".join(str(e) for e in errors[:5]))
         default = [module.key, activity.key]
         report = import_questions(module.course_id, result.questions, default)
+        db.session.flush()  # the import runs without autoflush: versions it just made must be found
+        versions = current_versions(report.question_ids)
+        store_translations([versions[qid] for qid in report.question_ids], translations)
         drawn = {tuple(split_path(d.path)) for d in settings.draws}
         for question, question_id in zip(result.questions, report.question_ids, strict=True):
             names = tuple(split_path(question.category)) if question.category else tuple(default)
@@ -126,21 +157,27 @@ def import_definition(activity: Activity, definition: Mapping[str, Any], folder:
 
 def export_definition(activity: Activity, folder: Path) -> dict[str, Any]:
     """Write the quiz's questions (fixed ones and those of its random categories) to its
-    ``.gift`` file and return its settings for ``module.yaml``."""
+    ``.gift`` file, and their translations to ``quiz.<lang>.gift`` beside it, and return its
+    settings for ``module.yaml``."""
     quiz = ensure_quiz(activity)
     draws = draws_of(quiz)
-    questions = export_questions(quiz.course_id, question_ids=fixed_question_ids(quiz))
+    exported = export_versions(quiz.course_id, question_ids=fixed_question_ids(quiz))
     for draw in draws:
         category = db.session.execute(db.select(Category).where(
             Category.course_id == quiz.course_id, Category.path == draw.path)).scalar()
         if category is not None:
-            known = {(q.category, q.name) for q in questions}
-            questions += [q for q in export_questions(quiz.course_id, category=category)
-                          if q.category == draw.path and (q.category, q.name) not in known]
+            known = {(q.category, q.name) for q, _v in exported}
+            exported += [(q, v) for q, v in export_versions(quiz.course_id, category=category)
+                         if q.category == draw.path and (q.category, q.name) not in known]
+    questions = [q for q, _v in exported]
     entry = settings_definition(quiz, draws)
     if questions:
         name = quiz.source_file or (DEFAULT_FILE if not (folder / DEFAULT_FILE).exists() else f"{activity.key}.gift")
         (folder / name).write_text(export_gift(questions), encoding="utf-8")
+        for locale in LANGUAGES:
+            translated = translated_questions(exported, locale)
+            if translated is not None:
+                (folder / translated_file_name(name, locale)).write_text(export_gift(translated), encoding="utf-8")
         entry = {"file": name, **entry}
     return entry
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from nttlearn import db
+from nttlearn.config import LOCALES
 from nttlearn.models import Activity, Module
 from nttlearn.reports.csvfile import csv_text
 
@@ -33,11 +34,33 @@ class QuestionRow:
 
 
 @dataclass
+class LanguageRow:
+    """The attempts taken in one language (``locale`` None: taken before languages were
+    recorded), their mean grade in %, and the facility of each question (in the order of
+    ``Analysis.questions``) among them: a question much harder in one language than in the others
+    often has a translation problem."""
+
+    locale: str | None
+    attempts: int
+    mean_percent: float | None
+    facility: list[float | None]
+
+    @property
+    def label(self) -> str:
+        from flask_babel import gettext as _
+
+        from nttlearn.auth.forms import LANGUAGE_NAMES
+
+        return LANGUAGE_NAMES.get(self.locale, self.locale) if self.locale else _("Not recorded")
+
+
+@dataclass
 class Analysis:
     activity_id: int
     title: str
     stats: QuizStatistics
     questions: list[QuestionRow]
+    languages: list[LanguageRow] = field(default_factory=list)
 
     @property
     def mean_percent(self) -> float | None:
@@ -56,6 +79,8 @@ class Analysis:
                 "discrimination": q.discrimination,
                 "answers": [{"answer": text, "chosen": n} for text, n in q.answers],
             } for q in self.questions],
+            "languages": [{"locale": r.locale, "attempts": r.attempts, "mean_percent": r.mean_percent,
+                           "facility": r.facility} for r in self.languages],
         }
 
 
@@ -109,7 +134,27 @@ def item_analysis(quiz: Quiz) -> Analysis:
             position=slot.position, label=labels[slot.id], qtype=data.get("type", ""), max_mark=slot.mark,
             responses=answered[slot.id], facility=qstats.facility, standard_deviation=qstats.standard_deviation,
             discrimination=qstats.discrimination, answers=answers))
-    return Analysis(quiz.activity_id, activity.title if activity else "", stats, questions)
+    return Analysis(quiz.activity_id, activity.title if activity else "", stats, questions,
+                    languages=by_language(quiz.activity_id, [s.id for s in graded_slots]))
+
+
+def by_language(activity_id: int, slot_ids: list[int]) -> list[LanguageRow]:
+    """The same attempts as the item analysis (pooled over languages) split by the language
+    they were taken in, in two queries whatever their number."""
+    graded = (Attempt.activity_id == activity_id, Attempt.state == "finished", Attempt.needs_grading.is_(False))
+    totals = db.session.execute(db.select(Attempt.locale, db.func.count(Attempt.id), db.func.avg(Attempt.percent))
+                                .where(*graded).group_by(Attempt.locale)).all()
+    facility: dict[tuple[int, str | None], float] = {}
+    if totals and slot_ids:
+        for slot_id, locale, mean in db.session.execute(
+                db.select(AttemptAnswer.slot_id, Attempt.locale, db.func.avg(db.func.coalesce(AttemptAnswer.fraction, 0.0)))
+                .join(Attempt, Attempt.id == AttemptAnswer.attempt_id)
+                .where(*graded, AttemptAnswer.slot_id.in_(slot_ids)).group_by(AttemptAnswer.slot_id, Attempt.locale)):
+            facility[(slot_id, locale)] = 100 * float(mean)
+    rows = [LanguageRow(locale, count, None if mean is None else float(mean), [facility.get((s, locale)) for s in slot_ids])
+            for locale, count, mean in totals]
+    order = {locale: n for n, locale in enumerate(LOCALES)}
+    return sorted(rows, key=lambda r: (r.locale is None, order.get(r.locale, len(order)), r.locale or ""))
 
 
 def _chosen_texts(data: dict[str, Any], response: Any) -> list[str]:

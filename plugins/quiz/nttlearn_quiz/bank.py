@@ -275,7 +275,7 @@ def update_question(question: Question, data: Mapping[str, Any], *, user_id: int
     if current.id in versions_in_use([current.id]):
         question.latest_version = current.number + 1
         db.session.add(QuestionVersion(question_id=question.id, number=current.number + 1, data=clean,
-                                       created_by_id=user_id))
+                                       translations=current.translations, created_by_id=user_id))
         return "new_version"
     current.data = clean
     return "updated"
@@ -398,7 +398,8 @@ def import_questions(course_id: int, questions: list[QuestionData], default_cate
             if version.id in used:
                 row.latest_version = version.number + 1
                 db.session.add(QuestionVersion(question_id=row.id, number=version.number + 1, data=data,
-                                               created_by_id=user_id, created_at=now))
+                                               translations=version.translations, created_by_id=user_id,
+                                               created_at=now))
             else:
                 version.data = data
             continue
@@ -426,6 +427,12 @@ def export_questions(course_id: int, category: Category | None = None,
                      question_ids: list[int] | None = None) -> list[QuestionData]:
     """Bank questions as `questions.py` objects with their category paths, for GIFT export:
     the given questions in that order, else a category (with its subcategories) or the bank."""
+    return [question for question, _version in export_versions(course_id, category, question_ids)]
+
+
+def export_versions(course_id: int, category: Category | None = None,
+                    question_ids: list[int] | None = None) -> list[tuple[QuestionData, QuestionVersion]]:
+    """`export_questions`, each with the version it was read from (for its translations)."""
     categories = {c.id: c for c in course_categories(course_id)}
     query = db.select(Question).where(Question.course_id == course_id, Question.hidden.is_(False))
     if question_ids is not None:
@@ -439,5 +446,5 @@ def export_questions(course_id: int, category: Category | None = None,
     else:
         rows.sort(key=lambda q: (split_path(categories[q.category_id].path), q.id))
     versions = current_versions(q.id for q in rows)
-    return [question_from_version(q, versions[q.id], categories[q.category_id].path)
+    return [(question_from_version(q, versions[q.id], categories[q.category_id].path), versions[q.id])
             for q in rows if q.qtype in QUESTION_CLASSES]

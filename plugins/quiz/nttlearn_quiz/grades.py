@@ -16,6 +16,7 @@ from nttlearn.events import emit
 from nttlearn.learn.services import complete_activity, get_enrolment
 from nttlearn.models import Activity, utcnow
 
+from .languages import grading_data
 from .models import Attempt, AttemptAnswer, QuestionVersion, Quiz, QuizGrade, Slot
 from .registry import question_types
 
@@ -34,6 +35,7 @@ def grade_attempt(attempt: Attempt, answers: list[AttemptAnswer], keep_manual: b
     grader's marks stay (regrading).
     """
     data = data if data is not None else _version_data(answers)
+    data = grading_data(attempt, answers, data)
     types = question_types()
     for answer in answers:
         question = data[answer.question_version_id]

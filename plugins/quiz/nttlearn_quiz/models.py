@@ -99,7 +99,8 @@ class Question(db.Model):
 
 class QuestionVersion(db.Model):
     """One version of a question: its JSON (``Question.to_json()`` without ``category``, plus
-    ``rubric`` for essays and ``case_sensitive`` for short answers)."""
+    ``rubric`` for essays and ``case_sensitive`` for short answers), and its texts in other
+    languages (``translations``, see `languages.py`), which change no version."""
 
     __tablename__ = "quiz_question_versions"
 
@@ -107,6 +108,7 @@ class QuestionVersion(db.Model):
     question_id: Mapped[int] = mapped_column(ForeignKey("quiz_questions.id", ondelete="CASCADE"))
     number: Mapped[int] = mapped_column(Integer)
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    translations: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default="{}")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
@@ -186,7 +188,8 @@ class Slot(db.Model):
 class Attempt(db.Model):
     """One learner's attempt at a quiz. ``version`` counts the changes made to it (saves,
     submission): with the answers' ``sequence`` it tells a stale page from a current one.
-    ``marks`` and ``percent`` are None while essays wait for a grader."""
+    ``marks`` and ``percent`` are None while essays wait for a grader. ``locale`` is the language
+    the attempt was taken in (None before languages were recorded)."""
 
     __tablename__ = "quiz_attempts"
 
@@ -207,6 +210,7 @@ class Attempt(db.Model):
     percent: Mapped[float | None] = mapped_column(Float)
     needs_grading: Mapped[bool] = mapped_column(Boolean, default=False)
     version: Mapped[int] = mapped_column(Integer, default=0)
+    locale: Mapped[str | None] = mapped_column(String(10))
 
     __table_args__ = (
         UniqueConstraint("activity_id", "user_id", "number"),

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from .languages import current_locale, for_learner, shown_response, version_texts
 from .models import Attempt, AttemptAnswer, Quiz
 from .registry import question_types
-from .services import version_data
 from .widgets import QuestionView, add_review, build_view
 
 
@@ -52,20 +52,24 @@ def review_flags(quiz: Quiz, attempt: Attempt, attempts_left: int | None, now: d
 
 
 def question_views(answers: list[AttemptAnswer], media_base: str | None, flags: ReviewFlags,
-                   disabled: bool) -> list[QuestionView]:
-    """The views of an attempt's questions (one query for their versions, whatever their number)."""
-    data = version_data(answers)
+                   disabled: bool, locale: str | None = None) -> list[QuestionView]:
+    """The views of an attempt's questions in ``locale`` (by default the viewer's language), one
+    query for their versions whatever their number."""
+    locale = locale or current_locale()
+    data, translations = version_texts(a.question_version_id for a in answers)
     types = question_types()
     views = []
     for answer in answers:
-        question = data[answer.question_version_id]
+        english = data[answer.question_version_id]
+        question = for_learner(english, translations[answer.question_version_id].get(locale))
+        response = shown_response(english, question, answer.response)
         cls = types.get(question.get("type"))
         qtype = cls() if cls is not None else None
-        view = build_view(slot_number=answer.slot_number, data=question, qtype=qtype, response=answer.response,
+        view = build_view(slot_number=answer.slot_number, data=question, qtype=qtype, response=response,
                           choice_order=answer.choice_order, mark=answer.mark, sequence=answer.sequence,
                           media_base=media_base, disabled=disabled)
         if flags.any:
-            add_review(view, question, qtype, answer.response, fraction=answer.fraction,
+            add_review(view, question, qtype, response, fraction=answer.fraction,
                        needs_grading=answer.needs_grading, comment=answer.comment, show_marks=flags.marks,
                        show_feedback=flags.feedback, show_correct=flags.correct, media_base=media_base)
         views.append(view)

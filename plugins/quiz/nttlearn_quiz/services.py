@@ -132,8 +132,9 @@ def lock_attempt(attempt_id: int) -> Attempt | None:
 
 
 # -- starting -----------------------------------------------------------------------------------------
-def start_attempt(quiz: Quiz, user_id: int, now: datetime | None = None) -> Attempt:
-    """The learner's open attempt, or a new one; raises AttemptError when none may start."""
+def start_attempt(quiz: Quiz, user_id: int, now: datetime | None = None, locale: str | None = None) -> Attempt:
+    """The learner's open attempt, or a new one (taken in ``locale``, the learner's language);
+    raises AttemptError when none may start."""
     now = now or utcnow()
     close_overdue(now, activity_id=quiz.activity_id, user_id=user_id)
     attempts = attempts_of(quiz.activity_id, user_id)
@@ -148,7 +149,7 @@ def start_attempt(quiz: Quiz, user_id: int, now: datetime | None = None) -> Atte
     rows = _draw(quiz, random.Random(seed))
     attempt = Attempt(activity_id=quiz.activity_id, user_id=user_id, number=len(attempts) + 1, state="in_progress",
                       started_at=now, deadline=deadline_for(quiz, allowance, now), seed=seed,
-                      pages=max(r["page"] for r in rows) + 1, max_marks=0.0)
+                      pages=max(r["page"] for r in rows) + 1, max_marks=0.0, locale=locale)
     try:
         with db.session.begin_nested():
             db.session.add(attempt)

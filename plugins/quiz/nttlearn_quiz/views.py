@@ -22,6 +22,7 @@ from nttlearn.request_args import arg_int, form_int, parse_int
 
 from . import services
 from .grades import grade_row, passed
+from .languages import current_locale
 from .models import Attempt
 from .quizzes import ensure_quiz, quiz_slots
 from .review import ReviewFlags, question_views, review_flags
@@ -69,7 +70,7 @@ def start(activity_id: int):
     access = activity_access(activity_id, "quiz")
     quiz = ensure_quiz(access.activity)
     try:
-        attempt = services.start_attempt(quiz, current_user.id)
+        attempt = services.start_attempt(quiz, current_user.id, locale=current_locale())
     except services.AttemptError as exc:
         db.session.rollback()
         flash(str(exc), "error")
@@ -97,7 +98,7 @@ def attempt(attempt_id: int):
     page = services.move_to_page(attempt, quiz, arg_int("page", attempt.current_page))
     db.session.commit()
     answers = [a for a in services.answers_of(attempt) if a.page == page]
-    views = question_views(answers, media_base(access), ReviewFlags.none(), disabled=False)
+    views = question_views(answers, media_base(access), ReviewFlags.none(), disabled=False, locale=attempt.locale)
     return render_template("quiz/attempt.html", access=access, quiz=quiz, attempt=attempt, page=page, views=views)
 
 
@@ -170,7 +171,7 @@ def summary(attempt_id: int):
         return redirect(url_for("quiz.review", attempt_id=attempt.id))
     quiz = ensure_quiz(access.activity)
     answers = services.answers_of(attempt)
-    views = question_views(answers, media_base(access), ReviewFlags.none(), disabled=True)
+    views = question_views(answers, media_base(access), ReviewFlags.none(), disabled=True, locale=attempt.locale)
     return render_template("quiz/summary.html", access=access, quiz=quiz, attempt=attempt,
                            rows=[(a, v) for a, v in zip(answers, views, strict=True)])
 
