@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -46,6 +46,10 @@ class ActivityType:
     default_definition: Callable[[], dict[str, Any]] = field(default=dict)
     edit_endpoint: str | None = None
     status: Callable[[Activity, int], str | None] | None = None
+    # How far the activity's own texts (quiz questions, a rubric…) are translated:
+    # ``translation_states(activities)`` → ``{activity_id: {locale: ["present", "missing", …]}}``,
+    # one state per text; counted in a course's translation coverage. None: the plugin has none.
+    translation_states: Callable[[Sequence[Activity]], Mapping[int, Mapping[str, Sequence[str]]]] | None = None
     plugin: str = ""
 
     def url(self, activity: Activity) -> str:

@@ -17,6 +17,9 @@ from flask import Flask, current_app
 T = TypeVar("T")
 
 
+_ABSENT = object()
+
+
 class BoundedCache:
     """A small thread-safe LRU map; ``get_or_make`` builds a missing value outside the lock (two
     threads may both build it; either copy is right)."""
@@ -27,16 +30,25 @@ class BoundedCache:
         self._lock = threading.Lock()
 
     def get_or_make(self, key: Hashable, make: Callable[[], T]) -> T:
+        value = self.get(key, _ABSENT)
+        if value is _ABSENT:
+            value = make()
+            self.put(key, value)
+        return value
+
+    def get(self, key: Hashable, default: Any = None) -> Any:
+        """The value kept for ``key``, or ``default``."""
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)
                 return self._items[key]
-        value = make()
+        return default
+
+    def put(self, key: Hashable, value: Any) -> None:
         with self._lock:
             self._items[key] = value
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
-        return value
 
     def clear(self) -> None:
         with self._lock:

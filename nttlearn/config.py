@@ -11,6 +11,8 @@ from typing import Any
 ENV_PREFIX = "NTTLEARN_"
 
 LOCALES = ("en", "it", "sv", "es", "fi")
+# Each language's name in itself (a language menu is read by someone who may not know the page's).
+LANGUAGE_NAMES = {"en": "English", "it": "Italiano", "sv": "Svenska", "es": "Español", "fi": "Suomi"}
 DEFAULT_BASE_URL = "http://127.0.0.1:5000"
 PRODUCTION = "production"
 

@@ -230,24 +230,35 @@ def course_factory() -> Callable[..., Any]:
 
     def make(modules: int = 2, lessons: int = 3, trainer=None, slug: str | None = None,
              activities: tuple = (), **fields: Any) -> Course:
+        """``languages=["en", "it"]`` also translates every text of the course into those
+        languages (``[it] Lesson 1.1``…), so that the catalogue lists it under them."""
         counter["n"] += 1
+        translated = [code for code in fields.get("languages", ()) if code != "en"]
+
+        def translations(**english: str) -> dict[str, dict[str, str]]:
+            return {code: {name: f"[{code}] {text}" for name, text in english.items()} for code in translated}
+
         values = {"title": f"Course {counter['n']}", "summary": "A test course.", "published": True,
                   "self_enrolment": True, "policy_area": "methodology"}
         values.update(fields)
-        course = Course(slug=slug or f"course-{counter['n']}-{uuid.uuid4().hex[:6]}", **values)
+        course = Course(slug=slug or f"course-{counter['n']}-{uuid.uuid4().hex[:6]}",
+                        translations=translations(title=values["title"], summary=values["summary"]), **values)
         db.session.add(course)
         db.session.flush()
         for m in range(modules):
-            module = Module(course_id=course.id, key=f"module-{m + 1}", position=m + 1, title=f"Module {m + 1}")
+            module = Module(course_id=course.id, key=f"module-{m + 1}", position=m + 1, title=f"Module {m + 1}",
+                            translations=translations(title=f"Module {m + 1}"))
             db.session.add(module)
             db.session.flush()
             for n in range(lessons):
-                db.session.add(Lesson(module_id=module.id, key=f"lesson-{n + 1}", position=n + 1,
-                                      title=f"Lesson {m + 1}.{n + 1}", body=f"# Lesson {m + 1}.{n + 1}\n\nSome text."))
+                title, body = f"Lesson {m + 1}.{n + 1}", f"# Lesson {m + 1}.{n + 1}\n\nSome text."
+                db.session.add(Lesson(module_id=module.id, key=f"lesson-{n + 1}", position=n + 1, title=title,
+                                      body=body, translations=translations(title=title, body=body)))
             for index, (module_index, type_key, required) in enumerate(activities):
                 if module_index == m:
                     db.session.add(Activity(module_id=module.id, key=f"{type_key}-{index}", position=index + 1,
-                                            type_key=type_key, title=f"{type_key} {index}", required=required))
+                                            type_key=type_key, title=f"{type_key} {index}", required=required,
+                                            translations=translations(title=f"{type_key} {index}")))
         if trainer is not None:
             db.session.add(CourseStaff(course_id=course.id, user_id=trainer.id))
         db.session.commit()

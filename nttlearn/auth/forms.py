@@ -17,11 +17,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
-from ..config import LOCALES
+from ..config import LANGUAGE_NAMES, LOCALES
 from .passwords import MAX_LENGTH, password_problems
-
-LANGUAGE_NAMES = {"en": "English", "it": "Italiano", "sv": "Svenska", "es": "Español", "fi": "Suomi"}
-
 
 # Two-letter codes CLDR names that are not countries: unknown region, EU, eurozone, UN, outlying
 # Oceania, pseudo-locales.

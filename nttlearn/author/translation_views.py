@@ -14,8 +14,8 @@ from typing import Any
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from ..auth.forms import LANGUAGE_NAMES
 from ..auth.permissions import require_course_staff
+from ..config import LANGUAGE_NAMES
 from ..content.layout import load_outline
 from ..content.markdown import render_markdown
 from ..content.translations import LANGUAGES

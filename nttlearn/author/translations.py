@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..auth.forms import LANGUAGE_NAMES
+from ..config import LANGUAGE_NAMES
 from ..content.layout import CourseOutline
 from ..content.translations import (
     LANGUAGES,

@@ -59,6 +59,35 @@ def courses_list(as_json: bool) -> None:
         click.echo(f"{row['slug']:<45} {'published' if row['published'] else 'draft':<10} {row['title']}")
 
 
+@courses_group.command("translations")
+@click.argument("slug", required=False)
+@click.option("--json", "as_json", is_flag=True)
+@with_appcontext
+def courses_translations(slug: str | None, as_json: bool) -> None:
+    """How far each course (or SLUG) is translated: per language, the texts in total, translated
+    (up to date), outdated and missing (lessons, titles, summaries, outcomes, activity titles and
+    the activities' own texts such as quiz questions)."""
+    from ..cli import echo_json
+    from ..models import Course
+    from .coverage import count_course
+
+    stmt = db.select(Course).where(Course.archived.is_(False)).order_by(Course.slug)
+    if slug:
+        stmt = stmt.where(Course.slug == slug)
+    courses = db.session.execute(stmt).scalars().all()
+    if slug and not courses:
+        click.echo(f"no course called {slug!r}", err=True)
+        sys.exit(1)
+    report = {course.slug: {locale: c.as_json() for locale, c in count_course(course).items()} for course in courses}
+    if as_json:
+        echo_json(report)
+        return
+    for course_slug, languages in report.items():
+        click.echo(course_slug)
+        for locale, c in languages.items():
+            click.echo(f"  {locale}: {c['translated']}/{c['total']} translated, {c['outdated']} outdated, {c['missing']} missing")
+
+
 @courses_group.command("validate")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON on stdout.")

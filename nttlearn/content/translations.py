@@ -130,3 +130,12 @@ def merge_imported(stored: Mapping[str, Any] | None, incoming: Mapping[str, Mapp
 def _same_texts(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
     strip = {k: v.strip() for k, v in texts(old).items()}
     return strip == {k: v.strip() for k, v in texts(new).items()}
+
+
+def text_states(entry: Mapping[str, Any] | None, english: Mapping[str, str | None]) -> dict[str, str]:
+    """The state of each English text (with text) of an element in one language: ``missing``,
+    ``present`` or ``outdated`` (the translation was made from another English text)."""
+    translated = texts(entry)
+    changed = set(changed_since(entry, english))
+    return {name: (MISSING if not translated.get(name, "").strip() else OUTDATED if name in changed else PRESENT)
+            for name, text in english.items() if (text or "").strip()}

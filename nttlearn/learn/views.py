@@ -23,6 +23,8 @@ from sqlalchemy import bindparam, or_
 
 from ..activities import ActivityType, activity_types
 from ..auth.permissions import can_manage_course, public, require_login
+from ..config import LANGUAGE_NAMES, LOCALES
+from ..content.coverage import available_languages, courses_coverage
 from ..content.media_types import media_headers
 from ..extensions import db
 from ..models import POLICY_AREAS, Activity, Course, CourseStaff, Enrolment, Lesson, User
@@ -83,8 +85,15 @@ def catalogue():
     if area in POLICY_AREAS:
         stmt = stmt.where(Course.policy_area == area)
     courses = db.session.execute(stmt.order_by(Course.policy_area != "methodology", Course.title)).scalars().all()
-    if language:
-        courses = [c for c in courses if language in (c.languages or [])]
+    coverage = courses_coverage(courses)
+    languages = {c.id: available_languages(coverage[c.id]) for c in courses}
+    elsewhere: list[Course] = []
+    if language in LOCALES:
+        # A course is listed under a language only when all of it is there; with none, the
+        # visitor is offered the courses that match in other languages instead of a dead end.
+        matching = [c for c in courses if language in languages[c.id]]
+        elsewhere = [] if matching else courses
+        courses = matching
     trainers: dict[int, list[str]] = {}
     if courses:
         for course_id, name in db.session.execute(
@@ -100,6 +109,7 @@ def catalogue():
     return render_template(
         "learn/catalogue.html", courses=courses, trainers=trainers, enrolled=enrolled, query=query,
         area=area, language=language, areas=policy_area_labels(), locale=str(get_locale()),
+        languages=languages, coverage=coverage, elsewhere=elsewhere, language_names=LANGUAGE_NAMES,
     )
 
 

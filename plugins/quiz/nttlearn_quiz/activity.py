@@ -4,7 +4,7 @@ its settings in ``module.yaml``), written back, checked, and summed up for a lea
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -19,7 +19,8 @@ from .bank import current_versions, export_versions, import_questions, split_pat
 from .gift import GiftError, export_gift, parse_gift
 from .grades import grade_row
 from .languages import LANGUAGES, store_translations
-from .models import Attempt, Category, Quiz
+from .languages import state as language_state
+from .models import Attempt, Category, Quiz, Slot
 from .parallel import pair_questions, texts_by_locale, translated_questions
 from .questions import Question
 from .quizzes import (
@@ -44,7 +45,28 @@ def activity_type() -> ActivityType:
         key="quiz", label=_l("Quiz"), endpoint="quiz.view", edit_endpoint="quiz.edit_quiz",
         import_definition=import_definition, export_definition=export_definition,
         validate_definition=validate_definition, default_definition=default_definition, status=status,
+        translation_states=translation_states,
     )
+
+
+def translation_states(activities: Sequence[Activity]) -> dict[int, dict[str, list[str]]]:
+    """Each quiz's fixed questions, one state per question and language (``missing``,
+    ``present``, ``outdated``): what the course's translation coverage counts. Questions drawn at
+    random from a category are not counted (they change from attempt to attempt)."""
+    ids = [a.id for a in activities]
+    slots = db.session.execute(
+        db.select(Slot.activity_id, Slot.question_id).where(Slot.activity_id.in_(ids), Slot.question_id.is_not(None))
+    ).all()
+    versions = current_versions({question_id for _, question_id in slots})
+    states: dict[int, dict[str, list[str]]] = {i: {locale: [] for locale in LANGUAGES} for i in ids}
+    for activity_id, question_id in slots:
+        version = versions.get(question_id)
+        if version is None:
+            continue
+        for locale in LANGUAGES:
+            states[activity_id][locale].append(
+                language_state((version.translations or {}).get(locale), version.data))
+    return states
 
 
 def default_definition() -> dict[str, Any]:
