@@ -4,6 +4,7 @@ responses that are harmless even for a file that slipped into the media folder."
 from __future__ import annotations
 
 import io
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -68,6 +69,25 @@ def test_other_kinds_of_file_are_refused_by_name(name):
 ])
 def test_a_file_whose_content_is_not_what_its_name_says_is_refused(name, data, reason):
     assert _refusal(name, data).reason == reason
+
+
+def _bomb(part: str, first: tuple[str, bytes]) -> bytes:
+    """A small office file whose ``part`` unpacks to 50 MB of zeros."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(*first)
+        archive.writestr(part, b"\0" * (50 * 1024 * 1024))
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("name", "data"), [
+    ("budget.docx", _bomb("[Content_Types].xml", ("word/document.xml", b"<document/>"))),
+    ("notes.odt", _bomb("mimetype", ("content.xml", b"<office:document-content/>"))),
+])
+def test_an_office_document_whose_parts_unpack_to_gigabytes_is_refused_unread(name, data):
+    assert len(data) < 100_000
+
+    assert _refusal(name, data).reason == "not_what_its_name_says"
 
 
 @pytest.mark.parametrize(("inner", "attributes", "found"), [

@@ -253,6 +253,21 @@ def _check_svg_attribute(element: str, name: str, value: str) -> None:
 
 
 # -- office documents -----------------------------------------------------------------------------
+# The parts read from an office document are small (a list of content types, a MIME type): a part
+# that would unpack larger is refused unread, so a small file cannot make the check unpack gigabytes.
+MAX_OFFICE_PART = 1024 * 1024
+
+
+def _read_part(archive: zipfile.ZipFile, name: str, claimed: MediaType) -> bytes:
+    if archive.getinfo(name).file_size > MAX_OFFICE_PART:
+        raise MediaRefused("not_what_its_name_says", claimed.extension)
+    with archive.open(name) as part:
+        data = part.read(MAX_OFFICE_PART + 1)  # the size in the header may lie
+    if len(data) > MAX_OFFICE_PART:
+        raise MediaRefused("not_what_its_name_says", claimed.extension)
+    return data
+
+
 def _check_office(claimed: MediaType, stream: BinaryIO) -> None:
     """An OOXML or OpenDocument file is a zip holding its own parts; macros are refused."""
     try:
@@ -261,11 +276,11 @@ def _check_office(claimed: MediaType, stream: BinaryIO) -> None:
             if claimed.extension in OOXML_MAIN:
                 if "[Content_Types].xml" not in names or OOXML_MAIN[claimed.extension] not in names:
                     raise MediaRefused("not_what_its_name_says", claimed.extension)
-                types = archive.read("[Content_Types].xml")
+                types = _read_part(archive, "[Content_Types].xml", claimed)
                 if b"macroEnabled" in types or any(os.path.basename(n).lower() == "vbaproject.bin" for n in names):
                     raise MediaRefused("macros", claimed.extension)
             else:
-                if "mimetype" not in names or archive.read("mimetype").strip() != claimed.mime.encode():
+                if "mimetype" not in names or _read_part(archive, "mimetype", claimed).strip() != claimed.mime.encode():
                     raise MediaRefused("not_what_its_name_says", claimed.extension)
                 if any(n.startswith(("Basic/", "Scripts/")) for n in names):
                     raise MediaRefused("macros", claimed.extension)
