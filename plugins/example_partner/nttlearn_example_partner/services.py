@@ -10,8 +10,7 @@ from babel.dates import format_interval
 from flask_babel import get_locale
 from sqlalchemy.exc import IntegrityError
 
-from nttlearn import db
-from nttlearn.models import Organisation, User, utcnow
+from nttlearn.api import Organisation, User, db, utcnow
 
 from .models import CompletedCourseCount, PartneringMeeting
 

@@ -14,8 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from nttlearn import db
-from nttlearn.models import Activity, Enrolment, Module, Organisation, User, utcnow
+from nttlearn.api import Activity, Enrolment, Module, Organisation, User, db, utcnow
 
 from .grades import GradingSettings
 from .models import PHASES, ProposalSettings

@@ -10,9 +10,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from nttlearn import db
-from nttlearn.activities import ActivityType, DefinitionProblem
-from nttlearn.models import Activity, Module
+from nttlearn.api import Activity, ActivityType, DefinitionProblem, Module, db
 
 from .bank import export_questions, import_questions, split_path
 from .gift import GiftError, export_gift, parse_gift

@@ -9,8 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from nttlearn import db
-from nttlearn.models import Activity, Module
+from nttlearn.api import Activity, Module, db
 
 from .bank import category_label
 from .models import Attempt, AttemptAnswer, Category, Question, QuestionVersion, Quiz, QuizGrade

@@ -21,8 +21,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from nttlearn import db
-from nttlearn.models import utcnow
+from nttlearn.api import db, utcnow
 
 from . import grades
 from .bank import current_versions, descendants
