@@ -4,12 +4,16 @@ written from the module itself."""
 
 from __future__ import annotations
 
+import pluggy
 import pytest
 from core_helpers import installed_plugin_names
+from flask import Blueprint
 
 import nttlearn
 from nttlearn import api, apidoc
+from nttlearn.api import db, hookimpl
 from nttlearn.plugin_contract import core_imports, installed_plugin_roots
+from nttlearn.testing import login
 
 
 @pytest.mark.parametrize("name", sorted(installed_plugin_names()))
@@ -84,3 +88,77 @@ def test_api_reference_lists_every_exported_name():
     reference = apidoc.reference()
 
     assert [name for name in api.__all__ if f"`{name}" not in reference] == []
+
+
+class FragmentCard:
+    """A plugin whose dashboard card is one of its templates, rendered with render_fragment."""
+
+    name = "fragment_probe"
+
+    def __init__(self, templates) -> None:
+        self.templates = templates
+
+    @hookimpl
+    def nttlearn_register_blueprints(self, app):
+        app.register_blueprint(Blueprint("fragment_probe", __name__, template_folder=str(self.templates)))
+
+    @hookimpl
+    def nttlearn_template_slot(self, slot, context):
+        if slot == "dashboard":
+            return api.render_fragment("fragment_probe/card.html", name=context["user"].name)
+        return None
+
+
+def test_slot_rendered_with_render_fragment_keeps_its_html_and_escapes_values(app_factory, make_user, tmp_path):
+    (tmp_path / "fragment_probe").mkdir()
+    (tmp_path / "fragment_probe" / "card.html").write_text('<p class="fragment-probe">Hello {{ name }}</p>')
+    app = app_factory(plugins=[FragmentCard(tmp_path)])
+    browser = app.test_client()
+    with app.app_context():
+        login(browser, make_user(name="<script>alert(1)</script>"))
+
+        page = browser.get("/dashboard").get_data(as_text=True)
+
+    assert '<p class="fragment-probe">Hello &lt;script&gt;alert(1)&lt;/script&gt;</p>' in page
+
+
+probe_hookspec = pluggy.HookspecMarker("nttlearn")
+
+
+class Shapes:
+    """A plugin declaring a hook of its own, and answering it."""
+
+    name = "shapes"
+
+    @hookimpl
+    def nttlearn_add_hookspecs(self, pluginmanager):
+        pluginmanager.add_hookspecs(ShapeSpecs)
+
+    @hookimpl(optionalhook=True)
+    def nttlearn_probe_shapes(self):
+        return ["circle"]
+
+
+class ShapeSpecs:
+    @probe_hookspec
+    def nttlearn_probe_shapes(self) -> list[str]:
+        """Called by whoever wants shapes."""
+
+
+class MoreShapes:
+    name = "more_shapes"
+
+    @hookimpl(optionalhook=True)
+    def nttlearn_probe_shapes(self):
+        return ["square"]
+
+
+def test_call_hook_asks_the_enabled_plugins_only(app_factory):
+    app = app_factory(plugins=[Shapes(), MoreShapes()])
+    with app.app_context():
+        assert sorted(api.call_hook("nttlearn_probe_shapes")) == [["circle"], ["square"]]
+
+        app.extensions["nttlearn"].set_enabled("more_shapes", False)
+        db.session.commit()
+
+        assert api.call_hook("nttlearn_probe_shapes") == [["circle"]]
