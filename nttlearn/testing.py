@@ -400,6 +400,22 @@ def repo_root() -> Path:
     return Path(__file__).resolve().parent.parent
 
 
+def switch_plugin(name: str, enabled: bool, app=None) -> None:
+    """Switch the plugin ``name`` on or off as an admin does on the plugins page (committed)."""
+    from flask import current_app
+
+    (app or current_app).extensions["nttlearn"].set_enabled(name, enabled)
+    db.session.commit()
+
+
+def invoke_cli(app, *args: str):
+    """Run ``nttlearn ARGS…`` against ``app`` with click's test runner; returns click's Result
+    (``exit_code``, ``output``)."""
+    from .cli import main
+
+    return app.test_cli_runner().invoke(main, list(args))
+
+
 def check_plugin_contract(name: str, app=None, *, route_rows=None) -> list[str]:
     """The rules of the plugin contract that the plugin ``name`` breaks; ``[]`` when it keeps
     them all: ``assert check_plugin_contract("quiz") == []`` in a test with the ``app`` fixture.
