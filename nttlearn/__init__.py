@@ -1,19 +1,15 @@
 """nttlearn: self-paced courses and peer-reviewed proposals for networks of twinned towns.
 
-Public API for plugins: :data:`hookimpl`, :data:`db`, :mod:`nttlearn.models`,
-:mod:`nttlearn.events`, :mod:`nttlearn.auth` (``require_*``), :mod:`nttlearn.activities`,
-:mod:`nttlearn.learn.services` (``complete_activity``) and the template macros.
+Plugins import the core only through :mod:`nttlearn.api` (documented in ``docs/plugins.md``).
+``hookimpl`` and ``db`` stay here too, as the same objects, for plugins written before it.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import pluggy
-
 from .extensions import db
-
-hookimpl = pluggy.HookimplMarker("nttlearn")
+from .hookspecs import hookimpl
 
 __all__ = ["create_app", "db", "hookimpl"]
 

@@ -2,58 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from flask import current_app, url_for
+from flask import current_app
+
+from .hooktypes import ActivityType, DefinitionProblem
 
 if TYPE_CHECKING:
     from .models import Activity
 
-
-@dataclass(frozen=True)
-class DefinitionProblem:
-    """A problem in an activity's definition; ``path:line: message`` when printed."""
-
-    path: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
-
-
-@dataclass(frozen=True)
-class ActivityType:
-    """One kind of activity, returned by ``nttlearn_activity_types``.
-
-    ``endpoint`` is a Flask endpoint called with ``activity_id=``; ``import_definition`` receives
-    the placed activity (already flushed, so it has an id), the ``module.yaml`` entry and the
-    module folder; it stores the plugin's own rows and may raise ``ValueError`` with a message.
-    ``export_definition`` writes any files into the module folder and returns the entry for
-    ``module.yaml``. ``validate_definition`` returns problems without touching the database.
-    ``status`` returns a short text for a learner (``"Best grade: 80%"``) or None.
-    """
-
-    key: str
-    label: str
-    endpoint: str
-    import_definition: Callable[[Activity, Mapping[str, Any], Path], None] | None = None
-    export_definition: Callable[[Activity, Path], dict[str, Any]] | None = None
-    validate_definition: Callable[[Mapping[str, Any], Path, str], list[DefinitionProblem]] | None = None
-    default_definition: Callable[[], dict[str, Any]] = field(default=dict)
-    edit_endpoint: str | None = None
-    status: Callable[[Activity, int], str | None] | None = None
-    # How far the activity's own texts (quiz questions, a rubric…) are translated:
-    # ``translation_states(activities)`` → ``{activity_id: {locale: ["present", "missing", …]}}``,
-    # one state per text; counted in a course's translation coverage. None: the plugin has none.
-    translation_states: Callable[[Sequence[Activity]], Mapping[int, Mapping[str, Sequence[str]]]] | None = None
-    plugin: str = ""
-
-    def url(self, activity: Activity) -> str:
-        return url_for(self.endpoint, activity_id=activity.id)
+__all__ = ["ActivityAccess", "ActivityType", "DefinitionProblem", "activity_access", "activity_types"]
 
 
 def activity_types() -> dict[str, ActivityType]:

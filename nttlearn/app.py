@@ -51,7 +51,7 @@ def build_app(test_config: dict[str, Any] | None, plugins: list[object] | None) 
         app.config["STRICT_PLUGINS"] = config._bool(os.environ["NTTLEARN_STRICT_PLUGINS"])
 
     db.init_app(app)
-    host = PluginHost(strict=app.config["STRICT_PLUGINS"])
+    host = PluginHost(strict=app.config["STRICT_PLUGINS"], trace=bool(app.config.get("TRACE_HOOKS")))
     app.extensions["nttlearn"] = host
     host.load(plugins)
 

@@ -222,7 +222,7 @@ def _plugins_demo_data() -> list[str]:
 # -- plugins -----------------------------------------------------------------------------------
 @main.group("plugins")
 def plugins_group() -> None:
-    """List, enable and disable plugins."""
+    """List, enable, disable and make plugins."""
 
 
 @plugins_group.command("list")
@@ -252,6 +252,25 @@ def _switch(name: str, enabled: bool) -> None:
     host.set_enabled(name, enabled)
     db.session.commit()
     click.echo(f"{name} {'enabled' if enabled else 'disabled'}")
+
+
+@plugins_group.command("new")
+@click.argument("name")
+@click.option("--path", "parent", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              help="The folder in which the plugin's folder NAME is made (default: here).")
+def plugins_new(name: str, parent: Path) -> None:
+    """Make the plugin NAME: installable with `pip install -e`, with its own passing tests."""
+    from .scaffold import ScaffoldError, generate
+
+    try:
+        folder = generate(name, parent)
+    except ScaffoldError as exc:
+        fail(str(exc))
+    click.echo(f"Made the plugin {name} in {folder}. Next, in nttlearn's virtualenv:")
+    click.echo(f"  pip install -e {folder}")
+    click.echo("  nttlearn db upgrade")
+    click.echo(f"  cd {folder} && python -m pytest")
+    click.echo(f"`nttlearn plugins list` then shows {name}; its README says what each file is for.")
 
 
 @plugins_group.command("enable")

@@ -85,6 +85,8 @@ def settings_from_env() -> dict[str, Any]:
         "MAIL_SENDER": _env("MAIL_SENDER") or "nttlearn <no-reply@localhost>",
         "REDIS_URL": _env("REDIS_URL"),
         "STRICT_PLUGINS": _bool(_env("STRICT_PLUGINS")),
+        # Each hook call in the log with its plugin(s) and milliseconds (nttlearn/hooktrace.py).
+        "TRACE_HOOKS": _bool(_env("TRACE_HOOKS")),
         "SESSION_COOKIE_SECURE": _bool(_env("SECURE_COOKIES"))
         or (_env("BASE_URL") or "").startswith("https://"),
         "MAX_UPLOAD_MB": int(_env("MAX_UPLOAD_MB") or 50),

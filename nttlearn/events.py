@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from flask import current_app
 
 from .extensions import db
-from .models import EventRecord, utcnow
+from .hooktypes import Event
+from .models import EventRecord
 
 CORE_EVENTS = (
     "user.registered",
@@ -22,15 +21,7 @@ CORE_EVENTS = (
     "course.completed",
 )
 
-
-@dataclass(frozen=True)
-class Event:
-    name: str
-    user_id: int | None
-    course_id: int | None = None
-    data: dict[str, Any] = field(default_factory=dict)
-    created_at: datetime = field(default_factory=utcnow)
-    id: int | None = None
+__all__ = ["CORE_EVENTS", "Event", "emit"]
 
 
 def emit(

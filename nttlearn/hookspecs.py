@@ -10,18 +10,19 @@ from typing import TYPE_CHECKING, Any
 
 import pluggy
 
+from .hooktypes import ActivityType, Event, ReportPanel, Setting
+
 if TYPE_CHECKING:
     import click
     from flask import Flask
     from markupsafe import Markup
 
-    from .activities import ActivityType
-    from .events import Event
     from .models import Course
-    from .plugins import Setting
-    from .reports.panels import ReportPanel
 
 hookspec = pluggy.HookspecMarker("nttlearn")
+# The marker plugins put on their implementations, as ``nttlearn.api.hookimpl`` (and, for plugins
+# written before the API, ``nttlearn.hookimpl``): the same object under both names.
+hookimpl = pluggy.HookimplMarker("nttlearn")
 
 
 @hookspec(historic=True)
@@ -47,7 +48,7 @@ def nttlearn_register_blueprints(app: Flask) -> None:
 def nttlearn_activity_types() -> list[ActivityType]:
     """Called once at start-up. Return the activity types the plugin provides.
 
-    An :class:`nttlearn.activities.ActivityType` names its ``key`` (as used in ``module.yaml``),
+    An :class:`nttlearn.api.ActivityType` names its ``key`` (as used in ``module.yaml``),
     a label, the endpoint that shows it, and how it reads and writes its definition in a course
     package.
     """
@@ -101,14 +102,14 @@ def nttlearn_translation_dirs() -> list[str]:
 def nttlearn_report_panels(course: Course | None) -> list[ReportPanel]:
     """Called when a report page renders: for a course, or for the programme (``course=None``).
 
-    Return :class:`nttlearn.reports.panels.ReportPanel` objects (title + Markup body, optional CSV
+    Return :class:`nttlearn.api.ReportPanel` objects (title + Markup body, optional CSV
     URL). A panel that raises is logged and skipped; the page still renders.
     """
 
 
 @hookspec
 def nttlearn_settings() -> list[Setting]:
-    """Called at start-up. Return the plugin's settings (:class:`nttlearn.plugins.Setting`).
+    """Called at start-up. Return the plugin's settings (:class:`nttlearn.api.Setting`).
 
     They are shown on the plugin's row of the admin plugins page with their current values,
     read from ``NTTLEARN_<PLUGIN>_<NAME>`` environment variables or the default.

@@ -16,6 +16,10 @@ log = logging.getLogger(__name__)
 
 
 def send_mail(to: str, subject: str, body: str) -> None:
+    """Send a plain-text mail now (SMTP, or a file in ``instance/mail/`` without a mail server).
+
+    Write ``subject`` and ``body`` in the recipient's language (``flask_babel.force_locale``).
+    """
     config = current_app.config
     message = EmailMessage()
     message["From"] = config["MAIL_SENDER"]

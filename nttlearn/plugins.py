@@ -6,7 +6,6 @@ One host per app (never a module global), so tests cannot leak plugins into each
 from __future__ import annotations
 
 import logging
-import os
 import time
 import types
 from collections.abc import Callable, Iterable
@@ -17,13 +16,16 @@ from typing import Any
 import pluggy
 from flask import Flask, g, has_request_context
 from markupsafe import Markup, escape
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
 from sqlalchemy import event
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from . import hookspecs
-from .activities import ActivityType
 from .extensions import db
+from .hooktrace import HookTrace
+from .hooktypes import ActivityType, Setting  # Setting: also imported from here by older plugins
 from .models import PluginState
 
 ENTRY_POINT_GROUP = "nttlearn.plugins"
@@ -32,26 +34,6 @@ log = logging.getLogger(__name__)
 
 class PluginLoadError(RuntimeError):
     """A plugin failed to load while ``NTTLEARN_STRICT_PLUGINS`` is on."""
-
-
-@dataclass(frozen=True)
-class Setting:
-    """A plugin setting shown on the admin plugins page (``NTTLEARN_<PLUGIN>_<NAME>``)."""
-
-    name: str
-    label: str
-    default: Any = None
-    description: str = ""
-
-    def value(self, plugin: str) -> Any:
-        raw = os.environ.get(f"NTTLEARN_{plugin.upper()}_{self.name.upper()}")
-        if raw is None:
-            return self.default
-        if isinstance(self.default, bool):
-            return raw.lower() in {"1", "true", "yes", "on"}
-        if isinstance(self.default, int):
-            return int(raw)
-        return raw
 
 
 @dataclass
@@ -74,9 +56,10 @@ STATE_SECONDS = 2.0  # how long a worker trusts its copy of the plugin switches
 class PluginHost:
     """Holds the app's pluggy manager and the state of every plugin."""
 
-    def __init__(self, strict: bool = False) -> None:
+    def __init__(self, strict: bool = False, trace: bool = False) -> None:
         self.pm = pluggy.PluginManager("nttlearn")
         self.pm.add_hookspecs(hookspecs)
+        self.trace = HookTrace(self.pm) if trace else None
         self.pm.hook.nttlearn_add_hookspecs.call_historic(kwargs={"pluginmanager": self.pm})
         self.strict = strict
         self.plugins: dict[str, PluginInfo] = {}
@@ -130,6 +113,10 @@ class PluginHost:
         dist = ep.dist
         version = dist.version if dist else ""
         description = (dist.metadata.get("Summary") or "") if dist else ""
+        mismatch = api_mismatch(dist)
+        if mismatch is not None:  # not even imported: its code may not run on this API
+            self._fail(ep.name, mismatch, version, description)
+            return
         try:
             obj = ep.load()
         except Exception as exc:  # noqa: BLE001 - a broken plugin must not stop the site
@@ -174,7 +161,7 @@ class PluginHost:
 
     def _guarded_startup(self, impl: pluggy.HookImpl, call: Callable[[Callable], Any]) -> Any:
         try:
-            return call(impl.function)
+            return self._traced(impl.opts.get("specname") or impl.function.__name__, impl, call, impl.function)
         except Exception as exc:  # noqa: BLE001
             log.exception("plugin %s failed at start-up", impl.plugin_name)
             if self.strict:
@@ -265,13 +252,19 @@ class PluginHost:
             if impl.plugin_name in disabled:
                 continue
             try:
-                result = impl.function(*[kwargs[arg] for arg in impl.argnames])
+                result = self._traced(name, impl, impl.function, *[kwargs[arg] for arg in impl.argnames])
             except Exception:  # noqa: BLE001 - rendering hooks must not break the page
                 log.exception("plugin %s failed in %s", impl.plugin_name, name)
                 continue
             if result is not None:
                 results.append((impl.plugin_name, result))
         return results
+
+    def _traced(self, hook: str, impl: pluggy.HookImpl, call: Callable[..., Any], *args: Any) -> Any:
+        """``call(*args)`` for one implementation of ``hook``, logged when ``NTTLEARN_TRACE_HOOKS`` is on."""
+        if self.trace is None:
+            return call(*args)
+        return self.trace.call(hook, impl, lambda: call(*args))
 
     def render_slot(self, slot: str, context: dict[str, Any]) -> Markup:
         parts = self.call_each("nttlearn_template_slot", slot=slot, context=context)
@@ -296,6 +289,39 @@ class PluginHost:
 def _forget_switches_after_commit(session: Session) -> None:
     for plugin_host in session.info.pop("nttlearn_switched", ()):
         plugin_host.forget_state()
+
+
+def api_mismatch(dist: metadata.Distribution | None) -> str | None:
+    """Why a plugin's distribution cannot run on this site's plugin API, or None when it can.
+
+    Read from its metadata (``Requires-Dist: nttlearn>=1.0,<2``, from ``install_requires`` in its
+    ``setup.cfg``) before any of its code is imported. A plugin that names no range is let in, as
+    plugins were before the API had a version.
+    """
+    from .api import __version__ as running  # the host enforces the promise nttlearn.api makes
+
+    for line in (dist.requires or []) if dist is not None else []:
+        try:
+            requirement = Requirement(line)
+        except InvalidRequirement:
+            continue
+        if canonicalize_name(requirement.name) != "nttlearn":
+            continue
+        if requirement.marker is not None and not requirement.marker.evaluate({"extra": ""}):
+            continue
+        if not requirement.specifier.contains(running, prereleases=True):
+            return f"needs nttlearn API {requirement.specifier}, this site runs {running}"
+    return None
+
+
+def call_hook(name: str, **kwargs: Any) -> list[Any]:
+    """Call the hook ``name`` on every enabled plugin and return their answers (None left out).
+
+    For a hook a plugin declares for other plugins (``nttlearn_add_hookspecs``), such as the
+    quiz's ``nttlearn_quiz_question_types``. Answers come in pluggy's order (the last registered
+    first); an implementation that raises propagates to the caller.
+    """
+    return host().hook(name)(**kwargs)
 
 
 def _with_plugin(activity_type: ActivityType, plugin: str) -> ActivityType:

@@ -450,6 +450,39 @@ def repo_root() -> Path:
     return Path(__file__).resolve().parent.parent
 
 
+def switch_plugin(name: str, enabled: bool, app=None) -> None:
+    """Switch the plugin ``name`` on or off as an admin does on the plugins page (committed)."""
+    from flask import current_app
+
+    (app or current_app).extensions["nttlearn"].set_enabled(name, enabled)
+    db.session.commit()
+
+
+def invoke_cli(app, *args: str):
+    """Run ``nttlearn ARGS…`` against ``app`` with click's test runner; returns click's Result
+    (``exit_code``, ``output``)."""
+    from .cli import main
+
+    return app.test_cli_runner().invoke(main, list(args))
+
+
+def check_plugin_contract(name: str, app=None, *, route_rows=None) -> list[str]:
+    """The rules of the plugin contract that the plugin ``name`` breaks; ``[]`` when it keeps
+    them all: ``assert check_plugin_contract("quiz") == []`` in a test with the ``app`` fixture.
+
+    Checks the entry point and its nttlearn API range, the imports (only ``nttlearn.api``, and
+    ``nttlearn.testing`` in tests), the table prefix and the Alembic branch label, the template
+    folder, the translation domain, and that every route has a row in a route table:
+    ``route_rows`` (``(endpoint, method, …)`` tuples) or, by default, the core's
+    ``tests/route_table.py``, which still holds the built-in plugins' rows.
+    """
+    from flask import current_app
+
+    from .plugin_contract import contract_problems
+
+    return contract_problems(name, app or current_app._get_current_object(), route_rows)
+
+
 LIVE_SERVER_STARTUP_TIMEOUT = 60.0
 
 

@@ -43,6 +43,8 @@ def require_login(view: F) -> F:
 
 
 def require_role(*roles: str) -> Callable[[F], F]:
+    """Accounts whose site role is one of ``roles`` (admins always); others get 403."""
+
     def decorator(view: F) -> F:
         _undeclared(view)
 
@@ -56,6 +58,8 @@ def require_role(*roles: str) -> Callable[[F], F]:
         wrapped.nttlearn_permission = "role:" + ",".join(roles)  # type: ignore[attr-defined]
         return wrapped  # type: ignore[return-value]
 
+    decorator.__doc__ = (f"Views for accounts with the site role {' or '.join(roles)} (admins always); "
+                         "others get 403, anonymous visitors the login page.")
     return decorator
 
 

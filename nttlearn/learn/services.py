@@ -49,6 +49,7 @@ _ENROLMENT = db.select(Enrolment).where(
 
 
 def get_enrolment(user_id: int, course_id: int) -> Enrolment | None:
+    """The learner's enrolment in the course, or None when they are not enrolled."""
     return db.session.execute(_ENROLMENT, {"user_id": user_id, "course_id": course_id}).scalar()
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import DateTime, TypeDecorator
 
 
 def utcnow() -> datetime:
+    """The current time, timezone-aware in UTC: what every ``UTCDateTime`` column stores."""
     return datetime.now(UTC)
 
 

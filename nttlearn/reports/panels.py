@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
-from markupsafe import Markup
+from ..hooktypes import ReportPanel
+from ..plugins import host
 
-
-@dataclass(frozen=True)
-class ReportPanel:
-    """A titled block on a report page. ``body`` must be safe HTML (render it from a template);
-    ``csv_url`` offers the same figures as a download."""
-
-    title: str
-    body: Markup
-    csv_url: str | None = None
-    plugin: str = ""
+__all__ = ["ReportPanel", "report_panels"]
 
 
 def report_panels(course: Any | None) -> list[ReportPanel]:
@@ -25,8 +17,6 @@ def report_panels(course: Any | None) -> list[ReportPanel]:
 
     For any page that shows panels: the core's progress page and plugins' report pages alike.
     """
-    from ..plugins import host
-
     return [
         replace(panel, plugin=plugin)
         for plugin, result in host().call_each("nttlearn_report_panels", course=course)

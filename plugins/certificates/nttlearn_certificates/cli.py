@@ -14,8 +14,7 @@ from typing import Any, NoReturn
 import click
 from flask.cli import with_appcontext
 
-from nttlearn import db
-from nttlearn.models import Course, User
+from nttlearn.api import Course, User, db
 
 from . import credentials, demo, designs, services
 from .keys import KeyRingError

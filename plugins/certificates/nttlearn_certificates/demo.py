@@ -10,9 +10,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from nttlearn import db
-from nttlearn.learn.services import complete_activity, get_enrolment
-from nttlearn.models import Activity, ActivityCompletion, Course, Enrolment, Module, User
+from nttlearn.api import (
+    Activity,
+    ActivityCompletion,
+    Course,
+    Enrolment,
+    Module,
+    User,
+    complete_activity,
+    db,
+    get_enrolment,
+)
 
 from . import services
 

@@ -17,8 +17,7 @@ from pathlib import Path
 from flask_babel import gettext as _
 from PIL import Image, UnidentifiedImageError
 
-from nttlearn import db
-from nttlearn.models import Course
+from nttlearn.api import Course, db
 
 from .credentials import verify_url
 from .document import (

@@ -27,8 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from nttlearn import db
-from nttlearn.models import UTCDateTime, utcnow
+from nttlearn.api import UTCDateTime, db, utcnow
 
 STATUS_VALID = "valid"
 STATUS_REVOKED = "revoked"

@@ -16,9 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
-from nttlearn import db
-from nttlearn.mail import send_mail
-from nttlearn.models import User
+from nttlearn.api import User, db, send_mail
 
 from .credentials import verify_url
 from .models import IssuedCertificate

@@ -10,9 +10,7 @@ import click
 from flask import Flask
 from markupsafe import Markup
 
-from nttlearn import hookimpl
-from nttlearn.events import Event
-from nttlearn.plugins import Setting
+from nttlearn.api import Event, Setting, hookimpl
 
 from . import cli, privacy, services, settings, slots
 

@@ -12,8 +12,7 @@ from __future__ import annotations
 from datetime import UTC
 from typing import Any
 
-from nttlearn import db
-from nttlearn.models import utcnow
+from nttlearn.api import db, utcnow
 
 from . import designs, status_lists
 from .credentials import verify_url

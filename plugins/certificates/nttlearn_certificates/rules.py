@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from sqlalchemy import and_
 
-from nttlearn import db
-from nttlearn.models import Activity, ActivityCompletion, Course, Enrolment, EventRecord, Module
+from nttlearn.api import Activity, ActivityCompletion, Course, Enrolment, EventRecord, Module, db
 
 from .models import CourseCertificateSettings
 

@@ -17,9 +17,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from nttlearn import db
-from nttlearn.events import emit
-from nttlearn.models import Course, Enrolment, User, utcnow
+from nttlearn.api import Course, Enrolment, User, db, emit, utcnow
 
 from . import designs, notifications, rules, status_lists
 from .badges import AchievementDefinition, Evidence, new_salt

@@ -12,7 +12,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from nttlearn.plugins import Setting
+from nttlearn.api import Setting
 
 PLUGIN = "certificates"
 

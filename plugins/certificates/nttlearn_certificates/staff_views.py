@@ -9,9 +9,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice
 
-from nttlearn import db
-from nttlearn.auth import require_admin, require_course_staff
-from nttlearn.models import Course, Enrolment, User
+from nttlearn.api import Course, Enrolment, User, db, require_admin, require_course_staff
 
 from . import credentials, designs, services
 from .document import TemplateError

@@ -24,8 +24,7 @@ from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 
-from nttlearn import db
-from nttlearn.models import utcnow
+from nttlearn.api import db, utcnow
 
 from .contexts import CREDENTIALS_V2_URL
 from .models import IssuedCertificate, StatusList

@@ -26,10 +26,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from nttlearn import db
-from nttlearn.auth import can_manage_course, public, require_login
-from nttlearn.models import Course
-from nttlearn.ratelimit import limiter
+from nttlearn.api import Course, can_manage_course, db, limiter, public, require_login
 
 from . import credentials, designs, services, status_lists
 from .badges import AchievementDefinition

@@ -79,7 +79,7 @@ def evaluation_group() -> None:
 @with_appcontext
 def demo_command(as_json: bool) -> None:
     """Answer the demo courses' surveys as the demo learners (@example.org) would; idempotent."""
-    from nttlearn import db
+    from nttlearn.api import db
 
     from .demo import answer_demo_surveys
 

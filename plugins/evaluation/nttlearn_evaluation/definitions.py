@@ -16,9 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from nttlearn import db
-from nttlearn.activities import DefinitionProblem
-from nttlearn.models import Activity
+from nttlearn.api import Activity, DefinitionProblem, db
 
 from .models import TEMPLATES, Survey, SurveyResponse
 from .questionnaires import KINDS

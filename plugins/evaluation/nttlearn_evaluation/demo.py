@@ -7,8 +7,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from nttlearn import db
-from nttlearn.models import Activity, Enrolment, Module, User
+from nttlearn.api import Activity, Enrolment, Module, User, db
 
 from .questionnaires import POLICY_AREAS
 from .surveys import has_responded, questions_of, submit_response, survey_for

@@ -17,7 +17,7 @@ from sqlalchemy.sql.expression import ColumnElement
 from wtforms import DateField, SelectField
 from wtforms.validators import Optional, ValidationError
 
-from nttlearn.request_args import parse_int
+from nttlearn.api import parse_int
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,7 @@ from typing import Any
 from flask_babel import gettext, ngettext, npgettext
 from sqlalchemy import String, and_, case, func, literal, or_, select, true
 
-from nttlearn import db
-from nttlearn.models import Course, Enrolment, EventRecord, Organisation, User
+from nttlearn.api import Course, Enrolment, EventRecord, Organisation, User, db
 
 from .filters import Period
 from .sql import event_names_ending, json_field

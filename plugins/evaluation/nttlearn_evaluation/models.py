@@ -15,8 +15,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from nttlearn import db
-from nttlearn.models import UTCDateTime
+from nttlearn.api import UTCDateTime, db
 
 TEMPLATES = ("end-of-course", "needs")
 

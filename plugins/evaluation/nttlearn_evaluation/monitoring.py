@@ -11,8 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, case, exists, func, literal, or_, select
 from sqlalchemy.sql.expression import Select
 
-from nttlearn import db
-from nttlearn.models import (
+from nttlearn.api import (
     Activity,
     ActivityCompletion,
     Course,
@@ -22,6 +21,7 @@ from nttlearn.models import (
     ModuleCompletion,
     Organisation,
     User,
+    db,
     utcnow,
 )
 

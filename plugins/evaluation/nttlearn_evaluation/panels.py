@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from flask import render_template
 from flask_babel import gettext as _
-from markupsafe import Markup
 from sqlalchemy import func, select
 
-from nttlearn import db
-from nttlearn.models import Activity, Course, Module
-from nttlearn.reports.panels import ReportPanel
+from nttlearn.api import Activity, Course, Module, ReportPanel, db, render_fragment
 
 from .models import Survey, SurveyResponse
 
@@ -29,5 +25,5 @@ def course_panels(course: Course | None) -> list[ReportPanel]:
         .group_by(Activity.id, Activity.title, Survey.anonymous, Module.position, Activity.position)
         .order_by(Module.position, Activity.position)
     ).all()
-    body = Markup(render_template("evaluation/_course_panel.html", course=course, surveys=surveys))  # noqa: S704 - a rendered template
+    body = render_fragment("evaluation/_course_panel.html", course=course, surveys=surveys)
     return [ReportPanel(_("Monitoring and evaluation"), body)]

@@ -7,8 +7,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from nttlearn import hookimpl
-from nttlearn.activities import ActivityType
+from nttlearn.api import ActivityType, hookimpl
 
 from . import cli, definitions, panels, settings, slots, surveys
 

@@ -8,8 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from nttlearn import db
-from nttlearn.models import Course, Enrolment, EventRecord, Organisation, User, utcnow
+from nttlearn.api import Course, Enrolment, EventRecord, Organisation, User, db, utcnow
 
 from .filters import LearnerFilters
 from .monitoring import enrolments

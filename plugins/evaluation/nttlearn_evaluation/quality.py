@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import case, func, select
 
-from nttlearn import db
-from nttlearn.models import Activity, Course, Module
+from nttlearn.api import Activity, Course, Module, db
 
 from .models import Survey, SurveyAnswer, SurveyResponse
 from .questionnaires import END_OF_COURSE_SCALES, POLICY_AREAS

@@ -16,11 +16,20 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from nttlearn import db
-from nttlearn.auth import require_coordinator, require_course_staff, require_login
-from nttlearn.models import Activity, Course, Enrolment, EventRecord, Module, User
-from nttlearn.reports.csvfile import csv_response
-from nttlearn.reports.panels import report_panels
+from nttlearn.api import (
+    Activity,
+    Course,
+    Enrolment,
+    EventRecord,
+    Module,
+    User,
+    csv_response,
+    db,
+    report_panels,
+    require_coordinator,
+    require_course_staff,
+    require_login,
+)
 
 from . import PLUGIN
 from .charts import BarChart

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import render_template
 from markupsafe import Markup
 
-from nttlearn.auth import can_manage_course
+from nttlearn.api import can_manage_course, render_fragment
 
 SLOTS = ("navbar", "course_sidebar", "profile", "admin_menu")
 
@@ -23,4 +22,4 @@ def render_slot(slot: str, context: dict[str, Any]) -> Markup | None:
         return None
     if slot == "admin_menu" and not user.is_coordinator:
         return None
-    return Markup(render_template("evaluation/_slots.html", slot=slot, user=user, course=course))  # noqa: S704
+    return render_fragment("evaluation/_slots.html", slot=slot, user=user, course=course)

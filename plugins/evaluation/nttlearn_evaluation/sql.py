@@ -12,7 +12,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.expression import FunctionElement, Select
 from sqlalchemy.sql.visitors import InternalTraversal
 
-from nttlearn.models import EventRecord
+from nttlearn.api import EventRecord
 
 
 class seconds_between(FunctionElement):  # noqa: N801 - reads like the SQL function it is

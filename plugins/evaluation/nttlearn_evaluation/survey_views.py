@@ -6,9 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from nttlearn import db
-from nttlearn.activities import activity_access
-from nttlearn.auth import require_login
+from nttlearn.api import activity_access, db, require_login
 
 from .forms import answers_from, survey_form
 from .surveys import has_responded, own_answers, questions_of, submit_response, survey_for

@@ -14,9 +14,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
-from nttlearn import db
-from nttlearn.learn.services import complete_activity
-from nttlearn.models import Activity, User, utcnow
+from nttlearn.api import Activity, User, complete_activity, db, utcnow
 
 from .definitions import default_definition, import_definition
 from .models import Survey, SurveyAnswer, SurveyRespondent, SurveyResponse, random_id

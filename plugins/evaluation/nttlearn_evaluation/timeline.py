@@ -10,8 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from nttlearn import db
-from nttlearn.models import Activity, Course, EventRecord, Lesson, Module
+from nttlearn.api import Activity, Course, EventRecord, Lesson, Module, db
 
 from .sql import json_field
 

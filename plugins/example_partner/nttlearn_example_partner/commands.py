@@ -7,7 +7,7 @@ import json
 import click
 from flask.cli import with_appcontext
 
-from nttlearn import db
+from nttlearn.api import db
 
 from . import services
 

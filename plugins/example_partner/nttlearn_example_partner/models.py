@@ -8,8 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from nttlearn import db
-from nttlearn.models import UTCDateTime, utcnow
+from nttlearn.api import UTCDateTime, db, utcnow
 
 
 class PartneringMeeting(db.Model):

@@ -11,9 +11,7 @@ from flask_babel import get_locale
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
-from nttlearn import db
-from nttlearn.models import Enrolment, Organisation, User, utcnow
-from nttlearn.reports.small_groups import min_group_size
+from nttlearn.api import Enrolment, Organisation, User, db, min_group_size, utcnow
 
 from .models import CompletedCourseCount, PartneringMeeting
 

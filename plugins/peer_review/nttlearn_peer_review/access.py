@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from nttlearn import db
+from nttlearn.api import db
 
 from .allocating import is_author
 from .models import Allocation, ProposalSettings, Submission

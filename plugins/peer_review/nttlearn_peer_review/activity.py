@@ -11,9 +11,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from nttlearn import db
-from nttlearn.activities import ActivityType, DefinitionProblem
-from nttlearn.models import Activity
+from nttlearn.api import Activity, ActivityType, DefinitionProblem, db
 
 from .definition import definition_of, read_definition, settings_values
 from .models import ProposalSettings

@@ -14,8 +14,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from nttlearn import db
-from nttlearn.models import utcnow
+from nttlearn.api import db, utcnow
 
 from .allocation import allocate, reallocate
 from .models import Allocation, ProposalSettings, ReviewRecord, Submission, TeamMember

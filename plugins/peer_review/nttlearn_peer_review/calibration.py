@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from nttlearn import db
-from nttlearn.models import utcnow
+from nttlearn.api import db, utcnow
 
 from . import grades
 from .models import Calibration, Example, ProposalSettings

@@ -8,7 +8,7 @@ import sys
 import click
 from flask.cli import with_appcontext
 
-from nttlearn import db
+from nttlearn.api import db
 
 from . import demo as demo_data
 from .workflow import advance_all

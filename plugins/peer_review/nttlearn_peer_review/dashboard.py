@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from nttlearn import db
+from nttlearn.api import db
 
 from .allocating import originals
 from .grades import Disagreement

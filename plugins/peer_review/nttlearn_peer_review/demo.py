@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from nttlearn import db
-from nttlearn.models import Activity, Course, Module, User
+from nttlearn.api import Activity, Course, Module, User, db
 
 from . import calibration, teams, writing
 from .allocating import current_allocation

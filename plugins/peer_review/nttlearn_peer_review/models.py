@@ -26,8 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from nttlearn import db
-from nttlearn.models import UTCDateTime, utcnow
+from nttlearn.api import UTCDateTime, db, utcnow
 
 PHASES = ("drafting", "submission", "allocation", "review", "feedback", "closed")
 ANONYMITY_MODES = ("anonymous", "reviewers_visible", "double_blind")

@@ -13,9 +13,7 @@ from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from nttlearn import db
-from nttlearn.mail import send_mail
-from nttlearn.models import Activity, User, utcnow
+from nttlearn.api import Activity, User, db, send_mail, utcnow
 
 from .models import Allocation, Notification, ReviewRecord, Submission, TeamMember
 

@@ -9,10 +9,7 @@ import click
 from flask import Flask
 from markupsafe import Markup
 
-from nttlearn import hookimpl
-from nttlearn.activities import ActivityType
-from nttlearn.events import Event
-from nttlearn.reports.panels import ReportPanel
+from nttlearn.api import ActivityType, Event, ReportPanel, hookimpl
 
 from . import activity, cli, models, privacy, slots  # noqa: F401 - models: tables for Alembic
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from nttlearn import db
+from nttlearn.api import db
 
 from .models import (
     Allocation,

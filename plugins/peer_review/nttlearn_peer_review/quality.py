@@ -6,8 +6,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass, field
 
-from nttlearn import db
-from nttlearn.models import Activity, Module
+from nttlearn.api import Activity, Module, db
 
 from .grades import AgreementStatistics, agreement_statistics
 from .models import Allocation, HelpfulnessRating, ProposalSettings, ReviewRecord

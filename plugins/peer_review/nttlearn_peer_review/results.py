@@ -11,10 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from nttlearn import db
-from nttlearn.events import emit
-from nttlearn.learn.services import complete_activity
-from nttlearn.models import Activity, utcnow
+from nttlearn.api import Activity, complete_activity, db, emit, utcnow
 
 from . import grades
 from .allocating import authors_of, originals

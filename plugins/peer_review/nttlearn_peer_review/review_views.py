@@ -11,8 +11,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from nttlearn import db
-from nttlearn.auth import require_login
+from nttlearn.api import db, require_login
 
 from .access import shows_author_names, shows_reviewer_names, submission_label
 from .allocating import is_author

@@ -11,9 +11,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from nttlearn import db
-from nttlearn.events import emit
-from nttlearn.models import utcnow
+from nttlearn.api import db, emit, utcnow
 
 from .allocating import is_author
 from .grades import review_total

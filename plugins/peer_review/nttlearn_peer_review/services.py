@@ -17,8 +17,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError
 
-from nttlearn import db
-from nttlearn.models import Activity, Enrolment, Module, Organisation, User, utcnow
+from nttlearn.api import Activity, Enrolment, Module, Organisation, User, db, utcnow
 
 from .grades import GradingSettings
 from .models import PHASES, Allocation, ProposalSettings, ReviewRecord

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import render_template, url_for
+from flask import url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from nttlearn import db
-from nttlearn.models import Activity, Module
-from nttlearn.reports.panels import ReportPanel
+from nttlearn.api import Activity, Module, ReportPanel, db, render_fragment
 
 from .allocating import drop_reviewer
 from .models import Allocation, ProposalSettings
@@ -25,7 +23,7 @@ def dashboard(user: Any) -> Markup | None:
     notices = unread(user.id)
     if not notices:
         return None
-    return Markup(render_template("peer_review/dashboard_slot.html", notices=notices))  # noqa: S704 - autoescaped template
+    return render_fragment("peer_review/dashboard_slot.html", notices=notices)
 
 
 def report_panels(course: Any) -> list[ReportPanel]:
@@ -34,7 +32,7 @@ def report_panels(course: Any) -> list[ReportPanel]:
     activities = course_quality(course.id)
     if not activities:
         return []
-    body = Markup(render_template("peer_review/panel.html", activities=activities))  # noqa: S704 - autoescaped template
+    body = render_fragment("peer_review/panel.html", activities=activities)
     return [ReportPanel(_("Peer review quality"), body,
                         csv_url=url_for("peer_review.quality_csv", course_id=course.id))]
 

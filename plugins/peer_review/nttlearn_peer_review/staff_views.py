@@ -17,10 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from nttlearn import db
-from nttlearn.activities import ActivityAccess
-from nttlearn.auth import require_course_staff, require_login
-from nttlearn.reports.csvfile import csv_response
+from nttlearn.api import ActivityAccess, csv_response, db, require_course_staff, require_login
 
 from . import allocating, calibration, notifications, results, teams
 from .dashboard import build_dashboard

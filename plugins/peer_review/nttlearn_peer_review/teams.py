@@ -9,8 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from nttlearn import db
-from nttlearn.models import Activity, User, utcnow
+from nttlearn.api import Activity, User, db, utcnow
 
 from .models import Allocation, Invitation, Submission, Team, TeamMember
 from .notifications import notify

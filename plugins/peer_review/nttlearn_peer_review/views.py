@@ -16,11 +16,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
-from nttlearn import db
-from nttlearn.activities import ActivityAccess, activity_access
-from nttlearn.auth import require_login
-from nttlearn.content.markdown import render_markdown
-from nttlearn.request_args import arg_int, form_int, parse_int
+from nttlearn.api import (
+    ActivityAccess,
+    activity_access,
+    arg_int,
+    db,
+    form_int,
+    parse_int,
+    render_markdown,
+    require_login,
+)
 
 from . import calibration, notifications, teams, writing
 from .access import can_read_submission, is_reviewer_of, shows_author_names, submission_label

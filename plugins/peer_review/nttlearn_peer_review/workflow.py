@@ -15,8 +15,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 
-from nttlearn import db
-from nttlearn.models import Activity, utcnow
+from nttlearn.api import Activity, db, utcnow
 
 from .allocating import allocate_reviewers, authors_of, current_allocation, originals
 from .models import PHASES, ProposalSettings

@@ -15,9 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from nttlearn import db
-from nttlearn.events import emit
-from nttlearn.models import Activity, utcnow
+from nttlearn.api import Activity, db, emit, utcnow
 
 from .allocating import top_up
 from .models import Section, SectionVersion, Submission, Team

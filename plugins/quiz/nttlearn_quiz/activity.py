@@ -10,10 +10,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from nttlearn import db
-from nttlearn.activities import ActivityType, DefinitionProblem
-from nttlearn.content.package import translated_file_name
-from nttlearn.models import Activity, Module
+from nttlearn.api import Activity, ActivityType, DefinitionProblem, Module, db, translated_file_name
 
 from .bank import current_versions, export_versions, import_questions, split_path
 from .gift import GiftError, export_gift, parse_gift

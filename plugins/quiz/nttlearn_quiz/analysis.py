@@ -8,10 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from nttlearn import db
-from nttlearn.config import LOCALES
-from nttlearn.models import Activity, Module
-from nttlearn.reports.csvfile import csv_text
+from nttlearn.api import LANGUAGE_NAMES, LOCALES, Activity, Module, csv_text, db
 
 from .bank import category_label
 from .models import Attempt, AttemptAnswer, Category, Question, QuestionVersion, Quiz, QuizGrade
@@ -48,8 +45,6 @@ class LanguageRow:
     @property
     def label(self) -> str:
         from flask_babel import gettext as _
-
-        from nttlearn.auth.forms import LANGUAGE_NAMES
 
         return LANGUAGE_NAMES.get(self.locale, self.locale) if self.locale else _("Not recorded")
 

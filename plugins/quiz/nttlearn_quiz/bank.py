@@ -12,8 +12,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from nttlearn import db
-from nttlearn.models import utcnow
+from nttlearn.api import db, utcnow
 
 from .models import (
     AttemptAnswer,

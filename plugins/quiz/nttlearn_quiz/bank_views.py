@@ -9,10 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from nttlearn import db
-from nttlearn.auth import require_course_staff
-from nttlearn.models import Course
-from nttlearn.request_args import arg_int
+from nttlearn.api import Course, arg_int, db, require_course_staff
 
 from . import bank, editor
 from .aiken import parse_aiken

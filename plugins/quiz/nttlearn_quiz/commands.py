@@ -12,8 +12,7 @@ from typing import Any
 import click
 from flask.cli import with_appcontext
 
-from nttlearn import db
-from nttlearn.models import Course
+from nttlearn.api import Course, db
 
 from .aiken import parse_aiken
 from .gift import GiftError, GiftResult, export_gift, parse_gift

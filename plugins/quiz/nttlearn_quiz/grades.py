@@ -11,10 +11,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from nttlearn import db
-from nttlearn.events import emit
-from nttlearn.learn.services import complete_activity, get_enrolment
-from nttlearn.models import Activity, utcnow
+from nttlearn.api import Activity, complete_activity, db, emit, get_enrolment, utcnow
 
 from .languages import grading_data
 from .models import Attempt, AttemptAnswer, QuestionVersion, Quiz, QuizGrade, Slot

@@ -20,8 +20,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from nttlearn import db
-from nttlearn.content.translations import LANGUAGES, fingerprint
+from nttlearn.api import LANGUAGES, db, fingerprint
 
 from .models import Attempt, AttemptAnswer, QuestionVersion
 

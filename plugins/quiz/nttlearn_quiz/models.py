@@ -26,8 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from nttlearn import db
-from nttlearn.models import UTCDateTime, utcnow
+from nttlearn.api import UTCDateTime, db, utcnow
 
 GRADING_METHODS = ("highest", "average", "first", "last")
 COMPLETION_RULES = ("pass", "attempt")

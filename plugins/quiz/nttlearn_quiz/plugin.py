@@ -7,12 +7,10 @@ from typing import Any
 
 import click
 import pluggy
-from flask import Flask, render_template, url_for
+from flask import Flask, url_for
 from markupsafe import Markup
 
-from nttlearn import hookimpl
-from nttlearn.activities import ActivityType
-from nttlearn.reports.panels import ReportPanel
+from nttlearn.api import ActivityType, ReportPanel, hookimpl, render_fragment
 
 from . import activity, commands, hookspecs, models, privacy, settings  # noqa: F401 - models: tables for Alembic
 from .grading import BUILTIN_TYPES, QuestionType
@@ -71,7 +69,7 @@ def nttlearn_report_panels(course: Any) -> list[ReportPanel]:
 
     from .analysis import course_quizzes
 
-    body = Markup(render_template("quiz/panel.html", rows=course_quizzes(course.id)))  # noqa: S704 - autoescaped template
+    body = render_fragment("quiz/panel.html", rows=course_quizzes(course.id))
     return [ReportPanel(_("Quizzes"), body, csv_url=url_for("quiz.course_report_csv", course_id=course.id))]
 
 
@@ -82,7 +80,7 @@ def nttlearn_template_slot(slot: str, context: dict[str, Any]) -> Markup | None:
         return None
     from flask_babel import gettext as _
 
-    from nttlearn.auth import can_manage_course
+    from nttlearn.api import can_manage_course
 
     course, user = context["course"], context.get("user")
     if not can_manage_course(user, course):

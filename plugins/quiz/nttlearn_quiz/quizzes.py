@@ -10,8 +10,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from nttlearn import db
-from nttlearn.models import Activity, Module
+from nttlearn.api import Activity, Module, db
 
 from .bank import current_versions, ensure_category, split_path
 from .models import (

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app, g, has_request_context
+from flask import g, has_request_context
+
+from nttlearn.api import call_hook
 
 from .grading import BUILTIN_TYPES, QuestionType
 
@@ -17,8 +19,7 @@ def question_types() -> dict[str, type[QuestionType]]:
     if has_request_context() and "quiz_question_types" in g:
         return g.quiz_question_types
     types: dict[str, type[QuestionType]] = dict(BUILTIN_TYPES)
-    host = current_app.extensions["nttlearn"]
-    for result in reversed(host.hook("nttlearn_quiz_question_types")()):
+    for result in reversed(call_hook("nttlearn_quiz_question_types")):
         for cls in result or []:
             if cls.key in BUILTIN_TYPES and cls is not BUILTIN_TYPES[cls.key]:
                 log.warning("question type %r cannot replace the built-in one", cls.key)

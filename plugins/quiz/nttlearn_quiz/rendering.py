@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from nttlearn.content.markdown import render_markdown, sanitize_html
+from nttlearn.api import render_markdown, sanitize_html
 
 
 def render_text(text: str | None, fmt: str = "moodle", media_base: str | None = None) -> Markup:

@@ -21,9 +21,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from nttlearn import db
-from nttlearn.models import utcnow
-from nttlearn.request_args import parse_int
+from nttlearn.api import db, parse_int, utcnow
 
 from . import grades
 from .bank import current_versions, descendants

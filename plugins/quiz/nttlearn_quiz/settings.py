@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from nttlearn.plugins import Setting
+from nttlearn.api import Setting
 
 PLUGIN = "quiz"
 

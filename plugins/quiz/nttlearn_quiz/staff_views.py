@@ -14,11 +14,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from nttlearn import db
-from nttlearn.activities import ActivityAccess, activity_access
-from nttlearn.auth import require_login
-from nttlearn.models import Enrolment, User
-from nttlearn.request_args import arg_int, arg_ints
+from nttlearn.api import (
+    ActivityAccess,
+    Enrolment,
+    User,
+    activity_access,
+    arg_int,
+    arg_ints,
+    db,
+    require_login,
+)
 
 from . import grades, quizzes, services
 from .analysis import analysis_csv, chart, item_analysis

@@ -14,11 +14,17 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from nttlearn import db
-from nttlearn.activities import ActivityAccess, activity_access
-from nttlearn.auth import require_login
-from nttlearn.models import User, utcnow
-from nttlearn.request_args import arg_int, form_int, parse_int
+from nttlearn.api import (
+    ActivityAccess,
+    User,
+    activity_access,
+    arg_int,
+    db,
+    form_int,
+    parse_int,
+    require_login,
+    utcnow,
+)
 
 from . import services
 from .grades import grade_row, passed

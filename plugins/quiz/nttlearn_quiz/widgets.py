@@ -16,7 +16,7 @@ from typing import Any
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from nttlearn.request_args import parse_int
+from nttlearn.api import parse_int
 
 from .grading import Matching, QuestionType, one_choice
 from .rendering import render_inline, render_text

@@ -1,0 +1,120 @@
+"""The values hooks receive and return: settings, activity types, report panels, events.
+
+A leaf: it imports nothing from nttlearn, so the hookspecs, the plugin host and the rooms that
+read these values (reports, activities, content packages) all import it without an import cycle.
+Plugins take them from :mod:`nttlearn.api`; the old homes (``nttlearn.plugins.Setting``,
+``nttlearn.reports.panels.ReportPanel``, ``nttlearn.activities.ActivityType``,
+``nttlearn.events.Event``) re-export them for plugins written before the API existed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from flask import url_for
+from markupsafe import Markup
+
+if TYPE_CHECKING:
+    from .models import Activity
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A plugin setting shown on the admin plugins page, read from ``NTTLEARN_<PLUGIN>_<NAME>``.
+
+    Return them from ``nttlearn_settings``; read one with ``SETTING.value("<plugin name>")``,
+    which converts the variable to the type of ``default`` (bool, int or text).
+    """
+
+    name: str
+    label: str
+    default: Any = None
+    description: str = ""
+
+    def value(self, plugin: str) -> Any:
+        raw = os.environ.get(f"NTTLEARN_{plugin.upper()}_{self.name.upper()}")
+        if raw is None:
+            return self.default
+        if isinstance(self.default, bool):
+            return raw.lower() in {"1", "true", "yes", "on"}
+        if isinstance(self.default, int):
+            return int(raw)
+        return raw
+
+
+@dataclass(frozen=True)
+class ReportPanel:
+    """A titled block on a report page, returned by ``nttlearn_report_panels``. ``body`` must be
+    safe HTML (make it with :func:`nttlearn.api.render_fragment`); ``csv_url`` offers the same
+    figures as a download."""
+
+    title: str
+    body: Markup
+    csv_url: str | None = None
+    plugin: str = ""
+
+
+@dataclass(frozen=True)
+class DefinitionProblem:
+    """A problem in an activity's definition in a course package; ``path:line: message`` when
+    printed (what ``nttlearn courses validate`` shows)."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass(frozen=True)
+class ActivityType:
+    """One kind of activity, returned by ``nttlearn_activity_types``.
+
+    ``endpoint`` is a Flask endpoint called with ``activity_id=``; ``import_definition`` receives
+    the placed activity (already flushed, so it has an id), the ``module.yaml`` entry and the
+    module folder; it stores the plugin's own rows and may raise ``ValueError`` with a message.
+    ``export_definition`` writes any files into the module folder and returns the entry for
+    ``module.yaml``. ``validate_definition`` returns problems without touching the database.
+    ``status`` returns a short text for a learner (``"Best grade: 80%"``) or None.
+    """
+
+    key: str
+    label: str
+    endpoint: str
+    import_definition: Callable[[Activity, Mapping[str, Any], Path], None] | None = None
+    export_definition: Callable[[Activity, Path], dict[str, Any]] | None = None
+    validate_definition: Callable[[Mapping[str, Any], Path, str], list[DefinitionProblem]] | None = None
+    default_definition: Callable[[], dict[str, Any]] = field(default=dict)
+    edit_endpoint: str | None = None
+    status: Callable[[Activity, int], str | None] | None = None
+    # How far the activity's own texts (quiz questions, a rubric…) are translated:
+    # ``translation_states(activities)`` → ``{activity_id: {locale: ["present", "missing", …]}}``,
+    # one state per text; counted in a course's translation coverage. None: the plugin has none.
+    translation_states: Callable[[Sequence[Activity]], Mapping[int, Mapping[str, Sequence[str]]]] | None = None
+    plugin: str = ""
+
+    def url(self, activity: Activity) -> str:
+        return url_for(self.endpoint, activity_id=activity.id)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something that happened, as ``nttlearn_on_event`` receives it: already stored in the event
+    log (``id``), in the same transaction as the action that caused it."""
+
+    name: str
+    user_id: int | None
+    course_id: int | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    created_at: datetime = field(default_factory=_now)
+    id: int | None = None
