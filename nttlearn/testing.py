@@ -241,8 +241,8 @@ def course_factory() -> Callable[..., Any]:
         values = {"title": f"Course {counter['n']}", "summary": "A test course.", "published": True,
                   "self_enrolment": True, "policy_area": "methodology"}
         values.update(fields)
-        course = Course(slug=slug or f"course-{counter['n']}-{uuid.uuid4().hex[:6]}",
-                        translations=translations(title=values["title"], summary=values["summary"]), **values)
+        values.setdefault("translations", translations(title=values["title"], summary=values["summary"]))
+        course = Course(slug=slug or f"course-{counter['n']}-{uuid.uuid4().hex[:6]}", **values)
         db.session.add(course)
         db.session.flush()
         for m in range(modules):

@@ -161,7 +161,7 @@ def issue_certificate(
             description=course.localized("summary", locale) or course.localized("title", locale),
             criteria_narrative=rules.criteria_narrative(rule, course),
             image_url=achievement_image_url(course.slug),
-            outcomes=list(course.outcomes or []),
+            outcomes=course.localized_outcomes(locale),
             language=locale,
         )
         evidence = rule_evidence(rule)
@@ -172,7 +172,7 @@ def issue_certificate(
             code=code, user_id=learner.id, course_id=course.id,
             template_id=design.id if design else None,
             learner_name=learner.name, course_title=achievement.name, course_slug=course.slug,
-            locale=locale, hours=course.hours, outcomes=list(course.outcomes or []),
+            locale=locale, hours=course.hours, outcomes=course.localized_outcomes(locale),
             issuer_name=issuer_name(), issuer_url=issuer_url(),
             signatories=list(design.signatories or []) if design else [],
             issued_at=issued_at, valid_until=valid_until,

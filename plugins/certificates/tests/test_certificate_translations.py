@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -52,3 +53,22 @@ def test_the_mail_is_written_in_the_learners_language(make_user, quiz_course, co
 
     assert mail["Subject"].startswith("Ditt intyg för")
     assert "Grattis: du har fått ett intyg" in mail.get_content()
+
+
+
+def test_a_swedish_learners_certificate_carries_the_course_and_its_outcomes_in_swedish(make_user, quiz_course, complete):
+    course = quiz_course(translations={"sv": {"title": "Att utforma ett nätverk av vänorter",
+                                              "outcome.0": "Analysera lokala behov med partner i Luleå"}})
+    swede, italian = make_user(locale="sv"), make_user(locale="it")
+    complete(swede, course)
+    complete(italian, course)
+
+    swedish = services.live_certificate(swede.id, course.id)
+    other = services.live_certificate(italian.id, course.id)
+
+    assert swedish.course_title == "Att utforma ett nätverk av vänorter"
+    assert swedish.outcomes == ["Analysera lokala behov med partner i Luleå",
+                                "Draft a network proposal with the Città di Bologna"]  # not translated: English
+    assert "Analysera lokala behov med partner i Luleå" in json.dumps(swedish.credential, ensure_ascii=False)
+    assert other.outcomes == ["Analyse local needs with partners in Luleå",
+                              "Draft a network proposal with the Città di Bologna"]
