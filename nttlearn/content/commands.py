@@ -91,10 +91,13 @@ def courses_translations(slug: str | None, as_json: bool) -> None:
 @courses_group.command("validate")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON on stdout.")
+@click.option("--strict", is_flag=True, help="Texts not translated into every language are problems, not warnings.")
 @with_appcontext
-def courses_validate(paths: tuple[Path, ...], as_json: bool) -> None:
-    """Check packages (folders or zips): every problem as ``path:line: message``; exit 1 when any."""
+def courses_validate(paths: tuple[Path, ...], as_json: bool, strict: bool) -> None:
+    """Check packages (folders or zips): every problem as ``path:line: message``; exit 1 when any.
+    Texts not translated into every language are warnings, problems with ``--strict``."""
     from ..cli import echo_json
+    from .untranslated import untranslated
 
     results = []
     for path in paths:
@@ -104,6 +107,11 @@ def courses_validate(paths: tuple[Path, ...], as_json: bool) -> None:
             with _package_folder(path) as (folder, display):
                 result = load_package(folder, _types(), display=display)
                 problems, warnings = result.problems, result.warnings
+                gaps = untranslated(result.course) if result.course is not None else []
+                if strict:
+                    problems = [*problems, *gaps]
+                else:
+                    warnings = [*warnings, *gaps]
         except UnsafeArchive as exc:
             problems = [Problem(str(path), 1, str(exc))]
         results.append({"path": str(path), "valid": not problems,
