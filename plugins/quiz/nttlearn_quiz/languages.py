@@ -21,11 +21,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from nttlearn import db
-from nttlearn.content.translations import LANGUAGES, fingerprint
+from nttlearn.content.translations import LANGUAGES, fingerprint  # noqa: F401 - LANGUAGES: the quiz's languages too
 
 from .models import Attempt, AttemptAnswer, QuestionVersion
-
-__all__ = ["LANGUAGES"]
 
 SOURCE = "_source"
 MISSING, PRESENT, OUTDATED = "missing", "present", "outdated"
