@@ -442,6 +442,11 @@ ROUTES.extend([
     Route("quiz.new_question", "POST", STAFF_OF_COURSE, args=_course_id, plugin="quiz"),
     Route("quiz.edit_question", "GET", STAFF_OF_COURSE, args=_quiz_question, plugin="quiz"),
     Route("quiz.edit_question", "POST", Expect(302, 403, 403, 400), args=_quiz_question, plugin="quiz"),
+    Route("quiz.translate_question", "GET", STAFF_OF_COURSE, args=lambda w: {**_quiz_question(w), "locale": "it"},
+          plugin="quiz"),
+    # Without the tokens of what the editor showed, nothing is saved.
+    Route("quiz.translate_question", "POST", Expect(302, 403, 403, 400),
+          args=lambda w: {**_quiz_question(w), "locale": "it"}, plugin="quiz"),
     Route("quiz.preview_question", "GET", STAFF_OF_COURSE, args=_quiz_question, plugin="quiz"),
     Route("quiz.preview_question", "POST", STAFF_OF_COURSE, args=_quiz_question, plugin="quiz"),
     # The question is in the quiz: not deleted, the admin is told why.

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from nttlearn.api import Course, arg_int, db, require_course_staff
+from nttlearn.api import LANGUAGE_NAMES, Course, arg_int, db, require_course_staff
 
 from . import bank, editor
 from .aiken import parse_aiken
@@ -17,10 +17,13 @@ from .analysis import course_quizzes, course_quizzes_csv
 from .forms import CategoryForm, ImportForm, QuestionForm, RenameCategoryForm
 from .gift import export_gift, parse_gift
 from .grading import Grade
+from .languages import LANGUAGES
 from .models import Category, Question
+from .parallel import translated_questions
 from .registry import question_type, question_types
 from .review import ReviewFlags
 from .settings import gift_max_questions
+from .translation_editor import language_states
 from .views import bp
 from .widgets import add_review, build_view, read_response
 
@@ -83,6 +86,7 @@ def bank_index(course_id: int):
         category_names={c.id: bank.category_label(c) for c in categories}, page=page,
         pages=max(1, -(-total // PAGE_SIZE)), total=total, form=form, rename_form=RenameCategoryForm(),
         types=question_types(), depth=lambda c: len(bank.split_path(c.path)) - 1,
+        languages=[(locale, LANGUAGE_NAMES.get(locale, locale)) for locale in LANGUAGES],
     )
 
 
@@ -206,7 +210,8 @@ def edit_question(course_id: int, question_id: int):
                                     "the version they were taken with.", n=question.latest_version)}[outcome], "success")
             return redirect(url_for("quiz.preview_question", course_id=course_id, question_id=question.id))
     return render_template("quiz/edit_question.html", course=course, form=form, key=question.qtype, question=question,
-                           qtype=question_types().get(question.qtype)), 400 if form.errors else 200
+                           qtype=question_types().get(question.qtype),
+                           languages=language_states(current)), 400 if form.errors else 200
 
 
 @bp.route("/course/<int:course_id>/questions/<int:question_id>/preview", methods=["GET", "POST"])
@@ -215,7 +220,8 @@ def preview_question(course_id: int, question_id: int):
     """Try a question as a learner would, and see its grade, feedback and right answer."""
     course = _course(course_id)
     question = _question(course_id, question_id)
-    data = bank.current_versions([question.id])[question.id].data
+    version = bank.current_versions([question.id])[question.id]
+    data = version.data
     qtype = question_type(question.qtype)
     response = read_response(data, qtype, request.form, "q1", None) if request.method == "POST" else None
     view = build_view(slot_number=1, data=data, qtype=qtype, response=response, choice_order=None, mark=1.0,
@@ -229,7 +235,8 @@ def preview_question(course_id: int, question_id: int):
                    media_base=_media(course))
         view.disabled = False
     return render_template("quiz/preview.html", course=course, question=question, view=view, data=data, grade=grade,
-                           category=db.session.get(Category, question.category_id), label=bank.category_label)
+                           category=db.session.get(Category, question.category_id), label=bank.category_label,
+                           languages=language_states(version))
 
 
 @bp.route("/course/<int:course_id>/questions/<int:question_id>/delete", methods=["POST"])
@@ -289,15 +296,22 @@ def import_questions(course_id: int):
 @bp.route("/course/<int:course_id>/export.gift")
 @require_course_staff
 def export_bank(course_id: int):
+    """The bank (or a category) as GIFT; with ``lang``, its parallel file in that language."""
     category_id = arg_int("category")
     category = _category(course_id, category_id) if category_id else None
+    lang = request.args.get("lang", "")
     try:
-        text = export_gift(bank.export_questions(course_id, category=category))
+        exported = bank.export_versions(course_id, category=category)
+        questions = [q for q, _v in exported]
+        if lang in LANGUAGES:
+            questions = translated_questions(exported, lang) or questions
+        text = export_gift(questions)
     except ValueError as exc:
         flash(_("The bank cannot be written as GIFT: %(error)s", error=str(exc)), "error")
         return redirect(url_for("quiz.bank_index", course_id=course_id))
+    suffix = f".{lang}" if lang in LANGUAGES else ""
     return Response(text, mimetype="text/plain; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="{_course(course_id).slug}-questions.gift"'})
+        "Content-Disposition": f'attachment; filename="{_course(course_id).slug}-questions{suffix}.gift"'})
 
 
 @bp.route("/course/<int:course_id>/quizzes.csv")

@@ -113,12 +113,17 @@ def import_gift(file: Path, slug: str, category: str, fmt: str, dry_run: bool, a
 @click.option("--course", "slug", required=True)
 @click.option("--category", default=None, help="Only this category (and the ones below it).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write to this file instead of stdout.")
+              help="Write to this file (and its translations beside it: FILE.it.gift, …) instead of stdout.")
+@click.option("--lang", default=None, help="Write the questions in this language instead (it, sv, es, fi).")
 @with_appcontext
-def export_gift_command(slug: str, category: str | None, output: Path | None) -> None:
+def export_gift_command(slug: str, category: str | None, output: Path | None, lang: str | None) -> None:
     """Write a course's question bank as GIFT (importing it again gives the same questions)."""
-    from .bank import export_questions, join_path, split_path
+    from nttlearn.api import translated_file_name
+
+    from .bank import export_versions, join_path, split_path
+    from .languages import LANGUAGES
     from .models import Category
+    from .parallel import translated_questions
 
     course = _course(slug)
     chosen = None
@@ -127,15 +132,25 @@ def export_gift_command(slug: str, category: str | None, output: Path | None) ->
             Category.course_id == course.id, Category.path == join_path(split_path(category)))).scalar()
         if chosen is None:
             _fail(f"course {slug!r} has no category {category!r}")
+    if lang is not None and lang not in LANGUAGES:
+        _fail(f"unknown language {lang!r} (use one of {', '.join(LANGUAGES)})")
+    exported = export_versions(course.id, category=chosen)
+    english = [q for q, _v in exported]
+    # The file asked for, then (for a file in English) its translations beside it.
+    files = [(output, translated_questions(exported, lang) or english if lang else english)]
+    if output is not None and lang is None:
+        files += [(output.with_name(translated_file_name(output.name, locale)), questions) for locale in LANGUAGES
+                  if (questions := translated_questions(exported, locale)) is not None]
     try:
-        text = export_gift(export_questions(course.id, category=chosen))
+        texts = [(path, export_gift(questions)) for path, questions in files]
     except ValueError as exc:
         _fail(str(exc))
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        output.write_text(text, encoding="utf-8")
-        click.echo(f"{output}: written")
+    for path, text in texts:
+        if path is None:
+            click.echo(text, nl=False)
+        else:
+            path.write_text(text, encoding="utf-8")
+            click.echo(f"{path}: written")
 
 
 @quiz_group.command("close-overdue")

@@ -20,11 +20,9 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from nttlearn.api import LANGUAGES, db, fingerprint
+from nttlearn.api import LANGUAGES, db, fingerprint  # noqa: F401 - LANGUAGES: the quiz's languages too
 
 from .models import Attempt, AttemptAnswer, QuestionVersion
-
-__all__ = ["LANGUAGES"]
 
 SOURCE = "_source"
 MISSING, PRESENT, OUTDATED = "missing", "present", "outdated"

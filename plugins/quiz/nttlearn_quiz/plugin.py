@@ -30,7 +30,7 @@ def nttlearn_quiz_question_types() -> list[type[QuestionType]]:
 
 @hookimpl
 def nttlearn_register_blueprints(app: Flask) -> None:
-    from . import bank_views, staff_views  # noqa: F401 - they add their routes to the blueprint
+    from . import bank_views, staff_views, translation_views  # noqa: F401 - they add their routes to the blueprint
     from .views import bp
 
     app.register_blueprint(bp)

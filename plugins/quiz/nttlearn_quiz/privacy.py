@@ -28,7 +28,7 @@ def user_data(user_id: int) -> dict[str, Any] | None:
                 "comment": answer.comment or None})
     return {
         "attempts": [{
-            "quiz_id": a.activity_id, "number": a.number, "state": a.state,
+            "quiz_id": a.activity_id, "number": a.number, "state": a.state, "language": a.locale,
             "started_at": a.started_at.isoformat(), "finished_at": a.finished_at.isoformat() if a.finished_at else None,
             "grade": a.percent, "answers": answers[a.id]} for a in attempts],
         "grades": [{"quiz_id": g.activity_id, "grade": g.grade, "override": g.override} for g in grades],

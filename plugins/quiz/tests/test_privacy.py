@@ -23,6 +23,7 @@ def test_export_lists_attempts_with_responses_and_grades(make_quiz, learner, cli
 
     [attempt] = data["attempts"]
     assert attempt["quiz_id"] == quiz.activity.id and attempt["state"] == "finished"
+    assert attempt["language"] == "en"  # the language the attempt was taken in
     assert {a["question"]: a["response"] for a in attempt["answers"]} == {"Year": True, "Needs": "My street floods."}
 
 
