@@ -23,9 +23,10 @@ def _forms(text: str) -> list[str]:
 
 
 def _plain(path: Path) -> str:
-    """The file's text in lower case, emphasis and block-quote marks dropped and line breaks folded
-    (a term may wrap across lines)."""
+    """The file's text in lower case, emphasis and block-quote marks and link targets dropped and
+    line breaks folded (a term may wrap across lines)."""
     text = re.sub(r"\n[ \t]*>[ \t]?", "\n", path.read_text(encoding="utf-8"))  # block quotes' markers
+    text = re.sub(r"\]\([^)\s]*\)", "]", text)  # link targets (file names are English in every language)
     return re.sub(r"\s+", " ", re.sub(r"[*_]", "", text)).lower()
 
 
