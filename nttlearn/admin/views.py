@@ -122,6 +122,9 @@ def edit_organisation(org_id: int):
 @require_admin
 def plugins():
     plugin_host = host()
+    # The stored switches, not this worker's copy of them: after a switch made in another worker
+    # (the POST and the page after it may reach different workers), the page tells the truth.
+    plugin_host.forget_state()
     rows = [
         {"info": info, "status": plugin_host.status(name),
          "settings": [(s, s.value(name)) for s in info.settings]}
