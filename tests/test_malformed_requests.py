@@ -10,7 +10,7 @@ import pytest
 from core_helpers import walk_plugins
 from werkzeug.routing import IntegerConverter
 
-from nttlearn.request_args import SQL_INT_MAX, parse_int
+from nttlearn.request_args import SQL_INT_MAX, SQL_INT_MIN, parse_int
 from nttlearn.testing import login
 
 TOO_LARGE = [str(2**63), str(SQL_INT_MAX + 1)]  # SQLite's limit, and PostgreSQL's for an id column
@@ -129,7 +129,7 @@ def test_deleting_a_media_file_whose_name_is_too_long_for_the_disk_says_there_is
 @pytest.mark.parametrize(("text", "number"), [
     ("42", 42), ("-7", -7), ("0", 0), ("²", None), ("١٢", None), ("１", None), (" 1", None), ("1_000", None),
     ("1.0", None), ("", None), (None, None), (str(SQL_INT_MAX), SQL_INT_MAX), (str(SQL_INT_MAX + 1), None),
-    ("9" * 5000, None),
+    (str(SQL_INT_MIN), SQL_INT_MIN), (str(SQL_INT_MIN - 1), None), ("9" * 5000, None),
 ])
 def test_only_ascii_integers_within_the_database_s_range_are_numbers(text, number):
     assert parse_int(text) == number
