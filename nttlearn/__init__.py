@@ -2,7 +2,8 @@
 
 Public API for plugins: :data:`hookimpl`, :data:`db`, :mod:`nttlearn.models`,
 :mod:`nttlearn.events`, :mod:`nttlearn.auth` (``require_*``), :mod:`nttlearn.activities`,
-:mod:`nttlearn.learn.services` (``complete_activity``) and the template macros.
+:mod:`nttlearn.learn.services` (``complete_activity``), :mod:`nttlearn.request_args`
+(``arg_int``, ``form_int``, ``parse_int``, ``next_url``) and the template macros.
 """
 
 from __future__ import annotations
