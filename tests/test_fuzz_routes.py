@@ -93,7 +93,6 @@ class Fuzz:
     fields: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
     files: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
     crashes: list[BaseException] = field(default_factory=list)
-    reads: set[str] | None = None  # while set, the query argument names views ask for
 
     def __repr__(self) -> str:
         return "Fuzz(...)"
@@ -176,32 +175,32 @@ def path_of(rule: Rule, values: dict[str, str]) -> str:
 
 
 def _learn_the_fields(fuzz: Fuzz, client_for: dict[str, Any]) -> None:
-    """Open every GET route as each visitor: note the query arguments its view reads and the
-    fields of every form on the page, for the route the form posts to."""
+    """Open every GET route as an anonymous visitor, the learner and the admin (another trainer
+    sees what the admin sees, or less): note the query arguments its view reads, and the fields
+    of every form on the page for the route the form posts to."""
     adapter = fuzz.app.url_map.bind("localhost")
-    seen = fuzz.reads = set()
+    seen = fuzz.app.extensions["fuzz_reads"] = set()
     for key in ROUTE_KEYS:
         rule = fuzz.rules[key]
         fuzz.fields[key] |= names_in_source(fuzz.app.view_functions[rule.endpoint])
         if key[1] != "GET" or rule.endpoint.endswith("static"):
             continue
         url = path_of(rule, fuzz.real_args[key])
-        for role in ("anonymous", "learner", "admin"):  # another trainer sees what the admin sees, or less
+        for role in ("anonymous", "learner", "admin"):
             seen.clear()
-            response = client_for[role]().get(url)
+            with client_for[role]().get(url) as response:
+                page = response.get_data(as_text=True) if response.mimetype == "text/html" else ""
             fuzz.fields[key] |= seen
-            if response.mimetype != "text/html":
-                continue
             reader = FormReader()
-            reader.feed(response.get_data(as_text=True))
+            reader.feed(page)
             for action, method, names, files in reader.forms:
                 try:
-                    endpoint, _args = adapter.match(urlsplit(action).path if action else url, method=method)
+                    endpoint, _args = adapter.match(unquote(urlsplit(action or url).path), method=method)
                 except HTTPException:
                     continue
                 fuzz.fields[(endpoint, method)] |= names
                 fuzz.files[(endpoint, method)] |= files
-    fuzz.reads = None
+    del fuzz.app.extensions["fuzz_reads"]
     for key in ROUTE_KEYS:
         fuzz.fields[key] |= set(COMMON_FIELDS)
         fuzz.fields[key].discard("csrf_token")
@@ -211,13 +210,12 @@ def _learn_the_fields(fuzz: Fuzz, client_for: dict[str, Any]) -> None:
 def fuzz(module_app_factory) -> Iterator[Fuzz]:
     app = module_app_factory(config={"PROPAGATE_EXCEPTIONS": False, "RATELIMIT_ENABLED": False},
                              plugins=walk_plugins())
-    walk: list[Fuzz] = []
 
     @app.before_request
     def _record_reads() -> None:
-        if walk and walk[0].reads is not None:
+        if "fuzz_reads" in app.extensions:
             request_object = request._get_current_object()  # type: ignore[attr-defined]
-            request_object.__dict__["args"] = ReadRecorder(request_object.args, walk[0].reads)
+            request_object.__dict__["args"] = ReadRecorder(request_object.args, app.extensions["fuzz_reads"])
 
     with app.app_context():
         world = build_world(app, user_factory(), course_factory())
@@ -237,7 +235,6 @@ def fuzz(module_app_factory) -> Iterator[Fuzz]:
             assert login(browser, getattr(world, role)).status_code == 302
             cookies[role] = browser.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
         fuzz = Fuzz(app=app, world=world, cookies=cookies, rules=rules, real_args=real_args)
-        walk.append(fuzz)
         got_request_exception.connect(lambda sender, exception, **extra: fuzz.crashes.append(exception), app,
                                       weak=False)
         _learn_the_fields(fuzz, {role: (lambda role=role: browser_of(fuzz, role)) for role in ROLES})
@@ -310,7 +307,8 @@ def test_no_route_answers_malformed_input_with_a_server_error(fuzz, key, data):
 
     for role in visitors_reaching(fuzz, url, method):
         fuzz.crashes.clear()
-        response = send(fuzz, role, method, url, fields, files)
+        with send(fuzz, role, method, url, fields, files) as response:
+            status, body = response.status_code, response.get_data()
 
-        assert response.status_code != 500 and not fuzz.crashes, f"{method} {url} as {role}: {fuzz.crashes!r}"
-        assert b"Traceback (most recent call last)" not in response.get_data(), f"{method} {url} as {role}"
+        assert status != 500 and not fuzz.crashes, f"{method} {url} as {role}: {fuzz.crashes!r}"
+        assert b"Traceback (most recent call last)" not in body, f"{method} {url} as {role}"
