@@ -83,7 +83,15 @@ def test_a_page_number_that_is_not_a_page_is_a_bad_request(site, make_user, page
     response = admin.get(f"/admin/users?page={page}")
 
     assert response.status_code == 400
-    assert "Bad Request" in response.get_data(as_text=True)
+    assert "A value in the address or the form is not valid." in response.get_data(as_text=True)
+
+
+def test_the_bad_request_page_speaks_the_visitor_s_language(site):
+    response = site.test_client().get("/catalogue?q=%00", headers={"Accept-Language": "it"})
+
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Richiesta non valida" in page and "Un valore nell&#39;indirizzo o nel modulo non è valido." in page
 
 
 def test_an_empty_page_number_is_the_first_page(site, make_user):
