@@ -106,7 +106,7 @@ from .hooktypes import ReportPanel, Setting
 from .reports.panels import report_panels
 
 # -- Request arguments: bounded integers, malformed input answered with 400 -------------------
-from .request_args import arg_int, arg_ints, form_int, parse_int
+from .request_args import arg_int, arg_ints, form_int, next_url, parse_int
 
 # -- CSV downloads: the one writer, formula cells neutralised ---------------------------------
 from .reports.csvfile import cell, csv_response, csv_text
@@ -172,6 +172,7 @@ __all__ = [
     "large_enough",
     "limiter",
     "min_group_size",
+    "next_url",
     "parse_int",
     "public",
     "render_fragment",

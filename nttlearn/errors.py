@@ -29,12 +29,15 @@ def register_error_handlers(app: Flask) -> None:
             # transaction the failure left broken, and never keeping its half-done changes.
             db.session.rollback()
         messages = {
+            400: _("A value in the address or the form is not valid. Please go back and try again."),
             403: _("You do not have permission to open this page."),
             404: _("This page does not exist, or is no longer available."),
             413: _("The file is too large."),
             429: _("Too many attempts. Please wait a few minutes and try again."),
         }
-        return _render(error.code or 500, error.name, messages.get(error.code, error.description or ""))
+        titles = {400: _("Bad request")}
+        return _render(error.code or 500, titles.get(error.code, error.name),
+                       messages.get(error.code, error.description or ""))
 
 
 def _render(code: int, title: str, message: str):

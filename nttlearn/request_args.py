@@ -19,25 +19,24 @@ from flask import Flask, abort, request, url_for
 from werkzeug.datastructures import MultiDict
 from werkzeug.routing import IntegerConverter, Map
 
-# The largest SQL INTEGER (PostgreSQL's int4, the type of every id column): a larger number can
-# match no row, and PostgreSQL refuses to compare an int4 column with it at all.
-SQL_INT_MAX = 2**31 - 1
+# The range of SQL INTEGER (PostgreSQL's int4, the type of every id column): a number outside it
+# can match no row, and PostgreSQL refuses to compare an int4 column with it at all.
+SQL_INT_MIN, SQL_INT_MAX = -(2**31), 2**31 - 1
 _INTEGER = re.compile(r"-?[0-9]{1,20}")
 
 
-def parse_int(text: str | None, *, min: int | None = None, max: int | None = SQL_INT_MAX) -> int | None:
+def parse_int(text: str | None, *, min: int = SQL_INT_MIN, max: int = SQL_INT_MAX) -> int | None:
     """``text`` as an integer when it is ASCII digits (with an optional minus) within
-    ``[min, max]``, else None. Unlike ``int()`` it refuses ``²``, ``١٢``, ``1_000`` and spaces."""
-    if text is None or not _INTEGER.fullmatch(text):
+    ``[min, max]`` (by default the range of an SQL INTEGER), else None. Unlike ``int()`` it
+    refuses ``²`` (which ``str.isdigit()`` accepts), ``١٢``, ``1_000`` and spaces."""
+    if not isinstance(text, str) or not _INTEGER.fullmatch(text):
         return None
     value = int(text)
-    if (min is not None and value < min) or (max is not None and value > max):
-        return None
-    return value
+    return value if min <= value <= max else None
 
 
-def arg_int(name: str, default: int | None = None, *, min: int | None = None,
-            max: int | None = SQL_INT_MAX, source: MultiDict | None = None) -> int | None:
+def arg_int(name: str, default: int | None = None, *, min: int = SQL_INT_MIN,
+            max: int = SQL_INT_MAX, source: MultiDict | None = None) -> int | None:
     """The query argument ``name`` (or the field of ``source``, e.g. ``request.form``) as an
     integer in ``[min, max]``; ``default`` when it is absent or empty. Anything else is a bad
     request: the visitor gets the 400 page."""
@@ -51,13 +50,13 @@ def arg_int(name: str, default: int | None = None, *, min: int | None = None,
     return value
 
 
-def form_int(name: str, default: int | None = None, *, min: int | None = None,
-             max: int | None = SQL_INT_MAX) -> int | None:
+def form_int(name: str, default: int | None = None, *, min: int = SQL_INT_MIN,
+             max: int = SQL_INT_MAX) -> int | None:
     """:func:`arg_int` for a field of the posted form."""
     return arg_int(name, default, min=min, max=max, source=request.form)
 
 
-def arg_ints(name: str, *, min: int | None = None, max: int | None = SQL_INT_MAX,
+def arg_ints(name: str, *, min: int = SQL_INT_MIN, max: int = SQL_INT_MAX,
              source: MultiDict | None = None) -> list[int]:
     """Every value of the repeated argument ``name`` (``?id=1&id=2``; ``source`` as in
     :func:`arg_int`) as integers; a malformed one is a bad request (400)."""
@@ -108,14 +107,14 @@ def next_url(target: str | None, default_endpoint: str = "learn.dashboard") -> s
 
 
 class BoundedIntegerConverter(IntegerConverter):
-    """``<int:…>`` in every rule, the core's and each plugin's: ASCII digits only, at most
-    :data:`SQL_INT_MAX`; anything else does not match the rule, so the visitor gets the 404 page
+    """``<int:…>`` in every rule, the core's and each plugin's: ASCII digits only, within the
+    range of an SQL INTEGER; anything else does not match the rule, so the visitor gets the 404 page
     instead of a query that crashes on a number too large for the database."""
 
     regex = r"[0-9]+"
 
-    def __init__(self, map: Map, fixed_digits: int = 0, min: int | None = None,
-                 max: int | None = SQL_INT_MAX, signed: bool = False) -> None:
+    def __init__(self, map: Map, fixed_digits: int = 0, min: int = SQL_INT_MIN,
+                 max: int = SQL_INT_MAX, signed: bool = False) -> None:
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 

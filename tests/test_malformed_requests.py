@@ -10,7 +10,7 @@ import pytest
 from core_helpers import walk_plugins
 from werkzeug.routing import IntegerConverter
 
-from nttlearn.request_args import SQL_INT_MAX, parse_int
+from nttlearn.request_args import SQL_INT_MAX, SQL_INT_MIN, parse_int
 from nttlearn.testing import login
 
 TOO_LARGE = [str(2**63), str(SQL_INT_MAX + 1)]  # SQLite's limit, and PostgreSQL's for an id column
@@ -83,7 +83,15 @@ def test_a_page_number_that_is_not_a_page_is_a_bad_request(site, make_user, page
     response = admin.get(f"/admin/users?page={page}")
 
     assert response.status_code == 400
-    assert "Bad Request" in response.get_data(as_text=True)
+    assert "A value in the address or the form is not valid." in response.get_data(as_text=True)
+
+
+def test_the_bad_request_page_speaks_the_visitor_s_language(site):
+    response = site.test_client().get("/catalogue?q=%00", headers={"Accept-Language": "it"})
+
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Richiesta non valida" in page and "Un valore nell&#39;indirizzo o nel modulo non è valido." in page
 
 
 def test_an_empty_page_number_is_the_first_page(site, make_user):
@@ -129,7 +137,7 @@ def test_deleting_a_media_file_whose_name_is_too_long_for_the_disk_says_there_is
 @pytest.mark.parametrize(("text", "number"), [
     ("42", 42), ("-7", -7), ("0", 0), ("²", None), ("١٢", None), ("１", None), (" 1", None), ("1_000", None),
     ("1.0", None), ("", None), (None, None), (str(SQL_INT_MAX), SQL_INT_MAX), (str(SQL_INT_MAX + 1), None),
-    ("9" * 5000, None),
+    (str(SQL_INT_MIN), SQL_INT_MIN), (str(SQL_INT_MIN - 1), None), ("9" * 5000, None),
 ])
 def test_only_ascii_integers_within_the_database_s_range_are_numbers(text, number):
     assert parse_int(text) == number
