@@ -206,3 +206,72 @@ def courses_export(slug: str, directory: Path) -> None:
     except ExportError as exc:
         fail(str(exc))
     click.echo(f"{slug}: exported to {directory}")
+
+
+def _course_or_fail(slug: str):
+    from ..cli import fail
+    from ..models import Course
+
+    course = db.session.execute(db.select(Course).filter_by(slug=slug)).scalar()
+    if course is None:
+        fail(f"no course with slug {slug!r}")
+    return course
+
+
+def _translation_language() -> click.Choice:
+    from .translations import LANGUAGES
+
+    return click.Choice(LANGUAGES)
+
+
+@courses_group.command("translations-export")
+@click.argument("slug")
+@click.argument("lang", type=_translation_language())
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def courses_translations_export(slug: str, lang: str, file: Path) -> None:
+    """Write the texts of the course SLUG in LANG to FILE as gettext PO, for a CAT tool: one
+    message per text, the English as msgid, outdated translations marked fuzzy."""
+    from .po_round_trip import export_po
+
+    course = _course_or_fail(slug)
+    with file.open("wb") as out:
+        count = export_po(course, lang, out)
+    click.echo(f"{slug}: {count} texts in {lang} exported to {file}")
+
+
+@courses_group.command("translations-import")
+@click.argument("slug")
+@click.argument("lang", type=_translation_language())
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check the file and count what would change, change nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON on stdout.")
+@with_appcontext
+def courses_translations_import(slug: str, lang: str, file: Path, dry_run: bool, as_json: bool) -> None:
+    """Import the translations into LANG of the course SLUG from the PO file FILE, all or nothing.
+    Problems are printed as ``FILE:LINE: message``; fuzzy messages are skipped, empty ones leave
+    the translation as it is, and a text translated from an English text that has changed since
+    is imported as outdated."""
+    from ..cli import echo_json
+    from .po_round_trip import PoImportFailed, import_po
+
+    course = _course_or_fail(slug)
+    try:
+        report = import_po(course, lang, file, display=str(file))
+    except PoImportFailed as exc:
+        db.session.rollback()
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"{file}: not imported ({len(exc.problems)} problem(s)); nothing was changed", err=True)
+        if as_json:
+            echo_json({"course": slug, "language": lang, "file": str(file), "ok": False,
+                       "problems": [_as_dict(p) for p in exc.problems]})
+        sys.exit(1)
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    if as_json:
+        echo_json({"course": slug, "language": lang, "file": str(file), "ok": True, "dry_run": dry_run, **report.as_dict()})
+        return
+    click.echo(f"{slug} ({lang}): {'would import' if dry_run else 'imported'}: {report.summary()}")

@@ -118,3 +118,16 @@ def _line_of(target: str, lines: list[str], block: list[int] | None) -> int:
             if candidate in lines[index]:
                 return index
     return start
+
+
+def link_targets(body: str) -> list[str]:
+    """The targets of the Markdown links and images in ``body``, in order (a translation keeps
+    the English text's: the PO round trip compares them)."""
+    found: list[str] = []
+    for token in _parser().parse(body):
+        for child in token.children or []:
+            target = child.attrGet("href") if child.type == "link_open" else (
+                child.attrGet("src") if child.type == "image" else None)
+            if isinstance(target, str) and target:
+                found.append(target)
+    return found
