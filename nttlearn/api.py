@@ -67,6 +67,7 @@ from .events import CORE_EVENTS
 from .activities import ActivityAccess, activity_access
 from .hooktypes import ActivityType, DefinitionProblem
 from .learn.services import complete_activity, get_enrolment, revoke_activity_completion
+from .learn.structure import lesson_after_activity
 
 # -- Permissions -------------------------------------------------------------------------------
 #: The site roles, lowest first: every account has one (``user.role``).
@@ -170,6 +171,7 @@ __all__ = [
     "get_enrolment",
     "hookimpl",
     "large_enough",
+    "lesson_after_activity",
     "limiter",
     "min_group_size",
     "next_url",

@@ -16,6 +16,7 @@ CORE_EVENTS = (
     "course.enrolled",
     "course.unenrolled",
     "lesson.completed",
+    "lesson.uncompleted",
     "activity.completed",
     "module.completed",
     "course.completed",

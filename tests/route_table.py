@@ -183,6 +183,7 @@ ROUTES: list[Route] = [
     Route("learn.lesson", "GET", Expect(302, 200, 403, 200), args=_lesson),
     # The admin may read every lesson but, not being enrolled, has no progress to record.
     Route("learn.complete_lesson", "POST", Expect(302, 302, 403, 403), args=_lesson),
+    Route("learn.uncomplete_lesson", "POST", Expect(302, 302, 403, 403), args=_lesson),
     Route("learn.media", "GET", PUBLIC, args=lambda w: {"slug": w.course.slug, "filename": MEDIA_FILE}),
     # -- core: teaching ------------------------------------------------------------------------
     Route("author.index", "GET", TRAINERS),

@@ -232,3 +232,15 @@ def test_rebuilding_the_structure_after_an_edit_does_not_grow_with_the_course(ap
         counts.append(len(statements))
 
     assert counts[0] == counts[1]
+
+
+def test_a_lesson_marked_not_done_is_unmarked_in_the_cached_outline(reader):
+    client, course, lessons = reader["client"], reader["course"], reader["lessons"]
+    client.post(f"/courses/{course.slug}/lessons/{lessons[0].id}/done")
+    assert 'class="done"' in sidebar(client.get(reader["url"]).get_data(as_text=True))
+
+    client.post(f"/courses/{course.slug}/lessons/{lessons[0].id}/not-done")
+    page = client.get(reader["url"]).get_data(as_text=True)
+
+    assert 'class="done"' not in sidebar(page)
+    assert "Mark as done and continue" in page

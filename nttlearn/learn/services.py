@@ -88,6 +88,29 @@ def complete_lesson(user_id: int, lesson: Lesson) -> bool:
     return True
 
 
+def uncomplete_lesson(user_id: int, lesson: Lesson) -> bool:
+    """Un-mark a lesson the learner marked done (idempotent); True when it was done.
+
+    Progress is derived from the completions, so it drops at once. A module or course the
+    learner has completed stays completed, as in Moodle: its date, its ``module.completed`` and
+    ``course.completed`` events (announced exactly once) and any certificate issued for it are a
+    record of what was achieved, not a live view; marking the lesson done again changes nothing
+    there. Runs in the caller's transaction.
+    """
+    module = lesson.module
+    deleted = db.session.execute(
+        db.delete(LessonCompletion).where(
+            LessonCompletion.user_id == user_id, LessonCompletion.lesson_id == lesson.id
+        )
+    ).rowcount
+    if not deleted:
+        return False
+    emit("lesson.uncompleted", user_id=user_id, course_id=module.course_id,
+         data={"lesson_id": lesson.id, "lesson": lesson.key, "module": module.key})
+    _touch(user_id, module.course_id)
+    return True
+
+
 def complete_activity(user_id: int, activity: Activity, *, score: float | None = None) -> bool:
     """Called by plugins when a learner completes an activity (idempotent).
 

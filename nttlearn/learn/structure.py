@@ -119,6 +119,19 @@ class CourseStructure:
         return CourseOutline(course, list(self.modules), self.lessons, self.activities, set(done))  # type: ignore[arg-type]
 
 
+def lesson_after_activity(course: Course, activity_id: int) -> LessonEntry | None:
+    """The lesson a learner reads next after finishing an activity, in the order of the course
+    outline (a module's lessons, then its activities): the first lesson of a later module, or
+    None when the activity is the end of the course (or not in it)."""
+    structure = course_structure(course)
+    later = False
+    for module in structure.modules:
+        if later and structure.lessons[module.id]:
+            return structure.lessons[module.id][0]
+        later = later or any(a.id == activity_id for a in structure.activities[module.id])
+    return None
+
+
 # -- the per-worker cache ----------------------------------------------------------------------------
 def course_structure(course: Course) -> CourseStructure:
     """The course's structure at its current ``content_version``, built once per worker."""

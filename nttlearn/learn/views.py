@@ -31,6 +31,7 @@ from ..models import POLICY_AREAS, Activity, Course, CourseStaff, Enrolment, Les
 from .fragments import lesson_body, outline_sidebar
 from .services import EnrolmentError, course_outline, enrol, get_enrolment, progress_by_course
 from .services import complete_lesson as mark_lesson_done
+from .services import uncomplete_lesson as unmark_lesson_done
 from .structure import course_structure, learner_state
 
 bp = Blueprint("learn", __name__, template_folder="templates")
@@ -217,6 +218,20 @@ def complete_lesson(slug: str, lesson_id: int):
         if following is None or following.id == lesson.id:  # nothing left to read: see the course
             return redirect(url_for("learn.course", slug=slug))
         return redirect(url_for("learn.lesson", slug=slug, lesson_id=following.id))
+    return redirect(url_for("learn.lesson", slug=slug, lesson_id=lesson.id))
+
+
+@bp.route("/courses/<slug>/lessons/<int:lesson_id>/not-done", methods=["POST"])
+@require_login
+def uncomplete_lesson(slug: str, lesson_id: int):
+    """Un-mark a lesson: the learner marked it by mistake or wants it on their list again."""
+    course = visible_course(slug)
+    lesson = _lesson_in_course(course, lesson_id)
+    if get_enrolment(current_user.id, course.id) is None:
+        abort(403)
+    unmark_lesson_done(current_user.id, lesson)
+    db.session.commit()
+    flash(_("Lesson marked as not done."), "success")
     return redirect(url_for("learn.lesson", slug=slug, lesson_id=lesson.id))
 
 

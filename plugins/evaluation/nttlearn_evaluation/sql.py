@@ -92,7 +92,7 @@ def event_names_ending(suffix: str) -> Select:
     return select(names.c.name).where(names.c.name.endswith(suffix, autoescape=True))
 
 
-JSON_KINDS = ("integer", "boolean", "text", "array_length")
+JSON_KINDS = ("integer", "number", "boolean", "text", "array_length")
 
 
 class json_field(FunctionElement):  # noqa: N801
@@ -112,7 +112,7 @@ class json_field(FunctionElement):  # noqa: N801
         if not key.replace("_", "").isalnum() or kind not in JSON_KINDS:
             raise ValueError(f"unsupported JSON field {key!r} ({kind})")
         self.key, self.kind = key, kind
-        self.type = {"integer": Integer(), "boolean": Boolean(), "text": String(), "array_length": Integer()}[kind]
+        self.type = {"integer": Integer(), "number": Float(), "boolean": Boolean(), "text": String(), "array_length": Integer()}[kind]
         super().__init__(column)
 
 
@@ -123,6 +123,7 @@ def _json_sqlite(element, compiler, **kw) -> str:
     kind = f"json_type({col}, {path})"
     return {
         "integer": f"(CASE WHEN {kind} = 'integer' THEN json_extract({col}, {path}) END)",
+        "number": f"(CASE WHEN {kind} IN ('integer', 'real') THEN json_extract({col}, {path}) END)",
         "boolean": f"(CASE WHEN {kind} IN ('true', 'false') THEN json_extract({col}, {path}) END)",
         "text": f"(CASE WHEN {kind} = 'text' THEN json_extract({col}, {path}) END)",
         "array_length": f"(CASE WHEN {kind} = 'array' THEN json_array_length({col}, {path}) ELSE 0 END)",
@@ -136,6 +137,7 @@ def _json_postgresql(element, compiler, **kw) -> str:
     kind = f"json_typeof({col} -> {key})"
     return {
         "integer": f"(CASE WHEN {kind} = 'number' THEN trunc(({col} ->> {key})::numeric)::bigint END)",
+        "number": f"(CASE WHEN {kind} = 'number' THEN ({col} ->> {key})::double precision END)",
         "boolean": f"(CASE WHEN {kind} = 'boolean' THEN ({col} ->> {key})::boolean END)",
         "text": f"(CASE WHEN {kind} = 'string' THEN {col} ->> {key} END)",
         "array_length": f"(CASE WHEN {kind} = 'array' THEN json_array_length({col} -> {key}) ELSE 0 END)",

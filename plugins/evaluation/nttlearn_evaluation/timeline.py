@@ -33,7 +33,7 @@ def learner_timeline(user_id: int, course_id: int | None = None, *, limit: int |
     data = EventRecord.data
     stmt = (
         select(EventRecord.created_at, EventRecord.name, EventRecord.course_id, Course.title, lesson.title,
-               activity.title, module.title, json_field(data, "score", "integer"),
+               activity.title, module.title, json_field(data, "score", "number"),
                json_field(data, "passed", "boolean"), json_field(data, "policy_area", "text"))
         .outerjoin(Course, Course.id == EventRecord.course_id)
         .outerjoin(lesson, lesson.id == json_field(data, "lesson_id", "integer"))
@@ -58,6 +58,8 @@ def learner_timeline(user_id: int, course_id: int | None = None, *, limit: int |
 def describe(name: str, **facts: Any) -> str:
     """An event in words, for the timeline (the facts were joined from the event's data)."""
     title = facts.get("activity") or ""
+    # Scores are percentages that may be fractional (a quiz's 66.666…): shown whole.
+    score = None if facts.get("score") is None else f"{facts['score']:.0f}"
     simple = {
         "user.registered": _("Created an account"),
         "user.deleted": _("Deleted the account"),
@@ -70,14 +72,17 @@ def describe(name: str, **facts: Any) -> str:
         return simple[name]
     if name == "lesson.completed":
         return _("Completed the lesson “%(title)s”", title=facts.get("lesson") or "?")
+    if name == "lesson.uncompleted":
+        return _("Marked the lesson “%(title)s” as not done", title=facts.get("lesson") or "?")
     if name == "module.completed":
         return _("Completed the module “%(title)s”", title=facts.get("module") or "?")
     if name == "activity.completed":
-        if facts.get("score") is not None:
-            return _("Completed “%(title)s” with %(score)s%%", title=title or "?", score=facts["score"])
+        if score is not None:
+            return _("Completed “%(title)s” with %(score)s%%", title=title or "?", score=score)
         return _("Completed “%(title)s”", title=title or "?")
     if name.endswith(".attempt_submitted"):
-        score = facts["score"] if facts.get("score") is not None else "?"
+        if score is None:  # an essay waits for its grade
+            return _("Attempt at “%(title)s” submitted", title=title or "?")
         if facts.get("passed") is False:
             return _("Attempt at “%(title)s” not passed (%(score)s%%)", title=title or "?", score=score)
         return _("Attempt at “%(title)s” submitted (%(score)s%%)", title=title or "?", score=score)

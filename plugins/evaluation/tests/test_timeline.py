@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 from evaluation_testdata import day
 
+from nttlearn.api import Lesson, db
+
 
 @pytest.fixture
 def history(data):
@@ -50,3 +52,39 @@ def test_learner_sees_their_history_across_courses_and_downloads_it(history, cli
     assert "Renewable energy" in page and "Designing a network" in page
     assert csv.splitlines()[0] == "at,event,course,description"
     assert "2010-03-02T09:00:00+00:00,course.enrolled,Renewable energy,Enrolled in the course" in csv
+
+
+def test_a_quiz_attempt_s_fractional_score_shows_as_a_whole_percentage(data, client_for):
+    """The quiz announces ``attempt.percent``, a float (80.0, 66.666…): the history once showed
+    "submitted (?%)" for it on SQLite, where it is a JSON real, not an integer."""
+    course = data.course("Designing a network", modules=1, lessons=1, activities=[(0, "quiz", True)])
+    quiz = data.activity(course, "quiz")
+    learner = data.person("Lena", "Comune di Bologna", "IT")
+    data.enrol(learner, course, day("2010-03-01 09:00"))
+    data.event("quiz.attempt_submitted", learner, course, day("2010-03-03 10:00"),
+               {"activity_id": quiz.id, "score": 66.66666666666667, "passed": True})
+    data.event("activity.completed", learner, course, day("2010-03-04 10:00"), {"activity_id": quiz.id, "score": 80.0})
+    data.commit()
+
+    page = client_for(learner).get("/reports/me").get_data(as_text=True)
+
+    assert f"Attempt at “{quiz.title}” submitted (67%)" in page
+    assert f"Completed “{quiz.title}” with 80%" in page
+    assert "?%" not in page
+
+
+def test_an_attempt_waiting_for_its_grade_and_an_unmarked_lesson_read_as_words(data, client_for):
+    course = data.course("Designing a network", modules=1, lessons=1, activities=[(0, "quiz", True)])
+    quiz = data.activity(course, "quiz")
+    learner = data.person("Lena", "Comune di Bologna", "IT")
+    data.enrol(learner, course, day("2010-03-01 09:00"))
+    lesson = db.session.execute(db.select(Lesson).filter_by(module_id=data.modules(course)[0].id)).scalars().first()
+    data.event("quiz.attempt_submitted", learner, course, day("2010-03-03 10:00"),
+               {"activity_id": quiz.id, "score": None, "passed": False})
+    data.event("lesson.uncompleted", learner, course, day("2010-03-04 10:00"), {"lesson_id": lesson.id})
+    data.commit()
+
+    page = client_for(learner).get("/reports/me").get_data(as_text=True)
+
+    assert f"Attempt at “{quiz.title}” submitted</td>" in page
+    assert f"Marked the lesson “{lesson.title}” as not done" in page

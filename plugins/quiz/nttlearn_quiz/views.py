@@ -21,6 +21,7 @@ from nttlearn.api import (
     arg_int,
     db,
     form_int,
+    lesson_after_activity,
     parse_int,
     require_login,
     utcnow,
@@ -225,5 +226,7 @@ def review(attempt_id: int):
     answers = services.answers_of(attempt)
     views = question_views(answers, media_base(access), flags, disabled=True)
     learner = db.session.get(User, attempt.user_id) if not owner else None
+    next_lesson = lesson_after_activity(access.course, access.activity.id) if owner else None
     return render_template("quiz/review.html", access=access, quiz=quiz, attempt=attempt, views=views,
-                           flags=flags, learner=learner, passed=passed(quiz, attempt.percent))
+                           flags=flags, learner=learner, passed=passed(quiz, attempt.percent),
+                           next_lesson=next_lesson, locale=current_locale())

@@ -70,6 +70,13 @@ class QuestionView:
     general_feedback: Markup | None = None
     right_answer: Markup | None = None
     comment: str = ""
+    @property
+    def outcome(self) -> str | None:
+        """``correct``, ``partial`` or ``incorrect`` once the marks may be shown, else None."""
+        if self.fraction is None or self.needs_grading or self.qtype == "description":
+            return None
+        return "correct" if self.fraction >= 1 else "incorrect" if self.fraction <= 0 else "partial"
+
     # Which question answer each choice position shows (server side only, never rendered).
     order: list[int] = field(default_factory=list)
 
@@ -212,7 +219,9 @@ def add_review(view: QuestionView, data: Mapping[str, Any], qtype: QuestionType 
         view.earned = None if fraction is None else round(fraction * view.mark, 4)
         view.needs_grading = needs_grading
     if show_feedback:
-        if qtype is not None and response is not None and qtype.graded:
+        # A multiple choice's feedback is shown next to the choice that earned it (below), so
+        # not a second time under the question.
+        if qtype is not None and response is not None and qtype.graded and data.get("type") != "multichoice":
             grade = qtype.grade(data, response)
             view.feedback = [render_inline(text, fmt, media_base) for text in grade.feedback]
         if data.get("general_feedback"):
