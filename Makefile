@@ -15,8 +15,9 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-# Editable installs of the core and every plugin (re-run when a setup.cfg changes).
-$(VENV)/.installed: $(BIN)/python setup.cfg $(wildcard plugins/*/setup.cfg)
+# Editable installs of the core and every plugin (re-run when a setup.cfg changes, or the API
+# version in nttlearn/api.py, which is the core distribution's version).
+$(VENV)/.installed: $(BIN)/python setup.cfg nttlearn/api.py $(wildcard plugins/*/setup.cfg)
 	$(BIN)/pip install --quiet -e '.[test]' $(foreach p,$(PLUGINS),-e $(p))
 	touch $@
 
