@@ -152,6 +152,7 @@ def _lesson(w: World) -> dict[str, Any]:
 ROUTES: list[Route] = [
     # -- core: static files and accounts -----------------------------------------------------------
     Route("static", "GET", PUBLIC, args=lambda w: {"filename": "style.css"}),
+    Route("favicon", "GET", PUBLIC),
     Route("auth.register", "GET", ANONYMOUS_ONLY),
     Route("auth.register", "POST", ANONYMOUS_ONLY),
     Route("auth.registration_sent", "GET", PUBLIC),

@@ -440,6 +440,26 @@ def test_profile_edit_saves_name_organisation_and_language(client, make_user, lo
     assert '<html lang="sv">' in page
 
 
+def test_account_page_shows_the_login_email_read_only_and_what_it_is_for(client, make_user, login_as):
+    login_as(make_user(email="asa.lindqvist@lulea.example"))
+
+    page = page_text(client.get("/account"))
+
+    assert re.search(r"<dt>E-mail</dt>\s*<dd>asa.lindqvist@lulea.example</dd>", page)
+    assert "You log in with this address, and password reset links are sent to it." in page
+    assert 'name="email"' not in page  # shown, not editable here
+
+
+def test_account_page_explains_the_email_in_the_learners_language(client, make_user, login_as):
+    login_as(make_user(email="giulia@bologna.example", locale="it"))
+
+    page = page_text(client.get("/account"))
+
+    assert "giulia@bologna.example" in page
+    assert "You log in with this address" not in page
+    assert "Accedi con questo indirizzo" in page
+
+
 def test_profile_edit_with_an_organisation_but_no_country_asks_for_the_country(client, make_user, login_as):
     login_as(make_user())
 
