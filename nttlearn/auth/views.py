@@ -105,6 +105,7 @@ def confirm_registration(token: str):
     if user is None:
         flash(_("This confirmation link is invalid or has expired. Please register again."), "error")
         return redirect(url_for("auth.register"))
+    session.clear()  # a fresh session, as at login: no fixation, and not someone else's
     start_session(user)
     flash(_("Welcome, %(name)s! Your account is ready.", name=user.name), "success")
     return redirect(url_for("learn.catalogue"))
