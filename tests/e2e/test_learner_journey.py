@@ -28,7 +28,7 @@ def test_new_learner_enrols_completes_two_lessons_and_sees_progress_move(page, l
     page.goto("/register")
     page.get_by_label("Full name").fill("Elena Esposito")
     page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password", exact=True).fill("lantern-harbour-quietly-1987")
+    page.locator("#password").fill("lantern-harbour-quietly-1987")
     page.get_by_label("Repeat the password").fill("lantern-harbour-quietly-1987")
     page.get_by_label("Organisation", exact=True).fill("Comune di Forlì")
     page.get_by_label("Town").fill("Forlì")
