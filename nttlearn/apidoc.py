@@ -47,7 +47,7 @@ def _annotation(value: object) -> str:
     return value if isinstance(value, str) else inspect.formatannotation(value)
 
 
-def _signature(function: object) -> str:
+def signature_of(function: object) -> str:
     """``(name: str, **kwargs: Any) -> list[Any]``: annotations as written in the source."""
     signature = inspect.signature(function)  # type: ignore[arg-type]
     parameters: list[str] = []
@@ -78,7 +78,7 @@ def _own_docstring(obj: object) -> str | None:
 
 def _title(name: str, obj: object) -> str:
     if inspect.isfunction(obj):
-        return f"`{name}{_signature(obj)}`"
+        return f"`{name}{signature_of(obj)}`"
     if dataclasses.is_dataclass(obj) and inspect.isclass(obj):
         fields = [f.name if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
                   else f"{f.name}=…" for f in dataclasses.fields(obj)]

@@ -9,6 +9,7 @@ import re
 import pytest
 
 from nttlearn import hookspecs
+from nttlearn.apidoc import signature_of
 from nttlearn.testing import repo_root
 
 PLUGINS_DOC = repo_root() / "docs" / "plugins.md"
@@ -20,28 +21,9 @@ HOOKSPECS = sorted(
 HEADING = re.compile(r"^#{2,4} `(nttlearn_\w+)\((.*)\)(?: -> (.*?))?`\s*$", re.MULTILINE)
 
 
-def _annotation(value: object) -> str:
-    """An annotation as written in hookspecs.py (they are strings: ``from __future__ import annotations``)."""
-    if isinstance(value, str):
-        return value
-    return inspect.formatannotation(value)
-
-
 def signature_text(function) -> str:
-    """``nttlearn_on_event(event: Event) -> None``, built from :func:`inspect.signature`."""
-    signature = inspect.signature(function)
-    parameters = []
-    for parameter in signature.parameters.values():
-        text = parameter.name
-        if parameter.annotation is not inspect.Parameter.empty:
-            text += f": {_annotation(parameter.annotation)}"
-        if parameter.default is not inspect.Parameter.empty:
-            text += f" = {parameter.default!r}"
-        parameters.append(text)
-    text = f"{function.__name__}({', '.join(parameters)})"
-    if signature.return_annotation is not inspect.Signature.empty:
-        text += f" -> {_annotation(signature.return_annotation)}"
-    return text
+    """``nttlearn_on_event(event: Event) -> None``: the signature as the API reference writes it."""
+    return f"{function.__name__}{signature_of(function)}"
 
 
 def documented_headings() -> dict[str, str]:
