@@ -203,13 +203,20 @@ def lesson(slug: str, lesson_id: int):
     return page
 
 
-@bp.route("/courses/<slug>/lessons/<int:lesson_id>/done", methods=["POST"])
-@require_login
-def complete_lesson(slug: str, lesson_id: int):
+def _enrolled_lesson(slug: str, lesson_id: int) -> tuple[Course, Lesson]:
+    """The course and lesson a learner marks done or not done: 404 when not visible, 403 when
+    the learner is not enrolled."""
     course = visible_course(slug)
     lesson = _lesson_in_course(course, lesson_id)
     if get_enrolment(current_user.id, course.id) is None:
         abort(403)
+    return course, lesson
+
+
+@bp.route("/courses/<slug>/lessons/<int:lesson_id>/done", methods=["POST"])
+@require_login
+def complete_lesson(slug: str, lesson_id: int):
+    course, lesson = _enrolled_lesson(slug, lesson_id)
     mark_lesson_done(current_user.id, lesson)
     db.session.commit()
     flash(_("Lesson marked as done."), "success")
@@ -225,10 +232,7 @@ def complete_lesson(slug: str, lesson_id: int):
 @require_login
 def uncomplete_lesson(slug: str, lesson_id: int):
     """Un-mark a lesson: the learner marked it by mistake or wants it on their list again."""
-    course = visible_course(slug)
-    lesson = _lesson_in_course(course, lesson_id)
-    if get_enrolment(current_user.id, course.id) is None:
-        abort(403)
+    _course, lesson = _enrolled_lesson(slug, lesson_id)
     unmark_lesson_done(current_user.id, lesson)
     db.session.commit()
     flash(_("Lesson marked as not done."), "success")

@@ -207,7 +207,9 @@ def test_reimporting_the_unchanged_main_course_writes_nothing(app):
     assert [s for s in statements if WRITES.match(s)] == []
 
 
-def test_a_changed_translation_is_corrected_in_the_version_attempts_use(app, tmp_path, make_user, client_for):
+def _attempted_copy_of_the_main_course(tmp_path, make_user, client_for):
+    """A copy of the main course's package, imported, whose module 1 quiz a learner has attempted
+    (so its questions' versions are in use); returns the copy's folder."""
     from quiz_helpers import enrol, page_form, start
 
     package = tmp_path / MAIN.name
@@ -219,6 +221,11 @@ def test_a_changed_translation_is_corrected_in_the_version_attempts_use(app, tmp
     enrol(learner, course)
     attempt_id, html = start(client_for(learner), activity.id)
     client_for(learner).post(f"/quiz/attempt/{attempt_id}/submit", data=page_form(html))
+    return package
+
+
+def test_a_changed_translation_is_corrected_in_the_version_attempts_use(app, tmp_path, make_user, client_for):
+    package = _attempted_copy_of_the_main_course(tmp_path, make_user, client_for)
     before = version_of("Network or meeting")
     italian = package / FIRST / "quiz.it.gift"
     italian.write_text(italian.read_text(encoding="utf-8").replace(
@@ -234,17 +241,7 @@ def test_a_changed_translation_is_corrected_in_the_version_attempts_use(app, tmp
 
 def test_an_english_change_without_its_translation_leaves_the_translation_outdated(app, tmp_path, make_user,
                                                                                      client_for):
-    from quiz_helpers import enrol, page_form, start
-
-    package = tmp_path / MAIN.name
-    shutil.copytree(MAIN, package)
-    course = import_main(package)
-    activity = db.session.execute(db.select(Activity).join(Module).where(
-        Module.course_id == course.id, Module.key == "project-cycle", Activity.type_key == "quiz")).scalar_one()
-    learner = make_user()
-    enrol(learner, course)
-    attempt_id, html = start(client_for(learner), activity.id)
-    client_for(learner).post(f"/quiz/attempt/{attempt_id}/submit", data=page_form(html))
+    package = _attempted_copy_of_the_main_course(tmp_path, make_user, client_for)
     english = package / FIRST / "quiz.gift"
     english.write_text(english.read_text(encoding="utf-8").replace(
         "Which description best fits", "Which description fits best"), encoding="utf-8")
