@@ -21,7 +21,8 @@ from flask import current_app
 from ..activities import ActivityType
 from ..config import LOCALES
 from ..models import Activity, Course, Lesson, Module
-from .importer import restore_files
+from .doctemplates import GENERATED, source_files
+from .importer import restore_files, template_sources_folder
 from .layout import CourseOutline, load_outline, package_layout
 from .media_types import MediaRefused, check_media_file, media_files
 from .package import ACTIVITY_CORE_KEYS
@@ -49,7 +50,7 @@ def export_course(course: Course, target: Path, types: Mapping[str, ActivityType
     try:
         write_package(course, load_outline(course), staging, types)
         target.mkdir(exist_ok=True)
-        for name in ("course.yaml", "modules", "media"):
+        for name in ("course.yaml", "modules", "media", "templates"):
             old = target / name
             if old.is_dir() and not old.is_symlink():
                 shutil.rmtree(old)
@@ -97,6 +98,15 @@ def write_package(course: Course, outline: CourseOutline, root: Path,
                     _write(path.with_name(path.name[: -len(".md")] + f".{locale}.md"),
                            _front({"title": translation.get("title") or lesson.title}, translation.get("body", "")))
     _copy_media(course, root / "media")
+    _copy_templates(course, root / "templates")
+
+
+def _copy_templates(course: Course, target: Path) -> None:
+    """The sources of the course's templates: the documents in ``media/templates/`` are generated
+    from them on import, so the package carries the sources, not the documents."""
+    for path, _name, _locale in source_files(template_sources_folder(course.slug)):
+        target.mkdir(exist_ok=True)
+        shutil.copyfile(path, target / path.name)
 
 
 def _write(path: Path, text: str) -> None:
@@ -183,6 +193,8 @@ def _copy_media(course: Course, target: Path) -> None:
     source = Path(current_app.instance_path) / "media" / course.slug
     refused = []
     for path in media_files(source):
+        if path.relative_to(source).parts[0] == GENERATED:
+            continue  # generated from the templates' sources, which are exported instead
         try:
             check_media_file(path)
         except MediaRefused as exc:

@@ -22,6 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..activities import ActivityType
 from ..extensions import db
 from ..models import Activity, Course, Lesson, Module
+from .doctemplates import source_files, write_generated
 from .media_types import media_files
 from .package import ActivitySpec, CourseSpec, ModuleSpec, Problem, load_package
 from .retirement import retire_activities, retire_lessons, retire_modules
@@ -94,10 +95,13 @@ def rollback_import() -> None:
 
 def install_media(slug: str, package: Path) -> None:
     """Make ``instance/media/<slug>`` hold exactly the package's ``media/`` files (those the check
-    accepted: no hidden files, no symbolic links)."""
+    accepted: no hidden files, no symbolic links) plus the documents generated from its
+    ``templates/`` sources, and keep those sources in ``instance/templates/<slug>`` for export."""
     source = package / "media"
     target = Path(current_app.instance_path) / "media" / slug
-    if _same_files(source, target):
+    sources = template_sources_folder(slug)
+    templates = package / "templates"
+    if _same_files(source, target) and _same_files(templates, sources) and not any(source_files(templates)):
         return
     staging = target.with_name(slug + ".new")
     if staging.exists():
@@ -107,9 +111,25 @@ def install_media(slug: str, package: Path) -> None:
         destination = staging / path.relative_to(source)
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, destination)
+    write_generated(templates, staging)
     if target.exists():
         shutil.rmtree(target)
     staging.rename(target)
+    _replace_folder(sources, [path for path, _name, _locale in source_files(templates)])
+
+
+def template_sources_folder(slug: str) -> Path:
+    """Where the sources of a course's templates are kept, for export (see :mod:`.doctemplates`)."""
+    return Path(current_app.instance_path) / "templates" / slug
+
+
+def _replace_folder(folder: Path, files: list[Path]) -> None:
+    if folder.exists():
+        shutil.rmtree(folder)
+    if files:
+        folder.mkdir(parents=True)
+        for path in files:
+            shutil.copyfile(path, folder / path.name)
 
 
 def _same_files(source: Path, target: Path) -> bool:

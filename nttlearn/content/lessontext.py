@@ -24,6 +24,7 @@ DANGEROUS_HTML = re.compile(
 )
 URL_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.I)
 ALLOWED_SCHEMES = {"http", "https", "mailto"}
+IMAGE_FILE = re.compile(r"\.(png|jpe?g|gif|webp|svg)$", re.I)
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,16 @@ def broken_message(target: str) -> str:
 
 def scheme_message(target: str) -> str:
     return f"link '{target}' is not allowed: use https://, http:// or mailto: links"
+
+
+def alt_message(target: str) -> str:
+    return (f"image '{target}' has no text alternative: describe what it shows between the brackets, "
+            f"![The project cycle: six phases in a circle]({target})")
+
+
+def not_image_message(target: str) -> str:
+    return (f"'{target}' is shown as an image but is not one (PNG, JPEG, GIF, WebP or SVG): "
+            "link it as a download instead, [text](…), without the '!'")
 
 
 def absolute_message(target: str) -> str:
@@ -93,6 +104,13 @@ def check_lesson_text(body: str, first_line: int, lesson_dir: str,
             if not isinstance(target, str) or not target or target.startswith("#") or target.startswith("//"):
                 continue
             line = first_line + _line_of(target, lines, token.map)
+            if child.type == "image":
+                # Every figure needs a text alternative: screen readers read it, and it is shown
+                # when the image cannot be.
+                if not child.content.strip():
+                    problems.append(TextProblem(line, alt_message(target)))
+                if not URL_SCHEME.match(target) and not IMAGE_FILE.search(target.split("#", 1)[0].split("?", 1)[0]):
+                    problems.append(TextProblem(line, not_image_message(target)))
             scheme = URL_SCHEME.match(target)
             if scheme:
                 if scheme.group(1).lower() not in ALLOWED_SCHEMES:

@@ -36,9 +36,13 @@ def _parser() -> MarkdownIt:
 
 
 def sanitize_html(html: str, media_base: str | None = None,
-                  link_target: Callable[[str], str | None] | None = None) -> Markup:
+                  link_target: Callable[[str], str | None] | None = None,
+                  localize: Callable[[str], str] | None = None) -> Markup:
     """Clean HTML with nh3; relative links into ``media/`` are pointed at ``media_base``, other
-    relative links (to another lesson's file) at what ``link_target`` answers, if anything."""
+    relative links (to another lesson's file) at what ``link_target`` answers, if anything.
+
+    ``localize`` turns a media file's name (``cycle.svg``) into the name of the file to show
+    instead (``cycle.it.svg``, the reader's language's version, when the course has one)."""
 
     def rewrite(tag: str, attribute: str, value: str) -> str | None:
         if attribute not in ("src", "href") or "://" in value or value.startswith(("/", "#", "mailto:")):
@@ -47,7 +51,8 @@ def sanitize_html(html: str, media_base: str | None = None,
         while normalized.startswith("../"):
             normalized = normalized[3:]
         if media_base and normalized.startswith("media/"):
-            return media_base.rstrip("/") + "/" + normalized[len("media/"):]
+            name = normalized[len("media/"):]
+            return media_base.rstrip("/") + "/" + (localize(name) if localize else name)
         if link_target is not None and attribute == "href":
             return link_target(value) or value
         return value
@@ -64,6 +69,7 @@ def sanitize_html(html: str, media_base: str | None = None,
 
 
 def render_markdown(text: str | None, media_base: str | None = None,
-                    link_target: Callable[[str], str | None] | None = None) -> Markup:
+                    link_target: Callable[[str], str | None] | None = None,
+                    localize: Callable[[str], str] | None = None) -> Markup:
     """Render a lesson (or any person-written Markdown) to sanitized HTML."""
-    return sanitize_html(_parser().render(text or ""), media_base, link_target)
+    return sanitize_html(_parser().render(text or ""), media_base, link_target, localize)

@@ -19,6 +19,15 @@ from typing import Any
 from ..activities import ActivityType, DefinitionProblem
 from ..config import LOCALES
 from ..models import COMPLETION_RULES, POLICY_AREAS
+from .doctemplates import (
+    GENERATED,
+    TemplateProblem,
+    check_source,
+    check_translation,
+    generated_name,
+    read_source,
+    source_files,
+)
 from .lessontext import check_lesson_text, package_path
 from .media_types import MediaRefused, check_media_file, media_files
 from .translations import OUTCOME
@@ -107,6 +116,7 @@ class CourseSpec:
     published: bool = True
     modules: list[ModuleSpec] = field(default_factory=list)
     media: list[Path] = field(default_factory=list)
+    templates: list[Path] = field(default_factory=list)
     display_path: str = "course.yaml"
 
 
@@ -124,6 +134,8 @@ class _Checker:
         self.display = PurePosixPath(str(root) if display is None else display)
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
+        # media/templates/… files that the package's templates/ sources generate on import.
+        self.generated: set[str] = set()
 
     def inside(self, path: Path) -> str:
         """``path`` relative to the package root, as a POSIX path."""
@@ -144,6 +156,8 @@ class _Checker:
         self.warnings.append(Problem(self.rel(path), line, message))
 
     def exists(self, inside: str) -> bool:
+        if inside in self.generated:
+            return True
         target = self.root / inside
         return target.exists() and not target.is_symlink()
 
@@ -290,6 +304,7 @@ def load_package(path: Path | str, types: Mapping[str, ActivityType] | None = No
     if data is None:
         return LoadResult(None, checker.problems)
     course = _load_course(checker, root, course_file, data)
+    course.templates = _check_templates(checker, root / "templates")
     modules_dir = root / "modules"
     if not modules_dir.is_dir() or modules_dir.is_symlink():
         checker.error(course_file, 1, "the package has no 'modules' folder")
@@ -320,6 +335,10 @@ def _check_media(checker: _Checker, folder: Path) -> list[Path]:
     a package carrying ``media/page.html`` is refused, not imported and served from the site."""
     files = list(media_files(folder))
     for path in files:
+        if path.relative_to(folder).parts[0] == GENERATED:
+            checker.error(path, 1, f"media/{GENERATED}/ holds the documents generated from the package's "
+                                   f"templates/ sources: put this file in another folder of media/")
+            continue
         try:
             check_media_file(path)
         except MediaRefused as refused:
@@ -327,6 +346,46 @@ def _check_media(checker: _Checker, folder: Path) -> list[Path]:
         except OSError:
             checker.error(path, 1, "the file cannot be read")
     return files
+
+
+def _check_templates(checker: _Checker, folder: Path) -> list[Path]:
+    """Check the sources of ``templates/`` (see :mod:`.doctemplates`) and note the files they will
+    generate, so that lessons may link them; returns the sources."""
+    english: dict[str, LineDict] = {}
+    translations: list[tuple[Path, str, LineDict]] = []
+    sources = []
+    for path, name, locale in source_files(folder):
+        if not name:
+            checker.error(path, 1, "template sources are named <name>.yaml (translations <name>.sv.yaml), "
+                                   "with lower-case letters, digits and dashes")
+            continue
+        if locale not in LOCALES:
+            checker.error(path, 1, f"unknown translation language '{locale}' (use one of {', '.join(LOCALES[1:])})")
+            continue
+        try:
+            data = read_source(path)
+        except TemplateProblem as problem:
+            checker.error(path, problem.line, problem.message)
+            continue
+        found = check_source(data)
+        for problem in found:
+            checker.error(path, problem.line, problem.message)
+        sources.append(path)
+        if found:
+            continue
+        checker.generated.add(f"media/{generated_name(name, locale, data['format'])}")
+        if locale == "en":
+            english[name] = data
+        else:
+            translations.append((path, name, data))
+    for path, name, data in translations:
+        if name not in english:
+            checker.error(path, 1, f"translation of a template that does not exist or has problems ({name}.yaml)")
+            continue
+        problem = check_translation(english[name], data)
+        if problem is not None:
+            checker.error(path, problem.line, problem.message)
+    return sources
 
 
 def _check_symlinks(checker: _Checker, root: Path) -> None:
