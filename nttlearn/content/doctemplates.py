@@ -33,6 +33,7 @@ SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 FIRST_ROW = 4
 # Fixed document dates: the same source gives the same document properties.
 DOCUMENT_DATE = datetime(2010, 1, 1)
+DOCUMENT_LANGUAGES = {"en": "en-GB", "it": "it-IT", "sv": "sv-SE", "es": "es-ES", "fi": "fi-FI"}
 
 
 class TemplateProblem(ValueError):
@@ -244,15 +245,21 @@ def check_translation(english: LineDict, translated: LineDict) -> TemplateProble
 
 # -- generating --------------------------------------------------------------------------------
 
-def build(data: dict[str, Any]) -> bytes:
-    """The document or spreadsheet a checked source describes."""
-    return _build_docx(data) if data["format"] == "docx" else _build_xlsx(data)
+def build(data: dict[str, Any], locale: str = "en") -> bytes:
+    """The document or spreadsheet a checked source describes, in ``locale``'s language."""
+    return _build_docx(data, locale) if data["format"] == "docx" else _build_xlsx(data, locale)
 
 
-def _build_docx(data: dict[str, Any]) -> bytes:
+def _build_docx(data: dict[str, Any], locale: str) -> bytes:
     from docx import Document
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
 
     document = Document()
+    # The text's language: spelling checks and screen readers use it.
+    language = OxmlElement("w:lang")
+    language.set(qn("w:val"), DOCUMENT_LANGUAGES.get(locale, locale))
+    document.styles["Normal"].element.get_or_add_rPr().append(language)
     properties = document.core_properties
     properties.title, properties.author = data["title"].strip(), "nttlearn"
     properties.created = properties.modified = DOCUMENT_DATE
@@ -300,7 +307,7 @@ def _repeat_header(table: Any) -> None:
     properties.append(header)
 
 
-def _build_xlsx(data: dict[str, Any]) -> bytes:
+def _build_xlsx(data: dict[str, Any], locale: str) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -309,7 +316,9 @@ def _build_xlsx(data: dict[str, Any]) -> bytes:
     workbook.remove(workbook.active)
     workbook.properties.title, workbook.properties.creator = data["title"].strip(), "nttlearn"
     workbook.properties.created = DOCUMENT_DATE
+    workbook.properties.language = DOCUMENT_LANGUAGES.get(locale, locale)
     heading_fill = PatternFill("solid", fgColor="DCE6F1")
+    formula_fill = PatternFill("solid", fgColor="EDEDED")
     for sheet in data["sheets"]:
         ws = workbook.create_sheet(sheet["name"].strip())
         ws["A1"] = (sheet.get("title") or data["title"]).strip()
@@ -332,7 +341,9 @@ def _build_xlsx(data: dict[str, Any]) -> bytes:
                     cell.number_format = CELL_FORMATS[fmt]
                 if bold:
                     cell.font = Font(bold=True)
-                if isinstance(value, str) and not value.startswith("="):
+                if isinstance(value, str) and value.startswith("="):
+                    cell.fill = formula_fill  # calculated: the white cells are the ones to type in
+                else:
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
         ws.freeze_panes = ws.cell(row=FIRST_ROW, column=1)
     out = io.BytesIO()
@@ -351,6 +362,6 @@ def write_generated(templates: Path, media: Path) -> list[str]:
         relative = generated_name(name, locale, data["format"])
         target = media / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(build(data))
+        target.write_bytes(build(data, locale))
         written.append(relative)
     return written
