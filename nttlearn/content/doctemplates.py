@@ -143,8 +143,6 @@ def _check_table(table: Any, line: int) -> list[TemplateProblem]:
 
 
 def _check_sheets(data: LineDict) -> list[TemplateProblem]:
-    from openpyxl.formula import Tokenizer
-
     sheets = data.get("sheets")
     if not isinstance(sheets, list) or not sheets:
         return [TemplateProblem(data.line_of("sheets"), "'sheets' must be a list of sheets")]
@@ -189,11 +187,33 @@ def _check_sheets(data: LineDict) -> list[TemplateProblem]:
                     problems.append(TemplateProblem(sheet.line_of("rows"), f"row {number}: a cell is a text, a number, a formula "
                                                     f"(=…) or {{value: …, format: {'|'.join(CELL_FORMATS)}, bold: true}}"))
                 elif isinstance(value, str) and value.startswith("="):
-                    try:
-                        Tokenizer(value)
-                    except Exception:  # noqa: BLE001 - openpyxl raises several error types
-                        problems.append(TemplateProblem(sheet.line_of("rows"), f"row {number}: '{value}' is not a valid formula"))
+                    found = _formula_problem(value)
+                    if found:
+                        problems.append(TemplateProblem(sheet.line_of("rows"), f"row {number}: {found}"))
     return problems
+
+
+def _formula_problem(formula: str) -> str | None:
+    """Why ``formula`` cannot be used, or None: it must parse, with balanced parentheses, and
+    refer only to cells of its own sheet (sheet names are translated, formulas are not)."""
+    from openpyxl.formula import Tokenizer
+    from openpyxl.formula.tokenizer import Token
+
+    try:
+        tokens = Tokenizer(formula).items
+    except Exception:  # noqa: BLE001 - openpyxl raises several error types
+        return f"'{formula}' is not a valid formula"
+    depth = 0
+    for token in tokens:
+        if token.type in (Token.FUNC, Token.PAREN):
+            depth += 1 if token.subtype == Token.OPEN else -1
+        if depth < 0:
+            break
+        if token.type == Token.OPERAND and token.subtype == Token.RANGE and "!" in token.value:
+            return f"'{formula}' refers to another sheet: a formula may only use cells of its own sheet"
+    if depth != 0:
+        return f"'{formula}' is not a valid formula (its parentheses do not match)"
+    return None
 
 
 def _cell(cell: Any) -> tuple[Any, str | None, Any]:
