@@ -338,3 +338,26 @@ def test_a_reader_gets_the_figure_and_the_template_in_their_language(app, tmp_pa
     assert 'href="/courses/sample-course/media/templates/budget.xlsx"' in pages["en"]
     assert download.status_code == 200
     assert openpyxl.load_workbook(io.BytesIO(download.data)).active["A4"].value == "Pernottamenti"
+
+
+def test_re_importing_regenerates_the_documents_only_when_a_source_changed(app, tmp_path):
+    package = figure_package(tmp_path)
+    types = app.extensions["nttlearn"].all_activity_types()
+    import_package(package, types)
+    commit_import()
+    generated = Path(app.instance_path) / "media" / "sample-course" / "templates" / "budget.xlsx"
+    first = generated.stat().st_mtime_ns
+
+    import_package(package, types)
+    commit_import()
+    unchanged = generated.stat().st_mtime_ns
+    (package / "templates" / "budget.yaml").write_text(BUDGET.replace("Hotel nights", "Hotel rooms"), encoding="utf-8")
+    (package / "templates" / "budget.it.yaml").unlink()
+    import_package(package, types)
+    commit_import()
+
+    assert unchanged == first
+    assert openpyxl.load_workbook(generated).active["A4"].value == "Hotel rooms"
+    assert not generated.with_name("budget.it.xlsx").exists()
+    kept = Path(app.instance_path) / "templates" / "sample-course"
+    assert sorted(p.name for p in kept.iterdir()) == ["budget.yaml"]

@@ -22,7 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..activities import ActivityType
 from ..extensions import db
 from ..models import Activity, Course, Lesson, Module
-from .doctemplates import source_files, write_generated
+from .doctemplates import GENERATED, source_files, write_generated
 from .media_types import media_files
 from .package import ActivitySpec, CourseSpec, ModuleSpec, Problem, load_package
 from .retirement import retire_activities, retire_lessons, retire_modules
@@ -101,8 +101,8 @@ def install_media(slug: str, package: Path) -> None:
     target = Path(current_app.instance_path) / "media" / slug
     sources = template_sources_folder(slug)
     templates = package / "templates"
-    if _same_files(source, target) and _same_files(templates, sources) and not any(source_files(templates)):
-        return
+    if _same_files(source, target, skip=GENERATED) and _same_sources(templates, sources):
+        return  # the generated documents were made from these very sources
     staging = target.with_name(slug + ".new")
     if staging.exists():
         shutil.rmtree(staging)
@@ -132,9 +132,17 @@ def _replace_folder(folder: Path, files: list[Path]) -> None:
             shutil.copyfile(path, folder / path.name)
 
 
-def _same_files(source: Path, target: Path) -> bool:
+def _same_sources(templates: Path, kept: Path) -> bool:
+    names = [path.name for path, _name, _locale in source_files(templates)]
+    if names != [path.name for path, _name, _locale in source_files(kept)]:
+        return False
+    return all(filecmp.cmp(templates / n, kept / n, shallow=False) for n in names)
+
+
+def _same_files(source: Path, target: Path, skip: str | None = None) -> bool:
     def files(root: Path) -> list[str]:
-        return [p.relative_to(root).as_posix() for p in media_files(root)]
+        found = [p.relative_to(root).as_posix() for p in media_files(root)]
+        return [name for name in found if skip is None or name.split("/", 1)[0] != skip]
 
     names = files(source)
     if names != files(target) or not target.is_dir():
