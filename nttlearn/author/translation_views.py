@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from ..auth.permissions import require_course_staff
 from ..config import LANGUAGE_NAMES
 from ..content.layout import load_outline
-from ..content.markdown import render_markdown
+from ..content.markdown import localized_media, render_markdown
 from ..content.translations import LANGUAGES
 from ..extensions import db
 from ..models import Course, Lesson, Module
@@ -126,7 +126,7 @@ def translate_lesson(course_id: int, lesson_id: int, locale: str):
     _prepare(form, lesson, locale)
     if form.preview.data and form.is_submitted():
         return _render(form, course, lesson, locale, problems=lesson_problems(course, lesson, form.body.data or ""),
-                       preview=_markdown(course, form.body.data))
+                       preview=_markdown(course, form.body.data, locale))
     if form.validate_on_submit():
         values = {"title": form.title.data, "body": form.body.data or ""}
         try:
@@ -176,8 +176,10 @@ def _state(element: Translatable, locale: str) -> LanguageState:
     return next(item for item in language_states(element) if item.locale == locale)
 
 
-def _markdown(course: Course, body: str | None) -> Any:
-    return render_markdown(normalize_body(body or ""), url_for("learn.media", slug=course.slug, filename=""))
+def _markdown(course: Course, body: str | None, locale: str) -> Any:
+    """The translation as its readers will see it, with their language's figures and templates."""
+    return render_markdown(normalize_body(body or ""), url_for("learn.media", slug=course.slug, filename=""),
+                           localize=localized_media(course.slug, locale))
 
 
 def _delete_url(course: Course, element: Translatable, locale: str) -> str:
@@ -202,7 +204,7 @@ def _render(form: TranslationForm, course: Course, element: Translatable, locale
         kind=type(element).__name__.lower(), locale=locale,
         language=_state(element, locale), english=element, problems=problems, preview=preview,
         error=None if problems else error, conflict=conflict,
-        stored_preview=_markdown(course, stored.get("body")) if lesson is not None and stored.get("body") else None,
+        stored_preview=_markdown(course, stored.get("body"), locale) if lesson is not None and stored.get("body") else None,
         delete_form=DeleteTranslationForm(formdata=None, opened=opened_token(element, locale)),
         delete_url=_delete_url(course, element, locale),
         media_base=url_for("learn.media", slug=course.slug, filename=""),

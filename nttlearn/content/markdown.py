@@ -5,10 +5,15 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable
 from functools import lru_cache
+from pathlib import Path
+from urllib.parse import quote, unquote
 
 import nh3
+from flask import current_app
 from markdown_it import MarkdownIt
 from markupsafe import Markup
+
+from .package import translated_file_name
 
 ALLOWED_TAGS = {
     "a", "abbr", "blockquote", "br", "caption", "code", "del", "details", "div", "em", "figcaption",
@@ -73,3 +78,19 @@ def render_markdown(text: str | None, media_base: str | None = None,
                     localize: Callable[[str], str] | None = None) -> Markup:
     """Render a lesson (or any person-written Markdown) to sanitized HTML."""
     return sanitize_html(_parser().render(text or ""), media_base, link_target, localize)
+
+
+def localized_media(slug: str, locale: str) -> Callable[[str], str]:
+    """A media file's version in ``locale`` where the course has one: a figure's text and a
+    template are in the reader's language (``cycle.svg`` → ``cycle.it.svg``,
+    ``templates/logframe.xlsx`` → ``templates/logframe.it.xlsx``), else the file itself."""
+    folder = Path(current_app.instance_path) / "media" / slug
+
+    def localize(name: str) -> str:
+        if locale == "en" or not name:
+            return name
+        candidate = translated_file_name(unquote(name), locale)
+        path = folder / candidate
+        return quote(candidate) if path.is_file() and not path.is_symlink() else name
+
+    return localize

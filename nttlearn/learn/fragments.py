@@ -13,19 +13,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote
 
-from flask import current_app, get_template_attribute, request, url_for
+from flask import get_template_attribute, request, url_for
 from markupsafe import Markup
 from sqlalchemy import select
 
 from ..activities import ActivityType
 from ..caching import app_cache
 from ..content.lessontext import package_path
-from ..content.markdown import render_markdown
-from ..content.package import translated_file_name
+from ..content.markdown import localized_media, render_markdown
 from ..extensions import db
 from ..models import Course, Lesson
 from .structure import CourseStructure, LessonEntry
@@ -66,22 +63,6 @@ def lesson_body(course: Course, structure: CourseStructure, lesson: LessonEntry,
                                localized_media(course.slug, shown))
 
     return app_cache("lesson_html", 1024).get_or_make(key, render)
-
-
-def localized_media(slug: str, locale: str) -> Callable[[str], str]:
-    """A media file's version in ``locale`` where the course has one: a figure's text and a
-    template are in the reader's language (``cycle.svg`` → ``cycle.it.svg``,
-    ``templates/logframe.xlsx`` → ``templates/logframe.it.xlsx``), else the file itself."""
-    folder = Path(current_app.instance_path) / "media" / slug
-
-    def localize(name: str) -> str:
-        if locale == "en" or not name:
-            return name
-        candidate = translated_file_name(unquote(name), locale)
-        path = folder / candidate
-        return quote(candidate) if path.is_file() and not path.is_symlink() else name
-
-    return localize
 
 
 LESSON_PATH = re.compile(r"modules/(?:\d+-)?([a-z0-9][a-z0-9-]*)/(?:\d+-)?([a-z0-9][a-z0-9-]*)(?:\.[a-z]{2})?\.md")
