@@ -16,6 +16,7 @@ import io
 import re
 from collections.abc import Iterator
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -60,8 +61,12 @@ def generated_name(name: str, locale: str, fmt: str) -> str:
 
 def read_source(path: Path) -> LineDict:
     """Parse a source; :class:`TemplateProblem` for YAML that is not a mapping."""
+    return parse_source(path.read_bytes())
+
+
+def parse_source(source: bytes) -> LineDict:
     try:
-        data = load_yaml(path.read_text(encoding="utf-8").removeprefix("\ufeff"))
+        data = load_yaml(source.decode("utf-8").removeprefix("\ufeff"))
     except YamlError as exc:
         raise TemplateProblem(exc.line, exc.message) from None
     except UnicodeDecodeError:
@@ -284,23 +289,27 @@ def _build_docx(data: dict[str, Any], locale: str) -> bytes:
     properties.title, properties.author = data["title"].strip(), "nttlearn"
     properties.created = properties.modified = DOCUMENT_DATE
     properties.revision = 1
-    document.add_heading(data["title"].strip(), level=0)
+
+    def paragraph(text: str, style_id: str | None = None) -> None:
+        # The style by its id: python-docx's lookup by name scans the styles on every paragraph.
+        added = document.add_paragraph(text)
+        if style_id:
+            added._p.style = style_id
+
+    paragraph(data["title"].strip(), "Title")
     for block in data["blocks"]:
         kind, value = next(iter(block.items()))
-        if kind == "heading":
-            document.add_heading(value.strip(), level=1)
-        elif kind == "subheading":
-            document.add_heading(value.strip(), level=2)
+        if kind in ("heading", "subheading"):
+            paragraph(value.strip(), "Heading1" if kind == "heading" else "Heading2")
         elif kind == "text":
-            document.add_paragraph(value.strip())
+            paragraph(value.strip())
         elif kind in ("bullets", "numbered"):
-            style = "List Bullet" if kind == "bullets" else "List Number"
             for item in value:
-                document.add_paragraph(item.strip(), style=style)
+                paragraph(item.strip(), "ListBullet" if kind == "bullets" else "ListNumber")
         else:
             columns, rows = value["columns"], value.get("rows") or []
             table = document.add_table(rows=1, cols=len(columns))
-            table.style = "Table Grid"
+            table._tbl.tblPr.style = "TableGrid"
             for cell, heading in zip(table.rows[0].cells, columns, strict=True):
                 cell.text = ""
                 cell.paragraphs[0].add_run(heading.strip()).bold = True
@@ -378,10 +387,18 @@ def write_generated(templates: Path, media: Path) -> list[str]:
     for path, name, locale in source_files(templates):
         if not name or locale not in LOCALES:
             continue
-        data = read_source(path)
-        relative = generated_name(name, locale, data["format"])
+        fmt, document = _generated(path.read_bytes(), locale)
+        relative = generated_name(name, locale, fmt)
         target = media / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(build(data, locale))
+        target.write_bytes(document)
         written.append(relative)
     return written
+
+
+@lru_cache(maxsize=64)
+def _generated(source: bytes, locale: str) -> tuple[str, bytes]:
+    """The format and the document of a source. The same source gives the same document: a
+    process that imports a course again (a duplicate, a test) does not build it again."""
+    data = parse_source(source)
+    return data["format"], build(data, locale)
