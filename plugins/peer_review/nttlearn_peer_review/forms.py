@@ -24,6 +24,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from .applications import OUTCOME_LABELS
 from .directory import SPOKEN_LANGUAGES
@@ -213,15 +214,22 @@ class OverrideForm(FlaskForm):
 
 
 # -- the partner directory and applications to funders -------------------------------------------
+class CheckboxListField(SelectMultipleField):
+    """A multiple choice as a list of checkboxes (usable on a phone and with a keyboard)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
 class DirectoryEntryForm(FlaskForm):
     town = StringField(_l("Town"), validators=[DataRequired(), Length(max=120)])
     country = StringField(_l("Country (two-letter code, such as IT, SE, ES, FI)"),
                           validators=[DataRequired(), Length(min=2, max=2)])
     organisation = StringField(_l("Organisation"), validators=[DataRequired(), Length(max=200)])
-    policy_areas = SelectMultipleField(_l("Policy areas you work in"), choices=labelled(POLICY_AREAS),
-                                       validators=[DataRequired()])
-    languages = SelectMultipleField(_l("Languages you speak"), choices=labelled(SPOKEN_LANGUAGES),
-                                    validators=[DataRequired()])
+    policy_areas = CheckboxListField(_l("Policy areas you work in"), choices=labelled(POLICY_AREAS),
+                                     validators=[DataRequired()])
+    languages = CheckboxListField(_l("Languages you speak"), choices=labelled(SPOKEN_LANGUAGES),
+                                  validators=[DataRequired()])
     looking_for = TextAreaField(_l("What you look for in partners"), validators=[Length(max=2000)])
 
 
