@@ -524,7 +524,7 @@ def _partners(*names: str) -> Callable[[World], dict[str, Any]]:
                 pr.DirectoryEntry(user_id=partner.id, town="Luleå", country="SE", organisation="Luleå kommun",
                                   policy_areas=",youth,", languages=",sv,", looking_for="")])
             db.session.commit()
-            w.extra["partners"] = {"application_id": application.id, "partner_id": partner.id}
+            w.extra["partners"] = {"application_id": application.id, "user_id": partner.id}
         return {name: w.extra["partners"][name] for name in names}
 
     return args
@@ -606,7 +606,7 @@ ROUTES.extend([
     Route("peer_review.directory_entry", "POST", Expect(302, 400, 400, 400), plugin="peer_review"),
     Route("peer_review.directory_remove", "POST", Expect(302, 302, 302, 302), plugin="peer_review"),
     # Only the learner shares a course with the partner: the others do not see the entry.
-    Route("peer_review.directory_invite", "POST", Expect(302, 400, 404, 404), args=_partners("partner_id"),
+    Route("peer_review.directory_invite", "POST", Expect(302, 400, 404, 404), args=_partners("user_id"),
           plugin="peer_review"),
     Route("peer_review.record_application", "GET", NOT_YOURS, args=_pr("activity_id"), plugin="peer_review"),
     Route("peer_review.record_application", "POST", NOT_YOURS, args=_pr("activity_id"), plugin="peer_review"),

@@ -1,7 +1,7 @@
 """The NTT+ impact figures for any period: "69 participants representing 56 organisations from
 4 countries", completions, certificates, proposals, meetings held and attended, and the
 applications submitted to funders with their outcome (definitions in ``docs/evaluation.md``).
-Ten aggregate queries, whatever the size of the programme.
+Nine aggregate queries, whatever the size of the programme.
 
 Meetings come from the meetings plugin's events in the core's event log; applications from this
 plugin's own copy of peer_review's events (:mod:`.funding`). Neither plugin's tables are read."""
