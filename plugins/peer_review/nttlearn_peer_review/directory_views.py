@@ -15,7 +15,7 @@ from nttlearn.api import Activity, Enrolment, Module, User, db, require_login
 
 from . import directory, teams
 from .forms import DirectoryEntryForm, DirectoryInviteForm, DirectorySearchForm, RemoveEntryForm
-from .models import ProposalSettings, Team, TeamMember
+from .models import ProposalSettings, Submission, Team, TeamMember
 from .views import bp, open_page, own_team, refused
 from .writing import POLICY_AREAS
 
@@ -24,7 +24,7 @@ TEAM_PHASES = ("drafting", "submission")  # teams change until the submission ph
 
 def invitable_teams(user_id: int) -> list[tuple[Team, Activity, int]]:
     """The visitor's teams that may still invite (learners form teams, before the end of the
-    submission phase), with their activity and course id: one query."""
+    submission phase, not yet submitted), with their activity and course id: one query."""
     return [tuple(row) for row in db.session.execute(
         db.select(Team, Activity, Module.course_id)
         .join(TeamMember, TeamMember.team_id == Team.id)
@@ -32,7 +32,8 @@ def invitable_teams(user_id: int) -> list[tuple[Team, Activity, int]]:
         .join(Activity, Activity.id == Team.activity_id)
         .join(Module, Module.id == Activity.module_id)
         .where(TeamMember.user_id == user_id, ProposalSettings.team_formation == "learners",
-               ProposalSettings.phase.in_(TEAM_PHASES), Activity.archived.is_(False))
+               ProposalSettings.phase.in_(TEAM_PHASES), Activity.archived.is_(False),
+               ~db.select(Submission.id).where(Submission.team_id == Team.id).exists())
         .order_by(Activity.title, Team.id))]
 
 

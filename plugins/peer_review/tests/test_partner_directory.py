@@ -4,7 +4,7 @@ search and suggestions, inviting from it to a proposal team, opting out and the 
 from __future__ import annotations
 
 import pytest
-from peer_review_helpers import form_team, go_to
+from peer_review_helpers import form_team, go_to, submitted_team
 
 from nttlearn import db
 from nttlearn.models import Enrolment
@@ -179,6 +179,16 @@ def test_a_learner_invites_someone_found_in_the_directory_to_their_team(cap, cli
     assert "Åsa Lindqvist has already been invited." in again.get_data(as_text=True)
     invitation = db.session.execute(db.select(Invitation)).scalar_one()
     assert (invitation.team_id, invitation.invitee_id, invitation.status) == (team.id, asa.id, "pending")
+
+
+def test_a_team_that_has_submitted_is_not_offered_for_invitations(cap, client_for):
+    giulia, asa, lucia = cap.officials[0], cap.officials[2], cap.officials[4]
+    submitted_team(cap, [giulia, lucia])
+    opt_in(asa)
+
+    page = client_for(giulia).get("/peer-review/directory").get_data(as_text=True)
+
+    assert "Åsa Lindqvist" in page and "Invite to my team" not in page
 
 
 def test_the_activity_page_offers_the_directory_to_find_partners(cap, client_for):
