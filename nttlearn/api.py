@@ -99,6 +99,17 @@ def render_fragment(template: str, **context: Any) -> Markup:
     return Markup(render_template(template, **context))  # noqa: S704 - autoescaped template output
 
 
+# -- Uploaded files: the core's allow-list and safe download headers ---------------------------
+#: ``check_upload(filename, data)`` returns the file's :class:`MediaType` (``.kind`` is ``image``,
+#: ``audio``, ``video``, ``pdf`` or ``document``; ``.mime``) or raises :class:`MediaRefused` whose
+#: message, in the person's language, says why (wrong content for its name, macros, unsafe SVG).
+from .author.media import MediaRefused, check_upload
+from .content.media_types import MediaType
+
+#: ``media_headers(filename)`` → ``(mime, inline, headers)``: serve a stored file with these
+#: headers (sandboxed, never sniffed) whatever its content turns out to be.
+from .content.media_types import media_headers
+
 # -- Rate limits -------------------------------------------------------------------------------
 from .ratelimit import RateLimiter, limiter
 
@@ -145,6 +156,8 @@ __all__ = [
     "LOCALES",
     "Lesson",
     "LessonCompletion",
+    "MediaRefused",
+    "MediaType",
     "Module",
     "ModuleCompletion",
     "Organisation",
@@ -160,6 +173,7 @@ __all__ = [
     "arg_ints",
     "call_hook",
     "can_manage_course",
+    "check_upload",
     "cell",
     "complete_activity",
     "csv_response",
@@ -173,6 +187,7 @@ __all__ = [
     "large_enough",
     "lesson_after_activity",
     "limiter",
+    "media_headers",
     "min_group_size",
     "next_url",
     "parse_int",

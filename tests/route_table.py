@@ -498,6 +498,38 @@ def _pr(*names: str, **more: Any) -> Callable[[World], dict[str, Any]]:
     return lambda w: {**{name: _proposal(w)[name] for name in names}, **more}
 
 
+def _partners(*names: str) -> Callable[[World], dict[str, Any]]:
+    """The bystander's team's application to a funder (with its document), and a partner enrolled
+    in world.course who is in the directory."""
+
+    def args(w: World) -> dict[str, Any]:
+        if "partners" not in w.extra:
+            from datetime import date
+            from decimal import Decimal
+
+            from nttlearn_peer_review import models as pr
+
+            ids = _proposal(w)
+            application = pr.Application(
+                team_id=ids["team_id"], activity_id=ids["activity_id"], programme="Europe for Citizens",
+                funding_call="Measure 1.2", submitted_on=date(2010, 9, 1), lead_organisation="Walk town",
+                partners=[], requested_eur=Decimal("1000.00"), outcome="pending")
+            partner = User(email="partner@example.org", name="Directory Partner")
+            db.session.add_all([application, partner])
+            db.session.flush()
+            db.session.add_all([
+                pr.ApplicationDocument(application_id=application.id, filename="walk.pdf", size=8,
+                                       content=b"%PDF-1.4"),
+                Enrolment(user_id=partner.id, course_id=w.course.id),
+                pr.DirectoryEntry(user_id=partner.id, town="Luleå", country="SE", organisation="Luleå kommun",
+                                  policy_areas=",youth,", languages=",sv,", looking_for="")])
+            db.session.commit()
+            w.extra["partners"] = {"application_id": application.id, "user_id": partner.id}
+        return {name: w.extra["partners"][name] for name in names}
+
+    return args
+
+
 NOT_YOURS = Expect(302, 404, 403, 404)  # the learner has no team there; another trainer is not in the course
 STAFF_OF_ACTIVITY = Expect(302, 403, 403, 200)
 OTHERS_WORK = Expect(302, 404, 403, 200)  # another team's submission and its reviews: its trainers read them
@@ -568,6 +600,25 @@ ROUTES.extend([
     Route("peer_review.edit_example", "POST", Expect(302, 403, 403, 400), args=_pr("example_id"),
           plugin="peer_review"),
     Route("peer_review.quality_csv", "GET", STAFF_OF_COURSE, args=_course_id, plugin="peer_review"),
+    # The partner directory and the applications to funders (see _partners).
+    Route("peer_review.directory_search", "GET", LOGGED_IN, plugin="peer_review"),
+    Route("peer_review.directory_entry", "GET", LOGGED_IN, plugin="peer_review"),
+    Route("peer_review.directory_entry", "POST", Expect(302, 400, 400, 400), plugin="peer_review"),
+    Route("peer_review.directory_remove", "POST", Expect(302, 302, 302, 302), plugin="peer_review"),
+    # Only the learner shares a course with the partner: the others do not see the entry.
+    Route("peer_review.directory_invite", "POST", Expect(302, 400, 404, 404), args=_partners("user_id"),
+          plugin="peer_review"),
+    Route("peer_review.record_application", "GET", NOT_YOURS, args=_pr("activity_id"), plugin="peer_review"),
+    Route("peer_review.record_application", "POST", NOT_YOURS, args=_pr("activity_id"), plugin="peer_review"),
+    Route("peer_review.edit_application", "GET", OTHERS_WORK, args=_partners("application_id"),
+          plugin="peer_review"),
+    Route("peer_review.edit_application", "POST", Expect(302, 404, 403, 400), args=_partners("application_id"),
+          plugin="peer_review"),
+    Route("peer_review.application_document", "GET", OTHERS_WORK, args=_partners("application_id"),
+          plugin="peer_review"),
+    Route("peer_review.activity_applications", "GET", STAFF_OF_ACTIVITY, args=_pr("activity_id"),
+          plugin="peer_review"),
+    Route("peer_review.all_applications", "GET", ADMINS, plugin="peer_review"),
 
     # -- evaluation -------------------------------------------------------------------------------
     Route("evaluation.static", "GET", PUBLIC, args=lambda w: {"filename": "evaluation.css"}, plugin="evaluation"),

@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from werkzeug.utils import secure_filename
 
 from ..content.media_types import MediaRefused as RefusedByAllowList
-from ..content.media_types import check_media, media_files, media_type
+from ..content.media_types import MediaType, check_media, media_files, media_type
 from ..extensions import db
 from ..models import Course, Lesson, Module
 
@@ -69,6 +69,15 @@ def _refusal_message(refused: RefusedByAllowList) -> str:
         return _("The document contains macros: save it without them, or as PDF.")
     return _("The file's content is not a valid .%(extension)s file, as its name says.",
              extension=refused.extension)
+
+
+def check_upload(filename: str, data: bytes) -> MediaType:
+    """The allow-list's type for an uploaded file's name and content; :class:`MediaRefused`, with
+    the reason in the person's language, when the list refuses it. Size limits are the caller's."""
+    try:
+        return check_media(filename, io.BytesIO(data))
+    except RefusedByAllowList as refused:
+        raise MediaRefused(_refusal_message(refused)) from None
 
 
 def save_media(course: Course, filename: str, stream: IO[bytes]) -> MediaFile:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from .impact import ImpactReport
+from .impact import ImpactReport, figure_rows
 from .monitoring import CourseReport, LearnerRow
 from .programme import ProgrammeReport
 from .quality import QualityReport
@@ -89,12 +89,8 @@ def impact_table(report: ImpactReport, name: str) -> Table:
         period = report.period.as_dict()
         return ["measure", "value"], [
             ["period_from", period["from"]], ["period_to", period["to"]],
-            ["participants", report.participants], ["organisations", report.organisations],
-            ["countries", report.countries], ["completions", report.completions],
-            ["participants_completed", report.participants_completed],
-            ["certificates_issued", report.certificates_issued], ["proposals_submitted", report.proposals_submitted],
-            ["proposals_transnational", report.proposals_transnational], ["meetings_held", report.meetings_held],
-            ["meeting_attendance", report.meeting_attendance], ["summary", report.summary()],
+            *([key, value] for key, _label, value in figure_rows(report)),
+            ["summary", report.summary()],
         ]
     if name == "countries":
         return ["country", "participants", "organisations"], [

@@ -1,23 +1,30 @@
 """The NTT+ impact figures for any period: "69 participants representing 56 organisations from
-4 countries", completions, certificates, proposals and meetings (definitions in
-``docs/evaluation.md``). Seven aggregate queries, whatever the size of the programme."""
+4 countries", completions, certificates, proposals, meetings held and attended, and the
+applications submitted to funders with their outcome (definitions in ``docs/evaluation.md``).
+Nine aggregate queries, whatever the size of the programme.
+
+Meetings come from the meetings plugin's events in the core's event log; applications from this
+plugin's own copy of peer_review's events (:mod:`.funding`). Neither plugin's tables are read."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from flask_babel import gettext, ngettext, npgettext
-from sqlalchemy import String, and_, case, func, literal, or_, select, true
+from flask_babel import format_decimal, gettext, ngettext, npgettext
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import String, and_, case, func, literal, or_, select, true, union
 
 from nttlearn.api import Course, Enrolment, EventRecord, Organisation, User, db
 
 from .filters import Period
-from .sql import event_names_ending, json_field
+from .models import FundingApplication
+from .sql import json_field
 
 CERTIFICATE_ISSUED = "certificates.issued"
 PROPOSAL_SUBMITTED = "peer_review.proposal_submitted"
-MEETING_HELD = ".meeting_held"  # any plugin's: events.meeting_held, partnering.meeting_held, …
+MEETING_HELD = "meetings.meeting_held"  # once per meeting that ended with at least one attendee
+MEETING_ATTENDED = "meetings.attended"  # once per person and day checked in
 
 
 @dataclass
@@ -49,6 +56,11 @@ class ImpactReport:
     proposals_by_policy_area: dict[str, int] = field(default_factory=dict)
     meetings_held: int = 0
     meeting_attendance: int = 0
+    meeting_attendees: int = 0
+    participants_meetings_only: int = 0
+    applications_submitted: int = 0
+    applications_funded: int = 0
+    granted_eur: float = 0.0
     by_country: list[CountryFigures] = field(default_factory=list)
     by_course: list[CourseFigures] = field(default_factory=list)
 
@@ -69,10 +81,61 @@ class ImpactReport:
             "proposals_transnational": self.proposals_transnational,
             "proposals_by_policy_area": self.proposals_by_policy_area,
             "meetings": {"held": self.meetings_held, "attendance": self.meeting_attendance},
+            "meetings_held": self.meetings_held,
+            "meeting_attendees": self.meeting_attendees,
+            "participants_meetings_only": self.participants_meetings_only,
+            "applications_submitted": self.applications_submitted,
+            "applications_funded": self.applications_funded,
+            "granted_eur": self.granted_eur,
             "by_country": [asdict(c) for c in self.by_country],
             "by_course": [asdict(c) for c in self.by_course],
             "summary": self.summary(),
         }
+
+
+#: The figures of the report, in the order the page, the PDF and the CSV show them: key (the CSV's
+#: ``measure`` and the JSON key), label.
+FIGURES = (
+    ("participants", _l("Participants")),
+    ("participants_meetings_only", _l("Of whom attended a meeting without taking a course")),
+    ("organisations", _l("Organisations")),
+    ("countries", _l("Countries")),
+    ("completions", _l("Course completions")),
+    ("participants_completed", _l("Participants who completed a course")),
+    ("certificates_issued", _l("Certificates issued")),
+    ("meetings_held", _l("Meetings held")),
+    ("meeting_attendees", _l("People who attended a meeting")),
+    ("meeting_attendance", _l("Attendance at meetings")),
+    ("proposals_submitted", _l("Proposals submitted")),
+    ("proposals_transnational", _l("Proposals by teams from two or more countries")),
+    ("applications_submitted", _l("Applications submitted to funders")),
+    ("applications_funded", _l("Applications funded")),
+    ("granted_eur", _l("Total granted (EUR)")),
+)
+
+
+def participants_note() -> str:
+    """What the participants figure counts, under the tables."""
+    return gettext("Participants are people with at least one enrolment made in the period, or checked in at "
+                   "a meeting on a day of the period, counted once; organisations and countries are those of "
+                   "their organisation. A meeting counts in the period in which it started.")
+
+
+def figure_rows(report: ImpactReport) -> list[tuple[str, str, int | float]]:
+    """``(key, label, value)`` for each figure, the amount granted with its cents."""
+    return [(key, str(label), round(getattr(report, key), 2) if key == "granted_eur" else getattr(report, key))
+            for key, label in FIGURES]
+
+
+def format_amount(value: float) -> str:
+    """An amount in euro with its cents and the locale's separators (120 000,00 in Finnish)."""
+    return format_decimal(value, format="#,##0.00")
+
+
+def shown_rows(report: ImpactReport) -> list[tuple[str, str]]:
+    """The figures as a page or a PDF shows them: label and formatted value."""
+    return [(label, format_amount(value) if key == "granted_eur" else str(value))
+            for key, label, value in figure_rows(report)]
 
 
 def summary_sentence(participants: int, organisations: int, countries: int) -> str:
@@ -90,22 +153,53 @@ def proposals_sentence(proposals: int) -> str:
     return ngettext("%(num)d proposal submitted.", "%(num)d proposals submitted.", proposals)
 
 
+def applications_sentence(submitted: int, funded: int) -> str:
+    """NTT+'s "2 applications submitted", with how many were funded."""
+    return gettext(
+        "%(submitted)s, %(funded)s.",
+        submitted=ngettext("%(num)d application submitted to a funder",
+                           "%(num)d applications submitted to funders", submitted),
+        funded=ngettext("%(num)d funded", "%(num)d funded", funded))
+
+
 def impact_report(period: Period) -> ImpactReport:
     report = ImpactReport(period)
     _people(report)
     _completions(report)
     _events(report)
+    _meetings(report)
+    _applications(report)
     return report
 
 
+def _day_conditions(period: Period, day) -> list:
+    """``day`` (a ``YYYY-MM-DD`` text) within the period: ISO dates compare as text."""
+    result = [day.is_not(None)]
+    if period.start is not None:
+        result.append(day >= period.start.isoformat())
+    if period.end is not None:
+        result.append(day <= period.end.isoformat())
+    return result
+
+
+def _attendees(period: Period):
+    """The people checked in at a meeting on a day of the period."""
+    day = json_field(EventRecord.data, "day", "text")
+    return (select(EventRecord.user_id.label("user_id"))
+            .where(EventRecord.name == MEETING_ATTENDED, EventRecord.user_id.is_not(None),
+                   *_day_conditions(period, day)))
+
+
 def _participants(period: Period):
-    """Every person with at least one enrolment made in the period, once, with the organisation
-    they belong to now (a deleted account has none)."""
+    """Every person with at least one enrolment made in the period, or checked in at a meeting on
+    a day of the period, once, with the organisation they belong to now (a deleted account has
+    none)."""
+    enrolled = select(Enrolment.user_id.label("user_id")).where(*period.conditions(Enrolment.created_at))
+    people = union(enrolled, _attendees(period)).subquery("people")
     return (
-        select(Enrolment.user_id, User.organisation_id, Organisation.country).distinct()
-        .join(User, User.id == Enrolment.user_id)
+        select(people.c.user_id, User.organisation_id, Organisation.country)
+        .join(User, User.id == people.c.user_id)
         .outerjoin(Organisation, Organisation.id == User.organisation_id)
-        .where(*period.conditions(Enrolment.created_at))
         .subquery("participants")
     )
 
@@ -172,8 +266,42 @@ def _events(report: ImpactReport) -> None:
         report.proposals_submitted += count
         report.proposals_transnational += int(transnational or 0)
         report.proposals_by_policy_area[area or "unknown"] = count
-    held, attendance = db.session.execute(
-        select(func.count(), func.sum(json_field(EventRecord.data, "participants", "integer")))
-        .where(EventRecord.name.in_(event_names_ending(MEETING_HELD)), *in_period)
-    ).one()
-    report.meetings_held, report.meeting_attendance = int(held), int(attendance or 0)
+
+
+def _meetings(report: ImpactReport) -> None:
+    """Meetings held whose start falls in the period (a meeting announced twice counts once), the
+    sum of their attendees, and the distinct people checked in on a day of the period, of whom
+    how many took no course in it (attended a seminar without an online course)."""
+    meeting = json_field(EventRecord.data, "meeting_id", "integer")
+    key = case((meeting.is_not(None), literal("m", String) + meeting.cast(String)),
+               else_=literal("e", String) + EventRecord.id.cast(String))
+    starts = func.substr(json_field(EventRecord.data, "starts_at", "text"), 1, 10)
+    held = (select(key.label("meeting"), func.max(json_field(EventRecord.data, "attendees", "integer")).label("n"))
+            .where(EventRecord.name == MEETING_HELD, *_day_conditions(report.period, starts))
+            .group_by(key).subquery("held"))
+    count, attendance = db.session.execute(select(func.count(), func.sum(held.c.n))).one()
+    report.meetings_held, report.meeting_attendance = int(count), int(attendance or 0)
+    attendees = _attendees(report.period).subquery("attendees")
+    enrolled = select(Enrolment.user_id).where(*report.period.conditions(Enrolment.created_at))
+    everyone, without_course = db.session.execute(select(
+        func.count(func.distinct(attendees.c.user_id)),
+        func.count(func.distinct(case((attendees.c.user_id.not_in(enrolled), attendees.c.user_id))))
+    )).one()
+    report.meeting_attendees, report.participants_meetings_only = int(everyone), int(without_course)
+
+
+def _applications(report: ImpactReport) -> None:
+    """Applications submitted to a funder on a day of the period, those funded and the total
+    granted (from this plugin's copy of peer_review's events)."""
+    conditions = []
+    if report.period.start is not None:
+        conditions.append(FundingApplication.submitted_on >= report.period.start)
+    if report.period.end is not None:
+        conditions.append(FundingApplication.submitted_on <= report.period.end)
+    funded = FundingApplication.outcome == "funded"
+    submitted, funded_count, granted = db.session.execute(
+        select(func.count(), func.sum(case((funded, 1), else_=0)),
+               func.sum(case((funded, FundingApplication.granted_eur), else_=0)))
+        .where(*conditions)).one()
+    report.applications_submitted, report.applications_funded = int(submitted), int(funded_count or 0)
+    report.granted_eur = float(granted or 0)

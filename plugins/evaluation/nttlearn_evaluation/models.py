@@ -1,4 +1,5 @@
-"""The evaluation plugin's tables: surveys placed in courses, who answered, and the answers.
+"""The evaluation plugin's tables: surveys placed in courses, who answered, and the answers;
+and its copy of the applications teams submitted to funders (from peer_review's events).
 
 Anonymity is a property of the schema, not of the pages: an anonymous survey's response row has
 no user id and no time, its primary key is random, and the row that records *that* someone
@@ -9,10 +10,22 @@ answered (to refuse a second answer) shares nothing with it. On SQLite the three
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from nttlearn.api import UTCDateTime, db
@@ -94,3 +107,23 @@ class SurveyAnswer(db.Model):
         Index("ix_evaluation_answers_survey_id_question", "survey_id", "question"),
         {"sqlite_with_rowid": False},
     )
+
+
+class FundingApplication(db.Model):
+    """The evaluation plugin's own copy of an application a team submitted to a funder, kept from
+    the ``peer_review.application_recorded``/``…_updated`` events (latest state wins), so that the
+    impact report never reads another plugin's tables."""
+
+    __tablename__ = "evaluation_applications"
+
+    application_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    team_id: Mapped[int | None] = mapped_column(Integer)
+    programme: Mapped[str] = mapped_column(String(200), default="")
+    funding_call: Mapped[str] = mapped_column(String(200), default="")
+    submitted_on: Mapped[date] = mapped_column(Date, index=True)
+    lead_organisation: Mapped[str] = mapped_column(String(200), default="")
+    partner_countries: Mapped[list[str]] = mapped_column(JSON, default=list)
+    requested_eur: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=Decimal(0))
+    outcome: Mapped[str] = mapped_column(String(10), default="pending")
+    granted_eur: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

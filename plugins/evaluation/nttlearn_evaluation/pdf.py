@@ -18,7 +18,13 @@ from flask_babel import gettext as _
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from .impact import ImpactReport, proposals_sentence
+from .impact import (
+    ImpactReport,
+    applications_sentence,
+    participants_note,
+    proposals_sentence,
+    shown_rows,
+)
 
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
 BEYOND_LATIN1 = {"–": "-", "—": "-", "‘": "'", "’": "'", "“": '"', "”": '"', "„": '"', "…": "...", "•": "*",
@@ -122,15 +128,11 @@ def impact_pdf(report: ImpactReport, area_labels: dict[str, Any], *, fonts_folde
     doc.paragraph(report.summary() + ".", size=13, bold=True, height=7)
     if report.proposals_submitted:
         doc.paragraph(proposals_sentence(report.proposals_submitted), size=11)
+    if report.applications_submitted:
+        doc.paragraph(applications_sentence(report.applications_submitted, report.applications_funded), size=11)
     doc.heading(_("Figures"))
-    doc.data_table([_("Measure"), _("Value")], [
-        [_("Participants"), report.participants], [_("Organisations"), report.organisations],
-        [_("Countries"), report.countries], [_("Course completions"), report.completions],
-        [_("Participants who completed a course"), report.participants_completed],
-        [_("Certificates issued"), report.certificates_issued], [_("Proposals submitted"), report.proposals_submitted],
-        [_("Proposals by teams from two or more countries"), report.proposals_transnational],
-    ] + ([[_("Meetings held"), report.meetings_held], [_("Attendance at meetings"), report.meeting_attendance]]
-         if report.meetings_held else []), (120, 50))
+    doc.data_table([_("Measure"), _("Value")],
+                   [list(row) for row in shown_rows(report)], (120, 50))
     if report.by_country:
         doc.heading(_("Participants by country"))
         doc.data_table([_("Country"), _("Participants"), _("Organisations")],
@@ -146,8 +148,7 @@ def impact_pdf(report: ImpactReport, area_labels: dict[str, Any], *, fonts_folde
         doc.data_table([_("Course"), _("Participants"), _("Completions")],
                        [[c.title, c.participants, c.completions] for c in report.by_course], (110, 30, 30))
     doc.ln(4)
-    doc.paragraph(_("Participants are people with at least one enrolment made in the period, counted once "
-               "whatever the number of courses; organisations and countries are those of their organisation."), size=8, height=4.5)
+    doc.paragraph(participants_note(), size=8, height=4.5)
     doc.paragraph(_("Produced by nttlearn on %(date)s.", date=date.today().isoformat()), size=8, height=4.5)
     return bytes(doc.output())
 

@@ -7,9 +7,9 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from nttlearn.api import ActivityType, hookimpl
+from nttlearn.api import ActivityType, Event, hookimpl
 
-from . import cli, definitions, panels, settings, slots, surveys
+from . import cli, definitions, funding, panels, settings, slots, surveys
 
 HERE = Path(__file__).parent
 
@@ -34,6 +34,12 @@ def nttlearn_activity_types() -> list[ActivityType]:
 @hookimpl
 def nttlearn_template_slot(slot: str, context: dict[str, Any]):
     return slots.render_slot(slot, context)
+
+
+@hookimpl
+def nttlearn_on_event(event: Event) -> None:
+    if event.name in funding.APPLICATION_EVENTS:
+        funding.keep_application(event)
 
 
 @hookimpl

@@ -42,7 +42,13 @@ from .exports import (
     timeline_table,
 )
 from .filters import FilterForm, LearnerFilters, Period
-from .impact import impact_report, proposals_sentence
+from .impact import (
+    applications_sentence,
+    impact_report,
+    participants_note,
+    proposals_sentence,
+    shown_rows,
+)
 from .monitoring import course_report as build_course_report
 from .monitoring import filter_choices, learner_rows
 from .pdf import impact_pdf
@@ -265,6 +271,9 @@ def impact():
     report = impact_report(period)
     return render_template("evaluation/impact.html", report=report, form=form, areas=policy_area_labels(),
                            proposals=proposals_sentence(report.proposals_submitted), args=_period_args(period),
+                           figures=shown_rows(report), note=participants_note(),
+                           applications=applications_sentence(report.applications_submitted,
+                                                              report.applications_funded),
                            today=date.today())
 
 

@@ -59,11 +59,17 @@ def march(data):
                {"activity_id": 9, "team_id": 3, "policy_area": "integration-employment", "countries": ["ES", "FI"]})
     data.event(proposal, anna, a, day("2010-04-05 10:00"),
                {"activity_id": 7, "team_id": 4, "policy_area": "youth", "countries": ["IT", "FI"]})
-    data.event("partnering.meeting_held", None, None, day("2010-03-04 09:00"), {"participants": 20})
-    data.event("events.meeting_held", None, None, day("2010-03-11 09:00"), {"participants": 15})
-    data.event("events.meeting_held", None, None, day("2010-03-20 09:00"), {"participants": "many"})
-    data.event("events.meeting_held", None, None, day("2010-02-10 09:00"), {"participants": 30})
-    data.event("events.meeting_heldover", None, None, day("2010-03-12 09:00"), {"participants": 99})
+    held = "meetings.meeting_held"  # counted by the meeting's start, whenever it was announced
+    data.event(held, None, None, day("2010-03-05 18:00"),
+               {"meeting_id": 1, "starts_at": "2010-03-04T08:00:00+00:00", "attendees": 20})
+    data.event(held, None, None, day("2010-04-01 10:00"),
+               {"meeting_id": 2, "starts_at": "2010-03-31T22:00:00+00:00", "attendees": 15})
+    data.event(held, None, None, day("2010-03-21 09:00"),
+               {"meeting_id": 3, "starts_at": "2010-03-20T09:00:00+00:00", "attendees": "many"})
+    data.event(held, None, None, day("2010-03-02 09:00"),
+               {"meeting_id": 4, "starts_at": "2010-02-10T09:00:00+00:00", "attendees": 30})
+    data.event("partnering.meeting_held", None, None, day("2010-03-12 09:00"),
+               {"meeting_id": 5, "starts_at": "2010-03-12T09:00:00+00:00", "attendees": 99})
     data.commit()
     delete_account(eva)
     return {"a": a, "b": b}
@@ -105,7 +111,7 @@ def test_certificates_proposals_and_meetings_come_from_the_event_log(march):
     assert report.proposals_submitted == 3  # team 1 once, team 2, and Eva's erased event
     assert report.proposals_by_policy_area == {"renewable-energy": 1, "unknown": 1, "youth": 1}
     assert report.proposals_transnational == 1
-    assert report.meetings_held == 3  # any "*.meeting_held"; the malformed one counts as held
+    assert report.meetings_held == 3  # started in March; the malformed one counts as held
     assert report.meeting_attendance == 35  # 20 + 15; "many" is not a number
 
 

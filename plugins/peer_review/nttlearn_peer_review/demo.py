@@ -5,18 +5,21 @@ Two cross-country teams write their network proposals section by section (co-aut
 so the history has several versions), and the trainer has published an example proposal with a
 reference assessment for calibration. The activity is left open for submission. With
 ``--stage review`` both teams finish and submit, and the activity moves on to review with the
-reviewers allocated, ready for someone to review.
+reviewers allocated, ready for someone to review, and the Bologna–Luleå–A Coruña team records
+the application it sent to the funder (demo data modelled on NTT+'s two applications submitted in
+September 2010). Five officials from the four countries are in the partner directory.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from nttlearn.api import Activity, Course, Module, User, db
 
-from . import calibration, teams, writing
+from . import applications, calibration, directory, teams, writing
 from .allocating import current_allocation
-from .models import Submission, Team
+from .models import Application, Submission, Team
 from .services import settings_for
 from .workflow import set_phase
 
@@ -144,6 +147,30 @@ EXAMPLE = {
 }
 
 
+#: Officials who opted in to the partner directory: (e-mail, town, country, organisation, policy
+#: areas, languages, what they look for).
+DIRECTORY = [
+    ("learner@example.org", "Bologna", "IT", "Comune di Bologna", ["youth", "renewable-energy"], ["it", "en"],
+     "Towns that want their youth councils to work on local energy plans."),
+    ("marco.bianchi@example.org", "Ferrara", "IT", "Comune di Ferrara", ["family-gender"], ["it", "en", "fr"],
+     "Partners with family centres that support working parents."),
+    ("asa.lindqvist@example.org", "Luleå", "SE", "Luleå kommun", ["youth", "integration-employment"], ["sv", "en"],
+     "A southern European partner for a youth exchange on first jobs."),
+    ("lucia.fernandez@example.org", "A Coruña", "ES", "Concello da Coruña", ["youth", "social-enterprise"],
+     ["es", "en", "pt"], "Social cooperatives and youth services to share methods with."),
+    ("aino.virtanen@example.org", "Helsinki", "FI", "Helsingin kaupunki", ["renewable-energy", "integration-employment"],
+     ["fi", "sv", "en"], "Municipal energy companies and migrant employment projects."),
+]
+
+#: The application the first team records after submitting (demo data, after NTT+'s September 2010 applications).
+DEMO_APPLICATION = applications.ApplicationInput(
+    programme="Europe for Citizens", call="Action 1, Measure 1.2, thematic networks of twinned towns "
+    "(demo data, after NTT+'s applications of September 2010)",
+    submitted_on=date(2010, 9, 1), lead_organisation="Comune di Bologna",
+    partners="Luleå kommun; Luleå; SE\nConcello da Coruña; A Coruña; ES",
+    requested_eur="148000", outcome="pending", granted_eur="")
+
+
 def _user(email: str) -> User:
     user = db.session.execute(db.select(User).filter_by(email=email)).scalar()
     if user is None:
@@ -186,6 +213,17 @@ def create_demo(stage: str = "drafting") -> dict[str, Any]:
                                  sections=EXAMPLE["sections"], scores=EXAMPLE["scores"],
                                  comments=EXAMPLE["comments"], published=True)
         summary.append("An example proposal with a reference assessment is published.")
+    for email, town, country, organisation, areas, languages, looking_for in DIRECTORY:
+        user = _user(email)
+        if directory.entry_of(user.id) is None:
+            directory.save_entry(user.id, town=town, country=country, organisation=organisation,
+                                 policy_areas=areas, languages=languages, looking_for=looking_for)
+            summary.append(f"{user.name} is in the partner directory.")
+    first = db.session.execute(db.select(Team).filter_by(activity_id=activity.id, name=TEAMS[0]["name"])).scalar()
+    if stage == "review" and writing.submission_of(first.id) is not None and db.session.execute(
+            db.select(Application.id).where(Application.team_id == first.id)).first() is None:
+        applications.record(first, DEMO_APPLICATION, _user(TEAMS[0]["members"][0]).id, date.today())
+        summary.append(f"Team “{first.name}” recorded its application to Europe for Citizens (demo data).")
     if stage == "review" and settings.phase in ("submission", "allocation"):
         set_phase(settings, "review")
         summary.append("Reviews are open; reviewers are allocated.")

@@ -8,8 +8,10 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
+    DateField,
     DateTimeLocalField,
     FloatField,
     HiddenField,
@@ -22,7 +24,10 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
+from .applications import OUTCOME_LABELS
+from .directory import SPOKEN_LANGUAGES
 from .models import PHASES
 from .services import ANONYMITY_LABELS, COMPLETION_LABELS, PHASE_LABELS
 from .template import ProposalTemplate, Rubric
@@ -206,3 +211,63 @@ class OverrideForm(FlaskForm):
     grade = FloatField(_l("Grade (0–100); empty removes the override"),
                        validators=[Optional(), NumberRange(0, 100)])
     reason = StringField(_l("Reason"), validators=[Length(max=500)])
+
+
+# -- the partner directory and applications to funders -------------------------------------------
+class CheckboxListField(SelectMultipleField):
+    """A multiple choice as a list of checkboxes (usable on a phone and with a keyboard)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class DirectoryEntryForm(FlaskForm):
+    town = StringField(_l("Town"), validators=[DataRequired(), Length(max=120)])
+    country = StringField(_l("Country (two-letter code, such as IT, SE, ES, FI)"),
+                          validators=[DataRequired(), Length(min=2, max=2)])
+    organisation = StringField(_l("Organisation"), validators=[DataRequired(), Length(max=200)])
+    policy_areas = CheckboxListField(_l("Policy areas you work in"), choices=labelled(POLICY_AREAS),
+                                     validators=[DataRequired()])
+    languages = CheckboxListField(_l("Languages you speak"), choices=labelled(SPOKEN_LANGUAGES),
+                                  validators=[DataRequired()])
+    looking_for = TextAreaField(_l("What you look for in partners"), validators=[Length(max=2000)])
+
+
+class DirectorySearchForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search changes nothing
+
+    q = StringField(_l("Name, town, organisation or words"), validators=[Optional(), Length(max=100)])
+    area = SelectField(_l("Policy area"), validators=[Optional()])
+    country = StringField(_l("Country code"), validators=[Optional(), Length(max=2)])
+    language = SelectField(_l("Language"), validators=[Optional()])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.area.choices = [SelectChoice("", _l("Any")), *labelled(POLICY_AREAS)]
+        self.language.choices = [SelectChoice("", _l("Any")), *labelled(SPOKEN_LANGUAGES)]
+
+
+class RemoveEntryForm(FlaskForm):
+    """Opting out of the directory: nothing to fill in but the CSRF token."""
+
+
+class DirectoryInviteForm(FlaskForm):
+    activity_id = HiddenField(validators=[InputRequired()])
+
+
+class ApplicationForm(FlaskForm):
+    programme = StringField(_l("Funding programme"), validators=[DataRequired(), Length(max=200)],
+                            description=_l("For example: Europe for Citizens"))
+    call = StringField(_l("Call or measure"), validators=[DataRequired(), Length(max=200)],
+                       description=_l("For example: Action 1, Measure 1.2, thematic networks of "
+                                      "twinned towns, call of 1 September"))
+    submitted_on = DateField(_l("Date submitted"), validators=[InputRequired()])
+    lead_organisation = StringField(_l("Lead applicant"), validators=[DataRequired(), Length(max=200)])
+    partners = TextAreaField(_l("Partner organisations, one a line: organisation; town; country code"),
+                             validators=[Length(max=20_000)])
+    requested_eur = StringField(_l("Amount requested (EUR)"), validators=[DataRequired(), Length(max=30)])
+    outcome = SelectField(_l("Outcome"), choices=labelled(OUTCOME_LABELS))
+    granted_eur = StringField(_l("Amount granted (EUR), when funded"), validators=[Length(max=30)])
+    document = FileField(_l("The submitted application (PDF or office document)"),
+                         validators=[Optional()])

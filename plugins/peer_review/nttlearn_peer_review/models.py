@@ -10,16 +10,20 @@ review and author, one override per team, one final grade per learner and activi
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
+    Date,
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
+    Numeric,
     String,
     Text,
     UniqueConstraint,
@@ -386,3 +390,79 @@ class Notification(db.Model):
     sender_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+# -- the partner directory and the applications teams send to funders ------------------------------
+OUTCOMES = ("pending", "funded", "rejected", "withdrawn")
+
+
+class DirectoryEntry(db.Model):
+    """A learner's opt-in card in the partner directory (at most one; deleting it opts out).
+
+    ``policy_areas`` and ``languages`` are keys between commas (``",youth,other,"``), so that a
+    filter on one of them is a portable ``LIKE`` in the search query.
+    """
+
+    __tablename__ = "peer_review_directory_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    town: Mapped[str] = mapped_column(String(120))
+    country: Mapped[str] = mapped_column(String(2), index=True)
+    organisation: Mapped[str] = mapped_column(String(200))
+    policy_areas: Mapped[str] = mapped_column(String(300), default=",")
+    languages: Mapped[str] = mapped_column(String(200), default=",")
+    looking_for: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Application(db.Model):
+    """What a team submitted to a funder after the capstone: one row per team, programme and
+    call (so a double submit cannot record it twice), corrected by its trainers.
+
+    ``partners`` is a list of ``{"organisation", "town", "country"}``; amounts are in euro.
+    """
+
+    __tablename__ = "peer_review_applications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("peer_review_teams.id", ondelete="CASCADE"),
+                                         index=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"),
+                                             index=True)
+    programme: Mapped[str] = mapped_column(String(200))
+    funding_call: Mapped[str] = mapped_column(String(200))
+    submitted_on: Mapped[date] = mapped_column(Date)
+    lead_organisation: Mapped[str] = mapped_column(String(200))
+    partners: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    requested_eur: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    outcome: Mapped[str] = mapped_column(String(10), default="pending")
+    granted_eur: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("team_id", "programme", "funding_call"),
+        CheckConstraint(_in("outcome", OUTCOMES), name="outcome_known"),
+        CheckConstraint("requested_eur >= 0", name="requested_not_negative"),
+        CheckConstraint("granted_eur IS NULL OR granted_eur >= 0", name="granted_not_negative"),
+    )
+
+
+class ApplicationDocument(db.Model):
+    """The document a team submitted, kept in the database with its application (one per
+    application; a new upload replaces it), checked against the core's media allow-list."""
+
+    __tablename__ = "peer_review_application_documents"
+
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("peer_review_applications.id", ondelete="CASCADE"), primary_key=True
+    )
+    filename: Mapped[str] = mapped_column(String(200))
+    size: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -18,7 +18,12 @@ HERE = Path(__file__).resolve().parent
 
 @hookimpl
 def nttlearn_register_blueprints(app: Flask) -> None:
-    from . import review_views, staff_views  # noqa: F401 - they add their routes to the blueprint
+    from . import (  # noqa: F401 - they add their routes to the blueprint
+        application_views,
+        directory_views,
+        review_views,
+        staff_views,
+    )
     from .views import bp
 
     app.register_blueprint(bp)

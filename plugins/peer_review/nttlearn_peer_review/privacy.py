@@ -1,10 +1,11 @@
 """A learner's peer-review data for their GDPR export, and what deleting the account removes.
 
 Deletion removes the free text the person wrote alone (review comments, strengths and
-suggestions), their invitations, notifications, practice assessments and helpfulness ratings.
+suggestions), their partner-directory entry, their invitations, notifications, practice assessments and helpfulness ratings.
 The scores of their reviews and their team membership stay with the anonymous account, so that
 nobody else's grades change; the team's proposal text is the team's work and stays, no longer
-attributed to them.
+attributed to them. So do the team's applications to funders: they are the team's record, and
+only stop naming who recorded them.
 """
 
 from __future__ import annotations
@@ -15,8 +16,11 @@ from nttlearn.api import db
 
 from .models import (
     Allocation,
+    Application,
+    ApplicationDocument,
     Calibration,
     CriterionScore,
+    DirectoryEntry,
     FinalGrade,
     GradeOverride,
     HelpfulnessRating,
@@ -62,9 +66,26 @@ def user_data(user_id: int) -> dict[str, Any] | None:
         Calibration.user_id == user_id).order_by(Calibration.id)).scalars().all()
     submitted = db.session.execute(db.select(Submission).where(
         Submission.submitted_by_id == user_id).order_by(Submission.id)).scalars().all()
-    if not any((teams, writing, reviews, ratings, grades, calibrations, submitted)):
+    entry = db.session.execute(db.select(DirectoryEntry).where(
+        DirectoryEntry.user_id == user_id)).scalar()
+    recorded = db.session.execute(db.select(Application).where(db.or_(
+        Application.recorded_by_id == user_id, Application.updated_by_id == user_id))
+        .order_by(Application.id)).scalars().all()
+    if not any((teams, writing, reviews, ratings, grades, calibrations, submitted, entry, recorded)):
         return None
     return {
+        "partner_directory": None if entry is None else {
+            "town": entry.town, "country": entry.country, "organisation": entry.organisation,
+            "policy_areas": [k for k in entry.policy_areas.split(",") if k],
+            "languages": [k for k in entry.languages.split(",") if k],
+            "looking_for": entry.looking_for, "created_at": _iso(entry.created_at),
+            "updated_at": _iso(entry.updated_at)},
+        "applications": [{"team_id": a.team_id, "programme": a.programme, "call": a.funding_call,
+                          "submitted_on": a.submitted_on.isoformat(),
+                          "lead_organisation": a.lead_organisation, "partners": a.partners,
+                          "requested_eur": str(a.requested_eur), "outcome": a.outcome,
+                          "granted_eur": None if a.granted_eur is None else str(a.granted_eur),
+                          "recorded_by_you": a.recorded_by_id == user_id} for a in recorded],
         "teams": [{"activity_id": t.activity_id, "team": t.name, "proposal_title": t.title}
                   for t in teams],
         "section_versions": [{"team_id": team_id, "section": key, "version": v.version,
@@ -95,7 +116,8 @@ def delete_user_data(user_id: int) -> None:
                        .values(comment="").execution_options(synchronize_session=False))
     for model, column in ((HelpfulnessRating, HelpfulnessRating.rater_id),
                           (Calibration, Calibration.user_id), (Notification, Notification.user_id),
-                          (Invitation, Invitation.invitee_id)):
+                          (Invitation, Invitation.invitee_id),
+                          (DirectoryEntry, DirectoryEntry.user_id)):
         db.session.execute(db.delete(model).where(column == user_id)
                            .execution_options(synchronize_session=False))
     for model, column in ((SectionVersion, SectionVersion.author_id),
@@ -104,6 +126,9 @@ def delete_user_data(user_id: int) -> None:
                           (Team, Team.created_by_id),
                           (GradeOverride, GradeOverride.set_by_id),
                           (Invitation, Invitation.invited_by_id),
-                          (Notification, Notification.sender_id)):
+                          (Notification, Notification.sender_id),
+                          (Application, Application.recorded_by_id),
+                          (Application, Application.updated_by_id),
+                          (ApplicationDocument, ApplicationDocument.uploaded_by_id)):
         db.session.execute(db.update(model).where(column == user_id).values({column.key: None})
                            .execution_options(synchronize_session=False))

@@ -1,5 +1,5 @@
-"""Proposal teams: formed by the trainer, or by learners who invite colleagues of the course by
-e-mail. A learner belongs to at most one team per activity (the database says so too)."""
+"""Proposal teams: formed by the trainer, or by learners who invite colleagues of the course
+found in the partner directory or by e-mail. A learner belongs to at most one team per activity (the database says so too)."""
 
 from __future__ import annotations
 
@@ -140,6 +140,18 @@ def rename_team(team: Team, name: str) -> None:
 
 def invite(settings, course_id: int, team: Team, inviter_id: int, email: str) -> Invitation:
     """Invite a learner of the same course, found by their e-mail address, to join ``team``."""
+    invitee = db.session.execute(
+        db.select(User).where(db.func.lower(User.email) == email.strip().lower(),
+                              User.deleted_at.is_(None))
+    ).scalar()
+    if invitee is None or not is_enrolled(invitee.id, course_id):
+        _may_invite(settings, team, inviter_id)
+        raise TeamError(_("Nobody enrolled in this course has the e-mail address %(email)s.",
+                          email=email.strip()))
+    return invite_user(settings, course_id, team, inviter_id, invitee)
+
+
+def _may_invite(settings, team: Team, inviter_id: int) -> None:
     if settings.team_formation != "learners":
         raise TeamError(_("Your trainer forms the teams for this activity."))
     _learner_phase(settings)
@@ -147,13 +159,13 @@ def invite(settings, course_id: int, team: Team, inviter_id: int, email: str) ->
         raise TeamError(_("Only members of a team can invite to it."))
     if has_submitted(team.id):
         raise TeamError(_("Your team has submitted its proposal: its members are fixed."))
-    invitee = db.session.execute(
-        db.select(User).where(db.func.lower(User.email) == email.strip().lower(),
-                              User.deleted_at.is_(None))
-    ).scalar()
-    if invitee is None or not is_enrolled(invitee.id, course_id):
-        raise TeamError(_("Nobody enrolled in this course has the e-mail address %(email)s.",
-                          email=email.strip()))
+
+
+def invite_user(settings, course_id: int, team: Team, inviter_id: int, invitee: User) -> Invitation:
+    """Invite ``invitee`` (chosen in the partner directory, or found by e-mail) to join ``team``."""
+    _may_invite(settings, team, inviter_id)
+    if invitee.deleted_at is not None or not is_enrolled(invitee.id, course_id):
+        raise TeamError(_("%(name)s is not enrolled in this course.", name=invitee.name))
     if invitee.id == inviter_id:
         raise TeamError(_("You are already in this team."))
     if team_of(settings.activity_id, invitee.id) is not None:

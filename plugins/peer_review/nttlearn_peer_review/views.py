@@ -27,7 +27,7 @@ from nttlearn.api import (
     require_login,
 )
 
-from . import calibration, notifications, teams, writing
+from . import applications, calibration, notifications, teams, writing
 from .access import can_read_submission, is_reviewer_of, shows_author_names, submission_label
 from .allocating import is_author
 from .diff import changed_word_counts, compare_texts, render_diff_html
@@ -128,7 +128,9 @@ def view(activity_id: int):
         sent=teams.sent_invitations(team.id) if team else [],
         examples=calibration.examples_of(activity_id, published_only=True),
         team_form=TeamForm(), invite_form=InviteForm(), submit_form=SubmitForm(),
-        answer_form=AnswerForm(), **phase_context(settings),
+        answer_form=AnswerForm(), outcomes=applications.OUTCOME_LABELS,
+        applications=applications.applications_of_team(team.id) if original else [],
+        **phase_context(settings),
     )
 
 

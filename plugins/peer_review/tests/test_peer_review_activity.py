@@ -21,7 +21,9 @@ from nttlearn.testing import repo_root
 from nttlearn_peer_review.activity import validate_definition
 from nttlearn_peer_review.models import (
     Allocation,
+    Application,
     CriterionScore,
+    DirectoryEntry,
     ProposalSettings,
     ReviewRecord,
     Section,
@@ -199,6 +201,12 @@ def test_the_demo_forms_two_cross_country_teams_in_the_main_courses_capstone(app
         assert row["reviewer"] not in row["authors"]
     assert json.loads(run_cli(app, "peer_review", "demo", "--json").output)["summary"] == [
         "The capstone demo already exists."]
+    entries = db.session.execute(db.select(DirectoryEntry.country)).scalars().all()
+    assert len(entries) == 5 and set(entries) == {"IT", "SE", "ES", "FI"}
+    [application] = db.session.execute(db.select(Application)).scalars().all()
+    assert (application.team_id, application.programme, application.submitted_on.isoformat()) == (
+        teams[0].id, "Europe for Citizens", "2010-09-01")
+    assert "demo data" in application.funding_call
 
 
 def test_the_demo_needs_the_main_course(app):

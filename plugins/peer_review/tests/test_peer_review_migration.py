@@ -32,10 +32,12 @@ def _tables() -> set[str]:
 def test_branch_is_labelled_peer_review_and_depends_on_the_core(app):
     script = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config())
 
-    [base] = [rev for rev in script.walk_revisions() if "peer_review" in (rev.branch_labels or ())]
+    branch = [rev for rev in script.walk_revisions() if "peer_review" in (rev.branch_labels or ())]
+    [base] = [rev for rev in branch if rev.down_revision is None]
 
-    assert base.down_revision is None
+    assert base.revision == "peer_review_0001"
     assert base.dependencies == "0001_core"
+    assert {rev.revision for rev in branch} == {"peer_review_0001", "peer_review_0002"}
 
 
 def test_models_and_migrations_agree(app):
@@ -51,11 +53,11 @@ def test_models_and_migrations_agree(app):
 
 
 def test_downgrading_the_branch_removes_only_the_plugins_tables(app):
-    assert len(_tables()) == 16
+    assert len(_tables()) == 19
     try:
         flask_migrate.downgrade(revision="peer_review@base")
         assert _tables() == set()
         assert {"users", "activities"} <= set(sa.inspect(db.engine).get_table_names())
     finally:
         flask_migrate.upgrade(revision="heads")  # the database is shared on PostgreSQL
-    assert len(_tables()) == 16
+    assert len(_tables()) == 19
