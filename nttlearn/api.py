@@ -140,8 +140,13 @@ from flask_smorest import abort as api_abort
 from .rest.auth import api_user
 from .rest.auth import token_required as api_scope
 
+#: ``ApiText(200)``: a marshmallow string field of at most 200 characters and no NUL, for the
+#: text an API resource accepts (checked, and written into the OpenAPI document).
+from .rest.schemas import ApiText
+
 __all__ = [
     "ApiBlueprint",
+    "ApiText",
     "api_abort",
     "api_scope",
     "api_user",

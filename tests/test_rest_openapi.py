@@ -6,13 +6,19 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, given, settings
+
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from nttlearn.extensions import db
 from nttlearn.models import Enrolment
 from nttlearn.rest.tokens import create_token
 
 # Who calls, with which scopes: each sees a different part of the API succeed or refuse.
+# Rules across fields, which JSON Schema cannot say: a request the document allows is refused
+# with 422 ('to' before 'from'), so that check does not apply to these operations.
+CROSS_FIELD_RULES = {"GET /api/v1/evaluation/impact"}
+
 CALLERS = {
     "learner-read": ("learner", ["read"]),
     "learner-read-write": ("learner", ["read", "write"]),
@@ -33,20 +39,36 @@ def api_schema(app, make_user, make_course):
     return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
 
 
-schema = schemathesis.pytest.from_fixture("api_schema")
-
-
-@pytest.fixture(params=sorted(CALLERS))
-def caller_headers(request, app, make_user):
-    role, scopes = CALLERS[request.param]
-    user = make_user(role=role)
-    token, _record = create_token(user, scopes)
+@pytest.fixture
+def callers(app, make_user) -> dict[str, dict[str, str]]:
+    """The Authorization header of each kind of caller."""
+    headers = {}
+    for name, (role, scopes) in CALLERS.items():
+        token, _record = create_token(make_user(role=role), scopes)
+        headers[name] = {"Authorization": f"Bearer {token}"}
     db.session.commit()
-    return {"Authorization": f"Bearer {token}"}
+    return headers
 
 
-@schema.parametrize()
-@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
-def test_every_operation_answers_as_documented(case, caller_headers, app):
-    case.call_and_validate(headers=caller_headers)
-    db.session.rollback()
+def test_every_operation_answers_as_documented_to_every_caller(api_schema, callers):
+    operations = [result.ok() for result in api_schema.get_all_operations()]
+    assert len(operations) >= 15
+
+    for operation in operations:
+        excluded = [positive_data_acceptance] if operation.label in CROSS_FIELD_RULES else []
+
+        @given(case=operation.as_strategy())
+        @settings(max_examples=10, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+        def answers_as_documented(case):
+            for name, headers in callers.items():
+                try:
+                    case.call_and_validate(headers=headers, excluded_checks=excluded)
+                except Exception as error:
+                    raise AssertionError(f"as {name}: {error}") from error
+                finally:
+                    db.session.rollback()
+
+        try:
+            answers_as_documented()
+        except Exception as error:
+            raise AssertionError(f"{operation.label}: {error}") from error

@@ -15,6 +15,7 @@ import http
 from flask import Flask
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
+from werkzeug.routing import BaseConverter, UnicodeConverter
 
 from ..extensions import csrf
 from ..plugins import PluginHost
@@ -33,6 +34,11 @@ class RestApi(Api):
     def _register_error_handlers(self) -> None:
         pass
 
+    def _register_pagination_header(self) -> None:
+        # A header is a string: flask-smorest documents this one as an object, which validators
+        # (and clients generated from the document) reject.
+        self.spec.components.header("PAGINATION", PAGINATION_HEADER, lazy=True)
+
     def _register_responses(self) -> None:
         for status in http.HTTPStatus:
             response: dict = {"description": status.phrase}
@@ -43,6 +49,17 @@ class RestApi(Api):
         response = {"description": "An error, as RFC 9457 problem details", "schema": self.ERROR_SCHEMA}
         prepare_response(response, self.spec, PROBLEM_CONTENT_TYPE)
         self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
+
+
+PAGINATION_HEADER = {
+    "description": 'Pagination, as a JSON object: {"total", "total_pages", "first_page", "last_page", '
+                   '"page", "previous_page", "next_page"} (the last two only where there is such a page)',
+    "schema": {"type": "string"},
+}
+
+
+def _path_text(converter) -> dict:
+    return {"type": "string", "minLength": 1, "pattern": r"^[^\x00/]+$"}
 
 
 def _as_function(method):
@@ -75,6 +92,9 @@ def init_rest(app: Flask, host: PluginHost) -> RestApi:
         },
     })
     rest = RestApi(app)
+    # Path segments: never empty, never a NUL (refused with 400 before any view runs).
+    for converter in (BaseConverter, UnicodeConverter):
+        rest.register_converter(converter, _path_text)
     rest.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "description": "A personal access token (ntt_…)"}
     )

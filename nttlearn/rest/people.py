@@ -8,7 +8,13 @@ from flask_smorest import Blueprint, abort
 from ..extensions import db
 from ..models import Organisation, User
 from .auth import api_user, token_required
-from .schemas import MeSchema, OrganisationQuerySchema, OrganisationSchema, UserQuerySchema, UserSchema
+from .schemas import (
+    MeSchema,
+    OrganisationQuerySchema,
+    OrganisationSchema,
+    UserQuerySchema,
+    UserSchema,
+)
 
 me = Blueprint("api_me", __name__, url_prefix="/api/v1/me", description="The token's own account")
 users = Blueprint("api_users", __name__, url_prefix="/api/v1/users", description="Accounts (administrators)")

@@ -5,7 +5,23 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from ..config import LOCALES
 from ..models import POLICY_AREAS, ROLES
+
+NO_NUL = ma.validate.Regexp(r"^[^\x00]*$", error="Text may not contain a NUL character.")
+
+
+class ApiText(ma.fields.String):
+    """A string of at most ``max_length`` characters without NUL (which the site refuses in any
+    request, and PostgreSQL in any text): both checked and written into the OpenAPI document."""
+
+    def __init__(self, max_length: int, min_length: int = 0, **kwargs) -> None:
+        validators = [ma.validate.Length(min=min_length or None, max=max_length), NO_NUL]
+        super().__init__(validate=validators, **kwargs)
+
+
+LANG = ma.fields.String(load_default="en", validate=ma.validate.OneOf(LOCALES),
+                        metadata={"description": "The language of titles and summaries"})
 
 
 class CourseSchema(ma.Schema):
@@ -22,14 +38,14 @@ class CourseSchema(ma.Schema):
 
 
 class CourseQuerySchema(ma.Schema):
-    lang = ma.fields.String(load_default="en", validate=ma.validate.Length(max=5))
+    lang = LANG
     policy_area = ma.fields.String(validate=ma.validate.OneOf(POLICY_AREAS))
-    language = ma.fields.String(validate=ma.validate.Length(max=5),
+    language = ma.fields.String(validate=ma.validate.OneOf(LOCALES),
                                 metadata={"description": "Only courses available in this language"})
 
 
 class LangQuerySchema(ma.Schema):
-    lang = ma.fields.String(load_default="en", validate=ma.validate.Length(max=5))
+    lang = LANG
 
 
 class OutlineItemSchema(ma.Schema):
@@ -72,15 +88,15 @@ class UserSchema(ma.Schema):
 
 
 class UserQuerySchema(ma.Schema):
-    email = ma.fields.String(validate=ma.validate.Length(max=254))
+    email = ApiText(254)
     role = ma.fields.String(validate=ma.validate.OneOf(ROLES))
     organisation_id = ma.fields.Integer(validate=ma.validate.Range(min=1, max=2**31 - 1))
 
 
 class OrganisationQuerySchema(ma.Schema):
-    country = ma.fields.String(validate=ma.validate.Length(equal=2))
-    name = ma.fields.String(validate=ma.validate.Length(max=200),
-                            metadata={"description": "Part of the name, any case"})
+    country = ma.fields.String(validate=ma.validate.Regexp(r"^[A-Za-z]{2}$"),
+                               metadata={"description": "ISO 3166-1 alpha-2 code"})
+    name = ApiText(200, metadata={"description": "Part of the name, any case"})
 
 
 class EnrolmentSchema(ma.Schema):
@@ -92,12 +108,12 @@ class EnrolmentSchema(ma.Schema):
 
 
 class EnrolmentQuerySchema(ma.Schema):
-    course = ma.fields.String(validate=ma.validate.Length(max=100))
+    course = ApiText(100, metadata={"description": "A course's slug"})
     user_id = ma.fields.Integer(validate=ma.validate.Range(min=1, max=2**31 - 1))
 
 
 class NewEnrolmentSchema(ma.Schema):
-    course = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))
+    course = ApiText(100, min_length=1, required=True, metadata={"description": "A course's slug"})
     user_id = ma.fields.Integer(validate=ma.validate.Range(min=1, max=2**31 - 1),
                                 metadata={"description": "Another learner (course staff only); "
                                                          "yourself when left out"})

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from ..extensions import db
 from ..models import API_SCOPES, ApiToken, User, utcnow
 
-TOKEN_START = "ntt_"
+TOKEN_START = "ntt_"  # noqa: S105 - the visible start of every token, not a secret
 
 
 class TokenError(ValueError):

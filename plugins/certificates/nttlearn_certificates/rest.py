@@ -6,11 +6,28 @@ from __future__ import annotations
 import marshmallow as ma
 from flask import url_for
 
-from nttlearn.api import ApiBlueprint, Course, User, api_abort, api_scope, api_user, can_manage_course, db
+from nttlearn.api import (
+    ApiBlueprint,
+    ApiText,
+    Course,
+    User,
+    api_abort,
+    api_scope,
+    api_user,
+    can_manage_course,
+    db,
+)
 
 from .models import IssuedCertificate
-from .services import AlreadyIssued, CertificateError, certificates_of, course_certificates, find_certificate
-from .services import issue_certificate, revoke_certificate
+from .services import (
+    AlreadyIssued,
+    CertificateError,
+    certificates_of,
+    course_certificates,
+    find_certificate,
+    issue_certificate,
+    revoke_certificate,
+)
 from .verification import verify_code
 
 api = ApiBlueprint("certificates_api", __name__, url_prefix="/api/v1/certificates",
@@ -31,18 +48,17 @@ class CertificateSchema(ma.Schema):
 
 
 class CertificateQuerySchema(ma.Schema):
-    course = ma.fields.String(validate=ma.validate.Length(max=100),
-                              metadata={"description": "A course you teach: its certificates"})
+    course = ApiText(100, metadata={"description": "A course you teach: its certificates"})
 
 
 class IssueSchema(ma.Schema):
-    course = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))
+    course = ApiText(100, min_length=1, required=True)
     user_id = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=2**31 - 1))
-    reason = ma.fields.String(load_default="", validate=ma.validate.Length(max=500))
+    reason = ApiText(500, load_default="")
 
 
 class RevokeSchema(ma.Schema):
-    reason = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=500))
+    reason = ApiText(500, min_length=1, required=True)
 
 
 class VerificationSchema(ma.Schema):

@@ -29,13 +29,20 @@ class ImpactSchema(ma.Schema):
     """The keys are those of ``nttlearn report impact --json`` (docs/evaluation.md); figures
     added in later versions appear beside them."""
 
+    class Meta:
+        unknown = ma.INCLUDE  # documented as open: a later version's new figures are not an error
+
     period = ma.fields.Dict(required=True)
     participants = ma.fields.Integer(required=True)
     organisations = ma.fields.Integer(required=True)
     countries = ma.fields.Integer(required=True)
     completions = ma.fields.Integer(required=True)
     certificates_issued = ma.fields.Integer(required=True)
+    participants_completed = ma.fields.Integer(required=True)
     proposals_submitted = ma.fields.Integer(required=True)
+    proposals_transnational = ma.fields.Integer(required=True)
+    proposals_by_policy_area = ma.fields.Dict(required=True)
+    meetings = ma.fields.Dict(required=True)
     by_country = ma.fields.List(ma.fields.Dict(), required=True)
     by_course = ma.fields.List(ma.fields.Dict(), required=True)
     summary = ma.fields.String(required=True)
