@@ -24,7 +24,7 @@ from flask import render_template
 from markupsafe import Markup
 
 #: The version of this API (semantic versioning), which plugins' ``install_requires`` name.
-__version__ = "1.1.0"
+__version__ = "1.2.0"
 
 # -- Hooks -------------------------------------------------------------------------------------
 #: The marker of hook implementations: ``@hookimpl`` above ``def nttlearn_on_event(event): …``
@@ -139,7 +139,28 @@ from .content.translations import LANGUAGES
 from .content.package import translated_file_name
 from .content.translations import fingerprint
 
+# -- REST API (NTTLEARN_API_ENABLED): resources a plugin adds under /api/v1/<plugin> -----------
+#: A flask-smorest blueprint: ``ApiBlueprint("quiz_api", __name__, url_prefix="/api/v1/quiz")``,
+#: returned from ``nttlearn_api_blueprints``; its schemas and docstrings document the resource in
+#: ``/api/v1/openapi.json``. ``api_abort(404, message=…)`` answers with RFC 9457 problem details.
+from flask_smorest import Blueprint as ApiBlueprint
+from flask_smorest import abort as api_abort
+
+#: ``@api_scope("read")`` (or ``"write"``, ``"admin"``) on every API view: the token scope it
+#: needs. ``api_user()`` is the account whose token made the request (never a cookie session).
+from .rest.auth import api_user
+from .rest.auth import token_required as api_scope
+
+#: ``ApiText(200)``: a marshmallow string field of at most 200 characters and no NUL, for the
+#: text an API resource accepts (checked, and written into the OpenAPI document).
+from .rest.schemas import ApiText
+
 __all__ = [
+    "ApiBlueprint",
+    "ApiText",
+    "api_abort",
+    "api_scope",
+    "api_user",
     "Activity",
     "ActivityAccess",
     "ActivityCompletion",

@@ -66,6 +66,7 @@ def build_app(test_config: dict[str, Any] | None, plugins: list[object] | None) 
     _serve_favicon(app)
     with app.app_context():
         host.start(app)
+    _init_rest_api(app, host)
     _declare_static_files_public(app)
     _install_request_hooks(app, host)
     _install_template_globals(app, host)
@@ -73,6 +74,15 @@ def build_app(test_config: dict[str, Any] | None, plugins: list[object] | None) 
 
     register_error_handlers(app)
     return app
+
+
+def _init_rest_api(app: Flask, host: PluginHost) -> None:
+    """The REST API (``NTTLEARN_API_ENABLED``): the core's resources and the plugins'."""
+    if not app.config.get("API_ENABLED"):
+        return
+    from .rest import init_rest
+
+    init_rest(app, host)
 
 
 def _check_base_url(app: Flask, test_config: dict[str, Any]) -> None:

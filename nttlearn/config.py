@@ -100,6 +100,10 @@ def settings_from_env() -> dict[str, Any]:
         "SESSION_IDLE_MINUTES_LEARNER": int(_env("SESSION_IDLE_MINUTES_LEARNER") or 8 * 60),
         "SESSION_LIFETIME_HOURS": int(_env("SESSION_LIFETIME_HOURS") or 12),
         "REMEMBER_ME_DAYS": int(_env("REMEMBER_ME_DAYS") or 30),
+        # The REST API under /api/v1 (nttlearn.rest), for personal access tokens; off by default.
+        "API_ENABLED": _bool(_env("API_ENABLED")),
+        # Requests per token per window (seconds) before the API answers 429.
+        "API_RATE_LIMIT": (int(_env("API_RATE_LIMIT") or 600), 60),
     }
 
 

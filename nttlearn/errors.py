@@ -8,6 +8,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db
+from .rest.problems import is_api_request, problem_from_exception
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -20,6 +21,9 @@ def register_error_handlers(app: Flask) -> None:
     def unauthorized(error):
         from flask import redirect, url_for
 
+        if is_api_request():
+            return problem_from_exception(error)
+
         return redirect(url_for("auth.login", next=request.path))
 
     @app.errorhandler(HTTPException)
@@ -28,6 +32,8 @@ def register_error_handlers(app: Flask) -> None:
             # The error page reads the database (user, plugin switches): not through a
             # transaction the failure left broken, and never keeping its half-done changes.
             db.session.rollback()
+        if is_api_request():
+            return problem_from_exception(error)
         messages = {
             400: _("A value in the address or the form is not valid. Please go back and try again."),
             403: _("You do not have permission to open this page."),

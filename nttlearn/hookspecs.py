@@ -45,6 +45,17 @@ def nttlearn_register_blueprints(app: Flask) -> None:
 
 
 @hookspec
+def nttlearn_api_blueprints() -> list[Any]:
+    """Called once at start-up when the REST API is on (``NTTLEARN_API_ENABLED``). Return the
+    plugin's API resources as :class:`nttlearn.api.ApiBlueprint` objects (flask-smorest
+    blueprints) with ``url_prefix`` under ``/api/v1/<plugin name>``; their paths appear in
+    ``/api/v1/openapi.json``. Decorate each view with :func:`nttlearn.api.api_scope` (the token
+    scope it needs) and find the caller with :func:`nttlearn.api.api_user`. A disabled plugin's
+    API paths answer 404.
+    """
+
+
+@hookspec
 def nttlearn_activity_types() -> list[ActivityType]:
     """Called once at start-up. Return the activity types the plugin provides.
 

@@ -159,6 +159,16 @@ class PluginHost:
         for impl in self.pm.hook.nttlearn_settings.get_hookimpls():
             self.plugins[impl.plugin_name].settings = list(self._guarded_startup(impl, lambda f: f()) or [])
 
+    def register_api_blueprints(self, app: Flask, register: Callable[[Any], None]) -> None:
+        """Ask each plugin for its REST API blueprints (``nttlearn_api_blueprints``) and pass each to
+        ``register``; their endpoints are the plugin's, so they answer 404 when it is disabled."""
+        for impl in self.pm.hook.nttlearn_api_blueprints.get_hookimpls():
+            before = set(app.view_functions)
+            for blueprint in self._guarded_startup(impl, lambda f: f()) or []:
+                register(blueprint)
+            for endpoint in set(app.view_functions) - before:
+                self._endpoints[endpoint] = impl.plugin_name
+
     def _guarded_startup(self, impl: pluggy.HookImpl, call: Callable[[Callable], Any]) -> Any:
         try:
             return self._traced(impl.opts.get("specname") or impl.function.__name__, impl, call, impl.function)

@@ -117,6 +117,7 @@ def _apps_on(database_url: str, instance_path: Path) -> Iterator[Callable[..., A
             "SERVER_NAME": None,
             "RATELIMIT_ENABLED": True,
             "PASSWORD_HASH_PARAMETERS": FAST_HASH_PARAMETERS,
+            "API_ENABLED": True,  # the REST API's routes are walked and tested like the pages
         }
         settings.update(config or {})
         app = create_app(settings, plugins=plugins)

@@ -273,6 +273,52 @@ ROUTES: list[Route] = [
 ]
 
 
+# -- core: the REST API (/api/v1). A token, never the site's session cookie: every logged-in
+# visitor here is as unknown to the API as an anonymous one (401). Tokens: tests/test_rest_api.py.
+API_NEEDS_TOKEN = Expect(401, 401, 401, 401)
+
+
+def _token_of_bystander(w: World) -> dict[str, Any]:
+    if "api_token" not in w.extra:
+        from nttlearn.rest.tokens import create_token
+
+        _token, record = create_token(w.bystander, ["read"], name="walk")
+        db.session.commit()
+        w.extra["api_token"] = record.id
+    return {"token_id": w.extra["api_token"]}
+
+
+ROUTES.extend([
+    Route("api-docs.openapi_json", "GET", PUBLIC),
+    Route("api_docs.reference", "GET", PUBLIC),
+    Route("api_courses.list_courses", "GET", API_NEEDS_TOKEN),
+    Route("api_courses.get_course", "GET", API_NEEDS_TOKEN, args=_course_slug),
+    Route("api_courses.get_outline", "GET", API_NEEDS_TOKEN, args=_course_slug),
+    Route("api_courses.course_progress_list", "GET", API_NEEDS_TOKEN, args=_course_slug),
+    Route("api_me.get_me", "GET", API_NEEDS_TOKEN),
+    Route("api_me.my_progress", "GET", API_NEEDS_TOKEN),
+    Route("api_users.list_users", "GET", API_NEEDS_TOKEN),
+    Route("api_users.get_user", "GET", API_NEEDS_TOKEN, args=lambda w: {"user_id": w.learner.id}),
+    Route("api_organisations.list_organisations", "GET", API_NEEDS_TOKEN),
+    Route("api_organisations.get_organisation", "GET", API_NEEDS_TOKEN,
+          args=lambda w: {"organisation_id": w.organisation.id}),
+    Route("api_enrolments.list_enrolments", "GET", API_NEEDS_TOKEN),
+    Route("api_enrolments.create_enrolment", "POST", API_NEEDS_TOKEN),
+    # The token pages: each person's own; another person's token is not found, even by an admin.
+    Route("api_tokens.tokens", "GET", LOGGED_IN),
+    Route("api_tokens.tokens", "POST", LOGGED_IN),
+    Route("api_tokens.revoke", "POST", Expect(302, 404, 404, 404), args=_token_of_bystander),
+    # Plugins' API resources (nttlearn_api_blueprints): a token too, never the session.
+    Route("certificates_api.list_certificates", "GET", API_NEEDS_TOKEN, plugin="certificates"),
+    Route("certificates_api.issue", "POST", API_NEEDS_TOKEN, plugin="certificates"),
+    Route("certificates_api.revoke", "POST", API_NEEDS_TOKEN, args=lambda w: {"code": "NTT-0000-0000"},
+          plugin="certificates"),
+    Route("certificates_api.verification", "GET", API_NEEDS_TOKEN, args=lambda w: {"code": "NTT-0000-0000"},
+          plugin="certificates"),
+    Route("evaluation_api.impact", "GET", API_NEEDS_TOKEN, plugin="evaluation"),
+])
+
+
 def rows_by_key() -> dict[tuple[str, str], Route]:
     return {(row.endpoint, row.method): row for row in ROUTES}
 

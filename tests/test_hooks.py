@@ -25,6 +25,7 @@ from sqlalchemy import inspect
 import nttlearn.hookspecs
 from nttlearn import hookimpl
 from nttlearn.activities import ActivityType, activity_access
+from nttlearn.api import ApiBlueprint, api_scope, api_user
 from nttlearn.auth import public, require_login
 from nttlearn.cli import main
 from nttlearn.extensions import db
@@ -48,6 +49,7 @@ COVERED = {
     "nttlearn_user_data",
     "nttlearn_delete_user_data",
     "nttlearn_demo_data",
+    "nttlearn_api_blueprints",
 }
 
 
@@ -88,6 +90,17 @@ class ShapeMaker:
     @hookimpl
     def nttlearn_probe_shapes(self):
         return ["circle", "square"]
+
+
+PROBE_API = ApiBlueprint("probe_api", __name__, url_prefix="/api/v1/probe", description="The probe's resource")
+
+
+@PROBE_API.route("/whoami")
+@api_scope("read")
+@PROBE_API.response(200)
+def probe_whoami():
+    """Who the probe's API resource sees."""
+    return {"name": api_user().name}
 
 
 class Probe:
@@ -188,6 +201,9 @@ class Probe:
         return {"notes": [f"a note by user {user_id}"]}
 
     @hookimpl
+    def nttlearn_api_blueprints(self):
+        return [PROBE_API]
+
     def nttlearn_demo_data(self):
         if self.options.get("broken_demo"):
             raise RuntimeError("no demo today")
@@ -495,3 +511,24 @@ def test_nttlearn_demo_adds_each_plugins_demo_data_and_survives_a_broken_one(app
     with app.app_context():
         towns = db.session.execute(db.select(Organisation).filter_by(name="Probe demo town")).scalars().all()
     assert len(towns) == 1  # the broken run's savepoint was rolled back; the first run's row stays
+
+
+def test_api_blueprints_join_the_rest_api_its_document_and_the_plugin_switch(app_factory, make_user):
+    from nttlearn.rest.tokens import create_token
+
+    _, app = probe_app(app_factory)
+    with app.app_context():
+        token, _record = create_token(make_user(name="Probe Caller"), ["read"])
+        db.session.commit()
+        client = app.test_client()
+        headers = {"Authorization": f"Bearer {token}"}
+
+        answer = client.get("/api/v1/probe/whoami", headers=headers)
+        spec = client.get("/api/v1/openapi.json").get_json()
+        host(app).set_enabled("probe", False)
+        db.session.commit()
+        disabled = client.get("/api/v1/probe/whoami", headers=headers)
+
+    assert answer.status_code == 200 and answer.get_json() == {"name": "Probe Caller"}
+    assert "/api/v1/probe/whoami" in spec["paths"]
+    assert disabled.status_code == 404 and disabled.mimetype == "application/problem+json"

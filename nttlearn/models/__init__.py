@@ -1,5 +1,6 @@
 """The core's tables. Plugins import models from here; they never touch another plugin's tables."""
 
+from .api_tokens import API_SCOPES, ApiToken
 from .base import UTCDateTime, utcnow
 from .courses import COMPLETION_RULES, POLICY_AREAS, Activity, Course, CourseStaff, Lesson, Module
 from .events import EventRecord
@@ -17,10 +18,12 @@ CORE_TABLES = frozenset(
     model.__tablename__
     for model in (Organisation, User, Course, CourseStaff, Module, Lesson, Activity, Enrolment,
                   LessonCompletion, ActivityCompletion, ModuleCompletion, EventRecord, PluginState,
-                  UserSession)
+                  UserSession, ApiToken)
 )
 
 __all__ = [
+    "API_SCOPES",
+    "ApiToken",
     "CORE_TABLES",
     "COMPLETION_RULES",
     "POLICY_AREAS",

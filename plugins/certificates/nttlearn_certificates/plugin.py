@@ -26,6 +26,13 @@ def nttlearn_register_blueprints(app: Flask) -> None:
 
 
 @hookimpl
+def nttlearn_api_blueprints() -> list[Any]:
+    from .rest import api
+
+    return [api]
+
+
+@hookimpl
 def nttlearn_on_event(event: Event) -> None:
     services.on_event(event.name, event.user_id, event.course_id, event.data)
 

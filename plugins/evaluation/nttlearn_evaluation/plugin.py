@@ -22,6 +22,13 @@ def nttlearn_register_blueprints(app) -> None:
 
 
 @hookimpl
+def nttlearn_api_blueprints() -> list[Any]:
+    from .rest import api
+
+    return [api]
+
+
+@hookimpl
 def nttlearn_activity_types() -> list[ActivityType]:
     return [ActivityType(
         key="survey", label=_l("Survey"), endpoint="evaluation.surveys.answer",
