@@ -24,7 +24,7 @@ from flask import render_template
 from markupsafe import Markup
 
 #: The version of this API (semantic versioning), which plugins' ``install_requires`` name.
-__version__ = "1.1.0"
+__version__ = "1.2.0"
 
 # -- Hooks -------------------------------------------------------------------------------------
 #: The marker of hook implementations: ``@hookimpl`` above ``def nttlearn_on_event(event): …``
@@ -68,6 +68,16 @@ from .activities import ActivityAccess, activity_access
 from .hooktypes import ActivityType, DefinitionProblem
 from .learn.services import complete_activity, get_enrolment, revoke_activity_completion
 from .learn.structure import lesson_after_activity
+
+# -- Cohorts, pacing and deadlines ---------------------------------------------------------------
+#: Runs of a course (``Cohort``) and their members (``CohortMember``: one cohort per learner and
+#: course); read them, change them through the functions below.
+from .models import Cohort, CohortMember
+
+#: Whether a module or activity is open to a learner: ``open``, ``opens_at``, ``requires``,
+#: ``reason`` and ``message()``. :func:`activity_access` already refuses a locked activity.
+from .cohorts.pacing import Access, LearnerDeadline, activity_release, deadline_for, learner_deadlines
+from .cohorts.services import CohortError, add_to_cohort, cohort_of
 
 # -- Permissions -------------------------------------------------------------------------------
 #: The site roles, lowest first: every account has one (``user.role``).
@@ -129,11 +139,15 @@ from .content.package import translated_file_name
 from .content.translations import fingerprint
 
 __all__ = [
+    "Access",
     "Activity",
     "ActivityAccess",
     "ActivityCompletion",
     "ActivityType",
     "CORE_EVENTS",
+    "Cohort",
+    "CohortError",
+    "CohortMember",
     "Course",
     "CourseStaff",
     "DefinitionProblem",
@@ -142,6 +156,7 @@ __all__ = [
     "EventRecord",
     "LANGUAGES",
     "LANGUAGE_NAMES",
+    "LearnerDeadline",
     "LOCALES",
     "Lesson",
     "LessonCompletion",
@@ -156,21 +171,26 @@ __all__ = [
     "User",
     "__version__",
     "activity_access",
+    "activity_release",
+    "add_to_cohort",
     "arg_int",
     "arg_ints",
     "call_hook",
     "can_manage_course",
     "cell",
+    "cohort_of",
     "complete_activity",
     "csv_response",
     "csv_text",
     "db",
+    "deadline_for",
     "emit",
     "fingerprint",
     "form_int",
     "get_enrolment",
     "hookimpl",
     "large_enough",
+    "learner_deadlines",
     "lesson_after_activity",
     "limiter",
     "min_group_size",

@@ -1,6 +1,16 @@
 """The core's tables. Plugins import models from here; they never touch another plugin's tables."""
 
 from .base import UTCDateTime, utcnow
+from .cohorts import (
+    DEADLINE_KINDS,
+    RELATIVE_TO,
+    Cohort,
+    CohortMember,
+    Deadline,
+    Extension,
+    ReleasePrerequisite,
+    ReleaseRule,
+)
 from .courses import COMPLETION_RULES, POLICY_AREAS, Activity, Course, CourseStaff, Lesson, Module
 from .events import EventRecord
 from .plugins import PluginState
@@ -17,12 +27,20 @@ CORE_TABLES = frozenset(
     model.__tablename__
     for model in (Organisation, User, Course, CourseStaff, Module, Lesson, Activity, Enrolment,
                   LessonCompletion, ActivityCompletion, ModuleCompletion, EventRecord, PluginState,
-                  UserSession)
+                  UserSession, Cohort, CohortMember, ReleaseRule, ReleasePrerequisite, Deadline, Extension)
 )
 
 __all__ = [
     "CORE_TABLES",
     "COMPLETION_RULES",
+    "DEADLINE_KINDS",
+    "RELATIVE_TO",
+    "Cohort",
+    "CohortMember",
+    "Deadline",
+    "Extension",
+    "ReleasePrerequisite",
+    "ReleaseRule",
     "POLICY_AREAS",
     "ROLES",
     "Activity",
