@@ -297,15 +297,35 @@ def _course_of(activity: Activity) -> Course:
 
 def activity_release(user, activity: Activity) -> Access:
     """Whether ``activity`` is open to ``user`` now: ``Access(open, opens_at, requires)`` with
-    ``reason`` and ``message()`` saying when and why it opens. Trainers see everything open."""
-    return pacing_of(user, _course_of(activity)).activity(activity.id)
+    ``reason`` and ``message()`` saying when and why it opens. Trainers see everything open.
+    A course without release rules costs no query (its rules are cached per worker)."""
+    return pacing_of(user, _course_of(activity), deadlines=False).activity(activity.id)
 
 
 def deadline_for(user, activity: Activity, kind: str = "close") -> datetime | None:
-    """The deadline of ``user`` (a ``User`` or a user id) for ``activity``: their extension, else their cohort's deadline,
-    else None, and then the plugin uses its own date. ``kind`` is ``"close"`` (a quiz closes, a
-    survey or a proposal's submission is due) or ``"review"`` (a proposal's review phase ends)."""
-    return pacing_of(user, _course_of(activity)).deadline(activity.id, kind)
+    """The deadline of ``user`` (a ``User`` or a user id) for ``activity``: their extension, else
+    their cohort's deadline, else None, and then the plugin uses its own date. ``kind`` is
+    ``"close"`` (a quiz closes, a survey or a proposal's submission is due) or ``"review"`` (a
+    proposal's review phase ends). One query, asked once per request."""
+    from flask import has_request_context, request
+
+    user_id = user if isinstance(user, int) else getattr(user, "id", None)
+    if user_id is None:
+        return None
+    cache = request.environ.setdefault("nttlearn.deadlines", {}) if has_request_context() else {}
+    key = (user_id, activity.id, kind)
+    if key not in cache:
+        rows = dict(db.session.execute(
+            db.select(db.literal("x"), Extension.due_at).where(
+                Extension.user_id == user_id, Extension.activity_id == activity.id, Extension.kind == kind)
+            .union_all(db.select(db.literal("d"), Deadline.due_at)
+                       .join(CohortMember, CohortMember.cohort_id == Deadline.cohort_id)
+                       .where(CohortMember.user_id == user_id, Deadline.activity_id == activity.id,
+                              Deadline.kind == kind))
+        ).all())
+        due = rows.get("x") or rows.get("d")
+        cache[key] = _aware(due) if due is not None else None
+    return cache[key]
 
 
 @dataclass(frozen=True)
