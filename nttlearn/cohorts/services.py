@@ -35,6 +35,7 @@ from ..models import (
     User,
     utcnow,
 )
+from .graph import find_cycle, waits_for
 from .pacing import Item
 
 
@@ -193,43 +194,6 @@ def _course_items(course_id: int) -> tuple[dict[Item, str], dict[int, int]]:
     return titles, module_of
 
 
-def find_cycle(edges: dict[Item, set[Item]]) -> list[Item] | None:
-    """A cycle in ``edges`` (item -> the items it waits for), as a list of items, or None."""
-    state: dict[Item, int] = {}  # 1: on the current path, 2: done
-    path: list[Item] = []
-
-    def visit(item: Item) -> list[Item] | None:
-        state[item] = 1
-        path.append(item)
-        for after in sorted(edges.get(item, ())):
-            if state.get(after) == 1:
-                return path[path.index(after):] + [after]
-            if after not in state and (found := visit(after)):
-                return found
-        path.pop()
-        state[item] = 2
-        return None
-
-    for item in sorted(edges):
-        if item not in state and (found := visit(item)):
-            return found
-    return None
-
-
-def waits_for(rules: dict[Item, list[Item]], module_of: dict[int, int]) -> dict[Item, set[Item]]:
-    """What each item waits for: its prerequisites, and an activity its module (an activity is
-    locked while its module is); completing a module means completing its activities."""
-    edges: dict[Item, set[Item]] = {item: set(prereqs) for item, prereqs in rules.items()}
-    for activity_id, module_id in module_of.items():
-        edges.setdefault(("a", activity_id), set()).add(("m", module_id))
-        edges.setdefault(("m", module_id), set())
-    for item, prereqs in rules.items():
-        for kind, item_id in prereqs:
-            if kind == "m":  # waiting for a module is waiting for each of its activities too
-                edges[item] |= {("a", a) for a, m in module_of.items() if m == item_id}
-    return edges
-
-
 def set_release_rule(course: Course, target: Item, *, opens_at: datetime | None = None,
                      offset_days: int | None = None, relative_to: str = "start",
                      requires: Iterable[Item] = ()) -> ReleaseRule | None:
@@ -254,7 +218,7 @@ def set_release_rule(course: Course, target: Item, *, opens_at: datetime | None 
     }
     if requires:
         current[target] = list(requires)
-    cycle = find_cycle(waits_for(current, module_of))
+    cycle = find_cycle(waits_for(current, {("a", a): ("m", m) for a, m in module_of.items()}))
     if cycle is not None:
         raise CohortError(_("These prerequisites make a cycle, so nothing would ever open: %(cycle)s.",
                             cycle=" → ".join(titles[i] for i in cycle)))
@@ -277,6 +241,21 @@ def set_release_rule(course: Course, target: Item, *, opens_at: datetime | None 
     db.session.flush()
     _bump(course)
     return rule
+
+
+def replace_release_rules(course: Course, rules: dict[Item, tuple[datetime | None, int | None, list[Item]]]) -> None:
+    """Make ``rules`` (target -> opens_at, offset_days, prerequisites) the course's only rules,
+    as a course package declares them (checked for cycles by the package's validation)."""
+    db.session.execute(db.delete(ReleaseRule).where(ReleaseRule.course_id == course.id))
+    for (kind, item_id), (opens_at, offset_days, requires) in rules.items():
+        rule = ReleaseRule(course_id=course.id, opens_at=opens_at, offset_days=offset_days, relative_to="start",
+                           **{"module_id" if kind == "m" else "activity_id": item_id})
+        db.session.add(rule)
+        db.session.flush()
+        for pre_kind, pre_id in requires:
+            db.session.add(ReleasePrerequisite(rule_id=rule.id, **{"module_id" if pre_kind == "m" else "activity_id": pre_id}))
+    db.session.flush()
+    _bump(course)
 
 
 def _bump(course: Course) -> None:
