@@ -209,10 +209,13 @@ class _Sync:
         """The package's ``opens_on``, ``opens_after_days`` and ``requires`` become the course's
         release rules, replacing those it had (the package is what the course is)."""
         from ..cohorts.pacing import start_of
-        from ..cohorts.services import replace_release_rules
+        from ..cohorts.services import replace_release_rules, rules_of_course
 
         items, _module_of = release_items(self.spec)
-        if not any(release for release, _module in items.values()) and self.report.new_course:
+        current = {} if self.report.new_course else {
+            target: (rule.opens_at, rule.offset_days, sorted(requires))
+            for target, (rule, requires) in rules_of_course(self.course.id).items()}
+        if not current and not any(release for release, _module in items.values()):
             return
         key_of = {m.id: m.key for m in modules.values()}
         activities = {f"{key_of[module_id]}/{key}": activity_id for activity_id, module_id, key in db.session.execute(
@@ -227,7 +230,8 @@ class _Sync:
                           [target(r) for r in release.requires])
             for ref, (release, _module) in items.items() if release is not None
         }
-        replace_release_rules(self.course, rules)
+        if {t: (at, days, sorted(req)) for t, (at, days, req) in rules.items()} != current:  # else: write nothing
+            replace_release_rules(self.course, rules)
 
     def _load_existing(self) -> None:
         self.modules = {m.key: m for m in db.session.execute(
