@@ -227,8 +227,8 @@ def _select_locale() -> str:
 def _register_core_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
-    from .cohorts.views import bp as cohorts_bp
     from .author.views import bp as author_bp
+    from .cohorts.views import bp as cohorts_bp
     from .learn.views import bp as learn_bp
     from .reports.views import bp as reports_bp
 

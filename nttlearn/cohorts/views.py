@@ -17,7 +17,14 @@ from ..auth.services import find_user
 from ..extensions import db
 from ..models import Activity, Cohort, Course, Module, User
 from . import services
-from .forms import AddMembersForm, CohortForm, ExtensionForm, MessageForm, MoveMemberForm, ReleaseRuleForm
+from .forms import (
+    AddMembersForm,
+    CohortForm,
+    ExtensionForm,
+    MessageForm,
+    MoveMemberForm,
+    ReleaseRuleForm,
+)
 from .pacing import start_of
 from .services import CohortError
 

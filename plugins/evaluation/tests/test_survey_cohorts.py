@@ -7,7 +7,13 @@ from datetime import date, timedelta
 import pytest
 
 from nttlearn import db
-from nttlearn.cohorts.services import add_to_cohort, create_cohort, grant_extension, set_deadline, set_release_rule
+from nttlearn.cohorts.services import (
+    add_to_cohort,
+    create_cohort,
+    grant_extension,
+    set_deadline,
+    set_release_rule,
+)
 from nttlearn.models import utcnow
 from nttlearn_evaluation.models import SurveyResponse
 

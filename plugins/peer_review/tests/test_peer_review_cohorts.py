@@ -8,7 +8,13 @@ from datetime import date, timedelta
 from peer_review_helpers import form_team, go_to, write_everything
 
 from nttlearn import db
-from nttlearn.cohorts.services import add_to_cohort, create_cohort, grant_extension, set_deadline, set_release_rule
+from nttlearn.cohorts.services import (
+    add_to_cohort,
+    create_cohort,
+    grant_extension,
+    set_deadline,
+    set_release_rule,
+)
 from nttlearn.models import utcnow
 from nttlearn_peer_review import writing
 from nttlearn_peer_review.models import Submission

@@ -8,8 +8,8 @@ from datetime import datetime
 
 from .languages import current_locale, for_learner, shown_response, version_texts
 from .models import Attempt, AttemptAnswer, Quiz
-from .services import closes_at
 from .registry import question_types
+from .services import closes_at
 from .widgets import QuestionView, add_review, build_view
 
 

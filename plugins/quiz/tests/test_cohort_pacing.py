@@ -8,7 +8,13 @@ from datetime import date, timedelta
 from quiz_helpers import enrol, start
 
 from nttlearn import db
-from nttlearn.cohorts.services import add_to_cohort, create_cohort, grant_extension, set_deadline, set_release_rule
+from nttlearn.cohorts.services import (
+    add_to_cohort,
+    create_cohort,
+    grant_extension,
+    set_deadline,
+    set_release_rule,
+)
 from nttlearn.models import utcnow
 from nttlearn.testing import count_rows
 from nttlearn_quiz import services
