@@ -74,10 +74,15 @@ from .learn.structure import lesson_after_activity
 #: course); read them, change them through the functions below.
 from .models import Cohort, CohortMember
 
-#: Whether a module or activity is open to a learner: ``open``, ``opens_at``, ``requires``,
-#: ``reason`` and ``message()``. :func:`activity_access` already refuses a locked activity.
-from .cohorts.pacing import Access, LearnerDeadline, activity_release, deadline_for, learner_deadlines
 from .cohorts.services import CohortError, add_to_cohort, cohort_of
+
+# Release rules lock modules and activities; ``activity_access`` already refuses a locked activity
+# with its reason, so a plugin asks ``activity_release`` only to show the state elsewhere.
+from .cohorts.pacing import Access, activity_release
+
+# A cohort's deadline, or a learner's extension, is the activity's close date for that learner:
+# a plugin reads ``deadline_for`` wherever it decides that its activity is closed.
+from .cohorts.pacing import LearnerDeadline, deadline_for, learner_deadlines
 
 # -- Permissions -------------------------------------------------------------------------------
 #: The site roles, lowest first: every account has one (``user.role``).

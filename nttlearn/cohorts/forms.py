@@ -74,7 +74,7 @@ class ReleaseRuleForm(FlaskForm):
     opens_on = DateField(_l("Opens on (optional)"), validators=[Optional()])
     offset_days = IntegerField(_l("Or opens this many days after the start (optional)"),
                                validators=[Optional(), NumberRange(min=0, max=3650)])
-    relative_to = SelectField(_l("Counted from"), choices=[], validate_choice=True)
+    relative_to = SelectField(_l("Counted from"), choices=[], validate_choice=True, default="start")
     requires = SelectMultipleField(_l("Opens once the learner has completed"), choices=[], validate_choice=True,
                                    description=_l("Hold Ctrl (or Cmd) to choose more than one."))
     submit = SubmitField(_l("Save rule"))
