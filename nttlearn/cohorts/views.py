@@ -320,7 +320,7 @@ def release_rule(course_id: int, item: str):
             services.set_release_rule(
                 course, target, opens_at=start_of(form.opens_on.data) if form.opens_on.data else None,
                 offset_days=form.offset_days.data, relative_to=form.relative_to.data,
-                requires=[by_key[k][0] for k in form.requires.data],
+                requires=[by_key[k][0] for k in form.requires.data or []],
             )
         except CohortError as exc:
             db.session.rollback()
