@@ -374,3 +374,18 @@ def test_the_command_line_refuses_bad_dates_and_writes_nothing(app, make_course,
     assert result.exit_code == 1
     assert message in result.output
     assert count_rows(Cohort) == 0
+
+
+def test_a_prerequisite_retired_from_the_course_no_longer_holds(make_user, make_course):
+    course = make_course(modules=2, lessons=1)
+    module1, module2 = modules_of(course)
+    learner = make_user()
+    db.session.add(Enrolment(user_id=learner.id, course_id=course.id))
+    set_release_rule(course, ("m", module2.id), requires=[("m", module1.id)])
+    db.session.commit()
+    assert not pacing_for(learner.id, course).module(module2.id).open
+
+    module1.archived = True
+    db.session.commit()
+
+    assert pacing_for(learner.id, course).module(module2.id).open

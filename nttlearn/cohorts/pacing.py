@@ -127,14 +127,12 @@ def _load_rules(course_id: int) -> CourseRules:
         .where(ReleasePrerequisite.rule_id.in_([r.id for r in rows]))
     ):
         requires.setdefault(rule_id, []).append(("m", module_id) if module_id else ("a", activity_id))
-    for r in rows:
-        target: Item = ("m", r.module_id) if r.module_id else ("a", r.activity_id)
-        rules[target] = Rule(r.opens_at, r.offset_days, r.relative_to, tuple(sorted(requires.get(r.id, []))))
     for kind, item_id, module_id, title, translations in db.session.execute(
         db.select(db.literal("m"), Module.id, Module.id, Module.title, Module.translations)
-        .where(Module.course_id == course_id)
+        .where(Module.course_id == course_id, Module.archived.is_(False))
         .union_all(db.select(db.literal("a"), Activity.id, Activity.module_id, Activity.title, Activity.translations)
-                   .join(Module, Activity.module_id == Module.id).where(Module.course_id == course_id))
+                   .join(Module, Activity.module_id == Module.id)
+                   .where(Module.course_id == course_id, Module.archived.is_(False), Activity.archived.is_(False)))
     ):
         if isinstance(translations, str):  # JSON read through a UNION comes back as text on SQLite
             translations = json.loads(translations)
@@ -142,6 +140,11 @@ def _load_rules(course_id: int) -> CourseRules:
             locale: t["title"] for locale, t in (translations or {}).items() if isinstance(t, dict) and t.get("title")}}
         if kind == "a":
             module_of[item_id] = module_id
+    # A prerequisite retired from the course (archived) can no longer be completed: it no longer holds.
+    for r in rows:
+        target: Item = ("m", r.module_id) if r.module_id else ("a", r.activity_id)
+        kept = tuple(sorted(p for p in requires.get(r.id, []) if p in titles))
+        rules[target] = Rule(r.opens_at, r.offset_days, r.relative_to, kept)
     return CourseRules(rules, titles, module_of)
 
 
