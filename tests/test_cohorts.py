@@ -389,3 +389,37 @@ def test_a_prerequisite_retired_from_the_course_no_longer_holds(make_user, make_
     db.session.commit()
 
     assert pacing_for(learner.id, course).module(module2.id).open
+
+
+def test_learner_deadlines_lists_every_course_soonest_first_with_extensions(paced, make_user, make_course):
+    from nttlearn.api import learner_deadlines
+
+    course, cohort, learner, trainer, _module2 = paced
+    other_course = make_course(modules=1, lessons=1, activities=((0, "quiz", True),))
+    other_cohort = create_cohort(other_course, "Autumn", TODAY)
+    add_to_cohort(learner, other_cohort)
+    survey, quiz = activity_of(course), activity_of(other_course)
+    set_deadline(cohort, survey.id, utcnow() + timedelta(days=9))
+    set_deadline(other_cohort, quiz.id, utcnow() - timedelta(days=1))
+    grant_extension(learner.id, survey.id, course, utcnow() + timedelta(days=2), granted_by=trainer)
+    db.session.commit()
+
+    deadlines = learner_deadlines(learner.id)
+
+    assert [(d.activity_id, d.overdue, d.done) for d in deadlines] == [(quiz.id, True, False), (survey.id, False, False)]
+    assert deadlines[1].due_at < utcnow() + timedelta(days=3)  # the extension, not the cohort's date
+
+
+def test_activity_release_says_why_an_activity_is_locked(paced, app):
+    from nttlearn.api import activity_release
+
+    course, _cohort, learner, trainer, module2 = paced
+    survey = activity_of(course)
+    set_release_rule(course, ("a", survey.id), requires=[("m", module2.id)])
+    db.session.commit()
+
+    access = activity_release(learner.id, survey)
+
+    assert (access.open, access.reason, access.requires) == (False, "prerequisites", ("Module 2",))
+    with app.test_request_context():
+        assert activity_release(trainer, survey).open  # the course's trainers see it open
