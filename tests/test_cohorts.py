@@ -396,7 +396,7 @@ def test_learner_deadlines_lists_every_course_soonest_first_with_extensions(pace
 
     course, cohort, learner, trainer, _module2 = paced
     other_course = make_course(modules=1, lessons=1, activities=((0, "quiz", True),))
-    other_cohort = create_cohort(other_course, "Autumn", TODAY)
+    other_cohort = create_cohort(other_course, "Autumn", TODAY - timedelta(days=10))
     add_to_cohort(learner, other_cohort)
     survey, quiz = activity_of(course), activity_of(other_course)
     set_deadline(cohort, survey.id, utcnow() + timedelta(days=9))

@@ -353,7 +353,7 @@ def extensions_of_cohort(cohort: Cohort) -> list[tuple[Extension, User, Activity
         .join(Activity, Extension.activity_id == Activity.id)
         .join(CohortMember, (CohortMember.user_id == Extension.user_id) & (CohortMember.cohort_id == cohort.id))
         .order_by(User.name, Activity.title)
-    ).tuples())
+    ).all())
 
 
 # -- progress and messages ---------------------------------------------------------------------------
