@@ -41,13 +41,17 @@ def activity_access(activity_id: int, type_key: str) -> ActivityAccess:
     """Load an activity of ``type_key`` for the logged-in user, or abort.
 
     404 when it does not exist, is archived, is of another type or its course is hidden from the
-    user; 403 when the user is neither enrolled in the course nor one of its trainers.
+    user; 403 when the user is neither enrolled in the course nor one of its trainers, and 403
+    with the reason and the opening date when a release rule keeps it locked for this learner
+    (:func:`nttlearn.api.activity_release`): every route of the activity, showing or changing it,
+    is closed until it opens.
     Plugins' activity views start with this call.
     """
     from flask import abort
     from flask_login import current_user
 
     from .auth.permissions import can_manage_course
+    from .cohorts.pacing import ItemLocked, activity_release
     from .extensions import db
     from .learn.services import get_enrolment
     from .models import Activity, Course, Module
@@ -65,4 +69,8 @@ def activity_access(activity_id: int, type_key: str) -> ActivityAccess:
     enrolment = get_enrolment(current_user.id, course.id)
     if enrolment is None and not is_staff:
         abort(403)
+    if not is_staff:
+        release = activity_release(current_user, activity)
+        if not release.open:
+            raise ItemLocked(release)
     return ActivityAccess(activity, module, course, enrolment, is_staff)

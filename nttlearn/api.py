@@ -69,6 +69,21 @@ from .hooktypes import ActivityType, DefinitionProblem
 from .learn.services import complete_activity, get_enrolment, revoke_activity_completion
 from .learn.structure import lesson_after_activity
 
+# -- Cohorts, pacing and deadlines ---------------------------------------------------------------
+#: Runs of a course (``Cohort``) and their members (``CohortMember``: one cohort per learner and
+#: course); read them, change them through the functions below.
+from .models import Cohort, CohortMember
+
+from .cohorts.services import CohortError, add_to_cohort, cohort_of
+
+# Release rules lock modules and activities; ``activity_access`` already refuses a locked activity
+# with its reason, so a plugin asks ``activity_release`` only to show the state elsewhere.
+from .cohorts.pacing import Access, activity_release
+
+# A cohort's deadline, or a learner's extension, is the activity's close date for that learner:
+# a plugin reads ``deadline_for`` wherever it decides that its activity is closed.
+from .cohorts.pacing import LearnerDeadline, deadline_for, learner_deadlines
+
 # -- Permissions -------------------------------------------------------------------------------
 #: The site roles, lowest first: every account has one (``user.role``).
 from .models import ROLES
@@ -161,11 +176,15 @@ __all__ = [
     "api_abort",
     "api_scope",
     "api_user",
+    "Access",
     "Activity",
     "ActivityAccess",
     "ActivityCompletion",
     "ActivityType",
     "CORE_EVENTS",
+    "Cohort",
+    "CohortError",
+    "CohortMember",
     "Course",
     "CourseStaff",
     "DefinitionProblem",
@@ -174,6 +193,7 @@ __all__ = [
     "EventRecord",
     "LANGUAGES",
     "LANGUAGE_NAMES",
+    "LearnerDeadline",
     "LOCALES",
     "Lesson",
     "LessonCompletion",
@@ -190,22 +210,27 @@ __all__ = [
     "User",
     "__version__",
     "activity_access",
+    "activity_release",
+    "add_to_cohort",
     "arg_int",
     "arg_ints",
     "call_hook",
     "can_manage_course",
     "check_upload",
     "cell",
+    "cohort_of",
     "complete_activity",
     "csv_response",
     "csv_text",
     "db",
+    "deadline_for",
     "emit",
     "fingerprint",
     "form_int",
     "get_enrolment",
     "hookimpl",
     "large_enough",
+    "learner_deadlines",
     "lesson_after_activity",
     "limiter",
     "media_headers",

@@ -238,10 +238,11 @@ def _register_core_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
     from .author.views import bp as author_bp
+    from .cohorts.views import bp as cohorts_bp
     from .learn.views import bp as learn_bp
     from .reports.views import bp as reports_bp
 
-    for blueprint in (auth_bp, learn_bp, author_bp, admin_bp, reports_bp):
+    for blueprint in (auth_bp, learn_bp, author_bp, admin_bp, reports_bp, cohorts_bp):
         app.register_blueprint(blueprint)
 
 

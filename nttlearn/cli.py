@@ -407,3 +407,6 @@ main.add_command(courses_group)
 from .rest.commands import api_group  # noqa: E402
 
 main.add_command(api_group)
+from .cohorts.commands import cohorts_group  # noqa: E402
+
+main.add_command(cohorts_group)

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from .cohorts.pacing import ItemLocked
 from .extensions import db
 from .rest.problems import is_api_request, problem_from_exception
 
@@ -42,6 +43,8 @@ def register_error_handlers(app: Flask) -> None:
             429: _("Too many attempts. Please wait a few minutes and try again."),
         }
         titles = {400: _("Bad request")}
+        if isinstance(error, ItemLocked):  # a release rule: say when and why it opens
+            return _render(403, _("Not open yet"), error.description or "")
         return _render(error.code or 500, titles.get(error.code, error.name),
                        messages.get(error.code, error.description or ""))
 

@@ -20,6 +20,8 @@ CORE_EVENTS = (
     "activity.completed",
     "module.completed",
     "course.completed",
+    "cohort.joined",
+    "cohort.messaged",
 )
 
 __all__ = ["CORE_EVENTS", "Event", "emit"]

@@ -149,6 +149,30 @@ def _lesson(w: World) -> dict[str, Any]:
     return {"slug": w.course.slug, "lesson_id": w.lesson.id}
 
 
+def _cohort(w: World) -> dict[str, Any]:
+    """A cohort of ``world.course`` with the learner in it (made once)."""
+    if "cohort" not in w.extra:
+        from datetime import date
+
+        from nttlearn.cohorts.services import add_to_cohort, create_cohort
+
+        cohort = create_cohort(w.course, "Walk cohort", date(2026, 1, 1))
+        add_to_cohort(w.learner, cohort)
+        db.session.commit()
+        w.extra["cohort"] = cohort
+    return {"course_id": w.course.id, "cohort_id": w.extra["cohort"].id}
+
+
+def _cohort_member(w: World) -> dict[str, Any]:
+    return {**_cohort(w), "user_id": w.learner.id}
+
+
+def _first_module(w: World) -> dict[str, Any]:
+    module_id = db.session.execute(
+        db.select(Module.id).where(Module.course_id == w.course.id).order_by(Module.position)).scalars().first()
+    return {"course_id": w.course.id, "item": f"m{module_id}"}
+
+
 ROUTES: list[Route] = [
     # -- core: static files and accounts -----------------------------------------------------------
     Route("static", "GET", PUBLIC, args=lambda w: {"filename": "style.css"}),
@@ -195,6 +219,24 @@ ROUTES: list[Route] = [
     Route("reports.enrol_people", "POST", Expect(302, 403, 403, 302), args=_course_id),
     Route("reports.unenrol_person", "POST", Expect(302, 403, 403, 302),
           args=lambda w: {"course_id": w.course.id, "user_id": w.learner.id}),
+    # -- core: cohorts, deadlines and release rules (empty forms re-show with their errors: 400) --
+    Route("cohorts.index", "GET", STAFF_OF_COURSE, args=_course_id),
+    Route("cohorts.index", "POST", Expect(302, 403, 403, 400), args=_course_id),
+    Route("cohorts.cohort", "GET", STAFF_OF_COURSE, args=_cohort),
+    # An empty POST keeps the cohort as it is (the form falls back to the saved values).
+    Route("cohorts.cohort", "POST", Expect(302, 403, 403, 302), args=_cohort),
+    Route("cohorts.delete", "POST", Expect(302, 403, 403, 302), args=_cohort),
+    Route("cohorts.add_members", "POST", Expect(302, 403, 403, 400), args=_cohort),
+    Route("cohorts.move_member", "POST", Expect(302, 403, 403, 302), args=_cohort_member),
+    Route("cohorts.remove_member", "POST", Expect(302, 403, 403, 302), args=_cohort_member),
+    Route("cohorts.deadlines", "POST", Expect(302, 403, 403, 302), args=_cohort),
+    Route("cohorts.extension", "POST", Expect(302, 403, 403, 400), args=_cohort),
+    Route("cohorts.remove_extension", "POST", Expect(302, 403, 403, 302),
+          args=lambda w: {**_cohort_member(w), "activity_id": w.activity("cohort-walk").id}),
+    Route("cohorts.message", "POST", Expect(302, 403, 403, 400), args=_cohort),
+    Route("cohorts.release", "GET", STAFF_OF_COURSE, args=_course_id),
+    Route("cohorts.release_rule", "GET", STAFF_OF_COURSE, args=_first_module),
+    Route("cohorts.release_rule", "POST", Expect(302, 403, 403, 302), args=_first_module),
     # -- core: administration ------------------------------------------------------------------
     Route("admin.index", "GET", ADMINS),
     Route("admin.users", "GET", ADMINS),

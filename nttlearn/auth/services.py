@@ -14,9 +14,11 @@ from ..events import emit
 from ..extensions import db
 from ..models import (
     ActivityCompletion,
+    CohortMember,
     CourseStaff,
     Enrolment,
     EventRecord,
+    Extension,
     LessonCompletion,
     ModuleCompletion,
     Organisation,
@@ -135,6 +137,8 @@ def export_user_data(user: User) -> dict[str, Any]:
         "lesson_completions": rows(LessonCompletion, "lesson_id", "completed_at"),
         "activity_completions": rows(ActivityCompletion, "activity_id", "completed_at", "score"),
         "module_completions": rows(ModuleCompletion, "module_id", "completed_at"),
+        "cohorts": rows(CohortMember, "course_id", "cohort_id", "added_at"),
+        "deadline_extensions": rows(Extension, "activity_id", "kind", "due_at", "granted_at"),
         "courses_taught": rows(CourseStaff, "course_id", "role"),
         "events": rows(EventRecord, "name", "course_id", "data", "created_at"),
         "sessions": rows(UserSession, "created_at", "last_used_at", "expires_at", "remember", "device", "ip_address"),

@@ -84,11 +84,15 @@ def write_package(course: Course, outline: CourseOutline, root: Path,
     layout = package_layout(outline)
     _write(root / "course.yaml", dump_yaml(_course_data(course)))
     (root / "modules").mkdir()
+    release = _release_keys(course, outline)
     for module in outline.modules:
         folder = root / layout.module_dirs[module.id]
         folder.mkdir()
-        activities = [_activity_entry(a, folder, types) for a in outline.activities[module.id]]
-        _write(folder / "module.yaml", dump_yaml(_module_data(module, layout.module_ids[module.id], activities)))
+        activities = [{**_activity_entry(a, folder, types), **release.get(("a", a.id), {})}
+                      for a in outline.activities[module.id]]
+        data = _module_data(module, layout.module_ids[module.id], activities)
+        data.update(release.get(("m", module.id), {}))
+        _write(folder / "module.yaml", dump_yaml(data))
         for lesson in outline.lessons[module.id]:
             path = root / layout.lesson_files[lesson.id]
             _write(path, _lesson_text(lesson, layout.lesson_ids[lesson.id]))
@@ -107,6 +111,32 @@ def _copy_templates(course: Course, target: Path) -> None:
     for path, _name, _locale in source_files(template_sources_folder(course.slug)):
         target.mkdir(exist_ok=True)
         shutil.copyfile(path, target / path.name)
+
+
+def _release_keys(course: Course, outline: CourseOutline) -> dict[tuple[str, int], dict[str, Any]]:
+    """The ``opens_on``, ``opens_after_days`` and ``requires`` of each module and activity with a
+    release rule, as module.yaml writes them (a rule counted from enrolment has no package form:
+    its days are written as counted from the start)."""
+    from ..cohorts.services import rules_of_course
+
+    refs: dict[tuple[str, int], str] = {}
+    for module in outline.modules:
+        refs[("m", module.id)] = module.key
+        for activity in outline.activities[module.id]:
+            refs[("a", activity.id)] = f"{module.key}/{activity.key}"
+    result: dict[tuple[str, int], dict[str, Any]] = {}
+    for target, (rule, requires) in rules_of_course(course.id).items():
+        if target not in refs:
+            continue
+        keys: dict[str, Any] = {}
+        if rule.opens_at is not None:
+            keys["opens_on"] = rule.opens_at.date()
+        if rule.offset_days is not None:
+            keys["opens_after_days"] = rule.offset_days
+        if requires:
+            keys["requires"] = [refs[r] for r in requires if r in refs]
+        result[target] = keys
+    return result
 
 
 def _write(path: Path, text: str) -> None:

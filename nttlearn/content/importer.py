@@ -24,7 +24,7 @@ from ..extensions import db
 from ..models import Activity, Course, Lesson, Module
 from .doctemplates import GENERATED, source_files, write_generated
 from .media_types import media_files
-from .package import ActivitySpec, CourseSpec, ModuleSpec, Problem, load_package
+from .package import ActivitySpec, CourseSpec, ModuleSpec, Problem, load_package, release_items
 from .retirement import retire_activities, retire_lessons, retire_modules
 from .translations import english_texts, merge_imported
 
@@ -231,6 +231,35 @@ class _Sync:
             key = (module_id, activity_spec.key)
             activity = placed.get(key) or self.kept_activities[key]
             self._hand_to_plugin(activity, activity_spec, module_spec)
+        self._sync_release_rules(rows)
+
+    def _sync_release_rules(self, modules: dict[str, Module]) -> None:
+        """The package's ``opens_on``, ``opens_after_days`` and ``requires`` become the course's
+        release rules, replacing those it had (the package is what the course is)."""
+        from ..cohorts.pacing import start_of
+        from ..cohorts.services import replace_release_rules, rules_of_course
+
+        items, _module_of = release_items(self.spec)
+        current = {} if self.report.new_course else {
+            target: (rule.opens_at, rule.offset_days, sorted(requires))
+            for target, (rule, requires) in rules_of_course(self.course.id).items()}
+        if not current and not any(release for release, _module in items.values()):
+            return
+        key_of = {m.id: m.key for m in modules.values()}
+        activities = {f"{key_of[module_id]}/{key}": activity_id for activity_id, module_id, key in db.session.execute(
+            db.select(Activity.id, Activity.module_id, Activity.key)
+            .where(Activity.module_id.in_(list(key_of)), Activity.archived.is_(False)))}
+
+        def target(ref: str) -> tuple[str, int]:
+            return ("a", activities[ref]) if "/" in ref else ("m", modules[ref].id)
+
+        rules = {
+            target(ref): (start_of(release.opens_on) if release.opens_on else None, release.opens_after_days,
+                          [target(r) for r in release.requires])
+            for ref, (release, _module) in items.items() if release is not None
+        }
+        if {t: (at, days, sorted(req)) for t, (at, days, req) in rules.items()} != current:  # else: write nothing
+            replace_release_rules(self.course, rules)
 
     def _load_existing(self) -> None:
         self.modules = {m.key: m for m in db.session.execute(

@@ -13,6 +13,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -38,10 +39,12 @@ from .yamlfile import LineDict, YamlError, load_yaml
 BUILTIN_ACTIVITY_TYPES = {"quiz", "proposal", "survey"}
 COURSE_KEYS = {"id", "slug", "title", "summary", "policy_area", "languages", "hours", "outcomes",
                "completion", "self_enrolment", "certificate", "published"}
-MODULE_KEYS = {"id", "title", "summary", "outcomes", "activities"}
+# When a module or activity opens (see nttlearn/cohorts): kept by the core, never handed to a plugin.
+RELEASE_KEYS = {"opens_on", "opens_after_days", "requires"}
+MODULE_KEYS = {"id", "title", "summary", "outcomes", "activities"} | RELEASE_KEYS
 LESSON_KEYS = {"id", "title", "minutes", "required", "kind"}
 LESSON_KINDS = ("lesson", "exercise")
-ACTIVITY_CORE_KEYS = {"id", "type", "title", "required"}
+ACTIVITY_CORE_KEYS = {"id", "type", "title", "required"} | RELEASE_KEYS
 NUMBERED = re.compile(r"^(\d+)-([a-z0-9][a-z0-9-]*)$")
 LESSON_FILE = re.compile(r"^(\d+)-([a-z0-9][a-z0-9-]*)(?:\.([a-z]{2}))?\.md$")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
@@ -72,6 +75,18 @@ class LessonSpec:
 
 
 @dataclass
+class ReleaseSpec:
+    """When a module or activity opens: ``opens_on`` (a date), ``opens_after_days`` (after the
+    cohort's start, or a self-paced learner's enrolment), ``requires`` (module ids, or
+    ``module-id/activity-id``, to complete first). ``line`` is where ``requires`` is written."""
+
+    opens_on: date | None = None
+    opens_after_days: int | None = None
+    requires: list[str] = field(default_factory=list)
+    line: int = 1
+
+
+@dataclass
 class ActivitySpec:
     key: str
     type_key: str
@@ -83,6 +98,7 @@ class ActivitySpec:
     line: int = 1
     files: dict[str, dict[str, str]] = field(default_factory=dict)
     translations: dict[str, dict[str, str]] = field(default_factory=dict)
+    release: ReleaseSpec | None = None
 
 
 @dataclass
@@ -97,6 +113,7 @@ class ModuleSpec:
     lessons: list[LessonSpec] = field(default_factory=list)
     activities: list[ActivitySpec] = field(default_factory=list)
     display_path: str = ""
+    release: ReleaseSpec | None = None
 
 
 @dataclass
@@ -321,8 +338,80 @@ def load_package(path: Path | str, types: Mapping[str, ActivityType] | None = No
                 continue
             seen[module.key] = folder
             course.modules.append(module)
+        _check_release(checker, course)
     course.media = _check_media(checker, root / "media")
     return LoadResult(course, _in_file_order(checker.problems), _in_file_order(checker.warnings))
+
+
+def _load_release(checker: _Checker, file: Path, data: LineDict) -> ReleaseSpec | None:
+    """The release keys of a module or an activity, checked; None when it has none."""
+    if not RELEASE_KEYS & set(data):
+        return None
+    release = ReleaseSpec(line=data.line_of("requires") if "requires" in data else data.line)
+    if "opens_on" in data:
+        value = data["opens_on"]
+        if isinstance(value, str):
+            try:
+                value = date.fromisoformat(value)
+            except ValueError:
+                value = None
+        if isinstance(value, date) and not isinstance(value, datetime):
+            release.opens_on = value
+        else:
+            checker.error(file, data.line_of("opens_on"), "'opens_on' must be a date (YYYY-MM-DD)")
+    if "opens_after_days" in data:
+        value = data["opens_after_days"]
+        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 3650:
+            release.opens_after_days = value
+        else:
+            checker.error(file, data.line_of("opens_after_days"), "'opens_after_days' must be a whole number of days from 0 to 3650")
+    if "requires" in data:
+        value = data["requires"]
+        if isinstance(value, str):
+            value = [value]
+        if isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value):
+            release.requires = [v.strip() for v in value]
+        else:
+            checker.error(file, release.line, "'requires' must be a list of module ids or module-id/activity-id")
+    return release
+
+
+def release_items(course: CourseSpec) -> tuple[dict[str, tuple[ReleaseSpec | None, ModuleSpec]], dict[str, str]]:
+    """Every module (``module-id``) and activity (``module-id/activity-id``) of the package with
+    its release spec and its module, and each activity's module id."""
+    items: dict[str, tuple[ReleaseSpec | None, ModuleSpec]] = {}
+    module_of: dict[str, str] = {}
+    for module in course.modules:
+        items[module.key] = (module.release, module)
+        for activity in module.activities:
+            ref = f"{module.key}/{activity.key}"
+            items[ref] = (activity.release, module)
+            module_of[ref] = module.key
+    return items, module_of
+
+
+def _check_release(checker: _Checker, course: CourseSpec) -> None:
+    """Every ``requires`` names a module or activity of the package, and none makes a cycle."""
+    from ..cohorts.graph import find_cycle, waits_for
+
+    items, module_of = release_items(course)
+    rules: dict[str, list[str]] = {}
+    for ref, (release, module) in items.items():
+        if release is None:
+            continue
+        file = module.path / "module.yaml"
+        for required in release.requires:
+            if required not in items:
+                checker.error(file, release.line, f"'requires: {required}' is not a module id or module-id/activity-id of this course")
+            elif required == ref:
+                checker.error(file, release.line, f"'{ref}' cannot require itself")
+        rules[ref] = [r for r in release.requires if r in items and r != ref]
+    cycle = find_cycle(waits_for(rules, module_of))
+    if cycle is not None:
+        start = next((ref for ref in cycle if items[ref][0] is not None), cycle[0])
+        release, module = items[start]
+        checker.error(module.path / "module.yaml", release.line if release else 1,
+                      f"the prerequisites make a cycle, so nothing in it would ever open: {' → '.join(cycle)}")
 
 
 def _in_file_order(problems: list[Problem]) -> list[Problem]:
@@ -468,7 +557,8 @@ def _load_module(checker: _Checker, folder: Path, position: int) -> ModuleSpec |
     outcomes, outcomes_tr = checker.text_list(module_file, data, "outcomes", OUTCOME)
     module = ModuleSpec(key=key, path=folder, position=position, title=title, summary=summary,
                         translations=_by_language(outcomes_tr, title=title_tr, summary=summary_tr),
-                        outcomes=outcomes, display_path=checker.rel(module_file))
+                        outcomes=outcomes, display_path=checker.rel(module_file),
+                        release=_load_release(checker, module_file, data))
     lesson_files: dict[str, Path] = {}
     translations: dict[str, list[tuple[str, Path]]] = {}
     for file in sorted(folder.iterdir()):
@@ -649,7 +739,7 @@ def _load_activity(checker: _Checker, module_file: Path, folder: Path, entry: An
             checker.problems.append(Problem(problem.path, problem.line, problem.message))
     files = _named_files(folder, definition)
     return ActivitySpec(key=key, type_key=type_key, title=title, required=required,
-                        translations=_by_language(title=title_tr),
+                        translations=_by_language(title=title_tr), release=_load_release(checker, module_file, entry),
                         definition=_plain(definition), position=position,
                         digest=_digest(definition, files), line=line,
                         files={name: _file_content(path) for name, path in files.items()

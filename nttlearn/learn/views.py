@@ -23,6 +23,7 @@ from sqlalchemy import bindparam, or_
 
 from ..activities import ActivityType, activity_types
 from ..auth.permissions import can_manage_course, public, require_login
+from ..cohorts.pacing import ItemLocked, pacing_for, pacing_of
 from ..config import LANGUAGE_NAMES, LOCALES
 from ..content.coverage import available_languages, courses_coverage
 from ..content.media_types import media_headers
@@ -148,6 +149,7 @@ def course(slug: str):
         "learn/course.html", course=course, outline=outline, enrolment=enrolment, trainers=trainers,
         resume=resume, types=activity_types(), areas=policy_area_labels(), locale=str(get_locale()),
         staff=can_manage_course(current_user, course), activity_status=activity_status,
+        pacing=pacing_of(current_user, course) if enrolment is not None else pacing_for(None, course),
     )
 
 
@@ -184,6 +186,7 @@ def lesson(slug: str, lesson_id: int):
     enrolled = state.enrolment_id is not None
     if not enrolled and not can_manage_course(current_user, course):
         abort(403)
+    _refuse_locked(course, lesson.module_id)
     locale = str(get_locale())
     previous, following = structure.neighbours(lesson.id)
     page = render_template(
@@ -210,7 +213,15 @@ def _enrolled_lesson(slug: str, lesson_id: int) -> tuple[Course, Lesson]:
     lesson = _lesson_in_course(course, lesson_id)
     if get_enrolment(current_user.id, course.id) is None:
         abort(403)
+    _refuse_locked(course, lesson.module_id)
     return course, lesson
+
+
+def _refuse_locked(course: Course, module_id: int) -> None:
+    """403 with when and why it opens, for a lesson whose module a release rule keeps locked."""
+    access = pacing_of(current_user, course, deadlines=False).module(module_id)
+    if not access.open:
+        raise ItemLocked(access)
 
 
 @bp.route("/courses/<slug>/lessons/<int:lesson_id>/done", methods=["POST"])

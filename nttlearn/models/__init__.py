@@ -2,6 +2,16 @@
 
 from .api_tokens import API_SCOPES, ApiToken
 from .base import UTCDateTime, utcnow
+from .cohorts import (
+    DEADLINE_KINDS,
+    RELATIVE_TO,
+    Cohort,
+    CohortMember,
+    Deadline,
+    Extension,
+    ReleasePrerequisite,
+    ReleaseRule,
+)
 from .courses import COMPLETION_RULES, POLICY_AREAS, Activity, Course, CourseStaff, Lesson, Module
 from .events import EventRecord
 from .plugins import PluginState
@@ -18,7 +28,8 @@ CORE_TABLES = frozenset(
     model.__tablename__
     for model in (Organisation, User, Course, CourseStaff, Module, Lesson, Activity, Enrolment,
                   LessonCompletion, ActivityCompletion, ModuleCompletion, EventRecord, PluginState,
-                  UserSession, ApiToken)
+                  UserSession, ApiToken, Cohort, CohortMember, ReleaseRule, ReleasePrerequisite, Deadline,
+                  Extension)
 )
 
 __all__ = [
@@ -26,6 +37,14 @@ __all__ = [
     "ApiToken",
     "CORE_TABLES",
     "COMPLETION_RULES",
+    "DEADLINE_KINDS",
+    "RELATIVE_TO",
+    "Cohort",
+    "CohortMember",
+    "Deadline",
+    "Extension",
+    "ReleasePrerequisite",
+    "ReleaseRule",
     "POLICY_AREAS",
     "ROLES",
     "Activity",

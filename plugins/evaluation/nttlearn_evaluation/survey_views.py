@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from nttlearn.api import activity_access, db, require_login
+from nttlearn.api import activity_access, db, deadline_for, require_login, utcnow
 
 from .forms import answers_from, survey_form
 from .surveys import has_responded, own_answers, questions_of, submit_response, survey_for
@@ -24,9 +24,15 @@ def answer(activity_id: int):
     questions = questions_of(survey)
     responded = access.enrolment is not None and has_responded(survey, access.user_id)
     form = survey_form(questions, locale, request.form if request.method == "POST" else None)
+    # A survey has no close date of its own; a cohort's deadline (or the learner's extension) closes it.
+    due = deadline_for(access.user_id, access.activity) if access.enrolment is not None else None
+    closed = due is not None and utcnow() >= due and not responded
     if request.method == "POST":
         if access.enrolment is None:  # a trainer previewing: nothing to store
             flash(_("Only enrolled learners can answer."), "error")
+            return redirect(url_for(".answer", activity_id=activity_id))
+        if closed:
+            flash(_("This survey closed on %(when)s.", when=due.strftime("%Y-%m-%d %H:%M UTC")), "error")
             return redirect(url_for(".answer", activity_id=activity_id))
         if responded:
             flash(_("You have already answered this survey. Thank you!"), "info")
@@ -44,5 +50,5 @@ def answer(activity_id: int):
     mine = own_answers(survey, access.user_id) if responded else {}
     return render_template(
         "evaluation/survey.html", access=access, survey=survey, questions=questions, form=form,
-        responded=responded, mine=mine, locale=locale,
+        responded=responded, mine=mine, locale=locale, due=due, closed=closed,
     ), 200 if request.method == "GET" or not form.errors else 400

@@ -65,7 +65,7 @@ def review(allocation_id: int):
     rubric = rubric_of(settings)
     record = review_of(allocation.id)
     submitted = record is not None and record.submitted_at is not None
-    editable, _late, reason = review_edit_rule(settings, submitted)
+    editable, _late, reason = review_edit_rule(settings, submitted, user_id=current_user.id)
     editable = editable and mine
     form = review_form(rubric)
     status = 200

@@ -124,7 +124,7 @@ def save_review(settings, allocation: Allocation, reviewer_id: int, data: Review
         raise ReviewError(_("Authors cannot review their own proposal."))
     review = review_of(allocation.id)
     already = review is not None and review.submitted_at is not None
-    allowed, late, reason = review_edit_rule(settings, already, now)
+    allowed, late, reason = review_edit_rule(settings, already, now, reviewer_id)
     if not allowed:
         raise PhaseError(reason)
     rubric = rubric_of(settings)

@@ -18,6 +18,7 @@ from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError
 
 from nttlearn.api import Activity, Enrolment, Module, Organisation, User, db, utcnow
+from nttlearn.api import deadline_for as core_deadline_for
 
 from .grades import GradingSettings
 from .models import PHASES, Allocation, ProposalSettings, ReviewRecord
@@ -170,12 +171,26 @@ class SubmissionWindow:
     reason: str = ""
 
 
-def submission_window(settings: ProposalSettings, now: datetime | None = None) -> SubmissionWindow:
-    """Submission is open in the submission phase until its deadline; after that (up to the end
-    of the review phase) only when late submissions are allowed, and then marked late."""
+def learner_deadline(settings: ProposalSettings, user_id: int | None, kind: str) -> datetime | None:
+    """A learner's deadline for submitting (``"close"``) or reviewing (``"review"``): their
+    cohort's, or their extension, where a trainer set one (``nttlearn.api.deadline_for``), else the
+    activity's own date. The phases stay the activity's; only being late moves per learner."""
+    own = settings.submission_deadline if kind == "close" else settings.review_deadline
+    if user_id is None:
+        return own
+    cohort_deadline = core_deadline_for(user_id, db.session.get(Activity, settings.activity_id), kind)
+    return cohort_deadline if cohort_deadline is not None else own
+
+
+def submission_window(settings: ProposalSettings, now: datetime | None = None,
+                      user_id: int | None = None) -> SubmissionWindow:
+    """Submission is open in the submission phase until the learner's deadline
+    (:func:`learner_deadline`); after that (up to the end of the review phase) only when late
+    submissions are allowed, and then marked late."""
     now = now or utcnow()
     phase = settings.phase
-    overdue = settings.submission_deadline is not None and now >= settings.submission_deadline
+    deadline = learner_deadline(settings, user_id, "close")
+    overdue = deadline is not None and now >= deadline
     if phase == "drafting":
         return SubmissionWindow(False, reason=_("Submission has not opened yet."))
     if phase == "submission" and not overdue:
@@ -210,12 +225,15 @@ def feedback_visible(settings: ProposalSettings) -> bool:
     return phase_index(settings.phase) >= phase_index("feedback")
 
 
-def review_edit_rule(settings: ProposalSettings, submitted: bool, now: datetime | None = None) -> tuple[bool, bool, str]:
+def review_edit_rule(settings: ProposalSettings, submitted: bool, now: datetime | None = None,
+                     user_id: int | None = None) -> tuple[bool, bool, str]:
     """(may edit, would be late, reason if not). In the review phase reviews are written and
-    may be changed; once feedback has started, a review not yet submitted may still be
-    submitted (late); once the activity is closed, nothing changes."""
+    may be changed (late after the reviewer's deadline, :func:`learner_deadline`); once feedback
+    has started, a review not yet submitted may still be submitted (late); once the activity is
+    closed, nothing changes."""
     now = now or utcnow()
-    overdue = settings.review_deadline is not None and now >= settings.review_deadline
+    deadline = learner_deadline(settings, user_id, "review")
+    overdue = deadline is not None and now >= deadline
     if settings.phase == "review":
         return True, overdue, ""
     if settings.phase == "feedback" and not submitted:

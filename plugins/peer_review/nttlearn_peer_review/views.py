@@ -51,6 +51,7 @@ from .services import (
     PHASE_LABELS,
     PhaseError,
     feedback_visible,
+    learner_deadline,
     people,
     phase_index,
     reviews_visible_to_reviewers,
@@ -122,7 +123,8 @@ def view(activity_id: int):
     return render_template(
         "peer_review/view.html", access=access, settings=settings, team=team, team_view=team_view,
         original=original, revision=revision, problems=problems, tasks=tasks,
-        window=submission_window(settings), revision_open=revision_open(settings),
+        window=submission_window(settings, user_id=current_user.id), revision_open=revision_open(settings),
+        my_deadlines={kind: learner_deadline(settings, current_user.id, kind) for kind in ("close", "review")},
         feedback_visible=feedback_visible(settings),
         invitations=teams.pending_invitations(activity_id, current_user.id),
         sent=teams.sent_invitations(team.id) if team else [],
@@ -223,7 +225,7 @@ def proposal(activity_id: int):
         template=template, sections=sections, editors=editors, details_form=details,
         can_write=writing_open(settings, original is not None, revised),
         original=original, submit_form=SubmitForm(), markdown=markdown, count_words=count_words,
-        problems=writing.readiness(settings, team), window=submission_window(settings),
+        problems=writing.readiness(settings, team), window=submission_window(settings, user_id=current_user.id),
         revision_open=revision_open(settings) and original is not None and not revised,
     )
 

@@ -186,7 +186,7 @@ def submit(settings, team: Team, user_id: int, kind: str = "original",
         raise WritingError(_("Only the team's members can submit its proposal."))
     late = False
     if kind == "original":
-        window = submission_window(settings, now)
+        window = submission_window(settings, now, user_id)
         if not window.allowed:
             raise PhaseError(window.reason)
         late = window.late

@@ -9,6 +9,7 @@ from datetime import datetime
 from .languages import current_locale, for_learner, shown_response, version_texts
 from .models import Attempt, AttemptAnswer, Quiz
 from .registry import question_types
+from .services import closes_at
 from .widgets import QuestionView, add_review, build_view
 
 
@@ -35,7 +36,8 @@ def allowed(when: str, quiz: Quiz, attempt: Attempt, attempts_left: int | None, 
     """Whether a review item set to ``when`` is visible now for this finished attempt."""
     if attempt.state != "finished" or when == "never":
         return False
-    closed = quiz.closes_at is not None and now >= quiz.closes_at
+    closes = closes_at(quiz, attempt.user_id)
+    closed = closes is not None and now >= closes
     if when == "immediately":
         return True
     if when == "after_last":

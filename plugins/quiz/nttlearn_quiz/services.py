@@ -21,7 +21,8 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from nttlearn.api import db, parse_int, utcnow
+from nttlearn.api import Activity, db, parse_int, utcnow
+from nttlearn.api import deadline_for as core_deadline_for
 
 from . import grades
 from .bank import current_versions, descendants
@@ -73,12 +74,26 @@ def attempts_left(quiz: Quiz, attempts: list[Attempt], allowance: Allowance | No
     return None if allowed == 0 else max(0, allowed - len(attempts))
 
 
-def start_problem(quiz: Quiz, attempts: list[Attempt], allowance: Allowance | None, now: datetime) -> str | None:
+def closes_at(quiz: Quiz, user_id: int | None) -> datetime | None:
+    """When the quiz closes for this learner: the deadline of their cohort (or their extension)
+    where a trainer set one, else the quiz's own close date. The one place that decides it:
+    starting, the attempts' time limit, review options and learners' to-do lists read it."""
+    if user_id is not None:
+        activity = db.session.get(Activity, quiz.activity_id)
+        cohort_deadline = core_deadline_for(user_id, activity)
+        if cohort_deadline is not None:
+            return cohort_deadline
+    return quiz.closes_at
+
+
+def start_problem(quiz: Quiz, attempts: list[Attempt], allowance: Allowance | None, now: datetime,
+                  user_id: int | None = None) -> str | None:
     """Why the learner cannot start a new attempt now, or None."""
     if quiz.opens_at is not None and now < quiz.opens_at:
         return _("This quiz opens on %(when)s.", when=quiz.opens_at.strftime("%Y-%m-%d %H:%M UTC"))
-    if quiz.closes_at is not None and now >= quiz.closes_at:
-        return _("This quiz closed on %(when)s.", when=quiz.closes_at.strftime("%Y-%m-%d %H:%M UTC"))
+    closes = closes_at(quiz, user_id)
+    if closes is not None and now >= closes:
+        return _("This quiz closed on %(when)s.", when=closes.strftime("%Y-%m-%d %H:%M UTC"))
     if attempts_left(quiz, attempts, allowance) == 0:
         return _("You have used all your attempts at this quiz.")
     return None
@@ -106,15 +121,17 @@ def time_is_up(attempt: Attempt, now: datetime) -> bool:
     return attempt.deadline is not None and now >= attempt.deadline
 
 
-def deadline_for(quiz: Quiz, allowance: Allowance | None, started_at: datetime) -> datetime | None:
+def deadline_for(quiz: Quiz, allowance: Allowance | None, started_at: datetime,
+                 user_id: int | None = None) -> datetime | None:
     """When an attempt started at ``started_at`` must end: the time limit (with the learner's
-    extra time) or the quiz's close date, whichever comes first."""
+    extra time) or the quiz's close date for the learner (:func:`closes_at`), whichever comes first."""
     ends: list[datetime] = []
     if quiz.time_limit:
         extra = allowance.extra_minutes if allowance else 0
         ends.append(started_at + timedelta(seconds=quiz.time_limit, minutes=extra))
-    if quiz.closes_at is not None:
-        ends.append(quiz.closes_at)
+    closes = closes_at(quiz, user_id)
+    if closes is not None:
+        ends.append(closes)
     return min(ends) if ends else None
 
 
@@ -140,13 +157,13 @@ def start_attempt(quiz: Quiz, user_id: int, now: datetime | None = None, locale:
     if current is not None:
         return current
     allowance = allowance_of(quiz.activity_id, user_id)
-    problem = start_problem(quiz, attempts, allowance, now)
+    problem = start_problem(quiz, attempts, allowance, now, user_id)
     if problem:
         raise AttemptError(problem)
     seed = random.SystemRandom().randrange(2**31)
     rows = _draw(quiz, random.Random(seed))
     attempt = Attempt(activity_id=quiz.activity_id, user_id=user_id, number=len(attempts) + 1, state="in_progress",
-                      started_at=now, deadline=deadline_for(quiz, allowance, now), seed=seed,
+                      started_at=now, deadline=deadline_for(quiz, allowance, now, user_id), seed=seed,
                       pages=max(r["page"] for r in rows) + 1, max_marks=0.0, locale=locale)
     try:
         with db.session.begin_nested():
@@ -402,8 +419,9 @@ def reopen_attempt(attempt_id: int, now: datetime | None = None) -> Attempt:
         raise AttemptError(_("The learner already has an attempt in progress."))
     quiz = db.session.get(Quiz, attempt.activity_id)
     allowance = allowance_of(attempt.activity_id, attempt.user_id)
-    deadline = deadline_for(quiz, allowance, now)
-    if deadline is not None and quiz.closes_at is not None and deadline == quiz.closes_at and quiz.closes_at <= now:
+    deadline = deadline_for(quiz, allowance, now, attempt.user_id)
+    closes = closes_at(quiz, attempt.user_id)
+    if deadline is not None and closes is not None and deadline == closes and closes <= now:
         deadline = now + timedelta(seconds=quiz.time_limit) if quiz.time_limit else None
     attempt.state, attempt.finished_at, attempt.closed_by = "in_progress", None, None
     attempt.marks, attempt.percent, attempt.needs_grading = None, None, False

@@ -65,7 +65,8 @@ def view(activity_id: int):
     show_grade = grade is not None and grade.effective is not None and any(f.marks for _a, f in rows)
     return render_template(
         "quiz/view.html", access=access, quiz=quiz, rows=rows, left=left,
-        current=services.open_attempt(attempts), problem=services.start_problem(quiz, attempts, allowance, now),
+        current=services.open_attempt(attempts), problem=services.start_problem(quiz, attempts, allowance, now, current_user.id),
+        closes_at=services.closes_at(quiz, current_user.id),
         grade=grade.effective if show_grade else None, passed=passed(quiz, grade.effective) if show_grade else None,
         allowance=allowance, slot_count=len(quiz_slots(quiz)), media_base=media_base(access),
     )

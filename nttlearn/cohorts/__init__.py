@@ -1,0 +1,1 @@
+"""Cohorts, pacing and deadlines: runs of a course, release rules, deadlines and extensions."""
