@@ -24,8 +24,9 @@ DEMO_PASSWORDS = {
 
 @pytest.fixture(scope="session", name="live_server")
 def demo_server(tmp_path_factory) -> Iterator[LiveServer]:
-    strict = {"NTTLEARN_STRICT_PLUGINS": os.environ.get("NTTLEARN_STRICT_PLUGINS", "")}
-    with live_server(tmp_path_factory.mktemp("e2e-instance"), [["init"], ["demo"]], env=strict) as server:
+    env = {"NTTLEARN_STRICT_PLUGINS": os.environ.get("NTTLEARN_STRICT_PLUGINS", ""),
+           "NTTLEARN_API_ENABLED": "1"}  # the REST API's token page and reference are pages too
+    with live_server(tmp_path_factory.mktemp("e2e-instance"), [["init"], ["demo"]], env=env) as server:
         yield server
 
 

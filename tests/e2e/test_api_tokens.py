@@ -1,0 +1,47 @@
+"""A learner makes an API token on a phone, copies it once, and another system uses it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.e2e
+
+PHONE = 360
+
+
+def test_a_learner_makes_a_token_on_a_phone_and_it_answers_for_them_until_revoked(new_page, log_in, live_server):
+    page = new_page(width=PHONE, height=740)
+    log_in(page, "learner@example.org")
+    page.goto("/account")
+    page.get_by_role("link", name="API tokens").click()
+
+    page.get_by_label("What is this token for?").fill("Regional training portal")
+    page.get_by_label(re.compile("^Read:")).check()
+    page.get_by_role("button", name="Create token").click()
+
+    token = page.locator("#token-value").input_value()
+    assert token.startswith("ntt_")
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE
+    for control in page.locator("main :is(input:not([type=hidden]), select, button)").all():
+        expect(control).to_have_accessible_name(re.compile(r"\S"))
+    me = page.request.get(f"{live_server.url}/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert me.status == 200 and me.json()["email"] == "learner@example.org"
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Revoke").click()
+    expect(page.get_by_text("The token has been revoked")).to_be_visible()
+    again = page.request.get(f"{live_server.url}/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert again.status == 401
+
+
+def test_the_api_reference_reads_on_a_phone(new_page):
+    page = new_page(width=PHONE, height=740)
+
+    page.goto("/api/v1/docs")
+
+    expect(page.get_by_role("heading", name="REST API reference")).to_be_visible()
+    expect(page.get_by_role("heading", name="GET /api/v1/courses", exact=True)).to_be_visible()
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE
