@@ -68,6 +68,9 @@ def build_app(test_config: dict[str, Any] | None, plugins: list[object] | None) 
         host.start(app)
     _declare_static_files_public(app)
     _install_request_hooks(app, host)
+    from .jobs.backends import install as install_jobs
+
+    install_jobs(app)
     _install_template_globals(app, host)
     from .errors import register_error_handlers
 

@@ -3,6 +3,7 @@
 from .base import UTCDateTime, utcnow
 from .courses import COMPLETION_RULES, POLICY_AREAS, Activity, Course, CourseStaff, Lesson, Module
 from .events import EventRecord
+from .jobs import FailedJob, IdempotencyKey, PeriodicJobRun, ScheduledJob
 from .plugins import PluginState
 from .progress import (
     ActivityCompletion,
@@ -17,7 +18,7 @@ CORE_TABLES = frozenset(
     model.__tablename__
     for model in (Organisation, User, Course, CourseStaff, Module, Lesson, Activity, Enrolment,
                   LessonCompletion, ActivityCompletion, ModuleCompletion, EventRecord, PluginState,
-                  UserSession)
+                  UserSession, IdempotencyKey, PeriodicJobRun, ScheduledJob, FailedJob)
 )
 
 __all__ = [
@@ -31,12 +32,16 @@ __all__ = [
     "CourseStaff",
     "Enrolment",
     "EventRecord",
+    "FailedJob",
+    "IdempotencyKey",
     "Lesson",
     "LessonCompletion",
     "Module",
     "ModuleCompletion",
     "Organisation",
+    "PeriodicJobRun",
     "PluginState",
+    "ScheduledJob",
     "UTCDateTime",
     "User",
     "UserSession",
