@@ -24,7 +24,7 @@ from flask import render_template
 from markupsafe import Markup
 
 #: The version of this API (semantic versioning), which plugins' ``install_requires`` name.
-__version__ = "1.1.0"
+__version__ = "1.2.0"
 
 # -- Hooks -------------------------------------------------------------------------------------
 #: The marker of hook implementations: ``@hookimpl`` above ``def nttlearn_on_event(event): …``
@@ -86,7 +86,7 @@ from .auth.permissions import (
 
 # -- Mail, text and pages ----------------------------------------------------------------------
 from .content.markdown import render_markdown, sanitize_html
-from .mail import send_mail
+from .mail import send_mail, send_mail_now
 
 
 def render_fragment(template: str, **context: Any) -> Markup:
@@ -98,6 +98,14 @@ def render_fragment(template: str, **context: Any) -> Markup:
     """
     return Markup(render_template(template, **context))  # noqa: S704 - autoescaped template output
 
+
+# -- Background jobs: run after the response, in a worker with Redis; periodic jobs ------------
+#: ``enqueue(func, *args, key=None, at=None, delay=None, retries=3, queue="default")`` runs a
+#: module-level function in the background once the transaction commits; ``claim_once()`` inside
+#: a job makes an effect happen once across retries; periodic jobs come from the
+#: ``nttlearn_periodic_jobs`` hook as ``PeriodicJob`` values.
+from .jobs import JobError, claim_once, current_job, enqueue
+from .hooktypes import PeriodicJob
 
 # -- Rate limits -------------------------------------------------------------------------------
 from .ratelimit import RateLimiter, limiter
@@ -147,7 +155,9 @@ __all__ = [
     "LessonCompletion",
     "Module",
     "ModuleCompletion",
+    "JobError",
     "Organisation",
+    "PeriodicJob",
     "ROLES",
     "RateLimiter",
     "ReportPanel",
@@ -161,11 +171,14 @@ __all__ = [
     "call_hook",
     "can_manage_course",
     "cell",
+    "claim_once",
     "complete_activity",
     "csv_response",
     "csv_text",
+    "current_job",
     "db",
     "emit",
+    "enqueue",
     "fingerprint",
     "form_int",
     "get_enrolment",
@@ -189,6 +202,7 @@ __all__ = [
     "revoke_activity_completion",
     "sanitize_html",
     "send_mail",
+    "send_mail_now",
     "translated_file_name",
     "utcnow",
 ]

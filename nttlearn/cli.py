@@ -403,3 +403,9 @@ def users_prune_sessions(as_json: bool) -> None:
 from .content.commands import courses_group  # noqa: E402
 
 main.add_command(courses_group)
+
+from .jobs.commands import jobs_group, scheduler_command, worker_command  # noqa: E402
+
+main.add_command(jobs_group)
+main.add_command(worker_command)
+main.add_command(scheduler_command)

@@ -89,6 +89,8 @@ def settings_from_env() -> dict[str, Any]:
         "JOBS_IN_PROCESS": _bool(_env("JOBS_IN_PROCESS")),
         "JOBS_EAGER": _bool(_env("JOBS_EAGER")),
         "JOBS_QUEUE_PREFIX": _env("JOBS_QUEUE_PREFIX") or "nttlearn-",
+        # Seconds before each retry of a failed job (the last figure repeats).
+        "JOBS_RETRY_BACKOFF": tuple(int(s) for s in (_env("JOBS_RETRY_BACKOFF") or "10,60,300").split(",") if s.strip()),
         "STRICT_PLUGINS": _bool(_env("STRICT_PLUGINS")),
         # Each hook call in the log with its plugin(s) and milliseconds (nttlearn/hooktrace.py).
         "TRACE_HOOKS": _bool(_env("TRACE_HOOKS")),

@@ -151,7 +151,8 @@ class RedisBackend:
             "description": call.name,
         }
         if call.retries:
-            intervals = [BACKOFF[min(i, len(BACKOFF) - 1)] for i in range(call.retries)]
+            backoff = tuple(self.app.config.get("JOBS_RETRY_BACKOFF") or BACKOFF)
+            intervals = [backoff[min(i, len(backoff) - 1)] for i in range(call.retries)]
             options["retry"] = Retry(max=call.retries, interval=intervals)
         if call.key is not None:
             # The key is the job's id while it waits; gone once it has run (result_ttl 0).
