@@ -80,6 +80,12 @@ def kill_with_its_job(worker: subprocess.Popen) -> None:
     worker.wait()
 
 
+def busy_workers(queue) -> int:
+    from rq import Worker
+
+    return sum(1 for w in Worker.all(queue=queue) if w.get_state() == "busy")
+
+
 def wait_for(condition, what: str) -> None:
     deadline = time.monotonic() + WAIT
     while not condition():
@@ -144,8 +150,9 @@ def test_two_workers_on_one_queue_send_each_mail_once_even_a_job_delivered_twice
 
     workers = [start_worker(queue_app, "--burst"), start_worker(queue_app, "--burst")]
     try:
-        # Both workers in the middle of a job at the same time, then let every job go on.
-        wait_for(lambda: len(list(tmp_path.glob("started-*"))) >= 2, "both workers to hold a job")
+        # Both workers in the middle of a job at the same time (on SQLite the second one waits for
+        # the database's write lock, held by the first), then let every job go on.
+        wait_for(lambda: list(tmp_path.glob("started-*")) and busy_workers(queue) == 2, "both workers to hold a job")
     finally:
         (tmp_path / "go").touch()
     for worker in workers:
