@@ -9,6 +9,7 @@ from pathlib import Path
 from nttlearn.api import claim_once, send_mail_now
 
 PAUSE_LIMIT = 60
+PERIODIC_RUNS: list[str] = []
 
 
 def mail_after_pause(folder: str, to: str, subject: str) -> None:
@@ -30,3 +31,7 @@ def fail_always(message: str) -> None:
 
 def record_run(folder: str) -> None:
     (Path(folder) / f"ran-{time.monotonic_ns()}").touch()
+
+
+def probe_periodic_job() -> None:
+    PERIODIC_RUNS.append("ran")

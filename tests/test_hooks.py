@@ -48,6 +48,7 @@ COVERED = {
     "nttlearn_user_data",
     "nttlearn_delete_user_data",
     "nttlearn_demo_data",
+    "nttlearn_periodic_jobs",
 }
 
 
@@ -194,6 +195,15 @@ class Probe:
         organisation = Organisation(name="Probe demo town", town="Probe", country="SE")
         db.session.add(organisation)
         return ["added the probe demo town"]
+
+    @hookimpl
+    def nttlearn_periodic_jobs(self):
+        from datetime import timedelta
+
+        from jobs_for_tests import probe_periodic_job
+        from nttlearn.api import PeriodicJob
+
+        return [PeriodicJob("probe.tidy", probe_periodic_job, timedelta(minutes=5))]
 
     @hookimpl
     def nttlearn_delete_user_data(self, user_id):
@@ -495,3 +505,28 @@ def test_nttlearn_demo_adds_each_plugins_demo_data_and_survives_a_broken_one(app
     with app.app_context():
         towns = db.session.execute(db.select(Organisation).filter_by(name="Probe demo town")).scalars().all()
     assert len(towns) == 1  # the broken run's savepoint was rolled back; the first run's row stays
+
+
+def test_periodic_jobs_run_once_per_period_from_the_scheduler_and_stop_when_the_plugin_is_disabled(app_factory):
+    from datetime import timedelta
+
+    import jobs_for_tests
+    from nttlearn.jobs.periodic import periodic_status, tick
+    from nttlearn.models import utcnow
+    from nttlearn.testing import switch_plugin
+
+    _, app = probe_app(app_factory)
+    jobs_for_tests.PERIODIC_RUNS.clear()
+    now = utcnow()
+    with app.app_context():
+        first = tick(now)
+        again = tick(now + timedelta(minutes=4))
+        later = tick(now + timedelta(minutes=6))
+        (status,) = [s for s in periodic_status() if s.job.name == "probe.tidy"]
+        switch_plugin("probe", False, app)
+        disabled = tick(now + timedelta(minutes=20))
+
+    assert "probe.tidy" in first and "probe.tidy" not in again and "probe.tidy" in later
+    assert "probe.tidy" not in disabled
+    assert jobs_for_tests.PERIODIC_RUNS == ["ran", "ran"]
+    assert status.job.plugin == "probe" and status.outcome == "ok" and status.finished_at is not None

@@ -76,9 +76,10 @@ class InProcessBackend:
 
     def dispatch(self, calls: Iterable[JobCall]) -> None:
         calls = list(calls)
-        later = g.get(AFTER_RESPONSE) if has_request_context() and not self.eager else None
-        if later is not None:
-            later.extend(calls)
+        if has_request_context() and not self.eager:
+            # Run by the response's close (see install); a call handed over in the request's
+            # teardown joins the same list, which the close reads later.
+            g.setdefault(AFTER_RESPONSE, []).extend(calls)
             return
         for call in calls:
             perform_in_process(self.app, call)
