@@ -100,11 +100,7 @@ def render_fragment(template: str, **context: Any) -> Markup:
 
 
 # -- Background jobs: run after the response, in a worker with Redis; periodic jobs ------------
-#: ``enqueue(func, *args, key=None, at=None, delay=None, retries=3, queue="default")`` runs a
-#: module-level function in the background once the transaction commits; ``claim_once()`` inside
-#: a job makes an effect happen once across retries; periodic jobs come from the
-#: ``nttlearn_periodic_jobs`` hook as ``PeriodicJob`` values.
-from .jobs import JobError, claim_once, current_job, enqueue
+from .jobs import JobError, claim_once, enqueue
 from .hooktypes import PeriodicJob
 
 # -- Rate limits -------------------------------------------------------------------------------
@@ -175,7 +171,6 @@ __all__ = [
     "complete_activity",
     "csv_response",
     "csv_text",
-    "current_job",
     "db",
     "emit",
     "enqueue",
