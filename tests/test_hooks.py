@@ -201,6 +201,7 @@ class Probe:
         from datetime import timedelta
 
         from jobs_for_tests import probe_periodic_job
+
         from nttlearn.api import PeriodicJob
 
         return [PeriodicJob("probe.tidy", probe_periodic_job, timedelta(minutes=5))]
@@ -511,6 +512,7 @@ def test_periodic_jobs_run_once_per_period_from_the_scheduler_and_stop_when_the_
     from datetime import timedelta
 
     import jobs_for_tests
+
     from nttlearn.jobs.periodic import periodic_status, tick
     from nttlearn.models import utcnow
     from nttlearn.testing import switch_plugin

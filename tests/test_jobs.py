@@ -7,9 +7,9 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+import jobs_for_tests
 import pytest
 
-import jobs_for_tests
 from nttlearn.auth.permissions import public
 from nttlearn.extensions import db
 from nttlearn.jobs import JobError, claim_once, enqueue

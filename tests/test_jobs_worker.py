@@ -11,6 +11,7 @@ import time
 import uuid
 from pathlib import Path
 
+import jobs_for_tests
 import pytest
 
 from nttlearn.jobs import enqueue
@@ -18,8 +19,6 @@ from nttlearn.jobs.backends import backend_for
 from nttlearn.jobs.calls import JobCall
 from nttlearn.jobs.runner import run_queued
 from nttlearn.mail import outbox
-
-import jobs_for_tests
 
 REDIS_URL = os.environ.get("NTTLEARN_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 TESTS = Path(__file__).resolve().parent
