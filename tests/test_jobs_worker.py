@@ -177,3 +177,32 @@ def test_a_job_that_keeps_failing_lands_on_the_dead_letter_list_and_can_be_retri
     assert backend.retry(failure.id)
     assert backend.queue("default").count == 1 and backend.failures() == []
     assert backend.purge(failure.id) is False
+
+
+def test_with_redis_a_keyed_job_waits_once_and_a_delayed_one_in_the_scheduled_registry(queue_app, tmp_path):
+    from datetime import timedelta
+
+    from nttlearn.extensions import db
+
+    enqueue(jobs_for_tests.record_run, str(tmp_path), key="nightly-digest")
+    db.session.commit()
+    enqueue(jobs_for_tests.record_run, str(tmp_path), key="nightly-digest")  # still waiting: nothing
+    enqueue(jobs_for_tests.record_run, str(tmp_path), delay=timedelta(hours=1))
+    db.session.commit()
+
+    queue = backend_for(queue_app).queue("default")
+    assert queue.count == 1 and queue.scheduled_job_registry.count == 1
+    (state,) = backend_for(queue_app).queues()
+    assert (state.waiting, state.scheduled, state.failed) == (1, 1, 0)
+
+
+def test_a_job_queued_in_a_rolled_back_transaction_never_reaches_redis(queue_app, tmp_path):
+    from nttlearn.extensions import db
+    from nttlearn.models import Organisation
+
+    db.session.add(Organisation(name="Rolled back town", country="SE"))
+    db.session.flush()
+    enqueue(jobs_for_tests.record_run, str(tmp_path))
+    db.session.rollback()
+
+    assert backend_for(queue_app).queue("default").count == 0
