@@ -182,3 +182,19 @@ def test_a_learner_cannot_retry_or_purge_failed_jobs(app, make_user):
     assert client.post(f"/admin/jobs/failures/db-{failure.id}/purge").status_code == 403
     assert client.get("/admin/jobs").status_code == 403
     assert count_rows(FailedJob) == 1
+
+
+def test_a_mail_queued_in_a_rolled_back_savepoint_is_dropped_and_the_others_sent(app, make_user):
+    user = make_user(email="someone@example.org")
+    user.name = "Renamed"
+    db.session.flush()
+    send_mail("ana@example.org", "Kept", "Body")
+    try:
+        with db.session.begin_nested():
+            send_mail("ana@example.org", "Undone", "Body")
+            raise RuntimeError("the step inside the savepoint failed")
+    except RuntimeError:
+        pass
+    db.session.commit()
+
+    assert [m["Subject"] for m in outbox()] == ["Kept"]

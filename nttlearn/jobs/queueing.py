@@ -56,8 +56,8 @@ def enqueue(
     call = JobCall(name=job_name(func), args=check_arguments(args), key=key, queue=queue,
                    retries=max(0, retries), run_at=run_at)
     session = db.session()
-    pending: list[JobCall] = session.info.setdefault(PENDING, [])
-    if key is not None and any(p.key == key for p in pending):
+    pending: list[tuple[JobCall, SessionTransaction | None]] = session.info.setdefault(PENDING, [])
+    if key is not None and any(p.key == key for p, _ in pending):
         return None
     if run_at is not None and not backend().keeps_schedule:
         # No Redis: the database keeps it, in this transaction (the key's unique index included).
@@ -68,7 +68,8 @@ def enqueue(
         except IntegrityError:
             return None
         return call.id
-    pending.append(call)
+    # Remember the savepoint it was queued in: rolling that back drops the call too.
+    pending.append((call, session.get_nested_transaction() or session.get_transaction()))
     if not has_request_context() and not session.in_transaction():
         _hand_over(session)
     return call.id
@@ -106,9 +107,9 @@ def backend():
 
 
 def _hand_over(session: Session) -> None:
-    calls = session.info.pop(PENDING, None)
-    if calls:
-        backend().dispatch(calls)
+    pending = session.info.pop(PENDING, None)
+    if pending:
+        backend().dispatch([call for call, _ in pending])
 
 
 @event.listens_for(Session, "after_commit")
@@ -122,6 +123,18 @@ def _after_commit(session: Session) -> None:
 def _after_rollback(session: Session, previous_transaction: SessionTransaction) -> None:
     if not previous_transaction.nested:
         session.info.pop(PENDING, None)
+        return
+    pending = session.info.get(PENDING)
+    if pending:  # a savepoint rolled back: the calls queued inside it go with it
+        pending[:] = [(call, tx) for call, tx in pending if not _inside(tx, previous_transaction)]
+
+
+def _inside(transaction: SessionTransaction | None, savepoint: SessionTransaction) -> bool:
+    while transaction is not None:
+        if transaction is savepoint:
+            return True
+        transaction = transaction.parent
+    return False
 
 
 def end_of_request(exc: BaseException | None) -> None:
