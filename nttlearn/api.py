@@ -101,7 +101,7 @@ from .auth.permissions import (
 
 # -- Mail, text and pages ----------------------------------------------------------------------
 from .content.markdown import render_markdown, sanitize_html
-from .mail import send_mail
+from .mail import send_mail, send_mail_now
 
 
 def render_fragment(template: str, **context: Any) -> Markup:
@@ -124,6 +124,9 @@ from .content.media_types import MediaType
 #: ``media_headers(filename)`` → ``(mime, inline, headers)``: serve a stored file with these
 #: headers (sandboxed, never sniffed) whatever its content turns out to be.
 from .content.media_types import media_headers
+# -- Background jobs: run after the response, in a worker with Redis; periodic jobs ------------
+from .jobs import JobError, claim_once, enqueue
+from .hooktypes import PeriodicJob
 
 # -- Rate limits -------------------------------------------------------------------------------
 from .ratelimit import RateLimiter, limiter
@@ -201,7 +204,9 @@ __all__ = [
     "MediaType",
     "Module",
     "ModuleCompletion",
+    "JobError",
     "Organisation",
+    "PeriodicJob",
     "ROLES",
     "RateLimiter",
     "ReportPanel",
@@ -219,12 +224,14 @@ __all__ = [
     "check_upload",
     "cell",
     "cohort_of",
+    "claim_once",
     "complete_activity",
     "csv_response",
     "csv_text",
     "db",
     "deadline_for",
     "emit",
+    "enqueue",
     "fingerprint",
     "form_int",
     "get_enrolment",
@@ -250,6 +257,7 @@ __all__ = [
     "revoke_activity_completion",
     "sanitize_html",
     "send_mail",
+    "send_mail_now",
     "translated_file_name",
     "utcnow",
 ]

@@ -69,6 +69,9 @@ def build_app(test_config: dict[str, Any] | None, plugins: list[object] | None) 
     _init_rest_api(app, host)
     _declare_static_files_public(app)
     _install_request_hooks(app, host)
+    from .jobs.backends import install as install_jobs
+
+    install_jobs(app)
     _install_template_globals(app, host)
     from .errors import register_error_handlers
 

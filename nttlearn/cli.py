@@ -410,3 +410,8 @@ main.add_command(api_group)
 from .cohorts.commands import cohorts_group  # noqa: E402
 
 main.add_command(cohorts_group)
+from .jobs.commands import jobs_group, scheduler_command, worker_command  # noqa: E402
+
+main.add_command(jobs_group)
+main.add_command(worker_command)
+main.add_command(scheduler_command)

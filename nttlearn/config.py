@@ -84,6 +84,13 @@ def settings_from_env() -> dict[str, Any]:
         "MAIL_USE_TLS": _bool(_env("MAIL_USE_TLS")),
         "MAIL_SENDER": _env("MAIL_SENDER") or "nttlearn <no-reply@localhost>",
         "REDIS_URL": _env("REDIS_URL"),
+        # Background jobs (nttlearn.jobs): on RQ queues in Redis when REDIS_URL is set, unless
+        # JOBS_IN_PROCESS keeps them in the app; EAGER runs them at commit, before the response.
+        "JOBS_IN_PROCESS": _bool(_env("JOBS_IN_PROCESS")),
+        "JOBS_EAGER": _bool(_env("JOBS_EAGER")),
+        "JOBS_QUEUE_PREFIX": _env("JOBS_QUEUE_PREFIX") or "nttlearn-",
+        # Seconds before each retry of a failed job (the last figure repeats).
+        "JOBS_RETRY_BACKOFF": tuple(int(s) for s in (_env("JOBS_RETRY_BACKOFF") or "10,60,300").split(",") if s.strip()),
         "STRICT_PLUGINS": _bool(_env("STRICT_PLUGINS")),
         # Each hook call in the log with its plugin(s) and milliseconds (nttlearn/hooktrace.py).
         "TRACE_HOOKS": _bool(_env("TRACE_HOOKS")),

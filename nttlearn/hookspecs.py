@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import pluggy
 
-from .hooktypes import ActivityType, Event, ReportPanel, Setting
+from .hooktypes import ActivityType, Event, PeriodicJob, ReportPanel, Setting
 
 if TYPE_CHECKING:
     import click
@@ -124,6 +124,15 @@ def nttlearn_settings() -> list[Setting]:
 
     They are shown on the plugin's row of the admin plugins page with their current values,
     read from ``NTTLEARN_<PLUGIN>_<NAME>`` environment variables or the default.
+    """
+
+
+@hookspec
+def nttlearn_periodic_jobs() -> list[PeriodicJob]:
+    """Called by each scheduler tick (``nttlearn scheduler``, every 30 seconds) and by the admin's
+    Jobs page. Return the plugin's periodic jobs; each runs once per ``every`` across the whole
+    site, in a worker (with Redis) or in the scheduler's process (without). Only enabled plugins
+    are asked, so a disabled plugin's jobs stop.
     """
 
 

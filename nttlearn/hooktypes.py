@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +45,20 @@ class Setting:
         if isinstance(self.default, int):
             return int(raw)
         return raw
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    """A job run every ``every`` (at most once per period, however many schedulers run), returned
+    by ``nttlearn_periodic_jobs``. ``func`` is a module-level function taking no arguments (a
+    worker imports it by name); it runs in a transaction committed when it returns. ``name`` is
+    what the admin's Jobs page and ``nttlearn jobs list`` show, e.g. ``"quiz.close-overdue"``."""
+
+    name: str
+    func: Callable[[], None]
+    every: timedelta
+    queue: str = "default"
+    plugin: str = ""
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,9 @@
 """Sending mail: through SMTP when ``NTTLEARN_MAIL_SERVER`` is set, else into ``instance/mail/``
-(and the log) so that password resets work on a laptop."""
+(and the log) so that password resets work on a laptop.
+
+Every mail is a background job (nttlearn.jobs): queued with the transaction that asked for it, so
+a rolled-back action sends nothing, and sent once even when the job is retried or run twice.
+"""
 
 from __future__ import annotations
 
@@ -16,10 +20,26 @@ log = logging.getLogger(__name__)
 
 
 def send_mail(to: str, subject: str, body: str) -> None:
-    """Send a plain-text mail now (SMTP, or a file in ``instance/mail/`` without a mail server).
+    """Send a plain-text mail in the background, once the current transaction commits (SMTP, or
+    a file in ``instance/mail/`` without a mail server). A rollback drops it.
 
     Write ``subject`` and ``body`` in the recipient's language (``flask_babel.force_locale``).
     """
+    from .jobs import enqueue
+
+    enqueue(deliver_mail, to, subject, body)
+
+
+def deliver_mail(to: str, subject: str, body: str) -> None:
+    """The mail job: sends the mail unless this job sent it already (a retry, a second worker)."""
+    from .jobs import claim_once
+
+    if claim_once():
+        send_mail_now(to, subject, body)
+
+
+def send_mail_now(to: str, subject: str, body: str) -> None:
+    """Send a mail in this process, now (the job's own work; code outside jobs calls send_mail)."""
     config = current_app.config
     message = EmailMessage()
     message["From"] = config["MAIL_SENDER"]

@@ -118,6 +118,10 @@ def _apps_on(database_url: str, instance_path: Path) -> Iterator[Callable[..., A
             "RATELIMIT_ENABLED": True,
             "PASSWORD_HASH_PARAMETERS": FAST_HASH_PARAMETERS,
             "API_ENABLED": True,  # the REST API's routes are walked and tested like the pages
+            # Jobs in the test's own process, run when their transaction commits: a test reads
+            # the mail a request sent right after it (the test client never closes a response).
+            "JOBS_IN_PROCESS": True,
+            "JOBS_EAGER": True,
         }
         settings.update(config or {})
         app = create_app(settings, plugins=plugins)

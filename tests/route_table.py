@@ -249,6 +249,9 @@ ROUTES: list[Route] = [
     Route("admin.edit_organisation", "GET", ADMINS, args=lambda w: {"org_id": w.organisation.id}),
     Route("admin.edit_organisation", "POST", Expect(302, 403, 403, 302), args=lambda w: {"org_id": w.organisation.id}),
     Route("admin.plugins", "GET", ADMINS),
+    Route("admin.jobs", "GET", ADMINS),
+    # An id no failed job has: the admin is told so and sent back to the page.
+    Route("admin.job_failure", "POST", Expect(302, 403, 403, 302), args=lambda w: {"failure_id": "db-999999", "action": "retry"}),
     Route("admin.toggle_plugin", "POST", Expect(302, 403, 403, 302),
           args=lambda w: {"name": PROBE_PLUGIN}, data=lambda w: {"enabled": "1"}),
     # -- plugin: example_partner ----------------------------------------------------------------

@@ -50,6 +50,7 @@ COVERED = {
     "nttlearn_delete_user_data",
     "nttlearn_demo_data",
     "nttlearn_api_blueprints",
+    "nttlearn_periodic_jobs",
 }
 
 
@@ -210,6 +211,16 @@ class Probe:
         organisation = Organisation(name="Probe demo town", town="Probe", country="SE")
         db.session.add(organisation)
         return ["added the probe demo town"]
+
+    @hookimpl
+    def nttlearn_periodic_jobs(self):
+        from datetime import timedelta
+
+        from jobs_for_tests import probe_periodic_job
+
+        from nttlearn.api import PeriodicJob
+
+        return [PeriodicJob("probe.tidy", probe_periodic_job, timedelta(minutes=5))]
 
     @hookimpl
     def nttlearn_delete_user_data(self, user_id):
@@ -532,3 +543,29 @@ def test_api_blueprints_join_the_rest_api_its_document_and_the_plugin_switch(app
     assert answer.status_code == 200 and answer.get_json() == {"name": "Probe Caller"}
     assert "/api/v1/probe/whoami" in spec["paths"]
     assert disabled.status_code == 404 and disabled.mimetype == "application/problem+json"
+
+
+def test_periodic_jobs_run_once_per_period_from_the_scheduler_and_stop_when_the_plugin_is_disabled(app_factory):
+    from datetime import timedelta
+
+    import jobs_for_tests
+
+    from nttlearn.jobs.periodic import periodic_status, tick
+    from nttlearn.models import utcnow
+    from nttlearn.testing import switch_plugin
+
+    _, app = probe_app(app_factory)
+    jobs_for_tests.PERIODIC_RUNS.clear()
+    now = utcnow()
+    with app.app_context():
+        first = tick(now)
+        again = tick(now + timedelta(minutes=4))
+        later = tick(now + timedelta(minutes=6))
+        (status,) = [s for s in periodic_status() if s.job.name == "probe.tidy"]
+        switch_plugin("probe", False, app)
+        disabled = tick(now + timedelta(minutes=20))
+
+    assert "probe.tidy" in first and "probe.tidy" not in again and "probe.tidy" in later
+    assert "probe.tidy" not in disabled
+    assert jobs_for_tests.PERIODIC_RUNS == ["ran", "ran"]
+    assert status.job.plugin == "probe" and status.outcome == "ok" and status.finished_at is not None

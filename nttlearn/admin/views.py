@@ -147,3 +147,32 @@ def toggle_plugin(name: str):
     message = _("%(name)s is enabled.", name=name) if enable else _("%(name)s is disabled. Its data is kept.", name=name)
     flash(message, "success")
     return redirect(url_for("admin.plugins"))
+
+
+# -- background jobs ---------------------------------------------------------------------------
+@bp.route("/jobs")
+@require_admin
+def jobs():
+    from ..jobs.backends import backend_for
+    from ..jobs.periodic import periodic_status
+
+    backend = backend_for()
+    return render_template("admin/jobs.html", backend=backend.name, queues=backend.queues(),
+                           periodic=periodic_status(), failures=backend.failures())
+
+
+@bp.route("/jobs/failures/<failure_id>/<any(retry, purge):action>", methods=["POST"])
+@require_admin
+def job_failure(failure_id: str, action: str):
+    """Retry (queue again; without Redis, run now) or purge a job on the dead-letter list."""
+    from ..jobs.backends import backend_for
+
+    backend = backend_for()
+    done = backend.retry(failure_id) if action == "retry" else backend.purge(failure_id)
+    if not done:
+        flash(_("That failed job is no longer on the list."), "error")
+    elif action == "retry":
+        flash(_("The job has been queued again."), "success")
+    else:
+        flash(_("The failed job has been deleted."), "success")
+    return redirect(url_for("admin.jobs"))

@@ -14,6 +14,7 @@ from .cohorts import (
 )
 from .courses import COMPLETION_RULES, POLICY_AREAS, Activity, Course, CourseStaff, Lesson, Module
 from .events import EventRecord
+from .jobs import FailedJob, IdempotencyKey, PeriodicJobRun, ScheduledJob
 from .plugins import PluginState
 from .progress import (
     ActivityCompletion,
@@ -29,7 +30,7 @@ CORE_TABLES = frozenset(
     for model in (Organisation, User, Course, CourseStaff, Module, Lesson, Activity, Enrolment,
                   LessonCompletion, ActivityCompletion, ModuleCompletion, EventRecord, PluginState,
                   UserSession, ApiToken, Cohort, CohortMember, ReleaseRule, ReleasePrerequisite, Deadline,
-                  Extension)
+                  Extension, IdempotencyKey, PeriodicJobRun, ScheduledJob, FailedJob)
 )
 
 __all__ = [
@@ -53,12 +54,16 @@ __all__ = [
     "CourseStaff",
     "Enrolment",
     "EventRecord",
+    "FailedJob",
+    "IdempotencyKey",
     "Lesson",
     "LessonCompletion",
     "Module",
     "ModuleCompletion",
     "Organisation",
+    "PeriodicJobRun",
     "PluginState",
+    "ScheduledJob",
     "UTCDateTime",
     "User",
     "UserSession",

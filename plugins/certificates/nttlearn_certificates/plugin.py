@@ -10,9 +10,9 @@ import click
 from flask import Flask
 from markupsafe import Markup
 
-from nttlearn.api import Event, Setting, hookimpl
+from nttlearn.api import Event, PeriodicJob, Setting, hookimpl
 
-from . import cli, privacy, services, settings, slots
+from . import cli, jobs, privacy, services, settings, slots
 
 HERE = Path(__file__).resolve().parent
 
@@ -80,3 +80,8 @@ def nttlearn_demo_data() -> list[str]:
     if result.get("code"):
         return [f"{result['learner']} completed {result['course']}: certificate {result['code']}"]
     return [f"{result['learner']}: {result['message']}"]
+
+
+@hookimpl
+def nttlearn_periodic_jobs() -> list[PeriodicJob]:
+    return jobs.PERIODIC_JOBS

@@ -17,9 +17,9 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from nttlearn.api import Course, Enrolment, User, db, emit, utcnow
+from nttlearn.api import Course, Enrolment, User, db, emit, enqueue, utcnow
 
-from . import designs, notifications, rules, status_lists
+from . import designs, jobs, notifications, rules, status_lists
 from .badges import AchievementDefinition, Evidence, new_salt
 from .codes import new_code, normalise_code
 from .credentials import (
@@ -140,7 +140,8 @@ def issue_certificate(
 
     Raises `AlreadyIssued` when they hold one that is not revoked, also when another request
     issued it a moment ago. The certificate gets a random free bit in a status list for its
-    revocation. Announces ``certificates.issued`` and queues the learner's mail.
+    revocation. Announces ``certificates.issued`` and queues the learner's mail and the drawing
+    of the PDF (background jobs, sent when the transaction commits).
     """
     if learner.deleted_at is not None:
         raise CertificateError(_("This account has been deleted."))
@@ -195,6 +196,7 @@ def issue_certificate(
             continue  # the code or the status bit was just taken: draw both again
         emit(ISSUED_EVENT, user_id=learner.id, course_id=course.id, data={"code": code})
         notifications.queue_issued_mail(certificate, learner)
+        enqueue(jobs.prepare_pdf, code, key=f"certificate-pdf:{code}")
         return certificate
     raise CertificateError(_("No free certificate code could be found; try again."))
 

@@ -28,7 +28,7 @@ from flask_login import current_user
 
 from nttlearn.api import Course, can_manage_course, db, limiter, public, require_login
 
-from . import credentials, designs, services, status_lists
+from . import credentials, designs, jobs, services, status_lists
 from .badges import AchievementDefinition
 from .baking import badge_png, bake_png
 from .codes import normalise_code
@@ -189,7 +189,7 @@ def certificate(code: str):
     cert = _viewable(code)
     form = ShareForm(data={"public": cert.public})
     return render_template("certificates/certificate.html", cert=cert, form=form,
-                           owner=cert.user_id == current_user.id,
+                           owner=cert.user_id == current_user.id, pdf_ready=jobs.pdf_ready(cert),
                            verify_url=credentials.verify_url(cert.code))
 
 

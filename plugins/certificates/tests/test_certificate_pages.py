@@ -152,8 +152,9 @@ def test_pdf_is_kept_in_the_instance_cache_after_the_first_download(holder, clie
 
 
 def test_a_missing_font_gives_a_clear_error_and_no_half_written_pdf(holder, client_for, instance, monkeypatch, tmp_path):
-    from nttlearn_certificates import pdf
+    from nttlearn_certificates import designs, pdf
 
+    designs.forget_pdf(holder["code"])  # drawn by the job after issuing, with the fonts there
     monkeypatch.setattr(pdf, "FONTS_DIR", tmp_path / "no-fonts")
 
     response = client_for(holder["learner"]).get(f"/certificates/{holder['code']}/certificate.pdf")

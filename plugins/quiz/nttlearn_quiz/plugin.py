@@ -10,9 +10,9 @@ import pluggy
 from flask import Flask, url_for
 from markupsafe import Markup
 
-from nttlearn.api import ActivityType, ReportPanel, hookimpl, render_fragment
+from nttlearn.api import ActivityType, PeriodicJob, ReportPanel, hookimpl, render_fragment
 
-from . import activity, commands, hookspecs, models, privacy, settings  # noqa: F401 - models: tables for Alembic
+from . import activity, commands, hookspecs, jobs, models, privacy, settings  # noqa: F401 - models: tables for Alembic
 from .grading import BUILTIN_TYPES, QuestionType
 
 HERE = Path(__file__).resolve().parent
@@ -97,3 +97,8 @@ def nttlearn_user_data(user_id: int) -> dict[str, Any] | None:
 @hookimpl
 def nttlearn_delete_user_data(user_id: int) -> None:
     privacy.delete_user_data(user_id)
+
+
+@hookimpl
+def nttlearn_periodic_jobs() -> list[PeriodicJob]:
+    return jobs.PERIODIC_JOBS

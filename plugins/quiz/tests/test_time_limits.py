@@ -95,6 +95,20 @@ def test_close_overdue_closes_abandoned_attempts_at_their_deadline(make_quiz, ma
     assert attempt_row(on_time_id).state == "in_progress"
 
 
+def test_the_scheduler_closes_overdue_attempts_every_five_minutes(make_quiz, learner, client_for, app):
+    from nttlearn.testing import invoke_cli
+
+    quiz = make_quiz(time_limit=10)
+    enrol(learner, quiz.course)
+    attempt_id, _html = start(client_for(learner), quiz.activity.id)
+    time_passes(attempt_id, 30)
+
+    result = invoke_cli(app, "scheduler", "--once", "--json")
+
+    assert result.exit_code == 0 and "quiz.close-overdue" in json.loads(result.output)["started"]
+    assert attempt_row(attempt_id).state == "finished"
+
+
 def test_an_overdue_attempt_is_closed_when_its_learner_comes_back(make_quiz, learner, client_for):
     quiz = make_quiz(time_limit=10)
     enrol(learner, quiz.course)
