@@ -24,7 +24,7 @@ from flask import render_template
 from markupsafe import Markup
 
 #: The version of this API (semantic versioning), which plugins' ``install_requires`` name.
-__version__ = "1.1.0"
+__version__ = "1.2.0"
 
 # -- Hooks -------------------------------------------------------------------------------------
 #: The marker of hook implementations: ``@hookimpl`` above ``def nttlearn_on_event(event): …``
@@ -99,6 +99,15 @@ def render_fragment(template: str, **context: Any) -> Markup:
     return Markup(render_template(template, **context))  # noqa: S704 - autoescaped template output
 
 
+# -- Uploads: the media allow-list ----------------------------------------------------------
+#: ``check_media(name, stream)`` returns the file's :class:`MediaType` when the allow-list accepts
+#: it (extension and content agree; no scripts in SVG, no macros in office files) and raises
+#: :class:`MediaRefused` otherwise; ``refusal_message(exc)`` says why in the reader's language;
+#: ``media_headers(name)`` gives the MIME type, inline or download, and the safe headers to serve
+#: a stored file with. A plugin storing uploads (in its own table) checks and serves them so.
+from .content.media_types import MediaRefused, MediaType, check_media, media_headers
+from .author.media import refusal_message
+
 # -- Rate limits -------------------------------------------------------------------------------
 from .ratelimit import RateLimiter, limiter
 
@@ -145,6 +154,8 @@ __all__ = [
     "LOCALES",
     "Lesson",
     "LessonCompletion",
+    "MediaRefused",
+    "MediaType",
     "Module",
     "ModuleCompletion",
     "Organisation",
@@ -161,6 +172,7 @@ __all__ = [
     "call_hook",
     "can_manage_course",
     "cell",
+    "check_media",
     "complete_activity",
     "csv_response",
     "csv_text",
@@ -173,10 +185,12 @@ __all__ = [
     "large_enough",
     "lesson_after_activity",
     "limiter",
+    "media_headers",
     "min_group_size",
     "next_url",
     "parse_int",
     "public",
+    "refusal_message",
     "render_fragment",
     "render_markdown",
     "report_panels",
