@@ -19,7 +19,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, URL
+from wtforms.validators import URL, DataRequired, Email, Length, NumberRange, Optional
 
 from nttlearn.api import LANGUAGE_NAMES
 
@@ -43,6 +43,10 @@ DOCUMENT_LABELS = {"minutes": _l("Minutes"), "document": _l("Document"),
 TIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
+def _choices(labels: dict) -> list[SelectChoice]:
+    return [SelectChoice(key, label) for key, label in labels.items()]
+
+
 def country_choices() -> list[SelectChoice]:
     territories = Locale.parse(str(get_locale() or "en")).territories
     countries = [SelectChoice(code, name) for code, name in territories.items() if len(code) == 2 and code.isalpha()]
@@ -55,9 +59,9 @@ def zone_choices() -> list[SelectChoice]:
 
 class MeetingForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    kind = SelectField(_l("Kind of meeting"), choices=list(KIND_LABELS.items()), validators=[DataRequired()])
-    format = SelectField(_l("Format"), choices=list(FORMAT_LABELS.items()), validators=[DataRequired()])
-    status = SelectField(_l("Visibility"), choices=[(k, v) for k, v in STATUS_LABELS.items() if k != "cancelled"],
+    kind = SelectField(_l("Kind of meeting"), choices=_choices(KIND_LABELS), validators=[DataRequired()])
+    format = SelectField(_l("Format"), choices=_choices(FORMAT_LABELS), validators=[DataRequired()])
+    status = SelectField(_l("Visibility"), choices=_choices({k: v for k, v in STATUS_LABELS.items() if k != "cancelled"}),
                          default="published")
     host_organisation = StringField(_l("Host organisation"), validators=[Optional(), Length(max=200)])
     town = StringField(_l("Town"), validators=[DataRequired(), Length(max=120)])
@@ -74,8 +78,8 @@ class MeetingForm(FlaskForm):
                                                description=_l("Leave empty to accept registrations until the end."))
     capacity = IntegerField(_l("Capacity (seats)"), validators=[Optional(), NumberRange(min=1)],
                             description=_l("Leave empty for no limit. When it is full, people join a waiting list."))
-    languages = SelectMultipleField(_l("Languages spoken"), choices=list(LANGUAGE_NAMES.items()))
-    policy_areas = SelectMultipleField(_l("Policy areas"), choices=list(POLICY_AREAS.items()))
+    languages = SelectMultipleField(_l("Languages spoken"), choices=_choices(LANGUAGE_NAMES))
+    policy_areas = SelectMultipleField(_l("Policy areas"), choices=_choices(POLICY_AREAS))
     course_ids = SelectMultipleField(_l("Linked courses"), coerce=int, choices=[])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)],
                                 description=_l("Who should come, what to prepare. Markdown is allowed."))
@@ -85,11 +89,11 @@ class MeetingForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.country.choices = country_choices()
         self.time_zone.choices = zone_choices()
-        self.course_ids.choices = [(course.id, course.title) for course in courses]
+        self.course_ids.choices = [SelectChoice(course.id, course.title) for course in courses]
 
 
 class AgendaItemForm(FlaskForm):
-    kind = SelectField(_l("Kind"), choices=list(AGENDA_LABELS.items()), default="session")
+    kind = SelectField(_l("Kind"), choices=_choices(AGENDA_LABELS), default="session")
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     starts_at = DateTimeLocalField(_l("Starts"), format=TIME_FORMAT, validators=[DataRequired()])
     ends_at = DateTimeLocalField(_l("Ends"), format=TIME_FORMAT, validators=[DataRequired()])
@@ -108,7 +112,7 @@ class RegisterPersonForm(FlaskForm):
 
 
 class DocumentForm(FlaskForm):
-    kind = SelectField(_l("Kind"), choices=list(DOCUMENT_LABELS.items()), default="document")
+    kind = SelectField(_l("Kind"), choices=_choices(DOCUMENT_LABELS), default="document")
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     file = FileField(_l("File: a PDF, an office document or an image"), validators=[FileRequired()])
     team_name = StringField(_l("Proposal team"), validators=[Optional(), Length(max=200)])

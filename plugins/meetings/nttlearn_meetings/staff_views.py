@@ -259,8 +259,9 @@ def check_in(meeting_id: int):
             flash(_("%(name)s is checked in.", name=person.name), "success")
         return redirect(url_for("meetings.check_in", meeting_id=meeting.id, day=day.isoformat()) + f"#person-{person.id}")
     rows = services.registrations_of(meeting.id, ("registered",))
+    present = services.attendance_of(meeting.id)
     return render_template("meetings/check_in.html", meeting=meeting, day=day, days=services.meeting_days(meeting),
-                           rows=rows, present=services.attendance_of(meeting.id))
+                           rows=rows, present=present, checked=sum((p.id, day) in present for _r, p in rows))
 
 
 @bp.route("/<int:meeting_id>/attendance.csv")

@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from babel.core import get_global
 from babel.dates import format_datetime as babel_format_datetime
-from babel.dates import format_interval
 from flask_babel import get_locale
 
 from nttlearn.api import db
@@ -81,9 +80,15 @@ def format_time(moment: datetime, zone: str) -> str:
 
 
 def format_span(starts_at: datetime, ends_at: datetime, zone: str) -> str:
-    """``10 May 2010, 09:00 – 11 May 2010, 17:00`` (shortened by CLDR when the days match)."""
-    return format_interval(starts_at.astimezone(ZoneInfo(zone)), ends_at.astimezone(ZoneInfo(zone)),
-                           "yMMMdHm", tzinfo=ZoneInfo(zone), locale=_locale())
+    """``10 May 2010, 09:00–17:00``, or ``10 May 2010, 09:00 – 11 May 2010, 13:00`` over two days,
+    on the clock of ``zone``, in the reader's language (24-hour clock, as in the partners' countries)."""
+    from babel.dates import format_date
+
+    start, end = local(starts_at, zone), local(ends_at, zone)
+    first = format_date(start.date(), "medium", locale=_locale())
+    if start.date() == end.date():
+        return f"{first}, {start:%H:%M}–{end:%H:%M}"
+    return f"{first}, {start:%H:%M} – {format_date(end.date(), 'medium', locale=_locale())}, {end:%H:%M}"
 
 
 def format_day(day: date) -> str:

@@ -11,12 +11,37 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
-from nttlearn.api import Course, db, media_headers, public, render_fragment, render_markdown, require_login, utcnow
+from nttlearn.api import (
+    LANGUAGE_NAMES,
+    Course,
+    db,
+    media_headers,
+    public,
+    render_fragment,
+    render_markdown,
+    require_login,
+    utcnow,
+)
 
 from . import calendar, services
-from .forms import AGENDA_LABELS, DOCUMENT_LABELS, FORMAT_LABELS, KIND_LABELS, POLICY_AREAS, TimeZoneForm
+from .forms import (
+    AGENDA_LABELS,
+    DOCUMENT_LABELS,
+    FORMAT_LABELS,
+    KIND_LABELS,
+    POLICY_AREAS,
+    TimeZoneForm,
+)
 from .models import Meeting, MeetingDocument
-from .timezones import format_span, format_time, local, personal_zone, zone_label
+from .timezones import (
+    format_day,
+    format_moment,
+    format_span,
+    format_time,
+    local,
+    personal_zone,
+    zone_label,
+)
 
 # The blueprint's name is the plugin's name: the core answers 404 for it when the plugin is off.
 bp = Blueprint("meetings", __name__, url_prefix="/meetings", template_folder="templates")
@@ -96,8 +121,16 @@ def detail(meeting_id: int):
         documents=services.documents_of(meeting.id), clock=Clock(personal_zone(current_user)),
         closed=services.registration_closed(meeting), taken=services.count_registered(meeting.id),
         description=render_markdown(meeting.description) if meeting.description else None,
-        organiser=is_organiser(current_user), **labels(),
+        organiser=is_organiser(current_user), language_names=LANGUAGE_NAMES, zone_name=zone_label(meeting.time_zone),
+        day_names={day: format_day(day) for day in days}, deadline_text=_deadline(meeting, current_user), **labels(),
     )
+
+
+def _deadline(meeting: Meeting, user) -> str | None:
+    if meeting.registration_deadline is None:
+        return None
+    zone = personal_zone(user) or meeting.time_zone
+    return f"{format_moment(meeting.registration_deadline, zone)} ({zone_label(zone)})"
 
 
 @bp.route("/<int:meeting_id>/register", methods=["POST"])
