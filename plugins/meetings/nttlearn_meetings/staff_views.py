@@ -246,7 +246,8 @@ def check_in(meeting_id: int):
     meeting = meeting_or_404(meeting_id)
     day = _day(meeting, request.values.get("day"))
     if request.method == "POST":
-        person = db.session.get(User, form_int("user_id"))
+        user_id = form_int("user_id")
+        person = db.session.get(User, user_id) if user_id is not None else None
         if person is None:
             abort(404)
         try:
