@@ -108,7 +108,7 @@ class AgendaItemForm(FlaskForm):
 
 class RegisterPersonForm(FlaskForm):
     email = EmailField(_l("E-mail address of the person"), validators=[DataRequired(), Email(), Length(max=254)])
-    submit = SubmitField(_l("Register"))
+    submit = SubmitField(_l("Register this person"))
 
 
 class DocumentForm(FlaskForm):

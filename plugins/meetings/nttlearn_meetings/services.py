@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
@@ -155,7 +156,8 @@ def update_meeting(meeting: Meeting, details: MeetingDetails, by_id: int | None 
         raise MeetingError(_l("Use “Cancel the meeting”, which tells the people registered."), "status")
     registered = count_registered(meeting.id)
     if values["capacity"] is not None and values["capacity"] < registered:
-        raise MeetingError(_l("%(n)d people are already registered: the capacity cannot be lower.", n=registered),
+        raise MeetingError(lazy_ngettext("%(num)d person is already registered: the capacity cannot be lower.",
+                                         "%(num)d people are already registered: the capacity cannot be lower.", registered),
                            "capacity")
     changes = {name: [_shown(getattr(meeting, name)), _shown(value)]
                for name, value in values.items() if _shown(getattr(meeting, name)) != _shown(value)}

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from nttlearn.api import (
@@ -123,7 +124,8 @@ def cancel_meeting(meeting_id: int):
         flash(str(exc), "error")
     else:
         db.session.commit()
-        flash(_("The meeting has been cancelled; %(n)d people have been told by e-mail.", n=told), "success")
+        flash(ngettext("The meeting has been cancelled; %(num)d person has been told by e-mail.",
+                       "The meeting has been cancelled; %(num)d people have been told by e-mail.", told), "success")
     return redirect(url_for("meetings.detail", meeting_id=meeting_id))
 
 
