@@ -27,7 +27,7 @@ def new_page(e2e_browser, live_server):
     def make(width: int = 1280, height: int = 900):
         context = e2e_browser.new_context(base_url=live_server.url, locale="en-GB",
                                           viewport={"width": width, "height": height})
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(30_000)  # a shared, busy machine: be patient
         contexts.append(context)
         return context.new_page()
 
