@@ -216,10 +216,13 @@ def get_meeting(meeting_id: int, *, lock: bool = False) -> Meeting | None:
 
 
 def visible_meetings(*, upcoming: bool, now: datetime | None = None, staff: bool = False,
-                     limit: int | None = None) -> list[Meeting]:
-    """Meetings that have not ended (soonest first) or have ended (latest first). Drafts only for staff."""
+                     limit: int | None = None, published_only: bool = False) -> list[Meeting]:
+    """Meetings that have not ended (soonest first) or have ended (latest first). Drafts only for
+    staff; ``published_only`` leaves out drafts and cancelled meetings (the dashboard)."""
     now = now or utcnow()
     query = db.select(Meeting)
+    if published_only:
+        query = query.where(Meeting.status == "published")
     query = query.where(Meeting.ends_at >= now) if upcoming else query.where(Meeting.ends_at < now)
     if not staff:
         query = query.where(Meeting.status != "draft")

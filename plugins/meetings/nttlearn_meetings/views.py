@@ -274,7 +274,7 @@ def dashboard_slot(context: dict[str, Any]) -> Markup | None:
     user = context.get("user")
     if user is None or not user.is_authenticated:
         return None
-    upcoming = services.visible_meetings(upcoming=True, limit=3)
+    upcoming = services.visible_meetings(upcoming=True, limit=3, published_only=True)
     ids = [m.id for m in upcoming]
     return render_fragment(
         "meetings/dashboard_slot.html", upcoming=upcoming, states=services.registration_states(user.id, ids),
