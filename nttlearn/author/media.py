@@ -56,7 +56,8 @@ def list_media(course: Course) -> list[MediaFile]:
 
 
 def refusal_message(refused: RefusedByAllowList) -> str:
-    """Why the allow-list refused a file, in the reader's language (the upload forms' message)."""
+    """Why the allow-list refused a file (the ``MediaRefused`` that ``check_media`` raised), in the
+    reader's language: the upload forms' message."""
     if refused.reason == "not_allowed":
         return _("Only images (PNG, JPEG, GIF, WebP, SVG), PDF, audio (MP3, M4A, Ogg, WAV, FLAC), video (MP4, "
                  "WebM, Ogg) and documents (DOCX, XLSX, PPTX, ODT, ODS, ODP) can be uploaded.")
