@@ -278,7 +278,8 @@ def dashboard_slot(context: dict[str, Any]) -> Markup | None:
     ids = [m.id for m in upcoming]
     return render_fragment(
         "meetings/dashboard_slot.html", upcoming=upcoming, states=services.registration_states(user.id, ids),
-        clock=Clock(personal_zone(user)), closed={m.id: services.registration_closed(m) for m in upcoming},
+        clock=Clock(personal_zone(user) if upcoming else None),
+        closed={m.id: services.registration_closed(m) for m in upcoming},
         kinds=KIND_LABELS,
     )
 
