@@ -740,3 +740,90 @@ ROUTES.extend([
     Route("evaluation.surveys.answer", "POST", Expect(302, 400, 403, 302),
           args=lambda w: {"activity_id": w.activity("survey").id}, plugin="evaluation"),
 ])
+
+
+# -- plugin: meetings ----------------------------------------------------------------------------
+# A published seminar a fortnight ahead organised by world.trainer, with an agenda item and a
+# document each for viewing and for deleting, a second meeting the walk may cancel, and a calendar
+# address of the bystander's. Trainers and coordinators organise any meeting (admins too).
+ORGANISERS = Expect(302, 403, 200, 200)
+
+
+def _meeting(w: World) -> dict[str, Any]:
+    if "meeting" not in w.extra:
+        from datetime import timedelta
+
+        from nttlearn.models import utcnow
+        from nttlearn_meetings import calendar, services
+        from nttlearn_meetings.models import AgendaItem, MeetingDocument
+
+        start = (utcnow() + timedelta(days=14)).replace(hour=7, minute=0, second=0, microsecond=0)
+
+        def make(title: str):
+            return services.create_meeting(services.MeetingDetails(
+                title=title, kind="seminar", town="Bologna", country="IT", starts_at=start,
+                ends_at=start + timedelta(hours=8), time_zone="Europe/Rome"), w.trainer.id)
+
+        meeting, doomed = make("Walk seminar"), make("Walk seminar to cancel")
+        items = [AgendaItem(meeting_id=meeting.id, title=f"Session {n}", starts_at=start, ends_at=start + timedelta(hours=1))
+                 for n in (1, 2)]
+        documents = [MeetingDocument(meeting_id=meeting.id, title=f"Minutes {n}", file_name="minutes.pdf", size=5,
+                                     content=b"%PDF-") for n in (1, 2)]
+        db.session.add_all([*items, *documents])
+        token = calendar.new_feed_token(w.bystander.id)
+        db.session.commit()
+        w.extra["meeting"] = {"meeting_id": meeting.id, "doomed_id": doomed.id, "item_id": items[1].id,
+                              "document_id": documents[0].id, "doomed_document_id": documents[1].id,
+                              "token": token, "day": start.date().isoformat()}
+    return w.extra["meeting"]
+
+
+def _mt(*names: str) -> Callable[[World], dict[str, Any]]:
+    return lambda w: {name: _meeting(w)[name] for name in names}
+
+
+ROUTES.extend([
+    Route("meetings.index", "GET", LOGGED_IN, plugin="meetings"),
+    Route("meetings.detail", "GET", LOGGED_IN, args=_mt("meeting_id"), plugin="meetings"),
+    Route("meetings.register", "POST", Expect(302, 302, 302, 302), args=_mt("meeting_id"), plugin="meetings"),
+    Route("meetings.cancel_registration", "POST", Expect(302, 302, 302, 302), args=_mt("meeting_id"),
+          plugin="meetings"),
+    # An empty time-zone form is re-shown with its error; a new calendar address is shown on the page.
+    Route("meetings.mine", "GET", LOGGED_IN, plugin="meetings"),
+    Route("meetings.mine", "POST", Expect(302, 400, 400, 400), plugin="meetings"),
+    Route("meetings.new_feed", "POST", LOGGED_IN, plugin="meetings"),
+    Route("meetings.revoke_feed", "POST", Expect(302, 302, 302, 302), plugin="meetings"),
+    # Calendar feeds: public, as calendar programs fetch them without a session.
+    Route("meetings.meeting_feed", "GET", PUBLIC, args=lambda w: {"meeting_id": _meeting(w)["meeting_id"]},
+          plugin="meetings"),
+    Route("meetings.public_feed", "GET", PUBLIC, plugin="meetings"),
+    Route("meetings.personal_feed", "GET", PUBLIC, args=_mt("token"), plugin="meetings"),
+    Route("meetings.document", "GET", LOGGED_IN, args=_mt("meeting_id", "document_id"), plugin="meetings"),
+    # -- organisers: empty forms are re-shown with their errors (400)
+    Route("meetings.new_meeting", "GET", ORGANISERS, plugin="meetings"),
+    Route("meetings.new_meeting", "POST", Expect(302, 403, 400, 400), plugin="meetings"),
+    Route("meetings.edit_meeting", "GET", ORGANISERS, args=_mt("meeting_id"), plugin="meetings"),
+    Route("meetings.edit_meeting", "POST", Expect(302, 403, 400, 400), args=_mt("meeting_id"), plugin="meetings"),
+    Route("meetings.cancel_meeting", "POST", Expect(302, 403, 302, 302),
+          args=lambda w: {"meeting_id": _meeting(w)["doomed_id"]}, plugin="meetings"),
+    Route("meetings.duplicate_meeting", "POST", Expect(302, 403, 302, 302), args=_mt("meeting_id"), plugin="meetings"),
+    Route("meetings.history", "GET", ORGANISERS, args=_mt("meeting_id"), plugin="meetings"),
+    Route("meetings.agenda", "GET", ORGANISERS, args=_mt("meeting_id"), plugin="meetings"),
+    Route("meetings.agenda", "POST", Expect(302, 403, 400, 400), args=_mt("meeting_id"), plugin="meetings"),
+    # The other trainer removes the item; for the admin it is gone.
+    Route("meetings.delete_agenda_item", "POST", Expect(302, 403, 302, 404), args=_mt("meeting_id", "item_id"),
+          plugin="meetings"),
+    Route("meetings.participants", "GET", ORGANISERS, args=_mt("meeting_id"), plugin="meetings"),
+    Route("meetings.participants", "POST", Expect(302, 403, 400, 400), args=_mt("meeting_id"), plugin="meetings"),
+    Route("meetings.participants_csv", "GET", ORGANISERS, args=_mt("meeting_id"), plugin="meetings"),
+    Route("meetings.check_in", "GET", ORGANISERS, args=_mt("meeting_id"), plugin="meetings"),
+    # No person named: nobody to check in.
+    Route("meetings.check_in", "POST", Expect(302, 403, 404, 404), args=_mt("meeting_id"), plugin="meetings"),
+    Route("meetings.attendance_csv", "GET", ORGANISERS, args=_mt("meeting_id"), plugin="meetings"),
+    Route("meetings.attendance_pdf", "GET", ORGANISERS, args=_mt("meeting_id", "day"), plugin="meetings"),
+    Route("meetings.documents", "GET", ORGANISERS, args=_mt("meeting_id"), plugin="meetings"),
+    Route("meetings.documents", "POST", Expect(302, 403, 400, 400), args=_mt("meeting_id"), plugin="meetings"),
+    Route("meetings.delete_document", "POST", Expect(302, 403, 302, 404),
+          args=lambda w: {"meeting_id": _meeting(w)["meeting_id"], "document_id": _meeting(w)["doomed_document_id"]},
+          plugin="meetings"),
+])

@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
-
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from nttlearn.extensions import db
@@ -50,25 +49,30 @@ def callers(app, make_user) -> dict[str, dict[str, str]]:
     return headers
 
 
+def _check_examples(operation, callers: dict[str, dict[str, str]]) -> None:
+    """Hypothesis's examples of one operation, each sent as every caller."""
+    excluded = [positive_data_acceptance] if operation.label in CROSS_FIELD_RULES else []
+
+    @given(case=operation.as_strategy())
+    @settings(max_examples=10, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    def answers_as_documented(case):
+        for name, headers in callers.items():
+            try:
+                case.call_and_validate(headers=headers, excluded_checks=excluded)
+            except Exception as error:
+                raise AssertionError(f"as {name}: {error}") from error
+            finally:
+                db.session.rollback()
+
+    answers_as_documented()
+
+
 def test_every_operation_answers_as_documented_to_every_caller(api_schema, callers):
     operations = [result.ok() for result in api_schema.get_all_operations()]
     assert len(operations) >= 15
 
     for operation in operations:
-        excluded = [positive_data_acceptance] if operation.label in CROSS_FIELD_RULES else []
-
-        @given(case=operation.as_strategy())
-        @settings(max_examples=10, deadline=None, database=None, suppress_health_check=list(HealthCheck))
-        def answers_as_documented(case):
-            for name, headers in callers.items():
-                try:
-                    case.call_and_validate(headers=headers, excluded_checks=excluded)
-                except Exception as error:
-                    raise AssertionError(f"as {name}: {error}") from error
-                finally:
-                    db.session.rollback()
-
         try:
-            answers_as_documented()
+            _check_examples(operation, callers)
         except Exception as error:
             raise AssertionError(f"{operation.label}: {error}") from error

@@ -55,7 +55,9 @@ def list_media(course: Course) -> list[MediaFile]:
     return [MediaFile(p.relative_to(folder).as_posix(), p.stat().st_size) for p in media_files(folder)]
 
 
-def _refusal_message(refused: RefusedByAllowList) -> str:
+def refusal_message(refused: RefusedByAllowList) -> str:
+    """Why the allow-list refused a file (the ``MediaRefused`` that ``check_media`` raised), in the
+    reader's language: the upload forms' message."""
     if refused.reason == "not_allowed":
         return _("Only images (PNG, JPEG, GIF, WebP, SVG), PDF, audio (MP3, M4A, Ogg, WAV, FLAC), video (MP4, "
                  "WebM, Ogg) and documents (DOCX, XLSX, PPTX, ODT, ODS, ODP) can be uploaded.")
@@ -77,7 +79,7 @@ def check_upload(filename: str, data: bytes) -> MediaType:
     try:
         return check_media(filename, io.BytesIO(data))
     except RefusedByAllowList as refused:
-        raise MediaRefused(_refusal_message(refused)) from None
+        raise MediaRefused(refusal_message(refused)) from None
 
 
 def save_media(course: Course, filename: str, stream: IO[bytes]) -> MediaFile:
@@ -85,7 +87,7 @@ def save_media(course: Course, filename: str, stream: IO[bytes]) -> MediaFile:
     refuses it or it is too large (images: ``IMAGE_MAX_MB``; other files: the upload limit)."""
     kind = media_type(filename)
     if kind is None:
-        raise MediaRefused(_refusal_message(RefusedByAllowList("not_allowed", "")))
+        raise MediaRefused(refusal_message(RefusedByAllowList("not_allowed", "")))
     megabytes = current_app.config.get("IMAGE_MAX_MB", 5) if kind.kind == "image" else current_app.config["MAX_UPLOAD_MB"]
     limit = int(megabytes) * MB
     data = stream.read(limit + 1)
@@ -96,7 +98,7 @@ def save_media(course: Course, filename: str, stream: IO[bytes]) -> MediaFile:
     try:
         check_media(filename, io.BytesIO(data))
     except RefusedByAllowList as refused:
-        raise MediaRefused(_refusal_message(refused)) from None
+        raise MediaRefused(refusal_message(refused)) from None
     folder = media_folder(course)
     folder.mkdir(parents=True, exist_ok=True)
     stem = re.sub(r"[^a-z0-9-]+", "-", secure_filename(filename.rsplit(".", 1)[0]).lower()).strip("-") or "file"

@@ -1,0 +1,1 @@
+"""nttlearn-meetings: seminars and transnational partnering meetings."""
