@@ -99,6 +99,12 @@ def render_fragment(template: str, **context: Any) -> Markup:
     return Markup(render_template(template, **context))  # noqa: S704 - autoescaped template output
 
 
+# -- Files: media and generated files, in the store every app node reads ------------------------
+#: ``file_store()`` is the site's store (``NTTLEARN_STORAGE``: the instance folder, the database
+#: or an S3 bucket); keep a plugin's files under keys starting with its name
+#: (``certificates/pdf/<code>.pdf``). ``send_stored_file(key, …)`` answers a request with one.
+from .storage import FileStore, StoredFile, file_store, send_stored_file
+
 # -- Rate limits -------------------------------------------------------------------------------
 from .ratelimit import RateLimiter, limiter
 
@@ -140,6 +146,7 @@ __all__ = [
     "Enrolment",
     "Event",
     "EventRecord",
+    "FileStore",
     "LANGUAGES",
     "LANGUAGE_NAMES",
     "LOCALES",
@@ -152,6 +159,7 @@ __all__ = [
     "RateLimiter",
     "ReportPanel",
     "Setting",
+    "StoredFile",
     "UTCDateTime",
     "User",
     "__version__",
@@ -166,6 +174,7 @@ __all__ = [
     "csv_text",
     "db",
     "emit",
+    "file_store",
     "fingerprint",
     "form_int",
     "get_enrolment",
@@ -189,6 +198,7 @@ __all__ = [
     "revoke_activity_completion",
     "sanitize_html",
     "send_mail",
+    "send_stored_file",
     "translated_file_name",
     "utcnow",
 ]

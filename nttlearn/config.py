@@ -84,6 +84,14 @@ def settings_from_env() -> dict[str, Any]:
         "MAIL_USE_TLS": _bool(_env("MAIL_USE_TLS")),
         "MAIL_SENDER": _env("MAIL_SENDER") or "nttlearn <no-reply@localhost>",
         "REDIS_URL": _env("REDIS_URL"),
+        # Where uploaded media and generated files live (nttlearn/storage.py): local, database or s3.
+        "STORAGE": (_env("STORAGE") or "local").strip().lower(),
+        "S3_BUCKET": _env("S3_BUCKET"),
+        "S3_PREFIX": _env("S3_PREFIX") or "",
+        "S3_ENDPOINT_URL": _env("S3_ENDPOINT_URL"),
+        "S3_REGION": _env("S3_REGION"),
+        "S3_ACCESS_KEY_ID": _env("S3_ACCESS_KEY_ID"),
+        "S3_SECRET_ACCESS_KEY": _env("S3_SECRET_ACCESS_KEY"),
         "STRICT_PLUGINS": _bool(_env("STRICT_PLUGINS")),
         # Each hook call in the log with its plugin(s) and milliseconds (nttlearn/hooktrace.py).
         "TRACE_HOOKS": _bool(_env("TRACE_HOOKS")),

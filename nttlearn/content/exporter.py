@@ -16,14 +16,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import current_app
-
 from ..activities import ActivityType
 from ..config import LOCALES
 from ..models import Activity, Course, Lesson, Module
+from ..storage import file_store
 from .importer import restore_files
 from .layout import CourseOutline, load_outline, package_layout
-from .media_types import MediaRefused, check_media_file, media_files
+from .media_types import MediaRefused, check_media_file, media_prefix
 from .package import ACTIVITY_CORE_KEYS
 from .translations import OUTCOME, item_key
 from .yamlfile import dump_yaml
@@ -178,19 +177,20 @@ def _activity_entry(activity: Activity, folder: Path, types: Mapping[str, Activi
 
 def _copy_media(course: Course, target: Path) -> None:
     """Copy the course's media into the package; a file the allow-list refuses (one that reached
-    the instance folder before the checks existed) stops the export with its name, so that no
+    the file store before the checks existed) stops the export with its name, so that no
     package leaves the site that the site itself would refuse to import."""
-    source = Path(current_app.instance_path) / "media" / course.slug
+    store, prefix = file_store(), media_prefix(course.slug)
     refused = []
-    for path in media_files(source):
-        try:
-            check_media_file(path)
-        except MediaRefused as exc:
-            refused.append(f"media/{path.relative_to(source).as_posix()}: {exc}")
-            continue
-        destination = target / path.relative_to(source)
+    for stored in store.list(prefix):
+        name = stored.name_under(prefix)
+        destination = target / name
         destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, destination)
+        destination.write_bytes(store.read(stored.key))
+        try:
+            check_media_file(destination)
+        except MediaRefused as exc:
+            destination.unlink()
+            refused.append(f"media/{name}: {exc}")
     if refused:
         raise ExportError("the course's media folder holds files a package may not carry; delete them on the "
                           "course's media page:\n" + "\n".join(refused))

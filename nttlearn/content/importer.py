@@ -9,20 +9,18 @@ not grow with the number of lessons; an unchanged package writes nothing at all.
 from __future__ import annotations
 
 import base64
-import filecmp
-import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from flask import current_app
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..activities import ActivityType
 from ..extensions import db
 from ..models import Activity, Course, Lesson, Module
-from .media_types import media_files
+from ..storage import file_store
+from .media_types import media_files, media_prefix
 from .package import ActivitySpec, CourseSpec, ModuleSpec, Problem, load_package
 from .retirement import retire_activities, retire_lessons, retire_modules
 from .translations import english_texts, merge_imported
@@ -93,33 +91,11 @@ def rollback_import() -> None:
 
 
 def install_media(slug: str, package: Path) -> None:
-    """Make ``instance/media/<slug>`` hold exactly the package's ``media/`` files (those the check
-    accepted: no hidden files, no symbolic links)."""
+    """Make the course's media in the file store (``media/<slug>/``) exactly the package's
+    ``media/`` files (those the check accepted: no hidden files, no symbolic links)."""
     source = package / "media"
-    target = Path(current_app.instance_path) / "media" / slug
-    if _same_files(source, target):
-        return
-    staging = target.with_name(slug + ".new")
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir(parents=True)
-    for path in media_files(source):
-        destination = staging / path.relative_to(source)
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, destination)
-    if target.exists():
-        shutil.rmtree(target)
-    staging.rename(target)
-
-
-def _same_files(source: Path, target: Path) -> bool:
-    def files(root: Path) -> list[str]:
-        return [p.relative_to(root).as_posix() for p in media_files(root)]
-
-    names = files(source)
-    if names != files(target) or not target.is_dir():
-        return False
-    return all(filecmp.cmp(source / n, target / n, shallow=False) for n in names)
+    files = {path.relative_to(source).as_posix(): path.read_bytes() for path in media_files(source)}
+    file_store().replace_all(media_prefix(slug), files)
 
 
 def _assign(obj: Any, values: dict[str, Any]) -> bool:

@@ -3,6 +3,7 @@
 from .base import UTCDateTime, utcnow
 from .courses import COMPLETION_RULES, POLICY_AREAS, Activity, Course, CourseStaff, Lesson, Module
 from .events import EventRecord
+from .files import StoredFile
 from .plugins import PluginState
 from .progress import (
     ActivityCompletion,
@@ -17,7 +18,7 @@ CORE_TABLES = frozenset(
     model.__tablename__
     for model in (Organisation, User, Course, CourseStaff, Module, Lesson, Activity, Enrolment,
                   LessonCompletion, ActivityCompletion, ModuleCompletion, EventRecord, PluginState,
-                  UserSession)
+                  UserSession, StoredFile)
 )
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "ModuleCompletion",
     "Organisation",
     "PluginState",
+    "StoredFile",
     "UTCDateTime",
     "User",
     "UserSession",

@@ -6,7 +6,6 @@ wins over the environment.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from flask import current_app
@@ -44,13 +43,6 @@ def setting(item: Setting) -> Any:
     if key in current_app.config:
         return current_app.config[key]
     return item.value(PLUGIN)
-
-
-def plugin_folder(*parts: str) -> Path:
-    """A folder of the plugin's inside the instance folder (created on demand)."""
-    folder = Path(current_app.instance_path, PLUGIN, *parts)
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return folder
 
 
 def base_url() -> str:
