@@ -367,9 +367,9 @@ class S3Store(FileStore):
         return sorted(found, key=lambda f: f.key)
 
 
-def make_store(app: Flask) -> FileStore:
-    """The store ``NTTLEARN_STORAGE`` names, for ``app``."""
-    kind = str(app.config.get("STORAGE") or "local").strip().lower()
+def make_store(app: Flask, kind: str | None = None) -> FileStore:
+    """The store ``NTTLEARN_STORAGE`` names (or ``kind``), for ``app``."""
+    kind = str(kind or app.config.get("STORAGE") or "local").strip().lower()
     if kind == "local":
         return LocalStore(Path(app.instance_path))
     if kind == "database":
@@ -405,3 +405,22 @@ def send_stored_file(key: str, *, mimetype: str | None = None, as_attachment: bo
     data = store.read(key)
     return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=as_attachment, download_name=name,
                      max_age=max_age, conditional=True, etag=hashlib.sha256(data).hexdigest()[:32])
+
+
+def copy_files(source: FileStore, target: FileStore, prefixes: list[str]) -> dict[str, int]:
+    """Copy every file under ``prefixes`` from ``source`` into ``target`` (moving a site to another
+    store); a file already there with the same bytes is left alone. Returns what was done."""
+    copied = unchanged = 0
+    for prefix in prefixes:
+        for stored in source.list(prefix):
+            data = source.read(stored.key)
+            try:
+                same = target.size(stored.key) == len(data) and target.read(stored.key) == data
+            except FileNotFoundError:
+                same = False
+            if same:
+                unchanged += 1
+            else:
+                target.save(stored.key, data)
+                copied += 1
+    return {"copied": copied, "unchanged": unchanged}

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from media_samples import PNG
 
+from nttlearn.cli import main
 from nttlearn.extensions import db
 from nttlearn.storage import (
     DatabaseStore,
@@ -222,3 +223,28 @@ def test_the_local_store_keeps_todays_paths(app_factory, tmp_path):
         file_store().save("media/ntt/map.png", PNG)
 
         assert (Path(app.instance_path) / "media" / "ntt" / "map.png").read_bytes() == PNG
+
+
+def test_the_copy_command_moves_a_sites_files_into_the_new_store(app_factory, tmp_path):
+    app = app_factory(config={"STORAGE": "database"})
+    with app.app_context():
+        local = make_store(app, "local")
+        local.save("media/ntt/map.png", PNG)
+        local.save("media/ntt/notes.pdf", b"%PDF-1.4 notes")
+        local.save("mail/not-copied.eml", b"mail stays")
+        file_store().save("media/ntt/notes.pdf", b"%PDF-1.4 notes")
+
+    def nttlearn(*args: str):
+        with app.app_context():
+            return app.test_cli_runner().invoke(main, list(args))
+
+    result = nttlearn("storage", "copy", "--from", "local", "--json")
+
+    assert result.exit_code == 0, result.output
+    assert '"copied": 1' in result.output and '"unchanged": 1' in result.output
+    with app.app_context():
+        assert [f.key for f in file_store().list("")] == ["media/ntt/map.png", "media/ntt/notes.pdf"]
+        assert file_store().read("media/ntt/map.png") == PNG
+    refused = nttlearn("storage", "copy", "--from", "database")
+    assert refused.exit_code != 0 and "the site's store is database already" in refused.output
+    assert nttlearn("storage", "copy", "--from", "local", "--prefix", "../").exit_code != 0

@@ -24,5 +24,6 @@ def upgrade():
 
 
 def downgrade():
-    # The files go with the table: copy them to another storage first (nttlearn storage copy).
+    # The files go with the table: copy them to another store first (`nttlearn storage copy --from database`
+    # run with NTTLEARN_STORAGE=local).
     op.drop_table('stored_files')
