@@ -31,7 +31,7 @@ MAX_IMAGE_KB = Setting(
 )
 PDF_CACHE = Setting(
     "pdf_cache", _l("Keep rendered PDFs"), True,
-    _l("Keep each certificate's PDF in the instance folder (certificates/pdf) after its first "
+    _l("Keep each certificate's PDF in the site's file store (certificates/pdf) after its first "
        "download instead of drawing it again every time."),
 )
 SETTINGS = [SIGNING_KEY_FILE, VERIFY_MISSES_PER_HOUR, MAX_IMAGE_KB, PDF_CACHE]
