@@ -249,6 +249,8 @@ class DatabaseStore(FileStore):
         raise StorageError(f"could not save {key}")
 
     def read(self, key: str) -> bytes:
+        if not valid_key(key):  # PostgreSQL refuses a NUL in a query's text: no such file either way
+            raise FileNotFoundError(key)
         table = StoredFileRow.__table__
         with self._engine.connect() as connection:
             data = connection.execute(db.select(table.c.data).where(table.c.key == key)).scalar()
@@ -257,6 +259,8 @@ class DatabaseStore(FileStore):
         return bytes(data)
 
     def size(self, key: str) -> int:
+        if not valid_key(key):
+            raise FileNotFoundError(key)
         table = StoredFileRow.__table__
         with self._engine.connect() as connection:
             size = connection.execute(db.select(table.c.size).where(table.c.key == key)).scalar()
@@ -265,6 +269,8 @@ class DatabaseStore(FileStore):
         return int(size)
 
     def delete(self, key: str) -> None:
+        if not valid_key(key):
+            return
         table = StoredFileRow.__table__
         with self._engine.begin() as connection:
             connection.execute(table.delete().where(table.c.key == key))

@@ -52,7 +52,7 @@ def s3_server(tmp_path_factory):
         process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
                                    stdout=out, stderr=subprocess.STDOUT,
                                    env={**os.environ, "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"})
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120  # a machine busy with other work starts it slowly
     while True:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
