@@ -22,16 +22,27 @@ Goal (issue 5): all 300 submissions within 10 s. What it does:
    goal is met.
 
     .venv/bin/python bench/quiz_burst.py [--learners 300] [--connections 32] [--json]
+
+With ``--nodes 2`` the same burst goes through one entry point, nginx (Debian's ``nginx`` or
+``nginx-light`` package; the benchmark says so and stops when it is not installed), started by
+the benchmark on a free port in front of two gunicorn app nodes. The nodes share PostgreSQL and
+the secret key but not a disk (an instance folder each, ``NTTLEARN_STORAGE=database``), as in
+production; nginx logs which node served each request, and the check from the database is the
+same: nothing lost, nothing graded twice, whichever node took the double click.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
 import re
+import shutil
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -43,7 +54,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _server import HOST, Gunicorn, instance_env, serve  # noqa: E402
+from _server import HOST, Gunicorn, free_port, instance_env, serve  # noqa: E402
 
 GOAL_S = 10.0
 PASSWORD = "burst-password-2010"  # noqa: S105 - a throw-away benchmark account
@@ -68,9 +79,13 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--nodes", type=int, default=1, help="app nodes behind an nginx load balancer")
     parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    if args.nodes > 1 and nginx_command() is None:
+        print("SKIPPED: --nodes needs nginx as the load balancer: apt-get install nginx-light")
+        return 0
 
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
@@ -101,13 +116,27 @@ def main() -> int:
 def _run(args: argparse.Namespace, instance: Path, database: str) -> int:
     env = instance_env(instance)
     env["NTTLEARN_DATABASE_URL"] = database
+    if args.nodes > 1:  # nodes share the database and the secret key, not a disk
+        os.environ["NTTLEARN_SECRET_KEY"] = env["NTTLEARN_SECRET_KEY"] = uuid.uuid4().hex * 2
+        env.update({"NTTLEARN_STORAGE": "database", "NTTLEARN_PROXY_COUNT": "1"})
     learners = _build(instance, database, args.learners)
     settings = Gunicorn(workers=args.workers, threads=args.threads)
-    with serve("nttlearn", "wsgi:app", env, settings) as server:
-        sessions = _prepare(server.port, learners, args.connections)
-        cpu_before = server.cpu_seconds()
-        results = _burst(server.port, sessions, args.connections)
-        cpu_after = server.cpu_seconds()
+    with contextlib.ExitStack() as stack:
+        servers = []
+        for n in range(args.nodes):
+            node_env = dict(env)
+            if args.nodes > 1:
+                node_env["NTTLEARN_INSTANCE_PATH"] = str(instance / f"node-{n + 1}")
+            servers.append(stack.enter_context(serve(f"node {n + 1}", "wsgi:app", node_env, settings)))
+        balancer = stack.enter_context(nginx([s.port for s in servers], instance)) if args.nodes > 1 else None
+        port = balancer.port if balancer else servers[0].port
+        sessions = _prepare(port, learners, args.connections)
+        cpu_before = _cpu(servers)
+        if balancer:
+            balancer.forget_log()
+        results = _burst(port, sessions, args.connections)
+        cpu_after = _cpu(servers)
+        per_node = balancer.requests_per_node() if balancer else {}
     cpu_ms = None if cpu_before is None or cpu_after is None else 1000 * (cpu_after - cpu_before) / len(results)
     check = _verify(instance, database, sessions)
     latencies = sorted(r["seconds"] for r in results)
@@ -120,6 +149,7 @@ def _run(args: argparse.Namespace, instance: Path, database: str) -> int:
         "p95_ms": round(1000 * latencies[min(len(latencies) - 1, int(len(latencies) * 0.95))], 1),
         "max_ms": round(1000 * latencies[-1], 1), "mean_ms": round(1000 * statistics.fmean(latencies), 1),
         "failed_requests": len(failures), "server": settings.describe(), "connections": args.connections,
+        "nodes": args.nodes, "requests_per_node": per_node,
         "server_cpu_ms_per_submit": None if cpu_ms is None else round(cpu_ms, 1), "cpus": os.cpu_count(),
         "load_average": os.getloadavg()[0],
         **check,
@@ -131,7 +161,10 @@ def _run(args: argparse.Namespace, instance: Path, database: str) -> int:
         print(json.dumps(figures, indent=2))
     else:
         print(f"{figures['learners']} learners ({figures['double_clicks']} double-clicking) submit at once: "
-              f"{figures['requests']} requests over {args.connections} connections to {figures['server']}, PostgreSQL")
+              f"{figures['requests']} requests over {args.connections} connections to "
+              f"{args.nodes} x {figures['server']}{' behind nginx' if args.nodes > 1 else ''}, PostgreSQL")
+        if per_node:
+            print("requests per node: " + ", ".join(f"{node} {count}" for node, count in sorted(per_node.items())))
         print(f"wall {figures['wall_s']:.2f} s (goal <= {GOAL_S:g} s) · {figures['submits_per_s']:.0f} submits/s · "
               f"p50 {figures['p50_ms']:.0f} ms · p95 {figures['p95_ms']:.0f} ms · max {figures['max_ms']:.0f} ms · "
               f"failed {figures['failed_requests']}")
@@ -145,6 +178,87 @@ def _run(args: argparse.Namespace, instance: Path, database: str) -> int:
         for failure in failures[:5]:
             print(f"  failed: {failure}", file=sys.stderr)
     return 0 if met else 1
+
+
+def _cpu(servers: list[Any]) -> float | None:
+    seconds = [server.cpu_seconds() for server in servers]
+    return None if None in seconds else sum(seconds)
+
+
+def nginx_command() -> str | None:
+    return shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if Path(p).exists()), None)
+
+
+class Balancer:
+    """nginx on a free port in front of the nodes; its log names the node of each request."""
+
+    def __init__(self, port: int, log: Path) -> None:
+        self.port, self.log = port, log
+
+    def forget_log(self) -> None:
+        self.log.write_text("")
+
+    def requests_per_node(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for line in self.log.read_text().splitlines():
+            if " POST " in f" {line} ":
+                node = line.split()[0]
+                counts[node] = counts.get(node, 0) + 1
+        return counts
+
+
+@contextlib.contextmanager
+def nginx(ports: list[int], folder: Path):
+    """nginx as the one entry point: round robin over the nodes, keep-alive to each."""
+    port = free_port()
+    home = folder / "nginx"
+    home.mkdir()
+    upstreams = "\n".join(f"        server {HOST}:{p};" for p in ports)
+    (home / "nginx.conf").write_text(f"""
+worker_processes 1;
+daemon off;
+pid {home}/nginx.pid;
+error_log {home}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    client_body_temp_path {home}; proxy_temp_path {home}; fastcgi_temp_path {home};
+    uwsgi_temp_path {home}; scgi_temp_path {home};
+    log_format node '$upstream_addr $request_method $status';
+    access_log {home}/access.log node;
+    upstream nttlearn {{
+{upstreams}
+        keepalive 64;
+    }}
+    server {{
+        listen {HOST}:{port};
+        location / {{
+            proxy_pass http://nttlearn;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $http_host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto $scheme;
+            proxy_next_upstream off;
+        }}
+    }}
+}}
+""", encoding="utf-8")
+    process = subprocess.Popen([nginx_command(), "-c", str(home / "nginx.conf"), "-p", str(home)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection((HOST, port), timeout=0.5).close()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit("nginx did not start: " + (home / "error.log").read_text()) from None
+                time.sleep(0.1)
+        yield Balancer(port, home / "access.log")
+    finally:
+        process.terminate()
+        process.wait(10)
 
 
 def _build(instance: Path, database: str, count: int) -> list[dict[str, Any]]:

@@ -8,7 +8,7 @@ and its number of SQL queries. SQLite always; PostgreSQL as well when a server a
 a database of its own is created and dropped).
 
     .venv/bin/python bench/reports.py [--learners 10000] [--courses 50] [--events 1000000]
-                                      [--repeat 5] [--no-postgres] [--json]
+                                      [--repeat 5] [--no-postgres | --no-sqlite] [--json]
 """
 
 from __future__ import annotations
@@ -163,10 +163,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only (the large data sets)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     print(f"nttlearn report benchmark · Python {platform.python_version()} · {platform.machine()}", flush=True)
-    kinds: list[str] = ["sqlite"]
+    kinds: list[str] = [] if args.no_sqlite else ["sqlite"]
     if args.no_postgres:
         print("  PostgreSQL: skipped (--no-postgres)")
     elif postgres_reachable():

@@ -11,6 +11,7 @@ number of events asked for.
 
 from __future__ import annotations
 
+import json
 import random
 import uuid
 from collections.abc import Iterator
@@ -109,7 +110,8 @@ def generate(learners: int = 10_000, courses: int = 50, events: int = 1_000_000,
 
 def _learning(rng: random.Random, now: datetime, people: list[dict[str, Any]], layout: dict[int, dict[str, Any]],
               target_events: int) -> dict[str, Any]:
-    enrolments, modules_done, activities_done, log = [], [], [], []
+    enrolments, modules_done, activities_done = [], [], []
+    log = EventSink(target_events, now)
     respondents, responses, answers = [], [], []
     per_course: dict[int, int] = dict.fromkeys(layout, 0)
     course_ids = sorted(layout)
@@ -150,7 +152,7 @@ def _learning(rng: random.Random, now: datetime, people: list[dict[str, Any]], l
             completed = when if reached == MODULES and when < now else None
             if completed:
                 log.append(_event("course.completed", user_id, course_id, completed, {}))
-                log.append(_event("certificates.issued", user_id, course_id, completed, {"code": uuid.uuid4().hex[:12]}))
+                log.append(_event("certificates.issued", user_id, course_id, completed, {"code": uuid.UUID(int=rng.getrandbits(128)).hex[:12]}))
                 if rng.random() < 0.6:
                     _survey_answer(rng, layout[course_id]["survey"], user_id, respondents, responses, answers)
             enrolments.append({"user_id": user_id, "course_id": course_id, "cohort": f"{start.year}-{start.month:02d}",
@@ -159,8 +161,8 @@ def _learning(rng: random.Random, now: datetime, people: list[dict[str, Any]], l
         e = enrolments[rng.randrange(len(enrolments))]
         log.append(_attempt_event(rng, e["user_id"], e["course_id"], layout[e["course_id"]]["quizzes"][0],
                                   e["created_at"] + timedelta(hours=rng.uniform(0, 200)), passed=rng.random() < 0.5))
-    del log[target_events:]
-    for rows, column in ((log, "created_at"), (modules_done, "completed_at"), (activities_done, "completed_at"),
+    log.flush()
+    for rows, column in ((modules_done, "completed_at"), (activities_done, "completed_at"),
                          (enrolments, "last_activity_at")):
         for row in rows:  # nothing happens in the future
             row[column] = min(row[column], now)
@@ -170,10 +172,44 @@ def _learning(rng: random.Random, now: datetime, people: list[dict[str, Any]], l
     _bulk(SurveyRespondent, respondents)
     _bulk(SurveyResponse, responses)
     _bulk(SurveyAnswer, answers)
-    for chunk in _chunks(log):
-        db.session.execute(insert(EventRecord), chunk)
     return {"learners": len(people), "courses": len(layout), "enrolments": len(enrolments), "events": len(log),
             "survey_responses": len(responses), "enrolled_per_course": per_course}
+
+
+class EventSink:
+    """The event log, written as it is generated (10 million events do not fit in a list): the
+    first ``target`` events are kept, each dated no later than ``now``. PostgreSQL gets them by
+    ``COPY``, other databases by bulk ``INSERT``."""
+
+    def __init__(self, target: int, now: datetime) -> None:
+        self.target, self.now, self.count, self.rows = target, now, 0, []
+
+    def __len__(self) -> int:
+        return self.count
+
+    def append(self, row: dict[str, Any]) -> None:
+        if self.count >= self.target:
+            return
+        row["created_at"] = min(row["created_at"], self.now)
+        self.rows.append(row)
+        self.count += 1
+        if len(self.rows) >= 10 * BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.rows:
+            return
+        if db.engine.dialect.name == "postgresql":
+            driver = db.session.connection().connection.driver_connection
+            columns = "name, user_id, course_id, data, created_at"
+            with driver.cursor() as cursor, cursor.copy(f"COPY {EventRecord.__tablename__} ({columns}) FROM STDIN") as copy:
+                for row in self.rows:
+                    copy.write_row((row["name"], row["user_id"], row["course_id"], json.dumps(row["data"]),
+                                    row["created_at"]))
+        else:
+            for chunk in _chunks(self.rows):
+                db.session.execute(insert(EventRecord), chunk)
+        self.rows = []
 
 
 def _event(name: str, user_id: int | None, course_id: int | None, at: datetime, data: dict[str, Any]) -> dict[str, Any]:

@@ -127,6 +127,11 @@ from .content.media_types import media_headers
 # -- Background jobs: run after the response, in a worker with Redis; periodic jobs ------------
 from .jobs import JobError, claim_once, enqueue
 from .hooktypes import PeriodicJob
+# -- Files: media and generated files, in the store every app node reads ------------------------
+#: ``file_store()`` is the site's store (``NTTLEARN_STORAGE``: the instance folder, the database
+#: or an S3 bucket); keep a plugin's files under keys starting with its name
+#: (``certificates/pdf/<code>.pdf``). ``send_stored_file(key, …)`` answers a request with one.
+from .storage import FileStore, StoredFile, file_store, send_stored_file
 
 # -- Rate limits -------------------------------------------------------------------------------
 from .ratelimit import RateLimiter, limiter
@@ -194,6 +199,7 @@ __all__ = [
     "Enrolment",
     "Event",
     "EventRecord",
+    "FileStore",
     "LANGUAGES",
     "LANGUAGE_NAMES",
     "LearnerDeadline",
@@ -211,6 +217,7 @@ __all__ = [
     "RateLimiter",
     "ReportPanel",
     "Setting",
+    "StoredFile",
     "UTCDateTime",
     "User",
     "__version__",
@@ -232,6 +239,7 @@ __all__ = [
     "deadline_for",
     "emit",
     "enqueue",
+    "file_store",
     "fingerprint",
     "form_int",
     "get_enrolment",
@@ -258,6 +266,7 @@ __all__ = [
     "sanitize_html",
     "send_mail",
     "send_mail_now",
+    "send_stored_file",
     "translated_file_name",
     "utcnow",
 ]

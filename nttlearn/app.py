@@ -16,7 +16,7 @@ from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from . import config
+from . import config, storage
 from .extensions import csrf, db, login_manager, migrate
 from .plugins import PluginHost
 from .request_args import install_request_checks
@@ -51,6 +51,7 @@ def build_app(test_config: dict[str, Any] | None, plugins: list[object] | None) 
         app.config["STRICT_PLUGINS"] = config._bool(os.environ["NTTLEARN_STRICT_PLUGINS"])
 
     db.init_app(app)
+    storage.init_app(app)
     host = PluginHost(strict=app.config["STRICT_PLUGINS"], trace=bool(app.config.get("TRACE_HOOKS")))
     app.extensions["nttlearn"] = host
     host.load(plugins)

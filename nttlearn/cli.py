@@ -400,6 +400,40 @@ def users_prune_sessions(as_json: bool) -> None:
     click.echo(f"deleted {count} ended sessions")
 
 
+@main.group("storage")
+def storage_group() -> None:
+    """The file store of media and generated files (NTTLEARN_STORAGE)."""
+
+
+@storage_group.command("copy")
+@click.option("--from", "source", type=click.Choice(["local", "database", "s3"]), required=True,
+              help="The store to copy from, configured by the same settings as the site's.")
+@click.option("--prefix", "prefixes", multiple=True, default=("media/",), show_default=True,
+              help="Copy the files whose key starts with this; repeat it for several (certificates/pdf/: "
+                   "the certificates' drawn PDFs, which are otherwise drawn again).")
+@click.option("--json", "as_json", is_flag=True)
+@with_appcontext
+def storage_copy(source: str, prefixes: tuple[str, ...], as_json: bool) -> None:
+    """Copy the files of another store into the site's (before switching NTTLEARN_STORAGE, or after)."""
+    from .storage import StorageError, copy_files, file_store, make_store, valid_key
+
+    target = file_store()
+    bad = [p for p in prefixes if not valid_key(p.rstrip("/"))]
+    if bad:
+        fail(f"--prefix {bad[0]!r}: not a folder of the store (for instance media/)")
+    if source == target.name:
+        fail(f"--from {source}: the site's store is {source} already (set NTTLEARN_STORAGE to the new store)")
+    try:
+        done = copy_files(make_store(current_app, source), target, list(prefixes))
+    except StorageError as error:
+        fail(str(error))
+    if as_json:
+        echo_json(done)
+        return
+    click.echo(f"copied {done['copied']} files from the {source} store into the {target.name} store; "
+               f"{done['unchanged']} were there already")
+
+
 from .content.commands import courses_group  # noqa: E402
 
 main.add_command(courses_group)

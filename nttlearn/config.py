@@ -91,6 +91,14 @@ def settings_from_env() -> dict[str, Any]:
         "JOBS_QUEUE_PREFIX": _env("JOBS_QUEUE_PREFIX") or "nttlearn-",
         # Seconds before each retry of a failed job (the last figure repeats).
         "JOBS_RETRY_BACKOFF": tuple(int(s) for s in (_env("JOBS_RETRY_BACKOFF") or "10,60,300").split(",") if s.strip()),
+        # Where uploaded media and generated files live (nttlearn/storage.py): local, database or s3.
+        "STORAGE": (_env("STORAGE") or "local").strip().lower(),
+        "S3_BUCKET": _env("S3_BUCKET"),
+        "S3_PREFIX": _env("S3_PREFIX") or "",
+        "S3_ENDPOINT_URL": _env("S3_ENDPOINT_URL"),
+        "S3_REGION": _env("S3_REGION"),
+        "S3_ACCESS_KEY_ID": _env("S3_ACCESS_KEY_ID"),
+        "S3_SECRET_ACCESS_KEY": _env("S3_SECRET_ACCESS_KEY"),
         "STRICT_PLUGINS": _bool(_env("STRICT_PLUGINS")),
         # Each hook call in the log with its plugin(s) and milliseconds (nttlearn/hooktrace.py).
         "TRACE_HOOKS": _bool(_env("TRACE_HOOKS")),

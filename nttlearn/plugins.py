@@ -8,7 +8,8 @@ from __future__ import annotations
 import logging
 import time
 import types
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import metadata
 from typing import Any
@@ -50,7 +51,9 @@ class PluginInfo:
         return self.error is not None
 
 
-STATE_SECONDS = 2.0  # how long a worker trusts its copy of the plugin switches
+# How long a worker trusts its copy of the plugin switches: a switch made on one app node applies
+# on every other node within this time (docs/architecture.md: why a read and not Redis pub/sub).
+STATE_SECONDS = 0.5
 
 
 class PluginHost:
@@ -67,6 +70,7 @@ class PluginHost:
         self._endpoints: dict[str, str] = {}
         self._disabled: tuple[float, frozenset[str]] | None = None  # (read at, names)
         self._switches = 0  # switches made in this worker: a read that began before one is not kept
+        self._held = False  # holding_switches(): the copy is kept however old
 
     # -- loading -------------------------------------------------------------------------------
     def load(self, names_or_objects: Iterable[object] | None = None) -> None:
@@ -190,12 +194,12 @@ class PluginHost:
 
         Every page asks (slots, routes, activity types), so each worker keeps what it read for
         ``STATE_SECONDS``: a switch made in this worker applies at once, in the other workers
-        of a multi-process server within that time.
+        and on the other app nodes of the site within that time.
         """
         if has_request_context() and "nttlearn_disabled" in g:
             return g.nttlearn_disabled
         known = self._disabled
-        if known is not None and time.monotonic() - known[0] < STATE_SECONDS:
+        if known is not None and (self._held or time.monotonic() - known[0] < STATE_SECONDS):
             result = known[1]
         else:
             switches = self._switches
@@ -214,6 +218,15 @@ class PluginHost:
         except SQLAlchemyError:  # before the first migration there is no table yet
             db.session.rollback()
             return frozenset()
+
+    @contextmanager
+    def holding_switches(self) -> Iterator[None]:
+        """Keep the copy of the switches however old it gets inside the block (query counts)."""
+        self._held = True
+        try:
+            yield
+        finally:
+            self._held = False
 
     def forget_state(self) -> None:
         self._switches += 1

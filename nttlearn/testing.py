@@ -381,7 +381,7 @@ def count_queries(app) -> Iterator[list[str]]:
     """Collect the SQL statements run inside the block (to assert query counts).
 
     The block runs as on a warm worker: the plugin switches, which each worker re-reads every
-    ``STATE_SECONDS``, are read just before it, and every session was used just now (a session
+    ``STATE_SECONDS``, are read just before it and kept through it, and every session was used just now (a session
     notes its last use at most once a minute), so a count does not depend on how long the test
     took to get there.
     """
@@ -402,7 +402,8 @@ def count_queries(app) -> Iterator[list[str]]:
 
     event.listen(engine, "before_cursor_execute", record)
     try:
-        yield statements
+        with app.extensions["nttlearn"].holding_switches():
+            yield statements
     finally:
         event.remove(engine, "before_cursor_execute", record)
 

@@ -1,14 +1,14 @@
 """api_tokens: personal access tokens for the REST API
 
 Revision ID: 0012_api_tokens
-Revises: 0010_jobs
+Revises: 0011_stored_files
 Create Date: 2026-12-07 17:00:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0012_api_tokens'
-down_revision = '0010_jobs'
+down_revision = '0011_stored_files'
 branch_labels = None
 depends_on = None
 

@@ -1,4 +1,5 @@
-"""A course's media files, uploaded in the browser into ``instance/media/<slug>/``.
+"""A course's media files, uploaded in the browser, kept in the site's file store under
+``media/<slug>/`` (by default the instance folder: ``instance/media/<slug>/``).
 
 The same allow-list as course packages (:mod:`nttlearn.content.media_types`): images (SVG only
 without scripts or outside links), PDF, audio, video and office documents, each recognised by its
@@ -10,7 +11,6 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import IO
 
 from flask import current_app
@@ -18,9 +18,10 @@ from flask_babel import gettext as _
 from werkzeug.utils import secure_filename
 
 from ..content.media_types import MediaRefused as RefusedByAllowList
-from ..content.media_types import MediaType, check_media, media_files, media_type
+from ..content.media_types import MediaType, check_media, media_prefix, media_type
 from ..extensions import db
 from ..models import Course, Lesson, Module
+from ..storage import file_store, valid_key
 
 MB = 1024 * 1024
 
@@ -46,13 +47,9 @@ class MediaFile:
         return kind is not None and kind.kind == "image"
 
 
-def media_folder(course: Course) -> Path:
-    return Path(current_app.instance_path) / "media" / course.slug
-
-
 def list_media(course: Course) -> list[MediaFile]:
-    folder = media_folder(course)
-    return [MediaFile(p.relative_to(folder).as_posix(), p.stat().st_size) for p in media_files(folder)]
+    prefix = media_prefix(course.slug)
+    return [MediaFile(f.name_under(prefix), f.size) for f in file_store().list(prefix)]
 
 
 def refusal_message(refused: RefusedByAllowList) -> str:
@@ -99,13 +96,12 @@ def save_media(course: Course, filename: str, stream: IO[bytes]) -> MediaFile:
         check_media(filename, io.BytesIO(data))
     except RefusedByAllowList as refused:
         raise MediaRefused(refusal_message(refused)) from None
-    folder = media_folder(course)
-    folder.mkdir(parents=True, exist_ok=True)
+    store, prefix = file_store(), media_prefix(course.slug)
     stem = re.sub(r"[^a-z0-9-]+", "-", secure_filename(filename.rsplit(".", 1)[0]).lower()).strip("-") or "file"
     name, n = f"{stem}.{kind.extension}", 2
-    while (folder / name).exists():
+    while store.exists(prefix + name):
         name, n = f"{stem}-{n}.{kind.extension}", n + 1
-    (folder / name).write_bytes(data)
+    store.save(prefix + name, data)
     return MediaFile(name, len(data))
 
 
@@ -120,16 +116,11 @@ def lessons_using(course: Course, name: str) -> list[Lesson]:
 
 def delete_media(course: Course, name: str) -> None:
     """Delete a media file that no lesson links to."""
-    folder = media_folder(course)
-    try:
-        target = (folder / name).resolve()
-        found = target.is_relative_to(folder.resolve()) and target.is_file()
-    except (OSError, ValueError):  # a name too long for the file system, or with a NUL
-        found = False
-    if not found:
+    store, key = file_store(), media_prefix(course.slug) + name
+    if not valid_key(key) or not store.exists(key):  # "../secret_key" is no key at all
         raise MediaRefused(_("There is no such file."))
     using = lessons_using(course, name)
     if using:
         raise MediaRefused(_("The file is used in: %(lessons)s. Remove it from these lessons first.",
                              lessons=", ".join(lesson.title for lesson in using)))
-    target.unlink()
+    store.delete(key)

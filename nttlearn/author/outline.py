@@ -12,16 +12,16 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import current_app
-
 from ..activities import ActivityType
 from ..content.layout import load_outline, package_layout, slugify
 from ..content.lessontext import TextProblem, check_lesson_text
+from ..content.media_types import media_prefix
 from ..content.package import MAX_KEY, definition_digest
 from ..content.retirement import retire_activities, retire_lessons, retire_modules
 from ..content.translations import before_english_change, english_texts
 from ..extensions import db
 from ..models import Activity, Course, Lesson, Module
+from ..storage import file_store
 from .services import AuthoringError, fields_token
 
 
@@ -92,15 +92,14 @@ def check_lesson_body(course: Course, module: Module, body: str) -> list[TextPro
     translations = {lesson.id: sorted((lesson.translations or {}).keys())
                     for lessons in outline.lessons.values() for lesson in lessons}
     files = layout.files(translations)
-    media = Path(current_app.instance_path) / "media" / course.slug
+    store, media = file_store(), media_prefix(course.slug)
     folder = layout.module_dirs.get(module.id, "modules/00-new")
 
     def exists(path: str) -> bool:
         if path in files:
             return True
         if path.startswith("media/"):
-            target = media / path[len("media/"):]
-            return target.is_file() and not target.is_symlink()
+            return store.exists(media + path[len("media/"):])
         return False
 
     # The body starts on line 1 of the editor's text box.

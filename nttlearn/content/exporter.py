@@ -16,15 +16,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import current_app
-
 from ..activities import ActivityType
 from ..config import LOCALES
 from ..models import Activity, Course, Lesson, Module
-from .doctemplates import GENERATED, source_files
-from .importer import restore_files, template_sources_folder
+from ..storage import file_store
+from .doctemplates import GENERATED
+from .importer import restore_files, template_sources_prefix
 from .layout import CourseOutline, load_outline, package_layout
-from .media_types import MediaRefused, check_media_file, media_files
+from .media_types import MediaRefused, check_media_file, media_prefix
 from .package import ACTIVITY_CORE_KEYS
 from .translations import OUTCOME, item_key
 from .yamlfile import dump_yaml
@@ -108,9 +107,10 @@ def write_package(course: Course, outline: CourseOutline, root: Path,
 def _copy_templates(course: Course, target: Path) -> None:
     """The sources of the course's templates: the documents in ``media/templates/`` are generated
     from them on import, so the package carries the sources, not the documents."""
-    for path, _name, _locale in source_files(template_sources_folder(course.slug)):
+    store, prefix = file_store(), template_sources_prefix(course.slug)
+    for stored in store.list(prefix):
         target.mkdir(exist_ok=True)
-        shutil.copyfile(path, target / path.name)
+        (target / stored.name_under(prefix)).write_bytes(store.read(stored.key))
 
 
 def _release_keys(course: Course, outline: CourseOutline) -> dict[tuple[str, int], dict[str, Any]]:
@@ -218,21 +218,22 @@ def _activity_entry(activity: Activity, folder: Path, types: Mapping[str, Activi
 
 def _copy_media(course: Course, target: Path) -> None:
     """Copy the course's media into the package; a file the allow-list refuses (one that reached
-    the instance folder before the checks existed) stops the export with its name, so that no
+    the file store before the checks existed) stops the export with its name, so that no
     package leaves the site that the site itself would refuse to import."""
-    source = Path(current_app.instance_path) / "media" / course.slug
+    store, prefix = file_store(), media_prefix(course.slug)
     refused = []
-    for path in media_files(source):
-        if path.relative_to(source).parts[0] == GENERATED:
+    for stored in store.list(prefix):
+        name = stored.name_under(prefix)
+        if name.split("/", 1)[0] == GENERATED:
             continue  # generated from the templates' sources, which are exported instead
-        try:
-            check_media_file(path)
-        except MediaRefused as exc:
-            refused.append(f"media/{path.relative_to(source).as_posix()}: {exc}")
-            continue
-        destination = target / path.relative_to(source)
+        destination = target / name
         destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, destination)
+        destination.write_bytes(store.read(stored.key))
+        try:
+            check_media_file(destination)
+        except MediaRefused as exc:
+            destination.unlink()
+            refused.append(f"media/{name}: {exc}")
     if refused:
         raise ExportError("the course's media folder holds files a package may not carry; delete them on the "
                           "course's media page:\n" + "\n".join(refused))

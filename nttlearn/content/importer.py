@@ -9,21 +9,20 @@ not grow with the number of lessons; an unchanged package writes nothing at all.
 from __future__ import annotations
 
 import base64
-import filecmp
-import shutil
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from flask import current_app
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..activities import ActivityType
 from ..extensions import db
 from ..models import Activity, Course, Lesson, Module
-from .doctemplates import GENERATED, source_files, write_generated
-from .media_types import media_files
+from ..storage import file_store
+from .doctemplates import source_files, write_generated
+from .media_types import media_files, media_prefix
 from .package import ActivitySpec, CourseSpec, ModuleSpec, Problem, load_package, release_items
 from .retirement import retire_activities, retire_lessons, retire_modules
 from .translations import english_texts, merge_imported
@@ -94,60 +93,25 @@ def rollback_import() -> None:
 
 
 def install_media(slug: str, package: Path) -> None:
-    """Make ``instance/media/<slug>`` hold exactly the package's ``media/`` files (those the check
-    accepted: no hidden files, no symbolic links) plus the documents generated from its
-    ``templates/`` sources, and keep those sources in ``instance/templates/<slug>`` for export."""
-    source = package / "media"
-    target = Path(current_app.instance_path) / "media" / slug
-    sources = template_sources_folder(slug)
-    templates = package / "templates"
-    if _same_files(source, target, skip=GENERATED) and _same_sources(templates, sources):
-        return  # the generated documents were made from these very sources
-    staging = target.with_name(slug + ".new")
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir(parents=True)
-    for path in media_files(source):
-        destination = staging / path.relative_to(source)
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, destination)
-    write_generated(templates, staging)
-    if target.exists():
-        shutil.rmtree(target)
-    staging.rename(target)
-    _replace_folder(sources, [path for path, _name, _locale in source_files(templates)])
+    """Make the course's media in the file store (``media/<slug>/``) exactly the package's
+    ``media/`` files (those the check accepted: no hidden files, no symbolic links) plus the
+    documents generated from its ``templates/`` sources, and keep those sources in the store
+    (``templates/<slug>/``) for export."""
+    source, templates = package / "media", package / "templates"
+    files = {path.relative_to(source).as_posix(): path.read_bytes() for path in media_files(source)}
+    with tempfile.TemporaryDirectory() as generated:
+        for relative in write_generated(templates, Path(generated)):
+            files[relative] = (Path(generated) / relative).read_bytes()
+    store = file_store()
+    store.replace_all(media_prefix(slug), files)
+    store.replace_all(template_sources_prefix(slug),
+                      {path.name: path.read_bytes() for path, _name, _locale in source_files(templates)})
 
 
-def template_sources_folder(slug: str) -> Path:
-    """Where the sources of a course's templates are kept, for export (see :mod:`.doctemplates`)."""
-    return Path(current_app.instance_path) / "templates" / slug
-
-
-def _replace_folder(folder: Path, files: list[Path]) -> None:
-    if folder.exists():
-        shutil.rmtree(folder)
-    if files:
-        folder.mkdir(parents=True)
-        for path in files:
-            shutil.copyfile(path, folder / path.name)
-
-
-def _same_sources(templates: Path, kept: Path) -> bool:
-    names = [path.name for path, _name, _locale in source_files(templates)]
-    if names != [path.name for path, _name, _locale in source_files(kept)]:
-        return False
-    return all(filecmp.cmp(templates / n, kept / n, shallow=False) for n in names)
-
-
-def _same_files(source: Path, target: Path, skip: str | None = None) -> bool:
-    def files(root: Path) -> list[str]:
-        found = [p.relative_to(root).as_posix() for p in media_files(root)]
-        return [name for name in found if skip is None or name.split("/", 1)[0] != skip]
-
-    names = files(source)
-    if names != files(target) or not target.is_dir():
-        return False
-    return all(filecmp.cmp(source / n, target / n, shallow=False) for n in names)
+def template_sources_prefix(slug: str) -> str:
+    """Where the sources of a course's templates are kept in the file store, for export (see
+    :mod:`.doctemplates`): ``templates/<slug>/``, which the local store keeps in the instance folder."""
+    return f"templates/{slug}/"
 
 
 def _assign(obj: Any, values: dict[str, Any]) -> bool:

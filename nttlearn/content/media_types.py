@@ -145,6 +145,12 @@ def check_media(name: str, stream: BinaryIO) -> MediaType:
     raise MediaRefused("not_what_its_name_says", extension)
 
 
+def media_prefix(slug: str) -> str:
+    """Where a course's media files are kept in the site's file store (:mod:`nttlearn.storage`):
+    ``media/<slug>/``, which the local store keeps as ``instance/media/<slug>/``."""
+    return f"media/{slug}/"
+
+
 def media_files(folder: Path) -> Iterator[Path]:
     """The files of a media folder, sorted: no symbolic links, nothing hidden (``.gitkeep``,
     ``.DS_Store``), as the import copies them and the export writes them."""

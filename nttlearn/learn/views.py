@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
     request,
-    send_from_directory,
     url_for,
 )
 from flask_babel import get_locale
@@ -26,9 +23,10 @@ from ..auth.permissions import can_manage_course, public, require_login
 from ..cohorts.pacing import ItemLocked, pacing_for, pacing_of
 from ..config import LANGUAGE_NAMES, LOCALES
 from ..content.coverage import available_languages, courses_coverage
-from ..content.media_types import media_headers
+from ..content.media_types import media_headers, media_prefix
 from ..extensions import db
 from ..models import POLICY_AREAS, Activity, Course, CourseStaff, Enrolment, Lesson, User
+from ..storage import send_stored_file
 from .fragments import lesson_body, outline_sidebar
 from .services import EnrolmentError, course_outline, enrol, get_enrolment, progress_by_course
 from .services import complete_lesson as mark_lesson_done
@@ -258,10 +256,12 @@ def media(slug: str, filename: str):
     images, audio and video inline, anything else as a download. A published course's files are
     public and may be cached; an unpublished one's are for its staff only."""
     course = visible_course(slug)
-    folder = Path(current_app.instance_path) / "media" / course.slug
     mimetype, inline, headers = media_headers(filename)
-    response = send_from_directory(folder, filename, mimetype=mimetype, as_attachment=not inline,
-                                   max_age=3600 if course.published else None)
+    try:
+        response = send_stored_file(media_prefix(course.slug) + filename, mimetype=mimetype,
+                                    as_attachment=not inline, max_age=3600 if course.published else None)
+    except FileNotFoundError:
+        abort(404)
     response.headers.update(headers)
     return response
 

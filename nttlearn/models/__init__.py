@@ -14,6 +14,7 @@ from .cohorts import (
 )
 from .courses import COMPLETION_RULES, POLICY_AREAS, Activity, Course, CourseStaff, Lesson, Module
 from .events import EventRecord
+from .files import StoredFile
 from .jobs import FailedJob, IdempotencyKey, PeriodicJobRun, ScheduledJob
 from .plugins import PluginState
 from .progress import (
@@ -30,7 +31,7 @@ CORE_TABLES = frozenset(
     for model in (Organisation, User, Course, CourseStaff, Module, Lesson, Activity, Enrolment,
                   LessonCompletion, ActivityCompletion, ModuleCompletion, EventRecord, PluginState,
                   UserSession, ApiToken, Cohort, CohortMember, ReleaseRule, ReleasePrerequisite, Deadline,
-                  Extension, IdempotencyKey, PeriodicJobRun, ScheduledJob, FailedJob)
+                  Extension, IdempotencyKey, PeriodicJobRun, ScheduledJob, FailedJob, StoredFile)
 )
 
 __all__ = [
@@ -64,6 +65,7 @@ __all__ = [
     "PeriodicJobRun",
     "PluginState",
     "ScheduledJob",
+    "StoredFile",
     "UTCDateTime",
     "User",
     "UserSession",

@@ -3,8 +3,9 @@
 A course may have its own template; otherwise the site default applies; otherwise the built-in
 wording and colours. Logos and signatures are checked on upload (PNG or JPEG, within the size
 limit, readable) and kept in the database with the template. A certificate's PDF is drawn from
-the template it was issued with and kept in ``<instance>/certificates/pdf/`` after the first
-download (written to a temporary file, then renamed: never half a PDF).
+the template it was issued with and kept in the site's file store under ``certificates/pdf/``
+after the first download (drawn whole before it is saved: never half a PDF), so every app node
+serves the one drawn by any of them.
 """
 
 from __future__ import annotations
@@ -12,12 +13,11 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 from flask_babel import gettext as _
 from PIL import Image, UnidentifiedImageError
 
-from nttlearn.api import Course, db
+from nttlearn.api import Course, db, file_store
 
 from .credentials import verify_url
 from .document import (
@@ -30,8 +30,8 @@ from .document import (
     validate_template,
 )
 from .models import CertificateDesign, IssuedCertificate
-from .pdf import MAX_SIGNATORIES, render_pdf, write_pdf_atomically
-from .settings import MAX_IMAGE_KB, PDF_CACHE, issuer_name, issuer_url, plugin_folder, setting
+from .pdf import MAX_SIGNATORIES, render_pdf
+from .settings import MAX_IMAGE_KB, PDF_CACHE, PLUGIN, issuer_name, issuer_url, setting
 
 IMAGE_FIELDS = ("logo", "signature_1", "signature_2", "signature_3")
 ACCEPTED_IMAGE_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg"}
@@ -208,28 +208,31 @@ def issued_design(certificate: IssuedCertificate) -> CertificateDesign | None:
 
 
 def certificate_pdf(certificate: IssuedCertificate) -> bytes:
-    """The certificate's PDF, from the cache when it was drawn before."""
+    """The certificate's PDF, from the site's file store when it was drawn before (on any node)."""
     if not setting(PDF_CACHE):
         return render_pdf(certificate_data(certificate), template_of(issued_design(certificate)))
-    path = pdf_cache_path(certificate)
+    store, key = file_store(), pdf_cache_key(certificate)
     try:
-        return path.read_bytes()
+        return store.read(key)
     except FileNotFoundError:
         pass
-    write_pdf_atomically(path, certificate_data(certificate), template_of(issued_design(certificate)))
-    return path.read_bytes()
+    content = render_pdf(certificate_data(certificate), template_of(issued_design(certificate)))
+    store.save(key, content)
+    return content
 
 
-def pdf_cache_path(certificate: IssuedCertificate) -> Path:
+def pdf_cache_key(certificate: IssuedCertificate) -> str:
+    """Where the drawn PDF is kept: ``certificates/pdf/<code>.pdf`` (``instance/certificates/pdf``
+    with the default, local store)."""
     suffix = ".revoked.pdf" if certificate.is_revoked else ".pdf"
-    return plugin_folder("pdf") / f"{certificate.code}{suffix}"
+    return f"{PLUGIN}/pdf/{certificate.code}{suffix}"
 
 
 def forget_pdf(code: str) -> None:
     """Drop a certificate's cached PDFs (revoked, or the holder's name is to be forgotten)."""
-    folder = plugin_folder("pdf")
+    store = file_store()
     for suffix in (".pdf", ".revoked.pdf"):
-        (folder / f"{code}{suffix}").unlink(missing_ok=True)
+        store.delete(f"{PLUGIN}/pdf/{code}{suffix}")
 
 
 def preview_pdf(course: Course | None, values: DesignValues, images: dict[str, bytes | None],

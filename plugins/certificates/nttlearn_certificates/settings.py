@@ -6,7 +6,6 @@ wins over the environment.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from flask import current_app
@@ -32,7 +31,7 @@ MAX_IMAGE_KB = Setting(
 )
 PDF_CACHE = Setting(
     "pdf_cache", _l("Keep rendered PDFs"), True,
-    _l("Keep each certificate's PDF in the instance folder (certificates/pdf) after its first "
+    _l("Keep each certificate's PDF in the site's file store (certificates/pdf) after its first "
        "download instead of drawing it again every time."),
 )
 SETTINGS = [SIGNING_KEY_FILE, VERIFY_MISSES_PER_HOUR, MAX_IMAGE_KB, PDF_CACHE]
@@ -44,13 +43,6 @@ def setting(item: Setting) -> Any:
     if key in current_app.config:
         return current_app.config[key]
     return item.value(PLUGIN)
-
-
-def plugin_folder(*parts: str) -> Path:
-    """A folder of the plugin's inside the instance folder (created on demand)."""
-    folder = Path(current_app.instance_path, PLUGIN, *parts)
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return folder
 
 
 def base_url() -> str:

@@ -161,4 +161,4 @@ def test_a_missing_font_gives_a_clear_error_and_no_half_written_pdf(holder, clie
 
     assert response.status_code == 500
     assert "font" in response.get_data(as_text=True) and "missing" in response.get_data(as_text=True)
-    assert list((instance / "certificates" / "pdf").iterdir()) == []
+    assert list((instance / "certificates" / "pdf").glob("*")) == []
