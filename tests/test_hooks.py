@@ -205,6 +205,7 @@ class Probe:
     def nttlearn_api_blueprints(self):
         return [PROBE_API]
 
+    @hookimpl
     def nttlearn_demo_data(self):
         if self.options.get("broken_demo"):
             raise RuntimeError("no demo today")
