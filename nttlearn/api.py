@@ -24,7 +24,7 @@ from flask import render_template
 from markupsafe import Markup
 
 #: The version of this API (semantic versioning), which plugins' ``install_requires`` name.
-__version__ = "1.1.0"
+__version__ = "1.2.0"
 
 # -- Hooks -------------------------------------------------------------------------------------
 #: The marker of hook implementations: ``@hookimpl`` above ``def nttlearn_on_event(event): …``
@@ -99,6 +99,19 @@ def render_fragment(template: str, **context: Any) -> Markup:
     return Markup(render_template(template, **context))  # noqa: S704 - autoescaped template output
 
 
+# -- To-do items, notifications and dates -----------------------------------------------------
+#: What ``nttlearn_todo_items`` returns: something the learner should do, with its date and state.
+from .hooktypes import TODO_STATES, TodoItem
+
+#: ``due_state(due_at, now=None)``: ``overdue``, ``due_soon`` (within NTTLEARN_DUE_SOON_DAYS) or ``todo``.
+from .learn.todo import due_state
+
+#: ``notify(user, kind, title, url=, body=, key=)``: the in-app list and an e-mail as the user prefers.
+from .notifications.services import notify
+
+#: Dates in a person's own time zone and language.
+from .dates import format_user_datetime, user_timezone
+
 # -- Rate limits -------------------------------------------------------------------------------
 from .ratelimit import RateLimiter, limiter
 
@@ -149,9 +162,11 @@ __all__ = [
     "ModuleCompletion",
     "Organisation",
     "ROLES",
+    "TODO_STATES",
     "RateLimiter",
     "ReportPanel",
     "Setting",
+    "TodoItem",
     "UTCDateTime",
     "User",
     "__version__",
@@ -164,10 +179,12 @@ __all__ = [
     "complete_activity",
     "csv_response",
     "csv_text",
+    "due_state",
     "db",
     "emit",
     "fingerprint",
     "form_int",
+    "format_user_datetime",
     "get_enrolment",
     "hookimpl",
     "large_enough",
@@ -175,6 +192,7 @@ __all__ = [
     "limiter",
     "min_group_size",
     "next_url",
+    "notify",
     "parse_int",
     "public",
     "render_fragment",
@@ -190,5 +208,6 @@ __all__ = [
     "sanitize_html",
     "send_mail",
     "translated_file_name",
+    "user_timezone",
     "utcnow",
 ]

@@ -3,6 +3,7 @@
 from .base import UTCDateTime, utcnow
 from .courses import COMPLETION_RULES, POLICY_AREAS, Activity, Course, CourseStaff, Lesson, Module
 from .events import EventRecord
+from .notifications import DELIVERIES, Notification, NotificationPreference
 from .plugins import PluginState
 from .progress import (
     ActivityCompletion,
@@ -17,12 +18,13 @@ CORE_TABLES = frozenset(
     model.__tablename__
     for model in (Organisation, User, Course, CourseStaff, Module, Lesson, Activity, Enrolment,
                   LessonCompletion, ActivityCompletion, ModuleCompletion, EventRecord, PluginState,
-                  UserSession)
+                  UserSession, Notification, NotificationPreference)
 )
 
 __all__ = [
     "CORE_TABLES",
     "COMPLETION_RULES",
+    "DELIVERIES",
     "POLICY_AREAS",
     "ROLES",
     "Activity",
@@ -34,6 +36,8 @@ __all__ = [
     "Lesson",
     "LessonCompletion",
     "Module",
+    "Notification",
+    "NotificationPreference",
     "ModuleCompletion",
     "Organisation",
     "PluginState",

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from nttlearn.api import ActivityType, hookimpl
+from nttlearn.api import ActivityType, TodoItem, hookimpl
 
 from . import cli, definitions, panels, settings, slots, surveys
 
@@ -19,6 +19,14 @@ def nttlearn_register_blueprints(app) -> None:
     from .views import bp
 
     app.register_blueprint(bp)
+
+
+@hookimpl
+def nttlearn_todo_items(user) -> list[TodoItem]:
+    """The surveys the learner has not answered yet."""
+    from .todo import todo_items
+
+    return todo_items(user)
 
 
 @hookimpl
