@@ -403,3 +403,7 @@ def users_prune_sessions(as_json: bool) -> None:
 from .content.commands import courses_group  # noqa: E402
 
 main.add_command(courses_group)
+
+from .notifications.cli import notifications_group  # noqa: E402
+
+main.add_command(notifications_group)

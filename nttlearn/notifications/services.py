@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app, g, has_request_context, url_for
+from flask import current_app, has_request_context, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -131,8 +131,7 @@ def notify(user: User, kind: str, title: Text, *, url: str = "", body: Text = ""
         return None  # this person was told already (the key exists)
     if delivery == "immediately":
         _mail_one(user, notification)
-    if has_request_context():
-        g.pop("nttlearn_unread", None)
+    _forget_unread_count()
     return notification
 
 
@@ -199,17 +198,24 @@ def _mail_digest(user: User, items: list[Notification]) -> None:
 
 
 # -- reading ---------------------------------------------------------------------------------------
+_UNREAD = "nttlearn.unread_notifications"
+
+
 def unread_count(user_id: int) -> int:
-    """How many unread notifications the person has: one query, kept for the rest of the request."""
-    if has_request_context() and "nttlearn_unread" in g:
-        return g.nttlearn_unread
-    count = db.session.execute(
-        db.select(db.func.count()).select_from(Notification)
-        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
-    ).scalar_one()
+    """How many unread notifications the person has: one query, kept for the rest of the request
+    (in the request's environ, not ``g``, which a test's app context shares between requests)."""
+    cache = request.environ.setdefault(_UNREAD, {}) if has_request_context() else {}
+    if user_id not in cache:
+        cache[user_id] = db.session.execute(
+            db.select(db.func.count()).select_from(Notification)
+            .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        ).scalar_one()
+    return cache[user_id]
+
+
+def _forget_unread_count() -> None:
     if has_request_context():
-        g.nttlearn_unread = count
-    return count
+        request.environ.pop(_UNREAD, None)
 
 
 def recent(user_id: int, limit: int = 50) -> list[Notification]:
@@ -226,8 +232,7 @@ def mark_read(user_id: int, notification_id: int | None = None) -> int:
     if notification_id is not None:
         stmt = stmt.where(Notification.id == notification_id)
     result = db.session.execute(stmt.values(read_at=utcnow()))
-    if has_request_context():
-        g.pop("nttlearn_unread", None)
+    _forget_unread_count()
     return result.rowcount
 
 
@@ -288,7 +293,8 @@ def send_reminders(now: datetime | None = None) -> int:
     ).scalars().all()
     sent = 0
     for user in users:
-        with force_locale(user.locale or "en"):
+        # A request context of its own: the items' addresses are made with url_for.
+        with current_app.test_request_context(), force_locale(user.locale or "en"):
             items = todo_items(user, now=now)
         for item in items:
             if item.due_at is None or item.state not in ("todo", "due_soon"):
