@@ -16,9 +16,13 @@ bp = Blueprint("notifications", __name__, template_folder="templates")
 
 
 def preferences_form(user: User, formdata=None):
+    """The form with the person's choices; on a POST, only what was posted (a missing field is
+    an error, never the stored value)."""
+    if formdata is not None:
+        return preferences_form_class()(formdata=formdata, prefix="notify")
     current = services.preferences(user.id)
     data = {f"kind_{kind}": current.get(kind, "immediately") for kind in services.KINDS}
-    return preferences_form_class()(formdata=formdata, data=data, prefix="notify")
+    return preferences_form_class()(formdata=None, data=data, prefix="notify")
 
 
 @bp.route("/notifications")
