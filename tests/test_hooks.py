@@ -48,6 +48,7 @@ COVERED = {
     "nttlearn_user_data",
     "nttlearn_delete_user_data",
     "nttlearn_demo_data",
+    "nttlearn_todo_items",
 }
 
 
@@ -194,6 +195,18 @@ class Probe:
         organisation = Organisation(name="Probe demo town", town="Probe", country="SE")
         db.session.add(organisation)
         return ["added the probe demo town"]
+
+    @hookimpl
+    def nttlearn_todo_items(self, user):
+        self.calls.append(("todo", user.id))
+        if not self.options.get("todo"):
+            return []
+        from datetime import UTC, datetime, timedelta
+
+        from nttlearn.hooktypes import TodoItem
+
+        return [TodoItem(key="probe:1", kind="probe", title=gettext("Dashboard") + " probe", url="/probe-item",
+                         due_at=datetime.now(UTC) + timedelta(days=30))]
 
     @hookimpl
     def nttlearn_delete_user_data(self, user_id):
@@ -495,3 +508,14 @@ def test_nttlearn_demo_adds_each_plugins_demo_data_and_survives_a_broken_one(app
     with app.app_context():
         towns = db.session.execute(db.select(Organisation).filter_by(name="Probe demo town")).scalars().all()
     assert len(towns) == 1  # the broken run's savepoint was rolled back; the first run's row stays
+
+
+
+def test_todo_items_are_asked_for_the_learner_and_listed_on_the_dashboard_in_their_language(app_factory, make_user):
+    probe, app = probe_app(app_factory, todo=True)
+    learner = make_user(locale="it")
+
+    html = browser(app, learner).get("/dashboard").get_data(as_text=True)
+
+    assert [args for kind, args in probe.calls if kind == "todo"] == [learner.id]
+    assert '<a href="/probe-item">Bacheca probe</a>' in html

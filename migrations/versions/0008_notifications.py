@@ -17,7 +17,9 @@ def upgrade():
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('timezone', sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column('calendar_token', sa.String(length=64), nullable=True))
-        batch_op.create_unique_constraint(batch_op.f('uq_users_calendar_token'), ['calendar_token'])
+        # A unique index, not a constraint: SQLite drops an index in place, a constraint only by
+        # copying the table (which would cascade to every table pointing at users).
+        batch_op.create_index(batch_op.f('ix_users_calendar_token'), ['calendar_token'], unique=True)
     op.create_table(
         'notifications',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -54,6 +56,6 @@ def downgrade():
     op.drop_index('ix_notifications_user_unread', table_name='notifications')
     op.drop_table('notifications')
     with op.batch_alter_table('users', schema=None, recreate='never') as batch_op:
-        batch_op.drop_constraint(batch_op.f('uq_users_calendar_token'), type_='unique')
+        batch_op.drop_index(batch_op.f('ix_users_calendar_token'))
         batch_op.drop_column('calendar_token')
         batch_op.drop_column('timezone')
