@@ -14,7 +14,15 @@ from flask_babel import gettext as _
 
 from nttlearn.api import Activity, Course, Module, TodoItem, db, due_state, utcnow
 
-from .models import Allocation, Invitation, ProposalSettings, ReviewRecord, Submission, Team, TeamMember
+from .models import (
+    Allocation,
+    Invitation,
+    ProposalSettings,
+    ReviewRecord,
+    Submission,
+    Team,
+    TeamMember,
+)
 from .workflow import due_phase
 
 
