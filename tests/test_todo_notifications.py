@@ -394,6 +394,9 @@ def test_the_account_page_saves_a_time_zone_and_refuses_an_unknown_one(app, make
     assert db.session.get(User, user.id).timezone == "Europe/Helsinki"
     response = client.post("/account", data={**base, "timezone": "Mars/Olympus"})
     assert response.status_code == 200 and "Not a valid choice" in response.get_data(as_text=True)
+    assert client.post("/account", data={**base, "timezone": ""}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(User, user.id).timezone is None  # the site's time zone again
 
 
 def test_dates_are_written_in_the_person_s_zone_and_language(app, make_user):

@@ -21,7 +21,6 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from ..config import LOCALES
-from ..dates import default_timezone
 from ..extensions import db
 from ..mail import send_mail
 from ..models import Organisation, User, utcnow
@@ -197,7 +196,7 @@ def _profile_data(user: User) -> dict[str, str]:
     """What the profile form shows before the person edits it."""
     org = user.organisation
     return {
-        "name": user.name, "locale": user.locale or "en", "timezone": user.timezone or default_timezone(),
+        "name": user.name, "locale": user.locale or "en", "timezone": user.timezone or "",
         "organisation": org.name if org else "", "town": org.town if org else "",
         "country": org.country if org else "",
     }
@@ -221,7 +220,7 @@ def profile():
     if form.validate_on_submit():
         current_user.name = form.name.data.strip()
         current_user.locale = form.locale.data
-        current_user.timezone = form.timezone.data
+        current_user.timezone = form.timezone.data or None  # None: the site's time zone
         current_user.organisation = find_or_create_organisation(
             form.organisation.data, form.town.data, form.country.data
         )

@@ -8,6 +8,8 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app, url_for
+from sqlalchemy import bindparam, literal, select, union_all
+from sqlalchemy.orm.util import identity_key
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -55,32 +57,46 @@ def todo_items(user: User, now: datetime | None = None) -> list[TodoItem]:
     return sorted(unique.values(), key=sort_key)
 
 
+_courses, _enrolments, _lesson_done = Course.__table__, Enrolment.__table__, LessonCompletion.__table__
+# The learner's open enrolments and every lesson they completed, in one statement (rows, not
+# objects): ("e", course id, last lesson id) and ("l", lesson id, None).
+_RESUME_STATE = union_all(
+    select(literal("e"), _enrolments.c.course_id, _enrolments.c.last_lesson_id)
+    .join(_courses, _courses.c.id == _enrolments.c.course_id)
+    .where(_enrolments.c.user_id == bindparam("user_id"), _enrolments.c.completed_at.is_(None),
+           _courses.c.archived.is_(False), _courses.c.published.is_(True)),
+    select(literal("l"), _lesson_done.c.lesson_id, literal(None)).where(_lesson_done.c.user_id == bindparam("user_id")),
+)
+
+
 def resume_items(user: User) -> list[TodoItem]:
-    """"Continue with lesson …" for each course the learner has not completed: two queries for
-    the enrolments and completions (course structures come from the per-worker cache)."""
-    enrolments = db.session.execute(
-        db.select(Enrolment).join(Course, Course.id == Enrolment.course_id)
-        .where(Enrolment.user_id == user.id, Enrolment.completed_at.is_(None),
-               Course.archived.is_(False), Course.published.is_(True))
-        .order_by(Enrolment.last_activity_at.desc().nulls_last(), Enrolment.created_at.desc())
-    ).scalars().all()
-    if not enrolments:
+    """"Start/continue course …: lesson …" for each course the learner has not completed: one
+    query for the enrolments and completions, then the courses (from the session when the page
+    has loaded them); the course structures come from the per-worker cache."""
+    open_courses: dict[int, int | None] = {}
+    done: set[tuple[str, int]] = set()
+    for kind, item, last_lesson_id in db.session.connection().execute(_RESUME_STATE, {"user_id": user.id}):
+        if kind == "e":
+            open_courses[item] = last_lesson_id
+        else:
+            done.add(("l", item))
+    if not open_courses:
         return []
-    done = frozenset(("l", lesson_id) for lesson_id in db.session.execute(
-        db.select(LessonCompletion.lesson_id).where(LessonCompletion.user_id == user.id)).scalars())
+    courses = {cid: db.session.identity_map.get(identity_key(Course, cid)) for cid in open_courses}
+    missing = [cid for cid, course in courses.items() if course is None]
+    if missing:
+        courses.update((c.id, c) for c in db.session.execute(db.select(Course).where(Course.id.in_(missing))).scalars())
     locale = str(get_locale() or "en")
     items = []
-    for enrolment in enrolments:
-        course = enrolment.course
-        structure = course_structure(course)
-        outline = structure.outline(course, done)
-        lesson = outline.resume_lesson(enrolment.last_lesson_id)
+    for course_id, last_lesson_id in open_courses.items():
+        course = courses[course_id]
+        outline = course_structure(course).outline(course, frozenset(done))
+        lesson = outline.resume_lesson(last_lesson_id)
         if lesson is None or ("l", lesson.id) in done:
             continue
-        course_title = course.localized("title", locale)
-        title = (_("Continue “%(course)s”: %(lesson)s", course=course_title, lesson=lesson.localized("title", locale))
-                 if enrolment.last_lesson_id else
-                 _("Start “%(course)s”: %(lesson)s", course=course_title, lesson=lesson.localized("title", locale)))
+        course_title, lesson_title = course.localized("title", locale), lesson.localized("title", locale)
+        title = (_("Continue “%(course)s”: %(lesson)s", course=course_title, lesson=lesson_title) if last_lesson_id
+                 else _("Start “%(course)s”: %(lesson)s", course=course_title, lesson=lesson_title))
         items.append(TodoItem(
             key=f"lesson:{course.id}", kind="lesson", title=title,
             url=url_for("learn.lesson", slug=course.slug, lesson_id=lesson.id), course_id=course.id,

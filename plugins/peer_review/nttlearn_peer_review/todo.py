@@ -1,6 +1,7 @@
 """The learner's proposal work on the core's to-do list: reviews to write before the review
 deadline, team invitations to answer, and the team's proposal to write before the submission
-deadline. Three queries per learner, however many learners there are; the phase each activity
+deadline. Four queries per learner (one when they have no proposal work), however many learners
+there are; the phase each activity
 is in comes from the workflow's own rule (`workflow.due_phase`)."""
 
 from __future__ import annotations
@@ -34,7 +35,19 @@ def _live(stmt):
                    Course.published.is_(True)))
 
 
+def _has_proposal_work(user_id: int) -> bool:
+    """Whether the learner reviews, is invited to or belongs to any team: one cheap query that
+    spares the three below to the many learners of courses without a proposal activity."""
+    return db.session.execute(db.select(db.or_(
+        db.select(Allocation.id).where(Allocation.reviewer_id == user_id).exists(),
+        db.select(Invitation.id).where(Invitation.invitee_id == user_id, Invitation.status == "pending").exists(),
+        db.select(TeamMember.id).where(TeamMember.user_id == user_id).exists(),
+    ))).scalar()
+
+
 def todo_items(user: Any, now: datetime | None = None) -> list[TodoItem]:
+    if not _has_proposal_work(user.id):
+        return []
     now = now or utcnow()
     locale = str(get_locale() or "en")
     items: list[TodoItem] = []
