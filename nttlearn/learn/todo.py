@@ -8,10 +8,10 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app, url_for
-from sqlalchemy import bindparam, literal, select, union_all
-from sqlalchemy.orm.util import identity_key
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from sqlalchemy import bindparam, literal, select, union_all
+from sqlalchemy.orm.util import identity_key
 
 from ..extensions import db
 from ..hooktypes import TodoItem
