@@ -132,6 +132,18 @@ from .hooktypes import PeriodicJob
 #: or an S3 bucket); keep a plugin's files under keys starting with its name
 #: (``certificates/pdf/<code>.pdf``). ``send_stored_file(key, …)`` answers a request with one.
 from .storage import FileStore, StoredFile, file_store, send_stored_file
+# -- To-do items, notifications and dates -----------------------------------------------------
+#: What ``nttlearn_todo_items`` returns: something the learner should do, with its date and state.
+from .hooktypes import TODO_STATES, TodoItem
+
+#: ``due_state(due_at, now=None)``: ``overdue``, ``due_soon`` (within NTTLEARN_DUE_SOON_DAYS) or ``todo``.
+from .learn.todo import due_state
+
+#: ``notify(user, kind, title, url=, body=, key=)``: the in-app list and an e-mail as the user prefers.
+from .notifications.services import notify
+
+#: Dates in a person's own time zone and language.
+from .dates import format_user_datetime, user_timezone
 
 # -- Rate limits -------------------------------------------------------------------------------
 from .ratelimit import RateLimiter, limiter
@@ -214,10 +226,12 @@ __all__ = [
     "Organisation",
     "PeriodicJob",
     "ROLES",
+    "TODO_STATES",
     "RateLimiter",
     "ReportPanel",
     "Setting",
     "StoredFile",
+    "TodoItem",
     "UTCDateTime",
     "User",
     "__version__",
@@ -235,6 +249,7 @@ __all__ = [
     "complete_activity",
     "csv_response",
     "csv_text",
+    "due_state",
     "db",
     "deadline_for",
     "emit",
@@ -242,6 +257,7 @@ __all__ = [
     "file_store",
     "fingerprint",
     "form_int",
+    "format_user_datetime",
     "get_enrolment",
     "hookimpl",
     "large_enough",
@@ -251,6 +267,7 @@ __all__ = [
     "media_headers",
     "min_group_size",
     "next_url",
+    "notify",
     "parse_int",
     "public",
     "render_fragment",
@@ -268,5 +285,6 @@ __all__ = [
     "send_mail_now",
     "send_stored_file",
     "translated_file_name",
+    "user_timezone",
     "utcnow",
 ]

@@ -17,6 +17,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from . import config, storage
+from .dates import format_user_datetime
 from .extensions import csrf, db, login_manager, migrate
 from .plugins import PluginHost
 from .request_args import install_request_checks
@@ -242,11 +243,13 @@ def _register_core_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
     from .author.views import bp as author_bp
+    from .calendar.views import bp as calendar_bp
     from .cohorts.views import bp as cohorts_bp
     from .learn.views import bp as learn_bp
+    from .notifications.views import bp as notifications_bp
     from .reports.views import bp as reports_bp
 
-    for blueprint in (auth_bp, learn_bp, author_bp, admin_bp, reports_bp, cohorts_bp):
+    for blueprint in (auth_bp, learn_bp, author_bp, admin_bp, reports_bp, cohorts_bp, notifications_bp, calendar_bp):
         app.register_blueprint(blueprint)
 
 
@@ -326,6 +329,19 @@ def _install_request_hooks(app: Flask, host: PluginHost) -> None:
         flask_babel.refresh()
 
 
+def _babel_dates():
+    import babel.dates
+
+    return babel.dates
+
+
+def _unread_notifications() -> int:
+    """The navigation bar's count: one query per request, none for a visitor."""
+    from .notifications.services import unread_count
+
+    return unread_count(current_user.id) if current_user.is_authenticated else 0
+
+
 def _install_template_globals(app: Flask, host: PluginHost) -> None:
     from flask_wtf.csrf import generate_csrf
 
@@ -358,6 +374,11 @@ def _install_template_globals(app: Flask, host: PluginHost) -> None:
         locales=config.LOCALES,
         can_manage_course=can_manage_course,
         site_name=lambda: app.config["SITE_NAME"],
+        user_datetime=format_user_datetime,
+        format_month=lambda d: _babel_dates().format_date(d, "LLLL y", locale=str(get_locale() or "en")),
+        format_weekday=lambda d, width: _babel_dates().format_skeleton("EEEE" if width == "wide" else "EEE", d, locale=str(get_locale() or "en")),
+        format_day=lambda d: d.day,
+        unread_notifications=_unread_notifications,
     )
     from .content.markdown import render_markdown
 

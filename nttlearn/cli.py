@@ -449,3 +449,6 @@ from .jobs.commands import jobs_group, scheduler_command, worker_command  # noqa
 main.add_command(jobs_group)
 main.add_command(worker_command)
 main.add_command(scheduler_command)
+from .notifications.cli import notifications_group  # noqa: E402
+
+main.add_command(notifications_group)

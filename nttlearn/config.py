@@ -25,6 +25,17 @@ def _bool(value: str | None) -> bool:
     return (value or "").strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _days(value: str) -> tuple[int, ...]:
+    """``"3,1"`` → ``(3, 1)``: whole days, largest first, duplicates dropped."""
+    try:
+        days = {int(part) for part in value.split(",") if part.strip()}
+    except ValueError:
+        raise ValueError(f"NTTLEARN_REMINDER_DAYS: whole numbers of days separated by commas, not {value!r}") from None
+    if any(day < 0 for day in days):
+        raise ValueError(f"NTTLEARN_REMINDER_DAYS: days before a deadline cannot be negative ({value!r})")
+    return tuple(sorted(days, reverse=True))
+
+
 def environment() -> str:
     """``NTTLEARN_ENV``: ``production`` makes missing settings errors instead of warnings."""
     return (_env("ENV") or "development").strip().lower()
@@ -107,6 +118,12 @@ def settings_from_env() -> dict[str, Any]:
         "MAX_UPLOAD_MB": int(_env("MAX_UPLOAD_MB") or 50),
         # Figures about groups of people shown to other learners hide groups smaller than this.
         "MIN_GROUP_SIZE": max(1, int(_env("MIN_GROUP_SIZE") or 5)),
+        # The time zone of accounts that chose none (a zoneinfo name), for dates on pages and mails.
+        "DEFAULT_TIMEZONE": (_env("DEFAULT_TIMEZONE") or "Europe/Brussels").strip(),
+        # Deadline reminders go out this many days before each deadline (one mail per lead time).
+        "REMINDER_DAYS": _days(_env("REMINDER_DAYS") or "3,1"),
+        # A to-do item due within this many days shows as "due soon".
+        "DUE_SOON_DAYS": int(_env("DUE_SOON_DAYS") or 7),
         # Reverse proxies (nginx) in front of the app whose X-Forwarded-* headers are trusted.
         "PROXY_COUNT": int(_env("PROXY_COUNT") or 0),
         # Sessions (nttlearn.auth.sessions): ended after this long unused (staff roles, learners),

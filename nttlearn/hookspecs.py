@@ -10,14 +10,14 @@ from typing import TYPE_CHECKING, Any
 
 import pluggy
 
-from .hooktypes import ActivityType, Event, PeriodicJob, ReportPanel, Setting
+from .hooktypes import ActivityType, Event, PeriodicJob, ReportPanel, Setting, TodoItem
 
 if TYPE_CHECKING:
     import click
     from flask import Flask
     from markupsafe import Markup
 
-    from .models import Course
+    from .models import Course, User
 
 hookspec = pluggy.HookspecMarker("nttlearn")
 # The marker plugins put on their implementations, as ``nttlearn.api.hookimpl`` (and, for plugins
@@ -157,3 +157,16 @@ def nttlearn_user_data(user_id: int) -> dict[str, Any] | None:
 def nttlearn_delete_user_data(user_id: int) -> None:
     """Called inside the transaction that deletes an account. Remove or anonymise the plugin's
     personal data about the user (free text they wrote, names); keep anonymous learning records."""
+
+
+@hookspec
+def nttlearn_todo_items(user: User) -> list[TodoItem]:
+    """Called when the learner's dashboard, calendar page or calendar feed is built, and by the
+    deadline reminders (``nttlearn notifications send-reminders``), once per user.
+
+    Return :class:`nttlearn.api.TodoItem` values for what ``user`` has to do in the plugin's
+    activities (a quiz closing, a review to write, an invitation to answer), titles already in the
+    user's language (the call runs inside it). The core sorts and merges every plugin's items and
+    the "resume the next lesson" item. Keep it to a constant number of queries per user, however
+    many learners the site has. An implementation that raises is logged and skipped.
+    """

@@ -1,4 +1,4 @@
-"""The values hooks receive and return: settings, activity types, report panels, events.
+"""The values hooks receive and return: settings, activity types, report panels, events, to-do items.
 
 A leaf: it imports nothing from nttlearn, so the hookspecs, the plugin host and the rooms that
 read these values (reports, activities, content packages) all import it without an import cycle.
@@ -132,3 +132,39 @@ class Event:
     data: dict[str, Any] = field(default_factory=dict)
     created_at: datetime = field(default_factory=_now)
     id: int | None = None
+
+
+#: The states of a to-do item, as the dashboard and the calendar show them.
+TODO_STATES = ("todo", "due_soon", "overdue", "invited", "upcoming")
+
+
+@dataclass(frozen=True)
+class TodoItem:
+    """Something the learner should do (or attend), returned by ``nttlearn_todo_items``.
+
+    ``key`` is stable for the same thing (``"quiz:42:closes"``): the calendar feed's UID and the
+    key that makes each deadline reminder go out once. ``kind`` names what it is (``"quiz"``,
+    ``"review"``, ``"invitation"``, ``"meeting"``…). ``title`` is already translated into the
+    user's language; ``url`` is the page where it is done (a path or a full address). ``due_at``
+    is an aware datetime (stored and compared in UTC), or None for something without a date.
+    ``state`` is one of :data:`TODO_STATES`: ``todo``, ``due_soon``, ``overdue``, ``invited`` or
+    ``upcoming`` (a meeting). ``ends_at`` is when an ``upcoming`` event ends (calendar only).
+    """
+
+    key: str
+    kind: str
+    title: str
+    url: str
+    due_at: datetime | None = None
+    state: str = "todo"
+    course_id: int | None = None
+    ends_at: datetime | None = None
+    plugin: str = ""
+
+    def __post_init__(self) -> None:
+        if self.state not in TODO_STATES:
+            raise ValueError(f"unknown to-do state {self.state!r}; one of {', '.join(TODO_STATES)}")
+        for name in ("due_at", "ends_at"):
+            value = getattr(self, name)
+            if value is not None and value.tzinfo is None:
+                raise ValueError(f"TodoItem.{name} must be timezone-aware (UTC)")

@@ -173,6 +173,33 @@ def _first_module(w: World) -> dict[str, Any]:
     return {"course_id": w.course.id, "item": f"m{module_id}"}
 
 
+def _bystander_notification(w: World) -> dict[str, Any]:
+    """A notification of the bystander's: nobody else may mark it read."""
+    if "notification" not in w.extra:
+        from nttlearn.models import Notification
+
+        notification = Notification(user_id=w.bystander.id, kind="course_message", title="For the bystander")
+        db.session.add(notification)
+        db.session.commit()
+        w.extra["notification"] = notification.id
+    return {"notification_id": w.extra["notification"]}
+
+
+def _unsubscribe_token(w: World) -> dict[str, Any]:
+    from nttlearn.notifications.services import unsubscribe_token
+
+    return {"token": unsubscribe_token(w.bystander.id, "course_message")}
+
+
+def _feed_token(w: World) -> dict[str, Any]:
+    """The bystander's calendar feed: the address is the secret, so anyone holding it may read it."""
+    if "feed_token" not in w.extra:
+        db.session.execute(db.update(User).where(User.id == w.bystander.id).values(calendar_token="route-walk-feed"))
+        db.session.commit()
+        w.extra["feed_token"] = "route-walk-feed"
+    return {"token": w.extra["feed_token"]}
+
+
 ROUTES: list[Route] = [
     # -- core: static files and accounts -----------------------------------------------------------
     Route("static", "GET", PUBLIC, args=lambda w: {"filename": "style.css"}),
@@ -210,6 +237,17 @@ ROUTES: list[Route] = [
     Route("learn.complete_lesson", "POST", Expect(302, 302, 403, 403), args=_lesson),
     Route("learn.uncomplete_lesson", "POST", Expect(302, 302, 403, 403), args=_lesson),
     Route("learn.media", "GET", PUBLIC, args=lambda w: {"slug": w.course.slug, "filename": MEDIA_FILE}),
+    # -- core: notifications and calendar ------------------------------------------------------
+    Route("notifications.index", "GET", LOGGED_IN),
+    Route("notifications.mark_read", "POST", Expect(302, 404, 404, 404), args=_bystander_notification),
+    Route("notifications.mark_all_read", "POST", Expect(302, 302, 302, 302)),
+    Route("notifications.preferences", "GET", LOGGED_IN),
+    Route("notifications.preferences", "POST", LOGGED_IN),  # an empty form is re-shown with its errors
+    Route("notifications.unsubscribe", "GET", PUBLIC, args=_unsubscribe_token),
+    Route("notifications.unsubscribe", "POST", PUBLIC, args=_unsubscribe_token),
+    Route("calendar.index", "GET", LOGGED_IN),
+    Route("calendar.feed", "GET", PUBLIC, args=_feed_token),
+    Route("calendar.new_feed", "POST", Expect(302, 302, 302, 302)),
     # -- core: teaching ------------------------------------------------------------------------
     Route("author.index", "GET", TRAINERS),
     Route("author.edit_course", "GET", STAFF_OF_COURSE, args=_course_id),

@@ -51,6 +51,7 @@ COVERED = {
     "nttlearn_demo_data",
     "nttlearn_api_blueprints",
     "nttlearn_periodic_jobs",
+    "nttlearn_todo_items",
 }
 
 
@@ -222,6 +223,18 @@ class Probe:
         from nttlearn.api import PeriodicJob
 
         return [PeriodicJob("probe.tidy", probe_periodic_job, timedelta(minutes=5))]
+
+    @hookimpl
+    def nttlearn_todo_items(self, user):
+        self.calls.append(("todo", user.id))
+        if not self.options.get("todo"):
+            return []
+        from datetime import UTC, datetime, timedelta
+
+        from nttlearn.hooktypes import TodoItem
+
+        return [TodoItem(key="probe:1", kind="probe", title=gettext("Dashboard") + " probe", url="/probe-item",
+                         due_at=datetime.now(UTC) + timedelta(days=30))]
 
     @hookimpl
     def nttlearn_delete_user_data(self, user_id):
@@ -570,3 +583,12 @@ def test_periodic_jobs_run_once_per_period_from_the_scheduler_and_stop_when_the_
     assert "probe.tidy" not in disabled
     assert jobs_for_tests.PERIODIC_RUNS == ["ran", "ran"]
     assert status.job.plugin == "probe" and status.outcome == "ok" and status.finished_at is not None
+
+def test_todo_items_are_asked_for_the_learner_and_listed_on_the_dashboard_in_their_language(app_factory, make_user):
+    probe, app = probe_app(app_factory, todo=True)
+    learner = make_user(locale="it")
+
+    html = browser(app, learner).get("/dashboard").get_data(as_text=True)
+
+    assert [args for kind, args in probe.calls if kind == "todo"] == [learner.id]
+    assert '<a href="/probe-item">Bacheca probe</a>' in html

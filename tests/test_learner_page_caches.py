@@ -208,12 +208,13 @@ def test_a_trainer_demoted_to_learner_no_longer_manages_their_course(app, make_u
     assert client.get(f"/teach/courses/{course.id}/progress").status_code == 403
 
 
-def test_a_lesson_page_on_a_warm_worker_reads_four_rows_sets(app, reader):
-    """The user, the course, the learner's state and the certificates plugin's sidebar."""
+def test_a_lesson_page_on_a_warm_worker_reads_five_rows_sets(app, reader):
+    """The user, the course, the learner's state, the certificates plugin's sidebar and the
+    navigation bar's count of unread notifications."""
     with count_queries(app) as statements:
         assert reader["client"].get(reader["url"]).status_code == 200
 
-    assert len(statements) == 4, statements
+    assert len(statements) == 5, statements
 
 
 def test_rebuilding_the_structure_after_an_edit_does_not_grow_with_the_course(app, make_user, make_course, login_as):

@@ -115,7 +115,9 @@ def test_learner_pages_run_as_many_queries_with_10_as_with_1000_learners(app, si
     many = {name: queries(app, client, url) for name, url in learner_pages(site).items()}
 
     assert few == many
-    assert max(few.values()) <= 15, few
+    # The dashboard is the most: its own eleven, the navbar's unread count and one per source of
+    # to-do items (the next lessons, and the quiz, peer-review and evaluation plugins).
+    assert max(few.values()) <= 16, few
 
 
 def test_the_progress_report_runs_as_many_queries_with_10_as_with_1000_learners(app, site):

@@ -1,14 +1,14 @@
 """jobs: idempotency keys, periodic job runs, scheduled and failed jobs (nttlearn.jobs)
 
 Revision ID: 0010_jobs
-Revises: 0007_cohorts
+Revises: 0008_notifications
 Create Date: 2026-12-07 16:40:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0010_jobs'
-down_revision = '0007_cohorts'
+down_revision = '0008_notifications'
 branch_labels = None
 depends_on = None
 

@@ -18,6 +18,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from ..config import LANGUAGE_NAMES, LOCALES
+from ..dates import default_timezone, timezone_names
 from .passwords import MAX_LENGTH, password_problems
 
 # Two-letter codes CLDR names that are not countries: unknown region, EU, eurozone, UN, outlying
@@ -103,7 +104,18 @@ class RegistrationForm(ProfileFields):
 
 
 class ProfileForm(ProfileFields):
+    timezone = SelectField(
+        _l("Time zone"), validators=[Optional()], validate_choice=True,
+        description=_l("Deadlines and meetings are shown in this time zone."),
+    )
     submit = SubmitField(_l("Save profile"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.timezone.choices = [
+            SelectChoice("", _l("The site's time zone (%(zone)s)", zone=default_timezone().replace("_", " "))),
+            *(SelectChoice(name, name.replace("_", " ")) for name in timezone_names()),
+        ]
 
 
 class LoginForm(FlaskForm):

@@ -21,6 +21,8 @@ from ..models import (
     Extension,
     LessonCompletion,
     ModuleCompletion,
+    Notification,
+    NotificationPreference,
     Organisation,
     User,
     UserSession,
@@ -130,6 +132,8 @@ def export_user_data(user: User) -> dict[str, Any]:
             "name": user.name,
             "role": user.role,
             "locale": user.locale,
+            "timezone": user.timezone,
+            "calendar_feed": bool(user.calendar_token),
             "created_at": _jsonable(user.created_at),
             "organisation": {"name": org.name, "town": org.town, "country": org.country} if org else None,
         },
@@ -142,6 +146,8 @@ def export_user_data(user: User) -> dict[str, Any]:
         "courses_taught": rows(CourseStaff, "course_id", "role"),
         "events": rows(EventRecord, "name", "course_id", "data", "created_at"),
         "sessions": rows(UserSession, "created_at", "last_used_at", "expires_at", "remember", "device", "ip_address"),
+        "notifications": rows(Notification, "kind", "title", "body", "url", "created_at", "read_at"),
+        "notification_preferences": rows(NotificationPreference, "kind", "delivery"),
         "plugins": {},
     }
     for plugin, result in host().call_each("nttlearn_user_data", include_disabled=True, user_id=user.id):
@@ -160,10 +166,14 @@ def delete_account(user: User) -> None:
     user.password_hash = ""
     user.organisation_id = None
     user.locale = None
+    user.timezone = None
+    user.calendar_token = None  # the feed stops at once
     user.last_seen_at = None
     user.active = False
     user.deleted_at = utcnow()
     db.session.execute(db.delete(UserSession).where(UserSession.user_id == user.id))  # logged out everywhere
+    db.session.execute(db.delete(Notification).where(Notification.user_id == user.id))
+    db.session.execute(db.delete(NotificationPreference).where(NotificationPreference.user_id == user.id))
     db.session.execute(
         db.update(EventRecord).where(EventRecord.user_id == user.id).values(data={})
     )

@@ -24,6 +24,7 @@ from ..config import LOCALES
 from ..extensions import db
 from ..mail import send_mail
 from ..models import Organisation, User, utcnow
+from ..notifications.services import welcome_to_site
 from ..ratelimit import limiter
 from ..request_args import next_url
 from .forms import (
@@ -105,6 +106,8 @@ def confirm_registration(token: str):
     if user is None:
         flash(_("This confirmation link is invalid or has expired. Please register again."), "error")
         return redirect(url_for("auth.register"))
+    welcome_to_site(user)
+    db.session.commit()
     session.clear()  # a fresh session, as at login: no fixation, and not someone else's
     start_session(user)
     flash(_("Welcome, %(name)s! Your account is ready.", name=user.name), "success")
@@ -193,15 +196,19 @@ def _profile_data(user: User) -> dict[str, str]:
     """What the profile form shows before the person edits it."""
     org = user.organisation
     return {
-        "name": user.name, "locale": user.locale or "en",
+        "name": user.name, "locale": user.locale or "en", "timezone": user.timezone or "",
         "organisation": org.name if org else "", "town": org.town if org else "",
         "country": org.country if org else "",
     }
 
 
 def _profile_page(form: ProfileForm, password_form: ChangePasswordForm) -> str:
+    from ..calendar.services import feed_url
+    from ..notifications.views import preferences_form
+
     return render_template("auth/profile.html", form=form, password_form=password_form,
-                           sessions=active_sessions(current_user), this_session=current_record())
+                           sessions=active_sessions(current_user), this_session=current_record(),
+                           preferences_form=preferences_form(current_user), calendar_feed=feed_url(current_user))
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -213,6 +220,7 @@ def profile():
     if form.validate_on_submit():
         current_user.name = form.name.data.strip()
         current_user.locale = form.locale.data
+        current_user.timezone = form.timezone.data or None  # None: the site's time zone
         current_user.organisation = find_or_create_organisation(
             form.organisation.data, form.town.data, form.country.data
         )

@@ -21,6 +21,7 @@ from ..models import (
     LessonCompletion,
     Module,
     ModuleCompletion,
+    User,
     utcnow,
 )
 
@@ -63,6 +64,9 @@ def enrol(user_id: int, course: Course, *, cohort: str = "", by_staff: bool = Fa
     enrolment = Enrolment(user_id=user_id, course_id=course.id, cohort=cohort)
     if _insert_once(enrolment):
         emit("course.enrolled", user_id=user_id, course_id=course.id, data={"cohort": cohort})
+        from ..notifications.services import welcome_to_course
+
+        welcome_to_course(db.session.get(User, user_id), course)
         return enrolment
     return get_enrolment(user_id, course.id)  # type: ignore[return-value]
 

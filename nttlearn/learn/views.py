@@ -32,6 +32,7 @@ from .services import EnrolmentError, course_outline, enrol, get_enrolment, prog
 from .services import complete_lesson as mark_lesson_done
 from .services import uncomplete_lesson as unmark_lesson_done
 from .structure import course_structure, learner_state
+from .todo import todo_items
 
 bp = Blueprint("learn", __name__, template_folder="templates")
 log = logging.getLogger(__name__)
@@ -124,10 +125,16 @@ def dashboard():
     teaching = db.session.execute(
         db.select(Course).join(CourseStaff).where(CourseStaff.user_id == current_user.id).order_by(Course.title)
     ).scalars().all()
+    todo = todo_items(current_user._get_current_object())
     return render_template(
         "learn/dashboard.html", enrolments=enrolments, progress=progress, teaching=teaching,
-        locale=str(get_locale()),
+        locale=str(get_locale()), todo=todo, state_labels=todo_state_labels(),
     )
+
+
+def todo_state_labels() -> dict[str, str]:
+    return {"todo": _("To do"), "due_soon": _("Due soon"), "overdue": _("Overdue"),
+            "invited": _("Invitation"), "upcoming": _("Upcoming")}
 
 
 @bp.route("/courses/<slug>")

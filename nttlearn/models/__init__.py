@@ -16,6 +16,7 @@ from .courses import COMPLETION_RULES, POLICY_AREAS, Activity, Course, CourseSta
 from .events import EventRecord
 from .files import StoredFile
 from .jobs import FailedJob, IdempotencyKey, PeriodicJobRun, ScheduledJob
+from .notifications import DELIVERIES, Notification, NotificationPreference
 from .plugins import PluginState
 from .progress import (
     ActivityCompletion,
@@ -31,7 +32,8 @@ CORE_TABLES = frozenset(
     for model in (Organisation, User, Course, CourseStaff, Module, Lesson, Activity, Enrolment,
                   LessonCompletion, ActivityCompletion, ModuleCompletion, EventRecord, PluginState,
                   UserSession, ApiToken, Cohort, CohortMember, ReleaseRule, ReleasePrerequisite, Deadline,
-                  Extension, IdempotencyKey, PeriodicJobRun, ScheduledJob, FailedJob, StoredFile)
+                  Extension, IdempotencyKey, PeriodicJobRun, ScheduledJob, FailedJob, StoredFile, Notification,
+                  NotificationPreference)
 )
 
 __all__ = [
@@ -47,6 +49,7 @@ __all__ = [
     "Extension",
     "ReleasePrerequisite",
     "ReleaseRule",
+    "DELIVERIES",
     "POLICY_AREAS",
     "ROLES",
     "Activity",
@@ -60,6 +63,8 @@ __all__ = [
     "Lesson",
     "LessonCompletion",
     "Module",
+    "Notification",
+    "NotificationPreference",
     "ModuleCompletion",
     "Organisation",
     "PeriodicJobRun",

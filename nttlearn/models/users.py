@@ -41,6 +41,10 @@ class User(UserMixin, db.Model):
         ForeignKey("organisations.id", ondelete="SET NULL"), index=True
     )
     locale: Mapped[str | None] = mapped_column(String(5))
+    # A zoneinfo name (Europe/Rome); None: the site's NTTLEARN_DEFAULT_TIMEZONE.
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    # The secret in the address of the personal calendar feed; None: no feed. A new one revokes it.
+    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -81,3 +81,28 @@ def test_every_form_control_has_an_accessible_label(page, path):
         "els => els.filter(el => el.labels.length === 0).map(el => el.outerHTML)",
     )
     assert unlabelled == [], "controls without a <label>: " + ", ".join(unlabelled)
+
+
+@pytest.mark.parametrize("path", ["/dashboard", "/calendar", "/notifications", "/account"])
+def test_the_learner_s_todo_calendar_and_notification_pages_fit_a_phone_and_label_every_control(new_page, log_in, path):
+    page = new_page(width=PHONE, height=740)
+    log_in(page, "learner@example.org")
+
+    page.goto(path)
+
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE, (
+        f"{path} is {horizontal_overflow(page)} px wider than a {PHONE} px window")
+    for control in page.locator(f"main :is({FORM_CONTROLS})").all():
+        expect(control).to_have_accessible_name(re.compile(r"\S"))
+
+
+def test_the_calendar_month_is_reached_by_keyboard(new_page, log_in):
+    page = new_page()
+    log_in(page, "learner@example.org")
+    page.goto("/calendar")
+
+    page.locator(".month-nav a[rel=next]").focus()
+    page.keyboard.press("Enter")
+
+    expect(page).to_have_url(re.compile(r"/calendar\?month=\d{4}-\d{2}$"))
+    expect(page.locator("table.calendar-month")).to_be_visible()

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from nttlearn.api import ActivityType, Event, hookimpl
+from nttlearn.api import ActivityType, Event, TodoItem, hookimpl
 
 from . import cli, definitions, funding, panels, settings, slots, surveys
 
@@ -26,6 +26,14 @@ def nttlearn_api_blueprints() -> list[Any]:
     from .rest import api
 
     return [api]
+
+
+@hookimpl
+def nttlearn_todo_items(user) -> list[TodoItem]:
+    """The surveys the learner has not answered yet."""
+    from .todo import todo_items
+
+    return todo_items(user)
 
 
 @hookimpl

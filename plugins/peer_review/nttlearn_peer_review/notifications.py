@@ -13,7 +13,8 @@ from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from nttlearn.api import Activity, User, db, send_mail, utcnow
+from nttlearn.api import Activity, User, db, utcnow
+from nttlearn.api import notify as core_notify
 
 from .models import Allocation, Notification, ReviewRecord, Submission, TeamMember
 
@@ -28,6 +29,11 @@ def activity_path(activity_id: int) -> str:
         return url_for("peer_review.view", activity_id=activity_id)
 
 
+# The core's kinds of notification (each person chooses per kind how to be e-mailed).
+CORE_KINDS = {"invitation": "team_invitation", "reviews": "review_assigned",
+              "feedback": "feedback_available", "reminder": "course_message"}
+
+
 def notify(
     user_ids: Iterable[int],
     activity: Activity,
@@ -37,7 +43,9 @@ def notify(
     subject: Callable[[], str] | None = None,
     sender_id: int | None = None,
 ) -> int:
-    """Leave a notification for each user and, with a ``subject``, e-mail it too.
+    """Leave a notification for each user on the activity's dashboard notices and, with a
+    ``subject``, in the core's notification list too, which e-mails it as the user prefers
+    (at once, in the daily digest, or not).
 
     ``message`` and ``subject`` are called once per recipient inside their locale, so a
     ``gettext`` inside them reads in the recipient's language. Returns how many were notified.
@@ -53,14 +61,12 @@ def notify(
     for user in users:
         with force_locale(user.locale or "en"):
             text = message()
-            title = subject() if subject else None
-            if title is not None:
-                body = _("%(message)s\n\nOpen the activity “%(activity)s”: %(link)s",
-                         message=text, activity=activity.title, link=link)
         rows.append({"user_id": user.id, "activity_id": activity.id, "kind": kind,
                      "message": text, "sender_id": sender_id, "created_at": utcnow()})
-        if title is not None:
-            send_mail(user.email, title, body)
+        if subject is not None:
+            core_notify(user, CORE_KINDS.get(kind, kind), subject, url=link,
+                        body=lambda: _("%(message)s\n\nOpen the activity “%(activity)s”: %(link)s",
+                                       message=message(), activity=activity.title, link=link))
     if rows:
         db.session.execute(db.insert(Notification), rows)
     return len(rows)

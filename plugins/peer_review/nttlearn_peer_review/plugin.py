@@ -9,7 +9,7 @@ import click
 from flask import Flask
 from markupsafe import Markup
 
-from nttlearn.api import ActivityType, Event, ReportPanel, hookimpl
+from nttlearn.api import ActivityType, Event, ReportPanel, TodoItem, hookimpl
 
 from . import activity, cli, models, privacy, slots  # noqa: F401 - models: tables for Alembic
 
@@ -39,6 +39,14 @@ def nttlearn_template_slot(slot: str, context: dict[str, Any]) -> Markup | None:
     if slot == "dashboard":
         return slots.dashboard(context.get("user"))
     return None
+
+
+@hookimpl
+def nttlearn_todo_items(user: Any) -> list[TodoItem]:
+    """Reviews to write, team invitations to answer, the team's proposal to submit."""
+    from .todo import todo_items
+
+    return todo_items(user)
 
 
 @hookimpl

@@ -10,7 +10,7 @@ import pluggy
 from flask import Flask, url_for
 from markupsafe import Markup
 
-from nttlearn.api import ActivityType, PeriodicJob, ReportPanel, hookimpl, render_fragment
+from nttlearn.api import ActivityType, PeriodicJob, ReportPanel, TodoItem, hookimpl, render_fragment
 
 from . import activity, commands, hookspecs, jobs, models, privacy, settings  # noqa: F401 - models: tables for Alembic
 from .grading import BUILTIN_TYPES, QuestionType
@@ -71,6 +71,14 @@ def nttlearn_report_panels(course: Any) -> list[ReportPanel]:
 
     body = render_fragment("quiz/panel.html", rows=course_quizzes(course.id))
     return [ReportPanel(_("Quizzes"), body, csv_url=url_for("quiz.course_report_csv", course_id=course.id))]
+
+
+@hookimpl
+def nttlearn_todo_items(user: Any) -> list[TodoItem]:
+    """Quizzes with a close date the learner may still take."""
+    from .todo import todo_items
+
+    return todo_items(user)
 
 
 @hookimpl

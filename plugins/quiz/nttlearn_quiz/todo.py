@@ -1,0 +1,66 @@
+"""The learner's quizzes on the core's to-do list: each quiz with a close date that the learner
+may still take (or has an attempt open in), in three queries however many learners there are."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from nttlearn.api import (
+    Activity,
+    ActivityCompletion,
+    Course,
+    Enrolment,
+    Module,
+    TodoItem,
+    db,
+    due_state,
+    utcnow,
+)
+
+from .models import Allowance, Attempt, Quiz
+from .services import open_attempt, start_problem
+
+
+def todo_items(user: Any, now: datetime | None = None) -> list[TodoItem]:
+    now = now or utcnow()
+    done = db.select(ActivityCompletion.activity_id).where(ActivityCompletion.user_id == user.id)
+    rows = db.session.execute(
+        db.select(Quiz, Activity, Course.id)
+        .join(Activity, Activity.id == Quiz.activity_id)
+        .join(Module, Module.id == Activity.module_id)
+        .join(Course, Course.id == Module.course_id)
+        .join(Enrolment, (Enrolment.course_id == Course.id) & (Enrolment.user_id == user.id))
+        .where(Quiz.closes_at.is_not(None), Activity.archived.is_(False), Module.archived.is_(False),
+               Course.archived.is_(False), Activity.id.not_in(done))
+    ).all()
+    if not rows:
+        return []
+    ids = [quiz.activity_id for quiz, _activity, _course in rows]
+    attempts: dict[int, list[Attempt]] = {i: [] for i in ids}
+    for attempt in db.session.execute(
+        db.select(Attempt).where(Attempt.user_id == user.id, Attempt.activity_id.in_(ids)).order_by(Attempt.number)
+    ).scalars():
+        attempts[attempt.activity_id].append(attempt)
+    allowances = {a.activity_id: a for a in db.session.execute(
+        db.select(Allowance).where(Allowance.user_id == user.id, Allowance.activity_id.in_(ids))).scalars()}
+    locale = str(get_locale() or "en")
+    items = []
+    for quiz, activity, course_id in rows:
+        mine = attempts[quiz.activity_id]
+        resuming = open_attempt(mine) is not None
+        # The quiz's own rule for whether the learner may start it now (its dates, attempts left).
+        if not resuming and start_problem(quiz, mine, allowances.get(quiz.activity_id), now) is not None:
+            continue
+        title = activity.localized("title", locale)
+        items.append(TodoItem(
+            key=f"quiz:{quiz.activity_id}:closes", kind="quiz",
+            title=_("Finish the quiz “%(quiz)s”", quiz=title) if resuming else _("Take the quiz “%(quiz)s”", quiz=title),
+            url=url_for("quiz.view", activity_id=quiz.activity_id), due_at=quiz.closes_at,
+            state=due_state(quiz.closes_at, now), course_id=course_id,
+        ))
+    return items
