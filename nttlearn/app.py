@@ -229,9 +229,10 @@ def _register_core_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .author.views import bp as author_bp
     from .learn.views import bp as learn_bp
+    from .onboarding.views import bp as onboarding_bp
     from .reports.views import bp as reports_bp
 
-    for blueprint in (auth_bp, learn_bp, author_bp, admin_bp, reports_bp):
+    for blueprint in (auth_bp, learn_bp, author_bp, admin_bp, onboarding_bp, reports_bp):
         app.register_blueprint(blueprint)
 
 

@@ -401,5 +401,8 @@ def users_prune_sessions(as_json: bool) -> None:
 
 
 from .content.commands import courses_group  # noqa: E402
+from .onboarding.commands import organisations_group, users_import  # noqa: E402
 
 main.add_command(courses_group)
+main.add_command(organisations_group)
+users_group.add_command(users_import)

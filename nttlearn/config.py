@@ -100,6 +100,8 @@ def settings_from_env() -> dict[str, Any]:
         "SESSION_IDLE_MINUTES_LEARNER": int(_env("SESSION_IDLE_MINUTES_LEARNER") or 8 * 60),
         "SESSION_LIFETIME_HOURS": int(_env("SESSION_LIFETIME_HOURS") or 12),
         "REMEMBER_ME_DAYS": int(_env("REMEMBER_ME_DAYS") or 30),
+        # An invitation (an account made by a participants import) may be used this many days.
+        "INVITATION_DAYS": max(1, int(_env("INVITATION_DAYS") or 14)),
     }
 
 
