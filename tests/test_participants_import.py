@@ -45,7 +45,7 @@ def _xlsx(rows: list[list]) -> bytes:
 
 # -- reading -------------------------------------------------------------------------------------
 def test_a_csv_with_a_bom_and_semicolons_reads_like_a_plain_one(app):
-    plain = read_participants("a.csv", "name,email\nGiulia Rossi,giulia@example.it\n".encode())
+    plain = read_participants("a.csv", b"name,email\nGiulia Rossi,giulia@example.it\n")
     excel = read_participants("a.csv", "\ufeffname;email\r\nGiulia Rossi;giulia@example.it\r\n".encode())
 
     assert [(r.line, r.cells) for r in plain] == [(r.line, r.cells) for r in excel] == [
@@ -233,7 +233,9 @@ def test_ten_thousand_lines_take_a_fixed_number_of_queries_per_batch(app, make_c
     seconds = time.monotonic() - started
 
     assert len(result.created) == 10_000 and result.enrolments == 10_000
-    assert seconds < 120, seconds
+    # A guard against work that grows with the square of the lines, not a benchmark: on a quiet
+    # laptop this takes well under a minute (see the admin guide for measured figures).
+    assert seconds < 300, seconds
     # The lookups read 500 addresses at a time, whatever the database.
     assert _selects(small) <= 6 and _selects(large) <= 6 + 2 * (10_000 // 500), _selects(large)
     if db.engine.dialect.name == "postgresql":
