@@ -435,6 +435,7 @@ def storage_copy(source: str, prefixes: tuple[str, ...], as_json: bool) -> None:
 
 
 from .content.commands import courses_group  # noqa: E402
+from .onboarding.commands import organisations_group, users_import  # noqa: E402
 
 main.add_command(courses_group)
 
@@ -452,3 +453,5 @@ main.add_command(scheduler_command)
 from .notifications.cli import notifications_group  # noqa: E402
 
 main.add_command(notifications_group)
+main.add_command(organisations_group)
+users_group.add_command(users_import)

@@ -136,6 +136,8 @@ def settings_from_env() -> dict[str, Any]:
         "API_ENABLED": _bool(_env("API_ENABLED")),
         # Requests per token per window (seconds) before the API answers 429.
         "API_RATE_LIMIT": (int(_env("API_RATE_LIMIT") or 600), 60),
+        # An invitation (an account made by a participants import) may be used this many days.
+        "INVITATION_DAYS": max(1, int(_env("INVITATION_DAYS") or 14)),
     }
 
 

@@ -22,9 +22,10 @@ CORE_EVENTS = (
     "course.completed",
     "cohort.joined",
     "cohort.messaged",
+    "organisation.merged",
 )
 
-__all__ = ["CORE_EVENTS", "Event", "emit"]
+__all__ = ["CORE_EVENTS", "Event", "emit", "emit_many"]
 
 
 def emit(
@@ -51,3 +52,21 @@ def emit(
     )
     current_app.extensions["nttlearn"].hook("nttlearn_on_event")(event=event)
     return event
+
+
+def emit_many(events: list[dict[str, Any]]) -> list[Event]:
+    """Store many events at once (each a dict of ``emit``'s keyword arguments and ``name``), then
+    call ``nttlearn_on_event`` for each, in order: what ``emit`` does, in one batched INSERT
+    rather than one per event (a participants import of 10,000 lines)."""
+    records = [EventRecord(name=e["name"], user_id=e.get("user_id"), course_id=e.get("course_id"),
+                           data=e.get("data") or {}) for e in events]
+    db.session.add_all(records)
+    db.session.flush()
+    hook = current_app.extensions["nttlearn"].hook("nttlearn_on_event")
+    announced = []
+    for record in records:
+        event = Event(name=record.name, user_id=record.user_id, course_id=record.course_id,
+                      data=dict(record.data), created_at=record.created_at, id=record.id)
+        hook(event=event)
+        announced.append(event)
+    return announced

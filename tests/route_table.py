@@ -286,6 +286,19 @@ ROUTES: list[Route] = [
     Route("admin.organisations", "POST", ADMINS),
     Route("admin.edit_organisation", "GET", ADMINS, args=lambda w: {"org_id": w.organisation.id}),
     Route("admin.edit_organisation", "POST", Expect(302, 403, 403, 302), args=lambda w: {"org_id": w.organisation.id}),
+    # Onboarding: an empty upload or merge is re-shown with its errors (400); an upload id that is
+    # not the admin's own (here: none at all) sends them back to the upload form.
+    Route("onboarding.import_participants", "GET", ADMINS),
+    Route("onboarding.import_participants", "POST", Expect(302, 403, 403, 400)),
+    Route("onboarding.preview_import", "GET", Expect(302, 403, 403, 302), args=lambda w: {"upload_id": "A" * 22}),
+    Route("onboarding.preview_import", "POST", Expect(302, 403, 403, 302), args=lambda w: {"upload_id": "A" * 22}),
+    # The bystander has a password already: no invitation, the admin is told so.
+    Route("onboarding.invite", "POST", Expect(302, 403, 403, 302), args=lambda w: {"user_id": w.bystander.id}),
+    # A link that is not a valid invitation sends everyone to the password reset page.
+    Route("onboarding.accept_invitation", "GET", Expect(302, 302, 302, 302), args=lambda w: {"token": "not-a-token"}),
+    Route("onboarding.accept_invitation", "POST", Expect(302, 302, 302, 302), args=lambda w: {"token": "not-a-token"}),
+    Route("onboarding.merge", "GET", ADMINS),
+    Route("onboarding.merge", "POST", Expect(302, 403, 403, 400)),
     Route("admin.plugins", "GET", ADMINS),
     Route("admin.jobs", "GET", ADMINS),
     # An id no failed job has: the admin is told so and sent back to the page.

@@ -34,6 +34,8 @@ def nttlearn_template_slot(slot: str, context: dict[str, Any]) -> Markup | None:
 def nttlearn_on_event(event: Event) -> None:
     if event.name == "course.completed":
         services.count_completed_course(event.user_id)
+    elif event.name == "organisation.merged":
+        services.merge_completions(event.data["from_id"], event.data["to_id"])
 
 
 @hookimpl

@@ -151,6 +151,26 @@ def count_completed_course(user_id: int | None) -> bool:
     return True
 
 
+def merge_completions(from_id: int, to_id: int) -> None:
+    """Two organisations became one (``organisation.merged``): the spare one's completions count
+    for the kept one. Runs before the core deletes the spare organisation (whose row would go
+    with it), in the same transaction."""
+    moved = db.session.execute(
+        db.select(CompletedCourseCount.completions).where(CompletedCourseCount.organisation_id == from_id)
+    ).scalar()
+    if moved is None:
+        return
+    db.session.execute(db.delete(CompletedCourseCount).where(CompletedCourseCount.organisation_id == from_id))
+    kept = db.session.execute(
+        db.update(CompletedCourseCount).where(CompletedCourseCount.organisation_id == to_id)
+        .values(completions=CompletedCourseCount.completions + moved, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if kept.rowcount == 0:
+        db.session.add(CompletedCourseCount(organisation_id=to_id, completions=moved, updated_at=utcnow()))
+        db.session.flush()
+
+
 def completions_by_organisation(limit: int = 50) -> list[tuple[Organisation, int]]:
     """Organisations whose officials completed courses, most completions first.
 

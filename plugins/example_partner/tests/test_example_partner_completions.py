@@ -109,3 +109,34 @@ def test_disabled_plugin_does_not_count(make_user, make_course, client_for, app)
     _complete(client_for(make_user(org="Comune di Bologna", country="IT")), make_course(modules=1, lessons=1))
 
     assert _counts() == {}
+
+
+def test_merging_two_organisations_adds_their_completions_together(app, make_user, make_course, client_for):
+    from nttlearn.testing import invoke_cli
+
+    course, other_course = make_course(modules=1, lessons=1), make_course(modules=1, lessons=1)
+    ana = make_user(org="Comune di Bologna", country="IT")
+    marco = make_user(org="Bologna municipality", country="IT")
+    lina = make_user(org="Luleå kommun", country="SE")
+    for person in (ana, marco):
+        _complete(client_for(person), course)
+    _complete(client_for(marco), other_course)
+    _complete(client_for(lina), course)
+    kept, spare = ana.organisation_id, marco.organisation_id
+
+    result = invoke_cli(app, "organisations", "merge", str(spare), str(kept), "--json")
+
+    assert result.exit_code == 0, result.output
+    assert _counts() == {kept: 3, lina.organisation_id: 1}
+
+
+def test_merging_into_an_organisation_without_completions_moves_the_row(app, make_user, make_course, client_for):
+    from nttlearn.testing import invoke_cli
+
+    course = make_course(modules=1, lessons=1)
+    marco = make_user(org="Bologna municipality", country="IT")
+    kept = make_user(org="Comune di Bologna", country="IT").organisation_id
+    _complete(client_for(marco), course)
+
+    assert invoke_cli(app, "organisations", "merge", str(marco.organisation_id), str(kept)).exit_code == 0
+    assert _counts() == {kept: 1}

@@ -1,0 +1,1 @@
+"""Onboarding a programme: importing participants, inviting them, merging organisations."""
