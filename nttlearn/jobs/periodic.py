@@ -39,9 +39,26 @@ def prune_idempotency_keys() -> None:
     db.session.execute(db.delete(IdempotencyKey).where(IdempotencyKey.created_at < utcnow() - KEYS_KEPT))
 
 
+def send_due_reminders() -> None:
+    """The core's periodic job: what ``nttlearn notifications send-reminders`` does, every hour."""
+    from ..notifications.services import send_reminders
+
+    send_reminders()
+
+
+def send_daily_digest() -> None:
+    """The core's periodic job: what ``nttlearn notifications send-digest`` does, once a day."""
+    from ..notifications.services import send_digest
+
+    send_digest()
+
+
 CORE_JOBS = (
     PeriodicJob("core.prune-sessions", prune_ended_sessions, timedelta(hours=1), plugin="core"),
     PeriodicJob("core.prune-idempotency-keys", prune_idempotency_keys, timedelta(days=1), plugin="core"),
+    # Deadline reminders (each sent once per learner, deadline and lead time) and the daily digest.
+    PeriodicJob("core.send-reminders", send_due_reminders, timedelta(hours=1), plugin="core"),
+    PeriodicJob("core.send-digest", send_daily_digest, timedelta(days=1), plugin="core"),
 )
 
 

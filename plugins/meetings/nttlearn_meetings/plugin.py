@@ -11,7 +11,7 @@ import click
 from flask import Flask
 from markupsafe import Markup
 
-from nttlearn.api import hookimpl
+from nttlearn.api import PeriodicJob, hookimpl
 
 from . import cli, services, staff_views, views  # noqa: F401 - staff_views adds its routes to views.bp
 
@@ -64,3 +64,11 @@ def nttlearn_demo_data() -> list[str]:
     result = add_demo_meetings()
     return [f"added {result['meetings']} meetings with {result['attendances']} check-ins "
             f"({result['existing']} were already there)"]
+
+
+@hookimpl
+def nttlearn_periodic_jobs() -> list[PeriodicJob]:
+    """Announce ended meetings with attendees (``meetings.meeting_held``), every hour."""
+    from datetime import timedelta
+
+    return [PeriodicJob("meetings.close-ended", services.close_ended, timedelta(hours=1))]

@@ -23,7 +23,7 @@ from nttlearn.api import (
 )
 
 from .models import Allowance, Attempt, Quiz
-from .services import open_attempt, start_problem
+from .services import closes_at, open_attempt, start_problem
 
 
 def todo_items(user: Any, now: datetime | None = None) -> list[TodoItem]:
@@ -35,7 +35,7 @@ def todo_items(user: Any, now: datetime | None = None) -> list[TodoItem]:
         .join(Module, Module.id == Activity.module_id)
         .join(Course, Course.id == Module.course_id)
         .join(Enrolment, (Enrolment.course_id == Course.id) & (Enrolment.user_id == user.id))
-        .where(Quiz.closes_at.is_not(None), Activity.archived.is_(False), Module.archived.is_(False),
+        .where(Activity.archived.is_(False), Module.archived.is_(False),
                Course.archived.is_(False), Activity.id.not_in(done))
     ).all()
     if not rows:
@@ -51,16 +51,20 @@ def todo_items(user: Any, now: datetime | None = None) -> list[TodoItem]:
     locale = str(get_locale() or "en")
     items = []
     for quiz, activity, course_id in rows:
+        # The learner's own close date: their cohort's deadline or extension, else the quiz's.
+        due = closes_at(quiz, user.id)
+        if due is None:
+            continue
         mine = attempts[quiz.activity_id]
         resuming = open_attempt(mine) is not None
         # The quiz's own rule for whether the learner may start it now (its dates, attempts left).
-        if not resuming and start_problem(quiz, mine, allowances.get(quiz.activity_id), now) is not None:
+        if not resuming and start_problem(quiz, mine, allowances.get(quiz.activity_id), now, user.id) is not None:
             continue
         title = activity.localized("title", locale)
         items.append(TodoItem(
             key=f"quiz:{quiz.activity_id}:closes", kind="quiz",
             title=_("Finish the quiz “%(quiz)s”", quiz=title) if resuming else _("Take the quiz “%(quiz)s”", quiz=title),
-            url=url_for("quiz.view", activity_id=quiz.activity_id), due_at=quiz.closes_at,
-            state=due_state(quiz.closes_at, now), course_id=course_id,
+            url=url_for("quiz.view", activity_id=quiz.activity_id), due_at=due,
+            state=due_state(due, now), course_id=course_id,
         ))
     return items
