@@ -53,10 +53,10 @@ def test_a_file_with_invalid_lines_imports_nothing_unless_they_are_skipped(clien
 def test_a_file_that_cannot_be_read_is_explained_on_the_upload_page(client_for, make_user):
     admin = client_for(make_user(role="admin"))
 
-    page = admin.get(_upload(admin, "name,email,cohort\nA,a@x.org,B\n").headers["Location"])
+    page = admin.get(_upload(admin, "name,email,group\nA,a@x.org,B\n").headers["Location"])
 
     assert page.status_code == 400
-    assert "line 1: unknown column “cohort”. The columns are: name, email" in page.get_data(as_text=True)
+    assert "line 1: unknown column “group”. The columns are: name, email" in page.get_data(as_text=True)
 
 
 def test_another_admin_cannot_confirm_someone_elses_upload(client_for, make_user):

@@ -6,7 +6,7 @@ import io
 import json
 import re
 import time
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 from openpyxl import Workbook
@@ -60,10 +60,10 @@ def test_columns_come_in_any_order_and_blank_lines_keep_the_numbering(app):
 
 def test_an_unknown_column_is_refused_with_the_accepted_ones(app):
     with pytest.raises(FileProblem) as problem:
-        read_participants("a.csv", b"name,email,cohort\nAnna,a@example.org,Bologna 2025\n")
+        read_participants("a.csv", b"name,email,group\nAnna,a@example.org,Bologna 2025\n")
 
-    assert str(problem.value) == ("line 1: unknown column “cohort”. The columns are: name, email, organisation, "
-                                  "town, country, language, role, course.")
+    assert str(problem.value) == ("line 1: unknown column “group”. The columns are: name, email, organisation, "
+                                  "town, country, language, role, course, cohort.")
 
 
 def test_a_missing_required_column_and_a_line_with_too_many_cells_are_refused(app):
@@ -259,6 +259,7 @@ def test_new_accounts_are_invited_in_their_language_and_the_link_sets_a_password
 
     _, result = _import("name,email,language\nAnna Berg,anna@malmo.se,sv\n")
     send_invitations(result.created)
+    db.session.commit()  # mails are sent once the transaction that queued them commits
 
     [mail] = outbox()
     assert mail["To"] == "anna@malmo.se" and "inbjud" in mail["Subject"].lower()
@@ -314,9 +315,36 @@ def test_the_command_dry_run_writes_nothing_and_a_real_run_invites(app, tmp_path
 
 def test_the_command_names_the_file_and_line_of_an_unreadable_file(app, tmp_path):
     path = tmp_path / "people.csv"
-    path.write_text("name,email,cohort\nAnna,a@example.org,B\n", encoding="utf-8")
+    path.write_text("name,email,group\nAnna,a@example.org,B\n", encoding="utf-8")
 
     result = invoke_cli(app, "users", "import", str(path))
 
     assert result.exit_code == 1
-    assert f"{path}: line 1: unknown column “cohort”" in result.output
+    assert f"{path}: line 1: unknown column “group”" in result.output
+
+
+def test_the_cohort_column_puts_people_in_a_cohort_of_their_course_once(app, make_course, make_user):
+    from nttlearn.cohorts.services import create_cohort
+    from nttlearn.models import CohortMember
+
+    course = make_course(slug="energy-neighbours")
+    spring = create_cohort(course, "Spring 2027", date(2027, 3, 1))
+    autumn = create_cohort(course, "Autumn 2027", date(2027, 9, 1))
+    moved = make_user(email="bo@example.org", name="Bo")
+    db.session.add(Enrolment(user_id=moved.id, course_id=course.id))
+    db.session.add(CohortMember(cohort_id=autumn.id, course_id=course.id, user_id=moved.id))
+    db.session.commit()
+    text = ("name,email,course,cohort\nAnna,anna@example.org,energy-neighbours,spring 2027\n"
+            "Bo,bo@example.org,energy-neighbours,Spring 2027\n")
+
+    _plan_made, first = _import(text)
+    db.session.commit()
+    again = _plan(text)
+    wrong = _plan("name,email,course,cohort\nCi,ci@example.org,energy-neighbours,Winter\nDa,da@example.org,,Spring 2027\n")
+
+    members = db.session.execute(db.select(User.email, CohortMember.cohort_id).join(CohortMember)
+                                 .order_by(User.email)).all()
+    assert [tuple(m) for m in members] == [("anna@example.org", spring.id), ("bo@example.org", spring.id)]
+    assert first.created and {line.status for line in again.lines} == {"unchanged"}
+    assert wrong.errors == ["line 2: cohort: the course “energy-neighbours” has no cohort “Winter”.",
+                            "line 3: cohort: a cohort belongs to a course: fill in the course too."]

@@ -57,6 +57,7 @@ def users_import(path: Path, dry_run: bool, skip_invalid: bool, no_invitations: 
                 as_json, [f"{path}: some accounts were created meanwhile: run the import again"])
         sys.exit(1)
     result["invited"] = 0 if no_invitations else send_invitations(applied.created)
+    db.session.commit()  # the invitations are queued until this commit
     result["skipped"] = applied.skipped
     _report(path, result, as_json, problems)
 

@@ -25,10 +25,11 @@ from sqlalchemy import func
 
 from ..auth.forms import NOT_COUNTRIES
 from ..auth.services import normalise_email
+from ..cohorts.services import add_to_cohort
 from ..config import LANGUAGE_NAMES, LOCALES
 from ..events import emit_many
 from ..extensions import db
-from ..models import ROLES, Course, Enrolment, Organisation, User
+from ..models import ROLES, Cohort, CohortMember, Course, Enrolment, Organisation, User
 from .reading import SourceRow
 
 BATCH = 500
@@ -47,6 +48,8 @@ class Lookups:
     organisations: dict[str, Organisation] = field(default_factory=dict)  # by lower-case name
     courses: dict[str, Course] = field(default_factory=dict)  # by slug
     enrolled: set[tuple[int, int]] = field(default_factory=set)  # (user id, course id)
+    cohorts: dict[tuple[int, str], Cohort] = field(default_factory=dict)  # (course id, lower-case name)
+    in_cohort: set[tuple[int, int]] = field(default_factory=set)  # (user id, cohort id)
 
 
 @dataclass
@@ -59,6 +62,7 @@ class LinePlan:
     changes: list[str] = field(default_factory=list)  # the account's columns this line changes
     values: dict[str, Any] = field(default_factory=dict)  # each non-empty cell, checked
     enrol: list[Course] = field(default_factory=list)  # courses not yet enrolled in
+    cohort: Cohort | None = None  # the cohort of the line's course to put the person in
 
     @property
     def messages(self) -> list[str]:
@@ -156,9 +160,14 @@ def _course(text: str, lookups: Lookups) -> list[Course]:
     return courses
 
 
+def _cohort(text: str, lookups: Lookups) -> str:
+    """A cohort's name; which cohort it is depends on the line's course (see ``_plan_line``)."""
+    return text.strip()
+
+
 COLUMN_RULES: dict[str, Callable[[str, Lookups], Any]] = {
     "name": _name, "email": _email, "organisation": _organisation, "town": _town, "country": _country,
-    "language": _language, "role": _role, "course": _course,
+    "language": _language, "role": _role, "course": _course, "cohort": _cohort,
 }
 
 
@@ -206,6 +215,14 @@ def load_lookups(rows: list[SourceRow]) -> Lookups:
             lookups.enrolled.update(tuple(row) for row in db.session.execute(
                 db.select(Enrolment.user_id, Enrolment.course_id)
                 .where(Enrolment.user_id.in_(batch), Enrolment.course_id.in_(course_ids))).all())
+        if any(r.cells.get("cohort") for r in rows):
+            lookups.cohorts.update(((c.course_id, c.name.lower()), c) for c in db.session.execute(
+                db.select(Cohort).where(Cohort.course_id.in_(course_ids))).scalars())
+            cohort_ids = [c.id for c in lookups.cohorts.values()]
+            for batch in _batches(u.id for u in lookups.users.values()):
+                lookups.in_cohort.update(tuple(row) for row in db.session.execute(
+                    db.select(CohortMember.user_id, CohortMember.cohort_id)
+                    .where(CohortMember.user_id.in_(batch), CohortMember.cohort_id.in_(cohort_ids))).all())
     return lookups
 
 
@@ -244,6 +261,17 @@ def _plan_line(row: SourceRow, lookups: Lookups, acting_user: User | None) -> Li
         plan.errors.append(_("town and country belong to an organisation: fill in the organisation too."))
     elif organisation and organisation.lower() not in lookups.organisations and not cells.get("country"):
         plan.errors.append(_("“%(organisation)s” is a new organisation: give its country.", organisation=organisation))
+    if values.get("cohort") and "course" in values:
+        courses = values["course"]
+        if len(courses) != 1:
+            plan.errors.append(_("cohort: a cohort belongs to one course: give exactly one course on this line."))
+        else:
+            plan.cohort = lookups.cohorts.get((courses[0].id, values["cohort"].lower()))
+            if plan.cohort is None:
+                plan.errors.append(_("cohort: the course “%(slug)s” has no cohort “%(cohort)s”.",
+                                     slug=courses[0].slug, cohort=values["cohort"]))
+    elif values.get("cohort"):
+        plan.errors.append(_("cohort: a cohort belongs to a course: fill in the course too."))
     if plan.errors:
         return plan
     user = lookups.users.get(plan.email)
@@ -258,6 +286,8 @@ def _plan_line(row: SourceRow, lookups: Lookups, acting_user: User | None) -> Li
     if "role" in plan.changes and acting_user is not None and user.id == acting_user.id:
         plan.errors.append(_("you cannot change your own role."))
         return plan
+    if plan.cohort is not None and (user.id, plan.cohort.id) not in lookups.in_cohort:
+        plan.changes.append("cohort")
     plan.status = UPDATE if plan.changes else ENROL if plan.enrol else UNCHANGED
     return plan
 
@@ -330,6 +360,9 @@ def apply_plan(plan: ImportPlan, *, skip_invalid: bool = False) -> ImportResult:
                   for line in lines for course in line.enrol]
     db.session.add_all(enrolments)
     db.session.flush()
+    for line in lines:  # one cohort per learner and course: add_to_cohort moves those in another one
+        if line.cohort is not None and (line.status == CREATE or "cohort" in line.changes):
+            add_to_cohort(plan.lookups.users[line.email], line.cohort)
     emit_many([{"name": "user.registered", "user_id": u.id, "data": {"role": u.role}} for u in created]
               + [{"name": "course.enrolled", "user_id": e.user_id, "course_id": e.course_id, "data": {"cohort": ""}}
                  for e in enrolments])

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 
 # The columns a participants file may have, in the order the documentation lists them. One
 # more column (``cohort``, once cohorts exist) is a name here and a rule in ``plan.COLUMN_RULES``.
-COLUMNS = ("name", "email", "organisation", "town", "country", "language", "role", "course")
+COLUMNS = ("name", "email", "organisation", "town", "country", "language", "role", "course", "cohort")
 REQUIRED = ("name", "email")
 MAX_ROWS = 20_000
 

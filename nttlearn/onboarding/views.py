@@ -70,6 +70,7 @@ def preview_import(upload_id: str):
             flash(_("Some of these accounts were created meanwhile. Check the file again."), "error")
             return redirect(url_for("onboarding.preview_import", upload_id=upload_id))
         invited = send_invitations(result.created) if form.invite.data else 0
+        db.session.commit()  # the invitations are queued until this commit
         forget_upload(upload_id)
         flash(_("Imported: %(created)d accounts created, %(updated)d updated, %(enrolments)d enrolments, "
                 "%(invited)d invitations sent, %(skipped)d invalid lines skipped.", created=len(result.created),
@@ -96,6 +97,7 @@ def invite(user_id: int):
                 name=user.name), "error")
     else:
         send_invitation(user)
+        db.session.commit()  # the invitation is queued until this commit
         flash(_("An invitation has been sent to %(email)s.", email=user.email), "success")
     return redirect(url_for("admin.edit_user", user_id=user.id))
 

@@ -10,7 +10,8 @@ import pytest
 
 from nttlearn.testing import LiveServer, live_server
 
-PASSWORDS = {"learner@example.org": "learner-demo-2010", "trainer@example.org": "trainer-demo-2010"}
+PASSWORDS = {"learner@example.org": "learner-demo-2010", "trainer@example.org": "trainer-demo-2010",
+             "admin@example.org": "admin-demo-2010"}
 
 
 @pytest.fixture(scope="session", name="live_server")

@@ -70,3 +70,11 @@ def test_organiser_plans_learner_registers_from_dashboard_organiser_checks_in_on
             "WHERE events.name = 'meetings.attended' AND users.email = 'learner@example.org' "
             "AND json_extract(events.data, '$.meeting_id') = ?", (int(meeting_id),)).fetchall()
     assert len(attended) == 1 and f'"day": "{now.date().isoformat()}"' in attended[0][0]
+
+    # The evaluation plugin's impact report counts today's check-in (from meetings.attended).
+    report = new_page()
+    log_in(report, "admin@example.org")
+    today = now.date().isoformat()
+    report.goto(f"/reports/impact?from={today}&to={today}")
+    attendees = report.locator("table.figures tr", has_text="People who attended a meeting")
+    expect(attendees.locator("td")).to_have_text("1")
