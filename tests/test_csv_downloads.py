@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from core_helpers import installed_plugin_names
 from flask import url_for
-from route_table import World, _proposal, _quiz_world, build_world, rows_by_key
+from route_table import World, _meeting, _proposal, _quiz_world, build_world, rows_by_key
 from werkzeug.routing import AnyConverter
 
 from nttlearn.extensions import db
@@ -81,6 +81,16 @@ def _world_full_of_formulas(app, make_user, make_course) -> World:
         submit_response(survey_for(activity), activity, world.learner.id, {
             "relevance": "5", "clarity": "4", "methodology": "4", "peer_feedback": "", "intention": "yes",
             "comments": FORMULAS["comment"]})
+    if "meetings" in plugins:
+        from datetime import date as day
+
+        from nttlearn_meetings import services as meetings
+
+        meeting_id = _meeting(world)["meeting_id"]
+        meetings.register(meeting_id, world.learner)
+        db.session.flush()
+        meetings.check_in(meeting_id, world.learner, day.fromisoformat(_meeting(world)["day"]), by_id=world.trainer.id,
+                          now=datetime.fromisoformat(_meeting(world)["day"] + "T09:00:00+00:00"))
     world.learner.name = FORMULAS["learner"]
     world.bystander.name = FORMULAS["bystander"]
     world.organisation.name = FORMULAS["organisation"]

@@ -259,7 +259,9 @@ def backend_for(app: Flask | None = None) -> InProcessBackend | RedisBackend:
 
 def install(app: Flask) -> None:
     """Hand a request's jobs over when it ends; run the in-process ones after the response."""
-    from .queueing import end_of_request
+    from .queueing import end_of_request, start_of_request
+
+    app.before_request(start_of_request)
 
     @app.after_request
     def _run_jobs_after_response(response):

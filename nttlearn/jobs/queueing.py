@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import g, has_app_context, has_request_context
+from flask import g, has_app_context, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, SessionTransaction
@@ -137,9 +137,22 @@ def _inside(transaction: SessionTransaction | None, savepoint: SessionTransactio
     return False
 
 
+REQUEST_MARK = "nttlearn_jobs_request"
+
+
+def start_of_request() -> None:
+    """Mark the request being served, so that its end is told from the end of a pretend request
+    (``test_request_context``, pushed to build an address or render a mail) inside other code."""
+    setattr(g, REQUEST_MARK, id(request._get_current_object()))
+
+
 def end_of_request(exc: BaseException | None) -> None:
     """At the end of a request: calls still pending come from a request that wrote nothing
-    (they go now), or from one that failed (they are dropped with its changes)."""
+    (they go now), or from one that failed (they are dropped with its changes). The end of a
+    pretend request leaves the calls to the transaction of the code that pushed it."""
+    if getattr(g, REQUEST_MARK, None) != id(request._get_current_object()):
+        return
+    delattr(g, REQUEST_MARK)
     session = db.session()
     if exc is None:
         _hand_over(session)

@@ -54,8 +54,10 @@ def site_url(endpoint: str, **values) -> str:
     """The full address of a page, also outside a request (the command line, a job)."""
     if has_request_context():
         return current_app.config["BASE_URL"] + url_for(endpoint, **values)
-    with current_app.test_request_context():
-        return current_app.config["BASE_URL"] + url_for(endpoint, **values)
+    # Not a pretend request (test_request_context): ending one would run the request's teardown,
+    # which hands the jobs queued so far to the backend before their transaction commits.
+    path = current_app.url_map.bind("localhost", script_name="/").build(endpoint, values)
+    return current_app.config["BASE_URL"] + path
 
 
 def full_url(url: str) -> str:

@@ -25,7 +25,11 @@ TEMPLATES = Path(__file__).resolve().parent / "plugin"
 NAME = re.compile(r"^[a-z][a-z0-9_]{1,26}$")
 LOCALES = ("it", "sv", "es", "fi")
 CORE_REVISION = "0001_core"  # the core revision with the tables plugins point at (users, courses)
-CORE_BLUEPRINTS = frozenset({"auth", "learn", "author", "admin", "reports"})
+CORE_BLUEPRINTS = frozenset({
+    "auth", "learn", "author", "admin", "reports", "cohorts", "notifications", "calendar", "onboarding",
+    # the REST API's (nttlearn/rest), registered when NTTLEARN_API_ENABLED is on
+    "api_courses", "api_me", "api_users", "api_organisations", "api_enrolments", "api_docs", "api_tokens", "api-docs",
+})
 FLASK_COMMANDS = frozenset({"db", "run", "shell", "routes"})
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from nttlearn.api import PeriodicJob, db
+from nttlearn.api import PeriodicJob, db, file_store
 
 from .models import IssuedCertificate, StatusList
 
@@ -27,7 +27,7 @@ def pdf_ready(certificate: IssuedCertificate) -> bool:
     from . import designs
     from .settings import PDF_CACHE, setting
 
-    return not setting(PDF_CACHE) or designs.pdf_cache_path(certificate).exists()
+    return not setting(PDF_CACHE) or file_store().exists(designs.pdf_cache_key(certificate))
 
 
 def republish_status_lists() -> None:
