@@ -1,9 +1,9 @@
 """Whose clock a time is shown on: the meeting's zone for the meeting itself (its pages' "local
 time", its .ics), the reader's zone for "when is that for me".
 
-The core has no time zone per person, so the plugin keeps one (``PersonalSettings.time_zone``,
-set on "My meetings"); without it, a person's zone is the main zone of their organisation's
-country (Comune di Bologna → Europe/Rome), and without an organisation, the meeting's own zone,
+A person's zone is the one they chose on their account page (the core's ``User.timezone``),
+else the one chosen on "My meetings" (``PersonalSettings.time_zone``, from before the core had
+one), else the main zone of their organisation's country (Comune di Bologna → Europe/Rome), and without an organisation, the meeting's own zone,
 always named on the page, so a time is never shown without saying whose clock it is.
 """
 
@@ -50,6 +50,8 @@ def personal_zone(user) -> str | None:
     when neither is known (the page then shows the meeting's own zone)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
+    if is_zone(getattr(user, "timezone", None)):
+        return user.timezone
     chosen = db.session.execute(
         db.select(PersonalSettings.time_zone).where(PersonalSettings.user_id == user.id)
     ).scalar()
