@@ -121,11 +121,11 @@ def _after_commit(session: Session) -> None:
 
 @event.listens_for(Session, "after_soft_rollback")
 def _after_rollback(session: Session, previous_transaction: SessionTransaction) -> None:
-    if not previous_transaction.nested:
+    if previous_transaction.parent is None:  # the whole transaction: its calls go with it
         session.info.pop(PENDING, None)
         return
     pending = session.info.get(PENDING)
-    if pending:  # a savepoint rolled back: the calls queued inside it go with it
+    if pending:  # a savepoint (or a failed flush inside one) rolled back: the calls queued inside it go
         pending[:] = [(call, tx) for call, tx in pending if not _inside(tx, previous_transaction)]
 
 
