@@ -1,5 +1,5 @@
 """The learner's quizzes on the core's to-do list: each quiz with a close date that the learner
-may still take (or has an attempt open in), in three queries however many learners there are."""
+may still take (or has an attempt open in), in six queries however many learners there are."""
 
 from __future__ import annotations
 
@@ -19,11 +19,12 @@ from nttlearn.api import (
     TodoItem,
     db,
     due_state,
+    learner_deadlines,
     utcnow,
 )
 
 from .models import Allowance, Attempt, Quiz
-from .services import closes_at, open_attempt, start_problem
+from .services import attempts_left, open_attempt, start_problem
 
 
 def todo_items(user: Any, now: datetime | None = None) -> list[TodoItem]:
@@ -48,17 +49,24 @@ def todo_items(user: Any, now: datetime | None = None) -> list[TodoItem]:
         attempts[attempt.activity_id].append(attempt)
     allowances = {a.activity_id: a for a in db.session.execute(
         db.select(Allowance).where(Allowance.user_id == user.id, Allowance.activity_id.in_(ids))).scalars()}
+    # The learner's cohort close dates (with their extensions), all in one query.
+    cohort_closes = {d.activity_id: d.due_at for d in learner_deadlines(user.id) if d.kind == "close"}
     locale = str(get_locale() or "en")
     items = []
     for quiz, activity, course_id in rows:
         # The learner's own close date: their cohort's deadline or extension, else the quiz's.
-        due = closes_at(quiz, user.id)
-        if due is None:
+        due = cohort_closes.get(quiz.activity_id, quiz.closes_at)
+        if due is None or now >= due:
             continue
         mine = attempts[quiz.activity_id]
         resuming = open_attempt(mine) is not None
         # The quiz's own rule for whether the learner may start it now (its dates, attempts left).
-        if not resuming and start_problem(quiz, mine, allowances.get(quiz.activity_id), now, user.id) is not None:
+        allowance = allowances.get(quiz.activity_id)
+        if quiz.activity_id in cohort_closes:  # the cohort's date rules, not the quiz's own
+            if not resuming and ((quiz.opens_at is not None and now < quiz.opens_at)
+                                 or attempts_left(quiz, mine, allowance) == 0):
+                continue
+        elif not resuming and start_problem(quiz, mine, allowance, now) is not None:
             continue
         title = activity.localized("title", locale)
         items.append(TodoItem(
