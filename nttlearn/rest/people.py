@@ -36,6 +36,8 @@ def org_json(org: Organisation) -> dict:
 def _page(stmt, pagination_parameters) -> list:
     """One page of ``stmt``'s rows, and the item count for the X-Pagination header (two queries)."""
     pagination_parameters.item_count = db.session.scalar(db.select(db.func.count()).select_from(stmt.subquery()))
+    if pagination_parameters.first_item >= pagination_parameters.item_count:
+        return []  # past the last page: empty, and no OFFSET larger than the database's integers
     return db.session.execute(
         stmt.limit(pagination_parameters.page_size).offset(pagination_parameters.first_item)
     ).unique().scalars().all()

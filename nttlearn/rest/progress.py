@@ -48,6 +48,8 @@ def list_enrolments(args, pagination_parameters):
     else:
         stmt = stmt.where(Enrolment.user_id == user.id)
     pagination_parameters.item_count = db.session.scalar(db.select(db.func.count()).select_from(stmt.subquery()))
+    if pagination_parameters.first_item >= pagination_parameters.item_count:
+        return []  # past the last page: empty, and no OFFSET larger than the database's integers
     rows = db.session.execute(stmt.order_by(Enrolment.id).limit(pagination_parameters.page_size)
                               .offset(pagination_parameters.first_item)).all()
     return [enrolment_json(e, slug) for e, slug in rows]

@@ -21,12 +21,13 @@ def _stamp(moment: datetime) -> str:
 
 
 def arrange(live_server, reviewer_email: str) -> str:
-    """Give the capstone a review deadline in two days, and a quiz of a course the reviewer is
+    """Give the capstone a review deadline in two days (reopening its review phase, which
+    another test of the session may have moved on to feedback), and a quiz of a course the reviewer is
     enrolled in a close date tomorrow (enrolling them in a course with a quiz if need be).
     Returns the quiz's title."""
     now = datetime.now(UTC)
     with sqlite3.connect(live_server.instance / "nttlearn.sqlite") as db:
-        db.execute("UPDATE peer_review_settings SET review_deadline = ? WHERE activity_id = ?",
+        db.execute("UPDATE peer_review_settings SET phase = 'review', review_deadline = ? WHERE activity_id = ?",
                    (_stamp(now + timedelta(days=2)), live_server.capstone["activity_id"]))
         (user_id,) = db.execute("SELECT id FROM users WHERE email = ?", (reviewer_email,)).fetchone()
         quiz = db.execute(
