@@ -58,14 +58,19 @@ $(INTEROP)/node_modules/.package-lock.json: $(INTEROP)/package-lock.json $(INTER
 
 test: install chromium node audit test-sqlite test-postgres
 
+# pytest-xdist runs the suite on every core (TEST_WORKERS=0 runs it in this process); browser tests share
+# one worker, the tests of a module that share a database another (nttlearn.testing).
+TEST_WORKERS ?= auto
+PYTEST := $(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadgroup
+
 test-sqlite:
 	@echo "== Test suite on SQLite"
-	NTTLEARN_STRICT_PLUGINS=1 $(BIN)/python -m pytest -q
+	NTTLEARN_STRICT_PLUGINS=1 $(PYTEST)
 
 test-postgres:
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('host=127.0.0.1 port=5432 dbname=test user=postgres', connect_timeout=3).close()" 2>/dev/null; then \
 	  echo "== Test suite on PostgreSQL ($(PG_URL))"; \
-	  NTTLEARN_STRICT_PLUGINS=1 NTTLEARN_TEST_DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -q -m "not e2e"; \
+	  NTTLEARN_STRICT_PLUGINS=1 NTTLEARN_TEST_DATABASE_URL=$(PG_URL) $(PYTEST) -m "not e2e"; \
 	else \
 	  echo "SKIPPED: PostgreSQL pass: no server on 127.0.0.1:5432 (database test). Start PostgreSQL to run it."; \
 	fi
