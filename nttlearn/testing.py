@@ -175,8 +175,23 @@ def _forget_login_between_requests(app) -> None:
 
 
 @pytest.fixture
-def app(app_factory):
-    app = app_factory()
+def app_plugins() -> list[object] | None:
+    """The plugins the ``app`` fixture loads: ``None`` for every installed one. A module or a
+    ``conftest.py`` narrows them by overriding this fixture (``return ["quiz"]``)."""
+    return None
+
+
+@pytest.fixture
+def app_config() -> dict[str, Any]:
+    """Settings the ``app`` fixture adds to the test defaults; override it like ``app_plugins``."""
+    return {}
+
+
+@pytest.fixture
+def app(app_factory, app_plugins, app_config):
+    """An app on this test's database, inside its app context, made with ``app_plugins`` and
+    ``app_config``."""
+    app = app_factory(config=app_config, plugins=app_plugins)
     with app.app_context():
         yield app
         db.session.remove()
@@ -690,8 +705,11 @@ def e2e_browser():
     if not CHROMIUM.exists():
         pytest.skip("browser tests need Debian's chromium at /usr/bin/chromium: `make chromium` "
                     "or `apt-get install chromium`")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # Assertions wait up to 10 s (Playwright's default is 5): CI shares two cores between the
+    # test workers, the live servers and chromium.
+    expect.set_options(timeout=10_000)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         yield browser

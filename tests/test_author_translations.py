@@ -21,11 +21,8 @@ ITALIAN_BODY = "## Benvenuti\n\nUn testo sulle città gemellate.\n"
 
 
 @pytest.fixture
-def app(app_factory):
-    app = app_factory(plugins=[ExercisePlugin()])
-    with app.app_context():
-        yield app
-        db.session.remove()
+def app_plugins():
+    return [ExercisePlugin()]
 
 
 @pytest.fixture

@@ -14,11 +14,8 @@ from nttlearn.models import Lesson, Module
 
 
 @pytest.fixture
-def app(app_factory):
-    app = app_factory(config={"IMAGE_MAX_MB": 1})
-    with app.app_context():
-        yield app
-        db.session.remove()
+def app_config():
+    return {"IMAGE_MAX_MB": 1}
 
 
 @pytest.fixture

@@ -31,11 +31,8 @@ def plugin():
 
 
 @pytest.fixture
-def app(app_factory, plugin):
-    app = app_factory(plugins=[plugin])
-    with app.app_context():
-        yield app
-        db.session.remove()
+def app_plugins(plugin):
+    return [plugin]
 
 
 @pytest.fixture

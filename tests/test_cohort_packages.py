@@ -21,11 +21,8 @@ PACED_ACTIVITY = MODULE_YAML.replace("    file: questions.txt\n", "    file: que
 
 
 @pytest.fixture
-def app(app_factory):
-    app = app_factory(plugins=[ExercisePlugin()])
-    with app.app_context():
-        yield app
-        db.session.remove()
+def app_plugins():
+    return [ExercisePlugin()]
 
 
 def problems_of(app, tmp_path, **overrides) -> list[str]:

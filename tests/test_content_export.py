@@ -24,11 +24,8 @@ def plugin():
 
 
 @pytest.fixture
-def app(app_factory, plugin):
-    app = app_factory(plugins=[plugin])
-    with app.app_context():
-        yield app
-        db.session.remove()
+def app_plugins(plugin):
+    return [plugin]
 
 
 def files_of(root: Path) -> dict[str, bytes]:

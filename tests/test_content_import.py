@@ -33,11 +33,8 @@ def plugin():
 
 
 @pytest.fixture
-def app(app_factory, plugin):
-    app = app_factory(plugins=[plugin])
-    with app.app_context():
-        yield app
-        db.session.remove()
+def app_plugins(plugin):
+    return [plugin]
 
 
 def _package(tmp_path: Path, **overrides) -> Path:

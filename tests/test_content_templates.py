@@ -75,11 +75,8 @@ sheets:
 
 
 @pytest.fixture
-def app(app_factory):
-    app = app_factory(plugins=[ExercisePlugin()])
-    with app.app_context():
-        yield app
-        db.session.remove()
+def app_plugins():
+    return [ExercisePlugin()]
 
 
 def problems_of(app, tmp_path, **overrides):

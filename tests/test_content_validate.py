@@ -10,16 +10,12 @@ from test_content_fakes import LESSON, MODULE_YAML, ExercisePlugin, sample_files
 
 from nttlearn.cli import main
 from nttlearn.content.package import load_package
-from nttlearn.extensions import db
 from nttlearn.testing import repo_root
 
 
 @pytest.fixture
-def app(app_factory):
-    app = app_factory(plugins=[ExercisePlugin()])
-    with app.app_context():
-        yield app
-        db.session.remove()
+def app_plugins():
+    return [ExercisePlugin()]
 
 
 def problems_of(app, tmp_path, **overrides):

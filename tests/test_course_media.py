@@ -20,11 +20,8 @@ from nttlearn.testing import repo_root
 
 
 @pytest.fixture
-def app(app_factory):
-    app = app_factory(plugins=[ExercisePlugin()])
-    with app.app_context():
-        yield app
-        db.session.remove()
+def app_plugins():
+    return [ExercisePlugin()]
 
 
 def _check(name: str, data: bytes):

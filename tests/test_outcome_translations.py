@@ -38,11 +38,8 @@ outcomes:
 
 
 @pytest.fixture
-def app(app_factory):
-    app = app_factory(plugins=[ExercisePlugin()])
-    with app.app_context():
-        yield app
-        db.session.remove()
+def app_plugins():
+    return [ExercisePlugin()]
 
 
 @pytest.fixture

@@ -33,11 +33,8 @@ Read the [programme guide](https://ec.europa.eu/citizens/guide) first.
 
 
 @pytest.fixture
-def app(app_factory):
-    app = app_factory(plugins=[ExercisePlugin()])
-    with app.app_context():
-        yield app
-        db.session.remove()
+def app_plugins():
+    return [ExercisePlugin()]
 
 
 @pytest.fixture

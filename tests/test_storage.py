@@ -87,11 +87,8 @@ def backend_config(request) -> dict[str, str]:
 
 
 @pytest.fixture
-def app(app_factory, backend_config):
-    app = app_factory(config=backend_config)
-    with app.app_context():
-        yield app
-        db.session.remove()
+def app_config(backend_config):
+    return backend_config
 
 
 @pytest.fixture

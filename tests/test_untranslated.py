@@ -10,10 +10,8 @@ from nttlearn.testing import repo_root
 
 
 @pytest.fixture
-def app(app_factory):
-    app = app_factory(plugins=[ExercisePlugin()])
-    with app.app_context():
-        yield app
+def app_plugins():
+    return [ExercisePlugin()]
 
 
 def test_untranslated_texts_are_warnings_naming_the_file_and_the_language(app, tmp_path):

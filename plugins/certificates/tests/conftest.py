@@ -7,11 +7,10 @@ installed plugin cannot change what these tests see.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
 from nttlearn import db
@@ -23,12 +22,14 @@ BASE_URL = "https://learn.example.org"
 
 
 @pytest.fixture
-def app(app_factory) -> Iterator[Flask]:
-    app = app_factory({"BASE_URL": BASE_URL, "ORGANISATION_NAME": "SERN – Sweden-Emilia-Romagna Network",
-                       "ORGANISATION_URL": "https://www.sern.eu"}, plugins=["certificates"])
-    with app.app_context():
-        yield app
-        db.session.remove()
+def app_config():
+    return {"BASE_URL": BASE_URL, "ORGANISATION_NAME": "SERN – Sweden-Emilia-Romagna Network",
+            "ORGANISATION_URL": "https://www.sern.eu"}
+
+
+@pytest.fixture
+def app_plugins():
+    return ["certificates"]
 
 
 @pytest.fixture

@@ -9,14 +9,10 @@ officials' languages.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask
 
-from nttlearn import db
 from nttlearn.i18n import catalogues
 from nttlearn_certificates import services
 
@@ -34,11 +30,13 @@ def compiled_catalogues() -> None:
 
 
 @pytest.fixture
-def app(app_factory) -> Iterator[Flask]:
-    app = app_factory({"BASE_URL": "https://learn.example.org"}, plugins=["certificates", "evaluation", "peer_review"])
-    with app.app_context():
-        yield app
-        db.session.remove()
+def app_config():
+    return {"BASE_URL": "https://learn.example.org"}
+
+
+@pytest.fixture
+def app_plugins():
+    return ["certificates", "evaluation", "peer_review"]
 
 
 @pytest.mark.parametrize(("locale", "heading"), [("it", "Condividi"), ("sv", "Dela"), ("es", "Compartir"), ("fi", "Jaa")])

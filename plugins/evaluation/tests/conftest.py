@@ -10,19 +10,14 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from evaluation_testdata import Data
-from flask import Flask
 from flask.testing import FlaskClient
 
-from nttlearn import db
 from nttlearn.testing import login
 
 
 @pytest.fixture
-def app(app_factory) -> Iterator[Flask]:
-    app = app_factory(plugins=["evaluation"])
-    with app.app_context():
-        yield app
-        db.session.remove()
+def app_plugins():
+    return ["evaluation"]
 
 
 @pytest.fixture

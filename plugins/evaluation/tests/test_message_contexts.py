@@ -10,13 +10,11 @@ the pages in Italian.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask
 
 from nttlearn import db
 from nttlearn.i18n import catalogues
@@ -43,11 +41,8 @@ def compiled_catalogues() -> None:
 
 
 @pytest.fixture
-def app(app_factory) -> Iterator[Flask]:
-    app = app_factory(plugins=["certificates", "evaluation", "peer_review"])
-    with app.app_context():
-        yield app
-        db.session.remove()
+def app_plugins():
+    return ["certificates", "evaluation", "peer_review"]
 
 
 @pytest.fixture

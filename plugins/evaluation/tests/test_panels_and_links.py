@@ -3,13 +3,10 @@ core's slots and its panel on the core's progress page."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from flask import Flask
 from markupsafe import Markup
 
-from nttlearn import db, hookimpl
+from nttlearn import hookimpl
 from nttlearn.reports.panels import ReportPanel
 
 
@@ -34,11 +31,8 @@ class BrokenPanels:
 
 
 @pytest.fixture
-def app(app_factory) -> Iterator[Flask]:
-    app = app_factory(plugins=["evaluation", QuizPanels(), BrokenPanels()])
-    with app.app_context():
-        yield app
-        db.session.remove()
+def app_plugins():
+    return ["evaluation", QuizPanels(), BrokenPanels()]
 
 
 @pytest.fixture

@@ -7,12 +7,11 @@ this plugin alone, so that another installed plugin cannot change what these tes
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
 from nttlearn import db
@@ -24,11 +23,8 @@ TRANSLATIONS = Path(services.__file__).resolve().parent / "translations"
 
 
 @pytest.fixture
-def app(app_factory) -> Iterator[Flask]:
-    app = app_factory(plugins=["example_partner"])
-    with app.app_context():
-        yield app
-        db.session.remove()
+def app_plugins():
+    return ["example_partner"]
 
 
 @pytest.fixture

@@ -5,20 +5,16 @@ from __future__ import annotations
 import pytest
 from alembic.script import ScriptDirectory
 
-from nttlearn import db
 from nttlearn.testing import branch_downgraded, schema_differences, table_names
 
 TABLES = {"example_partner_meetings", "example_partner_completions"}
 
 
 @pytest.fixture
-def app(app_factory):
+def app_plugins():
     """Every installed plugin, not this one alone: the test database carries every plugin's
     branch, and Alembic must know them all to move one."""
-    app = app_factory()
-    with app.app_context():
-        yield app
-        db.session.remove()
+    return None
 
 
 def _script_directory(app) -> ScriptDirectory:

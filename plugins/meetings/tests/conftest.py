@@ -5,13 +5,12 @@ tests see; ``make_meeting`` creates a published meeting through the plugin's own
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from flask import Flask
 
 from nttlearn import db
 from nttlearn_meetings import services
@@ -22,11 +21,8 @@ TRANSLATIONS = HERE / "translations"
 
 
 @pytest.fixture
-def app(app_factory) -> Iterator[Flask]:
-    app = app_factory(plugins=["meetings"])
-    with app.app_context():
-        yield app
-        db.session.remove()
+def app_plugins():
+    return ["meetings"]
 
 
 @pytest.fixture

@@ -4,12 +4,11 @@ officials from Italy, Sweden, Spain and Finland enrolled in it, and a browser pe
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from flask import Flask
 
 from nttlearn import db
 from nttlearn.models import Activity, Enrolment, Module
@@ -29,11 +28,8 @@ OFFICIALS = [
 
 
 @pytest.fixture
-def app(app_factory) -> Iterator[Flask]:
-    app = app_factory(plugins=["peer_review"])
-    with app.app_context():
-        yield app
-        db.session.remove()
+def app_plugins():
+    return ["peer_review"]
 
 
 @pytest.fixture

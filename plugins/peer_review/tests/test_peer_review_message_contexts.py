@@ -9,12 +9,9 @@ after this one, as an installation may.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask
 from peer_review_helpers import form_team
 
 from nttlearn import db
@@ -34,11 +31,8 @@ def compiled_catalogues() -> None:
 
 
 @pytest.fixture
-def app(app_factory) -> Iterator[Flask]:
-    app = app_factory(plugins=["peer_review", "evaluation"])
-    with app.app_context():
-        yield app
-        db.session.remove()
+def app_plugins():
+    return ["peer_review", "evaluation"]
 
 
 @pytest.mark.parametrize(("locale", "version_from", "version_to"), [

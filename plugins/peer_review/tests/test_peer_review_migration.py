@@ -15,13 +15,10 @@ PREFIX = "peer_review_"
 
 
 @pytest.fixture
-def app(app_factory):
+def app_plugins():
     """Every installed plugin: the test database carries every plugin's branch, and Alembic must
     know them all to move one."""
-    app = app_factory()
-    with app.app_context():
-        yield app
-        db.session.remove()
+    return None
 
 
 def _tables() -> set[str]:

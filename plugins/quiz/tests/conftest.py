@@ -3,12 +3,11 @@ built from GIFT text exactly as a course package builds it, and a browser per us
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from flask import Flask
 
 from nttlearn import db
 from nttlearn.models import Activity, Module
@@ -31,11 +30,8 @@ SAMPLE_GIFT = """$CATEGORY: Networks
 
 
 @pytest.fixture
-def app(app_factory) -> Iterator[Flask]:
-    app = app_factory(plugins=["quiz"])
-    with app.app_context():
-        yield app
-        db.session.remove()
+def app_plugins():
+    return ["quiz"]
 
 
 @pytest.fixture

@@ -63,12 +63,9 @@ class OrderingPlugin:
 
 
 @pytest.fixture
-def app(app_factory):
+def app_plugins():
     # The quiz plugin first: it declares the hook the partner's plugin implements.
-    app = app_factory(plugins=["quiz", OrderingPlugin()])
-    with app.app_context():
-        yield app
-        db.session.remove()
+    return ["quiz", OrderingPlugin()]
 
 
 PHASES = ["Identification", "Formulation", "Implementation"]
