@@ -272,6 +272,11 @@ ROUTES: list[Route] = [
     Route("cohorts.remove_extension", "POST", Expect(302, 403, 403, 302),
           args=lambda w: {**_cohort_member(w), "activity_id": w.activity("cohort-walk").id}),
     Route("cohorts.message", "POST", Expect(302, 403, 403, 400), args=_cohort),
+    # Cohort trainers: given and taken by the course's trainers (the walk's admin removes a
+    # trainer the cohort does not have: 404). What a cohort trainer may do: tests/test_cohort_staff.py.
+    Route("cohorts.add_trainer", "POST", Expect(302, 403, 403, 400), args=_cohort),
+    Route("cohorts.remove_trainer", "POST", Expect(302, 403, 403, 404),
+          args=lambda w: {**_cohort(w), "user_id": w.other_trainer.id}),
     Route("cohorts.release", "GET", STAFF_OF_COURSE, args=_course_id),
     Route("cohorts.release_rule", "GET", STAFF_OF_COURSE, args=_first_module),
     Route("cohorts.release_rule", "POST", Expect(302, 403, 403, 302), args=_first_module),
