@@ -186,3 +186,19 @@ def test_the_same_message_can_be_sent_again_another_day(school, monkeypatch):
     later = datetime.now(UTC) + timedelta(days=1)
     monkeypatch.setattr(services, "utcnow", lambda: later)
     assert services.message_cohort(school["spring"], school["cohort_trainer"], "Hi", "Text") == 1
+
+
+def test_a_message_sent_twice_at_once_tells_each_member_once(app, school):
+    from nttlearn.cohorts import services
+    from nttlearn.models import Cohort, User
+    from nttlearn.testing import at_once
+
+    cohort_id, sender_id = school["spring"].id, school["cohort_trainer"].id
+
+    def send():
+        services.message_cohort(db.session.get(Cohort, cohort_id), db.session.get(User, sender_id), "Hi", "Text")
+
+    errors = at_once(app, [send, send])
+
+    assert errors == []
+    assert count_rows(Notification, user_id=school["anna"].id, kind="course_message") == 1

@@ -152,3 +152,18 @@ def test_a_meeting_made_without_a_planner_is_organised_by_coordinators_only(make
 
     assert client_for(make_user(role="coordinator")).get(f"/meetings/{meeting.id}/edit").status_code == 200
     assert client_for(make_user(role="trainer")).get(f"/meetings/{meeting.id}/edit").status_code == 403
+
+
+def test_two_owners_adding_the_same_co_organiser_at_once_make_one_row(app, team, make_user):
+    from nttlearn.api import User
+    from nttlearn.testing import at_once
+
+    meeting_id, newcomer_id = team["meeting"].id, make_user(role="trainer").id
+
+    def add():
+        services.add_co_organiser(services.get_meeting(meeting_id), db.session.get(User, newcomer_id))
+
+    errors = at_once(app, [add, add])
+
+    assert count_rows(CoOrganiser, meeting_id=meeting_id, user_id=newcomer_id) == 1
+    assert len(errors) <= 1 and all(isinstance(e, services.MeetingError) for e in errors)

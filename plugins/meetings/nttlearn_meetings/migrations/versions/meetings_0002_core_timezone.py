@@ -20,9 +20,8 @@ Revises: meetings_0001
 Create Date: 2026-12-07 20:20:00
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'meetings_0002'

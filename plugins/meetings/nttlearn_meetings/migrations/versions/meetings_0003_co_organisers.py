@@ -5,9 +5,8 @@ Revises: meetings_0002
 Create Date: 2026-12-07 20:25:00
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'meetings_0003'
