@@ -12,7 +12,7 @@ from nttlearn.plugins import host
 from nttlearn.testing import login
 
 METHODS = ("GET", "POST")
-KNOWN_RULES = {"public", "login", "course_staff"}
+KNOWN_RULES = {"public", "login", "course_staff", "cohort_staff"}
 
 
 @pytest.fixture

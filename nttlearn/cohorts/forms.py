@@ -62,11 +62,16 @@ class ExtensionForm(FlaskForm):
     submit = SubmitField(_l("Grant extension"))
 
 
+class CohortTrainerForm(FlaskForm):
+    email = StringField(_l("E-mail address of the trainer"), validators=[DataRequired(), Length(max=254)])
+    submit = SubmitField(_l("Add as trainer of this cohort"))
+
+
 class MessageForm(FlaskForm):
     subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=150)])
     body = TextAreaField(_l("Message"), validators=[DataRequired(), Length(max=10000)],
-                         description=_l("Sent by e-mail to every member as you write it; the greeting and "
-                                        "the note around it are in each member's language."))
+                         description=_l("Every member finds it among their notifications and by e-mail as they "
+                                        "chose; the greeting and the note around it are in each member's language."))
     submit = SubmitField(_l("Send to the cohort"))
 
 

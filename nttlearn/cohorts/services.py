@@ -10,7 +10,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
@@ -18,12 +17,12 @@ from sqlalchemy.exc import IntegrityError
 from ..events import emit
 from ..extensions import db
 from ..learn.services import counted_items, enrol
-from ..mail import send_mail
 from ..models import (
     Activity,
     ActivityCompletion,
     Cohort,
     CohortMember,
+    CohortStaff,
     Course,
     Deadline,
     Enrolment,
@@ -177,6 +176,43 @@ def members_of(cohort: Cohort) -> list[User]:
         db.select(User).join(CohortMember, CohortMember.user_id == User.id)
         .where(CohortMember.cohort_id == cohort.id).order_by(User.name)
     ).scalars())
+
+
+# -- cohort trainers -----------------------------------------------------------------------------------
+def trainers_of(cohort: Cohort) -> list[User]:
+    """The trainers assigned to this cohort only (the course's own trainers are not listed)."""
+    return list(db.session.execute(
+        db.select(User).join(CohortStaff, CohortStaff.user_id == User.id)
+        .where(CohortStaff.cohort_id == cohort.id).order_by(User.name, User.id)
+    ).scalars())
+
+
+def taught_cohort_ids(user_id: int, course_id: int) -> set[int]:
+    """The cohorts of ``course_id`` that ``user_id`` is a cohort trainer of."""
+    return set(db.session.execute(
+        db.select(CohortStaff.cohort_id).join(Cohort, Cohort.id == CohortStaff.cohort_id)
+        .where(CohortStaff.user_id == user_id, Cohort.course_id == course_id)
+    ).scalars())
+
+
+def add_cohort_trainer(cohort: Cohort, person: User, added_by: User | None = None) -> CohortStaff:
+    """Make a trainer (site role trainer) a trainer of this cohort; refused for others and twice."""
+    if person.deleted_at is not None or not person.is_trainer:
+        raise CohortError(_("%(name)s is not a trainer: only trainers can be given a cohort.", name=person.name))
+    row = CohortStaff(cohort_id=cohort.id, user_id=person.id, added_at=utcnow(),
+                      added_by_id=added_by.id if added_by is not None else None)
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:
+        raise CohortError(_("%(name)s is already a trainer of this cohort.", name=person.name)) from None
+    return row
+
+
+def remove_cohort_trainer(cohort: Cohort, user_id: int) -> bool:
+    return bool(db.session.execute(
+        db.delete(CohortStaff).where(CohortStaff.cohort_id == cohort.id, CohortStaff.user_id == user_id)
+    ).rowcount)
 
 
 # -- release rules -------------------------------------------------------------------------------------
@@ -408,22 +444,36 @@ def cohort_progress(cohort: Cohort, now: datetime | None = None) -> list[MemberP
 
 
 def message_cohort(cohort: Cohort, sender: User, subject: str, body: str) -> int:
-    """E-mail every member the trainer's ``subject`` and ``body`` as written, in a frame (greeting,
-    who sent it, the course) in each member's own language. Returns the number of mails sent."""
+    """Tell every member the trainer's ``subject`` and ``body`` as written, in a frame (greeting,
+    who sent it, the course) in each member's own language: a notification in their in-app list,
+    and an e-mail now, in the daily digest or not at all, as each member chose for messages from
+    trainers (``course_message``). The same message sent twice on one day (a double submit) is
+    delivered once. Returns how many members were newly told."""
+    import hashlib
+
+    from ..notifications.services import notify, site_url
+
     subject, body = subject.strip(), body.strip()
     if not subject or not body:
         raise CohortError(_("Write a subject and a message."))
     course = db.session.get(Course, cohort.course_id)
+    digest = hashlib.sha256(f"{sender.id}\n{subject}\n{body}".encode()).hexdigest()[:24]
+    key = f"cohort-message:{cohort.id}:{utcnow().date().isoformat()}:{digest}"
+    url = site_url("learn.course", slug=course.slug)
     sent = 0
     for member in members_of(cohort):
-        with force_locale(member.locale or cohort.language or "en"):
-            frame = _("Hello %(name)s,\n\n%(sender)s, a trainer of the course \"%(course)s\", sent this "
-                      "message to the cohort %(cohort)s:\n\n%(body)s\n\nYou receive this e-mail because "
-                      "you are a member of this cohort.",
-                      name=member.name, sender=sender.name, course=course.localized("title", member.locale),
-                      cohort=cohort.name, body=body)
-            send_mail(member.email, f"[{course.localized('title', member.locale)}] {subject}", frame)
-        sent += 1
-    emit("cohort.messaged", user_id=sender.id, course_id=cohort.course_id,
-         data={"cohort_id": cohort.id, "recipients": sent})
+        locale = member.locale or "en"  # the language notify() writes in
+
+        def frame(member: User = member, locale: str = locale) -> str:
+            return _("Hello %(name)s,\n\n%(sender)s, a trainer of the course \"%(course)s\", sent this "
+                     "message to the cohort %(cohort)s:\n\n%(body)s",
+                     name=member.name, sender=sender.name, course=course.localized("title", locale),
+                     cohort=cohort.name, body=body)
+
+        title = f"[{course.localized('title', locale)}] {subject}"
+        if notify(member, "course_message", title, body=frame, url=url, key=key) is not None:
+            sent += 1
+    if sent:
+        emit("cohort.messaged", user_id=sender.id, course_id=cohort.course_id,
+             data={"cohort_id": cohort.id, "recipients": sent})
     return sent

@@ -7,6 +7,7 @@ from .cohorts import (
     RELATIVE_TO,
     Cohort,
     CohortMember,
+    CohortStaff,
     Deadline,
     Extension,
     ReleasePrerequisite,
@@ -31,7 +32,7 @@ CORE_TABLES = frozenset(
     model.__tablename__
     for model in (Organisation, User, Course, CourseStaff, Module, Lesson, Activity, Enrolment,
                   LessonCompletion, ActivityCompletion, ModuleCompletion, EventRecord, PluginState,
-                  UserSession, ApiToken, Cohort, CohortMember, ReleaseRule, ReleasePrerequisite, Deadline,
+                  UserSession, ApiToken, Cohort, CohortMember, CohortStaff, ReleaseRule, ReleasePrerequisite, Deadline,
                   Extension, IdempotencyKey, PeriodicJobRun, ScheduledJob, FailedJob, StoredFile, Notification,
                   NotificationPreference)
 )
@@ -45,6 +46,7 @@ __all__ = [
     "RELATIVE_TO",
     "Cohort",
     "CohortMember",
+    "CohortStaff",
     "Deadline",
     "Extension",
     "ReleasePrerequisite",

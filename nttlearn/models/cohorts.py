@@ -78,6 +78,23 @@ class CohortMember(db.Model):
     )
 
 
+class CohortStaff(db.Model):
+    """A trainer of one cohort (not of the whole course): they see and manage that cohort's
+    learners, deadlines, extensions and messages, and nothing else of the course's cohorts."""
+
+    __tablename__ = "cohort_staff"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship(lazy="joined", foreign_keys=[user_id])
+
+    __table_args__ = (UniqueConstraint("cohort_id", "user_id"),)
+
+
 class ReleaseRule(db.Model):
     """When a module or an activity opens: from a date (absolute, or ``offset_days`` after the
     start), after its prerequisites are complete, or both. One rule per module or activity."""

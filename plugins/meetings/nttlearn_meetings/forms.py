@@ -120,13 +120,9 @@ class DocumentForm(FlaskForm):
     submit = SubmitField(_l("Attach"))
 
 
-class TimeZoneForm(FlaskForm):
-    time_zone = SelectField(_l("My time zone"), validators=[DataRequired()])
-    submit = SubmitField(_l("Save"))
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.time_zone.choices = zone_choices()
+class CoOrganiserForm(FlaskForm):
+    email = EmailField(_l("E-mail address of the trainer"), validators=[DataRequired(), Email(), Length(max=254)])
+    submit = SubmitField(_l("Add as co-organiser"))
 
 
 class CancelMeetingForm(FlaskForm):

@@ -172,13 +172,29 @@ class MeetingDocument(db.Model):
     )
 
 
+class CoOrganiser(db.Model):
+    """A trainer the meeting's organiser asked to help run it: they edit it, its agenda and
+    documents, register and check people in and export the lists, but neither cancel it nor
+    choose its co-organisers (Indico's event managers, per event)."""
+
+    __tablename__ = "meetings_co_organisers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings_meetings.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("meeting_id", "user_id"),)
+
+
 class PersonalSettings(db.Model):
-    """A person's time zone for meeting times, and the hash of their personal calendar address."""
+    """The hash of a person's personal calendar address. (Their time zone is the core's
+    ``User.timezone``, chosen on the account page.)"""
 
     __tablename__ = "meetings_personal_settings"
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
-    time_zone: Mapped[str | None] = mapped_column(String(64))
     # SHA-256 of the secret in the feed's address; the secret itself is never stored.
     feed_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     feed_created_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

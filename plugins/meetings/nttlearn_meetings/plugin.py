@@ -11,7 +11,7 @@ import click
 from flask import Flask
 from markupsafe import Markup
 
-from nttlearn.api import PeriodicJob, hookimpl
+from nttlearn.api import PeriodicJob, TodoItem, hookimpl
 
 from . import cli, services, staff_views, views  # noqa: F401 - staff_views adds its routes to views.bp
 
@@ -30,6 +30,15 @@ def nttlearn_template_slot(slot: str, context: dict[str, Any]) -> Markup | None:
     if slot == "navbar":
         return views.navbar_slot(context)
     return None
+
+
+@hookimpl
+def nttlearn_todo_items(user: Any) -> list[TodoItem]:
+    """"Attend …" for the person's upcoming meetings, "Register for …" when registration closes
+    soon for a meeting of a course they follow."""
+    from .todo import todo_items
+
+    return todo_items(user)
 
 
 @hookimpl

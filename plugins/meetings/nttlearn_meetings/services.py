@@ -24,6 +24,7 @@ from .models import (
     KINDS,
     AgendaItem,
     Attendance,
+    CoOrganiser,
     Meeting,
     MeetingDocument,
     MeetingRevision,
@@ -255,8 +256,19 @@ def agenda_of(meeting_id: int) -> list[AgendaItem]:
     ).scalars())
 
 
+def _agenda_entry(item: AgendaItem) -> dict[str, Any]:
+    """An agenda item as the history keeps it: what it was, when (UTC, ISO 8601) and where."""
+    entry = {"title": item.title, "kind": item.kind, "starts_at": _shown(item.starts_at),
+             "ends_at": _shown(item.ends_at)}
+    for name in ("room", "speakers", "team_name", "proposal_url"):
+        if getattr(item, name):
+            entry[name] = getattr(item, name)
+    return entry
+
+
 def add_agenda_item(meeting: Meeting, *, title: str, starts_at: datetime, ends_at: datetime, kind: str = "session",
-                    room: str = "", speakers: str = "", team_name: str = "", proposal_url: str = "") -> AgendaItem:
+                    room: str = "", speakers: str = "", team_name: str = "", proposal_url: str = "",
+                    by_id: int | None = None) -> AgendaItem:
     if not title.strip():
         raise MeetingError(_l("Give the session a title."), "title")
     if ends_at <= starts_at:
@@ -272,16 +284,27 @@ def add_agenda_item(meeting: Meeting, *, title: str, starts_at: datetime, ends_a
     meeting.sequence += 1
     meeting.updated_at = utcnow()
     db.session.flush()
+    _revise(meeting, "agenda_added", by_id, _agenda_entry(item))
     return item
 
 
-def delete_agenda_item(meeting: Meeting, item_id: int) -> bool:
+def delete_agenda_item(meeting: Meeting, item_id: int, by_id: int | None = None) -> bool:
+    item = db.session.execute(
+        db.select(AgendaItem).where(AgendaItem.id == item_id, AgendaItem.meeting_id == meeting.id)
+    ).scalar()
+    if item is None:
+        return False
+    entry = _agenda_entry(item)
+    # A conditional delete: of two organisers removing the same item, one records it.
     deleted = db.session.execute(
         db.delete(AgendaItem).where(AgendaItem.id == item_id, AgendaItem.meeting_id == meeting.id)
+        .execution_options(synchronize_session=False)
     ).rowcount
     if deleted:
+        db.session.expunge(item)
         meeting.sequence += 1
         meeting.updated_at = utcnow()
+        _revise(meeting, "agenda_removed", by_id, entry)
     return bool(deleted)
 
 
@@ -545,7 +568,89 @@ def add_document(meeting: Meeting, *, title: str, file_name: str, content: bytes
                                proposal_url=proposal_url.strip(), uploaded_by_id=by_id, uploaded_at=utcnow())
     db.session.add(document)
     db.session.flush()
+    _revise(meeting, "document_added", by_id, _document_entry(document))
     return document
+
+
+def _document_entry(document: MeetingDocument) -> dict[str, Any]:
+    entry = {"title": document.title, "kind": document.kind, "file_name": document.file_name}
+    if document.team_name:
+        entry["team_name"] = document.team_name
+    return entry
+
+
+def delete_document(meeting: Meeting, document_id: int, by_id: int | None = None) -> bool:
+    """Remove an attached file; the history keeps its title and name (not its content)."""
+    document = db.session.execute(
+        db.select(MeetingDocument).where(MeetingDocument.id == document_id, MeetingDocument.meeting_id == meeting.id)
+    ).scalar()
+    if document is None:
+        return False
+    entry = _document_entry(document)
+    deleted = db.session.execute(
+        db.delete(MeetingDocument).where(MeetingDocument.id == document_id, MeetingDocument.meeting_id == meeting.id)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if deleted:
+        db.session.expunge(document)
+        _revise(meeting, "document_removed", by_id, entry)
+    return bool(deleted)
+
+
+# -- organisers ----------------------------------------------------------------------------------
+#: What a person may do with one meeting: ``owner`` (everything, including cancelling it and
+#: choosing its co-organisers), ``co_organiser`` (edit, agenda, documents, participants, check-in,
+#: exports, history, duplicate), or None.
+ROLES = ("owner", "co_organiser")
+
+
+def organiser_role(meeting: Meeting, user: Any) -> str | None:
+    """``owner`` for admins, coordinators (they run the programme) and the trainer who planned
+    the meeting; ``co_organiser`` for a trainer the owner added; else None. A person must still
+    hold the trainer or coordinator role: a trainer demoted to learner organises nothing."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    if not (user.is_trainer or user.is_coordinator):
+        return None
+    if user.is_admin or user.is_coordinator or (meeting.created_by_id is not None and meeting.created_by_id == user.id):
+        return "owner"
+    found = db.session.execute(
+        db.select(CoOrganiser.id).where(CoOrganiser.meeting_id == meeting.id, CoOrganiser.user_id == user.id)
+    ).first()
+    return "co_organiser" if found is not None else None
+
+
+def co_organisers_of(meeting_id: int) -> list[tuple[CoOrganiser, User]]:
+    return list(db.session.execute(
+        db.select(CoOrganiser, User).join(User, User.id == CoOrganiser.user_id)
+        .where(CoOrganiser.meeting_id == meeting_id).order_by(User.name, User.id)
+    ).tuples())
+
+
+def add_co_organiser(meeting: Meeting, person: User, by_id: int | None = None) -> CoOrganiser:
+    """Make a trainer a co-organiser of ``meeting``; refused for learners, the owner and twice."""
+    if person.deleted_at is not None or not (person.is_trainer or person.is_coordinator):
+        raise MeetingError(_l("Only trainers and coordinators can organise a meeting."), "email")
+    if organiser_role(meeting, person) == "owner":
+        raise MeetingError(_l("%(name)s already organises this meeting.", name=person.name), "email")
+    try:
+        with db.session.begin_nested():
+            row = CoOrganiser(meeting_id=meeting.id, user_id=person.id, added_by_id=by_id, added_at=utcnow())
+            db.session.add(row)
+    except IntegrityError:
+        raise MeetingError(_l("%(name)s is already a co-organiser.", name=person.name), "email") from None
+    _revise(meeting, "organiser_added", by_id, {"name": person.name})
+    return row
+
+
+def remove_co_organiser(meeting: Meeting, user_id: int, by_id: int | None = None) -> bool:
+    name = db.session.execute(db.select(User.name).where(User.id == user_id)).scalar()
+    deleted = db.session.execute(
+        db.delete(CoOrganiser).where(CoOrganiser.meeting_id == meeting.id, CoOrganiser.user_id == user_id)
+    ).rowcount
+    if deleted:
+        _revise(meeting, "organiser_removed", by_id, {"name": name or ""})
+    return bool(deleted)
 
 
 # -- personal data ---------------------------------------------------------------------------------
@@ -579,3 +684,4 @@ def forget_person(user_id: int) -> None:
         db.session.flush()
         promote_waiting(meeting)
     db.session.execute(db.delete(PersonalSettings).where(PersonalSettings.user_id == user_id))
+    db.session.execute(db.delete(CoOrganiser).where(CoOrganiser.user_id == user_id))

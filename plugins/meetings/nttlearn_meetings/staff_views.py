@@ -1,5 +1,10 @@
-"""The organiser's pages (trainers, coordinators, admins): create, edit, cancel and duplicate a
-meeting, its history, agenda, participants, check-in, attendance sheets and documents."""
+"""The organiser's pages: create, edit, cancel and duplicate a meeting, its history, agenda,
+participants, check-in, attendance sheets, documents and co-organisers.
+
+Any trainer or coordinator may plan a meeting. A meeting's own pages are for its organisers
+(:func:`services.organiser_role`): its owner (the trainer who planned it, coordinators, admins)
+does everything; a co-organiser the owner added does everything but cancel the meeting and choose
+its co-organisers. Other trainers get 403."""
 
 from __future__ import annotations
 
@@ -26,6 +31,7 @@ from . import services, sheets
 from .forms import (
     AgendaItemForm,
     CancelMeetingForm,
+    CoOrganiserForm,
     DocumentForm,
     MeetingForm,
     RegisterPersonForm,
@@ -35,6 +41,15 @@ from .timezones import local
 from .views import Clock, bp, labels, meeting_or_404
 
 require_organiser = require_role("trainer", "coordinator")
+
+
+def organised_meeting(meeting_id: int, *, owner: bool = False) -> Meeting:
+    """The meeting, for its organisers only (403 for others); ``owner``: for its owner only."""
+    meeting = meeting_or_404(meeting_id)
+    role = services.organiser_role(meeting, current_user)
+    if role is None or (owner and role != "owner"):
+        abort(403)
+    return meeting
 
 
 def _courses() -> list[Course]:
@@ -87,7 +102,7 @@ def new_meeting():
 @bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
 @require_organiser
 def edit_meeting(meeting_id: int):
-    meeting = meeting_or_404(meeting_id)
+    meeting = organised_meeting(meeting_id)
     form = MeetingForm(courses=_courses())
     if request.method == "GET":
         form.process(obj=meeting)
@@ -104,14 +119,15 @@ def edit_meeting(meeting_id: int):
             db.session.commit()
             flash(_("The meeting has been saved.") if changes else _("Nothing was changed."), "success")
             return redirect(url_for("meetings.detail", meeting_id=meeting.id))
-    return render_template("meetings/edit.html", form=form, meeting=meeting,
-                           cancel_form=CancelMeetingForm()), (400 if request.method == "POST" else 200)
+    owner = services.organiser_role(meeting, current_user) == "owner"
+    return render_template("meetings/edit.html", form=form, meeting=meeting, cancel_form=CancelMeetingForm(),
+                           owner=owner), (400 if request.method == "POST" else 200)
 
 
 @bp.route("/<int:meeting_id>/cancel", methods=["POST"])
 @require_organiser
 def cancel_meeting(meeting_id: int):
-    meeting = meeting_or_404(meeting_id)
+    meeting = organised_meeting(meeting_id, owner=True)
     form = CancelMeetingForm()
     if not form.validate_on_submit():
         abort(400)
@@ -130,7 +146,7 @@ def cancel_meeting(meeting_id: int):
 @bp.route("/<int:meeting_id>/duplicate", methods=["POST"])
 @require_organiser
 def duplicate_meeting(meeting_id: int):
-    meeting = meeting_or_404(meeting_id)
+    meeting = organised_meeting(meeting_id)
     copy = services.duplicate_meeting(meeting, current_user.id)
     db.session.commit()
     flash(_("This is a draft copy: change its dates and publish it."), "success")
@@ -140,7 +156,7 @@ def duplicate_meeting(meeting_id: int):
 @bp.route("/<int:meeting_id>/history")
 @require_organiser
 def history(meeting_id: int):
-    meeting = meeting_or_404(meeting_id)
+    meeting = organised_meeting(meeting_id)
     return render_template("meetings/history.html", meeting=meeting, revisions=services.history_of(meeting.id))
 
 
@@ -148,7 +164,7 @@ def history(meeting_id: int):
 @bp.route("/<int:meeting_id>/agenda", methods=["GET", "POST"])
 @require_organiser
 def agenda(meeting_id: int):
-    meeting = meeting_or_404(meeting_id)
+    meeting = organised_meeting(meeting_id)
     form = AgendaItemForm()
     if request.method == "GET":
         form.starts_at.data = local(meeting.starts_at, meeting.time_zone).replace(tzinfo=None)
@@ -160,7 +176,7 @@ def agenda(meeting_id: int):
                 starts_at=_on_clock(form.starts_at.data, meeting.time_zone),
                 ends_at=_on_clock(form.ends_at.data, meeting.time_zone), room=form.room.data or "",
                 speakers=form.speakers.data or "", team_name=form.team_name.data or "",
-                proposal_url=form.proposal_url.data or "",
+                proposal_url=form.proposal_url.data or "", by_id=current_user.id,
             )
         except services.MeetingError as exc:
             db.session.rollback()
@@ -176,8 +192,8 @@ def agenda(meeting_id: int):
 @bp.route("/<int:meeting_id>/agenda/<int:item_id>/delete", methods=["POST"])
 @require_organiser
 def delete_agenda_item(meeting_id: int, item_id: int):
-    meeting = meeting_or_404(meeting_id)
-    if not services.delete_agenda_item(meeting, item_id):
+    meeting = organised_meeting(meeting_id)
+    if not services.delete_agenda_item(meeting, item_id, by_id=current_user.id):
         abort(404)
     db.session.commit()
     flash(_("Removed from the agenda."), "success")
@@ -188,7 +204,7 @@ def delete_agenda_item(meeting_id: int, item_id: int):
 @bp.route("/<int:meeting_id>/participants", methods=["GET", "POST"])
 @require_organiser
 def participants(meeting_id: int):
-    meeting = meeting_or_404(meeting_id)
+    meeting = organised_meeting(meeting_id)
     form = RegisterPersonForm()
     if form.validate_on_submit():
         person = db.session.execute(
@@ -215,7 +231,7 @@ def participants(meeting_id: int):
 @bp.route("/<int:meeting_id>/participants.csv")
 @require_organiser
 def participants_csv(meeting_id: int):
-    meeting = meeting_or_404(meeting_id)
+    meeting = organised_meeting(meeting_id)
     return _csv(sheets.participants_csv(meeting), f"meeting-{meeting.id}-participants.csv")
 
 
@@ -243,7 +259,7 @@ def _day(meeting: Meeting, value: str | None) -> date:
 @bp.route("/<int:meeting_id>/check-in", methods=["GET", "POST"])
 @require_organiser
 def check_in(meeting_id: int):
-    meeting = meeting_or_404(meeting_id)
+    meeting = organised_meeting(meeting_id)
     day = _day(meeting, request.values.get("day"))
     if request.method == "POST":
         user_id = form_int("user_id")
@@ -268,14 +284,14 @@ def check_in(meeting_id: int):
 @bp.route("/<int:meeting_id>/attendance.csv")
 @require_organiser
 def attendance_csv(meeting_id: int):
-    meeting = meeting_or_404(meeting_id)
+    meeting = organised_meeting(meeting_id)
     return _csv(sheets.attendance_csv(meeting), f"meeting-{meeting.id}-attendance.csv")
 
 
 @bp.route("/<int:meeting_id>/attendance-<day>.pdf")
 @require_organiser
 def attendance_pdf(meeting_id: int, day: str):
-    meeting = meeting_or_404(meeting_id)
+    meeting = organised_meeting(meeting_id)
     chosen = _day(meeting, day)
     response = Response(sheets.attendance_sheet(meeting, [chosen]), mimetype="application/pdf")
     response.headers["Content-Disposition"] = (f'attachment; filename="meeting-{meeting.id}-attendance-'
@@ -287,7 +303,7 @@ def attendance_pdf(meeting_id: int, day: str):
 @bp.route("/<int:meeting_id>/documents", methods=["GET", "POST"])
 @require_organiser
 def documents(meeting_id: int):
-    meeting = meeting_or_404(meeting_id)
+    meeting = organised_meeting(meeting_id)
     form = DocumentForm()
     if form.validate_on_submit():
         upload = form.file.data
@@ -316,15 +332,52 @@ def documents(meeting_id: int):
 @bp.route("/<int:meeting_id>/documents/<int:document_id>/delete", methods=["POST"])
 @require_organiser
 def delete_document(meeting_id: int, document_id: int):
-    from .models import MeetingDocument
-
-    meeting_or_404(meeting_id)
-    deleted = db.session.execute(
-        db.delete(MeetingDocument).where(MeetingDocument.id == document_id, MeetingDocument.meeting_id == meeting_id)
-    ).rowcount
-    if not deleted:
+    meeting = organised_meeting(meeting_id)
+    if not services.delete_document(meeting, document_id, by_id=current_user.id):
         abort(404)
     db.session.commit()
     flash(_("The document has been removed."), "success")
     return redirect(url_for("meetings.documents", meeting_id=meeting_id))
 
+
+# -- co-organisers -------------------------------------------------------------------------------------
+@bp.route("/<int:meeting_id>/organisers", methods=["GET", "POST"])
+@require_organiser
+def organisers(meeting_id: int):
+    """Who organises the meeting; its owner adds trainers as co-organisers here."""
+    meeting = organised_meeting(meeting_id)
+    owner = services.organiser_role(meeting, current_user) == "owner"
+    form = CoOrganiserForm()
+    if request.method == "POST":
+        if not owner:
+            abort(403)
+        if form.validate_on_submit():
+            person = db.session.execute(
+                db.select(User).where(User.email == form.email.data.strip().lower(), User.deleted_at.is_(None))
+            ).scalar()
+            if person is None:
+                form.email.errors = [*form.email.errors, _("No one has an account with this e-mail address.")]
+            else:
+                try:
+                    services.add_co_organiser(meeting, person, by_id=current_user.id)
+                except services.MeetingError as exc:
+                    db.session.rollback()
+                    form.email.errors = [*form.email.errors, str(exc)]
+                else:
+                    db.session.commit()
+                    flash(_("%(name)s is now a co-organiser of this meeting.", name=person.name), "success")
+                    return redirect(url_for("meetings.organisers", meeting_id=meeting.id))
+    planner = db.session.get(User, meeting.created_by_id) if meeting.created_by_id else None
+    return render_template("meetings/organisers.html", meeting=meeting, form=form, owner=owner, planner=planner,
+                           rows=services.co_organisers_of(meeting.id)), (400 if form.errors else 200)
+
+
+@bp.route("/<int:meeting_id>/organisers/<int:user_id>/remove", methods=["POST"])
+@require_organiser
+def remove_organiser(meeting_id: int, user_id: int):
+    meeting = organised_meeting(meeting_id, owner=True)
+    if not services.remove_co_organiser(meeting, user_id, by_id=current_user.id):
+        abort(404)
+    db.session.commit()
+    flash(_("No longer a co-organiser of this meeting."), "success")
+    return redirect(url_for("meetings.organisers", meeting_id=meeting_id))

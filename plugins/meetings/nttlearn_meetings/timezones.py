@@ -1,9 +1,9 @@
 """Whose clock a time is shown on: the meeting's zone for the meeting itself (its pages' "local
 time", its .ics), the reader's zone for "when is that for me".
 
-A person's zone is the one they chose on their account page (the core's ``User.timezone``),
-else the one chosen on "My meetings" (``PersonalSettings.time_zone``, from before the core had
-one), else the main zone of their organisation's country (Comune di Bologna → Europe/Rome), and without an organisation, the meeting's own zone,
+A person's zone is the one they chose on their account page (the core's ``User.timezone``, the
+site's one time-zone setting; ``meetings_0002`` moved the plugin's old own choice there), else
+the main zone of their organisation's country (Comune di Bologna → Europe/Rome), and without an organisation, the meeting's own zone,
 always named on the page, so a time is never shown without saying whose clock it is.
 """
 
@@ -16,10 +16,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from babel.core import get_global
 from babel.dates import format_datetime as babel_format_datetime
 from flask_babel import get_locale
-
-from nttlearn.api import db
-
-from .models import PersonalSettings
 
 
 @cache
@@ -52,11 +48,6 @@ def personal_zone(user) -> str | None:
         return None
     if is_zone(getattr(user, "timezone", None)):
         return user.timezone
-    chosen = db.session.execute(
-        db.select(PersonalSettings.time_zone).where(PersonalSettings.user_id == user.id)
-    ).scalar()
-    if is_zone(chosen):
-        return chosen
     return country_zone(user.organisation.country if user.organisation else None)
 
 

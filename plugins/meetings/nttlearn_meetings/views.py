@@ -1,5 +1,5 @@
 """The learner's pages (blueprint ``meetings``): the list, a meeting, registering and cancelling,
-"My meetings" with the personal calendar address and time zone, the calendar feeds and the
+"My meetings" with the personal calendar address, the calendar feeds and the
 documents. The organiser's pages are in :mod:`.staff_views`, on the same blueprint."""
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ from .forms import (
     FORMAT_LABELS,
     KIND_LABELS,
     POLICY_AREAS,
-    TimeZoneForm,
 )
 from .models import Meeting, MeetingDocument
 from .timezones import (
@@ -121,7 +120,7 @@ def detail(meeting_id: int):
         documents=services.documents_of(meeting.id), clock=Clock(personal_zone(current_user)),
         closed=services.registration_closed(meeting), taken=services.count_registered(meeting.id),
         description=render_markdown(meeting.description) if meeting.description else None,
-        organiser=is_organiser(current_user), language_names=LANGUAGE_NAMES, zone_name=zone_label(meeting.time_zone),
+        organiser=services.organiser_role(meeting, current_user) is not None, language_names=LANGUAGE_NAMES, zone_name=zone_label(meeting.time_zone),
         day_names={day: format_day(day) for day in days}, deadline_text=_deadline(meeting, current_user), **labels(),
     )
 
@@ -174,27 +173,21 @@ def _back(meeting_id: int) -> str:
     return url_for("meetings.detail", meeting_id=meeting_id)
 
 
-@bp.route("/mine", methods=["GET", "POST"])
+@bp.route("/mine")
 @require_login
 def mine():
-    form = TimeZoneForm()
-    if form.validate_on_submit():
-        calendar.settings_of(current_user.id, create=True).time_zone = form.time_zone.data
-        db.session.commit()
-        flash(_("Meeting times are now shown on the clock of %(zone)s.", zone=zone_label(form.time_zone.data)),
-              "success")
-        return redirect(url_for("meetings.mine"))
-    if request.method == "GET":
-        form.time_zone.data = personal_zone(current_user) or "UTC"
-    return _mine_page(form, feed_url=None), (400 if form.errors else 200)
+    return _mine_page(feed_url=None)
 
 
-def _mine_page(form: TimeZoneForm, feed_url: str | None) -> str:
+def _mine_page(feed_url: str | None) -> str:
+    """The person's meetings and calendar address; times on their clock, which they choose on
+    their account page (the core's time zone, the one setting for the whole site)."""
     settings = calendar.settings_of(current_user.id)
+    zone = personal_zone(current_user)
     return render_template(
-        "meetings/mine.html", rows=services.my_registrations(current_user.id), form=form, feed_url=feed_url,
-        has_feed=bool(settings and settings.feed_token_hash), clock=Clock(personal_zone(current_user)),
-        now=utcnow(), **labels(),
+        "meetings/mine.html", rows=services.my_registrations(current_user.id), feed_url=feed_url,
+        has_feed=bool(settings and settings.feed_token_hash), clock=Clock(zone),
+        zone_name=zone_label(zone) if zone else None, now=utcnow(), **labels(),
     )
 
 
@@ -204,8 +197,7 @@ def new_feed():
     token = calendar.new_feed_token(current_user.id)
     db.session.commit()
     # Shown once, on this page: only its hash is stored.
-    url = url_for("meetings.personal_feed", token=token, _external=True)
-    return _mine_page(TimeZoneForm(formdata=None, time_zone=personal_zone(current_user) or "UTC"), feed_url=url)
+    return _mine_page(feed_url=url_for("meetings.personal_feed", token=token, _external=True))
 
 
 @bp.route("/mine/calendar/revoke", methods=["POST"])

@@ -27,12 +27,13 @@ def app_plugins():
 
 @pytest.fixture
 def make_meeting(app) -> Callable[..., Meeting]:
-    """``make_meeting(start=None, hours=8, zone="Europe/Helsinki", capacity=None, **details)``:
+    """``make_meeting(start=None, hours=8, zone="Europe/Helsinki", capacity=None, by=None, **details)``:
     a published meeting starting ``start`` (a local time on the zone's clock; default: 14 days
-    from now at 09:00)."""
+    from now at 09:00), planned by ``by`` (its owner; None: as from the command line, owned by
+    coordinators and admins only)."""
 
     def make(start: datetime | None = None, hours: float = 8, zone: str = "Europe/Helsinki",
-             capacity: int | None = None, **fields) -> Meeting:
+             capacity: int | None = None, by=None, **fields) -> Meeting:
         if start is None:
             soon = datetime.now(ZoneInfo(zone)) + timedelta(days=14)
             start = soon.replace(hour=9, minute=0, second=0, microsecond=0)
@@ -41,7 +42,8 @@ def make_meeting(app) -> Callable[..., Meeting]:
         values = {"title": "Seminar on renewable energy", "kind": "seminar", "town": "Helsinki", "country": "FI"}
         values.update(fields)
         meeting = services.create_meeting(services.MeetingDetails(
-            starts_at=start, ends_at=start + timedelta(hours=hours), time_zone=zone, capacity=capacity, **values))
+            starts_at=start, ends_at=start + timedelta(hours=hours), time_zone=zone, capacity=capacity, **values),
+            by.id if by is not None else None)
         db.session.commit()
         return meeting
 

@@ -31,15 +31,19 @@ def test_a_helsinki_meeting_at_nine_shows_eight_oclock_to_a_learner_in_bologna(m
     assert "09:00" in page and "in Helsinki" in page  # the meeting's own clock, named
 
 
-def test_a_learner_with_a_chosen_time_zone_reads_times_on_that_clock(make_user, make_meeting, client_for):
+def test_a_learner_reads_times_on_the_clock_of_their_account_page(make_user, make_meeting, client_for):
     learner = make_user(org="Comune di Bologna", country="IT")
     meeting = make_meeting(start=datetime(2030, 5, 10, 9, 0), zone="Europe/Helsinki")
     browser = client_for(learner)
+    learner.timezone = "Europe/Helsinki"  # as the account page saves it
+    db.session.commit()
 
-    assert browser.post("/meetings/mine", data={"time_zone": "Europe/Helsinki"}).status_code == 302
     page = _html(browser.get(f"/meetings/{meeting.id}"))
+    mine = _html(browser.get("/meetings/mine"))
 
     assert "09:00" in page and "(Helsinki)" in page and "in Helsinki" not in page
+    assert "Your clock: Helsinki." in mine and 'href="/account"' in mine and 'name="time_zone"' not in mine
+    assert browser.post("/meetings/mine").status_code == 405  # the plugin has no time-zone setting of its own
 
 
 def test_a_learner_registers_from_the_dashboard(make_user, make_meeting, client_for):
@@ -103,7 +107,7 @@ def test_the_organiser_creates_a_meeting_and_bad_input_is_refused_with_a_message
 
 def test_editing_keeps_a_history_and_raises_the_calendar_sequence(make_user, make_meeting, client_for):
     trainer = make_user(role="trainer", name="Paolo Trainer")
-    meeting = make_meeting(start=datetime(2030, 5, 10, 9, 0))
+    meeting = make_meeting(start=datetime(2030, 5, 10, 9, 0), by=trainer)
     browser = client_for(trainer)
     form = {"title": "Seminar on youth", "kind": "seminar", "format": "in_person", "status": "published",
             "town": "Helsinki", "country": "FI", "time_zone": "Europe/Helsinki",
@@ -120,13 +124,13 @@ def test_editing_keeps_a_history_and_raises_the_calendar_sequence(make_user, mak
 def test_cancelling_tells_each_registrant_in_their_own_language(app, compiled_translations, make_user, make_meeting, client_for):
     giulia = make_user(name="Giulia Rossi", locale="it")
     aino = make_user(name="Aino Virtanen", locale="fi")
-    meeting = make_meeting(title="Seminario")
+    trainer = make_user(role="trainer")
+    meeting = make_meeting(title="Seminario", by=trainer)
     for person in (giulia, aino):
         services.register(meeting.id, person)
     db.session.commit()
 
-    response = client_for(make_user(role="trainer")).post(f"/meetings/{meeting.id}/cancel",
-                                                          data={"reason": "Sciopero dei trasporti"})
+    response = client_for(trainer).post(f"/meetings/{meeting.id}/cancel", data={"reason": "Sciopero dei trasporti"})
 
     assert response.status_code == 302
     sent = [message_from_bytes(p.read_bytes()) for p in sorted((Path(app.instance_path) / "mail").glob("*.eml"))]
@@ -137,11 +141,12 @@ def test_cancelling_tells_each_registrant_in_their_own_language(app, compiled_tr
 
 
 def test_duplicating_makes_a_draft_copy_with_the_agenda(make_user, make_meeting, client_for):
-    meeting = make_meeting(start=datetime(2030, 5, 10, 9, 0))
+    trainer = make_user(role="trainer")
+    meeting = make_meeting(start=datetime(2030, 5, 10, 9, 0), by=trainer)
     services.add_agenda_item(meeting, title="Welcome", starts_at=meeting.starts_at, ends_at=meeting.ends_at)
     db.session.commit()
 
-    response = client_for(make_user(role="trainer")).post(f"/meetings/{meeting.id}/duplicate")
+    response = client_for(trainer).post(f"/meetings/{meeting.id}/duplicate")
 
     assert response.status_code == 302
     copy = db.session.execute(db.select(Meeting).where(Meeting.id != meeting.id)).scalar_one()
@@ -150,10 +155,11 @@ def test_duplicating_makes_a_draft_copy_with_the_agenda(make_user, make_meeting,
 
 def test_the_organiser_checks_a_person_in_once_from_the_phone_list(make_user, make_meeting, client_for):
     learner = make_user(name="Aino Virtanen")
-    meeting = make_meeting(start=datetime.now().replace(hour=0, minute=1), hours=23.9, zone="UTC")
+    trainer = make_user(role="trainer")
+    meeting = make_meeting(start=datetime.now().replace(hour=0, minute=1), hours=23.9, zone="UTC", by=trainer)
     services.register(meeting.id, learner)
     db.session.commit()
-    browser = client_for(make_user(role="trainer"))
+    browser = client_for(trainer)
 
     page = _html(browser.get(f"/meetings/{meeting.id}/check-in"))
     assert "Aino Virtanen" in page and "0 of 1 checked in" in page
@@ -167,11 +173,12 @@ def test_the_organiser_checks_a_person_in_once_from_the_phone_list(make_user, ma
 
 
 def test_the_participant_list_csv_defuses_formulas(make_user, make_meeting, client_for):
-    meeting = make_meeting()
+    trainer = make_user(role="trainer")
+    meeting = make_meeting(by=trainer)
     services.register(meeting.id, make_user(name="=HYPERLINK(\"http://evil\")"))
     db.session.commit()
 
-    response = client_for(make_user(role="trainer")).get(f"/meetings/{meeting.id}/participants.csv")
+    response = client_for(trainer).get(f"/meetings/{meeting.id}/participants.csv")
 
     text = response.get_data(as_text=True)
     assert response.mimetype == "text/csv" and "'=HYPERLINK" in text and "\n=HYPERLINK" not in text
@@ -183,11 +190,12 @@ def test_the_attendance_sheet_is_a_pdf_with_a_signature_column(make_user, make_m
     person = make_user(name="Åsa Lindqvist")
     person.organisation = organisation
     db.session.commit()
-    meeting = make_meeting(start=datetime(2030, 3, 11, 9, 0), hours=28, zone="Europe/Stockholm")
+    trainer = make_user(role="trainer")
+    meeting = make_meeting(start=datetime(2030, 3, 11, 9, 0), hours=28, zone="Europe/Stockholm", by=trainer)
     services.register(meeting.id, person)
     db.session.commit()
 
-    response = client_for(make_user(role="trainer")).get(f"/meetings/{meeting.id}/attendance-2030-03-12.pdf")
+    response = client_for(trainer).get(f"/meetings/{meeting.id}/attendance-2030-03-12.pdf")
 
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     text = PdfReader(io.BytesIO(response.data)).pages[0].extract_text()
@@ -196,8 +204,9 @@ def test_the_attendance_sheet_is_a_pdf_with_a_signature_column(make_user, make_m
 
 
 def test_documents_go_through_the_media_allow_list(make_user, make_meeting, client_for):
-    meeting = make_meeting()
-    browser = client_for(make_user(role="trainer"))
+    trainer = make_user(role="trainer")
+    meeting = make_meeting(by=trainer)
+    browser = client_for(trainer)
 
     refused = browser.post(f"/meetings/{meeting.id}/documents", data={
         "kind": "minutes", "title": "Minutes", "file": (io.BytesIO(b"<html>not a pdf</html>"), "minutes.pdf")})

@@ -8,9 +8,8 @@ Revises:
 Create Date: 2026-12-07 16:40:00
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'meetings_0001'
