@@ -378,6 +378,7 @@ def submission(submission_id: int):
                                     if t.submission.id == sub.id), None)
     return render_template(
         "peer_review/submission.html", access=access, settings=settings, submission=sub,
+        sections=writing.shown_sections(settings, sub.sections),
         team_view=teams.team_view(team) if show_authors else None,
         label=submission_label(sub), markdown=markdown, other=other if (author or access.is_staff) else None,
         author=author, reviewer_allocation=reviewer_allocation,
@@ -392,7 +393,8 @@ def export_submission(submission_id: int, fmt: str):
     sub, access, settings, author = readable_submission(submission_id)
     show = shows_author_names(settings, access.is_staff, author)
     team = db.session.get(Team, sub.team_id)
-    return export_response(submission_document(sub, team, show), fmt, "proposal")
+    return export_response(submission_document(sub, team, show, writing.shown_sections(settings, sub.sections)),
+                           fmt, "proposal")
 
 
 @bp.route("/submissions/<int:submission_id>/compare")
@@ -411,7 +413,7 @@ def compare_versions(submission_id: int):
         newer = {k: s.text for k, s in writing.sections_of(sub.team_id).items()}
         newer_label = _("Current draft")
     rows = []
-    for section in original.sections:
+    for section in writing.shown_sections(settings, original.sections):
         changes = compare_texts(section.get("text", ""), newer.get(section["key"], ""))
         rows.append((section.get("title", section["key"]), render_diff_html(changes),
                      changed_word_counts(changes)))
