@@ -223,3 +223,23 @@ def kinds_translated(translations: Mapping[str, Any] | None, ids: Iterable[str])
     wanted = set(ids)
     return {locale for locale, entry in (translations or {}).items()
             if isinstance(entry, Mapping) and set(texts(entry)) & wanted}
+
+
+# -- the browser editor ------------------------------------------------------------------------------
+def entry_digest(entry: Mapping[str, Any] | None) -> str:
+    """What one language's translation says, as a short token (``new`` when there is none): the
+    editor posts the token of the translation it showed, and a save over another is refused."""
+    found = texts(entry)
+    if not found:
+        return "new"
+    return fingerprint("\n\x1f".join(f"{key}\x1e{found[key].strip()}" for key in sorted(found)))
+
+
+def language_summary(english: Mapping[str, str], translations: Mapping[str, Any] | None,
+                     locale: str) -> dict[str, int]:
+    """How many texts of the template and rubric are translated, outdated and missing."""
+    counts = {PRESENT: 0, OUTDATED: 0, MISSING: 0}
+    for _text, state in shown_texts(english, translations, locale).values():
+        counts[state] += 1
+    return {"total": sum(counts.values()), "translated": counts[PRESENT], "outdated": counts[OUTDATED],
+            "missing": counts[MISSING]}

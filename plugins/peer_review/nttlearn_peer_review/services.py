@@ -17,11 +17,21 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError
 
-from nttlearn.api import Activity, Enrolment, Module, Organisation, User, db, utcnow
+from nttlearn.api import (
+    LANGUAGE_NAMES,
+    LANGUAGES,
+    Activity,
+    Enrolment,
+    Module,
+    Organisation,
+    User,
+    db,
+    utcnow,
+)
 from nttlearn.api import deadline_for as core_deadline_for
 
 from .grades import GradingSettings
-from .languages import current_locale, default_dicts, localize
+from .languages import current_locale, default_dicts, english_texts, language_summary, localize
 from .models import PHASES, Allocation, ProposalSettings, ReviewRecord
 from .template import ProposalTemplate, Rubric
 
@@ -104,6 +114,13 @@ def english_structures(settings: ProposalSettings) -> tuple[dict[str, Any], dict
         return settings.template, settings.rubric
     template, rubric = default_dicts("en")
     return settings.template or template, settings.rubric or rubric
+
+
+def languages_of(settings: ProposalSettings) -> list[tuple[str, str, dict[str, int]]]:
+    """Each language, its name and how far the template and rubric are translated into it."""
+    english = english_texts(*english_structures(settings))
+    return [(locale, LANGUAGE_NAMES.get(locale, locale), language_summary(english, settings.translations, locale))
+            for locale in LANGUAGES]
 
 
 def template_of(settings: ProposalSettings, locale: str | None = None) -> ProposalTemplate:

@@ -43,6 +43,7 @@ from .forms import (
     calibration_form,
     scores_from,
 )
+from .languages import current_locale
 from .models import Example, Invitation, ProposalSettings, Submission, Team
 from .reviewing import tasks_of
 from .services import (
@@ -67,6 +68,14 @@ from .workflow import open_activity
 bp = Blueprint("peer_review", __name__, url_prefix="/peer-review", template_folder="templates",
                static_folder="static")
 EXPORT_FORMATS = ("md", "pdf")
+
+
+@bp.app_template_global("pr_title")
+def localized_title(item: Any) -> str:
+    """A course's or an activity's title in the reader's language (English where untranslated):
+    breadcrumbs, page titles, panels and the dashboard slot."""
+    return item.localized("title", current_locale()) if item is not None else ""
+
 USER_ERRORS = (teams.TeamError, writing.WritingError, PhaseError, calibration.ExampleError)
 
 
