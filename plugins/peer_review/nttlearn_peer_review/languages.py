@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from flask import g, has_app_context
 from flask_babel import force_locale, get_locale
 
 from nttlearn.api import LANGUAGES, fingerprint
@@ -85,11 +86,15 @@ def default_dicts(locale: str = "en") -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 def catalogue_texts(locale: str) -> dict[str, tuple[str, str]]:
-    """For each text of the defaults: (English, the catalogue's ``locale`` text) where they differ."""
-    english = english_texts(*default_dicts("en"))
-    translated = english_texts(*default_dicts(locale))
-    return {key: (text, translated[key]) for key, text in english.items()
-            if translated.get(key) and translated[key] != text}
+    """For each text of the defaults: (English, the catalogue's ``locale`` text) where they
+    differ; worked out once per request (or command) and language."""
+    cache = g.setdefault("peer_review_catalogue_texts", {}) if has_app_context() else {}
+    if locale not in cache:
+        english = english_texts(*default_dicts("en"))
+        translated = english_texts(*default_dicts(locale))
+        cache[locale] = {key: (text, translated[key]) for key, text in english.items()
+                         if translated.get(key) and translated[key] != text}
+    return cache[locale]
 
 
 def texts(entry: Mapping[str, Any] | None) -> dict[str, str]:

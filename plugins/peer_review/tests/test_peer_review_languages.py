@@ -183,6 +183,19 @@ def test_the_coverage_counts_every_text_and_an_english_change_makes_its_translat
     assert rubric_of(db.session.get(ProposalSettings, cap.activity.id), "sv").criteria[1].title == "Partnerskap"
 
 
+def test_a_package_that_changes_an_english_text_without_its_translation_leaves_it_outdated(cap, files):
+    (files / "t.yaml").write_text(TEMPLATE.replace("title: The idea", "title: The shared idea"), encoding="utf-8")
+
+    import_definition(cap.activity, {"template": "t.yaml", "rubric": "r.yaml", "reviewers": 1}, files)
+    db.session.commit()
+
+    assert sorted(states_of(cap.activity)["sv"]) == ["outdated"] + ["present"] * (TEXTS - 1)
+    (files / "t.sv.yaml").write_text(TEMPLATE_SV.replace("title: Idén", "title: Den gemensamma idén"), encoding="utf-8")
+    import_definition(cap.activity, {"template": "t.yaml", "rubric": "r.yaml", "reviewers": 1}, files)
+    db.session.commit()
+    assert states_of(cap.activity)["sv"] == ["present"] * TEXTS
+
+
 def test_a_default_template_reads_as_the_interface_translates_it_and_counts_as_translated(make_capstone):
     cap = make_capstone()
 
@@ -300,3 +313,18 @@ def test_an_invitation_is_mailed_in_the_invitees_language(cap, client_for):
     [mail] = [m for m in outbox() if m["To"] == aino.email]
     assert "Verkostohakemus" in mail.get_content() and "proposal 0" not in mail.get_content()
     assert "Emilia–Uusimaa" in mail.get_content()
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in CAPSTONE.glob("proposal-*.*.yaml")))
+def test_each_shipped_translation_file_is_written_in_its_language(name):
+    from lingua import Language, LanguageDetectorBuilder
+
+    languages = {"en": Language.ENGLISH, "it": Language.ITALIAN, "sv": Language.SWEDISH,
+                 "es": Language.SPANISH, "fi": Language.FINNISH}
+    detector = LanguageDetectorBuilder.from_languages(*languages.values()).build()
+    data = yaml.safe_load((CAPSTONE / name).read_text(encoding="utf-8"))
+    items = data.get("sections") or data.get("criteria")
+    words = [item.get("title", "") + ". " + item.get("guidance", "") for item in items]
+    words += [f"{level['label']}. {level['descriptor']}" for item in items for level in item.get("levels", [])]
+
+    assert detector.detect_language_of(" ".join(words)) == languages[name.split(".")[1]]
