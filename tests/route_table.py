@@ -717,6 +717,10 @@ ROUTES.extend([
           plugin="peer_review"),
     Route("peer_review.change_phase", "POST", Expect(302, 403, 403, 400), args=_pr("activity_id"),
           plugin="peer_review"),
+    Route("peer_review.translate", "GET", STAFF_OF_ACTIVITY, args=_pr("activity_id", locale="sv"), plugin="peer_review"),
+    # Without the token of the translation the editor showed, nothing is saved.
+    Route("peer_review.translate", "POST", Expect(302, 403, 403, 400), args=_pr("activity_id", locale="sv"),
+          plugin="peer_review"),
     Route("peer_review.manage", "GET", STAFF_OF_ACTIVITY, args=_pr("activity_id"), plugin="peer_review"),
     Route("peer_review.staff_create_team", "POST", Expect(302, 403, 403, 302), args=_pr("activity_id"),
           plugin="peer_review"),

@@ -4,20 +4,27 @@ definition, and the short status line a learner sees beside it in the course out
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from nttlearn.api import Activity, ActivityType, DefinitionProblem, db
+from nttlearn.api import LANGUAGES, Activity, ActivityType, DefinitionProblem, db
 
 from .definition import definition_of, read_definition, settings_values
+from .languages import catalogue_texts, english_texts, merged, states
 from .models import ProposalSettings
 from .results import final_grades
 from .reviewing import tasks_of
-from .services import PHASE_LABELS, rubric_change_refused, settings_for
+from .services import (
+    PHASE_LABELS,
+    english_structures,
+    new_settings,
+    rubric_change_refused,
+    settings_for,
+)
 from .teams import has_submitted, team_of
 
 
@@ -26,8 +33,25 @@ def activity_type() -> ActivityType:
         key="proposal", label=_l("Network proposal"), endpoint="peer_review.view",
         edit_endpoint="peer_review.edit_settings", import_definition=import_definition,
         export_definition=export_definition, validate_definition=validate_definition,
-        default_definition=default_definition, status=status,
+        default_definition=default_definition, status=status, translation_states=translation_states,
     )
+
+
+def translation_states(activities: Sequence[Activity]) -> dict[int, dict[str, list[str]]]:
+    """Each text of each proposal's template and rubric, one state per language (``missing``,
+    ``present``, ``outdated``): what the course's translation coverage counts. One query."""
+    ids = [a.id for a in activities]
+    rows = db.session.execute(db.select(ProposalSettings).where(ProposalSettings.activity_id.in_(ids))).scalars()
+    found = {settings.activity_id: settings for settings in rows}
+    catalogues = {locale: catalogue_texts(locale) for locale in LANGUAGES}
+    result: dict[int, dict[str, list[str]]] = {}
+    for activity_id in ids:
+        settings = found.get(activity_id)
+        if settings is None:  # never opened nor imported: the defaults, untranslated in the package
+            settings = new_settings(activity_id)
+        template, rubric = english_structures(settings)
+        result[activity_id] = states(template, rubric, settings.translations, catalogues)
+    return result
 
 
 def default_definition() -> dict[str, Any]:
@@ -50,10 +74,10 @@ def _line(definition: Mapping[str, Any], folder: Path, key: str) -> int:
 def validate_definition(definition: Mapping[str, Any], folder: Path, path: str) -> list[DefinitionProblem]:
     read = read_definition(definition, folder)
     problems = []
-    for key, message, file in read.problems:
+    for key, message, file, line in read.problems:
         if file is not None:
             display = str(Path(path).parent / file)
-            problems.append(DefinitionProblem(display, 1, message))
+            problems.append(DefinitionProblem(display, line, message))
         else:
             problems.append(DefinitionProblem(path, _line(definition, folder, key), message))
     return problems
@@ -64,12 +88,14 @@ def import_definition(activity: Activity, definition: Mapping[str, Any], folder:
     and reviews stay, and so does the current phase."""
     read = read_definition(definition, folder)
     if read.problems:
-        raise ValueError("; ".join(message for _key, message, _file in read.problems))
+        raise ValueError("; ".join(message for _key, message, _file, _line in read.problems))
     settings = settings_for(activity)
     values = settings_values(read)
     refused = rubric_change_refused(settings, values["rubric"])
     if refused:
         raise ValueError(refused)
+    values["translations"] = merged(settings.translations, read.translations,
+                                    english_texts(values["template"], values["rubric"]))
     for column, value in values.items():
         if getattr(settings, column) != value:
             setattr(settings, column, value)

@@ -38,8 +38,10 @@ def version_name(submission: Submission) -> str:
     return _("Revised version") if submission.kind == "revision" else _("Submitted version")
 
 
-def submission_document(submission: Submission, team: Team | None, show_authors: bool) -> Document:
-    """A locked version; without ``show_authors`` it names neither the team nor its members."""
+def submission_document(submission: Submission, team: Team | None, show_authors: bool,
+                        sections: list[dict] | None = None) -> Document:
+    """A locked version; without ``show_authors`` it names neither the team nor its members.
+    ``sections``: its sections as the reader reads them (`writing.shown_sections`)."""
     facts = [version_name(submission), format_datetime(submission.submitted_at, "yyyy-MM-dd HH:mm")]
     if _policy_area(submission.policy_area):
         facts.insert(0, _policy_area(submission.policy_area))
@@ -52,7 +54,7 @@ def submission_document(submission: Submission, team: Team | None, show_authors:
         author=team.name if show_authors and team is not None else "",
         subject=_("Network proposal"),
         sections=[DocumentSection(s.get("title", s["key"]), s.get("text", ""))
-                  for s in submission.sections],
+                  for s in (submission.sections if sections is None else sections)],
     )
 
 

@@ -271,3 +271,10 @@ class ApplicationForm(FlaskForm):
     granted_eur = StringField(_l("Amount granted (EUR), when funded"), validators=[Length(max=30)])
     document = FileField(_l("The submitted application (PDF or office document)"),
                          validators=[Optional()])
+
+
+class TranslationForm(FlaskForm):
+    """The token of the translation the editor showed (``new`` when there was none); the texts
+    and the fingerprints of the English beside them are read by `translation_views.posted`."""
+
+    opened = HiddenField(validators=[DataRequired()])

@@ -67,6 +67,9 @@ class ProposalSettings(db.Model):
     closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     template: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     rubric: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The template's and the rubric's texts in other languages (see `languages.py`):
+    # {"sv": {"section.objectives.title": "…", "_source": {"section.objectives.title": "3f9c…"}}}.
+    translations: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default="{}")
     reviewers_per_submission: Mapped[int] = mapped_column(Integer, default=3)
     anonymity: Mapped[str] = mapped_column(String(20), default="anonymous")
     late_submissions: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -16,9 +16,16 @@ from flask_babel import gettext as _
 from nttlearn.api import Activity, User, db, utcnow
 from nttlearn.api import notify as core_notify
 
+from .languages import current_locale
 from .models import Allocation, Notification, ReviewRecord, Submission, TeamMember
 
 DASHBOARD_LIMIT = 8
+
+
+def title_in_locale(activity: Activity) -> str:
+    """The activity's title in the language being written in: inside `notify`'s messages, the
+    recipient's (``force_locale``), else the reader's."""
+    return activity.localized("title", current_locale())
 
 
 def activity_path(activity_id: int) -> str:
@@ -66,7 +73,7 @@ def notify(
         if subject is not None:
             core_notify(user, CORE_KINDS.get(kind, kind), subject, url=link,
                         body=lambda: _("%(message)s\n\nOpen the activity “%(activity)s”: %(link)s",
-                                       message=message(), activity=activity.title, link=link))
+                                       message=message(), activity=title_in_locale(activity), link=link))
     if rows:
         db.session.execute(db.insert(Notification), rows)
     return len(rows)
@@ -83,12 +90,14 @@ class DashboardNotice:
 
 def unread(user_id: int, limit: int = DASHBOARD_LIMIT) -> list[DashboardNotice]:
     rows = db.session.execute(
-        db.select(Notification, Activity.title)
+        db.select(Notification, Activity)
         .outerjoin(Activity, Activity.id == Notification.activity_id)
         .where(Notification.user_id == user_id, Notification.read_at.is_(None))
         .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)
     ).all()
-    return [DashboardNotice(n.id, n.message, n.activity_id, title, n.created_at) for n, title in rows]
+    locale = current_locale()
+    return [DashboardNotice(n.id, n.message, n.activity_id, activity.localized("title", locale) if activity else None,
+                            n.created_at) for n, activity in rows]
 
 
 def mark_read(notification_id: int, user_id: int) -> bool:
@@ -133,11 +142,11 @@ def send_reminder(activity: Activity, recipients: set[int], note: str, sender_id
 
     def message() -> str:
         text = (_("Reminder: your team has not submitted its proposal for “%(activity)s” yet.",
-                  activity=activity.title) if audience == "not_submitted" else
+                  activity=title_in_locale(activity)) if audience == "not_submitted" else
                 _("Reminder: you still have reviews to submit for “%(activity)s”.",
-                  activity=activity.title))
+                  activity=title_in_locale(activity)))
         return f"{text}\n\n{note}" if note else text
 
     return notify(recipients, activity, "reminder", message,
-                  subject=lambda: _("Reminder: %(activity)s", activity=activity.title),
+                  subject=lambda: _("Reminder: %(activity)s", activity=title_in_locale(activity)),
                   sender_id=sender_id)

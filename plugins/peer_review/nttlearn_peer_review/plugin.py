@@ -23,6 +23,7 @@ def nttlearn_register_blueprints(app: Flask) -> None:
         directory_views,
         review_views,
         staff_views,
+        translation_views,
     )
     from .views import bp
 

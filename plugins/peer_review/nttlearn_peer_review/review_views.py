@@ -39,6 +39,7 @@ from .services import (
 )
 from .teams import team_view
 from .views import EXPORT_FORMATS, bp, export_response, markdown, open_page, readable_submission
+from .writing import shown_sections
 
 
 def _allocation(allocation_id: int):
@@ -105,7 +106,8 @@ def review(allocation_id: int):
     team = db.session.get(Team, submission.team_id)
     return render_template(
         "peer_review/review.html", access=access, settings=settings, allocation=allocation,
-        submission=submission, record=record, submitted=submitted, editable=editable,
+        submission=submission, sections=shown_sections(settings, submission.sections), record=record,
+        submitted=submitted, editable=editable,
         reason=reason, form=form, rubric=rubric, markdown=markdown, points_value=points_value,
         team_view=team_view(team) if show_authors else None, label=submission_label(submission),
         reviewer=people([allocation.reviewer_id]).get(allocation.reviewer_id) if access.is_staff else None,

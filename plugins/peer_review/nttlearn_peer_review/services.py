@@ -17,12 +17,23 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError
 
-from nttlearn.api import Activity, Enrolment, Module, Organisation, User, db, utcnow
+from nttlearn.api import (
+    LANGUAGE_NAMES,
+    LANGUAGES,
+    Activity,
+    Enrolment,
+    Module,
+    Organisation,
+    User,
+    db,
+    utcnow,
+)
 from nttlearn.api import deadline_for as core_deadline_for
 
 from .grades import GradingSettings
+from .languages import current_locale, default_dicts, english_texts, language_summary, localize
 from .models import PHASES, Allocation, ProposalSettings, ReviewRecord
-from .template import ProposalTemplate, Rubric, default_rubric, default_template
+from .template import ProposalTemplate, Rubric
 
 # The date at which the workflow enters each phase by itself.
 PHASE_DATES = {
@@ -85,9 +96,10 @@ def settings_for(activity: Activity | int) -> ProposalSettings:
 
 
 def new_settings(activity_id: int) -> ProposalSettings:
+    template, rubric = default_dicts("en")
     return ProposalSettings(
         activity_id=activity_id, phase="drafting", phase_changed_at=utcnow(),
-        template=default_template().to_dict(), rubric=default_rubric().to_dict(),
+        template=template, rubric=rubric, translations={},
         reviewers_per_submission=3, anonymity="anonymous", late_submissions=False,
         min_countries=1, only_submitters_review=False, completion_rule="both",
         team_formation="learners", max_team_size=6, grading_method="mean",
@@ -96,20 +108,35 @@ def new_settings(activity_id: int) -> ProposalSettings:
     )
 
 
-def template_of(settings: ProposalSettings) -> ProposalTemplate:
-    """The activity's template; the shipped default when none is stored. The default keeps its
-    translations, so a learner reads the guidance in their own language."""
-    default = default_template()
-    if not settings.template or settings.template == default.to_dict():
-        return default
-    return ProposalTemplate.from_dict(settings.template)
+def english_structures(settings: ProposalSettings) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The activity's English template and rubric (the shipped defaults where none is stored)."""
+    if settings.template and settings.rubric:
+        return settings.template, settings.rubric
+    template, rubric = default_dicts("en")
+    return settings.template or template, settings.rubric or rubric
 
 
-def rubric_of(settings: ProposalSettings) -> Rubric:
-    default = default_rubric()
-    if not settings.rubric or settings.rubric == default.to_dict():
-        return default
-    return Rubric.from_dict(settings.rubric)
+def languages_of(settings: ProposalSettings) -> list[tuple[str, str, dict[str, int]]]:
+    """Each language, its name and how far the template and rubric are translated into it."""
+    english = english_texts(*english_structures(settings))
+    return [(locale, LANGUAGE_NAMES.get(locale, locale), language_summary(english, settings.translations, locale))
+            for locale in LANGUAGES]
+
+
+def template_of(settings: ProposalSettings, locale: str | None = None) -> ProposalTemplate:
+    """The activity's template with its texts in ``locale`` (default: the reader's language),
+    each text in English where it has no translation. Keys and word limits are the English's."""
+    template, rubric = english_structures(settings)
+    shown, _rubric = localize(template, {}, settings.translations, locale or current_locale())
+    return ProposalTemplate.from_dict(shown)
+
+
+def rubric_of(settings: ProposalSettings, locale: str | None = None) -> Rubric:
+    """The activity's rubric in ``locale`` (default: the reader's language); keys, weights and
+    points, which reviews are scored on, are the same in every language."""
+    template, rubric = english_structures(settings)
+    _template, shown = localize({}, rubric, settings.translations, locale or current_locale())
+    return Rubric.from_dict(shown)
 
 
 def _scoring(rubric: Mapping[str, Any]) -> list[tuple[str, float, list[float]]]:
@@ -125,7 +152,7 @@ def rubric_change_refused(settings: ProposalSettings, rubric: Mapping[str, Any])
     weights or points would hide its scores or change its total without anyone noticing. Titles,
     labels and descriptors may still be reworded.
     """
-    if _scoring(rubric) == _scoring(rubric_of(settings).to_dict()):
+    if _scoring(rubric) == _scoring(english_structures(settings)[1]):
         return None
     reviews = db.session.execute(
         db.select(db.func.count(ReviewRecord.id))

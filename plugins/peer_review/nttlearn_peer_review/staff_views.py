@@ -35,12 +35,14 @@ from .forms import (
     points_value,
     scores_from,
 )
+from .languages import current_locale
 from .models import Allocation, Example, ProposalSettings, Submission, Team
 from .quality import course_quality
 from .services import (
     PHASE_LABELS,
     course_learners,
     grading_of,
+    languages_of,
     rubric_change_refused,
     rubric_of,
     template_of,
@@ -94,8 +96,8 @@ def edit_settings(activity_id: int):
         for name in DATE_FIELDS:
             value = getattr(settings, name)
             getattr(form, name).data = value.replace(tzinfo=None) if value else None
-        form.template.data = _dump(template_of(settings).to_dict())
-        form.rubric.data = _dump(rubric_of(settings).to_dict())
+        form.template.data = _dump(template_of(settings, "en").to_dict())
+        form.rubric.data = _dump(rubric_of(settings, "en").to_dict())
     elif form.validate_on_submit():
         problems, parsed = [], {}
         for name, validate in (("template", validate_template), ("rubric", validate_rubric)):
@@ -127,12 +129,12 @@ def edit_settings(activity_id: int):
         for problem in problems:
             flash(problem, "error")
         return render_template("peer_review/settings.html", access=access, settings=settings,
-                               form=form, defaults=DEFAULTS), 400
+                               form=form, defaults=DEFAULTS, languages=languages_of(settings)), 400
     else:
         return render_template("peer_review/settings.html", access=access, settings=settings,
-                               form=form, defaults=DEFAULTS), 400
+                               form=form, defaults=DEFAULTS, languages=languages_of(settings)), 400
     return render_template("peer_review/settings.html", access=access, settings=settings,
-                           form=form, defaults=DEFAULTS)
+                           form=form, defaults=DEFAULTS, languages=languages_of(settings))
 
 
 @bp.route("/<int:activity_id>/phase", methods=["POST"])
@@ -413,7 +415,7 @@ def quality_csv(course_id: int):
     """The review-quality panel as CSV: agreement per criterion, then helpfulness per reviewer."""
     rows: list[list[object]] = []
     for entry in course_quality(course_id):
-        title = entry.activity.title
+        title = entry.activity.localized("title", current_locale())
         stats = entry.agreement
         for key, _label in entry.criteria:
             rows.append([title, "mean_pairwise_difference", key,

@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from nttlearn.api import Activity, User, db, utcnow
 
 from .models import Allocation, Invitation, Submission, Team, TeamMember
-from .notifications import notify
+from .notifications import notify, title_in_locale
 from .services import Person, is_enrolled, people, phase_index
 
 MAX_NAME = 120
@@ -188,7 +188,7 @@ def invite_user(settings, course_id: int, team: Team, inviter_id: int, invitee: 
     notify([invitee.id], activity, "invitation",
            lambda: _("%(inviter)s invites you to join the team “%(team)s” for “%(activity)s”. "
                      "Accept or decline on the activity's page.",
-                     inviter=inviter, team=team.name, activity=activity.title),
+                     inviter=inviter, team=team.name, activity=title_in_locale(activity)),
            subject=lambda: _("Invitation to a proposal team"), sender_id=inviter_id)
     return invitation
 

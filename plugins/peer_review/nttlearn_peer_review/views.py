@@ -43,6 +43,7 @@ from .forms import (
     calibration_form,
     scores_from,
 )
+from .languages import current_locale
 from .models import Example, Invitation, ProposalSettings, Submission, Team
 from .reviewing import tasks_of
 from .services import (
@@ -67,6 +68,14 @@ from .workflow import open_activity
 bp = Blueprint("peer_review", __name__, url_prefix="/peer-review", template_folder="templates",
                static_folder="static")
 EXPORT_FORMATS = ("md", "pdf")
+
+
+@bp.app_template_global("pr_title")
+def localized_title(item: Any) -> str:
+    """A course's or an activity's title in the reader's language (English where untranslated):
+    breadcrumbs, page titles, panels and the dashboard slot."""
+    return item.localized("title", current_locale()) if item is not None else ""
+
 USER_ERRORS = (teams.TeamError, writing.WritingError, PhaseError, calibration.ExampleError)
 
 
@@ -378,6 +387,7 @@ def submission(submission_id: int):
                                     if t.submission.id == sub.id), None)
     return render_template(
         "peer_review/submission.html", access=access, settings=settings, submission=sub,
+        sections=writing.shown_sections(settings, sub.sections),
         team_view=teams.team_view(team) if show_authors else None,
         label=submission_label(sub), markdown=markdown, other=other if (author or access.is_staff) else None,
         author=author, reviewer_allocation=reviewer_allocation,
@@ -392,7 +402,8 @@ def export_submission(submission_id: int, fmt: str):
     sub, access, settings, author = readable_submission(submission_id)
     show = shows_author_names(settings, access.is_staff, author)
     team = db.session.get(Team, sub.team_id)
-    return export_response(submission_document(sub, team, show), fmt, "proposal")
+    return export_response(submission_document(sub, team, show, writing.shown_sections(settings, sub.sections)),
+                           fmt, "proposal")
 
 
 @bp.route("/submissions/<int:submission_id>/compare")
@@ -411,7 +422,7 @@ def compare_versions(submission_id: int):
         newer = {k: s.text for k, s in writing.sections_of(sub.team_id).items()}
         newer_label = _("Current draft")
     rows = []
-    for section in original.sections:
+    for section in writing.shown_sections(settings, original.sections):
         changes = compare_texts(section.get("text", ""), newer.get(section["key"], ""))
         rows.append((section.get("title", section["key"]), render_diff_html(changes),
                      changed_word_counts(changes)))

@@ -19,7 +19,7 @@ from nttlearn.api import Activity, db, utcnow
 
 from .allocating import allocate_reviewers, authors_of, current_allocation, originals
 from .models import PHASES, ProposalSettings
-from .notifications import notify
+from .notifications import notify, title_in_locale
 from .results import close_activity, update_completion
 from .services import PHASE_DATES, phase_index, settings_for
 
@@ -90,7 +90,7 @@ def _tell_reviewers(settings: ProposalSettings, activity: Activity) -> None:
         notify([r for r, n in loads.items() if n == count], activity, "reviews",
                lambda count=count: _(
                    "Reviews are open in “%(activity)s”: you have %(n)d proposals to review.",
-                   activity=activity.title, n=count),
+                   activity=title_in_locale(activity), n=count),
                subject=lambda: _("Proposals to review"))
 
 
@@ -98,7 +98,7 @@ def _tell_authors(settings: ProposalSettings, activity: Activity) -> None:
     authors = {a for ids in authors_of(originals(settings.activity_id)).values() for a in ids}
     notify(authors, activity, "feedback",
            lambda: _("The feedback on your proposal in “%(activity)s” is ready.",
-                     activity=activity.title),
+                     activity=title_in_locale(activity)),
            subject=lambda: _("Feedback on your proposal"))
     # Authors given nothing to review have now done their part (see results.meets_rule).
     update_completion(settings, activity, authors)

@@ -201,7 +201,7 @@ def submit(settings, team: Team, user_id: int, kind: str = "original",
     if problems:
         raise WritingError(" ".join(p.message for p in problems))
     view = team_view(team)
-    template = template_of(settings)
+    template = template_of(settings, "en")  # the snapshot is the same whoever submits it
     sections = sections_of(team.id)
     submission = Submission(
         activity_id=settings.activity_id, team_id=team.id, kind=kind, title=team.title,
@@ -229,6 +229,15 @@ def _after_submission(settings, activity: Activity, submission: Submission) -> N
     if submission.kind == "original" and settings.phase in ("allocation", "review"):
         top_up(settings, submission)
     update_completion(settings, activity, submission.authors)
+
+
+def shown_sections(settings, sections: list[dict]) -> list[dict]:
+    """A submission's sections with their titles in the reader's language: the template's
+    translation where the section's English title is still the template's, else as submitted."""
+    english = {s.key: str(s.title) for s in template_of(settings, "en").sections}
+    shown = {s.key: str(s.title) for s in template_of(settings).sections}
+    return [{**s, "title": shown[s["key"]]} if english.get(s.get("key")) == s.get("title") else s
+            for s in sections]
 
 
 def submission_of(team_id: int, kind: str = "original") -> Submission | None:

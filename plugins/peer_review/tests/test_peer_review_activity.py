@@ -75,7 +75,7 @@ def test_a_custom_template_and_rubric_travel_in_files_beside_module_yaml(app, tm
     module = package / "modules" / "08-capstone"
     (module / "template.yaml").write_text(
         "sections:\n- {key: idea, title: The idea, guidance: Why., word_limit: 80}\n", encoding="utf-8")
-    text = (module / "module.yaml").read_text(encoding="utf-8").replace(
+    text = (module / "module.yaml").read_text(encoding="utf-8").replace("    template: proposal-template.yaml\n", "").replace(
         "    reviewers: 3\n", "    reviewers: 2\n    template: template.yaml\n    anonymity: double-blind\n"
         "    phases:\n      submission_deadline: \"2010-04-06 18:00\"\n")
     (module / "module.yaml").write_text(text, encoding="utf-8")

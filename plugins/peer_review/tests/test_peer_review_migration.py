@@ -34,7 +34,7 @@ def test_branch_is_labelled_peer_review_and_depends_on_the_core(app):
 
     assert base.revision == "peer_review_0001"
     assert base.dependencies == "0001_core"
-    assert {rev.revision for rev in branch} == {"peer_review_0001", "peer_review_0002"}
+    assert {rev.revision for rev in branch} == {"peer_review_0001", "peer_review_0002", "peer_review_0003_translations"}
 
 
 def test_models_and_migrations_agree(app):
