@@ -15,10 +15,10 @@ from flask_babel import gettext as _
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
+from ..content.names import localized_text
 from ..events import emit
 from ..extensions import db
 from ..learn.services import counted_items, enrol
-from ..content.names import localized_text
 from ..mail import send_mail
 from ..models import (
     Activity,

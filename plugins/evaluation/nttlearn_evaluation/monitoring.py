@@ -12,7 +12,6 @@ from sqlalchemy import and_, case, exists, func, literal, or_, select
 from sqlalchemy.sql.expression import Select
 
 from nttlearn.api import (
-    localized_text,
     Activity,
     ActivityCompletion,
     Course,
@@ -23,6 +22,7 @@ from nttlearn.api import (
     Organisation,
     User,
     db,
+    localized_text,
     utcnow,
 )
 

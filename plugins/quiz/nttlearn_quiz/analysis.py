@@ -8,7 +8,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from nttlearn.api import LANGUAGE_NAMES, LOCALES, Activity, Module, csv_text, db, localized, localized_text
+from nttlearn.api import (
+    LANGUAGE_NAMES,
+    LOCALES,
+    Activity,
+    Module,
+    csv_text,
+    db,
+    localized,
+    localized_text,
+)
 
 from .bank import category_label
 from .models import Attempt, AttemptAnswer, Category, Question, QuestionVersion, Quiz, QuizGrade
