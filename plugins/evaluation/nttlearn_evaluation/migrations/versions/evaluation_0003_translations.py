@@ -66,5 +66,7 @@ def upgrade():
 
 def downgrade():
     _rewrite(split=False)
-    with op.batch_alter_table('evaluation_surveys', schema=None) as batch_op:
+    # DROP COLUMN in place, never a copy of the table: dropping the old table would cascade to
+    # every response and answer on SQLite.
+    with op.batch_alter_table('evaluation_surveys', schema=None, recreate='never') as batch_op:
         batch_op.drop_column('translations')
