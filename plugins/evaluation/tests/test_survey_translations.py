@@ -135,6 +135,19 @@ def test_the_needs_questionnaire_arrives_translated_and_can_be_reworded(data, co
     assert "outdated" in translation_states([activity])[activity.id]["fi"]
 
 
+def test_a_translation_spelt_as_in_english_counts_as_translated(data, compiled_translations):
+    course = data.course("Network", modules=1, lessons=1, activities=[(0, "survey", False)])
+    activity = data.activity(course, "survey")
+    import_definition(activity, {"template": "end-of-course"}, Path("."))
+    db.session.commit()
+
+    survey = survey_for(activity)
+
+    assert survey.translations["it"]["intention/no"] == "No"
+    assert survey.translations["sv"]["intention/no"] == "Nej"
+    assert set(translation_states([activity])[activity.id]["it"]) == {"present"}
+
+
 def export_definition_with_wording(survey: Survey) -> list:
     from nttlearn_evaluation.languages import package_texts
 
