@@ -10,9 +10,8 @@ they were imported with that English).
 """
 import json
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'evaluation_0003_translations'
