@@ -170,6 +170,8 @@ def test_a_trainer_translates_the_questions_beside_the_english(placed, app, data
     again = browser.post(url, data={**form, "text-0": "Toinen teksti"})  # the editor's old tokens
 
     assert "The course is useful for my municipality." in page and "Not translated" in page
+    preview = browser.get(f"/evaluation/surveys/{placed['activity'].id}").get_data(as_text=True)
+    assert "Translate the questions:" in preview and url in preview
     assert saved.status_code == 302
     assert again.status_code == 409
     survey = db.session.execute(db.select(Survey)).scalar_one()
