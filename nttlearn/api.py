@@ -174,6 +174,10 @@ from .content.translations import LANGUAGES
 from .content.package import translated_file_name
 from .content.translations import fingerprint
 
+#: A name in the reader's language: ``localized(course)`` (also the ``localized`` template filter),
+#: ``localized_text(row.title, row.translations, locale)`` for a name read without its model.
+from .content.names import current_locale, localized, localized_text
+
 # -- REST API (NTTLEARN_API_ENABLED): resources a plugin adds under /api/v1/<plugin> -----------
 #: A flask-smorest blueprint: ``ApiBlueprint("quiz_api", __name__, url_prefix="/api/v1/quiz")``,
 #: returned from ``nttlearn_api_blueprints``; its schemas and docstrings document the resource in
@@ -249,6 +253,7 @@ __all__ = [
     "complete_activity",
     "csv_response",
     "csv_text",
+    "current_locale",
     "due_state",
     "db",
     "deadline_for",
@@ -264,6 +269,8 @@ __all__ = [
     "learner_deadlines",
     "lesson_after_activity",
     "limiter",
+    "localized",
+    "localized_text",
     "media_headers",
     "min_group_size",
     "next_url",

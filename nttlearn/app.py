@@ -383,5 +383,7 @@ def _install_template_globals(app: Flask, host: PluginHost) -> None:
         unread_notifications=_unread_notifications,
     )
     from .content.markdown import render_markdown
+    from .content.names import localized
 
     app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["localized"] = localized

@@ -799,6 +799,13 @@ ROUTES.extend([
           args=lambda w: {"activity_id": w.activity("survey").id}, plugin="evaluation"),
     Route("evaluation.surveys.answer", "POST", Expect(302, 400, 403, 302),
           args=lambda w: {"activity_id": w.activity("survey").id}, plugin="evaluation"),
+    Route("evaluation.surveys.translate", "GET", STAFF_OF_COURSE,
+          args=lambda w: {**_course_id(w), "activity_id": w.activity("survey").id, "locale": "it"},
+          plugin="evaluation"),
+    # Without the tokens of what the editor showed, nothing is saved.
+    Route("evaluation.surveys.translate", "POST", Expect(302, 403, 403, 400),
+          args=lambda w: {**_course_id(w), "activity_id": w.activity("survey").id, "locale": "it"},
+          plugin="evaluation"),
 ])
 
 

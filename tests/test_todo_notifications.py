@@ -343,6 +343,17 @@ def test_enrolling_sends_one_welcome_in_the_learner_s_language(app, make_user, m
     assert f"/courses/{course.slug}" in mail.get_content()
 
 
+def test_a_finnish_learner_s_welcome_names_the_course_in_finnish(app, make_user, make_course):
+    learner = make_user(locale="fi")
+    course = make_course(modules=1, lessons=1, translations={"fi": {"title": "Ystävyyskaupunkien verkoston suunnittelu"}})
+
+    enrol(learner.id, course)
+    db.session.commit()
+
+    (mail,) = mails_to(learner.email)
+    assert mail["Subject"] == "Tervetuloa kurssille ”Ystävyyskaupunkien verkoston suunnittelu”"
+
+
 # -- calendar --------------------------------------------------------------------------------------
 def test_the_calendar_page_shows_the_month_s_deadlines(deadlines_app, make_user):
     learner = make_user()

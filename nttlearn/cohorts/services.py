@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
+from ..content.names import localized_text
 from ..events import emit
 from ..extensions import db
 from ..learn.services import counted_items, enrol
@@ -217,15 +218,18 @@ def remove_cohort_trainer(cohort: Cohort, user_id: int) -> bool:
 
 # -- release rules -------------------------------------------------------------------------------------
 def _course_items(course_id: int) -> tuple[dict[Item, str], dict[int, int]]:
-    """Titles of the course's modules and activities, and each activity's module."""
+    """Titles of the course's modules and activities (in the page's language), and each activity's module."""
     titles: dict[Item, str] = {}
     module_of: dict[int, int] = {}
-    for module_id, title in db.session.execute(db.select(Module.id, Module.title).where(Module.course_id == course_id)):
-        titles[("m", module_id)] = title
-    for activity_id, module_id, title in db.session.execute(
-        db.select(Activity.id, Activity.module_id, Activity.title).join(Module).where(Module.course_id == course_id)
+    for module_id, title, translations in db.session.execute(
+        db.select(Module.id, Module.title, Module.translations).where(Module.course_id == course_id)
     ):
-        titles[("a", activity_id)] = title
+        titles[("m", module_id)] = localized_text(title, translations)
+    for activity_id, module_id, title, translations in db.session.execute(
+        db.select(Activity.id, Activity.module_id, Activity.title, Activity.translations)
+        .join(Module).where(Module.course_id == course_id)
+    ):
+        titles[("a", activity_id)] = localized_text(title, translations)
         module_of[activity_id] = module_id
     return titles, module_of
 

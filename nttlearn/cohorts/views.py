@@ -20,6 +20,7 @@ from flask_wtf import FlaskForm
 
 from ..auth.permissions import course_from_kwargs, require_course_staff
 from ..auth.services import find_user
+from ..content.names import localized
 from ..extensions import db
 from ..models import Activity, Cohort, Course, Module, User
 from . import services
@@ -130,7 +131,7 @@ def _cohort_page(course: Course, cohort: Cohort, *, form=None, add_form=None, ex
     members = services.cohort_progress(cohort)
     extension_form = extension_form or ExtensionForm(formdata=None)
     extension_form.learner.choices = [(m.user.id, m.user.name) for m in members]
-    extension_form.activity.choices = [(a.id, a.title) for a in activities]
+    extension_form.activity.choices = [(a.id, localized(a)) for a in activities]
     move_form = MoveMemberForm(formdata=None)
     move_form.cohort.choices = _move_choices(course, cohort, role)
     return render_template(
@@ -259,7 +260,7 @@ def deadlines(course_id: int, cohort_id: int):
             try:
                 services.set_deadline(cohort, activity.id, _parse_due(request.form[name]), kind)
             except ValueError as exc:  # CohortError is a ValueError, and so is a malformed date
-                errors.append(f"{activity.title}: {exc if isinstance(exc, CohortError) else _('not a valid date and time.')}")
+                errors.append(f"{localized(activity)}: {exc if isinstance(exc, CohortError) else _('not a valid date and time.')}")
     if errors:
         db.session.rollback()
         for error in errors:
@@ -277,7 +278,7 @@ def extension(course_id: int, cohort_id: int):
     course, cohort, _role = _load(course_id, cohort_id)
     form = ExtensionForm()
     form.learner.choices = [(u.id, u.name) for u in services.members_of(cohort)]
-    form.activity.choices = [(a.id, a.title) for a in _activities(course)]
+    form.activity.choices = [(a.id, localized(a)) for a in _activities(course)]
 
     def grant() -> str:
         services.grant_extension(form.learner.data, form.activity.data, course,
@@ -366,8 +367,8 @@ def _items(course: Course) -> list[tuple[tuple[str, int], str, int]]:
         by_module.setdefault(activity.module_id, []).append(activity)
     items = []
     for module in modules:
-        items.append((("m", module.id), module.title, 0))
-        items += [(("a", a.id), a.title, 1) for a in by_module.get(module.id, [])]
+        items.append((("m", module.id), localized(module), 0))
+        items += [(("a", a.id), localized(a), 1) for a in by_module.get(module.id, [])]
     return items
 
 

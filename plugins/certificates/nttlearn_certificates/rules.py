@@ -13,7 +13,17 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from sqlalchemy import and_
 
-from nttlearn.api import Activity, ActivityCompletion, Course, Enrolment, EventRecord, Module, db
+from nttlearn.api import (
+    Activity,
+    ActivityCompletion,
+    Course,
+    Enrolment,
+    EventRecord,
+    Module,
+    db,
+    localized,
+    localized_text,
+)
 
 from .models import CourseCertificateSettings
 
@@ -94,9 +104,10 @@ def check_rule(rule: CertificateRule, user_id: int, course: Course) -> RuleCheck
 
 
 def quizzes_below(user_id: int, course: Course, minimum: float) -> list[str]:
-    """Titles of the course's quizzes the learner has not completed with at least ``minimum``."""
+    """Titles of the course's quizzes the learner has not completed with at least ``minimum``
+    (in the current language)."""
     rows = db.session.execute(
-        db.select(Activity.title, ActivityCompletion.score)
+        db.select(Activity.title, Activity.translations, ActivityCompletion.score)
         .join(Module, Module.id == Activity.module_id)
         .outerjoin(ActivityCompletion, and_(ActivityCompletion.activity_id == Activity.id,
                                             ActivityCompletion.user_id == user_id))
@@ -104,7 +115,8 @@ def quizzes_below(user_id: int, course: Course, minimum: float) -> list[str]:
                Activity.archived.is_(False), Activity.type_key == QUIZ_TYPE)
         .order_by(Module.position, Activity.position)
     ).all()
-    return [title for title, score in rows if score is None or score < minimum]
+    return [localized_text(title, translations) for title, translations, score in rows
+            if score is None or score < minimum]
 
 
 def has_accepted_proposal(user_id: int, course_id: int) -> bool:
@@ -129,7 +141,7 @@ def has_accepted_proposal(user_id: int, course_id: int) -> bool:
 def criteria_narrative(rule: CertificateRule, course: Course) -> str:
     """What a learner did to earn the certificate, in words for the credential's criteria."""
     parts = [_("Completed every required lesson and activity of the course %(title)s.",
-               title=course.title)]
+               title=localized(course))]
     if rule.min_quiz_grade is not None:
         parts.append(_("Scored at least %(grade)s%% in every quiz of the course.",
                        grade=_grade(rule.min_quiz_grade)))

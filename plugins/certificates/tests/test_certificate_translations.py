@@ -72,3 +72,13 @@ def test_a_swedish_learners_certificate_carries_the_course_and_its_outcomes_in_s
     assert "Analysera lokala behov med partner i Luleå" in json.dumps(swedish.credential, ensure_ascii=False)
     assert other.outcomes == ["Analyse local needs with partners in Luleå",
                               "Draft a network proposal with the Città di Bologna"]
+
+
+def test_a_finnish_learner_gets_a_finnish_subject_with_the_finnish_course_name(make_user, quiz_course, complete):
+    course = quiz_course(translations={"fi": {"title": "Ystävyyskaupunkien verkoston suunnittelu"}})
+    complete(make_user(name="Aino Virtanen", locale="fi"), course)
+
+    [mail] = [m for m in outbox() if "Todistuksesi" in m["Subject"]]
+
+    assert mail["Subject"] == "Todistuksesi kurssista Ystävyyskaupunkien verkoston suunnittelu"
+    assert "Designing a network of twinned towns" not in mail.get_content()

@@ -7,6 +7,11 @@
   template: end-of-course        # or: needs; or instead inline `questions:`
   anonymous: true                # default true: answers are stored without the person
 ```
+
+Every question and option text is a text in English or a map ``{en: …, it: …, sv: …}``. With a
+``template``, ``questions:`` may give the course's own wording of the template's questions (the
+same ids, types and options); export writes them when the survey's texts differ from the
+template's.
 """
 
 from __future__ import annotations
@@ -16,10 +21,19 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from nttlearn.api import Activity, DefinitionProblem, db
+from nttlearn.api import LOCALES, Activity, DefinitionProblem, db
 
+from .languages import (
+    english_texts,
+    merge,
+    option_key,
+    package_texts,
+    split_text,
+    template_texts,
+    texts,
+)
 from .models import TEMPLATES, Survey, SurveyResponse
-from .questionnaires import KINDS
+from .questionnaires import KINDS, TEMPLATE_QUESTIONS
 
 KEYS = {"template", "anonymous", "questions"}
 QUESTION_KEYS = {"id", "type", "text", "required", "options"}
@@ -41,8 +55,13 @@ def _text_problem(value: Any) -> str | None:
     if isinstance(value, str):
         return None if value.strip() else "is empty"
     if isinstance(value, Mapping) and value:
-        if not all(isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in value.items()):
-            return "must map language codes to non-empty texts"
+        unknown = sorted(str(k) for k in value if k not in LOCALES)
+        if unknown:
+            return f"has an unknown language '{unknown[0]}' (use one of {', '.join(LOCALES)})"
+        if not isinstance(value.get("en"), str) or not value["en"].strip():
+            return "needs its English text ('en')"
+        if not all(isinstance(v, str) or v is None for v in value.values()):
+            return "must map language codes to texts"
         return None
     return "must be a text or a mapping of language codes to texts"
 
@@ -62,14 +81,26 @@ def validate(definition: Mapping[str, Any], folder: Path | None, path: str) -> l
         problem(_line(definition, "anonymous", top), "survey: 'anonymous' must be true or false")
     if template is None and questions is None:
         problem(top, "survey: needs 'template' (end-of-course or needs) or 'questions'")
-    elif template is not None and questions is not None:
-        problem(_line(definition, "questions", top), "survey: give either 'template' or 'questions', not both")
     elif template is not None and template not in TEMPLATES:
         problem(_line(definition, "template", top),
                 f"survey: unknown template '{template}' (known: {', '.join(TEMPLATES)})")
     elif questions is not None:
+        before = len(problems)
         _check_questions(questions, top, problem)
+        if template is not None and len(problems) == before:
+            _check_template_wording(template, questions, _line(definition, "questions", top), problem)
     return problems
+
+
+def _check_template_wording(template: str, questions: list[Any], line: int, problem) -> None:
+    """``questions`` beside a ``template`` only word it: the same questions, types and options."""
+    expected = [(q.key, q.kind, [o.value for o in q.options]) for q in TEMPLATE_QUESTIONS[template]()]
+    given = [(q["id"], q["type"], [o.strip() if isinstance(o, str) else o["id"] for o in q.get("options") or []])
+             for q in questions]
+    if given != expected:
+        wanted = ", ".join(f"{key} ({kind})" for key, kind, _options in expected)
+        problem(line, f"survey: the questions of template '{template}' may only be reworded: keep its questions, "
+                      f"types and options in order ({wanted})")
 
 
 def _check_questions(questions: Any, top: int, problem) -> None:
@@ -131,24 +162,40 @@ def _check_options(item: Mapping[str, Any], number: int, kind: Any, line: int, p
             ids.add(option_id)
 
 
-def normalised_questions(questions: list[Any]) -> list[dict[str, Any]]:
-    """Validated inline questions in the stored shape: every option as ``{id, text}``."""
+def normalised_questions(questions: list[Any]) -> tuple[list[dict[str, Any]], dict[str, dict[str, str]]]:
+    """Validated questions in the stored shape (English texts, every option as ``{id, text}``),
+    and their translations ``{locale: {key: text}}`` (keys as in ``languages``)."""
     result = []
+    translations: dict[str, dict[str, str]] = {}
+
+    def english(key: str, value: Any) -> str:
+        text, found = split_text(value)
+        for locale, translated in found.items():
+            translations.setdefault(locale, {})[key] = translated
+        return text
+
     for item in questions:
         kind = item["type"]
-        entry: dict[str, Any] = {"id": item["id"], "type": kind, "text": _plain(item["text"]),
+        entry: dict[str, Any] = {"id": item["id"], "type": kind, "text": english(item["id"], item["text"]),
                                  "required": bool(item.get("required", kind != "text"))}
         if kind in ("single", "multiple"):
-            entry["options"] = [
-                {"id": o.strip(), "text": o.strip()} if isinstance(o, str) else {"id": o["id"], "text": _plain(o["text"])}
-                for o in item["options"]
-            ]
+            entry["options"] = []
+            for o in item["options"]:
+                option_id = o.strip() if isinstance(o, str) else o["id"]
+                entry["options"].append({"id": option_id, "text": english(option_key(item["id"], option_id),
+                                                                          o if isinstance(o, str) else o["text"])})
         result.append(entry)
-    return result
+    return result, translations
 
 
-def _plain(value: Any) -> Any:
-    return {str(k): str(v) for k, v in value.items()} if isinstance(value, Mapping) else str(value).strip()
+def wanted_texts(definition: Mapping[str, Any]) -> tuple[list[dict[str, Any]], dict[str, dict[str, str]]]:
+    """The questions and translations a valid definition asks for: its own, or its template's
+    (the English from code, the translations from the plugin's catalogues)."""
+    template = definition.get("template") or ""
+    if definition.get("questions") is not None:
+        return normalised_questions(definition["questions"])
+    questions, translations = template_texts(TEMPLATE_QUESTIONS[template])
+    return questions, {locale: texts(entry) for locale, entry in translations.items()}
 
 
 def import_definition(activity: Activity, definition: Mapping[str, Any], folder: Path | None) -> None:
@@ -161,11 +208,13 @@ def import_definition(activity: Activity, definition: Mapping[str, Any], folder:
     if problems:
         raise ValueError("; ".join(p.message for p in problems))
     template = definition.get("template") or ""
-    questions = normalised_questions(definition["questions"]) if not template else []
+    questions, incoming = wanted_texts(definition)
+    new_english = english_texts(questions)
     anonymous = bool(definition.get("anonymous", True))
     survey = db.session.execute(db.select(Survey).filter_by(activity_id=activity.id)).scalar()
     if survey is None:
-        db.session.add(Survey(activity_id=activity.id, template=template, anonymous=anonymous, questions=questions))
+        db.session.add(Survey(activity_id=activity.id, template=template, anonymous=anonymous, questions=questions,
+                              translations=merge(None, {}, incoming, new_english)))
         db.session.flush()
         return
     answered = db.session.execute(db.select(SurveyResponse.id).filter_by(survey_id=survey.id).limit(1)).first()
@@ -175,7 +224,9 @@ def import_definition(activity: Activity, definition: Mapping[str, Any], folder:
         db.session.execute(
             db.update(SurveyResponse).where(SurveyResponse.survey_id == survey.id).values(user_id=None, submitted_at=None)
         )
+    translations = merge(survey.translations, english_texts(survey.questions or []), incoming, new_english)
     survey.template, survey.anonymous, survey.questions = template, anonymous, questions
+    survey.translations = translations
     db.session.flush()
 
 
@@ -184,6 +235,17 @@ def export_definition(activity: Activity, folder: Path) -> dict[str, Any]:
     if survey is None:  # placed but never imported: hand back what the package said
         stored = {k: v for k, v in (activity.spec or {}).items() if not k.startswith("_")}
         return stored or default_definition()
-    entry: dict[str, Any] = {"template": survey.template} if survey.template else {"questions": survey.questions}
+    entry: dict[str, Any] = {"template": survey.template} if survey.template else {}
+    if not survey.template or (survey.questions and _own_wording(survey)):
+        entry["questions"] = package_texts(survey.questions or [], survey.translations)
     entry["anonymous"] = survey.anonymous
     return entry
+
+
+def _own_wording(survey: Survey) -> bool:
+    """True when a template survey's texts (English or a translation) differ from the template's."""
+    questions, translations = template_texts(TEMPLATE_QUESTIONS[survey.template])
+    if english_texts(survey.questions) != english_texts(questions):
+        return True
+    mine = {locale: texts(entry) for locale, entry in (survey.translations or {}).items() if texts(entry)}
+    return mine != {locale: texts(entry) for locale, entry in translations.items() if texts(entry)}

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from nttlearn.api import current_locale
+
 from .impact import ImpactReport, figure_rows
 from .monitoring import CourseReport, LearnerRow
 from .programme import ProgrammeReport
@@ -50,7 +52,7 @@ def programme_table(report: ProgrammeReport, name: str) -> Table:
     if name == "courses":
         return ["course", "slug", "published", "enrolled", "active_last_30_days", "completed", "completion_percent",
                 "median_days_to_complete"], [
-            [c.title, c.slug, c.published, c.enrolled, c.active_30, c.completed, c.completion_percent, c.median_days]
+            [c.localized_title(current_locale()), c.slug, c.published, c.enrolled, c.active_30, c.completed, c.completion_percent, c.median_days]
             for c in report.courses
         ]
     if name == "countries":
@@ -68,7 +70,7 @@ def quality_table(report: QualityReport, name: str) -> Table:
     if name == "courses":
         return ["course", "responses", *[f"mean_{k}" for k in END_OF_COURSE_SCALES], "intending_to_submit_percent",
                 "withheld"], [
-            [c.title, c.responses, *[c.means.get(k) for k in END_OF_COURSE_SCALES], c.intending_percent, c.withheld]
+            [c.localized_title(current_locale()), c.responses, *[c.means.get(k) for k in END_OF_COURSE_SCALES], c.intending_percent, c.withheld]
             for c in report.courses
         ]
     if name == "policy-areas":

@@ -15,7 +15,7 @@ from flask_babel import format_decimal, gettext, ngettext, npgettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, and_, case, func, literal, or_, select, true, union
 
-from nttlearn.api import Course, Enrolment, EventRecord, Organisation, User, db
+from nttlearn.api import Course, Enrolment, EventRecord, Organisation, User, db, localized_text
 
 from .filters import Period
 from .models import FundingApplication
@@ -228,13 +228,14 @@ def _completions(report: ImpactReport) -> None:
     ).one()
     report.completions, report.participants_completed = int(completions), int(people)
     report.by_course = [
-        CourseFigures(slug, title, int(enrolled or 0), int(completed or 0))
-        for slug, title, enrolled, completed in db.session.execute(
+        CourseFigures(slug, localized_text(title, names), int(enrolled or 0), int(completed or 0))
+        for slug, title, enrolled, completed, names in db.session.execute(
             select(Course.slug, Course.title,
-                   func.sum(case((enrolled_in_period, 1), else_=0)), func.sum(case((completed_in_period, 1), else_=0)))
+                   func.sum(case((enrolled_in_period, 1), else_=0)), func.sum(case((completed_in_period, 1), else_=0)),
+                   Course.translations)
             .join(Enrolment, Enrolment.course_id == Course.id)
             .where(or_(enrolled_in_period, completed_in_period))
-            .group_by(Course.id, Course.slug, Course.title).order_by(Course.title)
+            .group_by(Course.id, Course.slug, Course.title).order_by(Course.title)  # translations: by Course.id
         )
     ]
 

@@ -38,7 +38,8 @@ def random_id() -> str:
 
 
 class Survey(db.Model):
-    """The survey behind an activity of type ``survey``: a template or inline questions."""
+    """The survey behind an activity of type ``survey``: a template or inline questions, with
+    their translations."""
 
     __tablename__ = "evaluation_surveys"
 
@@ -48,9 +49,12 @@ class Survey(db.Model):
     )
     template: Mapped[str] = mapped_column(String(40), default="")  # "" when questions are inline
     anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
-    # Inline questions as validated from module.yaml; empty for a template (the code holds those,
-    # so that their wording is translated).
+    # The questions with their English texts (see languages.py): as validated from module.yaml, or
+    # copied from the template on import; empty only for a template survey stored before that copy.
     questions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # {"it": {"<question id>": …, "<question id>/<option id>": …, "_source": {…}}}: the texts in
+    # other languages, each with the fingerprint of the English it was made from.
+    translations: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default="{}")
 
 
 class SurveyRespondent(db.Model):

@@ -22,6 +22,7 @@ from nttlearn.api import (
     Organisation,
     User,
     db,
+    localized_text,
     utcnow,
 )
 
@@ -202,7 +203,8 @@ def _learners_and_totals(course: Course, filters: LearnerFilters, now: datetime,
 
 def _completion(course: Course, filters: LearnerFilters, enrolled: int) -> tuple[list[ModuleRow], list[ActivityRow]]:
     """Completions per module and per activity by the counted learners (``IN`` their ids, so the
-    database builds one lookup of them instead of scanning them per completion)."""
+    database builds one lookup of them instead of scanning them per completion). Names are in the
+    reader's language (the page's, or the exporting person's for the CSV)."""
     people = select(enrolments(course.id, filters).subquery("people").c.user_id)
     module_done = (
         select(ModuleCompletion.module_id, func.count().label("n"))
@@ -211,7 +213,7 @@ def _completion(course: Course, filters: LearnerFilters, enrolled: int) -> tuple
         .group_by(ModuleCompletion.module_id).subquery("module_done")
     )
     modules = db.session.execute(
-        select(Module.id, Module.title, func.coalesce(module_done.c.n, 0))
+        select(Module.id, Module.title, func.coalesce(module_done.c.n, 0), Module.translations)
         .outerjoin(module_done, module_done.c.module_id == Module.id)
         .where(Module.course_id == course.id, Module.archived.is_(False)).order_by(Module.position)
     ).all()
@@ -224,16 +226,18 @@ def _completion(course: Course, filters: LearnerFilters, enrolled: int) -> tuple
     )
     activities = db.session.execute(
         select(Activity.id, Activity.title, Activity.type_key, Module.title, Activity.required,
-               func.coalesce(activity_done.c.n, 0), activity_done.c.score)
+               func.coalesce(activity_done.c.n, 0), activity_done.c.score, Activity.translations,
+               Module.translations)
         .join(Module, Module.id == Activity.module_id)
         .outerjoin(activity_done, activity_done.c.activity_id == Activity.id)
         .where(Module.course_id == course.id, Module.archived.is_(False), Activity.archived.is_(False))
         .order_by(Module.position, Activity.position)
     ).all()
     return (
-        [ModuleRow(i, title, n, enrolled) for i, title, n in modules],
-        [ActivityRow(i, title, kind, module, required, n, enrolled, round(float(score), 1) if score is not None else None)
-         for i, title, kind, module, required, n, score in activities],
+        [ModuleRow(i, localized_text(title, names), n, enrolled) for i, title, n, names in modules],
+        [ActivityRow(i, localized_text(title, names), kind, localized_text(module, module_names), required, n,
+                     enrolled, round(float(score), 1) if score is not None else None)
+         for i, title, kind, module, required, n, score, names, module_names in activities],
     )
 
 

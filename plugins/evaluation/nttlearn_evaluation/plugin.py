@@ -42,7 +42,7 @@ def nttlearn_activity_types() -> list[ActivityType]:
         key="survey", label=_l("Survey"), endpoint="evaluation.surveys.answer",
         import_definition=definitions.import_definition, export_definition=definitions.export_definition,
         validate_definition=definitions.validate, default_definition=definitions.default_definition,
-        status=surveys.status,
+        status=surveys.status, translation_states=surveys.translation_states,
     )]
 
 

@@ -1,8 +1,9 @@
 """Questions and the two questionnaires NTT+ used: the end-of-course evaluation and the
 pre-course needs analysis that chose the project's five policy areas.
 
-Template questions live here (not in the database) so that their wording is translated into the
-learner's language; inline questions from ``module.yaml`` carry their own translations.
+Template questions live here with their translations in the plugin's catalogues; importing a
+survey that uses one copies them, in every language, into the survey (see ``languages``), where
+they are kept and translated like questions written in ``module.yaml``.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+
+from .languages import option_key, texts
 
 KINDS = ("likert", "single", "multiple", "text")
 LIKERT_VALUES = (1, 2, 3, 4, 5)
@@ -133,19 +136,34 @@ def template_labels() -> dict[str, Any]:
             "": _l("Own questions")}
 
 
-def questions_from_spec(items: list[dict[str, Any]]) -> tuple[Question, ...]:
-    """Questions from validated inline definitions (as stored in ``Survey.questions``)."""
+def questions_from_spec(items: list[dict[str, Any]], translations: dict[str, Any] | None = None) -> tuple[Question, ...]:
+    """Questions as stored in ``Survey.questions``, each text a ``{locale: text}`` mapping of its
+    English and its translations (``Survey.translations``): each reader gets their language,
+    text by text, and the English where a text is not translated."""
+    per_locale = {locale: texts(entry) for locale, entry in (translations or {}).items()}
+
+    def text(key: str, value: Any) -> dict[str, str]:
+        mapping = dict(value) if isinstance(value, dict) else {"en": str(value)}
+        mapping.update({locale: found[key] for locale, found in per_locale.items() if found.get(key)})
+        return mapping
+
     result = []
     for item in items:
-        options = tuple(Option(o["id"], o["text"]) for o in item.get("options", []))
-        result.append(Question(item["id"], item["type"], item["text"], bool(item.get("required", True)), options))
+        options = tuple(Option(o["id"], text(option_key(item["id"], o["id"]), o["text"])) for o in item.get("options", []))
+        result.append(Question(item["id"], item["type"], text(item["id"], item["text"]),
+                               bool(item.get("required", True)), options))
     return tuple(result)
 
 
-def survey_questions(template: str, inline: list[dict[str, Any]]) -> tuple[Question, ...]:
+def survey_questions(template: str, inline: list[dict[str, Any]],
+                     translations: dict[str, Any] | None = None) -> tuple[Question, ...]:
+    """A survey's questions: its stored ones, or (a template survey stored before templates were
+    copied into surveys) the template's, read from code."""
+    if inline:
+        return questions_from_spec(inline, translations)
     if template:
         return TEMPLATE_QUESTIONS[template]()
-    return questions_from_spec(inline)
+    return ()
 
 
 def experience_labels() -> dict[str, Any]:

@@ -48,7 +48,12 @@ def answer(activity_id: int):
                   "success" if stored else "info")
             return redirect(url_for(".answer", activity_id=activity_id))
     mine = own_answers(survey, access.user_id) if responded else {}
+    translations = []
+    if access.is_staff and survey.questions:
+        from .translation_views import translation_links
+
+        translations = translation_links(access.course.id, activity_id, survey)
     return render_template(
         "evaluation/survey.html", access=access, survey=survey, questions=questions, form=form,
-        responded=responded, mine=mine, locale=locale, due=due, closed=closed,
+        responded=responded, mine=mine, locale=locale, due=due, closed=closed, translations=translations,
     ), 200 if request.method == "GET" or not form.errors else 400

@@ -7,18 +7,19 @@ survey without user id or time). Nothing in the database, pages or exports pairs
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
-from nttlearn.api import Activity, User, complete_activity, db, utcnow
+from nttlearn.api import LANGUAGES, Activity, User, complete_activity, db, utcnow
 
 from .definitions import default_definition, import_definition
+from .languages import PRESENT, english_texts, template_texts, text_states
 from .models import Survey, SurveyAnswer, SurveyRespondent, SurveyResponse, random_id
-from .questionnaires import Question, survey_questions
+from .questionnaires import TEMPLATE_QUESTIONS, Question, survey_questions
 from .settings import anonymous_min_responses
 
 MAX_TEXT = 4000
@@ -39,7 +40,7 @@ def survey_for(activity: Activity) -> Survey:
 
 
 def questions_of(survey: Survey) -> tuple[Question, ...]:
-    return survey_questions(survey.template, survey.questions or [])
+    return survey_questions(survey.template, survey.questions or [], survey.translations)
 
 
 def has_responded(survey: Survey, user_id: int) -> bool:
@@ -226,6 +227,27 @@ def delete_user_data(user_id: int) -> None:
     db.session.execute(
         db.update(SurveyResponse).where(SurveyResponse.user_id == user_id).values(user_id=None, submitted_at=None)
     )
+
+
+def translation_states(activities: Sequence[Activity]) -> dict[int, dict[str, list[str]]]:
+    """Each survey's question and option texts, one state per text and language (``missing``,
+    ``present``, ``outdated``): what the course's translation coverage counts (one query). A
+    template survey stored before templates were copied into surveys is read from code, whose
+    texts the plugin's catalogues translate: counted as translated."""
+    found = db.session.execute(
+        db.select(Survey.activity_id, Survey.template, Survey.questions, Survey.translations)
+        .where(Survey.activity_id.in_([a.id for a in activities]))
+    ).all()
+    states: dict[int, dict[str, list[str]]] = {}
+    for activity_id, template, questions, translations in found:
+        if questions:
+            english = english_texts(questions)
+            states[activity_id] = {locale: list(text_states((translations or {}).get(locale), english).values())
+                                   for locale in LANGUAGES}
+        elif template:
+            count = len(english_texts(template_texts(TEMPLATE_QUESTIONS[template])[0]))
+            states[activity_id] = {locale: [PRESENT] * count for locale in LANGUAGES}
+    return states
 
 
 def status(activity: Activity, user_id: int) -> str | None:

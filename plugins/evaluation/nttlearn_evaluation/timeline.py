@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from nttlearn.api import Activity, Course, EventRecord, Lesson, Module, db
+from nttlearn.api import Activity, Course, EventRecord, Lesson, Module, db, localized_text
 
 from .sql import json_field
 
@@ -28,13 +28,15 @@ class TimelineEntry:
 
 def learner_timeline(user_id: int, course_id: int | None = None, *, limit: int | None = PAGE_ROWS) -> list[TimelineEntry]:
     """The learner's events, newest first: in one course (for its trainers) or in all (for
-    themselves). An event's data is shown only through the words chosen here, never raw."""
+    themselves). An event's data is shown only through the words chosen here, never raw; names of
+    courses, lessons, modules and activities are in the reader's language."""
     lesson, activity, module = aliased(Lesson), aliased(Activity), aliased(Module)
     data = EventRecord.data
     stmt = (
         select(EventRecord.created_at, EventRecord.name, EventRecord.course_id, Course.title, lesson.title,
                activity.title, module.title, json_field(data, "score", "number"),
-               json_field(data, "passed", "boolean"), json_field(data, "policy_area", "text"))
+               json_field(data, "passed", "boolean"), json_field(data, "policy_area", "text"),
+               Course.translations, lesson.translations, activity.translations, module.translations)
         .outerjoin(Course, Course.id == EventRecord.course_id)
         .outerjoin(lesson, lesson.id == json_field(data, "lesson_id", "integer"))
         .outerjoin(activity, activity.id == json_field(data, "activity_id", "integer"))
@@ -47,11 +49,13 @@ def learner_timeline(user_id: int, course_id: int | None = None, *, limit: int |
     if limit is not None:
         stmt = stmt.limit(limit)
     return [
-        TimelineEntry(at, name, cid, course_title or "",
-                      describe(name, lesson=lesson_title, activity=activity_title, module=module_title,
+        TimelineEntry(at, name, cid, localized_text(course_title, course_names),
+                      describe(name, lesson=localized_text(lesson_title, lesson_names) or None,
+                               activity=localized_text(activity_title, activity_names) or None,
+                               module=localized_text(module_title, module_names) or None,
                                score=score, passed=passed, area=area))
-        for at, name, cid, course_title, lesson_title, activity_title, module_title, score, passed, area
-        in db.session.execute(stmt)
+        for (at, name, cid, course_title, lesson_title, activity_title, module_title, score, passed, area,
+             course_names, lesson_names, activity_names, module_names) in db.session.execute(stmt)
     ]
 
 

@@ -193,3 +193,19 @@ def test_course_report_runs_a_constant_number_of_queries(data, app, client_for):
 
     small, large = build(3), build(30)
     assert small == large, (small, large)
+
+
+def test_a_swedish_trainer_s_report_and_export_name_modules_and_activities_in_swedish(make_user, make_course, client_for):
+    trainer = make_user(role="trainer", locale="sv")
+    course = make_course(modules=1, lessons=1, trainer=trainer, title="Designing a network", languages=["en", "sv"],
+                         activities=[(0, "survey", False)])
+    browser = client_for(trainer)
+
+    page = browser.get(f"/reports/courses/{course.id}").get_data(as_text=True)
+    modules = browser.get(f"/reports/courses/{course.id}/modules.csv").get_data(as_text=True)
+    activities = browser.get(f"/reports/courses/{course.id}/activities.csv").get_data(as_text=True)
+
+    assert "[sv] Designing a network" in page.split("</title>")[0]
+    assert "[sv] Module 1" in page and "[sv] survey 0" in page
+    assert "\r\n[sv] Module 1,0,0,0\r\n" in modules
+    assert "[sv] survey 0" in activities and "[sv] Module 1" in activities

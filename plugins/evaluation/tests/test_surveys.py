@@ -90,7 +90,10 @@ def test_problems_name_the_line_in_module_yaml(tmp_path):
 @pytest.mark.parametrize(("definition", "message"), [
     ({}, "needs 'template' (end-of-course or needs) or 'questions'"),
     ({"template": "exit"}, "unknown template 'exit'"),
-    ({"template": "needs", "questions": []}, "either 'template' or 'questions', not both"),
+    ({"template": "needs", "questions": [{"id": "a", "type": "likert", "text": "A"}]},
+     "the questions of template 'needs' may only be reworded"),
+    ({"questions": [{"id": "a", "type": "likert", "text": {"it": "A"}}]}, "needs its English text ('en')"),
+    ({"questions": [{"id": "a", "type": "likert", "text": {"en": "A", "de": "A"}}]}, "unknown language 'de'"),
     ({"template": "needs", "anonymous": "yes"}, "'anonymous' must be true or false"),
     ({"template": "needs", "colour": "red"}, "unknown key 'colour'"),
     ({"questions": [{"id": "a", "type": "likert", "text": "A", "options": ["x", "y"]}]}, "a likert question takes no 'options'"),

@@ -21,7 +21,7 @@ from wtforms import (
 )
 from wtforms.validators import URL, DataRequired, Email, Length, NumberRange, Optional
 
-from nttlearn.api import LANGUAGE_NAMES
+from nttlearn.api import LANGUAGE_NAMES, localized
 
 from .timezones import zone_names
 
@@ -89,7 +89,7 @@ class MeetingForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.country.choices = country_choices()
         self.time_zone.choices = zone_choices()
-        self.course_ids.choices = [SelectChoice(course.id, course.title) for course in courses]
+        self.course_ids.choices = [SelectChoice(course.id, localized(course)) for course in courses]
 
 
 class AgendaItemForm(FlaskForm):

@@ -37,3 +37,4 @@ def test_a_refusal_speaks_the_readers_language(app, compiled_translations, local
                              starts_at=datetime(2030, 1, 2, tzinfo=UTC), ends_at=datetime(2030, 1, 1, tzinfo=UTC))
     with app.test_request_context(), force_locale(locale):
         assert [str(problem) for problem in details.problems()] == [expected]
+

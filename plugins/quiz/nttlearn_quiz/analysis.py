@@ -8,7 +8,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from nttlearn.api import LANGUAGE_NAMES, LOCALES, Activity, Module, csv_text, db
+from nttlearn.api import (
+    LANGUAGE_NAMES,
+    LOCALES,
+    Activity,
+    Module,
+    csv_text,
+    db,
+    localized,
+    localized_text,
+)
 
 from .bank import category_label
 from .models import Attempt, AttemptAnswer, Category, Question, QuestionVersion, Quiz, QuizGrade
@@ -129,7 +138,7 @@ def item_analysis(quiz: Quiz) -> Analysis:
             position=slot.position, label=labels[slot.id], qtype=data.get("type", ""), max_mark=slot.mark,
             responses=answered[slot.id], facility=qstats.facility, standard_deviation=qstats.standard_deviation,
             discrimination=qstats.discrimination, answers=answers))
-    return Analysis(quiz.activity_id, activity.title if activity else "", stats, questions,
+    return Analysis(quiz.activity_id, localized(activity) if activity else "", stats, questions,
                     languages=by_language(quiz.activity_id, [s.id for s in graded_slots]))
 
 
@@ -253,13 +262,14 @@ class QuizSummary:
 
 
 def course_quizzes(course_id: int) -> list[QuizSummary]:
-    """Each quiz of the course with its attempts, mean grade and passes, in a few queries."""
+    """Each quiz of the course with its attempts, mean grade and passes, in a few queries (the
+    quizzes' titles in the current language: the reader's page or export)."""
     quizzes = db.session.execute(
-        db.select(Quiz, Activity.title).join(Activity, Activity.id == Quiz.activity_id)
+        db.select(Quiz, Activity.title, Activity.translations).join(Activity, Activity.id == Quiz.activity_id)
         .join(Module, Module.id == Activity.module_id)
         .where(Quiz.course_id == course_id, Activity.archived.is_(False))
         .order_by(Module.position, Activity.position)).all()
-    ids = [q.activity_id for q, _t in quizzes]
+    ids = [q.activity_id for q, _t, _tr in quizzes]
     if not ids:
         return []
     counts = {a: (n, waiting) for a, n, waiting in db.session.execute(
@@ -275,7 +285,8 @@ def course_quizzes(course_id: int) -> list[QuizSummary]:
         if effective is not None:
             grades[activity_id].append(effective)
     result = []
-    for quiz, title in quizzes:
+    for quiz, title, translations in quizzes:
+        title = localized_text(title, translations)
         values = grades[quiz.activity_id]
         n, waiting = counts.get(quiz.activity_id, (0, 0))
         result.append(QuizSummary(quiz.activity_id, title, n, learners[quiz.activity_id],
