@@ -30,7 +30,16 @@ from typing import Any
 from nttlearn.auth.services import reset_token
 from nttlearn.auth.sessions import create_session_record
 from nttlearn.extensions import db
-from nttlearn.models import Activity, Course, Enrolment, Lesson, Module, Organisation, User
+from nttlearn.models import (
+    Activity,
+    Course,
+    Enrolment,
+    Lesson,
+    Module,
+    Organisation,
+    User,
+    UserIdentity,
+)
 
 ROLES = ("anonymous", "learner", "other_trainer", "admin")
 MEDIA_FILE = "diagram.png"
@@ -81,6 +90,15 @@ class World:
             db.session.commit()
             self.extra["bystander_session"] = self.bystander.session_record.id
         return self.extra["bystander_session"]
+
+    def bystander_identity(self) -> int:
+        """The id of a single sign-on identity of the bystander's (made once)."""
+        if "bystander_identity" not in self.extra:
+            identity = UserIdentity(user_id=self.bystander.id, issuer="https://login.example", subject="walk")
+            db.session.add(identity)
+            db.session.commit()
+            self.extra["bystander_identity"] = identity.id
+        return self.extra["bystander_identity"]
 
     def activity(self, type_key: str, required: bool = True) -> Activity:
         """An activity of ``type_key`` placed in the first module of ``course`` (made once)."""
@@ -227,6 +245,13 @@ ROUTES: list[Route] = [
     Route("auth.delete", "GET", LOGGED_IN),
     Route("auth.delete", "POST", LOGGED_IN),
     Route("auth.set_language", "POST", Expect(302, 302, 302, 302), data=lambda w: {"code": "it", "next": "/"}),
+    # Single sign-on (tests/test_single_sign_on.py logs in at a real provider): the walk's site
+    # has no provider, so a provider's pages are not found; a logged-in visitor is sent on.
+    Route("auth.sso_login", "GET", Expect(404, 302, 302, 302), args=lambda w: {"key": "walk"}),
+    Route("auth.sso_callback", "GET", Expect(404, 302, 302, 302), args=lambda w: {"key": "walk"}),
+    Route("auth.sso_link", "GET", Expect(302, 302, 302, 302)),  # no login in progress: to the login page
+    Route("auth.sso_link", "POST", Expect(302, 302, 302, 302)),
+    Route("auth.remove_sso_identity", "POST", Expect(302, 404, 404, 404), args=lambda w: {"identity_id": w.bystander_identity()}),
     # -- core: learning ------------------------------------------------------------------------
     Route("learn.catalogue", "GET", PUBLIC),
     Route("learn.dashboard", "GET", LOGGED_IN),
