@@ -43,7 +43,7 @@ def oidc_providers() -> list[dict[str, str]]:
     login page shows them: ``NTTLEARN_OIDC_PROVIDERS`` (a JSON list) and/or one provider from
     ``NTTLEARN_OIDC_ISSUER``, ``_CLIENT_ID``, ``_CLIENT_SECRET`` and ``_NAME``. Each has a ``key``
     (its part of the login address), a ``name`` (the button's "Log in with …"), an ``issuer``, a
-    ``client_id`` and, for a confidential client, a ``client_secret``."""
+    ``client_id``, for a confidential client a ``client_secret``, and ``trust_email``."""
     providers: list[dict[str, str]] = []
     listed = (_env("OIDC_PROVIDERS") or "").strip()
     if listed:
@@ -58,7 +58,8 @@ def oidc_providers() -> list[dict[str, str]]:
     if issuer:
         providers.append({"issuer": issuer, "client_id": _env("OIDC_CLIENT_ID") or "",
                           "client_secret": _env("OIDC_CLIENT_SECRET") or "",
-                          "name": _env("OIDC_NAME") or "", "key": "sso"})
+                          "name": _env("OIDC_NAME") or "", "key": "sso",
+                          "trust_email": _env("OIDC_TRUST_EMAIL") or ""})
     checked = [check_oidc_provider(p, i) for i, p in enumerate(providers)]
     keys = [p["key"] for p in checked]
     if len(set(keys)) != len(keys):
@@ -80,7 +81,10 @@ def check_oidc_provider(provider: dict[str, str], index: int = 0) -> dict[str, s
         raise ValueError(f"{where}: 'key' must be lower-case letters, digits and hyphens, not {key!r}")
     return {"key": key, "name": name, "issuer": issuer, "client_id": provider["client_id"].strip(),
             "client_secret": provider.get("client_secret", "").strip(),
-            "scope": provider.get("scope", "").strip() or "openid email profile"}
+            "scope": provider.get("scope", "").strip() or "openid email profile",
+            # "on": every address this provider sends counts as verified (a single-tenant Entra ID,
+            # which sends no email_verified); else only those it marks verified.
+            "trust_email": "on" if _bool(provider.get("trust_email")) else ""}
 
 
 def environment() -> str:

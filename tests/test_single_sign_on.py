@@ -180,6 +180,17 @@ def test_an_unverified_email_never_links_to_the_account_with_that_address(browse
     assert count_rows(UserIdentity) == 0
 
 
+def test_a_provider_whose_addresses_the_site_trusts_needs_no_email_verified(sso_app, provider):
+    app = sso_app(OIDC_PROVIDERS=[provider.settings(trust_email="on")])
+    with app.app_context():
+        browser = Browser(app.test_client(), provider.issuer)
+
+        answer = browser.log_in("unverified-sub", "unverified-pw")
+
+        assert answer.headers["Location"] == "/dashboard"
+        assert count_rows(User, email="someone@elsewhere.example") == 1
+
+
 def test_claims_without_an_email_are_refused_with_a_message(browser):
     browser.log_in("no-email-sub", "no-email-pw")
 
@@ -344,12 +355,14 @@ def test_one_provider_from_the_environment(monkeypatch):
     monkeypatch.setenv("NTTLEARN_OIDC_CLIENT_ID", "nttlearn")
     monkeypatch.setenv("NTTLEARN_OIDC_CLIENT_SECRET", "secret")
     monkeypatch.setenv("NTTLEARN_OIDC_NAME", "Kunta-ID")
+    monkeypatch.delenv("NTTLEARN_OIDC_TRUST_EMAIL", raising=False)
     monkeypatch.delenv("NTTLEARN_OIDC_PROVIDERS", raising=False)
 
     (only,) = oidc_providers()
 
     assert only == {"key": "sso", "name": "Kunta-ID", "issuer": "https://login.example.fi/realms/kunta",
-                    "client_id": "nttlearn", "client_secret": "secret", "scope": "openid email profile"}
+                    "client_id": "nttlearn", "client_secret": "secret", "scope": "openid email profile",
+                    "trust_email": ""}
 
 
 def test_several_providers_from_json(monkeypatch):

@@ -46,15 +46,18 @@ def identities_of(user: User) -> list[UserIdentity]:
     ).scalars())
 
 
-def verified_email(claims: dict[str, Any]) -> str | None:
-    """The claims' e-mail address when the provider says it has verified it, else None.
+def verified_email(claims: dict[str, Any], trusted: bool = False) -> str | None:
+    """The claims' e-mail address when the provider says it has verified it (or the site trusts
+    every address of this provider), else None.
 
-    ``email_verified`` must be the JSON value true; some providers send the string "true"."""
+    ``email_verified`` must be the JSON value true (some providers send the string "true");
+    Entra ID's ``xms_edov`` (the address's domain is verified by its owner) counts too."""
     email = normalise_email(str(claims.get("email") or ""))
-    verified = claims.get("email_verified")
     if not email or "@" not in email or len(email) > 254:
         return None
-    return email if verified is True or str(verified).lower() == "true" else None
+    marks = (claims.get("email_verified"), claims.get("xms_edov"))
+    verified = trusted or any(mark is True or str(mark).lower() == "true" for mark in marks)
+    return email if verified else None
 
 
 def _locale(claims: dict[str, Any]) -> str | None:
@@ -69,7 +72,7 @@ def _name(claims: dict[str, Any], email: str) -> str:
     return (name or email.split("@")[0])[:200]
 
 
-def account_for(claims: dict[str, Any], *, register: bool) -> Outcome:
+def account_for(claims: dict[str, Any], *, register: bool, trust_email: bool = False) -> Outcome:
     """Which account the provider's claims open (flushed, not committed). Raises SsoFailure
     with a reason for the login page when there is none."""
     if len(str(claims["iss"])) > 255 or len(str(claims["sub"])) > 255:  # OpenID Connect Core: sub fits 255
@@ -83,7 +86,7 @@ def account_for(claims: dict[str, Any], *, register: bool) -> Outcome:
         return Outcome("login", user)
     if not str(claims.get("email") or "").strip():
         raise SsoFailure(NO_EMAIL)
-    email = verified_email(claims)
+    email = verified_email(claims, trust_email)
     if email is None:
         raise SsoFailure(UNVERIFIED)
     existing = find_user(email)

@@ -110,7 +110,8 @@ def sso_callback(key: str):
         abort(404)
     try:
         claims = oidc.callback_claims(settings)
-        outcome = account_for(claims, register=current_app.config["OIDC_REGISTER"])
+        outcome = account_for(claims, register=current_app.config["OIDC_REGISTER"],
+                              trust_email=bool(settings.get("trust_email")))
     except SsoFailure as failure:
         return _refused(settings, failure)
     if outcome.action == "confirm":
