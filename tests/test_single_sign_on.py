@@ -294,8 +294,13 @@ def test_logout_is_local(browser):
 
 
 # -- identities on the account page ------------------------------------------------------------
+def _in_english(browser) -> None:
+    browser.client.post("/language", data={"code": "en", "next": "/"})  # Anna's claims chose Finnish
+
+
 def test_the_account_page_lists_linked_identities(browser):
     browser.log_in("anna-sub", "anna-pw")
+    _in_english(browser)
 
     page = _logged_in_as(browser)
 
@@ -305,6 +310,7 @@ def test_the_account_page_lists_linked_identities(browser):
 
 def test_the_last_way_to_log_in_cannot_be_removed(browser):
     browser.log_in("anna-sub", "anna-pw")
+    _in_english(browser)
     identity = db.session.execute(db.select(UserIdentity)).scalar_one()
 
     answer = browser.client.post(f"/account/identities/{identity.id}/remove")
