@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ from nttlearn.auth.sessions import create_session_record
 from nttlearn.extensions import db
 from nttlearn.models import (
     Activity,
+    Cohort,
     Course,
     Enrolment,
     Lesson,
@@ -409,6 +411,15 @@ def _token_of_bystander(w: World) -> dict[str, Any]:
     return {"token_id": w.extra["api_token"]}
 
 
+def _cohort_of_course(w: World) -> dict[str, Any]:
+    if "api_cohort" not in w.extra:
+        cohort = Cohort(course_id=w.course.id, name="Walk", starts_on=date(2027, 1, 1))
+        db.session.add(cohort)
+        db.session.commit()
+        w.extra["api_cohort"] = cohort.id
+    return {"cohort_id": w.extra["api_cohort"]}
+
+
 ROUTES.extend([
     Route("api-docs.openapi_json", "GET", PUBLIC),
     Route("api_docs.reference", "GET", PUBLIC),
@@ -416,6 +427,9 @@ ROUTES.extend([
     Route("api_courses.get_course", "GET", API_NEEDS_TOKEN, args=_course_slug),
     Route("api_courses.get_outline", "GET", API_NEEDS_TOKEN, args=_course_slug),
     Route("api_courses.course_progress_list", "GET", API_NEEDS_TOKEN, args=_course_slug),
+    Route("api_courses.course_cohorts", "GET", API_NEEDS_TOKEN, args=_course_slug),
+    Route("api_cohorts.get_cohort", "GET", API_NEEDS_TOKEN, args=_cohort_of_course),
+    Route("api_cohorts.cohort_members", "GET", API_NEEDS_TOKEN, args=_cohort_of_course),
     Route("api_me.get_me", "GET", API_NEEDS_TOKEN),
     Route("api_me.my_progress", "GET", API_NEEDS_TOKEN),
     Route("api_users.list_users", "GET", API_NEEDS_TOKEN),
