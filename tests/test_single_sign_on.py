@@ -105,6 +105,14 @@ def test_a_returning_identity_logs_in_to_the_same_account(browser, app, provider
     assert "Anna Virtanen" in _logged_in_as(again)
 
 
+def test_starting_again_keeps_one_login_in_progress(browser):
+    for _ in range(3):
+        browser.client.get(f"/login/sso/{PROVIDER_KEY}")
+
+    with browser.client.session_transaction() as session:
+        assert len([key for key in session if key.startswith("_state_")]) == 1
+
+
 def test_login_keeps_the_next_page(browser):
     answer = browser.log_in("anna-sub", "anna-pw", start=f"/login/sso/{PROVIDER_KEY}?next=/account")
 
@@ -355,6 +363,14 @@ def test_deleting_the_account_removes_its_identities(browser):
     assert count_rows(UserIdentity) == 0
 
 
+def test_my_data_export_lists_my_single_sign_on_logins(browser):
+    browser.log_in("anna-sub", "anna-pw")
+
+    exported = browser.client.get("/account/export.json").get_json()
+
+    assert [(i["issuer"], i["subject"]) for i in exported["single_sign_on"]] == [(browser.issuer, "anna-sub")]
+
+
 # -- settings ---------------------------------------------------------------------------------
 def test_one_provider_from_the_environment(monkeypatch):
     monkeypatch.setenv("NTTLEARN_OIDC_ISSUER", "https://login.example.fi/realms/kunta/")
@@ -389,4 +405,5 @@ def test_several_providers_from_json(monkeypatch):
 def test_a_misconfigured_provider_is_named_in_the_error(provider, problem):
     with pytest.raises(ValueError, match=problem):
         check_oidc_provider(provider)
+
 

@@ -16,7 +16,7 @@ import requests
 from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.base_client.errors import MismatchingStateError
 from authlib.integrations.flask_client import OAuth
-from flask import current_app, request
+from flask import current_app, request, session
 from joserfc.errors import JoseError
 from werkzeug.wrappers import Response
 
@@ -46,7 +46,7 @@ def provider(key: str) -> dict[str, str] | None:
 
 
 def provider_names() -> dict[str, str]:
-    """Issuer → the provider's name, to name a linked identity on the account page."""
+    """Issuer (without a trailing slash) → the provider's name, to name a linked identity."""
     return {p["issuer"]: p["name"] for p in providers()}
 
 
@@ -88,6 +88,10 @@ def authorization_redirect(settings: dict[str, str], redirect_uri: str) -> Respo
     PKCE challenge (kept in the session)."""
     client = _client(settings)
     _discover(client, settings)
+    # One login in progress per provider and browser: each start would otherwise add its state
+    # to the session cookie, which a browser stops storing past 4 kB.
+    for name in [name for name in session if name.startswith(f"_state_{settings['key']}_")]:
+        session.pop(name)
     try:
         return client.authorize_redirect(redirect_uri)
     except (requests.RequestException, RuntimeError) as error:

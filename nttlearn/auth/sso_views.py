@@ -66,7 +66,7 @@ def _refusal(reason: str, provider: str) -> str:
 
 def _refused(settings: dict[str, str], failure: SsoFailure):
     db.session.rollback()
-    current_app.logger.warning("Single sign-on with %s refused: %s", settings["key"], failure)
+    current_app.logger.warning("Single sign-on with %s refused: %s %r", settings["key"], failure.reason, failure.detail)
     flash(_refusal(failure.reason, settings["name"]), "error")
     return redirect(url_for("auth.login"))
 

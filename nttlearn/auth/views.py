@@ -217,7 +217,7 @@ def _profile_page(form: ProfileForm, password_form: ChangePasswordForm) -> str:
 def _linked_identities(user: User) -> list[tuple[UserIdentity, str, bool]]:
     """The account's single sign-on logins: each with its provider's name and whether it may go."""
     identities, names = identities_of(user), provider_names()
-    return [(i, names.get(i.issuer, i.issuer), can_remove(user, i, identities)) for i in identities]
+    return [(i, names.get(i.issuer.rstrip("/"), i.issuer), can_remove(user, i, identities)) for i in identities]
 
 
 @bp.route("/account", methods=["GET", "POST"])
