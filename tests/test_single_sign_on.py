@@ -371,6 +371,23 @@ def test_my_data_export_lists_my_single_sign_on_logins(browser):
     assert [(i["issuer"], i["subject"]) for i in exported["single_sign_on"]] == [(browser.issuer, "anna-sub")]
 
 
+def test_linking_the_same_identity_twice_keeps_one_and_never_moves_it(app):
+    from nttlearn.auth.identities import link_identity
+    from nttlearn.auth.oidc import SsoFailure
+
+    make = user_factory()
+    owner, other = make(), make()
+    claims = {"iss": "https://login.example", "sub": "s-1", "email": owner.email}
+
+    first, again = link_identity(owner, claims), link_identity(owner, claims)
+    db.session.commit()
+    with pytest.raises(SsoFailure) as refused:
+        link_identity(other, claims)
+
+    assert first.id == again.id and count_rows(UserIdentity) == 1
+    assert refused.value.reason == "taken"
+
+
 # -- settings ---------------------------------------------------------------------------------
 def test_one_provider_from_the_environment(monkeypatch):
     monkeypatch.setenv("NTTLEARN_OIDC_ISSUER", "https://login.example.fi/realms/kunta/")
