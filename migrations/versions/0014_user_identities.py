@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0014_user_identities'
-down_revision = '0012_api_tokens'  # DEV-ONLY
+down_revision = '0013_cohort_staff'
 branch_labels = None
 depends_on = None
 
