@@ -41,20 +41,26 @@ chromium:
 	  else echo "Browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
 
 # The certificates' interoperability tests verify credentials with Node.js and the npm packages
-# pinned in $(INTEROP)/package-lock.json (`npm ci`, re-run only when the lock file changes).
+# pinned in $(INTEROP)/package-lock.json (`npm ci`, re-run only when the lock file changes); the
+# single sign-on tests log in at a real OpenID provider pinned in $(OIDC)/package-lock.json.
 INTEROP := plugins/certificates/tests/interop
+OIDC := tests/oidc
 
 node:
 	@if ! { command -v node && command -v npm; } >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null || true; fi
 	@if { command -v node && command -v npm; } >/dev/null 2>&1; then \
-	  $(MAKE) --no-print-directory $(INTEROP)/node_modules/.package-lock.json; \
+	  $(MAKE) --no-print-directory $(INTEROP)/node_modules/.package-lock.json $(OIDC)/node_modules/.package-lock.json; \
 	else \
 	  echo "SKIPPED: the certificates' interoperability tests: Node.js and npm are not installed (apt-get install nodejs npm)."; \
+	  echo "SKIPPED: the single sign-on tests against a real OpenID provider: Node.js and npm are not installed (apt-get install nodejs npm)."; \
 	fi
 
 $(INTEROP)/node_modules/.package-lock.json: $(INTEROP)/package-lock.json $(INTEROP)/package.json
 	cd $(INTEROP) && npm ci --no-audit --no-fund
+
+$(OIDC)/node_modules/.package-lock.json: $(OIDC)/package-lock.json $(OIDC)/package.json
+	cd $(OIDC) && npm ci --no-audit --no-fund
 
 test: install chromium node audit test-sqlite test-postgres
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -34,6 +36,55 @@ def _days(value: str) -> tuple[int, ...]:
     if any(day < 0 for day in days):
         raise ValueError(f"NTTLEARN_REMINDER_DAYS: days before a deadline cannot be negative ({value!r})")
     return tuple(sorted(days, reverse=True))
+
+
+def oidc_providers() -> list[dict[str, str]]:
+    """The OpenID Connect providers people may log in with (nttlearn.auth.oidc), in the order the
+    login page shows them: ``NTTLEARN_OIDC_PROVIDERS`` (a JSON list) and/or one provider from
+    ``NTTLEARN_OIDC_ISSUER``, ``_CLIENT_ID``, ``_CLIENT_SECRET`` and ``_NAME``. Each has a ``key``
+    (its part of the login address), a ``name`` (the button's "Log in with …"), an ``issuer``, a
+    ``client_id``, for a confidential client a ``client_secret``, and ``trust_email``."""
+    providers: list[dict[str, str]] = []
+    listed = (_env("OIDC_PROVIDERS") or "").strip()
+    if listed:
+        try:
+            entries = json.loads(listed)
+        except ValueError as error:
+            raise ValueError(f"NTTLEARN_OIDC_PROVIDERS: not JSON ({error})") from None
+        if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+            raise ValueError("NTTLEARN_OIDC_PROVIDERS: a JSON list of objects, one per provider")
+        providers.extend({k: str(v) for k, v in entry.items() if v is not None} for entry in entries)
+    issuer = (_env("OIDC_ISSUER") or "").strip()
+    if issuer:
+        providers.append({"issuer": issuer, "client_id": _env("OIDC_CLIENT_ID") or "",
+                          "client_secret": _env("OIDC_CLIENT_SECRET") or "",
+                          "name": _env("OIDC_NAME") or "", "key": "sso",
+                          "trust_email": _env("OIDC_TRUST_EMAIL") or ""})
+    checked = [check_oidc_provider(p, i) for i, p in enumerate(providers)]
+    keys = [p["key"] for p in checked]
+    if len(set(keys)) != len(keys):
+        raise ValueError(f"OpenID Connect providers: each needs a 'key' of its own, not {keys}")
+    return checked
+
+
+def check_oidc_provider(provider: dict[str, str], index: int = 0) -> dict[str, str]:
+    """One provider's settings with defaults filled in; a clear error for a missing one."""
+    where = f"OpenID Connect provider {index + 1}"
+    issuer = provider.get("issuer", "").strip().rstrip("/")
+    if not issuer.startswith(("https://", "http://")):
+        raise ValueError(f"{where}: 'issuer' must be the provider's https:// address, not {issuer!r}")
+    if not provider.get("client_id", "").strip():
+        raise ValueError(f"{where}: 'client_id' is missing")
+    name = provider.get("name", "").strip() or issuer.split("//", 1)[1].split("/", 1)[0]
+    key = provider.get("key", "").strip().lower() or re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,39}", key):
+        raise ValueError(f"{where}: 'key' must be lower-case letters, digits and hyphens, not {key!r}")
+    return {"key": key, "name": name, "issuer": issuer, "client_id": provider["client_id"].strip(),
+            "client_secret": provider.get("client_secret", "").strip(),
+            "scope": provider.get("scope", "").strip() or "openid email profile",
+            # "on": every address this provider sends counts as verified (a single-tenant Entra ID,
+            # which sends no email_verified); else only those it marks verified.
+            "trust_email": "on" if _bool(provider.get("trust_email")) else ""}
 
 
 def environment() -> str:
@@ -136,6 +187,10 @@ def settings_from_env() -> dict[str, Any]:
         "API_ENABLED": _bool(_env("API_ENABLED")),
         # Requests per token per window (seconds) before the API answers 429.
         "API_RATE_LIMIT": (int(_env("API_RATE_LIMIT") or 600), 60),
+        # Single sign-on with OpenID Connect (nttlearn.auth.oidc): the providers, and whether a
+        # person the site does not know yet gets a new learner account at their first login.
+        "OIDC_PROVIDERS": oidc_providers(),
+        "OIDC_REGISTER": _bool(_env("OIDC_REGISTER") or "on"),
         # An invitation (an account made by a participants import) may be used this many days.
         "INVITATION_DAYS": max(1, int(_env("INVITATION_DAYS") or 14)),
     }

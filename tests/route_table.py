@@ -24,13 +24,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from nttlearn.auth.services import reset_token
 from nttlearn.auth.sessions import create_session_record
 from nttlearn.extensions import db
-from nttlearn.models import Activity, Course, Enrolment, Lesson, Module, Organisation, User
+from nttlearn.models import (
+    Activity,
+    Cohort,
+    Course,
+    Enrolment,
+    Lesson,
+    Module,
+    Organisation,
+    User,
+    UserIdentity,
+)
 
 ROLES = ("anonymous", "learner", "other_trainer", "admin")
 MEDIA_FILE = "diagram.png"
@@ -81,6 +92,15 @@ class World:
             db.session.commit()
             self.extra["bystander_session"] = self.bystander.session_record.id
         return self.extra["bystander_session"]
+
+    def bystander_identity(self) -> int:
+        """The id of a single sign-on identity of the bystander's (made once)."""
+        if "bystander_identity" not in self.extra:
+            identity = UserIdentity(user_id=self.bystander.id, issuer="https://login.example", subject="walk")
+            db.session.add(identity)
+            db.session.commit()
+            self.extra["bystander_identity"] = identity.id
+        return self.extra["bystander_identity"]
 
     def activity(self, type_key: str, required: bool = True) -> Activity:
         """An activity of ``type_key`` placed in the first module of ``course`` (made once)."""
@@ -227,6 +247,13 @@ ROUTES: list[Route] = [
     Route("auth.delete", "GET", LOGGED_IN),
     Route("auth.delete", "POST", LOGGED_IN),
     Route("auth.set_language", "POST", Expect(302, 302, 302, 302), data=lambda w: {"code": "it", "next": "/"}),
+    # Single sign-on (tests/test_single_sign_on.py logs in at a real provider): the walk's site
+    # has no provider, so a provider's pages are not found; a logged-in visitor is sent on.
+    Route("auth.sso_login", "GET", Expect(404, 302, 302, 302), args=lambda w: {"key": "walk"}),
+    Route("auth.sso_callback", "GET", Expect(404, 302, 302, 302), args=lambda w: {"key": "walk"}),
+    Route("auth.sso_link", "GET", Expect(302, 302, 302, 302)),  # no login in progress: to the login page
+    Route("auth.sso_link", "POST", Expect(302, 302, 302, 302)),
+    Route("auth.remove_sso_identity", "POST", Expect(302, 404, 404, 404), args=lambda w: {"identity_id": w.bystander_identity()}),
     # -- core: learning ------------------------------------------------------------------------
     Route("learn.catalogue", "GET", PUBLIC),
     Route("learn.dashboard", "GET", LOGGED_IN),
@@ -389,6 +416,15 @@ def _token_of_bystander(w: World) -> dict[str, Any]:
     return {"token_id": w.extra["api_token"]}
 
 
+def _cohort_of_course(w: World) -> dict[str, Any]:
+    if "api_cohort" not in w.extra:
+        cohort = Cohort(course_id=w.course.id, name="Walk", starts_on=date(2027, 1, 1))
+        db.session.add(cohort)
+        db.session.commit()
+        w.extra["api_cohort"] = cohort.id
+    return {"cohort_id": w.extra["api_cohort"]}
+
+
 ROUTES.extend([
     Route("api-docs.openapi_json", "GET", PUBLIC),
     Route("api_docs.reference", "GET", PUBLIC),
@@ -396,6 +432,9 @@ ROUTES.extend([
     Route("api_courses.get_course", "GET", API_NEEDS_TOKEN, args=_course_slug),
     Route("api_courses.get_outline", "GET", API_NEEDS_TOKEN, args=_course_slug),
     Route("api_courses.course_progress_list", "GET", API_NEEDS_TOKEN, args=_course_slug),
+    Route("api_courses.course_cohorts", "GET", API_NEEDS_TOKEN, args=_course_slug),
+    Route("api_cohorts.get_cohort", "GET", API_NEEDS_TOKEN, args=_cohort_of_course),
+    Route("api_cohorts.cohort_members", "GET", API_NEEDS_TOKEN, args=_cohort_of_course),
     Route("api_me.get_me", "GET", API_NEEDS_TOKEN),
     Route("api_me.my_progress", "GET", API_NEEDS_TOKEN),
     Route("api_users.list_users", "GET", API_NEEDS_TOKEN),

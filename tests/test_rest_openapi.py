@@ -4,11 +4,14 @@ content type, headers and body)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from nttlearn.cohorts.services import add_to_cohort, create_cohort
 from nttlearn.extensions import db
 from nttlearn.models import Enrolment
 from nttlearn.rest.tokens import create_token
@@ -28,12 +31,13 @@ CALLERS = {
 
 @pytest.fixture
 def api_schema(app, make_user, make_course):
-    # Something to find: a trainer's course with a learner, a draft, an organisation.
+    # Something to find: a trainer's course with a learner in a cohort, a draft, an organisation.
     trainer = make_user(role="trainer", email="trainer@example.org", org="Comune di Modena", country="IT")
     course = make_course(modules=2, lessons=2, trainer=trainer, slug="energy-neighbours")
     make_course(slug="a-draft", published=False)
     learner = make_user(email="learner@example.org", org="Luleå kommun", country="SE")
     db.session.add(Enrolment(user_id=learner.id, course_id=course.id))
+    add_to_cohort(learner, create_cohort(course, "Spring", date(2027, 3, 1)))
     db.session.commit()
     return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
 

@@ -156,3 +156,11 @@ class DeleteAccountForm(FlaskForm):
         validators=[DataRequired()],
     )
     submit = SubmitField(_l("Delete my account"))
+
+
+class LinkIdentityForm(FlaskForm):
+    """Proves that the person coming back from a single sign-on provider owns the account with
+    the provider's e-mail address, before the two are linked."""
+
+    password = PasswordField(_l("Password of your account here"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
+    submit = SubmitField(_l("Link and log in"))

@@ -25,6 +25,7 @@ from ..models import (
     NotificationPreference,
     Organisation,
     User,
+    UserIdentity,
     UserSession,
     utcnow,
 )
@@ -145,6 +146,7 @@ def export_user_data(user: User) -> dict[str, Any]:
         "deadline_extensions": rows(Extension, "activity_id", "kind", "due_at", "granted_at"),
         "courses_taught": rows(CourseStaff, "course_id", "role"),
         "events": rows(EventRecord, "name", "course_id", "data", "created_at"),
+        "single_sign_on": rows(UserIdentity, "issuer", "subject", "email", "created_at", "last_login_at"),
         "sessions": rows(UserSession, "created_at", "last_used_at", "expires_at", "remember", "device", "ip_address"),
         "notifications": rows(Notification, "kind", "title", "body", "url", "created_at", "read_at"),
         "notification_preferences": rows(NotificationPreference, "kind", "delivery"),
@@ -172,6 +174,7 @@ def delete_account(user: User) -> None:
     user.active = False
     user.deleted_at = utcnow()
     db.session.execute(db.delete(UserSession).where(UserSession.user_id == user.id))  # logged out everywhere
+    db.session.execute(db.delete(UserIdentity).where(UserIdentity.user_id == user.id))  # and by no provider
     db.session.execute(db.delete(Notification).where(Notification.user_id == user.id))
     db.session.execute(db.delete(NotificationPreference).where(NotificationPreference.user_id == user.id))
     db.session.execute(

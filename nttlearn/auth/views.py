@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from ..config import LOCALES
 from ..extensions import db
 from ..mail import send_mail
-from ..models import Organisation, User, utcnow
+from ..models import Organisation, User, UserIdentity, utcnow
 from ..notifications.services import welcome_to_site
 from ..ratelimit import limiter
 from ..request_args import next_url
@@ -36,6 +36,8 @@ from .forms import (
     RegistrationForm,
     ResetPasswordForm,
 )
+from .identities import can_remove, identities_of
+from .oidc import provider_names
 from .passwords import check_password, hash_password, needs_rehash, spend_a_verification
 from .permissions import public, require_login
 from .registration import FIELDS, finish_registration, start_registration, too_many_mail_requests
@@ -208,7 +210,14 @@ def _profile_page(form: ProfileForm, password_form: ChangePasswordForm) -> str:
 
     return render_template("auth/profile.html", form=form, password_form=password_form,
                            sessions=active_sessions(current_user), this_session=current_record(),
+                           identities=_linked_identities(current_user),
                            preferences_form=preferences_form(current_user), calendar_feed=feed_url(current_user))
+
+
+def _linked_identities(user: User) -> list[tuple[UserIdentity, str, bool]]:
+    """The account's single sign-on logins: each with its provider's name and whether it may go."""
+    identities, names = identities_of(user), provider_names()
+    return [(i, names.get(i.issuer.rstrip("/"), i.issuer), can_remove(user, i, identities)) for i in identities]
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -309,3 +318,7 @@ def set_language():
         current_user.locale = code
         db.session.commit()
     return redirect(next_url(request.form.get("next")))
+
+
+# The single sign-on routes join this blueprint (they import ``bp`` from here).
+from . import sso_views  # noqa: E402,F401

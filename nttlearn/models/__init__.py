@@ -16,6 +16,7 @@ from .cohorts import (
 from .courses import COMPLETION_RULES, POLICY_AREAS, Activity, Course, CourseStaff, Lesson, Module
 from .events import EventRecord
 from .files import StoredFile
+from .identities import UserIdentity
 from .jobs import FailedJob, IdempotencyKey, PeriodicJobRun, ScheduledJob
 from .notifications import DELIVERIES, Notification, NotificationPreference
 from .plugins import PluginState
@@ -32,7 +33,8 @@ CORE_TABLES = frozenset(
     model.__tablename__
     for model in (Organisation, User, Course, CourseStaff, Module, Lesson, Activity, Enrolment,
                   LessonCompletion, ActivityCompletion, ModuleCompletion, EventRecord, PluginState,
-                  UserSession, ApiToken, Cohort, CohortMember, CohortStaff, ReleaseRule, ReleasePrerequisite, Deadline,
+                  UserSession, UserIdentity, ApiToken, Cohort, CohortMember, CohortStaff, ReleaseRule,
+                  ReleasePrerequisite, Deadline,
                   Extension, IdempotencyKey, PeriodicJobRun, ScheduledJob, FailedJob, StoredFile, Notification,
                   NotificationPreference)
 )
@@ -75,6 +77,7 @@ __all__ = [
     "StoredFile",
     "UTCDateTime",
     "User",
+    "UserIdentity",
     "UserSession",
     "utcnow",
 ]

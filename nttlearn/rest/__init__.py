@@ -74,7 +74,7 @@ def _as_function(method):
 def init_rest(app: Flask, host: PluginHost) -> RestApi:
     """Register the API's blueprints: the core's, then each plugin's (``nttlearn_api_blueprints``)."""
     from ..api import __version__
-    from . import courses, docs, people, progress
+    from . import cohorts, courses, docs, people, progress
 
     app.config.update({
         "API_TITLE": "nttlearn",
@@ -108,7 +108,7 @@ def init_rest(app: Flask, host: PluginHost) -> RestApi:
         csrf.exempt(blueprint)
         rest.register_blueprint(blueprint)
 
-    for blueprint in [*courses.blueprints(), *people.blueprints(), *progress.blueprints()]:
+    for blueprint in [*courses.blueprints(), *cohorts.blueprints(), *people.blueprints(), *progress.blueprints()]:
         register(blueprint)
     host.register_api_blueprints(app, register)
     docs.register(app)

@@ -133,3 +133,20 @@ class ProgressSchema(ma.Schema):
 
 class MeSchema(UserSchema):
     scopes = ma.fields.List(ma.fields.String(), required=True, metadata={"description": "The token's scopes"})
+
+
+class CohortSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    course = ma.fields.String(required=True, metadata={"description": "The course's slug"})
+    name = ma.fields.String(required=True)
+    starts_on = ma.fields.Date(required=True)
+    ends_on = ma.fields.Date(allow_none=True)
+    language = ma.fields.String(allow_none=True, metadata={"description": "The cohort's language; null: "
+                                                                          "each learner's own"})
+    members = ma.fields.Integer(required=True, metadata={"description": "How many learners it has"})
+
+
+class CohortMemberSchema(ma.Schema):
+    user_id = ma.fields.Integer(required=True)
+    name = ma.fields.String(required=True)
+    email = ma.fields.String(required=True)
