@@ -80,7 +80,8 @@ OPERATIONS = [
     "GET /api/v1/organisations/{organisation_id}", "GET /api/v1/enrolments", "POST /api/v1/enrolments",
     "DELETE /api/v1/enrolments/{enrolment_id}", "GET /api/v1/certificates", "POST /api/v1/certificates",
     "POST /api/v1/certificates/{code}/revoke", "GET /api/v1/certificates/{code}/verification",
-    "GET /api/v1/evaluation/impact",
+    "GET /api/v1/evaluation/impact", "GET /api/v1/courses/{slug}/cohorts", "GET /api/v1/cohorts/{cohort_id}",
+    "GET /api/v1/cohorts/{cohort_id}/members",
 ]
 
 
