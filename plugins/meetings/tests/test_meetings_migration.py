@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from alembic.script import ScriptDirectory
 
+from nttlearn.api import db
 from nttlearn.testing import branch_downgraded, schema_differences, table_names
 
 TABLES = {"meetings_meetings", "meetings_revisions", "meetings_agenda_items", "meetings_registrations",
