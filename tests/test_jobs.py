@@ -77,6 +77,16 @@ def test_a_mail_queued_in_a_rolled_back_transaction_is_never_sent(app, make_user
     assert outbox() == []
 
 
+def test_a_command_s_mail_after_its_commit_goes_without_another_commit(app, make_user):
+    user = make_user(email="someone@example.org")
+    user.name = "Renamed"
+    db.session.commit()
+    db.session.get(type(user), user.id)  # a read begins a new transaction, as building a mail does
+    send_mail("ana@example.org", "After the commit", "Body")
+
+    assert [m["Subject"] for m in outbox()] == ["After the commit"]
+
+
 def test_a_mail_is_claimed_once_so_its_job_run_twice_sends_it_once(app):
     send_mail("ana@example.org", "Once", "Body")
     db.session.commit()

@@ -5,7 +5,9 @@ A job is queued as part of the transaction that asked for it: a mail about a cer
 go out if the certificate is rolled back, and a worker must not look for a row that is not
 committed yet. So ``enqueue`` keeps the call on the session and hands it to the backend after the
 commit; a rollback drops it. A request that ends well without committing (one that only read, such
-as asking for a password reset) hands its calls over at its end.
+as asking for a password reset) hands its calls over at its end. Outside a request (a command, a
+job), a call queued by a transaction that has written nothing yet depends only on committed data:
+it is handed over at once (no commit may follow, as when a command sends mail after its commit).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import g, has_app_context, has_request_context, request
-from sqlalchemy import event
+from sqlalchemy import Engine, Pool, event
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, SessionTransaction
 
@@ -26,6 +28,8 @@ from ..models import IdempotencyKey, ScheduledJob, utcnow
 from .calls import DEFAULT_QUEUE, DEFAULT_RETRIES, JobCall, JobError, check_arguments, job_name
 
 PENDING = "nttlearn_jobs_pending"
+WROTE = "nttlearn_jobs_wrote"  # on a connection: its transaction has run a statement that writes
+_READS = ("SELECT", "PRAGMA", "SAVEPOINT", "RELEASE", "BEGIN", "SHOW", "SET")
 log = logging.getLogger(__name__)
 _current_call: contextvars.ContextVar[JobCall | None] = contextvars.ContextVar("nttlearn_job", default=None)
 
@@ -70,9 +74,34 @@ def enqueue(
         return call.id
     # Remember the savepoint it was queued in: rolling that back drops the call too.
     pending.append((call, session.get_nested_transaction() or session.get_transaction()))
-    if not has_request_context() and not session.in_transaction():
+    if not has_request_context() and not _has_written(session):
         _hand_over(session)
     return call.id
+
+
+def _has_written(session: Session) -> bool:
+    """Whether the session's transaction has changes: pending in the session, or written by any
+    statement on its connection (flushes, bulk updates, statements on ``session.connection()``)."""
+    if not session.in_transaction():
+        return False
+    return bool(session.new or session.dirty or session.deleted or session.connection().info.get(WROTE))
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _note_write(conn, _cursor, statement: str, _parameters, _context, _executemany) -> None:
+    if not statement.lstrip()[:9].upper().startswith(_READS):
+        conn.info[WROTE] = True
+
+
+@event.listens_for(Engine, "commit")
+@event.listens_for(Engine, "rollback")
+def _transaction_ended(conn) -> None:
+    conn.info.pop(WROTE, None)
+
+
+@event.listens_for(Pool, "checkin")
+def _returned(_dbapi_connection, record) -> None:
+    record.info.pop(WROTE, None)
 
 
 def claim_once(key: str | None = None) -> bool:
