@@ -33,7 +33,7 @@ def media_base(access: ActivityAccess) -> str:
     return url_for("learn.media", slug=access.course.slug, filename="")
 
 
-def _page(access: ActivityAccess, form: AnswerForm, status: int = 200):
+def _page(access: ActivityAccess, form: AnswerForm, status: int = 200, problem: str | None = None):
     assignment = services.ensure_assignment(access.activity)
     submission = services.submission_of(access.activity.id, current_user.id)
     files = services.files_of([submission.id] if submission else [])
@@ -46,7 +46,7 @@ def _page(access: ActivityAccess, form: AnswerForm, status: int = 200):
         instructions=assignment.localized_instructions(str(get_locale() or "en")), media_base=media_base(access),
         due=services.due_for(current_user, access.activity, assignment),
         files=[f for f in mine if f.kind == "submission"], returned=[f for f in mine if f.kind == "feedback"],
-        may_edit=access.enrolment is not None and services.may_edit(submission),
+        may_edit=access.enrolment is not None and services.may_edit(submission), problem=problem,
     ), status
 
 
@@ -79,8 +79,7 @@ def answer(activity_id: int):
             seen_count=int(seen) if seen and seen.isdigit() else None)
     except services.SubmissionError as exc:
         db.session.rollback()
-        form.text.errors = [*form.text.errors, str(exc)]
-        return _page(access, form, 400)
+        return _page(access, form, 400, problem=str(exc))
     db.session.commit()
     if handed_in:
         flash(_("Your work has been handed in."), "success")
