@@ -11,8 +11,8 @@ from wtforms import (
     FloatField,
     HiddenField,
     IntegerField,
-    SelectField,
     SelectChoice,
+    SelectField,
     SelectMultipleField,
     TextAreaField,
 )

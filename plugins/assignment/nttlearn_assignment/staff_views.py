@@ -14,7 +14,15 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from nttlearn.api import ActivityAccess, Enrolment, User, activity_access, csv_response, db, require_login
+from nttlearn.api import (
+    ActivityAccess,
+    Enrolment,
+    User,
+    activity_access,
+    csv_response,
+    db,
+    require_login,
+)
 
 from . import gradebook, services
 from .definition import apply_settings
