@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 from flask import Flask
+
+from nttlearn.api import Activity, Enrolment, Module, db
 from nttlearn_assignment.activity import import_definition
 from nttlearn_assignment.models import Assignment
 from nttlearn_assignment.plugin import HERE
-
-from nttlearn.api import Activity, Enrolment, Module, db
 
 TRANSLATIONS = HERE / "translations"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

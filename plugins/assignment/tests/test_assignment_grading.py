@@ -9,11 +9,11 @@ import io
 import zipfile
 
 from conftest import PDF
-from nttlearn_assignment.models import Submission
 
 from nttlearn.api import ActivityCompletion, EventRecord, db
 from nttlearn.mail import outbox
 from nttlearn.testing import count_rows
+from nttlearn_assignment.models import Submission
 
 
 def _hand_in(browser, a, text="My tree", files=()):

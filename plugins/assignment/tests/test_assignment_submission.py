@@ -7,10 +7,10 @@ import io
 from datetime import date, timedelta
 
 from conftest import PDF
-from nttlearn_assignment.models import Submission, SubmissionFile
 
 from nttlearn.api import ActivityCompletion, EventRecord, db, utcnow
 from nttlearn.testing import count_rows
+from nttlearn_assignment.models import Submission, SubmissionFile
 
 
 def _events(name: str) -> list[EventRecord]:

@@ -7,12 +7,12 @@ import io
 from datetime import timedelta
 
 from conftest import PDF
-from nttlearn_assignment import privacy
-from nttlearn_assignment.models import Submission, SubmissionFile
-from nttlearn_assignment.todo import todo_items
 
 from nttlearn.api import db, file_store, utcnow
 from nttlearn.testing import count_rows
+from nttlearn_assignment import privacy
+from nttlearn_assignment.models import Submission, SubmissionFile
+from nttlearn_assignment.todo import todo_items
 
 
 def _hand_in(browser, a):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from babel.messages.pofile import read_po
+
 from nttlearn_assignment.plugin import HERE
 
 LOCALES = ("it", "sv", "es", "fi")
