@@ -98,7 +98,7 @@ def read_settings(definition: Mapping[str, Any]) -> Settings:
         refused = [t for t in types if t not in FILE_TYPES]
         if refused:
             problems.append(("file_types", f"file_types: {refused[0]!r} is not one of {', '.join(FILE_TYPES)}"))
-        values["file_types"] = sorted(set(types) & set(FILE_TYPES))
+        values["file_types"] = list(dict.fromkeys(t for t in types if t in FILE_TYPES))  # as written
     for key, default, high in (("max_file_mb", 10, MAX_FILE_MB), ("max_files", 3, MAX_FILES)):
         value = definition.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= high:
