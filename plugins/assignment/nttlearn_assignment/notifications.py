@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import current_app, has_request_context, url_for
 from flask_babel import gettext as _
 
-from nttlearn.api import Activity, User, notify
+from nttlearn.api import Activity, User, fingerprint, notify
 
 from .models import Submission
 
@@ -20,11 +20,11 @@ def activity_path(activity_id: int) -> str:
 
 
 def tell_graded(learner: User, activity: Activity, submission: Submission, max_points: float) -> None:
-    """The core's ``feedback_available`` notification; once per grade (a repeated save of the
-    same grade tells nobody twice)."""
+    """The core's ``feedback_available`` notification; once per grade (the same points and
+    feedback saved twice, even by two requests at once, tell the learner once)."""
     title_of = activity.localized("title", learner.locale or "en")
     points = f"{submission.points:g}"
-    key = f"assignment:{submission.id}:graded:{submission.times_submitted}:{points}:{len(submission.feedback)}"
+    key = f"assignment:{submission.id}:graded:{submission.times_submitted}:{points}:{fingerprint(submission.feedback)}"
     notify(
         learner, "feedback_available",
         lambda: _("Your assignment “%(title)s” has been graded", title=title_of),

@@ -30,6 +30,7 @@ from nttlearn.api import (
     utcnow,
 )
 
+from .definition import DEFAULT_FILE_TYPES
 from .models import Assignment, Submission, SubmissionFile
 
 MAX_TEXT = 100_000
@@ -54,11 +55,8 @@ def ensure_assignment(activity: Activity) -> Assignment:
     assignment = db.session.get(Assignment, activity.id)
     if assignment is None:
         assignment = Assignment(activity_id=activity.id, instructions="", translations={}, max_points=100.0,
-                                text_entry=True, file_upload=True, file_types=[], max_file_mb=10, max_files=3,
-                                completion="submitted")
-        from .definition import DEFAULT_FILE_TYPES
-
-        assignment.file_types = list(DEFAULT_FILE_TYPES)
+                                text_entry=True, file_upload=True, file_types=list(DEFAULT_FILE_TYPES),
+                                max_file_mb=10, max_files=3, completion="submitted")
         db.session.add(assignment)
         db.session.flush()
     return assignment

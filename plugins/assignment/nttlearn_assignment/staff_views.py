@@ -69,6 +69,11 @@ def grade(activity_id: int, user_id: int):
     learner = _learner(access, user_id)
     assignment = services.ensure_assignment(access.activity)
     show = _show(request.args.get("show"))
+    # The filtered list as it was when the page was opened: after a grade the learner may leave it.
+    listed = [row.learner.id for row in gradebook.rows(activity_id, access.course.id, show)]
+    place = listed.index(learner.id) if learner.id in listed else None
+    previous_id = listed[place - 1] if place else None
+    next_id = listed[place + 1] if place is not None and place + 1 < len(listed) else None
     form = GradeForm()
     status = 200
     if form.validate_on_submit():
@@ -84,17 +89,15 @@ def grade(activity_id: int, user_id: int):
         else:
             db.session.commit()
             flash(_("The grade has been saved and the learner told."), "success")
-            return redirect(url_for("assignment.grade", activity_id=activity_id, user_id=user_id, show=show))
+            if next_id is not None:  # on to the next learner of the list, as a grader works
+                return redirect(url_for("assignment.grade", activity_id=activity_id, user_id=next_id, show=show))
+            return redirect(url_for("assignment.submissions", activity_id=activity_id, show=show))
     elif request.method == "POST":
         status = 400
     submission = services.submission_of(activity_id, learner.id)
     if request.method == "GET" and submission is not None and submission.points is not None:
         form.points.data, form.feedback.data = submission.points, submission.feedback
-    files = services.files_of([submission.id] if submission else []).get(submission.id, []) if submission else []
-    listed = [row.learner.id for row in gradebook.rows(activity_id, access.course.id, show)]
-    place = listed.index(learner.id) if learner.id in listed else None
-    previous_id = listed[place - 1] if place else None
-    next_id = listed[place + 1] if place is not None and place + 1 < len(listed) else None
+    files = services.files_of([submission.id]).get(submission.id, []) if submission else []
     return render_template(
         "assignment/grade.html", access=access, assignment=assignment, learner=learner, submission=submission,
         form=form, reopen_form=ReopenForm(), files=[f for f in files if f.kind == "submission"],

@@ -167,3 +167,22 @@ def test_the_learner_is_told_in_finnish_when_graded(make_assignment, client_for,
     [mail] = [m for m in outbox() if m["To"] == a.learner.email]
     assert mail["Subject"] == "Tehtäväsi ”Ongelmapuusi” on arvioitu"
     assert "8/10 pistettä" in mail.get_body().get_content()
+
+
+def test_saving_a_grade_goes_on_to_the_next_learner_of_the_list(make_assignment, make_user, client_for):
+    from nttlearn.api import Enrolment
+
+    a = make_assignment()
+    zoe = make_user(name="Zoe Later")
+    db.session.add(Enrolment(user_id=zoe.id, course_id=a.course.id))
+    db.session.commit()
+    _hand_in(client_for(a.learner), a)
+    _hand_in(client_for(zoe), a)
+    trainer = client_for(a.trainer)
+
+    first = trainer.post(f"/assignment/{a.activity.id}/submissions/{a.learner.id}?show=to_grade", data={"points": "60"})
+    last = trainer.post(f"/assignment/{a.activity.id}/submissions/{zoe.id}?show=to_grade", data={"points": "70"})
+
+    assert first.headers["Location"].endswith(f"/assignment/{a.activity.id}/submissions/{zoe.id}?show=to_grade")
+    assert last.headers["Location"].endswith(f"/assignment/{a.activity.id}/submissions?show=to_grade")
+    assert count_rows(Submission, state="graded") == 2
