@@ -8,7 +8,17 @@ import io
 import zipfile
 from dataclasses import dataclass
 
-from nttlearn.api import Activity, CourseStaff, Enrolment, Module, User, db, file_store
+from nttlearn.api import (
+    Activity,
+    Cohort,
+    CohortMember,
+    CourseStaff,
+    Enrolment,
+    Module,
+    User,
+    db,
+    file_store,
+)
 
 from .models import Assignment, Submission
 from .services import clean_filename, files_of
@@ -41,18 +51,25 @@ class Row:
         return show == "all" or self.status == show
 
 
-def rows(activity_id: int, course_id: int, show: str = "all") -> list[Row]:
-    """The course's learners (its trainers left out) with their submissions, by name: two queries."""
+def rows(activity_id: int, course_id: int, show: str = "all", cohort_id: int | None = None) -> list[Row]:
+    """The course's learners (its trainers left out; with ``cohort_id``, that cohort's members
+    only) with their submissions, by name: two queries."""
     staff = db.select(CourseStaff.user_id).where(CourseStaff.course_id == course_id)
-    learners = db.session.execute(
-        db.select(User).join(Enrolment, Enrolment.user_id == User.id)
-        .where(Enrolment.course_id == course_id, User.deleted_at.is_(None), User.id.not_in(staff))
-        .order_by(User.name, User.id)
-    ).scalars().all()
+    query = (db.select(User).join(Enrolment, Enrolment.user_id == User.id)
+             .where(Enrolment.course_id == course_id, User.deleted_at.is_(None), User.id.not_in(staff)))
+    if cohort_id is not None:
+        query = query.where(User.id.in_(db.select(CohortMember.user_id).where(
+            CohortMember.cohort_id == cohort_id, CohortMember.course_id == course_id)))
+    learners = db.session.execute(query.order_by(User.name, User.id)).scalars().all()
     submissions = {s.user_id: s for s in db.session.execute(
         db.select(Submission).where(Submission.activity_id == activity_id)).scalars()}
     found = [Row(learner, submissions.get(learner.id)) for learner in learners]
     return [row for row in found if row.matches(show)]
+
+
+def cohorts_of(course_id: int) -> list[Cohort]:
+    return list(db.session.execute(db.select(Cohort).where(Cohort.course_id == course_id)
+                                   .order_by(Cohort.starts_on.desc(), Cohort.name)).scalars())
 
 
 def counts(all_rows: list[Row]) -> dict[str, int]:

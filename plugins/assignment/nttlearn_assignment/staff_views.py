@@ -19,6 +19,7 @@ from nttlearn.api import (
     Enrolment,
     User,
     activity_access,
+    arg_int,
     csv_response,
     db,
     require_login,
@@ -41,15 +42,22 @@ def _show(value: str | None) -> str:
     return value if value in gradebook.FILTERS else "all"
 
 
+def _cohort(access: ActivityAccess) -> int | None:
+    """The ``?cohort=`` of the list: one of the course's cohorts, else None (everyone)."""
+    wanted = arg_int("cohort")
+    return wanted if wanted in {c.id for c in gradebook.cohorts_of(access.course.id)} else None
+
+
 @bp.route("/<int:activity_id>/submissions")
 @require_login
 def submissions(activity_id: int):
     access = staff_access(activity_id)
     assignment = services.ensure_assignment(access.activity)
-    show = _show(request.args.get("show"))
-    everyone = gradebook.rows(activity_id, access.course.id)
+    show, cohort = _show(request.args.get("show")), _cohort(access)
+    everyone = gradebook.rows(activity_id, access.course.id, cohort_id=cohort)
     return render_template("assignment/submissions.html", access=access, assignment=assignment, show=show,
-                           rows=[row for row in everyone if row.matches(show)], counts=gradebook.counts(everyone))
+                           rows=[row for row in everyone if row.matches(show)], counts=gradebook.counts(everyone),
+                           cohorts=gradebook.cohorts_of(access.course.id), cohort=cohort)
 
 
 def _learner(access: ActivityAccess, user_id: int) -> User:
@@ -68,9 +76,9 @@ def grade(activity_id: int, user_id: int):
     access = staff_access(activity_id)
     learner = _learner(access, user_id)
     assignment = services.ensure_assignment(access.activity)
-    show = _show(request.args.get("show"))
+    show, cohort = _show(request.args.get("show")), _cohort(access)
     # The filtered list as it was when the page was opened: after a grade the learner may leave it.
-    listed = [row.learner.id for row in gradebook.rows(activity_id, access.course.id, show)]
+    listed = [row.learner.id for row in gradebook.rows(activity_id, access.course.id, show, cohort)]
     place = listed.index(learner.id) if learner.id in listed else None
     previous_id = listed[place - 1] if place else None
     next_id = listed[place + 1] if place is not None and place + 1 < len(listed) else None
@@ -90,8 +98,9 @@ def grade(activity_id: int, user_id: int):
             db.session.commit()
             flash(_("The grade has been saved and the learner told."), "success")
             if next_id is not None:  # on to the next learner of the list, as a grader works
-                return redirect(url_for("assignment.grade", activity_id=activity_id, user_id=next_id, show=show))
-            return redirect(url_for("assignment.submissions", activity_id=activity_id, show=show))
+                return redirect(url_for("assignment.grade", activity_id=activity_id, user_id=next_id, show=show,
+                                        cohort=cohort))
+            return redirect(url_for("assignment.submissions", activity_id=activity_id, show=show, cohort=cohort))
     elif request.method == "POST":
         status = 400
     submission = services.submission_of(activity_id, learner.id)
@@ -101,7 +110,7 @@ def grade(activity_id: int, user_id: int):
     return render_template(
         "assignment/grade.html", access=access, assignment=assignment, learner=learner, submission=submission,
         form=form, reopen_form=ReopenForm(), files=[f for f in files if f.kind == "submission"],
-        returned=[f for f in files if f.kind == "feedback"], previous_id=previous_id, next_id=next_id, show=show,
+        returned=[f for f in files if f.kind == "feedback"], previous_id=previous_id, next_id=next_id, show=show, cohort=cohort,
         due=services.due_for(learner, access.activity, assignment), media_base=media_base(access),
     ), status
 
@@ -124,7 +133,7 @@ def reopen(activity_id: int, user_id: int):
 @require_login
 def submissions_zip(activity_id: int):
     access = staff_access(activity_id)
-    data = gradebook.submissions_zip(gradebook.rows(activity_id, access.course.id))
+    data = gradebook.submissions_zip(gradebook.rows(activity_id, access.course.id, cohort_id=_cohort(access)))
     return Response(data, mimetype="application/zip", headers={
         "Content-Disposition": f'attachment; filename="assignment-{activity_id}-submissions.zip"',
         "Cache-Control": "private, no-store"})
@@ -135,7 +144,8 @@ def submissions_zip(activity_id: int):
 def grades_csv(activity_id: int):
     access = staff_access(activity_id)
     assignment = services.ensure_assignment(access.activity)
-    header, lines = gradebook.grade_lines(assignment, gradebook.rows(activity_id, access.course.id))
+    header, lines = gradebook.grade_lines(assignment, gradebook.rows(activity_id, access.course.id,
+                                                                     cohort_id=_cohort(access)))
     return csv_response(f"assignment-{activity_id}-grades.csv", header, lines)
 
 

@@ -186,3 +186,29 @@ def test_saving_a_grade_goes_on_to_the_next_learner_of_the_list(make_assignment,
     assert first.headers["Location"].endswith(f"/assignment/{a.activity.id}/submissions/{zoe.id}?show=to_grade")
     assert last.headers["Location"].endswith(f"/assignment/{a.activity.id}/submissions?show=to_grade")
     assert count_rows(Submission, state="graded") == 2
+
+
+def test_the_list_and_its_downloads_can_be_narrowed_to_one_cohort(make_assignment, make_user, client_for):
+    from datetime import date
+
+    from nttlearn.cohorts.services import add_to_cohort, create_cohort
+
+    a = make_assignment()
+    other = make_user(name="Oskar Other")
+    autumn, spring = create_cohort(a.course, "Autumn", date(2026, 9, 1)), create_cohort(a.course, "Spring", date(2027, 2, 1))
+    add_to_cohort(a.learner, autumn)
+    add_to_cohort(other, spring)
+    db.session.commit()
+    _hand_in(client_for(a.learner), a)
+    _hand_in(client_for(other), a)
+    trainer = client_for(a.trainer)
+
+    page = trainer.get(f"/assignment/{a.activity.id}/submissions?cohort={spring.id}").get_data(as_text=True)
+    grades = trainer.get(f"/assignment/{a.activity.id}/grades.csv?cohort={spring.id}").data.decode("utf-8-sig")
+    everyone = trainer.get(f"/assignment/{a.activity.id}/submissions").get_data(as_text=True)
+
+    assert "Oskar Other" in page and "Lauri Learner" not in page
+    assert [r["name"] for r in csv.DictReader(io.StringIO(grades))] == ["Oskar Other"]
+    assert "Oskar Other" in everyone and "Lauri Learner" in everyone
+    assert f'href="/assignment/{a.activity.id}/grades.csv?cohort={spring.id}"' in page
+    assert f'href="/assignment/{a.activity.id}/grades.csv"' in everyone
