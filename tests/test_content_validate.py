@@ -131,7 +131,7 @@ def test_unknown_activity_type_is_an_error_and_a_missing_builtin_a_warning(app, 
     result = load_package(root, app.extensions["nttlearn"].all_activity_types(), display="pkg")
 
     assert [str(p) for p in result.problems] == [
-        "pkg/modules/01-cycle/module.yaml:10: unknown activity type 'poll' (known: exercise, proposal, quiz, survey)"]
+        "pkg/modules/01-cycle/module.yaml:10: unknown activity type 'poll' (known: assignment, exercise, proposal, quiz, survey)"]
     assert [str(w) for w in result.warnings] == [
         "pkg/modules/01-cycle/module.yaml:13: activity type 'quiz' is not installed: the activity will show as unavailable"]
 

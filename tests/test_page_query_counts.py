@@ -116,9 +116,9 @@ def test_learner_pages_run_as_many_queries_with_10_as_with_1000_learners(app, si
 
     assert few == many
     # The dashboard is the most: its own eleven, the navbar's unread count and one per source of
-    # to-do items (the next lessons, and the quiz, peer-review and evaluation plugins), and the
-    # meetings plugin's upcoming meetings in the dashboard slot.
-    assert max(few.values()) <= 17, few
+    # to-do items (the next lessons, and the quiz, peer-review, evaluation and assignment plugins),
+    # and the meetings plugin's upcoming meetings in the dashboard slot.
+    assert max(few.values()) <= 18, few
 
 
 def test_the_progress_report_runs_as_many_queries_with_10_as_with_1000_learners(app, site):

@@ -36,7 +36,7 @@ from .yamlfile import LineDict, YamlError, load_yaml
 
 # Types of the built-in plugins: a package using them is valid even where the plugin is not
 # installed (the activity then shows as unavailable).
-BUILTIN_ACTIVITY_TYPES = {"quiz", "proposal", "survey"}
+BUILTIN_ACTIVITY_TYPES = {"quiz", "proposal", "survey", "assignment"}
 COURSE_KEYS = {"id", "slug", "title", "summary", "policy_area", "languages", "hours", "outcomes",
                "completion", "self_enrolment", "certificate", "published"}
 # When a module or activity opens (see nttlearn/cohorts): kept by the core, never handed to a plugin.

@@ -1,0 +1,1 @@
+"""Assignments: exercises learners hand in and trainers grade."""

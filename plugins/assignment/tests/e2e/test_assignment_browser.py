@@ -1,0 +1,58 @@
+"""The main course's problem-tree exercise handed in and graded in a real browser: the learner
+writes her answer and adds a PDF on a 360 px phone, the trainer grades it from the list, and the
+learner reads her grade and feedback (in Italian, her language). axe-core finds no accessibility
+violation on the pages on the way."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.e2e
+
+PHONE = 360
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _no_axe_violations(page) -> None:
+    results = Axe().run(page, context="main")
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_learner_hands_in_on_a_phone_and_reads_the_trainers_grade(new_page, log_in, live_server):
+    with sqlite3.connect(live_server.instance / "nttlearn.sqlite") as database:
+        [(activity_id,)] = database.execute(
+            "SELECT id FROM activities WHERE key = 'problem-tree-assignment'").fetchall()
+
+    phone = new_page(width=PHONE, height=740)
+    log_in(phone, "learner@example.org")  # Giulia Rossi reads nttlearn in Italian
+    phone.goto(f"/assignment/{activity_id}")
+    expect(phone.get_by_role("heading", name="Consegnate il vostro albero dei problemi")).to_be_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE  # nothing to scroll sideways
+    _no_axe_violations(phone)
+    phone.get_by_label("La Sua risposta (Markdown)").fill("Problema centrale: *pochi autobus serali*.")
+    phone.get_by_label("Aggiungi file").set_input_files(
+        files=[{"name": "albero.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+    phone.get_by_role("button", name="Consegna", exact=True).click()
+    expect(phone.get_by_text("Il Suo lavoro è stato consegnato.")).to_be_visible()
+    expect(phone.get_by_role("link", name="albero.pdf")).to_be_visible()
+
+    trainer = new_page()
+    log_in(trainer, "trainer@example.org")
+    trainer.goto(f"/assignment/{activity_id}/submissions?show=to_grade")
+    _no_axe_violations(trainer)
+    trainer.get_by_role("link", name="Giulia Rossi").click()
+    expect(trainer.get_by_text("pochi autobus serali")).to_be_visible()
+    _no_axe_violations(trainer)
+    trainer.get_by_label("Points").fill("8")
+    trainer.get_by_label("Feedback (Markdown)").fill("Good focal problem; add a **source** for the second cause.")
+    trainer.get_by_role("button", name="Save the grade").click()
+    expect(trainer.get_by_text("The grade has been saved and the learner told.")).to_be_visible()
+
+    phone.reload()
+    expect(phone.get_by_text("Valutazione: 8 punti su 10")).to_be_visible()
+    expect(phone.locator(".prose strong", has_text="source")).to_be_visible()
+    _no_axe_violations(phone)
