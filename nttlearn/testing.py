@@ -463,6 +463,8 @@ def catalogue_problems(translations: Path, domain: str, locale: str) -> list[str
 
 
 def pytest_configure(config) -> None:
+    # pytest-xdist's marker, declared here too so that runs without xdist accept it.
+    config.addinivalue_line("markers", "xdist_group(name): run these tests on one worker (pytest-xdist)")
     _share_url_builders()
 
 
