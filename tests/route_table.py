@@ -305,6 +305,8 @@ ROUTES: list[Route] = [
     Route("admin.job_failure", "POST", Expect(302, 403, 403, 302), args=lambda w: {"failure_id": "db-999999", "action": "retry"}),
     Route("admin.toggle_plugin", "POST", Expect(302, 403, 403, 302),
           args=lambda w: {"name": PROBE_PLUGIN}, data=lambda w: {"enabled": "1"}),
+    # The probe plugin is enabled: the admin sees what disabling it would stop.
+    Route("admin.confirm_disable_plugin", "GET", ADMINS, args=lambda w: {"name": PROBE_PLUGIN}),
     # -- plugin: example_partner ----------------------------------------------------------------
     Route("example_partner.meetings", "GET", LOGGED_IN, plugin="example_partner"),
     # An empty form is re-shown with its errors (400) to trainers and admins.

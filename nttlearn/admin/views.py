@@ -16,6 +16,7 @@ from ..models import Organisation, User
 from ..plugins import host
 from ..request_args import arg_int
 from .forms import OrganisationForm, UserForm
+from .services import courses_using, switch_plugin
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 
@@ -133,6 +134,19 @@ def plugins():
     return render_template("admin/plugins.html", rows=rows)
 
 
+@bp.route("/plugins/<name>/disable")
+@require_admin
+def confirm_disable_plugin(name: str):
+    """What stops working when ``name`` is disabled (its activities, course by course), and a
+    button to go ahead: a disabled plugin takes its pages away from every learner at once."""
+    plugin_host = host()
+    info = plugin_host.plugins.get(name) or abort(404)
+    plugin_host.forget_state()
+    if info.failed or plugin_host.status(name) != "enabled":
+        return redirect(url_for("admin.plugins"))
+    return render_template("admin/plugin_disable.html", info=info, affected=courses_using(name))
+
+
 @bp.route("/plugins/<name>", methods=["POST"])
 @require_admin
 def toggle_plugin(name: str):
@@ -142,7 +156,10 @@ def toggle_plugin(name: str):
         flash(_("%(name)s failed to load and cannot be switched on: %(error)s", name=name, error=info.error), "error")
         return redirect(url_for("admin.plugins"))
     enable = request.form.get("enabled") == "1"
-    plugin_host.set_enabled(name, enable)
+    if not enable and request.form.get("confirmed") != "1":
+        # Disabling is asked on its own page first (what stops working), even without JavaScript.
+        return redirect(url_for("admin.confirm_disable_plugin", name=name))
+    switch_plugin(name, enable)
     db.session.commit()
     message = _("%(name)s is enabled.", name=name) if enable else _("%(name)s is disabled. Its data is kept.", name=name)
     flash(message, "success")

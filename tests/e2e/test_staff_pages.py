@@ -39,6 +39,9 @@ def test_admin_disables_and_reenables_a_plugin(page, log_in, live_server):
     restored = False
     try:
         row.get_by_role("button", name=f"Disable {PARTNER_PLUGIN}").click()
+        # Asked first, on a page of its own that says what stops working.
+        expect(page.get_by_role("heading", name=f"Disable {PARTNER_PLUGIN}?")).to_be_visible()
+        page.locator("main").get_by_role("button", name=f"Disable {PARTNER_PLUGIN}").click()
         expect(page.get_by_text(f"{PARTNER_PLUGIN} is disabled.")).to_be_visible()
         page.reload()  # stored, not just shown: whichever worker answers now sees it disabled
         expect(row.locator("td.status-disabled")).to_have_text("disabled")
