@@ -385,3 +385,6 @@ def _install_template_globals(app: Flask, host: PluginHost) -> None:
     from .content.markdown import render_markdown
 
     app.jinja_env.filters["markdown"] = render_markdown
+    from .formats import register_filters
+
+    register_filters(app)
