@@ -34,7 +34,7 @@ def _current_user() -> object | None:
 
 def format_datetime(value: datetime | None, format: str = "medium") -> str:
     """A moment (aware, UTC) in the reader's zone and language; ``""`` for None."""
-    return format_user_datetime(value, format=format, locale=reader_locale())
+    return format_user_datetime(value, _current_user(), format=format, locale=reader_locale())
 
 
 def format_date(value: date | datetime | None, format: str = "medium") -> str:
@@ -73,8 +73,12 @@ def format_percent(value: float | int | None, decimals: int = 0) -> str:
     Swedish and Spanish, ``90%`` in English and Italian; whole numbers unless ``decimals``."""
     if value is None:
         return ""
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "%"
-    return babel_numbers.format_percent(value / 100, format=pattern, locale=reader_locale())
+    locale = reader_locale()
+    pattern = Locale.parse(locale).percent_formats[None].pattern  # "#,##0 %" in Finnish
+    if decimals:
+        pattern = pattern.replace("0", "0." + "0" * decimals, 1) if pattern.count("0") == 1 else \
+            pattern[::-1].replace("0", ("0." + "0" * decimals)[::-1], 1)[::-1]
+    return babel_numbers.format_percent(value / 100, format=pattern, locale=locale)
 
 
 @lru_cache(maxsize=16)
