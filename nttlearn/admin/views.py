@@ -11,6 +11,7 @@ from sqlalchemy import func, or_
 from ..auth.permissions import require_admin
 from ..auth.services import find_organisation
 from ..auth.sessions import active_sessions, current_record, end_sessions
+from ..confirm import confirmation_page, confirmed
 from ..extensions import db
 from ..models import Organisation, User
 from ..plugins import host
@@ -185,6 +186,11 @@ def job_failure(failure_id: str, action: str):
     from ..jobs.backends import backend_for
 
     backend = backend_for()
+    if action == "purge" and not confirmed():
+        return confirmation_page(
+            title=_("Delete the failed job?"),
+            question=_("The job will not be run again and its error will be gone from this page."),
+            consequences=[], button=_("Delete the failed job"), cancel_url=url_for("admin.jobs"))
     done = backend.retry(failure_id) if action == "retry" else backend.purge(failure_id)
     if not done:
         flash(_("That failed job is no longer on the list."), "error")
