@@ -10,7 +10,14 @@ import pytest
 from flask_babel import force_locale
 
 from nttlearn.extensions import db
-from nttlearn.formats import country_name, country_names, format_date, format_datetime, format_number, format_percent
+from nttlearn.formats import (
+    country_name,
+    country_names,
+    format_date,
+    format_datetime,
+    format_number,
+    format_percent,
+)
 from nttlearn.models import Enrolment
 
 
