@@ -92,3 +92,17 @@ def test_the_course_page_shows_continue_and_progress_above_the_modules_each_with
     assert page.index("25% complete (1/4)") < page.index("What you will be able to do")
     assert '<details class="outcomes card">' in page  # folded for a learner who has started
     assert "1 of 2 done" in page and "0 of 2 done" in page
+
+
+def test_the_catalogue_offers_each_course_s_preview_but_not_for_courses_one_is_enrolled_in(
+        client, make_user, make_course, login_as):
+    open_course, my_course = make_course(modules=2, lessons=2), make_course(modules=1, lessons=1)
+    learner = make_user()
+    db.session.add(Enrolment(user_id=learner.id, course_id=my_course.id))
+    db.session.commit()
+    login_as(learner)
+
+    page = client.get("/").get_data(as_text=True)
+
+    assert f'href="/courses/{open_course.slug}/lessons/{_lessons(open_course)[0].id}"' in page
+    assert f'href="/courses/{my_course.slug}/lessons/' not in page

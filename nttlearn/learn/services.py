@@ -385,3 +385,22 @@ def recheck_completions(course_ids: list[int]) -> None:
         .order_by(Enrolment.course_id, Enrolment.user_id)
     ).all():
         update_completion(user_id, course_id)
+
+
+def first_lessons(courses: list[Course]) -> dict[int, tuple[int, int]]:
+    """The first lesson (by module and lesson position, archived ones left out) of each course,
+    as ``{course id: (lesson id, module id)}``, in one query: the lessons a visitor may preview."""
+    if not courses:
+        return {}
+    rank = func.row_number().over(partition_by=Module.course_id, order_by=(Module.position, Lesson.position))
+    ranked = (
+        db.select(Module.course_id.label("course_id"), Lesson.id.label("lesson_id"), Module.id.label("module_id"),
+                  rank.label("rank"))
+        .join(Lesson, Lesson.module_id == Module.id)
+        .where(Module.course_id.in_([c.id for c in courses]), Module.archived.is_(False), Lesson.archived.is_(False))
+        .subquery()
+    )
+    rows = db.session.execute(
+        db.select(ranked.c.course_id, ranked.c.lesson_id, ranked.c.module_id).where(ranked.c.rank == 1)
+    ).all()
+    return {course_id: (lesson_id, module_id) for course_id, lesson_id, module_id in rows}

@@ -28,7 +28,14 @@ from ..extensions import db, login_manager
 from ..models import POLICY_AREAS, Activity, Course, CourseStaff, Enrolment, Lesson, User
 from ..storage import send_stored_file
 from .fragments import lesson_body, outline_sidebar
-from .services import EnrolmentError, course_outline, enrol, get_enrolment, progress_by_course
+from .services import (
+    EnrolmentError,
+    course_outline,
+    enrol,
+    first_lessons,
+    get_enrolment,
+    progress_by_course,
+)
 from .services import complete_lesson as mark_lesson_done
 from .services import uncomplete_lesson as unmark_lesson_done
 from .structure import CourseStructure, course_structure, learner_state
@@ -107,8 +114,13 @@ def catalogue():
         enrolled = set(db.session.execute(
             db.select(Enrolment.course_id).filter_by(user_id=current_user.id)
         ).scalars())
+    # A look at each course before enrolling: its first lesson, unless a release rule closes it.
+    shown = [c for c in (courses or elsewhere) if c.id not in enrolled]
+    by_id = {c.id: c for c in shown}
+    previews = {course_id: lesson_id for course_id, (lesson_id, module_id) in first_lessons(shown).items()
+                if pacing_for(None, by_id[course_id], deadlines=False).module(module_id).open}
     return render_template(
-        "learn/catalogue.html", courses=courses, trainers=trainers, enrolled=enrolled, query=query,
+        "learn/catalogue.html", previews=previews, courses=courses, trainers=trainers, enrolled=enrolled, query=query,
         area=area, language=language, areas=policy_area_labels(), locale=str(get_locale()),
         languages=languages, coverage=coverage, elsewhere=elsewhere, language_names=LANGUAGE_NAMES,
     )
