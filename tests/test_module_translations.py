@@ -435,11 +435,12 @@ def test_an_italian_learner_reads_the_module_title_on_the_course_page_and_beside
     english_pages = [_text(emma.get(url)) for url in pages]
 
     assert all("Trovare le città partner" not in page for page in before)
-    assert "<h3>Trovare le città partner</h3>" in course_page and "<h3>Partners</h3>" not in course_page
+    assert '<span class="module-title">Trovare le città partner</span>' in course_page
+    assert '<span class="module-title">Partners</span>' not in course_page
     assert '<h2 class="outline-module">Trovare le città partner</h2>' in lesson_page  # the sidebar
     assert "› <span>Trovare le città partner</span>" in lesson_page  # the breadcrumbs
     # A module translated by its package: title and summary.
-    assert "<h3>Il ciclo di progetto</h3>" in course_page and "<p>Le fasi di un progetto.</p>" in course_page
+    assert '<span class="module-title">Il ciclo di progetto</span>' in course_page and "<p>Le fasi di un progetto.</p>" in course_page
     assert all("Trovare le città partner" not in page and "Partners" in page for page in english_pages)
 
 
