@@ -73,8 +73,7 @@ def test_the_course_page_offers_the_preview_to_visitors_before_the_modules(clien
     preview_link = page.index(f'href="/courses/{course.slug}/lessons/{first.id}"')
     assert "Preview the first lesson" in page
     assert preview_link < page.index('<ol class="modules">')
-    assert page.count("<details") == 2  # each module folds; only the first is open
-    assert page.count("<details open") == 1
+    assert page.count("<details open>") == 2  # each module folds, open until the learner finishes it
 
 
 def test_the_course_page_shows_continue_and_progress_above_the_modules_each_with_its_progress(
@@ -92,6 +91,20 @@ def test_the_course_page_shows_continue_and_progress_above_the_modules_each_with
     assert page.index("25% complete (1/4)") < page.index("What you will be able to do")
     assert '<details class="outcomes card">' in page  # folded for a learner who has started
     assert "1 of 2 done" in page and "0 of 2 done" in page
+
+
+def test_a_module_the_learner_has_finished_is_folded_the_others_stay_open(client, make_user, make_course, login_as):
+    course = make_course(modules=2, lessons=1)
+    login_as(make_user())
+    client.post(f"/courses/{course.slug}/enrol")
+    first, second = _lessons(course)
+    client.post(f"/courses/{course.slug}/lessons/{first.id}/done")
+    client.get(f"/courses/{course.slug}/lessons/{second.id}")  # where the learner continues
+
+    page = client.get(f"/courses/{course.slug}").get_data(as_text=True)
+
+    folded = page.index("<details>")
+    assert page.index("Lesson 1.1") > folded and page.index("<details open>") > page.index("Lesson 1.1")
 
 
 def test_the_catalogue_offers_each_course_s_preview_but_not_for_courses_one_is_enrolled_in(
