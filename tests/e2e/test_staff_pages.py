@@ -21,7 +21,7 @@ def test_trainer_opens_progress_report_of_main_course_and_sees_demo_learners(pag
     table = page.locator("#progress-table")
     asa = table.get_by_role("row").filter(has_text="Åsa Lindqvist")
     expect(asa).to_contain_text("Luleå kommun")
-    expect(asa).to_contain_text("SE")
+    expect(asa).to_contain_text("Sweden")  # the country's name in the reader's language, not "SE"
     expect(table.get_by_role("row").filter(has_text="Giulia Rossi")).to_contain_text("Comune di Bologna")
     expect(table.get_by_role("row").filter(has_text="Aino Virtanen")).to_contain_text("%")
 
