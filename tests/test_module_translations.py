@@ -394,7 +394,7 @@ def test_deleting_a_module_translation_brings_the_english_title_back(client, cou
     login_as(trainer)
     page = _text(client.get(_url(course, module, "sv")))
 
-    response = client.post(f"{_url(course, module, 'sv')}/delete", data={"opened": _hidden(page, "opened")})
+    response = client.post(f"{_url(course, module, 'sv')}/delete", data={"opened": _hidden(page, "opened"), "confirmed": "1"})
 
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/author/courses/{course.id}/modules/{module.id}")
@@ -409,7 +409,8 @@ def test_a_module_translation_changed_since_the_page_was_opened_is_not_deleted(c
     stale = _hidden(_text(client.get(_url(course, module, "sv"))), "opened")
     _translate(client, course, module, "sv", title="Projektets cykel")
 
-    response = client.post(f"{_url(course, module, 'sv')}/delete", data={"opened": stale}, follow_redirects=True)
+    response = client.post(f"{_url(course, module, 'sv')}/delete", data={"opened": stale, "confirmed": "1"},
+                           follow_redirects=True)
 
     assert "was changed after you opened it, so it was not deleted" in _text(response)
     assert _module().translations["sv"]["title"] == "Projektets cykel"
