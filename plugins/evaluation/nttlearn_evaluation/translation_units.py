@@ -67,7 +67,11 @@ def apply_translations(activity: Activity, locale: str, updates: Mapping[str, Tr
     """Store ``updates`` (by unit id) in the survey's translations into ``locale``, each made
     from the English the file gives; the problems, and nothing written, when a text is too long or
     an id is not one of this survey's."""
+    from .translation_views import _lock  # the translation page's row lock (views: imported late)
+
     survey = _survey(activity)
+    if write and survey is not None:
+        survey = _lock(survey.id)  # then work from what it holds now
     english = english_texts(survey.questions or []) if survey is not None else {}
     by_unit = {_unit_id(key): key for key, text in english.items() if text.strip()}
     problems = []
@@ -78,10 +82,7 @@ def apply_translations(activity: Activity, locale: str, updates: Mapping[str, Tr
             problems.append(TranslationProblem(unit_id, f"the text is longer than {MAX_TEXT} characters"))
     if problems or not write or survey is None:
         return problems
-    from .translation_views import _lock  # the translation page's row lock (views: imported late)
-
-    locked = _lock(survey.id)
-    translations = dict(locked.translations or {})
+    translations = dict(survey.translations or {})
     entry = dict(translations.get(locale) or {})
     source = dict(entry.get(SOURCE) or {})
     for key in texts(entry):  # a text stored without a fingerprint counted as current: keep it so
@@ -94,5 +95,5 @@ def apply_translations(activity: Activity, locale: str, updates: Mapping[str, Tr
         source[key] = fingerprint(english[key] if current else update.source)
     entry[SOURCE] = source
     translations[locale] = entry
-    locked.translations = translations
+    survey.translations = translations
     return problems

@@ -84,7 +84,11 @@ def apply_translations(activity: Activity, locale: str, updates: Mapping[str, Tr
         lock_settings,
     )
 
-    settings = db.session.get(ProposalSettings, activity.id) or new_settings(activity.id)
+    if write:  # the row exists from here (a proposal never opened has none yet), locked
+        settings_for(activity)
+        settings = lock_settings(activity.id)
+    else:
+        settings = db.session.get(ProposalSettings, activity.id) or new_settings(activity.id)
     english = english_texts(*english_structures(settings))
     by_unit = {_unit_id(key): key for key in english if english[key].strip()}
     problems = []
@@ -98,9 +102,7 @@ def apply_translations(activity: Activity, locale: str, updates: Mapping[str, Tr
             problems.append(TranslationProblem(unit_id, f"the text is longer than {limit} characters"))
     if problems or not write:
         return problems
-    settings_for(activity)  # the row exists from here (a proposal never opened has none yet)
-    locked = lock_settings(activity.id)
-    translations = dict(locked.translations or {})
+    translations = dict(settings.translations or {})
     entry = dict(translations.get(locale) or {})
     source = dict(entry.get(SOURCE) or {})
     if not entry.get(SOURCE):  # texts stored without fingerprints counted as current: keep them so
@@ -112,5 +114,5 @@ def apply_translations(activity: Activity, locale: str, updates: Mapping[str, Tr
         source[key] = fingerprint(english[key] if current else update.source)
     entry[SOURCE] = source
     translations[locale] = entry
-    locked.translations = translations
+    settings.translations = translations
     return problems

@@ -138,6 +138,10 @@ def apply_translations(activity: Activity, locale: str, updates: Mapping[str, Tr
     """Store ``updates`` (by unit id) in the questions' latest versions, as the translation
     editor does; the problems, and nothing written, when a text is too long, a unit is not one of
     the quiz's, or a matching question's choices would no longer tell apart."""
+    if write:  # lock the versions first, then work from what they hold now
+        for version, texts in _questions(activity):
+            if any(text.id in updates for text in texts):
+                lock_version(version.id)
     problems: list[TranslationProblem] = []
     planned: list[tuple[QuestionVersion, dict[str, Any], str]] = []
     seen: set[str] = set()
@@ -180,10 +184,9 @@ def apply_translations(activity: Activity, locale: str, updates: Mapping[str, Tr
     if problems or not write:
         return problems
     for version, merged, stamp in planned:
-        locked = lock_version(version.id)
-        translations = dict(locked.translations or {})
+        translations = dict(version.translations or {})
         translations[locale] = {**merged, SOURCE: stamp}
-        locked.translations = translations  # a new dict: the ORM writes it; no new question version
+        version.translations = translations  # a new dict: the ORM writes it; no new question version
     return problems
 
 
