@@ -243,3 +243,41 @@ def test_a_text_whose_english_changed_after_the_export_is_imported_as_outdated(a
     again = _messages(_export(app, tmp_path / "again.po"))
     assert again[f"{QUIZ}:text"].fuzzy and again[f"{QUIZ}:text"].id.startswith("Which description fits")
     assert again[f"{NEEDS}:option:youth"].fuzzy and not again[f"{NEEDS}:option:renewable-energy"].fuzzy
+
+
+def test_an_outdated_question_whose_texts_are_all_reviewed_in_the_file_becomes_up_to_date(app, course, tmp_path):
+    version = _question("Network or meeting")
+    version.data = {**version.data, "text": "Which description fits a network of twinned towns best?"}
+    db.session.commit()
+    po = _export(app, tmp_path / "it.po")
+    messages = _messages(po)
+    mine = {c: m for c, m in messages.items() if c.startswith(f"{QUIZ}:")}
+    assert mine and all(m.fuzzy for m in mine.values())  # the question is outdated: all its texts are
+
+    _edit(po, **{c: m.string for c, m in mine.items() if not c.endswith(":text") or "answer" in c})
+    partly = _import(app, po, "--json")  # the changed question text is still fuzzy: not reviewed
+
+    assert partly.exit_code == 0, partly.output
+    assert json.loads(partly.stdout)["fuzzy_ids"] == [f"{QUIZ}:text"]
+    version = _question("Network or meeting")
+    assert state(version.translations["it"], version.data) == OUTDATED
+
+    _edit(po, **{f"{QUIZ}:text": "Quale descrizione corrisponde meglio a una rete di città gemellate?"})
+    reviewed = _import(app, po)
+
+    assert reviewed.exit_code == 0, reviewed.output
+    version = _question("Network or meeting")
+    assert version.translations["it"]["text"] == "Quale descrizione corrisponde meglio a una rete di città gemellate?"
+    assert state(version.translations["it"], version.data) == PRESENT
+
+
+def test_a_dry_run_checks_the_activities_texts_and_writes_nothing(app, course, tmp_path):
+    po = _edit(_export(app, tmp_path / "it.po"), **{f"{QUIZ}:text": "Una domanda rivista?",
+                                                    f"{NEEDS}:text": "Una domanda rivista?"})
+    before = (_question("Network or meeting").translations, _needs().translations)
+
+    result = _import(app, po, "--dry-run")
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"{SLUG} (it): would import: 2 imported, 0 outdated, 0 fuzzy skipped\n"
+    assert (_question("Network or meeting").translations, _needs().translations) == before
