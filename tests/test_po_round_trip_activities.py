@@ -139,6 +139,7 @@ def test_edits_in_the_file_reach_the_database_and_the_learners_pages(app, course
     po = _export(app, tmp_path / "it.po")
     prefix = _proposal_prefix(_messages(po))
     versions_before = db.session.execute(db.select(db.func.count(QuestionVersion.id))).scalar()
+    content_version = course.content_version
     _edit(po, **{f"{QUIZ}:text": "Quale descrizione corrisponde meglio a una rete di città gemellate (rivista)?",
                  f"{QUIZ}:answer:2:feedback": "Questo è un incontro di cittadini, non una rete (rivisto).",
                  f"{prefix}/rubric:criterion.relevance.title": "Pertinenza (rivista)",
@@ -148,6 +149,8 @@ def test_edits_in_the_file_reach_the_database_and_the_learners_pages(app, course
 
     assert result.exit_code == 0, result.output
     assert result.stdout == f"{SLUG} (it): imported: 4 imported, 0 outdated, 0 fuzzy skipped\n"
+    db.session.expire_all()
+    assert db.session.get(Course, course.id).content_version > content_version  # coverage is recounted
     version = _question("Network or meeting")
     assert version.translations["it"]["text"].endswith("(rivista)?")
     assert version.translations["it"]["answers"][1]["feedback"].endswith("(rivisto).")

@@ -435,6 +435,13 @@ def import_po(course: Course, locale: str, source: Path, display: str | None = N
         late = text.activity_type.apply_translations(text.activity, locale, updates, write=True)
         if late:  # checked a moment ago: only a plugin that checks less than it writes gets here
             raise PoImportFailed([Problem(display, unit_lines.get((activity_id, p.unit_id), 1), p.message) for p in late])
+    if unit_updates:
+        # The plugins' tables are not the course's structure, whose changes move content_version:
+        # move it, so every worker recounts the course's translation coverage (the catalogue).
+        courses = Course.__table__
+        db.session.execute(db.update(courses).where(courses.c.id == course.id)
+                           .values(content_version=courses.c.content_version + 1))
+        db.session.expire(course, ["content_version"])
     db.session.flush()
     return report
 
