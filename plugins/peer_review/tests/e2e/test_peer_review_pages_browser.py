@@ -76,3 +76,32 @@ def test_the_workspace_review_and_dashboard_pass_axe_at_desktop_and_phone_width(
     assert_accessible(trainer)
     trainer.get_by_role("link", name="Cancel").click()
     expect(trainer).to_have_url(re.compile(r"/manage#phase-section$"))
+
+
+def test_the_editable_workspace_counts_words_live_and_refuses_a_section_over_its_limit(new_page, live_server, log_in):
+    # In the feedback phase a team that submitted may revise: its workspace is editable again.
+    with sqlite3.connect(live_server.instance / "nttlearn.sqlite") as db:
+        db.execute("UPDATE peer_review_settings SET phase = 'feedback', closes_at = NULL WHERE activity_id = ?",
+                   (live_server.capstone["activity_id"],))
+    try:
+        capstone = live_server.capstone
+        author = new_page()
+        author.set_viewport_size({"width": 360, "height": 800})
+        log_in(author, capstone["allocations"][0]["authors"][0])
+        author.goto(f"/peer-review/{capstone['activity_id']}/proposal")
+        editor = author.get_by_label("Text of “Title and policy area”")
+        count = author.locator("#count-title_policy_area")
+        editor.fill("Young voices in twinned towns")
+        expect(count).to_have_text("5 of 100 words")
+        assert_accessible(author)
+        too_long = "Bologna " * 101
+        editor.fill(too_long)
+        expect(count).to_contain_text("101 of 100 words — over the limit")
+
+        author.get_by_role("button", name="Save Title and policy area").click()
+
+        expect(author.get_by_role("alert").filter(has_text="has 101 words; the limit is 100")).to_be_visible()
+        expect(author.get_by_label("Text of “Title and policy area”")).to_have_value(too_long.strip() + " ")
+        assert_accessible(author)
+    finally:
+        reopen_reviews(live_server)
