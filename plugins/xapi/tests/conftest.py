@@ -5,7 +5,6 @@ an app with the plugins whose events make statements."""
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -101,14 +100,3 @@ def lrs(ralph, monkeypatch) -> Lrs:
 @pytest.fixture
 def app_plugins():
     return ["xapi", "quiz", "certificates"]
-
-
-def by_verb(statements: list[dict]) -> dict[str, list[dict]]:
-    found: dict[str, list[dict]] = {}
-    for statement in statements:
-        found.setdefault(statement["verb"]["id"].rsplit("/", 1)[-1], []).append(statement)
-    return found
-
-
-def dumps(value) -> str:
-    return json.dumps(value, indent=1, sort_keys=True)

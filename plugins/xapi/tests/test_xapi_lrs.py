@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import uuid
 
-from conftest import by_verb, dumps
+from xapi_helpers import by_verb, dumps
 
 from nttlearn import db
 from nttlearn.learn.services import complete_activity, complete_lesson, enrol
