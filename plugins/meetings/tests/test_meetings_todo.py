@@ -81,4 +81,4 @@ def test_the_items_take_a_constant_number_of_queries(app, make_user, make_meetin
     with app.test_request_context(), count_queries(app) as queries:
         items = meeting_items(learner)
 
-    assert len(items) == 6 and len(queries) <= 3, queries
+    assert len(items) == 6 and len(queries) <= 4, queries
