@@ -106,7 +106,7 @@ def test_a_trainer_of_another_course_cannot_link_its_cohort_and_keeps_the_links_
     assert "linked by their courses' trainers" in form and "Networking: Spring" in form
 
     refused = _edit(browser, p, cohort_ids=[p["spring"].id, p["autumn"].id])
-    assert refused.status_code == 400 and "Not a valid choice" in _html(refused)
+    assert refused.status_code == 400 and "is not a valid choice" in _html(refused)
     assert count_rows(CohortLink, meeting_id=p["meeting"].id, cohort_id=p["autumn"].id) == 0
 
     assert _edit(browser, p, cohort_ids=[p["autumn"].id]).status_code == 302
