@@ -693,6 +693,48 @@ def demo_server(tmp_path_factory) -> Iterator[LiveServer]:
         yield server
 
 
+#: The demo accounts' passwords (``nttlearn demo``), for browser tests on the demo server.
+DEMO_PASSWORDS = {
+    "learner@example.org": "learner-demo-2010",
+    "trainer@example.org": "trainer-demo-2010",
+    "admin@example.org": "admin-demo-2010",
+}
+
+
+@pytest.fixture
+def new_page(e2e_browser, live_server):
+    """``new_page(width=1280, height=900)``: a page in a fresh browser context (no cookies, English
+    interface) on the ``live_server`` fixture of the test's folder (``demo_server`` or its own)."""
+    contexts = []
+
+    def make(width: int = 1280, height: int = 900):
+        context = e2e_browser.new_context(base_url=live_server.url, locale="en-GB",
+                                          viewport={"width": width, "height": height})
+        context.set_default_timeout(30_000)  # a shared, busy machine: be patient
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def log_in():
+    """``log_in(page, email, password=None)`` through the login form (a demo account's password by
+    default); returns once the page shows the person logged in."""
+    from playwright.sync_api import expect
+
+    def submit(page, email: str, password: str | None = None) -> None:
+        page.goto("/login")
+        page.locator("#email").fill(email)
+        page.locator("#password").fill(password or DEMO_PASSWORDS[email])
+        page.locator("form:has(#password) [type=submit]").click()
+        expect(page.locator("form[action$='/logout']")).to_be_attached()
+
+    return submit
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
     """On a failure, show what a live server logged: the traceback is there, not in the browser."""
