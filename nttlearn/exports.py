@@ -46,10 +46,12 @@ def row_threshold() -> int:
 
 
 def is_large(rows: int) -> bool:
+    """Whether an export of ``rows`` rows is built by a job (more than ``NTTLEARN_EXPORT_JOB_ROWS``)."""
     return rows > row_threshold()
 
 
 def export_key(user_id: int, token: str, filename: str) -> str:
+    """Where a prepared export is kept in the file store."""
     return f"{PREFIX}/{user_id}/{token}/{filename}"
 
 
