@@ -652,6 +652,8 @@ ROUTES.extend([
     Route("quiz.delete_question", "POST", Expect(302, 403, 403, 302), args=_quiz_question, plugin="quiz"),
     Route("quiz.import_questions", "GET", STAFF_OF_COURSE, args=_course_id, plugin="quiz"),
     Route("quiz.import_questions", "POST", STAFF_OF_COURSE, args=_course_id, plugin="quiz"),
+    Route("quiz.import_status", "GET", Expect(302, 403, 403, 404),
+          args=lambda w: {"course_id": w.course.id, "token": "0" * 32}, plugin="quiz"),
     Route("quiz.export_bank", "GET", STAFF_OF_COURSE, args=_course_id, plugin="quiz"),
     Route("quiz.course_report_csv", "GET", STAFF_OF_COURSE, args=_course_id, plugin="quiz"),
 ])
