@@ -24,7 +24,7 @@ from flask import render_template
 from markupsafe import Markup
 
 #: The version of this API (semantic versioning), which plugins' ``install_requires`` name.
-__version__ = "1.2.0"
+__version__ = "1.3.0"
 
 # -- Hooks -------------------------------------------------------------------------------------
 #: The marker of hook implementations: ``@hookimpl`` above ``def nttlearn_on_event(event): …``
@@ -66,6 +66,10 @@ from .events import CORE_EVENTS
 # -- Activities --------------------------------------------------------------------------------
 from .activities import ActivityAccess, activity_access
 from .hooktypes import ActivityType, DefinitionProblem
+
+#: The PO round trip of an activity's own texts: what ``ActivityType.translation_units`` returns
+#: and what ``ActivityType.apply_translations`` receives and returns (see :class:`ActivityType`).
+from .hooktypes import TranslationProblem, TranslationUnit, TranslationUpdate
 from .learn.services import complete_activity, get_enrolment, revoke_activity_completion
 from .learn.structure import lesson_after_activity
 
@@ -244,6 +248,9 @@ __all__ = [
     "Setting",
     "StoredFile",
     "TodoItem",
+    "TranslationProblem",
+    "TranslationUnit",
+    "TranslationUpdate",
     "UTCDateTime",
     "User",
     "__version__",
