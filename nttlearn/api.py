@@ -131,6 +131,13 @@ from .content.media_types import media_headers
 # -- Background jobs: run after the response, in a worker with Redis; periodic jobs ------------
 from .jobs import JobError, claim_once, enqueue
 from .hooktypes import PeriodicJob
+#: Large exports: ``export_is_large(rows)`` says whether an export of that many rows goes to a job
+#: (``NTTLEARN_EXPORT_JOB_ROWS``); ``export_later(user, builder, *args, filename=, back=)`` queues
+#: ``builder(*args) -> bytes`` (a module-level function, JSON arguments) and answers with a redirect
+#: to ``back``; the person gets a notification with a link only they can open. A builder raises
+#: ``ExportFailed(message)`` to tell them why there is no file.
+from .exports import ExportFailed, export_later
+from .exports import is_large as export_is_large
 # -- Files: media and generated files, in the store every app node reads ------------------------
 #: ``file_store()`` is the site's store (``NTTLEARN_STORAGE``: the instance folder, the database
 #: or an S3 bucket); keep a plugin's files under keys starting with its name
@@ -219,6 +226,7 @@ __all__ = [
     "Enrolment",
     "Event",
     "EventRecord",
+    "ExportFailed",
     "FileStore",
     "LANGUAGES",
     "LANGUAGE_NAMES",
@@ -266,6 +274,8 @@ __all__ = [
     "deadline_for",
     "emit",
     "enqueue",
+    "export_is_large",
+    "export_later",
     "file_store",
     "fingerprint",
     "form_int",

@@ -245,13 +245,14 @@ def _register_core_blueprints(app: Flask) -> None:
     from .author.views import bp as author_bp
     from .calendar.views import bp as calendar_bp
     from .cohorts.views import bp as cohorts_bp
+    from .exports import bp as exports_bp
     from .learn.views import bp as learn_bp
     from .notifications.views import bp as notifications_bp
     from .onboarding.views import bp as onboarding_bp
     from .reports.views import bp as reports_bp
 
     for blueprint in (auth_bp, learn_bp, author_bp, admin_bp, onboarding_bp, reports_bp, cohorts_bp, notifications_bp,
-                      calendar_bp):
+                      calendar_bp, exports_bp):
         app.register_blueprint(blueprint)
 
 

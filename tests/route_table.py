@@ -205,6 +205,16 @@ def _bystander_notification(w: World) -> dict[str, Any]:
     return {"notification_id": w.extra["notification"]}
 
 
+def _bystander_export(w: World) -> dict[str, Any]:
+    """An export prepared for the bystander: its link opens for nobody else."""
+    from nttlearn.exports import export_key
+    from nttlearn.storage import file_store
+
+    token, filename = "bystander-export-token", "progress.csv"
+    file_store().save(export_key(w.bystander.id, token, filename), b"name\r\n")
+    return {"token": token, "filename": filename}
+
+
 def _unsubscribe_token(w: World) -> dict[str, Any]:
     from nttlearn.notifications.services import unsubscribe_token
 
@@ -271,6 +281,7 @@ ROUTES: list[Route] = [
     Route("notifications.mark_read", "POST", Expect(302, 404, 404, 404), args=_bystander_notification),
     Route("notifications.mark_all_read", "POST", Expect(302, 302, 302, 302)),
     Route("notifications.preferences", "GET", LOGGED_IN),
+    Route("exports.download", "GET", Expect(302, 404, 404, 404), args=_bystander_export),
     Route("notifications.preferences", "POST", LOGGED_IN),  # an empty form is re-shown with its errors
     Route("notifications.unsubscribe", "GET", PUBLIC, args=_unsubscribe_token),
     Route("notifications.unsubscribe", "POST", PUBLIC, args=_unsubscribe_token),
@@ -646,6 +657,8 @@ ROUTES.extend([
     Route("quiz.delete_question", "POST", Expect(302, 403, 403, 302), args=_quiz_question, plugin="quiz"),
     Route("quiz.import_questions", "GET", STAFF_OF_COURSE, args=_course_id, plugin="quiz"),
     Route("quiz.import_questions", "POST", STAFF_OF_COURSE, args=_course_id, plugin="quiz"),
+    Route("quiz.import_status", "GET", Expect(302, 403, 403, 404),
+          args=lambda w: {"course_id": w.course.id, "token": "0" * 32}, plugin="quiz"),
     Route("quiz.export_bank", "GET", STAFF_OF_COURSE, args=_course_id, plugin="quiz"),
     Route("quiz.course_report_csv", "GET", STAFF_OF_COURSE, args=_course_id, plugin="quiz"),
 ])

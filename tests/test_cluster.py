@@ -5,7 +5,8 @@ Runs in the PostgreSQL pass of ``make test`` (the nodes share PostgreSQL, as in 
 SQLite pass skips it and says so), and needs Redis on 127.0.0.1. The test makes a database of its
 own on the test server, migrates it with ``nttlearn db upgrade`` and drops it at the end.
 ``cluster.start_app(name)`` starts another node and ``cluster.start_process(name, argv)`` any
-other process on the same settings (a worker: ``["nttlearn", "worker"]``).
+other process on the same settings: one ``nttlearn worker`` runs beside the two nodes and does
+their background jobs (mail, certificate PDFs).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
@@ -28,6 +30,7 @@ from core_helpers import REDIS_URL
 from sqlalchemy.engine import make_url
 
 from nttlearn import create_app
+from nttlearn.api import file_store
 from nttlearn.extensions import db
 from nttlearn.models import Enrolment, Lesson, LessonCompletion, Module
 from nttlearn.testing import (
@@ -44,6 +47,7 @@ from nttlearn.testing import (
 pytestmark = pytest.mark.cluster
 
 SWITCH_DEADLINE = 1.0  # seconds: a plugin switch reaches every node within this (issue 19)
+JOB_DEADLINE = 30.0  # seconds: the worker has done a job queued by a node (it takes well under 2)
 
 
 # -- reaching PostgreSQL and Redis -----------------------------------------------------------------
@@ -195,6 +199,8 @@ def cluster(cluster_database, tmp_path_factory) -> Iterator[Cluster]:
         # Each test client names its own address (X-Forwarded-For), so that the per-address login
         # limits of this test never meet those of other tests using the same Redis.
         "NTTLEARN_PROXY_COUNT": "1",
+        # Queues of the cluster's own: its worker takes no other test's jobs, nor they its.
+        "NTTLEARN_JOBS_QUEUE_PREFIX": f"nttlearn-cluster-{uuid.uuid4().hex[:10]}-",
         "PYTHONUNBUFFERED": "1",
     })
     run_nttlearn({**env, "NTTLEARN_INSTANCE_PATH": str(folder / "setup")}, "db", "upgrade")
@@ -202,6 +208,7 @@ def cluster(cluster_database, tmp_path_factory) -> Iterator[Cluster]:
     try:
         cluster.start_app("a")
         cluster.start_app("b")
+        cluster.start_process("worker", ["nttlearn", "worker"])
         yield cluster
     finally:
         cluster.stop()
@@ -382,3 +389,39 @@ def test_media_uploaded_on_node_a_is_served_by_node_b(nodes, world):
     assert uploaded.status_code == 302
     served = requests.get(f"{b}/courses/{world['slug']}/media/{name}.png", timeout=30)
     assert served.status_code == 200 and served.content == PNG
+
+
+def test_a_certificate_issued_on_node_a_is_drawn_and_mailed_by_the_worker_and_downloaded_from_node_b(
+        cluster, nodes, world, site):
+    from nttlearn_certificates import designs
+    from nttlearn_certificates.models import IssuedCertificate
+
+    a, b = nodes
+    worker = next(p for p in cluster.processes if p.name == "worker")
+    worker_outbox = cluster.folder / "worker" / "mail"
+    trainer, learner = Browser(), Browser()
+    trainer.log_in(a, world["trainer"])
+    token = trainer.form(f"{a}/certificates/courses/{world['course_id']}")["csrf_token"]
+
+    issued = trainer.post(f"{a}/certificates/courses/{world['course_id']}/issue", {
+        "csrf_token": token, "learner": str(world["learner_id"]), "reason": "Attended the seminar in Luleå."})
+
+    assert issued.status_code == 302
+    db.session.remove()
+    certificate = db.session.execute(db.select(IssuedCertificate).filter_by(
+        user_id=world["learner_id"], course_id=world["course_id"])).scalar_one()
+    deadline = time.monotonic() + JOB_DEADLINE
+    while not (file_store().exists(designs.pdf_cache_key(certificate)) and any(worker_outbox.glob("*.eml"))):
+        assert worker.popen.poll() is None, "the worker stopped:\n" + "\n".join(worker.log[-40:])
+        assert time.monotonic() < deadline, "the worker did not do the jobs:\n" + "\n".join(worker.log[-40:])
+        time.sleep(0.2)
+    mails = [message_from_bytes(p.read_bytes(), policy=policy.default) for p in worker_outbox.glob("*.eml")]
+    assert any(mail["To"] == world["learner"] and certificate.code in mail.get_content() for mail in mails)
+    for node in ("a", "b"):  # the nodes queued the mail; neither sent it
+        assert not (cluster.folder / node / "mail").exists()
+    learner.log_in(b, world["learner"])
+    page = learner.get(f"{b}/certificates/{certificate.code}")
+    assert page.status_code == 200 and "being prepared" not in page.text
+    pdf = learner.get(f"{b}/certificates/{certificate.code}/certificate.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert pdf.content == file_store().read(designs.pdf_cache_key(certificate))

@@ -196,6 +196,17 @@ def test_with_redis_a_keyed_job_waits_once_and_a_delayed_one_in_the_scheduled_re
     assert (state.waiting, state.scheduled, state.failed) == (1, 1, 0)
 
 
+def test_with_redis_a_key_rq_would_refuse_as_an_id_still_queues_its_job_once(queue_app, tmp_path):
+    from nttlearn.extensions import db
+
+    for _ in range(2):  # the second waits behind the first: nothing more
+        enqueue(jobs_for_tests.record_run, str(tmp_path), key="certificate-pdf:AB12-CD34")
+        db.session.commit()
+
+    (state,) = backend_for(queue_app).queues()
+    assert (state.waiting, state.failed) == (1, 0)
+
+
 def test_a_job_queued_in_a_rolled_back_transaction_never_reaches_redis(queue_app, tmp_path):
     from nttlearn.extensions import db
     from nttlearn.models import Organisation

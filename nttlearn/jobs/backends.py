@@ -4,7 +4,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -157,7 +159,7 @@ class RedisBackend:
             options["retry"] = Retry(max=call.retries, interval=intervals)
         if call.key is not None:
             # The key is the job's id while it waits; gone once it has run (result_ttl 0).
-            options.update(job_id=f"{self.prefix}key-{call.key}", unique=True, result_ttl=0)
+            options.update(job_id=self.key_job_id(call.key), unique=True, result_ttl=0)
         queue = self.queue(call.queue)
         try:
             if call.run_at is not None:
@@ -166,6 +168,13 @@ class RedisBackend:
                 queue.enqueue(run_queued, call.as_dict(), **options)
         except DuplicateJobError:
             log.info("job with key %s is waiting already", call.key)
+
+    def key_job_id(self, key: str) -> str:
+        """The RQ job id of a keyed job. RQ takes only letters, digits, ``_`` and ``-`` in an id,
+        so a key with anything else (``certificate-pdf:ABC``) is named by its digest."""
+        if re.fullmatch(r"[A-Za-z0-9_-]+", key):
+            return f"{self.prefix}key-{key}"
+        return f"{self.prefix}key-{hashlib.sha256(key.encode()).hexdigest()[:40]}"
 
     def queue_names(self) -> list[str]:
         from rq import Queue

@@ -36,6 +36,7 @@ KINDS = {
     "team_invitation": _l("Team invitations"),
     "course_message": _l("Messages from trainers"),
     "welcome": _l("Welcome messages"),
+    "export_ready": _l("Files prepared for me to download"),
 }
 DELIVERY_LABELS = {
     "immediately": _l("E-mail immediately"),

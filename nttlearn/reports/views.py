@@ -7,13 +7,15 @@ import re
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from flask_login import current_user
 
+from .. import exports
 from ..auth.permissions import course_from_kwargs, require_course_staff
 from ..auth.services import find_user
 from ..extensions import db
 from ..learn.services import enrol, unenrol
-from ..models import User
-from .csvfile import csv_response
+from ..models import Course, Enrolment, User
+from .csvfile import csv_response, csv_text
 from .forms import EnrolForm
 from .panels import report_panels
 from .services import PROGRESS_HEADER, progress_rows
@@ -34,8 +36,26 @@ def course_progress(course_id: int):
 @bp.route("/courses/<int:course_id>/progress.csv")
 @require_course_staff
 def course_progress_csv(course_id: int):
+    """The progress CSV: at once, or over ``NTTLEARN_EXPORT_JOB_ROWS`` learners built by a job."""
     course = course_from_kwargs({"course_id": course_id})
-    return csv_response(f"{course.slug}-progress.csv", PROGRESS_HEADER, progress_rows(learner_progress(course)))
+    filename = f"{course.slug}-progress.csv"
+    if exports.is_large(enrolment_count(course.id)):
+        return exports.export_later(current_user, progress_csv_file, course.id, filename=filename,
+                                    back=url_for("reports.course_progress", course_id=course.id))
+    return csv_response(filename, PROGRESS_HEADER, progress_rows(learner_progress(course)))
+
+
+def progress_csv_file(course_id: int) -> bytes:
+    """The progress CSV's bytes (the export job's builder)."""
+    course = db.session.get(Course, course_id)
+    if course is None:
+        raise exports.ExportFailed(_("The course has been deleted."))
+    return csv_text(PROGRESS_HEADER, progress_rows(learner_progress(course))).encode("utf-8")
+
+
+def enrolment_count(course_id: int) -> int:
+    return db.session.execute(db.select(db.func.count()).select_from(Enrolment)
+                              .where(Enrolment.course_id == course_id)).scalar_one()
 
 
 @bp.route("/courses/<int:course_id>/enrol", methods=["POST"])

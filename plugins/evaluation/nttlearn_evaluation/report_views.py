@@ -25,13 +25,15 @@ from nttlearn.api import (
     User,
     csv_response,
     db,
+    export_is_large,
+    export_later,
     report_panels,
     require_coordinator,
     require_course_staff,
     require_login,
 )
 
-from . import PLUGIN
+from . import PLUGIN, export_jobs
 from .charts import BarChart
 from .exports import (
     course_table,
@@ -100,6 +102,9 @@ def course_report(course_id: int):
 @require_course_staff
 def course_report_csv(course_id: int, table: str):
     course = db.session.get(Course, course_id)
+    if export_is_large(export_jobs.course_rows(course_id)):
+        return export_later(current_user, export_jobs.course_csv_file, course_id, table, request.args.to_dict(),
+                            filename=f"{course.slug}-{table}.csv", back=url_for(".course_report", course_id=course_id))
     form = _filter_form(filter_choices(course_id))
     filters = form.filters()
     report = build_course_report(course, filters, limit=0)
@@ -281,6 +286,9 @@ def impact():
 @require_coordinator
 def impact_pdf_download():
     _form, period = _impact_period()
+    if export_is_large(export_jobs.impact_rows(period)):
+        return export_later(current_user, export_jobs.impact_pdf_file, request.args.to_dict(),
+                            filename="impact-report.pdf", back=url_for(".impact", **_period_args(period)))
     report = impact_report(period)
     pdf = impact_pdf(report, policy_area_labels())
     return pdf, 200, {"Content-Type": "application/pdf",
@@ -291,6 +299,9 @@ def impact_pdf_download():
 @require_coordinator
 def impact_csv(table: str):
     _form, period = _impact_period()
+    if export_is_large(export_jobs.impact_rows(period)):
+        return export_later(current_user, export_jobs.impact_csv_file, table, request.args.to_dict(),
+                            filename=f"impact-{table}.csv", back=url_for(".impact", **_period_args(period)))
     header, rows = impact_table(impact_report(period), table)
     return csv_response(f"impact-{table}.csv", header, rows)
 

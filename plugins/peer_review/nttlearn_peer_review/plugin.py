@@ -31,6 +31,13 @@ def nttlearn_register_blueprints(app: Flask) -> None:
 
 
 @hookimpl
+def nttlearn_settings():
+    from .allocation_jobs import SETTINGS
+
+    return SETTINGS
+
+
+@hookimpl
 def nttlearn_activity_types() -> list[ActivityType]:
     return [activity.activity_type()]
 

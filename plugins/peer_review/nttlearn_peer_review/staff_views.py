@@ -19,7 +19,7 @@ from wtforms import SelectChoice
 
 from nttlearn.api import ActivityAccess, csv_response, db, require_course_staff, require_login
 
-from . import allocating, calibration, notifications, results, teams
+from . import allocating, allocation_jobs, calibration, notifications, results, teams
 from .dashboard import build_dashboard
 from .definition import DEFAULTS
 from .forms import (
@@ -273,6 +273,10 @@ def staff_override(team_id: int):
 @require_login
 def staff_allocate(activity_id: int):
     _access, settings = staff_page(activity_id)
+    if allocation_jobs.is_large(activity_id):
+        allocation_jobs.queue_allocation(activity_id)
+        return _done(_("The allocation of reviewers is queued: on an activity with this many proposals it runs in "
+                       "the background. Refresh this page in a moment."), activity_id, "#allocation")
     count = allocating.allocate_reviewers(settings)
     return _done(_("%(n)d reviews allocated.", n=count), activity_id, "#allocation")
 

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 
 from nttlearn.api import Activity, db, utcnow
 
+from . import allocation_jobs
 from .allocating import allocate_reviewers, authors_of, current_allocation, originals
 from .models import PHASES, ProposalSettings
 from .notifications import notify, title_in_locale
@@ -71,7 +72,9 @@ def set_phase(settings: ProposalSettings, target: str, now: datetime | None = No
 
 
 def _enter(settings: ProposalSettings, activity: Activity, phase: str) -> None:
-    if phase in ("allocation", "review"):
+    if phase == "allocation" and allocation_jobs.is_large(settings.activity_id):
+        allocation_jobs.queue_allocation(settings.activity_id)  # entering review allocates what is left
+    elif phase in ("allocation", "review"):
         allocate_reviewers(settings)
     if phase == "review":
         _tell_reviewers(settings, activity)

@@ -11,7 +11,7 @@ from wtforms import SelectChoice
 
 from nttlearn.api import LANGUAGE_NAMES, Course, arg_int, db, require_course_staff
 
-from . import bank, editor
+from . import bank, editor, import_jobs
 from .aiken import parse_aiken
 from .analysis import course_quizzes, course_quizzes_csv
 from .forms import CategoryForm, ImportForm, QuestionForm, RenameCategoryForm
@@ -22,7 +22,7 @@ from .models import Category, Question
 from .parallel import translated_questions
 from .registry import question_type, question_types
 from .review import ReviewFlags
-from .settings import gift_max_questions
+from .settings import gift_max_questions, import_job_questions
 from .translation_editor import language_states
 from .views import bp
 from .widgets import add_review, build_view, read_response
@@ -277,6 +277,11 @@ def import_questions(course_id: int):
         source = upload.filename if upload else _("pasted text")
         result = (parse_aiken if form.format.data == "aiken" else parse_gift)(
             text, source, max_questions=gift_max_questions())
+        if result.ok and len(result.questions) > import_job_questions() and request.form.get("confirm"):
+            token = import_jobs.queue_import(course_id, text, form.format.data, source, form.category.data or "",
+                                             current_user.id)
+            db.session.commit()
+            return redirect(url_for("quiz.import_status", course_id=course_id, token=token))
         if result.ok and result.questions and request.form.get("confirm"):
             try:
                 report = bank.import_questions(course_id, result.questions, bank.split_path(form.category.data)
@@ -291,6 +296,17 @@ def import_questions(course_id: int):
             return redirect(url_for("quiz.bank_index", course_id=course_id))
     status = 422 if result is not None and not result.ok else 200
     return render_template("quiz/import.html", course=course, form=form, result=result), status
+
+
+@bp.route("/course/<int:course_id>/import/<token>")
+@require_course_staff
+def import_status(course_id: int, token: str):
+    """Where a large import has got to: queued, done (with its counts) or failed."""
+    course = _course(course_id)
+    state = import_jobs.import_state(course_id, token) if token.isalnum() else None
+    if state is None:
+        abort(404)
+    return render_template("quiz/import_status.html", course=course, state=state, token=token)
 
 
 @bp.route("/course/<int:course_id>/export.gift")
