@@ -24,7 +24,7 @@ from flask import render_template
 from markupsafe import Markup
 
 #: The version of this API (semantic versioning), which plugins' ``install_requires`` name.
-__version__ = "1.2.0"
+__version__ = "1.3.0"
 
 # -- Hooks -------------------------------------------------------------------------------------
 #: The marker of hook implementations: ``@hookimpl`` above ``def nttlearn_on_event(event): …``
@@ -67,6 +67,10 @@ from .events import CORE_EVENTS
 from .activities import ActivityAccess, activity_access
 from .hooktypes import ActivityType, DefinitionProblem
 from .learn.services import complete_activity, get_enrolment, revoke_activity_completion
+
+#: ``enrol(user_id, course, by_staff=True)``: enrol a learner (idempotent; emits ``course.enrolled``).
+#: Without ``by_staff`` it refuses (``EnrolmentError``) a course closed to self-enrolment.
+from .learn.services import EnrolmentError, enrol
 from .learn.structure import lesson_after_activity
 
 # -- Cohorts, pacing and deadlines ---------------------------------------------------------------
@@ -98,6 +102,16 @@ from .auth.permissions import (
     require_role,
     require_trainer,
 )
+
+#: ``start_session(user)``: log ``user`` in on this browser with a new session record (commits),
+#: for a plugin that authenticates people itself (single sign-on, LTI launches).
+from .auth.sessions import start_session
+
+#: ``csrf_exempt(view_or_blueprint)``: a view that receives cross-site POSTs signed in another way
+#: (an LTI launch's id_token), which a CSRF token cannot protect. Use it for nothing else.
+from .extensions import csrf as _csrf
+
+csrf_exempt = _csrf.exempt
 
 # -- Mail, text and pages ----------------------------------------------------------------------
 from .content.markdown import render_markdown, sanitize_html
@@ -212,6 +226,7 @@ __all__ = [
     "Course",
     "CourseStaff",
     "DefinitionProblem",
+    "EnrolmentError",
     "Enrolment",
     "Event",
     "EventRecord",
@@ -253,11 +268,13 @@ __all__ = [
     "complete_activity",
     "csv_response",
     "csv_text",
+    "csrf_exempt",
     "current_locale",
     "due_state",
     "db",
     "deadline_for",
     "emit",
+    "enrol",
     "enqueue",
     "file_store",
     "fingerprint",
@@ -288,6 +305,7 @@ __all__ = [
     "require_trainer",
     "revoke_activity_completion",
     "sanitize_html",
+    "start_session",
     "send_mail",
     "send_mail_now",
     "send_stored_file",

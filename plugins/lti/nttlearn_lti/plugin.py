@@ -1,0 +1,57 @@
+"""LTI 1.3 Advantage tool: platforms (Moodle, Canvas, Open edX) launch nttlearn courses and
+activities. Only hook implementations live here: this file is the plugin's table of contents."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from nttlearn.api import Event, hookimpl
+
+from . import models  # noqa: F401 - tables for Alembic
+
+HERE = Path(__file__).resolve().parent
+
+
+@hookimpl
+def nttlearn_register_blueprints(app: Flask) -> None:
+    from . import admin_views  # noqa: F401 - adds its routes to the blueprint
+    from .views import bp
+
+    app.register_blueprint(bp)
+
+
+@hookimpl
+def nttlearn_on_event(event: Event) -> None:
+    """A completed activity or course launched from a platform: its score goes back (AGS)."""
+    from .grades import on_event
+
+    on_event(event)
+
+
+@hookimpl
+def nttlearn_migration_dirs() -> list[str]:
+    return [str(HERE / "migrations" / "versions")]
+
+
+@hookimpl
+def nttlearn_translation_dirs() -> list[str]:
+    return [str(HERE / "translations")]
+
+
+@hookimpl
+def nttlearn_user_data(user_id: int) -> dict[str, Any] | None:
+    """A person's platform identities (the ``sub`` of each platform) and launches."""
+    from nttlearn.api import db
+
+    from .models import Account, Launch, Platform
+
+    accounts = db.session.execute(db.select(Platform.issuer, Account.sub).join(
+        Account, Account.platform_id == Platform.id).where(Account.user_id == user_id)).all()
+    launches = db.session.execute(db.select(Launch.link_id, Launch.launched_at).where(Launch.user_id == user_id)).all()
+    if not accounts and not launches:
+        return None
+    return {"accounts": [{"issuer": i, "sub": s} for i, s in accounts],
+            "launches": [{"link_id": link, "launched_at": at.isoformat()} for link, at in launches]}
