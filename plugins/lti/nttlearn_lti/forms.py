@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, URL
+from wtforms.validators import URL, InputRequired, Length
 
 
 class PlatformForm(FlaskForm):

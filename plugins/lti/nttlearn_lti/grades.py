@@ -6,7 +6,7 @@ the score. A platform that is down is tried again by the job queue."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from pylti1p3.assignments_grades import AssignmentsGradesService
 from pylti1p3.grade import Grade
@@ -51,7 +51,7 @@ def send_score(launch_id: int, score: float) -> None:
     service = AssignmentsGradesService(ServiceConnector(registration_for(platform)),
                                        {"scope": link.ags_scopes, "lineitem": link.lineitem_url})
     grade = (Grade().set_score_given(round(score, 2)).set_score_maximum(100)
-             .set_timestamp(datetime.now(timezone.utc).isoformat()).set_activity_progress("Completed")
+             .set_timestamp(datetime.now(UTC).isoformat()).set_activity_progress("Completed")
              .set_grading_progress("FullyGraded").set_user_id(launch.sub))
     try:
         service.put_grade(grade)

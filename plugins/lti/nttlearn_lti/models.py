@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from nttlearn.api import UTCDateTime, db, utcnow
@@ -104,5 +104,5 @@ class ScoreSent(db.Model):
     __tablename__ = "lti_scores"
 
     launch_id: Mapped[int] = mapped_column(ForeignKey("lti_launches.id", ondelete="CASCADE"), primary_key=True)
-    score: Mapped[float] = mapped_column()
+    score: Mapped[float] = mapped_column(Float)
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

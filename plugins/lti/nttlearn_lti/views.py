@@ -5,7 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from pylti1p3.contrib.flask import FlaskMessageLaunch, FlaskOIDCLogin, FlaskRequest
@@ -13,6 +23,7 @@ from pylti1p3.deep_link import DeepLink
 from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.exception import LtiException
 from pylti1p3.lineitem import LineItem
+from wtforms import SelectChoice
 
 from nttlearn.api import (
     Activity,
@@ -195,18 +206,18 @@ def launch():
     return redirect(url_for("learn.course", slug=course.slug))
 
 
-def _choices() -> list[tuple[str, str]]:
+def _choices() -> list[SelectChoice]:
     courses = db.session.execute(db.select(Course).where(Course.archived.is_(False)).order_by(Course.title)).scalars()
     choices = []
     for course in courses:
         if not (course.published or can_manage_course(current_user, course)):
             continue
-        choices.append((f"course:{course.id}", localized(course)))
+        choices.append(SelectChoice(f"course:{course.id}", localized(course)))
         activities = db.session.execute(
             db.select(Activity).join(Module, Module.id == Activity.module_id)
             .where(Module.course_id == course.id, Activity.archived.is_(False))
             .order_by(Module.position, Activity.position)).scalars()
-        choices.extend((f"activity:{a.id}", f"{localized(course)} › {localized(a)}") for a in activities)
+        choices.extend(SelectChoice(f"activity:{a.id}", f"{localized(course)} › {localized(a)}") for a in activities)
     return choices
 
 
