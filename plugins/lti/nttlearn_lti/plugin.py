@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from markupsafe import Markup
 
 from nttlearn.api import Event, hookimpl
 
@@ -29,6 +30,26 @@ def nttlearn_on_event(event: Event) -> None:
     from .grades import on_event
 
     on_event(event)
+
+
+@hookimpl
+def nttlearn_template_slot(slot: str, context: dict[str, Any]) -> Markup | None:
+    """Admins: a card to the LTI platforms. A course's trainers: its platform links, once a
+    platform has launched it."""
+    from flask_login import current_user
+
+    from nttlearn.api import can_manage_course, db, render_fragment
+
+    from .models import Link
+
+    if slot == "admin_menu" and getattr(current_user, "is_admin", False):
+        return render_fragment("lti/slots/admin_menu.html")
+    if slot == "course_sidebar" and context.get("course") is not None:
+        course = context["course"]
+        if can_manage_course(current_user, course) and db.session.execute(
+                db.select(Link.id).where(Link.course_id == course.id).limit(1)).first():
+            return render_fragment("lti/slots/course_sidebar.html", course=course)
+    return None
 
 
 @hookimpl

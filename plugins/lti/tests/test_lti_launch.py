@@ -207,3 +207,14 @@ def test_who_may_not_sync_or_see_links(client_for, make_user, lms, registered, m
         assert other.post(f"/lti/links/{link.id}/sync").status_code == 403
     # The launched learner is not a trainer either.
     assert browser.post(f"/lti/links/{link.id}/sync").status_code == 403
+
+
+def test_admins_and_course_trainers_find_the_pages(client, lms, registered, make_course, client_for, make_user):
+    course = make_course(modules=1, lessons=1)
+    response, _auth, _token = launch(client, lms, sub="teacher-1", roles=[MEMBERSHIP + "Instructor"],
+                                     custom={"nttlearn_course": course.slug})
+    assert response.status_code == 302
+    page = client.get(f"/courses/{course.slug}").get_data(as_text=True)
+    assert f"/lti/courses/{course.id}/links" in page
+    admin = client_for(make_user(role="admin"))
+    assert "/lti/admin" in admin.get("/admin/").get_data(as_text=True)
