@@ -76,3 +76,14 @@ def nttlearn_user_data(user_id: int) -> dict[str, Any] | None:
         return None
     return {"accounts": [{"issuer": i, "sub": s} for i, s in accounts],
             "launches": [{"link_id": link, "launched_at": at.isoformat()} for link, at in launches]}
+
+
+@hookimpl
+def nttlearn_delete_user_data(user_id: int) -> None:
+    """Forget the person's platform identities and launches (no more grades go back for them)."""
+    from nttlearn.api import db
+
+    from .models import Account, Launch
+
+    db.session.execute(db.delete(Launch).where(Launch.user_id == user_id))
+    db.session.execute(db.delete(Account).where(Account.user_id == user_id))

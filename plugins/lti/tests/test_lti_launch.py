@@ -218,3 +218,16 @@ def test_admins_and_course_trainers_find_the_pages(client, lms, registered, make
     assert f"/lti/courses/{course.id}/links" in page
     admin = client_for(make_user(role="admin"))
     assert "/lti/admin" in admin.get("/admin/").get_data(as_text=True)
+
+
+def test_a_persons_platform_data_is_exported_and_deleted(client, lms, registered, make_course, app):
+    from nttlearn_lti import plugin
+
+    course = make_course(modules=1, lessons=1)
+    launch(client, lms, custom={"nttlearn_course": course.slug})
+    user_id = db.session.execute(db.select(Account.user_id)).scalar_one()
+    data = plugin.nttlearn_user_data(user_id)
+    assert data["accounts"] == [{"issuer": lms.issuer, "sub": "learner-1"}] and len(data["launches"]) == 1
+    plugin.nttlearn_delete_user_data(user_id)
+    db.session.commit()
+    assert plugin.nttlearn_user_data(user_id) is None
