@@ -281,7 +281,7 @@ def sync_members(link_id: int):
         flash(_("The member list could not be read: %(reason)s", reason=str(error)), "error")
         return redirect(url_for("lti.course_links", course_id=link.course_id))
     db.session.commit()
-    flash(_("%(learners)d learners enrolled and %(trainers)d trainers added from the platform.",
+    flash(_("Learners enrolled from the platform: %(learners)d. Trainers added: %(trainers)d.",
             learners=result.learners, trainers=result.trainers), "success")
     return redirect(url_for("lti.course_links", course_id=link.course_id))
 

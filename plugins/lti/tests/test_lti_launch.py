@@ -173,7 +173,7 @@ def test_a_completed_activity_sends_its_score_to_the_line_item(client, lms, regi
 def test_a_trainer_enrols_the_platforms_members(client, lms, registered, make_course):
     course = make_course(modules=1, lessons=1)
     response, _auth, _token = launch(client, lms, sub="teacher-1", roles=[MEMBERSHIP + "Instructor"],
-                                     custom={"nttlearn_course": course.slug})
+                                     custom={"nttlearn_course": course.slug}, locale="en")
     assert response.status_code == 302
     lms.members = [
         {"user_id": "teacher-1", "status": "Active", "roles": ["Instructor"], "name": "Tina"},
@@ -185,7 +185,7 @@ def test_a_trainer_enrols_the_platforms_members(client, lms, registered, make_co
     link = db.session.execute(db.select(Link)).scalar_one()
     synced = client.post(f"/lti/links/{link.id}/sync", follow_redirects=True)
     assert synced.status_code == 200
-    assert "2 learners enrolled and 1 trainers added" in synced.get_data(as_text=True)
+    assert "Learners enrolled from the platform: 2. Trainers added: 1." in synced.get_data(as_text=True)
     enrolled = set(db.session.execute(
         db.select(User.name).join(Enrolment, Enrolment.user_id == User.id)
         .where(Enrolment.course_id == course.id)).scalars())
@@ -231,3 +231,11 @@ def test_a_persons_platform_data_is_exported_and_deleted(client, lms, registered
     plugin.nttlearn_delete_user_data(user_id)
     db.session.commit()
     assert plugin.nttlearn_user_data(user_id) is None
+
+
+def test_the_refusal_speaks_the_browsers_language(client, lms, registered):
+    auth = start_login(client, lms)
+    response = client.post("/lti/launch", data={"id_token": lms.id_token(auth["nonce"], aud="x")},
+                           headers={"Accept-Language": "fi"})
+    assert response.status_code == 400
+    assert "Käynnistys hylättiin" in response.get_data(as_text=True)
