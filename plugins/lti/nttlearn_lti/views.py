@@ -33,6 +33,7 @@ from nttlearn.api import (
     can_manage_course,
     csrf_exempt,
     db,
+    limiter,
     localized,
     public,
     require_login,
@@ -54,6 +55,8 @@ CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 NRPS_CLAIM = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
 DEEP_LINK_SESSION = "lti_deep_link"
+#: Logins started from one address per minute: each stores a nonce, so a flood is refused early.
+LOGINS_PER_MINUTE = 300
 
 
 def refuse(reason: str, detail: str = "", status: int = 400):
@@ -97,6 +100,11 @@ def jwks():
 @public
 def login():
     """OIDC third-party login initiation: the platform sends us here, we send it back our nonce."""
+    guard = limiter("lti-logins", LOGINS_PER_MINUTE, 60)
+    address = request.remote_addr or "?"
+    if guard.blocked(address):
+        return refuse(_("Too many logins from this address: try again in a minute."), status=429)
+    guard.hit(address)
     params = request.values
     platform = find_platform(params.get("iss"), params.get("client_id"))
     if platform is None:

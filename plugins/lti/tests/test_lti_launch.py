@@ -239,3 +239,15 @@ def test_the_refusal_speaks_the_browsers_language(client, lms, registered):
                            headers={"Accept-Language": "fi"})
     assert response.status_code == 400
     assert "Käynnistys hylättiin" in response.get_data(as_text=True)
+
+
+def test_a_flood_of_logins_is_refused(client, lms, registered, monkeypatch):
+    from nttlearn_lti import views
+
+    monkeypatch.setattr(views, "LOGINS_PER_MINUTE", 3)
+    for _ in range(3):
+        start_login(client, lms)
+    response = client.post("/lti/login", data={"iss": lms.issuer, "client_id": CLIENT_ID, "login_hint": "x",
+                                               "target_link_uri": "http://localhost/lti/launch"})
+    assert response.status_code == 429
+    assert db.session.execute(db.select(db.func.count(Nonce.id))).scalar() == 3
