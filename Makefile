@@ -9,7 +9,7 @@ PLUGINS := $(sort $(dir $(wildcard plugins/*/setup.cfg)))
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 export NTTLEARN_INSTANCE_PATH ?= $(CURDIR)/instance
 
-.PHONY: run test test-sqlite test-postgres install lint audit translations clean chromium node bench
+.PHONY: run test test-sqlite test-postgres install lint audit translations clean chromium node ralph bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,7 +62,25 @@ $(INTEROP)/node_modules/.package-lock.json: $(INTEROP)/package-lock.json $(INTER
 $(OIDC)/node_modules/.package-lock.json: $(OIDC)/package-lock.json $(OIDC)/package.json
 	cd $(OIDC) && npm ci --no-audit --no-fund
 
-test: install chromium node audit test-sqlite test-postgres
+# The xAPI plugin's tests send statements to a real Learning Record Store: Ralph, in a virtualenv of
+# its own (its pinned dependencies are not ours), made once and again when this Makefile changes.
+RALPH_VENV := .venv-ralph
+RALPH_VERSION := 5.1.0
+
+ralph: $(RALPH_VENV)/.installed
+
+# Ralph 5.1's LRS extra leaves out requests, which its API imports (ralph.api.auth.oidc).
+$(RALPH_VENV)/.installed: Makefile
+	@rm -rf $(RALPH_VENV)
+	@if $(PYTHON) -m venv $(RALPH_VENV) && \
+	  $(RALPH_VENV)/bin/pip install --quiet 'ralph-malph[cli,lrs]==$(RALPH_VERSION)' 'requests==2.32.3'; then \
+	  touch $@; \
+	else \
+	  rm -rf $(RALPH_VENV); \
+	  echo "SKIPPED: the xAPI tests against a real LRS: ralph-malph $(RALPH_VERSION) could not be installed into $(RALPH_VENV)."; \
+	fi
+
+test: install chromium node ralph audit test-sqlite test-postgres
 
 # pytest-xdist runs the suite on every core (TEST_WORKERS=0 runs it in this process); browser tests share
 # one worker, the tests of a module that share a database another (nttlearn.testing).
@@ -102,4 +120,4 @@ bench: install
 	$(BIN)/python bench/pages.py
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) $(RALPH_VENV) instance .pytest_cache

@@ -66,6 +66,10 @@ from .events import CORE_EVENTS
 # -- Activities --------------------------------------------------------------------------------
 from .activities import ActivityAccess, activity_access
 from .hooktypes import ActivityType, DefinitionProblem
+
+#: The PO round trip of an activity's own texts: what ``ActivityType.translation_units`` returns
+#: and what ``ActivityType.apply_translations`` receives and returns (see :class:`ActivityType`).
+from .hooktypes import TranslationProblem, TranslationUnit, TranslationUpdate
 from .learn.services import complete_activity, get_enrolment, revoke_activity_completion
 
 #: ``enrol(user_id, course, by_staff=True)``: enrol a learner (idempotent; emits ``course.enrolled``).
@@ -254,6 +258,9 @@ __all__ = [
     "Setting",
     "StoredFile",
     "TodoItem",
+    "TranslationProblem",
+    "TranslationUnit",
+    "TranslationUpdate",
     "UTCDateTime",
     "User",
     "__version__",

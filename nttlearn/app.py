@@ -387,3 +387,6 @@ def _install_template_globals(app: Flask, host: PluginHost) -> None:
 
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["localized"] = localized
+    from .formats import register_filters
+
+    register_filters(app)

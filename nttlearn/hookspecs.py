@@ -70,8 +70,11 @@ def nttlearn_template_slot(slot: str, context: dict[str, Any]) -> Markup | None:
     """Called when a page renders ``{{ slot("name") }}``; return Markup to insert, or None.
 
     Slots: ``head``, ``navbar``, ``dashboard``, ``course_sidebar``, ``lesson_footer``,
-    ``admin_menu``, ``profile``. ``context`` holds ``user`` and, where the page has one,
-    ``course`` and ``lesson``. An implementation that raises is logged and skipped.
+    ``admin_menu``, ``profile``, ``cohort``. ``context`` holds ``user`` and, where the page has
+    one, ``course`` and ``lesson``; the trainer's cohort page (``cohort``) adds the ``cohort``
+    and the visitor's ``role`` in it (``course``: a trainer of the course or an admin;
+    ``cohort``: a trainer of that cohort only). An implementation that raises is logged and
+    skipped.
     """
 
 

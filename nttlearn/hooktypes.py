@@ -87,6 +87,48 @@ class DefinitionProblem:
 
 
 @dataclass(frozen=True)
+class TranslationUnit:
+    """One text an activity's plugin holds (a quiz question's feedback, a rubric level's
+    descriptor), in one language, as ``translation_units`` returns it for the PO round trip.
+
+    ``id`` is stable across exports and unique within the activity, and contains a ``:``
+    (``question:<name>:answer:2:feedback``): the PO file's ``msgctxt`` is
+    ``activity/<module>/<activity>/<id>``. ``source`` is the English now, ``target`` the
+    translation now (empty: none; a text the reader sees from the plugin's catalogue counts as
+    its translation), ``outdated`` whether the translation was made from another English text.
+    ``context`` tells the translator where learners read the text; ``location`` is the package
+    file that carries it, relative to the module folder (``quiz.gift``).
+    """
+
+    id: str
+    source: str
+    target: str = ""
+    outdated: bool = False
+    context: str = ""
+    location: str = "module.yaml"
+
+
+@dataclass(frozen=True)
+class TranslationUpdate:
+    """A translation to store, as ``apply_translations`` receives it: the ``text``, and the
+    English the translator saw (``source``, the PO file's ``msgid``). When ``source`` is not the
+    English now, the plugin stores the translation as made from ``source``, so it shows as
+    outdated (as the core does for lessons)."""
+
+    text: str
+    source: str
+
+
+@dataclass(frozen=True)
+class TranslationProblem:
+    """Why the translation of one unit (``unit_id``) cannot be stored, returned by
+    ``apply_translations``; the core prints it as ``file:line: message`` at the unit's line."""
+
+    unit_id: str
+    message: str
+
+
+@dataclass(frozen=True)
 class ActivityType:
     """One kind of activity, returned by ``nttlearn_activity_types``.
 
@@ -111,6 +153,15 @@ class ActivityType:
     # ``translation_states(activities)`` → ``{activity_id: {locale: ["present", "missing", …]}}``,
     # one state per text; counted in a course's translation coverage. None: the plugin has none.
     translation_states: Callable[[Sequence[Activity]], Mapping[int, Mapping[str, Sequence[str]]]] | None = None
+    # The activity's own texts for the PO round trip (``nttlearn courses translations-export``):
+    # ``translation_units(activity, locale)`` → the :class:`TranslationUnit` s, in reading order.
+    # ``apply_translations(activity, locale, updates, write=True)`` stores ``updates``
+    # (``{unit id: TranslationUpdate}``) as the plugin's browser editor does and returns the
+    # :class:`TranslationProblem` s; it writes nothing when there is any, nor when ``write`` is
+    # False (the core first checks every activity with ``write=False``, so an import stays all or
+    # nothing). None (either): the activity's texts are not in the PO file.
+    translation_units: Callable[[Activity, str], Sequence[TranslationUnit]] | None = None
+    apply_translations: Callable[..., Sequence[TranslationProblem]] | None = None
     plugin: str = ""
 
     def url(self, activity: Activity) -> str:

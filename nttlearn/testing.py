@@ -681,6 +681,18 @@ def live_server(instance: Path,
             process.wait()
 
 
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory) -> Iterator[LiveServer]:
+    """The one demo server of a test run, for the browser tests of the core and of every plugin
+    that needs only what ``make run`` prepares: ``nttlearn init`` and ``nttlearn demo`` on a fresh
+    instance, the REST API on. Its database is shared by those tests: make what you change your
+    own (a new user, a new course), and do not count what other tests may add."""
+    env = {"NTTLEARN_STRICT_PLUGINS": os.environ.get("NTTLEARN_STRICT_PLUGINS", ""),
+           "NTTLEARN_API_ENABLED": "1"}  # the REST API's token page and reference are pages too
+    with live_server(tmp_path_factory.mktemp("demo-e2e"), [["init"], ["demo"]], env=env) as server:
+        yield server
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
     """On a failure, show what a live server logged: the traceback is there, not in the browser."""

@@ -259,7 +259,9 @@ ROUTES: list[Route] = [
     Route("learn.dashboard", "GET", LOGGED_IN),
     Route("learn.course", "GET", PUBLIC, args=_course_slug),
     Route("learn.enrol_self", "POST", Expect(302, 302, 302, 302), args=_course_slug),
-    Route("learn.lesson", "GET", Expect(302, 200, 403, 200), args=_lesson),
+    # world.lesson is the course's first lesson, its preview: everyone may read it. The other
+    # lessons stay closed (302 to log in, 403): tests/test_course_preview.py.
+    Route("learn.lesson", "GET", PUBLIC, args=_lesson),
     # The admin may read every lesson but, not being enrolled, has no progress to record.
     Route("learn.complete_lesson", "POST", Expect(302, 302, 403, 403), args=_lesson),
     Route("learn.uncomplete_lesson", "POST", Expect(302, 302, 403, 403), args=_lesson),
@@ -337,6 +339,8 @@ ROUTES: list[Route] = [
     Route("admin.job_failure", "POST", Expect(302, 403, 403, 302), args=lambda w: {"failure_id": "db-999999", "action": "retry"}),
     Route("admin.toggle_plugin", "POST", Expect(302, 403, 403, 302),
           args=lambda w: {"name": PROBE_PLUGIN}, data=lambda w: {"enabled": "1"}),
+    # The probe plugin is enabled: the admin sees what disabling it would stop.
+    Route("admin.confirm_disable_plugin", "GET", ADMINS, args=lambda w: {"name": PROBE_PLUGIN}),
     # -- plugin: example_partner ----------------------------------------------------------------
     Route("example_partner.meetings", "GET", LOGGED_IN, plugin="example_partner"),
     # An empty form is re-shown with its errors (400) to trainers and admins.
@@ -366,11 +370,12 @@ ROUTES: list[Route] = [
           args=lambda w: {"course_id": w.course.id, "activity_id": w.activity("quiz").id}),
     Route("author.move_element", "POST", Expect(302, 403, 403, 302),
           args=lambda w: {"course_id": w.course.id, "kind": "lessons", "element_id": w.lesson.id, "direction": "down"}),
-    Route("author.delete_element", "POST", Expect(302, 403, 403, 302),
+    # Without "confirmed", deleting answers with the confirmation page (200): nothing goes yet.
+    Route("author.delete_element", "POST", Expect(302, 403, 403, 200),
           args=lambda w: {"course_id": w.course.id, "kind": "lessons", "element_id": w.lesson.id}),
     Route("author.media", "GET", STAFF_OF_COURSE, args=_course_id),
     Route("author.media", "POST", STAFF_OF_COURSE, args=_course_id),
-    Route("author.delete_media_file", "POST", Expect(302, 403, 403, 302),
+    Route("author.delete_media_file", "POST", Expect(302, 403, 403, 200),
           args=lambda w: {"course_id": w.course.id, "name": MEDIA_FILE}),
     Route("author.duplicate", "GET", STAFF_OF_COURSE, args=_course_id),
     Route("author.duplicate", "POST", STAFF_OF_COURSE, args=_course_id),
@@ -753,6 +758,8 @@ ROUTES.extend([
           plugin="peer_review"),
     Route("peer_review.edit_settings", "GET", STAFF_OF_ACTIVITY, args=_pr("activity_id"), plugin="peer_review"),
     Route("peer_review.edit_settings", "POST", Expect(302, 403, 403, 400), args=_pr("activity_id"),
+          plugin="peer_review"),
+    Route("peer_review.confirm_phase", "GET", STAFF_OF_ACTIVITY, args=_pr("activity_id", phase="closed"),
           plugin="peer_review"),
     Route("peer_review.change_phase", "POST", Expect(302, 403, 403, 400), args=_pr("activity_id"),
           plugin="peer_review"),

@@ -356,8 +356,11 @@ def test_deleting_a_translation_brings_the_english_text_back(client, course, tra
     login_as(trainer)
     page = _text(client.get(_lesson_url(course, lesson, "sv")))
 
-    response = client.post(f"{_lesson_url(course, lesson, 'sv')}/delete", data={"opened": _opened(page)})
+    asked = client.post(f"{_lesson_url(course, lesson, 'sv')}/delete", data={"opened": _opened(page)})
+    response = client.post(f"{_lesson_url(course, lesson, 'sv')}/delete", data={"opened": _opened(page), "confirmed": "1"})
 
+    assert asked.status_code == 200 and "Delete the translation (Svenska)?" in _text(asked)
+    assert 'name="opened"' in _text(asked)  # the token travels on to the confirmed request
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/author/courses/{course.id}/lessons/{lesson.id}")
     assert "sv" not in _lesson("welcome").translations
@@ -370,7 +373,8 @@ def test_a_translation_changed_since_the_page_was_opened_is_not_deleted(client, 
     stale = _opened(_text(client.get(_lesson_url(course, lesson, "sv"))))
     _translate_lesson(client, course, lesson, "sv", title="Välkomna", body="Ändrad text.")
 
-    response = client.post(f"{_lesson_url(course, lesson, 'sv')}/delete", data={"opened": stale}, follow_redirects=True)
+    response = client.post(f"{_lesson_url(course, lesson, 'sv')}/delete", data={"opened": stale, "confirmed": "1"},
+                           follow_redirects=True)
 
     assert "was changed after you opened it, so it was not deleted" in _text(response)
     assert _lesson("welcome").translations["sv"]["title"] == "Välkomna"
@@ -380,7 +384,7 @@ def test_deleting_the_course_title_translation(client, course, trainer, login_as
     login_as(trainer)
     url = f"/author/courses/{course.id}/translations/it"
 
-    client.post(f"{url}/delete", data={"opened": _opened(_text(client.get(url)))})
+    client.post(f"{url}/delete", data={"opened": _opened(_text(client.get(url))), "confirmed": "1"})
 
     assert _course().translations == {}
     assert _course().localized("title", "it") == "Sample course"

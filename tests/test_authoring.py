@@ -22,6 +22,8 @@ from nttlearn.models import (
 )
 from nttlearn.testing import TEST_PASSWORD, login
 
+CONFIRMED = {"confirmed": "1"}  # as the confirmation page posts it (nttlearn/confirm.py)
+
 
 @pytest.fixture
 def plugin():
@@ -216,8 +218,8 @@ def test_deleting_a_module_learners_worked_in_archives_it(client, course, traine
     db.session.commit()
     login_as(trainer)
 
-    response = client.post(f"/author/courses/{course.id}/modules/{_module('cycle').id}/delete", follow_redirects=True)
-    client.post(f"/author/courses/{course.id}/modules/{_module('partners').id}/delete")
+    response = client.post(f"/author/courses/{course.id}/modules/{_module('cycle').id}/delete", data=CONFIRMED, follow_redirects=True)
+    client.post(f"/author/courses/{course.id}/modules/{_module('partners').id}/delete", data=CONFIRMED)
 
     assert "has been archived: learners have work in it" in _text(response)
     assert _module("cycle").archived is True
@@ -355,8 +357,8 @@ def test_lessons_are_reordered_and_deleted_with_buttons(client, course, trainer,
 
     client.post(f"/author/courses/{course.id}/lessons/{_lesson('phases').id}/move/up")
     order = db.session.execute(db.select(Lesson.key).where(Lesson.module_id == _module("cycle").id).order_by(Lesson.position)).scalars().all()
-    archived = client.post(f"/author/courses/{course.id}/lessons/{_lesson('phases').id}/delete", follow_redirects=True)
-    deleted = client.post(f"/author/courses/{course.id}/lessons/{_lesson('welcome').id}/delete", follow_redirects=True)
+    archived = client.post(f"/author/courses/{course.id}/lessons/{_lesson('phases').id}/delete", data=CONFIRMED, follow_redirects=True)
+    deleted = client.post(f"/author/courses/{course.id}/lessons/{_lesson('welcome').id}/delete", data=CONFIRMED, follow_redirects=True)
 
     assert order == ["phases", "welcome"]
     assert "&#39;Phases&#39; has been archived" in _text(archived)
@@ -392,7 +394,7 @@ def test_activities_are_edited_reordered_and_removed(client, course, trainer, lo
     client.post(f"/author/courses/{course.id}/activities/{first.id}/move/down")
     db.session.expire_all()
     order = db.session.execute(db.select(Activity.title).where(Activity.module_id == module.id).order_by(Activity.position)).scalars().all()
-    client.post(f"/author/courses/{course.id}/activities/{first.id}/delete")
+    client.post(f"/author/courses/{course.id}/activities/{first.id}/delete", data=CONFIRMED)
 
     assert order == ["Second", "Check it"]
     assert db.session.execute(db.select(Activity.title)).scalars().all() == ["Second"]
@@ -443,3 +445,19 @@ def test_preview_as_a_learner_is_marked_and_records_nothing(client, course, trai
     assert "Preview as a learner." in page and "<h2>Welcome</h2>" in page
     assert f'href="/author/courses/{course.id}/preview/lessons/{_lesson("phases").id}"' in page
     assert db.session.scalar(db.select(db.func.count(Enrolment.id))) == 0
+
+
+def test_deleting_a_module_asks_first_on_a_page_that_lists_what_goes_with_it(client, make_user, make_course, login_as):
+    trainer = make_user(role="trainer")
+    course = make_course(modules=1, lessons=2, trainer=trainer, activities=[(0, "quiz", True)])
+    module = db.session.execute(db.select(Module).where(Module.course_id == course.id)).scalar_one()
+    login_as(trainer)
+
+    page = client.post(f"/author/courses/{course.id}/modules/{module.id}/delete")
+
+    assert page.status_code == 200
+    text = _text(page)
+    assert "Delete Module 1?" in text and "Lesson: Lesson 1.1" in text and "Activity: quiz 0" in text
+    assert 'name="confirmed" value="1"' in text
+    db.session.refresh(module)
+    assert db.session.get(Module, module.id) is not None and not module.archived  # nothing gone yet

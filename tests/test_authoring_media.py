@@ -106,10 +106,13 @@ def test_an_image_used_in_a_lesson_cannot_be_deleted(app, client, setup):
     lesson.body = "![Our map](../../media/map.png)\n"
     db.session.commit()
 
-    refused = client.post(f"/author/courses/{setup.id}/media/map.png/delete", follow_redirects=True)
+    asked = client.post(f"/author/courses/{setup.id}/media/map.png/delete")
+    refused = client.post(f"/author/courses/{setup.id}/media/map.png/delete", data={"confirmed": "1"}, follow_redirects=True)
     lesson.body = "No image any more.\n"
     db.session.commit()
-    deleted = client.post(f"/author/courses/{setup.id}/media/map.png/delete", follow_redirects=True)
+    deleted = client.post(f"/author/courses/{setup.id}/media/map.png/delete", data={"confirmed": "1"}, follow_redirects=True)
+
+    assert "Delete map.png?" in asked.get_data(as_text=True)  # asked first, on a page of its own
 
     assert f"The file is used in: {lesson.title}. Remove it from these lessons first." in refused.get_data(as_text=True)
     assert "The file has been deleted." in deleted.get_data(as_text=True)

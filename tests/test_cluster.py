@@ -319,7 +319,7 @@ def test_a_plugin_disabled_on_node_b_answers_404_on_node_a_within_a_second(nodes
     assert requests.get(f"{a}/verify", timeout=30).status_code == 200
     token = admin.form(f"{b}/admin/plugins")["csrf_token"]
 
-    switched = admin.post(f"{b}/admin/plugins/certificates", {"csrf_token": token, "enabled": "0"})
+    switched = admin.post(f"{b}/admin/plugins/certificates", {"csrf_token": token, "enabled": "0", "confirmed": "1"})
     started = time.monotonic()
     try:
         assert switched.status_code == 302

@@ -324,14 +324,20 @@ def test_template_slots_render_on_every_page_that_has_one_with_their_context(app
     course = make_course(modules=1, lessons=1)
     db.session.add(Enrolment(user_id=admin.id, course_id=course.id))
     db.session.commit()
+    from datetime import date
+
+    from nttlearn.cohorts.services import create_cohort
     from nttlearn.learn.services import course_outline
+
+    cohort = create_cohort(course, "Spring", date(2030, 1, 1))
+    db.session.commit()
 
     lesson = course_outline(course, None).ordered_lessons()[0]
     client = browser(app, admin)
     pages = {
         "head": "/", "navbar": "/", "dashboard": "/dashboard", "course_sidebar": f"/courses/{course.slug}",
         "lesson_footer": f"/courses/{course.slug}/lessons/{lesson.id}", "admin_menu": "/admin/",
-        "profile": "/account",
+        "profile": "/account", "cohort": f"/teach/courses/{course.id}/cohorts/{cohort.id}",
     }
 
     for slot, url in pages.items():
@@ -348,6 +354,8 @@ def test_template_slots_render_on_every_page_that_has_one_with_their_context(app
     assert contexts["course_sidebar"]["course"] == course.id
     assert contexts["lesson_footer"]["lesson"] == lesson.id
     assert contexts["lesson_footer"]["course"] == course.id
+    assert contexts["cohort"]["course"] == course.id and contexts["cohort"]["cohort"] == cohort.id
+    assert contexts["cohort"]["role"] == "course"
     lesson_page = client.get(f"/courses/{course.slug}/lessons/{lesson.id}").get_data(as_text=True)
     assert f'data-slot="course_sidebar" data-course="{course.id}"' in lesson_page
 

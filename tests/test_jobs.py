@@ -177,7 +177,9 @@ def test_the_admin_jobs_page_shows_queues_periodic_runs_and_failures_and_retries
     assert "jobs_for_tests.fail_always" in page and "the printer is on fire" in page
 
     (failure,) = db.session.execute(db.select(FailedJob)).scalars()
-    purged = client.post(f"/admin/jobs/failures/db-{failure.id}/purge", follow_redirects=True)
+    asked = client.post(f"/admin/jobs/failures/db-{failure.id}/purge").get_data(as_text=True)
+    assert "Delete the failed job?" in asked and count_rows(FailedJob) == 1  # asked first
+    purged = client.post(f"/admin/jobs/failures/db-{failure.id}/purge", data={"confirmed": "1"}, follow_redirects=True)
     assert "The failed job has been deleted." in purged.get_data(as_text=True)
     assert count_rows(FailedJob) == 0
 

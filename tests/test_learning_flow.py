@@ -51,13 +51,16 @@ def test_enrolling_twice_keeps_one_enrolment(client, make_user, make_course, log
     assert db.session.scalar(db.select(db.func.count(Enrolment.id))) == 1
 
 
-def test_learner_who_is_not_enrolled_cannot_open_a_lesson(client, make_user, make_course, login_as):
+def test_learner_who_is_not_enrolled_cannot_open_a_lesson_beyond_the_preview(client, make_user, make_course, login_as):
     course = make_course()
     from nttlearn.learn.services import course_outline
 
-    lesson = course_outline(course, None).ordered_lessons()[0]
+    first, lesson = course_outline(course, None).ordered_lessons()[:2]
     login_as(make_user())
     assert client.get(f"/courses/{course.slug}/lessons/{lesson.id}").status_code == 403
+    # The first lesson is the course's preview: readable, but not something to mark done.
+    assert client.get(f"/courses/{course.slug}/lessons/{first.id}").status_code == 200
+    assert client.post(f"/courses/{course.slug}/lessons/{first.id}/done").status_code == 403
     assert client.post(f"/courses/{course.slug}/lessons/{lesson.id}/done").status_code == 403
 
 

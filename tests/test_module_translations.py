@@ -391,7 +391,7 @@ def test_deleting_a_module_translation_brings_the_english_title_back(client, cou
     login_as(trainer)
     page = _text(client.get(_url(course, module, "sv")))
 
-    response = client.post(f"{_url(course, module, 'sv')}/delete", data={"opened": _hidden(page, "opened")})
+    response = client.post(f"{_url(course, module, 'sv')}/delete", data={"opened": _hidden(page, "opened"), "confirmed": "1"})
 
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/author/courses/{course.id}/modules/{module.id}")
@@ -406,7 +406,8 @@ def test_a_module_translation_changed_since_the_page_was_opened_is_not_deleted(c
     stale = _hidden(_text(client.get(_url(course, module, "sv"))), "opened")
     _translate(client, course, module, "sv", title="Projektets cykel")
 
-    response = client.post(f"{_url(course, module, 'sv')}/delete", data={"opened": stale}, follow_redirects=True)
+    response = client.post(f"{_url(course, module, 'sv')}/delete", data={"opened": stale, "confirmed": "1"},
+                           follow_redirects=True)
 
     assert "was changed after you opened it, so it was not deleted" in _text(response)
     assert _module().translations["sv"]["title"] == "Projektets cykel"
@@ -432,11 +433,12 @@ def test_an_italian_learner_reads_the_module_title_on_the_course_page_and_beside
     english_pages = [_text(emma.get(url)) for url in pages]
 
     assert all("Trovare le città partner" not in page for page in before)
-    assert "<h3>Trovare le città partner</h3>" in course_page and "<h3>Partners</h3>" not in course_page
+    assert '<span class="module-title">Trovare le città partner</span>' in course_page
+    assert '<span class="module-title">Partners</span>' not in course_page
     assert '<h2 class="outline-module">Trovare le città partner</h2>' in lesson_page  # the sidebar
     assert "› <span>Trovare le città partner</span>" in lesson_page  # the breadcrumbs
     # A module translated by its package: title and summary.
-    assert "<h3>Il ciclo di progetto</h3>" in course_page and "<p>Le fasi di un progetto.</p>" in course_page
+    assert '<span class="module-title">Il ciclo di progetto</span>' in course_page and "<p>Le fasi di un progetto.</p>" in course_page
     assert all("Trovare le città partner" not in page and "Partners" in page for page in english_pages)
 
 

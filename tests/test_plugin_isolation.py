@@ -246,7 +246,7 @@ def test_a_disabled_plugin_s_hooks_are_not_called_and_its_pages_answer_404(
     login(admin_client, admin)
     login(learner_client, learner)
 
-    assert admin_client.post("/admin/plugins/greeter", data={"enabled": "0"}).status_code == 302
+    assert admin_client.post("/admin/plugins/greeter", data={"enabled": "0", "confirmed": "1"}).status_code == 302
     greeter.heard.clear()
     learner_client.post(f"/courses/{course.slug}/enrol")
 

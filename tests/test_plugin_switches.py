@@ -27,7 +27,7 @@ def test_a_plugin_disabled_on_one_node_answers_404_on_the_other_within_state_sec
     assert node_a.get("/verify").status_code == 200  # node A has read the switches
     node_b.post("/login", data={"email": admin.email, "password": TEST_PASSWORD})
 
-    switched = node_b.post("/admin/plugins/certificates", data={"enabled": "0"})
+    switched = node_b.post("/admin/plugins/certificates", data={"enabled": "0", "confirmed": "1"})
 
     assert switched.status_code == 302
     assert node_b.get("/verify").status_code == 404  # at once where it was switched

@@ -11,11 +11,13 @@ from sqlalchemy import func, or_
 from ..auth.permissions import require_admin
 from ..auth.services import find_organisation
 from ..auth.sessions import active_sessions, current_record, end_sessions
+from ..confirm import confirmation_page, confirmed
 from ..extensions import db
 from ..models import Organisation, User
 from ..plugins import host
 from ..request_args import arg_int
 from .forms import OrganisationForm, UserForm
+from .services import courses_using, switch_plugin
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 
@@ -133,6 +135,19 @@ def plugins():
     return render_template("admin/plugins.html", rows=rows)
 
 
+@bp.route("/plugins/<name>/disable")
+@require_admin
+def confirm_disable_plugin(name: str):
+    """What stops working when ``name`` is disabled (its activities, course by course), and a
+    button to go ahead: a disabled plugin takes its pages away from every learner at once."""
+    plugin_host = host()
+    info = plugin_host.plugins.get(name) or abort(404)
+    plugin_host.forget_state()
+    if info.failed or plugin_host.status(name) != "enabled":
+        return redirect(url_for("admin.plugins"))
+    return render_template("admin/plugin_disable.html", info=info, affected=courses_using(name))
+
+
 @bp.route("/plugins/<name>", methods=["POST"])
 @require_admin
 def toggle_plugin(name: str):
@@ -142,7 +157,10 @@ def toggle_plugin(name: str):
         flash(_("%(name)s failed to load and cannot be switched on: %(error)s", name=name, error=info.error), "error")
         return redirect(url_for("admin.plugins"))
     enable = request.form.get("enabled") == "1"
-    plugin_host.set_enabled(name, enable)
+    if not enable and request.form.get("confirmed") != "1":
+        # Disabling is asked on its own page first (what stops working), even without JavaScript.
+        return redirect(url_for("admin.confirm_disable_plugin", name=name))
+    switch_plugin(name, enable)
     db.session.commit()
     message = _("%(name)s is enabled.", name=name) if enable else _("%(name)s is disabled. Its data is kept.", name=name)
     flash(message, "success")
@@ -168,6 +186,11 @@ def job_failure(failure_id: str, action: str):
     from ..jobs.backends import backend_for
 
     backend = backend_for()
+    if action == "purge" and not confirmed():
+        return confirmation_page(
+            title=_("Delete the failed job?"),
+            question=_("The job will not be run again and its error will be gone from this page."),
+            consequences=[], button=_("Delete the failed job"), cancel_url=url_for("admin.jobs"))
     done = backend.retry(failure_id) if action == "retry" else backend.purge(failure_id)
     if not done:
         flash(_("That failed job is no longer on the list."), "error")

@@ -6,6 +6,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from ..auth.permissions import require_course_staff
+from ..confirm import confirmation_page, confirmed
 from .blueprint import bp, course_or_404
 from .forms import MediaForm
 from .media import MediaRefused, delete_media, list_media, save_media
@@ -36,6 +37,13 @@ def media(course_id: int):
 @require_course_staff
 def delete_media_file(course_id: int, name: str):
     course = course_or_404(course_id)
+    if not confirmed() and any(file.name == name for file in list_media(course)):
+        # A name that is no file of the course is refused below, without asking.
+        return confirmation_page(
+            title=_("Delete %(title)s?", title=name),
+            question=_("Lessons that show this file will show a broken image or link until it is uploaded again."),
+            consequences=[], button=_("Delete %(title)s", title=name),
+            cancel_url=url_for("author.media", course_id=course.id))
     try:
         delete_media(course, name)
     except MediaRefused as exc:

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..auth.permissions import require_course_staff
+from ..confirm import confirmation_page, confirmed
 from ..content.markdown import render_markdown
 from ..extensions import db
 from ..models import Activity, Course, Lesson, Module
@@ -241,6 +242,12 @@ def delete_element(course_id: int, kind: str, element_id: int):
     course = course_or_404(course_id)
     element = element_or_404(MODELS[kind], element_id, course)
     title = element.title
+    if not confirmed():
+        return confirmation_page(
+            title=_("Delete %(title)s?", title=title),
+            question=_("Remove %(title)s from the course? Where learners have work in it, it is archived and their work is kept.", title=title),
+            consequences=_module_contents(element) if kind == "modules" else [],
+            button=_("Delete %(title)s", title=title), cancel_url=_outline_url(course))
     outcome = remove(element)
     db.session.commit()
     if outcome == "archived":
@@ -248,3 +255,15 @@ def delete_element(course_id: int, kind: str, element_id: int):
     else:
         flash(_("'%(title)s' has been deleted.", title=title), "success")
     return redirect(_outline_url(course))
+
+
+def _module_contents(module: Module) -> list[str]:
+    """What goes with a module: each of its lessons and activities, by title."""
+    lessons = db.session.execute(
+        db.select(Lesson.title).where(Lesson.module_id == module.id, Lesson.archived.is_(False)).order_by(Lesson.position)
+    ).scalars().all()
+    activities = db.session.execute(
+        db.select(Activity.title).where(Activity.module_id == module.id, Activity.archived.is_(False))
+        .order_by(Activity.position)
+    ).scalars().all()
+    return [_("Lesson: %(title)s", title=t) for t in lessons] + [_("Activity: %(title)s", title=t) for t in activities]

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 
 from ..auth.permissions import require_course_staff
 from ..config import LANGUAGE_NAMES
+from ..confirm import confirmation_page, confirmed
 from ..content.layout import load_outline
 from ..content.markdown import localized_media, render_markdown
 from ..content.translations import LANGUAGES
@@ -227,6 +228,11 @@ def _delete(load: Callable[[], Translatable], locale: str, *, editor: str, done:
     name = LANGUAGE_NAMES[locale]
     if not form.validate_on_submit():
         return redirect(editor)
+    if not confirmed() and translation_texts(load(), locale):  # none there: said below, not asked
+        return confirmation_page(
+            title=_("Delete the translation (%(language)s)?", language=name),
+            question=_("Learners who read this language will see the English text again. The English text is not affected."),
+            consequences=[], button=_("Delete the translation"), cancel_url=editor)
     try:
         deleted = commit_change(load, locale, lambda element: delete_translation(element, locale, form.opened.data or ""))
     except TranslationConflict:

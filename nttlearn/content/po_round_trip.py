@@ -6,6 +6,12 @@ from another English text. Importing writes the same ``translations`` JSON (with
 fingerprints) as the browser translation editor, so the English a translator saw decides whether
 the translation counts as up to date: a file exported before the English changed imports as
 *outdated*, never silently as current. Babel reads and writes the format.
+
+The texts an activity's plugin holds (quiz questions, a proposal's template and rubric, survey
+questions) are in the file too, through the activity type's ``translation_units`` and
+``apply_translations`` (:class:`nttlearn.api.ActivityType`): ``msgctxt``
+``activity/<module>/<activity>/<unit id>``, checked like the core's texts, and stored by the
+plugin as its browser editor stores them.
 """
 
 from __future__ import annotations
@@ -20,10 +26,12 @@ from typing import IO, Any
 
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import PoFileError, read_po, unescape, write_po
+from flask import current_app
 
 # The browser editor's check of a lesson, which asks what the package checker asks.
 from ..author.outline import check_lesson_body
 from ..extensions import db
+from ..hooktypes import ActivityType, TranslationUnit, TranslationUpdate
 from ..models import Activity, Course, Lesson, Module
 from .layout import CourseOutline, load_outline, package_layout
 from .lessontext import link_targets
@@ -106,9 +114,63 @@ def course_texts(course: Course, outline: CourseOutline | None = None) -> list[C
     return found
 
 
+@dataclass(frozen=True)
+class ActivityText:
+    """One text an activity's plugin holds (a :class:`TranslationUnit`), in one language."""
+
+    id: str  # the msgctxt: activity/<module>/<activity>/<unit id>
+    activity: Activity
+    activity_type: ActivityType
+    unit: TranslationUnit
+    location: str  # the package file that carries it
+
+    is_body = False
+
+    @property
+    def english(self) -> str:
+        return self.unit.source
+
+
+def activity_texts(course: Course, locale: str, outline: CourseOutline | None = None) -> dict[int, list[ActivityText]]:
+    """The texts each activity's plugin holds, in ``locale``, by activity id (in reading order).
+    Activities whose type has no ``translation_units`` (or no ``apply_translations``) have none."""
+    outline = outline or load_outline(course)
+    layout = package_layout(outline)
+    types = current_app.extensions["nttlearn"].all_activity_types()
+    found: dict[int, list[ActivityText]] = {}
+    for module in outline.modules:
+        folder = layout.module_dirs[module.id]
+        for activity in outline.activities.get(module.id, []):
+            activity_type = types.get(activity.type_key)
+            if activity_type is None or activity_type.translation_units is None \
+                    or activity_type.apply_translations is None:
+                continue
+            units = []
+            for unit in activity_type.translation_units(activity, locale):
+                if ":" not in unit.id or not unit.source.strip():
+                    continue  # not a plugin's id (it could shadow the title), or nothing to translate
+                units.append(ActivityText(f"activity/{module.key}/{activity.key}/{unit.id}", activity, activity_type,
+                                          unit, f"{folder}/{unit.location}"))
+            found[activity.id] = units
+    return found
+
+
 # -- export ----------------------------------------------------------------------------------------
+def _unit_message(text: ActivityText) -> Message:
+    unit = text.unit
+    message = Message(unit.source, unit.target, locations=[(text.location, None)],
+                      auto_comments=[unit.context] if unit.context else [], context=text.id)
+    message.flags.discard("python-format")
+    if PLACEHOLDER.search(unit.source):
+        message.flags.add("python-format")
+    if unit.outdated and unit.target.strip():
+        message.flags.add("fuzzy")
+    return message
+
+
 def export_po(course: Course, locale: str, out: IO[bytes], now: datetime | None = None) -> int:
-    """Write ``course``'s texts in ``locale`` to ``out`` as PO; the number of messages.
+    """Write ``course``'s texts in ``locale`` to ``out`` as PO; the number of messages. An
+    activity's own texts (its plugin's units) follow its title.
 
     Lines are not wrapped: a lesson stays one message, one PO line per line of Markdown.
     """
@@ -116,7 +178,9 @@ def export_po(course: Course, locale: str, out: IO[bytes], now: datetime | None 
                       creation_date=now, revision_date=now, charset="utf-8",
                       header_comment=f"# {course.title}: the course's texts for translation into {locale}.\n"
                                      "# Exported by nttlearn; import with `nttlearn courses translations-import`.")
-    for text in course_texts(course):
+    outline = load_outline(course)
+    units = activity_texts(course, locale, outline)
+    for text in course_texts(course, outline):
         entry = (text.element.translations or {}).get(locale)
         states = text_states(entry, element_english(text.element))
         message = Message(text.english, texts(entry).get(text.name, ""), locations=[(text.location, None)],
@@ -127,6 +191,12 @@ def export_po(course: Course, locale: str, out: IO[bytes], now: datetime | None 
         if states.get(text.name) == OUTDATED:
             message.flags.add("fuzzy")
         catalog[text.english] = message  # keyed by (msgid, msgctxt): the contexts are unique
+        if isinstance(text.element, Activity) and text.name == "title":
+            for unit in units.pop(text.element.id, []):
+                catalog[unit.unit.source] = _unit_message(unit)
+    for rest in units.values():  # an activity without an English title
+        for unit in rest:
+            catalog[unit.unit.source] = _unit_message(unit)
     write_po(out, catalog, width=0, include_lineno=False)
     return len(catalog)
 
@@ -230,7 +300,7 @@ def _language(identifier: str | None) -> str:
     return (identifier or "").replace("-", "_").split("_")[0].lower()
 
 
-def _clean(text: CourseText, value: str) -> tuple[str, int]:
+def _clean(text: CourseText | ActivityText, value: str) -> tuple[str, int]:
     """The translation as stored, and how many lines were trimmed off its top."""
     value = value.replace("\r\n", "\n").replace("\r", "\n")
     stripped = value.strip()
@@ -246,7 +316,7 @@ def _mismatch(english: Iterable[str], translated: Iterable[str]) -> tuple[list[s
     return sorted((a - b).elements()), sorted((b - a).elements())
 
 
-def _check(text: CourseText, value: str, lead: int, where: _Lines, display: str, course: Course) -> list[Problem]:
+def _check(text: CourseText | ActivityText, value: str, lead: int, where: _Lines, display: str, course: Course) -> list[Problem]:
     """What would make the translation of ``text`` unusable: as the package checker refuses it, or
     placeholders and link targets that differ from the English."""
     problems: list[Problem] = []
@@ -293,7 +363,12 @@ def import_po(course: Course, locale: str, source: Path, display: str | None = N
         raise PoImportFailed([Problem(display, line + 1, f"not a PO file Babel can read: {exc}")]) from exc
 
     problems = _header_problems(catalog, lines, course, locale, display)
-    known = {text.id: text for text in course_texts(course)}
+    outline = load_outline(course)
+    known: dict[str, CourseText | ActivityText] = {text.id: text for text in course_texts(course, outline)}
+    for found_units in activity_texts(course, locale, outline).values():
+        known.update((text.id, text) for text in found_units)
+    unit_updates: dict[int, tuple[ActivityText, dict[str, TranslationUpdate]]] = {}
+    unit_lines: dict[tuple[int, str], int] = {}
     where_is = _scan(lines)
     report = PoImport()
     seen: dict[str, int] = {}
@@ -318,6 +393,22 @@ def import_po(course: Course, locale: str, source: Path, display: str | None = N
         if not value:
             report.empty += 1
             continue
+        if isinstance(text, ActivityText):
+            current = message.id.strip() == text.english.strip()
+            if value == text.unit.target.strip() and not (current and text.unit.outdated):
+                report.unchanged += 1
+                continue
+            found = _check(text, value, lead, where, display, course)
+            if found:
+                problems.extend(found)
+                continue
+            activity_id = text.activity.id
+            unit_updates.setdefault(activity_id, (text, {}))[1][text.unit.id] = TranslationUpdate(value, message.id)
+            unit_lines[(activity_id, text.unit.id)] = line
+            report.imported.append(text.id)
+            if not current:
+                report.outdated.append(text.id)
+            continue
         entry = (text.element.translations or {}).get(locale)
         stored = texts(entry).get(text.name, "")
         current = message.id.strip() == text.english.strip()
@@ -333,10 +424,24 @@ def import_po(course: Course, locale: str, source: Path, display: str | None = N
         report.imported.append(text.id)
         if not current:
             report.outdated.append(text.id)
+    for activity_id, (text, updates) in unit_updates.items():
+        for problem in text.activity_type.apply_translations(text.activity, locale, updates, write=False):
+            problems.append(Problem(display, unit_lines.get((activity_id, problem.unit_id), 1), problem.message))
     if problems:
         raise PoImportFailed(sorted(problems, key=lambda p: p.line))
     for text, value, stamp in writes:
         _store(text, locale, value, stamp)
+    for activity_id, (text, updates) in unit_updates.items():
+        late = text.activity_type.apply_translations(text.activity, locale, updates, write=True)
+        if late:  # checked a moment ago: only a plugin that checks less than it writes gets here
+            raise PoImportFailed([Problem(display, unit_lines.get((activity_id, p.unit_id), 1), p.message) for p in late])
+    if unit_updates:
+        # The plugins' tables are not the course's structure, whose changes move content_version:
+        # move it, so every worker recounts the course's translation coverage (the catalogue).
+        courses = Course.__table__
+        db.session.execute(db.update(courses).where(courses.c.id == course.id)
+                           .values(content_version=courses.c.content_version + 1))
+        db.session.expire(course, ["content_version"])
     db.session.flush()
     return report
 

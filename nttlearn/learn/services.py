@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
 
+from ..activities import activity_types
 from ..events import emit
 from ..extensions import db
 from ..models import (
@@ -160,13 +161,23 @@ def _touch(user_id: int, course_id: int) -> None:
     )
 
 
+def counted_type_keys() -> frozenset[str]:
+    """The activity types that count towards completion: those of the enabled plugins.
+
+    A disabled (or uninstalled) plugin's activities cannot be opened, so counting them would
+    make every course that holds one impossible to finish; they count again once the plugin is
+    back. A completion recorded meanwhile stays, as completions always do."""
+    return frozenset(activity_types())
+
+
 def counted_items(course: Course):
     """Statements for the lessons and activities that count towards completion of ``course``."""
     lessons = db.select(Lesson.id, Lesson.module_id).join(Module).where(
         Module.course_id == course.id, Module.archived.is_(False), Lesson.archived.is_(False)
     )
     activities = db.select(Activity.id, Activity.module_id).join(Module).where(
-        Module.course_id == course.id, Module.archived.is_(False), Activity.archived.is_(False)
+        Module.course_id == course.id, Module.archived.is_(False), Activity.archived.is_(False),
+        Activity.type_key.in_(sorted(counted_type_keys())),
     )
     if course.completion_rule == "all_required":
         lessons = lessons.where(Lesson.required.is_(True))
@@ -235,9 +246,12 @@ def progress_by_course(user_id: int, courses: list[Course]) -> dict[int, Progres
     ids = [c.id for c in courses]
     all_ids = [c.id for c in courses if c.completion_rule == "all"]
     result = {c.id: Progress() for c in courses}
+    type_keys = sorted(counted_type_keys())
 
     def counts(model, completion, fk):
         counted = (model.required.is_(True)) | (Module.course_id.in_(all_ids))
+        if model is Activity:
+            counted = counted & Activity.type_key.in_(type_keys)
         total = db.session.execute(
             db.select(Module.course_id, func.count(model.id)).join(Module)
             .where(Module.course_id.in_(ids), Module.archived.is_(False), model.archived.is_(False), counted)
@@ -275,11 +289,22 @@ class CourseOutline:
     lessons: dict[int, list[Lesson]]
     activities: dict[int, list[Activity]]
     done: set[tuple[str, int]]
+    counted_types: frozenset[str] | None = None  # None: the enabled plugins' (counted_type_keys)
+
+    def counts(self, activity: Activity) -> bool:
+        """Whether ``activity`` counts towards completion now (its plugin is enabled)."""
+        if self.counted_types is None:
+            self.counted_types = counted_type_keys()
+        return activity.type_key in self.counted_types
+
+    def not_counted(self) -> list[Activity]:
+        """The activities left out of progress and completion because their plugin is off."""
+        return [a for m in self.modules for a in self.activities[m.id] if not self.counts(a)]
 
     def module_progress(self, module: Module) -> Progress:
         rule_all = self.course.completion_rule == "all"
         items = [("l", lesson.id) for lesson in self.lessons[module.id] if rule_all or lesson.required]
-        items += [("a", a.id) for a in self.activities[module.id] if rule_all or a.required]
+        items += [("a", a.id) for a in self.activities[module.id] if (rule_all or a.required) and self.counts(a)]
         return Progress(done=sum(1 for i in items if i in self.done), total=len(items))
 
     def course_progress(self) -> Progress:
@@ -342,3 +367,40 @@ def course_outline(course: Course, user_id: int | None) -> CourseOutline:
             .where(ActivityCompletion.user_id == user_id, Activity.module_id.in_(module_ids))
         ).scalars()}
     return CourseOutline(course, list(modules), lessons, activities, done)
+
+
+def recheck_completions(course_ids: list[int]) -> None:
+    """Derive again the completion of every learner of ``course_ids`` who has not finished.
+
+    Queued when an admin disables a plugin (see ``admin/services.py``): a learner who had done
+    everything but a quiz finishes the course as soon as the quiz stops counting, without having
+    to open another page. A background job, as a course may have thousands of learners.
+    """
+    from ..plugins import host
+
+    host().forget_state()  # this worker's copy of the switches may predate the one just made
+    for user_id, course_id in db.session.execute(
+        db.select(Enrolment.user_id, Enrolment.course_id)
+        .where(Enrolment.course_id.in_(course_ids), Enrolment.completed_at.is_(None))
+        .order_by(Enrolment.course_id, Enrolment.user_id)
+    ).all():
+        update_completion(user_id, course_id)
+
+
+def first_lessons(courses: list[Course]) -> dict[int, tuple[int, int]]:
+    """The first lesson (by module and lesson position, archived ones left out) of each course,
+    as ``{course id: (lesson id, module id)}``, in one query: the lessons a visitor may preview."""
+    if not courses:
+        return {}
+    rank = func.row_number().over(partition_by=Module.course_id, order_by=(Module.position, Lesson.position))
+    ranked = (
+        db.select(Module.course_id.label("course_id"), Lesson.id.label("lesson_id"), Module.id.label("module_id"),
+                  rank.label("rank"))
+        .join(Lesson, Lesson.module_id == Module.id)
+        .where(Module.course_id.in_([c.id for c in courses]), Module.archived.is_(False), Lesson.archived.is_(False))
+        .subquery()
+    )
+    rows = db.session.execute(
+        db.select(ranked.c.course_id, ranked.c.lesson_id, ranked.c.module_id).where(ranked.c.rank == 1)
+    ).all()
+    return {course_id: (lesson_id, module_id) for course_id, lesson_id, module_id in rows}

@@ -24,14 +24,21 @@ from ..cohorts.pacing import ItemLocked, pacing_for, pacing_of
 from ..config import LANGUAGE_NAMES, LOCALES
 from ..content.coverage import available_languages, courses_coverage
 from ..content.media_types import media_headers, media_prefix
-from ..extensions import db
+from ..extensions import db, login_manager
 from ..models import POLICY_AREAS, Activity, Course, CourseStaff, Enrolment, Lesson, User
 from ..storage import send_stored_file
 from .fragments import lesson_body, outline_sidebar
-from .services import EnrolmentError, course_outline, enrol, get_enrolment, progress_by_course
+from .services import (
+    EnrolmentError,
+    course_outline,
+    enrol,
+    first_lessons,
+    get_enrolment,
+    progress_by_course,
+)
 from .services import complete_lesson as mark_lesson_done
 from .services import uncomplete_lesson as unmark_lesson_done
-from .structure import course_structure, learner_state
+from .structure import CourseStructure, course_structure, learner_state
 from .todo import todo_items
 
 bp = Blueprint("learn", __name__, template_folder="templates")
@@ -107,8 +114,13 @@ def catalogue():
         enrolled = set(db.session.execute(
             db.select(Enrolment.course_id).filter_by(user_id=current_user.id)
         ).scalars())
+    # A look at each course before enrolling: its first lesson, unless a release rule closes it.
+    shown = [c for c in (courses or elsewhere) if c.id not in enrolled]
+    by_id = {c.id: c for c in shown}
+    previews = {course_id: lesson_id for course_id, (lesson_id, module_id) in first_lessons(shown).items()
+                if pacing_for(None, by_id[course_id], deadlines=False).module(module_id).open}
     return render_template(
-        "learn/catalogue.html", courses=courses, trainers=trainers, enrolled=enrolled, query=query,
+        "learn/catalogue.html", previews=previews, courses=courses, trainers=trainers, enrolled=enrolled, query=query,
         area=area, language=language, areas=policy_area_labels(), locale=str(get_locale()),
         languages=languages, coverage=coverage, elsewhere=elsewhere, language_names=LANGUAGE_NAMES,
     )
@@ -150,11 +162,19 @@ def course(slug: str):
     resume = None
     if enrolment is not None:
         resume = outline.resume_lesson(enrolment.last_lesson_id)
+    staff = can_manage_course(current_user, course)
+    pacing = pacing_of(current_user, course) if enrolment is not None else pacing_for(None, course)
+    ordered = outline.ordered_lessons()
+    preview = ordered[0] if ordered and not enrolment and not staff and course.published \
+        and pacing.module(ordered[0].module_id).open else None
+    # The module shown open: where the learner continues, else the first one.
+    current = resume or (ordered[0] if ordered else None)
     return render_template(
         "learn/course.html", course=course, outline=outline, enrolment=enrolment, trainers=trainers,
         resume=resume, types=activity_types(), areas=policy_area_labels(), locale=str(get_locale()),
-        staff=can_manage_course(current_user, course), activity_status=activity_status,
-        pacing=pacing_of(current_user, course) if enrolment is not None else pacing_for(None, course),
+        staff=staff, activity_status=activity_status, pacing=pacing, preview=preview,
+        open_module_id=current.module_id if current else (outline.modules[0].id if outline.modules else None),
+        not_counted=outline.not_counted() if staff else [],
     )
 
 
@@ -180,27 +200,37 @@ def _lesson_in_course(course: Course, lesson_id: int) -> Lesson:
 
 
 @bp.route("/courses/<slug>/lessons/<int:lesson_id>")
-@require_login
+@public
 def lesson(slug: str, lesson_id: int):
     """A lesson, from the course structure and fragments cached per worker (see structure.py):
-    per request only the user, the course row and the learner's state are read."""
+    per request only the user, the course row and the learner's state are read.
+
+    The first lesson of a published course is its preview: anyone may read it before enrolling
+    (marked as a preview, with the way to enrol). Every other lesson is for the course's learners
+    and staff: anonymous visitors are sent to log in, others get 403."""
     course = visible_course(slug)
     structure = course_structure(course)
     lesson = structure.lesson(lesson_id) or abort(404)
-    state = learner_state(current_user.id, structure)
-    enrolled = state.enrolment_id is not None
-    if not enrolled and not can_manage_course(current_user, course):
+    signed_in = current_user.is_authenticated
+    state = learner_state(current_user.id, structure) if signed_in else None
+    enrolled = state is not None and state.enrolment_id is not None
+    preview = not enrolled and not (signed_in and can_manage_course(current_user, course))
+    if preview and not is_preview_lesson(course, structure, lesson.id):
+        if not signed_in:
+            return login_manager.unauthorized()
         abort(403)
-    _refuse_locked(course, lesson.module_id)
+    if not preview:
+        _refuse_locked(course, lesson.module_id)
     locale = str(get_locale())
     previous, following = structure.neighbours(lesson.id)
+    done = state.done if state is not None else frozenset()
     page = render_template(
         "learn/lesson.html", course=course, lesson=lesson, module=structure.module_by_id[lesson.module_id],
-        outline=structure.outline(course, state.done), previous=previous, following=following,
-        done=("l", lesson.id) in state.done, enrolled=enrolled, locale=locale,
+        outline=structure.outline(course, done), previous=previous, following=following,
+        done=("l", lesson.id) in done, enrolled=enrolled, locale=locale, preview=preview,
         translated=locale == "en" or locale in lesson.body_locales,
         body=lesson_body(course, structure, lesson, locale),
-        sidebar=outline_sidebar(course, structure, locale, activity_types()).render(state.done, ("l", lesson.id)),
+        sidebar=None if preview else outline_sidebar(course, structure, locale, activity_types()).render(done, ("l", lesson.id)),
     )
     # Where the learner is, for "continue" on the course page.
     if enrolled and state.last_lesson_id != lesson.id:
@@ -209,6 +239,14 @@ def lesson(slug: str, lesson_id: int):
         )
         db.session.commit()
     return page
+
+
+def is_preview_lesson(course: Course, structure: CourseStructure, lesson_id: int) -> bool:
+    """Whether ``lesson_id`` is the lesson anyone may read before enrolling: the first lesson of
+    a published course, when release rules do not keep its module closed to newcomers."""
+    if not course.published or not structure.ordered or structure.ordered[0].id != lesson_id:
+        return False
+    return pacing_for(None, course, deadlines=False).module(structure.ordered[0].module_id).open
 
 
 def _enrolled_lesson(slug: str, lesson_id: int) -> tuple[Course, Lesson]:

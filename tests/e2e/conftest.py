@@ -2,18 +2,15 @@
 
 One gunicorn (two workers, so state that must be shared between processes really is) serves a
 fresh instance folder prepared by ``nttlearn init`` and ``nttlearn demo``, exactly as ``make run``
-prepares a laptop. Debian's chromium drives it through Playwright; every test gets a fresh
+prepares a laptop: ``nttlearn.testing``'s ``demo_server``, which the plugins' browser tests share. Debian's chromium drives it through Playwright; every test gets a fresh
 browser context (no cookies), the server and its database are shared by the session.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-
 import pytest
 
-from nttlearn.testing import LiveServer, live_server
+from nttlearn.testing import LiveServer
 
 DEMO_PASSWORDS = {
     "learner@example.org": "learner-demo-2010",
@@ -22,12 +19,9 @@ DEMO_PASSWORDS = {
 }
 
 
-@pytest.fixture(scope="session", name="live_server")
-def demo_server(tmp_path_factory) -> Iterator[LiveServer]:
-    env = {"NTTLEARN_STRICT_PLUGINS": os.environ.get("NTTLEARN_STRICT_PLUGINS", ""),
-           "NTTLEARN_API_ENABLED": "1"}  # the REST API's token page and reference are pages too
-    with live_server(tmp_path_factory.mktemp("e2e-instance"), [["init"], ["demo"]], env=env) as server:
-        yield server
+@pytest.fixture(scope="session")
+def live_server(demo_server) -> LiveServer:
+    return demo_server
 
 
 @pytest.fixture(scope="session")

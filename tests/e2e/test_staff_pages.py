@@ -21,7 +21,7 @@ def test_trainer_opens_progress_report_of_main_course_and_sees_demo_learners(pag
     table = page.locator("#progress-table")
     asa = table.get_by_role("row").filter(has_text="Åsa Lindqvist")
     expect(asa).to_contain_text("Luleå kommun")
-    expect(asa).to_contain_text("SE")
+    expect(asa).to_contain_text("Sweden")  # the country's name in the reader's language, not "SE"
     expect(table.get_by_role("row").filter(has_text="Giulia Rossi")).to_contain_text("Comune di Bologna")
     expect(table.get_by_role("row").filter(has_text="Aino Virtanen")).to_contain_text("%")
 
@@ -39,6 +39,9 @@ def test_admin_disables_and_reenables_a_plugin(page, log_in, live_server):
     restored = False
     try:
         row.get_by_role("button", name=f"Disable {PARTNER_PLUGIN}").click()
+        # Asked first, on a page of its own that says what stops working.
+        expect(page.get_by_role("heading", name=f"Disable {PARTNER_PLUGIN}?")).to_be_visible()
+        page.locator("main").get_by_role("button", name=f"Disable {PARTNER_PLUGIN}").click()
         expect(page.get_by_text(f"{PARTNER_PLUGIN} is disabled.")).to_be_visible()
         page.reload()  # stored, not just shown: whichever worker answers now sees it disabled
         expect(row.locator("td.status-disabled")).to_have_text("disabled")

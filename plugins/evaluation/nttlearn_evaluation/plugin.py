@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from nttlearn.api import ActivityType, Event, TodoItem, hookimpl
 
-from . import cli, definitions, funding, panels, settings, slots, surveys
+from . import cli, definitions, funding, panels, settings, slots, surveys, translation_units
 
 HERE = Path(__file__).parent
 
@@ -43,6 +43,8 @@ def nttlearn_activity_types() -> list[ActivityType]:
         import_definition=definitions.import_definition, export_definition=definitions.export_definition,
         validate_definition=definitions.validate, default_definition=definitions.default_definition,
         status=surveys.status, translation_states=surveys.translation_states,
+        translation_units=translation_units.translation_units,
+        apply_translations=translation_units.apply_translations,
     )]
 
 

@@ -81,15 +81,21 @@ class MeetingForm(FlaskForm):
     languages = SelectMultipleField(_l("Languages spoken"), choices=_choices(LANGUAGE_NAMES))
     policy_areas = SelectMultipleField(_l("Policy areas"), choices=_choices(POLICY_AREAS))
     course_ids = SelectMultipleField(_l("Linked courses"), coerce=int, choices=[])
+    cohort_ids = SelectMultipleField(
+        _l("Seminar of the cohorts"), coerce=int, choices=[],
+        description=_l("Cohorts (runs) of the linked courses that you are a trainer of. Their members are asked "
+                       "to register and see the meeting on their calendar."))
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)],
                                 description=_l("Who should come, what to prepare. Markdown is allowed."))
     submit = SubmitField(_l("Save the meeting"))
 
-    def __init__(self, *args, courses=(), **kwargs) -> None:
+    def __init__(self, *args, courses=(), cohorts=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.country.choices = country_choices()
         self.time_zone.choices = zone_choices()
         self.course_ids.choices = [SelectChoice(course.id, localized(course)) for course in courses]
+        self.cohort_ids.choices = [SelectChoice(cohort.id, f"{localized(course)}: {cohort.name}")
+                                   for cohort, course in cohorts]
 
 
 class AgendaItemForm(FlaskForm):

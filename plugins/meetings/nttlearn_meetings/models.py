@@ -198,3 +198,18 @@ class PersonalSettings(db.Model):
     # SHA-256 of the secret in the feed's address; the secret itself is never stored.
     feed_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     feed_created_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class CohortLink(db.Model):
+    """A meeting is a seminar of a cohort (a run of one of its linked courses): the cohort's
+    members are asked to register and see it on their calendar, and the cohort's page lists it."""
+
+    __tablename__ = "meetings_cohort_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings_meetings.id", ondelete="CASCADE"), index=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("meeting_id", "cohort_id"),)

@@ -29,13 +29,15 @@ def nttlearn_template_slot(slot: str, context: dict[str, Any]) -> Markup | None:
         return views.dashboard_slot(context)
     if slot == "navbar":
         return views.navbar_slot(context)
+    if slot == "cohort":
+        return views.cohort_slot(context)
     return None
 
 
 @hookimpl
 def nttlearn_todo_items(user: Any) -> list[TodoItem]:
-    """"Attend …" for the person's upcoming meetings, "Register for …" when registration closes
-    soon for a meeting of a course they follow."""
+    """"Attend …" for the person's upcoming meetings, "Register for …" for their cohort's seminars
+    and when registration closes soon for a meeting of a course they follow."""
     from .todo import todo_items
 
     return todo_items(user)

@@ -27,7 +27,7 @@ from nttlearn.api import (
     utcnow,
 )
 
-from . import services, sheets
+from . import cohorts, services, sheets
 from .forms import (
     AgendaItemForm,
     CancelMeetingForm,
@@ -82,13 +82,18 @@ def _show_error(form, exc: services.MeetingError) -> None:
         flash(str(exc), "error")
 
 
+def _form() -> MeetingForm:
+    return MeetingForm(courses=_courses(), cohorts=cohorts.linkable_cohorts(current_user))
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @require_organiser
 def new_meeting():
-    form = MeetingForm(courses=_courses())
+    form = _form()
     if form.validate_on_submit():
         try:
             meeting = services.create_meeting(_details(form), current_user.id)
+            cohorts.set_cohort_links(meeting, form.cohort_ids.data or [], current_user)
         except services.MeetingError as exc:
             db.session.rollback()
             _show_error(form, exc)
@@ -96,22 +101,27 @@ def new_meeting():
             db.session.commit()
             flash(_("The meeting has been created. Add its agenda next."), "success")
             return redirect(url_for("meetings.agenda", meeting_id=meeting.id))
-    return render_template("meetings/edit.html", form=form, meeting=None), (400 if request.method == "POST" else 200)
+    return render_template("meetings/edit.html", form=form, meeting=None,
+                           other_cohorts=[]), (400 if request.method == "POST" else 200)
 
 
 @bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
 @require_organiser
 def edit_meeting(meeting_id: int):
     meeting = organised_meeting(meeting_id)
-    form = MeetingForm(courses=_courses())
+    form = _form()
+    mine = {choice.value for choice in form.cohort_ids.choices}
+    linked = cohorts.linked_cohorts(meeting.id)
     if request.method == "GET":
         form.process(obj=meeting)
         for name in ("starts_at", "ends_at", "registration_deadline"):
             value = getattr(meeting, name)
             getattr(form, name).data = local(value, meeting.time_zone).replace(tzinfo=None) if value else None
+        form.cohort_ids.data = [cohort.id for cohort, _course in linked if cohort.id in mine]
     elif form.validate_on_submit():
         try:
             changes = services.update_meeting(meeting, _details(form), current_user.id)
+            changes |= cohorts.set_cohort_links(meeting, form.cohort_ids.data or [], current_user)
         except services.MeetingError as exc:
             db.session.rollback()
             _show_error(form, exc)
@@ -121,7 +131,8 @@ def edit_meeting(meeting_id: int):
             return redirect(url_for("meetings.detail", meeting_id=meeting.id))
     owner = services.organiser_role(meeting, current_user) == "owner"
     return render_template("meetings/edit.html", form=form, meeting=meeting, cancel_form=CancelMeetingForm(),
-                           owner=owner), (400 if request.method == "POST" else 200)
+                           owner=owner, other_cohorts=[pair for pair in linked if pair[0].id not in mine]), \
+        (400 if request.method == "POST" else 200)
 
 
 @bp.route("/<int:meeting_id>/cancel", methods=["POST"])

@@ -1,7 +1,8 @@
 """Meetings on the learner's to-do list (the core's ``nttlearn_todo_items``): "Attend …" for each
-upcoming meeting they hold a seat at, and "Register for …" when registration closes soon for a
-meeting linked to a course they follow. At most three queries per person, however many
-meetings and learners there are."""
+upcoming meeting they hold a seat at, "Register for …" for each seminar of their cohort they have
+no seat at (due when its registration closes, else when it starts: so it is on their calendar),
+and "Register for …" when registration closes soon for a meeting linked to a course they follow.
+At most four queries per person, however many meetings and learners there are."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from flask_babel import gettext as _
 
 from nttlearn.api import Enrolment, TodoItem, db, utcnow
 
+from .cohorts import my_cohort_meetings
 from .models import Meeting, Registration
 from .timezones import local, personal_zone
 
@@ -40,6 +42,23 @@ def todo_items(user: Any, now: datetime | None = None) -> list[TodoItem]:
             key=f"meeting:{meeting.id}:attend", kind="meeting", state="upcoming",
             title=_("Attend %(title)s on %(date)s", title=meeting.title, date=_day(meeting, meeting.starts_at, zone)),
             url=url_for("meetings.detail", meeting_id=meeting.id), due_at=meeting.starts_at, ends_at=meeting.ends_at,
+        ))
+    for meeting in my_cohort_meetings(user.id, now):
+        if states.get(meeting.id, "cancelled") != "cancelled":
+            continue
+        if meeting.registration_deadline is not None:
+            title = _("Register for %(title)s, your cohort's seminar on %(date)s (registration closes on %(closes)s)",
+                      title=meeting.title, date=_day(meeting, meeting.starts_at, zone),
+                      closes=_day(meeting, meeting.registration_deadline, zone))
+            due_at, ends_at = meeting.registration_deadline, None
+        else:
+            title = _("Register for %(title)s, your cohort's seminar on %(date)s", title=meeting.title,
+                      date=_day(meeting, meeting.starts_at, zone))
+            due_at, ends_at = meeting.starts_at, meeting.ends_at
+        states[meeting.id] = "asked"  # not asked twice below
+        items.append(TodoItem(
+            key=f"meeting:{meeting.id}:register", kind="meeting", title=title,
+            url=url_for("meetings.detail", meeting_id=meeting.id), due_at=due_at, ends_at=ends_at,
         ))
     soon = now + timedelta(days=current_app.config.get("DUE_SOON_DAYS", 7))
     closing = db.session.execute(

@@ -281,3 +281,32 @@ def navbar_slot(context: dict[str, Any]) -> Markup | None:
     if user is None or not user.is_authenticated:
         return None
     return render_fragment("meetings/navbar_slot.html")
+
+
+def cohort_slot(context: dict[str, Any]) -> Markup | None:
+    """The seminars of a cohort on its trainer's page, with a message to the cohort about the next one."""
+    from .cohorts import cohort_seminars, registered_members
+
+    user, cohort, course = context.get("user"), context.get("cohort"), context.get("course")
+    if cohort is None or course is None or user is None or not user.is_authenticated:
+        return None
+    seminars = cohort_seminars(cohort.id)
+    now = utcnow()
+    upcoming = [m for m in seminars if m.status == "published" and m.ends_at > now]
+    following = upcoming[0] if upcoming else None
+    clock = Clock(personal_zone(user))
+    message = None
+    if following is not None:
+        place = ", ".join(part for part in (following.venue, following.town) if part)
+        message = {
+            "subject": _("Next seminar: %(title)s, %(date)s", title=following.title,
+                         date=format_day(local(following.starts_at, clock.zone_for(following)).date()))[:150],
+            "body": _("Our next seminar is %(title)s, %(when)s, %(place)s.\n\nPlease register on its page: "
+                      "%(url)s", title=following.title, when=clock.span(following), place=place or following.country,
+                      url=url_for("meetings.detail", meeting_id=following.id, _external=True)),
+        }
+    return render_fragment(
+        "meetings/cohort_slot.html", seminars=seminars, course=course, cohort=cohort, clock=clock, now=now,
+        registered=registered_members(cohort.id, [m.id for m in seminars]), following=following, message=message,
+        may_plan=context.get("role") == "course", kinds=KIND_LABELS,
+    )

@@ -9,7 +9,8 @@ from nttlearn.api import db
 from nttlearn.testing import branch_downgraded, schema_differences, table_names
 
 TABLES = {"meetings_meetings", "meetings_revisions", "meetings_agenda_items", "meetings_registrations",
-          "meetings_attendances", "meetings_documents", "meetings_personal_settings", "meetings_co_organisers"}
+          "meetings_attendances", "meetings_documents", "meetings_personal_settings", "meetings_co_organisers",
+          "meetings_cohort_links"}
 
 
 @pytest.fixture

@@ -64,21 +64,31 @@ def test_registration_closing_soon_for_a_meeting_of_ones_course(app, make_user, 
 
 
 def test_the_items_take_a_constant_number_of_queries(app, make_user, make_meeting, make_course):
+    from datetime import date
+
+    from nttlearn.api import add_to_cohort
+    from nttlearn.cohorts.services import create_cohort
     from nttlearn.testing import count_queries
+    from nttlearn_meetings.models import CohortLink
     from nttlearn_meetings.todo import todo_items as meeting_items
 
     learner = make_user()
     course = make_course()
     db.session.add(Enrolment(user_id=learner.id, course_id=course.id))
+    cohort = create_cohort(course, "Spring", date(2020, 1, 1))
+    add_to_cohort(learner, cohort)
     for n in range(6):
         meeting = make_meeting(title=f"Seminar {n}", course_ids=[course.id],
                                registration_deadline=utcnow() + timedelta(days=1))
         if n % 2:
             services.register(meeting.id, learner)
+        if n < 4:  # the seminars of the learner's cohort: asked as such, in the same queries
+            db.session.add(CohortLink(meeting_id=meeting.id, cohort_id=cohort.id))
     db.session.commit()
     db.session.refresh(learner)  # the page has the person loaded already
 
     with app.test_request_context(), count_queries(app) as queries:
         items = meeting_items(learner)
 
-    assert len(items) == 6 and len(queries) <= 3, queries
+    assert len(items) == 6 and len(queries) <= 4, queries
+    assert sum("your cohort's seminar" in item.title for item in items) == 2

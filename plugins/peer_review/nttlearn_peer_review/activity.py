@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 
 from nttlearn.api import LANGUAGES, Activity, ActivityType, DefinitionProblem, db
 
+from . import translation_units
 from .definition import definition_of, read_definition, settings_values
 from .languages import catalogue_texts, english_texts, merged, states
 from .models import ProposalSettings
@@ -34,6 +35,8 @@ def activity_type() -> ActivityType:
         edit_endpoint="peer_review.edit_settings", import_definition=import_definition,
         export_definition=export_definition, validate_definition=validate_definition,
         default_definition=default_definition, status=status, translation_states=translation_states,
+        translation_units=translation_units.translation_units,
+        apply_translations=translation_units.apply_translations,
     )
 
 

@@ -178,13 +178,32 @@ class SettingsForm(FlaskForm):
     rubric = TextAreaField(_l("Rubric (YAML: criteria with key, title, weight, levels)"))
 
 
+class CheckboxListField(SelectMultipleField):
+    """A multiple choice as a list of checkboxes (usable on a phone and with a keyboard)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
 class PhaseForm(FlaskForm):
+    phase = SelectField(_l("Phase"), choices=[SelectChoice(p, PHASE_LABELS[p]) for p in PHASES])
+    # Set only by the confirmation page: a switch without it shows what will happen first.
+    confirmed = HiddenField()
+
+
+class PhaseChoiceForm(FlaskForm):
+    """The dashboard's phase choice, sent by GET to the confirmation page (no CSRF: it changes
+    nothing)."""
+
+    class Meta:
+        csrf = False
+
     phase = SelectField(_l("Phase"), choices=[SelectChoice(p, PHASE_LABELS[p]) for p in PHASES])
 
 
 class TrainerTeamForm(FlaskForm):
     name = StringField(_l("Team name"), validators=[DataRequired(), Length(max=120)])
-    members = SelectMultipleField(_l("Members"), coerce=int, validators=[Optional()])
+    members = CheckboxListField(_l("Members"), coerce=int, validators=[Optional()])
 
 
 class MemberForm(FlaskForm):
@@ -214,13 +233,6 @@ class OverrideForm(FlaskForm):
 
 
 # -- the partner directory and applications to funders -------------------------------------------
-class CheckboxListField(SelectMultipleField):
-    """A multiple choice as a list of checkboxes (usable on a phone and with a keyboard)."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
 class DirectoryEntryForm(FlaskForm):
     town = StringField(_l("Town"), validators=[DataRequired(), Length(max=120)])
     country = StringField(_l("Country (two-letter code, such as IT, SE, ES, FI)"),

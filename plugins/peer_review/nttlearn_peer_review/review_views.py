@@ -16,7 +16,7 @@ from nttlearn.api import db, require_login
 from .access import shows_author_names, shows_reviewer_names, submission_label
 from .allocating import is_author
 from .documents import feedback_document
-from .forms import HelpfulnessForm, points_value, review_form, scores_from
+from .forms import HelpfulnessForm, points_value, review_form
 from .models import Allocation, Submission, Team
 from .reviewing import (
     ReviewError,
@@ -25,6 +25,7 @@ from .reviewing import (
     rate_helpfulness,
     ratings_by,
     received_reviews,
+    remaining_parts,
     review_of,
     save_review,
     scores_of,
@@ -74,17 +75,20 @@ def review(allocation_id: int):
         if not mine:
             abort(403)
         if form.validate_on_submit():
-            data = ReviewInput(
-                scores=scores_from(form, rubric),
-                comments={c.key: getattr(form, f"comment_{c.key}").data or "" for c in rubric.criteria},
-                strengths=form.strengths.data or "", suggestions=form.suggestions.data or "")
+            data = review_input(form, rubric)
             submit = form.action.data == "submit"
             try:
                 save_review(settings, allocation, current_user.id, data, submit=submit)
             except (ReviewError, PhaseError) as exc:
                 db.session.rollback()
-                flash(str(exc), "error")
                 status = 409 if isinstance(exc, PhaseError) else 400
+                if submit and isinstance(exc, ReviewError) and (missing := remaining_parts(rubric, data)):
+                    # Each message goes next to the criterion it is about; the flash only says so.
+                    for name, message in missing:
+                        getattr(form, name).errors = [message]
+                    flash(_("The review is not submitted yet: complete the parts marked below."), "error")
+                else:
+                    flash(str(exc), "error")
             else:
                 db.session.commit()
                 flash(_("Your review is submitted. Thank you!") if submit or submitted
@@ -102,6 +106,7 @@ def review(allocation_id: int):
                     getattr(form, f"score_{criterion.key}").data = points_value(score.points)
                 getattr(form, f"comment_{criterion.key}").data = score.comment
     author = is_author(submission, current_user.id)
+    remaining = remaining_parts(rubric, review_input(form, rubric)) if editable else []
     show_authors = shows_author_names(settings, access.is_staff, author)
     team = db.session.get(Team, submission.team_id)
     return render_template(
@@ -109,9 +114,25 @@ def review(allocation_id: int):
         submission=submission, sections=shown_sections(settings, submission.sections), record=record,
         submitted=submitted, editable=editable,
         reason=reason, form=form, rubric=rubric, markdown=markdown, points_value=points_value,
+        remaining=remaining,
         team_view=team_view(team) if show_authors else None, label=submission_label(submission),
         reviewer=people([allocation.reviewer_id]).get(allocation.reviewer_id) if access.is_staff else None,
     ), status
+
+
+def review_input(form, rubric) -> ReviewInput:
+    """What the review form holds, as the service reads it (a level that is not a number, from
+    a form that failed validation, counts as not chosen)."""
+    scores: dict[str, float | None] = {}
+    for criterion in rubric.criteria:
+        try:
+            scores[criterion.key] = float(getattr(form, f"score_{criterion.key}").data)
+        except (TypeError, ValueError):
+            scores[criterion.key] = None
+    return ReviewInput(
+        scores=scores,
+        comments={c.key: getattr(form, f"comment_{c.key}").data or "" for c in rubric.criteria},
+        strengths=form.strengths.data or "", suggestions=form.suggestions.data or "")
 
 
 def _feedback_access(submission_id: int):

@@ -44,6 +44,25 @@ class ReviewInput:
     suggestions: str = ""
 
 
+def remaining_parts(rubric, data: ReviewInput) -> list[tuple[str, str]]:
+    """What a review still lacks before it can be submitted, in the order of the form: pairs of
+    the form field's name (``score_<key>``, ``comment_<key>``, ``strengths``, ``suggestions``)
+    and a message for the reviewer. Empty when the review is complete."""
+    missing: list[tuple[str, str]] = []
+    for criterion in rubric.criteria:
+        if data.scores.get(criterion.key) is None:
+            missing.append((f"score_{criterion.key}",
+                            _("Choose a level for “%(title)s”.", title=criterion.title)))
+        if not data.comments.get(criterion.key, "").strip():
+            missing.append((f"comment_{criterion.key}",
+                            _("Write a comment on “%(title)s”.", title=criterion.title)))
+    if not data.strengths.strip():
+        missing.append(("strengths", _("Name the proposal's strengths.")))
+    if not data.suggestions.strip():
+        missing.append(("suggestions", _("Write your suggestions for improvement.")))
+    return missing
+
+
 @dataclass(frozen=True)
 class ReviewTask:
     """One allocation of a reviewer, with its submission and review (if started)."""

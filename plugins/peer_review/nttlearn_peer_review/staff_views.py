@@ -27,6 +27,7 @@ from .forms import (
     DropForm,
     MemberForm,
     OverrideForm,
+    PhaseChoiceForm,
     PhaseForm,
     ReminderForm,
     SettingsForm,
@@ -37,6 +38,7 @@ from .forms import (
 )
 from .languages import current_locale
 from .models import Allocation, Example, ProposalSettings, Submission, Team
+from .phase_change import preview_phase_change
 from .quality import course_quality
 from .services import (
     PHASE_LABELS,
@@ -137,6 +139,23 @@ def edit_settings(activity_id: int):
                            form=form, defaults=DEFAULTS, languages=languages_of(settings))
 
 
+@bp.route("/<int:activity_id>/phase")
+@require_login
+def confirm_phase(activity_id: int):
+    """What switching to the chosen phase will do, with the button that does it."""
+    access, settings = staff_page(activity_id)
+    target = request.args.get("phase", "")
+    if target not in PHASE_LABELS:
+        abort(404)
+    if target == settings.phase:
+        flash(_("The activity is already in the phase “%(phase)s”.", phase=PHASE_LABELS[target]), "info")
+        return _back(activity_id, "#phase-section")
+    return render_template(
+        "peer_review/phase_confirm.html", access=access, settings=settings, phase_labels=PHASE_LABELS,
+        change=preview_phase_change(settings, target, access.course.id),
+        form=PhaseForm(data={"phase": target, "confirmed": "yes"}))
+
+
 @bp.route("/<int:activity_id>/phase", methods=["POST"])
 @require_login
 def change_phase(activity_id: int):
@@ -144,6 +163,9 @@ def change_phase(activity_id: int):
     form = PhaseForm()
     if not form.validate_on_submit():
         abort(400)
+    if form.confirmed.data != "yes":
+        # Never a one-click switch: the trainer first sees who it leaves out.
+        return redirect(url_for("peer_review.confirm_phase", activity_id=activity_id, phase=form.phase.data))
     set_phase(settings, form.phase.data)
     return _done(_("The activity is now in the phase “%(phase)s”.",
                    phase=PHASE_LABELS[settings.phase]), activity_id)
@@ -167,7 +189,7 @@ def manage(activity_id: int):
     drop_form.reviewer_id.choices = [SelectChoice(r.person.id, r.person.name) for r in board.reviewers if r.outstanding]
     return render_template(
         "peer_review/manage.html", access=access, settings=settings, board=board,
-        phase_form=PhaseForm(data={"phase": settings.phase}), phase_labels=PHASE_LABELS,
+        phase_form=PhaseChoiceForm(data={"phase": settings.phase}), phase_labels=PHASE_LABELS,
         team_form=team_form, member_form=member_form, allocation_form=allocation_form,
         drop_form=drop_form, reminder_form=ReminderForm(), override_form=OverrideForm(),
         examples=calibration.examples_of(activity_id, published_only=False),

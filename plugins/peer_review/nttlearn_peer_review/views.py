@@ -220,7 +220,16 @@ def answer_invitation(invitation_id: int):
 @require_login
 def proposal(activity_id: int):
     access, settings = open_page(activity_id)
-    team = own_team(access)
+    return workspace(access, settings, own_team(access))
+
+
+def workspace(access: ActivityAccess, settings: ProposalSettings, team: Team,
+              drafts: dict[str, tuple[str, int]] | None = None, errors: dict[str, str] | None = None,
+              status: int = 200):
+    """The proposal workspace: every section of the template on one page, each with its own form.
+
+    ``drafts`` holds what a learner sent for a section that was refused (text and the version it
+    started from), shown again with the message in ``errors`` so nothing they typed is lost."""
     template = template_of(settings)
     sections = writing.ensure_sections(team, template)
     db.session.commit()
@@ -229,14 +238,19 @@ def proposal(activity_id: int):
     revised = writing.submission_of(team.id, "revision") is not None
     details = DetailsForm(data={"title": team.title, "policy_area": team.policy_area,
                                 "base_version": team.details_version})
+    editing = {key: (section.text, section.version) for key, section in sections.items()}
+    editing.update(drafts or {})
+    saved = request.args.get("saved")
     return render_template(
         "peer_review/proposal.html", access=access, settings=settings, team=team,
         template=template, sections=sections, editors=editors, details_form=details,
         can_write=writing_open(settings, original is not None, revised),
         original=original, submit_form=SubmitForm(), markdown=markdown, count_words=count_words,
+        editing=editing, errors=errors or {}, saved=saved if saved in sections or saved == "details" else None,
+        deadline=None if original else learner_deadline(settings, current_user.id, "close"),
         problems=writing.readiness(settings, team), window=submission_window(settings, user_id=current_user.id),
         revision_open=revision_open(settings) and original is not None and not revised,
-    )
+    ), status
 
 
 @bp.route("/<int:activity_id>/proposal/details", methods=["POST"])
@@ -255,7 +269,7 @@ def save_details(activity_id: int):
         return refused(exc, "peer_review.proposal", activity_id=activity_id)
     db.session.commit()
     if saved:
-        flash(_("Title and policy area saved."), "success")
+        return redirect(url_for("peer_review.proposal", activity_id=activity_id, saved="details") + "#details")
     else:
         flash(_("A co-author changed the title or policy area meanwhile: here is their version. "
                 "Yours (“%(title)s”) was not saved.", title=form.title.data), "error")
@@ -278,13 +292,22 @@ def edit_section(activity_id: int, key: str):
         db.session.commit()
         form = SectionForm(data={"text": section.text, "base_version": section.version})
         return render_template("peer_review/section.html", access=access, team=team,
-                               section_def=section_def, section=section, form=form)
+                               section_def=section_def, section=section, form=form, count_words=count_words)
     base_version = parse_int(form.base_version.data, min=0)
     if not form.validate_on_submit() or base_version is None:
         return render_template("peer_review/section.html", access=access, team=team,
-                               section_def=section_def, section=section, form=form), 400
+                               section_def=section_def, section=section, form=form, count_words=count_words), 400
+    text = form.text.data or ""
+    if section_def.is_over_limit(text):
+        # Refused before saving: the learner shortens what they wrote, on the page they wrote it.
+        db.session.rollback()
+        message = _("“%(title)s” has %(words)d words; the limit is %(limit)d. Shorten it, then save "
+                    "again: nothing was saved.", title=section_def.title, words=count_words(text),
+                    limit=section_def.word_limit)
+        return workspace(access, settings, team, drafts={key: (text, base_version)},
+                         errors={key: message}, status=400)
     try:
-        result = writing.save_section(settings, team, key, form.text.data or "", base_version, current_user.id)
+        result = writing.save_section(settings, team, key, text, base_version, current_user.id)
     except USER_ERRORS as exc:
         return refused(exc, "peer_review.proposal", activity_id=activity_id)
     if isinstance(result, writing.Conflict):
@@ -293,11 +316,11 @@ def edit_section(activity_id: int, key: str):
         merge = SectionForm(data={"text": result.mine, "base_version": result.version})
         return render_template(
             "peer_review/conflict.html", access=access, team=team, section_def=section_def,
-            conflict=result, who=who, form=merge,
+            conflict=result, who=who, form=merge, count_words=count_words,
             diff=render_diff_html(compare_texts(result.theirs, result.mine))), 409
     db.session.commit()
-    flash(_("“%(title)s” saved.", title=section_def.title), "success")
-    return redirect(url_for("peer_review.proposal", activity_id=activity_id) + f"#section-{key}")
+    # The message is shown in the section itself (the page opens there), not at the page's top.
+    return redirect(url_for("peer_review.proposal", activity_id=activity_id, saved=key) + f"#section-{key}")
 
 
 @bp.route("/<int:activity_id>/proposal/<key>/history")

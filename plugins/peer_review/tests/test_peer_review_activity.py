@@ -161,7 +161,7 @@ def test_moving_back_reopens_a_phase_without_undoing_anything(make_capstone, cli
     submitted_team(cap, [cap.officials[0]])
     go_to(cap, "review")
 
-    client_for(cap.trainer).post(f"/peer-review/{cap.activity.id}/phase", data={"phase": "submission"})
+    client_for(cap.trainer).post(f"/peer-review/{cap.activity.id}/phase", data={"phase": "submission", "confirmed": "yes"})
 
     db.session.refresh(cap.settings)
     assert cap.settings.phase == "submission"

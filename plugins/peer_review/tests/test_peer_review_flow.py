@@ -110,7 +110,7 @@ def test_reviewers_review_authors_read_feedback_revise_and_the_trainer_closes(ma
     assert "<ins>" in compare and "52,000" in compare
 
     trainer = client_for(cap.trainer)
-    closed = trainer.post(f"/peer-review/{cap.activity.id}/phase", data={"phase": "closed"})
+    closed = trainer.post(f"/peer-review/{cap.activity.id}/phase", data={"phase": "closed", "confirmed": "yes"})
     assert closed.status_code == 302
 
     grades = {g.user_id: g for g in db.session.execute(db.select(FinalGrade)).scalars()}
@@ -124,8 +124,8 @@ def test_reviewers_review_authors_read_feedback_revise_and_the_trainer_closes(ma
     assert accepted[0].data["activity_id"] == cap.activity.id
     assert set(accepted[0].data) == {"activity_id", "team_id", "grade"}
 
-    trainer.post(f"/peer-review/{cap.activity.id}/phase", data={"phase": "feedback"})
-    trainer.post(f"/peer-review/{cap.activity.id}/phase", data={"phase": "closed"})
+    trainer.post(f"/peer-review/{cap.activity.id}/phase", data={"phase": "feedback", "confirmed": "yes"})
+    trainer.post(f"/peer-review/{cap.activity.id}/phase", data={"phase": "closed", "confirmed": "yes"})
     assert db.session.execute(db.select(db.func.count(EventRecord.id)).filter_by(
         name="peer_review.proposal_accepted")).scalar() == 4
 

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from nttlearn.api import Activity, ActivityType, DefinitionProblem, Module, db, translated_file_name
 
+from . import translation_units
 from .bank import current_versions, export_versions, import_questions, split_path
 from .gift import GiftError, export_gift, parse_gift
 from .grades import grade_row
@@ -43,6 +44,8 @@ def activity_type() -> ActivityType:
         import_definition=import_definition, export_definition=export_definition,
         validate_definition=validate_definition, default_definition=default_definition, status=status,
         translation_states=translation_states,
+        translation_units=translation_units.translation_units,
+        apply_translations=translation_units.apply_translations,
     )
 
 

@@ -1,23 +1,21 @@
 """A real server for the meetings browser test: gunicorn (two workers) on 127.0.0.1 serving a
-fresh instance made by ``nttlearn init`` and ``nttlearn demo`` (the demo officials, NTT+'s
+fresh instance made by ``nttlearn init`` and ``nttlearn demo`` (the run's shared demo server) (the demo officials, NTT+'s
 meetings); Debian's chromium driven by Playwright, a fresh context per page."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from nttlearn.testing import LiveServer, live_server
+from nttlearn.testing import LiveServer
 
 PASSWORDS = {"learner@example.org": "learner-demo-2010", "trainer@example.org": "trainer-demo-2010",
              "admin@example.org": "admin-demo-2010"}
 
 
-@pytest.fixture(scope="session", name="live_server")
-def meetings_server(tmp_path_factory) -> Iterator[LiveServer]:
-    with live_server(tmp_path_factory.mktemp("meetings-e2e"), [["init"], ["demo"]]) as server:
-        yield server
+@pytest.fixture(scope="session")
+def live_server(demo_server) -> LiveServer:
+    """The run's demo server (``nttlearn.testing.demo_server``), shared with the core's browser tests."""
+    return demo_server
 
 
 @pytest.fixture

@@ -37,7 +37,9 @@ def test_a_reviewer_reviews_with_the_rubric_and_the_authors_read_the_feedback(ne
     log_in(trainer, *TRAINER)
     trainer.goto(f"{activity}/manage")
     trainer.get_by_label("Phase").select_option("feedback")
-    trainer.get_by_role("button", name="Switch phase").click()
+    trainer.get_by_role("button", name="Switch phase…").click()
+    expect(trainer.get_by_role("heading", name="What will happen")).to_be_visible()
+    trainer.get_by_role("button", name="Switch to “Feedback and revision”").click()
     expect(trainer.get_by_text("The activity is now in the phase “Feedback and revision”.")).to_be_visible()
 
     author = new_page()

@@ -1,28 +1,26 @@
-"""A real server for the quiz's browser test: gunicorn (two workers) on 127.0.0.1 serving a fresh
-instance made by ``nttlearn init`` (the shipped courses, their quizzes included) with one
-enrolled learner; Debian's chromium driven by Playwright, a fresh context per test."""
+"""A real server for the quiz's browser test: the run's demo server (gunicorn, two workers, on
+127.0.0.1: ``nttlearn init`` and ``nttlearn demo``, the shipped quizzes included) with one enrolled
+learner of its own; Debian's chromium driven by Playwright, a fresh context per test."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from nttlearn.testing import LiveServer, live_server
+from nttlearn.testing import LiveServer
 
 LEARNER = ("quiz-learner@example.org", "harbour-lantern-quietly-2010")
 COURSE = "designing-twinned-town-networks"
 
 
 @pytest.fixture(scope="session")
-def quiz_server(tmp_path_factory) -> Iterator[LiveServer]:
-    prepare = [
-        ["init"],
-        ["users", "create", LEARNER[0], "--name", "Quiz Learner", "--password", LEARNER[1]],
-        ["users", "enrol", LEARNER[0], COURSE],
-    ]
-    with live_server(tmp_path_factory.mktemp("quiz-e2e-instance"), prepare) as server:
-        yield server
+def quiz_server(demo_server) -> LiveServer:
+    """The run's demo server (shipped courses and their quizzes), with a learner of this test's own
+    enrolled in the main course."""
+    for args in (["users", "create", LEARNER[0], "--name", "Quiz Learner", "--password", LEARNER[1]],
+                 ["users", "enrol", LEARNER[0], COURSE]):
+        result = demo_server.cli(*args)
+        assert result.returncode == 0, result.stderr
+    return demo_server
 
 
 @pytest.fixture
