@@ -12,21 +12,26 @@ from pylti1p3.assignments_grades import AssignmentsGradesService
 from pylti1p3.grade import Grade
 from pylti1p3.service_connector import ServiceConnector
 
-from nttlearn.api import Event, JobError, db, enqueue, utcnow
+from nttlearn.api import ActivityCompletion, Event, JobError, db, enqueue, utcnow
 
 from .config import registration_for
 from .models import Launch, Link, Platform, ScoreSent
+
+#: Events after which a graded activity's score may have changed (a quiz attempt graded or
+#: regraded): the score sent is then the one the core keeps for the activity.
+REGRADE_SUFFIXES = (".attempt_graded", ".attempt_regraded")
 
 
 def on_event(event: Event) -> None:
     """Queue a score for each platform link the learner launched that this event grades."""
     if event.user_id is None or event.course_id is None:
         return
-    if event.name == "activity.completed":
+    score: float | None
+    if event.name == "activity.completed" or event.name.endswith(REGRADE_SUFFIXES):
         activity_id = event.data.get("activity_id")
-        score = event.data.get("score")
-        where = Link.activity_id == activity_id
-        score = 100.0 if score is None else float(score)
+        if not isinstance(activity_id, int):
+            return
+        where, score = Link.activity_id == activity_id, None
     elif event.name == "course.completed":
         where, score = Link.activity_id.is_(None), 100.0
     else:
@@ -39,15 +44,30 @@ def on_event(event: Event) -> None:
         enqueue(send_score, launch_id, score, key=f"lti-score-{launch_id}-{event.id}")
 
 
-def send_score(launch_id: int, score: float) -> None:
-    """The background job: post the score to the link's line item as the person's ``sub``."""
+def activity_score(user_id: int, activity_id: int) -> float | None:
+    """The score the core keeps for the learner's completed activity (100 for an ungraded one);
+    None while the activity is not completed."""
+    row = db.session.execute(db.select(ActivityCompletion.score).where(
+        ActivityCompletion.user_id == user_id, ActivityCompletion.activity_id == activity_id)).first()
+    if row is None:
+        return None
+    return 100.0 if row.score is None else float(row.score)
+
+
+def send_score(launch_id: int, score: float | None) -> None:
+    """The background job: post the score to the link's line item as the person's ``sub``
+    (``None``: the activity's score as the core keeps it when the job runs)."""
     launch = db.session.get(Launch, launch_id)
     if launch is None:
         return
     link = db.session.get(Link, launch.link_id)
-    platform = db.session.get(Platform, link.platform_id)
+    platform = db.session.get(Platform, link.platform_id) if link is not None else None
     if link is None or platform is None or not link.lineitem_url:
         return
+    if score is None:
+        score = activity_score(launch.user_id, link.activity_id) if link.activity_id is not None else None
+        if score is None:
+            return
     service = AssignmentsGradesService(ServiceConnector(registration_for(platform)),
                                        {"scope": link.ags_scopes, "lineitem": link.lineitem_url})
     grade = (Grade().set_score_given(round(score, 2)).set_score_maximum(100)

@@ -10,7 +10,7 @@ import jwt
 import pytest
 from conftest import CLIENT_ID, DEPLOYMENT, MEMBERSHIP, launch, rsa_key, start_login
 
-from nttlearn.api import Course, CourseStaff, Enrolment, User, complete_activity, db
+from nttlearn.api import Course, CourseStaff, Enrolment, User, complete_activity, db, emit
 from nttlearn_lti.models import Account, Launch, Link, Nonce
 
 
@@ -168,6 +168,19 @@ def test_a_completed_activity_sends_its_score_to_the_line_item(client, lms, regi
     assert (score["activityProgress"], score["gradingProgress"]) == ("Completed", "FullyGraded")
     assert "https://purl.imsglobal.org/spec/lti-ags/scope/score" in lms.token_requests[-1]["scope"]
     assert course.id
+
+    # A better quiz attempt later: the core keeps the better score (no second completion event);
+    # the quiz's "attempt graded" event sends the score the core now keeps.
+    complete_activity(user_id, db.session.get(Activity, activity_id), score=95.0)
+    emit("quiz.attempt_graded", user_id=user_id, course_id=course.id,
+         data={"activity_id": activity_id, "score": 95.0, "passed": True})
+    db.session.commit()
+    assert [s["scoreGiven"] for s in lms.scores] == [85.0, 95.0]
+    # An attempt graded lower does not lower what the core keeps, nor what the platform shows.
+    emit("quiz.attempt_graded", user_id=user_id, course_id=course.id,
+         data={"activity_id": activity_id, "score": 40.0, "passed": False})
+    db.session.commit()
+    assert lms.scores[-1]["scoreGiven"] == 95.0
 
 
 def test_a_trainer_enrols_the_platforms_members(client, lms, registered, make_course):
