@@ -53,6 +53,7 @@ class FakeLms:
         self.scores: list[dict[str, Any]] = []
         self.token_requests: list[dict[str, Any]] = []
         self.members: list[dict[str, Any]] = []
+        self.scores_down = False
         self.app = self._make_app()
         self.server = make_server("127.0.0.1", 0, self.app, threaded=True)
         self.base = f"http://127.0.0.1:{self.server.server_port}"
@@ -90,6 +91,8 @@ class FakeLms:
         def scores():
             if not authorised():
                 return jsonify(error="unauthorised"), 401
+            if self.scores_down:
+                return jsonify(error="maintenance"), 503
             if request.content_type != "application/vnd.ims.lis.v1.score+json":
                 return jsonify(error="wrong content type"), 415
             self.scores.append(request.get_json(force=True))

@@ -264,3 +264,29 @@ def test_a_flood_of_logins_is_refused(client, lms, registered, monkeypatch):
                                                "target_link_uri": "http://localhost/lti/launch"})
     assert response.status_code == 429
     assert db.session.execute(db.select(db.func.count(Nonce.id))).scalar() == 3
+
+
+def test_a_completed_course_sends_full_marks_to_a_course_link(client, lms, registered, make_course):
+    course = make_course(modules=1, lessons=1)
+    launch(client, lms, custom={"nttlearn_course": course.slug})
+    user_id = db.session.execute(db.select(Launch.user_id)).scalar_one()
+    emit("course.completed", user_id=user_id, course_id=course.id, data={"course": course.slug})
+    db.session.commit()
+    assert [(s["userId"], s["scoreGiven"]) for s in lms.scores] == [("learner-1", 100.0)]
+
+
+def test_a_platform_that_refuses_the_score_fails_the_job_for_a_retry(client, lms, registered, make_course):
+    from nttlearn.api import JobError
+    from nttlearn_lti.grades import send_score
+    from nttlearn_lti.models import ScoreSent
+
+    course = make_course(modules=1, lessons=1)
+    launch(client, lms, custom={"nttlearn_course": course.slug})
+    launch_id = db.session.execute(db.select(Launch.id)).scalar_one()
+    lms.scores_down = True
+    with pytest.raises(JobError, match="score not accepted"):
+        send_score(launch_id, 70.0)
+    assert lms.scores == [] and db.session.get(ScoreSent, launch_id) is None
+    lms.scores_down = False
+    send_score(launch_id, 70.0)
+    assert lms.scores[-1]["scoreGiven"] == 70.0 and db.session.get(ScoreSent, launch_id).score == 70.0
