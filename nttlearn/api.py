@@ -71,6 +71,10 @@ from .hooktypes import ActivityType, DefinitionProblem
 #: and what ``ActivityType.apply_translations`` receives and returns (see :class:`ActivityType`).
 from .hooktypes import TranslationProblem, TranslationUnit, TranslationUpdate
 from .learn.services import complete_activity, get_enrolment, revoke_activity_completion
+
+#: ``enrol(user_id, course, by_staff=True)``: enrol a learner (idempotent; emits ``course.enrolled``).
+#: Without ``by_staff`` it refuses (``EnrolmentError``) a course closed to self-enrolment.
+from .learn.services import EnrolmentError, enrol
 from .learn.structure import lesson_after_activity
 
 # -- Cohorts, pacing and deadlines ---------------------------------------------------------------
@@ -102,6 +106,19 @@ from .auth.permissions import (
     require_role,
     require_trainer,
 )
+
+#: ``start_session(user)``: log ``user`` in on this browser with a new session record (commits),
+#: for a plugin that authenticates people itself (single sign-on, LTI launches).
+from .auth.sessions import start_session
+
+from .extensions import csrf as _csrf
+
+
+def csrf_exempt(view: Any) -> Any:
+    """Exempt a view that receives cross-site POSTs signed another way (an LTI launch's
+    id_token, an OpenID login response) from the CSRF check; use it for nothing else."""
+    return _csrf.exempt(view)
+
 
 # -- Mail, text and pages ----------------------------------------------------------------------
 from .content.markdown import render_markdown, sanitize_html
@@ -223,6 +240,7 @@ __all__ = [
     "Course",
     "CourseStaff",
     "DefinitionProblem",
+    "EnrolmentError",
     "Enrolment",
     "Event",
     "EventRecord",
@@ -268,11 +286,13 @@ __all__ = [
     "complete_activity",
     "csv_response",
     "csv_text",
+    "csrf_exempt",
     "current_locale",
     "due_state",
     "db",
     "deadline_for",
     "emit",
+    "enrol",
     "enqueue",
     "export_is_large",
     "export_later",
@@ -305,6 +325,7 @@ __all__ = [
     "require_trainer",
     "revoke_activity_completion",
     "sanitize_html",
+    "start_session",
     "send_mail",
     "send_mail_now",
     "send_stored_file",

@@ -1,0 +1,1 @@
+"""LTI 1.3 Advantage tool for nttlearn."""
