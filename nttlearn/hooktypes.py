@@ -138,6 +138,8 @@ class ActivityType:
     ``export_definition`` writes any files into the module folder and returns the entry for
     ``module.yaml``. ``validate_definition`` returns problems without touching the database.
     ``status`` returns a short text for a learner (``"Best grade: 80%"``) or None.
+    ``package_untranslated(definition, folder, key)`` tells ``nttlearn courses validate`` what of
+    the activity's own texts a package leaves untranslated, ``{locale: [what, in words]}``.
     """
 
     key: str
@@ -162,6 +164,15 @@ class ActivityType:
     # nothing). None (either): the activity's texts are not in the PO file.
     translation_units: Callable[[Activity, str], Sequence[TranslationUnit]] | None = None
     apply_translations: Callable[..., Sequence[TranslationProblem]] | None = None
+    # What a course package leaves untranslated in the activity's own texts, for
+    # ``nttlearn courses validate`` (warnings; problems with ``--strict``), read from the package
+    # without touching the database: ``package_untranslated(definition, module folder, activity
+    # key)`` → ``{locale: ["quiz.sv.gift (the whole quiz)", …]}``, what is missing in words, for
+    # each language of ``nttlearn.api.LANGUAGES`` that lacks something (a text the plugin's
+    # catalogue translates is not missing); nothing for a definition with problems (those are
+    # ``validate_definition``'s). The core prints ``module.yaml:<line>: not translated into
+    # <locale>: …`` at the activity's entry. None: the activity has no texts of its own.
+    package_untranslated: Callable[[Mapping[str, Any], Path, str], Mapping[str, Sequence[str]]] | None = None
     plugin: str = ""
 
     def url(self, activity: Activity) -> str:

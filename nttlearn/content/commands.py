@@ -105,9 +105,10 @@ def courses_validate(paths: tuple[Path, ...], as_json: bool, strict: bool) -> No
         warnings: list[Problem] = []
         try:
             with _package_folder(path) as (folder, display):
-                result = load_package(folder, _types(), display=display)
+                types = _types()
+                result = load_package(folder, types, display=display)
                 problems, warnings = result.problems, result.warnings
-                gaps = untranslated(result.course) if result.course is not None else []
+                gaps = untranslated(result.course, types) if result.course is not None else []
                 if strict:
                     problems = [*problems, *gaps]
                 else:

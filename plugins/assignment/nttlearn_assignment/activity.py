@@ -23,7 +23,7 @@ def activity_type() -> ActivityType:
         key="assignment", label=_l("Assignment"), endpoint="assignment.view", edit_endpoint="assignment.edit",
         import_definition=import_definition, export_definition=export_definition,
         validate_definition=validate_definition, default_definition=default_definition, status=status,
-        translation_states=translation_states,
+        translation_states=translation_states, package_untranslated=package_untranslated,
     )
 
 
@@ -45,6 +45,16 @@ def _setting_line(folder: Path, key: str) -> int:
 def validate_definition(definition: Mapping[str, Any], folder: Path, path: str) -> list[DefinitionProblem]:
     return [DefinitionProblem(path, _setting_line(folder, key), message)
             for key, message in read_settings(definition).problems]
+
+
+def package_untranslated(definition: Mapping[str, Any], folder: Path, key: str) -> dict[str, list[str]]:
+    """For ``nttlearn courses validate``: each language the instructions lack (``instructions:
+    {en: …, it: …}`` without it). Nothing for settings with problems, nor without instructions."""
+    settings = read_settings(definition)
+    if settings.problems or not settings.values["instructions"].strip():
+        return {}
+    have = settings.values["translations"]
+    return {locale: ["instructions"] for locale in LANGUAGES if not (have.get(locale) or "").strip()}
 
 
 def import_definition(activity: Activity, definition: Mapping[str, Any], folder: Path) -> None:

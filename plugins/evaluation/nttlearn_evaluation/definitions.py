@@ -21,15 +21,17 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from nttlearn.api import LOCALES, Activity, DefinitionProblem, db
+from nttlearn.api import LANGUAGES, LOCALES, Activity, DefinitionProblem, db
 
 from .languages import (
+    MISSING,
     english_texts,
     merge,
     option_key,
     package_texts,
     split_text,
     template_texts,
+    text_states,
     texts,
 )
 from .models import TEMPLATES, Survey, SurveyResponse
@@ -196,6 +198,23 @@ def wanted_texts(definition: Mapping[str, Any]) -> tuple[list[dict[str, Any]], d
         return normalised_questions(definition["questions"])
     questions, translations = template_texts(TEMPLATE_QUESTIONS[template])
     return questions, {locale: texts(entry) for locale, entry in translations.items()}
+
+
+def package_untranslated(definition: Mapping[str, Any], folder: Path | None, key: str) -> dict[str, list[str]]:
+    """For ``nttlearn courses validate``: the question and option texts each language lacks in
+    the survey's own ``questions`` (a ``{en: …, sv: …}`` map without it); a built-in template
+    arrives translated by the plugin's catalogues. Nothing for a definition with problems."""
+    if validate(definition, folder, "module.yaml"):
+        return {}
+    questions, translations = wanted_texts(definition)
+    english = english_texts(questions)
+    found: dict[str, list[str]] = {}
+    for locale in LANGUAGES:
+        states = text_states(translations.get(locale), english)
+        missing = [text_key for text_key, state in states.items() if state == MISSING]
+        if missing:
+            found[locale] = [f"survey {'option' if '/' in text_key else 'question'} '{text_key}'" for text_key in missing]
+    return found
 
 
 def import_definition(activity: Activity, definition: Mapping[str, Any], folder: Path | None) -> None:

@@ -45,6 +45,7 @@ def nttlearn_activity_types() -> list[ActivityType]:
         status=surveys.status, translation_states=surveys.translation_states,
         translation_units=translation_units.translation_units,
         apply_translations=translation_units.apply_translations,
+        package_untranslated=definitions.package_untranslated,
     )]
 
 

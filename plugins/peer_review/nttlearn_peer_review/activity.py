@@ -11,11 +11,27 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from nttlearn.api import LANGUAGES, Activity, ActivityType, DefinitionProblem, db
+from nttlearn.api import (
+    LANGUAGES,
+    Activity,
+    ActivityType,
+    DefinitionProblem,
+    db,
+    translated_file_name,
+)
 
 from . import translation_units
 from .definition import definition_of, read_definition, settings_values
-from .languages import catalogue_texts, english_texts, merged, states
+from .languages import (
+    MISSING,
+    catalogue_texts,
+    english_texts,
+    merged,
+    rubric_texts,
+    shown_texts,
+    states,
+    template_texts,
+)
 from .models import ProposalSettings
 from .results import final_grades
 from .reviewing import tasks_of
@@ -37,6 +53,7 @@ def activity_type() -> ActivityType:
         default_definition=default_definition, status=status, translation_states=translation_states,
         translation_units=translation_units.translation_units,
         apply_translations=translation_units.apply_translations,
+        package_untranslated=package_untranslated,
     )
 
 
@@ -72,6 +89,32 @@ def _line(definition: Mapping[str, Any], folder: Path, key: str) -> int:
         return 1
     pattern = re.compile(rf"^\s*(-\s*)?{re.escape(key)}\s*:")
     return next((n for n, text in enumerate(lines, start=1) if pattern.match(text)), 1)
+
+
+def package_untranslated(definition: Mapping[str, Any], folder: Path, key: str) -> dict[str, list[str]]:
+    """For ``nttlearn courses validate``: the template's and the rubric's texts each language
+    lacks: a translation file not beside the English one, or the texts it leaves out. The
+    shipped defaults (no ``template``/``rubric``) and texts left as theirs are the catalogue's."""
+    read = read_definition(definition, folder)
+    if read.problems:
+        return {}
+    found: dict[str, list[str]] = {}
+    for part, texts_of in (("template", template_texts), ("rubric", rubric_texts)):
+        if part not in definition:
+            continue
+        english = texts_of(read.values[part])
+        file = definition[part] if isinstance(definition[part], str) else None
+        for locale in LANGUAGES:
+            missing = [text_id for text_id, (_text, state) in shown_texts(english, read.translations, locale).items()
+                       if state == MISSING]
+            if not missing:
+                continue
+            if file is not None and not (folder / translated_file_name(file, locale)).is_file():
+                found.setdefault(locale, []).append(f"{translated_file_name(file, locale)} (the whole {part})")
+            else:
+                where = f" ({translated_file_name(file, locale)})" if file is not None else ""
+                found.setdefault(locale, []).append(f"{part}{where} {', '.join(missing)}")
+    return found
 
 
 def validate_definition(definition: Mapping[str, Any], folder: Path, path: str) -> list[DefinitionProblem]:

@@ -46,6 +46,7 @@ def activity_type() -> ActivityType:
         translation_states=translation_states,
         translation_units=translation_units.translation_units,
         apply_translations=translation_units.apply_translations,
+        package_untranslated=package_untranslated,
     )
 
 
@@ -105,6 +106,20 @@ def read_translations(folder: Path, name: str, english: list[Question],
             per_locale[locale] = texts
         errors += problems
     return texts_by_locale(per_locale, len(english)), errors
+
+
+def package_untranslated(definition: Mapping[str, Any], folder: Path, key: str) -> dict[str, list[str]]:
+    """For ``nttlearn courses validate``: each language whose ``quiz.<lang>.gift`` is not beside
+    the quiz's file (a file that is there has every question: `pair_questions` refuses a missing
+    one). Nothing when the file is not there or does not parse (validation says so)."""
+    name = definition.get("file")
+    if not isinstance(name, str) or not name.strip():
+        return {}
+    result, errors = read_gift_file(folder, name, name)
+    if errors or not result.questions:
+        return {}
+    return {locale: [f"{translated_file_name(name, locale)} (the whole quiz)"]
+            for locale in LANGUAGES if not (folder / translated_file_name(name, locale)).is_file()}
 
 
 def _setting_line(folder: Path, key: str) -> int:
