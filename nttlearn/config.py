@@ -43,7 +43,9 @@ def oidc_providers() -> list[dict[str, str]]:
     login page shows them: ``NTTLEARN_OIDC_PROVIDERS`` (a JSON list) and/or one provider from
     ``NTTLEARN_OIDC_ISSUER``, ``_CLIENT_ID``, ``_CLIENT_SECRET`` and ``_NAME``. Each has a ``key``
     (its part of the login address), a ``name`` (the button's "Log in with …"), an ``issuer``, a
-    ``client_id``, for a confidential client a ``client_secret``, and ``trust_email``."""
+    ``client_id``, for a confidential client a ``client_secret``, ``trust_email``, and for accounts
+    made at a first login ``organisation_claim``, ``country_claim`` and ``country`` (their
+    defaults: ``NTTLEARN_OIDC_ORGANISATION_CLAIM``, ``_COUNTRY_CLAIM`` and ``_COUNTRY``)."""
     providers: list[dict[str, str]] = []
     listed = (_env("OIDC_PROVIDERS") or "").strip()
     if listed:
@@ -60,6 +62,10 @@ def oidc_providers() -> list[dict[str, str]]:
                           "client_secret": _env("OIDC_CLIENT_SECRET") or "",
                           "name": _env("OIDC_NAME") or "", "key": "sso",
                           "trust_email": _env("OIDC_TRUST_EMAIL") or ""})
+    # The defaults of every provider's organisation_claim, country_claim and country.
+    defaults = {"organisation_claim": _env("OIDC_ORGANISATION_CLAIM") or "",
+                "country_claim": _env("OIDC_COUNTRY_CLAIM") or "", "country": _env("OIDC_COUNTRY") or ""}
+    providers = [{**{k: v for k, v in defaults.items() if v}, **p} for p in providers]
     checked = [check_oidc_provider(p, i) for i, p in enumerate(providers)]
     keys = [p["key"] for p in checked]
     if len(set(keys)) != len(keys):
@@ -79,12 +85,19 @@ def check_oidc_provider(provider: dict[str, str], index: int = 0) -> dict[str, s
     key = provider.get("key", "").strip().lower() or re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,39}", key):
         raise ValueError(f"{where}: 'key' must be lower-case letters, digits and hyphens, not {key!r}")
+    country = provider.get("country", "").strip().upper()
+    if country and not re.fullmatch(r"[A-Z]{2}", country):
+        raise ValueError(f"{where}: 'country' must be a two-letter ISO 3166 code (FI, IT), not {country!r}")
     return {"key": key, "name": name, "issuer": issuer, "client_id": provider["client_id"].strip(),
             "client_secret": provider.get("client_secret", "").strip(),
             "scope": provider.get("scope", "").strip() or "openid email profile",
             # "on": every address this provider sends counts as verified (a single-tenant Entra ID,
             # which sends no email_verified); else only those it marks verified.
-            "trust_email": "on" if _bool(provider.get("trust_email")) else ""}
+            "trust_email": "on" if _bool(provider.get("trust_email")) else "",
+            # A new account's organisation: the value of this claim (an organisation of that
+            # name is reused), in the country of country_claim (an ISO code) or else ``country``.
+            "organisation_claim": provider.get("organisation_claim", "").strip(),
+            "country_claim": provider.get("country_claim", "").strip(), "country": country}
 
 
 def environment() -> str:
@@ -193,6 +206,9 @@ def settings_from_env() -> dict[str, Any]:
         # person the site does not know yet gets a new learner account at their first login.
         "OIDC_PROVIDERS": oidc_providers(),
         "OIDC_REGISTER": _bool(_env("OIDC_REGISTER") or "on"),
+        # On: an account with a linked provider login logs in only through a provider (no
+        # password login, no password reset or change).
+        "OIDC_DISABLE_PASSWORDS": _bool(_env("OIDC_DISABLE_PASSWORDS")),
         # An invitation (an account made by a participants import) may be used this many days.
         "INVITATION_DAYS": max(1, int(_env("INVITATION_DAYS") or 14)),
     }

@@ -35,7 +35,11 @@ NPM_TIMEOUT, START_TIMEOUT = 300, 30
 ACCOUNTS = {
     "anna-sub": {"password": "anna-pw", "claims": {
         "email": "anna.virtanen@kunta.example", "email_verified": True, "name": "Anna Virtanen",
-        "given_name": "Anna", "family_name": "Virtanen", "locale": "fi-FI"}},
+        "given_name": "Anna", "family_name": "Virtanen", "locale": "fi-FI",
+        "org_name": "Järvenpään kaupunki", "org_country": "fi"}},
+    "paolo-sub": {"password": "paolo-pw", "claims": {
+        "email": "paolo.bianchi@comune.example", "email_verified": True, "name": "Paolo Bianchi",
+        "org_name": ["Comune di Bologna", "Città metropolitana"]}},
     "marco-sub": {"password": "marco-pw", "claims": {
         "email": "marco.rossi@comune.example", "email_verified": True, "name": "Marco Rossi", "locale": "it"}},
     "unverified-sub": {"password": "unverified-pw", "claims": {

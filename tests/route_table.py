@@ -472,6 +472,10 @@ ROUTES.extend([
     Route("certificates_api.verification", "GET", API_NEEDS_TOKEN, args=lambda w: {"code": "NTT-0000-0000"},
           plugin="certificates"),
     Route("evaluation_api.impact", "GET", API_NEEDS_TOKEN, plugin="evaluation"),
+    Route("meetings_api.list_meetings", "GET", API_NEEDS_TOKEN, plugin="meetings"),
+    Route("meetings_api.get_meeting", "GET", API_NEEDS_TOKEN, args=lambda w: {"meeting_id": 1}, plugin="meetings"),
+    Route("meetings_api.meeting_registrations", "GET", API_NEEDS_TOKEN, args=lambda w: {"meeting_id": 1},
+          plugin="meetings"),
 ])
 
 

@@ -81,7 +81,8 @@ OPERATIONS = [
     "DELETE /api/v1/enrolments/{enrolment_id}", "GET /api/v1/certificates", "POST /api/v1/certificates",
     "POST /api/v1/certificates/{code}/revoke", "GET /api/v1/certificates/{code}/verification",
     "GET /api/v1/evaluation/impact", "GET /api/v1/courses/{slug}/cohorts", "GET /api/v1/cohorts/{cohort_id}",
-    "GET /api/v1/cohorts/{cohort_id}/members",
+    "GET /api/v1/cohorts/{cohort_id}/members", "GET /api/v1/meetings", "GET /api/v1/meetings/{meeting_id}",
+    "GET /api/v1/meetings/{meeting_id}/registrations",
 ]
 
 

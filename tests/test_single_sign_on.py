@@ -12,7 +12,7 @@ from oidc_provider import PROVIDER_KEY, SITE, Browser, run_provider
 from nttlearn.auth.sessions import active_sessions
 from nttlearn.config import check_oidc_provider, oidc_providers
 from nttlearn.extensions import db
-from nttlearn.models import User, UserIdentity
+from nttlearn.models import Organisation, User, UserIdentity
 from nttlearn.testing import TEST_PASSWORD, count_rows, user_factory
 
 CALLBACK = f"{SITE}/login/sso/{PROVIDER_KEY}/callback"
@@ -388,6 +388,185 @@ def test_linking_the_same_identity_twice_keeps_one_and_never_moves_it(app):
     assert refused.value.reason == "taken"
 
 
+# -- the organisation of a new account ---------------------------------------------------------
+ORG_CLAIMS = {"organisation_claim": "org_name", "country_claim": "org_country"}
+
+
+def _log_in_with(sso_app, provider, login: str, password: str, **settings) -> User | None:
+    """The account the provider's login made (its organisation loaded), on a site with ``settings``."""
+    app = sso_app(OIDC_PROVIDERS=[provider.settings(**settings)])
+    with app.app_context():
+        Browser(app.test_client(), provider.issuer).log_in(login, password)
+        user = db.session.execute(db.select(User).filter_by(email=provider_email(login))).scalar()
+        user.organisations_at_the_end = count_rows(Organisation)
+        return user
+
+
+def provider_email(login: str) -> str:
+    from oidc_provider import ACCOUNTS
+
+    return ACCOUNTS[login]["claims"]["email"]
+
+
+def test_a_new_account_joins_the_organisation_named_by_a_claim(sso_app, provider):
+    user = _log_in_with(sso_app, provider, "anna-sub", "anna-pw", **ORG_CLAIMS)
+
+    assert (user.organisation.name, user.organisation.country) == ("Järvenpään kaupunki", "FI")
+
+
+def test_an_existing_organisation_of_that_name_is_reused(sso_app, provider):
+    app = sso_app(OIDC_PROVIDERS=[provider.settings(**ORG_CLAIMS)])
+    with app.app_context():
+        existing = user_factory()(org="järvenpään KAUPUNKI", country="FI").organisation
+        Browser(app.test_client(), provider.issuer).log_in("anna-sub", "anna-pw")
+
+        user = db.session.execute(db.select(User).filter_by(email="anna.virtanen@kunta.example")).scalar_one()
+        assert user.organisation_id == existing.id
+        assert count_rows(Organisation) == 1
+
+
+def test_without_a_country_claim_the_providers_country_is_used(sso_app, provider):
+    user = _log_in_with(sso_app, provider, "paolo-sub", "paolo-pw", organisation_claim="org_name", country="IT")
+
+    # A list-valued claim (groups) gives its first entry.
+    assert (user.organisation.name, user.organisation.country) == ("Comune di Bologna", "IT")
+
+
+def test_without_any_country_the_account_is_made_without_an_organisation(sso_app, provider):
+    user = _log_in_with(sso_app, provider, "paolo-sub", "paolo-pw", organisation_claim="org_name")
+
+    assert user is not None and user.organisation is None
+    assert user.organisations_at_the_end == 0
+
+
+def test_without_the_setting_no_organisation_is_taken_from_the_claims(sso_app, provider):
+    user = _log_in_with(sso_app, provider, "anna-sub", "anna-pw")
+
+    assert user.organisation is None
+
+
+def test_the_organisation_claims_have_defaults_for_every_provider(monkeypatch):
+    monkeypatch.delenv("NTTLEARN_OIDC_ISSUER", raising=False)
+    monkeypatch.setenv("NTTLEARN_OIDC_ORGANISATION_CLAIM", "org_name")
+    monkeypatch.setenv("NTTLEARN_OIDC_COUNTRY", "fi")
+    monkeypatch.setenv("NTTLEARN_OIDC_PROVIDERS", '[{"key": "a", "issuer": "https://a.example", "client_id": "a"}, '
+                                                  '{"key": "b", "issuer": "https://b.example", "client_id": "b", '
+                                                  '"organisation_claim": "municipality", "country": "SE"}]')
+
+    first, second = oidc_providers()
+
+    assert (first["organisation_claim"], first["country_claim"], first["country"]) == ("org_name", "", "FI")
+    assert (second["organisation_claim"], second["country"]) == ("municipality", "SE")
+
+
+# -- passwords disabled for accounts with a provider login ---------------------------------------
+@pytest.fixture
+def sso_only(sso_app, provider):
+    """A site with NTTLEARN_OIDC_DISABLE_PASSWORDS, and Marco: a password and a linked login."""
+    app = sso_app(OIDC_DISABLE_PASSWORDS=True)
+    with app.app_context():
+        marco = user_factory()(email="marco.rossi@comune.example", name="Marco Rossi")
+        browser = Browser(app.test_client(), provider.issuer)
+        browser.log_in("marco-sub", "marco-pw")
+        browser.client.post("/login/sso/link", data={"password": TEST_PASSWORD})
+        browser.client.post("/logout")
+        assert count_rows(UserIdentity, user_id=marco.id) == 1
+        yield app, marco, browser
+        db.session.remove()
+
+
+def test_a_linked_account_cannot_log_in_with_its_password(sso_only):
+    app, marco, _ = sso_only
+    client = app.test_client()
+
+    answer = client.post("/login", data={"email": marco.email, "password": TEST_PASSWORD})
+
+    assert answer.status_code == 200
+    assert 'Use the "Log in with City ID" button' in answer.get_data(as_text=True).replace("&#34;", '"')
+    assert client.get("/account").status_code == 302  # not logged in
+
+
+def test_the_login_page_says_to_use_the_provider(sso_only):
+    app, _, _ = sso_only
+
+    page = app.test_client().get("/login").get_data(as_text=True)
+
+    assert "log in with its button: its password does not work here" in page
+
+
+def test_a_linked_account_still_logs_in_through_the_provider(sso_only):
+    app, _, browser = sso_only
+
+    answer = browser.log_in("marco-sub", "marco-pw")
+
+    assert answer.headers["Location"] == "/dashboard"
+    assert "Marco Rossi" in _logged_in_as(browser)
+
+
+def test_an_account_without_a_linked_login_keeps_its_password(sso_only):
+    app, _, _ = sso_only
+    other = user_factory()()
+
+    answer = app.test_client().post("/login", data={"email": other.email, "password": TEST_PASSWORD})
+
+    assert answer.status_code == 302
+
+
+def test_password_reset_is_refused_for_a_linked_account(sso_only):
+    from nttlearn.auth.services import reset_token
+
+    app, marco, _ = sso_only
+    client = app.test_client()
+    with app.test_request_context():
+        token = reset_token(marco)
+
+    asked = client.post("/password/forgot", data={"email": marco.email})
+    opened = client.get(f"/password/reset/{token}")
+    posted = client.post(f"/password/reset/{token}", data={"password": "A new pass phrase 42", "confirm": "A new pass phrase 42"})
+
+    # The form answers as for any address; the mail explains instead of carrying a link.
+    assert asked.headers["Location"] == "/login"
+    mail = _last_mail(app)
+    assert "Your account logs in with City ID, not with a password" in mail and "/password/reset/" not in mail
+    assert opened.headers["Location"] == "/login" and posted.headers["Location"] == "/login"
+    assert "Your account logs in with City ID only" in client.get("/login").get_data(as_text=True)
+    db.session.refresh(marco)
+    assert client.post("/login", data={"email": marco.email, "password": "A new pass phrase 42"}).status_code == 200
+
+
+def _last_mail(app) -> str:
+    from nttlearn.mail import outbox
+
+    return outbox()[-1].get_body(("plain",)).get_content()
+
+
+def test_the_account_page_hides_the_password_change(sso_only):
+    app, _, browser = sso_only
+    browser.log_in("marco-sub", "marco-pw")
+    browser.client.post("/language", data={"code": "en", "next": "/"})
+
+    page = _logged_in_as(browser)
+    changed = browser.client.post("/account/password", data={
+        "pw-current": TEST_PASSWORD, "pw-password": "A new pass phrase 42", "pw-confirm": "A new pass phrase 42"})
+
+    assert "Change password" not in page and 'name="pw-current"' not in page
+    assert "not with a password" in page
+    assert changed.headers["Location"] == "/account"
+    assert "Your account logs in with City ID only" in browser.client.get("/account").get_data(as_text=True)
+
+
+def test_the_last_provider_login_cannot_be_removed_when_passwords_are_disabled(sso_only):
+    app, marco, browser = sso_only
+    browser.log_in("marco-sub", "marco-pw")
+    browser.client.post("/language", data={"code": "en", "next": "/"})
+    identity = db.session.execute(db.select(UserIdentity)).scalar_one()
+
+    browser.client.post(f"/account/identities/{identity.id}/remove")
+
+    assert count_rows(UserIdentity, user_id=marco.id) == 1
+    assert "its last single sign-on login cannot be removed" in browser.client.get("/account").get_data(as_text=True)
+
+
 # -- settings ---------------------------------------------------------------------------------
 def test_one_provider_from_the_environment(monkeypatch):
     monkeypatch.setenv("NTTLEARN_OIDC_ISSUER", "https://login.example.fi/realms/kunta/")
@@ -396,12 +575,14 @@ def test_one_provider_from_the_environment(monkeypatch):
     monkeypatch.setenv("NTTLEARN_OIDC_NAME", "Kunta-ID")
     monkeypatch.delenv("NTTLEARN_OIDC_TRUST_EMAIL", raising=False)
     monkeypatch.delenv("NTTLEARN_OIDC_PROVIDERS", raising=False)
+    for name in ("ORGANISATION_CLAIM", "COUNTRY_CLAIM", "COUNTRY"):
+        monkeypatch.delenv(f"NTTLEARN_OIDC_{name}", raising=False)
 
     (only,) = oidc_providers()
 
     assert only == {"key": "sso", "name": "Kunta-ID", "issuer": "https://login.example.fi/realms/kunta",
                     "client_id": "nttlearn", "client_secret": "secret", "scope": "openid email profile",
-                    "trust_email": ""}
+                    "trust_email": "", "organisation_claim": "", "country_claim": "", "country": ""}
 
 
 def test_several_providers_from_json(monkeypatch):
@@ -418,6 +599,7 @@ def test_several_providers_from_json(monkeypatch):
     ({"issuer": "login.example", "client_id": "a"}, "'issuer'"),
     ({"issuer": "https://login.example"}, "'client_id'"),
     ({"issuer": "https://login.example", "client_id": "a", "key": "Not A Key"}, "'key'"),
+    ({"issuer": "https://login.example", "client_id": "a", "country": "Finland"}, "'country'"),
 ])
 def test_a_misconfigured_provider_is_named_in_the_error(provider, problem):
     with pytest.raises(ValueError, match=problem):

@@ -11,14 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from ..config import LOCALES
 from ..events import emit
 from ..extensions import db
-from ..models import User, UserIdentity, utcnow
-from .oidc import SsoFailure
-from .services import find_user, normalise_email
+from ..models import Organisation, User, UserIdentity, utcnow
+from .forms import NOT_COUNTRIES
+from .oidc import SsoFailure, provider_names
+from .services import find_organisation, find_user, normalise_email
 
 # Reasons a provider's claims open no account (beside nttlearn.auth.oidc's).
 NO_EMAIL, UNVERIFIED, CLOSED, INACTIVE, TAKEN = "no_email", "unverified", "closed", "inactive", "taken"
@@ -72,9 +74,58 @@ def _name(claims: dict[str, Any], email: str) -> str:
     return (name or email.split("@")[0])[:200]
 
 
-def account_for(claims: dict[str, Any], *, register: bool, trust_email: bool = False) -> Outcome:
+def _claim_text(claims: dict[str, Any], name: str) -> str:
+    """A claim's text: a string, or the first of a list (a "groups"-like claim); else ""."""
+    value = claims.get(name) if name else None
+    if isinstance(value, list):
+        value = value[0] if value else None
+    return " ".join(value.split()) if isinstance(value, str) else ""
+
+
+def organisation_from_claims(claims: dict[str, Any], settings: dict[str, str]) -> Organisation | None:
+    """The organisation a new account joins: the one named by the provider's
+    ``organisation_claim`` (found whatever the letter case, else made in the country of
+    ``country_claim`` or the provider's ``country``). None without the claim, or when a new
+    organisation would have no country (logged)."""
+    name = _claim_text(claims, settings.get("organisation_claim", ""))[:200]
+    if not name:
+        return None
+    organisation = find_organisation(name)
+    if organisation is not None:
+        return organisation
+    country = _claim_text(claims, settings.get("country_claim", "")).upper()
+    if not (len(country) == 2 and country.isascii() and country.isalpha()) or country in NOT_COUNTRIES:
+        country = settings.get("country", "")
+    if not country:
+        current_app.logger.warning("Single sign-on: no country for the new organisation %r (set the provider's "
+                                   "country or country_claim); the account has no organisation", name)
+        return None
+    organisation = Organisation(name=name, country=country)
+    try:
+        with db.session.begin_nested():  # the same organisation made at once by another login
+            db.session.add(organisation)
+    except IntegrityError:
+        organisation = find_organisation(name)
+    return organisation
+
+
+def sso_providers_of(user: User) -> list[str]:
+    """The names of the configured providers the account has a linked login with."""
+    names = provider_names()
+    return sorted({names[i.issuer.rstrip("/")] for i in identities_of(user) if i.issuer.rstrip("/") in names})
+
+
+def password_disabled(user: User) -> bool:
+    """Whether the account may not use a password (``NTTLEARN_OIDC_DISABLE_PASSWORDS`` and a
+    login linked with a provider still configured): no password login, reset or change."""
+    return bool(current_app.config.get("OIDC_DISABLE_PASSWORDS")) and bool(sso_providers_of(user))
+
+
+def account_for(claims: dict[str, Any], *, register: bool, trust_email: bool = False,
+                settings: dict[str, str] | None = None) -> Outcome:
     """Which account the provider's claims open (flushed, not committed). Raises SsoFailure
-    with a reason for the login page when there is none."""
+    with a reason for the login page when there is none. A new account joins the organisation
+    of the provider's ``organisation_claim`` (``settings``)."""
     if len(str(claims["iss"])) > 255 or len(str(claims["sub"])) > 255:  # OpenID Connect Core: sub fits 255
         raise SsoFailure("failed", "issuer or subject longer than 255 characters")
     identity = find_identity(claims["iss"], claims["sub"])
@@ -96,7 +147,8 @@ def account_for(claims: dict[str, Any], *, register: bool, trust_email: bool = F
         return Outcome("confirm", existing)
     if not register:
         raise SsoFailure(CLOSED)
-    user = User(email=email, name=_name(claims, email), password_hash="", role="learner", locale=_locale(claims))
+    user = User(email=email, name=_name(claims, email), password_hash="", role="learner", locale=_locale(claims),
+                organisation=organisation_from_claims(claims, settings or {}))
     db.session.add(user)
     db.session.flush()
     emit("user.registered", user_id=user.id, data={"role": "learner", "via": "sso"})
@@ -120,8 +172,13 @@ def link_identity(user: User, claims: dict[str, Any]) -> UserIdentity:
 
 
 def can_remove(user: User, identity: UserIdentity, identities: list[UserIdentity]) -> bool:
-    """Whether ``identity`` may be removed: not when it is the account's last way to log in."""
-    return bool(user.password_hash) or any(i.id != identity.id for i in identities)
+    """Whether ``identity`` may be removed: not when it is the account's last way to log in, nor
+    the last login with a provider when passwords are disabled for such accounts (removing it
+    would make the password usable again)."""
+    others = any(i.id != identity.id for i in identities)
+    if current_app.config.get("OIDC_DISABLE_PASSWORDS"):
+        return others
+    return bool(user.password_hash) or others
 
 
 def remove_identity(user: User, identity_id: int) -> str:

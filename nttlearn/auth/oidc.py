@@ -101,7 +101,7 @@ def authorization_redirect(settings: dict[str, str], redirect_uri: str) -> Respo
 def callback_claims(settings: dict[str, str]) -> dict[str, Any]:
     """The verified claims of the person the provider sends back to the callback: the ID token's
     (signature, issuer, audience, expiry and nonce checked), completed by the UserInfo endpoint
-    when the ID token leaves out e-mail or name. Raises :class:`SsoFailure`."""
+    when the ID token leaves out e-mail, name or the organisation's claims. Raises :class:`SsoFailure`."""
     error = request.args.get("error")
     if error:
         raise SsoFailure(DENIED if error == "access_denied" else FAILED, f"{error}: {request.args.get('error_description', '')}"[:300])
@@ -118,7 +118,8 @@ def callback_claims(settings: dict[str, str]) -> dict[str, Any]:
     claims = dict(token.get("userinfo") or {})
     if not claims.get("sub") or not claims.get("iss"):
         raise SsoFailure(FAILED, "the token response had no ID token")
-    if "email" not in claims or "name" not in claims:
+    wanted = {"email", "name", settings.get("organisation_claim"), settings.get("country_claim")} - {"", None}
+    if not wanted <= claims.keys():
         try:
             extra = dict(client.userinfo(token=token))
         except (requests.RequestException, AuthlibBaseError, ValueError) as failure:

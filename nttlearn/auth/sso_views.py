@@ -111,7 +111,7 @@ def sso_callback(key: str):
     try:
         claims = oidc.callback_claims(settings)
         outcome = account_for(claims, register=current_app.config["OIDC_REGISTER"],
-                              trust_email=bool(settings.get("trust_email")))
+                              trust_email=bool(settings.get("trust_email")), settings=settings)
     except SsoFailure as failure:
         return _refused(settings, failure)
     if outcome.action == "confirm":
@@ -185,7 +185,10 @@ def remove_sso_identity(identity_id: int):
     result = remove_identity(current_user, identity_id)
     if result == "missing":
         abort(404)
-    if result == "last":
+    if result == "last" and current_app.config["OIDC_DISABLE_PASSWORDS"]:
+        flash(_("On this site, an account linked to your organisation's account logs in only with it, so its "
+                "last single sign-on login cannot be removed. Ask your administrator."), "error")
+    elif result == "last":
         flash(_("This is the only way you can log in. Set a password first (Forgot your password?), "
                 "then remove it."), "error")
     else:

@@ -36,7 +36,7 @@ from .forms import (
     RegistrationForm,
     ResetPasswordForm,
 )
-from .identities import can_remove, identities_of
+from .identities import can_remove, identities_of, password_disabled, sso_providers_of
 from .oidc import provider_names
 from .passwords import check_password, hash_password, needs_rehash, spend_a_verification
 from .permissions import public, require_login
@@ -83,6 +83,12 @@ def register():
 
 def _organisation_names() -> list[str]:
     return list(db.session.execute(db.select(Organisation.name).order_by(Organisation.name)).scalars())
+
+
+def _sso_only(user: User) -> str:
+    return _("Your account logs in with %(providers)s only, not with a password. Use the \"Log in with %(provider)s\" "
+             "button on the login page.", providers=", ".join(sso_providers_of(user)),
+             provider=sso_providers_of(user)[0])
 
 
 def _too_many_requests(template: str, **context) -> tuple[str, int]:
@@ -134,6 +140,10 @@ def login():
         if user is None:
             spend_a_verification(form.password.data)
         elif check_password(user.password_hash, form.password.data) and user.is_active:
+            if password_disabled(user):
+                # The right password, but this account logs in through its provider only.
+                flash(_sso_only(user), "error")
+                return render_template("auth/login.html", form=form)
             by_account.reset(account_key)
             if needs_rehash(user.password_hash):
                 user.password_hash = hash_password(form.password.data)
@@ -164,7 +174,15 @@ def forgot_password():
         if too_many_mail_requests("reset", form.email.data):
             return _too_many_requests("auth/forgot.html", form=form)
         user = find_user(form.email.data)
-        if user is not None and user.is_active:
+        if user is not None and user.is_active and password_disabled(user):
+            # The page answers as for any address (no account enumeration); the mail explains.
+            body = _(
+                "Hello %(name)s,\n\nSomeone asked to reset your password for %(site)s. Your account logs in with %(providers)s, not with a password, so no password can be set here. Log in with the \"Log in with …\" button on the login page:\n\n%(link)s\n\nIf you did not ask for this, ignore this message.",
+                name=user.name, site=current_app.config["SITE_NAME"], providers=", ".join(sso_providers_of(user)),
+                link=current_app.config["BASE_URL"] + url_for("auth.login"),
+            )
+            send_mail(user.email, _("Your account logs in with single sign-on"), body)
+        elif user is not None and user.is_active:
             link = current_app.config["BASE_URL"] + url_for("auth.reset_password", token=reset_token(user))
             body = _(
                 "Hello %(name)s,\n\nTo choose a new password for %(site)s, open this link within two hours:\n\n%(link)s\n\nIf you did not ask for this, ignore this message.",
@@ -184,6 +202,9 @@ def reset_password(token: str):
     if user is None:
         flash(_("This reset link is invalid or has expired. Ask for a new one."), "error")
         return redirect(url_for("auth.forgot_password"))
+    if password_disabled(user):
+        flash(_sso_only(user), "error")
+        return redirect(url_for("auth.login"))
     form = ResetPasswordForm(account=user)
     if form.validate_on_submit():
         user.password_hash = hash_password(form.password.data)
@@ -211,6 +232,7 @@ def _profile_page(form: ProfileForm, password_form: ChangePasswordForm) -> str:
     return render_template("auth/profile.html", form=form, password_form=password_form,
                            sessions=active_sessions(current_user), this_session=current_record(),
                            identities=_linked_identities(current_user),
+                           password_disabled=password_disabled(current_user),
                            preferences_form=preferences_form(current_user), calendar_feed=feed_url(current_user))
 
 
@@ -242,6 +264,9 @@ def profile():
 @bp.route("/account/password", methods=["POST"])
 @require_login
 def change_password():
+    if password_disabled(current_user):
+        flash(_sso_only(current_user), "error")
+        return redirect(url_for("auth.profile"))
     form = ChangePasswordForm(prefix="pw", account=current_user)
     if form.validate_on_submit():
         if not check_password(current_user.password_hash, form.current.data):

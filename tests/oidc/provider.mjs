@@ -30,7 +30,8 @@ const provider = new Provider(issuer, {
   claims: {
     openid: ["sub"],
     email: ["email", "email_verified"],
-    profile: ["name", "given_name", "family_name", "locale"],
+    // org_name and org_country: the organisation claims a municipality's provider adds.
+    profile: ["name", "given_name", "family_name", "locale", "org_name", "org_country"],
   },
   features: { devInteractions: { enabled: false } },
   pkce: { required: () => true },

@@ -24,6 +24,14 @@ def nttlearn_register_blueprints(app: Flask) -> None:
 
 
 @hookimpl
+def nttlearn_api_blueprints() -> list[Any]:
+    """The ``/api/v1/meetings`` resource (read-only)."""
+    from .rest import api
+
+    return [api]
+
+
+@hookimpl
 def nttlearn_template_slot(slot: str, context: dict[str, Any]) -> Markup | None:
     if slot == "dashboard":
         return views.dashboard_slot(context)
