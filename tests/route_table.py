@@ -776,7 +776,7 @@ ROUTES.extend([
     Route("peer_review.edit_settings", "GET", STAFF_OF_ACTIVITY, args=_pr("activity_id"), plugin="peer_review"),
     Route("peer_review.edit_settings", "POST", Expect(302, 403, 403, 400), args=_pr("activity_id"),
           plugin="peer_review"),
-    Route("peer_review.confirm_phase", "GET", STAFF_OF_ACTIVITY, args=_pr("activity_id", phase="closed"),
+    Route("peer_review.change_phase", "GET", STAFF_OF_ACTIVITY, args=_pr("activity_id", phase="closed"),
           plugin="peer_review"),
     Route("peer_review.change_phase", "POST", Expect(302, 403, 403, 400), args=_pr("activity_id"),
           plugin="peer_review"),

@@ -17,7 +17,6 @@ from nttlearn_assignment.models import Assignment
 from nttlearn_assignment.plugin import HERE
 
 TRANSLATIONS = HERE / "translations"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import csv
 import io
 import zipfile
 
-from conftest import PDF
+from assignment_samples import PDF
 
 from nttlearn.api import ActivityCompletion, EventRecord, db
 from nttlearn.mail import outbox

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 
-from conftest import PDF
+from assignment_samples import PDF
 
 from nttlearn.api import Enrolment, db
 from nttlearn.testing import count_queries

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 from datetime import date, timedelta
 
-from conftest import PDF
+from assignment_samples import PDF
 
 from nttlearn.api import ActivityCompletion, EventRecord, db, utcnow
 from nttlearn.testing import count_rows

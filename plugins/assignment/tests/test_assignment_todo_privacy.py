@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 from datetime import timedelta
 
-from conftest import PDF
+from assignment_samples import PDF
 
 from nttlearn.api import db, file_store, utcnow
 from nttlearn.testing import count_rows

@@ -139,10 +139,15 @@ def edit_settings(activity_id: int):
                            form=form, defaults=DEFAULTS, languages=languages_of(settings))
 
 
-@bp.route("/<int:activity_id>/phase")
+# One rule for both methods: a number too large for the database then finds no rule at all (404),
+# where two rules on one path would answer a POST with 405.
+@bp.route("/<int:activity_id>/phase", methods=["GET", "POST"])
 @require_login
-def confirm_phase(activity_id: int):
-    """What switching to the chosen phase will do, with the button that does it."""
+def change_phase(activity_id: int):
+    """GET: what switching to the chosen phase will do, with the button that does it; POST: the
+    switch, once confirmed on that page."""
+    if request.method == "POST":
+        return _switch_phase(activity_id)
     access, settings = staff_page(activity_id)
     target = request.args.get("phase", "")
     if target not in PHASE_LABELS:
@@ -156,16 +161,14 @@ def confirm_phase(activity_id: int):
         form=PhaseForm(data={"phase": target, "confirmed": "yes"}))
 
 
-@bp.route("/<int:activity_id>/phase", methods=["POST"])
-@require_login
-def change_phase(activity_id: int):
+def _switch_phase(activity_id: int):
     _access, settings = staff_page(activity_id)
     form = PhaseForm()
     if not form.validate_on_submit():
         abort(400)
     if form.confirmed.data != "yes":
         # Never a one-click switch: the trainer first sees who it leaves out.
-        return redirect(url_for("peer_review.confirm_phase", activity_id=activity_id, phase=form.phase.data))
+        return redirect(url_for("peer_review.change_phase", activity_id=activity_id, phase=form.phase.data))
     set_phase(settings, form.phase.data)
     return _done(_("The activity is now in the phase “%(phase)s”.",
                    phase=PHASE_LABELS[settings.phase]), activity_id)
