@@ -480,6 +480,14 @@ def pytest_collection_modifyitems(config, items) -> None:
             item.add_marker(pytest.mark.xdist_group(item.module.__name__))
 
 
+def pytest_make_parametrize_id(config, val, argname) -> str | None:
+    """Sample files given as bytes are named by their length: their content may carry the time
+    they were made (a zip's entries do), and every pytest-xdist worker must collect the same ids."""
+    if isinstance(val, bytes | bytearray) and len(val) > 32:
+        return f"{argname}-{len(val)}-bytes"
+    return None
+
+
 def _share_url_builders() -> None:
     """Build each route's URL builder once per test run instead of once per app.
 
