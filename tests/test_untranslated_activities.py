@@ -68,6 +68,12 @@ def _package(root: Path, **overrides: str) -> Path:
     package = write_package(root, files)
     for lang in ("", ".it", ".sv", ".es"):
         shutil.copy(CAPSTONE / f"proposal-rubric{lang}.yaml", package / "modules" / "01-cycle")
+    # The capstone's English rubric is the plugin's default one, whose texts the plugin's own
+    # catalogues translate: reword a title so that only the package's files can translate it.
+    english = package / "modules" / "01-cycle" / "proposal-rubric.yaml"
+    english.write_text(english.read_text(encoding="utf-8").replace(
+        "title: Relevance to the programme and policy area",
+        "title: Relevance to the programme and to the network's policy area"), encoding="utf-8")
     return package
 
 
