@@ -14,6 +14,7 @@ from ..auth.permissions import public, require_admin
 from ..auth.sessions import start_session
 from ..extensions import db
 from ..models import Organisation, User
+from ..request_args import arg_int
 from .forms import (
     ConfirmImportForm,
     ConfirmMergeForm,
@@ -131,9 +132,10 @@ def merge():
     confirm = ConfirmMergeForm()
     preview = problem = None
     if "source" in request.args or request.method == "POST":
-        source, target = request.values.get("source", type=int), request.values.get("target", type=int)
+        # Ids the database can hold, or a bad request (a 20-digit id is not a server error).
+        source, target = (arg_int(name, 0, source=request.values) for name in ("source", "target"))
         try:
-            preview = merge_preview(source or 0, target or 0)
+            preview = merge_preview(source, target)
         except MergeProblem as exc:
             problem = str(exc)
     if request.method == "POST" and preview is not None and confirm.validate_on_submit():
