@@ -123,4 +123,6 @@ def delete_media(course: Course, name: str) -> None:
     if using:
         raise MediaRefused(_("The file is used in: %(lessons)s. Remove it from these lessons first.",
                              lessons=", ".join(lesson.title for lesson in using)))
+    if name == course.image:
+        raise MediaRefused(_("The file is the course's catalogue picture (the image of course.yaml)."))
     store.delete(key)

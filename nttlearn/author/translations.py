@@ -171,6 +171,10 @@ def save_translation(element: Translatable, locale: str, values: Mapping[str, st
         raise TranslationConflict(element, locale)
     cleaned = {name: _clean(name, values.get(name) or "") for name in translatable_fields(element)}
     entry = {**{name: text for name, text in cleaned.items() if text}, SOURCE: _source_from(source, element)}
+    # A course picture's alternative text comes with the package, not from this form: it stays.
+    kept = ((element.translations or {}).get(locale) or {}).get("image_alt")
+    if kept:
+        entry["image_alt"] = kept
     element.translations = {**(element.translations or {}), locale: entry}
     return not changed_since(entry, english(element))
 

@@ -165,6 +165,9 @@ def _course_data(course: Course) -> dict[str, Any]:
     data: dict[str, Any] = {"slug": course.slug, "title": _localized(course.title, translations, "title")}
     if course.summary:
         data["summary"] = _localized(course.summary, translations, "summary")
+    if course.image:
+        data["image"] = f"media/{course.image}"
+        data["image_alt"] = _localized(course.image_alt, translations, "image_alt")
     data.update({
         "policy_area": course.policy_area,
         "languages": list(course.languages or ["en"]),

@@ -148,7 +148,7 @@ def _sync_course(spec: CourseSpec, report: ImportReport) -> Course:
         english_texts(spec))
     values = {
         "title": spec.title, "summary": spec.summary, "translations": translations,
-        "policy_area": spec.policy_area, "languages": spec.languages, "hours": spec.hours,
+        "image": spec.image, "image_alt": spec.image_alt, "policy_area": spec.policy_area, "languages": spec.languages, "hours": spec.hours,
         "outcomes": spec.outcomes, "completion_rule": spec.completion_rule,
         "self_enrolment": spec.self_enrolment, "certificate": spec.certificate,
         "published": spec.published, "archived": False,

@@ -30,14 +30,14 @@ from .doctemplates import (
     source_files,
 )
 from .lessontext import check_lesson_text, package_path
-from .media_types import MediaRefused, check_media_file, media_files
+from .media_types import MediaRefused, check_media_file, media_files, media_type
 from .translations import OUTCOME
 from .yamlfile import LineDict, YamlError, load_yaml
 
 # Types of the built-in plugins: a package using them is valid even where the plugin is not
 # installed (the activity then shows as unavailable).
 BUILTIN_ACTIVITY_TYPES = {"quiz", "proposal", "survey", "assignment"}
-COURSE_KEYS = {"id", "slug", "title", "summary", "policy_area", "languages", "hours", "outcomes",
+COURSE_KEYS = {"id", "slug", "title", "summary", "image", "image_alt", "policy_area", "languages", "hours", "outcomes",
                "completion", "self_enrolment", "certificate", "published"}
 # When a module or activity opens (see nttlearn/cohorts): kept by the core, never handed to a plugin.
 RELEASE_KEYS = {"opens_on", "opens_after_days", "requires"}
@@ -123,6 +123,8 @@ class CourseSpec:
     title: str
     summary: str = ""
     translations: dict[str, dict[str, str]] = field(default_factory=dict)
+    image: str = ""  # the catalogue card's picture, inside media/ ("cover.svg" for media/cover.svg)
+    image_alt: str = ""
     policy_area: str = "methodology"
     languages: list[str] = field(default_factory=lambda: ["en"])
     hours: float = 1
@@ -514,9 +516,10 @@ def _load_course(checker: _Checker, root: Path, course_file: Path, data: LineDic
     title, title_tr = checker.text(course_file, data, "title", required=True, limit=MAX_TITLE)
     summary, summary_tr = checker.text(course_file, data, "summary")
     outcomes, outcomes_tr = checker.text_list(course_file, data, "outcomes", OUTCOME)
-    translations = _by_language(outcomes_tr, title=title_tr, summary=summary_tr)
+    image, image_alt, image_alt_tr = _load_image(checker, course_file, data)
+    translations = _by_language(outcomes_tr, title=title_tr, summary=summary_tr, image_alt=image_alt_tr)
     course = CourseSpec(slug=slug, path=root, title=title, summary=summary, translations=translations,
-                        outcomes=outcomes, display_path=checker.rel(course_file))
+                        image=image, image_alt=image_alt, outcomes=outcomes, display_path=checker.rel(course_file))
     area = data.get("policy_area", "methodology")
     if area not in POLICY_AREAS:
         checker.error(course_file, data.line_of("policy_area"), f"unknown policy area '{area}' (use one of {', '.join(POLICY_AREAS)})")
@@ -539,6 +542,35 @@ def _load_course(checker: _Checker, root: Path, course_file: Path, data: LineDic
     course.certificate = checker.boolean(course_file, data, "certificate", True)
     course.published = checker.boolean(course_file, data, "published", True)
     return course
+
+
+def _load_image(checker: _Checker, course_file: Path, data: LineDict) -> tuple[str, str, dict[str, str]]:
+    """``image: media/cover.svg`` and its ``image_alt`` (a text or ``{en: …, it: …}``): the file
+    must be a picture in the package's ``media/``, and a picture without words for a screen reader
+    is refused. Returns the name inside ``media/``, the English alternative text and its translations."""
+    alt, alt_tr = checker.text(course_file, data, "image_alt", limit=MAX_TITLE)
+    value = data.get("image")
+    if value is None or value == "":
+        if alt:
+            checker.error(course_file, data.line_of("image_alt"), "'image_alt' describes an 'image': name the image too")
+        return "", "", {}
+    line = data.line_of("image")
+    if not isinstance(value, str) or not value.strip().startswith("media/"):
+        checker.error(course_file, line, "'image' must name a file in the package's media/ folder (image: media/cover.svg)")
+        return "", "", {}
+    inside = value.strip()
+    name = inside.removeprefix("media/")
+    kind = media_type(name)
+    if ".." in Path(name).parts or kind is None or kind.kind != "image":
+        checker.error(course_file, line, f"'image' must be a picture (SVG, PNG, JPEG, GIF or WebP) in media/, not '{inside}'")
+        return "", "", {}
+    if not checker.exists(inside) or not (checker.root / inside).is_file():
+        checker.error(course_file, line, f"the image '{inside}' is not in the package")
+        return "", "", {}
+    if not alt:
+        checker.error(course_file, line, "'image' needs 'image_alt': a short text that says what the picture shows")
+        return "", "", {}
+    return name, alt, alt_tr
 
 
 def _load_module(checker: _Checker, folder: Path, position: int) -> ModuleSpec | None:

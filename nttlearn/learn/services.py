@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -29,6 +30,27 @@ from ..models import (
 
 class EnrolmentError(ValueError):
     """The learner may not enrol (closed self-enrolment, unpublished course)."""
+
+
+CARD_SUMMARY_LIMIT = 160
+# The end of a sentence: ., ! or ? followed by a space (a summary is plain text, one paragraph).
+SENTENCE_END = re.compile(r"[.!?](?=\s)")
+
+
+def card_summary(text: str, limit: int = CARD_SUMMARY_LIMIT) -> str:
+    """What a catalogue card says about a course: the summary's first sentence, or, when that is
+    longer than ``limit`` characters, its first words up to ``limit`` with an ellipsis. The card is
+    a teaser; the course page shows the whole summary."""
+    text = " ".join((text or "").split())
+    for match in SENTENCE_END.finditer(text):
+        if match.end() >= 20:  # "e.g." or "St." near the start is not the end of a sentence
+            if match.end() <= limit:
+                return text[:match.end()]
+            break
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,;:") + "…"
 
 
 def _insert_once(row) -> bool:

@@ -29,6 +29,7 @@ from ..models import POLICY_AREAS, Activity, Course, CourseStaff, Enrolment, Les
 from ..storage import send_stored_file
 from .fragments import lesson_body, outline_sidebar
 from .services import (
+    card_summary,
     EnrolmentError,
     course_outline,
     enrol,
@@ -123,6 +124,7 @@ def catalogue():
         "learn/catalogue.html", previews=previews, courses=courses, trainers=trainers, enrolled=enrolled, query=query,
         area=area, language=language, areas=policy_area_labels(), locale=str(get_locale()),
         languages=languages, coverage=coverage, elsewhere=elsewhere, language_names=LANGUAGE_NAMES,
+        summaries={c.id: card_summary(c.localized("summary", str(get_locale()))) for c in (courses or elsewhere)},
     )
 
 

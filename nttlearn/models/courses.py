@@ -48,6 +48,11 @@ class Course(Translated, db.Model):
     summary: Mapped[str] = mapped_column(Text, default="")
     # {"it": {"title": ..., "summary": ...}, ...}; English lives in title/summary.
     translations: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The catalogue card's picture: a file of the course's media ("media/cover.svg" in the package,
+    # "cover.svg" here), and its English alternative text (other languages as "image_alt" in
+    # translations). Empty: no picture.
+    image: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    image_alt: Mapped[str] = mapped_column(Text, default="", server_default="")
     policy_area: Mapped[str] = mapped_column(String(40), default="methodology")
     languages: Mapped[list[str]] = mapped_column(JSON, default=lambda: ["en"])
     hours: Mapped[float] = mapped_column(default=1)
