@@ -245,6 +245,7 @@ def _register_core_blueprints(app: Flask) -> None:
     from .author.views import bp as author_bp
     from .calendar.views import bp as calendar_bp
     from .cohorts.views import bp as cohorts_bp
+    from .design.views import bp as design_bp
     from .exports import bp as exports_bp
     from .learn.views import bp as learn_bp
     from .notifications.views import bp as notifications_bp
@@ -252,7 +253,7 @@ def _register_core_blueprints(app: Flask) -> None:
     from .reports.views import bp as reports_bp
 
     for blueprint in (auth_bp, learn_bp, author_bp, admin_bp, onboarding_bp, reports_bp, cohorts_bp, notifications_bp,
-                      calendar_bp, exports_bp):
+                      calendar_bp, exports_bp, design_bp):
         app.register_blueprint(blueprint)
 
 

@@ -323,6 +323,7 @@ ROUTES: list[Route] = [
     # -- core: administration ------------------------------------------------------------------
     Route("admin.index", "GET", ADMINS),
     Route("admin.users", "GET", ADMINS),
+    Route("design.index", "GET", ADMINS),
     Route("admin.edit_user", "GET", ADMINS, args=lambda w: {"user_id": w.bystander.id}),
     # Fields missing from a POST keep the record's values (an unticked "active" box deactivates).
     Route("admin.edit_user", "POST", Expect(302, 403, 403, 302), args=lambda w: {"user_id": w.bystander.id}),

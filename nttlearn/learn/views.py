@@ -29,8 +29,8 @@ from ..models import POLICY_AREAS, Activity, Course, CourseStaff, Enrolment, Les
 from ..storage import send_stored_file
 from .fragments import lesson_body, outline_sidebar
 from .services import (
-    card_summary,
     EnrolmentError,
+    card_summary,
     course_outline,
     enrol,
     first_lessons,
