@@ -83,7 +83,7 @@ def test_page_draws_charts_from_the_table_numbers_without_inline_styles(programm
 
     assert page.count("<svg") == 4
     assert "style=" not in page and "<script>" not in page
-    assert re.search(r'<rect x="\d+" y="[\d.]+" width="[\d.]+" height="14" fill="#0b4f8a"><title>A: Designing a network: 4</title>', page)
+    assert re.search(r'<rect x="\d+" y="[\d.]+" width="[\d.]+" height="14" class="series-0"><title>A: Designing a network: 4</title>', page)
     assert "No organisation" in page
 
 
