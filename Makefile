@@ -9,7 +9,7 @@ PLUGINS := $(sort $(dir $(wildcard plugins/*/setup.cfg)))
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 export NTTLEARN_INSTANCE_PATH ?= $(CURDIR)/instance
 
-.PHONY: run test test-sqlite test-postgres install lint audit translations clean chromium node ralph bench
+.PHONY: run test test-sqlite test-postgres install lint audit translations clean chromium node ralph bench screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -118,6 +118,10 @@ audit: install
 
 bench: install
 	$(BIN)/python bench/pages.py
+
+# PNGs of the main pages for each demo role at 1280 and 360 px, in screenshots/ (see bench/screenshots.py).
+screenshots: install chromium
+	$(BIN)/python bench/screenshots.py
 
 clean:
 	rm -rf $(VENV) $(RALPH_VENV) instance .pytest_cache
