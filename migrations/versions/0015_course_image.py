@@ -20,6 +20,8 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('courses', schema=None) as batch_op:
+    # ALTER TABLE … DROP COLUMN, never a copy of the table: on SQLite a copy drops the old
+    # ``courses`` table, and with foreign keys on that deletes every module, lesson and activity.
+    with op.batch_alter_table('courses', schema=None, recreate='never') as batch_op:
         batch_op.drop_column('image_alt')
         batch_op.drop_column('image')
