@@ -116,3 +116,26 @@ def test_the_catalogue_card_shows_the_first_sentence_not_the_whole_summary(app, 
 def test_card_summary_is_the_first_sentence_or_about_160_characters(summary, expected):
     assert card_summary(summary) == expected
     assert len(card_summary(summary)) <= 160
+
+
+def test_translating_the_course_in_the_browser_keeps_the_pictures_alternative_text(app, tmp_path):
+    from nttlearn.author.translations import opened_token, save_translation
+
+    run_cli(app, "courses", "import", str(_package(tmp_path)))
+    course = db.session.execute(db.select(Course).filter_by(slug="sample-course")).scalar_one()
+
+    save_translation(course, "sv", {"title": "Exempelkurs", "summary": "En kurs för testerna."}, opened_token(course, "sv"))
+    db.session.commit()
+
+    assert course.localized("title", "sv") == "Exempelkurs"
+    assert course.localized("image_alt", "sv") == "Fem orter i ett nätverk"
+
+
+def test_the_media_page_will_not_delete_the_courses_picture(app, tmp_path):
+    from nttlearn.author.media import MediaRefused, delete_media
+
+    run_cli(app, "courses", "import", str(_package(tmp_path)))
+    course = db.session.execute(db.select(Course).filter_by(slug="sample-course")).scalar_one()
+
+    with app.test_request_context(), pytest.raises(MediaRefused, match="catalogue picture"):
+        delete_media(course, "cover.svg")
