@@ -121,7 +121,7 @@ bench: install
 
 # PNGs of the main pages for each demo role at 1280 and 360 px, in screenshots/ (see bench/screenshots.py).
 screenshots: install chromium
-	$(BIN)/python bench/screenshots.py
+	$(BIN)/python bench/screenshots.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) $(RALPH_VENV) instance .pytest_cache

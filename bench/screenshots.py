@@ -3,7 +3,8 @@
 Builds a throw-away instance (``nttlearn init``, ``nttlearn demo``, the peer-review demo at the
 review stage) on a temporary SQLite database, serves it with gunicorn on a free local port, logs in
 as each demo role in Debian's headless chromium (through Playwright) and saves one full-page PNG per
-page and width into ``screenshots/`` (git-ignored), named ``<role>-<page>-<width>.png``.
+page and width into ``screenshots/`` (git-ignored), named ``<role>-<page>-<width>.png``; with
+``--dark`` (``make screenshots ARGS=--dark``) each also in the dark colour scheme, ``…-dark.png``.
 
 For reviewing a visual change: run it before and after, and compare the folders.
 """
@@ -112,11 +113,12 @@ def log_in(page, base_url: str, email: str, password: str) -> None:
 
 
 def take(browser, base_url: str, shots: list[Shot], accounts: dict[str, tuple[str, str]], target: Path,
-         progress: Callable[[str], None]) -> list[str]:
+         progress: Callable[[str], None], scheme: str = "light") -> list[str]:
     """Save every shot; returns the pages that did not answer 200 (photographed all the same)."""
     failed = []
+    suffix = "" if scheme == "light" else f"-{scheme}"
     for role in dict.fromkeys(shot.role for shot in shots):
-        context = browser.new_context(viewport={"width": WIDTHS[0], "height": 900}, locale="en-GB")
+        context = browser.new_context(viewport={"width": WIDTHS[0], "height": 900}, locale="en-GB", color_scheme=scheme)
         page = context.new_page()
         if role != "anonymous":
             log_in(page, base_url, *accounts[role])
@@ -126,7 +128,7 @@ def take(browser, base_url: str, shots: list[Shot], accounts: dict[str, tuple[st
                 response = page.goto(base_url + shot.path)
                 page.wait_for_load_state("networkidle")
                 status = response.status if response is not None else 0
-                file = target / f"{role}-{shot.name}-{width}.png"
+                file = target / f"{role}-{shot.name}-{width}{suffix}.png"
                 page.screenshot(path=str(file), full_page=True)
                 if status != 200:
                     failed.append(f"{file.name}: {shot.path} answered {status}")
@@ -138,6 +140,8 @@ def take(browser, base_url: str, shots: list[Shot], accounts: dict[str, tuple[st
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=REPO / "screenshots", help="folder for the PNGs")
+    parser.add_argument("--dark", action="store_true",
+                        help="also photograph every page in the dark colour scheme (<name>-dark.png)")
     args = parser.parse_args()
     if not CHROMIUM.exists():
         raise SystemExit("screenshots need Debian's chromium at /usr/bin/chromium: `make chromium`")
@@ -154,10 +158,12 @@ def main() -> None:
         with serve("nttlearn", "wsgi:app", env, Gunicorn(workers=1, threads=4)) as server, sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
             try:
-                failed = take(browser, f"http://127.0.0.1:{server.port}", shots, accounts, args.out, print)
+                failed = []
+                for scheme in ("light", "dark") if args.dark else ("light",):
+                    failed += take(browser, f"http://127.0.0.1:{server.port}", shots, accounts, args.out, print, scheme)
             finally:
                 browser.close()
-    print(f"{len(shots) * len(WIDTHS)} screenshots in {args.out}")
+    print(f"{len(shots) * len(WIDTHS) * (2 if args.dark else 1)} screenshots in {args.out}")
     if failed:
         raise SystemExit("pages that did not answer 200:\n" + "\n".join(failed))
 
