@@ -14,6 +14,7 @@ from typing import Any
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from nttlearn.api import Activity, User, db
 
@@ -40,9 +41,11 @@ def change_rubric(assignment: Assignment, rubric: Mapping[str, Any] | None,
     if rubrics.structure(rubric) != rubrics.structure(assignment.rubric):
         used = graded_with_rubric(assignment.activity_id) if assignment.rubric else 0
         if used:
-            raise RubricInUse(_(
+            raise RubricInUse(ngettext(
+                "%(num)s learner has been graded with this rubric, so its criteria and levels cannot be "
+                "added, removed or given other points. You can still reword its texts.",
                 "%(num)s learners have been graded with this rubric, so its criteria and levels cannot be "
-                "added, removed or given other points. You can still reword its texts.", num=used))
+                "added, removed or given other points. You can still reword its texts.", used))
     assignment.rubric = dict(rubric) if rubric else None
     ids = rubrics.english_texts(rubric)
     kept: dict[str, Any] = {}

@@ -169,7 +169,7 @@ def test_a_rubric_in_use_keeps_its_structure_but_may_be_reworded(make_assignment
     _post_grade(client_for(a.trainer), a, {"focal-problem": 2, "evidence": 4})
     fewer = {"criteria": RUBRIC["criteria"][:1]}
 
-    with pytest.raises(ValueError, match="1 learners have been graded with this rubric"):
+    with pytest.raises(ValueError, match="1 learner has been graded with this rubric"):
         import_definition(a.activity, {"instructions": "x", "rubric": fewer}, tmp_path)
     db.session.rollback()
     reworded = {"criteria": [{**RUBRIC["criteria"][0], "title": "The problem at the centre"}, RUBRIC["criteria"][1]]}
