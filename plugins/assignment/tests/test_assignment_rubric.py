@@ -225,3 +225,20 @@ def test_the_translation_page_marks_a_translation_outdated_when_the_english_chan
 
     assert rubrics.text_states(a.assignment.rubric, a.assignment.rubric_translations, "sv")[text_id] == "outdated"
     assert "outdated" in trainer.get(url).get_data(as_text=True)
+
+
+def test_the_learners_data_export_has_the_rubric_and_deletion_removes_its_comments(make_assignment, client_for):
+    from nttlearn_assignment.privacy import delete_user_data, user_data
+
+    a = make_assignment(rubric=RUBRIC)
+    _hand_in(client_for(a.learner), a)
+    _post_grade(client_for(a.trainer), a, {"focal-problem": 2, "evidence": 0}, {"evidence": "Add sources."})
+
+    exported = user_data(a.learner.id)["submissions"][0]["rubric"]
+    delete_user_data(a.learner.id)
+    db.session.commit()
+    db.session.expire_all()
+
+    assert exported["evidence"] == {"points": 0, "comment": "Add sources."}
+    kept = db.session.execute(db.select(Submission)).scalar_one()
+    assert kept.rubric_scores == {"focal-problem": {"points": 2, "comment": ""}, "evidence": {"points": 0, "comment": ""}}
