@@ -242,3 +242,17 @@ def test_the_learners_data_export_has_the_rubric_and_deletion_removes_its_commen
     assert exported["evidence"] == {"points": 0, "comment": "Add sources."}
     kept = db.session.execute(db.select(Submission)).scalar_one()
     assert kept.rubric_scores == {"focal-problem": {"points": 2, "comment": ""}, "evidence": {"points": 0, "comment": ""}}
+
+
+def test_the_grades_csv_has_the_level_chosen_for_each_criterion(make_assignment, client_for):
+    import csv
+    import io
+
+    a = make_assignment(rubric=RUBRIC)
+    _hand_in(client_for(a.learner), a)
+    _post_grade(client_for(a.trainer), a, {"focal-problem": 1, "evidence": 4})
+
+    body = client_for(a.trainer).get(f"/assignment/{a.activity.id}/grades.csv").get_data(as_text=True)
+    [line] = list(csv.DictReader(io.StringIO(body.lstrip("\ufeff"))))
+
+    assert (line["rubric:focal-problem"], line["rubric:evidence"], line["points"]) == ("1", "4", "83.33")
