@@ -256,3 +256,25 @@ def test_the_grades_csv_has_the_level_chosen_for_each_criterion(make_assignment,
     [line] = list(csv.DictReader(io.StringIO(body.lstrip("\ufeff"))))
 
     assert (line["rubric:focal-problem"], line["rubric:evidence"], line["points"]) == ("1", "4", "83.33")
+
+
+def test_the_po_round_trip_carries_the_rubric_and_marks_an_old_english_outdated(make_assignment):
+    from nttlearn.api import TranslationUpdate
+    from nttlearn_assignment.activity import apply_translations, translation_units
+
+    a = make_assignment(rubric=RUBRIC)
+    units = {u.id: u for u in translation_units(a.activity, "es")}
+    assert units["rubric:criterion.evidence.level.4.descriptor"].source == "A source for each main cause."
+    assert units["rubric:criterion.evidence.title"].target == ""
+
+    problems = apply_translations(a.activity, "es", {
+        "rubric:criterion.evidence.title": TranslationUpdate("Datos", "Evidence"),
+        "rubric:criterion.focal-problem.title": TranslationUpdate("El problema", "The old focal problem"),
+    })
+    refused = apply_translations(a.activity, "es", {"rubric:criterion.nine.title": TranslationUpdate("x", "y")})
+
+    assert problems == [] and [p.unit_id for p in refused] == ["rubric:criterion.nine.title"]
+    units = {u.id: u for u in translation_units(a.activity, "es")}
+    assert (units["rubric:criterion.evidence.title"].target, units["rubric:criterion.evidence.title"].outdated) == (
+        "Datos", False)
+    assert units["rubric:criterion.focal-problem.title"].outdated is True
