@@ -82,3 +82,24 @@ def test_learner_hands_in_on_a_phone_and_reads_the_trainers_grade(new_page, log_
     expect(phone.locator(".prose strong", has_text="source")).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE
     _no_axe_violations(phone)
+
+
+def test_trainer_edits_and_translates_the_rubric_without_javascript(new_page, log_in, live_server):
+    with sqlite3.connect(live_server.instance / "nttlearn.sqlite") as database:
+        [(activity_id,)] = database.execute(
+            "SELECT id FROM activities WHERE key = 'problem-tree-assignment'").fetchall()
+
+    for width in (1280, PHONE):
+        page = new_page(width=width, height=800)
+        log_in(page, "trainer@example.org")
+        page.goto(f"/assignment/{activity_id}/rubric")
+        expect(page.get_by_label("Title").first).to_have_value("The focal problem")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        _no_axe_violations(page)
+        page.get_by_role("button", name="Add a criterion").click()  # a plain form post: the page comes back
+        expect(page.get_by_role("group", name="Criterion 6", exact=True)).to_be_visible()
+        page.goto(f"/assignment/{activity_id}/rubric/fi")
+        expect(page.get_by_role("heading", name="Rubric in Suomi")).to_be_visible()
+        expect(page.locator(".badge", has_text="missing")).to_have_count(0)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        _no_axe_violations(page)
