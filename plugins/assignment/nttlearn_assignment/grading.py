@@ -83,6 +83,14 @@ def read_scores(rubric: Mapping[str, Any], form: Mapping[str, str]) -> tuple[dic
     return scores, errors
 
 
+def form_scores(rubric: Mapping[str, Any] | None, form: Mapping[str, str]) -> dict[str, Any] | None:
+    """What the grading form sent, as typed, to show it again after a refusal."""
+    if not rubric:
+        return None
+    return {c["key"]: {"points": form.get(field_name(c["key"]), ""), "comment": form.get(comment_name(c["key"]), "")}
+            for c in rubric["criteria"]}
+
+
 def grade_with_rubric(activity: Activity, assignment: Assignment, learner: User, grader: User, *,
                       scores: Mapping[str, Any], feedback: str, returned: Upload | None = None) -> Submission:
     """Grade the learner with the levels chosen (one per criterion): the points are the rubric's
