@@ -979,6 +979,9 @@ def _assignment_world(w: World) -> dict[str, Any]:
 
         activity = w.activity("assignment")
         assignment = services.ensure_assignment(activity)
+        assignment.rubric = {"criteria": [{"key": "causes", "title": "Causes", "levels": [
+            {"points": 0, "label": "Missing", "descriptor": "No causes."},
+            {"points": 2, "label": "Clear", "descriptor": "Two levels of causes."}]}]}
         pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
         submission, _handed_in = services.save_work(
             activity, assignment, w.learner, text="My answer", submit=True,
@@ -1006,7 +1009,7 @@ ROUTES.extend([
           plugin="assignment"),
     Route("assignment.submissions", "GET", ASSIGNMENT_STAFF, args=_as("activity_id"), plugin="assignment"),
     Route("assignment.grade", "GET", ASSIGNMENT_STAFF, args=_as("activity_id", "user_id"), plugin="assignment"),
-    # No points given: the form is re-shown with its error.
+    # No level chosen (the world's assignment has a rubric): the form is re-shown with its error.
     Route("assignment.grade", "POST", Expect(302, 403, 403, 400), args=_as("activity_id", "user_id"),
           plugin="assignment"),
     Route("assignment.reopen", "POST", Expect(302, 403, 403, 302), args=_as("activity_id", "user_id"),
@@ -1016,6 +1019,15 @@ ROUTES.extend([
     Route("assignment.edit", "GET", ASSIGNMENT_STAFF, args=_as("activity_id"), plugin="assignment"),
     # An empty form is re-shown with its errors.
     Route("assignment.edit", "POST", Expect(302, 403, 403, 400), args=_as("activity_id"), plugin="assignment"),
+    Route("assignment.static", "GET", PUBLIC, args=lambda w: {"filename": "assignment.js"}, plugin="assignment"),
+    # The rubric editor: an empty form (no criteria) is re-shown with its error.
+    Route("assignment.rubric_edit", "GET", ASSIGNMENT_STAFF, args=_as("activity_id"), plugin="assignment"),
+    Route("assignment.rubric_edit", "POST", Expect(302, 403, 403, 400), args=_as("activity_id"), plugin="assignment"),
+    # Its translation: an empty form removes every translated text (there is none).
+    Route("assignment.rubric_translate", "GET", ASSIGNMENT_STAFF,
+          args=lambda w: {**_as("activity_id")(w), "locale": "fi"}, plugin="assignment"),
+    Route("assignment.rubric_translate", "POST", Expect(302, 403, 403, 302),
+          args=lambda w: {**_as("activity_id")(w), "locale": "fi"}, plugin="assignment"),
 ])
 
 

@@ -6,14 +6,26 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from nttlearn.api import LANGUAGES, Activity, ActivityType, DefinitionProblem, db
+from nttlearn.api import (
+    LANGUAGES,
+    Activity,
+    ActivityType,
+    DefinitionProblem,
+    TranslationProblem,
+    TranslationUnit,
+    TranslationUpdate,
+    db,
+    fingerprint,
+)
 
+from . import rubric as rubrics
 from .definition import apply_settings, read_settings, settings_definition
+from .grading import RubricInUse, change_rubric
 from .models import Assignment, Submission
 from .services import ensure_assignment
 
@@ -24,6 +36,7 @@ def activity_type() -> ActivityType:
         import_definition=import_definition, export_definition=export_definition,
         validate_definition=validate_definition, default_definition=default_definition, status=status,
         translation_states=translation_states, package_untranslated=package_untranslated,
+        translation_units=translation_units, apply_translations=apply_translations,
     )
 
 
@@ -42,9 +55,22 @@ def _setting_line(folder: Path, key: str) -> int:
     return next((n for n, line in enumerate(lines, start=1) if pattern.match(line)), 1)
 
 
+def _package_rubric(definition: Mapping[str, Any], folder: Path) -> rubrics.PackageRubric | None:
+    return rubrics.read_package_rubric(definition["rubric"], folder) if definition.get("rubric") is not None else None
+
+
 def validate_definition(definition: Mapping[str, Any], folder: Path, path: str) -> list[DefinitionProblem]:
-    return [DefinitionProblem(path, _setting_line(folder, key), message)
-            for key, message in read_settings(definition).problems]
+    """The settings' problems at their line of ``module.yaml``; the rubric's at their line of its
+    file (``…/problem-tree-rubric.sv.yaml:12``)."""
+    problems = [DefinitionProblem(path, _setting_line(folder, key), message)
+                for key, message in read_settings(definition).problems]
+    read = _package_rubric(definition, folder)
+    for file, line, message in read.problems if read else []:
+        if file is None:
+            problems.append(DefinitionProblem(path, _setting_line(folder, "rubric"), message))
+        else:
+            problems.append(DefinitionProblem(str(PurePosixPath(path).parent / file), line or 1, message))
+    return problems
 
 
 def package_untranslated(definition: Mapping[str, Any], folder: Path, key: str) -> dict[str, list[str]]:
@@ -54,33 +80,113 @@ def package_untranslated(definition: Mapping[str, Any], folder: Path, key: str) 
     if settings.problems or not settings.values["instructions"].strip():
         return {}
     have = settings.values["translations"]
-    return {locale: ["instructions"] for locale in LANGUAGES if not (have.get(locale) or "").strip()}
+    lacking: dict[str, list[str]] = {locale: ["instructions"] for locale in LANGUAGES
+                                     if not (have.get(locale) or "").strip()}
+    read = _package_rubric(definition, folder)
+    if read is not None and not read.problems:
+        for locale, what in read.untranslated.items():
+            lacking.setdefault(locale, []).extend(what)
+    return lacking
 
 
 def import_definition(activity: Activity, definition: Mapping[str, Any], folder: Path) -> None:
-    """Make (or update in place) the assignment's settings; submissions are never touched."""
+    """Make (or update in place) the assignment's settings and rubric; submissions are never
+    touched, so a rubric learners were graded with keeps its structure (or the import fails)."""
     settings = read_settings(definition)
     if settings.problems:
         raise ValueError("; ".join(message for _key, message in settings.problems))
-    apply_settings(ensure_assignment(activity), settings.values)
+    read = _package_rubric(definition, folder)
+    if read is not None and read.problems:
+        raise ValueError("; ".join(message for _file, _line, message in read.problems))
+    assignment = ensure_assignment(activity)
+    apply_settings(assignment, settings.values)
+    try:
+        change_rubric(assignment, read.rubric if read else None, read.translations if read else {})
+    except RubricInUse as refused:
+        raise ValueError(str(refused)) from None
 
 
 def export_definition(activity: Activity, folder: Path) -> dict[str, Any]:
-    return settings_definition(ensure_assignment(activity))
+    """The ``module.yaml`` entry; a rubric goes to ``<activity>-rubric.yaml`` (and its
+    translations) beside it."""
+    assignment = ensure_assignment(activity)
+    entry = settings_definition(assignment)
+    if assignment.rubric:
+        entry["rubric"] = rubrics.write_package_rubric(assignment.rubric, assignment.rubric_translations or {},
+                                                       folder, activity.key)
+    return entry
 
 
 def translation_states(activities: Sequence[Activity]) -> dict[int, dict[str, list[str]]]:
-    """One text per assignment (its instructions): ``present`` or ``missing`` in each language."""
+    """Each assignment's instructions (``present`` or ``missing``) and each text of its rubric
+    (``present``, ``outdated`` or ``missing``), in each language."""
     ids = [a.id for a in activities]
     rows = db.session.execute(db.select(Assignment).where(Assignment.activity_id.in_(ids))).scalars()
     states: dict[int, dict[str, list[str]]] = {i: {locale: [] for locale in LANGUAGES} for i in ids}
     for assignment in rows:
-        if not assignment.instructions.strip():
-            continue
         for locale in LANGUAGES:
-            states[assignment.activity_id][locale].append(
-                "present" if (assignment.translations or {}).get(locale) else "missing")
+            if assignment.instructions.strip():
+                states[assignment.activity_id][locale].append(
+                    "present" if (assignment.translations or {}).get(locale) else "missing")
+            states[assignment.activity_id][locale].extend(
+                rubrics.text_states(assignment.rubric, assignment.rubric_translations, locale).values())
     return states
+
+
+def _context(text_id: str) -> str:
+    parts = text_id.split(".")
+    if parts[-1] == "title":
+        return f"Grading rubric, criterion '{parts[1]}': title. Trainers grade with it; learners read it with their grade."
+    what = "name" if parts[-1] == "label" else "descriptor"
+    return f"Grading rubric, criterion '{parts[1]}', level of {'.'.join(parts[3:-1])} points: {what}."
+
+
+def _location(activity: Activity) -> str:
+    return f"{activity.key}-rubric.yaml"
+
+
+def translation_units(activity: Activity, locale: str) -> list[TranslationUnit]:
+    """Every text of the assignment's rubric, with its translation into ``locale`` (ids
+    ``rubric:criterion.<key>.title``, ``rubric:criterion.<key>.level.<points>.label``…)."""
+    assignment = db.session.get(Assignment, activity.id)
+    if assignment is None or not assignment.rubric:
+        return []
+    entry = (assignment.rubric_translations or {}).get(locale) or {}
+    states = rubrics.text_states(assignment.rubric, assignment.rubric_translations, locale)
+    return [TranslationUnit(f"rubric:{text_id}", english,
+                            entry.get(text_id, "") if states[text_id] != rubrics.MISSING else "",
+                            states[text_id] == rubrics.OUTDATED, _context(text_id), _location(activity))
+            for text_id, english in rubrics.english_texts(assignment.rubric).items()]
+
+
+def apply_translations(activity: Activity, locale: str, updates: Mapping[str, TranslationUpdate],
+                       write: bool = True) -> list[TranslationProblem]:
+    """Store ``updates`` in the rubric's translations into ``locale``, each stamped with the
+    English the translator saw (so a text translated from an older English shows as outdated)."""
+    assignment = db.session.get(Assignment, activity.id)
+    english = rubrics.english_texts(assignment.rubric if assignment else None)
+    problems = []
+    for unit_id, update in updates.items():
+        text_id = unit_id.removeprefix("rubric:")
+        if not unit_id.startswith("rubric:") or text_id not in english:
+            problems.append(TranslationProblem(unit_id, f"unknown text id '{unit_id}' of this assignment"))
+        elif len(update.text) > rubrics.LIMITS[text_id.rsplit(".", 1)[-1]]:
+            problems.append(TranslationProblem(
+                unit_id, f"the text is longer than {rubrics.LIMITS[text_id.rsplit('.', 1)[-1]]} characters"))
+    if problems or not write or assignment is None:
+        return problems
+    translations = dict(assignment.rubric_translations or {})
+    entry = dict(translations.get(locale) or {})
+    source = dict(entry.get(rubrics.SOURCE) or {})
+    for unit_id, update in updates.items():
+        text_id = unit_id.removeprefix("rubric:")
+        entry[text_id] = update.text.strip()
+        current = update.source.strip() == english[text_id].strip()
+        source[text_id] = fingerprint(english[text_id] if current else update.source)
+    entry[rubrics.SOURCE] = source
+    translations[locale] = entry
+    assignment.rubric_translations = translations
+    return problems
 
 
 def status(activity: Activity, user_id: int) -> str | None:

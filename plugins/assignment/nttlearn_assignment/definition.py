@@ -14,7 +14,11 @@
   max_file_mb: 10
   max_files: 3
   completion: submitted                           # or: passed
+  rubric: problem-tree-rubric.yaml                # optional; see :mod:`.rubric`
 ```
+
+The rubric needs the module folder (its file and translations), so :mod:`.activity` reads it
+with :func:`.rubric.read_package_rubric`; everything else is read here.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ DEFAULT_FILE_TYPES = ["pdf", "docx", "odt", "xlsx", "ods", "pptx", "odp", "png",
 MAX_FILE_MB = 50
 MAX_FILES = 20
 KEYS = {"instructions", "due", "max_points", "pass_mark", "submission", "file_types", "max_file_mb",
-        "max_files", "completion"}
+        "max_files", "completion", "rubric"}
 
 
 @dataclass

@@ -39,6 +39,14 @@ class GradeForm(FlaskForm):
     returned = FileField(_l("Return a file (optional)"))
 
 
+class RubricGradeForm(FlaskForm):
+    """Grading with the rubric: the levels and comments are read from the page's radio groups by
+    :func:`.grading.read_scores`; the points are computed, never typed."""
+
+    feedback = TextAreaField(_l("Overall feedback (Markdown)"), validators=[Optional(), Length(max=MAX_TEXT)])
+    returned = FileField(_l("Return a file (optional)"))
+
+
 class ReopenForm(FlaskForm):
     pass
 

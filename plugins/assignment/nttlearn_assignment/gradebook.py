@@ -97,9 +97,11 @@ def submissions_zip(all_rows: list[Row]) -> bytes:
 
 
 def grade_lines(assignment: Assignment, all_rows: list[Row]) -> tuple[list[str], list[list[object]]]:
-    """The grades CSV: the header and one line per learner (formulas are defused by the core's writer)."""
+    """The grades CSV: the header and one line per learner (formulas are defused by the core's
+    writer); with a rubric, the points of the level chosen for each criterion (``rubric:<key>``)."""
+    keys = [c["key"] for c in (assignment.rubric or {}).get("criteria") or []]
     header = ["user_id", "name", "email", "status", "submitted_at", "late", "points", "max_points", "passed",
-              "graded_at", "feedback"]
+              "graded_at", "feedback", *(f"rubric:{key}" for key in keys)]
     lines = []
     for row in all_rows:
         s = row.submission
@@ -107,7 +109,8 @@ def grade_lines(assignment: Assignment, all_rows: list[Row]) -> tuple[list[str],
         passed = (None if points is None or assignment.pass_mark is None else points >= assignment.pass_mark)
         lines.append([row.learner.id, row.learner.name, row.learner.email, row.status,
                       s.submitted_at if s else None, bool(s and s.late and row.handed_in), points,
-                      assignment.max_points, passed, s.graded_at if s else None, s.feedback if s else ""])
+                      assignment.max_points, passed, s.graded_at if s else None, s.feedback if s else "",
+                      *(((s.rubric_scores or {}).get(key) or {}).get("points") if s else None for key in keys)])
     return header, lines
 
 

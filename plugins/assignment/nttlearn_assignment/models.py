@@ -56,6 +56,11 @@ class Assignment(db.Model):
     max_file_mb: Mapped[int] = mapped_column(Integer, default=10)
     max_files: Mapped[int] = mapped_column(Integer, default=3)
     completion: Mapped[str] = mapped_column(String(20), default="submitted")
+    # The grading rubric in English (``{"criteria": [{key, title, levels: [{points, label,
+    # descriptor}]}]}``, see :mod:`.rubric`), None without one; its texts in the other languages
+    # in ``rubric_translations`` (``{"fi": {text id: text, "_source": {text id: fingerprint}}}``).
+    rubric: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    rubric_translations: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     __table_args__ = (
         CheckConstraint(_one_of("completion", COMPLETION_RULES), name="completion_known"),
@@ -87,6 +92,9 @@ class Submission(db.Model):
     late: Mapped[bool] = mapped_column(Boolean, default=False)
     points: Mapped[float | None] = mapped_column(Float, nullable=True)
     feedback: Mapped[str] = mapped_column(Text, default="")
+    # Graded with the rubric: the level chosen and the comment for each criterion
+    # (``{"causes": {"points": 2, "comment": "…"}}``); None when graded with points alone.
+    rubric_scores: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     graded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     graded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
 

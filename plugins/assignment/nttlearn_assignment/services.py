@@ -235,9 +235,11 @@ def delete_own_file(submission: Submission, file_id: int) -> None:
 
 # -- the trainer ------------------------------------------------------------------------------------
 def grade(activity: Activity, assignment: Assignment, learner: User, grader: User, *, points: float,
-          feedback: str, returned: Upload | None = None, now: datetime | None = None) -> Submission:
+          feedback: str, returned: Upload | None = None, now: datetime | None = None,
+          rubric_scores: dict | None = None) -> Submission:
     """Mark the learner's work (a missing one too: it may be given 0), tell them, and complete
-    the activity as its rule says. Grading again changes the grade."""
+    the activity as its rule says. Grading again changes the grade. ``rubric_scores``: the levels
+    and comments the points were computed from (:func:`.grading.grade_with_rubric`)."""
     from .notifications import tell_graded
 
     now = now or utcnow()
@@ -255,8 +257,10 @@ def grade(activity: Activity, assignment: Assignment, learner: User, grader: Use
             raise SubmissionError(f"“{name}”: {refused}") from None
         if len(returned.data) > assignment.max_file_mb * MB or not returned.data:
             raise SubmissionError(_("“%(name)s” is larger than %(mb)s MB.", name=name, mb=assignment.max_file_mb))
-    changed = submission.points != points or submission.feedback != (feedback or "") or submission.state != "graded"
+    changed = (submission.points != points or submission.feedback != (feedback or "") or submission.state != "graded"
+               or submission.rubric_scores != rubric_scores)
     submission.points, submission.feedback = float(points), (feedback or "").replace("\r\n", "\n")
+    submission.rubric_scores = rubric_scores
     submission.state, submission.graded_at, submission.graded_by = "graded", now, grader.id
     if name is not None:
         store_file(submission, "feedback", name, returned.data)

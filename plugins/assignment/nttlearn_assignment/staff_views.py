@@ -25,9 +25,9 @@ from nttlearn.api import (
     require_login,
 )
 
-from . import gradebook, services
+from . import gradebook, grading, services
 from .definition import apply_settings
-from .forms import GradeForm, ReopenForm, SettingsForm
+from .forms import GradeForm, ReopenForm, RubricGradeForm, SettingsForm
 from .views import bp, media_base
 
 
@@ -82,18 +82,18 @@ def grade(activity_id: int, user_id: int):
     place = listed.index(learner.id) if learner.id in listed else None
     previous_id = listed[place - 1] if place else None
     next_id = listed[place + 1] if place is not None and place + 1 < len(listed) else None
-    form = GradeForm()
-    status = 200
-    if form.validate_on_submit():
-        upload = form.returned.data
-        returned = services.Upload(upload.filename, upload.read()) if upload and upload.filename else None
+    form = RubricGradeForm() if assignment.rubric else GradeForm()
+    status, problem, scores, rubric_errors = 200, None, None, {}
+    if request.method == "POST" and assignment.rubric:
+        scores, rubric_errors = grading.read_scores(assignment.rubric, request.form)
+    if form.validate_on_submit() and not rubric_errors:
         try:
-            services.grade(access.activity, assignment, learner, current_user, points=form.points.data,
-                           feedback=form.feedback.data or "", returned=returned)
+            _save_grade(access, assignment, learner, form, scores)
         except services.SubmissionError as exc:
             db.session.rollback()
-            form.points.errors = [*form.points.errors, str(exc)]
-            status = 400
+            problem, status = str(exc), 400
+            if not assignment.rubric:
+                form.points.errors, problem = [*form.points.errors, problem], None
         else:
             db.session.commit()
             flash(_("The grade has been saved and the learner told."), "success")
@@ -103,16 +103,34 @@ def grade(activity_id: int, user_id: int):
             return redirect(url_for("assignment.submissions", activity_id=activity_id, show=show, cohort=cohort))
     elif request.method == "POST":
         status = 400
+        problem = _("Choose a level for every criterion.") if rubric_errors else None
     submission = services.submission_of(activity_id, learner.id)
     if request.method == "GET" and submission is not None and submission.points is not None:
-        form.points.data, form.feedback.data = submission.points, submission.feedback
+        form.feedback.data = submission.feedback
+        if not assignment.rubric:
+            form.points.data = submission.points
+    shown = (grading.form_scores(assignment.rubric, request.form) if request.method == "POST"
+             else submission.rubric_scores if submission else None)  # re-shown as the trainer left it
     files = services.files_of([submission.id]).get(submission.id, []) if submission else []
     return render_template(
         "assignment/grade.html", access=access, assignment=assignment, learner=learner, submission=submission,
         form=form, reopen_form=ReopenForm(), files=[f for f in files if f.kind == "submission"],
         returned=[f for f in files if f.kind == "feedback"], previous_id=previous_id, next_id=next_id, show=show, cohort=cohort,
         due=services.due_for(learner, access.activity, assignment), media_base=media_base(access),
+        rubric=grading.shown_rubric(assignment, shown), rubric_errors=rubric_errors, problem=problem,
     ), status
+
+
+def _save_grade(access: ActivityAccess, assignment, learner: User, form, scores) -> None:
+    """Grade with the rubric's levels (``scores``) or with the points typed; raises SubmissionError."""
+    upload = form.returned.data
+    returned = services.Upload(upload.filename, upload.read()) if upload and upload.filename else None
+    if assignment.rubric:
+        grading.grade_with_rubric(access.activity, assignment, learner, current_user, scores=scores,
+                                  feedback=form.feedback.data or "", returned=returned)
+    else:
+        services.grade(access.activity, assignment, learner, current_user, points=form.points.data,
+                       feedback=form.feedback.data or "", returned=returned)
 
 
 @bp.route("/<int:activity_id>/submissions/<int:user_id>/reopen", methods=["POST"])

@@ -21,12 +21,13 @@ from nttlearn.api import (
     send_stored_file,
 )
 
-from . import services
+from . import grading, services
 from .forms import AnswerForm
 from .models import Submission, SubmissionFile
 
 # The blueprint's name is the plugin's name: the core answers 404 for it when the plugin is off.
-bp = Blueprint("assignment", __name__, url_prefix="/assignment", template_folder="templates")
+bp = Blueprint("assignment", __name__, url_prefix="/assignment", template_folder="templates",
+               static_folder="static")
 
 
 def media_base(access: ActivityAccess) -> str:
@@ -47,6 +48,8 @@ def _page(access: ActivityAccess, form: AnswerForm, status: int = 200, problem: 
         due=services.due_for(current_user, access.activity, assignment),
         files=[f for f in mine if f.kind == "submission"], returned=[f for f in mine if f.kind == "feedback"],
         may_edit=access.enrolment is not None and services.may_edit(submission), problem=problem,
+        rubric=grading.shown_rubric(assignment, submission.rubric_scores if submission and submission.points is not None
+                                    else None),
     ), status
 
 

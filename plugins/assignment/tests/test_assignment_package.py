@@ -1,6 +1,6 @@
 """An assignment in a course package: checked by ``nttlearn courses validate``, imported with
-its per-language instructions, and exported back unchanged; the shipped main course hands in its
-problem-tree exercise as one."""
+its per-language instructions and rubric, and exported back unchanged; the shipped main course
+hands in its problem-tree exercise as one, graded with a rubric in every language."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import yaml
 
 from nttlearn.api import Activity, db
 from nttlearn.testing import invoke_cli, repo_root
+from nttlearn_assignment import rubric as rubrics
 from nttlearn_assignment.activity import validate_definition
 from nttlearn_assignment.models import Assignment
 
@@ -47,3 +48,23 @@ def test_the_main_course_validates_and_its_assignment_speaks_every_language(app,
     module = yaml.safe_load((tmp_path / "out" / "modules" / "02-needs-analysis" / "module.yaml").read_text("utf-8"))
     again = next(a for a in module["activities"] if a["type"] == "assignment")
     assert {k: v for k, v in again.items()} == _entry()
+    for name in ("problem-tree-assignment-rubric.yaml", *(f"problem-tree-assignment-rubric.{lang}.yaml"
+                                                            for lang in ("it", "sv", "es", "fi"))):
+        written = tmp_path / "out" / "modules" / "02-needs-analysis" / name
+        assert written.read_bytes() == (NEEDS_ANALYSIS / name).read_bytes(), name
+
+
+def test_the_main_courses_problem_tree_is_graded_with_a_translated_rubric(app):
+    result = invoke_cli(app, "courses", "import", str(MAIN_COURSE))
+    assert result.exit_code == 0, result.output
+    activity = db.session.execute(db.select(Activity).where(Activity.key == "problem-tree-assignment")).scalar_one()
+    assignment = db.session.get(Assignment, activity.id)
+
+    assert [c["key"] for c in assignment.rubric["criteria"]] == [
+        "focal-problem", "stakeholders", "causes", "evidence", "objective-tree"]
+    assert rubrics.highest_total(assignment.rubric) == assignment.max_points == 10
+    for locale in ("it", "sv", "es", "fi"):
+        states = rubrics.text_states(assignment.rubric, assignment.rubric_translations, locale)
+        assert set(states.values()) == {"present"}, locale
+    assert rubrics.localized(assignment.rubric, assignment.rubric_translations, "sv")["criteria"][0]["title"] == \
+        "Kärnproblemet"
