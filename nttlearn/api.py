@@ -24,7 +24,7 @@ from flask import render_template
 from markupsafe import Markup
 
 #: The version of this API (semantic versioning), which plugins' ``install_requires`` name.
-__version__ = "1.3.0"
+__version__ = "1.4.0"
 
 # -- Hooks -------------------------------------------------------------------------------------
 #: The marker of hook implementations: ``@hookimpl`` above ``def nttlearn_on_event(event): …``
@@ -173,6 +173,10 @@ from .notifications.services import notify
 #: Dates in a person's own time zone and language.
 from .dates import format_user_datetime, user_timezone
 
+#: Dates, times, numbers, percentages and countries as the reader's language writes them, for text
+#: a plugin builds in Python (a flash, an error); templates use the filters of the same names.
+from .formats import country_name, country_names, format_date, format_datetime, format_number, format_percent, format_time
+
 # -- Rate limits -------------------------------------------------------------------------------
 from .ratelimit import RateLimiter, limiter
 
@@ -282,6 +286,8 @@ __all__ = [
     "check_upload",
     "cell",
     "cohort_of",
+    "country_name",
+    "country_names",
     "claim_once",
     "complete_activity",
     "csv_response",
@@ -299,6 +305,11 @@ __all__ = [
     "file_store",
     "fingerprint",
     "form_int",
+    "format_date",
+    "format_datetime",
+    "format_number",
+    "format_percent",
+    "format_time",
     "format_user_datetime",
     "get_enrolment",
     "hookimpl",

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from flask import Flask
     from markupsafe import Markup
 
-    from .models import Course, User
+    from .models import Cohort, Course, User
 
 hookspec = pluggy.HookspecMarker("nttlearn")
 # The marker plugins put on their implementations, as ``nttlearn.api.hookimpl`` (and, for plugins
@@ -160,6 +160,17 @@ def nttlearn_user_data(user_id: int) -> dict[str, Any] | None:
 def nttlearn_delete_user_data(user_id: int) -> None:
     """Called inside the transaction that deletes an account. Remove or anonymise the plugin's
     personal data about the user (free text they wrote, names); keep anonymous learning records."""
+
+
+@hookspec
+def nttlearn_cohort_deletion(cohort: Cohort) -> list[str] | None:
+    """Called when a trainer asks to delete ``cohort``, to show on the confirmation page what the
+    deletion takes away in the plugin. Return sentences in the reader's language ("2 seminars are
+    no longer linked to this cohort"), or None when the cohort has nothing of the plugin's. Only
+    reads: the deletion itself happens later, in one transaction (foreign keys to ``cohorts.id``
+    with ``ON DELETE CASCADE`` remove the plugin's rows). An implementation that raises is logged
+    and left out.
+    """
 
 
 @hookspec

@@ -295,7 +295,7 @@ ROUTES: list[Route] = [
     Route("reports.course_progress", "GET", STAFF_OF_COURSE, args=_course_id),
     Route("reports.course_progress_csv", "GET", STAFF_OF_COURSE, args=_course_id),
     Route("reports.enrol_people", "POST", Expect(302, 403, 403, 302), args=_course_id),
-    Route("reports.unenrol_person", "POST", Expect(302, 403, 403, 302),
+    Route("reports.unenrol_person", "POST", Expect(302, 403, 403, 200),  # the confirmation page
           args=lambda w: {"course_id": w.course.id, "user_id": w.learner.id}),
     # -- core: cohorts, deadlines and release rules (empty forms re-show with their errors: 400) --
     Route("cohorts.index", "GET", STAFF_OF_COURSE, args=_course_id),
@@ -303,7 +303,8 @@ ROUTES: list[Route] = [
     Route("cohorts.cohort", "GET", STAFF_OF_COURSE, args=_cohort),
     # An empty POST keeps the cohort as it is (the form falls back to the saved values).
     Route("cohorts.cohort", "POST", Expect(302, 403, 403, 302), args=_cohort),
-    Route("cohorts.delete", "POST", Expect(302, 403, 403, 302), args=_cohort),
+    Route("cohorts.delete", "GET", STAFF_OF_COURSE, args=_cohort),
+    Route("cohorts.delete", "POST", Expect(302, 403, 403, 200), args=_cohort),  # the confirmation page
     Route("cohorts.add_members", "POST", Expect(302, 403, 403, 400), args=_cohort),
     Route("cohorts.move_member", "POST", Expect(302, 403, 403, 302), args=_cohort_member),
     Route("cohorts.remove_member", "POST", Expect(302, 403, 403, 302), args=_cohort_member),

@@ -277,7 +277,34 @@ def test_cohort_pages_are_for_the_courses_trainers_only(paced, make_user, client
         assert browser.get(f"/teach/courses/{course.id}/cohorts").status_code == 403
         assert browser.get(f"/teach/courses/{course.id}/cohorts/{cohort.id}").status_code == 403
         assert browser.post(f"/teach/courses/{course.id}/cohorts/{cohort.id}/delete").status_code == 403
+        assert browser.post(f"/teach/courses/{course.id}/cohorts/{cohort.id}/delete",
+                            data={"confirmed": "1"}).status_code == 403
+        assert browser.get(f"/teach/courses/{course.id}/cohorts/{cohort.id}/delete").status_code == 403
     assert count_rows(Cohort) == 1
+
+
+def test_deleting_a_cohort_shows_what_goes_and_deletes_only_when_confirmed(paced, client_for):
+    course, cohort, learner, trainer, _module2 = paced
+    set_deadline(cohort, activity_of(course).id, utcnow() + timedelta(days=3))
+    db.session.commit()
+    browser = client_for(trainer)
+    url = f"/teach/courses/{course.id}/cohorts/{cohort.id}/delete"
+
+    summary = browser.get(url).get_data(as_text=True)
+    unconfirmed = browser.post(url, data={"csrf_token": csrf_token(summary)})
+
+    assert "1 member leaves the cohort: they stay enrolled in the course and continue self-paced." in summary
+    assert "1 cohort deadline is removed." in summary
+    assert "Messages already sent to the cohort stay in the members&#39; notifications." in summary
+    assert 'name="confirmed" value="1"' in summary and f'action="{url}"' in summary
+    assert unconfirmed.status_code == 200 and "1 member leaves the cohort" in unconfirmed.get_data(as_text=True)
+    assert count_rows(Cohort) == 1 and count_rows(CohortMember) == 1
+
+    done = browser.post(url, data={"csrf_token": csrf_token(summary), "confirmed": "1"})
+
+    assert done.status_code == 302
+    assert count_rows(Cohort) == 0 and count_rows(CohortMember) == 0
+    assert count_rows(Enrolment, user_id=learner.id, course_id=course.id) == 1
 
 
 def test_a_cohort_form_with_dates_out_of_order_is_shown_again_with_the_message(paced, client_for):

@@ -52,6 +52,7 @@ COVERED = {
     "nttlearn_api_blueprints",
     "nttlearn_periodic_jobs",
     "nttlearn_todo_items",
+    "nttlearn_cohort_deletion",
 }
 
 
@@ -235,6 +236,13 @@ class Probe:
 
         return [TodoItem(key="probe:1", kind="probe", title=gettext("Dashboard") + " probe", url="/probe-item",
                          due_at=datetime.now(UTC) + timedelta(days=30))]
+
+    @hookimpl
+    def nttlearn_cohort_deletion(self, cohort):
+        self.calls.append(("cohort_deletion", cohort.id))
+        if self.options.get("cohort_deletion") == "raise":
+            raise RuntimeError("probe cannot count")
+        return [gettext("Dashboard") + " probe: 3 widgets go"] if self.options.get("cohort_deletion") else None
 
     @hookimpl
     def nttlearn_delete_user_data(self, user_id):
@@ -600,3 +608,25 @@ def test_todo_items_are_asked_for_the_learner_and_listed_on_the_dashboard_in_the
 
     assert [args for kind, args in probe.calls if kind == "todo"] == [learner.id]
     assert '<a href="/probe-item">Bacheca probe</a>' in html
+
+
+@pytest.mark.parametrize(("answer", "shown"), [(True, True), ("raise", False)])
+def test_cohort_deletion_asks_the_plugins_what_goes_and_lists_it_on_the_confirmation_page(
+        app_factory, make_user, make_course, answer, shown):
+    from datetime import date
+
+    from nttlearn.cohorts.services import create_cohort
+    from nttlearn.models import Cohort
+
+    probe, app = probe_app(app_factory, cohort_deletion=answer)
+    trainer = make_user(role="trainer", locale="it")
+    course = make_course(trainer=trainer)
+    cohort = create_cohort(course, "Spring", date(2030, 1, 1))
+    db.session.commit()
+
+    page = browser(app, trainer).get(f"/teach/courses/{course.id}/cohorts/{cohort.id}/delete").get_data(as_text=True)
+
+    assert ("cohort_deletion", cohort.id) in probe.calls
+    assert ("Bacheca probe: 3 widgets go" in page) is shown
+    assert 'name="confirmed" value="1"' in page  # a plugin that fails leaves the page whole
+    assert db.session.get(Cohort, cohort.id) is not None

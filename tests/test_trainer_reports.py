@@ -144,11 +144,24 @@ def test_unenrol_removes_the_enrolment_but_keeps_the_progress(app, taught):
     course, halfway = taught["course"], taught["halfway"]
 
     response = as_user(app, taught["trainer"]).post(
-        f"/teach/courses/{course.id}/learners/{halfway.id}/unenrol", follow_redirects=True)
+        f"/teach/courses/{course.id}/learners/{halfway.id}/unenrol", data={"confirmed": "1"}, follow_redirects=True)
 
     assert "Marco Bianchi has been unenrolled." in text(response)
     assert "marco@example.org" not in enrolled_emails(course)
     assert db.session.scalar(db.select(db.func.count(LessonCompletion.id)).filter_by(user_id=halfway.id)) == 2
+
+
+def test_unenrol_without_javascript_asks_on_a_page_first_and_changes_nothing(app, taught):
+    course, halfway = taught["course"], taught["halfway"]
+    before = enrolled_emails(course)
+
+    response = as_user(app, taught["trainer"]).post(f"/teach/courses/{course.id}/learners/{halfway.id}/unenrol")
+
+    page = text(response)
+    assert response.status_code == 200
+    assert "Marco Bianchi will no longer be enrolled in this course." in page
+    assert 'name="confirmed" value="1"' in response.get_data(as_text=True)
+    assert enrolled_emails(course) == before
 
 
 def test_unenrolling_someone_who_is_not_enrolled_answers_404(app, taught, make_user):
@@ -175,7 +188,8 @@ def test_people_who_do_not_teach_the_course_get_403_on_every_trainer_page(app, t
         client.get(f"/teach/courses/{course_id}/progress").status_code,
         client.get(f"/teach/courses/{course_id}/progress.csv").status_code,
         client.post(f"/teach/courses/{course_id}/enrol", data={"emails": visitor.email}).status_code,
-        client.post(f"/teach/courses/{course_id}/learners/{taught['starting'].id}/unenrol").status_code,
+        client.post(f"/teach/courses/{course_id}/learners/{taught['starting'].id}/unenrol",
+                    data={"confirmed": "1"}).status_code,
     ]
 
     assert answers == [403, 403, 403, 403]

@@ -191,6 +191,7 @@ def test_a_name_with_a_script_tag_is_shown_as_text_in_messages(client, make_user
     db.session.commit()
     login_as(trainer)
 
-    page = client.post(f"/teach/courses/{course.id}/learners/{learner.id}/unenrol", follow_redirects=True)
+    page = client.post(f"/teach/courses/{course.id}/learners/{learner.id}/unenrol", data={"confirmed": "1"},
+                       follow_redirects=True)
 
     assert_escaped(page.get_data(as_text=True))

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
@@ -95,6 +96,26 @@ def delete_cohort(cohort: Cohort) -> None:
         )).values(cohort="")
     )
     db.session.delete(cohort)
+
+
+def deletion_summary(cohort: Cohort) -> list[str]:
+    """What deleting ``cohort`` changes, as sentences for the confirmation page: its members (who
+    stay enrolled), its deadlines, the messages already sent, and what the plugins
+    say they lose (``nttlearn_cohort_deletion``)."""
+    from ..plugins import host
+
+    members = member_counts([cohort.id]).get(cohort.id, 0)
+    deadlines = db.session.scalar(db.select(func.count(Deadline.id)).where(Deadline.cohort_id == cohort.id)) or 0
+    summary = [
+        ngettext("%(num)d member leaves the cohort: they stay enrolled in the course and continue self-paced.",
+                 "%(num)d members leave the cohort: they stay enrolled in the course and continue self-paced.",
+                 members),
+        ngettext("%(num)d cohort deadline is removed.", "%(num)d cohort deadlines are removed.", deadlines),
+    ]
+    summary.append(_("Messages already sent to the cohort stay in the members' notifications."))
+    for _plugin, sentences in host().call_each("nttlearn_cohort_deletion", cohort=cohort):
+        summary.extend(str(sentence) for sentence in sentences)
+    return summary
 
 
 def cohorts_of_course(course_id: int) -> list[Cohort]:

@@ -20,6 +20,7 @@ from flask_wtf import FlaskForm
 
 from ..auth.permissions import course_from_kwargs, require_course_staff
 from ..auth.services import find_user
+from ..confirm import confirmation_page, confirmed
 from ..content.names import localized
 from ..extensions import db
 from ..models import Activity, Cohort, Course, Module, User
@@ -166,11 +167,20 @@ def cohort(course_id: int, cohort_id: int):
     return _submit(course, cohort, form, "form", save, error_field="name")
 
 
-@bp.route("/cohorts/<int:cohort_id>/delete", methods=["POST"])
+@bp.route("/cohorts/<int:cohort_id>/delete", methods=["GET", "POST"])
 @require_course_staff
 def delete(course_id: int, cohort_id: int):
+    """Delete a cohort after the confirmation page (GET, or a POST without ``confirmed``), which
+    lists what goes: its members' membership, its deadlines, its seminar links."""
     course, cohort, _role = _load(course_id, cohort_id)
     name = cohort.name
+    if request.method == "GET" or not confirmed():
+        return confirmation_page(
+            action=url_for("cohorts.delete", course_id=course.id, cohort_id=cohort.id),
+            title=_("Delete the cohort %(name)s?", name=name),
+            question=_("The cohort %(name)s and its deadlines will be deleted. This cannot be undone.", name=name),
+            consequences=services.deletion_summary(cohort), button=_("Delete the cohort"),
+            cancel_url=url_for("cohorts.cohort", course_id=course.id, cohort_id=cohort.id))
     services.delete_cohort(cohort)
     db.session.commit()
     flash(_("Cohort %(name)s deleted. Its members stay enrolled and continue self-paced.", name=name), "success")

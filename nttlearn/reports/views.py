@@ -12,8 +12,9 @@ from flask_login import current_user
 from .. import exports
 from ..auth.permissions import course_from_kwargs, require_course_staff
 from ..auth.services import find_user
+from ..confirm import confirmation_page, confirmed
 from ..extensions import db
-from ..learn.services import enrol, unenrol
+from ..learn.services import enrol, get_enrolment, unenrol
 from ..models import Course, Enrolment, User
 from .csvfile import csv_response, csv_text
 from .forms import EnrolForm
@@ -84,6 +85,14 @@ def enrol_people(course_id: int):
 def unenrol_person(course_id: int, user_id: int):
     course = course_from_kwargs({"course_id": course_id})
     user = db.session.get(User, user_id) or abort(404)
+    if get_enrolment(user.id, course.id) is None:
+        abort(404)
+    if not confirmed():  # without JavaScript (the page's dialog sends ``confirmed`` itself)
+        return confirmation_page(
+            title=_("Unenrol %(name)s?", name=user.name),
+            question=_("%(name)s will no longer be enrolled in this course.", name=user.name),
+            consequences=[_("Their progress is kept should they return.")],
+            button=_("Unenrol"), cancel_url=url_for("reports.course_progress", course_id=course.id))
     if not unenrol(user.id, course):
         abort(404)
     db.session.commit()

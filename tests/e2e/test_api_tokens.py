@@ -30,8 +30,8 @@ def test_a_learner_makes_a_token_on_a_phone_and_it_answers_for_them_until_revoke
     me = page.request.get(f"{live_server.url}/api/v1/me", headers={"Authorization": f"Bearer {token}"})
     assert me.status == 200 and me.json()["email"] == "learner@example.org"
 
-    page.once("dialog", lambda dialog: dialog.accept())
     page.locator("form[action$='/revoke'] button").click()
+    page.locator("dialog.confirm-dialog[open] button[value=confirm]").click()  # the page's own dialog
     expect(page.locator(".flash")).to_contain_text("revocato")
     again = page.request.get(f"{live_server.url}/api/v1/me", headers={"Authorization": f"Bearer {token}"})
     assert again.status == 401

@@ -53,3 +53,33 @@ def test_admin_disables_and_reenables_a_plugin(page, log_in, live_server):
     finally:
         if not restored:  # leave the shared server as the other tests expect it
             live_server.cli("plugins", "enable", PARTNER_PLUGIN)
+
+
+def test_trainer_unenrols_through_a_keyboard_dialog_that_gives_focus_back_when_cancelled(page, log_in):
+    # The test's own change: the admin is enrolled here, then unenrolled, leaving the demo as it was.
+    log_in(page, "trainer@example.org")
+    page.goto("/dashboard")
+    page.get_by_role("link", name=MAIN_COURSE).click()
+    page.get_by_label("E-mail addresses").fill("admin@example.org")
+    page.get_by_role("button", name="Enrol", exact=True).click()
+    row = page.locator("#progress-table").get_by_role("row").filter(has_text="admin@example.org")
+    unenrol = row.get_by_role("button", name="Unenrol")
+
+    unenrol.focus()
+    page.keyboard.press("Enter")
+    dialog = page.get_by_role("dialog", name="Unenrol Anna Admin?")
+    expect(dialog).to_be_visible()
+    expect(dialog.get_by_role("button", name="Cancel")).to_be_focused()  # Enter alone does not unenrol
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(unenrol).to_be_focused()
+    expect(row).to_be_visible()
+
+    page.keyboard.press("Enter")
+    expect(dialog).to_be_visible()
+    page.keyboard.press("Shift+Tab")  # from Cancel back to the dialog's Unenrol
+    expect(dialog.get_by_role("button", name="Unenrol")).to_be_focused()
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_text("Anna Admin has been unenrolled.")).to_be_visible()  # no page in between
+    expect(page.locator("#progress-table")).not_to_contain_text("admin@example.org")

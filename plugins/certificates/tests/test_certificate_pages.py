@@ -162,3 +162,15 @@ def test_a_missing_font_gives_a_clear_error_and_no_half_written_pdf(holder, clie
     assert response.status_code == 500
     assert "font" in response.get_data(as_text=True) and "missing" in response.get_data(as_text=True)
     assert list((instance / "certificates" / "pdf").glob("*")) == []
+
+
+def test_revoke_and_reissue_wait_behind_one_button_per_certificate(holder, client_for):
+    course = holder["course"]
+
+    page = client_for(holder["trainer"]).get(f"/certificates/courses/{course.id}").get_data(as_text=True)
+
+    row = page[page.index(f"<code>{holder['code']}</code>"):]
+    row = row[:row.index("</tr>")]
+    assert '<details class="row-actions">' in row
+    assert f'<summary>Revoke or reissue<span class="visually-hidden"> {holder["code"]}</span></summary>' in row
+    assert row.index("<summary>") < row.index('name="reason"')

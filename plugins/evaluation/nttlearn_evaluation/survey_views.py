@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from nttlearn.api import activity_access, db, deadline_for, require_login, utcnow
+from nttlearn.api import activity_access, db, deadline_for, format_datetime, require_login, utcnow
 
 from .forms import answers_from, survey_form
 from .surveys import has_responded, own_answers, questions_of, submit_response, survey_for
@@ -32,7 +32,7 @@ def answer(activity_id: int):
             flash(_("Only enrolled learners can answer."), "error")
             return redirect(url_for(".answer", activity_id=activity_id))
         if closed:
-            flash(_("This survey closed on %(when)s.", when=due.strftime("%Y-%m-%d %H:%M UTC")), "error")
+            flash(_("This survey closed on %(when)s.", when=format_datetime(due, "short")), "error")
             return redirect(url_for(".answer", activity_id=activity_id))
         if responded:
             flash(_("You have already answered this survey. Thank you!"), "info")

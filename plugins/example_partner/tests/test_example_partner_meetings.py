@@ -33,7 +33,7 @@ def test_learner_sees_upcoming_and_past_meetings(make_user, make_meeting, client
 
     upcoming, past = page.split("Past meetings")
     assert "Partnering meeting on integration and employment" in upcoming
-    assert "Helsinki (FI)" in upcoming
+    assert "Helsinki (Finland)" in upcoming
     assert "NTT+ transnational meeting" in past
     assert "Mar 4" in past and "2010" in past
     assert "Add a meeting" not in page  # the form is for trainers

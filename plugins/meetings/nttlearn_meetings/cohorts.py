@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError
 
 from nttlearn.api import Cohort, CohortMember, Course, CourseStaff, db, utcnow
@@ -94,6 +95,20 @@ def cohort_seminars(cohort_id: int) -> list[Meeting]:
         .where(CohortLink.cohort_id == cohort_id, Meeting.status != "draft")
         .order_by(Meeting.starts_at, Meeting.id)
     ).scalars())
+
+
+def deletion_summary(cohort: Cohort) -> list[str] | None:
+    """What deleting ``cohort`` takes away here, for the core's confirmation page: the links to
+    its seminars (the meetings themselves and their registrations stay)."""
+    linked = list(db.session.execute(
+        db.select(Meeting.title).join(CohortLink, CohortLink.meeting_id == Meeting.id)
+        .where(CohortLink.cohort_id == cohort.id).order_by(Meeting.starts_at, Meeting.id)
+    ).scalars())
+    if not linked:
+        return None
+    return [ngettext("The link to %(num)d seminar is removed (%(titles)s); the seminar and its registrations stay.",
+                     "The links to %(num)d seminars are removed (%(titles)s); the seminars and their registrations stay.",
+                     len(linked), titles=", ".join(linked))]
 
 
 def registered_members(cohort_id: int, meeting_ids: list[int]) -> dict[int, int]:

@@ -43,6 +43,13 @@ def nttlearn_template_slot(slot: str, context: dict[str, Any]) -> Markup | None:
 
 
 @hookimpl
+def nttlearn_cohort_deletion(cohort: Any) -> list[str] | None:
+    from .cohorts import deletion_summary
+
+    return deletion_summary(cohort)
+
+
+@hookimpl
 def nttlearn_todo_items(user: Any) -> list[TodoItem]:
     """"Attend …" for the person's upcoming meetings, "Register for …" for their cohort's seminars
     and when registration closes soon for a meeting of a course they follow."""

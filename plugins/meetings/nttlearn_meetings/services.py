@@ -17,7 +17,7 @@ from flask_babel import lazy_ngettext
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
-from nttlearn.api import User, db, emit, utcnow
+from nttlearn.api import User, db, emit, format_date, utcnow
 
 from . import notifications
 from .models import (
@@ -472,21 +472,21 @@ def check_in(meeting_id: int, user: User, day: date | None = None, *, by_id: int
         raise MeetingError(_l("Only a published meeting has check-in."))
     day = day or local(now, meeting.time_zone).date()
     if day not in meeting_days(meeting):
-        raise MeetingError(_l("%(day)s is not a day of this meeting.", day=day.isoformat()), "day")
+        raise MeetingError(_l("%(day)s is not a day of this meeting.", day=format_date(day)), "day")
     if day > local(now, meeting.time_zone).date():
-        raise MeetingError(_l("%(day)s has not come yet: check people in on the day.", day=day.isoformat()), "day")
+        raise MeetingError(_l("%(day)s has not come yet: check people in on the day.", day=format_date(day)), "day")
     registration = registration_of(meeting.id, user.id)
     if registration is None or registration.state != "registered":
         raise MeetingError(_l("%(name)s is not registered for this meeting: register them first.", name=user.name))
     if _attended(meeting.id, user.id, day):
-        raise MeetingError(_l("%(name)s has already been checked in on %(day)s.", name=user.name, day=day.isoformat()))
+        raise MeetingError(_l("%(name)s has already been checked in on %(day)s.", name=user.name, day=format_date(day)))
     attendance = Attendance(meeting_id=meeting.id, user_id=user.id, day=day, checked_in_at=now, checked_in_by_id=by_id)
     try:
         with db.session.begin_nested():
             db.session.add(attendance)
     except IntegrityError as exc:
         raise MeetingError(_l("%(name)s has already been checked in on %(day)s.",
-                              name=user.name, day=day.isoformat())) from exc
+                              name=user.name, day=format_date(day))) from exc
     emit("meetings.attended", user_id=user.id, data={
         "meeting_id": meeting.id, "kind": meeting.kind, "day": day.isoformat(),
         "country": meeting.country, "town": meeting.town,

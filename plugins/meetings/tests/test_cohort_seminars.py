@@ -170,3 +170,15 @@ def test_deleting_a_cohort_removes_its_links(programme):
     delete_cohort(p["spring"])
     db.session.commit()
     assert count_rows(CohortLink, meeting_id=p["meeting"].id) == 0
+
+
+def test_the_cohort_deletion_page_lists_the_seminar_links_that_go(programme, client_for):
+    p = programme
+    db.session.add(CohortLink(meeting_id=p["meeting"].id, cohort_id=p["spring"].id))
+    db.session.commit()
+    url = f"/teach/courses/{p['spring'].course_id}/cohorts/{p['spring'].id}/delete"
+
+    page = _html(client_for(p["trainer"]).get(url))
+
+    assert "The link to 1 seminar is removed (Bologna seminar); the seminar and its registrations stay." in page
+    assert count_rows(CohortLink, meeting_id=p["meeting"].id) == 1

@@ -12,6 +12,7 @@ from nttlearn.api import (
     LANGUAGE_NAMES,
     LOCALES,
     Activity,
+    Enrolment,
     Module,
     csv_text,
     db,
@@ -263,7 +264,12 @@ class QuizSummary:
 
 def course_quizzes(course_id: int) -> list[QuizSummary]:
     """Each quiz of the course with its attempts, mean grade and passes, in a few queries (the
-    quizzes' titles in the current language: the reader's page or export)."""
+    quizzes' titles in the current language: the reader's page or export).
+
+    Counted, like every course report: the learners enrolled in the course now. A trainer trying
+    the quiz out and a learner who has left are not, so that "Passed" here is the course
+    report's "Completed" for a quiz completed by a pass mark."""
+    enrolled = (Enrolment.user_id == Attempt.user_id) & (Enrolment.course_id == course_id)
     quizzes = db.session.execute(
         db.select(Quiz, Activity.title, Activity.translations).join(Activity, Activity.id == Quiz.activity_id)
         .join(Module, Module.id == Activity.module_id)
@@ -275,11 +281,14 @@ def course_quizzes(course_id: int) -> list[QuizSummary]:
     counts = {a: (n, waiting) for a, n, waiting in db.session.execute(
         db.select(Attempt.activity_id, db.func.count(Attempt.id),
                   db.func.sum(db.case((Attempt.needs_grading.is_(True), 1), else_=0)))
+        .join(Enrolment, enrolled)
         .where(Attempt.activity_id.in_(ids), Attempt.state == "finished").group_by(Attempt.activity_id))}
     grades: dict[int, list[float]] = {i: [] for i in ids}
     learners: Counter[int] = Counter()
     for activity_id, grade, override in db.session.execute(
-            db.select(QuizGrade.activity_id, QuizGrade.grade, QuizGrade.override).where(QuizGrade.activity_id.in_(ids))):
+            db.select(QuizGrade.activity_id, QuizGrade.grade, QuizGrade.override)
+            .join(Enrolment, (Enrolment.user_id == QuizGrade.user_id) & (Enrolment.course_id == course_id))
+            .where(QuizGrade.activity_id.in_(ids))):
         effective = override if override is not None else grade
         learners[activity_id] += 1
         if effective is not None:

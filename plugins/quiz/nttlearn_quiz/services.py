@@ -21,7 +21,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from nttlearn.api import Activity, db, parse_int, utcnow
+from nttlearn.api import Activity, db, format_datetime, parse_int, utcnow
 from nttlearn.api import deadline_for as core_deadline_for
 
 from . import grades
@@ -90,10 +90,10 @@ def start_problem(quiz: Quiz, attempts: list[Attempt], allowance: Allowance | No
                   user_id: int | None = None) -> str | None:
     """Why the learner cannot start a new attempt now, or None."""
     if quiz.opens_at is not None and now < quiz.opens_at:
-        return _("This quiz opens on %(when)s.", when=quiz.opens_at.strftime("%Y-%m-%d %H:%M UTC"))
+        return _("This quiz opens on %(when)s.", when=format_datetime(quiz.opens_at, "short"))
     closes = closes_at(quiz, user_id)
     if closes is not None and now >= closes:
-        return _("This quiz closed on %(when)s.", when=closes.strftime("%Y-%m-%d %H:%M UTC"))
+        return _("This quiz closed on %(when)s.", when=format_datetime(closes, "short"))
     if attempts_left(quiz, attempts, allowance) == 0:
         return _("You have used all your attempts at this quiz.")
     return None
