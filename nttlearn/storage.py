@@ -25,7 +25,7 @@ import shutil
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -188,7 +188,7 @@ class LocalStore(FileStore):
                 key = path.relative_to(self.root).as_posix()
                 if key.startswith(prefix) and valid_key(key) and not path.is_symlink():
                     stat = path.stat()
-                    found.append(StoredFile(key, stat.st_size, datetime.fromtimestamp(stat.st_mtime, timezone.utc)))
+                    found.append(StoredFile(key, stat.st_size, datetime.fromtimestamp(stat.st_mtime, UTC)))
         return sorted(found, key=lambda f: f.key)
 
     def replace_all(self, prefix: str, files: Mapping[str, bytes]) -> None:

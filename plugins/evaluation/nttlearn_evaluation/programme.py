@@ -8,11 +8,12 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from nttlearn.api import Course, Enrolment, EventRecord, Organisation, User, db, utcnow
+from nttlearn.api import Course, Enrolment, Organisation, User, db, utcnow
 
 from .filters import LearnerFilters
 from .monitoring import enrolments
 from .sql import median_by, month_of, seconds_between
+from .summaries import active_pairs, course_activity_mark
 
 
 @dataclass
@@ -96,21 +97,18 @@ def programme_report(filters: LearnerFilters) -> ProgrammeReport:
 def _active_per_course(filters: LearnerFilters, since) -> dict[int, int]:
     """Counted learners with an event in their course since ``since``, per course.
 
-    The recent events are found through the index on ``events(course_id, created_at)``, one
-    range per live course; each (course, learner) pair is then checked against the enrolments
-    through their unique index, rather than the other way round (every enrolment's events).
+    The (course, learner) pairs come from the pre-aggregated latest events and the log after
+    their mark (:mod:`.summaries`): a few thousand rows instead of every event of the month. Each
+    pair is then checked against the enrolments through their unique index.
     """
-    recent = (
-        select(EventRecord.course_id, EventRecord.user_id).distinct()
-        .where(EventRecord.course_id.in_(select(Course.id).where(Course.archived.is_(False))),
-               EventRecord.created_at >= since, EventRecord.user_id.is_not(None))
-        .subquery("recent")
-    )
+    recent = active_pairs(since, course_activity_mark())
     counted = enrolments(None, filters).where(
         Enrolment.user_id == recent.c.user_id, Enrolment.course_id == recent.c.course_id
     ).exists()
+    live = select(Course.id).where(Course.archived.is_(False))
     return dict(db.session.execute(
-        select(recent.c.course_id, func.count()).where(counted).group_by(recent.c.course_id)
+        select(recent.c.course_id, func.count()).where(counted, recent.c.course_id.in_(live))
+        .group_by(recent.c.course_id)
     ).all())
 
 
