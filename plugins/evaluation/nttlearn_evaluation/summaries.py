@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, func, select, union
+from sqlalchemy import case, func, select, union, union_all
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -81,6 +81,18 @@ def active_pairs(since: datetime, mark: int):
             .where(EventRecord.id > mark, EventRecord.created_at >= since,
                    EventRecord.course_id.is_not(None), EventRecord.user_id.is_not(None)))
     return union(summarised, tail).subquery("recent")
+
+
+def latest_in_course(course_id: int, mark: int):
+    """(user_id, last_at): each learner's latest event in the course, from the pre-aggregated
+    table up to ``mark`` and the event log after it."""
+    both = union_all(
+        select(CourseActivity.user_id, CourseActivity.last_event_at.label("at"))
+        .where(CourseActivity.course_id == course_id),
+        select(EventRecord.user_id, EventRecord.created_at)
+        .where(EventRecord.id > mark, EventRecord.course_id == course_id, EventRecord.user_id.is_not(None)),
+    ).subquery("seen")
+    return select(both.c.user_id, func.max(both.c.at).label("last_at")).group_by(both.c.user_id).subquery("latest")
 
 
 def delete_user_data(user_id: int) -> None:

@@ -134,3 +134,25 @@ def test_folding_the_same_events_twice_leaves_the_same_rows(activity, data):
 
 def test_the_refresh_is_a_periodic_job(app):
     assert "evaluation.refresh-report-summaries" in {job.name for job in periodic_jobs()}
+
+
+def test_the_course_report_shows_the_same_last_activity_before_and_after_a_refresh(activity, data):
+    from nttlearn_evaluation.monitoring import course_report
+
+    def figures():
+        report = course_report(activity["a"], LearnerFilters())
+        return ([(row.user_id, row.last_active_at, row.failed_attempts) for row in report.learners],
+                (report.enrolled, report.active_7, report.active_30, report.at_risk))
+
+    data.event("quiz.attempt_submitted", activity["ada"], activity["a"], data.ago(3),
+               {"activity_id": 999_999, "score": 10, "passed": False})  # an activity not completed
+    data.commit()
+    before = figures()
+
+    refresh_report_summaries()
+    db.session.commit()
+
+    assert figures() == before
+    assert {user: last for user, last, _failed in before[0]} == {
+        activity["ada"].id: data.ago(3), activity["bo"].id: data.ago(40)}
+    assert {user: failed for user, _last, failed in before[0]}[activity["ada"].id] == 1
