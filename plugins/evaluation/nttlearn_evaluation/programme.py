@@ -113,8 +113,9 @@ def _active_per_course(filters: LearnerFilters, since) -> dict[int, int]:
 
 
 def _participants(report: ProgrammeReport, counted) -> None:
-    """People (not enrolments), each once, by country and by organisation. The totals are
-    window sums over the country groups, so the database returns them in the same query."""
+    """People (not enrolments), each once, by organisation in one query; the countries and the
+    totals add the organisations' rows up (a person belongs to one organisation, an organisation
+    to one country), which costs nothing next to reading the enrolments a second time."""
     people = (
         select(User.id.label("user_id"), User.organisation_id, Organisation.name, Organisation.country)
         .outerjoin(Organisation, Organisation.id == User.organisation_id)
@@ -122,18 +123,17 @@ def _participants(report: ProgrammeReport, counted) -> None:
         .subquery("people")
     )
     rows = db.session.execute(
-        select(people.c.country, func.count(), func.sum(func.count()).over(),
-               func.sum(func.count(func.distinct(people.c.organisation_id))).over(), func.count(people.c.country).over())
-        .group_by(people.c.country).order_by(func.count().desc(), people.c.country)
+        select(people.c.organisation_id, people.c.name, people.c.country, func.count())
+        .group_by(people.c.organisation_id, people.c.name, people.c.country)
+        .order_by(func.count().desc(), people.c.name)
     ).all()
-    report.by_country = [CountRow(country or "", country or "", country or "", n) for country, n, *_ in rows]
-    if rows:
-        report.participants, report.organisations, report.countries = (int(x or 0) for x in rows[0][2:5])
-    report.by_organisation = [
-        CountRow(str(org_id or ""), name or "", country or "", n)
-        for org_id, name, country, n in db.session.execute(
-            select(people.c.organisation_id, people.c.name, people.c.country, func.count())
-            .group_by(people.c.organisation_id, people.c.name, people.c.country)
-            .order_by(func.count().desc(), people.c.name)
-        )
-    ]
+    report.by_organisation = [CountRow(str(org_id or ""), name or "", country or "", n)
+                              for org_id, name, country, n in rows]
+    by_country: dict[str, int] = {}
+    for _org_id, _name, country, n in rows:
+        by_country[country or ""] = by_country.get(country or "", 0) + n
+    report.by_country = [CountRow(country, country, country, n)
+                         for country, n in sorted(by_country.items(), key=lambda item: (-item[1], item[0]))]
+    report.participants = sum(by_country.values())
+    report.organisations = sum(1 for org_id, *_ in rows if org_id is not None)
+    report.countries = sum(1 for country in by_country if country)
