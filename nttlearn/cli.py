@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -180,18 +181,32 @@ def init_command(courses_dir: Path) -> None:
 
 
 @main.command("demo")
-@click.option("--size", type=click.Choice(["demo", "xs", "s", "m", "l"]), default="demo", show_default=True)
+@click.option("--size", type=click.Choice(["demo", "xs", "s", "m", "l", "xl"]), default="demo", show_default=True,
+              help="l and xl on PostgreSQL: 10,000 learners and 1 million events, 100,000 and 10 million.")
 @click.option("--json", "as_json", is_flag=True)
 @with_appcontext
 def demo_command(size: str, as_json: bool) -> None:
     """Create the NTT+ demo (or a larger deterministic data set) and print the demo accounts."""
+    from .demo.bulk import BULK_SIZES, generate_bulk
     from .demo.generator import generate
     from .demo.ntt import create_demo
 
-    result = create_demo() if size == "demo" else generate(size)
+    postgresql = db.engine.dialect.name == "postgresql"
+    if size == "xl" and not postgresql:
+        fail("The size xl data set (100,000 learners, 10 million events) is built inside PostgreSQL; "
+             "on this database use --size l or smaller.")
+    started = time.perf_counter()
+    if size == "demo":
+        result = create_demo()
+    elif size in BULK_SIZES and postgresql:
+        result = generate_bulk(size)
+    else:
+        result = generate(size)
     if size == "demo":
         result["summary"] += _plugins_demo_data()
     db.session.commit()
+    if size != "demo":
+        result["summary"].append(f"Built in {time.perf_counter() - started:.1f} s.")
     if as_json:
         echo_json(result)
         return

@@ -165,6 +165,8 @@ def settings_from_env() -> dict[str, Any]:
         "JOBS_EAGER": _bool(_env("JOBS_EAGER")),
         # Exports (reports, course packages) of more rows than this are built by a job (nttlearn.exports).
         "EXPORT_JOB_ROWS": int(_env("EXPORT_JOB_ROWS") or 5000),
+        # Prepared exports are deleted this many days after they were made (core.delete-expired-exports).
+        "EXPORT_RETENTION_DAYS": int(_env("EXPORT_RETENTION_DAYS") or 7),
         "JOBS_QUEUE_PREFIX": _env("JOBS_QUEUE_PREFIX") or "nttlearn-",
         # Seconds before each retry of a failed job (the last figure repeats).
         "JOBS_RETRY_BACKOFF": tuple(int(s) for s in (_env("JOBS_RETRY_BACKOFF") or "10,60,300").split(",") if s.strip()),

@@ -6,6 +6,10 @@ A builder is a module-level function taking JSON arguments (ids) and returning t
 it runs in the asker's language. ``ExportFailed`` from a builder is told to the person instead of
 a link. Files are kept under ``exports/<user id>/<token>/<file name>``: the download route looks
 for the file under the current user's own id, so another person's link answers 404.
+
+Prepared files are kept ``NTTLEARN_EXPORT_RETENTION_DAYS`` days (7 by default): the periodic job
+``core.delete-expired-exports`` deletes older ones, with the notification that linked to each (a
+link that would only answer 404).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import mimetypes
 import re
 import secrets
 from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from flask import Blueprint, abort, current_app, flash, redirect
 from flask_babel import force_locale
@@ -25,7 +30,7 @@ from .auth.permissions import require_login
 from .extensions import db
 from .jobs import claim_once, enqueue
 from .jobs.calls import job_name, resolve
-from .models import User
+from .models import Notification, User, utcnow
 from .notifications.services import notify, site_url
 from .storage import file_store, send_stored_file
 
@@ -48,6 +53,30 @@ def row_threshold() -> int:
 def is_large(rows: int) -> bool:
     """Whether an export of ``rows`` rows is built by a job (more than ``NTTLEARN_EXPORT_JOB_ROWS``)."""
     return rows > row_threshold()
+
+
+def retention() -> timedelta:
+    """``NTTLEARN_EXPORT_RETENTION_DAYS``: how long a prepared export stays downloadable."""
+    return timedelta(days=int(current_app.config["EXPORT_RETENTION_DAYS"]))
+
+
+def delete_expired_exports(now: datetime | None = None) -> int:
+    """Delete the prepared exports written longer ago than the retention, and the notifications
+    that link to them; returns how many files went. Running it again deletes nothing more."""
+    cutoff = (now or utcnow()) - retention()
+    store = file_store()
+    deleted = 0
+    for stored in store.list(f"{PREFIX}/"):
+        if stored.modified_at is None or stored.modified_at >= cutoff:
+            continue
+        parts = stored.key.split("/")
+        store.delete(stored.key)
+        deleted += 1
+        if len(parts) == 4 and parts[1].isdigit():  # exports/<user id>/<token>/<file name>
+            db.session.execute(db.delete(Notification).where(
+                Notification.user_id == int(parts[1]), Notification.kind == KIND,
+                Notification.key == f"export:{parts[2]}"))
+    return deleted
 
 
 def export_key(user_id: int, token: str, filename: str) -> str:

@@ -25,6 +25,7 @@ import shutil
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -45,10 +46,11 @@ class StorageError(RuntimeError):
 
 @dataclass(frozen=True)
 class StoredFile:
-    """A file in the store: its key and its size in bytes."""
+    """A file in the store: its key, its size in bytes and when it was last written (UTC)."""
 
     key: str
     size: int
+    modified_at: datetime | None = None
 
     def name_under(self, prefix: str) -> str:
         """The key without ``prefix`` (``media/ntt/`` → ``logo.png``)."""
@@ -185,7 +187,8 @@ class LocalStore(FileStore):
                 path = Path(dirpath, name)
                 key = path.relative_to(self.root).as_posix()
                 if key.startswith(prefix) and valid_key(key) and not path.is_symlink():
-                    found.append(StoredFile(key, path.stat().st_size))
+                    stat = path.stat()
+                    found.append(StoredFile(key, stat.st_size, datetime.fromtimestamp(stat.st_mtime, UTC)))
         return sorted(found, key=lambda f: f.key)
 
     def replace_all(self, prefix: str, files: Mapping[str, bytes]) -> None:
@@ -279,9 +282,9 @@ class DatabaseStore(FileStore):
         table = StoredFileRow.__table__
         with self._engine.connect() as connection:
             rows = connection.execute(
-                db.select(table.c.key, table.c.size)
+                db.select(table.c.key, table.c.size, table.c.updated_at)
                 .where(table.c.key.startswith(prefix, autoescape=True)).order_by(table.c.key)).all()
-        return [StoredFile(key, size) for key, size in rows]
+        return [StoredFile(key, size, updated_at) for key, size, updated_at in rows]
 
     def replace_all(self, prefix: str, files: Mapping[str, bytes]) -> None:
         """In one transaction: other nodes see the old set of files or the new one."""
@@ -369,7 +372,7 @@ class S3Store(FileStore):
             for item in page.get("Contents", []):
                 key = item["Key"][len(self.prefix):]
                 if valid_key(key):
-                    found.append(StoredFile(key, int(item["Size"])))
+                    found.append(StoredFile(key, int(item["Size"]), item.get("LastModified")))
         return sorted(found, key=lambda f: f.key)
 
 

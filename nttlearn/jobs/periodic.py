@@ -53,12 +53,20 @@ def send_daily_digest() -> None:
     send_digest()
 
 
+def delete_expired_exports() -> None:
+    """The core's periodic job: prepared exports older than ``NTTLEARN_EXPORT_RETENTION_DAYS`` go."""
+    from ..exports import delete_expired_exports as delete
+
+    delete()
+
+
 CORE_JOBS = (
     PeriodicJob("core.prune-sessions", prune_ended_sessions, timedelta(hours=1), plugin="core"),
     PeriodicJob("core.prune-idempotency-keys", prune_idempotency_keys, timedelta(days=1), plugin="core"),
     # Deadline reminders (each sent once per learner, deadline and lead time) and the daily digest.
     PeriodicJob("core.send-reminders", send_due_reminders, timedelta(hours=1), plugin="core"),
     PeriodicJob("core.send-digest", send_daily_digest, timedelta(days=1), plugin="core"),
+    PeriodicJob("core.delete-expired-exports", delete_expired_exports, timedelta(hours=1), plugin="core"),
 )
 
 

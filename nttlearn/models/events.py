@@ -27,4 +27,6 @@ class EventRecord(db.Model):
         # user_id included: "active in the last N days" per course is answered from the index alone.
         Index("ix_events_course_id_created_at_user_id", "course_id", "created_at", "user_id"),
         Index("ix_events_user_id_created_at", "user_id", "created_at"),
+        # The course report's failed attempts: one course's *.attempt_submitted events (0016).
+        Index("ix_events_course_id_name", "course_id", "name"),
     )

@@ -205,18 +205,19 @@ def _participants(period: Period):
 
 
 def _people(report: ImpactReport) -> None:
+    """Participants by country in one query; the totals add the countries up (an organisation
+    belongs to one country; people without one count as participants only), so the enrolments
+    and the attendance events are read once, not twice."""
     people = _participants(report.period)
-    report.participants, report.organisations, report.countries = (int(x) for x in db.session.execute(select(
-        func.count(), func.count(func.distinct(people.c.organisation_id)), func.count(func.distinct(people.c.country))
-    )).one())
-    report.by_country = [
-        CountryFigures(country, participants, organisations)
-        for country, participants, organisations in db.session.execute(
-            select(people.c.country, func.count(), func.count(func.distinct(people.c.organisation_id)))
-            .where(people.c.country.is_not(None))
-            .group_by(people.c.country).order_by(func.count().desc(), people.c.country)
-        )
-    ]
+    rows = db.session.execute(
+        select(people.c.country, func.count(), func.count(func.distinct(people.c.organisation_id)))
+        .group_by(people.c.country).order_by(func.count().desc(), people.c.country)
+    ).all()
+    report.participants = sum(int(n) for _country, n, _orgs in rows)
+    report.organisations = sum(int(orgs) for _country, _n, orgs in rows)
+    report.countries = sum(1 for country, _n, _orgs in rows if country is not None)
+    report.by_country = [CountryFigures(country, int(n), int(orgs)) for country, n, orgs in rows
+                         if country is not None]
 
 
 def _completions(report: ImpactReport) -> None:

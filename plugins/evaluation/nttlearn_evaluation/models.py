@@ -131,3 +131,29 @@ class FundingApplication(db.Model):
     outcome: Mapped[str] = mapped_column(String(10), default="pending")
     granted_eur: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CourseActivity(db.Model):
+    """Pre-aggregated from the event log by the periodic job ``evaluation.refresh-report-summaries``:
+    each learner's latest event in each course, up to the event ``ReportSummaryState.last_event_id``.
+    The reports add the events after that mark live, so what they show never lags the log."""
+
+    __tablename__ = "evaluation_course_activity"
+
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True,
+                                           autoincrement=False)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True,
+                                         autoincrement=False)
+    last_event_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_evaluation_course_activity_last_event_at", "last_event_at", "course_id"),)
+
+
+class ReportSummaryState(db.Model):
+    """How far into the event log (by event id) each pre-aggregated table has been brought."""
+
+    __tablename__ = "evaluation_summary_state"
+
+    name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    last_event_id: Mapped[int] = mapped_column(Integer, default=0)
+    refreshed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -28,7 +28,8 @@ from nttlearn.api import (
 
 from .filters import LearnerFilters
 from .settings import at_risk_days, at_risk_failed_attempts
-from .sql import json_field, median_by, seconds_between
+from .sql import event_names_ending, json_field, median_by, seconds_between
+from .summaries import course_activity_mark, latest_in_course
 
 PAGE_ROWS = 200  # learners listed on the page; the CSV has them all
 
@@ -125,21 +126,29 @@ def enrolments(course_id: int | None, filters: LearnerFilters) -> Select:
 def _learner_state(course_id: int, filters: LearnerFilters, now: datetime) -> Select:
     """One row per counted learner: last activity, failed attempts, and the risk flags.
 
-    The course's events are read once, grouped by learner: the latest event, and the failed
-    attempts (``*.attempt_submitted`` with ``passed: false``) at activities not completed since.
+    The latest event of each learner comes from the pre-aggregated table and the log after its
+    mark (:mod:`.summaries`); the failed attempts (``*.attempt_submitted`` with ``passed: false``
+    at activities not completed since) from the course's attempt events only, found through the
+    index on ``events(course_id, name)``.
     """
     population = enrolments(course_id, filters).subquery("population")
     attempted = json_field(EventRecord.data, "activity_id", "integer")
-    failed_attempt = and_(
-        EventRecord.name.endswith(".attempt_submitted", autoescape=True),
-        json_field(EventRecord.data, "passed", "boolean").is_(False),
-        ~exists().where(ActivityCompletion.user_id == EventRecord.user_id, ActivityCompletion.activity_id == attempted),
+    failures = (
+        select(EventRecord.user_id, func.count().label("failures"))
+        .where(EventRecord.course_id == course_id, EventRecord.user_id.is_not(None),
+               EventRecord.name.in_(event_names_ending(".attempt_submitted")),
+               json_field(EventRecord.data, "passed", "boolean").is_(False),
+               ~exists().where(ActivityCompletion.user_id == EventRecord.user_id,
+                               ActivityCompletion.activity_id == attempted))
+        .group_by(EventRecord.user_id).subquery("failures")
     )
+    latest = latest_in_course(course_id, course_activity_mark())
     activity = (
-        select(EventRecord.user_id, func.max(EventRecord.created_at).label("last_at"),
-               func.count(case((failed_attempt, 1))).label("failures"))
-        .where(EventRecord.course_id == course_id, EventRecord.user_id.is_not(None))
-        .group_by(EventRecord.user_id).subquery("activity")
+        select(population.c.user_id, latest.c.last_at, failures.c.failures)
+        .select_from(population)
+        .outerjoin(latest, latest.c.user_id == population.c.user_id)
+        .outerjoin(failures, failures.c.user_id == population.c.user_id)
+        .subquery("activity")
     )
     last_active = func.coalesce(activity.c.last_at, population.c.enrolled_at)
     failed = func.coalesce(activity.c.failures, 0)

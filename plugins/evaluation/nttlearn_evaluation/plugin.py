@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from nttlearn.api import ActivityType, Event, TodoItem, hookimpl
+from nttlearn.api import ActivityType, Event, PeriodicJob, TodoItem, hookimpl
 
-from . import cli, definitions, funding, panels, settings, slots, surveys, translation_units
+from . import (
+    cli,
+    definitions,
+    funding,
+    panels,
+    settings,
+    slots,
+    summaries,
+    surveys,
+    translation_units,
+)
 
 HERE = Path(__file__).parent
 
@@ -93,6 +104,14 @@ def nttlearn_user_data(user_id: int):
 @hookimpl
 def nttlearn_delete_user_data(user_id: int) -> None:
     surveys.delete_user_data(user_id)
+    summaries.delete_user_data(user_id)
+
+
+@hookimpl
+def nttlearn_periodic_jobs() -> list[PeriodicJob]:
+    """The reports' pre-aggregated tables follow the event log every five minutes."""
+    return [PeriodicJob("evaluation.refresh-report-summaries", summaries.refresh_report_summaries,
+                        timedelta(minutes=5))]
 
 
 @hookimpl
