@@ -1,7 +1,7 @@
 """report indexes: events by course and name (the course report's failed quiz attempts)
 
 Revision ID: 0016_report_indexes
-Revises: 0014_user_identities
+Revises: 0015_course_image
 Create Date: 2026-12-07 23:35:00
 
 The course report counts each learner's failed attempts among the course's ``*.attempt_submitted``
@@ -12,7 +12,7 @@ site, run the upgrade in a quiet hour (docs/capacity.md gives the time it took a
 from alembic import op
 
 revision = '0016_report_indexes'
-down_revision = '0014_user_identities'
+down_revision = '0015_course_image'
 branch_labels = None
 depends_on = None
 
