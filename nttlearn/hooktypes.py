@@ -55,7 +55,7 @@ class PeriodicJob:
     what the admin's Jobs page and ``nttlearn jobs list`` show, e.g. ``"quiz.close-overdue"``."""
 
     name: str
-    func: Callable[[], None]
+    func: Callable[[], object]
     every: timedelta
     queue: str = "default"
     plugin: str = ""

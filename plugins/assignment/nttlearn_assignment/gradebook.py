@@ -79,16 +79,17 @@ def counts(all_rows: list[Row]) -> dict[str, int]:
 def submissions_zip(all_rows: list[Row]) -> bytes:
     """One folder per learner who handed in (``Name (id)/``) with their text as ``answer.md`` and
     their files; the learner's id keeps two people of the same name apart."""
-    handed = [row for row in all_rows if row.handed_in]
-    files = files_of([row.submission.id for row in handed], "submission")
+    handed = [(row.learner, row.submission) for row in all_rows
+              if row.submission is not None and row.handed_in]
+    files = files_of([submission.id for _learner, submission in handed], "submission")
     store = file_store()
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for row in handed:
-            folder = f"{clean_filename(row.learner.name)} ({row.learner.id})"
-            if row.submission.text.strip():
-                archive.writestr(f"{folder}/answer.md", row.submission.text)
-            for file in files[row.submission.id]:
+        for learner, submission in handed:
+            folder = f"{clean_filename(learner.name)} ({learner.id})"
+            if submission.text.strip():
+                archive.writestr(f"{folder}/answer.md", submission.text)
+            for file in files[submission.id]:
                 try:
                     archive.writestr(f"{folder}/{file.filename}", store.read(file.storage_key))
                 except FileNotFoundError:

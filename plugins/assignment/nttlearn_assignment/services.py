@@ -12,8 +12,10 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
 from flask_babel import gettext as _
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 
 from nttlearn.api import (
@@ -205,13 +207,13 @@ def save_work(activity: Activity, assignment: Assignment, user: User, *, text: s
         raise SubmissionError(_("There is nothing to hand in yet: write your answer or add a file."))
     due = due_for(user, activity, assignment)
     late = due is not None and now > due
-    handed_in = db.session.execute(
+    handed_in = cast(CursorResult[Any], db.session.execute(
         db.update(Submission)
         .where(Submission.id == submission.id, Submission.state.in_(("draft", "submitted")),
                Submission.times_submitted == submission.times_submitted)
         .values(state="submitted", submitted_at=now, late=late, times_submitted=Submission.times_submitted + 1)
         .execution_options(synchronize_session=False)
-    ).rowcount == 1
+    )).rowcount == 1
     db.session.refresh(submission)
     if not handed_in:
         return submission, False
@@ -262,7 +264,7 @@ def grade(activity: Activity, assignment: Assignment, learner: User, grader: Use
     submission.points, submission.feedback = float(points), (feedback or "").replace("\r\n", "\n")
     submission.rubric_scores = rubric_scores
     submission.state, submission.graded_at, submission.graded_by = "graded", now, grader.id
-    if name is not None:
+    if returned is not None and name is not None:
         store_file(submission, "feedback", name, returned.data)
         changed = True
     db.session.flush()
@@ -286,9 +288,9 @@ def grade(activity: Activity, assignment: Assignment, learner: User, grader: Use
 
 def reopen(submission: Submission) -> bool:
     """Let the learner change and hand in their work again (the grade stays until the next one)."""
-    reopened = db.session.execute(
+    reopened = cast(CursorResult[Any], db.session.execute(
         db.update(Submission).where(Submission.id == submission.id, Submission.state != "draft")
         .values(state="draft").execution_options(synchronize_session=False)
-    ).rowcount == 1
+    )).rowcount == 1
     db.session.refresh(submission)
     return reopened

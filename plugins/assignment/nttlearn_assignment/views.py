@@ -119,7 +119,7 @@ def download(activity_id: int, file_id: int):
     access = activity_access(activity_id, "assignment")
     file = db.session.get(SubmissionFile, file_id)
     submission = db.session.get(Submission, file.submission_id) if file is not None else None
-    if submission is None or submission.activity_id != activity_id or (
+    if file is None or submission is None or submission.activity_id != activity_id or (
             submission.user_id != current_user.id and not access.is_staff):
         abort(404)
     mime, _inline, headers = media_headers(file.filename)

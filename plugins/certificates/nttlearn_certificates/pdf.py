@@ -19,6 +19,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from pathlib import Path
+from typing import cast
 
 import segno
 from babel.dates import format_date
@@ -249,7 +250,7 @@ def _parsed_fonts(fonts_dir: Path) -> dict[str, _ParsedFont]:
                   path=str(font_file.path), error=str(error))
             ) from error
         fontkey = f"{family.lower()}{style}"
-        face = parser.fonts[fontkey]
+        face = cast(TTFFont, parser.fonts[fontkey])  # add_font read a TrueType file: never a core font
         parsed[fontkey] = _ParsedFont(face, content, tuple(face.ttfont.getGlyphOrder()))
     with _FONT_CACHE_LOCK:
         _FONT_CACHE.clear()  # one set of fonts is in use at a time; drop replaced files
@@ -287,7 +288,7 @@ def _fresh_face(parsed: _ParsedFont) -> TTFFont:
 
 def _load_image(content: bytes, what: str) -> Image.Image:
     try:
-        image = Image.open(io.BytesIO(content))
+        image: Image.Image = Image.open(io.BytesIO(content))
         if image.format not in IMAGE_FORMATS:
             raise CertificateRenderError(
                 _("The %(what)s must be a PNG, JPEG, GIF or WebP image.", what=what)
@@ -508,6 +509,6 @@ def _fit_font(
 
 
 def _text_height(pdf: FPDF, text: str, width: float, line: float) -> float:
-    return pdf.multi_cell(
+    return cast(float, pdf.multi_cell(  # output=HEIGHT: the height alone
         width, line, text, dry_run=True, output=MethodReturnValue.HEIGHT, padding=0
-    )
+    ))

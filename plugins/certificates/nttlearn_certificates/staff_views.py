@@ -59,7 +59,7 @@ def issue(course_id: int):
     form = _issue_form(course)
     if not form.validate_on_submit():
         return _course_page(course, issue_form=form), 400
-    learner = db.session.get(User, form.learner.data)
+    learner = db.get_or_404(User, form.learner.data)
     try:
         cert = services.issue_certificate(learner, course, issued_by=current_user, reason=form.reason.data)
     except (services.CertificateError, KeyRingError, credentials.SigningKeyError) as error:

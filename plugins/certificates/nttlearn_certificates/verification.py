@@ -204,11 +204,11 @@ def _expected_status(certificate: IssuedCertificate) -> dict[str, str]:
 
 def _status_verdict(certificate: IssuedCertificate, now: datetime | None) -> Verdict:
     status = certificate.status(now)
-    if status == STATUS_REVOKED:
+    if status == STATUS_REVOKED and certificate.revoked_at is not None:
         return Verdict(STATUS_REVOKED, [_("Revoked on %(date)s: %(reason)s",
                                           date=certificate.revoked_at.date().isoformat(),
                                           reason=certificate.revocation_reason)], certificate)
-    if status == STATUS_EXPIRED:
+    if status == STATUS_EXPIRED and certificate.valid_until is not None:
         return Verdict(STATUS_EXPIRED, [_("Expired on %(date)s.",
                                           date=certificate.valid_until.date().isoformat())], certificate)
     return Verdict(STATUS_VALID, [], certificate)

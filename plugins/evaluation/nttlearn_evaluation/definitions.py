@@ -147,6 +147,7 @@ def _check_options(item: Mapping[str, Any], number: int, kind: Any, line: int, p
         problem(line, f"survey: question {number}: a {kind}-choice question needs at least two 'options'")
         return
     ids: set[str] = set()
+    option_id: str | None
     for option in options:
         if isinstance(option, str):
             option_id, text_problem = option.strip(), _text_problem(option)

@@ -57,7 +57,7 @@ def keep_application(event: Event) -> None:
     copy.partner_countries = sorted({c for c in countries if isinstance(c, str)}) if isinstance(countries, list) else []
     copy.submitted_on = submitted_on
     copy.requested_eur = _amount(data.get("requested_eur")) or Decimal(0)
-    copy.outcome = data.get("outcome") if data.get("outcome") in OUTCOMES else "pending"
+    copy.outcome = data["outcome"] if data.get("outcome") in OUTCOMES else "pending"
     copy.granted_eur = _amount(data.get("granted_eur")) if copy.outcome == "funded" else None
     copy.updated_at = event.created_at
     db.session.flush()

@@ -15,7 +15,7 @@ def course_panels(course: Course | None) -> list[ReportPanel]:
     survey's results, with the number of answers (one query)."""
     if course is None:
         return []
-    surveys = db.session.execute(
+    rows = db.session.execute(
         select(Activity.id, Activity.title, Survey.anonymous, func.count(SurveyResponse.id), Activity.translations)
         .join(Module, Module.id == Activity.module_id)
         .outerjoin(Survey, Survey.activity_id == Activity.id)
@@ -27,6 +27,6 @@ def course_panels(course: Course | None) -> list[ReportPanel]:
         .group_by(Activity.id, Activity.title, Survey.anonymous, Module.position, Activity.position)
         .order_by(Module.position, Activity.position)
     ).all()
-    surveys = [(i, localized_text(title, names), anonymous, n) for i, title, anonymous, n, names in surveys]
+    surveys = [(i, localized_text(title, names), anonymous, n) for i, title, anonymous, n, names in rows]
     body = render_fragment("evaluation/_course_panel.html", course=course, surveys=surveys)
     return [ReportPanel(_("Monitoring and evaluation"), body)]

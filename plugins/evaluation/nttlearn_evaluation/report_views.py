@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import get_locale, pgettext
@@ -84,7 +85,7 @@ def _other_panels(course: Course | None) -> list:
 @reports.route("/courses/<int:course_id>")
 @require_course_staff
 def course_report(course_id: int):
-    course = db.session.get(Course, course_id)
+    course = db.get_or_404(Course, course_id)  # require_course_staff has answered 404 already
     form = _filter_form(filter_choices(course_id))
     report = build_course_report(course, form.filters())
     modules_chart = BarChart(
@@ -101,7 +102,7 @@ def course_report(course_id: int):
 @reports.route("/courses/<int:course_id>/<any(summary, modules, activities, learners):table>.csv")
 @require_course_staff
 def course_report_csv(course_id: int, table: str):
-    course = db.session.get(Course, course_id)
+    course = db.get_or_404(Course, course_id)  # require_course_staff has answered 404 already
     if export_is_large(export_jobs.course_rows(course_id)):
         return export_later(current_user, export_jobs.course_csv_file, course_id, table, request.args.to_dict(),
                             filename=f"{course.slug}-{table}.csv", back=url_for(".course_report", course_id=course_id))
@@ -127,7 +128,7 @@ def _learner_in_course(course_id: int, user_id: int) -> User:
 @reports.route("/courses/<int:course_id>/learners/<int:user_id>")
 @require_course_staff
 def learner_timeline_page(course_id: int, user_id: int):
-    course = db.session.get(Course, course_id)
+    course = db.get_or_404(Course, course_id)  # require_course_staff has answered 404 already
     learner = _learner_in_course(course_id, user_id)
     entries = learner_timeline(user_id, course_id)
     return render_template("evaluation/timeline.html", course=course, learner=learner, entries=entries,
@@ -137,7 +138,7 @@ def learner_timeline_page(course_id: int, user_id: int):
 @reports.route("/courses/<int:course_id>/learners/<int:user_id>/timeline.csv")
 @require_course_staff
 def learner_timeline_csv(course_id: int, user_id: int):
-    course = db.session.get(Course, course_id)
+    course = db.get_or_404(Course, course_id)  # require_course_staff has answered 404 already
     _learner_in_course(course_id, user_id)
     header, rows = timeline_table(learner_timeline(user_id, course_id, limit=None))
     return csv_response(f"{course.slug}-learner-{user_id}-timeline.csv", header, rows)
@@ -156,7 +157,7 @@ def _survey_in_course(course_id: int, activity_id: int) -> Activity:
 @reports.route("/courses/<int:course_id>/surveys/<int:activity_id>")
 @require_course_staff
 def survey_results_page(course_id: int, activity_id: int):
-    course = db.session.get(Course, course_id)
+    course = db.get_or_404(Course, course_id)  # require_course_staff has answered 404 already
     activity = _survey_in_course(course_id, activity_id)
     results = survey_results(survey_for(activity))
     db.session.commit()  # survey_for may have created the survey of a never-imported activity
@@ -174,7 +175,7 @@ def survey_results_page(course_id: int, activity_id: int):
 @reports.route("/courses/<int:course_id>/surveys/<int:activity_id>/<any(results, comments):table>.csv")
 @require_course_staff
 def survey_results_csv(course_id: int, activity_id: int, table: str):
-    course = db.session.get(Course, course_id)
+    course = db.get_or_404(Course, course_id)  # require_course_staff has answered 404 already
     activity = _survey_in_course(course_id, activity_id)
     results = survey_results(survey_for(activity))
     db.session.commit()
@@ -306,5 +307,5 @@ def impact_csv(table: str):
     return csv_response(f"impact-{table}.csv", header, rows)
 
 
-def _period_args(period: Period) -> dict[str, str]:
+def _period_args(period: Period) -> dict[str, Any]:
     return {k: v for k, v in period.as_dict().items() if v}

@@ -6,11 +6,14 @@ and the list of event names, so that no report loops over rows in Python.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Boolean, Float, Integer, String, func, literal, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.expression import FunctionElement, Select
 from sqlalchemy.sql.visitors import InternalTraversal
+from sqlalchemy.types import TypeEngine
 
 from nttlearn.api import EventRecord
 
@@ -112,7 +115,9 @@ class json_field(FunctionElement):  # noqa: N801
         if not key.replace("_", "").isalnum() or kind not in JSON_KINDS:
             raise ValueError(f"unsupported JSON field {key!r} ({kind})")
         self.key, self.kind = key, kind
-        self.type = {"integer": Integer(), "number": Float(), "boolean": Boolean(), "text": String(), "array_length": Integer()}[kind]
+        types: dict[str, TypeEngine[Any]] = {"integer": Integer(), "number": Float(), "boolean": Boolean(),
+                                             "text": String(), "array_length": Integer()}
+        self.type = types[kind]
         super().__init__(column)
 
 

@@ -31,7 +31,7 @@ def answer(activity_id: int):
         if access.enrolment is None:  # a trainer previewing: nothing to store
             flash(_("Only enrolled learners can answer."), "error")
             return redirect(url_for(".answer", activity_id=activity_id))
-        if closed:
+        if closed and due is not None:
             flash(_("This survey closed on %(when)s.", when=format_datetime(due, "short")), "error")
             return redirect(url_for(".answer", activity_id=activity_id))
         if responded:

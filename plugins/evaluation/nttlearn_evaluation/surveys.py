@@ -188,7 +188,7 @@ def _comments(survey: Survey) -> list[tuple[str, str, str | None]]:
                 .outerjoin(User, User.id == SurveyResponse.user_id)
                 .where(SurveyAnswer.survey_id == survey.id, SurveyAnswer.text.is_not(None))
                 .order_by(SurveyAnswer.question, SurveyResponse.submitted_at))
-    return [tuple(row) for row in db.session.execute(stmt)]  # type: ignore[misc]
+    return [tuple(row) for row in db.session.execute(stmt)]
 
 
 # -- personal data -------------------------------------------------------------------------------

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
 from babel.dates import format_interval
 from flask_babel import get_locale
 from sqlalchemy import func
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 
 from nttlearn.api import Enrolment, Organisation, User, db, min_group_size, utcnow
@@ -161,11 +162,11 @@ def merge_completions(from_id: int, to_id: int) -> None:
     if moved is None:
         return
     db.session.execute(db.delete(CompletedCourseCount).where(CompletedCourseCount.organisation_id == from_id))
-    kept = db.session.execute(
+    kept = cast(CursorResult[Any], db.session.execute(
         db.update(CompletedCourseCount).where(CompletedCourseCount.organisation_id == to_id)
         .values(completions=CompletedCourseCount.completions + moved, updated_at=utcnow())
         .execution_options(synchronize_session=False)
-    )
+    ))
     if kept.rowcount == 0:
         db.session.add(CompletedCourseCount(organisation_id=to_id, completions=moved, updated_at=utcnow()))
         db.session.flush()

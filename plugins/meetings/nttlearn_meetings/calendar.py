@@ -13,6 +13,7 @@ import hashlib
 import secrets
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Literal, overload
 
 from icalendar import Calendar, Event, vText
 
@@ -87,6 +88,10 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+@overload
+def settings_of(user_id: int, create: Literal[True]) -> PersonalSettings: ...
+@overload
+def settings_of(user_id: int, create: bool = False) -> PersonalSettings | None: ...
 def settings_of(user_id: int, create: bool = False) -> PersonalSettings | None:
     settings = db.session.get(PersonalSettings, user_id)
     if settings is None and create:

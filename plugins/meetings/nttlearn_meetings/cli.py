@@ -7,6 +7,7 @@ import json
 import sys
 from datetime import date, datetime
 from pathlib import Path
+from typing import NoReturn
 from zoneinfo import ZoneInfo
 
 import click
@@ -19,7 +20,7 @@ from .models import Meeting
 from .timezones import is_zone
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     click.echo(f"Error: {message}", err=True)
     sys.exit(1)
 

@@ -84,8 +84,8 @@ def add_demo_meetings(now: datetime | None = None) -> dict[str, int]:
         )
         meeting = services.create_meeting(details, trainer.id if trainer else None)
         meeting.uid = uid
-        for day, start, end, kind, title, room, speakers, team in AGENDA:
-            on = first + timedelta(days=day)
+        for day_number, start, end, kind, title, room, speakers, team in AGENDA:
+            on = first + timedelta(days=day_number)
             services.add_agenda_item(meeting, title=title, starts_at=_at(on, start, zone), ends_at=_at(on, end, zone),
                                      kind=kind, room=room, speakers=speakers, team_name=team)
         booked = _at(first - timedelta(days=20), "10:00", zone)

@@ -10,11 +10,12 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from sqlalchemy import func
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 
 from nttlearn.api import User, db, emit, format_date, utcnow
@@ -296,10 +297,10 @@ def delete_agenda_item(meeting: Meeting, item_id: int, by_id: int | None = None)
         return False
     entry = _agenda_entry(item)
     # A conditional delete: of two organisers removing the same item, one records it.
-    deleted = db.session.execute(
+    deleted = cast(CursorResult[Any], db.session.execute(
         db.delete(AgendaItem).where(AgendaItem.id == item_id, AgendaItem.meeting_id == meeting.id)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )).rowcount
     if deleted:
         db.session.expunge(item)
         meeting.sequence += 1
@@ -388,7 +389,7 @@ def cancel_registration(meeting_id: int, user: User, now: datetime | None = None
     """Withdraw ``user``; their seat goes to the first person waiting. Returns who was promoted."""
     meeting = get_meeting(meeting_id, lock=True)
     registration = registration_of(meeting_id, user.id) if meeting else None
-    if registration is None or registration.state == "cancelled":
+    if meeting is None or registration is None or registration.state == "cancelled":
         raise MeetingError(_l("%(name)s is not registered for this meeting.", name=user.name))
     if meeting.ends_at <= (now or utcnow()):
         raise MeetingError(_l("This meeting has already ended."))
@@ -523,10 +524,10 @@ def close_if_ended(meeting: Meeting, now: datetime | None = None) -> bool:
     attendees = attendee_count(meeting.id)
     if attendees == 0:
         return False
-    claimed = db.session.execute(
+    claimed = cast(CursorResult[Any], db.session.execute(
         db.update(Meeting).where(Meeting.id == meeting.id, Meeting.held_at.is_(None))
         .values(held_at=now).execution_options(synchronize_session=False)
-    ).rowcount
+    )).rowcount
     if claimed != 1:
         return False
     emit("meetings.meeting_held", user_id=None, data={
@@ -587,10 +588,10 @@ def delete_document(meeting: Meeting, document_id: int, by_id: int | None = None
     if document is None:
         return False
     entry = _document_entry(document)
-    deleted = db.session.execute(
+    deleted = cast(CursorResult[Any], db.session.execute(
         db.delete(MeetingDocument).where(MeetingDocument.id == document_id, MeetingDocument.meeting_id == meeting.id)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )).rowcount
     if deleted:
         db.session.expunge(document)
         _revise(meeting, "document_removed", by_id, entry)
@@ -645,9 +646,9 @@ def add_co_organiser(meeting: Meeting, person: User, by_id: int | None = None) -
 
 def remove_co_organiser(meeting: Meeting, user_id: int, by_id: int | None = None) -> bool:
     name = db.session.execute(db.select(User.name).where(User.id == user_id)).scalar()
-    deleted = db.session.execute(
+    deleted = cast(CursorResult[Any], db.session.execute(
         db.delete(CoOrganiser).where(CoOrganiser.meeting_id == meeting.id, CoOrganiser.user_id == user_id)
-    ).rowcount
+    )).rowcount
     if deleted:
         _revise(meeting, "organiser_removed", by_id, {"name": name or ""})
     return bool(deleted)

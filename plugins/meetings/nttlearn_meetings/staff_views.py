@@ -9,6 +9,7 @@ its co-organisers. Other trainers get 403."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import overload
 from zoneinfo import ZoneInfo
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
@@ -56,6 +57,10 @@ def _courses() -> list[Course]:
     return list(db.session.execute(db.select(Course).order_by(Course.title)).scalars())
 
 
+@overload
+def _on_clock(value: datetime, zone: str) -> datetime: ...
+@overload
+def _on_clock(value: None, zone: str) -> None: ...
 def _on_clock(value: datetime | None, zone: str) -> datetime | None:
     """A time typed in a form (no zone) read on the meeting's clock."""
     return value.replace(tzinfo=ZoneInfo(zone)) if value is not None else None

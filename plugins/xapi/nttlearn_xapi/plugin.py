@@ -18,7 +18,8 @@ def nttlearn_on_event(event: Event) -> None:
     """Queue a statement for the events that make one (lesson and course completed, quiz
     graded, proposal and assignment submitted, review given, assignment graded, certificate
     earned, meeting attended); the job runs after the transaction commits."""
-    delivery.queue_event(event.id, event.name)
+    if event.id is not None:  # stored in the event log before the hook runs: always set
+        delivery.queue_event(event.id, event.name)
 
 
 @hookimpl
