@@ -473,15 +473,15 @@ def migration_branch_problems(name: str, tables: set[str] | None = None, *, base
     present = table_names()
     if not tables <= present:
         problems.append(f"tables missing after the upgrade: {sorted(tables - present)}")
+    unnamed = {t for t in present if t.startswith(f"{name}_")} - tables
+    if unnamed:
+        problems.append(f"tables of the plugin not named here: {sorted(unnamed)}")
     with branch_downgraded(name):
         remaining = table_names()
         if tables & remaining:
             problems.append(f"downgrading the branch left {sorted(tables & remaining)}")
         if not core_tables <= remaining:
             problems.append(f"downgrading the branch removed the core's {sorted(core_tables - remaining)}")
-        left = {t for t in remaining if t.startswith(f"{name}_")} - tables
-        if left:
-            problems.append(f"downgrading the branch left tables of the plugin not named here: {sorted(left)}")
     if not tables <= table_names():
         problems.append("upgrading to the heads again did not bring the tables back")
     return problems

@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import pytest
 
+from nttlearn.api import db
 from nttlearn.testing import migration_branch_problems
 
 TABLES = {"assignment_assignments", "assignment_submissions", "assignment_files"}
 
 
 @pytest.fixture
-def app_plugins():
+def app(app_factory):
     """Every installed plugin: the test database carries every plugin's branch, and Alembic must
     know them all to move one."""
-    return None
+    app = app_factory()
+    with app.app_context():
+        yield app
+        db.session.remove()
 
 
 def test_the_branch_starts_on_the_core_matches_the_models_and_downgrades_alone(app):
