@@ -173,6 +173,13 @@ class ActivityType:
     # ``validate_definition``'s). The core prints ``module.yaml:<line>: not translated into
     # <locale>: …`` at the activity's entry. None: the activity has no texts of its own.
     package_untranslated: Callable[[Mapping[str, Any], Path, str], Mapping[str, Sequence[str]]] | None = None
+    # Which of these activities (all of this type) hold learners' work in the plugin's own tables
+    # (an attempt, a hand-in, a proposal, a survey answer): ``has_learner_work(activity_ids)`` →
+    # the ids that do. When an activity leaves its course (removed from a re-imported package or
+    # deleted in the editor) the core archives it if this or a core completion says so, and deletes
+    # it otherwise, with the plugin's rows (they cascade). None: the plugin keeps no learner work;
+    # only completions count. The core asks; it never reads a plugin's tables.
+    has_learner_work: Callable[[Sequence[int]], set[int]] | None = None
     plugin: str = ""
 
     def url(self, activity: Activity) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import ast
 import importlib.util
 import re
-import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import metadata
@@ -211,21 +210,6 @@ def _rows_of(route_rows: Iterable[Any]) -> dict[tuple[str, str], str | None]:
     return rows
 
 
-def core_route_rows() -> list[Any] | None:
-    """The rows of the core's ``tests/route_table.py`` (which still holds the built-ins' rows),
-    or None when this nttlearn is not a checkout with its tests."""
-    module = sys.modules.get("route_table")
-    if module is None:
-        path = Path(__file__).resolve().parent.parent / "tests" / "route_table.py"
-        if not path.is_file():
-            return None
-        spec = importlib.util.spec_from_file_location("route_table", path)
-        module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-        sys.modules["route_table"] = module
-        spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return list(module.ROUTES)
-
-
 def route_row_problems(name: str, app: Flask, route_rows: Iterable[Any] | None) -> list[str]:
     """Each GET and POST route the plugin registered has a row saying what each visitor gets."""
     host = app.extensions["nttlearn"]
@@ -233,9 +217,16 @@ def route_row_problems(name: str, app: Flask, route_rows: Iterable[Any] | None) 
                      if host.endpoint_owner(rule.endpoint) == name for method in rule.methods & set(METHODS)})
     if not routes:
         return []
-    rows_source = list(route_rows) if route_rows is not None else core_route_rows()
-    if rows_source is None:
-        return [f"{len(routes)} routes and no route table: pass route_rows=[(endpoint, method, …), …]"]
+    if route_rows is None:
+        from .route_walk import ROUTE_ROWS_FILE, plugin_route_rows
+
+        found = plugin_route_rows(name)
+        if found is None:
+            return [f"{len(routes)} routes and no {ROUTE_ROWS_FILE.as_posix()} beside the package "
+                    "(a list ROUTES of nttlearn.testing.Route rows), nor route_rows=[(endpoint, method, …), …]"]
+        rows_source = found
+    else:
+        rows_source = list(route_rows)
     rows = _rows_of(rows_source)
     problems = [f"{method} {endpoint} has no row" for endpoint, method in routes if (endpoint, method) not in rows]
     problems += [f"the row of {method} {endpoint} says plugin={rows[(endpoint, method)]!r}, not {name!r}"

@@ -28,6 +28,51 @@ from sqlalchemy.engine import make_url
 
 from . import create_app
 from .extensions import db
+from .route_walk import (
+    ADMINS,
+    ANONYMOUS_ONLY,
+    API_NEEDS_TOKEN,
+    LOGGED_IN,
+    PUBLIC,
+    ROLES,
+    STAFF_OF_COURSE,
+    TRAINERS,
+    Expect,
+    Route,
+    World,
+    build_world,
+    course_id_args,
+    course_slug_args,
+    expected_answers,
+    installed_route_rows,
+    plugin_route_rows,
+    route_rows_module,
+    walk_route,
+)
+
+# The route-permission walk's rows and world (nttlearn.route_walk), offered here to plugins'
+# ``tests/route_rows.py``: a plugin's tests import nttlearn.api and nttlearn.testing only.
+ROUTE_WALK = (
+    ADMINS,
+    ANONYMOUS_ONLY,
+    API_NEEDS_TOKEN,
+    LOGGED_IN,
+    PUBLIC,
+    ROLES,
+    STAFF_OF_COURSE,
+    TRAINERS,
+    Expect,
+    Route,
+    World,
+    build_world,
+    course_id_args,
+    course_slug_args,
+    expected_answers,
+    installed_route_rows,
+    plugin_route_rows,
+    route_rows_module,
+    walk_route,
+)
 
 TEST_PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - test fixture
 # argon2 at its recommended cost takes a noticeable fraction of a second per login; tests log in
@@ -391,6 +436,57 @@ def branch_downgraded(label: str) -> Iterator[None]:
         flask_migrate.upgrade(revision="heads")
 
 
+def migration_branch_problems(name: str, tables: set[str] | None = None, *, base: str | None = None,
+                              head: str | None = None, core_tables: frozenset[str] = frozenset(
+                                  {"users", "activities", "courses"})) -> list[str]:
+    """What is wrong with plugin ``name``'s Alembic branch, as readable lines; ``[]`` when it is
+    right: ``assert migration_branch_problems("quiz", TABLES, base="quiz_0001") == []``.
+
+    The branch is labelled ``name``, has one first revision, which depends on ``0001_core``, and one
+    head (``base`` and ``head`` name them when given);
+    the models of ``tables`` agree with the migrations; downgrading the branch removes exactly
+    ``tables`` and leaves the core's, and upgrading brings them back. Run it in an app context of
+    an app with every installed plugin (``app_factory()``): the database carries every branch.
+    ``tables`` defaults to the tables of the models named ``<name>_…``.
+    """
+    from alembic.script import ScriptDirectory
+    from flask import current_app
+
+    if tables is None:
+        tables = {t for t in db.metadata.tables if t.startswith(f"{name}_")}
+    problems: list[str] = []
+    script = ScriptDirectory.from_config(current_app.extensions["migrate"].migrate.get_config())
+    branch = [rev for rev in script.walk_revisions() if name in (rev.branch_labels or ())]
+    bases = [rev for rev in branch if rev.down_revision is None]
+    if len(bases) != 1:
+        return [f"the branch {name!r} has {len(bases)} first revisions (none before them): it should have one"]
+    if len([rev for rev in branch if rev.is_head]) != 1:
+        problems.append(f"the branch {name!r} has {len([rev for rev in branch if rev.is_head])} heads: merge them")
+    first = bases[0]
+    if first.dependencies != "0001_core":
+        problems.append(f"{first.revision} depends on {first.dependencies!r}, not '0001_core'")
+    if base is not None and first.revision != base:
+        problems.append(f"the branch starts at {first.revision!r}, not {base!r}")
+    if head is not None and script.get_revision(f"{name}@head").revision != head:
+        problems.append(f"the branch ends at {script.get_revision(f'{name}@head').revision!r}, not {head!r}")
+    problems += [f"models and migrations differ: {d}" for d in schema_differences(tables)]
+    present = table_names()
+    if not tables <= present:
+        problems.append(f"tables missing after the upgrade: {sorted(tables - present)}")
+    unnamed = {t for t in present if t.startswith(f"{name}_")} - tables
+    if unnamed:
+        problems.append(f"tables of the plugin not named here: {sorted(unnamed)}")
+    with branch_downgraded(name):
+        remaining = table_names()
+        if tables & remaining:
+            problems.append(f"downgrading the branch left {sorted(tables & remaining)}")
+        if not core_tables <= remaining:
+            problems.append(f"downgrading the branch removed the core's {sorted(core_tables - remaining)}")
+    if not tables <= table_names():
+        problems.append("upgrading to the heads again did not bring the tables back")
+    return problems
+
+
 @contextlib.contextmanager
 def count_queries(app) -> Iterator[list[str]]:
     """Collect the SQL statements run inside the block (to assert query counts).
@@ -546,9 +642,9 @@ def check_plugin_contract(name: str, app=None, *, route_rows=None) -> list[str]:
 
     Checks the entry point and its nttlearn API range, the imports (only ``nttlearn.api``, and
     ``nttlearn.testing`` in tests), the table prefix and the Alembic branch label, the template
-    folder, the translation domain, and that every route has a row in a route table:
-    ``route_rows`` (``(endpoint, method, …)`` tuples) or, by default, the core's
-    ``tests/route_table.py``, which still holds the built-in plugins' rows.
+    folder, the translation domain, and that every route has a row in the route-permission walk:
+    ``route_rows`` (``(endpoint, method, …)`` tuples or :class:`Route` rows) or, by default, the
+    plugin's own ``tests/route_rows.py`` (its ``ROUTES``), beside its package.
     """
     from flask import current_app
 

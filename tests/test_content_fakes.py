@@ -31,6 +31,8 @@ class ExercisePlugin:
         self.key = key
         self.questions: dict[int, list[str]] = {}  # activity id -> questions, "the plugin's table"
         self.imported: list[str] = []  # activity keys, in the order the plugin received them
+        self.answered: set[int] = set()  # activity ids a learner has answered, "the plugin's work table"
+        self.asked_about: list[list[int]] = []  # what the core asked has_learner_work
 
     @hookimpl
     def nttlearn_activity_types(self) -> list[ActivityType]:
@@ -39,8 +41,12 @@ class ExercisePlugin:
             import_definition=self.import_definition, export_definition=self.export_definition,
             validate_definition=self.validate_definition,
             default_definition=lambda: {"questions": ["What is a network of twinned towns?"]},
-            edit_endpoint="exercises.edit",
+            edit_endpoint="exercises.edit", has_learner_work=self.has_learner_work,
         )]
+
+    def has_learner_work(self, activity_ids) -> set[int]:
+        self.asked_about.append(sorted(activity_ids))
+        return self.answered & set(activity_ids)
 
     @hookimpl
     def nttlearn_register_blueprints(self, app) -> None:

@@ -189,8 +189,6 @@ BAD_PACKAGES = {
                    "sample-course/modules/01-cycle/02-phases.md:8: lessons may not contain '<script'"),
     "link outside": ({"modules/01-cycle/02-phases.md": LESSON.format(title="Phases") + "[x](../../../../etc/passwd)\n"},
                      "sample-course/modules/01-cycle/02-phases.md:8: link '../../../../etc/passwd' points outside the package"),
-    "unknown activity type": ({"modules/01-cycle/module.yaml": MODULE_YAML.replace("type: exercise", "type: crossword")},
-                              "sample-course/modules/01-cycle/module.yaml:5: unknown activity type 'crossword'"),
 }
 
 
@@ -238,13 +236,15 @@ def test_a_zipped_package_imports_like_a_folder(app, tmp_path):
     assert json.loads(result.stdout)[0]["created"][0] == "course sample-course"
 
 
-def test_activities_of_a_plugin_installed_later_are_handed_to_it_on_the_next_import(app_factory, tmp_path):
-    package = _package(tmp_path, **{"modules/01-cycle/module.yaml": MODULE_YAML.replace("type: exercise", "type: quiz")})
+@pytest.mark.parametrize("type_key", ["quiz", "poll"], ids=["built-in type", "partner type"])
+def test_activities_of_a_plugin_installed_later_are_handed_to_it_on_the_next_import(app_factory, tmp_path, type_key):
+    package = _package(tmp_path, **{"modules/01-cycle/module.yaml": MODULE_YAML.replace("type: exercise", f"type: {type_key}")})
     bare = app_factory(plugins=[])
     with bare.app_context():
         first = run_cli(bare, "courses", "import", str(package))
-        assert "activity type 'quiz' is not installed" in first.stderr
-    quiz = ExercisePlugin(key="quiz")
+        assert first.exit_code == 0, first.output
+        assert f"activity type '{type_key}' is not provided by any installed plugin (installed: none)" in first.stderr
+    quiz = ExercisePlugin(key=type_key)
     with_quiz = app_factory(plugins=[quiz])
     with with_quiz.app_context():
         second = run_cli(with_quiz, "courses", "import", str(package))
@@ -288,3 +288,34 @@ def test_a_removed_activity_with_a_completion_is_archived(app, make_user, tmp_pa
     assert result.stdout.splitlines()[1:] == ["  updated module cycle", "  archived activity cycle/check"]
     db.session.expire_all()
     assert db.session.execute(db.select(Activity.archived)).scalar_one() is True
+
+
+@pytest.mark.parametrize("removed", ["activity", "module"])
+def test_a_removed_activity_the_plugin_says_holds_learner_work_is_archived(app, plugin, tmp_path, removed):
+    """The core asks the activity's plugin (``ActivityType.has_learner_work``) about its own
+    activities: work kept in a plugin's tables, with no completion, keeps the activity."""
+    _import(app, _package(tmp_path))
+    activity = db.session.execute(db.select(Activity)).scalar_one()
+    plugin.answered.add(activity.id)
+    edited = ({"modules/01-cycle/module.yaml": "title: The project cycle\n"} if removed == "activity"
+              else {f"modules/01-cycle/{name}": None for name in
+                    ("module.yaml", "questions.txt", "01-welcome.md", "01-welcome.sv.md", "02-phases.md")})
+
+    result = run_cli(app, "courses", "import", str(_package(tmp_path, **edited)))
+
+    assert result.exit_code == 0, result.output
+    assert f"  archived {'activity cycle/check' if removed == 'activity' else 'module cycle'}" in result.stdout.splitlines()
+    assert [activity.id] in plugin.asked_about
+    db.session.expire_all()
+    kept = db.session.get(Activity, activity.id)
+    assert kept is not None
+    assert kept.archived if removed == "activity" else db.session.get(Module, kept.module_id).archived
+
+
+def test_a_removed_activity_without_learner_work_is_deleted(app, plugin, tmp_path):
+    _import(app, _package(tmp_path))
+
+    result = run_cli(app, "courses", "import", str(_package(tmp_path, **{"modules/01-cycle/module.yaml": "title: The project cycle\n"})))
+
+    assert "  deleted activity cycle/check" in result.stdout.splitlines()
+    assert plugin.asked_about and db.session.execute(db.select(Activity)).first() is None

@@ -13,14 +13,14 @@ from pathlib import Path
 import pytest
 from core_helpers import installed_plugin_names
 from flask import url_for
-from route_table import World, _meeting, _proposal, _quiz_world, build_world, rows_by_key
+from route_table import World, build_world, rows_by_key
 from werkzeug.routing import AnyConverter
 
 from nttlearn.extensions import db
 from nttlearn.learn.services import complete_lesson
 from nttlearn.models import Activity, Module
 from nttlearn.reports.csvfile import cell, csv_text, is_formula
-from nttlearn.testing import login
+from nttlearn.testing import login, route_rows_module
 
 
 @pytest.mark.parametrize(("value", "expected"), [
@@ -65,13 +65,13 @@ def _world_full_of_formulas(app, make_user, make_course) -> World:
         from nttlearn_quiz import services
         from nttlearn_quiz.models import Question
 
-        made = _quiz_world(world)
+        made = route_rows_module("quiz")._quiz_world(world)
         db.session.get(Question, made.question_id).name = FORMULAS["question"]
         services.submit_attempt(made.attempt_id, world.learner.id)
     if "peer_review" in plugins:
         from nttlearn_peer_review import models as pr
 
-        db.session.get(pr.Team, _proposal(world)["team_id"]).name = FORMULAS["team"]
+        db.session.get(pr.Team, route_rows_module("peer_review")._proposal(world)["team_id"]).name = FORMULAS["team"]
     if "evaluation" in plugins:
         from nttlearn_evaluation.definitions import import_definition
         from nttlearn_evaluation.surveys import submit_response, survey_for
@@ -86,6 +86,7 @@ def _world_full_of_formulas(app, make_user, make_course) -> World:
 
         from nttlearn_meetings import services as meetings
 
+        _meeting = route_rows_module("meetings")._meeting  # the plugins' own route-walk rows make these
         meeting_id = _meeting(world)["meeting_id"]
         meetings.register(meeting_id, world.learner)
         db.session.flush()

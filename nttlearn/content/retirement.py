@@ -2,17 +2,18 @@
 
 A module, lesson or activity that leaves a course (removed from a re-imported package, or deleted
 in the editor) is archived when learners have work in it and deleted otherwise. Work means a
-completion in the core tables, and for activities also any row of a plugin table that points to
-both the activity and a user (a quiz attempt, a proposal): the core cannot read a plugin's
-tables, but it can see which ones hold people's work.
+completion in the core tables, and for activities also whatever the plugin that owns the type says
+through :attr:`ActivityType.has_learner_work` (a quiz attempt, a proposal, a hand-in): the core asks
+each plugin about its own activities and never reads a plugin's tables.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 
 from flask import current_app
-from sqlalchemy import Table, inspect
+from sqlalchemy import inspect
 
 from ..extensions import db
 from ..models import (
@@ -25,29 +26,21 @@ from ..models import (
 )
 
 
-def _learner_tables() -> list[tuple[Table, object]]:
-    """Tables of this app's plugins with a foreign key to ``activities.id`` and one to ``users.id``.
+def _plugin_work(activities: Iterable[tuple[int, str]]) -> set[int]:
+    """The ids among ``(activity id, type key)`` whose plugin says they hold learners' work.
 
-    The metadata holds the models of every plugin imported in this process; only those of the
-    plugins loaded by this app (tables prefixed with the plugin's name) whose tables exist count.
+    Every installed plugin is asked, a disabled one too: its learners' work stays and must not be
+    deleted with the activity. A type no installed plugin provides has no plugin work to keep.
     """
-    prefixes = tuple(f"{name}_" for name in current_app.extensions["nttlearn"].plugins)
-    candidates = [t for t in db.metadata.tables.values() if prefixes and t.name.startswith(prefixes)]
-    if not candidates:
-        return []
-    existing = set(inspect(db.session.connection()).get_table_names())
-    found = []
-    for table in candidates:
-        if table.name not in existing:
-            continue
-        activity_column = user_column = None
-        for fk in table.foreign_keys:
-            if fk.column.table.name == "activities" and fk.column.name == "id":
-                activity_column = fk.parent
-            elif fk.column.table.name == "users" and fk.column.name == "id":
-                user_column = fk.parent
-        if activity_column is not None and user_column is not None:
-            found.append((table, activity_column))
+    by_type: dict[str, list[int]] = defaultdict(list)
+    for activity_id, type_key in activities:
+        by_type[type_key].append(activity_id)
+    types = current_app.extensions["nttlearn"].all_activity_types()
+    found: set[int] = set()
+    for type_key, ids in by_type.items():
+        activity_type = types.get(type_key)
+        if activity_type is not None and activity_type.has_learner_work is not None:
+            found |= set(activity_type.has_learner_work(ids)) & set(ids)
     return found
 
 
@@ -67,8 +60,8 @@ def activities_with_work(ids: Iterable[int]) -> set[int]:
     found = set(db.session.execute(
         db.select(ActivityCompletion.activity_id).where(ActivityCompletion.activity_id.in_(ids)).distinct()
     ).scalars())
-    for _table, column in _learner_tables():
-        found |= set(db.session.execute(db.select(column).where(column.in_(ids)).distinct()).scalars())
+    found |= _plugin_work(db.session.execute(
+        db.select(Activity.id, Activity.type_key).where(Activity.id.in_(ids))).all())
     return found
 
 
@@ -87,11 +80,10 @@ def modules_with_work(ids: Iterable[int]) -> set[int]:
         db.select(Activity.module_id).join(ActivityCompletion, ActivityCompletion.activity_id == Activity.id)
         .where(Activity.module_id.in_(ids)).distinct()
     ).scalars())
-    for _table, column in _learner_tables():
-        found |= set(db.session.execute(
-            db.select(Activity.module_id).join(_table, column == Activity.id)
-            .where(Activity.module_id.in_(ids)).distinct()
-        ).scalars())
+    placed = db.session.execute(
+        db.select(Activity.id, Activity.type_key, Activity.module_id).where(Activity.module_id.in_(ids))).all()
+    work = _plugin_work((row.id, row.type_key) for row in placed)
+    found |= {row.module_id for row in placed if row.id in work}
     return found
 
 

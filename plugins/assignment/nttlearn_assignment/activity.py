@@ -37,7 +37,15 @@ def activity_type() -> ActivityType:
         validate_definition=validate_definition, default_definition=default_definition, status=status,
         translation_states=translation_states, package_untranslated=package_untranslated,
         translation_units=translation_units, apply_translations=apply_translations,
+        has_learner_work=has_learner_work,
     )
+
+
+def has_learner_work(activity_ids: Sequence[int]) -> set[int]:
+    """The assignments someone has handed in (or started a draft of)."""
+    ids = list(activity_ids)
+    return set(db.session.execute(
+        db.select(Submission.activity_id).where(Submission.activity_id.in_(ids)).distinct()).scalars())
 
 
 def default_definition() -> dict[str, Any]:

@@ -1,38 +1,28 @@
-"""The plugin's Alembic branch: its own label, built on the core, in step with the models."""
+"""The assignment plugin's Alembic branch: labelled "assignment", built on the core, in step with the
+models, and downgraded alone (``nttlearn.testing.migration_branch_problems``)."""
 
 from __future__ import annotations
 
 import pytest
-from alembic.script import ScriptDirectory
 
 from nttlearn.api import db
-from nttlearn.testing import branch_downgraded, schema_differences, table_names
+from nttlearn.testing import migration_branch_problems
 
 TABLES = {"assignment_assignments", "assignment_submissions", "assignment_files"}
 
 
 @pytest.fixture
 def app(app_factory):
-    """Every installed plugin: Alembic must know every branch to move one."""
+    """Every installed plugin: the test database carries every plugin's branch, and Alembic must
+    know them all to move one."""
     app = app_factory()
     with app.app_context():
         yield app
         db.session.remove()
 
 
-def test_branch_is_labelled_assignment_and_depends_on_the_core(app):
-    script = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config())
-
-    branch = [rev for rev in script.walk_revisions() if "assignment" in (rev.branch_labels or ())]
-    [base] = [rev for rev in branch if rev.down_revision is None]
-
-    assert base.revision == "assignment_0001" and base.dependencies == "0001_core"
-    assert {rev.revision: rev.down_revision for rev in branch} == {
-        "assignment_0001": None, "assignment_0002": "assignment_0001"}
-
-
-def test_models_and_migrations_agree(app):
-    assert schema_differences(TABLES) == []
+def test_the_branch_starts_on_the_core_matches_the_models_and_downgrades_alone(app):
+    assert migration_branch_problems("assignment", TABLES, base="assignment_0001") == []
 
 
 def test_the_rubric_revision_adds_and_removes_only_its_columns(app):
@@ -53,12 +43,3 @@ def test_the_rubric_revision_adds_and_removes_only_its_columns(app):
     finally:
         flask_migrate.upgrade(revision="heads")  # the database is shared on PostgreSQL
     assert {"a.rubric", "a.rubric_translations", "s.rubric_scores"} <= columns()
-
-
-def test_downgrading_the_branch_removes_only_the_plugins_tables(app):
-    assert table_names() >= TABLES
-    with branch_downgraded("assignment"):
-        remaining = table_names()
-        assert not TABLES & remaining
-        assert {"users", "activities", "courses"} <= remaining
-    assert table_names() >= TABLES

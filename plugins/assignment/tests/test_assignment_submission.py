@@ -140,3 +140,24 @@ def test_a_learner_cannot_open_another_learners_file(make_assignment, make_user,
     assert mine.status_code == 200 and mine.data == PDF
     assert mine.headers["Content-Disposition"].startswith("attachment")
     assert mine.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_an_assignment_with_a_draft_is_archived_not_deleted_when_its_trainer_removes_it(make_assignment, client_for):
+    """A draft completes nothing, yet it is a learner's work: the plugin tells the core so
+    (``ActivityType.has_learner_work``), and the assignment is archived with the draft kept; one
+    nobody started is deleted."""
+    from nttlearn.api import Activity
+
+    a, untouched = make_assignment(), make_assignment()
+    client_for(a.learner).post(f"/assignment/{a.activity.id}/answer",
+                               data={"text": "Causes", "action": "draft", "seen": "0"})
+    kept_id, gone_id = a.activity.id, untouched.activity.id
+
+    for x in (a, untouched):
+        client_for(x.trainer).post(f"/author/courses/{x.course.id}/activities/{x.activity.id}/delete",
+                                   data={"confirmed": "1"})
+
+    db.session.expire_all()
+    assert db.session.get(Activity, kept_id).archived is True
+    assert _submission(a).text == "Causes"
+    assert db.session.get(Activity, gone_id) is None

@@ -57,6 +57,7 @@ def nttlearn_activity_types() -> list[ActivityType]:
         translation_units=translation_units.translation_units,
         apply_translations=translation_units.apply_translations,
         package_untranslated=definitions.package_untranslated,
+        has_learner_work=surveys.has_learner_work,
     )]
 
 

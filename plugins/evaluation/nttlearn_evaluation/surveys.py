@@ -259,3 +259,13 @@ def status(activity: Activity, user_id: int) -> str | None:
         .where(Survey.activity_id == activity.id, SurveyRespondent.user_id == user_id)
     ).first()
     return gettext("Answered") if answered else None
+
+
+def has_learner_work(activity_ids: Sequence[int]) -> set[int]:
+    """The surveys someone has answered (anonymous answers too): they stay in the reports."""
+    ids = list(activity_ids)
+    answered = (db.select(Survey.activity_id).join(SurveyResponse, SurveyResponse.survey_id == Survey.id)
+                .where(Survey.activity_id.in_(ids)))
+    respondents = (db.select(Survey.activity_id).join(SurveyRespondent, SurveyRespondent.survey_id == Survey.id)
+                   .where(Survey.activity_id.in_(ids)))
+    return set(db.session.execute(answered.union(respondents)).scalars())

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
-
 from nttlearn import db
 from nttlearn.cli import main
+from nttlearn.testing import migration_branch_problems
 from nttlearn_evaluation.models import SurveyRespondent, SurveyResponse
 
 
@@ -30,9 +28,32 @@ def test_demo_answers_the_surveys_of_demo_learners_once(data, app):
     assert db.session.scalar(db.select(db.func.count()).select_from(SurveyResponse)) == 3
 
 
-def test_the_migration_creates_exactly_the_models_tables(app):
-    with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
-        diff = [change for change in compare_metadata(context, db.metadata) if "evaluation_" in repr(change)]
+def test_the_branch_starts_on_the_core_matches_the_models_and_downgrades_alone(app_factory):
+    every_plugin = app_factory()  # the database holds every installed plugin's revisions
+    with every_plugin.app_context():
+        assert migration_branch_problems("evaluation") == []
+        db.session.remove()
 
-    assert diff == []
+
+def test_a_survey_someone_answered_holds_learner_work_and_an_unanswered_one_does_not(app, make_user, make_course):
+    """What the core asks before deleting a survey that leaves its course (``has_learner_work``)."""
+    from pathlib import Path
+
+    from nttlearn.api import Activity, Module
+    from nttlearn_evaluation.definitions import import_definition
+    from nttlearn_evaluation.plugin import nttlearn_activity_types
+    from nttlearn_evaluation.surveys import submit_response, survey_for
+
+    course = make_course(modules=1, lessons=1, activities=[(0, "survey", False), (0, "survey", False)])
+    answered, unanswered = db.session.execute(db.select(Activity).join(Module).where(
+        Module.course_id == course.id).order_by(Activity.id)).scalars().all()
+    for activity in (answered, unanswered):
+        import_definition(activity, {"template": "end-of-course", "anonymous": True}, Path("."))
+    learner = make_user()
+    submit_response(survey_for(answered), answered, learner.id, {
+        "relevance": "5", "clarity": "4", "methodology": "4", "peer_feedback": "", "intention": "yes", "comments": ""})
+    db.session.commit()
+
+    [survey_type] = nttlearn_activity_types()
+
+    assert survey_type.has_learner_work([answered.id, unanswered.id]) == {answered.id}

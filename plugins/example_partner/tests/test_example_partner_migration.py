@@ -1,45 +1,32 @@
-"""The plugin's Alembic branch: its own label, built on the core, in step with the models."""
+"""The example_partner plugin's Alembic branch: labelled "example_partner", built on the core, in step with the
+models, and downgraded alone (``nttlearn.testing.migration_branch_problems``)."""
 
 from __future__ import annotations
 
 import pytest
-from alembic.script import ScriptDirectory
 
-from nttlearn.testing import branch_downgraded, schema_differences, table_names
+from nttlearn.testing import migration_branch_problems
 
 TABLES = {"example_partner_meetings", "example_partner_completions"}
 
 
 @pytest.fixture
 def app_plugins():
-    """Every installed plugin, not this one alone: the test database carries every plugin's
-    branch, and Alembic must know them all to move one."""
+    """Every installed plugin: the test database carries every plugin's branch, and Alembic must
+    know them all to move one."""
     return None
 
 
-def _script_directory(app) -> ScriptDirectory:
-    config = app.extensions["migrate"].migrate.get_config()
-    return ScriptDirectory.from_config(config)
+def test_the_branch_starts_on_the_core_matches_the_models_and_downgrades_alone(app):
+    assert migration_branch_problems("example_partner", TABLES) == []
 
 
-def test_branch_is_labelled_with_the_plugin_name_and_depends_on_the_core(app):
-    script = _script_directory(app)
+def test_a_table_left_out_of_the_list_is_reported(app):
+    """The helper says what is wrong rather than passing: a table the branch makes but the test
+    does not name, and a wrong first revision."""
+    problems = migration_branch_problems("example_partner", {"example_partner_meetings"}, base="example_partner_0009")
 
-    [base] = [rev for rev in script.walk_revisions() if "example_partner" in (rev.branch_labels or ())]
-
-    assert base.down_revision is None
-    assert base.dependencies == "0001_core"
-    assert script.get_revision("example_partner@head") is not None
-
-
-def test_models_and_migrations_agree(app):
-    assert schema_differences(TABLES) == []
-
-
-def test_downgrading_the_branch_removes_only_the_plugins_tables(app):
-    assert table_names() >= TABLES
-    with branch_downgraded("example_partner"):
-        remaining = table_names()
-        assert not TABLES & remaining
-        assert {"users", "organisations", "courses"} <= remaining
-    assert table_names() >= TABLES
+    assert problems == [
+        "the branch starts at 'example_partner_0001', not 'example_partner_0009'",
+        "tables of the plugin not named here: ['example_partner_completions']",
+    ]

@@ -10,6 +10,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import union
 
 from nttlearn.api import (
     LANGUAGES,
@@ -32,7 +33,16 @@ from .languages import (
     states,
     template_texts,
 )
-from .models import ProposalSettings
+from .models import (
+    Allocation,
+    Application,
+    FinalGrade,
+    Notification,
+    ProposalSettings,
+    Submission,
+    Team,
+    TeamMember,
+)
 from .results import final_grades
 from .reviewing import tasks_of
 from .services import (
@@ -53,8 +63,17 @@ def activity_type() -> ActivityType:
         default_definition=default_definition, status=status, translation_states=translation_states,
         translation_units=translation_units.translation_units,
         apply_translations=translation_units.apply_translations,
-        package_untranslated=package_untranslated,
+        package_untranslated=package_untranslated, has_learner_work=has_learner_work,
     )
+
+
+def has_learner_work(activity_ids: Sequence[int]) -> set[int]:
+    """The proposals with anything learners made or received: a team, a submission, a review
+    to write, a grade, a notice, a funding application."""
+    ids = list(activity_ids)
+    tables = (Team, TeamMember, Submission, Allocation, FinalGrade, Notification, Application)
+    query = union(*(db.select(t.activity_id).where(t.activity_id.in_(ids)) for t in tables))
+    return set(db.session.execute(query).scalars())
 
 
 def translation_states(activities: Sequence[Activity]) -> dict[int, dict[str, list[str]]]:

@@ -249,3 +249,16 @@ def test_a_learners_data_is_exported_and_their_own_words_removed_with_the_accoun
     assert db.session.execute(db.select(SectionVersion.author_id).where(SectionVersion.author_id.is_not(None))).first() is None
     assert db.session.execute(db.select(Section.updated_by_id).where(Section.updated_by_id.is_not(None))).first() is None
     assert db.session.get(Course, cap.course.id) is not None
+
+
+def test_a_proposal_with_a_team_holds_learner_work_and_one_without_does_not(make_capstone):
+    """What the core asks before deleting a proposal that leaves its course (``has_learner_work``):
+    a team formed is work to keep, before anything is written."""
+    from nttlearn_peer_review.activity import activity_type
+
+    with_team, without = make_capstone(), make_capstone()
+    form_team(with_team, with_team.officials[:2])
+
+    found = activity_type().has_learner_work([with_team.activity.id, without.activity.id])
+
+    assert found == {with_team.activity.id}

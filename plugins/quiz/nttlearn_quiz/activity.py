@@ -18,7 +18,7 @@ from .gift import GiftError, export_gift, parse_gift
 from .grades import grade_row
 from .languages import LANGUAGES, store_translations
 from .languages import state as language_state
-from .models import Attempt, Category, Quiz, Slot
+from .models import Attempt, Category, Quiz, QuizGrade, Slot
 from .parallel import pair_questions, texts_by_locale, translated_questions
 from .questions import Question
 from .quizzes import (
@@ -46,8 +46,18 @@ def activity_type() -> ActivityType:
         translation_states=translation_states,
         translation_units=translation_units.translation_units,
         apply_translations=translation_units.apply_translations,
-        package_untranslated=package_untranslated,
+        package_untranslated=package_untranslated, has_learner_work=has_learner_work,
     )
+
+
+def has_learner_work(activity_ids: Sequence[int]) -> set[int]:
+    """The quizzes someone has attempted or been graded in: their attempts stay when one leaves its course."""
+    ids = list(activity_ids)
+    rows = db.session.execute(
+        db.select(Attempt.activity_id).where(Attempt.activity_id.in_(ids))
+        .union(db.select(QuizGrade.activity_id).where(QuizGrade.activity_id.in_(ids)))
+    ).scalars()
+    return set(rows)
 
 
 def translation_states(activities: Sequence[Activity]) -> dict[int, dict[str, list[str]]]:

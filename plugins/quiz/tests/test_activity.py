@@ -227,3 +227,18 @@ def test_trainers_find_the_question_bank_beside_the_course(make_quiz, learner, c
     bank_link = f"/quiz/course/{quiz.course.id}/bank"
     assert bank_link in client_for(quiz.trainer).get(lesson).get_data(as_text=True)
     assert bank_link not in client_for(learner).get(lesson).get_data(as_text=True)
+
+
+def test_a_quiz_someone_has_attempted_holds_learner_work_and_one_nobody_opened_does_not(make_quiz, learner):
+    """What the core asks before deleting a quiz that leaves its course (``has_learner_work``):
+    an open attempt, even unsubmitted, is work to keep."""
+    from nttlearn_quiz import services
+    from nttlearn_quiz.activity import activity_type
+
+    attempted, untouched = make_quiz(), make_quiz()
+    services.start_attempt(attempted.quiz, learner.id)
+    db.session.commit()
+
+    found = activity_type().has_learner_work([attempted.activity.id, untouched.activity.id])
+
+    assert found == {attempted.activity.id}
