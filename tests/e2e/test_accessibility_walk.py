@@ -57,6 +57,8 @@ PAGES = [
     ("quiz-attempt", "learner", "{attempt_url}"),
     ("quiz-review", "learner", "{review_url}"),
     ("proposal-workspace", "learner", "/peer-review/{proposal}/proposal"),
+    # The review form as the demo has it: the practice review of the trainer's example proposal
+    # (the demo's capstone is open for submission, so no peer review is allocated yet).
     ("calibration-review", "learner", "/peer-review/examples/{example}"),
     ("assignment", "learner", "/assignment/{assignment}"),
     ("meetings", "learner", "/meetings/"),
