@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import insert
 
 from nttlearn.extensions import db
-from nttlearn.learn.services import course_outline
+from nttlearn.learn.structure import course_outline
 from nttlearn.models import Course, Enrolment, Lesson, LessonCompletion, Module, User, utcnow
 from nttlearn.testing import count_queries, password_hash
 
