@@ -283,7 +283,7 @@ def grade_answer(answer_id: int):
             flash(_("The grade has been saved."), "success")
             return redirect(url_for("quiz.grading", activity_id=attempt.activity_id))
     view = question_views([answer], media_base(access), ReviewFlags.everything(), disabled=True)[0]
-    rubric = services.version_data([answer])[answer.question_version_id].get("rubric", "")
+    rubric = services.questions_of([answer])[answer.question_version_id].get("rubric", "")
     learner = db.session.get(User, attempt.user_id)
     return render_template("quiz/grade_answer.html", access=access, attempt=attempt, answer=answer, view=view,
                            form=form, rubric=rubric, learner=learner), 400 if form.errors else 200
