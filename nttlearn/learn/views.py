@@ -116,7 +116,7 @@ def catalogue():
 @require_login
 def dashboard():
     enrolments, teaching = dashboard_courses(current_user.id)
-    progress = progress_by_course(current_user.id, [e.course for e in enrolments])
+    progress = progress_by_course(current_user.id, [e.course for e in enrolments], enrolments)
     todo = todo_items(current_user._get_current_object())
     return render_template(
         "learn/dashboard.html", enrolments=enrolments, progress=progress, teaching=teaching,
