@@ -48,6 +48,19 @@ _ENROLMENT = db.select(Enrolment).where(
 )
 
 
+# Built once: every learner page asks.
+_COURSE_BY_SLUG = db.select(Course).where(Course.slug == bindparam("slug"))
+
+
+def course_by_slug(slug: str) -> Course | None:
+    return db.session.execute(_COURSE_BY_SLUG, {"slug": slug}).scalar()
+
+
+def remember_lesson(enrolment_id: int, lesson_id: int) -> None:
+    """Note the lesson the learner opened last, where "continue" takes them."""
+    db.session.execute(db.update(Enrolment).where(Enrolment.id == enrolment_id).values(last_lesson_id=lesson_id))
+
+
 def get_enrolment(user_id: int, course_id: int) -> Enrolment | None:
     """The learner's enrolment in the course, or None when they are not enrolled."""
     return db.session.execute(_ENROLMENT, {"user_id": user_id, "course_id": course_id}).scalar()

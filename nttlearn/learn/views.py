@@ -16,7 +16,6 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import bindparam
 
 from ..activities import ActivityType, activity_types
 from ..auth.permissions import can_manage_course, public, require_login
@@ -25,12 +24,13 @@ from ..config import LANGUAGE_NAMES, LOCALES
 from ..content.coverage import available_languages, courses_coverage
 from ..content.media_types import media_headers, media_prefix
 from ..extensions import db, login_manager
-from ..models import Activity, Course, Enrolment, Lesson
+from ..models import Activity, Course, Lesson
 from ..storage import send_stored_file
 from .fragments import lesson_body, outline_sidebar
 from .services import (
     EnrolmentError,
     catalogue_courses,
+    course_by_slug,
     course_trainers,
     dashboard_courses,
     enrol,
@@ -38,6 +38,7 @@ from .services import (
     first_lessons,
     get_enrolment,
     progress_by_course,
+    remember_lesson,
 )
 from .services import complete_lesson as mark_lesson_done
 from .services import uncomplete_lesson as unmark_lesson_done
@@ -69,12 +70,9 @@ def policy_area_labels() -> dict[str, str]:
     }
 
 
-_COURSE_BY_SLUG = db.select(Course).where(Course.slug == bindparam("slug"))
-
-
 def visible_course(slug: str) -> Course:
     """The course for ``slug`` if the current user may see it, else 404 (not 403: no probing)."""
-    course = db.session.execute(_COURSE_BY_SLUG, {"slug": slug}).scalar()
+    course = course_by_slug(slug)
     if course is None or course.archived:
         abort(404)
     if not course.published and not can_manage_course(current_user, course):
@@ -211,9 +209,7 @@ def lesson(slug: str, lesson_id: int):
     )
     # Where the learner is, for "continue" on the course page.
     if enrolled and state.last_lesson_id != lesson.id:
-        db.session.execute(
-            db.update(Enrolment).where(Enrolment.id == state.enrolment_id).values(last_lesson_id=lesson.id)
-        )
+        remember_lesson(state.enrolment_id, lesson.id)
         db.session.commit()
     return page
 

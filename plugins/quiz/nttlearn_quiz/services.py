@@ -21,7 +21,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from nttlearn.api import Activity, db, parse_int, utcnow
+from nttlearn.api import Activity, Enrolment, User, db, parse_int, utcnow
 from nttlearn.api import deadline_for as core_deadline_for
 
 from . import grades
@@ -34,6 +34,7 @@ from .models import (
     Category,
     Question,
     Quiz,
+    QuizGrade,
     Slot,
 )
 from .quizzes import quiz_slots
@@ -431,3 +432,30 @@ def set_allowance(quiz: Quiz, user_id: int, extra_attempts: int, extra_minutes: 
     if current is not None:
         current.deadline = deadline_for(quiz, allowance, current.started_at)
     return allowance
+
+
+# -- what the trainer's pages list ---------------------------------------------------------------------
+def course_learners(course_id: int) -> list[tuple[int, str, str]]:
+    """(user id, name, e-mail) of the course's learners, by name."""
+    return [tuple(row) for row in db.session.execute(
+        db.select(User.id, User.name, User.email).join(Enrolment, Enrolment.user_id == User.id)
+        .where(Enrolment.course_id == course_id).order_by(User.name))]
+
+
+def attempts_overview(activity_id: int) -> tuple[list[Any], dict[int, QuizGrade], dict[int, Allowance]]:
+    """The quiz's attempts with their learners (by name, then number), and the learners' quiz
+    grades and allowances by user id: three queries."""
+    rows = list(db.session.execute(
+        db.select(Attempt, User).join(User, User.id == Attempt.user_id)
+        .where(Attempt.activity_id == activity_id).order_by(User.name, Attempt.number)).all())
+    grade_rows = {g.user_id: g for g in db.session.execute(
+        db.select(QuizGrade).where(QuizGrade.activity_id == activity_id)).scalars()}
+    allowances = {a.user_id: a for a in db.session.execute(
+        db.select(Allowance).where(Allowance.activity_id == activity_id)).scalars()}
+    return rows, grade_rows, allowances
+
+
+def users_by_id(ids: set[int]) -> dict[int, User]:
+    if not ids:
+        return {}
+    return {u.id: u for u in db.session.execute(db.select(User).where(User.id.in_(ids))).scalars()}
