@@ -265,6 +265,13 @@ def first_lessons(courses: list[Course]) -> dict[int, tuple[int, int]]:
 
 
 # -- what the learner pages list ----------------------------------------------------------------------
+def activities_by_id(ids) -> dict[int, Activity]:
+    """The activities with these ids, in one query."""
+    if not ids:
+        return {}
+    return {a.id: a for a in db.session.execute(db.select(Activity).where(Activity.id.in_(sorted(ids)))).scalars()}
+
+
 def catalogue_courses(query: str = "", area: str = "") -> list[Course]:
     """The published courses matching the search box's ``query`` (title or summary) and the
     policy ``area`` (ignored when not one of ``POLICY_AREAS``), methodology first, then by title."""

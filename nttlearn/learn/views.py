@@ -29,6 +29,7 @@ from ..storage import send_stored_file
 from .fragments import lesson_body, outline_sidebar
 from .services import (
     EnrolmentError,
+    activities_by_id,
     catalogue_courses,
     course_by_slug,
     course_trainers,
@@ -57,6 +58,20 @@ def activity_status(activity_type: ActivityType, activity: Activity) -> str | No
     except Exception:  # noqa: BLE001 - a plugin's status must not break the course page
         log.exception("plugin %s failed to give the status of activity %s", activity_type.plugin, activity.id)
         return None
+
+
+def statuses_of(structure: CourseStructure):
+    """``activity_status`` for the course page's entries: plugins get the ``Activity`` rows their
+    ``status`` is documented to take, loaded in one query the first time one is asked."""
+    rows: dict[int, Activity] = {}
+
+    def status(activity_type: ActivityType, entry) -> str | None:
+        if not rows:
+            rows.update(activities_by_id(structure.activity_ids))
+        activity = rows.get(entry.id)
+        return activity_status(activity_type, activity) if activity is not None else None
+
+    return status
 
 
 def policy_area_labels() -> dict[str, str]:
@@ -147,7 +162,8 @@ def course(slug: str):
     return render_template(
         "learn/course.html", course=course, outline=outline, enrolment=enrolment, trainers=trainers,
         resume=resume, types=activity_types(), areas=policy_area_labels(), locale=str(get_locale()),
-        staff=staff, activity_status=activity_status, pacing=pacing, preview=preview,
+        staff=staff, activity_status=statuses_of(structure) if enrolment is not None else None, pacing=pacing,
+        preview=preview,
         open_module_id=current.module_id if current else (outline.modules[0].id if outline.modules else None),
         not_counted=outline.not_counted() if staff else [],
     )
