@@ -5,8 +5,10 @@ serves nttlearn and ``bench/bare_app.py`` with the same gunicorn settings on fre
 127.0.0.1, logs a learner in through the login form, then loads each page at each concurrency
 with a bounded number of requests (and a time limit) from keep-alive ``http.client``
 connections, one thread each (and the anonymous login page, nttlearn's cheapest: its layout and
-a form, as a floor). Prints requests/s, p50 and p95 and each page's throughput as a share of the
-bare app's. The goal (issue 3): lesson page >= 50% of bare, p95 < 100 ms at 32
+a form, as a floor). Pages: the catalogue, the main course, its first lesson and first quiz, the
+dashboard. Prints requests/s, p50 and p95 and each page's throughput as a share of the bare app's
+and of the login page's in the same run (issue 17: every learner page >= 70% of the login page).
+The goal (issue 3): lesson page >= 50% of bare, p95 < 100 ms at 32
 connections. See bench/README.md.
 
     .venv/bin/python bench/pages.py [--requests 2000] [--connections 8 32] [--json]
@@ -38,6 +40,10 @@ MAIN_COURSE = "designing-twinned-town-networks"
 GOAL_SHARE, GOAL_P95_MS, GOAL_CONNECTIONS = 0.50, 100.0, 32
 CSRF = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
 LESSON_LINK = re.compile(rf'href="(/courses/{MAIN_COURSE}/lessons/(\d+))"')
+QUIZ_LINK = re.compile(r'href="(/quiz/\d+)"')
+# The learner's pages, each measured against the anonymous login page of the same run (issue 17).
+LEARNER_PAGES = ("catalogue", "course", "lesson", "quiz", "dashboard")
+GOAL_LOGIN_SHARE = 0.70
 
 
 # -- the data ----------------------------------------------------------------------------------
@@ -112,6 +118,7 @@ class Result:
     server_cpu_ms: float | None
     client_cpu_ms: float
     share_of_bare: float | None = None
+    share_of_login: float | None = None
 
 
 def hammer(target: str, server: Server, path: str, headers: dict[str, str], connections: int,
@@ -180,12 +187,15 @@ def hammer(target: str, server: Server, path: str, headers: dict[str, str], conn
 
 
 # -- the run -------------------------------------------------------------------------------------
-def first_lesson_path(browser: Browser) -> tuple[str, int]:
+def first_lesson_path(browser: Browser) -> tuple[str, int, str]:
+    """The main course's first lesson (its path and id) and its first quiz's page."""
     status, _, page = browser.request("GET", f"/courses/{MAIN_COURSE}")
-    link = LESSON_LINK.search(page)
+    link, quiz = LESSON_LINK.search(page), QUIZ_LINK.search(page)
     if status != 200 or link is None:
         raise browser.fail(f"the main course page answered {status} without a lesson link: is the learner enrolled?")
-    return link.group(1), int(link.group(2))
+    if quiz is None:
+        raise browser.fail("the main course page links no quiz: is the quiz plugin enabled?")
+    return link.group(1), int(link.group(2)), quiz.group(1)
 
 
 def run(args: argparse.Namespace, context: dict[str, str]) -> list[Result]:
@@ -202,11 +212,14 @@ def run(args: argparse.Namespace, context: dict[str, str]) -> list[Result]:
                 serve("bare", "bare_app:app", bare_env, settings, chdir=BENCH) as bare:
             browser = Browser(app)
             browser.log_in(args.email, args.password)
-            lesson_path, lesson_id = first_lesson_path(browser)
+            lesson_path, lesson_id, quiz_path = first_lesson_path(browser)
             logged_in = {"Cookie": browser.cookie_header()}
             targets = [
                 ("bare", bare, f"/lessons/{lesson_id}", {}),
+                ("catalogue", app, "/", logged_in),
+                ("course", app, f"/courses/{MAIN_COURSE}", logged_in),
                 ("lesson", app, lesson_path, logged_in),
+                ("quiz", app, quiz_path, logged_in),
                 ("dashboard", app, "/dashboard", logged_in),
                 # nttlearn's cheapest page: the layout and a form, no user, no course
                 ("login", app, "/login", {}),
@@ -223,6 +236,8 @@ def run(args: argparse.Namespace, context: dict[str, str]) -> list[Result]:
     for result in results:
         bare_result = next(r for r in results if r.target == "bare" and r.connections == result.connections)
         result.share_of_bare = round(result.requests_per_second / bare_result.requests_per_second, 3)
+        login = next(r for r in results if r.target == "login" and r.connections == result.connections)
+        result.share_of_login = round(result.requests_per_second / login.requests_per_second, 3)
     return results
 
 
@@ -233,11 +248,15 @@ def report(results: list[Result], args: argparse.Namespace, context: dict[str, s
           f"data: demo + size s · learner {args.email}")
     print(f"plugins: {context['plugins']} · load average before/after: {context['load']}")
     print(f"{'page':<10} {'conns':>5} {'requests':>8} {'errors':>6} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7} "
-          f"{'vs bare':>7} {'CPU ms/req':>10} {'client':>6}")
+          f"{'vs bare':>7} {'vs login':>8} {'CPU ms/req':>10} {'client':>6}")
     for r in results:
         cpu = f"{r.server_cpu_ms:>10.2f}" if r.server_cpu_ms is not None else f"{'—':>10}"
         print(f"{r.target:<10} {r.connections:>5} {r.requests:>8} {r.errors:>6} {r.requests_per_second:>8.1f} "
-              f"{r.p50_ms:>7.1f} {r.p95_ms:>7.1f} {r.share_of_bare:>7.2f} {cpu} {r.client_cpu_ms:>6.2f}")
+              f"{r.p50_ms:>7.1f} {r.p95_ms:>7.1f} {r.share_of_bare:>7.2f} {r.share_of_login:>8.2f} {cpu} {r.client_cpu_ms:>6.2f}")
+    behind = [r for r in results if r.target in LEARNER_PAGES and r.share_of_login < GOAL_LOGIN_SHARE]
+    print(f"\nGoal, every learner page >= {GOAL_LOGIN_SHARE:.0%} of the login page's throughput: "
+          + ("met" if not behind else "MISSED by " + ", ".join(
+              f"{r.target} at {r.connections} ({r.share_of_login:.0%})" for r in behind)))
     lesson = next((r for r in results if r.target == "lesson" and r.connections == GOAL_CONNECTIONS), None)
     if lesson is None:
         return not any(r.errors for r in results)

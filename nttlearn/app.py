@@ -9,14 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import flask_babel
-from flask import Flask, abort, g, has_request_context, request, session
-from flask.globals import _cv_app
+from flask import Flask, abort, g, has_app_context, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from . import config, storage
+from . import caching, config, storage
+from .caching import request_cache
 from .dates import format_user_datetime
 from .extensions import csrf, db, login_manager, migrate
 from .plugins import PluginHost
@@ -52,6 +52,7 @@ def build_app(test_config: dict[str, Any] | None, plugins: list[object] | None) 
         app.config["STRICT_PLUGINS"] = config._bool(os.environ["NTTLEARN_STRICT_PLUGINS"])
 
     db.init_app(app)
+    caching.init_app(app)
     storage.init_app(app)
     host = PluginHost(strict=app.config["STRICT_PLUGINS"], trace=bool(app.config.get("TRACE_HOOKS")))
     app.extensions["nttlearn"] = host
@@ -212,17 +213,16 @@ def _init_babel(app: Flask, host: PluginHost) -> None:
 
 
 def _request_translations() -> Any:
-    # The app context's globals (flask.g) read directly: through the proxy, looking the cached
-    # catalogue up cost as much as Flask-Babel's own lookup.
-    app_context = _cv_app.get(None)
-    if app_context is None:
+    """This request's catalogue, looked up once (again after ``flask_babel.refresh()``, which
+    forgets the locale Flask-Babel keeps in ``g``)."""
+    if not has_app_context():
         return flask_babel.get_translations()
-    state = app_context.g.__dict__
-    cached = state.get("nttlearn_translations")
-    babel_state = state.get("_flask_babel")
+    cache = request_cache()
+    cached = cache.get("translations")
+    babel_state = g.get("_flask_babel")
     if cached is None or babel_state is None or cached[0] is not getattr(babel_state, "babel_locale", None):
         translations = flask_babel.get_translations()
-        cached = state["nttlearn_translations"] = (getattr(state["_flask_babel"], "babel_locale", None), translations)
+        cached = cache["translations"] = (getattr(g.get("_flask_babel"), "babel_locale", None), translations)
     return cached[1]
 
 
@@ -322,14 +322,9 @@ def _install_request_hooks(app: Flask, host: PluginHost) -> None:
     @app.teardown_request
     def _end_request(exc: BaseException | None) -> None:
         """Leave nothing of this request behind: an unhandled error's half-done changes are rolled
-        back, and per-request caches (plugin switches, the logged-in user, its session, the locale,
-        the signed CSRF token) are dropped even where the app context outlives the request (tests,
-        CLI)."""
+        back and the locale is forgotten (the request cache drops itself: see ``caching.init_app``)."""
         if exc is not None:
             db.session.rollback()
-        for key in ("nttlearn_disabled", "nttlearn_course_staff", "_login_user", "nttlearn_translations",
-                    "nttlearn_ended_session", "csrf_token"):
-            g.pop(key, None)
         flask_babel.refresh()
 
 
@@ -350,7 +345,7 @@ def _install_template_globals(app: Flask, host: PluginHost) -> None:
     from flask_wtf.csrf import generate_csrf
 
     from .auth.permissions import can_manage_course
-    from .caching import app_cache
+    from .caching import worker_cache
 
     def slot(name: str, **context: Any):
         user = context.get("user", current_user)
@@ -365,7 +360,7 @@ def _install_template_globals(app: Flask, host: PluginHost) -> None:
         raw = session.get("csrf_token")
         if raw is None or app.config.get("WTF_CSRF_TIME_LIMIT") is not None:
             return generate_csrf()
-        signed = app_cache("csrf_tokens", 10_000, app).get_or_make(raw, generate_csrf)
+        signed = worker_cache("csrf_tokens", app).get_or_make(raw, generate_csrf)
         g.csrf_token = signed  # the token WTForms puts in this request's forms
         return signed
 

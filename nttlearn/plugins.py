@@ -15,7 +15,7 @@ from importlib import metadata
 from typing import Any
 
 import pluggy
-from flask import Flask, g, has_request_context
+from flask import Flask, has_request_context
 from markupsafe import Markup, escape
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
@@ -24,6 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from . import hookspecs
+from .caching import request_cache
 from .extensions import db
 from .hooktrace import HookTrace
 from .hooktypes import ActivityType, Setting  # Setting: also imported from here by older plugins
@@ -196,8 +197,9 @@ class PluginHost:
         ``STATE_SECONDS``: a switch made in this worker applies at once, in the other workers
         and on the other app nodes of the site within that time.
         """
-        if has_request_context() and "nttlearn_disabled" in g:
-            return g.nttlearn_disabled
+        cache = request_cache() if has_request_context() else {}
+        if "disabled" in cache:
+            return cache["disabled"]
         known = self._disabled
         if known is not None and (self._held or time.monotonic() - known[0] < STATE_SECONDS):
             result = known[1]
@@ -206,8 +208,7 @@ class PluginHost:
             result = self._read_disabled()
             if switches == self._switches:
                 self._disabled = (time.monotonic(), result)
-        if has_request_context():
-            g.nttlearn_disabled = result
+        cache["disabled"] = result
         return result
 
     def _read_disabled(self) -> frozenset[str]:
@@ -232,7 +233,7 @@ class PluginHost:
         self._switches += 1
         self._disabled = None
         if has_request_context():
-            g.pop("nttlearn_disabled", None)
+            request_cache().pop("disabled", None)
 
     def is_active(self, name: str) -> bool:
         info = self.plugins.get(name)

@@ -9,7 +9,7 @@ import re
 from sqlalchemy import MetaData
 
 from nttlearn.extensions import db
-from nttlearn.learn.services import course_outline
+from nttlearn.learn.structure import course_outline
 from nttlearn.mail import outbox
 from nttlearn.models import EventRecord, LessonCompletion, Organisation, User
 from nttlearn.testing import TEST_PASSWORD, login

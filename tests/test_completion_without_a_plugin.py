@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from nttlearn.extensions import db
-from nttlearn.learn.services import complete_lesson, course_outline, progress_by_course
+from nttlearn.learn.services import complete_lesson, progress_by_course
+from nttlearn.learn.structure import course_outline
 from nttlearn.models import Enrolment, EventRecord, Lesson
 from nttlearn.testing import switch_plugin
 

@@ -11,7 +11,8 @@ import threading
 import pytest
 
 from nttlearn.extensions import db
-from nttlearn.learn.services import complete_lesson, course_outline, enrol
+from nttlearn.learn.services import complete_lesson, enrol
+from nttlearn.learn.structure import course_outline
 from nttlearn.models import Course, Enrolment, EventRecord, Lesson, LessonCompletion
 from nttlearn.testing import at_once, count_rows, login
 

@@ -4,7 +4,7 @@ the first lesson of a published course before enrolling; the other lessons stay 
 from __future__ import annotations
 
 from nttlearn.extensions import db
-from nttlearn.learn.services import course_outline
+from nttlearn.learn.structure import course_outline
 from nttlearn.models import Enrolment
 
 

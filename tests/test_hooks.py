@@ -335,7 +335,7 @@ def test_template_slots_render_on_every_page_that_has_one_with_their_context(app
     from datetime import date
 
     from nttlearn.cohorts.services import create_cohort
-    from nttlearn.learn.services import course_outline
+    from nttlearn.learn.structure import course_outline
 
     cohort = create_cohort(course, "Spring", date(2030, 1, 1))
     db.session.commit()

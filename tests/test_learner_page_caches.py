@@ -13,7 +13,7 @@ from sqlalchemy import update
 
 import nttlearn.plugins
 from nttlearn.extensions import db
-from nttlearn.learn.services import course_outline
+from nttlearn.learn.structure import course_outline
 from nttlearn.models import Course, Lesson, Module
 from nttlearn.plugins import host
 from nttlearn.testing import TEST_PASSWORD, count_queries, login
@@ -136,7 +136,7 @@ def test_a_disabled_plugin_s_activity_is_unavailable_in_the_cached_sidebar(app, 
 
 def test_each_language_gets_its_own_titles_and_text(app, make_user, make_course, login_as):
     course = make_course(modules=1, lessons=1)
-    lesson = course_outline(course, None).ordered_lessons()[0]
+    lesson = db.session.get(Lesson, course_outline(course, None).ordered_lessons()[0].id)
     lesson.translations = {"it": {"title": "Il ciclo del progetto", "body": "Testo *italiano*."}}
     db.session.commit()
     italian = login_as(make_user(locale="it"))

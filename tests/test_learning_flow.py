@@ -26,7 +26,7 @@ def test_marking_every_lesson_done_completes_module_and_course_once(client, app,
     learner = make_user()
     login_as(learner)
     client.post(f"/courses/{course.slug}/enrol")
-    from nttlearn.learn.services import course_outline
+    from nttlearn.learn.structure import course_outline
 
     lessons = course_outline(course, learner.id).ordered_lessons()
     for lesson in lessons:
@@ -53,7 +53,7 @@ def test_enrolling_twice_keeps_one_enrolment(client, make_user, make_course, log
 
 def test_learner_who_is_not_enrolled_cannot_open_a_lesson_beyond_the_preview(client, make_user, make_course, login_as):
     course = make_course()
-    from nttlearn.learn.services import course_outline
+    from nttlearn.learn.structure import course_outline
 
     first, lesson = course_outline(course, None).ordered_lessons()[:2]
     login_as(make_user())
@@ -71,7 +71,7 @@ def _done_lessons(user_id):
 
 
 def test_learner_marks_a_done_lesson_as_not_done_and_progress_drops(client, make_user, make_course, login_as):
-    from nttlearn.learn.services import course_outline
+    from nttlearn.learn.structure import course_outline
 
     course = make_course(modules=1, lessons=2)
     learner = make_user()
@@ -95,7 +95,7 @@ def test_learner_marks_a_done_lesson_as_not_done_and_progress_drops(client, make
 def test_unmarking_a_lesson_of_a_completed_course_keeps_the_course_completed(client, make_user, make_course, login_as):
     """As in Moodle: progress shows the lesson as not done, but the completion (its date, its
     events and a certificate issued for it) is a record of what was achieved and stays."""
-    from nttlearn.learn.services import course_outline
+    from nttlearn.learn.structure import course_outline
 
     course = make_course(modules=1, lessons=2)
     learner = make_user()
@@ -116,7 +116,7 @@ def test_unmarking_a_lesson_of_a_completed_course_keeps_the_course_completed(cli
 
 
 def test_unmarking_a_lesson_leaves_another_learners_mark_alone(app, client, make_user, make_course, login_as):
-    from nttlearn.learn.services import course_outline
+    from nttlearn.learn.structure import course_outline
 
     course = make_course(modules=1, lessons=2)
     reader, other = make_user(), make_user()
@@ -137,7 +137,7 @@ def test_unmarking_a_lesson_leaves_another_learners_mark_alone(app, client, make
 
 
 def test_only_an_enrolled_learner_who_is_logged_in_may_unmark_a_lesson(client, make_user, make_course, login_as):
-    from nttlearn.learn.services import course_outline
+    from nttlearn.learn.structure import course_outline
 
     course = make_course()
     lesson = course_outline(course, None).ordered_lessons()[0]

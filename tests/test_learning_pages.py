@@ -8,7 +8,7 @@ from markupsafe import Markup
 
 from nttlearn import hookimpl
 from nttlearn.extensions import db
-from nttlearn.learn.services import course_outline
+from nttlearn.learn.structure import course_outline
 from nttlearn.models import Enrolment, Lesson
 from nttlearn.testing import login
 
@@ -113,7 +113,7 @@ def test_a_lesson_of_another_course_or_an_archived_lesson_answers_404(client, ma
     db.session.add(Enrolment(user_id=learner.id, course_id=course.id))
     db.session.commit()
     other_lesson = course_outline(other, None).ordered_lessons()[0]
-    archived = course_outline(course, None).ordered_lessons()[1]
+    archived = db.session.get(Lesson, course_outline(course, None).ordered_lessons()[1].id)
     archived.archived = True
     db.session.commit()
     login_as(learner)
@@ -129,7 +129,7 @@ def enrolled(client, make_user, make_course, login_as, **course_fields):
     learner = make_user()
     login_as(learner)
     client.post(f"/courses/{course.slug}/enrol")
-    return course, learner, course_outline(course, None).ordered_lessons()
+    return course, learner, [db.session.get(Lesson, entry.id) for entry in course_outline(course, None).ordered_lessons()]
 
 
 def pager(page: str) -> tuple[str | None, str | None]:

@@ -356,7 +356,7 @@ def test_a_listener_that_raises_rolls_back_the_whole_enrolment(app_factory, make
 
 
 def test_a_listener_that_raises_rolls_back_the_lesson_completion(app_factory, make_user, make_course):
-    from nttlearn.learn.services import course_outline
+    from nttlearn.learn.structure import course_outline
 
     app = app_factory(config={"PROPAGATE_EXCEPTIONS": False}, plugins=[Vetoes()])
     course = make_course(modules=1, lessons=1)

@@ -9,8 +9,9 @@ import io
 import pytest
 
 from nttlearn.extensions import db
-from nttlearn.learn.services import complete_lesson, course_outline
-from nttlearn.models import Enrolment, LessonCompletion
+from nttlearn.learn.services import complete_lesson
+from nttlearn.learn.structure import course_outline
+from nttlearn.models import Enrolment, Lesson, LessonCompletion
 from nttlearn.testing import login
 
 
@@ -25,7 +26,7 @@ def taught(app, make_user, make_course):
         db.session.add(Enrolment(user_id=learner.id, course_id=course.id, cohort="NTT+ 2010"))
     db.session.commit()
     for lesson in course_outline(course, None).ordered_lessons()[:2]:
-        complete_lesson(halfway.id, lesson)
+        complete_lesson(halfway.id, db.session.get(Lesson, lesson.id))
     db.session.commit()
     return {"trainer": trainer, "course": course, "halfway": halfway, "starting": starting}
 

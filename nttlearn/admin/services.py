@@ -44,7 +44,7 @@ def courses_using(name: str) -> list[AffectedCourse]:
 def switch_plugin(name: str, enabled: bool) -> None:
     """Enable or disable plugin ``name`` in the caller's transaction.
 
-    Disabling takes its activities out of completion (see ``learn.services.counted_type_keys``):
+    Disabling takes its activities out of completion (see ``learn.structure.counted_type_keys``):
     a job then completes the courses of the learners who had done everything else.
     """
     host().set_enabled(name, enabled)

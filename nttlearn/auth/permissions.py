@@ -7,9 +7,10 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import abort, g, has_request_context
+from flask import abort, has_request_context
 from flask_login import current_user, login_required
 
+from ..caching import request_cache
 from ..extensions import db
 from ..models import Course, CourseStaff, User
 
@@ -77,7 +78,7 @@ def can_manage_course(user: User | Any, course: Course | int) -> bool:
         return True
     course_id = course if isinstance(course, int) else course.id
     # Asked several times per page (the view, the template, plugins' slots): once per request.
-    cache = g.setdefault("nttlearn_course_staff", {}) if has_request_context() else {}
+    cache = request_cache().setdefault("course_staff", {}) if has_request_context() else {}
     key = (user.id, course_id)
     if key not in cache:
         cache[key] = db.session.execute(

@@ -19,11 +19,12 @@ import secrets
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from flask import current_app, g, has_request_context, request, session
+from flask import current_app, has_request_context, request, session
 from flask_login import login_user, logout_user, user_loaded_from_cookie
 from sqlalchemy import and_, delete, or_, update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from ..caching import request_cache
 from ..extensions import db, login_manager
 from ..models import User, UserSession, utcnow
 
@@ -117,7 +118,7 @@ def start_session(user: User, remember: bool = False) -> None:
 @login_manager.user_loader
 def load_user(token: str) -> User | None:
     """Flask-Login's loader: the user of a live session record, with the record, in one query."""
-    if g.get("nttlearn_ended_session") == token:
+    if request_cache().get("ended_session") == token:
         return None  # Flask-Login asks again with the remember-me cookie, which holds the same token
     at = now()
     row = db.session.execute(
@@ -127,7 +128,7 @@ def load_user(token: str) -> User | None:
     ).first()
     user, record = row if row is not None else (None, None)
     if user is None or record is None or not is_current(record, user.role, at):
-        g.nttlearn_ended_session = token
+        request_cache()["ended_session"] = token
         return None
     if at - record.last_used_at >= TOUCH_INTERVAL:
         _, ip_address = _client()

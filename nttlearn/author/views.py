@@ -15,7 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..auth.permissions import require_course_staff, require_trainer
 from ..content.importer import ImportFailed, commit_import, rollback_import
 from ..extensions import db
-from ..learn.services import course_outline
+from ..learn.structure import course_outline
 from ..learn.views import policy_area_labels
 from ..models import Course, Lesson
 from . import media_views, outline_views, package_views, translation_views  # noqa: F401 - they add their routes to bp

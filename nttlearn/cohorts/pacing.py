@@ -108,10 +108,10 @@ class CourseRules:
 def course_rules(course: Course) -> CourseRules:
     """The course's rules at its ``content_version``, read once per worker: changing a rule bumps
     the version (see :func:`nttlearn.cohorts.services.set_release_rule`), as any content edit does."""
-    from ..caching import app_cache
+    from ..caching import worker_cache
 
     key = (course.id, course.content_version)
-    return app_cache("release_rules", 512).get_or_make(key, lambda: _load_rules(course.id))
+    return worker_cache("release_rules").get_or_make(key, lambda: _load_rules(course.id))
 
 
 def _load_rules(course_id: int) -> CourseRules:

@@ -18,7 +18,8 @@ from sqlalchemy.exc import IntegrityError
 from ..content.names import localized_text
 from ..events import emit
 from ..extensions import db
-from ..learn.services import counted_items, enrol
+from ..learn.services import enrol
+from ..learn.structure import counted_ids
 from ..models import (
     Activity,
     ActivityCompletion,
@@ -435,9 +436,7 @@ def cohort_progress(cohort: Cohort, now: datetime | None = None) -> list[MemberP
     """Each member's progress and number of overdue activities, in five queries."""
     now = now or utcnow()
     course = db.session.get(Course, cohort.course_id)
-    lessons_q, activities_q = counted_items(course)
-    lesson_ids = {row.id for row in db.session.execute(lessons_q)}
-    activity_ids = {row.id for row in db.session.execute(activities_q)}
+    lesson_ids, activity_ids = counted_ids(course)
     members = db.session.execute(
         db.select(User, Enrolment.completed_at).join(CohortMember, CohortMember.user_id == User.id)
         .join(Enrolment, (Enrolment.user_id == User.id) & (Enrolment.course_id == cohort.course_id))

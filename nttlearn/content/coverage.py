@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 
-from ..caching import app_cache
+from ..caching import worker_cache
 from ..extensions import db
 from ..models import Activity, Course, Lesson, Module
 from .translations import LANGUAGES, MISSING, OUTDATED, PRESENT, english_texts, text_states
@@ -98,7 +98,7 @@ def courses_coverage(courses: Sequence[Course]) -> dict[int, dict[str, Coverage]
     """``count_courses``, kept per worker for each course's content version. Texts that only a
     plugin holds (quiz questions edited in the browser) are recounted with the course's next
     content change or import."""
-    cache = app_cache("translation_coverage", 256)
+    cache = worker_cache("translation_coverage")
     found: dict[int, dict[str, Coverage]] = {}
     missing = []
     for course in courses:

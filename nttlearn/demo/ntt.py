@@ -8,8 +8,9 @@ from typing import Any
 from ..auth.services import create_user, find_user
 from ..author.services import add_trainer
 from ..extensions import db
-from ..learn.services import complete_lesson, course_outline, enrol
-from ..models import Course
+from ..learn.services import complete_lesson, enrol
+from ..learn.structure import course_outline
+from ..models import Course, Lesson
 
 ORGANISATIONS = [
     ("SERN – Sweden-Emilia-Romagna Network", "Bologna", "IT"),
@@ -71,8 +72,8 @@ def create_demo() -> dict[str, Any]:
         if main is not None:
             enrol(user.id, main, cohort="NTT+ 2010")
             outline = course_outline(main, user.id)
-            for lesson in outline.ordered_lessons()[:done]:
-                complete_lesson(user.id, lesson)
+            for entry in outline.ordered_lessons()[:done]:
+                complete_lesson(user.id, db.session.get(Lesson, entry.id))
     summary.append(f"Created {len(OFFICIALS) + 3} accounts in {len(ORGANISATIONS)} organisations from 4 countries.")
     if main is None:
         summary.append("The main course is not imported yet: run `nttlearn init` first for progress data.")

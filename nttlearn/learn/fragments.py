@@ -20,7 +20,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from ..activities import ActivityType
-from ..caching import app_cache
+from ..caching import worker_cache
 from ..content.lessontext import package_path
 from ..content.markdown import localized_media, render_markdown
 from ..extensions import db
@@ -62,7 +62,7 @@ def lesson_body(course: Course, structure: CourseStructure, lesson: LessonEntry,
         return render_markdown(text or body or "", media_base, _lesson_links(course, structure, lesson),
                                localized_media(course.slug, shown))
 
-    return app_cache("lesson_html", 1024).get_or_make(key, render)
+    return worker_cache("lesson_html").get_or_make(key, render)
 
 
 LESSON_PATH = re.compile(r"modules/(?:\d+-)?([a-z0-9][a-z0-9-]*)/(?:\d+-)?([a-z0-9][a-z0-9-]*)(?:\.[a-z]{2})?\.md")
@@ -90,7 +90,7 @@ def outline_sidebar(course: Course, structure: CourseStructure, locale: str,
                     types: Mapping[str, ActivityType]) -> Fragments:
     """The course outline of the lesson page's sidebar."""
     key = (course.id, structure.version, locale, request.script_root, frozenset(types))
-    return app_cache("outline_sidebar", 512).get_or_make(
+    return worker_cache("outline_sidebar").get_or_make(
         key, lambda: _render_outline(course.slug, structure, locale, types)
     )
 

@@ -4,20 +4,18 @@
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, func
+from sqlalchemy import bindparam, func, or_
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import defer
 
-from ..activities import activity_types
 from ..events import emit
 from ..extensions import db
 from ..models import (
+    POLICY_AREAS,
     Activity,
     ActivityCompletion,
     Course,
+    CourseStaff,
     Enrolment,
     Lesson,
     LessonCompletion,
@@ -26,6 +24,7 @@ from ..models import (
     User,
     utcnow,
 )
+from .structure import Progress, counted_type_keys, course_structure, learner_done, learner_state
 
 
 class EnrolmentError(ValueError):
@@ -70,6 +69,19 @@ def _insert_once(row) -> bool:
 _ENROLMENT = db.select(Enrolment).where(
     Enrolment.user_id == bindparam("user_id"), Enrolment.course_id == bindparam("course_id")
 )
+
+
+# Built once: every learner page asks.
+_COURSE_BY_SLUG = db.select(Course).where(Course.slug == bindparam("slug"))
+
+
+def course_by_slug(slug: str) -> Course | None:
+    return db.session.execute(_COURSE_BY_SLUG, {"slug": slug}).scalar()
+
+
+def remember_lesson(enrolment_id: int, lesson_id: int) -> None:
+    """Note the lesson the learner opened last, where "continue" takes them."""
+    db.session.execute(db.update(Enrolment).where(Enrolment.id == enrolment_id).values(last_lesson_id=lesson_id))
 
 
 def get_enrolment(user_id: int, course_id: int) -> Enrolment | None:
@@ -183,63 +195,27 @@ def _touch(user_id: int, course_id: int) -> None:
     )
 
 
-def counted_type_keys() -> frozenset[str]:
-    """The activity types that count towards completion: those of the enabled plugins.
-
-    A disabled (or uninstalled) plugin's activities cannot be opened, so counting them would
-    make every course that holds one impossible to finish; they count again once the plugin is
-    back. A completion recorded meanwhile stays, as completions always do."""
-    return frozenset(activity_types())
-
-
-def counted_items(course: Course):
-    """Statements for the lessons and activities that count towards completion of ``course``."""
-    lessons = db.select(Lesson.id, Lesson.module_id).join(Module).where(
-        Module.course_id == course.id, Module.archived.is_(False), Lesson.archived.is_(False)
-    )
-    activities = db.select(Activity.id, Activity.module_id).join(Module).where(
-        Module.course_id == course.id, Module.archived.is_(False), Activity.archived.is_(False),
-        Activity.type_key.in_(sorted(counted_type_keys())),
-    )
-    if course.completion_rule == "all_required":
-        lessons = lessons.where(Lesson.required.is_(True))
-        activities = activities.where(Activity.required.is_(True))
-    return lessons, activities
-
-
 def update_completion(user_id: int, course_id: int) -> None:
-    """Record (and announce) every module and the course the learner has now completed."""
+    """Record (and announce) every module and the course the learner has now completed.
+
+    Reads the course from its cached structure (what counts: :meth:`CourseStructure.counted`)
+    and the learner's completions in one query, the modules they completed in another."""
     course = db.session.get(Course, course_id)
-    lessons_q, activities_q = counted_items(course)
-    needed: dict[int, set[tuple[str, int]]] = defaultdict(set)
-    for lesson_id, module_id in db.session.execute(lessons_q):
-        needed[module_id].add(("l", lesson_id))
-    for activity_id, module_id in db.session.execute(activities_q):
-        needed[module_id].add(("a", activity_id))
-    done = {("l", i) for i in db.session.execute(
-        db.select(LessonCompletion.lesson_id).where(LessonCompletion.user_id == user_id)
-        .where(LessonCompletion.lesson_id.in_(db.select(lessons_q.subquery().c.id)))
-    ).scalars()}
-    done |= {("a", i) for i in db.session.execute(
-        db.select(ActivityCompletion.activity_id).where(ActivityCompletion.user_id == user_id)
-        .where(ActivityCompletion.activity_id.in_(db.select(activities_q.subquery().c.id)))
-    ).scalars()}
-    modules = db.session.execute(
-        db.select(Module).where(Module.course_id == course_id, Module.archived.is_(False))
-    ).scalars().all()
-    completed_modules = set(db.session.execute(
-        db.select(ModuleCompletion.module_id).where(ModuleCompletion.user_id == user_id)
-    ).scalars())
+    structure = course_structure(course)
+    counted = structure.counted(course.completion_rule)
+    done = learner_state(user_id, structure).done
+    completed_modules = set(db.session.execute(_MODULES_COMPLETED, {"user_id": user_id}).scalars())
     all_done = True
-    for module in modules:
-        if not needed[module.id] <= done:
+    for module in structure.modules:
+        needed = counted[module.id]
+        if not needed <= done:
             all_done = False
             continue
-        if module.id not in completed_modules and needed[module.id] and _insert_once(
+        if module.id not in completed_modules and needed and _insert_once(
             ModuleCompletion(user_id=user_id, module_id=module.id)
         ):
             emit("module.completed", user_id=user_id, course_id=course_id, data={"module_id": module.id, "module": module.key})
-    if all_done and modules:
+    if all_done and structure.modules:
         result = db.session.execute(
             db.update(Enrolment)
             .where(Enrolment.user_id == user_id, Enrolment.course_id == course_id, Enrolment.completed_at.is_(None))
@@ -249,146 +225,29 @@ def update_completion(user_id: int, course_id: int) -> None:
             emit("course.completed", user_id=user_id, course_id=course_id, data={"course": course.slug})
 
 
-@dataclass
-class Progress:
-    done: int = 0
-    total: int = 0
-    completed: bool = False
-    done_ids: set[tuple[str, int]] = field(default_factory=set)
-
-    @property
-    def percent(self) -> int:
-        return 100 if self.total == 0 and self.completed else int(100 * self.done / self.total) if self.total else 0
+_MODULES_COMPLETED = db.select(ModuleCompletion.module_id).where(ModuleCompletion.user_id == bindparam("user_id"))
+_COMPLETED_AT = db.select(Enrolment.course_id, Enrolment.completed_at).where(Enrolment.user_id == bindparam("user_id"))
 
 
-def progress_by_course(user_id: int, courses: list[Course]) -> dict[int, Progress]:
-    """Progress of one learner in many courses, in a fixed number of queries (no N+1)."""
+def progress_by_course(user_id: int, courses: list[Course],
+                       enrolments: list[Enrolment] | None = None) -> dict[int, Progress]:
+    """Progress of one learner in many courses, from the courses' cached structures and the
+    learner's completions: two queries, whatever the number of courses (no N+1); one when the
+    caller has the learner's ``enrolments`` loaded already."""
     if not courses:
         return {}
-    ids = [c.id for c in courses]
-    all_ids = [c.id for c in courses if c.completion_rule == "all"]
-    result = {c.id: Progress() for c in courses}
-    type_keys = sorted(counted_type_keys())
-
-    def counts(model, completion, fk):
-        counted = (model.required.is_(True)) | (Module.course_id.in_(all_ids))
-        if model is Activity:
-            counted = counted & Activity.type_key.in_(type_keys)
-        total = db.session.execute(
-            db.select(Module.course_id, func.count(model.id)).join(Module)
-            .where(Module.course_id.in_(ids), Module.archived.is_(False), model.archived.is_(False), counted)
-            .group_by(Module.course_id)
-        ).all()
-        done = db.session.execute(
-            db.select(Module.course_id, func.count(completion.id))
-            .select_from(completion).join(model, fk == model.id).join(Module)
-            .where(completion.user_id == user_id, Module.course_id.in_(ids), Module.archived.is_(False),
-                   model.archived.is_(False), counted)
-            .group_by(Module.course_id)
-        ).all()
-        for course_id, n in total:
-            result[course_id].total += n
-        for course_id, n in done:
-            result[course_id].done += n
-
-    counts(Lesson, LessonCompletion, LessonCompletion.lesson_id)
-    counts(Activity, ActivityCompletion, ActivityCompletion.activity_id)
-    for course_id, completed_at in db.session.execute(
-        db.select(Enrolment.course_id, Enrolment.completed_at).where(
-            Enrolment.user_id == user_id, Enrolment.course_id.in_(ids)
-        )
-    ):
-        result[course_id].completed = completed_at is not None
+    types = counted_type_keys()
+    done = learner_done(user_id)
+    if enrolments is None:
+        completed = dict(db.session.execute(_COMPLETED_AT, {"user_id": user_id}).all())
+    else:
+        completed = {e.course_id: e.completed_at for e in enrolments}
+    result = {}
+    for course in courses:
+        items = frozenset().union(*course_structure(course).counted(course.completion_rule, types).values())
+        result[course.id] = Progress(done=len(items & done), total=len(items),
+                                     completed=completed.get(course.id) is not None)
     return result
-
-
-@dataclass
-class CourseOutline:
-    """A course with its modules, lessons and activities loaded, and one learner's state."""
-
-    course: Course
-    modules: list[Module]
-    lessons: dict[int, list[Lesson]]
-    activities: dict[int, list[Activity]]
-    done: set[tuple[str, int]]
-    counted_types: frozenset[str] | None = None  # None: the enabled plugins' (counted_type_keys)
-
-    def counts(self, activity: Activity) -> bool:
-        """Whether ``activity`` counts towards completion now (its plugin is enabled)."""
-        if self.counted_types is None:
-            self.counted_types = counted_type_keys()
-        return activity.type_key in self.counted_types
-
-    def not_counted(self) -> list[Activity]:
-        """The activities left out of progress and completion because their plugin is off."""
-        return [a for m in self.modules for a in self.activities[m.id] if not self.counts(a)]
-
-    def module_progress(self, module: Module) -> Progress:
-        rule_all = self.course.completion_rule == "all"
-        items = [("l", lesson.id) for lesson in self.lessons[module.id] if rule_all or lesson.required]
-        items += [("a", a.id) for a in self.activities[module.id] if (rule_all or a.required) and self.counts(a)]
-        return Progress(done=sum(1 for i in items if i in self.done), total=len(items))
-
-    def course_progress(self) -> Progress:
-        total = Progress()
-        for module in self.modules:
-            p = self.module_progress(module)
-            total.done += p.done
-            total.total += p.total
-        return total
-
-    def ordered_lessons(self) -> list[Lesson]:
-        return [lesson for m in self.modules for lesson in self.lessons[m.id]]
-
-    def next_lesson(self) -> Lesson | None:
-        for lesson in self.ordered_lessons():
-            if ("l", lesson.id) not in self.done:
-                return lesson
-        return None
-
-    def resume_lesson(self, last_lesson_id: int | None) -> Lesson | None:
-        """Where to continue: the lesson last opened if it is not done yet, else the first lesson
-        after it that is not done, else the first one not done anywhere; the last opened one when
-        everything is done. None for a course without lessons."""
-        ordered = self.ordered_lessons()
-        ids = [lesson.id for lesson in ordered]
-        if last_lesson_id not in ids:  # never opened, or archived since
-            return self.next_lesson() or (ordered[0] if ordered else None)
-        start = ids.index(last_lesson_id)
-        for lesson in ordered[start:]:
-            if ("l", lesson.id) not in self.done:
-                return lesson
-        return self.next_lesson() or ordered[start]
-
-
-def course_outline(course: Course, user_id: int | None) -> CourseOutline:
-    """Load the outline in four queries, whatever the size of the course."""
-    modules = db.session.execute(
-        db.select(Module).where(Module.course_id == course.id, Module.archived.is_(False)).order_by(Module.position)
-    ).scalars().all()
-    module_ids = [m.id for m in modules]
-    lessons: dict[int, list[Lesson]] = {m.id: [] for m in modules}
-    activities: dict[int, list[Activity]] = {m.id: [] for m in modules}
-    for lesson in db.session.execute(
-        # The outline lists lessons; their bodies (the bulk of a course) are loaded only where shown.
-        db.select(Lesson).options(defer(Lesson.body)).where(Lesson.module_id.in_(module_ids), Lesson.archived.is_(False)).order_by(Lesson.position)
-    ).scalars():
-        lessons[lesson.module_id].append(lesson)
-    for activity in db.session.execute(
-        db.select(Activity).where(Activity.module_id.in_(module_ids), Activity.archived.is_(False)).order_by(Activity.position)
-    ).scalars():
-        activities[activity.module_id].append(activity)
-    done: set[tuple[str, int]] = set()
-    if user_id is not None and module_ids:
-        done |= {("l", i) for i in db.session.execute(
-            db.select(LessonCompletion.lesson_id).join(Lesson)
-            .where(LessonCompletion.user_id == user_id, Lesson.module_id.in_(module_ids))
-        ).scalars()}
-        done |= {("a", i) for i in db.session.execute(
-            db.select(ActivityCompletion.activity_id).join(Activity)
-            .where(ActivityCompletion.user_id == user_id, Activity.module_id.in_(module_ids))
-        ).scalars()}
-    return CourseOutline(course, list(modules), lessons, activities, done)
 
 
 def recheck_completions(course_ids: list[int]) -> None:
@@ -426,3 +285,56 @@ def first_lessons(courses: list[Course]) -> dict[int, tuple[int, int]]:
         db.select(ranked.c.course_id, ranked.c.lesson_id, ranked.c.module_id).where(ranked.c.rank == 1)
     ).all()
     return {course_id: (lesson_id, module_id) for course_id, lesson_id, module_id in rows}
+
+
+# -- what the learner pages list ----------------------------------------------------------------------
+def activities_by_id(ids) -> dict[int, Activity]:
+    """The activities with these ids, in one query."""
+    if not ids:
+        return {}
+    return {a.id: a for a in db.session.execute(db.select(Activity).where(Activity.id.in_(sorted(ids)))).scalars()}
+
+
+def catalogue_courses(query: str = "", area: str = "") -> list[Course]:
+    """The published courses matching the search box's ``query`` (title or summary) and the
+    policy ``area`` (ignored when not one of ``POLICY_AREAS``), methodology first, then by title."""
+    stmt = db.select(Course).where(Course.published.is_(True), Course.archived.is_(False))
+    if query:
+        # autoescape: a "%" or "_" typed in the search box is text, not a wildcard.
+        stmt = stmt.where(or_(Course.title.icontains(query, autoescape=True),
+                              Course.summary.icontains(query, autoescape=True)))
+    if area in POLICY_AREAS:
+        stmt = stmt.where(Course.policy_area == area)
+    return list(db.session.execute(stmt.order_by(Course.policy_area != "methodology", Course.title)).scalars())
+
+
+def course_trainers(courses: list[Course]) -> dict[int, list[str]]:
+    """The names of each course's trainers, in one query."""
+    trainers: dict[int, list[str]] = {}
+    if courses:
+        for course_id, name in db.session.execute(
+            db.select(CourseStaff.course_id, User.name).join(User, CourseStaff.user_id == User.id)
+            .where(CourseStaff.course_id.in_([c.id for c in courses]))
+        ):
+            trainers.setdefault(course_id, []).append(name)
+    return trainers
+
+
+_ENROLLED_IN = db.select(Enrolment.course_id).where(Enrolment.user_id == bindparam("user_id"))
+
+
+def enrolled_course_ids(user_id: int) -> set[int]:
+    return set(db.session.execute(_ENROLLED_IN, {"user_id": user_id}).scalars())
+
+
+def dashboard_courses(user_id: int) -> tuple[list[Enrolment], list[Course]]:
+    """The learner's enrolments (the course they were last active in first; their courses
+    loaded with them) and the courses they teach, by title."""
+    enrolments = db.session.execute(
+        db.select(Enrolment).where(Enrolment.user_id == user_id)
+        .order_by(Enrolment.last_activity_at.desc().nulls_last(), Enrolment.created_at.desc())
+    ).scalars().all()
+    teaching = db.session.execute(
+        db.select(Course).join(CourseStaff).where(CourseStaff.user_id == user_id).order_by(Course.title)
+    ).scalars().all()
+    return list(enrolments), list(teaching)

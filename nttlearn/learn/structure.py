@@ -3,26 +3,29 @@
 A lesson page needs the course's modules, lessons and activities in order (sidebar, previous
 and next, progress) and the lesson's HTML. Loading and rendering them on every request was most
 of the page's cost, although they change only when someone edits the course. So each worker
-keeps an immutable copy, keyed by the course's ``content_version``, which the listeners below
-bump in the same transaction as any change to the course, its modules, lessons or activities.
+keeps an immutable copy, keyed by the course's ``content_version``, which the listeners in
+:mod:`nttlearn.caching` bump in the same transaction as any change to the course, its modules, lessons or activities.
 The course row is read on every request anyway (visibility), so a stale copy is never served,
 in this process or any other: an edit shows on the very next page in every gunicorn worker.
 
 The learner's own state (enrolment, what they have done) is never cached: :func:`learner_state`
 reads it per request, in one query.
+
+This is the one read model of a course for learner pages and for completion: the lesson page,
+the course page, "done → next lesson", progress on the dashboard, deriving module and course
+completion, and the trainers' progress reports all read the course from :func:`course_structure`,
+and what counts towards completion is decided in one place, :meth:`CourseStructure.counted`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import chain
 from typing import Any
 
-from sqlalchemy import bindparam, event, inspect, literal, select, union_all, update
-from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy import bindparam, literal, select, union_all
 
-from ..caching import app_cache
+from ..activities import activity_types
+from ..caching import worker_cache
 from ..extensions import db
 from ..models import (
     Activity,
@@ -33,18 +36,22 @@ from ..models import (
     LessonCompletion,
     Module,
 )
-from .services import CourseOutline
 
-CONTENT_MODELS = (Course, Module, Lesson, Activity)
+Item = tuple[str, int]  # ("l", lesson id) or ("a", activity id)
+
+
+_TRANSLATED = {"title": "titles", "summary": "summaries"}  # an entry's texts by locale
 
 
 class _Titled:
     __slots__ = ()
 
     def localized(self, field_name: str, locale: str | None) -> str:
-        """As ``Lesson.localized``, for the title (the entries hold no other translated text)."""
-        if field_name == "title":
-            return self.titles.get(locale or "en") or self.title  # type: ignore[attr-defined]
+        """As ``Lesson.localized``, for the title and a module's summary (the entries hold no
+        other translated text)."""
+        texts = getattr(self, _TRANSLATED[field_name], None) if field_name in _TRANSLATED else None
+        if texts is not None:
+            return texts.get(locale or "en") or getattr(self, field_name)
         return getattr(self, field_name)
 
 
@@ -54,6 +61,8 @@ class ModuleEntry(_Titled):
     key: str
     title: str
     titles: dict[str, str] = field(default_factory=dict)
+    summary: str = ""
+    summaries: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,9 +123,121 @@ class CourseStructure:
         return (ordered[index - 1] if index > 0 else None,
                 ordered[index + 1] if index + 1 < len(ordered) else None)
 
-    def outline(self, course: Course, done: frozenset[tuple[str, int]]) -> CourseOutline:
+    def counted(self, completion_rule: str, type_keys: frozenset[str] | None = None) -> dict[int, frozenset[Item]]:
+        """What counts towards completion, by module: the one place that decides it.
+
+        Every lesson and activity that is not archived (nor its module) when the rule is "all",
+        the required ones when it is "all_required"; an activity only when its plugin is enabled
+        (``type_keys``, by default :func:`counted_type_keys`)."""
+        types = counted_type_keys() if type_keys is None else type_keys
+        rule_all = completion_rule == "all"
+        return {
+            m.id: frozenset(
+                [("l", lesson.id) for lesson in self.lessons[m.id] if rule_all or lesson.required]
+                + [("a", a.id) for a in self.activities[m.id] if (rule_all or a.required) and a.type_key in types]
+            )
+            for m in self.modules
+        }
+
+    def outline(self, course: Course, done: frozenset[Item]) -> LearnerOutline:
         """The outline of the course with one learner's ``done`` items (see :func:`learner_state`)."""
-        return CourseOutline(course, list(self.modules), self.lessons, self.activities, set(done))  # type: ignore[arg-type]
+        return LearnerOutline(course, self, done)
+
+
+def counted_type_keys() -> frozenset[str]:
+    """The activity types that count towards completion: those of the enabled plugins.
+
+    A disabled (or uninstalled) plugin's activities cannot be opened, so counting them would
+    make every course that holds one impossible to finish; they count again once the plugin is
+    back. A completion recorded meanwhile stays, as completions always do."""
+    return frozenset(activity_types())
+
+
+def counted_ids(course: Course) -> tuple[frozenset[int], frozenset[int]]:
+    """The ids of the lessons and of the activities that count towards completion of ``course``."""
+    items = frozenset().union(*course_structure(course).counted(course.completion_rule).values())
+    return (frozenset(i for kind, i in items if kind == "l"), frozenset(i for kind, i in items if kind == "a"))
+
+
+@dataclass
+class Progress:
+    done: int = 0
+    total: int = 0
+    completed: bool = False
+
+    @property
+    def percent(self) -> int:
+        return 100 if self.total == 0 and self.completed else int(100 * self.done / self.total) if self.total else 0
+
+
+class LearnerOutline:
+    """A course's structure with one learner's state: what the course page, the lesson page's
+    sidebar, "continue" and the to-do list read."""
+
+    def __init__(self, course: Course, structure: CourseStructure, done: frozenset[Item]) -> None:
+        self.course, self.structure, self.done = course, structure, done
+        self.modules, self.lessons, self.activities = list(structure.modules), structure.lessons, structure.activities
+        self._counted: dict[int, frozenset[Item]] | None = None
+        self._types: frozenset[str] | None = None
+
+    @property
+    def counted_items(self) -> dict[int, frozenset[Item]]:
+        if self._counted is None:
+            self._counted = self.structure.counted(self.course.completion_rule, self.counted_types)
+        return self._counted
+
+    @property
+    def counted_types(self) -> frozenset[str]:
+        if self._types is None:
+            self._types = counted_type_keys()
+        return self._types
+
+    def counts(self, activity: ActivityEntry) -> bool:
+        """Whether ``activity``'s type counts towards completion now (its plugin is enabled)."""
+        return activity.type_key in self.counted_types
+
+    def not_counted(self) -> list[ActivityEntry]:
+        """The activities left out of progress and completion because their plugin is off."""
+        return [a for m in self.modules for a in self.activities[m.id] if not self.counts(a)]
+
+    def module_progress(self, module: ModuleEntry) -> Progress:
+        items = self.counted_items[module.id]
+        return Progress(done=len(items & self.done), total=len(items))
+
+    def course_progress(self) -> Progress:
+        total = Progress()
+        for module in self.modules:
+            p = self.module_progress(module)
+            total.done += p.done
+            total.total += p.total
+        return total
+
+    def ordered_lessons(self) -> list[LessonEntry]:
+        return list(self.structure.ordered)
+
+    def next_lesson(self) -> LessonEntry | None:
+        return next((lesson for lesson in self.structure.ordered if ("l", lesson.id) not in self.done), None)
+
+    def resume_lesson(self, last_lesson_id: int | None) -> LessonEntry | None:
+        """Where to continue: the lesson last opened if it is not done yet, else the first lesson
+        after it that is not done, else the first one not done anywhere; the last opened one when
+        everything is done. None for a course without lessons."""
+        ordered = self.structure.ordered
+        start = self.structure.position.get(last_lesson_id) if last_lesson_id is not None else None
+        if start is None:  # never opened, or archived since
+            return self.next_lesson() or (ordered[0] if ordered else None)
+        for lesson in ordered[start:]:
+            if ("l", lesson.id) not in self.done:
+                return lesson
+        return self.next_lesson() or ordered[start]
+
+
+def course_outline(course: Course, user_id: int | None) -> LearnerOutline:
+    """The outline of ``course`` with what ``user_id`` has done (nothing for None): the cached
+    structure and, for a learner, one query."""
+    structure = course_structure(course)
+    done = learner_state(user_id, structure).done if user_id is not None else frozenset()
+    return structure.outline(course, done)
 
 
 def lesson_after_activity(course: Course, activity_id: int) -> LessonEntry | None:
@@ -136,18 +257,19 @@ def lesson_after_activity(course: Course, activity_id: int) -> LessonEntry | Non
 def course_structure(course: Course) -> CourseStructure:
     """The course's structure at its current ``content_version``, built once per worker."""
     key = (course.id, course.content_version)
-    return app_cache("structure", 512).get_or_make(key, lambda: _load_structure(course.id, course.content_version))
+    return worker_cache("structure").get_or_make(key, lambda: _load_structure(course.id, course.content_version))
 
 
-def _titles(translations: dict[str, Any] | None) -> dict[str, str]:
-    return {locale: t["title"] for locale, t in (translations or {}).items() if isinstance(t, dict) and t.get("title")}
+def _titles(translations: dict[str, Any] | None, name: str = "title") -> dict[str, str]:
+    return {locale: t[name] for locale, t in (translations or {}).items() if isinstance(t, dict) and t.get(name)}
 
 
 def _load_structure(course_id: int, version: int) -> CourseStructure:
     modules = tuple(
-        ModuleEntry(id=m.id, key=m.key, title=m.title, titles=_titles(m.translations))
+        ModuleEntry(id=m.id, key=m.key, title=m.title, titles=_titles(m.translations), summary=m.summary or "",
+                    summaries=_titles(m.translations, "summary"))
         for m in db.session.execute(
-            select(Module.id, Module.key, Module.title, Module.translations)
+            select(Module.id, Module.key, Module.title, Module.translations, Module.summary)
             .where(Module.course_id == course_id, Module.archived.is_(False)).order_by(Module.position)
         )
     )
@@ -197,6 +319,17 @@ _LEARNER_STATE = union_all(  # Core, not ORM: rows, not objects
 )
 
 
+_DONE = union_all(
+    select(literal("l"), _lesson_done.c.lesson_id).where(_lesson_done.c.user_id == bindparam("user_id")),
+    select(literal("a"), _activity_done.c.activity_id).where(_activity_done.c.user_id == bindparam("user_id")),
+)
+
+
+def learner_done(user_id: int) -> frozenset[Item]:
+    """Every lesson and activity the learner has completed, in any course, in one query."""
+    return frozenset((kind, item) for kind, item in db.session.connection().execute(_DONE, {"user_id": user_id}))
+
+
 def learner_state(user_id: int, structure: CourseStructure) -> LearnerState:
     """The learner's enrolment and completions in the course, in one query."""
     enrolment_id = last_lesson_id = None
@@ -209,74 +342,3 @@ def learner_state(user_id: int, structure: CourseStructure) -> LearnerState:
         elif item in (lessons if kind == "l" else activities):
             done.add((kind, item))
     return LearnerState(enrolment_id, last_lesson_id, frozenset(done))
-
-
-# -- keeping content_version true ---------------------------------------------------------------------
-_courses = Course.__table__
-
-
-def _course_ids_changed(objects: Iterable[Any]) -> tuple[set[int], set[int], bool]:
-    """(course ids, module ids, unknown) for the content objects among ``objects``; ``unknown``
-    when a changed object no longer knows its parent (then every course is bumped)."""
-    courses: set[int] = set()
-    modules: set[int] = set()
-    unknown = False
-    for obj in objects:
-        if not isinstance(obj, CONTENT_MODELS):
-            continue
-        loaded = inspect(obj).dict  # never load an attribute here: the row may be gone
-        if isinstance(obj, Course):
-            target, key = courses, loaded.get("id")
-        elif isinstance(obj, Module):
-            target, key = courses, loaded.get("course_id")
-        else:
-            target, key = modules, loaded.get("module_id")
-        if key is None:
-            unknown = True
-        else:
-            target.add(key)
-    return courses, modules, unknown
-
-
-@event.listens_for(Session, "after_flush")
-def _bump_after_flush(session: Session, flush_context: Any) -> None:
-    courses, modules, unknown = _course_ids_changed(chain(session.new, session.dirty, session.deleted))
-    if not (courses or modules or unknown):
-        return
-    statement = update(_courses).values(content_version=_courses.c.content_version + 1)
-    if not unknown:
-        condition = _courses.c.id.in_(courses) if courses else None
-        if modules:
-            of_modules = _courses.c.id.in_(select(Module.course_id).where(Module.id.in_(modules)))
-            condition = of_modules if condition is None else condition | of_modules
-        statement = statement.where(condition)
-    session.connection().execute(statement)
-    session.info["nttlearn_bumped"] = True
-
-
-@event.listens_for(Session, "after_flush_postexec")
-def _expire_bumped(session: Session, flush_context: Any) -> None:
-    """The content_version of Course objects in this session is now stale: reload it when read."""
-    if not session.info.pop("nttlearn_bumped", False):
-        return
-    for obj in list(session.identity_map.values()):
-        if isinstance(obj, Course) and obj not in session.deleted:
-            session.expire(obj, ["content_version"])
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _bump_after_bulk_statement(state: ORMExecuteState) -> Any:
-    """``session.execute(insert(Lesson), rows)`` and other bulk statements bypass the flush:
-    after one on a content table, every course's version is bumped (imports and retirements are
-    rare; the next page of each course rebuilds its structure)."""
-    if not (state.is_insert or state.is_update or state.is_delete):
-        return None
-    mapper = state.bind_mapper
-    if mapper is None or not issubclass(mapper.class_, CONTENT_MODELS):
-        return None
-    result = state.invoke_statement()
-    state.session.connection().execute(update(_courses).values(content_version=_courses.c.content_version + 1))
-    for obj in list(state.session.identity_map.values()):
-        if isinstance(obj, Course):
-            state.session.expire(obj, ["content_version"])
-    return result

@@ -16,7 +16,6 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import bindparam, or_
 
 from ..activities import ActivityType, activity_types
 from ..auth.permissions import can_manage_course, public, require_login
@@ -25,17 +24,23 @@ from ..config import LANGUAGE_NAMES, LOCALES
 from ..content.coverage import available_languages, courses_coverage
 from ..content.media_types import media_headers, media_prefix
 from ..extensions import db, login_manager
-from ..models import POLICY_AREAS, Activity, Course, CourseStaff, Enrolment, Lesson, User
+from ..models import Activity, Course, Lesson
 from ..storage import send_stored_file
 from .fragments import lesson_body, outline_sidebar
 from .services import (
     EnrolmentError,
+    activities_by_id,
     card_summary,
-    course_outline,
+    catalogue_courses,
+    course_by_slug,
+    course_trainers,
+    dashboard_courses,
     enrol,
+    enrolled_course_ids,
     first_lessons,
     get_enrolment,
     progress_by_course,
+    remember_lesson,
 )
 from .services import complete_lesson as mark_lesson_done
 from .services import uncomplete_lesson as unmark_lesson_done
@@ -56,6 +61,20 @@ def activity_status(activity_type: ActivityType, activity: Activity) -> str | No
         return None
 
 
+def statuses_of(structure: CourseStructure):
+    """``activity_status`` for the course page's entries: plugins get the ``Activity`` rows their
+    ``status`` is documented to take, loaded in one query the first time one is asked."""
+    rows: dict[int, Activity] = {}
+
+    def status(activity_type: ActivityType, entry) -> str | None:
+        if not rows:
+            rows.update(activities_by_id(structure.activity_ids))
+        activity = rows.get(entry.id)
+        return activity_status(activity_type, activity) if activity is not None else None
+
+    return status
+
+
 def policy_area_labels() -> dict[str, str]:
     return {
         "methodology": _("Project design methodology"),
@@ -67,12 +86,9 @@ def policy_area_labels() -> dict[str, str]:
     }
 
 
-_COURSE_BY_SLUG = db.select(Course).where(Course.slug == bindparam("slug"))
-
-
 def visible_course(slug: str) -> Course:
     """The course for ``slug`` if the current user may see it, else 404 (not 403: no probing)."""
-    course = db.session.execute(_COURSE_BY_SLUG, {"slug": slug}).scalar()
+    course = course_by_slug(slug)
     if course is None or course.archived:
         abort(404)
     if not course.published and not can_manage_course(current_user, course):
@@ -86,14 +102,7 @@ def catalogue():
     query = request.args.get("q", "").strip()
     area = request.args.get("area", "")
     language = request.args.get("language", "")
-    stmt = db.select(Course).where(Course.published.is_(True), Course.archived.is_(False))
-    if query:
-        # autoescape: a "%" or "_" typed in the search box is text, not a wildcard.
-        stmt = stmt.where(or_(Course.title.icontains(query, autoescape=True),
-                              Course.summary.icontains(query, autoescape=True)))
-    if area in POLICY_AREAS:
-        stmt = stmt.where(Course.policy_area == area)
-    courses = db.session.execute(stmt.order_by(Course.policy_area != "methodology", Course.title)).scalars().all()
+    courses = catalogue_courses(query, area)
     coverage = courses_coverage(courses)
     languages = {c.id: available_languages(coverage[c.id]) for c in courses}
     elsewhere: list[Course] = []
@@ -103,18 +112,8 @@ def catalogue():
         matching = [c for c in courses if language in languages[c.id]]
         elsewhere = [] if matching else courses
         courses = matching
-    trainers: dict[int, list[str]] = {}
-    if courses:
-        for course_id, name in db.session.execute(
-            db.select(CourseStaff.course_id, User.name).join(User, CourseStaff.user_id == User.id)
-            .where(CourseStaff.course_id.in_([c.id for c in courses]))
-        ):
-            trainers.setdefault(course_id, []).append(name)
-    enrolled: set[int] = set()
-    if current_user.is_authenticated:
-        enrolled = set(db.session.execute(
-            db.select(Enrolment.course_id).filter_by(user_id=current_user.id)
-        ).scalars())
+    trainers = course_trainers(courses)
+    enrolled = enrolled_course_ids(current_user.id) if current_user.is_authenticated else set()
     # A look at each course before enrolling: its first lesson, unless a release rule closes it.
     shown = [c for c in (courses or elsewhere) if c.id not in enrolled]
     by_id = {c.id: c for c in shown}
@@ -131,14 +130,8 @@ def catalogue():
 @bp.route("/dashboard")
 @require_login
 def dashboard():
-    enrolments = db.session.execute(
-        db.select(Enrolment).where(Enrolment.user_id == current_user.id).order_by(Enrolment.last_activity_at.desc().nulls_last(), Enrolment.created_at.desc())
-    ).scalars().all()
-    courses = [e.course for e in enrolments]
-    progress = progress_by_course(current_user.id, courses)
-    teaching = db.session.execute(
-        db.select(Course).join(CourseStaff).where(CourseStaff.user_id == current_user.id).order_by(Course.title)
-    ).scalars().all()
+    enrolments, teaching = dashboard_courses(current_user.id)
+    progress = progress_by_course(current_user.id, [e.course for e in enrolments], enrolments)
     todo = todo_items(current_user._get_current_object())
     return render_template(
         "learn/dashboard.html", enrolments=enrolments, progress=progress, teaching=teaching,
@@ -155,15 +148,12 @@ def todo_state_labels() -> dict[str, str]:
 @public
 def course(slug: str):
     course = visible_course(slug)
-    user_id = current_user.id if current_user.is_authenticated else None
-    enrolment = get_enrolment(user_id, course.id) if user_id else None
-    outline = course_outline(course, user_id if enrolment else None)
-    trainers = db.session.execute(
-        db.select(User.name).join(CourseStaff, CourseStaff.user_id == User.id).where(CourseStaff.course_id == course.id)
-    ).scalars().all()
-    resume = None
-    if enrolment is not None:
-        resume = outline.resume_lesson(enrolment.last_lesson_id)
+    structure = course_structure(course)
+    state = learner_state(current_user.id, structure) if current_user.is_authenticated else None
+    enrolment = get_enrolment(current_user.id, course.id) if state is not None and state.enrolment_id else None
+    outline = structure.outline(course, state.done if enrolment is not None else frozenset())
+    trainers = course_trainers([course]).get(course.id, [])
+    resume = outline.resume_lesson(state.last_lesson_id) if enrolment is not None else None
     staff = can_manage_course(current_user, course)
     pacing = pacing_of(current_user, course) if enrolment is not None else pacing_for(None, course)
     ordered = outline.ordered_lessons()
@@ -174,7 +164,8 @@ def course(slug: str):
     return render_template(
         "learn/course.html", course=course, outline=outline, enrolment=enrolment, trainers=trainers,
         resume=resume, types=activity_types(), areas=policy_area_labels(), locale=str(get_locale()),
-        staff=staff, activity_status=activity_status, pacing=pacing, preview=preview,
+        staff=staff, activity_status=statuses_of(structure) if enrolment is not None else None, pacing=pacing,
+        preview=preview,
         open_module_id=current.module_id if current else (outline.modules[0].id if outline.modules else None),
         not_counted=outline.not_counted() if staff else [],
     )
@@ -236,9 +227,7 @@ def lesson(slug: str, lesson_id: int):
     )
     # Where the learner is, for "continue" on the course page.
     if enrolled and state.last_lesson_id != lesson.id:
-        db.session.execute(
-            db.update(Enrolment).where(Enrolment.id == state.enrolment_id).values(last_lesson_id=lesson.id)
-        )
+        remember_lesson(state.enrolment_id, lesson.id)
         db.session.commit()
     return page
 
@@ -277,7 +266,8 @@ def complete_lesson(slug: str, lesson_id: int):
     db.session.commit()
     flash(_("Lesson marked as done."), "success")
     if request.form.get("next") == "continue":
-        following = course_outline(course, current_user.id).resume_lesson(lesson.id)
+        structure = course_structure(course)
+        following = structure.outline(course, learner_state(current_user.id, structure).done).resume_lesson(lesson.id)
         if following is None or following.id == lesson.id:  # nothing left to read: see the course
             return redirect(url_for("learn.course", slug=slug))
         return redirect(url_for("learn.lesson", slug=slug, lesson_id=following.id))

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func
 
 from ..extensions import db
-from ..learn.services import counted_items
+from ..learn.structure import counted_ids
 from ..models import ActivityCompletion, Course, Enrolment, LessonCompletion, Organisation, User
 
 
@@ -32,12 +32,8 @@ class LearnerProgress:
 
 
 def course_progress(course: Course) -> list[LearnerProgress]:
-    lessons_q, activities_q = counted_items(course)
-    lesson_ids = lessons_q.with_only_columns(lessons_q.selected_columns[0]).scalar_subquery()
-    activity_ids = activities_q.with_only_columns(activities_q.selected_columns[0]).scalar_subquery()
-    total = (db.session.scalar(db.select(func.count()).select_from(lessons_q.subquery())) or 0) + (
-        db.session.scalar(db.select(func.count()).select_from(activities_q.subquery())) or 0
-    )
+    lesson_ids, activity_ids = (sorted(ids) for ids in counted_ids(course))  # the course's read model
+    total = len(lesson_ids) + len(activity_ids)
     lessons_done = (
         db.select(LessonCompletion.user_id, func.count().label("n"))
         .where(LessonCompletion.lesson_id.in_(lesson_ids)).group_by(LessonCompletion.user_id).subquery()

@@ -9,7 +9,7 @@ from ..auth.permissions import can_manage_course
 from ..config import LOCALES
 from ..content.coverage import available_languages, courses_coverage
 from ..extensions import db
-from ..learn.services import course_outline
+from ..learn.structure import course_outline
 from ..models import Course
 from .auth import api_user, token_required
 from .schemas import CourseQuerySchema, CourseSchema, LangQuerySchema, OutlineSchema

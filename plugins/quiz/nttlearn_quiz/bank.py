@@ -126,6 +126,13 @@ def delete_category(category: Category) -> None:
     db.session.delete(category)
 
 
+def category_questions(course_id: int, category_id: int) -> list[Question]:
+    """The questions of a category of the course's bank that a quiz may use (not hidden), by name."""
+    return list(db.session.execute(db.select(Question).where(
+        Question.course_id == course_id, Question.category_id == category_id, Question.hidden.is_(False))
+        .order_by(Question.name)).scalars())
+
+
 # -- question data ----------------------------------------------------------------------------------
 def version_data(question: QuestionData, extras: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """What a version stores: the question's JSON without its category, with its extras."""

@@ -4,7 +4,6 @@ the activity's completion in the core."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -13,6 +12,7 @@ from flask_babel import gettext as _
 
 from nttlearn.api import Activity, complete_activity, db, emit, get_enrolment, utcnow
 
+from .attempt_rows import answers_of, lock_attempt, questions_of
 from .languages import grading_data
 from .models import Attempt, AttemptAnswer, QuestionVersion, Quiz, QuizGrade, Slot
 from .registry import question_types
@@ -31,7 +31,7 @@ def grade_attempt(attempt: Attempt, answers: list[AttemptAnswer], keep_manual: b
     unanswered one earns 0 at once); a description carries no marks. With ``keep_manual`` a
     grader's marks stay (regrading).
     """
-    data = data if data is not None else _version_data(answers)
+    data = data if data is not None else questions_of(answers)
     data = grading_data(attempt, answers, data)
     types = question_types()
     for answer in answers:
@@ -63,24 +63,17 @@ def total_answers(attempt: Attempt, answers: list[AttemptAnswer], data: dict[int
     attempt.percent = round(100 * attempt.marks / attempt.max_marks, 5) if attempt.max_marks else 100.0
 
 
-def _version_data(answers: Iterable[AttemptAnswer]) -> dict[int, dict[str, Any]]:
-    ids = {a.question_version_id for a in answers}
-    if not ids:
-        return {}
-    return dict(db.session.execute(
-        db.select(QuestionVersion.id, QuestionVersion.data).where(QuestionVersion.id.in_(ids))).all())
-
-
 def passed(quiz: Quiz, percent: float | None) -> bool | None:
     return None if percent is None else percent >= quiz.pass_mark - 1e-9
 
 
-def after_grading(quiz: Quiz, attempt: Attempt, event: str) -> None:
-    """Announce an attempt's (new) grade, update the learner's quiz grade and completion."""
+def after_grading(quiz: Quiz, attempt: Attempt, event: str, *, enrolled: bool | None = None) -> None:
+    """Announce an attempt's (new) grade, update the learner's quiz grade and completion
+    (``enrolled``: whether the learner is enrolled, when the caller knows)."""
     emit(event, user_id=attempt.user_id, course_id=quiz.course_id, data={
         "activity_id": quiz.activity_id, "attempt_id": attempt.id,
         "score": attempt.percent, "passed": passed(quiz, attempt.percent)})
-    refresh_grade(quiz, attempt.user_id)
+    refresh_grade(quiz, attempt.user_id, enrolled=enrolled)
 
 
 # -- the learner's grade for the quiz -----------------------------------------------------------------
@@ -122,22 +115,26 @@ def _grade_row_for_update(activity_id: int, user_id: int, grade: float | None = 
     return row
 
 
-def refresh_grade(quiz: Quiz, user_id: int) -> float | None:
-    """Recompute and store the learner's quiz grade; complete the activity when earned."""
+def refresh_grade(quiz: Quiz, user_id: int, *, enrolled: bool | None = None) -> float | None:
+    """Recompute and store the learner's quiz grade; complete the activity when earned (for an
+    enrolled learner: ``enrolled`` when the caller knows, else read)."""
     attempts = list(db.session.execute(db.select(Attempt).where(
         Attempt.activity_id == quiz.activity_id, Attempt.user_id == user_id).order_by(Attempt.number)).scalars())
     grade = method_grade(quiz.grading_method, attempts)
     row = _grade_row_for_update(quiz.activity_id, user_id, grade)
     if row.grade != grade:
         row.grade = grade
-    _complete_if_earned(quiz, user_id, row.effective, any(a.state == "finished" for a in attempts))
+    _complete_if_earned(quiz, user_id, row.effective, any(a.state == "finished" for a in attempts), enrolled)
     return row.effective
 
 
-def _complete_if_earned(quiz: Quiz, user_id: int, grade: float | None, attempted: bool) -> None:
+def _complete_if_earned(quiz: Quiz, user_id: int, grade: float | None, attempted: bool,
+                        enrolled: bool | None = None) -> None:
     """Completion is never taken back here (a regrade or an override that lowers a grade
     leaves it); a trainer who reopens an attempt decides that in the core."""
-    if get_enrolment(user_id, quiz.course_id) is None:
+    if enrolled is None:
+        enrolled = get_enrolment(user_id, quiz.course_id) is not None
+    if not enrolled:
         return  # a trainer trying the quiz out
     earned = attempted if quiz.completion == "attempt" else (grade is not None and passed(quiz, grade))
     if earned:
@@ -170,8 +167,6 @@ def grade_answer(answer_id: int, mark: float, comment: str, grader_id: int, now:
     """A grader's mark (out of the question's mark) and comment for one answer of a finished
     attempt. When it was the last answer waiting, the attempt's grade is announced
     (``quiz.attempt_graded``); a later change is announced as ``quiz.attempt_regraded``."""
-    from .services import answers_of, lock_attempt
-
     answer = db.session.get(AttemptAnswer, answer_id)
     if answer is None:
         raise GradingError(_("No such answer."))
@@ -188,7 +183,7 @@ def grade_answer(answer_id: int, mark: float, comment: str, grader_id: int, now:
     answer.comment = comment.strip()
     answer.graded_by_id, answer.graded_at = grader_id, now or utcnow()
     answers = answers_of(attempt)
-    total_answers(attempt, answers, _version_data(answers))
+    total_answers(attempt, answers, questions_of(answers))
     attempt.version += 1
     db.session.flush()
     quiz = db.session.get(Quiz, attempt.activity_id)
@@ -226,8 +221,6 @@ def regrade(quiz: Quiz, to_latest: bool = True) -> RegradeReport:
     Graders' essay marks stay. Every attempt whose grade changes is announced
     (``quiz.attempt_regraded``) and its learner's quiz grade recomputed.
     """
-    from .services import lock_attempt
-
     report = RegradeReport()
     attempt_ids = list(db.session.execute(db.select(Attempt.id).where(Attempt.activity_id == quiz.activity_id)
                                           .order_by(Attempt.id)).scalars())
@@ -247,7 +240,7 @@ def regrade(quiz: Quiz, to_latest: bool = True) -> RegradeReport:
         attempt = lock_attempt(attempt_id)
         answers = list(db.session.execute(db.select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt_id)
                                           .order_by(AttemptAnswer.slot_number)).scalars())
-        data = _version_data(answers)
+        data = questions_of(answers)
         for answer in answers:
             newer = latest.get(answer.question_version_id)
             if newer is None or newer.id == answer.question_version_id:

@@ -21,10 +21,11 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from nttlearn.api import Activity, db, format_datetime, parse_int, utcnow
+from nttlearn.api import Activity, Enrolment, User, db, format_datetime, parse_int, utcnow
 from nttlearn.api import deadline_for as core_deadline_for
 
 from . import grades
+from .attempt_rows import answers_of, answers_with_questions, lock_attempt, questions_of
 from .bank import current_versions, descendants
 from .models import (
     Allowance,
@@ -32,8 +33,8 @@ from .models import (
     AttemptAnswer,
     Category,
     Question,
-    QuestionVersion,
     Quiz,
+    QuizGrade,
     Slot,
 )
 from .quizzes import quiz_slots
@@ -103,20 +104,6 @@ def open_attempt(attempts: list[Attempt]) -> Attempt | None:
     return next((a for a in attempts if a.state == "in_progress"), None)
 
 
-def answers_of(attempt: Attempt) -> list[AttemptAnswer]:
-    return list(db.session.execute(db.select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt.id)
-                                   .order_by(AttemptAnswer.slot_number)).scalars())
-
-
-def version_data(answers: list[AttemptAnswer]) -> dict[int, dict[str, Any]]:
-    """The question JSON each answer was taken with, by version id, in one query."""
-    ids = {a.question_version_id for a in answers}
-    if not ids:
-        return {}
-    return dict(db.session.execute(
-        db.select(QuestionVersion.id, QuestionVersion.data).where(QuestionVersion.id.in_(ids))).all())
-
-
 def time_is_up(attempt: Attempt, now: datetime) -> bool:
     return attempt.deadline is not None and now >= attempt.deadline
 
@@ -133,17 +120,6 @@ def deadline_for(quiz: Quiz, allowance: Allowance | None, started_at: datetime,
     if closes is not None:
         ends.append(closes)
     return min(ends) if ends else None
-
-
-# -- locking ------------------------------------------------------------------------------------------
-def lock_attempt(attempt_id: int) -> Attempt | None:
-    """Load the attempt holding its row lock until the transaction ends (see the module doc)."""
-    if db.session.get_bind().dialect.name == "sqlite":
-        db.session.execute(db.update(Attempt).where(Attempt.id == attempt_id).values(version=Attempt.version))
-    return db.session.execute(
-        db.select(Attempt).where(Attempt.id == attempt_id).with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar()
 
 
 # -- starting -----------------------------------------------------------------------------------------
@@ -254,7 +230,8 @@ class SaveResult:
     version: int = 0
 
 
-def _owned(attempt_id: int, user_id: int) -> Attempt:
+def lock_own_attempt(attempt_id: int, user_id: int) -> Attempt:
+    """The learner's attempt, holding its row lock; AttemptNotFound for another's attempt."""
     attempt = lock_attempt(attempt_id)
     if attempt is None or attempt.user_id != user_id:
         raise AttemptNotFound(attempt_id)
@@ -264,7 +241,7 @@ def _owned(attempt_id: int, user_id: int) -> Attempt:
 def save_responses(attempt_id: int, user_id: int, form: Any, now: datetime | None = None) -> SaveResult:
     """Save the responses a page posted (``q<N>`` fields with their ``seq-<N>``)."""
     now = now or utcnow()
-    attempt = _owned(attempt_id, user_id)
+    attempt = lock_own_attempt(attempt_id, user_id)
     result = SaveResult(version=attempt.version)
     if attempt.state != "in_progress":
         result.closed = True
@@ -278,9 +255,10 @@ def save_responses(attempt_id: int, user_id: int, form: Any, now: datetime | Non
 
 
 def _apply(attempt: Attempt, form: Any, now: datetime, result: SaveResult,
-           loaded: tuple[list[AttemptAnswer], dict[int, dict[str, Any]]] | None = None) -> None:
-    """Save the posted responses; ``loaded`` is the attempt's answers and their questions when
-    the caller has them already.
+           loaded: tuple[list[AttemptAnswer], dict[int, dict[str, Any]]] | None = None,
+           quiz: Quiz | None = None) -> None:
+    """Save the posted responses; ``loaded`` is the attempt's answers and their questions, and
+    ``quiz`` the quiz, when the caller has them already.
 
     Under sequential navigation only the questions of the current page take answers: a page
     already left (or not yet shown) is closed to every way of posting, the page's form, its
@@ -295,11 +273,12 @@ def _apply(attempt: Attempt, form: Any, now: datetime, result: SaveResult,
         return
     if loaded is None:
         answers = [a for a in answers_of(attempt) if a.slot_number in posted]
-        data = version_data(answers)
+        data = questions_of(answers)
     else:
         answers = [a for a in loaded[0] if a.slot_number in posted]
         data = loaded[1]
-    if db.session.get(Quiz, attempt.activity_id).navigation == "sequential":
+    quiz = quiz or db.session.get(Quiz, attempt.activity_id)
+    if quiz.navigation == "sequential":
         result.refused = [a.slot_number for a in answers if a.page != attempt.current_page]
         answers = [a for a in answers if a.page == attempt.current_page]
     types = question_types()
@@ -350,33 +329,40 @@ class SubmitResult:
 
 
 def submit_attempt(attempt_id: int, user_id: int, form: Mapping[str, Any] | None = None,
-                   now: datetime | None = None) -> SubmitResult:
+                   now: datetime | None = None, *, enrolled: bool | None = None) -> SubmitResult:
     """The learner's final submission (idempotent: a second one changes nothing).
 
     Responses posted with it are saved first, unless the time is up: then the attempt closes
-    at its deadline with the answers saved until then.
+    at its deadline with the answers saved until then. ``enrolled``: whether the learner is
+    enrolled in the course, when the caller knows (else it is read when grading).
     """
+    return submit_locked(lock_own_attempt(attempt_id, user_id), form, now, enrolled=enrolled)
+
+
+def submit_locked(attempt: Attempt, form: Mapping[str, Any] | None = None, now: datetime | None = None, *,
+                  enrolled: bool | None = None) -> SubmitResult:
+    """:func:`submit_attempt` for an attempt whose lock the caller holds (:func:`lock_own_attempt`)."""
     now = now or utcnow()
-    attempt = _owned(attempt_id, user_id)
     if attempt.state != "in_progress":
         return SubmitResult(attempt, already_finished=True)
     if time_is_up(attempt, now):
         finish_attempt(attempt, now, "timeout")
         return SubmitResult(attempt, timed_out=True)
     saved = SaveResult()
-    answers = answers_of(attempt)
-    data = version_data(answers)
+    loaded = answers_with_questions(attempt)
+    quiz = db.session.get(Quiz, attempt.activity_id)
     if form is not None:
-        _apply(attempt, form, now, saved, (answers, data))
-    finish_attempt(attempt, now, "learner", (answers, data))
+        _apply(attempt, form, now, saved, loaded, quiz)
+    finish_attempt(attempt, now, "learner", loaded, quiz=quiz, enrolled=enrolled)
     return SubmitResult(attempt, conflicts=saved.conflicts)
 
 
 def finish_attempt(attempt: Attempt, now: datetime, closed_by: str,
-                   loaded: tuple[list[AttemptAnswer], dict[int, dict[str, Any]]] | None = None) -> None:
+                   loaded: tuple[list[AttemptAnswer], dict[int, dict[str, Any]]] | None = None, *,
+                   quiz: Quiz | None = None, enrolled: bool | None = None) -> None:
     """Close and grade an attempt whose lock the caller holds and which is still in progress."""
     assert attempt.state == "in_progress"
-    quiz = db.session.get(Quiz, attempt.activity_id)
+    quiz = quiz or db.session.get(Quiz, attempt.activity_id)
     attempt.state = "finished"
     attempt.closed_by = closed_by
     attempt.finished_at = min(now, attempt.deadline) if closed_by == "timeout" and attempt.deadline else now
@@ -384,7 +370,7 @@ def finish_attempt(attempt: Attempt, now: datetime, closed_by: str,
     answers, data = loaded if loaded is not None else (answers_of(attempt), None)
     grades.grade_attempt(attempt, answers, data=data)
     db.session.flush()
-    grades.after_grading(quiz, attempt, "quiz.attempt_submitted")
+    grades.after_grading(quiz, attempt, "quiz.attempt_submitted", enrolled=enrolled)
 
 
 def close_overdue(now: datetime | None = None, *, activity_id: int | None = None,
@@ -446,3 +432,30 @@ def set_allowance(quiz: Quiz, user_id: int, extra_attempts: int, extra_minutes: 
     if current is not None:
         current.deadline = deadline_for(quiz, allowance, current.started_at)
     return allowance
+
+
+# -- what the trainer's pages list ---------------------------------------------------------------------
+def course_learners(course_id: int) -> list[tuple[int, str, str]]:
+    """(user id, name, e-mail) of the course's learners, by name."""
+    return [tuple(row) for row in db.session.execute(
+        db.select(User.id, User.name, User.email).join(Enrolment, Enrolment.user_id == User.id)
+        .where(Enrolment.course_id == course_id).order_by(User.name))]
+
+
+def attempts_overview(activity_id: int) -> tuple[list[Any], dict[int, QuizGrade], dict[int, Allowance]]:
+    """The quiz's attempts with their learners (by name, then number), and the learners' quiz
+    grades and allowances by user id: three queries."""
+    rows = list(db.session.execute(
+        db.select(Attempt, User).join(User, User.id == Attempt.user_id)
+        .where(Attempt.activity_id == activity_id).order_by(User.name, Attempt.number)).all())
+    grade_rows = {g.user_id: g for g in db.session.execute(
+        db.select(QuizGrade).where(QuizGrade.activity_id == activity_id)).scalars()}
+    allowances = {a.user_id: a for a in db.session.execute(
+        db.select(Allowance).where(Allowance.activity_id == activity_id)).scalars()}
+    return rows, grade_rows, allowances
+
+
+def users_by_id(ids: set[int]) -> dict[int, User]:
+    if not ids:
+        return {}
+    return {u.id: u for u in db.session.execute(db.select(User).where(User.id.in_(ids))).scalars()}

@@ -16,7 +16,6 @@ from wtforms import SelectChoice
 
 from nttlearn.api import (
     ActivityAccess,
-    Enrolment,
     User,
     activity_access,
     arg_int,
@@ -27,9 +26,9 @@ from nttlearn.api import (
 
 from . import grades, quizzes, services
 from .analysis import analysis_csv, chart, item_analysis
-from .bank import category_label, course_categories
+from .bank import category_label, category_questions, course_categories
 from .forms import AllowanceForm, GradeForm, OverrideForm, QuizSettingsForm, RandomForm, RegradeForm
-from .models import Allowance, Attempt, AttemptAnswer, Question, QuizGrade, Slot
+from .models import Attempt, AttemptAnswer, Slot
 from .review import ReviewFlags, question_views
 from .views import bp, media_base
 
@@ -84,9 +83,7 @@ def quiz_questions(activity_id: int):
     shown = arg_int("category")
     bank_questions = []
     if shown:
-        bank_questions = list(db.session.execute(db.select(Question).where(
-            Question.course_id == access.course.id, Question.category_id == shown, Question.hidden.is_(False))
-            .order_by(Question.name)).scalars())
+        bank_questions = category_questions(access.course.id, shown)
     return render_template("quiz/quiz_questions.html", access=access, quiz=quiz, rows=quizzes.slot_rows(quiz),
                            categories=categories, shown=shown, bank_questions=bank_questions,
                            random_form=random_form, used=grades.slots_in_use(activity_id), label=category_label)
@@ -154,9 +151,7 @@ def change_slot(activity_id: int, slot_id: int):
 
 # -- attempts ----------------------------------------------------------------------------------------
 def _learner_choices(course_id: int) -> list[SelectChoice]:
-    rows = db.session.execute(db.select(User.id, User.name, User.email).join(Enrolment, Enrolment.user_id == User.id)
-                              .where(Enrolment.course_id == course_id).order_by(User.name)).all()
-    return [SelectChoice(uid, f"{name} <{email}>") for uid, name, email in rows]
+    return [SelectChoice(uid, f"{name} <{email}>") for uid, name, email in services.course_learners(course_id)]
 
 
 @bp.route("/<int:activity_id>/attempts")
@@ -166,12 +161,7 @@ def attempts(activity_id: int):
     quiz = quizzes.ensure_quiz(access.activity)
     services.close_overdue(activity_id=activity_id)
     db.session.commit()
-    rows = db.session.execute(db.select(Attempt, User).join(User, User.id == Attempt.user_id)
-                              .where(Attempt.activity_id == activity_id).order_by(User.name, Attempt.number)).all()
-    grade_rows = {g.user_id: g for g in db.session.execute(
-        db.select(QuizGrade).where(QuizGrade.activity_id == activity_id)).scalars()}
-    allowances = {a.user_id: a for a in db.session.execute(
-        db.select(Allowance).where(Allowance.activity_id == activity_id)).scalars()}
+    rows, grade_rows, allowances = services.attempts_overview(activity_id)
     learners = _learner_choices(access.course.id)
     allowance_form, override_form = AllowanceForm(), OverrideForm()
     allowance_form.user_id.choices = override_form.user_id.choices = learners
@@ -257,8 +247,7 @@ def grading(activity_id: int):
     access = staff_access(activity_id)
     quiz = quizzes.ensure_quiz(access.activity)
     queue = grades.grading_queue(activity_id)
-    users = {u.id: u for u in db.session.execute(
-        db.select(User).where(User.id.in_({a.user_id for _ans, a in queue}))).scalars()} if queue else {}
+    users = services.users_by_id({a.user_id for _ans, a in queue})
     return render_template("quiz/grading.html", access=access, quiz=quiz, queue=queue, users=users)
 
 
@@ -283,7 +272,7 @@ def grade_answer(answer_id: int):
             flash(_("The grade has been saved."), "success")
             return redirect(url_for("quiz.grading", activity_id=attempt.activity_id))
     view = question_views([answer], media_base(access), ReviewFlags.everything(), disabled=True)[0]
-    rubric = services.version_data([answer])[answer.question_version_id].get("rubric", "")
+    rubric = services.questions_of([answer])[answer.question_version_id].get("rubric", "")
     learner = db.session.get(User, attempt.user_id)
     return render_template("quiz/grade_answer.html", access=access, attempt=attempt, answer=answer, view=view,
                            form=form, rubric=rubric, learner=learner), 400 if form.errors else 200

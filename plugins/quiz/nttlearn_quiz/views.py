@@ -188,19 +188,20 @@ def summary(attempt_id: int):
 @require_login
 def submit(attempt_id: int):
     """The final submission: idempotent, so a double click or a replay changes nothing."""
-    attempt, _access = own_attempt(attempt_id)
-    form = request.form if any(k.startswith("seq-") for k in request.form) else None
     try:
-        result = services.submit_attempt(attempt.id, current_user.id, form)
+        attempt = services.lock_own_attempt(attempt_id, current_user.id)
     except services.AttemptNotFound:
         abort(404)
-    db.session.commit()
+    access = activity_access(attempt.activity_id, "quiz")
+    form = request.form if any(k.startswith("seq-") for k in request.form) else None
+    result = services.submit_locked(attempt, form, enrolled=access.enrolment is not None)
     if result.already_finished:
         flash(_("This attempt had already been submitted."), "info")
     elif result.timed_out:
         flash(_("The time for this attempt is up: it was submitted with the answers saved until then."), "info")
     else:
         flash(_("Your attempt has been submitted."), "success")
+    db.session.commit()
     return redirect(url_for("quiz.review", attempt_id=attempt_id))
 
 

@@ -45,3 +45,73 @@ def test_attempt_page_and_submission_do_not_grow_with_the_quiz(app, make_quiz, m
     three = measure(app, make_quiz, make_user, client_for, 0, gift=generate_gift(9).replace("{}", "{=x}"))
     thirty = measure(app, make_quiz, make_user, client_for, 0, gift=generate_gift(30).replace("{}", "{=x}"))
     assert three == thirty
+
+
+def submission_statements(app, make_quiz, make_user, client_for) -> list[str]:
+    quiz = make_quiz()
+    learner = make_user()
+    enrol(learner, quiz.course)
+    browser = client_for(learner)
+    attempt_id, html = start(browser, quiz.activity.id)
+    assert browser.get(f"/courses/{quiz.course.slug}").status_code == 200  # a warm worker: the course's structure is cached
+    db.session.remove()
+    with count_queries(app) as statements:
+        assert browser.post(f"/quiz/attempt/{attempt_id}/submit", data=page_form(html)).status_code == 302
+    return statements
+
+
+def test_a_submission_reads_the_attempt_its_questions_and_the_course_once_each(app, make_quiz, make_user, client_for):
+    statements = submission_statements(app, make_quiz, make_user, client_for)
+
+    def reads(table: str) -> int:
+        return sum(1 for s in statements if s.lstrip().upper().startswith("SELECT") and f"FROM {table}" in s)
+
+    # Issue 17: 29 statements before (the attempt read three times before grading, the quiz
+    # twice, the answers and their questions in two queries, the activity, its module and its
+    # course in three, the enrolment twice before completion, the course's outline in six).
+    assert len(statements) <= 19, "\n".join(statements)
+    assert reads("quiz_attempts") == 2  # under its lock, then the learner's attempts for the quiz grade
+    assert reads("enrolments") == 2  # the access check, then the learner's state for completion
+    assert reads("quiz_quizzes") == 1
+    assert reads("quiz_question_versions") == 0  # read with the answers, in one join
+    assert reads("modules") == 0  # the course's structure is the cached read model
+
+
+def add_learners(n: int, course_id: int, tag: str) -> None:
+    """``n`` more learners enrolled in the course, in two INSERTs."""
+    from sqlalchemy import insert
+
+    from nttlearn.models import Enrolment, User, utcnow
+    from nttlearn.testing import password_hash
+
+    now = utcnow()
+    db.session.execute(insert(User), [
+        {"email": f"{tag}{i}@example.org", "name": f"Learner {tag}{i}", "password_hash": password_hash(),
+         "role": "learner", "active": True, "created_at": now, "locale": "en"} for i in range(n)])
+    ids = db.session.execute(db.select(User.id).where(User.email.like(f"{tag}%"))).scalars().all()
+    db.session.execute(insert(Enrolment), [
+        {"user_id": uid, "course_id": course_id, "cohort": "", "created_at": now} for uid in ids])
+    db.session.commit()
+
+
+def test_the_quiz_page_runs_as_many_queries_with_10_as_with_1000_learners(app, make_quiz, make_user, client_for):
+    quiz = make_quiz()
+    learner = make_user()
+    enrol(learner, quiz.course)
+    browser = client_for(learner)
+    start(browser, quiz.activity.id)
+    url = f"/quiz/{quiz.activity.id}"
+
+    def queries() -> int:
+        assert browser.get(url).status_code == 200  # a warm worker
+        with count_queries(app) as statements:
+            assert browser.get(url).status_code == 200
+        return len(statements)
+
+    add_learners(10, quiz.course.id, "few")
+    few = queries()
+    add_learners(990, quiz.course.id, "many")
+    many = queries()
+
+    assert few == many
+    assert few <= 14, few

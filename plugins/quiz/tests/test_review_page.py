@@ -9,7 +9,7 @@ import re
 import pytest
 from quiz_helpers import choice_position, enrol, page_form, slot_of, start
 
-from nttlearn.learn.services import course_outline
+from nttlearn.learn.structure import course_outline
 
 PARTIAL_GIFT = """::Coordinator::Which organisation coordinated NTT+?{
 =SERN#Right: the Sweden-Emilia-Romagna Network.
