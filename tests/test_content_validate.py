@@ -73,7 +73,7 @@ def test_unknown_keys_are_reported_where_they_are_written(app, tmp_path):
     })
 
     assert problems == [
-        "pkg/course.yaml:15: unknown key 'colour' (allowed: certificate, completion, hours, id, languages, outcomes, policy_area, published, self_enrolment, slug, summary, title)",
+        "pkg/course.yaml:15: unknown key 'colour' (allowed: certificate, completion, hours, id, image, image_alt, languages, outcomes, policy_area, published, self_enrolment, slug, summary, title)",
         "pkg/modules/01-cycle/02-phases.md:4: unknown key 'author' (allowed: id, kind, minutes, required, title)",
         "pkg/modules/02-partners/module.yaml:3: unknown key 'sumary' (allowed: activities, id, opens_after_days, opens_on, outcomes, requires, summary, title)",
     ]
