@@ -11,7 +11,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from nttlearn.api import LANGUAGES, Activity, ActivityType, DefinitionProblem, db
+from nttlearn.api import LANGUAGES, Activity, ActivityType, DefinitionProblem, TranslatableText, db
 
 from .definition import apply_settings, read_settings, settings_definition
 from .models import Assignment, Submission
@@ -23,7 +23,8 @@ def activity_type() -> ActivityType:
         key="assignment", label=_l("Assignment"), endpoint="assignment.view", edit_endpoint="assignment.edit",
         import_definition=import_definition, export_definition=export_definition,
         validate_definition=validate_definition, default_definition=default_definition, status=status,
-        translation_states=translation_states, package_untranslated=package_untranslated,
+        translation_states=translation_states, translation_texts=translation_texts,
+        package_untranslated=package_untranslated,
     )
 
 
@@ -69,18 +70,26 @@ def export_definition(activity: Activity, folder: Path) -> dict[str, Any]:
     return settings_definition(ensure_assignment(activity))
 
 
-def translation_states(activities: Sequence[Activity]) -> dict[int, dict[str, list[str]]]:
-    """One text per assignment (its instructions): ``present`` or ``missing`` in each language."""
+def translation_texts(activities: Sequence[Activity]) -> dict[int, list[TranslatableText]]:
+    """One text per assignment (its instructions): ``present`` or ``missing`` in each language.
+    Their translations come with the course package; there is no page to edit them."""
     ids = [a.id for a in activities]
     rows = db.session.execute(db.select(Assignment).where(Assignment.activity_id.in_(ids))).scalars()
-    states: dict[int, dict[str, list[str]]] = {i: {locale: [] for locale in LANGUAGES} for i in ids}
+    found: dict[int, list[TranslatableText]] = {i: [] for i in ids}
     for assignment in rows:
         if not assignment.instructions.strip():
             continue
-        for locale in LANGUAGES:
-            states[assignment.activity_id][locale].append(
-                "present" if (assignment.translations or {}).get(locale) else "missing")
-    return states
+        found[assignment.activity_id].append(TranslatableText(
+            label=_l("Instructions"), english=assignment.instructions,
+            states={locale: "present" if (assignment.translations or {}).get(locale) else "missing"
+                    for locale in LANGUAGES}))
+    return found
+
+
+def translation_states(activities: Sequence[Activity]) -> dict[int, dict[str, list[str]]]:
+    """:func:`translation_texts` as counts: one state per text and language."""
+    return {activity_id: {locale: [text.states[locale] for text in texts] for locale in LANGUAGES}
+            for activity_id, texts in translation_texts(activities).items()}
 
 
 def status(activity: Activity, user_id: int) -> str | None:
