@@ -255,7 +255,7 @@ def translation_texts(activities: Sequence[Activity]) -> dict[int, list[Translat
         if questions:
             english = english_texts(questions)
             per_locale = {locale: text_states((translations or {}).get(locale), english) for locale in LANGUAGES}
-            editor: str | None = "surveys.translate"
+            editor: str | None = "evaluation.surveys.translate"
         elif template:
             questions = template_texts(TEMPLATE_QUESTIONS[template])[0]
             english = english_texts(questions)
