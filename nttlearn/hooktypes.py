@@ -175,7 +175,7 @@ class ActivityType:
     # ``translation_states(activities)`` → ``{activity_id: {locale: ["present", "missing", …]}}``,
     # one state per text; counted in a course's translation coverage. None: the plugin has none.
     translation_states: Callable[[Sequence[Activity]], Mapping[int, Mapping[str, Sequence[str]]]] | None = None
-    # The same texts one by one, for the course's translation overview (API 1.4):
+    # The same texts one by one, for the course's translation overview:
     # ``translation_texts(activities)`` → ``{activity_id: [TranslatableText, …]}`` in reading
     # order, in a bounded number of queries however many activities. When set, it is what the
     # coverage counts and ``translation_states`` is not called.
