@@ -39,6 +39,7 @@ def app(app_factory, provider):
 def browser(app, provider):
     browser = Browser(app.test_client(), provider.issuer)
     browser.log_in("anna-sub", "anna-pw")  # a new account, made by the login: no password here
+    browser.client.post("/language", data={"code": "en"})  # her provider says Finnish: read the pages in English
     return browser
 
 
