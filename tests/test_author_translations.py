@@ -571,7 +571,7 @@ def test_a_trainer_from_bologna_reads_the_translation_pages_in_italian(client, c
     overview = _text(client.get(f"/author/courses/{course.id}/translations"))
     editor = _text(client.get(_lesson_url(course, _lesson("welcome"))))
 
-    assert "Non tradotto" in overview and "Tradotto" in overview and "Titolo e riepilogo del corso" in overview
+    assert "Non tradotto" in overview and "Tradotto" in overview and "Il corso" in overview and "Totali" in overview
     assert "Traduzione: Italiano" in editor and "Inglese (originale)" in editor and "Salva la traduzione" in editor
 
 
