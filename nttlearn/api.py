@@ -70,6 +70,10 @@ from .hooktypes import ActivityType, DefinitionProblem
 #: The PO round trip of an activity's own texts: what ``ActivityType.translation_units`` returns
 #: and what ``ActivityType.apply_translations`` receives and returns (see :class:`ActivityType`).
 from .hooktypes import TranslationProblem, TranslationUnit, TranslationUpdate
+
+#: One text of an activity as ``ActivityType.translation_texts`` returns it for the course's
+#: translation overview: what it is, its English, its state per language, its editor.
+from .hooktypes import TranslatableText
 from .learn.services import complete_activity, get_enrolment, revoke_activity_completion
 
 #: ``enrol(user_id, course, by_staff=True)``: enrol a learner (idempotent; emits ``course.enrolled``).
@@ -272,6 +276,7 @@ __all__ = [
     "TodoItem",
     "TranslationProblem",
     "TranslationUnit",
+    "TranslatableText",
     "TranslationUpdate",
     "UTCDateTime",
     "User",

@@ -109,6 +109,26 @@ class TranslationUnit:
 
 
 @dataclass(frozen=True)
+class TranslatableText:
+    """One text an activity's plugin holds (a quiz question, a rubric criterion's title, a
+    survey option), as ``translation_texts`` returns it for the course's translation overview
+    and coverage.
+
+    ``label`` says what the text is, for a trainer ("Question 3", "Rubric: criterion title");
+    ``english`` is the text now; ``states`` holds its state in each language of
+    ``nttlearn.api.LANGUAGES`` (``missing``, ``present`` or ``outdated``). ``editor`` is the
+    Flask endpoint of the page where its translation is edited, called with ``editor_args`` and
+    ``locale=``; None when the plugin has no such page.
+    """
+
+    label: str
+    english: str
+    states: Mapping[str, str]
+    editor: str | None = None
+    editor_args: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class TranslationUpdate:
     """A translation to store, as ``apply_translations`` receives it: the ``text``, and the
     English the translator saw (``source``, the PO file's ``msgid``). When ``source`` is not the
@@ -155,6 +175,11 @@ class ActivityType:
     # ``translation_states(activities)`` → ``{activity_id: {locale: ["present", "missing", …]}}``,
     # one state per text; counted in a course's translation coverage. None: the plugin has none.
     translation_states: Callable[[Sequence[Activity]], Mapping[int, Mapping[str, Sequence[str]]]] | None = None
+    # The same texts one by one, for the course's translation overview:
+    # ``translation_texts(activities)`` → ``{activity_id: [TranslatableText, …]}`` in reading
+    # order, in a bounded number of queries however many activities. When set, it is what the
+    # coverage counts and ``translation_states`` is not called.
+    translation_texts: Callable[[Sequence[Activity]], Mapping[int, Sequence[TranslatableText]]] | None = None
     # The activity's own texts for the PO round trip (``nttlearn courses translations-export``):
     # ``translation_units(activity, locale)`` → the :class:`TranslationUnit` s, in reading order.
     # ``apply_translations(activity, locale, updates, write=True)`` stores ``updates``

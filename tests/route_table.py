@@ -129,6 +129,8 @@ ROUTES: list[Route] = [
     Route("auth.export_data", "GET", LOGGED_IN),
     Route("auth.delete", "GET", LOGGED_IN),
     Route("auth.delete", "POST", LOGGED_IN),
+    # no provider configured in the walk: no login there to confirm a deletion with
+    Route("auth.reauthenticate_for_deletion", "POST", Expect(302, 404, 404, 404), args=lambda w: {"key": "walk"}),
     Route("auth.set_language", "POST", Expect(302, 302, 302, 302), data=lambda w: {"code": "it", "next": "/"}),
     # Single sign-on (tests/test_single_sign_on.py logs in at a real provider): the walk's site
     # has no provider, so a provider's pages are not found; a logged-in visitor is sent on.

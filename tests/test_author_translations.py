@@ -9,6 +9,7 @@ import warnings
 import pytest
 from test_content_fakes import ExercisePlugin, csrf_token, sample_files, write_package
 
+from nttlearn.content.coverage import count_course
 from nttlearn.content.exporter import export_course
 from nttlearn.content.importer import commit_import, import_package
 from nttlearn.extensions import db
@@ -111,9 +112,15 @@ def test_the_overview_counts_what_is_translated_per_language(client, course, tra
 
     page = _text(client.get(f"/author/courses/{course.id}/translations"))
 
-    # The course, its two modules and three lessons: Italian has the course title and one lesson.
-    footer = re.search(r"<tfoot>(.*?)</tfoot>", page, re.S).group(1)
-    assert re.findall(r"(\d) of 6", footer) == ["2", "1", "0", "0"]
+    totals = re.search(r'<table class="data" id="translation-totals".*?</table>', page, re.S).group(0)
+    counts = count_course(_course())
+    for locale, language in zip(("it", "sv", "es", "fi"), LANGUAGE_NAMES, strict=True):
+        row = re.search(rf'<tr data-locale="{locale}">(.*?)</tr>', totals, re.S).group(1)
+        assert language in row
+        assert f'data-count="translated">{counts[locale].translated}<' in row
+        assert f'data-count="total">{counts[locale].total}<' in row
+    # Italian: the course title, and the welcome lesson's title and text
+    assert counts["it"].translated == 3
     assert "Finding partners" in page and "The project cycle" in page
 
 
@@ -564,7 +571,7 @@ def test_a_trainer_from_bologna_reads_the_translation_pages_in_italian(client, c
     overview = _text(client.get(f"/author/courses/{course.id}/translations"))
     editor = _text(client.get(_lesson_url(course, _lesson("welcome"))))
 
-    assert "Non tradotto" in overview and "Tradotto" in overview and "Titolo e riepilogo del corso" in overview
+    assert "Non tradotto" in overview and "Tradotto" in overview and "Il corso" in overview and "Totali" in overview
     assert "Traduzione: Italiano" in editor and "Inglese (originale)" in editor and "Salva la traduzione" in editor
 
 

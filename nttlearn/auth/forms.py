@@ -158,6 +158,16 @@ class DeleteAccountForm(FlaskForm):
     submit = SubmitField(_l("Delete my account"))
 
 
+class ProviderDeleteAccountForm(FlaskForm):
+    """Deleting an account without a password: confirmed by a fresh login at the provider."""
+
+    confirm = BooleanField(
+        _l("I understand that my account and personal data will be deleted."),
+        validators=[DataRequired()],
+    )
+    submit = SubmitField(_l("Delete my account"))
+
+
 class LinkIdentityForm(FlaskForm):
     """Proves that the person coming back from a single sign-on provider owns the account with
     the provider's e-mail address, before the two are linked."""

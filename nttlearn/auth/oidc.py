@@ -83,9 +83,11 @@ def _discover(client, settings: dict[str, str]) -> dict[str, Any]:
     return metadata
 
 
-def authorization_redirect(settings: dict[str, str], redirect_uri: str) -> Response:
+def authorization_redirect(settings: dict[str, str], redirect_uri: str, *, reauthenticate: bool = False) -> Response:
     """The redirect that sends the browser to the provider's login, with a new state, nonce and
-    PKCE challenge (kept in the session)."""
+    PKCE challenge (kept in the session). ``reauthenticate`` asks the provider to log the person in
+    again even if it has a session (``prompt=login``, ``max_age=0``: OpenID Connect Core 1.0,
+    3.1.2.1), so that the ID token's ``auth_time`` is now."""
     client = _client(settings)
     _discover(client, settings)
     # One login in progress per provider and browser: each start would otherwise add its state
@@ -93,7 +95,8 @@ def authorization_redirect(settings: dict[str, str], redirect_uri: str) -> Respo
     for name in [name for name in session if name.startswith(f"_state_{settings['key']}_")]:
         session.pop(name)
     try:
-        return client.authorize_redirect(redirect_uri)
+        extra = {"prompt": "login", "max_age": 0} if reauthenticate else {}
+        return client.authorize_redirect(redirect_uri, **extra)
     except (requests.RequestException, RuntimeError) as error:
         raise SsoFailure(UNREACHABLE, str(error)) from None
 

@@ -1,5 +1,6 @@
 """Single sign-on pages: log in with an OpenID Connect provider, confirm the link to an existing
-account with its password, and remove a linked identity from the account page.
+account with its password, remove a linked identity from the account page, and log in again at
+the provider to confirm the deletion of an account that has no password to type.
 
 The routes belong to the ``auth`` blueprint. A login through a provider ends in the site's own
 session, as a password login does (a fresh session, no fixation); logging out is local.
@@ -28,7 +29,10 @@ from .identities import (
     TAKEN,
     UNVERIFIED,
     account_for,
+    find_identity,
+    identities_of,
     link_identity,
+    password_disabled,
     remove_identity,
 )
 from .oidc import SsoFailure
@@ -40,6 +44,11 @@ from .views import bp
 PENDING_LINK = "sso_link"  # the session key of an identity waiting for its account's password
 NEXT = "sso_next"
 LINK_SECONDS = 600  # how long the password confirmation may wait
+# Re-authentication at the provider, in place of a password, before an account is deleted: the
+# login in progress, and the proof it gave (the time the provider says the person logged in).
+REAUTH, REAUTHENTICATED = "sso_reauth", "sso_reauthenticated"
+REAUTH_SECONDS = 300  # how long a fresh login at the provider confirms a deletion
+CLOCK_SKEW_SECONDS = 30  # the provider's clock and ours may differ by this much
 
 
 def _refusal(reason: str, provider: str) -> str:
@@ -104,6 +113,9 @@ def sso_login(key: str):
 def sso_callback(key: str):
     """Where the provider sends the browser back: log in, or ask for the password to link."""
     if current_user.is_authenticated:
+        pending = session.get(REAUTH)
+        if isinstance(pending, dict) and pending.get("key") == key and pending.get("user_id") == current_user.id:
+            return _finish_reauthentication(key, pending)
         return redirect(url_for("learn.dashboard"))
     settings = oidc.provider(key)
     if settings is None:
@@ -195,3 +207,76 @@ def remove_sso_identity(identity_id: int):
         db.session.commit()
         flash(_("The single sign-on login has been removed from your account."), "success")
     return redirect(url_for("auth.profile") + "#identities")
+
+
+# -- re-authentication before deleting an account without a password ---------------------------------
+def reauthentication_providers(user: User) -> list[dict[str, str]]:
+    """The configured providers the account has a linked login with: where it can prove, by
+    logging in again, that the person at the keyboard is the account's owner."""
+    issuers = {identity.issuer.rstrip("/") for identity in identities_of(user)}
+    return [settings for settings in oidc.providers() if settings["issuer"] in issuers]
+
+
+def confirms_with_provider(user: User) -> bool:
+    """Whether deleting the account is confirmed by a fresh login at a provider rather than the
+    password: the account has none, or may not use it (``NTTLEARN_OIDC_DISABLE_PASSWORDS``)."""
+    return not user.password_hash or password_disabled(user)
+
+
+def recently_reauthenticated(user: User) -> bool:
+    """Whether this browser logged in again at a provider, as ``user``, in the last few minutes."""
+    proof = session.get(REAUTHENTICATED)
+    return (isinstance(proof, dict) and proof.get("user_id") == user.id
+            and 0 <= time.time() - float(proof.get("at", 0)) <= REAUTH_SECONDS)
+
+
+@bp.route("/account/delete/reauthenticate/<key>", methods=["POST"])
+@require_login
+def reauthenticate_for_deletion(key: str):
+    """Send the browser to the provider's login page, which must ask for the password again
+    (``prompt=login``, ``max_age=0``) even if the person is logged in there."""
+    settings = next((p for p in reauthentication_providers(current_user) if p["key"] == key), None)
+    if settings is None:
+        abort(404)
+    session.pop(REAUTHENTICATED, None)
+    session[REAUTH] = {"key": key, "user_id": current_user.id, "started": time.time()}
+    try:
+        return oidc.authorization_redirect(settings, _callback_url(key), reauthenticate=True)
+    except SsoFailure as failure:
+        session.pop(REAUTH, None)
+        current_app.logger.warning("Re-authentication with %s refused: %s %r", key, failure.reason, failure.detail)
+        flash(_refusal(failure.reason, settings["name"]), "error")
+        return redirect(url_for("auth.delete"))
+
+
+def _finish_reauthentication(key: str, pending: dict[str, Any]):
+    """The provider sent the browser back: accept it as proof only when the provider says this
+    account's login logged in after the request was sent (``auth_time``, OpenID Connect Core 1.0,
+    2: required when ``max_age`` was asked for)."""
+    session.pop(REAUTH, None)
+    settings = oidc.provider(key)
+    if settings is None:
+        abort(404)
+    try:
+        claims = oidc.callback_claims(settings)
+    except SsoFailure as failure:
+        current_app.logger.warning("Re-authentication with %s refused: %s %r", key, failure.reason, failure.detail)
+        flash(_refusal(failure.reason, settings["name"]), "error")
+        return redirect(url_for("auth.delete"))
+    identity = find_identity(claims["iss"], claims["sub"])
+    if identity is None or identity.user_id != current_user.id:
+        flash(_("You logged in at %(provider)s with another login than the one linked to this account. "
+                "Your account was not deleted.", provider=settings["name"]), "error")
+        return redirect(url_for("auth.delete"))
+    auth_time, now = claims.get("auth_time"), time.time()
+    started = float(pending.get("started", 0))
+    if (not isinstance(auth_time, int | float) or isinstance(auth_time, bool)
+            or not started - CLOCK_SKEW_SECONDS <= auth_time <= now + CLOCK_SKEW_SECONDS):
+        current_app.logger.warning("Re-authentication with %s: auth_time %r is not after %s", key, auth_time, started)
+        flash(_("%(provider)s did not confirm that you logged in again just now, so your account was not "
+                "deleted. Please try again.", provider=settings["name"]), "error")
+        return redirect(url_for("auth.delete"))
+    session[REAUTHENTICATED] = {"user_id": current_user.id, "at": now}
+    flash(_("You have confirmed who you are with %(provider)s. You can now delete your account.",
+            provider=settings["name"]), "success")
+    return redirect(url_for("auth.delete"))

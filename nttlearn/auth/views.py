@@ -33,6 +33,7 @@ from .forms import (
     ForgotPasswordForm,
     LoginForm,
     ProfileForm,
+    ProviderDeleteAccountForm,
     RegistrationForm,
     ResetPasswordForm,
 )
@@ -318,18 +319,33 @@ def export_data():
 @bp.route("/account/delete", methods=["GET", "POST"])
 @require_login
 def delete():
-    form = DeleteAccountForm()
+    """Delete the account, confirmed with its password, or, for an account that logs in only
+    through single sign-on, by logging in again at the provider just before (see ``sso_views``)."""
+    from .sso_views import (
+        REAUTHENTICATED,
+        confirms_with_provider,
+        reauthentication_providers,
+        recently_reauthenticated,
+    )
+
+    by_provider = confirms_with_provider(current_user)
+    form = ProviderDeleteAccountForm() if by_provider else DeleteAccountForm()
     if form.validate_on_submit():
-        if not check_password(current_user.password_hash, form.password.data):
+        if by_provider and not recently_reauthenticated(current_user):
+            form.confirm.errors.append(_("First confirm who you are by logging in again with your organisation's account."))
+        elif not by_provider and not check_password(current_user.password_hash, form.password.data):
             form.password.errors.append(_("Your password is not correct."))
         else:
             user = db.session.get(User, current_user.id)
             delete_account(user)
             db.session.commit()
+            session.pop(REAUTHENTICATED, None)
             end_this_session()
             flash(_("Your account has been deleted."), "info")
             return redirect(url_for("learn.catalogue"))
-    return render_template("auth/delete.html", form=form)
+    return render_template("auth/delete.html", form=form, by_provider=by_provider,
+                           providers=reauthentication_providers(current_user) if by_provider else [],
+                           reauthenticated=by_provider and recently_reauthenticated(current_user))
 
 
 @bp.route("/language", methods=["POST"])

@@ -11,13 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ..auth.permissions import require_course_staff
 from ..config import LANGUAGE_NAMES
 from ..confirm import confirmation_page, confirmed
-from ..content.layout import load_outline
 from ..content.markdown import localized_media, render_markdown
 from ..content.translations import LANGUAGES
 from ..extensions import db
@@ -32,6 +31,7 @@ from .forms import (
 from .outline import normalize_body
 from .services import AuthoringError
 from .translations import (
+    STATE_FILTERS,
     TRANSLATED_FIELDS,
     LanguageState,
     Translatable,
@@ -41,10 +41,10 @@ from .translations import (
     language_states,
     lesson_problems,
     opened_token,
-    outline_states,
     save_lesson_translation,
     save_translation,
     source_token,
+    translation_overview,
     translation_texts,
 )
 
@@ -54,11 +54,20 @@ LOCALE = "<any({}):locale>".format(", ".join(LANGUAGES))
 @bp.route("/courses/<int:course_id>/translations")
 @require_course_staff
 def translations(course_id: int):
+    """Every translatable text of the course with its state per language, filtered by the
+    query's ``state`` and ``language``; an unknown value is said on the page, and not applied."""
     course = course_or_404(course_id)
-    outline = load_outline(course)
-    states = outline_states(course, outline)
-    return render_template("author/translations.html", course=course, outline=outline, states=states,
-                           totals=states.totals(), languages=LANGUAGES)
+    state, language = request.args.get("state", ""), request.args.get("language", "")
+    errors = []
+    if state not in ("", *STATE_FILTERS):
+        errors.append(_("Choose a state from the list."))
+        state = ""
+    if language not in ("", *LANGUAGES):
+        errors.append(_("Choose a language from the list."))
+        language = ""
+    overview = translation_overview(course, state, language)
+    return render_template("author/translations.html", course=course, overview=overview, errors=errors,
+                           all_languages=LANGUAGES, language_names=LANGUAGE_NAMES), 400 if errors else 200
 
 
 # -- the course's title and summary ------------------------------------------------------------------

@@ -15,11 +15,12 @@ from typing import Any
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..config import LANGUAGE_NAMES
-from ..content.layout import CourseOutline
+from ..content.coverage import Coverage, Text, TextGroup, count_texts, course_texts
 from ..content.translations import (
     LANGUAGES,
     MISSING,
     OUTDATED,
+    PRESENT,
     SOURCE,
     changed_since,
     fingerprints,
@@ -104,44 +105,6 @@ def module_lesson_states(module: Module) -> list[tuple[Lesson, list[LanguageStat
         .order_by(Lesson.position, Lesson.id)
     ).scalars()
     return [(lesson, language_states(lesson)) for lesson in lessons]
-
-
-@dataclass(frozen=True)
-class LanguageTotals:
-    locale: str
-    translated: int  # up to date
-    outdated: int
-    total: int
-
-    @property
-    def name(self) -> str:
-        return LANGUAGE_NAMES[self.locale]
-
-
-@dataclass(frozen=True)
-class OutlineStates:
-    """The languages of each text of a course: its own, each module's and each lesson's (by id)."""
-
-    course: list[LanguageState]
-    modules: dict[int, list[LanguageState]]
-    lessons: dict[int, list[LanguageState]]
-
-    def totals(self) -> list[LanguageTotals]:
-        """Per language, how many of the course's texts are translated and up to date, and how many outdated."""
-        everything = [self.course, *self.modules.values(), *self.lessons.values()]
-        return [LanguageTotals(locale,
-                               translated=sum(1 for row in everything if row[i].state not in (MISSING, OUTDATED)),
-                               outdated=sum(1 for row in everything if row[i].outdated), total=len(everything))
-                for i, locale in enumerate(LANGUAGES)]
-
-
-def outline_states(course: Course, outline: CourseOutline) -> OutlineStates:
-    """The languages of the course and of its live modules and lessons: from the loaded rows, no query."""
-    return OutlineStates(
-        course=language_states(course),
-        modules={module.id: language_states(module) for module in outline.modules},
-        lessons={lesson.id: language_states(lesson) for items in outline.lessons.values() for lesson in items},
-    )
 
 
 def source_token(element: Translatable) -> str:
@@ -236,3 +199,37 @@ def commit_change(load: Callable[[], Any], locale: str, change: Callable[[Any], 
 
 def _clean(name: str, text: str) -> str:
     return normalize_body(text) if name == "body" else text.strip()
+
+
+# -- the overview of every text ----------------------------------------------------------------------
+#: The states the overview filters on, as the query string names them.
+STATE_FILTERS = {"missing": MISSING, "outdated": OUTDATED, "translated": PRESENT}
+
+
+@dataclass(frozen=True)
+class TranslationOverview:
+    """Every translatable text of a course (:func:`nttlearn.content.coverage.course_texts`, what
+    ``nttlearn courses translations`` counts), the totals per language over all of them, and the
+    groups of texts that the filters keep: a text is kept when its state in ``language`` (in any
+    language of ``languages`` when none is chosen) is ``state``."""
+
+    groups: list[TextGroup]
+    totals: dict[str, Coverage]
+    languages: list[str]  # the columns shown
+    state: str  # "" (every state) or a key of STATE_FILTERS
+    language: str  # "" (every language) or one of LANGUAGES
+    shown: int  # how many texts the filters keep
+
+
+def translation_overview(course: Course, state: str = "", language: str = "") -> TranslationOverview:
+    groups = course_texts([course])[course.id]
+    totals = count_texts([text for group in groups for text in group.texts])
+    languages = [language] if language else list(LANGUAGES)
+    wanted = STATE_FILTERS.get(state)
+
+    def kept(text: Text) -> bool:
+        return wanted is None or any(text.states.get(locale) == wanted for locale in languages)
+
+    shown = [TextGroup(group.element, [text for text in group.texts if kept(text)], group.module) for group in groups]
+    return TranslationOverview([group for group in shown if group.texts], totals, languages, state, language,
+                               sum(len(group.texts) for group in shown))

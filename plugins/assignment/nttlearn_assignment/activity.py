@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from nttlearn.api import (
@@ -16,6 +17,7 @@ from nttlearn.api import (
     Activity,
     ActivityType,
     DefinitionProblem,
+    TranslatableText,
     TranslationProblem,
     TranslationUnit,
     TranslationUpdate,
@@ -35,7 +37,8 @@ def activity_type() -> ActivityType:
         key="assignment", label=_l("Assignment"), endpoint="assignment.view", edit_endpoint="assignment.edit",
         import_definition=import_definition, export_definition=export_definition,
         validate_definition=validate_definition, default_definition=default_definition, status=status,
-        translation_states=translation_states, package_untranslated=package_untranslated,
+        translation_states=translation_states, translation_texts=translation_texts,
+        package_untranslated=package_untranslated,
         translation_units=translation_units, apply_translations=apply_translations,
         has_learner_work=has_learner_work,
     )
@@ -125,20 +128,50 @@ def export_definition(activity: Activity, folder: Path) -> dict[str, Any]:
     return entry
 
 
-def translation_states(activities: Sequence[Activity]) -> dict[int, dict[str, list[str]]]:
-    """Each assignment's instructions (``present`` or ``missing``) and each text of its rubric
-    (``present``, ``outdated`` or ``missing``), in each language."""
+def _rubric_label(text_id: str) -> str:
+    """What a rubric text is, for the translation overview: ``criterion.<key>.title`` or
+    ``criterion.<key>.level.<points>.label|descriptor``."""
+    parts = text_id.split(".")
+    if parts[-1] == "title":
+        return _("Rubric, criterion “%(criterion)s”: title", criterion=parts[1])
+    points = ".".join(parts[3:-1])
+    if parts[-1] == "label":
+        return _("Rubric, criterion “%(criterion)s”, level of %(points)s points: name", criterion=parts[1],
+                 points=points)
+    return _("Rubric, criterion “%(criterion)s”, level of %(points)s points: descriptor", criterion=parts[1],
+             points=points)
+
+
+def translation_texts(activities: Sequence[Activity]) -> dict[int, list[TranslatableText]]:
+    """Each assignment's instructions (``present`` or ``missing`` in each language: their
+    translations come with the course package; there is no page to edit them) and each text of
+    its rubric (``present``, ``outdated`` or ``missing``, edited on the rubric's translation page)."""
     ids = [a.id for a in activities]
     rows = db.session.execute(db.select(Assignment).where(Assignment.activity_id.in_(ids))).scalars()
-    states: dict[int, dict[str, list[str]]] = {i: {locale: [] for locale in LANGUAGES} for i in ids}
+    found: dict[int, list[TranslatableText]] = {i: [] for i in ids}
     for assignment in rows:
-        for locale in LANGUAGES:
-            if assignment.instructions.strip():
-                states[assignment.activity_id][locale].append(
-                    "present" if (assignment.translations or {}).get(locale) else "missing")
-            states[assignment.activity_id][locale].extend(
-                rubrics.text_states(assignment.rubric, assignment.rubric_translations, locale).values())
-    return states
+        texts = found[assignment.activity_id]
+        if assignment.instructions.strip():
+            texts.append(TranslatableText(
+                label=_("Instructions"), english=assignment.instructions,
+                states={locale: "present" if (assignment.translations or {}).get(locale) else "missing"
+                        for locale in LANGUAGES}))
+        if assignment.rubric:
+            states = {locale: rubrics.text_states(assignment.rubric, assignment.rubric_translations, locale)
+                      for locale in LANGUAGES}
+            texts.extend(
+                TranslatableText(label=_rubric_label(text_id), english=english,
+                                 states={locale: states[locale][text_id] for locale in LANGUAGES},
+                                 editor="assignment.rubric_translate",
+                                 editor_args={"activity_id": assignment.activity_id})
+                for text_id, english in rubrics.english_texts(assignment.rubric).items())
+    return found
+
+
+def translation_states(activities: Sequence[Activity]) -> dict[int, dict[str, list[str]]]:
+    """:func:`translation_texts` as counts: one state per text and language."""
+    return {activity_id: {locale: [text.states[locale] for text in texts] for locale in LANGUAGES}
+            for activity_id, texts in translation_texts(activities).items()}
 
 
 def _context(text_id: str) -> str:
@@ -199,8 +232,6 @@ def apply_translations(activity: Activity, locale: str, updates: Mapping[str, Tr
 
 def status(activity: Activity, user_id: int) -> str | None:
     """"Draft", "Submitted", "Submitted late" or "Graded: 8/10" on the course outline."""
-    from flask_babel import gettext as _
-
     row = db.session.execute(db.select(Submission, Assignment.max_points)
                              .join(Assignment, Assignment.activity_id == Submission.activity_id)
                              .where(Submission.activity_id == activity.id, Submission.user_id == user_id)).first()

@@ -11,13 +11,23 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
-from nttlearn.api import LANGUAGES, Activity, User, complete_activity, db, utcnow
+from nttlearn.api import (
+    LANGUAGES,
+    Activity,
+    Module,
+    TranslatableText,
+    User,
+    complete_activity,
+    db,
+    utcnow,
+)
 
 from .definitions import default_definition, import_definition
-from .languages import PRESENT, english_texts, template_texts, text_states
+from .languages import PRESENT, english_texts, option_key, template_texts, text_states
 from .models import Survey, SurveyAnswer, SurveyRespondent, SurveyResponse, random_id
 from .questionnaires import TEMPLATE_QUESTIONS, Question, survey_questions
 from .settings import anonymous_min_responses
@@ -229,25 +239,52 @@ def delete_user_data(user_id: int) -> None:
     )
 
 
-def translation_states(activities: Sequence[Activity]) -> dict[int, dict[str, list[str]]]:
-    """Each survey's question and option texts, one state per text and language (``missing``,
-    ``present``, ``outdated``): what the course's translation coverage counts (one query). A
-    template survey stored before templates were copied into surveys is read from code, whose
-    texts the plugin's catalogues translate: counted as translated."""
+def translation_texts(activities: Sequence[Activity]) -> dict[int, list[TranslatableText]]:
+    """Each survey's question and option texts, with their state per language (``missing``,
+    ``present``, ``outdated``) and the survey's translation page: what the course's translation
+    overview lists and its coverage counts (one query). A template survey stored before
+    templates were copied into surveys is read from code, whose texts the plugin's catalogues
+    translate: counted as translated, with no page to edit them."""
     found = db.session.execute(
-        db.select(Survey.activity_id, Survey.template, Survey.questions, Survey.translations)
+        db.select(Survey.activity_id, Survey.template, Survey.questions, Survey.translations, Module.course_id)
+        .join(Activity, Activity.id == Survey.activity_id).join(Module, Module.id == Activity.module_id)
         .where(Survey.activity_id.in_([a.id for a in activities]))
     ).all()
-    states: dict[int, dict[str, list[str]]] = {}
-    for activity_id, template, questions, translations in found:
+    result: dict[int, list[TranslatableText]] = {}
+    for activity_id, template, questions, translations, course_id in found:
         if questions:
             english = english_texts(questions)
-            states[activity_id] = {locale: list(text_states((translations or {}).get(locale), english).values())
-                                   for locale in LANGUAGES}
+            per_locale = {locale: text_states((translations or {}).get(locale), english) for locale in LANGUAGES}
+            editor: str | None = "evaluation.surveys.translate"
         elif template:
-            count = len(english_texts(template_texts(TEMPLATE_QUESTIONS[template])[0]))
-            states[activity_id] = {locale: [PRESENT] * count for locale in LANGUAGES}
-    return states
+            questions = template_texts(TEMPLATE_QUESTIONS[template])[0]
+            english = english_texts(questions)
+            per_locale = {locale: dict.fromkeys(english, PRESENT) for locale in LANGUAGES}
+            editor = None
+        else:
+            continue
+        labels = _text_labels(questions)
+        result[activity_id] = [
+            TranslatableText(label=labels[key], english=text, states={locale: per_locale[locale][key] for locale in LANGUAGES},
+                             editor=editor, editor_args={"course_id": course_id, "activity_id": activity_id})
+            for key, text in english.items() if text.strip()]
+    return result
+
+
+def _text_labels(questions: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """What each text of a questionnaire is (keyed as `english_texts`), for the translation overview."""
+    labels: dict[str, Any] = {}
+    for n, question in enumerate(questions, start=1):
+        labels[question["id"]] = _l("Question %(num)d", num=n)
+        for m, option in enumerate(question.get("options") or [], start=1):
+            labels[option_key(question["id"], option["id"])] = _l("Question %(num)d, option %(option)d", num=n, option=m)
+    return labels
+
+
+def translation_states(activities: Sequence[Activity]) -> dict[int, dict[str, list[str]]]:
+    """:func:`translation_texts` as counts: one state per text and language."""
+    return {activity_id: {locale: [text.states[locale] for text in texts] for locale in LANGUAGES}
+            for activity_id, texts in translation_texts(activities).items()}
 
 
 def status(activity: Activity, user_id: int) -> str | None:

@@ -17,6 +17,7 @@ from nttlearn.api import (
     Activity,
     ActivityType,
     DefinitionProblem,
+    TranslatableText,
     db,
     translated_file_name,
 )
@@ -30,7 +31,6 @@ from .languages import (
     merged,
     rubric_texts,
     shown_texts,
-    states,
     template_texts,
 )
 from .models import (
@@ -61,6 +61,7 @@ def activity_type() -> ActivityType:
         edit_endpoint="peer_review.edit_settings", import_definition=import_definition,
         export_definition=export_definition, validate_definition=validate_definition,
         default_definition=default_definition, status=status, translation_states=translation_states,
+        translation_texts=translation_texts,
         translation_units=translation_units.translation_units,
         apply_translations=translation_units.apply_translations,
         package_untranslated=package_untranslated, has_learner_work=has_learner_work,
@@ -76,21 +77,53 @@ def has_learner_work(activity_ids: Sequence[int]) -> set[int]:
     return set(db.session.execute(query).scalars())
 
 
-def translation_states(activities: Sequence[Activity]) -> dict[int, dict[str, list[str]]]:
-    """Each text of each proposal's template and rubric, one state per language (``missing``,
-    ``present``, ``outdated``): what the course's translation coverage counts. One query."""
+def translation_texts(activities: Sequence[Activity]) -> dict[int, list[TranslatableText]]:
+    """Each text of each proposal's template and rubric, with its state per language
+    (``missing``, ``present``, ``outdated``; a text left as the shipped default is the
+    catalogue's, translated) and the proposal's translation page: what the course's translation
+    overview lists and its coverage counts. One query."""
     ids = [a.id for a in activities]
     rows = db.session.execute(db.select(ProposalSettings).where(ProposalSettings.activity_id.in_(ids))).scalars()
     found = {settings.activity_id: settings for settings in rows}
     catalogues = {locale: catalogue_texts(locale) for locale in LANGUAGES}
-    result: dict[int, dict[str, list[str]]] = {}
+    result: dict[int, list[TranslatableText]] = {}
     for activity_id in ids:
         settings = found.get(activity_id)
         if settings is None:  # never opened nor imported: the defaults, untranslated in the package
             settings = new_settings(activity_id)
         template, rubric = english_structures(settings)
-        result[activity_id] = states(template, rubric, settings.translations, catalogues)
+        english = english_texts(template, rubric)
+        per_locale = {locale: shown_texts(english, settings.translations, locale, catalogues[locale])
+                      for locale in LANGUAGES}
+        result[activity_id] = [
+            TranslatableText(label=_text_label(key, template, rubric), english=english[key],
+                             states={locale: per_locale[locale][key][1] for locale in LANGUAGES},
+                             editor="peer_review.translate", editor_args={"activity_id": activity_id})
+            for key in english if english[key].strip()]
     return result
+
+
+def _text_label(key: str, template: Mapping[str, Any], rubric: Mapping[str, Any]) -> Any:
+    """What a text of the template or the rubric is, for the translation overview."""
+    parts = key.split(".")
+    if parts[0] == "section":
+        n = next((i for i, s in enumerate(template.get("sections") or [], start=1) if s.get("key") == parts[1]), 0)
+        if parts[-1] == "title":
+            return _l("Proposal template, section %(num)d: title", num=n)
+        return _l("Proposal template, section %(num)d: guidance", num=n)
+    n = next((i for i, c in enumerate(rubric.get("criteria") or [], start=1) if c.get("key") == parts[1]), 0)
+    if parts[2] == "title":
+        return _l("Review rubric, criterion %(num)d: title", num=n)
+    points = ".".join(parts[3:-1])
+    if parts[-1] == "label":
+        return _l("Review rubric, criterion %(num)d, level of %(points)s points: name", num=n, points=points)
+    return _l("Review rubric, criterion %(num)d, level of %(points)s points: descriptor", num=n, points=points)
+
+
+def translation_states(activities: Sequence[Activity]) -> dict[int, dict[str, list[str]]]:
+    """:func:`translation_texts` as counts: one state per text and language."""
+    return {activity_id: {locale: [text.states[locale] for text in texts] for locale in LANGUAGES}
+            for activity_id, texts in translation_texts(activities).items()}
 
 
 def default_definition() -> dict[str, Any]:

@@ -10,7 +10,15 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from nttlearn.api import Activity, ActivityType, DefinitionProblem, Module, db, translated_file_name
+from nttlearn.api import (
+    Activity,
+    ActivityType,
+    DefinitionProblem,
+    Module,
+    TranslatableText,
+    db,
+    translated_file_name,
+)
 
 from . import translation_units
 from .bank import current_versions, export_versions, import_questions, split_path
@@ -19,6 +27,7 @@ from .grades import grade_row
 from .languages import LANGUAGES, store_translations
 from .languages import state as language_state
 from .models import Attempt, Category, Quiz, QuizGrade, Slot
+from .models import Question as BankQuestion
 from .parallel import pair_questions, texts_by_locale, translated_questions
 from .questions import Question
 from .quizzes import (
@@ -43,7 +52,7 @@ def activity_type() -> ActivityType:
         key="quiz", label=_l("Quiz"), endpoint="quiz.view", edit_endpoint="quiz.edit_quiz",
         import_definition=import_definition, export_definition=export_definition,
         validate_definition=validate_definition, default_definition=default_definition, status=status,
-        translation_states=translation_states,
+        translation_states=translation_states, translation_texts=translation_texts,
         translation_units=translation_units.translation_units,
         apply_translations=translation_units.apply_translations,
         package_untranslated=package_untranslated, has_learner_work=has_learner_work,
@@ -60,24 +69,38 @@ def has_learner_work(activity_ids: Sequence[int]) -> set[int]:
     return set(rows)
 
 
-def translation_states(activities: Sequence[Activity]) -> dict[int, dict[str, list[str]]]:
-    """Each quiz's fixed questions, one state per question and language (``missing``,
-    ``present``, ``outdated``): what the course's translation coverage counts. Questions drawn at
-    random from a category are not counted (they change from attempt to attempt)."""
+def translation_texts(activities: Sequence[Activity]) -> dict[int, list[TranslatableText]]:
+    """Each quiz's fixed questions in slot order, one text per question (its question, answers
+    and feedback share one translation and one state), with its state per language and its
+    translation editor: what the course's translation overview lists and its coverage counts.
+    Questions drawn at random from a category are not counted (they change from attempt to
+    attempt). Two queries."""
     ids = [a.id for a in activities]
     slots = db.session.execute(
-        db.select(Slot.activity_id, Slot.question_id).where(Slot.activity_id.in_(ids), Slot.question_id.is_not(None))
+        db.select(Slot.activity_id, Slot.question_id, BankQuestion.course_id)
+        .join(BankQuestion, BankQuestion.id == Slot.question_id)
+        .where(Slot.activity_id.in_(ids)).order_by(Slot.activity_id, Slot.position, Slot.id)
     ).all()
-    versions = current_versions({question_id for _, question_id in slots})
-    states: dict[int, dict[str, list[str]]] = {i: {locale: [] for locale in LANGUAGES} for i in ids}
-    for activity_id, question_id in slots:
+    versions = current_versions({question_id for _, question_id, _ in slots})
+    found: dict[int, list[TranslatableText]] = {i: [] for i in ids}
+    for activity_id, question_id, course_id in slots:
         version = versions.get(question_id)
         if version is None:
             continue
-        for locale in LANGUAGES:
-            states[activity_id][locale].append(
-                language_state((version.translations or {}).get(locale), version.data))
-    return states
+        number = len(found[activity_id]) + 1
+        found[activity_id].append(TranslatableText(
+            label=_l("Question %(num)d (with its answers and feedback)", num=number),
+            english=str((version.data or {}).get("text") or ""),
+            states={locale: language_state((version.translations or {}).get(locale), version.data)
+                    for locale in LANGUAGES},
+            editor="quiz.translate_question", editor_args={"course_id": course_id, "question_id": question_id}))
+    return found
+
+
+def translation_states(activities: Sequence[Activity]) -> dict[int, dict[str, list[str]]]:
+    """:func:`translation_texts` as counts: one state per question and language."""
+    return {activity_id: {locale: [text.states[locale] for text in texts] for locale in LANGUAGES}
+            for activity_id, texts in translation_texts(activities).items()}
 
 
 def default_definition() -> dict[str, Any]:
