@@ -40,7 +40,7 @@ def test_the_main_course_validates_and_its_assignment_speaks_every_language(app,
 
     assert activity.localized("title", "fi") == "Palauta ongelmapuusi"
     assert set(assignment.translations) == {"it", "sv", "es", "fi"}
-    assert "Näin tehtävä arvioidaan" in assignment.localized_instructions("fi")
+    assert "alla olevalla arviointimatriisilla" in assignment.localized_instructions("fi")
     assert (assignment.max_points, assignment.pass_mark, assignment.completion) == (10, 6, "submitted")
 
     exported = invoke_cli(app, "courses", "export", "designing-twinned-town-networks", str(tmp_path / "out"))
