@@ -40,7 +40,7 @@ def test_the_main_course_validates_and_its_assignment_speaks_every_language(app,
 
     assert activity.localized("title", "fi") == "Palauta ongelmapuusi"
     assert set(assignment.translations) == {"it", "sv", "es", "fi"}
-    assert "Näin tehtävä arvioidaan" in assignment.localized_instructions("fi")
+    assert "alla olevalla arviointimatriisilla" in assignment.localized_instructions("fi")
     assert (assignment.max_points, assignment.pass_mark, assignment.completion) == (10, 6, "submitted")
 
     exported = invoke_cli(app, "courses", "export", "designing-twinned-town-networks", str(tmp_path / "out"))
@@ -68,3 +68,25 @@ def test_the_main_courses_problem_tree_is_graded_with_a_translated_rubric(app):
         assert set(states.values()) == {"present"}, locale
     assert rubrics.localized(assignment.rubric, assignment.rubric_translations, "sv")["criteria"][0]["title"] == \
         "Kärnproblemet"
+
+
+def test_every_hand_in_of_the_main_course_is_graded_with_its_rubric_in_every_language(app):
+    result = invoke_cli(app, "courses", "import", str(MAIN_COURSE))
+    assert result.exit_code == 0, result.output
+    activities = db.session.execute(db.select(Activity).where(Activity.type_key == "assignment")).scalars().all()
+
+    assert len(activities) == 7
+    for activity in activities:
+        assignment = db.session.get(Assignment, activity.id)
+        assert 3 <= len(assignment.rubric["criteria"]) <= 5, activity.key
+        assert all(3 <= len(c["levels"]) <= 4 for c in assignment.rubric["criteria"]), activity.key
+        assert rubrics.lowest_total(assignment.rubric) == 0, activity.key
+        assert rubrics.highest_total(assignment.rubric) == assignment.max_points, activity.key
+        for locale in ("it", "sv", "es", "fi"):
+            states = rubrics.text_states(assignment.rubric, assignment.rubric_translations, locale)
+            assert set(states.values()) == {"present"}, (activity.key, locale)
+        for locale in ("en", "it", "sv", "es", "fi"):
+            # The criteria live in the rubric only: no assessment table left to drift from it.
+            instructions = assignment.localized_instructions(locale)
+            assert "| --- |" not in instructions, (activity.key, locale)
+            assert f"({assignment.max_points:g} " in instructions.strip().splitlines()[-1], (activity.key, locale)
