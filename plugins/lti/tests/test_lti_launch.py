@@ -8,7 +8,7 @@ import time
 
 import jwt
 import pytest
-from conftest import CLIENT_ID, DEPLOYMENT, MEMBERSHIP, launch, rsa_key, start_login
+from lti_fake_platform import CLIENT_ID, DEPLOYMENT, MEMBERSHIP, launch, rsa_key, start_login
 
 from nttlearn.api import Course, CourseStaff, Enrolment, User, complete_activity, db, emit
 from nttlearn_lti.models import Account, Launch, Link, Nonce
