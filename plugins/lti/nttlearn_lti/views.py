@@ -3,13 +3,16 @@ deep linking, and the trainers' page of a course's platform links (member sync).
 
 from __future__ import annotations
 
+import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
     abort,
     flash,
     jsonify,
+    make_response,
     redirect,
     render_template,
     request,
@@ -49,7 +52,7 @@ from .models import Launch, Link, Platform
 from .sessions import DatabaseSessionService, ReplayedLaunch, consume_nonce
 
 # The blueprint's name is the plugin's name: the core answers 404 for it when the plugin is off.
-bp = Blueprint("lti", __name__, url_prefix="/lti", template_folder="templates")
+bp = Blueprint("lti", __name__, url_prefix="/lti", template_folder="templates", static_folder="static")
 
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
@@ -255,7 +258,22 @@ def deep_link():
         resource.set_lineitem(LineItem().set_score_maximum(100).set_label(title))
     jwt_value = DeepLink(registration_for(platform), pending["deployment_id"], settings).get_response_jwt([resource])
     session.pop(DEEP_LINK_SESSION, None)
-    return render_template("lti/deep_link_return.html", url=settings.get("deep_link_return_url"), jwt=jwt_value)
+    return_url = str(settings.get("deep_link_return_url") or "")
+    response = make_response(render_template("lti/deep_link_return.html", url=return_url, jwt=jwt_value))
+    response.headers["Content-Security-Policy"] = return_page_policy(return_url)
+    return response
+
+
+def return_page_policy(return_url: str) -> str:
+    """The core's Content-Security-Policy, whose ``form-action 'self'`` also lets this one page
+    post to the platform's deep-linking return URL (a browser blocks the form otherwise)."""
+    target = urlsplit(return_url)
+    origin = ""
+    if target.scheme in ("http", "https") and re.fullmatch(r"[A-Za-z0-9.\-]+(:[0-9]+)?", target.netloc):
+        origin = f"{target.scheme}://{target.netloc}"
+    return (f"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            f"object-src 'none'; base-uri 'self'; form-action 'self' {origin}".rstrip()
+            + "; frame-ancestors 'none'")
 
 
 @bp.route("/courses/<int:course_id>/links")

@@ -48,6 +48,7 @@ def _lti(**names: str) -> Callable[[World], dict[str, Any]]:
 
 
 ROUTES: list[Route] = [
+    Route("lti.static", "GET", Expect(200, 200, 200, 200), args=lambda w: {"filename": "lti.js"}, plugin="lti"),
     Route("lti.jwks", "GET", Expect(200, 200, 200, 200), plugin="lti"),
     Route("lti.login", "GET", Expect(400, 400, 400, 400), plugin="lti"),
     Route("lti.login", "POST", Expect(400, 400, 400, 400), plugin="lti"),

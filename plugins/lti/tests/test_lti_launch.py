@@ -8,7 +8,7 @@ import time
 
 import jwt
 import pytest
-from conftest import CLIENT_ID, DEPLOYMENT, MEMBERSHIP, launch, rsa_key, start_login
+from lti_fake_platform import CLIENT_ID, DEPLOYMENT, MEMBERSHIP, launch, rsa_key, start_login
 
 from nttlearn.api import Course, CourseStaff, Enrolment, User, complete_activity, db, emit
 from nttlearn_lti.models import Account, Launch, Link, Nonce
@@ -132,7 +132,10 @@ def test_deep_linking_returns_a_response_signed_with_the_tools_key(client, lms, 
     answer = client.post("/lti/deep-link", data={"choice": f"activity:{activity_id}"})
     assert answer.status_code == 200
     html = answer.get_data(as_text=True)
-    assert f'action="{lms.base}/deep-link-return"' in html
+    assert f'action="{lms.base}/deep-link-return"' in html and "data-lti-autosubmit" in html
+    # The page may post its form to the platform, and only there (the core's policy says 'self').
+    policy = answer.headers["Content-Security-Policy"]
+    assert f"form-action 'self' {lms.base};" in policy and "script-src 'self';" in policy
     token = re.search(r'name="JWT" value="([^"]+)"', html).group(1)
     tool_jwks = client.get("/lti/jwks.json").get_json()
     [key] = [k for k in tool_jwks["keys"] if k["kid"] == jwt.get_unverified_header(token)["kid"]]
@@ -290,3 +293,16 @@ def test_a_platform_that_refuses_the_score_fails_the_job_for_a_retry(client, lms
     lms.scores_down = False
     send_score(launch_id, 70.0)
     assert lms.scores[-1]["scoreGiven"] == 70.0 and db.session.get(ScoreSent, launch_id).score == 70.0
+
+
+@pytest.mark.parametrize(("return_url", "form_action"), [
+    ("https://moodle.kunta.example/mod/lti/contentitem_return.php", "form-action 'self' https://moodle.kunta.example;"),
+    ("http://localhost:8080/return", "form-action 'self' http://localhost:8080;"),
+    ("https://moodle.example;script-src *", "form-action 'self';"),  # no directive smuggled in
+    ("javascript:alert(1)", "form-action 'self';"),
+])
+def test_the_return_page_may_post_only_to_the_platforms_origin(return_url, form_action):
+    from nttlearn_lti.views import return_page_policy
+
+    policy = return_page_policy(return_url)
+    assert form_action in policy and policy.count(";") == 7 and policy.endswith("frame-ancestors 'none'")
