@@ -17,6 +17,8 @@ from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from flask import has_app_context
+
 from ..activities import ActivityType, DefinitionProblem
 from ..config import LOCALES
 from ..hooktypes import CourseSetting
@@ -316,10 +318,15 @@ def load_package(path: Path | str, types: Mapping[str, ActivityType] | None = No
     """Parse and check the course package at ``path`` (a folder holding ``course.yaml``).
 
     ``display`` is how the package folder is named in messages (default: ``path`` as given).
-    ``settings`` are the plugins' course settings by key (:func:`nttlearn.course_settings.course_settings`),
-    whose keys ``course.yaml`` may also hold.
+    ``settings`` are the plugins' course settings by key, whose keys ``course.yaml`` may also hold
+    (default: every installed plugin's, :func:`nttlearn.course_settings.course_settings`, inside
+    an app; none outside one).
     """
     root = Path(path)
+    if settings is None and has_app_context():
+        from ..course_settings import course_settings  # the plugins' declarations; no database read
+
+        settings = course_settings(include_disabled=True)
     checker = _Checker(root, types or {}, display, settings)
     if not root.is_dir():
         checker.error(root, 1, "not a folder")
