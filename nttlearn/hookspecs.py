@@ -140,7 +140,9 @@ def nttlearn_settings() -> list[Setting]:
 
 @hookspec
 def nttlearn_course_settings() -> list[CourseSetting]:
-    """Return the plugin's per-course settings (:class:`nttlearn.api.CourseSetting`).
+    """Called each time the course settings form is shown or saved and each time a course
+    package is validated, imported or exported. Return the plugin's per-course settings
+    (:class:`nttlearn.api.CourseSetting`).
 
     Each one is a field of the course settings form (for the course's trainers and admins) and a
     key of the course package's ``course.yaml``: import saves it, export writes it, validation
