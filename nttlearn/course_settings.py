@@ -26,16 +26,19 @@ def course_settings(include_disabled: bool = False) -> dict[str, CourseSetting]:
     """The declared settings by key, in the plugins' order (enabled plugins only unless
     ``include_disabled``: a package keeps the values of a plugin the admin switched off).
 
-    A declaration whose key is malformed, is one of the core's ``course.yaml`` keys or was
-    already declared by another plugin is logged and left out.
+    A declaration whose key is malformed, is one of the core's ``course.yaml`` keys or a name of
+    the course settings form (``completion_rule``, ``submit``), or was already declared by another
+    plugin is logged and left out.
     """
+    from .author.forms import CourseSettingsForm
     from .content.package import COURSE_KEYS
     from .plugins import host
 
     found: dict[str, CourseSetting] = {}
     for plugin, items in host(current_app).call_each("nttlearn_course_settings", include_disabled=include_disabled):
         for item in items or []:
-            if not KEY.match(item.key) or item.key in COURSE_KEYS or item.key in found:
+            if (not KEY.match(item.key) or item.key in COURSE_KEYS or hasattr(CourseSettingsForm, item.key)
+                    or item.key in found):
                 log.error("plugin %s: course setting %r left out (malformed, a core key or declared twice)",
                           plugin, item.key)
                 continue

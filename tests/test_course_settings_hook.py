@@ -20,7 +20,7 @@ from nttlearn.models import Course, CourseStaff
 
 
 class TwinningPlugin:
-    """Two course settings, and one whose key is the core's (left out)."""
+    """Two course settings, and two whose keys are the core's (left out)."""
 
     name = "twinning"
 
@@ -45,6 +45,7 @@ class TwinningPlugin:
                           validate=lambda n: None if 0 <= n <= 12 else "must be between 0 and 12"),
             self._setting("newsletter", "Announce the course in the network's newsletter", False),
             self._setting("title", "A second title", ""),
+            self._setting("completion_rule", "Overrides the form's field", ""),
         ]
 
 
@@ -68,7 +69,7 @@ def course(app, make_user, tmp_path) -> Course:
     return course
 
 
-def test_a_declaration_with_a_core_key_is_left_out(app):
+def test_a_declaration_with_a_core_key_or_a_form_name_is_left_out(app):
     assert list(course_settings()) == ["twinning_visits", "newsletter"]
     assert {s.plugin for s in course_settings().values()} == {"twinning"}
 
