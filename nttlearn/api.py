@@ -185,7 +185,7 @@ from .formats import country_name, country_names, format_date, format_datetime, 
 from .ratelimit import RateLimiter, limiter
 
 # -- Settings and reports ----------------------------------------------------------------------
-from .hooktypes import ReportPanel, Setting
+from .hooktypes import CourseSetting, ReportPanel, Setting
 from .reports.panels import report_panels
 
 # -- Request arguments: bounded integers, malformed input answered with 400 -------------------
@@ -246,6 +246,7 @@ __all__ = [
     "CohortError",
     "CohortMember",
     "Course",
+    "CourseSetting",
     "CourseStaff",
     "DefinitionProblem",
     "EnrolmentError",

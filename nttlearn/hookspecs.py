@@ -10,7 +10,15 @@ from typing import TYPE_CHECKING, Any
 
 import pluggy
 
-from .hooktypes import ActivityType, Event, PeriodicJob, ReportPanel, Setting, TodoItem
+from .hooktypes import (
+    ActivityType,
+    CourseSetting,
+    Event,
+    PeriodicJob,
+    ReportPanel,
+    Setting,
+    TodoItem,
+)
 
 if TYPE_CHECKING:
     import click
@@ -127,6 +135,21 @@ def nttlearn_settings() -> list[Setting]:
 
     They are shown on the plugin's row of the admin plugins page with their current values,
     read from ``NTTLEARN_<PLUGIN>_<NAME>`` environment variables or the default.
+    """
+
+
+@hookspec
+def nttlearn_course_settings() -> list[CourseSetting]:
+    """Called each time the course settings form is shown or saved and each time a course
+    package is validated, imported or exported. Return the plugin's per-course settings
+    (:class:`nttlearn.api.CourseSetting`).
+
+    Each one is a field of the course settings form (for the course's trainers and admins) and a
+    key of the course package's ``course.yaml``: import saves it, export writes it, validation
+    checks it and reports a bad value as ``course.yaml:<line>``. The plugin keeps the values in
+    its own table through the setting's ``load`` and ``save``; the core keeps no column for
+    them. Only enabled plugins' settings are on the form; packages also carry those of plugins
+    the admin switched off, so that their values survive an export and an import.
     """
 
 

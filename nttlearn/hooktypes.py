@@ -48,6 +48,43 @@ class Setting:
 
 
 @dataclass(frozen=True)
+class CourseSetting:
+    """A per-course setting a plugin owns, returned by ``nttlearn_course_settings``.
+
+    It is shown on the course settings form (authoring) and read from and written to the
+    course package's ``course.yaml`` under ``key``. The plugin keeps the value in its own table:
+    ``load(course_id)`` returns it (``default`` when the course has none saved) and
+    ``save(course_id, value)`` stores it in the current transaction (the core commits).
+
+    The type of ``default`` (bool, int or str) chooses the form field (a check box, a number or a
+    text box) and what ``course.yaml`` accepts. ``validate(value)`` may return a message for a
+    value the plugin refuses (shown beside the field, and as ``course.yaml:<line>`` in a package);
+    None accepts it. ``key`` is a lower-case name that is not one of the core's own
+    ``course.yaml`` keys; ``plugin`` is filled in by the core.
+    """
+
+    key: str
+    label: str
+    default: bool | int | str
+    load: Callable[[int], Any]
+    save: Callable[[int, Any], None]
+    description: str = ""
+    validate: Callable[[Any], str | None] | None = None
+    plugin: str = ""
+
+    def check(self, value: Any) -> str | None:
+        """Why ``value`` is not acceptable for this setting, or None."""
+        kind = type(self.default)
+        if kind is bool and not isinstance(value, bool):
+            return "must be true or false"
+        if kind is int and (not isinstance(value, int) or isinstance(value, bool)):
+            return "must be a whole number"
+        if kind is str and not isinstance(value, str):
+            return "must be text"
+        return self.validate(value) if self.validate is not None else None
+
+
+@dataclass(frozen=True)
 class PeriodicJob:
     """A job run every ``every`` (at most once per period, however many schedulers run), returned
     by ``nttlearn_periodic_jobs``. ``func`` is a module-level function taking no arguments (a

@@ -170,8 +170,8 @@ def test_settings_change_publication_and_completion_rule(client, course, trainer
 
     assert response.status_code == 302
     db.session.expire_all()
-    assert (course.published, course.completion_rule, course.hours, course.outcomes, course.certificate) == (
-        False, "all", 4.0, ["Plan a network", "Evaluate it"], False)
+    assert (course.published, course.completion_rule, course.hours, course.outcomes) == (
+        False, "all", 4.0, ["Plan a network", "Evaluate it"])
 
 
 def test_saving_settings_over_someone_elses_save_is_refused(client, course, trainer, login_as):

@@ -73,7 +73,7 @@ def test_unknown_keys_are_reported_where_they_are_written(app, tmp_path):
     })
 
     assert problems == [
-        "pkg/course.yaml:15: unknown key 'colour' (allowed: certificate, completion, hours, id, image, image_alt, languages, outcomes, policy_area, published, self_enrolment, slug, summary, title)",
+        "pkg/course.yaml:15: unknown key 'colour' (allowed: completion, hours, id, image, image_alt, languages, outcomes, policy_area, published, self_enrolment, slug, summary, title)",
         "pkg/modules/01-cycle/02-phases.md:4: unknown key 'author' (allowed: id, kind, minutes, required, title)",
         "pkg/modules/02-partners/module.yaml:3: unknown key 'sumary' (allowed: activities, id, opens_after_days, opens_on, outcomes, requires, summary, title)",
     ]
@@ -133,10 +133,13 @@ def test_a_type_no_installed_plugin_provides_is_one_warning_whatever_plugin_it_b
     result = load_package(root, app.extensions["nttlearn"].all_activity_types(), display="pkg")
 
     assert result.problems == []
+    # The sample's "certificate: true" is the certificates plugin's course setting, not installed here.
     assert [str(w) for w in result.warnings] == [
-        f"pkg/modules/01-cycle/module.yaml:{line}: activity type '{key}' is not provided by any installed plugin "
-        "(installed: exercise): the activity will show as unavailable"
-        for line, key in ((10, "poll"), (13, "quiz"))]
+        "pkg/course.yaml:13: 'certificate' is a course setting of the 'certificates' plugin, which is not "
+        "installed: it is ignored",
+        *(f"pkg/modules/01-cycle/module.yaml:{line}: activity type '{key}' is not provided by any installed plugin "
+          "(installed: exercise): the activity will show as unavailable"
+          for line, key in ((10, "poll"), (13, "quiz")))]
 
 
 def test_duplicate_ids_are_reported(app, tmp_path):

@@ -25,7 +25,7 @@ from sqlalchemy import inspect
 import nttlearn.hookspecs
 from nttlearn import hookimpl
 from nttlearn.activities import ActivityType, activity_access
-from nttlearn.api import ApiBlueprint, api_scope, api_user
+from nttlearn.api import ApiBlueprint, CourseSetting, api_scope, api_user
 from nttlearn.auth import public, require_login
 from nttlearn.cli import main
 from nttlearn.extensions import db
@@ -53,6 +53,7 @@ COVERED = {
     "nttlearn_periodic_jobs",
     "nttlearn_todo_items",
     "nttlearn_cohort_deletion",
+    "nttlearn_course_settings",
 }
 
 
@@ -198,6 +199,14 @@ class Probe:
     @hookimpl
     def nttlearn_settings(self):
         return [Setting(name="greeting", label="Greeting text", default="Hello", description="What the probe says")]
+
+    @hookimpl
+    def nttlearn_course_settings(self):
+        self.calls.append(("course_settings", None))
+        stored = self.options.setdefault("course_settings_table", {})
+        return [CourseSetting("probe_badge", "Probe badge on the course page", False,
+                              load=lambda course_id: stored.get(course_id, False),
+                              save=stored.__setitem__)]
 
     @hookimpl
     def nttlearn_user_data(self, user_id):
@@ -532,6 +541,22 @@ def test_a_plugin_that_cannot_delete_its_data_stops_the_deletion(app_factory, ma
     assert response.status_code == 500
     db.session.expire_all()
     assert db.session.get(User, user.id).name == "Still Here"
+
+
+def test_course_settings_are_fields_of_the_course_form_saved_by_the_plugin(app_factory, make_user, make_course):
+    probe, app = probe_app(app_factory)
+    trainer = make_user(role="trainer")
+    course = make_course(trainer=trainer)
+    client = browser(app, trainer)
+    assert "Probe badge on the course page" in client.get(f"/author/courses/{course.id}").get_data(as_text=True)
+
+    response = client.post(f"/author/courses/{course.id}", data={
+        "opened_version": str(course.version), "title": course.title, "policy_area": course.policy_area,
+        "hours": "2", "completion_rule": "all_required", "probe_badge": "y"})
+
+    assert response.status_code == 302
+    assert probe.options["course_settings_table"] == {course.id: True}
+    assert ("course_settings", None) in probe.calls
 
 
 @pytest.mark.parametrize("hook", sorted(COVERED))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -20,6 +20,9 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
+
+from ..course_settings import form_field
+from ..hooktypes import CourseSetting
 
 SLUG_HELP = _l("Lower-case letters, digits and dashes; it becomes part of the course's web address.")
 
@@ -51,9 +54,14 @@ class CourseSettingsForm(FlaskForm):
     outcomes = TextAreaField(_l("Learning outcomes"), description=_l("One per line."), validators=[Length(max=5000)])
     completion_rule = SelectField(_l("Completion rule"), choices=completion_choices())
     self_enrolment = BooleanField(_l("Learners may enrol themselves"))
-    certificate = BooleanField(_l("Learners who complete the course receive a certificate"))
+    # The plugins' course settings (nttlearn_course_settings) are added by course_settings_form().
     published = BooleanField(_l("Published (visible in the catalogue)"))
     submit = SubmitField(_l("Save"))
+
+
+def course_settings_form(settings: Mapping[str, CourseSetting]) -> type[CourseSettingsForm]:
+    """The settings form with a field for each plugin's course setting, named by its key."""
+    return type("CourseSettingsForm", (CourseSettingsForm,), {key: form_field(s) for key, s in settings.items()})
 
 
 class NewCourseForm(FlaskForm):

@@ -14,13 +14,21 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..auth.permissions import require_course_staff, require_trainer
 from ..content.importer import ImportFailed, commit_import, rollback_import
+from ..course_settings import course_settings, save_values
 from ..extensions import db
 from ..learn.structure import course_outline
 from ..learn.views import policy_area_labels
 from ..models import Course, Lesson
 from . import media_views, outline_views, package_views, translation_views  # noqa: F401 - they add their routes to bp
 from .blueprint import all_types, bp, course_or_404, element_or_404, installed_types
-from .forms import CourseSettingsForm, DuplicateCourseForm, NewCourseForm, lines, options
+from .forms import (
+    CourseSettingsForm,
+    DuplicateCourseForm,
+    NewCourseForm,
+    course_settings_form,
+    lines,
+    options,
+)
 from .services import (
     AuthoringError,
     courses_for,
@@ -63,19 +71,23 @@ def new_course():
 @require_course_staff
 def edit_course(course_id: int):
     course = course_or_404(course_id)
-    form = CourseSettingsForm(obj=course)
+    settings = course_settings()
+    form = course_settings_form(settings)(obj=course)
     form.policy_area.choices = options(policy_area_labels().items())
     if not form.is_submitted():
         form.opened_version.data = str(course.version)
         form.opened_text.data = settings_token(course)
         form.outcomes.data = "\n".join(course.outcomes or [])
+        for key, setting in settings.items():
+            form[key].data = setting.load(course.id)
     if form.validate_on_submit():
         if settings_conflict(course, form.opened_version.data, form.opened_text.data):
             flash(_("Someone else saved this course while you were editing. Your changes were not saved: review the current version and try again."), "error")
             return _render_settings(form, course, 409)
         values = {name: getattr(form, name).data for name in
-                  ("title", "summary", "policy_area", "completion_rule", "self_enrolment", "certificate", "published")}
+                  ("title", "summary", "policy_area", "completion_rule", "self_enrolment", "published")}
         save_settings(course, {**values, "hours": float(form.hours.data), "outcomes": lines(form.outcomes.data)})
+        save_values(course.id, settings, {key: form[key].data for key in settings})
         try:
             db.session.commit()
         except StaleDataError:
@@ -88,7 +100,9 @@ def edit_course(course_id: int):
 
 
 def _render_settings(form: CourseSettingsForm, course: Course, status: int = 200):
-    return render_template("author/course.html", form=form, course=course, translations=language_states(course)), status
+    plugin_fields = [form[key] for key in course_settings() if key in form]
+    return render_template("author/course.html", form=form, course=course, plugin_fields=plugin_fields,
+                           translations=language_states(course)), status
 
 
 @bp.route("/courses/<int:course_id>/duplicate", methods=["GET", "POST"])

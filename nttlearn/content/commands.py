@@ -13,6 +13,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from ..course_settings import course_settings
 from ..extensions import db
 from .archive import ArchiveLimits, UnsafeArchive, extract_package
 from .exporter import ExportError, export_course
@@ -106,7 +107,8 @@ def courses_validate(paths: tuple[Path, ...], as_json: bool, strict: bool) -> No
         try:
             with _package_folder(path) as (folder, display):
                 types = _types()
-                result = load_package(folder, types, display=display)
+                result = load_package(folder, types, display=display,
+                                      settings=course_settings(include_disabled=True))
                 problems, warnings = result.problems, result.warnings
                 gaps = untranslated(result.course, types) if result.course is not None else []
                 if strict:

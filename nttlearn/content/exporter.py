@@ -18,6 +18,7 @@ from typing import Any
 
 from ..activities import ActivityType
 from ..config import LOCALES
+from ..course_settings import course_settings
 from ..models import Activity, Course, Lesson, Module
 from ..storage import file_store
 from .doctemplates import GENERATED
@@ -175,9 +176,10 @@ def _course_data(course: Course) -> dict[str, Any]:
         "outcomes": _localized_list(course.outcomes, translations, OUTCOME),
         "completion": course.completion_rule,
         "self_enrolment": course.self_enrolment,
-        "certificate": course.certificate,
-        "published": course.published,
     })
+    # The plugins' course settings, before "published" (where "certificate" has always been).
+    data.update({key: setting.load(course.id) for key, setting in course_settings(include_disabled=True).items()})
+    data["published"] = course.published
     return data
 
 

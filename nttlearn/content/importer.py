@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..activities import ActivityType
+from ..course_settings import course_settings, save_values
 from ..extensions import db
 from ..models import Activity, Course, Lesson, Module
 from ..storage import file_store
@@ -70,7 +71,7 @@ def import_package(path: Path | str, types: Mapping[str, ActivityType], *,
     (nothing is left changed). On success the caller calls :func:`commit_import`, which also
     copies the package's media into the instance folder.
     """
-    result = load_package(path, types, display=display)
+    result = load_package(path, types, display=display, settings=course_settings(include_disabled=True))
     if result.problems or result.course is None:
         raise ImportFailed(result.problems)
     report = import_course_spec(result.course, types)
@@ -132,6 +133,7 @@ def import_course_spec(spec: CourseSpec, types: Mapping[str, ActivityType]) -> I
             course = _sync_course(spec, report)
             _Sync(course, spec, types, report).run()
         db.session.flush()
+        _sync_plugin_settings(course, spec, report)
     except SQLAlchemyError as exc:
         message = str(getattr(exc, "orig", None) or exc).splitlines()[0]
         raise ImportFailed([Problem(spec.display_path, 1, f"the database refused the import: {message}")]) from exc
@@ -150,7 +152,7 @@ def _sync_course(spec: CourseSpec, report: ImportReport) -> Course:
         "title": spec.title, "summary": spec.summary, "translations": translations,
         "image": spec.image, "image_alt": spec.image_alt, "policy_area": spec.policy_area, "languages": spec.languages, "hours": spec.hours,
         "outcomes": spec.outcomes, "completion_rule": spec.completion_rule,
-        "self_enrolment": spec.self_enrolment, "certificate": spec.certificate,
+        "self_enrolment": spec.self_enrolment,
         "published": spec.published, "archived": False,
     }
     if course is None:
@@ -162,6 +164,17 @@ def _sync_course(spec: CourseSpec, report: ImportReport) -> Course:
     elif _assign(course, values):
         report.updated.append(f"course {spec.slug}")
     return course
+
+
+def _sync_plugin_settings(course: Course, spec: CourseSpec, report: ImportReport) -> None:
+    """The plugins' course settings as the package gives them (a key it leaves out: the
+    setting's default, as a core key left out is)."""
+    settings = course_settings(include_disabled=True)
+    values = {key: spec.settings.get(key, setting.default) for key, setting in settings.items()}
+    saved = save_values(course.id, settings, values)
+    if saved and not report.new_course and f"course {spec.slug}" not in report.updated:
+        report.updated.append(f"course {spec.slug}")
+    db.session.flush()
 
 
 class _Sync:

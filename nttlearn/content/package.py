@@ -17,8 +17,11 @@ from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from flask import has_app_context
+
 from ..activities import ActivityType, DefinitionProblem
 from ..config import LOCALES
+from ..hooktypes import CourseSetting
 from ..models import COMPLETION_RULES, POLICY_AREAS
 from .doctemplates import (
     GENERATED,
@@ -35,7 +38,11 @@ from .translations import OUTCOME
 from .yamlfile import LineDict, YamlError, load_yaml
 
 COURSE_KEYS = {"id", "slug", "title", "summary", "image", "image_alt", "policy_area", "languages", "hours", "outcomes",
-               "completion", "self_enrolment", "certificate", "published"}
+               "completion", "self_enrolment", "published"}
+# course.yaml keys of plugins' course settings (nttlearn_course_settings) that packages in use
+# carry, by plugin. On a site without that plugin such a key is ignored with a warning rather
+# than refused as unknown, so a package made on a site with the plugin still imports.
+PLUGIN_COURSE_KEYS = {"certificate": "certificates"}
 # When a module or activity opens (see nttlearn/cohorts): kept by the core, never handed to a plugin.
 RELEASE_KEYS = {"opens_on", "opens_after_days", "requires"}
 MODULE_KEYS = {"id", "title", "summary", "outcomes", "activities"} | RELEASE_KEYS
@@ -128,8 +135,9 @@ class CourseSpec:
     outcomes: list[str] = field(default_factory=list)
     completion_rule: str = "all_required"
     self_enrolment: bool = True
-    certificate: bool = True
     published: bool = True
+    # The plugins' course settings given in course.yaml, by key (see nttlearn.course_settings).
+    settings: dict[str, Any] = field(default_factory=dict)
     modules: list[ModuleSpec] = field(default_factory=list)
     media: list[Path] = field(default_factory=list)
     templates: list[Path] = field(default_factory=list)
@@ -144,9 +152,11 @@ class LoadResult:
 
 
 class _Checker:
-    def __init__(self, root: Path, types: Mapping[str, ActivityType], display: str | None) -> None:
+    def __init__(self, root: Path, types: Mapping[str, ActivityType], display: str | None,
+                 settings: Mapping[str, CourseSetting] | None = None) -> None:
         self.root = Path(os.path.abspath(root))
         self.types = types
+        self.settings = settings or {}
         self.display = PurePosixPath(str(root) if display is None else display)
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
@@ -304,13 +314,20 @@ def _numbered(paths: list[Path], pattern: re.Pattern[str]) -> list[Path]:
 
 
 def load_package(path: Path | str, types: Mapping[str, ActivityType] | None = None,
-                 display: str | None = None) -> LoadResult:
+                 display: str | None = None, settings: Mapping[str, CourseSetting] | None = None) -> LoadResult:
     """Parse and check the course package at ``path`` (a folder holding ``course.yaml``).
 
     ``display`` is how the package folder is named in messages (default: ``path`` as given).
+    ``settings`` are the plugins' course settings by key, whose keys ``course.yaml`` may also hold
+    (default: every installed plugin's, :func:`nttlearn.course_settings.course_settings`, inside
+    an app; none outside one).
     """
     root = Path(path)
-    checker = _Checker(root, types or {}, display)
+    if settings is None and has_app_context():
+        from ..course_settings import course_settings  # the plugins' declarations; no database read
+
+        settings = course_settings(include_disabled=True)
+    checker = _Checker(root, types or {}, display, settings)
     if not root.is_dir():
         checker.error(root, 1, "not a folder")
         return LoadResult(None, checker.problems)
@@ -506,7 +523,6 @@ def _by_language(lists: dict[str, dict[str, str]] | None = None, **texts: dict[s
 
 
 def _load_course(checker: _Checker, root: Path, course_file: Path, data: LineDict) -> CourseSpec:
-    checker.unknown_keys(course_file, data, COURSE_KEYS)
     slug = str(data.get("slug") or data.get("id") or Path(os.path.abspath(root)).name)
     if not SLUG.match(slug):
         checker.error(course_file, data.line_of("slug"), f"slug '{slug}' must use lower-case letters, digits and dashes")
@@ -536,9 +552,36 @@ def _load_course(checker: _Checker, root: Path, course_file: Path, data: LineDic
         checker.error(course_file, data.line_of("completion"), f"unknown completion rule '{completion}' (use one of {', '.join(COMPLETION_RULES)})")
     course.completion_rule = completion
     course.self_enrolment = checker.boolean(course_file, data, "self_enrolment", True)
-    course.certificate = checker.boolean(course_file, data, "certificate", True)
     course.published = checker.boolean(course_file, data, "published", True)
+    course.settings = _load_plugin_settings(checker, course_file, data)
     return course
+
+
+def _load_plugin_settings(checker: _Checker, course_file: Path, data: LineDict) -> dict[str, Any]:
+    """The plugins' course settings in ``course.yaml``, checked by their declarations; refuses
+    unknown keys (a known plugin's key without its plugin is a warning and is left out)."""
+    values: dict[str, Any] = {}
+    unknown = LineDict()
+    unknown.lines = {}
+    for key in data:
+        if str(key) in COURSE_KEYS:
+            continue
+        setting = checker.settings.get(str(key))
+        if setting is not None:
+            problem = setting.check(data[key])
+            if problem is None:
+                values[str(key)] = data[key]
+            else:
+                checker.error(course_file, data.line_of(str(key)), f"'{key}' {problem}")
+        elif str(key) in PLUGIN_COURSE_KEYS:
+            checker.warn(course_file, data.line_of(str(key)),
+                         f"'{key}' is a course setting of the '{PLUGIN_COURSE_KEYS[str(key)]}' plugin, which is "
+                         "not installed: it is ignored")
+        else:
+            unknown[key] = data[key]
+            unknown.lines[str(key)] = data.line_of(str(key))
+    checker.unknown_keys(course_file, unknown, COURSE_KEYS | set(checker.settings))
+    return values
 
 
 def _load_image(checker: _Checker, course_file: Path, data: LineDict) -> tuple[str, str, dict[str, str]]:

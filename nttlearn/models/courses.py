@@ -59,6 +59,10 @@ class Course(Translated, db.Model):
     outcomes: Mapped[list[str]] = mapped_column(JSON, default=list)
     completion_rule: Mapped[str] = mapped_column(String(20), default="all_required")
     self_enrolment: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Deprecated, read and written by nothing since 1.x: whether a course issues certificates is
+    # the certificates plugin's course setting (its certificates_0003 copied the values). The
+    # column stays for one release so that the plugin's migration can copy it whenever it runs;
+    # see docs/architecture.md for the release that drops it.
     certificate: Mapped[bool] = mapped_column(Boolean, default=True)
     published: Mapped[bool] = mapped_column(Boolean, default=False)
     archived: Mapped[bool] = mapped_column(Boolean, default=False)

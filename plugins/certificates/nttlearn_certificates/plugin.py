@@ -10,7 +10,7 @@ import click
 from flask import Flask
 from markupsafe import Markup
 
-from nttlearn.api import Event, PeriodicJob, Setting, hookimpl
+from nttlearn.api import CourseSetting, Event, PeriodicJob, Setting, hookimpl
 
 from . import cli, jobs, privacy, services, settings, slots
 
@@ -45,6 +45,11 @@ def nttlearn_template_slot(slot: str, context: dict[str, Any]) -> Markup | None:
 @hookimpl
 def nttlearn_cli_commands() -> list[click.Command]:
     return [cli.certificates_group]
+
+
+@hookimpl
+def nttlearn_course_settings() -> list[CourseSetting]:
+    return [settings.COURSE_CERTIFICATE]
 
 
 @hookimpl

@@ -59,10 +59,10 @@ class RuleCheck:
 
 
 def rule_for(course: Course) -> CertificateRule:
-    """The course's rule; without one saved, certificates follow the course's own switch."""
+    """The course's rule; without one saved, the defaults (certificates on completion)."""
     row = db.session.get(CourseCertificateSettings, course.id)
     if row is None:
-        return CertificateRule(enabled=bool(course.certificate))
+        return CertificateRule()
     return CertificateRule(
         enabled=row.enabled,
         min_quiz_grade=row.min_quiz_grade,
@@ -80,6 +80,23 @@ def save_rule(course: Course, rule: CertificateRule) -> None:
     row.min_quiz_grade = rule.min_quiz_grade
     row.require_accepted_proposal = rule.require_accepted_proposal
     row.valid_months = rule.valid_months
+    db.session.flush()
+
+
+def certificate_enabled(course_id: int) -> bool:
+    """The course setting ``certificate`` (course form, ``course.yaml``): whether the course's
+    learners receive certificates. The same switch as the rule's "Issue certificates"."""
+    row = db.session.get(CourseCertificateSettings, course_id)
+    return True if row is None else bool(row.enabled)
+
+
+def save_certificate_enabled(course_id: int, value: bool) -> None:
+    """Turn the course's certificates on or off, keeping the rest of its rule."""
+    row = db.session.get(CourseCertificateSettings, course_id)
+    if row is None:
+        row = CourseCertificateSettings(course_id=course_id, require_accepted_proposal=False)
+        db.session.add(row)
+    row.enabled = bool(value)
     db.session.flush()
 
 

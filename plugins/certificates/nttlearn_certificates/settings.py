@@ -11,7 +11,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from nttlearn.api import Setting
+from nttlearn.api import CourseSetting, Setting
 
 PLUGIN = "certificates"
 
@@ -35,6 +35,25 @@ PDF_CACHE = Setting(
        "download instead of drawing it again every time."),
 )
 SETTINGS = [SIGNING_KEY_FILE, VERIFY_MISSES_PER_HOUR, MAX_IMAGE_KB, PDF_CACHE]
+
+
+def _load_certificate(course_id: int) -> bool:
+    from .rules import certificate_enabled
+
+    return certificate_enabled(course_id)
+
+
+def _save_certificate(course_id: int, value: bool) -> None:
+    from .rules import save_certificate_enabled
+
+    save_certificate_enabled(course_id, value)
+
+
+# The course form's check box and course.yaml's ``certificate:`` (kept in certificates_course_settings).
+COURSE_CERTIFICATE = CourseSetting(
+    "certificate", _l("Learners who complete the course receive a certificate"), True,
+    load=_load_certificate, save=_save_certificate,
+)
 
 
 def setting(item: Setting) -> Any:

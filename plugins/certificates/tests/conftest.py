@@ -17,6 +17,7 @@ from nttlearn import db
 from nttlearn.learn.services import complete_activity, enrol
 from nttlearn.models import Activity, Course, Module, User
 from nttlearn.testing import login
+from nttlearn_certificates.rules import save_certificate_enabled
 
 BASE_URL = "https://learn.example.org"
 
@@ -53,13 +54,17 @@ def client_for(app) -> Callable[[User], FlaskClient]:
 def quiz_course(make_course, make_user) -> Callable[..., Course]:
     """A published course whose only requirement is one quiz (so one call completes it)."""
 
-    def make(trainer: User | None = None, **fields) -> Course:
+    def make(trainer: User | None = None, certificate: bool = True, **fields) -> Course:
         fields.setdefault("title", "Designing a network of twinned towns")
         fields.setdefault("outcomes", ["Analyse local needs with partners in Luleå",
                                        "Draft a network proposal with the Città di Bologna"])
         fields.setdefault("hours", 28)
-        return make_course(modules=1, lessons=0, trainer=trainer or make_user(role="trainer"),
-                           activities=[(0, "quiz", True)], **fields)
+        course = make_course(modules=1, lessons=0, trainer=trainer or make_user(role="trainer"),
+                             activities=[(0, "quiz", True)], **fields)
+        if not certificate:  # the plugin's course setting, as the course form saves it
+            save_certificate_enabled(course.id, False)
+            db.session.commit()
+        return course
 
     return make
 

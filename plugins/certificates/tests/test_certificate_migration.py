@@ -20,7 +20,7 @@ def app_plugins():
 
 
 def test_the_branch_starts_on_the_core_matches_the_models_and_downgrades_alone(app):
-    assert migration_branch_problems("certificates", TABLES, head="certificates_0002") == []
+    assert migration_branch_problems("certificates", TABLES, head="certificates_0003") == []
 
 
 def test_adding_status_places_keeps_one_live_certificate_per_learner_and_course(app):
@@ -39,3 +39,39 @@ def test_adding_status_places_keeps_one_live_certificate_per_learner_and_course(
     assert index["unique"] and index["column_names"] == ["user_id", "course_id"]
     where = index.get("dialect_options", {})
     assert "revoked_at IS NULL" in str(where.get("sqlite_where", where.get("postgresql_where", "")))
+
+
+def test_the_course_setting_revision_copies_each_courses_old_switch(app, make_course):
+    """certificates_0003 gives every course without a row of its own the value of the core's old
+    ``courses.certificate``; a course with a row keeps it (the row was what counted); downgrading
+    writes the rows' values back into the column the older code reads."""
+    import flask_migrate
+
+    from nttlearn_certificates.models import CourseCertificateSettings
+
+    flask_migrate.downgrade(revision="certificates_0002")
+    try:
+        off, on, ruled = (make_course(certificate=False), make_course(certificate=True),
+                          make_course(certificate=False))
+        db.session.add(CourseCertificateSettings(course_id=ruled.id, enabled=True, min_quiz_grade=50,
+                                                 require_accepted_proposal=False))
+        db.session.commit()
+        ids = {"off": off.id, "on": on.id, "ruled": ruled.id}
+
+        flask_migrate.upgrade(revision="certificates_0003")
+        db.session.expire_all()
+        rows = {name: db.session.get(CourseCertificateSettings, course_id) for name, course_id in ids.items()}
+        assert {name: row.enabled for name, row in rows.items()} == {"off": False, "on": True, "ruled": True}
+        assert rows["ruled"].min_quiz_grade == 50
+
+        rows["off"].enabled, rows["ruled"].enabled = True, False
+        db.session.commit()
+        flask_migrate.downgrade(revision="certificates_0002")
+        certificate = db.session.execute(
+            db.text("SELECT id, certificate FROM courses WHERE id IN (:a, :b, :c)"),
+            {"a": ids["off"], "b": ids["on"], "c": ids["ruled"]}).all()
+        by_id = {course_id: bool(value) for course_id, value in certificate}
+        assert [by_id[ids[name]] for name in ("off", "on", "ruled")] == [True, True, False]
+    finally:
+        db.session.rollback()
+        flask_migrate.upgrade(revision="heads")
