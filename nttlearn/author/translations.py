@@ -171,13 +171,14 @@ def save_translation(element: Translatable, locale: str, values: Mapping[str, st
     if opened_token(element, locale, part) != opened:
         raise TranslationConflict(element, locale, part)
     old = (element.translations or {}).get(locale) or {}
-    kept = {name: value for name, value in old.items() if not name.startswith("_") and not in_part(name, part)}
+    kept = {name: value for name, value in old.items()
+            if not name.startswith("_") and not _edited_by(element, part, name)}
     extra = {name: value for name, value in old.items() if name.startswith("_") and name != SOURCE}
     cleaned = {name: _clean(name, values.get(name) or "") for name in translatable_fields(element, part)}
     old_source = old.get(SOURCE) if isinstance(old.get(SOURCE), Mapping) else {}
     now = fingerprints(_all_english(element))
     fingerprint_of = {**{name: now[name] for name in kept if name in now},
-                      **{name: value for name, value in old_source.items() if not in_part(name, part)},
+                      **{name: value for name, value in old_source.items() if not _edited_by(element, part, name)},
                       **_source_from(source, element, part)}
     entry = {**kept, **{name: text for name, text in cleaned.items() if text}, **extra, SOURCE: fingerprint_of}
     if has_text(entry):
@@ -186,6 +187,12 @@ def save_translation(element: Translatable, locale: str, values: Mapping[str, st
         element.translations = {other: found for other, found in (element.translations or {}).items()
                                 if other != locale}
     return not changed_since(part_entry(entry, part), english(element, part))
+
+
+def _edited_by(element: Translatable, part: str, name: str) -> bool:
+    """Whether saving ``part`` replaces the text ``name``: every outcome for the outcomes; for the
+    other part its form's fields only (a course picture's alternative text stays)."""
+    return in_part(name, OUTCOMES) if part == OUTCOMES else name in TRANSLATED_FIELDS[type(element)]
 
 
 def translatable_fields(element: Translatable, part: str = TEXTS) -> tuple[str, ...]:
