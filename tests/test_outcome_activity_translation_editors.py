@@ -310,3 +310,17 @@ def test_a_trainer_of_another_course_may_not_translate_its_outcomes_or_activity_
         assert client.get(url).status_code in (403, 404), url
         assert client.post(url, data={"opened": "new", "title": "X", "outcome_0": "X"}).status_code in (403, 404), url
     assert _activity().translations["it"]["title"] == "Verificate la vostra comprensione"
+
+
+def test_the_course_module_and_activity_pages_link_to_their_outcome_and_title_translations(
+        client, course, trainer, login_as):
+    login_as(trainer)
+    module, activity = _module(), _activity()
+
+    settings = _text(client.get(f"/author/courses/{course.id}"))
+    module_page = _text(client.get(f"/author/courses/{course.id}/modules/{module.id}"))
+    activity_page = _text(client.get(f"/author/courses/{course.id}/activities/{activity.id}"))
+
+    assert f'href="{_course_outcomes_url(course, "fi")}"' in settings
+    assert f'href="{_module_outcomes_url(course, module, "it")}"' in module_page
+    assert f'href="{_activity_url(course, activity, "sv")}"' in activity_page
