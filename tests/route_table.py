@@ -287,6 +287,20 @@ ROUTES: list[Route] = [
           args=lambda w: {"course_id": w.course.id, "module_id": w.lesson.module_id, "locale": "es"}),
     Route("author.delete_module_translation", "POST", Expect(302, 403, 403, 302),
           args=lambda w: {"course_id": w.course.id, "module_id": w.lesson.module_id, "locale": "es"}),
+    Route("author.translate_course_outcomes", "GET", STAFF_OF_COURSE,
+          args=lambda w: {"course_id": w.course.id, "locale": "fi"}),
+    Route("author.translate_course_outcomes", "POST", STAFF_OF_COURSE,
+          args=lambda w: {"course_id": w.course.id, "locale": "fi"}),
+    Route("author.translate_module_outcomes", "GET", STAFF_OF_COURSE,
+          args=lambda w: {"course_id": w.course.id, "module_id": w.lesson.module_id, "locale": "it"}),
+    Route("author.translate_module_outcomes", "POST", STAFF_OF_COURSE,
+          args=lambda w: {"course_id": w.course.id, "module_id": w.lesson.module_id, "locale": "it"}),
+    Route("author.translate_activity", "GET", STAFF_OF_COURSE,
+          args=lambda w: {"course_id": w.course.id, "activity_id": w.activity("quiz").id, "locale": "sv"}),
+    Route("author.translate_activity", "POST", STAFF_OF_COURSE,
+          args=lambda w: {"course_id": w.course.id, "activity_id": w.activity("quiz").id, "locale": "sv"}),
+    Route("author.delete_activity_translation", "POST", Expect(302, 403, 403, 302),
+          args=lambda w: {"course_id": w.course.id, "activity_id": w.activity("quiz").id, "locale": "sv"}),
 ]
 
 

@@ -158,14 +158,17 @@ def test_the_texts_table_scrolls_in_a_focusable_region_on_a_phone(client, course
     assert '<label for="state">State</label>' in page and '<label for="language">Language</label>' in page
 
 
-def test_outcomes_and_activity_titles_link_to_their_english_editor_and_have_no_translation_link(client, course, trainer, login_as):
+def test_outcomes_and_activity_titles_link_to_their_english_editor_and_to_their_translation_editor(client, course, trainer, login_as):
     login_as(trainer)
     activity = db.session.execute(db.select(Activity).filter_by(key="check")).scalar_one()
 
     page = client.get(f"/author/courses/{course.id}/translations").get_data(as_text=True)
 
-    activity_row = next(row for row in _text_rows(page) if f"/activities/{activity.id}" in row)
-    assert "Activity title" in activity_row and "/translations/" not in activity_row
+    activity_row = next(row for row in _text_rows(page) if f"/activities/{activity.id}\"" in row)
+    assert "Activity title" in activity_row
+    assert f'href="/author/courses/{course.id}/activities/{activity.id}/translations/it"' in activity_row
+    outcome_row = next(row for row in _text_rows(page) if "Learning outcome 1" in row)
+    assert f'href="/author/courses/{course.id}/outcomes/translations/sv"' in outcome_row
 
 
 # -- who may not see it -------------------------------------------------------------------------------

@@ -156,6 +156,29 @@ class LessonTranslationForm(TranslationForm):
             raise ValidationError(_l("Translate the text too: without it, learners would read the English text under a translated title."))
 
 
+class ActivityTranslationForm(TranslationForm):
+    """The translation of an activity's title (the plugin's own texts have their own pages)."""
+
+
+class OutcomesTranslationForm(FlaskForm):
+    """The translation of a course's or a module's learning outcomes: one field per outcome,
+    ``outcome_0``, ``outcome_1``… (see :func:`outcomes_translation_form`)."""
+
+    opened = HiddenField(validators=[DataRequired()])
+    source = HiddenField()
+    submit = SubmitField(_l("Save the translation"))
+
+    def outcome_fields(self) -> list[Any]:
+        return [field for field in self if field.name.startswith("outcome_")]
+
+
+def outcomes_translation_form(count: int) -> OutcomesTranslationForm:
+    """A form with a field for each of ``count`` English outcomes (none may be left over in a request)."""
+    fields = {f"outcome_{n}": TextAreaField(_l("Learning outcome %(num)d", num=n + 1), validators=[Length(max=2000)])
+              for n in range(count)}
+    return type("OutcomesTranslation", (OutcomesTranslationForm,), fields)()
+
+
 class DeleteTranslationForm(FlaskForm):
     opened = HiddenField()
     submit = SubmitField(_l("Delete the translation"))

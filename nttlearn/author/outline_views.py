@@ -32,7 +32,7 @@ from .outline import (
     update_module,
 )
 from .services import AuthoringError
-from .translations import language_states, module_lesson_states
+from .translations import OUTCOMES, language_states, module_lesson_states
 
 MODELS = {"modules": Module, "lessons": Lesson, "activities": Activity}
 
@@ -84,7 +84,8 @@ def edit_module(course_id: int, module_id: int):
         flash(_("The module has been saved."), "success")
         return redirect(_outline_url(course, f"module-{module.id}"))
     return render_template("author/module.html", form=form, course=course, module=module,
-                           translations=language_states(module), lesson_translations=module_lesson_states(module))
+                           translations=language_states(module), lesson_translations=module_lesson_states(module),
+                           outcome_translations=language_states(module, OUTCOMES) if module.outcomes else None)
 
 
 # -- lessons ---------------------------------------------------------------------------------------
@@ -220,7 +221,7 @@ def edit_activity(course_id: int, activity_id: int):
         flash(_("The activity has been saved."), "success")
         return redirect(url_for("author.edit_activity", course_id=course.id, activity_id=activity.id))
     return render_template("author/activity.html", form=form, course=course, module=module, activity=activity,
-                           types=installed_types())
+                           types=installed_types(), translations=language_states(activity))
 
 
 # -- order and removal -----------------------------------------------------------------------------

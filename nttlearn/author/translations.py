@@ -3,6 +3,10 @@
 English is the source. A translation lives in its element's ``translations`` JSON, with the
 fingerprints of the English texts it was made from (:mod:`nttlearn.content.translations`), so
 packages carry it unchanged and an English text edited since shows the translation as outdated.
+
+A course's or module's entry holds two *parts* edited on separate pages: its title and summary
+(``TEXTS``) and its learning outcomes (``OUTCOMES``, ``outcome.0``, ``outcome.1``…). Saving or
+deleting one part leaves the other, and its fingerprints, as they were.
 """
 
 from __future__ import annotations
@@ -19,27 +23,48 @@ from ..content.coverage import Coverage, Text, TextGroup, count_texts, course_te
 from ..content.translations import (
     LANGUAGES,
     MISSING,
+    OUTCOME,
     OUTDATED,
     PRESENT,
     SOURCE,
     changed_since,
+    english_items,
     fingerprints,
     has_text,
     state,
     text_digest,
     texts,
 )
+from ..content.translations import english_texts as all_english_texts
 from ..extensions import db
-from ..models import Course, Lesson, Module
+from ..models import Activity, Course, Lesson, Module
 from .outline import check_lesson_body, normalize_body
 from .services import AuthoringError
 
 # The texts of each kind of element that are translated.
 TRANSLATED_FIELDS: dict[type, tuple[str, ...]] = {
-    Course: ("title", "summary"), Module: ("title", "summary"), Lesson: ("title", "body"),
+    Course: ("title", "summary"), Module: ("title", "summary"), Lesson: ("title", "body"), Activity: ("title",),
 }
 
-Translatable = Course | Module | Lesson
+Translatable = Course | Module | Lesson | Activity
+
+#: The parts of an element's translation that are edited (and deleted) on their own page.
+TEXTS, OUTCOMES = "texts", "outcomes"
+
+
+def in_part(name: str, part: str) -> bool:
+    """Whether the translated text ``name`` (``title``, ``outcome.2``…) belongs to ``part``."""
+    return name.partition(".")[0] == OUTCOME if part == OUTCOMES else not name.startswith(f"{OUTCOME}.")
+
+
+def part_entry(entry: Mapping[str, Any] | None, part: str) -> dict[str, Any]:
+    """The texts of ``part`` in one language's ``entry``, with their fingerprints."""
+    found: dict[str, Any] = {name: value for name, value in (entry or {}).items()
+                             if not name.startswith("_") and in_part(name, part)}
+    source = (entry or {}).get(SOURCE)
+    if isinstance(source, Mapping):
+        found[SOURCE] = {name: value for name, value in source.items() if in_part(name, part)}
+    return found
 
 
 @dataclass(frozen=True)
@@ -67,34 +92,44 @@ class LanguageState:
 class TranslationConflict(Exception):
     """The translation changed (or was deleted) since the form was opened; nothing was written."""
 
-    def __init__(self, element: Translatable, locale: str) -> None:
+    def __init__(self, element: Translatable, locale: str, part: str = TEXTS) -> None:
         super().__init__(f"translation {locale} changed")
-        self.element, self.locale = element, locale
+        self.element, self.locale, self.part = element, locale, part
 
     @property
     def current(self) -> dict[str, str]:
         """What the translation says now (empty when someone deleted it)."""
-        return translation_texts(self.element, self.locale)
+        return translation_texts(self.element, self.locale, self.part)
 
 
-def english(element: Translatable) -> dict[str, str]:
-    """The English texts of ``element`` that translations are made from."""
+def english(element: Translatable, part: str = TEXTS) -> dict[str, str]:
+    """The English texts of ``element`` (of its ``part``) that translations are made from."""
+    if part == OUTCOMES:
+        return english_items(OUTCOME, getattr(element, "outcomes", None))
     return {name: getattr(element, name) or "" for name in TRANSLATED_FIELDS[type(element)]}
 
 
-def translation_texts(element: Translatable, locale: str) -> dict[str, str]:
-    return texts((element.translations or {}).get(locale))
+def _all_english(element: Translatable) -> dict[str, str | None]:
+    return all_english_texts(element) if isinstance(element, Course | Module) else dict(english(element))
 
 
-def opened_token(element: Translatable, locale: str) -> str:
-    return text_digest((element.translations or {}).get(locale))
+def _entry(element: Translatable, locale: str, part: str) -> dict[str, Any]:
+    return part_entry((element.translations or {}).get(locale), part)
 
 
-def language_states(element: Translatable) -> list[LanguageState]:
+def translation_texts(element: Translatable, locale: str, part: str = TEXTS) -> dict[str, str]:
+    return texts(_entry(element, locale, part))
+
+
+def opened_token(element: Translatable, locale: str, part: str = TEXTS) -> str:
+    return text_digest(_entry(element, locale, part))
+
+
+def language_states(element: Translatable, part: str = TEXTS) -> list[LanguageState]:
     """One entry per language, in the site's order: computed from the loaded row, no query."""
-    source = english(element)
-    found = element.translations or {}
-    return [LanguageState(locale, state(found.get(locale), source), changed_since(found.get(locale), source))
+    source = english(element, part)
+    found = {locale: _entry(element, locale, part) for locale in LANGUAGES}
+    return [LanguageState(locale, state(found[locale], source), changed_since(found[locale], source))
             for locale in LANGUAGES]
 
 
@@ -107,44 +142,64 @@ def module_lesson_states(module: Module) -> list[tuple[Lesson, list[LanguageStat
     return [(lesson, language_states(lesson)) for lesson in lessons]
 
 
-def source_token(element: Translatable) -> str:
+def source_token(element: Translatable, part: str = TEXTS) -> str:
     """The fingerprints of the English texts a translation form shows (``title:3f9c…,body:a71e…``)."""
-    return ",".join(f"{name}:{value}" for name, value in fingerprints(english(element)).items())
+    return ",".join(f"{name}:{value}" for name, value in fingerprints(english(element, part)).items())
 
 
-def _source_from(token: str | None, element: Translatable) -> dict[str, str]:
+def _source_from(token: str | None, element: Translatable, part: str = TEXTS) -> dict[str, str]:
     """The fingerprints in ``token``, or those of the English texts now when it is not one of ours."""
-    found = dict(part.split(":", 1) for part in (token or "").split(",") if ":" in part)
-    names = set(TRANSLATED_FIELDS[type(element)])
+    found = dict(item.split(":", 1) for item in (token or "").split(",") if ":" in item)
+    names = set(english(element, part))
     if set(found) != names or not all(re.fullmatch(r"[0-9a-f]{16}", value) for value in found.values()):
-        return fingerprints(english(element))
+        return fingerprints(english(element, part))
     return {name: found[name] for name in sorted(names)}
 
 
 def save_translation(element: Translatable, locale: str, values: Mapping[str, str], opened: str,
-                     source: str | None = None) -> bool:
-    """Store the translation of ``element`` into ``locale``; True when it is up to date.
+                     source: str | None = None, part: str = TEXTS) -> bool:
+    """Store the translation of ``element``'s ``part`` into ``locale``; True when it is up to date.
 
     ``opened`` is :func:`opened_token` when the form was opened: :class:`TranslationConflict` if
     the translation says something else now. ``source`` (:func:`source_token` when the form was
     opened) says which English texts it was translated from: if someone changed one meanwhile, the
-    translation is saved as outdated. A new dict is assigned, so the ORM sees the change.
+    translation is saved as outdated. The other part's texts stay (a course picture's alternative
+    text too, which comes with the package); a translation of theirs kept without fingerprints is
+    up to date with the English now, and gets its fingerprints, so that it shows as outdated when
+    that English changes. A new dict is assigned, so the ORM sees the change.
     """
-    if opened_token(element, locale) != opened:
-        raise TranslationConflict(element, locale)
-    cleaned = {name: _clean(name, values.get(name) or "") for name in translatable_fields(element)}
-    entry = {**{name: text for name, text in cleaned.items() if text}, SOURCE: _source_from(source, element)}
-    # A course picture's alternative text comes with the package, not from this form: it stays.
-    kept = ((element.translations or {}).get(locale) or {}).get("image_alt")
-    if kept:
-        entry["image_alt"] = kept
-    element.translations = {**(element.translations or {}), locale: entry}
-    return not changed_since(entry, english(element))
+    if opened_token(element, locale, part) != opened:
+        raise TranslationConflict(element, locale, part)
+    old = (element.translations or {}).get(locale) or {}
+    kept = {name: value for name, value in old.items()
+            if not name.startswith("_") and not _edited_by(element, part, name)}
+    extra = {name: value for name, value in old.items() if name.startswith("_") and name != SOURCE}
+    cleaned = {name: _clean(name, values.get(name) or "") for name in translatable_fields(element, part)}
+    old_source = old.get(SOURCE) if isinstance(old.get(SOURCE), Mapping) else {}
+    now = fingerprints(_all_english(element))
+    fingerprint_of = {**{name: now[name] for name in kept if name in now},
+                      **{name: value for name, value in old_source.items() if not _edited_by(element, part, name)},
+                      **_source_from(source, element, part)}
+    entry = {**kept, **{name: text for name, text in cleaned.items() if text}, **extra, SOURCE: fingerprint_of}
+    if has_text(entry):
+        element.translations = {**(element.translations or {}), locale: entry}
+    else:  # every field left empty: nothing is translated into that language
+        element.translations = {other: found for other, found in (element.translations or {}).items()
+                                if other != locale}
+    return not changed_since(part_entry(entry, part), english(element, part))
 
 
-def translatable_fields(element: Translatable) -> tuple[str, ...]:
-    """The texts of ``element`` a translation may hold: a summary only when there is an English one
-    (a package cannot carry the translation of an empty English summary)."""
+def _edited_by(element: Translatable, part: str, name: str) -> bool:
+    """Whether saving ``part`` replaces the text ``name``: every outcome for the outcomes; for the
+    other part its form's fields only (a course picture's alternative text stays)."""
+    return in_part(name, OUTCOMES) if part == OUTCOMES else name in TRANSLATED_FIELDS[type(element)]
+
+
+def translatable_fields(element: Translatable, part: str = TEXTS) -> tuple[str, ...]:
+    """The texts of ``element`` a translation may hold: a summary (an outcome) only when there is
+    an English one (a package cannot carry the translation of an empty English text)."""
+    if part == OUTCOMES:
+        return tuple(name for name, text in english(element, part).items() if (text or "").strip())
     return tuple(name for name in TRANSLATED_FIELDS[type(element)]
                  if name != "summary" or (getattr(element, name) or "").strip())
 
@@ -164,21 +219,31 @@ def lesson_problems(course: Course, lesson: Lesson, body: str) -> list[Any]:
     return check_lesson_body(course, db.session.get(Module, lesson.module_id), body)
 
 
-def delete_translation(element: Translatable, locale: str, opened: str) -> bool:
-    """Remove the translation into ``locale``; False when there is none.
+def delete_translation(element: Translatable, locale: str, opened: str, part: str = TEXTS) -> bool:
+    """Remove the translation of ``part`` into ``locale`` (the other part stays); False when there
+    is none.
 
     :class:`TranslationConflict` when it changed since the page showing it was opened.
     """
     found = element.translations or {}
     if locale not in found:
         return False
-    if has_text(found[locale]) and text_digest(found[locale]) != opened:
-        raise TranslationConflict(element, locale)
-    element.translations = {other: entry for other, entry in found.items() if other != locale}
+    entry, mine = found[locale] or {}, _entry(element, locale, part)
+    if has_text(mine) and text_digest(mine) != opened:
+        raise TranslationConflict(element, locale, part)
+    other = OUTCOMES if part == TEXTS else TEXTS
+    rest = part_entry(entry, other)
+    if not has_text(rest):
+        element.translations = {name: value for name, value in found.items() if name != locale}
+        return True
+    if not has_text(mine):
+        return False
+    extra = {name: value for name, value in entry.items() if name.startswith("_") and name != SOURCE}
+    element.translations = {**found, locale: {**rest, **extra}}
     return True
 
 
-def commit_change(load: Callable[[], Any], locale: str, change: Callable[[Any], Any]) -> Any:
+def commit_change(load: Callable[[], Any], locale: str, change: Callable[[Any], Any], part: str = TEXTS) -> Any:
     """Apply ``change`` to the element and commit.
 
     Each save bumps the element's version, so a save of another language (or of the English
@@ -194,7 +259,7 @@ def commit_change(load: Callable[[], Any], locale: str, change: Callable[[Any], 
             db.session.rollback()
             continue
         return result
-    raise TranslationConflict(load(), locale)
+    raise TranslationConflict(load(), locale, part)
 
 
 def _clean(name: str, text: str) -> str:

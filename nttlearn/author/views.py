@@ -38,7 +38,7 @@ from .services import (
     settings_conflict,
     settings_token,
 )
-from .translations import language_states
+from .translations import OUTCOMES, language_states
 
 __all__ = ["bp"]
 
@@ -102,7 +102,8 @@ def edit_course(course_id: int):
 def _render_settings(form: CourseSettingsForm, course: Course, status: int = 200):
     plugin_fields = [form[key] for key in course_settings() if key in form]
     return render_template("author/course.html", form=form, course=course, plugin_fields=plugin_fields,
-                           translations=language_states(course)), status
+                           translations=language_states(course),
+                           outcome_translations=language_states(course, OUTCOMES) if course.outcomes else None), status
 
 
 @bp.route("/courses/<int:course_id>/duplicate", methods=["GET", "POST"])

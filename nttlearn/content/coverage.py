@@ -75,9 +75,10 @@ class TextGroup:
 
 def _element_texts(english: Mapping[str, str | None], translations: Mapping | None, labels: Mapping[str, Any],
                    source_editor: tuple[str, Mapping[str, Any]] | None,
-                   editor: tuple[str, Mapping[str, Any]] | None) -> list[Text]:
+                   editor: tuple[str, Mapping[str, Any]] | None,
+                   outcomes_editor: tuple[str, Mapping[str, Any]] | None = None) -> list[Text]:
     """One :class:`Text` per English text (with text) of an element; ``editor`` edits the texts
-    named in ``labels`` with an editor (title, summary, body), not the outcomes."""
+    named in ``labels`` (title, summary, body), ``outcomes_editor`` the learning outcomes."""
     per_locale = {locale: text_states((translations or {}).get(locale), english) for locale in LANGUAGES}
     found = []
     for name, text in english.items():
@@ -86,7 +87,7 @@ def _element_texts(english: Mapping[str, str | None], translations: Mapping | No
         prefix, _, number = name.partition(".")
         label = _l("Learning outcome %(num)d", num=int(number) + 1) if prefix == OUTCOME else labels[name]
         found.append(Text(label, text or "", {locale: per_locale[locale][name] for locale in LANGUAGES},
-                          source_editor, editor if prefix != OUTCOME else None))
+                          source_editor, outcomes_editor if prefix == OUTCOME else editor))
     return found
 
 
@@ -103,7 +104,7 @@ def course_texts(courses: Sequence[Course]) -> dict[int, list[TextGroup]]:
         args = {"course_id": course.id}
         groups[course.id] = [TextGroup(course, _element_texts(
             english_texts(course), course.translations, _LABELS, ("author.edit_course", args),
-            ("author.translate_course", args)))]
+            ("author.translate_course", args), ("author.translate_course_outcomes", args)))]
     modules = db.session.execute(db.select(Module).where(
         Module.course_id.in_(list(groups)), Module.archived.is_(False))
         .order_by(Module.position, Module.id)).scalars().all() if groups else []
@@ -114,7 +115,7 @@ def course_texts(courses: Sequence[Course]) -> dict[int, list[TextGroup]]:
         args = {"course_id": module.course_id, "module_id": module.id}
         module_groups[module.id] = TextGroup(module, _element_texts(
             english_texts(module), module.translations, _LABELS, ("author.edit_module", args),
-            ("author.translate_module", args)))
+            ("author.translate_module", args), ("author.translate_module_outcomes", args)))
     course_of = {m.id: m.course_id for m in modules}
     for lesson in db.session.execute(
             db.select(Lesson.id, Lesson.module_id, Lesson.title, Lesson.body, Lesson.translations)
@@ -134,7 +135,8 @@ def course_texts(courses: Sequence[Course]) -> dict[int, list[TextGroup]]:
     for activity in activities:
         args = {"course_id": course_of[activity.module_id], "activity_id": activity.id}
         group = TextGroup(activity, _element_texts({"title": activity.title}, activity.translations,
-                                                   {"title": _l("Activity title")}, ("author.edit_activity", args), None),
+                                                   {"title": _l("Activity title")}, ("author.edit_activity", args),
+                                                   ("author.translate_activity", args)),
                           module=module_groups[activity.module_id].element)  # type: ignore[arg-type]
         activity_groups.setdefault(activity.module_id, []).append(group)
         by_id[activity.id] = group

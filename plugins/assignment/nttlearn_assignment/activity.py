@@ -25,6 +25,7 @@ from nttlearn.api import (
     fingerprint,
 )
 
+from . import instructions as translated_instructions
 from . import rubric as rubrics
 from .definition import apply_settings, read_settings, settings_definition
 from .grading import RubricInUse, change_rubric
@@ -143,9 +144,8 @@ def _rubric_label(text_id: str) -> str:
 
 
 def translation_texts(activities: Sequence[Activity]) -> dict[int, list[TranslatableText]]:
-    """Each assignment's instructions (``present`` or ``missing`` in each language: their
-    translations come with the course package; there is no page to edit them) and each text of
-    its rubric (``present``, ``outdated`` or ``missing``, edited on the rubric's translation page)."""
+    """Each assignment's instructions and each text of its rubric, ``present``, ``outdated`` or
+    ``missing`` in each language, edited on the instructions' and the rubric's translation pages."""
     ids = [a.id for a in activities]
     rows = db.session.execute(db.select(Assignment).where(Assignment.activity_id.in_(ids))).scalars()
     found: dict[int, list[TranslatableText]] = {i: [] for i in ids}
@@ -154,8 +154,8 @@ def translation_texts(activities: Sequence[Activity]) -> dict[int, list[Translat
         if assignment.instructions.strip():
             texts.append(TranslatableText(
                 label=_("Instructions"), english=assignment.instructions,
-                states={locale: "present" if (assignment.translations or {}).get(locale) else "missing"
-                        for locale in LANGUAGES}))
+                states={locale: translated_instructions.state(assignment, locale) for locale in LANGUAGES},
+                editor="assignment.instructions_translate", editor_args={"activity_id": assignment.activity_id}))
         if assignment.rubric:
             states = {locale: rubrics.text_states(assignment.rubric, assignment.rubric_translations, locale)
                       for locale in LANGUAGES}

@@ -30,6 +30,7 @@ from typing import Any
 
 from nttlearn.api import LANGUAGES
 
+from . import instructions as translated_instructions
 from .models import COMPLETION_RULES, Assignment
 
 #: The file types an assignment may accept: the documents, PDF and images of the site's upload
@@ -120,16 +121,25 @@ def read_settings(definition: Mapping[str, Any]) -> Settings:
 
 
 def apply_settings(assignment: Assignment, values: Mapping[str, Any]) -> None:
+    """Set the settings; the instructions' translations keep their outdated state (a package's
+    ``translations`` decide the texts, an English edit alone marks them against the old English)."""
+    values = dict(values)
+    if "translations" in values:
+        values["translations"] = translated_instructions.merge_imported(
+            assignment, values["translations"], values.get("instructions", assignment.instructions))
+    elif "instructions" in values:
+        translated_instructions.before_english_change(assignment, values["instructions"])
     for key, value in values.items():
         setattr(assignment, key, value)
 
 
 def settings_definition(assignment: Assignment) -> dict[str, Any]:
     """The ``module.yaml`` entry of an assignment (what :func:`read_settings` reads back)."""
-    instructions: Any = assignment.instructions
-    if assignment.translations:
-        instructions = {"en": assignment.instructions, **dict(sorted(assignment.translations.items()))}
-    entry: dict[str, Any] = {"instructions": instructions}
+    english: Any = assignment.instructions
+    translated = translated_instructions.texts(assignment.translations)  # the texts only, never their fingerprints
+    if translated:
+        english = {"en": assignment.instructions, **dict(sorted(translated.items()))}
+    entry: dict[str, Any] = {"instructions": english}
     if assignment.due_at is not None:
         entry["due"] = assignment.due_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     entry["max_points"] = _number(assignment.max_points)

@@ -14,9 +14,10 @@ from wtforms import (
     SelectChoice,
     SelectField,
     SelectMultipleField,
+    SubmitField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from .definition import FILE_TYPES, MAX_FILE_MB, MAX_FILES
 from .services import MAX_TEXT
@@ -80,3 +81,16 @@ class SettingsForm(FlaskForm):
             self.pass_mark.errors = [_l("Set a pass mark to complete the activity on passing.")]
             return False
         return True
+
+
+class InstructionsTranslationForm(FlaskForm):
+    """The instructions in one language (Markdown); empty: learners read the English."""
+
+    # What the translation said when the form was opened ("new" when there was none).
+    opened = HiddenField(validators=[DataRequired()])
+    # The fingerprint of the English instructions the form showed.
+    source = HiddenField()
+    text = TextAreaField(_l("Instructions (Markdown)"), validators=[Optional(), Length(max=MAX_TEXT)],
+                         description=_l("Translate the text and keep its Markdown: headings (##), lists (-), links and images. Leave it empty and learners read the English instructions."))
+    preview = SubmitField(_l("Preview"))
+    submit = SubmitField(_l("Save the translation"))

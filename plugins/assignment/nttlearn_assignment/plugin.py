@@ -17,7 +17,7 @@ HERE = Path(__file__).resolve().parent
 
 @hookimpl
 def nttlearn_register_blueprints(app: Flask) -> None:
-    from . import rubric_views, staff_views  # noqa: F401 - add their routes to the blueprint
+    from . import instructions_views, rubric_views, staff_views  # noqa: F401 - add their routes to the blueprint
     from .views import bp
 
     app.register_blueprint(bp)

@@ -14,11 +14,10 @@ from nttlearn.api import LANGUAGES, db, fingerprint, require_login
 from . import grading, rubric_editor, services
 from . import rubric as rubrics
 from .forms import ReopenForm
+from .instructions import LANGUAGE_NAMES
 from .models import Assignment
 from .staff_views import staff_access
 from .views import bp
-
-LANGUAGE_NAMES = {"it": "Italiano", "sv": "Svenska", "es": "Español", "fi": "Suomi"}
 
 
 def _locked(assignment: Assignment) -> Assignment:

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from nttlearn.api import (
+    LANGUAGES,
     ActivityAccess,
     Enrolment,
     User,
@@ -26,8 +27,10 @@ from nttlearn.api import (
 )
 
 from . import gradebook, grading, services
+from . import instructions as translated_instructions
 from .definition import apply_settings
 from .forms import GradeForm, ReopenForm, RubricGradeForm, SettingsForm
+from .instructions import LANGUAGE_NAMES
 from .views import bp, media_base
 
 
@@ -187,5 +190,7 @@ def edit(activity_id: int):
         flash(_("The assignment settings have been saved."), "success")
         return redirect(url_for("assignment.edit", activity_id=activity_id))
     db.session.commit()
-    return render_template("assignment/edit.html", access=access, assignment=assignment, form=form), (
+    states = [(locale, translated_instructions.state(assignment, locale)) for locale in LANGUAGES]
+    return render_template("assignment/edit.html", access=access, assignment=assignment, form=form,
+                           instruction_states=states, languages=LANGUAGE_NAMES), (
         400 if form.errors else 200)

@@ -79,4 +79,9 @@ ROUTES: list[Route] = [
           args=lambda w: {**_as("activity_id")(w), "locale": "fi"}, plugin="assignment"),
     Route("assignment.rubric_translate", "POST", Expect(302, 403, 403, 302),
           args=lambda w: {**_as("activity_id")(w), "locale": "fi"}, plugin="assignment"),
+    # The instructions' translation: a form without its tokens is re-shown with a message (400).
+    Route("assignment.instructions_translate", "GET", ASSIGNMENT_STAFF,
+          args=lambda w: {**_as("activity_id")(w), "locale": "it"}, plugin="assignment"),
+    Route("assignment.instructions_translate", "POST", Expect(302, 403, 403, 400),
+          args=lambda w: {**_as("activity_id")(w), "locale": "it"}, plugin="assignment"),
 ]
