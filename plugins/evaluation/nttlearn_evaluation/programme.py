@@ -12,7 +12,7 @@ from nttlearn.api import Course, Enrolment, Organisation, User, db, utcnow
 
 from .filters import LearnerFilters
 from .monitoring import enrolments
-from .sql import median_by, month_of, seconds_between
+from .sql import median_by, month_label, month_start, seconds_between
 from .summaries import active_pairs, course_activity_mark
 
 
@@ -73,12 +73,12 @@ def programme_report(filters: LearnerFilters) -> ProgrammeReport:
     per_course: dict[int, tuple[int, int]] = {}
     per_month: dict[str, int] = {}
     for course_id, month, enrolled, completed in db.session.execute(
-        select(counted.c.course_id, month_of(counted.c.enrolled_at).label("month"), func.count(),
+        select(counted.c.course_id, month_start(counted.c.enrolled_at).label("month"), func.count(),
                func.count(counted.c.completed_at)).group_by(counted.c.course_id, "month")
     ):
         before = per_course.get(course_id, (0, 0))
         per_course[course_id] = (before[0] + enrolled, before[1] + completed)
-        per_month[month] = per_month.get(month, 0) + enrolled
+        per_month[month_label(month)] = per_month.get(month_label(month), 0) + enrolled
     active = _active_per_course(filters, utcnow() - timedelta(days=30))
     medians = dict(db.session.execute(median_by(
         select(counted.c.course_id, seconds_between(counted.c.enrolled_at, counted.c.completed_at))
