@@ -82,7 +82,7 @@ def _expected_programme(filters: LearnerFilters, since):
         courses[course_id] = (len(mine), len(days), sum((course_id, r.user_id) in recent for r in mine),
                               round(statistics.median(days), 1) if days else None)
     organisations = {}
-    for user, org, name, country in {(r.user_id, r.organisation_id, r.name, r.country) for r in counted}:
+    for _user, org, name, country in {(r.user_id, r.organisation_id, r.name, r.country) for r in counted}:
         key = (str(org or ""), name or "", country or "")
         organisations[key] = organisations.get(key, 0) + 1
     months = {}
@@ -126,11 +126,11 @@ def test_impact_participants_equal_a_computation_over_the_rows(people, period):
     people_in = {(r.user_id, r.organisation_id, r.country) for r in _rows()
                  if (period.lower is None or r.created_at >= period.lower)
                  and (period.upper is None or r.created_at < period.upper)}
-    if period.lower is None or period.lower <= day("2010-02-10"):  # Eva's meeting day
-        if period.upper is None or period.upper > day("2010-02-10"):
-            eva = db.session.execute(db.select(User.id, User.organisation_id, Organisation.country)
-                                     .join(Organisation).where(User.name == "Eva")).one()
-            people_in.add(tuple(eva))
+    meeting = day("2010-02-10")  # the day Eva was checked in
+    if (period.lower is None or period.lower <= meeting) and (period.upper is None or period.upper > meeting):
+        eva = db.session.execute(db.select(User.id, User.organisation_id, Organisation.country)
+                                 .join(Organisation).where(User.name == "Eva")).one()
+        people_in.add(tuple(eva))
     by_country = {}
     for _user, org, country in people_in:
         people_n, orgs = by_country.get(country, (0, set()))
