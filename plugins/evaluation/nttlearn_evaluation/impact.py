@@ -13,7 +13,7 @@ from typing import Any
 
 from flask_babel import format_decimal, gettext, ngettext, npgettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import String, and_, case, func, literal, or_, select, true, union
+from sqlalchemy import String, and_, case, func, literal, or_, select, true
 
 from nttlearn.api import Course, Enrolment, EventRecord, Organisation, User, db, localized_text
 
@@ -190,28 +190,28 @@ def _attendees(period: Period):
                    *_day_conditions(period, day)))
 
 
-def _participants(period: Period):
-    """Every person with at least one enrolment made in the period, or checked in at a meeting on
-    a day of the period, once, with the organisation they belong to now (a deleted account has
-    none)."""
-    enrolled = select(Enrolment.user_id.label("user_id")).where(*period.conditions(Enrolment.created_at))
-    people = union(enrolled, _attendees(period)).subquery("people")
-    return (
-        select(people.c.user_id, User.organisation_id, Organisation.country)
-        .join(User, User.id == people.c.user_id)
-        .outerjoin(Organisation, Organisation.id == User.organisation_id)
-        .subquery("participants")
-    )
-
-
 def _people(report: ImpactReport) -> None:
-    """Participants by country in one query; the totals add the countries up (an organisation
-    belongs to one country; people without one count as participants only), so the enrolments
-    and the attendance events are read once, not twice."""
-    people = _participants(report.period)
+    """Participants: every person with at least one enrolment made in the period, or checked in
+    at a meeting on a day of the period, once, counted by the country of the organisation they
+    belong to now (a deleted account has none, and people without one count as participants only).
+
+    One query: the people are counted per organisation first (``users.id IN`` the enrolments,
+    ``OR IN`` the attendees: two hashed look-ups per person rather than a ``UNION`` that sorts every
+    enrolment), then the few thousand organisations per country; the totals add the countries up.
+    """
+    period = report.period
+    enrolled = select(Enrolment.user_id).where(*period.conditions(Enrolment.created_at))
+    per_organisation = (
+        select(User.organisation_id.label("organisation_id"), func.count().label("n"))
+        .where(or_(User.id.in_(enrolled), User.id.in_(_attendees(period))))
+        .group_by(User.organisation_id).subquery("per_organisation")
+    )
     rows = db.session.execute(
-        select(people.c.country, func.count(), func.count(func.distinct(people.c.organisation_id)))
-        .group_by(people.c.country).order_by(func.count().desc(), people.c.country)
+        select(Organisation.country, func.sum(per_organisation.c.n).label("n"),
+               func.count(per_organisation.c.organisation_id))
+        .select_from(per_organisation)
+        .outerjoin(Organisation, Organisation.id == per_organisation.c.organisation_id)
+        .group_by(Organisation.country).order_by(func.sum(per_organisation.c.n).desc(), Organisation.country)
     ).all()
     report.participants = sum(int(n) for _country, n, _orgs in rows)
     report.organisations = sum(int(orgs) for _country, _n, orgs in rows)
