@@ -21,6 +21,7 @@ from ..models import Course, Lesson
 from . import media_views, outline_views, package_views, translation_views  # noqa: F401 - they add their routes to bp
 from .blueprint import all_types, bp, course_or_404, element_or_404, installed_types
 from .forms import CourseSettingsForm, DuplicateCourseForm, NewCourseForm, lines, options
+from .picture_views import render_settings
 from .services import (
     AuthoringError,
     courses_for,
@@ -30,7 +31,6 @@ from .services import (
     settings_conflict,
     settings_token,
 )
-from .translations import language_states
 
 __all__ = ["bp"]
 
@@ -88,7 +88,7 @@ def edit_course(course_id: int):
 
 
 def _render_settings(form: CourseSettingsForm, course: Course, status: int = 200):
-    return render_template("author/course.html", form=form, course=course, translations=language_states(course)), status
+    return render_settings(course, form, status=status)
 
 
 @bp.route("/courses/<int:course_id>/duplicate", methods=["GET", "POST"])
