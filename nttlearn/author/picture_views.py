@@ -5,8 +5,6 @@ required in English with a picture, and optional in each translation language.""
 
 from __future__ import annotations
 
-import copy
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -18,7 +16,7 @@ from ..models import Course
 from .blueprint import bp, course_or_404
 from .forms import CoursePictureForm, CourseSettingsForm, options, picture_alt_fields
 from .media import MediaRefused, save_media
-from .services import settings_token
+from .services import remove_picture, set_picture_texts, settings_token
 from .translations import language_states
 
 
@@ -47,22 +45,6 @@ def render_settings(course: Course, form: CourseSettingsForm | None = None,
                            translations=language_states(course)), status
 
 
-def _set_alts(course: Course, english: str, translated: dict[str, str]) -> None:
-    course.image_alt = english
-    texts = copy.deepcopy(course.translations or {})  # a new value: the JSON column sees the change
-    for code, text in translated.items():
-        entry = texts.get(code) or {}
-        if text:
-            entry["image_alt"] = text
-        else:
-            entry.pop("image_alt", None)
-        if entry:
-            texts[code] = entry
-        else:
-            texts.pop(code, None)
-    course.translations = texts
-
-
 @bp.route("/courses/<int:course_id>/picture", methods=["POST"])
 @require_course_staff
 def course_picture(course_id: int):
@@ -70,8 +52,7 @@ def course_picture(course_id: int):
     form = picture_form(course)
     if request.form.get("action") == "remove":
         if form.validate_on_submit() and course.image:
-            course.image = ""
-            _set_alts(course, "", {code: "" for code, _field in picture_alt_fields(form)})
+            remove_picture(course)
             db.session.commit()
             flash(_("The course no longer has a catalogue picture. The file stays in its media files."), "success")
         return redirect(url_for("author.edit_course", course_id=course.id))
@@ -96,7 +77,7 @@ def course_picture(course_id: int):
             form.picture.errors = [str(exc)]
             return render_settings(course, picture=form, status=422)
         course.image = saved.name
-    _set_alts(course, english, {code: (field.data or "").strip() for code, field in picture_alt_fields(form)})
+    set_picture_texts(course, english, {code: (field.data or "").strip() for code, field in picture_alt_fields(form)})
     db.session.commit()
     flash(_("The catalogue picture has been saved."), "success")
     return redirect(url_for("author.edit_course", course_id=course.id))
