@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy.orm.exc import StaleDataError
 
 from ..auth.permissions import require_course_staff
 from ..content.media_types import media_type
@@ -45,6 +46,17 @@ def render_settings(course: Course, form: CourseSettingsForm | None = None,
                            translations=language_states(course)), status
 
 
+def _committed() -> bool:
+    """Commit; False (and a message) when someone saved the course at the same moment."""
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        flash(_("Someone else saved this course at the same moment. Please reload and try again."), "error")
+        return False
+    return True
+
+
 @bp.route("/courses/<int:course_id>/picture", methods=["POST"])
 @require_course_staff
 def course_picture(course_id: int):
@@ -53,8 +65,8 @@ def course_picture(course_id: int):
     if request.form.get("action") == "remove":
         if form.validate_on_submit() and course.image:
             remove_picture(course)
-            db.session.commit()
-            flash(_("The course no longer has a catalogue picture. The file stays in its media files."), "success")
+            if _committed():
+                flash(_("The course no longer has a catalogue picture. The file stays in its media files."), "success")
         return redirect(url_for("author.edit_course", course_id=course.id))
     if not form.validate_on_submit():
         return render_settings(course, picture=form, status=422)
@@ -78,6 +90,6 @@ def course_picture(course_id: int):
             return render_settings(course, picture=form, status=422)
         course.image = saved.name
     set_picture_texts(course, english, {code: (field.data or "").strip() for code, field in picture_alt_fields(form)})
-    db.session.commit()
-    flash(_("The catalogue picture has been saved."), "success")
+    if _committed():
+        flash(_("The catalogue picture has been saved."), "success")
     return redirect(url_for("author.edit_course", course_id=course.id))
