@@ -259,6 +259,8 @@ ROUTES: list[Route] = [
           args=lambda w: {"course_id": w.course.id, "kind": "lessons", "element_id": w.lesson.id}),
     Route("author.media", "GET", STAFF_OF_COURSE, args=course_id_args),
     Route("author.media", "POST", STAFF_OF_COURSE, args=course_id_args),
+    # An empty form is refused (no picture, or no text saying what it shows), after the permission check.
+    Route("author.course_picture", "POST", Expect(302, 403, 403, 422), args=course_id_args),
     Route("author.delete_media_file", "POST", Expect(302, 403, 403, 200),
           args=lambda w: {"course_id": w.course.id, "name": MEDIA_FILE}),
     Route("author.duplicate", "GET", STAFF_OF_COURSE, args=course_id_args),

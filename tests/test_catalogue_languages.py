@@ -57,7 +57,7 @@ def test_an_english_lesson_edited_after_its_translation_counts_as_outdated_and_l
 
     assert counts["outdated"] == 2 and counts["translated"] == counts["total"] - 2
     assert "No course is available in Italiano yet." in page  # the main course was the only one
-    assert "partly in Italiano (99 %)" in client.get("/").get_data(as_text=True)
+    assert "partly in Italiano (99%)" in client.get("/").get_data(as_text=True)
 
 
 def test_the_catalogue_lists_a_course_under_a_language_only_when_it_is_complete(app, client):

@@ -21,6 +21,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
+from ..config import LANGUAGE_NAMES
+from ..content.translations import LANGUAGES
 from ..course_settings import form_field
 from ..hooktypes import CourseSetting
 
@@ -182,3 +184,27 @@ def outcomes_translation_form(count: int) -> OutcomesTranslationForm:
 class DeleteTranslationForm(FlaskForm):
     opened = HiddenField()
     submit = SubmitField(_l("Delete the translation"))
+
+
+class CoursePictureForm(FlaskForm):
+    """The catalogue card's picture and what it shows, in English (required with a picture) and in
+    each translation language (optional: English is shown where one is missing)."""
+
+    picture = FileField(_l("Picture: PNG, JPEG, GIF, WebP or SVG"),
+                        description=_l("Shown 2:1 on the catalogue card (320 × 160 pixels). Uploaded to the course's media files."))
+    image_alt = StringField(_l("What the picture shows (English)"), validators=[Length(max=200)],
+                            description=_l("For those who cannot see it, e.g. “Two town halls linked by a bridge”. Required with a picture."),
+                            render_kw={"lang": "en"})
+    submit = SubmitField(_l("Save the picture"))
+
+
+for _code in LANGUAGES:
+    setattr(CoursePictureForm, f"image_alt_{_code}",
+            StringField(_l("What the picture shows (%(language)s)", language=LANGUAGE_NAMES[_code]),
+                        validators=[Length(max=200)], render_kw={"lang": _code}))
+del _code
+
+
+def picture_alt_fields(form: CoursePictureForm) -> list[tuple[str, Any]]:
+    """(language, field) of the translated alternative texts, in the order of ``LANGUAGES``."""
+    return [(code, form[f"image_alt_{code}"]) for code in LANGUAGES]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import tempfile
@@ -62,6 +63,30 @@ def save_settings(course: Course, values: Mapping[str, Any]) -> None:
     kept = before_english_change(course.translations, before, english_texts(course))
     if kept is not None:
         course.translations = kept
+
+
+def set_picture_texts(course: Course, english: str, translated: Mapping[str, str]) -> None:
+    """What the catalogue picture shows: ``english`` in ``image_alt``, each language's text as
+    ``image_alt`` in ``translations`` (an empty text removes that language's, so English is read)."""
+    course.image_alt = english
+    texts = copy.deepcopy(course.translations or {})  # a new value: the JSON column sees the change
+    for code, text in translated.items():
+        entry = texts.get(code) or {}
+        if text:
+            entry["image_alt"] = text
+        else:
+            entry.pop("image_alt", None)
+        if entry:
+            texts[code] = entry
+        else:
+            texts.pop(code, None)
+    course.translations = texts
+
+
+def remove_picture(course: Course) -> None:
+    """The course's card shows no picture any more; the file stays in its media files."""
+    course.image = ""
+    set_picture_texts(course, "", {code: "" for code in (course.translations or {})})
 
 
 def add_trainer(course: Course, user: User) -> None:

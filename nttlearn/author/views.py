@@ -25,10 +25,10 @@ from .forms import (
     CourseSettingsForm,
     DuplicateCourseForm,
     NewCourseForm,
-    course_settings_form,
     lines,
     options,
 )
+from .picture_views import filled_settings_form, render_settings
 from .services import (
     AuthoringError,
     courses_for,
@@ -36,9 +36,7 @@ from .services import (
     duplicate_course,
     save_settings,
     settings_conflict,
-    settings_token,
 )
-from .translations import OUTCOMES, language_states
 
 __all__ = ["bp"]
 
@@ -72,14 +70,7 @@ def new_course():
 def edit_course(course_id: int):
     course = course_or_404(course_id)
     settings = course_settings()
-    form = course_settings_form(settings)(obj=course)
-    form.policy_area.choices = options(policy_area_labels().items())
-    if not form.is_submitted():
-        form.opened_version.data = str(course.version)
-        form.opened_text.data = settings_token(course)
-        form.outcomes.data = "\n".join(course.outcomes or [])
-        for key, setting in settings.items():
-            form[key].data = setting.load(course.id)
+    form = filled_settings_form(course, settings)
     if form.validate_on_submit():
         if settings_conflict(course, form.opened_version.data, form.opened_text.data):
             flash(_("Someone else saved this course while you were editing. Your changes were not saved: review the current version and try again."), "error")
@@ -100,10 +91,7 @@ def edit_course(course_id: int):
 
 
 def _render_settings(form: CourseSettingsForm, course: Course, status: int = 200):
-    plugin_fields = [form[key] for key in course_settings() if key in form]
-    return render_template("author/course.html", form=form, course=course, plugin_fields=plugin_fields,
-                           translations=language_states(course),
-                           outcome_translations=language_states(course, OUTCOMES) if course.outcomes else None), status
+    return render_settings(course, form, status=status)
 
 
 @bp.route("/courses/<int:course_id>/duplicate", methods=["GET", "POST"])

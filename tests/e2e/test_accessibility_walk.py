@@ -73,6 +73,9 @@ PAGES = [
     ("question-editor", "trainer", "/quiz/course/{course}/questions/{question}/edit"),
     ("lesson-editor", "trainer", "/author/courses/{course}/lessons/{first_lesson}"),
     ("course-translations", "trainer", "/author/courses/{course}/translations"),
+    ("course-outline", "trainer", "/author/courses/{course}/outline"),  # its rows' "More" menus
+    ("course-settings", "trainer", "/author/courses/{course}"),  # with the catalogue picture form
+    ("media-files", "trainer", "/author/courses/{course}/media"),
     ("cohorts", "trainer", "/teach/courses/{course}/cohorts"),
     ("peer-review-dashboard", "trainer", "/peer-review/{proposal}/manage"),
     ("course-report", "trainer", "/reports/courses/{course}"),
@@ -84,6 +87,7 @@ PAGES = [
     ("plugins", "admin", "/admin/plugins"),
     ("jobs", "admin", "/admin/jobs"),
     ("api-tokens", "admin", "/account/api-tokens"),
+    ("design-system", "admin", "/design"),
 ]
 
 
@@ -175,7 +179,9 @@ def make_quiz_attempts(page, ids: dict[str, Any]) -> None:
             ids["attempt_url"] = f"/quiz/attempt/{attempt}"
             continue
         page.goto(f"/quiz/attempt/{attempt}/summary")
-        page.locator(f"form[action$='/quiz/attempt/{attempt}/submit'] [type=submit]").click()
+        form = page.locator(f"form[action$='/quiz/attempt/{attempt}/submit']")
+        form.locator("button.primary[type=submit]").click()  # asks first (app.js's dialog)
+        page.get_by_role("dialog").locator("button[value=confirm]").click()
         expect(page).to_have_url(re.compile(rf"/quiz/attempt/{attempt}/review"))
         ids["review_url"] = f"/quiz/attempt/{attempt}/review"
 

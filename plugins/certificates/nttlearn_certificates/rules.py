@@ -21,6 +21,7 @@ from nttlearn.api import (
     EventRecord,
     Module,
     db,
+    format_percent,
     localized,
     localized_text,
 )
@@ -112,7 +113,7 @@ def check_rule(rule: CertificateRule, user_id: int, course: Course) -> RuleCheck
         low = quizzes_below(user_id, course, rule.min_quiz_grade)
         if low:
             check.missing.append(
-                _("Quizzes below %(grade)s%%: %(titles)s", grade=_grade(rule.min_quiz_grade),
+                _("Quizzes below %(grade)s: %(titles)s", grade=grade_text(rule.min_quiz_grade),
                   titles=", ".join(low))
             )
     if rule.require_accepted_proposal and not has_accepted_proposal(user_id, course.id):
@@ -160,12 +161,13 @@ def criteria_narrative(rule: CertificateRule, course: Course) -> str:
     parts = [_("Completed every required lesson and activity of the course %(title)s.",
                title=localized(course))]
     if rule.min_quiz_grade is not None:
-        parts.append(_("Scored at least %(grade)s%% in every quiz of the course.",
-                       grade=_grade(rule.min_quiz_grade)))
+        parts.append(_("Scored at least %(grade)s in every quiz of the course.",
+                       grade=grade_text(rule.min_quiz_grade)))
     if rule.require_accepted_proposal:
         parts.append(_("Wrote a network proposal with colleagues that passed peer review."))
     return " ".join(parts)
 
 
-def _grade(value: float) -> str:
-    return f"{value:g}"
+def grade_text(value: float) -> str:
+    """A grade threshold as a percentage the reader's way ("80%", "80 %", "72,5 %")."""
+    return format_percent(value, 0 if float(value).is_integer() else 1)

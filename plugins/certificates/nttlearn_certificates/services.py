@@ -208,8 +208,8 @@ def rule_evidence(rule: rules.CertificateRule) -> list[Evidence]:
     if rule.min_quiz_grade is not None:
         evidence.append(Evidence(
             name=_("Quiz results"), genre="Assessment",
-            narrative=_("Scored at least %(grade)s%% in every quiz of the course.",
-                        grade=f"{rule.min_quiz_grade:g}")))
+            narrative=_("Scored at least %(grade)s in every quiz of the course.",
+                        grade=rules.grade_text(rule.min_quiz_grade))))
     if rule.require_accepted_proposal:
         evidence.append(Evidence(
             name=_("Network proposal"), genre="Project",

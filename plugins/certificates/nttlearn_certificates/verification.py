@@ -19,6 +19,8 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from nttlearn.api import format_date
+
 from .baking import PNG_SIGNATURE, BakingError, unbake_png
 from .codes import normalise_code
 from .credentials import (
@@ -189,7 +191,7 @@ def _check_claims(credential: dict, now: datetime | None, checked: str) -> Verdi
     verdict = _status_verdict(certificate, moment)
     if verdict.ok and valid_until is not None and moment >= valid_until:
         verdict = Verdict(STATUS_EXPIRED, [_("The credential expired on %(date)s.",
-                                             date=valid_until.date().isoformat())], certificate)
+                                             date=format_date(valid_until, "long"))], certificate)
     verdict.checked = checked
     return verdict
 
@@ -206,11 +208,11 @@ def _status_verdict(certificate: IssuedCertificate, now: datetime | None) -> Ver
     status = certificate.status(now)
     if status == STATUS_REVOKED and certificate.revoked_at is not None:
         return Verdict(STATUS_REVOKED, [_("Revoked on %(date)s: %(reason)s",
-                                          date=certificate.revoked_at.date().isoformat(),
+                                          date=format_date(certificate.revoked_at, "long"),
                                           reason=certificate.revocation_reason)], certificate)
     if status == STATUS_EXPIRED and certificate.valid_until is not None:
         return Verdict(STATUS_EXPIRED, [_("Expired on %(date)s.",
-                                          date=certificate.valid_until.date().isoformat())], certificate)
+                                          date=format_date(certificate.valid_until, "long"))], certificate)
     return Verdict(STATUS_VALID, [], certificate)
 
 

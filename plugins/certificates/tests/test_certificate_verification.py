@@ -106,3 +106,25 @@ def test_the_page_reports_its_server_time_and_runs_two_queries(app, issued, clie
 
     assert response.headers["Server-Timing"].startswith("app;dur=")
     assert len(queries) <= 2  # the plugin switches and the certificate: nothing per request grows
+
+
+@pytest.mark.parametrize(("locale", "month"), [("it", "marzo"), ("sv", "mars")])
+def test_the_verdict_writes_the_revocation_and_expiry_days_in_the_reader_s_language(
+        app, make_user, quiz_course, locale, month):
+    from flask_babel import force_locale
+
+    from nttlearn_certificates.verification import verify_code
+
+    course = quiz_course()
+    save_rule(course, CertificateRule(valid_months=12))
+    expired = services.issue_certificate(make_user(), course, reason="x", now=datetime(2010, 3, 5, 10, tzinfo=UTC))
+    revoked = services.issue_certificate(make_user(), course, reason="x", now=datetime(2010, 3, 1, 10, tzinfo=UTC))
+    services.revoke_certificate(revoked, reason="Issued by mistake", now=datetime(2010, 3, 2, 10, tzinfo=UTC))
+    db.session.commit()
+
+    with app.test_request_context(), force_locale(locale):
+        expired_text = " ".join(verify_code(expired.code).reasons)
+        revoked_text = " ".join(verify_code(revoked.code).reasons)
+
+    assert f"5 {month} 2011" in expired_text and "2011-03-05" not in expired_text
+    assert f"2 {month} 2010" in revoked_text and "2010-03-02" not in revoked_text

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
@@ -17,7 +18,7 @@ from sqlalchemy.sql.expression import ColumnElement
 from wtforms import DateField, SelectField
 from wtforms.validators import Optional, ValidationError
 
-from nttlearn.api import parse_int
+from nttlearn.api import format_date, parse_int
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,17 @@ class Period:
     def as_dict(self) -> dict[str, str | None]:
         return {"from": self.start.isoformat() if self.start else None,
                 "to": self.end.isoformat() if self.end else None}
+
+    def sentence(self) -> str:
+        """The period in words, its days written the reader's way ("From 1 March 2026 to …")."""
+        start, end = format_date(self.start, "long"), format_date(self.end, "long")
+        if self.start and self.end:
+            return _("From %(start)s to %(end)s (both days included)", start=start, end=end)
+        if self.start:
+            return _("From %(start)s", start=start)
+        if self.end:
+            return _("Until %(end)s (included)", end=end)
+        return _("Since the beginning of the programme")
 
     @property
     def bounded(self) -> bool:

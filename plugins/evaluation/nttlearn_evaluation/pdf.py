@@ -18,6 +18,8 @@ from flask_babel import gettext as _
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from nttlearn.api import format_date
+
 from .impact import (
     ImpactReport,
     applications_sentence,
@@ -149,16 +151,9 @@ def impact_pdf(report: ImpactReport, area_labels: dict[str, Any], *, fonts_folde
                        [[c.title, c.participants, c.completions] for c in report.by_course], (110, 30, 30))
     doc.ln(4)
     doc.paragraph(participants_note(), size=8, height=4.5)
-    doc.paragraph(_("Produced by nttlearn on %(date)s.", date=date.today().isoformat()), size=8, height=4.5)
+    doc.paragraph(_("Produced by nttlearn on %(date)s.", date=format_date(date.today(), "long")), size=8, height=4.5)
     return bytes(doc.output())
 
 
 def _period_text(report: ImpactReport) -> str:
-    period = report.period.as_dict()
-    if period["from"] and period["to"]:
-        return _("From %(start)s to %(end)s (both days included)", start=period["from"], end=period["to"])
-    if period["from"]:
-        return _("From %(start)s", start=period["from"])
-    if period["to"]:
-        return _("Until %(end)s (included)", end=period["to"])
-    return _("Since the beginning of the programme")
+    return report.period.sentence()

@@ -10,7 +10,16 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from nttlearn.api import Activity, Course, EventRecord, Lesson, Module, db, localized_text
+from nttlearn.api import (
+    Activity,
+    Course,
+    EventRecord,
+    Lesson,
+    Module,
+    db,
+    format_percent,
+    localized_text,
+)
 
 from .sql import json_field
 
@@ -62,8 +71,9 @@ def learner_timeline(user_id: int, course_id: int | None = None, *, limit: int |
 def describe(name: str, **facts: Any) -> str:
     """An event in words, for the timeline (the facts were joined from the event's data)."""
     title = facts.get("activity") or ""
-    # Scores are percentages that may be fractional (a quiz's 66.666…): shown whole.
-    score = None if facts.get("score") is None else f"{facts['score']:.0f}"
+    # Scores are percentages that may be fractional (a quiz's 66.666…): shown whole, the reader's
+    # way ("67%" in Italian, "67 %" in Swedish).
+    score = None if facts.get("score") is None else format_percent(facts["score"])
     simple = {
         "user.registered": _("Created an account"),
         "user.deleted": _("Deleted the account"),
@@ -82,14 +92,14 @@ def describe(name: str, **facts: Any) -> str:
         return _("Completed the module “%(title)s”", title=facts.get("module") or "?")
     if name == "activity.completed":
         if score is not None:
-            return _("Completed “%(title)s” with %(score)s%%", title=title or "?", score=score)
+            return _("Completed “%(title)s” with %(score)s", title=title or "?", score=score)
         return _("Completed “%(title)s”", title=title or "?")
     if name.endswith(".attempt_submitted"):
         if score is None:  # an essay waits for its grade
             return _("Attempt at “%(title)s” submitted", title=title or "?")
         if facts.get("passed") is False:
-            return _("Attempt at “%(title)s” not passed (%(score)s%%)", title=title or "?", score=score)
-        return _("Attempt at “%(title)s” submitted (%(score)s%%)", title=title or "?", score=score)
+            return _("Attempt at “%(title)s” not passed (%(score)s)", title=title or "?", score=score)
+        return _("Attempt at “%(title)s” submitted (%(score)s)", title=title or "?", score=score)
     if name == "peer_review.proposal_submitted":
         return _("Submitted a proposal")
     if name.endswith(".meeting_held"):

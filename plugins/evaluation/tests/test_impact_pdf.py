@@ -38,7 +38,7 @@ def test_pdf_prints_names_as_written_with_dejavu(report, in_request):
     assert "1 proposal submitted." in text
     assert "Łódź – Jyväskylä network" in text
     assert "Youth and development" in text
-    assert "From 2010-03-01 to 2010-03-31 (both days included)" in text
+    assert "From March 1, 2010 to March 31, 2010 (both days included)" in text
 
 
 def test_pdf_falls_back_to_helvetica_and_transliterates(report, in_request, tmp_path):

@@ -143,7 +143,7 @@ def test_impact_page_shows_the_summary_and_every_figure(march, data, client_for)
 
     assert "5 participants representing 2 organisations from 2 countries." in page
     assert "3 proposals submitted." in page
-    assert "From 2010-03-01 to 2010-03-31 (both days included)" in page
+    assert "From March 1, 2010 to March 31, 2010 (both days included)" in page
     assert "Attendance at meetings" in page
 
 

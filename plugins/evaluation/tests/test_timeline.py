@@ -88,3 +88,19 @@ def test_an_attempt_waiting_for_its_grade_and_an_unmarked_lesson_read_as_words(d
 
     assert f"Attempt at “{quiz.title}” submitted</td>" in page
     assert f"Marked the lesson “{lesson.title}” as not done" in page
+
+
+@pytest.mark.parametrize(("locale", "completed", "failed"), [
+    ("it", "con 90%", "non superato (40%)"),
+    ("sv", "med 90\u00a0%", "ej godkänt (40\u00a0%)"),
+])
+def test_the_timeline_writes_scores_the_reader_s_way(history, client_for, locale, completed, failed):
+    course, learner, trainer = history["course"], history["learner"], history["trainer"]
+    trainer.locale = locale
+    db.session.commit()
+
+    page = client_for(trainer).get(f"/reports/courses/{course.id}/learners/{learner.id}").get_data(as_text=True)
+
+    assert completed in page
+    assert failed in page
+    assert "90%%" not in page and "40 %%" not in page

@@ -167,3 +167,15 @@ def test_two_owners_adding_the_same_co_organiser_at_once_make_one_row(app, team,
 
     assert count_rows(CoOrganiser, meeting_id=meeting_id, user_id=newcomer_id) == 1
     assert len(errors) <= 1 and all(isinstance(e, services.MeetingError) for e in errors)
+
+
+def test_the_owner_removes_a_co_organiser_from_the_row_s_menu_after_a_question(team, client_for):
+    meeting = team["meeting"]
+
+    page = _html(client_for(team["owner"]).get(f"/meetings/{meeting.id}/organisers"))
+    helper_row = page[page.index(f'id="organiser-{team["helper"].id}"'):].split("</li>", 1)[0]
+
+    assert '<details class="row-actions">' in helper_row and "Aino Helper</span></summary>" in helper_row
+    assert f'/meetings/{meeting.id}/organisers/{team["helper"].id}/remove' in helper_row
+    assert 'data-confirm="Remove Aino Helper as a co-organiser of this meeting?"' in helper_row
+    assert "row-actions" not in _html(client_for(team["helper"]).get(f"/meetings/{meeting.id}/organisers"))

@@ -19,6 +19,7 @@ from nttlearn.api import (
     DefinitionProblem,
     TranslatableText,
     db,
+    format_percent,
     translated_file_name,
 )
 
@@ -217,7 +218,7 @@ def status(activity: Activity, user_id: int) -> str | None:
     if phase == "closed":
         final = final_grades(activity.id).get(user_id)
         if final is not None and final.grade is not None:
-            return _("Grade: %(grade)s%%", grade=f"{final.grade:.0f}")
+            return _("Grade: %(grade)s", grade=format_percent(final.grade))
     if team is not None:
         parts.append(_("submitted") if has_submitted(team.id) else _("team %(name)s", name=team.name))
     tasks = tasks_of(activity.id, user_id)

@@ -17,6 +17,7 @@ from nttlearn.api import (
     Module,
     TranslatableText,
     db,
+    format_percent,
     translated_file_name,
 )
 
@@ -266,10 +267,10 @@ def status(activity: Activity, user_id: int) -> str | None:
     row = grade_row(activity.id, user_id)
     grade = row.effective if row is not None else None
     if grade is not None and quiz.review_marks == "immediately":
-        label = {"highest": _("Best grade: %(grade)s%%", grade=f"{grade:.0f}"),
-                 "average": _("Average grade: %(grade)s%%", grade=f"{grade:.0f}"),
-                 "first": _("Grade: %(grade)s%%", grade=f"{grade:.0f}"),
-                 "last": _("Grade: %(grade)s%%", grade=f"{grade:.0f}")}
+        label = {"highest": _("Best grade: %(grade)s", grade=format_percent(grade)),
+                 "average": _("Average grade: %(grade)s", grade=format_percent(grade)),
+                 "first": _("Grade: %(grade)s", grade=format_percent(grade)),
+                 "last": _("Grade: %(grade)s", grade=format_percent(grade))}
         return label[quiz.grading_method]
     if "in_progress" in states:
         return _("In progress")

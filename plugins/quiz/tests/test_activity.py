@@ -187,6 +187,12 @@ def test_status_sums_up_the_learners_grade(package, app, make_user, client_for):
     assert status(activity, learner.id) == "In progress"
     client_for(learner).post(f"/quiz/attempt/{attempt_id}/submit", data=page_form(html))
     assert status(activity, learner.id) == "Best grade: 0%"
+    from flask_babel import force_locale
+
+    with app.test_request_context(), force_locale("sv"):
+        assert status(activity, learner.id).endswith(" 0\u00a0%")  # the reader's way: a space before % in Swedish
+    with app.test_request_context(), force_locale("it"):
+        assert status(activity, learner.id).endswith(" 0%")
 
 
 def test_a_quiz_added_in_the_course_editor_starts_empty(make_user, make_course, client_for):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 from quiz_helpers import enrol, start
@@ -100,3 +101,17 @@ def test_questions_in_use_cannot_be_deleted_from_the_bank(make_quiz, client_for)
     response = client_for(quiz.trainer).post(
         f"/quiz/course/{quiz.course.id}/questions/{question.id}/delete", follow_redirects=True)
     assert "A quiz uses this question" in response.get_data(as_text=True)
+
+
+def test_removing_a_question_from_the_quiz_sits_in_each_row_s_menu_and_asks_first(make_quiz, client_for):
+    quiz = make_quiz()
+    page = client_for(quiz.trainer).get(f"/quiz/{quiz.activity.id}/questions").get_data(as_text=True)
+    table = page[page.index("<tbody>"):page.index("</tbody>")]
+    menus = re.findall(r'<details class="row-actions">\s*<summary>(.*?)</summary>(.*?)</details>', table, re.S)
+    first = slots(quiz.activity.id)[0]
+
+    assert len(menus) == len(slots(quiz.activity.id))
+    assert all('value="remove"' in content and "data-confirm=" in content for _, content in menus)
+    assert f"/quiz/{quiz.activity.id}/slots/{first.id}" in menus[0][1]
+    assert "danger" not in re.sub(r'<details class="row-actions">.*?</details>', "", table, flags=re.S)
+    assert 'value="up"' in table and 'value="down"' in table  # moving stays one click away
