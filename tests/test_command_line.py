@@ -204,3 +204,14 @@ def test_demo_refuses_an_unknown_size(app):
     result = nttlearn(app, "demo", "--size", "xxl")
 
     assert result.exit_code == 2 and "'xxl' is not one of" in result.stderr
+
+
+def test_python_dash_m_nttlearn_runs_the_command_where_its_script_is_not_on_path():
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "nttlearn", "courses", "--help"], capture_output=True, text=True,
+                          timeout=120, check=False)
+
+    assert done.returncode == 0, done.stderr
+    assert "Usage: nttlearn courses" in done.stdout
