@@ -53,23 +53,23 @@ def activity_access(activity_id: int, type_key: str) -> ActivityAccess:
     from .auth.permissions import can_manage_course
     from .cohorts.pacing import ItemLocked, activity_release
     from .extensions import db
-    from .learn.services import get_enrolment
-    from .models import Activity, Course, Module
+    from .models import Activity, Course, Enrolment, Module
 
     if not current_user.is_authenticated:
         abort(401)
-    # The activity with its module and course, in one query.
+    # The activity with its module, its course and the user's enrolment in it, in one query.
     row = db.session.execute(
-        db.select(Activity, Module, Course).join(Module, Activity.module_id == Module.id)
-        .join(Course, Module.course_id == Course.id).where(Activity.id == activity_id)
+        db.select(Activity, Module, Course, Enrolment).join(Module, Activity.module_id == Module.id)
+        .join(Course, Module.course_id == Course.id)
+        .outerjoin(Enrolment, (Enrolment.course_id == Course.id) & (Enrolment.user_id == current_user.id))
+        .where(Activity.id == activity_id)
     ).first()
     if row is None or row[0].archived or row[0].type_key != type_key:
         abort(404)
-    activity, module, course = row
+    activity, module, course, enrolment = row
     is_staff = can_manage_course(current_user, course)
     if module.archived or course.archived or (not course.published and not is_staff):
         abort(404)
-    enrolment = get_enrolment(current_user.id, course.id)
     if enrolment is None and not is_staff:
         abort(403)
     if not is_staff:

@@ -55,6 +55,10 @@ from .models import (
 )
 from .models import UTCDateTime, utcnow
 
+# Since API 1.4: a dict living as long as one request, for what several hooks of one plugin
+# read in the same request (the dashboard's to-do items and its slot).
+from .caching import request_cache
+
 # -- Events ------------------------------------------------------------------------------------
 from .events import emit
 from .hooktypes import Event
@@ -334,6 +338,7 @@ __all__ = [
     "render_fragment",
     "render_markdown",
     "report_panels",
+    "request_cache",
     "require_admin",
     "require_coordinator",
     "require_course_staff",

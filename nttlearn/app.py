@@ -315,7 +315,9 @@ def _install_request_hooks(app: Flask, host: PluginHost) -> None:
         if response.cache_control.no_store:  # already said, perhaps with more ("private, no-store")
             return response
         download = response.headers.get("Content-Disposition", "").lower().startswith("attachment")
-        if download or current_user.is_authenticated:
+        # ``is_anonymous``, not ``is_authenticated``: it reads no column, so a view that has
+        # committed (and so expired the signed-in user) does not reload the user here.
+        if download or not current_user.is_anonymous:
             response.headers["Cache-Control"] = "no-store"
         return response
 

@@ -195,6 +195,10 @@ class ActivityType:
     ``export_definition`` writes any files into the module folder and returns the entry for
     ``module.yaml``. ``validate_definition`` returns problems without touching the database.
     ``status`` returns a short text for a learner (``"Best grade: 80%"``) or None.
+    ``statuses(activities, user_id)`` (API 1.4, optional) is ``status`` for all the activities of
+    this type on a course page at once, ``{activity_id: text or None}``, in one or two queries
+    however many activities; the core calls it once per type on the course page and falls back
+    to ``status`` for each activity when a plugin does not give it.
     ``package_untranslated(definition, folder, key)`` tells ``nttlearn courses validate`` what of
     the activity's own texts a package leaves untranslated, ``{locale: [what, in words]}``.
     """
@@ -208,6 +212,7 @@ class ActivityType:
     default_definition: Callable[[], dict[str, Any]] = field(default=dict)
     edit_endpoint: str | None = None
     status: Callable[[Activity, int], str | None] | None = None
+    statuses: Callable[[Sequence[Activity], int], Mapping[int, str | None]] | None = None
     # How far the activity's own texts (quiz questions, a rubric…) are translated:
     # ``translation_states(activities)`` → ``{activity_id: {locale: ["present", "missing", …]}}``,
     # one state per text; counted in a course's translation coverage. None: the plugin has none.

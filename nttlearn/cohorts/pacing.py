@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
+from flask import has_request_context, request
 from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
 from werkzeug.exceptions import Forbidden
@@ -347,29 +348,32 @@ class LearnerDeadline:
 
 def learner_deadlines(user_id: int, now: datetime | None = None) -> list[LearnerDeadline]:
     """Every cohort deadline of the learner in every course (with their extensions), soonest
-    first, in three queries whatever the number of courses and learners."""
+    first, in one query whatever the number of courses and learners. A GET request reads them
+    once however many to-do sources ask (the dashboard's quiz and assignment items both do)."""
+    from ..caching import request_cache
+
     now = now or utcnow()
-    rows = db.session.execute(
-        db.select(Deadline.activity_id, Deadline.kind, Deadline.due_at, Activity.type_key, Activity.title,
-                  Module.course_id, Activity.translations)
-        .join(CohortMember, (CohortMember.cohort_id == Deadline.cohort_id) & (CohortMember.user_id == user_id))
-        .join(Activity, Deadline.activity_id == Activity.id).join(Module, Activity.module_id == Module.id)
-        .where(Activity.archived.is_(False), Module.archived.is_(False))
-    ).all()
-    extra = db.session.execute(
-        db.select(Extension.activity_id, Extension.kind, Extension.due_at).where(Extension.user_id == user_id)
-    ).all()
-    extensions = {(r.activity_id, r.kind): r.due_at for r in extra}
-    done = set(db.session.execute(
-        db.select(ActivityCompletion.activity_id).where(
-            ActivityCompletion.user_id == user_id, ActivityCompletion.activity_id.in_([r.activity_id for r in rows] or [-1]))
-    ).scalars())
+    cache = request_cache() if has_request_context() and request.method in ("GET", "HEAD") else {}
+    rows = cache.get(("learner_deadlines", user_id))
+    if rows is None:
+        rows = cache[("learner_deadlines", user_id)] = db.session.execute(
+            db.select(Deadline.activity_id, Deadline.kind, Deadline.due_at, Activity.type_key, Activity.title,
+                      Module.course_id, Activity.translations, Extension.due_at.label("extended"),
+                      ActivityCompletion.id.label("completion_id"))
+            .join(CohortMember, (CohortMember.cohort_id == Deadline.cohort_id) & (CohortMember.user_id == user_id))
+            .join(Activity, Deadline.activity_id == Activity.id).join(Module, Activity.module_id == Module.id)
+            .outerjoin(Extension, (Extension.user_id == user_id) & (Extension.activity_id == Deadline.activity_id)
+                       & (Extension.kind == Deadline.kind))
+            .outerjoin(ActivityCompletion, (ActivityCompletion.user_id == user_id)
+                       & (ActivityCompletion.activity_id == Deadline.activity_id))
+            .where(Activity.archived.is_(False), Module.archived.is_(False))
+        ).all()
     locale = str(get_locale() or "en")
     result = []
     for r in rows:
-        due = extensions.get((r.activity_id, r.kind), r.due_at)
+        due = r.extended if r.extended is not None else r.due_at
         title = ((r.translations or {}).get(locale) or {}).get("title") or r.title
-        finished = r.activity_id in done
+        finished = r.completion_id is not None
         result.append(LearnerDeadline(r.activity_id, r.course_id, r.type_key, title, r.kind, due, finished,
                                       not finished and due <= now))
     return sorted(result, key=lambda d: d.due_at)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import bindparam, func, or_
+from sqlalchemy import bindparam, func, literal, or_, select, union_all
 from sqlalchemy.exc import IntegrityError
 
 from ..events import emit
@@ -24,7 +24,7 @@ from ..models import (
     User,
     utcnow,
 )
-from .structure import Progress, counted_type_keys, course_structure, learner_done, learner_state
+from .structure import Progress, counted_type_keys, course_structure, learner_done
 
 
 class EnrolmentError(ValueError):
@@ -199,12 +199,17 @@ def update_completion(user_id: int, course_id: int) -> None:
     """Record (and announce) every module and the course the learner has now completed.
 
     Reads the course from its cached structure (what counts: :meth:`CourseStructure.counted`)
-    and the learner's completions in one query, the modules they completed in another."""
+    and the learner's completions (lessons, activities and modules) in one query."""
     course = db.session.get(Course, course_id)
     structure = course_structure(course)
     counted = structure.counted(course.completion_rule)
-    done = learner_state(user_id, structure).done
-    completed_modules = set(db.session.execute(_MODULES_COMPLETED, {"user_id": user_id}).scalars())
+    done: set[tuple[str, int]] = set()
+    completed_modules: set[int] = set()
+    for kind, item in db.session.connection().execute(_COMPLETIONS, {"user_id": user_id}):
+        if kind == "m":
+            completed_modules.add(item)
+        else:
+            done.add((kind, item))
     all_done = True
     for module in structure.modules:
         needed = counted[module.id]
@@ -225,7 +230,14 @@ def update_completion(user_id: int, course_id: int) -> None:
             emit("course.completed", user_id=user_id, course_id=course_id, data={"course": course.slug})
 
 
-_MODULES_COMPLETED = db.select(ModuleCompletion.module_id).where(ModuleCompletion.user_id == bindparam("user_id"))
+# The learner's completed lessons ("l"), activities ("a") and modules ("m"), in every course:
+# rows, not objects.
+_COMPLETIONS = union_all(*(
+    select(literal(kind), column).where(column.table.c.user_id == bindparam("user_id"))
+    for kind, column in (("l", LessonCompletion.__table__.c.lesson_id),
+                         ("a", ActivityCompletion.__table__.c.activity_id),
+                         ("m", ModuleCompletion.__table__.c.module_id))
+))
 _COMPLETED_AT = db.select(Enrolment.course_id, Enrolment.completed_at).where(Enrolment.user_id == bindparam("user_id"))
 
 

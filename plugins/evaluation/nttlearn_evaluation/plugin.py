@@ -53,7 +53,7 @@ def nttlearn_activity_types() -> list[ActivityType]:
         key="survey", label=_l("Survey"), endpoint="evaluation.surveys.answer",
         import_definition=definitions.import_definition, export_definition=definitions.export_definition,
         validate_definition=definitions.validate, default_definition=definitions.default_definition,
-        status=surveys.status, translation_states=surveys.translation_states,
+        status=surveys.status, statuses=surveys.statuses, translation_states=surveys.translation_states,
         translation_texts=surveys.translation_texts,
         translation_units=translation_units.translation_units,
         apply_translations=translation_units.apply_translations,

@@ -289,13 +289,23 @@ def translation_states(activities: Sequence[Activity]) -> dict[int, dict[str, li
 
 def status(activity: Activity, user_id: int) -> str | None:
     """The learner's state of a survey activity, for the core's course pages."""
+    return statuses([activity], user_id).get(activity.id)
+
+
+def statuses(activities: Sequence[Activity], user_id: int) -> dict[int, str | None]:
+    """:func:`status` for several survey activities (API 1.4), in one query."""
     from flask_babel import gettext
 
-    answered = db.session.execute(
-        db.select(SurveyRespondent.user_id).join(Survey, Survey.id == SurveyRespondent.survey_id)
-        .where(Survey.activity_id == activity.id, SurveyRespondent.user_id == user_id)
-    ).first()
-    return gettext("Answered") if answered else None
+    ids = sorted({a.id for a in activities})
+    result: dict[int, str | None] = dict.fromkeys(ids)
+    if not ids:
+        return result
+    for activity_id in db.session.execute(
+        db.select(Survey.activity_id).distinct().join(SurveyRespondent, SurveyRespondent.survey_id == Survey.id)
+        .where(Survey.activity_id.in_(ids), SurveyRespondent.user_id == user_id)
+    ).scalars():
+        result[activity_id] = gettext("Answered")
+    return result
 
 
 def has_learner_work(activity_ids: Sequence[int]) -> set[int]:

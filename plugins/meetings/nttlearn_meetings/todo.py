@@ -14,11 +14,15 @@ from flask import current_app, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from nttlearn.api import Enrolment, TodoItem, db, utcnow
+from nttlearn.api import Enrolment, TodoItem, db, request_cache, utcnow
 
 from .cohorts import my_cohort_meetings
 from .models import Meeting, Registration
 from .timezones import local, personal_zone
+
+#: Where :func:`todo_items` leaves the person's registrations of meetings not yet ended:
+#: ``(user id, the time it read them, {meeting id: state})``.
+REGISTRATIONS_KEY = "meetings.registrations"
 
 
 def _day(meeting: Meeting, moment: datetime, zone: str | None) -> str:
@@ -43,6 +47,8 @@ def todo_items(user: Any, now: datetime | None = None) -> list[TodoItem]:
             title=_("Attend %(title)s on %(date)s", title=meeting.title, date=_day(meeting, meeting.starts_at, zone)),
             url=url_for("meetings.detail", meeting_id=meeting.id), due_at=meeting.starts_at, ends_at=meeting.ends_at,
         ))
+    # The dashboard's meetings card asks for the same registrations: it finds them here.
+    request_cache()[REGISTRATIONS_KEY] = (user.id, now, dict(states))
     for meeting in my_cohort_meetings(user.id, now):
         if states.get(meeting.id, "cancelled") != "cancelled":
             continue

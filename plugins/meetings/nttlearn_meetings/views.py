@@ -19,6 +19,7 @@ from nttlearn.api import (
     public,
     render_fragment,
     render_markdown,
+    request_cache,
     require_login,
     utcnow,
 )
@@ -262,14 +263,24 @@ def document(meeting_id: int, document_id: int):
 
 
 # -- the dashboard card ------------------------------------------------------------------------------
+def _registration_states(user_id: int, meetings: list[Meeting]) -> dict[int, str]:
+    """The person's registration states for ``meetings``: those the to-do list read in this
+    request when it covers them all (each ends after the moment it read them), else one query."""
+    from .todo import REGISTRATIONS_KEY
+
+    known = request_cache().get(REGISTRATIONS_KEY)
+    if known is not None and known[0] == user_id and all(m.ends_at > known[1] for m in meetings):
+        return {m.id: known[2][m.id] for m in meetings if m.id in known[2]}
+    return services.registration_states(user_id, [m.id for m in meetings])
+
+
 def dashboard_slot(context: dict[str, Any]) -> Markup | None:
     user = context.get("user")
     if user is None or not user.is_authenticated:
         return None
     upcoming = services.visible_meetings(upcoming=True, limit=3, published_only=True)
-    ids = [m.id for m in upcoming]
     return render_fragment(
-        "meetings/dashboard_slot.html", upcoming=upcoming, states=services.registration_states(user.id, ids),
+        "meetings/dashboard_slot.html", upcoming=upcoming, states=_registration_states(user.id, upcoming),
         clock=Clock(personal_zone(user) if upcoming else None),
         closed={m.id: services.registration_closed(m) for m in upcoming},
         kinds=KIND_LABELS,

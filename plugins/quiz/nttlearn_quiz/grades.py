@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 
 from nttlearn.api import Activity, complete_activity, db, emit, get_enrolment, utcnow
 
-from .attempt_rows import answers_of, lock_attempt, questions_of
+from .attempt_rows import LearnerAttempts, answers_of, lock_attempt, questions_of
 from .languages import grading_data
 from .models import Attempt, AttemptAnswer, QuestionVersion, Quiz, QuizGrade, Slot
 from .registry import question_types
@@ -67,13 +67,15 @@ def passed(quiz: Quiz, percent: float | None) -> bool | None:
     return None if percent is None else percent >= quiz.pass_mark - 1e-9
 
 
-def after_grading(quiz: Quiz, attempt: Attempt, event: str, *, enrolled: bool | None = None) -> None:
+def after_grading(quiz: Quiz, attempt: Attempt, event: str, *, enrolled: bool | None = None,
+                  known: LearnerAttempts | None = None) -> None:
     """Announce an attempt's (new) grade, update the learner's quiz grade and completion
-    (``enrolled``: whether the learner is enrolled, when the caller knows)."""
+    (``enrolled``: whether the learner is enrolled, ``known``: all their attempts of the quiz and
+    their grade row, when the caller knows)."""
     emit(event, user_id=attempt.user_id, course_id=quiz.course_id, data={
         "activity_id": quiz.activity_id, "attempt_id": attempt.id,
         "score": attempt.percent, "passed": passed(quiz, attempt.percent)})
-    refresh_grade(quiz, attempt.user_id, enrolled=enrolled)
+    refresh_grade(quiz, attempt.user_id, enrolled=enrolled, known=known)
 
 
 # -- the learner's grade for the quiz -----------------------------------------------------------------
@@ -98,11 +100,16 @@ def grade_row(activity_id: int, user_id: int) -> QuizGrade | None:
         QuizGrade.activity_id == activity_id, QuizGrade.user_id == user_id)).scalar()
 
 
-def _grade_row_for_update(activity_id: int, user_id: int, grade: float | None = None) -> QuizGrade:
-    """The learner's grade row, created (with ``grade``) when missing, even by two requests at once."""
+_UNREAD: Any = object()
+
+
+def _grade_row_for_update(activity_id: int, user_id: int, grade: float | None = None,
+                          found: QuizGrade | None = _UNREAD) -> QuizGrade:
+    """The learner's grade row, created (with ``grade``) when missing, even by two requests at
+    once (``found``: the row, or None, when the caller has read it already)."""
     from sqlalchemy.exc import IntegrityError
 
-    row = grade_row(activity_id, user_id)
+    row = grade_row(activity_id, user_id) if found is _UNREAD else found
     if row is not None:
         return row
     row = QuizGrade(activity_id=activity_id, user_id=user_id, grade=grade, override_comment="")
@@ -115,13 +122,19 @@ def _grade_row_for_update(activity_id: int, user_id: int, grade: float | None = 
     return row
 
 
-def refresh_grade(quiz: Quiz, user_id: int, *, enrolled: bool | None = None) -> float | None:
+def refresh_grade(quiz: Quiz, user_id: int, *, enrolled: bool | None = None,
+                  known: LearnerAttempts | None = None) -> float | None:
     """Recompute and store the learner's quiz grade; complete the activity when earned (for an
-    enrolled learner: ``enrolled`` when the caller knows, else read)."""
-    attempts = list(db.session.execute(db.select(Attempt).where(
-        Attempt.activity_id == quiz.activity_id, Attempt.user_id == user_id).order_by(Attempt.number)).scalars())
+    enrolled learner: ``enrolled`` when the caller knows, else read). ``known``: the learner's
+    attempts of the quiz and grade row when the caller read them under the attempts' lock
+    (:func:`~.attempt_rows.lock_attempts`), else they are read here."""
+    if known is not None:
+        attempts = known.attempts
+    else:
+        attempts = list(db.session.execute(db.select(Attempt).where(
+            Attempt.activity_id == quiz.activity_id, Attempt.user_id == user_id).order_by(Attempt.number)).scalars())
     grade = method_grade(quiz.grading_method, attempts)
-    row = _grade_row_for_update(quiz.activity_id, user_id, grade)
+    row = _grade_row_for_update(quiz.activity_id, user_id, grade, known.grade if known is not None else _UNREAD)
     if row.grade != grade:
         row.grade = grade
     _complete_if_earned(quiz, user_id, row.effective, any(a.state == "finished" for a in attempts), enrolled)

@@ -25,7 +25,14 @@ from nttlearn.api import Activity, Enrolment, User, db, format_datetime, parse_i
 from nttlearn.api import deadline_for as core_deadline_for
 
 from . import grades
-from .attempt_rows import answers_of, answers_with_questions, lock_attempt, questions_of
+from .attempt_rows import (
+    LearnerAttempts,
+    answers_of,
+    answers_with_questions,
+    lock_attempt,
+    lock_attempts,
+    questions_of,
+)
 from .bank import current_versions, descendants
 from .models import (
     Allowance,
@@ -238,6 +245,15 @@ def lock_own_attempt(attempt_id: int, user_id: int) -> Attempt:
     return attempt
 
 
+def lock_own_attempts(attempt_id: int, user_id: int) -> tuple[Attempt, LearnerAttempts]:
+    """:func:`lock_own_attempt`, with what finishing it needs read in the same statement: all the
+    learner's attempts of that quiz, the quiz and the learner's grade row."""
+    attempt, known = lock_attempts(attempt_id)
+    if attempt is None or attempt.user_id != user_id:
+        raise AttemptNotFound(attempt_id)
+    return attempt, known
+
+
 def save_responses(attempt_id: int, user_id: int, form: Any, now: datetime | None = None) -> SaveResult:
     """Save the responses a page posted (``q<N>`` fields with their ``seq-<N>``)."""
     now = now or utcnow()
@@ -340,8 +356,9 @@ def submit_attempt(attempt_id: int, user_id: int, form: Mapping[str, Any] | None
 
 
 def submit_locked(attempt: Attempt, form: Mapping[str, Any] | None = None, now: datetime | None = None, *,
-                  enrolled: bool | None = None) -> SubmitResult:
-    """:func:`submit_attempt` for an attempt whose lock the caller holds (:func:`lock_own_attempt`)."""
+                  enrolled: bool | None = None, known: LearnerAttempts | None = None) -> SubmitResult:
+    """:func:`submit_attempt` for an attempt whose lock the caller holds (:func:`lock_own_attempt`;
+    ``known``: what :func:`lock_own_attempts` read with it)."""
     now = now or utcnow()
     if attempt.state != "in_progress":
         return SubmitResult(attempt, already_finished=True)
@@ -350,17 +367,19 @@ def submit_locked(attempt: Attempt, form: Mapping[str, Any] | None = None, now: 
         return SubmitResult(attempt, timed_out=True)
     saved = SaveResult()
     loaded = answers_with_questions(attempt)
-    quiz = db.session.get(Quiz, attempt.activity_id)
+    quiz = known.quiz if known is not None and known.quiz is not None else db.session.get(Quiz, attempt.activity_id)
     if form is not None:
         _apply(attempt, form, now, saved, loaded, quiz)
-    finish_attempt(attempt, now, "learner", loaded, quiz=quiz, enrolled=enrolled)
+    finish_attempt(attempt, now, "learner", loaded, quiz=quiz, enrolled=enrolled, known=known)
     return SubmitResult(attempt, conflicts=saved.conflicts)
 
 
 def finish_attempt(attempt: Attempt, now: datetime, closed_by: str,
                    loaded: tuple[list[AttemptAnswer], dict[int, dict[str, Any]]] | None = None, *,
-                   quiz: Quiz | None = None, enrolled: bool | None = None) -> None:
-    """Close and grade an attempt whose lock the caller holds and which is still in progress."""
+                   quiz: Quiz | None = None, enrolled: bool | None = None,
+                   known: LearnerAttempts | None = None) -> None:
+    """Close and grade an attempt whose lock the caller holds and which is still in progress
+    (``known``: the learner's attempts of the quiz and grade row, when read with it)."""
     assert attempt.state == "in_progress"
     quiz = quiz or db.session.get(Quiz, attempt.activity_id)
     attempt.state = "finished"
@@ -370,7 +389,7 @@ def finish_attempt(attempt: Attempt, now: datetime, closed_by: str,
     answers, data = loaded if loaded is not None else (answers_of(attempt), None)
     grades.grade_attempt(attempt, answers, data=data)
     db.session.flush()
-    grades.after_grading(quiz, attempt, "quiz.attempt_submitted", enrolled=enrolled)
+    grades.after_grading(quiz, attempt, "quiz.attempt_submitted", enrolled=enrolled, known=known)
 
 
 def close_overdue(now: datetime | None = None, *, activity_id: int | None = None,

@@ -189,12 +189,12 @@ def summary(attempt_id: int):
 def submit(attempt_id: int):
     """The final submission: idempotent, so a double click or a replay changes nothing."""
     try:
-        attempt = services.lock_own_attempt(attempt_id, current_user.id)
+        attempt, known = services.lock_own_attempts(attempt_id, current_user.id)
     except services.AttemptNotFound:
         abort(404)
     access = activity_access(attempt.activity_id, "quiz")
     form = request.form if any(k.startswith("seq-") for k in request.form) else None
-    result = services.submit_locked(attempt, form, enrolled=access.enrolment is not None)
+    result = services.submit_locked(attempt, form, enrolled=access.enrolment is not None, known=known)
     if result.already_finished:
         flash(_("This attempt had already been submitted."), "info")
     elif result.timed_out:

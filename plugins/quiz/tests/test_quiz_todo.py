@@ -86,6 +86,6 @@ def test_the_todo_items_take_as_many_queries_with_1000_learners_as_with_10(app, 
     with count_queries(app) as many:
         assert items_of(app, learner)
 
-    # the learner's cohort deadlines (three, from the core's learner_deadlines), the quizzes, the
-    # learner's attempts, their allowances
-    assert len(many) == len(few) == 6
+    # Issue 17: 6 before, now 3: the learner's cohort deadlines (one, from the core's
+    # learner_deadlines), the quizzes with the learner's allowances, the learner's attempts
+    assert len(many) == len(few) == 3
