@@ -10,7 +10,7 @@ import click
 from flask import Flask
 from markupsafe import Markup
 
-from nttlearn.api import Event, PeriodicJob, Setting, hookimpl
+from nttlearn.api import Event, EventType, PeriodicJob, Setting, hookimpl
 
 from . import cli, jobs, privacy, services, settings, slots
 
@@ -85,3 +85,10 @@ def nttlearn_demo_data() -> list[str]:
 @hookimpl
 def nttlearn_periodic_jobs() -> list[PeriodicJob]:
     return jobs.PERIODIC_JOBS
+
+
+@hookimpl
+def nttlearn_event_types() -> list[EventType]:
+    from .events import EVENT_TYPES
+
+    return EVENT_TYPES

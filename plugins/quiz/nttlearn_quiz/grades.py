@@ -121,10 +121,16 @@ def refresh_grade(quiz: Quiz, user_id: int, *, enrolled: bool | None = None) -> 
     attempts = list(db.session.execute(db.select(Attempt).where(
         Attempt.activity_id == quiz.activity_id, Attempt.user_id == user_id).order_by(Attempt.number)).scalars())
     grade = method_grade(quiz.grading_method, attempts)
+    before = (existing := grade_row(quiz.activity_id, user_id)) and existing.effective
     row = _grade_row_for_update(quiz.activity_id, user_id, grade)
     if row.grade != grade:
         row.grade = grade
     _complete_if_earned(quiz, user_id, row.effective, any(a.state == "finished" for a in attempts), enrolled)
+    if row.effective is not None and row.effective != before:
+        # The core's generic grade event, after the completion: rules that need a grade (a
+        # certificate's minimum) read it without knowing the quiz.
+        emit("activity.graded", user_id=user_id, course_id=quiz.course_id, data={
+            "activity_id": quiz.activity_id, "score": row.effective, "passed": passed(quiz, row.effective)})
     return row.effective
 
 
