@@ -23,7 +23,7 @@ class NoPayload(TypedDict):
 
 
 class CourseEnrolled(TypedDict):
-    cohort: Annotated[str | None, "the cohort the learner joined, or None"]
+    cohort: Annotated[str, "the cohort the learner was enrolled in (\"\" for none)"]
 
 
 class LessonDone(TypedDict):

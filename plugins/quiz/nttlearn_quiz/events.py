@@ -18,6 +18,6 @@ class AttemptGraded(TypedDict):
 EVENT_TYPES = [
     EventType("quiz.attempt_submitted", AttemptGraded, "a learner submitted an attempt (graded as far as possible)"),
     EventType("quiz.attempt_graded", AttemptGraded, "a trainer graded the last essay of an attempt"),
-    EventType("quiz.attempt_regraded", AttemptGraded, "an attempt's grade changed (a trainer's regrade or a "
-              "question's new version)"),
+    EventType("quiz.attempt_regraded", AttemptGraded, "an attempt's grade changed (a trainer's mark for an "
+              "essay, or a regrade after a question was corrected)"),
 ]
