@@ -252,18 +252,21 @@ def payload_fields(payload: type) -> list[tuple[str, str, str, bool]]:
     """(API 1.4) A payload type's fields in order: (key, type, meaning, required)."""
     import typing
 
+    # Required-ness is read from the hints, not ``__required_keys__``: with ``from __future__ import
+    # annotations`` a TypedDict cannot see ``NotRequired`` in its (string) annotations.
     hints = typing.get_type_hints(payload, include_extras=True)
-    required = getattr(payload, "__required_keys__", frozenset(hints))
     fields = []
     for key, hint in hints.items():
-        meaning = ""
-        if typing.get_origin(hint) is typing.Annotated:
-            hint, *extras = typing.get_args(hint)
-            meaning = next((e for e in extras if isinstance(e, str)), "")
-        if typing.get_origin(hint) in (typing.NotRequired, typing.Required):
-            hint = typing.get_args(hint)[0]
+        meaning, required = "", getattr(payload, "__total__", True)
+        while typing.get_origin(hint) in (typing.Annotated, typing.NotRequired, typing.Required):
+            origin, (inner, *extras) = typing.get_origin(hint), typing.get_args(hint)
+            if origin is typing.Annotated:
+                meaning = meaning or next((e for e in extras if isinstance(e, str)), "")
+            else:
+                required = origin is typing.Required
+            hint = inner
         text = hint.__name__ if isinstance(hint, type) else str(hint).replace("typing.", "")
-        fields.append((key, text, meaning, key in required))
+        fields.append((key, text, meaning, required))
     return fields
 
 
