@@ -100,11 +100,14 @@ def grade_row(activity_id: int, user_id: int) -> QuizGrade | None:
 
 def _grade_row_for_update(activity_id: int, user_id: int, grade: float | None = None) -> QuizGrade:
     """The learner's grade row, created (with ``grade``) when missing, even by two requests at once."""
+    row = grade_row(activity_id, user_id)
+    return row if row is not None else _new_grade_row(activity_id, user_id, grade)
+
+
+def _new_grade_row(activity_id: int, user_id: int, grade: float | None) -> QuizGrade:
+    """Insert the learner's grade row (a concurrent request's row wins)."""
     from sqlalchemy.exc import IntegrityError
 
-    row = grade_row(activity_id, user_id)
-    if row is not None:
-        return row
     row = QuizGrade(activity_id=activity_id, user_id=user_id, grade=grade, override_comment="")
     try:
         with db.session.begin_nested():
@@ -121,8 +124,9 @@ def refresh_grade(quiz: Quiz, user_id: int, *, enrolled: bool | None = None) -> 
     attempts = list(db.session.execute(db.select(Attempt).where(
         Attempt.activity_id == quiz.activity_id, Attempt.user_id == user_id).order_by(Attempt.number)).scalars())
     grade = method_grade(quiz.grading_method, attempts)
-    before = (existing := grade_row(quiz.activity_id, user_id)) and existing.effective
-    row = _grade_row_for_update(quiz.activity_id, user_id, grade)
+    existing = grade_row(quiz.activity_id, user_id)
+    before = existing.effective if existing is not None else None
+    row = existing if existing is not None else _new_grade_row(quiz.activity_id, user_id, grade)
     if row.grade != grade:
         row.grade = grade
     _complete_if_earned(quiz, user_id, row.effective, any(a.state == "finished" for a in attempts), enrolled)
