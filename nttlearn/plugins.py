@@ -27,7 +27,11 @@ from . import hookspecs
 from .caching import request_cache
 from .extensions import db
 from .hooktrace import HookTrace
-from .hooktypes import ActivityType, EventType, Setting  # Setting: also imported from here by older plugins
+from .hooktypes import (  # Setting: also imported from here by older plugins
+    ActivityType,
+    EventType,
+    Setting,
+)
 from .models import PluginState
 
 ENTRY_POINT_GROUP = "nttlearn.plugins"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import re
-
 from typing import TypedDict
 
 from markupsafe import Markup

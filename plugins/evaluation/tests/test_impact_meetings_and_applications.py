@@ -26,6 +26,7 @@ from nttlearn_evaluation.filters import Period
 from nttlearn_evaluation.impact import impact_report
 from nttlearn_evaluation.models import FundingApplication
 
+
 @pytest.fixture
 def app_plugins():
     return ["evaluation", "meetings", "peer_review"]

@@ -10,7 +10,15 @@ import pluggy
 from flask import Flask, url_for
 from markupsafe import Markup
 
-from nttlearn.api import ActivityType, EventType, PeriodicJob, ReportPanel, TodoItem, hookimpl, render_fragment
+from nttlearn.api import (
+    ActivityType,
+    EventType,
+    PeriodicJob,
+    ReportPanel,
+    TodoItem,
+    hookimpl,
+    render_fragment,
+)
 
 from . import activity, commands, hookspecs, jobs, models, privacy, settings  # noqa: F401 - models: tables for Alembic
 from .grading import BUILTIN_TYPES, QuestionType
