@@ -38,9 +38,12 @@ class Squatter:
 
     name = "squatter"
 
+    def __init__(self, event_name: str) -> None:
+        self.event_name = event_name
+
     @hookimpl
     def nttlearn_event_types(self):
-        return [EventType("course.completed", Visit, "not mine to declare")]
+        return [EventType(self.event_name, Visit, "not mine to declare")]
 
 
 def _is_emit(node: ast.AST) -> bool:
@@ -146,9 +149,14 @@ def test_a_core_event_emitted_with_undeclared_keys_fails_in_tests(app_factory, m
         emit("course.completed", user_id=None, course_id=None, data={"slug": "x"})
 
 
-def test_a_plugin_may_not_declare_an_event_outside_its_name(app_factory):
-    with pytest.raises(PluginLoadError, match="'course.completed' is already declared by core"):
-        app_factory(plugins=[Squatter()])
+@pytest.mark.parametrize(("event_name", "message"), [
+    ("course.completed", "'course.completed' is already declared by core"),
+    ("twinning.visited", "'twinning.visited' is already declared by twinning"),
+    ("visits.planned", "'visits.planned' is not prefixed with the plugin's name 'squatter'"),
+])
+def test_a_plugin_may_declare_only_new_events_in_its_own_name(app_factory, event_name, message):
+    with pytest.raises(PluginLoadError, match=message):
+        app_factory(plugins=[Twinning(), Squatter(event_name)])
 
 
 def test_the_events_table_in_the_plugin_guide_is_written_from_the_declarations():
