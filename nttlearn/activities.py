@@ -12,12 +12,20 @@ from .hooktypes import ActivityType, DefinitionProblem
 if TYPE_CHECKING:
     from .models import Activity
 
-__all__ = ["ActivityAccess", "ActivityType", "DefinitionProblem", "activity_access", "activity_types"]
+__all__ = ["ActivityAccess", "ActivityType", "DefinitionProblem", "activity_access", "activity_types",
+           "assessment_types"]
 
 
 def activity_types() -> dict[str, ActivityType]:
     """The activity types of the enabled plugins, by key."""
     return current_app.extensions["nttlearn"].activity_types()
+
+
+def assessment_types() -> frozenset[str]:
+    """(API 1.4) The keys of the installed activity types that are assessments
+    (``ActivityType.assessment``: a quiz), the switched-off plugins' included: a course's
+    quizzes stay its quizzes while the plugin is off."""
+    return frozenset(k for k, t in current_app.extensions["nttlearn"].all_activity_types().items() if t.assessment)
 
 
 @dataclass(frozen=True)

@@ -60,15 +60,15 @@ from .models import UTCDateTime, utcnow
 from .caching import request_cache
 
 # -- Events ------------------------------------------------------------------------------------
-from .events import emit
-from .hooktypes import Event
+from .events import UndeclaredEvent, emit
+from .hooktypes import Event, EventType
 
 #: The names of the events the core emits (``course.completed``, …); a plugin's own events are
 #: prefixed with its name (``quiz.attempt_submitted``).
 from .events import CORE_EVENTS
 
 # -- Activities --------------------------------------------------------------------------------
-from .activities import ActivityAccess, activity_access
+from .activities import ActivityAccess, activity_access, assessment_types
 from .hooktypes import ActivityType, DefinitionProblem
 
 #: The PO round trip of an activity's own texts: what ``ActivityType.translation_units`` returns
@@ -245,6 +245,7 @@ __all__ = [
     "ActivityAccess",
     "ActivityCompletion",
     "ActivityType",
+    "assessment_types",
     "CORE_EVENTS",
     "Cohort",
     "CohortError",
@@ -308,6 +309,8 @@ __all__ = [
     "db",
     "deadline_for",
     "emit",
+    "EventType",
+    "UndeclaredEvent",
     "enrol",
     "enqueue",
     "export_is_large",

@@ -1,27 +1,38 @@
-"""The API reference of ``docs/plugins.md``, written from ``nttlearn/api.py``.
+"""The API reference of ``docs/plugins.md``, written from ``nttlearn/api.py``, and its table of
+events, written from the events' declarations.
 
 One source: the reference follows the module's sections (``# -- Events --``), its ``#:`` comments
 (for values, and for groups of names such as the models) and the docstrings of the names it
-exports. ``python -m nttlearn.apidoc`` rewrites the reference; ``--check`` exits 1 when it is
-stale, which the test suite runs.
+exports; the events table lists the core's declarations (``nttlearn/event_types.py``) and those of
+the plugins in the repository's ``plugins/`` folder (``nttlearn_event_types``).
+``python -m nttlearn.apidoc`` rewrites both; ``--check`` exits 1 when either is stale, which the
+test suite runs.
 """
 
 from __future__ import annotations
 
 import ast
 import dataclasses
+import importlib
 import inspect
 import re
 import sys
 from collections.abc import Iterator
+from importlib import metadata
 from pathlib import Path
 
 from . import api
+from .hooktypes import EventType, payload_fields
+from .plugins import ENTRY_POINT_GROUP
 
 API_SOURCE = Path(api.__file__)
 PLUGINS_DOC = Path(__file__).resolve().parent.parent / "docs" / "plugins.md"
 START = "<!-- api-reference: written by `python -m nttlearn.apidoc` from nttlearn/api.py; edit the docstrings there -->"
 END = "<!-- /api-reference -->"
+EVENTS_START = ("<!-- events: written by `python -m nttlearn.apidoc` from the declarations "
+                "(nttlearn/event_types.py, each plugin's events.py); edit them there -->")
+EVENTS_END = "<!-- /events -->"
+BUILT_IN_PLUGINS = PLUGINS_DOC.parent.parent / "plugins"
 SECTION = re.compile(r"^# -- (.+?) -+$")
 ROLE = re.compile(r":(?:func|class|mod|data|meth):`~?([^`]+)`")
 
@@ -144,10 +155,48 @@ def reference() -> str:
     return "\n".join([*out, "", END])
 
 
+def declared_events() -> list[EventType]:
+    """The core's event declarations, then the built-in plugins' (those whose code is in the
+    repository's ``plugins/`` folder), in the order they are declared."""
+    from .plugins import PluginHost
+
+    host = PluginHost(strict=True)
+    entry_points = metadata.entry_points(group=ENTRY_POINT_GROUP)
+    built_in = []
+    for ep in entry_points:
+        module = importlib.import_module(ep.module)
+        if Path(module.__file__ or "").resolve().is_relative_to(BUILT_IN_PLUGINS.resolve()):
+            built_in.append(ep.name)
+    host.load(sorted(built_in))
+    declared = host.collect_event_types()
+    core = [t for t in declared.values() if t.emitter == "core"]
+    plugins = sorted((t for t in declared.values() if t.emitter != "core"), key=lambda t: t.emitter)
+    return core + plugins
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def events_table() -> str:
+    """The events as a Markdown table: name, emitter, ``course_id``, payload fields, meaning."""
+    out = [EVENTS_START, "", "| event | emitted by | when | `course_id` | `data` |", "| --- | --- | --- | --- | --- |"]
+    for declared in declared_events():
+        fields = "<br>".join(
+            f"`{key}` ({_cell(type_)}{'' if required else ', optional'}): {_cell(meaning)}"
+            for key, type_, meaning, required in payload_fields(declared.payload)) or "`{}`"
+        emitter = "the core" if declared.emitter == "core" else f"`{declared.emitter}`"
+        out.append(f"| `{declared.name}` | {emitter} | {_cell(declared.meaning)} | {_cell(declared.course)} | {fields} |")
+    return "\n".join([*out, "", EVENTS_END])
+
+
 def with_reference(document: str) -> str:
-    """``document`` with the text between the markers replaced by the current reference."""
+    """``document`` with the text between the markers replaced by the current reference and
+    events table."""
     start, end = document.index(START), document.index(END) + len(END)
-    return document[:start] + reference() + document[end:]
+    document = document[:start] + reference() + document[end:]
+    start, end = document.index(EVENTS_START), document.index(EVENTS_END) + len(EVENTS_END)
+    return document[:start] + events_table() + document[end:]
 
 
 def main(argv: list[str]) -> int:
@@ -155,7 +204,8 @@ def main(argv: list[str]) -> int:
     fresh = with_reference(document)
     if "--check" in argv:
         if fresh != document:
-            print(f"{PLUGINS_DOC}: the API reference is stale: run python -m nttlearn.apidoc", file=sys.stderr)
+            print(f"{PLUGINS_DOC}: the API reference or the events table is stale: run python -m nttlearn.apidoc",
+                  file=sys.stderr)
             return 1
         return 0
     PLUGINS_DOC.write_text(fresh, encoding="utf-8")

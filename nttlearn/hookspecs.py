@@ -14,6 +14,7 @@ from .hooktypes import (
     ActivityType,
     CourseSetting,
     Event,
+    EventType,
     PeriodicJob,
     ReportPanel,
     Setting,
@@ -70,6 +71,20 @@ def nttlearn_activity_types() -> list[ActivityType]:
     An :class:`nttlearn.api.ActivityType` names its ``key`` (as used in ``module.yaml``),
     a label, the endpoint that shows it, and how it reads and writes its definition in a course
     package.
+    """
+
+
+@hookspec
+def nttlearn_event_types() -> list[EventType]:
+    """(API 1.4) Called once at start-up. Return the declarations of the events the plugin emits.
+
+    Each :class:`nttlearn.api.EventType` names one event (prefixed with the plugin's name,
+    ``quiz.attempt_submitted``), its payload (a ``TypedDict`` whose fields are
+    ``Annotated[type, "meaning"]``: the keys of ``Event.data``) and what it means. ``emit``
+    checks every event against the declarations: an undeclared event, or ``data`` without the
+    declared keys, raises :class:`nttlearn.api.UndeclaredEvent` under
+    ``NTTLEARN_STRICT_PLUGINS`` (the test suite) and is logged otherwise. Listeners read only
+    declared events and keys; the "Events" section of ``docs/plugins.md`` is written from them.
     """
 
 

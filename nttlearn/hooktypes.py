@@ -247,6 +247,11 @@ class ActivityType:
     # it otherwise, with the plugin's rows (they cascade). None: the plugin keeps no learner work;
     # only completions count. The core asks; it never reads a plugin's tables.
     has_learner_work: Callable[[Sequence[int]], set[int]] | None = None
+    # (API 1.4) A test of what the learner knows (a quiz): its completion's score, 0..100, is the
+    # learner's grade, and the plugin announces each new grade as ``activity.graded``. Rules that
+    # ask for "at least N% in every test of the course" (a certificate's minimum grade) read the
+    # activities of these types, without knowing the plugin.
+    assessment: bool = False
     plugin: str = ""
 
     def url(self, activity: Activity) -> str:
@@ -268,6 +273,43 @@ class Event:
     data: dict[str, Any] = field(default_factory=dict)
     created_at: datetime = field(default_factory=_now)
     id: int | None = None
+
+
+@dataclass(frozen=True)
+class EventType:
+    """(API 1.4) The declaration of one event: its ``name``, its ``payload`` (a ``TypedDict`` whose
+    fields are ``Annotated[type, "what it means"]``: the keys of ``Event.data``), what it means,
+    and what its ``course_id`` is. The core declares its own events, each plugin its own through
+    ``nttlearn_event_types``; ``emit`` refuses (in tests) or logs (in production) an event that is
+    not declared or whose ``data`` does not have the declared keys."""
+
+    name: str
+    payload: type
+    meaning: str
+    course: str = "the course"
+    emitter: str = ""  # "core" or the declaring plugin's name, filled in when it is collected
+
+
+def payload_fields(payload: type) -> list[tuple[str, str, str, bool]]:
+    """(API 1.4) A payload type's fields in order: (key, type, meaning, required)."""
+    import typing
+
+    # Required-ness is read from the hints, not ``__required_keys__``: with ``from __future__ import
+    # annotations`` a TypedDict cannot see ``NotRequired`` in its (string) annotations.
+    hints = typing.get_type_hints(payload, include_extras=True)
+    fields = []
+    for key, hint in hints.items():
+        meaning, required = "", getattr(payload, "__total__", True)
+        while typing.get_origin(hint) in (typing.Annotated, typing.NotRequired, typing.Required):
+            origin, (inner, *extras) = typing.get_origin(hint), typing.get_args(hint)
+            if origin is typing.Annotated:
+                meaning = meaning or next((e for e in extras if isinstance(e, str)), "")
+            else:
+                required = origin is typing.Required
+            hint = inner
+        text = hint.__name__ if isinstance(hint, type) else str(hint).replace("typing.", "")
+        fields.append((key, text, meaning, required))
+    return fields
 
 
 #: The states of a to-do item, as the dashboard and the calendar show them.

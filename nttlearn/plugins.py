@@ -10,7 +10,7 @@ import time
 import types
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import metadata
 from typing import Any
 
@@ -27,7 +27,11 @@ from . import hookspecs
 from .caching import request_cache
 from .extensions import db
 from .hooktrace import HookTrace
-from .hooktypes import ActivityType, Setting  # Setting: also imported from here by older plugins
+from .hooktypes import (  # Setting: also imported from here by older plugins
+    ActivityType,
+    EventType,
+    Setting,
+)
 from .models import PluginState
 
 ENTRY_POINT_GROUP = "nttlearn.plugins"
@@ -68,6 +72,7 @@ class PluginHost:
         self.strict = strict
         self.plugins: dict[str, PluginInfo] = {}
         self._activity_types: dict[str, ActivityType] = {}
+        self._event_types: dict[str, EventType] = {}
         self._endpoints: dict[str, str] = {}
         self._disabled: tuple[float, frozenset[str]] | None = None  # (read at, names)
         self._switches = 0  # switches made in this worker: a read that began before one is not kept
@@ -163,6 +168,36 @@ class PluginHost:
                 self._activity_types[activity_type.key] = _with_plugin(activity_type, impl.plugin_name)
         for impl in self.pm.hook.nttlearn_settings.get_hookimpls():
             self.plugins[impl.plugin_name].settings = list(self._guarded_startup(impl, lambda f: f()) or [])
+        self.collect_event_types()
+
+    def collect_event_types(self) -> dict[str, EventType]:
+        """The core's event declarations and each plugin's (``nttlearn_event_types``), by name.
+
+        A name declared twice, or a plugin's event not prefixed with the plugin's name, is a
+        plugin error (raised when strict, logged otherwise), and the first declaration stays.
+        """
+        from .event_types import CORE_EVENT_TYPES
+
+        self._event_types = {t.name: t for t in CORE_EVENT_TYPES}
+        for impl in self.pm.hook.nttlearn_event_types.get_hookimpls():
+            for event_type in self._guarded_startup(impl, lambda f: f()) or []:
+                declared = replace(event_type, emitter=impl.plugin_name)
+                problem = None
+                if declared.name in self._event_types:
+                    problem = f"event {declared.name!r} is already declared by {self._event_types[declared.name].emitter}"
+                elif not declared.name.startswith(f"{impl.plugin_name}."):
+                    problem = f"event {declared.name!r} is not prefixed with the plugin's name {impl.plugin_name!r}"
+                if problem is None:
+                    self._event_types[declared.name] = declared
+                elif self.strict:
+                    raise PluginLoadError(f"plugin {impl.plugin_name}: {problem}")
+                else:
+                    log.error("plugin %s: %s", impl.plugin_name, problem)
+        return dict(self._event_types)
+
+    def event_types(self) -> dict[str, EventType]:
+        """Every declared event by name (the core's and every installed plugin's)."""
+        return dict(self._event_types)
 
     def register_api_blueprints(self, app: Flask, register: Callable[[Any], None]) -> None:
         """Ask each plugin for its REST API blueprints (``nttlearn_api_blueprints``) and pass each to

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import TypedDict
 
 from markupsafe import Markup
 
-from nttlearn.api import emit, hookimpl
+from nttlearn.api import EventType, emit, hookimpl
 from nttlearn.testing import login
+
+
+class NoData(TypedDict):
+    pass
 
 
 class Card:
@@ -17,6 +22,10 @@ class Card:
     @hookimpl
     def nttlearn_template_slot(self, slot):
         return Markup("<p>card</p>") if slot == "dashboard" else None
+
+    @hookimpl
+    def nttlearn_event_types(self):
+        return [EventType("card_probe.shown", NoData, "the card was shown")]
 
 
 class Listener:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import textwrap
 import types
+from typing import Annotated, TypedDict
 
 import click
 import flask_migrate
@@ -25,7 +26,15 @@ from sqlalchemy import inspect
 import nttlearn.hookspecs
 from nttlearn import hookimpl
 from nttlearn.activities import ActivityType, activity_access
-from nttlearn.api import ApiBlueprint, CourseSetting, api_scope, api_user
+from nttlearn.api import (
+    ApiBlueprint,
+    CourseSetting,
+    EventType,
+    UndeclaredEvent,
+    api_scope,
+    api_user,
+    emit,
+)
 from nttlearn.auth import public, require_login
 from nttlearn.cli import main
 from nttlearn.extensions import db
@@ -40,6 +49,7 @@ COVERED = {
     "nttlearn_register_blueprints",
     "nttlearn_activity_types",
     "nttlearn_template_slot",
+    "nttlearn_event_types",
     "nttlearn_on_event",
     "nttlearn_cli_commands",
     "nttlearn_migration_dirs",
@@ -84,6 +94,10 @@ def nttlearn_probe_shapes() -> list[str]:
 
 PROBE_SPECS = types.ModuleType("probe_specs")
 PROBE_SPECS.nttlearn_probe_shapes = nttlearn_probe_shapes
+
+
+class Poked(TypedDict):
+    by: Annotated[str, "who poked the probe"]
 
 
 class ShapeMaker:
@@ -165,6 +179,10 @@ class Probe:
         course = context.get("course")
         return Markup('<div class="probe-slot" data-slot="{}" data-course="{}" data-lesson="{}">probe:{}</div>').format(
             slot, course.id if course else "", lesson.id if lesson else "", slot)
+
+    @hookimpl
+    def nttlearn_event_types(self):
+        return [EventType("probe.poked", Poked, "someone poked the probe", course="None")]
 
     @hookimpl
     def nttlearn_on_event(self, event):
@@ -398,6 +416,19 @@ def test_on_event_hears_each_event_after_it_is_stored(app_factory, make_user, ma
         ("course.enrolled", learner.id, course.id, {"cohort": ""})]
     assert all(stored for kind, (_, stored) in [(k, v) for k, v in probe.calls if k == "event"])
     assert events[0].created_at.tzinfo is not None and events[0].id is not None
+
+
+def test_event_types_declare_the_events_a_plugin_may_emit(app_factory):
+    probe, app = probe_app(app_factory)
+
+    declared = host(app).event_types()["probe.poked"]
+    with app.app_context():
+        emit("probe.poked", user_id=None, data={"by": "the test"})
+        with pytest.raises(UndeclaredEvent, match="'probe.prodded' is not declared"):
+            emit("probe.prodded", user_id=None, data={"by": "the test"})
+
+    assert (declared.emitter, declared.payload, declared.course) == ("probe", Poked, "None")
+    assert [e.name for kind, (e, _) in probe.calls if kind == "event"] == ["probe.poked"]
 
 
 def test_cli_commands_add_the_plugin_s_group_to_nttlearn(app_factory, make_user):

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from nttlearn.api import ActivityType, TodoItem, hookimpl
+from nttlearn.api import ActivityType, EventType, TodoItem, hookimpl
 
 from . import activity, models, privacy  # noqa: F401 - models: tables for Alembic
 
@@ -54,3 +54,10 @@ def nttlearn_user_data(user_id: int) -> dict[str, Any] | None:
 @hookimpl
 def nttlearn_delete_user_data(user_id: int) -> None:
     privacy.delete_user_data(user_id)
+
+
+@hookimpl
+def nttlearn_event_types() -> list[EventType]:
+    from .events import EVENT_TYPES
+
+    return EVENT_TYPES

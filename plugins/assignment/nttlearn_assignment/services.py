@@ -282,6 +282,9 @@ def grade(activity: Activity, assignment: Assignment, learner: User, grader: Use
             complete_activity(learner.id, activity, score=percent)
     elif submission.times_submitted > 0:
         complete_activity(learner.id, activity, score=percent)
+    emit("activity.graded", user_id=learner.id, course_id=course_id,
+         data={"activity_id": activity.id, "score": percent,
+               "passed": None if assignment.pass_mark is None else passed})
     tell_graded(learner, activity, submission, assignment.max_points)
     return submission
 

@@ -71,6 +71,8 @@ def test_grading_stores_points_and_sanitised_feedback_and_the_learner_reads_them
                                                                      "seen": "1"}).status_code == 400
     event = db.session.execute(db.select(EventRecord).where(EventRecord.name == "assignment.graded")).scalar_one()
     assert event.data["points"] == 8 and event.data["passed"] is True
+    graded = db.session.execute(db.select(EventRecord).where(EventRecord.name == "activity.graded")).scalar_one()
+    assert (graded.user_id, graded.data) == (a.learner.id, {"activity_id": a.activity.id, "score": 80.0, "passed": True})
 
 
 def test_points_above_the_maximum_are_refused(make_assignment, client_for):

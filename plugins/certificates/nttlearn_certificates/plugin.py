@@ -10,7 +10,7 @@ import click
 from flask import Flask
 from markupsafe import Markup
 
-from nttlearn.api import CourseSetting, Event, PeriodicJob, Setting, hookimpl
+from nttlearn.api import CourseSetting, Event, EventType, PeriodicJob, Setting, hookimpl
 
 from . import cli, jobs, privacy, services, settings, slots
 
@@ -90,3 +90,10 @@ def nttlearn_demo_data() -> list[str]:
 @hookimpl
 def nttlearn_periodic_jobs() -> list[PeriodicJob]:
     return jobs.PERIODIC_JOBS
+
+
+@hookimpl
+def nttlearn_event_types() -> list[EventType]:
+    from .events import EVENT_TYPES
+
+    return EVENT_TYPES

@@ -1,9 +1,11 @@
 """When a course's learners earn a certificate: the trainer's rule, and checking it for one learner.
 
-Everything is read from the core: completion from the enrolment, quiz grades from the activity
-completions of the course's ``quiz`` activities (the score the quiz plugin reported, 0..100),
-and an accepted proposal from the event log (``peer_review.proposal_accepted``). The plugin
-never reads another plugin's tables.
+Everything is read from the core and from declared events: completion from the enrolment, grades
+from the activity completions of the course's assessments (activity types that declare
+``assessment``, such as quizzes: the score their plugin reported, 0..100, announced as the core's
+``activity.graded``), and an accepted proposal from the event log (``peer_review.proposal_accepted``,
+whose declared payload lists the ``authors``). The plugin never reads another plugin's tables,
+nor knows an activity type's key.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from nttlearn.api import (
     Enrolment,
     EventRecord,
     Module,
+    assessment_types,
     db,
     format_percent,
     localized,
@@ -28,10 +31,10 @@ from nttlearn.api import (
 
 from .models import CourseCertificateSettings
 
-QUIZ_TYPE = "quiz"
 PROPOSAL_ACCEPTED = "peer_review.proposal_accepted"
-# Events that can make a learner who already completed the course eligible later on.
-LATE_EVENTS = frozenset({"activity.completed", "quiz.attempt_submitted", PROPOSAL_ACCEPTED})
+# Declared events that can make a learner who already completed the course eligible later on: a
+# completion, a new grade (the core's generic event, whichever plugin graded), an accepted proposal.
+LATE_EVENTS = frozenset({"activity.completed", "activity.graded", PROPOSAL_ACCEPTED})
 
 
 @dataclass(frozen=True)
@@ -122,15 +125,15 @@ def check_rule(rule: CertificateRule, user_id: int, course: Course) -> RuleCheck
 
 
 def quizzes_below(user_id: int, course: Course, minimum: float) -> list[str]:
-    """Titles of the course's quizzes the learner has not completed with at least ``minimum``
-    (in the current language)."""
+    """Titles of the course's assessments (quizzes) the learner has not completed with at least
+    ``minimum`` (in the current language)."""
     rows = db.session.execute(
         db.select(Activity.title, Activity.translations, ActivityCompletion.score)
         .join(Module, Module.id == Activity.module_id)
         .outerjoin(ActivityCompletion, and_(ActivityCompletion.activity_id == Activity.id,
                                             ActivityCompletion.user_id == user_id))
         .where(Module.course_id == course.id, Module.archived.is_(False),
-               Activity.archived.is_(False), Activity.type_key == QUIZ_TYPE)
+               Activity.archived.is_(False), Activity.type_key.in_(assessment_types()))
         .order_by(Module.position, Activity.position)
     ).all()
     return [localized_text(title, translations) for title, translations, score in rows
@@ -140,8 +143,8 @@ def quizzes_below(user_id: int, course: Course, minimum: float) -> list[str]:
 def has_accepted_proposal(user_id: int, course_id: int) -> bool:
     """True when the event log holds an accepted proposal by the learner in the course.
 
-    The peer review plugin announces it once per author (``user_id``); a team's event may also
-    list every author's id in ``data["authors"]``.
+    The peer review plugin announces it once per author (``user_id``), and its declared payload
+    lists every author's id in ``data["authors"]``.
     """
     rows = db.session.execute(
         db.select(EventRecord.user_id, EventRecord.data)

@@ -2,7 +2,8 @@
 
 The ``app``, ``client``, ``make_user``, ``make_course`` and ``login_as`` fixtures come from
 nttlearn's pytest plugin. Here ``app`` is narrowed to this plugin alone, so that another
-installed plugin cannot change what these tests see.
+installed plugin cannot change what these tests see, plus a stand-in that declares the ``quiz``
+activity type an assessment: the rule knows quizzes only through that declaration.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from certificate_stand_ins import AssessedActivities
 from flask.testing import FlaskClient
 
 from nttlearn import db
@@ -30,7 +32,7 @@ def app_config():
 
 @pytest.fixture
 def app_plugins():
-    return ["certificates"]
+    return ["certificates", AssessedActivities()]
 
 
 @pytest.fixture

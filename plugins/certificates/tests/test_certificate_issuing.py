@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+from certificate_stand_ins import AssessedActivities
 
 from nttlearn import db
 from nttlearn.events import emit
@@ -112,7 +113,7 @@ def test_the_learner_gets_one_mail_in_their_language_after_the_commit(make_user,
     course = quiz_course()
 
     complete(learner, course)
-    emit("course.completed", user_id=learner.id, course_id=course.id, data={})
+    emit("course.completed", user_id=learner.id, course_id=course.id, data={"course": course.slug})
     db.session.commit()
 
     [cert] = certificates_for(learner, course)
@@ -175,13 +176,16 @@ def test_a_better_quiz_grade_later_issues_the_certificate(make_user, quiz_course
     learner = make_user()
     complete(learner, course, score=50)
 
-    complete_activity(learner.id, quiz_of(course), score=85)  # the score is raised, no event yet
-    emit("quiz.attempt_submitted", user_id=learner.id, course_id=course.id, data={})
+    quiz = quiz_of(course)
+    complete_activity(learner.id, quiz, score=85)  # the score is raised, no event yet
+    emit("activity.graded", user_id=learner.id, course_id=course.id,
+         data={"activity_id": quiz.id, "score": 85.0, "passed": True})
     db.session.commit()
 
     assert len(certificates_for(learner, course)) == 1
 
 
+@pytest.mark.parametrize("app_plugins", [["certificates", AssessedActivities(), "peer_review"]])
 def test_an_accepted_proposal_is_read_from_the_event_log(make_user, quiz_course, complete):
     course = quiz_course()
     save_rule(course, CertificateRule(require_accepted_proposal=True))
@@ -192,7 +196,7 @@ def test_an_accepted_proposal_is_read_from_the_event_log(make_user, quiz_course,
     assert certificates_for(author, course) == []
 
     emit("peer_review.proposal_accepted", user_id=author.id, course_id=course.id,
-         data={"authors": [author.id, co_author.id]})
+         data={"activity_id": 1, "team_id": 1, "grade": 82.5, "authors": [author.id, co_author.id]})
     db.session.commit()
 
     assert len(certificates_for(author, course)) == 1

@@ -17,9 +17,10 @@ from nttlearn.api import ActivityCompletion, Event, JobError, db, enqueue, utcno
 from .config import registration_for
 from .models import Launch, Link, Platform, ScoreSent
 
-#: Events after which a graded activity's score may have changed (a quiz attempt graded or
-#: regraded): the score sent is then the one the core keeps for the activity.
-REGRADE_SUFFIXES = (".attempt_graded", ".attempt_regraded")
+#: The core's events after which an activity's score may have changed: its first completion, and
+#: ``activity.graded`` (whichever plugin graded: a quiz attempt, an assignment). The score sent is
+#: then the one the core keeps for the activity.
+ACTIVITY_EVENTS = frozenset({"activity.completed", "activity.graded"})
 
 
 def on_event(event: Event) -> None:
@@ -27,7 +28,7 @@ def on_event(event: Event) -> None:
     if event.user_id is None or event.course_id is None:
         return
     score: float | None
-    if event.name == "activity.completed" or event.name.endswith(REGRADE_SUFFIXES):
+    if event.name in ACTIVITY_EVENTS:
         activity_id = event.data.get("activity_id")
         if not isinstance(activity_id, int):
             return

@@ -172,15 +172,15 @@ def test_a_completed_activity_sends_its_score_to_the_line_item(client, lms, regi
     assert "https://purl.imsglobal.org/spec/lti-ags/scope/score" in lms.token_requests[-1]["scope"]
     assert course.id
 
-    # A better quiz attempt later: the core keeps the better score (no second completion event);
-    # the quiz's "attempt graded" event sends the score the core now keeps.
+    # A better grade later: the core keeps the better score (no second completion event); the
+    # core's "activity graded" event (a quiz's or an assignment's) sends the score the core now keeps.
     complete_activity(user_id, db.session.get(Activity, activity_id), score=95.0)
-    emit("quiz.attempt_graded", user_id=user_id, course_id=course.id,
+    emit("activity.graded", user_id=user_id, course_id=course.id,
          data={"activity_id": activity_id, "score": 95.0, "passed": True})
     db.session.commit()
     assert [s["scoreGiven"] for s in lms.scores] == [85.0, 95.0]
-    # An attempt graded lower does not lower what the core keeps, nor what the platform shows.
-    emit("quiz.attempt_graded", user_id=user_id, course_id=course.id,
+    # A lower grade does not lower what the core keeps, nor what the platform shows.
+    emit("activity.graded", user_id=user_id, course_id=course.id,
          data={"activity_id": activity_id, "score": 40.0, "passed": False})
     db.session.commit()
     assert lms.scores[-1]["scoreGiven"] == 95.0

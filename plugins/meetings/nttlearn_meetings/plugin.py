@@ -11,7 +11,7 @@ import click
 from flask import Flask
 from markupsafe import Markup
 
-from nttlearn.api import PeriodicJob, TodoItem, hookimpl
+from nttlearn.api import EventType, PeriodicJob, TodoItem, hookimpl
 
 from . import cli, services, staff_views, views  # noqa: F401 - staff_views adds its routes to views.bp
 
@@ -98,3 +98,10 @@ def nttlearn_periodic_jobs() -> list[PeriodicJob]:
     from datetime import timedelta
 
     return [PeriodicJob("meetings.close-ended", services.close_ended, timedelta(hours=1))]
+
+
+@hookimpl
+def nttlearn_event_types() -> list[EventType]:
+    from .events import EVENT_TYPES
+
+    return EVENT_TYPES

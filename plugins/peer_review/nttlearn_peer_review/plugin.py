@@ -9,7 +9,7 @@ import click
 from flask import Flask
 from markupsafe import Markup
 
-from nttlearn.api import ActivityType, Event, ReportPanel, TodoItem, hookimpl
+from nttlearn.api import ActivityType, Event, EventType, ReportPanel, TodoItem, hookimpl
 
 from . import activity, cli, models, privacy, slots  # noqa: F401 - models: tables for Alembic
 
@@ -98,3 +98,10 @@ def nttlearn_demo_data() -> list[str]:
     from . import demo
 
     return list(demo.create_demo("drafting")["summary"])
+
+
+@hookimpl
+def nttlearn_event_types() -> list[EventType]:
+    from .events import EVENT_TYPES
+
+    return EVENT_TYPES

@@ -192,14 +192,15 @@ def close_activity(settings: ProposalSettings, activity: Activity) -> Results:
         if team.grade is None or team.grade < settings.pass_grade:
             continue
         submission = db.session.get(Submission, team.submission_id)
-        for user_id in sorted(authors_of([submission])[submission.id]):
+        authors = sorted(authors_of([submission])[submission.id])
+        for user_id in authors:
             final = existing.get(user_id)
             if final is None or final.accepted:
                 continue
             final.accepted = True
             emit("peer_review.proposal_accepted", user_id=user_id, course_id=course_id,
                  data={"activity_id": settings.activity_id, "team_id": team.team_id,
-                       "grade": round(team.grade, 2)})
+                       "grade": round(team.grade, 2), "authors": authors})
     return results
 
 

@@ -122,7 +122,9 @@ def test_reviewers_review_authors_read_feedback_revise_and_the_trainer_closes(ma
         name="peer_review.proposal_accepted").order_by(EventRecord.user_id)).scalars().all()
     assert {e.user_id for e in accepted} == {giulia.id, asa.id, lucia.id, aino.id}
     assert accepted[0].data["activity_id"] == cap.activity.id
-    assert set(accepted[0].data) == {"activity_id", "team_id", "grade"}
+    assert set(accepted[0].data) == {"activity_id", "team_id", "grade", "authors"}  # as declared
+    assert all(e.user_id in e.data["authors"] for e in accepted)
+    assert {a for e in accepted for a in e.data["authors"]} == {giulia.id, asa.id, lucia.id, aino.id}
 
     trainer.post(f"/peer-review/{cap.activity.id}/phase", data={"phase": "feedback", "confirmed": "yes"})
     trainer.post(f"/peer-review/{cap.activity.id}/phase", data={"phase": "closed", "confirmed": "yes"})

@@ -56,7 +56,7 @@ def activity_type() -> ActivityType:
         translation_states=translation_states, translation_texts=translation_texts,
         translation_units=translation_units.translation_units,
         apply_translations=translation_units.apply_translations,
-        package_untranslated=package_untranslated, has_learner_work=has_learner_work,
+        package_untranslated=package_untranslated, has_learner_work=has_learner_work, assessment=True,
     )
 
 

@@ -100,18 +100,16 @@ def grade_row(activity_id: int, user_id: int) -> QuizGrade | None:
         QuizGrade.activity_id == activity_id, QuizGrade.user_id == user_id)).scalar()
 
 
-_UNREAD: Any = object()
+def _grade_row_for_update(activity_id: int, user_id: int, grade: float | None = None) -> QuizGrade:
+    """The learner's grade row, created (with ``grade``) when missing, even by two requests at once."""
+    row = grade_row(activity_id, user_id)
+    return row if row is not None else _new_grade_row(activity_id, user_id, grade)
 
 
-def _grade_row_for_update(activity_id: int, user_id: int, grade: float | None = None,
-                          found: QuizGrade | None = _UNREAD) -> QuizGrade:
-    """The learner's grade row, created (with ``grade``) when missing, even by two requests at
-    once (``found``: the row, or None, when the caller has read it already)."""
+def _new_grade_row(activity_id: int, user_id: int, grade: float | None) -> QuizGrade:
+    """Insert the learner's grade row (a concurrent request's row wins)."""
     from sqlalchemy.exc import IntegrityError
 
-    row = grade_row(activity_id, user_id) if found is _UNREAD else found
-    if row is not None:
-        return row
     row = QuizGrade(activity_id=activity_id, user_id=user_id, grade=grade, override_comment="")
     try:
         with db.session.begin_nested():
@@ -134,10 +132,17 @@ def refresh_grade(quiz: Quiz, user_id: int, *, enrolled: bool | None = None,
         attempts = list(db.session.execute(db.select(Attempt).where(
             Attempt.activity_id == quiz.activity_id, Attempt.user_id == user_id).order_by(Attempt.number)).scalars())
     grade = method_grade(quiz.grading_method, attempts)
-    row = _grade_row_for_update(quiz.activity_id, user_id, grade, known.grade if known is not None else _UNREAD)
+    existing = known.grade if known is not None else grade_row(quiz.activity_id, user_id)
+    before = existing.effective if existing is not None else None
+    row = existing if existing is not None else _new_grade_row(quiz.activity_id, user_id, grade)
     if row.grade != grade:
         row.grade = grade
     _complete_if_earned(quiz, user_id, row.effective, any(a.state == "finished" for a in attempts), enrolled)
+    if row.effective is not None and row.effective != before:
+        # The core's generic grade event, after the completion: rules that need a grade (a
+        # certificate's minimum) read it without knowing the quiz.
+        emit("activity.graded", user_id=user_id, course_id=quiz.course_id, data={
+            "activity_id": quiz.activity_id, "score": row.effective, "passed": passed(quiz, row.effective)})
     return row.effective
 
 

@@ -10,7 +10,15 @@ import pluggy
 from flask import Flask, url_for
 from markupsafe import Markup
 
-from nttlearn.api import ActivityType, PeriodicJob, ReportPanel, TodoItem, hookimpl, render_fragment
+from nttlearn.api import (
+    ActivityType,
+    EventType,
+    PeriodicJob,
+    ReportPanel,
+    TodoItem,
+    hookimpl,
+    render_fragment,
+)
 
 from . import activity, commands, hookspecs, jobs, models, privacy, settings  # noqa: F401 - models: tables for Alembic
 from .grading import BUILTIN_TYPES, QuestionType
@@ -110,3 +118,10 @@ def nttlearn_delete_user_data(user_id: int) -> None:
 @hookimpl
 def nttlearn_periodic_jobs() -> list[PeriodicJob]:
     return jobs.PERIODIC_JOBS
+
+
+@hookimpl
+def nttlearn_event_types() -> list[EventType]:
+    from .events import EVENT_TYPES
+
+    return EVENT_TYPES

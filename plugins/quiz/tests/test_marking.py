@@ -198,6 +198,22 @@ def test_completion_on_pass_waits_for_the_pass_mark(make_quiz, learner, client_f
     assert [e.data["passed"] for e in events("quiz.attempt_submitted")] == [False, True]
 
 
+def test_each_new_quiz_grade_is_announced_as_the_core_s_activity_graded(make_quiz, learner, client_for):
+    quiz = make_quiz(gift="::Year::NTT+ ran in 2010.{T}\n", pass_mark=60)  # graded by the highest attempt
+    enrol(learner, quiz.course)
+    browser = client_for(learner)
+    for answer in ("false", "true", "false"):
+        attempt_id, html = start(browser, quiz.activity.id)
+        browser.post(f"/quiz/attempt/{attempt_id}/submit", data=page_form(html, q1=answer))
+
+    graded = events("activity.graded")
+    assert [(e.user_id, e.course_id, e.data) for e in graded] == [
+        (learner.id, quiz.course.id, {"activity_id": quiz.activity.id, "score": 0.0, "passed": False}),
+        (learner.id, quiz.course.id, {"activity_id": quiz.activity.id, "score": 100.0, "passed": True}),
+    ]  # the third attempt left the grade at 100: nothing new to announce
+    assert graded[1].id > events("activity.completed")[0].id  # after the completion it earned
+
+
 def test_trainers_see_every_attempt(make_quiz, make_user, client_for):
     quiz = make_quiz()
     anna, bruno = make_user(name="Anna Anders"), make_user(name="Bruno Berg")
