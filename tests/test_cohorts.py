@@ -38,6 +38,13 @@ from nttlearn.testing import count_queries, count_rows, invoke_cli
 TODAY = date.today()
 
 
+def moments_ago(delta: timedelta) -> datetime:
+    """``delta`` ago, but not before today (UTC), the day the test cohorts start: a deadline that
+    has just passed, even when the suite runs in the first hour after midnight."""
+    now = utcnow()
+    return max(now - delta, now.replace(hour=0, minute=0, second=0, microsecond=0))
+
+
 def modules_of(course) -> list[Module]:
     return list(db.session.execute(
         db.select(Module).where(Module.course_id == course.id).order_by(Module.position)).scalars())
@@ -240,7 +247,7 @@ def test_an_extension_moves_one_learners_deadline_and_overdue_counts_follow(pace
     other = make_user()
     add_to_cohort(other, cohort)
     survey = activity_of(course)
-    set_deadline(cohort, survey.id, utcnow() - timedelta(hours=1))
+    set_deadline(cohort, survey.id, moments_ago(timedelta(hours=1)))
     grant_extension(learner.id, survey.id, course, utcnow() + timedelta(days=3), granted_by=trainer)
     db.session.commit()
 
@@ -259,7 +266,7 @@ def test_a_deadline_before_the_cohort_starts_is_refused(paced):
 
 def test_the_course_page_marks_an_overdue_activity(paced, client_for):
     course, cohort, learner, _trainer, _module2 = paced
-    set_deadline(cohort, activity_of(course).id, utcnow() - timedelta(minutes=5))
+    set_deadline(cohort, activity_of(course).id, moments_ago(timedelta(minutes=5)))
     db.session.commit()
 
     html = client_for(learner).get(f"/courses/{course.slug}").get_data(as_text=True)

@@ -27,6 +27,7 @@ LOCALES = ("it", "sv", "es", "fi")
 CORE_REVISION = "0001_core"  # the core revision with the tables plugins point at (users, courses)
 CORE_BLUEPRINTS = frozenset({
     "auth", "learn", "author", "admin", "reports", "cohorts", "notifications", "calendar", "onboarding", "exports",
+    "design",
     # the REST API's (nttlearn/rest), registered when NTTLEARN_API_ENABLED is on
     "api_courses", "api_me", "api_users", "api_organisations", "api_enrolments", "api_cohorts", "api_docs",
     "api_tokens", "api-docs",
