@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from certificate_stand_ins import AssessedActivities
+from certificate_test_site import BASE_URL
 from flask.testing import FlaskClient
 
 from nttlearn import db
@@ -20,8 +21,6 @@ from nttlearn.learn.services import complete_activity, enrol
 from nttlearn.models import Activity, Course, Module, User
 from nttlearn.testing import login
 from nttlearn_certificates.rules import save_certificate_enabled
-
-BASE_URL = "https://learn.example.org"
 
 
 @pytest.fixture

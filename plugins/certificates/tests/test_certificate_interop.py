@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import BASE_URL
+from certificate_test_site import BASE_URL
 from jsonschema import Draft201909Validator
 from reference_verifier import installed_verifier, served_documents, verify_with_node
 
