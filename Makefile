@@ -9,7 +9,7 @@ PLUGINS := $(sort $(dir $(wildcard plugins/*/setup.cfg)))
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 export NTTLEARN_INSTANCE_PATH ?= $(CURDIR)/instance
 
-.PHONY: run test test-sqlite test-postgres install lint audit typecheck translations clean chromium node ralph bench screenshots
+.PHONY: run test test-sqlite test-postgres install lint audit style typecheck translations clean chromium node ralph bench screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -80,7 +80,7 @@ $(RALPH_VENV)/.installed: Makefile
 	  echo "SKIPPED: the xAPI tests against a real LRS: ralph-malph $(RALPH_VERSION) could not be installed into $(RALPH_VENV)."; \
 	fi
 
-test: install chromium node ralph audit typecheck test-sqlite test-postgres
+test: install chromium node ralph audit style typecheck test-sqlite test-postgres
 
 # pytest-xdist runs the suite on every core (TEST_WORKERS=0 runs it in this process); browser tests share
 # one worker, the tests of a module that share a database another (nttlearn.testing).
@@ -99,8 +99,13 @@ test-postgres:
 	  echo "SKIPPED: PostgreSQL pass: no server on 127.0.0.1:5432 (database test). Start PostgreSQL to run it."; \
 	fi
 
-lint: install audit typecheck
-	$(BIN)/ruff check .
+lint: install audit style typecheck
+
+# ruff's lint rules and its formatter (pyproject.toml): checked here, applied with `ruff format .`.
+style: install
+	@echo "== ruff (lint rules and format)"
+	@$(BIN)/ruff check .
+	@$(BIN)/ruff format --check .
 
 # The plugin API's type hints, and the plugins listed in pyproject.toml's [tool.mypy] against them.
 typecheck: install

@@ -42,18 +42,25 @@ def free_port() -> int:
 def instance_env(instance: Path) -> dict[str, str]:
     """The environment for nttlearn on ``instance``: its own SQLite database, nothing inherited."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("NTTLEARN_")}
-    env.update({
-        "NTTLEARN_INSTANCE_PATH": str(instance),
-        "NTTLEARN_DATABASE_URL": f"sqlite:///{instance / 'nttlearn.sqlite'}",
-        "PYTHONUNBUFFERED": "1",
-    })
+    env.update(
+        {
+            "NTTLEARN_INSTANCE_PATH": str(instance),
+            "NTTLEARN_DATABASE_URL": f"sqlite:///{instance / 'nttlearn.sqlite'}",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     return env
 
 
 def nttlearn(env: dict[str, str], *args: str) -> str:
     """Run ``nttlearn ARGS``; exit with its output if it fails."""
     result = subprocess.run(
-        [command("nttlearn"), *args], cwd=REPO, env=env, capture_output=True, text=True, check=False,
+        [command("nttlearn"), *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if result.returncode != 0:
         raise SystemExit(f"`nttlearn {' '.join(args)}` failed:\n{result.stdout}\n{result.stderr}")
@@ -122,21 +129,46 @@ def _first_answer(port: int) -> int:
 
 
 @contextmanager
-def serve(name: str, wsgi: str, env: dict[str, str], settings: Gunicorn, chdir: Path = REPO) -> Iterator[Server]:
+def serve(
+    name: str, wsgi: str, env: dict[str, str], settings: Gunicorn, chdir: Path = REPO
+) -> Iterator[Server]:
     """Serve ``wsgi`` (``module:app``) with gunicorn on a free port of 127.0.0.1 while in the block."""
     port = free_port()
-    args = [command("gunicorn"), "--workers", str(settings.workers), "--worker-class", settings.worker_class,
-            "--bind", f"{HOST}:{port}", "--chdir", str(chdir), "--no-control-socket", "--graceful-timeout", "5"]
+    args = [
+        command("gunicorn"),
+        "--workers",
+        str(settings.workers),
+        "--worker-class",
+        settings.worker_class,
+        "--bind",
+        f"{HOST}:{port}",
+        "--chdir",
+        str(chdir),
+        "--no-control-socket",
+        "--graceful-timeout",
+        "5",
+    ]
     if settings.worker_class == "gthread":
         args += ["--threads", str(settings.threads)]
     process = subprocess.Popen(
-        [*args, wsgi], cwd=chdir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [*args, wsgi],
+        cwd=chdir,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     server = Server(name=name, port=port, pid=process.pid)
     listening = threading.Event()
-    threading.Thread(target=_drain, args=(process.stdout, server.log, listening), daemon=True).start()
+    threading.Thread(
+        target=_drain, args=(process.stdout, server.log, listening), daemon=True
+    ).start()
     try:
-        if not listening.wait(STARTUP_TIMEOUT) or process.poll() is not None or _first_answer(port) == 0:
+        if (
+            not listening.wait(STARTUP_TIMEOUT)
+            or process.poll() is not None
+            or _first_answer(port) == 0
+        ):
             raise SystemExit(f"{name}: gunicorn did not start:\n" + "\n".join(server.log[-40:]))
         yield server
     finally:

@@ -77,9 +77,14 @@ def build_app(folder: Path):
 
     from nttlearn import create_app
 
-    app = create_app({"INSTANCE_PATH": str(folder), "BASE_URL": "https://learn.example.org",
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'nttlearn.sqlite'}",
-                      "CERTIFICATES_VERIFY_MISSES_PER_HOUR": 10**9})
+    app = create_app(
+        {
+            "INSTANCE_PATH": str(folder),
+            "BASE_URL": "https://learn.example.org",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'nttlearn.sqlite'}",
+            "CERTIFICATES_VERIFY_MISSES_PER_HOUR": 10**9,
+        }
+    )
     with app.app_context():
         flask_migrate.upgrade(revision="heads")
     return app
@@ -90,20 +95,36 @@ def make_learners(count: int):
     from nttlearn.models import Course, Enrolment, Module, Organisation, User
 
     org = Organisation(name="Luleå kommun", town="Luleå", country="SE")
-    course = Course(slug="designing-twinned-town-networks", title="Designing a network of twinned towns",
-                    summary="The common project-design method of NTT+.", published=True, hours=28,
-                    outcomes=["Analyse local needs with partners in Luleå and La Coruña",
-                              "Write SMART objectives and a logical framework",
-                              "Draft a thematic network proposal with the Città di Bologna"])
+    course = Course(
+        slug="designing-twinned-town-networks",
+        title="Designing a network of twinned towns",
+        summary="The common project-design method of NTT+.",
+        published=True,
+        hours=28,
+        outcomes=[
+            "Analyse local needs with partners in Luleå and La Coruña",
+            "Write SMART objectives and a logical framework",
+            "Draft a thematic network proposal with the Città di Bologna",
+        ],
+    )
     db.session.add_all([org, course])
     db.session.flush()
     db.session.add(Module(course_id=course.id, key="m1", title="Project cycle"))
-    learners = [User(email=f"official{n}@lulea.example.se", name=f"Åsa Lindqvist {n}", role="learner",
-                     organisation_id=org.id, locale=("sv", "it", "es", "fi", "en")[n % 5])
-                for n in range(count)]
+    learners = [
+        User(
+            email=f"official{n}@lulea.example.se",
+            name=f"Åsa Lindqvist {n}",
+            role="learner",
+            organisation_id=org.id,
+            locale=("sv", "it", "es", "fi", "en")[n % 5],
+        )
+        for n in range(count)
+    ]
     db.session.add_all(learners)
     db.session.flush()
-    db.session.add_all(Enrolment(user_id=u.id, course_id=course.id, cohort="NTT+ 2010") for u in learners)
+    db.session.add_all(
+        Enrolment(user_id=u.id, course_id=course.id, cohort="NTT+ 2010") for u in learners
+    )
     db.session.commit()
     return course, learners
 
@@ -132,7 +153,9 @@ def run(count: int) -> dict[str, Any]:
                 if number % 250 == 0:
                     print(f"  {number}", flush=True)
             db.session.remove()
-            pdf_bytes = sum(p.stat().st_size for p in (folder / "certificates" / "pdf").glob("*.pdf"))
+            pdf_bytes = sum(
+                p.stat().st_size for p in (folder / "certificates" / "pdf").glob("*.pdf")
+            )
         client = app.test_client()
         client.get(f"/verify/{codes[0]}")  # the first request compiles the templates
         for code in codes:
@@ -143,7 +166,7 @@ def run(count: int) -> dict[str, Any]:
     result = {
         "count": count,
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
-                   f"load average {os.getloadavg()[0]:.1f}",
+        f"load average {os.getloadavg()[0]:.1f}",
         "credential": credential.report(),
         "issue_total": issue.report(),
         "pdf": pdf.report(),
@@ -151,7 +174,9 @@ def run(count: int) -> dict[str, Any]:
         "verify_page": {"wall": summary([ms / 1000 for ms in verify_server_ms])},
         "verify_page_request": verify_request.report(),
     }
-    result["goals_met"] = {key: result[key]["wall"]["p50_ms"] < goal for key, goal in GOALS_MS.items()}
+    result["goals_met"] = {
+        key: result[key]["wall"]["p50_ms"] < goal for key, goal in GOALS_MS.items()
+    }
     return result
 
 
@@ -165,18 +190,28 @@ def main() -> int:
         print(json.dumps(result, indent=2))
         return 0
     print(f"\n{result['count']} certificates on {result['machine']}")
-    rows = [("signed credential (build + eddsa-rdfc-2022 proof)", "credential", GOALS_MS["credential"]),
-            ("issue in all (credential + row + event + commit)", "issue_total", None),
-            ("PDF (render + atomic write)", "pdf", GOALS_MS["pdf"]),
-            ("verification page, server time", "verify_page", GOALS_MS["verify_page"]),
-            ("verification page, whole request in-process", "verify_page_request", None)]
-    print(f"{'per certificate (ms)':52} {'mean':>7} {'p50':>7} {'p95':>7} {'max':>7} {'cpu p50':>8}  goal")
+    rows = [
+        ("signed credential (build + eddsa-rdfc-2022 proof)", "credential", GOALS_MS["credential"]),
+        ("issue in all (credential + row + event + commit)", "issue_total", None),
+        ("PDF (render + atomic write)", "pdf", GOALS_MS["pdf"]),
+        ("verification page, server time", "verify_page", GOALS_MS["verify_page"]),
+        ("verification page, whole request in-process", "verify_page_request", None),
+    ]
+    print(
+        f"{'per certificate (ms)':52} {'mean':>7} {'p50':>7} {'p95':>7} {'max':>7} {'cpu p50':>8}  goal"
+    )
     for label, key, goal in rows:
         wall, cpu = result[key]["wall"], result[key].get("cpu")
-        verdict = "" if goal is None else f"< {goal:g} ms: {'met' if wall['p50_ms'] < goal else 'NOT met'} (p50)"
+        verdict = (
+            ""
+            if goal is None
+            else f"< {goal:g} ms: {'met' if wall['p50_ms'] < goal else 'NOT met'} (p50)"
+        )
         cpu_p50 = f"{cpu['p50_ms']:8.2f}" if cpu else f"{'':8}"
-        print(f"{label:52} {wall['mean_ms']:7.2f} {wall['p50_ms']:7.2f} {wall['p95_ms']:7.2f} "
-              f"{wall['max_ms']:7.2f} {cpu_p50}  {verdict}")
+        print(
+            f"{label:52} {wall['mean_ms']:7.2f} {wall['p50_ms']:7.2f} {wall['p95_ms']:7.2f} "
+            f"{wall['max_ms']:7.2f} {cpu_p50}  {verdict}"
+        )
     print(f"PDF size: {result['pdf_mean_kb']} KB on average")
     return 0 if all(result["goals_met"].values()) else 1
 

@@ -46,11 +46,17 @@ def main() -> int:
         import_s, reimport_s, stored = _import(Path(folder), result.questions)
 
     figures = {
-        "questions": args.count, "bytes": len(text.encode()),
-        "parse_s": round(parse_s, 3), "parse_questions_per_s": round(args.count / parse_s),
-        "import_s": round(import_s, 3), "import_questions_per_s": round(args.count / import_s),
-        "reimport_unchanged_s": round(reimport_s, 3), "stored": stored,
-        "goals_s": GOALS_S, "python": platform.python_version(), "cpus": os.cpu_count(),
+        "questions": args.count,
+        "bytes": len(text.encode()),
+        "parse_s": round(parse_s, 3),
+        "parse_questions_per_s": round(args.count / parse_s),
+        "import_s": round(import_s, 3),
+        "import_questions_per_s": round(args.count / import_s),
+        "reimport_unchanged_s": round(reimport_s, 3),
+        "stored": stored,
+        "goals_s": GOALS_S,
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
     }
     met = parse_s < GOALS_S["parse"] and import_s < GOALS_S["import"] and stored == args.count
     figures["goals_met"] = met
@@ -58,8 +64,12 @@ def main() -> int:
         print(json.dumps(figures, indent=2))
     else:
         print(f"GIFT file: {args.count:,} questions, {figures['bytes'] / 1e6:.1f} MB")
-        print(f"parse            {parse_s:7.2f} s  {figures['parse_questions_per_s']:>8,} questions/s  (goal < {GOALS_S['parse']:g} s)")
-        print(f"import (SQLite)  {import_s:7.2f} s  {figures['import_questions_per_s']:>8,} questions/s  (goal < {GOALS_S['import']:g} s)")
+        print(
+            f"parse            {parse_s:7.2f} s  {figures['parse_questions_per_s']:>8,} questions/s  (goal < {GOALS_S['parse']:g} s)"
+        )
+        print(
+            f"import (SQLite)  {import_s:7.2f} s  {figures['import_questions_per_s']:>8,} questions/s  (goal < {GOALS_S['import']:g} s)"
+        )
         print(f"re-import, all unchanged  {reimport_s:7.2f} s")
         print(f"questions stored: {stored:,}")
         print("goals met" if met else "GOALS NOT MET")
@@ -74,8 +84,12 @@ def _import(folder: Path, questions: list) -> tuple[float, float, int]:
     from nttlearn.models import Course
 
     os.environ["NTTLEARN_INSTANCE_PATH"] = str(folder)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'nttlearn.sqlite'}",
-                      "INSTANCE_PATH": str(folder)})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'nttlearn.sqlite'}",
+            "INSTANCE_PATH": str(folder),
+        }
+    )
     with app.app_context():
         flask_migrate.upgrade(revision="heads")
         from nttlearn_quiz.bank import import_questions

@@ -52,17 +52,21 @@ def generate(folder: Path, modules: int, lessons: int) -> Path:
     (root / "modules").mkdir(parents=True)
     (root / "course.yaml").write_text(
         f"slug: bench-{modules}x{lessons}\ntitle: Benchmark {modules} x {lessons}\npolicy_area: youth\nhours: 40\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     for m in range(1, modules + 1):
         module = root / "modules" / f"{m:02d}-module-{m}"
         module.mkdir()
         (module / "module.yaml").write_text(
             f"title: Module {m}\nsummary: Part {m} of the benchmark.\nactivities:\n"
-            f"  - id: quiz\n    type: quiz\n    title: Quiz {m}\n    file: quiz.gift\n", encoding="utf-8")
+            f"  - id: quiz\n    type: quiz\n    title: Quiz {m}\n    file: quiz.gift\n",
+            encoding="utf-8",
+        )
         (module / "quiz.gift").write_text("::Q1::Is this a benchmark?{T}\n", encoding="utf-8")
         for n in range(1, lessons + 1):
             (module / f"{n:02d}-lesson-{n}.md").write_text(
-                LESSON.format(m=m, n=n, topic="involve young people"), encoding="utf-8")
+                LESSON.format(m=m, n=n, topic="involve young people"), encoding="utf-8"
+            )
     return root
 
 
@@ -77,8 +81,13 @@ class QueryCounter:
 
 def fresh_app(folder: Path, plugins: list[object] | None):
     folder.mkdir(parents=True)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite'}",
-                      "INSTANCE_PATH": str(folder / "instance")}, plugins=plugins)
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite'}",
+            "INSTANCE_PATH": str(folder / "instance"),
+        },
+        plugins=plugins,
+    )
     with app.app_context():
         flask_migrate.upgrade(revision="heads")
     return app
@@ -113,12 +122,16 @@ def main() -> int:
             seconds, statements = measure(app, [package])
             lessons = modules * 20
             per_lesson[modules] = len(statements) / lessons
-            print(f"{modules:>3} modules x 20 lessons: {seconds:6.2f} s, {len(statements):4d} queries, "
-                  f"{per_lesson[modules]:.3f} queries per lesson")
+            print(
+                f"{modules:>3} modules x 20 lessons: {seconds:6.2f} s, {len(statements):4d} queries, "
+                f"{per_lesson[modules]:.3f} queries per lesson"
+            )
             if modules == 50:
                 seconds, statements = measure(app, [package])
                 writes = [s for s in statements if WRITES.match(s)]
-                print(f"re-import unchanged 50 x 20: {seconds:6.2f} s, {len(statements)} queries, {len(writes)} writes")
+                print(
+                    f"re-import unchanged 50 x 20: {seconds:6.2f} s, {len(statements)} queries, {len(writes)} writes"
+                )
                 ok &= not writes
         ratio = per_lesson[50] / per_lesson[10]
         print(f"queries per lesson, 50x20 / 10x20: {ratio:.2f} (must not grow: <= 1.0)")
@@ -127,8 +140,10 @@ def main() -> int:
         shipped = sorted(p for p in (ROOT / "courses").iterdir() if (p / "course.yaml").is_file())
         app = fresh_app(work / "db-curriculum", plugins=None)
         seconds, statements = measure(app, shipped)
-        print(f"shipped curriculum ({len(shipped)} courses): {seconds:.2f} s, {len(statements)} queries "
-              f"(goal < {CURRICULUM_GOAL_SECONDS:.0f} s)")
+        print(
+            f"shipped curriculum ({len(shipped)} courses): {seconds:.2f} s, {len(statements)} queries "
+            f"(goal < {CURRICULUM_GOAL_SECONDS:.0f} s)"
+        )
         ok &= seconds < CURRICULUM_GOAL_SECONDS
     print("OK" if ok else "GOAL MISSED")
     return 0 if ok else 1

@@ -75,7 +75,9 @@ class Browser:
     def cookie_header(self) -> str:
         return "; ".join(f"{k}={v}" for k, v in self.cookies.items())
 
-    def request(self, method: str, path: str, form: dict[str, str] | None = None) -> tuple[int, str, str]:
+    def request(
+        self, method: str, path: str, form: dict[str, str] | None = None
+    ) -> tuple[int, str, str]:
         headers = {"Cookie": self.cookie_header()} if self.cookies else {}
         body = None
         if form is not None:
@@ -95,10 +97,19 @@ class Browser:
         if status != 200 or token is None:
             raise self.fail(f"GET /login answered {status} without a CSRF token")
         status, location, _ = self.request(
-            "POST", "/login", {"csrf_token": token.group(1), "email": email, "password": password, "submit": "Log in"},
+            "POST",
+            "/login",
+            {
+                "csrf_token": token.group(1),
+                "email": email,
+                "password": password,
+                "submit": "Log in",
+            },
         )
         if status != 302 or "/login" in location:
-            raise self.fail(f"logging in as {email} failed ({status} -> {location or 'no redirect'})")
+            raise self.fail(
+                f"logging in as {email} failed ({status} -> {location or 'no redirect'})"
+            )
         status, _, _ = self.request("GET", "/dashboard")
         if status != 200:
             raise self.fail(f"the dashboard answered {status} after logging in")
@@ -121,8 +132,15 @@ class Result:
     share_of_login: float | None = None
 
 
-def hammer(target: str, server: Server, path: str, headers: dict[str, str], connections: int,
-           requests: int, max_seconds: float) -> Result:
+def hammer(
+    target: str,
+    server: Server,
+    path: str,
+    headers: dict[str, str],
+    connections: int,
+    requests: int,
+    max_seconds: float,
+) -> Result:
     """GET ``path`` ``requests`` times over ``connections`` keep-alive connections (or until
     ``max_seconds``); every connection is opened before the clock starts. Also measures the CPU
     time the server and this client spent per request."""
@@ -161,7 +179,9 @@ def hammer(target: str, server: Server, path: str, headers: dict[str, str], conn
                 errors[index] += 1
         conn.close()
 
-    threads = [threading.Thread(target=connection, args=(i,), daemon=True) for i in range(connections)]
+    threads = [
+        threading.Thread(target=connection, args=(i,), daemon=True) for i in range(connections)
+    ]
     for thread in threads:
         thread.start()
     deadline[0] = time.perf_counter() + max_seconds + 60  # connecting is not part of the run
@@ -177,11 +197,17 @@ def hammer(target: str, server: Server, path: str, headers: dict[str, str], conn
     flat = sorted(x for per_connection in latencies for x in per_connection)
     cuts = statistics.quantiles(flat, n=100, method="inclusive") if len(flat) > 1 else flat * 99
     return Result(
-        target=target, connections=connections, requests=len(flat), errors=sum(errors), seconds=round(seconds, 2),
-        requests_per_second=round(len(flat) / seconds, 1), p50_ms=round(cuts[49] * 1000, 1),
+        target=target,
+        connections=connections,
+        requests=len(flat),
+        errors=sum(errors),
+        seconds=round(seconds, 2),
+        requests_per_second=round(len(flat) / seconds, 1),
+        p50_ms=round(cuts[49] * 1000, 1),
         p95_ms=round(cuts[94] * 1000, 1),
         server_cpu_ms=round((server_end - server_cpu) * 1000 / len(flat), 2)
-        if server_cpu is not None and server_end is not None and flat else None,
+        if server_cpu is not None and server_end is not None and flat
+        else None,
         client_cpu_ms=round(client_cpu * 1000 / max(len(flat), 1), 2),
     )
 
@@ -192,7 +218,9 @@ def first_lesson_path(browser: Browser) -> tuple[str, int, str]:
     status, _, page = browser.request("GET", f"/courses/{MAIN_COURSE}")
     link, quiz = LESSON_LINK.search(page), QUIZ_LINK.search(page)
     if status != 200 or link is None:
-        raise browser.fail(f"the main course page answered {status} without a lesson link: is the learner enrolled?")
+        raise browser.fail(
+            f"the main course page answered {status} without a lesson link: is the learner enrolled?"
+        )
     if quiz is None:
         raise browser.fail("the main course page links no quiz: is the quiz plugin enabled?")
     return link.group(1), int(link.group(2)), quiz.group(1)
@@ -205,11 +233,15 @@ def run(args: argparse.Namespace, context: dict[str, str]) -> list[Result]:
         print(f"Building the benchmark instance in {folder}", flush=True)
         env = build_instance(folder)
         plugins = json.loads(nttlearn(env, "plugins", "list", "--json"))
-        context["plugins"] = ", ".join(p["name"] for p in plugins if p["status"] == "enabled") or "none"
+        context["plugins"] = (
+            ", ".join(p["name"] for p in plugins if p["status"] == "enabled") or "none"
+        )
         bare_env = dict(env, BENCH_DATABASE_URL=env["NTTLEARN_DATABASE_URL"])
         print(f"Serving both apps with `{settings.describe()}` on {HOST}", flush=True)
-        with serve("nttlearn", "wsgi:app", env, settings) as app, \
-                serve("bare", "bare_app:app", bare_env, settings, chdir=BENCH) as bare:
+        with (
+            serve("nttlearn", "wsgi:app", env, settings) as app,
+            serve("bare", "bare_app:app", bare_env, settings, chdir=BENCH) as bare,
+        ):
             browser = Browser(app)
             browser.log_in(args.email, args.password)
             lesson_path, lesson_id, quiz_path = first_lesson_path(browser)
@@ -228,15 +260,27 @@ def run(args: argparse.Namespace, context: dict[str, str]) -> list[Result]:
             for connections in args.connections:
                 for name, server, path, headers in targets:
                     # Warm-up: every worker and thread has loaded its templates before the clock runs.
-                    hammer(name, server, path, headers, connections, connections * 4, args.max_seconds)
-                    result = hammer(name, server, path, headers, connections, args.requests, args.max_seconds)
-                    print(f"  {name:<10} {connections:>3} connections: {result.requests_per_second:>7.1f} req/s",
-                          flush=True)
+                    hammer(
+                        name, server, path, headers, connections, connections * 4, args.max_seconds
+                    )
+                    result = hammer(
+                        name, server, path, headers, connections, args.requests, args.max_seconds
+                    )
+                    print(
+                        f"  {name:<10} {connections:>3} connections: {result.requests_per_second:>7.1f} req/s",
+                        flush=True,
+                    )
                     results.append(result)
     for result in results:
-        bare_result = next(r for r in results if r.target == "bare" and r.connections == result.connections)
-        result.share_of_bare = round(result.requests_per_second / bare_result.requests_per_second, 3)
-        login = next(r for r in results if r.target == "login" and r.connections == result.connections)
+        bare_result = next(
+            r for r in results if r.target == "bare" and r.connections == result.connections
+        )
+        result.share_of_bare = round(
+            result.requests_per_second / bare_result.requests_per_second, 3
+        )
+        login = next(
+            r for r in results if r.target == "login" and r.connections == result.connections
+        )
         result.share_of_login = round(result.requests_per_second / login.requests_per_second, 3)
     return results
 
@@ -244,26 +288,44 @@ def run(args: argparse.Namespace, context: dict[str, str]) -> list[Result]:
 def report(results: list[Result], args: argparse.Namespace, context: dict[str, str]) -> bool:
     settings = Gunicorn(workers=args.workers, worker_class=args.worker_class, threads=args.threads)
     print()
-    print(f"{os.cpu_count()} CPUs · Python {platform.python_version()} · {settings.describe()} · SQLite · "
-          f"data: demo + size s · learner {args.email}")
+    print(
+        f"{os.cpu_count()} CPUs · Python {platform.python_version()} · {settings.describe()} · SQLite · "
+        f"data: demo + size s · learner {args.email}"
+    )
     print(f"plugins: {context['plugins']} · load average before/after: {context['load']}")
-    print(f"{'page':<10} {'conns':>5} {'requests':>8} {'errors':>6} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7} "
-          f"{'vs bare':>7} {'vs login':>8} {'CPU ms/req':>10} {'client':>6}")
+    print(
+        f"{'page':<10} {'conns':>5} {'requests':>8} {'errors':>6} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7} "
+        f"{'vs bare':>7} {'vs login':>8} {'CPU ms/req':>10} {'client':>6}"
+    )
     for r in results:
         cpu = f"{r.server_cpu_ms:>10.2f}" if r.server_cpu_ms is not None else f"{'—':>10}"
-        print(f"{r.target:<10} {r.connections:>5} {r.requests:>8} {r.errors:>6} {r.requests_per_second:>8.1f} "
-              f"{r.p50_ms:>7.1f} {r.p95_ms:>7.1f} {r.share_of_bare:>7.2f} {r.share_of_login:>8.2f} {cpu} {r.client_cpu_ms:>6.2f}")
-    behind = [r for r in results if r.target in LEARNER_PAGES and r.share_of_login < GOAL_LOGIN_SHARE]
-    print(f"\nGoal, every learner page >= {GOAL_LOGIN_SHARE:.0%} of the login page's throughput: "
-          + ("met" if not behind else "MISSED by " + ", ".join(
-              f"{r.target} at {r.connections} ({r.share_of_login:.0%})" for r in behind)))
-    lesson = next((r for r in results if r.target == "lesson" and r.connections == GOAL_CONNECTIONS), None)
+        print(
+            f"{r.target:<10} {r.connections:>5} {r.requests:>8} {r.errors:>6} {r.requests_per_second:>8.1f} "
+            f"{r.p50_ms:>7.1f} {r.p95_ms:>7.1f} {r.share_of_bare:>7.2f} {r.share_of_login:>8.2f} {cpu} {r.client_cpu_ms:>6.2f}"
+        )
+    behind = [
+        r for r in results if r.target in LEARNER_PAGES and r.share_of_login < GOAL_LOGIN_SHARE
+    ]
+    print(
+        f"\nGoal, every learner page >= {GOAL_LOGIN_SHARE:.0%} of the login page's throughput: "
+        + (
+            "met"
+            if not behind
+            else "MISSED by "
+            + ", ".join(f"{r.target} at {r.connections} ({r.share_of_login:.0%})" for r in behind)
+        )
+    )
+    lesson = next(
+        (r for r in results if r.target == "lesson" and r.connections == GOAL_CONNECTIONS), None
+    )
     if lesson is None:
         return not any(r.errors for r in results)
     share_ok, p95_ok = lesson.share_of_bare >= GOAL_SHARE, lesson.p95_ms < GOAL_P95_MS
-    print(f"\nGoal, lesson page at {GOAL_CONNECTIONS} connections: throughput {lesson.share_of_bare:.0%} of bare "
-          f"(goal >= {GOAL_SHARE:.0%}: {'met' if share_ok else 'MISSED'}), p95 {lesson.p95_ms:.0f} ms "
-          f"(goal < {GOAL_P95_MS:.0f} ms: {'met' if p95_ok else 'MISSED'})")
+    print(
+        f"\nGoal, lesson page at {GOAL_CONNECTIONS} connections: throughput {lesson.share_of_bare:.0%} of bare "
+        f"(goal >= {GOAL_SHARE:.0%}: {'met' if share_ok else 'MISSED'}), p95 {lesson.p95_ms:.0f} ms "
+        f"(goal < {GOAL_P95_MS:.0f} ms: {'met' if p95_ok else 'MISSED'})"
+    )
     return share_ok and p95_ok and not any(r.errors for r in results)
 
 
@@ -273,15 +335,21 @@ def load_average() -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--requests", type=int, default=2000, help="requests per page and concurrency")
-    parser.add_argument("--max-seconds", type=float, default=30.0, help="time limit per page and concurrency")
+    parser.add_argument(
+        "--requests", type=int, default=2000, help="requests per page and concurrency"
+    )
+    parser.add_argument(
+        "--max-seconds", type=float, default=30.0, help="time limit per page and concurrency"
+    )
     parser.add_argument("--connections", type=int, nargs="+", default=[8, 32])
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--email", default="learner@example.org")
     parser.add_argument("--password", default="learner-demo-2010")
-    parser.add_argument("--instance", help="build (or reuse) the instance here instead of a temporary folder")
+    parser.add_argument(
+        "--instance", help="build (or reuse) the instance here instead of a temporary folder"
+    )
     parser.add_argument("--json", action="store_true", help="also print the results as JSON")
     args = parser.parse_args()
     context = {"load": load_average()}

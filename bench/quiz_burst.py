@@ -79,8 +79,12 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8)
-    parser.add_argument("--nodes", type=int, default=1, help="app nodes behind an nginx load balancer")
-    parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument(
+        "--nodes", type=int, default=1, help="app nodes behind an nginx load balancer"
+    )
+    parser.add_argument(
+        "--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     if args.nodes > 1 and nginx_command() is None:
@@ -92,13 +96,17 @@ def main() -> int:
     from sqlalchemy.exc import OperationalError
 
     server_url = make_url(args.postgres)
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
+    admin = create_engine(
+        server_url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3}
+    )
     try:
         with admin.connect() as conn:
             conn.execute(text("SELECT 1"))
     except OperationalError as exc:
-        print(f"SKIPPED: PostgreSQL is not reachable at {server_url.render_as_string(hide_password=True)} "
-              f"({str(exc).splitlines()[0]}). Start it (or pass --postgres URL) to run this benchmark.")
+        print(
+            f"SKIPPED: PostgreSQL is not reachable at {server_url.render_as_string(hide_password=True)} "
+            f"({str(exc).splitlines()[0]}). Start it (or pass --postgres URL) to run this benchmark."
+        )
         return 0
     name = f"nttlearn_burst_{uuid.uuid4().hex[:8]}"
     with admin.connect() as conn:
@@ -127,8 +135,14 @@ def _run(args: argparse.Namespace, instance: Path, database: str) -> int:
             node_env = dict(env)
             if args.nodes > 1:
                 node_env["NTTLEARN_INSTANCE_PATH"] = str(instance / f"node-{n + 1}")
-            servers.append(stack.enter_context(serve(f"node {n + 1}", "wsgi:app", node_env, settings)))
-        balancer = stack.enter_context(nginx([s.port for s in servers], instance)) if args.nodes > 1 else None
+            servers.append(
+                stack.enter_context(serve(f"node {n + 1}", "wsgi:app", node_env, settings))
+            )
+        balancer = (
+            stack.enter_context(nginx([s.port for s in servers], instance))
+            if args.nodes > 1
+            else None
+        )
         port = balancer.port if balancer else servers[0].port
         sessions = _prepare(port, learners, args.connections)
         cpu_before = _cpu(servers)
@@ -137,43 +151,71 @@ def _run(args: argparse.Namespace, instance: Path, database: str) -> int:
         results = _burst(port, sessions, args.connections)
         cpu_after = _cpu(servers)
         per_node = balancer.requests_per_node() if balancer else {}
-    cpu_ms = None if cpu_before is None or cpu_after is None else 1000 * (cpu_after - cpu_before) / len(results)
+    cpu_ms = (
+        None
+        if cpu_before is None or cpu_after is None
+        else 1000 * (cpu_after - cpu_before) / len(results)
+    )
     check = _verify(instance, database, sessions)
     latencies = sorted(r["seconds"] for r in results)
     wall = max(r["end"] for r in results) - min(r["start"] for r in results)
     failures = [r for r in results if r["status"] != 302]
     figures = {
-        "learners": len(sessions), "requests": len(results), "double_clicks": sum(1 for s in sessions if s["twice"]),
-        "wall_s": round(wall, 3), "submits_per_s": round(len(results) / wall, 1),
+        "learners": len(sessions),
+        "requests": len(results),
+        "double_clicks": sum(1 for s in sessions if s["twice"]),
+        "wall_s": round(wall, 3),
+        "submits_per_s": round(len(results) / wall, 1),
         "p50_ms": round(1000 * latencies[len(latencies) // 2], 1),
         "p95_ms": round(1000 * latencies[min(len(latencies) - 1, int(len(latencies) * 0.95))], 1),
-        "max_ms": round(1000 * latencies[-1], 1), "mean_ms": round(1000 * statistics.fmean(latencies), 1),
-        "failed_requests": len(failures), "server": settings.describe(), "connections": args.connections,
-        "nodes": args.nodes, "requests_per_node": per_node,
-        "server_cpu_ms_per_submit": None if cpu_ms is None else round(cpu_ms, 1), "cpus": os.cpu_count(),
+        "max_ms": round(1000 * latencies[-1], 1),
+        "mean_ms": round(1000 * statistics.fmean(latencies), 1),
+        "failed_requests": len(failures),
+        "server": settings.describe(),
+        "connections": args.connections,
+        "nodes": args.nodes,
+        "requests_per_node": per_node,
+        "server_cpu_ms_per_submit": None if cpu_ms is None else round(cpu_ms, 1),
+        "cpus": os.cpu_count(),
         "load_average": os.getloadavg()[0],
         **check,
     }
-    met = (not failures and wall <= GOAL_S and check["attempts_with_one_grade"] == len(sessions)
-           and check["answers_lost"] == 0 and check["extra_grades"] == 0)
+    met = (
+        not failures
+        and wall <= GOAL_S
+        and check["attempts_with_one_grade"] == len(sessions)
+        and check["answers_lost"] == 0
+        and check["extra_grades"] == 0
+    )
     figures["goal_met"] = met
     if args.json:
         print(json.dumps(figures, indent=2))
     else:
-        print(f"{figures['learners']} learners ({figures['double_clicks']} double-clicking) submit at once: "
-              f"{figures['requests']} requests over {args.connections} connections to "
-              f"{args.nodes} x {figures['server']}{' behind nginx' if args.nodes > 1 else ''}, PostgreSQL")
+        print(
+            f"{figures['learners']} learners ({figures['double_clicks']} double-clicking) submit at once: "
+            f"{figures['requests']} requests over {args.connections} connections to "
+            f"{args.nodes} x {figures['server']}{' behind nginx' if args.nodes > 1 else ''}, PostgreSQL"
+        )
         if per_node:
-            print("requests per node: " + ", ".join(f"{node} {count}" for node, count in sorted(per_node.items())))
-        print(f"wall {figures['wall_s']:.2f} s (goal <= {GOAL_S:g} s) · {figures['submits_per_s']:.0f} submits/s · "
-              f"p50 {figures['p50_ms']:.0f} ms · p95 {figures['p95_ms']:.0f} ms · max {figures['max_ms']:.0f} ms · "
-              f"failed {figures['failed_requests']}")
+            print(
+                "requests per node: "
+                + ", ".join(f"{node} {count}" for node, count in sorted(per_node.items()))
+            )
+        print(
+            f"wall {figures['wall_s']:.2f} s (goal <= {GOAL_S:g} s) · {figures['submits_per_s']:.0f} submits/s · "
+            f"p50 {figures['p50_ms']:.0f} ms · p95 {figures['p95_ms']:.0f} ms · max {figures['max_ms']:.0f} ms · "
+            f"failed {figures['failed_requests']}"
+        )
         if cpu_ms is not None:
-            print(f"server CPU {cpu_ms:.0f} ms per submission (gunicorn and its workers; {os.cpu_count()} CPUs, "
-                  f"load average {figures['load_average']:.1f} while measuring)")
-        print(f"attempts finished with exactly one grade: {check['attempts_with_one_grade']}/{len(sessions)} · "
-              f"extra grades: {check['extra_grades']} · answers checked: {check['answers_checked']} · "
-              f"answers lost: {check['answers_lost']}")
+            print(
+                f"server CPU {cpu_ms:.0f} ms per submission (gunicorn and its workers; {os.cpu_count()} CPUs, "
+                f"load average {figures['load_average']:.1f} while measuring)"
+            )
+        print(
+            f"attempts finished with exactly one grade: {check['attempts_with_one_grade']}/{len(sessions)} · "
+            f"extra grades: {check['extra_grades']} · answers checked: {check['answers_checked']} · "
+            f"answers lost: {check['answers_lost']}"
+        )
         print("goal met" if met else "GOAL NOT MET")
         for failure in failures[:5]:
             print(f"  failed: {failure}", file=sys.stderr)
@@ -186,7 +228,9 @@ def _cpu(servers: list[Any]) -> float | None:
 
 
 def nginx_command() -> str | None:
-    return shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if Path(p).exists()), None)
+    return shutil.which("nginx") or next(
+        (p for p in ("/usr/sbin/nginx",) if Path(p).exists()), None
+    )
 
 
 class Balancer:
@@ -214,7 +258,8 @@ def nginx(ports: list[int], folder: Path):
     home = folder / "nginx"
     home.mkdir()
     upstreams = "\n".join(f"        server {HOST}:{p};" for p in ports)
-    (home / "nginx.conf").write_text(f"""
+    (home / "nginx.conf").write_text(
+        f"""
 worker_processes 1;
 daemon off;
 pid {home}/nginx.pid;
@@ -242,9 +287,14 @@ http {{
         }}
     }}
 }}
-""", encoding="utf-8")
-    process = subprocess.Popen([nginx_command(), "-c", str(home / "nginx.conf"), "-p", str(home)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+""",
+        encoding="utf-8",
+    )
+    process = subprocess.Popen(
+        [nginx_command(), "-c", str(home / "nginx.conf"), "-p", str(home)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
     try:
         deadline = time.monotonic() + 10
         while True:
@@ -253,7 +303,9 @@ http {{
                 break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit("nginx did not start: " + (home / "error.log").read_text()) from None
+                    raise SystemExit(
+                        "nginx did not start: " + (home / "error.log").read_text()
+                    ) from None
                 time.sleep(0.1)
         yield Balancer(port, home / "access.log")
     finally:
@@ -284,7 +336,9 @@ def _build(instance: Path, database: str, count: int) -> list[dict[str, Any]]:
         module = Module(course_id=course.id, key="module", position=1, title="Module")
         db.session.add(module)
         db.session.flush()
-        activity = Activity(module_id=module.id, key="quiz", position=1, type_key="quiz", title="Burst quiz")
+        activity = Activity(
+            module_id=module.id, key="quiz", position=1, type_key="quiz", title="Burst quiz"
+        )
         db.session.add(activity)
         db.session.flush()
         (instance / "quiz.gift").write_text(GIFT.replace("\n::", "\n\n::"), encoding="utf-8")
@@ -294,14 +348,27 @@ def _build(instance: Path, database: str, count: int) -> list[dict[str, Any]]:
         sessions = app.session_interface.get_signing_serializer(app)
         learners = []
         for n in range(count):
-            user = User(email=f"burst{n}@example.org", name=f"Learner {n}", password_hash=password_hash)
+            user = User(
+                email=f"burst{n}@example.org", name=f"Learner {n}", password_hash=password_hash
+            )
             db.session.add(user)
             db.session.flush()
             db.session.add(Enrolment(user_id=user.id, course_id=course.id))
             attempt = start_attempt(quiz, user.id)
             token = create_session_record(user)  # a server-side session, as logging in makes
-            cookie = {app.config["SESSION_COOKIE_NAME"]: sessions.dumps({"_user_id": token, "_fresh": True})}
-            learners.append({"email": user.email, "user_id": user.id, "attempt_id": attempt.id, "cookies": cookie})
+            cookie = {
+                app.config["SESSION_COOKIE_NAME"]: sessions.dumps(
+                    {"_user_id": token, "_fresh": True}
+                )
+            }
+            learners.append(
+                {
+                    "email": user.email,
+                    "user_id": user.id,
+                    "attempt_id": attempt.id,
+                    "cookies": cookie,
+                }
+            )
         db.session.commit()
         db.session.remove()
         db.engine.dispose()
@@ -315,7 +382,9 @@ class Browser:
         self.conn = http.client.HTTPConnection(HOST, port, timeout=60)
         self.cookies: dict[str, str] = {}
 
-    def request(self, method: str, path: str, form: list[tuple[str, str]] | None = None) -> tuple[int, dict, str]:
+    def request(
+        self, method: str, path: str, form: list[tuple[str, str]] | None = None
+    ) -> tuple[int, dict, str]:
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
         body = None
         if form is not None:
@@ -332,7 +401,9 @@ class Browser:
 
 
 def _csrf(html: str) -> str:
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"', html)
+    match = re.search(
+        r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"', html
+    )
     if not match:
         raise SystemExit("no CSRF token on the page")
     return match[1] or match[2]
@@ -341,7 +412,9 @@ def _csrf(html: str) -> str:
 def _answers(html: str, n: int) -> tuple[list[tuple[str, str]], dict[int, Any]]:
     """A learner's form: some right answers, some wrong, some left empty, different per learner;
     and what each question's stored response must then be (by the page's own values)."""
-    form: list[tuple[str, str]] = [(m[0], m[1]) for m in re.findall(r'name="(seq-\d+)" value="(\d+)"', html)]
+    form: list[tuple[str, str]] = [
+        (m[0], m[1]) for m in re.findall(r'name="(seq-\d+)" value="(\d+)"', html)
+    ]
     expected: dict[int, Any] = {}
     for slot in sorted(int(m) for m in re.findall(r'name="seq-(\d+)"', html)):
         name = f"q{slot}"
@@ -389,8 +462,16 @@ def _prepare(port: int, learners: list[dict[str, Any]], connections: int) -> lis
             form, expected = _answers(html, n)
             browser.conn.close()
             with lock:
-                sessions.append({**learner, "cookies": browser.cookies, "csrf": _csrf(html), "form": form,
-                                 "expected": expected, "twice": n % 10 == 0})
+                sessions.append(
+                    {
+                        **learner,
+                        "cookies": browser.cookies,
+                        "csrf": _csrf(html),
+                        "form": form,
+                        "expected": expected,
+                        "twice": n % 10 == 0,
+                    }
+                )
 
     threads = [threading.Thread(target=worker) for _ in range(connections)]
     for thread in threads:
@@ -412,16 +493,28 @@ def _burst(port: int, sessions: list[dict[str, Any]], connections: int) -> list[
         mine = jobs[index::connections]
         barrier.wait()
         for session, _copy in mine:
-            browser = Browser(port)  # a double click's second request comes on a connection of its own
+            browser = Browser(
+                port
+            )  # a double click's second request comes on a connection of its own
             browser.cookies = dict(session["cookies"])
             started = time.perf_counter()
-            status, _h, _t = browser.request("POST", f"/quiz/attempt/{session['attempt_id']}/submit",
-                                             [("csrf_token", session["csrf"]), *session["form"]])
+            status, _h, _t = browser.request(
+                "POST",
+                f"/quiz/attempt/{session['attempt_id']}/submit",
+                [("csrf_token", session["csrf"]), *session["form"]],
+            )
             ended = time.perf_counter()
             browser.conn.close()
             with lock:
-                results.append({"attempt_id": session["attempt_id"], "status": status, "start": started,
-                                "end": ended, "seconds": ended - started})
+                results.append(
+                    {
+                        "attempt_id": session["attempt_id"],
+                        "status": status,
+                        "start": started,
+                        "end": ended,
+                        "seconds": ended - started,
+                    }
+                )
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(connections)]
     for thread in threads:
@@ -442,15 +535,24 @@ def _verify(instance: Path, database: str, sessions: list[dict[str, Any]]) -> di
         from nttlearn_quiz.widgets import read_response
 
         events: dict[int, int] = {}
-        for data in db.session.execute(db.select(EventRecord.data).where(
-                EventRecord.name == "quiz.attempt_submitted")).scalars():
+        for data in db.session.execute(
+            db.select(EventRecord.data).where(EventRecord.name == "quiz.attempt_submitted")
+        ).scalars():
             events[data["attempt_id"]] = events.get(data["attempt_id"], 0) + 1
         attempts = {a.id: a for a in db.session.execute(db.select(Attempt)).scalars()}
-        one_grade = sum(1 for s in sessions if events.get(s["attempt_id"]) == 1
-                        and attempts[s["attempt_id"]].state == "finished" and attempts[s["attempt_id"]].percent is not None)
+        one_grade = sum(
+            1
+            for s in sessions
+            if events.get(s["attempt_id"]) == 1
+            and attempts[s["attempt_id"]].state == "finished"
+            and attempts[s["attempt_id"]].percent is not None
+        )
         extra = sum(max(0, n - 1) for n in events.values())
-        rows = db.session.execute(db.select(AttemptAnswer, QuestionVersion.data).join(
-            QuestionVersion, QuestionVersion.id == AttemptAnswer.question_version_id)).all()
+        rows = db.session.execute(
+            db.select(AttemptAnswer, QuestionVersion.data).join(
+                QuestionVersion, QuestionVersion.id == AttemptAnswer.question_version_id
+            )
+        ).all()
         stored = {(a.attempt_id, a.slot_number): (a, data) for a, data in rows}
         checked = lost = 0
         for session in sessions:
@@ -463,8 +565,12 @@ def _verify(instance: Path, database: str, sessions: list[dict[str, Any]]) -> di
                     lost += 1
         db.session.remove()
         db.engine.dispose()
-    return {"attempts_with_one_grade": one_grade, "extra_grades": extra, "answers_checked": checked,
-            "answers_lost": lost}
+    return {
+        "attempts_with_one_grade": one_grade,
+        "extra_grades": extra,
+        "answers_checked": checked,
+        "answers_lost": lost,
+    }
 
 
 class _Form:

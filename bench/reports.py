@@ -40,7 +40,9 @@ from nttlearn.models import User, utcnow  # noqa: E402
 from nttlearn.testing import count_queries  # noqa: E402
 
 GOAL_SECONDS = 1.0
-POSTGRES_URL = os.environ.get("NTTLEARN_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+POSTGRES_URL = os.environ.get(
+    "NTTLEARN_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
 
 
 def pages(info: dict[str, Any]) -> list[tuple[str, str]]:
@@ -95,9 +97,19 @@ def postgres_reachable() -> bool:
 def run(kind: str, args: argparse.Namespace) -> dict[str, Any]:
     from reports_data import generate
 
-    with database(kind) as url, tempfile.TemporaryDirectory(prefix="nttlearn-bench-instance-") as instance:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": instance, "TESTING": True,
-                          "RATELIMIT_ENABLED": False}, plugins=["evaluation"])
+    with (
+        database(kind) as url,
+        tempfile.TemporaryDirectory(prefix="nttlearn-bench-instance-") as instance,
+    ):
+        app = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": url,
+                "INSTANCE_PATH": instance,
+                "TESTING": True,
+                "RATELIMIT_ENABLED": False,
+            },
+            plugins=["evaluation"],
+        )
         with app.app_context():
             flask_migrate.upgrade(revision="heads")
             started = time.perf_counter()
@@ -107,26 +119,40 @@ def run(kind: str, args: argparse.Namespace) -> dict[str, Any]:
             if kind == "postgresql":  # autovacuum would have analysed a real database by now
                 db.session.execute(text("ANALYZE"))
                 db.session.commit()
-            print(f"  {kind}: built {info['learners']:,} learners, {info['courses']} courses, "
-                  f"{info['enrolments']:,} enrolments, {info['events']:,} events in {built:.0f} s", flush=True)
+            print(
+                f"  {kind}: built {info['learners']:,} learners, {info['courses']} courses, "
+                f"{info['enrolments']:,} enrolments, {info['events']:,} events in {built:.0f} s",
+                flush=True,
+            )
             client = app.test_client()
             with client.session_transaction() as session:
                 session["_user_id"] = create_session_record(db.session.get(User, info["admin_id"]))
                 db.session.commit()
                 session["_fresh"] = True
-            results = [measure(app, client, label, url_, args.repeat) for label, url_ in pages(info)]
+            results = [
+                measure(app, client, label, url_, args.repeat) for label, url_ in pages(info)
+            ]
             load = os.getloadavg()[0]  # a busy machine slows every figure: say how busy it was
             db.session.remove()
             db.engine.dispose()
-    return {"database": kind, "built_seconds": round(built, 1), "load": load, "size": {k: info[k] for k in
-            ("learners", "courses", "enrolments", "events", "survey_responses")}, "reports": results}
+    return {
+        "database": kind,
+        "built_seconds": round(built, 1),
+        "load": load,
+        "size": {
+            k: info[k] for k in ("learners", "courses", "enrolments", "events", "survey_responses")
+        },
+        "reports": results,
+    }
 
 
 def _survey_activity(course_id: int) -> int:
     from nttlearn.models import Activity, Module
 
     return db.session.execute(
-        db.select(Activity.id).join(Module).where(Module.course_id == course_id, Activity.type_key == "survey")
+        db.select(Activity.id)
+        .join(Module)
+        .where(Module.course_id == course_id, Activity.type_key == "survey")
     ).scalar_one()
 
 
@@ -143,17 +169,29 @@ def measure(app, client, label: str, url: str, repeat: int) -> dict[str, Any]:
     with count_queries(app) as queries:
         once()
     times = [once() for _ in range(repeat)]
-    return {"report": label, "url": url, "median_s": round(statistics.median(times), 3),
-            "max_s": round(max(times), 3), "queries": len(queries), "goal_met": max(times) < GOAL_SECONDS}
+    return {
+        "report": label,
+        "url": url,
+        "median_s": round(statistics.median(times), 3),
+        "max_s": round(max(times), 3),
+        "queries": len(queries),
+        "goal_met": max(times) < GOAL_SECONDS,
+    }
 
 
 def show(result: dict[str, Any]) -> None:
-    print(f"\n{result['database']}  ({result['size']['events']:,} events, {result['size']['enrolments']:,} enrolments, "
-          f"load average {result['load']:.1f} on {os.cpu_count()} CPUs)")
-    print(f"  {'report':<28} {'median':>8} {'slowest':>8} {'queries':>8}  goal < {GOAL_SECONDS:g} s")
+    print(
+        f"\n{result['database']}  ({result['size']['events']:,} events, {result['size']['enrolments']:,} enrolments, "
+        f"load average {result['load']:.1f} on {os.cpu_count()} CPUs)"
+    )
+    print(
+        f"  {'report':<28} {'median':>8} {'slowest':>8} {'queries':>8}  goal < {GOAL_SECONDS:g} s"
+    )
     for row in result["reports"]:
-        print(f"  {row['report']:<28} {row['median_s']:>7.3f}s {row['max_s']:>7.3f}s {row['queries']:>8}  "
-              f"{'ok' if row['goal_met'] else 'SLOW'}")
+        print(
+            f"  {row['report']:<28} {row['median_s']:>7.3f}s {row['max_s']:>7.3f}s {row['queries']:>8}  "
+            f"{'ok' if row['goal_met'] else 'SLOW'}"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -163,17 +201,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--no-postgres", action="store_true")
-    parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only (the large data sets)")
+    parser.add_argument(
+        "--no-sqlite", action="store_true", help="PostgreSQL only (the large data sets)"
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    print(f"nttlearn report benchmark · Python {platform.python_version()} · {platform.machine()}", flush=True)
+    print(
+        f"nttlearn report benchmark · Python {platform.python_version()} · {platform.machine()}",
+        flush=True,
+    )
     kinds: list[str] = [] if args.no_sqlite else ["sqlite"]
     if args.no_postgres:
         print("  PostgreSQL: skipped (--no-postgres)")
     elif postgres_reachable():
         kinds.append("postgresql")
     else:
-        print(f"  PostgreSQL: SKIPPED, no server at {make_url(POSTGRES_URL).render_as_string(hide_password=True)}")
+        print(
+            f"  PostgreSQL: SKIPPED, no server at {make_url(POSTGRES_URL).render_as_string(hide_password=True)}"
+        )
     results = []
     for kind in kinds:
         results.append(run(kind, args))

@@ -52,7 +52,10 @@ def database_url(size: str) -> str:
     name = f"nttlearn_bench_{size}"
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        if conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first() is None:
+        if (
+            conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first()
+            is None
+        ):
             conn.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
     return base.set(database=name).render_as_string(hide_password=False)
@@ -73,40 +76,66 @@ def pages(course_id: int) -> list[tuple[str, str]]:
 
 def run(size: str, repeat: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="nttlearn-bench-instance-") as instance:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": database_url(size), "INSTANCE_PATH": instance,
-                          "TESTING": True, "RATELIMIT_ENABLED": False})
+        app = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": database_url(size),
+                "INSTANCE_PATH": instance,
+                "TESTING": True,
+                "RATELIMIT_ENABLED": False,
+            }
+        )
         with app.app_context():
             started = time.perf_counter()
             flask_migrate.upgrade(revision="heads")
             print(f"  size {size}: migrated in {time.perf_counter() - started:.1f} s", flush=True)
             built = None
-            admin = db.session.execute(db.select(User).filter_by(email=f"gen{size}-admin@example.org")).scalar()
+            admin = db.session.execute(
+                db.select(User).filter_by(email=f"gen{size}-admin@example.org")
+            ).scalar()
             if admin is None:
                 started = time.perf_counter()
                 generate_bulk(size)
                 db.session.commit()
                 built = round(time.perf_counter() - started, 1)
-                with db.engine.connect() as conn:  # autovacuum would have done it on a real database by now
-                    conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM ANALYZE"))
-                admin = db.session.execute(db.select(User).filter_by(email=f"gen{size}-admin@example.org")).scalar()
+                with (
+                    db.engine.connect() as conn
+                ):  # autovacuum would have done it on a real database by now
+                    conn.execution_options(isolation_level="AUTOCOMMIT").execute(
+                        text("VACUUM ANALYZE")
+                    )
+                admin = db.session.execute(
+                    db.select(User).filter_by(email=f"gen{size}-admin@example.org")
+                ).scalar()
             _survey_answers(size)
             _refresh_summaries(app)
-            course_id = db.session.execute(text(
-                "SELECT course_id FROM enrolments GROUP BY course_id ORDER BY COUNT(*) DESC, course_id LIMIT 1"
-            )).scalar()
+            course_id = db.session.execute(
+                text(
+                    "SELECT course_id FROM enrolments GROUP BY course_id ORDER BY COUNT(*) DESC, course_id LIMIT 1"
+                )
+            ).scalar()
             events = db.session.execute(text("SELECT COUNT(*) FROM events")).scalar()
             client = app.test_client()
             with client.session_transaction() as session:
                 session["_user_id"] = create_session_record(admin)
                 db.session.commit()
                 session["_fresh"] = True
-            print(f"  size {size}: {events:,} events{f', built in {built} s' if built else ''}", flush=True)
+            print(
+                f"  size {size}: {events:,} events{f', built in {built} s' if built else ''}",
+                flush=True,
+            )
             load_start = os.getloadavg()[0]
             results = [measure(app, client, label, url, repeat) for label, url in pages(course_id)]
             db.session.remove()
             db.engine.dispose()
-    return {"size": size, "spec": BULK_SIZES[size], "events": events, "built_seconds": built,
-            "load_start": load_start, "load": os.getloadavg()[0], "reports": results}
+    return {
+        "size": size,
+        "spec": BULK_SIZES[size],
+        "events": events,
+        "built_seconds": built,
+        "load_start": load_start,
+        "load": os.getloadavg()[0],
+        "reports": results,
+    }
 
 
 def _survey_answers(size: str) -> None:
@@ -145,7 +174,10 @@ def _survey_answers(size: str) -> None:
     responses = db.session.execute(text("SELECT COUNT(*) FROM evaluation_responses")).scalar()
     with db.engine.connect() as conn:
         conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM ANALYZE"))
-    print(f"  size {size}: {responses:,} survey responses added in {time.perf_counter() - started:.1f} s", flush=True)
+    print(
+        f"  size {size}: {responses:,} survey responses added in {time.perf_counter() - started:.1f} s",
+        flush=True,
+    )
 
 
 def _refresh_summaries(app) -> None:
@@ -163,6 +195,7 @@ def _refresh_summaries(app) -> None:
 def show(results: list[dict[str, Any]], before: list[dict[str, Any]] | None = None) -> None:
     """One line per report: for each size the earlier run's median (with ``--before``), this
     run's median and slowest; then the ratio of the last size to the first."""
+
     def row_of(result: dict[str, Any], label: str) -> dict[str, Any] | None:
         return next((x for x in result["reports"] if x["report"] == label), None)
 
@@ -172,7 +205,11 @@ def show(results: list[dict[str, Any]], before: list[dict[str, Any]] | None = No
         if r["size"] in earlier:
             header += f" {r['size'] + ' before':>10}"
         header += f" {r['size'] + ' median':>10} {'slowest':>8}"
-    print(header + (f" {'ratio':>6}" if len(results) > 1 else "") + f" {'queries':>8}  goal < {GOAL_SECONDS:g} s")
+    print(
+        header
+        + (f" {'ratio':>6}" if len(results) > 1 else "")
+        + f" {'queries':>8}  goal < {GOAL_SECONDS:g} s"
+    )
     base = results[0]
     for row in results[-1]["reports"]:
         cells = ""
@@ -182,15 +219,26 @@ def show(results: list[dict[str, Any]], before: list[dict[str, Any]] | None = No
                 cells += f" {old['median_s']:>9.3f}s" if old else f" {'—':>10}"
             mine = row_of(r, row["report"])
             cells += f" {mine['median_s']:>9.3f}s {mine['max_s']:>7.3f}s"
-        ratio = (f" {row['median_s'] / max(row_of(base, row['report'])['median_s'], 0.001):>6.1f}"
-                 if len(results) > 1 else "")
-        print(f"  {row['report']:<28}{cells}{ratio} {row.get('queries', 0):>8}  "
-              f"{'ok' if row['max_s'] < GOAL_SECONDS else 'SLOW'}")
+        ratio = (
+            f" {row['median_s'] / max(row_of(base, row['report'])['median_s'], 0.001):>6.1f}"
+            if len(results) > 1
+            else ""
+        )
+        print(
+            f"  {row['report']:<28}{cells}{ratio} {row.get('queries', 0):>8}  "
+            f"{'ok' if row['max_s'] < GOAL_SECONDS else 'SLOW'}"
+        )
     for r in results:
-        print(f"  size {r['size']}: load average {r.get('load_start', r['load']):.1f} when its timing started, "
-              f"{r['load']:.1f} when it ended, on {os.cpu_count()} CPUs"
-              + (f" (before: {earlier[r['size']].get('load_start', earlier[r['size']]['load']):.1f}"
-                 f" to {earlier[r['size']]['load']:.1f})" if r["size"] in earlier else ""))
+        print(
+            f"  size {r['size']}: load average {r.get('load_start', r['load']):.1f} when its timing started, "
+            f"{r['load']:.1f} when it ended, on {os.cpu_count()} CPUs"
+            + (
+                f" (before: {earlier[r['size']].get('load_start', earlier[r['size']]['load']):.1f}"
+                f" to {earlier[r['size']]['load']:.1f})"
+                if r["size"] in earlier
+                else ""
+            )
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -199,12 +247,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="l,xl", help="comma-separated, the baseline first")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--save", metavar="FILE", help="write this run's figures to FILE (JSON)")
-    parser.add_argument("--before", metavar="FILE", help="show the medians of a run saved with --save beside this one")
+    parser.add_argument(
+        "--before",
+        metavar="FILE",
+        help="show the medians of a run saved with --save beside this one",
+    )
     args = parser.parse_args(argv)
     if not postgres_reachable():
         print("PostgreSQL is not reachable at NTTLEARN_BENCH_POSTGRES_URL: nothing measured.")
         return 1
-    print(f"nttlearn reports at scale · Python {platform.python_version()} · {os.cpu_count()} CPUs", flush=True)
+    print(
+        f"nttlearn reports at scale · Python {platform.python_version()} · {os.cpu_count()} CPUs",
+        flush=True,
+    )
     before = json.loads(Path(args.before).read_text()) if args.before else None
     results = [run(size, args.repeat) for size in args.sizes.split(",")]
     if args.save:

@@ -25,10 +25,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _server import REPO, Gunicorn, instance_env, nttlearn, serve  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 WIDTHS = (1280, 360)
-PASSWORDS = {"learner": "learner-demo-2010", "trainer": "trainer-demo-2010", "admin": "admin-demo-2010"}
+PASSWORDS = {
+    "learner": "learner-demo-2010",
+    "trainer": "trainer-demo-2010",
+    "admin": "admin-demo-2010",
+}
 MAIN_COURSE = "designing-twinned-town-networks"
 
 
@@ -50,19 +60,37 @@ def demo_paths(env: dict[str, str]) -> tuple[list[Shot], str]:
     app = create_app()
     with app.app_context():
         course = db.session.execute(db.select(Course).filter_by(slug=MAIN_COURSE)).scalar_one()
-        lesson = db.session.execute(db.select(Lesson).join(Module).where(Module.course_id == course.id)
-                                    .order_by(Module.position, Lesson.position)).scalars().first()
+        lesson = (
+            db.session.execute(
+                db.select(Lesson)
+                .join(Module)
+                .where(Module.course_id == course.id)
+                .order_by(Module.position, Lesson.position)
+            )
+            .scalars()
+            .first()
+        )
 
         def activity(type_key: str) -> Activity | None:
-            return db.session.execute(db.select(Activity).join(Module).where(
-                Module.course_id == course.id, Activity.type_key == type_key).order_by(Module.position)).scalars().first()
+            return (
+                db.session.execute(
+                    db.select(Activity)
+                    .join(Module)
+                    .where(Module.course_id == course.id, Activity.type_key == type_key)
+                    .order_by(Module.position)
+                )
+                .scalars()
+                .first()
+            )
 
         quiz, proposal = activity("quiz"), activity("proposal")
         reviewer, allocation_id = "learner@example.org", None
         try:
             from nttlearn_peer_review.models import Allocation
 
-            allocation = db.session.execute(db.select(Allocation).order_by(Allocation.id)).scalars().first()
+            allocation = (
+                db.session.execute(db.select(Allocation).order_by(Allocation.id)).scalars().first()
+            )
             if allocation is not None:
                 allocation_id = allocation.id
                 reviewer = db.session.get(User, allocation.reviewer_id).email
@@ -112,13 +140,22 @@ def log_in(page, base_url: str, email: str, password: str) -> None:
         raise SystemExit(f"could not log in as {email}")
 
 
-def take(browser, base_url: str, shots: list[Shot], accounts: dict[str, tuple[str, str]], target: Path,
-         progress: Callable[[str], None], scheme: str = "light") -> list[str]:
+def take(
+    browser,
+    base_url: str,
+    shots: list[Shot],
+    accounts: dict[str, tuple[str, str]],
+    target: Path,
+    progress: Callable[[str], None],
+    scheme: str = "light",
+) -> list[str]:
     """Save every shot; returns the pages that did not answer 200 (photographed all the same)."""
     failed = []
     suffix = "" if scheme == "light" else f"-{scheme}"
     for role in dict.fromkeys(shot.role for shot in shots):
-        context = browser.new_context(viewport={"width": WIDTHS[0], "height": 900}, locale="en-GB", color_scheme=scheme)
+        context = browser.new_context(
+            viewport={"width": WIDTHS[0], "height": 900}, locale="en-GB", color_scheme=scheme
+        )
         page = context.new_page()
         if role != "anonymous":
             log_in(page, base_url, *accounts[role])
@@ -139,9 +176,14 @@ def take(browser, base_url: str, shots: list[Shot], accounts: dict[str, tuple[st
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, default=REPO / "screenshots", help="folder for the PNGs")
-    parser.add_argument("--dark", action="store_true",
-                        help="also photograph every page in the dark colour scheme (<name>-dark.png)")
+    parser.add_argument(
+        "--out", type=Path, default=REPO / "screenshots", help="folder for the PNGs"
+    )
+    parser.add_argument(
+        "--dark",
+        action="store_true",
+        help="also photograph every page in the dark colour scheme (<name>-dark.png)",
+    )
     args = parser.parse_args()
     if not CHROMIUM.exists():
         raise SystemExit("screenshots need Debian's chromium at /usr/bin/chromium: `make chromium`")
@@ -151,16 +193,31 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="nttlearn-screenshots-") as folder:
         env = build_instance(Path(folder))
         shots, reviewer = demo_paths(env)
-        accounts = {"learner": ("learner@example.org", PASSWORDS["learner"]),
-                    "reviewer": (reviewer, PASSWORDS["learner"]),
-                    "trainer": ("trainer@example.org", PASSWORDS["trainer"]),
-                    "admin": ("admin@example.org", PASSWORDS["admin"])}
-        with serve("nttlearn", "wsgi:app", env, Gunicorn(workers=1, threads=4)) as server, sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        accounts = {
+            "learner": ("learner@example.org", PASSWORDS["learner"]),
+            "reviewer": (reviewer, PASSWORDS["learner"]),
+            "trainer": ("trainer@example.org", PASSWORDS["trainer"]),
+            "admin": ("admin@example.org", PASSWORDS["admin"]),
+        }
+        with (
+            serve("nttlearn", "wsgi:app", env, Gunicorn(workers=1, threads=4)) as server,
+            sync_playwright() as playwright,
+        ):
+            browser = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+            )
             try:
                 failed = []
                 for scheme in ("light", "dark") if args.dark else ("light",):
-                    failed += take(browser, f"http://127.0.0.1:{server.port}", shots, accounts, args.out, print, scheme)
+                    failed += take(
+                        browser,
+                        f"http://127.0.0.1:{server.port}",
+                        shots,
+                        accounts,
+                        args.out,
+                        print,
+                        scheme,
+                    )
             finally:
                 browser.close()
     print(f"{len(shots) * len(WIDTHS) * (2 if args.dark else 1)} screenshots in {args.out}")

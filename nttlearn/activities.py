@@ -12,8 +12,14 @@ from .hooktypes import ActivityType, DefinitionProblem
 if TYPE_CHECKING:
     from .models import Activity
 
-__all__ = ["ActivityAccess", "ActivityType", "DefinitionProblem", "activity_access", "activity_types",
-           "assessment_types"]
+__all__ = [
+    "ActivityAccess",
+    "ActivityType",
+    "DefinitionProblem",
+    "activity_access",
+    "activity_types",
+    "assessment_types",
+]
 
 
 def activity_types() -> dict[str, ActivityType]:
@@ -25,7 +31,11 @@ def assessment_types() -> frozenset[str]:
     """(API 1.4) The keys of the installed activity types that are assessments
     (``ActivityType.assessment``: a quiz), the switched-off plugins' included: a course's
     quizzes stay its quizzes while the plugin is off."""
-    return frozenset(k for k, t in current_app.extensions["nttlearn"].all_activity_types().items() if t.assessment)
+    return frozenset(
+        k
+        for k, t in current_app.extensions["nttlearn"].all_activity_types().items()
+        if t.assessment
+    )
 
 
 @dataclass(frozen=True)
@@ -67,9 +77,12 @@ def activity_access(activity_id: int, type_key: str) -> ActivityAccess:
         abort(401)
     # The activity with its module, its course and the user's enrolment in it, in one query.
     row = db.session.execute(
-        db.select(Activity, Module, Course, Enrolment).join(Module, Activity.module_id == Module.id)
+        db.select(Activity, Module, Course, Enrolment)
+        .join(Module, Activity.module_id == Module.id)
         .join(Course, Module.course_id == Course.id)
-        .outerjoin(Enrolment, (Enrolment.course_id == Course.id) & (Enrolment.user_id == current_user.id))
+        .outerjoin(
+            Enrolment, (Enrolment.course_id == Course.id) & (Enrolment.user_id == current_user.id)
+        )
         .where(Activity.id == activity_id)
     ).first()
     if row is None or row[0].archived or row[0].type_key != type_key:

@@ -153,9 +153,11 @@ from .content.media_types import MediaType
 #: ``media_headers(filename)`` → ``(mime, inline, headers)``: serve a stored file with these
 #: headers (sandboxed, never sniffed) whatever its content turns out to be.
 from .content.media_types import media_headers
+
 # -- Background jobs: run after the response, in a worker with Redis; periodic jobs ------------
 from .jobs import JobError, claim_once, enqueue
 from .hooktypes import PeriodicJob
+
 #: Large exports: ``export_is_large(rows)`` says whether an export of that many rows goes to a job
 #: (``NTTLEARN_EXPORT_JOB_ROWS``); ``export_later(user, builder, *args, filename=, back=)`` queues
 #: ``builder(*args) -> bytes`` (a module-level function, JSON arguments) and answers with a redirect
@@ -163,11 +165,13 @@ from .hooktypes import PeriodicJob
 #: ``ExportFailed(message)`` to tell them why there is no file.
 from .exports import ExportFailed, export_later
 from .exports import is_large as export_is_large
+
 # -- Files: media and generated files, in the store every app node reads ------------------------
 #: ``file_store()`` is the site's store (``NTTLEARN_STORAGE``: the instance folder, the database
 #: or an S3 bucket); keep a plugin's files under keys starting with its name
 #: (``certificates/pdf/<code>.pdf``). ``send_stored_file(key, …)`` answers a request with one.
 from .storage import FileStore, StoredFile, file_store, send_stored_file
+
 # -- To-do items, notifications and dates -----------------------------------------------------
 #: What ``nttlearn_todo_items`` returns: something the learner should do, with its date and state.
 from .hooktypes import TODO_STATES, TodoItem
@@ -183,7 +187,15 @@ from .dates import format_user_datetime, user_timezone
 
 #: Dates, times, numbers, percentages and countries as the reader's language writes them, for text
 #: a plugin builds in Python (a flash, an error); templates use the filters of the same names.
-from .formats import country_name, country_names, format_date, format_datetime, format_number, format_percent, format_time
+from .formats import (
+    country_name,
+    country_names,
+    format_date,
+    format_datetime,
+    format_number,
+    format_percent,
+    format_time,
+)
 
 # -- Rate limits -------------------------------------------------------------------------------
 from .ratelimit import RateLimiter, limiter

@@ -29,8 +29,10 @@ API_SOURCE = Path(api.__file__)
 PLUGINS_DOC = Path(__file__).resolve().parent.parent / "docs" / "plugins.md"
 START = "<!-- api-reference: written by `python -m nttlearn.apidoc` from nttlearn/api.py; edit the docstrings there -->"
 END = "<!-- /api-reference -->"
-EVENTS_START = ("<!-- events: written by `python -m nttlearn.apidoc` from the declarations "
-                "(nttlearn/event_types.py, each plugin's events.py); edit them there -->")
+EVENTS_START = (
+    "<!-- events: written by `python -m nttlearn.apidoc` from the declarations "
+    "(nttlearn/event_types.py, each plugin's events.py); edit them there -->"
+)
 EVENTS_END = "<!-- /events -->"
 BUILT_IN_PLUGINS = PLUGINS_DOC.parent.parent / "plugins"
 SECTION = re.compile(r"^# -- (.+?) -+$")
@@ -66,8 +68,13 @@ def signature_of(function: object) -> str:
     for parameter in signature.parameters.values():
         if parameter.kind is inspect.Parameter.KEYWORD_ONLY and not starred:
             parameters.append("*")
-        starred = starred or parameter.kind in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.KEYWORD_ONLY)
-        stars = {inspect.Parameter.VAR_POSITIONAL: "*", inspect.Parameter.VAR_KEYWORD: "**"}.get(parameter.kind, "")
+        starred = starred or parameter.kind in (
+            inspect.Parameter.VAR_POSITIONAL,
+            inspect.Parameter.KEYWORD_ONLY,
+        )
+        stars = {inspect.Parameter.VAR_POSITIONAL: "*", inspect.Parameter.VAR_KEYWORD: "**"}.get(
+            parameter.kind, ""
+        )
         text = stars + parameter.name
         if parameter.annotation is not inspect.Parameter.empty:
             text += f": {_annotation(parameter.annotation)}"
@@ -91,8 +98,12 @@ def _title(name: str, obj: object) -> str:
     if inspect.isfunction(obj):
         return f"`{name}{signature_of(obj)}`"
     if dataclasses.is_dataclass(obj) and inspect.isclass(obj):
-        fields = [f.name if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
-                  else f"{f.name}=…" for f in dataclasses.fields(obj)]
+        fields = [
+            f.name
+            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+            else f"{f.name}=…"
+            for f in dataclasses.fields(obj)
+        ]
         return f"`{name}({', '.join(fields)})`"
     return f"`{name}`"
 
@@ -118,8 +129,10 @@ def _statements() -> Iterator[tuple[str, list[str], str, ast.stmt]]:
         while row >= 0 and lines[row].startswith("#:"):
             comment.insert(0, lines[row][2:].strip())
             row -= 1
-        section = next((m.group(1) for line in reversed(lines[:node.lineno])
-                        if (m := SECTION.match(line))), "Version")
+        section = next(
+            (m.group(1) for line in reversed(lines[: node.lineno]) if (m := SECTION.match(line))),
+            "Version",
+        )
         yield section, names, " ".join(comment), node
 
 
@@ -146,12 +159,16 @@ def reference() -> str:
                 obj = getattr(api, name)
                 doc = _own_docstring(obj)
                 if not doc:
-                    raise UndocumentedName(f"nttlearn.api.{name}: add a docstring or a #: comment in api.py")
+                    raise UndocumentedName(
+                        f"nttlearn.api.{name}: add a docstring or a #: comment in api.py"
+                    )
                 out.append(f"- {_title(name, obj)}: {_first_paragraph(doc)}")
         documented.update(names)
     missing = sorted(set(api.__all__) - documented)
     if missing:
-        raise UndocumentedName(f"nttlearn.api exports {missing} without a statement the reference can read")
+        raise UndocumentedName(
+            f"nttlearn.api exports {missing} without a statement the reference can read"
+        )
     return "\n".join([*out, "", END])
 
 
@@ -180,13 +197,24 @@ def _cell(text: str) -> str:
 
 def events_table() -> str:
     """The events as a Markdown table: name, emitter, ``course_id``, payload fields, meaning."""
-    out = [EVENTS_START, "", "| event | emitted by | when | `course_id` | `data` |", "| --- | --- | --- | --- | --- |"]
+    out = [
+        EVENTS_START,
+        "",
+        "| event | emitted by | when | `course_id` | `data` |",
+        "| --- | --- | --- | --- | --- |",
+    ]
     for declared in declared_events():
-        fields = "<br>".join(
-            f"`{key}` ({_cell(type_)}{'' if required else ', optional'}): {_cell(meaning)}"
-            for key, type_, meaning, required in payload_fields(declared.payload)) or "`{}`"
+        fields = (
+            "<br>".join(
+                f"`{key}` ({_cell(type_)}{'' if required else ', optional'}): {_cell(meaning)}"
+                for key, type_, meaning, required in payload_fields(declared.payload)
+            )
+            or "`{}`"
+        )
         emitter = "the core" if declared.emitter == "core" else f"`{declared.emitter}`"
-        out.append(f"| `{declared.name}` | {emitter} | {_cell(declared.meaning)} | {_cell(declared.course)} | {fields} |")
+        out.append(
+            f"| `{declared.name}` | {emitter} | {_cell(declared.meaning)} | {_cell(declared.course)} | {fields} |"
+        )
     return "\n".join([*out, "", EVENTS_END])
 
 
@@ -204,8 +232,10 @@ def main(argv: list[str]) -> int:
     fresh = with_reference(document)
     if "--check" in argv:
         if fresh != document:
-            print(f"{PLUGINS_DOC}: the API reference or the events table is stale: run python -m nttlearn.apidoc",
-                  file=sys.stderr)
+            print(
+                f"{PLUGINS_DOC}: the API reference or the events table is stale: run python -m nttlearn.apidoc",
+                file=sys.stderr,
+            )
             return 1
         return 0
     PLUGINS_DOC.write_text(fresh, encoding="utf-8")

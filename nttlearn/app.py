@@ -54,7 +54,9 @@ def build_app(test_config: dict[str, Any] | None, plugins: list[object] | None) 
     db.init_app(app)
     caching.init_app(app)
     storage.init_app(app)
-    host = PluginHost(strict=app.config["STRICT_PLUGINS"], trace=bool(app.config.get("TRACE_HOOKS")))
+    host = PluginHost(
+        strict=app.config["STRICT_PLUGINS"], trace=bool(app.config.get("TRACE_HOOKS"))
+    )
     app.extensions["nttlearn"] = host
     host.load(plugins)
 
@@ -63,7 +65,9 @@ def build_app(test_config: dict[str, Any] | None, plugins: list[object] | None) 
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
     csrf.init_app(app)
-    migrate.init_app(app, db, directory=str(CORE_MIGRATIONS), render_as_batch=True, compare_type=True)
+    migrate.init_app(
+        app, db, directory=str(CORE_MIGRATIONS), render_as_batch=True, compare_type=True
+    )
 
     _register_core_blueprints(app)
     _serve_favicon(app)
@@ -101,16 +105,21 @@ def _check_base_url(app: Flask, test_config: dict[str, Any]) -> None:
         raise ConfigurationError(
             "NTTLEARN_BASE_URL is not set. In production (NTTLEARN_ENV=production) set it to the "
             "site's public address, e.g. https://learn.example.org: it is printed in every "
-            "certificate and credential, and in the links of every e-mail.")
+            "certificate and credential, and in the links of every e-mail."
+        )
     log.warning(
         "NTTLEARN_BASE_URL is not set: certificates, credentials and e-mails will name %s, which "
-        "only this machine can reach. Set it to the site's public address.", app.config["BASE_URL"])
+        "only this machine can reach. Set it to the site's public address.",
+        app.config["BASE_URL"],
+    )
 
 
 def _secure_cookies(app: Flask, test_config: dict[str, Any]) -> None:
     """Served over HTTPS (``NTTLEARN_BASE_URL`` starts with https://): cookies only travel over
     HTTPS, the remember-me cookie included, and generated links use https."""
-    if "SESSION_COOKIE_SECURE" not in test_config and str(app.config.get("BASE_URL", "")).startswith("https://"):
+    if "SESSION_COOKIE_SECURE" not in test_config and str(
+        app.config.get("BASE_URL", "")
+    ).startswith("https://"):
         app.config["SESSION_COOKIE_SECURE"] = True
     if "REMEMBER_COOKIE_SECURE" not in test_config:
         app.config["REMEMBER_COOKIE_SECURE"] = bool(app.config.get("SESSION_COOKIE_SECURE"))
@@ -141,7 +150,9 @@ def _declare_static_files_public(app: Flask) -> None:
         return public(send_static_file)
 
     for endpoint, view in list(app.view_functions.items()):
-        if (endpoint == "static" or endpoint.endswith(".static")) and not hasattr(view, PERMISSION_ATTRIBUTE):
+        if (endpoint == "static" or endpoint.endswith(".static")) and not hasattr(
+            view, PERMISSION_ATTRIBUTE
+        ):
             app.view_functions[endpoint] = declared(view)
 
 
@@ -183,7 +194,10 @@ def _sqlite_savepoint_inside_transaction(conn, name):
     snapshot.
     """
     dbapi_connection = conn.connection.dbapi_connection
-    if type(dbapi_connection).__module__.startswith("sqlite3") and not dbapi_connection.in_transaction:
+    if (
+        type(dbapi_connection).__module__.startswith("sqlite3")
+        and not dbapi_connection.in_transaction
+    ):
         dbapi_connection.execute("BEGIN")
 
 
@@ -220,9 +234,16 @@ def _request_translations() -> Any:
     cache = request_cache()
     cached = cache.get("translations")
     babel_state = g.get("_flask_babel")
-    if cached is None or babel_state is None or cached[0] is not getattr(babel_state, "babel_locale", None):
+    if (
+        cached is None
+        or babel_state is None
+        or cached[0] is not getattr(babel_state, "babel_locale", None)
+    ):
         translations = flask_babel.get_translations()
-        cached = cache["translations"] = (getattr(g.get("_flask_babel"), "babel_locale", None), translations)
+        cached = cache["translations"] = (
+            getattr(g.get("_flask_babel"), "babel_locale", None),
+            translations,
+        )
     return cached[1]
 
 
@@ -252,8 +273,19 @@ def _register_core_blueprints(app: Flask) -> None:
     from .onboarding.views import bp as onboarding_bp
     from .reports.views import bp as reports_bp
 
-    for blueprint in (auth_bp, learn_bp, author_bp, admin_bp, onboarding_bp, reports_bp, cohorts_bp, notifications_bp,
-                      calendar_bp, exports_bp, design_bp):
+    for blueprint in (
+        auth_bp,
+        learn_bp,
+        author_bp,
+        admin_bp,
+        onboarding_bp,
+        reports_bp,
+        cohorts_bp,
+        notifications_bp,
+        calendar_bp,
+        exports_bp,
+        design_bp,
+    ):
         app.register_blueprint(blueprint)
 
 
@@ -352,7 +384,9 @@ def _install_template_globals(app: Flask, host: PluginHost) -> None:
     def slot(name: str, **context: Any):
         user = context.get("user", current_user)
         # The user object itself, not Flask-Login's proxy: a plugin may keep the context.
-        context["user"] = user._get_current_object() if hasattr(user, "_get_current_object") else user
+        context["user"] = (
+            user._get_current_object() if hasattr(user, "_get_current_object") else user
+        )
         return host.render_slot(name, context)
 
     def csrf_token() -> str:
@@ -376,8 +410,12 @@ def _install_template_globals(app: Flask, host: PluginHost) -> None:
         can_manage_course=can_manage_course,
         site_name=lambda: app.config["SITE_NAME"],
         user_datetime=format_user_datetime,
-        format_month=lambda d: _babel_dates().format_date(d, "LLLL y", locale=str(get_locale() or "en")),
-        format_weekday=lambda d, width: _babel_dates().format_skeleton("EEEE" if width == "wide" else "EEE", d, locale=str(get_locale() or "en")),
+        format_month=lambda d: _babel_dates().format_date(
+            d, "LLLL y", locale=str(get_locale() or "en")
+        ),
+        format_weekday=lambda d, width: _babel_dates().format_skeleton(
+            "EEEE" if width == "wide" else "EEE", d, locale=str(get_locale() or "en")
+        ),
         format_day=lambda d: d.day,
         unread_notifications=_unread_notifications,
     )

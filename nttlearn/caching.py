@@ -33,12 +33,12 @@ T = TypeVar("T")
 
 #: Each per-worker cache and how many entries it keeps.
 WORKER_CACHES = {
-    "structure": 512,             # learn.structure: a course's modules, lessons and activities
-    "lesson_html": 1024,          # learn.fragments: a lesson's rendered text, by language
-    "outline_sidebar": 512,       # learn.fragments: the lesson page's outline
-    "release_rules": 512,         # cohorts.pacing: a course's release rules
+    "structure": 512,  # learn.structure: a course's modules, lessons and activities
+    "lesson_html": 1024,  # learn.fragments: a lesson's rendered text, by language
+    "outline_sidebar": 512,  # learn.fragments: the lesson page's outline
+    "release_rules": 512,  # cohorts.pacing: a course's release rules
     "translation_coverage": 256,  # content.coverage: how much of a course is translated
-    "csrf_tokens": 10_000,        # app: a session's signed CSRF token
+    "csrf_tokens": 10_000,  # app: a session's signed CSRF token
 }
 
 _ABSENT = object()
@@ -149,7 +149,9 @@ def _course_ids_changed(objects: Iterable[Any]) -> tuple[set[int], set[int], boo
 
 @event.listens_for(Session, "after_flush")
 def _bump_after_flush(session: Session, flush_context: Any) -> None:
-    courses, modules, unknown = _course_ids_changed(chain(session.new, session.dirty, session.deleted))
+    courses, modules, unknown = _course_ids_changed(
+        chain(session.new, session.dirty, session.deleted)
+    )
     if not (courses or modules or unknown):
         return
     statement = update(_courses).values(content_version=_courses.c.content_version + 1)
@@ -184,7 +186,9 @@ def _bump_after_bulk_statement(state: ORMExecuteState) -> Any:
     if mapper is None or not issubclass(mapper.class_, CONTENT_MODELS):
         return None
     result = state.invoke_statement()
-    state.session.connection().execute(update(_courses).values(content_version=_courses.c.content_version + 1))
+    state.session.connection().execute(
+        update(_courses).values(content_version=_courses.c.content_version + 1)
+    )
     for obj in list(state.session.identity_map.values()):
         if isinstance(obj, Course):
             state.session.expire(obj, ["content_version"])

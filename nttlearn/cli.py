@@ -78,17 +78,26 @@ def _run(**options: Any) -> None:
     from . import config
 
     if not config.base_url_configured() and config.environment() != config.PRODUCTION:
-        url = local_base_url(options["host"], options["port"], https=options.get("cert") is not None)
+        url = local_base_url(
+            options["host"], options["port"], https=options.get("cert") is not None
+        )
         os.environ[config.ENV_PREFIX + "BASE_URL"] = url
-        click.echo(f"NTTLEARN_BASE_URL is not set: using {url}, this server's own address, in "
-                   "certificates and e-mails. Set it to the site's public address when others "
-                   "use the site.", err=True)
+        click.echo(
+            f"NTTLEARN_BASE_URL is not set: using {url}, this server's own address, in "
+            "certificates and e-mails. Set it to the site's public address when others "
+            "use the site.",
+            err=True,
+        )
     flask_run_command.callback(**options)
 
 
 run_command = click.Command(
-    "run", params=flask_run_command.params, callback=_run, help=flask_run_command.help,
-    short_help=flask_run_command.short_help, context_settings=flask_run_command.context_settings,
+    "run",
+    params=flask_run_command.params,
+    callback=_run,
+    help=flask_run_command.help,
+    short_help=flask_run_command.short_help,
+    context_settings=flask_run_command.context_settings,
 )
 
 
@@ -156,33 +165,56 @@ def db_migrate(message: str, plugin: str | None) -> None:
     """Autogenerate a revision from the models (core by default)."""
     os.environ["NTTLEARN_MIGRATE_SCOPE"] = plugin or "core"
     if plugin:
-        dirs = [d for impl in current_app.extensions["nttlearn"].pm.hook.nttlearn_migration_dirs.get_hookimpls()
-                if impl.plugin_name == plugin for d in impl.function()]
+        dirs = [
+            d
+            for impl in current_app.extensions[
+                "nttlearn"
+            ].pm.hook.nttlearn_migration_dirs.get_hookimpls()
+            if impl.plugin_name == plugin
+            for d in impl.function()
+        ]
         if not dirs:
             fail(f"plugin {plugin!r} has no migration directory")
-        flask_migrate.revision(message=message, autogenerate=True, head=f"{plugin}@head", version_path=str(dirs[0]))
+        flask_migrate.revision(
+            message=message, autogenerate=True, head=f"{plugin}@head", version_path=str(dirs[0])
+        )
     else:
         flask_migrate.revision(message=message, autogenerate=True, head="core@head")
 
 
 # -- set-up ------------------------------------------------------------------------------------
 @main.command("init")
-@click.option("--courses", "courses_dir", type=click.Path(path_type=Path), default=COURSES_DIR, show_default=True)
+@click.option(
+    "--courses",
+    "courses_dir",
+    type=click.Path(path_type=Path),
+    default=COURSES_DIR,
+    show_default=True,
+)
 @with_appcontext
 def init_command(courses_dir: Path) -> None:
     """Create or upgrade the database and import the shipped courses."""
     from .content.commands import import_paths
 
     flask_migrate.upgrade(revision="heads")
-    packages = sorted(p for p in courses_dir.iterdir() if (p / "course.yaml").exists()) if courses_dir.is_dir() else []
+    packages = (
+        sorted(p for p in courses_dir.iterdir() if (p / "course.yaml").exists())
+        if courses_dir.is_dir()
+        else []
+    )
     ok = import_paths(packages, dry_run=False, as_json=False)
     if not ok:
         sys.exit(1)
 
 
 @main.command("demo")
-@click.option("--size", type=click.Choice(["demo", "xs", "s", "m", "l", "xl"]), default="demo", show_default=True,
-              help="l and xl on PostgreSQL: 10,000 learners and 1 million events, 100,000 and 10 million.")
+@click.option(
+    "--size",
+    type=click.Choice(["demo", "xs", "s", "m", "l", "xl"]),
+    default="demo",
+    show_default=True,
+    help="l and xl on PostgreSQL: 10,000 learners and 1 million events, 100,000 and 10 million.",
+)
 @click.option("--json", "as_json", is_flag=True)
 @with_appcontext
 def demo_command(size: str, as_json: bool) -> None:
@@ -193,8 +225,10 @@ def demo_command(size: str, as_json: bool) -> None:
 
     postgresql = db.engine.dialect.name == "postgresql"
     if size == "xl" and not postgresql:
-        fail("The size xl data set (100,000 learners, 10 million events) is built inside PostgreSQL; "
-             "on this database use --size l or smaller.")
+        fail(
+            "The size xl data set (100,000 learners, 10 million events) is built inside PostgreSQL; "
+            "on this database use --size l or smaller."
+        )
     started = time.perf_counter()
     if size == "demo":
         result = create_demo()
@@ -246,8 +280,14 @@ def plugins_group() -> None:
 def plugins_list(as_json: bool) -> None:
     host = current_app.extensions["nttlearn"]
     rows = [
-        {"name": name, "version": info.version, "enabled": host.status(name) == "enabled",
-         "status": host.status(name), "error": info.error, "description": info.description}
+        {
+            "name": name,
+            "version": info.version,
+            "enabled": host.status(name) == "enabled",
+            "status": host.status(name),
+            "error": info.error,
+            "description": info.description,
+        }
         for name, info in sorted(host.plugins.items())
     ]
     if as_json:
@@ -261,7 +301,9 @@ def plugins_list(as_json: bool) -> None:
 def _switch(name: str, enabled: bool) -> None:
     host = current_app.extensions["nttlearn"]
     if name not in host.plugins:
-        fail(f"no installed plugin named {name!r} (installed: {', '.join(sorted(host.plugins)) or 'none'})")
+        fail(
+            f"no installed plugin named {name!r} (installed: {', '.join(sorted(host.plugins)) or 'none'})"
+        )
     if host.plugins[name].failed:
         fail(f"plugin {name!r} failed to load: {host.plugins[name].error}")
     host.set_enabled(name, enabled)
@@ -271,8 +313,13 @@ def _switch(name: str, enabled: bool) -> None:
 
 @plugins_group.command("new")
 @click.argument("name")
-@click.option("--path", "parent", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-              help="The folder in which the plugin's folder NAME is made (default: here).")
+@click.option(
+    "--path",
+    "parent",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    help="The folder in which the plugin's folder NAME is made (default: here).",
+)
 def plugins_new(name: str, parent: Path) -> None:
     """Make the plugin NAME: installable with `pip install -e`, with its own passing tests."""
     from .scaffold import ScaffoldError, generate
@@ -312,14 +359,24 @@ def users_group() -> None:
 @click.argument("email")
 @click.option("--name", required=True)
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
-@click.option("--role", type=click.Choice(["learner", "trainer", "coordinator", "admin"]), default="learner")
+@click.option(
+    "--role", type=click.Choice(["learner", "trainer", "coordinator", "admin"]), default="learner"
+)
 @click.option("--org", "organisation")
 @click.option("--town")
 @click.option("--country")
 @click.option("--locale", type=click.Choice(["en", "it", "sv", "es", "fi"]))
 @with_appcontext
-def users_create(email: str, name: str, password: str, role: str, organisation: str | None,
-                 town: str | None, country: str | None, locale: str | None) -> None:
+def users_create(
+    email: str,
+    name: str,
+    password: str,
+    role: str,
+    organisation: str | None,
+    town: str | None,
+    country: str | None,
+    locale: str | None,
+) -> None:
     from email_validator import EmailNotValidError, validate_email
 
     from .auth.passwords import password_problems
@@ -337,8 +394,16 @@ def users_create(email: str, name: str, password: str, role: str, organisation: 
     if country and len(country) != 2:
         fail(f"invalid country {country!r}: use a two-letter ISO code such as IT, SE, ES, FI")
     try:
-        user = create_user(email=email, name=name, password=password, role=role, organisation=organisation,
-                           town=town, country=country, locale=locale)
+        user = create_user(
+            email=email,
+            name=name,
+            password=password,
+            role=role,
+            organisation=organisation,
+            town=town,
+            country=country,
+            locale=locale,
+        )
     except AccountError as exc:
         fail(str(exc))
     db.session.commit()
@@ -351,9 +416,21 @@ def users_create(email: str, name: str, password: str, role: str, organisation: 
 def users_list(as_json: bool) -> None:
     from .models import User
 
-    users = db.session.execute(db.select(User).where(User.deleted_at.is_(None)).order_by(User.email)).scalars()
-    rows = [{"id": u.id, "email": u.email, "name": u.name, "role": u.role, "active": u.active,
-             "organisation": u.organisation.name if u.organisation else None, "country": u.country} for u in users]
+    users = db.session.execute(
+        db.select(User).where(User.deleted_at.is_(None)).order_by(User.email)
+    ).scalars()
+    rows = [
+        {
+            "id": u.id,
+            "email": u.email,
+            "name": u.name,
+            "role": u.role,
+            "active": u.active,
+            "organisation": u.organisation.name if u.organisation else None,
+            "country": u.country,
+        }
+        for u in users
+    ]
     if as_json:
         echo_json(rows)
         return
@@ -421,11 +498,22 @@ def storage_group() -> None:
 
 
 @storage_group.command("copy")
-@click.option("--from", "source", type=click.Choice(["local", "database", "s3"]), required=True,
-              help="The store to copy from, configured by the same settings as the site's.")
-@click.option("--prefix", "prefixes", multiple=True, default=("media/",), show_default=True,
-              help="Copy the files whose key starts with this; repeat it for several (certificates/pdf/: "
-                   "the certificates' drawn PDFs, which are otherwise drawn again).")
+@click.option(
+    "--from",
+    "source",
+    type=click.Choice(["local", "database", "s3"]),
+    required=True,
+    help="The store to copy from, configured by the same settings as the site's.",
+)
+@click.option(
+    "--prefix",
+    "prefixes",
+    multiple=True,
+    default=("media/",),
+    show_default=True,
+    help="Copy the files whose key starts with this; repeat it for several (certificates/pdf/: "
+    "the certificates' drawn PDFs, which are otherwise drawn again).",
+)
 @click.option("--json", "as_json", is_flag=True)
 @with_appcontext
 def storage_copy(source: str, prefixes: tuple[str, ...], as_json: bool) -> None:
@@ -437,7 +525,9 @@ def storage_copy(source: str, prefixes: tuple[str, ...], as_json: bool) -> None:
     if bad:
         fail(f"--prefix {bad[0]!r}: not a folder of the store (for instance media/)")
     if source == target.name:
-        fail(f"--from {source}: the site's store is {source} already (set NTTLEARN_STORAGE to the new store)")
+        fail(
+            f"--from {source}: the site's store is {source} already (set NTTLEARN_STORAGE to the new store)"
+        )
     try:
         done = copy_files(make_store(current_app, source), target, list(prefixes))
     except StorageError as error:
@@ -445,8 +535,10 @@ def storage_copy(source: str, prefixes: tuple[str, ...], as_json: bool) -> None:
     if as_json:
         echo_json(done)
         return
-    click.echo(f"copied {done['copied']} files from the {source} store into the {target.name} store; "
-               f"{done['unchanged']} were there already")
+    click.echo(
+        f"copied {done['copied']} files from the {source} store into the {target.name} store; "
+        f"{done['unchanged']} were there already"
+    )
 
 
 from .content.commands import courses_group  # noqa: E402

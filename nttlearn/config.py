@@ -14,7 +14,13 @@ ENV_PREFIX = "NTTLEARN_"
 
 LOCALES = ("en", "it", "sv", "es", "fi")
 # Each language's name in itself (a language menu is read by someone who may not know the page's).
-LANGUAGE_NAMES = {"en": "English", "it": "Italiano", "sv": "Svenska", "es": "Español", "fi": "Suomi"}
+LANGUAGE_NAMES = {
+    "en": "English",
+    "it": "Italiano",
+    "sv": "Svenska",
+    "es": "Español",
+    "fi": "Suomi",
+}
 DEFAULT_BASE_URL = "http://127.0.0.1:5000"
 PRODUCTION = "production"
 
@@ -32,9 +38,13 @@ def _days(value: str) -> tuple[int, ...]:
     try:
         days = {int(part) for part in value.split(",") if part.strip()}
     except ValueError:
-        raise ValueError(f"NTTLEARN_REMINDER_DAYS: whole numbers of days separated by commas, not {value!r}") from None
+        raise ValueError(
+            f"NTTLEARN_REMINDER_DAYS: whole numbers of days separated by commas, not {value!r}"
+        ) from None
     if any(day < 0 for day in days):
-        raise ValueError(f"NTTLEARN_REMINDER_DAYS: days before a deadline cannot be negative ({value!r})")
+        raise ValueError(
+            f"NTTLEARN_REMINDER_DAYS: days before a deadline cannot be negative ({value!r})"
+        )
     return tuple(sorted(days, reverse=True))
 
 
@@ -55,16 +65,27 @@ def oidc_providers() -> list[dict[str, str]]:
             raise ValueError(f"NTTLEARN_OIDC_PROVIDERS: not JSON ({error})") from None
         if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
             raise ValueError("NTTLEARN_OIDC_PROVIDERS: a JSON list of objects, one per provider")
-        providers.extend({k: str(v) for k, v in entry.items() if v is not None} for entry in entries)
+        providers.extend(
+            {k: str(v) for k, v in entry.items() if v is not None} for entry in entries
+        )
     issuer = (_env("OIDC_ISSUER") or "").strip()
     if issuer:
-        providers.append({"issuer": issuer, "client_id": _env("OIDC_CLIENT_ID") or "",
-                          "client_secret": _env("OIDC_CLIENT_SECRET") or "",
-                          "name": _env("OIDC_NAME") or "", "key": "sso",
-                          "trust_email": _env("OIDC_TRUST_EMAIL") or ""})
+        providers.append(
+            {
+                "issuer": issuer,
+                "client_id": _env("OIDC_CLIENT_ID") or "",
+                "client_secret": _env("OIDC_CLIENT_SECRET") or "",
+                "name": _env("OIDC_NAME") or "",
+                "key": "sso",
+                "trust_email": _env("OIDC_TRUST_EMAIL") or "",
+            }
+        )
     # The defaults of every provider's organisation_claim, country_claim and country.
-    defaults = {"organisation_claim": _env("OIDC_ORGANISATION_CLAIM") or "",
-                "country_claim": _env("OIDC_COUNTRY_CLAIM") or "", "country": _env("OIDC_COUNTRY") or ""}
+    defaults = {
+        "organisation_claim": _env("OIDC_ORGANISATION_CLAIM") or "",
+        "country_claim": _env("OIDC_COUNTRY_CLAIM") or "",
+        "country": _env("OIDC_COUNTRY") or "",
+    }
     providers = [{**{k: v for k, v in defaults.items() if v}, **p} for p in providers]
     checked = [check_oidc_provider(p, i) for i, p in enumerate(providers)]
     keys = [p["key"] for p in checked]
@@ -78,26 +99,40 @@ def check_oidc_provider(provider: dict[str, str], index: int = 0) -> dict[str, s
     where = f"OpenID Connect provider {index + 1}"
     issuer = provider.get("issuer", "").strip().rstrip("/")
     if not issuer.startswith(("https://", "http://")):
-        raise ValueError(f"{where}: 'issuer' must be the provider's https:// address, not {issuer!r}")
+        raise ValueError(
+            f"{where}: 'issuer' must be the provider's https:// address, not {issuer!r}"
+        )
     if not provider.get("client_id", "").strip():
         raise ValueError(f"{where}: 'client_id' is missing")
     name = provider.get("name", "").strip() or issuer.split("//", 1)[1].split("/", 1)[0]
-    key = provider.get("key", "").strip().lower() or re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    key = provider.get("key", "").strip().lower() or re.sub(r"[^a-z0-9]+", "-", name.lower()).strip(
+        "-"
+    )
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,39}", key):
-        raise ValueError(f"{where}: 'key' must be lower-case letters, digits and hyphens, not {key!r}")
+        raise ValueError(
+            f"{where}: 'key' must be lower-case letters, digits and hyphens, not {key!r}"
+        )
     country = provider.get("country", "").strip().upper()
     if country and not re.fullmatch(r"[A-Z]{2}", country):
-        raise ValueError(f"{where}: 'country' must be a two-letter ISO 3166 code (FI, IT), not {country!r}")
-    return {"key": key, "name": name, "issuer": issuer, "client_id": provider["client_id"].strip(),
-            "client_secret": provider.get("client_secret", "").strip(),
-            "scope": provider.get("scope", "").strip() or "openid email profile",
-            # "on": every address this provider sends counts as verified (a single-tenant Entra ID,
-            # which sends no email_verified); else only those it marks verified.
-            "trust_email": "on" if _bool(provider.get("trust_email")) else "",
-            # A new account's organisation: the value of this claim (an organisation of that
-            # name is reused), in the country of country_claim (an ISO code) or else ``country``.
-            "organisation_claim": provider.get("organisation_claim", "").strip(),
-            "country_claim": provider.get("country_claim", "").strip(), "country": country}
+        raise ValueError(
+            f"{where}: 'country' must be a two-letter ISO 3166 code (FI, IT), not {country!r}"
+        )
+    return {
+        "key": key,
+        "name": name,
+        "issuer": issuer,
+        "client_id": provider["client_id"].strip(),
+        "client_secret": provider.get("client_secret", "").strip(),
+        "scope": provider.get("scope", "").strip() or "openid email profile",
+        # "on": every address this provider sends counts as verified (a single-tenant Entra ID,
+        # which sends no email_verified); else only those it marks verified.
+        "trust_email": "on" if _bool(provider.get("trust_email")) else "",
+        # A new account's organisation: the value of this claim (an organisation of that
+        # name is reused), in the country of country_claim (an ISO code) or else ``country``.
+        "organisation_claim": provider.get("organisation_claim", "").strip(),
+        "country_claim": provider.get("country_claim", "").strip(),
+        "country": country,
+    }
 
 
 def environment() -> str:
@@ -169,7 +204,9 @@ def settings_from_env() -> dict[str, Any]:
         "EXPORT_RETENTION_DAYS": int(_env("EXPORT_RETENTION_DAYS") or 7),
         "JOBS_QUEUE_PREFIX": _env("JOBS_QUEUE_PREFIX") or "nttlearn-",
         # Seconds before each retry of a failed job (the last figure repeats).
-        "JOBS_RETRY_BACKOFF": tuple(int(s) for s in (_env("JOBS_RETRY_BACKOFF") or "10,60,300").split(",") if s.strip()),
+        "JOBS_RETRY_BACKOFF": tuple(
+            int(s) for s in (_env("JOBS_RETRY_BACKOFF") or "10,60,300").split(",") if s.strip()
+        ),
         # Where uploaded media and generated files live (nttlearn/storage.py): local, database or s3.
         "STORAGE": (_env("STORAGE") or "local").strip().lower(),
         "S3_BUCKET": _env("S3_BUCKET"),

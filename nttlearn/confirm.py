@@ -15,11 +15,30 @@ def confirmed() -> bool:
     return request.form.get("confirmed") == "1"
 
 
-def confirmation_page(*, title: str, question: str, consequences: list[str], button: str, cancel_url: str,
-                      action: str | None = None) -> str:
+def confirmation_page(
+    *,
+    title: str,
+    question: str,
+    consequences: list[str],
+    button: str,
+    cancel_url: str,
+    action: str | None = None,
+) -> str:
     """The page that asks: ``question`` with ``consequences`` (what goes, what is kept), a
     ``button`` that posts to ``action`` (this request's URL by default) with the fields of this
     POST and ``confirmed=1``, and a link back to ``cancel_url``."""
-    fields = {name: value for name, value in request.form.items() if name not in ("csrf_token", "confirmed")}
-    return render_template("confirm.html", title=title, question=question, consequences=consequences,
-                           button=button, cancel_url=cancel_url, action=action or request.path, fields=fields)
+    fields = {
+        name: value
+        for name, value in request.form.items()
+        if name not in ("csrf_token", "confirmed")
+    }
+    return render_template(
+        "confirm.html",
+        title=title,
+        question=question,
+        consequences=consequences,
+        button=button,
+        cancel_url=cancel_url,
+        action=action or request.path,
+        fields=fields,
+    )

@@ -35,12 +35,21 @@ def course_settings(include_disabled: bool = False) -> dict[str, CourseSetting]:
     from .plugins import host
 
     found: dict[str, CourseSetting] = {}
-    for plugin, items in host(current_app).call_each("nttlearn_course_settings", include_disabled=include_disabled):
+    for plugin, items in host(current_app).call_each(
+        "nttlearn_course_settings", include_disabled=include_disabled
+    ):
         for item in items or []:
-            if (not KEY.match(item.key) or item.key in COURSE_KEYS or hasattr(CourseSettingsForm, item.key)
-                    or item.key in found):
-                log.error("plugin %s: course setting %r left out (malformed, a core key or declared twice)",
-                          plugin, item.key)
+            if (
+                not KEY.match(item.key)
+                or item.key in COURSE_KEYS
+                or hasattr(CourseSettingsForm, item.key)
+                or item.key in found
+            ):
+                log.error(
+                    "plugin %s: course setting %r left out (malformed, a core key or declared twice)",
+                    plugin,
+                    item.key,
+                )
                 continue
             found[item.key] = replace(item, plugin=plugin)
     return found
@@ -48,19 +57,26 @@ def course_settings(include_disabled: bool = False) -> dict[str, CourseSetting]:
 
 def form_field(setting: CourseSetting) -> Field:
     """The unbound WTForms field for ``setting`` on the course settings form."""
+
     def plugin_check(form: Any, field: Field) -> None:
         problem = setting.check(field.data)
         if problem is not None:
             raise ValidationError(problem)
 
     if isinstance(setting.default, bool):
-        return BooleanField(setting.label, description=setting.description, validators=[plugin_check])
+        return BooleanField(
+            setting.label, description=setting.description, validators=[plugin_check]
+        )
     if isinstance(setting.default, int):
-        return IntegerField(setting.label, description=setting.description, validators=[plugin_check])
+        return IntegerField(
+            setting.label, description=setting.description, validators=[plugin_check]
+        )
     return StringField(setting.label, description=setting.description, validators=[plugin_check])
 
 
-def save_values(course_id: int, settings: dict[str, CourseSetting], values: dict[str, Any]) -> list[str]:
+def save_values(
+    course_id: int, settings: dict[str, CourseSetting], values: dict[str, Any]
+) -> list[str]:
     """Save the values that differ from what the plugins hold; returns the keys saved."""
     saved = []
     for key, value in values.items():

@@ -21,8 +21,13 @@ FALLBACK_TIMEZONE = "Europe/Brussels"
 @lru_cache(maxsize=1)
 def timezone_names() -> tuple[str, ...]:
     """The zoneinfo names a person may choose (``Area/City``), sorted."""
-    return tuple(sorted(name for name in available_timezones()
-                        if "/" in name and not name.startswith(("Etc/", "SystemV/", "posix/", "right/"))))
+    return tuple(
+        sorted(
+            name
+            for name in available_timezones()
+            if "/" in name and not name.startswith(("Etc/", "SystemV/", "posix/", "right/"))
+        )
+    )
 
 
 def is_timezone(name: str | None) -> bool:
@@ -43,8 +48,12 @@ def user_timezone(user: object | None) -> ZoneInfo:
         return ZoneInfo(FALLBACK_TIMEZONE)
 
 
-def format_user_datetime(value: datetime | None, user: object | None = None, format: str = "medium",
-                         locale: str | None = None) -> str:
+def format_user_datetime(
+    value: datetime | None,
+    user: object | None = None,
+    format: str = "medium",
+    locale: str | None = None,
+) -> str:
     """``value`` (aware, UTC) written in ``user``'s time zone and in ``locale`` (default: the
     current language, which ``flask_babel.force_locale`` sets for a mail). ``format`` is Babel's
     (``short``, ``medium``, ``long``, ``full`` or a pattern). Without ``user``: the person signed
@@ -56,5 +65,6 @@ def format_user_datetime(value: datetime | None, user: object | None = None, for
         from flask_login import current_user
 
         user = current_user if has_request_context() and current_user.is_authenticated else None
-    return babel_format_datetime(value, format, tzinfo=user_timezone(user),
-                                 locale=locale or str(get_locale() or "en"))
+    return babel_format_datetime(
+        value, format, tzinfo=user_timezone(user), locale=locale or str(get_locale() or "en")
+    )

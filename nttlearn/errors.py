@@ -36,7 +36,9 @@ def register_error_handlers(app: Flask) -> None:
         if is_api_request():
             return problem_from_exception(error)
         messages = {
-            400: _("A value in the address or the form is not valid. Please go back and try again."),
+            400: _(
+                "A value in the address or the form is not valid. Please go back and try again."
+            ),
             403: _("You do not have permission to open this page."),
             404: _("This page does not exist, or is no longer available."),
             413: _("The file is too large."),
@@ -45,8 +47,11 @@ def register_error_handlers(app: Flask) -> None:
         titles = {400: _("Bad request")}
         if isinstance(error, ItemLocked):  # a release rule: say when and why it opens
             return _render(403, _("Not open yet"), error.description or "")
-        return _render(error.code or 500, titles.get(error.code, error.name),
-                       messages.get(error.code, error.description or ""))
+        return _render(
+            error.code or 500,
+            titles.get(error.code, error.name),
+            messages.get(error.code, error.description or ""),
+        )
 
 
 def _render(code: int, title: str, message: str):

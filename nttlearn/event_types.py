@@ -23,7 +23,7 @@ class NoPayload(TypedDict):
 
 
 class CourseEnrolled(TypedDict):
-    cohort: Annotated[str, "the cohort the learner was enrolled in (\"\" for none)"]
+    cohort: Annotated[str, 'the cohort the learner was enrolled in ("" for none)']
 
 
 class LessonDone(TypedDict):
@@ -42,8 +42,13 @@ class ActivityCompleted(TypedDict):
 
 class ActivityGraded(TypedDict):
     activity_id: Annotated[int, "the graded activity's id"]
-    score: Annotated[float | None, "the learner's grade for this piece of work, 0..100 (None: not graded yet)"]
-    passed: Annotated[bool | None, "whether it reached the activity's pass mark (None: no pass mark or not graded)"]
+    score: Annotated[
+        float | None, "the learner's grade for this piece of work, 0..100 (None: not graded yet)"
+    ]
+    passed: Annotated[
+        bool | None,
+        "whether it reached the activity's pass mark (None: no pass mark or not graded)",
+    ]
 
 
 class ModuleCompleted(TypedDict):
@@ -71,25 +76,75 @@ class OrganisationMerged(TypedDict):
 
 
 CORE_EVENT_TYPES: tuple[EventType, ...] = tuple(
-    EventType(name, payload, meaning, course, emitter="core") for name, payload, meaning, course in (
-        ("user.registered", UserRegistered, "an account is created (registration form, single sign-on, "
-         "`nttlearn users create`, a participants import, demo)", "None"),
+    EventType(name, payload, meaning, course, emitter="core")
+    for name, payload, meaning, course in (
+        (
+            "user.registered",
+            UserRegistered,
+            "an account is created (registration form, single sign-on, "
+            "`nttlearn users create`, a participants import, demo)",
+            "None",
+        ),
         ("user.deleted", NoPayload, "a person deleted their account", "None"),
         ("course.enrolled", CourseEnrolled, "a learner enrolled or was enrolled", "the course"),
         ("course.unenrolled", NoPayload, "a trainer unenrolled a learner", "the course"),
-        ("lesson.completed", LessonDone, "a lesson was marked as done (once per learner and lesson)", "the course"),
-        ("lesson.uncompleted", LessonDone, "a learner un-marked a lesson they had marked as done (modules and "
-         "the course they completed stay completed)", "the course"),
-        ("activity.completed", ActivityCompleted, "a plugin called `complete_activity` for the first time",
-         "the course"),
-        ("activity.graded", ActivityGraded, "a plugin graded a learner's work in an activity (a quiz attempt, "
-         "an assignment), again when the grade changes: emitted by the plugin, declared by the core so that "
-         "rules read grades without knowing which plugin gave them", "the course"),
-        ("module.completed", ModuleCompleted, "every required lesson and activity of a module is done", "the course"),
-        ("course.completed", CourseCompleted, "the learner completed the whole course (once)", "the course"),
-        ("cohort.joined", CohortJoined, "a learner was added to a cohort, or moved to another one", "the course"),
-        ("cohort.messaged", CohortMessaged, "a trainer e-mailed a cohort (`user_id` is the trainer)", "the course"),
-        ("organisation.merged", OrganisationMerged, "an administrator merged organisation `from_id` into "
-         "`to_id`: a plugin keeping rows per organisation moves them to `to_id` here", "None"),
+        (
+            "lesson.completed",
+            LessonDone,
+            "a lesson was marked as done (once per learner and lesson)",
+            "the course",
+        ),
+        (
+            "lesson.uncompleted",
+            LessonDone,
+            "a learner un-marked a lesson they had marked as done (modules and "
+            "the course they completed stay completed)",
+            "the course",
+        ),
+        (
+            "activity.completed",
+            ActivityCompleted,
+            "a plugin called `complete_activity` for the first time",
+            "the course",
+        ),
+        (
+            "activity.graded",
+            ActivityGraded,
+            "a plugin graded a learner's work in an activity (a quiz attempt, "
+            "an assignment), again when the grade changes: emitted by the plugin, declared by the core so that "
+            "rules read grades without knowing which plugin gave them",
+            "the course",
+        ),
+        (
+            "module.completed",
+            ModuleCompleted,
+            "every required lesson and activity of a module is done",
+            "the course",
+        ),
+        (
+            "course.completed",
+            CourseCompleted,
+            "the learner completed the whole course (once)",
+            "the course",
+        ),
+        (
+            "cohort.joined",
+            CohortJoined,
+            "a learner was added to a cohort, or moved to another one",
+            "the course",
+        ),
+        (
+            "cohort.messaged",
+            CohortMessaged,
+            "a trainer e-mailed a cohort (`user_id` is the trainer)",
+            "the course",
+        ),
+        (
+            "organisation.merged",
+            OrganisationMerged,
+            "an administrator merged organisation `from_id` into "
+            "`to_id`: a plugin keeping rows per organisation moves them to `to_id` here",
+            "None",
+        ),
     )
 )

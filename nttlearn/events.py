@@ -18,7 +18,15 @@ _fields = functools.cache(payload_fields)
 
 CORE_EVENTS = tuple(t.name for t in CORE_EVENT_TYPES)
 
-__all__ = ["CORE_EVENTS", "Event", "EventType", "UndeclaredEvent", "check_event", "emit", "emit_many"]
+__all__ = [
+    "CORE_EVENTS",
+    "Event",
+    "EventType",
+    "UndeclaredEvent",
+    "check_event",
+    "emit",
+    "emit_many",
+]
 
 
 class UndeclaredEvent(ValueError):
@@ -34,15 +42,19 @@ def check_event(name: str, data: dict[str, Any] | None) -> str | None:
     host = current_app.extensions["nttlearn"]
     declared: EventType | None = host.event_types().get(name)
     if declared is None:
-        return (f"event {name!r} is not declared: declare it in the plugin's nttlearn_event_types() "
-                "(see docs/plugins.md, Events)")
+        return (
+            f"event {name!r} is not declared: declare it in the plugin's nttlearn_event_types() "
+            "(see docs/plugins.md, Events)"
+        )
     keys = set(data or {})
     fields = _fields(declared.payload)
     missing = sorted(k for k, _type, _meaning, required in fields if required and k not in keys)
     unknown = sorted(keys - {k for k, *_ in fields})
     if missing or unknown:
-        return (f"event {name!r} (declared by {declared.emitter}) has data without the declared keys "
-                f"{missing} and with undeclared keys {unknown}")
+        return (
+            f"event {name!r} (declared by {declared.emitter}) has data without the declared keys "
+            f"{missing} and with undeclared keys {unknown}"
+        )
     return None
 
 
@@ -91,15 +103,28 @@ def emit_many(events: list[dict[str, Any]]) -> list[Event]:
     rather than one per event (a participants import of 10,000 lines)."""
     for e in events:
         _checked(e["name"], e.get("data"))
-    records = [EventRecord(name=e["name"], user_id=e.get("user_id"), course_id=e.get("course_id"),
-                           data=e.get("data") or {}) for e in events]
+    records = [
+        EventRecord(
+            name=e["name"],
+            user_id=e.get("user_id"),
+            course_id=e.get("course_id"),
+            data=e.get("data") or {},
+        )
+        for e in events
+    ]
     db.session.add_all(records)
     db.session.flush()
     hook = current_app.extensions["nttlearn"].hook("nttlearn_on_event")
     announced = []
     for record in records:
-        event = Event(name=record.name, user_id=record.user_id, course_id=record.course_id,
-                      data=dict(record.data), created_at=record.created_at, id=record.id)
+        event = Event(
+            name=record.name,
+            user_id=record.user_id,
+            course_id=record.course_id,
+            data=dict(record.data),
+            created_at=record.created_at,
+            id=record.id,
+        )
         hook(event=event)
         announced.append(event)
     return announced

@@ -73,9 +73,13 @@ def delete_expired_exports(now: datetime | None = None) -> int:
         store.delete(stored.key)
         deleted += 1
         if len(parts) == 4 and parts[1].isdigit():  # exports/<user id>/<token>/<file name>
-            db.session.execute(db.delete(Notification).where(
-                Notification.user_id == int(parts[1]), Notification.kind == KIND,
-                Notification.key == f"export:{parts[2]}"))
+            db.session.execute(
+                db.delete(Notification).where(
+                    Notification.user_id == int(parts[1]),
+                    Notification.kind == KIND,
+                    Notification.key == f"export:{parts[2]}",
+                )
+            )
     return deleted
 
 
@@ -84,18 +88,33 @@ def export_key(user_id: int, token: str, filename: str) -> str:
     return f"{PREFIX}/{user_id}/{token}/{filename}"
 
 
-def export_later(user: User, builder: Callable[..., bytes], *args: object, filename: str, back: str):
+def export_later(
+    user: User, builder: Callable[..., bytes], *args: object, filename: str, back: str
+):
     """Queue ``builder(*args)`` for ``user`` and answer with a redirect to ``back`` (the page the
     export belongs to), which shows that the file is being prepared. The same export asked again
     while it waits is queued once."""
     if not SAFE_NAME.fullmatch(filename):
         raise ValueError(f"unsafe export file name {filename!r}")
     name = job_name(builder)
-    enqueue(build_export, user.id, name, list(args), filename, secrets.token_urlsafe(18),
-            key=f"export:{user.id}:{name}:{json.dumps(list(args))}")
+    enqueue(
+        build_export,
+        user.id,
+        name,
+        list(args),
+        filename,
+        secrets.token_urlsafe(18),
+        key=f"export:{user.id}:{name}:{json.dumps(list(args))}",
+    )
     db.session.commit()
-    flash(_("Your file %(name)s is being prepared. You will get a notification with a download link "
-            "when it is ready.", name=filename), "info")
+    flash(
+        _(
+            "Your file %(name)s is being prepared. You will get a notification with a download link "
+            "when it is ready.",
+            name=filename,
+        ),
+        "info",
+    )
     return redirect(back)
 
 
@@ -111,12 +130,22 @@ def build_export(user_id: int, builder: str, args: list, filename: str, token: s
             data = resolve(builder)(*args)
         except ExportFailed as problem:
             message = str(problem)
-            notify(user, KIND, lambda: _("Your file %(name)s could not be prepared", name=filename),
-                   body=message, key=f"export:{token}")
+            notify(
+                user,
+                KIND,
+                lambda: _("Your file %(name)s could not be prepared", name=filename),
+                body=message,
+                key=f"export:{token}",
+            )
             return
     file_store().save(export_key(user_id, token, filename), data)
-    notify(user, KIND, lambda: _("Your file %(name)s is ready to download", name=filename),
-           url=site_url("exports.download", token=token, filename=filename), key=f"export:{token}")
+    notify(
+        user,
+        KIND,
+        lambda: _("Your file %(name)s is ready to download", name=filename),
+        url=site_url("exports.download", token=token, filename=filename),
+        key=f"export:{token}",
+    )
 
 
 @bp.route("/<token>/<filename>")
@@ -126,7 +155,10 @@ def download(token: str, filename: str):
     if not SAFE_NAME.fullmatch(filename) or not re.fullmatch(r"[A-Za-z0-9_-]{10,40}", token):
         abort(404)
     try:
-        return send_stored_file(export_key(current_user.id, token, filename), as_attachment=True,
-                                mimetype=mimetypes.guess_type(filename)[0] or "application/octet-stream")
+        return send_stored_file(
+            export_key(current_user.id, token, filename),
+            as_attachment=True,
+            mimetype=mimetypes.guess_type(filename)[0] or "application/octet-stream",
+        )
     except FileNotFoundError:
         abort(404)

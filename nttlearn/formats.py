@@ -53,7 +53,9 @@ def format_time(value: time | datetime | None, format: str = "short") -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return babel_dates.format_time(value, format, tzinfo=user_timezone(_current_user()), locale=reader_locale())
+        return babel_dates.format_time(
+            value, format, tzinfo=user_timezone(_current_user()), locale=reader_locale()
+        )
     return babel_dates.format_time(value, format, locale=reader_locale())
 
 
@@ -76,8 +78,11 @@ def format_percent(value: float | int | None, decimals: int = 0) -> str:
     locale = reader_locale()
     pattern = Locale.parse(locale).percent_formats[None].pattern  # "#,##0 %" in Finnish
     if decimals:
-        pattern = pattern.replace("0", "0." + "0" * decimals, 1) if pattern.count("0") == 1 else \
-            pattern[::-1].replace("0", ("0." + "0" * decimals)[::-1], 1)[::-1]
+        pattern = (
+            pattern.replace("0", "0." + "0" * decimals, 1)
+            if pattern.count("0") == 1
+            else pattern[::-1].replace("0", ("0." + "0" * decimals)[::-1], 1)[::-1]
+        )
     return babel_numbers.format_percent(value / 100, format=pattern, locale=locale)
 
 

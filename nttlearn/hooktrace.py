@@ -52,11 +52,18 @@ class HookTrace:
             self._local.stack = []
         return self._local.stack
 
-    def _before(self, hook_name: str, hook_impls: Sequence[pluggy.HookImpl], kwargs: Mapping[str, Any]) -> None:
+    def _before(
+        self, hook_name: str, hook_impls: Sequence[pluggy.HookImpl], kwargs: Mapping[str, Any]
+    ) -> None:
         self._stack().append(time.perf_counter())
 
-    def _after(self, outcome: pluggy.Result[Any], hook_name: str, hook_impls: Sequence[pluggy.HookImpl],
-               kwargs: Mapping[str, Any]) -> None:
+    def _after(
+        self,
+        outcome: pluggy.Result[Any],
+        hook_name: str,
+        hook_impls: Sequence[pluggy.HookImpl],
+        kwargs: Mapping[str, Any],
+    ) -> None:
         started = self._stack().pop()
         _line(hook_name, [impl.plugin_name for impl in reversed(hook_impls)], started)
 

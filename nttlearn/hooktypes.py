@@ -208,7 +208,9 @@ class ActivityType:
     endpoint: str
     import_definition: Callable[[Activity, Mapping[str, Any], Path], None] | None = None
     export_definition: Callable[[Activity, Path], dict[str, Any]] | None = None
-    validate_definition: Callable[[Mapping[str, Any], Path, str], list[DefinitionProblem]] | None = None
+    validate_definition: (
+        Callable[[Mapping[str, Any], Path, str], list[DefinitionProblem]] | None
+    ) = None
     default_definition: Callable[[], dict[str, Any]] = field(default=dict)
     edit_endpoint: str | None = None
     status: Callable[[Activity, int], str | None] | None = None
@@ -216,12 +218,16 @@ class ActivityType:
     # How far the activity's own texts (quiz questions, a rubric…) are translated:
     # ``translation_states(activities)`` → ``{activity_id: {locale: ["present", "missing", …]}}``,
     # one state per text; counted in a course's translation coverage. None: the plugin has none.
-    translation_states: Callable[[Sequence[Activity]], Mapping[int, Mapping[str, Sequence[str]]]] | None = None
+    translation_states: (
+        Callable[[Sequence[Activity]], Mapping[int, Mapping[str, Sequence[str]]]] | None
+    ) = None
     # The same texts one by one, for the course's translation overview:
     # ``translation_texts(activities)`` → ``{activity_id: [TranslatableText, …]}`` in reading
     # order, in a bounded number of queries however many activities. When set, it is what the
     # coverage counts and ``translation_states`` is not called.
-    translation_texts: Callable[[Sequence[Activity]], Mapping[int, Sequence[TranslatableText]]] | None = None
+    translation_texts: (
+        Callable[[Sequence[Activity]], Mapping[int, Sequence[TranslatableText]]] | None
+    ) = None
     # The activity's own texts for the PO round trip (``nttlearn courses translations-export``):
     # ``translation_units(activity, locale)`` → the :class:`TranslationUnit` s, in reading order.
     # ``apply_translations(activity, locale, updates, write=True)`` stores ``updates``
@@ -239,7 +245,9 @@ class ActivityType:
     # catalogue translates is not missing); nothing for a definition with problems (those are
     # ``validate_definition``'s). The core prints ``module.yaml:<line>: not translated into
     # <locale>: …`` at the activity's entry. None: the activity has no texts of its own.
-    package_untranslated: Callable[[Mapping[str, Any], Path, str], Mapping[str, Sequence[str]]] | None = None
+    package_untranslated: (
+        Callable[[Mapping[str, Any], Path, str], Mapping[str, Sequence[str]]] | None
+    ) = None
     # Which of these activities (all of this type) hold learners' work in the plugin's own tables
     # (an attempt, a hand-in, a proposal, a survey answer): ``has_learner_work(activity_ids)`` →
     # the ids that do. When an activity leaves its course (removed from a re-imported package or

@@ -43,8 +43,23 @@ def extract_all() -> None:
         folder.mkdir(parents=True, exist_ok=True)
         pot = folder / f"{domain}.pot"
         subprocess.run(
-            [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", str(ROOT / "babel.cfg"),
-             "-k", "_l", "-k", "lazy_gettext", "--no-location", "--sort-output", "-o", str(pot), str(source)],
+            [
+                sys.executable,
+                "-m",
+                "babel.messages.frontend",
+                "extract",
+                "-F",
+                str(ROOT / "babel.cfg"),
+                "-k",
+                "_l",
+                "-k",
+                "lazy_gettext",
+                "--no-location",
+                "--sort-output",
+                "-o",
+                str(pot),
+                str(source),
+            ],
             check=True,
         )
 

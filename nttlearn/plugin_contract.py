@@ -44,8 +44,12 @@ class CoreImport:
 
 def is_test_file(relative: Path) -> bool:
     """Test modules (and their helpers under ``tests/``) may also use :mod:`nttlearn.testing`."""
-    return (relative.name.startswith("test_") or relative.name.endswith("_test.py")
-            or relative.name == "conftest.py" or "tests" in relative.parts[:-1])
+    return (
+        relative.name.startswith("test_")
+        or relative.name.endswith("_test.py")
+        or relative.name == "conftest.py"
+        or "tests" in relative.parts[:-1]
+    )
 
 
 def _core_modules(node: ast.AST) -> Iterator[str]:
@@ -63,8 +67,11 @@ def _core_modules(node: ast.AST) -> Iterator[str]:
 def _python_files(root: Path) -> list[Path]:
     if root.is_file():
         return [root]
-    return sorted(p for p in root.rglob("*.py")
-                  if "__pycache__" not in p.parts and not any(part.endswith(".egg-info") for part in p.parts))
+    return sorted(
+        p
+        for p in root.rglob("*.py")
+        if "__pycache__" not in p.parts and not any(part.endswith(".egg-info") for part in p.parts)
+    )
 
 
 def core_imports(root: Path) -> list[CoreImport]:
@@ -82,7 +89,9 @@ def core_imports(root: Path) -> list[CoreImport]:
 
 # -- where a plugin lives ----------------------------------------------------------------------
 def entry_point(name: str) -> metadata.EntryPoint | None:
-    return next((ep for ep in metadata.entry_points(group=ENTRY_POINT_GROUP) if ep.name == name), None)
+    return next(
+        (ep for ep in metadata.entry_points(group=ENTRY_POINT_GROUP) if ep.name == name), None
+    )
 
 
 def package_root(ep: metadata.EntryPoint) -> Path:
@@ -104,10 +113,15 @@ def installed_plugin_roots() -> dict[str, Path]:
 def api_range_problems(ep: metadata.EntryPoint) -> list[str]:
     """The distribution names the range of the API it was written for, and this site is in it."""
     dist = ep.dist
-    ranges = [requirement.specifier for requirement in _requirements(dist)
-              if canonicalize_name(requirement.name) == "nttlearn" and str(requirement.specifier)]
+    ranges = [
+        requirement.specifier
+        for requirement in _requirements(dist)
+        if canonicalize_name(requirement.name) == "nttlearn" and str(requirement.specifier)
+    ]
     if not ranges:
-        return ["the distribution names no nttlearn API range: install_requires = nttlearn>=1.0,<2 in setup.cfg"]
+        return [
+            "the distribution names no nttlearn API range: install_requires = nttlearn>=1.0,<2 in setup.cfg"
+        ]
     mismatch = api_mismatch(dist)
     return [mismatch] if mismatch else []
 
@@ -126,22 +140,41 @@ def table_prefix_problems(name: str, package: str, migration_files: Iterable[Pat
     """Tables of the plugin's models and of its migrations' ``op.create_table`` not named ``<name>_…``."""
     from .extensions import db
 
-    tables = {mapper.local_table.name for mapper in db.Model.registry.mappers
-              if mapper.class_.__module__.split(".")[0] == package and mapper.local_table is not None}
+    tables = {
+        mapper.local_table.name
+        for mapper in db.Model.registry.mappers
+        if mapper.class_.__module__.split(".")[0] == package and mapper.local_table is not None
+    }
     for path in migration_files:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                    and node.func.attr == "create_table" and node.args
-                    and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "create_table"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+            ):
                 tables.add(node.args[0].value)
-    return [f"table {table!r} is not named {name}_…" for table in sorted(tables) if not table.startswith(f"{name}_")]
+    return [
+        f"table {table!r} is not named {name}_…"
+        for table in sorted(tables)
+        if not table.startswith(f"{name}_")
+    ]
 
 
 def _revision_fields(path: Path) -> dict[str, Any]:
     fields: dict[str, Any] = {}
     for node in ast.parse(path.read_text(encoding="utf-8")).body:
-        target = node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1 else None
-        if isinstance(target, ast.Name) and target.id in ("revision", "down_revision", "branch_labels", "depends_on"):
+        target = (
+            node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1 else None
+        )
+        if isinstance(target, ast.Name) and target.id in (
+            "revision",
+            "down_revision",
+            "branch_labels",
+            "depends_on",
+        ):
             try:
                 fields[target.id] = ast.literal_eval(node.value)
             except ValueError:
@@ -158,22 +191,32 @@ def branch_label_problems(name: str, migration_files: list[Path]) -> list[str]:
         return []
     problems = []
     ids = {fields["revision"] for fields in revisions.values()}
-    roots = [(path, fields) for path, fields in revisions.items() if fields.get("down_revision") is None]
+    roots = [
+        (path, fields) for path, fields in revisions.items() if fields.get("down_revision") is None
+    ]
     if len(roots) != 1:
-        problems.append(f"{len(roots)} revisions without down_revision: the branch needs exactly one root")
+        problems.append(
+            f"{len(roots)} revisions without down_revision: the branch needs exactly one root"
+        )
     for path, fields in roots:
         labels = fields.get("branch_labels") or ()
         labels = (labels,) if isinstance(labels, str) else tuple(labels)
         if name not in labels:
-            problems.append(f"{path.name}: branch_labels = ({name!r},) is missing (found {labels!r})")
+            problems.append(
+                f"{path.name}: branch_labels = ({name!r},) is missing (found {labels!r})"
+            )
         if not fields.get("depends_on"):
-            problems.append(f"{path.name}: depends_on names no core revision (depends_on = '0001_core')")
+            problems.append(
+                f"{path.name}: depends_on names no core revision (depends_on = '0001_core')"
+            )
     for path, fields in revisions.items():
         down = fields.get("down_revision")
         downs = (down,) if isinstance(down, str) else tuple(down or ())
         outside = [d for d in downs if d not in ids]
         if outside:
-            problems.append(f"{path.name}: down_revision {outside} is not a revision of the plugin's branch")
+            problems.append(
+                f"{path.name}: down_revision {outside} is not a revision of the plugin's branch"
+            )
     return problems
 
 
@@ -185,7 +228,9 @@ def template_namespace_problems(name: str, folders: Iterable[Path]) -> list[str]
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
             relative = path.relative_to(folder)
             if relative.parts[0] != name:
-                problems.append(f"{folder.name}/{relative.as_posix()} is not under {folder.name}/{name}/")
+                problems.append(
+                    f"{folder.name}/{relative.as_posix()} is not under {folder.name}/{name}/"
+                )
     return problems
 
 
@@ -195,7 +240,9 @@ def translation_domain_problems(name: str, folders: Iterable[Path]) -> list[str]
     for folder in folders:
         for path in sorted(folder.glob("*.pot")) + sorted(folder.glob("*/LC_MESSAGES/*.[pm]o")):
             if path.stem != name:
-                problems.append(f"{path.relative_to(folder).as_posix()} is not in the domain {name!r}")
+                problems.append(
+                    f"{path.relative_to(folder).as_posix()} is not in the domain {name!r}"
+                )
     return problems
 
 
@@ -213,8 +260,14 @@ def _rows_of(route_rows: Iterable[Any]) -> dict[tuple[str, str], str | None]:
 def route_row_problems(name: str, app: Flask, route_rows: Iterable[Any] | None) -> list[str]:
     """Each GET and POST route the plugin registered has a row saying what each visitor gets."""
     host = app.extensions["nttlearn"]
-    routes = sorted({(rule.endpoint, method) for rule in app.url_map.iter_rules()
-                     if host.endpoint_owner(rule.endpoint) == name for method in rule.methods & set(METHODS)})
+    routes = sorted(
+        {
+            (rule.endpoint, method)
+            for rule in app.url_map.iter_rules()
+            if host.endpoint_owner(rule.endpoint) == name
+            for method in rule.methods & set(METHODS)
+        }
+    )
     if not routes:
         return []
     if route_rows is None:
@@ -222,28 +275,44 @@ def route_row_problems(name: str, app: Flask, route_rows: Iterable[Any] | None) 
 
         found = plugin_route_rows(name)
         if found is None:
-            return [f"{len(routes)} routes and no {ROUTE_ROWS_FILE.as_posix()} beside the package "
-                    "(a list ROUTES of nttlearn.testing.Route rows), nor route_rows=[(endpoint, method, …), …]"]
+            return [
+                f"{len(routes)} routes and no {ROUTE_ROWS_FILE.as_posix()} beside the package "
+                "(a list ROUTES of nttlearn.testing.Route rows), nor route_rows=[(endpoint, method, …), …]"
+            ]
         rows_source = found
     else:
         rows_source = list(route_rows)
     rows = _rows_of(rows_source)
-    problems = [f"{method} {endpoint} has no row" for endpoint, method in routes if (endpoint, method) not in rows]
-    problems += [f"the row of {method} {endpoint} says plugin={rows[(endpoint, method)]!r}, not {name!r}"
-                 for endpoint, method in routes
-                 if route_rows is None and (endpoint, method) in rows and rows[(endpoint, method)] != name]
+    problems = [
+        f"{method} {endpoint} has no row"
+        for endpoint, method in routes
+        if (endpoint, method) not in rows
+    ]
+    problems += [
+        f"the row of {method} {endpoint} says plugin={rows[(endpoint, method)]!r}, not {name!r}"
+        for endpoint, method in routes
+        if route_rows is None and (endpoint, method) in rows and rows[(endpoint, method)] != name
+    ]
     return problems
 
 
 def _hook_answers(app: Flask, hook: str, name: str) -> list[Path]:
     host = app.extensions["nttlearn"]
-    return [Path(d) for impl in getattr(host.pm.hook, hook).get_hookimpls()
-            if impl.plugin_name == name for d in impl.function() or []]
+    return [
+        Path(d)
+        for impl in getattr(host.pm.hook, hook).get_hookimpls()
+        if impl.plugin_name == name
+        for d in impl.function() or []
+    ]
 
 
 def _blueprint_template_folders(app: Flask, name: str) -> list[Path]:
     host = app.extensions["nttlearn"]
-    owned = {endpoint.rsplit(".", 1)[0] for endpoint in app.view_functions if host.endpoint_owner(endpoint) == name}
+    owned = {
+        endpoint.rsplit(".", 1)[0]
+        for endpoint in app.view_functions
+        if host.endpoint_owner(endpoint) == name
+    }
     folders = []
     for blueprint_name, blueprint in app.blueprints.items():
         if blueprint_name in owned and blueprint.template_folder:
@@ -265,11 +334,17 @@ def contract_problems(name: str, app: Flask, route_rows: Iterable[Any] | None = 
     if not NAME.match(name):
         add("name", [f"{name!r} is not lowercase letters, digits and _"])
     if ep is None:
-        add("entry point", [f"no {ENTRY_POINT_GROUP!r} entry point named {name!r}: is the plugin installed?"])
+        add(
+            "entry point",
+            [f"no {ENTRY_POINT_GROUP!r} entry point named {name!r}: is the plugin installed?"],
+        )
         return problems
     info = app.extensions["nttlearn"].plugins.get(name)
     if info is None:
-        add("entry point", [f"{name!r} is installed but not loaded by this app (app_factory(plugins=[{name!r}]))"])
+        add(
+            "entry point",
+            [f"{name!r} is installed but not loaded by this app (app_factory(plugins=[{name!r}]))"],
+        )
         return problems
     if info.failed:
         add("entry point", [f"{name!r} failed to load: {info.error}"])
@@ -285,6 +360,9 @@ def contract_problems(name: str, app: Flask, route_rows: Iterable[Any] | None = 
     if root.is_dir() and (root / "templates").is_dir():
         template_folders.append(root / "templates")
     add("template namespace", template_namespace_problems(name, template_folders))
-    add("translation domain", translation_domain_problems(name, _hook_answers(app, "nttlearn_translation_dirs", name)))
+    add(
+        "translation domain",
+        translation_domain_problems(name, _hook_answers(app, "nttlearn_translation_dirs", name)),
+    )
     add("route rows", route_row_problems(name, app, route_rows))
     return problems

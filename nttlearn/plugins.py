@@ -85,7 +85,9 @@ class PluginHost:
         Entry points load one by one inside try/except: one broken plugin cannot stop the others.
         """
         entry_points = {ep.name: ep for ep in metadata.entry_points(group=ENTRY_POINT_GROUP)}
-        wanted: Iterable[object] = entry_points.values() if names_or_objects is None else names_or_objects
+        wanted: Iterable[object] = (
+            entry_points.values() if names_or_objects is None else names_or_objects
+        )
         for item in wanted:
             if isinstance(item, str):
                 if item not in entry_points:
@@ -96,7 +98,9 @@ class PluginHost:
                 self._load_entry_point(item)
             else:
                 name = getattr(item, "name", None) or getattr(item, "__name__", repr(item))
-                self._register(str(name), item, version="", description=(item.__doc__ or "").strip())
+                self._register(
+                    str(name), item, version="", description=(item.__doc__ or "").strip()
+                )
         self._refuse_unknown_hooks()
 
     def _refuse_unknown_hooks(self) -> None:
@@ -111,13 +115,21 @@ class PluginHost:
                 caller.name
                 for caller in self.pm.get_hookcallers(plugin) or []
                 if caller.spec is None
-                and any(impl.plugin is plugin and not impl.optionalhook for impl in caller.get_hookimpls())
+                and any(
+                    impl.plugin is plugin and not impl.optionalhook
+                    for impl in caller.get_hookimpls()
+                )
             )
             if unknown:
                 self.pm.unregister(plugin)
                 self.plugins.pop(name)
-                self._fail(name, f"PluginValidationError: unknown hook {unknown[0]!r}: not declared in "
-                           "nttlearn.hookspecs nor by another installed plugin", info.version, info.description)
+                self._fail(
+                    name,
+                    f"PluginValidationError: unknown hook {unknown[0]!r}: not declared in "
+                    "nttlearn.hookspecs nor by another installed plugin",
+                    info.version,
+                    info.description,
+                )
 
     def _load_entry_point(self, ep: metadata.EntryPoint) -> None:
         dist = ep.dist
@@ -165,9 +177,13 @@ class PluginHost:
                 self._endpoints[endpoint] = impl.plugin_name
         for impl in self.pm.hook.nttlearn_activity_types.get_hookimpls():
             for activity_type in self._guarded_startup(impl, lambda f: f()) or []:
-                self._activity_types[activity_type.key] = _with_plugin(activity_type, impl.plugin_name)
+                self._activity_types[activity_type.key] = _with_plugin(
+                    activity_type, impl.plugin_name
+                )
         for impl in self.pm.hook.nttlearn_settings.get_hookimpls():
-            self.plugins[impl.plugin_name].settings = list(self._guarded_startup(impl, lambda f: f()) or [])
+            self.plugins[impl.plugin_name].settings = list(
+                self._guarded_startup(impl, lambda f: f()) or []
+            )
         self.collect_event_types()
 
     def collect_event_types(self) -> dict[str, EventType]:
@@ -211,7 +227,9 @@ class PluginHost:
 
     def _guarded_startup(self, impl: pluggy.HookImpl, call: Callable[[Callable], Any]) -> Any:
         try:
-            return self._traced(impl.opts.get("specname") or impl.function.__name__, impl, call, impl.function)
+            return self._traced(
+                impl.opts.get("specname") or impl.function.__name__, impl, call, impl.function
+            )
         except Exception as exc:  # noqa: BLE001
             log.exception("plugin %s failed at start-up", impl.plugin_name)
             if self.strict:
@@ -248,9 +266,11 @@ class PluginHost:
 
     def _read_disabled(self) -> frozenset[str]:
         try:
-            return frozenset(db.session.execute(
-                db.select(PluginState.name).where(PluginState.enabled.is_(False))
-            ).scalars())
+            return frozenset(
+                db.session.execute(
+                    db.select(PluginState.name).where(PluginState.enabled.is_(False))
+                ).scalars()
+            )
         except SQLAlchemyError:  # before the first migration there is no table yet
             db.session.rollback()
             return frozenset()
@@ -299,7 +319,9 @@ class PluginHost:
         caller = getattr(self.pm.hook, name)
         return self.pm.subset_hook_caller(name, remove) if remove else caller
 
-    def call_each(self, name: str, *, include_disabled: bool = False, **kwargs: Any) -> list[tuple[str, Any]]:
+    def call_each(
+        self, name: str, *, include_disabled: bool = False, **kwargs: Any
+    ) -> list[tuple[str, Any]]:
         """Call each enabled implementation separately; one that raises is logged and skipped.
 
         ``include_disabled`` also asks the plugins the admin switched off (their data stays, so a
@@ -311,7 +333,9 @@ class PluginHost:
             if impl.plugin_name in disabled:
                 continue
             try:
-                result = self._traced(name, impl, impl.function, *[kwargs[arg] for arg in impl.argnames])
+                result = self._traced(
+                    name, impl, impl.function, *[kwargs[arg] for arg in impl.argnames]
+                )
             except Exception:  # noqa: BLE001 - rendering hooks must not break the page
                 log.exception("plugin %s failed in %s", impl.plugin_name, name)
                 continue
@@ -319,7 +343,9 @@ class PluginHost:
                 results.append((impl.plugin_name, result))
         return results
 
-    def _traced(self, hook: str, impl: pluggy.HookImpl, call: Callable[..., Any], *args: Any) -> Any:
+    def _traced(
+        self, hook: str, impl: pluggy.HookImpl, call: Callable[..., Any], *args: Any
+    ) -> Any:
         """``call(*args)`` for one implementation of ``hook``, logged when ``NTTLEARN_TRACE_HOOKS`` is on."""
         if self.trace is None:
             return call(*args)

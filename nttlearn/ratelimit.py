@@ -12,7 +12,9 @@ from flask import Flask, current_app
 class RateLimiter:
     """``hit(key)`` counts an attempt; ``blocked(key)`` tells whether the limit is reached."""
 
-    def __init__(self, limit: int, window: int, redis_url: str | None = None, prefix: str = "rl") -> None:
+    def __init__(
+        self, limit: int, window: int, redis_url: str | None = None, prefix: str = "rl"
+    ) -> None:
         self.limit, self.window, self.prefix = limit, window, prefix
         self._redis = None
         if redis_url:

@@ -35,8 +35,14 @@ def parse_int(text: str | None, *, min: int = SQL_INT_MIN, max: int = SQL_INT_MA
     return value if min <= value <= max else None
 
 
-def arg_int(name: str, default: int | None = None, *, min: int = SQL_INT_MIN,
-            max: int = SQL_INT_MAX, source: MultiDict | None = None) -> int | None:
+def arg_int(
+    name: str,
+    default: int | None = None,
+    *,
+    min: int = SQL_INT_MIN,
+    max: int = SQL_INT_MAX,
+    source: MultiDict | None = None,
+) -> int | None:
     """The query argument ``name`` (or the field of ``source``, e.g. ``request.form``) as an
     integer in ``[min, max]``; ``default`` when it is absent or empty. Anything else is a bad
     request: the visitor gets the 400 page."""
@@ -50,14 +56,16 @@ def arg_int(name: str, default: int | None = None, *, min: int = SQL_INT_MIN,
     return value
 
 
-def form_int(name: str, default: int | None = None, *, min: int = SQL_INT_MIN,
-             max: int = SQL_INT_MAX) -> int | None:
+def form_int(
+    name: str, default: int | None = None, *, min: int = SQL_INT_MIN, max: int = SQL_INT_MAX
+) -> int | None:
     """:func:`arg_int` for a field of the posted form."""
     return arg_int(name, default, min=min, max=max, source=request.form)
 
 
-def arg_ints(name: str, *, min: int = SQL_INT_MIN, max: int = SQL_INT_MAX,
-             source: MultiDict | None = None) -> list[int]:
+def arg_ints(
+    name: str, *, min: int = SQL_INT_MIN, max: int = SQL_INT_MAX, source: MultiDict | None = None
+) -> list[int]:
     """Every value of the repeated argument ``name`` (``?id=1&id=2``; ``source`` as in
     :func:`arg_int`) as integers; a malformed one is a bad request (400)."""
     values = request.args if source is None else source
@@ -79,7 +87,9 @@ def safe_redirect_target(target: str | None) -> str | None:
     """
     if not target or len(target) > 2048 or "\\" in target:
         return None
-    if any(ch.isspace() or _is_control(ch) for ch in target) or any(_is_control(ch) for ch in unquote(target)):
+    if any(ch.isspace() or _is_control(ch) for ch in target) or any(
+        _is_control(ch) for ch in unquote(target)
+    ):
         return None
     try:
         parts = urlsplit(target)
@@ -91,7 +101,11 @@ def safe_redirect_target(target: str | None) -> str | None:
             return None
     if not parts.path.startswith("/") or parts.path.startswith("//"):
         return None
-    return parts.path + (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
+    return (
+        parts.path
+        + (f"?{parts.query}" if parts.query else "")
+        + (f"#{parts.fragment}" if parts.fragment else "")
+    )
 
 
 def _is_control(ch: str) -> bool:
@@ -113,8 +127,14 @@ class BoundedIntegerConverter(IntegerConverter):
 
     regex = r"[0-9]+"
 
-    def __init__(self, map: Map, fixed_digits: int = 0, min: int = SQL_INT_MIN,
-                 max: int = SQL_INT_MAX, signed: bool = False) -> None:
+    def __init__(
+        self,
+        map: Map,
+        fixed_digits: int = 0,
+        min: int = SQL_INT_MIN,
+        max: int = SQL_INT_MAX,
+        signed: bool = False,
+    ) -> None:
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 

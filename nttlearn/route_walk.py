@@ -59,7 +59,9 @@ PUBLIC = Expect(200, 200, 200, 200)
 LOGGED_IN = Expect(302, 200, 200, 200)
 TRAINERS = Expect(302, 403, 200, 200)
 ADMINS = Expect(302, 403, 403, 200)
-STAFF_OF_COURSE = Expect(302, 403, 403, 200)  # world.course: neither visitor but the admin teaches it
+STAFF_OF_COURSE = Expect(
+    302, 403, 403, 200
+)  # world.course: neither visitor but the admin teaches it
 ANONYMOUS_ONLY = Expect(200, 302, 302, 302)  # logged-in visitors are sent on to their dashboard
 
 
@@ -90,7 +92,9 @@ class World:
     def bystander_identity(self) -> int:
         """The id of a single sign-on identity of the bystander's (made once)."""
         if "bystander_identity" not in self.extra:
-            identity = UserIdentity(user_id=self.bystander.id, issuer="https://login.example", subject="walk")
+            identity = UserIdentity(
+                user_id=self.bystander.id, issuer="https://login.example", subject="walk"
+            )
             db.session.add(identity)
             db.session.commit()
             self.extra["bystander_identity"] = identity.id
@@ -100,11 +104,23 @@ class World:
         """An activity of ``type_key`` placed in the first module of ``course`` (made once)."""
         key = f"activity:{type_key}"
         if key not in self.extra:
-            module = db.session.execute(
-                db.select(Module).where(Module.course_id == self.course.id).order_by(Module.position)
-            ).scalars().first()
-            activity = Activity(module_id=module.id, key=f"{type_key}-walk", position=99, type_key=type_key,
-                                title=f"{type_key} (route walk)", required=required)
+            module = (
+                db.session.execute(
+                    db.select(Module)
+                    .where(Module.course_id == self.course.id)
+                    .order_by(Module.position)
+                )
+                .scalars()
+                .first()
+            )
+            activity = Activity(
+                module_id=module.id,
+                key=f"{type_key}-walk",
+                position=99,
+                type_key=type_key,
+                title=f"{type_key} (route walk)",
+                required=required,
+            )
             db.session.add(activity)
             db.session.commit()
             self.extra[key] = activity
@@ -122,15 +138,31 @@ def build_world(app, make_user, make_course) -> World:
     other_course = make_course(modules=1, lessons=1, trainer=other_trainer)
     db.session.add(Enrolment(user_id=learner.id, course_id=course.id))
     db.session.commit()
-    lesson = db.session.execute(
-        db.select(Lesson).join(Module).where(Module.course_id == course.id).order_by(Module.position, Lesson.position)
-    ).scalars().first()
+    lesson = (
+        db.session.execute(
+            db.select(Lesson)
+            .join(Module)
+            .where(Module.course_id == course.id)
+            .order_by(Module.position, Lesson.position)
+        )
+        .scalars()
+        .first()
+    )
     media = Path(app.instance_path) / "media" / course.slug
     media.mkdir(parents=True, exist_ok=True)
     (media / MEDIA_FILE).write_bytes(b"\x89PNG\r\n\x1a\n")
-    return World(app=app, learner=learner, other_trainer=other_trainer, admin=admin, trainer=trainer,
-                 course=course, lesson=lesson, other_course=other_course,
-                 organisation=learner.organisation, bystander=bystander)
+    return World(
+        app=app,
+        learner=learner,
+        other_trainer=other_trainer,
+        admin=admin,
+        trainer=trainer,
+        course=course,
+        lesson=lesson,
+        other_course=other_course,
+        organisation=learner.organisation,
+        bystander=bystander,
+    )
 
 
 def _none(world: World) -> dict[str, Any]:
@@ -151,7 +183,6 @@ class Route:
         return f"{self.method} {self.endpoint}"
 
 
-
 def walk_route(app: Any, world: World, row: Route) -> dict[str, int]:
     """What each visitor of :data:`ROLES` gets from ``row``'s route, each with a client of their
     own, in that order: ``{"anonymous": 302, "learner": 200, …}``, to compare with ``row.expect``."""
@@ -165,8 +196,12 @@ def walk_route(app: Any, world: World, row: Route) -> dict[str, int]:
     for role in ROLES:
         client = app.test_client()
         if role != "anonymous":
-            assert login(client, getattr(world, role)).status_code == 302, f"{role} could not log in"
-        response = client.get(url) if row.method == "GET" else client.post(url, data=row.data(world))
+            assert login(client, getattr(world, role)).status_code == 302, (
+                f"{role} could not log in"
+            )
+        response = (
+            client.get(url) if row.method == "GET" else client.post(url, data=row.data(world))
+        )
         answers[role] = response.status_code
     return answers
 

@@ -54,13 +54,16 @@ class StoredFile:
 
     def name_under(self, prefix: str) -> str:
         """The key without ``prefix`` (``media/ntt/`` → ``logo.png``)."""
-        return self.key[len(prefix):]
+        return self.key[len(prefix) :]
 
 
 def valid_key(key: str) -> bool:
     """A relative path of names: none empty or hidden (so no ``..``), no backslash or control character."""
-    return (0 < len(key) <= 500 and not _CONTROL.search(key)
-            and all(part and not part.startswith(".") for part in key.split("/")))
+    return (
+        0 < len(key) <= 500
+        and not _CONTROL.search(key)
+        and all(part and not part.startswith(".") for part in key.split("/"))
+    )
 
 
 def _checked(key: str) -> str:
@@ -148,7 +151,9 @@ class LocalStore(FileStore):
     def save(self, key: str, data: bytes) -> None:
         path = self._path(_checked(key))
         path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        descriptor, temporary = tempfile.mkstemp(
+            prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
+        )
         try:
             with os.fdopen(descriptor, "wb") as handle:
                 handle.write(data)
@@ -188,7 +193,9 @@ class LocalStore(FileStore):
                 key = path.relative_to(self.root).as_posix()
                 if key.startswith(prefix) and valid_key(key) and not path.is_symlink():
                     stat = path.stat()
-                    found.append(StoredFile(key, stat.st_size, datetime.fromtimestamp(stat.st_mtime, UTC)))
+                    found.append(
+                        StoredFile(key, stat.st_size, datetime.fromtimestamp(stat.st_mtime, UTC))
+                    )
         return sorted(found, key=lambda f: f.key)
 
     def replace_all(self, prefix: str, files: Mapping[str, bytes]) -> None:
@@ -201,7 +208,8 @@ class LocalStore(FileStore):
         target = self.root / prefix.rstrip("/")
         current = {f.name_under(prefix): f for f in self.list(prefix)}
         if current.keys() == files.keys() and all(
-                current[n].size == len(d) and (target / n).read_bytes() == d for n, d in files.items()):
+            current[n].size == len(d) and (target / n).read_bytes() == d for n, d in files.items()
+        ):
             return
         staging = target.with_name(target.name + ".new")
         if staging.exists():
@@ -243,7 +251,8 @@ class DatabaseStore(FileStore):
             try:
                 with self._engine.begin() as connection:
                     updated = connection.execute(
-                        table.update().where(table.c.key == key).values(**values)).rowcount
+                        table.update().where(table.c.key == key).values(**values)
+                    ).rowcount
                     if not updated:
                         connection.execute(table.insert().values(**values))
                 return
@@ -252,7 +261,9 @@ class DatabaseStore(FileStore):
         raise StorageError(f"could not save {key}")
 
     def read(self, key: str) -> bytes:
-        if not valid_key(key):  # PostgreSQL refuses a NUL in a query's text: no such file either way
+        if not valid_key(
+            key
+        ):  # PostgreSQL refuses a NUL in a query's text: no such file either way
             raise FileNotFoundError(key)
         table = StoredFileRow.__table__
         with self._engine.connect() as connection:
@@ -283,7 +294,9 @@ class DatabaseStore(FileStore):
         with self._engine.connect() as connection:
             rows = connection.execute(
                 db.select(table.c.key, table.c.size, table.c.updated_at)
-                .where(table.c.key.startswith(prefix, autoescape=True)).order_by(table.c.key)).all()
+                .where(table.c.key.startswith(prefix, autoescape=True))
+                .order_by(table.c.key)
+            ).all()
         return [StoredFile(key, size, updated_at) for key, size, updated_at in rows]
 
     def replace_all(self, prefix: str, files: Mapping[str, bytes]) -> None:
@@ -292,8 +305,13 @@ class DatabaseStore(FileStore):
             _checked(prefix + name)
         table = StoredFileRow.__table__
         with self._engine.begin() as connection:
-            current = dict(connection.execute(
-                db.select(table.c.key, table.c.data).where(table.c.key.startswith(prefix, autoescape=True))).all())
+            current = dict(
+                connection.execute(
+                    db.select(table.c.key, table.c.data).where(
+                        table.c.key.startswith(prefix, autoescape=True)
+                    )
+                ).all()
+            )
             for name, data in files.items():
                 key = prefix + name
                 if key in current and bytes(current[key]) == data:
@@ -303,7 +321,7 @@ class DatabaseStore(FileStore):
                     connection.execute(table.update().where(table.c.key == key).values(**values))
                 else:
                     connection.execute(table.insert().values(key=key, **values))
-            gone = [k for k in current if k[len(prefix):] not in files]
+            gone = [k for k in current if k[len(prefix) :] not in files]
             if gone:
                 connection.execute(table.delete().where(table.c.key.in_(gone)))
 
@@ -314,22 +332,36 @@ class S3Store(FileStore):
 
     name = "s3"
 
-    def __init__(self, bucket: str, *, prefix: str = "", endpoint_url: str | None = None,
-                 region: str | None = None, access_key_id: str | None = None,
-                 secret_access_key: str | None = None) -> None:
+    def __init__(
+        self,
+        bucket: str,
+        *,
+        prefix: str = "",
+        endpoint_url: str | None = None,
+        region: str | None = None,
+        access_key_id: str | None = None,
+        secret_access_key: str | None = None,
+    ) -> None:
         try:
             import boto3
             from botocore.config import Config
         except ImportError as error:  # pragma: no cover - a deployment without the s3 extra
-            raise StorageError("NTTLEARN_STORAGE=s3 needs boto3: pip install 'nttlearn[s3]'") from error
+            raise StorageError(
+                "NTTLEARN_STORAGE=s3 needs boto3: pip install 'nttlearn[s3]'"
+            ) from error
         if not bucket:
             raise StorageError("NTTLEARN_STORAGE=s3 needs NTTLEARN_S3_BUCKET")
         self.bucket = bucket
         self.prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""
         self.client = boto3.client(
-            "s3", endpoint_url=endpoint_url or None, region_name=region or None,
-            aws_access_key_id=access_key_id or None, aws_secret_access_key=secret_access_key or None,
-            config=Config(retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=5, read_timeout=30),
+            "s3",
+            endpoint_url=endpoint_url or None,
+            region_name=region or None,
+            aws_access_key_id=access_key_id or None,
+            aws_secret_access_key=secret_access_key or None,
+            config=Config(
+                retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=5, read_timeout=30
+            ),
         )
 
     def _missing(self, error: Exception) -> bool:
@@ -367,10 +399,12 @@ class S3Store(FileStore):
 
     def list(self, prefix: str) -> list[StoredFile]:
         found = []
-        pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=self.prefix + prefix)
+        pages = self.client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=self.prefix + prefix
+        )
         for page in pages:
             for item in page.get("Contents", []):
-                key = item["Key"][len(self.prefix):]
+                key = item["Key"][len(self.prefix) :]
                 if valid_key(key):
                     found.append(StoredFile(key, int(item["Size"]), item.get("LastModified")))
         return sorted(found, key=lambda f: f.key)
@@ -385,10 +419,13 @@ def make_store(app: Flask, kind: str | None = None) -> FileStore:
         return DatabaseStore(app)
     if kind == "s3":
         return S3Store(
-            str(app.config.get("S3_BUCKET") or ""), prefix=str(app.config.get("S3_PREFIX") or ""),
-            endpoint_url=app.config.get("S3_ENDPOINT_URL"), region=app.config.get("S3_REGION"),
+            str(app.config.get("S3_BUCKET") or ""),
+            prefix=str(app.config.get("S3_PREFIX") or ""),
+            endpoint_url=app.config.get("S3_ENDPOINT_URL"),
+            region=app.config.get("S3_REGION"),
             access_key_id=app.config.get("S3_ACCESS_KEY_ID"),
-            secret_access_key=app.config.get("S3_SECRET_ACCESS_KEY"))
+            secret_access_key=app.config.get("S3_SECRET_ACCESS_KEY"),
+        )
     raise StorageError(f"NTTLEARN_STORAGE must be one of {', '.join(BACKENDS)}, not {kind!r}")
 
 
@@ -401,19 +438,38 @@ def file_store() -> FileStore:
     return current_app.extensions["nttlearn_storage"]
 
 
-def send_stored_file(key: str, *, mimetype: str | None = None, as_attachment: bool = False,
-                     download_name: str | None = None, max_age: int | None = None) -> Response:
+def send_stored_file(
+    key: str,
+    *,
+    mimetype: str | None = None,
+    as_attachment: bool = False,
+    download_name: str | None = None,
+    max_age: int | None = None,
+) -> Response:
     """A response with the stored file ``key`` (conditional GETs answered with 304), or
     :class:`FileNotFoundError`. A local file is streamed from the disk; any other is read whole."""
     store = file_store()
     name = download_name or key.rsplit("/", 1)[-1]
     path = store.local_path(key)
     if path is not None:
-        return send_file(path, mimetype=mimetype, as_attachment=as_attachment, download_name=name,
-                         max_age=max_age, conditional=True)
+        return send_file(
+            path,
+            mimetype=mimetype,
+            as_attachment=as_attachment,
+            download_name=name,
+            max_age=max_age,
+            conditional=True,
+        )
     data = store.read(key)
-    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=as_attachment, download_name=name,
-                     max_age=max_age, conditional=True, etag=hashlib.sha256(data).hexdigest()[:32])
+    return send_file(
+        io.BytesIO(data),
+        mimetype=mimetype,
+        as_attachment=as_attachment,
+        download_name=name,
+        max_age=max_age,
+        conditional=True,
+        etag=hashlib.sha256(data).hexdigest()[:32],
+    )
 
 
 def copy_files(source: FileStore, target: FileStore, prefixes: list[str]) -> dict[str, int]:

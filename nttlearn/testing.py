@@ -103,8 +103,13 @@ def _test_database(tmp_path_factory) -> Iterator[dict[str, Any]]:
     instance = tmp_path_factory.mktemp("instance-template")
     if not url:
         template = tmp_path_factory.mktemp("db") / "template.sqlite"
-        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{template}", "INSTANCE_PATH": str(instance),
-                          "STRICT_PLUGINS": True})
+        app = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{template}",
+                "INSTANCE_PATH": str(instance),
+                "STRICT_PLUGINS": True,
+            }
+        )
         _migrate(app)
         yield {"kind": "sqlite", "template": template}
         return
@@ -115,7 +120,13 @@ def _test_database(tmp_path_factory) -> Iterator[dict[str, Any]]:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     test_url = base.set(database=name).render_as_string(hide_password=False)
     try:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": test_url, "INSTANCE_PATH": str(instance), "STRICT_PLUGINS": True})
+        app = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": test_url,
+                "INSTANCE_PATH": str(instance),
+                "STRICT_PLUGINS": True,
+            }
+        )
         _migrate(app)
         yield {"kind": "postgresql", "url": test_url}
     finally:
@@ -139,11 +150,22 @@ def _empty_tables(app) -> None:
         db.session.remove()
         if db.engine.dialect.name == "postgresql":
             with db.engine.begin() as conn:
-                tables = [r[0] for r in conn.execute(text(
-                    "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'alembic_version'"
-                ))]
+                tables = [
+                    r[0]
+                    for r in conn.execute(
+                        text(
+                            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'alembic_version'"
+                        )
+                    )
+                ]
                 if tables:
-                    conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+                    conn.execute(
+                        text(
+                            "TRUNCATE "
+                            + ", ".join(f'"{t}"' for t in tables)
+                            + " RESTART IDENTITY CASCADE"
+                        )
+                    )
         db.engine.dispose()
 
 
@@ -259,8 +281,15 @@ def user_factory() -> Callable[..., Any]:
 
     counter = {"n": 0}
 
-    def make(role: str = "learner", email: str | None = None, name: str | None = None,
-             org: str | None = None, country: str | None = None, town: str = "", locale: str = "en") -> User:
+    def make(
+        role: str = "learner",
+        email: str | None = None,
+        name: str | None = None,
+        org: str | None = None,
+        country: str | None = None,
+        town: str = "",
+        locale: str = "en",
+    ) -> User:
         counter["n"] += 1
         organisation = None
         if org:
@@ -268,9 +297,14 @@ def user_factory() -> Callable[..., Any]:
             if organisation is None:
                 organisation = Organisation(name=org, town=town, country=country or "IT")
                 db.session.add(organisation)
-        user = User(email=email or f"{role}{counter['n']}-{uuid.uuid4().hex[:6]}@example.org",
-                    name=name or f"{role.title()} {counter['n']}", password_hash=password_hash(),
-                    role=role, organisation=organisation, locale=locale)
+        user = User(
+            email=email or f"{role}{counter['n']}-{uuid.uuid4().hex[:6]}@example.org",
+            name=name or f"{role.title()} {counter['n']}",
+            password_hash=password_hash(),
+            role=role,
+            organisation=organisation,
+            locale=locale,
+        )
         db.session.add(user)
         db.session.commit()
         return user
@@ -293,37 +327,74 @@ def course_factory() -> Callable[..., Any]:
 
     counter = {"n": 0}
 
-    def make(modules: int = 2, lessons: int = 3, trainer=None, slug: str | None = None,
-             activities: tuple = (), **fields: Any) -> Course:
+    def make(
+        modules: int = 2,
+        lessons: int = 3,
+        trainer=None,
+        slug: str | None = None,
+        activities: tuple = (),
+        **fields: Any,
+    ) -> Course:
         """``languages=["en", "it"]`` also translates every text of the course into those
         languages (``[it] Lesson 1.1``…), so that the catalogue lists it under them."""
         counter["n"] += 1
         translated = [code for code in fields.get("languages", ()) if code != "en"]
 
         def translations(**english: str) -> dict[str, dict[str, str]]:
-            return {code: {name: f"[{code}] {text}" for name, text in english.items()} for code in translated}
+            return {
+                code: {name: f"[{code}] {text}" for name, text in english.items()}
+                for code in translated
+            }
 
-        values = {"title": f"Course {counter['n']}", "summary": "A test course.", "published": True,
-                  "self_enrolment": True, "policy_area": "methodology"}
+        values = {
+            "title": f"Course {counter['n']}",
+            "summary": "A test course.",
+            "published": True,
+            "self_enrolment": True,
+            "policy_area": "methodology",
+        }
         values.update(fields)
-        values.setdefault("translations", translations(title=values["title"], summary=values["summary"]))
+        values.setdefault(
+            "translations", translations(title=values["title"], summary=values["summary"])
+        )
         course = Course(slug=slug or f"course-{counter['n']}-{uuid.uuid4().hex[:6]}", **values)
         db.session.add(course)
         db.session.flush()
         for m in range(modules):
-            module = Module(course_id=course.id, key=f"module-{m + 1}", position=m + 1, title=f"Module {m + 1}",
-                            translations=translations(title=f"Module {m + 1}"))
+            module = Module(
+                course_id=course.id,
+                key=f"module-{m + 1}",
+                position=m + 1,
+                title=f"Module {m + 1}",
+                translations=translations(title=f"Module {m + 1}"),
+            )
             db.session.add(module)
             db.session.flush()
             for n in range(lessons):
                 title, body = f"Lesson {m + 1}.{n + 1}", f"# Lesson {m + 1}.{n + 1}\n\nSome text."
-                db.session.add(Lesson(module_id=module.id, key=f"lesson-{n + 1}", position=n + 1, title=title,
-                                      body=body, translations=translations(title=title, body=body)))
+                db.session.add(
+                    Lesson(
+                        module_id=module.id,
+                        key=f"lesson-{n + 1}",
+                        position=n + 1,
+                        title=title,
+                        body=body,
+                        translations=translations(title=title, body=body),
+                    )
+                )
             for index, (module_index, type_key, required) in enumerate(activities):
                 if module_index == m:
-                    db.session.add(Activity(module_id=module.id, key=f"{type_key}-{index}", position=index + 1,
-                                            type_key=type_key, title=f"{type_key} {index}", required=required,
-                                            translations=translations(title=f"{type_key} {index}")))
+                    db.session.add(
+                        Activity(
+                            module_id=module.id,
+                            key=f"{type_key}-{index}",
+                            position=index + 1,
+                            type_key=type_key,
+                            title=f"{type_key} {index}",
+                            required=required,
+                            translations=translations(title=f"{type_key} {index}"),
+                        )
+                    )
         if trainer is not None:
             db.session.add(CourseStaff(course_id=course.id, user_id=trainer.id))
         db.session.commit()
@@ -334,7 +405,9 @@ def course_factory() -> Callable[..., Any]:
 
 def login(client, user, password: str = TEST_PASSWORD):
     """Log ``user`` in through the real login form; returns the response."""
-    return client.post("/login", data={"email": user.email, "password": password}, follow_redirects=False)
+    return client.post(
+        "/login", data={"email": user.email, "password": password}, follow_redirects=False
+    )
 
 
 @pytest.fixture
@@ -414,11 +487,15 @@ def schema_differences(tables: set[str]) -> list[Any]:
     from alembic.migration import MigrationContext
 
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={
-            "compare_type": True,
-            "include_object": lambda obj, name, type_, reflected, compare_to: (
-                type_ != "table" or name in tables),
-        })
+        context = MigrationContext.configure(
+            connection,
+            opts={
+                "compare_type": True,
+                "include_object": lambda obj, name, type_, reflected, compare_to: (
+                    type_ != "table" or name in tables
+                ),
+            },
+        )
         return compare_metadata(context, db.metadata)
 
 
@@ -436,9 +513,14 @@ def branch_downgraded(label: str) -> Iterator[None]:
         flask_migrate.upgrade(revision="heads")
 
 
-def migration_branch_problems(name: str, tables: set[str] | None = None, *, base: str | None = None,
-                              head: str | None = None, core_tables: frozenset[str] = frozenset(
-                                  {"users", "activities", "courses"})) -> list[str]:
+def migration_branch_problems(
+    name: str,
+    tables: set[str] | None = None,
+    *,
+    base: str | None = None,
+    head: str | None = None,
+    core_tables: frozenset[str] = frozenset({"users", "activities", "courses"}),
+) -> list[str]:
     """What is wrong with plugin ``name``'s Alembic branch, as readable lines; ``[]`` when it is
     right: ``assert migration_branch_problems("quiz", TABLES, base="quiz_0001") == []``.
 
@@ -459,16 +541,22 @@ def migration_branch_problems(name: str, tables: set[str] | None = None, *, base
     branch = [rev for rev in script.walk_revisions() if name in (rev.branch_labels or ())]
     bases = [rev for rev in branch if rev.down_revision is None]
     if len(bases) != 1:
-        return [f"the branch {name!r} has {len(bases)} first revisions (none before them): it should have one"]
+        return [
+            f"the branch {name!r} has {len(bases)} first revisions (none before them): it should have one"
+        ]
     if len([rev for rev in branch if rev.is_head]) != 1:
-        problems.append(f"the branch {name!r} has {len([rev for rev in branch if rev.is_head])} heads: merge them")
+        problems.append(
+            f"the branch {name!r} has {len([rev for rev in branch if rev.is_head])} heads: merge them"
+        )
     first = bases[0]
     if first.dependencies != "0001_core":
         problems.append(f"{first.revision} depends on {first.dependencies!r}, not '0001_core'")
     if base is not None and first.revision != base:
         problems.append(f"the branch starts at {first.revision!r}, not {base!r}")
     if head is not None and script.get_revision(f"{name}@head").revision != head:
-        problems.append(f"the branch ends at {script.get_revision(f'{name}@head').revision!r}, not {head!r}")
+        problems.append(
+            f"the branch ends at {script.get_revision(f'{name}@head').revision!r}, not {head!r}"
+        )
     problems += [f"models and migrations differ: {d}" for d in schema_differences(tables)]
     present = table_names()
     if not tables <= present:
@@ -481,7 +569,9 @@ def migration_branch_problems(name: str, tables: set[str] | None = None, *, base
         if tables & remaining:
             problems.append(f"downgrading the branch left {sorted(tables & remaining)}")
         if not core_tables <= remaining:
-            problems.append(f"downgrading the branch removed the core's {sorted(core_tables - remaining)}")
+            problems.append(
+                f"downgrading the branch removed the core's {sorted(core_tables - remaining)}"
+            )
     if not tables <= table_names():
         problems.append("upgrading to the heads again did not bring the tables back")
     return problems
@@ -529,16 +619,30 @@ def _catalogue(path: Path) -> Any:
 
 def catalogue_keys(path: Path) -> set[tuple[str | None, str]]:
     """The (context, message) pairs of a ``.po`` or ``.pot`` file."""
-    return {(m.context, m.id if isinstance(m.id, str) else m.id[0]) for m in _catalogue(path) if m.id}
+    return {
+        (m.context, m.id if isinstance(m.id, str) else m.id[0]) for m in _catalogue(path) if m.id
+    }
 
 
 def extracted_keys(package: Path, tmp_path: Path) -> set[tuple[str | None, str]]:
     """What ``pybabel extract`` finds in ``package`` today, with the ``babel.cfg`` beside it."""
     fresh = tmp_path / "fresh.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", str(package.parent / "babel.cfg"),
-         "--no-location", "--sort-output", "-o", str(fresh), str(package)],
-        check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            str(package.parent / "babel.cfg"),
+            "--no-location",
+            "--sort-output",
+            "-o",
+            str(fresh),
+            str(package),
+        ],
+        check=True,
+        capture_output=True,
     )
     return catalogue_keys(fresh)
 
@@ -548,8 +652,11 @@ def catalogue_problems(translations: Path, domain: str, locale: str) -> list[str
     messages that are not (or no longer) in the template, placeholders that do not match."""
     po = translations / locale / "LC_MESSAGES" / f"{domain}.po"
     catalog = _catalogue(po)
-    problems = [f"untranslated: {m.id!r}" for m in catalog
-                if m.id and (m.fuzzy or not all(m.string if isinstance(m.string, tuple) else [m.string]))]
+    problems = [
+        f"untranslated: {m.id!r}"
+        for m in catalog
+        if m.id and (m.fuzzy or not all(m.string if isinstance(m.string, tuple) else [m.string]))
+    ]
     template = catalogue_keys(translations / f"{domain}.pot")
     mine = catalogue_keys(po)
     problems += [f"missing: {key!r}" for key in sorted(template - mine, key=str)]
@@ -560,7 +667,9 @@ def catalogue_problems(translations: Path, domain: str, locale: str) -> list[str
 
 def pytest_configure(config) -> None:
     # pytest-xdist's marker, declared here too so that runs without xdist accept it.
-    config.addinivalue_line("markers", "xdist_group(name): run these tests on one worker (pytest-xdist)")
+    config.addinivalue_line(
+        "markers", "xdist_group(name): run these tests on one worker (pytest-xdist)"
+    )
     _share_url_builders()
 
 
@@ -600,9 +709,14 @@ def _share_url_builders() -> None:
     built: dict[tuple, Any] = {}
 
     def shared(self, append_unknown: bool = True):
-        key = (type(self), self.rule, tuple(self._trace), repr(sorted((self.defaults or {}).items())),
-               tuple((name, type(conv), conv.regex) for name, conv in self._converters.items()),
-               append_unknown)
+        key = (
+            type(self),
+            self.rule,
+            tuple(self._trace),
+            repr(sorted((self.defaults or {}).items())),
+            tuple((name, type(conv), conv.regex) for name, conv in self._converters.items()),
+            append_unknown,
+        )
         if key not in built:
             built[key] = compile_builder(self, append_unknown)
         return built[key]
@@ -675,8 +789,15 @@ def free_port() -> int:
 def run_nttlearn(env: Mapping[str, str], *args: str, timeout: float = 300) -> str:
     """Run ``nttlearn ARGS`` with ``env``; fail the test with its output if it fails, else return
     what it printed."""
-    result = subprocess.run([venv_command("nttlearn"), *args], cwd=repo_root(), env=dict(env),
-                            capture_output=True, text=True, timeout=timeout, check=False)
+    result = subprocess.run(
+        [venv_command("nttlearn"), *args],
+        cwd=repo_root(),
+        env=dict(env),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
     if result.returncode != 0:
         pytest.fail(f"`nttlearn {' '.join(args)}` failed:\n{result.stdout}\n{result.stderr}")
     return result.stdout
@@ -694,8 +815,13 @@ class LiveServer:
     def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
         """Run ``nttlearn ARGS`` against the same instance and database as the server."""
         return subprocess.run(
-            [venv_command("nttlearn"), *args], cwd=repo_root(), env=self.env, capture_output=True,
-            text=True, timeout=120, check=False,
+            [venv_command("nttlearn"), *args],
+            cwd=repo_root(),
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
         )
 
     def plugins(self) -> dict[str, dict[str, Any]]:
@@ -730,9 +856,12 @@ def _answers(url: str) -> bool:
 
 
 @contextlib.contextmanager
-def live_server(instance: Path,
-                prepare: Callable[[dict[str, str]], None] | Sequence[Sequence[str]] = (("init",),),
-                *, env: Mapping[str, str] | None = None) -> Iterator[LiveServer]:
+def live_server(
+    instance: Path,
+    prepare: Callable[[dict[str, str]], None] | Sequence[Sequence[str]] = (("init",),),
+    *,
+    env: Mapping[str, str] | None = None,
+) -> Iterator[LiveServer]:
     """Serve a fresh instance folder with a real gunicorn, as production does, for browser tests.
 
     ``prepare`` readies the instance before the server starts: a list of ``nttlearn`` argument
@@ -750,12 +879,14 @@ def live_server(instance: Path,
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     server_env = {k: v for k, v in os.environ.items() if not k.startswith("NTTLEARN_")}
-    server_env.update({
-        "NTTLEARN_INSTANCE_PATH": str(instance),
-        "NTTLEARN_DATABASE_URL": f"sqlite:///{instance / 'nttlearn.sqlite'}",
-        "NTTLEARN_BASE_URL": url,
-        "PYTHONUNBUFFERED": "1",
-    })
+    server_env.update(
+        {
+            "NTTLEARN_INSTANCE_PATH": str(instance),
+            "NTTLEARN_DATABASE_URL": f"sqlite:///{instance / 'nttlearn.sqlite'}",
+            "NTTLEARN_BASE_URL": url,
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     server_env.update(env or {})
     if callable(prepare):
         prepare(server_env)
@@ -763,17 +894,40 @@ def live_server(instance: Path,
         for args in prepare:
             run_nttlearn(server_env, *args)
     process = subprocess.Popen(
-        [venv_command("gunicorn"), "--workers", "2", "--worker-class", "gthread", "--threads", "4",
-         "--bind", f"127.0.0.1:{port}", "--chdir", str(repo_root()), "--graceful-timeout", "5",
-         "--no-control-socket", "wsgi:app"],
-        cwd=repo_root(), env=server_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            venv_command("gunicorn"),
+            "--workers",
+            "2",
+            "--worker-class",
+            "gthread",
+            "--threads",
+            "4",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--chdir",
+            str(repo_root()),
+            "--graceful-timeout",
+            "5",
+            "--no-control-socket",
+            "wsgi:app",
+        ],
+        cwd=repo_root(),
+        env=server_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     server = LiveServer(url=url, instance=instance, env=server_env)
     listening = threading.Event()
-    threading.Thread(target=_drain, args=(process.stdout, server.log, listening), daemon=True).start()
+    threading.Thread(
+        target=_drain, args=(process.stdout, server.log, listening), daemon=True
+    ).start()
     try:
-        if (not listening.wait(LIVE_SERVER_STARTUP_TIMEOUT) or process.poll() is not None
-                or not _answers(url)):
+        if (
+            not listening.wait(LIVE_SERVER_STARTUP_TIMEOUT)
+            or process.poll() is not None
+            or not _answers(url)
+        ):
             pytest.fail("gunicorn did not start:\n" + "\n".join(server.log[-40:]))
         yield server
     finally:
@@ -791,8 +945,10 @@ def demo_server(tmp_path_factory) -> Iterator[LiveServer]:
     that needs only what ``make run`` prepares: ``nttlearn init`` and ``nttlearn demo`` on a fresh
     instance, the REST API on. Its database is shared by those tests: make what you change your
     own (a new user, a new course), and do not count what other tests may add."""
-    env = {"NTTLEARN_STRICT_PLUGINS": os.environ.get("NTTLEARN_STRICT_PLUGINS", ""),
-           "NTTLEARN_API_ENABLED": "1"}  # the REST API's token page and reference are pages too
+    env = {
+        "NTTLEARN_STRICT_PLUGINS": os.environ.get("NTTLEARN_STRICT_PLUGINS", ""),
+        "NTTLEARN_API_ENABLED": "1",
+    }  # the REST API's token page and reference are pages too
     with live_server(tmp_path_factory.mktemp("demo-e2e"), [["init"], ["demo"]], env=env) as server:
         yield server
 
@@ -812,8 +968,9 @@ def new_page(e2e_browser, live_server):
     contexts = []
 
     def make(width: int = 1280, height: int = 900):
-        context = e2e_browser.new_context(base_url=live_server.url, locale="en-GB",
-                                          viewport={"width": width, "height": height})
+        context = e2e_browser.new_context(
+            base_url=live_server.url, locale="en-GB", viewport={"width": width, "height": height}
+        )
         context.set_default_timeout(30_000)  # a shared, busy machine: be patient
         contexts.append(context)
         return context.new_page()
@@ -843,7 +1000,9 @@ def log_in():
 def pytest_runtest_makereport(item, call):
     """On a failure, show what a live server logged: the traceback is there, not in the browser."""
     report = yield
-    servers = [value for value in getattr(item, "funcargs", {}).values() if isinstance(value, LiveServer)]
+    servers = [
+        value for value in getattr(item, "funcargs", {}).values() if isinstance(value, LiveServer)
+    ]
     if report.failed:
         for server in servers:
             if server.log:
@@ -852,8 +1011,14 @@ def pytest_runtest_makereport(item, call):
 
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="session")
@@ -863,14 +1028,18 @@ def e2e_browser():
     Playwright's sync API allows one running instance per process, so suites share this one.
     """
     if not CHROMIUM.exists():
-        pytest.skip("browser tests need Debian's chromium at /usr/bin/chromium: `make chromium` "
-                    "or `apt-get install chromium`")
+        pytest.skip(
+            "browser tests need Debian's chromium at /usr/bin/chromium: `make chromium` "
+            "or `apt-get install chromium`"
+        )
     from playwright.sync_api import expect, sync_playwright
 
     # Assertions wait up to 10 s (Playwright's default is 5): CI shares two cores between the
     # test workers, the live servers and chromium.
     expect.set_options(timeout=10_000)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
         yield browser
         browser.close()

@@ -30,7 +30,9 @@ def walk_plugins() -> list[object]:
 
 def csrf_token(html: str) -> str:
     """The CSRF token of the first form on a page."""
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"', html)
+    match = re.search(
+        r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"', html
+    )
     assert match, "no CSRF token on the page"
     return match.group(1) or match.group(2)
 

@@ -17,8 +17,14 @@ OWN_DATA = "Do not use your name or e-mail address as your password."
 
 
 def registration(email: str, **fields) -> dict[str, str]:
-    return {"name": "Giulia Rossi", "email": email, "password": GOOD_PASSWORD, "confirm": GOOD_PASSWORD,
-            "locale": "it", **fields}
+    return {
+        "name": "Giulia Rossi",
+        "email": email,
+        "password": GOOD_PASSWORD,
+        "confirm": GOOD_PASSWORD,
+        "locale": "it",
+        **fields,
+    }
 
 
 def reset_link(to: str) -> str:
@@ -27,8 +33,12 @@ def reset_link(to: str) -> str:
 
 
 # -- one password policy (finding 6) ---------------------------------------------------------------
-@pytest.mark.parametrize("own", ["giulia.rossi@example.org", "giulia.rossi", "Giulia Rossi Bianchi"])
-def test_the_reset_form_refuses_a_password_made_of_the_accounts_e_mail_or_name(client, make_user, own):
+@pytest.mark.parametrize(
+    "own", ["giulia.rossi@example.org", "giulia.rossi", "Giulia Rossi Bianchi"]
+)
+def test_the_reset_form_refuses_a_password_made_of_the_accounts_e_mail_or_name(
+    client, make_user, own
+):
     user = make_user(email="giulia.rossi@example.org", name="Giulia Rossi Bianchi")
     client.post("/password/forgot", data={"email": user.email})
 
@@ -38,12 +48,18 @@ def test_the_reset_form_refuses_a_password_made_of_the_accounts_e_mail_or_name(c
     assert OWN_DATA in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("own", ["giulia.rossi@example.org", "giulia.rossi", "Giulia Rossi Bianchi"])
-def test_the_change_form_refuses_a_password_made_of_the_accounts_e_mail_or_name(client, make_user, login_as, own):
+@pytest.mark.parametrize(
+    "own", ["giulia.rossi@example.org", "giulia.rossi", "Giulia Rossi Bianchi"]
+)
+def test_the_change_form_refuses_a_password_made_of_the_accounts_e_mail_or_name(
+    client, make_user, login_as, own
+):
     login_as(make_user(email="giulia.rossi@example.org", name="Giulia Rossi Bianchi"))
 
-    response = client.post("/account/password", data={"pw-current": TEST_PASSWORD, "pw-password": own,
-                                                      "pw-confirm": own})
+    response = client.post(
+        "/account/password",
+        data={"pw-current": TEST_PASSWORD, "pw-password": own, "pw-confirm": own},
+    )
 
     assert response.status_code == 200
     assert OWN_DATA in response.get_data(as_text=True)
@@ -71,17 +87,27 @@ def test_password_reset_sends_at_most_three_mails_an_hour_to_one_address(client,
 def test_one_network_cannot_send_mail_to_many_addresses_through_registration(app, client):
     app.config["ACCOUNT_MAIL_RATE_LIMIT"] = {"address": (3, 3600), "ip": (5, 3600)}
 
-    answers = [client.post("/register", data=registration(f"person{n}@example.org")) for n in range(8)]
+    answers = [
+        client.post("/register", data=registration(f"person{n}@example.org")) for n in range(8)
+    ]
 
     assert [a.status_code for a in answers] == [302] * 5 + [429] * 3
     assert len(outbox()) == 5
 
 
-def test_the_limit_on_an_address_is_the_same_for_a_new_address_and_one_with_an_account(client, make_user):
+def test_the_limit_on_an_address_is_the_same_for_a_new_address_and_one_with_an_account(
+    client, make_user
+):
     make_user(email="known@example.org")
 
-    known = [client.post("/register", data=registration("known@example.org")).status_code for _ in range(4)]
-    new = [client.post("/register", data=registration("unknown@example.org")).status_code for _ in range(4)]
+    known = [
+        client.post("/register", data=registration("known@example.org")).status_code
+        for _ in range(4)
+    ]
+    new = [
+        client.post("/register", data=registration("unknown@example.org")).status_code
+        for _ in range(4)
+    ]
 
     assert known == new == [302, 302, 302, 429]
 
@@ -89,10 +115,14 @@ def test_the_limit_on_an_address_is_the_same_for_a_new_address_and_one_with_an_a
 def test_the_limits_are_shared_by_every_worker_through_redis(app_factory):
     redis_url = redis_url_or_skip()
     limits = {"address": (3, 3600), "ip": (10**6, 3600)}  # other test runs share this Redis and IP
-    first, second = (app_factory({"REDIS_URL": redis_url, "ACCOUNT_MAIL_RATE_LIMIT": limits}) for _ in range(2))
+    first, second = (
+        app_factory({"REDIS_URL": redis_url, "ACCOUNT_MAIL_RATE_LIMIT": limits}) for _ in range(2)
+    )
     email = f"shared-{uuid.uuid4().hex}@example.org"
 
-    codes = [app.test_client().post("/register", data=registration(email)).status_code
-             for app in (first, second, first, second)]
+    codes = [
+        app.test_client().post("/register", data=registration(email)).status_code
+        for app in (first, second, first, second)
+    ]
 
     assert codes == [302, 302, 302, 429]

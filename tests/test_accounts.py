@@ -18,9 +18,16 @@ GOOD_PASSWORD = "tortellini-in-brodo-at-noon"
 
 
 def register(client, **fields):
-    data = {"name": "Giulia Rossi", "email": "giulia@example.org", "password": GOOD_PASSWORD,
-            "confirm": GOOD_PASSWORD, "organisation": "Comune di Bologna", "town": "Bologna",
-            "country": "IT", "locale": "it"}
+    data = {
+        "name": "Giulia Rossi",
+        "email": "giulia@example.org",
+        "password": GOOD_PASSWORD,
+        "confirm": GOOD_PASSWORD,
+        "organisation": "Comune di Bologna",
+        "town": "Bologna",
+        "country": "IT",
+        "locale": "it",
+    }
     data.update(fields)
     return client.post("/register", data=data)
 
@@ -46,7 +53,9 @@ def page_text(response) -> str:
 
 
 # -- registration --------------------------------------------------------------------------------
-def test_registration_creates_the_account_once_the_address_is_confirmed_and_records_the_event(client):
+def test_registration_creates_the_account_once_the_address_is_confirmed_and_records_the_event(
+    client,
+):
     response = register(client, email="Giulia@Example.org")
 
     assert response.headers["Location"] == "/register/sent"
@@ -57,11 +66,17 @@ def test_registration_creates_the_account_once_the_address_is_confirmed_and_reco
     assert response.headers["Location"] == "/"
     user = db.session.execute(db.select(User)).scalar_one()
     assert user.email == "giulia@example.org"
-    assert (user.organisation.name, user.organisation.town, user.organisation.country) == ("Comune di Bologna", "Bologna", "IT")
+    assert (user.organisation.name, user.organisation.town, user.organisation.country) == (
+        "Comune di Bologna",
+        "Bologna",
+        "IT",
+    )
     assert user.locale == "it"
     assert user.password_hash.startswith("$argon2")
     assert GOOD_PASSWORD not in outbox()[-1].get_content()
-    assert db.session.execute(db.select(EventRecord.name).filter_by(user_id=user.id)).scalars().all() == ["user.registered"]
+    assert db.session.execute(
+        db.select(EventRecord.name).filter_by(user_id=user.id)
+    ).scalars().all() == ["user.registered"]
     assert "Giulia Rossi" in page_text(client.get("/dashboard"))
 
 
@@ -84,7 +99,9 @@ def test_a_confirmation_link_opened_twice_creates_one_account_and_sends_to_login
     assert count_users() == 1
 
 
-@pytest.mark.parametrize("tamper", [lambda link: link[:-4] + "AAAA", lambda link: "/register/confirm/not-a-token"])
+@pytest.mark.parametrize(
+    "tamper", [lambda link: link[:-4] + "AAAA", lambda link: "/register/confirm/not-a-token"]
+)
 def test_a_tampered_confirmation_link_creates_nothing(client, tamper):
     register(client)
 
@@ -107,7 +124,9 @@ def test_an_expired_confirmation_link_creates_nothing(client, monkeypatch):
     assert count_users() == 0
 
 
-def test_registering_an_address_that_has_an_account_answers_as_for_a_new_one_and_mails_the_owner(client, make_user):
+def test_registering_an_address_that_has_an_account_answers_as_for_a_new_one_and_mails_the_owner(
+    client, make_user
+):
     owner = make_user(email="giulia@example.org", name="Giulia Already")
     new_address = register(client, email="someone-new@example.org")
 
@@ -122,15 +141,18 @@ def test_registering_an_address_that_has_an_account_answers_as_for_a_new_one_and
     assert count_users() == 1
 
 
-@pytest.mark.parametrize(("password", "message"), [
-    ("short-pw", "Use at least 12 characters."),
-    ("password1234", "This password is too common."),
-    ("aaaaaaaaaaaaaaaa", "This password is too common."),
-    ("giulia@example.org", "Do not use your name or e-mail address as your password."),
-    ("xyz@example.org", "Do not use your name or e-mail address as your password."),
-    ("Giulia Rossi", "Do not use your name or e-mail address as your password."),
-    ("giuliarossi-giulia", "Do not use your name or e-mail address as your password."),
-])
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("short-pw", "Use at least 12 characters."),
+        ("password1234", "This password is too common."),
+        ("aaaaaaaaaaaaaaaa", "This password is too common."),
+        ("giulia@example.org", "Do not use your name or e-mail address as your password."),
+        ("xyz@example.org", "Do not use your name or e-mail address as your password."),
+        ("Giulia Rossi", "Do not use your name or e-mail address as your password."),
+        ("giuliarossi-giulia", "Do not use your name or e-mail address as your password."),
+    ],
+)
 def test_a_weak_password_is_refused_with_the_reason(client, password, message):
     email = "xyz@example.org" if password.startswith("xyz") else "giulia@example.org"
 
@@ -142,15 +164,21 @@ def test_a_weak_password_is_refused_with_the_reason(client, password, message):
 
 
 def test_a_password_equal_to_the_name_is_refused(client):
-    response = register(client, name="Giulia Rossi Bianchi", password="Giulia Rossi Bianchi",
-                        confirm="Giulia Rossi Bianchi")
+    response = register(
+        client,
+        name="Giulia Rossi Bianchi",
+        password="Giulia Rossi Bianchi",
+        confirm="Giulia Rossi Bianchi",
+    )
 
     assert response.status_code == 200
     assert "Do not use your name or e-mail address as your password." in page_text(response)
 
 
 def test_a_128_character_password_is_accepted(client):
-    long_password = "".join(f"{word}-" for word in ("bologna", "lulea", "coruna", "helsinki") * 5)[:128]
+    long_password = "".join(f"{word}-" for word in ("bologna", "lulea", "coruna", "helsinki") * 5)[
+        :128
+    ]
     assert len(long_password) == 128
 
     response = register_and_confirm(client, password=long_password, confirm=long_password)
@@ -168,16 +196,19 @@ def test_mismatched_password_confirmation_is_refused(client):
     assert count_users() == 0
 
 
-@pytest.mark.parametrize("fields", [
-    {"email": "not-an-address"},
-    {"name": ""},
-    {"country": ""},
-    {"country": "ZZ"},
-    {"locale": "xx"},
-    {"organisation": "x" * 201},
-    {"email": "a" * 250 + "@example.org"},
-    {"password": "p" * 300, "confirm": "p" * 300},
-])
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"email": "not-an-address"},
+        {"name": ""},
+        {"country": ""},
+        {"country": "ZZ"},
+        {"locale": "xx"},
+        {"organisation": "x" * 201},
+        {"email": "a" * 250 + "@example.org"},
+        {"password": "p" * 300, "confirm": "p" * 300},
+    ],
+)
 def test_bad_registration_input_re_shows_the_form_never_a_500(client, fields):
     response = register(client, **fields)
 
@@ -186,7 +217,9 @@ def test_bad_registration_input_re_shows_the_form_never_a_500(client, fields):
     assert count_users() == 0
 
 
-def test_registering_into_an_existing_organisation_joins_it_whatever_the_letter_case(client, make_user):
+def test_registering_into_an_existing_organisation_joins_it_whatever_the_letter_case(
+    client, make_user
+):
     existing = make_user(org="Comune di Bologna", country="IT").organisation
 
     register_and_confirm(client, organisation="comune di bologna")
@@ -222,11 +255,17 @@ def test_the_account_limit_counts_failures_from_every_address(app, make_user):
     user = make_user()
     for n in range(10):
         login(app.test_client(), user, "not-the-password").status_code  # noqa: B018
-        app.test_client().post("/login", data={"email": user.email, "password": "x" * 12},
-                               environ_base={"REMOTE_ADDR": f"10.0.0.{n}"})
+        app.test_client().post(
+            "/login",
+            data={"email": user.email, "password": "x" * 12},
+            environ_base={"REMOTE_ADDR": f"10.0.0.{n}"},
+        )
 
-    response = app.test_client().post("/login", data={"email": user.email, "password": TEST_PASSWORD},
-                                      environ_base={"REMOTE_ADDR": "10.9.9.9"})
+    response = app.test_client().post(
+        "/login",
+        data={"email": user.email, "password": TEST_PASSWORD},
+        environ_base={"REMOTE_ADDR": "10.9.9.9"},
+    )
 
     assert response.status_code == 429
 
@@ -234,14 +273,21 @@ def test_the_account_limit_counts_failures_from_every_address(app, make_user):
 def test_one_address_trying_many_accounts_is_limited(app, make_user):
     attacker = {"REMOTE_ADDR": "203.0.113.7"}
     for n in range(50):
-        app.test_client().post("/login", data={"email": f"guess{n}@example.org", "password": "x" * 12},
-                               environ_base=attacker)
+        app.test_client().post(
+            "/login",
+            data={"email": f"guess{n}@example.org", "password": "x" * 12},
+            environ_base=attacker,
+        )
     victim = make_user()
 
-    from_attacker = app.test_client().post("/login", data={"email": victim.email, "password": TEST_PASSWORD},
-                                           environ_base=attacker)
-    from_elsewhere = app.test_client().post("/login", data={"email": victim.email, "password": TEST_PASSWORD},
-                                            environ_base={"REMOTE_ADDR": "198.51.100.1"})
+    from_attacker = app.test_client().post(
+        "/login", data={"email": victim.email, "password": TEST_PASSWORD}, environ_base=attacker
+    )
+    from_elsewhere = app.test_client().post(
+        "/login",
+        data={"email": victim.email, "password": TEST_PASSWORD},
+        environ_base={"REMOTE_ADDR": "198.51.100.1"},
+    )
 
     assert from_attacker.status_code == 429
     assert from_elsewhere.status_code == 302
@@ -287,9 +333,13 @@ def test_login_sends_the_person_on_to_the_page_they_asked_for_but_never_off_site
     user = make_user()
 
     assert client.get("/account").headers["Location"].startswith("/login?next=")
-    inside = client.post("/login?next=/account", data={"email": user.email, "password": TEST_PASSWORD})
+    inside = client.post(
+        "/login?next=/account", data={"email": user.email, "password": TEST_PASSWORD}
+    )
     client.post("/logout")
-    outside = client.post("/login?next=//evil.example/", data={"email": user.email, "password": TEST_PASSWORD})
+    outside = client.post(
+        "/login?next=//evil.example/", data={"email": user.email, "password": TEST_PASSWORD}
+    )
 
     assert inside.headers["Location"] == "/account"
     assert outside.headers["Location"] == "/dashboard"
@@ -328,17 +378,30 @@ def test_password_reset_from_mail_to_login_and_the_link_works_once(client, make_
     client.post("/logout")
     used = client.get(link, follow_redirects=True)
     assert "This reset link is invalid or has expired." in page_text(used)
-    assert client.post(link, data={"password": "another-fine-password", "confirm": "another-fine-password"}).headers["Location"] == "/password/forgot"
+    assert (
+        client.post(
+            link, data={"password": "another-fine-password", "confirm": "another-fine-password"}
+        ).headers["Location"]
+        == "/password/forgot"
+    )
 
 
-def test_a_reset_link_stops_working_when_the_password_is_changed_in_the_profile(client, make_user, login_as):
+def test_a_reset_link_stops_working_when_the_password_is_changed_in_the_profile(
+    client, make_user, login_as
+):
     user = make_user()
     client.post("/password/forgot", data={"email": user.email})
     link = reset_link(user.email)
     login_as(user)
 
-    client.post("/account/password", data={"pw-current": TEST_PASSWORD, "pw-password": GOOD_PASSWORD,
-                                            "pw-confirm": GOOD_PASSWORD})
+    client.post(
+        "/account/password",
+        data={
+            "pw-current": TEST_PASSWORD,
+            "pw-password": GOOD_PASSWORD,
+            "pw-confirm": GOOD_PASSWORD,
+        },
+    )
     client.post("/logout")
 
     assert client.get(link).headers["Location"] == "/password/forgot"
@@ -352,7 +415,9 @@ def test_an_expired_reset_link_is_refused(client, make_user, monkeypatch):
         client.post("/password/forgot", data={"email": user.email})
     link = reset_link(user.email)
 
-    response = client.post(link, data={"password": GOOD_PASSWORD, "confirm": GOOD_PASSWORD}, follow_redirects=True)
+    response = client.post(
+        link, data={"password": GOOD_PASSWORD, "confirm": GOOD_PASSWORD}, follow_redirects=True
+    )
 
     assert "This reset link is invalid or has expired." in page_text(response)
     assert login(client, user, GOOD_PASSWORD).status_code == 200
@@ -366,10 +431,16 @@ def test_a_tampered_reset_link_is_refused(client, make_user):
     assert client.get(link[:-3] + "abc").headers["Location"] == "/password/forgot"
 
 
-def test_asking_a_reset_for_an_unknown_address_answers_the_same_and_sends_nothing(client, make_user):
+def test_asking_a_reset_for_an_unknown_address_answers_the_same_and_sends_nothing(
+    client, make_user
+):
     known = make_user()
-    answer_known = client.post("/password/forgot", data={"email": known.email}, follow_redirects=True)
-    answer_unknown = client.post("/password/forgot", data={"email": "nobody@example.org"}, follow_redirects=True)
+    answer_known = client.post(
+        "/password/forgot", data={"email": known.email}, follow_redirects=True
+    )
+    answer_unknown = client.post(
+        "/password/forgot", data={"email": "nobody@example.org"}, follow_redirects=True
+    )
 
     message = "If an account exists for this address, we have sent it a link to reset the password."
     assert message in page_text(answer_known) and message in page_text(answer_unknown)
@@ -401,14 +472,28 @@ def test_change_password_needs_the_current_one(client, make_user, login_as):
     user = make_user(name="Careful Official")
     login_as(user)
 
-    wrong = client.post("/account/password", data={"pw-current": "not-my-password", "pw-password": GOOD_PASSWORD,
-                                                   "pw-confirm": GOOD_PASSWORD})
-    right = client.post("/account/password", data={"pw-current": TEST_PASSWORD, "pw-password": GOOD_PASSWORD,
-                                                   "pw-confirm": GOOD_PASSWORD})
+    wrong = client.post(
+        "/account/password",
+        data={
+            "pw-current": "not-my-password",
+            "pw-password": GOOD_PASSWORD,
+            "pw-confirm": GOOD_PASSWORD,
+        },
+    )
+    right = client.post(
+        "/account/password",
+        data={
+            "pw-current": TEST_PASSWORD,
+            "pw-password": GOOD_PASSWORD,
+            "pw-confirm": GOOD_PASSWORD,
+        },
+    )
 
     assert wrong.status_code == 200
     assert "Your current password is not correct." in page_text(wrong)
-    assert 'value="Careful Official"' in page_text(wrong)  # the profile form beside it keeps its values
+    assert 'value="Careful Official"' in page_text(
+        wrong
+    )  # the profile form beside it keeps its values
     assert right.headers["Location"] == "/account"
     client.post("/logout")
     assert login(client, user, TEST_PASSWORD).status_code == 200
@@ -418,8 +503,14 @@ def test_change_password_needs_the_current_one(client, make_user, login_as):
 def test_change_password_refuses_a_weak_new_one(client, make_user, login_as):
     login_as(make_user())
 
-    response = client.post("/account/password", data={"pw-current": TEST_PASSWORD, "pw-password": "password1234",
-                                                      "pw-confirm": "password1234"})
+    response = client.post(
+        "/account/password",
+        data={
+            "pw-current": TEST_PASSWORD,
+            "pw-password": "password1234",
+            "pw-confirm": "password1234",
+        },
+    )
 
     assert response.status_code == 200
     assert "This password is too common." in page_text(response)
@@ -429,18 +520,33 @@ def test_profile_edit_saves_name_organisation_and_language(client, make_user, lo
     user = make_user(name="Old Name")
     login_as(user)
 
-    response = client.post("/account", data={"name": "Åsa Lindqvist", "organisation": "Luleå kommun",
-                                             "town": "Luleå", "country": "SE", "locale": "sv"})
+    response = client.post(
+        "/account",
+        data={
+            "name": "Åsa Lindqvist",
+            "organisation": "Luleå kommun",
+            "town": "Luleå",
+            "country": "SE",
+            "locale": "sv",
+        },
+    )
 
     assert response.headers["Location"] == "/account"
     db.session.refresh(user)
-    assert (user.name, user.organisation.name, user.organisation.country, user.locale) == ("Åsa Lindqvist", "Luleå kommun", "SE", "sv")
+    assert (user.name, user.organisation.name, user.organisation.country, user.locale) == (
+        "Åsa Lindqvist",
+        "Luleå kommun",
+        "SE",
+        "sv",
+    )
     page = page_text(client.get("/account"))
     assert 'value="Åsa Lindqvist"' in page and 'value="Luleå kommun"' in page
     assert '<html lang="sv">' in page
 
 
-def test_account_page_shows_the_login_email_read_only_and_what_it_is_for(client, make_user, login_as):
+def test_account_page_shows_the_login_email_read_only_and_what_it_is_for(
+    client, make_user, login_as
+):
     login_as(make_user(email="asa.lindqvist@lulea.example"))
 
     page = page_text(client.get("/account"))
@@ -460,10 +566,15 @@ def test_account_page_explains_the_email_in_the_learners_language(client, make_u
     assert "Accedi con questo indirizzo" in page
 
 
-def test_profile_edit_with_an_organisation_but_no_country_asks_for_the_country(client, make_user, login_as):
+def test_profile_edit_with_an_organisation_but_no_country_asks_for_the_country(
+    client, make_user, login_as
+):
     login_as(make_user())
 
-    response = client.post("/account", data={"name": "Someone", "organisation": "New body", "country": "", "locale": "en"})
+    response = client.post(
+        "/account",
+        data={"name": "Someone", "organisation": "New body", "country": "", "locale": "en"},
+    )
 
     assert response.status_code == 200
     assert "Choose the country of your organisation." in page_text(response)
@@ -488,7 +599,12 @@ def test_the_language_switcher_sets_the_language_of_an_anonymous_visitor(client)
 
 def test_the_language_switcher_refuses_an_unknown_language_and_an_off_site_next(client):
     assert client.post("/language", data={"code": "xx"}).status_code == 404
-    assert client.post("/language", data={"code": "it", "next": "https://evil.example/"}).headers["Location"] == "/dashboard"
+    assert (
+        client.post("/language", data={"code": "it", "next": "https://evil.example/"}).headers[
+            "Location"
+        ]
+        == "/dashboard"
+    )
 
 
 def test_the_language_switcher_stores_a_logged_in_person_s_choice(client, make_user, login_as):
@@ -525,9 +641,14 @@ def test_changing_the_password_ends_the_accounts_other_sessions_but_not_this_one
     login(elsewhere, user)
     assert elsewhere.get("/dashboard").status_code == 200
 
-    response = here.post("/account/password", data={
-        "pw-current": TEST_PASSWORD, "pw-password": "a new long passphrase 2010", "pw-confirm": "a new long passphrase 2010",
-    })
+    response = here.post(
+        "/account/password",
+        data={
+            "pw-current": TEST_PASSWORD,
+            "pw-password": "a new long passphrase 2010",
+            "pw-confirm": "a new long passphrase 2010",
+        },
+    )
 
     assert response.status_code == 302
     assert here.get("/dashboard").status_code == 200

@@ -54,7 +54,10 @@ def test_user_list_pages_through_many_accounts(admin_client, make_user):
     for n in range(55):
         make_user(name=f"Person {n:02d}")
 
-    first, second = text(admin_client.get("/admin/users")), text(admin_client.get("/admin/users?page=2"))
+    first, second = (
+        text(admin_client.get("/admin/users")),
+        text(admin_client.get("/admin/users?page=2")),
+    )
 
     assert len(listed_names(first)) == 50 and "Page 1 of 2" in first
     assert len(listed_names(second)) == 6 and "Page 2 of 2" in second
@@ -64,7 +67,9 @@ def test_user_list_pages_through_many_accounts(admin_client, make_user):
 def test_admin_changes_a_role(admin_client, make_user):
     person = make_user(name="Future Trainer")
 
-    response = admin_client.post(f"/admin/users/{person.id}", data={"role": "trainer", "active": "y"}, follow_redirects=True)
+    response = admin_client.post(
+        f"/admin/users/{person.id}", data={"role": "trainer", "active": "y"}, follow_redirects=True
+    )
 
     assert "Future Trainer has been updated." in text(response)
     db.session.refresh(person)
@@ -74,7 +79,9 @@ def test_admin_changes_a_role(admin_client, make_user):
 def test_admin_refuses_an_unknown_role_with_a_message(admin_client, make_user):
     person = make_user()
 
-    response = admin_client.post(f"/admin/users/{person.id}", data={"role": "emperor", "active": "y"})
+    response = admin_client.post(
+        f"/admin/users/{person.id}", data={"role": "emperor", "active": "y"}
+    )
 
     assert response.status_code == 200
     assert "Not a valid choice" in text(response)
@@ -100,7 +107,9 @@ def test_an_admin_cannot_deactivate_themselves_or_drop_their_own_rights(admin_cl
     response = admin_client.post(f"/admin/users/{admin.id}", data=data)
 
     assert response.status_code == 200
-    assert "You cannot remove your own administrator rights or deactivate yourself." in text(response)
+    assert "You cannot remove your own administrator rights or deactivate yourself." in text(
+        response
+    )
     db.session.refresh(admin)
     assert admin.role == "admin" and admin.active
     assert admin_client.get("/admin/").status_code == 200
@@ -117,12 +126,17 @@ def test_admin_home_counts_users_and_organisations(admin_client, make_user):
 
 # -- organisations -----------------------------------------------------------------------------------
 def organisation_names() -> list[str]:
-    return db.session.execute(db.select(Organisation.name).order_by(Organisation.name)).scalars().all()
+    return (
+        db.session.execute(db.select(Organisation.name).order_by(Organisation.name)).scalars().all()
+    )
 
 
 def test_admin_adds_an_organisation(admin_client):
-    response = admin_client.post("/admin/organisations", data={"name": " Kiruna kommun ", "town": "Kiruna", "country": "SE"},
-                                 follow_redirects=True)
+    response = admin_client.post(
+        "/admin/organisations",
+        data={"name": " Kiruna kommun ", "town": "Kiruna", "country": "SE"},
+        follow_redirects=True,
+    )
 
     assert "The organisation has been added." in text(response)
     org = db.session.execute(db.select(Organisation)).scalar_one()
@@ -134,7 +148,9 @@ def test_admin_adds_an_organisation(admin_client):
 def test_adding_an_organisation_with_an_existing_name_says_so(admin_client, make_user, name):
     make_user(org="Comune di Bologna", country="IT")
 
-    response = admin_client.post("/admin/organisations", data={"name": name, "town": "Bologna", "country": "IT"})
+    response = admin_client.post(
+        "/admin/organisations", data={"name": name, "town": "Bologna", "country": "IT"}
+    )
 
     assert response.status_code == 200
     assert "An organisation with this name already exists." in text(response)
@@ -152,8 +168,10 @@ def test_adding_an_organisation_without_a_country_asks_for_it(admin_client):
 def test_admin_edits_an_organisation(admin_client, make_user):
     org = make_user(org="Comune di Ferara", country="IT").organisation
 
-    response = admin_client.post(f"/admin/organisations/{org.id}",
-                                 data={"name": "Comune di Ferrara ", "town": "Ferrara", "country": "IT"})
+    response = admin_client.post(
+        f"/admin/organisations/{org.id}",
+        data={"name": "Comune di Ferrara ", "town": "Ferrara", "country": "IT"},
+    )
 
     assert response.headers["Location"] == "/admin/organisations"
     db.session.refresh(org)
@@ -164,8 +182,10 @@ def test_renaming_an_organisation_to_an_existing_name_says_so(admin_client, make
     make_user(org="Comune di Bologna", country="IT")
     other = make_user(org="Comune di Modena", country="IT").organisation
 
-    response = admin_client.post(f"/admin/organisations/{other.id}",
-                                 data={"name": "comune di BOLOGNA", "town": "Bologna", "country": "IT"})
+    response = admin_client.post(
+        f"/admin/organisations/{other.id}",
+        data={"name": "comune di BOLOGNA", "town": "Bologna", "country": "IT"},
+    )
 
     assert response.status_code == 200
     assert "An organisation with this name already exists." in text(response)
@@ -175,7 +195,10 @@ def test_renaming_an_organisation_to_an_existing_name_says_so(admin_client, make
 def test_an_organisation_may_keep_its_own_name_when_edited(admin_client, make_user):
     org = make_user(org="Oulun kaupunki", country="FI").organisation
 
-    response = admin_client.post(f"/admin/organisations/{org.id}", data={"name": "Oulun kaupunki", "town": "Oulu", "country": "FI"})
+    response = admin_client.post(
+        f"/admin/organisations/{org.id}",
+        data={"name": "Oulun kaupunki", "town": "Oulu", "country": "FI"},
+    )
 
     assert response.status_code == 302
     db.session.refresh(org)
@@ -192,8 +215,8 @@ def test_the_organisation_list_counts_its_people(admin_client, make_user):
 
     page = text(admin_client.get("/admin/organisations"))
 
-    row = page[page.index("Luleå kommun"):]
-    assert re.search(r'<td class="num">2</td>', row[:row.index("</tr>")])
+    row = page[page.index("Luleå kommun") :]
+    assert re.search(r'<td class="num">2</td>', row[: row.index("</tr>")])
 
 
 def test_people_who_are_not_admins_cannot_change_accounts(app, make_user):

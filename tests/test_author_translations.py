@@ -34,7 +34,10 @@ def trainer(make_user):
 @pytest.fixture
 def course(app, trainer, tmp_path) -> Course:
     """The sample package (a Swedish lesson translation, an Italian course title), taught by ``trainer``."""
-    import_package(write_package(tmp_path / "pkg", sample_files()), app.extensions["nttlearn"].all_activity_types())
+    import_package(
+        write_package(tmp_path / "pkg", sample_files()),
+        app.extensions["nttlearn"].all_activity_types(),
+    )
     commit_import()
     course = db.session.execute(db.select(Course).filter_by(slug="sample-course")).scalar_one()
     db.session.add(CourseStaff(course_id=course.id, user_id=trainer.id))
@@ -66,35 +69,55 @@ def _lesson_url(course: Course, lesson: Lesson, locale: str = "it") -> str:
 
 def _translate_lesson(client, course: Course, lesson: Lesson, locale: str = "it", **fields):
     url = _lesson_url(course, lesson, locale)
-    data = {"opened": _opened(_text(client.get(url))), "title": "Benvenuti", "body": ITALIAN_BODY, "submit": "Save"}
+    data = {
+        "opened": _opened(_text(client.get(url))),
+        "title": "Benvenuti",
+        "body": ITALIAN_BODY,
+        "submit": "Save",
+    }
     data.update(fields)
     return client.post(url, data=data)
 
 
 def _state_row(html: str, language: str) -> str:
     """The row of the "Translations" table for ``language``."""
-    return re.search(rf'<th scope="row"><span lang="[a-z]{{2}}">{language}</span></th>(.*?)</tr>', html, re.S).group(1)
+    return re.search(
+        rf'<th scope="row"><span lang="[a-z]{{2}}">{language}</span></th>(.*?)</tr>', html, re.S
+    ).group(1)
 
 
 def _english_lesson_form(lesson: Lesson, **changes) -> dict:
-    data = {"opened_version": str(lesson.version), "title": lesson.title, "minutes": str(lesson.minutes),
-            "kind": lesson.kind, "required": "y", "body": lesson.body, "submit": "Save"}
+    data = {
+        "opened_version": str(lesson.version),
+        "title": lesson.title,
+        "minutes": str(lesson.minutes),
+        "kind": lesson.kind,
+        "required": "y",
+        "body": lesson.body,
+        "submit": "Save",
+    }
     data.update(changes)
     return data
 
 
 # -- the "Translations" areas ------------------------------------------------------------------------
-def test_the_lesson_editor_lists_each_language_in_that_language_with_its_state(client, course, trainer, login_as):
+def test_the_lesson_editor_lists_each_language_in_that_language_with_its_state(
+    client, course, trainer, login_as
+):
     login_as(trainer)
 
     page = _text(client.get(f"/author/courses/{course.id}/lessons/{_lesson('welcome').id}"))
 
     assert all(name in page for name in LANGUAGE_NAMES)
     assert "Translated" in _state_row(page, "Svenska")  # from the package's 01-welcome.sv.md
-    assert "Not translated" in _state_row(page, "Italiano") and "Translate" in _state_row(page, "Italiano")
+    assert "Not translated" in _state_row(page, "Italiano") and "Translate" in _state_row(
+        page, "Italiano"
+    )
 
 
-def test_the_course_settings_and_the_module_show_their_translations(client, course, trainer, login_as):
+def test_the_course_settings_and_the_module_show_their_translations(
+    client, course, trainer, login_as
+):
     module = db.session.execute(db.select(Module).filter_by(key="cycle")).scalar_one()
     login_as(trainer)
 
@@ -104,7 +127,9 @@ def test_the_course_settings_and_the_module_show_their_translations(client, cour
     assert "Translated" in _state_row(settings, "Italiano")  # the title "Corso di esempio"
     assert "Not translated" in _state_row(settings, "Suomi")
     assert "Welcome" in module_page and "Phases" in module_page
-    assert f"/author/courses/{course.id}/lessons/{_lesson('phases').id}/translations/fi" in module_page
+    assert (
+        f"/author/courses/{course.id}/lessons/{_lesson('phases').id}/translations/fi" in module_page
+    )
 
 
 def test_the_overview_counts_what_is_translated_per_language(client, course, trainer, login_as):
@@ -112,7 +137,9 @@ def test_the_overview_counts_what_is_translated_per_language(client, course, tra
 
     page = _text(client.get(f"/author/courses/{course.id}/translations"))
 
-    totals = re.search(r'<table class="data" id="translation-totals".*?</table>', page, re.S).group(0)
+    totals = re.search(r'<table class="data" id="translation-totals".*?</table>', page, re.S).group(
+        0
+    )
     counts = count_course(_course())
     for locale, language in zip(("it", "sv", "es", "fi"), LANGUAGE_NAMES, strict=True):
         row = re.search(rf'<tr data-locale="{locale}">(.*?)</tr>', totals, re.S).group(1)
@@ -137,7 +164,9 @@ def test_a_trainer_translates_a_lesson_beside_its_english_text(client, course, t
     assert response.status_code == 302
     saved = _lesson("welcome").translations["it"]
     assert (saved["title"], saved["body"]) == ("Benvenuti", ITALIAN_BODY)
-    assert "Translated" in _state_row(_text(client.get(f"/author/courses/{course.id}/lessons/{lesson.id}")), "Italiano")
+    assert "Translated" in _state_row(
+        _text(client.get(f"/author/courses/{course.id}/lessons/{lesson.id}")), "Italiano"
+    )
 
 
 def test_an_existing_translation_opens_filled_in_and_is_replaced(client, course, trainer, login_as):
@@ -145,7 +174,9 @@ def test_an_existing_translation_opens_filled_in_and_is_replaced(client, course,
     login_as(trainer)
 
     editor = _text(client.get(_lesson_url(course, lesson, "sv")))
-    response = _translate_lesson(client, course, lesson, "sv", title="Välkomna", body="Ny text på svenska.")
+    response = _translate_lesson(
+        client, course, lesson, "sv", title="Välkomna", body="Ny text på svenska."
+    )
 
     assert "Välkommen" in editor and "Text på svenska." in editor
     assert response.status_code == 302
@@ -153,11 +184,15 @@ def test_an_existing_translation_opens_filled_in_and_is_replaced(client, course,
     assert _lesson("welcome").translations["sv"]["body"] == "Ny text på svenska.\n"
 
 
-def test_a_translated_text_is_checked_like_a_lesson_and_nothing_is_saved(client, course, trainer, login_as):
+def test_a_translated_text_is_checked_like_a_lesson_and_nothing_is_saved(
+    client, course, trainer, login_as
+):
     lesson = _lesson("welcome")
     login_as(trainer)
 
-    response = _translate_lesson(client, course, lesson, body="Testo\n\n<script>alert(1)</script>\n")
+    response = _translate_lesson(
+        client, course, lesson, body="Testo\n\n<script>alert(1)</script>\n"
+    )
 
     assert response.status_code == 422
     assert "Line 3: lessons may not contain" in _text(response)
@@ -175,11 +210,15 @@ def test_a_lesson_translation_needs_its_text(client, course, trainer, login_as):
     assert "it" not in _lesson("welcome").translations
 
 
-def test_the_preview_button_renders_the_translation_without_saving(client, course, trainer, login_as):
+def test_the_preview_button_renders_the_translation_without_saving(
+    client, course, trainer, login_as
+):
     lesson = _lesson("welcome")
     login_as(trainer)
 
-    response = _translate_lesson(client, course, lesson, body="**Bozza** di testo", submit="", preview="Preview")
+    response = _translate_lesson(
+        client, course, lesson, body="**Bozza** di testo", submit="", preview="Preview"
+    )
 
     assert response.status_code == 200
     assert "<strong>Bozza</strong> di testo" in _text(response)
@@ -190,8 +229,14 @@ def test_the_course_title_and_summary_are_translated(client, course, trainer, lo
     login_as(trainer)
     url = f"/author/courses/{course.id}/translations/fi"
 
-    response = client.post(url, data={"opened": _opened(_text(client.get(url))), "title": "Esimerkkikurssi",
-                                      "summary": "Kurssi testejä varten."})
+    response = client.post(
+        url,
+        data={
+            "opened": _opened(_text(client.get(url))),
+            "title": "Esimerkkikurssi",
+            "summary": "Kurssi testejä varten.",
+        },
+    )
 
     assert response.status_code == 302
     assert _course().localized("title", "fi") == "Esimerkkikurssi"
@@ -207,12 +252,16 @@ def test_only_the_translation_languages_have_an_editor(client, course, trainer, 
 
 
 # -- outdated translations ---------------------------------------------------------------------------
-def test_a_translation_is_outdated_once_its_english_text_changes_until_it_is_saved_again(client, course, trainer, login_as):
+def test_a_translation_is_outdated_once_its_english_text_changes_until_it_is_saved_again(
+    client, course, trainer, login_as
+):
     login_as(trainer)
     _translate_lesson(client, course, _lesson("welcome"))
     editor_url = f"/author/courses/{course.id}/lessons/{_lesson('welcome').id}"
 
-    client.post(editor_url, data=_english_lesson_form(_lesson("welcome"), body="A new English text.\n"))
+    client.post(
+        editor_url, data=_english_lesson_form(_lesson("welcome"), body="A new English text.\n")
+    )
     outdated = _text(client.get(editor_url))
     translation_page = _text(client.get(_lesson_url(course, _lesson("welcome"))))
     _translate_lesson(client, course, _lesson("welcome"), body="Un nuovo testo italiano.\n")
@@ -224,11 +273,15 @@ def test_a_translation_is_outdated_once_its_english_text_changes_until_it_is_sav
     assert "Translated" in _state_row(updated, "Italiano")
 
 
-def test_an_imported_translation_is_outdated_once_the_english_lesson_is_edited(client, course, trainer, login_as):
+def test_an_imported_translation_is_outdated_once_the_english_lesson_is_edited(
+    client, course, trainer, login_as
+):
     login_as(trainer)
     editor_url = f"/author/courses/{course.id}/lessons/{_lesson('welcome').id}"
 
-    client.post(editor_url, data=_english_lesson_form(_lesson("welcome"), title="Welcome, officials"))
+    client.post(
+        editor_url, data=_english_lesson_form(_lesson("welcome"), title="Welcome, officials")
+    )
 
     row = _state_row(_text(client.get(editor_url)), "Svenska")
     assert "Outdated" in row and "Changed in English since: title" in row
@@ -243,10 +296,18 @@ def test_changing_only_the_minutes_keeps_translations_up_to_date(client, course,
     assert "Translated" in _state_row(_text(client.get(editor_url)), "Svenska")
 
 
-def test_a_course_title_translation_is_outdated_after_the_english_title_changes(client, course, trainer, login_as):
+def test_a_course_title_translation_is_outdated_after_the_english_title_changes(
+    client, course, trainer, login_as
+):
     login_as(trainer)
-    settings = {"opened_version": str(course.version), "title": "Sample course 2026", "summary": course.summary,
-                "policy_area": "youth", "hours": "3", "completion_rule": "all_required"}
+    settings = {
+        "opened_version": str(course.version),
+        "title": "Sample course 2026",
+        "summary": course.summary,
+        "policy_area": "youth",
+        "hours": "3",
+        "completion_rule": "all_required",
+    }
 
     client.post(f"/author/courses/{course.id}", data=settings)
 
@@ -263,7 +324,9 @@ def colleague(course, make_user):
     return colleague
 
 
-def test_two_trainers_saving_the_same_translation_the_second_gets_a_conflict(app, course, trainer, colleague):
+def test_two_trainers_saving_the_same_translation_the_second_gets_a_conflict(
+    app, course, trainer, colleague
+):
     giulia, bjorn = app.test_client(), app.test_client()
     login(giulia, trainer)
     login(bjorn, colleague)
@@ -277,7 +340,10 @@ def test_two_trainers_saving_the_same_translation_the_second_gets_a_conflict(app
     assert first.status_code == 302
     assert second.status_code == 409
     page = _text(second)
-    assert "Someone else saved this translation while you were editing it. Nothing was overwritten" in page
+    assert (
+        "Someone else saved this translation while you were editing it. Nothing was overwritten"
+        in page
+    )
     assert "Il testo di Giulia." in page and "Il testo di Björn." in page
     assert _lesson("welcome").translations["it"]["body"] == "Il testo di Giulia.\n"
     # The conflict page carries the new token: saving again is a deliberate choice, and it works.
@@ -286,57 +352,88 @@ def test_two_trainers_saving_the_same_translation_the_second_gets_a_conflict(app
     assert _lesson("welcome").translations["it"]["body"] == "Il testo di Björn.\n"
 
 
-def test_a_translation_saved_meanwhile_is_no_conflict_for_the_english_editor(app, course, trainer, colleague):
+def test_a_translation_saved_meanwhile_is_no_conflict_for_the_english_editor(
+    app, course, trainer, colleague
+):
     author, translator = app.test_client(), app.test_client()
     login(author, trainer)
     login(translator, colleague)
     editor_url = f"/author/courses/{course.id}/lessons/{_lesson('welcome').id}"
     opened = _text(author.get(editor_url))
-    form = {name: re.search(rf'name="{name}" type="hidden" value="([^"]+)"', opened).group(1)
-            for name in ("opened_version", "opened_text")}
+    form = {
+        name: re.search(rf'name="{name}" type="hidden" value="([^"]+)"', opened).group(1)
+        for name in ("opened_version", "opened_text")
+    }
 
     _translate_lesson(translator, course, _lesson("welcome"))
-    response = author.post(editor_url, data={**_english_lesson_form(_lesson("welcome"), body="Better English.\n"), **form})
+    response = author.post(
+        editor_url,
+        data={**_english_lesson_form(_lesson("welcome"), body="Better English.\n"), **form},
+    )
 
     assert response.status_code == 302
     assert _lesson("welcome").body == "Better English.\n"
     assert _lesson("welcome").translations["it"]["title"] == "Benvenuti"
 
 
-def test_a_course_translation_saved_meanwhile_is_no_conflict_for_the_settings(app, course, trainer, colleague):
+def test_a_course_translation_saved_meanwhile_is_no_conflict_for_the_settings(
+    app, course, trainer, colleague
+):
     author, translator = app.test_client(), app.test_client()
     login(author, trainer)
     login(translator, colleague)
     opened = _text(author.get(f"/author/courses/{course.id}"))
-    tokens = {name: re.search(rf'name="{name}" type="hidden" value="([^"]+)"', opened).group(1)
-              for name in ("opened_version", "opened_text")}
+    tokens = {
+        name: re.search(rf'name="{name}" type="hidden" value="([^"]+)"', opened).group(1)
+        for name in ("opened_version", "opened_text")
+    }
     url = f"/author/courses/{course.id}/translations/sv"
     translator.post(url, data={"opened": "new", "title": "Exempelkurs"})
 
-    response = author.post(f"/author/courses/{course.id}", data={
-        **tokens, "title": "Sample course", "summary": course.summary, "policy_area": "youth", "hours": "4",
-        "completion_rule": "all_required"})
+    response = author.post(
+        f"/author/courses/{course.id}",
+        data={
+            **tokens,
+            "title": "Sample course",
+            "summary": course.summary,
+            "policy_area": "youth",
+            "hours": "4",
+            "completion_rule": "all_required",
+        },
+    )
 
     assert response.status_code == 302
     assert (_course().hours, _course().localized("title", "sv")) == (4.0, "Exempelkurs")
 
 
-def test_a_translation_of_an_english_text_changed_meanwhile_is_saved_as_outdated(app, course, trainer, colleague):
+def test_a_translation_of_an_english_text_changed_meanwhile_is_saved_as_outdated(
+    app, course, trainer, colleague
+):
     author, translator = app.test_client(), app.test_client()
     login(author, trainer)
     login(translator, colleague)
     url = _lesson_url(course, _lesson("welcome"))
     opened = _text(translator.get(url))
-    form = {name: re.search(rf'name="{name}" type="hidden" value="([^"]+)"', opened).group(1) for name in ("opened", "source")}
+    form = {
+        name: re.search(rf'name="{name}" type="hidden" value="([^"]+)"', opened).group(1)
+        for name in ("opened", "source")
+    }
 
-    author.post(f"/author/courses/{course.id}/lessons/{_lesson('welcome').id}",
-                data=_english_lesson_form(_lesson("welcome"), body="A rewritten English text.\n"))
-    response = translator.post(url, data={**form, "title": "Benvenuti", "body": ITALIAN_BODY}, follow_redirects=True)
+    author.post(
+        f"/author/courses/{course.id}/lessons/{_lesson('welcome').id}",
+        data=_english_lesson_form(_lesson("welcome"), body="A rewritten English text.\n"),
+    )
+    response = translator.post(
+        url, data={**form, "title": "Benvenuti", "body": ITALIAN_BODY}, follow_redirects=True
+    )
 
     assert "The English text changed while you were translating it" in _text(response)
     assert "A rewritten English text." in _text(response)  # the source now shown
     assert _lesson("welcome").translations["it"]["body"] == ITALIAN_BODY
-    assert "Outdated" in _state_row(_text(author.get(f"/author/courses/{course.id}/lessons/{_lesson('welcome').id}")), "Italiano")
+    assert "Outdated" in _state_row(
+        _text(author.get(f"/author/courses/{course.id}/lessons/{_lesson('welcome').id}")),
+        "Italiano",
+    )
 
 
 def test_translations_into_two_languages_saved_at_the_same_moment_are_both_kept(app, course):
@@ -347,14 +444,21 @@ def test_translations_into_two_languages_saved_at_the_same_moment_are_both_kept(
 
     def save_italian(lesson):
         if lesson.version == 1:  # read, and before writing, a colleague's Finnish is committed
-            errors = at_once(app, [lambda: save_translation(db.session.get(Lesson, lesson_id), "fi", finnish, "new")])
+            errors = at_once(
+                app,
+                [lambda: save_translation(db.session.get(Lesson, lesson_id), "fi", finnish, "new")],
+            )
             assert errors == []
         save_translation(lesson, "it", {"title": "Benvenuti", "body": ITALIAN_BODY}, "new")
 
     commit_change(lambda: db.session.get(Lesson, lesson_id), "it", save_italian)
 
     saved = _lesson("welcome").translations
-    assert (saved["it"]["title"], saved["fi"]["title"], saved["sv"]["title"]) == ("Benvenuti", "Tervetuloa", "Välkommen")
+    assert (saved["it"]["title"], saved["fi"]["title"], saved["sv"]["title"]) == (
+        "Benvenuti",
+        "Tervetuloa",
+        "Välkommen",
+    )
 
 
 # -- deleting ----------------------------------------------------------------------------------------
@@ -363,25 +467,37 @@ def test_deleting_a_translation_brings_the_english_text_back(client, course, tra
     login_as(trainer)
     page = _text(client.get(_lesson_url(course, lesson, "sv")))
 
-    asked = client.post(f"{_lesson_url(course, lesson, 'sv')}/delete", data={"opened": _opened(page)})
-    response = client.post(f"{_lesson_url(course, lesson, 'sv')}/delete", data={"opened": _opened(page), "confirmed": "1"})
+    asked = client.post(
+        f"{_lesson_url(course, lesson, 'sv')}/delete", data={"opened": _opened(page)}
+    )
+    response = client.post(
+        f"{_lesson_url(course, lesson, 'sv')}/delete",
+        data={"opened": _opened(page), "confirmed": "1"},
+    )
 
     assert asked.status_code == 200 and "Delete the translation (Svenska)?" in _text(asked)
     assert 'name="opened"' in _text(asked)  # the token travels on to the confirmed request
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/author/courses/{course.id}/lessons/{lesson.id}")
     assert "sv" not in _lesson("welcome").translations
-    assert "Not translated" in _state_row(_text(client.get(response.headers["Location"])), "Svenska")
+    assert "Not translated" in _state_row(
+        _text(client.get(response.headers["Location"])), "Svenska"
+    )
 
 
-def test_a_translation_changed_since_the_page_was_opened_is_not_deleted(client, course, trainer, login_as):
+def test_a_translation_changed_since_the_page_was_opened_is_not_deleted(
+    client, course, trainer, login_as
+):
     lesson = _lesson("welcome")
     login_as(trainer)
     stale = _opened(_text(client.get(_lesson_url(course, lesson, "sv"))))
     _translate_lesson(client, course, lesson, "sv", title="Välkomna", body="Ändrad text.")
 
-    response = client.post(f"{_lesson_url(course, lesson, 'sv')}/delete", data={"opened": stale, "confirmed": "1"},
-                           follow_redirects=True)
+    response = client.post(
+        f"{_lesson_url(course, lesson, 'sv')}/delete",
+        data={"opened": stale, "confirmed": "1"},
+        follow_redirects=True,
+    )
 
     assert "was changed after you opened it, so it was not deleted" in _text(response)
     assert _lesson("welcome").translations["sv"]["title"] == "Välkomna"
@@ -398,7 +514,9 @@ def test_deleting_the_course_title_translation(client, course, trainer, login_as
 
 
 # -- learners ----------------------------------------------------------------------------------------
-def test_a_learner_reads_the_lesson_in_their_language_once_it_is_translated(client, app, course, trainer, make_user, login_as):
+def test_a_learner_reads_the_lesson_in_their_language_once_it_is_translated(
+    client, app, course, trainer, make_user, login_as
+):
     learner = make_user(name="Luca Learner", locale="it")
     enrol(learner.id, course)
     db.session.commit()
@@ -413,38 +531,60 @@ def test_a_learner_reads_the_lesson_in_their_language_once_it_is_translated(clie
     assert "Some text about twinned towns." in before
     assert "Benvenuti" in after and "Un testo sulle città gemellate." in after
     assert "Some text about twinned towns." not in after
-    note = re.compile(r'<p class="note">[^<]+</p>')  # "not yet available in your language", in Italian
+    note = re.compile(
+        r'<p class="note">[^<]+</p>'
+    )  # "not yet available in your language", in Italian
     assert note.search(before) and not note.search(after)
 
 
 # -- who may do what ---------------------------------------------------------------------------------
 def _routes(course: Course, lesson: Lesson) -> list[tuple[str, str]]:
     c, lesson_url = course.id, _lesson_url(course, lesson, "sv")
-    return [("GET", f"/author/courses/{c}/translations"),
-            ("GET", f"/author/courses/{c}/translations/it"), ("POST", f"/author/courses/{c}/translations/it"),
-            ("POST", f"/author/courses/{c}/translations/it/delete"),
-            ("GET", lesson_url), ("POST", lesson_url), ("POST", f"{lesson_url}/delete")]
+    return [
+        ("GET", f"/author/courses/{c}/translations"),
+        ("GET", f"/author/courses/{c}/translations/it"),
+        ("POST", f"/author/courses/{c}/translations/it"),
+        ("POST", f"/author/courses/{c}/translations/it/delete"),
+        ("GET", lesson_url),
+        ("POST", lesson_url),
+        ("POST", f"{lesson_url}/delete"),
+    ]
 
 
 @pytest.mark.parametrize("role", ["trainer", "learner"])
-def test_nobody_but_the_courses_trainers_and_admins_can_translate_it(client, course, make_user, login_as, role):
+def test_nobody_but_the_courses_trainers_and_admins_can_translate_it(
+    client, course, make_user, login_as, role
+):
     before = (_course().translations, _lesson("welcome").translations)
     login_as(make_user(role=role))
 
-    answers = {f"{method} {url}": client.open(url, method=method, data={"title": "x", "body": "x", "opened": "new"}).status_code
-               for method, url in _routes(course, _lesson("welcome"))}
+    answers = {
+        f"{method} {url}": client.open(
+            url, method=method, data={"title": "x", "body": "x", "opened": "new"}
+        ).status_code
+        for method, url in _routes(course, _lesson("welcome"))
+    }
 
     assert set(answers.values()) == {403}, answers
     assert (_course().translations, _lesson("welcome").translations) == before
 
 
-def test_a_lesson_of_another_course_cannot_be_translated_through_mine(client, course, trainer, make_course, login_as):
+def test_a_lesson_of_another_course_cannot_be_translated_through_mine(
+    client, course, trainer, make_course, login_as
+):
     other = make_course(modules=1, lessons=1)
-    foreign = db.session.execute(db.select(Lesson).join(Module).where(Module.course_id == other.id)).scalar_one()
+    foreign = db.session.execute(
+        db.select(Lesson).join(Module).where(Module.course_id == other.id)
+    ).scalar_one()
     login_as(trainer)
 
     assert client.get(_lesson_url(course, foreign)).status_code == 404
-    assert client.post(_lesson_url(course, foreign), data={"opened": "new", "title": "x", "body": "x"}).status_code == 404
+    assert (
+        client.post(
+            _lesson_url(course, foreign), data={"opened": "new", "title": "x", "body": "x"}
+        ).status_code
+        == 404
+    )
     assert client.post(f"{_lesson_url(course, foreign)}/delete").status_code == 404
     db.session.expire_all()
     assert not db.session.get(Lesson, foreign.id).translations
@@ -454,19 +594,31 @@ def test_saving_and_deleting_need_the_csrf_token(app_factory, make_user, tmp_pat
     app = app_factory(config={"WTF_CSRF_ENABLED": True}, plugins=[ExercisePlugin()])
     with app.app_context():
         trainer = make_user(role="trainer")
-        import_package(write_package(tmp_path / "pkg", sample_files()), app.extensions["nttlearn"].all_activity_types())
+        import_package(
+            write_package(tmp_path / "pkg", sample_files()),
+            app.extensions["nttlearn"].all_activity_types(),
+        )
         commit_import()
         course = db.session.execute(db.select(Course).filter_by(slug="sample-course")).scalar_one()
         db.session.add(CourseStaff(course_id=course.id, user_id=trainer.id))
         db.session.commit()
         url, email = _lesson_url(course, _lesson("welcome"), "sv"), trainer.email
     client = app.test_client()  # outside the app context: each request gets its own ``g`` and token
-    client.post("/login", data={"email": email, "password": TEST_PASSWORD,
-                                "csrf_token": csrf_token(_text(client.get("/login")))})
+    client.post(
+        "/login",
+        data={
+            "email": email,
+            "password": TEST_PASSWORD,
+            "csrf_token": csrf_token(_text(client.get("/login"))),
+        },
+    )
     page = _text(client.get(url))
     form = {"opened": _opened(page), "title": "Välkomna", "body": "Ny text."}
 
-    refused = [client.post(url, data=form).status_code, client.post(f"{url}/delete", data=form).status_code]
+    refused = [
+        client.post(url, data=form).status_code,
+        client.post(f"{url}/delete", data=form).status_code,
+    ]
     accepted = client.post(url, data={**form, "csrf_token": csrf_token(page)})
 
     assert refused == [400, 400]
@@ -474,34 +626,60 @@ def test_saving_and_deleting_need_the_csrf_token(app_factory, make_user, tmp_pat
 
 
 # -- packages ----------------------------------------------------------------------------------------
-def test_export_then_import_keeps_the_translations_made_in_the_browser(client, app, course, trainer, login_as, tmp_path):
+def test_export_then_import_keeps_the_translations_made_in_the_browser(
+    client, app, course, trainer, login_as, tmp_path
+):
     login_as(trainer)
     _translate_lesson(client, course, _lesson("welcome"))
     url = f"/author/courses/{course.id}/translations/es"
-    client.post(url, data={"opened": "new", "title": "Curso de ejemplo", "summary": "Un curso para las pruebas."})
+    client.post(
+        url,
+        data={
+            "opened": "new",
+            "title": "Curso de ejemplo",
+            "summary": "Un curso para las pruebas.",
+        },
+    )
     types = app.extensions["nttlearn"].all_activity_types()
 
     folder = export_course(_course(), tmp_path / "export", types)
-    (folder / "course.yaml").write_text((folder / "course.yaml").read_text(encoding="utf-8").replace(
-        "slug: sample-course", "slug: sample-copy"), encoding="utf-8")
+    (folder / "course.yaml").write_text(
+        (folder / "course.yaml")
+        .read_text(encoding="utf-8")
+        .replace("slug: sample-course", "slug: sample-copy"),
+        encoding="utf-8",
+    )
     import_package(folder, types)
     commit_import()
 
     assert (folder / "modules/01-cycle/01-welcome.it.md").read_text(encoding="utf-8") == (
-        "---\ntitle: Benvenuti\n---\n" + ITALIAN_BODY)
+        "---\ntitle: Benvenuti\n---\n" + ITALIAN_BODY
+    )
     copy = db.session.execute(db.select(Course).filter_by(slug="sample-copy")).scalar_one()
-    lesson = db.session.execute(db.select(Lesson).join(Module).where(Module.course_id == copy.id, Lesson.key == "welcome")).scalar_one()
-    assert (lesson.localized("title", "it"), lesson.localized("body", "it")) == ("Benvenuti", ITALIAN_BODY)
+    lesson = db.session.execute(
+        db.select(Lesson).join(Module).where(Module.course_id == copy.id, Lesson.key == "welcome")
+    ).scalar_one()
+    assert (lesson.localized("title", "it"), lesson.localized("body", "it")) == (
+        "Benvenuti",
+        ITALIAN_BODY,
+    )
     assert lesson.localized("title", "sv") == "Välkommen"
-    assert (copy.localized("title", "es"), copy.localized("summary", "es")) == ("Curso de ejemplo", "Un curso para las pruebas.")
+    assert (copy.localized("title", "es"), copy.localized("summary", "es")) == (
+        "Curso de ejemplo",
+        "Un curso para las pruebas.",
+    )
     assert copy.localized("title", "it") == "Corso di esempio"
 
 
-def test_reimporting_the_export_changes_nothing_and_keeps_an_outdated_translation_outdated(client, app, course, trainer, login_as, tmp_path):
+def test_reimporting_the_export_changes_nothing_and_keeps_an_outdated_translation_outdated(
+    client, app, course, trainer, login_as, tmp_path
+):
     login_as(trainer)
     _translate_lesson(client, course, _lesson("welcome"))
     editor_url = f"/author/courses/{course.id}/lessons/{_lesson('welcome').id}"
-    client.post(editor_url, data=_english_lesson_form(_lesson("welcome"), body="A new English text.\n"))
+    client.post(
+        editor_url, data=_english_lesson_form(_lesson("welcome"), body="A new English text.\n")
+    )
     types = app.extensions["nttlearn"].all_activity_types()
     kept = _lesson("welcome").translations
 
@@ -514,9 +692,15 @@ def test_reimporting_the_export_changes_nothing_and_keeps_an_outdated_translatio
     assert "Outdated" in _state_row(_text(client.get(editor_url)), "Italiano")
 
 
-def test_a_package_that_changes_the_english_but_not_the_translation_makes_it_outdated(client, app, course, trainer, login_as, tmp_path):
+def test_a_package_that_changes_the_english_but_not_the_translation_makes_it_outdated(
+    client, app, course, trainer, login_as, tmp_path
+):
     types = app.extensions["nttlearn"].all_activity_types()
-    changed = sample_files(**{"modules/01-cycle/01-welcome.md": "---\ntitle: Welcome\nminutes: 15\n---\nA rewritten text.\n"})
+    changed = sample_files(
+        **{
+            "modules/01-cycle/01-welcome.md": "---\ntitle: Welcome\nminutes: 15\n---\nA rewritten text.\n"
+        }
+    )
 
     import_package(write_package(tmp_path / "pkg2", changed), types)
     commit_import()
@@ -534,24 +718,39 @@ def test_the_authoring_forms_use_no_deprecated_select_choices(client, course, tr
 
     with warnings.catch_warnings():
         warnings.simplefilter("error", DeprecationWarning)
-        statuses = [client.get(url).status_code for url in (
-            f"/author/courses/{course.id}", "/author/courses/new",
-            f"/author/courses/{course.id}/modules/{module.id}/lessons/new",
-            f"/author/courses/{course.id}/modules/{module.id}/activities/new")]
+        statuses = [
+            client.get(url).status_code
+            for url in (
+                f"/author/courses/{course.id}",
+                "/author/courses/new",
+                f"/author/courses/{course.id}/modules/{module.id}/lessons/new",
+                f"/author/courses/{course.id}/modules/{module.id}/activities/new",
+            )
+        ]
 
     assert statuses == [200, 200, 200, 200]
 
 
-def test_the_translation_pages_run_the_same_queries_however_many_lessons(app, client, trainer, make_course, login_as):
+def test_the_translation_pages_run_the_same_queries_however_many_lessons(
+    app, client, trainer, make_course, login_as
+):
     login_as(trainer)
 
     def queries(lessons: int) -> list[int]:
         course = make_course(modules=2, lessons=lessons, trainer=trainer)
-        lesson = db.session.execute(db.select(Lesson).join(Module).where(Module.course_id == course.id)).scalars().first()
+        lesson = (
+            db.session.execute(db.select(Lesson).join(Module).where(Module.course_id == course.id))
+            .scalars()
+            .first()
+        )
         module = db.session.get(Module, lesson.module_id)
         counts = []
-        for url in (f"/author/courses/{course.id}/translations", f"/author/courses/{course.id}/modules/{module.id}",
-                    f"/author/courses/{course.id}/lessons/{lesson.id}", _lesson_url(course, lesson)):
+        for url in (
+            f"/author/courses/{course.id}/translations",
+            f"/author/courses/{course.id}/modules/{module.id}",
+            f"/author/courses/{course.id}/lessons/{lesson.id}",
+            _lesson_url(course, lesson),
+        ):
             db.session.expire_all()
             with count_queries(app) as statements:
                 assert client.get(url).status_code == 200
@@ -562,7 +761,9 @@ def test_the_translation_pages_run_the_same_queries_however_many_lessons(app, cl
     assert queries(1) == queries(8)
 
 
-def test_a_trainer_from_bologna_reads_the_translation_pages_in_italian(client, course, make_user, login_as):
+def test_a_trainer_from_bologna_reads_the_translation_pages_in_italian(
+    client, course, make_user, login_as
+):
     giulia = make_user(role="trainer", name="Giulia Rossi", locale="it")
     db.session.add(CourseStaff(course_id=course.id, user_id=giulia.id))
     db.session.commit()
@@ -571,45 +772,76 @@ def test_a_trainer_from_bologna_reads_the_translation_pages_in_italian(client, c
     overview = _text(client.get(f"/author/courses/{course.id}/translations"))
     editor = _text(client.get(_lesson_url(course, _lesson("welcome"))))
 
-    assert "Non tradotto" in overview and "Tradotto" in overview and "Il corso" in overview and "Totali" in overview
-    assert "Traduzione: Italiano" in editor and "Inglese (originale)" in editor and "Salva la traduzione" in editor
+    assert (
+        "Non tradotto" in overview
+        and "Tradotto" in overview
+        and "Il corso" in overview
+        and "Totali" in overview
+    )
+    assert (
+        "Traduzione: Italiano" in editor
+        and "Inglese (originale)" in editor
+        and "Salva la traduzione" in editor
+    )
 
 
-def test_a_duplicated_course_keeps_its_translations_and_their_states(client, course, trainer, login_as):
+def test_a_duplicated_course_keeps_its_translations_and_their_states(
+    client, course, trainer, login_as
+):
     login_as(trainer)
     _translate_lesson(client, course, _lesson("welcome"))
-    client.post(f"/author/courses/{course.id}/lessons/{_lesson('welcome').id}",
-                data=_english_lesson_form(_lesson("welcome"), body="A new English text.\n"))
+    client.post(
+        f"/author/courses/{course.id}/lessons/{_lesson('welcome').id}",
+        data=_english_lesson_form(_lesson("welcome"), body="A new English text.\n"),
+    )
 
-    response = client.post(f"/author/courses/{course.id}/duplicate", data={"title": "Copy", "slug": "sample-copy"})
+    response = client.post(
+        f"/author/courses/{course.id}/duplicate", data={"title": "Copy", "slug": "sample-copy"}
+    )
 
     copy = db.session.execute(db.select(Course).filter_by(slug="sample-copy")).scalar_one()
-    welcome = db.session.execute(db.select(Lesson).join(Module).where(Module.course_id == copy.id, Lesson.key == "welcome")).scalar_one()
+    welcome = db.session.execute(
+        db.select(Lesson).join(Module).where(Module.course_id == copy.id, Lesson.key == "welcome")
+    ).scalar_one()
     page = _text(client.get(f"/author/courses/{copy.id}/lessons/{welcome.id}"))
     assert response.status_code == 302
     assert "Outdated" in _state_row(page, "Italiano") and "Outdated" in _state_row(page, "Svenska")
     assert welcome.localized("body", "it") == ITALIAN_BODY
 
 
-def test_a_trainer_cannot_reach_another_course_s_texts_through_their_own_course(app, course, make_user, make_course):
+def test_a_trainer_cannot_reach_another_course_s_texts_through_their_own_course(
+    app, course, make_user, make_course
+):
     """Each translation URL names the course and the element: an element of another course is 404,
     even under a course the trainer teaches, and nothing of it changes."""
     other = make_course(modules=1, lessons=1)
-    foreign_lesson = db.session.execute(
-        db.select(Lesson).join(Module).where(Module.course_id == other.id)).scalars().first()
-    foreign_module = db.session.execute(db.select(Module).filter_by(course_id=other.id)).scalars().first()
+    foreign_lesson = (
+        db.session.execute(db.select(Lesson).join(Module).where(Module.course_id == other.id))
+        .scalars()
+        .first()
+    )
+    foreign_module = (
+        db.session.execute(db.select(Module).filter_by(course_id=other.id)).scalars().first()
+    )
     client = app.test_client()
-    login(client, db.session.execute(db.select(CourseStaff).filter_by(course_id=course.id)).scalar_one().user)
+    login(
+        client,
+        db.session.execute(db.select(CourseStaff).filter_by(course_id=course.id)).scalar_one().user,
+    )
     base = f"/author/courses/{course.id}"
     assert client.get(f"{base}/lessons/{_lesson('welcome').id}/translations/it").status_code == 200
 
     answers = [
         client.get(f"{base}/lessons/{foreign_lesson.id}/translations/it").status_code,
-        client.post(f"{base}/lessons/{foreign_lesson.id}/translations/it",
-                    data={"title": "Rubato", "body": "Testo rubato."}).status_code,
+        client.post(
+            f"{base}/lessons/{foreign_lesson.id}/translations/it",
+            data={"title": "Rubato", "body": "Testo rubato."},
+        ).status_code,
         client.post(f"{base}/lessons/{foreign_lesson.id}/translations/it/delete").status_code,
         client.get(f"{base}/modules/{foreign_module.id}/translations/it").status_code,
-        client.post(f"{base}/modules/{foreign_module.id}/translations/it", data={"title": "Rubato"}).status_code,
+        client.post(
+            f"{base}/modules/{foreign_module.id}/translations/it", data={"title": "Rubato"}
+        ).status_code,
     ]
 
     assert answers == [404] * 5

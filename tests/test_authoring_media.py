@@ -27,8 +27,11 @@ def setup(make_user, make_course, login_as):
 
 
 def _upload(client, course, name: str, data: bytes):
-    return client.post(f"/author/courses/{course.id}/media", data={"image": (io.BytesIO(data), name)},
-                       content_type="multipart/form-data")
+    return client.post(
+        f"/author/courses/{course.id}/media",
+        data={"image": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
 
 
 def _media(app, course) -> list[str]:
@@ -36,8 +39,10 @@ def _media(app, course) -> list[str]:
     return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
 
 
-@pytest.mark.parametrize(("name", "data"), [("Town Map.PNG", PNG), ("photo.jpg", JPEG), ("square.webp", WEBP),
-                                           ("cycle.svg", SAFE_SVG)])
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [("Town Map.PNG", PNG), ("photo.jpg", JPEG), ("square.webp", WEBP), ("cycle.svg", SAFE_SVG)],
+)
 def test_an_image_is_saved_under_a_safe_name_and_served(app, client, setup, name, data):
     response = _upload(client, setup, name, data)
 
@@ -49,9 +54,13 @@ def test_an_image_is_saved_under_a_safe_name_and_served(app, client, setup, name
     assert client.get(f"/courses/{setup.slug}/media/{saved[0]}").data == data
 
 
-@pytest.mark.parametrize(("name", "data"), [("agreement.pdf", PDF), ("interview.mp3", MP3),
-                                           ("budget.docx", office("docx"))])
-def test_a_pdf_audio_or_document_is_saved_and_linked_not_shown_as_an_image(app, client, setup, name, data):
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [("agreement.pdf", PDF), ("interview.mp3", MP3), ("budget.docx", office("docx"))],
+)
+def test_a_pdf_audio_or_document_is_saved_and_linked_not_shown_as_an_image(
+    app, client, setup, name, data
+):
     response = _upload(client, setup, name, data)
 
     assert response.status_code == 302
@@ -67,15 +76,30 @@ def test_the_same_name_twice_keeps_both(app, client, setup):
     assert _media(app, setup) == ["map-2.png", "map.png"]
 
 
-@pytest.mark.parametrize(("name", "data", "message"), [
-    ("drawing.svg", svg("<script>alert(1)</script>"), "The SVG drawing contains a &lt;script&gt; element, which could run"),
-    ("page.html", b"<html><script>x</script></html>", "Only images (PNG, JPEG, GIF, WebP, SVG), PDF, audio"),
-    ("app.js", b"alert(1)", "Only images (PNG, JPEG, GIF, WebP, SVG), PDF, audio"),
-    ("fake.png", b"<html><script>x</script></html>", "The file&#39;s content is not a valid .png file, as its name says."),
-    ("photo.png", JPEG, "The file is a JPEG file but its name ends in .png."),
-    ("macro.docx", office("docx", macros=True), "The document contains macros"),
-    ("huge.png", PNG + b"\0" * (1024 * 1024), "The image is larger than 1 MB."),
-])
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        (
+            "drawing.svg",
+            svg("<script>alert(1)</script>"),
+            "The SVG drawing contains a &lt;script&gt; element, which could run",
+        ),
+        (
+            "page.html",
+            b"<html><script>x</script></html>",
+            "Only images (PNG, JPEG, GIF, WebP, SVG), PDF, audio",
+        ),
+        ("app.js", b"alert(1)", "Only images (PNG, JPEG, GIF, WebP, SVG), PDF, audio"),
+        (
+            "fake.png",
+            b"<html><script>x</script></html>",
+            "The file&#39;s content is not a valid .png file, as its name says.",
+        ),
+        ("photo.png", JPEG, "The file is a JPEG file but its name ends in .png."),
+        ("macro.docx", office("docx", macros=True), "The document contains macros"),
+        ("huge.png", PNG + b"\0" * (1024 * 1024), "The image is larger than 1 MB."),
+    ],
+)
 def test_a_file_the_allow_list_refuses_is_not_saved(app, client, setup, name, data, message):
     response = _upload(client, setup, name, data)
 
@@ -84,7 +108,9 @@ def test_a_file_the_allow_list_refuses_is_not_saved(app, client, setup, name, da
     assert _media(app, setup) == []
 
 
-def test_an_upload_above_the_request_limit_gets_a_clear_message(app_factory, make_user, make_course, tmp_path):
+def test_an_upload_above_the_request_limit_gets_a_clear_message(
+    app_factory, make_user, make_course, tmp_path
+):
     app = app_factory(config={"MAX_CONTENT_LENGTH": 1024 * 1024})
     with app.app_context():
         trainer = make_user(role="trainer")
@@ -96,25 +122,40 @@ def test_an_upload_above_the_request_limit_gets_a_clear_message(app_factory, mak
         response = _upload(client, course, "big.png", PNG + b"\0" * (2 * 1024 * 1024))
 
         assert response.status_code == 413
-        assert "The file is larger than the limit of 1 MB. Nothing was saved." in response.get_data(as_text=True)
+        assert "The file is larger than the limit of 1 MB. Nothing was saved." in response.get_data(
+            as_text=True
+        )
         assert _media(app, course) == []
 
 
 def test_an_image_used_in_a_lesson_cannot_be_deleted(app, client, setup):
     _upload(client, setup, "map.png", PNG)
-    lesson = db.session.execute(db.select(Lesson).join(Module).where(Module.course_id == setup.id)).scalar_one()
+    lesson = db.session.execute(
+        db.select(Lesson).join(Module).where(Module.course_id == setup.id)
+    ).scalar_one()
     lesson.body = "![Our map](../../media/map.png)\n"
     db.session.commit()
 
     asked = client.post(f"/author/courses/{setup.id}/media/map.png/delete")
-    refused = client.post(f"/author/courses/{setup.id}/media/map.png/delete", data={"confirmed": "1"}, follow_redirects=True)
+    refused = client.post(
+        f"/author/courses/{setup.id}/media/map.png/delete",
+        data={"confirmed": "1"},
+        follow_redirects=True,
+    )
     lesson.body = "No image any more.\n"
     db.session.commit()
-    deleted = client.post(f"/author/courses/{setup.id}/media/map.png/delete", data={"confirmed": "1"}, follow_redirects=True)
+    deleted = client.post(
+        f"/author/courses/{setup.id}/media/map.png/delete",
+        data={"confirmed": "1"},
+        follow_redirects=True,
+    )
 
     assert "Delete map.png?" in asked.get_data(as_text=True)  # asked first, on a page of its own
 
-    assert f"The file is used in: {lesson.title}. Remove it from these lessons first." in refused.get_data(as_text=True)
+    assert (
+        f"The file is used in: {lesson.title}. Remove it from these lessons first."
+        in refused.get_data(as_text=True)
+    )
     assert "The file has been deleted." in deleted.get_data(as_text=True)
     assert _media(app, setup) == []
 
@@ -123,7 +164,9 @@ def test_deleting_outside_the_media_folder_is_impossible(app, client, setup):
     secret = Path(app.instance_path) / "secret_key"
     assert secret.exists()
 
-    response = client.post(f"/author/courses/{setup.id}/media/..%2F..%2Fsecret_key/delete", follow_redirects=True)
+    response = client.post(
+        f"/author/courses/{setup.id}/media/..%2F..%2Fsecret_key/delete", follow_redirects=True
+    )
 
     assert "There is no such file." in response.get_data(as_text=True)
     assert secret.exists()

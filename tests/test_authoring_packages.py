@@ -49,7 +49,10 @@ def _upload(client, data: bytes, *, check: bool = False):
 
 
 def _package_zip(tmp_path: Path, **overrides) -> bytes:
-    return zip_folder(write_package(tmp_path / "sample-course", sample_files(**overrides)), prefix="sample-course/")
+    return zip_folder(
+        write_package(tmp_path / "sample-course", sample_files(**overrides)),
+        prefix="sample-course/",
+    )
 
 
 def _text(response) -> str:
@@ -72,33 +75,50 @@ def test_check_only_validates_and_changes_nothing(app, client, admin, tmp_path):
 
     response = _upload(client, _package_zip(tmp_path), check=True)
 
-    assert "The package is valid. Importing it would change sample-course: 7 created" in _text(response)
+    assert "The package is valid. Importing it would change sample-course: 7 created" in _text(
+        response
+    )
     assert snapshot() == before
 
 
-def test_validation_problems_are_listed_with_line_numbers_and_nothing_changes(app, client, admin, tmp_path):
+def test_validation_problems_are_listed_with_line_numbers_and_nothing_changes(
+    app, client, admin, tmp_path
+):
     _upload(client, _package_zip(tmp_path))
     before = snapshot()
-    broken = _package_zip(tmp_path, **{
-        "modules/01-cycle/01-welcome.md": "---\ntitle: Welcome\n---\nChanged\n\n<script>x()</script>\n",
-        "modules/02-partners/module.yaml": "title: Partners\ncolour: red\n",
-    })
+    broken = _package_zip(
+        tmp_path,
+        **{
+            "modules/01-cycle/01-welcome.md": "---\ntitle: Welcome\n---\nChanged\n\n<script>x()</script>\n",
+            "modules/02-partners/module.yaml": "title: Partners\ncolour: red\n",
+        },
+    )
 
     response = _upload(client, broken)
 
     page = _text(response)
     assert response.status_code == 422
     assert "The package has 2 problems; nothing was imported:" in page
-    assert "<code>sample-course/modules/01-cycle/01-welcome.md:6</code> lessons may not contain &#39;&lt;script&#39;" in page
-    assert "<code>sample-course/modules/02-partners/module.yaml:2</code> unknown key &#39;colour&#39;" in page
+    assert (
+        "<code>sample-course/modules/01-cycle/01-welcome.md:6</code> lessons may not contain &#39;&lt;script&#39;"
+        in page
+    )
+    assert (
+        "<code>sample-course/modules/02-partners/module.yaml:2</code> unknown key &#39;colour&#39;"
+        in page
+    )
     assert snapshot() == before
 
 
-def test_reuploading_an_edited_package_keeps_learners_progress(app, client, admin, make_user, tmp_path):
+def test_reuploading_an_edited_package_keeps_learners_progress(
+    app, client, admin, make_user, tmp_path
+):
     _upload(client, _package_zip(tmp_path))
     learner = make_user()
     enrol(learner.id, db.session.execute(db.select(Course)).scalar_one())
-    complete_lesson(learner.id, db.session.execute(db.select(Lesson).filter_by(key="phases")).scalar_one())
+    complete_lesson(
+        learner.id, db.session.execute(db.select(Lesson).filter_by(key="phases")).scalar_one()
+    )
     db.session.commit()
 
     response = _upload(client, _package_zip(tmp_path, **{"modules/01-cycle/02-phases.md": None}))
@@ -117,14 +137,37 @@ def _symlink_zip() -> bytes:
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    (zip_bytes({"course.yaml": "slug: x\ntitle: X\n", "../../escape.txt": "x"}), "the zip holds a path that leaves its folder (&#39;../../escape.txt&#39;)"),
-    (zip_bytes({"course.yaml": "slug: x\ntitle: X\n", "/etc/cron.d/x": "x"}), "the zip holds an absolute path (&#39;/etc/cron.d/x&#39;)"),
-    (_symlink_zip(), "the zip holds a symbolic link (&#39;media/passwords.png&#39;): links are not allowed"),
-    (zip_bytes({"course.yaml": "slug: x\ntitle: X\n", "media/zeros.png": b"\0" * (30 * 1024 * 1024)}), "the zip looks like a zip bomb"),
-    (b"MZ not a zip at all", "the file is not a zip archive"),
-], ids=["traversal", "absolute", "symlink", "zip bomb", "not a zip"])
-def test_dangerous_archives_are_refused_with_a_clear_message(app, client, admin, tmp_path, data, message):
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            zip_bytes({"course.yaml": "slug: x\ntitle: X\n", "../../escape.txt": "x"}),
+            "the zip holds a path that leaves its folder (&#39;../../escape.txt&#39;)",
+        ),
+        (
+            zip_bytes({"course.yaml": "slug: x\ntitle: X\n", "/etc/cron.d/x": "x"}),
+            "the zip holds an absolute path (&#39;/etc/cron.d/x&#39;)",
+        ),
+        (
+            _symlink_zip(),
+            "the zip holds a symbolic link (&#39;media/passwords.png&#39;): links are not allowed",
+        ),
+        (
+            zip_bytes(
+                {
+                    "course.yaml": "slug: x\ntitle: X\n",
+                    "media/zeros.png": b"\0" * (30 * 1024 * 1024),
+                }
+            ),
+            "the zip looks like a zip bomb",
+        ),
+        (b"MZ not a zip at all", "the file is not a zip archive"),
+    ],
+    ids=["traversal", "absolute", "symlink", "zip bomb", "not a zip"],
+)
+def test_dangerous_archives_are_refused_with_a_clear_message(
+    app, client, admin, tmp_path, data, message
+):
     before = snapshot()
 
     response = _upload(client, data)
@@ -194,12 +237,17 @@ def test_only_admins_upload_and_download_packages(app, make_user, make_course, r
 
 def test_with_csrf_on_an_oversized_upload_still_gets_the_clear_message(app_factory, make_user):
     # In production CSRF protection reads the form first, so the size error comes before the view.
-    app = app_factory(config={"MAX_CONTENT_LENGTH": 1024 * 1024, "WTF_CSRF_ENABLED": True}, plugins=[ExercisePlugin()])
+    app = app_factory(
+        config={"MAX_CONTENT_LENGTH": 1024 * 1024, "WTF_CSRF_ENABLED": True},
+        plugins=[ExercisePlugin()],
+    )
     with app.app_context():
         email = make_user(role="admin").email
     client = app.test_client()  # outside the app context: each request gets its own CSRF token
     page = client.get("/login").get_data(as_text=True)
-    client.post("/login", data={"email": email, "password": TEST_PASSWORD, "csrf_token": csrf_token(page)})
+    client.post(
+        "/login", data={"email": email, "password": TEST_PASSWORD, "csrf_token": csrf_token(page)}
+    )
 
     response = _upload(client, b"PK" + b"\0" * (2 * 1024 * 1024))
 

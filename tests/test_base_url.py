@@ -24,8 +24,11 @@ def unset_base_url(monkeypatch):
 
 @pytest.fixture
 def laptop_config(tmp_path) -> dict:
-    return {"TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance"),
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'site.sqlite'}"}
+    return {
+        "TESTING": True,
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'site.sqlite'}",
+    }
 
 
 @pytest.fixture
@@ -36,8 +39,11 @@ def started_servers(monkeypatch, tmp_path) -> list[dict]:
     served: list[dict] = []
     monkeypatch.setenv("NTTLEARN_INSTANCE_PATH", str(tmp_path / "instance"))
     monkeypatch.setenv("NTTLEARN_DATABASE_URL", f"sqlite:///{tmp_path / 'site.sqlite'}")
-    monkeypatch.setattr(flask.cli, "run_simple",
-                        lambda host, port, app, **options: served.append({"host": host, "port": port, "app": app}))
+    monkeypatch.setattr(
+        flask.cli,
+        "run_simple",
+        lambda host, port, app, **options: served.append({"host": host, "port": port, "app": app}),
+    )
     return served
 
 
@@ -49,7 +55,9 @@ def run_cli(*args: str):
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
-def test_run_names_its_own_host_and_port_when_the_base_url_is_not_set(unset_base_url, started_servers):
+def test_run_names_its_own_host_and_port_when_the_base_url_is_not_set(
+    unset_base_url, started_servers
+):
     result = run_cli("run", "--host", "127.0.0.1", "--port", "5123", "--no-reload")
 
     assert result.exit_code == 0, result.output
@@ -81,7 +89,9 @@ def test_production_refuses_to_start_without_a_base_url(unset_base_url, monkeypa
         create_app(laptop_config)
 
 
-def test_run_in_production_does_not_guess_the_base_url(unset_base_url, monkeypatch, started_servers):
+def test_run_in_production_does_not_guess_the_base_url(
+    unset_base_url, monkeypatch, started_servers
+):
     monkeypatch.setenv("NTTLEARN_ENV", "production")
 
     with pytest.raises(ConfigurationError):
@@ -100,7 +110,9 @@ def test_production_starts_with_a_base_url(monkeypatch, laptop_config):
     assert app.config["ENVIRONMENT"] == "production"
 
 
-def test_elsewhere_an_unset_base_url_is_a_warning_at_start_up(unset_base_url, laptop_config, caplog):
+def test_elsewhere_an_unset_base_url_is_a_warning_at_start_up(
+    unset_base_url, laptop_config, caplog
+):
     with caplog.at_level(logging.WARNING, logger="nttlearn.app"):
         app = create_app(laptop_config)
 

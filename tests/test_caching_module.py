@@ -26,8 +26,14 @@ def test_each_app_has_its_own_caches_of_the_listed_sizes(app, app_factory):
 
     assert worker_cache("structure", app) is mine
     assert worker_cache("structure", other).get("key") is None
-    assert set(WORKER_CACHES) >= {"structure", "lesson_html", "outline_sidebar", "release_rules",
-                                  "translation_coverage", "csrf_tokens"}
+    assert set(WORKER_CACHES) >= {
+        "structure",
+        "lesson_html",
+        "outline_sidebar",
+        "release_rules",
+        "translation_coverage",
+        "csrf_tokens",
+    }
 
 
 def test_the_request_cache_is_dropped_when_the_request_ends(app, make_user, login_as):

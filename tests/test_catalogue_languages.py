@@ -44,15 +44,21 @@ def test_the_shipped_main_course_is_completely_translated_into_all_four_language
     assert report["it"]["total"] > 30 * 2 + 8 + 76
 
 
-def test_an_english_lesson_edited_after_its_translation_counts_as_outdated_and_leaves_the_language(app, client):
-    lesson = db.session.execute(db.select(Lesson).filter_by(key="stakeholder-analysis")).scalar_one()
+def test_an_english_lesson_edited_after_its_translation_counts_as_outdated_and_leaves_the_language(
+    app, client
+):
+    lesson = db.session.execute(
+        db.select(Lesson).filter_by(key="stakeholder-analysis")
+    ).scalar_one()
     translations = dict(lesson.translations)
     translations["it"] = {**translations["it"], "_source": {"title": "0" * 16, "body": "0" * 16}}
     lesson.translations = translations
     lesson.body = lesson.body + "\nA new paragraph in English.\n"
     db.session.commit()
 
-    counts = _report(app, "designing-twinned-town-networks")["designing-twinned-town-networks"]["it"]
+    counts = _report(app, "designing-twinned-town-networks")["designing-twinned-town-networks"][
+        "it"
+    ]
     page = client.get("/?language=it").get_data(as_text=True)
 
     assert counts["outdated"] == 2 and counts["translated"] == counts["total"] - 2
@@ -62,24 +68,40 @@ def test_an_english_lesson_edited_after_its_translation_counts_as_outdated_and_l
 
 def test_the_catalogue_lists_a_course_under_a_language_only_when_it_is_complete(app, client):
     assert run_cli(app, "courses", "import", str(YOUTH_COURSE)).exit_code == 0
-    course = db.session.execute(db.select(Course).filter_by(slug="youth-and-development")).scalar_one()
+    course = db.session.execute(
+        db.select(Course).filter_by(slug="youth-and-development")
+    ).scalar_one()
     youth_title = course.title
-    lesson = db.session.execute(db.select(Lesson).join(Lesson.module).where(
-        Lesson.module.has(course_id=course.id)).order_by(Lesson.id).limit(1)).scalar_one()
-    lesson.translations = {k: v for k, v in lesson.translations.items() if k != "fi"}  # one lesson lacks Finnish
+    lesson = db.session.execute(
+        db.select(Lesson)
+        .join(Lesson.module)
+        .where(Lesson.module.has(course_id=course.id))
+        .order_by(Lesson.id)
+        .limit(1)
+    ).scalar_one()
+    lesson.translations = {
+        k: v for k, v in lesson.translations.items() if k != "fi"
+    }  # one lesson lacks Finnish
     db.session.commit()
-    assert _report(app, "youth-and-development")["youth-and-development"]["fi"]["missing"] == 2  # its title and body
+    assert (
+        _report(app, "youth-and-development")["youth-and-development"]["fi"]["missing"] == 2
+    )  # its title and body
 
     finnish = client.get("/?language=fi").get_data(as_text=True)
     listed = finnish.split('class="course-list"')[1]
 
-    assert "Designing a network of twinned towns" in listed or "Ystävyyskaupunkien verkoston suunnittelu" in listed
+    assert (
+        "Designing a network of twinned towns" in listed
+        or "Ystävyyskaupunkien verkoston suunnittelu" in listed
+    )
     assert youth_title not in listed
     assert 'lang="fi" title="Suomi">FI</abbr>' in client.get("/").get_data(as_text=True)
 
 
 def test_a_language_with_no_complete_course_offers_the_courses_in_other_languages(app, client):
-    course = db.session.execute(db.select(Course).filter_by(slug="designing-twinned-town-networks")).scalar_one()
+    course = db.session.execute(
+        db.select(Course).filter_by(slug="designing-twinned-town-networks")
+    ).scalar_one()
     course.translations = {k: v for k, v in course.translations.items() if k != "sv"}
     db.session.commit()
 

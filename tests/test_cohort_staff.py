@@ -25,8 +25,13 @@ from nttlearn.testing import count_rows
 def school(make_user, make_course):
     """A course with its trainer, two cohorts (one learner each) and a trainer of the first only."""
     course_trainer = make_user(role="trainer", name="Course Trainer")
-    course = make_course(modules=1, lessons=1, trainer=course_trainer, activities=((0, "survey", True),))
-    spring, autumn = create_cohort(course, "Spring", date(2027, 3, 1)), create_cohort(course, "Autumn", date(2027, 9, 1))
+    course = make_course(
+        modules=1, lessons=1, trainer=course_trainer, activities=((0, "survey", True),)
+    )
+    spring, autumn = (
+        create_cohort(course, "Spring", date(2027, 3, 1)),
+        create_cohort(course, "Autumn", date(2027, 9, 1)),
+    )
     anna, bruno = make_user(name="Anna Spring"), make_user(name="Bruno Autumn")
     add_to_cohort(anna, spring)
     add_to_cohort(bruno, autumn)
@@ -34,10 +39,21 @@ def school(make_user, make_course):
     db.session.commit()
     add_cohort_trainer(spring, cohort_trainer, added_by=course_trainer)
     db.session.commit()
-    activity = db.session.execute(
-        db.select(Activity).join(Module).where(Module.course_id == course.id)).scalars().first()
-    return {"course": course, "spring": spring, "autumn": autumn, "anna": anna, "bruno": bruno,
-            "course_trainer": course_trainer, "cohort_trainer": cohort_trainer, "activity": activity}
+    activity = (
+        db.session.execute(db.select(Activity).join(Module).where(Module.course_id == course.id))
+        .scalars()
+        .first()
+    )
+    return {
+        "course": course,
+        "spring": spring,
+        "autumn": autumn,
+        "anna": anna,
+        "bruno": bruno,
+        "course_trainer": course_trainer,
+        "cohort_trainer": cohort_trainer,
+        "activity": activity,
+    }
 
 
 def _url(s, cohort: str | None = None, tail: str = "") -> str:
@@ -51,17 +67,25 @@ def test_a_course_trainer_gives_a_trainer_a_cohort_and_they_are_told(school, cli
 
     added = browser.post(_url(school, "autumn", "/trainers"), data={"email": newcomer.email})
     twice = browser.post(_url(school, "autumn", "/trainers"), data={"email": newcomer.email})
-    learner = browser.post(_url(school, "autumn", "/trainers"), data={"email": school["bruno"].email})
+    learner = browser.post(
+        _url(school, "autumn", "/trainers"), data={"email": school["bruno"].email}
+    )
 
     assert added.status_code == 302
-    assert twice.status_code == 400 and "already a trainer of this cohort" in twice.get_data(as_text=True)
+    assert twice.status_code == 400 and "already a trainer of this cohort" in twice.get_data(
+        as_text=True
+    )
     assert learner.status_code == 400 and "is not a trainer" in learner.get_data(as_text=True)
     assert count_rows(CohortStaff, cohort_id=school["autumn"].id) == 1
-    told = db.session.execute(db.select(Notification).where(Notification.user_id == newcomer.id)).scalar_one()
+    told = db.session.execute(
+        db.select(Notification).where(Notification.user_id == newcomer.id)
+    ).scalar_one()
     assert "Autumn" in told.title and told.url.endswith(_url(school, "autumn"))
     assert client_for(newcomer).get(_url(school, "autumn")).status_code == 200
 
-    assert browser.post(_url(school, "autumn", f"/trainers/{newcomer.id}/remove")).status_code == 302
+    assert (
+        browser.post(_url(school, "autumn", f"/trainers/{newcomer.id}/remove")).status_code == 302
+    )
     assert client_for(newcomer).get(_url(school, "autumn")).status_code == 403
 
 
@@ -73,21 +97,24 @@ def test_a_cohort_trainer_sees_only_their_cohort(school, client_for):
 
     assert "Spring" in index and "Autumn" not in index and "New cohort" not in index
     assert "Anna Spring" in page and "Bruno Autumn" not in page
-    assert "Delete cohort" not in page and "/trainers\"" not in page
+    assert "Delete cohort" not in page and '/trainers"' not in page
     assert browser.get(_url(school, "autumn")).status_code == 403
 
 
-@pytest.mark.parametrize(("method", "where"), [
-    ("post", ""),                            # create a cohort
-    ("post", "spring"),                      # change the cohort's settings
-    ("post", "spring/delete"),
-    ("post", "spring/trainers"),
-    ("post", "autumn/members"),
-    ("post", "autumn/deadlines"),
-    ("post", "autumn/extensions"),
-    ("post", "autumn/message"),
-    ("get", "release"),
-])
+@pytest.mark.parametrize(
+    ("method", "where"),
+    [
+        ("post", ""),  # create a cohort
+        ("post", "spring"),  # change the cohort's settings
+        ("post", "spring/delete"),
+        ("post", "spring/trainers"),
+        ("post", "autumn/members"),
+        ("post", "autumn/deadlines"),
+        ("post", "autumn/extensions"),
+        ("post", "autumn/message"),
+        ("get", "release"),
+    ],
+)
 def test_a_cohort_trainer_may_not(school, client_for, method, where):
     browser = client_for(school["cohort_trainer"])
     course_id = school["course"].id
@@ -97,45 +124,90 @@ def test_a_cohort_trainer_may_not(school, client_for, method, where):
         cohort, _sep, tail = where.partition("/")
         url = _url(school, cohort or None, f"/{tail}" if tail else "")
 
-    response = getattr(browser, method)(url, data={"name": "Renamed", "starts_on": "2027-01-01",
-                                                   "emails": school["anna"].email, "email": "x@example.org",
-                                                   "subject": "S", "body": "B"})
+    response = getattr(browser, method)(
+        url,
+        data={
+            "name": "Renamed",
+            "starts_on": "2027-01-01",
+            "emails": school["anna"].email,
+            "email": "x@example.org",
+            "subject": "S",
+            "body": "B",
+        },
+    )
 
     assert response.status_code == 403
     assert db.session.get(type(school["spring"]), school["spring"].id).name == "Spring"
 
 
-def test_a_cohort_trainer_manages_their_learners_deadlines_and_extensions(school, client_for, make_user):
+def test_a_cohort_trainer_manages_their_learners_deadlines_and_extensions(
+    school, client_for, make_user
+):
     browser = client_for(school["cohort_trainer"])
     newcomer = make_user(name="Carla New")
     activity = school["activity"]
 
-    assert browser.post(_url(school, "spring", "/members"), data={"emails": newcomer.email}).status_code == 302
-    assert browser.post(_url(school, "spring", "/deadlines"),
-                        data={f"due-close-{activity.id}": "2027-04-01T12:00"}).status_code == 302
-    assert browser.post(_url(school, "spring", "/extensions"), data={
-        "learner": school["anna"].id, "activity": activity.id, "due_at": "2027-04-08T12:00"}).status_code == 302
+    assert (
+        browser.post(
+            _url(school, "spring", "/members"), data={"emails": newcomer.email}
+        ).status_code
+        == 302
+    )
+    assert (
+        browser.post(
+            _url(school, "spring", "/deadlines"),
+            data={f"due-close-{activity.id}": "2027-04-01T12:00"},
+        ).status_code
+        == 302
+    )
+    assert (
+        browser.post(
+            _url(school, "spring", "/extensions"),
+            data={
+                "learner": school["anna"].id,
+                "activity": activity.id,
+                "due_at": "2027-04-08T12:00",
+            },
+        ).status_code
+        == 302
+    )
     assert count_rows(Extension, user_id=school["anna"].id) == 1
-    assert browser.post(_url(school, "spring", f"/extensions/{school['anna'].id}/{activity.id}/remove")).status_code == 302
+    assert (
+        browser.post(
+            _url(school, "spring", f"/extensions/{school['anna'].id}/{activity.id}/remove")
+        ).status_code
+        == 302
+    )
     assert count_rows(Extension, user_id=school["anna"].id) == 0
 
 
 def test_a_cohort_trainer_takes_no_learner_out_of_another_cohort(school, client_for):
     browser = client_for(school["cohort_trainer"])
     activity = school["activity"]
-    grant_extension(school["bruno"].id, activity.id, school["course"], datetime(2027, 10, 1, tzinfo=UTC))
+    grant_extension(
+        school["bruno"].id, activity.id, school["course"], datetime(2027, 10, 1, tzinfo=UTC)
+    )
     db.session.commit()
 
-    pulled = browser.post(_url(school, "spring", "/members"), data={"emails": school["bruno"].email})
-    extension = browser.post(_url(school, "spring", f"/extensions/{school['bruno'].id}/{activity.id}/remove"))
-    moved = browser.post(_url(school, "spring", f"/members/{school['bruno'].id}/move"),
-                         data={"cohort": school["spring"].id})
+    pulled = browser.post(
+        _url(school, "spring", "/members"), data={"emails": school["bruno"].email}
+    )
+    extension = browser.post(
+        _url(school, "spring", f"/extensions/{school['bruno'].id}/{activity.id}/remove")
+    )
+    moved = browser.post(
+        _url(school, "spring", f"/members/{school['bruno'].id}/move"),
+        data={"cohort": school["spring"].id},
+    )
     removed = browser.post(_url(school, "spring", f"/members/{school['bruno'].id}/remove"))
 
-    assert pulled.status_code == 400 and "In another cohort of the course" in pulled.get_data(as_text=True)
+    assert pulled.status_code == 400 and "In another cohort of the course" in pulled.get_data(
+        as_text=True
+    )
     assert extension.status_code == moved.status_code == removed.status_code == 404
     assert count_rows(Extension, user_id=school["bruno"].id) == 1
     from nttlearn.cohorts.services import cohort_of
+
     assert cohort_of(school["bruno"], school["course"]).id == school["autumn"].id
 
 
@@ -153,7 +225,9 @@ def test_a_learner_and_another_trainer_may_not_open_a_cohort(school, client_for,
 
 
 # -- cohort messages in the notification list --------------------------------------------------------
-def test_a_cohort_message_is_in_each_members_notifications_as_each_chose(school, client_for, make_user):
+def test_a_cohort_message_is_in_each_members_notifications_as_each_chose(
+    school, client_for, make_user
+):
     quiet, digest = make_user(name="Quiet Member"), make_user(name="Digest Member", locale="fi")
     for person in (quiet, digest):
         add_to_cohort(person, school["spring"])
@@ -168,13 +242,23 @@ def test_a_cohort_message_is_in_each_members_notifications_as_each_chose(school,
 
     assert "Message sent to 3 members." in first.get_data(as_text=True)
     assert "already sent to the cohort today" in again.get_data(as_text=True)
-    rows = db.session.execute(db.select(Notification).where(Notification.kind == "course_message")).scalars().all()
+    rows = (
+        db.session.execute(db.select(Notification).where(Notification.kind == "course_message"))
+        .scalars()
+        .all()
+    )
     by_person = {row.user_id: row for row in rows}
-    assert set(by_person) == {school["anna"].id, quiet.id, digest.id}  # once each; Bruno is in Autumn
+    assert set(by_person) == {
+        school["anna"].id,
+        quiet.id,
+        digest.id,
+    }  # once each; Bruno is in Autumn
     assert all("Seminar on Friday" in row.title and "Bring your draft." in row.body for row in rows)
     assert by_person[school["anna"].id].mail == "sent" and by_person[quiet.id].mail == "none"
     assert by_person[digest.id].mail == "digest" and "Hei" in by_person[digest.id].body
-    assert [m["To"] for m in outbox() if "Seminar on Friday" in m["Subject"]] == [school["anna"].email]
+    assert [m["To"] for m in outbox() if "Seminar on Friday" in m["Subject"]] == [
+        school["anna"].email
+    ]
     listed = client_for(quiet).get("/notifications").get_data(as_text=True)
     assert "Seminar on Friday" in listed
 
@@ -196,7 +280,9 @@ def test_a_message_sent_twice_at_once_tells_each_member_once(app, school):
     cohort_id, sender_id = school["spring"].id, school["cohort_trainer"].id
 
     def send():
-        services.message_cohort(db.session.get(Cohort, cohort_id), db.session.get(User, sender_id), "Hi", "Text")
+        services.message_cohort(
+            db.session.get(Cohort, cohort_id), db.session.get(User, sender_id), "Hi", "Text"
+        )
 
     errors = at_once(app, [send, send])
 

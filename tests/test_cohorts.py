@@ -46,18 +46,29 @@ def moments_ago(delta: timedelta) -> datetime:
 
 
 def modules_of(course) -> list[Module]:
-    return list(db.session.execute(
-        db.select(Module).where(Module.course_id == course.id).order_by(Module.position)).scalars())
+    return list(
+        db.session.execute(
+            db.select(Module).where(Module.course_id == course.id).order_by(Module.position)
+        ).scalars()
+    )
 
 
 def first_lesson(module: Module) -> Lesson:
-    return db.session.execute(
-        db.select(Lesson).where(Lesson.module_id == module.id).order_by(Lesson.position)).scalars().first()
+    return (
+        db.session.execute(
+            db.select(Lesson).where(Lesson.module_id == module.id).order_by(Lesson.position)
+        )
+        .scalars()
+        .first()
+    )
 
 
 def activity_of(course) -> Activity:
-    return db.session.execute(
-        db.select(Activity).join(Module).where(Module.course_id == course.id)).scalars().first()
+    return (
+        db.session.execute(db.select(Activity).join(Module).where(Module.course_id == course.id))
+        .scalars()
+        .first()
+    )
 
 
 @pytest.fixture
@@ -117,7 +128,9 @@ def test_a_module_opening_days_after_the_cohort_start_is_locked_until_then(paced
     pacing = pacing_for(learner.id, course)
     access = pacing.module(module2.id)
     assert not access.open and access.reason == "date"
-    assert access.opens_at == datetime.combine(TODAY + timedelta(days=14), datetime.min.time(), tzinfo=UTC)
+    assert access.opens_at == datetime.combine(
+        TODAY + timedelta(days=14), datetime.min.time(), tzinfo=UTC
+    )
     assert pacing.module(modules_of(course)[0].id).open
 
     cohort.starts_on = TODAY - timedelta(days=20)
@@ -128,7 +141,9 @@ def test_a_module_opening_days_after_the_cohort_start_is_locked_until_then(paced
 def test_a_self_paced_learner_counts_the_days_from_their_enrolment(paced, make_user):
     course, _cohort, _learner, _trainer, module2 = paced
     solo = make_user()
-    db.session.add(Enrolment(user_id=solo.id, course_id=course.id, created_at=utcnow() - timedelta(days=15)))
+    db.session.add(
+        Enrolment(user_id=solo.id, course_id=course.id, created_at=utcnow() - timedelta(days=15))
+    )
     db.session.commit()
 
     assert pacing_for(solo.id, course).module(module2.id).open
@@ -140,7 +155,9 @@ def test_trainers_see_every_module_open(paced):
     assert pacing_for(trainer.id, course, staff=True).module(module2.id).open
 
 
-def test_a_prerequisite_keeps_a_module_locked_until_the_other_is_completed(make_user, make_course, client_for):
+def test_a_prerequisite_keeps_a_module_locked_until_the_other_is_completed(
+    make_user, make_course, client_for
+):
     course = make_course(modules=2, lessons=1)
     module1, module2 = modules_of(course)
     learner = make_user()
@@ -154,7 +171,9 @@ def test_a_prerequisite_keeps_a_module_locked_until_the_other_is_completed(make_
     assert "This opens once you have completed: Module 1." in page.get_data(as_text=True)
 
     browser.post(f"/courses/{course.slug}/lessons/{first_lesson(module1).id}/done")
-    assert browser.get(f"/courses/{course.slug}/lessons/{first_lesson(module2).id}").status_code == 200
+    assert (
+        browser.get(f"/courses/{course.slug}/lessons/{first_lesson(module2).id}").status_code == 200
+    )
 
 
 def test_a_prerequisite_cycle_is_refused_with_its_path_and_nothing_is_written(make_course):
@@ -179,7 +198,9 @@ def test_a_module_cannot_wait_for_one_of_its_own_activities(make_course):
         set_release_rule(course, ("m", module.id), requires=[("a", activity_of(course).id)])
 
 
-def test_the_lesson_page_and_its_marks_refuse_a_locked_module_and_say_when_it_opens(paced, client_for):
+def test_the_lesson_page_and_its_marks_refuse_a_locked_module_and_say_when_it_opens(
+    paced, client_for
+):
     course, _cohort, learner, _trainer, module2 = paced
     lesson = first_lesson(module2)
     browser = client_for(learner)
@@ -201,19 +222,28 @@ def test_the_course_page_shows_the_locked_module_with_its_date(paced, client_for
     assert "Locked" in html
     assert "This opens on" in html
     lesson = first_lesson(module2)
-    assert f"/lessons/{lesson.id}\"" not in html  # no link into a locked module
+    assert f'/lessons/{lesson.id}"' not in html  # no link into a locked module
 
 
 def test_the_trainer_opens_the_locked_module_by_moving_the_cohort_start(paced, client_for):
     course, cohort, learner, trainer, module2 = paced
     lesson = first_lesson(module2)
     staff = client_for(trainer)
-    assert client_for(trainer).get(f"/courses/{course.slug}/lessons/{lesson.id}").status_code == 200  # staff see all
+    assert (
+        client_for(trainer).get(f"/courses/{course.slug}/lessons/{lesson.id}").status_code == 200
+    )  # staff see all
     form = staff.get(f"/teach/courses/{course.id}/cohorts/{cohort.id}").get_data(as_text=True)
 
-    response = staff.post(f"/teach/courses/{course.id}/cohorts/{cohort.id}", data={
-        "csrf_token": csrf_token(form), "name": "Spring", "starts_on": (TODAY - timedelta(days=14)).isoformat(),
-        "ends_on": "", "language": ""})
+    response = staff.post(
+        f"/teach/courses/{course.id}/cohorts/{cohort.id}",
+        data={
+            "csrf_token": csrf_token(form),
+            "name": "Spring",
+            "starts_on": (TODAY - timedelta(days=14)).isoformat(),
+            "ends_on": "",
+            "language": "",
+        },
+    )
 
     assert response.status_code == 302
     assert client_for(learner).get(f"/courses/{course.slug}/lessons/{lesson.id}").status_code == 200
@@ -221,14 +251,20 @@ def test_the_trainer_opens_the_locked_module_by_moving_the_cohort_start(paced, c
 
 def test_the_outline_reads_a_constant_number_of_queries(app, make_user, make_course):
     def queries(modules: int) -> int:
-        course = make_course(modules=modules, lessons=1, activities=tuple((m, "survey", True) for m in range(modules)))
+        course = make_course(
+            modules=modules,
+            lessons=1,
+            activities=tuple((m, "survey", True) for m in range(modules)),
+        )
         learner = make_user()
         cohort = create_cohort(course, "C", TODAY)
         add_to_cohort(learner, cohort)
         all_modules = modules_of(course)
         for before, after in zip(all_modules, all_modules[1:], strict=False):
             set_release_rule(course, ("m", after.id), offset_days=7, requires=[("m", before.id)])
-        for activity in db.session.execute(db.select(Activity).join(Module).where(Module.course_id == course.id)).scalars():
+        for activity in db.session.execute(
+            db.select(Activity).join(Module).where(Module.course_id == course.id)
+        ).scalars():
             set_deadline(cohort, activity.id, utcnow() + timedelta(days=30))
         db.session.commit()
         module_ids = [m.id for m in all_modules]
@@ -283,10 +319,19 @@ def test_cohort_pages_are_for_the_courses_trainers_only(paced, make_user, client
         browser = client_for(person)
         assert browser.get(f"/teach/courses/{course.id}/cohorts").status_code == 403
         assert browser.get(f"/teach/courses/{course.id}/cohorts/{cohort.id}").status_code == 403
-        assert browser.post(f"/teach/courses/{course.id}/cohorts/{cohort.id}/delete").status_code == 403
-        assert browser.post(f"/teach/courses/{course.id}/cohorts/{cohort.id}/delete",
-                            data={"confirmed": "1"}).status_code == 403
-        assert browser.get(f"/teach/courses/{course.id}/cohorts/{cohort.id}/delete").status_code == 403
+        assert (
+            browser.post(f"/teach/courses/{course.id}/cohorts/{cohort.id}/delete").status_code
+            == 403
+        )
+        assert (
+            browser.post(
+                f"/teach/courses/{course.id}/cohorts/{cohort.id}/delete", data={"confirmed": "1"}
+            ).status_code
+            == 403
+        )
+        assert (
+            browser.get(f"/teach/courses/{course.id}/cohorts/{cohort.id}/delete").status_code == 403
+        )
     assert count_rows(Cohort) == 1
 
 
@@ -300,11 +345,16 @@ def test_deleting_a_cohort_shows_what_goes_and_deletes_only_when_confirmed(paced
     summary = browser.get(url).get_data(as_text=True)
     unconfirmed = browser.post(url, data={"csrf_token": csrf_token(summary)})
 
-    assert "1 member leaves the cohort: they stay enrolled in the course and continue self-paced." in summary
+    assert (
+        "1 member leaves the cohort: they stay enrolled in the course and continue self-paced."
+        in summary
+    )
     assert "1 cohort deadline is removed." in summary
     assert "Messages already sent to the cohort stay in the members&#39; notifications." in summary
     assert 'name="confirmed" value="1"' in summary and f'action="{url}"' in summary
-    assert unconfirmed.status_code == 200 and "1 member leaves the cohort" in unconfirmed.get_data(as_text=True)
+    assert unconfirmed.status_code == 200 and "1 member leaves the cohort" in unconfirmed.get_data(
+        as_text=True
+    )
     assert count_rows(Cohort) == 1 and count_rows(CohortMember) == 1
 
     done = browser.post(url, data={"csrf_token": csrf_token(summary), "confirmed": "1"})
@@ -319,16 +369,25 @@ def test_a_cohort_form_with_dates_out_of_order_is_shown_again_with_the_message(p
     browser = client_for(trainer)
     page = browser.get(f"/teach/courses/{course.id}/cohorts").get_data(as_text=True)
 
-    response = browser.post(f"/teach/courses/{course.id}/cohorts", data={
-        "csrf_token": csrf_token(page), "name": "Autumn", "starts_on": "2027-10-01", "ends_on": "2027-09-01",
-        "language": ""})
+    response = browser.post(
+        f"/teach/courses/{course.id}/cohorts",
+        data={
+            "csrf_token": csrf_token(page),
+            "name": "Autumn",
+            "starts_on": "2027-10-01",
+            "ends_on": "2027-09-01",
+            "language": "",
+        },
+    )
 
     assert response.status_code == 400
     assert "The end date must not be before the start date." in response.get_data(as_text=True)
     assert count_rows(Cohort) == 1
 
 
-def test_a_cycle_made_in_the_release_rule_form_is_refused_with_the_message(make_user, make_course, client_for):
+def test_a_cycle_made_in_the_release_rule_form_is_refused_with_the_message(
+    make_user, make_course, client_for
+):
     trainer = make_user(role="trainer")
     course = make_course(modules=2, lessons=1, trainer=trainer)
     module1, module2 = modules_of(course)
@@ -337,8 +396,14 @@ def test_a_cycle_made_in_the_release_rule_form_is_refused_with_the_message(make_
     browser = client_for(trainer)
     page = browser.get(f"/teach/courses/{course.id}/release/m{module1.id}").get_data(as_text=True)
 
-    response = browser.post(f"/teach/courses/{course.id}/release/m{module1.id}", data={
-        "csrf_token": csrf_token(page), "relative_to": "start", "requires": [f"m{module2.id}"]})
+    response = browser.post(
+        f"/teach/courses/{course.id}/release/m{module1.id}",
+        data={
+            "csrf_token": csrf_token(page),
+            "relative_to": "start",
+            "requires": [f"m{module2.id}"],
+        },
+    )
 
     assert response.status_code == 400
     assert "make a cycle" in response.get_data(as_text=True)
@@ -352,16 +417,24 @@ def test_trainers_set_deadlines_and_a_malformed_one_saves_none(paced, client_for
     page = browser.get(f"/teach/courses/{course.id}/cohorts/{cohort.id}").get_data(as_text=True)
     due = (TODAY + timedelta(days=10)).isoformat() + "T17:00"
 
-    bad = browser.post(f"/teach/courses/{course.id}/cohorts/{cohort.id}/deadlines",
-                       data={"csrf_token": csrf_token(page), f"due-close-{survey.id}": "next tuesday"})
-    good = browser.post(f"/teach/courses/{course.id}/cohorts/{cohort.id}/deadlines",
-                        data={"csrf_token": csrf_token(page), f"due-close-{survey.id}": due})
+    bad = browser.post(
+        f"/teach/courses/{course.id}/cohorts/{cohort.id}/deadlines",
+        data={"csrf_token": csrf_token(page), f"due-close-{survey.id}": "next tuesday"},
+    )
+    good = browser.post(
+        f"/teach/courses/{course.id}/cohorts/{cohort.id}/deadlines",
+        data={"csrf_token": csrf_token(page), f"due-close-{survey.id}": due},
+    )
 
     assert bad.status_code == good.status_code == 302
-    assert pacing_for(_learner.id, course).deadline(survey.id) == datetime.fromisoformat(due).replace(tzinfo=UTC)
+    assert pacing_for(_learner.id, course).deadline(survey.id) == datetime.fromisoformat(
+        due
+    ).replace(tzinfo=UTC)
 
 
-def test_a_cohort_message_reaches_each_member_framed_in_their_language(paced, make_user, client_for):
+def test_a_cohort_message_reaches_each_member_framed_in_their_language(
+    paced, make_user, client_for
+):
     course, cohort, learner, trainer, _module2 = paced
     italian = make_user(locale="it")
     add_to_cohort(italian, cohort)
@@ -369,8 +442,14 @@ def test_a_cohort_message_reaches_each_member_framed_in_their_language(paced, ma
     browser = client_for(trainer)
     page = browser.get(f"/teach/courses/{course.id}/cohorts/{cohort.id}").get_data(as_text=True)
 
-    response = browser.post(f"/teach/courses/{course.id}/cohorts/{cohort.id}/message", data={
-        "csrf_token": csrf_token(page), "subject": "Seminar on Friday", "body": "Bring your draft."})
+    response = browser.post(
+        f"/teach/courses/{course.id}/cohorts/{cohort.id}/message",
+        data={
+            "csrf_token": csrf_token(page),
+            "subject": "Seminar on Friday",
+            "body": "Bring your draft.",
+        },
+    )
 
     assert response.status_code == 302
     mails = {m["To"]: m.get_content() for m in outbox()}
@@ -380,26 +459,54 @@ def test_a_cohort_message_reaches_each_member_framed_in_their_language(paced, ma
 
 
 # -- command line ------------------------------------------------------------------------------------
-def test_cohorts_can_be_created_filled_and_listed_from_the_command_line(app, make_user, make_course):
+def test_cohorts_can_be_created_filled_and_listed_from_the_command_line(
+    app, make_user, make_course
+):
     course = make_course()
     learner = make_user()
 
-    created = invoke_cli(app, "cohorts", "create", course.slug, "Spring 2027", "--start", "2027-03-01",
-                         "--end", "2027-06-30", "--json")
+    created = invoke_cli(
+        app,
+        "cohorts",
+        "create",
+        course.slug,
+        "Spring 2027",
+        "--start",
+        "2027-03-01",
+        "--end",
+        "2027-06-30",
+        "--json",
+    )
     cohort_id = json.loads(created.output)["id"]
     added = invoke_cli(app, "cohorts", "add", learner.email, str(cohort_id))
     listed = invoke_cli(app, "cohorts", "list", course.slug, "--json")
 
-    assert created.exit_code == added.exit_code == listed.exit_code == 0, created.output + added.output
-    assert json.loads(listed.output) == [{
-        "id": cohort_id, "course": course.slug, "name": "Spring 2027", "start": "2027-03-01", "end": "2027-06-30",
-        "language": None, "members": 1}]
+    assert created.exit_code == added.exit_code == listed.exit_code == 0, (
+        created.output + added.output
+    )
+    assert json.loads(listed.output) == [
+        {
+            "id": cohort_id,
+            "course": course.slug,
+            "name": "Spring 2027",
+            "start": "2027-03-01",
+            "end": "2027-06-30",
+            "language": None,
+            "members": 1,
+        }
+    ]
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--start", "2027-03-01", "--end", "2027-02-01"], "end date must not be before the start date"),
-    (["--start", "March"], "'March' is not a date"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--start", "2027-03-01", "--end", "2027-02-01"],
+            "end date must not be before the start date",
+        ),
+        (["--start", "March"], "'March' is not a date"),
+    ],
+)
 def test_the_command_line_refuses_bad_dates_and_writes_nothing(app, make_course, args, message):
     course = make_course()
 
@@ -425,7 +532,9 @@ def test_a_prerequisite_retired_from_the_course_no_longer_holds(make_user, make_
     assert pacing_for(learner.id, course).module(module2.id).open
 
 
-def test_learner_deadlines_lists_every_course_soonest_first_with_extensions(paced, make_user, make_course):
+def test_learner_deadlines_lists_every_course_soonest_first_with_extensions(
+    paced, make_user, make_course
+):
     from nttlearn.api import learner_deadlines
 
     course, cohort, learner, trainer, _module2 = paced
@@ -440,8 +549,13 @@ def test_learner_deadlines_lists_every_course_soonest_first_with_extensions(pace
 
     deadlines = learner_deadlines(learner.id)
 
-    assert [(d.activity_id, d.overdue, d.done) for d in deadlines] == [(quiz.id, True, False), (survey.id, False, False)]
-    assert deadlines[1].due_at < utcnow() + timedelta(days=3)  # the extension, not the cohort's date
+    assert [(d.activity_id, d.overdue, d.done) for d in deadlines] == [
+        (quiz.id, True, False),
+        (survey.id, False, False),
+    ]
+    assert deadlines[1].due_at < utcnow() + timedelta(
+        days=3
+    )  # the extension, not the cohort's date
 
 
 def test_activity_release_says_why_an_activity_is_locked(paced, app):

@@ -26,11 +26,15 @@ def quiz_course(make_course, make_user):
 
 
 def _lessons(course) -> list[Lesson]:
-    return [db.session.get(Lesson, entry.id) for entry in course_outline(course, None).ordered_lessons()]
+    return [
+        db.session.get(Lesson, entry.id) for entry in course_outline(course, None).ordered_lessons()
+    ]
 
 
 def _completed(course, learner) -> bool:
-    enrolment = db.session.execute(db.select(Enrolment).filter_by(user_id=learner.id, course_id=course.id)).scalar()
+    enrolment = db.session.execute(
+        db.select(Enrolment).filter_by(user_id=learner.id, course_id=course.id)
+    ).scalar()
     db.session.refresh(enrolment)
     return enrolment.completed_at is not None
 
@@ -56,14 +60,19 @@ def test_with_the_quiz_plugin_off_doing_the_rest_completes_the_course(quiz_cours
     assert _completed(course, learner)
     progress = progress_by_course(learner.id, [course])[course.id]
     assert (progress.done, progress.total) == (2, 2)
-    assert db.session.execute(db.select(EventRecord).filter_by(name="course.completed")).scalar() is not None
+    assert (
+        db.session.execute(db.select(EventRecord).filter_by(name="course.completed")).scalar()
+        is not None
+    )
 
     switch_plugin("quiz", True)  # back on: the quiz counts again, the completion stays a record
     assert progress_by_course(learner.id, [course])[course.id].total == 3
     assert _completed(course, learner)
 
 
-def test_disabling_the_plugin_completes_learners_who_had_done_everything_else(quiz_course, make_user, client_for):
+def test_disabling_the_plugin_completes_learners_who_had_done_everything_else(
+    quiz_course, make_user, client_for
+):
     course, learner, _trainer = quiz_course
     for lesson in _lessons(course):
         complete_lesson(learner.id, lesson)
@@ -77,14 +86,18 @@ def test_disabling_the_plugin_completes_learners_who_had_done_everything_else(qu
     assert _completed(course, learner)  # the job queued by the switch ran at the commit
 
 
-def test_disabling_a_plugin_asks_first_and_lists_its_activities_course_by_course(quiz_course, make_user, client_for):
+def test_disabling_a_plugin_asks_first_and_lists_its_activities_course_by_course(
+    quiz_course, make_user, client_for
+):
     course, _learner, _trainer = quiz_course
     admin = client_for(make_user(role="admin"))
 
     unconfirmed = admin.post("/admin/plugins/quiz", data={"enabled": "0"})
     page = admin.get("/admin/plugins/quiz/disable").get_data(as_text=True)
 
-    assert unconfirmed.status_code == 302 and unconfirmed.headers["Location"].endswith("/admin/plugins/quiz/disable")
+    assert unconfirmed.status_code == 302 and unconfirmed.headers["Location"].endswith(
+        "/admin/plugins/quiz/disable"
+    )
     from nttlearn.plugins import host
 
     host().forget_state()
@@ -99,7 +112,9 @@ def test_the_confirmation_page_is_for_admins_only(quiz_course, client_for):
     assert client_for(trainer).get("/admin/plugins/quiz/disable").status_code == 403
 
 
-def test_the_course_page_tells_trainers_which_activities_are_not_counted_and_not_learners(quiz_course, client_for):
+def test_the_course_page_tells_trainers_which_activities_are_not_counted_and_not_learners(
+    quiz_course, client_for
+):
     course, learner, trainer = quiz_course
     switch_plugin("quiz", False)
 

@@ -32,7 +32,9 @@ def lessons_of(course) -> list[int]:
     return [lesson.id for lesson in course_outline(course, None).ordered_lessons()]
 
 
-def test_two_enrolments_at_once_make_one_enrolment_and_one_event(threaded_app, make_user, make_course):
+def test_two_enrolments_at_once_make_one_enrolment_and_one_event(
+    threaded_app, make_user, make_course
+):
     course = make_course(modules=1, lessons=1)
     for _ in range(ROUNDS):
         learner = make_user()
@@ -47,7 +49,9 @@ def test_two_enrolments_at_once_make_one_enrolment_and_one_event(threaded_app, m
         assert events("course.enrolled", learner.id) == 1
 
 
-def test_completing_the_same_last_lesson_twice_at_once_completes_the_course_once(threaded_app, make_user, make_course):
+def test_completing_the_same_last_lesson_twice_at_once_completes_the_course_once(
+    threaded_app, make_user, make_course
+):
     course = make_course(modules=1, lessons=1)
     lesson_id = lessons_of(course)[0]
     for _ in range(ROUNDS):
@@ -67,7 +71,9 @@ def test_completing_the_same_last_lesson_twice_at_once_completes_the_course_once
         assert events("course.completed", learner.id) == 1
 
 
-def test_completing_the_two_last_lessons_at_once_completes_the_course_exactly_once(threaded_app, make_user, make_course):
+def test_completing_the_two_last_lessons_at_once_completes_the_course_exactly_once(
+    threaded_app, make_user, make_course
+):
     course = make_course(modules=1, lessons=2)
     first, second = lessons_of(course)
     for _ in range(ROUNDS):
@@ -91,7 +97,9 @@ def test_completing_the_two_last_lessons_at_once_completes_the_course_exactly_on
         assert completed_at is not None
 
 
-def test_two_requests_marking_a_lesson_done_at_once_store_it_once(threaded_app, make_user, make_course):
+def test_two_requests_marking_a_lesson_done_at_once_store_it_once(
+    threaded_app, make_user, make_course
+):
     course = make_course(modules=1, lessons=1)
     lesson_id = lessons_of(course)[0]
     learner = make_user()

@@ -14,7 +14,9 @@ ADMIN_GUIDE = repo_root() / "docs" / "admin-guide.md"
 
 def _variables() -> list[str]:
     source = (repo_root() / "nttlearn" / "config.py").read_text(encoding="utf-8")
-    return sorted({config.ENV_PREFIX + name for name in re.findall(r'_env\("([A-Z0-9_]+)"', source)})
+    return sorted(
+        {config.ENV_PREFIX + name for name in re.findall(r'_env\("([A-Z0-9_]+)"', source)}
+    )
 
 
 def test_config_reads_variables():
@@ -23,6 +25,12 @@ def test_config_reads_variables():
 
 @pytest.mark.parametrize("variable", _variables())
 def test_variable_is_in_the_admin_guides_table(variable):
-    rows = [line for line in ADMIN_GUIDE.read_text(encoding="utf-8").splitlines() if line.startswith("|")]
+    rows = [
+        line
+        for line in ADMIN_GUIDE.read_text(encoding="utf-8").splitlines()
+        if line.startswith("|")
+    ]
 
-    assert any(f"`{variable}`" in row for row in rows), f"docs/admin-guide.md: add a table row for {variable}"
+    assert any(f"`{variable}`" in row for row in rows), (
+        f"docs/admin-guide.md: add a table row for {variable}"
+    )

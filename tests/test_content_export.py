@@ -29,7 +29,11 @@ def app_plugins(plugin):
 
 
 def files_of(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_export_import_export_of_the_main_course_gives_identical_files(app, tmp_path):
@@ -46,7 +50,8 @@ def test_export_import_export_of_the_main_course_gives_identical_files(app, tmp_
     assert len(files_of(first)) == len(files_of(MAIN_COURSE))
     # What the quiz plugin (not installed here) will read is exported as it was shipped.
     assert (first / "modules/01-project-cycle/quiz.gift").read_bytes() == (
-        MAIN_COURSE / "modules/01-project-cycle/quiz.gift").read_bytes()
+        MAIN_COURSE / "modules/01-project-cycle/quiz.gift"
+    ).read_bytes()
 
 
 def test_an_exported_package_reads_back_as_the_same_course(app, tmp_path):
@@ -74,13 +79,23 @@ def test_activities_are_written_by_their_plugin_and_media_copied(app, plugin, tm
 
     run_cli(app, "courses", "export", "sample-course", str(tmp_path / "out"))
 
-    module = yaml.safe_load((tmp_path / "out/modules/01-cycle/module.yaml").read_text(encoding="utf-8"))
-    assert module["activities"] == [{"id": "check", "type": "exercise", "title": "Check your understanding",
-                                     "required": True, "file": "check.txt"}]
+    module = yaml.safe_load(
+        (tmp_path / "out/modules/01-cycle/module.yaml").read_text(encoding="utf-8")
+    )
+    assert module["activities"] == [
+        {
+            "id": "check",
+            "type": "exercise",
+            "title": "Check your understanding",
+            "required": True,
+            "file": "check.txt",
+        }
+    ]
     assert (tmp_path / "out/modules/01-cycle/check.txt").read_text() == "Edited in the plugin?\n"
     assert (tmp_path / "out/media/cycle.png").is_file()
     assert (tmp_path / "out/modules/01-cycle/01-welcome.sv.md").read_text(encoding="utf-8") == (
-        "---\ntitle: Välkommen\n---\nText på svenska.\n")
+        "---\ntitle: Välkommen\n---\nText på svenska.\n"
+    )
 
 
 def test_without_the_plugin_the_stored_definition_and_its_files_are_exported(app_factory, tmp_path):
@@ -95,11 +110,15 @@ def test_without_the_plugin_the_stored_definition_and_its_files_are_exported(app
     assert result.exit_code == 0, result.output
     module = (tmp_path / "out/modules/01-cycle/module.yaml").read_text(encoding="utf-8")
     assert "file: questions.txt" in module and "_digest" not in module and "_files" not in module
-    assert (tmp_path / "out/modules/01-cycle/questions.txt").read_bytes() == (package / "modules/01-cycle/questions.txt").read_bytes()
+    assert (tmp_path / "out/modules/01-cycle/questions.txt").read_bytes() == (
+        package / "modules/01-cycle/questions.txt"
+    ).read_bytes()
 
 
 def test_exporting_over_a_package_replaces_it_and_keeps_other_files(app, tmp_path):
-    target = write_package(tmp_path / "repo", sample_files(**{"modules/09-old/module.yaml": "title: Old\n"}))
+    target = write_package(
+        tmp_path / "repo", sample_files(**{"modules/09-old/module.yaml": "title: Old\n"})
+    )
     (target / "README.md").write_text("Our course\n")
     run_cli(app, "courses", "import", str(write_package(tmp_path / "pkg", sample_files())))
 
@@ -130,16 +149,27 @@ def test_exporting_an_unknown_course_fails(app, tmp_path):
 
 
 def test_ids_that_cannot_be_file_names_are_written_explicitly(app, tmp_path):
-    files = sample_files(**{"modules/01-cycle/02-phases.md": "---\nid: Phases_2010\ntitle: Phases\n---\nText\n"})
+    files = sample_files(
+        **{"modules/01-cycle/02-phases.md": "---\nid: Phases_2010\ntitle: Phases\n---\nText\n"}
+    )
     run_cli(app, "courses", "import", str(write_package(tmp_path / "pkg", files)))
 
     run_cli(app, "courses", "export", "sample-course", str(tmp_path / "out"))
     reimport = run_cli(app, "courses", "import", str(tmp_path / "out"))
 
-    assert (tmp_path / "out/modules/01-cycle/02-phases.md").read_text().startswith("---\nid: Phases_2010\ntitle: Phases\n")
-    assert "lesson" not in reimport.stdout  # the lesson came back as it was (the plugin rewrote its activity)
+    assert (
+        (tmp_path / "out/modules/01-cycle/02-phases.md")
+        .read_text()
+        .startswith("---\nid: Phases_2010\ntitle: Phases\n")
+    )
+    assert (
+        "lesson" not in reimport.stdout
+    )  # the lesson came back as it was (the plugin rewrote its activity)
     assert db.session.execute(db.select(Lesson.key).order_by(Lesson.key)).scalars().all() == [
-        "Phases_2010", "finding", "welcome"]
+        "Phases_2010",
+        "finding",
+        "welcome",
+    ]
 
 
 def test_archived_elements_are_not_exported(app, tmp_path):
@@ -149,10 +179,16 @@ def test_archived_elements_are_not_exported(app, tmp_path):
 
     run_cli(app, "courses", "export", "sample-course", str(tmp_path / "out"))
 
-    assert sorted(p.name for p in (tmp_path / "out/modules/01-cycle").glob("*.md")) == ["01-welcome.md", "01-welcome.sv.md"]
+    assert sorted(p.name for p in (tmp_path / "out/modules/01-cycle").glob("*.md")) == [
+        "01-welcome.md",
+        "01-welcome.sv.md",
+    ]
     assert db.session.execute(db.select(Course.slug)).scalar() == "sample-course"
 
 
 @given(st.text())
 def test_any_text_dumped_as_yaml_reads_back_unchanged(text):
-    assert yaml.safe_load(dump_yaml({"title": text, "outcomes": [text]})) == {"title": text, "outcomes": [text]}
+    assert yaml.safe_load(dump_yaml({"title": text, "outcomes": [text]})) == {
+        "title": text,
+        "outcomes": [text],
+    }

@@ -31,18 +31,26 @@ class ExercisePlugin:
         self.key = key
         self.questions: dict[int, list[str]] = {}  # activity id -> questions, "the plugin's table"
         self.imported: list[str] = []  # activity keys, in the order the plugin received them
-        self.answered: set[int] = set()  # activity ids a learner has answered, "the plugin's work table"
+        self.answered: set[int] = (
+            set()
+        )  # activity ids a learner has answered, "the plugin's work table"
         self.asked_about: list[list[int]] = []  # what the core asked has_learner_work
 
     @hookimpl
     def nttlearn_activity_types(self) -> list[ActivityType]:
-        return [ActivityType(
-            key=self.key, label="Exercise", endpoint="exercises.show",
-            import_definition=self.import_definition, export_definition=self.export_definition,
-            validate_definition=self.validate_definition,
-            default_definition=lambda: {"questions": ["What is a network of twinned towns?"]},
-            edit_endpoint="exercises.edit", has_learner_work=self.has_learner_work,
-        )]
+        return [
+            ActivityType(
+                key=self.key,
+                label="Exercise",
+                endpoint="exercises.show",
+                import_definition=self.import_definition,
+                export_definition=self.export_definition,
+                validate_definition=self.validate_definition,
+                default_definition=lambda: {"questions": ["What is a network of twinned towns?"]},
+                edit_endpoint="exercises.edit",
+                has_learner_work=self.has_learner_work,
+            )
+        ]
 
     def has_learner_work(self, activity_ids) -> set[int]:
         self.asked_about.append(sorted(activity_ids))
@@ -80,17 +88,29 @@ class ExercisePlugin:
         if "file" in definition:
             file = folder / str(definition["file"])
             if not file.is_file():
-                problems.append(DefinitionProblem(path, definition.line_of("file"), f"file '{definition['file']}' is missing"))
+                problems.append(
+                    DefinitionProblem(
+                        path, definition.line_of("file"), f"file '{definition['file']}' is missing"
+                    )
+                )
             else:
                 shown = str(Path(path).parent / definition["file"])
-                for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), start=1):
+                for number, line in enumerate(
+                    file.read_text(encoding="utf-8").splitlines(), start=1
+                ):
                     if not line.rstrip().endswith("?"):
-                        problems.append(DefinitionProblem(shown, number, "a question ends with '?'"))
+                        problems.append(
+                            DefinitionProblem(shown, number, "a question ends with '?'")
+                        )
         elif not isinstance(definition.get("questions"), list) and "crash" not in definition:
-            problems.append(DefinitionProblem(path, definition.line, "an exercise needs 'file' or 'questions'"))
+            problems.append(
+                DefinitionProblem(path, definition.line, "an exercise needs 'file' or 'questions'")
+            )
         return problems
 
-    def import_definition(self, activity: Activity, definition: dict[str, Any], folder: Path) -> None:
+    def import_definition(
+        self, activity: Activity, definition: dict[str, Any], folder: Path
+    ) -> None:
         if definition.get("fail"):
             raise ValueError("the exercise plugin refused this definition")
         self.questions[activity.id] = self._read(definition, folder)
@@ -99,7 +119,9 @@ class ExercisePlugin:
 
     def export_definition(self, activity: Activity, folder: Path) -> dict[str, Any]:
         name = f"{activity.key}.txt"
-        (folder / name).write_text("\n".join(self.questions.get(activity.id, [])) + "\n", encoding="utf-8")
+        (folder / name).write_text(
+            "\n".join(self.questions.get(activity.id, [])) + "\n", encoding="utf-8"
+        )
         return {"file": name}
 
 
@@ -185,8 +207,13 @@ def zip_bytes(entries: dict[str, bytes | str], *, compression: int = zipfile.ZIP
 
 
 def zip_folder(root: Path, prefix: str = "") -> bytes:
-    return zip_bytes({prefix + p.relative_to(root).as_posix(): p.read_bytes()
-                      for p in sorted(root.rglob("*")) if p.is_file()})
+    return zip_bytes(
+        {
+            prefix + p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*"))
+            if p.is_file()
+        }
+    )
 
 
 def snapshot() -> dict[str, list[tuple]]:
@@ -196,7 +223,9 @@ def snapshot() -> dict[str, list[tuple]]:
     result = {}
     for model in (Course, Module, Lesson, Activity, EventRecord):
         columns = [c for c in model.__table__.columns if c.name not in ("updated_at", "created_at")]
-        result[model.__tablename__] = sorted(tuple(str(v) for v in row) for row in db.session.execute(db.select(*columns)))
+        result[model.__tablename__] = sorted(
+            tuple(str(v) for v in row) for row in db.session.execute(db.select(*columns))
+        )
     return result
 
 
@@ -213,6 +242,8 @@ def run_cli(app, *args: str):
 def csrf_token(html: str) -> str:
     import re
 
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"', html)
+    match = re.search(
+        r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"', html
+    )
     assert match, "no CSRF token on the page"
     return match.group(1) or match.group(2)

@@ -59,10 +59,20 @@ def test_import_creates_the_course_and_says_what_it_created(app, plugin, tmp_pat
     assert result.stdout == "sample-course: imported: 7 created, 0 updated, 0 archived, 0 deleted\n"
     course = db.session.execute(db.select(Course).filter_by(slug="sample-course")).scalar_one()
     assert (course.title, course.translations, course.policy_area, course.hours) == (
-        "Sample course", {"it": {"title": "Corso di esempio"}}, "youth", 3.0)
-    assert _lesson("welcome").translations["sv"] == {"title": "Välkommen", "body": "Text på svenska.\n"}
+        "Sample course",
+        {"it": {"title": "Corso di esempio"}},
+        "youth",
+        3.0,
+    )
+    assert _lesson("welcome").translations["sv"] == {
+        "title": "Välkommen",
+        "body": "Text på svenska.\n",
+    }
     activity = db.session.execute(db.select(Activity)).scalar_one()
-    assert plugin.questions[activity.id] == ["What is a project cycle?", "Who are the stakeholders?"]
+    assert plugin.questions[activity.id] == [
+        "What is a project cycle?",
+        "Who are the stakeholders?",
+    ]
     assert (Path(app.instance_path) / "media" / "sample-course" / "cycle.png").is_file()
 
 
@@ -82,7 +92,9 @@ def test_importing_the_same_package_twice_changes_nothing_and_writes_nothing(app
     assert media.stat().st_mtime_ns == media_time
 
 
-def test_reimporting_an_edited_package_updates_in_place_and_keeps_progress(app, make_user, tmp_path):
+def test_reimporting_an_edited_package_updates_in_place_and_keeps_progress(
+    app, make_user, tmp_path
+):
     _import(app, _package(tmp_path))
     learner = make_user()
     course = db.session.execute(db.select(Course)).scalar_one()
@@ -91,15 +103,19 @@ def test_reimporting_an_edited_package_updates_in_place_and_keeps_progress(app, 
     for key in ("welcome", "phases"):
         complete_lesson(learner.id, _lesson(key))
     db.session.commit()
-    edited = sample_files(**{
-        "modules/01-cycle/01-welcome.md": LESSON.format(title="Welcome, officials"),
-        "modules/01-cycle/02-phases.md": None,  # learners completed it: archived
-        "modules/01-cycle/03-stakeholders.md": LESSON.format(title="Stakeholders"),
-        "modules/02-partners/01-finding.md": None,  # nobody started it: deleted
-        "modules/02-partners/02-agreement.md": LESSON.format(title="Agreement"),
-    })
+    edited = sample_files(
+        **{
+            "modules/01-cycle/01-welcome.md": LESSON.format(title="Welcome, officials"),
+            "modules/01-cycle/02-phases.md": None,  # learners completed it: archived
+            "modules/01-cycle/03-stakeholders.md": LESSON.format(title="Stakeholders"),
+            "modules/02-partners/01-finding.md": None,  # nobody started it: deleted
+            "modules/02-partners/02-agreement.md": LESSON.format(title="Agreement"),
+        }
+    )
 
-    result = run_cli(app, "courses", "import", str(write_package(tmp_path / "sample-course", edited)))
+    result = run_cli(
+        app, "courses", "import", str(write_package(tmp_path / "sample-course", edited))
+    )
 
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
@@ -117,33 +133,55 @@ def test_reimporting_an_edited_package_updates_in_place_and_keeps_progress(app, 
     assert db.session.execute(db.select(Lesson).filter_by(key="finding")).scalar() is None
 
 
-def test_a_changed_translation_of_an_activity_file_hands_the_activity_to_its_plugin_again(app, plugin, tmp_path):
-    translated = {"modules/01-cycle/questions.sv.txt": "Vad är en projektcykel?\nVilka är intressenterna?\n"}
+def test_a_changed_translation_of_an_activity_file_hands_the_activity_to_its_plugin_again(
+    app, plugin, tmp_path
+):
+    translated = {
+        "modules/01-cycle/questions.sv.txt": "Vad är en projektcykel?\nVilka är intressenterna?\n"
+    }
     _import(app, _package(tmp_path, **translated))
     plugin.imported.clear()
-    edited = {"modules/01-cycle/questions.sv.txt": "Vad är projektcykeln?\nVilka är intressenterna?\n"}
+    edited = {
+        "modules/01-cycle/questions.sv.txt": "Vad är projektcykeln?\nVilka är intressenterna?\n"
+    }
 
     result = run_cli(app, "courses", "import", str(_package(tmp_path, **edited)))
 
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines() == ["sample-course: imported: 0 created, 1 updated, 0 archived, 0 deleted",
-                                          "  updated activity cycle/check"]
+    assert result.stdout.splitlines() == [
+        "sample-course: imported: 0 created, 1 updated, 0 archived, 0 deleted",
+        "  updated activity cycle/check",
+    ]
     assert plugin.imported == ["check"]
     stored = db.session.execute(db.select(Activity)).scalar_one().spec["_files"]
     assert stored["questions.sv.txt"] == {"text": edited["modules/01-cycle/questions.sv.txt"]}
 
 
-def test_a_removed_module_is_archived_with_learner_work_and_deleted_without(app, make_user, tmp_path):
-    files = sample_files(**{"modules/03-budget/module.yaml": "title: Budget\n",
-                            "modules/03-budget/01-costs.md": LESSON.format(title="Costs")})
+def test_a_removed_module_is_archived_with_learner_work_and_deleted_without(
+    app, make_user, tmp_path
+):
+    files = sample_files(
+        **{
+            "modules/03-budget/module.yaml": "title: Budget\n",
+            "modules/03-budget/01-costs.md": LESSON.format(title="Costs"),
+        }
+    )
     _import(app, write_package(tmp_path / "sample-course", files))
     learner = make_user()
     enrol(learner.id, db.session.execute(db.select(Course)).scalar_one())
-    complete_activity(learner.id, db.session.execute(db.select(Activity)).scalar_one())  # in module "cycle"
+    complete_activity(
+        learner.id, db.session.execute(db.select(Activity)).scalar_one()
+    )  # in module "cycle"
     db.session.commit()
-    files = {k: v for k, v in files.items() if not k.startswith(("modules/01-cycle/", "modules/03-budget/"))}
+    files = {
+        k: v
+        for k, v in files.items()
+        if not k.startswith(("modules/01-cycle/", "modules/03-budget/"))
+    }
 
-    result = run_cli(app, "courses", "import", str(write_package(tmp_path / "sample-course", files)))
+    result = run_cli(
+        app, "courses", "import", str(write_package(tmp_path / "sample-course", files))
+    )
 
     assert result.exit_code == 0, result.output
     assert "  archived module cycle" in result.stdout.splitlines()
@@ -175,20 +213,37 @@ def test_dry_run_says_what_would_change_and_changes_nothing(app, tmp_path):
     result = run_cli(app, "courses", "import", "--dry-run", str(_package(tmp_path)))
 
     assert result.exit_code == 0
-    assert result.stdout == "sample-course: would import: 7 created, 0 updated, 0 archived, 0 deleted\n"
+    assert (
+        result.stdout
+        == "sample-course: would import: 7 created, 0 updated, 0 archived, 0 deleted\n"
+    )
     assert snapshot() == before
     assert not (Path(app.instance_path) / "media" / "sample-course").exists()
 
 
 BAD_PACKAGES = {
-    "broken YAML": ({"modules/01-cycle/module.yaml": "title: [The cycle\n"},
-                    "sample-course/modules/01-cycle/module.yaml:2: invalid YAML"),
-    "missing file": ({"modules/02-partners/module.yaml": None},
-                     "sample-course/modules/02-partners/module.yaml:1: file is missing"),
-    "script tag": ({"modules/01-cycle/02-phases.md": LESSON.format(title="Phases") + "<script>steal()</script>\n"},
-                   "sample-course/modules/01-cycle/02-phases.md:8: lessons may not contain '<script'"),
-    "link outside": ({"modules/01-cycle/02-phases.md": LESSON.format(title="Phases") + "[x](../../../../etc/passwd)\n"},
-                     "sample-course/modules/01-cycle/02-phases.md:8: link '../../../../etc/passwd' points outside the package"),
+    "broken YAML": (
+        {"modules/01-cycle/module.yaml": "title: [The cycle\n"},
+        "sample-course/modules/01-cycle/module.yaml:2: invalid YAML",
+    ),
+    "missing file": (
+        {"modules/02-partners/module.yaml": None},
+        "sample-course/modules/02-partners/module.yaml:1: file is missing",
+    ),
+    "script tag": (
+        {
+            "modules/01-cycle/02-phases.md": LESSON.format(title="Phases")
+            + "<script>steal()</script>\n"
+        },
+        "sample-course/modules/01-cycle/02-phases.md:8: lessons may not contain '<script'",
+    ),
+    "link outside": (
+        {
+            "modules/01-cycle/02-phases.md": LESSON.format(title="Phases")
+            + "[x](../../../../etc/passwd)\n"
+        },
+        "sample-course/modules/01-cycle/02-phases.md:8: link '../../../../etc/passwd' points outside the package",
+    ),
 }
 
 
@@ -197,7 +252,9 @@ def test_a_bad_package_gets_a_precise_message_and_changes_nothing(app, tmp_path,
     overrides, message = BAD_PACKAGES[case]
     _import(app, _package(tmp_path))
     before = snapshot()
-    changed = _package(tmp_path, **{"modules/01-cycle/01-welcome.md": LESSON.format(title="Changed"), **overrides})
+    changed = _package(
+        tmp_path, **{"modules/01-cycle/01-welcome.md": LESSON.format(title="Changed"), **overrides}
+    )
 
     result = run_cli(app, "courses", "import", str(changed))
 
@@ -207,21 +264,28 @@ def test_a_bad_package_gets_a_precise_message_and_changes_nothing(app, tmp_path,
     assert snapshot() == before
 
 
-def test_a_plugin_failing_in_the_middle_of_an_import_leaves_the_database_as_it_was(app, plugin, tmp_path):
+def test_a_plugin_failing_in_the_middle_of_an_import_leaves_the_database_as_it_was(
+    app, plugin, tmp_path
+):
     _import(app, _package(tmp_path))
     before = snapshot()
-    changed = _package(tmp_path, **{
-        "modules/01-cycle/01-welcome.md": LESSON.format(title="Changed"),
-        "modules/01-cycle/questions.txt": "A new question?\n",  # handed to the plugin first: it writes an event
-        "modules/02-partners/module.yaml": "title: Partners\nactivities:\n  - id: bad\n    type: exercise\n"
-                                           "    title: Bad\n    questions: []\n    fail: true\n",
-    })
+    changed = _package(
+        tmp_path,
+        **{
+            "modules/01-cycle/01-welcome.md": LESSON.format(title="Changed"),
+            "modules/01-cycle/questions.txt": "A new question?\n",  # handed to the plugin first: it writes an event
+            "modules/02-partners/module.yaml": "title: Partners\nactivities:\n  - id: bad\n    type: exercise\n"
+            "    title: Bad\n    questions: []\n    fail: true\n",
+        },
+    )
 
     result = run_cli(app, "courses", "import", str(changed))
 
     assert result.exit_code == 1
-    assert ("sample-course/modules/02-partners/module.yaml:3: activity 'bad': the exercise plugin refused this definition"
-            in result.stderr)
+    assert (
+        "sample-course/modules/02-partners/module.yaml:3: activity 'bad': the exercise plugin refused this definition"
+        in result.stderr
+    )
     assert plugin.imported == ["check", "check"]  # it ran, and its database writes were rolled back
     assert snapshot() == before
 
@@ -237,21 +301,35 @@ def test_a_zipped_package_imports_like_a_folder(app, tmp_path):
 
 
 @pytest.mark.parametrize("type_key", ["quiz", "poll"], ids=["built-in type", "partner type"])
-def test_activities_of_a_plugin_installed_later_are_handed_to_it_on_the_next_import(app_factory, tmp_path, type_key):
-    package = _package(tmp_path, **{"modules/01-cycle/module.yaml": MODULE_YAML.replace("type: exercise", f"type: {type_key}")})
+def test_activities_of_a_plugin_installed_later_are_handed_to_it_on_the_next_import(
+    app_factory, tmp_path, type_key
+):
+    package = _package(
+        tmp_path,
+        **{
+            "modules/01-cycle/module.yaml": MODULE_YAML.replace(
+                "type: exercise", f"type: {type_key}"
+            )
+        },
+    )
     bare = app_factory(plugins=[])
     with bare.app_context():
         first = run_cli(bare, "courses", "import", str(package))
         assert first.exit_code == 0, first.output
-        assert f"activity type '{type_key}' is not provided by any installed plugin (installed: none)" in first.stderr
+        assert (
+            f"activity type '{type_key}' is not provided by any installed plugin (installed: none)"
+            in first.stderr
+        )
     quiz = ExercisePlugin(key=type_key)
     with_quiz = app_factory(plugins=[quiz])
     with with_quiz.app_context():
         second = run_cli(with_quiz, "courses", "import", str(package))
         third = run_cli(with_quiz, "courses", "import", str(package))
 
-    assert second.stdout.splitlines() == ["sample-course: imported: 0 created, 1 updated, 0 archived, 0 deleted",
-                                          "  updated activity cycle/check"]
+    assert second.stdout.splitlines() == [
+        "sample-course: imported: 0 created, 1 updated, 0 archived, 0 deleted",
+        "  updated activity cycle/check",
+    ]
     assert quiz.imported == ["check"]
     assert third.stdout == "sample-course: unchanged\n"
 
@@ -283,39 +361,70 @@ def test_a_removed_activity_with_a_completion_is_archived(app, make_user, tmp_pa
     complete_activity(learner.id, db.session.execute(db.select(Activity)).scalar_one(), score=80)
     db.session.commit()
 
-    result = run_cli(app, "courses", "import", str(_package(tmp_path, **{"modules/01-cycle/module.yaml": "title: The project cycle\n"})))
+    result = run_cli(
+        app,
+        "courses",
+        "import",
+        str(_package(tmp_path, **{"modules/01-cycle/module.yaml": "title: The project cycle\n"})),
+    )
 
-    assert result.stdout.splitlines()[1:] == ["  updated module cycle", "  archived activity cycle/check"]
+    assert result.stdout.splitlines()[1:] == [
+        "  updated module cycle",
+        "  archived activity cycle/check",
+    ]
     db.session.expire_all()
     assert db.session.execute(db.select(Activity.archived)).scalar_one() is True
 
 
 @pytest.mark.parametrize("removed", ["activity", "module"])
-def test_a_removed_activity_the_plugin_says_holds_learner_work_is_archived(app, plugin, tmp_path, removed):
+def test_a_removed_activity_the_plugin_says_holds_learner_work_is_archived(
+    app, plugin, tmp_path, removed
+):
     """The core asks the activity's plugin (``ActivityType.has_learner_work``) about its own
     activities: work kept in a plugin's tables, with no completion, keeps the activity."""
     _import(app, _package(tmp_path))
     activity = db.session.execute(db.select(Activity)).scalar_one()
     plugin.answered.add(activity.id)
-    edited = ({"modules/01-cycle/module.yaml": "title: The project cycle\n"} if removed == "activity"
-              else {f"modules/01-cycle/{name}": None for name in
-                    ("module.yaml", "questions.txt", "01-welcome.md", "01-welcome.sv.md", "02-phases.md")})
+    edited = (
+        {"modules/01-cycle/module.yaml": "title: The project cycle\n"}
+        if removed == "activity"
+        else {
+            f"modules/01-cycle/{name}": None
+            for name in (
+                "module.yaml",
+                "questions.txt",
+                "01-welcome.md",
+                "01-welcome.sv.md",
+                "02-phases.md",
+            )
+        }
+    )
 
     result = run_cli(app, "courses", "import", str(_package(tmp_path, **edited)))
 
     assert result.exit_code == 0, result.output
-    assert f"  archived {'activity cycle/check' if removed == 'activity' else 'module cycle'}" in result.stdout.splitlines()
+    assert (
+        f"  archived {'activity cycle/check' if removed == 'activity' else 'module cycle'}"
+        in result.stdout.splitlines()
+    )
     assert [activity.id] in plugin.asked_about
     db.session.expire_all()
     kept = db.session.get(Activity, activity.id)
     assert kept is not None
-    assert kept.archived if removed == "activity" else db.session.get(Module, kept.module_id).archived
+    assert (
+        kept.archived if removed == "activity" else db.session.get(Module, kept.module_id).archived
+    )
 
 
 def test_a_removed_activity_without_learner_work_is_deleted(app, plugin, tmp_path):
     _import(app, _package(tmp_path))
 
-    result = run_cli(app, "courses", "import", str(_package(tmp_path, **{"modules/01-cycle/module.yaml": "title: The project cycle\n"})))
+    result = run_cli(
+        app,
+        "courses",
+        "import",
+        str(_package(tmp_path, **{"modules/01-cycle/module.yaml": "title: The project cycle\n"})),
+    )
 
     assert "  deleted activity cycle/check" in result.stdout.splitlines()
     assert plugin.asked_about and db.session.execute(db.select(Activity)).first() is None

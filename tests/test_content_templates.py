@@ -94,9 +94,14 @@ def value_of(sheet, ref: str) -> float:
     value = sheet[ref].value
     if not (isinstance(value, str) and value.startswith("=")):
         return value if isinstance(value, int | float) else 0
-    expression = re.sub(r"SUM\(([A-Z]+)(\d+):\1(\d+)\)", lambda m: "(" + "+".join(
-        f"{m[1]}{row}" for row in range(int(m[2]), int(m[3]) + 1)) + ")", value[1:])
-    expression = re.sub(r"IF\(([^,=]+)=([^,]+),([^,]+),([^)]+)\)", r"((\3) if (\1)==(\2) else (\4))", expression)
+    expression = re.sub(
+        r"SUM\(([A-Z]+)(\d+):\1(\d+)\)",
+        lambda m: "(" + "+".join(f"{m[1]}{row}" for row in range(int(m[2]), int(m[3]) + 1)) + ")",
+        value[1:],
+    )
+    expression = re.sub(
+        r"IF\(([^,=]+)=([^,]+),([^,]+),([^)]+)\)", r"((\3) if (\1)==(\2) else (\4))", expression
+    )
     expression = expression.replace("ROUND(", "round(")
     expression = re.sub(r"\b([A-Z]{1,2}\d+)\b", lambda m: repr(value_of(sheet, m[1])), expression)
     assert re.fullmatch(r"[\d.+\-*/() =<>ifelsround,]*", expression), expression
@@ -105,11 +110,16 @@ def value_of(sheet, ref: str) -> float:
 
 # -- figures: text alternatives ------------------------------------------------------------------
 def test_an_image_without_a_text_alternative_is_reported_on_its_line(app, tmp_path):
-    lesson = with_body("\nA diagram:\n\n![](../../media/cycle.png)\n\n![The project cycle](../../media/cycle.png)\n")
+    lesson = with_body(
+        "\nA diagram:\n\n![](../../media/cycle.png)\n\n![The project cycle](../../media/cycle.png)\n"
+    )
     translated = "---\ntitle: Fasi\n---\n![ ](../../media/cycle.png)\n"
 
-    problems = problems_of(app, tmp_path, **{"modules/01-cycle/02-phases.md": lesson,
-                                             "modules/01-cycle/02-phases.it.md": translated})
+    problems = problems_of(
+        app,
+        tmp_path,
+        **{"modules/01-cycle/02-phases.md": lesson, "modules/01-cycle/02-phases.it.md": translated},
+    )
 
     assert problems == [
         "pkg/modules/01-cycle/02-phases.it.md:4: image '../../media/cycle.png' has no text alternative: describe "
@@ -122,18 +132,26 @@ def test_an_image_without_a_text_alternative_is_reported_on_its_line(app, tmp_pa
 def test_a_document_shown_as_an_image_is_reported(app, tmp_path):
     lesson = with_body("\n![The budget](../../media/templates/budget.xlsx)\n")
 
-    problems = problems_of(app, tmp_path, **{"modules/01-cycle/02-phases.md": lesson, "templates/budget.yaml": BUDGET})
+    problems = problems_of(
+        app, tmp_path, **{"modules/01-cycle/02-phases.md": lesson, "templates/budget.yaml": BUDGET}
+    )
 
-    assert problems == ["pkg/modules/01-cycle/02-phases.md:9: '../../media/templates/budget.xlsx' is shown as an "
-                        "image but is not one (PNG, JPEG, GIF, WebP or SVG): link it as a download instead, "
-                        "[text](…), without the '!'"]
+    assert problems == [
+        "pkg/modules/01-cycle/02-phases.md:9: '../../media/templates/budget.xlsx' is shown as an "
+        "image but is not one (PNG, JPEG, GIF, WebP or SVG): link it as a download instead, "
+        "[text](…), without the '!'"
+    ]
 
 
 def test_a_figure_must_exist_and_pass_the_svg_checks(app, tmp_path):
-    lesson = with_body("\n![The cycle](../../media/cycle.svg)\n\n![Missing](../../media/tree.svg)\n")
-    scripted = svg('<title>Cycle</title><script>alert(1)</script>', 'viewBox="0 0 10 10"')
+    lesson = with_body(
+        "\n![The cycle](../../media/cycle.svg)\n\n![Missing](../../media/tree.svg)\n"
+    )
+    scripted = svg("<title>Cycle</title><script>alert(1)</script>", 'viewBox="0 0 10 10"')
 
-    problems = problems_of(app, tmp_path, **{"modules/01-cycle/02-phases.md": lesson, "media/cycle.svg": scripted})
+    problems = problems_of(
+        app, tmp_path, **{"modules/01-cycle/02-phases.md": lesson, "media/cycle.svg": scripted}
+    )
 
     assert problems == [
         "pkg/media/cycle.svg:1: the SVG drawing contains a <script> element, which could run a script or load "
@@ -144,36 +162,67 @@ def test_a_figure_must_exist_and_pass_the_svg_checks(app, tmp_path):
 
 # -- templates: the sources are checked ----------------------------------------------------------
 def test_a_lesson_may_link_the_documents_its_templates_generate(app, tmp_path):
-    lesson = with_body("\n[The worksheet](../../media/templates/worksheet.docx), "
-                       "[in Italian](../../media/templates/worksheet.it.docx) and "
-                       "[the budget](../../media/templates/budget.xlsx).\n\n[Not a template](../../media/templates/plan.docx)\n")
+    lesson = with_body(
+        "\n[The worksheet](../../media/templates/worksheet.docx), "
+        "[in Italian](../../media/templates/worksheet.it.docx) and "
+        "[the budget](../../media/templates/budget.xlsx).\n\n[Not a template](../../media/templates/plan.docx)\n"
+    )
 
-    problems = problems_of(app, tmp_path, **{
-        "modules/01-cycle/02-phases.md": lesson, "templates/worksheet.yaml": WORKSHEET,
-        "templates/worksheet.it.yaml": WORKSHEET_IT, "templates/budget.yaml": BUDGET})
+    problems = problems_of(
+        app,
+        tmp_path,
+        **{
+            "modules/01-cycle/02-phases.md": lesson,
+            "templates/worksheet.yaml": WORKSHEET,
+            "templates/worksheet.it.yaml": WORKSHEET_IT,
+            "templates/budget.yaml": BUDGET,
+        },
+    )
 
-    assert problems == ["pkg/modules/01-cycle/02-phases.md:11: broken link: '../../media/templates/plan.docx' does not exist"]
+    assert problems == [
+        "pkg/modules/01-cycle/02-phases.md:11: broken link: '../../media/templates/plan.docx' does not exist"
+    ]
 
 
-@pytest.mark.parametrize(("source", "expected"), [
-    ("format: pdf\ntitle: X\n", "pkg/templates/plan.yaml:1: 'format' must be one of docx, xlsx"),
-    ("format: docx\ntitle: X\nblocks:\n  - heading: Fine\n  - picture: cycle.png\n",
-     "pkg/templates/plan.yaml:5: each block is one of heading, subheading, text, bullets, numbered, table"),
-    ("format: docx\ntitle: X\nblocks:\n  - table:\n      columns: [A, B]\n      rows:\n        - [only one]\n",
-     "pkg/templates/plan.yaml:6: each row must be a list of 2 cells, one per column"),
-    ("format: docx\nblocks:\n  - text: Hello\nsumary: typo\n",
-     "pkg/templates/plan.yaml:1: 'title' is required (a text)"),
-    ("format: xlsx\ntitle: X\nsheets:\n  - name: 'A/B'\n    columns: [{heading: A}]\n",
-     "pkg/templates/plan.yaml:4: a sheet's 'name' is a text of at most 31 characters without [ ] : * ? / \\"),
-    ("format: xlsx\ntitle: X\nsheets:\n  - name: Budget\n    columns: [{heading: A}]\n    rows:\n      - ['=SUM(A1:A2']\n",
-     "pkg/templates/plan.yaml:6: row 4: '=SUM(A1:A2' is not a valid formula (its parentheses do not match)"),
-    ("format: xlsx\ntitle: X\nsheets:\n  - name: Budget\n    columns: [{heading: A}]\n    rows:\n      - ['=Plan!A1*2']\n",
-     "pkg/templates/plan.yaml:6: row 4: '=Plan!A1*2' refers to another sheet: a formula may only use cells of its own sheet"),
-    ("format: xlsx\ntitle: X\nsheets:\n  - name: Budget\n    columns: [{heading: A}]\n    rows:\n      - [{value: 1, format: roman}]\n",
-     "pkg/templates/plan.yaml:6: row 4: a cell is a text, a number, a formula (=…) or {value: …, format: "
-     "euro|percent|integer|decimal, bold: true}"),
-    ("format: [docx\n", "pkg/templates/plan.yaml:2: invalid YAML"),
-])
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (
+            "format: pdf\ntitle: X\n",
+            "pkg/templates/plan.yaml:1: 'format' must be one of docx, xlsx",
+        ),
+        (
+            "format: docx\ntitle: X\nblocks:\n  - heading: Fine\n  - picture: cycle.png\n",
+            "pkg/templates/plan.yaml:5: each block is one of heading, subheading, text, bullets, numbered, table",
+        ),
+        (
+            "format: docx\ntitle: X\nblocks:\n  - table:\n      columns: [A, B]\n      rows:\n        - [only one]\n",
+            "pkg/templates/plan.yaml:6: each row must be a list of 2 cells, one per column",
+        ),
+        (
+            "format: docx\nblocks:\n  - text: Hello\nsumary: typo\n",
+            "pkg/templates/plan.yaml:1: 'title' is required (a text)",
+        ),
+        (
+            "format: xlsx\ntitle: X\nsheets:\n  - name: 'A/B'\n    columns: [{heading: A}]\n",
+            "pkg/templates/plan.yaml:4: a sheet's 'name' is a text of at most 31 characters without [ ] : * ? / \\",
+        ),
+        (
+            "format: xlsx\ntitle: X\nsheets:\n  - name: Budget\n    columns: [{heading: A}]\n    rows:\n      - ['=SUM(A1:A2']\n",
+            "pkg/templates/plan.yaml:6: row 4: '=SUM(A1:A2' is not a valid formula (its parentheses do not match)",
+        ),
+        (
+            "format: xlsx\ntitle: X\nsheets:\n  - name: Budget\n    columns: [{heading: A}]\n    rows:\n      - ['=Plan!A1*2']\n",
+            "pkg/templates/plan.yaml:6: row 4: '=Plan!A1*2' refers to another sheet: a formula may only use cells of its own sheet",
+        ),
+        (
+            "format: xlsx\ntitle: X\nsheets:\n  - name: Budget\n    columns: [{heading: A}]\n    rows:\n      - [{value: 1, format: roman}]\n",
+            "pkg/templates/plan.yaml:6: row 4: a cell is a text, a number, a formula (=…) or {value: …, format: "
+            "euro|percent|integer|decimal, bold: true}",
+        ),
+        ("format: [docx\n", "pkg/templates/plan.yaml:2: invalid YAML"),
+    ],
+)
 def test_a_template_source_with_a_problem_is_reported_on_its_line(app, tmp_path, source, expected):
     problems = problems_of(app, tmp_path, **{"templates/plan.yaml": source})
 
@@ -181,13 +230,24 @@ def test_a_template_source_with_a_problem_is_reported_on_its_line(app, tmp_path,
 
 
 def test_a_translated_template_keeps_the_english_structure_numbers_and_formulas(app, tmp_path):
-    changed_formula = BUDGET.replace('"=D6-D7"', '"=D6+D7"').replace("Hotel nights", "Pernottamenti")
+    changed_formula = BUDGET.replace('"=D6-D7"', '"=D6+D7"').replace(
+        "Hotel nights", "Pernottamenti"
+    )
     fewer_blocks = WORKSHEET_IT.replace("  - text: Scrivetelo come una frase negativa.\n", "")
 
-    problems = problems_of(app, tmp_path, **{
-        "templates/budget.yaml": BUDGET, "templates/budget.it.yaml": changed_formula,
-        "templates/worksheet.yaml": WORKSHEET, "templates/worksheet.sv.yaml": fewer_blocks,
-        "templates/agenda.fi.yaml": WORKSHEET, "templates/Budget 2.yaml": BUDGET, "templates/budget.de.yaml": BUDGET})
+    problems = problems_of(
+        app,
+        tmp_path,
+        **{
+            "templates/budget.yaml": BUDGET,
+            "templates/budget.it.yaml": changed_formula,
+            "templates/worksheet.yaml": WORKSHEET,
+            "templates/worksheet.sv.yaml": fewer_blocks,
+            "templates/agenda.fi.yaml": WORKSHEET,
+            "templates/Budget 2.yaml": BUDGET,
+            "templates/budget.de.yaml": BUDGET,
+        },
+    )
 
     assert problems == [
         "pkg/templates/Budget 2.yaml:1: template sources are named <name>.yaml (translations <name>.sv.yaml), "
@@ -204,8 +264,10 @@ def test_a_translated_template_keeps_the_english_structure_numbers_and_formulas(
 def test_media_templates_is_kept_for_the_generated_documents(app, tmp_path):
     problems = problems_of(app, tmp_path, **{"media/templates/old.pdf": b"%PDF-1.4\n%%EOF\n"})
 
-    assert problems == ["pkg/media/templates/old.pdf:1: media/templates/ holds the documents generated from the "
-                        "package's templates/ sources: put this file in another folder of media/"]
+    assert problems == [
+        "pkg/media/templates/old.pdf:1: media/templates/ holds the documents generated from the "
+        "package's templates/ sources: put this file in another folder of media/"
+    ]
 
 
 # -- templates: the generated documents -----------------------------------------------------------
@@ -216,13 +278,20 @@ def test_a_word_template_has_its_headings_lists_and_tables(tmp_path):
     document = docx.Document(io.BytesIO(build(read_source(source), "it")))
 
     paragraphs = [(p.style.name, p.text) for p in document.paragraphs]
-    assert paragraphs == [("Title", "Scheda di lavoro sull'albero dei problemi"), ("Heading 1", "Il problema centrale"),
-                          ("Normal", "Scrivetelo come una frase negativa."),
-                          ("List Bullet", "Nessuna soluzione al suo interno"),
-                          ("List Bullet", "Condiviso da tutti i partner")]
+    assert paragraphs == [
+        ("Title", "Scheda di lavoro sull'albero dei problemi"),
+        ("Heading 1", "Il problema centrale"),
+        ("Normal", "Scrivetelo come una frase negativa."),
+        ("List Bullet", "Nessuna soluzione al suo interno"),
+        ("List Bullet", "Condiviso da tutti i partner"),
+    ]
     [table] = document.tables
     assert [[cell.text for cell in row.cells] for row in table.rows] == [
-        ["Livello", "Enunciato"], ["Problema centrale", ""], ["", ""], ["", ""]]
+        ["Livello", "Enunciato"],
+        ["Problema centrale", ""],
+        ["", ""],
+        ["", ""],
+    ]
     assert document.core_properties.title == "Scheda di lavoro sull'albero dei problemi"
     assert 'w:val="it-IT"' in document.styles["Normal"].element.xml
 
@@ -245,7 +314,9 @@ def test_a_spreadsheet_template_calculates_with_real_formulas(tmp_path):
 @pytest.mark.parametrize("locale", ["en", "it", "sv", "es", "fi"])
 def test_the_main_courses_budget_spreadsheet_gives_the_lessons_sums(locale):
     name = "work-plan-and-budget" + ("" if locale == "en" else f".{locale}")
-    workbook = openpyxl.load_workbook(io.BytesIO(build(read_source(MAIN_COURSE / "templates" / f"{name}.yaml"), locale)))
+    workbook = openpyxl.load_workbook(
+        io.BytesIO(build(read_source(MAIN_COURSE / "templates" / f"{name}.yaml"), locale))
+    )
 
     budget = workbook.worksheets[2]
     # The Luleå seminar of module 5, lesson 3: €11,050 in cash, a €6,000 lump sum, €5,050 from Luleå;
@@ -259,7 +330,10 @@ def test_the_main_courses_budget_spreadsheet_gives_the_lessons_sums(locale):
     assert value_of(budget, "C24") == 24
     assert value_of(budget, "E27") == 1200
     timing = workbook.worksheets[1]
-    assert timing["E4"].value == '=IF(OR(C4="",D4=""),"",D4-C4+1)' and (timing["C4"].value, timing["D4"].value) == (1, 18)
+    assert timing["E4"].value == '=IF(OR(C4="",D4=""),"",D4-C4+1)' and (
+        timing["C4"].value,
+        timing["D4"].value,
+    ) == (1, 18)
 
 
 def test_every_template_of_the_main_course_is_generated_in_five_languages(tmp_path):
@@ -267,26 +341,50 @@ def test_every_template_of_the_main_course_is_generated_in_five_languages(tmp_pa
 
     written = write_generated(MAIN_COURSE / "templates", tmp_path)
 
-    names = {"problem-tree-worksheet.docx", "logframe-matrix.xlsx", "partnership-agreement-outline.docx",
-             "work-plan-and-budget.xlsx", "dissemination-plan.docx", "evaluation-plan.docx"}
+    names = {
+        "problem-tree-worksheet.docx",
+        "logframe-matrix.xlsx",
+        "partnership-agreement-outline.docx",
+        "work-plan-and-budget.xlsx",
+        "dissemination-plan.docx",
+        "evaluation-plan.docx",
+    }
     expected = {f"templates/{n}" for n in names} | {
-        f"templates/{n.replace('.', f'.{locale}.')}" for n in names for locale in ("it", "sv", "es", "fi")}
+        f"templates/{n.replace('.', f'.{locale}.')}"
+        for n in names
+        for locale in ("it", "sv", "es", "fi")
+    }
     assert set(written) == expected
     agreement = docx.Document(str(tmp_path / "templates" / "partnership-agreement-outline.sv.docx"))
     headings = [p.text for p in agreement.paragraphs if p.style.name == "Heading 1"]
-    assert headings[0] == "1. Parter och syfte" and len([h for h in headings if h[0].isdigit()]) == 9
+    assert (
+        headings[0] == "1. Parter och syfte" and len([h for h in headings if h[0].isdigit()]) == 9
+    )
 
 
 # -- import, export and the reader's language ----------------------------------------------------
 def figure_package(tmp_path) -> Path:
-    lesson = with_body("\n![The cycle](../../media/cycle.svg)\n\n[The budget (Excel)](../../media/templates/budget.xlsx)\n")
-    translated = ("---\ntitle: Fasi\n---\n![Il ciclo](../../media/cycle.svg)\n\n"
-                  "[Il budget (Excel)](../../media/templates/budget.xlsx)\n")
+    lesson = with_body(
+        "\n![The cycle](../../media/cycle.svg)\n\n[The budget (Excel)](../../media/templates/budget.xlsx)\n"
+    )
+    translated = (
+        "---\ntitle: Fasi\n---\n![Il ciclo](../../media/cycle.svg)\n\n"
+        "[Il budget (Excel)](../../media/templates/budget.xlsx)\n"
+    )
     drawing = svg("<title>Cycle</title><text x='1' y='5'>Programming</text>", 'viewBox="0 0 10 10"')
-    return write_package(tmp_path / "sample-course", sample_files(**{
-        "modules/01-cycle/02-phases.md": lesson, "modules/01-cycle/02-phases.it.md": translated,
-        "media/cycle.svg": drawing, "media/cycle.it.svg": drawing.replace(b"Programming", b"Programmazione"),
-        "templates/budget.yaml": BUDGET, "templates/budget.it.yaml": BUDGET.replace("Hotel nights", "Pernottamenti")}))
+    return write_package(
+        tmp_path / "sample-course",
+        sample_files(
+            **{
+                "modules/01-cycle/02-phases.md": lesson,
+                "modules/01-cycle/02-phases.it.md": translated,
+                "media/cycle.svg": drawing,
+                "media/cycle.it.svg": drawing.replace(b"Programming", b"Programmazione"),
+                "templates/budget.yaml": BUDGET,
+                "templates/budget.it.yaml": BUDGET.replace("Hotel nights", "Pernottamenti"),
+            }
+        ),
+    )
 
 
 def test_import_generates_the_documents_and_export_writes_back_the_sources(app, tmp_path):
@@ -296,15 +394,27 @@ def test_import_generates_the_documents_and_export_writes_back_the_sources(app, 
     commit_import()
 
     installed = Path(app.instance_path) / "media" / "sample-course"
-    assert sorted(p.relative_to(installed).as_posix() for p in installed.rglob("*") if p.is_file()) == [
-        "cycle.it.svg", "cycle.png", "cycle.svg", "templates/budget.it.xlsx", "templates/budget.xlsx"]
+    assert sorted(
+        p.relative_to(installed).as_posix() for p in installed.rglob("*") if p.is_file()
+    ) == [
+        "cycle.it.svg",
+        "cycle.png",
+        "cycle.svg",
+        "templates/budget.it.xlsx",
+        "templates/budget.xlsx",
+    ]
     italian = openpyxl.load_workbook(installed / "templates" / "budget.it.xlsx").active
     assert italian["A4"].value == "Pernottamenti" and italian["D6"].value == "=SUM(D4:D5)"
 
-    course = db.session.execute(db.select(Course).where(Course.slug == "sample-course")).scalar_one()
+    course = db.session.execute(
+        db.select(Course).where(Course.slug == "sample-course")
+    ).scalar_one()
     out = export_course(course, tmp_path / "out", app.extensions["nttlearn"].all_activity_types())
 
-    assert sorted(p.name for p in (out / "templates").iterdir()) == ["budget.it.yaml", "budget.yaml"]
+    assert sorted(p.name for p in (out / "templates").iterdir()) == [
+        "budget.it.yaml",
+        "budget.yaml",
+    ]
     assert (out / "templates" / "budget.yaml").read_text(encoding="utf-8") == BUDGET
     assert not (out / "media" / "templates").exists()
     assert (out / "media" / "cycle.it.svg").is_file()
@@ -313,7 +423,9 @@ def test_import_generates_the_documents_and_export_writes_back_the_sources(app, 
 def test_a_reader_gets_the_figure_and_the_template_in_their_language(app, tmp_path, make_user):
     import_package(figure_package(tmp_path), app.extensions["nttlearn"].all_activity_types())
     commit_import()
-    course = db.session.execute(db.select(Course).where(Course.slug == "sample-course")).scalar_one()
+    course = db.session.execute(
+        db.select(Course).where(Course.slug == "sample-course")
+    ).scalar_one()
     lesson = db.session.execute(db.select(Lesson).where(Lesson.key == "phases")).scalar_one()
     italian, english = make_user(locale="it"), make_user(locale="en")
     for user in (italian, english):
@@ -348,7 +460,9 @@ def test_re_importing_regenerates_the_documents_only_when_a_source_changed(app, 
     import_package(package, types)
     commit_import()
     unchanged = generated.stat().st_mtime_ns
-    (package / "templates" / "budget.yaml").write_text(BUDGET.replace("Hotel nights", "Hotel rooms"), encoding="utf-8")
+    (package / "templates" / "budget.yaml").write_text(
+        BUDGET.replace("Hotel nights", "Hotel rooms"), encoding="utf-8"
+    )
     (package / "templates" / "budget.it.yaml").unlink()
     import_package(package, types)
     commit_import()

@@ -26,7 +26,9 @@ def _post(client, course, name=None, data=None, **fields):
     form = {"image_alt": "", **fields}
     if name is not None:
         form["picture"] = (io.BytesIO(data), name)
-    return client.post(f"/author/courses/{course.id}/picture", data=form, content_type="multipart/form-data")
+    return client.post(
+        f"/author/courses/{course.id}/picture", data=form, content_type="multipart/form-data"
+    )
 
 
 def _stored(app, course) -> list[str]:
@@ -40,35 +42,52 @@ def _fresh(course) -> Course:
 
 
 def test_a_trainer_uploads_a_picture_with_what_it_shows_in_two_languages(app, client, course):
-    saved = _post(client, course, "Town Halls.png", PNG, image_alt="Two town halls linked by a bridge",
-                  image_alt_it="Due municipi uniti da un ponte")
+    saved = _post(
+        client,
+        course,
+        "Town Halls.png",
+        PNG,
+        image_alt="Two town halls linked by a bridge",
+        image_alt_it="Due municipi uniti da un ponte",
+    )
 
     assert saved.status_code == 302
     row = _fresh(course)
     assert row.image == "town-halls.png" and _stored(app, course) == ["town-halls.png"]
     assert row.image_alt == "Two town halls linked by a bridge"
     assert row.localized("image_alt", "it") == "Due municipi uniti da un ponte"
-    assert row.localized("image_alt", "sv") == "Two town halls linked by a bridge"  # English where none
-    catalogue = client.get("/?language=it").get_data(as_text=True) + client.get("/").get_data(as_text=True)
+    assert (
+        row.localized("image_alt", "sv") == "Two town halls linked by a bridge"
+    )  # English where none
+    catalogue = client.get("/?language=it").get_data(as_text=True) + client.get("/").get_data(
+        as_text=True
+    )
     assert 'alt="Two town halls linked by a bridge"' in catalogue
     page = client.get(f"/author/courses/{course.id}").get_data(as_text=True)
     assert "Replace the picture" in page and "Remove the picture" in page and 'lang="it"' in page
 
 
-def test_the_alternative_text_is_required_with_a_picture_and_nothing_is_stored_without_it(app, client, course):
+def test_the_alternative_text_is_required_with_a_picture_and_nothing_is_stored_without_it(
+    app, client, course
+):
     refused = _post(client, course, "map.png", PNG, image_alt="   ", image_alt_it="Una mappa")
 
     assert refused.status_code == 422
-    assert "Say what the picture shows, for those who cannot see it." in refused.get_data(as_text=True)
+    assert "Say what the picture shows, for those who cannot see it." in refused.get_data(
+        as_text=True
+    )
     assert 'value="Una mappa"' in refused.get_data(as_text=True)  # the form keeps what was typed
     assert _fresh(course).image == "" and _stored(app, course) == []
 
 
-@pytest.mark.parametrize(("name", "data", "message"), [
-    ("report.pdf", PDF, "The catalogue picture must be an image: PNG, JPEG, GIF, WebP or SVG."),
-    ("map.png", PDF, "but its name ends in .png"),
-    ("tool.exe", b"MZ" + b"\x00" * 60, "can be uploaded"),
-])
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("report.pdf", PDF, "The catalogue picture must be an image: PNG, JPEG, GIF, WebP or SVG."),
+        ("map.png", PDF, "but its name ends in .png"),
+        ("tool.exe", b"MZ" + b"\x00" * 60, "can be uploaded"),
+    ],
+)
 def test_a_file_that_is_no_allowed_picture_is_refused(app, client, course, name, data, message):
     refused = _post(client, course, name, data, image_alt="A map")
 
@@ -77,14 +96,22 @@ def test_a_file_that_is_no_allowed_picture_is_refused(app, client, course, name,
     assert _fresh(course).image == "" and _stored(app, course) == []
 
 
-def test_the_picture_is_replaced_its_texts_changed_then_removed_keeping_the_file(app, client, course):
+def test_the_picture_is_replaced_its_texts_changed_then_removed_keeping_the_file(
+    app, client, course
+):
     _post(client, course, "first.png", PNG, image_alt="First picture", image_alt_sv="Första bilden")
     replaced = _post(client, course, "second.svg", SAFE_SVG, image_alt="Second picture")
     row = _fresh(course)
-    assert replaced.status_code == 302 and row.image == "second.svg" and row.image_alt == "Second picture"
+    assert (
+        replaced.status_code == 302
+        and row.image == "second.svg"
+        and row.image_alt == "Second picture"
+    )
     assert row.localized("image_alt", "sv") == "Second picture"  # the emptied Swedish text is gone
 
-    reworded = _post(client, course, image_alt="Second picture, reworded")  # no new file: texts only
+    reworded = _post(
+        client, course, image_alt="Second picture, reworded"
+    )  # no new file: texts only
     assert reworded.status_code == 302 and _fresh(course).image == "second.svg"
     assert _fresh(course).image_alt == "Second picture, reworded"
 
@@ -95,7 +122,9 @@ def test_the_picture_is_replaced_its_texts_changed_then_removed_keeping_the_file
     assert _stored(app, course) == ["first.png", "second.svg"]  # the files stay in the media files
 
 
-def test_only_the_course_s_staff_change_its_picture(app, client, make_user, make_course, login_as, course):
+def test_only_the_course_s_staff_change_its_picture(
+    app, client, make_user, make_course, login_as, course
+):
     other = make_course(modules=1, lessons=1, trainer=make_user(role="trainer"))
     login_as(make_user(role="trainer"))
 

@@ -12,7 +12,9 @@ def _lessons(course):
     return course_outline(course, None).ordered_lessons()
 
 
-def test_a_visitor_reads_the_first_lesson_marked_as_a_preview_with_a_way_to_enrol(client, make_course):
+def test_a_visitor_reads_the_first_lesson_marked_as_a_preview_with_a_way_to_enrol(
+    client, make_course
+):
     course = make_course(modules=2, lessons=2)
     first = _lessons(course)[0]
 
@@ -32,7 +34,8 @@ def test_a_visitor_is_sent_to_log_in_for_any_other_lesson(client, make_course):
 
 
 def test_a_signed_in_person_not_enrolled_gets_the_preview_and_an_enrol_button_but_no_other_lesson(
-        client, make_user, make_course, login_as):
+    client, make_user, make_course, login_as
+):
     course = make_course(modules=2, lessons=2)
     first, second = _lessons(course)[:2]
     login_as(make_user())
@@ -50,7 +53,9 @@ def test_the_preview_of_an_unpublished_course_is_closed(client, make_user, make_
     assert client.get(f"/courses/{course.slug}/lessons/{first.id}").status_code == 404
 
 
-def test_an_enrolled_learner_reads_the_first_lesson_as_a_lesson_not_a_preview(client, make_user, make_course, login_as):
+def test_an_enrolled_learner_reads_the_first_lesson_as_a_lesson_not_a_preview(
+    client, make_user, make_course, login_as
+):
     course = make_course(modules=1, lessons=2)
     learner = make_user()
     db.session.add(Enrolment(user_id=learner.id, course_id=course.id))
@@ -73,11 +78,14 @@ def test_the_course_page_offers_the_preview_to_visitors_before_the_modules(clien
     preview_link = page.index(f'href="/courses/{course.slug}/lessons/{first.id}"')
     assert "Preview the first lesson" in page
     assert preview_link < page.index('<ol class="modules">')
-    assert page.count("<details open>") == 2  # each module folds, open until the learner finishes it
+    assert (
+        page.count("<details open>") == 2
+    )  # each module folds, open until the learner finishes it
 
 
 def test_the_course_page_shows_continue_and_progress_above_the_modules_each_with_its_progress(
-        client, make_user, make_course, login_as):
+    client, make_user, make_course, login_as
+):
     course = make_course(modules=2, lessons=2, outcomes=["Plan a project"])
     learner = make_user()
     login_as(learner)
@@ -93,7 +101,9 @@ def test_the_course_page_shows_continue_and_progress_above_the_modules_each_with
     assert "1 of 2 done" in page and "0 of 2 done" in page
 
 
-def test_a_module_the_learner_has_finished_is_folded_the_others_stay_open(client, make_user, make_course, login_as):
+def test_a_module_the_learner_has_finished_is_folded_the_others_stay_open(
+    client, make_user, make_course, login_as
+):
     course = make_course(modules=2, lessons=1)
     login_as(make_user())
     client.post(f"/courses/{course.slug}/enrol")
@@ -104,11 +114,14 @@ def test_a_module_the_learner_has_finished_is_folded_the_others_stay_open(client
     page = client.get(f"/courses/{course.slug}").get_data(as_text=True)
 
     folded = page.index("<details>")
-    assert page.index("Lesson 1.1") > folded and page.index("<details open>") > page.index("Lesson 1.1")
+    assert page.index("Lesson 1.1") > folded and page.index("<details open>") > page.index(
+        "Lesson 1.1"
+    )
 
 
 def test_the_catalogue_offers_each_course_s_preview_but_not_for_courses_one_is_enrolled_in(
-        client, make_user, make_course, login_as):
+    client, make_user, make_course, login_as
+):
     open_course, my_course = make_course(modules=2, lessons=2), make_course(modules=1, lessons=1)
     learner = make_user()
     db.session.add(Enrolment(user_id=learner.id, course_id=my_course.id))

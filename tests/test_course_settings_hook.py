@@ -41,8 +41,12 @@ class TwinningPlugin:
     @hookimpl
     def nttlearn_course_settings(self) -> list[CourseSetting]:
         return [
-            self._setting("twinning_visits", "Study visits to the twin town", 0,
-                          validate=lambda n: None if 0 <= n <= 12 else "must be between 0 and 12"),
+            self._setting(
+                "twinning_visits",
+                "Study visits to the twin town",
+                0,
+                validate=lambda n: None if 0 <= n <= 12 else "must be between 0 and 12",
+            ),
             self._setting("newsletter", "Announce the course in the network's newsletter", False),
             self._setting("title", "A second title", ""),
             self._setting("completion_rule", "Overrides the form's field", ""),
@@ -61,10 +65,17 @@ def app_plugins(twinning):
 
 @pytest.fixture
 def course(app, make_user, tmp_path) -> Course:
-    import_package(write_package(tmp_path / "pkg", sample_files()), app.extensions["nttlearn"].all_activity_types())
+    import_package(
+        write_package(tmp_path / "pkg", sample_files()),
+        app.extensions["nttlearn"].all_activity_types(),
+    )
     commit_import()
     course = db.session.execute(db.select(Course).filter_by(slug="sample-course")).scalar_one()
-    db.session.add(CourseStaff(course_id=course.id, user_id=make_user(role="trainer", email="t@example.org").id))
+    db.session.add(
+        CourseStaff(
+            course_id=course.id, user_id=make_user(role="trainer", email="t@example.org").id
+        )
+    )
     db.session.commit()
     return course
 
@@ -75,12 +86,22 @@ def test_a_declaration_with_a_core_key_or_a_form_name_is_left_out(app):
 
 
 def _form(course: Course, **changes: str) -> dict[str, str]:
-    return {"opened_version": str(course.version), "title": "Sample course", "policy_area": "youth", "hours": "3",
-            "completion_rule": "all_required", **changes}
+    return {
+        "opened_version": str(course.version),
+        "title": "Sample course",
+        "policy_area": "youth",
+        "hours": "3",
+        "completion_rule": "all_required",
+        **changes,
+    }
 
 
-def test_the_form_shows_and_saves_the_plugins_settings(client, course, twinning, login_as, make_user):
-    trainer = db.session.execute(db.select(CourseStaff).filter_by(course_id=course.id)).scalar_one().user
+def test_the_form_shows_and_saves_the_plugins_settings(
+    client, course, twinning, login_as, make_user
+):
+    trainer = (
+        db.session.execute(db.select(CourseStaff).filter_by(course_id=course.id)).scalar_one().user
+    )
     twinning.table[(course.id, "twinning_visits")] = 2
     login_as(trainer)
     page = client.get(f"/author/courses/{course.id}").get_data(as_text=True)
@@ -88,7 +109,9 @@ def test_the_form_shows_and_saves_the_plugins_settings(client, course, twinning,
     assert re.search(r'name="twinning_visits"[^>]*value="2"', page)
     twinning.saves.clear()
 
-    response = client.post(f"/author/courses/{course.id}", data=_form(course, twinning_visits="4", newsletter="y"))
+    response = client.post(
+        f"/author/courses/{course.id}", data=_form(course, twinning_visits="4", newsletter="y")
+    )
 
     assert response.status_code == 302
     assert twinning.saves == [(course.id, "twinning_visits", 4), (course.id, "newsletter", True)]
@@ -111,16 +134,24 @@ def test_a_learner_may_not_save_them(client, course, twinning, login_as, make_us
 
 def test_course_yaml_carries_them_through_import_and_export(app, course, twinning, tmp_path):
     types = app.extensions["nttlearn"].all_activity_types()
-    assert twinning.table == {}, "a package that leaves them out keeps the defaults: nothing to save"
-    folder = write_package(tmp_path / "next", sample_files(**{
-        "course.yaml": sample_files()["course.yaml"] + "twinning_visits: 5\n"}))
+    assert twinning.table == {}, (
+        "a package that leaves them out keeps the defaults: nothing to save"
+    )
+    folder = write_package(
+        tmp_path / "next",
+        sample_files(**{"course.yaml": sample_files()["course.yaml"] + "twinning_visits: 5\n"}),
+    )
 
     import_package(folder, types)
     commit_import()
 
     assert twinning.table == {(course.id, "twinning_visits"): 5}
-    exported = (export_course(course, tmp_path / "out", types) / "course.yaml").read_text(encoding="utf-8")
-    assert "self_enrolment: true\ntwinning_visits: 5\nnewsletter: false\npublished: true\n" in exported
+    exported = (export_course(course, tmp_path / "out", types) / "course.yaml").read_text(
+        encoding="utf-8"
+    )
+    assert (
+        "self_enrolment: true\ntwinning_visits: 5\nnewsletter: false\npublished: true\n" in exported
+    )
 
 
 def test_a_bad_value_is_a_problem_on_its_line_and_an_absent_plugins_key_a_warning(app, tmp_path):
@@ -136,4 +167,5 @@ def test_a_bad_value_is_a_problem_on_its_line_and_an_absent_plugins_key_a_warnin
     ]
     assert [str(w) for w in result.warnings] == [
         f"pkg/course.yaml:{lines.index('certificate: true') + 1}: 'certificate' is a course setting of the "
-        "'certificates' plugin, which is not installed: it is ignored"]
+        "'certificates' plugin, which is not installed: it is ignored"
+    ]

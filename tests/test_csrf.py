@@ -21,7 +21,9 @@ def protected_app(app_factory):
 
 def login_with_token(client, user):
     token = csrf_token(client.get("/login").get_data(as_text=True))
-    return client.post("/login", data={"email": user.email, "password": TEST_PASSWORD, "csrf_token": token})
+    return client.post(
+        "/login", data={"email": user.email, "password": TEST_PASSWORD, "csrf_token": token}
+    )
 
 
 def placeholder_args(rule) -> dict:
@@ -43,30 +45,42 @@ def post_urls(app, world) -> dict[str, tuple[str, dict]]:
         for rule in app.url_map.iter_rules():
             # The REST API takes a bearer token, never the session cookie, so there is nothing to
             # forge: its views are exempt (tests/test_rest_api.py shows a session gets 401).
-            if str(getattr(app.view_functions[rule.endpoint], PERMISSION_ATTRIBUTE, "")).startswith("token:"):
+            if str(getattr(app.view_functions[rule.endpoint], PERMISSION_ATTRIBUTE, "")).startswith(
+                "token:"
+            ):
                 continue
             if "POST" in rule.methods:
                 row = rows.get((rule.endpoint, "POST"))
-                args, data = (row.args(world), row.data(world)) if row else (placeholder_args(rule), {})
+                args, data = (
+                    (row.args(world), row.data(world)) if row else (placeholder_args(rule), {})
+                )
                 urls[rule.endpoint] = (url_for(rule.endpoint, **args), data)
     return urls
 
 
 @pytest.mark.parametrize("visitor", ["anonymous", "admin"])
-def test_every_post_route_refuses_a_request_without_a_token(protected_app, make_user, make_course, visitor):
+def test_every_post_route_refuses_a_request_without_a_token(
+    protected_app, make_user, make_course, visitor
+):
     world = build_world(protected_app, make_user, make_course)
     client = protected_app.test_client()
     if visitor == "admin":
         assert login_with_token(client, world.admin).status_code == 302
 
-    answers = {endpoint: client.post(url, data=data).status_code
-               for endpoint, (url, data) in post_urls(protected_app, world).items()}
+    answers = {
+        endpoint: client.post(url, data=data).status_code
+        for endpoint, (url, data) in post_urls(protected_app, world).items()
+    }
 
-    assert answers and set(answers.values()) == {400}, {e: s for e, s in answers.items() if s != 400}
+    assert answers and set(answers.values()) == {400}, {
+        e: s for e, s in answers.items() if s != 400
+    }
 
 
 def test_a_refused_request_explains_what_happened(protected_app, make_user):
-    response = protected_app.test_client().post("/login", data={"email": "x@example.org", "password": "x"})
+    response = protected_app.test_client().post(
+        "/login", data={"email": "x@example.org", "password": "x"}
+    )
 
     assert response.status_code == 400
     assert "Your form expired or was sent from another site" in response.get_data(as_text=True)
@@ -88,7 +102,8 @@ def test_a_token_from_another_session_is_refused(protected_app, make_user):
     foreign_token = csrf_token(stranger.get("/login").get_data(as_text=True))
 
     response = protected_app.test_client().post(
-        "/login", data={"email": learner.email, "password": TEST_PASSWORD, "csrf_token": foreign_token}
+        "/login",
+        data={"email": learner.email, "password": TEST_PASSWORD, "csrf_token": foreign_token},
     )
 
     assert response.status_code == 400

@@ -23,13 +23,27 @@ from nttlearn.reports.csvfile import cell, csv_text, is_formula
 from nttlearn.testing import login, route_rows_module
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("=1+1", "'=1+1"), ("+33 612", "'+33 612"), ("-2", "'-2"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"),
-    ("\r=1+1", "'\r=1+1"), ("  =1+1", "'  =1+1"), ("\uff1d1+1", "'\uff1d1+1"),
-    ("Luleå kommun", "Luleå kommun"), (-2, -2), (3.5, 3.5), (Decimal("-0.250"), Decimal("-0.250")), (None, ""),
-    (True, "yes"), (date(2010, 3, 1), "2010-03-01"),
-    (datetime(2010, 3, 1, 9, tzinfo=UTC), "2010-03-01T09:00:00+00:00"),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+33 612", "'+33 612"),
+        ("-2", "'-2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\r=1+1", "'\r=1+1"),
+        ("  =1+1", "'  =1+1"),
+        ("\uff1d1+1", "'\uff1d1+1"),
+        ("Luleå kommun", "Luleå kommun"),
+        (-2, -2),
+        (3.5, 3.5),
+        (Decimal("-0.250"), Decimal("-0.250")),
+        (None, ""),
+        (True, "yes"),
+        (date(2010, 3, 1), "2010-03-01"),
+        (datetime(2010, 3, 1, 9, tzinfo=UTC), "2010-03-01T09:00:00+00:00"),
+    ],
+)
 def test_csv_cells_are_defused_and_typed(value, expected):
     assert cell(value) == expected
 
@@ -71,34 +85,57 @@ def _world_full_of_formulas(app, make_user, make_course) -> World:
     if "peer_review" in plugins:
         from nttlearn_peer_review import models as pr
 
-        db.session.get(pr.Team, route_rows_module("peer_review")._proposal(world)["team_id"]).name = FORMULAS["team"]
+        db.session.get(
+            pr.Team, route_rows_module("peer_review")._proposal(world)["team_id"]
+        ).name = FORMULAS["team"]
     if "evaluation" in plugins:
         from nttlearn_evaluation.definitions import import_definition
         from nttlearn_evaluation.surveys import submit_response, survey_for
 
         activity = world.activity("survey", required=False)
         import_definition(activity, {"template": "end-of-course", "anonymous": False}, Path("."))
-        submit_response(survey_for(activity), activity, world.learner.id, {
-            "relevance": "5", "clarity": "4", "methodology": "4", "peer_feedback": "", "intention": "yes",
-            "comments": FORMULAS["comment"]})
+        submit_response(
+            survey_for(activity),
+            activity,
+            world.learner.id,
+            {
+                "relevance": "5",
+                "clarity": "4",
+                "methodology": "4",
+                "peer_feedback": "",
+                "intention": "yes",
+                "comments": FORMULAS["comment"],
+            },
+        )
     if "meetings" in plugins:
         from datetime import date as day
 
         from nttlearn_meetings import services as meetings
 
-        _meeting = route_rows_module("meetings")._meeting  # the plugins' own route-walk rows make these
+        _meeting = route_rows_module(
+            "meetings"
+        )._meeting  # the plugins' own route-walk rows make these
         meeting_id = _meeting(world)["meeting_id"]
         meetings.register(meeting_id, world.learner)
         db.session.flush()
-        meetings.check_in(meeting_id, world.learner, day.fromisoformat(_meeting(world)["day"]), by_id=world.trainer.id,
-                          now=datetime.fromisoformat(_meeting(world)["day"] + "T09:00:00+00:00"))
+        meetings.check_in(
+            meeting_id,
+            world.learner,
+            day.fromisoformat(_meeting(world)["day"]),
+            by_id=world.trainer.id,
+            now=datetime.fromisoformat(_meeting(world)["day"] + "T09:00:00+00:00"),
+        )
     world.learner.name = FORMULAS["learner"]
     world.bystander.name = FORMULAS["bystander"]
     world.organisation.name = FORMULAS["organisation"]
     world.course.title = FORMULAS["course"]
-    for module in db.session.execute(db.select(Module).where(Module.course_id == world.course.id)).scalars():
+    for module in db.session.execute(
+        db.select(Module).where(Module.course_id == world.course.id)
+    ).scalars():
         module.title = FORMULAS["module"]
-    for activity in db.session.execute(db.select(Activity).join(Module).where(Module.course_id == world.course.id)).scalars():
+    for activity in db.session.execute(
+        db.select(Activity).join(Module).where(Module.course_id == world.course.id)
+    ).scalars():
         activity.title = FORMULAS["activity"]
     world.lesson.title = FORMULAS["lesson"]
     complete_lesson(world.learner.id, world.lesson)
@@ -115,11 +152,16 @@ def _csv_urls(app, world: World) -> dict[str, list[str]]:
             if not rule.rule.endswith(".csv"):
                 continue
             args = rows[(rule.endpoint, "GET")].args(world)
-            choices = [(name, sorted(converter.items)) for name, converter in rule._converters.items()
-                       if isinstance(converter, AnyConverter)]
+            choices = [
+                (name, sorted(converter.items))
+                for name, converter in rule._converters.items()
+                if isinstance(converter, AnyConverter)
+            ]
             variants = [{}] if not choices else [{choices[0][0]: item} for item in choices[0][1]]
             assert len(choices) <= 1, f"{rule.rule}: teach the walk to combine several any(…) parts"
-            urls[rule.endpoint] = [url_for(rule.endpoint, **{**args, **variant}) for variant in variants]
+            urls[rule.endpoint] = [
+                url_for(rule.endpoint, **{**args, **variant}) for variant in variants
+            ]
     return urls
 
 
@@ -141,13 +183,19 @@ def test_every_csv_download_defuses_every_formula(app_factory, make_user, make_c
                     if response.status_code != 200:
                         continue
                     assert response.mimetype == "text/csv", url
-                    for row in csv.reader(io.StringIO(response.data.decode("utf-8-sig"), newline="")):
+                    for row in csv.reader(
+                        io.StringIO(response.data.decode("utf-8-sig"), newline="")
+                    ):
                         for value in row:
-                            assert not is_formula(value) or PLAIN_NUMBER.fullmatch(value), \
+                            assert not is_formula(value) or PLAIN_NUMBER.fullmatch(value), (
                                 f"{url} as {role}: the cell {value!r} would run as a formula"
-                            defused[endpoint] |= {key for key, text in FORMULAS.items() if value == "'" + text}
+                            )
+                            defused[endpoint] |= {
+                                key for key, text in FORMULAS.items() if value == "'" + text
+                            }
 
     assert urls, "no CSV route found"
     assert "reports.course_progress_csv" in urls
-    assert {endpoint for endpoint, found in defused.items() if not found} == set(), \
+    assert {endpoint for endpoint, found in defused.items() if not found} == set(), (
         "these CSV routes were walked without a single formula in them: give the world data they show"
+    )

@@ -12,14 +12,28 @@ def test_an_admin_sees_every_component_with_its_class_names(client, make_user, l
 
     page = client.get("/design").get_data(as_text=True)
 
-    for class_name in ("button.primary", ".danger", ".link-button", ".required-marker", ".help", ".error",
-                       "table.data", "div.table-scroll", ".card", ".alert-warning", ".badge.success", ":focus-visible"):
+    for class_name in (
+        "button.primary",
+        ".danger",
+        ".link-button",
+        ".required-marker",
+        ".help",
+        ".error",
+        "table.data",
+        "div.table-scroll",
+        ".card",
+        ".alert-warning",
+        ".badge.success",
+        ":focus-visible",
+    ):
         assert f"<code>{class_name}" in page, class_name
     assert "--color-text" in page and "15.56:1" in page
 
 
 @pytest.mark.parametrize("role", ["learner", "trainer"])
-def test_the_design_page_is_refused_to_everyone_but_administrators(client, make_user, login_as, role):
+def test_the_design_page_is_refused_to_everyone_but_administrators(
+    client, make_user, login_as, role
+):
     login_as(make_user(role=role))
 
     assert client.get("/design").status_code == 403
@@ -32,7 +46,11 @@ def test_an_anonymous_visitor_is_sent_to_log_in(client):
 
 
 def test_every_colour_pair_meets_wcag_aa_in_the_light_and_the_dark_scheme():
-    failing = [(m.pair.foreground, m.pair.background, m.light, m.dark) for m in measured_pairs() if not m.passes]
+    failing = [
+        (m.pair.foreground, m.pair.background, m.light, m.dark)
+        for m in measured_pairs()
+        if not m.passes
+    ]
 
     assert failing == []
     assert len(measured_pairs()) == len(PAIRS)

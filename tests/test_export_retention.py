@@ -31,17 +31,32 @@ def _prepared(user, token: str, *, days_old: float) -> str:
     if store.name == "local":
         os.utime(store.local_path(key), (when.timestamp(), when.timestamp()))
     else:
-        db.session.execute(db.update(StoredFile).where(StoredFile.key == key).values(updated_at=when))
-    db.session.add(Notification(user_id=user.id, kind=exports.KIND, key=f"export:{token}",
-                                title="Your file progress.csv is ready to download",
-                                url=f"/exports/{token}/progress.csv"))
+        db.session.execute(
+            db.update(StoredFile).where(StoredFile.key == key).values(updated_at=when)
+        )
+    db.session.add(
+        Notification(
+            user_id=user.id,
+            kind=exports.KIND,
+            key=f"export:{token}",
+            title="Your file progress.csv is ready to download",
+            url=f"/exports/{token}/progress.csv",
+        )
+    )
     db.session.commit()
     return key
 
 
 def _notification_keys(user) -> list[str]:
-    return db.session.execute(db.select(Notification.key).filter_by(user_id=user.id, kind=exports.KIND)
-                              .order_by(Notification.key)).scalars().all()
+    return (
+        db.session.execute(
+            db.select(Notification.key)
+            .filter_by(user_id=user.id, kind=exports.KIND)
+            .order_by(Notification.key)
+        )
+        .scalars()
+        .all()
+    )
 
 
 def test_expired_exports_and_their_notifications_go_and_fresh_ones_stay(app, make_user):

@@ -32,11 +32,20 @@ def course_with_learners(make_user, make_course):
 
 
 def _notifications(user) -> list[Notification]:
-    return db.session.execute(db.select(Notification).filter_by(user_id=user.id, kind=exports.KIND)
-                              .order_by(Notification.id)).scalars().all()
+    return (
+        db.session.execute(
+            db.select(Notification)
+            .filter_by(user_id=user.id, kind=exports.KIND)
+            .order_by(Notification.id)
+        )
+        .scalars()
+        .all()
+    )
 
 
-def test_a_progress_csv_within_the_threshold_is_answered_at_once(app, client_for, make_user, make_course):
+def test_a_progress_csv_within_the_threshold_is_answered_at_once(
+    app, client_for, make_user, make_course
+):
     trainer = make_user(role="trainer")
     course = make_course(trainer=trainer)
     db.session.add(Enrolment(user_id=make_user().id, course_id=course.id))
@@ -48,14 +57,17 @@ def test_a_progress_csv_within_the_threshold_is_answered_at_once(app, client_for
     assert _notifications(trainer) == []
 
 
-def test_a_large_progress_csv_is_prepared_by_a_job_and_linked_in_a_notification(app, client_for,
-                                                                                course_with_learners):
+def test_a_large_progress_csv_is_prepared_by_a_job_and_linked_in_a_notification(
+    app, client_for, course_with_learners
+):
     trainer, course, learners = course_with_learners
     browser = client_for(trainer)
 
     asked = browser.get(f"/teach/courses/{course.id}/progress.csv")
 
-    assert asked.status_code == 302 and asked.headers["Location"].endswith(f"/teach/courses/{course.id}/progress")
+    assert asked.status_code == 302 and asked.headers["Location"].endswith(
+        f"/teach/courses/{course.id}/progress"
+    )
     page = browser.get(asked.headers["Location"]).get_data(as_text=True)
     assert "is being prepared" in page
     (notification,) = _notifications(trainer)
@@ -66,8 +78,9 @@ def test_a_large_progress_csv_is_prepared_by_a_job_and_linked_in_a_notification(
     assert text.startswith("name,email,") and all(learner.name in text for learner in learners)
 
 
-def test_only_the_person_who_asked_can_download_a_prepared_export(app, client, client_for, make_user,
-                                                                   course_with_learners):
+def test_only_the_person_who_asked_can_download_a_prepared_export(
+    app, client, client_for, make_user, course_with_learners
+):
     trainer, course, _learners = course_with_learners
     client_for(trainer).get(f"/teach/courses/{course.id}/progress.csv")
     path = urlsplit(_notifications(trainer)[0].url).path
@@ -106,8 +119,14 @@ def test_a_small_course_package_is_answered_at_once(app, client_for, make_user, 
 def test_an_export_that_cannot_be_built_is_told_to_the_person_without_a_link(app, make_user):
     admin = make_user(role="admin")
 
-    enqueue(exports.build_export, admin.id, "nttlearn.author.package_views.package_file", [987654],
-            "gone.zip", "a" * 24)
+    enqueue(
+        exports.build_export,
+        admin.id,
+        "nttlearn.author.package_views.package_file",
+        [987654],
+        "gone.zip",
+        "a" * 24,
+    )
     db.session.commit()
 
     (notification,) = _notifications(admin)
@@ -120,9 +139,20 @@ def test_the_export_job_tells_once_when_it_is_run_again(app, course_with_learner
     from nttlearn.jobs.runner import perform
 
     trainer, course, _learners = course_with_learners
-    call = JobCall(name="nttlearn.exports.build_export",
-                   args=[trainer.id, "nttlearn.reports.views.progress_csv_file", [course.id], "p.csv", "b" * 24],
-                   id="export-run-twice", key=None, queue="default", retries=0)
+    call = JobCall(
+        name="nttlearn.exports.build_export",
+        args=[
+            trainer.id,
+            "nttlearn.reports.views.progress_csv_file",
+            [course.id],
+            "p.csv",
+            "b" * 24,
+        ],
+        id="export-run-twice",
+        key=None,
+        queue="default",
+        retries=0,
+    )
 
     perform(app, call)
     perform(app, call)  # a retry, or a second worker

@@ -21,12 +21,31 @@ from nttlearn.formats import (
 from nttlearn.models import Enrolment
 
 
-@pytest.mark.parametrize(("locale", "expected"), [
-    ("en", {"date": "Dec 7, 2026", "number": "1,234.5", "percent": "90%", "country": "Finland"}),
-    ("fi", {"date": "7.12.2026", "number": "1\u00a0234,5", "percent": "90\u00a0%", "country": "Suomi"}),
-    ("it", {"date": "7 dic 2026", "number": "1.234,5", "percent": "90%", "country": "Finlandia"}),
-])
-def test_each_language_writes_dates_numbers_percentages_and_countries_its_own_way(app, locale, expected):
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [
+        (
+            "en",
+            {"date": "Dec 7, 2026", "number": "1,234.5", "percent": "90%", "country": "Finland"},
+        ),
+        (
+            "fi",
+            {
+                "date": "7.12.2026",
+                "number": "1\u00a0234,5",
+                "percent": "90\u00a0%",
+                "country": "Suomi",
+            },
+        ),
+        (
+            "it",
+            {"date": "7 dic 2026", "number": "1.234,5", "percent": "90%", "country": "Finlandia"},
+        ),
+    ],
+)
+def test_each_language_writes_dates_numbers_percentages_and_countries_its_own_way(
+    app, locale, expected
+):
     with app.test_request_context("/"), force_locale(locale):
         assert format_date(date(2026, 12, 7)) == expected["date"]
         assert format_number(1234.5) == expected["number"]
@@ -39,8 +58,11 @@ def test_a_moment_is_written_in_the_readers_time_zone(app, make_user):
     user.timezone = "Europe/Helsinki"
     db.session.commit()
     late = datetime(2026, 12, 7, 22, 30, tzinfo=UTC)  # already the 8th in Helsinki
-    with app.test_request_context("/"), force_locale("en"), \
-            mock.patch("nttlearn.formats._current_user", return_value=user):
+    with (
+        app.test_request_context("/"),
+        force_locale("en"),
+        mock.patch("nttlearn.formats._current_user", return_value=user),
+    ):
         assert format_date(late) == "Dec 8, 2026"
         assert "12:30\u202fAM" in format_datetime(late, "short")
 
@@ -54,17 +76,26 @@ def test_unknown_and_empty_countries_and_lists(app):
         assert format_percent(12.5, decimals=1) == "12,5\u00a0%"
 
 
-@pytest.mark.parametrize(("language", "completed", "country", "percent"), [
-    ("en", "December 7, 2026", "Spain", "0%"),
-    ("sv", "7 december 2026", "Spanien", "0\u00a0%"),
-])
+@pytest.mark.parametrize(
+    ("language", "completed", "country", "percent"),
+    [
+        ("en", "December 7, 2026", "Spain", "0%"),
+        ("sv", "7 december 2026", "Spanien", "0\u00a0%"),
+    ],
+)
 def test_the_course_page_and_the_progress_report_use_the_readers_formats(
-        client, app, make_user, make_course, login_as, language, completed, country, percent):
+    client, app, make_user, make_course, login_as, language, completed, country, percent
+):
     trainer = make_user(role="trainer")
     course = make_course(modules=1, lessons=1, trainer=trainer)
     learner = make_user(org="Ayuntamiento", country="ES")
-    db.session.add(Enrolment(user_id=learner.id, course_id=course.id,
-                             completed_at=datetime(2026, 12, 7, 10, tzinfo=UTC)))
+    db.session.add(
+        Enrolment(
+            user_id=learner.id,
+            course_id=course.id,
+            completed_at=datetime(2026, 12, 7, 10, tzinfo=UTC),
+        )
+    )
     db.session.commit()
     with app.test_request_context():
         from flask import url_for

@@ -46,28 +46,110 @@ from nttlearn.testing import course_factory, login, user_factory
 METHODS = ("GET", "POST")
 EXAMPLES_PER_ROUTE = 4  # each sent by all four visitors
 # POSTs that take the world's objects away (or switch things off) run after every other route.
-TAKES_AWAY = ("delete", "remove", "unenrol", "revoke", "leave", "drop", "toggle", "rotate", "dismiss")
+TAKES_AWAY = (
+    "delete",
+    "remove",
+    "unenrol",
+    "revoke",
+    "leave",
+    "drop",
+    "toggle",
+    "rotate",
+    "dismiss",
+)
 COMMON_FIELDS = (
-    "page", "next", "q", "id", "user_id", "category", "type", "tag", "role", "area", "language", "locale",
-    "action", "nav", "code", "format", "table", "sort", "start", "end", "organisation", "country", "cohort",
-    "a", "b", "confirm", "enabled", "mark", "version", "base_version", "module_id", "question_id", "seq-1", "q1",
+    "page",
+    "next",
+    "q",
+    "id",
+    "user_id",
+    "category",
+    "type",
+    "tag",
+    "role",
+    "area",
+    "language",
+    "locale",
+    "action",
+    "nav",
+    "code",
+    "format",
+    "table",
+    "sort",
+    "start",
+    "end",
+    "organisation",
+    "country",
+    "cohort",
+    "a",
+    "b",
+    "confirm",
+    "enabled",
+    "mark",
+    "version",
+    "base_version",
+    "module_id",
+    "question_id",
+    "seq-1",
+    "q1",
 )
 NASTY = (
-    str(2**63), str(2**64), str(2**31), "-1", "0", "-0", "²", "١٢", "１", "1e400", "nan", "inf", "1.5", " 7", "0x1f",
-    "\x00", "%00", "a\r\nb", "/\r\nSet-Cookie: x=1", "/\t/evil.example", "//evil.example", "\\\\evil.example",
-    "https://evil.example/", "é", "😀", "\u202e", "x" * 5000, "[]", "{}", "'", "<script>", "../../etc/passwd", "",
+    str(2**63),
+    str(2**64),
+    str(2**31),
+    "-1",
+    "0",
+    "-0",
+    "²",
+    "١٢",
+    "１",
+    "1e400",
+    "nan",
+    "inf",
+    "1.5",
+    " 7",
+    "0x1f",
+    "\x00",
+    "%00",
+    "a\r\nb",
+    "/\r\nSet-Cookie: x=1",
+    "/\t/evil.example",
+    "//evil.example",
+    "\\\\evil.example",
+    "https://evil.example/",
+    "é",
+    "😀",
+    "\u202e",
+    "x" * 5000,
+    "[]",
+    "{}",
+    "'",
+    "<script>",
+    "../../etc/passwd",
+    "",
 )
 TEXT = st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=40)
-VALUES = st.one_of(st.sampled_from(NASTY), st.integers(min_value=-(2**70), max_value=2**70).map(str), TEXT)
-FILES = st.tuples(st.binary(max_size=300), st.sampled_from(("x.zip", "x.png", "x.gift", "x.txt", "", "../x", "\u202e.png")))
+VALUES = st.one_of(
+    st.sampled_from(NASTY), st.integers(min_value=-(2**70), max_value=2**70).map(str), TEXT
+)
+FILES = st.tuples(
+    st.binary(max_size=300),
+    st.sampled_from(("x.zip", "x.png", "x.gift", "x.txt", "", "../x", "\u202e.png")),
+)
 
 
 def _route_keys() -> list[tuple[str, str]]:
     """(endpoint, method) of every route, from an app with every installed plugin."""
     with tempfile.TemporaryDirectory() as instance:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "INSTANCE_PATH": instance, "TESTING": True},
-                         plugins=walk_plugins())
-        keys = {(rule.endpoint, method) for rule in app.url_map.iter_rules() for method in rule.methods & set(METHODS)}
+        app = create_app(
+            {"SQLALCHEMY_DATABASE_URI": "sqlite://", "INSTANCE_PATH": instance, "TESTING": True},
+            plugins=walk_plugins(),
+        )
+        keys = {
+            (rule.endpoint, method)
+            for rule in app.url_map.iter_rules()
+            for method in rule.methods & set(METHODS)
+        }
 
     def order(key: tuple[str, str]) -> tuple[int, str]:
         endpoint, method = key
@@ -136,7 +218,9 @@ class FormReader(html.parser.HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
         if tag == "form":
-            self.forms.append((a.get("action") or None, (a.get("method") or "GET").upper(), set(), set()))
+            self.forms.append(
+                (a.get("action") or None, (a.get("method") or "GET").upper(), set(), set())
+            )
         elif tag in ("input", "select", "textarea", "button") and a.get("name") and self.forms:
             names = self.forms[-1][3] if a.get("type") == "file" else self.forms[-1][2]
             names.add(a["name"])
@@ -169,7 +253,9 @@ def path_of(rule: Rule, values: dict[str, str]) -> str:
 
     def part(match: re.Match[str]) -> str:
         name = match.group(1)
-        return quote(values[name], safe="/" if isinstance(rule._converters[name], PathConverter) else "")
+        return quote(
+            values[name], safe="/" if isinstance(rule._converters[name], PathConverter) else ""
+        )
 
     return re.sub(r"<(?:[^<>]*:)?([^<>:]+)>", part, rule.rule)
 
@@ -195,7 +281,9 @@ def _learn_the_fields(fuzz: Fuzz, client_for: dict[str, Any]) -> None:
             reader.feed(page)
             for action, method, names, files in reader.forms:
                 try:
-                    endpoint, _args = adapter.match(unquote(urlsplit(action or url).path), method=method)
+                    endpoint, _args = adapter.match(
+                        unquote(urlsplit(action or url).path), method=method
+                    )
                 except HTTPException:
                     continue
                 fuzz.fields[(endpoint, method)] |= names
@@ -208,26 +296,35 @@ def _learn_the_fields(fuzz: Fuzz, client_for: dict[str, Any]) -> None:
 
 @pytest.fixture(scope="module")
 def fuzz(module_app_factory) -> Iterator[Fuzz]:
-    app = module_app_factory(config={"PROPAGATE_EXCEPTIONS": False, "RATELIMIT_ENABLED": False},
-                             plugins=walk_plugins())
+    app = module_app_factory(
+        config={"PROPAGATE_EXCEPTIONS": False, "RATELIMIT_ENABLED": False}, plugins=walk_plugins()
+    )
 
     @app.before_request
     def _record_reads() -> None:
         if "fuzz_reads" in app.extensions:
             request_object = request._get_current_object()  # type: ignore[attr-defined]
-            request_object.__dict__["args"] = ReadRecorder(request_object.args, app.extensions["fuzz_reads"])
+            request_object.__dict__["args"] = ReadRecorder(
+                request_object.args, app.extensions["fuzz_reads"]
+            )
 
     with app.app_context():
         world = build_world(app, user_factory(), course_factory())
         rows = rows_by_key()
-        rules = {(rule.endpoint, method): rule for rule in app.url_map.iter_rules() for method in rule.methods}
+        rules = {
+            (rule.endpoint, method): rule
+            for rule in app.url_map.iter_rules()
+            for method in rule.methods
+        }
         real_args = {}
         with app.test_request_context():
             for key in ROUTE_KEYS:
                 row = rows.get(key)
                 found = row.args(world) if row is not None else {}
-                real_args[key] = {name: str(found[name]) if name in found else placeholder(converter)
-                                  for name, converter in rules[key]._converters.items()}
+                real_args[key] = {
+                    name: str(found[name]) if name in found else placeholder(converter)
+                    for name, converter in rules[key]._converters.items()
+                }
         _learner_joins_the_proposal_team(world)
         cookies = {}
         for role in ROLES[1:]:
@@ -235,9 +332,12 @@ def fuzz(module_app_factory) -> Iterator[Fuzz]:
             assert login(browser, getattr(world, role)).status_code == 302
             cookies[role] = browser.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
         fuzz = Fuzz(app=app, world=world, cookies=cookies, rules=rules, real_args=real_args)
-        got_request_exception.connect(lambda sender, exception, **extra: fuzz.crashes.append(exception), app,
-                                      weak=False)
-        _learn_the_fields(fuzz, {role: (lambda role=role: browser_of(fuzz, role)) for role in ROLES})
+        got_request_exception.connect(
+            lambda sender, exception, **extra: fuzz.crashes.append(exception), app, weak=False
+        )
+        _learn_the_fields(
+            fuzz, {role: (lambda role=role: browser_of(fuzz, role)) for role in ROLES}
+        )
         yield fuzz
         db.session.remove()
 
@@ -249,8 +349,13 @@ def _learner_joins_the_proposal_team(world: World) -> None:
     from nttlearn_peer_review import models as pr
 
     proposal = world.extra["proposal"]
-    db.session.add(pr.TeamMember(team_id=proposal["team_id"], activity_id=proposal["activity_id"],
-                                 user_id=world.learner.id))
+    db.session.add(
+        pr.TeamMember(
+            team_id=proposal["team_id"],
+            activity_id=proposal["activity_id"],
+            user_id=world.learner.id,
+        )
+    )
     db.session.commit()
 
 
@@ -274,8 +379,14 @@ def visitors_reaching(fuzz: Fuzz, url: str, method: str) -> tuple[str, ...]:
     return ROLES
 
 
-def send(fuzz: Fuzz, role: str, method: str, url: str, fields: dict[str, str],
-         files: dict[str, tuple[bytes, str]]) -> Any:
+def send(
+    fuzz: Fuzz,
+    role: str,
+    method: str,
+    url: str,
+    fields: dict[str, str],
+    files: dict[str, tuple[bytes, str]],
+) -> Any:
     """One request as ``role``: ``fields`` in the query string (and, for a POST, the form too,
     with the uploads)."""
     browser = browser_of(fuzz, role)
@@ -285,9 +396,16 @@ def send(fuzz: Fuzz, role: str, method: str, url: str, fields: dict[str, str],
     return browser.post(url, query_string=fields, data={**fields, **uploads})
 
 
-@pytest.mark.parametrize("key", ROUTE_KEYS, ids=[f"{method} {endpoint}" for endpoint, method in ROUTE_KEYS])
-@settings(max_examples=EXAMPLES_PER_ROUTE, deadline=None, derandomize=True, database=None,
-          suppress_health_check=(HealthCheck.too_slow, HealthCheck.data_too_large))
+@pytest.mark.parametrize(
+    "key", ROUTE_KEYS, ids=[f"{method} {endpoint}" for endpoint, method in ROUTE_KEYS]
+)
+@settings(
+    max_examples=EXAMPLES_PER_ROUTE,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=(HealthCheck.too_slow, HealthCheck.data_too_large),
+)
 @given(data=st.data())
 def test_no_route_answers_malformed_input_with_a_server_error(fuzz, key, data):
     method, rule = key[1], fuzz.rules[key]

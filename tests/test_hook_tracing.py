@@ -56,8 +56,14 @@ def test_trace_names_the_hook_the_plugin_and_the_milliseconds(app_factory, make_
         emit("card_probe.shown", user_id=user.id)
 
     lines = _trace_lines(caplog)
-    assert any(re.fullmatch(r"hook nttlearn_template_slot \[card_probe\] \d+\.\d\d ms", line) for line in lines), lines
-    assert any(re.fullmatch(r"hook nttlearn_on_event \[listener_probe\] \d+\.\d\d ms", line) for line in lines), lines
+    assert any(
+        re.fullmatch(r"hook nttlearn_template_slot \[card_probe\] \d+\.\d\d ms", line)
+        for line in lines
+    ), lines
+    assert any(
+        re.fullmatch(r"hook nttlearn_on_event \[listener_probe\] \d+\.\d\d ms", line)
+        for line in lines
+    ), lines
     assert listener.heard == ["card_probe.shown"]
 
 

@@ -69,8 +69,10 @@ COVERED = {
 
 def hookspec_names() -> set[str]:
     return {
-        name for name in dir(nttlearn.hookspecs)
-        if name.startswith("nttlearn_") and hasattr(getattr(nttlearn.hookspecs, name), "nttlearn_spec")
+        name
+        for name in dir(nttlearn.hookspecs)
+        if name.startswith("nttlearn_")
+        and hasattr(getattr(nttlearn.hookspecs, name), "nttlearn_spec")
     }
 
 
@@ -110,7 +112,9 @@ class ShapeMaker:
         return ["circle", "square"]
 
 
-PROBE_API = ApiBlueprint("probe_api", __name__, url_prefix="/api/v1/probe", description="The probe's resource")
+PROBE_API = ApiBlueprint(
+    "probe_api", __name__, url_prefix="/api/v1/probe", description="The probe's resource"
+)
 
 
 @PROBE_API.route("/whoami")
@@ -150,7 +154,9 @@ class Probe:
         def task(activity_id: int):
             access = activity_access(activity_id, "probe_task")
             if request.method == "POST":
-                complete_activity(access.user_id, access.activity, score=float(request.form["score"]))
+                complete_activity(
+                    access.user_id, access.activity, score=float(request.form["score"])
+                )
                 db.session.commit()
                 return "completed"
             return f"task {access.activity.title}"
@@ -159,26 +165,36 @@ class Probe:
 
     @hookimpl
     def nttlearn_activity_types(self):
-        return [ActivityType(key="probe_task", label="Probe task", endpoint="probe.task",
-                             status=lambda activity, user_id: self._status(activity, user_id))]
+        return [
+            ActivityType(
+                key="probe_task",
+                label="Probe task",
+                endpoint="probe.task",
+                status=lambda activity, user_id: self._status(activity, user_id),
+            )
+        ]
 
     def _status(self, activity, user_id):
-        score = db.session.execute(db.select(ActivityCompletion.score).filter_by(
-            activity_id=activity.id, user_id=user_id)).scalar()
+        score = db.session.execute(
+            db.select(ActivityCompletion.score).filter_by(activity_id=activity.id, user_id=user_id)
+        ).scalar()
         return None if score is None else f"Best grade: {score:.0f}%"
 
     @hookimpl
     def nttlearn_template_slot(self, slot, context):
         # Ids, not the objects: those belong to the request's session, gone when it ends.
-        self.calls.append(("slot", (slot, {key: getattr(value, "id", value) for key, value in context.items()})))
+        self.calls.append(
+            ("slot", (slot, {key: getattr(value, "id", value) for key, value in context.items()}))
+        )
         if slot == "navbar":
             return Markup('<li><a href="/probe/">Probe</a></li>')
         if self.options.get("plain_text"):
             return f"<b>{slot}</b> as text"
         lesson = context.get("lesson")
         course = context.get("course")
-        return Markup('<div class="probe-slot" data-slot="{}" data-course="{}" data-lesson="{}">probe:{}</div>').format(
-            slot, course.id if course else "", lesson.id if lesson else "", slot)
+        return Markup(
+            '<div class="probe-slot" data-slot="{}" data-course="{}" data-lesson="{}">probe:{}</div>'
+        ).format(slot, course.id if course else "", lesson.id if lesson else "", slot)
 
     @hookimpl
     def nttlearn_event_types(self):
@@ -212,19 +228,38 @@ class Probe:
     @hookimpl
     def nttlearn_report_panels(self, course):
         self.calls.append(("panels", course))
-        return [ReportPanel(title="Probe panel", body=Markup("<p>course {}</p>").format(course.slug), csv_url="/probe/x.csv")]
+        return [
+            ReportPanel(
+                title="Probe panel",
+                body=Markup("<p>course {}</p>").format(course.slug),
+                csv_url="/probe/x.csv",
+            )
+        ]
 
     @hookimpl
     def nttlearn_settings(self):
-        return [Setting(name="greeting", label="Greeting text", default="Hello", description="What the probe says")]
+        return [
+            Setting(
+                name="greeting",
+                label="Greeting text",
+                default="Hello",
+                description="What the probe says",
+            )
+        ]
 
     @hookimpl
     def nttlearn_course_settings(self):
         self.calls.append(("course_settings", None))
         stored = self.options.setdefault("course_settings_table", {})
-        return [CourseSetting("probe_badge", "Probe badge on the course page", False,
-                              load=lambda course_id: stored.get(course_id, False),
-                              save=stored.__setitem__)]
+        return [
+            CourseSetting(
+                "probe_badge",
+                "Probe badge on the course page",
+                False,
+                load=lambda course_id: stored.get(course_id, False),
+                save=stored.__setitem__,
+            )
+        ]
 
     @hookimpl
     def nttlearn_user_data(self, user_id):
@@ -261,15 +296,26 @@ class Probe:
 
         from nttlearn.hooktypes import TodoItem
 
-        return [TodoItem(key="probe:1", kind="probe", title=gettext("Dashboard") + " probe", url="/probe-item",
-                         due_at=datetime.now(UTC) + timedelta(days=30))]
+        return [
+            TodoItem(
+                key="probe:1",
+                kind="probe",
+                title=gettext("Dashboard") + " probe",
+                url="/probe-item",
+                due_at=datetime.now(UTC) + timedelta(days=30),
+            )
+        ]
 
     @hookimpl
     def nttlearn_cohort_deletion(self, cohort):
         self.calls.append(("cohort_deletion", cohort.id))
         if self.options.get("cohort_deletion") == "raise":
             raise RuntimeError("probe cannot count")
-        return [gettext("Dashboard") + " probe: 3 widgets go"] if self.options.get("cohort_deletion") else None
+        return (
+            [gettext("Dashboard") + " probe: 3 widgets go"]
+            if self.options.get("cohort_deletion")
+            else None
+        )
 
     @hookimpl
     def nttlearn_delete_user_data(self, user_id):
@@ -337,7 +383,10 @@ def test_activity_types_place_the_plugin_s_work_in_a_course(app_factory, make_us
     assert client.get(f"/probe/tasks/{activity_id}").get_data(as_text=True) == "task probe_task 0"
     assert browser(app, outsider).get(f"/probe/tasks/{activity_id}").status_code == 403
 
-    assert client.post(f"/probe/tasks/{activity_id}", data={"score": "80"}).get_data(as_text=True) == "completed"
+    assert (
+        client.post(f"/probe/tasks/{activity_id}", data={"score": "80"}).get_data(as_text=True)
+        == "completed"
+    )
 
     page = client.get(f"/courses/{course.slug}").get_data(as_text=True)
     assert "Best grade: 80%" in page
@@ -353,7 +402,9 @@ def course_activity_id(course) -> int:
     ).scalar_one()
 
 
-def test_template_slots_render_on_every_page_that_has_one_with_their_context(app_factory, make_user, make_course):
+def test_template_slots_render_on_every_page_that_has_one_with_their_context(
+    app_factory, make_user, make_course
+):
     probe, app = probe_app(app_factory)
     admin = make_user(role="admin")
     course = make_course(modules=1, lessons=1)
@@ -370,9 +421,14 @@ def test_template_slots_render_on_every_page_that_has_one_with_their_context(app
     lesson = course_outline(course, None).ordered_lessons()[0]
     client = browser(app, admin)
     pages = {
-        "head": "/", "navbar": "/", "dashboard": "/dashboard", "course_sidebar": f"/courses/{course.slug}",
-        "lesson_footer": f"/courses/{course.slug}/lessons/{lesson.id}", "admin_menu": "/admin/",
-        "profile": "/account", "cohort": f"/teach/courses/{course.id}/cohorts/{cohort.id}",
+        "head": "/",
+        "navbar": "/",
+        "dashboard": "/dashboard",
+        "course_sidebar": f"/courses/{course.slug}",
+        "lesson_footer": f"/courses/{course.slug}/lessons/{lesson.id}",
+        "admin_menu": "/admin/",
+        "profile": "/account",
+        "cohort": f"/teach/courses/{course.id}/cohorts/{cohort.id}",
     }
 
     for slot, url in pages.items():
@@ -382,8 +438,9 @@ def test_template_slots_render_on_every_page_that_has_one_with_their_context(app
         else:
             assert f'data-slot="{slot}"' in html, f"slot {slot} missing on {url}"
 
-    contexts = {slot: context for kind, (slot, context) in
-                [(k, v) for k, v in probe.calls if k == "slot"]}
+    contexts = {
+        slot: context for kind, (slot, context) in [(k, v) for k, v in probe.calls if k == "slot"]
+    }
     assert set(contexts) == set(pages)
     assert all(context["user"] == admin.id for context in contexts.values())
     assert contexts["course_sidebar"]["course"] == course.id
@@ -413,7 +470,8 @@ def test_on_event_hears_each_event_after_it_is_stored(app_factory, make_user, ma
 
     events = [event for kind, (event, stored) in [(k, v) for k, v in probe.calls if k == "event"]]
     assert [(e.name, e.user_id, e.course_id, e.data) for e in events] == [
-        ("course.enrolled", learner.id, course.id, {"cohort": ""})]
+        ("course.enrolled", learner.id, course.id, {"cohort": ""})
+    ]
     assert all(stored for kind, (_, stored) in [(k, v) for k, v in probe.calls if k == "event"])
     assert events[0].created_at.tzinfo is not None and events[0].id is not None
 
@@ -511,11 +569,17 @@ def test_report_panels_appear_on_the_course_report(app_factory, make_user, make_
 
     page = browser(app, trainer).get(f"/teach/courses/{course.id}/progress").get_data(as_text=True)
 
-    assert "Probe panel" in page and f"<p>course {course.slug}</p>" in page and 'href="/probe/x.csv"' in page
+    assert (
+        "Probe panel" in page
+        and f"<p>course {course.slug}</p>" in page
+        and 'href="/probe/x.csv"' in page
+    )
     assert [c.id for kind, c in probe.calls if kind == "panels"] == [course.id]
 
 
-def test_settings_are_shown_on_the_admin_plugins_page_with_their_value(app_factory, make_user, monkeypatch):
+def test_settings_are_shown_on_the_admin_plugins_page_with_their_value(
+    app_factory, make_user, monkeypatch
+):
     _, app = probe_app(app_factory)
     client = browser(app, make_user(role="admin"))
     default = client.get("/admin/plugins").get_data(as_text=True)
@@ -523,7 +587,11 @@ def test_settings_are_shown_on_the_admin_plugins_page_with_their_value(app_facto
     monkeypatch.setenv("NTTLEARN_PROBE_GREETING", "Hej")
     configured = client.get("/admin/plugins").get_data(as_text=True)
 
-    assert "Greeting text" in default and "NTTLEARN_PROBE_GREETING" in default and "<dd>Hello</dd>" in default
+    assert (
+        "Greeting text" in default
+        and "NTTLEARN_PROBE_GREETING" in default
+        and "<dd>Hello</dd>" in default
+    )
     assert "<dd>Hej</dd>" in configured
 
 
@@ -540,14 +608,18 @@ def test_delete_user_data_is_called_inside_the_deletion(app_factory, make_user):
     probe, app = probe_app(app_factory)
     user = make_user()
 
-    browser(app, user).post("/account/delete", data={"password": "correct-horse-battery-staple", "confirm": "y"})
+    browser(app, user).post(
+        "/account/delete", data={"password": "correct-horse-battery-staple", "confirm": "y"}
+    )
 
     assert [value for kind, value in probe.calls if kind == "delete"] == [(user.id, None)]
     db.session.expire_all()
     assert db.session.get(User, user.id).deleted_at is not None
 
 
-def test_a_disabled_plugin_s_data_is_still_exported_and_deleted_with_the_account(app_factory, make_user):
+def test_a_disabled_plugin_s_data_is_still_exported_and_deleted_with_the_account(
+    app_factory, make_user
+):
     probe, app = probe_app(app_factory)
     user = make_user()
     with app.app_context():
@@ -556,7 +628,9 @@ def test_a_disabled_plugin_s_data_is_still_exported_and_deleted_with_the_account
     client = browser(app, user)
 
     exported = json.loads(client.get("/account/export.json").get_data(as_text=True))
-    client.post("/account/delete", data={"password": "correct-horse-battery-staple", "confirm": "y"})
+    client.post(
+        "/account/delete", data={"password": "correct-horse-battery-staple", "confirm": "y"}
+    )
 
     assert exported["plugins"]["probe"] == {"notes": [f"a note by user {user.id}"]}
     assert [value for kind, value in probe.calls if kind == "delete"] == [(user.id, None)]
@@ -567,23 +641,37 @@ def test_a_plugin_that_cannot_delete_its_data_stops_the_deletion(app_factory, ma
     app.config["PROPAGATE_EXCEPTIONS"] = False
     user = make_user(name="Still Here")
 
-    response = browser(app, user).post("/account/delete", data={"password": "correct-horse-battery-staple", "confirm": "y"})
+    response = browser(app, user).post(
+        "/account/delete", data={"password": "correct-horse-battery-staple", "confirm": "y"}
+    )
 
     assert response.status_code == 500
     db.session.expire_all()
     assert db.session.get(User, user.id).name == "Still Here"
 
 
-def test_course_settings_are_fields_of_the_course_form_saved_by_the_plugin(app_factory, make_user, make_course):
+def test_course_settings_are_fields_of_the_course_form_saved_by_the_plugin(
+    app_factory, make_user, make_course
+):
     probe, app = probe_app(app_factory)
     trainer = make_user(role="trainer")
     course = make_course(trainer=trainer)
     client = browser(app, trainer)
-    assert "Probe badge on the course page" in client.get(f"/author/courses/{course.id}").get_data(as_text=True)
+    assert "Probe badge on the course page" in client.get(f"/author/courses/{course.id}").get_data(
+        as_text=True
+    )
 
-    response = client.post(f"/author/courses/{course.id}", data={
-        "opened_version": str(course.version), "title": course.title, "policy_area": course.policy_area,
-        "hours": "2", "completion_rule": "all_required", "probe_badge": "y"})
+    response = client.post(
+        f"/author/courses/{course.id}",
+        data={
+            "opened_version": str(course.version),
+            "title": course.title,
+            "policy_area": course.policy_area,
+            "hours": "2",
+            "completion_rule": "all_required",
+            "probe_badge": "y",
+        },
+    )
 
     assert response.status_code == 302
     assert probe.options["course_settings_table"] == {course.id: True}
@@ -606,11 +694,17 @@ def test_nttlearn_demo_adds_each_plugins_demo_data_and_survives_a_broken_one(app
     assert "probe: added the probe demo town" in output
     assert "probe: demo data not added (RuntimeError: no demo today)" in broken_output
     with app.app_context():
-        towns = db.session.execute(db.select(Organisation).filter_by(name="Probe demo town")).scalars().all()
+        towns = (
+            db.session.execute(db.select(Organisation).filter_by(name="Probe demo town"))
+            .scalars()
+            .all()
+        )
     assert len(towns) == 1  # the broken run's savepoint was rolled back; the first run's row stays
 
 
-def test_api_blueprints_join_the_rest_api_its_document_and_the_plugin_switch(app_factory, make_user):
+def test_api_blueprints_join_the_rest_api_its_document_and_the_plugin_switch(
+    app_factory, make_user
+):
     from nttlearn.rest.tokens import create_token
 
     _, app = probe_app(app_factory)
@@ -631,7 +725,9 @@ def test_api_blueprints_join_the_rest_api_its_document_and_the_plugin_switch(app
     assert disabled.status_code == 404 and disabled.mimetype == "application/problem+json"
 
 
-def test_periodic_jobs_run_once_per_period_from_the_scheduler_and_stop_when_the_plugin_is_disabled(app_factory):
+def test_periodic_jobs_run_once_per_period_from_the_scheduler_and_stop_when_the_plugin_is_disabled(
+    app_factory,
+):
     from datetime import timedelta
 
     import jobs_for_tests
@@ -654,9 +750,14 @@ def test_periodic_jobs_run_once_per_period_from_the_scheduler_and_stop_when_the_
     assert "probe.tidy" in first and "probe.tidy" not in again and "probe.tidy" in later
     assert "probe.tidy" not in disabled
     assert jobs_for_tests.PERIODIC_RUNS == ["ran", "ran"]
-    assert status.job.plugin == "probe" and status.outcome == "ok" and status.finished_at is not None
+    assert (
+        status.job.plugin == "probe" and status.outcome == "ok" and status.finished_at is not None
+    )
 
-def test_todo_items_are_asked_for_the_learner_and_listed_on_the_dashboard_in_their_language(app_factory, make_user):
+
+def test_todo_items_are_asked_for_the_learner_and_listed_on_the_dashboard_in_their_language(
+    app_factory, make_user
+):
     probe, app = probe_app(app_factory, todo=True)
     learner = make_user(locale="it")
 
@@ -668,7 +769,8 @@ def test_todo_items_are_asked_for_the_learner_and_listed_on_the_dashboard_in_the
 
 @pytest.mark.parametrize(("answer", "shown"), [(True, True), ("raise", False)])
 def test_cohort_deletion_asks_the_plugins_what_goes_and_lists_it_on_the_confirmation_page(
-        app_factory, make_user, make_course, answer, shown):
+    app_factory, make_user, make_course, answer, shown
+):
     from datetime import date
 
     from nttlearn.cohorts.services import create_cohort
@@ -680,7 +782,11 @@ def test_cohort_deletion_asks_the_plugins_what_goes_and_lists_it_on_the_confirma
     cohort = create_cohort(course, "Spring", date(2030, 1, 1))
     db.session.commit()
 
-    page = browser(app, trainer).get(f"/teach/courses/{course.id}/cohorts/{cohort.id}/delete").get_data(as_text=True)
+    page = (
+        browser(app, trainer)
+        .get(f"/teach/courses/{course.id}/cohorts/{cohort.id}/delete")
+        .get_data(as_text=True)
+    )
 
     assert ("cohort_deletion", cohort.id) in probe.calls
     assert ("Bacheca probe: 3 widgets go" in page) is shown

@@ -14,7 +14,8 @@ from nttlearn.testing import repo_root
 
 PLUGINS_DOC = repo_root() / "docs" / "plugins.md"
 HOOKSPECS = sorted(
-    (name, function) for name, function in vars(hookspecs).items()
+    (name, function)
+    for name, function in vars(hookspecs).items()
     if name.startswith("nttlearn_") and callable(function) and hasattr(function, "nttlearn_spec")
 )
 # A documented hook is a heading whose text is its signature in backticks: ### `nttlearn_x(a: int) -> None`
@@ -52,7 +53,9 @@ def test_hook_is_documented_with_its_exact_signature(name, function):
 def test_hook_has_a_docstring(name, function):
     docstring = inspect.getdoc(function) or ""
 
-    assert len(docstring.split()) >= 8, f"{name} needs a docstring: when it is called, what it gets and returns"
+    assert len(docstring.split()) >= 8, (
+        f"{name} needs a docstring: when it is called, what it gets and returns"
+    )
 
 
 @pytest.mark.parametrize("name, function", HOOKSPECS, ids=[name for name, _ in HOOKSPECS])
@@ -61,7 +64,9 @@ def test_hook_documentation_has_an_example_implementation(name, function):
     section = text.split(f"`{signature_text(function)}`", 1)[-1]
     section = re.split(r"^#{2,3} ", section, maxsplit=1, flags=re.MULTILINE)[0]
 
-    assert re.search(rf"@hookimpl[^\n]*\ndef {name}\(", section), f"the section of {name} has no example"
+    assert re.search(rf"@hookimpl[^\n]*\ndef {name}\(", section), (
+        f"the section of {name} has no example"
+    )
 
 
 def test_documentation_names_no_hook_that_does_not_exist():

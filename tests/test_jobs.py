@@ -95,8 +95,11 @@ def test_a_mail_is_claimed_once_so_its_job_run_twice_sends_it_once(app):
     from nttlearn.jobs.calls import JobCall
     from nttlearn.jobs.runner import perform
 
-    call = JobCall(name="nttlearn.mail.deliver_mail", args=["ana@example.org", "Once", "Body"],
-                   id=key.key.removeprefix("job:"))
+    call = JobCall(
+        name="nttlearn.mail.deliver_mail",
+        args=["ana@example.org", "Once", "Body"],
+        id=key.key.removeprefix("job:"),
+    )
     perform(app, call)  # the same job again: a retry, or a second worker
 
     assert [m["Subject"] for m in outbox()] == ["Once"]
@@ -141,7 +144,12 @@ def test_jobs_refuse_what_a_worker_could_not_run(app):
 
 def test_a_delayed_job_waits_in_the_database_until_the_scheduler_finds_it_due(app, tmp_path):
     enqueue(jobs_for_tests.record_run, str(tmp_path), delay=timedelta(minutes=10), key="tidy-up")
-    assert enqueue(jobs_for_tests.record_run, str(tmp_path), delay=timedelta(minutes=10), key="tidy-up") is None
+    assert (
+        enqueue(
+            jobs_for_tests.record_run, str(tmp_path), delay=timedelta(minutes=10), key="tidy-up"
+        )
+        is None
+    )
     db.session.commit()
 
     assert count_rows(ScheduledJob) == 1
@@ -165,7 +173,9 @@ def test_the_worker_command_refuses_to_start_without_redis(app):
     assert result.exit_code == 1 and "NTTLEARN_REDIS_URL" in result.output
 
 
-def test_the_admin_jobs_page_shows_queues_periodic_runs_and_failures_and_retries_one(app, make_user):
+def test_the_admin_jobs_page_shows_queues_periodic_runs_and_failures_and_retries_one(
+    app, make_user
+):
     enqueue(jobs_for_tests.fail_always, "the printer is on fire")
     db.session.commit()
     invoke_cli(app, "scheduler", "--once")
@@ -179,7 +189,11 @@ def test_the_admin_jobs_page_shows_queues_periodic_runs_and_failures_and_retries
     (failure,) = db.session.execute(db.select(FailedJob)).scalars()
     asked = client.post(f"/admin/jobs/failures/db-{failure.id}/purge").get_data(as_text=True)
     assert "Delete the failed job?" in asked and count_rows(FailedJob) == 1  # asked first
-    purged = client.post(f"/admin/jobs/failures/db-{failure.id}/purge", data={"confirmed": "1"}, follow_redirects=True)
+    purged = client.post(
+        f"/admin/jobs/failures/db-{failure.id}/purge",
+        data={"confirmed": "1"},
+        follow_redirects=True,
+    )
     assert "The failed job has been deleted." in purged.get_data(as_text=True)
     assert count_rows(FailedJob) == 0
 

@@ -44,8 +44,15 @@ pytestmark = [
 def queue_app(app_factory, tmp_path):
     """An app whose jobs go to Redis, on queues of this test's own (a prefix no other run uses)."""
     prefix = f"test-{uuid.uuid4().hex[:10]}-"
-    app = app_factory({"REDIS_URL": REDIS_URL, "JOBS_IN_PROCESS": False, "JOBS_EAGER": False,
-                       "JOBS_QUEUE_PREFIX": prefix, "JOBS_RETRY_BACKOFF": (0,)})
+    app = app_factory(
+        {
+            "REDIS_URL": REDIS_URL,
+            "JOBS_IN_PROCESS": False,
+            "JOBS_EAGER": False,
+            "JOBS_QUEUE_PREFIX": prefix,
+            "JOBS_RETRY_BACKOFF": (0,),
+        }
+    )
     with app.app_context():
         yield app
     backend = backend_for(app)
@@ -66,8 +73,12 @@ def start_worker(app, *extra: str) -> subprocess.Popen:
     }
     env.pop("NTTLEARN_JOBS_IN_PROCESS", None)
     nttlearn = Path(sys.executable).with_name("nttlearn")
-    return subprocess.Popen([str(nttlearn), "worker", *extra], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [str(nttlearn), "worker", *extra],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
 
 
 def kill_with_its_job(worker: subprocess.Popen) -> None:
@@ -130,20 +141,28 @@ def test_a_job_killed_mid_way_is_retried_and_sends_one_mail(queue_app, tmp_path)
     assert queue.failed_job_registry.count == 0
 
 
-def test_two_workers_on_one_queue_send_each_mail_once_even_a_job_delivered_twice(queue_app, tmp_path):
+def test_two_workers_on_one_queue_send_each_mail_once_even_a_job_delivered_twice(
+    queue_app, tmp_path
+):
     from nttlearn.extensions import db
 
     backend = backend_for(queue_app)
     queue = backend.queue("default")
     for n in range(2):
-        enqueue(jobs_for_tests.mail_after_pause, str(tmp_path), f"person{n}@example.org", f"Mail {n}")
+        enqueue(
+            jobs_for_tests.mail_after_pause, str(tmp_path), f"person{n}@example.org", f"Mail {n}"
+        )
     db.session.commit()
     # The same job delivered a second time (as a queue may after a lost acknowledgement).
-    twice = JobCall(name="jobs_for_tests.mail_after_pause", args=[str(tmp_path), "twice@example.org", "Twice"])
+    twice = JobCall(
+        name="jobs_for_tests.mail_after_pause", args=[str(tmp_path), "twice@example.org", "Twice"]
+    )
     queue.enqueue(run_queued, twice.as_dict(), job_id="first-" + twice.id)
     queue.enqueue(run_queued, twice.as_dict(), job_id="again-" + twice.id)
     for n in range(2, 6):
-        enqueue(jobs_for_tests.mail_after_pause, str(tmp_path), f"person{n}@example.org", f"Mail {n}")
+        enqueue(
+            jobs_for_tests.mail_after_pause, str(tmp_path), f"person{n}@example.org", f"Mail {n}"
+        )
     db.session.commit()
     assert queue.count == 8
 
@@ -151,7 +170,10 @@ def test_two_workers_on_one_queue_send_each_mail_once_even_a_job_delivered_twice
     try:
         # Both workers in the middle of a job at the same time (on SQLite the second one waits for
         # the database's write lock, held by the first), then let every job go on.
-        wait_for(lambda: list(tmp_path.glob("started-*")) and busy_workers(queue) == 2, "both workers to hold a job")
+        wait_for(
+            lambda: list(tmp_path.glob("started-*")) and busy_workers(queue) == 2,
+            "both workers to hold a job",
+        )
     finally:
         (tmp_path / "go").touch()
     for worker in workers:
@@ -162,7 +184,9 @@ def test_two_workers_on_one_queue_send_each_mail_once_even_a_job_delivered_twice
     assert queue.failed_job_registry.count == 0 and queue.count == 0
 
 
-def test_a_job_that_keeps_failing_lands_on_the_dead_letter_list_and_can_be_retried(queue_app, tmp_path):
+def test_a_job_that_keeps_failing_lands_on_the_dead_letter_list_and_can_be_retried(
+    queue_app, tmp_path
+):
     from nttlearn.extensions import db
 
     enqueue(jobs_for_tests.fail_always, "the mail server said no", retries=1)
@@ -171,7 +195,9 @@ def test_a_job_that_keeps_failing_lands_on_the_dead_letter_list_and_can_be_retri
 
     backend = backend_for(queue_app)
     (failure,) = backend.failures()
-    assert failure.name == "jobs_for_tests.fail_always" and failure.args == ["the mail server said no"]
+    assert failure.name == "jobs_for_tests.fail_always" and failure.args == [
+        "the mail server said no"
+    ]
     assert "RuntimeError: the mail server said no" in failure.error
 
     assert backend.retry(failure.id)
@@ -179,14 +205,18 @@ def test_a_job_that_keeps_failing_lands_on_the_dead_letter_list_and_can_be_retri
     assert backend.purge(failure.id) is False
 
 
-def test_with_redis_a_keyed_job_waits_once_and_a_delayed_one_in_the_scheduled_registry(queue_app, tmp_path):
+def test_with_redis_a_keyed_job_waits_once_and_a_delayed_one_in_the_scheduled_registry(
+    queue_app, tmp_path
+):
     from datetime import timedelta
 
     from nttlearn.extensions import db
 
     enqueue(jobs_for_tests.record_run, str(tmp_path), key="nightly-digest")
     db.session.commit()
-    enqueue(jobs_for_tests.record_run, str(tmp_path), key="nightly-digest")  # still waiting: nothing
+    enqueue(
+        jobs_for_tests.record_run, str(tmp_path), key="nightly-digest"
+    )  # still waiting: nothing
     enqueue(jobs_for_tests.record_run, str(tmp_path), delay=timedelta(hours=1))
     db.session.commit()
 

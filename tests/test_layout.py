@@ -10,7 +10,11 @@ def test_the_navigation_folds_behind_a_labelled_checkbox_before_its_links(client
     page = client.get("/").get_data(as_text=True)
 
     toggle = page.index('<input type="checkbox" id="nav-toggle"')
-    assert toggle < page.index('<label for="nav-toggle"') < page.index('<div class="nav-panel" id="nav-panel">')
+    assert (
+        toggle
+        < page.index('<label for="nav-toggle"')
+        < page.index('<div class="nav-panel" id="nav-panel">')
+    )
     assert page.index('id="nav-panel"') < page.index('href="/login"')
 
 
@@ -30,6 +34,12 @@ def test_a_table_typed_as_text_stays_text():
 def test_admin_tables_are_focusable_scrolling_regions(client, make_user, login_as):
     login_as(make_user(role="admin"))
 
-    for path, name in [("/admin/plugins", "Plugins"), ("/admin/users", "Users"), ("/admin/organisations", "Organisations")]:
+    for path, name in [
+        ("/admin/plugins", "Plugins"),
+        ("/admin/users", "Users"),
+        ("/admin/organisations", "Organisations"),
+    ]:
         page = client.get(path).get_data(as_text=True)
-        assert f'<div class="table-scroll" role="region" tabindex="0" aria-label="{name}">' in page, path
+        assert (
+            f'<div class="table-scroll" role="region" tabindex="0" aria-label="{name}">' in page
+        ), path

@@ -67,7 +67,9 @@ def test_an_edit_made_by_another_worker_shows_here_at_once(app_factory, reader):
 def test_a_bulk_update_refreshes_every_course_s_structure(reader):
     """Statements that bypass the ORM's unit of work (imports) still bump the versions."""
     before = db.session.get(Course, reader["course"].id).content_version
-    db.session.execute(update(Lesson).where(Lesson.id == reader["lessons"][0].id).values(title="Imported title"))
+    db.session.execute(
+        update(Lesson).where(Lesson.id == reader["lessons"][0].id).values(title="Imported title")
+    )
     db.session.commit()
 
     page = reader["client"].get(reader["url"]).get_data(as_text=True)
@@ -77,10 +79,16 @@ def test_a_bulk_update_refreshes_every_course_s_structure(reader):
 
 
 def test_an_added_module_appears_in_the_sidebar(reader):
-    module = Module(course_id=reader["course"].id, key="extra", position=99, title="A module added later")
+    module = Module(
+        course_id=reader["course"].id, key="extra", position=99, title="A module added later"
+    )
     db.session.add(module)
     db.session.flush()
-    db.session.add(Lesson(module_id=module.id, key="late", position=1, title="A lesson added later", body="New."))
+    db.session.add(
+        Lesson(
+            module_id=module.id, key="late", position=1, title="A lesson added later", body="New."
+        )
+    )
     db.session.commit()
 
     outline = sidebar(reader["client"].get(reader["url"]).get_data(as_text=True))
@@ -96,7 +104,10 @@ def test_an_archived_lesson_leaves_the_outline_and_its_page_answers_404(reader):
     page = reader["client"].get(reader["url"]).get_data(as_text=True)
 
     assert archived.title not in sidebar(page)
-    assert reader["client"].get(f"/courses/{reader['course'].slug}/lessons/{archived.id}").status_code == 404
+    assert (
+        reader["client"].get(f"/courses/{reader['course'].slug}/lessons/{archived.id}").status_code
+        == 404
+    )
 
 
 def test_a_lesson_marked_done_is_marked_in_the_cached_outline(reader):
@@ -117,7 +128,9 @@ def test_a_second_learner_gets_their_own_marks_from_the_same_cached_outline(app,
     login(client, newcomer)
     client.post(f"/courses/{course.slug}/enrol")
 
-    outline = sidebar(client.get(f"/courses/{course.slug}/lessons/{lessons[1].id}").get_data(as_text=True))
+    outline = sidebar(
+        client.get(f"/courses/{course.slug}/lessons/{lessons[1].id}").get_data(as_text=True)
+    )
 
     assert 'class="done"' not in outline
     assert 'aria-current="page">' + lessons[1].title in outline
@@ -149,12 +162,16 @@ def test_each_language_gets_its_own_titles_and_text(app, make_user, make_course,
     in_italian = italian.get(url).get_data(as_text=True)
     in_english = english.get(url).get_data(as_text=True)
 
-    assert heading(in_italian) == "Il ciclo del progetto" and "Testo <em>italiano</em>." in in_italian
+    assert (
+        heading(in_italian) == "Il ciclo del progetto" and "Testo <em>italiano</em>." in in_italian
+    )
     assert "Il ciclo del progetto" in sidebar(in_italian)
     assert heading(in_english) == lesson.title and "Testo" not in in_english
 
 
-def test_a_plugin_switch_reaches_the_other_workers_within_state_seconds(app, app_factory, monkeypatch):
+def test_a_plugin_switch_reaches_the_other_workers_within_state_seconds(
+    app, app_factory, monkeypatch
+):
     clock = [1000.0]
     monkeypatch.setattr(nttlearn.plugins.time, "monotonic", lambda: clock[0])
     other_worker = app_factory()
@@ -169,7 +186,9 @@ def test_a_plugin_switch_reaches_the_other_workers_within_state_seconds(app, app
         assert not host(other_worker).is_active("quiz")
 
 
-def test_the_cached_csrf_token_is_valid_and_bound_to_the_session(app_factory, make_user, make_course):
+def test_the_cached_csrf_token_is_valid_and_bound_to_the_session(
+    app_factory, make_user, make_course
+):
     app = app_factory(config={"WTF_CSRF_ENABLED": True})
     with app.app_context():
         course = make_course(modules=1, lessons=2)
@@ -180,10 +199,17 @@ def test_the_cached_csrf_token_is_valid_and_bound_to_the_session(app_factory, ma
     def logged_in(email):
         client = app.test_client()
         token = csrf_token(client.get("/login").get_data(as_text=True))
-        assert client.post("/login", data={"email": email, "password": TEST_PASSWORD,
-                                           "csrf_token": token}).status_code == 302
+        assert (
+            client.post(
+                "/login", data={"email": email, "password": TEST_PASSWORD, "csrf_token": token}
+            ).status_code
+            == 302
+        )
         page = client.get(f"/courses/{slug}").get_data(as_text=True)
-        assert client.post(f"/courses/{slug}/enrol", data={"csrf_token": csrf_token(page)}).status_code == 302
+        assert (
+            client.post(f"/courses/{slug}/enrol", data={"csrf_token": csrf_token(page)}).status_code
+            == 302
+        )
         return client
 
     client, intruder = logged_in(emails[0]), logged_in(emails[1])
@@ -195,7 +221,9 @@ def test_the_cached_csrf_token_is_valid_and_bound_to_the_session(app_factory, ma
     assert client.post(done, data={"csrf_token": first}).status_code == 302
 
 
-def test_a_trainer_demoted_to_learner_no_longer_manages_their_course(app, make_user, make_course, login_as):
+def test_a_trainer_demoted_to_learner_no_longer_manages_their_course(
+    app, make_user, make_course, login_as
+):
     trainer = make_user(role="trainer")
     course = make_course(trainer=trainer, published=False)
     client = login_as(trainer)
@@ -217,7 +245,9 @@ def test_a_lesson_page_on_a_warm_worker_reads_five_rows_sets(app, reader):
     assert len(statements) == 5, statements
 
 
-def test_rebuilding_the_structure_after_an_edit_does_not_grow_with_the_course(app, make_user, make_course, login_as):
+def test_rebuilding_the_structure_after_an_edit_does_not_grow_with_the_course(
+    app, make_user, make_course, login_as
+):
     client = login_as(make_user())
     counts = []
     for modules, lessons in ((1, 2), (6, 9)):

@@ -21,7 +21,9 @@ def test_learner_enrols_and_sees_course_progress(client, make_user, make_course,
     assert len(_events("course.enrolled")) == 1
 
 
-def test_marking_every_lesson_done_completes_module_and_course_once(client, app, make_user, make_course, login_as):
+def test_marking_every_lesson_done_completes_module_and_course_once(
+    client, app, make_user, make_course, login_as
+):
     course = make_course(modules=2, lessons=2)
     learner = make_user()
     login_as(learner)
@@ -51,7 +53,9 @@ def test_enrolling_twice_keeps_one_enrolment(client, make_user, make_course, log
     assert db.session.scalar(db.select(db.func.count(Enrolment.id))) == 1
 
 
-def test_learner_who_is_not_enrolled_cannot_open_a_lesson_beyond_the_preview(client, make_user, make_course, login_as):
+def test_learner_who_is_not_enrolled_cannot_open_a_lesson_beyond_the_preview(
+    client, make_user, make_course, login_as
+):
     course = make_course()
     from nttlearn.learn.structure import course_outline
 
@@ -65,12 +69,16 @@ def test_learner_who_is_not_enrolled_cannot_open_a_lesson_beyond_the_preview(cli
 
 
 def _done_lessons(user_id):
-    return set(db.session.execute(
-        db.select(LessonCompletion.lesson_id).filter_by(user_id=user_id)
-    ).scalars())
+    return set(
+        db.session.execute(
+            db.select(LessonCompletion.lesson_id).filter_by(user_id=user_id)
+        ).scalars()
+    )
 
 
-def test_learner_marks_a_done_lesson_as_not_done_and_progress_drops(client, make_user, make_course, login_as):
+def test_learner_marks_a_done_lesson_as_not_done_and_progress_drops(
+    client, make_user, make_course, login_as
+):
     from nttlearn.learn.structure import course_outline
 
     course = make_course(modules=1, lessons=2)
@@ -82,7 +90,9 @@ def test_learner_marks_a_done_lesson_as_not_done_and_progress_drops(client, make
     page = client.get(f"/courses/{course.slug}/lessons/{lesson.id}").get_data(as_text=True)
     assert "Mark as not done" in page
 
-    response = client.post(f"/courses/{course.slug}/lessons/{lesson.id}/not-done", follow_redirects=True)
+    response = client.post(
+        f"/courses/{course.slug}/lessons/{lesson.id}/not-done", follow_redirects=True
+    )
 
     page = response.get_data(as_text=True)
     assert "Lesson marked as not done." in page
@@ -92,7 +102,9 @@ def test_learner_marks_a_done_lesson_as_not_done_and_progress_drops(client, make
     assert len(_events("lesson.uncompleted")) == 1
 
 
-def test_unmarking_a_lesson_of_a_completed_course_keeps_the_course_completed(client, make_user, make_course, login_as):
+def test_unmarking_a_lesson_of_a_completed_course_keeps_the_course_completed(
+    client, make_user, make_course, login_as
+):
     """As in Moodle: progress shows the lesson as not done, but the completion (its date, its
     events and a certificate issued for it) is a record of what was achieved and stays."""
     from nttlearn.learn.structure import course_outline
@@ -115,7 +127,9 @@ def test_unmarking_a_lesson_of_a_completed_course_keeps_the_course_completed(cli
     assert len(_events("course.completed")) == 1
 
 
-def test_unmarking_a_lesson_leaves_another_learners_mark_alone(app, client, make_user, make_course, login_as):
+def test_unmarking_a_lesson_leaves_another_learners_mark_alone(
+    app, client, make_user, make_course, login_as
+):
     from nttlearn.learn.structure import course_outline
 
     course = make_course(modules=1, lessons=2)
@@ -136,7 +150,9 @@ def test_unmarking_a_lesson_leaves_another_learners_mark_alone(app, client, make
     assert _events("lesson.uncompleted") == []
 
 
-def test_only_an_enrolled_learner_who_is_logged_in_may_unmark_a_lesson(client, make_user, make_course, login_as):
+def test_only_an_enrolled_learner_who_is_logged_in_may_unmark_a_lesson(
+    client, make_user, make_course, login_as
+):
     from nttlearn.learn.structure import course_outline
 
     course = make_course()

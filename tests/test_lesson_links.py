@@ -11,8 +11,12 @@ from nttlearn.models import Lesson
 
 
 def test_links_to_lesson_files_lead_to_the_lessons_pages(make_user, make_course, login_as):
-    course = make_course(modules=2, lessons=2)  # modules module-1, module-2; lessons lesson-1, lesson-2
-    first, second, _, other = (db.session.get(Lesson, e.id) for e in course_outline(course, None).ordered_lessons())
+    course = make_course(
+        modules=2, lessons=2
+    )  # modules module-1, module-2; lessons lesson-1, lesson-2
+    first, second, _, other = (
+        db.session.get(Lesson, e.id) for e in course_outline(course, None).ordered_lessons()
+    )
     first.body = (
         "Read [the next lesson](02-lesson-2.md), [its Swedish text](02-lesson-2.sv.md), "
         "[a part of module 2](../02-module-2/02-lesson-2.md#budget), "

@@ -17,9 +17,13 @@ def _title(page: str) -> str:
     return re.search(r"<title>(.*?)</title>", page, re.S).group(1)
 
 
-def test_a_swedish_trainer_s_progress_page_names_the_course_in_swedish(make_user, make_course, client_for):
+def test_a_swedish_trainer_s_progress_page_names_the_course_in_swedish(
+    make_user, make_course, client_for
+):
     trainer = make_user(role="trainer", locale="sv")
-    course = make_course(modules=1, lessons=1, trainer=trainer, title="Designing a network", languages=["en", "sv"])
+    course = make_course(
+        modules=1, lessons=1, trainer=trainer, title="Designing a network", languages=["en", "sv"]
+    )
 
     page = client_for(trainer).get(f"/teach/courses/{course.id}/progress").get_data(as_text=True)
 
@@ -29,10 +33,17 @@ def test_a_swedish_trainer_s_progress_page_names_the_course_in_swedish(make_user
 
 
 def test_a_trainer_s_cohort_and_release_pages_name_the_course_and_modules_in_their_language(
-        make_user, make_course, client_for):
+    make_user, make_course, client_for
+):
     trainer = make_user(role="trainer", locale="es")
-    course = make_course(modules=2, lessons=1, trainer=trainer, title="Designing a network", languages=["en", "es"],
-                         activities=[(0, "quiz", True)])
+    course = make_course(
+        modules=2,
+        lessons=1,
+        trainer=trainer,
+        title="Designing a network",
+        languages=["en", "es"],
+        activities=[(0, "quiz", True)],
+    )
     browser = client_for(trainer)
 
     cohorts = browser.get(f"/teach/courses/{course.id}/cohorts").get_data(as_text=True)
@@ -46,7 +57,9 @@ def test_a_trainer_s_cohort_and_release_pages_name_the_course_and_modules_in_the
 
 def test_an_untranslated_name_is_the_english_one(make_user, make_course, client_for):
     trainer = make_user(role="trainer", locale="fi")
-    course = make_course(modules=1, lessons=1, trainer=trainer, title="Designing a network")  # English only
+    course = make_course(
+        modules=1, lessons=1, trainer=trainer, title="Designing a network"
+    )  # English only
 
     page = client_for(trainer).get(f"/teach/courses/{course.id}/progress").get_data(as_text=True)
 
@@ -54,16 +67,23 @@ def test_an_untranslated_name_is_the_english_one(make_user, make_course, client_
 
 
 def test_the_filter_and_the_row_helper_take_the_reader_s_language(app, make_course):
-    course = make_course(modules=1, lessons=0, title="Designing a network",
-                         translations={"it": {"title": "Progettare una rete", "summary": "Un corso."}})
+    course = make_course(
+        modules=1,
+        lessons=0,
+        title="Designing a network",
+        translations={"it": {"title": "Progettare una rete", "summary": "Un corso."}},
+    )
     meeting = SimpleNamespace(title="Oulu forum")  # a name nobody translates
 
     with app.test_request_context(headers={"Accept-Language": "it"}):
         from flask_babel import force_locale
 
         with force_locale("it"):
-            shown = render_template_string('{{ c|localized }} / {{ c|localized("summary") }} / {{ m|localized }}',
-                                           c=course, m=meeting)
+            shown = render_template_string(
+                '{{ c|localized }} / {{ c|localized("summary") }} / {{ m|localized }}',
+                c=course,
+                m=meeting,
+            )
     assert shown == "Progettare una rete / Un corso. / Oulu forum"
     assert localized(course, locale="sv") == "Designing a network"
     assert localized_text("English", {"it": {"title": "Italiano"}}, "it") == "Italiano"
@@ -71,7 +91,9 @@ def test_the_filter_and_the_row_helper_take_the_reader_s_language(app, make_cour
     assert localized(None) == ""
 
 
-def test_a_learner_s_dashboard_names_the_course_in_their_language(make_user, make_course, client_for):
+def test_a_learner_s_dashboard_names_the_course_in_their_language(
+    make_user, make_course, client_for
+):
     learner = make_user(locale="sv")
     course = make_course(modules=1, lessons=1, title="Designing a network", languages=["en", "sv"])
     db.session.add(Enrolment(user_id=learner.id, course_id=course.id))

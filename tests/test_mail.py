@@ -53,11 +53,20 @@ def test_many_mails_in_a_row_are_all_kept_in_order(app):
 def test_with_a_server_mail_goes_through_smtp_with_tls_and_login(app, monkeypatch):
     FakeSMTP.sent, FakeSMTP.calls = [], []
     monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
-    app.config.update(MAIL_SERVER="smtp.example.org", MAIL_PORT=587, MAIL_USE_TLS=True,
-                      MAIL_USERNAME="nttlearn", MAIL_PASSWORD="secret")
+    app.config.update(
+        MAIL_SERVER="smtp.example.org",
+        MAIL_PORT=587,
+        MAIL_USE_TLS=True,
+        MAIL_USERNAME="nttlearn",
+        MAIL_PASSWORD="secret",
+    )
 
     send_mail("erik@example.org", "Welcome", "Hej Erik")
 
-    assert FakeSMTP.calls == [("connect", "smtp.example.org", 587), ("starttls",), ("login", "nttlearn", "secret")]
+    assert FakeSMTP.calls == [
+        ("connect", "smtp.example.org", 587),
+        ("starttls",),
+        ("login", "nttlearn", "secret"),
+    ]
     assert [m["To"] for m in FakeSMTP.sent] == ["erik@example.org"]
     assert outbox() == []

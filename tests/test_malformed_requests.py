@@ -35,12 +35,18 @@ def int_urls(site, value: str) -> list[tuple[str, str]]:
     part set to ``value`` (the other parts 1, or a word the rule accepts)."""
     urls = []
     for rule in site.url_map.iter_rules():
-        plain = {name: "1" if isinstance(converter, IntegerConverter) else sorted(getattr(converter, "items", ["x"]))[0]
-                 for name, converter in rule._converters.items()}
+        plain = {
+            name: "1"
+            if isinstance(converter, IntegerConverter)
+            else sorted(getattr(converter, "items", ["x"]))[0]
+            for name, converter in rule._converters.items()
+        }
         for name, converter in rule._converters.items():
             if isinstance(converter, IntegerConverter):
                 parts = {**plain, name: value}
-                path = re.sub(r"<(?:[^<>]*:)?([^<>:]+)>", lambda m, parts=parts: parts[m.group(1)], rule.rule)
+                path = re.sub(
+                    r"<(?:[^<>]*:)?([^<>:]+)>", lambda m, parts=parts: parts[m.group(1)], rule.rule
+                )
                 urls.append((sorted(rule.methods & {"GET", "POST", "DELETE"})[0], path))
     return urls
 
@@ -50,8 +56,10 @@ def test_a_number_too_large_for_the_database_in_any_url_is_not_found(site, make_
     urls = int_urls(site, value)
     visitors = [logged_in(site, make_user(role="admin")), logged_in(site, make_user())]
 
-    answers = {(method, url): {browser.open(url, method=method).status_code for browser in visitors}
-               for method, url in urls}
+    answers = {
+        (method, url): {browser.open(url, method=method).status_code for browser in visitors}
+        for method, url in urls
+    }
 
     assert len(urls) > 100  # the core's and every plugin's rules
     assert {key: codes for key, codes in answers.items() if codes != {404}} == {}
@@ -90,7 +98,10 @@ def test_the_bad_request_page_speaks_the_visitor_s_language(site):
 
     assert response.status_code == 400
     page = response.get_data(as_text=True)
-    assert "Richiesta non valida" in page and "Un valore nell&#39;indirizzo o nel modulo non è valido." in page
+    assert (
+        "Richiesta non valida" in page
+        and "Un valore nell&#39;indirizzo o nel modulo non è valido." in page
+    )
 
 
 def test_an_empty_page_number_is_the_first_page(site, make_user):
@@ -102,12 +113,16 @@ def test_an_empty_page_number_is_the_first_page(site, make_user):
 
 
 @pytest.mark.parametrize("module_id", [str(2**63), "²", "1.5"])
-def test_the_lesson_preview_refuses_a_malformed_module_number(site, make_user, make_course, module_id):
+def test_the_lesson_preview_refuses_a_malformed_module_number(
+    site, make_user, make_course, module_id
+):
     trainer = make_user(role="trainer")
     course = make_course(trainer=trainer)
 
-    response = logged_in(site, trainer).post(f"/author/courses/{course.id}/markdown-preview",
-                                             data={"module_id": module_id, "body": "text"})
+    response = logged_in(site, trainer).post(
+        f"/author/courses/{course.id}/markdown-preview",
+        data={"module_id": module_id, "body": "text"},
+    )
 
     assert response.status_code == 400
 
@@ -116,27 +131,49 @@ def test_the_lesson_preview_refuses_a_malformed_module_number(site, make_user, m
 def test_a_nul_character_anywhere_in_a_request_is_a_bad_request(site, url):
     browser = site.test_client()
 
-    response = browser.post(url, data={"email": "a\x00@example.org"}) if "forgot" in url else browser.get(url)
+    response = (
+        browser.post(url, data={"email": "a\x00@example.org"})
+        if "forgot" in url
+        else browser.get(url)
+    )
 
     assert response.status_code == 400
 
 
 def test_deleting_a_media_file_whose_name_is_too_long_for_the_disk_says_there_is_no_such_file(
-        site, make_user, make_course):
+    site, make_user, make_course
+):
     trainer = make_user(role="trainer")
     course = make_course(trainer=trainer)
 
-    response = logged_in(site, trainer).post(f"/author/courses/{course.id}/media/{'x' * 5000}.png/delete",
-                                             follow_redirects=True)
+    response = logged_in(site, trainer).post(
+        f"/author/courses/{course.id}/media/{'x' * 5000}.png/delete", follow_redirects=True
+    )
 
     assert response.status_code == 200
     assert "There is no such file." in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize(("text", "number"), [
-    ("42", 42), ("-7", -7), ("0", 0), ("²", None), ("١٢", None), ("１", None), (" 1", None), ("1_000", None),
-    ("1.0", None), ("", None), (None, None), (str(SQL_INT_MAX), SQL_INT_MAX), (str(SQL_INT_MAX + 1), None),
-    (str(SQL_INT_MIN), SQL_INT_MIN), (str(SQL_INT_MIN - 1), None), ("9" * 5000, None),
-])
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("42", 42),
+        ("-7", -7),
+        ("0", 0),
+        ("²", None),
+        ("١٢", None),
+        ("１", None),
+        (" 1", None),
+        ("1_000", None),
+        ("1.0", None),
+        ("", None),
+        (None, None),
+        (str(SQL_INT_MAX), SQL_INT_MAX),
+        (str(SQL_INT_MAX + 1), None),
+        (str(SQL_INT_MIN), SQL_INT_MIN),
+        (str(SQL_INT_MIN - 1), None),
+        ("9" * 5000, None),
+    ],
+)
 def test_only_ascii_integers_within_the_database_s_range_are_numbers(text, number):
     assert parse_int(text) == number

@@ -16,7 +16,9 @@ from nttlearn.models import CORE_TABLES
 def schema_differences(app) -> list:
     """What ``nttlearn db migrate`` would write for this database: nothing, when all is well."""
     with app.app_context(), db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True, "compare_server_default": False})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "compare_server_default": False}
+        )
         return compare_metadata(context, db.metadata)
 
 
@@ -43,7 +45,9 @@ def test_the_check_would_see_a_difference(app_factory):
 def scratch_app(app_factory, tmp_path):
     """An app on an empty SQLite file, whatever database the suite runs on."""
     url = f"sqlite:///{tmp_path / 'scratch.sqlite'}"
-    app = app_factory(config={"SQLALCHEMY_DATABASE_URI": url}, plugins=sorted(installed_plugin_names()))
+    app = app_factory(
+        config={"SQLALCHEMY_DATABASE_URI": url}, plugins=sorted(installed_plugin_names())
+    )
     yield app, url
     with app.app_context():
         db.engine.dispose()
@@ -104,24 +108,39 @@ def test_undoing_the_core_s_column_additions_keeps_every_course_s_content(scratc
     nttlearn(app, "db", "upgrade")
     with app.app_context():
         with db.engine.begin() as connection:
-            connection.execute(text(
-                "INSERT INTO courses (id, slug, title, summary, translations, policy_area, languages, hours, outcomes,"
-                " completion_rule, self_enrolment, certificate, published, archived, version, content_version,"
-                " created_at, updated_at) VALUES (1, 'kept', 'Kept', '', '{}', 'youth', '[\"en\"]', 1, '[]', 'all',"
-                " 1, 1, 1, 0, 1, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
-            connection.execute(text(
-                "INSERT INTO modules (id, course_id, key, position, title, summary, outcomes, archived)"
-                " VALUES (1, 1, 'm', 1, 'Module', '', '[]', 0)"))
-            connection.execute(text(
-                "INSERT INTO lessons (id, module_id, key, position, title, body, translations, minutes, required,"
-                " kind, archived, version) VALUES (1, 1, 'l', 1, 'Lesson', 'Text', '{}', 10, 1, 'lesson', 0, 1)"))
+            connection.execute(
+                text(
+                    "INSERT INTO courses (id, slug, title, summary, translations, policy_area, languages, hours, outcomes,"
+                    " completion_rule, self_enrolment, certificate, published, archived, version, content_version,"
+                    " created_at, updated_at) VALUES (1, 'kept', 'Kept', '', '{}', 'youth', '[\"en\"]', 1, '[]', 'all',"
+                    " 1, 1, 1, 0, 1, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO modules (id, course_id, key, position, title, summary, outcomes, archived)"
+                    " VALUES (1, 1, 'm', 1, 'Module', '', '[]', 0)"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO lessons (id, module_id, key, position, title, body, translations, minutes, required,"
+                    " kind, archived, version) VALUES (1, 1, 'l', 1, 'Lesson', 'Text', '{}', 10, 1, 'lesson', 0, 1)"
+                )
+            )
         flask_migrate.downgrade(revision="0002_events_index")
         db.engine.dispose()
     engine = create_engine(url)
     try:
         with engine.connect() as connection:
-            kept = [connection.execute(text(statement)).scalar() for statement in (
-                "SELECT count(*) FROM courses", "SELECT count(*) FROM modules", "SELECT count(*) FROM lessons")]
+            kept = [
+                connection.execute(text(statement)).scalar()
+                for statement in (
+                    "SELECT count(*) FROM courses",
+                    "SELECT count(*) FROM modules",
+                    "SELECT count(*) FROM lessons",
+                )
+            ]
             columns = {c["name"] for c in inspect(connection).get_columns("courses")}
     finally:
         engine.dispose()

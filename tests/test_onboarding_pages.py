@@ -15,8 +15,11 @@ BAD = GOOD + "Bo,bo-at-malmo,,,\n"
 
 
 def _upload(client, text: str, filename: str = "people.csv"):
-    return client.post("/admin/import", data={"participants": (io.BytesIO(text.encode()), filename)},
-                       content_type="multipart/form-data")
+    return client.post(
+        "/admin/import",
+        data={"participants": (io.BytesIO(text.encode()), filename)},
+        content_type="multipart/form-data",
+    )
 
 
 def test_an_admin_uploads_sees_the_preview_and_confirms(client_for, make_user):
@@ -56,7 +59,9 @@ def test_a_file_that_cannot_be_read_is_explained_on_the_upload_page(client_for, 
     page = admin.get(_upload(admin, "name,email,group\nA,a@x.org,B\n").headers["Location"])
 
     assert page.status_code == 400
-    assert "line 1: unknown column “group”. The columns are: name, email" in page.get_data(as_text=True)
+    assert "line 1: unknown column “group”. The columns are: name, email" in page.get_data(
+        as_text=True
+    )
 
 
 def test_another_admin_cannot_confirm_someone_elses_upload(client_for, make_user):
@@ -93,7 +98,9 @@ def test_the_invitation_can_be_sent_again_until_a_password_is_chosen(client_for,
     assert len(outbox()) == 1  # someone with a password gets no invitation
 
 
-def test_merging_organisations_previews_then_moves_people_and_deletes_the_spare(client_for, make_user, make_course):
+def test_merging_organisations_previews_then_moves_people_and_deletes_the_spare(
+    client_for, make_user, make_course
+):
     admin = client_for(make_user(role="admin"))
     course = make_course()
     spare_member = make_user(org="Bologna municipality", country="IT", name="Marco Bianchi")
@@ -102,7 +109,9 @@ def test_merging_organisations_previews_then_moves_people_and_deletes_the_spare(
     db.session.commit()
     spare, kept = spare_member.organisation_id, kept_member.organisation_id
 
-    preview = admin.get(f"/admin/organisations/merge?source={spare}&target={kept}").get_data(as_text=True)
+    preview = admin.get(f"/admin/organisations/merge?source={spare}&target={kept}").get_data(
+        as_text=True
+    )
     assert "1 person moves to the kept organisation." in preview and "Marco Bianchi" in preview
     assert count_rows(Organisation) == 2
     merged = admin.post("/admin/organisations/merge", data={"source": spare, "target": kept})
@@ -111,8 +120,12 @@ def test_merging_organisations_previews_then_moves_people_and_deletes_the_spare(
     db.session.expire_all()
     assert db.session.get(Organisation, spare) is None
     assert db.session.get(User, spare_member.id).organisation_id == kept
-    assert [r.data for r in db.session.execute(db.select(EventRecord).filter_by(name="organisation.merged")).scalars()] \
-        == [{"from_id": spare, "to_id": kept}]
+    assert [
+        r.data
+        for r in db.session.execute(
+            db.select(EventRecord).filter_by(name="organisation.merged")
+        ).scalars()
+    ] == [{"from_id": spare, "to_id": kept}]
 
 
 def test_an_organisation_cannot_be_merged_into_itself(client_for, make_user):
@@ -121,7 +134,10 @@ def test_an_organisation_cannot_be_merged_into_itself(client_for, make_user):
 
     response = admin.post("/admin/organisations/merge", data={"source": org, "target": org})
 
-    assert response.status_code == 400 and "Choose two different organisations." in response.get_data(as_text=True)
+    assert (
+        response.status_code == 400
+        and "Choose two different organisations." in response.get_data(as_text=True)
+    )
     assert count_rows(Organisation) == 1
 
 
@@ -134,7 +150,11 @@ def test_the_merge_command_previews_with_dry_run(app, make_user):
     kept = make_user(org="Comune di Bologna", country="IT").organisation_id
 
     dry = invoke_cli(app, "organisations", "merge", str(spare), str(kept), "--dry-run", "--json")
-    assert dry.exit_code == 0 and json.loads(dry.output)["people"] == 1 and count_rows(Organisation) == 2
+    assert (
+        dry.exit_code == 0
+        and json.loads(dry.output)["people"] == 1
+        and count_rows(Organisation) == 2
+    )
     missing = invoke_cli(app, "organisations", "merge", str(spare), "9999")
     assert missing.exit_code == 1 and "no organisation with the number 9999" in missing.output
     done = invoke_cli(app, "organisations", "merge", str(spare), str(kept), "--json")

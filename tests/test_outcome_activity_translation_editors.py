@@ -34,7 +34,9 @@ activities:
     required: true
     file: questions.txt
 """
-COURSE_WITH_OUTCOMES = COURSE_YAML.split("outcomes:")[0].rstrip() + """
+COURSE_WITH_OUTCOMES = (
+    COURSE_YAML.split("outcomes:")[0].rstrip()
+    + """
 outcomes:
   - Design a network project.
   - Plan a partnering meeting.
@@ -43,6 +45,7 @@ self_enrolment: true
 certificate: true
 published: true
 """
+)
 
 
 @pytest.fixture
@@ -113,35 +116,54 @@ def _activity_url(course: Course, activity: Activity, locale: str = "it") -> str
 
 # -- learning outcomes ------------------------------------------------------------------------------
 def test_a_trainer_translates_the_course_outcomes_beside_the_english_and_the_title_translation_stays(
-        client, course, trainer, login_as):
+    client, course, trainer, login_as
+):
     login_as(trainer)
     url = _course_outcomes_url(course)
 
     editor = _text(client.get(url))
-    response = client.post(url, data=_form(client, url, outcome_0="Progettare un progetto di rete.", outcome_1=""))
+    response = client.post(
+        url, data=_form(client, url, outcome_0="Progettare un progetto di rete.", outcome_1="")
+    )
 
-    assert "English (source)" in editor and "Design a network project." in editor and "Plan a partnering meeting." in editor
+    assert (
+        "English (source)" in editor
+        and "Design a network project." in editor
+        and "Plan a partnering meeting." in editor
+    )
     assert "the course's learning outcomes" in editor and 'lang="it"' in editor
     assert response.status_code == 302
     entry = _course().translations["it"]
     assert entry["title"] == "Corso di esempio"  # the title's translation is not this page's
     assert entry["outcome.0"] == "Progettare un progetto di rete." and "outcome.1" not in entry
     assert entry[SOURCE]["outcome.0"] == fingerprint("Design a network project.")
-    assert _course().localized_outcomes("it") == ["Progettare un progetto di rete.", "Plan a partnering meeting."]
+    assert _course().localized_outcomes("it") == [
+        "Progettare un progetto di rete.",
+        "Plan a partnering meeting.",
+    ]
     assert "Translation saved: Italiano." in _text(client.get(response.headers["Location"]))
 
 
 def test_a_module_outcome_translation_is_outdated_once_its_english_changes_until_it_is_saved_again(
-        client, course, trainer, login_as):
+    client, course, trainer, login_as
+):
     login_as(trainer)
     module = _module()
-    client.post(f"/author/courses/{course.id}/modules/{module.id}", data={
-        "title": module.title, "summary": module.summary or "", "submit": "Save",
-        "outcomes": "Name the five phases of the project cycle.\nSay which decisions are taken in each phase."})
+    client.post(
+        f"/author/courses/{course.id}/modules/{module.id}",
+        data={
+            "title": module.title,
+            "summary": module.summary or "",
+            "submit": "Save",
+            "outcomes": "Name the five phases of the project cycle.\nSay which decisions are taken in each phase.",
+        },
+    )
     url = _module_outcomes_url(course, module)
 
     outdated = _text(client.get(url))
-    client.post(url, data=_form(client, url, outcome_0="Indicare le cinque fasi del ciclo di progetto."))
+    client.post(
+        url, data=_form(client, url, outcome_0="Indicare le cinque fasi del ciclo di progetto.")
+    )
     saved = _text(client.get(url))
 
     assert "Outdated" in outdated and "Changed in English since: learning outcome 1" in outdated
@@ -151,10 +173,13 @@ def test_a_module_outcome_translation_is_outdated_once_its_english_changes_until
 
 
 def test_an_outcome_translation_saved_from_an_english_text_changed_meanwhile_is_saved_as_outdated(
-        client, course, trainer, login_as):
+    client, course, trainer, login_as
+):
     login_as(trainer)
     url = _course_outcomes_url(course, "sv")
-    data = _form(client, url, outcome_0="Utforma ett nätverksprojekt.", outcome_1="Planera ett partnermöte.")
+    data = _form(
+        client, url, outcome_0="Utforma ett nätverksprojekt.", outcome_1="Planera ett partnermöte."
+    )
     course_row = _course()
     course_row.outcomes = ["Design a network project together.", "Plan a partnering meeting."]
     db.session.commit()
@@ -167,7 +192,9 @@ def test_an_outcome_translation_saved_from_an_english_text_changed_meanwhile_is_
     assert "Changed in English since: learning outcome 1" in page
 
 
-def test_saving_the_module_title_translation_keeps_its_outcome_translations(client, course, trainer, login_as):
+def test_saving_the_module_title_translation_keeps_its_outcome_translations(
+    client, course, trainer, login_as
+):
     login_as(trainer)
     module = _module()
     url = f"/author/courses/{course.id}/modules/{module.id}/translations/it"
@@ -178,7 +205,9 @@ def test_saving_the_module_title_translation_keeps_its_outcome_translations(clie
     assert _module().localized_outcomes("it")[0] == "Indicare le fasi del ciclo di progetto."
 
 
-def test_emptying_every_outcome_field_removes_the_outcomes_translation_only(client, course, trainer, login_as):
+def test_emptying_every_outcome_field_removes_the_outcomes_translation_only(
+    client, course, trainer, login_as
+):
     login_as(trainer)
     module = _module()
     url = _module_outcomes_url(course, module)
@@ -189,7 +218,9 @@ def test_emptying_every_outcome_field_removes_the_outcomes_translation_only(clie
     assert entry["title"] == "Il ciclo di progetto" and "outcome.0" not in entry
 
 
-def test_two_trainers_saving_the_same_outcome_translation_the_second_gets_a_conflict(app, course, trainer, make_user):
+def test_two_trainers_saving_the_same_outcome_translation_the_second_gets_a_conflict(
+    app, course, trainer, make_user
+):
     colleague = make_user(role="trainer")
     db.session.add(CourseStaff(course_id=course.id, user_id=colleague.id))
     db.session.commit()
@@ -199,7 +230,9 @@ def test_two_trainers_saving_the_same_outcome_translation_the_second_gets_a_conf
     url = _module_outcomes_url(course, _module())
     late = _form(second, url, outcome_0="Versione di Björn")
 
-    assert first.post(url, data=_form(first, url, outcome_0="Versione di Giulia")).status_code == 302
+    assert (
+        first.post(url, data=_form(first, url, outcome_0="Versione di Giulia")).status_code == 302
+    )
     response = second.post(url, data=late)
 
     assert response.status_code == 409
@@ -209,7 +242,8 @@ def test_two_trainers_saving_the_same_outcome_translation_the_second_gets_a_conf
 
 
 def test_the_export_carries_an_outcome_translation_made_in_the_browser_and_no_fingerprint(
-        client, course, trainer, login_as, types, tmp_path):
+    client, course, trainer, login_as, types, tmp_path
+):
     login_as(trainer)
     url = _course_outcomes_url(course, "fi")
     client.post(url, data=_form(client, url, outcome_0="Suunnitella verkostohanke."))
@@ -221,20 +255,30 @@ def test_the_export_carries_an_outcome_translation_made_in_the_browser_and_no_fi
 
 
 # -- activity titles --------------------------------------------------------------------------------
-def test_a_trainer_translates_an_activity_title_beside_the_english(client, course, trainer, login_as):
+def test_a_trainer_translates_an_activity_title_beside_the_english(
+    client, course, trainer, login_as
+):
     login_as(trainer)
     url = _activity_url(course, _activity(), "fi")
 
     editor = _text(client.get(url))
     response = client.post(url, data=_form(client, url, title="Tarkista ymmärryksesi"))
 
-    assert "English (source)" in editor and "Check your understanding" in editor and "the activity's title" in editor
+    assert (
+        "English (source)" in editor
+        and "Check your understanding" in editor
+        and "the activity's title" in editor
+    )
     assert response.status_code == 302
     assert _activity().localized("title", "fi") == "Tarkista ymmärryksesi"
-    assert _activity().translations["fi"][SOURCE] == {"title": fingerprint("Check your understanding")}
+    assert _activity().translations["fi"][SOURCE] == {
+        "title": fingerprint("Check your understanding")
+    }
 
 
-def test_an_activity_title_translation_is_outdated_once_the_english_title_changes(client, course, trainer, login_as):
+def test_an_activity_title_translation_is_outdated_once_the_english_title_changes(
+    client, course, trainer, login_as
+):
     login_as(trainer)
     activity = _activity()
     url = _activity_url(course, activity, "fi")
@@ -255,7 +299,9 @@ def test_an_activity_title_translation_needs_its_title(client, course, trainer, 
     assert response.status_code == 200 and "sv" not in (_activity().translations or {})
 
 
-def test_deleting_an_activity_title_translation_brings_the_english_title_back(client, course, trainer, login_as):
+def test_deleting_an_activity_title_translation_brings_the_english_title_back(
+    client, course, trainer, login_as
+):
     login_as(trainer)
     activity = _activity()
     url = _activity_url(course, activity, "it")
@@ -269,7 +315,9 @@ def test_deleting_an_activity_title_translation_brings_the_english_title_back(cl
 
 
 # -- the overview links them ------------------------------------------------------------------------
-def test_the_overview_links_outcomes_and_activity_titles_to_their_translation_editors(client, course, trainer, login_as):
+def test_the_overview_links_outcomes_and_activity_titles_to_their_translation_editors(
+    client, course, trainer, login_as
+):
     login_as(trainer)
 
     page = _text(client.get(f"/author/courses/{course.id}/translations"))
@@ -281,10 +329,16 @@ def test_the_overview_links_outcomes_and_activity_titles_to_their_translation_ed
 
 # -- who may not ------------------------------------------------------------------------------------
 def _editor_urls(course: Course) -> list[str]:
-    return [_course_outcomes_url(course), _module_outcomes_url(course, _module()), _activity_url(course, _activity())]
+    return [
+        _course_outcomes_url(course),
+        _module_outcomes_url(course, _module()),
+        _activity_url(course, _activity()),
+    ]
 
 
-def test_a_learner_of_the_course_may_not_translate_outcomes_or_activity_titles(client, course, make_user, login_as):
+def test_a_learner_of_the_course_may_not_translate_outcomes_or_activity_titles(
+    client, course, make_user, login_as
+):
     learner = make_user()
     enrol(learner.id, course)
     db.session.commit()
@@ -292,13 +346,18 @@ def test_a_learner_of_the_course_may_not_translate_outcomes_or_activity_titles(c
 
     for url in _editor_urls(course):
         assert client.get(url).status_code in (403, 404), url
-        assert client.post(url, data={"opened": "new", "title": "X", "outcome_0": "X"}).status_code in (403, 404), url
-    assert client.post(_activity_url(course, _activity()) + "/delete", data={"opened": "x"}).status_code in (403, 404)
+        assert client.post(
+            url, data={"opened": "new", "title": "X", "outcome_0": "X"}
+        ).status_code in (403, 404), url
+    assert client.post(
+        _activity_url(course, _activity()) + "/delete", data={"opened": "x"}
+    ).status_code in (403, 404)
     assert _module().translations["it"]["outcome.0"] == "Indicare le fasi del ciclo di progetto."
 
 
 def test_a_trainer_of_another_course_may_not_translate_its_outcomes_or_activity_titles(
-        client, course, make_user, make_course, login_as):
+    client, course, make_user, make_course, login_as
+):
     other = make_user(role="trainer")
     theirs = make_course(slug="their-course")
     db.session.add(CourseStaff(course_id=theirs.id, user_id=other.id))
@@ -308,12 +367,15 @@ def test_a_trainer_of_another_course_may_not_translate_its_outcomes_or_activity_
     assert client.get(_course_outcomes_url(theirs)).status_code == 200
     for url in _editor_urls(course):
         assert client.get(url).status_code in (403, 404), url
-        assert client.post(url, data={"opened": "new", "title": "X", "outcome_0": "X"}).status_code in (403, 404), url
+        assert client.post(
+            url, data={"opened": "new", "title": "X", "outcome_0": "X"}
+        ).status_code in (403, 404), url
     assert _activity().translations["it"]["title"] == "Verificate la vostra comprensione"
 
 
 def test_the_course_module_and_activity_pages_link_to_their_outcome_and_title_translations(
-        client, course, trainer, login_as):
+    client, course, trainer, login_as
+):
     login_as(trainer)
     module, activity = _module(), _activity()
 

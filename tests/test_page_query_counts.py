@@ -19,27 +19,78 @@ COURSES = 100
 def bulk_courses(n: int, modules: int = 2, lessons: int = 3, start: int = 0) -> list[int]:
     """``n`` published courses with their modules and lessons, in a few INSERTs."""
     now = utcnow()
-    db.session.execute(insert(Course), [
-        {"slug": f"bulk-{start + i}", "title": f"Bulk course {start + i}", "summary": "", "translations": {},
-         "policy_area": "youth", "languages": ["en"], "hours": 2.0, "outcomes": [], "completion_rule": "all_required",
-         "self_enrolment": True, "certificate": False, "published": True, "archived": False, "version": 1,
-         "created_at": now, "updated_at": now}
-        for i in range(n)
-    ])
-    ids = db.session.execute(
-        db.select(Course.id).where(Course.slug.in_([f"bulk-{start + i}" for i in range(n)])).order_by(Course.id)
-    ).scalars().all()
-    db.session.execute(insert(Module), [
-        {"course_id": cid, "key": f"m{m}", "position": m, "title": f"Module {m}", "summary": "", "outcomes": [],
-         "archived": False}
-        for cid in ids for m in range(modules)
-    ])
-    module_ids = db.session.execute(db.select(Module.id).where(Module.course_id.in_(ids))).scalars().all()
-    db.session.execute(insert(Lesson), [
-        {"module_id": mid, "key": f"l{n_}", "position": n_, "title": f"Lesson {n_}", "body": "Text.", "translations": {},
-         "minutes": 5, "required": True, "kind": "lesson", "archived": False, "version": 1}
-        for mid in module_ids for n_ in range(lessons)
-    ])
+    db.session.execute(
+        insert(Course),
+        [
+            {
+                "slug": f"bulk-{start + i}",
+                "title": f"Bulk course {start + i}",
+                "summary": "",
+                "translations": {},
+                "policy_area": "youth",
+                "languages": ["en"],
+                "hours": 2.0,
+                "outcomes": [],
+                "completion_rule": "all_required",
+                "self_enrolment": True,
+                "certificate": False,
+                "published": True,
+                "archived": False,
+                "version": 1,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for i in range(n)
+        ],
+    )
+    ids = (
+        db.session.execute(
+            db.select(Course.id)
+            .where(Course.slug.in_([f"bulk-{start + i}" for i in range(n)]))
+            .order_by(Course.id)
+        )
+        .scalars()
+        .all()
+    )
+    db.session.execute(
+        insert(Module),
+        [
+            {
+                "course_id": cid,
+                "key": f"m{m}",
+                "position": m,
+                "title": f"Module {m}",
+                "summary": "",
+                "outcomes": [],
+                "archived": False,
+            }
+            for cid in ids
+            for m in range(modules)
+        ],
+    )
+    module_ids = (
+        db.session.execute(db.select(Module.id).where(Module.course_id.in_(ids))).scalars().all()
+    )
+    db.session.execute(
+        insert(Lesson),
+        [
+            {
+                "module_id": mid,
+                "key": f"l{n_}",
+                "position": n_,
+                "title": f"Lesson {n_}",
+                "body": "Text.",
+                "translations": {},
+                "minutes": 5,
+                "required": True,
+                "kind": "lesson",
+                "archived": False,
+                "version": 1,
+            }
+            for mid in module_ids
+            for n_ in range(lessons)
+        ],
+    )
     db.session.commit()
     return list(ids)
 
@@ -47,24 +98,54 @@ def bulk_courses(n: int, modules: int = 2, lessons: int = 3, start: int = 0) -> 
 def bulk_learners(n: int, course_ids: list[int], tag: str) -> None:
     """``n`` learners, each enrolled in every course of ``course_ids`` with its first lesson done."""
     now = utcnow()
-    db.session.execute(insert(User), [
-        {"email": f"{tag}{i}@example.org", "name": f"Learner {tag}{i}", "password_hash": password_hash(),
-         "role": "learner", "active": True, "created_at": now, "locale": "en"}
-        for i in range(n)
-    ])
-    user_ids = db.session.execute(db.select(User.id).where(User.email.like(f"{tag}%"))).scalars().all()
-    first_lessons = dict(db.session.execute(
-        db.select(Module.course_id, db.func.min(Lesson.id)).join(Lesson).where(Module.course_id.in_(course_ids))
-        .group_by(Module.course_id)
-    ).all())
-    db.session.execute(insert(Enrolment), [
-        {"user_id": uid, "course_id": cid, "cohort": "", "created_at": now - timedelta(days=1), "last_activity_at": now}
-        for uid in user_ids for cid in course_ids
-    ])
-    db.session.execute(insert(LessonCompletion), [
-        {"user_id": uid, "lesson_id": first_lessons[cid], "completed_at": now}
-        for uid in user_ids for cid in course_ids
-    ])
+    db.session.execute(
+        insert(User),
+        [
+            {
+                "email": f"{tag}{i}@example.org",
+                "name": f"Learner {tag}{i}",
+                "password_hash": password_hash(),
+                "role": "learner",
+                "active": True,
+                "created_at": now,
+                "locale": "en",
+            }
+            for i in range(n)
+        ],
+    )
+    user_ids = (
+        db.session.execute(db.select(User.id).where(User.email.like(f"{tag}%"))).scalars().all()
+    )
+    first_lessons = dict(
+        db.session.execute(
+            db.select(Module.course_id, db.func.min(Lesson.id))
+            .join(Lesson)
+            .where(Module.course_id.in_(course_ids))
+            .group_by(Module.course_id)
+        ).all()
+    )
+    db.session.execute(
+        insert(Enrolment),
+        [
+            {
+                "user_id": uid,
+                "course_id": cid,
+                "cohort": "",
+                "created_at": now - timedelta(days=1),
+                "last_activity_at": now,
+            }
+            for uid in user_ids
+            for cid in course_ids
+        ],
+    )
+    db.session.execute(
+        insert(LessonCompletion),
+        [
+            {"user_id": uid, "lesson_id": first_lessons[cid], "completed_at": now}
+            for uid in user_ids
+            for cid in course_ids
+        ],
+    )
     db.session.commit()
 
 
@@ -94,14 +175,24 @@ def site(app, make_user, login_as):
     course = db.session.get(Course, course_ids[0])
     lessons = course_outline(course, None).ordered_lessons()
     client.post(f"/courses/{course.slug}/lessons/{lessons[0].id}/done")
-    return {"client": client, "course": course, "lesson": lessons[1], "course_ids": course_ids,
-            "trainer": trainer, "learner": learner}
+    return {
+        "client": client,
+        "course": course,
+        "lesson": lessons[1],
+        "course_ids": course_ids,
+        "trainer": trainer,
+        "learner": learner,
+    }
 
 
 def learner_pages(site) -> dict[str, str]:
     course, lesson = site["course"], site["lesson"]
-    return {"dashboard": "/dashboard", "course": f"/courses/{course.slug}",
-            "lesson": f"/courses/{course.slug}/lessons/{lesson.id}", "catalogue": "/"}
+    return {
+        "dashboard": "/dashboard",
+        "course": f"/courses/{course.slug}",
+        "lesson": f"/courses/{course.slug}/lessons/{lesson.id}",
+        "catalogue": "/",
+    }
 
 
 def test_learner_pages_run_as_many_queries_with_10_as_with_1000_learners(app, site):
@@ -156,7 +247,9 @@ def test_the_dashboard_does_not_grow_with_the_learner_s_own_courses(app, site):
     assert three == twenty
 
 
-def test_course_and_lesson_pages_do_not_grow_with_the_number_of_lessons(app, make_user, make_course, login_as):
+def test_course_and_lesson_pages_do_not_grow_with_the_number_of_lessons(
+    app, make_user, make_course, login_as
+):
     small, large = make_course(modules=1, lessons=2), make_course(modules=5, lessons=8)
     client = login_as(make_user())
     counts = {}
@@ -165,34 +258,53 @@ def test_course_and_lesson_pages_do_not_grow_with_the_number_of_lessons(app, mak
         lessons = course_outline(course, None).ordered_lessons()
         client.post(f"/courses/{course.slug}/lessons/{lessons[0].id}/done")
         client.get(f"/courses/{course.slug}/lessons/{lessons[1].id}")
-        counts[course.id] = (queries(app, client, f"/courses/{course.slug}"),
-                             queries(app, client, f"/courses/{course.slug}/lessons/{lessons[1].id}"),
-                             queries(app, client, f"/courses/{course.slug}/lessons/{lessons[0].id}"))
+        counts[course.id] = (
+            queries(app, client, f"/courses/{course.slug}"),
+            queries(app, client, f"/courses/{course.slug}/lessons/{lessons[1].id}"),
+            queries(app, client, f"/courses/{course.slug}/lessons/{lessons[0].id}"),
+        )
 
     assert counts[small.id] == counts[large.id]
 
 
-def test_an_anonymous_visitor_s_course_page_does_not_grow_with_the_number_of_lessons(app, make_course):
+def test_an_anonymous_visitor_s_course_page_does_not_grow_with_the_number_of_lessons(
+    app, make_course
+):
     small, large = make_course(modules=1, lessons=2), make_course(modules=5, lessons=8)
     client = app.test_client()
 
-    assert queries(app, client, f"/courses/{small.slug}") == queries(app, client, f"/courses/{large.slug}")
+    assert queries(app, client, f"/courses/{small.slug}") == queries(
+        app, client, f"/courses/{large.slug}"
+    )
 
 
-def test_a_trainer_s_view_of_a_course_does_not_grow_with_the_number_of_lessons(app, make_user, make_course, login_as):
+def test_a_trainer_s_view_of_a_course_does_not_grow_with_the_number_of_lessons(
+    app, make_user, make_course, login_as
+):
     trainer = make_user(role="trainer")
-    small, large = make_course(modules=1, lessons=2, trainer=trainer), make_course(modules=5, lessons=8, trainer=trainer)
+    small, large = (
+        make_course(modules=1, lessons=2, trainer=trainer),
+        make_course(modules=5, lessons=8, trainer=trainer),
+    )
     client = login_as(trainer)
 
-    assert queries(app, client, f"/courses/{small.slug}") == queries(app, client, f"/courses/{large.slug}")
+    assert queries(app, client, f"/courses/{small.slug}") == queries(
+        app, client, f"/courses/{large.slug}"
+    )
 
 
-def test_the_course_page_asks_each_plugin_for_its_activities_statuses_once(app, make_user, make_course, login_as):
+def test_the_course_page_asks_each_plugin_for_its_activities_statuses_once(
+    app, make_user, make_course, login_as
+):
     """Issue 17: a quiz, an assignment, a survey and a proposal per module, or five of each per
     module: the same queries (each plugin's ``statuses`` is called once for all its activities)."""
     kinds = ("quiz", "assignment", "survey", "proposal")
     few = make_course(modules=1, lessons=1, activities=tuple((0, kind, True) for kind in kinds))
-    many = make_course(modules=2, lessons=1, activities=tuple((m, kind, True) for m in range(2) for kind in kinds * 5))
+    many = make_course(
+        modules=2,
+        lessons=1,
+        activities=tuple((m, kind, True) for m in range(2) for kind in kinds * 5),
+    )
     client = login_as(make_user())
     counts = []
     for course in (few, many):

@@ -34,7 +34,9 @@ def test_import_walk_names_each_import_that_goes_around_the_api(tmp_path):
         "def later():\n"
         "    from nttlearn.auth import can_manage_course\n"
     )
-    (package / "tests" / "test_views.py").write_text("from nttlearn.testing import login\nfrom nttlearn.api import db\n")
+    (package / "tests" / "test_views.py").write_text(
+        "from nttlearn.testing import login\nfrom nttlearn.api import db\n"
+    )
 
     found = [(f.path.name, f.line, f.statement) for f in core_imports(package)]
 
@@ -64,7 +66,12 @@ def test_names_from_before_the_api_are_the_same_objects():
     from nttlearn.reports.panels import ReportPanel
 
     assert (ActivityType, DefinitionProblem, Event, Setting, ReportPanel) == (
-        api.ActivityType, api.DefinitionProblem, api.Event, api.Setting, api.ReportPanel)
+        api.ActivityType,
+        api.DefinitionProblem,
+        api.Event,
+        api.Setting,
+        api.ReportPanel,
+    )
 
 
 def test_api_version_is_semantic_and_is_the_core_distributions_version():
@@ -75,13 +82,17 @@ def test_api_version_is_semantic_and_is_the_core_distributions_version():
     version = Version(api.__version__)
 
     assert len(version.release) == 3
-    assert metadata.version("nttlearn") == api.__version__, "re-run `make install` after changing __version__"
+    assert metadata.version("nttlearn") == api.__version__, (
+        "re-run `make install` after changing __version__"
+    )
 
 
 def test_api_reference_in_the_plugin_guide_is_written_from_the_module():
     document = apidoc.PLUGINS_DOC.read_text(encoding="utf-8")
 
-    assert apidoc.with_reference(document) == document, "run `python -m nttlearn.apidoc` to rewrite it"
+    assert apidoc.with_reference(document) == document, (
+        "run `python -m nttlearn.apidoc` to rewrite it"
+    )
 
 
 def test_api_reference_lists_every_exported_name():
@@ -100,7 +111,9 @@ class FragmentCard:
 
     @hookimpl
     def nttlearn_register_blueprints(self, app):
-        app.register_blueprint(Blueprint("fragment_probe", __name__, template_folder=str(self.templates)))
+        app.register_blueprint(
+            Blueprint("fragment_probe", __name__, template_folder=str(self.templates))
+        )
 
     @hookimpl
     def nttlearn_template_slot(self, slot, context):
@@ -109,9 +122,13 @@ class FragmentCard:
         return None
 
 
-def test_slot_rendered_with_render_fragment_keeps_its_html_and_escapes_values(app_factory, make_user, tmp_path):
+def test_slot_rendered_with_render_fragment_keeps_its_html_and_escapes_values(
+    app_factory, make_user, tmp_path
+):
     (tmp_path / "fragment_probe").mkdir()
-    (tmp_path / "fragment_probe" / "card.html").write_text('<p class="fragment-probe">Hello {{ name }}</p>')
+    (tmp_path / "fragment_probe" / "card.html").write_text(
+        '<p class="fragment-probe">Hello {{ name }}</p>'
+    )
     app = app_factory(plugins=[FragmentCard(tmp_path)])
     browser = app.test_client()
     with app.app_context():

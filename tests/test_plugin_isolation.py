@@ -40,7 +40,11 @@ class Greeter:
 
     @hookimpl
     def nttlearn_template_slot(self, slot):
-        return Markup('<p class="greeting">Greetings from a plugin</p>') if slot == "dashboard" else None
+        return (
+            Markup('<p class="greeting">Greetings from a plugin</p>')
+            if slot == "dashboard"
+            else None
+        )
 
     @hookimpl
     def nttlearn_on_event(self, event):
@@ -109,7 +113,9 @@ def cli(app, *args: str):
 
 
 # -- plugins that fail to load ---------------------------------------------------------------------
-def test_a_plugin_that_is_not_installed_is_listed_as_failed_and_the_site_runs(app_factory, make_user):
+def test_a_plugin_that_is_not_installed_is_listed_as_failed_and_the_site_runs(
+    app_factory, make_user
+):
     app = app_factory(config=LENIENT, plugins=["no_such_plugin", Greeter()])
     info = host(app).plugins["no_such_plugin"]
 
@@ -122,7 +128,9 @@ def test_a_plugin_that_is_not_installed_is_listed_as_failed_and_the_site_runs(ap
 def test_a_plugin_whose_import_raises_is_listed_as_failed(app_factory, tmp_path, monkeypatch):
     (tmp_path / "exploding_plugin.py").write_text("raise ImportError('a dependency is missing')\n")
     monkeypatch.syspath_prepend(str(tmp_path))
-    entry_point = metadata.EntryPoint(name="exploding", value="exploding_plugin", group=ENTRY_POINT_GROUP)
+    entry_point = metadata.EntryPoint(
+        name="exploding", value="exploding_plugin", group=ENTRY_POINT_GROUP
+    )
 
     app = app_factory(config=LENIENT, plugins=[entry_point, Greeter()])
 
@@ -132,11 +140,14 @@ def test_a_plugin_whose_import_raises_is_listed_as_failed(app_factory, tmp_path,
     assert app.test_client().get("/").status_code == 200
 
 
-@pytest.mark.parametrize(("plugin", "error"), [
-    (WrongArguments(), "PluginValidationError"),
-    (Misspelt(), "unknown hook 'nttlearn_on_evnt'"),
-    (BrokenStart(), "ValueError: cannot register my pages"),
-])
+@pytest.mark.parametrize(
+    ("plugin", "error"),
+    [
+        (WrongArguments(), "PluginValidationError"),
+        (Misspelt(), "unknown hook 'nttlearn_on_evnt'"),
+        (BrokenStart(), "ValueError: cannot register my pages"),
+    ],
+)
 def test_a_plugin_whose_registration_raises_is_listed_as_failed(app_factory, plugin, error):
     app = app_factory(config=LENIENT, plugins=[plugin, Greeter()])
 
@@ -158,8 +169,8 @@ def test_the_admin_plugins_page_shows_the_failure_and_its_error(app_factory, mak
 
     page = client.get("/admin/plugins").get_data(as_text=True)
 
-    row = page[page.index('id="plugin-wrong_arguments"'):]
-    row = row[:row.index("</tr>")]
+    row = page[page.index('id="plugin-wrong_arguments"') :]
+    row = row[: row.index("</tr>")]
     assert "failed" in row and "PluginValidationError" in row and "something_else" in row
     assert "Disable" not in row and "Enable" not in row
     assert "no installed plugin named" in page
@@ -173,10 +184,19 @@ def test_plugins_list_json_reports_name_version_state_and_error(app_factory):
 
     assert result.exit_code == 0, result.output
     rows = {row["name"]: row for row in json.loads(result.output)}
-    assert all({"name", "version", "enabled", "status", "error"} <= set(row) for row in rows.values())
+    assert all(
+        {"name", "version", "enabled", "status", "error"} <= set(row) for row in rows.values()
+    )
     assert rows["greeter"] | {"version": None} == rows["greeter"] | {
-        "name": "greeter", "enabled": True, "status": "enabled", "error": None, "version": None}
-    assert rows["no_such_plugin"]["status"] == "failed" and rows["no_such_plugin"]["enabled"] is False
+        "name": "greeter",
+        "enabled": True,
+        "status": "enabled",
+        "error": None,
+        "version": None,
+    }
+    assert (
+        rows["no_such_plugin"]["status"] == "failed" and rows["no_such_plugin"]["enabled"] is False
+    )
     assert "no installed plugin named" in rows["no_such_plugin"]["error"]
 
 
@@ -184,13 +204,16 @@ def test_plugins_list_reports_installed_plugins_with_their_version(app):
     result = cli(app, "plugins", "list", "--json")
 
     rows = json.loads(result.output)
-    installed = {ep.name: ep.dist.version for ep in metadata.entry_points(group=ENTRY_POINT_GROUP) if ep.dist}
+    installed = {
+        ep.name: ep.dist.version for ep in metadata.entry_points(group=ENTRY_POINT_GROUP) if ep.dist
+    }
     assert {row["name"]: row["version"] for row in rows} == installed
 
 
 # -- rendering hooks that raise --------------------------------------------------------------------
 def test_a_slot_that_raises_is_skipped_and_logged_while_another_plugin_s_slot_renders(
-        app_factory, make_user, caplog):
+    app_factory, make_user, caplog
+):
     app = app_factory(plugins=[BrokenSlot(), Greeter()])
     client = app.test_client()
     login(client, make_user())
@@ -204,7 +227,9 @@ def test_a_slot_that_raises_is_skipped_and_logged_while_another_plugin_s_slot_re
     assert failures and "the slot exploded" in failures[0].exc_text
 
 
-def test_a_report_panel_that_raises_is_skipped_and_the_report_renders(app_factory, make_user, make_course, caplog):
+def test_a_report_panel_that_raises_is_skipped_and_the_report_renders(
+    app_factory, make_user, make_course, caplog
+):
     from nttlearn.reports.panels import ReportPanel
 
     class BrokenPanel:
@@ -231,13 +256,16 @@ def test_a_report_panel_that_raises_is_skipped_and_the_report_renders(app_factor
         page = client.get(f"/teach/courses/{course.id}/progress")
 
     assert page.status_code == 200
-    assert "Completion by country" in page.get_data(as_text=True) and "<p>IT 3, SE 2</p>" in page.get_data(as_text=True)
+    assert "Completion by country" in page.get_data(
+        as_text=True
+    ) and "<p>IT 3, SE 2</p>" in page.get_data(as_text=True)
     assert any("broken_panel" in r.getMessage() for r in caplog.records)
 
 
 # -- switching a plugin off and on -------------------------------------------------------------------
 def test_a_disabled_plugin_s_hooks_are_not_called_and_its_pages_answer_404(
-        app_factory, make_user, make_course):
+    app_factory, make_user, make_course
+):
     greeter = Greeter()
     app = app_factory(plugins=[greeter])
     admin, learner = make_user(role="admin"), make_user()
@@ -246,7 +274,12 @@ def test_a_disabled_plugin_s_hooks_are_not_called_and_its_pages_answer_404(
     login(admin_client, admin)
     login(learner_client, learner)
 
-    assert admin_client.post("/admin/plugins/greeter", data={"enabled": "0", "confirmed": "1"}).status_code == 302
+    assert (
+        admin_client.post(
+            "/admin/plugins/greeter", data={"enabled": "0", "confirmed": "1"}
+        ).status_code
+        == 302
+    )
     greeter.heard.clear()
     learner_client.post(f"/courses/{course.slug}/enrol")
 
@@ -323,13 +356,17 @@ def test_a_failed_plugin_cannot_be_switched_on(app_factory, make_user):
     result = cli(app, "plugins", "enable", "wrong_arguments")
     client = app.test_client()
     login(client, make_user(role="admin"))
-    page = client.post("/admin/plugins/wrong_arguments", data={"enabled": "1"}, follow_redirects=True)
+    page = client.post(
+        "/admin/plugins/wrong_arguments", data={"enabled": "1"}, follow_redirects=True
+    )
 
     assert result.exit_code == 1 and "failed to load" in result.stderr
     assert "failed to load and cannot be switched on" in page.get_data(as_text=True)
 
 
-def test_switching_a_plugin_that_does_not_exist_in_the_browser_answers_404(client, make_user, login_as):
+def test_switching_a_plugin_that_does_not_exist_in_the_browser_answers_404(
+    client, make_user, login_as
+):
     login_as(make_user(role="admin"))
 
     assert client.post("/admin/plugins/nonexistent", data={"enabled": "0"}).status_code == 404
@@ -355,7 +392,9 @@ def test_a_listener_that_raises_rolls_back_the_whole_enrolment(app_factory, make
     assert rows(EventRecord) == 0
 
 
-def test_a_listener_that_raises_rolls_back_the_lesson_completion(app_factory, make_user, make_course):
+def test_a_listener_that_raises_rolls_back_the_lesson_completion(
+    app_factory, make_user, make_course
+):
     from nttlearn.learn.structure import course_outline
 
     app = app_factory(config={"PROPAGATE_EXCEPTIONS": False}, plugins=[Vetoes()])

@@ -34,9 +34,13 @@ def install_metadata(folder: Path, site: Path) -> None:
     name, version = config["metadata"]["name"], config["metadata"]["version"]
     info = site / f"{name.replace('-', '_')}-{version}.dist-info"
     info.mkdir(parents=True)
-    requires = [line.strip() for line in config["options"]["install_requires"].splitlines() if line.strip()]
-    (info / "METADATA").write_text("Metadata-Version: 2.1\n" f"Name: {name}\nVersion: {version}\n"
-                                   + "".join(f"Requires-Dist: {r}\n" for r in requires))
+    requires = [
+        line.strip() for line in config["options"]["install_requires"].splitlines() if line.strip()
+    ]
+    (info / "METADATA").write_text(
+        "Metadata-Version: 2.1\n"
+        f"Name: {name}\nVersion: {version}\n" + "".join(f"Requires-Dist: {r}\n" for r in requires)
+    )
     entry_points = config["options.entry_points"]["nttlearn.plugins"].strip()
     (info / "entry_points.txt").write_text(f"[nttlearn.plugins]\n{entry_points}\n")
 
@@ -50,8 +54,12 @@ def installed_plugin(tmp_path_factory) -> tuple[Path, dict[str, str]]:
     folder = parent / NAME
     site = tmp_path_factory.mktemp("site")
     install_metadata(folder, site)
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(folder), str(site), os.environ.get("PYTHONPATH", "")]),
-               NTTLEARN_INSTANCE_PATH=str(tmp_path_factory.mktemp("instance")), NTTLEARN_STRICT_PLUGINS="1")
+    env = dict(
+        os.environ,
+        PYTHONPATH=os.pathsep.join([str(folder), str(site), os.environ.get("PYTHONPATH", "")]),
+        NTTLEARN_INSTANCE_PATH=str(tmp_path_factory.mktemp("instance")),
+        NTTLEARN_STRICT_PLUGINS="1",
+    )
     return folder, env
 
 
@@ -67,24 +75,42 @@ def test_command_says_what_to_do_next(tmp_path):
 def test_new_plugin_passes_its_own_tests_and_the_contract_check(installed_plugin):
     folder, env = installed_plugin
 
-    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=folder, env=env,
-                         capture_output=True, text=True, timeout=600)
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
     summary = run.stdout.strip().splitlines()[-1] if run.stdout.strip() else run.stderr
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
     assert re.fullmatch(r"\d+ passed in [\d.]+s( \(.*\))?", summary), summary
-    assert "test_plugin_keeps_the_contract" in (folder / "tests" / f"test_{NAME}_contract.py").read_text()
+    assert (
+        "test_plugin_keeps_the_contract"
+        in (folder / "tests" / f"test_{NAME}_contract.py").read_text()
+    )
 
 
 def test_new_plugin_shows_in_the_plugin_list_once_installed(installed_plugin):
     folder, env = installed_plugin
 
-    run = subprocess.run([venv_command("nttlearn"), "plugins", "list", "--json"], env=env,
-                         capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [venv_command("nttlearn"), "plugins", "list", "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
     assert run.returncode == 0, run.stderr
     rows = {row["name"]: row for row in json.loads(run.stdout)}
-    assert (rows[NAME]["status"], rows[NAME]["version"], rows[NAME]["error"]) == ("enabled", "0.1.0", None)
+    assert (rows[NAME]["status"], rows[NAME]["version"], rows[NAME]["error"]) == (
+        "enabled",
+        "0.1.0",
+        None,
+    )
 
 
 def test_new_plugin_imports_the_core_only_through_the_api(installed_plugin):
@@ -96,21 +122,29 @@ def test_new_plugin_imports_the_core_only_through_the_api(installed_plugin):
 def test_new_plugin_is_ruff_clean(installed_plugin):
     folder, _env = installed_plugin
 
-    run = subprocess.run([venv_command("ruff"), "check", "--no-cache", "."], cwd=folder,
-                         capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [venv_command("ruff"), "check", "--no-cache", "."],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
     assert run.returncode == 0, run.stdout + run.stderr
 
 
-@pytest.mark.parametrize(("name", "reason"), [
-    ("quiz", "already taken"),
-    ("users", "already taken"),        # the core's command group
-    ("admin", "already taken"),        # the core's blueprint
-    ("Twinning-Fair", "cannot name a plugin"),
-    ("x", "cannot name a plugin"),
-    ("fair__stand", "cannot name a plugin"),
-    ("a_name_longer_than_alembic_allows", "cannot name a plugin"),
-])
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("quiz", "already taken"),
+        ("users", "already taken"),  # the core's command group
+        ("admin", "already taken"),  # the core's blueprint
+        ("Twinning-Fair", "cannot name a plugin"),
+        ("x", "cannot name a plugin"),
+        ("fair__stand", "cannot name a plugin"),
+        ("a_name_longer_than_alembic_allows", "cannot name a plugin"),
+    ],
+)
 def test_name_taken_or_malformed_is_refused_and_nothing_is_made(tmp_path, name, reason):
     result = make_plugin(tmp_path, name)
 

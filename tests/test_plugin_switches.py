@@ -17,7 +17,8 @@ def test_the_switches_are_trusted_for_less_than_a_second():
 
 
 def test_a_plugin_disabled_on_one_node_answers_404_on_the_other_within_state_seconds(
-        app, app_factory, make_user, monkeypatch, tmp_path):
+    app, app_factory, make_user, monkeypatch, tmp_path
+):
     clock = [1000.0]
     monkeypatch.setattr(nttlearn.plugins.time, "monotonic", lambda: clock[0])
     admin = make_user(role="admin")

@@ -39,7 +39,9 @@ def app_plugins():
 
 @pytest.fixture
 def course(app, tmp_path) -> Course:
-    package = write_package(tmp_path / "pkg", sample_files(**{"modules/01-cycle/02-phases.md": PHASES_WITH_LINK}))
+    package = write_package(
+        tmp_path / "pkg", sample_files(**{"modules/01-cycle/02-phases.md": PHASES_WITH_LINK})
+    )
     assert run_cli(app, "courses", "import", str(package)).exit_code == 0
     return _course()
 
@@ -77,7 +79,11 @@ def _translate(path: Path, width: int = 0, **by_id: str) -> Path:
 
 def _line(path: Path, text: str) -> int:
     """The first line of ``path`` holding ``text``."""
-    return next(n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1) if text in line)
+    return next(
+        n
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if text in line
+    )
 
 
 def _import(app, path: Path, *options: str, slug: str = "sample-course", locale: str = "it"):
@@ -85,11 +91,17 @@ def _import(app, path: Path, *options: str, slug: str = "sample-course", locale:
 
 
 def _state(element, name: str, locale: str = "it") -> str:
-    english = {"title": element.title, "body": element.body} if isinstance(element, Lesson) else {"title": element.title}
+    english = (
+        {"title": element.title, "body": element.body}
+        if isinstance(element, Lesson)
+        else {"title": element.title}
+    )
     return text_states((element.translations or {}).get(locale), english)[name]
 
 
-def test_a_lesson_translated_in_the_po_file_reaches_the_italian_learners_lesson_page(app, course, tmp_path, make_user):
+def test_a_lesson_translated_in_the_po_file_reaches_the_italian_learners_lesson_page(
+    app, course, tmp_path, make_user
+):
     learner = make_user(name="Luca Learner", locale="it")
     enrol(learner.id, course)
     db.session.commit()
@@ -97,17 +109,24 @@ def test_a_lesson_translated_in_the_po_file_reaches_the_italian_learners_lesson_
     reader = app.test_client()
     login(reader, learner)
     before = reader.get(lesson_url).get_data(as_text=True)
-    po = _translate(_export(app, tmp_path / "it.po"), lesson__cycle__welcome__title="Benvenuti",
-                    lesson__cycle__welcome__body="## Benvenuti\n\nUn testo sulle città gemellate.\n",
-                    module__cycle__title="Il ciclo di progetto")
+    po = _translate(
+        _export(app, tmp_path / "it.po"),
+        lesson__cycle__welcome__title="Benvenuti",
+        lesson__cycle__welcome__body="## Benvenuti\n\nUn testo sulle città gemellate.\n",
+        module__cycle__title="Il ciclo di progetto",
+    )
 
     result = _import(app, po)
     page = reader.get(lesson_url).get_data(as_text=True)
 
     assert result.exit_code == 0, result.output
-    assert result.stdout == "sample-course (it): imported: 3 imported, 0 outdated, 0 fuzzy skipped\n"
+    assert (
+        result.stdout == "sample-course (it): imported: 3 imported, 0 outdated, 0 fuzzy skipped\n"
+    )
     assert "Un testo sulle città gemellate." not in before
-    assert "Un testo sulle città gemellate." in page and "Some text about twinned towns." not in page
+    assert (
+        "Un testo sulle città gemellate." in page and "Some text about twinned towns." not in page
+    )
     assert "Il ciclo di progetto" in page
     assert _state(_lesson("welcome"), "body") == PRESENT
 
@@ -128,52 +147,92 @@ def test_the_main_course_exports_every_text_in_italian_and_reimports_with_no_cha
     assert any(m.context.startswith("lesson/") and m.context.endswith("/body") for m in messages)
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    assert (report["imported"], report["outdated"], report["fuzzy_skipped"], report["unchanged"]) == (0, 0, 0, len(messages))
+    assert (
+        report["imported"],
+        report["outdated"],
+        report["fuzzy_skipped"],
+        report["unchanged"],
+    ) == (0, 0, 0, len(messages))
     assert snapshot() == before
 
 
 def test_unknown_ids_unsafe_markdown_and_changed_link_targets_are_reported_by_line_and_nothing_is_imported(
-        app, course, tmp_path):
+    app, course, tmp_path
+):
     po = _export(app, tmp_path / "it.po")
     text = po.read_text(encoding="utf-8")
-    po.write_text(text + '\nmsgctxt "lesson/cycle/gone/title"\nmsgid "Gone"\nmsgstr "Sparita"\n', encoding="utf-8")
+    po.write_text(
+        text + '\nmsgctxt "lesson/cycle/gone/title"\nmsgid "Gone"\nmsgstr "Sparita"\n',
+        encoding="utf-8",
+    )
     # Saved by a tool that wraps long lines: the line numbers still name the right line.
-    _translate(po, width=76, lesson__cycle__welcome__title="Benvenuti",
-               lesson__cycle__welcome__body="## Benvenuti\n\nUn testo.\n\n<script>alert(1)</script>\n",
-               lesson__cycle__phases__body=("## Fasi\n\nLeggere prima la [guida del programma]"
-                                            "(https://example.com/guida) con molta attenzione.\n\n"
-                                            "![Il ciclo](../../media/cycle.png)\n"))
+    _translate(
+        po,
+        width=76,
+        lesson__cycle__welcome__title="Benvenuti",
+        lesson__cycle__welcome__body="## Benvenuti\n\nUn testo.\n\n<script>alert(1)</script>\n",
+        lesson__cycle__phases__body=(
+            "## Fasi\n\nLeggere prima la [guida del programma]"
+            "(https://example.com/guida) con molta attenzione.\n\n"
+            "![Il ciclo](../../media/cycle.png)\n"
+        ),
+    )
     before = snapshot()
 
     result = _import(app, po)
 
     assert result.exit_code == 1
     script_line = _line(po, "<script>")
-    assert f"{po}:{_line(po, 'lesson/cycle/gone/title')}: unknown text id 'lesson/cycle/gone/title'" in result.stderr
+    assert (
+        f"{po}:{_line(po, 'lesson/cycle/gone/title')}: unknown text id 'lesson/cycle/gone/title'"
+        in result.stderr
+    )
     assert f"{po}:{script_line}: lessons may not contain '<script'" in result.stderr
-    assert f"{po}:{_line(po, 'https://example.com/guida')}: link target 'https://example.com/guida' is not in the English text" in result.stderr
-    assert "link target 'https://ec.europa.eu/citizens/guide' of the English text is missing" in result.stderr
+    assert (
+        f"{po}:{_line(po, 'https://example.com/guida')}: link target 'https://example.com/guida' is not in the English text"
+        in result.stderr
+    )
+    assert (
+        "link target 'https://ec.europa.eu/citizens/guide' of the English text is missing"
+        in result.stderr
+    )
     assert f"{po}: not imported (4 problem(s)); nothing was changed" in result.stderr
     assert snapshot() == before
     assert "it" not in (_lesson("welcome").translations or {})
 
 
 def test_a_changed_placeholder_is_a_problem(app, tmp_path):
-    package = write_package(tmp_path / "pkg", sample_files(**{
-        "modules/02-partners/module.yaml": "title: Partners\nsummary: Meet %(count)s partner towns.\n"}))
+    package = write_package(
+        tmp_path / "pkg",
+        sample_files(
+            **{
+                "modules/02-partners/module.yaml": "title: Partners\nsummary: Meet %(count)s partner towns.\n"
+            }
+        ),
+    )
     run_cli(app, "courses", "import", str(package))
-    po = _translate(_export(app, tmp_path / "it.po"), module__partners__summary="Incontrare %(numero)s città.")
+    po = _translate(
+        _export(app, tmp_path / "it.po"), module__partners__summary="Incontrare %(numero)s città."
+    )
 
     result = _import(app, po)
 
     assert result.exit_code == 1
-    assert f"{po}:{_line(po, 'Incontrare')}: placeholder '%(numero)s' is not in the English text of 'module/partners/summary'" in result.stderr
+    assert (
+        f"{po}:{_line(po, 'Incontrare')}: placeholder '%(numero)s' is not in the English text of 'module/partners/summary'"
+        in result.stderr
+    )
     assert "#, python-format" in po.read_text(encoding="utf-8")  # CAT tools check it too
 
 
-def test_a_translation_of_english_changed_since_the_export_is_imported_as_outdated(app, course, tmp_path):
-    po = _translate(_export(app, tmp_path / "it.po"), lesson__cycle__welcome__title="Benvenuti",
-                    lesson__partners__finding__title="Trovare i partner")
+def test_a_translation_of_english_changed_since_the_export_is_imported_as_outdated(
+    app, course, tmp_path
+):
+    po = _translate(
+        _export(app, tmp_path / "it.po"),
+        lesson__cycle__welcome__title="Benvenuti",
+        lesson__partners__finding__title="Trovare i partner",
+    )
     lesson = _lesson("welcome")
     lesson.title = "Welcome aboard"  # a trainer edits the English while the file is at the agency
     db.session.commit()
@@ -191,8 +250,13 @@ def test_a_translation_of_english_changed_since_the_export_is_imported_as_outdat
     assert welcome.fuzzy and welcome.id == "Welcome aboard" and welcome.string == "Benvenuti"
 
 
-def test_fuzzy_messages_are_skipped_and_counted_and_a_reviewed_one_becomes_current(app, course, tmp_path):
-    _import(app, _translate(_export(app, tmp_path / "first.po"), lesson__cycle__welcome__title="Benvenuti"))
+def test_fuzzy_messages_are_skipped_and_counted_and_a_reviewed_one_becomes_current(
+    app, course, tmp_path
+):
+    _import(
+        app,
+        _translate(_export(app, tmp_path / "first.po"), lesson__cycle__welcome__title="Benvenuti"),
+    )
     lesson = _lesson("welcome")
     lesson.title = "Welcome aboard"
     db.session.commit()
@@ -231,13 +295,20 @@ def test_dry_run_checks_and_counts_but_writes_nothing(app, course, tmp_path):
     report = json.loads(result.stdout)
     assert report["dry_run"] is True and report["imported_ids"] == ["module/cycle/title"]
     assert snapshot() == before
-    assert "it" not in (db.session.execute(db.select(Module).filter_by(key="cycle")).scalar_one().translations or {})
+    assert "it" not in (
+        db.session.execute(db.select(Module).filter_by(key="cycle")).scalar_one().translations or {}
+    )
 
 
 def test_a_file_for_another_language_is_refused(app, course, tmp_path):
-    po = _translate(_export(app, tmp_path / "sv.po", locale="sv"), module__cycle__title="Projektcykeln")
+    po = _translate(
+        _export(app, tmp_path / "sv.po", locale="sv"), module__cycle__title="Projektcykeln"
+    )
 
     result = _import(app, po, locale="it")
 
     assert result.exit_code == 1
-    assert f"{po}:{_line(po, 'Language:')}: this file holds translations into 'sv', not 'it'" in result.stderr
+    assert (
+        f"{po}:{_line(po, 'Language:')}: this file holds translations into 'sv', not 'it'"
+        in result.stderr
+    )

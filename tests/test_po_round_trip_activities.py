@@ -79,18 +79,27 @@ def _edit(path: Path, rename: dict[str, str] | None = None, **texts: str) -> Pat
 
 
 def _line(path: Path, text: str) -> int:
-    return next(n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1) if text in line)
+    return next(
+        n
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if text in line
+    )
 
 
 def _proposal_prefix(messages: dict) -> str:
-    return next(c.split("/rubric:")[0] for c in messages if c.endswith("/rubric:criterion.relevance.title"))
+    return next(
+        c.split("/rubric:")[0] for c in messages if c.endswith("/rubric:criterion.relevance.title")
+    )
 
 
 def _question(name: str) -> QuestionVersion:
     db.session.expire_all()
     question = db.session.execute(db.select(Question).filter_by(name=name)).scalars().first()
-    return db.session.execute(db.select(QuestionVersion).filter_by(
-        question_id=question.id, number=question.latest_version)).scalar_one()
+    return db.session.execute(
+        db.select(QuestionVersion).filter_by(
+            question_id=question.id, number=question.latest_version
+        )
+    ).scalar_one()
 
 
 def _proposal() -> ProposalSettings:
@@ -116,56 +125,92 @@ def test_the_export_holds_quiz_rubric_and_survey_texts_with_their_italian(app, c
     question = messages[f"{QUIZ}:text"]
     feedback = messages[f"{QUIZ}:answer:2:feedback"]
     level = messages[f"{prefix}/rubric:criterion.relevance.level.2.descriptor"]
-    section = next(m for c, m in messages.items() if c.startswith(f"{prefix}/template:section.") and c.endswith(".guidance"))
+    section = next(
+        m
+        for c, m in messages.items()
+        if c.startswith(f"{prefix}/template:section.") and c.endswith(".guidance")
+    )
     needs = messages[f"{NEEDS}:text"]
 
-    assert question.id == version.data["text"] and question.string == italian["text"] and not question.fuzzy
+    assert (
+        question.id == version.data["text"]
+        and question.string == italian["text"]
+        and not question.fuzzy
+    )
     assert feedback.id.startswith("This is a classic town-twinning citizens' meeting")
     assert feedback.string == italian["answers"][1]["feedback"]
     assert question.locations[0][0].endswith("01-project-cycle/quiz.gift")
-    assert level.string == _proposal_it(settings)["criterion.relevance.level.2.descriptor"][0] and level.string
+    assert (
+        level.string == _proposal_it(settings)["criterion.relevance.level.2.descriptor"][0]
+        and level.string
+    )
     assert level.locations[0][0].endswith("08-capstone/proposal-rubric.yaml")
     assert section.string and section.string != section.id
     assert needs.string == survey.translations["it"]["policy_areas"] and needs.string != needs.id
     plugin_ids = [c for c in messages if ":" in c]
-    assert len(plugin_ids) > 600 and all(messages[c].string.strip() and not messages[c].fuzzy for c in plugin_ids)
+    assert len(plugin_ids) > 600 and all(
+        messages[c].string.strip() and not messages[c].fuzzy for c in plugin_ids
+    )
     # each activity's texts follow its title
     contexts = list(messages)
     title = contexts.index("activity/project-cycle/quiz/title")
     assert contexts[title + 1] == f"{QUIZ}:text"
 
 
-def test_edits_in_the_file_reach_the_database_and_the_learners_pages(app, course, tmp_path, make_user):
+def test_edits_in_the_file_reach_the_database_and_the_learners_pages(
+    app, course, tmp_path, make_user
+):
     po = _export(app, tmp_path / "it.po")
     prefix = _proposal_prefix(_messages(po))
     versions_before = db.session.execute(db.select(db.func.count(QuestionVersion.id))).scalar()
     content_version = course.content_version
-    _edit(po, **{f"{QUIZ}:text": "Quale descrizione corrisponde meglio a una rete di città gemellate (rivista)?",
-                 f"{QUIZ}:answer:2:feedback": "Questo è un incontro di cittadini, non una rete (rivisto).",
-                 f"{prefix}/rubric:criterion.relevance.title": "Pertinenza (rivista)",
-                 f"{NEEDS}:text": "Quali settori politici vi interessano di più (rivisto)?"})
+    _edit(
+        po,
+        **{
+            f"{QUIZ}:text": "Quale descrizione corrisponde meglio a una rete di città gemellate (rivista)?",
+            f"{QUIZ}:answer:2:feedback": "Questo è un incontro di cittadini, non una rete (rivisto).",
+            f"{prefix}/rubric:criterion.relevance.title": "Pertinenza (rivista)",
+            f"{NEEDS}:text": "Quali settori politici vi interessano di più (rivisto)?",
+        },
+    )
 
     result = _import(app, po)
 
     assert result.exit_code == 0, result.output
     assert result.stdout == f"{SLUG} (it): imported: 4 imported, 0 outdated, 0 fuzzy skipped\n"
     db.session.expire_all()
-    assert db.session.get(Course, course.id).content_version > content_version  # coverage is recounted
+    assert (
+        db.session.get(Course, course.id).content_version > content_version
+    )  # coverage is recounted
     version = _question("Network or meeting")
     assert version.translations["it"]["text"].endswith("(rivista)?")
     assert version.translations["it"]["answers"][1]["feedback"].endswith("(rivisto).")
     assert version.translations["it"]["answers"][0]["feedback"]  # the other texts kept
     assert state(version.translations["it"], version.data) == PRESENT
-    assert db.session.execute(db.select(db.func.count(QuestionVersion.id))).scalar() == versions_before  # no new version
-    assert _proposal_it(_proposal())["criterion.relevance.title"] == ("Pertinenza (rivista)", PRESENT)
+    assert (
+        db.session.execute(db.select(db.func.count(QuestionVersion.id))).scalar() == versions_before
+    )  # no new version
+    assert _proposal_it(_proposal())["criterion.relevance.title"] == (
+        "Pertinenza (rivista)",
+        PRESENT,
+    )
     survey = _needs()
     assert survey.translations["it"]["policy_areas"].endswith("(rivisto)?")
-    assert survey_states(survey.translations["it"], {"policy_areas": survey.questions[0]["text"]}) == {"policy_areas": PRESENT}
+    assert survey_states(
+        survey.translations["it"], {"policy_areas": survey.questions[0]["text"]}
+    ) == {"policy_areas": PRESENT}
 
     learner = make_user(name="Lucia Learner", locale="it")
     enrol(learner.id, db.session.get(Course, course.id))
-    quiz = db.session.execute(db.select(Quiz).join(Activity, Activity.id == Quiz.activity_id)
-                              .where(Activity.key == "quiz", Activity.type_key == "quiz")).scalars().first()
+    quiz = (
+        db.session.execute(
+            db.select(Quiz)
+            .join(Activity, Activity.id == Quiz.activity_id)
+            .where(Activity.key == "quiz", Activity.type_key == "quiz")
+        )
+        .scalars()
+        .first()
+    )
     attempt = start_attempt(quiz, learner.id, locale="it")
     needs_activity = db.session.get(Activity, survey.activity_id)
     db.session.commit()
@@ -174,7 +219,9 @@ def test_edits_in_the_file_reach_the_database_and_the_learners_pages(app, course
         attempt_url = url_for("quiz.attempt", attempt_id=attempt.id)
     reader = app.test_client()
     login(reader, learner)
-    assert "Quali settori politici vi interessano di più (rivisto)?" in reader.get(survey_url).get_data(as_text=True)
+    assert "Quali settori politici vi interessano di più (rivisto)?" in reader.get(
+        survey_url
+    ).get_data(as_text=True)
     page = reader.get(attempt_url).get_data(as_text=True)
     assert "rete di città gemellate (rivista)?" in page
 
@@ -183,7 +230,8 @@ def test_edits_in_the_file_reach_the_database_and_the_learners_pages(app, course
 
 
 def test_a_broken_placeholder_an_unknown_id_or_a_too_long_text_is_refused_by_line_and_nothing_is_written(
-        app, course, tmp_path):
+    app, course, tmp_path
+):
     survey = _needs()
     questions = [dict(q) for q in survey.questions]
     questions[2]["text"] = "What do you expect for %(town)s?"
@@ -192,29 +240,56 @@ def test_a_broken_placeholder_an_unknown_id_or_a_too_long_text_is_refused_by_lin
     po = _export(app, tmp_path / "it.po")
     prefix = _proposal_prefix(_messages(po))
     expectations = f"activity/project-cycle/needs/question:{questions[2]['id']}:text"
-    _edit(po, rename={f"{QUIZ}:answer:3:feedback": f"{QUIZ}:answer:9:feedback"},
-          **{expectations: "Che cosa vi aspettate per la vostra città?",
-             f"{QUIZ}:answer:1:feedback": "Corretto (rivisto).",
-             f"{prefix}/rubric:criterion.relevance.title": "P" * 2001})
-    before = (_question("Network or meeting").translations, _proposal().translations, _needs().translations)
+    _edit(
+        po,
+        rename={f"{QUIZ}:answer:3:feedback": f"{QUIZ}:answer:9:feedback"},
+        **{
+            expectations: "Che cosa vi aspettate per la vostra città?",
+            f"{QUIZ}:answer:1:feedback": "Corretto (rivisto).",
+            f"{prefix}/rubric:criterion.relevance.title": "P" * 2001,
+        },
+    )
+    before = (
+        _question("Network or meeting").translations,
+        _proposal().translations,
+        _needs().translations,
+    )
 
     result = _import(app, po)
 
     assert result.exit_code == 1
-    assert f"{po}:{_line(po, 'Che cosa vi aspettate')}: placeholder '%(town)s' of the English text is missing" in result.stderr
-    assert f"{po}:{_line(po, f'{QUIZ}:answer:9:feedback')}: unknown text id '{QUIZ}:answer:9:feedback'" in result.stderr
-    assert f"{po}:{_line(po, 'criterion.relevance.title')}: the text is longer than 2000 characters" in result.stderr
+    assert (
+        f"{po}:{_line(po, 'Che cosa vi aspettate')}: placeholder '%(town)s' of the English text is missing"
+        in result.stderr
+    )
+    assert (
+        f"{po}:{_line(po, f'{QUIZ}:answer:9:feedback')}: unknown text id '{QUIZ}:answer:9:feedback'"
+        in result.stderr
+    )
+    assert (
+        f"{po}:{_line(po, 'criterion.relevance.title')}: the text is longer than 2000 characters"
+        in result.stderr
+    )
     assert "nothing was changed" in result.stderr
-    assert (_question("Network or meeting").translations, _proposal().translations, _needs().translations) == before
+    assert (
+        _question("Network or meeting").translations,
+        _proposal().translations,
+        _needs().translations,
+    ) == before
 
 
-def test_a_text_whose_english_changed_after_the_export_is_imported_as_outdated(app, course, tmp_path):
+def test_a_text_whose_english_changed_after_the_export_is_imported_as_outdated(
+    app, course, tmp_path
+):
     po = _export(app, tmp_path / "it.po")
     prefix = _proposal_prefix(_messages(po))
     version = _question("Network or meeting")
     settings = db.session.execute(db.select(ProposalSettings)).scalar_one()
     survey = db.session.execute(db.select(Survey).filter_by(template="needs")).scalar_one()
-    version.data = {**version.data, "text": "Which description fits a network of twinned towns best?"}
+    version.data = {
+        **version.data,
+        "text": "Which description fits a network of twinned towns best?",
+    }
     rubric = json.loads(json.dumps(settings.rubric))
     rubric["criteria"][0]["title"] = "Relevance to the call"
     settings.rubric = rubric
@@ -222,10 +297,15 @@ def test_a_text_whose_english_changed_after_the_export_is_imported_as_outdated(a
     questions[0]["options"][0]["text"] = "Youth and young people"
     survey.questions = questions
     db.session.commit()
-    _edit(po, **{f"{QUIZ}:text": "Quale descrizione corrisponde a una rete di città gemellate?",
-                 f"{prefix}/rubric:criterion.relevance.title": "Pertinenza",
-                 f"{NEEDS}:option:youth": "Giovani e giovani adulti",
-                 f"{QUIZ}:answer:1:text": "Più città che lavorano insieme su un tema comune"})
+    _edit(
+        po,
+        **{
+            f"{QUIZ}:text": "Quale descrizione corrisponde a una rete di città gemellate?",
+            f"{prefix}/rubric:criterion.relevance.title": "Pertinenza",
+            f"{NEEDS}:option:youth": "Giovani e giovani adulti",
+            f"{QUIZ}:answer:1:text": "Più città che lavorano insieme su un tema comune",
+        },
+    )
 
     result = _import(app, po, "--json")
 
@@ -233,29 +313,46 @@ def test_a_text_whose_english_changed_after_the_export_is_imported_as_outdated(a
     report = json.loads(result.stdout)
     # a question keeps one fingerprint for all its texts: its other texts, current in the file,
     # come in as confirmed, but the question stays outdated (its changed text is not reviewed)
-    assert {f"{QUIZ}:text", f"{QUIZ}:answer:1:text", f"{NEEDS}:option:youth"} <= set(report["imported_ids"])
-    assert sorted(report["outdated_ids"]) == sorted([f"{QUIZ}:text", f"{prefix}/rubric:criterion.relevance.title",
-                                                     f"{NEEDS}:option:youth"])
+    assert {f"{QUIZ}:text", f"{QUIZ}:answer:1:text", f"{NEEDS}:option:youth"} <= set(
+        report["imported_ids"]
+    )
+    assert sorted(report["outdated_ids"]) == sorted(
+        [f"{QUIZ}:text", f"{prefix}/rubric:criterion.relevance.title", f"{NEEDS}:option:youth"]
+    )
     version = _question("Network or meeting")
-    assert version.translations["it"]["text"] == "Quale descrizione corrisponde a una rete di città gemellate?"
+    assert (
+        version.translations["it"]["text"]
+        == "Quale descrizione corrisponde a una rete di città gemellate?"
+    )
     assert state(version.translations["it"], version.data) == OUTDATED
     assert _proposal_it(_proposal())["criterion.relevance.title"] == ("Pertinenza", OUTDATED)
     survey = _needs()
     english = {"policy_areas/youth": "Youth and young people"}
     assert survey_states(survey.translations["it"], english) == {"policy_areas/youth": OUTDATED}
     again = _messages(_export(app, tmp_path / "again.po"))
-    assert again[f"{QUIZ}:text"].fuzzy and again[f"{QUIZ}:text"].id.startswith("Which description fits")
-    assert again[f"{NEEDS}:option:youth"].fuzzy and not again[f"{NEEDS}:option:renewable-energy"].fuzzy
+    assert again[f"{QUIZ}:text"].fuzzy and again[f"{QUIZ}:text"].id.startswith(
+        "Which description fits"
+    )
+    assert (
+        again[f"{NEEDS}:option:youth"].fuzzy and not again[f"{NEEDS}:option:renewable-energy"].fuzzy
+    )
 
 
-def test_an_outdated_question_whose_texts_are_all_reviewed_in_the_file_becomes_up_to_date(app, course, tmp_path):
+def test_an_outdated_question_whose_texts_are_all_reviewed_in_the_file_becomes_up_to_date(
+    app, course, tmp_path
+):
     version = _question("Network or meeting")
-    version.data = {**version.data, "text": "Which description fits a network of twinned towns best?"}
+    version.data = {
+        **version.data,
+        "text": "Which description fits a network of twinned towns best?",
+    }
     db.session.commit()
     po = _export(app, tmp_path / "it.po")
     messages = _messages(po)
     mine = {c: m for c, m in messages.items() if c.startswith(f"{QUIZ}:")}
-    assert mine and all(m.fuzzy for m in mine.values())  # the question is outdated: all its texts are
+    assert mine and all(
+        m.fuzzy for m in mine.values()
+    )  # the question is outdated: all its texts are
 
     _edit(po, **{c: m.string for c, m in mine.items() if not c.endswith(":text") or "answer" in c})
     partly = _import(app, po, "--json")  # the changed question text is still fuzzy: not reviewed
@@ -265,18 +362,26 @@ def test_an_outdated_question_whose_texts_are_all_reviewed_in_the_file_becomes_u
     version = _question("Network or meeting")
     assert state(version.translations["it"], version.data) == OUTDATED
 
-    _edit(po, **{f"{QUIZ}:text": "Quale descrizione corrisponde meglio a una rete di città gemellate?"})
+    _edit(
+        po,
+        **{f"{QUIZ}:text": "Quale descrizione corrisponde meglio a una rete di città gemellate?"},
+    )
     reviewed = _import(app, po)
 
     assert reviewed.exit_code == 0, reviewed.output
     version = _question("Network or meeting")
-    assert version.translations["it"]["text"] == "Quale descrizione corrisponde meglio a una rete di città gemellate?"
+    assert (
+        version.translations["it"]["text"]
+        == "Quale descrizione corrisponde meglio a una rete di città gemellate?"
+    )
     assert state(version.translations["it"], version.data) == PRESENT
 
 
 def test_a_dry_run_checks_the_activities_texts_and_writes_nothing(app, course, tmp_path):
-    po = _edit(_export(app, tmp_path / "it.po"), **{f"{QUIZ}:text": "Una domanda rivista?",
-                                                    f"{NEEDS}:text": "Una domanda rivista?"})
+    po = _edit(
+        _export(app, tmp_path / "it.po"),
+        **{f"{QUIZ}:text": "Una domanda rivista?", f"{NEEDS}:text": "Una domanda rivista?"},
+    )
     before = (_question("Network or meeting").translations, _needs().translations)
 
     result = _import(app, po, "--dry-run")

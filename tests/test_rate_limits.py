@@ -47,7 +47,10 @@ def test_reset_unblocks_a_key(make_limiter):
 def test_workers_sharing_redis_count_together():
     url = _redis_or_skip()
     prefix = f"test-{uuid.uuid4().hex}"
-    worker_a, worker_b = RateLimiter(2, 60, url, prefix=prefix), RateLimiter(2, 60, url, prefix=prefix)
+    worker_a, worker_b = (
+        RateLimiter(2, 60, url, prefix=prefix),
+        RateLimiter(2, 60, url, prefix=prefix),
+    )
     worker_a.hit("198.51.100.7")
     worker_b.hit("198.51.100.7")
     assert worker_a.blocked("198.51.100.7") and worker_b.blocked("198.51.100.7")

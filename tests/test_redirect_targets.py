@@ -46,7 +46,10 @@ def ids(values):
 def test_logging_in_never_sends_the_person_off_site(client, make_user, target):
     user = make_user()
 
-    response = client.post(f"/login?next={quote(target, safe='')}", data={"email": user.email, "password": TEST_PASSWORD})
+    response = client.post(
+        f"/login?next={quote(target, safe='')}",
+        data={"email": user.email, "password": TEST_PASSWORD},
+    )
 
     assert response.status_code == 302
     assert response.headers["Location"] == "/dashboard"
@@ -71,10 +74,15 @@ def test_switching_the_language_never_sends_the_visitor_off_site(client, target)
 
 
 @pytest.mark.parametrize(("target", "path"), ON_SITE.items(), ids=list(ON_SITE))
-def test_logging_in_sends_the_person_to_the_page_of_this_site_they_asked_for(client, make_user, target, path):
+def test_logging_in_sends_the_person_to_the_page_of_this_site_they_asked_for(
+    client, make_user, target, path
+):
     user = make_user()
 
-    response = client.post(f"/login?next={quote(target, safe='')}", data={"email": user.email, "password": TEST_PASSWORD})
+    response = client.post(
+        f"/login?next={quote(target, safe='')}",
+        data={"email": user.email, "password": TEST_PASSWORD},
+    )
 
     assert response.headers["Location"] == path
 

@@ -19,14 +19,24 @@ def label_and_control(html: str, field_id: str) -> tuple[str, str]:
 def is_marked_required(html: str, field_id: str) -> bool:
     label, control = label_and_control(html, field_id)
     words = "(required)" in label
-    attributes = bool(re.search(r"\brequired\b", control.replace("aria-required", ""))) and 'aria-required="true"' in control
+    attributes = (
+        bool(re.search(r"\brequired\b", control.replace("aria-required", "")))
+        and 'aria-required="true"' in control
+    )
     assert words == attributes, f"{field_id}: the words and the attributes disagree"
     return words
 
 
-@pytest.mark.parametrize("field_id, required", [
-    ("name", True), ("email", True), ("password", True), ("confirm", True), ("town", False),
-])
+@pytest.mark.parametrize(
+    "field_id, required",
+    [
+        ("name", True),
+        ("email", True),
+        ("password", True),
+        ("confirm", True),
+        ("town", False),
+    ],
+)
 def test_registration_form_marks_the_required_fields_and_only_those(client, field_id, required):
     html = client.get("/register").get_data(as_text=True)
 
@@ -38,7 +48,9 @@ def test_login_form_marks_email_and_password_required(client):
 
     assert is_marked_required(html, "email")
     assert is_marked_required(html, "password")
-    assert 'id="remember"' in html and "required" not in re.search(r'<input[^>]*id="remember"[^>]*>', html).group(0)
+    assert 'id="remember"' in html and "required" not in re.search(
+        r'<input[^>]*id="remember"[^>]*>', html
+    ).group(0)
 
 
 def test_the_required_mark_is_in_the_visitors_language(client):

@@ -32,7 +32,9 @@ CALLERS = {
 @pytest.fixture
 def api_schema(app, make_user, make_course):
     # Something to find: a trainer's course with a learner in a cohort, a draft, an organisation.
-    trainer = make_user(role="trainer", email="trainer@example.org", org="Comune di Modena", country="IT")
+    trainer = make_user(
+        role="trainer", email="trainer@example.org", org="Comune di Modena", country="IT"
+    )
     course = make_course(modules=2, lessons=2, trainer=trainer, slug="energy-neighbours")
     make_course(slug="a-draft", published=False)
     learner = make_user(email="learner@example.org", org="Luleå kommun", country="SE")
@@ -58,7 +60,9 @@ def _check_examples(operation, callers: dict[str, dict[str, str]]) -> None:
     excluded = [positive_data_acceptance] if operation.label in CROSS_FIELD_RULES else []
 
     @given(case=operation.as_strategy())
-    @settings(max_examples=10, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=10, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )
     def answers_as_documented(case):
         for name, headers in callers.items():
             try:
@@ -74,20 +78,38 @@ def _check_examples(operation, callers: dict[str, dict[str, str]]) -> None:
 # Every operation of the document, each walked by a test of its own (so the walks spread over the
 # test workers); the first test fails when the document gains or loses one.
 OPERATIONS = [
-    "GET /api/v1/courses", "GET /api/v1/courses/{slug}", "GET /api/v1/courses/{slug}/outline",
-    "GET /api/v1/courses/{slug}/progress", "GET /api/v1/me", "GET /api/v1/me/progress",
-    "GET /api/v1/users", "GET /api/v1/users/{user_id}", "GET /api/v1/organisations",
-    "GET /api/v1/organisations/{organisation_id}", "GET /api/v1/enrolments", "POST /api/v1/enrolments",
-    "DELETE /api/v1/enrolments/{enrolment_id}", "GET /api/v1/certificates", "POST /api/v1/certificates",
-    "POST /api/v1/certificates/{code}/revoke", "GET /api/v1/certificates/{code}/verification",
-    "GET /api/v1/evaluation/impact", "GET /api/v1/courses/{slug}/cohorts", "GET /api/v1/cohorts/{cohort_id}",
-    "GET /api/v1/cohorts/{cohort_id}/members", "GET /api/v1/meetings", "GET /api/v1/meetings/{meeting_id}",
+    "GET /api/v1/courses",
+    "GET /api/v1/courses/{slug}",
+    "GET /api/v1/courses/{slug}/outline",
+    "GET /api/v1/courses/{slug}/progress",
+    "GET /api/v1/me",
+    "GET /api/v1/me/progress",
+    "GET /api/v1/users",
+    "GET /api/v1/users/{user_id}",
+    "GET /api/v1/organisations",
+    "GET /api/v1/organisations/{organisation_id}",
+    "GET /api/v1/enrolments",
+    "POST /api/v1/enrolments",
+    "DELETE /api/v1/enrolments/{enrolment_id}",
+    "GET /api/v1/certificates",
+    "POST /api/v1/certificates",
+    "POST /api/v1/certificates/{code}/revoke",
+    "GET /api/v1/certificates/{code}/verification",
+    "GET /api/v1/evaluation/impact",
+    "GET /api/v1/courses/{slug}/cohorts",
+    "GET /api/v1/cohorts/{cohort_id}",
+    "GET /api/v1/cohorts/{cohort_id}/members",
+    "GET /api/v1/meetings",
+    "GET /api/v1/meetings/{meeting_id}",
     "GET /api/v1/meetings/{meeting_id}/registrations",
 ]
 
 
 def _operations(api_schema) -> dict:
-    return {operation.label: operation for operation in (r.ok() for r in api_schema.get_all_operations())}
+    return {
+        operation.label: operation
+        for operation in (r.ok() for r in api_schema.get_all_operations())
+    }
 
 
 def test_the_walk_covers_every_operation_of_the_document(api_schema):

@@ -13,7 +13,11 @@ def _address_seen(app, headers: dict[str, str]) -> str:
     def remote_addr() -> str:
         return f"{request.remote_addr} {request.scheme}"
 
-    return app.test_client().get("/_remote-addr", headers=headers, environ_base={"REMOTE_ADDR": "127.0.0.1"}).get_data(as_text=True)
+    return (
+        app.test_client()
+        .get("/_remote-addr", headers=headers, environ_base={"REMOTE_ADDR": "127.0.0.1"})
+        .get_data(as_text=True)
+    )
 
 
 def test_behind_one_proxy_the_visitors_address_and_scheme_come_from_its_headers(app_factory):

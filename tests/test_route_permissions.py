@@ -39,7 +39,11 @@ def world(walk_app, make_user, make_course) -> World:
 
 
 def url_map_keys(app) -> set[tuple[str, str]]:
-    return {(rule.endpoint, method) for rule in app.url_map.iter_rules() for method in rule.methods & set(METHODS)}
+    return {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods & set(METHODS)
+    }
 
 
 def request_as(app, world: World, role: str, row: Route, url: str):
@@ -55,7 +59,9 @@ def request_as(app, world: World, role: str, row: Route, url: str):
 def test_route_answers_each_visitor_as_the_table_says(walk_app, world, row):
     if (row.endpoint, row.method) not in url_map_keys(walk_app):
         if row.plugin is None or row.plugin in installed_plugin_names():
-            pytest.fail(f"{row.id} is in the route table but not in app.url_map: remove or fix the row")
+            pytest.fail(
+                f"{row.id} is in the route table but not in app.url_map: remove or fix the row"
+            )
         pytest.skip(f"plugin {row.plugin} is not installed")
     with walk_app.test_request_context():
         url = url_for(row.endpoint, **row.args(world))
@@ -72,8 +78,11 @@ def routes_without_a_row(app) -> list[tuple[str, str]]:
     check's business, never a failure of the core's suite."""
     owner = host(app).endpoint_owner
     keeps_rows = {name for name in host(app).plugins if plugin_route_rows(name) is not None}
-    return sorted(key for key in url_map_keys(app) - set(rows_by_key())
-                  if owner(key[0]) is None or owner(key[0]) in keeps_rows)
+    return sorted(
+        key
+        for key in url_map_keys(app) - set(rows_by_key())
+        if owner(key[0]) is None or owner(key[0]) in keeps_rows
+    )
 
 
 def test_every_route_in_the_url_map_has_a_row_in_the_table(walk_app):
@@ -94,7 +103,9 @@ def test_each_built_in_plugin_keeps_its_rows_in_its_own_tests():
     assert collected == {name for name in installed_plugin_names() if plugin_route_rows(name)}
 
 
-def test_a_partner_plugin_without_rows_leaves_the_core_walk_alone_and_fails_its_own_contract(app_factory):
+def test_a_partner_plugin_without_rows_leaves_the_core_walk_alone_and_fails_its_own_contract(
+    app_factory,
+):
     """A plugin installed without tests/route_rows.py: the core's walk does not ask for its rows;
     ``check_plugin_contract`` tells its author what is missing."""
     from flask import Blueprint
@@ -117,7 +128,8 @@ def test_a_partner_plugin_without_rows_leaves_the_core_walk_alone_and_fails_its_
     assert routes_without_a_row(app) == []
     assert route_row_problems("rowless", app, None) == [
         "1 routes and no tests/route_rows.py beside the package (a list ROUTES of nttlearn.testing.Route rows), "
-        "nor route_rows=[(endpoint, method, …), …]"]
+        "nor route_rows=[(endpoint, method, …), …]"
+    ]
 
 
 def test_the_table_has_one_row_per_route_and_method():
@@ -131,13 +143,16 @@ def test_the_table_has_one_row_per_route_and_method():
 def test_every_view_declares_exactly_one_permission_rule(walk_app):
     # "token:<scope>": the REST API's views (nttlearn.rest.auth.token_required).
     undeclared = sorted(
-        endpoint for endpoint, view in walk_app.view_functions.items()
+        endpoint
+        for endpoint, view in walk_app.view_functions.items()
         if getattr(view, PERMISSION_ATTRIBUTE, None) is None
     )
     unknown = sorted(
-        f"{endpoint}={rule}" for endpoint, view in walk_app.view_functions.items()
+        f"{endpoint}={rule}"
+        for endpoint, view in walk_app.view_functions.items()
         if (rule := getattr(view, PERMISSION_ATTRIBUTE, None)) is not None
-        and rule not in KNOWN_RULES and not rule.startswith(("role:", "token:"))
+        and rule not in KNOWN_RULES
+        and not rule.startswith(("role:", "token:"))
     )
 
     assert undeclared == [], "views without a require_*/public decorator: " + ", ".join(undeclared)
@@ -179,6 +194,8 @@ def test_a_plugin_route_without_a_declared_rule_is_reported(app_factory):
 
     app = app_factory(plugins=[Careless()])
 
-    undeclared = [e for e, view in app.view_functions.items() if not hasattr(view, PERMISSION_ATTRIBUTE)]
+    undeclared = [
+        e for e, view in app.view_functions.items() if not hasattr(view, PERMISSION_ATTRIBUTE)
+    ]
 
     assert undeclared == ["careless.page"]

@@ -38,15 +38,27 @@ def test_the_outline_folds_each_delete_button_in_its_row_s_menu(client, trainer_
 
     found = menus(page)
     summaries = [summary for summary, _ in found]
-    assert "More: Module 1" in summaries and "More: Lesson 1.1" in summaries and "More: quiz 0" in summaries
+    assert (
+        "More: Module 1" in summaries
+        and "More: Lesson 1.1" in summaries
+        and "More: quiz 0" in summaries
+    )
     assert len(found) == 2 + 4 + 1  # two modules, four lessons, one activity
     assert all('aria-label="Delete: ' in content and "/delete" in content for _, content in found)
     assert "danger" not in outside_menus(page)  # no red button left on the rows themselves
 
 
 def test_a_delete_from_the_outline_s_menu_still_asks_first(client, trainer_course):
-    lesson = db.session.execute(db.select(Lesson).join(Module).where(Module.course_id == trainer_course.id)
-                                .order_by(Lesson.id)).scalars().first()
+    lesson = (
+        db.session.execute(
+            db.select(Lesson)
+            .join(Module)
+            .where(Module.course_id == trainer_course.id)
+            .order_by(Lesson.id)
+        )
+        .scalars()
+        .first()
+    )
     page = client.get(f"/author/courses/{trainer_course.id}/outline").get_data(as_text=True)
     action = f"/author/courses/{trainer_course.id}/lessons/{lesson.id}/delete"
     assert any(action in content for _, content in menus(page))
@@ -59,15 +71,18 @@ def test_a_delete_from_the_outline_s_menu_still_asks_first(client, trainer_cours
 
 def test_the_media_list_folds_each_delete_button_in_its_row_s_menu(client, trainer_course):
     for name in ("map.png", "plan.png"):
-        client.post(f"/author/courses/{trainer_course.id}/media", data={"image": (io.BytesIO(PNG), name)},
-                    content_type="multipart/form-data")
+        client.post(
+            f"/author/courses/{trainer_course.id}/media",
+            data={"image": (io.BytesIO(PNG), name)},
+            content_type="multipart/form-data",
+        )
 
     page = client.get(f"/author/courses/{trainer_course.id}/media").get_data(as_text=True)
 
     found = dict(menus(page))
     assert set(found) == {"More: map.png", "More: plan.png"}
     assert f"/author/courses/{trainer_course.id}/media/map.png/delete" in found["More: map.png"]
-    assert "danger" not in outside_menus(page[page.index("<table"):])
+    assert "danger" not in outside_menus(page[page.index("<table") :])
 
 
 def test_the_row_menu_speaks_the_reader_s_language(make_user, make_course, client_for):

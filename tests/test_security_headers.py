@@ -44,15 +44,30 @@ def test_error_pages_and_downloads_carry_the_headers_too(client, make_user, logi
         assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
-def test_pages_have_no_inline_script_or_style_the_policy_would_block(client, make_user, make_course, login_as):
+def test_pages_have_no_inline_script_or_style_the_policy_would_block(
+    client, make_user, make_course, login_as
+):
     admin = make_user(role="admin")
     course = make_course(modules=1, lessons=2, trainer=admin)
     login_as(admin)
     client.post(f"/courses/{course.slug}/enrol")
-    lesson_url = re.search(r'href="(/courses/[^"]+/lessons/\d+)"', client.get(f"/courses/{course.slug}").get_data(as_text=True)).group(1)
-    pages = ["/", "/dashboard", f"/courses/{course.slug}", lesson_url, "/account", "/account/delete",
-             f"/teach/courses/{course.id}/progress", "/admin/", "/admin/users", "/admin/organisations",
-             "/admin/plugins"]
+    lesson_url = re.search(
+        r'href="(/courses/[^"]+/lessons/\d+)"',
+        client.get(f"/courses/{course.slug}").get_data(as_text=True),
+    ).group(1)
+    pages = [
+        "/",
+        "/dashboard",
+        f"/courses/{course.slug}",
+        lesson_url,
+        "/account",
+        "/account/delete",
+        f"/teach/courses/{course.id}/progress",
+        "/admin/",
+        "/admin/users",
+        "/admin/organisations",
+        "/admin/plugins",
+    ]
 
     for url in pages:
         html = client.get(url).get_data(as_text=True)
@@ -86,8 +101,11 @@ def test_cookies_are_secure_when_the_site_is_served_over_https(app_factory, make
     user = make_user()
     client = app.test_client()
 
-    response = client.post("/login", data={"email": user.email, "password": TEST_PASSWORD, "remember": "y"},
-                           base_url="https://learn.example.org")
+    response = client.post(
+        "/login",
+        data={"email": user.email, "password": TEST_PASSWORD, "remember": "y"},
+        base_url="https://learn.example.org",
+    )
 
     assert "Secure" in session_cookie_header(response)
     assert "HttpOnly" in session_cookie_header(response)
@@ -95,7 +113,9 @@ def test_cookies_are_secure_when_the_site_is_served_over_https(app_factory, make
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
 
 
-def test_secret_key_is_generated_once_into_the_instance_folder_private_and_reused(app_factory, tmp_path, monkeypatch):
+def test_secret_key_is_generated_once_into_the_instance_folder_private_and_reused(
+    app_factory, tmp_path, monkeypatch
+):
     monkeypatch.delenv("NTTLEARN_SECRET_KEY", raising=False)
     instance = tmp_path / "fresh-instance"
 
@@ -139,17 +159,27 @@ def test_workers_starting_together_share_one_complete_key(tmp_path, monkeypatch,
     assert [p.name for p in tmp_path.iterdir()] == ["secret_key"]
 
 
-def test_pages_and_downloads_for_a_logged_in_person_are_not_stored(client, make_user, make_course, login_as):
+def test_pages_and_downloads_for_a_logged_in_person_are_not_stored(
+    client, make_user, make_course, login_as
+):
     admin = make_user(role="admin")
     course = make_course(modules=1, lessons=1, trainer=admin)
     login_as(admin)
 
-    for url in ("/dashboard", "/account", f"/courses/{course.slug}", "/account/export.json",
-                f"/teach/courses/{course.id}/progress.csv", "/no-such-page"):
+    for url in (
+        "/dashboard",
+        "/account",
+        f"/courses/{course.slug}",
+        "/account/export.json",
+        f"/teach/courses/{course.id}/progress.csv",
+        "/no-such-page",
+    ):
         assert client.get(url).headers.get("Cache-Control") == "no-store", url
 
 
-def test_the_anonymous_catalogue_and_static_files_stay_cacheable(client, make_user, make_course, login_as):
+def test_the_anonymous_catalogue_and_static_files_stay_cacheable(
+    client, make_user, make_course, login_as
+):
     course = make_course(modules=1, lessons=1)
 
     for url in ("/", f"/courses/{course.slug}", "/static/style.css"):

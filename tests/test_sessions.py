@@ -17,8 +17,10 @@ from nttlearn.models import User, UserSession
 from nttlearn.testing import TEST_PASSWORD, count_queries, count_rows, login
 
 FIREFOX = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:126.0) Gecko/20100101 Firefox/126.0"
-IPHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 "
-          "(KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1")
+IPHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1"
+)
 NEW_PASSWORD = "a new long passphrase 2010"
 
 
@@ -41,7 +43,9 @@ def logged_in(client) -> bool:
 
 
 def remember_login(client, user):
-    return client.post("/login", data={"email": user.email, "password": TEST_PASSWORD, "remember": "y"})
+    return client.post(
+        "/login", data={"email": user.email, "password": TEST_PASSWORD, "remember": "y"}
+    )
 
 
 def cookie(client, name: str) -> str | None:
@@ -79,7 +83,9 @@ def test_a_copied_remember_me_cookie_stops_working_after_logout(app, make_user, 
     assert not logged_in(copy)
 
 
-def test_logging_out_deletes_the_remember_me_cookie_and_the_browser_stays_logged_out(make_user, client):
+def test_logging_out_deletes_the_remember_me_cookie_and_the_browser_stays_logged_out(
+    make_user, client
+):
     remember_login(client, make_user())
 
     client.post("/logout")
@@ -114,11 +120,19 @@ def test_the_database_holds_a_hash_of_the_session_token_never_the_token(make_use
 def test_the_account_page_lists_my_sessions_with_device_address_and_this_one_marked(app, make_user):
     user = make_user()
     here = app.test_client()
-    here.post("/login", data={"email": user.email, "password": TEST_PASSWORD},
-              headers={"User-Agent": FIREFOX}, environ_base={"REMOTE_ADDR": "198.51.100.7"})
+    here.post(
+        "/login",
+        data={"email": user.email, "password": TEST_PASSWORD},
+        headers={"User-Agent": FIREFOX},
+        environ_base={"REMOTE_ADDR": "198.51.100.7"},
+    )
     phone = app.test_client()
-    phone.post("/login", data={"email": user.email, "password": TEST_PASSWORD},
-               headers={"User-Agent": IPHONE}, environ_base={"REMOTE_ADDR": "203.0.113.9"})
+    phone.post(
+        "/login",
+        data={"email": user.email, "password": TEST_PASSWORD},
+        headers={"User-Agent": IPHONE},
+        environ_base={"REMOTE_ADDR": "203.0.113.9"},
+    )
 
     page = here.get("/account", headers={"User-Agent": FIREFOX}).get_data(as_text=True)
 
@@ -126,13 +140,20 @@ def test_the_account_page_lists_my_sessions_with_device_address_and_this_one_mar
     assert "Firefox 126 on Windows 10" in page and "198.51.100.7" in page
     assert "Mobile Safari 17 on iOS 17" in page and "203.0.113.9" in page
     rows = re.findall(r"<tr>(.*?)</tr>", page, re.S)
-    assert [row for row in rows if "(this browser)" in row] == [row for row in rows if "Firefox 126" in row]
+    assert [row for row in rows if "(this browser)" in row] == [
+        row for row in rows if "Firefox 126" in row
+    ]
     assert len([row for row in rows if "(this browser)" in row]) == 1
 
 
 def test_log_out_everywhere_ends_every_browser_of_the_account(app, make_user, client_for):
     user, other = make_user(), make_user()
-    here, laptop, phone, someone_else = client_for(user), client_for(user), client_for(user), client_for(other)
+    here, laptop, phone, someone_else = (
+        client_for(user),
+        client_for(user),
+        client_for(user),
+        client_for(other),
+    )
 
     response = here.post("/account/sessions/end-all")
 
@@ -145,9 +166,13 @@ def test_log_out_everywhere_ends_every_browser_of_the_account(app, make_user, cl
 def test_ending_one_of_my_sessions_logs_that_browser_out_and_no_other(make_user, client_for):
     user = make_user()
     here, forgotten, phone = client_for(user), client_for(user), client_for(user)
-    oldest = db.session.execute(
-        db.select(UserSession).filter_by(user_id=user.id).order_by(UserSession.id)
-    ).scalars().all()[1]
+    oldest = (
+        db.session.execute(
+            db.select(UserSession).filter_by(user_id=user.id).order_by(UserSession.id)
+        )
+        .scalars()
+        .all()[1]
+    )
 
     response = here.post(f"/account/sessions/{oldest.id}/end")
 
@@ -158,7 +183,13 @@ def test_ending_one_of_my_sessions_logs_that_browser_out_and_no_other(make_user,
 def test_ending_this_browsers_session_from_the_list_logs_it_out(make_user, client_for):
     user = make_user()
     here, phone = client_for(user), client_for(user)
-    mine = db.session.execute(db.select(UserSession).filter_by(user_id=user.id).order_by(UserSession.id)).scalars().first()
+    mine = (
+        db.session.execute(
+            db.select(UserSession).filter_by(user_id=user.id).order_by(UserSession.id)
+        )
+        .scalars()
+        .first()
+    )
 
     here.post(f"/account/sessions/{mine.id}/end")
 
@@ -197,9 +228,17 @@ def test_ending_sessions_needs_the_csrf_token(app_factory, make_user):
         here, phone = app.test_client(), app.test_client()
         for browser in (here, phone):
             token = csrf_token(browser.get("/login").get_data(as_text=True))
-            browser.post("/login", data={"email": user.email, "password": TEST_PASSWORD, "csrf_token": token})
+            browser.post(
+                "/login", data={"email": user.email, "password": TEST_PASSWORD, "csrf_token": token}
+            )
         assert logged_in(phone)
-        record = db.session.execute(db.select(UserSession).filter_by(user_id=user.id).order_by(UserSession.id.desc())).scalars().first()
+        record = (
+            db.session.execute(
+                db.select(UserSession).filter_by(user_id=user.id).order_by(UserSession.id.desc())
+            )
+            .scalars()
+            .first()
+        )
 
         forged_one = here.post(f"/account/sessions/{record.id}/end")
         forged_all = here.post("/account/sessions/end-all")
@@ -218,7 +257,10 @@ def test_a_password_reset_ends_every_session_of_the_account(app, make_user, clie
     user = make_user()
     laptop, phone = client_for(user), client_for(user)
 
-    app.test_client().post(f"/password/reset/{reset_token(user)}", data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    app.test_client().post(
+        f"/password/reset/{reset_token(user)}",
+        data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    )
 
     assert [logged_in(laptop), logged_in(phone)] == [False, False]
     assert count_rows(UserSession, user_id=user.id) == 0
@@ -228,7 +270,10 @@ def test_changing_the_password_keeps_this_session_and_deletes_the_others(make_us
     user = make_user()
     here, laptop = client_for(user), client_for(user)
 
-    here.post("/account/password", data={"pw-current": TEST_PASSWORD, "pw-password": NEW_PASSWORD, "pw-confirm": NEW_PASSWORD})
+    here.post(
+        "/account/password",
+        data={"pw-current": TEST_PASSWORD, "pw-password": NEW_PASSWORD, "pw-confirm": NEW_PASSWORD},
+    )
 
     assert [logged_in(here), logged_in(laptop)] == [True, False]
     assert count_rows(UserSession, user_id=user.id) == 1
@@ -282,8 +327,13 @@ def test_only_an_admin_may_end_another_persons_sessions(make_user, client_for, r
 
 
 # -- timeouts ------------------------------------------------------------------------------------
-@pytest.mark.parametrize(("role", "idle_minutes"), [("learner", 8 * 60), ("trainer", 30), ("coordinator", 30), ("admin", 30)])
-def test_a_session_ends_when_unused_for_longer_than_the_roles_idle_timeout(make_user, client_for, clock, role, idle_minutes):
+@pytest.mark.parametrize(
+    ("role", "idle_minutes"),
+    [("learner", 8 * 60), ("trainer", 30), ("coordinator", 30), ("admin", 30)],
+)
+def test_a_session_ends_when_unused_for_longer_than_the_roles_idle_timeout(
+    make_user, client_for, clock, role, idle_minutes
+):
     user = make_user(role=role)
     still_used, left_alone = client_for(user), client_for(user)
 
@@ -314,8 +364,12 @@ def test_the_timeouts_are_read_from_the_environment(monkeypatch):
 
     settings = config.settings_from_env()
 
-    assert (settings["SESSION_IDLE_MINUTES_STAFF"], settings["SESSION_IDLE_MINUTES_LEARNER"],
-            settings["SESSION_LIFETIME_HOURS"], settings["REMEMBER_ME_DAYS"]) == (15, 120, 8, 7)
+    assert (
+        settings["SESSION_IDLE_MINUTES_STAFF"],
+        settings["SESSION_IDLE_MINUTES_LEARNER"],
+        settings["SESSION_LIFETIME_HOURS"],
+        settings["REMEMBER_ME_DAYS"],
+    ) == (15, 120, 8, 7)
 
 
 def test_configured_timeouts_apply(app_factory, make_user, clock):
@@ -338,7 +392,9 @@ def test_last_use_is_written_at_most_once_a_minute(app, make_user, client, clock
         return sum(s.lstrip().upper().startswith("UPDATE USER_SESSIONS") for s in statements)
 
     def last_used():
-        return db.session.execute(db.select(UserSession.last_used_at).filter_by(user_id=user.id)).scalar_one()
+        return db.session.execute(
+            db.select(UserSession.last_used_at).filter_by(user_id=user.id)
+        ).scalar_one()
 
     # count_queries marks every session as used at the (injected) time, as a warm worker would
     clock.advance(seconds=59)
@@ -353,23 +409,31 @@ def test_last_use_is_written_at_most_once_a_minute(app, make_user, client, clock
 
 
 # -- remember me ---------------------------------------------------------------------------------
-def test_remember_me_keeps_a_person_logged_in_after_the_browser_closes_with_no_idle_timeout(app, make_user, client, clock):
+def test_remember_me_keeps_a_person_logged_in_after_the_browser_closes_with_no_idle_timeout(
+    app, make_user, client, clock
+):
     remember_login(client, make_user(role="trainer"))
     clock.advance(days=3)
 
-    reopened = browser_with(app, remember_token=cookie(client, "remember_token"))  # the session cookie is gone
+    reopened = browser_with(
+        app, remember_token=cookie(client, "remember_token")
+    )  # the session cookie is gone
 
     assert logged_in(reopened)
 
 
-def test_remember_me_lasts_thirty_days_at_most_whatever_is_configured(app_factory, make_user, clock):
+def test_remember_me_lasts_thirty_days_at_most_whatever_is_configured(
+    app_factory, make_user, clock
+):
     app = app_factory({"REMEMBER_ME_DAYS": 365})
     with app.app_context():
         browser = app.test_client()
         remember_login(browser, make_user())
         record = db.session.execute(db.select(UserSession)).scalar_one()
         assert record.expires_at == sessions.now() + timedelta(days=30)
-        assert browser.get_cookie("remember_token").expires <= datetime.now(UTC) + timedelta(days=30, minutes=1)
+        assert browser.get_cookie("remember_token").expires <= datetime.now(UTC) + timedelta(
+            days=30, minutes=1
+        )
 
         clock.advance(days=29)
         assert logged_in(browser_with(app, remember_token=cookie(browser, "remember_token")))
@@ -377,7 +441,9 @@ def test_remember_me_lasts_thirty_days_at_most_whatever_is_configured(app_factor
         assert not logged_in(browser_with(app, remember_token=cookie(browser, "remember_token")))
 
 
-def test_the_remember_me_cookie_changes_when_used_and_a_stolen_copy_then_fails(app, make_user, client):
+def test_the_remember_me_cookie_changes_when_used_and_a_stolen_copy_then_fails(
+    app, make_user, client
+):
     remember_login(client, make_user())
     stolen = cookie(client, "remember_token")
 
@@ -390,7 +456,9 @@ def test_the_remember_me_cookie_changes_when_used_and_a_stolen_copy_then_fails(a
     assert logged_in(owner_tomorrow)
 
 
-def test_a_tab_that_lost_the_race_to_rotate_the_remember_me_cookie_does_not_overwrite_the_new_one(app, make_user, client):
+def test_a_tab_that_lost_the_race_to_rotate_the_remember_me_cookie_does_not_overwrite_the_new_one(
+    app, make_user, client
+):
     """A browser restoring two tabs at once sends the same remember-me cookie twice: the first
     request to rotate it wins; the second must not answer with a cookie of its own, which would
     name no session."""
@@ -425,7 +493,9 @@ def test_remember_me_can_be_switched_off(app_factory, make_user):
 
 
 # -- housekeeping ----------------------------------------------------------------------------------
-def test_prune_sessions_deletes_ended_records_and_keeps_live_ones(app, make_user, client_for, clock):
+def test_prune_sessions_deletes_ended_records_and_keeps_live_ones(
+    app, make_user, client_for, clock
+):
     from nttlearn.cli import main
 
     learner, trainer, remembered = make_user(), make_user(role="trainer"), make_user(role="trainer")
@@ -437,7 +507,11 @@ def test_prune_sessions_deletes_ended_records_and_keeps_live_ones(app, make_user
 
     assert result.exit_code == 0, result.output
     assert '"deleted": 1' in result.output
-    assert [count_rows(UserSession, user_id=u.id) for u in (learner, trainer, remembered)] == [1, 0, 1]
+    assert [count_rows(UserSession, user_id=u.id) for u in (learner, trainer, remembered)] == [
+        1,
+        0,
+        1,
+    ]
 
 
 def test_logging_in_sweeps_the_accounts_ended_sessions(app, make_user, client_for, clock):
@@ -454,12 +528,18 @@ def test_logging_in_sweeps_the_accounts_ended_sessions(app, make_user, client_fo
 def test_the_data_export_lists_my_sessions_with_device_and_address(app, make_user):
     user = make_user()
     browser = app.test_client()
-    browser.post("/login", data={"email": user.email, "password": TEST_PASSWORD},
-                 headers={"User-Agent": FIREFOX}, environ_base={"REMOTE_ADDR": "198.51.100.7"})
+    browser.post(
+        "/login",
+        data={"email": user.email, "password": TEST_PASSWORD},
+        headers={"User-Agent": FIREFOX},
+        environ_base={"REMOTE_ADDR": "198.51.100.7"},
+    )
 
     data = browser.get("/account/export.json").get_json(force=True)
 
-    assert [(s["device"], s["ip_address"]) for s in data["sessions"]] == [("Firefox 126 on Windows 10", "198.51.100.7")]
+    assert [(s["device"], s["ip_address"]) for s in data["sessions"]] == [
+        ("Firefox 126 on Windows 10", "198.51.100.7")
+    ]
 
 
 def test_deleting_my_account_deletes_every_session_with_its_address(app, make_user, client_for):

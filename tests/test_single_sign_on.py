@@ -84,8 +84,15 @@ def test_a_new_person_gets_a_learner_account_from_the_verified_claims(browser, a
     answer = browser.log_in("anna-sub", "anna-pw")
 
     assert answer.status_code == 302 and answer.headers["Location"] == "/dashboard"
-    user = db.session.execute(db.select(User).filter_by(email="anna.virtanen@kunta.example")).scalar_one()
-    assert (user.name, user.role, user.locale, user.password_hash) == ("Anna Virtanen", "learner", "fi", "")
+    user = db.session.execute(
+        db.select(User).filter_by(email="anna.virtanen@kunta.example")
+    ).scalar_one()
+    assert (user.name, user.role, user.locale, user.password_hash) == (
+        "Anna Virtanen",
+        "learner",
+        "fi",
+        "",
+    )
     identity = db.session.execute(db.select(UserIdentity).filter_by(user_id=user.id)).scalar_one()
     assert identity.subject == "anna-sub" and identity.issuer == browser.issuer
     assert len(active_sessions(user)) == 1  # the core's own session, as at a password login
@@ -142,7 +149,9 @@ def test_a_verified_email_of_an_existing_account_links_only_after_its_password(b
     assert "marco.rossi@comune.example" in page and "City ID" in page
 
     wrong = browser.client.post("/login/sso/link", data={"password": "not-his-password"})
-    assert wrong.status_code == 200 and "The password is not correct." in wrong.get_data(as_text=True)
+    assert wrong.status_code == 200 and "The password is not correct." in wrong.get_data(
+        as_text=True
+    )
     assert count_rows(UserIdentity) == 0 and _logged_in_as(browser) is None
 
     right = browser.client.post("/login/sso/link", data={"password": TEST_PASSWORD})
@@ -219,7 +228,9 @@ def _with_query(url: str, **changes: str) -> str:
 
 
 def test_a_callback_with_another_state_is_refused(browser):
-    answer = browser.log_in("anna-sub", "anna-pw", tamper=lambda url: _with_query(url, state="forged"))
+    answer = browser.log_in(
+        "anna-sub", "anna-pw", tamper=lambda url: _with_query(url, state="forged")
+    )
 
     assert answer.headers["Location"] == "/login"
     assert "it was started in another browser or tab" in _flash_text(browser)
@@ -256,14 +267,22 @@ def test_a_callback_cannot_be_used_twice(browser, app):
 def test_a_provider_that_cannot_be_reached_is_explained(app_factory):
     from nttlearn.testing import free_port
 
-    down = check_oidc_provider({"key": "down", "name": "Region ID", "client_id": "x",
-                                "issuer": f"http://127.0.0.1:{free_port()}"})
+    down = check_oidc_provider(
+        {
+            "key": "down",
+            "name": "Region ID",
+            "client_id": "x",
+            "issuer": f"http://127.0.0.1:{free_port()}",
+        }
+    )
     client = app_factory({"BASE_URL": SITE, "OIDC_PROVIDERS": [down]}).test_client()
 
     answer = client.get("/login/sso/down")
 
     assert answer.headers["Location"] == "/login"
-    assert "Region ID cannot be reached at the moment" in client.get("/login").get_data(as_text=True)
+    assert "Region ID cannot be reached at the moment" in client.get("/login").get_data(
+        as_text=True
+    )
 
 
 def test_no_account_is_made_when_registration_through_sso_is_off(sso_app, provider):
@@ -303,7 +322,9 @@ def test_logout_is_local(browser):
 
 # -- identities on the account page ------------------------------------------------------------
 def _in_english(browser) -> None:
-    browser.client.post("/language", data={"code": "en", "next": "/"})  # Anna's claims chose Finnish
+    browser.client.post(
+        "/language", data={"code": "en", "next": "/"}
+    )  # Anna's claims chose Finnish
 
 
 def test_the_account_page_lists_linked_identities(browser):
@@ -325,7 +346,9 @@ def test_the_last_way_to_log_in_cannot_be_removed(browser):
 
     assert answer.status_code == 302
     assert count_rows(UserIdentity) == 1
-    assert "This is the only way you can log in." in browser.client.get("/account").get_data(as_text=True)
+    assert "This is the only way you can log in." in browser.client.get("/account").get_data(
+        as_text=True
+    )
 
 
 def test_an_identity_can_be_removed_when_the_account_has_a_password(browser):
@@ -345,7 +368,9 @@ def test_another_persons_identity_cannot_be_removed(browser, app, provider):
     browser.log_in("anna-sub", "anna-pw")
     identity = db.session.execute(db.select(UserIdentity)).scalar_one()
     other = app.test_client()
-    other.post("/login", data={"email": user_factory()(role="admin").email, "password": TEST_PASSWORD})
+    other.post(
+        "/login", data={"email": user_factory()(role="admin").email, "password": TEST_PASSWORD}
+    )
 
     assert other.post(f"/account/identities/{identity.id}/remove").status_code == 404
     assert count_rows(UserIdentity) == 1
@@ -355,7 +380,9 @@ def test_deleting_the_account_removes_its_identities(browser):
     from nttlearn.auth.services import delete_account
 
     browser.log_in("anna-sub", "anna-pw")
-    user = db.session.execute(db.select(User).filter_by(email="anna.virtanen@kunta.example")).scalar_one()
+    user = db.session.execute(
+        db.select(User).filter_by(email="anna.virtanen@kunta.example")
+    ).scalar_one()
 
     delete_account(user)
     db.session.commit()
@@ -368,7 +395,9 @@ def test_my_data_export_lists_my_single_sign_on_logins(browser):
 
     exported = browser.client.get("/account/export.json").get_json()
 
-    assert [(i["issuer"], i["subject"]) for i in exported["single_sign_on"]] == [(browser.issuer, "anna-sub")]
+    assert [(i["issuer"], i["subject"]) for i in exported["single_sign_on"]] == [
+        (browser.issuer, "anna-sub")
+    ]
 
 
 def test_linking_the_same_identity_twice_keeps_one_and_never_moves_it(app):
@@ -420,13 +449,17 @@ def test_an_existing_organisation_of_that_name_is_reused(sso_app, provider):
         existing = user_factory()(org="järvenpään KAUPUNKI", country="FI").organisation
         Browser(app.test_client(), provider.issuer).log_in("anna-sub", "anna-pw")
 
-        user = db.session.execute(db.select(User).filter_by(email="anna.virtanen@kunta.example")).scalar_one()
+        user = db.session.execute(
+            db.select(User).filter_by(email="anna.virtanen@kunta.example")
+        ).scalar_one()
         assert user.organisation_id == existing.id
         assert count_rows(Organisation) == 1
 
 
 def test_without_a_country_claim_the_providers_country_is_used(sso_app, provider):
-    user = _log_in_with(sso_app, provider, "paolo-sub", "paolo-pw", organisation_claim="org_name", country="IT")
+    user = _log_in_with(
+        sso_app, provider, "paolo-sub", "paolo-pw", organisation_claim="org_name", country="IT"
+    )
 
     # A list-valued claim (groups) gives its first entry.
     assert (user.organisation.name, user.organisation.country) == ("Comune di Bologna", "IT")
@@ -449,13 +482,20 @@ def test_the_organisation_claims_have_defaults_for_every_provider(monkeypatch):
     monkeypatch.delenv("NTTLEARN_OIDC_ISSUER", raising=False)
     monkeypatch.setenv("NTTLEARN_OIDC_ORGANISATION_CLAIM", "org_name")
     monkeypatch.setenv("NTTLEARN_OIDC_COUNTRY", "fi")
-    monkeypatch.setenv("NTTLEARN_OIDC_PROVIDERS", '[{"key": "a", "issuer": "https://a.example", "client_id": "a"}, '
-                                                  '{"key": "b", "issuer": "https://b.example", "client_id": "b", '
-                                                  '"organisation_claim": "municipality", "country": "SE"}]')
+    monkeypatch.setenv(
+        "NTTLEARN_OIDC_PROVIDERS",
+        '[{"key": "a", "issuer": "https://a.example", "client_id": "a"}, '
+        '{"key": "b", "issuer": "https://b.example", "client_id": "b", '
+        '"organisation_claim": "municipality", "country": "SE"}]',
+    )
 
     first, second = oidc_providers()
 
-    assert (first["organisation_claim"], first["country_claim"], first["country"]) == ("org_name", "", "FI")
+    assert (first["organisation_claim"], first["country_claim"], first["country"]) == (
+        "org_name",
+        "",
+        "FI",
+    )
     assert (second["organisation_claim"], second["country"]) == ("municipality", "SE")
 
 
@@ -482,7 +522,9 @@ def test_a_linked_account_cannot_log_in_with_its_password(sso_only):
     answer = client.post("/login", data={"email": marco.email, "password": TEST_PASSWORD})
 
     assert answer.status_code == 200
-    assert 'Use the "Log in with City ID" button' in answer.get_data(as_text=True).replace("&#34;", '"')
+    assert 'Use the "Log in with City ID" button' in answer.get_data(as_text=True).replace(
+        "&#34;", '"'
+    )
     assert client.get("/account").status_code == 302  # not logged in
 
 
@@ -507,7 +549,9 @@ def test_an_account_without_a_linked_login_keeps_its_password(sso_only):
     app, _, _ = sso_only
     other = user_factory()()
 
-    answer = app.test_client().post("/login", data={"email": other.email, "password": TEST_PASSWORD})
+    answer = app.test_client().post(
+        "/login", data={"email": other.email, "password": TEST_PASSWORD}
+    )
 
     assert answer.status_code == 302
 
@@ -522,16 +566,27 @@ def test_password_reset_is_refused_for_a_linked_account(sso_only):
 
     asked = client.post("/password/forgot", data={"email": marco.email})
     opened = client.get(f"/password/reset/{token}")
-    posted = client.post(f"/password/reset/{token}", data={"password": "A new pass phrase 42", "confirm": "A new pass phrase 42"})
+    posted = client.post(
+        f"/password/reset/{token}",
+        data={"password": "A new pass phrase 42", "confirm": "A new pass phrase 42"},
+    )
 
     # The form answers as for any address; the mail explains instead of carrying a link.
     assert asked.headers["Location"] == "/login"
     mail = _last_mail(app)
-    assert "Your account logs in with City ID, not with a password" in mail and "/password/reset/" not in mail
+    assert (
+        "Your account logs in with City ID, not with a password" in mail
+        and "/password/reset/" not in mail
+    )
     assert opened.headers["Location"] == "/login" and posted.headers["Location"] == "/login"
     assert "Your account logs in with City ID only" in client.get("/login").get_data(as_text=True)
     db.session.refresh(marco)
-    assert client.post("/login", data={"email": marco.email, "password": "A new pass phrase 42"}).status_code == 200
+    assert (
+        client.post(
+            "/login", data={"email": marco.email, "password": "A new pass phrase 42"}
+        ).status_code
+        == 200
+    )
 
 
 def _last_mail(app) -> str:
@@ -546,13 +601,21 @@ def test_the_account_page_hides_the_password_change(sso_only):
     browser.client.post("/language", data={"code": "en", "next": "/"})
 
     page = _logged_in_as(browser)
-    changed = browser.client.post("/account/password", data={
-        "pw-current": TEST_PASSWORD, "pw-password": "A new pass phrase 42", "pw-confirm": "A new pass phrase 42"})
+    changed = browser.client.post(
+        "/account/password",
+        data={
+            "pw-current": TEST_PASSWORD,
+            "pw-password": "A new pass phrase 42",
+            "pw-confirm": "A new pass phrase 42",
+        },
+    )
 
     assert "Change password" not in page and 'name="pw-current"' not in page
     assert "not with a password" in page
     assert changed.headers["Location"] == "/account"
-    assert "Your account logs in with City ID only" in browser.client.get("/account").get_data(as_text=True)
+    assert "Your account logs in with City ID only" in browser.client.get("/account").get_data(
+        as_text=True
+    )
 
 
 def test_the_last_provider_login_cannot_be_removed_when_passwords_are_disabled(sso_only):
@@ -564,7 +627,9 @@ def test_the_last_provider_login_cannot_be_removed_when_passwords_are_disabled(s
     browser.client.post(f"/account/identities/{identity.id}/remove")
 
     assert count_rows(UserIdentity, user_id=marco.id) == 1
-    assert "its last single sign-on login cannot be removed" in browser.client.get("/account").get_data(as_text=True)
+    assert "its last single sign-on login cannot be removed" in browser.client.get(
+        "/account"
+    ).get_data(as_text=True)
 
 
 # -- settings ---------------------------------------------------------------------------------
@@ -580,29 +645,42 @@ def test_one_provider_from_the_environment(monkeypatch):
 
     (only,) = oidc_providers()
 
-    assert only == {"key": "sso", "name": "Kunta-ID", "issuer": "https://login.example.fi/realms/kunta",
-                    "client_id": "nttlearn", "client_secret": "secret", "scope": "openid email profile",
-                    "trust_email": "", "organisation_claim": "", "country_claim": "", "country": ""}
+    assert only == {
+        "key": "sso",
+        "name": "Kunta-ID",
+        "issuer": "https://login.example.fi/realms/kunta",
+        "client_id": "nttlearn",
+        "client_secret": "secret",
+        "scope": "openid email profile",
+        "trust_email": "",
+        "organisation_claim": "",
+        "country_claim": "",
+        "country": "",
+    }
 
 
 def test_several_providers_from_json(monkeypatch):
     monkeypatch.delenv("NTTLEARN_OIDC_ISSUER", raising=False)
-    monkeypatch.setenv("NTTLEARN_OIDC_PROVIDERS", '[{"name": "Entra ID", "issuer": "https://login.microsoftonline.com/t/v2.0", '
-                                                  '"client_id": "a"}, {"key": "kc", "issuer": "https://kc.example", "client_id": "b"}]')
+    monkeypatch.setenv(
+        "NTTLEARN_OIDC_PROVIDERS",
+        '[{"name": "Entra ID", "issuer": "https://login.microsoftonline.com/t/v2.0", '
+        '"client_id": "a"}, {"key": "kc", "issuer": "https://kc.example", "client_id": "b"}]',
+    )
 
     keys = [p["key"] for p in oidc_providers()]
 
     assert keys == ["entra-id", "kc"]
 
 
-@pytest.mark.parametrize("provider, problem", [
-    ({"issuer": "login.example", "client_id": "a"}, "'issuer'"),
-    ({"issuer": "https://login.example"}, "'client_id'"),
-    ({"issuer": "https://login.example", "client_id": "a", "key": "Not A Key"}, "'key'"),
-    ({"issuer": "https://login.example", "client_id": "a", "country": "Finland"}, "'country'"),
-])
+@pytest.mark.parametrize(
+    "provider, problem",
+    [
+        ({"issuer": "login.example", "client_id": "a"}, "'issuer'"),
+        ({"issuer": "https://login.example"}, "'client_id'"),
+        ({"issuer": "https://login.example", "client_id": "a", "key": "Not A Key"}, "'key'"),
+        ({"issuer": "https://login.example", "client_id": "a", "country": "Finland"}, "'country'"),
+    ],
+)
 def test_a_misconfigured_provider_is_named_in_the_error(provider, problem):
     with pytest.raises(ValueError, match=problem):
         check_oidc_provider(provider)
-
-

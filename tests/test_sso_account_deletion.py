@@ -39,14 +39,18 @@ def app(app_factory, provider):
 def browser(app, provider):
     browser = Browser(app.test_client(), provider.issuer)
     browser.log_in("anna-sub", "anna-pw")  # a new account, made by the login: no password here
-    browser.client.post("/language", data={"code": "en"})  # her provider says Finnish: read the pages in English
+    browser.client.post(
+        "/language", data={"code": "en"}
+    )  # her provider says Finnish: read the pages in English
     return browser
 
 
 def _log_in_again(browser, login: str, password: str):
     """Ask to log in again, go through the provider's login page, and come back."""
     answer = browser.client.post(REAUTHENTICATE)
-    assert answer.status_code == 302 and answer.headers["Location"].startswith(browser.issuer + "/auth?")
+    assert answer.status_code == 302 and answer.headers["Location"].startswith(
+        browser.issuer + "/auth?"
+    )
     callback = browser.through_provider(answer.headers["Location"], login, password, cancel=False)
     return browser.client.get(callback.removeprefix(SITE))
 
@@ -94,7 +98,9 @@ def test_without_logging_in_again_the_account_is_not_deleted(browser):
 
 
 def test_logging_in_again_as_someone_else_does_not_confirm(browser):
-    browser.at_provider = requests.Session()  # no session at the provider: someone else types their login
+    browser.at_provider = (
+        requests.Session()
+    )  # no session at the provider: someone else types their login
     back = _log_in_again(browser, "paolo-sub", "paolo-pw")
     page = browser.client.get(back.headers["Location"].removeprefix(SITE)).get_data(as_text=True)
     answer = browser.client.post("/account/delete", data={"confirm": "y"})
@@ -107,8 +113,13 @@ def test_logging_in_again_as_someone_else_does_not_confirm(browser):
 def test_an_id_token_whose_login_is_older_than_the_request_does_not_confirm(browser):
     answer = browser.client.post(REAUTHENTICATE)
     with browser.client.session_transaction() as session:  # as if the provider had not asked again:
-        session[REAUTH] = {**session[REAUTH], "started": time.time() + 3600}  # its auth_time is before the request
-    callback = browser.through_provider(answer.headers["Location"], "anna-sub", "anna-pw", cancel=False)
+        session[REAUTH] = {
+            **session[REAUTH],
+            "started": time.time() + 3600,
+        }  # its auth_time is before the request
+    callback = browser.through_provider(
+        answer.headers["Location"], "anna-sub", "anna-pw", cancel=False
+    )
     browser.client.get(callback.removeprefix(SITE))
 
     refused = browser.client.post("/account/delete", data={"confirm": "y"})
@@ -142,4 +153,6 @@ def test_an_account_without_a_login_at_that_provider_gets_not_found(app):
     assert client.post(REAUTHENTICATE).status_code == 404
     assert client.post("/account/delete/reauthenticate/elsewhere").status_code == 404
     page = client.get("/account/delete").get_data(as_text=True)
-    assert 'type="password"' in page and "Log in again with" not in page  # a password account types it
+    assert (
+        'type="password"' in page and "Log in again with" not in page
+    )  # a password account types it

@@ -44,14 +44,19 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def s3_server(tmp_path_factory):
     """moto's S3 server on a free port; skipped (saying why) when moto is not installed."""
-    pytest.importorskip("moto.server", reason="moto[server] is not installed (pip install -e '.[test]')")
+    pytest.importorskip(
+        "moto.server", reason="moto[server] is not installed (pip install -e '.[test]')"
+    )
     pytest.importorskip("boto3", reason="boto3 is not installed (pip install -e '.[test]')")
     port = _free_port()
     log = tmp_path_factory.mktemp("moto") / "moto.log"
     with log.open("wb") as out:
-        process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                                   stdout=out, stderr=subprocess.STDOUT,
-                                   env={**os.environ, "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"})
+        process = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"},
+        )
     deadline = time.monotonic() + 120  # a machine busy with other work starts it slowly
     while True:
         try:
@@ -72,10 +77,22 @@ def s3_config(endpoint: str, bucket: str | None = None) -> dict[str, str]:
     import boto3
 
     bucket = bucket or f"nttlearn-{uuid.uuid4().hex[:12]}"
-    boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="test",
-                 aws_secret_access_key="test").create_bucket(Bucket=bucket)
-    return {"STORAGE": "s3", "S3_BUCKET": bucket, "S3_ENDPOINT_URL": endpoint, "S3_REGION": "us-east-1",
-            "S3_ACCESS_KEY_ID": "test", "S3_SECRET_ACCESS_KEY": "test", "S3_PREFIX": "site"}
+    boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+    ).create_bucket(Bucket=bucket)
+    return {
+        "STORAGE": "s3",
+        "S3_BUCKET": bucket,
+        "S3_ENDPOINT_URL": endpoint,
+        "S3_REGION": "us-east-1",
+        "S3_ACCESS_KEY_ID": "test",
+        "S3_SECRET_ACCESS_KEY": "test",
+        "S3_PREFIX": "site",
+    }
 
 
 @pytest.fixture(params=BACKENDS)
@@ -97,7 +114,9 @@ def store(app):
 
 
 def test_the_setting_chooses_the_store(app, backend_config):
-    expected = {"local": LocalStore, "database": DatabaseStore, "s3": S3Store}[backend_config["STORAGE"]]
+    expected = {"local": LocalStore, "database": DatabaseStore, "s3": S3Store}[
+        backend_config["STORAGE"]
+    ]
 
     assert type(file_store()) is expected
 
@@ -124,20 +143,40 @@ def test_a_missing_file_is_file_not_found(store):
 
 
 def test_a_listing_holds_the_prefix_only_sorted_with_sizes(store):
-    for key, data in [("media/ntt/b.pdf", b"bb"), ("media/ntt/a.png", b"a"), ("media/ntt/sub/c.mp3", b"ccc"),
-                      ("media/ntt-2/a.png", b"other course"), ("certificates/pdf/X.pdf", b"pdf")]:
+    for key, data in [
+        ("media/ntt/b.pdf", b"bb"),
+        ("media/ntt/a.png", b"a"),
+        ("media/ntt/sub/c.mp3", b"ccc"),
+        ("media/ntt-2/a.png", b"other course"),
+        ("certificates/pdf/X.pdf", b"pdf"),
+    ]:
         store.save(key, data)
 
     listed = store.list("media/ntt/")
 
-    assert [(f.key, f.size) for f in listed] == [("media/ntt/a.png", 1), ("media/ntt/b.pdf", 2),
-                                                 ("media/ntt/sub/c.mp3", 3)]
+    assert [(f.key, f.size) for f in listed] == [
+        ("media/ntt/a.png", 1),
+        ("media/ntt/b.pdf", 2),
+        ("media/ntt/sub/c.mp3", 3),
+    ]
     assert [f.name_under("media/ntt/") for f in listed] == ["a.png", "b.pdf", "sub/c.mp3"]
     assert store.list("media/none/") == []
 
 
-@pytest.mark.parametrize("key", ["../secret_key", "media/../../etc/passwd", "/etc/passwd", "media//x.png",
-                                 "media/.hidden", "media\\x.png", "media/x\0.png", "", "x" * 501])
+@pytest.mark.parametrize(
+    "key",
+    [
+        "../secret_key",
+        "media/../../etc/passwd",
+        "/etc/passwd",
+        "media//x.png",
+        "media/.hidden",
+        "media\\x.png",
+        "media/x\0.png",
+        "",
+        "x" * 501,
+    ],
+)
 def test_a_key_that_could_leave_its_folder_is_refused(store, key):
     assert not valid_key(key)
     with pytest.raises(ValueError):
@@ -152,10 +191,15 @@ def test_replacing_a_folder_leaves_exactly_the_new_files(store):
     store.save("media/ntt/kept.png", b"kept")
     store.save("media/ntt-2/other.png", b"other course")
 
-    store.replace_all("media/ntt/", {"kept.png": b"kept", "new.pdf": b"new", "sub/deep.png": b"deep"})
+    store.replace_all(
+        "media/ntt/", {"kept.png": b"kept", "new.pdf": b"new", "sub/deep.png": b"deep"}
+    )
 
     assert {f.key: store.read(f.key) for f in store.list("media/ntt/")} == {
-        "media/ntt/kept.png": b"kept", "media/ntt/new.pdf": b"new", "media/ntt/sub/deep.png": b"deep"}
+        "media/ntt/kept.png": b"kept",
+        "media/ntt/new.pdf": b"new",
+        "media/ntt/sub/deep.png": b"deep",
+    }
     assert store.read("media/ntt-2/other.png") == b"other course"
     store.replace_all("media/ntt/", {})
     assert store.list("media/ntt/") == []
@@ -201,13 +245,18 @@ def test_media_uploaded_on_one_node_is_served_by_the_other(app, node_b, make_use
     a, b = app.test_client(), node_b.test_client()
     a.post("/login", data={"email": email, "password": TEST_PASSWORD})
 
-    uploaded = a.post(f"/author/courses/{course_id}/media", data={"image": (io.BytesIO(PNG), "Town map.png")},
-                      content_type="multipart/form-data")
+    uploaded = a.post(
+        f"/author/courses/{course_id}/media",
+        data={"image": (io.BytesIO(PNG), "Town map.png")},
+        content_type="multipart/form-data",
+    )
 
     assert uploaded.status_code == 302
     served = b.get(f"/courses/{slug}/media/town-map.png")
     assert served.status_code == 200 and served.data == PNG and served.mimetype == "image/png"
-    again = b.get(f"/courses/{slug}/media/town-map.png", headers={"If-None-Match": served.headers["ETag"]})
+    again = b.get(
+        f"/courses/{slug}/media/town-map.png", headers={"If-None-Match": served.headers["ETag"]}
+    )
     assert again.status_code == 304
     assert b.get(f"/courses/{slug}/media/none.png").status_code == 404
     assert b.get(f"/courses/{slug}/media/..%2F..%2Fsecret_key").status_code == 404
@@ -240,7 +289,10 @@ def test_the_copy_command_moves_a_sites_files_into_the_new_store(app_factory, tm
     assert result.exit_code == 0, result.output
     assert '"copied": 1' in result.output and '"unchanged": 1' in result.output
     with app.app_context():
-        assert [f.key for f in file_store().list("")] == ["media/ntt/map.png", "media/ntt/notes.pdf"]
+        assert [f.key for f in file_store().list("")] == [
+            "media/ntt/map.png",
+            "media/ntt/notes.pdf",
+        ]
         assert file_store().read("media/ntt/map.png") == PNG
     refused = nttlearn("storage", "copy", "--from", "database")
     assert refused.exit_code != 0 and "the site's store is database already" in refused.output

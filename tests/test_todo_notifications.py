@@ -39,12 +39,27 @@ class Deadlines:
         from flask_babel import gettext
 
         return [
-            TodoItem(key="deadlines:report", kind="quiz", title=gettext("Dashboard") + " report",
-                     url="/report", due_at=self.now + timedelta(days=2)),
-            TodoItem(key="deadlines:late", kind="review", title="Late review", url="/late",
-                     due_at=self.now - timedelta(days=1)),
-            TodoItem(key="deadlines:team", kind="invitation", title="Join team Bologna", url="/team",
-                     state="invited"),
+            TodoItem(
+                key="deadlines:report",
+                kind="quiz",
+                title=gettext("Dashboard") + " report",
+                url="/report",
+                due_at=self.now + timedelta(days=2),
+            ),
+            TodoItem(
+                key="deadlines:late",
+                kind="review",
+                title="Late review",
+                url="/late",
+                due_at=self.now - timedelta(days=1),
+            ),
+            TodoItem(
+                key="deadlines:team",
+                kind="invitation",
+                title="Join team Bologna",
+                url="/team",
+                state="invited",
+            ),
         ]
 
 
@@ -68,7 +83,9 @@ def deadlines_app(app_factory):
 
 
 # -- the to-do list --------------------------------------------------------------------------------
-def test_todo_items_merge_plugins_with_the_next_lesson_sorted_by_date(deadlines_app, make_user, make_course):
+def test_todo_items_merge_plugins_with_the_next_lesson_sorted_by_date(
+    deadlines_app, make_user, make_course
+):
     learner = make_user()
     course = make_course(modules=1, lessons=2)
     enrol(learner.id, course)
@@ -77,23 +94,34 @@ def test_todo_items_merge_plugins_with_the_next_lesson_sorted_by_date(deadlines_
     with deadlines_app.test_request_context():
         items = todo_items(learner)
 
-    assert [i.key for i in items] == ["deadlines:late", "deadlines:report", "deadlines:team", f"lesson:{course.id}"]
+    assert [i.key for i in items] == [
+        "deadlines:late",
+        "deadlines:report",
+        "deadlines:team",
+        f"lesson:{course.id}",
+    ]
     assert [i.state for i in items] == ["overdue", "due_soon", "invited", "todo"]
     assert items[-1].title == f"Start “{course.title}”: Lesson 1.1"
     assert {i.plugin for i in items[:3]} == {"deadlines"}
 
 
-def test_the_dashboard_starts_with_what_to_do_next_in_date_order(deadlines_app, make_user, make_course):
+def test_the_dashboard_starts_with_what_to_do_next_in_date_order(
+    deadlines_app, make_user, make_course
+):
     learner = make_user()
     make_course(modules=1, lessons=1)
     html = browser(deadlines_app, learner).get("/dashboard").get_data(as_text=True)
 
-    todo = html[html.index('id="todo-title"'):html.index("My courses")]
-    assert todo.index("Late review") < todo.index("Dashboard report") < todo.index("Join team Bologna")
+    todo = html[html.index('id="todo-title"') : html.index("My courses")]
+    assert (
+        todo.index("Late review") < todo.index("Dashboard report") < todo.index("Join team Bologna")
+    )
     assert "Overdue" in todo and "Due soon" in todo
 
 
-def test_a_failing_plugin_is_left_out_of_the_todo_list_and_the_page_still_renders(app_factory, make_user):
+def test_a_failing_plugin_is_left_out_of_the_todo_list_and_the_page_still_renders(
+    app_factory, make_user
+):
     app = app_factory(plugins=[Deadlines(fail=True)])
     learner = make_user()
 
@@ -113,13 +141,20 @@ def test_a_todo_item_refuses_a_naive_date_and_an_unknown_state():
 def _learners(numbers: range, course) -> None:
     """Learners enrolled in ``course``, inserted in bulk (no welcome mails: not through enrol())."""
     emails = [f"bulk{n}@example.org" for n in numbers]
-    db.session.execute(db.insert(User), [{"email": e, "name": e, "password_hash": "", "role": "learner"} for e in emails])
+    db.session.execute(
+        db.insert(User),
+        [{"email": e, "name": e, "password_hash": "", "role": "learner"} for e in emails],
+    )
     ids = db.session.execute(db.select(User.id).where(User.email.in_(emails))).scalars().all()
-    db.session.execute(db.insert(Enrolment), [{"user_id": i, "course_id": course.id, "cohort": ""} for i in ids])
+    db.session.execute(
+        db.insert(Enrolment), [{"user_id": i, "course_id": course.id, "cohort": ""} for i in ids]
+    )
     db.session.commit()
 
 
-def test_the_dashboard_runs_as_many_queries_with_1000_learners_as_with_10(app, make_user, make_course):
+def test_the_dashboard_runs_as_many_queries_with_1000_learners_as_with_10(
+    app, make_user, make_course
+):
     learner = make_user()
     course = make_course(modules=2, lessons=3)
     enrol(learner.id, course)
@@ -141,7 +176,9 @@ def test_the_dashboard_runs_as_many_queries_with_1000_learners_as_with_10(app, m
 def test_notify_lists_the_notification_and_mails_it_in_the_recipient_s_language(app, make_user):
     user = make_user(locale="it")
 
-    notifications.notify(user, "course_message", lambda: "[" + _lang() + "] hello", url="/courses", body="Body")
+    notifications.notify(
+        user, "course_message", lambda: "[" + _lang() + "] hello", url="/courses", body="Body"
+    )
     db.session.commit()
 
     (mail,) = mails_to(user.email)
@@ -203,7 +240,9 @@ def test_the_navbar_counts_unread_notifications_and_the_list_marks_them_read(app
 
     assert client.post(f"/notifications/{theirs_id}/read").status_code == 404
     assert client.post(f"/notifications/{mine_id}/read").status_code == 302
-    assert re.search(r'class="badge unread-count">1<', client.get("/dashboard").get_data(as_text=True))
+    assert re.search(
+        r'class="badge unread-count">1<', client.get("/dashboard").get_data(as_text=True)
+    )
     client.post("/notifications/read-all")
     assert "unread-count" not in client.get("/dashboard").get_data(as_text=True)
     assert count_rows(Notification, user_id=other.id) == 1
@@ -227,13 +266,23 @@ def test_preferences_are_saved_per_kind_and_refuse_unknown_values(app, make_user
     user = make_user()
     client = browser(app, user)
 
-    response = client.post("/account/notifications", data={"notify-kind_deadline_reminder": "digest",
-                                                            **{f"notify-kind_{k}": "immediately" for k in notifications.KINDS
-                                                               if k != "deadline_reminder"}})
+    response = client.post(
+        "/account/notifications",
+        data={
+            "notify-kind_deadline_reminder": "digest",
+            **{
+                f"notify-kind_{k}": "immediately"
+                for k in notifications.KINDS
+                if k != "deadline_reminder"
+            },
+        },
+    )
     assert response.status_code == 302
     assert notifications.preferences(user.id)["deadline_reminder"] == "digest"
 
-    response = client.post("/account/notifications", data={"notify-kind_deadline_reminder": "hourly"})
+    response = client.post(
+        "/account/notifications", data={"notify-kind_deadline_reminder": "hourly"}
+    )
     assert response.status_code == 200 and "Not a valid choice" in response.get_data(as_text=True)
     assert notifications.preferences(user.id)["deadline_reminder"] == "digest"
 
@@ -242,7 +291,9 @@ def test_the_unsubscribe_link_works_without_logging_in_and_only_after_the_button
     user = make_user()
     notifications.notify(user, "course_message", "News")
     db.session.commit()
-    link = re.search(r"https?://[^/\s]+(/unsubscribe/\S+)", mails_to(user.email)[0].get_content()).group(1)
+    link = re.search(
+        r"https?://[^/\s]+(/unsubscribe/\S+)", mails_to(user.email)[0].get_content()
+    ).group(1)
     client = app.test_client()
 
     assert "Stop receiving e-mails" in client.get(link).get_data(as_text=True)
@@ -269,23 +320,32 @@ def on(app, job, *args, **kwargs):
             db.session.remove()
 
 
-def test_a_reminder_goes_out_once_per_learner_and_deadline_however_often_the_job_runs(reminder_app, make_user, make_course):
+def test_a_reminder_goes_out_once_per_learner_and_deadline_however_often_the_job_runs(
+    reminder_app, make_user, make_course
+):
     learner = make_user(locale="sv")
     course = make_course(modules=1, lessons=1)
     enrol(learner.id, course)
     db.session.commit()
     before = len(mails_to(learner.email))  # the welcome to the course
 
-    assert on(reminder_app, notifications.send_reminders, now=NOW) == 1  # due in 2 days: the 3-day reminder
+    assert (
+        on(reminder_app, notifications.send_reminders, now=NOW) == 1
+    )  # due in 2 days: the 3-day reminder
     assert on(reminder_app, notifications.send_reminders, now=NOW) == 0
     assert on(reminder_app, notifications.send_reminders, now=NOW + timedelta(hours=1)) == 0
-    assert on(reminder_app, notifications.send_reminders, now=NOW + timedelta(days=1, hours=1)) == 1  # the 1-day one
+    assert (
+        on(reminder_app, notifications.send_reminders, now=NOW + timedelta(days=1, hours=1)) == 1
+    )  # the 1-day one
 
     reminders = mails_to(learner.email)[before:]
     assert len(reminders) == 2
     assert "/report" in reminders[0].get_content()
-    assert sorted(db.session.execute(db.select(Notification.key).where(Notification.kind == "deadline_reminder")).scalars()) == [
-        "reminder:deadlines:report:1d", "reminder:deadlines:report:3d"]
+    assert sorted(
+        db.session.execute(
+            db.select(Notification.key).where(Notification.kind == "deadline_reminder")
+        ).scalars()
+    ) == ["reminder:deadlines:report:1d", "reminder:deadlines:report:3d"]
 
 
 def test_two_reminder_jobs_at_once_send_each_reminder_once(reminder_app, make_user, make_course):
@@ -345,7 +405,11 @@ def test_enrolling_sends_one_welcome_in_the_learner_s_language(app, make_user, m
 
 def test_a_finnish_learner_s_welcome_names_the_course_in_finnish(app, make_user, make_course):
     learner = make_user(locale="fi")
-    course = make_course(modules=1, lessons=1, translations={"fi": {"title": "Ystävyyskaupunkien verkoston suunnittelu"}})
+    course = make_course(
+        modules=1,
+        lessons=1,
+        translations={"fi": {"title": "Ystävyyskaupunkien verkoston suunnittelu"}},
+    )
 
     enrol(learner.id, course)
     db.session.commit()
@@ -363,10 +427,14 @@ def test_the_calendar_page_shows_the_month_s_deadlines(deadlines_app, make_user)
 
     assert "Dashboard report" in html and 'aria-current="date"' in html
     assert client.get("/calendar?month=2026-13").status_code == 400
-    assert "Nothing is due this month." in client.get("/calendar?month=2001-01").get_data(as_text=True)
+    assert "Nothing is due this month." in client.get("/calendar?month=2001-01").get_data(
+        as_text=True
+    )
 
 
-def test_the_calendar_feed_is_valid_icalendar_behind_a_secret_revocable_address(deadlines_app, make_user):
+def test_the_calendar_feed_is_valid_icalendar_behind_a_secret_revocable_address(
+    deadlines_app, make_user
+):
     learner = make_user()
     client = browser(deadlines_app, learner)
     assert client.post("/account/calendar-feed", data={"action": "new"}).status_code == 302
@@ -382,7 +450,9 @@ def test_the_calendar_feed_is_valid_icalendar_behind_a_secret_revocable_address(
     assert set(events) == {"Dashboard report", "Late review"}  # the invitation has no date
     event = events["Dashboard report"]
     assert str(event["uid"]) == f"deadlines:report.u{learner.id}@127.0.0.1"
-    assert event.decoded("dtstart").tzinfo is not None and event.decoded("dtstart").utcoffset() == timedelta(0)
+    assert event.decoded("dtstart").tzinfo is not None and event.decoded(
+        "dtstart"
+    ).utcoffset() == timedelta(0)
     assert "dtstamp" in event and str(event["url"]).endswith("/report")
     again = icalendar.Calendar.from_ical(anonymous.get(f"/calendar/feed/{token}.ics").data)
     assert {str(e["uid"]) for e in again.walk("VEVENT")} == {str(e["uid"]) for e in events.values()}
@@ -417,5 +487,7 @@ def test_dates_are_written_in_the_person_s_zone_and_language(app, make_user):
 
     with app.test_request_context(), force_locale("it"):
         assert format_user_datetime(moment, helsinki, "HH:mm") == "12:30"
-        assert format_user_datetime(moment, default, "HH:mm") == "11:30"  # Europe/Brussels, summer time
+        assert (
+            format_user_datetime(moment, default, "HH:mm") == "11:30"
+        )  # Europe/Brussels, summer time
         assert "giu" in format_user_datetime(moment, default, "medium")

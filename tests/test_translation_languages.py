@@ -14,8 +14,13 @@ from lingua import Language, LanguageDetectorBuilder
 from nttlearn.testing import repo_root
 
 COURSES = repo_root() / "courses"
-LANGUAGES = {"en": Language.ENGLISH, "it": Language.ITALIAN, "sv": Language.SWEDISH,
-             "es": Language.SPANISH, "fi": Language.FINNISH}
+LANGUAGES = {
+    "en": Language.ENGLISH,
+    "it": Language.ITALIAN,
+    "sv": Language.SWEDISH,
+    "es": Language.SPANISH,
+    "fi": Language.FINNISH,
+}
 DETECTOR = LanguageDetectorBuilder.from_languages(*LANGUAGES.values()).build()
 TRANSLATED = re.compile(r"\.(it|sv|es|fi)\.(md|gift)$")
 
@@ -48,6 +53,11 @@ def test_a_translation_file_is_written_in_its_language(path):
 
 
 def test_an_english_lesson_left_in_a_translation_file_would_be_caught():
-    english = COURSES / "designing-twinned-town-networks/modules/02-needs-analysis/01-stakeholder-analysis.md"
+    english = (
+        COURSES
+        / "designing-twinned-town-networks/modules/02-needs-analysis/01-stakeholder-analysis.md"
+    )
 
-    assert DETECTOR.detect_language_of(_prose(english.read_text(encoding="utf-8"))) == Language.ENGLISH
+    assert (
+        DETECTOR.detect_language_of(_prose(english.read_text(encoding="utf-8"))) == Language.ENGLISH
+    )

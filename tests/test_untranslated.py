@@ -20,9 +20,17 @@ def test_untranslated_texts_are_warnings_naming_the_file_and_the_language(app, t
     result = run_cli(app, "courses", "validate", str(package))
 
     assert result.exit_code == 0
-    assert f"{package}/modules/01-cycle/01-welcome.md:1: not translated into it: the whole lesson (warning)" in result.stderr
-    assert f"{package}/modules/01-cycle/01-welcome.md:1: not translated into sv" not in result.stderr  # it has 01-welcome.sv.md
-    assert f"{package}/course.yaml:1: not translated into sv: title, summary, outcome 1 (warning)" in result.stderr
+    assert (
+        f"{package}/modules/01-cycle/01-welcome.md:1: not translated into it: the whole lesson (warning)"
+        in result.stderr
+    )
+    assert (
+        f"{package}/modules/01-cycle/01-welcome.md:1: not translated into sv" not in result.stderr
+    )  # it has 01-welcome.sv.md
+    assert (
+        f"{package}/course.yaml:1: not translated into sv: title, summary, outcome 1 (warning)"
+        in result.stderr
+    )
 
 
 def test_strict_makes_untranslated_texts_problems(app, tmp_path):
@@ -34,9 +42,17 @@ def test_strict_makes_untranslated_texts_problems(app, tmp_path):
     assert f"{package}/course.yaml:1: not translated into it: summary, outcome 1" in result.stderr
 
 
-@pytest.mark.parametrize("slug", ["designing-twinned-town-networks", "youth-and-development",
-                                  "social-sector-enterprises", "renewable-energy-sources",
-                                  "family-support-gender-equality", "integration-and-immigration-employment"])
+@pytest.mark.parametrize(
+    "slug",
+    [
+        "designing-twinned-town-networks",
+        "youth-and-development",
+        "social-sector-enterprises",
+        "renewable-energy-sources",
+        "family-support-gender-equality",
+        "integration-and-immigration-employment",
+    ],
+)
 def test_a_shipped_course_has_every_text_in_every_language(app, slug):
     result = run_cli(app, "courses", "validate", "--strict", str(repo_root() / "courses" / slug))
 

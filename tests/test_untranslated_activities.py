@@ -61,8 +61,10 @@ def _package(root: Path, **overrides: str) -> Path:
         "course.yaml": COURSE_YAML,
         "modules/01-cycle/module.yaml": MODULE_YAML,
         "modules/01-cycle/01-welcome.md": LESSON.format(title="Welcome"),
-        **{f"modules/01-cycle/{'quiz.gift' if lang == 'en' else f'quiz.{lang}.gift'}": text
-           for lang, text in QUIZ.items()},
+        **{
+            f"modules/01-cycle/{'quiz.gift' if lang == 'en' else f'quiz.{lang}.gift'}": text
+            for lang, text in QUIZ.items()
+        },
         **overrides,
     }
     package = write_package(root, files)
@@ -71,9 +73,13 @@ def _package(root: Path, **overrides: str) -> Path:
     # The capstone's English rubric is the plugin's default one, whose texts the plugin's own
     # catalogues translate: reword a title so that only the package's files can translate it.
     english = package / "modules" / "01-cycle" / "proposal-rubric.yaml"
-    english.write_text(english.read_text(encoding="utf-8").replace(
-        "title: Relevance to the programme and policy area",
-        "title: Relevance to the programme and to the network's policy area"), encoding="utf-8")
+    english.write_text(
+        english.read_text(encoding="utf-8").replace(
+            "title: Relevance to the programme and policy area",
+            "title: Relevance to the programme and to the network's policy area",
+        ),
+        encoding="utf-8",
+    )
     return package
 
 
@@ -131,16 +137,27 @@ def test_a_rubric_translation_leaving_texts_out_names_them(app, tmp_path):
     swedish = package / "modules" / "01-cycle" / "proposal-rubric.sv.yaml"
     text = swedish.read_text(encoding="utf-8")
     start = text.index("  title:")  # the first criterion's title
-    swedish.write_text(text[:start] + text[text.index("\n", start) + 1:], encoding="utf-8")
+    swedish.write_text(text[:start] + text[text.index("\n", start) + 1 :], encoding="utf-8")
 
     result = run_cli(app, "courses", "validate", str(package))
 
-    assert "not translated into sv: rubric (proposal-rubric.sv.yaml) criterion.relevance.title (warning)" in result.stderr
+    assert (
+        "not translated into sv: rubric (proposal-rubric.sv.yaml) criterion.relevance.title (warning)"
+        in result.stderr
+    )
 
 
-@pytest.mark.parametrize("slug", ["designing-twinned-town-networks", "youth-and-development",
-                                  "social-sector-enterprises", "renewable-energy-sources",
-                                  "family-support-gender-equality", "integration-and-immigration-employment"])
+@pytest.mark.parametrize(
+    "slug",
+    [
+        "designing-twinned-town-networks",
+        "youth-and-development",
+        "social-sector-enterprises",
+        "renewable-energy-sources",
+        "family-support-gender-equality",
+        "integration-and-immigration-employment",
+    ],
+)
 def test_a_shipped_course_has_every_activity_text_in_every_language(app, slug):
     result = run_cli(app, "courses", "validate", "--strict", str(repo_root() / "courses" / slug))
 

@@ -29,9 +29,9 @@ PAYLOADS = [
     '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">data</a>',
     '<img src="data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+">',
     '<svg onload="alert(1)"><circle r="10"/></svg>',
-    '<svg><script>alert(1)</script></svg>',
+    "<svg><script>alert(1)</script></svg>",
     '<svg><a xlink:href="javascript:alert(1)"><text>x</text></a></svg>',
-    '<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>',
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
     '<div style="background:url(javascript:alert(1))">css</div>',
     '<div style="width: expression(alert(1))">css</div>',
     "<style>body{background:url(javascript:alert(1))}</style>",
@@ -62,15 +62,48 @@ PAYLOADS = [
     "![x](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)",
     "<javascript:alert(1)>",
     "[x]: javascript:alert(1)\n\n[click][x]",
-    "<http://example.org/\"onmouseover=\"alert(1)>",
+    '<http://example.org/"onmouseover="alert(1)>',
     "`<script>alert(1)</script>`",
     "```html\n<script>alert(1)</script>\n```",
 ]
 
-DANGEROUS_TAGS = {"script", "iframe", "object", "embed", "svg", "math", "style", "link", "meta", "base",
-                  "form", "input", "button", "frame", "frameset", "applet", "video", "audio", "source",
-                  "body", "html", "textarea", "select", "template"}
-URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "srcset", "poster", "background"}
+DANGEROUS_TAGS = {
+    "script",
+    "iframe",
+    "object",
+    "embed",
+    "svg",
+    "math",
+    "style",
+    "link",
+    "meta",
+    "base",
+    "form",
+    "input",
+    "button",
+    "frame",
+    "frameset",
+    "applet",
+    "video",
+    "audio",
+    "source",
+    "body",
+    "html",
+    "textarea",
+    "select",
+    "template",
+}
+URL_ATTRIBUTES = {
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "xlink:href",
+    "data",
+    "srcset",
+    "poster",
+    "background",
+}
 SAFE_SCHEMES = ("http:", "https:", "mailto:")
 
 
@@ -122,7 +155,7 @@ def test_html_payload_is_cleaned_without_anything_that_can_run(payload):
 
 def test_ordinary_lesson_markdown_keeps_its_formatting():
     output = render_markdown(
-        "# Title\n\nSome *emphasis*, a [link](https://europa.eu \"EU\") and ![map](media/map.png).\n\n"
+        '# Title\n\nSome *emphasis*, a [link](https://europa.eu "EU") and ![map](media/map.png).\n\n'
         "| a | b |\n|---|---|\n| 1 | 2 |\n",
         media_base="/courses/c/media/",
     )
@@ -155,13 +188,15 @@ def test_a_name_with_a_script_tag_is_shown_as_text_on_the_dashboard(client, make
     assert_escaped(client.get("/dashboard").get_data(as_text=True))
 
 
-def test_a_name_with_a_script_tag_is_shown_as_text_in_the_progress_report(client, make_user, make_course, login_as):
+def test_a_name_with_a_script_tag_is_shown_as_text_in_the_progress_report(
+    client, make_user, make_course, login_as
+):
     from nttlearn.extensions import db
     from nttlearn.models import Enrolment
 
     trainer = make_user(role="trainer")
     course = make_course(trainer=trainer)
-    learner = make_user(name=SCRIPT_NAME, org='<img src=x onerror=alert(1)> Town', country="IT")
+    learner = make_user(name=SCRIPT_NAME, org="<img src=x onerror=alert(1)> Town", country="IT")
     db.session.add(Enrolment(user_id=learner.id, course_id=course.id, cohort="<b>cohort</b>"))
     db.session.commit()
     login_as(trainer)
@@ -180,7 +215,9 @@ def test_a_name_with_a_script_tag_is_shown_as_text_to_admins(client, make_user, 
     assert_escaped(client.get(f"/admin/users/{victim.id}").get_data(as_text=True))
 
 
-def test_a_name_with_a_script_tag_is_shown_as_text_in_messages(client, make_user, make_course, login_as):
+def test_a_name_with_a_script_tag_is_shown_as_text_in_messages(
+    client, make_user, make_course, login_as
+):
     from nttlearn.extensions import db
     from nttlearn.models import Enrolment
 
@@ -191,7 +228,10 @@ def test_a_name_with_a_script_tag_is_shown_as_text_in_messages(client, make_user
     db.session.commit()
     login_as(trainer)
 
-    page = client.post(f"/teach/courses/{course.id}/learners/{learner.id}/unenrol", data={"confirmed": "1"},
-                       follow_redirects=True)
+    page = client.post(
+        f"/teach/courses/{course.id}/learners/{learner.id}/unenrol",
+        data={"confirmed": "1"},
+        follow_redirects=True,
+    )
 
     assert_escaped(page.get_data(as_text=True))

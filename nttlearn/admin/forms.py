@@ -17,9 +17,12 @@ class UserForm(FlaskForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.role.choices = [SelectChoice("learner", _l("Learner")), SelectChoice("trainer", _l("Trainer")),
-                             SelectChoice("coordinator", _l("Coordinator")),
-                             SelectChoice("admin", _l("Administrator"))]
+        self.role.choices = [
+            SelectChoice("learner", _l("Learner")),
+            SelectChoice("trainer", _l("Trainer")),
+            SelectChoice("coordinator", _l("Coordinator")),
+            SelectChoice("admin", _l("Administrator")),
+        ]
 
 
 class OrganisationForm(FlaskForm):

@@ -30,9 +30,15 @@ def courses_using(name: str) -> list[AffectedCourse]:
     if not keys:
         return []
     rows = db.session.execute(
-        db.select(Activity, Course).join(Module, Activity.module_id == Module.id).join(Course, Module.course_id == Course.id)
-        .where(Activity.type_key.in_(keys), Activity.archived.is_(False), Module.archived.is_(False),
-               Course.archived.is_(False))
+        db.select(Activity, Course)
+        .join(Module, Activity.module_id == Module.id)
+        .join(Course, Module.course_id == Course.id)
+        .where(
+            Activity.type_key.in_(keys),
+            Activity.archived.is_(False),
+            Module.archived.is_(False),
+            Course.archived.is_(False),
+        )
         .order_by(Course.title, Module.position, Activity.position)
     ).all()
     by_course: dict[int, AffectedCourse] = {}

@@ -40,8 +40,12 @@ def users():
     page = arg_int("page", 1, min=1)
     stmt = db.select(User).where(User.deleted_at.is_(None))
     if query:
-        stmt = stmt.where(or_(User.name.icontains(query, autoescape=True),
-                              User.email.icontains(query, autoescape=True)))
+        stmt = stmt.where(
+            or_(
+                User.name.icontains(query, autoescape=True),
+                User.email.icontains(query, autoescape=True),
+            )
+        )
     if role:
         stmt = stmt.where(User.role == role)
     pagination = db.paginate(stmt.order_by(User.name), page=page, per_page=50, error_out=False)
@@ -57,7 +61,10 @@ def edit_user(user_id: int):
     form = UserForm(obj=user)
     if form.validate_on_submit():
         if user.id == current_user.id and (form.role.data != "admin" or not form.active.data):
-            flash(_("You cannot remove your own administrator rights or deactivate yourself."), "error")
+            flash(
+                _("You cannot remove your own administrator rights or deactivate yourself."),
+                "error",
+            )
         else:
             user.role = form.role.data
             user.active = form.active.data
@@ -76,11 +83,20 @@ def end_user_sessions(user_id: int):
     user = db.session.get(User, user_id)
     if user is None or user.deleted_at is not None:
         abort(404)
-    keep = current_record() if user.id == current_user.id else None  # an admin ending their own: not this one
+    keep = (
+        current_record() if user.id == current_user.id else None
+    )  # an admin ending their own: not this one
     count = end_sessions(user, keep=keep)
     db.session.commit()
-    flash(ngettext("%(num)d session of %(name)s has been ended.", "%(num)d sessions of %(name)s have been ended.",
-                   count, name=user.name), "success")
+    flash(
+        ngettext(
+            "%(num)d session of %(name)s has been ended.",
+            "%(num)d sessions of %(name)s have been ended.",
+            count,
+            name=user.name,
+        ),
+        "success",
+    )
     return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
@@ -92,13 +108,21 @@ def organisations():
         if find_organisation(form.name.data) is not None:
             form.name.errors.append(_("An organisation with this name already exists."))
         else:
-            db.session.add(Organisation(name=form.name.data.strip(), town=form.town.data.strip(), country=form.country.data))
+            db.session.add(
+                Organisation(
+                    name=form.name.data.strip(),
+                    town=form.town.data.strip(),
+                    country=form.country.data,
+                )
+            )
             db.session.commit()
             flash(_("The organisation has been added."), "success")
             return redirect(url_for("admin.organisations"))
     rows = db.session.execute(
-        db.select(Organisation, func.count(User.id)).outerjoin(User, (User.organisation_id == Organisation.id) & User.deleted_at.is_(None))
-        .group_by(Organisation.id).order_by(Organisation.country, Organisation.name)
+        db.select(Organisation, func.count(User.id))
+        .outerjoin(User, (User.organisation_id == Organisation.id) & User.deleted_at.is_(None))
+        .group_by(Organisation.id)
+        .order_by(Organisation.country, Organisation.name)
     ).all()
     return render_template("admin/organisations.html", rows=rows, form=form)
 
@@ -113,7 +137,11 @@ def edit_organisation(org_id: int):
         if clash is not None and clash.id != org.id:
             form.name.errors.append(_("An organisation with this name already exists."))
         else:
-            org.name, org.town, org.country = form.name.data.strip(), form.town.data.strip(), form.country.data
+            org.name, org.town, org.country = (
+                form.name.data.strip(),
+                form.town.data.strip(),
+                form.country.data,
+            )
             db.session.commit()
             flash(_("The organisation has been saved."), "success")
             return redirect(url_for("admin.organisations"))
@@ -128,8 +156,11 @@ def plugins():
     # (the POST and the page after it may reach different workers), the page tells the truth.
     plugin_host.forget_state()
     rows = [
-        {"info": info, "status": plugin_host.status(name),
-         "settings": [(s, s.value(name)) for s in info.settings]}
+        {
+            "info": info,
+            "status": plugin_host.status(name),
+            "settings": [(s, s.value(name)) for s in info.settings],
+        }
         for name, info in sorted(plugin_host.plugins.items())
     ]
     return render_template("admin/plugins.html", rows=rows)
@@ -154,7 +185,14 @@ def toggle_plugin(name: str):
     plugin_host = host()
     info = plugin_host.plugins.get(name) or abort(404)
     if info.failed:
-        flash(_("%(name)s failed to load and cannot be switched on: %(error)s", name=name, error=info.error), "error")
+        flash(
+            _(
+                "%(name)s failed to load and cannot be switched on: %(error)s",
+                name=name,
+                error=info.error,
+            ),
+            "error",
+        )
         return redirect(url_for("admin.plugins"))
     enable = request.form.get("enabled") == "1"
     if not enable and request.form.get("confirmed") != "1":
@@ -162,7 +200,11 @@ def toggle_plugin(name: str):
         return redirect(url_for("admin.confirm_disable_plugin", name=name))
     switch_plugin(name, enable)
     db.session.commit()
-    message = _("%(name)s is enabled.", name=name) if enable else _("%(name)s is disabled. Its data is kept.", name=name)
+    message = (
+        _("%(name)s is enabled.", name=name)
+        if enable
+        else _("%(name)s is disabled. Its data is kept.", name=name)
+    )
     flash(message, "success")
     return redirect(url_for("admin.plugins"))
 
@@ -175,8 +217,13 @@ def jobs():
     from ..jobs.periodic import periodic_status
 
     backend = backend_for()
-    return render_template("admin/jobs.html", backend=backend.name, queues=backend.queues(),
-                           periodic=periodic_status(), failures=backend.failures())
+    return render_template(
+        "admin/jobs.html",
+        backend=backend.name,
+        queues=backend.queues(),
+        periodic=periodic_status(),
+        failures=backend.failures(),
+    )
 
 
 @bp.route("/jobs/failures/<failure_id>/<any(retry, purge):action>", methods=["POST"])
@@ -190,7 +237,10 @@ def job_failure(failure_id: str, action: str):
         return confirmation_page(
             title=_("Delete the failed job?"),
             question=_("The job will not be run again and its error will be gone from this page."),
-            consequences=[], button=_("Delete the failed job"), cancel_url=url_for("admin.jobs"))
+            consequences=[],
+            button=_("Delete the failed job"),
+            cancel_url=url_for("admin.jobs"),
+        )
     done = backend.retry(failure_id) if action == "retry" else backend.purge(failure_id)
     if not done:
         flash(_("That failed job is no longer on the list."), "error")

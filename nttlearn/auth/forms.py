@@ -28,9 +28,15 @@ NOT_COUNTRIES = frozenset({"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB"})
 
 def country_choices() -> list[SelectChoice]:
     territories = Locale.parse(str(get_locale() or "en")).territories
-    countries = [SelectChoice(code, name) for code, name in territories.items()
-                 if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES]
-    return [SelectChoice("", _l("Choose a country")), *sorted(countries, key=lambda choice: choice.label)]
+    countries = [
+        SelectChoice(code, name)
+        for code, name in territories.items()
+        if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES
+    ]
+    return [
+        SelectChoice("", _l("Choose a country")),
+        *sorted(countries, key=lambda choice: choice.label),
+    ]
 
 
 def language_choices() -> list[SelectChoice]:
@@ -68,7 +74,8 @@ class _ForAccount(FlaskForm):
 class ProfileFields(FlaskForm):
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     organisation = StringField(
-        _l("Organisation"), validators=[Optional(), Length(max=200)],
+        _l("Organisation"),
+        validators=[Optional(), Length(max=200)],
         description=_l("Your municipality or body, e.g. Comune di Bologna"),
     )
     town = StringField(_l("Town"), validators=[Optional(), Length(max=120)])
@@ -85,7 +92,10 @@ class ProfileFields(FlaskForm):
         # Checked here, not in validate_country: the country's Optional() validator stops the
         # field's own chain when it is empty, which is exactly the case to catch.
         if (self.organisation.data or "").strip() and not self.country.data:
-            self.country.errors = [*self.country.errors, _l("Choose the country of your organisation.")]
+            self.country.errors = [
+                *self.country.errors,
+                _l("Choose the country of your organisation."),
+            ]
             valid = False
         return valid
 
@@ -93,7 +103,8 @@ class ProfileFields(FlaskForm):
 class RegistrationForm(ProfileFields):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
     password = PasswordField(
-        _l("Password"), validators=[DataRequired(), NewPassword()],
+        _l("Password"),
+        validators=[DataRequired(), NewPassword()],
         description=_l("At least 12 characters. A few unrelated words make a strong password."),
     )
     confirm = PasswordField(
@@ -105,7 +116,9 @@ class RegistrationForm(ProfileFields):
 
 class ProfileForm(ProfileFields):
     timezone = SelectField(
-        _l("Time zone"), validators=[Optional()], validate_choice=True,
+        _l("Time zone"),
+        validators=[Optional()],
+        validate_choice=True,
         description=_l("Deadlines and meetings are shown in this time zone."),
     )
     submit = SubmitField(_l("Save profile"))
@@ -113,7 +126,9 @@ class ProfileForm(ProfileFields):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.timezone.choices = [
-            SelectChoice("", _l("The site's time zone (%(zone)s)", zone=default_timezone().replace("_", " "))),
+            SelectChoice(
+                "", _l("The site's time zone (%(zone)s)", zone=default_timezone().replace("_", " "))
+            ),
             *(SelectChoice(name, name.replace("_", " ")) for name in timezone_names()),
         ]
 
@@ -172,5 +187,7 @@ class LinkIdentityForm(FlaskForm):
     """Proves that the person coming back from a single sign-on provider owns the account with
     the provider's e-mail address, before the two are linked."""
 
-    password = PasswordField(_l("Password of your account here"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
+    password = PasswordField(
+        _l("Password of your account here"), validators=[DataRequired(), Length(max=MAX_LENGTH)]
+    )
     submit = SubmitField(_l("Link and log in"))

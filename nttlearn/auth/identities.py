@@ -23,7 +23,13 @@ from .oidc import SsoFailure, provider_names
 from .services import find_organisation, find_user, normalise_email
 
 # Reasons a provider's claims open no account (beside nttlearn.auth.oidc's).
-NO_EMAIL, UNVERIFIED, CLOSED, INACTIVE, TAKEN = "no_email", "unverified", "closed", "inactive", "taken"
+NO_EMAIL, UNVERIFIED, CLOSED, INACTIVE, TAKEN = (
+    "no_email",
+    "unverified",
+    "closed",
+    "inactive",
+    "taken",
+)
 
 
 @dataclass(frozen=True)
@@ -38,14 +44,20 @@ class Outcome:
 
 def find_identity(issuer: str, subject: str) -> UserIdentity | None:
     return db.session.execute(
-        db.select(UserIdentity).where(UserIdentity.issuer == issuer, UserIdentity.subject == subject)
+        db.select(UserIdentity).where(
+            UserIdentity.issuer == issuer, UserIdentity.subject == subject
+        )
     ).scalar()
 
 
 def identities_of(user: User) -> list[UserIdentity]:
-    return list(db.session.execute(
-        db.select(UserIdentity).where(UserIdentity.user_id == user.id).order_by(UserIdentity.created_at, UserIdentity.id)
-    ).scalars())
+    return list(
+        db.session.execute(
+            db.select(UserIdentity)
+            .where(UserIdentity.user_id == user.id)
+            .order_by(UserIdentity.created_at, UserIdentity.id)
+        ).scalars()
+    )
 
 
 def verified_email(claims: dict[str, Any], trusted: bool = False) -> str | None:
@@ -70,7 +82,9 @@ def _locale(claims: dict[str, Any]) -> str | None:
 def _name(claims: dict[str, Any], email: str) -> str:
     name = str(claims.get("name") or "").strip()
     if not name:
-        name = " ".join(str(claims.get(c) or "").strip() for c in ("given_name", "family_name")).strip()
+        name = " ".join(
+            str(claims.get(c) or "").strip() for c in ("given_name", "family_name")
+        ).strip()
     return (name or email.split("@")[0])[:200]
 
 
@@ -82,7 +96,9 @@ def _claim_text(claims: dict[str, Any], name: str) -> str:
     return " ".join(value.split()) if isinstance(value, str) else ""
 
 
-def organisation_from_claims(claims: dict[str, Any], settings: dict[str, str]) -> Organisation | None:
+def organisation_from_claims(
+    claims: dict[str, Any], settings: dict[str, str]
+) -> Organisation | None:
     """The organisation a new account joins: the one named by the provider's
     ``organisation_claim`` (found whatever the letter case, else made in the country of
     ``country_claim`` or the provider's ``country``). None without the claim, or when a new
@@ -94,11 +110,17 @@ def organisation_from_claims(claims: dict[str, Any], settings: dict[str, str]) -
     if organisation is not None:
         return organisation
     country = _claim_text(claims, settings.get("country_claim", "")).upper()
-    if not (len(country) == 2 and country.isascii() and country.isalpha()) or country in NOT_COUNTRIES:
+    if (
+        not (len(country) == 2 and country.isascii() and country.isalpha())
+        or country in NOT_COUNTRIES
+    ):
         country = settings.get("country", "")
     if not country:
-        current_app.logger.warning("Single sign-on: no country for the new organisation %r (set the provider's "
-                                   "country or country_claim); the account has no organisation", name)
+        current_app.logger.warning(
+            "Single sign-on: no country for the new organisation %r (set the provider's "
+            "country or country_claim); the account has no organisation",
+            name,
+        )
         return None
     organisation = Organisation(name=name, country=country)
     try:
@@ -112,7 +134,9 @@ def organisation_from_claims(claims: dict[str, Any], settings: dict[str, str]) -
 def sso_providers_of(user: User) -> list[str]:
     """The names of the configured providers the account has a linked login with."""
     names = provider_names()
-    return sorted({names[i.issuer.rstrip("/")] for i in identities_of(user) if i.issuer.rstrip("/") in names})
+    return sorted(
+        {names[i.issuer.rstrip("/")] for i in identities_of(user) if i.issuer.rstrip("/") in names}
+    )
 
 
 def password_disabled(user: User) -> bool:
@@ -121,12 +145,19 @@ def password_disabled(user: User) -> bool:
     return bool(current_app.config.get("OIDC_DISABLE_PASSWORDS")) and bool(sso_providers_of(user))
 
 
-def account_for(claims: dict[str, Any], *, register: bool, trust_email: bool = False,
-                settings: dict[str, str] | None = None) -> Outcome:
+def account_for(
+    claims: dict[str, Any],
+    *,
+    register: bool,
+    trust_email: bool = False,
+    settings: dict[str, str] | None = None,
+) -> Outcome:
     """Which account the provider's claims open (flushed, not committed). Raises SsoFailure
     with a reason for the login page when there is none. A new account joins the organisation
     of the provider's ``organisation_claim`` (``settings``)."""
-    if len(str(claims["iss"])) > 255 or len(str(claims["sub"])) > 255:  # OpenID Connect Core: sub fits 255
+    if (
+        len(str(claims["iss"])) > 255 or len(str(claims["sub"])) > 255
+    ):  # OpenID Connect Core: sub fits 255
         raise SsoFailure("failed", "issuer or subject longer than 255 characters")
     identity = find_identity(claims["iss"], claims["sub"])
     if identity is not None:
@@ -147,8 +178,14 @@ def account_for(claims: dict[str, Any], *, register: bool, trust_email: bool = F
         return Outcome("confirm", existing)
     if not register:
         raise SsoFailure(CLOSED)
-    user = User(email=email, name=_name(claims, email), password_hash="", role="learner", locale=_locale(claims),
-                organisation=organisation_from_claims(claims, settings or {}))
+    user = User(
+        email=email,
+        name=_name(claims, email),
+        password_hash="",
+        role="learner",
+        locale=_locale(claims),
+        organisation=organisation_from_claims(claims, settings or {}),
+    )
     db.session.add(user)
     db.session.flush()
     emit("user.registered", user_id=user.id, data={"role": "learner", "via": "sso"})
@@ -159,8 +196,13 @@ def account_for(claims: dict[str, Any], *, register: bool, trust_email: bool = F
 def link_identity(user: User, claims: dict[str, Any]) -> UserIdentity:
     """Add the identity to ``user`` (flushed). A second, simultaneous link of the same identity
     (a double submit) finds the first; one linked to another account raises SsoFailure."""
-    identity = UserIdentity(user_id=user.id, issuer=claims["iss"], subject=claims["sub"],
-                            email=normalise_email(str(claims.get("email") or ""))[:254], last_login_at=utcnow())
+    identity = UserIdentity(
+        user_id=user.id,
+        issuer=claims["iss"],
+        subject=claims["sub"],
+        email=normalise_email(str(claims.get("email") or ""))[:254],
+        last_login_at=utcnow(),
+    )
     try:
         with db.session.begin_nested():
             db.session.add(identity)

@@ -58,12 +58,17 @@ def _client(settings: dict[str, str]):
         oauth = current_app.extensions[EXTENSION] = OAuth(current_app._get_current_object())
     client = oauth.create_client(settings["key"])
     if client is None:
-        client_kwargs: dict[str, Any] = {"scope": settings["scope"], "code_challenge_method": "S256",
-                                         "default_timeout": TIMEOUT_SECONDS}
+        client_kwargs: dict[str, Any] = {
+            "scope": settings["scope"],
+            "code_challenge_method": "S256",
+            "default_timeout": TIMEOUT_SECONDS,
+        }
         if not settings["client_secret"]:
             client_kwargs["token_endpoint_auth_method"] = "none"  # noqa: S105 (a public client: PKCE alone)
         client = oauth.register(
-            settings["key"], overwrite=True, client_id=settings["client_id"],
+            settings["key"],
+            overwrite=True,
+            client_id=settings["client_id"],
             client_secret=settings["client_secret"] or None,
             server_metadata_url=settings["issuer"] + "/.well-known/openid-configuration",
             client_kwargs=client_kwargs,
@@ -83,7 +88,9 @@ def _discover(client, settings: dict[str, str]) -> dict[str, Any]:
     return metadata
 
 
-def authorization_redirect(settings: dict[str, str], redirect_uri: str, *, reauthenticate: bool = False) -> Response:
+def authorization_redirect(
+    settings: dict[str, str], redirect_uri: str, *, reauthenticate: bool = False
+) -> Response:
     """The redirect that sends the browser to the provider's login, with a new state, nonce and
     PKCE challenge (kept in the session). ``reauthenticate`` asks the provider to log the person in
     again even if it has a session (``prompt=login``, ``max_age=0``: OpenID Connect Core 1.0,
@@ -107,7 +114,10 @@ def callback_claims(settings: dict[str, str]) -> dict[str, Any]:
     when the ID token leaves out e-mail, name or the organisation's claims. Raises :class:`SsoFailure`."""
     error = request.args.get("error")
     if error:
-        raise SsoFailure(DENIED if error == "access_denied" else FAILED, f"{error}: {request.args.get('error_description', '')}"[:300])
+        raise SsoFailure(
+            DENIED if error == "access_denied" else FAILED,
+            f"{error}: {request.args.get('error_description', '')}"[:300],
+        )
     client = _client(settings)
     _discover(client, settings)
     try:
@@ -121,7 +131,12 @@ def callback_claims(settings: dict[str, str]) -> dict[str, Any]:
     claims = dict(token.get("userinfo") or {})
     if not claims.get("sub") or not claims.get("iss"):
         raise SsoFailure(FAILED, "the token response had no ID token")
-    wanted = {"email", "name", settings.get("organisation_claim"), settings.get("country_claim")} - {"", None}
+    wanted = {
+        "email",
+        "name",
+        settings.get("organisation_claim"),
+        settings.get("country_claim"),
+    } - {"", None}
     if not wanted <= claims.keys():
         try:
             extra = dict(client.userinfo(token=token))

@@ -59,8 +59,10 @@ def require_role(*roles: str) -> Callable[[F], F]:
         wrapped.nttlearn_permission = "role:" + ",".join(roles)  # type: ignore[attr-defined]
         return wrapped  # type: ignore[return-value]
 
-    decorator.__doc__ = (f"Views for accounts with the site role {' or '.join(roles)} (admins always); "
-                         "others get 403, anonymous visitors the login page.")
+    decorator.__doc__ = (
+        f"Views for accounts with the site role {' or '.join(roles)} (admins always); "
+        "others get 403, anonymous visitors the login page."
+    )
     return decorator
 
 
@@ -81,9 +83,14 @@ def can_manage_course(user: User | Any, course: Course | int) -> bool:
     cache = request_cache().setdefault("course_staff", {}) if has_request_context() else {}
     key = (user.id, course_id)
     if key not in cache:
-        cache[key] = db.session.execute(
-            db.select(CourseStaff.id).where(CourseStaff.course_id == course_id, CourseStaff.user_id == user.id)
-        ).first() is not None
+        cache[key] = (
+            db.session.execute(
+                db.select(CourseStaff.id).where(
+                    CourseStaff.course_id == course_id, CourseStaff.user_id == user.id
+                )
+            ).first()
+            is not None
+        )
     return cache[key]
 
 

@@ -32,7 +32,9 @@ FIELDS = ("email", "name", "organisation", "town", "country", "locale")
 def _fernet() -> Fernet:
     # A key of its own, derived from the secret key: a registration link cannot be replayed as
     # any other signed value of the app, and rotating the secret key voids open links.
-    digest = hashlib.sha256(b"nttlearn-registration:" + current_app.config["SECRET_KEY"].encode()).digest()
+    digest = hashlib.sha256(
+        b"nttlearn-registration:" + current_app.config["SECRET_KEY"].encode()
+    ).digest()
     return Fernet(base64.urlsafe_b64encode(digest))
 
 
@@ -63,18 +65,26 @@ def start_registration(data: dict[str, Any], password: str) -> None:
                 "Hello %(name)s,\n\nSomeone, perhaps you, tried to create a new account on %(site)s with this "
                 "e-mail address. You already have an account, so nothing was created.\n\nLog in: %(login)s\n"
                 "Forgot your password? Choose a new one: %(reset)s\n\nIf this was not you, you can ignore this message.",
-                name=existing.name, site=site, login=login, reset=reset,
+                name=existing.name,
+                site=site,
+                login=login,
+                reset=reset,
             )
             send_mail(existing.email, _("You already have an account on %(site)s", site=site), body)
         return
-    payload = {field: data.get(field) or "" for field in FIELDS} | {"email": email, "h": hash_password(password)}
+    payload = {field: data.get(field) or "" for field in FIELDS} | {
+        "email": email,
+        "h": hash_password(password),
+    }
     token = _fernet().encrypt(json.dumps(payload).encode()).decode()
     link = current_app.config["BASE_URL"] + url_for("auth.confirm_registration", token=token)
     with force_locale(data.get("locale") or "en"):
         body = _(
             "Hello %(name)s,\n\nTo finish creating your account on %(site)s, open this link within 24 hours:\n\n"
             "%(link)s\n\nIf you did not ask for an account, ignore this message: nothing is created without it.",
-            name=payload["name"], site=site, link=link,
+            name=payload["name"],
+            site=site,
+            link=link,
         )
         send_mail(email, _("Confirm your e-mail address for %(site)s", site=site), body)
 
@@ -88,8 +98,12 @@ def finish_registration(token: str) -> User | None:
     except (InvalidToken, ValueError, UnicodeError):
         return None
     user = create_user(
-        email=payload["email"], name=payload["name"], password_hash=payload["h"],
-        organisation=payload["organisation"], town=payload["town"], country=payload["country"],
+        email=payload["email"],
+        name=payload["name"],
+        password_hash=payload["h"],
+        organisation=payload["organisation"],
+        town=payload["town"],
+        country=payload["country"],
         locale=payload["locale"] or None,
     )
     return user

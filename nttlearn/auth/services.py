@@ -50,12 +50,16 @@ def find_user(email: str) -> User | None:
 def find_organisation(name: str) -> Organisation | None:
     """The organisation called ``name``, whatever the letter case ("comune di bologna")."""
     return db.session.execute(
-        db.select(Organisation).where(func.lower(Organisation.name) == name.strip().lower())
-        .order_by(Organisation.id).limit(1)
+        db.select(Organisation)
+        .where(func.lower(Organisation.name) == name.strip().lower())
+        .order_by(Organisation.id)
+        .limit(1)
     ).scalar()
 
 
-def find_or_create_organisation(name: str | None, town: str | None, country: str | None) -> Organisation | None:
+def find_or_create_organisation(
+    name: str | None, town: str | None, country: str | None
+) -> Organisation | None:
     name = (name or "").strip()
     if not name:
         return None
@@ -136,7 +140,9 @@ def export_user_data(user: User) -> dict[str, Any]:
             "timezone": user.timezone,
             "calendar_feed": bool(user.calendar_token),
             "created_at": _jsonable(user.created_at),
-            "organisation": {"name": org.name, "town": org.town, "country": org.country} if org else None,
+            "organisation": {"name": org.name, "town": org.town, "country": org.country}
+            if org
+            else None,
         },
         "enrolments": rows(Enrolment, "course_id", "cohort", "created_at", "completed_at"),
         "lesson_completions": rows(LessonCompletion, "lesson_id", "completed_at"),
@@ -146,13 +152,27 @@ def export_user_data(user: User) -> dict[str, Any]:
         "deadline_extensions": rows(Extension, "activity_id", "kind", "due_at", "granted_at"),
         "courses_taught": rows(CourseStaff, "course_id", "role"),
         "events": rows(EventRecord, "name", "course_id", "data", "created_at"),
-        "single_sign_on": rows(UserIdentity, "issuer", "subject", "email", "created_at", "last_login_at"),
-        "sessions": rows(UserSession, "created_at", "last_used_at", "expires_at", "remember", "device", "ip_address"),
-        "notifications": rows(Notification, "kind", "title", "body", "url", "created_at", "read_at"),
+        "single_sign_on": rows(
+            UserIdentity, "issuer", "subject", "email", "created_at", "last_login_at"
+        ),
+        "sessions": rows(
+            UserSession,
+            "created_at",
+            "last_used_at",
+            "expires_at",
+            "remember",
+            "device",
+            "ip_address",
+        ),
+        "notifications": rows(
+            Notification, "kind", "title", "body", "url", "created_at", "read_at"
+        ),
         "notification_preferences": rows(NotificationPreference, "kind", "delivery"),
         "plugins": {},
     }
-    for plugin, result in host().call_each("nttlearn_user_data", include_disabled=True, user_id=user.id):
+    for plugin, result in host().call_each(
+        "nttlearn_user_data", include_disabled=True, user_id=user.id
+    ):
         data["plugins"][plugin] = result
     return data
 
@@ -173,13 +193,17 @@ def delete_account(user: User) -> None:
     user.last_seen_at = None
     user.active = False
     user.deleted_at = utcnow()
-    db.session.execute(db.delete(UserSession).where(UserSession.user_id == user.id))  # logged out everywhere
-    db.session.execute(db.delete(UserIdentity).where(UserIdentity.user_id == user.id))  # and by no provider
-    db.session.execute(db.delete(Notification).where(Notification.user_id == user.id))
-    db.session.execute(db.delete(NotificationPreference).where(NotificationPreference.user_id == user.id))
     db.session.execute(
-        db.update(EventRecord).where(EventRecord.user_id == user.id).values(data={})
+        db.delete(UserSession).where(UserSession.user_id == user.id)
+    )  # logged out everywhere
+    db.session.execute(
+        db.delete(UserIdentity).where(UserIdentity.user_id == user.id)
+    )  # and by no provider
+    db.session.execute(db.delete(Notification).where(Notification.user_id == user.id))
+    db.session.execute(
+        db.delete(NotificationPreference).where(NotificationPreference.user_id == user.id)
     )
+    db.session.execute(db.update(EventRecord).where(EventRecord.user_id == user.id).values(data={}))
     db.session.flush()
     if organisation_id is not None:
         _forget_organisation_without_members(organisation_id)

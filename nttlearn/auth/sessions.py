@@ -47,7 +47,11 @@ def _digest(token: str) -> str:
 def idle_timeout(role: str) -> timedelta:
     """How long a session may go unused: shorter for people who can change courses and accounts."""
     config = current_app.config
-    minutes = config["SESSION_IDLE_MINUTES_STAFF"] if role in STAFF_ROLES else config["SESSION_IDLE_MINUTES_LEARNER"]
+    minutes = (
+        config["SESSION_IDLE_MINUTES_STAFF"]
+        if role in STAFF_ROLES
+        else config["SESSION_IDLE_MINUTES_LEARNER"]
+    )
     return timedelta(minutes=minutes)
 
 
@@ -77,7 +81,11 @@ def describe_device(user_agent: str) -> str:
     import ua_parser  # imported late: its rules take a moment to load, once per process
 
     parsed = ua_parser.parse(user_agent[:1000])
-    browser = " ".join(p for p in (parsed.user_agent.family, parsed.user_agent.major) if p) if parsed.user_agent else ""
+    browser = (
+        " ".join(p for p in (parsed.user_agent.family, parsed.user_agent.major) if p)
+        if parsed.user_agent
+        else ""
+    )
     system = " ".join(p for p in (parsed.os.family, parsed.os.major) if p) if parsed.os else ""
     if browser and system:
         return f"{browser} on {system}"[:120]
@@ -94,8 +102,16 @@ def create_session_record(user: User, remember: bool = False) -> str:
     """Add a session row for ``user`` (flushed, not committed) and return its token."""
     token, at = secrets.token_urlsafe(32), now()
     device, ip_address = _client()
-    record = UserSession(token_hash=_digest(token), user_id=user.id, remember=remember, created_at=at,
-                         last_used_at=at, expires_at=at + lifetime(remember), device=device, ip_address=ip_address)
+    record = UserSession(
+        token_hash=_digest(token),
+        user_id=user.id,
+        remember=remember,
+        created_at=at,
+        last_used_at=at,
+        expires_at=at + lifetime(remember),
+        device=device,
+        ip_address=ip_address,
+    )
     db.session.add(record)
     db.session.flush()
     user.session_token, user.session_record = token, record
@@ -119,10 +135,13 @@ def start_session(user: User, remember: bool = False) -> None:
 def load_user(token: str) -> User | None:
     """Flask-Login's loader: the user of a live session record, with the record, in one query."""
     if request_cache().get("ended_session") == token:
-        return None  # Flask-Login asks again with the remember-me cookie, which holds the same token
+        return (
+            None  # Flask-Login asks again with the remember-me cookie, which holds the same token
+        )
     at = now()
     row = db.session.execute(
-        db.select(User, UserSession).join(UserSession, UserSession.user_id == User.id)
+        db.select(User, UserSession)
+        .join(UserSession, UserSession.user_id == User.id)
         .where(UserSession.token_hash == _digest(token), UserSession.expires_at > at)
         .execution_options(populate_existing=True)  # another request may have touched the row
     ).first()
@@ -132,8 +151,11 @@ def load_user(token: str) -> User | None:
         return None
     if at - record.last_used_at >= TOUCH_INTERVAL:
         _, ip_address = _client()
-        _write_now(update(UserSession).where(UserSession.id == record.id)
-                   .values(last_used_at=at, ip_address=ip_address))
+        _write_now(
+            update(UserSession)
+            .where(UserSession.id == record.id)
+            .values(last_used_at=at, ip_address=ip_address)
+        )
         set_committed_value(record, "last_used_at", at)
         set_committed_value(record, "ip_address", ip_address)
     user.session_token, user.session_record = token, record
@@ -148,8 +170,11 @@ def _rotate_remember_token(app, user: User, **_: object) -> None:
     if record is None or old is None:
         return
     token = secrets.token_urlsafe(32)
-    rotated = _write_now(update(UserSession).where(UserSession.id == record.id, UserSession.token_hash == _digest(old))
-                         .values(token_hash=_digest(token)))
+    rotated = _write_now(
+        update(UserSession)
+        .where(UserSession.id == record.id, UserSession.token_hash == _digest(old))
+        .values(token_hash=_digest(token))
+    )
     if not rotated:
         # Another request of this browser (tabs restored at once) rotated it first; its answer
         # carries the new cookie, and this one must not overwrite that with a token of its own.
@@ -181,7 +206,8 @@ def active_sessions(user: User) -> list[UserSession]:
     """The account's live sessions, the most recently used first."""
     at = now()
     records = db.session.execute(
-        db.select(UserSession).where(UserSession.user_id == user.id, UserSession.expires_at > at)
+        db.select(UserSession)
+        .where(UserSession.user_id == user.id, UserSession.expires_at > at)
         .order_by(UserSession.last_used_at.desc(), UserSession.id.desc())
     ).scalars()
     return [r for r in records if is_current(r, user.role, at)]
@@ -220,10 +246,16 @@ def _delete_expired(at: datetime | None = None, user_id: int | None = None) -> i
     staff = db.select(User.id).where(User.role.in_(STAFF_ROLES))
     expired = or_(
         UserSession.expires_at <= at,
-        and_(UserSession.remember.is_(False), UserSession.user_id.in_(staff),
-             UserSession.last_used_at < idle_since[True]),
-        and_(UserSession.remember.is_(False), UserSession.user_id.not_in(staff),
-             UserSession.last_used_at < idle_since[False]),
+        and_(
+            UserSession.remember.is_(False),
+            UserSession.user_id.in_(staff),
+            UserSession.last_used_at < idle_since[True],
+        ),
+        and_(
+            UserSession.remember.is_(False),
+            UserSession.user_id.not_in(staff),
+            UserSession.last_used_at < idle_since[False],
+        ),
     )
     statement = delete(UserSession).where(expired)
     if user_id is not None:

@@ -53,29 +53,54 @@ CLOCK_SKEW_SECONDS = 30  # the provider's clock and ours may differ by this much
 
 def _refusal(reason: str, provider: str) -> str:
     messages = {
-        oidc.UNREACHABLE: _("%(provider)s cannot be reached at the moment, so you could not log in with it. "
-                            "Please try again later.", provider=provider),
-        oidc.STATE: _("Your login with %(provider)s could not be completed: it was started in another browser "
-                      "or tab, or took too long. Please try again.", provider=provider),
-        oidc.DENIED: _("You cancelled the login at %(provider)s, or did not allow it to tell this site who you "
-                       "are. You are not logged in.", provider=provider),
-        oidc.FAILED: _("%(provider)s could not confirm who you are. Please try again, or ask your "
-                       "administrator.", provider=provider),
-        NO_EMAIL: _("%(provider)s did not give your e-mail address, which an account here needs. Ask your "
-                    "administrator.", provider=provider),
-        UNVERIFIED: _("%(provider)s has not verified your e-mail address, so it cannot be used to log in "
-                      "here. Verify it with %(provider)s first, or log in with your password.", provider=provider),
-        CLOSED: _("There is no account here for you yet, and this site does not create accounts through "
-                  "%(provider)s. Ask your administrator for one.", provider=provider),
+        oidc.UNREACHABLE: _(
+            "%(provider)s cannot be reached at the moment, so you could not log in with it. "
+            "Please try again later.",
+            provider=provider,
+        ),
+        oidc.STATE: _(
+            "Your login with %(provider)s could not be completed: it was started in another browser "
+            "or tab, or took too long. Please try again.",
+            provider=provider,
+        ),
+        oidc.DENIED: _(
+            "You cancelled the login at %(provider)s, or did not allow it to tell this site who you "
+            "are. You are not logged in.",
+            provider=provider,
+        ),
+        oidc.FAILED: _(
+            "%(provider)s could not confirm who you are. Please try again, or ask your "
+            "administrator.",
+            provider=provider,
+        ),
+        NO_EMAIL: _(
+            "%(provider)s did not give your e-mail address, which an account here needs. Ask your "
+            "administrator.",
+            provider=provider,
+        ),
+        UNVERIFIED: _(
+            "%(provider)s has not verified your e-mail address, so it cannot be used to log in "
+            "here. Verify it with %(provider)s first, or log in with your password.",
+            provider=provider,
+        ),
+        CLOSED: _(
+            "There is no account here for you yet, and this site does not create accounts through "
+            "%(provider)s. Ask your administrator for one.",
+            provider=provider,
+        ),
         INACTIVE: _("This account is not active. Ask your administrator."),
-        TAKEN: _("This %(provider)s login is already linked to another account.", provider=provider),
+        TAKEN: _(
+            "This %(provider)s login is already linked to another account.", provider=provider
+        ),
     }
     return messages.get(reason, messages[oidc.FAILED])
 
 
 def _refused(settings: dict[str, str], failure: SsoFailure):
     db.session.rollback()
-    current_app.logger.warning("Single sign-on with %s refused: %s %r", settings["key"], failure.reason, failure.detail)
+    current_app.logger.warning(
+        "Single sign-on with %s refused: %s %r", settings["key"], failure.reason, failure.detail
+    )
     flash(_refusal(failure.reason, settings["name"]), "error")
     return redirect(url_for("auth.login"))
 
@@ -114,7 +139,11 @@ def sso_callback(key: str):
     """Where the provider sends the browser back: log in, or ask for the password to link."""
     if current_user.is_authenticated:
         pending = session.get(REAUTH)
-        if isinstance(pending, dict) and pending.get("key") == key and pending.get("user_id") == current_user.id:
+        if (
+            isinstance(pending, dict)
+            and pending.get("key") == key
+            and pending.get("user_id") == current_user.id
+        ):
             return _finish_reauthentication(key, pending)
         return redirect(url_for("learn.dashboard"))
     settings = oidc.provider(key)
@@ -122,15 +151,24 @@ def sso_callback(key: str):
         abort(404)
     try:
         claims = oidc.callback_claims(settings)
-        outcome = account_for(claims, register=current_app.config["OIDC_REGISTER"],
-                              trust_email=bool(settings.get("trust_email")), settings=settings)
+        outcome = account_for(
+            claims,
+            register=current_app.config["OIDC_REGISTER"],
+            trust_email=bool(settings.get("trust_email")),
+            settings=settings,
+        )
     except SsoFailure as failure:
         return _refused(settings, failure)
     if outcome.action == "confirm":
         db.session.rollback()
-        session[PENDING_LINK] = {"key": key, "iss": claims["iss"], "sub": claims["sub"],
-                                 "email": outcome.user.email, "user_id": outcome.user.id,
-                                 "until": time.time() + LINK_SECONDS}
+        session[PENDING_LINK] = {
+            "key": key,
+            "iss": claims["iss"],
+            "sub": claims["sub"],
+            "email": outcome.user.email,
+            "user_id": outcome.user.id,
+            "until": time.time() + LINK_SECONDS,
+        }
         return redirect(url_for("auth.sso_link"))
     if outcome.created:
         welcome_to_site(outcome.user)
@@ -171,17 +209,26 @@ def sso_link():
         by_account = limiter("login-account", limit, window)
         if by_account.blocked(user.email):
             flash(_("Too many failed attempts. Please wait a few minutes and try again."), "error")
-            return render_template("auth/sso_link.html", form=form, user=user, provider=settings["name"]), 429
+            return render_template(
+                "auth/sso_link.html", form=form, user=user, provider=settings["name"]
+            ), 429
         if check_password(user.password_hash, form.password.data):
             by_account.reset(user.email)
             try:
-                link_identity(user, {"iss": pending["iss"], "sub": pending["sub"], "email": pending["email"]})
+                link_identity(
+                    user, {"iss": pending["iss"], "sub": pending["sub"], "email": pending["email"]}
+                )
             except SsoFailure as failure:
                 return _refused(settings, failure)
             user.last_seen_at = utcnow()
             db.session.commit()
-            flash(_("Your %(provider)s login is now linked to your account. Next time, it logs you in directly.",
-                    provider=settings["name"]), "success")
+            flash(
+                _(
+                    "Your %(provider)s login is now linked to your account. Next time, it logs you in directly.",
+                    provider=settings["name"],
+                ),
+                "success",
+            )
             return _log_in(user)
         by_account.hit(user.email)
         form.password.errors.append(_("The password is not correct."))
@@ -198,11 +245,21 @@ def remove_sso_identity(identity_id: int):
     if result == "missing":
         abort(404)
     if result == "last" and current_app.config["OIDC_DISABLE_PASSWORDS"]:
-        flash(_("On this site, an account linked to your organisation's account logs in only with it, so its "
-                "last single sign-on login cannot be removed. Ask your administrator."), "error")
+        flash(
+            _(
+                "On this site, an account linked to your organisation's account logs in only with it, so its "
+                "last single sign-on login cannot be removed. Ask your administrator."
+            ),
+            "error",
+        )
     elif result == "last":
-        flash(_("This is the only way you can log in. Set a password first (Forgot your password?), "
-                "then remove it."), "error")
+        flash(
+            _(
+                "This is the only way you can log in. Set a password first (Forgot your password?), "
+                "then remove it."
+            ),
+            "error",
+        )
     else:
         db.session.commit()
         flash(_("The single sign-on login has been removed from your account."), "success")
@@ -226,8 +283,11 @@ def confirms_with_provider(user: User) -> bool:
 def recently_reauthenticated(user: User) -> bool:
     """Whether this browser logged in again at a provider, as ``user``, in the last few minutes."""
     proof = session.get(REAUTHENTICATED)
-    return (isinstance(proof, dict) and proof.get("user_id") == user.id
-            and 0 <= time.time() - float(proof.get("at", 0)) <= REAUTH_SECONDS)
+    return (
+        isinstance(proof, dict)
+        and proof.get("user_id") == user.id
+        and 0 <= time.time() - float(proof.get("at", 0)) <= REAUTH_SECONDS
+    )
 
 
 @bp.route("/account/delete/reauthenticate/<key>", methods=["POST"])
@@ -244,7 +304,9 @@ def reauthenticate_for_deletion(key: str):
         return oidc.authorization_redirect(settings, _callback_url(key), reauthenticate=True)
     except SsoFailure as failure:
         session.pop(REAUTH, None)
-        current_app.logger.warning("Re-authentication with %s refused: %s %r", key, failure.reason, failure.detail)
+        current_app.logger.warning(
+            "Re-authentication with %s refused: %s %r", key, failure.reason, failure.detail
+        )
         flash(_refusal(failure.reason, settings["name"]), "error")
         return redirect(url_for("auth.delete"))
 
@@ -260,23 +322,47 @@ def _finish_reauthentication(key: str, pending: dict[str, Any]):
     try:
         claims = oidc.callback_claims(settings)
     except SsoFailure as failure:
-        current_app.logger.warning("Re-authentication with %s refused: %s %r", key, failure.reason, failure.detail)
+        current_app.logger.warning(
+            "Re-authentication with %s refused: %s %r", key, failure.reason, failure.detail
+        )
         flash(_refusal(failure.reason, settings["name"]), "error")
         return redirect(url_for("auth.delete"))
     identity = find_identity(claims["iss"], claims["sub"])
     if identity is None or identity.user_id != current_user.id:
-        flash(_("You logged in at %(provider)s with another login than the one linked to this account. "
-                "Your account was not deleted.", provider=settings["name"]), "error")
+        flash(
+            _(
+                "You logged in at %(provider)s with another login than the one linked to this account. "
+                "Your account was not deleted.",
+                provider=settings["name"],
+            ),
+            "error",
+        )
         return redirect(url_for("auth.delete"))
     auth_time, now = claims.get("auth_time"), time.time()
     started = float(pending.get("started", 0))
-    if (not isinstance(auth_time, int | float) or isinstance(auth_time, bool)
-            or not started - CLOCK_SKEW_SECONDS <= auth_time <= now + CLOCK_SKEW_SECONDS):
-        current_app.logger.warning("Re-authentication with %s: auth_time %r is not after %s", key, auth_time, started)
-        flash(_("%(provider)s did not confirm that you logged in again just now, so your account was not "
-                "deleted. Please try again.", provider=settings["name"]), "error")
+    if (
+        not isinstance(auth_time, int | float)
+        or isinstance(auth_time, bool)
+        or not started - CLOCK_SKEW_SECONDS <= auth_time <= now + CLOCK_SKEW_SECONDS
+    ):
+        current_app.logger.warning(
+            "Re-authentication with %s: auth_time %r is not after %s", key, auth_time, started
+        )
+        flash(
+            _(
+                "%(provider)s did not confirm that you logged in again just now, so your account was not "
+                "deleted. Please try again.",
+                provider=settings["name"],
+            ),
+            "error",
+        )
         return redirect(url_for("auth.delete"))
     session[REAUTHENTICATED] = {"user_id": current_user.id, "at": now}
-    flash(_("You have confirmed who you are with %(provider)s. You can now delete your account.",
-            provider=settings["name"]), "success")
+    flash(
+        _(
+            "You have confirmed who you are with %(provider)s. You can now delete your account.",
+            provider=settings["name"],
+        ),
+        "success",
+    )
     return redirect(url_for("auth.delete"))

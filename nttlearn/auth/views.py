@@ -63,8 +63,6 @@ from .sessions import (
 bp = Blueprint("auth", __name__, template_folder="templates")
 
 
-
-
 @bp.route("/register", methods=["GET", "POST"])
 @public
 def register():
@@ -75,7 +73,9 @@ def register():
         form.locale.data = str(request.accept_languages.best_match(LOCALES) or "en")
     if form.validate_on_submit():
         if too_many_mail_requests("register", form.email.data):
-            return _too_many_requests("auth/register.html", form=form, organisations=_organisation_names())
+            return _too_many_requests(
+                "auth/register.html", form=form, organisations=_organisation_names()
+            )
         start_registration({name: getattr(form, name).data for name in FIELDS}, form.password.data)
         # The same answer for a new address and one with an account: no account enumeration.
         return redirect(url_for("auth.registration_sent"))
@@ -83,17 +83,27 @@ def register():
 
 
 def _organisation_names() -> list[str]:
-    return list(db.session.execute(db.select(Organisation.name).order_by(Organisation.name)).scalars())
+    return list(
+        db.session.execute(db.select(Organisation.name).order_by(Organisation.name)).scalars()
+    )
 
 
 def _sso_only(user: User) -> str:
-    return _("Your account logs in with %(providers)s only, not with a password. Use the \"Log in with %(provider)s\" "
-             "button on the login page.", providers=", ".join(sso_providers_of(user)),
-             provider=sso_providers_of(user)[0])
+    return _(
+        'Your account logs in with %(providers)s only, not with a password. Use the "Log in with %(provider)s" '
+        "button on the login page.",
+        providers=", ".join(sso_providers_of(user)),
+        provider=sso_providers_of(user)[0],
+    )
 
 
 def _too_many_requests(template: str, **context) -> tuple[str, int]:
-    flash(_("Too many requests for this address or from your network. Please wait an hour and try again."), "error")
+    flash(
+        _(
+            "Too many requests for this address or from your network. Please wait an hour and try again."
+        ),
+        "error",
+    )
     return render_template(template, **context), 429
 
 
@@ -110,10 +120,14 @@ def confirm_registration(token: str):
         user = finish_registration(token)
     except (AccountError, IntegrityError):  # the link was opened twice (or twice at once)
         db.session.rollback()
-        flash(_("Your account exists already. Log in with your e-mail address and password."), "info")
+        flash(
+            _("Your account exists already. Log in with your e-mail address and password."), "info"
+        )
         return redirect(url_for("auth.login"))
     if user is None:
-        flash(_("This confirmation link is invalid or has expired. Please register again."), "error")
+        flash(
+            _("This confirmation link is invalid or has expired. Please register again."), "error"
+        )
         return redirect(url_for("auth.register"))
     welcome_to_site(user)
     db.session.commit()
@@ -178,20 +192,31 @@ def forgot_password():
         if user is not None and user.is_active and password_disabled(user):
             # The page answers as for any address (no account enumeration); the mail explains.
             body = _(
-                "Hello %(name)s,\n\nSomeone asked to reset your password for %(site)s. Your account logs in with %(providers)s, not with a password, so no password can be set here. Log in with the \"Log in with …\" button on the login page:\n\n%(link)s\n\nIf you did not ask for this, ignore this message.",
-                name=user.name, site=current_app.config["SITE_NAME"], providers=", ".join(sso_providers_of(user)),
+                'Hello %(name)s,\n\nSomeone asked to reset your password for %(site)s. Your account logs in with %(providers)s, not with a password, so no password can be set here. Log in with the "Log in with …" button on the login page:\n\n%(link)s\n\nIf you did not ask for this, ignore this message.',
+                name=user.name,
+                site=current_app.config["SITE_NAME"],
+                providers=", ".join(sso_providers_of(user)),
                 link=current_app.config["BASE_URL"] + url_for("auth.login"),
             )
             send_mail(user.email, _("Your account logs in with single sign-on"), body)
         elif user is not None and user.is_active:
-            link = current_app.config["BASE_URL"] + url_for("auth.reset_password", token=reset_token(user))
+            link = current_app.config["BASE_URL"] + url_for(
+                "auth.reset_password", token=reset_token(user)
+            )
             body = _(
                 "Hello %(name)s,\n\nTo choose a new password for %(site)s, open this link within two hours:\n\n%(link)s\n\nIf you did not ask for this, ignore this message.",
-                name=user.name, site=current_app.config["SITE_NAME"], link=link,
+                name=user.name,
+                site=current_app.config["SITE_NAME"],
+                link=link,
             )
             send_mail(user.email, _("Reset your password"), body)
         # The same answer whether or not the address exists: no account enumeration.
-        flash(_("If an account exists for this address, we have sent it a link to reset the password."), "info")
+        flash(
+            _(
+                "If an account exists for this address, we have sent it a link to reset the password."
+            ),
+            "info",
+        )
         return redirect(url_for("auth.login"))
     return render_template("auth/forgot.html", form=form)
 
@@ -220,8 +245,11 @@ def _profile_data(user: User) -> dict[str, str]:
     """What the profile form shows before the person edits it."""
     org = user.organisation
     return {
-        "name": user.name, "locale": user.locale or "en", "timezone": user.timezone or "",
-        "organisation": org.name if org else "", "town": org.town if org else "",
+        "name": user.name,
+        "locale": user.locale or "en",
+        "timezone": user.timezone or "",
+        "organisation": org.name if org else "",
+        "town": org.town if org else "",
         "country": org.country if org else "",
     }
 
@@ -230,17 +258,26 @@ def _profile_page(form: ProfileForm, password_form: ChangePasswordForm) -> str:
     from ..calendar.services import feed_url
     from ..notifications.views import preferences_form
 
-    return render_template("auth/profile.html", form=form, password_form=password_form,
-                           sessions=active_sessions(current_user), this_session=current_record(),
-                           identities=_linked_identities(current_user),
-                           password_disabled=password_disabled(current_user),
-                           preferences_form=preferences_form(current_user), calendar_feed=feed_url(current_user))
+    return render_template(
+        "auth/profile.html",
+        form=form,
+        password_form=password_form,
+        sessions=active_sessions(current_user),
+        this_session=current_record(),
+        identities=_linked_identities(current_user),
+        password_disabled=password_disabled(current_user),
+        preferences_form=preferences_form(current_user),
+        calendar_feed=feed_url(current_user),
+    )
 
 
 def _linked_identities(user: User) -> list[tuple[UserIdentity, str, bool]]:
     """The account's single sign-on logins: each with its provider's name and whether it may go."""
     identities, names = identities_of(user), provider_names()
-    return [(i, names.get(i.issuer.rstrip("/"), i.issuer), can_remove(user, i, identities)) for i in identities]
+    return [
+        (i, names.get(i.issuer.rstrip("/"), i.issuer), can_remove(user, i, identities))
+        for i in identities
+    ]
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -248,7 +285,9 @@ def _linked_identities(user: User) -> list[tuple[UserIdentity, str, bool]]:
 def profile():
     # Only what was posted is read on POST: a field missing from the request is an error, never
     # a value taken from the account (the organisation is an object there, a name here).
-    form = ProfileForm() if request.method == "POST" else ProfileForm(data=_profile_data(current_user))
+    form = (
+        ProfileForm() if request.method == "POST" else ProfileForm(data=_profile_data(current_user))
+    )
     if form.validate_on_submit():
         current_user.name = form.name.data.strip()
         current_user.locale = form.locale.data
@@ -274,7 +313,9 @@ def change_password():
             form.current.errors.append(_("Your current password is not correct."))
         else:
             current_user.password_hash = hash_password(form.password.data)
-            end_sessions(current_user, keep=current_record())  # this session continues; all others end
+            end_sessions(
+                current_user, keep=current_record()
+            )  # this session continues; all others end
             db.session.commit()
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("auth.profile"))
@@ -311,7 +352,8 @@ def end_all_sessions():
 def export_data():
     payload = json.dumps(export_user_data(current_user), indent=2, ensure_ascii=False)
     return Response(
-        payload, mimetype="application/json",
+        payload,
+        mimetype="application/json",
         headers={"Content-Disposition": "attachment; filename=nttlearn-my-data.json"},
     )
 
@@ -332,7 +374,9 @@ def delete():
     form = ProviderDeleteAccountForm() if by_provider else DeleteAccountForm()
     if form.validate_on_submit():
         if by_provider and not recently_reauthenticated(current_user):
-            form.confirm.errors.append(_("First confirm who you are by logging in again with your organisation's account."))
+            form.confirm.errors.append(
+                _("First confirm who you are by logging in again with your organisation's account.")
+            )
         elif not by_provider and not check_password(current_user.password_hash, form.password.data):
             form.password.errors.append(_("Your password is not correct."))
         else:
@@ -343,9 +387,13 @@ def delete():
             end_this_session()
             flash(_("Your account has been deleted."), "info")
             return redirect(url_for("learn.catalogue"))
-    return render_template("auth/delete.html", form=form, by_provider=by_provider,
-                           providers=reauthentication_providers(current_user) if by_provider else [],
-                           reauthenticated=by_provider and recently_reauthenticated(current_user))
+    return render_template(
+        "auth/delete.html",
+        form=form,
+        by_provider=by_provider,
+        providers=reauthentication_providers(current_user) if by_provider else [],
+        reauthenticated=by_provider and recently_reauthenticated(current_user),
+    )
 
 
 @bp.route("/language", methods=["POST"])

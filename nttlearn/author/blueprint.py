@@ -57,14 +57,31 @@ def too_large(error):
     # The error may come before the view's permission check (CSRF reads the form first).
     is_admin = current_user.is_authenticated and current_user.is_admin
     if request.endpoint == "author.upload_package" and is_admin:
-        message = _("The package is larger than the limit of %(mb)d MB. Nothing was imported.", mb=limit)
-        return render_template("author/upload.html", form=PackageForm(formdata=None), refused=message), 413
+        message = _(
+            "The package is larger than the limit of %(mb)d MB. Nothing was imported.", mb=limit
+        )
+        return render_template(
+            "author/upload.html", form=PackageForm(formdata=None), refused=message
+        ), 413
     course = course_or_none(request.view_args or {})
-    if request.endpoint == "author.media" and course is not None and can_manage_course(current_user, course):
+    if (
+        request.endpoint == "author.media"
+        and course is not None
+        and can_manage_course(current_user, course)
+    ):
         from .media import list_media
 
         message = _("The file is larger than the limit of %(mb)d MB. Nothing was saved.", mb=limit)
-        return render_template("author/media.html", course=course, files=list_media(course),
-                               form=MediaForm(formdata=None), refused=message), 413
-    return render_template("error.html", code=413, title=_("Too large"),
-                           message=_("The file is larger than the limit of %(mb)d MB.", mb=limit)), 413
+        return render_template(
+            "author/media.html",
+            course=course,
+            files=list_media(course),
+            form=MediaForm(formdata=None),
+            refused=message,
+        ), 413
+    return render_template(
+        "error.html",
+        code=413,
+        title=_("Too large"),
+        message=_("The file is larger than the limit of %(mb)d MB.", mb=limit),
+    ), 413

@@ -26,7 +26,9 @@ from ..content.translations import LANGUAGES
 from ..course_settings import form_field
 from ..hooktypes import CourseSetting
 
-SLUG_HELP = _l("Lower-case letters, digits and dashes; it becomes part of the course's web address.")
+SLUG_HELP = _l(
+    "Lower-case letters, digits and dashes; it becomes part of the course's web address."
+)
 
 
 def options(pairs: Iterable[tuple[str, Any]]) -> list[SelectChoice]:
@@ -35,7 +37,12 @@ def options(pairs: Iterable[tuple[str, Any]]) -> list[SelectChoice]:
 
 
 def completion_choices() -> list[Any]:
-    return options([("all_required", _l("Every required lesson and activity")), ("all", _l("Every lesson and activity"))])
+    return options(
+        [
+            ("all_required", _l("Every required lesson and activity")),
+            ("all", _l("Every lesson and activity")),
+        ]
+    )
 
 
 def lines(text: str | list[str] | None) -> list[str]:
@@ -52,8 +59,12 @@ class CourseSettingsForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     summary = TextAreaField(_l("Summary"), validators=[Length(max=2000)])
     policy_area = SelectField(_l("Policy area"))
-    hours = DecimalField(_l("Estimated hours"), places=1, validators=[NumberRange(min=0.5, max=500)])
-    outcomes = TextAreaField(_l("Learning outcomes"), description=_l("One per line."), validators=[Length(max=5000)])
+    hours = DecimalField(
+        _l("Estimated hours"), places=1, validators=[NumberRange(min=0.5, max=500)]
+    )
+    outcomes = TextAreaField(
+        _l("Learning outcomes"), description=_l("One per line."), validators=[Length(max=5000)]
+    )
     completion_rule = SelectField(_l("Completion rule"), choices=completion_choices())
     self_enrolment = BooleanField(_l("Learners may enrol themselves"))
     # The plugins' course settings (nttlearn_course_settings) are added by course_settings_form().
@@ -63,13 +74,24 @@ class CourseSettingsForm(FlaskForm):
 
 def course_settings_form(settings: Mapping[str, CourseSetting]) -> type[CourseSettingsForm]:
     """The settings form with a field for each plugin's course setting, named by its key."""
-    return type("CourseSettingsForm", (CourseSettingsForm,), {key: form_field(s) for key, s in settings.items()})
+    return type(
+        "CourseSettingsForm",
+        (CourseSettingsForm,),
+        {key: form_field(s) for key, s in settings.items()},
+    )
 
 
 class NewCourseForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    slug = StringField(_l("Web address (optional)"), description=SLUG_HELP,
-                       validators=[Optional(), Length(max=100), Regexp(r"^[a-z0-9][a-z0-9-]*$", message=SLUG_HELP)])
+    slug = StringField(
+        _l("Web address (optional)"),
+        description=SLUG_HELP,
+        validators=[
+            Optional(),
+            Length(max=100),
+            Regexp(r"^[a-z0-9][a-z0-9-]*$", message=SLUG_HELP),
+        ],
+    )
     policy_area = SelectField(_l("Policy area"))
     summary = TextAreaField(_l("Summary"), validators=[Length(max=2000)])
     submit = SubmitField(_l("Create the course"))
@@ -77,15 +99,24 @@ class NewCourseForm(FlaskForm):
 
 class DuplicateCourseForm(FlaskForm):
     title = StringField(_l("Title of the copy"), validators=[DataRequired(), Length(max=200)])
-    slug = StringField(_l("Web address of the copy"), description=SLUG_HELP,
-                       validators=[DataRequired(), Length(max=100), Regexp(r"^[a-z0-9][a-z0-9-]*$", message=SLUG_HELP)])
+    slug = StringField(
+        _l("Web address of the copy"),
+        description=SLUG_HELP,
+        validators=[
+            DataRequired(),
+            Length(max=100),
+            Regexp(r"^[a-z0-9][a-z0-9-]*$", message=SLUG_HELP),
+        ],
+    )
     submit = SubmitField(_l("Duplicate the course"))
 
 
 class ModuleForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     summary = TextAreaField(_l("Summary"), validators=[Length(max=2000)])
-    outcomes = TextAreaField(_l("Learning outcomes"), description=_l("One per line."), validators=[Length(max=5000)])
+    outcomes = TextAreaField(
+        _l("Learning outcomes"), description=_l("One per line."), validators=[Length(max=5000)]
+    )
     submit = SubmitField(_l("Save"))
 
 
@@ -93,11 +124,22 @@ class LessonForm(FlaskForm):
     opened_version = HiddenField(validators=[DataRequired()])
     opened_text = HiddenField()
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    minutes = IntegerField(_l("Estimated minutes"), default=10, validators=[DataRequired(), NumberRange(min=1, max=600)])
-    kind = SelectField(_l("Kind"), choices=options([("lesson", _l("Lesson")), ("exercise", _l("Exercise"))]))
+    minutes = IntegerField(
+        _l("Estimated minutes"),
+        default=10,
+        validators=[DataRequired(), NumberRange(min=1, max=600)],
+    )
+    kind = SelectField(
+        _l("Kind"), choices=options([("lesson", _l("Lesson")), ("exercise", _l("Exercise"))])
+    )
     required = BooleanField(_l("Required for completion"), default=True)
-    body = TextAreaField(_l("Text (Markdown)"), validators=[Length(max=200_000)],
-                         description=_l("Headings with ##, lists with -, links as [text](https://…), images as ![description](../../media/photo.png)."))
+    body = TextAreaField(
+        _l("Text (Markdown)"),
+        validators=[Length(max=200_000)],
+        description=_l(
+            "Headings with ##, lists with -, links as [text](https://…), images as ![description](../../media/photo.png)."
+        ),
+    )
     preview = SubmitField(_l("Preview"))
     submit = SubmitField(_l("Save"))
 
@@ -116,7 +158,9 @@ class ActivityForm(FlaskForm):
 
 
 class MediaForm(FlaskForm):
-    image = FileField(_l("File: an image, a PDF, audio, video or an office document"), validators=[FileRequired()])
+    image = FileField(
+        _l("File: an image, a PDF, audio, video or an office document"), validators=[FileRequired()]
+    )
     submit = SubmitField(_l("Upload"))
 
 
@@ -124,7 +168,6 @@ class PackageForm(FlaskForm):
     package = FileField(_l("Course package (.zip)"), validators=[FileRequired()])
     check = SubmitField(_l("Check only"))
     submit = SubmitField(_l("Import"))
-
 
 
 class TranslationForm(FlaskForm):
@@ -145,8 +188,13 @@ class TitleTranslationForm(TranslationForm):
 
 
 class LessonTranslationForm(TranslationForm):
-    body = TextAreaField(_l("Text (Markdown)"), validators=[Length(max=200_000)],
-                         description=_l("Translate the text and keep its Markdown: headings (##), lists (-), links and images."))
+    body = TextAreaField(
+        _l("Text (Markdown)"),
+        validators=[Length(max=200_000)],
+        description=_l(
+            "Translate the text and keep its Markdown: headings (##), lists (-), links and images."
+        ),
+    )
     preview = SubmitField(_l("Preview"))
 
     def __init__(self, *args: Any, english_body: str = "", **kwargs: Any) -> None:
@@ -155,7 +203,11 @@ class LessonTranslationForm(TranslationForm):
 
     def validate_body(self, field: TextAreaField) -> None:
         if self.english_body.strip() and not (field.data or "").strip():
-            raise ValidationError(_l("Translate the text too: without it, learners would read the English text under a translated title."))
+            raise ValidationError(
+                _l(
+                    "Translate the text too: without it, learners would read the English text under a translated title."
+                )
+            )
 
 
 class ActivityTranslationForm(TranslationForm):
@@ -176,8 +228,12 @@ class OutcomesTranslationForm(FlaskForm):
 
 def outcomes_translation_form(count: int) -> OutcomesTranslationForm:
     """A form with a field for each of ``count`` English outcomes (none may be left over in a request)."""
-    fields = {f"outcome_{n}": TextAreaField(_l("Learning outcome %(num)d", num=n + 1), validators=[Length(max=2000)])
-              for n in range(count)}
+    fields = {
+        f"outcome_{n}": TextAreaField(
+            _l("Learning outcome %(num)d", num=n + 1), validators=[Length(max=2000)]
+        )
+        for n in range(count)
+    }
     return type("OutcomesTranslation", (OutcomesTranslationForm,), fields)()
 
 
@@ -190,18 +246,33 @@ class CoursePictureForm(FlaskForm):
     """The catalogue card's picture and what it shows, in English (required with a picture) and in
     each translation language (optional: English is shown where one is missing)."""
 
-    picture = FileField(_l("Picture: PNG, JPEG, GIF, WebP or SVG"),
-                        description=_l("Shown 2:1 on the catalogue card (320 × 160 pixels). Uploaded to the course's media files."))
-    image_alt = StringField(_l("What the picture shows (English)"), validators=[Length(max=200)],
-                            description=_l("For those who cannot see it, e.g. “Two town halls linked by a bridge”. Required with a picture."),
-                            render_kw={"lang": "en"})
+    picture = FileField(
+        _l("Picture: PNG, JPEG, GIF, WebP or SVG"),
+        description=_l(
+            "Shown 2:1 on the catalogue card (320 × 160 pixels). Uploaded to the course's media files."
+        ),
+    )
+    image_alt = StringField(
+        _l("What the picture shows (English)"),
+        validators=[Length(max=200)],
+        description=_l(
+            "For those who cannot see it, e.g. “Two town halls linked by a bridge”. Required with a picture."
+        ),
+        render_kw={"lang": "en"},
+    )
     submit = SubmitField(_l("Save the picture"))
 
 
 for _code in LANGUAGES:
-    setattr(CoursePictureForm, f"image_alt_{_code}",
-            StringField(_l("What the picture shows (%(language)s)", language=LANGUAGE_NAMES[_code]),
-                        validators=[Length(max=200)], render_kw={"lang": _code}))
+    setattr(
+        CoursePictureForm,
+        f"image_alt_{_code}",
+        StringField(
+            _l("What the picture shows (%(language)s)", language=LANGUAGE_NAMES[_code]),
+            validators=[Length(max=200)],
+            render_kw={"lang": _code},
+        ),
+    )
 del _code
 
 

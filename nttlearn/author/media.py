@@ -56,18 +56,28 @@ def refusal_message(refused: RefusedByAllowList) -> str:
     """Why the allow-list refused a file (the ``MediaRefused`` that ``check_media`` raised), in the
     reader's language: the upload forms' message."""
     if refused.reason == "not_allowed":
-        return _("Only images (PNG, JPEG, GIF, WebP, SVG), PDF, audio (MP3, M4A, Ogg, WAV, FLAC), video (MP4, "
-                 "WebM, Ogg) and documents (DOCX, XLSX, PPTX, ODT, ODS, ODP) can be uploaded.")
+        return _(
+            "Only images (PNG, JPEG, GIF, WebP, SVG), PDF, audio (MP3, M4A, Ogg, WAV, FLAC), video (MP4, "
+            "WebM, Ogg) and documents (DOCX, XLSX, PPTX, ODT, ODS, ODP) can be uploaded."
+        )
     if refused.reason == "other_format":
-        return _("The file is a %(kind)s file but its name ends in .%(extension)s.",
-                 kind=refused.detail, extension=refused.extension)
+        return _(
+            "The file is a %(kind)s file but its name ends in .%(extension)s.",
+            kind=refused.detail,
+            extension=refused.extension,
+        )
     if refused.reason == "unsafe_svg":
-        return _("The SVG drawing contains %(what)s, which could run a script or load something from elsewhere: "
-                 "remove it, or upload the drawing as a PNG image.", what=refused.detail)
+        return _(
+            "The SVG drawing contains %(what)s, which could run a script or load something from elsewhere: "
+            "remove it, or upload the drawing as a PNG image.",
+            what=refused.detail,
+        )
     if refused.reason == "macros":
         return _("The document contains macros: save it without them, or as PDF.")
-    return _("The file's content is not a valid .%(extension)s file, as its name says.",
-             extension=refused.extension)
+    return _(
+        "The file's content is not a valid .%(extension)s file, as its name says.",
+        extension=refused.extension,
+    )
 
 
 def check_upload(filename: str, data: bytes) -> MediaType:
@@ -85,7 +95,11 @@ def save_media(course: Course, filename: str, stream: IO[bytes]) -> MediaFile:
     kind = media_type(filename)
     if kind is None:
         raise MediaRefused(refusal_message(RefusedByAllowList("not_allowed", "")))
-    megabytes = current_app.config.get("IMAGE_MAX_MB", 5) if kind.kind == "image" else current_app.config["MAX_UPLOAD_MB"]
+    megabytes = (
+        current_app.config.get("IMAGE_MAX_MB", 5)
+        if kind.kind == "image"
+        else current_app.config["MAX_UPLOAD_MB"]
+    )
     limit = int(megabytes) * MB
     data = stream.read(limit + 1)
     if len(data) > limit:
@@ -97,7 +111,10 @@ def save_media(course: Course, filename: str, stream: IO[bytes]) -> MediaFile:
     except RefusedByAllowList as refused:
         raise MediaRefused(refusal_message(refused)) from None
     store, prefix = file_store(), media_prefix(course.slug)
-    stem = re.sub(r"[^a-z0-9-]+", "-", secure_filename(filename.rsplit(".", 1)[0]).lower()).strip("-") or "file"
+    stem = (
+        re.sub(r"[^a-z0-9-]+", "-", secure_filename(filename.rsplit(".", 1)[0]).lower()).strip("-")
+        or "file"
+    )
     name, n = f"{stem}.{kind.extension}", 2
     while store.exists(prefix + name):
         name, n = f"{stem}-{n}.{kind.extension}", n + 1
@@ -107,11 +124,18 @@ def save_media(course: Course, filename: str, stream: IO[bytes]) -> MediaFile:
 
 def lessons_using(course: Course, name: str) -> list[Lesson]:
     """Live lessons of ``course`` whose text names the media file ``name``."""
-    return list(db.session.execute(
-        db.select(Lesson).join(Module).where(
-            Module.course_id == course.id, Module.archived.is_(False), Lesson.archived.is_(False),
-            Lesson.body.contains(f"media/{name}", autoescape=True))
-    ).scalars())
+    return list(
+        db.session.execute(
+            db.select(Lesson)
+            .join(Module)
+            .where(
+                Module.course_id == course.id,
+                Module.archived.is_(False),
+                Lesson.archived.is_(False),
+                Lesson.body.contains(f"media/{name}", autoescape=True),
+            )
+        ).scalars()
+    )
 
 
 def delete_media(course: Course, name: str) -> None:
@@ -121,8 +145,14 @@ def delete_media(course: Course, name: str) -> None:
         raise MediaRefused(_("There is no such file."))
     using = lessons_using(course, name)
     if using:
-        raise MediaRefused(_("The file is used in: %(lessons)s. Remove it from these lessons first.",
-                             lessons=", ".join(lesson.title for lesson in using)))
+        raise MediaRefused(
+            _(
+                "The file is used in: %(lessons)s. Remove it from these lessons first.",
+                lessons=", ".join(lesson.title for lesson in using),
+            )
+        )
     if name == course.image:
-        raise MediaRefused(_("The file is the course's catalogue picture (the image of course.yaml)."))
+        raise MediaRefused(
+            _("The file is the course's catalogue picture (the image of course.yaml).")
+        )
     store.delete(key)

@@ -25,12 +25,18 @@ def media(course_id: int):
         except MediaRefused as exc:
             refused = str(exc)
         else:
-            code = f"![…]({saved.markdown_path})" if saved.is_image else f"[…]({saved.markdown_path})"
-            flash(_("The file has been uploaded. Use it in a lesson as: %(code)s", code=code), "success")
+            code = (
+                f"![…]({saved.markdown_path})" if saved.is_image else f"[…]({saved.markdown_path})"
+            )
+            flash(
+                _("The file has been uploaded. Use it in a lesson as: %(code)s", code=code),
+                "success",
+            )
             return redirect(url_for("author.media", course_id=course.id))
     status = 422 if refused else 200
-    return render_template("author/media.html", course=course, files=list_media(course), form=form,
-                           refused=refused), status
+    return render_template(
+        "author/media.html", course=course, files=list_media(course), form=form, refused=refused
+    ), status
 
 
 @bp.route("/courses/<int:course_id>/media/<path:name>/delete", methods=["POST"])
@@ -41,9 +47,13 @@ def delete_media_file(course_id: int, name: str):
         # A name that is no file of the course is refused below, without asking.
         return confirmation_page(
             title=_("Delete %(title)s?", title=name),
-            question=_("Lessons that show this file will show a broken image or link until it is uploaded again."),
-            consequences=[], button=_("Delete %(title)s", title=name),
-            cancel_url=url_for("author.media", course_id=course.id))
+            question=_(
+                "Lessons that show this file will show a broken image or link until it is uploaded again."
+            ),
+            consequences=[],
+            button=_("Delete %(title)s", title=name),
+            cancel_url=url_for("author.media", course_id=course.id),
+        )
     try:
         delete_media(course, name)
     except MediaRefused as exc:

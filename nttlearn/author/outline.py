@@ -42,7 +42,12 @@ def _free_key(existing: set[str], title: str, fallback: str) -> str:
 
 
 def _next_position(model: Any, parent_column: Any, parent_id: int) -> int:
-    return (db.session.execute(db.select(db.func.max(model.position)).where(parent_column == parent_id)).scalar() or 0) + 1
+    return (
+        db.session.execute(
+            db.select(db.func.max(model.position)).where(parent_column == parent_id)
+        ).scalar()
+        or 0
+    ) + 1
 
 
 def element_in_course(model: Any, element_id: int, course: Course) -> Any | None:
@@ -57,11 +62,20 @@ def element_in_course(model: Any, element_id: int, course: Course) -> Any | None
 
 
 # -- modules -------------------------------------------------------------------------------------
-def add_module(course: Course, *, title: str, summary: str = "", outcomes: list[str] | None = None) -> Module:
-    keys = set(db.session.execute(db.select(Module.key).where(Module.course_id == course.id)).scalars())
-    module = Module(course_id=course.id, key=_free_key(keys, title, "module"), title=title.strip(),
-                    summary=summary.strip(), outcomes=outcomes or [],
-                    position=_next_position(Module, Module.course_id, course.id))
+def add_module(
+    course: Course, *, title: str, summary: str = "", outcomes: list[str] | None = None
+) -> Module:
+    keys = set(
+        db.session.execute(db.select(Module.key).where(Module.course_id == course.id)).scalars()
+    )
+    module = Module(
+        course_id=course.id,
+        key=_free_key(keys, title, "module"),
+        title=title.strip(),
+        summary=summary.strip(),
+        outcomes=outcomes or [],
+        position=_next_position(Module, Module.course_id, course.id),
+    )
     db.session.add(module)
     db.session.flush()
     return module
@@ -70,7 +84,11 @@ def add_module(course: Course, *, title: str, summary: str = "", outcomes: list[
 def update_module(module: Module, *, title: str, summary: str, outcomes: list[str]) -> None:
     """Apply the module form; translations made from the old title and summary may become outdated."""
     before = english_texts(module)
-    for name, value in (("title", title.strip()), ("summary", summary.strip()), ("outcomes", outcomes)):
+    for name, value in (
+        ("title", title.strip()),
+        ("summary", summary.strip()),
+        ("outcomes", outcomes),
+    ):
         if getattr(module, name) != value:
             setattr(module, name, value)
     kept = before_english_change(module.translations, before, english_texts(module))
@@ -89,8 +107,11 @@ def check_lesson_body(course: Course, module: Module, body: str) -> list[TextPro
     """The problems an import would find in ``body`` as a lesson of ``module``."""
     outline = load_outline(course)
     layout = package_layout(outline)
-    translations = {lesson.id: sorted((lesson.translations or {}).keys())
-                    for lessons in outline.lessons.values() for lesson in lessons}
+    translations = {
+        lesson.id: sorted((lesson.translations or {}).keys())
+        for lessons in outline.lessons.values()
+        for lesson in lessons
+    }
     files = layout.files(translations)
     store, media = file_store(), media_prefix(course.slug)
     folder = layout.module_dirs.get(module.id, "modules/00-new")
@@ -99,7 +120,7 @@ def check_lesson_body(course: Course, module: Module, body: str) -> list[TextPro
         if path in files:
             return True
         if path.startswith("media/"):
-            return store.exists(media + path[len("media/"):])
+            return store.exists(media + path[len("media/") :])
         return False
 
     # The body starts on line 1 of the editor's text box.
@@ -110,10 +131,16 @@ def add_lesson(course: Course, module: Module, values: Mapping[str, Any]) -> Les
     problems = check_lesson_body(course, module, values["body"])
     if problems:
         raise AuthoringError("\n".join(f"line {p.line}: {p.message}" for p in problems))
-    keys = set(db.session.execute(db.select(Lesson.key).where(Lesson.module_id == module.id)).scalars())
-    lesson = Lesson(module_id=module.id, key=_free_key(keys, values["title"], "lesson"),
-                    position=_next_position(Lesson, Lesson.module_id, module.id), translations={},
-                    **_lesson_values(values))
+    keys = set(
+        db.session.execute(db.select(Lesson.key).where(Lesson.module_id == module.id)).scalars()
+    )
+    lesson = Lesson(
+        module_id=module.id,
+        key=_free_key(keys, values["title"], "lesson"),
+        position=_next_position(Lesson, Lesson.module_id, module.id),
+        translations={},
+        **_lesson_values(values),
+    )
     db.session.add(lesson)
     db.session.flush()
     return lesson
@@ -127,8 +154,13 @@ def lesson_token(lesson: Lesson) -> str:
     return fields_token(lesson, LESSON_FIELDS)
 
 
-def save_lesson(course: Course, lesson: Lesson, values: Mapping[str, Any], version: str,
-                opened_text: str | None = None) -> None:
+def save_lesson(
+    course: Course,
+    lesson: Lesson,
+    values: Mapping[str, Any],
+    version: str,
+    opened_text: str | None = None,
+) -> None:
     """Save an edited lesson opened at ``version``; :class:`LessonConflict` if it changed since.
 
     ``opened_text`` (:func:`lesson_token` when the editor opened) lets a newer version that
@@ -144,26 +176,42 @@ def save_lesson(course: Course, lesson: Lesson, values: Mapping[str, Any], versi
     for name, value in _lesson_values(values).items():
         if getattr(lesson, name) != value:
             setattr(lesson, name, value)
-    kept = before_english_change(lesson.translations, before, {"title": lesson.title, "body": lesson.body})
+    kept = before_english_change(
+        lesson.translations, before, {"title": lesson.title, "body": lesson.body}
+    )
     if kept is not None:
         lesson.translations = kept
 
 
 def _lesson_values(values: Mapping[str, Any]) -> dict[str, Any]:
-    return {"title": values["title"].strip(), "minutes": int(values["minutes"]), "required": bool(values["required"]),
-            "kind": values["kind"], "body": normalize_body(values["body"])}
+    return {
+        "title": values["title"].strip(),
+        "minutes": int(values["minutes"]),
+        "required": bool(values["required"]),
+        "kind": values["kind"],
+        "body": normalize_body(values["body"]),
+    }
 
 
 # -- activities ------------------------------------------------------------------------------------
-def add_activity(module: Module, activity_type: ActivityType, *, title: str, required: bool) -> Activity:
+def add_activity(
+    module: Module, activity_type: ActivityType, *, title: str, required: bool
+) -> Activity:
     """Place a new activity of ``activity_type``, created with the type's default definition."""
     definition = dict(activity_type.default_definition() or {})
-    keys = set(db.session.execute(db.select(Activity.key).where(Activity.module_id == module.id)).scalars())
+    keys = set(
+        db.session.execute(db.select(Activity.key).where(Activity.module_id == module.id)).scalars()
+    )
     can_import = activity_type.import_definition is not None
-    activity = Activity(module_id=module.id, key=_free_key(keys, activity_type.key, "activity"),
-                        position=_next_position(Activity, Activity.module_id, module.id),
-                        type_key=activity_type.key, title=title.strip(), required=required,
-                        spec={**definition, "_digest": definition_digest(definition), "_imported": can_import})
+    activity = Activity(
+        module_id=module.id,
+        key=_free_key(keys, activity_type.key, "activity"),
+        position=_next_position(Activity, Activity.module_id, module.id),
+        type_key=activity_type.key,
+        title=title.strip(),
+        required=required,
+        spec={**definition, "_digest": definition_digest(definition), "_imported": can_import},
+    )
     db.session.add(activity)
     db.session.flush()
     if can_import:
@@ -191,9 +239,13 @@ def _siblings(element: Module | Lesson | Activity) -> list[Any]:
         where = Module.course_id == element.course_id
     else:
         where = model.module_id == element.module_id
-    return list(db.session.execute(
-        db.select(model).where(where, model.archived.is_(False)).order_by(model.position, model.id)
-    ).scalars())
+    return list(
+        db.session.execute(
+            db.select(model)
+            .where(where, model.archived.is_(False))
+            .order_by(model.position, model.id)
+        ).scalars()
+    )
 
 
 def move(element: Module | Lesson | Activity, direction: str) -> bool:
@@ -206,12 +258,17 @@ def move(element: Module | Lesson | Activity, direction: str) -> bool:
     other = index - 1 if direction == "up" else index + 1
     if other < 0 or other >= len(siblings):
         return False
-    siblings[index].position, siblings[other].position = siblings[other].position, siblings[index].position
+    siblings[index].position, siblings[other].position = (
+        siblings[other].position,
+        siblings[index].position,
+    )
     return True
 
 
 def remove(element: Module | Lesson | Activity) -> str:
     """Remove from the course: ``"archived"`` when learners have work in it, else ``"deleted"``."""
-    retire = {Module: retire_modules, Lesson: retire_lessons, Activity: retire_activities}[type(element)]
+    retire = {Module: retire_modules, Lesson: retire_lessons, Activity: retire_activities}[
+        type(element)
+    ]
     archived, _deleted = retire([element])
     return "archived" if archived else "deleted"

@@ -22,10 +22,16 @@ def upload_package():
     form = PackageForm()
     outcome = None
     if form.validate_on_submit():
-        outcome = import_uploaded_package(form.package.data.stream, all_types(), dry_run=bool(form.check.data))
+        outcome = import_uploaded_package(
+            form.package.data.stream, all_types(), dry_run=bool(form.check.data)
+        )
     status = 422 if outcome is not None and not outcome.ok else 200
-    return render_template("author/upload.html", form=form, outcome=outcome,
-                           refused=outcome.refused if outcome else None), status
+    return render_template(
+        "author/upload.html",
+        form=form,
+        outcome=outcome,
+        refused=outcome.refused if outcome else None,
+    ), status
 
 
 @bp.route("/courses/<int:course_id>/package.zip")
@@ -37,25 +43,39 @@ def download_package(course_id: int):
 
     course = course_or_404(course_id)
     if exports.is_large(package_rows(course)):
-        return exports.export_later(current_user, package_file, course.id, filename=f"{course.slug}.zip",
-                                    back=url_for("author.media", course_id=course.id))
+        return exports.export_later(
+            current_user,
+            package_file,
+            course.id,
+            filename=f"{course.slug}.zip",
+            back=url_for("author.media", course_id=course.id),
+        )
     try:
         data = export_zip(course, all_types())
     except ExportError as exc:
-        flash(_("The course cannot be downloaded as a package: %(problem)s", problem=str(exc)), "error")
+        flash(
+            _("The course cannot be downloaded as a package: %(problem)s", problem=str(exc)),
+            "error",
+        )
         return redirect(url_for("author.media", course_id=course.id))
-    return Response(data, mimetype="application/zip", headers={
-        "Content-Disposition": f'attachment; filename="{course.slug}.zip"',
-        "Cache-Control": "no-store",
-    })
-
-
+    return Response(
+        data,
+        mimetype="application/zip",
+        headers={
+            "Content-Disposition": f'attachment; filename="{course.slug}.zip"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 def package_rows(course: Course) -> int:
     """A package's size in export rows: one per lesson and one per media file."""
-    lessons = db.session.execute(db.select(db.func.count()).select_from(Lesson).join(Module)
-                                 .where(Module.course_id == course.id)).scalar_one()
+    lessons = db.session.execute(
+        db.select(db.func.count())
+        .select_from(Lesson)
+        .join(Module)
+        .where(Module.course_id == course.id)
+    ).scalar_one()
     return lessons + len(list_media(course))
 
 
@@ -70,4 +90,5 @@ def package_file(course_id: int) -> bytes:
         return export_zip(course, all_types())
     except ExportError as exc:
         raise exports.ExportFailed(
-            _("The course cannot be downloaded as a package: %(problem)s", problem=str(exc))) from exc
+            _("The course cannot be downloaded as a package: %(problem)s", problem=str(exc))
+        ) from exc

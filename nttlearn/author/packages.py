@@ -41,8 +41,9 @@ class UploadOutcome:
         return self.report is not None
 
 
-def import_uploaded_package(stream: IO[bytes], types: Mapping[str, ActivityType], *,
-                            dry_run: bool = False) -> UploadOutcome:
+def import_uploaded_package(
+    stream: IO[bytes], types: Mapping[str, ActivityType], *, dry_run: bool = False
+) -> UploadOutcome:
     """Unpack, check and import a zipped package; commits unless ``dry_run`` or refused."""
     limits = ArchiveLimits.from_config(current_app.config)
     with tempfile.TemporaryDirectory() as tmp:

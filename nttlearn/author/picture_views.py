@@ -41,8 +41,9 @@ def picture_form(course: Course) -> CoursePictureForm:
     return form
 
 
-def filled_settings_form(course: Course, settings: Mapping[str, CourseSetting] | None = None,
-                         *, submitted: bool = True) -> CourseSettingsForm:
+def filled_settings_form(
+    course: Course, settings: Mapping[str, CourseSetting] | None = None, *, submitted: bool = True
+) -> CourseSettingsForm:
     """The course settings form with a field for each plugin's course setting: the request's
     values when it is being submitted, else the course's (``submitted=False``: always the
     course's, as under another form's POST on the same page)."""
@@ -59,19 +60,28 @@ def filled_settings_form(course: Course, settings: Mapping[str, CourseSetting] |
     return form
 
 
-def render_settings(course: Course, form: CourseSettingsForm | None = None,
-                    picture: CoursePictureForm | None = None, status: int = 200):
+def render_settings(
+    course: Course,
+    form: CourseSettingsForm | None = None,
+    picture: CoursePictureForm | None = None,
+    status: int = 200,
+):
     """The course settings page: its settings form (with the plugins' course settings), its
     picture form and its translations."""
     settings = course_settings()
     if form is None:
         form = filled_settings_form(course, settings, submitted=False)
     picture = picture or picture_form(course)
-    return render_template("author/course.html", form=form, course=course, picture=picture,
-                           picture_alts=picture_alt_fields(picture),
-                           plugin_fields=[form[key] for key in settings if key in form],
-                           translations=language_states(course),
-                           outcome_translations=language_states(course, OUTCOMES) if course.outcomes else None), status
+    return render_template(
+        "author/course.html",
+        form=form,
+        course=course,
+        picture=picture,
+        picture_alts=picture_alt_fields(picture),
+        plugin_fields=[form[key] for key in settings if key in form],
+        translations=language_states(course),
+        outcome_translations=language_states(course, OUTCOMES) if course.outcomes else None,
+    ), status
 
 
 def _committed() -> bool:
@@ -80,7 +90,10 @@ def _committed() -> bool:
         db.session.commit()
     except StaleDataError:
         db.session.rollback()
-        flash(_("Someone else saved this course at the same moment. Please reload and try again."), "error")
+        flash(
+            _("Someone else saved this course at the same moment. Please reload and try again."),
+            "error",
+        )
         return False
     return True
 
@@ -94,7 +107,12 @@ def course_picture(course_id: int):
         if form.validate_on_submit() and course.image:
             remove_picture(course)
             if _committed():
-                flash(_("The course no longer has a catalogue picture. The file stays in its media files."), "success")
+                flash(
+                    _(
+                        "The course no longer has a catalogue picture. The file stays in its media files."
+                    ),
+                    "success",
+                )
         return redirect(url_for("author.edit_course", course_id=course.id))
     if not form.validate_on_submit():
         return render_settings(course, picture=form, status=422)
@@ -105,7 +123,9 @@ def course_picture(course_id: int):
     if upload is not None:
         kind = media_type(upload.filename)
         if kind is not None and kind.kind != "image":
-            form.picture.errors = [_("The catalogue picture must be an image: PNG, JPEG, GIF, WebP or SVG.")]
+            form.picture.errors = [
+                _("The catalogue picture must be an image: PNG, JPEG, GIF, WebP or SVG.")
+            ]
     if not english:
         form.image_alt.errors = [_("Say what the picture shows, for those who cannot see it.")]
     if form.picture.errors or form.image_alt.errors:
@@ -117,7 +137,11 @@ def course_picture(course_id: int):
             form.picture.errors = [str(exc)]
             return render_settings(course, picture=form, status=422)
         course.image = saved.name
-    set_picture_texts(course, english, {code: (field.data or "").strip() for code, field in picture_alt_fields(form)})
+    set_picture_texts(
+        course,
+        english,
+        {code: (field.data or "").strip() for code, field in picture_alt_fields(form)},
+    )
     if _committed():
         flash(_("The catalogue picture has been saved."), "success")
     return redirect(url_for("author.edit_course", course_id=course.id))

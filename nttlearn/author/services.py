@@ -34,15 +34,27 @@ def fields_token(element: object, names: Iterable[str]) -> str:
     An editor compares it on saving to tell a real conflict (someone changed what it shows) from
     a newer version of the row that changed something else, such as a translation.
     """
-    canonical = json.dumps({name: getattr(element, name) for name in names}, sort_keys=True, default=str,
-                           ensure_ascii=False)
+    canonical = json.dumps(
+        {name: getattr(element, name) for name in names},
+        sort_keys=True,
+        default=str,
+        ensure_ascii=False,
+    )
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
 
 
 # The plugins' course settings are not in the token: they live in the plugins' tables and do not
 # change the course's version, so a change to one alone is never taken for a conflict.
-SETTINGS_FIELDS = ("title", "summary", "policy_area", "hours", "outcomes", "completion_rule", "self_enrolment",
-                   "published")
+SETTINGS_FIELDS = (
+    "title",
+    "summary",
+    "policy_area",
+    "hours",
+    "outcomes",
+    "completion_rule",
+    "self_enrolment",
+    "published",
+)
 
 
 def settings_token(course: Course) -> str:
@@ -109,7 +121,9 @@ def courses_for(user: User) -> list[Course]:
 def free_slug(wanted: str) -> str:
     """``wanted``, or ``wanted-2``, ``wanted-3``… whichever no course uses yet."""
     base = slugify(wanted, fallback="course", limit=90)
-    taken = set(db.session.execute(db.select(Course.slug).where(Course.slug.like(f"{base}%"))).scalars())
+    taken = set(
+        db.session.execute(db.select(Course.slug).where(Course.slug.like(f"{base}%"))).scalars()
+    )
     slug, n = base, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
@@ -119,26 +133,49 @@ def free_slug(wanted: str) -> str:
 def check_new_slug(slug: str) -> str:
     slug = slug.strip()
     if not SLUG.match(slug):
-        raise AuthoringError(_("The web address may use lower-case letters, digits and dashes only (e.g. youth-networks)."))
+        raise AuthoringError(
+            _(
+                "The web address may use lower-case letters, digits and dashes only (e.g. youth-networks)."
+            )
+        )
     if db.session.execute(db.select(Course.id).filter_by(slug=slug)).first():
-        raise AuthoringError(_("Another course already uses the web address '%(slug)s'.", slug=slug))
+        raise AuthoringError(
+            _("Another course already uses the web address '%(slug)s'.", slug=slug)
+        )
     return slug
 
 
-def create_course(user: User, *, title: str, slug: str = "", policy_area: str = "methodology",
-                  summary: str = "") -> Course:
+def create_course(
+    user: User, *, title: str, slug: str = "", policy_area: str = "methodology", summary: str = ""
+) -> Course:
     """A new draft course taught by ``user``."""
     slug = check_new_slug(slug) if slug.strip() else free_slug(title)
-    course = Course(slug=slug, title=title.strip(), summary=summary.strip(), policy_area=policy_area,
-                    published=False, languages=["en"], hours=1, outcomes=[], translations={})
+    course = Course(
+        slug=slug,
+        title=title.strip(),
+        summary=summary.strip(),
+        policy_area=policy_area,
+        published=False,
+        languages=["en"],
+        hours=1,
+        outcomes=[],
+        translations={},
+    )
     db.session.add(course)
     db.session.flush()
     add_trainer(course, user)
     return course
 
 
-def duplicate_course(course: Course, *, slug: str, title: str, user: User,
-                     types: Mapping[str, ActivityType], workdir: Path) -> Course:
+def duplicate_course(
+    course: Course,
+    *,
+    slug: str,
+    title: str,
+    user: User,
+    types: Mapping[str, ActivityType],
+    workdir: Path,
+) -> Course:
     """A deep copy of ``course`` as a new draft, made by exporting it and importing the package.
 
     Going through the package format copies everything a package holds, plugins' activity data

@@ -43,7 +43,10 @@ from .services import AuthoringError
 
 # The texts of each kind of element that are translated.
 TRANSLATED_FIELDS: dict[type, tuple[str, ...]] = {
-    Course: ("title", "summary"), Module: ("title", "summary"), Lesson: ("title", "body"), Activity: ("title",),
+    Course: ("title", "summary"),
+    Module: ("title", "summary"),
+    Lesson: ("title", "body"),
+    Activity: ("title",),
 }
 
 Translatable = Course | Module | Lesson | Activity
@@ -54,13 +57,20 @@ TEXTS, OUTCOMES = "texts", "outcomes"
 
 def in_part(name: str, part: str) -> bool:
     """Whether the translated text ``name`` (``title``, ``outcome.2``…) belongs to ``part``."""
-    return name.partition(".")[0] == OUTCOME if part == OUTCOMES else not name.startswith(f"{OUTCOME}.")
+    return (
+        name.partition(".")[0] == OUTCOME
+        if part == OUTCOMES
+        else not name.startswith(f"{OUTCOME}.")
+    )
 
 
 def part_entry(entry: Mapping[str, Any] | None, part: str) -> dict[str, Any]:
     """The texts of ``part`` in one language's ``entry``, with their fingerprints."""
-    found: dict[str, Any] = {name: value for name, value in (entry or {}).items()
-                             if not name.startswith("_") and in_part(name, part)}
+    found: dict[str, Any] = {
+        name: value
+        for name, value in (entry or {}).items()
+        if not name.startswith("_") and in_part(name, part)
+    }
     source = (entry or {}).get(SOURCE)
     if isinstance(source, Mapping):
         found[SOURCE] = {name: value for name, value in source.items() if in_part(name, part)}
@@ -110,7 +120,11 @@ def english(element: Translatable, part: str = TEXTS) -> dict[str, str]:
 
 
 def _all_english(element: Translatable) -> dict[str, str | None]:
-    return all_english_texts(element) if isinstance(element, Course | Module) else dict(english(element))
+    return (
+        all_english_texts(element)
+        if isinstance(element, Course | Module)
+        else dict(english(element))
+    )
 
 
 def _entry(element: Translatable, locale: str, part: str) -> dict[str, Any]:
@@ -129,14 +143,17 @@ def language_states(element: Translatable, part: str = TEXTS) -> list[LanguageSt
     """One entry per language, in the site's order: computed from the loaded row, no query."""
     source = english(element, part)
     found = {locale: _entry(element, locale, part) for locale in LANGUAGES}
-    return [LanguageState(locale, state(found[locale], source), changed_since(found[locale], source))
-            for locale in LANGUAGES]
+    return [
+        LanguageState(locale, state(found[locale], source), changed_since(found[locale], source))
+        for locale in LANGUAGES
+    ]
 
 
 def module_lesson_states(module: Module) -> list[tuple[Lesson, list[LanguageState]]]:
     """The live lessons of ``module`` with their languages, in one query."""
     lessons = db.session.execute(
-        db.select(Lesson).where(Lesson.module_id == module.id, Lesson.archived.is_(False))
+        db.select(Lesson)
+        .where(Lesson.module_id == module.id, Lesson.archived.is_(False))
         .order_by(Lesson.position, Lesson.id)
     ).scalars()
     return [(lesson, language_states(lesson)) for lesson in lessons]
@@ -144,20 +161,30 @@ def module_lesson_states(module: Module) -> list[tuple[Lesson, list[LanguageStat
 
 def source_token(element: Translatable, part: str = TEXTS) -> str:
     """The fingerprints of the English texts a translation form shows (``title:3f9c…,body:a71e…``)."""
-    return ",".join(f"{name}:{value}" for name, value in fingerprints(english(element, part)).items())
+    return ",".join(
+        f"{name}:{value}" for name, value in fingerprints(english(element, part)).items()
+    )
 
 
 def _source_from(token: str | None, element: Translatable, part: str = TEXTS) -> dict[str, str]:
     """The fingerprints in ``token``, or those of the English texts now when it is not one of ours."""
     found = dict(item.split(":", 1) for item in (token or "").split(",") if ":" in item)
     names = set(english(element, part))
-    if set(found) != names or not all(re.fullmatch(r"[0-9a-f]{16}", value) for value in found.values()):
+    if set(found) != names or not all(
+        re.fullmatch(r"[0-9a-f]{16}", value) for value in found.values()
+    ):
         return fingerprints(english(element, part))
     return {name: found[name] for name in sorted(names)}
 
 
-def save_translation(element: Translatable, locale: str, values: Mapping[str, str], opened: str,
-                     source: str | None = None, part: str = TEXTS) -> bool:
+def save_translation(
+    element: Translatable,
+    locale: str,
+    values: Mapping[str, str],
+    opened: str,
+    source: str | None = None,
+    part: str = TEXTS,
+) -> bool:
     """Store the translation of ``element``'s ``part`` into ``locale``; True when it is up to date.
 
     ``opened`` is :func:`opened_token` when the form was opened: :class:`TranslationConflict` if
@@ -171,21 +198,36 @@ def save_translation(element: Translatable, locale: str, values: Mapping[str, st
     if opened_token(element, locale, part) != opened:
         raise TranslationConflict(element, locale, part)
     old = (element.translations or {}).get(locale) or {}
-    kept = {name: value for name, value in old.items()
-            if not name.startswith("_") and not _edited_by(element, part, name)}
+    kept = {
+        name: value
+        for name, value in old.items()
+        if not name.startswith("_") and not _edited_by(element, part, name)
+    }
     extra = {name: value for name, value in old.items() if name.startswith("_") and name != SOURCE}
-    cleaned = {name: _clean(name, values.get(name) or "") for name in translatable_fields(element, part)}
+    cleaned = {
+        name: _clean(name, values.get(name) or "") for name in translatable_fields(element, part)
+    }
     old_source = old.get(SOURCE) if isinstance(old.get(SOURCE), Mapping) else {}
     now = fingerprints(_all_english(element))
-    fingerprint_of = {**{name: now[name] for name in kept if name in now},
-                      **{name: value for name, value in old_source.items() if not _edited_by(element, part, name)},
-                      **_source_from(source, element, part)}
-    entry = {**kept, **{name: text for name, text in cleaned.items() if text}, **extra, SOURCE: fingerprint_of}
+    fingerprint_of = {
+        **{name: now[name] for name in kept if name in now},
+        **{
+            name: value for name, value in old_source.items() if not _edited_by(element, part, name)
+        },
+        **_source_from(source, element, part),
+    }
+    entry = {
+        **kept,
+        **{name: text for name, text in cleaned.items() if text},
+        **extra,
+        SOURCE: fingerprint_of,
+    }
     if has_text(entry):
         element.translations = {**(element.translations or {}), locale: entry}
     else:  # every field left empty: nothing is translated into that language
-        element.translations = {other: found for other, found in (element.translations or {}).items()
-                                if other != locale}
+        element.translations = {
+            other: found for other, found in (element.translations or {}).items() if other != locale
+        }
     return not changed_since(part_entry(entry, part), english(element, part))
 
 
@@ -200,12 +242,21 @@ def translatable_fields(element: Translatable, part: str = TEXTS) -> tuple[str, 
     an English one (a package cannot carry the translation of an empty English text)."""
     if part == OUTCOMES:
         return tuple(name for name, text in english(element, part).items() if (text or "").strip())
-    return tuple(name for name in TRANSLATED_FIELDS[type(element)]
-                 if name != "summary" or (getattr(element, name) or "").strip())
+    return tuple(
+        name
+        for name in TRANSLATED_FIELDS[type(element)]
+        if name != "summary" or (getattr(element, name) or "").strip()
+    )
 
 
-def save_lesson_translation(course: Course, lesson: Lesson, locale: str, values: Mapping[str, str],
-                            opened: str, source: str | None = None) -> bool:
+def save_lesson_translation(
+    course: Course,
+    lesson: Lesson,
+    locale: str,
+    values: Mapping[str, str],
+    opened: str,
+    source: str | None = None,
+) -> bool:
     """As :func:`save_translation`; the text is checked like the English lesson's (and a package's)."""
     if opened_token(lesson, locale) != opened:
         raise TranslationConflict(lesson, locale)
@@ -238,12 +289,16 @@ def delete_translation(element: Translatable, locale: str, opened: str, part: st
         return True
     if not has_text(mine):
         return False
-    extra = {name: value for name, value in entry.items() if name.startswith("_") and name != SOURCE}
+    extra = {
+        name: value for name, value in entry.items() if name.startswith("_") and name != SOURCE
+    }
     element.translations = {**found, locale: {**rest, **extra}}
     return True
 
 
-def commit_change(load: Callable[[], Any], locale: str, change: Callable[[Any], Any], part: str = TEXTS) -> Any:
+def commit_change(
+    load: Callable[[], Any], locale: str, change: Callable[[Any], Any], part: str = TEXTS
+) -> Any:
     """Apply ``change`` to the element and commit.
 
     Each save bumps the element's version, so a save of another language (or of the English
@@ -286,7 +341,9 @@ class TranslationOverview:
     shown: int  # how many texts the filters keep
 
 
-def translation_overview(course: Course, state: str = "", language: str = "") -> TranslationOverview:
+def translation_overview(
+    course: Course, state: str = "", language: str = ""
+) -> TranslationOverview:
     groups = course_texts([course])[course.id]
     totals = count_texts([text for group in groups for text in group.texts])
     languages = [language] if language else list(LANGUAGES)
@@ -295,6 +352,15 @@ def translation_overview(course: Course, state: str = "", language: str = "") ->
     def kept(text: Text) -> bool:
         return wanted is None or any(text.states.get(locale) == wanted for locale in languages)
 
-    shown = [TextGroup(group.element, [text for text in group.texts if kept(text)], group.module) for group in groups]
-    return TranslationOverview([group for group in shown if group.texts], totals, languages, state, language,
-                               sum(len(group.texts) for group in shown))
+    shown = [
+        TextGroup(group.element, [text for text in group.texts if kept(text)], group.module)
+        for group in groups
+    ]
+    return TranslationOverview(
+        [group for group in shown if group.texts],
+        totals,
+        languages,
+        state,
+        language,
+        sum(len(group.texts) for group in shown),
+    )

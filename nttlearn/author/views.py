@@ -54,13 +54,20 @@ def new_course():
     form.policy_area.choices = options(policy_area_labels().items())
     if form.validate_on_submit():
         try:
-            course = create_course(current_user, title=form.title.data, slug=form.slug.data or "",
-                                   policy_area=form.policy_area.data, summary=form.summary.data or "")
+            course = create_course(
+                current_user,
+                title=form.title.data,
+                slug=form.slug.data or "",
+                policy_area=form.policy_area.data,
+                summary=form.summary.data or "",
+            )
         except AuthoringError as exc:
             form.slug.errors = [str(exc)]
         else:
             db.session.commit()
-            flash(_("The course has been created as a draft. Add its modules and lessons."), "success")
+            flash(
+                _("The course has been created as a draft. Add its modules and lessons."), "success"
+            )
             return redirect(url_for("author.outline", course_id=course.id))
     return render_template("author/new_course.html", form=form)
 
@@ -73,17 +80,39 @@ def edit_course(course_id: int):
     form = filled_settings_form(course, settings)
     if form.validate_on_submit():
         if settings_conflict(course, form.opened_version.data, form.opened_text.data):
-            flash(_("Someone else saved this course while you were editing. Your changes were not saved: review the current version and try again."), "error")
+            flash(
+                _(
+                    "Someone else saved this course while you were editing. Your changes were not saved: review the current version and try again."
+                ),
+                "error",
+            )
             return _render_settings(form, course, 409)
-        values = {name: getattr(form, name).data for name in
-                  ("title", "summary", "policy_area", "completion_rule", "self_enrolment", "published")}
-        save_settings(course, {**values, "hours": float(form.hours.data), "outcomes": lines(form.outcomes.data)})
+        values = {
+            name: getattr(form, name).data
+            for name in (
+                "title",
+                "summary",
+                "policy_area",
+                "completion_rule",
+                "self_enrolment",
+                "published",
+            )
+        }
+        save_settings(
+            course,
+            {**values, "hours": float(form.hours.data), "outcomes": lines(form.outcomes.data)},
+        )
         save_values(course.id, settings, {key: form[key].data for key in settings})
         try:
             db.session.commit()
         except StaleDataError:
             db.session.rollback()
-            flash(_("Someone else saved this course at the same moment. Please reload and try again."), "error")
+            flash(
+                _(
+                    "Someone else saved this course at the same moment. Please reload and try again."
+                ),
+                "error",
+            )
             return redirect(url_for("author.edit_course", course_id=course_id))
         flash(_("The course has been saved."), "success")
         return redirect(url_for("author.edit_course", course_id=course.id))
@@ -105,8 +134,14 @@ def duplicate(course_id: int):
     if form.validate_on_submit():
         with tempfile.TemporaryDirectory() as tmp:
             try:
-                copy = duplicate_course(course, slug=form.slug.data, title=form.title.data, user=current_user,
-                                        types=all_types(), workdir=Path(tmp))
+                copy = duplicate_course(
+                    course,
+                    slug=form.slug.data,
+                    title=form.title.data,
+                    user=current_user,
+                    types=all_types(),
+                    workdir=Path(tmp),
+                )
             except AuthoringError as exc:
                 rollback_import()
                 form.slug.errors = [str(exc)]
@@ -124,8 +159,14 @@ def duplicate(course_id: int):
 @require_course_staff
 def preview_course(course_id: int):
     course = course_or_404(course_id)
-    return render_template("author/preview_course.html", course=course, outline=course_outline(course, None),
-                           types=installed_types(), areas=policy_area_labels(), locale=str(get_locale()))
+    return render_template(
+        "author/preview_course.html",
+        course=course,
+        outline=course_outline(course, None),
+        types=installed_types(),
+        areas=policy_area_labels(),
+        locale=str(get_locale()),
+    )
 
 
 @bp.route("/courses/<int:course_id>/preview/lessons/<int:lesson_id>")
@@ -140,9 +181,14 @@ def preview_lesson(course_id: int, lesson_id: int):
         abort(404)
     module = next(m for m in outline.modules if m.id == lesson.module_id)
     return render_template(
-        "author/preview_lesson.html", course=course, lesson=lesson, module=module, outline=outline,
+        "author/preview_lesson.html",
+        course=course,
+        lesson=lesson,
+        module=module,
+        outline=outline,
         previous=ordered[index - 1] if index > 0 else None,
         following=ordered[index + 1] if index + 1 < len(ordered) else None,
-        types=installed_types(), locale=str(get_locale()),
+        types=installed_types(),
+        locale=str(get_locale()),
         media_base=url_for("learn.media", slug=course.slug, filename=""),
     )

@@ -101,7 +101,13 @@ class Month:
 
     @property
     def items(self) -> list[tuple[date, TodoItem]]:
-        return [(day.date, item) for week in self.weeks for day in week if day.in_month for item in day.items]
+        return [
+            (day.date, item)
+            for week in self.weeks
+            for day in week
+            if day.in_month
+            for item in day.items
+        ]
 
 
 def month_view(user: User, items: list[TodoItem], year: int, month: int) -> Month:
@@ -110,8 +116,10 @@ def month_view(user: User, items: list[TodoItem], year: int, month: int) -> Mont
     by_day: dict[date, list[TodoItem]] = defaultdict(list)
     for item in dated(items):
         by_day[item.due_at.astimezone(zone).date()].append(item)
-    weeks = [[Day(d, d.month == month, by_day.get(d, [])) for d in week]
-             for week in month_calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)]
+    weeks = [
+        [Day(d, d.month == month, by_day.get(d, [])) for d in week]
+        for week in month_calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    ]
     first = date(year, month, 1)
     previous = (first - timedelta(days=1)).replace(day=1)
     following = (first + timedelta(days=32)).replace(day=1)

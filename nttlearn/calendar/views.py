@@ -37,7 +37,9 @@ def index():
     user = current_user._get_current_object()
     view = services.month_view(user, todo_items(user), year, month)
     today = utcnow().astimezone(user_timezone(user)).date()
-    return render_template("calendar/index.html", month=view, today=today, feed=services.feed_url(user))
+    return render_template(
+        "calendar/index.html", month=view, today=today, feed=services.feed_url(user)
+    )
 
 
 @bp.route("/calendar/feed/<token>.ics")

@@ -22,9 +22,15 @@ def _date(value: str | None, option: str) -> date | None:
 
 
 def _as_dict(cohort: Cohort, members: int) -> dict:
-    return {"id": cohort.id, "course": cohort.course.slug, "name": cohort.name,
-            "start": cohort.starts_on.isoformat(), "end": cohort.ends_on.isoformat() if cohort.ends_on else None,
-            "language": cohort.language or None, "members": members}
+    return {
+        "id": cohort.id,
+        "course": cohort.course.slug,
+        "name": cohort.name,
+        "start": cohort.starts_on.isoformat(),
+        "end": cohort.ends_on.isoformat() if cohort.ends_on else None,
+        "language": cohort.language or None,
+        "members": members,
+    }
 
 
 @click.group("cohorts")
@@ -37,10 +43,16 @@ def cohorts_group() -> None:
 @click.argument("name")
 @click.option("--start", required=True, help="First day, YYYY-MM-DD.")
 @click.option("--end", default=None, help="Last day, YYYY-MM-DD (optional).")
-@click.option("--language", default="", help="The cohort's language (en, it, sv, es, fi); default: each learner's own.")
+@click.option(
+    "--language",
+    default="",
+    help="The cohort's language (en, it, sv, es, fi); default: each learner's own.",
+)
 @click.option("--json", "as_json", is_flag=True)
 @with_appcontext
-def cohorts_create(course_slug: str, name: str, start: str, end: str | None, language: str, as_json: bool) -> None:
+def cohorts_create(
+    course_slug: str, name: str, start: str, end: str | None, language: str, as_json: bool
+) -> None:
     """Create a cohort of the course COURSE_SLUG named NAME."""
     from ..config import LOCALES
     from .services import CohortError, create_cohort
@@ -91,7 +103,11 @@ def cohorts_list(course_slug: str | None, as_json: bool) -> None:
     """List the cohorts of every course, or of COURSE_SLUG."""
     from .services import member_counts
 
-    query = db.select(Cohort).join(Course, Cohort.course_id == Course.id).order_by(Course.slug, Cohort.starts_on, Cohort.name)
+    query = (
+        db.select(Cohort)
+        .join(Course, Cohort.course_id == Course.id)
+        .order_by(Course.slug, Cohort.starts_on, Cohort.name)
+    )
     if course_slug is not None:
         course = db.session.execute(db.select(Course).filter_by(slug=course_slug)).scalar()
         if course is None:
@@ -104,4 +120,6 @@ def cohorts_list(course_slug: str | None, as_json: bool) -> None:
         echo_json(rows)
         return
     for row in rows:
-        click.echo(f"{row['id']:>5} {row['course']:<30} {row['start']} {row['end'] or '':<10} {row['members']:>4}  {row['name']}")
+        click.echo(
+            f"{row['id']:>5} {row['course']:<30} {row['start']} {row['end'] or '':<10} {row['members']:>4}  {row['name']}"
+        )

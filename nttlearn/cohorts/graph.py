@@ -20,7 +20,7 @@ def find_cycle(edges: Mapping[Node, set[Node]]) -> list[Node] | None:
         path.append(item)
         for after in sorted(edges.get(item, ()), key=repr):
             if state.get(after) == 1:
-                return path[path.index(after):] + [after]
+                return path[path.index(after) :] + [after]
             if after not in state and (found := visit(after)):
                 return found
         path.pop()
@@ -33,7 +33,9 @@ def find_cycle(edges: Mapping[Node, set[Node]]) -> list[Node] | None:
     return None
 
 
-def waits_for(rules: Mapping[Node, list[Node]], module_of: Mapping[Node, Node]) -> dict[Node, set[Node]]:
+def waits_for(
+    rules: Mapping[Node, list[Node]], module_of: Mapping[Node, Node]
+) -> dict[Node, set[Node]]:
     """What each item waits for: its prerequisites, and an activity its module (an activity is
     locked while its module is). Waiting for a module is waiting for each of its activities too,
     since completing the module means completing them. ``module_of`` maps each activity to its

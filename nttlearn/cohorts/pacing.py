@@ -65,7 +65,11 @@ class Access:
         when = format_datetime(self.opens_at, "medium") if self.opens_at else ""
         names = ", ".join(self.requires)
         if self.opens_at is not None and self.requires:
-            return _("This opens on %(when)s, once you have completed: %(names)s.", when=when, names=names)
+            return _(
+                "This opens on %(when)s, once you have completed: %(names)s.",
+                when=when,
+                names=names,
+            )
         if self.opens_at is not None:
             return _("This opens on %(when)s.", when=when)
         return _("This opens once you have completed: %(names)s.", names=names)
@@ -119,26 +123,53 @@ def _load_rules(course_id: int) -> CourseRules:
     rules: dict[Item, Rule] = {}
     titles: dict[Item, dict[str, str]] = {}
     module_of: dict[int, int] = {}
-    rows = db.session.execute(db.select(ReleaseRule).where(ReleaseRule.course_id == course_id)).scalars().all()
+    rows = (
+        db.session.execute(db.select(ReleaseRule).where(ReleaseRule.course_id == course_id))
+        .scalars()
+        .all()
+    )
     if not rows:
         return CourseRules({}, {}, {})
     requires: dict[int, list[Item]] = {}
     for rule_id, module_id, activity_id in db.session.execute(
-        db.select(ReleasePrerequisite.rule_id, ReleasePrerequisite.module_id, ReleasePrerequisite.activity_id)
-        .where(ReleasePrerequisite.rule_id.in_([r.id for r in rows]))
+        db.select(
+            ReleasePrerequisite.rule_id,
+            ReleasePrerequisite.module_id,
+            ReleasePrerequisite.activity_id,
+        ).where(ReleasePrerequisite.rule_id.in_([r.id for r in rows]))
     ):
-        requires.setdefault(rule_id, []).append(("m", module_id) if module_id else ("a", activity_id))
+        requires.setdefault(rule_id, []).append(
+            ("m", module_id) if module_id else ("a", activity_id)
+        )
     for kind, item_id, module_id, title, translations in db.session.execute(
         db.select(db.literal("m"), Module.id, Module.id, Module.title, Module.translations)
         .where(Module.course_id == course_id, Module.archived.is_(False))
-        .union_all(db.select(db.literal("a"), Activity.id, Activity.module_id, Activity.title, Activity.translations)
-                   .join(Module, Activity.module_id == Module.id)
-                   .where(Module.course_id == course_id, Module.archived.is_(False), Activity.archived.is_(False)))
+        .union_all(
+            db.select(
+                db.literal("a"),
+                Activity.id,
+                Activity.module_id,
+                Activity.title,
+                Activity.translations,
+            )
+            .join(Module, Activity.module_id == Module.id)
+            .where(
+                Module.course_id == course_id,
+                Module.archived.is_(False),
+                Activity.archived.is_(False),
+            )
+        )
     ):
         if isinstance(translations, str):  # JSON read through a UNION comes back as text on SQLite
             translations = json.loads(translations)
-        titles[(kind, item_id)] = {"en": title, **{
-            locale: t["title"] for locale, t in (translations or {}).items() if isinstance(t, dict) and t.get("title")}}
+        titles[(kind, item_id)] = {
+            "en": title,
+            **{
+                locale: t["title"]
+                for locale, t in (translations or {}).items()
+                if isinstance(t, dict) and t.get("title")
+            },
+        }
         if kind == "a":
             module_of[item_id] = module_id
     # A prerequisite retired from the course (archived) can no longer be completed: it no longer holds.
@@ -184,7 +215,9 @@ class Pacing:
             opens = None
         locale = str(get_locale() or "en")
         titles = self.course_rules.titles
-        missing = tuple(titles[p].get(locale) or titles[p]["en"] for p in rule.requires if p not in self.done)
+        missing = tuple(
+            titles[p].get(locale) or titles[p]["en"] for p in rule.requires if p not in self.done
+        )
         if opens is None and not missing:
             return OPEN
         return Access(open=False, opens_at=opens, requires=missing)
@@ -219,8 +252,14 @@ class Pacing:
         return due is not None and due <= self.now and ("a", activity_id) not in self.done
 
 
-def pacing_for(user_id: int | None, course: Course, *, staff: bool = False, now: datetime | None = None,
-               deadlines: bool = True) -> Pacing:
+def pacing_for(
+    user_id: int | None,
+    course: Course,
+    *,
+    staff: bool = False,
+    now: datetime | None = None,
+    deadlines: bool = True,
+) -> Pacing:
     """Load one learner's pacing in ``course``: the course's rules (cached per worker), then the
     learner's cohort and enrolment, completions and (with ``deadlines``) deadlines and extensions,
     one query each; a course without rules reads no completions. ``user_id`` None (a visitor)
@@ -234,9 +273,13 @@ def pacing_for(user_id: int | None, course: Course, *, staff: bool = False, now:
         return pacing
     if pacing.course_rules.rules or deadlines:
         row = db.session.execute(
-            db.select(Enrolment.created_at, Cohort).select_from(Enrolment)
-            .outerjoin(CohortMember, (CohortMember.user_id == Enrolment.user_id)
-                       & (CohortMember.course_id == Enrolment.course_id))
+            db.select(Enrolment.created_at, Cohort)
+            .select_from(Enrolment)
+            .outerjoin(
+                CohortMember,
+                (CohortMember.user_id == Enrolment.user_id)
+                & (CohortMember.course_id == Enrolment.course_id),
+            )
             .outerjoin(Cohort, Cohort.id == CohortMember.cohort_id)
             .where(Enrolment.user_id == user_id, Enrolment.course_id == course.id)
         ).first()
@@ -244,24 +287,31 @@ def pacing_for(user_id: int | None, course: Course, *, staff: bool = False, now:
             pacing.enrolled_at, pacing.cohort = row
     if pacing.course_rules.rules or deadlines:
         for kind, item_id in db.session.execute(
-            db.select(db.literal("m"), ModuleCompletion.module_id).join(Module, ModuleCompletion.module_id == Module.id)
+            db.select(db.literal("m"), ModuleCompletion.module_id)
+            .join(Module, ModuleCompletion.module_id == Module.id)
             .where(ModuleCompletion.user_id == user_id, Module.course_id == course.id)
-            .union_all(db.select(db.literal("a"), ActivityCompletion.activity_id)
-                       .join(Activity, ActivityCompletion.activity_id == Activity.id)
-                       .join(Module, Activity.module_id == Module.id)
-                       .where(ActivityCompletion.user_id == user_id, Module.course_id == course.id))
+            .union_all(
+                db.select(db.literal("a"), ActivityCompletion.activity_id)
+                .join(Activity, ActivityCompletion.activity_id == Activity.id)
+                .join(Module, Activity.module_id == Module.id)
+                .where(ActivityCompletion.user_id == user_id, Module.course_id == course.id)
+            )
         ):
             pacing.done.add((kind, item_id))
     if deadlines:
         for source, activity_id, kind, due_at in db.session.execute(
             db.select(db.literal("d"), Deadline.activity_id, Deadline.kind, Deadline.due_at)
             .where(Deadline.cohort_id == (pacing.cohort.id if pacing.cohort else -1))
-            .union_all(db.select(db.literal("x"), Extension.activity_id, Extension.kind, Extension.due_at)
-                       .join(Activity, Extension.activity_id == Activity.id)
-                       .join(Module, Activity.module_id == Module.id)
-                       .where(Extension.user_id == user_id, Module.course_id == course.id))
+            .union_all(
+                db.select(db.literal("x"), Extension.activity_id, Extension.kind, Extension.due_at)
+                .join(Activity, Extension.activity_id == Activity.id)
+                .join(Module, Activity.module_id == Module.id)
+                .where(Extension.user_id == user_id, Module.course_id == course.id)
+            )
         ):
-            (pacing.deadlines if source == "d" else pacing.extensions)[(activity_id, kind)] = _aware(due_at)
+            (pacing.deadlines if source == "d" else pacing.extensions)[(activity_id, kind)] = (
+                _aware(due_at)
+            )
     return pacing
 
 
@@ -319,14 +369,25 @@ def deadline_for(user, activity: Activity, kind: str = "close") -> datetime | No
     cache = request.environ.setdefault("nttlearn.deadlines", {}) if has_request_context() else {}
     key = (user_id, activity.id, kind)
     if key not in cache:
-        rows = dict(db.session.execute(
-            db.select(db.literal("x"), Extension.due_at).where(
-                Extension.user_id == user_id, Extension.activity_id == activity.id, Extension.kind == kind)
-            .union_all(db.select(db.literal("d"), Deadline.due_at)
-                       .join(CohortMember, CohortMember.cohort_id == Deadline.cohort_id)
-                       .where(CohortMember.user_id == user_id, Deadline.activity_id == activity.id,
-                              Deadline.kind == kind))
-        ).all())
+        rows = dict(
+            db.session.execute(
+                db.select(db.literal("x"), Extension.due_at)
+                .where(
+                    Extension.user_id == user_id,
+                    Extension.activity_id == activity.id,
+                    Extension.kind == kind,
+                )
+                .union_all(
+                    db.select(db.literal("d"), Deadline.due_at)
+                    .join(CohortMember, CohortMember.cohort_id == Deadline.cohort_id)
+                    .where(
+                        CohortMember.user_id == user_id,
+                        Deadline.activity_id == activity.id,
+                        Deadline.kind == kind,
+                    )
+                )
+            ).all()
+        )
         due = rows.get("x") or rows.get("d")
         cache[key] = _aware(due) if due is not None else None
     return cache[key]
@@ -357,15 +418,34 @@ def learner_deadlines(user_id: int, now: datetime | None = None) -> list[Learner
     rows = cache.get(("learner_deadlines", user_id))
     if rows is None:
         rows = cache[("learner_deadlines", user_id)] = db.session.execute(
-            db.select(Deadline.activity_id, Deadline.kind, Deadline.due_at, Activity.type_key, Activity.title,
-                      Module.course_id, Activity.translations, Extension.due_at.label("extended"),
-                      ActivityCompletion.id.label("completion_id"))
-            .join(CohortMember, (CohortMember.cohort_id == Deadline.cohort_id) & (CohortMember.user_id == user_id))
-            .join(Activity, Deadline.activity_id == Activity.id).join(Module, Activity.module_id == Module.id)
-            .outerjoin(Extension, (Extension.user_id == user_id) & (Extension.activity_id == Deadline.activity_id)
-                       & (Extension.kind == Deadline.kind))
-            .outerjoin(ActivityCompletion, (ActivityCompletion.user_id == user_id)
-                       & (ActivityCompletion.activity_id == Deadline.activity_id))
+            db.select(
+                Deadline.activity_id,
+                Deadline.kind,
+                Deadline.due_at,
+                Activity.type_key,
+                Activity.title,
+                Module.course_id,
+                Activity.translations,
+                Extension.due_at.label("extended"),
+                ActivityCompletion.id.label("completion_id"),
+            )
+            .join(
+                CohortMember,
+                (CohortMember.cohort_id == Deadline.cohort_id) & (CohortMember.user_id == user_id),
+            )
+            .join(Activity, Deadline.activity_id == Activity.id)
+            .join(Module, Activity.module_id == Module.id)
+            .outerjoin(
+                Extension,
+                (Extension.user_id == user_id)
+                & (Extension.activity_id == Deadline.activity_id)
+                & (Extension.kind == Deadline.kind),
+            )
+            .outerjoin(
+                ActivityCompletion,
+                (ActivityCompletion.user_id == user_id)
+                & (ActivityCompletion.activity_id == Deadline.activity_id),
+            )
             .where(Activity.archived.is_(False), Module.archived.is_(False))
         ).all()
     locale = str(get_locale() or "en")
@@ -374,6 +454,16 @@ def learner_deadlines(user_id: int, now: datetime | None = None) -> list[Learner
         due = r.extended if r.extended is not None else r.due_at
         title = ((r.translations or {}).get(locale) or {}).get("title") or r.title
         finished = r.completion_id is not None
-        result.append(LearnerDeadline(r.activity_id, r.course_id, r.type_key, title, r.kind, due, finished,
-                                      not finished and due <= now))
+        result.append(
+            LearnerDeadline(
+                r.activity_id,
+                r.course_id,
+                r.type_key,
+                title,
+                r.kind,
+                due,
+                finished,
+                not finished and due <= now,
+            )
+        )
     return sorted(result, key=lambda d: d.due_at)

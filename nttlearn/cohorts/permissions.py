@@ -31,8 +31,11 @@ def cohort_role(user: Any, course: Course, cohort: Cohort | None = None) -> str 
     cache = request.environ.setdefault("nttlearn.cohort_staff", {}) if has_request_context() else {}
     key = (user.id, course.id, cohort.id if cohort is not None else None)
     if key not in cache:
-        query = db.select(CohortStaff.id).join(Cohort, Cohort.id == CohortStaff.cohort_id).where(
-            CohortStaff.user_id == user.id, Cohort.course_id == course.id)
+        query = (
+            db.select(CohortStaff.id)
+            .join(Cohort, Cohort.id == CohortStaff.cohort_id)
+            .where(CohortStaff.user_id == user.id, Cohort.course_id == course.id)
+        )
         if cohort is not None:
             query = query.where(CohortStaff.cohort_id == cohort.id)
         cache[key] = db.session.execute(query.limit(1)).first() is not None

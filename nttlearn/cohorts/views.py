@@ -38,7 +38,9 @@ from .pacing import start_of
 from .permissions import cohort_role, require_cohort_staff
 from .services import CohortError
 
-bp = Blueprint("cohorts", __name__, url_prefix="/teach/courses/<int:course_id>", template_folder="templates")
+bp = Blueprint(
+    "cohorts", __name__, url_prefix="/teach/courses/<int:course_id>", template_folder="templates"
+)
 
 
 def _load(course_id: int, cohort_id: int | None = None) -> tuple[Course, Cohort | None, str | None]:
@@ -58,11 +60,18 @@ def _cohort_url(course: Course, cohort: Cohort, anchor: str = "") -> str:
 
 
 def _activities(course: Course) -> list[Activity]:
-    return list(db.session.execute(
-        db.select(Activity).join(Module).where(Module.course_id == course.id, Module.archived.is_(False),
-                                               Activity.archived.is_(False))
-        .order_by(Module.position, Activity.position)
-    ).scalars())
+    return list(
+        db.session.execute(
+            db.select(Activity)
+            .join(Module)
+            .where(
+                Module.course_id == course.id,
+                Module.archived.is_(False),
+                Activity.archived.is_(False),
+            )
+            .order_by(Module.position, Activity.position)
+        ).scalars()
+    )
 
 
 def _visible_cohorts(course: Course, role: str | None) -> list[Cohort]:
@@ -74,8 +83,16 @@ def _visible_cohorts(course: Course, role: str | None) -> list[Cohort]:
     return [c for c in cohorts if c.id in mine]
 
 
-def _submit(course: Course, cohort: Cohort, form: FlaskForm, page_form: str, action: Callable[[], str | None],
-            *, anchor: str = "", error_field: str | None = None):
+def _submit(
+    course: Course,
+    cohort: Cohort,
+    form: FlaskForm,
+    page_form: str,
+    action: Callable[[], str | None],
+    *,
+    anchor: str = "",
+    error_field: str | None = None,
+):
     """The one way the cohort page's forms are handled: an invalid form re-shows the page with its
     errors (400); ``action`` runs in the request's transaction and returns the success message;
     a :class:`CohortError` it raises is rolled back and shown on ``error_field`` (else flashed)
@@ -110,8 +127,13 @@ def index(course_id: int):
             abort(403)
         if form.validate_on_submit():
             try:
-                cohort = services.create_cohort(course, form.name.data, form.starts_on.data, form.ends_on.data,
-                                                form.language.data)
+                cohort = services.create_cohort(
+                    course,
+                    form.name.data,
+                    form.starts_on.data,
+                    form.ends_on.data,
+                    form.language.data,
+                )
             except CohortError as exc:
                 db.session.rollback()
                 form.name.errors = [*form.name.errors, str(exc)]
@@ -120,12 +142,27 @@ def index(course_id: int):
                 flash(_("Cohort %(name)s created.", name=cohort.name), "success")
                 return redirect(_cohort_url(course, cohort))
     cohorts = _visible_cohorts(course, role)
-    return render_template("cohorts/index.html", course=course, cohorts=cohorts, form=form, role=role,
-                           counts=services.member_counts(c.id for c in cohorts)), 400 if form.errors else 200
+    return render_template(
+        "cohorts/index.html",
+        course=course,
+        cohorts=cohorts,
+        form=form,
+        role=role,
+        counts=services.member_counts(c.id for c in cohorts),
+    ), 400 if form.errors else 200
 
 
-def _cohort_page(course: Course, cohort: Cohort, *, form=None, add_form=None, extension_form=None,
-                 message_form=None, trainer_form=None, status: int = 200):
+def _cohort_page(
+    course: Course,
+    cohort: Cohort,
+    *,
+    form=None,
+    add_form=None,
+    extension_form=None,
+    message_form=None,
+    trainer_form=None,
+    status: int = 200,
+):
     role = cohort_role(current_user, course, cohort)
     form = form or CohortForm(obj=cohort, formdata=None)
     activities = _activities(course)
@@ -136,11 +173,21 @@ def _cohort_page(course: Course, cohort: Cohort, *, form=None, add_form=None, ex
     move_form = MoveMemberForm(formdata=None)
     move_form.cohort.choices = _move_choices(course, cohort, role)
     return render_template(
-        "cohorts/cohort.html", course=course, cohort=cohort, form=form, members=members, role=role,
-        add_form=add_form or AddMembersForm(formdata=None), extension_form=extension_form,
-        message_form=message_form or MessageForm(formdata=None), move_form=move_form, activities=activities,
-        deadlines=services.deadlines_of_cohort(cohort), extensions=services.extensions_of_cohort(cohort),
-        trainers=services.trainers_of(cohort), trainer_form=trainer_form or CohortTrainerForm(formdata=None),
+        "cohorts/cohort.html",
+        course=course,
+        cohort=cohort,
+        form=form,
+        members=members,
+        role=role,
+        add_form=add_form or AddMembersForm(formdata=None),
+        extension_form=extension_form,
+        message_form=message_form or MessageForm(formdata=None),
+        move_form=move_form,
+        activities=activities,
+        deadlines=services.deadlines_of_cohort(cohort),
+        extensions=services.extensions_of_cohort(cohort),
+        trainers=services.trainers_of(cohort),
+        trainer_form=trainer_form or CohortTrainerForm(formdata=None),
         csrf_form=FlaskForm(formdata=None),
     ), status
 
@@ -161,7 +208,9 @@ def cohort(course_id: int, cohort_id: int):
     form = CohortForm(obj=cohort)
 
     def save() -> str:
-        services.update_cohort(cohort, form.name.data, form.starts_on.data, form.ends_on.data, form.language.data)
+        services.update_cohort(
+            cohort, form.name.data, form.starts_on.data, form.ends_on.data, form.language.data
+        )
         return _("Cohort saved.")
 
     return _submit(course, cohort, form, "form", save, error_field="name")
@@ -178,12 +227,20 @@ def delete(course_id: int, cohort_id: int):
         return confirmation_page(
             action=url_for("cohorts.delete", course_id=course.id, cohort_id=cohort.id),
             title=_("Delete the cohort %(name)s?", name=name),
-            question=_("The cohort %(name)s and its deadlines will be deleted. This cannot be undone.", name=name),
-            consequences=services.deletion_summary(cohort), button=_("Delete the cohort"),
-            cancel_url=url_for("cohorts.cohort", course_id=course.id, cohort_id=cohort.id))
+            question=_(
+                "The cohort %(name)s and its deadlines will be deleted. This cannot be undone.",
+                name=name,
+            ),
+            consequences=services.deletion_summary(cohort),
+            button=_("Delete the cohort"),
+            cancel_url=url_for("cohorts.cohort", course_id=course.id, cohort_id=cohort.id),
+        )
     services.delete_cohort(cohort)
     db.session.commit()
-    flash(_("Cohort %(name)s deleted. Its members stay enrolled and continue self-paced.", name=name), "success")
+    flash(
+        _("Cohort %(name)s deleted. Its members stay enrolled and continue self-paced.", name=name),
+        "success",
+    )
     return redirect(url_for("cohorts.index", course_id=course.id))
 
 
@@ -198,16 +255,32 @@ def add_members(course_id: int, cohort_id: int):
         people = {email: find_user(email) for email in emails}
         unknown = [email for email, person in people.items() if person is None]
         if unknown:
-            raise CohortError(_("No account for: %(emails)s. Nobody was added.", emails=", ".join(unknown)))
-        if role != "course":  # a cohort trainer does not take learners out of another trainer's cohort
-            elsewhere = [p.email for p in people.values()
-                         if (found := services.cohort_of(p, course)) is not None and found.id != cohort.id]
+            raise CohortError(
+                _("No account for: %(emails)s. Nobody was added.", emails=", ".join(unknown))
+            )
+        if (
+            role != "course"
+        ):  # a cohort trainer does not take learners out of another trainer's cohort
+            elsewhere = [
+                p.email
+                for p in people.values()
+                if (found := services.cohort_of(p, course)) is not None and found.id != cohort.id
+            ]
             if elsewhere:
-                raise CohortError(_("In another cohort of the course: %(emails)s. Ask a trainer of the course "
-                                    "to move them. Nobody was added.", emails=", ".join(elsewhere)))
+                raise CohortError(
+                    _(
+                        "In another cohort of the course: %(emails)s. Ask a trainer of the course "
+                        "to move them. Nobody was added.",
+                        emails=", ".join(elsewhere),
+                    )
+                )
         for person in people.values():
             services.add_to_cohort(person, cohort)
-        return ngettext("%(num)d person added to the cohort.", "%(num)d people added to the cohort.", len(emails))
+        return ngettext(
+            "%(num)d person added to the cohort.",
+            "%(num)d people added to the cohort.",
+            len(emails),
+        )
 
     return _submit(course, cohort, form, "add_form", add, error_field="emails")
 
@@ -246,7 +319,10 @@ def remove_member(course_id: int, cohort_id: int, user_id: int):
     if not services.remove_from_cohort(user.id, cohort):
         abort(404)
     db.session.commit()
-    flash(_("%(name)s is no longer in this cohort and continues self-paced.", name=user.name), "success")
+    flash(
+        _("%(name)s is no longer in this cohort and continues self-paced.", name=user.name),
+        "success",
+    )
     return redirect(_cohort_url(course, cohort))
 
 
@@ -270,7 +346,9 @@ def deadlines(course_id: int, cohort_id: int):
             try:
                 services.set_deadline(cohort, activity.id, _parse_due(request.form[name]), kind)
             except ValueError as exc:  # CohortError is a ValueError, and so is a malformed date
-                errors.append(f"{localized(activity)}: {exc if isinstance(exc, CohortError) else _('not a valid date and time.')}")
+                errors.append(
+                    f"{localized(activity)}: {exc if isinstance(exc, CohortError) else _('not a valid date and time.')}"
+                )
     if errors:
         db.session.rollback()
         for error in errors:
@@ -291,14 +369,23 @@ def extension(course_id: int, cohort_id: int):
     form.activity.choices = [(a.id, localized(a)) for a in _activities(course)]
 
     def grant() -> str:
-        services.grant_extension(form.learner.data, form.activity.data, course,
-                                 form.due_at.data.replace(tzinfo=UTC), granted_by=current_user)
+        services.grant_extension(
+            form.learner.data,
+            form.activity.data,
+            course,
+            form.due_at.data.replace(tzinfo=UTC),
+            granted_by=current_user,
+        )
         return _("Extension granted.")
 
-    return _submit(course, cohort, form, "extension_form", grant, anchor="#extensions", error_field="due_at")
+    return _submit(
+        course, cohort, form, "extension_form", grant, anchor="#extensions", error_field="due_at"
+    )
 
 
-@bp.route("/cohorts/<int:cohort_id>/extensions/<int:user_id>/<int:activity_id>/remove", methods=["POST"])
+@bp.route(
+    "/cohorts/<int:cohort_id>/extensions/<int:user_id>/<int:activity_id>/remove", methods=["POST"]
+)
 @require_cohort_staff
 def remove_extension(course_id: int, cohort_id: int, user_id: int, activity_id: int):
     course, cohort, _role = _load(course_id, cohort_id)
@@ -342,17 +429,25 @@ def add_trainer(course_id: int, cohort_id: int):
         _tell_new_trainer(person, course, cohort)
         return _("%(name)s is now a trainer of this cohort.", name=person.name)
 
-    return _submit(course, cohort, form, "trainer_form", add, anchor="#trainers", error_field="email")
+    return _submit(
+        course, cohort, form, "trainer_form", add, anchor="#trainers", error_field="email"
+    )
 
 
 def _tell_new_trainer(person: User, course: Course, cohort: Cohort) -> None:
     from ..notifications.services import notify, site_url
 
-    notify(person, "course_message",
-           lambda: _("You are now a trainer of the cohort %(cohort)s of “%(course)s”",
-                     cohort=cohort.name, course=course.title),
-           url=site_url("cohorts.cohort", course_id=course.id, cohort_id=cohort.id),
-           key=f"cohort-trainer:{cohort.id}")
+    notify(
+        person,
+        "course_message",
+        lambda: _(
+            "You are now a trainer of the cohort %(cohort)s of “%(course)s”",
+            cohort=cohort.name,
+            course=course.title,
+        ),
+        url=site_url("cohorts.cohort", course_id=course.id, cohort_id=cohort.id),
+        key=f"cohort-trainer:{cohort.id}",
+    )
 
 
 @bp.route("/cohorts/<int:cohort_id>/trainers/<int:user_id>/remove", methods=["POST"])
@@ -369,9 +464,15 @@ def remove_trainer(course_id: int, cohort_id: int, user_id: int):
 # -- release rules -------------------------------------------------------------------------------------
 def _items(course: Course) -> list[tuple[tuple[str, int], str, int]]:
     """Every module and activity of the course in outline order: (item, title, depth)."""
-    modules = db.session.execute(
-        db.select(Module).where(Module.course_id == course.id, Module.archived.is_(False)).order_by(Module.position)
-    ).scalars().all()
+    modules = (
+        db.session.execute(
+            db.select(Module)
+            .where(Module.course_id == course.id, Module.archived.is_(False))
+            .order_by(Module.position)
+        )
+        .scalars()
+        .all()
+    )
     by_module: dict[int, list[Activity]] = {}
     for activity in _activities(course):
         by_module.setdefault(activity.module_id, []).append(activity)
@@ -388,8 +489,13 @@ def release(course_id: int):
     course, _cohort, _role = _load(course_id)
     items = _items(course)
     titles = {item: title for item, title, _depth in items}
-    return render_template("cohorts/release.html", course=course, items=items, titles=titles,
-                           rules=services.rules_of_course(course.id))
+    return render_template(
+        "cohorts/release.html",
+        course=course,
+        items=items,
+        titles=titles,
+        rules=services.rules_of_course(course.id),
+    )
 
 
 def _item_key(item: tuple[str, int]) -> str:
@@ -407,7 +513,9 @@ def release_rule(course_id: int, item: str):
     target, title = by_key[item]
     rule, requires = services.rules_of_course(course.id).get(target, (None, []))
     form = ReleaseRuleForm()
-    form.requires.choices = [(_item_key(i), ("— " if depth else "") + t) for i, t, depth in items if i != target]
+    form.requires.choices = [
+        (_item_key(i), ("— " if depth else "") + t) for i, t, depth in items if i != target
+    ]
     if request.method == "GET" and rule is not None:
         form.opens_on.data = rule.opens_at.date() if rule.opens_at else None
         form.offset_days.data = rule.offset_days
@@ -416,8 +524,11 @@ def release_rule(course_id: int, item: str):
     if form.validate_on_submit():
         try:
             services.set_release_rule(
-                course, target, opens_at=start_of(form.opens_on.data) if form.opens_on.data else None,
-                offset_days=form.offset_days.data, relative_to=form.relative_to.data,
+                course,
+                target,
+                opens_at=start_of(form.opens_on.data) if form.opens_on.data else None,
+                offset_days=form.offset_days.data,
+                relative_to=form.relative_to.data,
                 requires=[by_key[k][0] for k in form.requires.data or []],
             )
         except CohortError as exc:
@@ -427,6 +538,6 @@ def release_rule(course_id: int, item: str):
             db.session.commit()
             flash(_("Release rule of %(title)s saved.", title=title), "success")
             return redirect(url_for("cohorts.release", course_id=course.id))
-    return render_template("cohorts/release_rule.html", course=course, form=form, title=title,
-                           item=item), 400 if form.errors else 200
-
+    return render_template(
+        "cohorts/release_rule.html", course=course, form=form, title=title, item=item
+    ), 400 if form.errors else 200

@@ -43,7 +43,9 @@ class ArchiveLimits:
 def _entry_path(name: str) -> PurePosixPath:
     clean = name.replace("\\", "/")
     if clean.startswith("/") or DRIVE.match(clean):
-        raise UnsafeArchive(f"the zip holds an absolute path ('{name}'): packages hold relative paths only")
+        raise UnsafeArchive(
+            f"the zip holds an absolute path ('{name}'): packages hold relative paths only"
+        )
     path = PurePosixPath(clean)
     if ".." in path.parts:
         raise UnsafeArchive(f"the zip holds a path that leaves its folder ('{name}')")
@@ -52,21 +54,27 @@ def _entry_path(name: str) -> PurePosixPath:
     return path
 
 
-def check_archive(archive: zipfile.ZipFile, limits: ArchiveLimits) -> list[tuple[zipfile.ZipInfo, PurePosixPath]]:
+def check_archive(
+    archive: zipfile.ZipFile, limits: ArchiveLimits
+) -> list[tuple[zipfile.ZipInfo, PurePosixPath]]:
     """The entries to unpack, or :class:`UnsafeArchive` at the first reason to refuse the zip."""
     entries: list[tuple[zipfile.ZipInfo, PurePosixPath]] = []
     seen: set[str] = set()
     total = 0
     infos = archive.infolist()
     if len(infos) > limits.max_files:
-        raise UnsafeArchive(f"the zip holds {len(infos)} entries; at most {limits.max_files} are allowed")
+        raise UnsafeArchive(
+            f"the zip holds {len(infos)} entries; at most {limits.max_files} are allowed"
+        )
     for info in infos:
         path = _entry_path(info.filename)
         if IGNORED.search(info.filename.replace("\\", "/")):
             continue
         mode = info.external_attr >> 16
         if stat.S_ISLNK(mode):
-            raise UnsafeArchive(f"the zip holds a symbolic link ('{info.filename}'): links are not allowed")
+            raise UnsafeArchive(
+                f"the zip holds a symbolic link ('{info.filename}'): links are not allowed"
+            )
         if stat.S_IFMT(mode) not in (0, stat.S_IFREG, stat.S_IFDIR):  # 0: made on Windows, no type
             raise UnsafeArchive(f"the zip holds a special file ('{info.filename}')")
         if info.flag_bits & 0x1:
@@ -80,14 +88,20 @@ def check_archive(archive: zipfile.ZipFile, limits: ArchiveLimits) -> list[tuple
         total += info.file_size
         if total > limits.max_total_bytes:
             raise UnsafeArchive(f"the zip unpacks to more than {limits.max_total_bytes // MB} MB")
-        if info.file_size > limits.ratio_floor and info.file_size > limits.max_ratio * max(info.compress_size, 1):
-            raise UnsafeArchive(f"'{info.filename}' is compressed more than {limits.max_ratio} times: "
-                                "the zip looks like a zip bomb")
+        if info.file_size > limits.ratio_floor and info.file_size > limits.max_ratio * max(
+            info.compress_size, 1
+        ):
+            raise UnsafeArchive(
+                f"'{info.filename}' is compressed more than {limits.max_ratio} times: "
+                "the zip looks like a zip bomb"
+            )
         entries.append((info, path))
     return entries
 
 
-def extract_package(source: str | Path | IO[bytes], destination: Path, limits: ArchiveLimits | None = None) -> Path:
+def extract_package(
+    source: str | Path | IO[bytes], destination: Path, limits: ArchiveLimits | None = None
+) -> Path:
     """Unpack a zipped package into ``destination`` (an empty folder) and return the package folder.
 
     The package is the zip's top level when it holds ``course.yaml``, or its only folder.
@@ -110,10 +124,14 @@ def extract_package(source: str | Path | IO[bytes], destination: Path, limits: A
                         size += len(chunk)
                         written += len(chunk)
                         if size > info.file_size or written > limits.max_total_bytes:
-                            raise UnsafeArchive(f"'{info.filename}' unpacks to more than the zip says")
+                            raise UnsafeArchive(
+                                f"'{info.filename}' unpacks to more than the zip says"
+                            )
                         out.write(chunk)
             except (zipfile.BadZipFile, EOFError, NotImplementedError) as exc:
-                raise UnsafeArchive(f"'{info.filename}' is damaged or uses an unsupported compression") from exc
+                raise UnsafeArchive(
+                    f"'{info.filename}' is damaged or uses an unsupported compression"
+                ) from exc
     return package_root(destination)
 
 

@@ -51,13 +51,25 @@ def courses_list(as_json: bool) -> None:
     from ..models import Course
 
     courses = db.session.execute(db.select(Course).order_by(Course.slug)).scalars()
-    rows = [{"slug": c.slug, "title": c.title, "published": c.published, "archived": c.archived,
-             "policy_area": c.policy_area, "languages": c.languages, "hours": c.hours} for c in courses]
+    rows = [
+        {
+            "slug": c.slug,
+            "title": c.title,
+            "published": c.published,
+            "archived": c.archived,
+            "policy_area": c.policy_area,
+            "languages": c.languages,
+            "hours": c.hours,
+        }
+        for c in courses
+    ]
     if as_json:
         echo_json(rows)
         return
     for row in rows:
-        click.echo(f"{row['slug']:<45} {'published' if row['published'] else 'draft':<10} {row['title']}")
+        click.echo(
+            f"{row['slug']:<45} {'published' if row['published'] else 'draft':<10} {row['title']}"
+        )
 
 
 @courses_group.command("translations")
@@ -79,20 +91,29 @@ def courses_translations(slug: str | None, as_json: bool) -> None:
     if slug and not courses:
         click.echo(f"no course called {slug!r}", err=True)
         sys.exit(1)
-    report = {course.slug: {locale: c.as_json() for locale, c in count_course(course).items()} for course in courses}
+    report = {
+        course.slug: {locale: c.as_json() for locale, c in count_course(course).items()}
+        for course in courses
+    }
     if as_json:
         echo_json(report)
         return
     for course_slug, languages in report.items():
         click.echo(course_slug)
         for locale, c in languages.items():
-            click.echo(f"  {locale}: {c['translated']}/{c['total']} translated, {c['outdated']} outdated, {c['missing']} missing")
+            click.echo(
+                f"  {locale}: {c['translated']}/{c['total']} translated, {c['outdated']} outdated, {c['missing']} missing"
+            )
 
 
 @courses_group.command("validate")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON on stdout.")
-@click.option("--strict", is_flag=True, help="Texts not translated into every language are problems, not warnings.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Texts not translated into every language are problems, not warnings.",
+)
 @with_appcontext
 def courses_validate(paths: tuple[Path, ...], as_json: bool, strict: bool) -> None:
     """Check packages (folders or zips): every problem as ``path:line: message``; exit 1 when any.
@@ -107,8 +128,9 @@ def courses_validate(paths: tuple[Path, ...], as_json: bool, strict: bool) -> No
         try:
             with _package_folder(path) as (folder, display):
                 types = _types()
-                result = load_package(folder, types, display=display,
-                                      settings=course_settings(include_disabled=True))
+                result = load_package(
+                    folder, types, display=display, settings=course_settings(include_disabled=True)
+                )
                 problems, warnings = result.problems, result.warnings
                 gaps = untranslated(result.course, types) if result.course is not None else []
                 if strict:
@@ -117,8 +139,14 @@ def courses_validate(paths: tuple[Path, ...], as_json: bool, strict: bool) -> No
                     warnings = [*warnings, *gaps]
         except UnsafeArchive as exc:
             problems = [Problem(str(path), 1, str(exc))]
-        results.append({"path": str(path), "valid": not problems,
-                         "problems": [_as_dict(p) for p in problems], "warnings": [_as_dict(w) for w in warnings]})
+        results.append(
+            {
+                "path": str(path),
+                "valid": not problems,
+                "problems": [_as_dict(p) for p in problems],
+                "warnings": [_as_dict(w) for w in warnings],
+            }
+        )
         if not as_json:
             for warning in warnings:
                 click.echo(f"{warning} (warning)", err=True)
@@ -163,13 +191,21 @@ def import_paths(paths: list[Path], *, dry_run: bool, as_json: bool) -> bool:
         except (ImportFailed, UnsafeArchive) as exc:
             rollback_import()
             ok = False
-            problems = exc.problems if isinstance(exc, ImportFailed) else [Problem(str(path), 1, str(exc))]
+            problems = (
+                exc.problems if isinstance(exc, ImportFailed) else [Problem(str(path), 1, str(exc))]
+            )
             for problem in problems:
                 click.echo(str(problem), err=True)
-            click.echo(f"{path}: not imported ({len(problems)} problem(s)); nothing was changed", err=True)
-            reports.append({"path": str(path), "imported": False, "problems": [_as_dict(p) for p in problems]})
+            click.echo(
+                f"{path}: not imported ({len(problems)} problem(s)); nothing was changed", err=True
+            )
+            reports.append(
+                {"path": str(path), "imported": False, "problems": [_as_dict(p) for p in problems]}
+            )
             continue
-        reports.append({"path": str(path), "imported": not dry_run, "dry_run": dry_run, **report.as_dict()})
+        reports.append(
+            {"path": str(path), "imported": not dry_run, "dry_run": dry_run, **report.as_dict()}
+        )
         if not as_json:
             _print_report(report, dry_run)
     if as_json:
@@ -186,8 +222,12 @@ def _print_report(report, dry_run: bool) -> None:
     click.echo(f"{report.slug}: {'would import' if dry_run else 'imported'}: {report.summary()}")
     if report.new_course:
         return  # a new course: every element was created, the counts say enough
-    for verb, items in (("created", report.created), ("updated", report.updated),
-                        ("archived", report.archived), ("deleted", report.deleted)):
+    for verb, items in (
+        ("created", report.created),
+        ("updated", report.updated),
+        ("archived", report.archived),
+        ("deleted", report.deleted),
+    ):
         for item in items:
             click.echo(f"  {verb} {item}")
 
@@ -247,10 +287,14 @@ def courses_translations_export(slug: str, lang: str, file: Path) -> None:
 @click.argument("slug")
 @click.argument("lang", type=_translation_language())
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--dry-run", is_flag=True, help="Check the file and count what would change, change nothing.")
+@click.option(
+    "--dry-run", is_flag=True, help="Check the file and count what would change, change nothing."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON on stdout.")
 @with_appcontext
-def courses_translations_import(slug: str, lang: str, file: Path, dry_run: bool, as_json: bool) -> None:
+def courses_translations_import(
+    slug: str, lang: str, file: Path, dry_run: bool, as_json: bool
+) -> None:
     """Import the translations into LANG of the course SLUG from the PO file FILE, all or nothing.
     Problems are printed as ``FILE:LINE: message``; fuzzy messages are skipped, empty ones leave
     the translation as it is, and a text translated from an English text that has changed since
@@ -265,16 +309,34 @@ def courses_translations_import(slug: str, lang: str, file: Path, dry_run: bool,
         db.session.rollback()
         for problem in exc.problems:
             click.echo(str(problem), err=True)
-        click.echo(f"{file}: not imported ({len(exc.problems)} problem(s)); nothing was changed", err=True)
+        click.echo(
+            f"{file}: not imported ({len(exc.problems)} problem(s)); nothing was changed", err=True
+        )
         if as_json:
-            echo_json({"course": slug, "language": lang, "file": str(file), "ok": False,
-                       "problems": [_as_dict(p) for p in exc.problems]})
+            echo_json(
+                {
+                    "course": slug,
+                    "language": lang,
+                    "file": str(file),
+                    "ok": False,
+                    "problems": [_as_dict(p) for p in exc.problems],
+                }
+            )
         sys.exit(1)
     if dry_run:
         db.session.rollback()
     else:
         db.session.commit()
     if as_json:
-        echo_json({"course": slug, "language": lang, "file": str(file), "ok": True, "dry_run": dry_run, **report.as_dict()})
+        echo_json(
+            {
+                "course": slug,
+                "language": lang,
+                "file": str(file),
+                "ok": True,
+                "dry_run": dry_run,
+                **report.as_dict(),
+            }
+        )
         return
     click.echo(f"{slug} ({lang}): {'would import' if dry_run else 'imported'}: {report.summary()}")

@@ -47,8 +47,12 @@ class Coverage:
         return 99 if share == 100 and not self.complete else share
 
     def as_json(self) -> dict[str, int]:
-        return {"total": self.total, "translated": self.translated, "outdated": self.outdated,
-                "missing": self.missing}
+        return {
+            "total": self.total,
+            "translated": self.translated,
+            "outdated": self.outdated,
+            "missing": self.missing,
+        }
 
 
 @dataclass(frozen=True)
@@ -73,21 +77,38 @@ class TextGroup:
     module: Module | None = None  # the module an activity is placed in
 
 
-def _element_texts(english: Mapping[str, str | None], translations: Mapping | None, labels: Mapping[str, Any],
-                   source_editor: tuple[str, Mapping[str, Any]] | None,
-                   editor: tuple[str, Mapping[str, Any]] | None,
-                   outcomes_editor: tuple[str, Mapping[str, Any]] | None = None) -> list[Text]:
+def _element_texts(
+    english: Mapping[str, str | None],
+    translations: Mapping | None,
+    labels: Mapping[str, Any],
+    source_editor: tuple[str, Mapping[str, Any]] | None,
+    editor: tuple[str, Mapping[str, Any]] | None,
+    outcomes_editor: tuple[str, Mapping[str, Any]] | None = None,
+) -> list[Text]:
     """One :class:`Text` per English text (with text) of an element; ``editor`` edits the texts
     named in ``labels`` (title, summary, body), ``outcomes_editor`` the learning outcomes."""
-    per_locale = {locale: text_states((translations or {}).get(locale), english) for locale in LANGUAGES}
+    per_locale = {
+        locale: text_states((translations or {}).get(locale), english) for locale in LANGUAGES
+    }
     found = []
     for name, text in english.items():
         if not (text or "").strip():
             continue
         prefix, _, number = name.partition(".")
-        label = _l("Learning outcome %(num)d", num=int(number) + 1) if prefix == OUTCOME else labels[name]
-        found.append(Text(label, text or "", {locale: per_locale[locale][name] for locale in LANGUAGES},
-                          source_editor, outcomes_editor if prefix == OUTCOME else editor))
+        label = (
+            _l("Learning outcome %(num)d", num=int(number) + 1)
+            if prefix == OUTCOME
+            else labels[name]
+        )
+        found.append(
+            Text(
+                label,
+                text or "",
+                {locale: per_locale[locale][name] for locale in LANGUAGES},
+                source_editor,
+                outcomes_editor if prefix == OUTCOME else editor,
+            )
+        )
     return found
 
 
@@ -102,42 +123,86 @@ def course_texts(courses: Sequence[Course]) -> dict[int, list[TextGroup]]:
     groups: dict[int, list[TextGroup]] = {}
     for course in courses:
         args = {"course_id": course.id}
-        groups[course.id] = [TextGroup(course, _element_texts(
-            english_texts(course), course.translations, _LABELS, ("author.edit_course", args),
-            ("author.translate_course", args), ("author.translate_course_outcomes", args)))]
-    modules = db.session.execute(db.select(Module).where(
-        Module.course_id.in_(list(groups)), Module.archived.is_(False))
-        .order_by(Module.position, Module.id)).scalars().all() if groups else []
+        groups[course.id] = [
+            TextGroup(
+                course,
+                _element_texts(
+                    english_texts(course),
+                    course.translations,
+                    _LABELS,
+                    ("author.edit_course", args),
+                    ("author.translate_course", args),
+                    ("author.translate_course_outcomes", args),
+                ),
+            )
+        ]
+    modules = (
+        db.session.execute(
+            db.select(Module)
+            .where(Module.course_id.in_(list(groups)), Module.archived.is_(False))
+            .order_by(Module.position, Module.id)
+        )
+        .scalars()
+        .all()
+        if groups
+        else []
+    )
     if not modules:
         return groups
     module_groups: dict[int, TextGroup] = {}
     for module in modules:
         args = {"course_id": module.course_id, "module_id": module.id}
-        module_groups[module.id] = TextGroup(module, _element_texts(
-            english_texts(module), module.translations, _LABELS, ("author.edit_module", args),
-            ("author.translate_module", args), ("author.translate_module_outcomes", args)))
+        module_groups[module.id] = TextGroup(
+            module,
+            _element_texts(
+                english_texts(module),
+                module.translations,
+                _LABELS,
+                ("author.edit_module", args),
+                ("author.translate_module", args),
+                ("author.translate_module_outcomes", args),
+            ),
+        )
     course_of = {m.id: m.course_id for m in modules}
     for lesson in db.session.execute(
-            db.select(Lesson.id, Lesson.module_id, Lesson.title, Lesson.body, Lesson.translations)
-            .where(Lesson.module_id.in_(list(course_of)), Lesson.archived.is_(False))
-            .order_by(Lesson.position, Lesson.id)):
+        db.select(Lesson.id, Lesson.module_id, Lesson.title, Lesson.body, Lesson.translations)
+        .where(Lesson.module_id.in_(list(course_of)), Lesson.archived.is_(False))
+        .order_by(Lesson.position, Lesson.id)
+    ):
         args = {"course_id": course_of[lesson.module_id], "lesson_id": lesson.id}
         labels = {"title": _l("Lesson title"), "body": _l("Lesson text")}
         module_groups[lesson.module_id].texts += _element_texts(
-            {"title": lesson.title, "body": lesson.body}, lesson.translations, labels,
-            ("author.edit_lesson", args), ("author.translate_lesson", args))
-    activities = db.session.execute(db.select(Activity).where(
-        Activity.module_id.in_(list(course_of)), Activity.archived.is_(False))
-        .order_by(Activity.position, Activity.id)).scalars().all()
+            {"title": lesson.title, "body": lesson.body},
+            lesson.translations,
+            labels,
+            ("author.edit_lesson", args),
+            ("author.translate_lesson", args),
+        )
+    activities = (
+        db.session.execute(
+            db.select(Activity)
+            .where(Activity.module_id.in_(list(course_of)), Activity.archived.is_(False))
+            .order_by(Activity.position, Activity.id)
+        )
+        .scalars()
+        .all()
+    )
     activity_groups: dict[int, list[TextGroup]] = {}
     by_type: dict[str, list[Activity]] = {}
     by_id: dict[int, TextGroup] = {}
     for activity in activities:
         args = {"course_id": course_of[activity.module_id], "activity_id": activity.id}
-        group = TextGroup(activity, _element_texts({"title": activity.title}, activity.translations,
-                                                   {"title": _l("Activity title")}, ("author.edit_activity", args),
-                                                   ("author.translate_activity", args)),
-                          module=module_groups[activity.module_id].element)  # type: ignore[arg-type]
+        group = TextGroup(
+            activity,
+            _element_texts(
+                {"title": activity.title},
+                activity.translations,
+                {"title": _l("Activity title")},
+                ("author.edit_activity", args),
+                ("author.translate_activity", args),
+            ),
+            module=module_groups[activity.module_id].element,
+        )  # type: ignore[arg-type]
         activity_groups.setdefault(activity.module_id, []).append(group)
         by_id[activity.id] = group
         by_type.setdefault(activity.type_key, []).append(activity)
@@ -151,24 +216,43 @@ def course_texts(courses: Sequence[Course]) -> dict[int, list[TextGroup]]:
     return groups
 
 
-def _plugin_texts(activity_type: ActivityType | None, activities: list[Activity]) -> dict[int, list[Text]]:
+def _plugin_texts(
+    activity_type: ActivityType | None, activities: list[Activity]
+) -> dict[int, list[Text]]:
     """The activities' own texts, as their plugin tells them: one by one (``translation_texts``)
     or, from a plugin that only counts them (``translation_states``), numbered."""
     if activity_type is None:
         return {}
     if activity_type.translation_texts is not None:
-        return {activity_id: [Text(t.label, t.english, dict(t.states), None,
-                                   (t.editor, dict(t.editor_args)) if t.editor else None) for t in found]
-                for activity_id, found in activity_type.translation_texts(activities).items()}
+        return {
+            activity_id: [
+                Text(
+                    t.label,
+                    t.english,
+                    dict(t.states),
+                    None,
+                    (t.editor, dict(t.editor_args)) if t.editor else None,
+                )
+                for t in found
+            ]
+            for activity_id, found in activity_type.translation_texts(activities).items()
+        }
     if activity_type.translation_states is None:
         return {}
     result: dict[int, list[Text]] = {}
     for activity_id, per_locale in activity_type.translation_states(activities).items():
         count = max((len(per_locale.get(locale, ())) for locale in LANGUAGES), default=0)
         result[activity_id] = [
-            Text(_l("Text %(num)d", num=n + 1), "",
-                 {locale: (list(per_locale.get(locale, ())) + [MISSING] * count)[n] for locale in LANGUAGES})
-            for n in range(count)]
+            Text(
+                _l("Text %(num)d", num=n + 1),
+                "",
+                {
+                    locale: (list(per_locale.get(locale, ())) + [MISSING] * count)[n]
+                    for locale in LANGUAGES
+                },
+            )
+            for n in range(count)
+        ]
     return result
 
 
@@ -185,7 +269,9 @@ def count_texts(texts: Sequence[Text]) -> dict[str, Coverage]:
     found = {}
     for locale in LANGUAGES:
         c = Counter(text.states.get(locale, MISSING) for text in texts)
-        found[locale] = Coverage(total=len(texts), translated=c[PRESENT], outdated=c[OUTDATED], missing=c[MISSING])
+        found[locale] = Coverage(
+            total=len(texts), translated=c[PRESENT], outdated=c[OUTDATED], missing=c[MISSING]
+        )
     return found
 
 

@@ -78,16 +78,24 @@ def parse_source(source: bytes) -> LineDict:
 
 # -- checking ----------------------------------------------------------------------------------
 
+
 def check_source(data: LineDict) -> list[TemplateProblem]:
     """Every problem of one source (English or translation), each with its line."""
     problems: list[TemplateProblem] = []
     fmt = data.get("format")
     if fmt not in FORMATS:
-        return [TemplateProblem(data.line_of("format"), f"'format' must be one of {', '.join(FORMATS)}")]
+        return [
+            TemplateProblem(data.line_of("format"), f"'format' must be one of {', '.join(FORMATS)}")
+        ]
     allowed = {"format", "title", "blocks"} if fmt == "docx" else {"format", "title", "sheets"}
     for key in data:
         if key not in allowed:
-            problems.append(TemplateProblem(data.line_of(str(key)), f"unknown key '{key}' (allowed: {', '.join(sorted(allowed))})"))
+            problems.append(
+                TemplateProblem(
+                    data.line_of(str(key)),
+                    f"unknown key '{key}' (allowed: {', '.join(sorted(allowed))})",
+                )
+            )
     if not _is_text(data.get("title")):
         problems.append(TemplateProblem(data.line_of("title"), "'title' is required (a text)"))
     if fmt == "docx":
@@ -108,18 +116,28 @@ def _line(item: Any, fallback: int) -> int:
 def _check_blocks(data: LineDict) -> list[TemplateProblem]:
     blocks = data.get("blocks")
     if not isinstance(blocks, list) or not blocks:
-        return [TemplateProblem(data.line_of("blocks"), "'blocks' must be a list of headings, texts, lists and tables")]
+        return [
+            TemplateProblem(
+                data.line_of("blocks"),
+                "'blocks' must be a list of headings, texts, lists and tables",
+            )
+        ]
     problems = []
     for block in blocks:
         line = _line(block, data.line_of("blocks"))
-        if not isinstance(block, LineDict) or len(block) != 1 or next(iter(block)) not in BLOCK_KINDS:
+        if (
+            not isinstance(block, LineDict)
+            or len(block) != 1
+            or next(iter(block)) not in BLOCK_KINDS
+        ):
             problems.append(TemplateProblem(line, f"each block is one of {', '.join(BLOCK_KINDS)}"))
             continue
         kind, value = next(iter(block.items()))
         if kind in ("heading", "subheading", "text") and not _is_text(value):
             problems.append(TemplateProblem(line, f"'{kind}' must be a text"))
-        elif kind in ("bullets", "numbered") and (not isinstance(value, list) or not value
-                                                  or not all(_is_text(v) for v in value)):
+        elif kind in ("bullets", "numbered") and (
+            not isinstance(value, list) or not value or not all(_is_text(v) for v in value)
+        ):
             problems.append(TemplateProblem(line, f"'{kind}' must be a list of texts"))
         elif kind == "table":
             problems += _check_table(value, line)
@@ -128,22 +146,47 @@ def _check_blocks(data: LineDict) -> list[TemplateProblem]:
 
 def _check_table(table: Any, line: int) -> list[TemplateProblem]:
     if not isinstance(table, LineDict):
-        return [TemplateProblem(line, "'table' needs 'columns' (a list of texts) and may have 'rows' and 'blank_rows'")]
+        return [
+            TemplateProblem(
+                line,
+                "'table' needs 'columns' (a list of texts) and may have 'rows' and 'blank_rows'",
+            )
+        ]
     problems = []
     for key in table:
         if key not in ("columns", "rows", "blank_rows"):
-            problems.append(TemplateProblem(table.line_of(str(key)), f"unknown key '{key}' (allowed: blank_rows, columns, rows)"))
+            problems.append(
+                TemplateProblem(
+                    table.line_of(str(key)),
+                    f"unknown key '{key}' (allowed: blank_rows, columns, rows)",
+                )
+            )
     columns = table.get("columns")
     if not isinstance(columns, list) or not columns or not all(_is_text(c) for c in columns):
-        return problems + [TemplateProblem(table.line_of("columns"), "'columns' must be a list of texts")]
+        return problems + [
+            TemplateProblem(table.line_of("columns"), "'columns' must be a list of texts")
+        ]
     rows = table.get("rows") or []
-    if not isinstance(rows, list) or not all(isinstance(r, list) and len(r) == len(columns) for r in rows):
-        problems.append(TemplateProblem(table.line_of("rows"), f"each row must be a list of {len(columns)} cells, one per column"))
-    elif not all(isinstance(c, str | int | float) and not isinstance(c, bool) for r in rows for c in r):
+    if not isinstance(rows, list) or not all(
+        isinstance(r, list) and len(r) == len(columns) for r in rows
+    ):
+        problems.append(
+            TemplateProblem(
+                table.line_of("rows"),
+                f"each row must be a list of {len(columns)} cells, one per column",
+            )
+        )
+    elif not all(
+        isinstance(c, str | int | float) and not isinstance(c, bool) for r in rows for c in r
+    ):
         problems.append(TemplateProblem(table.line_of("rows"), "table cells are texts or numbers"))
     blank = table.get("blank_rows", 0)
     if not isinstance(blank, int) or isinstance(blank, bool) or not 0 <= blank <= 50:
-        problems.append(TemplateProblem(table.line_of("blank_rows"), "'blank_rows' must be a whole number from 0 to 50"))
+        problems.append(
+            TemplateProblem(
+                table.line_of("blank_rows"), "'blank_rows' must be a whole number from 0 to 50"
+            )
+        )
     return problems
 
 
@@ -156,26 +199,52 @@ def _check_sheets(data: LineDict) -> list[TemplateProblem]:
     for sheet in sheets:
         line = _line(sheet, data.line_of("sheets"))
         if not isinstance(sheet, LineDict):
-            problems.append(TemplateProblem(line, "each sheet is a mapping with name, title, columns and rows"))
+            problems.append(
+                TemplateProblem(line, "each sheet is a mapping with name, title, columns and rows")
+            )
             continue
         for key in sheet:
             if key not in ("name", "title", "note", "columns", "rows"):
-                problems.append(TemplateProblem(sheet.line_of(str(key)), f"unknown key '{key}' (allowed: columns, name, note, rows, title)"))
+                problems.append(
+                    TemplateProblem(
+                        sheet.line_of(str(key)),
+                        f"unknown key '{key}' (allowed: columns, name, note, rows, title)",
+                    )
+                )
         name = sheet.get("name")
         if not _is_text(name) or len(name) > 31 or SHEET_NAME_BAD.search(name):
-            problems.append(TemplateProblem(sheet.line_of("name"), "a sheet's 'name' is a text of at most 31 characters without [ ] : * ? / \\"))
+            problems.append(
+                TemplateProblem(
+                    sheet.line_of("name"),
+                    "a sheet's 'name' is a text of at most 31 characters without [ ] : * ? / \\",
+                )
+            )
         elif name.lower() in names:
-            problems.append(TemplateProblem(sheet.line_of("name"), f"two sheets are named '{name}'"))
+            problems.append(
+                TemplateProblem(sheet.line_of("name"), f"two sheets are named '{name}'")
+            )
         else:
             names.add(name.lower())
         for key in ("title", "note"):
             if key in sheet and not _is_text(sheet[key]):
                 problems.append(TemplateProblem(sheet.line_of(key), f"'{key}' must be a text"))
         columns = sheet.get("columns")
-        if not isinstance(columns, list) or not columns or not all(
-                isinstance(c, LineDict) and _is_text(c.get("heading")) and isinstance(c.get("width", 15), int | float)
-                for c in columns):
-            problems.append(TemplateProblem(sheet.line_of("columns"), "'columns' must be a list of {heading: text, width: number}"))
+        if (
+            not isinstance(columns, list)
+            or not columns
+            or not all(
+                isinstance(c, LineDict)
+                and _is_text(c.get("heading"))
+                and isinstance(c.get("width", 15), int | float)
+                for c in columns
+            )
+        ):
+            problems.append(
+                TemplateProblem(
+                    sheet.line_of("columns"),
+                    "'columns' must be a list of {heading: text, width: number}",
+                )
+            )
             continue
         rows = sheet.get("rows") or []
         if not isinstance(rows, list):
@@ -183,18 +252,34 @@ def _check_sheets(data: LineDict) -> list[TemplateProblem]:
             continue
         for number, row in enumerate(rows, start=FIRST_ROW):
             if not isinstance(row, list) or len(row) > len(columns):
-                problems.append(TemplateProblem(sheet.line_of("rows"), f"row {number} must be a list of at most {len(columns)} cells"))
+                problems.append(
+                    TemplateProblem(
+                        sheet.line_of("rows"),
+                        f"row {number} must be a list of at most {len(columns)} cells",
+                    )
+                )
                 continue
             for cell in row:
                 value, fmt, bold = _cell(cell)
-                if fmt is not None and fmt not in CELL_FORMATS or not isinstance(bold, bool) or not (
-                        value is None or isinstance(value, str | int | float)):
-                    problems.append(TemplateProblem(sheet.line_of("rows"), f"row {number}: a cell is a text, a number, a formula "
-                                                    f"(=…) or {{value: …, format: {'|'.join(CELL_FORMATS)}, bold: true}}"))
+                if (
+                    fmt is not None
+                    and fmt not in CELL_FORMATS
+                    or not isinstance(bold, bool)
+                    or not (value is None or isinstance(value, str | int | float))
+                ):
+                    problems.append(
+                        TemplateProblem(
+                            sheet.line_of("rows"),
+                            f"row {number}: a cell is a text, a number, a formula "
+                            f"(=…) or {{value: …, format: {'|'.join(CELL_FORMATS)}, bold: true}}",
+                        )
+                    )
                 elif isinstance(value, str) and value.startswith("="):
                     found = _formula_problem(value)
                     if found:
-                        problems.append(TemplateProblem(sheet.line_of("rows"), f"row {number}: {found}"))
+                        problems.append(
+                            TemplateProblem(sheet.line_of("rows"), f"row {number}: {found}")
+                        )
     return problems
 
 
@@ -231,7 +316,10 @@ def shape(data: Any) -> Any:
     """What a translation must keep from the English: the structure, numbers, formulas and
     formats; texts are only counted."""
     if isinstance(data, dict):
-        return {str(k): (v if k in ("format", "blank_rows", "width", "bold") else shape(v)) for k, v in data.items()}
+        return {
+            str(k): (v if k in ("format", "blank_rows", "width", "bold") else shape(v))
+            for k, v in data.items()
+        }
     if isinstance(data, list):
         return [shape(v) for v in data]
     if isinstance(data, str) and not data.startswith("="):
@@ -245,7 +333,9 @@ def first_difference(english: Any, translated: Any, path: str = "") -> str | Non
         if list(english) != list(translated):
             return f"{path or 'the file'} has the keys {', '.join(translated)} instead of {', '.join(english)}"
         for key in english:
-            found = first_difference(english[key], translated[key], f"{path}.{key}" if path else key)
+            found = first_difference(
+                english[key], translated[key], f"{path}.{key}" if path else key
+            )
             if found:
                 return found
         return None
@@ -257,18 +347,26 @@ def first_difference(english: Any, translated: Any, path: str = "") -> str | Non
             if found:
                 return found
         return None
-    return None if english == translated else f"{path} is {translated!r} where the English has {english!r}"
+    return (
+        None
+        if english == translated
+        else f"{path} is {translated!r} where the English has {english!r}"
+    )
 
 
 def check_translation(english: LineDict, translated: LineDict) -> TemplateProblem | None:
     difference = first_difference(shape(english), shape(translated))
     if difference is None:
         return None
-    return TemplateProblem(1, f"the translation must keep the English template's structure, numbers and "
-                              f"formulas: {difference}")
+    return TemplateProblem(
+        1,
+        f"the translation must keep the English template's structure, numbers and "
+        f"formulas: {difference}",
+    )
 
 
 # -- generating --------------------------------------------------------------------------------
+
 
 def build(data: dict[str, Any], locale: str = "en") -> bytes:
     """The document or spreadsheet a checked source describes, in ``locale``'s language."""
@@ -365,7 +463,9 @@ def _build_xlsx(data: dict[str, Any], locale: str) -> bytes:
                 value, fmt, bold = _cell(raw)
                 if value is None or value == "":
                     continue
-                cell = ws.cell(row=r, column=c, value=value.strip() if isinstance(value, str) else value)
+                cell = ws.cell(
+                    row=r, column=c, value=value.strip() if isinstance(value, str) else value
+                )
                 if fmt:
                     cell.number_format = CELL_FORMATS[fmt]
                 if bold:

@@ -43,8 +43,12 @@ def export_course(course: Course, target: Path, types: Mapping[str, ActivityType
     files such as a README or ``.git`` stay). A non-empty folder that is not a package is refused.
     """
     target = Path(target)
-    if target.exists() and (not target.is_dir() or (any(target.iterdir()) and not (target / "course.yaml").is_file())):
-        raise ExportError(f"{target} exists and is not a course package: choose an empty or new folder")
+    if target.exists() and (
+        not target.is_dir() or (any(target.iterdir()) and not (target / "course.yaml").is_file())
+    ):
+        raise ExportError(
+            f"{target} exists and is not a course package: choose an empty or new folder"
+        )
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-export-", dir=target.parent))
     try:
@@ -71,15 +75,18 @@ def export_zip(course: Course, types: Mapping[str, ActivityType]) -> bytes:
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for path in sorted(folder.rglob("*")):
                 if path.is_file():
-                    info = zipfile.ZipInfo(f"{course.slug}/{path.relative_to(folder).as_posix()}", ZIP_DATE)
+                    info = zipfile.ZipInfo(
+                        f"{course.slug}/{path.relative_to(folder).as_posix()}", ZIP_DATE
+                    )
                     info.compress_type = zipfile.ZIP_DEFLATED
                     info.external_attr = 0o644 << 16
                     archive.writestr(info, path.read_bytes())
     return buffer.getvalue()
 
 
-def write_package(course: Course, outline: CourseOutline, root: Path,
-                  types: Mapping[str, ActivityType]) -> None:
+def write_package(
+    course: Course, outline: CourseOutline, root: Path, types: Mapping[str, ActivityType]
+) -> None:
     """Write the files of the package into the (empty) folder ``root``."""
     layout = package_layout(outline)
     _write(root / "course.yaml", dump_yaml(_course_data(course)))
@@ -88,8 +95,10 @@ def write_package(course: Course, outline: CourseOutline, root: Path,
     for module in outline.modules:
         folder = root / layout.module_dirs[module.id]
         folder.mkdir()
-        activities = [{**_activity_entry(a, folder, types), **release.get(("a", a.id), {})}
-                      for a in outline.activities[module.id]]
+        activities = [
+            {**_activity_entry(a, folder, types), **release.get(("a", a.id), {})}
+            for a in outline.activities[module.id]
+        ]
         data = _module_data(module, layout.module_ids[module.id], activities)
         data.update(release.get(("m", module.id), {}))
         _write(folder / "module.yaml", dump_yaml(data))
@@ -99,8 +108,13 @@ def write_package(course: Course, outline: CourseOutline, root: Path,
             for locale in LOCALES[1:]:
                 translation = (lesson.translations or {}).get(locale)
                 if translation:
-                    _write(path.with_name(path.name[: -len(".md")] + f".{locale}.md"),
-                           _front({"title": translation.get("title") or lesson.title}, translation.get("body", "")))
+                    _write(
+                        path.with_name(path.name[: -len(".md")] + f".{locale}.md"),
+                        _front(
+                            {"title": translation.get("title") or lesson.title},
+                            translation.get("body", ""),
+                        ),
+                    )
     _copy_media(course, root / "media")
     _copy_templates(course, root / "templates")
 
@@ -147,43 +161,68 @@ def _write(path: Path, text: str) -> None:
 def _localized(english: str, translations: Mapping[str, Any], name: str) -> str | dict[str, str]:
     """The English text, or ``{en: …, it: …}`` with its translations, as course.yaml and
     module.yaml hold them. A package needs the English text: without it, translations are left out."""
-    others = {locale: translations[locale][name] for locale in LOCALES[1:]
-              if english and (translations.get(locale) or {}).get(name)}
+    others = {
+        locale: translations[locale][name]
+        for locale in LOCALES[1:]
+        if english and (translations.get(locale) or {}).get(name)
+    }
     return {"en": english, **others} if others else english
 
 
-def _localized_list(english: list[str] | None, translations: Mapping[str, Any], prefix: str) -> list[str | dict[str, str]]:
+def _localized_list(
+    english: list[str] | None, translations: Mapping[str, Any], prefix: str
+) -> list[str | dict[str, str]]:
     """A list (learning outcomes) as the package holds it: each item its English text, or
     ``{en: …, it: …}`` where it has translations."""
-    return [_localized(text, {locale: {"item": (entry or {}).get(item_key(prefix, n))}
-                              for locale, entry in translations.items()}, "item")
-            for n, text in enumerate(english or [])]
+    return [
+        _localized(
+            text,
+            {
+                locale: {"item": (entry or {}).get(item_key(prefix, n))}
+                for locale, entry in translations.items()
+            },
+            "item",
+        )
+        for n, text in enumerate(english or [])
+    ]
 
 
 def _course_data(course: Course) -> dict[str, Any]:
     translations = course.translations or {}
     hours = float(course.hours)
-    data: dict[str, Any] = {"slug": course.slug, "title": _localized(course.title, translations, "title")}
+    data: dict[str, Any] = {
+        "slug": course.slug,
+        "title": _localized(course.title, translations, "title"),
+    }
     if course.summary:
         data["summary"] = _localized(course.summary, translations, "summary")
     if course.image:
         data["image"] = f"media/{course.image}"
         data["image_alt"] = _localized(course.image_alt, translations, "image_alt")
-    data.update({
-        "policy_area": course.policy_area,
-        "languages": list(course.languages or ["en"]),
-        "hours": int(hours) if hours.is_integer() else hours,
-        "outcomes": _localized_list(course.outcomes, translations, OUTCOME),
-        "completion": course.completion_rule,
-        "self_enrolment": course.self_enrolment,
-    })
+    data.update(
+        {
+            "policy_area": course.policy_area,
+            "languages": list(course.languages or ["en"]),
+            "hours": int(hours) if hours.is_integer() else hours,
+            "outcomes": _localized_list(course.outcomes, translations, OUTCOME),
+            "completion": course.completion_rule,
+            "self_enrolment": course.self_enrolment,
+        }
+    )
     # The plugins' course settings, before "published" (where "certificate" has always been).
-    data.update({key: setting.load(course.id) for key, setting in course_settings(include_disabled=True).items()})
+    data.update(
+        {
+            key: setting.load(course.id)
+            for key, setting in course_settings(include_disabled=True).items()
+        }
+    )
     data["published"] = course.published
     return data
 
 
-def _module_data(module: Module, explicit_id: str | None, activities: list[dict[str, Any]]) -> dict[str, Any]:
+def _module_data(
+    module: Module, explicit_id: str | None, activities: list[dict[str, Any]]
+) -> dict[str, Any]:
     translations = module.translations or {}
     data: dict[str, Any] = {"id": explicit_id} if explicit_id else {}
     data["title"] = _localized(module.title, translations, "title")
@@ -203,11 +242,20 @@ def _front(front: dict[str, Any], body: str) -> str:
 
 def _lesson_text(lesson: Lesson, explicit_id: str | None) -> str:
     front: dict[str, Any] = {"id": explicit_id} if explicit_id else {}
-    front.update({"title": lesson.title, "minutes": lesson.minutes, "required": lesson.required, "kind": lesson.kind})
+    front.update(
+        {
+            "title": lesson.title,
+            "minutes": lesson.minutes,
+            "required": lesson.required,
+            "kind": lesson.kind,
+        }
+    )
     return _front(front, lesson.body or "")
 
 
-def _activity_entry(activity: Activity, folder: Path, types: Mapping[str, ActivityType]) -> dict[str, Any]:
+def _activity_entry(
+    activity: Activity, folder: Path, types: Mapping[str, ActivityType]
+) -> dict[str, Any]:
     activity_type = types.get(activity.type_key)
     stored = activity.spec or {}
     if activity_type is not None and activity_type.export_definition is not None:
@@ -216,9 +264,13 @@ def _activity_entry(activity: Activity, folder: Path, types: Mapping[str, Activi
     else:
         definition = {k: v for k, v in stored.items() if not k.startswith("_")}
         restore_files(folder, stored.get("_files") or {})
-    return {"id": activity.key, "type": activity.type_key,
-            "title": _localized(activity.title, activity.translations or {}, "title"),
-            "required": activity.required, **definition}
+    return {
+        "id": activity.key,
+        "type": activity.type_key,
+        "title": _localized(activity.title, activity.translations or {}, "title"),
+        "required": activity.required,
+        **definition,
+    }
 
 
 def _copy_media(course: Course, target: Path) -> None:
@@ -240,5 +292,7 @@ def _copy_media(course: Course, target: Path) -> None:
             destination.unlink()
             refused.append(f"media/{name}: {exc}")
     if refused:
-        raise ExportError("the course's media folder holds files a package may not carry; delete them on the "
-                          "course's media page:\n" + "\n".join(refused))
+        raise ExportError(
+            "the course's media folder holds files a package may not carry; delete them on the "
+            "course's media page:\n" + "\n".join(refused)
+        )

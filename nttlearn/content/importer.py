@@ -55,23 +55,35 @@ class ImportReport:
         return bool(self.created or self.updated or self.archived or self.deleted)
 
     def summary(self) -> str:
-        return (f"{len(self.created)} created, {len(self.updated)} updated, "
-                f"{len(self.archived)} archived, {len(self.deleted)} deleted")
+        return (
+            f"{len(self.created)} created, {len(self.updated)} updated, "
+            f"{len(self.archived)} archived, {len(self.deleted)} deleted"
+        )
 
     def as_dict(self) -> dict[str, Any]:
-        return {"slug": self.slug, "changed": self.changed, "created": self.created, "updated": self.updated,
-                "archived": self.archived, "deleted": self.deleted, "warnings": self.warnings}
+        return {
+            "slug": self.slug,
+            "changed": self.changed,
+            "created": self.created,
+            "updated": self.updated,
+            "archived": self.archived,
+            "deleted": self.deleted,
+            "warnings": self.warnings,
+        }
 
 
-def import_package(path: Path | str, types: Mapping[str, ActivityType], *,
-                   display: str | None = None) -> ImportReport:
+def import_package(
+    path: Path | str, types: Mapping[str, ActivityType], *, display: str | None = None
+) -> ImportReport:
     """Validate then import the package at ``path`` in the current transaction.
 
     Raises :class:`ImportFailed` with every problem; the caller then calls :func:`rollback_import`
     (nothing is left changed). On success the caller calls :func:`commit_import`, which also
     copies the package's media into the instance folder.
     """
-    result = load_package(path, types, display=display, settings=course_settings(include_disabled=True))
+    result = load_package(
+        path, types, display=display, settings=course_settings(include_disabled=True)
+    )
     if result.problems or result.course is None:
         raise ImportFailed(result.problems)
     report = import_course_spec(result.course, types)
@@ -105,8 +117,10 @@ def install_media(slug: str, package: Path) -> None:
             files[relative] = (Path(generated) / relative).read_bytes()
     store = file_store()
     store.replace_all(media_prefix(slug), files)
-    store.replace_all(template_sources_prefix(slug),
-                      {path.name: path.read_bytes() for path, _name, _locale in source_files(templates)})
+    store.replace_all(
+        template_sources_prefix(slug),
+        {path.name: path.read_bytes() for path, _name, _locale in source_files(templates)},
+    )
 
 
 def template_sources_prefix(slug: str) -> str:
@@ -136,7 +150,9 @@ def import_course_spec(spec: CourseSpec, types: Mapping[str, ActivityType]) -> I
         _sync_plugin_settings(course, spec, report)
     except SQLAlchemyError as exc:
         message = str(getattr(exc, "orig", None) or exc).splitlines()[0]
-        raise ImportFailed([Problem(spec.display_path, 1, f"the database refused the import: {message}")]) from exc
+        raise ImportFailed(
+            [Problem(spec.display_path, 1, f"the database refused the import: {message}")]
+        ) from exc
     report.course_id = course.id
     db.session.info.setdefault(PENDING_MEDIA, []).append((spec.slug, spec.path))
     return report
@@ -145,15 +161,25 @@ def import_course_spec(spec: CourseSpec, types: Mapping[str, ActivityType]) -> I
 def _sync_course(spec: CourseSpec, report: ImportReport) -> Course:
     course = db.session.execute(db.select(Course).filter_by(slug=spec.slug)).scalar()
     translations = merge_imported(
-        course.translations if course else None, spec.translations,
+        course.translations if course else None,
+        spec.translations,
         english_texts(course) if course else None,
-        english_texts(spec))
+        english_texts(spec),
+    )
     values = {
-        "title": spec.title, "summary": spec.summary, "translations": translations,
-        "image": spec.image, "image_alt": spec.image_alt, "policy_area": spec.policy_area, "languages": spec.languages, "hours": spec.hours,
-        "outcomes": spec.outcomes, "completion_rule": spec.completion_rule,
+        "title": spec.title,
+        "summary": spec.summary,
+        "translations": translations,
+        "image": spec.image,
+        "image_alt": spec.image_alt,
+        "policy_area": spec.policy_area,
+        "languages": spec.languages,
+        "hours": spec.hours,
+        "outcomes": spec.outcomes,
+        "completion_rule": spec.completion_rule,
         "self_enrolment": spec.self_enrolment,
-        "published": spec.published, "archived": False,
+        "published": spec.published,
+        "archived": False,
     }
     if course is None:
         course = Course(slug=spec.slug, **values)
@@ -180,8 +206,13 @@ def _sync_plugin_settings(course: Course, spec: CourseSpec, report: ImportReport
 class _Sync:
     """One course's modules, lessons and activities brought in line with the package."""
 
-    def __init__(self, course: Course, spec: CourseSpec, types: Mapping[str, ActivityType],
-                 report: ImportReport) -> None:
+    def __init__(
+        self,
+        course: Course,
+        spec: CourseSpec,
+        types: Mapping[str, ActivityType],
+        report: ImportReport,
+    ) -> None:
         self.course, self.spec, self.types, self.report = course, spec, types, report
         self.modules: dict[str, Module] = {}
         self.lessons: dict[int, dict[str, Lesson]] = {}
@@ -217,36 +248,60 @@ class _Sync:
         from ..cohorts.services import replace_release_rules, rules_of_course
 
         items, _module_of = release_items(self.spec)
-        current = {} if self.report.new_course else {
-            target: (rule.opens_at, rule.offset_days, sorted(requires))
-            for target, (rule, requires) in rules_of_course(self.course.id).items()}
+        current = (
+            {}
+            if self.report.new_course
+            else {
+                target: (rule.opens_at, rule.offset_days, sorted(requires))
+                for target, (rule, requires) in rules_of_course(self.course.id).items()
+            }
+        )
         if not current and not any(release for release, _module in items.values()):
             return
         key_of = {m.id: m.key for m in modules.values()}
-        activities = {f"{key_of[module_id]}/{key}": activity_id for activity_id, module_id, key in db.session.execute(
-            db.select(Activity.id, Activity.module_id, Activity.key)
-            .where(Activity.module_id.in_(list(key_of)), Activity.archived.is_(False)))}
+        activities = {
+            f"{key_of[module_id]}/{key}": activity_id
+            for activity_id, module_id, key in db.session.execute(
+                db.select(Activity.id, Activity.module_id, Activity.key).where(
+                    Activity.module_id.in_(list(key_of)), Activity.archived.is_(False)
+                )
+            )
+        }
 
         def target(ref: str) -> tuple[str, int]:
             return ("a", activities[ref]) if "/" in ref else ("m", modules[ref].id)
 
         rules = {
-            target(ref): (start_of(release.opens_on) if release.opens_on else None, release.opens_after_days,
-                          [target(r) for r in release.requires])
-            for ref, (release, _module) in items.items() if release is not None
+            target(ref): (
+                start_of(release.opens_on) if release.opens_on else None,
+                release.opens_after_days,
+                [target(r) for r in release.requires],
+            )
+            for ref, (release, _module) in items.items()
+            if release is not None
         }
-        if {t: (at, days, sorted(req)) for t, (at, days, req) in rules.items()} != current:  # else: write nothing
+        if {
+            t: (at, days, sorted(req)) for t, (at, days, req) in rules.items()
+        } != current:  # else: write nothing
             replace_release_rules(self.course, rules)
 
     def _load_existing(self) -> None:
-        self.modules = {m.key: m for m in db.session.execute(
-            db.select(Module).where(Module.course_id == self.course.id)).scalars()}
+        self.modules = {
+            m.key: m
+            for m in db.session.execute(
+                db.select(Module).where(Module.course_id == self.course.id)
+            ).scalars()
+        }
         ids = [m.id for m in self.modules.values()]
         if not ids:
             return
-        for lesson in db.session.execute(db.select(Lesson).where(Lesson.module_id.in_(ids))).scalars():
+        for lesson in db.session.execute(
+            db.select(Lesson).where(Lesson.module_id.in_(ids))
+        ).scalars():
             self.lessons.setdefault(lesson.module_id, {})[lesson.key] = lesson
-        for activity in db.session.execute(db.select(Activity).where(Activity.module_id.in_(ids))).scalars():
+        for activity in db.session.execute(
+            db.select(Activity).where(Activity.module_id.in_(ids))
+        ).scalars():
             self.activities.setdefault(activity.module_id, {})[activity.key] = activity
             self.kept_activities[(activity.module_id, activity.key)] = activity
 
@@ -256,12 +311,19 @@ class _Sync:
         for module_spec in self.spec.modules:
             module = self.modules.pop(module_spec.key, None)
             translations = merge_imported(
-                module.translations if module else None, module_spec.translations,
+                module.translations if module else None,
+                module_spec.translations,
                 english_texts(module) if module else None,
-                english_texts(module_spec))
-            values = {"position": module_spec.position, "title": module_spec.title,
-                      "summary": module_spec.summary, "translations": translations,
-                      "outcomes": module_spec.outcomes, "archived": False}
+                english_texts(module_spec),
+            )
+            values = {
+                "position": module_spec.position,
+                "title": module_spec.title,
+                "summary": module_spec.summary,
+                "translations": translations,
+                "outcomes": module_spec.outcomes,
+                "archived": False,
+            }
             if module is None:
                 new.append({"course_id": self.course.id, "key": module_spec.key, **values})
                 self.report.created.append(f"module {module_spec.key}")
@@ -272,9 +334,14 @@ class _Sync:
         if new:
             # One multi-row INSERT and one SELECT, however many modules there are.
             db.session.execute(db.insert(Module), new)
-            rows.update((m.key, m) for m in db.session.execute(
-                db.select(Module).where(Module.course_id == self.course.id, Module.key.in_([r["key"] for r in new]))
-            ).scalars())
+            rows.update(
+                (m.key, m)
+                for m in db.session.execute(
+                    db.select(Module).where(
+                        Module.course_id == self.course.id, Module.key.in_([r["key"] for r in new])
+                    )
+                ).scalars()
+            )
         return rows
 
     def _sync_lessons(self, module: Module, spec: ModuleSpec) -> list[Lesson]:
@@ -282,12 +349,21 @@ class _Sync:
         for lesson_spec in spec.lessons:
             lesson = existing.pop(lesson_spec.key, None)
             translations = merge_imported(
-                lesson.translations if lesson else None, lesson_spec.translations,
+                lesson.translations if lesson else None,
+                lesson_spec.translations,
                 {"title": lesson.title, "body": lesson.body} if lesson else None,
-                {"title": lesson_spec.title, "body": lesson_spec.body})
-            values = {"position": lesson_spec.position, "title": lesson_spec.title, "body": lesson_spec.body,
-                      "translations": translations, "minutes": lesson_spec.minutes,
-                      "required": lesson_spec.required, "kind": lesson_spec.kind, "archived": False}
+                {"title": lesson_spec.title, "body": lesson_spec.body},
+            )
+            values = {
+                "position": lesson_spec.position,
+                "title": lesson_spec.title,
+                "body": lesson_spec.body,
+                "translations": translations,
+                "minutes": lesson_spec.minutes,
+                "required": lesson_spec.required,
+                "kind": lesson_spec.kind,
+                "archived": False,
+            }
             label = f"lesson {module.key}/{lesson_spec.key}"
             if lesson is None:
                 self.new_lessons.append({"module_id": module.id, "key": lesson_spec.key, **values})
@@ -303,22 +379,39 @@ class _Sync:
             activity_type = self.types.get(activity_spec.type_key)
             can_import = activity_type is not None and activity_type.import_definition is not None
             old = (activity.spec or {}) if activity is not None else {}
-            hand_off = (activity is None or old.get("_digest") != activity_spec.digest
-                        or activity.type_key != activity_spec.type_key
-                        or (can_import and not old.get("_imported")))
-            stored = {**activity_spec.definition, "_digest": activity_spec.digest,
-                      "_imported": can_import if hand_off else bool(old.get("_imported"))}
+            hand_off = (
+                activity is None
+                or old.get("_digest") != activity_spec.digest
+                or activity.type_key != activity_spec.type_key
+                or (can_import and not old.get("_imported"))
+            )
+            stored = {
+                **activity_spec.definition,
+                "_digest": activity_spec.digest,
+                "_imported": can_import if hand_off else bool(old.get("_imported")),
+            }
             if activity_spec.files:
                 stored["_files"] = activity_spec.files
             translations = merge_imported(
-                activity.translations if activity is not None else None, activity_spec.translations,
-                {"title": activity.title} if activity is not None else None, {"title": activity_spec.title})
-            values = {"position": activity_spec.position, "type_key": activity_spec.type_key,
-                      "title": activity_spec.title, "translations": translations,
-                      "required": activity_spec.required, "spec": stored, "archived": False}
+                activity.translations if activity is not None else None,
+                activity_spec.translations,
+                {"title": activity.title} if activity is not None else None,
+                {"title": activity_spec.title},
+            )
+            values = {
+                "position": activity_spec.position,
+                "type_key": activity_spec.type_key,
+                "title": activity_spec.title,
+                "translations": translations,
+                "required": activity_spec.required,
+                "spec": stored,
+                "archived": False,
+            }
             label = f"activity {module.key}/{activity_spec.key}"
             if activity is None:
-                self.new_activities.append({"module_id": module.id, "key": activity_spec.key, **values})
+                self.new_activities.append(
+                    {"module_id": module.id, "key": activity_spec.key, **values}
+                )
                 self.report.created.append(label)
             elif _assign(activity, values):
                 self.report.updated.append(label)
@@ -334,11 +427,15 @@ class _Sync:
         if self.new_activities:
             db.session.execute(db.insert(Activity), self.new_activities)
             module_ids = sorted({row["module_id"] for row in self.new_activities})
-            for activity in db.session.execute(db.select(Activity).where(Activity.module_id.in_(module_ids))).scalars():
+            for activity in db.session.execute(
+                db.select(Activity).where(Activity.module_id.in_(module_ids))
+            ).scalars():
                 placed[(activity.module_id, activity.key)] = activity
         return placed
 
-    def _retire(self, lessons: list[tuple[str, Lesson]], activities: list[tuple[str, Activity]]) -> None:
+    def _retire(
+        self, lessons: list[tuple[str, Lesson]], activities: list[tuple[str, Activity]]
+    ) -> None:
         lesson_modules = {x.id: key for key, x in lessons}
         archived, deleted = retire_lessons([x for _, x in lessons])
         self._note(archived, deleted, lambda x: f"lesson {lesson_modules[x.id]}/{x.key}")
@@ -359,8 +456,15 @@ class _Sync:
         try:
             activity_type.import_definition(activity, dict(spec.definition), module.path)  # type: ignore[misc]
         except Exception as exc:  # noqa: BLE001 - a plugin's failure becomes the import's message
-            raise ImportFailed([Problem(module.display_path, spec.line,
-                                        f"activity '{spec.key}': {str(exc) or type(exc).__name__}")]) from exc
+            raise ImportFailed(
+                [
+                    Problem(
+                        module.display_path,
+                        spec.line,
+                        f"activity '{spec.key}': {str(exc) or type(exc).__name__}",
+                    )
+                ]
+            ) from exc
 
 
 def restore_files(folder: Path, files: Mapping[str, Mapping[str, str]]) -> None:

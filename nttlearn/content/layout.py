@@ -42,20 +42,25 @@ class CourseOutline:
 
 def load_outline(course: Course) -> CourseOutline:
     """Three queries, whatever the size of the course."""
-    modules = list(db.session.execute(
-        db.select(Module).where(Module.course_id == course.id, Module.archived.is_(False))
-        .order_by(Module.position, Module.id)
-    ).scalars())
+    modules = list(
+        db.session.execute(
+            db.select(Module)
+            .where(Module.course_id == course.id, Module.archived.is_(False))
+            .order_by(Module.position, Module.id)
+        ).scalars()
+    )
     ids = [m.id for m in modules]
     outline = CourseOutline(modules, {i: [] for i in ids}, {i: [] for i in ids})
     if ids:
         for lesson in db.session.execute(
-            db.select(Lesson).where(Lesson.module_id.in_(ids), Lesson.archived.is_(False))
+            db.select(Lesson)
+            .where(Lesson.module_id.in_(ids), Lesson.archived.is_(False))
             .order_by(Lesson.position, Lesson.id)
         ).scalars():
             outline.lessons[lesson.module_id].append(lesson)
         for activity in db.session.execute(
-            db.select(Activity).where(Activity.module_id.in_(ids), Activity.archived.is_(False))
+            db.select(Activity)
+            .where(Activity.module_id.in_(ids), Activity.archived.is_(False))
             .order_by(Activity.position, Activity.id)
         ).scalars():
             outline.activities[activity.module_id].append(activity)
@@ -92,5 +97,8 @@ def package_layout(outline: CourseOutline) -> PackageLayout:
         lessons = outline.lessons.get(module.id, [])
         for position, lesson in enumerate(lessons, start=1):
             stem, lesson_id = numbered_name(position, len(lessons), lesson.key, lesson.title)
-            layout.lesson_files[lesson.id], layout.lesson_ids[lesson.id] = f"{folder}/{stem}.md", lesson_id
+            layout.lesson_files[lesson.id], layout.lesson_ids[lesson.id] = (
+                f"{folder}/{stem}.md",
+                lesson_id,
+            )
     return layout

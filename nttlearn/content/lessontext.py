@@ -52,18 +52,24 @@ def scheme_message(target: str) -> str:
 
 
 def alt_message(target: str) -> str:
-    return (f"image '{target}' has no text alternative: describe what it shows between the brackets, "
-            f"![The project cycle: six phases in a circle]({target})")
+    return (
+        f"image '{target}' has no text alternative: describe what it shows between the brackets, "
+        f"![The project cycle: six phases in a circle]({target})"
+    )
 
 
 def not_image_message(target: str) -> str:
-    return (f"'{target}' is shown as an image but is not one (PNG, JPEG, GIF, WebP or SVG): "
-            "link it as a download instead, [text](…), without the '!'")
+    return (
+        f"'{target}' is shown as an image but is not one (PNG, JPEG, GIF, WebP or SVG): "
+        "link it as a download instead, [text](…), without the '!'"
+    )
 
 
 def absolute_message(target: str) -> str:
-    return (f"link '{target}' is an absolute path: link to files of the package with a relative "
-            "path (../../media/photo.png) and to web pages with https://")
+    return (
+        f"link '{target}' is an absolute path: link to files of the package with a relative "
+        "path (../../media/photo.png) and to web pages with https://"
+    )
 
 
 @lru_cache(maxsize=1)
@@ -80,8 +86,9 @@ def package_path(lesson_dir: str, target: str) -> str | None:
     return joined
 
 
-def check_lesson_text(body: str, first_line: int, lesson_dir: str,
-                      exists: Callable[[str], bool]) -> list[TextProblem]:
+def check_lesson_text(
+    body: str, first_line: int, lesson_dir: str, exists: Callable[[str], bool]
+) -> list[TextProblem]:
     """Every problem in ``body``: raw HTML, links outside the package, links to missing files.
 
     ``first_line`` is the file line of the body's first line; ``lesson_dir`` the lesson's folder
@@ -90,9 +97,13 @@ def check_lesson_text(body: str, first_line: int, lesson_dir: str,
     problems: list[TextProblem] = []
     lines = body.split("\n")
     for offset, line in enumerate(lines):
-        match = DANGEROUS_HTML.search(line)  # one message per line: <script>…</script> is one problem
+        match = DANGEROUS_HTML.search(
+            line
+        )  # one message per line: <script>…</script> is one problem
         if match:
-            problems.append(TextProblem(first_line + offset, dangerous_html_message(match.group(0).strip())))
+            problems.append(
+                TextProblem(first_line + offset, dangerous_html_message(match.group(0).strip()))
+            )
     for token in _parser().parse(body):
         for child in token.children or []:
             if child.type == "link_open":
@@ -101,7 +112,12 @@ def check_lesson_text(body: str, first_line: int, lesson_dir: str,
                 target = child.attrGet("src")
             else:
                 continue
-            if not isinstance(target, str) or not target or target.startswith("#") or target.startswith("//"):
+            if (
+                not isinstance(target, str)
+                or not target
+                or target.startswith("#")
+                or target.startswith("//")
+            ):
                 continue
             line = first_line + _line_of(target, lines, token.map)
             if child.type == "image":
@@ -109,7 +125,9 @@ def check_lesson_text(body: str, first_line: int, lesson_dir: str,
                 # when the image cannot be.
                 if not child.content.strip():
                     problems.append(TextProblem(line, alt_message(target)))
-                if not URL_SCHEME.match(target) and not IMAGE_FILE.search(target.split("#", 1)[0].split("?", 1)[0]):
+                if not URL_SCHEME.match(target) and not IMAGE_FILE.search(
+                    target.split("#", 1)[0].split("?", 1)[0]
+                ):
                     problems.append(TextProblem(line, not_image_message(target)))
             scheme = URL_SCHEME.match(target)
             if scheme:
@@ -144,8 +162,11 @@ def link_targets(body: str) -> list[str]:
     found: list[str] = []
     for token in _parser().parse(body):
         for child in token.children or []:
-            target = child.attrGet("href") if child.type == "link_open" else (
-                child.attrGet("src") if child.type == "image" else None)
+            target = (
+                child.attrGet("href")
+                if child.type == "link_open"
+                else (child.attrGet("src") if child.type == "image" else None)
+            )
             if isinstance(target, str) and target:
                 found.append(target)
     return found

@@ -16,10 +16,46 @@ from markupsafe import Markup
 from .package import translated_file_name
 
 ALLOWED_TAGS = {
-    "a", "abbr", "blockquote", "br", "caption", "code", "del", "details", "div", "em", "figcaption",
-    "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "img", "ins", "kbd", "li", "ol", "p", "pre",
-    "s", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead",
-    "tr", "ul",
+    "a",
+    "abbr",
+    "blockquote",
+    "br",
+    "caption",
+    "code",
+    "del",
+    "details",
+    "div",
+    "em",
+    "figcaption",
+    "figure",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "img",
+    "ins",
+    "kbd",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "s",
+    "span",
+    "strong",
+    "sub",
+    "summary",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "ul",
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
@@ -40,9 +76,12 @@ def _parser() -> MarkdownIt:
     )
 
 
-def sanitize_html(html: str, media_base: str | None = None,
-                  link_target: Callable[[str], str | None] | None = None,
-                  localize: Callable[[str], str] | None = None) -> Markup:
+def sanitize_html(
+    html: str,
+    media_base: str | None = None,
+    link_target: Callable[[str], str | None] | None = None,
+    localize: Callable[[str], str] | None = None,
+) -> Markup:
     """Clean HTML with nh3; relative links into ``media/`` are pointed at ``media_base``, other
     relative links (to another lesson's file) at what ``link_target`` answers, if anything.
 
@@ -50,13 +89,17 @@ def sanitize_html(html: str, media_base: str | None = None,
     instead (``cycle.it.svg``, the reader's language's version, when the course has one)."""
 
     def rewrite(tag: str, attribute: str, value: str) -> str | None:
-        if attribute not in ("src", "href") or "://" in value or value.startswith(("/", "#", "mailto:")):
+        if (
+            attribute not in ("src", "href")
+            or "://" in value
+            or value.startswith(("/", "#", "mailto:"))
+        ):
             return value
         normalized = posixpath.normpath(value)
         while normalized.startswith("../"):
             normalized = normalized[3:]
         if media_base and normalized.startswith("media/"):
-            name = normalized[len("media/"):]
+            name = normalized[len("media/") :]
             return media_base.rstrip("/") + "/" + (localize(name) if localize else name)
         if link_target is not None and attribute == "href":
             return link_target(value) or value
@@ -72,13 +115,18 @@ def sanitize_html(html: str, media_base: str | None = None,
     )
     # A wide table scrolls sideways inside the text on a phone, in a box that takes keyboard focus
     # (WCAG 2.1.1). After cleaning, "<table>" can only be a tag: a typed one is escaped text by now.
-    cleaned = cleaned.replace("<table>", '<div class="table-scroll" tabindex="0"><table>').replace("</table>", "</table></div>")
+    cleaned = cleaned.replace("<table>", '<div class="table-scroll" tabindex="0"><table>').replace(
+        "</table>", "</table></div>"
+    )
     return Markup(cleaned)  # noqa: S704 - nh3 has just removed everything unsafe
 
 
-def render_markdown(text: str | None, media_base: str | None = None,
-                    link_target: Callable[[str], str | None] | None = None,
-                    localize: Callable[[str], str] | None = None) -> Markup:
+def render_markdown(
+    text: str | None,
+    media_base: str | None = None,
+    link_target: Callable[[str], str | None] | None = None,
+    localize: Callable[[str], str] | None = None,
+) -> Markup:
     """Render a lesson (or any person-written Markdown) to sanitized HTML."""
     return sanitize_html(_parser().render(text or ""), media_base, link_target, localize)
 

@@ -68,22 +68,60 @@ def _types() -> dict[str, MediaType]:
         ("m4v", "video/mp4", "video", "MP4", {"mp4", "m4v"}),
         ("webm", "video/webm", "video", "WebM", {"webm", "mkv"}),
         ("ogv", "video/ogg", "video", "Ogg", {"ogg"}),
-        ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "document", "Word", set()),
-        ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "document", "Excel", set()),
-        ("pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation", "document", "PowerPoint",
-         set()),
+        (
+            "docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "document",
+            "Word",
+            set(),
+        ),
+        (
+            "xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "document",
+            "Excel",
+            set(),
+        ),
+        (
+            "pptx",
+            "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+            "document",
+            "PowerPoint",
+            set(),
+        ),
         ("odt", "application/vnd.oasis.opendocument.text", "document", "OpenDocument", set()),
-        ("ods", "application/vnd.oasis.opendocument.spreadsheet", "document", "OpenDocument", set()),
-        ("odp", "application/vnd.oasis.opendocument.presentation", "document", "OpenDocument", set()),
+        (
+            "ods",
+            "application/vnd.oasis.opendocument.spreadsheet",
+            "document",
+            "OpenDocument",
+            set(),
+        ),
+        (
+            "odp",
+            "application/vnd.oasis.opendocument.presentation",
+            "document",
+            "OpenDocument",
+            set(),
+        ),
     ]
-    return {ext: MediaType(ext, mime, kind, label, frozenset(content)) for ext, mime, kind, label, content in table}
+    return {
+        ext: MediaType(ext, mime, kind, label, frozenset(content))
+        for ext, mime, kind, label, content in table
+    }
 
 
 MEDIA_TYPES = _types()
 # The part an OOXML package must hold (besides [Content_Types].xml).
-OOXML_MAIN = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml", "pptx": "ppt/presentation.xml"}
-ALLOWED_SUMMARY = ("images (PNG, JPEG, GIF, WebP, SVG), PDF, audio (MP3, M4A, Ogg, WAV, FLAC), "
-                   "video (MP4, WebM, Ogg) and documents (DOCX, XLSX, PPTX, ODT, ODS, ODP)")
+OOXML_MAIN = {
+    "docx": "word/document.xml",
+    "xlsx": "xl/workbook.xml",
+    "pptx": "ppt/presentation.xml",
+}
+ALLOWED_SUMMARY = (
+    "images (PNG, JPEG, GIF, WebP, SVG), PDF, audio (MP3, M4A, Ogg, WAV, FLAC), "
+    "video (MP4, WebM, Ogg) and documents (DOCX, XLSX, PPTX, ODT, ODS, ODP)"
+)
 
 
 class MediaRefused(ValueError):
@@ -98,13 +136,18 @@ class MediaRefused(ValueError):
 
     def english(self) -> str:
         if self.reason == "not_allowed":
-            return (f"'.{self.extension}' files are not allowed in media/ (allowed: {ALLOWED_SUMMARY})"
-                    if self.extension else f"a file without an extension is not allowed in media/ (allowed: {ALLOWED_SUMMARY})")
+            return (
+                f"'.{self.extension}' files are not allowed in media/ (allowed: {ALLOWED_SUMMARY})"
+                if self.extension
+                else f"a file without an extension is not allowed in media/ (allowed: {ALLOWED_SUMMARY})"
+            )
         if self.reason == "other_format":
             return f"the file is a {self.detail} file but its name ends in .{self.extension}"
         if self.reason == "unsafe_svg":
-            return (f"the SVG drawing contains {self.detail}, which could run a script or load something "
-                    f"from elsewhere: remove it (or export the drawing as PNG)")
+            return (
+                f"the SVG drawing contains {self.detail}, which could run a script or load something "
+                f"from elsewhere: remove it (or export the drawing as PNG)"
+            )
         if self.reason == "macros":
             return "the document contains macros: save it without them (as .docx, .xlsx or .pptx) or as PDF"
         return f"the file's content is not a valid .{self.extension} file, as its name says"
@@ -139,7 +182,10 @@ def check_media(name: str, stream: BinaryIO) -> MediaType:
     found = filetype.guess(head) if head else None
     if found is not None and found.extension in claimed.content:
         return claimed
-    other = next((t for t in MEDIA_TYPES.values() if found is not None and found.extension in t.content), None)
+    other = next(
+        (t for t in MEDIA_TYPES.values() if found is not None and found.extension in t.content),
+        None,
+    )
     if other is not None:
         raise MediaRefused("other_format", extension, other.label)
     raise MediaRefused("not_what_its_name_says", extension)
@@ -158,7 +204,11 @@ def media_files(folder: Path) -> Iterator[Path]:
         return
     for path in sorted(folder.rglob("*")):
         inside = path.relative_to(folder).parts
-        if path.is_file() and not path.is_symlink() and not any(part.startswith(".") for part in inside):
+        if (
+            path.is_file()
+            and not path.is_symlink()
+            and not any(part.startswith(".") for part in inside)
+        ):
             yield path
 
 
@@ -183,7 +233,9 @@ def media_headers(name: str) -> tuple[str, bool, dict[str, str]]:
     kind = media_type(name)
     policy = "sandbox; default-src 'none'"
     if kind is not None and kind.kind == "image":
-        policy += "; img-src 'self'" + ("; style-src 'unsafe-inline'" if kind.extension == "svg" else "")
+        policy += "; img-src 'self'" + (
+            "; style-src 'unsafe-inline'" if kind.extension == "svg" else ""
+        )
     elif kind is not None and kind.kind in ("audio", "video"):
         policy += "; media-src 'self'"
     headers = {"Content-Security-Policy": policy, "X-Content-Type-Options": "nosniff"}
@@ -191,9 +243,19 @@ def media_headers(name: str) -> tuple[str, bool, dict[str, str]]:
 
 
 # -- SVG ------------------------------------------------------------------------------------------
-FORBIDDEN_SVG_ELEMENTS = {"script", "foreignobject", "iframe", "embed", "object", "handler", "listener"}
+FORBIDDEN_SVG_ELEMENTS = {
+    "script",
+    "foreignobject",
+    "iframe",
+    "embed",
+    "object",
+    "handler",
+    "listener",
+}
 EMBEDDED_IMAGE = re.compile(r"data:image/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]*", re.I)
-OUTSIDE_URL = re.compile(r"url\((?!\s*['\"]?\s*#)", re.I)  # url(…) to anything but one of its own parts
+OUTSIDE_URL = re.compile(
+    r"url\((?!\s*['\"]?\s*#)", re.I
+)  # url(…) to anything but one of its own parts
 
 
 def _local(name: str) -> tuple[str, str]:
@@ -231,14 +293,18 @@ def _check_svg(data: bytes) -> None:
     if not isinstance(root.tag, str) or _local(root.tag) != (SVG_NS, "svg"):
         raise MediaRefused("not_what_its_name_says", "svg")
     if tree.instructions:
-        raise MediaRefused("unsafe_svg", "svg", f"a processing instruction (<?{tree.instructions[0]} …?>)")
+        raise MediaRefused(
+            "unsafe_svg", "svg", f"a processing instruction (<?{tree.instructions[0]} …?>)"
+        )
     for element in root.iter():
         if not isinstance(element.tag, str):  # a comment
             continue
         namespace, local = _local(element.tag)
         if local.lower() in FORBIDDEN_SVG_ELEMENTS or namespace == XHTML_NS:
             raise MediaRefused("unsafe_svg", "svg", f"a <{local}> element")
-        if local == "style" and (OUTSIDE_URL.search(element.text or "") or "@import" in (element.text or "")):
+        if local == "style" and (
+            OUTSIDE_URL.search(element.text or "") or "@import" in (element.text or "")
+        ):
             raise MediaRefused("unsafe_svg", "svg", "a style that loads a file")
         for attribute, value in element.attrib.items():
             _check_svg_attribute(local, _local(attribute)[1], value)
@@ -250,9 +316,13 @@ def _check_svg_attribute(element: str, name: str, value: str) -> None:
         raise MediaRefused("unsafe_svg", "svg", f"an event handler ({name}=)")
     if lowered == "href":
         target = value.strip()
-        if not (target.startswith("#") or (element == "image" and EMBEDDED_IMAGE.fullmatch(target))):
+        if not (
+            target.startswith("#") or (element == "image" and EMBEDDED_IMAGE.fullmatch(target))
+        ):
             raise MediaRefused("unsafe_svg", "svg", f"a link to {target[:60]!r}")
-    if lowered == "attributename" and (value.strip().lower().endswith("href") or value.strip().lower().startswith("on")):
+    if lowered == "attributename" and (
+        value.strip().lower().endswith("href") or value.strip().lower().startswith("on")
+    ):
         raise MediaRefused("unsafe_svg", "svg", f"an animation of {value.strip()!r}")
     if OUTSIDE_URL.search(value):
         raise MediaRefused("unsafe_svg", "svg", "a style that loads a file")
@@ -283,10 +353,15 @@ def _check_office(claimed: MediaType, stream: BinaryIO) -> None:
                 if "[Content_Types].xml" not in names or OOXML_MAIN[claimed.extension] not in names:
                     raise MediaRefused("not_what_its_name_says", claimed.extension)
                 types = _read_part(archive, "[Content_Types].xml", claimed)
-                if b"macroEnabled" in types or any(os.path.basename(n).lower() == "vbaproject.bin" for n in names):
+                if b"macroEnabled" in types or any(
+                    os.path.basename(n).lower() == "vbaproject.bin" for n in names
+                ):
                     raise MediaRefused("macros", claimed.extension)
             else:
-                if "mimetype" not in names or _read_part(archive, "mimetype", claimed).strip() != claimed.mime.encode():
+                if (
+                    "mimetype" not in names
+                    or _read_part(archive, "mimetype", claimed).strip() != claimed.mime.encode()
+                ):
                     raise MediaRefused("not_what_its_name_says", claimed.extension)
                 if any(n.startswith(("Basic/", "Scripts/")) for n in names):
                     raise MediaRefused("macros", claimed.extension)

@@ -23,8 +23,12 @@ def current_locale() -> str:
         return "en"
 
 
-def localized_text(english: str | None, translations: Mapping[str, Any] | None, locale: str | None = None,
-                   field: str = "title") -> str:
+def localized_text(
+    english: str | None,
+    translations: Mapping[str, Any] | None,
+    locale: str | None = None,
+    field: str = "title",
+) -> str:
     """``field`` of a ``translations`` column in ``locale`` (the current one by default), or
     ``english`` where that language has no text."""
     entry = (translations or {}).get(locale or current_locale())

@@ -37,8 +37,21 @@ from .media_types import MediaRefused, check_media_file, media_files, media_type
 from .translations import OUTCOME
 from .yamlfile import LineDict, YamlError, load_yaml
 
-COURSE_KEYS = {"id", "slug", "title", "summary", "image", "image_alt", "policy_area", "languages", "hours", "outcomes",
-               "completion", "self_enrolment", "published"}
+COURSE_KEYS = {
+    "id",
+    "slug",
+    "title",
+    "summary",
+    "image",
+    "image_alt",
+    "policy_area",
+    "languages",
+    "hours",
+    "outcomes",
+    "completion",
+    "self_enrolment",
+    "published",
+}
 # course.yaml keys of plugins' course settings (nttlearn_course_settings) that packages in use
 # carry, by plugin. On a site without that plugin such a key is ignored with a warning rather
 # than refused as unknown, so a package made on a site with the plugin still imports.
@@ -152,8 +165,13 @@ class LoadResult:
 
 
 class _Checker:
-    def __init__(self, root: Path, types: Mapping[str, ActivityType], display: str | None,
-                 settings: Mapping[str, CourseSetting] | None = None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        types: Mapping[str, ActivityType],
+        display: str | None,
+        settings: Mapping[str, CourseSetting] | None = None,
+    ) -> None:
         self.root = Path(os.path.abspath(root))
         self.types = types
         self.settings = settings or {}
@@ -216,10 +234,15 @@ class _Checker:
     def unknown_keys(self, path: Path, data: LineDict, allowed: set[str]) -> None:
         for key in data:
             if key not in allowed:
-                self.error(path, data.line_of(str(key)), f"unknown key '{key}' (allowed: {', '.join(sorted(allowed))})")
+                self.error(
+                    path,
+                    data.line_of(str(key)),
+                    f"unknown key '{key}' (allowed: {', '.join(sorted(allowed))})",
+                )
 
-    def text(self, path: Path, data: LineDict, key: str, required: bool = False,
-             limit: int | None = None) -> tuple[str, dict[str, str]]:
+    def text(
+        self, path: Path, data: LineDict, key: str, required: bool = False, limit: int | None = None
+    ) -> tuple[str, dict[str, str]]:
         """A string, or a mapping of locales to strings with English required."""
         value = data.get(key)
         if value is None or value == "":
@@ -232,8 +255,11 @@ class _Checker:
         if isinstance(value, dict):
             for locale in value:
                 if locale not in LOCALES:
-                    self.error(path, value.line_of(locale) if isinstance(value, LineDict) else data.line_of(key),
-                               f"unknown language '{locale}' in '{key}' (use one of {', '.join(LOCALES)})")
+                    self.error(
+                        path,
+                        value.line_of(locale) if isinstance(value, LineDict) else data.line_of(key),
+                        f"unknown language '{locale}' in '{key}' (use one of {', '.join(LOCALES)})",
+                    )
             english = value.get("en")
             if not isinstance(english, str) or not english.strip():
                 self.error(path, data.line_of(key), f"'{key}' needs an English ('en') text")
@@ -241,8 +267,11 @@ class _Checker:
             for text in value.values():
                 self._limit(path, data.line_of(key), key, str(text).strip(), limit)
             # An empty translation (``it:`` with nothing after it) is no translation.
-            return english.strip(), {k: str(v).strip() for k, v in value.items()
-                                     if k != "en" and k in LOCALES and v is not None and str(v).strip()}
+            return english.strip(), {
+                k: str(v).strip()
+                for k, v in value.items()
+                if k != "en" and k in LOCALES and v is not None and str(v).strip()
+            }
         self.error(path, data.line_of(key), f"'{key}' must be text")
         return "", {}
 
@@ -250,7 +279,9 @@ class _Checker:
         if limit is not None and len(value) > limit:
             self.error(path, line, f"'{key}' is longer than {limit} characters")
 
-    def text_list(self, path: Path, data: LineDict, key: str, prefix: str) -> tuple[list[str], dict[str, dict[str, str]]]:
+    def text_list(
+        self, path: Path, data: LineDict, key: str, prefix: str
+    ) -> tuple[list[str], dict[str, dict[str, str]]]:
         """A list whose items are texts or ``{en: …, it: …}`` mappings (learning outcomes).
 
         Returns the English list and, per language, its translated items keyed ``<prefix>.<n>``,
@@ -299,13 +330,16 @@ class _Checker:
             return fallback
         key = str(value).strip()
         if not key or len(key) > MAX_KEY:
-            self.error(path, data.line_of("id"), f"'id' must be a text of 1 to {MAX_KEY} characters")
+            self.error(
+                path, data.line_of("id"), f"'id' must be a text of 1 to {MAX_KEY} characters"
+            )
             return fallback
         return key
 
 
 def _numbered(paths: list[Path], pattern: re.Pattern[str]) -> list[Path]:
     """Order by the numeric ``NN-`` prefix (``100-x`` after ``99-y``), then by name."""
+
     def order(path: Path) -> tuple[int, str]:
         match = pattern.match(path.name)
         return (int(match.group(1)) if match else 0, path.name)
@@ -313,8 +347,12 @@ def _numbered(paths: list[Path], pattern: re.Pattern[str]) -> list[Path]:
     return sorted(paths, key=order)
 
 
-def load_package(path: Path | str, types: Mapping[str, ActivityType] | None = None,
-                 display: str | None = None, settings: Mapping[str, CourseSetting] | None = None) -> LoadResult:
+def load_package(
+    path: Path | str,
+    types: Mapping[str, ActivityType] | None = None,
+    display: str | None = None,
+    settings: Mapping[str, CourseSetting] | None = None,
+) -> LoadResult:
     """Parse and check the course package at ``path`` (a folder holding ``course.yaml``).
 
     ``display`` is how the package folder is named in messages (default: ``path`` as given).
@@ -343,14 +381,20 @@ def load_package(path: Path | str, types: Mapping[str, ActivityType] | None = No
         checker.error(course_file, 1, "the package has no 'modules' folder")
     else:
         seen: dict[str, Path] = {}
-        folders = _numbered([p for p in modules_dir.iterdir() if p.is_dir() and not p.is_symlink()], NUMBERED)
+        folders = _numbered(
+            [p for p in modules_dir.iterdir() if p.is_dir() and not p.is_symlink()], NUMBERED
+        )
         for position, folder in enumerate(folders, start=1):
             module = _load_module(checker, folder, position)
             if module is None:
                 continue
             if module.key in seen:
                 line = _id_line(folder / "module.yaml")
-                checker.error(folder / "module.yaml", line, f"duplicate module id '{module.key}' (also {checker.rel(seen[module.key])})")
+                checker.error(
+                    folder / "module.yaml",
+                    line,
+                    f"duplicate module id '{module.key}' (also {checker.rel(seen[module.key])})",
+                )
                 continue
             seen[module.key] = folder
             course.modules.append(module)
@@ -380,7 +424,11 @@ def _load_release(checker: _Checker, file: Path, data: LineDict) -> ReleaseSpec 
         if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 3650:
             release.opens_after_days = value
         else:
-            checker.error(file, data.line_of("opens_after_days"), "'opens_after_days' must be a whole number of days from 0 to 3650")
+            checker.error(
+                file,
+                data.line_of("opens_after_days"),
+                "'opens_after_days' must be a whole number of days from 0 to 3650",
+            )
     if "requires" in data:
         value = data["requires"]
         if isinstance(value, str):
@@ -388,11 +436,17 @@ def _load_release(checker: _Checker, file: Path, data: LineDict) -> ReleaseSpec 
         if isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value):
             release.requires = [v.strip() for v in value]
         else:
-            checker.error(file, release.line, "'requires' must be a list of module ids or module-id/activity-id")
+            checker.error(
+                file,
+                release.line,
+                "'requires' must be a list of module ids or module-id/activity-id",
+            )
     return release
 
 
-def release_items(course: CourseSpec) -> tuple[dict[str, tuple[ReleaseSpec | None, ModuleSpec]], dict[str, str]]:
+def release_items(
+    course: CourseSpec,
+) -> tuple[dict[str, tuple[ReleaseSpec | None, ModuleSpec]], dict[str, str]]:
     """Every module (``module-id``) and activity (``module-id/activity-id``) of the package with
     its release spec and its module, and each activity's module id."""
     items: dict[str, tuple[ReleaseSpec | None, ModuleSpec]] = {}
@@ -418,7 +472,11 @@ def _check_release(checker: _Checker, course: CourseSpec) -> None:
         file = module.path / "module.yaml"
         for required in release.requires:
             if required not in items:
-                checker.error(file, release.line, f"'requires: {required}' is not a module id or module-id/activity-id of this course")
+                checker.error(
+                    file,
+                    release.line,
+                    f"'requires: {required}' is not a module id or module-id/activity-id of this course",
+                )
             elif required == ref:
                 checker.error(file, release.line, f"'{ref}' cannot require itself")
         rules[ref] = [r for r in release.requires if r in items and r != ref]
@@ -426,8 +484,11 @@ def _check_release(checker: _Checker, course: CourseSpec) -> None:
     if cycle is not None:
         start = next((ref for ref in cycle if items[ref][0] is not None), cycle[0])
         release, module = items[start]
-        checker.error(module.path / "module.yaml", release.line if release else 1,
-                      f"the prerequisites make a cycle, so nothing in it would ever open: {' → '.join(cycle)}")
+        checker.error(
+            module.path / "module.yaml",
+            release.line if release else 1,
+            f"the prerequisites make a cycle, so nothing in it would ever open: {' → '.join(cycle)}",
+        )
 
 
 def _in_file_order(problems: list[Problem]) -> list[Problem]:
@@ -441,8 +502,12 @@ def _check_media(checker: _Checker, folder: Path) -> list[Path]:
     files = list(media_files(folder))
     for path in files:
         if path.relative_to(folder).parts[0] == GENERATED:
-            checker.error(path, 1, f"media/{GENERATED}/ holds the documents generated from the package's "
-                                   f"templates/ sources: put this file in another folder of media/")
+            checker.error(
+                path,
+                1,
+                f"media/{GENERATED}/ holds the documents generated from the package's "
+                f"templates/ sources: put this file in another folder of media/",
+            )
             continue
         try:
             check_media_file(path)
@@ -461,11 +526,19 @@ def _check_templates(checker: _Checker, folder: Path) -> list[Path]:
     sources = []
     for path, name, locale in source_files(folder):
         if not name:
-            checker.error(path, 1, "template sources are named <name>.yaml (translations <name>.sv.yaml), "
-                                   "with lower-case letters, digits and dashes")
+            checker.error(
+                path,
+                1,
+                "template sources are named <name>.yaml (translations <name>.sv.yaml), "
+                "with lower-case letters, digits and dashes",
+            )
             continue
         if locale not in LOCALES:
-            checker.error(path, 1, f"unknown translation language '{locale}' (use one of {', '.join(LOCALES[1:])})")
+            checker.error(
+                path,
+                1,
+                f"unknown translation language '{locale}' (use one of {', '.join(LOCALES[1:])})",
+            )
             continue
         try:
             data = read_source(path)
@@ -485,7 +558,11 @@ def _check_templates(checker: _Checker, folder: Path) -> list[Path]:
             translations.append((path, name, data))
     for path, name, data in translations:
         if name not in english:
-            checker.error(path, 1, f"translation of a template that does not exist or has problems ({name}.yaml)")
+            checker.error(
+                path,
+                1,
+                f"translation of a template that does not exist or has problems ({name}.yaml)",
+            )
             continue
         problem = check_translation(english[name], data)
         if problem is not None:
@@ -499,7 +576,11 @@ def _check_symlinks(checker: _Checker, root: Path) -> None:
         for name in sorted(dirs + files):
             entry = Path(folder) / name
             if entry.is_symlink():
-                checker.error(entry, 1, "symbolic links are not allowed in a package (they could point outside it)")
+                checker.error(
+                    entry,
+                    1,
+                    "symbolic links are not allowed in a package (they could point outside it)",
+                )
 
 
 def _id_line(module_file: Path) -> int:
@@ -510,7 +591,9 @@ def _id_line(module_file: Path) -> int:
     return data.line_of("id") if isinstance(data, LineDict) else 1
 
 
-def _by_language(lists: dict[str, dict[str, str]] | None = None, **texts: dict[str, str]) -> dict[str, dict[str, str]]:
+def _by_language(
+    lists: dict[str, dict[str, str]] | None = None, **texts: dict[str, str]
+) -> dict[str, dict[str, str]]:
     """``{"it": {"title": …, "summary": …}}`` from each text's ``{"it": …}`` (what ``text`` returns),
     with the per-language items of a list (what ``text_list`` returns) added."""
     translations: dict[str, dict[str, str]] = {}
@@ -525,22 +608,45 @@ def _by_language(lists: dict[str, dict[str, str]] | None = None, **texts: dict[s
 def _load_course(checker: _Checker, root: Path, course_file: Path, data: LineDict) -> CourseSpec:
     slug = str(data.get("slug") or data.get("id") or Path(os.path.abspath(root)).name)
     if not SLUG.match(slug):
-        checker.error(course_file, data.line_of("slug"), f"slug '{slug}' must use lower-case letters, digits and dashes")
+        checker.error(
+            course_file,
+            data.line_of("slug"),
+            f"slug '{slug}' must use lower-case letters, digits and dashes",
+        )
     title, title_tr = checker.text(course_file, data, "title", required=True, limit=MAX_TITLE)
     summary, summary_tr = checker.text(course_file, data, "summary")
     outcomes, outcomes_tr = checker.text_list(course_file, data, "outcomes", OUTCOME)
     image, image_alt, image_alt_tr = _load_image(checker, course_file, data)
-    translations = _by_language(outcomes_tr, title=title_tr, summary=summary_tr, image_alt=image_alt_tr)
-    course = CourseSpec(slug=slug, path=root, title=title, summary=summary, translations=translations,
-                        image=image, image_alt=image_alt, outcomes=outcomes, display_path=checker.rel(course_file))
+    translations = _by_language(
+        outcomes_tr, title=title_tr, summary=summary_tr, image_alt=image_alt_tr
+    )
+    course = CourseSpec(
+        slug=slug,
+        path=root,
+        title=title,
+        summary=summary,
+        translations=translations,
+        image=image,
+        image_alt=image_alt,
+        outcomes=outcomes,
+        display_path=checker.rel(course_file),
+    )
     area = data.get("policy_area", "methodology")
     if area not in POLICY_AREAS:
-        checker.error(course_file, data.line_of("policy_area"), f"unknown policy area '{area}' (use one of {', '.join(POLICY_AREAS)})")
+        checker.error(
+            course_file,
+            data.line_of("policy_area"),
+            f"unknown policy area '{area}' (use one of {', '.join(POLICY_AREAS)})",
+        )
     course.policy_area = area
     languages = checker.string_list(course_file, data, "languages") or ["en"]
     for language in languages:
         if language not in LOCALES:
-            checker.error(course_file, data.line_of("languages"), f"unknown language '{language}' (use one of {', '.join(LOCALES)})")
+            checker.error(
+                course_file,
+                data.line_of("languages"),
+                f"unknown language '{language}' (use one of {', '.join(LOCALES)})",
+            )
     course.languages = languages
     hours = data.get("hours", 1)
     if not isinstance(hours, int | float) or isinstance(hours, bool) or hours <= 0:
@@ -549,7 +655,11 @@ def _load_course(checker: _Checker, root: Path, course_file: Path, data: LineDic
         course.hours = float(hours)
     completion = data.get("completion", "all_required")
     if completion not in COMPLETION_RULES:
-        checker.error(course_file, data.line_of("completion"), f"unknown completion rule '{completion}' (use one of {', '.join(COMPLETION_RULES)})")
+        checker.error(
+            course_file,
+            data.line_of("completion"),
+            f"unknown completion rule '{completion}' (use one of {', '.join(COMPLETION_RULES)})",
+        )
     course.completion_rule = completion
     course.self_enrolment = checker.boolean(course_file, data, "self_enrolment", True)
     course.published = checker.boolean(course_file, data, "published", True)
@@ -574,9 +684,12 @@ def _load_plugin_settings(checker: _Checker, course_file: Path, data: LineDict) 
             else:
                 checker.error(course_file, data.line_of(str(key)), f"'{key}' {problem}")
         elif str(key) in PLUGIN_COURSE_KEYS:
-            checker.warn(course_file, data.line_of(str(key)),
-                         f"'{key}' is a course setting of the '{PLUGIN_COURSE_KEYS[str(key)]}' plugin, which is "
-                         "not installed: it is ignored")
+            checker.warn(
+                course_file,
+                data.line_of(str(key)),
+                f"'{key}' is a course setting of the '{PLUGIN_COURSE_KEYS[str(key)]}' plugin, which is "
+                "not installed: it is ignored",
+            )
         else:
             unknown[key] = data[key]
             unknown.lines[str(key)] = data.line_of(str(key))
@@ -584,7 +697,9 @@ def _load_plugin_settings(checker: _Checker, course_file: Path, data: LineDict) 
     return values
 
 
-def _load_image(checker: _Checker, course_file: Path, data: LineDict) -> tuple[str, str, dict[str, str]]:
+def _load_image(
+    checker: _Checker, course_file: Path, data: LineDict
+) -> tuple[str, str, dict[str, str]]:
     """``image: media/cover.svg`` and its ``image_alt`` (a text or ``{en: …, it: …}``): the file
     must be a picture in the package's ``media/``, and a picture without words for a screen reader
     is refused. Returns the name inside ``media/``, the English alternative text and its translations."""
@@ -592,23 +707,39 @@ def _load_image(checker: _Checker, course_file: Path, data: LineDict) -> tuple[s
     value = data.get("image")
     if value is None or value == "":
         if alt:
-            checker.error(course_file, data.line_of("image_alt"), "'image_alt' describes an 'image': name the image too")
+            checker.error(
+                course_file,
+                data.line_of("image_alt"),
+                "'image_alt' describes an 'image': name the image too",
+            )
         return "", "", {}
     line = data.line_of("image")
     if not isinstance(value, str) or not value.strip().startswith("media/"):
-        checker.error(course_file, line, "'image' must name a file in the package's media/ folder (image: media/cover.svg)")
+        checker.error(
+            course_file,
+            line,
+            "'image' must name a file in the package's media/ folder (image: media/cover.svg)",
+        )
         return "", "", {}
     inside = value.strip()
     name = inside.removeprefix("media/")
     kind = media_type(name)
     if ".." in Path(name).parts or kind is None or kind.kind != "image":
-        checker.error(course_file, line, f"'image' must be a picture (SVG, PNG, JPEG, GIF or WebP) in media/, not '{inside}'")
+        checker.error(
+            course_file,
+            line,
+            f"'image' must be a picture (SVG, PNG, JPEG, GIF or WebP) in media/, not '{inside}'",
+        )
         return "", "", {}
     if not checker.exists(inside) or not (checker.root / inside).is_file():
         checker.error(course_file, line, f"the image '{inside}' is not in the package")
         return "", "", {}
     if not alt:
-        checker.error(course_file, line, "'image' needs 'image_alt': a short text that says what the picture shows")
+        checker.error(
+            course_file,
+            line,
+            "'image' needs 'image_alt': a short text that says what the picture shows",
+        )
         return "", "", {}
     return name, alt, alt_tr
 
@@ -627,10 +758,17 @@ def _load_module(checker: _Checker, folder: Path, position: int) -> ModuleSpec |
     title, title_tr = checker.text(module_file, data, "title", required=True, limit=MAX_TITLE)
     summary, summary_tr = checker.text(module_file, data, "summary")
     outcomes, outcomes_tr = checker.text_list(module_file, data, "outcomes", OUTCOME)
-    module = ModuleSpec(key=key, path=folder, position=position, title=title, summary=summary,
-                        translations=_by_language(outcomes_tr, title=title_tr, summary=summary_tr),
-                        outcomes=outcomes, display_path=checker.rel(module_file),
-                        release=_load_release(checker, module_file, data))
+    module = ModuleSpec(
+        key=key,
+        path=folder,
+        position=position,
+        title=title,
+        summary=summary,
+        translations=_by_language(outcomes_tr, title=title_tr, summary=summary_tr),
+        outcomes=outcomes,
+        display_path=checker.rel(module_file),
+        release=_load_release(checker, module_file, data),
+    )
     lesson_files: dict[str, Path] = {}
     translations: dict[str, list[tuple[str, Path]]] = {}
     for file in sorted(folder.iterdir()):
@@ -643,7 +781,11 @@ def _load_module(checker: _Checker, folder: Path, position: int) -> ModuleSpec |
         stem = f"{m.group(1)}-{m.group(2)}"
         if m.group(3):
             if m.group(3) not in LOCALES or m.group(3) == "en":
-                checker.error(file, 1, f"unknown translation language '{m.group(3)}' (use one of {', '.join(LOCALES[1:])})")
+                checker.error(
+                    file,
+                    1,
+                    f"unknown translation language '{m.group(3)}' (use one of {', '.join(LOCALES[1:])})",
+                )
                 continue
             translations.setdefault(stem, []).append((m.group(3), file))
         else:
@@ -656,13 +798,20 @@ def _load_module(checker: _Checker, folder: Path, position: int) -> ModuleSpec |
         if lesson is None:
             continue
         if lesson.key in keys:
-            checker.error(file, _front_line(file, "id"), f"duplicate lesson id '{lesson.key}' (also {checker.rel(keys[lesson.key])})")
+            checker.error(
+                file,
+                _front_line(file, "id"),
+                f"duplicate lesson id '{lesson.key}' (also {checker.rel(keys[lesson.key])})",
+            )
             continue
         keys[lesson.key] = file
         for locale, translated in sorted(translations.pop(stem, [])):
             front, body = _read_lesson_file(checker, translated)
             if front is not None:
-                lesson.translations[locale] = {"title": str(front.get("title") or lesson.title).strip(), "body": body}
+                lesson.translations[locale] = {
+                    "title": str(front.get("title") or lesson.title).strip(),
+                    "body": body,
+                }
         module.lessons.append(lesson)
     for stem, items in translations.items():
         for _locale, file in items:
@@ -673,7 +822,9 @@ def _load_module(checker: _Checker, folder: Path, position: int) -> ModuleSpec |
         activities = []
     seen: set[str] = set()
     for position, entry in enumerate(activities, start=1):
-        activity = _load_activity(checker, module_file, folder, entry, position, seen, data.line_of("activities"))
+        activity = _load_activity(
+            checker, module_file, folder, entry, position, seen, data.line_of("activities")
+        )
         if activity is not None:
             module.activities.append(activity)
     return module
@@ -702,7 +853,7 @@ def _read_lesson_file(checker: _Checker, file: Path) -> tuple[LineDict | None, s
         checker.error(file, 1, "the front matter is not closed with '---'")
         return None, ""
     try:
-        front = load_yaml(text[4:end.start()], first_line=2)
+        front = load_yaml(text[4 : end.start()], first_line=2)
     except YamlError as exc:
         checker.error(file, exc.line, exc.message)
         return None, ""
@@ -722,7 +873,11 @@ def _read_lesson_file(checker: _Checker, file: Path) -> tuple[LineDict | None, s
     for problem in check_lesson_text(body, first_body_line, lesson_dir, checker.exists):
         checker.error(file, problem.line, problem.message)
     for key in sorted(set(front) - LESSON_KEYS, key=str):
-        checker.error(file, front.line_of(str(key)), f"unknown key '{key}' (allowed: {', '.join(sorted(LESSON_KEYS))})")
+        checker.error(
+            file,
+            front.line_of(str(key)),
+            f"unknown key '{key}' (allowed: {', '.join(sorted(LESSON_KEYS))})",
+        )
     return front, body.strip() + "\n"
 
 
@@ -735,45 +890,80 @@ def _load_lesson(checker: _Checker, file: Path, stem: str, position: int) -> Les
         checker.error(file, front.line_of("title"), "'title' is required")
         return None
     if len(title.strip()) > MAX_TITLE:
-        checker.error(file, front.line_of("title"), f"'title' is longer than {MAX_TITLE} characters")
+        checker.error(
+            file, front.line_of("title"), f"'title' is longer than {MAX_TITLE} characters"
+        )
     minutes = front.get("minutes", 10)
     if not isinstance(minutes, int) or isinstance(minutes, bool) or minutes < 1:
-        checker.error(file, front.line_of("minutes"), "'minutes' must be a whole number of at least 1")
+        checker.error(
+            file, front.line_of("minutes"), "'minutes' must be a whole number of at least 1"
+        )
         minutes = 10
     kind = front.get("kind", "lesson")
     if kind not in LESSON_KINDS:
-        checker.error(file, front.line_of("kind"), f"unknown kind '{kind}' (use lesson or exercise)")
+        checker.error(
+            file, front.line_of("kind"), f"unknown kind '{kind}' (use lesson or exercise)"
+        )
         kind = "lesson"
     required = front.get("required", True)
     if not isinstance(required, bool):
         checker.error(file, front.line_of("required"), "'required' must be true or false")
         required = True
     key = checker.key(file, front, NUMBERED.match(stem).group(2))  # type: ignore[union-attr]
-    return LessonSpec(key=key, path=file, position=position, title=title.strip(), body=body,
-                      minutes=minutes, required=required, kind=kind)
+    return LessonSpec(
+        key=key,
+        path=file,
+        position=position,
+        title=title.strip(),
+        body=body,
+        minutes=minutes,
+        required=required,
+        kind=kind,
+    )
 
 
-def _load_activity(checker: _Checker, module_file: Path, folder: Path, entry: Any, position: int,
-                   seen: set[str], list_line: int) -> ActivitySpec | None:
+def _load_activity(
+    checker: _Checker,
+    module_file: Path,
+    folder: Path,
+    entry: Any,
+    position: int,
+    seen: set[str],
+    list_line: int,
+) -> ActivitySpec | None:
     if not isinstance(entry, LineDict):
         checker.error(module_file, list_line, "each activity is a mapping with id, type and title")
         return None
     line = entry.line
     title_tr: dict[str, str] = {}
     if isinstance(entry.get("title"), dict):
-        english, title_tr = checker.text(module_file, entry, "title", required=True, limit=MAX_TITLE)
+        english, title_tr = checker.text(
+            module_file, entry, "title", required=True, limit=MAX_TITLE
+        )
         if not english:
             return None
         plain = LineDict((k, english if k == "title" else v) for k, v in entry.items())
         plain.line, plain.lines = line, dict(entry.lines)
         entry = plain
     key, type_key, title = entry.get("id"), entry.get("type"), entry.get("title")
-    for name, value, limit in (("id", key, MAX_KEY), ("type", type_key, MAX_TYPE), ("title", title, MAX_TITLE)):
+    for name, value, limit in (
+        ("id", key, MAX_KEY),
+        ("type", type_key, MAX_TYPE),
+        ("title", title, MAX_TITLE),
+    ):
         if not isinstance(value, str) or not value.strip():
-            checker.error(module_file, entry.line_of(name) if name in entry else line, f"activity needs '{name}' (a text)")
+            checker.error(
+                module_file,
+                entry.line_of(name) if name in entry else line,
+                f"activity needs '{name}' (a text)",
+            )
             return None
         if len(value.strip()) > limit:
-            checker.error(module_file, entry.line_of(name), f"activity '{name}' is longer than {limit} characters")
+            checker.error(
+                module_file,
+                entry.line_of(name),
+                f"activity '{name}' is longer than {limit} characters",
+            )
             return None
     key, type_key, title = key.strip(), type_key.strip(), title.strip()
     if key in seen:
@@ -788,9 +978,15 @@ def _load_activity(checker: _Checker, module_file: Path, folder: Path, entry: An
     definition.line, definition.lines = line, {k: entry.line_of(k) for k in definition}
     module_dir = checker.inside(folder)
     for name, value in definition.items():
-        if isinstance(value, str) and ("/" in value or "\\" in value or value.startswith("..")) \
-                and "://" not in value and package_path(module_dir, value) is None:
-            checker.error(module_file, entry.line_of(name), f"'{name}: {value}' points outside the package")
+        if (
+            isinstance(value, str)
+            and ("/" in value or "\\" in value or value.startswith(".."))
+            and "://" not in value
+            and package_path(module_dir, value) is None
+        ):
+            checker.error(
+                module_file, entry.line_of(name), f"'{name}: {value}' points outside the package"
+            )
             return None
     activity_type = checker.types.get(type_key)
     if activity_type is None:
@@ -798,25 +994,43 @@ def _load_activity(checker: _Checker, module_file: Path, folder: Path, entry: An
         # not installed here from a typo, so the package stays valid, the activity shows as
         # unavailable and its definition is kept; the warning names the types that are installed.
         installed = ", ".join(sorted(checker.types)) or "none"
-        checker.warn(module_file, entry.line_of("type"),
-                     f"activity type '{type_key}' is not provided by any installed plugin (installed: {installed}): "
-                     "the activity will show as unavailable")
+        checker.warn(
+            module_file,
+            entry.line_of("type"),
+            f"activity type '{type_key}' is not provided by any installed plugin (installed: {installed}): "
+            "the activity will show as unavailable",
+        )
     elif activity_type.validate_definition is not None:
         try:
             # A LineDict: ``definition.line_of(key)`` gives the plugin the line of each of its keys.
             found = activity_type.validate_definition(definition, folder, checker.rel(module_file))
         except Exception as exc:  # noqa: BLE001 - a plugin's bug becomes a problem, not a crash
-            checker.error(module_file, line, f"activity '{key}': the '{type_key}' plugin could not check it ({type(exc).__name__}: {exc})")
+            checker.error(
+                module_file,
+                line,
+                f"activity '{key}': the '{type_key}' plugin could not check it ({type(exc).__name__}: {exc})",
+            )
             return None
         for problem in found or []:
             checker.problems.append(Problem(problem.path, problem.line, problem.message))
     files = _named_files(folder, definition)
-    return ActivitySpec(key=key, type_key=type_key, title=title, required=required,
-                        translations=_by_language(title=title_tr), release=_load_release(checker, module_file, entry),
-                        definition=_plain(definition), position=position,
-                        digest=_digest(definition, files), line=line,
-                        files={name: _file_content(path) for name, path in files.items()
-                               if path.stat().st_size <= MAX_KEPT_FILE})
+    return ActivitySpec(
+        key=key,
+        type_key=type_key,
+        title=title,
+        required=required,
+        translations=_by_language(title=title_tr),
+        release=_load_release(checker, module_file, entry),
+        definition=_plain(definition),
+        position=position,
+        digest=_digest(definition, files),
+        line=line,
+        files={
+            name: _file_content(path)
+            for name, path in files.items()
+            if path.stat().st_size <= MAX_KEPT_FILE
+        },
+    )
 
 
 def _named_files(folder: Path, definition: Mapping[str, Any]) -> dict[str, Path]:
@@ -830,7 +1044,11 @@ def _named_files(folder: Path, definition: Mapping[str, Any]) -> dict[str, Path]
             continue
         for name in (value, *(translated_file_name(value, locale) for locale in LOCALES[1:])):
             candidate = Path(os.path.abspath(base / name))
-            if candidate.is_relative_to(base) and candidate.is_file() and not candidate.is_symlink():
+            if (
+                candidate.is_relative_to(base)
+                and candidate.is_file()
+                and not candidate.is_symlink()
+            ):
                 found[name] = candidate
     return dict(sorted(found.items()))
 

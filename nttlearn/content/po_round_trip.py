@@ -92,25 +92,50 @@ def course_texts(course: Course, outline: CourseOutline | None = None) -> list[C
             where = shown.get(name) or shown[OUTCOME].format(n=int(name.split(".")[1]) + 1)
             found.append(CourseText(f"{prefix}/{name}", element, name, text, where, location))
 
-    add("course", course, {"title": "Course title: catalogue, course page, certificate.",
-                           "summary": "Course summary: catalogue and course page.",
-                           OUTCOME: "Course learning outcome {n}: course page."}, "course.yaml")
+    add(
+        "course",
+        course,
+        {
+            "title": "Course title: catalogue, course page, certificate.",
+            "summary": "Course summary: catalogue and course page.",
+            OUTCOME: "Course learning outcome {n}: course page.",
+        },
+        "course.yaml",
+    )
     for number, module in enumerate(outline.modules, start=1):
         folder = layout.module_dirs[module.id]
-        add(f"module/{module.key}", module,
-            {"title": f"Title of module {number}: course outline, module and lesson pages.",
-             "summary": f"Summary of module {number}: course page.",
-             OUTCOME: f"Module {number}, learning outcome {{n}}: course page."}, f"{folder}/module.yaml")
+        add(
+            f"module/{module.key}",
+            module,
+            {
+                "title": f"Title of module {number}: course outline, module and lesson pages.",
+                "summary": f"Summary of module {number}: course page.",
+                OUTCOME: f"Module {number}, learning outcome {{n}}: course page.",
+            },
+            f"{folder}/module.yaml",
+        )
         for position, lesson in enumerate(outline.lessons.get(module.id, []), start=1):
-            add(f"lesson/{module.key}/{lesson.key}", lesson,
-                {"title": f"Title of lesson {position} of module {number}: course outline and lesson page.",
-                 "body": (f"Text of lesson {position} of module {number}, in Markdown: the lesson page. "
-                          "Keep link targets, image paths and placeholders as in the English.")},
-                layout.lesson_files[lesson.id])
+            add(
+                f"lesson/{module.key}/{lesson.key}",
+                lesson,
+                {
+                    "title": f"Title of lesson {position} of module {number}: course outline and lesson page.",
+                    "body": (
+                        f"Text of lesson {position} of module {number}, in Markdown: the lesson page. "
+                        "Keep link targets, image paths and placeholders as in the English."
+                    ),
+                },
+                layout.lesson_files[lesson.id],
+            )
         for activity in outline.activities.get(module.id, []):
-            add(f"activity/{module.key}/{activity.key}", activity,
-                {"title": f"Title of an activity ({activity.type_key}) in module {number}: module page and to-do list."},
-                f"{folder}/module.yaml")
+            add(
+                f"activity/{module.key}/{activity.key}",
+                activity,
+                {
+                    "title": f"Title of an activity ({activity.type_key}) in module {number}: module page and to-do list."
+                },
+                f"{folder}/module.yaml",
+            )
     return found
 
 
@@ -131,7 +156,9 @@ class ActivityText:
         return self.unit.source
 
 
-def activity_texts(course: Course, locale: str, outline: CourseOutline | None = None) -> dict[int, list[ActivityText]]:
+def activity_texts(
+    course: Course, locale: str, outline: CourseOutline | None = None
+) -> dict[int, list[ActivityText]]:
     """The texts each activity's plugin holds, in ``locale``, by activity id (in reading order).
     Activities whose type has no ``translation_units`` (or no ``apply_translations``) have none."""
     outline = outline or load_outline(course)
@@ -142,15 +169,25 @@ def activity_texts(course: Course, locale: str, outline: CourseOutline | None = 
         folder = layout.module_dirs[module.id]
         for activity in outline.activities.get(module.id, []):
             activity_type = types.get(activity.type_key)
-            if activity_type is None or activity_type.translation_units is None \
-                    or activity_type.apply_translations is None:
+            if (
+                activity_type is None
+                or activity_type.translation_units is None
+                or activity_type.apply_translations is None
+            ):
                 continue
             units = []
             for unit in activity_type.translation_units(activity, locale):
                 if ":" not in unit.id or not unit.source.strip():
                     continue  # not a plugin's id (it could shadow the title), or nothing to translate
-                units.append(ActivityText(f"activity/{module.key}/{activity.key}/{unit.id}", activity, activity_type,
-                                          unit, f"{folder}/{unit.location}"))
+                units.append(
+                    ActivityText(
+                        f"activity/{module.key}/{activity.key}/{unit.id}",
+                        activity,
+                        activity_type,
+                        unit,
+                        f"{folder}/{unit.location}",
+                    )
+                )
             found[activity.id] = units
     return found
 
@@ -158,8 +195,13 @@ def activity_texts(course: Course, locale: str, outline: CourseOutline | None = 
 # -- export ----------------------------------------------------------------------------------------
 def _unit_message(text: ActivityText) -> Message:
     unit = text.unit
-    message = Message(unit.source, unit.target, locations=[(text.location, None)],
-                      auto_comments=[unit.context] if unit.context else [], context=text.id)
+    message = Message(
+        unit.source,
+        unit.target,
+        locations=[(text.location, None)],
+        auto_comments=[unit.context] if unit.context else [],
+        context=text.id,
+    )
     message.flags.discard("python-format")
     if PLACEHOLDER.search(unit.source):
         message.flags.add("python-format")
@@ -174,17 +216,29 @@ def export_po(course: Course, locale: str, out: IO[bytes], now: datetime | None 
 
     Lines are not wrapped: a lesson stays one message, one PO line per line of Markdown.
     """
-    catalog = Catalog(locale=locale, project=course.slug, version=str(course.version), fuzzy=False,
-                      creation_date=now, revision_date=now, charset="utf-8",
-                      header_comment=f"# {course.title}: the course's texts for translation into {locale}.\n"
-                                     "# Exported by nttlearn; import with `nttlearn courses translations-import`.")
+    catalog = Catalog(
+        locale=locale,
+        project=course.slug,
+        version=str(course.version),
+        fuzzy=False,
+        creation_date=now,
+        revision_date=now,
+        charset="utf-8",
+        header_comment=f"# {course.title}: the course's texts for translation into {locale}.\n"
+        "# Exported by nttlearn; import with `nttlearn courses translations-import`.",
+    )
     outline = load_outline(course)
     units = activity_texts(course, locale, outline)
     for text in course_texts(course, outline):
         entry = (text.element.translations or {}).get(locale)
         states = text_states(entry, element_english(text.element))
-        message = Message(text.english, texts(entry).get(text.name, ""), locations=[(text.location, None)],
-                          auto_comments=[text.shown], context=text.id)
+        message = Message(
+            text.english,
+            texts(entry).get(text.name, ""),
+            locations=[(text.location, None)],
+            auto_comments=[text.shown],
+            context=text.id,
+        )
         message.flags.discard("python-format")
         if PLACEHOLDER.search(text.english):
             message.flags.add("python-format")
@@ -207,7 +261,9 @@ class PoImport:
     """What an import did (or, on a dry run, would do)."""
 
     imported: list[str] = field(default_factory=list)  # ids written
-    outdated: list[str] = field(default_factory=list)  # of those, translated from an older English text
+    outdated: list[str] = field(
+        default_factory=list
+    )  # of those, translated from an older English text
     fuzzy: list[str] = field(default_factory=list)  # skipped: marked fuzzy in the file
     unchanged: int = 0
     empty: int = 0  # no translation in the file: the stored one was left as it was
@@ -216,9 +272,16 @@ class PoImport:
         return f"{len(self.imported)} imported, {len(self.outdated)} outdated, {len(self.fuzzy)} fuzzy skipped"
 
     def as_dict(self) -> dict[str, Any]:
-        return {"imported": len(self.imported), "outdated": len(self.outdated), "fuzzy_skipped": len(self.fuzzy),
-                "unchanged": self.unchanged, "empty": self.empty, "imported_ids": self.imported,
-                "outdated_ids": self.outdated, "fuzzy_ids": self.fuzzy}
+        return {
+            "imported": len(self.imported),
+            "outdated": len(self.outdated),
+            "fuzzy_skipped": len(self.fuzzy),
+            "unchanged": self.unchanged,
+            "empty": self.empty,
+            "imported_ids": self.imported,
+            "outdated_ids": self.outdated,
+            "fuzzy_ids": self.fuzzy,
+        }
 
 
 class PoImportFailed(Exception):
@@ -316,7 +379,14 @@ def _mismatch(english: Iterable[str], translated: Iterable[str]) -> tuple[list[s
     return sorted((a - b).elements()), sorted((b - a).elements())
 
 
-def _check(text: CourseText | ActivityText, value: str, lead: int, where: _Lines, display: str, course: Course) -> list[Problem]:
+def _check(
+    text: CourseText | ActivityText,
+    value: str,
+    lead: int,
+    where: _Lines,
+    display: str,
+    course: Course,
+) -> list[Problem]:
     """What would make the translation of ``text`` unusable: as the package checker refuses it, or
     placeholders and link targets that differ from the English."""
     problems: list[Problem] = []
@@ -326,17 +396,37 @@ def _check(text: CourseText | ActivityText, value: str, lead: int, where: _Lines
             problems.append(Problem(display, where.line_of(problem.line + lead), problem.message))
     missing, extra = _mismatch(PLACEHOLDER.findall(text.english), PLACEHOLDER.findall(value))
     for placeholder in extra:
-        problems.append(Problem(display, where.line_naming(placeholder),
-                                f"placeholder '{placeholder}' is not in the English text of '{text.id}'"))
+        problems.append(
+            Problem(
+                display,
+                where.line_naming(placeholder),
+                f"placeholder '{placeholder}' is not in the English text of '{text.id}'",
+            )
+        )
     for placeholder in missing:
-        problems.append(Problem(display, where.line_of(1), f"placeholder '{placeholder}' of the English text is missing"))
+        problems.append(
+            Problem(
+                display,
+                where.line_of(1),
+                f"placeholder '{placeholder}' of the English text is missing",
+            )
+        )
     targets = [t for t in link_targets(text.english) if not t.startswith("#")]
     missing, extra = _mismatch(targets, [t for t in link_targets(value) if not t.startswith("#")])
     for target in extra:
-        problems.append(Problem(display, where.line_naming(target),
-                                f"link target '{target}' is not in the English text: keep the English link targets"))
+        problems.append(
+            Problem(
+                display,
+                where.line_naming(target),
+                f"link target '{target}' is not in the English text: keep the English link targets",
+            )
+        )
     for target in missing:
-        problems.append(Problem(display, where.line_of(1), f"link target '{target}' of the English text is missing"))
+        problems.append(
+            Problem(
+                display, where.line_of(1), f"link target '{target}' of the English text is missing"
+            )
+        )
     return problems
 
 
@@ -353,18 +443,29 @@ def import_po(course: Course, locale: str, source: Path, display: str | None = N
     try:
         lines = raw.decode("utf-8").splitlines()
     except UnicodeDecodeError as exc:
-        raise PoImportFailed([Problem(display, raw[: exc.start].count(b"\n") + 1,
-                                      "the file is not UTF-8: save it as UTF-8")]) from exc
+        raise PoImportFailed(
+            [
+                Problem(
+                    display,
+                    raw[: exc.start].count(b"\n") + 1,
+                    "the file is not UTF-8: save it as UTF-8",
+                )
+            ]
+        ) from exc
     try:
         with source.open("rb") as handle:
             catalog = read_po(handle, abort_invalid=True, ignore_obsolete=True)
     except (PoFileError, ValueError) as exc:
         line = getattr(exc, "lineno", 0)
-        raise PoImportFailed([Problem(display, line + 1, f"not a PO file Babel can read: {exc}")]) from exc
+        raise PoImportFailed(
+            [Problem(display, line + 1, f"not a PO file Babel can read: {exc}")]
+        ) from exc
 
     problems = _header_problems(catalog, lines, course, locale, display)
     outline = load_outline(course)
-    known: dict[str, CourseText | ActivityText] = {text.id: text for text in course_texts(course, outline)}
+    known: dict[str, CourseText | ActivityText] = {
+        text.id: text for text in course_texts(course, outline)
+    }
     for found_units in activity_texts(course, locale, outline).values():
         known.update((text.id, text) for text in found_units)
     unit_updates: dict[int, tuple[ActivityText, dict[str, TranslationUpdate]]] = {}
@@ -372,7 +473,9 @@ def import_po(course: Course, locale: str, source: Path, display: str | None = N
     where_is = _scan(lines)
     report = PoImport()
     seen: dict[str, int] = {}
-    writes: list[tuple[CourseText, str, str]] = []  # (text, translation, fingerprint of its English)
+    writes: list[
+        tuple[CourseText, str, str]
+    ] = []  # (text, translation, fingerprint of its English)
     for message in catalog:
         if not message.id:
             continue  # the header
@@ -383,7 +486,13 @@ def import_po(course: Course, locale: str, source: Path, display: str | None = N
             problems.append(Problem(display, line, f"unknown text id '{message.context or ''}'"))
             continue
         if message.context in seen:
-            problems.append(Problem(display, line, f"text id '{message.context}' appears twice (also on line {seen[message.context]})"))
+            problems.append(
+                Problem(
+                    display,
+                    line,
+                    f"text id '{message.context}' appears twice (also on line {seen[message.context]})",
+                )
+            )
             continue
         seen[message.context] = line
         if message.fuzzy:
@@ -403,7 +512,9 @@ def import_po(course: Course, locale: str, source: Path, display: str | None = N
                 problems.extend(found)
                 continue
             activity_id = text.activity.id
-            unit_updates.setdefault(activity_id, (text, {}))[1][text.unit.id] = TranslationUpdate(value, message.id)
+            unit_updates.setdefault(activity_id, (text, {}))[1][text.unit.id] = TranslationUpdate(
+                value, message.id
+            )
             unit_lines[(activity_id, text.unit.id)] = line
             report.imported.append(text.id)
             if not current:
@@ -414,7 +525,9 @@ def import_po(course: Course, locale: str, source: Path, display: str | None = N
         current = message.id.strip() == text.english.strip()
         outdated_now = text_states(entry, element_english(text.element)).get(text.name) == OUTDATED
         if value.strip() == stored.strip() and not (current and outdated_now):
-            report.unchanged += 1  # nothing new (a translation confirmed as current is new: its stamp)
+            report.unchanged += (
+                1  # nothing new (a translation confirmed as current is new: its stamp)
+            )
             continue
         found = _check(text, value, lead, where, display, course)
         if found:
@@ -425,8 +538,12 @@ def import_po(course: Course, locale: str, source: Path, display: str | None = N
         if not current:
             report.outdated.append(text.id)
     for activity_id, (text, updates) in unit_updates.items():
-        for problem in text.activity_type.apply_translations(text.activity, locale, updates, write=False):
-            problems.append(Problem(display, unit_lines.get((activity_id, problem.unit_id), 1), problem.message))
+        for problem in text.activity_type.apply_translations(
+            text.activity, locale, updates, write=False
+        ):
+            problems.append(
+                Problem(display, unit_lines.get((activity_id, problem.unit_id), 1), problem.message)
+            )
     if problems:
         raise PoImportFailed(sorted(problems, key=lambda p: p.line))
     for text, value, stamp in writes:
@@ -434,31 +551,53 @@ def import_po(course: Course, locale: str, source: Path, display: str | None = N
     for activity_id, (text, updates) in unit_updates.items():
         late = text.activity_type.apply_translations(text.activity, locale, updates, write=True)
         if late:  # checked a moment ago: only a plugin that checks less than it writes gets here
-            raise PoImportFailed([Problem(display, unit_lines.get((activity_id, p.unit_id), 1), p.message) for p in late])
+            raise PoImportFailed(
+                [
+                    Problem(display, unit_lines.get((activity_id, p.unit_id), 1), p.message)
+                    for p in late
+                ]
+            )
     if unit_updates:
         # The plugins' tables are not the course's structure, whose changes move content_version:
         # move it, so every worker recounts the course's translation coverage (the catalogue).
         courses = Course.__table__
-        db.session.execute(db.update(courses).where(courses.c.id == course.id)
-                           .values(content_version=courses.c.content_version + 1))
+        db.session.execute(
+            db.update(courses)
+            .where(courses.c.id == course.id)
+            .values(content_version=courses.c.content_version + 1)
+        )
         db.session.expire(course, ["content_version"])
     db.session.flush()
     return report
 
 
-def _header_problems(catalog: Catalog, lines: list[str], course: Course, locale: str, display: str) -> list[Problem]:
+def _header_problems(
+    catalog: Catalog, lines: list[str], course: Course, locale: str, display: str
+) -> list[Problem]:
     def line_of(header: str) -> int:
-        return next((n for n, line in enumerate(lines, start=1) if line.startswith(f'"{header}:')), 1)
+        return next(
+            (n for n, line in enumerate(lines, start=1) if line.startswith(f'"{header}:')), 1
+        )
 
     problems = []
     language = _language(catalog.locale_identifier)
     if language and language != locale:
-        problems.append(Problem(display, line_of("Language"),
-                                f"this file holds translations into '{language}', not '{locale}'"))
+        problems.append(
+            Problem(
+                display,
+                line_of("Language"),
+                f"this file holds translations into '{language}', not '{locale}'",
+            )
+        )
     project = (catalog.project or "").split(" ")[0]
     if project and project != "PACKAGE" and project != course.slug:
-        problems.append(Problem(display, line_of("Project-Id-Version"),
-                                f"this file holds the texts of the course '{project}', not '{course.slug}'"))
+        problems.append(
+            Problem(
+                display,
+                line_of("Project-Id-Version"),
+                f"this file holds the texts of the course '{project}', not '{course.slug}'",
+            )
+        )
     return problems
 
 

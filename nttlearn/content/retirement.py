@@ -48,20 +48,31 @@ def lessons_with_work(ids: Iterable[int]) -> set[int]:
     ids = list(ids)
     if not ids:
         return set()
-    return set(db.session.execute(
-        db.select(LessonCompletion.lesson_id).where(LessonCompletion.lesson_id.in_(ids)).distinct()
-    ).scalars())
+    return set(
+        db.session.execute(
+            db.select(LessonCompletion.lesson_id)
+            .where(LessonCompletion.lesson_id.in_(ids))
+            .distinct()
+        ).scalars()
+    )
 
 
 def activities_with_work(ids: Iterable[int]) -> set[int]:
     ids = list(ids)
     if not ids:
         return set()
-    found = set(db.session.execute(
-        db.select(ActivityCompletion.activity_id).where(ActivityCompletion.activity_id.in_(ids)).distinct()
-    ).scalars())
-    found |= _plugin_work(db.session.execute(
-        db.select(Activity.id, Activity.type_key).where(Activity.id.in_(ids))).all())
+    found = set(
+        db.session.execute(
+            db.select(ActivityCompletion.activity_id)
+            .where(ActivityCompletion.activity_id.in_(ids))
+            .distinct()
+        ).scalars()
+    )
+    found |= _plugin_work(
+        db.session.execute(
+            db.select(Activity.id, Activity.type_key).where(Activity.id.in_(ids))
+        ).all()
+    )
     return found
 
 
@@ -69,19 +80,34 @@ def modules_with_work(ids: Iterable[int]) -> set[int]:
     ids = list(ids)
     if not ids:
         return set()
-    found = set(db.session.execute(
-        db.select(ModuleCompletion.module_id).where(ModuleCompletion.module_id.in_(ids)).distinct()
-    ).scalars())
-    found |= set(db.session.execute(
-        db.select(Lesson.module_id).join(LessonCompletion, LessonCompletion.lesson_id == Lesson.id)
-        .where(Lesson.module_id.in_(ids)).distinct()
-    ).scalars())
-    found |= set(db.session.execute(
-        db.select(Activity.module_id).join(ActivityCompletion, ActivityCompletion.activity_id == Activity.id)
-        .where(Activity.module_id.in_(ids)).distinct()
-    ).scalars())
+    found = set(
+        db.session.execute(
+            db.select(ModuleCompletion.module_id)
+            .where(ModuleCompletion.module_id.in_(ids))
+            .distinct()
+        ).scalars()
+    )
+    found |= set(
+        db.session.execute(
+            db.select(Lesson.module_id)
+            .join(LessonCompletion, LessonCompletion.lesson_id == Lesson.id)
+            .where(Lesson.module_id.in_(ids))
+            .distinct()
+        ).scalars()
+    )
+    found |= set(
+        db.session.execute(
+            db.select(Activity.module_id)
+            .join(ActivityCompletion, ActivityCompletion.activity_id == Activity.id)
+            .where(Activity.module_id.in_(ids))
+            .distinct()
+        ).scalars()
+    )
     placed = db.session.execute(
-        db.select(Activity.id, Activity.type_key, Activity.module_id).where(Activity.module_id.in_(ids))).all()
+        db.select(Activity.id, Activity.type_key, Activity.module_id).where(
+            Activity.module_id.in_(ids)
+        )
+    ).all()
     work = _plugin_work((row.id, row.type_key) for row in placed)
     found |= {row.module_id for row in placed if row.id in work}
     return found
@@ -108,14 +134,25 @@ def retire_modules(modules: list[Module]) -> tuple[list[Module], list[Module]]:
     if deleted:
         ids = [m.id for m in deleted]
         # Bulk deletes: the collections are lazy="raise", and the database cascades anyway.
-        db.session.execute(db.delete(Lesson).where(Lesson.module_id.in_(ids)).execution_options(synchronize_session=False))
-        db.session.execute(db.delete(Activity).where(Activity.module_id.in_(ids)).execution_options(synchronize_session=False))
+        db.session.execute(
+            db.delete(Lesson)
+            .where(Lesson.module_id.in_(ids))
+            .execution_options(synchronize_session=False)
+        )
+        db.session.execute(
+            db.delete(Activity)
+            .where(Activity.module_id.in_(ids))
+            .execution_options(synchronize_session=False)
+        )
         for obj in list(db.session):
             loaded = inspect(obj).dict  # no refresh: expired rows may already be gone
             if (isinstance(obj, Lesson | Activity) and loaded.get("module_id") in ids) or (
-                    isinstance(obj, Module) and loaded.get("id") in ids):
+                isinstance(obj, Module) and loaded.get("id") in ids
+            ):
                 db.session.expunge(obj)
-        db.session.execute(db.delete(Module).where(Module.id.in_(ids)).execution_options(synchronize_session=False))
+        db.session.execute(
+            db.delete(Module).where(Module.id.in_(ids)).execution_options(synchronize_session=False)
+        )
     return archived, deleted
 
 

@@ -34,7 +34,13 @@ def english_items(prefix: str, items: list[str] | None) -> dict[str, str]:
 def english_texts(element: Any) -> dict[str, str]:
     """A course's or module's English texts (title, summary, each outcome), keyed as their
     translations are."""
-    return {"title": element.title, "summary": element.summary, **english_items(OUTCOME, element.outcomes)}
+    return {
+        "title": element.title,
+        "summary": element.summary,
+        **english_items(OUTCOME, element.outcomes),
+    }
+
+
 LANGUAGES = LOCALES[1:]  # the languages a course is translated into; English is the source
 MISSING, PRESENT, OUTDATED = "missing", "present", "outdated"
 
@@ -50,7 +56,11 @@ def fingerprints(english: Mapping[str, str | None]) -> dict[str, str]:
 
 def texts(entry: Mapping[str, Any] | None) -> dict[str, str]:
     """The translated texts of ``entry``, without what is kept about them."""
-    return {name: value for name, value in (entry or {}).items() if not name.startswith("_") and isinstance(value, str)}
+    return {
+        name: value
+        for name, value in (entry or {}).items()
+        if not name.startswith("_") and isinstance(value, str)
+    }
 
 
 def has_text(entry: Mapping[str, Any] | None) -> bool:
@@ -61,16 +71,24 @@ def text_digest(entry: Mapping[str, Any] | None) -> str:
     """What a translation says, as a short token: ``new`` when there is none (a conflict check)."""
     if not has_text(entry):
         return "new"
-    canonical = json.dumps({k: v.strip() for k, v in texts(entry).items()}, sort_keys=True, ensure_ascii=False)
+    canonical = json.dumps(
+        {k: v.strip() for k, v in texts(entry).items()}, sort_keys=True, ensure_ascii=False
+    )
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
 
 
-def changed_since(entry: Mapping[str, Any] | None, english: Mapping[str, str | None]) -> tuple[str, ...]:
+def changed_since(
+    entry: Mapping[str, Any] | None, english: Mapping[str, str | None]
+) -> tuple[str, ...]:
     """The English texts that changed after ``entry`` was translated from them (in ``english``'s order)."""
     source = (entry or {}).get(SOURCE)
     if not isinstance(source, Mapping):
         return ()
-    return tuple(name for name, text in english.items() if name in source and source[name] != fingerprint(text))
+    return tuple(
+        name
+        for name, text in english.items()
+        if name in source and source[name] != fingerprint(text)
+    )
 
 
 def state(entry: Mapping[str, Any] | None, english: Mapping[str, str | None]) -> str:
@@ -81,11 +99,16 @@ def state(entry: Mapping[str, Any] | None, english: Mapping[str, str | None]) ->
 
 
 def english_changed(before: Mapping[str, str | None], after: Mapping[str, str | None]) -> bool:
-    return {k: (v or "").strip() for k, v in before.items()} != {k: (v or "").strip() for k, v in after.items()}
+    return {k: (v or "").strip() for k, v in before.items()} != {
+        k: (v or "").strip() for k, v in after.items()
+    }
 
 
-def before_english_change(translations: Mapping[str, Any] | None, before: Mapping[str, str | None],
-                          after: Mapping[str, str | None]) -> dict[str, Any] | None:
+def before_english_change(
+    translations: Mapping[str, Any] | None,
+    before: Mapping[str, str | None],
+    after: Mapping[str, str | None],
+) -> dict[str, Any] | None:
     """The translations to keep when the English texts change from ``before`` to ``after``.
 
     A translation without fingerprints was up to date with ``before``: it gets their fingerprints,
@@ -93,21 +116,35 @@ def before_english_change(translations: Mapping[str, Any] | None, before: Mappin
     """
     if not english_changed(before, after):
         return None
-    changed = {name for name in before.keys() | after.keys()
-               if (before.get(name) or "").strip() != (after.get(name) or "").strip()}
+    changed = {
+        name
+        for name in before.keys() | after.keys()
+        if (before.get(name) or "").strip() != (after.get(name) or "").strip()
+    }
     # A changed list item (an outcome) concerns only a translation that has that item: editing
     # the outcomes leaves a translation of the title and summary as it was.
-    unstamped = [locale for locale, entry in (translations or {}).items()
-                 if isinstance(entry, Mapping) and has_text(entry) and SOURCE not in entry
-                 and any("." not in name or texts(entry).get(name, "").strip() for name in changed)]
+    unstamped = [
+        locale
+        for locale, entry in (translations or {}).items()
+        if isinstance(entry, Mapping)
+        and has_text(entry)
+        and SOURCE not in entry
+        and any("." not in name or texts(entry).get(name, "").strip() for name in changed)
+    ]
     if not unstamped:
         return None
-    return {locale: ({**entry, SOURCE: fingerprints(before)} if locale in unstamped else entry)
-            for locale, entry in (translations or {}).items()}
+    return {
+        locale: ({**entry, SOURCE: fingerprints(before)} if locale in unstamped else entry)
+        for locale, entry in (translations or {}).items()
+    }
 
 
-def merge_imported(stored: Mapping[str, Any] | None, incoming: Mapping[str, Mapping[str, str]],
-                   before: Mapping[str, str | None] | None, after: Mapping[str, str | None]) -> dict[str, Any]:
+def merge_imported(
+    stored: Mapping[str, Any] | None,
+    incoming: Mapping[str, Mapping[str, str]],
+    before: Mapping[str, str | None] | None,
+    after: Mapping[str, str | None],
+) -> dict[str, Any]:
     """The translations after importing ``incoming`` (a package's, texts only) over ``stored``.
 
     The package decides the texts. A translation whose text it did not change keeps its
@@ -132,10 +169,21 @@ def _same_texts(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
     return strip == {k: v.strip() for k, v in texts(new).items()}
 
 
-def text_states(entry: Mapping[str, Any] | None, english: Mapping[str, str | None]) -> dict[str, str]:
+def text_states(
+    entry: Mapping[str, Any] | None, english: Mapping[str, str | None]
+) -> dict[str, str]:
     """The state of each English text (with text) of an element in one language: ``missing``,
     ``present`` or ``outdated`` (the translation was made from another English text)."""
     translated = texts(entry)
     changed = set(changed_since(entry, english))
-    return {name: (MISSING if not translated.get(name, "").strip() else OUTDATED if name in changed else PRESENT)
-            for name, text in english.items() if (text or "").strip()}
+    return {
+        name: (
+            MISSING
+            if not translated.get(name, "").strip()
+            else OUTDATED
+            if name in changed
+            else PRESENT
+        )
+        for name, text in english.items()
+        if (text or "").strip()
+    }

@@ -86,8 +86,14 @@ def dump_yaml(data: Any) -> str:
     Dumping the same data always gives the same text, which makes export → import → export
     byte-identical.
     """
-    return yaml.dump(_plain(data), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=92,
-                     default_flow_style=False)
+    return yaml.dump(
+        _plain(data),
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=92,
+        default_flow_style=False,
+    )
 
 
 def _plain(data: Any) -> Any:

@@ -43,8 +43,12 @@ OFFICIALS = [
     ("mikko.korhonen@example.org", "Mikko Korhonen", "Jyväskylän kaupunki", "fi", 7),
     ("liisa.makinen@example.org", "Liisa Mäkinen", "Oulun kaupunki", "fi", 2),
 ]
-PASSWORDS = {"learner": "learner-demo-2010", "trainer": "trainer-demo-2010",
-             "coordinator": "coordinator-demo-2010", "admin": "admin-demo-2010"}
+PASSWORDS = {
+    "learner": "learner-demo-2010",
+    "trainer": "trainer-demo-2010",
+    "coordinator": "coordinator-demo-2010",
+    "admin": "admin-demo-2010",
+}
 MAIN_COURSE = "designing-twinned-town-networks"
 
 
@@ -54,12 +58,36 @@ def create_demo() -> dict[str, Any]:
     if find_user("admin@example.org") is not None:
         return {"summary": ["The demo data already exists."], "accounts": _accounts()}
     countries = {org: (town, country) for org, town, country in ORGANISATIONS}
-    create_user(email="admin@example.org", name="Anna Admin", password=PASSWORDS["admin"], role="admin",
-                organisation=ORGANISATIONS[0][0], town="Bologna", country="IT", locale="en")
-    trainer = create_user(email="trainer@example.org", name="Paolo Trainer", password=PASSWORDS["trainer"], role="trainer",
-                          organisation=ORGANISATIONS[0][0], town="Bologna", country="IT", locale="en")
-    create_user(email="coordinator@example.org", name="Karin Coordinator", password=PASSWORDS["coordinator"],
-                role="coordinator", organisation=ORGANISATIONS[0][0], town="Bologna", country="IT", locale="sv")
+    create_user(
+        email="admin@example.org",
+        name="Anna Admin",
+        password=PASSWORDS["admin"],
+        role="admin",
+        organisation=ORGANISATIONS[0][0],
+        town="Bologna",
+        country="IT",
+        locale="en",
+    )
+    trainer = create_user(
+        email="trainer@example.org",
+        name="Paolo Trainer",
+        password=PASSWORDS["trainer"],
+        role="trainer",
+        organisation=ORGANISATIONS[0][0],
+        town="Bologna",
+        country="IT",
+        locale="en",
+    )
+    create_user(
+        email="coordinator@example.org",
+        name="Karin Coordinator",
+        password=PASSWORDS["coordinator"],
+        role="coordinator",
+        organisation=ORGANISATIONS[0][0],
+        town="Bologna",
+        country="IT",
+        locale="sv",
+    )
     courses = list(db.session.execute(db.select(Course).order_by(Course.id)).scalars())
     for course in courses:
         add_trainer(course, trainer)
@@ -67,24 +95,51 @@ def create_demo() -> dict[str, Any]:
     for email, name, org, locale, done in OFFICIALS:
         town, country = countries[org]
         password = PASSWORDS["learner"]
-        user = create_user(email=email, name=name, password=password, organisation=org, town=town,
-                           country=country, locale=locale)
+        user = create_user(
+            email=email,
+            name=name,
+            password=password,
+            organisation=org,
+            town=town,
+            country=country,
+            locale=locale,
+        )
         if main is not None:
             enrol(user.id, main, cohort="NTT+ 2010")
             outline = course_outline(main, user.id)
             for entry in outline.ordered_lessons()[:done]:
                 complete_lesson(user.id, db.session.get(Lesson, entry.id))
-    summary.append(f"Created {len(OFFICIALS) + 3} accounts in {len(ORGANISATIONS)} organisations from 4 countries.")
+    summary.append(
+        f"Created {len(OFFICIALS) + 3} accounts in {len(ORGANISATIONS)} organisations from 4 countries."
+    )
     if main is None:
-        summary.append("The main course is not imported yet: run `nttlearn init` first for progress data.")
+        summary.append(
+            "The main course is not imported yet: run `nttlearn init` first for progress data."
+        )
     return {"summary": summary, "accounts": _accounts()}
 
 
 def _accounts() -> list[dict[str, str]]:
     return [
-        {"email": "learner@example.org", "password": PASSWORDS["learner"], "role": "learner (Giulia Rossi, Bologna)"},
-        {"email": "asa.lindqvist@example.org", "password": PASSWORDS["learner"], "role": "learner (Åsa Lindqvist, Luleå)"},
-        {"email": "trainer@example.org", "password": PASSWORDS["trainer"], "role": "trainer of every course"},
-        {"email": "coordinator@example.org", "password": PASSWORDS["coordinator"], "role": "programme coordinator"},
+        {
+            "email": "learner@example.org",
+            "password": PASSWORDS["learner"],
+            "role": "learner (Giulia Rossi, Bologna)",
+        },
+        {
+            "email": "asa.lindqvist@example.org",
+            "password": PASSWORDS["learner"],
+            "role": "learner (Åsa Lindqvist, Luleå)",
+        },
+        {
+            "email": "trainer@example.org",
+            "password": PASSWORDS["trainer"],
+            "role": "trainer of every course",
+        },
+        {
+            "email": "coordinator@example.org",
+            "password": PASSWORDS["coordinator"],
+            "role": "programme coordinator",
+        },
         {"email": "admin@example.org", "password": PASSWORDS["admin"], "role": "administrator"},
     ]

@@ -80,7 +80,10 @@ def colour_tokens() -> dict[str, dict[str, str]]:
 def scale_tokens() -> dict[str, str]:
     """The type scale, spacing, radii and shadows: ``{"text-sm": ".9rem", "space-1": ".25rem", …}``."""
     css = STYLESHEET.read_text(encoding="utf-8")
-    return {name: value.strip() for name, value in SCALE.findall(css.partition(DARK)[0].split("\n}", 1)[0])}
+    return {
+        name: value.strip()
+        for name, value in SCALE.findall(css.partition(DARK)[0].split("\n}", 1)[0])
+    }
 
 
 def _luminance(hex_colour: str) -> float:
@@ -88,7 +91,7 @@ def _luminance(hex_colour: str) -> float:
         c = value / 255
         return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
 
-    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
     return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
 
 
@@ -111,16 +114,29 @@ class Measured:
 
 def measured_pairs() -> list[Measured]:
     tokens = colour_tokens()
-    return [Measured(pair, *(round(contrast(tokens[scheme][pair.foreground], tokens[scheme][pair.background]), 2)
-                            for scheme in ("light", "dark")))
-            for pair in PAIRS]
+    return [
+        Measured(
+            pair,
+            *(
+                round(contrast(tokens[scheme][pair.foreground], tokens[scheme][pair.background]), 2)
+                for scheme in ("light", "dark")
+            ),
+        )
+        for pair in PAIRS
+    ]
 
 
 def markdown_table() -> str:
     """The contrast table of ``docs/design.md``."""
-    rows = ["| Foreground | Background | Used for | Needs | Light | Dark |", "|---|---|---|---|---|---|"]
-    rows += [f"| `--{m.pair.foreground}` | `--{m.pair.background}` | {m.pair.use} | {m.pair.minimum}:1 "
-             f"| {m.light:.2f}:1 | {m.dark:.2f}:1 |" for m in measured_pairs()]
+    rows = [
+        "| Foreground | Background | Used for | Needs | Light | Dark |",
+        "|---|---|---|---|---|---|",
+    ]
+    rows += [
+        f"| `--{m.pair.foreground}` | `--{m.pair.background}` | {m.pair.use} | {m.pair.minimum}:1 "
+        f"| {m.light:.2f}:1 | {m.dark:.2f}:1 |"
+        for m in measured_pairs()
+    ]
     return "\n".join(rows)
 
 

@@ -15,5 +15,10 @@ bp = Blueprint("design", __name__, template_folder="templates")
 @require_admin
 def index():
     tokens = colour_tokens()
-    return render_template("design/index.html", light=tokens["light"], dark=tokens["dark"], pairs=measured_pairs(),
-                           scales=scale_tokens())
+    return render_template(
+        "design/index.html",
+        light=tokens["light"],
+        dark=tokens["dark"],
+        pairs=measured_pairs(),
+        scales=scale_tokens(),
+    )

@@ -48,8 +48,12 @@ class Failure:
 
 
 def _db_failures() -> list[Failure]:
-    rows = db.session.execute(db.select(FailedJob).order_by(FailedJob.failed_at.desc(), FailedJob.id.desc()))
-    return [Failure(f"db-{r.id}", r.name, r.args, r.queue, r.error, r.failed_at) for r in rows.scalars()]
+    rows = db.session.execute(
+        db.select(FailedJob).order_by(FailedJob.failed_at.desc(), FailedJob.id.desc())
+    )
+    return [
+        Failure(f"db-{r.id}", r.name, r.args, r.queue, r.error, r.failed_at) for r in rows.scalars()
+    ]
 
 
 def _db_failure(failure_id: str) -> FailedJob | None:
@@ -60,7 +64,14 @@ def _db_failure(failure_id: str) -> FailedJob | None:
 
 
 def _call_of(row: FailedJob) -> JobCall:
-    return JobCall(name=row.name, args=row.args, id=row.job_id, key=row.key, queue=row.queue, retries=row.retries)
+    return JobCall(
+        name=row.name,
+        args=row.args,
+        id=row.job_id,
+        key=row.key,
+        queue=row.queue,
+        retries=row.retries,
+    )
 
 
 class InProcessBackend:
@@ -150,7 +161,9 @@ class RedisBackend:
         from rq.exceptions import DuplicateJobError
 
         options: dict[str, Any] = {
-            "job_id": call.id, "result_ttl": RESULT_TTL, "failure_ttl": FAILURE_TTL,
+            "job_id": call.id,
+            "result_ttl": RESULT_TTL,
+            "failure_ttl": FAILURE_TTL,
             "description": call.name,
         }
         if call.retries:
@@ -179,7 +192,9 @@ class RedisBackend:
     def queue_names(self) -> list[str]:
         from rq import Queue
 
-        names = {q.name for q in Queue.all(connection=self.connection) if q.name.startswith(self.prefix)}
+        names = {
+            q.name for q in Queue.all(connection=self.connection) if q.name.startswith(self.prefix)
+        }
         names.add(self.prefix + "default")
         return sorted(names)
 
@@ -189,11 +204,16 @@ class RedisBackend:
         states = []
         for name in self.queue_names():
             queue = self.queue(name.removeprefix(self.prefix))
-            states.append(QueueState(
-                name=name, waiting=queue.count, scheduled=queue.scheduled_job_registry.count,
-                running=queue.started_job_registry.count, failed=queue.failed_job_registry.count,
-                workers=Worker.count(queue=queue),
-            ))
+            states.append(
+                QueueState(
+                    name=name,
+                    waiting=queue.count,
+                    scheduled=queue.scheduled_job_registry.count,
+                    running=queue.started_job_registry.count,
+                    failed=queue.failed_job_registry.count,
+                    workers=Worker.count(queue=queue),
+                )
+            )
         return states
 
     def failures(self) -> list[Failure]:
@@ -209,8 +229,16 @@ class RedisBackend:
                 data = job.args[0] if job.args else {}
                 result = job.latest_result()
                 error = (result.exc_string if result is not None else "") or ""
-                found.append(Failure(f"rq-{job.id}", data.get("name", job.description or ""),
-                                     data.get("args", []), name, error.strip(), job.ended_at))
+                found.append(
+                    Failure(
+                        f"rq-{job.id}",
+                        data.get("name", job.description or ""),
+                        data.get("args", []),
+                        name,
+                        error.strip(),
+                        job.ended_at,
+                    )
+                )
         return sorted(found, key=lambda f: f.failed_at or utcnow(), reverse=True) + _db_failures()
 
     def _failed_job(self, failure_id: str):
@@ -220,7 +248,11 @@ class RedisBackend:
         if not failure_id.startswith("rq-"):
             return None, None
         try:
-            job = Job.fetch(failure_id.removeprefix("rq-"), connection=self.connection, serializer=self.queue("default").serializer)
+            job = Job.fetch(
+                failure_id.removeprefix("rq-"),
+                connection=self.connection,
+                serializer=self.queue("default").serializer,
+            )
         except NoSuchJobError:
             return None, None
         queue = self.queue(job.origin.removeprefix(self.prefix))
@@ -262,7 +294,9 @@ def backend_for(app: Flask | None = None) -> InProcessBackend | RedisBackend:
     found = app.extensions.get("nttlearn_jobs")
     if found is None:
         use_redis = bool(app.config.get("REDIS_URL")) and not app.config.get("JOBS_IN_PROCESS")
-        found = app.extensions["nttlearn_jobs"] = RedisBackend(app) if use_redis else InProcessBackend(app)
+        found = app.extensions["nttlearn_jobs"] = (
+            RedisBackend(app) if use_redis else InProcessBackend(app)
+        )
     return found
 
 
@@ -288,13 +322,33 @@ def due_scheduled_jobs(now: datetime | None = None) -> list[JobCall]:
     is deleted by whoever runs it: of two schedulers, one gets it."""
     moment = now or utcnow()
     taken = []
-    rows = db.session.execute(
-        db.select(ScheduledJob).where(ScheduledJob.run_at <= moment).order_by(ScheduledJob.run_at, ScheduledJob.id)
-    ).scalars().all()
-    calls = [(row.id, JobCall(name=row.name, args=row.args, id=row.job_id, key=row.key, queue=row.queue,
-                              retries=row.retries)) for row in rows]
+    rows = (
+        db.session.execute(
+            db.select(ScheduledJob)
+            .where(ScheduledJob.run_at <= moment)
+            .order_by(ScheduledJob.run_at, ScheduledJob.id)
+        )
+        .scalars()
+        .all()
+    )
+    calls = [
+        (
+            row.id,
+            JobCall(
+                name=row.name,
+                args=row.args,
+                id=row.job_id,
+                key=row.key,
+                queue=row.queue,
+                retries=row.retries,
+            ),
+        )
+        for row in rows
+    ]
     for row_id, call in calls:
-        deleted = db.session.execute(db.delete(ScheduledJob).where(ScheduledJob.id == row_id)).rowcount
+        deleted = db.session.execute(
+            db.delete(ScheduledJob).where(ScheduledJob.id == row_id)
+        ).rowcount
         db.session.commit()
         if deleted == 1:
             taken.append(call)

@@ -28,8 +28,14 @@ def _echo_json(data: Any) -> None:
 
 
 @click.command("worker")
-@click.option("--queue", "queues", multiple=True, default=[DEFAULT_QUEUE], show_default=True,
-              help="A queue to take jobs from (repeat for several, in order of priority).")
+@click.option(
+    "--queue",
+    "queues",
+    multiple=True,
+    default=[DEFAULT_QUEUE],
+    show_default=True,
+    help="A queue to take jobs from (repeat for several, in order of priority).",
+)
 @click.option("--burst", is_flag=True, help="Stop once the queues are empty.")
 @with_appcontext
 def worker_command(queues: tuple[str, ...], burst: bool) -> None:
@@ -38,8 +44,11 @@ def worker_command(queues: tuple[str, ...], burst: bool) -> None:
 
     backend = backend_for()
     if not isinstance(backend, RedisBackend):
-        click.echo("Error: NTTLEARN_REDIS_URL is not set (or NTTLEARN_JOBS_IN_PROCESS is on): jobs run "
-                   "inside the app and need no worker.", err=True)
+        click.echo(
+            "Error: NTTLEARN_REDIS_URL is not set (or NTTLEARN_JOBS_IN_PROCESS is on): jobs run "
+            "inside the app and need no worker.",
+            err=True,
+        )
         sys.exit(1)
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     use_app(app)
@@ -47,8 +56,11 @@ def worker_command(queues: tuple[str, ...], burst: bool) -> None:
     # the ones this process opened while starting.
     db.session.remove()
     db.engine.dispose()
-    worker = Worker([backend.queue(q) for q in queues], connection=backend.connection,
-                    serializer=backend.queue(DEFAULT_QUEUE).serializer)
+    worker = Worker(
+        [backend.queue(q) for q in queues],
+        connection=backend.connection,
+        serializer=backend.queue(DEFAULT_QUEUE).serializer,
+    )
     worker.work(with_scheduler=True, burst=burst)
 
 
@@ -91,29 +103,49 @@ def jobs_list(as_json: bool) -> None:
     periodic = periodic_status()
     failures = backend.failures()
     if as_json:
-        _echo_json({
-            "backend": backend.name,
-            "queues": [asdict(q) for q in queues],
-            "periodic": [{"name": s.job.name, "plugin": s.job.plugin, "every_seconds": int(s.job.every.total_seconds()),
-                          "started_at": s.started_at, "finished_at": s.finished_at, "outcome": s.outcome,
-                          "error": s.error} for s in periodic],
-            "failures": [asdict(f) for f in failures],
-        })
+        _echo_json(
+            {
+                "backend": backend.name,
+                "queues": [asdict(q) for q in queues],
+                "periodic": [
+                    {
+                        "name": s.job.name,
+                        "plugin": s.job.plugin,
+                        "every_seconds": int(s.job.every.total_seconds()),
+                        "started_at": s.started_at,
+                        "finished_at": s.finished_at,
+                        "outcome": s.outcome,
+                        "error": s.error,
+                    }
+                    for s in periodic
+                ],
+                "failures": [asdict(f) for f in failures],
+            }
+        )
         return
     click.echo(f"backend: {backend.name}")
     for q in queues:
-        click.echo(f"queue {q.name}: {q.waiting} waiting, {q.scheduled} scheduled, {q.running} running, "
-                   f"{q.failed} failed, {q.workers} workers")
+        click.echo(
+            f"queue {q.name}: {q.waiting} waiting, {q.scheduled} scheduled, {q.running} running, "
+            f"{q.failed} failed, {q.workers} workers"
+        )
     for s in periodic:
-        click.echo(f"periodic {s.job.name} (every {s.job.every}): last started {s.started_at or 'never'}, "
-                   f"{s.outcome or 'no outcome yet'}")
+        click.echo(
+            f"periodic {s.job.name} (every {s.job.every}): last started {s.started_at or 'never'}, "
+            f"{s.outcome or 'no outcome yet'}"
+        )
     for f in failures:
-        click.echo(f"failed {f.id} {f.name}{tuple(f.args)!r} at {f.failed_at}: {f.error.splitlines()[-1] if f.error else ''}")
+        click.echo(
+            f"failed {f.id} {f.name}{tuple(f.args)!r} at {f.failed_at}: {f.error.splitlines()[-1] if f.error else ''}"
+        )
 
 
 def _ids(ids: tuple[str, ...], every: bool) -> list[str]:
     if every == bool(ids):
-        click.echo("Error: name the failed jobs (their ids from `nttlearn jobs list`) or give --all.", err=True)
+        click.echo(
+            "Error: name the failed jobs (their ids from `nttlearn jobs list`) or give --all.",
+            err=True,
+        )
         sys.exit(2)
     return [f.id for f in backend_for().failures()] if every else list(ids)
 

@@ -36,7 +36,9 @@ def prune_ended_sessions() -> None:
 
 def prune_idempotency_keys() -> None:
     """The core's periodic job: forget the effects claimed more than 30 days ago."""
-    db.session.execute(db.delete(IdempotencyKey).where(IdempotencyKey.created_at < utcnow() - KEYS_KEPT))
+    db.session.execute(
+        db.delete(IdempotencyKey).where(IdempotencyKey.created_at < utcnow() - KEYS_KEPT)
+    )
 
 
 def send_due_reminders() -> None:
@@ -62,11 +64,15 @@ def delete_expired_exports() -> None:
 
 CORE_JOBS = (
     PeriodicJob("core.prune-sessions", prune_ended_sessions, timedelta(hours=1), plugin="core"),
-    PeriodicJob("core.prune-idempotency-keys", prune_idempotency_keys, timedelta(days=1), plugin="core"),
+    PeriodicJob(
+        "core.prune-idempotency-keys", prune_idempotency_keys, timedelta(days=1), plugin="core"
+    ),
     # Deadline reminders (each sent once per learner, deadline and lead time) and the daily digest.
     PeriodicJob("core.send-reminders", send_due_reminders, timedelta(hours=1), plugin="core"),
     PeriodicJob("core.send-digest", send_daily_digest, timedelta(days=1), plugin="core"),
-    PeriodicJob("core.delete-expired-exports", delete_expired_exports, timedelta(hours=1), plugin="core"),
+    PeriodicJob(
+        "core.delete-expired-exports", delete_expired_exports, timedelta(hours=1), plugin="core"
+    ),
 )
 
 
@@ -76,7 +82,11 @@ def periodic_jobs() -> list[PeriodicJob]:
     for plugin, answer in host().call_each("nttlearn_periodic_jobs"):
         for job in answer or []:
             if not isinstance(job, PeriodicJob):
-                log.error("plugin %s returned %r from nttlearn_periodic_jobs, not a PeriodicJob", plugin, job)
+                log.error(
+                    "plugin %s returned %r from nttlearn_periodic_jobs, not a PeriodicJob",
+                    plugin,
+                    job,
+                )
                 continue
             jobs.append(replace(job, plugin=plugin))
     return sorted(jobs, key=lambda j: j.name)
@@ -101,8 +111,15 @@ def periodic_status() -> list[PeriodicStatus]:
     statuses = []
     for job in periodic_jobs():
         run = runs.get(job.name)
-        statuses.append(PeriodicStatus(job, run.started_at if run else None, run.finished_at if run else None,
-                                       run.outcome if run else "", run.error if run else ""))
+        statuses.append(
+            PeriodicStatus(
+                job,
+                run.started_at if run else None,
+                run.finished_at if run else None,
+                run.outcome if run else "",
+                run.error if run else "",
+            )
+        )
     return statuses
 
 
@@ -119,8 +136,10 @@ def claim_run(job: PeriodicJob, now: datetime) -> bool:
             return False
     moved = db.session.execute(
         db.update(PeriodicJobRun)
-        .where(PeriodicJobRun.name == job.name,
-               (PeriodicJobRun.started_at.is_(None)) | (PeriodicJobRun.started_at <= now - job.every))
+        .where(
+            PeriodicJobRun.name == job.name,
+            (PeriodicJobRun.started_at.is_(None)) | (PeriodicJobRun.started_at <= now - job.every),
+        )
         .values(started_at=now)
     ).rowcount
     db.session.commit()
@@ -137,7 +156,9 @@ def tick(now: datetime | None = None) -> list[str]:
     for job in periodic_jobs():
         if not claim_run(job, moment):
             continue
-        call = JobCall(name=job_name(job.func), args=[], queue=job.queue, retries=0, periodic=job.name)
+        call = JobCall(
+            name=job_name(job.func), args=[], queue=job.queue, retries=0, periodic=job.name
+        )
         started.append(job.name)
         backend.dispatch([call])
     if not backend.keeps_schedule:

@@ -31,7 +31,9 @@ PENDING = "nttlearn_jobs_pending"
 WROTE = "nttlearn_jobs_wrote"  # on a connection: its transaction has run a statement that writes
 _READS = ("SELECT", "PRAGMA", "SAVEPOINT", "RELEASE", "BEGIN", "SHOW", "SET")
 log = logging.getLogger(__name__)
-_current_call: contextvars.ContextVar[JobCall | None] = contextvars.ContextVar("nttlearn_job", default=None)
+_current_call: contextvars.ContextVar[JobCall | None] = contextvars.ContextVar(
+    "nttlearn_job", default=None
+)
 
 
 def enqueue(
@@ -57,8 +59,14 @@ def enqueue(
     if at is not None and at.tzinfo is None:
         raise JobError("at must be an aware datetime (UTC)")
     run_at = at if at is not None else (utcnow() + delay if delay is not None else None)
-    call = JobCall(name=job_name(func), args=check_arguments(args), key=key, queue=queue,
-                   retries=max(0, retries), run_at=run_at)
+    call = JobCall(
+        name=job_name(func),
+        args=check_arguments(args),
+        key=key,
+        queue=queue,
+        retries=max(0, retries),
+        run_at=run_at,
+    )
     session = db.session()
     pending: list[tuple[JobCall, SessionTransaction | None]] = session.info.setdefault(PENDING, [])
     if key is not None and any(p.key == key for p, _ in pending):
@@ -67,8 +75,17 @@ def enqueue(
         # No Redis: the database keeps it, in this transaction (the key's unique index included).
         try:
             with session.begin_nested():
-                session.add(ScheduledJob(job_id=call.id, name=call.name, args=call.args, key=key,
-                                         queue=queue, retries=call.retries, run_at=run_at))
+                session.add(
+                    ScheduledJob(
+                        job_id=call.id,
+                        name=call.name,
+                        args=call.args,
+                        key=key,
+                        queue=queue,
+                        retries=call.retries,
+                        run_at=run_at,
+                    )
+                )
         except IntegrityError:
             return None
         return call.id
@@ -84,7 +101,9 @@ def _has_written(session: Session) -> bool:
     statement on its connection (flushes, bulk updates, statements on ``session.connection()``)."""
     if not session.in_transaction():
         return False
-    return bool(session.new or session.dirty or session.deleted or session.connection().info.get(WROTE))
+    return bool(
+        session.new or session.dirty or session.deleted or session.connection().info.get(WROTE)
+    )
 
 
 @event.listens_for(Engine, "before_cursor_execute")
@@ -154,7 +173,9 @@ def _after_rollback(session: Session, previous_transaction: SessionTransaction) 
         session.info.pop(PENDING, None)
         return
     pending = session.info.get(PENDING)
-    if pending:  # a savepoint (or a failed flush inside one) rolled back: the calls queued inside it go
+    if (
+        pending
+    ):  # a savepoint (or a failed flush inside one) rolled back: the calls queued inside it go
         pending[:] = [(call, tx) for call, tx in pending if not _inside(tx, previous_transaction)]
 
 

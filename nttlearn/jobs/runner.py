@@ -62,8 +62,17 @@ def perform_in_process(app: Flask, call: JobCall) -> bool:
 def record_failure(app: Flask, call: JobCall, exc: BaseException | str) -> None:
     error = exc if isinstance(exc, str) else "".join(traceback.format_exception(exc)).strip()
     with app.app_context():
-        db.session.add(FailedJob(job_id=call.id, name=call.name, args=call.args, key=call.key,
-                                 queue=call.queue, retries=call.retries, error=error[-4000:]))
+        db.session.add(
+            FailedJob(
+                job_id=call.id,
+                name=call.name,
+                args=call.args,
+                key=call.key,
+                queue=call.queue,
+                retries=call.retries,
+                error=error[-4000:],
+            )
+        )
         db.session.commit()
         db.session.remove()
 

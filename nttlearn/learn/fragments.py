@@ -48,7 +48,9 @@ class Fragments:
         return Markup("".join(out))  # noqa: S704 - every piece is Markup from a template
 
 
-def lesson_body(course: Course, structure: CourseStructure, lesson: LessonEntry, locale: str) -> Markup:
+def lesson_body(
+    course: Course, structure: CourseStructure, lesson: LessonEntry, locale: str
+) -> Markup:
     """The lesson's sanitized HTML in ``locale`` (English where it has no translation)."""
     shown = locale if locale in lesson.body_locales else "en"
     media_base = url_for("learn.media", slug=course.slug, filename="")
@@ -59,20 +61,31 @@ def lesson_body(course: Course, structure: CourseStructure, lesson: LessonEntry,
             select(Lesson.body, Lesson.translations).where(Lesson.id == lesson.id)
         ).one()
         text = ((translations or {}).get(shown) or {}).get("body") if shown != "en" else None
-        return render_markdown(text or body or "", media_base, _lesson_links(course, structure, lesson),
-                               localized_media(course.slug, shown))
+        return render_markdown(
+            text or body or "",
+            media_base,
+            _lesson_links(course, structure, lesson),
+            localized_media(course.slug, shown),
+        )
 
     return worker_cache("lesson_html").get_or_make(key, render)
 
 
-LESSON_PATH = re.compile(r"modules/(?:\d+-)?([a-z0-9][a-z0-9-]*)/(?:\d+-)?([a-z0-9][a-z0-9-]*)(?:\.[a-z]{2})?\.md")
+LESSON_PATH = re.compile(
+    r"modules/(?:\d+-)?([a-z0-9][a-z0-9-]*)/(?:\d+-)?([a-z0-9][a-z0-9-]*)(?:\.[a-z]{2})?\.md"
+)
 
 
-def _lesson_links(course: Course, structure: CourseStructure, lesson: LessonEntry) -> Callable[[str], str | None]:
+def _lesson_links(
+    course: Course, structure: CourseStructure, lesson: LessonEntry
+) -> Callable[[str], str | None]:
     """Links between lessons, written in a package as relative paths to lesson files
     (``02-phases.md``, ``../02-needs-analysis/01-problem-tree.md#roots``), to their pages."""
     module_key = structure.module_by_id[lesson.module_id].key
-    lesson_ids = {(structure.module_by_id[item.module_id].key, item.key): item.id for item in structure.ordered}
+    lesson_ids = {
+        (structure.module_by_id[item.module_id].key, item.key): item.id
+        for item in structure.ordered
+    }
 
     def target(href: str) -> str | None:
         path = package_path(f"modules/00-{module_key}", href)
@@ -81,13 +94,16 @@ def _lesson_links(course: Course, structure: CourseStructure, lesson: LessonEntr
         if lesson_id is None:
             return None
         anchor = href.partition("#")[2]
-        return url_for("learn.lesson", slug=course.slug, lesson_id=lesson_id) + (f"#{anchor}" if anchor else "")
+        return url_for("learn.lesson", slug=course.slug, lesson_id=lesson_id) + (
+            f"#{anchor}" if anchor else ""
+        )
 
     return target
 
 
-def outline_sidebar(course: Course, structure: CourseStructure, locale: str,
-                    types: Mapping[str, ActivityType]) -> Fragments:
+def outline_sidebar(
+    course: Course, structure: CourseStructure, locale: str, types: Mapping[str, ActivityType]
+) -> Fragments:
     """The course outline of the lesson page's sidebar."""
     key = (course.id, structure.version, locale, request.script_root, frozenset(types))
     return worker_cache("outline_sidebar").get_or_make(
@@ -95,25 +111,47 @@ def outline_sidebar(course: Course, structure: CourseStructure, locale: str,
     )
 
 
-def _render_outline(slug: str, structure: CourseStructure, locale: str, types: Mapping[str, ActivityType]) -> Fragments:
+def _render_outline(
+    slug: str, structure: CourseStructure, locale: str, types: Mapping[str, ActivityType]
+) -> Fragments:
     macro = "learn/_outline.html"
-    module_start, module_end = get_template_attribute(macro, "module_start"), get_template_attribute(macro, "module_end")
-    lesson_item, activity_item = get_template_attribute(macro, "lesson_item"), get_template_attribute(macro, "activity_item")
+    module_start, module_end = (
+        get_template_attribute(macro, "module_start"),
+        get_template_attribute(macro, "module_end"),
+    )
+    lesson_item, activity_item = (
+        get_template_attribute(macro, "lesson_item"),
+        get_template_attribute(macro, "activity_item"),
+    )
     pieces: list[Any] = [get_template_attribute(macro, "outline_start")()]
     for module in structure.modules:
         pieces.append(module_start(module, locale))
         for lesson in structure.lessons[module.id]:
             href = url_for("learn.lesson", slug=slug, lesson_id=lesson.id)
-            pieces.append((("l", lesson.id), {
-                (done, current): lesson_item(lesson, href, locale, done, current)
-                for done in (False, True) for current in (False, True)
-            }))
+            pieces.append(
+                (
+                    ("l", lesson.id),
+                    {
+                        (done, current): lesson_item(lesson, href, locale, done, current)
+                        for done in (False, True)
+                        for current in (False, True)
+                    },
+                )
+            )
         for activity in structure.activities[module.id]:
             activity_type = types.get(activity.type_key)
             href = activity_type.url(activity) if activity_type else None  # type: ignore[arg-type]
             variant = {done: activity_item(activity, href, locale, done) for done in (False, True)}
-            pieces.append((("a", activity.id), {(done, current): variant[done]
-                                                for done in (False, True) for current in (False, True)}))
+            pieces.append(
+                (
+                    ("a", activity.id),
+                    {
+                        (done, current): variant[done]
+                        for done in (False, True)
+                        for current in (False, True)
+                    },
+                )
+            )
         pieces.append(module_end())
     pieces.append(get_template_attribute(macro, "outline_end")())
     return Fragments(tuple(pieces))

@@ -44,11 +44,11 @@ def card_summary(text: str, limit: int = CARD_SUMMARY_LIMIT) -> str:
     for match in SENTENCE_END.finditer(text):
         if match.end() >= 20:  # "e.g." or "St." near the start is not the end of a sentence
             if match.end() <= limit:
-                return text[:match.end()]
+                return text[: match.end()]
             break
     if len(text) <= limit:
         return text
-    cut = text[:limit - 1]
+    cut = text[: limit - 1]
     return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,;:") + "…"
 
 
@@ -81,7 +81,9 @@ def course_by_slug(slug: str) -> Course | None:
 
 def remember_lesson(enrolment_id: int, lesson_id: int) -> None:
     """Note the lesson the learner opened last, where "continue" takes them."""
-    db.session.execute(db.update(Enrolment).where(Enrolment.id == enrolment_id).values(last_lesson_id=lesson_id))
+    db.session.execute(
+        db.update(Enrolment).where(Enrolment.id == enrolment_id).values(last_lesson_id=lesson_id)
+    )
 
 
 def get_enrolment(user_id: int, course_id: int) -> Enrolment | None:
@@ -120,8 +122,12 @@ def complete_lesson(user_id: int, lesson: Lesson) -> bool:
     module = lesson.module
     if not _insert_once(LessonCompletion(user_id=user_id, lesson_id=lesson.id)):
         return False
-    emit("lesson.completed", user_id=user_id, course_id=module.course_id,
-         data={"lesson_id": lesson.id, "lesson": lesson.key, "module": module.key})
+    emit(
+        "lesson.completed",
+        user_id=user_id,
+        course_id=module.course_id,
+        data={"lesson_id": lesson.id, "lesson": lesson.key, "module": module.key},
+    )
     _touch(user_id, module.course_id)
     update_completion(user_id, module.course_id)
     return True
@@ -144,8 +150,12 @@ def uncomplete_lesson(user_id: int, lesson: Lesson) -> bool:
     ).rowcount
     if not deleted:
         return False
-    emit("lesson.uncompleted", user_id=user_id, course_id=module.course_id,
-         data={"lesson_id": lesson.id, "lesson": lesson.key, "module": module.key})
+    emit(
+        "lesson.uncompleted",
+        user_id=user_id,
+        course_id=module.course_id,
+        data={"lesson_id": lesson.id, "lesson": lesson.key, "module": module.key},
+    )
     _touch(user_id, module.course_id)
     return True
 
@@ -157,19 +167,33 @@ def complete_activity(user_id: int, activity: Activity, *, score: float | None =
     but does not emit a second ``activity.completed``. Runs in the caller's transaction.
     """
     module = db.session.get(Module, activity.module_id)
-    inserted = _insert_once(ActivityCompletion(user_id=user_id, activity_id=activity.id, score=score))
+    inserted = _insert_once(
+        ActivityCompletion(user_id=user_id, activity_id=activity.id, score=score)
+    )
     if not inserted:
         if score is not None:
             db.session.execute(
                 db.update(ActivityCompletion)
-                .where(ActivityCompletion.user_id == user_id, ActivityCompletion.activity_id == activity.id)
+                .where(
+                    ActivityCompletion.user_id == user_id,
+                    ActivityCompletion.activity_id == activity.id,
+                )
                 .where((ActivityCompletion.score.is_(None)) | (ActivityCompletion.score < score))
                 .values(score=score)
             )
         return False
-    emit("activity.completed", user_id=user_id, course_id=module.course_id,
-         data={"activity_id": activity.id, "activity": activity.key, "type": activity.type_key,
-               "module": module.key, "score": score})
+    emit(
+        "activity.completed",
+        user_id=user_id,
+        course_id=module.course_id,
+        data={
+            "activity_id": activity.id,
+            "activity": activity.key,
+            "type": activity.type_key,
+            "module": module.key,
+            "score": score,
+        },
+    )
     _touch(user_id, module.course_id)
     update_completion(user_id, module.course_id)
     return True
@@ -190,7 +214,8 @@ def _touch(user_id: int, course_id: int) -> None:
     second one sees the first one's rows when it derives module and course completion. Without it,
     each would see only its own lesson and neither would complete the course."""
     db.session.execute(
-        db.update(Enrolment).where(Enrolment.user_id == user_id, Enrolment.course_id == course_id)
+        db.update(Enrolment)
+        .where(Enrolment.user_id == user_id, Enrolment.course_id == course_id)
         .values(last_activity_at=utcnow())
     )
 
@@ -216,33 +241,56 @@ def update_completion(user_id: int, course_id: int) -> None:
         if not needed <= done:
             all_done = False
             continue
-        if module.id not in completed_modules and needed and _insert_once(
-            ModuleCompletion(user_id=user_id, module_id=module.id)
+        if (
+            module.id not in completed_modules
+            and needed
+            and _insert_once(ModuleCompletion(user_id=user_id, module_id=module.id))
         ):
-            emit("module.completed", user_id=user_id, course_id=course_id, data={"module_id": module.id, "module": module.key})
+            emit(
+                "module.completed",
+                user_id=user_id,
+                course_id=course_id,
+                data={"module_id": module.id, "module": module.key},
+            )
     if all_done and structure.modules:
         result = db.session.execute(
             db.update(Enrolment)
-            .where(Enrolment.user_id == user_id, Enrolment.course_id == course_id, Enrolment.completed_at.is_(None))
+            .where(
+                Enrolment.user_id == user_id,
+                Enrolment.course_id == course_id,
+                Enrolment.completed_at.is_(None),
+            )
             .values(completed_at=utcnow())
         )
         if result.rowcount == 1:  # only the request that completed it announces it
-            emit("course.completed", user_id=user_id, course_id=course_id, data={"course": course.slug})
+            emit(
+                "course.completed",
+                user_id=user_id,
+                course_id=course_id,
+                data={"course": course.slug},
+            )
 
 
 # The learner's completed lessons ("l"), activities ("a") and modules ("m"), in every course:
 # rows, not objects.
-_COMPLETIONS = union_all(*(
-    select(literal(kind), column).where(column.table.c.user_id == bindparam("user_id"))
-    for kind, column in (("l", LessonCompletion.__table__.c.lesson_id),
-                         ("a", ActivityCompletion.__table__.c.activity_id),
-                         ("m", ModuleCompletion.__table__.c.module_id))
-))
-_COMPLETED_AT = db.select(Enrolment.course_id, Enrolment.completed_at).where(Enrolment.user_id == bindparam("user_id"))
+_COMPLETIONS = union_all(
+    *(
+        select(literal(kind), column).where(column.table.c.user_id == bindparam("user_id"))
+        for kind, column in (
+            ("l", LessonCompletion.__table__.c.lesson_id),
+            ("a", ActivityCompletion.__table__.c.activity_id),
+            ("m", ModuleCompletion.__table__.c.module_id),
+        )
+    )
+)
+_COMPLETED_AT = db.select(Enrolment.course_id, Enrolment.completed_at).where(
+    Enrolment.user_id == bindparam("user_id")
+)
 
 
-def progress_by_course(user_id: int, courses: list[Course],
-                       enrolments: list[Enrolment] | None = None) -> dict[int, Progress]:
+def progress_by_course(
+    user_id: int, courses: list[Course], enrolments: list[Enrolment] | None = None
+) -> dict[int, Progress]:
     """Progress of one learner in many courses, from the courses' cached structures and the
     learner's completions: two queries, whatever the number of courses (no N+1); one when the
     caller has the learner's ``enrolments`` loaded already."""
@@ -256,9 +304,12 @@ def progress_by_course(user_id: int, courses: list[Course],
         completed = {e.course_id: e.completed_at for e in enrolments}
     result = {}
     for course in courses:
-        items = frozenset().union(*course_structure(course).counted(course.completion_rule, types).values())
-        result[course.id] = Progress(done=len(items & done), total=len(items),
-                                     completed=completed.get(course.id) is not None)
+        items = frozenset().union(
+            *course_structure(course).counted(course.completion_rule, types).values()
+        )
+        result[course.id] = Progress(
+            done=len(items & done), total=len(items), completed=completed.get(course.id) is not None
+        )
     return result
 
 
@@ -285,16 +336,28 @@ def first_lessons(courses: list[Course]) -> dict[int, tuple[int, int]]:
     as ``{course id: (lesson id, module id)}``, in one query: the lessons a visitor may preview."""
     if not courses:
         return {}
-    rank = func.row_number().over(partition_by=Module.course_id, order_by=(Module.position, Lesson.position))
+    rank = func.row_number().over(
+        partition_by=Module.course_id, order_by=(Module.position, Lesson.position)
+    )
     ranked = (
-        db.select(Module.course_id.label("course_id"), Lesson.id.label("lesson_id"), Module.id.label("module_id"),
-                  rank.label("rank"))
+        db.select(
+            Module.course_id.label("course_id"),
+            Lesson.id.label("lesson_id"),
+            Module.id.label("module_id"),
+            rank.label("rank"),
+        )
         .join(Lesson, Lesson.module_id == Module.id)
-        .where(Module.course_id.in_([c.id for c in courses]), Module.archived.is_(False), Lesson.archived.is_(False))
+        .where(
+            Module.course_id.in_([c.id for c in courses]),
+            Module.archived.is_(False),
+            Lesson.archived.is_(False),
+        )
         .subquery()
     )
     rows = db.session.execute(
-        db.select(ranked.c.course_id, ranked.c.lesson_id, ranked.c.module_id).where(ranked.c.rank == 1)
+        db.select(ranked.c.course_id, ranked.c.lesson_id, ranked.c.module_id).where(
+            ranked.c.rank == 1
+        )
     ).all()
     return {course_id: (lesson_id, module_id) for course_id, lesson_id, module_id in rows}
 
@@ -304,7 +367,12 @@ def activities_by_id(ids) -> dict[int, Activity]:
     """The activities with these ids, in one query."""
     if not ids:
         return {}
-    return {a.id: a for a in db.session.execute(db.select(Activity).where(Activity.id.in_(sorted(ids)))).scalars()}
+    return {
+        a.id: a
+        for a in db.session.execute(
+            db.select(Activity).where(Activity.id.in_(sorted(ids)))
+        ).scalars()
+    }
 
 
 def catalogue_courses(query: str = "", area: str = "") -> list[Course]:
@@ -313,11 +381,19 @@ def catalogue_courses(query: str = "", area: str = "") -> list[Course]:
     stmt = db.select(Course).where(Course.published.is_(True), Course.archived.is_(False))
     if query:
         # autoescape: a "%" or "_" typed in the search box is text, not a wildcard.
-        stmt = stmt.where(or_(Course.title.icontains(query, autoescape=True),
-                              Course.summary.icontains(query, autoescape=True)))
+        stmt = stmt.where(
+            or_(
+                Course.title.icontains(query, autoescape=True),
+                Course.summary.icontains(query, autoescape=True),
+            )
+        )
     if area in POLICY_AREAS:
         stmt = stmt.where(Course.policy_area == area)
-    return list(db.session.execute(stmt.order_by(Course.policy_area != "methodology", Course.title)).scalars())
+    return list(
+        db.session.execute(
+            stmt.order_by(Course.policy_area != "methodology", Course.title)
+        ).scalars()
+    )
 
 
 def course_trainers(courses: list[Course]) -> dict[int, list[str]]:
@@ -325,7 +401,8 @@ def course_trainers(courses: list[Course]) -> dict[int, list[str]]:
     trainers: dict[int, list[str]] = {}
     if courses:
         for course_id, name in db.session.execute(
-            db.select(CourseStaff.course_id, User.name).join(User, CourseStaff.user_id == User.id)
+            db.select(CourseStaff.course_id, User.name)
+            .join(User, CourseStaff.user_id == User.id)
             .where(CourseStaff.course_id.in_([c.id for c in courses]))
         ):
             trainers.setdefault(course_id, []).append(name)
@@ -342,11 +419,23 @@ def enrolled_course_ids(user_id: int) -> set[int]:
 def dashboard_courses(user_id: int) -> tuple[list[Enrolment], list[Course]]:
     """The learner's enrolments (the course they were last active in first; their courses
     loaded with them) and the courses they teach, by title."""
-    enrolments = db.session.execute(
-        db.select(Enrolment).where(Enrolment.user_id == user_id)
-        .order_by(Enrolment.last_activity_at.desc().nulls_last(), Enrolment.created_at.desc())
-    ).scalars().all()
-    teaching = db.session.execute(
-        db.select(Course).join(CourseStaff).where(CourseStaff.user_id == user_id).order_by(Course.title)
-    ).scalars().all()
+    enrolments = (
+        db.session.execute(
+            db.select(Enrolment)
+            .where(Enrolment.user_id == user_id)
+            .order_by(Enrolment.last_activity_at.desc().nulls_last(), Enrolment.created_at.desc())
+        )
+        .scalars()
+        .all()
+    )
+    teaching = (
+        db.session.execute(
+            db.select(Course)
+            .join(CourseStaff)
+            .where(CourseStaff.user_id == user_id)
+            .order_by(Course.title)
+        )
+        .scalars()
+        .all()
+    )
     return list(enrolments), list(teaching)

@@ -111,7 +111,11 @@ class CourseStructure:
         object.__setattr__(self, "ordered", ordered)
         object.__setattr__(self, "position", {lesson.id: i for i, lesson in enumerate(ordered)})
         object.__setattr__(self, "module_by_id", {m.id: m for m in self.modules})
-        object.__setattr__(self, "activity_ids", frozenset(a.id for items in self.activities.values() for a in items))
+        object.__setattr__(
+            self,
+            "activity_ids",
+            frozenset(a.id for items in self.activities.values() for a in items),
+        )
 
     def lesson(self, lesson_id: int) -> LessonEntry | None:
         """The lesson if it is in this course and neither it nor its module is archived."""
@@ -120,10 +124,14 @@ class CourseStructure:
 
     def neighbours(self, lesson_id: int) -> tuple[LessonEntry | None, LessonEntry | None]:
         ordered, index = self.ordered, self.position[lesson_id]
-        return (ordered[index - 1] if index > 0 else None,
-                ordered[index + 1] if index + 1 < len(ordered) else None)
+        return (
+            ordered[index - 1] if index > 0 else None,
+            ordered[index + 1] if index + 1 < len(ordered) else None,
+        )
 
-    def counted(self, completion_rule: str, type_keys: frozenset[str] | None = None) -> dict[int, frozenset[Item]]:
+    def counted(
+        self, completion_rule: str, type_keys: frozenset[str] | None = None
+    ) -> dict[int, frozenset[Item]]:
         """What counts towards completion, by module: the one place that decides it.
 
         Every lesson and activity that is not archived (nor its module) when the rule is "all",
@@ -134,7 +142,11 @@ class CourseStructure:
         return {
             m.id: frozenset(
                 [("l", lesson.id) for lesson in self.lessons[m.id] if rule_all or lesson.required]
-                + [("a", a.id) for a in self.activities[m.id] if (rule_all or a.required) and a.type_key in types]
+                + [
+                    ("a", a.id)
+                    for a in self.activities[m.id]
+                    if (rule_all or a.required) and a.type_key in types
+                ]
             )
             for m in self.modules
         }
@@ -156,7 +168,10 @@ def counted_type_keys() -> frozenset[str]:
 def counted_ids(course: Course) -> tuple[frozenset[int], frozenset[int]]:
     """The ids of the lessons and of the activities that count towards completion of ``course``."""
     items = frozenset().union(*course_structure(course).counted(course.completion_rule).values())
-    return (frozenset(i for kind, i in items if kind == "l"), frozenset(i for kind, i in items if kind == "a"))
+    return (
+        frozenset(i for kind, i in items if kind == "l"),
+        frozenset(i for kind, i in items if kind == "a"),
+    )
 
 
 @dataclass
@@ -167,7 +182,13 @@ class Progress:
 
     @property
     def percent(self) -> int:
-        return 100 if self.total == 0 and self.completed else int(100 * self.done / self.total) if self.total else 0
+        return (
+            100
+            if self.total == 0 and self.completed
+            else int(100 * self.done / self.total)
+            if self.total
+            else 0
+        )
 
 
 class LearnerOutline:
@@ -176,7 +197,11 @@ class LearnerOutline:
 
     def __init__(self, course: Course, structure: CourseStructure, done: frozenset[Item]) -> None:
         self.course, self.structure, self.done = course, structure, done
-        self.modules, self.lessons, self.activities = list(structure.modules), structure.lessons, structure.activities
+        self.modules, self.lessons, self.activities = (
+            list(structure.modules),
+            structure.lessons,
+            structure.activities,
+        )
         self._counted: dict[int, frozenset[Item]] | None = None
         self._types: frozenset[str] | None = None
 
@@ -216,7 +241,9 @@ class LearnerOutline:
         return list(self.structure.ordered)
 
     def next_lesson(self) -> LessonEntry | None:
-        return next((lesson for lesson in self.structure.ordered if ("l", lesson.id) not in self.done), None)
+        return next(
+            (lesson for lesson in self.structure.ordered if ("l", lesson.id) not in self.done), None
+        )
 
     def resume_lesson(self, last_lesson_id: int | None) -> LessonEntry | None:
         """Where to continue: the lesson last opened if it is not done yet, else the first lesson
@@ -257,20 +284,33 @@ def lesson_after_activity(course: Course, activity_id: int) -> LessonEntry | Non
 def course_structure(course: Course) -> CourseStructure:
     """The course's structure at its current ``content_version``, built once per worker."""
     key = (course.id, course.content_version)
-    return worker_cache("structure").get_or_make(key, lambda: _load_structure(course.id, course.content_version))
+    return worker_cache("structure").get_or_make(
+        key, lambda: _load_structure(course.id, course.content_version)
+    )
 
 
 def _titles(translations: dict[str, Any] | None, name: str = "title") -> dict[str, str]:
-    return {locale: t[name] for locale, t in (translations or {}).items() if isinstance(t, dict) and t.get(name)}
+    return {
+        locale: t[name]
+        for locale, t in (translations or {}).items()
+        if isinstance(t, dict) and t.get(name)
+    }
 
 
 def _load_structure(course_id: int, version: int) -> CourseStructure:
     modules = tuple(
-        ModuleEntry(id=m.id, key=m.key, title=m.title, titles=_titles(m.translations), summary=m.summary or "",
-                    summaries=_titles(m.translations, "summary"))
+        ModuleEntry(
+            id=m.id,
+            key=m.key,
+            title=m.title,
+            titles=_titles(m.translations),
+            summary=m.summary or "",
+            summaries=_titles(m.translations, "summary"),
+        )
         for m in db.session.execute(
             select(Module.id, Module.key, Module.title, Module.translations, Module.summary)
-            .where(Module.course_id == course_id, Module.archived.is_(False)).order_by(Module.position)
+            .where(Module.course_id == course_id, Module.archived.is_(False))
+            .order_by(Module.position)
         )
     )
     ids = [m.id for m in modules]
@@ -278,22 +318,53 @@ def _load_structure(course_id: int, version: int) -> CourseStructure:
     activities: dict[int, list[ActivityEntry]] = {i: [] for i in ids}
     if ids:
         for row in db.session.execute(
-            select(Lesson.id, Lesson.module_id, Lesson.key, Lesson.title, Lesson.minutes, Lesson.required,
-                   Lesson.kind, Lesson.translations)
-            .where(Lesson.module_id.in_(ids), Lesson.archived.is_(False)).order_by(Lesson.position)
+            select(
+                Lesson.id,
+                Lesson.module_id,
+                Lesson.key,
+                Lesson.title,
+                Lesson.minutes,
+                Lesson.required,
+                Lesson.kind,
+                Lesson.translations,
+            )
+            .where(Lesson.module_id.in_(ids), Lesson.archived.is_(False))
+            .order_by(Lesson.position)
         ):
             translations = row.translations or {}
-            lessons[row.module_id].append(LessonEntry(
-                id=row.id, module_id=row.module_id, key=row.key, title=row.title, minutes=row.minutes,
-                required=row.required, kind=row.kind, titles=_titles(translations),
-                body_locales=frozenset(loc for loc, t in translations.items() if isinstance(t, dict) and t.get("body")),
-            ))
+            lessons[row.module_id].append(
+                LessonEntry(
+                    id=row.id,
+                    module_id=row.module_id,
+                    key=row.key,
+                    title=row.title,
+                    minutes=row.minutes,
+                    required=row.required,
+                    kind=row.kind,
+                    titles=_titles(translations),
+                    body_locales=frozenset(
+                        loc
+                        for loc, t in translations.items()
+                        if isinstance(t, dict) and t.get("body")
+                    ),
+                )
+            )
         for row in db.session.execute(
-            select(Activity.id, Activity.module_id, Activity.key, Activity.type_key, Activity.title, Activity.required,
-                   Activity.translations)
-            .where(Activity.module_id.in_(ids), Activity.archived.is_(False)).order_by(Activity.position)
+            select(
+                Activity.id,
+                Activity.module_id,
+                Activity.key,
+                Activity.type_key,
+                Activity.title,
+                Activity.required,
+                Activity.translations,
+            )
+            .where(Activity.module_id.in_(ids), Activity.archived.is_(False))
+            .order_by(Activity.position)
         ):
-            activities[row.module_id].append(ActivityEntry(*row[:-1], titles=_titles(row.translations)))
+            activities[row.module_id].append(
+                ActivityEntry(*row[:-1], titles=_titles(row.translations))
+            )
     return CourseStructure(course_id, version, modules, lessons, activities)
 
 
@@ -309,25 +380,40 @@ class LearnerState:
 
 # All of the learner's completions, not only this course's: a learner has at most a few hundred,
 # and an IN list of the course's lessons made the statement more costly than the rows.
-_enrolments, _lesson_done, _activity_done = Enrolment.__table__, LessonCompletion.__table__, ActivityCompletion.__table__
+_enrolments, _lesson_done, _activity_done = (
+    Enrolment.__table__,
+    LessonCompletion.__table__,
+    ActivityCompletion.__table__,
+)
 _LEARNER_STATE = union_all(  # Core, not ORM: rows, not objects
     select(literal("e"), _enrolments.c.id, _enrolments.c.last_lesson_id).where(
-        _enrolments.c.user_id == bindparam("user_id"), _enrolments.c.course_id == bindparam("course_id"),
+        _enrolments.c.user_id == bindparam("user_id"),
+        _enrolments.c.course_id == bindparam("course_id"),
     ),
-    select(literal("l"), _lesson_done.c.lesson_id, literal(None)).where(_lesson_done.c.user_id == bindparam("user_id")),
-    select(literal("a"), _activity_done.c.activity_id, literal(None)).where(_activity_done.c.user_id == bindparam("user_id")),
+    select(literal("l"), _lesson_done.c.lesson_id, literal(None)).where(
+        _lesson_done.c.user_id == bindparam("user_id")
+    ),
+    select(literal("a"), _activity_done.c.activity_id, literal(None)).where(
+        _activity_done.c.user_id == bindparam("user_id")
+    ),
 )
 
 
 _DONE = union_all(
-    select(literal("l"), _lesson_done.c.lesson_id).where(_lesson_done.c.user_id == bindparam("user_id")),
-    select(literal("a"), _activity_done.c.activity_id).where(_activity_done.c.user_id == bindparam("user_id")),
+    select(literal("l"), _lesson_done.c.lesson_id).where(
+        _lesson_done.c.user_id == bindparam("user_id")
+    ),
+    select(literal("a"), _activity_done.c.activity_id).where(
+        _activity_done.c.user_id == bindparam("user_id")
+    ),
 )
 
 
 def learner_done(user_id: int) -> frozenset[Item]:
     """Every lesson and activity the learner has completed, in any course, in one query."""
-    return frozenset((kind, item) for kind, item in db.session.connection().execute(_DONE, {"user_id": user_id}))
+    return frozenset(
+        (kind, item) for kind, item in db.session.connection().execute(_DONE, {"user_id": user_id})
+    )
 
 
 def learner_state(user_id: int, structure: CourseStructure) -> LearnerState:
@@ -335,7 +421,9 @@ def learner_state(user_id: int, structure: CourseStructure) -> LearnerState:
     enrolment_id = last_lesson_id = None
     lessons, activities = structure.position, structure.activity_ids
     done = set()
-    rows = db.session.connection().execute(_LEARNER_STATE, {"user_id": user_id, "course_id": structure.course_id})
+    rows = db.session.connection().execute(
+        _LEARNER_STATE, {"user_id": user_id, "course_id": structure.course_id}
+    )
     for kind, item, extra in rows:
         if kind == "e":
             enrolment_id, last_lesson_id = item, extra

@@ -57,25 +57,37 @@ def todo_items(user: User, now: datetime | None = None) -> list[TodoItem]:
     return sorted(unique.values(), key=sort_key)
 
 
-_courses, _enrolments, _lesson_done = Course.__table__, Enrolment.__table__, LessonCompletion.__table__
+_courses, _enrolments, _lesson_done = (
+    Course.__table__,
+    Enrolment.__table__,
+    LessonCompletion.__table__,
+)
 # The learner's open enrolments and every lesson they completed, in one statement (rows, not
 # objects): ("e", course id, last lesson id) and ("l", lesson id, None).
 _RESUME_STATE = union_all(
     select(literal("e"), _enrolments.c.course_id, _enrolments.c.last_lesson_id)
     .join(_courses, _courses.c.id == _enrolments.c.course_id)
-    .where(_enrolments.c.user_id == bindparam("user_id"), _enrolments.c.completed_at.is_(None),
-           _courses.c.archived.is_(False), _courses.c.published.is_(True)),
-    select(literal("l"), _lesson_done.c.lesson_id, literal(None)).where(_lesson_done.c.user_id == bindparam("user_id")),
+    .where(
+        _enrolments.c.user_id == bindparam("user_id"),
+        _enrolments.c.completed_at.is_(None),
+        _courses.c.archived.is_(False),
+        _courses.c.published.is_(True),
+    ),
+    select(literal("l"), _lesson_done.c.lesson_id, literal(None)).where(
+        _lesson_done.c.user_id == bindparam("user_id")
+    ),
 )
 
 
 def resume_items(user: User) -> list[TodoItem]:
-    """"Start/continue course …: lesson …" for each course the learner has not completed: one
+    """ "Start/continue course …: lesson …" for each course the learner has not completed: one
     query for the enrolments and completions, then the courses (from the session when the page
     has loaded them); the course structures come from the per-worker cache."""
     open_courses: dict[int, int | None] = {}
     done: set[tuple[str, int]] = set()
-    for kind, item, last_lesson_id in db.session.connection().execute(_RESUME_STATE, {"user_id": user.id}):
+    for kind, item, last_lesson_id in db.session.connection().execute(
+        _RESUME_STATE, {"user_id": user.id}
+    ):
         if kind == "e":
             open_courses[item] = last_lesson_id
         else:
@@ -85,7 +97,10 @@ def resume_items(user: User) -> list[TodoItem]:
     courses = {cid: db.session.identity_map.get(identity_key(Course, cid)) for cid in open_courses}
     missing = [cid for cid, course in courses.items() if course is None]
     if missing:
-        courses.update((c.id, c) for c in db.session.execute(db.select(Course).where(Course.id.in_(missing))).scalars())
+        courses.update(
+            (c.id, c)
+            for c in db.session.execute(db.select(Course).where(Course.id.in_(missing))).scalars()
+        )
     locale = str(get_locale() or "en")
     items = []
     for course_id, last_lesson_id in open_courses.items():
@@ -94,11 +109,22 @@ def resume_items(user: User) -> list[TodoItem]:
         lesson = outline.resume_lesson(last_lesson_id)
         if lesson is None or ("l", lesson.id) in done:
             continue
-        course_title, lesson_title = course.localized("title", locale), lesson.localized("title", locale)
-        title = (_("Continue “%(course)s”: %(lesson)s", course=course_title, lesson=lesson_title) if last_lesson_id
-                 else _("Start “%(course)s”: %(lesson)s", course=course_title, lesson=lesson_title))
-        items.append(TodoItem(
-            key=f"lesson:{course.id}", kind="lesson", title=title,
-            url=url_for("learn.lesson", slug=course.slug, lesson_id=lesson.id), course_id=course.id,
-        ))
+        course_title, lesson_title = (
+            course.localized("title", locale),
+            lesson.localized("title", locale),
+        )
+        title = (
+            _("Continue “%(course)s”: %(lesson)s", course=course_title, lesson=lesson_title)
+            if last_lesson_id
+            else _("Start “%(course)s”: %(lesson)s", course=course_title, lesson=lesson_title)
+        )
+        items.append(
+            TodoItem(
+                key=f"lesson:{course.id}",
+                kind="lesson",
+                title=title,
+                url=url_for("learn.lesson", slug=course.slug, lesson_id=lesson.id),
+                course_id=course.id,
+            )
+        )
     return items

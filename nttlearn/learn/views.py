@@ -57,7 +57,9 @@ def activity_status(activity_type: ActivityType, activity: Activity) -> str | No
     try:
         return activity_type.status(activity, current_user.id) if activity_type.status else None
     except Exception:  # noqa: BLE001 - a plugin's status must not break the course page
-        log.exception("plugin %s failed to give the status of activity %s", activity_type.plugin, activity.id)
+        log.exception(
+            "plugin %s failed to give the status of activity %s", activity_type.plugin, activity.id
+        )
         return None
 
 
@@ -69,12 +71,18 @@ def statuses_of(structure: CourseStructure):
     batches: dict[str, dict[int, str | None]] = {}
 
     def batch(activity_type: ActivityType) -> dict[int, str | None]:
-        activities = [rows[a.id] for items in structure.activities.values() for a in items
-                      if a.type_key == activity_type.key and a.id in rows]
+        activities = [
+            rows[a.id]
+            for items in structure.activities.values()
+            for a in items
+            if a.type_key == activity_type.key and a.id in rows
+        ]
         try:
             return dict(activity_type.statuses(activities, current_user.id))
         except Exception:  # noqa: BLE001 - a plugin's status must not break the course page
-            log.exception("plugin %s failed to give the statuses of its activities", activity_type.plugin)
+            log.exception(
+                "plugin %s failed to give the statuses of its activities", activity_type.plugin
+            )
             return {}
 
     def status(activity_type: ActivityType, entry) -> str | None:
@@ -85,7 +93,11 @@ def statuses_of(structure: CourseStructure):
                 batches[activity_type.key] = batch(activity_type)
             return batches[activity_type.key].get(entry.id)
         activity = rows.get(entry.id)
-        return activity_status(activity_type, activity) if activity is not None and activity_type.status else None
+        return (
+            activity_status(activity_type, activity)
+            if activity is not None and activity_type.status
+            else None
+        )
 
     return status
 
@@ -132,13 +144,30 @@ def catalogue():
     # A look at each course before enrolling: its first lesson, unless a release rule closes it.
     shown = [c for c in (courses or elsewhere) if c.id not in enrolled]
     by_id = {c.id: c for c in shown}
-    previews = {course_id: lesson_id for course_id, (lesson_id, module_id) in first_lessons(shown).items()
-                if pacing_for(None, by_id[course_id], deadlines=False).module(module_id).open}
+    previews = {
+        course_id: lesson_id
+        for course_id, (lesson_id, module_id) in first_lessons(shown).items()
+        if pacing_for(None, by_id[course_id], deadlines=False).module(module_id).open
+    }
     return render_template(
-        "learn/catalogue.html", previews=previews, courses=courses, trainers=trainers, enrolled=enrolled, query=query,
-        area=area, language=language, areas=policy_area_labels(), locale=str(get_locale()),
-        languages=languages, coverage=coverage, elsewhere=elsewhere, language_names=LANGUAGE_NAMES,
-        summaries={c.id: card_summary(c.localized("summary", str(get_locale()))) for c in (courses or elsewhere)},
+        "learn/catalogue.html",
+        previews=previews,
+        courses=courses,
+        trainers=trainers,
+        enrolled=enrolled,
+        query=query,
+        area=area,
+        language=language,
+        areas=policy_area_labels(),
+        locale=str(get_locale()),
+        languages=languages,
+        coverage=coverage,
+        elsewhere=elsewhere,
+        language_names=LANGUAGE_NAMES,
+        summaries={
+            c.id: card_summary(c.localized("summary", str(get_locale())))
+            for c in (courses or elsewhere)
+        },
     )
 
 
@@ -149,14 +178,24 @@ def dashboard():
     progress = progress_by_course(current_user.id, [e.course for e in enrolments], enrolments)
     todo = todo_items(current_user._get_current_object())
     return render_template(
-        "learn/dashboard.html", enrolments=enrolments, progress=progress, teaching=teaching,
-        locale=str(get_locale()), todo=todo, state_labels=todo_state_labels(),
+        "learn/dashboard.html",
+        enrolments=enrolments,
+        progress=progress,
+        teaching=teaching,
+        locale=str(get_locale()),
+        todo=todo,
+        state_labels=todo_state_labels(),
     )
 
 
 def todo_state_labels() -> dict[str, str]:
-    return {"todo": _("To do"), "due_soon": _("Due soon"), "overdue": _("Overdue"),
-            "invited": _("Invitation"), "upcoming": _("Upcoming")}
+    return {
+        "todo": _("To do"),
+        "due_soon": _("Due soon"),
+        "overdue": _("Overdue"),
+        "invited": _("Invitation"),
+        "upcoming": _("Upcoming"),
+    }
 
 
 @bp.route("/courses/<slug>")
@@ -165,23 +204,45 @@ def course(slug: str):
     course = visible_course(slug)
     structure = course_structure(course)
     state = learner_state(current_user.id, structure) if current_user.is_authenticated else None
-    enrolment = get_enrolment(current_user.id, course.id) if state is not None and state.enrolment_id else None
+    enrolment = (
+        get_enrolment(current_user.id, course.id)
+        if state is not None and state.enrolment_id
+        else None
+    )
     outline = structure.outline(course, state.done if enrolment is not None else frozenset())
     trainers = course_trainers([course]).get(course.id, [])
     resume = outline.resume_lesson(state.last_lesson_id) if enrolment is not None else None
     staff = can_manage_course(current_user, course)
     pacing = pacing_of(current_user, course) if enrolment is not None else pacing_for(None, course)
     ordered = outline.ordered_lessons()
-    preview = ordered[0] if ordered and not enrolment and not staff and course.published \
-        and pacing.module(ordered[0].module_id).open else None
+    preview = (
+        ordered[0]
+        if ordered
+        and not enrolment
+        and not staff
+        and course.published
+        and pacing.module(ordered[0].module_id).open
+        else None
+    )
     # The module shown open: where the learner continues, else the first one.
     current = resume or (ordered[0] if ordered else None)
     return render_template(
-        "learn/course.html", course=course, outline=outline, enrolment=enrolment, trainers=trainers,
-        resume=resume, types=activity_types(), areas=policy_area_labels(), locale=str(get_locale()),
-        staff=staff, activity_status=statuses_of(structure) if enrolment is not None else None, pacing=pacing,
+        "learn/course.html",
+        course=course,
+        outline=outline,
+        enrolment=enrolment,
+        trainers=trainers,
+        resume=resume,
+        types=activity_types(),
+        areas=policy_area_labels(),
+        locale=str(get_locale()),
+        staff=staff,
+        activity_status=statuses_of(structure) if enrolment is not None else None,
+        pacing=pacing,
         preview=preview,
-        open_module_id=current.module_id if current else (outline.modules[0].id if outline.modules else None),
+        open_module_id=current.module_id
+        if current
+        else (outline.modules[0].id if outline.modules else None),
         not_counted=outline.not_counted() if staff else [],
     )
 
@@ -193,7 +254,9 @@ def enrol_self(slug: str):
     try:
         enrol(current_user.id, course)
     except EnrolmentError:
-        flash(_("This course is not open for self-enrolment. Ask its trainer to enrol you."), "error")
+        flash(
+            _("This course is not open for self-enrolment. Ask its trainer to enrol you."), "error"
+        )
         return redirect(url_for("learn.course", slug=slug))
     db.session.commit()
     flash(_("You are enrolled. Welcome to the course!"), "success")
@@ -202,7 +265,12 @@ def enrol_self(slug: str):
 
 def _lesson_in_course(course: Course, lesson_id: int) -> Lesson:
     lesson = db.session.get(Lesson, lesson_id)
-    if lesson is None or lesson.archived or lesson.module.course_id != course.id or lesson.module.archived:
+    if (
+        lesson is None
+        or lesson.archived
+        or lesson.module.course_id != course.id
+        or lesson.module.archived
+    ):
         abort(404)
     return lesson
 
@@ -233,12 +301,24 @@ def lesson(slug: str, lesson_id: int):
     previous, following = structure.neighbours(lesson.id)
     done = state.done if state is not None else frozenset()
     page = render_template(
-        "learn/lesson.html", course=course, lesson=lesson, module=structure.module_by_id[lesson.module_id],
-        outline=structure.outline(course, done), previous=previous, following=following,
-        done=("l", lesson.id) in done, enrolled=enrolled, locale=locale, preview=preview,
+        "learn/lesson.html",
+        course=course,
+        lesson=lesson,
+        module=structure.module_by_id[lesson.module_id],
+        outline=structure.outline(course, done),
+        previous=previous,
+        following=following,
+        done=("l", lesson.id) in done,
+        enrolled=enrolled,
+        locale=locale,
+        preview=preview,
         translated=locale == "en" or locale in lesson.body_locales,
         body=lesson_body(course, structure, lesson, locale),
-        sidebar=None if preview else outline_sidebar(course, structure, locale, activity_types()).render(done, ("l", lesson.id)),
+        sidebar=None
+        if preview
+        else outline_sidebar(course, structure, locale, activity_types()).render(
+            done, ("l", lesson.id)
+        ),
     )
     # Where the learner is, for "continue" on the course page.
     if enrolled and state.last_lesson_id != lesson.id:
@@ -282,7 +362,9 @@ def complete_lesson(slug: str, lesson_id: int):
     flash(_("Lesson marked as done."), "success")
     if request.form.get("next") == "continue":
         structure = course_structure(course)
-        following = structure.outline(course, learner_state(current_user.id, structure).done).resume_lesson(lesson.id)
+        following = structure.outline(
+            course, learner_state(current_user.id, structure).done
+        ).resume_lesson(lesson.id)
         if following is None or following.id == lesson.id:  # nothing left to read: see the course
             return redirect(url_for("learn.course", slug=slug))
         return redirect(url_for("learn.lesson", slug=slug, lesson_id=following.id))
@@ -310,10 +392,13 @@ def media(slug: str, filename: str):
     course = visible_course(slug)
     mimetype, inline, headers = media_headers(filename)
     try:
-        response = send_stored_file(media_prefix(course.slug) + filename, mimetype=mimetype,
-                                    as_attachment=not inline, max_age=3600 if course.published else None)
+        response = send_stored_file(
+            media_prefix(course.slug) + filename,
+            mimetype=mimetype,
+            as_attachment=not inline,
+            max_age=3600 if course.published else None,
+        )
     except FileNotFoundError:
         abort(404)
     response.headers.update(headers)
     return response
-

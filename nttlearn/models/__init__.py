@@ -31,12 +31,38 @@ from .users import ROLES, Organisation, User
 
 CORE_TABLES = frozenset(
     model.__tablename__
-    for model in (Organisation, User, Course, CourseStaff, Module, Lesson, Activity, Enrolment,
-                  LessonCompletion, ActivityCompletion, ModuleCompletion, EventRecord, PluginState,
-                  UserSession, UserIdentity, ApiToken, Cohort, CohortMember, CohortStaff, ReleaseRule,
-                  ReleasePrerequisite, Deadline,
-                  Extension, IdempotencyKey, PeriodicJobRun, ScheduledJob, FailedJob, StoredFile, Notification,
-                  NotificationPreference)
+    for model in (
+        Organisation,
+        User,
+        Course,
+        CourseStaff,
+        Module,
+        Lesson,
+        Activity,
+        Enrolment,
+        LessonCompletion,
+        ActivityCompletion,
+        ModuleCompletion,
+        EventRecord,
+        PluginState,
+        UserSession,
+        UserIdentity,
+        ApiToken,
+        Cohort,
+        CohortMember,
+        CohortStaff,
+        ReleaseRule,
+        ReleasePrerequisite,
+        Deadline,
+        Extension,
+        IdempotencyKey,
+        PeriodicJobRun,
+        ScheduledJob,
+        FailedJob,
+        StoredFile,
+        Notification,
+        NotificationPreference,
+    )
 )
 
 __all__ = [

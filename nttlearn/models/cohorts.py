@@ -73,8 +73,12 @@ class CohortMember(db.Model):
 
     __table_args__ = (
         UniqueConstraint("course_id", "user_id"),
-        ForeignKeyConstraint(["cohort_id", "course_id"], ["cohorts.id", "cohorts.course_id"],
-                             ondelete="CASCADE", name="fk_cohort_members_cohort"),
+        ForeignKeyConstraint(
+            ["cohort_id", "course_id"],
+            ["cohorts.id", "cohorts.course_id"],
+            ondelete="CASCADE",
+            name="fk_cohort_members_cohort",
+        ),
     )
 
 
@@ -103,14 +107,20 @@ class ReleaseRule(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
-    module_id: Mapped[int | None] = mapped_column(ForeignKey("modules.id", ondelete="CASCADE"), unique=True)
-    activity_id: Mapped[int | None] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"), unique=True)
+    module_id: Mapped[int | None] = mapped_column(
+        ForeignKey("modules.id", ondelete="CASCADE"), unique=True
+    )
+    activity_id: Mapped[int | None] = mapped_column(
+        ForeignKey("activities.id", ondelete="CASCADE"), unique=True
+    )
     opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     offset_days: Mapped[int | None] = mapped_column(Integer)
     relative_to: Mapped[str] = mapped_column(String(20), default="start")
 
     prerequisites: Mapped[list[ReleasePrerequisite]] = relationship(
-        back_populates="rule", lazy="raise", cascade="all, delete-orphan",
+        back_populates="rule",
+        lazy="raise",
+        cascade="all, delete-orphan",
     )
 
     __table_args__ = (
@@ -126,7 +136,9 @@ class ReleasePrerequisite(db.Model):
     __tablename__ = "release_prerequisites"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    rule_id: Mapped[int] = mapped_column(ForeignKey("release_rules.id", ondelete="CASCADE"), index=True)
+    rule_id: Mapped[int] = mapped_column(
+        ForeignKey("release_rules.id", ondelete="CASCADE"), index=True
+    )
     module_id: Mapped[int | None] = mapped_column(ForeignKey("modules.id", ondelete="CASCADE"))
     activity_id: Mapped[int | None] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"))
 
@@ -145,7 +157,9 @@ class Deadline(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
-    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"), index=True)
+    activity_id: Mapped[int] = mapped_column(
+        ForeignKey("activities.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[str] = mapped_column(String(20), default="close")
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -162,7 +176,9 @@ class Extension(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"), index=True)
+    activity_id: Mapped[int] = mapped_column(
+        ForeignKey("activities.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[str] = mapped_column(String(20), default="close")
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

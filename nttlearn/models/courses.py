@@ -36,7 +36,10 @@ class Translated:
         """The learning outcomes in ``locale``, each in English where it has no translation
         (kept as ``outcome.0``, ``outcome.1``… in ``translations``)."""
         entry = (self.translations or {}).get(locale or "en", {})
-        return [entry.get(f"outcome.{n}") or text for n, text in enumerate(getattr(self, "outcomes", None) or [])]
+        return [
+            entry.get(f"outcome.{n}") or text
+            for n, text in enumerate(getattr(self, "outcomes", None) or [])
+        ]
 
 
 class Course(Translated, db.Model):
@@ -75,7 +78,9 @@ class Course(Translated, db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     modules: Mapped[list[Module]] = relationship(
-        back_populates="course", order_by="Module.position", lazy="raise",
+        back_populates="course",
+        order_by="Module.position",
+        lazy="raise",
         cascade="all, delete-orphan",
     )
     staff: Mapped[list[CourseStaff]] = relationship(
@@ -120,11 +125,15 @@ class Module(Translated, db.Model):
 
     course: Mapped[Course] = relationship(back_populates="modules")
     lessons: Mapped[list[Lesson]] = relationship(
-        back_populates="module", order_by="Lesson.position", lazy="raise",
+        back_populates="module",
+        order_by="Lesson.position",
+        lazy="raise",
         cascade="all, delete-orphan",
     )
     activities: Mapped[list[Activity]] = relationship(
-        back_populates="module", order_by="Activity.position", lazy="raise",
+        back_populates="module",
+        order_by="Activity.position",
+        lazy="raise",
         cascade="all, delete-orphan",
     )
 
@@ -179,4 +188,3 @@ class Activity(Translated, db.Model):
     module: Mapped[Module] = relationship(back_populates="activities")
 
     __table_args__ = (UniqueConstraint("module_id", "key"),)
-

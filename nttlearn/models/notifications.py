@@ -46,7 +46,9 @@ class NotificationPreference(db.Model):
 
     __tablename__ = "notification_preferences"
 
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
     kind: Mapped[str] = mapped_column(String(40), primary_key=True)
     delivery: Mapped[str] = mapped_column(String(12), default="immediately")
 

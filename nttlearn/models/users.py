@@ -67,7 +67,9 @@ class User(UserMixin, db.Model):
         """Flask-Login's "alternative id": the session record's token, not the user id, so that
         a copied cookie stops working as soon as its record is ended."""
         if not self.session_token:
-            raise RuntimeError("start a session with nttlearn.auth.sessions.start_session(), not login_user()")
+            raise RuntimeError(
+                "start a session with nttlearn.auth.sessions.start_session(), not login_user()"
+            )
         return self.session_token
 
     @property

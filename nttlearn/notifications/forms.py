@@ -22,9 +22,16 @@ def preferences_form_class():
         pass
 
     for kind, label in KINDS.items():
-        setattr(Form, f"kind_{kind}", SelectField(
-            label, validators=[DataRequired()], validate_choice=True,
-            choices=[(value, DELIVERY_LABELS[value]) for value in DELIVERIES]))
+        setattr(
+            Form,
+            f"kind_{kind}",
+            SelectField(
+                label,
+                validators=[DataRequired()],
+                validate_choice=True,
+                choices=[(value, DELIVERY_LABELS[value]) for value in DELIVERIES],
+            ),
+        )
     return Form
 
 

@@ -68,9 +68,13 @@ def full_url(url: str) -> str:
 # -- preferences -----------------------------------------------------------------------------------
 def preferences(user_id: int) -> dict[str, str]:
     """The person's delivery per kind (every kind in :data:`KINDS`, ``immediately`` by default)."""
-    chosen = dict(db.session.execute(
-        db.select(NotificationPreference.kind, NotificationPreference.delivery)
-        .where(NotificationPreference.user_id == user_id)).all())
+    chosen = dict(
+        db.session.execute(
+            db.select(NotificationPreference.kind, NotificationPreference.delivery).where(
+                NotificationPreference.user_id == user_id
+            )
+        ).all()
+    )
     return {kind: chosen.get(kind, "immediately") for kind in KINDS} | chosen
 
 
@@ -81,7 +85,9 @@ def set_preference(user_id: int, kind: str, delivery: str) -> None:
     if row is None:
         try:
             with db.session.begin_nested():
-                db.session.add(NotificationPreference(user_id=user_id, kind=kind, delivery=delivery))
+                db.session.add(
+                    NotificationPreference(user_id=user_id, kind=kind, delivery=delivery)
+                )
             return
         except IntegrityError:  # saved at the same moment from another tab
             row = db.session.get(NotificationPreference, (user_id, kind))
@@ -108,8 +114,9 @@ def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
 
 
 # -- sending ---------------------------------------------------------------------------------------
-def notify(user: User, kind: str, title: Text, *, url: str = "", body: Text = "",
-           key: str | None = None) -> Notification | None:
+def notify(
+    user: User, kind: str, title: Text, *, url: str = "", body: Text = "", key: str | None = None
+) -> Notification | None:
     """Tell ``user`` something: a row in their notification list and, as they prefer for ``kind``,
     an e-mail now, a line in tomorrow's digest, or nothing.
 
@@ -124,8 +131,14 @@ def notify(user: User, kind: str, title: Text, *, url: str = "", body: Text = ""
     with force_locale(user.locale or "en"):
         title_text, body_text = _text(title)[:TITLE_LENGTH], _text(body)
     notification = Notification(
-        user_id=user.id, kind=kind, key=key, title=title_text, body=body_text, url=url[:URL_LENGTH],
-        mail={"immediately": "sent", "digest": "digest"}.get(delivery, "none"), created_at=utcnow(),
+        user_id=user.id,
+        kind=kind,
+        key=key,
+        title=title_text,
+        body=body_text,
+        url=url[:URL_LENGTH],
+        mail={"immediately": "sent", "digest": "digest"}.get(delivery, "none"),
+        created_at=utcnow(),
     )
     try:
         with db.session.begin_nested():
@@ -139,10 +152,17 @@ def notify(user: User, kind: str, title: Text, *, url: str = "", body: Text = ""
 
 
 def _footer(user: User, kinds: set[str]) -> str:
-    lines = [_("Choose which e-mails you receive: %(link)s", link=site_url("notifications.preferences"))]
+    lines = [
+        _("Choose which e-mails you receive: %(link)s", link=site_url("notifications.preferences"))
+    ]
     for kind in sorted(kinds):
-        lines.append(_("Stop e-mails of this kind (%(kind)s): %(link)s", kind=kind_label(kind),
-                       link=site_url("notifications.unsubscribe", token=unsubscribe_token(user.id, kind))))
+        lines.append(
+            _(
+                "Stop e-mails of this kind (%(kind)s): %(link)s",
+                kind=kind_label(kind),
+                link=site_url("notifications.unsubscribe", token=unsubscribe_token(user.id, kind)),
+            )
+        )
     return "\n".join(lines)
 
 
@@ -163,20 +183,36 @@ def send_digest(now: datetime | None = None) -> int:
     """Mail each person their notifications waiting for the digest, in one mail; returns how many
     mails were sent. Each notification is claimed (``mail`` from ``digest`` to ``sent``) before
     the mail is written, so two runs at once, or a run repeated, never mail one twice."""
-    user_ids = db.session.execute(
-        db.select(Notification.user_id).where(Notification.mail == "digest").distinct()
-    ).scalars().all()
+    user_ids = (
+        db.session.execute(
+            db.select(Notification.user_id).where(Notification.mail == "digest").distinct()
+        )
+        .scalars()
+        .all()
+    )
     sent = 0
     for user_id in user_ids:
-        claimed = db.session.execute(
-            db.update(Notification).where(Notification.user_id == user_id, Notification.mail == "digest")
-            .values(mail="sent").returning(Notification.id)
-        ).scalars().all()
+        claimed = (
+            db.session.execute(
+                db.update(Notification)
+                .where(Notification.user_id == user_id, Notification.mail == "digest")
+                .values(mail="sent")
+                .returning(Notification.id)
+            )
+            .scalars()
+            .all()
+        )
         user = db.session.get(User, user_id)
         if claimed and user is not None and user.is_active:
-            items = db.session.execute(
-                db.select(Notification).where(Notification.id.in_(claimed)).order_by(Notification.created_at)
-            ).scalars().all()
+            items = (
+                db.session.execute(
+                    db.select(Notification)
+                    .where(Notification.id.in_(claimed))
+                    .order_by(Notification.created_at)
+                )
+                .scalars()
+                .all()
+            )
             _mail_digest(user, items)
             sent += 1
         db.session.commit()
@@ -193,11 +229,18 @@ def _mail_digest(user: User, items: list[Notification]) -> None:
             if item.url:
                 lines.append(full_url(item.url))
             blocks.append("\n".join(lines))
-        body = "\n\n".join([
-            _("Hello %(name)s, here is what happened since your last digest.", name=user.name),
-            *blocks, "-- \n" + _footer(user, {item.kind for item in items}),
-        ])
-        send_mail(user.email, _("Your daily digest from %(site)s", site=current_app.config["SITE_NAME"]), body)
+        body = "\n\n".join(
+            [
+                _("Hello %(name)s, here is what happened since your last digest.", name=user.name),
+                *blocks,
+                "-- \n" + _footer(user, {item.kind for item in items}),
+            ]
+        )
+        send_mail(
+            user.email,
+            _("Your daily digest from %(site)s", site=current_app.config["SITE_NAME"]),
+            body,
+        )
 
 
 # -- reading ---------------------------------------------------------------------------------------
@@ -210,7 +253,8 @@ def unread_count(user_id: int) -> int:
     cache = request.environ.setdefault(_UNREAD, {}) if has_request_context() else {}
     if user_id not in cache:
         cache[user_id] = db.session.execute(
-            db.select(db.func.count()).select_from(Notification)
+            db.select(db.func.count())
+            .select_from(Notification)
             .where(Notification.user_id == user_id, Notification.read_at.is_(None))
         ).scalar_one()
     return cache[user_id]
@@ -222,16 +266,22 @@ def _forget_unread_count() -> None:
 
 
 def recent(user_id: int, limit: int = 50) -> list[Notification]:
-    return list(db.session.execute(
-        db.select(Notification).where(Notification.user_id == user_id)
-        .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)
-    ).scalars())
+    return list(
+        db.session.execute(
+            db.select(Notification)
+            .where(Notification.user_id == user_id)
+            .order_by(Notification.created_at.desc(), Notification.id.desc())
+            .limit(limit)
+        ).scalars()
+    )
 
 
 def mark_read(user_id: int, notification_id: int | None = None) -> int:
     """Mark one of the person's notifications read (or all of them, with no id); returns how many.
     Another person's notification is left alone."""
-    stmt = db.update(Notification).where(Notification.user_id == user_id, Notification.read_at.is_(None))
+    stmt = db.update(Notification).where(
+        Notification.user_id == user_id, Notification.read_at.is_(None)
+    )
     if notification_id is not None:
         stmt = stmt.where(Notification.id == notification_id)
     result = db.session.execute(stmt.values(read_at=utcnow()))
@@ -242,22 +292,41 @@ def mark_read(user_id: int, notification_id: int | None = None) -> int:
 # -- welcome mails ---------------------------------------------------------------------------------
 def welcome_to_site(user: User) -> None:
     site = current_app.config["SITE_NAME"]
-    notify(user, "welcome", lambda: _("Welcome to %(site)s", site=site),
-           body=lambda: _("Hello %(name)s,\n\nYour account is ready. Browse the courses, enrol in one, and your "
-                          "dashboard will show what to do next.", name=user.name),
-           url=site_url("learn.catalogue"), key="welcome:account")
+    notify(
+        user,
+        "welcome",
+        lambda: _("Welcome to %(site)s", site=site),
+        body=lambda: _(
+            "Hello %(name)s,\n\nYour account is ready. Browse the courses, enrol in one, and your "
+            "dashboard will show what to do next.",
+            name=user.name,
+        ),
+        url=site_url("learn.catalogue"),
+        key="welcome:account",
+    )
 
 
 def welcome_to_course(user: User, course) -> None:
     def title() -> str:
         from flask_babel import get_locale
 
-        return _("Welcome to the course “%(course)s”", course=course.localized("title", str(get_locale())))
+        return _(
+            "Welcome to the course “%(course)s”",
+            course=course.localized("title", str(get_locale())),
+        )
 
-    notify(user, "welcome", title,
-           body=lambda: _("Hello %(name)s,\n\nYou are enrolled. Start with the first lesson; your dashboard "
-                          "shows your next steps and deadlines.", name=user.name),
-           url=site_url("learn.course", slug=course.slug), key=f"welcome:course:{course.id}")
+    notify(
+        user,
+        "welcome",
+        title,
+        body=lambda: _(
+            "Hello %(name)s,\n\nYou are enrolled. Start with the first lesson; your dashboard "
+            "shows your next steps and deadlines.",
+            name=user.name,
+        ),
+        url=site_url("learn.course", slug=course.slug),
+        key=f"welcome:course:{course.id}",
+    )
 
 
 # -- deadline reminders ----------------------------------------------------------------------------
@@ -289,11 +358,19 @@ def send_reminders(now: datetime | None = None) -> int:
     leads = tuple(current_app.config.get("REMINDER_DAYS") or ())
     if not leads:
         return 0
-    users = db.session.execute(
-        db.select(User).where(User.active.is_(True), User.deleted_at.is_(None),
-                              User.id.in_(db.select(Enrolment.user_id)))
-        .order_by(User.id)
-    ).scalars().all()
+    users = (
+        db.session.execute(
+            db.select(User)
+            .where(
+                User.active.is_(True),
+                User.deleted_at.is_(None),
+                User.id.in_(db.select(Enrolment.user_id)),
+            )
+            .order_by(User.id)
+        )
+        .scalars()
+        .all()
+    )
     sent = 0
     for user in users:
         # A request context of its own: the items' addresses are made with url_for.
@@ -317,8 +394,17 @@ def _remind(user: User, item, lead: int) -> Notification | None:
     def body() -> str:
         from flask_babel import get_locale
 
-        return _("“%(title)s” is due on %(when)s.", title=item.title,
-                 when=format_user_datetime(item.due_at, user, "full", locale=str(get_locale())))
+        return _(
+            "“%(title)s” is due on %(when)s.",
+            title=item.title,
+            when=format_user_datetime(item.due_at, user, "full", locale=str(get_locale())),
+        )
 
-    return notify(user, "deadline_reminder", lambda: _("Reminder: %(title)s", title=item.title),
-                  body=body, url=full_url(item.url), key=f"reminder:{item.key}:{lead}d")
+    return notify(
+        user,
+        "deadline_reminder",
+        lambda: _("Reminder: %(title)s", title=item.title),
+        body=body,
+        url=full_url(item.url),
+        key=f"reminder:{item.key}:{lead}d",
+    )

@@ -37,9 +37,12 @@ def index():
 def mark_read(notification_id: int):
     """Mark one of my notifications read; another person's is a 404."""
     if not services.mark_read(current_user.id, notification_id):
-        exists = db.session.execute(db.select(services.Notification.id).where(
-            services.Notification.id == notification_id,
-            services.Notification.user_id == current_user.id)).scalar()
+        exists = db.session.execute(
+            db.select(services.Notification.id).where(
+                services.Notification.id == notification_id,
+                services.Notification.user_id == current_user.id,
+            )
+        ).scalar()
         if exists is None:
             abort(404)
     db.session.commit()
@@ -60,7 +63,9 @@ def mark_all_read():
 def preferences():
     from flask import request
 
-    form = preferences_form(current_user, formdata=request.form if request.method == "POST" else None)
+    form = preferences_form(
+        current_user, formdata=request.form if request.method == "POST" else None
+    )
     if request.method == "POST" and form.validate():
         for kind in services.KINDS:
             services.set_preference(current_user.id, kind, getattr(form, f"kind_{kind}").data)
@@ -86,5 +91,6 @@ def unsubscribe(token: str):
         services.set_preference(user.id, kind, "off")
         db.session.commit()
         done = True
-    return render_template("notifications/unsubscribe.html", form=form, kind=services.kind_label(kind),
-                           done=done)
+    return render_template(
+        "notifications/unsubscribe.html", form=form, kind=services.kind_label(kind), done=done
+    )

@@ -13,16 +13,23 @@ from ..auth.forms import ResetPasswordForm
 class ParticipantsFileForm(FlaskForm):
     participants = FileField(
         _l("Participants file (CSV or XLSX)"),
-        validators=[FileRequired(), FileAllowed(["csv", "xlsx"], _l("Choose a .csv or .xlsx file."))],
-        description=_l("A header line naming the columns name, email, organisation, town, country, language, "
-                       "role, course (any order; name and email are required)."),
+        validators=[
+            FileRequired(),
+            FileAllowed(["csv", "xlsx"], _l("Choose a .csv or .xlsx file.")),
+        ],
+        description=_l(
+            "A header line naming the columns name, email, organisation, town, country, language, "
+            "role, course (any order; name and email are required)."
+        ),
     )
     submit = SubmitField(_l("Check the file"))
 
 
 class ConfirmImportForm(FlaskForm):
     skip_invalid = BooleanField(_l("Skip the invalid lines and import the others"))
-    invite = BooleanField(_l("Send new accounts an invitation to choose their password"), default=True)
+    invite = BooleanField(
+        _l("Send new accounts an invitation to choose their password"), default=True
+    )
     submit = SubmitField(_l("Import"))
 
 

@@ -54,7 +54,10 @@ def send_invitation(user: User) -> None:
             "Hello %(name)s,\n\nAn account on %(site)s has been made for you, with this e-mail address as "
             "your login.\n\nTo start, choose your password within %(days)d days at this link:\n\n%(link)s\n\n"
             "After that, the link no longer works; you can always ask for a new password on the login page.",
-            name=user.name, site=config["SITE_NAME"], days=config["INVITATION_DAYS"], link=link,
+            name=user.name,
+            site=config["SITE_NAME"],
+            days=config["INVITATION_DAYS"],
+            link=link,
         )
         send_mail(user.email, _("You are invited to %(site)s", site=config["SITE_NAME"]), body)
 

@@ -48,7 +48,9 @@ class Lookups:
     organisations: dict[str, Organisation] = field(default_factory=dict)  # by lower-case name
     courses: dict[str, Course] = field(default_factory=dict)  # by slug
     enrolled: set[tuple[int, int]] = field(default_factory=set)  # (user id, course id)
-    cohorts: dict[tuple[int, str], Cohort] = field(default_factory=dict)  # (course id, lower-case name)
+    cohorts: dict[tuple[int, str], Cohort] = field(
+        default_factory=dict
+    )  # (course id, lower-case name)
     in_cohort: set[tuple[int, int]] = field(default_factory=set)  # (user id, cohort id)
 
 
@@ -130,23 +132,34 @@ def _town(text: str, lookups: Lookups) -> str:
 def _country(text: str, lookups: Lookups) -> str:
     code = country_codes().get(text.lower())
     if code is None:
-        raise CellProblem(_("unknown country “%(country)s”: use its two-letter code (IT, SE, ES, FI) or its name.",
-                            country=text))
+        raise CellProblem(
+            _(
+                "unknown country “%(country)s”: use its two-letter code (IT, SE, ES, FI) or its name.",
+                country=text,
+            )
+        )
     return code
 
 
 def _language(text: str, lookups: Lookups) -> str:
     code = language_codes().get(text.lower())
     if code is None:
-        raise CellProblem(_("unknown language “%(language)s”: use one of %(languages)s.", language=text,
-                            languages=", ".join(LOCALES)))
+        raise CellProblem(
+            _(
+                "unknown language “%(language)s”: use one of %(languages)s.",
+                language=text,
+                languages=", ".join(LOCALES),
+            )
+        )
     return code
 
 
 def _role(text: str, lookups: Lookups) -> str:
     role = text.lower()
     if role not in ROLES:
-        raise CellProblem(_("unknown role “%(role)s”: use one of %(roles)s.", role=text, roles=", ".join(ROLES)))
+        raise CellProblem(
+            _("unknown role “%(role)s”: use one of %(roles)s.", role=text, roles=", ".join(ROLES))
+        )
     return role
 
 
@@ -155,7 +168,12 @@ def _course(text: str, lookups: Lookups) -> list[Course]:
     for slug in text.split():
         course = lookups.courses.get(slug)
         if course is None:
-            raise CellProblem(_("there is no course “%(slug)s” (give the course's short name, its slug).", slug=slug))
+            raise CellProblem(
+                _(
+                    "there is no course “%(slug)s” (give the course's short name, its slug).",
+                    slug=slug,
+                )
+            )
         courses.append(course)
     return courses
 
@@ -166,8 +184,15 @@ def _cohort(text: str, lookups: Lookups) -> str:
 
 
 COLUMN_RULES: dict[str, Callable[[str, Lookups], Any]] = {
-    "name": _name, "email": _email, "organisation": _organisation, "town": _town, "country": _country,
-    "language": _language, "role": _role, "course": _course, "cohort": _cohort,
+    "name": _name,
+    "email": _email,
+    "organisation": _organisation,
+    "town": _town,
+    "country": _country,
+    "language": _language,
+    "role": _role,
+    "course": _course,
+    "cohort": _cohort,
 }
 
 
@@ -186,7 +211,9 @@ def country_codes() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def language_codes() -> dict[str, str]:
     """Each site language by its code and by its name in each site language, lower-cased."""
-    codes = {code: code for code in LOCALES} | {name.lower(): code for code, name in LANGUAGE_NAMES.items()}
+    codes = {code: code for code in LOCALES} | {
+        name.lower(): code for code, name in LANGUAGE_NAMES.items()
+    }
     for code in LOCALES:
         for language in LOCALES:
             codes.setdefault((Locale.parse(code).get_display_name(language) or "").lower(), code)
@@ -200,29 +227,50 @@ def load_lookups(rows: list[SourceRow]) -> Lookups:
     names = {r.cells.get("organisation", "").lower() for r in rows} - {""}
     slugs = {slug for r in rows for slug in r.cells.get("course", "").split()}
     for batch in _batches(emails):
-        lookups.users.update((u.email, u) for u in db.session.execute(
-            db.select(User).where(User.email.in_(batch))).scalars())
+        lookups.users.update(
+            (u.email, u)
+            for u in db.session.execute(db.select(User).where(User.email.in_(batch))).scalars()
+        )
     for batch in _batches(names):
-        for org in db.session.execute(db.select(Organisation).where(func.lower(Organisation.name).in_(batch))
-                                      .order_by(Organisation.id)).scalars():
+        for org in db.session.execute(
+            db.select(Organisation)
+            .where(func.lower(Organisation.name).in_(batch))
+            .order_by(Organisation.id)
+        ).scalars():
             lookups.organisations.setdefault(org.name.lower(), org)
     for batch in _batches(slugs):
-        lookups.courses.update((c.slug, c) for c in db.session.execute(
-            db.select(Course).where(Course.slug.in_(batch))).scalars())
+        lookups.courses.update(
+            (c.slug, c)
+            for c in db.session.execute(db.select(Course).where(Course.slug.in_(batch))).scalars()
+        )
     if lookups.courses:
         course_ids = [c.id for c in lookups.courses.values()]
         for batch in _batches(u.id for u in lookups.users.values()):
-            lookups.enrolled.update(tuple(row) for row in db.session.execute(
-                db.select(Enrolment.user_id, Enrolment.course_id)
-                .where(Enrolment.user_id.in_(batch), Enrolment.course_id.in_(course_ids))).all())
+            lookups.enrolled.update(
+                tuple(row)
+                for row in db.session.execute(
+                    db.select(Enrolment.user_id, Enrolment.course_id).where(
+                        Enrolment.user_id.in_(batch), Enrolment.course_id.in_(course_ids)
+                    )
+                ).all()
+            )
         if any(r.cells.get("cohort") for r in rows):
-            lookups.cohorts.update(((c.course_id, c.name.lower()), c) for c in db.session.execute(
-                db.select(Cohort).where(Cohort.course_id.in_(course_ids))).scalars())
+            lookups.cohorts.update(
+                ((c.course_id, c.name.lower()), c)
+                for c in db.session.execute(
+                    db.select(Cohort).where(Cohort.course_id.in_(course_ids))
+                ).scalars()
+            )
             cohort_ids = [c.id for c in lookups.cohorts.values()]
             for batch in _batches(u.id for u in lookups.users.values()):
-                lookups.in_cohort.update(tuple(row) for row in db.session.execute(
-                    db.select(CohortMember.user_id, CohortMember.cohort_id)
-                    .where(CohortMember.user_id.in_(batch), CohortMember.cohort_id.in_(cohort_ids))).all())
+                lookups.in_cohort.update(
+                    tuple(row)
+                    for row in db.session.execute(
+                        db.select(CohortMember.user_id, CohortMember.cohort_id).where(
+                            CohortMember.user_id.in_(batch), CohortMember.cohort_id.in_(cohort_ids)
+                        )
+                    ).all()
+                )
     return lookups
 
 
@@ -239,7 +287,9 @@ def plan_import(rows: list[SourceRow], *, acting_user: User | None = None) -> Im
 
 def _plan_line(row: SourceRow, lookups: Lookups, acting_user: User | None) -> LinePlan:
     cells = row.cells
-    plan = LinePlan(line=row.line, email=normalise_email(cells.get("email", "")), name=cells.get("name", ""))
+    plan = LinePlan(
+        line=row.line, email=normalise_email(cells.get("email", "")), name=cells.get("name", "")
+    )
     if not cells.get("name"):
         plan.errors.append(_("the name is missing."))
     if not cells.get("email"):
@@ -248,8 +298,14 @@ def _plan_line(row: SourceRow, lookups: Lookups, acting_user: User | None) -> Li
         if not text:
             continue
         if column in row.dates:
-            plan.errors.append(_("%(column)s: the spreadsheet stored this cell as a date (%(value)s). Format the "
-                                 "column as text and type the value again.", column=column, value=text))
+            plan.errors.append(
+                _(
+                    "%(column)s: the spreadsheet stored this cell as a date (%(value)s). Format the "
+                    "column as text and type the value again.",
+                    column=column,
+                    value=text,
+                )
+            )
             continue
         try:
             plan.values[column] = COLUMN_RULES[column](text, lookups)
@@ -258,18 +314,36 @@ def _plan_line(row: SourceRow, lookups: Lookups, acting_user: User | None) -> Li
     values = plan.values
     organisation = values.get("organisation")
     if organisation is None and ("town" in values or "country" in values):
-        plan.errors.append(_("town and country belong to an organisation: fill in the organisation too."))
-    elif organisation and organisation.lower() not in lookups.organisations and not cells.get("country"):
-        plan.errors.append(_("“%(organisation)s” is a new organisation: give its country.", organisation=organisation))
+        plan.errors.append(
+            _("town and country belong to an organisation: fill in the organisation too.")
+        )
+    elif (
+        organisation
+        and organisation.lower() not in lookups.organisations
+        and not cells.get("country")
+    ):
+        plan.errors.append(
+            _(
+                "“%(organisation)s” is a new organisation: give its country.",
+                organisation=organisation,
+            )
+        )
     if values.get("cohort") and "course" in values:
         courses = values["course"]
         if len(courses) != 1:
-            plan.errors.append(_("cohort: a cohort belongs to one course: give exactly one course on this line."))
+            plan.errors.append(
+                _("cohort: a cohort belongs to one course: give exactly one course on this line.")
+            )
         else:
             plan.cohort = lookups.cohorts.get((courses[0].id, values["cohort"].lower()))
             if plan.cohort is None:
-                plan.errors.append(_("cohort: the course “%(slug)s” has no cohort “%(cohort)s”.",
-                                     slug=courses[0].slug, cohort=values["cohort"]))
+                plan.errors.append(
+                    _(
+                        "cohort: the course “%(slug)s” has no cohort “%(cohort)s”.",
+                        slug=courses[0].slug,
+                        cohort=values["cohort"],
+                    )
+                )
     elif values.get("cohort"):
         plan.errors.append(_("cohort: a cohort belongs to a course: fill in the course too."))
     if plan.errors:
@@ -278,7 +352,11 @@ def _plan_line(row: SourceRow, lookups: Lookups, acting_user: User | None) -> Li
     if user is not None and user.deleted_at is not None:
         plan.errors.append(_("this e-mail address belonged to a deleted account."))
         return plan
-    plan.enrol = [c for c in values.get("course", []) if user is None or (user.id, c.id) not in lookups.enrolled]
+    plan.enrol = [
+        c
+        for c in values.get("course", [])
+        if user is None or (user.id, c.id) not in lookups.enrolled
+    ]
     if user is None:
         plan.status = CREATE
         return plan
@@ -317,7 +395,13 @@ def _mark_duplicate_emails(lines: list[LinePlan]) -> None:
             continue
         for plan in plans:
             others = ", ".join(str(p.line) for p in plans if p is not plan)
-            plan.errors.append(_("the e-mail address %(email)s is also on line %(lines)s.", email=email, lines=others))
+            plan.errors.append(
+                _(
+                    "the e-mail address %(email)s is also on line %(lines)s.",
+                    email=email,
+                    lines=others,
+                )
+            )
 
 
 # -- applying ------------------------------------------------------------------------------------
@@ -340,10 +424,18 @@ def apply_plan(plan: ImportPlan, *, skip_invalid: bool = False) -> ImportResult:
     updated = 0
     for line in lines:
         values = line.values
-        org = organisations.get(values["organisation"].lower()) if "organisation" in values else None
+        org = (
+            organisations.get(values["organisation"].lower()) if "organisation" in values else None
+        )
         if line.status == CREATE:
-            user = User(email=line.email, name=values["name"], password_hash="", role=values.get("role", "learner"),
-                        locale=values.get("language"), organisation=org)
+            user = User(
+                email=line.email,
+                name=values["name"],
+                password_hash="",
+                role=values.get("role", "learner"),
+                locale=values.get("language"),
+                organisation=org,
+            )
             created.append(user)
             plan.lookups.users[line.email] = user
         elif line.changes:
@@ -356,17 +448,33 @@ def apply_plan(plan: ImportPlan, *, skip_invalid: bool = False) -> ImportResult:
             updated += 1
     db.session.add_all(created)
     db.session.flush()
-    enrolments = [Enrolment(user_id=plan.lookups.users[line.email].id, course_id=course.id)
-                  for line in lines for course in line.enrol]
+    enrolments = [
+        Enrolment(user_id=plan.lookups.users[line.email].id, course_id=course.id)
+        for line in lines
+        for course in line.enrol
+    ]
     db.session.add_all(enrolments)
     db.session.flush()
-    for line in lines:  # one cohort per learner and course: add_to_cohort moves those in another one
+    for (
+        line
+    ) in lines:  # one cohort per learner and course: add_to_cohort moves those in another one
         if line.cohort is not None and (line.status == CREATE or "cohort" in line.changes):
             add_to_cohort(plan.lookups.users[line.email], line.cohort)
-    emit_many([{"name": "user.registered", "user_id": u.id, "data": {"role": u.role}} for u in created]
-              + [{"name": "course.enrolled", "user_id": e.user_id, "course_id": e.course_id, "data": {"cohort": ""}}
-                 for e in enrolments])
-    return ImportResult(created=created, updated=updated, enrolments=len(enrolments), skipped=invalid)
+    emit_many(
+        [{"name": "user.registered", "user_id": u.id, "data": {"role": u.role}} for u in created]
+        + [
+            {
+                "name": "course.enrolled",
+                "user_id": e.user_id,
+                "course_id": e.course_id,
+                "data": {"cohort": ""},
+            }
+            for e in enrolments
+        ]
+    )
+    return ImportResult(
+        created=created, updated=updated, enrolments=len(enrolments), skipped=invalid
+    )
 
 
 def _new_organisations(lines: list[LinePlan], lookups: Lookups) -> dict[str, Organisation]:
@@ -375,7 +483,9 @@ def _new_organisations(lines: list[LinePlan], lookups: Lookups) -> dict[str, Org
     for line in lines:
         name = line.values.get("organisation")
         if name and name.lower() not in lookups.organisations:
-            org = Organisation(name=name, town=line.values.get("town", ""), country=line.values["country"])
+            org = Organisation(
+                name=name, town=line.values.get("town", ""), country=line.values["country"]
+            )
             db.session.add(org)
             lookups.organisations[name.lower()] = org
     return lookups.organisations
@@ -384,4 +494,4 @@ def _new_organisations(lines: list[LinePlan], lookups: Lookups) -> dict[str, Org
 def _batches(values: Iterable[Any]) -> Iterable[list[Any]]:
     values = sorted(values)
     for start in range(0, len(values), BATCH):
-        yield values[start:start + BATCH]
+        yield values[start : start + BATCH]

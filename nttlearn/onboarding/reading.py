@@ -17,7 +17,17 @@ from flask_babel import gettext as _
 
 # The columns a participants file may have, in the order the documentation lists them. One
 # more column (``cohort``, once cohorts exist) is a name here and a rule in ``plan.COLUMN_RULES``.
-COLUMNS = ("name", "email", "organisation", "town", "country", "language", "role", "course", "cohort")
+COLUMNS = (
+    "name",
+    "email",
+    "organisation",
+    "town",
+    "country",
+    "language",
+    "role",
+    "course",
+    "cohort",
+)
 REQUIRED = ("name", "email")
 MAX_ROWS = 20_000
 
@@ -31,7 +41,11 @@ class FileProblem(ValueError):
 
     def __str__(self) -> str:
         message = self.args[0]
-        return _("line %(line)d: %(message)s", line=self.line, message=message) if self.line else message
+        return (
+            _("line %(line)d: %(message)s", line=self.line, message=message)
+            if self.line
+            else message
+        )
 
 
 @dataclass
@@ -65,12 +79,19 @@ def read_participants(filename: str, content: bytes) -> list[SourceRow]:
             texts.append(_text(value))
         if not any(texts):
             continue
-        if any(texts[len(columns):]):
+        if any(texts[len(columns) :]):
             raise FileProblem(_("this line has more cells than the header has columns."), line)
         if len(rows) == MAX_ROWS:
-            raise FileProblem(_("The file has more than %(n)d participants: split it into several files.", n=MAX_ROWS))
+            raise FileProblem(
+                _(
+                    "The file has more than %(n)d participants: split it into several files.",
+                    n=MAX_ROWS,
+                )
+            )
         texts += [""] * (len(columns) - len(texts))
-        rows.append(SourceRow(line=line, cells=dict(zip(columns, texts, strict=False)), dates=dates))
+        rows.append(
+            SourceRow(line=line, cells=dict(zip(columns, texts, strict=False)), dates=dates)
+        )
     return rows
 
 
@@ -79,18 +100,32 @@ def _columns(header: list, line: int) -> list[str]:
     while names and not names[-1]:
         names.pop()
     if not names:
-        raise FileProblem(_("The first line must name the columns, e.g. name,email,organisation."), line)
+        raise FileProblem(
+            _("The first line must name the columns, e.g. name,email,organisation."), line
+        )
     accepted = ", ".join(COLUMNS)
     for name in names:
         if name not in COLUMNS:
-            raise FileProblem(_("unknown column “%(name)s”. The columns are: %(columns)s.", name=name or "",
-                                columns=accepted), line)
+            raise FileProblem(
+                _(
+                    "unknown column “%(name)s”. The columns are: %(columns)s.",
+                    name=name or "",
+                    columns=accepted,
+                ),
+                line,
+            )
         if names.count(name) > 1:
             raise FileProblem(_("the column “%(name)s” appears twice.", name=name), line)
     for name in REQUIRED:
         if name not in names:
-            raise FileProblem(_("the column “%(name)s” is missing (required: %(required)s).", name=name,
-                                required=", ".join(REQUIRED)), line)
+            raise FileProblem(
+                _(
+                    "the column “%(name)s” is missing (required: %(required)s).",
+                    name=name,
+                    required=", ".join(REQUIRED),
+                ),
+                line,
+            )
     return names
 
 
@@ -99,7 +134,9 @@ def _text(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # a number typed in a text column: 2025, not 2025.0
-    return " ".join(str(value).split())  # trimmed, inner runs of spaces and line breaks as one space
+    return " ".join(
+        str(value).split()
+    )  # trimmed, inner runs of spaces and line breaks as one space
 
 
 def _date_text(value: date) -> str:
@@ -120,7 +157,9 @@ def _csv_rows(content: bytes):
             yield line, cells
             line = reader.line_num + 1
     except csv.Error as exc:
-        raise FileProblem(_("the file is not valid CSV (%(error)s).", error=str(exc)), reader.line_num) from None
+        raise FileProblem(
+            _("the file is not valid CSV (%(error)s).", error=str(exc)), reader.line_num
+        ) from None
 
 
 def _decode(content: bytes) -> str:
@@ -132,8 +171,10 @@ def _decode(content: bytes) -> str:
         try:
             line.decode("utf-8")
         except UnicodeDecodeError:
-            raise FileProblem(_("this line is not UTF-8 text. Save the file as “CSV UTF-8” and upload it again."),
-                              number) from None
+            raise FileProblem(
+                _("this line is not UTF-8 text. Save the file as “CSV UTF-8” and upload it again."),
+                number,
+            ) from None
     raise FileProblem(_("The file is not UTF-8 text. Save it as “CSV UTF-8” and upload it again."))
 
 
@@ -144,7 +185,9 @@ def _xlsx_rows(content: bytes):
         # data_only: a formula cell gives the value Excel saved with it, never the formula text.
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise FileProblem(_("The file is not a readable XLSX workbook (%(error)s).", error=type(exc).__name__)) from None
+        raise FileProblem(
+            _("The file is not a readable XLSX workbook (%(error)s).", error=type(exc).__name__)
+        ) from None
     try:
         sheet = workbook.worksheets[0]
         yield from enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1)

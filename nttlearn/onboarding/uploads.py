@@ -38,7 +38,9 @@ def keep_upload(filename: str, content: bytes, admin_id: int) -> str:
     _forget_old(folder)
     upload_id = secrets.token_urlsafe(16)
     (folder / f"{upload_id}.data").write_bytes(content)
-    (folder / f"{upload_id}.json").write_text(json.dumps({"filename": filename, "admin_id": admin_id}))
+    (folder / f"{upload_id}.json").write_text(
+        json.dumps({"filename": filename, "admin_id": admin_id})
+    )
     session[SESSION_KEY] = [*session.get(SESSION_KEY, [])[-4:], upload_id]
     return upload_id
 
@@ -50,7 +52,10 @@ def kept_upload(upload_id: str, admin_id: int) -> KeptUpload | None:
     meta_path, data_path = _folder() / f"{upload_id}.json", _folder() / f"{upload_id}.data"
     try:
         meta = json.loads(meta_path.read_text())
-        if time.time() - meta_path.stat().st_mtime > KEEP_MINUTES * 60 or meta["admin_id"] != admin_id:
+        if (
+            time.time() - meta_path.stat().st_mtime > KEEP_MINUTES * 60
+            or meta["admin_id"] != admin_id
+        ):
             return None
         return KeptUpload(id=upload_id, filename=meta["filename"], content=data_path.read_bytes())
     except (OSError, ValueError, KeyError):

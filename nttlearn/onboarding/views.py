@@ -39,7 +39,9 @@ def import_participants():
     form = ParticipantsFileForm()
     if form.validate_on_submit():
         upload = form.participants.data
-        upload_id = keep_upload(upload.filename or "participants.csv", upload.read(), current_user.id)
+        upload_id = keep_upload(
+            upload.filename or "participants.csv", upload.read(), current_user.id
+        )
         return redirect(url_for("onboarding.preview_import", upload_id=upload_id))
     return render_template("onboarding/import.html", form=form), 400 if form.errors else 200
 
@@ -53,38 +55,65 @@ def preview_import(upload_id: str):
         return redirect(url_for("onboarding.import_participants"))
     form = ConfirmImportForm()
     try:
-        plan = plan_import(read_participants(upload.filename, upload.content), acting_user=current_user)
+        plan = plan_import(
+            read_participants(upload.filename, upload.content), acting_user=current_user
+        )
     except FileProblem as problem:
         forget_upload(upload_id)
-        return render_template("onboarding/import.html", form=ParticipantsFileForm(formdata=None),
-                               file_problem=str(problem)), 400
+        return render_template(
+            "onboarding/import.html",
+            form=ParticipantsFileForm(formdata=None),
+            file_problem=str(problem),
+        ), 400
     if form.validate_on_submit():
         if not plan.valid and not form.skip_invalid.data:
-            flash(_("The file has invalid lines: nothing was imported. Correct them and upload the file again, "
-                    "or choose to skip them."), "error")
+            flash(
+                _(
+                    "The file has invalid lines: nothing was imported. Correct them and upload the file again, "
+                    "or choose to skip them."
+                ),
+                "error",
+            )
             return _preview_page(form, plan, upload), 400
         try:
             result = apply_plan(plan, skip_invalid=form.skip_invalid.data)
             db.session.commit()
         except IntegrityError:  # someone made one of these accounts meanwhile (or a double submit)
             db.session.rollback()
-            flash(_("Some of these accounts were created meanwhile. Check the file again."), "error")
+            flash(
+                _("Some of these accounts were created meanwhile. Check the file again."), "error"
+            )
             return redirect(url_for("onboarding.preview_import", upload_id=upload_id))
         invited = send_invitations(result.created) if form.invite.data else 0
         db.session.commit()  # the invitations are queued until this commit
         forget_upload(upload_id)
-        flash(_("Imported: %(created)d accounts created, %(updated)d updated, %(enrolments)d enrolments, "
-                "%(invited)d invitations sent, %(skipped)d invalid lines skipped.", created=len(result.created),
-                updated=result.updated, enrolments=result.enrolments, invited=invited,
-                skipped=len(result.skipped)), "success")
+        flash(
+            _(
+                "Imported: %(created)d accounts created, %(updated)d updated, %(enrolments)d enrolments, "
+                "%(invited)d invitations sent, %(skipped)d invalid lines skipped.",
+                created=len(result.created),
+                updated=result.updated,
+                enrolments=result.enrolments,
+                invited=invited,
+                skipped=len(result.skipped),
+            ),
+            "success",
+        )
         return redirect(url_for("admin.users"))
     return _preview_page(form, plan, upload)
 
 
 def _preview_page(form: ConfirmImportForm, plan, upload):
-    return render_template("onboarding/preview.html", form=form, plan=plan, upload=upload, counts=plan.counts(),
-                           lines=plan.lines[:PREVIEW_LINES], more=max(0, len(plan.lines) - PREVIEW_LINES),
-                           INVALID=INVALID)
+    return render_template(
+        "onboarding/preview.html",
+        form=form,
+        plan=plan,
+        upload=upload,
+        counts=plan.counts(),
+        lines=plan.lines[:PREVIEW_LINES],
+        more=max(0, len(plan.lines) - PREVIEW_LINES),
+        INVALID=INVALID,
+    )
 
 
 @bp.route("/admin/users/<int:user_id>/invite", methods=["POST"])
@@ -94,8 +123,13 @@ def invite(user_id: int):
     if user is None or user.deleted_at is not None:
         abort(404)
     if not may_be_invited(user):
-        flash(_("%(name)s has already chosen a password (or the account is deactivated): no invitation sent.",
-                name=user.name), "error")
+        flash(
+            _(
+                "%(name)s has already chosen a password (or the account is deactivated): no invitation sent.",
+                name=user.name,
+            ),
+            "error",
+        )
     else:
         send_invitation(user)
         db.session.commit()  # the invitation is queued until this commit
@@ -108,8 +142,13 @@ def invite(user_id: int):
 def accept_invitation(token: str):
     user = user_from_invitation(token)
     if user is None:
-        flash(_("This invitation link is invalid, has expired or has been used. Ask for a password reset link "
-                "instead."), "error")
+        flash(
+            _(
+                "This invitation link is invalid, has expired or has been used. Ask for a password reset link "
+                "instead."
+            ),
+            "error",
+        )
         return redirect(url_for("auth.forgot_password"))
     form = InvitationForm(account=user)
     if form.validate_on_submit():
@@ -125,9 +164,16 @@ def accept_invitation(token: str):
 @bp.route("/admin/organisations/merge", methods=["GET", "POST"])
 @require_admin
 def merge():
-    form = MergeOrganisationsForm(request.args if request.method == "GET" and "source" in request.args else None)
-    organisations = db.session.execute(db.select(Organisation).order_by(Organisation.name)).scalars().all()
-    choices = [(org.id, f"{org.name} ({org.town + ', ' if org.town else ''}{org.country})") for org in organisations]
+    form = MergeOrganisationsForm(
+        request.args if request.method == "GET" and "source" in request.args else None
+    )
+    organisations = (
+        db.session.execute(db.select(Organisation).order_by(Organisation.name)).scalars().all()
+    )
+    choices = [
+        (org.id, f"{org.name} ({org.town + ', ' if org.town else ''}{org.country})")
+        for org in organisations
+    ]
     form.source.choices = form.target.choices = choices
     confirm = ConfirmMergeForm()
     preview = problem = None
@@ -141,9 +187,17 @@ def merge():
     if request.method == "POST" and preview is not None and confirm.validate_on_submit():
         merge_organisations(preview.source.id, preview.target.id)
         db.session.commit()
-        flash(ngettext("Merged: %(num)d person moved to %(name)s.", "Merged: %(num)d people moved to %(name)s.",
-                       preview.people, name=preview.target.name), "success")
+        flash(
+            ngettext(
+                "Merged: %(num)d person moved to %(name)s.",
+                "Merged: %(num)d people moved to %(name)s.",
+                preview.people,
+                name=preview.target.name,
+            ),
+            "success",
+        )
         return redirect(url_for("admin.organisations"))
     status = 400 if problem or request.method == "POST" else 200
-    return render_template("onboarding/merge.html", form=form, confirm=confirm, preview=preview,
-                           problem=problem), status
+    return render_template(
+        "onboarding/merge.html", form=form, confirm=confirm, preview=preview, problem=problem
+    ), status

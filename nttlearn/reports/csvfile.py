@@ -61,6 +61,8 @@ def csv_response(filename: str, header: Sequence[Any], rows: Iterable[Sequence[A
     return Response(
         csv_text(header, rows).encode("utf-8"),
         mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"',
-                 "Content-Type": "text/csv; charset=utf-8"},
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Content-Type": "text/csv; charset=utf-8",
+        },
     )

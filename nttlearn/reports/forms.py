@@ -10,7 +10,8 @@ from wtforms.validators import DataRequired, Length
 
 class EnrolForm(FlaskForm):
     emails = TextAreaField(
-        _l("E-mail addresses"), validators=[DataRequired()],
+        _l("E-mail addresses"),
+        validators=[DataRequired()],
         description=_l("One per line or separated by commas. People must already have an account."),
     )
     cohort = StringField(_l("Cohort (optional)"), validators=[Length(max=100)])

@@ -21,4 +21,3 @@ def min_group_size() -> int:
 def large_enough(people: int) -> bool:
     """Whether a figure made from ``people`` different persons may be shown to other learners."""
     return people >= min_group_size()
-

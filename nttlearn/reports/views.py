@@ -31,7 +31,9 @@ def course_progress(course_id: int):
     course = course_from_kwargs({"course_id": course_id})
     rows = learner_progress(course)
     panels = report_panels(course)
-    return render_template("reports/progress.html", course=course, rows=rows, form=EnrolForm(), panels=panels)
+    return render_template(
+        "reports/progress.html", course=course, rows=rows, form=EnrolForm(), panels=panels
+    )
 
 
 @bp.route("/courses/<int:course_id>/progress.csv")
@@ -41,8 +43,13 @@ def course_progress_csv(course_id: int):
     course = course_from_kwargs({"course_id": course_id})
     filename = f"{course.slug}-progress.csv"
     if exports.is_large(enrolment_count(course.id)):
-        return exports.export_later(current_user, progress_csv_file, course.id, filename=filename,
-                                    back=url_for("reports.course_progress", course_id=course.id))
+        return exports.export_later(
+            current_user,
+            progress_csv_file,
+            course.id,
+            filename=filename,
+            back=url_for("reports.course_progress", course_id=course.id),
+        )
     return csv_response(filename, PROGRESS_HEADER, progress_rows(learner_progress(course)))
 
 
@@ -55,8 +62,9 @@ def progress_csv_file(course_id: int) -> bytes:
 
 
 def enrolment_count(course_id: int) -> int:
-    return db.session.execute(db.select(db.func.count()).select_from(Enrolment)
-                              .where(Enrolment.course_id == course_id)).scalar_one()
+    return db.session.execute(
+        db.select(db.func.count()).select_from(Enrolment).where(Enrolment.course_id == course_id)
+    ).scalar_one()
 
 
 @bp.route("/courses/<int:course_id>/enrol", methods=["POST"])
@@ -71,7 +79,10 @@ def enrol_people(course_id: int):
     emails = list(dict.fromkeys(e.lower() for e in re.split(r"[\s,;]+", form.emails.data) if e))
     unknown = [e for e in emails if find_user(e) is None]
     if unknown:
-        flash(_("No account for: %(emails)s. Nobody was enrolled.", emails=", ".join(unknown)), "error")
+        flash(
+            _("No account for: %(emails)s. Nobody was enrolled.", emails=", ".join(unknown)),
+            "error",
+        )
         return redirect(url_for("reports.course_progress", course_id=course.id))
     for email in emails:
         enrol(find_user(email).id, course, cohort=(form.cohort.data or "").strip(), by_staff=True)
@@ -92,9 +103,17 @@ def unenrol_person(course_id: int, user_id: int):
             title=_("Unenrol %(name)s?", name=user.name),
             question=_("%(name)s will no longer be enrolled in this course.", name=user.name),
             consequences=[_("Their progress is kept should they return.")],
-            button=_("Unenrol"), cancel_url=url_for("reports.course_progress", course_id=course.id))
+            button=_("Unenrol"),
+            cancel_url=url_for("reports.course_progress", course_id=course.id),
+        )
     if not unenrol(user.id, course):
         abort(404)
     db.session.commit()
-    flash(_("%(name)s has been unenrolled. Their progress is kept should they return.", name=user.name), "success")
+    flash(
+        _(
+            "%(name)s has been unenrolled. Their progress is kept should they return.",
+            name=user.name,
+        ),
+        "success",
+    )
     return redirect(url_for("reports.course_progress", course_id=course.id))

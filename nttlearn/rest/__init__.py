@@ -46,14 +46,17 @@ class RestApi(Api):
                 response["schema"] = self.ERROR_SCHEMA
             prepare_response(response, self.spec, PROBLEM_CONTENT_TYPE)
             self.spec.components.response(status.name, response, lazy=True)
-        response = {"description": "An error, as RFC 9457 problem details", "schema": self.ERROR_SCHEMA}
+        response = {
+            "description": "An error, as RFC 9457 problem details",
+            "schema": self.ERROR_SCHEMA,
+        }
         prepare_response(response, self.spec, PROBLEM_CONTENT_TYPE)
         self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
 
 
 PAGINATION_HEADER = {
     "description": 'Pagination, as a JSON object: {"total", "total_pages", "first_page", "last_page", '
-                   '"page", "previous_page", "next_page"} (the last two only where there is such a page)',
+    '"page", "previous_page", "next_page"} (the last two only where there is such a page)',
     "schema": {"type": "string"},
 }
 
@@ -64,6 +67,7 @@ def _path_text(converter) -> dict:
 
 def _as_function(method):
     """A plain function calling a bound method, so that a permission can be declared on it."""
+
     @functools.wraps(method)
     def view(*args, **kwargs):
         return method(*args, **kwargs)
@@ -76,27 +80,32 @@ def init_rest(app: Flask, host: PluginHost) -> RestApi:
     from ..api import __version__
     from . import cohorts, courses, docs, people, progress
 
-    app.config.update({
-        "API_TITLE": "nttlearn",
-        "API_VERSION": f"v1 ({__version__})",
-        "OPENAPI_VERSION": "3.1.0",
-        "OPENAPI_URL_PREFIX": "/api/v1",
-        "OPENAPI_JSON_PATH": "openapi.json",
-        "API_SPEC_OPTIONS": {
-            "security": [{"bearerAuth": []}],
-            "info": {"description": "Courses, people, enrolments, progress and reports of this nttlearn "
-                                    "site. Authenticate with a personal access token from your account "
-                                    "page: 'Authorization: Bearer ntt_…'. Lists are paginated "
-                                    "(page, page_size; metadata in the X-Pagination header); errors "
-                                    "are RFC 9457 problem details."},
-        },
-    })
+    app.config.update(
+        {
+            "API_TITLE": "nttlearn",
+            "API_VERSION": f"v1 ({__version__})",
+            "OPENAPI_VERSION": "3.1.0",
+            "OPENAPI_URL_PREFIX": "/api/v1",
+            "OPENAPI_JSON_PATH": "openapi.json",
+            "API_SPEC_OPTIONS": {
+                "security": [{"bearerAuth": []}],
+                "info": {
+                    "description": "Courses, people, enrolments, progress and reports of this nttlearn "
+                    "site. Authenticate with a personal access token from your account "
+                    "page: 'Authorization: Bearer ntt_…'. Lists are paginated "
+                    "(page, page_size; metadata in the X-Pagination header); errors "
+                    "are RFC 9457 problem details."
+                },
+            },
+        }
+    )
     rest = RestApi(app)
     # Path segments: never empty, never a NUL (refused with 400 before any view runs).
     for converter in (BaseConverter, UnicodeConverter):
         rest.register_converter(converter, _path_text)
     rest.spec.components.security_scheme(
-        "bearerAuth", {"type": "http", "scheme": "bearer", "description": "A personal access token (ntt_…)"}
+        "bearerAuth",
+        {"type": "http", "scheme": "bearer", "description": "A personal access token (ntt_…)"},
     )
     # The spec document itself is public (it describes; it discloses no data): declared as such.
     from ..auth.permissions import public
@@ -104,11 +113,17 @@ def init_rest(app: Flask, host: PluginHost) -> RestApi:
     for endpoint, view in list(app.view_functions.items()):
         if endpoint.startswith(rest._make_doc_blueprint_name() + "."):
             app.view_functions[endpoint] = public(_as_function(view))
+
     def register(blueprint) -> None:
         csrf.exempt(blueprint)
         rest.register_blueprint(blueprint)
 
-    for blueprint in [*courses.blueprints(), *cohorts.blueprints(), *people.blueprints(), *progress.blueprints()]:
+    for blueprint in [
+        *courses.blueprints(),
+        *cohorts.blueprints(),
+        *people.blueprints(),
+        *progress.blueprints(),
+    ]:
         register(blueprint)
     host.register_api_blueprints(app, register)
     docs.register(app)

@@ -19,11 +19,18 @@ from .tokens import allowed_scopes, create_token, revoke_token, user_tokens
 account = Blueprint("api_tokens", __name__, template_folder="templates")
 
 SCOPE_LABELS = {
-    "read": _l("Read: courses, your enrolments and progress (and, for trainers, their courses' learners)"),
+    "read": _l(
+        "Read: courses, your enrolments and progress (and, for trainers, their courses' learners)"
+    ),
     "write": _l("Write: enrol and unenrol, and the changes your role allows"),
     "admin": _l("Administer: accounts and organisations (administrators only)"),
 }
-EXPIRY_CHOICES = [("30", _l("30 days")), ("90", _l("90 days")), ("365", _l("1 year")), ("0", _l("Never"))]
+EXPIRY_CHOICES = [
+    ("30", _l("30 days")),
+    ("90", _l("90 days")),
+    ("365", _l("1 year")),
+    ("0", _l("Never")),
+]
 
 
 class CheckboxList(SelectMultipleField):
@@ -32,9 +39,14 @@ class CheckboxList(SelectMultipleField):
 
 
 class NewTokenForm(FlaskForm):
-    name = StringField(_l("What is this token for?"), validators=[DataRequired(), Length(max=100)],
-                       description=_l("For example: the regional training portal. Shown in the list below."))
-    scopes = CheckboxList(_l("What may it do?"), validators=[DataRequired(message=_l("Choose at least one."))])
+    name = StringField(
+        _l("What is this token for?"),
+        validators=[DataRequired(), Length(max=100)],
+        description=_l("For example: the regional training portal. Shown in the list below."),
+    )
+    scopes = CheckboxList(
+        _l("What may it do?"), validators=[DataRequired(message=_l("Choose at least one."))]
+    )
     expires = SelectField(_l("Expires after"), choices=EXPIRY_CHOICES, default="90")
     submit = SubmitField(_l("Create token"))
 
@@ -52,12 +64,15 @@ def tokens():
     token = None
     if form.validate_on_submit():
         days = int(form.expires.data)
-        token, _record = create_token(current_user, form.scopes.data, name=form.name.data,
-                                      expires_days=days or None)
+        token, _record = create_token(
+            current_user, form.scopes.data, name=form.name.data, expires_days=days or None
+        )
         db.session.commit()
         form = _form()
         form.process(formdata=None)
-    return render_template("rest/tokens.html", form=form, token=token, tokens=user_tokens(current_user))
+    return render_template(
+        "rest/tokens.html", form=form, token=token, tokens=user_tokens(current_user)
+    )
 
 
 @account.route("/account/api-tokens/<int:token_id>/revoke", methods=["POST"])

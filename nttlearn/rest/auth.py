@@ -41,12 +41,17 @@ def _authenticate() -> ApiToken:
     counter = limiter("api-token", limit, window)
     key = str(record.id)
     if current_app.config.get("RATELIMIT_ENABLED", True) and counter.blocked(key):
-        abort(429, message=f"More than {limit} requests in {window} seconds with this token.",
-              headers={"Retry-After": str(window)})
+        abort(
+            429,
+            message=f"More than {limit} requests in {window} seconds with this token.",
+            headers={"Retry-After": str(window)},
+        )
     counter.hit(key)
     now = utcnow()
     if record.last_used_at is None or now - record.last_used_at >= LAST_USED_PRECISION:
-        db.session.execute(db.update(ApiToken).where(ApiToken.id == record.id).values(last_used_at=now))
+        db.session.execute(
+            db.update(ApiToken).where(ApiToken.id == record.id).values(last_used_at=now)
+        )
         db.session.commit()
     return record
 

@@ -14,13 +14,24 @@ from .courses import courses as course_blueprint
 from .courses import find_course
 from .schemas import CohortMemberSchema, CohortSchema
 
-cohorts = Blueprint("api_cohorts", __name__, url_prefix="/api/v1/cohorts",
-                    description="Cohorts: the runs of a course and their members, for its trainers")
+cohorts = Blueprint(
+    "api_cohorts",
+    __name__,
+    url_prefix="/api/v1/cohorts",
+    description="Cohorts: the runs of a course and their members, for its trainers",
+)
 
 
 def cohort_json(cohort: Cohort, slug: str, members: int) -> dict:
-    return {"id": cohort.id, "course": slug, "name": cohort.name, "starts_on": cohort.starts_on,
-            "ends_on": cohort.ends_on, "language": cohort.language or None, "members": members}
+    return {
+        "id": cohort.id,
+        "course": slug,
+        "name": cohort.name,
+        "starts_on": cohort.starts_on,
+        "ends_on": cohort.ends_on,
+        "language": cohort.language or None,
+        "members": members,
+    }
 
 
 def _taught_cohort(cohort_id: int) -> tuple[Cohort, Course]:
@@ -45,7 +56,7 @@ def course_cohorts(slug: str, pagination_parameters):
     found = cohorts_of_course(course.id)
     pagination_parameters.item_count = len(found)
     start = pagination_parameters.first_item
-    page = found[start:start + pagination_parameters.page_size]
+    page = found[start : start + pagination_parameters.page_size]
     counts = member_counts(c.id for c in page)
     return [cohort_json(c, course.slug, counts.get(c.id, 0)) for c in page]
 
@@ -69,8 +80,10 @@ def cohort_members(cohort_id: int, pagination_parameters):
     members = members_of(cohort)
     pagination_parameters.item_count = len(members)
     start = pagination_parameters.first_item
-    return [{"user_id": u.id, "name": u.name, "email": u.email}
-            for u in members[start:start + pagination_parameters.page_size]]
+    return [
+        {"user_id": u.id, "name": u.name, "email": u.email}
+        for u in members[start : start + pagination_parameters.page_size]
+    ]
 
 
 def blueprints() -> list[Blueprint]:

@@ -23,8 +23,15 @@ def _echo_json(data: object) -> None:
 
 
 def _token_json(record: ApiToken) -> dict:
-    return {"id": record.id, "name": record.name, "prefix": record.prefix, "scopes": record.scope_list,
-            "created_at": record.created_at, "expires_at": record.expires_at, "last_used_at": record.last_used_at}
+    return {
+        "id": record.id,
+        "name": record.name,
+        "prefix": record.prefix,
+        "scopes": record.scope_list,
+        "created_at": record.created_at,
+        "expires_at": record.expires_at,
+        "last_used_at": record.last_used_at,
+    }
 
 
 @click.group("api")
@@ -39,13 +46,23 @@ def token_group() -> None:
 
 @token_group.command("create")
 @click.argument("email")
-@click.option("--scope", "scopes", multiple=True, required=True, type=click.Choice(API_SCOPES),
-              help="read, write or admin (repeat for several)")
+@click.option(
+    "--scope",
+    "scopes",
+    multiple=True,
+    required=True,
+    type=click.Choice(API_SCOPES),
+    help="read, write or admin (repeat for several)",
+)
 @click.option("--name", default="", help="What the token is for, to recognise it later")
-@click.option("--expires-days", type=click.IntRange(1, 3650), default=None, help="Expire after N days")
+@click.option(
+    "--expires-days", type=click.IntRange(1, 3650), default=None, help="Expire after N days"
+)
 @click.option("--json", "as_json", is_flag=True)
 @with_appcontext
-def token_create(email: str, scopes: tuple[str, ...], name: str, expires_days: int | None, as_json: bool) -> None:
+def token_create(
+    email: str, scopes: tuple[str, ...], name: str, expires_days: int | None, as_json: bool
+) -> None:
     """Make a token for the account EMAIL; it is printed once and cannot be read back."""
     user = find_user(email)
     if user is None or user.deleted_at is not None:
@@ -57,10 +74,20 @@ def token_create(email: str, scopes: tuple[str, ...], name: str, expires_days: i
         _fail(str(exc))
     db.session.commit()
     if as_json:
-        _echo_json({"token": token, "id": record.id, "scopes": record.scope_list, "expires_at": record.expires_at})
+        _echo_json(
+            {
+                "token": token,
+                "id": record.id,
+                "scopes": record.scope_list,
+                "expires_at": record.expires_at,
+            }
+        )
         return
     click.echo(token)
-    click.echo(f"(token {record.id}, scopes: {' '.join(record.scope_list)}; it is shown only now)", err=True)
+    click.echo(
+        f"(token {record.id}, scopes: {' '.join(record.scope_list)}; it is shown only now)",
+        err=True,
+    )
 
 
 @token_group.command("list")

@@ -33,15 +33,23 @@ def _fields(spec: dict[str, Any], schema: Any) -> list[dict[str, Any]]:
         kind = prop.get("type", "object")
         if isinstance(kind, list):
             kind = " | ".join(kind)
-        fields.append({"name": name, "type": kind, "required": name in required,
-                       "description": prop.get("description", "")})
+        fields.append(
+            {
+                "name": name,
+                "type": kind,
+                "required": name in required,
+                "description": prop.get("description", ""),
+            }
+        )
     return fields
 
 
 def operations(spec: dict[str, Any]) -> list[dict[str, Any]]:
     """Every operation of the document, grouped by its tag, in the document's order."""
-    groups: dict[str, dict[str, Any]] = {t["name"]: {"name": t["name"], "description": t.get("description", ""),
-                                                     "operations": []} for t in spec.get("tags", [])}
+    groups: dict[str, dict[str, Any]] = {
+        t["name"]: {"name": t["name"], "description": t.get("description", ""), "operations": []}
+        for t in spec.get("tags", [])
+    }
     for path, item in spec.get("paths", {}).items():
         for method in METHODS:
             if method not in item:
@@ -49,22 +57,41 @@ def operations(spec: dict[str, Any]) -> list[dict[str, Any]]:
             op = item[method]
             tag = (op.get("tags") or ["other"])[0]
             group = groups.setdefault(tag, {"name": tag, "description": "", "operations": []})
-            body = (op.get("requestBody") or {}).get("content", {}).get("application/json", {}).get("schema")
+            body = (
+                (op.get("requestBody") or {})
+                .get("content", {})
+                .get("application/json", {})
+                .get("schema")
+            )
             responses = []
             for status, response in op.get("responses", {}).items():
                 response = _resolve(spec, response)
                 content = response.get("content", {})
                 schema = next(iter(content.values()), {}).get("schema") if content else None
-                responses.append({"status": status, "description": response.get("description", ""),
-                                  "fields": _fields(spec, schema) if schema and status.startswith("2") else []})
-            group["operations"].append({
-                "id": f"{method}-{path}".replace("/", "-").replace("{", "").replace("}", ""),
-                "method": method.upper(), "path": path, "summary": op.get("summary", ""),
-                "description": op.get("description", ""),
-                "parameters": [_resolve(spec, p) for p in op.get("parameters", []) + item.get("parameters", [])],
-                "body": _fields(spec, body) if body else [],
-                "responses": responses,
-            })
+                responses.append(
+                    {
+                        "status": status,
+                        "description": response.get("description", ""),
+                        "fields": _fields(spec, schema)
+                        if schema and status.startswith("2")
+                        else [],
+                    }
+                )
+            group["operations"].append(
+                {
+                    "id": f"{method}-{path}".replace("/", "-").replace("{", "").replace("}", ""),
+                    "method": method.upper(),
+                    "path": path,
+                    "summary": op.get("summary", ""),
+                    "description": op.get("description", ""),
+                    "parameters": [
+                        _resolve(spec, p)
+                        for p in op.get("parameters", []) + item.get("parameters", [])
+                    ],
+                    "body": _fields(spec, body) if body else [],
+                    "responses": responses,
+                }
+            )
     return [g for g in groups.values() if g["operations"]]
 
 

@@ -17,16 +17,29 @@ from .schemas import (
 )
 
 me = Blueprint("api_me", __name__, url_prefix="/api/v1/me", description="The token's own account")
-users = Blueprint("api_users", __name__, url_prefix="/api/v1/users", description="Accounts (administrators)")
-organisations = Blueprint("api_organisations", __name__, url_prefix="/api/v1/organisations",
-                          description="Organisations (administrators)")
+users = Blueprint(
+    "api_users", __name__, url_prefix="/api/v1/users", description="Accounts (administrators)"
+)
+organisations = Blueprint(
+    "api_organisations",
+    __name__,
+    url_prefix="/api/v1/organisations",
+    description="Organisations (administrators)",
+)
 
 
 def user_json(user: User) -> dict:
     org = user.organisation
-    return {"id": user.id, "name": user.name, "email": user.email, "role": user.role, "locale": user.locale,
-            "active": user.active, "created_at": user.created_at,
-            "organisation": org_json(org) if org else None}
+    return {
+        "id": user.id,
+        "name": user.name,
+        "email": user.email,
+        "role": user.role,
+        "locale": user.locale,
+        "active": user.active,
+        "created_at": user.created_at,
+        "organisation": org_json(org) if org else None,
+    }
 
 
 def org_json(org: Organisation) -> dict:
@@ -35,12 +48,19 @@ def org_json(org: Organisation) -> dict:
 
 def _page(stmt, pagination_parameters) -> list:
     """One page of ``stmt``'s rows, and the item count for the X-Pagination header (two queries)."""
-    pagination_parameters.item_count = db.session.scalar(db.select(db.func.count()).select_from(stmt.subquery()))
+    pagination_parameters.item_count = db.session.scalar(
+        db.select(db.func.count()).select_from(stmt.subquery())
+    )
     if pagination_parameters.first_item >= pagination_parameters.item_count:
         return []  # past the last page: empty, and no OFFSET larger than the database's integers
-    return db.session.execute(
-        stmt.limit(pagination_parameters.page_size).offset(pagination_parameters.first_item)
-    ).unique().scalars().all()
+    return (
+        db.session.execute(
+            stmt.limit(pagination_parameters.page_size).offset(pagination_parameters.first_item)
+        )
+        .unique()
+        .scalars()
+        .all()
+    )
 
 
 @me.route("")
@@ -91,7 +111,10 @@ def list_organisations(args, pagination_parameters):
         stmt = stmt.where(Organisation.country == args["country"].upper())
     if "name" in args:
         stmt = stmt.where(Organisation.name.icontains(args["name"], autoescape=True))
-    return [org_json(o) for o in _page(stmt.order_by(Organisation.name, Organisation.id), pagination_parameters)]
+    return [
+        org_json(o)
+        for o in _page(stmt.order_by(Organisation.name, Organisation.id), pagination_parameters)
+    ]
 
 
 @organisations.route("/<int:organisation_id>")

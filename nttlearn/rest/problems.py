@@ -20,16 +20,24 @@ class ProblemSchema(ma.Schema):
     status = ma.fields.Integer(required=True)
     detail = ma.fields.String()
     instance = ma.fields.String()
-    errors = ma.fields.Dict(metadata={"description": "Per location and field, the reasons a value was refused"})
+    errors = ma.fields.Dict(
+        metadata={"description": "Per location and field, the reasons a value was refused"}
+    )
 
 
 def is_api_request() -> bool:
     return request.path == "/api/v1" or request.path.startswith("/api/v1/")
 
 
-def problem(status: int, detail: str = "", errors: Any = None, headers: dict[str, str] | None = None) -> Response:
-    body: dict[str, Any] = {"type": PROBLEM_TYPE, "title": HTTPStatus(status).phrase, "status": status,
-                            "instance": request.path}
+def problem(
+    status: int, detail: str = "", errors: Any = None, headers: dict[str, str] | None = None
+) -> Response:
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE,
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "instance": request.path,
+    }
     if detail:
         body["detail"] = detail
     if errors:

@@ -15,13 +15,22 @@ from .courses import find_course
 from .people import me
 from .schemas import EnrolmentQuerySchema, EnrolmentSchema, NewEnrolmentSchema, ProgressSchema
 
-enrolments = Blueprint("api_enrolments", __name__, url_prefix="/api/v1/enrolments",
-                       description="Enrolments: your own, or a course's for its trainers")
+enrolments = Blueprint(
+    "api_enrolments",
+    __name__,
+    url_prefix="/api/v1/enrolments",
+    description="Enrolments: your own, or a course's for its trainers",
+)
 
 
 def enrolment_json(enrolment: Enrolment, slug: str) -> dict:
-    return {"id": enrolment.id, "user_id": enrolment.user_id, "course": slug,
-            "enrolled_at": enrolment.created_at, "completed_at": enrolment.completed_at}
+    return {
+        "id": enrolment.id,
+        "user_id": enrolment.user_id,
+        "course": slug,
+        "enrolled_at": enrolment.created_at,
+        "completed_at": enrolment.completed_at,
+    }
 
 
 @enrolments.route("")
@@ -47,11 +56,16 @@ def list_enrolments(args, pagination_parameters):
         abort(403, message="Name a course you teach to list other learners' enrolments.")
     else:
         stmt = stmt.where(Enrolment.user_id == user.id)
-    pagination_parameters.item_count = db.session.scalar(db.select(db.func.count()).select_from(stmt.subquery()))
+    pagination_parameters.item_count = db.session.scalar(
+        db.select(db.func.count()).select_from(stmt.subquery())
+    )
     if pagination_parameters.first_item >= pagination_parameters.item_count:
         return []  # past the last page: empty, and no OFFSET larger than the database's integers
-    rows = db.session.execute(stmt.order_by(Enrolment.id).limit(pagination_parameters.page_size)
-                              .offset(pagination_parameters.first_item)).all()
+    rows = db.session.execute(
+        stmt.order_by(Enrolment.id)
+        .limit(pagination_parameters.page_size)
+        .offset(pagination_parameters.first_item)
+    ).all()
     return [enrolment_json(e, slug) for e, slug in rows]
 
 
@@ -59,7 +73,9 @@ def list_enrolments(args, pagination_parameters):
 @token_required("write")
 @enrolments.arguments(NewEnrolmentSchema)
 @enrolments.response(201, EnrolmentSchema)
-@enrolments.alt_response(200, schema=EnrolmentSchema, description="Already enrolled: the enrolment", success=True)
+@enrolments.alt_response(
+    200, schema=EnrolmentSchema, description="Already enrolled: the enrolment", success=True
+)
 def create_enrolment(data):
     """Enrol yourself (a published course open to self-enrolment) or, in a course you teach,
     another learner. Enrolling twice returns the existing enrolment with 200."""
@@ -69,10 +85,16 @@ def create_enrolment(data):
     by_staff = learner_id != user.id
     if by_staff:
         if not can_manage_course(user, course):
-            abort(403, message="Only the course's trainers and administrators enrol other learners.")
+            abort(
+                403, message="Only the course's trainers and administrators enrol other learners."
+            )
         learner = db.session.get(User, learner_id)
         if learner is None or learner.deleted_at is not None or not learner.active:
-            abort(422, message="No such active account.", errors={"json": {"user_id": ["No such active account."]}})
+            abort(
+                422,
+                message="No such active account.",
+                errors={"json": {"user_id": ["No such active account."]}},
+            )
     existing = get_enrolment(learner_id, course.id)
     if existing is not None:
         return enrolment_json(existing, course.slug), 200
@@ -110,13 +132,26 @@ def my_progress():
     """Your progress in each course you are enrolled in."""
     user = api_user()
     rows = db.session.execute(
-        db.select(Enrolment, Course).join(Course, Enrolment.course_id == Course.id)
-        .where(Enrolment.user_id == user.id).order_by(Course.title)
+        db.select(Enrolment, Course)
+        .join(Course, Enrolment.course_id == Course.id)
+        .where(Enrolment.user_id == user.id)
+        .order_by(Course.title)
     ).all()
     progress = progress_by_course(user.id, [c for _e, c in rows])
-    return [{"user_id": user.id, "name": user.name, "course": c.slug, "done": progress[c.id].done,
-             "total": progress[c.id].total, "percent": progress[c.id].percent, "enrolled_at": e.created_at,
-             "last_activity_at": e.last_activity_at, "completed_at": e.completed_at} for e, c in rows]
+    return [
+        {
+            "user_id": user.id,
+            "name": user.name,
+            "course": c.slug,
+            "done": progress[c.id].done,
+            "total": progress[c.id].total,
+            "percent": progress[c.id].percent,
+            "enrolled_at": e.created_at,
+            "last_activity_at": e.last_activity_at,
+            "completed_at": e.completed_at,
+        }
+        for e, c in rows
+    ]
 
 
 @course_blueprint.route("/<slug>/progress")
@@ -127,13 +162,26 @@ def course_progress_list(slug: str, pagination_parameters):
     """Every learner's progress in a course you teach, by name."""
     course = find_course(slug)
     if not can_manage_course(api_user(), course):
-        abort(403, message="Only the course's trainers and administrators see its learners' progress.")
+        abort(
+            403, message="Only the course's trainers and administrators see its learners' progress."
+        )
     rows = course_progress(course)
     pagination_parameters.item_count = len(rows)
     start = pagination_parameters.first_item
-    return [{"user_id": r.user_id, "name": r.name, "course": course.slug, "done": r.done, "total": r.total,
-             "percent": r.percent, "enrolled_at": r.enrolled_at, "last_activity_at": r.last_activity_at,
-             "completed_at": r.completed_at} for r in rows[start:start + pagination_parameters.page_size]]
+    return [
+        {
+            "user_id": r.user_id,
+            "name": r.name,
+            "course": course.slug,
+            "done": r.done,
+            "total": r.total,
+            "percent": r.percent,
+            "enrolled_at": r.enrolled_at,
+            "last_activity_at": r.last_activity_at,
+            "completed_at": r.completed_at,
+        }
+        for r in rows[start : start + pagination_parameters.page_size]
+    ]
 
 
 def blueprints() -> list[Blueprint]:

@@ -20,17 +20,25 @@ class ApiText(ma.fields.String):
         super().__init__(validate=validators, **kwargs)
 
 
-LANG = ma.fields.String(load_default="en", validate=ma.validate.OneOf(LOCALES),
-                        metadata={"description": "The language of titles and summaries"})
+LANG = ma.fields.String(
+    load_default="en",
+    validate=ma.validate.OneOf(LOCALES),
+    metadata={"description": "The language of titles and summaries"},
+)
 
 
 class CourseSchema(ma.Schema):
     slug = ma.fields.String(required=True)
-    title = ma.fields.String(required=True, metadata={"description": "In the language asked with ?lang="})
+    title = ma.fields.String(
+        required=True, metadata={"description": "In the language asked with ?lang="}
+    )
     summary = ma.fields.String(required=True)
     policy_area = ma.fields.String(required=True)
-    languages = ma.fields.List(ma.fields.String(), required=True,
-                               metadata={"description": "Languages the whole course is available in"})
+    languages = ma.fields.List(
+        ma.fields.String(),
+        required=True,
+        metadata={"description": "Languages the whole course is available in"},
+    )
     hours = ma.fields.Float(required=True)
     published = ma.fields.Boolean(required=True)
     self_enrolment = ma.fields.Boolean(required=True)
@@ -40,8 +48,10 @@ class CourseSchema(ma.Schema):
 class CourseQuerySchema(ma.Schema):
     lang = LANG
     policy_area = ma.fields.String(validate=ma.validate.OneOf(POLICY_AREAS))
-    language = ma.fields.String(validate=ma.validate.OneOf(LOCALES),
-                                metadata={"description": "Only courses available in this language"})
+    language = ma.fields.String(
+        validate=ma.validate.OneOf(LOCALES),
+        metadata={"description": "Only courses available in this language"},
+    )
 
 
 class LangQuerySchema(ma.Schema):
@@ -54,7 +64,9 @@ class OutlineItemSchema(ma.Schema):
     key = ma.fields.String(required=True)
     title = ma.fields.String(required=True)
     required = ma.fields.Boolean(required=True)
-    type = ma.fields.String(allow_none=True, metadata={"description": "The activity type (quiz, …)"})
+    type = ma.fields.String(
+        allow_none=True, metadata={"description": "The activity type (quiz, …)"}
+    )
 
 
 class OutlineModuleSchema(ma.Schema):
@@ -94,8 +106,10 @@ class UserQuerySchema(ma.Schema):
 
 
 class OrganisationQuerySchema(ma.Schema):
-    country = ma.fields.String(validate=ma.validate.Regexp(r"^[A-Za-z]{2}$"),
-                               metadata={"description": "ISO 3166-1 alpha-2 code"})
+    country = ma.fields.String(
+        validate=ma.validate.Regexp(r"^[A-Za-z]{2}$"),
+        metadata={"description": "ISO 3166-1 alpha-2 code"},
+    )
     name = ApiText(200, metadata={"description": "Part of the name, any case"})
 
 
@@ -114,9 +128,10 @@ class EnrolmentQuerySchema(ma.Schema):
 
 class NewEnrolmentSchema(ma.Schema):
     course = ApiText(100, min_length=1, required=True, metadata={"description": "A course's slug"})
-    user_id = ma.fields.Integer(validate=ma.validate.Range(min=1, max=2**31 - 1),
-                                metadata={"description": "Another learner (course staff only); "
-                                                         "yourself when left out"})
+    user_id = ma.fields.Integer(
+        validate=ma.validate.Range(min=1, max=2**31 - 1),
+        metadata={"description": "Another learner (course staff only); yourself when left out"},
+    )
 
 
 class ProgressSchema(ma.Schema):
@@ -132,7 +147,9 @@ class ProgressSchema(ma.Schema):
 
 
 class MeSchema(UserSchema):
-    scopes = ma.fields.List(ma.fields.String(), required=True, metadata={"description": "The token's scopes"})
+    scopes = ma.fields.List(
+        ma.fields.String(), required=True, metadata={"description": "The token's scopes"}
+    )
 
 
 class CohortSchema(ma.Schema):
@@ -141,8 +158,9 @@ class CohortSchema(ma.Schema):
     name = ma.fields.String(required=True)
     starts_on = ma.fields.Date(required=True)
     ends_on = ma.fields.Date(allow_none=True)
-    language = ma.fields.String(allow_none=True, metadata={"description": "The cohort's language; null: "
-                                                                          "each learner's own"})
+    language = ma.fields.String(
+        allow_none=True, metadata={"description": "The cohort's language; null: each learner's own"}
+    )
     members = ma.fields.Integer(required=True, metadata={"description": "How many learners it has"})
 
 

@@ -29,14 +29,18 @@ def allowed_scopes(user: User) -> tuple[str, ...]:
     return API_SCOPES if user.is_admin else tuple(s for s in API_SCOPES if s != "admin")
 
 
-def create_token(user: User, scopes: list[str], name: str = "", expires_days: int | None = None) -> tuple[str, ApiToken]:
+def create_token(
+    user: User, scopes: list[str], name: str = "", expires_days: int | None = None
+) -> tuple[str, ApiToken]:
     """Make a token for ``user`` (added to the session, not committed): (the token, its record).
 
     The token is returned once; it cannot be read back from the database.
     """
     unknown = [s for s in scopes if s not in API_SCOPES]
     if unknown or not scopes:
-        raise TokenError(f"unknown scope {unknown[0]!r}" if unknown else "a token needs at least one scope")
+        raise TokenError(
+            f"unknown scope {unknown[0]!r}" if unknown else "a token needs at least one scope"
+        )
     refused = [s for s in scopes if s not in allowed_scopes(user)]
     if refused:
         raise TokenError(f"the account may not hold the scope {refused[0]!r}")
@@ -47,7 +51,10 @@ def create_token(user: User, scopes: list[str], name: str = "", expires_days: in
     prefix = TOKEN_START + secrets.token_hex(4)
     token = f"{prefix}_{secrets.token_urlsafe(32)}"
     record = ApiToken(
-        user_id=user.id, name=name.strip()[:100], prefix=prefix, token_hash=_digest(token),
+        user_id=user.id,
+        name=name.strip()[:100],
+        prefix=prefix,
+        token_hash=_digest(token),
         scopes=" ".join(s for s in API_SCOPES if s in scopes),
         expires_at=utcnow() + timedelta(days=expires_days) if expires_days else None,
     )
@@ -60,9 +67,15 @@ def find_token(token: str, at: datetime | None = None) -> ApiToken | None:
     """The live token record for ``token``: not revoked, not expired, its account active."""
     if not token.startswith(TOKEN_START) or len(token) > 100:
         return None
-    record = db.session.execute(db.select(ApiToken).where(ApiToken.token_hash == _digest(token))).scalar()
+    record = db.session.execute(
+        db.select(ApiToken).where(ApiToken.token_hash == _digest(token))
+    ).scalar()
     at = at or utcnow()
-    if record is None or record.revoked_at is not None or (record.expires_at and record.expires_at <= at):
+    if (
+        record is None
+        or record.revoked_at is not None
+        or (record.expires_at and record.expires_at <= at)
+    ):
         return None
     user = record.user
     if not user.active or user.deleted_at is not None:
@@ -73,10 +86,15 @@ def find_token(token: str, at: datetime | None = None) -> ApiToken | None:
 def user_tokens(user: User) -> list[ApiToken]:
     """The account's tokens that still work, newest first."""
     now = utcnow()
-    return [t for t in db.session.execute(
-        db.select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-        .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
-    ).scalars() if not (t.expires_at and t.expires_at <= now)]
+    return [
+        t
+        for t in db.session.execute(
+            db.select(ApiToken)
+            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+            .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+        ).scalars()
+        if not (t.expires_at and t.expires_at <= now)
+    ]
 
 
 def revoke_token(record: ApiToken) -> None:

@@ -25,13 +25,31 @@ TEMPLATES = Path(__file__).resolve().parent / "plugin"
 NAME = re.compile(r"^[a-z][a-z0-9_]{1,26}$")
 LOCALES = ("it", "sv", "es", "fi")
 CORE_REVISION = "0001_core"  # the core revision with the tables plugins point at (users, courses)
-CORE_BLUEPRINTS = frozenset({
-    "auth", "learn", "author", "admin", "reports", "cohorts", "notifications", "calendar", "onboarding", "exports",
-    "design",
-    # the REST API's (nttlearn/rest), registered when NTTLEARN_API_ENABLED is on
-    "api_courses", "api_me", "api_users", "api_organisations", "api_enrolments", "api_cohorts", "api_docs",
-    "api_tokens", "api-docs",
-})
+CORE_BLUEPRINTS = frozenset(
+    {
+        "auth",
+        "learn",
+        "author",
+        "admin",
+        "reports",
+        "cohorts",
+        "notifications",
+        "calendar",
+        "onboarding",
+        "exports",
+        "design",
+        # the REST API's (nttlearn/rest), registered when NTTLEARN_API_ENABLED is on
+        "api_courses",
+        "api_me",
+        "api_users",
+        "api_organisations",
+        "api_enrolments",
+        "api_cohorts",
+        "api_docs",
+        "api_tokens",
+        "api-docs",
+    }
+)
 FLASK_COMMANDS = frozenset({"db", "run", "shell", "routes"})
 
 
@@ -46,16 +64,25 @@ def reserved_names() -> frozenset[str]:
     from ..plugins import ENTRY_POINT_GROUP
 
     installed = {ep.name for ep in metadata.entry_points(group=ENTRY_POINT_GROUP)}
-    return CORE_BLUEPRINTS | FLASK_COMMANDS | set(main.commands) | installed | {"api", "static", "testing"}
+    return (
+        CORE_BLUEPRINTS
+        | FLASK_COMMANDS
+        | set(main.commands)
+        | installed
+        | {"api", "static", "testing"}
+    )
 
 
 def check_name(name: str) -> None:
     if not NAME.match(name) or name.endswith("_") or "__" in name:
         raise ScaffoldError(
             f"{name!r} cannot name a plugin: use 2 to 27 lowercase letters, digits and single underscores, "
-            "starting with a letter (for example twinning_fair)")
+            "starting with a letter (for example twinning_fair)"
+        )
     if keyword.iskeyword(name) or name in reserved_names():
-        raise ScaffoldError(f"{name!r} is already taken by nttlearn or an installed plugin: choose another name")
+        raise ScaffoldError(
+            f"{name!r} is already taken by nttlearn or an installed plugin: choose another name"
+        )
 
 
 def _api_range() -> str:
@@ -81,7 +108,11 @@ def _values(name: str) -> dict[str, str]:
 
 def _target_path(template: Path, values: dict[str, str]) -> str:
     relative = template.relative_to(TEMPLATES).as_posix().removesuffix(".tmpl")
-    return relative.replace("{package}", values["package"]).replace("{name}", values["name"]).replace("{dot}", ".")
+    return (
+        relative.replace("{package}", values["package"])
+        .replace("{name}", values["name"])
+        .replace("{dot}", ".")
+    )
 
 
 def _write_catalogues(folder: Path, values: dict[str, str]) -> None:
@@ -92,14 +123,40 @@ def _write_catalogues(folder: Path, values: dict[str, str]) -> None:
     translations = package / "translations"
     pot = translations / f"{values['name']}.pot"
     translations.mkdir(parents=True, exist_ok=True)
-    CommandLineInterface().run([
-        "pybabel", "-q", "extract", "-F", str(folder / "babel.cfg"), "--no-location", "--sort-output",
-        "--project", values["dist"], "--version", "0.1.0", "-o", str(pot), str(package),
-    ])
+    CommandLineInterface().run(
+        [
+            "pybabel",
+            "-q",
+            "extract",
+            "-F",
+            str(folder / "babel.cfg"),
+            "--no-location",
+            "--sort-output",
+            "--project",
+            values["dist"],
+            "--version",
+            "0.1.0",
+            "-o",
+            str(pot),
+            str(package),
+        ]
+    )
     for locale in LOCALES:
-        CommandLineInterface().run([
-            "pybabel", "-q", "init", "-D", values["name"], "-i", str(pot), "-d", str(translations), "-l", locale,
-        ])
+        CommandLineInterface().run(
+            [
+                "pybabel",
+                "-q",
+                "init",
+                "-D",
+                values["name"],
+                "-i",
+                str(pot),
+                "-d",
+                str(translations),
+                "-l",
+                locale,
+            ]
+        )
 
 
 def generate(name: str, parent: Path) -> Path:
@@ -112,6 +169,8 @@ def generate(name: str, parent: Path) -> Path:
     for template in sorted(TEMPLATES.rglob("*.tmpl")):
         target = folder / _target_path(template, values)
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(Template(template.read_text(encoding="utf-8")).substitute(values), encoding="utf-8")
+        target.write_text(
+            Template(template.read_text(encoding="utf-8")).substitute(values), encoding="utf-8"
+        )
     _write_catalogues(folder, values)
     return folder

@@ -26,8 +26,10 @@ pytestmark = pytest.mark.e2e
 
 COURSE = "designing-twinned-town-networks"
 # Only violations are reported back: collecting every passing node would double the time of a run.
-AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
-               "resultTypes": ["violations"]}
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
+    "resultTypes": ["violations"],
+}
 AXE = Axe()  # reads axe-core's script once for the whole walk
 PASSES = {"1280": (1280, "en"), "360": (360, "en"), "it-360": (360, "it")}
 ACCOUNTS = {
@@ -37,8 +39,11 @@ ACCOUNTS = {
     "coordinator": "coordinator@example.org",
     "admin": "admin@example.org",
 }
-PASSWORDS = {**DEMO_PASSWORDS, "asa.lindqvist@example.org": DEMO_PASSWORDS["learner@example.org"],
-             "coordinator@example.org": "coordinator-demo-2010"}
+PASSWORDS = {
+    **DEMO_PASSWORDS,
+    "asa.lindqvist@example.org": DEMO_PASSWORDS["learner@example.org"],
+    "coordinator@example.org": "coordinator-demo-2010",
+}
 
 # (id, role, path): a path's {names} come from the demo's data (``Walk.ids``).
 PAGES = [
@@ -95,27 +100,40 @@ def _demo_ids(database) -> dict[str, Any]:
     """The demo's rows each page needs, read (read-only) from the server's SQLite database."""
     db = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
     try:
+
         def one(sql: str, *args: Any) -> Any:
             row = db.execute(sql, args).fetchone()
             assert row is not None, f"the demo has no row for: {sql} {args}"
             return row[0]
 
         course = one("SELECT id FROM courses WHERE slug = ?", COURSE)
-        activity = ("SELECT a.id FROM activities a JOIN modules m ON m.id = a.module_id "
-                    "WHERE m.course_id = ? AND a.type_key = ? ORDER BY m.position, a.position")
+        activity = (
+            "SELECT a.id FROM activities a JOIN modules m ON m.id = a.module_id "
+            "WHERE m.course_id = ? AND a.type_key = ? ORDER BY m.position, a.position"
+        )
         quizzes = [row[0] for row in db.execute(activity, (course, "quiz")).fetchall()]
         return {
-            "course": course, "course_slug": COURSE,
-            "first_lesson": one("SELECT l.id FROM lessons l JOIN modules m ON m.id = l.module_id "
-                                "WHERE m.course_id = ? ORDER BY m.position, l.position", course),
-            "quiz": quizzes[0], "last_quiz": quizzes[-1],
-            "question": one("SELECT id FROM quiz_questions WHERE course_id = ? ORDER BY id", course),
+            "course": course,
+            "course_slug": COURSE,
+            "first_lesson": one(
+                "SELECT l.id FROM lessons l JOIN modules m ON m.id = l.module_id "
+                "WHERE m.course_id = ? ORDER BY m.position, l.position",
+                course,
+            ),
+            "quiz": quizzes[0],
+            "last_quiz": quizzes[-1],
+            "question": one(
+                "SELECT id FROM quiz_questions WHERE course_id = ? ORDER BY id", course
+            ),
             "proposal": one(activity, course, "proposal"),
             "assignment": one(activity, course, "assignment"),
             "example": one("SELECT id FROM peer_review_examples ORDER BY id"),
             "meeting": one("SELECT id FROM meetings_meetings ORDER BY id"),
-            "certificate": one("SELECT c.code FROM certificates_issued c JOIN users u ON u.id = c.user_id "
-                               "WHERE u.email = ?", ACCOUNTS["graduate"]),
+            "certificate": one(
+                "SELECT c.code FROM certificates_issued c JOIN users u ON u.id = c.user_id "
+                "WHERE u.email = ?",
+                ACCOUNTS["graduate"],
+            ),
             "user_locales": dict(db.execute("SELECT email, locale FROM users").fetchall()),
         }
     finally:
@@ -134,9 +152,11 @@ class Walk:
     def page_for(self, role: str | None, language: str):
         key = (role, language)
         if key not in self.contexts:
-            context = self.browser.new_context(base_url=self.base_url,
-                                               locale="it-IT" if language == "it" else "en-GB",
-                                               viewport={"width": 1280, "height": 900})
+            context = self.browser.new_context(
+                base_url=self.base_url,
+                locale="it-IT" if language == "it" else "en-GB",
+                viewport={"width": 1280, "height": 900},
+            )
             context.set_default_timeout(30_000)
             page = context.new_page()
             page.on("dialog", lambda dialog: dialog.accept())
@@ -206,15 +226,20 @@ def check_page(page, what: str, width: int) -> None:
     """No axe-core violation; on a phone, nothing wider than the window."""
     if width <= 360:
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        wide = overflow > 0 and page.evaluate("""() => [...document.querySelectorAll('body *')]
+        wide = (
+            overflow > 0
+            and page.evaluate("""() => [...document.querySelectorAll('body *')]
             .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
             .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
                 + (e.className && typeof e.className === 'string' ? '.' + e.className.split(' ').join('.') : ''))""")
+        )
         assert overflow <= 0, f"{what} is {overflow} px wider than a {width} px phone: {wide}"
     violations = AXE.run(page, options=AXE_OPTIONS).response["violations"]
     assert not violations, f"{what}:\n" + "\n".join(
         f"{v['id']} ({v['impact']}): {v['help']} — "
-        f"{[(n['target'], n.get('failureSummary', '')[:160]) for n in v['nodes']][:4]}" for v in violations)
+        f"{[(n['target'], n.get('failureSummary', '')[:160]) for n in v['nodes']][:4]}"
+        for v in violations
+    )
 
 
 @pytest.mark.parametrize("pass_name", list(PASSES))
@@ -224,7 +249,9 @@ def test_page_has_no_accessibility_violation(walk, pass_name, name, role, path):
     page = walk.page_for(role, language)
     page.set_viewport_size({"width": width, "height": 900 if width > 360 else 740})
     response = page.goto(path.format(**walk.ids))
-    assert response is not None and response.status == 200, f"{name}: {response and response.status} at {page.url}"
+    assert response is not None and response.status == 200, (
+        f"{name}: {response and response.status} at {page.url}"
+    )
     if language == "it":
         expect(page.locator("html")).to_have_attribute("lang", re.compile("^it"))
     check_page(page, f"{name} ({role or 'visitor'}, {pass_name})", width)

@@ -12,7 +12,9 @@ pytestmark = pytest.mark.e2e
 PHONE = 360
 
 
-def test_a_learner_makes_a_token_on_a_phone_and_it_answers_for_them_until_revoked(new_page, log_in, live_server):
+def test_a_learner_makes_a_token_on_a_phone_and_it_answers_for_them_until_revoked(
+    new_page, log_in, live_server
+):
     page = new_page(width=PHONE, height=740)
     log_in(page, "learner@example.org")
     page.goto("/account")  # in Italian: Giulia Rossi's profile language
@@ -27,13 +29,19 @@ def test_a_learner_makes_a_token_on_a_phone_and_it_answers_for_them_until_revoke
     assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE
     for control in page.locator("main :is(input:not([type=hidden]), select, button)").all():
         expect(control).to_have_accessible_name(re.compile(r"\S"))
-    me = page.request.get(f"{live_server.url}/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    me = page.request.get(
+        f"{live_server.url}/api/v1/me", headers={"Authorization": f"Bearer {token}"}
+    )
     assert me.status == 200 and me.json()["email"] == "learner@example.org"
 
     page.locator("form[action$='/revoke'] button").click()
-    page.locator("dialog.confirm-dialog[open] button[value=confirm]").click()  # the page's own dialog
+    page.locator(
+        "dialog.confirm-dialog[open] button[value=confirm]"
+    ).click()  # the page's own dialog
     expect(page.locator(".flash")).to_contain_text("revocato")
-    again = page.request.get(f"{live_server.url}/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    again = page.request.get(
+        f"{live_server.url}/api/v1/me", headers={"Authorization": f"Bearer {token}"}
+    )
     assert again.status == 401
 
 

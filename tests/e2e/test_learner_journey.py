@@ -57,7 +57,9 @@ def test_new_learner_enrols_completes_two_lessons_and_sees_progress_move(page, l
     expect(page.get_by_role("heading", level=1)).not_to_have_text(first_title)
     page.get_by_role("button", name="Mark as done", exact=True).click()
     expect(lesson_bar).to_have_attribute("value", "2")
-    expect(page.get_by_role("navigation", name="Course outline").locator("li.done")).to_have_count(2)
+    expect(page.get_by_role("navigation", name="Course outline").locator("li.done")).to_have_count(
+        2
+    )
 
     page.get_by_role("navigation", name="Breadcrumbs").get_by_role("link", name=MAIN_COURSE).click()
     expect(course_bar).to_have_attribute("value", "2")

@@ -74,13 +74,16 @@ def paced_course(live_server, tmp_path):
     cli("courses", "import", str(root))
     cli("users", "create", email, "--name", "Paula Paced", "--password", PASSWORD)
     cli("users", "make-trainer", "trainer@example.org", slug)
-    cohort = json.loads(cli("cohorts", "create", slug, "Spring", "--start", date.today().isoformat(), "--json"))
+    cohort = json.loads(
+        cli("cohorts", "create", slug, "Spring", "--start", date.today().isoformat(), "--json")
+    )
     cli("cohorts", "add", email, str(cohort["id"]))
     return slug, email, cohort["id"]
 
 
 def test_module_two_opens_then_its_quiz_is_due_on_the_dashboard_in_the_feed_and_reminded_once(
-        new_page, log_in, paced_course, live_server):
+    new_page, log_in, paced_course, live_server
+):
     slug, email, _cohort_id = paced_course
     learner = new_page()
     log_in(learner, email, PASSWORD)
@@ -90,7 +93,11 @@ def test_module_two_opens_then_its_quiz_is_due_on_the_dashboard_in_the_feed_and_
     expect(module2).to_contain_text("Locked")
     expect(module2).to_contain_text("This opens on")
     expect(module2.get_by_role("link", name="Searching for partners")).to_have_count(0)
-    expect(learner.locator("li.module").filter(has_text="Getting started").get_by_role("link", name="Welcome")).to_be_visible()
+    expect(
+        learner.locator("li.module")
+        .filter(has_text="Getting started")
+        .get_by_role("link", name="Welcome")
+    ).to_be_visible()
 
     trainer = new_page()
     log_in(trainer, "trainer@example.org")
@@ -126,15 +133,26 @@ def test_module_two_opens_then_its_quiz_is_due_on_the_dashboard_in_the_feed_and_
     feed_url = learner.locator("#feed-url").input_value()
     feed = learner.request.get(feed_url)
     assert feed.ok and feed.headers["content-type"].startswith("text/calendar")
-    events = [e for e in icalendar.Calendar.from_ical(feed.body()).walk("VEVENT") if QUIZ_TITLE in str(e["summary"])]
+    events = [
+        e
+        for e in icalendar.Calendar.from_ical(feed.body()).walk("VEVENT")
+        if QUIZ_TITLE in str(e["summary"])
+    ]
     assert len(events) == 1, [str(e["summary"]) for e in events]
     assert events[0].decoded("dtstart") == due
 
     def reminders() -> list:
-        mails = [message_from_bytes(p.read_bytes(), policy=policy.default)
-                 for p in sorted((live_server.instance / "mail").glob("*.eml"))]
-        return [m for m in mails if m["To"] == email and m["Subject"].startswith("Reminder:")
-                and QUIZ_TITLE in m["Subject"]]
+        mails = [
+            message_from_bytes(p.read_bytes(), policy=policy.default)
+            for p in sorted((live_server.instance / "mail").glob("*.eml"))
+        ]
+        return [
+            m
+            for m in mails
+            if m["To"] == email
+            and m["Subject"].startswith("Reminder:")
+            and QUIZ_TITLE in m["Subject"]
+        ]
 
     for _run in range(2):  # a second run (or a second worker) sends nothing new
         result = live_server.cli("notifications", "send-reminders")

@@ -10,8 +10,12 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.e2e
 
 COURSE = "designing-twinned-town-networks"
-TOWNS = [("Comune di Ferrara", "Ferrara", "IT", "it"), ("Umeå kommun", "Umeå", "SE", "sv"),
-         ("Ayuntamiento de Huesca", "Huesca", "ES", "es"), ("Oulun kaupunki", "Oulu", "FI", "fi")]
+TOWNS = [
+    ("Comune di Ferrara", "Ferrara", "IT", "it"),
+    ("Umeå kommun", "Umeå", "SE", "sv"),
+    ("Ayuntamiento de Huesca", "Huesca", "ES", "es"),
+    ("Oulun kaupunki", "Oulu", "FI", "fi"),
+]
 
 
 def officials_csv(bad: bool) -> bytes:
@@ -35,7 +39,8 @@ def assert_accessible(page) -> None:
 
 def upload(page, content: bytes) -> None:
     page.get_by_label("Participants file (CSV or XLSX)").set_input_files(
-        {"name": "officials.csv", "mimeType": "text/csv", "buffer": content})
+        {"name": "officials.csv", "mimeType": "text/csv", "buffer": content}
+    )
     page.get_by_role("button", name="Check the file").click()
 
 
@@ -49,7 +54,9 @@ def test_admin_uploads_officials_fixes_two_bad_lines_and_imports(new_page, log_i
     upload(page, officials_csv(bad=True))
 
     errors = page.locator("#line-errors")
-    expect(errors).to_contain_text("line 5: email: “official3-at-onboarding.example.eu” is not a valid e-mail address.")
+    expect(errors).to_contain_text(
+        "line 5: email: “official3-at-onboarding.example.eu” is not a valid e-mail address."
+    )
     expect(errors).to_contain_text("line 12: country: unknown country “Atlantis”")
     expect(errors.locator("li")).to_have_count(2)
     expect(page.get_by_text("Invalid lines: 2")).to_be_visible()
@@ -65,7 +72,11 @@ def test_admin_uploads_officials_fixes_two_bad_lines_and_imports(new_page, log_i
     expect(page.locator("#line-errors")).to_have_count(0)
     page.get_by_role("button", name="Import").click()
 
-    expect(page.get_by_text("Imported: 20 accounts created, 0 updated, 20 enrolments, 20 invitations sent")).to_be_visible()
+    expect(
+        page.get_by_text(
+            "Imported: 20 accounts created, 0 updated, 20 enrolments, 20 invitations sent"
+        )
+    ).to_be_visible()
     page.goto("/admin/users?q=onboarding.example.eu")
     expect(page.get_by_role("link", name="Official 19")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360

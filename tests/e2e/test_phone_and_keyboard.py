@@ -86,14 +86,17 @@ def test_every_form_control_has_an_accessible_label(page, path):
 
 
 @pytest.mark.parametrize("path", ["/dashboard", "/calendar", "/notifications", "/account"])
-def test_the_learner_s_todo_calendar_and_notification_pages_fit_a_phone_and_label_every_control(new_page, log_in, path):
+def test_the_learner_s_todo_calendar_and_notification_pages_fit_a_phone_and_label_every_control(
+    new_page, log_in, path
+):
     page = new_page(width=PHONE, height=740)
     log_in(page, "learner@example.org")
 
     page.goto(path)
 
     assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE, (
-        f"{path} is {horizontal_overflow(page)} px wider than a {PHONE} px window")
+        f"{path} is {horizontal_overflow(page)} px wider than a {PHONE} px window"
+    )
     for control in page.locator(f"main :is({FORM_CONTROLS})").all():
         expect(control).to_have_accessible_name(re.compile(r"\S"))
 

@@ -14,7 +14,9 @@ pytestmark = pytest.mark.e2e
 
 PHONE = 360
 COURSE = "/courses/designing-twinned-town-networks"
-AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}}
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}
+}
 
 
 def check_page(page, what: str) -> None:
@@ -24,7 +26,9 @@ def check_page(page, what: str) -> None:
     results = Axe().run(page, options=AXE_OPTIONS)
     violations = results.response["violations"]
     assert not violations, f"{what}: " + "\n".join(
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}" for v in violations)
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in violations
+    )
 
 
 def test_a_visitor_on_a_phone_opens_the_menu_from_the_keyboard_and_previews_a_course(new_page):
@@ -73,7 +77,10 @@ def test_a_trainers_progress_report_scrolls_inside_a_focusable_region_on_a_phone
     check_page(page, "the progress report")
 
 
-@pytest.mark.parametrize("path", ["/admin/plugins", "/admin/users", "/admin/organisations", "/admin/plugins/quiz/disable"])
+@pytest.mark.parametrize(
+    "path",
+    ["/admin/plugins", "/admin/users", "/admin/organisations", "/admin/plugins/quiz/disable"],
+)
 def test_admin_pages_fit_a_phone(new_page, log_in, path):
     page = new_page(width=PHONE, height=740)
     log_in(page, "admin@example.org")

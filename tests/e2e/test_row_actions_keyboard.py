@@ -32,4 +32,6 @@ def test_trainer_opens_a_module_s_menu_with_the_keyboard_and_is_asked_before_del
 
     expect(page.get_by_role("heading", level=1, name=re.compile(r"^Delete .+\?$"))).to_be_visible()
     page.get_by_role("link", name="Cancel").click()
-    expect(page.locator("details.row-actions").first).to_be_attached()  # back on the outline, nothing gone
+    expect(
+        page.locator("details.row-actions").first
+    ).to_be_attached()  # back on the outline, nothing gone

@@ -22,15 +22,19 @@ def test_trainer_opens_progress_report_of_main_course_and_sees_demo_learners(pag
     asa = table.get_by_role("row").filter(has_text="Åsa Lindqvist")
     expect(asa).to_contain_text("Luleå kommun")
     expect(asa).to_contain_text("Sweden")  # the country's name in the reader's language, not "SE"
-    expect(table.get_by_role("row").filter(has_text="Giulia Rossi")).to_contain_text("Comune di Bologna")
+    expect(table.get_by_role("row").filter(has_text="Giulia Rossi")).to_contain_text(
+        "Comune di Bologna"
+    )
     expect(table.get_by_role("row").filter(has_text="Aino Virtanen")).to_contain_text("%")
 
 
 def test_admin_disables_and_reenables_a_plugin(page, log_in, live_server):
     installed = live_server.plugins()
     if PARTNER_PLUGIN not in installed:
-        pytest.skip(f"the {PARTNER_PLUGIN} plugin is not installed in this environment "
-                    f"(`pip install -e plugins/{PARTNER_PLUGIN}`); installed: {sorted(installed) or 'none'}")
+        pytest.skip(
+            f"the {PARTNER_PLUGIN} plugin is not installed in this environment "
+            f"(`pip install -e plugins/{PARTNER_PLUGIN}`); installed: {sorted(installed) or 'none'}"
+        )
     log_in(page, "admin@example.org")
     page.get_by_role("link", name="Administration").click()
     page.get_by_role("link", name="Plugins").click()
@@ -55,7 +59,9 @@ def test_admin_disables_and_reenables_a_plugin(page, log_in, live_server):
             live_server.cli("plugins", "enable", PARTNER_PLUGIN)
 
 
-def test_trainer_unenrols_through_a_keyboard_dialog_that_gives_focus_back_when_cancelled(page, log_in):
+def test_trainer_unenrols_through_a_keyboard_dialog_that_gives_focus_back_when_cancelled(
+    page, log_in
+):
     # The test's own change: the admin is enrolled here, then unenrolled, leaving the demo as it was.
     log_in(page, "trainer@example.org")
     page.goto("/dashboard")
@@ -69,7 +75,9 @@ def test_trainer_unenrols_through_a_keyboard_dialog_that_gives_focus_back_when_c
     page.keyboard.press("Enter")
     dialog = page.get_by_role("dialog", name="Unenrol Anna Admin?")
     expect(dialog).to_be_visible()
-    expect(dialog.get_by_role("button", name="Cancel")).to_be_focused()  # Enter alone does not unenrol
+    expect(
+        dialog.get_by_role("button", name="Cancel")
+    ).to_be_focused()  # Enter alone does not unenrol
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
     expect(unenrol).to_be_focused()
@@ -81,5 +89,7 @@ def test_trainer_unenrols_through_a_keyboard_dialog_that_gives_focus_back_when_c
     expect(dialog.get_by_role("button", name="Unenrol")).to_be_focused()
     page.keyboard.press("Enter")
 
-    expect(page.get_by_text("Anna Admin has been unenrolled.")).to_be_visible()  # no page in between
+    expect(
+        page.get_by_text("Anna Admin has been unenrolled.")
+    ).to_be_visible()  # no page in between
     expect(page.locator("#progress-table")).not_to_contain_text("admin@example.org")

@@ -13,7 +13,9 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.e2e
 
 PHONE = 360
-AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}}
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}
+}
 
 
 def _check(page, what: str) -> None:
@@ -21,7 +23,9 @@ def _check(page, what: str) -> None:
     assert overflow <= 0, f"{what} is {overflow} px wider than a {PHONE} px phone"
     violations = Axe().run(page, options=AXE_OPTIONS).response["violations"]
     assert not violations, f"{what}: " + "\n".join(
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}" for v in violations)
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in violations
+    )
 
 
 def test_a_trainer_on_a_phone_filters_the_translation_overview(new_page, log_in):

@@ -35,13 +35,21 @@ from .services import ensure_assignment
 
 def activity_type() -> ActivityType:
     return ActivityType(
-        key="assignment", label=_l("Assignment"), endpoint="assignment.view", edit_endpoint="assignment.edit",
-        import_definition=import_definition, export_definition=export_definition,
-        validate_definition=validate_definition, default_definition=default_definition, status=status,
+        key="assignment",
+        label=_l("Assignment"),
+        endpoint="assignment.view",
+        edit_endpoint="assignment.edit",
+        import_definition=import_definition,
+        export_definition=export_definition,
+        validate_definition=validate_definition,
+        default_definition=default_definition,
+        status=status,
         statuses=statuses,
-        translation_states=translation_states, translation_texts=translation_texts,
+        translation_states=translation_states,
+        translation_texts=translation_texts,
         package_untranslated=package_untranslated,
-        translation_units=translation_units, apply_translations=apply_translations,
+        translation_units=translation_units,
+        apply_translations=apply_translations,
         has_learner_work=has_learner_work,
     )
 
@@ -49,8 +57,11 @@ def activity_type() -> ActivityType:
 def has_learner_work(activity_ids: Sequence[int]) -> set[int]:
     """The assignments someone has handed in (or started a draft of)."""
     ids = list(activity_ids)
-    return set(db.session.execute(
-        db.select(Submission.activity_id).where(Submission.activity_id.in_(ids)).distinct()).scalars())
+    return set(
+        db.session.execute(
+            db.select(Submission.activity_id).where(Submission.activity_id.in_(ids)).distinct()
+        ).scalars()
+    )
 
 
 def default_definition() -> dict[str, Any]:
@@ -69,32 +80,45 @@ def _setting_line(folder: Path, key: str) -> int:
 
 
 def _package_rubric(definition: Mapping[str, Any], folder: Path) -> rubrics.PackageRubric | None:
-    return rubrics.read_package_rubric(definition["rubric"], folder) if definition.get("rubric") is not None else None
+    return (
+        rubrics.read_package_rubric(definition["rubric"], folder)
+        if definition.get("rubric") is not None
+        else None
+    )
 
 
-def validate_definition(definition: Mapping[str, Any], folder: Path, path: str) -> list[DefinitionProblem]:
+def validate_definition(
+    definition: Mapping[str, Any], folder: Path, path: str
+) -> list[DefinitionProblem]:
     """The settings' problems at their line of ``module.yaml``; the rubric's at their line of its
     file (``…/problem-tree-rubric.sv.yaml:12``)."""
-    problems = [DefinitionProblem(path, _setting_line(folder, key), message)
-                for key, message in read_settings(definition).problems]
+    problems = [
+        DefinitionProblem(path, _setting_line(folder, key), message)
+        for key, message in read_settings(definition).problems
+    ]
     read = _package_rubric(definition, folder)
     for file, line, message in read.problems if read else []:
         if file is None:
             problems.append(DefinitionProblem(path, _setting_line(folder, "rubric"), message))
         else:
-            problems.append(DefinitionProblem(str(PurePosixPath(path).parent / file), line or 1, message))
+            problems.append(
+                DefinitionProblem(str(PurePosixPath(path).parent / file), line or 1, message)
+            )
     return problems
 
 
-def package_untranslated(definition: Mapping[str, Any], folder: Path, key: str) -> dict[str, list[str]]:
+def package_untranslated(
+    definition: Mapping[str, Any], folder: Path, key: str
+) -> dict[str, list[str]]:
     """For ``nttlearn courses validate``: each language the instructions lack (``instructions:
     {en: …, it: …}`` without it). Nothing for settings with problems, nor without instructions."""
     settings = read_settings(definition)
     if settings.problems or not settings.values["instructions"].strip():
         return {}
     have = settings.values["translations"]
-    lacking: dict[str, list[str]] = {locale: ["instructions"] for locale in LANGUAGES
-                                     if not (have.get(locale) or "").strip()}
+    lacking: dict[str, list[str]] = {
+        locale: ["instructions"] for locale in LANGUAGES if not (have.get(locale) or "").strip()
+    }
     read = _package_rubric(definition, folder)
     if read is not None and not read.problems:
         for locale, what in read.untranslated.items():
@@ -125,8 +149,9 @@ def export_definition(activity: Activity, folder: Path) -> dict[str, Any]:
     assignment = ensure_assignment(activity)
     entry = settings_definition(assignment)
     if assignment.rubric:
-        entry["rubric"] = rubrics.write_package_rubric(assignment.rubric, assignment.rubric_translations or {},
-                                                       folder, activity.key)
+        entry["rubric"] = rubrics.write_package_rubric(
+            assignment.rubric, assignment.rubric_translations or {}, folder, activity.key
+        )
     return entry
 
 
@@ -138,41 +163,67 @@ def _rubric_label(text_id: str) -> str:
         return _("Rubric, criterion “%(criterion)s”: title", criterion=parts[1])
     points = ".".join(parts[3:-1])
     if parts[-1] == "label":
-        return _("Rubric, criterion “%(criterion)s”, level of %(points)s points: name", criterion=parts[1],
-                 points=points)
-    return _("Rubric, criterion “%(criterion)s”, level of %(points)s points: descriptor", criterion=parts[1],
-             points=points)
+        return _(
+            "Rubric, criterion “%(criterion)s”, level of %(points)s points: name",
+            criterion=parts[1],
+            points=points,
+        )
+    return _(
+        "Rubric, criterion “%(criterion)s”, level of %(points)s points: descriptor",
+        criterion=parts[1],
+        points=points,
+    )
 
 
 def translation_texts(activities: Sequence[Activity]) -> dict[int, list[TranslatableText]]:
     """Each assignment's instructions and each text of its rubric, ``present``, ``outdated`` or
     ``missing`` in each language, edited on the instructions' and the rubric's translation pages."""
     ids = [a.id for a in activities]
-    rows = db.session.execute(db.select(Assignment).where(Assignment.activity_id.in_(ids))).scalars()
+    rows = db.session.execute(
+        db.select(Assignment).where(Assignment.activity_id.in_(ids))
+    ).scalars()
     found: dict[int, list[TranslatableText]] = {i: [] for i in ids}
     for assignment in rows:
         texts = found[assignment.activity_id]
         if assignment.instructions.strip():
-            texts.append(TranslatableText(
-                label=_("Instructions"), english=assignment.instructions,
-                states={locale: translated_instructions.state(assignment, locale) for locale in LANGUAGES},
-                editor="assignment.instructions_translate", editor_args={"activity_id": assignment.activity_id}))
+            texts.append(
+                TranslatableText(
+                    label=_("Instructions"),
+                    english=assignment.instructions,
+                    states={
+                        locale: translated_instructions.state(assignment, locale)
+                        for locale in LANGUAGES
+                    },
+                    editor="assignment.instructions_translate",
+                    editor_args={"activity_id": assignment.activity_id},
+                )
+            )
         if assignment.rubric:
-            states = {locale: rubrics.text_states(assignment.rubric, assignment.rubric_translations, locale)
-                      for locale in LANGUAGES}
+            states = {
+                locale: rubrics.text_states(
+                    assignment.rubric, assignment.rubric_translations, locale
+                )
+                for locale in LANGUAGES
+            }
             texts.extend(
-                TranslatableText(label=_rubric_label(text_id), english=english,
-                                 states={locale: states[locale][text_id] for locale in LANGUAGES},
-                                 editor="assignment.rubric_translate",
-                                 editor_args={"activity_id": assignment.activity_id})
-                for text_id, english in rubrics.english_texts(assignment.rubric).items())
+                TranslatableText(
+                    label=_rubric_label(text_id),
+                    english=english,
+                    states={locale: states[locale][text_id] for locale in LANGUAGES},
+                    editor="assignment.rubric_translate",
+                    editor_args={"activity_id": assignment.activity_id},
+                )
+                for text_id, english in rubrics.english_texts(assignment.rubric).items()
+            )
     return found
 
 
 def translation_states(activities: Sequence[Activity]) -> dict[int, dict[str, list[str]]]:
     """:func:`translation_texts` as counts: one state per text and language."""
-    return {activity_id: {locale: [text.states[locale] for text in texts] for locale in LANGUAGES}
-            for activity_id, texts in translation_texts(activities).items()}
+    return {
+        activity_id: {locale: [text.states[locale] for text in texts] for locale in LANGUAGES}
+        for activity_id, texts in translation_texts(activities).items()
+    }
 
 
 def _context(text_id: str) -> str:
@@ -180,7 +231,9 @@ def _context(text_id: str) -> str:
     if parts[-1] == "title":
         return f"Grading rubric, criterion '{parts[1]}': title. Trainers grade with it; learners read it with their grade."
     what = "name" if parts[-1] == "label" else "descriptor"
-    return f"Grading rubric, criterion '{parts[1]}', level of {'.'.join(parts[3:-1])} points: {what}."
+    return (
+        f"Grading rubric, criterion '{parts[1]}', level of {'.'.join(parts[3:-1])} points: {what}."
+    )
 
 
 def _location(activity: Activity) -> str:
@@ -195,14 +248,22 @@ def translation_units(activity: Activity, locale: str) -> list[TranslationUnit]:
         return []
     entry = (assignment.rubric_translations or {}).get(locale) or {}
     states = rubrics.text_states(assignment.rubric, assignment.rubric_translations, locale)
-    return [TranslationUnit(f"rubric:{text_id}", english,
-                            entry.get(text_id, "") if states[text_id] != rubrics.MISSING else "",
-                            states[text_id] == rubrics.OUTDATED, _context(text_id), _location(activity))
-            for text_id, english in rubrics.english_texts(assignment.rubric).items()]
+    return [
+        TranslationUnit(
+            f"rubric:{text_id}",
+            english,
+            entry.get(text_id, "") if states[text_id] != rubrics.MISSING else "",
+            states[text_id] == rubrics.OUTDATED,
+            _context(text_id),
+            _location(activity),
+        )
+        for text_id, english in rubrics.english_texts(assignment.rubric).items()
+    ]
 
 
-def apply_translations(activity: Activity, locale: str, updates: Mapping[str, TranslationUpdate],
-                       write: bool = True) -> list[TranslationProblem]:
+def apply_translations(
+    activity: Activity, locale: str, updates: Mapping[str, TranslationUpdate], write: bool = True
+) -> list[TranslationProblem]:
     """Store ``updates`` in the rubric's translations into ``locale``, each stamped with the
     English the translator saw (so a text translated from an older English shows as outdated)."""
     assignment = db.session.get(Assignment, activity.id)
@@ -211,10 +272,16 @@ def apply_translations(activity: Activity, locale: str, updates: Mapping[str, Tr
     for unit_id, update in updates.items():
         text_id = unit_id.removeprefix("rubric:")
         if not unit_id.startswith("rubric:") or text_id not in english:
-            problems.append(TranslationProblem(unit_id, f"unknown text id '{unit_id}' of this assignment"))
+            problems.append(
+                TranslationProblem(unit_id, f"unknown text id '{unit_id}' of this assignment")
+            )
         elif len(update.text) > rubrics.LIMITS[text_id.rsplit(".", 1)[-1]]:
-            problems.append(TranslationProblem(
-                unit_id, f"the text is longer than {rubrics.LIMITS[text_id.rsplit('.', 1)[-1]]} characters"))
+            problems.append(
+                TranslationProblem(
+                    unit_id,
+                    f"the text is longer than {rubrics.LIMITS[text_id.rsplit('.', 1)[-1]]} characters",
+                )
+            )
     if problems or not write or assignment is None:
         return problems
     translations = dict(assignment.rubric_translations or {})
@@ -232,7 +299,7 @@ def apply_translations(activity: Activity, locale: str, updates: Mapping[str, Tr
 
 
 def status(activity: Activity, user_id: int) -> str | None:
-    """"Draft", "Submitted", "Submitted late" or "Graded: 8/10" on the course outline."""
+    """ "Draft", "Submitted", "Submitted late" or "Graded: 8/10" on the course outline."""
     return statuses([activity], user_id).get(activity.id)
 
 
@@ -243,15 +310,17 @@ def statuses(activities: Sequence[Activity], user_id: int) -> dict[int, str | No
     if not ids:
         return result
     for submission, max_points in db.session.execute(
-            db.select(Submission, Assignment.max_points)
-            .join(Assignment, Assignment.activity_id == Submission.activity_id)
-            .where(Submission.activity_id.in_(ids), Submission.user_id == user_id)):
+        db.select(Submission, Assignment.max_points)
+        .join(Assignment, Assignment.activity_id == Submission.activity_id)
+        .where(Submission.activity_id.in_(ids), Submission.user_id == user_id)
+    ):
         if submission.state == "graded" and submission.points is not None:
-            text = _("Graded: %(points)s/%(max)s", points=f"{submission.points:g}", max=f"{max_points:g}")
+            text = _(
+                "Graded: %(points)s/%(max)s", points=f"{submission.points:g}", max=f"{max_points:g}"
+            )
         elif submission.state == "submitted":
             text = _("Submitted late") if submission.late else _("Submitted")
         else:
             text = _("Draft")
         result[submission.activity_id] = text
     return result
-

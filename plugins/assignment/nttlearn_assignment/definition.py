@@ -35,12 +35,35 @@ from .models import COMPLETION_RULES, Assignment
 
 #: The file types an assignment may accept: the documents, PDF and images of the site's upload
 #: allow-list (``check_upload`` still checks every file's content against its name).
-FILE_TYPES = ("pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp", "png", "jpg", "jpeg", "gif", "webp")
+FILE_TYPES = (
+    "pdf",
+    "docx",
+    "xlsx",
+    "pptx",
+    "odt",
+    "ods",
+    "odp",
+    "png",
+    "jpg",
+    "jpeg",
+    "gif",
+    "webp",
+)
 DEFAULT_FILE_TYPES = ["pdf", "docx", "odt", "xlsx", "ods", "pptx", "odp", "png", "jpg", "jpeg"]
 MAX_FILE_MB = 50
 MAX_FILES = 20
-KEYS = {"instructions", "due", "max_points", "pass_mark", "submission", "file_types", "max_file_mb",
-        "max_files", "completion", "rubric"}
+KEYS = {
+    "instructions",
+    "due",
+    "max_points",
+    "pass_mark",
+    "submission",
+    "file_types",
+    "max_file_mb",
+    "max_files",
+    "completion",
+    "rubric",
+}
 
 
 @dataclass
@@ -67,27 +90,44 @@ def read_settings(definition: Mapping[str, Any]) -> Settings:
     instructions = definition.get("instructions", "")
     if isinstance(instructions, str):
         values["instructions"], values["translations"] = instructions, {}
-    elif isinstance(instructions, Mapping) and all(isinstance(v, str) for v in instructions.values()):
+    elif isinstance(instructions, Mapping) and all(
+        isinstance(v, str) for v in instructions.values()
+    ):
         unknown = sorted(set(instructions) - {"en", *LANGUAGES})
         if unknown:
             problems.append(("instructions", f"instructions: unknown language {unknown[0]!r}"))
         values["instructions"] = instructions.get("en", "")
-        values["translations"] = {k: v for k, v in instructions.items() if k in LANGUAGES and v.strip()}
+        values["translations"] = {
+            k: v for k, v in instructions.items() if k in LANGUAGES and v.strip()
+        }
     else:
-        problems.append(("instructions", "instructions: Markdown text, or one text per language (en, it, …)"))
+        problems.append(
+            ("instructions", "instructions: Markdown text, or one text per language (en, it, …)")
+        )
     try:
         values["due_at"] = _due(definition.get("due"))
     except ValueError:
         problems.append(("due", "due: a date and time such as 2027-03-31T21:59:00Z"))
-    for key, default, low, high in (("max_points", 100, 0.01, 10000), ("pass_mark", None, 0, 10000)):
+    for key, default, low, high in (
+        ("max_points", 100, 0.01, 10000),
+        ("pass_mark", None, 0, 10000),
+    ):
         value = definition.get(key, default)
         if value is None:
             values[key] = None
-        elif isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+        elif (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not low <= value <= high
+        ):
             problems.append((key, f"{key}: a number from {low:g} to {high:g}"))
         else:
             values[key] = float(value)
-    if values.get("pass_mark") is not None and values.get("max_points") and values["pass_mark"] > values["max_points"]:
+    if (
+        values.get("pass_mark") is not None
+        and values.get("max_points")
+        and values["pass_mark"] > values["max_points"]
+    ):
         problems.append(("pass_mark", "pass_mark: more than max_points"))
     kinds = definition.get("submission", ["text", "file"])
     kinds = [kinds] if isinstance(kinds, str) else kinds
@@ -102,8 +142,12 @@ def read_settings(definition: Mapping[str, Any]) -> Settings:
         types = [t.lower().lstrip(".") for t in types]
         refused = [t for t in types if t not in FILE_TYPES]
         if refused:
-            problems.append(("file_types", f"file_types: {refused[0]!r} is not one of {', '.join(FILE_TYPES)}"))
-        values["file_types"] = list(dict.fromkeys(t for t in types if t in FILE_TYPES))  # as written
+            problems.append(
+                ("file_types", f"file_types: {refused[0]!r} is not one of {', '.join(FILE_TYPES)}")
+            )
+        values["file_types"] = list(
+            dict.fromkeys(t for t in types if t in FILE_TYPES)
+        )  # as written
     for key, default, high in (("max_file_mb", 10, MAX_FILE_MB), ("max_files", 3, MAX_FILES)):
         value = definition.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= high:
@@ -126,7 +170,8 @@ def apply_settings(assignment: Assignment, values: Mapping[str, Any]) -> None:
     values = dict(values)
     if "translations" in values:
         values["translations"] = translated_instructions.merge_imported(
-            assignment, values["translations"], values.get("instructions", assignment.instructions))
+            assignment, values["translations"], values.get("instructions", assignment.instructions)
+        )
     elif "instructions" in values:
         translated_instructions.before_english_change(assignment, values["instructions"])
     for key, value in values.items():
@@ -136,7 +181,9 @@ def apply_settings(assignment: Assignment, values: Mapping[str, Any]) -> None:
 def settings_definition(assignment: Assignment) -> dict[str, Any]:
     """The ``module.yaml`` entry of an assignment (what :func:`read_settings` reads back)."""
     english: Any = assignment.instructions
-    translated = translated_instructions.texts(assignment.translations)  # the texts only, never their fingerprints
+    translated = translated_instructions.texts(
+        assignment.translations
+    )  # the texts only, never their fingerprints
     if translated:
         english = {"en": assignment.instructions, **dict(sorted(translated.items()))}
     entry: dict[str, Any] = {"instructions": english}
@@ -145,7 +192,9 @@ def settings_definition(assignment: Assignment) -> dict[str, Any]:
     entry["max_points"] = _number(assignment.max_points)
     if assignment.pass_mark is not None:
         entry["pass_mark"] = _number(assignment.pass_mark)
-    entry["submission"] = [k for k, on in (("text", assignment.text_entry), ("file", assignment.file_upload)) if on]
+    entry["submission"] = [
+        k for k, on in (("text", assignment.text_entry), ("file", assignment.file_upload)) if on
+    ]
     if assignment.file_upload:
         entry["file_types"] = list(assignment.file_types)
         entry["max_file_mb"] = assignment.max_file_mb

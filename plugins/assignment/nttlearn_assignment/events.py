@@ -13,7 +13,9 @@ class Submitted(TypedDict):
     activity: Annotated[str, "the activity's key in the course package"]
     submission_id: Annotated[int, "the submission's id"]
     late: Annotated[bool, "handed in after the learner's due date"]
-    times_submitted: Annotated[int, "how many times this work has been handed in (1 the first time)"]
+    times_submitted: Annotated[
+        int, "how many times this work has been handed in (1 the first time)"
+    ]
 
 
 class Graded(TypedDict):
@@ -27,6 +29,12 @@ class Graded(TypedDict):
 
 
 EVENT_TYPES = [
-    EventType("assignment.submitted", Submitted, "a learner handed in their work (again after a reopening)"),
-    EventType("assignment.graded", Graded, "a trainer graded a learner's work, or changed the grade"),
+    EventType(
+        "assignment.submitted",
+        Submitted,
+        "a learner handed in their work (again after a reopening)",
+    ),
+    EventType(
+        "assignment.graded", Graded, "a trainer graded a learner's work, or changed the grade"
+    ),
 ]

@@ -22,12 +22,16 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from .definition import FILE_TYPES, MAX_FILE_MB, MAX_FILES
 from .services import MAX_TEXT
 
-COMPLETION_LABELS = {"submitted": _l("The learner hands in their work"),
-                     "passed": _l("The learner's grade reaches the pass mark")}
+COMPLETION_LABELS = {
+    "submitted": _l("The learner hands in their work"),
+    "passed": _l("The learner's grade reaches the pass mark"),
+}
 
 
 class AnswerForm(FlaskForm):
-    text = TextAreaField(_l("Your answer (Markdown)"), validators=[Optional(), Length(max=MAX_TEXT)])
+    text = TextAreaField(
+        _l("Your answer (Markdown)"), validators=[Optional(), Length(max=MAX_TEXT)]
+    )
     files = MultipleFileField(_l("Add files"))
     # How many times the work had been handed in when the page was shown: a second click on
     # "Hand in" finds the count already moved on and does nothing.
@@ -36,7 +40,9 @@ class AnswerForm(FlaskForm):
 
 class GradeForm(FlaskForm):
     points = FloatField(_l("Points"), validators=[InputRequired(), NumberRange(min=0)])
-    feedback = TextAreaField(_l("Feedback (Markdown)"), validators=[Optional(), Length(max=MAX_TEXT)])
+    feedback = TextAreaField(
+        _l("Feedback (Markdown)"), validators=[Optional(), Length(max=MAX_TEXT)]
+    )
     returned = FileField(_l("Return a file (optional)"))
 
 
@@ -44,7 +50,9 @@ class RubricGradeForm(FlaskForm):
     """Grading with the rubric: the levels and comments are read from the page's radio groups by
     :func:`.grading.read_scores`; the points are computed, never typed."""
 
-    feedback = TextAreaField(_l("Overall feedback (Markdown)"), validators=[Optional(), Length(max=MAX_TEXT)])
+    feedback = TextAreaField(
+        _l("Overall feedback (Markdown)"), validators=[Optional(), Length(max=MAX_TEXT)]
+    )
     returned = FileField(_l("Return a file (optional)"))
 
 
@@ -53,17 +61,33 @@ class ReopenForm(FlaskForm):
 
 
 class SettingsForm(FlaskForm):
-    instructions = TextAreaField(_l("Instructions in English (Markdown)"), validators=[Optional(), Length(max=MAX_TEXT)])
-    due_at = DateTimeLocalField(_l("Due (UTC; a cohort's deadline comes first)"), validators=[Optional()])
-    max_points = FloatField(_l("Maximum points"), validators=[InputRequired(), NumberRange(min=0.01, max=10000)])
-    pass_mark = FloatField(_l("Pass mark (points)"), validators=[Optional(), NumberRange(min=0, max=10000)])
+    instructions = TextAreaField(
+        _l("Instructions in English (Markdown)"), validators=[Optional(), Length(max=MAX_TEXT)]
+    )
+    due_at = DateTimeLocalField(
+        _l("Due (UTC; a cohort's deadline comes first)"), validators=[Optional()]
+    )
+    max_points = FloatField(
+        _l("Maximum points"), validators=[InputRequired(), NumberRange(min=0.01, max=10000)]
+    )
+    pass_mark = FloatField(
+        _l("Pass mark (points)"), validators=[Optional(), NumberRange(min=0, max=10000)]
+    )
     text_entry = BooleanField(_l("Learners write their answer on the page"))
     file_upload = BooleanField(_l("Learners hand in files"))
-    file_types = SelectMultipleField(_l("Accepted file types"), choices=[SelectChoice(t, t) for t in FILE_TYPES])
-    max_file_mb = IntegerField(_l("Largest file (MB)"), validators=[InputRequired(), NumberRange(1, MAX_FILE_MB)])
-    max_files = IntegerField(_l("Most files per learner"), validators=[InputRequired(), NumberRange(1, MAX_FILES)])
-    completion = SelectField(_l("The activity is complete when"),
-                             choices=[SelectChoice(k, v) for k, v in COMPLETION_LABELS.items()])
+    file_types = SelectMultipleField(
+        _l("Accepted file types"), choices=[SelectChoice(t, t) for t in FILE_TYPES]
+    )
+    max_file_mb = IntegerField(
+        _l("Largest file (MB)"), validators=[InputRequired(), NumberRange(1, MAX_FILE_MB)]
+    )
+    max_files = IntegerField(
+        _l("Most files per learner"), validators=[InputRequired(), NumberRange(1, MAX_FILES)]
+    )
+    completion = SelectField(
+        _l("The activity is complete when"),
+        choices=[SelectChoice(k, v) for k, v in COMPLETION_LABELS.items()],
+    )
 
     def validate(self, extra_validators=None) -> bool:
         if not super().validate(extra_validators):
@@ -90,7 +114,12 @@ class InstructionsTranslationForm(FlaskForm):
     opened = HiddenField(validators=[DataRequired()])
     # The fingerprint of the English instructions the form showed.
     source = HiddenField()
-    text = TextAreaField(_l("Instructions (Markdown)"), validators=[Optional(), Length(max=MAX_TEXT)],
-                         description=_l("Translate the text and keep its Markdown: headings (##), lists (-), links and images. Leave it empty and learners read the English instructions."))
+    text = TextAreaField(
+        _l("Instructions (Markdown)"),
+        validators=[Optional(), Length(max=MAX_TEXT)],
+        description=_l(
+            "Translate the text and keep its Markdown: headings (##), lists (-), links and images. Leave it empty and learners read the English instructions."
+        ),
+    )
     preview = SubmitField(_l("Preview"))
     submit = SubmitField(_l("Save the translation"))

@@ -27,8 +27,11 @@ class InstructionsConflict(Exception):
 
 def texts(translations: Mapping[str, Any] | None) -> dict[str, str]:
     """The translated instructions by language, without the fingerprints."""
-    return {locale: text for locale, text in (translations or {}).items()
-            if locale in LANGUAGES and isinstance(text, str) and text.strip()}
+    return {
+        locale: text
+        for locale, text in (translations or {}).items()
+        if locale in LANGUAGES and isinstance(text, str) and text.strip()
+    }
 
 
 def _sources(translations: Mapping[str, Any] | None) -> dict[str, str]:
@@ -41,7 +44,11 @@ def state(assignment: Assignment, locale: str) -> str:
     if locale not in texts(assignment.translations):
         return MISSING
     made_from = _sources(assignment.translations).get(locale)
-    return OUTDATED if made_from is not None and made_from != fingerprint(assignment.instructions) else PRESENT
+    return (
+        OUTDATED
+        if made_from is not None and made_from != fingerprint(assignment.instructions)
+        else PRESENT
+    )
 
 
 def opened_token(assignment: Assignment, locale: str) -> str:
@@ -61,8 +68,11 @@ def save(assignment: Assignment, locale: str, text: str, opened: str, source: st
     found, sources = texts(assignment.translations), _sources(assignment.translations)
     if text:
         found[locale] = text
-        made_from = source if source and len(source) == 16 and all(c in "0123456789abcdef" for c in source) \
+        made_from = (
+            source
+            if source and len(source) == 16 and all(c in "0123456789abcdef" for c in source)
             else fingerprint(assignment.instructions)
+        )
         sources[locale] = made_from
     else:
         found.pop(locale, None)
@@ -82,7 +92,9 @@ def before_english_change(assignment: Assignment, new_english: str) -> None:
         assignment.translations = _stored(found, {**{locale: old for locale in found}, **sources})
 
 
-def merge_imported(assignment: Assignment, incoming: Mapping[str, str], new_english: str) -> dict[str, Any]:
+def merge_imported(
+    assignment: Assignment, incoming: Mapping[str, str], new_english: str
+) -> dict[str, Any]:
     """The translations after a package brings ``incoming`` (texts only) and ``new_english``: the
     package decides the texts; a translation it did not change keeps its fingerprint (stamped with
     the English so far when it had none and the English changes), a new or changed one is up to

@@ -44,7 +44,9 @@ class Assignment(db.Model):
 
     __tablename__ = "assignment_assignments"
 
-    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True)
+    activity_id: Mapped[int] = mapped_column(
+        ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True
+    )
     instructions: Mapped[str] = mapped_column(Text, default="")
     translations: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
@@ -80,7 +82,8 @@ class Submission(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     activity_id: Mapped[int] = mapped_column(
-        ForeignKey("assignment_assignments.activity_id", ondelete="CASCADE"), index=True)
+        ForeignKey("assignment_assignments.activity_id", ondelete="CASCADE"), index=True
+    )
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     state: Mapped[str] = mapped_column(String(20), default="draft")
     text: Mapped[str] = mapped_column(Text, default="")
@@ -96,7 +99,9 @@ class Submission(db.Model):
     # (``{"causes": {"points": 2, "comment": "…"}}``); None when graded with points alone.
     rubric_scores: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     graded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    graded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    graded_by: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
 
     __table_args__ = (
         UniqueConstraint("activity_id", "user_id"),
@@ -111,7 +116,8 @@ class SubmissionFile(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     submission_id: Mapped[int] = mapped_column(
-        ForeignKey("assignment_submissions.id", ondelete="CASCADE"), index=True)
+        ForeignKey("assignment_submissions.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[str] = mapped_column(String(20), default="submission")
     filename: Mapped[str] = mapped_column(String(200))
     size: Mapped[int] = mapped_column(Integer)

@@ -36,7 +36,9 @@ from nttlearn.api import LANGUAGES, fingerprint, translated_file_name
 KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 MAX_CRITERIA, MIN_LEVELS, MAX_LEVELS, MAX_POINTS = 20, 2, 10, 1000
 LIMITS = {"title": 200, "label": 100, "descriptor": 2000, "comment": 5000}
-SOURCE = "_source"  # in a language's translations: the fingerprint of the English each was made from
+SOURCE = (
+    "_source"  # in a language's translations: the fingerprint of the English each was made from
+)
 MISSING, PRESENT, OUTDATED = "missing", "present", "outdated"
 
 
@@ -83,13 +85,19 @@ def structure_problems(data: Any) -> list[Problem]:
             problem(where, f"criterion {n + 1}: a mapping with key, title and levels")
             continue
         if "weight" in criterion:
-            problem((*where, "weight"), f"criterion {n + 1}: an assignment's rubric has no weight "
-                                        "(the points of its levels are the weight)")
+            problem(
+                (*where, "weight"),
+                f"criterion {n + 1}: an assignment's rubric has no weight "
+                "(the points of its levels are the weight)",
+            )
         for extra in sorted(set(map(str, criterion)) - {"key", "title", "levels", "weight"}):
             problem((*where, extra), f"criterion {n + 1}: unknown key '{extra}'")
         key = criterion.get("key")
         if not isinstance(key, str) or not KEY.match(key):
-            problem((*where, "key"), f"criterion {n + 1}: key is lower-case letters, digits and -, up to 40")
+            problem(
+                (*where, "key"),
+                f"criterion {n + 1}: key is lower-case letters, digits and -, up to 40",
+            )
         elif key in keys:
             problem((*where, "key"), f"criterion {n + 1}: key '{key}' is used twice")
         else:
@@ -97,8 +105,10 @@ def structure_problems(data: Any) -> list[Problem]:
         _text(criterion.get("title"), "title", (*where, "title"), f"criterion {n + 1}", problem)
         levels = criterion.get("levels")
         if not isinstance(levels, list) or len(levels) < MIN_LEVELS:
-            problem((*where, "levels") if "levels" in criterion else where,
-                    f"criterion {n + 1}: at least {MIN_LEVELS} levels")
+            problem(
+                (*where, "levels") if "levels" in criterion else where,
+                f"criterion {n + 1}: at least {MIN_LEVELS} levels",
+            )
             continue
         if len(levels) > MAX_LEVELS:
             problem((*where, "levels"), f"criterion {n + 1}: at most {MAX_LEVELS} levels")
@@ -114,13 +124,18 @@ def structure_problems(data: Any) -> list[Problem]:
             if not _number(points) or not 0 <= points <= MAX_POINTS:
                 problem((*at, "points"), f"{name}: points are a number from 0 to {MAX_POINTS}")
             elif points_key(points) in seen:
-                problem((*at, "points"), f"{name}: {points_key(points)} points twice in one criterion")
+                problem(
+                    (*at, "points"), f"{name}: {points_key(points)} points twice in one criterion"
+                )
             else:
                 seen.add(points_key(points))
             _text(level.get("label"), "label", (*at, "label"), name, problem)
             _text(level.get("descriptor"), "descriptor", (*at, "descriptor"), name, problem)
     if not problems and lowest_total(data) == highest_total(data):
-        problem(("criteria",), "rubric: the levels must give different totals (every level has the same points)")
+        problem(
+            ("criteria",),
+            "rubric: the levels must give different totals (every level has the same points)",
+        )
     return problems
 
 
@@ -133,18 +148,33 @@ def _text(value: Any, what: str, path: tuple[Any, ...], name: str, problem) -> N
 
 def plain(data: Mapping[str, Any]) -> dict[str, Any]:
     """A checked rubric as stored and written: keys in the package's order, numbers as written."""
-    return {"criteria": [{
-        "key": c["key"], "title": c["title"].strip(),
-        "levels": [{"points": _plain_number(level["points"]), "label": level["label"].strip(),
-                    "descriptor": level["descriptor"].strip()} for level in c["levels"]],
-    } for c in data["criteria"]]}
+    return {
+        "criteria": [
+            {
+                "key": c["key"],
+                "title": c["title"].strip(),
+                "levels": [
+                    {
+                        "points": _plain_number(level["points"]),
+                        "label": level["label"].strip(),
+                        "descriptor": level["descriptor"].strip(),
+                    }
+                    for level in c["levels"]
+                ],
+            }
+            for c in data["criteria"]
+        ]
+    }
 
 
 def structure(rubric: Mapping[str, Any] | None) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """What grades depend on: the criteria's keys and their levels' points, in order."""
     if not rubric:
         return ()
-    return tuple((c["key"], tuple(points_key(level["points"]) for level in c["levels"])) for c in rubric["criteria"])
+    return tuple(
+        (c["key"], tuple(points_key(level["points"]) for level in c["levels"]))
+        for c in rubric["criteria"]
+    )
 
 
 def lowest_total(rubric: Mapping[str, Any]) -> float:
@@ -165,6 +195,7 @@ def mark(rubric: Mapping[str, Any], chosen: Mapping[str, float], max_points: flo
 
 # Texts and their translations -------------------------------------------------------------------
 
+
 def english_texts(rubric: Mapping[str, Any] | None) -> dict[str, str]:
     """Every text of the rubric by its id, in reading order: ``criterion.<key>.title``,
     ``criterion.<key>.level.<points>.label`` and ``….descriptor``."""
@@ -173,12 +204,16 @@ def english_texts(rubric: Mapping[str, Any] | None) -> dict[str, str]:
         found[f"criterion.{c['key']}.title"] = c["title"]
         for level in c["levels"]:
             prefix = f"criterion.{c['key']}.level.{points_key(level['points'])}"
-            found[f"{prefix}.label"], found[f"{prefix}.descriptor"] = level["label"], level["descriptor"]
+            found[f"{prefix}.label"], found[f"{prefix}.descriptor"] = (
+                level["label"],
+                level["descriptor"],
+            )
     return found
 
 
-def text_states(rubric: Mapping[str, Any] | None, translations: Mapping[str, Any] | None,
-                locale: str) -> dict[str, str]:
+def text_states(
+    rubric: Mapping[str, Any] | None, translations: Mapping[str, Any] | None, locale: str
+) -> dict[str, str]:
     """Each text's state in ``locale``: missing, present, or outdated (translated from an English
     text that has changed since)."""
     entry = (translations or {}).get(locale) or {}
@@ -202,7 +237,9 @@ def stamped(rubric: Mapping[str, Any], texts: Mapping[str, str]) -> dict[str, An
     return {**kept, SOURCE: {k: fingerprint(english[k]) for k in kept}}
 
 
-def localized(rubric: Mapping[str, Any], translations: Mapping[str, Any] | None, locale: str | None) -> dict[str, Any]:
+def localized(
+    rubric: Mapping[str, Any], translations: Mapping[str, Any] | None, locale: str | None
+) -> dict[str, Any]:
     """The rubric with its texts in ``locale`` where translated (outdated ones too), else English."""
     entry = (translations or {}).get(locale or "en") or {}
 
@@ -215,13 +252,25 @@ def localized(rubric: Mapping[str, Any], translations: Mapping[str, Any] | None,
         levels = []
         for level in c["levels"]:
             prefix = f"criterion.{c['key']}.level.{points_key(level['points'])}"
-            levels.append({"points": level["points"], "label": text(f"{prefix}.label", level["label"]),
-                           "descriptor": text(f"{prefix}.descriptor", level["descriptor"])})
-        criteria.append({"key": c["key"], "title": text(f"criterion.{c['key']}.title", c["title"]), "levels": levels})
+            levels.append(
+                {
+                    "points": level["points"],
+                    "label": text(f"{prefix}.label", level["label"]),
+                    "descriptor": text(f"{prefix}.descriptor", level["descriptor"]),
+                }
+            )
+        criteria.append(
+            {
+                "key": c["key"],
+                "title": text(f"criterion.{c['key']}.title", c["title"]),
+                "levels": levels,
+            }
+        )
     return {"criteria": criteria}
 
 
 # The package: reading the files, writing them back ----------------------------------------------
+
 
 @dataclass
 class PackageRubric:
@@ -273,7 +322,9 @@ def read_package_rubric(value: Any, folder: Path) -> PackageRubric:
     if isinstance(value, str):
         path = folder / value
         if not path.resolve().is_relative_to(folder.resolve()) or not path.is_file():
-            read.problems.append((None, None, f"rubric: '{value}' is not a file in the module folder"))
+            read.problems.append(
+                (None, None, f"rubric: '{value}' is not a file in the module folder")
+            )
             return read
         try:
             value, lines = _load(folder, str(PurePosixPath(value)))
@@ -288,8 +339,10 @@ def read_package_rubric(value: Any, folder: Path) -> PackageRubric:
         return read
     read.rubric = plain(value)
     if read.file is None:
-        read.untranslated = {locale: ["rubric (written in module.yaml: give it a file to translate it)"]
-                             for locale in LANGUAGES}
+        read.untranslated = {
+            locale: ["rubric (written in module.yaml: give it a file to translate it)"]
+            for locale in LANGUAGES
+        }
         return read
     english = english_texts(read.rubric)
     for locale in LANGUAGES:
@@ -306,18 +359,28 @@ def read_package_rubric(value: Any, folder: Path) -> PackageRubric:
         read.translations[locale] = stamped(read.rubric, found)
         lacking = [k for k in english if k not in found]
         if lacking:
-            read.untranslated[locale] = [f"{name} ({len(lacking)} of the rubric's {len(english)} texts)"]
+            read.untranslated[locale] = [
+                f"{name} ({len(lacking)} of the rubric's {len(english)} texts)"
+            ]
     return read
 
 
-def _translation(read: PackageRubric, name: str, lines: Mapping[tuple[Any, ...], int], data: Any,
-                 english: Mapping[str, Any]) -> dict[str, str]:
+def _translation(
+    read: PackageRubric,
+    name: str,
+    lines: Mapping[tuple[Any, ...], int],
+    data: Any,
+    english: Mapping[str, Any],
+) -> dict[str, str]:
     """The texts of one translation file by id; a problem for each thing the English lacks."""
+
     def problem(path: tuple[Any, ...], message: str) -> None:
         read.problems.append((name, _line(lines, path), message))
 
     if not isinstance(data, Mapping) or not isinstance(data.get("criteria"), list):
-        problem((), "a translation of the rubric is a mapping with a list of criteria, as the English")
+        problem(
+            (), "a translation of the rubric is a mapping with a list of criteria, as the English"
+        )
         return {}
     texts: dict[str, str] = {}
     known = {c["key"]: c for c in english["criteria"]}
@@ -330,24 +393,42 @@ def _translation(read: PackageRubric, name: str, lines: Mapping[tuple[Any, ...],
         for extra in sorted(set(map(str, item)) - {"key", "title", "levels"}):
             problem((*where, extra), f"criterion '{item['key']}': unknown key '{extra}'")
         prefix = f"criterion.{item['key']}"
-        _translated(item.get("title"), f"{prefix}.title", "title", (*where, "title"), texts, problem)
+        _translated(
+            item.get("title"), f"{prefix}.title", "title", (*where, "title"), texts, problem
+        )
         points = {points_key(level["points"]) for level in criterion["levels"]}
         for m, level in enumerate(item.get("levels") or []):
             at = (*where, "levels", m)
-            if not isinstance(level, Mapping) or not _number(level.get("points")) \
-                    or points_key(level["points"]) not in points:
-                problem(at, f"criterion '{item['key']}', level {m + 1}: points as in the English "
-                            f"({', '.join(sorted(points, key=float))})")
+            if (
+                not isinstance(level, Mapping)
+                or not _number(level.get("points"))
+                or points_key(level["points"]) not in points
+            ):
+                problem(
+                    at,
+                    f"criterion '{item['key']}', level {m + 1}: points as in the English "
+                    f"({', '.join(sorted(points, key=float))})",
+                )
                 continue
             for extra in sorted(set(map(str, level)) - {"points", "label", "descriptor"}):
-                problem((*at, extra), f"criterion '{item['key']}', level {m + 1}: unknown key '{extra}'")
+                problem(
+                    (*at, extra), f"criterion '{item['key']}', level {m + 1}: unknown key '{extra}'"
+                )
             for what in ("label", "descriptor"):
-                _translated(level.get(what), f"{prefix}.level.{points_key(level['points'])}.{what}", what,
-                            (*at, what), texts, problem)
+                _translated(
+                    level.get(what),
+                    f"{prefix}.level.{points_key(level['points'])}.{what}",
+                    what,
+                    (*at, what),
+                    texts,
+                    problem,
+                )
     return texts
 
 
-def _translated(value: Any, text_id: str, what: str, path: tuple[Any, ...], texts: dict[str, str], problem) -> None:
+def _translated(
+    value: Any, text_id: str, what: str, path: tuple[Any, ...], texts: dict[str, str], problem
+) -> None:
     if value is None or value == "":
         return
     if not isinstance(value, str):
@@ -386,8 +467,9 @@ def dump(value: Any) -> str:
     return yaml.safe_dump(value, sort_keys=False, allow_unicode=True, width=92)
 
 
-def write_package_rubric(rubric: Mapping[str, Any], translations: Mapping[str, Any], folder: Path,
-                         activity_key: str) -> str:
+def write_package_rubric(
+    rubric: Mapping[str, Any], translations: Mapping[str, Any], folder: Path, activity_key: str
+) -> str:
     """Write ``<activity>-rubric.yaml`` and a translation file for each language that has a text;
     the name for ``module.yaml``."""
     name = f"{activity_key}-rubric.yaml"
@@ -397,5 +479,6 @@ def write_package_rubric(rubric: Mapping[str, Any], translations: Mapping[str, A
         entry = translations.get(locale) or {}
         if any(k in english and isinstance(v, str) and v.strip() for k, v in entry.items()):
             (folder / translated_file_name(name, locale)).write_text(
-                dump(translation_file(rubric, entry)), encoding="utf-8")
+                dump(translation_file(rubric, entry)), encoding="utf-8"
+            )
     return name

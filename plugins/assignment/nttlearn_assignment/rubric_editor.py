@@ -24,14 +24,29 @@ def draft_of(rubric: Mapping[str, Any] | None) -> list[dict[str, Any]]:
     """A stored rubric as the editor's draft (a new rubric: one criterion with three levels)."""
     if not rubric:
         return [new_criterion()]
-    return [{"key": c["key"], "title": c["title"],
-             "levels": [{"points": rubrics.points_key(level["points"]), "label": level["label"],
-                         "descriptor": level["descriptor"]} for level in c["levels"]]}
-            for c in rubric["criteria"]]
+    return [
+        {
+            "key": c["key"],
+            "title": c["title"],
+            "levels": [
+                {
+                    "points": rubrics.points_key(level["points"]),
+                    "label": level["label"],
+                    "descriptor": level["descriptor"],
+                }
+                for level in c["levels"]
+            ],
+        }
+        for c in rubric["criteria"]
+    ]
 
 
 def new_criterion() -> dict[str, Any]:
-    return {"key": "", "title": "", "levels": [{"points": str(n), "label": "", "descriptor": ""} for n in range(3)]}
+    return {
+        "key": "",
+        "title": "",
+        "levels": [{"points": str(n), "label": "", "descriptor": ""} for n in range(3)],
+    }
 
 
 def _count(form: Mapping[str, str], name: str, most: int) -> int:
@@ -45,11 +60,21 @@ def read_draft(form: Mapping[str, str]) -> list[dict[str, Any]]:
     """The draft rubric the page sent, as typed."""
     draft = []
     for i in range(_count(form, "criteria", rubrics.MAX_CRITERIA + 1)):
-        levels = [{"points": form.get(f"c{i}-l{j}-points", "").strip(), "label": form.get(f"c{i}-l{j}-label", ""),
-                   "descriptor": form.get(f"c{i}-l{j}-descriptor", "").replace("\r\n", "\n")}
-                  for j in range(_count(form, f"c{i}-levels", rubrics.MAX_LEVELS + 1))]
-        draft.append({"key": form.get(f"c{i}-key", "").strip(), "title": form.get(f"c{i}-title", ""),
-                      "levels": levels})
+        levels = [
+            {
+                "points": form.get(f"c{i}-l{j}-points", "").strip(),
+                "label": form.get(f"c{i}-l{j}-label", ""),
+                "descriptor": form.get(f"c{i}-l{j}-descriptor", "").replace("\r\n", "\n"),
+            }
+            for j in range(_count(form, f"c{i}-levels", rubrics.MAX_LEVELS + 1))
+        ]
+        draft.append(
+            {
+                "key": form.get(f"c{i}-key", "").strip(),
+                "title": form.get(f"c{i}-title", ""),
+                "levels": levels,
+            }
+        )
     return draft
 
 
@@ -72,7 +97,13 @@ def apply_action(draft: list[dict[str, Any]], action: str) -> bool:
         levels = draft[numbers[0]]["levels"]
         if len(levels) < rubrics.MAX_LEVELS:
             taken = [float(p) for p in (level["points"] for level in levels) if _is_number(p)]
-            levels.append({"points": rubrics.points_key(max(taken, default=-1) + 1), "label": "", "descriptor": ""})
+            levels.append(
+                {
+                    "points": rubrics.points_key(max(taken, default=-1) + 1),
+                    "label": "",
+                    "descriptor": "",
+                }
+            )
     elif name == "remove-level" and valid and len(numbers) == 2:
         levels = draft[numbers[0]]["levels"]
         if numbers[1] < len(levels) and len(levels) > rubrics.MIN_LEVELS:
@@ -126,21 +157,35 @@ def checked(draft: list[dict[str, Any]]) -> tuple[dict[str, Any] | None, dict[st
             except ValueError:
                 points = -1.0
             if not 0 <= points <= rubrics.MAX_POINTS:
-                errors[f"{at}-points"] = _("Points are a number from 0 to %(most)s.", most=rubrics.MAX_POINTS)
+                errors[f"{at}-points"] = _(
+                    "Points are a number from 0 to %(most)s.", most=rubrics.MAX_POINTS
+                )
             elif rubrics.points_key(points) in seen:
                 errors[f"{at}-points"] = _("Two levels of this criterion have the same points.")
             seen.add(rubrics.points_key(points))
-            for what, message in (("label", _("Give the level a name.")),
-                                  ("descriptor", _("Describe what work at this level looks like."))):
+            for what, message in (
+                ("label", _("Give the level a name.")),
+                ("descriptor", _("Describe what work at this level looks like.")),
+            ):
                 if not level[what].strip():
                     errors[f"{at}-{what}"] = message
                 elif len(level[what]) > rubrics.LIMITS[what]:
-                    errors[f"{at}-{what}"] = _("At most %(num)s characters.", num=rubrics.LIMITS[what])
-            levels.append({"points": points, "label": level["label"], "descriptor": level["descriptor"]})
+                    errors[f"{at}-{what}"] = _(
+                        "At most %(num)s characters.", num=rubrics.LIMITS[what]
+                    )
+            levels.append(
+                {"points": points, "label": level["label"], "descriptor": level["descriptor"]}
+            )
         criteria.append({"key": criterion["key"], "title": title, "levels": levels})
     if errors:
         return None, errors
     data = {"criteria": criteria}
-    if rubrics.structure_problems(data):  # the totals cannot differ: every level has the same points
-        return None, {"rubric": _("The levels must give different marks: give some levels more points than others.")}
+    if rubrics.structure_problems(
+        data
+    ):  # the totals cannot differ: every level has the same points
+        return None, {
+            "rubric": _(
+                "The levels must give different marks: give some levels more points than others."
+            )
+        }
     return rubrics.plain(data), {}

@@ -22,8 +22,11 @@ from .views import bp
 
 def _locked(assignment: Assignment) -> Assignment:
     """The assignment's row, locked: two trainers saving at once change it one after the other."""
-    return db.session.execute(db.select(Assignment).where(Assignment.activity_id == assignment.activity_id)
-                              .with_for_update()).scalar_one()
+    return db.session.execute(
+        db.select(Assignment)
+        .where(Assignment.activity_id == assignment.activity_id)
+        .with_for_update()
+    ).scalar_one()
 
 
 @bp.route("/<int:activity_id>/rubric", methods=["GET", "POST"])
@@ -67,17 +70,29 @@ def rubric_edit(activity_id: int):
             status = 400
     used = grading.graded_with_rubric(activity_id) if assignment.rubric else 0
     db.session.commit()
-    return render_template("assignment/rubric_edit.html", access=access, assignment=assignment, form=form,
-                           draft=draft, errors=errors, used=used, languages=LANGUAGE_NAMES,
-                           coverage=_coverage(assignment)), status
+    return render_template(
+        "assignment/rubric_edit.html",
+        access=access,
+        assignment=assignment,
+        form=form,
+        draft=draft,
+        errors=errors,
+        used=used,
+        languages=LANGUAGE_NAMES,
+        coverage=_coverage(assignment),
+    ), status
 
 
 def _coverage(assignment: Assignment) -> dict[str, dict[str, int]]:
     """Per language, how many of the rubric's texts are missing and outdated."""
     found = {}
     for locale in LANGUAGES:
-        states = list(rubrics.text_states(assignment.rubric, assignment.rubric_translations, locale).values())
-        found[locale] = {state: states.count(state) for state in (rubrics.MISSING, rubrics.OUTDATED)}
+        states = list(
+            rubrics.text_states(assignment.rubric, assignment.rubric_translations, locale).values()
+        )
+        found[locale] = {
+            state: states.count(state) for state in (rubrics.MISSING, rubrics.OUTDATED)
+        }
     return found
 
 
@@ -97,7 +112,10 @@ def rubric_translate(activity_id: int, locale: str):
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
-        texts = {text_id: request.form.get(f"t-{text_id}", "").replace("\r\n", "\n").strip() for text_id in english}
+        texts = {
+            text_id: request.form.get(f"t-{text_id}", "").replace("\r\n", "\n").strip()
+            for text_id in english
+        }
         for text_id, text in texts.items():
             limit = rubrics.LIMITS[text_id.rsplit(".", 1)[-1]]
             if len(text) > limit:
@@ -122,14 +140,33 @@ def rubric_translate(activity_id: int, locale: str):
             locked.rubric_translations = translations
             db.session.commit()
             flash(_("The translation of the rubric has been saved."), "success")
-            return redirect(url_for("assignment.rubric_translate", activity_id=activity_id, locale=locale))
+            return redirect(
+                url_for("assignment.rubric_translate", activity_id=activity_id, locale=locale)
+            )
         status = 400
     states = rubrics.text_states(assignment.rubric, assignment.rubric_translations, locale)
     entry = (assignment.rubric_translations or {}).get(locale) or {}
-    rows = [{"id": text_id, "english": text, "state": states[text_id], "fingerprint": fingerprint(text),
-             "text": request.form.get(f"t-{text_id}", "") if request.method == "POST" else entry.get(text_id, ""),
-             "long": text_id.endswith(".descriptor")}
-            for text_id, text in english.items()]
+    rows = [
+        {
+            "id": text_id,
+            "english": text,
+            "state": states[text_id],
+            "fingerprint": fingerprint(text),
+            "text": request.form.get(f"t-{text_id}", "")
+            if request.method == "POST"
+            else entry.get(text_id, ""),
+            "long": text_id.endswith(".descriptor"),
+        }
+        for text_id, text in english.items()
+    ]
     db.session.commit()
-    return render_template("assignment/rubric_translate.html", access=access, assignment=assignment, form=form,
-                           rows=rows, errors=errors, locale=locale, language=LANGUAGE_NAMES[locale]), status
+    return render_template(
+        "assignment/rubric_translate.html",
+        access=access,
+        assignment=assignment,
+        form=form,
+        rows=rows,
+        errors=errors,
+        locale=locale,
+        language=LANGUAGE_NAMES[locale],
+    ), status

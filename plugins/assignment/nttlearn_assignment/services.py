@@ -56,9 +56,18 @@ def ensure_assignment(activity: Activity) -> Assignment:
     """The assignment's settings row (made with the defaults for an activity placed without one)."""
     assignment = db.session.get(Assignment, activity.id)
     if assignment is None:
-        assignment = Assignment(activity_id=activity.id, instructions="", translations={}, max_points=100.0,
-                                text_entry=True, file_upload=True, file_types=list(DEFAULT_FILE_TYPES),
-                                max_file_mb=10, max_files=3, completion="submitted")
+        assignment = Assignment(
+            activity_id=activity.id,
+            instructions="",
+            translations={},
+            max_points=100.0,
+            text_entry=True,
+            file_upload=True,
+            file_types=list(DEFAULT_FILE_TYPES),
+            max_file_mb=10,
+            max_files=3,
+            completion="submitted",
+        )
         db.session.add(assignment)
         db.session.flush()
     return assignment
@@ -71,8 +80,11 @@ def due_for(user: User | int, activity: Activity, assignment: Assignment) -> dat
 
 
 def submission_of(activity_id: int, user_id: int) -> Submission | None:
-    return db.session.execute(db.select(Submission).where(
-        Submission.activity_id == activity_id, Submission.user_id == user_id)).scalar()
+    return db.session.execute(
+        db.select(Submission).where(
+            Submission.activity_id == activity_id, Submission.user_id == user_id
+        )
+    ).scalar()
 
 
 def files_of(submission_ids: list[int], kind: str | None = None) -> dict[int, list[SubmissionFile]]:
@@ -95,8 +107,15 @@ def ensure_submission(activity_id: int, user_id: int) -> Submission:
         return found
     try:
         with db.session.begin_nested():
-            submission = Submission(activity_id=activity_id, user_id=user_id, state="draft", text="",
-                                    times_submitted=0, late=False, feedback="")
+            submission = Submission(
+                activity_id=activity_id,
+                user_id=user_id,
+                state="draft",
+                text="",
+                times_submitted=0,
+                late=False,
+                feedback="",
+            )
             db.session.add(submission)
     except IntegrityError:
         found = submission_of(activity_id, user_id)
@@ -111,7 +130,9 @@ def may_edit(submission: Submission | None) -> bool:
 
 
 def course_id_of(activity: Activity) -> int:
-    return db.session.execute(db.select(Module.course_id).where(Module.id == activity.module_id)).scalar_one()
+    return db.session.execute(
+        db.select(Module.course_id).where(Module.id == activity.module_id)
+    ).scalar_one()
 
 
 # -- files ---------------------------------------------------------------------------------------
@@ -124,7 +145,7 @@ def clean_filename(name: str) -> str:
     base = _UNSAFE.sub("_", base).strip().lstrip(".")
     if len(base) > 200:
         stem, dot, extension = base.rpartition(".")
-        base = (stem[: 190] + dot + extension[:9]) if dot else base[:200]
+        base = (stem[:190] + dot + extension[:9]) if dot else base[:200]
     return base or "file"
 
 
@@ -133,10 +154,17 @@ def check_file(assignment: Assignment, upload: Upload) -> str:
     name = clean_filename(upload.filename)
     extension = name.rpartition(".")[2].lower() if "." in name else ""
     if extension not in assignment.file_types:
-        raise SubmissionError(_("“%(name)s”: only these file types are accepted: %(types)s.",
-                                name=name, types=", ".join(assignment.file_types)))
+        raise SubmissionError(
+            _(
+                "“%(name)s”: only these file types are accepted: %(types)s.",
+                name=name,
+                types=", ".join(assignment.file_types),
+            )
+        )
     if len(upload.data) > assignment.max_file_mb * MB:
-        raise SubmissionError(_("“%(name)s” is larger than %(mb)s MB.", name=name, mb=assignment.max_file_mb))
+        raise SubmissionError(
+            _("“%(name)s” is larger than %(mb)s MB.", name=name, mb=assignment.max_file_mb)
+        )
     if not upload.data:
         raise SubmissionError(_("“%(name)s” is empty.", name=name))
     try:
@@ -149,15 +177,25 @@ def check_file(assignment: Assignment, upload: Upload) -> str:
 def store_file(submission: Submission, kind: str, name: str, data: bytes) -> SubmissionFile:
     """Keep ``data`` in the file store and list it on the submission; a file of the same name
     replaces the earlier one."""
-    old = db.session.execute(db.select(SubmissionFile).where(
-        SubmissionFile.submission_id == submission.id, SubmissionFile.kind == kind,
-        SubmissionFile.filename == name)).scalar()
+    old = db.session.execute(
+        db.select(SubmissionFile).where(
+            SubmissionFile.submission_id == submission.id,
+            SubmissionFile.kind == kind,
+            SubmissionFile.filename == name,
+        )
+    ).scalar()
     if old is not None:
         remove_file(old)
     key = f"assignment/{submission.activity_id}/{submission.id}/{uuid.uuid4().hex}"
     file_store().save(key, data)
-    row = SubmissionFile(submission_id=submission.id, kind=kind, filename=name, size=len(data), storage_key=key,
-                         created_at=utcnow())
+    row = SubmissionFile(
+        submission_id=submission.id,
+        kind=kind,
+        filename=name,
+        size=len(data),
+        storage_key=key,
+        created_at=utcnow(),
+    )
     db.session.add(row)
     db.session.flush()
     return row
@@ -170,8 +208,17 @@ def remove_file(file: SubmissionFile) -> None:
 
 
 # -- the learner ----------------------------------------------------------------------------------
-def save_work(activity: Activity, assignment: Assignment, user: User, *, text: str, uploads: list[Upload],
-              submit: bool, seen_count: int | None = None, now: datetime | None = None) -> tuple[Submission, bool]:
+def save_work(
+    activity: Activity,
+    assignment: Assignment,
+    user: User,
+    *,
+    text: str,
+    uploads: list[Upload],
+    submit: bool,
+    seen_count: int | None = None,
+    now: datetime | None = None,
+) -> tuple[Submission, bool]:
     """Keep the learner's text and new files, and hand them in when ``submit``.
 
     Returns the submission and whether this call handed it in (False for a draft, and for a
@@ -181,7 +228,9 @@ def save_work(activity: Activity, assignment: Assignment, user: User, *, text: s
     now = now or utcnow()
     submission = ensure_submission(activity.id, user.id)
     if not may_edit(submission):
-        raise SubmissionError(_("Your work has been graded. Ask your trainer to reopen it if you want to change it."))
+        raise SubmissionError(
+            _("Your work has been graded. Ask your trainer to reopen it if you want to change it.")
+        )
     text = (text or "").replace("\r\n", "\n")
     if len(text) > MAX_TEXT:
         raise SubmissionError(_("Your answer is longer than %(num)s characters.", num=MAX_TEXT))
@@ -193,7 +242,9 @@ def save_work(activity: Activity, assignment: Assignment, user: User, *, text: s
         names = [check_file(assignment, upload) for upload in uploads]
         kept = {f.filename for f in files_of([submission.id], "submission")[submission.id]}
         if len(kept | set(names)) > assignment.max_files:
-            raise SubmissionError(_("You can hand in at most %(num)s files.", num=assignment.max_files))
+            raise SubmissionError(
+                _("You can hand in at most %(num)s files.", num=assignment.max_files)
+            )
         for name, upload in zip(names, uploads, strict=True):
             store_file(submission, "submission", name, upload.data)
     if assignment.text_entry:
@@ -204,23 +255,48 @@ def save_work(activity: Activity, assignment: Assignment, user: User, *, text: s
         return submission, False
     has_files = bool(files_of([submission.id], "submission")[submission.id])
     if not submission.text.strip() and not has_files:
-        raise SubmissionError(_("There is nothing to hand in yet: write your answer or add a file."))
+        raise SubmissionError(
+            _("There is nothing to hand in yet: write your answer or add a file.")
+        )
     due = due_for(user, activity, assignment)
     late = due is not None and now > due
-    handed_in = cast(CursorResult[Any], db.session.execute(
-        db.update(Submission)
-        .where(Submission.id == submission.id, Submission.state.in_(("draft", "submitted")),
-               Submission.times_submitted == submission.times_submitted)
-        .values(state="submitted", submitted_at=now, late=late, times_submitted=Submission.times_submitted + 1)
-        .execution_options(synchronize_session=False)
-    )).rowcount == 1
+    handed_in = (
+        cast(
+            CursorResult[Any],
+            db.session.execute(
+                db.update(Submission)
+                .where(
+                    Submission.id == submission.id,
+                    Submission.state.in_(("draft", "submitted")),
+                    Submission.times_submitted == submission.times_submitted,
+                )
+                .values(
+                    state="submitted",
+                    submitted_at=now,
+                    late=late,
+                    times_submitted=Submission.times_submitted + 1,
+                )
+                .execution_options(synchronize_session=False)
+            ),
+        ).rowcount
+        == 1
+    )
     db.session.refresh(submission)
     if not handed_in:
         return submission, False
     course_id = course_id_of(activity)
-    emit("assignment.submitted", user_id=user.id, course_id=course_id,
-         data={"activity_id": activity.id, "activity": activity.key, "submission_id": submission.id,
-               "late": late, "times_submitted": submission.times_submitted})
+    emit(
+        "assignment.submitted",
+        user_id=user.id,
+        course_id=course_id,
+        data={
+            "activity_id": activity.id,
+            "activity": activity.key,
+            "submission_id": submission.id,
+            "late": late,
+            "times_submitted": submission.times_submitted,
+        },
+    )
     if assignment.completion == "submitted":
         complete_activity(user.id, activity)
     return submission, True
@@ -231,14 +307,25 @@ def delete_own_file(submission: Submission, file_id: int) -> None:
     if file is None or file.submission_id != submission.id or file.kind != "submission":
         raise LookupError(file_id)
     if not may_edit(submission):
-        raise SubmissionError(_("Your work has been graded. Ask your trainer to reopen it if you want to change it."))
+        raise SubmissionError(
+            _("Your work has been graded. Ask your trainer to reopen it if you want to change it.")
+        )
     remove_file(file)
 
 
 # -- the trainer ------------------------------------------------------------------------------------
-def grade(activity: Activity, assignment: Assignment, learner: User, grader: User, *, points: float,
-          feedback: str, returned: Upload | None = None, now: datetime | None = None,
-          rubric_scores: dict | None = None) -> Submission:
+def grade(
+    activity: Activity,
+    assignment: Assignment,
+    learner: User,
+    grader: User,
+    *,
+    points: float,
+    feedback: str,
+    returned: Upload | None = None,
+    now: datetime | None = None,
+    rubric_scores: dict | None = None,
+) -> Submission:
     """Mark the learner's work (a missing one too: it may be given 0), tell them, and complete
     the activity as its rule says. Grading again changes the grade. ``rubric_scores``: the levels
     and comments the points were computed from (:func:`.grading.grade_with_rubric`)."""
@@ -258,9 +345,15 @@ def grade(activity: Activity, assignment: Assignment, learner: User, grader: Use
         except MediaRefused as refused:
             raise SubmissionError(f"“{name}”: {refused}") from None
         if len(returned.data) > assignment.max_file_mb * MB or not returned.data:
-            raise SubmissionError(_("“%(name)s” is larger than %(mb)s MB.", name=name, mb=assignment.max_file_mb))
-    changed = (submission.points != points or submission.feedback != (feedback or "") or submission.state != "graded"
-               or submission.rubric_scores != rubric_scores)
+            raise SubmissionError(
+                _("“%(name)s” is larger than %(mb)s MB.", name=name, mb=assignment.max_file_mb)
+            )
+    changed = (
+        submission.points != points
+        or submission.feedback != (feedback or "")
+        or submission.state != "graded"
+        or submission.rubric_scores != rubric_scores
+    )
     submission.points, submission.feedback = float(points), (feedback or "").replace("\r\n", "\n")
     submission.rubric_scores = rubric_scores
     submission.state, submission.graded_at, submission.graded_by = "graded", now, grader.id
@@ -273,27 +366,52 @@ def grade(activity: Activity, assignment: Assignment, learner: User, grader: Use
     percent = 100 * points / assignment.max_points
     passed = assignment.pass_mark is None or points >= assignment.pass_mark
     course_id = course_id_of(activity)
-    emit("assignment.graded", user_id=learner.id, course_id=course_id,
-         data={"activity_id": activity.id, "activity": activity.key, "submission_id": submission.id,
-               "points": float(points), "max_points": assignment.max_points, "passed": passed,
-               "graded_by": grader.id})
+    emit(
+        "assignment.graded",
+        user_id=learner.id,
+        course_id=course_id,
+        data={
+            "activity_id": activity.id,
+            "activity": activity.key,
+            "submission_id": submission.id,
+            "points": float(points),
+            "max_points": assignment.max_points,
+            "passed": passed,
+            "graded_by": grader.id,
+        },
+    )
     if assignment.completion == "passed":
         if assignment.pass_mark is not None and points >= assignment.pass_mark:
             complete_activity(learner.id, activity, score=percent)
     elif submission.times_submitted > 0:
         complete_activity(learner.id, activity, score=percent)
-    emit("activity.graded", user_id=learner.id, course_id=course_id,
-         data={"activity_id": activity.id, "score": percent,
-               "passed": None if assignment.pass_mark is None else passed})
+    emit(
+        "activity.graded",
+        user_id=learner.id,
+        course_id=course_id,
+        data={
+            "activity_id": activity.id,
+            "score": percent,
+            "passed": None if assignment.pass_mark is None else passed,
+        },
+    )
     tell_graded(learner, activity, submission, assignment.max_points)
     return submission
 
 
 def reopen(submission: Submission) -> bool:
     """Let the learner change and hand in their work again (the grade stays until the next one)."""
-    reopened = cast(CursorResult[Any], db.session.execute(
-        db.update(Submission).where(Submission.id == submission.id, Submission.state != "draft")
-        .values(state="draft").execution_options(synchronize_session=False)
-    )).rowcount == 1
+    reopened = (
+        cast(
+            CursorResult[Any],
+            db.session.execute(
+                db.update(Submission)
+                .where(Submission.id == submission.id, Submission.state != "draft")
+                .values(state="draft")
+                .execution_options(synchronize_session=False)
+            ),
+        ).rowcount
+        == 1
+    )
     db.session.refresh(submission)
     return reopened

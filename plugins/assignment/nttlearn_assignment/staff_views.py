@@ -58,15 +58,25 @@ def submissions(activity_id: int):
     assignment = services.ensure_assignment(access.activity)
     show, cohort = _show(request.args.get("show")), _cohort(access)
     everyone = gradebook.rows(activity_id, access.course.id, cohort_id=cohort)
-    return render_template("assignment/submissions.html", access=access, assignment=assignment, show=show,
-                           rows=[row for row in everyone if row.matches(show)], counts=gradebook.counts(everyone),
-                           cohorts=gradebook.cohorts_of(access.course.id), cohort=cohort)
+    return render_template(
+        "assignment/submissions.html",
+        access=access,
+        assignment=assignment,
+        show=show,
+        rows=[row for row in everyone if row.matches(show)],
+        counts=gradebook.counts(everyone),
+        cohorts=gradebook.cohorts_of(access.course.id),
+        cohort=cohort,
+    )
 
 
 def _learner(access: ActivityAccess, user_id: int) -> User:
     """A learner enrolled in the assignment's course, or 404."""
-    enrolled = db.session.execute(db.select(Enrolment.id).where(
-        Enrolment.course_id == access.course.id, Enrolment.user_id == user_id)).scalar()
+    enrolled = db.session.execute(
+        db.select(Enrolment.id).where(
+            Enrolment.course_id == access.course.id, Enrolment.user_id == user_id
+        )
+    ).scalar()
     learner = db.session.get(User, user_id) if enrolled else None
     if learner is None or learner.deleted_at is not None:
         abort(404)
@@ -101,9 +111,18 @@ def grade(activity_id: int, user_id: int):
             db.session.commit()
             flash(_("The grade has been saved and the learner told."), "success")
             if next_id is not None:  # on to the next learner of the list, as a grader works
-                return redirect(url_for("assignment.grade", activity_id=activity_id, user_id=next_id, show=show,
-                                        cohort=cohort))
-            return redirect(url_for("assignment.submissions", activity_id=activity_id, show=show, cohort=cohort))
+                return redirect(
+                    url_for(
+                        "assignment.grade",
+                        activity_id=activity_id,
+                        user_id=next_id,
+                        show=show,
+                        cohort=cohort,
+                    )
+                )
+            return redirect(
+                url_for("assignment.submissions", activity_id=activity_id, show=show, cohort=cohort)
+            )
     elif request.method == "POST":
         status = 400
         problem = _("Choose a level for every criterion.") if rubric_errors else None
@@ -112,28 +131,62 @@ def grade(activity_id: int, user_id: int):
         form.feedback.data = submission.feedback
         if not assignment.rubric:
             form.points.data = submission.points
-    shown = (grading.form_scores(assignment.rubric, request.form) if request.method == "POST"
-             else submission.rubric_scores if submission else None)  # re-shown as the trainer left it
+    shown = (
+        grading.form_scores(assignment.rubric, request.form)
+        if request.method == "POST"
+        else submission.rubric_scores
+        if submission
+        else None
+    )  # re-shown as the trainer left it
     files = services.files_of([submission.id]).get(submission.id, []) if submission else []
     return render_template(
-        "assignment/grade.html", access=access, assignment=assignment, learner=learner, submission=submission,
-        form=form, reopen_form=ReopenForm(), files=[f for f in files if f.kind == "submission"],
-        returned=[f for f in files if f.kind == "feedback"], previous_id=previous_id, next_id=next_id, show=show, cohort=cohort,
-        due=services.due_for(learner, access.activity, assignment), media_base=media_base(access),
-        rubric=grading.shown_rubric(assignment, shown), rubric_errors=rubric_errors, problem=problem,
+        "assignment/grade.html",
+        access=access,
+        assignment=assignment,
+        learner=learner,
+        submission=submission,
+        form=form,
+        reopen_form=ReopenForm(),
+        files=[f for f in files if f.kind == "submission"],
+        returned=[f for f in files if f.kind == "feedback"],
+        previous_id=previous_id,
+        next_id=next_id,
+        show=show,
+        cohort=cohort,
+        due=services.due_for(learner, access.activity, assignment),
+        media_base=media_base(access),
+        rubric=grading.shown_rubric(assignment, shown),
+        rubric_errors=rubric_errors,
+        problem=problem,
     ), status
 
 
 def _save_grade(access: ActivityAccess, assignment, learner: User, form, scores) -> None:
     """Grade with the rubric's levels (``scores``) or with the points typed; raises SubmissionError."""
     upload = form.returned.data
-    returned = services.Upload(upload.filename, upload.read()) if upload and upload.filename else None
+    returned = (
+        services.Upload(upload.filename, upload.read()) if upload and upload.filename else None
+    )
     if assignment.rubric:
-        grading.grade_with_rubric(access.activity, assignment, learner, current_user, scores=scores,
-                                  feedback=form.feedback.data or "", returned=returned)
+        grading.grade_with_rubric(
+            access.activity,
+            assignment,
+            learner,
+            current_user,
+            scores=scores,
+            feedback=form.feedback.data or "",
+            returned=returned,
+        )
     else:
-        services.grade(access.activity, assignment, learner, current_user, points=form.points.data,
-                       feedback=form.feedback.data or "", returned=returned)
+        services.grade(
+            access.activity,
+            assignment,
+            learner,
+            current_user,
+            points=form.points.data,
+            feedback=form.feedback.data or "",
+            returned=returned,
+        )
 
 
 @bp.route("/<int:activity_id>/submissions/<int:user_id>/reopen", methods=["POST"])
@@ -154,10 +207,17 @@ def reopen(activity_id: int, user_id: int):
 @require_login
 def submissions_zip(activity_id: int):
     access = staff_access(activity_id)
-    data = gradebook.submissions_zip(gradebook.rows(activity_id, access.course.id, cohort_id=_cohort(access)))
-    return Response(data, mimetype="application/zip", headers={
-        "Content-Disposition": f'attachment; filename="assignment-{activity_id}-submissions.zip"',
-        "Cache-Control": "private, no-store"})
+    data = gradebook.submissions_zip(
+        gradebook.rows(activity_id, access.course.id, cohort_id=_cohort(access))
+    )
+    return Response(
+        data,
+        mimetype="application/zip",
+        headers={
+            "Content-Disposition": f'attachment; filename="assignment-{activity_id}-submissions.zip"',
+            "Cache-Control": "private, no-store",
+        },
+    )
 
 
 @bp.route("/<int:activity_id>/grades.csv")
@@ -165,8 +225,9 @@ def submissions_zip(activity_id: int):
 def grades_csv(activity_id: int):
     access = staff_access(activity_id)
     assignment = services.ensure_assignment(access.activity)
-    header, lines = gradebook.grade_lines(assignment, gradebook.rows(activity_id, access.course.id,
-                                                                     cohort_id=_cohort(access)))
+    header, lines = gradebook.grade_lines(
+        assignment, gradebook.rows(activity_id, access.course.id, cohort_id=_cohort(access))
+    )
     return csv_response(f"assignment-{activity_id}-grades.csv", header, lines)
 
 
@@ -177,11 +238,23 @@ def edit(activity_id: int):
     assignment = services.ensure_assignment(access.activity)
     form = SettingsForm(obj=assignment)
     if request.method == "GET":
-        form.due_at.data = assignment.due_at.astimezone(UTC).replace(tzinfo=None) if assignment.due_at else None
+        form.due_at.data = (
+            assignment.due_at.astimezone(UTC).replace(tzinfo=None) if assignment.due_at else None
+        )
     elif form.validate_on_submit():
-        values = {name: getattr(form, name).data for name in (
-            "max_points", "pass_mark", "text_entry", "file_upload", "file_types", "max_file_mb", "max_files",
-            "completion")}
+        values = {
+            name: getattr(form, name).data
+            for name in (
+                "max_points",
+                "pass_mark",
+                "text_entry",
+                "file_upload",
+                "file_types",
+                "max_file_mb",
+                "max_files",
+                "completion",
+            )
+        }
         values["instructions"] = form.instructions.data or ""
         values["due_at"] = form.due_at.data.replace(tzinfo=UTC) if form.due_at.data else None
         values["file_types"] = sorted(values["file_types"] or [])
@@ -191,6 +264,11 @@ def edit(activity_id: int):
         return redirect(url_for("assignment.edit", activity_id=activity_id))
     db.session.commit()
     states = [(locale, translated_instructions.state(assignment, locale)) for locale in LANGUAGES]
-    return render_template("assignment/edit.html", access=access, assignment=assignment, form=form,
-                           instruction_states=states, languages=LANGUAGE_NAMES), (
-        400 if form.errors else 200)
+    return render_template(
+        "assignment/edit.html",
+        access=access,
+        assignment=assignment,
+        form=form,
+        instruction_states=states,
+        languages=LANGUAGE_NAMES,
+    ), (400 if form.errors else 200)

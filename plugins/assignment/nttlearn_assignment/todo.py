@@ -35,29 +35,45 @@ def todo_items(user: Any, now: datetime | None = None) -> list[TodoItem]:
 def learner_items(user: Any, now: datetime | None = None) -> list[TodoItem]:
     now = now or utcnow()
     done = db.select(ActivityCompletion.activity_id).where(ActivityCompletion.user_id == user.id)
-    handed_in = db.select(Submission.activity_id).where(Submission.user_id == user.id, Submission.state != "draft")
+    handed_in = db.select(Submission.activity_id).where(
+        Submission.user_id == user.id, Submission.state != "draft"
+    )
     rows = db.session.execute(
         db.select(Assignment, Activity, Course.id)
         .join(Activity, Activity.id == Assignment.activity_id)
         .join(Module, Module.id == Activity.module_id)
         .join(Course, Course.id == Module.course_id)
         .join(Enrolment, (Enrolment.course_id == Course.id) & (Enrolment.user_id == user.id))
-        .where(Activity.archived.is_(False), Module.archived.is_(False), Course.archived.is_(False),
-               Activity.id.not_in(done), Activity.id.not_in(handed_in))
+        .where(
+            Activity.archived.is_(False),
+            Module.archived.is_(False),
+            Course.archived.is_(False),
+            Activity.id.not_in(done),
+            Activity.id.not_in(handed_in),
+        )
     ).all()
     if not rows:
         return []
-    cohort_dues = {d.activity_id: d.due_at for d in learner_deadlines(user.id, now) if d.kind == "close"}
+    cohort_dues = {
+        d.activity_id: d.due_at for d in learner_deadlines(user.id, now) if d.kind == "close"
+    }
     locale = str(get_locale() or "en")
     items = []
     for assignment, activity, course_id in rows:
         due = cohort_dues.get(activity.id, assignment.due_at)
-        items.append(TodoItem(
-            key=f"assignment:{activity.id}:due", kind="assignment",
-            title=_("Hand in the assignment “%(title)s”", title=activity.localized("title", locale)),
-            url=url_for("assignment.view", activity_id=activity.id), due_at=due,
-            state=due_state(due, now) if due is not None else "todo", course_id=course_id,
-        ))
+        items.append(
+            TodoItem(
+                key=f"assignment:{activity.id}:due",
+                kind="assignment",
+                title=_(
+                    "Hand in the assignment “%(title)s”", title=activity.localized("title", locale)
+                ),
+                url=url_for("assignment.view", activity_id=activity.id),
+                due_at=due,
+                state=due_state(due, now) if due is not None else "todo",
+                course_id=course_id,
+            )
+        )
     return items
 
 
@@ -65,9 +81,18 @@ def trainer_items(user: Any) -> list[TodoItem]:
     if not getattr(user, "is_trainer", False):
         return []
     locale = str(get_locale() or "en")
-    return [TodoItem(
-        key=f"assignment:{activity.id}:to-grade", kind="assignment_grading",
-        title=ngettext("%(num)s submission to grade in “%(title)s”", "%(num)s submissions to grade in “%(title)s”",
-                       count, title=activity.localized("title", locale)),
-        url=url_for("assignment.submissions", activity_id=activity.id, show="to_grade"), course_id=course_id,
-    ) for activity, course_id, count in to_grade_by_activity(user.id)]
+    return [
+        TodoItem(
+            key=f"assignment:{activity.id}:to-grade",
+            kind="assignment_grading",
+            title=ngettext(
+                "%(num)s submission to grade in “%(title)s”",
+                "%(num)s submissions to grade in “%(title)s”",
+                count,
+                title=activity.localized("title", locale),
+            ),
+            url=url_for("assignment.submissions", activity_id=activity.id, show="to_grade"),
+            course_id=course_id,
+        )
+        for activity, course_id, count in to_grade_by_activity(user.id)
+    ]

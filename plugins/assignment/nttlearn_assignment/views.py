@@ -26,8 +26,13 @@ from .forms import AnswerForm
 from .models import Submission, SubmissionFile
 
 # The blueprint's name is the plugin's name: the core answers 404 for it when the plugin is off.
-bp = Blueprint("assignment", __name__, url_prefix="/assignment", template_folder="templates",
-               static_folder="static")
+bp = Blueprint(
+    "assignment",
+    __name__,
+    url_prefix="/assignment",
+    template_folder="templates",
+    static_folder="static",
+)
 
 
 def media_base(access: ActivityAccess) -> str:
@@ -43,13 +48,22 @@ def _page(access: ActivityAccess, form: AnswerForm, status: int = 200, problem: 
         form.text.data = submission.text
     form.seen.data = str(submission.times_submitted if submission else 0)
     return render_template(
-        "assignment/view.html", access=access, assignment=assignment, submission=submission, form=form,
-        instructions=assignment.localized_instructions(str(get_locale() or "en")), media_base=media_base(access),
+        "assignment/view.html",
+        access=access,
+        assignment=assignment,
+        submission=submission,
+        form=form,
+        instructions=assignment.localized_instructions(str(get_locale() or "en")),
+        media_base=media_base(access),
         due=services.due_for(current_user, access.activity, assignment),
-        files=[f for f in mine if f.kind == "submission"], returned=[f for f in mine if f.kind == "feedback"],
-        may_edit=access.enrolment is not None and services.may_edit(submission), problem=problem,
-        rubric=grading.shown_rubric(assignment, submission.rubric_scores if submission and submission.points is not None
-                                    else None),
+        files=[f for f in mine if f.kind == "submission"],
+        returned=[f for f in mine if f.kind == "feedback"],
+        may_edit=access.enrolment is not None and services.may_edit(submission),
+        problem=problem,
+        rubric=grading.shown_rubric(
+            assignment,
+            submission.rubric_scores if submission and submission.points is not None else None,
+        ),
     ), status
 
 
@@ -74,12 +88,22 @@ def answer(activity_id: int):
         return _page(access, form, 400)
     assignment = services.ensure_assignment(access.activity)
     submit = request.form.get("action") == "submit"
-    uploads = [services.Upload(f.filename or "", f.read()) for f in (form.files.data or []) if f and f.filename]
+    uploads = [
+        services.Upload(f.filename or "", f.read())
+        for f in (form.files.data or [])
+        if f and f.filename
+    ]
     seen = form.seen.data
     try:
         _submission, handed_in = services.save_work(
-            access.activity, assignment, current_user, text=form.text.data or "", uploads=uploads, submit=submit,
-            seen_count=int(seen) if seen and seen.isdigit() else None)
+            access.activity,
+            assignment,
+            current_user,
+            text=form.text.data or "",
+            uploads=uploads,
+            submit=submit,
+            seen_count=int(seen) if seen and seen.isdigit() else None,
+        )
     except services.SubmissionError as exc:
         db.session.rollback()
         return _page(access, form, 400, problem=str(exc))
@@ -119,13 +143,18 @@ def download(activity_id: int, file_id: int):
     access = activity_access(activity_id, "assignment")
     file = db.session.get(SubmissionFile, file_id)
     submission = db.session.get(Submission, file.submission_id) if file is not None else None
-    if file is None or submission is None or submission.activity_id != activity_id or (
-            submission.user_id != current_user.id and not access.is_staff):
+    if (
+        file is None
+        or submission is None
+        or submission.activity_id != activity_id
+        or (submission.user_id != current_user.id and not access.is_staff)
+    ):
         abort(404)
     mime, _inline, headers = media_headers(file.filename)
     try:
-        response: Response = send_stored_file(file.storage_key, mimetype=mime, as_attachment=True,
-                                              download_name=file.filename)
+        response: Response = send_stored_file(
+            file.storage_key, mimetype=mime, as_attachment=True, download_name=file.filename
+        )
     except FileNotFoundError:
         abort(404)
     response.headers.update(headers)

@@ -35,15 +35,31 @@ def make_assignment(app, make_course, make_user, tmp_path) -> Callable[..., Simp
     def make(**settings: Any) -> SimpleNamespace:
         trainer = make_user(role="trainer", name="Tina Trainer")
         learner = make_user(name="Lauri Learner")
-        course = make_course(modules=1, lessons=1, trainer=trainer, activities=[(0, "assignment", True)])
+        course = make_course(
+            modules=1, lessons=1, trainer=trainer, activities=[(0, "assignment", True)]
+        )
         db.session.add(Enrolment(user_id=learner.id, course_id=course.id))
-        activity = db.session.execute(db.select(Activity).join(Module).where(
-            Module.course_id == course.id, Activity.type_key == "assignment")).scalars().one()
+        activity = (
+            db.session.execute(
+                db.select(Activity)
+                .join(Module)
+                .where(Module.course_id == course.id, Activity.type_key == "assignment")
+            )
+            .scalars()
+            .one()
+        )
         activity.title = "Your problem tree"
-        import_definition(activity, {"instructions": "Draw **your** problem tree.", **settings}, tmp_path)
+        import_definition(
+            activity, {"instructions": "Draw **your** problem tree.", **settings}, tmp_path
+        )
         db.session.commit()
-        return SimpleNamespace(course=course, activity=activity, trainer=trainer, learner=learner,
-                               assignment=db.session.get(Assignment, activity.id))
+        return SimpleNamespace(
+            course=course,
+            activity=activity,
+            trainer=trainer,
+            learner=learner,
+            assignment=db.session.get(Assignment, activity.id),
+        )
 
     return make
 

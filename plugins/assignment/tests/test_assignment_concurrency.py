@@ -15,8 +15,15 @@ def test_two_hand_ins_at_once_make_one_submission_and_one_event(app, make_assign
 
     def hand_in():
         activity, learner = db.session.get(Activity, ids[0]), db.session.get(User, ids[1])
-        services.save_work(activity, db.session.get(Assignment, activity.id), learner, text="Same answer",
-                           uploads=[], submit=True, seen_count=0)
+        services.save_work(
+            activity,
+            db.session.get(Assignment, activity.id),
+            learner,
+            text="Same answer",
+            uploads=[],
+            submit=True,
+            seen_count=0,
+        )
 
     errors = at_once(app, [hand_in, hand_in])
 

@@ -20,7 +20,9 @@ def _hand_in(browser, a, text="My tree", files=()):
     data = {"text": text, "action": "submit", "seen": "0"}
     if files:
         data["files"] = [(io.BytesIO(content), name) for name, content in files]
-    response = browser.post(f"/assignment/{a.activity.id}/answer", data=data, content_type="multipart/form-data")
+    response = browser.post(
+        f"/assignment/{a.activity.id}/answer", data=data, content_type="multipart/form-data"
+    )
     assert response.status_code == 302, response.get_data(as_text=True)
 
 
@@ -28,8 +30,11 @@ def _grade(browser, a, points, feedback="", returned=None):
     data = {"points": str(points), "feedback": feedback}
     if returned:
         data["returned"] = (io.BytesIO(returned[1]), returned[0])
-    return browser.post(f"/assignment/{a.activity.id}/submissions/{a.learner.id}", data=data,
-                        content_type="multipart/form-data")
+    return browser.post(
+        f"/assignment/{a.activity.id}/submissions/{a.learner.id}",
+        data=data,
+        content_type="multipart/form-data",
+    )
 
 
 def test_the_list_filters_to_grade_graded_and_missing(make_assignment, make_user, client_for):
@@ -43,36 +48,69 @@ def test_the_list_filters_to_grade_graded_and_missing(make_assignment, make_user
     trainer = client_for(a.trainer)
 
     def names(show):
-        return {n for n in ("Lauri Learner", "Aino Absent")
-                if n in trainer.get(f"/assignment/{a.activity.id}/submissions?show={show}").get_data(as_text=True)}
+        return {
+            n
+            for n in ("Lauri Learner", "Aino Absent")
+            if n
+            in trainer.get(f"/assignment/{a.activity.id}/submissions?show={show}").get_data(
+                as_text=True
+            )
+        }
 
-    assert names("to_grade") == {"Lauri Learner"} and names("missing") == {"Aino Absent"} and names("graded") == set()
+    assert (
+        names("to_grade") == {"Lauri Learner"}
+        and names("missing") == {"Aino Absent"}
+        and names("graded") == set()
+    )
     _grade(trainer, a, 7)
     assert names("to_grade") == set() and names("graded") == {"Lauri Learner"}
 
 
-def test_grading_stores_points_and_sanitised_feedback_and_the_learner_reads_them(make_assignment, client_for):
+def test_grading_stores_points_and_sanitised_feedback_and_the_learner_reads_them(
+    make_assignment, client_for
+):
     a = make_assignment(max_points=10, pass_mark=6)
     learner = client_for(a.learner)
     _hand_in(learner, a)
 
-    saved = _grade(client_for(a.trainer), a, 8, "Good **causes**.<script>alert(1)</script>",
-                   returned=("comments.pdf", PDF))
+    saved = _grade(
+        client_for(a.trainer),
+        a,
+        8,
+        "Good **causes**.<script>alert(1)</script>",
+        returned=("comments.pdf", PDF),
+    )
 
     assert saved.status_code == 302
     db.session.expire_all()
     submission = db.session.execute(db.select(Submission)).scalar_one()
-    assert (submission.state, submission.points, submission.graded_by) == ("graded", 8, a.trainer.id)
+    assert (submission.state, submission.points, submission.graded_by) == (
+        "graded",
+        8,
+        a.trainer.id,
+    )
     page = learner.get(f"/assignment/{a.activity.id}").get_data(as_text=True)
     assert "Grade: 8 of 10 points" in page and "<strong>causes</strong>" in page
     assert "<script>alert(1)" not in page and "comments.pdf" in page
     assert "Your work has been graded" in page  # no form to change it any more
-    assert learner.post(f"/assignment/{a.activity.id}/answer", data={"text": "late change", "action": "submit",
-                                                                     "seen": "1"}).status_code == 400
-    event = db.session.execute(db.select(EventRecord).where(EventRecord.name == "assignment.graded")).scalar_one()
+    assert (
+        learner.post(
+            f"/assignment/{a.activity.id}/answer",
+            data={"text": "late change", "action": "submit", "seen": "1"},
+        ).status_code
+        == 400
+    )
+    event = db.session.execute(
+        db.select(EventRecord).where(EventRecord.name == "assignment.graded")
+    ).scalar_one()
     assert event.data["points"] == 8 and event.data["passed"] is True
-    graded = db.session.execute(db.select(EventRecord).where(EventRecord.name == "activity.graded")).scalar_one()
-    assert (graded.user_id, graded.data) == (a.learner.id, {"activity_id": a.activity.id, "score": 80.0, "passed": True})
+    graded = db.session.execute(
+        db.select(EventRecord).where(EventRecord.name == "activity.graded")
+    ).scalar_one()
+    assert (graded.user_id, graded.data) == (
+        a.learner.id,
+        {"activity_id": a.activity.id, "score": 80.0, "passed": True},
+    )
 
 
 def test_points_above_the_maximum_are_refused(make_assignment, client_for):
@@ -97,7 +135,10 @@ def test_completion_on_passing_waits_for_a_grade_at_the_pass_mark(make_assignmen
     _hand_in(client_for(a.learner), a, "Better tree")
     _grade(trainer, a, 9)
 
-    assert count_rows(ActivityCompletion, activity_id=a.activity.id, user_id=a.learner.id, score=90.0) == 1
+    assert (
+        count_rows(ActivityCompletion, activity_id=a.activity.id, user_id=a.learner.id, score=90.0)
+        == 1
+    )
 
 
 def test_a_reopened_submission_can_be_changed_and_handed_in_again(make_assignment, client_for):
@@ -108,7 +149,9 @@ def test_a_reopened_submission_can_be_changed_and_handed_in_again(make_assignmen
 
     client_for(a.trainer).post(f"/assignment/{a.activity.id}/submissions/{a.learner.id}/reopen")
     page = learner.get(f"/assignment/{a.activity.id}").get_data(as_text=True)
-    learner.post(f"/assignment/{a.activity.id}/answer", data={"text": "v2", "action": "submit", "seen": "1"})
+    learner.post(
+        f"/assignment/{a.activity.id}/answer", data={"text": "v2", "action": "submit", "seen": "1"}
+    )
 
     assert "reopened your work" in page
     db.session.expire_all()
@@ -130,20 +173,25 @@ def test_the_zip_holds_each_learners_text_and_files(make_assignment, client_for)
     assert archive.read(f"{folder}/tree.pdf") == PDF
 
 
-def test_the_grades_csv_lists_every_learner_with_formulas_defused(make_assignment, make_user, client_for):
+def test_the_grades_csv_lists_every_learner_with_formulas_defused(
+    make_assignment, make_user, client_for
+):
     a = make_assignment(max_points=10, pass_mark=6)
     _hand_in(client_for(a.learner), a)
-    _grade(client_for(a.trainer), a, 7, "=HYPERLINK(\"http://evil\")")
+    _grade(client_for(a.trainer), a, 7, '=HYPERLINK("http://evil")')
 
     response = client_for(a.trainer).get(f"/assignment/{a.activity.id}/grades.csv")
 
     rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert [(r["name"], r["status"], r["points"], r["max_points"], r["passed"]) for r in rows] == [
-        ("Lauri Learner", "graded", "7.0", "10.0", "yes")]
+        ("Lauri Learner", "graded", "7.0", "10.0", "yes")
+    ]
     assert not rows[0]["feedback"].startswith("=")
 
 
-def test_learners_and_other_trainers_may_not_grade_or_download(make_assignment, make_user, client_for):
+def test_learners_and_other_trainers_may_not_grade_or_download(
+    make_assignment, make_user, client_for
+):
     a = make_assignment()
     _hand_in(client_for(a.learner), a)
     stranger = make_user(role="trainer", name="Other Trainer")
@@ -153,11 +201,18 @@ def test_learners_and_other_trainers_may_not_grade_or_download(make_assignment, 
         assert _grade(browser, a, 10).status_code == 403
         assert browser.get(f"/assignment/{a.activity.id}/submissions.zip").status_code == 403
         assert browser.get(f"/assignment/{a.activity.id}/grades.csv").status_code == 403
-        assert browser.post(f"/assignment/{a.activity.id}/submissions/{a.learner.id}/reopen").status_code == 403
+        assert (
+            browser.post(
+                f"/assignment/{a.activity.id}/submissions/{a.learner.id}/reopen"
+            ).status_code
+            == 403
+        )
     assert count_rows(Submission, state="graded") == 0
 
 
-def test_the_learner_is_told_in_finnish_when_graded(make_assignment, client_for, compiled_translations):
+def test_the_learner_is_told_in_finnish_when_graded(
+    make_assignment, client_for, compiled_translations
+):
     a = make_assignment(max_points=10)
     a.learner.locale = "fi"
     a.activity.translations = {"fi": {"title": "Ongelmapuusi"}}
@@ -171,7 +226,9 @@ def test_the_learner_is_told_in_finnish_when_graded(make_assignment, client_for,
     assert "8/10 pistettä" in mail.get_body().get_content()
 
 
-def test_saving_a_grade_goes_on_to_the_next_learner_of_the_list(make_assignment, make_user, client_for):
+def test_saving_a_grade_goes_on_to_the_next_learner_of_the_list(
+    make_assignment, make_user, client_for
+):
     from nttlearn.api import Enrolment
 
     a = make_assignment()
@@ -182,22 +239,36 @@ def test_saving_a_grade_goes_on_to_the_next_learner_of_the_list(make_assignment,
     _hand_in(client_for(zoe), a)
     trainer = client_for(a.trainer)
 
-    first = trainer.post(f"/assignment/{a.activity.id}/submissions/{a.learner.id}?show=to_grade", data={"points": "60"})
-    last = trainer.post(f"/assignment/{a.activity.id}/submissions/{zoe.id}?show=to_grade", data={"points": "70"})
+    first = trainer.post(
+        f"/assignment/{a.activity.id}/submissions/{a.learner.id}?show=to_grade",
+        data={"points": "60"},
+    )
+    last = trainer.post(
+        f"/assignment/{a.activity.id}/submissions/{zoe.id}?show=to_grade", data={"points": "70"}
+    )
 
-    assert first.headers["Location"].endswith(f"/assignment/{a.activity.id}/submissions/{zoe.id}?show=to_grade")
-    assert last.headers["Location"].endswith(f"/assignment/{a.activity.id}/submissions?show=to_grade")
+    assert first.headers["Location"].endswith(
+        f"/assignment/{a.activity.id}/submissions/{zoe.id}?show=to_grade"
+    )
+    assert last.headers["Location"].endswith(
+        f"/assignment/{a.activity.id}/submissions?show=to_grade"
+    )
     assert count_rows(Submission, state="graded") == 2
 
 
-def test_the_list_and_its_downloads_can_be_narrowed_to_one_cohort(make_assignment, make_user, client_for):
+def test_the_list_and_its_downloads_can_be_narrowed_to_one_cohort(
+    make_assignment, make_user, client_for
+):
     from datetime import date
 
     from nttlearn.cohorts.services import add_to_cohort, create_cohort
 
     a = make_assignment()
     other = make_user(name="Oskar Other")
-    autumn, spring = create_cohort(a.course, "Autumn", date(2026, 9, 1)), create_cohort(a.course, "Spring", date(2027, 2, 1))
+    autumn, spring = (
+        create_cohort(a.course, "Autumn", date(2026, 9, 1)),
+        create_cohort(a.course, "Spring", date(2027, 2, 1)),
+    )
     add_to_cohort(a.learner, autumn)
     add_to_cohort(other, spring)
     db.session.commit()
@@ -205,8 +276,12 @@ def test_the_list_and_its_downloads_can_be_narrowed_to_one_cohort(make_assignmen
     _hand_in(client_for(other), a)
     trainer = client_for(a.trainer)
 
-    page = trainer.get(f"/assignment/{a.activity.id}/submissions?cohort={spring.id}").get_data(as_text=True)
-    grades = trainer.get(f"/assignment/{a.activity.id}/grades.csv?cohort={spring.id}").data.decode("utf-8-sig")
+    page = trainer.get(f"/assignment/{a.activity.id}/submissions?cohort={spring.id}").get_data(
+        as_text=True
+    )
+    grades = trainer.get(f"/assignment/{a.activity.id}/grades.csv?cohort={spring.id}").data.decode(
+        "utf-8-sig"
+    )
     everyone = trainer.get(f"/assignment/{a.activity.id}/submissions").get_data(as_text=True)
 
     assert "Oskar Other" in page and "Lauri Learner" not in page

@@ -32,8 +32,9 @@ def test_the_rubric_revision_adds_and_removes_only_its_columns(app):
     def columns() -> set[str]:
         db.session.remove()
         inspector = sa.inspect(db.engine)
-        return ({f"a.{c['name']}" for c in inspector.get_columns("assignment_assignments")}
-                | {f"s.{c['name']}" for c in inspector.get_columns("assignment_submissions")})
+        return {f"a.{c['name']}" for c in inspector.get_columns("assignment_assignments")} | {
+            f"s.{c['name']}" for c in inspector.get_columns("assignment_submissions")
+        }
 
     assert {"a.rubric", "a.rubric_translations", "s.rubric_scores"} <= columns()
     try:

@@ -22,12 +22,19 @@ def _entry() -> dict:
 
 
 def test_wrong_settings_are_reported_with_their_line(tmp_path):
-    (tmp_path / "module.yaml").write_text("activities:\n  - id: a\n    type: assignment\n    max_points: -1\n"
-                                          "    file_types: [exe]\n", encoding="utf-8")
+    (tmp_path / "module.yaml").write_text(
+        "activities:\n  - id: a\n    type: assignment\n    max_points: -1\n    file_types: [exe]\n",
+        encoding="utf-8",
+    )
 
-    problems = validate_definition({"max_points": -1, "file_types": ["exe"]}, tmp_path, "m/module.yaml")
+    problems = validate_definition(
+        {"max_points": -1, "file_types": ["exe"]}, tmp_path, "m/module.yaml"
+    )
 
-    assert [(p.line, p.message.split(":")[0]) for p in problems] == [(4, "max_points"), (5, "file_types")]
+    assert [(p.line, p.message.split(":")[0]) for p in problems] == [
+        (4, "max_points"),
+        (5, "file_types"),
+    ]
 
 
 def test_the_main_course_validates_and_its_assignment_speaks_every_language(app, tmp_path):
@@ -35,21 +42,33 @@ def test_the_main_course_validates_and_its_assignment_speaks_every_language(app,
     result = invoke_cli(app, "courses", "import", str(MAIN_COURSE))
     assert result.exit_code == 0, result.output
 
-    activity = db.session.execute(db.select(Activity).where(Activity.key == "problem-tree-assignment")).scalar_one()
+    activity = db.session.execute(
+        db.select(Activity).where(Activity.key == "problem-tree-assignment")
+    ).scalar_one()
     assignment = db.session.get(Assignment, activity.id)
 
     assert activity.localized("title", "fi") == "Palauta ongelmapuusi"
     assert set(assignment.translations) == {"it", "sv", "es", "fi"}
     assert "alla olevalla arviointimatriisilla" in assignment.localized_instructions("fi")
-    assert (assignment.max_points, assignment.pass_mark, assignment.completion) == (10, 6, "submitted")
+    assert (assignment.max_points, assignment.pass_mark, assignment.completion) == (
+        10,
+        6,
+        "submitted",
+    )
 
-    exported = invoke_cli(app, "courses", "export", "designing-twinned-town-networks", str(tmp_path / "out"))
+    exported = invoke_cli(
+        app, "courses", "export", "designing-twinned-town-networks", str(tmp_path / "out")
+    )
     assert exported.exit_code == 0, exported.output
-    module = yaml.safe_load((tmp_path / "out" / "modules" / "02-needs-analysis" / "module.yaml").read_text("utf-8"))
+    module = yaml.safe_load(
+        (tmp_path / "out" / "modules" / "02-needs-analysis" / "module.yaml").read_text("utf-8")
+    )
     again = next(a for a in module["activities"] if a["type"] == "assignment")
     assert {k: v for k, v in again.items()} == _entry()
-    for name in ("problem-tree-assignment-rubric.yaml", *(f"problem-tree-assignment-rubric.{lang}.yaml"
-                                                            for lang in ("it", "sv", "es", "fi"))):
+    for name in (
+        "problem-tree-assignment-rubric.yaml",
+        *(f"problem-tree-assignment-rubric.{lang}.yaml" for lang in ("it", "sv", "es", "fi")),
+    ):
         written = tmp_path / "out" / "modules" / "02-needs-analysis" / name
         assert written.read_bytes() == (NEEDS_ANALYSIS / name).read_bytes(), name
 
@@ -57,23 +76,38 @@ def test_the_main_course_validates_and_its_assignment_speaks_every_language(app,
 def test_the_main_courses_problem_tree_is_graded_with_a_translated_rubric(app):
     result = invoke_cli(app, "courses", "import", str(MAIN_COURSE))
     assert result.exit_code == 0, result.output
-    activity = db.session.execute(db.select(Activity).where(Activity.key == "problem-tree-assignment")).scalar_one()
+    activity = db.session.execute(
+        db.select(Activity).where(Activity.key == "problem-tree-assignment")
+    ).scalar_one()
     assignment = db.session.get(Assignment, activity.id)
 
     assert [c["key"] for c in assignment.rubric["criteria"]] == [
-        "focal-problem", "stakeholders", "causes", "evidence", "objective-tree"]
+        "focal-problem",
+        "stakeholders",
+        "causes",
+        "evidence",
+        "objective-tree",
+    ]
     assert rubrics.highest_total(assignment.rubric) == assignment.max_points == 10
     for locale in ("it", "sv", "es", "fi"):
         states = rubrics.text_states(assignment.rubric, assignment.rubric_translations, locale)
         assert set(states.values()) == {"present"}, locale
-    assert rubrics.localized(assignment.rubric, assignment.rubric_translations, "sv")["criteria"][0]["title"] == \
-        "Kärnproblemet"
+    assert (
+        rubrics.localized(assignment.rubric, assignment.rubric_translations, "sv")["criteria"][0][
+            "title"
+        ]
+        == "Kärnproblemet"
+    )
 
 
 def test_every_hand_in_of_the_main_course_is_graded_with_its_rubric_in_every_language(app):
     result = invoke_cli(app, "courses", "import", str(MAIN_COURSE))
     assert result.exit_code == 0, result.output
-    activities = db.session.execute(db.select(Activity).where(Activity.type_key == "assignment")).scalars().all()
+    activities = (
+        db.session.execute(db.select(Activity).where(Activity.type_key == "assignment"))
+        .scalars()
+        .all()
+    )
 
     assert len(activities) == 7
     for activity in activities:
@@ -89,4 +123,7 @@ def test_every_hand_in_of_the_main_course_is_graded_with_its_rubric_in_every_lan
             # The criteria live in the rubric only: no assessment table left to drift from it.
             instructions = assignment.localized_instructions(locale)
             assert "| --- |" not in instructions, (activity.key, locale)
-            assert f"({assignment.max_points:g} " in instructions.strip().splitlines()[-1], (activity.key, locale)
+            assert f"({assignment.max_points:g} " in instructions.strip().splitlines()[-1], (
+                activity.key,
+                locale,
+            )

@@ -16,17 +16,31 @@ from nttlearn_assignment.todo import todo_items
 
 
 def _hand_in(browser, a):
-    browser.post(f"/assignment/{a.activity.id}/answer", content_type="multipart/form-data",
-                 data={"text": "My tree", "action": "submit", "seen": "0", "files": (io.BytesIO(PDF), "tree.pdf")})
+    browser.post(
+        f"/assignment/{a.activity.id}/answer",
+        content_type="multipart/form-data",
+        data={
+            "text": "My tree",
+            "action": "submit",
+            "seen": "0",
+            "files": (io.BytesIO(PDF), "tree.pdf"),
+        },
+    )
 
 
-def test_the_learner_is_asked_to_hand_in_before_the_due_date_and_the_trainer_to_grade(app, make_assignment, client_for):
+def test_the_learner_is_asked_to_hand_in_before_the_due_date_and_the_trainer_to_grade(
+    app, make_assignment, client_for
+):
     due = (utcnow() + timedelta(days=20)).replace(microsecond=0)
     a = make_assignment(due=due.isoformat())
 
     with app.test_request_context():
         [item] = todo_items(a.learner)
-        assert (item.key, item.due_at, item.state) == (f"assignment:{a.activity.id}:due", due, "todo")
+        assert (item.key, item.due_at, item.state) == (
+            f"assignment:{a.activity.id}:due",
+            due,
+            "todo",
+        )
         assert item.title == "Hand in the assignment “Your problem tree”"
         assert todo_items(a.trainer) == []
 
@@ -39,11 +53,15 @@ def test_the_learner_is_asked_to_hand_in_before_the_due_date_and_the_trainer_to_
         assert item.url.endswith(f"/assignment/{a.activity.id}/submissions?show=to_grade")
 
 
-def test_the_export_holds_the_work_and_deletion_removes_texts_and_files_but_keeps_points(make_assignment, client_for):
+def test_the_export_holds_the_work_and_deletion_removes_texts_and_files_but_keeps_points(
+    make_assignment, client_for
+):
     a = make_assignment()
     _hand_in(client_for(a.learner), a)
-    client_for(a.trainer).post(f"/assignment/{a.activity.id}/submissions/{a.learner.id}",
-                               data={"points": "80", "feedback": "Well argued"})
+    client_for(a.trainer).post(
+        f"/assignment/{a.activity.id}/submissions/{a.learner.id}",
+        data={"points": "80", "feedback": "Well argued"},
+    )
     key = db.session.execute(db.select(SubmissionFile.storage_key)).scalar_one()
 
     exported = privacy.user_data(a.learner.id)

@@ -195,7 +195,11 @@ def _achievement(achievement: AchievementDefinition) -> dict[str, Any]:
         "inLanguage": achievement.language,
     }
     if achievement.image_url:
-        result["image"] = {"id": achievement.image_url, "type": "Image", "caption": achievement.name}
+        result["image"] = {
+            "id": achievement.image_url,
+            "type": "Image",
+            "caption": achievement.name,
+        }
     if achievement.outcomes:
         result["alignment"] = [
             {

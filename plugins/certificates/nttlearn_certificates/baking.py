@@ -33,11 +33,14 @@ def bake_png(png_bytes: bytes, credential: str | dict) -> bytes:
 
     Any credential baked in before is replaced: an image carries at most one.
     """
-    text = credential if isinstance(credential, str) else json.dumps(
-        credential, ensure_ascii=False, separators=(",", ":")
+    text = (
+        credential
+        if isinstance(credential, str)
+        else json.dumps(credential, ensure_ascii=False, separators=(",", ":"))
     )
     chunks = [
-        chunk for chunk in _chunks(png_bytes)
+        chunk
+        for chunk in _chunks(png_bytes)
         if not (chunk[0] == b"iTXt" and _itxt_keyword(chunk[1]) == BAKING_KEYWORD)
     ]
     itxt = BAKING_KEYWORD + b"\0" + b"\0\0" + b"\0" + b"\0" + text.encode("utf-8")
@@ -72,8 +75,11 @@ def badge_png(
     ring = size // 14
     draw.ellipse((ring, ring, size - ring, size - ring), fill=primary)
     inner = ring + size // 40
-    draw.ellipse((inner, inner, size - inner, size - inner), outline=(255, 255, 255),
-                 width=max(1, size // 170))
+    draw.ellipse(
+        (inner, inner, size - inner, size - inner),
+        outline=(255, 255, 255),
+        width=max(1, size // 170),
+    )
     font, lines = _fit_label(label, width=int(size * 0.62), height=int(size * 0.5), size=size)
     line_height = font.getbbox("Åg")[3] + size // 60
     y = (size - line_height * len(lines)) / 2
@@ -112,12 +118,12 @@ def _chunks(png_bytes: bytes) -> list[tuple[bytes, bytes]]:
     while position < len(png_bytes):
         if position + 8 > len(png_bytes):
             raise BakingError("truncated PNG chunk header")
-        length, kind = struct.unpack(">I4s", png_bytes[position:position + 8])
+        length, kind = struct.unpack(">I4s", png_bytes[position : position + 8])
         end = position + 8 + length + 4
         if end > len(png_bytes):
             raise BakingError("truncated PNG chunk")
-        data = png_bytes[position + 8:position + 8 + length]
-        (crc,) = struct.unpack(">I", png_bytes[end - 4:end])
+        data = png_bytes[position + 8 : position + 8 + length]
+        (crc,) = struct.unpack(">I", png_bytes[end - 4 : end])
         if zlib.crc32(kind + data) != crc:
             raise BakingError(f"bad CRC in PNG chunk {kind!r}")
         chunks.append((kind, data))

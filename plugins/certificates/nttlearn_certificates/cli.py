@@ -40,11 +40,13 @@ def certificates_group() -> None:
 @click.argument("email")
 @click.argument("course_slug")
 @click.option("--reason", required=True, help="Why it is issued by hand (kept with it).")
-@click.option("--json", "as_json", is_flag=True, help="Print {\"code\": …}.")
+@click.option("--json", "as_json", is_flag=True, help='Print {"code": …}.')
 @with_appcontext
 def issue_command(email: str, course_slug: str, reason: str, as_json: bool) -> None:
     """Issue a certificate by hand to the learner with EMAIL for the course COURSE_SLUG."""
-    learner = db.session.execute(db.select(User).filter(db.func.lower(User.email) == email.strip().lower())).scalar()
+    learner = db.session.execute(
+        db.select(User).filter(db.func.lower(User.email) == email.strip().lower())
+    ).scalar()
     if learner is None:
         fail(f"no user has the e-mail address {email}")
     course = db.session.execute(db.select(Course).filter_by(slug=course_slug)).scalar()
@@ -99,8 +101,13 @@ def reissue_command(code: str, reason: str, as_json: bool) -> None:
 
 @certificates_group.command("export")
 @click.argument("code")
-@click.option("--format", "output_format", type=click.Choice(["json", "jwt"]), default="json",
-              show_default=True)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["json", "jwt"]),
+    default="json",
+    show_default=True,
+)
 @with_appcontext
 def export_command(code: str, output_format: str) -> None:
     """Print the certificate's signed credential (JSON with its proof, or a VC-JWT)."""
@@ -123,7 +130,9 @@ def pdf_command(code: str, out: Path) -> None:
     if not out.parent.is_dir():
         fail(f"{out.parent} is not a folder")
     try:
-        write_pdf_atomically(out, designs.certificate_data(cert), designs.template_of(designs.issued_design(cert)))
+        write_pdf_atomically(
+            out, designs.certificate_data(cert), designs.template_of(designs.issued_design(cert))
+        )
     except CertificateRenderError as error:
         fail(str(error))
     click.echo(str(out))
@@ -145,7 +154,9 @@ def keys_group(ctx: click.Context, as_json: bool) -> None:
         echo_json(published)
         return
     for number, key in enumerate(published):
-        click.echo(f"{key['id']}  {key['publicKeyMultibase']}{'  (current)' if number == 0 else ''}")
+        click.echo(
+            f"{key['id']}  {key['publicKeyMultibase']}{'  (current)' if number == 0 else ''}"
+        )
 
 
 @keys_group.command("rotate")
@@ -173,8 +184,10 @@ def verify_command(code_or_file: str, as_json: bool) -> None:
     else:
         summary = verdict.as_json()
         if verdict.certificate is not None:
-            click.echo(f"{summary['code']}: {summary['course']}, issued to {summary['holder'] or '(name removed)'} "
-                       f"on {summary['issued_on']} by {summary['issuer']}")
+            click.echo(
+                f"{summary['code']}: {summary['course']}, issued to {summary['holder'] or '(name removed)'} "
+                f"on {summary['issued_on']} by {summary['issuer']}"
+            )
         click.echo(verdict.status.upper().replace("_", " "))
         for reason in verdict.reasons:
             click.echo(f"  {reason}")
@@ -196,7 +209,9 @@ def demo_command(email: str, as_json: bool) -> None:
         echo_json(result)
         return
     if result["code"]:
-        click.echo(f"{result['learner']} completed {result['course']}: certificate {result['code']}")
+        click.echo(
+            f"{result['learner']} completed {result['course']}: certificate {result['code']}"
+        )
     else:
         click.echo(f"{result['learner']}: {result['message']}")
 

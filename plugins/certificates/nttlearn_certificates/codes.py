@@ -25,8 +25,7 @@ def new_code() -> str:
     """Return a fresh random code such as ``NTT-7K4Q-M2XD`` (40 bits from `secrets`)."""
     number = secrets.randbits(CODE_BITS)
     symbols = "".join(
-        CROCKFORD_ALPHABET[(number >> shift) & 0x1F]
-        for shift in range(CODE_BITS - 5, -1, -5)
+        CROCKFORD_ALPHABET[(number >> shift) & 0x1F] for shift in range(CODE_BITS - 5, -1, -5)
     )
     return _format(symbols)
 
@@ -41,7 +40,7 @@ def normalise_code(text: str) -> str | None:
         return None
     compact = text.upper().translate(_SEPARATORS)
     if len(compact) == len(CODE_PREFIX) + CODE_SYMBOLS and compact.startswith(CODE_PREFIX):
-        compact = compact[len(CODE_PREFIX):]
+        compact = compact[len(CODE_PREFIX) :]
     if len(compact) != CODE_SYMBOLS:
         return None
     symbols = compact.translate(_LOOK_ALIKES)

@@ -43,8 +43,10 @@ def load_document(url: str, options: dict | None = None) -> dict:
     filename = CONTEXT_FILES.get(url)
     if filename is None:
         raise ContextNotAllowedError(
-            _("The JSON-LD context %(url)s is not one this platform ships; it was not loaded.",
-              url=url),
+            _(
+                "The JSON-LD context %(url)s is not one this platform ships; it was not loaded.",
+                url=url,
+            ),
             "jsonld.LoadDocumentError",
             {"url": url},
             code="loading document failed",

@@ -63,7 +63,7 @@ def code_from_credential_id(value: Any) -> str | None:
     prefix = f"{base_url()}/verify/"
     if not isinstance(value, str) or not value.startswith(prefix):
         return None
-    return normalise_code(value[len(prefix):])
+    return normalise_code(value[len(prefix) :])
 
 
 def issuer_id() -> str:
@@ -134,11 +134,22 @@ def _configured_pem(path: str) -> bytes:
         pem = Path(path).read_bytes()
         private_key_from_pem(pem)
     except OSError as error:
-        raise SigningKeyError(_("The signing key file %(path)s cannot be read: %(error)s",
-                                path=path, error=str(error))) from error
+        raise SigningKeyError(
+            _(
+                "The signing key file %(path)s cannot be read: %(error)s",
+                path=path,
+                error=str(error),
+            )
+        ) from error
     except ValueError as error:
-        raise SigningKeyError(_("The signing key file %(path)s is not an Ed25519 private key in PEM "
-                                "format: %(error)s", path=path, error=str(error))) from error
+        raise SigningKeyError(
+            _(
+                "The signing key file %(path)s is not an Ed25519 private key in PEM "
+                "format: %(error)s",
+                path=path,
+                error=str(error),
+            )
+        ) from error
     return pem
 
 
@@ -179,8 +190,12 @@ def build_signed_credential(
 def signed_status_list(list_id: int, encoded_list: str, moment: datetime) -> dict[str, Any]:
     """Status list `list_id` as a ``BitstringStatusListCredential`` signed with the current key."""
     key = signing_key()
-    unsigned = list_credential(list_url=status_list_url(list_id), issuer_id=issuer_id(),
-                               encoded_list=encoded_list, valid_from=timestamp(moment))
+    unsigned = list_credential(
+        list_url=status_list_url(list_id),
+        issuer_id=issuer_id(),
+        encoded_list=encoded_list,
+        valid_from=timestamp(moment),
+    )
     return sign_credential(unsigned, key.private_key, key.verification_method, moment)
 
 

@@ -58,9 +58,14 @@ class DesignValues:
         if design is None:
             return cls()
         return cls(
-            title=design.title, body=design.body, primary_colour=design.primary_colour,
-            accent_colour=design.accent_colour, text_colour=design.text_colour,
-            signatories=tuple((s.get("name", ""), s.get("role", "")) for s in design.signatories or []),
+            title=design.title,
+            body=design.body,
+            primary_colour=design.primary_colour,
+            accent_colour=design.accent_colour,
+            text_colour=design.text_colour,
+            signatories=tuple(
+                (s.get("name", ""), s.get("role", "")) for s in design.signatories or []
+            ),
         )
 
 
@@ -85,8 +90,11 @@ def design_for(course_id: int | None) -> CertificateDesign | None:
 
 def to_template(values: DesignValues, images: dict[str, bytes | None]) -> CertificateTemplate:
     return CertificateTemplate(
-        title=values.title, body=values.body, primary_colour=values.primary_colour,
-        accent_colour=values.accent_colour, text_colour=values.text_colour,
+        title=values.title,
+        body=values.body,
+        primary_colour=values.primary_colour,
+        accent_colour=values.accent_colour,
+        text_colour=values.text_colour,
         logo=images.get("logo"),
         signature_images=[images.get(f"signature_{n}") for n in range(1, MAX_SIGNATORIES + 1)],
     )
@@ -125,8 +133,9 @@ def check_image(content: bytes) -> bytes:
         if image.format not in ACCEPTED_IMAGE_FORMATS:
             raise ImageRejected(_("Only PNG and JPEG images can be used."))
         if max(image.size) > MAX_IMAGE_SIDE:
-            raise ImageRejected(_("The image is larger than %(px)d pixels on a side.",
-                                  px=MAX_IMAGE_SIDE))
+            raise ImageRejected(
+                _("The image is larger than %(px)d pixels on a side.", px=MAX_IMAGE_SIDE)
+            )
         image.load()
     except ImageRejected:
         raise
@@ -150,8 +159,9 @@ def save_design(
     check_template(values)
     design = course_design(course.id) if course is not None else site_design()
     if design is None:
-        design = CertificateDesign(course_id=course.id if course else None,
-                                   site_default=None if course else True)
+        design = CertificateDesign(
+            course_id=course.id if course else None, site_default=None if course else True
+        )
         db.session.add(design)
     design.title = values.title.strip()
     design.body = values.body.strip()
@@ -186,7 +196,9 @@ def certificate_data(certificate: IssuedCertificate) -> CertificateData:
         learner_name=certificate.learner_name,
         course_title=certificate.course_title,
         issued_on=certificate.issued_at.astimezone(UTC).date(),
-        valid_until=certificate.valid_until.astimezone(UTC).date() if certificate.valid_until else None,
+        valid_until=certificate.valid_until.astimezone(UTC).date()
+        if certificate.valid_until
+        else None,
         hours=certificate.hours,
         outcomes=list(certificate.outcomes or []),
         issuer_name=certificate.issuer_name,
@@ -235,11 +247,14 @@ def forget_pdf(code: str) -> None:
         store.delete(f"{PLUGIN}/pdf/{code}{suffix}")
 
 
-def preview_pdf(course: Course | None, values: DesignValues, images: dict[str, bytes | None],
-                locale: str = "en") -> bytes:
+def preview_pdf(
+    course: Course | None, values: DesignValues, images: dict[str, bytes | None], locale: str = "en"
+) -> bytes:
     """A sample certificate drawn with a template being edited, stamped PREVIEW."""
     today = datetime.now(UTC).date()
-    title = course.localized("title", locale) if course else _("Designing a network of twinned towns")
+    title = (
+        course.localized("title", locale) if course else _("Designing a network of twinned towns")
+    )
     data = CertificateData(
         code="NTT-0000-0000",
         learner_name="Åsa Lindqvist",

@@ -143,8 +143,10 @@ def parse_colour(colour: str) -> tuple[int, int, int]:
     """Return the RGB values of a ``#RRGGBB`` or ``#RGB`` colour; raise `TemplateError` otherwise."""
     if not isinstance(colour, str) or not _HEX_COLOUR.match(colour):
         raise TemplateError(
-            _("%(colour)s is not a colour: write it as #RRGGBB, for example #1F3A5F.",
-              colour=repr(colour))
+            _(
+                "%(colour)s is not a colour: write it as #RRGGBB, for example #1F3A5F.",
+                colour=repr(colour),
+            )
         )
     digits = colour[1:]
     if len(digits) == 3:
@@ -156,7 +158,7 @@ def _substitute(text: str, values: dict[str, str]) -> str:
     parts: list[str] = []
     position = 0
     for match in _TOKEN.finditer(text):
-        parts.append(text[position:match.start()])
+        parts.append(text[position : match.start()])
         piece = match.group(0)
         name = match.group(1)
         if piece == "{{":

@@ -12,7 +12,10 @@ class CertificateEvent(TypedDict):
 
 
 EVENT_TYPES = [
-    EventType("certificates.issued", CertificateEvent, "a learner received a certificate (automatically, or "
-              "issued or reissued by a trainer)"),
+    EventType(
+        "certificates.issued",
+        CertificateEvent,
+        "a learner received a certificate (automatically, or issued or reissued by a trainer)",
+    ),
     EventType("certificates.revoked", CertificateEvent, "a trainer revoked a certificate"),
 ]

@@ -32,20 +32,25 @@ class VerifyForm(FlaskForm):
     class Meta:
         csrf = False
 
-    code = StringField(_l("Certificate code"), validators=[DataRequired(), Length(max=64)],
-                       description=_l("As printed on the certificate, for example NTT-7K4Q-M2XD."))
+    code = StringField(
+        _l("Certificate code"),
+        validators=[DataRequired(), Length(max=64)],
+        description=_l("As printed on the certificate, for example NTT-7K4Q-M2XD."),
+    )
     submit = SubmitField(_l("Check"))
 
 
 class RuleForm(FlaskForm):
     enabled = BooleanField(_l("Issue certificates for this course"))
     min_quiz_grade = FloatField(
-        _l("Minimum grade in every quiz (%)"), validators=[Optional(), NumberRange(min=0, max=100)],
+        _l("Minimum grade in every quiz (%)"),
+        validators=[Optional(), NumberRange(min=0, max=100)],
         description=_l("Leave empty to ask for completion only."),
     )
     require_accepted_proposal = BooleanField(_l("Also require a proposal accepted in peer review"))
     valid_months = IntegerField(
-        _l("Valid for (months)"), validators=[Optional(), NumberRange(min=1, max=600)],
+        _l("Valid for (months)"),
+        validators=[Optional(), NumberRange(min=1, max=600)],
         description=_l("Leave empty for certificates that do not expire."),
     )
     submit = SubmitField(_l("Save the rule"))
@@ -53,9 +58,14 @@ class RuleForm(FlaskForm):
 
 class IssueForm(FlaskForm):
     learner = SelectField(_l("Learner"), coerce=int, validators=[DataRequired()])
-    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=REASON_LENGTH)],
-                           description=_l("Kept with the certificate, for example "
-                                          "\"attended the seminar in Luleå instead of module 3\"."))
+    reason = TextAreaField(
+        _l("Reason"),
+        validators=[DataRequired(), Length(max=REASON_LENGTH)],
+        description=_l(
+            "Kept with the certificate, for example "
+            '"attended the seminar in Luleå instead of module 3".'
+        ),
+    )
     submit = SubmitField(_l("Issue the certificate"))
 
 
@@ -82,28 +92,47 @@ def _placeholder_help() -> str:
 
 
 class TemplateForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[Length(max=MAX_TITLE_LENGTH)],
-                        description=_l("Empty: \"Certificate\" in the learner's language."))
-    body = TextAreaField(
-        _l("Text"), validators=[Length(max=MAX_BODY_LENGTH)],
-        description=_l("Empty: the default wording in the learner's language. Placeholders: "
-                       "%(names)s. Write {{ and }} for literal braces.", names=_placeholder_help()),
+    title = StringField(
+        _l("Title"),
+        validators=[Length(max=MAX_TITLE_LENGTH)],
+        description=_l('Empty: "Certificate" in the learner\'s language.'),
     )
-    primary_colour = StringField(_l("Main colour"), validators=[DataRequired(), COLOUR], render_kw=COLOUR_INPUT)
-    accent_colour = StringField(_l("Accent colour"), validators=[DataRequired(), COLOUR], render_kw=COLOUR_INPUT)
-    text_colour = StringField(_l("Text colour"), validators=[DataRequired(), COLOUR], render_kw=COLOUR_INPUT)
+    body = TextAreaField(
+        _l("Text"),
+        validators=[Length(max=MAX_BODY_LENGTH)],
+        description=_l(
+            "Empty: the default wording in the learner's language. Placeholders: "
+            "%(names)s. Write {{ and }} for literal braces.",
+            names=_placeholder_help(),
+        ),
+    )
+    primary_colour = StringField(
+        _l("Main colour"), validators=[DataRequired(), COLOUR], render_kw=COLOUR_INPUT
+    )
+    accent_colour = StringField(
+        _l("Accent colour"), validators=[DataRequired(), COLOUR], render_kw=COLOUR_INPUT
+    )
+    text_colour = StringField(
+        _l("Text colour"), validators=[DataRequired(), COLOUR], render_kw=COLOUR_INPUT
+    )
     logo = FileField(_l("Logo (PNG or JPEG)"), render_kw=IMAGE_INPUT)
     remove_logo = BooleanField(_l("Remove the logo"))
     signatory_1_name = StringField(_l("First signatory"), validators=[Length(max=120)])
-    signatory_1_role = StringField(lazy_pgettext("signatory's position", "Role"), validators=[Length(max=160)])
+    signatory_1_role = StringField(
+        lazy_pgettext("signatory's position", "Role"), validators=[Length(max=160)]
+    )
     signature_1 = FileField(_l("Signature (PNG or JPEG)"), render_kw=IMAGE_INPUT)
     remove_signature_1 = BooleanField(_l("Remove the signature"))
     signatory_2_name = StringField(_l("Second signatory"), validators=[Length(max=120)])
-    signatory_2_role = StringField(lazy_pgettext("signatory's position", "Role"), validators=[Length(max=160)])
+    signatory_2_role = StringField(
+        lazy_pgettext("signatory's position", "Role"), validators=[Length(max=160)]
+    )
     signature_2 = FileField(_l("Signature (PNG or JPEG)"), render_kw=IMAGE_INPUT)
     remove_signature_2 = BooleanField(_l("Remove the signature"))
     signatory_3_name = StringField(_l("Third signatory"), validators=[Length(max=120)])
-    signatory_3_role = StringField(lazy_pgettext("signatory's position", "Role"), validators=[Length(max=160)])
+    signatory_3_role = StringField(
+        lazy_pgettext("signatory's position", "Role"), validators=[Length(max=160)]
+    )
     signature_3 = FileField(_l("Signature (PNG or JPEG)"), render_kw=IMAGE_INPUT)
     remove_signature_3 = BooleanField(_l("Remove the signature"))
     save = SubmitField(_l("Save the template"))

@@ -16,7 +16,9 @@ def prepare_pdf(code: str) -> None:
     from . import designs
     from .settings import PDF_CACHE, setting
 
-    certificate = db.session.execute(db.select(IssuedCertificate).where(IssuedCertificate.code == code)).scalar()
+    certificate = db.session.execute(
+        db.select(IssuedCertificate).where(IssuedCertificate.code == code)
+    ).scalar()
     if certificate is None or certificate.is_revoked or not setting(PDF_CACHE):
         return
     designs.certificate_pdf(certificate)
@@ -35,8 +37,12 @@ def republish_status_lists() -> None:
     rotation the lists name the new key, and a list can never drift from the revocations."""
     from . import status_lists
 
-    for list_id in db.session.execute(db.select(StatusList.id).order_by(StatusList.id)).scalars().all():
+    for list_id in (
+        db.session.execute(db.select(StatusList.id).order_by(StatusList.id)).scalars().all()
+    ):
         status_lists.publish(list_id)
 
 
-PERIODIC_JOBS = [PeriodicJob("certificates.republish-status-lists", republish_status_lists, timedelta(days=1))]
+PERIODIC_JOBS = [
+    PeriodicJob("certificates.republish-status-lists", republish_status_lists, timedelta(days=1))
+]

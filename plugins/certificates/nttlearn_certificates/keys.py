@@ -156,7 +156,10 @@ class KeyRing:
     """
 
     def __init__(
-        self, directory: str | os.PathLike[str], *, controller: str,
+        self,
+        directory: str | os.PathLike[str],
+        *,
+        controller: str,
         verification_method_prefix: str,
     ) -> None:
         self.directory = Path(directory)
@@ -197,8 +200,7 @@ class KeyRing:
             return []
         current = self._current_id()
         key_ids = sorted(
-            path.name.removesuffix(".pub.pem")
-            for path in self.directory.glob("ed25519-*.pub.pem")
+            path.name.removesuffix(".pub.pem") for path in self.directory.glob("ed25519-*.pub.pem")
         )
         key_ids.sort(key=lambda key_id: key_id != current)
         return [
@@ -216,7 +218,7 @@ class KeyRing:
         """Return the public key behind a ``verificationMethod`` URL; raise KeyError if unknown."""
         if not verification_method.startswith(self.verification_method_prefix):
             raise KeyError(verification_method)
-        key_id = verification_method[len(self.verification_method_prefix):]
+        key_id = verification_method[len(self.verification_method_prefix) :]
         if not _KEY_ID.match(key_id) or not (self.directory / f"{key_id}.pub.pem").is_file():
             raise KeyError(verification_method)
         return self._public_key(key_id)
@@ -242,13 +244,19 @@ class KeyRing:
             private_key = private_key_from_pem(path.read_bytes())
         except FileNotFoundError as error:
             raise KeyRingError(
-                _("The signing key %(path)s is missing; restore it from a backup or rotate "
-                  "the keys.", path=str(path))
+                _(
+                    "The signing key %(path)s is missing; restore it from a backup or rotate "
+                    "the keys.",
+                    path=str(path),
+                )
             ) from error
         except ValueError as error:
             raise KeyRingError(
-                _("The signing key %(path)s cannot be read: %(error)s",
-                  path=str(path), error=str(error))
+                _(
+                    "The signing key %(path)s cannot be read: %(error)s",
+                    path=str(path),
+                    error=str(error),
+                )
             ) from error
         return SigningKey(
             key_id=key_id,

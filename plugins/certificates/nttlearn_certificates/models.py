@@ -52,8 +52,10 @@ class CourseCertificateSettings(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     __table_args__ = (
-        CheckConstraint("min_quiz_grade IS NULL OR (min_quiz_grade >= 0 AND min_quiz_grade <= 100)",
-                        name="grade_is_a_percentage"),
+        CheckConstraint(
+            "min_quiz_grade IS NULL OR (min_quiz_grade >= 0 AND min_quiz_grade <= 100)",
+            name="grade_is_a_percentage",
+        ),
         CheckConstraint("valid_months IS NULL OR valid_months > 0", name="validity_is_positive"),
     )
 
@@ -115,9 +117,7 @@ class StatusList(db.Model):
     credential: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, deferred=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    __table_args__ = (
-        CheckConstraint("size > 0 AND size % 8 = 0", name="size_is_whole_bytes"),
-    )
+    __table_args__ = (CheckConstraint("size > 0 AND size % 8 = 0", name="size_is_whole_bytes"),)
 
 
 class IssuedCertificate(db.Model):
@@ -172,15 +172,23 @@ class IssuedCertificate(db.Model):
         # A learner holds at most one certificate per course that is not revoked: the automatic
         # issue and a trainer's (or two workers hearing the same event) cannot both insert one.
         Index(
-            "uq_certificates_issued_live_user_course", "user_id", "course_id", unique=True,
-            sqlite_where=text("revoked_at IS NULL"), postgresql_where=text("revoked_at IS NULL"),
+            "uq_certificates_issued_live_user_course",
+            "user_id",
+            "course_id",
+            unique=True,
+            sqlite_where=text("revoked_at IS NULL"),
+            postgresql_where=text("revoked_at IS NULL"),
         ),
         # One certificate per bit: two issued at once cannot share a place in a status list.
         UniqueConstraint("status_list_id", "status_list_index"),
-        CheckConstraint("(status_list_id IS NULL) = (status_list_index IS NULL)",
-                        name="status_place_is_complete"),
-        CheckConstraint("status_list_index IS NULL OR status_list_index >= 0",
-                        name="status_index_is_not_negative"),
+        CheckConstraint(
+            "(status_list_id IS NULL) = (status_list_index IS NULL)",
+            name="status_place_is_complete",
+        ),
+        CheckConstraint(
+            "status_list_index IS NULL OR status_list_index >= 0",
+            name="status_index_is_not_negative",
+        ),
     )
 
     def status(self, now: datetime | None = None) -> str:

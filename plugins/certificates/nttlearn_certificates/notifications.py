@@ -30,8 +30,10 @@ def queue_issued_mail(certificate: IssuedCertificate, learner: User) -> None:
             "Download it (PDF and Open Badges credential): %(mine)s\n"
             "Anyone can check that it is genuine at: %(verify)s\n\n"
             "You can share a public link to it from your certificates page.",
-            name=certificate.learner_name, course=certificate.course_title,
-            code=certificate.code, mine=f"{base_url()}/certificates/{certificate.code}",
+            name=certificate.learner_name,
+            course=certificate.course_title,
+            code=certificate.code,
+            mine=f"{base_url()}/certificates/{certificate.code}",
             verify=verify_url(certificate.code),
         )
     send_mail(learner.email, subject, body)

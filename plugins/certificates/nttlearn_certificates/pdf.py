@@ -119,8 +119,15 @@ def render_pdf(
     _draw_frame(pdf, palette)
     top = 18.0
     if logo is not None:
-        pdf.image(logo, x=(PAGE_W - 60) / 2, y=top, w=60, h=20, keep_aspect_ratio=True,
-                  alt_text=_clean(data.issuer_name))
+        pdf.image(
+            logo,
+            x=(PAGE_W - 60) / 2,
+            y=top,
+            w=60,
+            h=20,
+            keep_aspect_ratio=True,
+            alt_text=_clean(data.issuer_name),
+        )
         top += 23
     else:
         top += 8
@@ -229,8 +236,10 @@ def _parsed_fonts(fonts_dir: Path) -> dict[str, _ParsedFont]:
             info = None
         if info is None or not font_path.is_file():
             raise CertificateRenderError(
-                _("The certificate font %(path)s is missing; reinstall the certificates plugin.",
-                  path=str(font_path))
+                _(
+                    "The certificate font %(path)s is missing; reinstall the certificates plugin.",
+                    path=str(font_path),
+                )
             )
         files.append(_FontFile(font_path, info.st_size, info.st_mtime_ns))
     key = tuple(files)
@@ -246,11 +255,16 @@ def _parsed_fonts(fonts_dir: Path) -> dict[str, _ParsedFont]:
             parser.add_font(family, style, str(font_file.path))
         except Exception as error:  # fontTools raises many types for a damaged file
             raise CertificateRenderError(
-                _("The certificate font %(path)s cannot be read: %(error)s",
-                  path=str(font_file.path), error=str(error))
+                _(
+                    "The certificate font %(path)s cannot be read: %(error)s",
+                    path=str(font_file.path),
+                    error=str(error),
+                )
             ) from error
         fontkey = f"{family.lower()}{style}"
-        face = cast(TTFFont, parser.fonts[fontkey])  # add_font read a TrueType file: never a core font
+        face = cast(
+            TTFFont, parser.fonts[fontkey]
+        )  # add_font read a TrueType file: never a core font
         parsed[fontkey] = _ParsedFont(face, content, tuple(face.ttfont.getGlyphOrder()))
     with _FONT_CACHE_LOCK:
         _FONT_CACHE.clear()  # one set of fonts is in use at a time; drop replaced files
@@ -295,8 +309,12 @@ def _load_image(content: bytes, what: str) -> Image.Image:
             )
         if image.width * image.height > MAX_IMAGE_PIXELS:
             raise CertificateRenderError(
-                _("The %(what)s image is too large (%(width)d×%(height)d pixels).",
-                  what=what, width=image.width, height=image.height)
+                _(
+                    "The %(what)s image is too large (%(width)d×%(height)d pixels).",
+                    what=what,
+                    width=image.width,
+                    height=image.height,
+                )
             )
         image.load()
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError, ValueError) as error:
@@ -368,9 +386,13 @@ def _draw_body(
         needed = _text_height(pdf, body, body_width, line)
         if outcomes:
             pdf.set_font(SANS, "", size - 1)
-            needed += line + 2 + sum(
-                _text_height(pdf, f"• {outcome}", list_width, (size - 1) * 0.47)
-                for outcome in outcomes
+            needed += (
+                line
+                + 2
+                + sum(
+                    _text_height(pdf, f"• {outcome}", list_width, (size - 1) * 0.47)
+                    for outcome in outcomes
+                )
             )
         if needed <= available:
             break
@@ -394,8 +416,14 @@ def _draw_body(
     pdf.set_font(SANS, "", size - 1)
     for outcome in outcomes:
         pdf.set_x((PAGE_W - list_width) / 2)
-        pdf.multi_cell(list_width, (size - 1) * 0.47, f"• {outcome}", align=Align.L,
-                       new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(
+            list_width,
+            (size - 1) * 0.47,
+            f"• {outcome}",
+            align=Align.L,
+            new_x=XPos.LMARGIN,
+            new_y=YPos.NEXT,
+        )
 
 
 def _draw_details(
@@ -436,8 +464,14 @@ def _draw_details(
     pdf.set_x(x)
     pdf.set_text_color(*palette.muted)
     pdf.set_font(SANS, "", 7.5)
-    pdf.multi_cell(width, 3.6, f"{strings.issued_by}: {issuer}", align=Align.L,
-                   new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(
+        width,
+        3.6,
+        f"{strings.issued_by}: {issuer}",
+        align=Align.L,
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
+    )
 
 
 def _draw_signatories(
@@ -455,8 +489,15 @@ def _draw_signatories(
         x = left + index * column
         signature = signatures[index] if index < len(signatures) else None
         if signature is not None:
-            pdf.image(signature, x=x + 4, y=line_y - 17, w=column - 8, h=16,
-                      keep_aspect_ratio=True, alt_text=_clean(name))
+            pdf.image(
+                signature,
+                x=x + 4,
+                y=line_y - 17,
+                w=column - 8,
+                h=16,
+                keep_aspect_ratio=True,
+                alt_text=_clean(name),
+            )
         pdf.set_draw_color(*palette.muted)
         pdf.set_line_width(0.3)
         pdf.line(x + 4, line_y, x + column - 4, line_y)
@@ -473,8 +514,14 @@ def _draw_signatories(
 def _draw_verification(pdf: FPDF, palette: _Palette, url: str, verify_at: str) -> None:
     width = 64.0
     x = PAGE_W - MARGIN - width
-    pdf.image(qr_image(url), x=x + (width - QR_SIZE) / 2, y=FOOTER_TOP - 4,
-              w=QR_SIZE, h=QR_SIZE, alt_text=url)
+    pdf.image(
+        qr_image(url),
+        x=x + (width - QR_SIZE) / 2,
+        y=FOOTER_TOP - 4,
+        w=QR_SIZE,
+        h=QR_SIZE,
+        alt_text=url,
+    )
     pdf.set_xy(x, FOOTER_TOP + QR_SIZE - 3)
     pdf.set_text_color(*palette.muted)
     pdf.set_font(SANS, "", 7)
@@ -497,8 +544,7 @@ def _draw_stamp(pdf: FPDF, label: str, *, revoked: bool) -> None:
 
 
 def _fit_font(
-    pdf: FPDF, family: str, style: str, text: str, width: float, *, largest: float,
-    smallest: float
+    pdf: FPDF, family: str, style: str, text: str, width: float, *, largest: float, smallest: float
 ) -> None:
     """Set the largest font size (down to `smallest`) at which `text` fits in `width`."""
     size = largest
@@ -509,6 +555,9 @@ def _fit_font(
 
 
 def _text_height(pdf: FPDF, text: str, width: float, line: float) -> float:
-    return cast(float, pdf.multi_cell(  # output=HEIGHT: the height alone
-        width, line, text, dry_run=True, output=MethodReturnValue.HEIGHT, padding=0
-    ))
+    return cast(
+        float,
+        pdf.multi_cell(  # output=HEIGHT: the height alone
+            width, line, text, dry_run=True, output=MethodReturnValue.HEIGHT, padding=0
+        ),
+    )

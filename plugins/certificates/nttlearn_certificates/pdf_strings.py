@@ -61,8 +61,7 @@ PDF_STRINGS: dict[str, PdfStrings] = {
         revoked="REVOCATO",
         preview="ANTEPRIMA",
         default_body=(
-            "ha completato con successo il corso {course_title} "
-            "({hours} ore) offerto da {issuer}."
+            "ha completato con successo il corso {course_title} ({hours} ore) offerto da {issuer}."
         ),
     ),
     "sv": PdfStrings(

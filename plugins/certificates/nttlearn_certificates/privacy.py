@@ -26,30 +26,38 @@ def user_data(user_id: int) -> dict[str, Any] | None:
     certificates = certificates_of(user_id)
     if not certificates:
         return None
-    return {"certificates": [
-        {
-            "code": cert.code,
-            "course": cert.course_title,
-            "name_on_certificate": cert.learner_name,
-            "issued_at": cert.issued_at.astimezone(UTC).isoformat(),
-            "valid_until": cert.valid_until.astimezone(UTC).isoformat() if cert.valid_until else None,
-            "status": cert.status(),
-            "revoked_at": cert.revoked_at.astimezone(UTC).isoformat() if cert.revoked_at else None,
-            "revocation_reason": cert.revocation_reason or None,
-            "public": cert.public,
-            "verify_url": verify_url(cert.code),
-            "credential": cert.credential,
-        }
-        for cert in certificates
-    ]}
+    return {
+        "certificates": [
+            {
+                "code": cert.code,
+                "course": cert.course_title,
+                "name_on_certificate": cert.learner_name,
+                "issued_at": cert.issued_at.astimezone(UTC).isoformat(),
+                "valid_until": cert.valid_until.astimezone(UTC).isoformat()
+                if cert.valid_until
+                else None,
+                "status": cert.status(),
+                "revoked_at": cert.revoked_at.astimezone(UTC).isoformat()
+                if cert.revoked_at
+                else None,
+                "revocation_reason": cert.revocation_reason or None,
+                "public": cert.public,
+                "verify_url": verify_url(cert.code),
+                "credential": cert.credential,
+            }
+            for cert in certificates
+        ]
+    }
 
 
 def delete_user_data(user_id: int) -> None:
     """Revoke and anonymise the person's certificates (inside the account-deletion transaction)."""
     now = utcnow()
-    certificates = list(db.session.execute(
-        db.select(IssuedCertificate).where(IssuedCertificate.user_id == user_id)
-    ).scalars())
+    certificates = list(
+        db.session.execute(
+            db.select(IssuedCertificate).where(IssuedCertificate.user_id == user_id)
+        ).scalars()
+    )
     for cert in certificates:
         if cert.revoked_at is None:
             cert.revoked_at = now

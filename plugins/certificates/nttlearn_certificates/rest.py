@@ -30,8 +30,12 @@ from .services import (
 )
 from .verification import verify_code
 
-api = ApiBlueprint("certificates_api", __name__, url_prefix="/api/v1/certificates",
-                   description="Certificates: yours, a course's, issuing, revoking and verifying")
+api = ApiBlueprint(
+    "certificates_api",
+    __name__,
+    url_prefix="/api/v1/certificates",
+    description="Certificates: yours, a course's, issuing, revoking and verifying",
+)
 
 
 class CertificateSchema(ma.Schema):
@@ -76,10 +80,18 @@ class VerificationSchema(ma.Schema):
 
 
 def certificate_json(cert: IssuedCertificate) -> dict:
-    return {"code": cert.code, "user_id": cert.user_id, "course": cert.course_slug, "course_title": cert.course_title,
-            "learner_name": cert.learner_name, "status": cert.status(), "issued_at": cert.issued_at,
-            "valid_until": cert.valid_until, "revoked_at": cert.revoked_at,
-            "verify_url": url_for("certificates.verify", code=cert.code, _external=True)}
+    return {
+        "code": cert.code,
+        "user_id": cert.user_id,
+        "course": cert.course_slug,
+        "course_title": cert.course_title,
+        "learner_name": cert.learner_name,
+        "status": cert.status(),
+        "issued_at": cert.issued_at,
+        "valid_until": cert.valid_until,
+        "revoked_at": cert.revoked_at,
+        "verify_url": url_for("certificates.verify", code=cert.code, _external=True),
+    }
 
 
 def _course(slug: str) -> Course:
@@ -99,7 +111,9 @@ def list_certificates(args):
     if "course" in args:
         course = _course(args["course"])
         if not can_manage_course(user, course):
-            api_abort(403, message="Only the course's trainers and administrators list its certificates.")
+            api_abort(
+                403, message="Only the course's trainers and administrators list its certificates."
+            )
         return [certificate_json(c) for c in course_certificates(course.id)]
     return [certificate_json(c) for c in certificates_of(user.id)]
 
@@ -114,10 +128,14 @@ def issue(data):
     user = api_user()
     course = _course(data["course"])
     if not can_manage_course(user, course):
-        api_abort(403, message="Only the course's trainers and administrators issue its certificates.")
+        api_abort(
+            403, message="Only the course's trainers and administrators issue its certificates."
+        )
     learner = db.session.get(User, data["user_id"])
     if learner is None or learner.deleted_at is not None:
-        api_abort(422, message="No such account.", errors={"json": {"user_id": ["No such account."]}})
+        api_abort(
+            422, message="No such account.", errors={"json": {"user_id": ["No such account."]}}
+        )
     try:
         certificate = issue_certificate(learner, course, issued_by=user, reason=data["reason"])
     except AlreadyIssued as exc:
@@ -137,7 +155,11 @@ def issue(data):
 def revoke(data, code: str):
     """Revoke a certificate of a course you teach, with a reason; its status list says so at once."""
     certificate = find_certificate(code)
-    course = db.session.get(Course, certificate.course_id) if certificate and certificate.course_id else None
+    course = (
+        db.session.get(Course, certificate.course_id)
+        if certificate and certificate.course_id
+        else None
+    )
     if certificate is None or course is None or not can_manage_course(api_user(), course):
         api_abort(404, message="No such certificate among your courses'.")
     try:

@@ -116,8 +116,11 @@ def check_rule(rule: CertificateRule, user_id: int, course: Course) -> RuleCheck
         low = quizzes_below(user_id, course, rule.min_quiz_grade)
         if low:
             check.missing.append(
-                _("Quizzes below %(grade)s: %(titles)s", grade=grade_text(rule.min_quiz_grade),
-                  titles=", ".join(low))
+                _(
+                    "Quizzes below %(grade)s: %(titles)s",
+                    grade=grade_text(rule.min_quiz_grade),
+                    titles=", ".join(low),
+                )
             )
     if rule.require_accepted_proposal and not has_accepted_proposal(user_id, course.id):
         check.missing.append(_("No accepted proposal yet."))
@@ -130,14 +133,25 @@ def quizzes_below(user_id: int, course: Course, minimum: float) -> list[str]:
     rows = db.session.execute(
         db.select(Activity.title, Activity.translations, ActivityCompletion.score)
         .join(Module, Module.id == Activity.module_id)
-        .outerjoin(ActivityCompletion, and_(ActivityCompletion.activity_id == Activity.id,
-                                            ActivityCompletion.user_id == user_id))
-        .where(Module.course_id == course.id, Module.archived.is_(False),
-               Activity.archived.is_(False), Activity.type_key.in_(assessment_types()))
+        .outerjoin(
+            ActivityCompletion,
+            and_(
+                ActivityCompletion.activity_id == Activity.id, ActivityCompletion.user_id == user_id
+            ),
+        )
+        .where(
+            Module.course_id == course.id,
+            Module.archived.is_(False),
+            Activity.archived.is_(False),
+            Activity.type_key.in_(assessment_types()),
+        )
         .order_by(Module.position, Activity.position)
     ).all()
-    return [localized_text(title, translations) for title, translations, score in rows
-            if score is None or score < minimum]
+    return [
+        localized_text(title, translations)
+        for title, translations, score in rows
+        if score is None or score < minimum
+    ]
 
 
 def has_accepted_proposal(user_id: int, course_id: int) -> bool:
@@ -147,8 +161,9 @@ def has_accepted_proposal(user_id: int, course_id: int) -> bool:
     lists every author's id in ``data["authors"]``.
     """
     rows = db.session.execute(
-        db.select(EventRecord.user_id, EventRecord.data)
-        .where(EventRecord.name == PROPOSAL_ACCEPTED, EventRecord.course_id == course_id)
+        db.select(EventRecord.user_id, EventRecord.data).where(
+            EventRecord.name == PROPOSAL_ACCEPTED, EventRecord.course_id == course_id
+        )
     ).all()
     for author_id, data in rows:
         if author_id == user_id:
@@ -161,11 +176,19 @@ def has_accepted_proposal(user_id: int, course_id: int) -> bool:
 
 def criteria_narrative(rule: CertificateRule, course: Course) -> str:
     """What a learner did to earn the certificate, in words for the credential's criteria."""
-    parts = [_("Completed every required lesson and activity of the course %(title)s.",
-               title=localized(course))]
+    parts = [
+        _(
+            "Completed every required lesson and activity of the course %(title)s.",
+            title=localized(course),
+        )
+    ]
     if rule.min_quiz_grade is not None:
-        parts.append(_("Scored at least %(grade)s in every quiz of the course.",
-                       grade=grade_text(rule.min_quiz_grade)))
+        parts.append(
+            _(
+                "Scored at least %(grade)s in every quiz of the course.",
+                grade=grade_text(rule.min_quiz_grade),
+            )
+        )
     if rule.require_accepted_proposal:
         parts.append(_("Wrote a network proposal with colleagues that passed peer review."))
     return " ".join(parts)

@@ -45,8 +45,13 @@ class AlreadyIssued(CertificateError):
     """The learner already holds a certificate for the course that is not revoked."""
 
     def __init__(self, certificate: IssuedCertificate) -> None:
-        super().__init__(_("%(name)s already holds certificate %(code)s for this course.",
-                           name=certificate.learner_name, code=certificate.code))
+        super().__init__(
+            _(
+                "%(name)s already holds certificate %(code)s for this course.",
+                name=certificate.learner_name,
+                code=certificate.code,
+            )
+        )
         self.certificate = certificate
 
 
@@ -65,14 +70,16 @@ def live_certificate(user_id: int, course_id: int) -> IssuedCertificate | None:
     """The learner's certificate for the course that is not revoked (at most one)."""
     return db.session.execute(
         db.select(IssuedCertificate).where(
-            IssuedCertificate.user_id == user_id, IssuedCertificate.course_id == course_id,
+            IssuedCertificate.user_id == user_id,
+            IssuedCertificate.course_id == course_id,
             IssuedCertificate.revoked_at.is_(None),
         )
     ).scalar()
 
 
 _LIVE_CODE = db.select(IssuedCertificate.code).where(
-    IssuedCertificate.user_id == db.bindparam("user_id"), IssuedCertificate.course_id == db.bindparam("course_id"),
+    IssuedCertificate.user_id == db.bindparam("user_id"),
+    IssuedCertificate.course_id == db.bindparam("course_id"),
     IssuedCertificate.revoked_at.is_(None),
 )
 
@@ -85,45 +92,68 @@ def live_certificate_code(user_id: int, course_id: int) -> str | None:
 
 def certificates_of(user_id: int) -> list[IssuedCertificate]:
     """A learner's certificates, newest first, revoked ones included (they say so)."""
-    return list(db.session.execute(
-        db.select(IssuedCertificate).where(IssuedCertificate.user_id == user_id)
-        .order_by(IssuedCertificate.issued_at.desc(), IssuedCertificate.id.desc())
-    ).scalars())
+    return list(
+        db.session.execute(
+            db.select(IssuedCertificate)
+            .where(IssuedCertificate.user_id == user_id)
+            .order_by(IssuedCertificate.issued_at.desc(), IssuedCertificate.id.desc())
+        ).scalars()
+    )
 
 
 def course_certificates(course_id: int) -> list[IssuedCertificate]:
-    return list(db.session.execute(
-        db.select(IssuedCertificate).where(IssuedCertificate.course_id == course_id)
-        .order_by(IssuedCertificate.issued_at.desc(), IssuedCertificate.id.desc())
-    ).scalars())
+    return list(
+        db.session.execute(
+            db.select(IssuedCertificate)
+            .where(IssuedCertificate.course_id == course_id)
+            .order_by(IssuedCertificate.issued_at.desc(), IssuedCertificate.id.desc())
+        ).scalars()
+    )
 
 
 def revoked_codes() -> list[str]:
-    return list(db.session.execute(
-        db.select(IssuedCertificate.code).where(IssuedCertificate.revoked_at.is_not(None))
-        .order_by(IssuedCertificate.id)
-    ).scalars())
+    return list(
+        db.session.execute(
+            db.select(IssuedCertificate.code)
+            .where(IssuedCertificate.revoked_at.is_not(None))
+            .order_by(IssuedCertificate.id)
+        ).scalars()
+    )
 
 
 def completed_without_certificate(course: Course) -> list[User]:
     """Learners who completed the course but hold no live certificate for it."""
     live = db.select(IssuedCertificate.user_id).where(
-        IssuedCertificate.course_id == course.id, IssuedCertificate.revoked_at.is_(None),
+        IssuedCertificate.course_id == course.id,
+        IssuedCertificate.revoked_at.is_(None),
         IssuedCertificate.user_id.is_not(None),
     )
-    return list(db.session.execute(
-        db.select(User).join(Enrolment, Enrolment.user_id == User.id)
-        .where(Enrolment.course_id == course.id, Enrolment.completed_at.is_not(None),
-               User.deleted_at.is_(None), User.id.not_in(live))
-        .order_by(User.name)
-    ).scalars())
+    return list(
+        db.session.execute(
+            db.select(User)
+            .join(Enrolment, Enrolment.user_id == User.id)
+            .where(
+                Enrolment.course_id == course.id,
+                Enrolment.completed_at.is_not(None),
+                User.deleted_at.is_(None),
+                User.id.not_in(live),
+            )
+            .order_by(User.name)
+        ).scalars()
+    )
 
 
 def cohorts(course: Course) -> list[str]:
-    return [c for c in db.session.execute(
-        db.select(Enrolment.cohort).where(Enrolment.course_id == course.id).distinct()
-        .order_by(Enrolment.cohort)
-    ).scalars() if c]
+    return [
+        c
+        for c in db.session.execute(
+            db.select(Enrolment.cohort)
+            .where(Enrolment.course_id == course.id)
+            .distinct()
+            .order_by(Enrolment.cohort)
+        ).scalars()
+        if c
+    ]
 
 
 # -- issuing -------------------------------------------------------------------------------------------
@@ -170,19 +200,36 @@ def issue_certificate(
         code = new_code()
         place = status_lists.draw_place(issued_at)
         certificate = IssuedCertificate(
-            code=code, user_id=learner.id, course_id=course.id,
+            code=code,
+            user_id=learner.id,
+            course_id=course.id,
             template_id=design.id if design else None,
-            learner_name=learner.name, course_title=achievement.name, course_slug=course.slug,
-            locale=locale, hours=course.hours, outcomes=course.localized_outcomes(locale),
-            issuer_name=issuer_name(), issuer_url=issuer_url(),
+            learner_name=learner.name,
+            course_title=achievement.name,
+            course_slug=course.slug,
+            locale=locale,
+            hours=course.hours,
+            outcomes=course.localized_outcomes(locale),
+            issuer_name=issuer_name(),
+            issuer_url=issuer_url(),
             signatories=list(design.signatories or []) if design else [],
-            issued_at=issued_at, valid_until=valid_until,
-            issued_by_id=issued_by.id if issued_by else None, issue_reason=reason.strip(),
-            replaces_id=replaces.id if replaces else None, salt=salt,
-            status_list_id=place.list_id, status_list_index=place.index,
+            issued_at=issued_at,
+            valid_until=valid_until,
+            issued_by_id=issued_by.id if issued_by else None,
+            issue_reason=reason.strip(),
+            replaces_id=replaces.id if replaces else None,
+            salt=salt,
+            status_list_id=place.list_id,
+            status_list_index=place.index,
             credential=build_signed_credential(
-                code=code, achievement=achievement, recipient_email=learner.email, salt=salt,
-                issued_at=issued_at, valid_until=valid_until, key=key, status_place=place,
+                code=code,
+                achievement=achievement,
+                recipient_email=learner.email,
+                salt=salt,
+                issued_at=issued_at,
+                valid_until=valid_until,
+                key=key,
+                status_place=place,
                 evidence=evidence,
             ),
         )
@@ -206,18 +253,30 @@ def rule_evidence(rule: rules.CertificateRule) -> list[Evidence]:
     conditions of the course's rule they met (none for a course that asks only completion)."""
     evidence = []
     if rule.min_quiz_grade is not None:
-        evidence.append(Evidence(
-            name=_("Quiz results"), genre="Assessment",
-            narrative=_("Scored at least %(grade)s in every quiz of the course.",
-                        grade=rules.grade_text(rule.min_quiz_grade))))
+        evidence.append(
+            Evidence(
+                name=_("Quiz results"),
+                genre="Assessment",
+                narrative=_(
+                    "Scored at least %(grade)s in every quiz of the course.",
+                    grade=rules.grade_text(rule.min_quiz_grade),
+                ),
+            )
+        )
     if rule.require_accepted_proposal:
-        evidence.append(Evidence(
-            name=_("Network proposal"), genre="Project",
-            narrative=_("Wrote a network proposal with colleagues that passed peer review.")))
+        evidence.append(
+            Evidence(
+                name=_("Network proposal"),
+                genre="Project",
+                narrative=_("Wrote a network proposal with colleagues that passed peer review."),
+            )
+        )
     return evidence
 
 
-def issue_if_eligible(user_id: int, course_id: int, *, late: bool = False) -> IssuedCertificate | None:
+def issue_if_eligible(
+    user_id: int, course_id: int, *, late: bool = False
+) -> IssuedCertificate | None:
     """The automatic issue: when the course's rule is met and none is held yet (idempotent).
 
     ``late`` is for events after the completion (a quiz graded, a proposal accepted): they
@@ -243,7 +302,9 @@ def issue_if_eligible(user_id: int, course_id: int, *, late: bool = False) -> Is
         return None
 
 
-def on_event(name: str, user_id: int | None, course_id: int | None, data: dict | None = None) -> None:
+def on_event(
+    name: str, user_id: int | None, course_id: int | None, data: dict | None = None
+) -> None:
     """React to the event log: issue on ``course.completed``, or later when a missing condition
     (a quiz grade, an accepted proposal) arrives for a learner who completed already. An
     accepted proposal counts for every author the event lists (``data["authors"]``).
@@ -257,12 +318,18 @@ def on_event(name: str, user_id: int | None, course_id: int | None, data: dict |
     learners = [user_id] if user_id is not None else []
     if name == rules.PROPOSAL_ACCEPTED:
         authors = (data or {}).get("authors")
-        learners += [a for a in authors if isinstance(a, int) and a not in learners] if isinstance(authors, list) else []
+        learners += (
+            [a for a in authors if isinstance(a, int) and a not in learners]
+            if isinstance(authors, list)
+            else []
+        )
     for learner_id in learners:
         try:
             issue_if_eligible(learner_id, course_id, late=name != "course.completed")
         except Exception:  # noqa: BLE001 - see the docstring
-            log.exception("could not issue the certificate of user %s for course %s", learner_id, course_id)
+            log.exception(
+                "could not issue the certificate of user %s for course %s", learner_id, course_id
+            )
 
 
 @dataclass
@@ -272,8 +339,9 @@ class BulkResult:
     not_completed: list[User] = field(default_factory=list)
 
 
-def bulk_issue(course: Course, cohort: str, *, reason: str, issued_by: User,
-               include_incomplete: bool = False) -> BulkResult:
+def bulk_issue(
+    course: Course, cohort: str, *, reason: str, issued_by: User, include_incomplete: bool = False
+) -> BulkResult:
     """Issue to every learner of a cohort ("" for everyone enrolled) who holds none yet.
 
     Without ``include_incomplete`` only those who completed the course get one.
@@ -290,15 +358,22 @@ def bulk_issue(course: Course, cohort: str, *, reason: str, issued_by: User,
             result.not_completed.append(learner)
             continue
         try:
-            result.issued.append(issue_certificate(learner, course, issued_by=issued_by, reason=reason))
+            result.issued.append(
+                issue_certificate(learner, course, issued_by=issued_by, reason=reason)
+            )
         except AlreadyIssued as already:
             result.already.append(already.certificate)
     return result
 
 
 # -- revoking ------------------------------------------------------------------------------------------
-def revoke_certificate(certificate: IssuedCertificate, *, reason: str, revoked_by: User | None = None,
-                       now: datetime | None = None) -> None:
+def revoke_certificate(
+    certificate: IssuedCertificate,
+    *,
+    reason: str,
+    revoked_by: User | None = None,
+    now: datetime | None = None,
+) -> None:
     """Revoke a certificate: every check (page, CLI, status list, revocation list) says so from
     now on. Its status list is re-signed in the same transaction."""
     reason = reason.strip()
@@ -313,12 +388,17 @@ def revoke_certificate(certificate: IssuedCertificate, *, reason: str, revoked_b
     db.session.flush()
     status_lists.publish_for([certificate], certificate.revoked_at)
     designs.forget_pdf(certificate.code)
-    emit(REVOKED_EVENT, user_id=certificate.user_id, course_id=certificate.course_id,
-         data={"code": certificate.code})
+    emit(
+        REVOKED_EVENT,
+        user_id=certificate.user_id,
+        course_id=certificate.course_id,
+        data={"code": certificate.code},
+    )
 
 
-def reissue_certificate(certificate: IssuedCertificate, *, reason: str,
-                        issued_by: User | None = None) -> IssuedCertificate:
+def reissue_certificate(
+    certificate: IssuedCertificate, *, reason: str, issued_by: User | None = None
+) -> IssuedCertificate:
     """Revoke a certificate and issue a new one with the learner's current name (a correction)."""
     if certificate.user_id is None or certificate.course_id is None:
         raise CertificateError(_("The learner or the course of this certificate no longer exists."))
@@ -328,7 +408,9 @@ def reissue_certificate(certificate: IssuedCertificate, *, reason: str,
         raise CertificateError(_("The learner or the course of this certificate no longer exists."))
     if not certificate.is_revoked:
         revoke_certificate(certificate, reason=reason, revoked_by=issued_by)
-    return issue_certificate(learner, course, issued_by=issued_by, reason=reason, replaces=certificate)
+    return issue_certificate(
+        learner, course, issued_by=issued_by, reason=reason, replaces=certificate
+    )
 
 
 def set_public(certificate: IssuedCertificate, public: bool) -> None:

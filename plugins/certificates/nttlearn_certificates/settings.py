@@ -16,23 +16,37 @@ from nttlearn.api import CourseSetting, Setting
 PLUGIN = "certificates"
 
 SIGNING_KEY_FILE = Setting(
-    "signing_key_file", _l("Signing key file"), "",
-    _l("A PEM file holding the Ed25519 private key to sign credentials with. Empty: a key is "
-       "generated on first use into the instance folder (certificates/keys)."),
+    "signing_key_file",
+    _l("Signing key file"),
+    "",
+    _l(
+        "A PEM file holding the Ed25519 private key to sign credentials with. Empty: a key is "
+        "generated on first use into the instance folder (certificates/keys)."
+    ),
 )
 VERIFY_MISSES_PER_HOUR = Setting(
-    "verify_misses_per_hour", _l("Unknown codes per visitor and hour"), 30,
-    _l("How many unknown certificate codes one address may try on the verification page in an "
-       "hour before it has to wait (guessing codes is how certificates would be enumerated)."),
+    "verify_misses_per_hour",
+    _l("Unknown codes per visitor and hour"),
+    30,
+    _l(
+        "How many unknown certificate codes one address may try on the verification page in an "
+        "hour before it has to wait (guessing codes is how certificates would be enumerated)."
+    ),
 )
 MAX_IMAGE_KB = Setting(
-    "max_image_kb", _l("Largest logo or signature image (KB)"), 1024,
+    "max_image_kb",
+    _l("Largest logo or signature image (KB)"),
+    1024,
     _l("Uploads to certificate templates larger than this are refused."),
 )
 PDF_CACHE = Setting(
-    "pdf_cache", _l("Keep rendered PDFs"), True,
-    _l("Keep each certificate's PDF in the site's file store (certificates/pdf) after its first "
-       "download instead of drawing it again every time."),
+    "pdf_cache",
+    _l("Keep rendered PDFs"),
+    True,
+    _l(
+        "Keep each certificate's PDF in the site's file store (certificates/pdf) after its first "
+        "download instead of drawing it again every time."
+    ),
 )
 SETTINGS = [SIGNING_KEY_FILE, VERIFY_MISSES_PER_HOUR, MAX_IMAGE_KB, PDF_CACHE]
 
@@ -51,8 +65,11 @@ def _save_certificate(course_id: int, value: bool) -> None:
 
 # The course form's check box and course.yaml's ``certificate:`` (kept in certificates_course_settings).
 COURSE_CERTIFICATE = CourseSetting(
-    "certificate", _l("Learners who complete the course receive a certificate"), True,
-    load=_load_certificate, save=_save_certificate,
+    "certificate",
+    _l("Learners who complete the course receive a certificate"),
+    True,
+    load=_load_certificate,
+    save=_save_certificate,
 )
 
 

@@ -78,8 +78,12 @@ class VerificationResult:
     verification_method: str | None = None
 
 
-def canonicalize(document: dict, *, document_loader: DocumentLoader = load_document,
-                 legacy_status_type: bool = False) -> str:
+def canonicalize(
+    document: dict,
+    *,
+    document_loader: DocumentLoader = load_document,
+    legacy_status_type: bool = False,
+) -> str:
     """Return the RDFC-1.0 (URDNA2015) canonical N-Quads of a JSON-LD document.
 
     Raises `CanonicalizationError` when a term or type would be dropped, or a context cannot
@@ -101,14 +105,20 @@ def canonicalize(document: dict, *, document_loader: DocumentLoader = load_docum
         raise CanonicalizationError(_describe_jsonld_error(error)) from error
     if dropped:
         raise CanonicalizationError(
-            _("These properties are not defined by the credential's contexts and would not be "
-              "signed: %(names)s", names=", ".join(sorted(set(dropped))))
+            _(
+                "These properties are not defined by the credential's contexts and would not be "
+                "signed: %(names)s",
+                names=", ".join(sorted(set(dropped))),
+            )
         )
     relative = _relative_iris(expanded, allow_legacy_status=legacy_status_type)
     if relative:
         raise CanonicalizationError(
-            _("These identifiers or types are not absolute IRIs and would not be signed: "
-              "%(values)s", values=", ".join(sorted(set(relative))))
+            _(
+                "These identifiers or types are not absolute IRIs and would not be signed: "
+                "%(values)s",
+                values=", ".join(sorted(set(relative))),
+            )
         )
     try:
         return processor.normalize(expanded, dict(options))
@@ -142,10 +152,12 @@ def sign_credential(
     }
     hash_data = _hash_data(credential, proof_options, document_loader)
     signed = copy.deepcopy(credential)
-    signed["proof"] = [{
-        **proof_options,
-        "proofValue": "z" + base58_encode(private_key.sign(hash_data)),
-    }]
+    signed["proof"] = [
+        {
+            **proof_options,
+            "proofValue": "z" + base58_encode(private_key.sign(hash_data)),
+        }
+    ]
     return signed
 
 
@@ -208,8 +220,10 @@ def verify_credential(
         public_key.verify(signature, hash_data)
     except InvalidSignature:
         result.errors.append(
-            _("The signature does not match: the credential was changed after it was signed, "
-              "or signed with another key.")
+            _(
+                "The signature does not match: the credential was changed after it was signed, "
+                "or signed with another key."
+            )
         )
         return result
     result.ok = True
@@ -252,8 +266,7 @@ def verify_jwt(token: str, resolve_key: ResolveKey) -> dict:
         raise CredentialVerificationError(_("This is not a compact JWT."))
     if header.get("alg") != JWT_ALGORITHM:
         raise CredentialVerificationError(
-            _("The JWT is signed with %(alg)s; only EdDSA is accepted.",
-              alg=str(header.get("alg")))
+            _("The JWT is signed with %(alg)s; only EdDSA is accepted.", alg=str(header.get("alg")))
         )
     kid = header.get("kid")
     public_key = _resolve(resolve_key, kid) if isinstance(kid, str) else None
@@ -280,14 +293,20 @@ def verify_jwt(token: str, resolve_key: ResolveKey) -> dict:
     return credential
 
 
-def _hash_data(unsecured: dict, proof_options: dict, document_loader: DocumentLoader, *,
-               legacy_status_type: bool = False) -> bytes:
+def _hash_data(
+    unsecured: dict,
+    proof_options: dict,
+    document_loader: DocumentLoader,
+    *,
+    legacy_status_type: bool = False,
+) -> bytes:
     if proof_options.get("type") != PROOF_TYPE or proof_options.get("cryptosuite") != CRYPTOSUITE:
         raise CanonicalizationError(_("The proof is not an eddsa-rdfc-2022 DataIntegrityProof."))
     proof_config = {**proof_options, "@context": unsecured.get("@context")}
     canonical_config = canonicalize(proof_config, document_loader=document_loader)
-    canonical_document = canonicalize(unsecured, document_loader=document_loader,
-                                      legacy_status_type=legacy_status_type)
+    canonical_document = canonicalize(
+        unsecured, document_loader=document_loader, legacy_status_type=legacy_status_type
+    )
     return (
         hashlib.sha256(canonical_config.encode("utf-8")).digest()
         + hashlib.sha256(canonical_document.encode("utf-8")).digest()
@@ -320,13 +339,16 @@ def _status_errors(credential: dict) -> list[str]:
     return []
 
 
-def _relative_iris(expanded: Any, parent_property: str | None = None, *,
-                   allow_legacy_status: bool = False) -> list[str]:
+def _relative_iris(
+    expanded: Any, parent_property: str | None = None, *, allow_legacy_status: bool = False
+) -> list[str]:
     """Return the non-absolute @id and @type values of an expanded document, which toRdf drops."""
     found: list[str] = []
     if isinstance(expanded, list):
         for item in expanded:
-            found.extend(_relative_iris(item, parent_property, allow_legacy_status=allow_legacy_status))
+            found.extend(
+                _relative_iris(item, parent_property, allow_legacy_status=allow_legacy_status)
+            )
         return found
     if not isinstance(expanded, dict):
         return found
@@ -339,15 +361,23 @@ def _relative_iris(expanded: Any, parent_property: str | None = None, *,
     if isinstance(node_id, str) and not (node_id.startswith("_:") or _ABSOLUTE_IRI.match(node_id)):
         found.append(node_id)
     for node_type in _as_list(expanded.get("@type")):
-        allowed = (allow_legacy_status and parent_property == CREDENTIAL_STATUS_IRI
-                   and node_type == REVOCATION_LIST_TYPE)
+        allowed = (
+            allow_legacy_status
+            and parent_property == CREDENTIAL_STATUS_IRI
+            and node_type == REVOCATION_LIST_TYPE
+        )
         if isinstance(node_type, str) and not allowed and not _ABSOLUTE_IRI.match(node_type):
             found.append(node_type)
     for key, value in expanded.items():
         if key in ("@id", "@type"):
             continue
-        found.extend(_relative_iris(value, key if not key.startswith("@") else parent_property,
-                                    allow_legacy_status=allow_legacy_status))
+        found.extend(
+            _relative_iris(
+                value,
+                key if not key.startswith("@") else parent_property,
+                allow_legacy_status=allow_legacy_status,
+            )
+        )
     return found
 
 

@@ -38,8 +38,12 @@ def dashboard(user: Any) -> Markup | None:
     if not certificates:
         return None
     recent = datetime.now(UTC) - NEW_FOR
-    return _render("certificates/slots/dashboard.html", certificates=certificates[:DASHBOARD_LIMIT],
-                   more=len(certificates) > DASHBOARD_LIMIT, recent=recent)
+    return _render(
+        "certificates/slots/dashboard.html",
+        certificates=certificates[:DASHBOARD_LIMIT],
+        more=len(certificates) > DASHBOARD_LIMIT,
+        recent=recent,
+    )
 
 
 def course_sidebar(user: Any, course: Any) -> Markup | None:

@@ -42,11 +42,15 @@ def save_course_rule(course_id: int):
     form = RuleForm()
     if not form.validate_on_submit():
         return _course_page(course, rule_form=form), 400
-    save_rule(course, CertificateRule(
-        enabled=bool(form.enabled.data), min_quiz_grade=form.min_quiz_grade.data,
-        require_accepted_proposal=bool(form.require_accepted_proposal.data),
-        valid_months=form.valid_months.data,
-    ))
+    save_rule(
+        course,
+        CertificateRule(
+            enabled=bool(form.enabled.data),
+            min_quiz_grade=form.min_quiz_grade.data,
+            require_accepted_proposal=bool(form.require_accepted_proposal.data),
+            valid_months=form.valid_months.data,
+        ),
+    )
     db.session.commit()
     flash(_("The certificate rule has been saved."), "success")
     return redirect(url_for("certificates.course", course_id=course.id))
@@ -61,14 +65,22 @@ def issue(course_id: int):
         return _course_page(course, issue_form=form), 400
     learner = db.get_or_404(User, form.learner.data)
     try:
-        cert = services.issue_certificate(learner, course, issued_by=current_user, reason=form.reason.data)
+        cert = services.issue_certificate(
+            learner, course, issued_by=current_user, reason=form.reason.data
+        )
     except (services.CertificateError, KeyRingError, credentials.SigningKeyError) as error:
         db.session.rollback()
         flash(str(error), "error")
         return redirect(url_for("certificates.course", course_id=course.id))
     db.session.commit()
-    flash(_("Certificate %(code)s has been issued to %(name)s.", code=cert.code, name=cert.learner_name),
-          "success")
+    flash(
+        _(
+            "Certificate %(code)s has been issued to %(name)s.",
+            code=cert.code,
+            name=cert.learner_name,
+        ),
+        "success",
+    )
     return redirect(url_for("certificates.course", course_id=course.id))
 
 
@@ -80,17 +92,28 @@ def bulk(course_id: int):
     if not form.validate_on_submit():
         return _course_page(course, bulk_form=form), 400
     try:
-        result = services.bulk_issue(course, form.cohort.data, reason=form.reason.data,
-                                     issued_by=current_user,
-                                     include_incomplete=bool(form.include_incomplete.data))
+        result = services.bulk_issue(
+            course,
+            form.cohort.data,
+            reason=form.reason.data,
+            issued_by=current_user,
+            include_incomplete=bool(form.include_incomplete.data),
+        )
     except (services.CertificateError, KeyRingError, credentials.SigningKeyError) as error:
         db.session.rollback()
         flash(str(error), "error")
         return redirect(url_for("certificates.course", course_id=course.id))
     db.session.commit()
-    flash(_("%(issued)d certificates issued; %(already)d learners already held one; %(open)d have not "
-            "completed the course.", issued=len(result.issued), already=len(result.already),
-            open=len(result.not_completed)), "success")
+    flash(
+        _(
+            "%(issued)d certificates issued; %(already)d learners already held one; %(open)d have not "
+            "completed the course.",
+            issued=len(result.issued),
+            already=len(result.already),
+            open=len(result.not_completed),
+        ),
+        "success",
+    )
     return redirect(url_for("certificates.course", course_id=course.id))
 
 
@@ -127,8 +150,15 @@ def reissue(course_id: int, code: str):
         flash(str(error), "error")
     else:
         db.session.commit()
-        flash(_("Certificate %(old)s has been replaced by %(new)s, issued to %(name)s.",
-                old=cert.code, new=new.code, name=new.learner_name), "success")
+        flash(
+            _(
+                "Certificate %(old)s has been replaced by %(new)s, issued to %(name)s.",
+                old=cert.code,
+                new=new.code,
+                name=new.learner_name,
+            ),
+            "success",
+        )
     return redirect(url_for("certificates.course", course_id=course_id))
 
 
@@ -141,44 +171,66 @@ def _course_certificate(course_id: int, code: str) -> IssuedCertificate:
 
 def _issue_form(course: Course, *, submitted: bool = True) -> IssueForm:
     form = IssueForm() if submitted else IssueForm(formdata=None)
-    form.learner.choices = [SelectChoice(0, "—")] + [SelectChoice(user.id, f"{user.name} <{user.email}>")
-                                                     for user in _learners_without_certificate(course)]
+    form.learner.choices = [SelectChoice(0, "—")] + [
+        SelectChoice(user.id, f"{user.name} <{user.email}>")
+        for user in _learners_without_certificate(course)
+    ]
     return form
 
 
 def _bulk_form(course: Course, *, submitted: bool = True) -> BulkIssueForm:
     form = BulkIssueForm() if submitted else BulkIssueForm(formdata=None)
-    form.cohort.choices = [SelectChoice("", _("Everyone enrolled")), *(SelectChoice(c) for c in services.cohorts(course))]
+    form.cohort.choices = [
+        SelectChoice("", _("Everyone enrolled")),
+        *(SelectChoice(c) for c in services.cohorts(course)),
+    ]
     return form
 
 
 def _learners_without_certificate(course: Course) -> list[User]:
     live = db.select(IssuedCertificate.user_id).where(
-        IssuedCertificate.course_id == course.id, IssuedCertificate.revoked_at.is_(None),
+        IssuedCertificate.course_id == course.id,
+        IssuedCertificate.revoked_at.is_(None),
         IssuedCertificate.user_id.is_not(None),
     )
-    return list(db.session.execute(
-        db.select(User).join(Enrolment, Enrolment.user_id == User.id)
-        .where(Enrolment.course_id == course.id, User.deleted_at.is_(None), User.id.not_in(live))
-        .order_by(User.name)
-    ).scalars())
+    return list(
+        db.session.execute(
+            db.select(User)
+            .join(Enrolment, Enrolment.user_id == User.id)
+            .where(
+                Enrolment.course_id == course.id, User.deleted_at.is_(None), User.id.not_in(live)
+            )
+            .order_by(User.name)
+        ).scalars()
+    )
 
 
-def _course_page(course: Course, rule_form: RuleForm | None = None, issue_form: IssueForm | None = None,
-                 bulk_form: BulkIssueForm | None = None) -> str:
+def _course_page(
+    course: Course,
+    rule_form: RuleForm | None = None,
+    issue_form: IssueForm | None = None,
+    bulk_form: BulkIssueForm | None = None,
+) -> str:
     if rule_form is None:
         rule = rule_for(course)
-        rule_form = RuleForm(formdata=None, data={
-            "enabled": rule.enabled, "min_quiz_grade": rule.min_quiz_grade,
-            "require_accepted_proposal": rule.require_accepted_proposal,
-            "valid_months": rule.valid_months,
-        })
+        rule_form = RuleForm(
+            formdata=None,
+            data={
+                "enabled": rule.enabled,
+                "min_quiz_grade": rule.min_quiz_grade,
+                "require_accepted_proposal": rule.require_accepted_proposal,
+                "valid_months": rule.valid_months,
+            },
+        )
     return render_template(
-        "certificates/course.html", course=course, rule_form=rule_form,
+        "certificates/course.html",
+        course=course,
+        rule_form=rule_form,
         issue_form=issue_form or _issue_form(course, submitted=False),
         bulk_form=bulk_form or _bulk_form(course, submitted=False),
         certificates=services.course_certificates(course.id),
-        waiting=services.completed_without_certificate(course), reason_form=ReasonForm(formdata=None),
+        waiting=services.completed_without_certificate(course),
+        reason_form=ReasonForm(formdata=None),
         has_own_template=designs.course_design(course.id) is not None,
     )
 
@@ -204,7 +256,10 @@ def delete_course_template(course_id: int):
     course = db.get_or_404(Course, course_id)
     if designs.delete_course_design(course.id):
         db.session.commit()
-        flash(_("The course's own template is gone: its certificates use the site's template."), "success")
+        flash(
+            _("The course's own template is gone: its certificates use the site's template."),
+            "success",
+        )
     return redirect(url_for("certificates.course_template", course_id=course.id))
 
 
@@ -225,8 +280,13 @@ def site_template_preview():
 def rotate_key():
     if FlaskForm().validate_on_submit():
         key = credentials.key_ring().rotate()
-        flash(_("A new signing key is in use: %(key)s. Certificates signed before still verify.",
-                key=key.verification_method), "success")
+        flash(
+            _(
+                "A new signing key is in use: %(key)s. Certificates signed before still verify.",
+                key=key.verification_method,
+            ),
+            "success",
+        )
     else:
         flash(_("Your form expired. Please try again."), "error")
     return redirect(url_for("certificates.site_template"))
@@ -241,8 +301,13 @@ def _template_form(course: Course | None) -> TemplateForm:
         return TemplateForm()
     design = _editing(course) or (designs.site_design() if course is not None else None)
     values = designs.DesignValues.of(design)
-    data = {"title": values.title, "body": values.body, "primary_colour": values.primary_colour,
-            "accent_colour": values.accent_colour, "text_colour": values.text_colour}
+    data = {
+        "title": values.title,
+        "body": values.body,
+        "primary_colour": values.primary_colour,
+        "accent_colour": values.accent_colour,
+        "text_colour": values.text_colour,
+    }
     for n, (name, role) in enumerate(values.signatories, start=1):
         data[f"signatory_{n}_name"], data[f"signatory_{n}_role"] = name, role
     return TemplateForm(data=data)
@@ -251,8 +316,11 @@ def _template_form(course: Course | None) -> TemplateForm:
 def _submitted(form: TemplateForm, course: Course | None):
     """The values and images of a submitted editor form; raises TemplateError/ImageRejected."""
     values = designs.DesignValues(
-        title=form.title.data or "", body=form.body.data or "", primary_colour=form.primary_colour.data,
-        accent_colour=form.accent_colour.data, text_colour=form.text_colour.data,
+        title=form.title.data or "",
+        body=form.body.data or "",
+        primary_colour=form.primary_colour.data,
+        accent_colour=form.accent_colour.data,
+        text_colour=form.text_colour.data,
         signatories=form.signatories(),
     )
     designs.check_template(values)
@@ -266,7 +334,9 @@ def _submitted(form: TemplateForm, course: Course | None):
             except designs.ImageRejected as error:
                 getattr(form, name).errors = [str(error)]
                 raise
-    remove = frozenset(name for name in designs.IMAGE_FIELDS if getattr(form, f"remove_{name}").data)
+    remove = frozenset(
+        name for name in designs.IMAGE_FIELDS if getattr(form, f"remove_{name}").data
+    )
     return values, uploads, remove
 
 
@@ -291,12 +361,21 @@ def _template_editor(course: Course | None):
     elif request.method == "POST":
         status = 400
     editing = _editing(course)
-    preview_url = (url_for("certificates.course_template_preview", course_id=course.id) if course
-                   else url_for("certificates.site_template_preview"))
+    preview_url = (
+        url_for("certificates.course_template_preview", course_id=course.id)
+        if course
+        else url_for("certificates.site_template_preview")
+    )
     return render_template(
-        "certificates/template_editor.html", form=form, course=course, design=editing,
-        images={name: getattr(editing, name) is not None for name in designs.IMAGE_FIELDS} if editing else {},
-        preview_url=preview_url, keys=credentials.published_keys() if course is None else [],
+        "certificates/template_editor.html",
+        form=form,
+        course=course,
+        design=editing,
+        images={name: getattr(editing, name) is not None for name in designs.IMAGE_FIELDS}
+        if editing
+        else {},
+        preview_url=preview_url,
+        keys=credentials.published_keys() if course is None else [],
         reason_form=ReasonForm(formdata=None),
     ), status
 
@@ -309,13 +388,17 @@ def _preview(course: Course | None) -> Response:
     if request.method == "POST":
         form = TemplateForm()
         if not form.validate():
-            return _preview_problem(" ".join(str(e) for errors in form.errors.values() for e in errors))
+            return _preview_problem(
+                " ".join(str(e) for errors in form.errors.values() for e in errors)
+            )
         try:
             values, uploads, remove = _submitted(form, course)
         except (TemplateError, designs.ImageRejected) as error:
             return _preview_problem(str(error))
-        images = {name: None if name in remove else uploads.get(name, images.get(name))
-                  for name in designs.IMAGE_FIELDS}
+        images = {
+            name: None if name in remove else uploads.get(name, images.get(name))
+            for name in designs.IMAGE_FIELDS
+        }
     locale = current_user.locale or "en"
     try:
         content = designs.preview_pdf(course, values, images, locale)

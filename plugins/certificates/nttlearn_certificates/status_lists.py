@@ -154,7 +154,9 @@ def publish(list_id: int, now: datetime | None = None) -> StatusList:
         )
     ).scalars()
     moment = now or utcnow()
-    status_list.credential = signed_status_list(list_id, encode_list(revoked, status_list.size), moment)
+    status_list.credential = signed_status_list(
+        list_id, encode_list(revoked, status_list.size), moment
+    )
     status_list.updated_at = moment
     db.session.flush()
     return status_list
@@ -172,13 +174,19 @@ def find_list(list_id: int) -> StatusList | None:
 
 
 def _newest_list() -> StatusList | None:
-    return db.session.execute(db.select(StatusList).order_by(StatusList.id.desc()).limit(1)).scalar()
+    return db.session.execute(
+        db.select(StatusList).order_by(StatusList.id.desc()).limit(1)
+    ).scalar()
 
 
 def _used_indices(list_id: int) -> set[int]:
-    return set(db.session.execute(
-        db.select(IssuedCertificate.status_list_index).where(IssuedCertificate.status_list_id == list_id)
-    ).scalars())
+    return set(
+        db.session.execute(
+            db.select(IssuedCertificate.status_list_index).where(
+                IssuedCertificate.status_list_id == list_id
+            )
+        ).scalars()
+    )
 
 
 def _create_list(list_id: int, now: datetime | None) -> StatusList:
@@ -187,7 +195,10 @@ def _create_list(list_id: int, now: datetime | None) -> StatusList:
 
     moment = now or utcnow()
     status_list = StatusList(
-        id=list_id, purpose=REVOCATION, size=LIST_SIZE, updated_at=moment,
+        id=list_id,
+        purpose=REVOCATION,
+        size=LIST_SIZE,
+        updated_at=moment,
         credential=signed_status_list(list_id, encode_list((), LIST_SIZE), moment),
     )
     try:

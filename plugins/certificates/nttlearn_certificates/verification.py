@@ -62,19 +62,29 @@ class Verdict:
 
     def as_json(self) -> dict[str, Any]:
         """What a verifier may learn: status, and the holder, course, dates and issuer."""
-        result: dict[str, Any] = {"status": self.status, "valid": self.ok, "checked": self.checked,
-                                  "reasons": self.reasons}
+        result: dict[str, Any] = {
+            "status": self.status,
+            "valid": self.ok,
+            "checked": self.checked,
+            "reasons": self.reasons,
+        }
         cert = self.certificate
         if cert is not None:
-            result.update({
-                "code": cert.code,
-                "holder": cert.learner_name or None,
-                "course": cert.course_title,
-                "issued_on": cert.issued_at.astimezone(UTC).date().isoformat(),
-                "valid_until": cert.valid_until.astimezone(UTC).date().isoformat() if cert.valid_until else None,
-                "issuer": cert.issuer_name,
-                "revoked_on": cert.revoked_at.astimezone(UTC).date().isoformat() if cert.revoked_at else None,
-            })
+            result.update(
+                {
+                    "code": cert.code,
+                    "holder": cert.learner_name or None,
+                    "course": cert.course_title,
+                    "issued_on": cert.issued_at.astimezone(UTC).date().isoformat(),
+                    "valid_until": cert.valid_until.astimezone(UTC).date().isoformat()
+                    if cert.valid_until
+                    else None,
+                    "issuer": cert.issuer_name,
+                    "revoked_on": cert.revoked_at.astimezone(UTC).date().isoformat()
+                    if cert.revoked_at
+                    else None,
+                }
+            )
         return result
 
 
@@ -86,8 +96,9 @@ def verify_code(text: str, *, now: datetime | None = None) -> Verdict:
     return _status_verdict(certificate, now)
 
 
-def verify_credential_document(credential: Any, *, now: datetime | None = None,
-                               checked: str = "credential") -> Verdict:
+def verify_credential_document(
+    credential: Any, *, now: datetime | None = None, checked: str = "credential"
+) -> Verdict:
     """Check a credential (with its embedded proof): signature, issuer, status and dates."""
     if not isinstance(credential, dict):
         return Verdict(INVALID, [_("The file does not hold a credential.")], checked=checked)
@@ -114,21 +125,43 @@ def verify_pdf(content: bytes, *, now: datetime | None = None) -> Verdict:
         reader = pypdf.PdfReader(io.BytesIO(content))
         text = " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
     except (pypdf.errors.PdfReadError, ValueError, KeyError, TypeError) as error:
-        return Verdict(INVALID, [_("The PDF cannot be read: %(error)s", error=str(error))], checked="pdf")
+        return Verdict(
+            INVALID, [_("The PDF cannot be read: %(error)s", error=str(error))], checked="pdf"
+        )
     codes = sorted(set(_CODE_IN_TEXT.findall(text)))
     if len(codes) != 1:
-        return Verdict(INVALID, [_("The PDF does not show exactly one certificate code.")], checked="pdf")
+        return Verdict(
+            INVALID, [_("The PDF does not show exactly one certificate code.")], checked="pdf"
+        )
     certificate = find_certificate(codes[0])
     if certificate is None:
-        return Verdict(NOT_FOUND, [_("No certificate has the code %(code)s printed on this PDF.",
-                                     code=codes[0])], checked="pdf")
-    mismatches = [label for label, expected in ((_("the holder's name"), certificate.learner_name),
-                                                (_("the course"), certificate.course_title))
-                  if not expected or " ".join(expected.split()) not in text]
+        return Verdict(
+            NOT_FOUND,
+            [_("No certificate has the code %(code)s printed on this PDF.", code=codes[0])],
+            checked="pdf",
+        )
+    mismatches = [
+        label
+        for label, expected in (
+            (_("the holder's name"), certificate.learner_name),
+            (_("the course"), certificate.course_title),
+        )
+        if not expected or " ".join(expected.split()) not in text
+    ]
     if mismatches:
-        return Verdict(INVALID, [_("The PDF does not match certificate %(code)s: %(what)s differs "
-                                   "(the file was altered).", code=certificate.code,
-                                   what=", ".join(mismatches))], certificate, "pdf")
+        return Verdict(
+            INVALID,
+            [
+                _(
+                    "The PDF does not match certificate %(code)s: %(what)s differs "
+                    "(the file was altered).",
+                    code=certificate.code,
+                    what=", ".join(mismatches),
+                )
+            ],
+            certificate,
+            "pdf",
+        )
     verdict = _status_verdict(certificate, now)
     verdict.checked = "pdf"
     return verdict
@@ -151,7 +184,9 @@ def verify_bytes(content: bytes, *, now: datetime | None = None) -> Verdict:
     try:
         text = content.decode("utf-8")
     except UnicodeDecodeError:
-        return Verdict(INVALID, [_("The file is neither a credential, a JWT nor a PDF.")], checked="file")
+        return Verdict(
+            INVALID, [_("The file is neither a credential, a JWT nor a PDF.")], checked="file"
+        )
     return verify_text(text, now=now)
 
 
@@ -176,13 +211,22 @@ def _check_claims(credential: dict, now: datetime | None, checked: str) -> Verdi
     issuer = credential.get("issuer")
     issuer_value = issuer.get("id") if isinstance(issuer, dict) else issuer
     if issuer_value != issuer_id():
-        return Verdict(INVALID, [_("The credential was not issued by this platform.")], certificate, checked)
+        return Verdict(
+            INVALID, [_("The credential was not issued by this platform.")], certificate, checked
+        )
     if certificate is None:
-        return Verdict(NOT_FOUND, [_("The credential's certificate is unknown to this platform.")],
-                       checked=checked)
+        return Verdict(
+            NOT_FOUND,
+            [_("The credential's certificate is unknown to this platform.")],
+            checked=checked,
+        )
     if credential.get("credentialStatus") != _expected_status(certificate):
-        return Verdict(INVALID, [_("The credential does not point to this platform's revocation list.")],
-                       certificate, checked)
+        return Verdict(
+            INVALID,
+            [_("The credential does not point to this platform's revocation list.")],
+            certificate,
+            checked,
+        )
     moment = now or datetime.now(UTC)
     valid_from = _parse(credential.get("validFrom"))
     valid_until = _parse(credential.get("validUntil"))
@@ -190,8 +234,11 @@ def _check_claims(credential: dict, now: datetime | None, checked: str) -> Verdi
         return Verdict(NOT_YET_VALID, [_("The credential is not valid yet.")], certificate, checked)
     verdict = _status_verdict(certificate, moment)
     if verdict.ok and valid_until is not None and moment >= valid_until:
-        verdict = Verdict(STATUS_EXPIRED, [_("The credential expired on %(date)s.",
-                                             date=format_date(valid_until, "long"))], certificate)
+        verdict = Verdict(
+            STATUS_EXPIRED,
+            [_("The credential expired on %(date)s.", date=format_date(valid_until, "long"))],
+            certificate,
+        )
     verdict.checked = checked
     return verdict
 
@@ -207,12 +254,23 @@ def _expected_status(certificate: IssuedCertificate) -> dict[str, str]:
 def _status_verdict(certificate: IssuedCertificate, now: datetime | None) -> Verdict:
     status = certificate.status(now)
     if status == STATUS_REVOKED and certificate.revoked_at is not None:
-        return Verdict(STATUS_REVOKED, [_("Revoked on %(date)s: %(reason)s",
-                                          date=format_date(certificate.revoked_at, "long"),
-                                          reason=certificate.revocation_reason)], certificate)
+        return Verdict(
+            STATUS_REVOKED,
+            [
+                _(
+                    "Revoked on %(date)s: %(reason)s",
+                    date=format_date(certificate.revoked_at, "long"),
+                    reason=certificate.revocation_reason,
+                )
+            ],
+            certificate,
+        )
     if status == STATUS_EXPIRED and certificate.valid_until is not None:
-        return Verdict(STATUS_EXPIRED, [_("Expired on %(date)s.",
-                                          date=format_date(certificate.valid_until, "long"))], certificate)
+        return Verdict(
+            STATUS_EXPIRED,
+            [_("Expired on %(date)s.", date=format_date(certificate.valid_until, "long"))],
+            certificate,
+        )
     return Verdict(STATUS_VALID, [], certificate)
 
 

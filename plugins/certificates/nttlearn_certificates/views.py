@@ -39,8 +39,13 @@ from .rules import criteria_narrative, rule_for
 from .settings import VERIFY_MISSES_PER_HOUR, setting
 from .verification import verify_code
 
-bp = Blueprint("certificates", __name__, template_folder="templates", static_folder="static",
-               static_url_path="/certificates/static")
+bp = Blueprint(
+    "certificates",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/certificates/static",
+)
 
 PRIVATE = "private, no-store"
 
@@ -65,8 +70,13 @@ def verify(code: str):
     misses = _misses()
     visitor = request.remote_addr or "?"
     if misses.blocked(visitor):
-        return _timed(render_template("certificates/verify.html", form=VerifyForm(), verdict=None,
-                                      blocked=True), 429, started)
+        return _timed(
+            render_template(
+                "certificates/verify.html", form=VerifyForm(), verdict=None, blocked=True
+            ),
+            429,
+            started,
+        )
     verdict = verify_code(code)
     if verdict.certificate is None:
         misses.hit(visitor)
@@ -74,7 +84,9 @@ def verify(code: str):
     else:
         status = 200
     form = VerifyForm(data={"code": code})
-    return _timed(render_template("certificates/verify.html", form=form, verdict=verdict), status, started)
+    return _timed(
+        render_template("certificates/verify.html", form=form, verdict=verdict), status, started
+    )
 
 
 def _misses():
@@ -135,19 +147,26 @@ def status_list(list_id: int):
 def achievement(slug: str):
     course = _course_with_certificates(slug)
     definition = AchievementDefinition(
-        id=credentials.achievement_id(course.slug), name=course.title,
+        id=credentials.achievement_id(course.slug),
+        name=course.title,
         description=course.summary or course.title,
         criteria_narrative=criteria_narrative(rule_for(course), course),
-        image_url=credentials.achievement_image_url(course.slug), outcomes=list(course.outcomes or []),
+        image_url=credentials.achievement_image_url(course.slug),
+        outcomes=list(course.outcomes or []),
     )
-    return _json({
-        "@context": [credentials.CREDENTIALS_V2_URL, credentials.OPEN_BADGES_V3_URL],
-        "id": definition.id, "type": ["Achievement"], "achievementType": "Course",
-        "name": definition.name, "description": definition.description,
-        "criteria": {"narrative": definition.criteria_narrative},
-        "image": {"id": definition.image_url, "type": "Image", "caption": definition.name},
-        "creator": {"id": credentials.issuer_id(), "type": ["Profile"]},
-    })
+    return _json(
+        {
+            "@context": [credentials.CREDENTIALS_V2_URL, credentials.OPEN_BADGES_V3_URL],
+            "id": definition.id,
+            "type": ["Achievement"],
+            "achievementType": "Course",
+            "name": definition.name,
+            "description": definition.description,
+            "criteria": {"narrative": definition.criteria_narrative},
+            "image": {"id": definition.image_url, "type": "Image", "caption": definition.name},
+            "creator": {"id": credentials.issuer_id(), "type": ["Profile"]},
+        }
+    )
 
 
 @bp.route("/certificates/achievements/<slug>/badge.png")
@@ -156,7 +175,9 @@ def achievement_badge(slug: str):
     course = _course_with_certificates(slug)
     design = designs.design_for(course.id)
     values = designs.DesignValues.of(design)
-    png = badge_png(course.title, primary_colour=values.primary_colour, accent_colour=values.accent_colour)
+    png = badge_png(
+        course.title, primary_colour=values.primary_colour, accent_colour=values.accent_colour
+    )
     response = Response(png, mimetype="image/png")
     response.headers["Cache-Control"] = "public, max-age=3600"
     return response
@@ -180,7 +201,9 @@ def _json(document: Any) -> Response:
 @bp.route("/certificates/")
 @require_login
 def mine():
-    return render_template("certificates/mine.html", certificates=services.certificates_of(current_user.id))
+    return render_template(
+        "certificates/mine.html", certificates=services.certificates_of(current_user.id)
+    )
 
 
 @bp.route("/certificates/<code>")
@@ -188,9 +211,14 @@ def mine():
 def certificate(code: str):
     cert = _viewable(code)
     form = ShareForm(data={"public": cert.public})
-    return render_template("certificates/certificate.html", cert=cert, form=form,
-                           owner=cert.user_id == current_user.id, pdf_ready=jobs.pdf_ready(cert),
-                           verify_url=credentials.verify_url(cert.code))
+    return render_template(
+        "certificates/certificate.html",
+        cert=cert,
+        form=form,
+        owner=cert.user_id == current_user.id,
+        pdf_ready=jobs.pdf_ready(cert),
+        verify_url=credentials.verify_url(cert.code),
+    )
 
 
 @bp.route("/certificates/<code>/share", methods=["POST"])
@@ -207,8 +235,12 @@ def share(code: str):
             flash(str(error), "error")
         else:
             db.session.commit()
-            flash(_("Your certificate can now be seen by anyone with its link.") if cert.public
-                  else _("Your certificate is no longer shared."), "success")
+            flash(
+                _("Your certificate can now be seen by anyone with its link.")
+                if cert.public
+                else _("Your certificate is no longer shared."),
+                "success",
+            )
     return redirect(url_for("certificates.certificate", code=cert.code))
 
 
@@ -230,8 +262,11 @@ def credential_jwt(code: str):
     cert = _viewable(code)
     if not cert.credential:
         abort(404)
-    return _download(credentials.credential_as_jwt(cert.credential).encode("ascii"), "application/jwt",
-                     f"{cert.code}.jwt")
+    return _download(
+        credentials.credential_as_jwt(cert.credential).encode("ascii"),
+        "application/jwt",
+        f"{cert.code}.jwt",
+    )
 
 
 @bp.route("/certificates/<code>/badge.png")
@@ -257,7 +292,9 @@ def _viewable(code: str) -> IssuedCertificate:
 @public
 def shared(code: str):
     cert = _shared(code)
-    return render_template("certificates/shared.html", cert=cert, verify_url=credentials.verify_url(cert.code))
+    return render_template(
+        "certificates/shared.html", cert=cert, verify_url=credentials.verify_url(cert.code)
+    )
 
 
 @bp.route("/certificates/shared/<code>/certificate.pdf")
@@ -311,8 +348,9 @@ def _badge_response(cert: IssuedCertificate) -> Response:
     if not cert.credential:
         abort(404)
     values = designs.DesignValues.of(designs.issued_design(cert))
-    png = badge_png(cert.course_title, primary_colour=values.primary_colour,
-                    accent_colour=values.accent_colour)
+    png = badge_png(
+        cert.course_title, primary_colour=values.primary_colour, accent_colour=values.accent_colour
+    )
     return _download(bake_png(png, cert.credential), "image/png", f"{cert.code}.png")
 
 

@@ -35,7 +35,10 @@ def certificate_data(**changes) -> CertificateData:
         ],
         issuer_name="SERN – Sweden–Emilia-Romagna Network",
         issuer_url=SITE,
-        signatories=[("Maria Rossi", "Coordinator, Città di Bologna"), ("Juha Virtanen", "Jyväskylä")],
+        signatories=[
+            ("Maria Rossi", "Coordinator, Città di Bologna"),
+            ("Juha Virtanen", "Jyväskylä"),
+        ],
         verify_url=VERIFY_URL,
         locale="en",
     )
@@ -46,8 +49,9 @@ def certificate_data(**changes) -> CertificateData:
 def png_image(width: int = 300, height: int = 100, colour=(31, 58, 95, 255)) -> bytes:
     """A small PNG with a drawing on a transparent background."""
     image = Image.new("RGBA", (width, height), (0, 0, 0, 0))
-    ImageDraw.Draw(image).line([(5, height - 10), (width // 2, 10), (width - 5, height - 20)],
-                               fill=colour, width=5)
+    ImageDraw.Draw(image).line(
+        [(5, height - 10), (width // 2, 10), (width - 5, height - 20)], fill=colour, width=5
+    )
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return buffer.getvalue()

@@ -25,8 +25,11 @@ from nttlearn_certificates.rules import save_certificate_enabled
 
 @pytest.fixture
 def app_config():
-    return {"BASE_URL": BASE_URL, "ORGANISATION_NAME": "SERN – Sweden-Emilia-Romagna Network",
-            "ORGANISATION_URL": "https://www.sern.eu"}
+    return {
+        "BASE_URL": BASE_URL,
+        "ORGANISATION_NAME": "SERN – Sweden-Emilia-Romagna Network",
+        "ORGANISATION_URL": "https://www.sern.eu",
+    }
 
 
 @pytest.fixture
@@ -57,11 +60,21 @@ def quiz_course(make_course, make_user) -> Callable[..., Course]:
 
     def make(trainer: User | None = None, certificate: bool = True, **fields) -> Course:
         fields.setdefault("title", "Designing a network of twinned towns")
-        fields.setdefault("outcomes", ["Analyse local needs with partners in Luleå",
-                                       "Draft a network proposal with the Città di Bologna"])
+        fields.setdefault(
+            "outcomes",
+            [
+                "Analyse local needs with partners in Luleå",
+                "Draft a network proposal with the Città di Bologna",
+            ],
+        )
         fields.setdefault("hours", 28)
-        course = make_course(modules=1, lessons=0, trainer=trainer or make_user(role="trainer"),
-                             activities=[(0, "quiz", True)], **fields)
+        course = make_course(
+            modules=1,
+            lessons=0,
+            trainer=trainer or make_user(role="trainer"),
+            activities=[(0, "quiz", True)],
+            **fields,
+        )
         if not certificate:  # the plugin's course setting, as the course form saves it
             save_certificate_enabled(course.id, False)
             db.session.commit()
@@ -71,9 +84,11 @@ def quiz_course(make_course, make_user) -> Callable[..., Course]:
 
 
 def first_quiz(course: Course) -> Activity:
-    return db.session.execute(
-        db.select(Activity).join(Module).where(Module.course_id == course.id)
-    ).scalars().first()
+    return (
+        db.session.execute(db.select(Activity).join(Module).where(Module.course_id == course.id))
+        .scalars()
+        .first()
+    )
 
 
 @pytest.fixture

@@ -49,13 +49,20 @@ def installed_verifier() -> str:
     """
     node, npm = shutil.which("node"), shutil.which("npm")
     if node is None or npm is None:
-        pytest.skip("Node.js and npm are not installed, so credentials cannot be checked with "
-                    "Digital Bazaar's verifier: `make test` installs them (Debian's nodejs and npm)")
+        pytest.skip(
+            "Node.js and npm are not installed, so credentials cannot be checked with "
+            "Digital Bazaar's verifier: `make test` installs them (Debian's nodejs and npm)"
+        )
     with open(INTEROP_DIR / ".npm-ci.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # two test sessions at once install once
         if _needs_install():
-            done = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=INTEROP_DIR,
-                                  capture_output=True, text=True, timeout=NPM_TIMEOUT)
+            done = subprocess.run(
+                [npm, "ci", "--no-audit", "--no-fund"],
+                cwd=INTEROP_DIR,
+                capture_output=True,
+                text=True,
+                timeout=NPM_TIMEOUT,
+            )
             if done.returncode != 0:
                 pytest.fail(f"`npm ci` in {INTEROP_DIR} failed:\n{done.stdout}\n{done.stderr}")
     return node
@@ -88,15 +95,28 @@ def served_documents(client, base_url: str, credentials: list[dict[str, Any]]) -
     return documents
 
 
-def verify_with_node(node: str, credentials: list[dict[str, Any]], documents: dict[str, Any],
-                     now: str | None = None) -> list[NodeVerdict]:
+def verify_with_node(
+    node: str, credentials: list[dict[str, Any]], documents: dict[str, Any], now: str | None = None
+) -> list[NodeVerdict]:
     """Verify each credential with the reference verifier, in one Node process (at `now`, an
     ISO date and time, instead of the clock when given)."""
     contexts = {url: str(CONTEXTS_DIR / filename) for url, filename in CONTEXT_FILES.items()}
-    request = [{"credential": credential, "contexts": contexts, "documents": documents,
-                **({"now": now} if now else {})}
-               for credential in credentials]
-    done = subprocess.run([node, str(SCRIPT), "-"], cwd=INTEROP_DIR, input=json.dumps(request),
-                          capture_output=True, text=True, timeout=VERIFY_TIMEOUT)
+    request = [
+        {
+            "credential": credential,
+            "contexts": contexts,
+            "documents": documents,
+            **({"now": now} if now else {}),
+        }
+        for credential in credentials
+    ]
+    done = subprocess.run(
+        [node, str(SCRIPT), "-"],
+        cwd=INTEROP_DIR,
+        input=json.dumps(request),
+        capture_output=True,
+        text=True,
+        timeout=VERIFY_TIMEOUT,
+    )
     assert done.returncode == 0, done.stderr
     return [NodeVerdict(**verdict) for verdict in json.loads(done.stdout)]

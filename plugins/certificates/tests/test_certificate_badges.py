@@ -14,7 +14,8 @@ from nttlearn_certificates.signing import sign_credential
 
 SCHEMA_PATH = (
     __import__("pathlib").Path(__import__("nttlearn_certificates").__file__).parent
-    / "schemas" / "ob_v3p0_achievementcredential_schema.json"
+    / "schemas"
+    / "ob_v3p0_achievementcredential_schema.json"
 )
 
 
@@ -27,7 +28,8 @@ def validator() -> Draft201909Validator:
 
 def test_identity_hash_matches_the_open_badges_specification_example():
     assert hash_identity("a@example.com", "Kosher") == (
-        "sha256$b5809d8a92f8858436d7e6b87c12ebc0ae1eac4baecc2c0b913aee2c922ef399")
+        "sha256$b5809d8a92f8858436d7e6b87c12ebc0ae1eac4baecc2c0b913aee2c922ef399"
+    )
 
 
 def test_credential_has_the_open_badges_shape():
@@ -38,37 +40,47 @@ def test_credential_has_the_open_badges_shape():
     ]
     assert credential["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
     assert credential["issuer"] == {
-        "id": f"{SITE}/certificates/issuer", "type": ["Profile"],
-        "name": "SERN – Sweden–Emilia-Romagna Network", "url": SITE,
+        "id": f"{SITE}/certificates/issuer",
+        "type": ["Profile"],
+        "name": "SERN – Sweden–Emilia-Romagna Network",
+        "url": SITE,
     }
     assert credential["validFrom"] == "2010-11-30T00:00:00Z"
     assert credential["validUntil"] == "2012-11-30T00:00:00Z"
     assert credential["credentialStatus"] == {
-        "id": f"{SITE}/certificates/status/1#94567", "type": "BitstringStatusListEntry",
-        "statusPurpose": "revocation", "statusListIndex": "94567",
-        "statusListCredential": f"{SITE}/certificates/status/1"}
+        "id": f"{SITE}/certificates/status/1#94567",
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": "revocation",
+        "statusListIndex": "94567",
+        "statusListCredential": f"{SITE}/certificates/status/1",
+    }
     subject = credential["credentialSubject"]
     assert subject["type"] == ["AchievementSubject"] and "id" not in subject
     achievement = subject["achievement"]
     assert achievement["type"] == ["Achievement"]
     assert achievement["criteria"]["narrative"].endswith(
         "Learning outcomes:\n\n- Analyse local needs with partners in Luleå\n"
-        "- Draft a network proposal")
+        "- Draft a network proposal"
+    )
     assert [alignment["targetName"] for alignment in achievement["alignment"]] == [
-        "Analyse local needs with partners in Luleå", "Draft a network proposal"]
+        "Analyse local needs with partners in Luleå",
+        "Draft a network proposal",
+    ]
     assert achievement["image"]["type"] == "Image"
 
 
 def test_the_recipient_is_a_salted_hash_of_the_email_never_the_address():
     credential = unsigned_credential()
     assert "asa.lindqvist" not in json.dumps(credential)
-    assert credential["credentialSubject"]["identifier"] == [{
-        "type": "IdentityObject",
-        "identityHash": hash_identity("asa.lindqvist@lulea.example.se", "4f1c2e"),
-        "identityType": "emailAddress",
-        "hashed": True,
-        "salt": "4f1c2e",
-    }]
+    assert credential["credentialSubject"]["identifier"] == [
+        {
+            "type": "IdentityObject",
+            "identityHash": hash_identity("asa.lindqvist@lulea.example.se", "4f1c2e"),
+            "identityType": "emailAddress",
+            "hashed": True,
+            "salt": "4f1c2e",
+        }
+    ]
     assert identity_matches(credential, " Asa.Lindqvist@Lulea.example.se")
     assert not identity_matches(credential, "someone.else@lulea.example.se")
     credential["credentialSubject"]["identifier"][0]["identityHash"] = "sha256$Luleå"
@@ -93,8 +105,9 @@ def test_relative_urls_are_refused():
 def test_built_and_signed_credentials_validate_against_the_schema(validator):
     credential = unsigned_credential()
     assert list(validator.iter_errors(credential)) == []
-    signed = sign_credential(credential, generate_key(), KEYS_PREFIX + "k",
-                             datetime(2010, 11, 30, tzinfo=UTC))
+    signed = sign_credential(
+        credential, generate_key(), KEYS_PREFIX + "k", datetime(2010, 11, 30, tzinfo=UTC)
+    )
     assert list(validator.iter_errors(signed)) == []
 
 
@@ -105,6 +118,7 @@ def _without(path):
         for step in parents:
             target = target[step]
         del target[last]
+
     return change
 
 
@@ -115,23 +129,28 @@ def _set(path, value):
         for step in parents:
             target = target[step]
         target[last] = value
+
     return change
 
 
-@pytest.mark.parametrize("break_it", [
-    _without(["validFrom"]),
-    _without(["issuer"]),
-    _without(["credentialSubject", "achievement"]),
-    _without(["credentialSubject", "achievement", "criteria"]),
-    _set(["type"], ["VerifiableCredential"]),
-    _set(["@context"], ["https://www.w3.org/ns/credentials/v2"]),
-    _set(["validFrom"], "30 November 2010"),
-    _set(["credentialSubject", "identifier", 0, "hashed"], "yes"),
-    _set(["credentialSubject", "identifier", 0, "identityType"], "shoeSize"),
-    _set(["credentialStatus"], {"type": "BitstringStatusListEntry"}),
-    _set(["proof"], {"type": "DataIntegrityProof"}),
-    _set(["issuer", "type"], ["Organization"]),
-], ids=lambda change: change.__qualname__)
+@pytest.mark.parametrize(
+    "break_it",
+    [
+        _without(["validFrom"]),
+        _without(["issuer"]),
+        _without(["credentialSubject", "achievement"]),
+        _without(["credentialSubject", "achievement", "criteria"]),
+        _set(["type"], ["VerifiableCredential"]),
+        _set(["@context"], ["https://www.w3.org/ns/credentials/v2"]),
+        _set(["validFrom"], "30 November 2010"),
+        _set(["credentialSubject", "identifier", 0, "hashed"], "yes"),
+        _set(["credentialSubject", "identifier", 0, "identityType"], "shoeSize"),
+        _set(["credentialStatus"], {"type": "BitstringStatusListEntry"}),
+        _set(["proof"], {"type": "DataIntegrityProof"}),
+        _set(["issuer", "type"], ["Organization"]),
+    ],
+    ids=lambda change: change.__qualname__,
+)
 def test_the_schema_rejects_broken_credentials(validator, break_it):
     credential = copy.deepcopy(unsigned_credential())
     break_it(credential)

@@ -73,8 +73,12 @@ def test_bytes_that_are_not_a_png_are_refused(badge):
 def test_a_decompression_bomb_is_refused(badge):
     text = zlib.compress(b"x" * 20_000_000)
     data = b"openbadgecredential\0\x01\x00\0\0" + text
-    chunk = struct.pack(">I", len(data)) + b"iTXt" + data + struct.pack(
-        ">I", zlib.crc32(b"iTXt" + data))
+    chunk = (
+        struct.pack(">I", len(data))
+        + b"iTXt"
+        + data
+        + struct.pack(">I", zlib.crc32(b"iTXt" + data))
+    )
     bomb = badge[:-12] + chunk + badge[-12:]
     with pytest.raises(BakingError, match="large"):
         unbake_png(bomb)

@@ -27,15 +27,28 @@ def learner_and_course(make_user, quiz_course):
 
 @pytest.fixture
 def code(cli, learner_and_course) -> str:
-    result = cli("certificates", "issue", "asa.lindqvist@example.org", "designing-twinned-town-networks",
-                 "--reason", "Attended the Luleå seminar", "--json")
+    result = cli(
+        "certificates",
+        "issue",
+        "asa.lindqvist@example.org",
+        "designing-twinned-town-networks",
+        "--reason",
+        "Attended the Luleå seminar",
+        "--json",
+    )
     assert result.exit_code == 0, result.output
     return json.loads(result.output)["code"]
 
 
 def test_issue_prints_the_code_and_refuses_a_second_one(cli, code, learner_and_course):
-    again = cli("certificates", "issue", "asa.lindqvist@example.org", "designing-twinned-town-networks",
-                "--reason", "again")
+    again = cli(
+        "certificates",
+        "issue",
+        "asa.lindqvist@example.org",
+        "designing-twinned-town-networks",
+        "--reason",
+        "again",
+    )
 
     cert = services.find_certificate(code)
     assert cert.issue_reason == "Attended the Luleå seminar"
@@ -43,9 +56,17 @@ def test_issue_prints_the_code_and_refuses_a_second_one(cli, code, learner_and_c
 
 
 def test_issue_explains_an_unknown_learner_or_course(cli, learner_and_course):
-    unknown_user = cli("certificates", "issue", "nobody@example.org", "designing-twinned-town-networks",
-                       "--reason", "x")
-    unknown_course = cli("certificates", "issue", "asa.lindqvist@example.org", "no-such-course", "--reason", "x")
+    unknown_user = cli(
+        "certificates",
+        "issue",
+        "nobody@example.org",
+        "designing-twinned-town-networks",
+        "--reason",
+        "x",
+    )
+    unknown_course = cli(
+        "certificates", "issue", "asa.lindqvist@example.org", "no-such-course", "--reason", "x"
+    )
 
     assert unknown_user.exit_code == 1 and "no user has the e-mail address" in unknown_user.output
     assert unknown_course.exit_code == 1 and "no course has the slug" in unknown_course.output
@@ -61,7 +82,10 @@ def test_verify_a_code_exits_zero_only_while_it_is_valid(cli, code):
     assert revoked.exit_code == 1
     report = json.loads(revoked.output)
     assert report["status"] == "revoked" and "Issued in error" in report["reasons"][0]
-    assert report["holder"] == "Åsa Lindqvist" and report["course"] == "Designing a network of twinned towns"
+    assert (
+        report["holder"] == "Åsa Lindqvist"
+        and report["course"] == "Designing a network of twinned towns"
+    )
 
 
 def test_verify_an_unknown_code_is_not_found(cli):
@@ -85,7 +109,11 @@ def test_export_json_and_jwt_files_verify_and_a_changed_file_does_not(cli, code,
     assert cli("certificates", "verify", str(tmp_path / "c.json")).exit_code == 0
     assert cli("certificates", "verify", str(tmp_path / "c.jwt")).exit_code == 0
     tampered = cli("certificates", "verify", str(tmp_path / "changed.json"))
-    assert tampered.exit_code == 1 and "INVALID" in tampered.output and "changed after it was signed" in tampered.output
+    assert (
+        tampered.exit_code == 1
+        and "INVALID" in tampered.output
+        and "changed after it was signed" in tampered.output
+    )
     assert cli("certificates", "verify", str(tmp_path / "changed.jwt")).exit_code == 1
 
 
@@ -145,11 +173,14 @@ def test_keys_json_lists_the_published_multikeys(cli, code):
     keys = json.loads(cli("certificates", "keys", "--json").output)
     cert = services.find_certificate(code)
 
-    assert keys == [{
-        "id": cert.credential["proof"][0]["verificationMethod"], "type": "Multikey",
-        "controller": "https://learn.example.org/certificates/issuer",
-        "publicKeyMultibase": keys[0]["publicKeyMultibase"],
-    }]
+    assert keys == [
+        {
+            "id": cert.credential["proof"][0]["verificationMethod"],
+            "type": "Multikey",
+            "controller": "https://learn.example.org/certificates/issuer",
+            "publicKeyMultibase": keys[0]["publicKeyMultibase"],
+        }
+    ]
     assert keys[0]["publicKeyMultibase"].startswith("z6Mk")
 
 
@@ -168,12 +199,18 @@ def test_an_expired_certificate_fails_verification(cli, make_user, quiz_course):
 
     course = quiz_course()
     save_rule(course, CertificateRule(valid_months=6))
-    cert = services.issue_certificate(make_user(), course, reason="x", now=datetime(2010, 3, 11, tzinfo=UTC))
+    cert = services.issue_certificate(
+        make_user(), course, reason="x", now=datetime(2010, 3, 11, tzinfo=UTC)
+    )
     db.session.commit()
 
     result = cli("certificates", "verify", cert.code)
 
-    assert result.exit_code == 1 and "EXPIRED" in result.output and "September 11, 2010" in result.output
+    assert (
+        result.exit_code == 1
+        and "EXPIRED" in result.output
+        and "September 11, 2010" in result.output
+    )
 
 
 def test_demo_completes_the_main_course_and_issues_the_certificate(cli, learner_and_course):
@@ -184,14 +221,24 @@ def test_demo_completes_the_main_course_and_issues_the_certificate(cli, learner_
     assert cli("certificates", "verify", report["code"]).exit_code == 0
 
 
-def test_a_missing_private_key_is_a_clear_error_and_issues_nothing(cli, code, instance, make_user, quiz_course):
+def test_a_missing_private_key_is_a_clear_error_and_issues_nothing(
+    cli, code, instance, make_user, quiz_course
+):
     for private in (instance / "certificates" / "keys").glob("*.key.pem"):
         private.unlink()
-    learner, course = make_user(email="lucia.fernandez@example.org"), quiz_course(slug="second-course")
+    learner, course = (
+        make_user(email="lucia.fernandez@example.org"),
+        quiz_course(slug="second-course"),
+    )
 
-    result = cli("certificates", "issue", "lucia.fernandez@example.org", "second-course", "--reason", "x")
+    result = cli(
+        "certificates", "issue", "lucia.fernandez@example.org", "second-course", "--reason", "x"
+    )
 
     assert result.exit_code == 1
-    assert "The signing key" in result.output and "is missing; restore it from a backup" in result.output
+    assert (
+        "The signing key" in result.output
+        and "is missing; restore it from a backup" in result.output
+    )
     assert services.live_certificate(learner.id, course.id) is None
     assert cli("certificates", "verify", code).exit_code == 0  # issued certificates still verify

@@ -28,8 +28,15 @@ def test_new_codes_never_contain_ambiguous_letters():
 
 @pytest.mark.parametrize(
     "typed",
-    ["NTT-7K4Q-M2XD", "ntt-7k4q-m2xd", "ntt 7k4q m2xd", "NTT7K4QM2XD", " 7K4Q-M2XD ", "7k4qm2xd",
-     "NTT-7K4Q-M2XD\n"],
+    [
+        "NTT-7K4Q-M2XD",
+        "ntt-7k4q-m2xd",
+        "ntt 7k4q m2xd",
+        "NTT7K4QM2XD",
+        " 7K4Q-M2XD ",
+        "7k4qm2xd",
+        "NTT-7K4Q-M2XD\n",
+    ],
 )
 def test_normalise_accepts_case_spaces_and_missing_dashes_or_prefix(typed):
     assert normalise_code(typed) == "NTT-7K4Q-M2XD"
@@ -41,8 +48,16 @@ def test_normalise_reads_o_as_zero_and_i_or_l_as_one():
 
 @pytest.mark.parametrize(
     "typed",
-    ["", "NTT-7K4Q-M2X", "NTT-7K4Q-M2XDD", "NTT-7K4Q-M2XU", "NTT-7K4Q-M2X!", "XYZ-7K4Q-M2XD",
-     "NTT-7K4Q-M2XD" * 10, None],
+    [
+        "",
+        "NTT-7K4Q-M2X",
+        "NTT-7K4Q-M2XDD",
+        "NTT-7K4Q-M2XU",
+        "NTT-7K4Q-M2X!",
+        "XYZ-7K4Q-M2XD",
+        "NTT-7K4Q-M2XD" * 10,
+        None,
+    ],
 )
 def test_normalise_rejects_anything_that_is_not_a_code(typed):
     assert normalise_code(typed) is None

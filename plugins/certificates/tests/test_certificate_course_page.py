@@ -13,33 +13,53 @@ def test_the_trainer_sets_the_rule(make_user, quiz_course, client_for):
     trainer = make_user(role="trainer")
     course = quiz_course(trainer=trainer)
 
-    response = client_for(trainer).post(f"/certificates/courses/{course.id}/rule", data={
-        "enabled": "y", "min_quiz_grade": "75", "require_accepted_proposal": "y", "valid_months": "24"})
+    response = client_for(trainer).post(
+        f"/certificates/courses/{course.id}/rule",
+        data={
+            "enabled": "y",
+            "min_quiz_grade": "75",
+            "require_accepted_proposal": "y",
+            "valid_months": "24",
+        },
+    )
 
     assert response.status_code == 302
     rule = rule_for(course)
-    assert (rule.enabled, rule.min_quiz_grade, rule.require_accepted_proposal, rule.valid_months) == (True, 75, True, 24)
+    assert (
+        rule.enabled,
+        rule.min_quiz_grade,
+        rule.require_accepted_proposal,
+        rule.valid_months,
+    ) == (True, 75, True, 24)
 
 
 def test_a_grade_over_100_is_refused(make_user, quiz_course, client_for):
     trainer = make_user(role="trainer")
     course = quiz_course(trainer=trainer)
 
-    response = client_for(trainer).post(f"/certificates/courses/{course.id}/rule", data={"min_quiz_grade": "120"})
+    response = client_for(trainer).post(
+        f"/certificates/courses/{course.id}/rule", data={"min_quiz_grade": "120"}
+    )
 
     assert response.status_code == 400 and "between 0 and 100" in response.get_data(as_text=True)
 
 
-def test_the_trainer_issues_by_hand_with_a_reason_and_sees_it_listed(make_user, quiz_course, client_for):
+def test_the_trainer_issues_by_hand_with_a_reason_and_sees_it_listed(
+    make_user, quiz_course, client_for
+):
     trainer, learner = make_user(role="trainer"), make_user(name="Lucía Fernández")
     course = quiz_course(trainer=trainer)
     enrol(learner.id, course, by_staff=True)
     db.session.commit()
     browser = client_for(trainer)
 
-    without_reason = browser.post(f"/certificates/courses/{course.id}/issue", data={"learner": learner.id})
-    issued = browser.post(f"/certificates/courses/{course.id}/issue",
-                          data={"learner": learner.id, "reason": "Attended the La Coruña seminar"})
+    without_reason = browser.post(
+        f"/certificates/courses/{course.id}/issue", data={"learner": learner.id}
+    )
+    issued = browser.post(
+        f"/certificates/courses/{course.id}/issue",
+        data={"learner": learner.id, "reason": "Attended the La Coruña seminar"},
+    )
     page = browser.get(f"/certificates/courses/{course.id}").get_data(as_text=True)
 
     assert without_reason.status_code == 400
@@ -53,8 +73,9 @@ def test_a_learner_outside_the_course_cannot_be_chosen(make_user, quiz_course, c
     trainer, outsider = make_user(role="trainer"), make_user()
     course = quiz_course(trainer=trainer)
 
-    response = client_for(trainer).post(f"/certificates/courses/{course.id}/issue",
-                                        data={"learner": outsider.id, "reason": "x"})
+    response = client_for(trainer).post(
+        f"/certificates/courses/{course.id}/issue", data={"learner": outsider.id, "reason": "x"}
+    )
 
     assert response.status_code == 400
     assert services.live_certificate(outsider.id, course.id) is None
@@ -67,8 +88,10 @@ def test_the_trainer_issues_to_a_cohort(make_user, quiz_course, complete, client
     for learner in learners:
         complete(learner, course, cohort="Helsinki 2010")
 
-    response = client_for(trainer).post(f"/certificates/courses/{course.id}/bulk",
-                                        data={"cohort": "Helsinki 2010", "reason": "Seminar in Helsinki"})
+    response = client_for(trainer).post(
+        f"/certificates/courses/{course.id}/bulk",
+        data={"cohort": "Helsinki 2010", "reason": "Seminar in Helsinki"},
+    )
 
     assert response.status_code == 302
     assert all(services.live_certificate(learner.id, course.id) for learner in learners)
@@ -83,7 +106,10 @@ def test_revoke_and_reissue_from_the_course_page(make_user, quiz_course, complet
     db.session.commit()
     browser = client_for(trainer)
 
-    browser.post(f"/certificates/courses/{course.id}/certificates/{old.code}/reissue", data={"reason": "Name corrected"})
+    browser.post(
+        f"/certificates/courses/{course.id}/certificates/{old.code}/reissue",
+        data={"reason": "Name corrected"},
+    )
 
     db.session.expire_all()
     new = services.live_certificate(learner.id, course.id)
@@ -91,22 +117,27 @@ def test_revoke_and_reissue_from_the_course_page(make_user, quiz_course, complet
     assert services.find_certificate(old.code).revocation_reason == "Name corrected"
 
 
-def test_a_certificate_of_another_course_cannot_be_revoked_through_this_one(make_user, quiz_course, complete, client_for):
+def test_a_certificate_of_another_course_cannot_be_revoked_through_this_one(
+    make_user, quiz_course, complete, client_for
+):
     trainer = make_user(role="trainer")
     mine, theirs = quiz_course(trainer=trainer), quiz_course()
     learner = make_user()
     complete(learner, theirs)
     cert = services.live_certificate(learner.id, theirs.id)
 
-    response = client_for(trainer).post(f"/certificates/courses/{mine.id}/certificates/{cert.code}/revoke",
-                                        data={"reason": "x"})
+    response = client_for(trainer).post(
+        f"/certificates/courses/{mine.id}/certificates/{cert.code}/revoke", data={"reason": "x"}
+    )
 
     assert response.status_code == 404
     db.session.expire_all()
     assert services.find_certificate(cert.code).revoked_at is None
 
 
-def test_the_page_lists_learners_who_completed_without_a_certificate(make_user, quiz_course, complete, client_for):
+def test_the_page_lists_learners_who_completed_without_a_certificate(
+    make_user, quiz_course, complete, client_for
+):
     from nttlearn_certificates.rules import CertificateRule, save_rule
 
     trainer = make_user(role="trainer")

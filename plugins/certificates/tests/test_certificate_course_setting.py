@@ -19,8 +19,15 @@ CHECKBOX = re.compile(r'<input[^>]*name="certificate"[^>]*>')
 
 
 def _settings_form(course: Course, **changes: str) -> dict[str, str]:
-    return {"opened_version": str(course.version), "title": course.title, "policy_area": course.policy_area,
-            "hours": "3", "completion_rule": "all_required", "published": "y", **changes}
+    return {
+        "opened_version": str(course.version),
+        "title": course.title,
+        "policy_area": course.policy_area,
+        "hours": "3",
+        "completion_rule": "all_required",
+        "published": "y",
+        **changes,
+    }
 
 
 def _box(page: str) -> str:
@@ -28,7 +35,9 @@ def _box(page: str) -> str:
     return box
 
 
-def test_the_course_form_shows_and_saves_the_switch_in_the_plugins_table(client, make_user, make_course, login_as):
+def test_the_course_form_shows_and_saves_the_switch_in_the_plugins_table(
+    client, make_user, make_course, login_as
+):
     trainer = make_user(role="trainer")
     course = make_course(trainer=trainer)
     save_rule(course, CertificateRule(enabled=True, min_quiz_grade=70))
@@ -38,11 +47,15 @@ def test_the_course_form_shows_and_saves_the_switch_in_the_plugins_table(client,
     assert "Learners who complete the course receive a certificate" in page
     assert "checked" in _box(page)
 
-    response = client.post(f"/author/courses/{course.id}", data=_settings_form(course))  # box unticked
+    response = client.post(
+        f"/author/courses/{course.id}", data=_settings_form(course)
+    )  # box unticked
 
     assert response.status_code == 302
     db.session.expire_all()
-    assert rule_for(course) == CertificateRule(enabled=False, min_quiz_grade=70), "the rest of the rule is kept"
+    assert rule_for(course) == CertificateRule(enabled=False, min_quiz_grade=70), (
+        "the rest of the rule is kept"
+    )
     assert course.certificate is True, "the core's deprecated column is no longer written"
     assert "checked" not in _box(client.get(f"/author/courses/{course.id}").get_data(as_text=True))
 
@@ -79,8 +92,9 @@ def test_certificate_false_goes_through_a_package_unchanged(app, make_user, make
     second = export_course(course, tmp_path / "second", types)
     assert _course_yaml(second) == _course_yaml(first)
 
-    (first / "course.yaml").write_text(_course_yaml(first).replace("certificate: false", "certificate: true"),
-                                       encoding="utf-8")
+    (first / "course.yaml").write_text(
+        _course_yaml(first).replace("certificate: false", "certificate: true"), encoding="utf-8"
+    )
     report = import_package(first, types)
     commit_import()
     db.session.expire_all()
@@ -88,7 +102,9 @@ def test_certificate_false_goes_through_a_package_unchanged(app, make_user, make
     assert f"course {course.slug}" in report.updated
 
 
-def test_a_certificate_that_is_not_true_or_false_is_reported_on_its_line(app, make_user, make_course, tmp_path):
+def test_a_certificate_that_is_not_true_or_false_is_reported_on_its_line(
+    app, make_user, make_course, tmp_path
+):
     types = app.extensions["nttlearn"].all_activity_types()
     folder = export_course(make_course(modules=1, lessons=1), tmp_path / "pkg", types)
     text = _course_yaml(folder).replace("certificate: true", "certificate: maybe")
@@ -97,4 +113,6 @@ def test_a_certificate_that_is_not_true_or_false_is_reported_on_its_line(app, ma
 
     result = load_package(folder, types, display="pkg")
 
-    assert [str(p) for p in result.problems] == [f"pkg/course.yaml:{line}: 'certificate' must be true or false"]
+    assert [str(p) for p in result.problems] == [
+        f"pkg/course.yaml:{line}: 'certificate' must be true or false"
+    ]

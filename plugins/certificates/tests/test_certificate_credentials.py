@@ -16,7 +16,11 @@ from nttlearn_certificates.keys import public_key_from_multikey
 from nttlearn_certificates.signing import verify_credential, verify_jwt
 from nttlearn_certificates.verification import verify_credential_document
 
-SCHEMA = Path(nttlearn_certificates.__file__).parent / "schemas" / "ob_v3p0_achievementcredential_schema.json"
+SCHEMA = (
+    Path(nttlearn_certificates.__file__).parent
+    / "schemas"
+    / "ob_v3p0_achievementcredential_schema.json"
+)
 
 
 @pytest.fixture
@@ -45,22 +49,38 @@ def published_resolver(client):
 def test_the_credential_is_an_open_badge_with_https_urls_from_the_base_url(cert):
     credential = cert.credential
 
-    assert credential["@context"] == ["https://www.w3.org/ns/credentials/v2",
-                                      "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]
+    assert credential["@context"] == [
+        "https://www.w3.org/ns/credentials/v2",
+        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+    ]
     assert credential["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
     assert credential["id"] == f"https://learn.example.org/verify/{cert.code}"
-    assert credential["issuer"] == {"id": "https://learn.example.org/certificates/issuer", "type": ["Profile"],
-                                    "name": "SERN – Sweden-Emilia-Romagna Network", "url": "https://www.sern.eu"}
+    assert credential["issuer"] == {
+        "id": "https://learn.example.org/certificates/issuer",
+        "type": ["Profile"],
+        "name": "SERN – Sweden-Emilia-Romagna Network",
+        "url": "https://www.sern.eu",
+    }
     status_list = f"https://learn.example.org/certificates/status/{cert.status_list_id}"
     assert credential["credentialStatus"] == {
-        "id": f"{status_list}#{cert.status_list_index}", "type": "BitstringStatusListEntry",
-        "statusPurpose": "revocation", "statusListIndex": str(cert.status_list_index),
-        "statusListCredential": status_list}
+        "id": f"{status_list}#{cert.status_list_index}",
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": "revocation",
+        "statusListIndex": str(cert.status_list_index),
+        "statusListCredential": status_list,
+    }
     achievement = credential["credentialSubject"]["achievement"]
-    assert achievement["id"] == "https://learn.example.org/certificates/achievements/designing-twinned-town-networks"
-    assert [a["targetName"] for a in achievement["alignment"]][0] == "Analyse local needs with partners in Luleå"
+    assert (
+        achievement["id"]
+        == "https://learn.example.org/certificates/achievements/designing-twinned-town-networks"
+    )
+    assert [a["targetName"] for a in achievement["alignment"]][
+        0
+    ] == "Analyse local needs with partners in Luleå"
     assert achievement["inLanguage"] == "sv"
-    assert credential["proof"][0]["verificationMethod"].startswith("https://learn.example.org/certificates/keys/ed25519-")
+    assert credential["proof"][0]["verificationMethod"].startswith(
+        "https://learn.example.org/certificates/keys/ed25519-"
+    )
 
 
 def test_the_learner_is_identified_by_a_salted_hash_of_their_email(cert):
@@ -74,8 +94,10 @@ def test_the_learner_is_identified_by_a_salted_hash_of_their_email(cert):
 
 
 def test_the_credential_validates_against_the_open_badges_schema(cert):
-    validator = Draft201909Validator(json.loads(SCHEMA.read_text(encoding="utf-8")),
-                                     format_checker=Draft201909Validator.FORMAT_CHECKER)
+    validator = Draft201909Validator(
+        json.loads(SCHEMA.read_text(encoding="utf-8")),
+        format_checker=Draft201909Validator.FORMAT_CHECKER,
+    )
 
     assert list(validator.iter_errors(cert.credential)) == []
 
@@ -87,9 +109,12 @@ def test_it_verifies_with_the_key_published_at_its_verification_method(cert, cli
 
 
 def test_changing_any_field_makes_it_fail(cert):
-    for path, value in ((["name"], "Advanced course"), (["validFrom"], "2009-01-01T00:00:00Z"),
-                        (["credentialSubject", "achievement", "name"], "Another course"),
-                        (["issuer", "name"], "Someone else")):
+    for path, value in (
+        (["name"], "Advanced course"),
+        (["validFrom"], "2009-01-01T00:00:00Z"),
+        (["credentialSubject", "achievement", "name"], "Another course"),
+        (["issuer", "name"], "Someone else"),
+    ):
         tampered = copy.deepcopy(cert.credential)
         target = tampered
         for step in path[:-1]:
@@ -120,11 +145,15 @@ def test_the_issuer_profile_lists_the_keys(cert, client):
 
     assert profile["id"] == "https://learn.example.org/certificates/issuer"
     assert profile["type"] == ["Profile"] and profile["url"] == "https://www.sern.eu"
-    assert [k["id"] for k in profile["verificationMethod"]] == [cert.credential["proof"][0]["verificationMethod"]]
+    assert [k["id"] for k in profile["verificationMethod"]] == [
+        cert.credential["proof"][0]["verificationMethod"]
+    ]
 
 
 def test_the_achievement_and_its_image_are_served(cert, client):
-    achievement = client.get("/certificates/achievements/designing-twinned-town-networks").get_json()
+    achievement = client.get(
+        "/certificates/achievements/designing-twinned-town-networks"
+    ).get_json()
     image = client.get("/certificates/achievements/designing-twinned-town-networks/badge.png")
 
     assert achievement["id"] == cert.credential["credentialSubject"]["achievement"]["id"]
@@ -132,7 +161,9 @@ def test_the_achievement_and_its_image_are_served(cert, client):
     assert client.get("/certificates/achievements/no-such-course").status_code == 404
 
 
-def test_rotating_the_key_keeps_old_credentials_verifiable(cert, client, make_user, quiz_course, complete):
+def test_rotating_the_key_keeps_old_credentials_verifiable(
+    cert, client, make_user, quiz_course, complete
+):
     old_method = cert.credential["proof"][0]["verificationMethod"]
 
     credentials.key_ring().rotate()
@@ -157,8 +188,9 @@ def test_the_jwt_carries_the_credential_and_a_kid(cert, client, client_for):
     assert carried["id"] == cert.credential["id"] and "proof" not in carried
 
 
-def test_a_configured_signing_key_is_used_and_the_old_ones_stay_published(app, cert, tmp_path, make_user,
-                                                                            quiz_course, complete, client):
+def test_a_configured_signing_key_is_used_and_the_old_ones_stay_published(
+    app, cert, tmp_path, make_user, quiz_course, complete, client
+):
     from nttlearn_certificates.keys import generate_key, key_id_for, private_key_to_pem
 
     key = generate_key()

@@ -55,8 +55,10 @@ def test_double_braces_print_literal_braces():
     )
 
 
-@pytest.mark.parametrize("body", ["{learner_email}", "{0}", "{learner_name.__class__}",
-                                  "{course_title!r}", "{code:>40}", "{}"])
+@pytest.mark.parametrize(
+    "body",
+    ["{learner_email}", "{0}", "{learner_name.__class__}", "{course_title!r}", "{code:>40}", "{}"],
+)
 def test_unknown_placeholders_and_format_tricks_are_refused_by_name(body):
     with pytest.raises(TemplateError) as raised:
         render_body(template(body=body), certificate_data())
@@ -85,7 +87,11 @@ def test_colours_are_read_as_hex_and_anything_else_is_refused():
 
 def test_validate_template_checks_text_length_placeholders_and_colours():
     validate_template(template(title="Attestato", body="{learner_name} {date}"))
-    for bad in (template(body="{nope}"), template(primary_colour="blue"),
-                template(title="x" * 500), template(body="x" * 5000)):
+    for bad in (
+        template(body="{nope}"),
+        template(primary_colour="blue"),
+        template(title="x" * 500),
+        template(body="x" * 5000),
+    ):
         with pytest.raises(TemplateError):
             validate_template(bad)

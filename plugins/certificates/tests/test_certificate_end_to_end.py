@@ -19,21 +19,42 @@ from nttlearn_certificates.verification import verify_credential_document
 
 def test_complete_download_verify_revoke(app, make_user, make_course, client_for, cli, client):
     trainer = make_user(role="trainer", name="Paolo Trainer")
-    learner = make_user(name="Åsa Lindqvist", email="asa.lindqvist@example.org", locale="sv",
-                        org="Luleå kommun", country="SE", town="Luleå")
-    course = make_course(modules=2, lessons=2, trainer=trainer, activities=[(1, "quiz", True)],
-                         title="Designing a network of twinned towns", hours=28,
-                         outcomes=["Write SMART objectives for a network of twinned towns"])
+    learner = make_user(
+        name="Åsa Lindqvist",
+        email="asa.lindqvist@example.org",
+        locale="sv",
+        org="Luleå kommun",
+        country="SE",
+        town="Luleå",
+    )
+    course = make_course(
+        modules=2,
+        lessons=2,
+        trainer=trainer,
+        activities=[(1, "quiz", True)],
+        title="Designing a network of twinned towns",
+        hours=28,
+        outcomes=["Write SMART objectives for a network of twinned towns"],
+    )
     browser = client_for(learner)
 
     # -- the learner follows the course in the browser ----------------------------------------
     assert browser.post(f"/courses/{course.slug}/enrol").status_code == 302
-    lessons = db.session.execute(
-        db.select(Lesson).join(Module).where(Module.course_id == course.id).order_by(Module.position, Lesson.position)
-    ).scalars().all()
+    lessons = (
+        db.session.execute(
+            db.select(Lesson)
+            .join(Module)
+            .where(Module.course_id == course.id)
+            .order_by(Module.position, Lesson.position)
+        )
+        .scalars()
+        .all()
+    )
     for lesson in lessons:
         assert browser.post(f"/courses/{course.slug}/lessons/{lesson.id}/done").status_code == 302
-    quiz = db.session.execute(db.select(Activity).join(Module).where(Module.course_id == course.id)).scalar()
+    quiz = db.session.execute(
+        db.select(Activity).join(Module).where(Module.course_id == course.id)
+    ).scalar()
     complete_activity(learner.id, quiz, score=92)  # as the quiz plugin does when she passes
     db.session.commit()
     for lesson in lessons[:1]:  # marking a lesson again changes nothing
@@ -43,7 +64,10 @@ def test_complete_download_verify_revoke(app, make_user, make_course, client_for
     db.session.expire_all()
     [cert] = services.certificates_of(learner.id)
     dashboard = browser.get("/dashboard").get_data(as_text=True)
-    assert "Designing a network of twinned towns" in dashboard and f"/certificates/{cert.code}" in dashboard
+    assert (
+        "Designing a network of twinned towns" in dashboard
+        and f"/certificates/{cert.code}" in dashboard
+    )
 
     # -- the PDF says who, what, when and which code, and its QR code leads to the verification page
     pdf = browser.get(f"/certificates/{cert.code}/certificate.pdf").data
@@ -63,8 +87,10 @@ def test_complete_download_verify_revoke(app, make_user, make_course, client_for
     assert cli("certificates", "verify", cert.code).exit_code == 0
 
     # -- the trainer revokes it in the browser ---------------------------------------------------
-    response = client_for(trainer).post(f"/certificates/courses/{course.id}/certificates/{cert.code}/revoke",
-                                        data={"reason": "Issued to the wrong person"})
+    response = client_for(trainer).post(
+        f"/certificates/courses/{course.id}/certificates/{cert.code}/revoke",
+        data={"reason": "Issued to the wrong person"},
+    )
     assert response.status_code == 302
     db.session.expire_all()
 

@@ -25,8 +25,11 @@ from nttlearn_certificates.rules import CertificateRule, save_rule
 from nttlearn_certificates.status_lists import LIST_SIZE, bit_is_set, decode_list
 
 LOCALES = ("en", "it", "sv", "es", "fi")
-SCHEMA = (Path(nttlearn_certificates.__file__).parent / "schemas"
-          / "ob_v3p0_achievementcredential_schema.json")
+SCHEMA = (
+    Path(nttlearn_certificates.__file__).parent
+    / "schemas"
+    / "ob_v3p0_achievementcredential_schema.json"
+)
 
 
 @pytest.fixture(scope="module")
@@ -45,55 +48,94 @@ def every_kind_of_credential(make_user, quiz_course) -> list[dict]:
     """One certificate per language for a course with outcomes, translations and a rule that
     asks for a quiz grade and an accepted proposal (so the credential carries evidence), and one
     for a plain course with neither outcomes nor evidence."""
-    translations = {locale: {"title": f"Reti di città gemellate ({locale})",
-                             "summary": f"Progettare reti di città gemellate ({locale})."}
-                    for locale in LOCALES if locale != "en"}
-    course = quiz_course(slug="designing-twinned-town-networks", translations=translations,
-                         summary="From needs analysis in Luleå to a proposal with Bologna.")
+    translations = {
+        locale: {
+            "title": f"Reti di città gemellate ({locale})",
+            "summary": f"Progettare reti di città gemellate ({locale}).",
+        }
+        for locale in LOCALES
+        if locale != "en"
+    }
+    course = quiz_course(
+        slug="designing-twinned-town-networks",
+        translations=translations,
+        summary="From needs analysis in Luleå to a proposal with Bologna.",
+    )
     save_rule(course, CertificateRule(min_quiz_grade=80, require_accepted_proposal=True))
     plain = quiz_course(outcomes=[], summary="")
     certificates = [
-        services.issue_certificate(make_user(name=f"Åsa Lindqvist ({locale})", locale=locale), course,
-                                   reason="interoperability test")
+        services.issue_certificate(
+            make_user(name=f"Åsa Lindqvist ({locale})", locale=locale),
+            course,
+            reason="interoperability test",
+        )
         for locale in LOCALES
     ]
-    certificates.append(services.issue_certificate(make_user(), plain, reason="interoperability test"))
+    certificates.append(
+        services.issue_certificate(make_user(), plain, reason="interoperability test")
+    )
     db.session.commit()
     return [certificate.credential for certificate in certificates]
 
 
-def test_every_issued_credential_verifies_with_the_reference_verifier(node, client, every_kind_of_credential):
+def test_every_issued_credential_verifies_with_the_reference_verifier(
+    node, client, every_kind_of_credential
+):
     credentials = every_kind_of_credential
     languages = {c["credentialSubject"]["achievement"]["inLanguage"] for c in credentials}
     assert languages == set(LOCALES)
-    assert all("evidence" in c and "alignment" in c["credentialSubject"]["achievement"]
-               for c in credentials[:-1])
-    assert "evidence" not in credentials[-1] and "alignment" not in credentials[-1]["credentialSubject"]["achievement"]
+    assert all(
+        "evidence" in c and "alignment" in c["credentialSubject"]["achievement"]
+        for c in credentials[:-1]
+    )
+    assert (
+        "evidence" not in credentials[-1]
+        and "alignment" not in credentials[-1]["credentialSubject"]["achievement"]
+    )
 
     verdicts = verify_with_node(node, credentials, served_documents(client, BASE_URL, credentials))
 
     for credential, verdict in zip(credentials, verdicts, strict=True):
-        assert verdict.verified, (credential["credentialSubject"]["achievement"]["inLanguage"], verdict.errors)
+        assert verdict.verified, (
+            credential["credentialSubject"]["achievement"]["inLanguage"],
+            verdict.errors,
+        )
         assert verdict.revoked is False
-        assert not [url for url in verdict.loaded if not url.startswith(("https://www.w3.org/ns/",
-                                                                          "https://purl.imsglobal.org/",
-                                                                          "https://w3id.org/security/",
-                                                                          BASE_URL))]
+        assert not [
+            url
+            for url in verdict.loaded
+            if not url.startswith(
+                (
+                    "https://www.w3.org/ns/",
+                    "https://purl.imsglobal.org/",
+                    "https://w3id.org/security/",
+                    BASE_URL,
+                )
+            )
+        ]
 
 
-def test_every_issued_credential_validates_against_the_open_badges_schema(validator, every_kind_of_credential):
+def test_every_issued_credential_validates_against_the_open_badges_schema(
+    validator, every_kind_of_credential
+):
     for credential in every_kind_of_credential:
         assert [error.message for error in validator.iter_errors(credential)] == []
 
 
-@pytest.mark.parametrize("path, value", [
-    (["name"], "Advanced course"),
-    (["credentialSubject", "achievement", "inLanguage"], "de"),
-    (["credentialSubject", "identifier", 0, "identityHash"], "sha256$" + "0" * 64),
-    (["evidence", 0, "narrative"], "Chaired the network."),
-    (["credentialStatus", "statusListIndex"], "7"),
-], ids=lambda part: str(part[-1]) if isinstance(part, list) else None)
-def test_a_tampered_credential_fails_the_reference_verifier(node, client, every_kind_of_credential, path, value):
+@pytest.mark.parametrize(
+    "path, value",
+    [
+        (["name"], "Advanced course"),
+        (["credentialSubject", "achievement", "inLanguage"], "de"),
+        (["credentialSubject", "identifier", 0, "identityHash"], "sha256$" + "0" * 64),
+        (["evidence", 0, "narrative"], "Chaired the network."),
+        (["credentialStatus", "statusListIndex"], "7"),
+    ],
+    ids=lambda part: str(part[-1]) if isinstance(part, list) else None,
+)
+def test_a_tampered_credential_fails_the_reference_verifier(
+    node, client, every_kind_of_credential, path, value
+):
     tampered = copy.deepcopy(every_kind_of_credential[1])
     target = tampered
     for step in path[:-1]:
@@ -106,8 +148,9 @@ def test_a_tampered_credential_fails_the_reference_verifier(node, client, every_
     assert verdict.errors
 
 
-def test_a_revoked_credential_is_reported_revoked_through_the_status_list(node, client, make_user, quiz_course,
-                                                                          complete):
+def test_a_revoked_credential_is_reported_revoked_through_the_status_list(
+    node, client, make_user, quiz_course, complete
+):
     revoked_learner, other_learner = make_user(locale="it"), make_user(locale="fi")
     course = quiz_course()
     complete(revoked_learner, course)
@@ -122,13 +165,20 @@ def test_a_revoked_credential_is_reported_revoked_through_the_status_list(node, 
     documents = served_documents(client, BASE_URL, credentials)
     verdicts = verify_with_node(node, credentials, documents)
     assert [(v.verified, v.revoked) for v in verdicts] == [(True, True), (True, False)], verdicts
-    bits = decode_list(documents[revoked.credential["credentialStatus"]["statusListCredential"]]
-                       ["credentialSubject"]["encodedList"])
+    bits = decode_list(
+        documents[revoked.credential["credentialStatus"]["statusListCredential"]][
+            "credentialSubject"
+        ]["encodedList"]
+    )
     assert len(bits) * 8 == LIST_SIZE
-    assert bit_is_set(bits, revoked.status_list_index) and not bit_is_set(bits, kept.status_list_index)
+    assert bit_is_set(bits, revoked.status_list_index) and not bit_is_set(
+        bits, kept.status_list_index
+    )
 
 
-def test_a_forged_status_list_is_refused_by_the_reference_verifier(node, client, make_user, quiz_course, complete):
+def test_a_forged_status_list_is_refused_by_the_reference_verifier(
+    node, client, make_user, quiz_course, complete
+):
     learner, course = make_user(), quiz_course()
     complete(learner, course)
     certificate = services.live_certificate(learner.id, course.id)
@@ -136,7 +186,9 @@ def test_a_forged_status_list_is_refused_by_the_reference_verifier(node, client,
     db.session.commit()
     documents = served_documents(client, BASE_URL, [certificate.credential])
     list_url = certificate.credential["credentialStatus"]["statusListCredential"]
-    empty = copy.deepcopy(client.get(f"/certificates/status/{certificate.status_list_id}").get_json())
+    empty = copy.deepcopy(
+        client.get(f"/certificates/status/{certificate.status_list_id}").get_json()
+    )
     from nttlearn_certificates.status_lists import encode_list
 
     empty["credentialSubject"]["encodedList"] = encode_list(())  # "never revoked", not signed so
@@ -148,8 +200,9 @@ def test_a_forged_status_list_is_refused_by_the_reference_verifier(node, client,
     assert any("BitstringStatusListCredential" in error for error in verdict.errors), verdict.errors
 
 
-def test_the_credential_the_holder_downloads_verifies_with_the_reference_verifier(node, client, client_for,
-                                                                                  make_user, quiz_course, complete):
+def test_the_credential_the_holder_downloads_verifies_with_the_reference_verifier(
+    node, client, client_for, make_user, quiz_course, complete
+):
     learner, course = make_user(locale="sv"), quiz_course()
     complete(learner, course)
     certificate = services.live_certificate(learner.id, course.id)
@@ -157,7 +210,9 @@ def test_the_credential_the_holder_downloads_verifies_with_the_reference_verifie
 
     downloaded = json.loads(holder.get(f"/certificates/{certificate.code}/credential.json").data)
 
-    [verdict] = verify_with_node(node, [downloaded], served_documents(client, BASE_URL, [downloaded]))
+    [verdict] = verify_with_node(
+        node, [downloaded], served_documents(client, BASE_URL, [downloaded])
+    )
     assert verdict.verified, verdict.errors
 
 
@@ -173,13 +228,25 @@ def legacy_documents(credential: dict) -> dict:
     method = credential["proof"]["verificationMethod"]
     issuer = credential["issuer"]["id"]
     return {
-        issuer: {"@context": ["https://www.w3.org/ns/credentials/v2",
-                              "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
-                              "https://www.w3.org/ns/cid/v1"],
-                 "id": issuer, "type": ["Profile"], "name": "SERN", "url": BASE_URL,
-                 "assertionMethod": [method]},
-        method: {"@context": "https://w3id.org/security/multikey/v1", "id": method, "type": "Multikey",
-                 "controller": issuer, "publicKeyMultibase": LEGACY_PUBLIC_KEY},
+        issuer: {
+            "@context": [
+                "https://www.w3.org/ns/credentials/v2",
+                "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+                "https://www.w3.org/ns/cid/v1",
+            ],
+            "id": issuer,
+            "type": ["Profile"],
+            "name": "SERN",
+            "url": BASE_URL,
+            "assertionMethod": [method],
+        },
+        method: {
+            "@context": "https://w3id.org/security/multikey/v1",
+            "id": method,
+            "type": "Multikey",
+            "controller": issuer,
+            "publicKeyMultibase": LEGACY_PUBLIC_KEY,
+        },
     }
 
 
@@ -189,7 +256,9 @@ def test_credentials_issued_before_status_lists_still_verify_on_the_platform():
 
     credential = json.loads(LEGACY.read_text(encoding="utf-8"))
 
-    result = verify_credential(credential, lambda _method: public_key_from_multikey(LEGACY_PUBLIC_KEY))
+    result = verify_credential(
+        credential, lambda _method: public_key_from_multikey(LEGACY_PUBLIC_KEY)
+    )
 
     assert result.ok, result.errors
 
@@ -199,7 +268,9 @@ def test_the_reference_verifier_refuses_the_relative_status_type_of_older_creden
     refuses the relative ``1EdTechRevocationList`` type (the fault this plugin no longer signs)."""
     credential = json.loads(LEGACY.read_text(encoding="utf-8"))
 
-    [verdict] = verify_with_node(node, [credential], legacy_documents(credential), now="2011-06-01T00:00:00Z")
+    [verdict] = verify_with_node(
+        node, [credential], legacy_documents(credential), now="2011-06-01T00:00:00Z"
+    )
 
     assert not verdict.verified
     assert any("Safe mode validation error" in error for error in verdict.errors), verdict.errors
@@ -212,7 +283,10 @@ def test_a_relative_status_type_is_no_longer_signed():
     from nttlearn_certificates.signing import CanonicalizationError, sign_credential
 
     credential = unsigned_credential()
-    credential["credentialStatus"] = {"id": f"{BASE_URL}/certificates/revocations", "type": "1EdTechRevocationList"}
+    credential["credentialStatus"] = {
+        "id": f"{BASE_URL}/certificates/revocations",
+        "type": "1EdTechRevocationList",
+    }
 
     with pytest.raises(CanonicalizationError, match="1EdTechRevocationList"):
         sign_credential(credential, generate_key(), KEYS_PREFIX + "ed25519-0123456789abcdef")

@@ -20,12 +20,16 @@ from nttlearn_certificates.rules import CertificateRule, save_rule
 
 def certificates_for(user, course) -> list[IssuedCertificate]:
     db.session.expire_all()
-    return list(db.session.execute(
-        db.select(IssuedCertificate).filter_by(user_id=user.id, course_id=course.id)
-    ).scalars())
+    return list(
+        db.session.execute(
+            db.select(IssuedCertificate).filter_by(user_id=user.id, course_id=course.id)
+        ).scalars()
+    )
 
 
-def test_completing_a_course_issues_one_certificate_with_what_it_prints(make_user, quiz_course, complete):
+def test_completing_a_course_issues_one_certificate_with_what_it_prints(
+    make_user, quiz_course, complete
+):
     learner = make_user(name="Åsa Lindqvist", locale="sv")
     course = quiz_course()
 
@@ -48,11 +52,19 @@ def test_the_issued_event_carries_the_code(make_user, quiz_course, complete):
     complete(learner, course)
 
     [cert] = certificates_for(learner, course)
-    events = db.session.execute(db.select(EventRecord).filter_by(name="certificates.issued")).scalars().all()
-    assert [(e.user_id, e.course_id, e.data) for e in events] == [(learner.id, course.id, {"code": cert.code})]
+    events = (
+        db.session.execute(db.select(EventRecord).filter_by(name="certificates.issued"))
+        .scalars()
+        .all()
+    )
+    assert [(e.user_id, e.course_id, e.data) for e in events] == [
+        (learner.id, course.id, {"code": cert.code})
+    ]
 
 
-def test_the_completion_event_heard_twice_still_issues_exactly_once(make_user, quiz_course, complete):
+def test_the_completion_event_heard_twice_still_issues_exactly_once(
+    make_user, quiz_course, complete
+):
     learner, course = make_user(), quiz_course()
     complete(learner, course)
 
@@ -62,7 +74,9 @@ def test_the_completion_event_heard_twice_still_issues_exactly_once(make_user, q
     assert len(certificates_for(learner, course)) == 1
 
 
-def test_two_concurrent_issues_for_one_learner_and_course_make_one_certificate(app, make_user, quiz_course):
+def test_two_concurrent_issues_for_one_learner_and_course_make_one_certificate(
+    app, make_user, quiz_course
+):
     learner, course = make_user(), quiz_course()
     learner_id, course_id = learner.id, course.id
     barrier = threading.Barrier(2)
@@ -100,15 +114,23 @@ def test_the_database_refuses_a_second_live_certificate(make_user, quiz_course, 
     learner, course = make_user(), quiz_course()
     complete(learner, course)
     [cert] = certificates_for(learner, course)
-    twin = IssuedCertificate(code="NTT-0000-0001", user_id=learner.id, course_id=course.id,
-                             learner_name=cert.learner_name, course_title=cert.course_title,
-                             course_slug=course.slug, issuer_name="x")
+    twin = IssuedCertificate(
+        code="NTT-0000-0001",
+        user_id=learner.id,
+        course_id=course.id,
+        learner_name=cert.learner_name,
+        course_title=cert.course_title,
+        course_slug=course.slug,
+        issuer_name="x",
+    )
 
     with pytest.raises(IntegrityError), db.session.begin_nested():
         db.session.add(twin)
 
 
-def test_the_learner_gets_one_mail_in_their_language_after_the_commit(make_user, quiz_course, complete):
+def test_the_learner_gets_one_mail_in_their_language_after_the_commit(
+    make_user, quiz_course, complete
+):
     learner = make_user(name="Åsa Lindqvist", email="asa@lulea.example.se", locale="sv")
     course = quiz_course()
 
@@ -117,14 +139,18 @@ def test_the_learner_gets_one_mail_in_their_language_after_the_commit(make_user,
     db.session.commit()
 
     [cert] = certificates_for(learner, course)
-    [mail] = [m for m in outbox() if cert.code in m.get_content()]  # beside the welcome to the course
+    [mail] = [
+        m for m in outbox() if cert.code in m.get_content()
+    ]  # beside the welcome to the course
     assert mail["To"] == "asa@lulea.example.se"
     body = mail.get_content()
     assert cert.code in body and f"https://learn.example.org/verify/{cert.code}" in body
     assert "Åsa Lindqvist" in body
 
 
-def test_no_mail_and_no_certificate_when_the_completion_is_rolled_back(make_user, quiz_course, quiz_of):
+def test_no_mail_and_no_certificate_when_the_completion_is_rolled_back(
+    make_user, quiz_course, quiz_of
+):
     learner, course = make_user(), quiz_course()
     enrol(learner.id, course, by_staff=True)
     db.session.commit()
@@ -148,7 +174,9 @@ def test_a_disabled_rule_issues_nothing_on_completion(make_user, quiz_course, co
     assert certificates_for(learner, course) == []
 
 
-def test_a_course_without_certificates_in_its_package_issues_none_by_default(make_user, quiz_course, complete):
+def test_a_course_without_certificates_in_its_package_issues_none_by_default(
+    make_user, quiz_course, complete
+):
     learner, course = make_user(), quiz_course(certificate=False)
 
     complete(learner, course)
@@ -156,7 +184,9 @@ def test_a_course_without_certificates_in_its_package_issues_none_by_default(mak
     assert certificates_for(learner, course) == []
 
 
-def test_a_minimum_quiz_grade_is_read_from_the_activity_completion(make_user, quiz_course, complete):
+def test_a_minimum_quiz_grade_is_read_from_the_activity_completion(
+    make_user, quiz_course, complete
+):
     course = quiz_course()
     save_rule(course, CertificateRule(min_quiz_grade=70))
     db.session.commit()
@@ -169,7 +199,9 @@ def test_a_minimum_quiz_grade_is_read_from_the_activity_completion(make_user, qu
     assert len(certificates_for(strong, course)) == 1
 
 
-def test_a_better_quiz_grade_later_issues_the_certificate(make_user, quiz_course, complete, quiz_of):
+def test_a_better_quiz_grade_later_issues_the_certificate(
+    make_user, quiz_course, complete, quiz_of
+):
     course = quiz_course()
     save_rule(course, CertificateRule(min_quiz_grade=70))
     db.session.commit()
@@ -178,8 +210,12 @@ def test_a_better_quiz_grade_later_issues_the_certificate(make_user, quiz_course
 
     quiz = quiz_of(course)
     complete_activity(learner.id, quiz, score=85)  # the score is raised, no event yet
-    emit("activity.graded", user_id=learner.id, course_id=course.id,
-         data={"activity_id": quiz.id, "score": 85.0, "passed": True})
+    emit(
+        "activity.graded",
+        user_id=learner.id,
+        course_id=course.id,
+        data={"activity_id": quiz.id, "score": 85.0, "passed": True},
+    )
     db.session.commit()
 
     assert len(certificates_for(learner, course)) == 1
@@ -195,8 +231,12 @@ def test_an_accepted_proposal_is_read_from_the_event_log(make_user, quiz_course,
         complete(learner, course)
     assert certificates_for(author, course) == []
 
-    emit("peer_review.proposal_accepted", user_id=author.id, course_id=course.id,
-         data={"activity_id": 1, "team_id": 1, "grade": 82.5, "authors": [author.id, co_author.id]})
+    emit(
+        "peer_review.proposal_accepted",
+        user_id=author.id,
+        course_id=course.id,
+        data={"activity_id": 1, "team_id": 1, "grade": 82.5, "authors": [author.id, co_author.id]},
+    )
     db.session.commit()
 
     assert len(certificates_for(author, course)) == 1
@@ -204,7 +244,9 @@ def test_an_accepted_proposal_is_read_from_the_event_log(make_user, quiz_course,
     assert certificates_for(bystander, course) == []
 
 
-def test_a_broken_signing_key_does_not_undo_the_completion(app, make_user, quiz_course, complete, instance):
+def test_a_broken_signing_key_does_not_undo_the_completion(
+    app, make_user, quiz_course, complete, instance
+):
     learner, course = make_user(), quiz_course()
     keys = instance / "certificates" / "keys"
     keys.mkdir(parents=True)
@@ -224,7 +266,9 @@ def test_a_trainer_issues_by_hand_with_a_reason(make_user, quiz_course):
     course = quiz_course(trainer=trainer)
     enrol(learner.id, course, by_staff=True)
 
-    cert = services.issue_certificate(learner, course, issued_by=trainer, reason="Attended the Luleå seminar")
+    cert = services.issue_certificate(
+        learner, course, issued_by=trainer, reason="Attended the Luleå seminar"
+    )
     db.session.commit()
 
     assert cert.issued_by_id == trainer.id and cert.issue_reason == "Attended the Luleå seminar"
@@ -254,7 +298,9 @@ def test_bulk_issue_gives_the_cohort_their_certificates_once(make_user, quiz_cou
     assert certificates_for(elsewhere, course) == []
 
 
-def test_revoking_needs_a_reason_and_frees_the_place_for_a_new_certificate(make_user, quiz_course, complete):
+def test_revoking_needs_a_reason_and_frees_the_place_for_a_new_certificate(
+    make_user, quiz_course, complete
+):
     trainer, learner = make_user(role="trainer"), make_user()
     course = quiz_course(trainer=trainer)
     complete(learner, course)
@@ -292,7 +338,9 @@ def test_expiry_months_set_valid_until_on_the_same_day(make_user, quiz_course):
     save_rule(course, CertificateRule(valid_months=13))
     learner = make_user()
 
-    cert = services.issue_certificate(learner, course, reason="x", now=datetime(2010, 1, 31, 9, tzinfo=UTC))
+    cert = services.issue_certificate(
+        learner, course, reason="x", now=datetime(2010, 1, 31, 9, tzinfo=UTC)
+    )
 
     assert cert.valid_until == datetime(2011, 2, 28, 9, tzinfo=UTC)
     assert cert.credential["validUntil"] == "2011-02-28T09:00:00Z"

@@ -38,7 +38,11 @@ def test_the_certificate_page_says_the_pdf_is_being_prepared_until_it_is_drawn(h
     jobs.prepare_pdf(cert.code)
     ready = browser.get(f"/certificates/{cert.code}").get_data(as_text=True)
 
-    assert "being prepared" in waiting and 'role="status"' in waiting and "Refresh this page" in waiting
+    assert (
+        "being prepared" in waiting
+        and 'role="status"' in waiting
+        and "Refresh this page" in waiting
+    )
     assert "being prepared" not in ready
     assert browser.get(f"/certificates/{cert.code}/certificate.pdf").status_code == 200
 
@@ -61,5 +65,8 @@ def test_the_status_lists_are_re_signed_by_their_periodic_job(app, holder):
     assert result.exit_code == 0 and "certificates.republish-status-lists" in result.output
     republished = db.session.get(StatusList, list_id)
     assert republished.updated_at > long_ago + timedelta(days=399)
-    assert republished.credential["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
+    assert republished.credential["type"] == [
+        "VerifiableCredential",
+        "BitstringStatusListCredential",
+    ]
     assert "proof" in republished.credential

@@ -41,7 +41,8 @@ def test_multikey_is_z6mk_and_round_trips_to_the_same_public_key():
     multikey = multikey_public(key)
     assert multikey.startswith("z6Mk") and len(multikey) == 48
     assert public_key_to_pem(public_key_from_multikey(multikey)) == public_key_to_pem(
-        key.public_key())
+        key.public_key()
+    )
 
 
 def test_pem_round_trips_and_other_key_types_are_refused():
@@ -50,12 +51,13 @@ def test_pem_round_trips_and_other_key_types_are_refused():
     key = generate_key()
     assert multikey_public(private_key_from_pem(private_key_to_pem(key))) == multikey_public(key)
     assert multikey_public(public_key_from_pem(public_key_to_pem(key.public_key()))) == (
-        multikey_public(key))
+        multikey_public(key)
+    )
     from cryptography.hazmat.primitives import serialization
 
     other = ec.generate_private_key(ec.SECP256R1()).private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption())
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
     with pytest.raises(ValueError):
         private_key_from_pem(other)
 
@@ -81,36 +83,46 @@ def test_the_same_key_is_used_until_rotation(tmp_path):
 
 def test_public_keys_are_published_as_multikeys(tmp_path):
     signing_key = keyring(tmp_path).current()
-    assert keyring(tmp_path).public_keys() == [{
-        "id": signing_key.verification_method,
-        "type": "Multikey",
-        "controller": ISSUER_ID,
-        "publicKeyMultibase": signing_key.public_key_multibase,
-    }]
+    assert keyring(tmp_path).public_keys() == [
+        {
+            "id": signing_key.verification_method,
+            "type": "Multikey",
+            "controller": ISSUER_ID,
+            "publicKeyMultibase": signing_key.public_key_multibase,
+        }
+    ]
 
 
 def test_rotation_keeps_old_credentials_verifiable_and_deletes_the_old_private_key(tmp_path):
     ring = keyring(tmp_path)
     old = ring.current()
     created = datetime(2010, 11, 30, tzinfo=UTC)
-    old_credential = sign_credential(unsigned_credential(), old.private_key,
-                                     old.verification_method, created)
+    old_credential = sign_credential(
+        unsigned_credential(), old.private_key, old.verification_method, created
+    )
     new = ring.rotate()
     assert new.key_id != old.key_id and ring.current().key_id == new.key_id
     assert not (tmp_path / f"{old.key_id}.key.pem").exists()
     assert [key["id"] for key in ring.public_keys()] == [
-        new.verification_method, old.verification_method]
+        new.verification_method,
+        old.verification_method,
+    ]
     assert verify_credential(old_credential, ring.resolve).ok
-    new_credential = sign_credential(unsigned_credential(), new.private_key,
-                                     new.verification_method, created)
+    new_credential = sign_credential(
+        unsigned_credential(), new.private_key, new.verification_method, created
+    )
     assert verify_credential(new_credential, ring.resolve).ok
 
 
 def test_resolve_refuses_unknown_keys_and_paths(tmp_path):
     ring = keyring(tmp_path)
     ring.current()
-    for unknown in (KEYS_PREFIX + "ed25519-0000000000000000", KEYS_PREFIX + "../current",
-                    "https://evil.example/keys/ed25519-0000000000000000", KEYS_PREFIX):
+    for unknown in (
+        KEYS_PREFIX + "ed25519-0000000000000000",
+        KEYS_PREFIX + "../current",
+        "https://evil.example/keys/ed25519-0000000000000000",
+        KEYS_PREFIX,
+    ):
         with pytest.raises(KeyError):
             ring.resolve(unknown)
 
@@ -130,7 +142,9 @@ def test_a_configured_key_can_be_imported_and_becomes_current(tmp_path):
     imported = ring.import_private_key(private_key_to_pem(configured))
     assert ring.current().public_key_multibase == multikey_public(configured)
     assert {key["id"] for key in ring.public_keys()} == {
-        generated.verification_method, imported.verification_method}
+        generated.verification_method,
+        imported.verification_method,
+    }
 
 
 def test_an_empty_key_ring_publishes_no_keys(tmp_path):

@@ -39,9 +39,12 @@ def app_plugins():
     return ["certificates", "evaluation", "peer_review"]
 
 
-@pytest.mark.parametrize(("locale", "heading"), [("it", "Condividi"), ("sv", "Dela"), ("es", "Compartir"), ("fi", "Jaa")])
-def test_the_share_card_invites_the_holder_to_share_not_a_share_of_answers(make_user, quiz_course, complete, client_for,
-                                                                            locale, heading):
+@pytest.mark.parametrize(
+    ("locale", "heading"), [("it", "Condividi"), ("sv", "Dela"), ("es", "Compartir"), ("fi", "Jaa")]
+)
+def test_the_share_card_invites_the_holder_to_share_not_a_share_of_answers(
+    make_user, quiz_course, complete, client_for, locale, heading
+):
     learner = make_user(locale=locale)
     course = quiz_course()
     complete(learner, course)
@@ -63,7 +66,9 @@ def test_a_signatory_has_a_position_while_a_user_keeps_a_role(make_user, client_
     assert '<label for="role">Roll</label>' in user_page
 
 
-def test_a_trainer_manages_the_course_certificates_in_italian(make_user, quiz_course, complete, client_for):
+def test_a_trainer_manages_the_course_certificates_in_italian(
+    make_user, quiz_course, complete, client_for
+):
     trainer = make_user(role="trainer", locale="it")
     course = quiz_course(trainer=trainer)
     complete(make_user(name="Åsa Lindqvist"), course)

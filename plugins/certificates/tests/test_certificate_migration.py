@@ -8,8 +8,12 @@ import pytest
 from nttlearn.api import db
 from nttlearn.testing import branch_downgraded, migration_branch_problems
 
-TABLES = {"certificates_course_settings", "certificates_templates", "certificates_issued",
-          "certificates_status_lists"}
+TABLES = {
+    "certificates_course_settings",
+    "certificates_templates",
+    "certificates_issued",
+    "certificates_status_lists",
+}
 
 
 @pytest.fixture
@@ -51,17 +55,30 @@ def test_the_course_setting_revision_copies_each_courses_old_switch(app, make_co
 
     flask_migrate.downgrade(revision="certificates_0002")
     try:
-        off, on, ruled = (make_course(certificate=False), make_course(certificate=True),
-                          make_course(certificate=False))
-        db.session.add(CourseCertificateSettings(course_id=ruled.id, enabled=True, min_quiz_grade=50,
-                                                 require_accepted_proposal=False))
+        off, on, ruled = (
+            make_course(certificate=False),
+            make_course(certificate=True),
+            make_course(certificate=False),
+        )
+        db.session.add(
+            CourseCertificateSettings(
+                course_id=ruled.id, enabled=True, min_quiz_grade=50, require_accepted_proposal=False
+            )
+        )
         db.session.commit()
         ids = {"off": off.id, "on": on.id, "ruled": ruled.id}
 
         flask_migrate.upgrade(revision="certificates_0003")
         db.session.expire_all()
-        rows = {name: db.session.get(CourseCertificateSettings, course_id) for name, course_id in ids.items()}
-        assert {name: row.enabled for name, row in rows.items()} == {"off": False, "on": True, "ruled": True}
+        rows = {
+            name: db.session.get(CourseCertificateSettings, course_id)
+            for name, course_id in ids.items()
+        }
+        assert {name: row.enabled for name, row in rows.items()} == {
+            "off": False,
+            "on": True,
+            "ruled": True,
+        }
         assert rows["ruled"].min_quiz_grade == 50
 
         rows["off"].enabled, rows["ruled"].enabled = True, False
@@ -69,7 +86,8 @@ def test_the_course_setting_revision_copies_each_courses_old_switch(app, make_co
         flask_migrate.downgrade(revision="certificates_0002")
         certificate = db.session.execute(
             db.text("SELECT id, certificate FROM courses WHERE id IN (:a, :b, :c)"),
-            {"a": ids["off"], "b": ids["on"], "c": ids["ruled"]}).all()
+            {"a": ids["off"], "b": ids["on"], "c": ids["ruled"]},
+        ).all()
         by_id = {course_id: bool(value) for course_id, value in certificate}
         assert [by_id[ids[name]] for name in ("off", "on", "ruled")] == [True, True, False]
     finally:

@@ -50,11 +50,15 @@ def test_the_holder_downloads_pdf_credential_jwt_and_baked_badge(holder, client_
     assert json.loads(credential.data)["id"] == f"https://learn.example.org/verify/{code}"
     assert jwt.data.count(b".") == 2
     assert json.loads(unbake_png(badge.data))["id"] == f"https://learn.example.org/verify/{code}"
-    assert all(r.headers["Cache-Control"] == "private, no-store" for r in (pdf, credential, jwt, badge))
+    assert all(
+        r.headers["Cache-Control"] == "private, no-store" for r in (pdf, credential, jwt, badge)
+    )
 
 
 @pytest.mark.parametrize("download", ["", *DOWNLOADS])
-def test_another_learner_cannot_open_the_certificate_by_changing_the_url(holder, make_user, client_for, download):
+def test_another_learner_cannot_open_the_certificate_by_changing_the_url(
+    holder, make_user, client_for, download
+):
     intruder = client_for(make_user(name="Curious Colleague"))
     path = f"/certificates/{holder['code']}" + (f"/{download}" if download else "")
 
@@ -65,17 +69,24 @@ def test_another_learner_cannot_open_the_certificate_by_changing_the_url(holder,
 
 
 @pytest.mark.parametrize("download", DOWNLOADS)
-def test_a_trainer_of_another_course_cannot_open_it_either(holder, make_user, quiz_course, client_for, download):
+def test_a_trainer_of_another_course_cannot_open_it_either(
+    holder, make_user, quiz_course, client_for, download
+):
     other_trainer = make_user(role="trainer")
     quiz_course(trainer=other_trainer)
 
-    assert client_for(other_trainer).get(f"/certificates/{holder['code']}/{download}").status_code == 404
+    assert (
+        client_for(other_trainer).get(f"/certificates/{holder['code']}/{download}").status_code
+        == 404
+    )
 
 
 @pytest.mark.parametrize("download", DOWNLOADS)
 def test_the_course_trainer_and_an_admin_can_open_it(holder, make_user, client_for, download):
     for person in (holder["trainer"], make_user(role="admin")):
-        assert client_for(person).get(f"/certificates/{holder['code']}/{download}").status_code == 200
+        assert (
+            client_for(person).get(f"/certificates/{holder['code']}/{download}").status_code == 200
+        )
 
 
 def test_anonymous_visitors_are_sent_to_the_login_page(holder, client):
@@ -103,7 +114,10 @@ def test_sharing_is_opt_in_and_can_be_withdrawn(holder, client_for, app):
 def test_only_the_holder_may_share_it(holder, client_for):
     trainer = client_for(holder["trainer"])
 
-    assert trainer.post(f"/certificates/{holder['code']}/share", data={"public": "y"}).status_code == 404
+    assert (
+        trainer.post(f"/certificates/{holder['code']}/share", data={"public": "y"}).status_code
+        == 404
+    )
     db.session.expire_all()
     assert services.find_certificate(holder["code"]).public is False
 
@@ -131,11 +145,17 @@ def test_a_learner_without_certificates_sees_no_dashboard_card(make_user, client
     assert "/certificates/NTT-" not in page
 
 
-def test_the_course_page_links_to_the_learners_certificate_and_the_trainers_page(holder, client_for):
+def test_the_course_page_links_to_the_learners_certificate_and_the_trainers_page(
+    holder, client_for
+):
     course = holder["course"]
 
-    learner_page = client_for(holder["learner"]).get(f"/courses/{course.slug}").get_data(as_text=True)
-    trainer_page = client_for(holder["trainer"]).get(f"/courses/{course.slug}").get_data(as_text=True)
+    learner_page = (
+        client_for(holder["learner"]).get(f"/courses/{course.slug}").get_data(as_text=True)
+    )
+    trainer_page = (
+        client_for(holder["trainer"]).get(f"/courses/{course.slug}").get_data(as_text=True)
+    )
 
     assert f"/certificates/{holder['code']}" in learner_page
     assert f"/certificates/courses/{course.id}" in trainer_page
@@ -151,7 +171,9 @@ def test_pdf_is_kept_in_the_instance_cache_after_the_first_download(holder, clie
     assert browser.get(f"/certificates/{holder['code']}/certificate.pdf").data == first
 
 
-def test_a_missing_font_gives_a_clear_error_and_no_half_written_pdf(holder, client_for, instance, monkeypatch, tmp_path):
+def test_a_missing_font_gives_a_clear_error_and_no_half_written_pdf(
+    holder, client_for, instance, monkeypatch, tmp_path
+):
     from nttlearn_certificates import designs, pdf
 
     designs.forget_pdf(holder["code"])  # drawn by the job after issuing, with the fonts there
@@ -160,17 +182,26 @@ def test_a_missing_font_gives_a_clear_error_and_no_half_written_pdf(holder, clie
     response = client_for(holder["learner"]).get(f"/certificates/{holder['code']}/certificate.pdf")
 
     assert response.status_code == 500
-    assert "font" in response.get_data(as_text=True) and "missing" in response.get_data(as_text=True)
+    assert "font" in response.get_data(as_text=True) and "missing" in response.get_data(
+        as_text=True
+    )
     assert list((instance / "certificates" / "pdf").glob("*")) == []
 
 
 def test_revoke_and_reissue_wait_behind_one_button_per_certificate(holder, client_for):
     course = holder["course"]
 
-    page = client_for(holder["trainer"]).get(f"/certificates/courses/{course.id}").get_data(as_text=True)
+    page = (
+        client_for(holder["trainer"])
+        .get(f"/certificates/courses/{course.id}")
+        .get_data(as_text=True)
+    )
 
-    row = page[page.index(f"<code>{holder['code']}</code>"):]
-    row = row[:row.index("</tr>")]
+    row = page[page.index(f"<code>{holder['code']}</code>") :]
+    row = row[: row.index("</tr>")]
     assert '<details class="row-actions">' in row
-    assert f'<summary>Revoke or reissue<span class="visually-hidden"> {holder["code"]}</span></summary>' in row
+    assert (
+        f'<summary>Revoke or reissue<span class="visually-hidden"> {holder["code"]}</span></summary>'
+        in row
+    )
     assert row.index("<summary>") < row.index('name="reason"')

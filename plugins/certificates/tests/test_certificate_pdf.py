@@ -35,8 +35,9 @@ def decoded_qr_codes(content: bytes) -> list[str]:
 
 @pytest.fixture(scope="module")
 def english_pdf() -> bytes:
-    return render_pdf(certificate_data(), template(signature_images=[png_image()],
-                                                   logo=png_image(400, 120)))
+    return render_pdf(
+        certificate_data(), template(signature_images=[png_image()], logo=png_image(400, 120))
+    )
 
 
 def test_pdf_is_one_a4_landscape_page(english_pdf):
@@ -47,9 +48,16 @@ def test_pdf_is_one_a4_landscape_page(english_pdf):
 
 def test_pdf_text_reads_back_name_course_date_code_and_place_names(english_pdf):
     text = page_text(english_pdf)
-    for expected in ("Åsa Lindqvist", "Twinned-town networks: Luleå, La Coruña and Jyväskylä",
-                     "November 30, 2010", "NTT-7K4Q-M2XD", "Città di Bologna",
-                     "SERN – Sweden–Emilia-Romagna Network", "Maria Rossi", "12.5 hours"):
+    for expected in (
+        "Åsa Lindqvist",
+        "Twinned-town networks: Luleå, La Coruña and Jyväskylä",
+        "November 30, 2010",
+        "NTT-7K4Q-M2XD",
+        "Città di Bologna",
+        "SERN – Sweden–Emilia-Romagna Network",
+        "Maria Rossi",
+        "12.5 hours",
+    ):
         assert expected in text
 
 
@@ -71,8 +79,15 @@ def test_logo_and_signature_are_drawn_as_images(english_pdf):
 def test_fixed_strings_are_printed_in_the_learners_language(locale):
     strings = PDF_STRINGS[locale]
     text = page_text(render_pdf(certificate_data(locale=locale), template()))
-    for fixed in (strings.certificate, strings.awarded_to, strings.issued_on, strings.valid_until,
-                  strings.certificate_code, strings.verify_at, strings.learning_outcomes):
+    for fixed in (
+        strings.certificate,
+        strings.awarded_to,
+        strings.issued_on,
+        strings.valid_until,
+        strings.certificate_code,
+        strings.verify_at,
+        strings.learning_outcomes,
+    ):
         assert fixed in text
 
 

@@ -24,7 +24,8 @@ def test_the_data_export_lists_the_certificates(make_user, quiz_course, complete
 
 
 def test_deleting_the_account_revokes_the_certificates_and_removes_the_name(
-        make_user, quiz_course, complete, client_for, client, instance):
+    make_user, quiz_course, complete, client_for, client, instance
+):
     learner = make_user(name="Åsa Lindqvist")
     course = quiz_course()
     complete(learner, course)

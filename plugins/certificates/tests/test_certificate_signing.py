@@ -32,8 +32,10 @@ CREATED = datetime(2010, 11, 30, 12, 0, tzinfo=UTC)
 W3C_SECRET_KEY = "z3u2en7t5LR2WtQH5PfFqMqwVHBeXouLzo6haApm8XHqvjxq"
 W3C_PUBLIC_KEY = "z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2"
 W3C_SIGNED = {
-    "@context": ["https://www.w3.org/ns/credentials/v2",
-                 "https://www.w3.org/ns/credentials/examples/v2"],
+    "@context": [
+        "https://www.w3.org/ns/credentials/v2",
+        "https://www.w3.org/ns/credentials/examples/v2",
+    ],
     "id": "urn:uuid:58172aac-d8ba-11ed-83dd-0b3aef56cc33",
     "type": ["VerifiableCredential", "AlumniCredential"],
     "name": "Alumni Credential",
@@ -48,7 +50,7 @@ W3C_SIGNED = {
         "verificationMethod": "https://vc.example/issuers/5678#" + W3C_PUBLIC_KEY,
         "proofPurpose": "assertionMethod",
         "proofValue": "z21EVs3eXERqTn4acNHT9viboqgzUaQ3kTmhPT3eA8qrVPE7CrQq78WkzctnMX5W4Crzc"
-                      "KnHw8V6dvy5pgWYCU5e9",
+        "KnHw8V6dvy5pgWYCU5e9",
     },
 }
 
@@ -57,8 +59,12 @@ def w3c_examples_loader(url, options=None):
     """The shipped loader, plus the W3C examples context the test vector names."""
     if url == "https://www.w3.org/ns/credentials/examples/v2":
         document = {"@context": {"@vocab": "https://www.w3.org/ns/credentials/examples#"}}
-        return {"contentType": "application/ld+json", "contextUrl": None, "documentUrl": url,
-                "document": document}
+        return {
+            "contentType": "application/ld+json",
+            "contextUrl": None,
+            "documentUrl": url,
+            "document": document,
+        }
     return load_document(url, options)
 
 
@@ -77,19 +83,23 @@ def resolver_for(key):
         if verification_method != VERIFICATION_METHOD:
             raise KeyError(verification_method)
         return key.public_key()
+
     return resolve
 
 
 def test_w3c_test_vector_verifies():
     public_key = public_key_from_multikey(W3C_PUBLIC_KEY)
-    result = verify_credential(W3C_SIGNED, lambda _: public_key, document_loader=w3c_examples_loader)
+    result = verify_credential(
+        W3C_SIGNED, lambda _: public_key, document_loader=w3c_examples_loader
+    )
     assert result.ok, result.errors
 
 
 def test_signing_the_w3c_test_vector_reproduces_its_proof_value_exactly():
     unsigned = {key: value for key, value in W3C_SIGNED.items() if key != "proof"}
     signed = sign_credential(
-        unsigned, private_key_from_multikey(W3C_SECRET_KEY),
+        unsigned,
+        private_key_from_multikey(W3C_SECRET_KEY),
         W3C_SIGNED["proof"]["verificationMethod"],
         datetime(2023, 2, 24, 23, 36, 38, tzinfo=UTC),
         document_loader=w3c_examples_loader,
@@ -101,14 +111,16 @@ def test_a_signed_credential_verifies(signed, key):
     result = verify_credential(signed, resolver_for(key))
     assert result.ok, result.errors
     assert result.verification_method == VERIFICATION_METHOD
-    assert signed["proof"] == [{
-        "type": "DataIntegrityProof",
-        "cryptosuite": "eddsa-rdfc-2022",
-        "created": "2010-11-30T12:00:00Z",
-        "verificationMethod": VERIFICATION_METHOD,
-        "proofPurpose": "assertionMethod",
-        "proofValue": signed["proof"][0]["proofValue"],
-    }]
+    assert signed["proof"] == [
+        {
+            "type": "DataIntegrityProof",
+            "cryptosuite": "eddsa-rdfc-2022",
+            "created": "2010-11-30T12:00:00Z",
+            "verificationMethod": VERIFICATION_METHOD,
+            "proofPurpose": "assertionMethod",
+            "proofValue": signed["proof"][0]["proofValue"],
+        }
+    ]
     assert signed["proof"][0]["proofValue"].startswith("z")
 
 
@@ -126,6 +138,7 @@ def _set(path):
         for step in parents:
             target = target[step]
         target[last] = value
+
     return change
 
 
@@ -136,6 +149,7 @@ def _delete(path):
         for step in parents:
             target = target[step]
         del target[last]
+
     return change
 
 

@@ -31,8 +31,12 @@ def published_bits(client, certificate) -> bytes:
 def test_an_empty_list_is_16_kilobytes_of_zeros_gzipped_in_multibase_base64url():
     encoded = encode_list(())
 
-    assert encoded.startswith("u") and "=" not in encoded and "+" not in encoded and "/" not in encoded
-    assert gzip.decompress(base64.urlsafe_b64decode(encoded[1:] + "=" * (-len(encoded[1:]) % 4))) == bytes(16384)
+    assert (
+        encoded.startswith("u") and "=" not in encoded and "+" not in encoded and "/" not in encoded
+    )
+    assert gzip.decompress(
+        base64.urlsafe_b64decode(encoded[1:] + "=" * (-len(encoded[1:]) % 4))
+    ) == bytes(16384)
     assert LIST_SIZE == 131_072
 
 
@@ -47,7 +51,9 @@ def test_the_same_list_always_encodes_the_same_way():
     assert encode_list([5, 3]) == encode_list([3, 5])
 
 
-@pytest.mark.parametrize("encoded", ["", "zABC", "u!!!", "u" + base64.urlsafe_b64encode(b"not gzip").decode()])
+@pytest.mark.parametrize(
+    "encoded", ["", "zABC", "u!!!", "u" + base64.urlsafe_b64encode(b"not gzip").decode()]
+)
 def test_what_is_not_an_encoded_list_is_refused(encoded):
     with pytest.raises(StatusListError):
         decode_list(encoded)
@@ -59,7 +65,9 @@ def test_an_index_outside_the_list_is_refused():
 
 
 # -- places ----------------------------------------------------------------------------------
-def test_each_certificate_gets_its_own_random_place_in_the_first_list(make_user, quiz_course, complete):
+def test_each_certificate_gets_its_own_random_place_in_the_first_list(
+    make_user, quiz_course, complete
+):
     course = quiz_course()
     learners = [make_user() for _ in range(6)]
     for learner in learners:
@@ -77,7 +85,9 @@ def test_each_certificate_gets_its_own_random_place_in_the_first_list(make_user,
         assert status["statusListCredential"] == "https://learn.example.org/certificates/status/1"
 
 
-def test_a_place_taken_by_a_concurrent_issue_is_drawn_again(app, make_user, quiz_course, monkeypatch):
+def test_a_place_taken_by_a_concurrent_issue_is_drawn_again(
+    app, make_user, quiz_course, monkeypatch
+):
     """Two requests that draw the same bit: the unique constraint refuses the second, which draws
     again (simulated: the first request's row is invisible to the second's draw)."""
     course = quiz_course()
@@ -97,18 +107,26 @@ def test_a_place_taken_by_a_concurrent_issue_is_drawn_again(app, make_user, quiz
 def test_a_full_list_is_followed_by_a_new_one(app, make_user, quiz_course, monkeypatch):
     course = quiz_course()
     services.issue_certificate(make_user(), course, reason="by hand")
-    monkeypatch.setattr(status_lists, "_used_indices", lambda list_id: set(range(LIST_SIZE)) if list_id == 1 else set())
+    monkeypatch.setattr(
+        status_lists,
+        "_used_indices",
+        lambda list_id: set(range(LIST_SIZE)) if list_id == 1 else set(),
+    )
 
     certificate = services.issue_certificate(make_user(), course, reason="by hand")
     db.session.commit()
 
     assert certificate.status_list_id == 2
-    assert certificate.credential["credentialStatus"]["statusListCredential"].endswith("/certificates/status/2")
+    assert certificate.credential["credentialStatus"]["statusListCredential"].endswith(
+        "/certificates/status/2"
+    )
     assert db.session.get(StatusList, 2).credential["id"].endswith("/certificates/status/2")
 
 
 # -- the published list ---------------------------------------------------------------------------
-def test_the_published_list_is_a_signed_status_list_credential(client, make_user, quiz_course, complete):
+def test_the_published_list_is_a_signed_status_list_credential(
+    client, make_user, quiz_course, complete
+):
     learner, course = make_user(), quiz_course()
     complete(learner, course)
     certificate = services.live_certificate(learner.id, course.id)
@@ -121,7 +139,9 @@ def test_the_published_list_is_a_signed_status_list_credential(client, make_user
     assert document["issuer"] == certificate.credential["issuer"]["id"]
     assert document["credentialSubject"]["type"] == "BitstringStatusList"
     assert document["credentialSubject"]["statusPurpose"] == "revocation"
-    assert not bit_is_set(decode_list(document["credentialSubject"]["encodedList"]), certificate.status_list_index)
+    assert not bit_is_set(
+        decode_list(document["credentialSubject"]["encodedList"]), certificate.status_list_index
+    )
     assert verify_credential(document, credentials.resolve_key).ok
     assert client.get("/certificates/status/99").status_code == 404
 
@@ -139,11 +159,15 @@ def test_revoking_sets_the_bit_and_re_signs_the_list(client, make_user, quiz_cou
 
     bits = published_bits(client, revoked)
     document = client.get(f"/certificates/status/{revoked.status_list_id}").get_json()
-    assert bit_is_set(bits, revoked.status_list_index) and not bit_is_set(bits, kept.status_list_index)
+    assert bit_is_set(bits, revoked.status_list_index) and not bit_is_set(
+        bits, kept.status_list_index
+    )
     assert verify_credential(document, credentials.resolve_key).ok
 
 
-def test_a_revocation_rolled_back_leaves_the_published_list_unchanged(client, make_user, quiz_course, complete):
+def test_a_revocation_rolled_back_leaves_the_published_list_unchanged(
+    client, make_user, quiz_course, complete
+):
     learner, course = make_user(), quiz_course()
     complete(learner, course)
     certificate = services.live_certificate(learner.id, course.id)
@@ -154,7 +178,9 @@ def test_a_revocation_rolled_back_leaves_the_published_list_unchanged(client, ma
     assert not bit_is_set(published_bits(client, certificate), certificate.status_list_index)
 
 
-def test_deleting_an_account_sets_the_bits_of_its_certificates(client, make_user, quiz_course, complete):
+def test_deleting_an_account_sets_the_bits_of_its_certificates(
+    client, make_user, quiz_course, complete
+):
     learner, course = make_user(), quiz_course()
     complete(learner, course)
     certificate = services.live_certificate(learner.id, course.id)
@@ -166,13 +192,16 @@ def test_deleting_an_account_sets_the_bits_of_its_certificates(client, make_user
     assert bit_is_set(published_bits(client, certificate), place[1])
 
 
-def test_reissuing_revokes_the_old_bit_and_gives_the_new_certificate_a_free_one(client, make_user, quiz_course,
-                                                                                complete):
+def test_reissuing_revokes_the_old_bit_and_gives_the_new_certificate_a_free_one(
+    client, make_user, quiz_course, complete
+):
     learner, course = make_user(), quiz_course()
     complete(learner, course)
     old = services.live_certificate(learner.id, course.id)
 
-    new = services.reissue_certificate(old, reason="Name corrected", issued_by=db.session.get(User, learner.id))
+    new = services.reissue_certificate(
+        old, reason="Name corrected", issued_by=db.session.get(User, learner.id)
+    )
     db.session.commit()
 
     bits = published_bits(client, old)
@@ -180,7 +209,9 @@ def test_reissuing_revokes_the_old_bit_and_gives_the_new_certificate_a_free_one(
     assert new.status_list_index != old.status_list_index
 
 
-def test_two_revocations_at_once_both_reach_the_published_list(app, client, make_user, quiz_course, complete):
+def test_two_revocations_at_once_both_reach_the_published_list(
+    app, client, make_user, quiz_course, complete
+):
     import threading
 
     course = quiz_course()

@@ -20,9 +20,15 @@ def image_bytes(fmt: str = "PNG", size=(300, 100)) -> bytes:
 
 
 def form(**changes) -> dict:
-    values = {"title": "Certificate of completion", "body": "{learner_name} completed {course_title} on {date}.",
-              "primary_colour": "#1f3a5f", "accent_colour": "#b08d57", "text_colour": "#222222",
-              "signatory_1_name": "Maria Rossi", "signatory_1_role": "Coordinator, Città di Bologna"}
+    values = {
+        "title": "Certificate of completion",
+        "body": "{learner_name} completed {course_title} on {date}.",
+        "primary_colour": "#1f3a5f",
+        "accent_colour": "#b08d57",
+        "text_colour": "#222222",
+        "signatory_1_name": "Maria Rossi",
+        "signatory_1_role": "Coordinator, Città di Bologna",
+    }
     values.update(changes)
     return values
 
@@ -37,13 +43,17 @@ def setting_up(make_user, quiz_course):
     return trainer, quiz_course(trainer=trainer)
 
 
-def test_the_course_trainer_saves_a_template_used_by_new_certificates(setting_up, client_for, make_user, complete):
+def test_the_course_trainer_saves_a_template_used_by_new_certificates(
+    setting_up, client_for, make_user, complete
+):
     trainer, course = setting_up
     browser = client_for(trainer)
 
-    response = browser.post(f"/certificates/courses/{course.id}/template",
-                            data={**form(), "signature_1": (io.BytesIO(image_bytes()), "signature.png")},
-                            content_type="multipart/form-data")
+    response = browser.post(
+        f"/certificates/courses/{course.id}/template",
+        data={**form(), "signature_1": (io.BytesIO(image_bytes()), "signature.png")},
+        content_type="multipart/form-data",
+    )
     learner = make_user(name="Åsa Lindqvist")
     complete(learner, course)
     cert = services.live_certificate(learner.id, course.id)
@@ -51,16 +61,24 @@ def test_the_course_trainer_saves_a_template_used_by_new_certificates(setting_up
     assert response.status_code == 302
     assert cert.signatories == [{"name": "Maria Rossi", "role": "Coordinator, Città di Bologna"}]
     text = pdf_text(designs.certificate_pdf(cert))
-    assert "Certificate of completion" in text and "Åsa Lindqvist completed Designing a network" in text
+    assert (
+        "Certificate of completion" in text
+        and "Åsa Lindqvist completed Designing a network" in text
+    )
     assert "Maria Rossi" in text
-    assert len(pypdf.PdfReader(io.BytesIO(designs.certificate_pdf(cert))).pages[0].images) == 2  # signature, QR
+    assert (
+        len(pypdf.PdfReader(io.BytesIO(designs.certificate_pdf(cert))).pages[0].images) == 2
+    )  # signature, QR
 
 
 def test_the_live_preview_is_a_pdf_drawn_from_the_form_without_saving(setting_up, client_for):
     trainer, course = setting_up
 
-    response = client_for(trainer).post(f"/certificates/courses/{course.id}/template/preview.pdf",
-                                        data=form(title="Draft title"), content_type="multipart/form-data")
+    response = client_for(trainer).post(
+        f"/certificates/courses/{course.id}/template/preview.pdf",
+        data=form(title="Draft title"),
+        content_type="multipart/form-data",
+    )
 
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert "Draft title" in pdf_text(response.data) and "PREVIEW" in pdf_text(response.data)
@@ -71,7 +89,11 @@ def test_the_live_preview_is_a_pdf_drawn_from_the_form_without_saving(setting_up
 def test_the_editor_page_has_no_inline_script_or_style(setting_up, client_for):
     trainer, course = setting_up
 
-    page = client_for(trainer).get(f"/certificates/courses/{course.id}/template").get_data(as_text=True)
+    page = (
+        client_for(trainer)
+        .get(f"/certificates/courses/{course.id}/template")
+        .get_data(as_text=True)
+    )
 
     assert "<script>" not in page and "<script " not in page.replace('<script src="', "")
     assert "style=" not in page
@@ -79,7 +101,9 @@ def test_the_editor_page_has_no_inline_script_or_style(setting_up, client_for):
 
 
 @pytest.mark.parametrize("who", ["learner", "other_trainer"])
-def test_only_the_course_staff_may_edit_or_preview(setting_up, make_user, quiz_course, client_for, who):
+def test_only_the_course_staff_may_edit_or_preview(
+    setting_up, make_user, quiz_course, client_for, who
+):
     _, course = setting_up
     person = make_user() if who == "learner" else make_user(role="trainer")
     if who == "other_trainer":
@@ -87,21 +111,31 @@ def test_only_the_course_staff_may_edit_or_preview(setting_up, make_user, quiz_c
     browser = client_for(person)
 
     assert browser.get(f"/certificates/courses/{course.id}/template").status_code == 403
-    assert browser.post(f"/certificates/courses/{course.id}/template/preview.pdf", data=form()).status_code == 403
+    assert (
+        browser.post(
+            f"/certificates/courses/{course.id}/template/preview.pdf", data=form()
+        ).status_code
+        == 403
+    )
     assert browser.get("/certificates/admin").status_code == 403
 
 
-@pytest.mark.parametrize("upload, message", [
-    (image_bytes("GIF"), "Only PNG and JPEG"),
-    (b"%PDF-1.4 not an image", "not a readable PNG or JPEG"),
-    (image_bytes("PNG")[:60], "not a readable PNG or JPEG"),
-])
+@pytest.mark.parametrize(
+    "upload, message",
+    [
+        (image_bytes("GIF"), "Only PNG and JPEG"),
+        (b"%PDF-1.4 not an image", "not a readable PNG or JPEG"),
+        (image_bytes("PNG")[:60], "not a readable PNG or JPEG"),
+    ],
+)
 def test_uploads_must_be_readable_png_or_jpeg(setting_up, client_for, upload, message):
     trainer, course = setting_up
 
-    response = client_for(trainer).post(f"/certificates/courses/{course.id}/template",
-                                        data={**form(), "logo": (io.BytesIO(upload), "logo.png")},
-                                        content_type="multipart/form-data")
+    response = client_for(trainer).post(
+        f"/certificates/courses/{course.id}/template",
+        data={**form(), "logo": (io.BytesIO(upload), "logo.png")},
+        content_type="multipart/form-data",
+    )
 
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
@@ -112,9 +146,11 @@ def test_uploads_over_the_size_limit_are_refused(app, setting_up, client_for):
     trainer, course = setting_up
     app.config["CERTIFICATES_MAX_IMAGE_KB"] = 1
 
-    response = client_for(trainer).post(f"/certificates/courses/{course.id}/template",
-                                        data={**form(), "logo": (io.BytesIO(image_bytes("JPEG", (900, 900))), "l.jpg")},
-                                        content_type="multipart/form-data")
+    response = client_for(trainer).post(
+        f"/certificates/courses/{course.id}/template",
+        data={**form(), "logo": (io.BytesIO(image_bytes("JPEG", (900, 900))), "l.jpg")},
+        content_type="multipart/form-data",
+    )
 
     assert response.status_code == 400 and "larger than 1 KB" in response.get_data(as_text=True)
 
@@ -122,26 +158,39 @@ def test_uploads_over_the_size_limit_are_refused(app, setting_up, client_for):
 def test_an_unknown_placeholder_is_refused_with_its_name(setting_up, client_for):
     trainer, course = setting_up
 
-    response = client_for(trainer).post(f"/certificates/courses/{course.id}/template",
-                                        data=form(body="Dear {learner_email}"), content_type="multipart/form-data")
+    response = client_for(trainer).post(
+        f"/certificates/courses/{course.id}/template",
+        data=form(body="Dear {learner_email}"),
+        content_type="multipart/form-data",
+    )
 
     assert response.status_code == 400
     assert "Unknown placeholder {learner_email}" in response.get_data(as_text=True)
 
 
-def test_a_template_cannot_inject_script_into_pages_or_pdfs(setting_up, client_for, make_user, complete):
+def test_a_template_cannot_inject_script_into_pages_or_pdfs(
+    setting_up, client_for, make_user, complete
+):
     trainer, course = setting_up
     script = "<script>alert('x')</script>"
-    client_for(trainer).post(f"/certificates/courses/{course.id}/template",
-                             data=form(title=script, body=f"{script} {{learner_name}}",
-                                       signatory_1_name=script), content_type="multipart/form-data")
+    client_for(trainer).post(
+        f"/certificates/courses/{course.id}/template",
+        data=form(title=script, body=f"{script} {{learner_name}}", signatory_1_name=script),
+        content_type="multipart/form-data",
+    )
     learner = make_user(name="<img src=x onerror=alert(1)>")
     complete(learner, course)
     cert = services.live_certificate(learner.id, course.id)
 
-    editor = client_for(trainer).get(f"/certificates/courses/{course.id}/template").get_data(as_text=True)
+    editor = (
+        client_for(trainer)
+        .get(f"/certificates/courses/{course.id}/template")
+        .get_data(as_text=True)
+    )
     verify = client_for(trainer).get(f"/verify/{cert.code}").get_data(as_text=True)
-    trainer_page = client_for(trainer).get(f"/certificates/courses/{course.id}").get_data(as_text=True)
+    trainer_page = (
+        client_for(trainer).get(f"/certificates/courses/{course.id}").get_data(as_text=True)
+    )
     pdf = designs.certificate_pdf(cert)
 
     for page in (editor, verify, trainer_page):
@@ -151,12 +200,17 @@ def test_a_template_cannot_inject_script_into_pages_or_pdfs(setting_up, client_f
     assert script in pdf_text(pdf)  # printed as the literal text it is
 
 
-def test_the_admin_edits_the_site_template_that_courses_fall_back_to(setting_up, make_user, client_for):
+def test_the_admin_edits_the_site_template_that_courses_fall_back_to(
+    setting_up, make_user, client_for
+):
     _, course = setting_up
     admin = make_user(role="admin")
 
-    client_for(admin).post("/certificates/admin", data=form(title="Attestato di partecipazione"),
-                           content_type="multipart/form-data")
+    client_for(admin).post(
+        "/certificates/admin",
+        data=form(title="Attestato di partecipazione"),
+        content_type="multipart/form-data",
+    )
 
     assert designs.design_for(course.id).title == "Attestato di partecipazione"
     assert designs.site_design().site_default is True
@@ -165,7 +219,11 @@ def test_the_admin_edits_the_site_template_that_courses_fall_back_to(setting_up,
 def test_a_course_template_can_be_dropped_for_the_site_template(setting_up, client_for):
     trainer, course = setting_up
     browser = client_for(trainer)
-    browser.post(f"/certificates/courses/{course.id}/template", data=form(), content_type="multipart/form-data")
+    browser.post(
+        f"/certificates/courses/{course.id}/template",
+        data=form(),
+        content_type="multipart/form-data",
+    )
 
     browser.post(f"/certificates/courses/{course.id}/template/delete")
 

@@ -27,15 +27,24 @@ def compiled_translations() -> None:
                 write_mo(target, read_po(source))
 
 
-@pytest.mark.parametrize("locale, heading", [("sv", "Mina intyg"), ("it", "I miei attestati"),
-                                             ("es", "Mis certificados"), ("fi", "Todistukseni")])
+@pytest.mark.parametrize(
+    "locale, heading",
+    [
+        ("sv", "Mina intyg"),
+        ("it", "I miei attestati"),
+        ("es", "Mis certificados"),
+        ("fi", "Todistukseni"),
+    ],
+)
 def test_my_certificates_is_in_the_learners_language(make_user, client_for, locale, heading):
     page = client_for(make_user(locale=locale)).get("/certificates/").get_data(as_text=True)
 
     assert f"<h1>{heading}</h1>" in page
 
 
-def test_the_verification_page_follows_the_visitors_browser(make_user, quiz_course, complete, client):
+def test_the_verification_page_follows_the_visitors_browser(
+    make_user, quiz_course, complete, client
+):
     learner = make_user()
     course = quiz_course()
     complete(learner, course)
@@ -55,10 +64,17 @@ def test_the_mail_is_written_in_the_learners_language(make_user, quiz_course, co
     assert "Grattis: du har fått ett intyg" in mail.get_content()
 
 
-
-def test_a_swedish_learners_certificate_carries_the_course_and_its_outcomes_in_swedish(make_user, quiz_course, complete):
-    course = quiz_course(translations={"sv": {"title": "Att utforma ett nätverk av vänorter",
-                                              "outcome.0": "Analysera lokala behov med partner i Luleå"}})
+def test_a_swedish_learners_certificate_carries_the_course_and_its_outcomes_in_swedish(
+    make_user, quiz_course, complete
+):
+    course = quiz_course(
+        translations={
+            "sv": {
+                "title": "Att utforma ett nätverk av vänorter",
+                "outcome.0": "Analysera lokala behov med partner i Luleå",
+            }
+        }
+    )
     swede, italian = make_user(locale="sv"), make_user(locale="it")
     complete(swede, course)
     complete(italian, course)
@@ -67,14 +83,22 @@ def test_a_swedish_learners_certificate_carries_the_course_and_its_outcomes_in_s
     other = services.live_certificate(italian.id, course.id)
 
     assert swedish.course_title == "Att utforma ett nätverk av vänorter"
-    assert swedish.outcomes == ["Analysera lokala behov med partner i Luleå",
-                                "Draft a network proposal with the Città di Bologna"]  # not translated: English
-    assert "Analysera lokala behov med partner i Luleå" in json.dumps(swedish.credential, ensure_ascii=False)
-    assert other.outcomes == ["Analyse local needs with partners in Luleå",
-                              "Draft a network proposal with the Città di Bologna"]
+    assert swedish.outcomes == [
+        "Analysera lokala behov med partner i Luleå",
+        "Draft a network proposal with the Città di Bologna",
+    ]  # not translated: English
+    assert "Analysera lokala behov med partner i Luleå" in json.dumps(
+        swedish.credential, ensure_ascii=False
+    )
+    assert other.outcomes == [
+        "Analyse local needs with partners in Luleå",
+        "Draft a network proposal with the Città di Bologna",
+    ]
 
 
-def test_a_finnish_learner_gets_a_finnish_subject_with_the_finnish_course_name(make_user, quiz_course, complete):
+def test_a_finnish_learner_gets_a_finnish_subject_with_the_finnish_course_name(
+    make_user, quiz_course, complete
+):
     course = quiz_course(translations={"fi": {"title": "Ystävyyskaupunkien verkoston suunnittelu"}})
     complete(make_user(name="Aino Virtanen", locale="fi"), course)
 

@@ -14,8 +14,13 @@ from nttlearn_certificates.rules import CertificateRule, save_rule
 
 @pytest.fixture
 def issued(make_user, quiz_course, complete):
-    learner = make_user(name="Åsa Lindqvist", email="asa.lindqvist@lulea.example.se",
-                        org="Luleå kommun", country="SE", town="Luleå")
+    learner = make_user(
+        name="Åsa Lindqvist",
+        email="asa.lindqvist@lulea.example.se",
+        org="Luleå kommun",
+        country="SE",
+        town="Luleå",
+    )
     course = quiz_course()
     complete(learner, course)
     return services.live_certificate(learner.id, course.id)
@@ -27,16 +32,26 @@ def test_a_valid_certificate_shows_holder_course_date_and_issuer(issued, client)
 
     assert response.status_code == 200
     assert "This certificate is genuine and valid." in page
-    for fact in ("Åsa Lindqvist", "Designing a network of twinned towns",
-                 issued.issued_at.strftime("%B %-d, %Y"), "SERN – Sweden-Emilia-Romagna Network"):
+    for fact in (
+        "Åsa Lindqvist",
+        "Designing a network of twinned towns",
+        issued.issued_at.strftime("%B %-d, %Y"),
+        "SERN – Sweden-Emilia-Romagna Network",
+    ):
         assert fact in page
 
 
 def test_the_page_reveals_nothing_else_about_the_learner(issued, client):
     page = client.get(f"/verify/{issued.code}").get_data(as_text=True)
 
-    for private in ("asa.lindqvist@lulea.example.se", "Luleå kommun", "Analyse local needs",
-                    issued.salt, "identityHash", "/certificates/" + issued.code + "/"):
+    for private in (
+        "asa.lindqvist@lulea.example.se",
+        "Luleå kommun",
+        "Analyse local needs",
+        issued.salt,
+        "identityHash",
+        "/certificates/" + issued.code + "/",
+    ):
         assert private not in page
 
 
@@ -76,8 +91,9 @@ def test_a_revoked_certificate_says_so_without_the_reason(issued, client):
 def test_an_expired_certificate_says_so(make_user, quiz_course, client):
     course = quiz_course()
     save_rule(course, CertificateRule(valid_months=12))
-    cert = services.issue_certificate(make_user(), course, reason="x",
-                                      now=datetime.now(UTC) - timedelta(days=400))
+    cert = services.issue_certificate(
+        make_user(), course, reason="x", now=datetime.now(UTC) - timedelta(days=400)
+    )
     db.session.commit()
 
     page = client.get(f"/verify/{cert.code}").get_data(as_text=True)
@@ -110,16 +126,23 @@ def test_the_page_reports_its_server_time_and_runs_two_queries(app, issued, clie
 
 @pytest.mark.parametrize(("locale", "month"), [("it", "marzo"), ("sv", "mars")])
 def test_the_verdict_writes_the_revocation_and_expiry_days_in_the_reader_s_language(
-        app, make_user, quiz_course, locale, month):
+    app, make_user, quiz_course, locale, month
+):
     from flask_babel import force_locale
 
     from nttlearn_certificates.verification import verify_code
 
     course = quiz_course()
     save_rule(course, CertificateRule(valid_months=12))
-    expired = services.issue_certificate(make_user(), course, reason="x", now=datetime(2010, 3, 5, 10, tzinfo=UTC))
-    revoked = services.issue_certificate(make_user(), course, reason="x", now=datetime(2010, 3, 1, 10, tzinfo=UTC))
-    services.revoke_certificate(revoked, reason="Issued by mistake", now=datetime(2010, 3, 2, 10, tzinfo=UTC))
+    expired = services.issue_certificate(
+        make_user(), course, reason="x", now=datetime(2010, 3, 5, 10, tzinfo=UTC)
+    )
+    revoked = services.issue_certificate(
+        make_user(), course, reason="x", now=datetime(2010, 3, 1, 10, tzinfo=UTC)
+    )
+    services.revoke_certificate(
+        revoked, reason="Issued by mistake", now=datetime(2010, 3, 2, 10, tzinfo=UTC)
+    )
     db.session.commit()
 
     with app.test_request_context(), force_locale(locale):

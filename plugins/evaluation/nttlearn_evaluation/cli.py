@@ -27,8 +27,13 @@ def report_group() -> None:
 @click.option("--from", "start", metavar="YYYY-MM-DD", help="First day counted (included).")
 @click.option("--to", "end", metavar="YYYY-MM-DD", help="Last day counted (included).")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-@click.option("--locale", type=click.Choice(LOCALES), default="en", show_default=True,
-              help="Language of the summary sentence.")
+@click.option(
+    "--locale",
+    type=click.Choice(LOCALES),
+    default="en",
+    show_default=True,
+    help="Language of the summary sentence.",
+)
 @with_appcontext
 def impact_command(start: str | None, end: str | None, as_json: bool, locale: str) -> None:
     """Participants, organisations, countries, completions, certificates, proposals, meetings."""
@@ -53,12 +58,22 @@ def impact_command(start: str | None, end: str | None, as_json: bool, locale: st
 
 def _print_text(data: dict[str, Any], proposals: str) -> None:
     period = data["period"]
-    click.echo(f"Period: {period['from'] or 'open start'} to {period['to'] or 'open end'} (UTC days, both included)")
+    click.echo(
+        f"Period: {period['from'] or 'open start'} to {period['to'] or 'open end'} (UTC days, both included)"
+    )
     click.echo(data["summary"] + ".")
     if data["proposals_submitted"]:
         click.echo(proposals)
-    for key in ("participants", "organisations", "countries", "completions", "participants_completed",
-                "certificates_issued", "proposals_submitted", "proposals_transnational"):
+    for key in (
+        "participants",
+        "organisations",
+        "countries",
+        "completions",
+        "participants_completed",
+        "certificates_issued",
+        "proposals_submitted",
+        "proposals_transnational",
+    ):
         click.echo(f"  {key:<24} {data[key]}")
     if data["meetings"]["held"]:
         click.echo(f"  {'meetings_held':<24} {data['meetings']['held']}")
@@ -66,7 +81,9 @@ def _print_text(data: dict[str, Any], proposals: str) -> None:
     for area, count in data["proposals_by_policy_area"].items():
         click.echo(f"  proposals in {area:<12} {count}")
     for row in data["by_country"]:
-        click.echo(f"  {row['country']}: {row['participants']} participants, {row['organisations']} organisations")
+        click.echo(
+            f"  {row['country']}: {row['participants']} participants, {row['organisations']} organisations"
+        )
 
 
 @click.group("evaluation")
@@ -88,5 +105,7 @@ def demo_command(as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(result, indent=2))
         return
-    click.echo(f"{result['answers']} survey answers added in {result['surveys']} surveys "
-               f"({result['already']} learners had already answered).")
+    click.echo(
+        f"{result['answers']} survey answers added in {result['surveys']} surveys "
+        f"({result['already']} learners had already answered)."
+    )

@@ -32,9 +32,13 @@ def _answers(survey, rng: random.Random, n: int) -> dict[str, Any]:
         if question.kind == "likert":
             answers[question.key] = str(rng.choices(range(1, 6), weights=LIKERT_WEIGHTS)[0])
         elif question.key == "intention":
-            answers[question.key] = rng.choices([k for k, _ in INTENTIONS], weights=[w for _, w in INTENTIONS])[0]
+            answers[question.key] = rng.choices(
+                [k for k, _ in INTENTIONS], weights=[w for _, w in INTENTIONS]
+            )[0]
         elif question.key == "eu_experience":
-            answers[question.key] = rng.choices([k for k, _ in EXPERIENCE], weights=[w for _, w in EXPERIENCE])[0]
+            answers[question.key] = rng.choices(
+                [k for k, _ in EXPERIENCE], weights=[w for _, w in EXPERIENCE]
+            )[0]
         elif question.key == "policy_areas":
             answers[question.key] = rng.sample(POLICY_AREAS, k=1 + n % 3)
         elif question.kind in ("single", "multiple"):
@@ -49,17 +53,28 @@ def answer_demo_surveys(seed: int = 2010) -> dict[str, int]:
     rng = random.Random(seed)
     result = {"surveys": 0, "answers": 0, "already": 0}
     activities = db.session.execute(
-        db.select(Activity, Module.course_id).join(Module, Module.id == Activity.module_id)
-        .where(Activity.type_key == "survey", Activity.archived.is_(False)).order_by(Activity.id)
+        db.select(Activity, Module.course_id)
+        .join(Module, Module.id == Activity.module_id)
+        .where(Activity.type_key == "survey", Activity.archived.is_(False))
+        .order_by(Activity.id)
     ).all()
     for activity, course_id in activities:
         survey = survey_for(activity)
-        learners = db.session.execute(
-            db.select(User.id).join(Enrolment, Enrolment.user_id == User.id)
-            .where(Enrolment.course_id == course_id, User.role == "learner", User.email.like("%@example.org"),
-                   User.deleted_at.is_(None))
-            .order_by(User.id)
-        ).scalars().all()
+        learners = (
+            db.session.execute(
+                db.select(User.id)
+                .join(Enrolment, Enrolment.user_id == User.id)
+                .where(
+                    Enrolment.course_id == course_id,
+                    User.role == "learner",
+                    User.email.like("%@example.org"),
+                    User.deleted_at.is_(None),
+                )
+                .order_by(User.id)
+            )
+            .scalars()
+            .all()
+        )
         if learners:
             result["surveys"] += 1
         # Most, not all, answer: a realistic response rate (the last quarter does not).

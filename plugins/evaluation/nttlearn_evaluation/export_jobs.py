@@ -19,7 +19,9 @@ from .pdf import impact_pdf
 from .questionnaires import policy_area_labels
 
 
-def _form(query: dict[str, str], choices: dict[str, list[tuple[str, str]]] | None = None) -> FilterForm:
+def _form(
+    query: dict[str, str], choices: dict[str, list[tuple[str, str]]] | None = None
+) -> FilterForm:
     form = FilterForm(formdata=MultiDict(query))
     for name in ("organisation", "country", "cohort"):
         form[name].choices = [("", "—"), *(choices or {}).get(name, [])]
@@ -28,14 +30,18 @@ def _form(query: dict[str, str], choices: dict[str, list[tuple[str, str]]] | Non
 
 def impact_rows(period: Period) -> int:
     """The impact report's size: the events of its period."""
-    return db.session.execute(db.select(db.func.count()).select_from(EventRecord)
-                              .where(*period.conditions(EventRecord.created_at))).scalar_one()
+    return db.session.execute(
+        db.select(db.func.count())
+        .select_from(EventRecord)
+        .where(*period.conditions(EventRecord.created_at))
+    ).scalar_one()
 
 
 def course_rows(course_id: int) -> int:
     """A course report's size: its enrolled learners."""
-    return db.session.execute(db.select(db.func.count()).select_from(Enrolment)
-                              .where(Enrolment.course_id == course_id)).scalar_one()
+    return db.session.execute(
+        db.select(db.func.count()).select_from(Enrolment).where(Enrolment.course_id == course_id)
+    ).scalar_one()
 
 
 def impact_pdf_file(query: dict[str, str]) -> bytes:

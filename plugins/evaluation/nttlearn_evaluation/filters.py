@@ -44,8 +44,10 @@ class Period:
         return result
 
     def as_dict(self) -> dict[str, str | None]:
-        return {"from": self.start.isoformat() if self.start else None,
-                "to": self.end.isoformat() if self.end else None}
+        return {
+            "from": self.start.isoformat() if self.start else None,
+            "to": self.end.isoformat() if self.end else None,
+        }
 
     def sentence(self) -> str:
         """The period in words, its days written the reader's way ("From 1 March 2026 to …")."""
@@ -75,9 +77,13 @@ class LearnerFilters:
 
     def query_args(self) -> dict[str, str]:
         """The filters as URL arguments, for CSV links that export what the page shows."""
-        args = {"from": self.period.as_dict()["from"], "to": self.period.as_dict()["to"],
-                "organisation": str(self.organisation_id) if self.organisation_id else None,
-                "country": self.country, "cohort": self.cohort}
+        args = {
+            "from": self.period.as_dict()["from"],
+            "to": self.period.as_dict()["to"],
+            "organisation": str(self.organisation_id) if self.organisation_id else None,
+            "country": self.country,
+            "cohort": self.cohort,
+        }
         return {k: v for k, v in args.items() if v}
 
 
@@ -87,7 +93,9 @@ class FilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    start = DateField(lazy_pgettext("start of a date range", "From"), validators=[Optional()], name="from")
+    start = DateField(
+        lazy_pgettext("start of a date range", "From"), validators=[Optional()], name="from"
+    )
     end = DateField(lazy_pgettext("end of a date range", "To"), validators=[Optional()], name="to")
     organisation = SelectField(_l("Organisation"), choices=[], validate_choice=False, default="")
     country = SelectField(_l("Country"), choices=[], validate_choice=False, default="")

@@ -23,20 +23,30 @@ class SurveyForm(FlaskForm):
     """Fields are added per question by :func:`survey_form` as ``field_<key>``, named ``<key>`` in HTML."""
 
 
-def survey_form(questions: tuple[Question, ...], locale: str | None, formdata: Any = None) -> SurveyForm:
+def survey_form(
+    questions: tuple[Question, ...], locale: str | None, formdata: Any = None
+) -> SurveyForm:
     class Form(SurveyForm):
         pass
 
     for question in questions:
         label = question.text(locale)
-        required = [InputRequired(message=_l("Please answer this question."))] if question.required else [Optional()]
+        required = (
+            [InputRequired(message=_l("Please answer this question."))]
+            if question.required
+            else [Optional()]
+        )
         choices = [SelectChoice(o.value, o.text(locale)) for o in question.choices()]
         if question.kind in ("likert", "single"):
             field = RadioField(label, choices=choices, validators=required, name=question.key)
         elif question.kind == "multiple":
-            field = CheckboxListField(label, choices=choices, validators=required, name=question.key)
+            field = CheckboxListField(
+                label, choices=choices, validators=required, name=question.key
+            )
         else:
-            field = TextAreaField(label, validators=[*required, Length(max=MAX_TEXT)], name=question.key)
+            field = TextAreaField(
+                label, validators=[*required, Length(max=MAX_TEXT)], name=question.key
+            )
         setattr(Form, f"field_{question.key}", field)
     return Form(formdata=formdata) if formdata is not None else Form()
 

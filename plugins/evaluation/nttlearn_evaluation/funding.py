@@ -54,7 +54,9 @@ def keep_application(event: Event) -> None:
     copy.team_id = team_id if isinstance(team_id, int) and not isinstance(team_id, bool) else None
     copy.programme, copy.funding_call = _text(data.get("programme")), _text(data.get("call"))
     copy.lead_organisation = _text(data.get("lead_organisation"))
-    copy.partner_countries = sorted({c for c in countries if isinstance(c, str)}) if isinstance(countries, list) else []
+    copy.partner_countries = (
+        sorted({c for c in countries if isinstance(c, str)}) if isinstance(countries, list) else []
+    )
     copy.submitted_on = submitted_on
     copy.requested_eur = _amount(data.get("requested_eur")) or Decimal(0)
     copy.outcome = data["outcome"] if data.get("outcome") in OUTCOMES else "pending"

@@ -116,15 +116,23 @@ FIGURES = (
 
 def participants_note() -> str:
     """What the participants figure counts, under the tables."""
-    return gettext("Participants are people with at least one enrolment made in the period, or checked in at "
-                   "a meeting on a day of the period, counted once; organisations and countries are those of "
-                   "their organisation. A meeting counts in the period in which it started.")
+    return gettext(
+        "Participants are people with at least one enrolment made in the period, or checked in at "
+        "a meeting on a day of the period, counted once; organisations and countries are those of "
+        "their organisation. A meeting counts in the period in which it started."
+    )
 
 
 def figure_rows(report: ImpactReport) -> list[tuple[str, str, int | float]]:
     """``(key, label, value)`` for each figure, the amount granted with its cents."""
-    return [(key, str(label), round(getattr(report, key), 2) if key == "granted_eur" else getattr(report, key))
-            for key, label in FIGURES]
+    return [
+        (
+            key,
+            str(label),
+            round(getattr(report, key), 2) if key == "granted_eur" else getattr(report, key),
+        )
+        for key, label in FIGURES
+    ]
 
 
 def format_amount(value: float) -> str:
@@ -134,8 +142,10 @@ def format_amount(value: float) -> str:
 
 def shown_rows(report: ImpactReport) -> list[tuple[str, str]]:
     """The figures as a page or a PDF shows them: label and formatted value."""
-    return [(label, format_amount(value) if key == "granted_eur" else str(value))
-            for key, label, value in figure_rows(report)]
+    return [
+        (label, format_amount(value) if key == "granted_eur" else str(value))
+        for key, label, value in figure_rows(report)
+    ]
 
 
 def summary_sentence(participants: int, organisations: int, countries: int) -> str:
@@ -143,8 +153,12 @@ def summary_sentence(participants: int, organisations: int, countries: int) -> s
     each part for the sentence (Finnish says "from 4 countries" as "4 maasta")."""
     return gettext(
         "%(participants)s representing %(organisations)s from %(countries)s",
-        participants=npgettext("impact summary", "%(num)d participant", "%(num)d participants", participants),
-        organisations=npgettext("impact summary", "%(num)d organisation", "%(num)d organisations", organisations),
+        participants=npgettext(
+            "impact summary", "%(num)d participant", "%(num)d participants", participants
+        ),
+        organisations=npgettext(
+            "impact summary", "%(num)d organisation", "%(num)d organisations", organisations
+        ),
         countries=npgettext("impact summary", "%(num)d country", "%(num)d countries", countries),
     )
 
@@ -157,9 +171,13 @@ def applications_sentence(submitted: int, funded: int) -> str:
     """NTT+'s "2 applications submitted", with how many were funded."""
     return gettext(
         "%(submitted)s, %(funded)s.",
-        submitted=ngettext("%(num)d application submitted to a funder",
-                           "%(num)d applications submitted to funders", submitted),
-        funded=ngettext("%(num)d funded", "%(num)d funded", funded))
+        submitted=ngettext(
+            "%(num)d application submitted to a funder",
+            "%(num)d applications submitted to funders",
+            submitted,
+        ),
+        funded=ngettext("%(num)d funded", "%(num)d funded", funded),
+    )
 
 
 def impact_report(period: Period) -> ImpactReport:
@@ -185,9 +203,11 @@ def _day_conditions(period: Period, day) -> list:
 def _attendees(period: Period):
     """The people checked in at a meeting on a day of the period."""
     day = json_field(EventRecord.data, "day", "text")
-    return (select(EventRecord.user_id.label("user_id"))
-            .where(EventRecord.name == MEETING_ATTENDED, EventRecord.user_id.is_not(None),
-                   *_day_conditions(period, day)))
+    return select(EventRecord.user_id.label("user_id")).where(
+        EventRecord.name == MEETING_ATTENDED,
+        EventRecord.user_id.is_not(None),
+        *_day_conditions(period, day),
+    )
 
 
 def _people(report: ImpactReport) -> None:
@@ -204,66 +224,102 @@ def _people(report: ImpactReport) -> None:
     per_organisation = (
         select(User.organisation_id.label("organisation_id"), func.count().label("n"))
         .where(or_(User.id.in_(enrolled), User.id.in_(_attendees(period))))
-        .group_by(User.organisation_id).subquery("per_organisation")
+        .group_by(User.organisation_id)
+        .subquery("per_organisation")
     )
     rows = db.session.execute(
-        select(Organisation.country, func.sum(per_organisation.c.n).label("n"),
-               func.count(per_organisation.c.organisation_id))
+        select(
+            Organisation.country,
+            func.sum(per_organisation.c.n).label("n"),
+            func.count(per_organisation.c.organisation_id),
+        )
         .select_from(per_organisation)
         .outerjoin(Organisation, Organisation.id == per_organisation.c.organisation_id)
-        .group_by(Organisation.country).order_by(func.sum(per_organisation.c.n).desc(), Organisation.country)
+        .group_by(Organisation.country)
+        .order_by(func.sum(per_organisation.c.n).desc(), Organisation.country)
     ).all()
     report.participants = sum(int(n) for _country, n, _orgs in rows)
     report.organisations = sum(int(orgs) for _country, _n, orgs in rows)
     report.countries = sum(1 for country, _n, _orgs in rows if country is not None)
-    report.by_country = [CountryFigures(country, int(n), int(orgs)) for country, n, orgs in rows
-                         if country is not None]
+    report.by_country = [
+        CountryFigures(country, int(n), int(orgs))
+        for country, n, orgs in rows
+        if country is not None
+    ]
 
 
 def _completions(report: ImpactReport) -> None:
     period = report.period
-    completed_in_period = and_(Enrolment.completed_at.is_not(None), *period.conditions(Enrolment.completed_at))
-    enrolled_in_period = and_(*period.conditions(Enrolment.created_at)) if period.bounded else true()
+    completed_in_period = and_(
+        Enrolment.completed_at.is_not(None), *period.conditions(Enrolment.completed_at)
+    )
+    enrolled_in_period = (
+        and_(*period.conditions(Enrolment.created_at)) if period.bounded else true()
+    )
     completions, people = db.session.execute(
-        select(func.count(), func.count(func.distinct(Enrolment.user_id))).where(completed_in_period)
+        select(func.count(), func.count(func.distinct(Enrolment.user_id))).where(
+            completed_in_period
+        )
     ).one()
     report.completions, report.participants_completed = int(completions), int(people)
     report.by_course = [
         CourseFigures(slug, localized_text(title, names), int(enrolled or 0), int(completed or 0))
         for slug, title, enrolled, completed, names in db.session.execute(
-            select(Course.slug, Course.title,
-                   func.sum(case((enrolled_in_period, 1), else_=0)), func.sum(case((completed_in_period, 1), else_=0)),
-                   Course.translations)
+            select(
+                Course.slug,
+                Course.title,
+                func.sum(case((enrolled_in_period, 1), else_=0)),
+                func.sum(case((completed_in_period, 1), else_=0)),
+                Course.translations,
+            )
             .join(Enrolment, Enrolment.course_id == Course.id)
             .where(or_(enrolled_in_period, completed_in_period))
-            .group_by(Course.id, Course.slug, Course.title).order_by(Course.title)  # translations: by Course.id
+            .group_by(Course.id, Course.slug, Course.title)
+            .order_by(Course.title)  # translations: by Course.id
         )
     ]
 
 
 def _events(report: ImpactReport) -> None:
     in_period = report.period.conditions(EventRecord.created_at)
-    report.certificates_issued = db.session.scalar(
-        select(func.count()).select_from(EventRecord).where(EventRecord.name == CERTIFICATE_ISSUED, *in_period)
-    ) or 0
+    report.certificates_issued = (
+        db.session.scalar(
+            select(func.count())
+            .select_from(EventRecord)
+            .where(EventRecord.name == CERTIFICATE_ISSUED, *in_period)
+        )
+        or 0
+    )
     # A proposal is one team's submission to one assignment: resubmissions count once. An event
     # whose data was erased (its author deleted the account) still counts, as one proposal.
     team = json_field(EventRecord.data, "team_id", "integer")
     activity = json_field(EventRecord.data, "activity_id", "integer")
     key = case(
-        (team.is_not(None), literal("t", String) + func.coalesce(activity, 0).cast(String) + ":" + team.cast(String)),
+        (
+            team.is_not(None),
+            literal("t", String)
+            + func.coalesce(activity, 0).cast(String)
+            + ":"
+            + team.cast(String),
+        ),
         else_=literal("e", String) + EventRecord.id.cast(String),
     )
     proposals = (
-        select(key.label("proposal"),
-               func.max(json_field(EventRecord.data, "policy_area", "text")).label("area"),
-               func.max(json_field(EventRecord.data, "countries", "array_length")).label("countries"))
+        select(
+            key.label("proposal"),
+            func.max(json_field(EventRecord.data, "policy_area", "text")).label("area"),
+            func.max(json_field(EventRecord.data, "countries", "array_length")).label("countries"),
+        )
         .where(EventRecord.name == PROPOSAL_SUBMITTED, *in_period)
-        .group_by(key).subquery("proposals")
+        .group_by(key)
+        .subquery("proposals")
     )
     for area, count, transnational in db.session.execute(
-        select(proposals.c.area, func.count(), func.sum(case((proposals.c.countries >= 2, 1), else_=0)))
-        .group_by(proposals.c.area).order_by(proposals.c.area)
+        select(
+            proposals.c.area, func.count(), func.sum(case((proposals.c.countries >= 2, 1), else_=0))
+        )
+        .group_by(proposals.c.area)
+        .order_by(proposals.c.area)
     ):
         report.proposals_submitted += count
         report.proposals_transnational += int(transnational or 0)
@@ -275,20 +331,32 @@ def _meetings(report: ImpactReport) -> None:
     sum of their attendees, and the distinct people checked in on a day of the period, of whom
     how many took no course in it (attended a seminar without an online course)."""
     meeting = json_field(EventRecord.data, "meeting_id", "integer")
-    key = case((meeting.is_not(None), literal("m", String) + meeting.cast(String)),
-               else_=literal("e", String) + EventRecord.id.cast(String))
+    key = case(
+        (meeting.is_not(None), literal("m", String) + meeting.cast(String)),
+        else_=literal("e", String) + EventRecord.id.cast(String),
+    )
     starts = func.substr(json_field(EventRecord.data, "starts_at", "text"), 1, 10)
-    held = (select(key.label("meeting"), func.max(json_field(EventRecord.data, "attendees", "integer")).label("n"))
-            .where(EventRecord.name == MEETING_HELD, *_day_conditions(report.period, starts))
-            .group_by(key).subquery("held"))
+    held = (
+        select(
+            key.label("meeting"),
+            func.max(json_field(EventRecord.data, "attendees", "integer")).label("n"),
+        )
+        .where(EventRecord.name == MEETING_HELD, *_day_conditions(report.period, starts))
+        .group_by(key)
+        .subquery("held")
+    )
     count, attendance = db.session.execute(select(func.count(), func.sum(held.c.n))).one()
     report.meetings_held, report.meeting_attendance = int(count), int(attendance or 0)
     attendees = _attendees(report.period).subquery("attendees")
     enrolled = select(Enrolment.user_id).where(*report.period.conditions(Enrolment.created_at))
-    everyone, without_course = db.session.execute(select(
-        func.count(func.distinct(attendees.c.user_id)),
-        func.count(func.distinct(case((attendees.c.user_id.not_in(enrolled), attendees.c.user_id))))
-    )).one()
+    everyone, without_course = db.session.execute(
+        select(
+            func.count(func.distinct(attendees.c.user_id)),
+            func.count(
+                func.distinct(case((attendees.c.user_id.not_in(enrolled), attendees.c.user_id)))
+            ),
+        )
+    ).one()
     report.meeting_attendees, report.participants_meetings_only = int(everyone), int(without_course)
 
 
@@ -302,8 +370,14 @@ def _applications(report: ImpactReport) -> None:
         conditions.append(FundingApplication.submitted_on <= report.period.end)
     funded = FundingApplication.outcome == "funded"
     submitted, funded_count, granted = db.session.execute(
-        select(func.count(), func.sum(case((funded, 1), else_=0)),
-               func.sum(case((funded, FundingApplication.granted_eur), else_=0)))
-        .where(*conditions)).one()
-    report.applications_submitted, report.applications_funded = int(submitted), int(funded_count or 0)
+        select(
+            func.count(),
+            func.sum(case((funded, 1), else_=0)),
+            func.sum(case((funded, FundingApplication.granted_eur), else_=0)),
+        ).where(*conditions)
+    ).one()
+    report.applications_submitted, report.applications_funded = (
+        int(submitted),
+        int(funded_count or 0),
+    )
     report.granted_eur = float(granted or 0)

@@ -60,7 +60,11 @@ def _english(value: Any) -> str:
 
 def texts(entry: Mapping[str, Any] | None) -> dict[str, str]:
     """The translated texts of one language, without the fingerprints."""
-    return {k: v for k, v in (entry or {}).items() if not k.startswith("_") and isinstance(v, str) and v.strip()}
+    return {
+        k: v
+        for k, v in (entry or {}).items()
+        if not k.startswith("_") and isinstance(v, str) and v.strip()
+    }
 
 
 def text_states(entry: Mapping[str, Any] | None, english: Mapping[str, str]) -> dict[str, str]:
@@ -86,7 +90,9 @@ def entry_digest(entry: Mapping[str, Any] | None) -> str:
     found = texts(entry)
     if not found:
         return "new"
-    canonical = json.dumps({k: v.strip() for k, v in found.items()}, sort_keys=True, ensure_ascii=False)
+    canonical = json.dumps(
+        {k: v.strip() for k, v in found.items()}, sort_keys=True, ensure_ascii=False
+    )
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
 
 
@@ -94,13 +100,20 @@ def split_text(value: Any) -> tuple[str, dict[str, str]]:
     """A package text (``"…"`` or ``{en: …, it: …}``) as its English and its translations."""
     if isinstance(value, Mapping):
         english = str(value.get("en") or "").strip()
-        return english, {str(k): str(v).strip() for k, v in value.items()
-                         if k != "en" and k in LANGUAGES and isinstance(v, str) and v.strip()}
+        return english, {
+            str(k): str(v).strip()
+            for k, v in value.items()
+            if k != "en" and k in LANGUAGES and isinstance(v, str) and v.strip()
+        }
     return str(value).strip(), {}
 
 
-def merge(stored: Mapping[str, Any] | None, old_english: Mapping[str, str],
-          incoming: Mapping[str, Mapping[str, str]], new_english: Mapping[str, str]) -> dict[str, Any]:
+def merge(
+    stored: Mapping[str, Any] | None,
+    old_english: Mapping[str, str],
+    incoming: Mapping[str, Mapping[str, str]],
+    new_english: Mapping[str, str],
+) -> dict[str, Any]:
     """The translations after an import: the package decides the texts. A translation the
     package left as it was keeps the English it was made from (so it turns *outdated* when the
     package changed only the English); a new or changed one is up to date with the new English."""
@@ -124,7 +137,9 @@ def merge(stored: Mapping[str, Any] | None, old_english: Mapping[str, str],
     return merged
 
 
-def package_texts(questions: Sequence[Mapping[str, Any]], translations: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+def package_texts(
+    questions: Sequence[Mapping[str, Any]], translations: Mapping[str, Any] | None
+) -> list[dict[str, Any]]:
     """Stored questions with their texts as package maps (``{en: …, it: …}``) where translated."""
 
     def text(key: str, english: str) -> Any:
@@ -134,12 +149,20 @@ def package_texts(questions: Sequence[Mapping[str, Any]], translations: Mapping[
 
     result = []
     for question in questions:
-        entry: dict[str, Any] = {"id": question["id"], "type": question["type"],
-                                 "text": text(question["id"], _english(question.get("text"))),
-                                 "required": bool(question.get("required", True))}
+        entry: dict[str, Any] = {
+            "id": question["id"],
+            "type": question["type"],
+            "text": text(question["id"], _english(question.get("text"))),
+            "required": bool(question.get("required", True)),
+        }
         if question.get("options"):
-            entry["options"] = [{"id": o["id"], "text": text(option_key(question["id"], o["id"]), _english(o["text"]))}
-                                for o in question["options"]]
+            entry["options"] = [
+                {
+                    "id": o["id"],
+                    "text": text(option_key(question["id"], o["id"]), _english(o["text"])),
+                }
+                for o in question["options"]
+            ]
         result.append(entry)
     return result
 
@@ -158,13 +181,20 @@ def template_texts(build) -> tuple[list[dict[str, Any]], dict[str, Any]]:
         # every message of the plugin translated.
         kept = {key: text for key, text in found.items() if text.strip()}
         if kept:
-            translations[locale] = {**kept, SOURCE: {key: fingerprint(english[key]) for key in kept}}
+            translations[locale] = {
+                **kept,
+                SOURCE: {key: fingerprint(english[key]) for key in kept},
+            }
     return questions, translations
 
 
 def _stored(question) -> dict[str, Any]:
-    entry: dict[str, Any] = {"id": question.key, "type": question.kind, "text": str(question.prompt),
-                             "required": question.required}
+    entry: dict[str, Any] = {
+        "id": question.key,
+        "type": question.kind,
+        "text": str(question.prompt),
+        "required": question.required,
+    }
     if question.options:
         entry["options"] = [{"id": o.value, "text": str(o.label)} for o in question.options]
     return entry

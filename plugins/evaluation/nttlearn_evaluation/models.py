@@ -65,7 +65,9 @@ class SurveyRespondent(db.Model):
     survey_id: Mapped[int] = mapped_column(
         ForeignKey("evaluation_surveys.id", ondelete="CASCADE"), primary_key=True
     )
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
 
     __table_args__ = ({"sqlite_with_rowid": False},)
 
@@ -140,13 +142,17 @@ class CourseActivity(db.Model):
 
     __tablename__ = "evaluation_course_activity"
 
-    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True,
-                                           autoincrement=False)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True,
-                                         autoincrement=False)
+    course_id: Mapped[int] = mapped_column(
+        ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
     last_event_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
-    __table_args__ = (Index("ix_evaluation_course_activity_last_event_at", "last_event_at", "course_id"),)
+    __table_args__ = (
+        Index("ix_evaluation_course_activity_last_event_at", "last_event_at", "course_id"),
+    )
 
 
 class ReportSummaryState(db.Model):

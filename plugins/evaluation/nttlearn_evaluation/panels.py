@@ -16,17 +16,29 @@ def course_panels(course: Course | None) -> list[ReportPanel]:
     if course is None:
         return []
     rows = db.session.execute(
-        select(Activity.id, Activity.title, Survey.anonymous, func.count(SurveyResponse.id), Activity.translations)
+        select(
+            Activity.id,
+            Activity.title,
+            Survey.anonymous,
+            func.count(SurveyResponse.id),
+            Activity.translations,
+        )
         .join(Module, Module.id == Activity.module_id)
         .outerjoin(Survey, Survey.activity_id == Activity.id)
         .outerjoin(SurveyResponse, SurveyResponse.survey_id == Survey.id)
-        .where(Module.course_id == course.id, Activity.type_key == "survey", Activity.archived.is_(False),
-               Module.archived.is_(False))
+        .where(
+            Module.course_id == course.id,
+            Activity.type_key == "survey",
+            Activity.archived.is_(False),
+            Module.archived.is_(False),
+        )
         # Activity.translations needs no GROUP BY of its own (JSON has no equality in PostgreSQL):
         # it depends on Activity.id, the primary key grouped here.
         .group_by(Activity.id, Activity.title, Survey.anonymous, Module.position, Activity.position)
         .order_by(Module.position, Activity.position)
     ).all()
-    surveys = [(i, localized_text(title, names), anonymous, n) for i, title, anonymous, n, names in rows]
+    surveys = [
+        (i, localized_text(title, names), anonymous, n) for i, title, anonymous, n, names in rows
+    ]
     body = render_fragment("evaluation/_course_panel.html", course=course, surveys=surveys)
     return [ReportPanel(_("Monitoring and evaluation"), body)]

@@ -29,8 +29,24 @@ from .impact import (
 )
 
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
-BEYOND_LATIN1 = {"–": "-", "—": "-", "‘": "'", "’": "'", "“": '"', "”": '"', "„": '"', "…": "...", "•": "*",
-                 "€": "EUR", "Ł": "L", "ł": "l", "Œ": "OE", "œ": "oe", "ẞ": "SS", "→": "->"}
+BEYOND_LATIN1 = {
+    "–": "-",
+    "—": "-",
+    "‘": "'",
+    "’": "'",
+    "“": '"',
+    "”": '"',
+    "„": '"',
+    "…": "...",
+    "•": "*",
+    "€": "EUR",
+    "Ł": "L",
+    "ł": "l",
+    "Œ": "OE",
+    "œ": "oe",
+    "ẞ": "SS",
+    "→": "->",
+}
 BAR_COLOUR = (11, 79, 138)
 
 
@@ -48,7 +64,9 @@ def to_latin1(text: str) -> str:
         elif char in BEYOND_LATIN1:
             out.append(BEYOND_LATIN1[char])
         else:
-            base = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+            base = "".join(
+                c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
+            )
             out.append(base if base and all(ord(c) < 256 for c in base) else "?")
     return "".join(out)
 
@@ -69,7 +87,9 @@ class ImpactDocument(FPDF):
 
     def paragraph(self, text: str, size: float = 10, bold: bool = False, height: float = 6) -> None:
         self.set_font(self.family, "B" if bold else "", size)
-        self.multi_cell(0, height, self.text_of(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.multi_cell(
+            0, height, self.text_of(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        )
 
     def heading(self, text: str) -> None:
         self.ln(3)
@@ -82,7 +102,9 @@ class ImpactDocument(FPDF):
         self.set_font(self.family, "B", 9)
         self.set_fill_color(238, 242, 246)
         for i, (text, width) in enumerate(zip(header, widths, strict=True)):
-            self.cell(width, 7, self._fit(text, width), border=1, align="L" if i == 0 else "R", fill=True)
+            self.cell(
+                width, 7, self._fit(text, width), border=1, align="L" if i == 0 else "R", fill=True
+            )
         self.ln(7)
         self.set_font(self.family, "", 9)
         for values in rows:
@@ -116,7 +138,9 @@ class ImpactDocument(FPDF):
             self.cell(20, 6, str(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
-def impact_pdf(report: ImpactReport, area_labels: dict[str, Any], *, fonts_folder: Path = DEJAVU) -> bytes:
+def impact_pdf(
+    report: ImpactReport, area_labels: dict[str, Any], *, fonts_folder: Path = DEJAVU
+) -> bytes:
     """The printable impact report in the current language, as PDF bytes."""
     doc = ImpactDocument(unicode_font_files(fonts_folder))
     doc.set_title(_("Impact report"))
@@ -131,27 +155,42 @@ def impact_pdf(report: ImpactReport, area_labels: dict[str, Any], *, fonts_folde
     if report.proposals_submitted:
         doc.paragraph(proposals_sentence(report.proposals_submitted), size=11)
     if report.applications_submitted:
-        doc.paragraph(applications_sentence(report.applications_submitted, report.applications_funded), size=11)
+        doc.paragraph(
+            applications_sentence(report.applications_submitted, report.applications_funded),
+            size=11,
+        )
     doc.heading(_("Figures"))
-    doc.data_table([_("Measure"), _("Value")],
-                   [list(row) for row in shown_rows(report)], (120, 50))
+    doc.data_table([_("Measure"), _("Value")], [list(row) for row in shown_rows(report)], (120, 50))
     if report.by_country:
         doc.heading(_("Participants by country"))
-        doc.data_table([_("Country"), _("Participants"), _("Organisations")],
-                       [[c.country, c.participants, c.organisations] for c in report.by_country], (70, 50, 50))
+        doc.data_table(
+            [_("Country"), _("Participants"), _("Organisations")],
+            [[c.country, c.participants, c.organisations] for c in report.by_country],
+            (70, 50, 50),
+        )
         doc.ln(2)
         doc.bars([(c.country, c.participants) for c in report.by_country])
     if report.proposals_by_policy_area:
         doc.heading(_("Proposals by policy area"))
-        doc.data_table([_("Policy area"), _("Proposals")],
-                       [[str(area_labels.get(k, k)), v] for k, v in report.proposals_by_policy_area.items()], (120, 50))
+        doc.data_table(
+            [_("Policy area"), _("Proposals")],
+            [[str(area_labels.get(k, k)), v] for k, v in report.proposals_by_policy_area.items()],
+            (120, 50),
+        )
     if report.by_course:
         doc.heading(_("Participants and completions by course"))
-        doc.data_table([_("Course"), _("Participants"), _("Completions")],
-                       [[c.title, c.participants, c.completions] for c in report.by_course], (110, 30, 30))
+        doc.data_table(
+            [_("Course"), _("Participants"), _("Completions")],
+            [[c.title, c.participants, c.completions] for c in report.by_course],
+            (110, 30, 30),
+        )
     doc.ln(4)
     doc.paragraph(participants_note(), size=8, height=4.5)
-    doc.paragraph(_("Produced by nttlearn on %(date)s.", date=format_date(date.today(), "long")), size=8, height=4.5)
+    doc.paragraph(
+        _("Produced by nttlearn on %(date)s.", date=format_date(date.today(), "long")),
+        size=8,
+        height=4.5,
+    )
     return bytes(doc.output())
 
 

@@ -49,17 +49,25 @@ def nttlearn_todo_items(user) -> list[TodoItem]:
 
 @hookimpl
 def nttlearn_activity_types() -> list[ActivityType]:
-    return [ActivityType(
-        key="survey", label=_l("Survey"), endpoint="evaluation.surveys.answer",
-        import_definition=definitions.import_definition, export_definition=definitions.export_definition,
-        validate_definition=definitions.validate, default_definition=definitions.default_definition,
-        status=surveys.status, statuses=surveys.statuses, translation_states=surveys.translation_states,
-        translation_texts=surveys.translation_texts,
-        translation_units=translation_units.translation_units,
-        apply_translations=translation_units.apply_translations,
-        package_untranslated=definitions.package_untranslated,
-        has_learner_work=surveys.has_learner_work,
-    )]
+    return [
+        ActivityType(
+            key="survey",
+            label=_l("Survey"),
+            endpoint="evaluation.surveys.answer",
+            import_definition=definitions.import_definition,
+            export_definition=definitions.export_definition,
+            validate_definition=definitions.validate,
+            default_definition=definitions.default_definition,
+            status=surveys.status,
+            statuses=surveys.statuses,
+            translation_states=surveys.translation_states,
+            translation_texts=surveys.translation_texts,
+            translation_units=translation_units.translation_units,
+            apply_translations=translation_units.apply_translations,
+            package_untranslated=definitions.package_untranslated,
+            has_learner_work=surveys.has_learner_work,
+        )
+    ]
 
 
 @hookimpl
@@ -112,8 +120,13 @@ def nttlearn_delete_user_data(user_id: int) -> None:
 @hookimpl
 def nttlearn_periodic_jobs() -> list[PeriodicJob]:
     """The reports' pre-aggregated tables follow the event log every five minutes."""
-    return [PeriodicJob("evaluation.refresh-report-summaries", summaries.refresh_report_summaries,
-                        timedelta(minutes=5))]
+    return [
+        PeriodicJob(
+            "evaluation.refresh-report-summaries",
+            summaries.refresh_report_summaries,
+            timedelta(minutes=5),
+        )
+    ]
 
 
 @hookimpl

@@ -29,7 +29,9 @@ class CourseQuality:
 
     @property
     def intending_percent(self) -> int | None:
-        return round(100 * self.intending / self.intention_answers) if self.intention_answers else None
+        return (
+            round(100 * self.intending / self.intention_answers) if self.intention_answers else None
+        )
 
     def localized_title(self, locale: str | None) -> str:
         return ((self.translations or {}).get(locale or "en") or {}).get("title") or self.title
@@ -72,30 +74,68 @@ def quality_report() -> QualityReport:
 
 def _end_of_course(minimum: int) -> list[CourseQuality]:
     answers = _survey_courses("end-of-course").subquery("answers")
-    means = [func.avg(case((answers.c.question == key, answers.c.value))) for key in END_OF_COURSE_SCALES]
+    means = [
+        func.avg(case((answers.c.question == key, answers.c.value))) for key in END_OF_COURSE_SCALES
+    ]
     intention = answers.c.question == "intention"
     per_course = (
-        select(answers.c.course_id,
-               func.count(func.distinct(answers.c.response_id)).label("responses"),
-               func.max(case((answers.c.anonymous.is_(True), 1), else_=0)).label("anonymous"),
-               func.count(func.distinct(case((intention & answers.c.choice.in_(("yes", "later")), answers.c.response_id))))
-               .label("intending"),
-               func.count(func.distinct(case((intention, answers.c.response_id)))).label("intention_answers"),
-               *[mean.label(f"mean_{key}") for key, mean in zip(END_OF_COURSE_SCALES, means, strict=True)])
-        .group_by(answers.c.course_id).subquery("per_course")
+        select(
+            answers.c.course_id,
+            func.count(func.distinct(answers.c.response_id)).label("responses"),
+            func.max(case((answers.c.anonymous.is_(True), 1), else_=0)).label("anonymous"),
+            func.count(
+                func.distinct(
+                    case(
+                        (intention & answers.c.choice.in_(("yes", "later")), answers.c.response_id)
+                    )
+                )
+            ).label("intending"),
+            func.count(func.distinct(case((intention, answers.c.response_id)))).label(
+                "intention_answers"
+            ),
+            *[
+                mean.label(f"mean_{key}")
+                for key, mean in zip(END_OF_COURSE_SCALES, means, strict=True)
+            ],
+        )
+        .group_by(answers.c.course_id)
+        .subquery("per_course")
     )
     rows = db.session.execute(  # titles joined after grouping: JSON columns cannot be grouped on PostgreSQL
         select(per_course.c.course_id, Course.title, Course.translations, *list(per_course.c)[1:])
-        .join(Course, Course.id == per_course.c.course_id).order_by(Course.title)
+        .join(Course, Course.id == per_course.c.course_id)
+        .order_by(Course.title)
     ).all()
     result = []
-    for course_id, title, translations, responses, anonymous, intending, intention_answers, *values in rows:
+    for (
+        course_id,
+        title,
+        translations,
+        responses,
+        anonymous,
+        intending,
+        intention_answers,
+        *values,
+    ) in rows:
         withheld = bool(anonymous) and responses < minimum
-        result.append(CourseQuality(
-            course_id, title, translations or {}, responses, bool(anonymous),
-            {} if withheld else {k: round(float(v), 2) if v is not None else None for k, v in zip(END_OF_COURSE_SCALES, values, strict=True)},
-            0 if withheld else intending, 0 if withheld else intention_answers, withheld,
-        ))
+        result.append(
+            CourseQuality(
+                course_id,
+                title,
+                translations or {},
+                responses,
+                bool(anonymous),
+                {}
+                if withheld
+                else {
+                    k: round(float(v), 2) if v is not None else None
+                    for k, v in zip(END_OF_COURSE_SCALES, values, strict=True)
+                },
+                0 if withheld else intending,
+                0 if withheld else intention_answers,
+                withheld,
+            )
+        )
     return result
 
 
@@ -103,15 +143,21 @@ def _needs(minimum: int) -> NeedsSummary:
     answers = _survey_courses("needs").subquery("answers")
     summary = NeedsSummary()
     respondents, anonymous = db.session.execute(
-        select(func.count(func.distinct(SurveyResponse.id)), func.max(case((Survey.anonymous.is_(True), 1), else_=0)))
-        .join(Survey, Survey.id == SurveyResponse.survey_id).where(Survey.template == "needs")
+        select(
+            func.count(func.distinct(SurveyResponse.id)),
+            func.max(case((Survey.anonymous.is_(True), 1), else_=0)),
+        )
+        .join(Survey, Survey.id == SurveyResponse.survey_id)
+        .where(Survey.template == "needs")
     ).one()
     summary.respondents = int(respondents or 0)
     if anonymous and summary.respondents < minimum:
         summary.withheld = True
         return summary
     counts = db.session.execute(
-        select(answers.c.question, answers.c.choice, func.count(func.distinct(answers.c.response_id)))
+        select(
+            answers.c.question, answers.c.choice, func.count(func.distinct(answers.c.response_id))
+        )
         .where(answers.c.question.in_(("policy_areas", "eu_experience")))
         .group_by(answers.c.question, answers.c.choice)
     ).all()

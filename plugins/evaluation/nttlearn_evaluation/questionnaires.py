@@ -19,8 +19,13 @@ KINDS = ("likert", "single", "multiple", "text")
 LIKERT_VALUES = (1, 2, 3, 4, 5)
 
 # The five policy areas NTT+'s questionnaire identified (keys as in the core's course model).
-POLICY_AREAS = ("youth", "social-enterprise", "renewable-energy", "family-gender",
-                "integration-employment")
+POLICY_AREAS = (
+    "youth",
+    "social-enterprise",
+    "renewable-energy",
+    "family-gender",
+    "integration-employment",
+)
 
 
 def policy_area_labels() -> dict[str, Any]:
@@ -87,22 +92,38 @@ class Question:
 def end_of_course() -> tuple[Question, ...]:
     """The default course evaluation: the five things NTT+ asked about, and room for comments."""
     return (
-        Question("relevance", "likert", _l("The course is relevant to my work as a municipal official.")),
+        Question(
+            "relevance", "likert", _l("The course is relevant to my work as a municipal official.")
+        ),
         Question("clarity", "likert", _l("The lessons and exercises were clear.")),
-        Question("methodology", "likert",
-                 _l("The project-design methodology is useful for preparing network proposals.")),
-        Question("peer_feedback", "likert",
-                 _l("The feedback I received from other participants was of good quality "
-                    "(leave blank if you received none)."), required=False),
-        Question("intention", "single",
-                 _l("Do you intend to submit a network proposal with partners from other countries?"),
-                 options=(
-                     Option("yes", _l("Yes, within the next year")),
-                     Option("later", _l("Yes, but later")),
-                     Option("unsure", _l("I do not know yet")),
-                     Option("no", _l("No")),
-                 )),
-        Question("comments", "text", _l("What should we keep or change in this course?"), required=False),
+        Question(
+            "methodology",
+            "likert",
+            _l("The project-design methodology is useful for preparing network proposals."),
+        ),
+        Question(
+            "peer_feedback",
+            "likert",
+            _l(
+                "The feedback I received from other participants was of good quality "
+                "(leave blank if you received none)."
+            ),
+            required=False,
+        ),
+        Question(
+            "intention",
+            "single",
+            _l("Do you intend to submit a network proposal with partners from other countries?"),
+            options=(
+                Option("yes", _l("Yes, within the next year")),
+                Option("later", _l("Yes, but later")),
+                Option("unsure", _l("I do not know yet")),
+                Option("no", _l("No")),
+            ),
+        ),
+        Question(
+            "comments", "text", _l("What should we keep or change in this course?"), required=False
+        ),
     )
 
 
@@ -110,19 +131,29 @@ def needs() -> tuple[Question, ...]:
     """The pre-course needs questionnaire: policy areas of interest and experience of EU projects."""
     labels = policy_area_labels()
     return (
-        Question("policy_areas", "multiple",
-                 _l("Which policy areas would you like your town's network to work on?"),
-                 options=tuple(Option(area, labels[area]) for area in POLICY_AREAS)),
-        Question("eu_experience", "single",
-                 _l("What experience of EU-funded projects do you have? Choose the one that fits best."),
-                 options=(
-                     Option("none", _l("None yet")),
-                     Option("applicant", _l("I have written or co-written an application")),
-                     Option("partner", _l("I have worked in an EU project as a partner")),
-                     Option("coordinator", _l("I have coordinated an EU project")),
-                 )),
-        Question("expectations", "text", _l("What do you hope to be able to do after the course?"),
-                 required=False),
+        Question(
+            "policy_areas",
+            "multiple",
+            _l("Which policy areas would you like your town's network to work on?"),
+            options=tuple(Option(area, labels[area]) for area in POLICY_AREAS),
+        ),
+        Question(
+            "eu_experience",
+            "single",
+            _l("What experience of EU-funded projects do you have? Choose the one that fits best."),
+            options=(
+                Option("none", _l("None yet")),
+                Option("applicant", _l("I have written or co-written an application")),
+                Option("partner", _l("I have worked in an EU project as a partner")),
+                Option("coordinator", _l("I have coordinated an EU project")),
+            ),
+        ),
+        Question(
+            "expectations",
+            "text",
+            _l("What do you hope to be able to do after the course?"),
+            required=False,
+        ),
     )
 
 
@@ -132,11 +163,16 @@ END_OF_COURSE_SCALES = ("relevance", "clarity", "methodology", "peer_feedback")
 
 
 def template_labels() -> dict[str, Any]:
-    return {"end-of-course": _l("End-of-course evaluation"), "needs": _l("Needs questionnaire"),
-            "": _l("Own questions")}
+    return {
+        "end-of-course": _l("End-of-course evaluation"),
+        "needs": _l("Needs questionnaire"),
+        "": _l("Own questions"),
+    }
 
 
-def questions_from_spec(items: list[dict[str, Any]], translations: dict[str, Any] | None = None) -> tuple[Question, ...]:
+def questions_from_spec(
+    items: list[dict[str, Any]], translations: dict[str, Any] | None = None
+) -> tuple[Question, ...]:
     """Questions as stored in ``Survey.questions``, each text a ``{locale: text}`` mapping of its
     English and its translations (``Survey.translations``): each reader gets their language,
     text by text, and the English where a text is not translated."""
@@ -144,19 +180,32 @@ def questions_from_spec(items: list[dict[str, Any]], translations: dict[str, Any
 
     def text(key: str, value: Any) -> dict[str, str]:
         mapping = dict(value) if isinstance(value, dict) else {"en": str(value)}
-        mapping.update({locale: found[key] for locale, found in per_locale.items() if found.get(key)})
+        mapping.update(
+            {locale: found[key] for locale, found in per_locale.items() if found.get(key)}
+        )
         return mapping
 
     result = []
     for item in items:
-        options = tuple(Option(o["id"], text(option_key(item["id"], o["id"]), o["text"])) for o in item.get("options", []))
-        result.append(Question(item["id"], item["type"], text(item["id"], item["text"]),
-                               bool(item.get("required", True)), options))
+        options = tuple(
+            Option(o["id"], text(option_key(item["id"], o["id"]), o["text"]))
+            for o in item.get("options", [])
+        )
+        result.append(
+            Question(
+                item["id"],
+                item["type"],
+                text(item["id"], item["text"]),
+                bool(item.get("required", True)),
+                options,
+            )
+        )
     return tuple(result)
 
 
-def survey_questions(template: str, inline: list[dict[str, Any]],
-                     translations: dict[str, Any] | None = None) -> tuple[Question, ...]:
+def survey_questions(
+    template: str, inline: list[dict[str, Any]], translations: dict[str, Any] | None = None
+) -> tuple[Question, ...]:
     """A survey's questions: its stored ones, or (a template survey stored before templates were
     copied into surveys) the template's, read from code."""
     if inline:

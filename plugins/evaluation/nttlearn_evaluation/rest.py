@@ -11,12 +11,18 @@ from nttlearn.api import ApiBlueprint, api_abort, api_scope, api_user
 from .filters import Period
 from .impact import impact_report
 
-api = ApiBlueprint("evaluation_api", __name__, url_prefix="/api/v1/evaluation",
-                   description="Evaluation: the programme's impact figures")
+api = ApiBlueprint(
+    "evaluation_api",
+    __name__,
+    url_prefix="/api/v1/evaluation",
+    description="Evaluation: the programme's impact figures",
+)
 
 
 class PeriodQuerySchema(ma.Schema):
-    start = ma.fields.Date(data_key="from", metadata={"description": "First day counted (YYYY-MM-DD)"})
+    start = ma.fields.Date(
+        data_key="from", metadata={"description": "First day counted (YYYY-MM-DD)"}
+    )
     end = ma.fields.Date(data_key="to", metadata={"description": "Last day counted (YYYY-MM-DD)"})
 
     @ma.validates_schema

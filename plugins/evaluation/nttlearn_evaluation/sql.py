@@ -29,8 +29,10 @@ class seconds_between(FunctionElement):  # noqa: N801 - reads like the SQL funct
 @compiles(seconds_between)
 def _seconds_sqlite(element, compiler, **kw) -> str:
     start, end = list(element.clauses)
-    return (f"((julianday({compiler.process(end, **kw)}) - julianday({compiler.process(start, **kw)}))"
-            " * 86400.0)")
+    return (
+        f"((julianday({compiler.process(end, **kw)}) - julianday({compiler.process(start, **kw)}))"
+        " * 86400.0)"
+    )
 
 
 @compiles(seconds_between, "postgresql")
@@ -76,13 +78,21 @@ def median_by(source: Select) -> Select:
     rows = source.subquery()
     group, value = rows.c[0], rows.c[1]
     if db.engine.dialect.name == "postgresql":
-        return (select(group, func.percentile_cont(0.5).within_group(value))
-                .where(value.is_not(None)).group_by(group))
-    ranked = select(
-        group.label("grp"), value.label("v"),
-        func.row_number().over(partition_by=group, order_by=value).label("rn"),
-        func.count().over(partition_by=group).label("n"),
-    ).where(value.is_not(None)).subquery()
+        return (
+            select(group, func.percentile_cont(0.5).within_group(value))
+            .where(value.is_not(None))
+            .group_by(group)
+        )
+    ranked = (
+        select(
+            group.label("grp"),
+            value.label("v"),
+            func.row_number().over(partition_by=group, order_by=value).label("rn"),
+            func.count().over(partition_by=group).label("n"),
+        )
+        .where(value.is_not(None))
+        .subquery()
+    )
     return (
         select(ranked.c.grp, func.avg(ranked.c.v))
         .where(or_(ranked.c.rn == (ranked.c.n + 1) // 2, ranked.c.rn == (ranked.c.n + 2) // 2))
@@ -119,15 +129,23 @@ class json_field(FunctionElement):  # noqa: N801
     inherit_cache = True
     name = "json_field"
     # key and kind change the SQL, so they belong in the statement cache key
-    _traverse_internals = [*FunctionElement._traverse_internals,
-                           ("key", InternalTraversal.dp_string), ("kind", InternalTraversal.dp_string)]
+    _traverse_internals = [
+        *FunctionElement._traverse_internals,
+        ("key", InternalTraversal.dp_string),
+        ("kind", InternalTraversal.dp_string),
+    ]
 
     def __init__(self, column, key: str, kind: str) -> None:
         if not key.replace("_", "").isalnum() or kind not in JSON_KINDS:
             raise ValueError(f"unsupported JSON field {key!r} ({kind})")
         self.key, self.kind = key, kind
-        types: dict[str, TypeEngine[Any]] = {"integer": Integer(), "number": Float(), "boolean": Boolean(),
-                                             "text": String(), "array_length": Integer()}
+        types: dict[str, TypeEngine[Any]] = {
+            "integer": Integer(),
+            "number": Float(),
+            "boolean": Boolean(),
+            "text": String(),
+            "array_length": Integer(),
+        }
         self.type = types[kind]
         super().__init__(column)
 

@@ -33,25 +33,43 @@ def refresh_report_summaries(now: datetime | None = None) -> int:
     moment = now or utcnow()
     state = _state()
     start = state.last_event_id
-    end = db.session.scalar(select(func.max(EventRecord.id))
-                            .where(EventRecord.id > start, EventRecord.created_at < moment - SETTLE))
+    end = db.session.scalar(
+        select(func.max(EventRecord.id)).where(
+            EventRecord.id > start, EventRecord.created_at < moment - SETTLE
+        )
+    )
     state.refreshed_at = moment
     if end is None:
         return 0
     latest = (
         select(EventRecord.course_id, EventRecord.user_id, func.max(EventRecord.created_at))
-        .where(EventRecord.id > start, EventRecord.id <= end,
-               EventRecord.course_id.is_not(None), EventRecord.user_id.is_not(None))
+        .where(
+            EventRecord.id > start,
+            EventRecord.id <= end,
+            EventRecord.course_id.is_not(None),
+            EventRecord.user_id.is_not(None),
+        )
         .group_by(EventRecord.course_id, EventRecord.user_id)
     )
     insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-    statement = insert(CourseActivity).from_select(["course_id", "user_id", "last_event_at"], latest)
+    statement = insert(CourseActivity).from_select(
+        ["course_id", "user_id", "last_event_at"], latest
+    )
     table = CourseActivity.__table__
-    written = db.session.execute(statement.on_conflict_do_update(
-        index_elements=["course_id", "user_id"],
-        set_={"last_event_at": case((statement.excluded.last_event_at > table.c.last_event_at,
-                                     statement.excluded.last_event_at), else_=table.c.last_event_at)},
-    )).rowcount
+    written = db.session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["course_id", "user_id"],
+            set_={
+                "last_event_at": case(
+                    (
+                        statement.excluded.last_event_at > table.c.last_event_at,
+                        statement.excluded.last_event_at,
+                    ),
+                    else_=table.c.last_event_at,
+                )
+            },
+        )
+    ).rowcount
     state.last_event_id = end
     return max(int(written or 0), 0)
 
@@ -61,25 +79,41 @@ def _state() -> ReportSummaryState:
     state = db.session.get(ReportSummaryState, COURSE_ACTIVITY, with_for_update=True)
     if state is None:
         insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-        db.session.execute(insert(ReportSummaryState).values(name=COURSE_ACTIVITY, last_event_id=0)
-                           .on_conflict_do_nothing(index_elements=["name"]))
-        state = db.session.get(ReportSummaryState, COURSE_ACTIVITY, with_for_update=True, populate_existing=True)
+        db.session.execute(
+            insert(ReportSummaryState)
+            .values(name=COURSE_ACTIVITY, last_event_id=0)
+            .on_conflict_do_nothing(index_elements=["name"])
+        )
+        state = db.session.get(
+            ReportSummaryState, COURSE_ACTIVITY, with_for_update=True, populate_existing=True
+        )
     return state
 
 
 def course_activity_mark() -> int:
     """The last event id folded into ``evaluation_course_activity`` (0 before the first run)."""
-    return db.session.scalar(select(ReportSummaryState.last_event_id)
-                             .where(ReportSummaryState.name == COURSE_ACTIVITY)) or 0
+    return (
+        db.session.scalar(
+            select(ReportSummaryState.last_event_id).where(
+                ReportSummaryState.name == COURSE_ACTIVITY
+            )
+        )
+        or 0
+    )
 
 
 def active_pairs(since: datetime, mark: int):
     """(course_id, user_id) of every learner with an event in a course at or after ``since``: the
     pre-aggregated latest events up to ``mark``, and the event log after it."""
-    summarised = select(CourseActivity.course_id, CourseActivity.user_id).where(CourseActivity.last_event_at >= since)
-    tail = (select(EventRecord.course_id, EventRecord.user_id)
-            .where(EventRecord.id > mark, EventRecord.created_at >= since,
-                   EventRecord.course_id.is_not(None), EventRecord.user_id.is_not(None)))
+    summarised = select(CourseActivity.course_id, CourseActivity.user_id).where(
+        CourseActivity.last_event_at >= since
+    )
+    tail = select(EventRecord.course_id, EventRecord.user_id).where(
+        EventRecord.id > mark,
+        EventRecord.created_at >= since,
+        EventRecord.course_id.is_not(None),
+        EventRecord.user_id.is_not(None),
+    )
     return union(summarised, tail).subquery("recent")
 
 
@@ -87,12 +121,20 @@ def latest_in_course(course_id: int, mark: int):
     """(user_id, last_at): each learner's latest event in the course, from the pre-aggregated
     table up to ``mark`` and the event log after it."""
     both = union_all(
-        select(CourseActivity.user_id, CourseActivity.last_event_at.label("at"))
-        .where(CourseActivity.course_id == course_id),
-        select(EventRecord.user_id, EventRecord.created_at)
-        .where(EventRecord.id > mark, EventRecord.course_id == course_id, EventRecord.user_id.is_not(None)),
+        select(CourseActivity.user_id, CourseActivity.last_event_at.label("at")).where(
+            CourseActivity.course_id == course_id
+        ),
+        select(EventRecord.user_id, EventRecord.created_at).where(
+            EventRecord.id > mark,
+            EventRecord.course_id == course_id,
+            EventRecord.user_id.is_not(None),
+        ),
     ).subquery("seen")
-    return select(both.c.user_id, func.max(both.c.at).label("last_at")).group_by(both.c.user_id).subquery("latest")
+    return (
+        select(both.c.user_id, func.max(both.c.at).label("last_at"))
+        .group_by(both.c.user_id)
+        .subquery("latest")
+    )
 
 
 def delete_user_data(user_id: int) -> None:

@@ -39,13 +39,19 @@ def answer(activity_id: int):
             return redirect(url_for(".answer", activity_id=activity_id))
         if form.validate():
             try:
-                stored = submit_response(survey, access.activity, access.user_id, answers_from(form, questions))
+                stored = submit_response(
+                    survey, access.activity, access.user_id, answers_from(form, questions)
+                )
             except ValueError:  # the form checks the same rules; this guards a tampered request
                 db.session.rollback()
                 abort(400)
             db.session.commit()
-            flash(_("Thank you for your answers.") if stored else _("You have already answered this survey. Thank you!"),
-                  "success" if stored else "info")
+            flash(
+                _("Thank you for your answers.")
+                if stored
+                else _("You have already answered this survey. Thank you!"),
+                "success" if stored else "info",
+            )
             return redirect(url_for(".answer", activity_id=activity_id))
     mine = own_answers(survey, access.user_id) if responded else {}
     translations = []
@@ -54,6 +60,15 @@ def answer(activity_id: int):
 
         translations = translation_links(access.course.id, activity_id, survey)
     return render_template(
-        "evaluation/survey.html", access=access, survey=survey, questions=questions, form=form,
-        responded=responded, mine=mine, locale=locale, due=due, closed=closed, translations=translations,
+        "evaluation/survey.html",
+        access=access,
+        survey=survey,
+        questions=questions,
+        form=form,
+        responded=responded,
+        mine=mine,
+        locale=locale,
+        due=due,
+        closed=closed,
+        translations=translations,
     ), 200 if request.method == "GET" or not form.errors else 400

@@ -45,7 +45,9 @@ def survey_for(activity: Activity) -> Survey:
                 import_definition(activity, spec or default_definition(), None)
         except IntegrityError:  # another request created it first
             pass
-        survey = db.session.execute(db.select(Survey).filter_by(activity_id=activity.id)).scalar_one()
+        survey = db.session.execute(
+            db.select(Survey).filter_by(activity_id=activity.id)
+        ).scalar_one()
     return survey
 
 
@@ -57,7 +59,9 @@ def has_responded(survey: Survey, user_id: int) -> bool:
     return db.session.get(SurveyRespondent, (survey.id, user_id)) is not None
 
 
-def _answer_rows(survey: Survey, response_id: str, answers: Mapping[str, Any]) -> list[SurveyAnswer]:
+def _answer_rows(
+    survey: Survey, response_id: str, answers: Mapping[str, Any]
+) -> list[SurveyAnswer]:
     """Check ``answers`` against the questions and turn them into rows (ValueError if wrong)."""
     rows: list[SurveyAnswer] = []
     for question in questions_of(survey):
@@ -68,7 +72,9 @@ def _answer_rows(survey: Survey, response_id: str, answers: Mapping[str, Any]) -
             picked = [v for v in (value or []) if v]
             if any(v not in allowed for v in picked):
                 raise ValueError(f"unknown option for {question.key}")
-            rows += [SurveyAnswer(**base, item=i, choice=v) for i, v in enumerate(dict.fromkeys(picked))]
+            rows += [
+                SurveyAnswer(**base, item=i, choice=v) for i, v in enumerate(dict.fromkeys(picked))
+            ]
             empty = not picked
         elif question.kind == "text":
             text = (value or "").strip()[:MAX_TEXT]
@@ -80,15 +86,20 @@ def _answer_rows(survey: Survey, response_id: str, answers: Mapping[str, Any]) -
         else:
             if str(value) not in allowed:
                 raise ValueError(f"unknown option for {question.key}")
-            rows.append(SurveyAnswer(**base, value=int(value)) if question.kind == "likert"
-                        else SurveyAnswer(**base, choice=str(value)))
+            rows.append(
+                SurveyAnswer(**base, value=int(value))
+                if question.kind == "likert"
+                else SurveyAnswer(**base, choice=str(value))
+            )
             empty = False
         if empty and question.required:
             raise ValueError(f"{question.key} needs an answer")
     return rows
 
 
-def submit_response(survey: Survey, activity: Activity, user_id: int, answers: Mapping[str, Any]) -> bool:
+def submit_response(
+    survey: Survey, activity: Activity, user_id: int, answers: Mapping[str, Any]
+) -> bool:
     """Store a learner's answers once and complete the activity; False if they had answered.
 
     The respondent row goes first, in a savepoint: a second submission (double click, two tabs,
@@ -125,7 +136,9 @@ def own_answers(survey: Survey, user_id: int) -> dict[str, list[Any]]:
         .where(SurveyResponse.survey_id == survey.id, SurveyResponse.user_id == user_id)
         .order_by(SurveyAnswer.question, SurveyAnswer.item)
     ):
-        result.setdefault(question, []).append(value if value is not None else choice if choice is not None else text)
+        result.setdefault(question, []).append(
+            value if value is not None else choice if choice is not None else text
+        )
     return result
 
 
@@ -163,15 +176,28 @@ class SurveyResults:
 def survey_results(survey: Survey) -> SurveyResults:
     """Distribution, mean and comments per question: four aggregate queries, whatever the size."""
     results = {q.key: QuestionResult(q) for q in questions_of(survey)}
-    responses = db.session.scalar(
-        db.select(func.count()).select_from(SurveyResponse).where(SurveyResponse.survey_id == survey.id)
-    ) or 0
+    responses = (
+        db.session.scalar(
+            db.select(func.count())
+            .select_from(SurveyResponse)
+            .where(SurveyResponse.survey_id == survey.id)
+        )
+        or 0
+    )
     for key, answered, mean in db.session.execute(
-        db.select(SurveyAnswer.question, func.count(func.distinct(SurveyAnswer.response_id)), func.avg(SurveyAnswer.value))
-        .where(SurveyAnswer.survey_id == survey.id).group_by(SurveyAnswer.question)
+        db.select(
+            SurveyAnswer.question,
+            func.count(func.distinct(SurveyAnswer.response_id)),
+            func.avg(SurveyAnswer.value),
+        )
+        .where(SurveyAnswer.survey_id == survey.id)
+        .group_by(SurveyAnswer.question)
     ):
         if key in results:
-            results[key].answered, results[key].mean = answered, float(mean) if mean is not None else None
+            results[key].answered, results[key].mean = (
+                answered,
+                float(mean) if mean is not None else None,
+            )
     for key, value, choice, count in db.session.execute(
         db.select(SurveyAnswer.question, SurveyAnswer.value, SurveyAnswer.choice, func.count())
         .where(SurveyAnswer.survey_id == survey.id, SurveyAnswer.text.is_(None))
@@ -189,15 +215,19 @@ def _comments(survey: Survey) -> list[tuple[str, str, str | None]]:
     """Free-text answers. Anonymous ones are sorted by their text, never by when they came in,
     so that their order cannot be matched against the order in which people completed."""
     if survey.anonymous:
-        stmt = (db.select(SurveyAnswer.question, SurveyAnswer.text, db.literal(None))
-                .where(SurveyAnswer.survey_id == survey.id, SurveyAnswer.text.is_not(None))
-                .order_by(SurveyAnswer.question, SurveyAnswer.text))
+        stmt = (
+            db.select(SurveyAnswer.question, SurveyAnswer.text, db.literal(None))
+            .where(SurveyAnswer.survey_id == survey.id, SurveyAnswer.text.is_not(None))
+            .order_by(SurveyAnswer.question, SurveyAnswer.text)
+        )
     else:
-        stmt = (db.select(SurveyAnswer.question, SurveyAnswer.text, User.name)
-                .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
-                .outerjoin(User, User.id == SurveyResponse.user_id)
-                .where(SurveyAnswer.survey_id == survey.id, SurveyAnswer.text.is_not(None))
-                .order_by(SurveyAnswer.question, SurveyResponse.submitted_at))
+        stmt = (
+            db.select(SurveyAnswer.question, SurveyAnswer.text, User.name)
+            .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
+            .outerjoin(User, User.id == SurveyResponse.user_id)
+            .where(SurveyAnswer.survey_id == survey.id, SurveyAnswer.text.is_not(None))
+            .order_by(SurveyAnswer.question, SurveyResponse.submitted_at)
+        )
     return [tuple(row) for row in db.session.execute(stmt)]
 
 
@@ -213,7 +243,13 @@ def user_data(user_id: int) -> dict[str, Any] | None:
         return None
     named: dict[int, dict[str, list[Any]]] = {}
     for activity_id, question, value, choice, text in db.session.execute(
-        db.select(Survey.activity_id, SurveyAnswer.question, SurveyAnswer.value, SurveyAnswer.choice, SurveyAnswer.text)
+        db.select(
+            Survey.activity_id,
+            SurveyAnswer.question,
+            SurveyAnswer.value,
+            SurveyAnswer.choice,
+            SurveyAnswer.text,
+        )
         .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
         .join(Survey, Survey.id == SurveyResponse.survey_id)
         .where(SurveyResponse.user_id == user_id)
@@ -232,10 +268,14 @@ def delete_user_data(user_id: int) -> None:
     answers were never linked to the account and stay in the results."""
     mine = db.select(SurveyResponse.id).where(SurveyResponse.user_id == user_id)
     db.session.execute(
-        db.delete(SurveyAnswer).where(SurveyAnswer.response_id.in_(mine), SurveyAnswer.text.is_not(None))
+        db.delete(SurveyAnswer).where(
+            SurveyAnswer.response_id.in_(mine), SurveyAnswer.text.is_not(None)
+        )
     )
     db.session.execute(
-        db.update(SurveyResponse).where(SurveyResponse.user_id == user_id).values(user_id=None, submitted_at=None)
+        db.update(SurveyResponse)
+        .where(SurveyResponse.user_id == user_id)
+        .values(user_id=None, submitted_at=None)
     )
 
 
@@ -246,15 +286,25 @@ def translation_texts(activities: Sequence[Activity]) -> dict[int, list[Translat
     templates were copied into surveys is read from code, whose texts the plugin's catalogues
     translate: counted as translated, with no page to edit them."""
     found = db.session.execute(
-        db.select(Survey.activity_id, Survey.template, Survey.questions, Survey.translations, Module.course_id)
-        .join(Activity, Activity.id == Survey.activity_id).join(Module, Module.id == Activity.module_id)
+        db.select(
+            Survey.activity_id,
+            Survey.template,
+            Survey.questions,
+            Survey.translations,
+            Module.course_id,
+        )
+        .join(Activity, Activity.id == Survey.activity_id)
+        .join(Module, Module.id == Activity.module_id)
         .where(Survey.activity_id.in_([a.id for a in activities]))
     ).all()
     result: dict[int, list[TranslatableText]] = {}
     for activity_id, template, questions, translations, course_id in found:
         if questions:
             english = english_texts(questions)
-            per_locale = {locale: text_states((translations or {}).get(locale), english) for locale in LANGUAGES}
+            per_locale = {
+                locale: text_states((translations or {}).get(locale), english)
+                for locale in LANGUAGES
+            }
             editor: str | None = "evaluation.surveys.translate"
         elif template:
             questions = template_texts(TEMPLATE_QUESTIONS[template])[0]
@@ -265,9 +315,16 @@ def translation_texts(activities: Sequence[Activity]) -> dict[int, list[Translat
             continue
         labels = _text_labels(questions)
         result[activity_id] = [
-            TranslatableText(label=labels[key], english=text, states={locale: per_locale[locale][key] for locale in LANGUAGES},
-                             editor=editor, editor_args={"course_id": course_id, "activity_id": activity_id})
-            for key, text in english.items() if text.strip()]
+            TranslatableText(
+                label=labels[key],
+                english=text,
+                states={locale: per_locale[locale][key] for locale in LANGUAGES},
+                editor=editor,
+                editor_args={"course_id": course_id, "activity_id": activity_id},
+            )
+            for key, text in english.items()
+            if text.strip()
+        ]
     return result
 
 
@@ -277,14 +334,18 @@ def _text_labels(questions: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     for n, question in enumerate(questions, start=1):
         labels[question["id"]] = _l("Question %(num)d", num=n)
         for m, option in enumerate(question.get("options") or [], start=1):
-            labels[option_key(question["id"], option["id"])] = _l("Question %(num)d, option %(option)d", num=n, option=m)
+            labels[option_key(question["id"], option["id"])] = _l(
+                "Question %(num)d, option %(option)d", num=n, option=m
+            )
     return labels
 
 
 def translation_states(activities: Sequence[Activity]) -> dict[int, dict[str, list[str]]]:
     """:func:`translation_texts` as counts: one state per text and language."""
-    return {activity_id: {locale: [text.states[locale] for text in texts] for locale in LANGUAGES}
-            for activity_id, texts in translation_texts(activities).items()}
+    return {
+        activity_id: {locale: [text.states[locale] for text in texts] for locale in LANGUAGES}
+        for activity_id, texts in translation_texts(activities).items()
+    }
 
 
 def status(activity: Activity, user_id: int) -> str | None:
@@ -301,7 +362,9 @@ def statuses(activities: Sequence[Activity], user_id: int) -> dict[int, str | No
     if not ids:
         return result
     for activity_id in db.session.execute(
-        db.select(Survey.activity_id).distinct().join(SurveyRespondent, SurveyRespondent.survey_id == Survey.id)
+        db.select(Survey.activity_id)
+        .distinct()
+        .join(SurveyRespondent, SurveyRespondent.survey_id == Survey.id)
         .where(Survey.activity_id.in_(ids), SurveyRespondent.user_id == user_id)
     ).scalars():
         result[activity_id] = gettext("Answered")
@@ -311,8 +374,14 @@ def statuses(activities: Sequence[Activity], user_id: int) -> dict[int, str | No
 def has_learner_work(activity_ids: Sequence[int]) -> set[int]:
     """The surveys someone has answered (anonymous answers too): they stay in the reports."""
     ids = list(activity_ids)
-    answered = (db.select(Survey.activity_id).join(SurveyResponse, SurveyResponse.survey_id == Survey.id)
-                .where(Survey.activity_id.in_(ids)))
-    respondents = (db.select(Survey.activity_id).join(SurveyRespondent, SurveyRespondent.survey_id == Survey.id)
-                   .where(Survey.activity_id.in_(ids)))
+    answered = (
+        db.select(Survey.activity_id)
+        .join(SurveyResponse, SurveyResponse.survey_id == Survey.id)
+        .where(Survey.activity_id.in_(ids))
+    )
+    respondents = (
+        db.select(Survey.activity_id)
+        .join(SurveyRespondent, SurveyRespondent.survey_id == Survey.id)
+        .where(Survey.activity_id.in_(ids))
+    )
     return set(db.session.execute(answered.union(respondents)).scalars())

@@ -35,17 +35,31 @@ class TimelineEntry:
     what: str
 
 
-def learner_timeline(user_id: int, course_id: int | None = None, *, limit: int | None = PAGE_ROWS) -> list[TimelineEntry]:
+def learner_timeline(
+    user_id: int, course_id: int | None = None, *, limit: int | None = PAGE_ROWS
+) -> list[TimelineEntry]:
     """The learner's events, newest first: in one course (for its trainers) or in all (for
     themselves). An event's data is shown only through the words chosen here, never raw; names of
     courses, lessons, modules and activities are in the reader's language."""
     lesson, activity, module = aliased(Lesson), aliased(Activity), aliased(Module)
     data = EventRecord.data
     stmt = (
-        select(EventRecord.created_at, EventRecord.name, EventRecord.course_id, Course.title, lesson.title,
-               activity.title, module.title, json_field(data, "score", "number"),
-               json_field(data, "passed", "boolean"), json_field(data, "policy_area", "text"),
-               Course.translations, lesson.translations, activity.translations, module.translations)
+        select(
+            EventRecord.created_at,
+            EventRecord.name,
+            EventRecord.course_id,
+            Course.title,
+            lesson.title,
+            activity.title,
+            module.title,
+            json_field(data, "score", "number"),
+            json_field(data, "passed", "boolean"),
+            json_field(data, "policy_area", "text"),
+            Course.translations,
+            lesson.translations,
+            activity.translations,
+            module.translations,
+        )
         .outerjoin(Course, Course.id == EventRecord.course_id)
         .outerjoin(lesson, lesson.id == json_field(data, "lesson_id", "integer"))
         .outerjoin(activity, activity.id == json_field(data, "activity_id", "integer"))
@@ -58,13 +72,37 @@ def learner_timeline(user_id: int, course_id: int | None = None, *, limit: int |
     if limit is not None:
         stmt = stmt.limit(limit)
     return [
-        TimelineEntry(at, name, cid, localized_text(course_title, course_names),
-                      describe(name, lesson=localized_text(lesson_title, lesson_names) or None,
-                               activity=localized_text(activity_title, activity_names) or None,
-                               module=localized_text(module_title, module_names) or None,
-                               score=score, passed=passed, area=area))
-        for (at, name, cid, course_title, lesson_title, activity_title, module_title, score, passed, area,
-             course_names, lesson_names, activity_names, module_names) in db.session.execute(stmt)
+        TimelineEntry(
+            at,
+            name,
+            cid,
+            localized_text(course_title, course_names),
+            describe(
+                name,
+                lesson=localized_text(lesson_title, lesson_names) or None,
+                activity=localized_text(activity_title, activity_names) or None,
+                module=localized_text(module_title, module_names) or None,
+                score=score,
+                passed=passed,
+                area=area,
+            ),
+        )
+        for (
+            at,
+            name,
+            cid,
+            course_title,
+            lesson_title,
+            activity_title,
+            module_title,
+            score,
+            passed,
+            area,
+            course_names,
+            lesson_names,
+            activity_names,
+            module_names,
+        ) in db.session.execute(stmt)
     ]
 
 
@@ -98,7 +136,9 @@ def describe(name: str, **facts: Any) -> str:
         if score is None:  # an essay waits for its grade
             return _("Attempt at “%(title)s” submitted", title=title or "?")
         if facts.get("passed") is False:
-            return _("Attempt at “%(title)s” not passed (%(score)s)", title=title or "?", score=score)
+            return _(
+                "Attempt at “%(title)s” not passed (%(score)s)", title=title or "?", score=score
+            )
         return _("Attempt at “%(title)s” submitted (%(score)s)", title=title or "?", score=score)
     if name == "peer_review.proposal_submitted":
         return _("Submitted a proposal")

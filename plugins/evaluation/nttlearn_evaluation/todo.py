@@ -22,14 +22,25 @@ def todo_items(user: Any) -> list[TodoItem]:
         .join(Module, Module.id == Activity.module_id)
         .join(Course, Course.id == Module.course_id)
         .join(Enrolment, (Enrolment.course_id == Course.id) & (Enrolment.user_id == user.id))
-        .where(Survey.id.not_in(answered), Activity.id.not_in(done), Activity.archived.is_(False),
-               Module.archived.is_(False), Course.archived.is_(False), Course.published.is_(True),
-               Enrolment.completed_at.is_(None))
+        .where(
+            Survey.id.not_in(answered),
+            Activity.id.not_in(done),
+            Activity.archived.is_(False),
+            Module.archived.is_(False),
+            Course.archived.is_(False),
+            Course.published.is_(True),
+            Enrolment.completed_at.is_(None),
+        )
         .order_by(Course.id, Module.position, Activity.position)
     ).all()
     locale = str(get_locale() or "en")
-    return [TodoItem(
-        key=f"evaluation:survey:{activity.id}", kind="survey",
-        title=_("Answer the survey “%(survey)s”", survey=activity.localized("title", locale)),
-        url=url_for("evaluation.surveys.answer", activity_id=activity.id), course_id=course_id,
-    ) for activity, course_id in rows]
+    return [
+        TodoItem(
+            key=f"evaluation:survey:{activity.id}",
+            kind="survey",
+            title=_("Answer the survey “%(survey)s”", survey=activity.localized("title", locale)),
+            url=url_for("evaluation.surveys.answer", activity_id=activity.id),
+            course_id=course_id,
+        )
+        for activity, course_id in rows
+    ]

@@ -44,7 +44,9 @@ def _contexts(survey: Survey) -> dict[str, str]:
     found = {}
     kind = "Needs questionnaire" if survey.template == "needs" else "Survey"
     for n, question in enumerate(survey.questions or [], start=1):
-        found[question["id"]] = f"{kind}, question {n}: the question, on the survey page and in its results."
+        found[question["id"]] = (
+            f"{kind}, question {n}: the question, on the survey page and in its results."
+        )
         for m, option in enumerate(question.get("options") or [], start=1):
             found[f"{question['id']}/{option['id']}"] = f"{kind}, question {n}: option {m}."
     return found
@@ -58,12 +60,22 @@ def translation_units(activity: Activity, locale: str) -> list[TranslationUnit]:
     english = english_texts(survey.questions)
     entry = (survey.translations or {}).get(locale)
     theirs, states, contexts = texts(entry), text_states(entry, english), _contexts(survey)
-    return [TranslationUnit(_unit_id(key), text, theirs.get(key, ""), states.get(key) == OUTDATED, contexts.get(key, ""))
-            for key, text in english.items() if text.strip()]
+    return [
+        TranslationUnit(
+            _unit_id(key),
+            text,
+            theirs.get(key, ""),
+            states.get(key) == OUTDATED,
+            contexts.get(key, ""),
+        )
+        for key, text in english.items()
+        if text.strip()
+    ]
 
 
-def apply_translations(activity: Activity, locale: str, updates: Mapping[str, TranslationUpdate],
-                       write: bool = True) -> list[TranslationProblem]:
+def apply_translations(
+    activity: Activity, locale: str, updates: Mapping[str, TranslationUpdate], write: bool = True
+) -> list[TranslationProblem]:
     """Store ``updates`` (by unit id) in the survey's translations into ``locale``, each made
     from the English the file gives; the problems, and nothing written, when a text is too long or
     an id is not one of this survey's."""
@@ -77,9 +89,13 @@ def apply_translations(activity: Activity, locale: str, updates: Mapping[str, Tr
     problems = []
     for unit_id, update in updates.items():
         if unit_id not in by_unit:
-            problems.append(TranslationProblem(unit_id, f"unknown text id '{unit_id}' of this survey"))
+            problems.append(
+                TranslationProblem(unit_id, f"unknown text id '{unit_id}' of this survey")
+            )
         elif len(update.text) > MAX_TEXT:
-            problems.append(TranslationProblem(unit_id, f"the text is longer than {MAX_TEXT} characters"))
+            problems.append(
+                TranslationProblem(unit_id, f"the text is longer than {MAX_TEXT} characters")
+            )
     if problems or not write or survey is None:
         return problems
     translations = dict(survey.translations or {})

@@ -10,7 +10,12 @@ from .report_views import reports
 from .survey_views import surveys
 from .translation_views import translate  # noqa: F401 - adds the translation editor to ``surveys``
 
-bp = Blueprint("evaluation", __name__, template_folder="templates", static_folder="static",
-               static_url_path="/evaluation/static")
+bp = Blueprint(
+    "evaluation",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/evaluation/static",
+)
 bp.register_blueprint(reports)
 bp.register_blueprint(surveys)

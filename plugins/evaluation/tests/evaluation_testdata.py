@@ -35,46 +35,93 @@ class Data:
     def ago(self, days: float) -> datetime:
         return self.now - timedelta(days=days)
 
-    def person(self, name: str, org: str | None = None, country: str | None = None, role: str = "learner") -> User:
+    def person(
+        self, name: str, org: str | None = None, country: str | None = None, role: str = "learner"
+    ) -> User:
         return self.make_user(role=role, name=name, org=org, country=country)
 
     def course(self, title: str = "Course", **kwargs: Any) -> Course:
         return self.make_course(title=title, **kwargs)
 
     def modules(self, course: Course) -> list[Module]:
-        return list(db.session.execute(
-            db.select(Module).filter_by(course_id=course.id).order_by(Module.position)
-        ).scalars())
+        return list(
+            db.session.execute(
+                db.select(Module).filter_by(course_id=course.id).order_by(Module.position)
+            ).scalars()
+        )
 
     def activity(self, course: Course, type_key: str) -> Activity:
-        return db.session.execute(
-            db.select(Activity).join(Module).where(Module.course_id == course.id, Activity.type_key == type_key)
-        ).scalars().first()
+        return (
+            db.session.execute(
+                db.select(Activity)
+                .join(Module)
+                .where(Module.course_id == course.id, Activity.type_key == type_key)
+            )
+            .scalars()
+            .first()
+        )
 
-    def enrol(self, user: User, course: Course, at: datetime, *, cohort: str = "",
-              completed_at: datetime | None = None) -> Enrolment:
-        enrolment = Enrolment(user_id=user.id, course_id=course.id, cohort=cohort, created_at=at,
-                              completed_at=completed_at, last_activity_at=at)
+    def enrol(
+        self,
+        user: User,
+        course: Course,
+        at: datetime,
+        *,
+        cohort: str = "",
+        completed_at: datetime | None = None,
+    ) -> Enrolment:
+        enrolment = Enrolment(
+            user_id=user.id,
+            course_id=course.id,
+            cohort=cohort,
+            created_at=at,
+            completed_at=completed_at,
+            last_activity_at=at,
+        )
         db.session.add(enrolment)
         self.event("course.enrolled", user, course, at, {"cohort": cohort})
         if completed_at is not None:
             self.event("course.completed", user, course, completed_at, {"course": course.slug})
         return enrolment
 
-    def event(self, name: str, user: User | None, course: Course | None, at: datetime,
-              data: dict[str, Any] | None = None) -> EventRecord:
-        record = EventRecord(name=name, user_id=user.id if user else None, course_id=course.id if course else None,
-                             data=data or {}, created_at=at)
+    def event(
+        self,
+        name: str,
+        user: User | None,
+        course: Course | None,
+        at: datetime,
+        data: dict[str, Any] | None = None,
+    ) -> EventRecord:
+        record = EventRecord(
+            name=name,
+            user_id=user.id if user else None,
+            course_id=course.id if course else None,
+            data=data or {},
+            created_at=at,
+        )
         db.session.add(record)
         return record
 
     def complete_module(self, user: User, module: Module, at: datetime) -> None:
         db.session.add(ModuleCompletion(user_id=user.id, module_id=module.id, completed_at=at))
-        db.session.add(EventRecord(name="module.completed", user_id=user.id, course_id=module.course_id,
-                                   data={"module_id": module.id}, created_at=at))
+        db.session.add(
+            EventRecord(
+                name="module.completed",
+                user_id=user.id,
+                course_id=module.course_id,
+                data={"module_id": module.id},
+                created_at=at,
+            )
+        )
 
-    def complete_activity(self, user: User, activity: Activity, at: datetime, score: float | None = None) -> None:
-        db.session.add(ActivityCompletion(user_id=user.id, activity_id=activity.id, completed_at=at, score=score))
+    def complete_activity(
+        self, user: User, activity: Activity, at: datetime, score: float | None = None
+    ) -> None:
+        db.session.add(
+            ActivityCompletion(
+                user_id=user.id, activity_id=activity.id, completed_at=at, score=score
+            )
+        )
 
     def commit(self) -> None:
         db.session.commit()

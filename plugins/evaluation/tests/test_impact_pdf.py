@@ -20,8 +20,13 @@ def report(data):
     course = data.course("Łódź – Jyväskylä network")
     for name, org, country in (("Åsa", "Luleå kommun", "SE"), ("Xoán", "Concello de Vigo", "ES")):
         data.enrol(data.person(name, org, country), course, day("2010-03-02"))
-    data.event("peer_review.proposal_submitted", None, course, day("2010-03-03"),
-               {"activity_id": 1, "team_id": 1, "policy_area": "youth", "countries": ["SE", "ES"]})
+    data.event(
+        "peer_review.proposal_submitted",
+        None,
+        course,
+        day("2010-03-03"),
+        {"activity_id": 1, "team_id": 1, "policy_area": "youth", "countries": ["SE", "ES"]},
+    )
     data.commit()
     return impact_report(Period(day("2010-03-01").date(), day("2010-03-31").date()))
 
@@ -30,7 +35,9 @@ def _text(pdf: bytes) -> str:
     return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 
 
-@pytest.mark.skipif(unicode_font_files() is None, reason=f"fonts-dejavu is not installed ({DEJAVU})")
+@pytest.mark.skipif(
+    unicode_font_files() is None, reason=f"fonts-dejavu is not installed ({DEJAVU})"
+)
 def test_pdf_prints_names_as_written_with_dejavu(report, in_request):
     text = _text(impact_pdf(report, policy_area_labels()))
 
@@ -57,7 +64,9 @@ def test_transliteration_keeps_latin1_and_maps_the_rest():
 
 
 def test_pdf_download_is_a_pdf(report, data, client_for):
-    response = client_for(data.person("Karin", role="coordinator")).get("/reports/impact.pdf?from=2010-03-01&to=2010-03-31")
+    response = client_for(data.person("Karin", role="coordinator")).get(
+        "/reports/impact.pdf?from=2010-03-01&to=2010-03-31"
+    )
 
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.data.startswith(b"%PDF")

@@ -46,30 +46,89 @@ def march(data):
     data.enrol(eva, b, day("2010-03-05 12:00:00"))
     data.enrol(filip, b, day("2010-03-06 12:00:00"))
     data.enrol(gina, b, day("2010-03-20 12:00:00"), completed_at=day("2010-03-25 12:00:00"))
-    for who, when in ((dora, "2010-03-10 09:00:01"), (gina, "2010-03-25 12:00:01"), (bruno, "2010-04-01 00:00:01")):
+    for who, when in (
+        (dora, "2010-03-10 09:00:01"),
+        (gina, "2010-03-25 12:00:01"),
+        (bruno, "2010-04-01 00:00:01"),
+    ):
         data.event("certificates.issued", who, None, day(when), {"code": f"NTT-{who.name}"})
     proposal = "peer_review.proposal_submitted"
-    data.event(proposal, anna, a, day("2010-03-12 10:00"),
-               {"activity_id": 7, "team_id": 1, "policy_area": "youth", "countries": ["IT", "SE"]})
-    data.event(proposal, bruno, a, day("2010-03-20 10:00"),  # the same team resubmits: one proposal
-               {"activity_id": 7, "team_id": 1, "policy_area": "youth", "countries": ["IT", "SE"]})
-    data.event(proposal, gina, b, day("2010-03-22 10:00"),
-               {"activity_id": 9, "team_id": 2, "policy_area": "renewable-energy", "countries": ["SE"]})
-    data.event(proposal, eva, b, day("2010-03-15 10:00"),  # erased when Eva deletes her account
-               {"activity_id": 9, "team_id": 3, "policy_area": "integration-employment", "countries": ["ES", "FI"]})
-    data.event(proposal, anna, a, day("2010-04-05 10:00"),
-               {"activity_id": 7, "team_id": 4, "policy_area": "youth", "countries": ["IT", "FI"]})
+    data.event(
+        proposal,
+        anna,
+        a,
+        day("2010-03-12 10:00"),
+        {"activity_id": 7, "team_id": 1, "policy_area": "youth", "countries": ["IT", "SE"]},
+    )
+    data.event(
+        proposal,
+        bruno,
+        a,
+        day("2010-03-20 10:00"),  # the same team resubmits: one proposal
+        {"activity_id": 7, "team_id": 1, "policy_area": "youth", "countries": ["IT", "SE"]},
+    )
+    data.event(
+        proposal,
+        gina,
+        b,
+        day("2010-03-22 10:00"),
+        {"activity_id": 9, "team_id": 2, "policy_area": "renewable-energy", "countries": ["SE"]},
+    )
+    data.event(
+        proposal,
+        eva,
+        b,
+        day("2010-03-15 10:00"),  # erased when Eva deletes her account
+        {
+            "activity_id": 9,
+            "team_id": 3,
+            "policy_area": "integration-employment",
+            "countries": ["ES", "FI"],
+        },
+    )
+    data.event(
+        proposal,
+        anna,
+        a,
+        day("2010-04-05 10:00"),
+        {"activity_id": 7, "team_id": 4, "policy_area": "youth", "countries": ["IT", "FI"]},
+    )
     held = "meetings.meeting_held"  # counted by the meeting's start, whenever it was announced
-    data.event(held, None, None, day("2010-03-05 18:00"),
-               {"meeting_id": 1, "starts_at": "2010-03-04T08:00:00+00:00", "attendees": 20})
-    data.event(held, None, None, day("2010-04-01 10:00"),
-               {"meeting_id": 2, "starts_at": "2010-03-31T22:00:00+00:00", "attendees": 15})
-    data.event(held, None, None, day("2010-03-21 09:00"),
-               {"meeting_id": 3, "starts_at": "2010-03-20T09:00:00+00:00", "attendees": "many"})
-    data.event(held, None, None, day("2010-03-02 09:00"),
-               {"meeting_id": 4, "starts_at": "2010-02-10T09:00:00+00:00", "attendees": 30})
-    data.event("partnering.meeting_held", None, None, day("2010-03-12 09:00"),
-               {"meeting_id": 5, "starts_at": "2010-03-12T09:00:00+00:00", "attendees": 99})
+    data.event(
+        held,
+        None,
+        None,
+        day("2010-03-05 18:00"),
+        {"meeting_id": 1, "starts_at": "2010-03-04T08:00:00+00:00", "attendees": 20},
+    )
+    data.event(
+        held,
+        None,
+        None,
+        day("2010-04-01 10:00"),
+        {"meeting_id": 2, "starts_at": "2010-03-31T22:00:00+00:00", "attendees": 15},
+    )
+    data.event(
+        held,
+        None,
+        None,
+        day("2010-03-21 09:00"),
+        {"meeting_id": 3, "starts_at": "2010-03-20T09:00:00+00:00", "attendees": "many"},
+    )
+    data.event(
+        held,
+        None,
+        None,
+        day("2010-03-02 09:00"),
+        {"meeting_id": 4, "starts_at": "2010-02-10T09:00:00+00:00", "attendees": 30},
+    )
+    data.event(
+        "partnering.meeting_held",
+        None,
+        None,
+        day("2010-03-12 09:00"),
+        {"meeting_id": 5, "starts_at": "2010-03-12T09:00:00+00:00", "attendees": 99},
+    )
     data.commit()
     delete_account(eva)
     return {"a": a, "b": b}
@@ -119,7 +178,9 @@ def test_by_country_counts_participants_and_their_organisations(march):
     report = impact_report(MARCH)
 
     assert [(c.country, c.participants, c.organisations) for c in report.by_country] == [
-        ("IT", 2, 1), ("SE", 1, 1)]
+        ("IT", 2, 1),
+        ("SE", 1, 1),
+    ]
 
 
 def test_without_a_period_everyone_ever_enrolled_counts(march):
@@ -134,12 +195,19 @@ def test_without_a_period_everyone_ever_enrolled_counts(march):
 
 def test_summary_uses_singular_forms_for_one(in_request):
     assert summary_sentence(1, 1, 1) == "1 participant representing 1 organisation from 1 country"
-    assert summary_sentence(69, 56, 4) == "69 participants representing 56 organisations from 4 countries"
+    assert (
+        summary_sentence(69, 56, 4)
+        == "69 participants representing 56 organisations from 4 countries"
+    )
 
 
 def test_impact_page_shows_the_summary_and_every_figure(march, data, client_for):
     coordinator = data.person("Karin", role="coordinator")
-    page = client_for(coordinator).get("/reports/impact?from=2010-03-01&to=2010-03-31").get_data(as_text=True)
+    page = (
+        client_for(coordinator)
+        .get("/reports/impact?from=2010-03-01&to=2010-03-31")
+        .get_data(as_text=True)
+    )
 
     assert "5 participants representing 2 organisations from 2 countries." in page
     assert "3 proposals submitted." in page
@@ -149,23 +217,38 @@ def test_impact_page_shows_the_summary_and_every_figure(march, data, client_for)
 
 def test_impact_csv_lists_the_figures_with_a_bom(march, data, client_for):
     coordinator = data.person("Karin", role="coordinator")
-    response = client_for(coordinator).get("/reports/impact/figures.csv?from=2010-03-01&to=2010-03-31")
+    response = client_for(coordinator).get(
+        "/reports/impact/figures.csv?from=2010-03-01&to=2010-03-31"
+    )
 
     assert response.status_code == 200
     assert response.data.startswith("\ufeff".encode())
     text = response.data.decode("utf-8-sig")
-    assert "participants,5\r\n" in text and "countries,2\r\n" in text and "proposals_submitted,3\r\n" in text
+    assert (
+        "participants,5\r\n" in text
+        and "countries,2\r\n" in text
+        and "proposals_submitted,3\r\n" in text
+    )
 
 
 def test_cli_prints_the_figures_as_json(march, app):
     from nttlearn.cli import main
 
-    result = app.test_cli_runner().invoke(main, ["report", "impact", "--from", "2010-03-01", "--to", "2010-03-31", "--json"])
+    result = app.test_cli_runner().invoke(
+        main, ["report", "impact", "--from", "2010-03-01", "--to", "2010-03-31", "--json"]
+    )
 
     assert result.exit_code == 0, result.output
     figures = json.loads(result.output)
-    for key in ("participants", "organisations", "countries", "completions", "certificates_issued",
-                "proposals_submitted", "period"):
+    for key in (
+        "participants",
+        "organisations",
+        "countries",
+        "completions",
+        "certificates_issued",
+        "proposals_submitted",
+        "period",
+    ):
         assert key in figures
     assert figures["period"] == {"from": "2010-03-01", "to": "2010-03-31"}
     assert (figures["participants"], figures["organisations"], figures["countries"]) == (5, 2, 2)
@@ -179,9 +262,14 @@ def test_cli_prints_the_sentence_and_refuses_bad_dates(march, app):
     runner = app.test_cli_runner()
     text = runner.invoke(main, ["report", "impact", "--from", "2010-03-01", "--to", "2010-03-31"])
     bad = runner.invoke(main, ["report", "impact", "--from", "1 March 2010"])
-    backwards = runner.invoke(main, ["report", "impact", "--from", "2010-04-01", "--to", "2010-03-01"])
+    backwards = runner.invoke(
+        main, ["report", "impact", "--from", "2010-04-01", "--to", "2010-03-01"]
+    )
 
-    assert text.exit_code == 0 and "5 participants representing 2 organisations from 2 countries." in text.output
+    assert (
+        text.exit_code == 0
+        and "5 participants representing 2 organisations from 2 countries." in text.output
+    )
     assert bad.exit_code == 1 and "invalid date" in bad.output
     assert backwards.exit_code == 1 and "before --from" in backwards.output
 
@@ -192,9 +280,21 @@ def test_impact_report_runs_a_constant_number_of_queries(data, app):
         for i in range(n):
             person = data.person(f"P{n}-{i}", f"Org {n}-{i % 3}", "FI")
             data.enrol(person, course, day("2010-03-10"), completed_at=day("2010-03-20"))
-            data.event("certificates.issued", person, course, day("2010-03-21"), {"code": f"C{n}{i}"})
-            data.event("peer_review.proposal_submitted", person, course, day("2010-03-22"),
-                       {"activity_id": 1, "team_id": n * 100 + i, "policy_area": "youth", "countries": ["FI"]})
+            data.event(
+                "certificates.issued", person, course, day("2010-03-21"), {"code": f"C{n}{i}"}
+            )
+            data.event(
+                "peer_review.proposal_submitted",
+                person,
+                course,
+                day("2010-03-22"),
+                {
+                    "activity_id": 1,
+                    "team_id": n * 100 + i,
+                    "policy_area": "youth",
+                    "countries": ["FI"],
+                },
+            )
         data.commit()
         with count_queries(app) as queries:
             impact_report(MARCH)

@@ -25,25 +25,40 @@ def network(data):
     course = data.course("Luleå – Vigo network")
     for name, org, country in (("Åsa", "Luleå kommun", "SE"), ("Xoán", "Concello de Vigo", "ES")):
         data.enrol(data.person(name, org, country), course, day("2010-03-02"))
-    data.event("peer_review.proposal_submitted", None, course, day("2010-03-03"),
-               {"activity_id": 1, "team_id": 1, "policy_area": "youth", "countries": ["SE", "ES"]})
+    data.event(
+        "peer_review.proposal_submitted",
+        None,
+        course,
+        day("2010-03-03"),
+        {"activity_id": 1, "team_id": 1, "policy_area": "youth", "countries": ["SE", "ES"]},
+    )
     data.commit()
     return course  # 3 events in March 2010: over the threshold of 2
 
 
 def _links(user) -> list[str]:
-    notifications = db.session.execute(db.select(Notification).filter_by(user_id=user.id, kind="export_ready")
-                                       .order_by(Notification.id)).scalars()
+    notifications = db.session.execute(
+        db.select(Notification)
+        .filter_by(user_id=user.id, kind="export_ready")
+        .order_by(Notification.id)
+    ).scalars()
     return [urlsplit(n.url).path for n in notifications]
 
 
-def test_a_large_impact_pdf_is_prepared_by_a_job_for_the_coordinator_only(network, data, client_for):
-    coordinator, other = data.person("Coordinator", role="coordinator"), data.person("Other", role="coordinator")
+def test_a_large_impact_pdf_is_prepared_by_a_job_for_the_coordinator_only(
+    network, data, client_for
+):
+    coordinator, other = (
+        data.person("Coordinator", role="coordinator"),
+        data.person("Other", role="coordinator"),
+    )
     browser = client_for(coordinator)
 
     asked = browser.get("/reports/impact.pdf")  # every event: over the threshold
 
-    assert asked.status_code == 302 and urlsplit(asked.headers["Location"]).path == "/reports/impact"
+    assert (
+        asked.status_code == 302 and urlsplit(asked.headers["Location"]).path == "/reports/impact"
+    )
     assert "is being prepared" in browser.get(asked.headers["Location"]).get_data(as_text=True)
     (link,) = _links(coordinator)
     pdf = browser.get(link)
@@ -56,7 +71,9 @@ def test_a_large_impact_pdf_is_prepared_by_a_job_for_the_coordinator_only(networ
 def test_a_small_impact_period_is_answered_at_once(network, data, client_for):
     coordinator = data.person("Coordinator", role="coordinator")
 
-    answer = client_for(coordinator).get("/reports/impact.pdf?from=2010-03-03&to=2010-03-03")  # one event
+    answer = client_for(coordinator).get(
+        "/reports/impact.pdf?from=2010-03-03&to=2010-03-03"
+    )  # one event
 
     assert answer.status_code == 200 and answer.mimetype == "application/pdf"
     assert _links(coordinator) == []
@@ -66,7 +83,10 @@ def test_a_large_impact_csv_keeps_the_period_asked_for(network, data, client_for
     coordinator = data.person("Coordinator", role="coordinator")
     browser = client_for(coordinator)
 
-    assert browser.get("/reports/impact/countries.csv?from=2010-03-01&to=2010-03-31").status_code == 302
+    assert (
+        browser.get("/reports/impact/countries.csv?from=2010-03-01&to=2010-03-31").status_code
+        == 302
+    )
 
     (link,) = _links(coordinator)
     immediate = browser.get("/reports/impact/countries.csv?from=2010-03-03&to=2010-03-03")
@@ -75,7 +95,9 @@ def test_a_large_impact_csv_keeps_the_period_asked_for(network, data, client_for
     assert "SE" in text and "ES" in text
 
 
-def test_a_course_report_csv_of_many_learners_is_prepared_with_its_filters(network, data, client_for):
+def test_a_course_report_csv_of_many_learners_is_prepared_with_its_filters(
+    network, data, client_for
+):
     trainer = data.person("Trainer", role="admin")
     for name in ("Mikko", "Giulia"):
         data.enrol(data.person(name, "Oulun kaupunki", "FI"), network, day("2010-03-04"))

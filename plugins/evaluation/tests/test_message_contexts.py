@@ -23,8 +23,14 @@ from nttlearn_evaluation.surveys import submit_response, survey_for
 
 NAMED_SURVEY = {
     "anonymous": False,
-    "questions": [{"id": "format", "type": "single", "text": "Which format do you prefer?",
-                   "options": ["online", "in person"]}],
+    "questions": [
+        {
+            "id": "format",
+            "type": "single",
+            "text": "Which format do you prefer?",
+            "options": ["online", "in person"],
+        }
+    ],
 }
 
 
@@ -50,8 +56,13 @@ def italian_course(data):
     """A course taught by an Italian trainer, with a named survey answered by one learner."""
     trainer = data.person("Tina", role="trainer")
     trainer.locale = "it"
-    course = data.course("Progettare una rete", modules=1, lessons=1, trainer=trainer,
-                         activities=[(0, "survey", False)])
+    course = data.course(
+        "Progettare una rete",
+        modules=1,
+        lessons=1,
+        trainer=trainer,
+        activities=[(0, "survey", False)],
+    )
     learner = data.person("Lia", "Comune di Bologna", "IT")
     learner.locale = "it"
     data.enrol(learner, course, data.ago(3))
@@ -64,7 +75,9 @@ def italian_course(data):
     return {"course": course, "trainer": trainer, "learner": learner, "activity": activity}
 
 
-def test_the_programme_report_counts_the_enrolled_learners_in_italian(italian_course, data, client_for):
+def test_the_programme_report_counts_the_enrolled_learners_in_italian(
+    italian_course, data, client_for
+):
     coordinator = data.person("Carla", role="coordinator")
     coordinator.locale = "it"
     data.commit()
@@ -79,7 +92,11 @@ def test_the_programme_report_counts_the_enrolled_learners_in_italian(italian_co
 def test_the_course_report_counts_enrolments_and_dates_them_in_italian(italian_course, client_for):
     course = italian_course["course"]
 
-    page = client_for(italian_course["trainer"]).get(f"/reports/courses/{course.id}").get_data(as_text=True)
+    page = (
+        client_for(italian_course["trainer"])
+        .get(f"/reports/courses/{course.id}")
+        .get_data(as_text=True)
+    )
 
     assert "<dt>Iscritti</dt>" in page
     assert '<th scope="col">Iscrizione</th>' in page
@@ -89,7 +106,9 @@ def test_the_course_report_counts_enrolments_and_dates_them_in_italian(italian_c
 def test_the_survey_results_give_each_answers_share_in_italian(italian_course, client_for):
     course, activity = italian_course["course"], italian_course["activity"]
 
-    page = client_for(italian_course["trainer"]).get(f"/reports/courses/{course.id}/surveys/{activity.id}")
+    page = client_for(italian_course["trainer"]).get(
+        f"/reports/courses/{course.id}/surveys/{activity.id}"
+    )
 
     assert '<th scope="col" class="num">Quota</th>' in page.get_data(as_text=True)
 

@@ -18,8 +18,13 @@ class QuizPanels:
     @hookimpl
     def nttlearn_report_panels(self, course):
         where = course.title if course is not None else "the programme"
-        return [ReportPanel(f"Quiz item analysis for {where}", Markup("<p>Question 3 is too easy.</p>"),
-                            csv_url="/quiz/items.csv")]
+        return [
+            ReportPanel(
+                f"Quiz item analysis for {where}",
+                Markup("<p>Question 3 is too easy.</p>"),
+                csv_url="/quiz/items.csv",
+            )
+        ]
 
 
 class BrokenPanels:
@@ -38,7 +43,13 @@ def app_plugins():
 @pytest.fixture
 def course_with_trainer(data):
     trainer = data.person("Tina", role="trainer")
-    course = data.course("Designing a network", modules=1, lessons=1, trainer=trainer, activities=[(0, "survey", False)])
+    course = data.course(
+        "Designing a network",
+        modules=1,
+        lessons=1,
+        trainer=trainer,
+        activities=[(0, "survey", False)],
+    )
     data.commit()
     return course, trainer
 
@@ -53,12 +64,18 @@ def test_other_plugins_panels_appear_on_the_course_report(course_with_trainer, c
 
 
 def test_programme_panels_appear_on_the_quality_page(data, client_for):
-    page = client_for(data.person("Karin", role="coordinator")).get("/reports/quality").get_data(as_text=True)
+    page = (
+        client_for(data.person("Karin", role="coordinator"))
+        .get("/reports/quality")
+        .get_data(as_text=True)
+    )
 
     assert "Quiz item analysis for the programme" in page
 
 
-def test_the_plugin_panel_links_the_core_progress_page_to_the_reports(course_with_trainer, client_for):
+def test_the_plugin_panel_links_the_core_progress_page_to_the_reports(
+    course_with_trainer, client_for
+):
     course, trainer = course_with_trainer
     page = client_for(trainer).get(f"/teach/courses/{course.id}/progress").get_data(as_text=True)
 
@@ -69,7 +86,9 @@ def test_the_plugin_panel_links_the_core_progress_page_to_the_reports(course_wit
 
 def test_slots_link_each_role_to_its_reports(course_with_trainer, data, client_for):
     course, trainer = course_with_trainer
-    coordinator = client_for(data.person("Karin", role="coordinator")).get("/").get_data(as_text=True)
+    coordinator = (
+        client_for(data.person("Karin", role="coordinator")).get("/").get_data(as_text=True)
+    )
     learner = data.person("Lena")
     data.enrol(learner, course, data.ago(1))
     data.commit()
@@ -78,7 +97,10 @@ def test_slots_link_each_role_to_its_reports(course_with_trainer, data, client_f
     sidebar = client_for(trainer).get(f"/courses/{course.slug}").get_data(as_text=True)
     admin = client_for(data.person("Ada", role="admin")).get("/admin/").get_data(as_text=True)
 
-    assert 'href="/reports/programme"' in coordinator and 'href="/reports/programme"' not in learner_home
+    assert (
+        'href="/reports/programme"' in coordinator
+        and 'href="/reports/programme"' not in learner_home
+    )
     assert 'href="/reports/me"' in learner_profile
     assert f'href="/reports/courses/{course.id}"' in sidebar
     assert 'href="/reports/impact"' in admin and 'href="/reports/quality"' in admin

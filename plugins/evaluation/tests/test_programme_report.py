@@ -51,10 +51,16 @@ def test_courses_side_by_side(programme):
     rows = {c.title: c for c in report.courses}
 
     assert list(rows) == ["A: Designing a network", "B: Renewable energy"]  # C is archived
-    assert (rows["A: Designing a network"].enrolled, rows["A: Designing a network"].completed) == (4, 1)
+    assert (rows["A: Designing a network"].enrolled, rows["A: Designing a network"].completed) == (
+        4,
+        1,
+    )
     assert (rows["B: Renewable energy"].enrolled, rows["B: Renewable energy"].completed) == (2, 1)
     assert rows["A: Designing a network"].active_30 == 1
-    assert rows["A: Designing a network"].median_days == 10.0 and rows["B: Renewable energy"].median_days == 2.0
+    assert (
+        rows["A: Designing a network"].median_days == 10.0
+        and rows["B: Renewable energy"].median_days == 2.0
+    )
     assert rows["A: Designing a network"].completion_percent == 25
 
 
@@ -62,14 +68,25 @@ def test_participants_are_counted_once_by_country_and_organisation(programme):
     report = programme_report(LearnerFilters())
 
     assert (report.participants, report.organisations, report.countries) == (5, 3, 3)
-    assert [(c.country, c.participants) for c in report.by_country] == [("", 2), ("ES", 1), ("IT", 1), ("SE", 1)]
+    assert [(c.country, c.participants) for c in report.by_country] == [
+        ("", 2),
+        ("ES", 1),
+        ("IT", 1),
+        ("SE", 1),
+    ]
     assert [(o.label, o.participants) for o in report.by_organisation] == [
-        ("", 2), ("Comune di Bologna", 1), ("Concello de Vigo", 1), ("Luleå kommun", 1)]
+        ("", 2),
+        ("Comune di Bologna", 1),
+        ("Concello de Vigo", 1),
+        ("Luleå kommun", 1),
+    ]
     assert report.by_month == [("2010-03", 5), ("2010-05", 1)]
 
 
 def test_period_and_country_filters(programme):
-    march = programme_report(LearnerFilters(period=Period(day("2010-03-01").date(), day("2010-03-31").date())))
+    march = programme_report(
+        LearnerFilters(period=Period(day("2010-03-01").date(), day("2010-03-31").date()))
+    )
     italy = programme_report(LearnerFilters(country="IT"))
 
     assert (march.participants, march.organisations, march.countries) == (4, 2, 2)
@@ -77,24 +94,37 @@ def test_period_and_country_filters(programme):
     assert italy.participants == 1 and [c.enrolled for c in italy.courses] == [1, 1]
 
 
-def test_page_draws_charts_from_the_table_numbers_without_inline_styles(programme, data, client_for):
+def test_page_draws_charts_from_the_table_numbers_without_inline_styles(
+    programme, data, client_for
+):
     coordinator = data.person("Karin", role="coordinator")
     page = client_for(coordinator).get("/reports/programme").get_data(as_text=True)
 
     assert page.count("<svg") == 4
     assert "style=" not in page and "<script>" not in page
-    assert re.search(r'<rect x="\d+" y="[\d.]+" width="[\d.]+" height="14" class="series-0"><title>A: Designing a network: 4</title>', page)
+    assert re.search(
+        r'<rect x="\d+" y="[\d.]+" width="[\d.]+" height="14" class="series-0"><title>A: Designing a network: 4</title>',
+        page,
+    )
     assert "No organisation" in page
 
 
 def test_programme_csvs(programme, data, client_for):
     browser = client_for(data.person("Karin", role="coordinator"))
 
-    courses = browser.get("/reports/programme/courses.csv?from=2010-03-01&to=2010-03-31").data.decode("utf-8-sig")
+    courses = browser.get(
+        "/reports/programme/courses.csv?from=2010-03-01&to=2010-03-31"
+    ).data.decode("utf-8-sig")
     organisations = browser.get("/reports/programme/organisations.csv").data.decode("utf-8-sig")
 
-    assert courses.splitlines()[0] == "course,slug,published,enrolled,active_last_30_days,completed,completion_percent,median_days_to_complete"
-    assert courses.splitlines()[1].startswith("A: Designing a network,") and ",yes,3,1,1,33,10.0" in courses
+    assert (
+        courses.splitlines()[0]
+        == "course,slug,published,enrolled,active_last_30_days,completed,completion_percent,median_days_to_complete"
+    )
+    assert (
+        courses.splitlines()[1].startswith("A: Designing a network,")
+        and ",yes,3,1,1,33,10.0" in courses
+    )
     assert "Luleå kommun,SE,1" in organisations
 
 
@@ -105,8 +135,12 @@ def test_programme_report_runs_a_constant_number_of_queries(data, app, client_fo
         for k in range(2):
             course = data.course(f"Course {n}-{k}")
             for i in range(n):
-                person = data.person(f"P{n}-{k}-{i}", f"Org {i % 5}", ["IT", "SE", "ES", "FI", "IT"][i % 5])
-                data.enrol(person, course, data.ago(i + 1), completed_at=data.ago(i / 2) if i % 2 else None)
+                person = data.person(
+                    f"P{n}-{k}-{i}", f"Org {i % 5}", ["IT", "SE", "ES", "FI", "IT"][i % 5]
+                )
+                data.enrol(
+                    person, course, data.ago(i + 1), completed_at=data.ago(i / 2) if i % 2 else None
+                )
         data.commit()
         browser.get("/reports/programme")  # a warm worker: plugin switches cached
         with count_queries(app) as queries:

@@ -27,22 +27,46 @@ def _survey(data, title, definition, answers):
 
 
 def _eoc(relevance, clarity, methodology, peer, intention):
-    return {"relevance": str(relevance), "clarity": str(clarity), "methodology": str(methodology),
-            "peer_feedback": str(peer) if peer else "", "intention": intention}
+    return {
+        "relevance": str(relevance),
+        "clarity": str(clarity),
+        "methodology": str(methodology),
+        "peer_feedback": str(peer) if peer else "",
+        "intention": intention,
+    }
 
 
 @pytest.fixture
 def quality(data):
     anonymous = {"template": "end-of-course", "anonymous": True}
-    _survey(data, "Alpha", anonymous, [_eoc(5, 4, 4, 5, "yes"), _eoc(4, 4, 3, None, "later"), _eoc(3, 2, 2, 3, "no")])
+    _survey(
+        data,
+        "Alpha",
+        anonymous,
+        [_eoc(5, 4, 4, 5, "yes"), _eoc(4, 4, 3, None, "later"), _eoc(3, 2, 2, 3, "no")],
+    )
     _survey(data, "Beta", anonymous, [_eoc(1, 1, 1, 1, "no"), _eoc(2, 2, 2, 2, "no")])
-    _survey(data, "Gamma", {"template": "end-of-course", "anonymous": False}, [_eoc(5, 5, 5, 5, "yes")])
-    _survey(data, "Needs", {"template": "needs", "anonymous": False}, [
-        {"policy_areas": ["youth", "renewable-energy"], "eu_experience": "none"},
-        {"policy_areas": ["youth"], "eu_experience": "partner"},
-        {"policy_areas": ["youth", "family-gender", "integration-employment"], "eu_experience": "none"},
-        {"policy_areas": ["social-enterprise"], "eu_experience": "coordinator", "expectations": "Write a proposal"},
-    ])
+    _survey(
+        data, "Gamma", {"template": "end-of-course", "anonymous": False}, [_eoc(5, 5, 5, 5, "yes")]
+    )
+    _survey(
+        data,
+        "Needs",
+        {"template": "needs", "anonymous": False},
+        [
+            {"policy_areas": ["youth", "renewable-energy"], "eu_experience": "none"},
+            {"policy_areas": ["youth"], "eu_experience": "partner"},
+            {
+                "policy_areas": ["youth", "family-gender", "integration-employment"],
+                "eu_experience": "none",
+            },
+            {
+                "policy_areas": ["social-enterprise"],
+                "eu_experience": "coordinator",
+                "expectations": "Write a proposal",
+            },
+        ],
+    )
 
 
 def test_end_of_course_means_per_course(quality):
@@ -50,7 +74,12 @@ def test_end_of_course_means_per_course(quality):
 
     alpha = courses["Alpha"]
     assert alpha.responses == 3 and not alpha.withheld
-    assert alpha.means == {"relevance": 4.0, "clarity": 3.33, "methodology": 3.0, "peer_feedback": 4.0}
+    assert alpha.means == {
+        "relevance": 4.0,
+        "clarity": 3.33,
+        "methodology": 3.0,
+        "peer_feedback": 4.0,
+    }
     assert (alpha.intending, alpha.intention_answers, alpha.intending_percent) == (2, 3, 67)
     assert courses["Gamma"].means["relevance"] == 5.0  # named: one answer is shown
 
@@ -66,8 +95,13 @@ def test_needs_per_policy_area(quality):
     needs = quality_report().needs
 
     assert needs.respondents == 4
-    assert needs.areas == {"youth": 3, "social-enterprise": 1, "renewable-energy": 1, "family-gender": 1,
-                           "integration-employment": 1}
+    assert needs.areas == {
+        "youth": 3,
+        "social-enterprise": 1,
+        "renewable-energy": 1,
+        "family-gender": 1,
+        "integration-employment": 1,
+    }
     assert needs.percent(needs.areas["youth"]) == 75
     assert needs.experience == {"none": 2, "partner": 1, "coordinator": 1}
 
@@ -88,7 +122,12 @@ def test_quality_page_and_csv(quality, data, client_for):
 
 def test_quality_report_runs_a_constant_number_of_queries(data, app):
     def build(n: int) -> int:
-        _survey(data, f"Course {n}", {"template": "end-of-course", "anonymous": True}, [_eoc(4, 4, 4, 4, "yes")] * n)
+        _survey(
+            data,
+            f"Course {n}",
+            {"template": "end-of-course", "anonymous": True},
+            [_eoc(4, 4, 4, 4, "yes")] * n,
+        )
         with count_queries(app) as queries:
             quality_report()
         return len(queries)

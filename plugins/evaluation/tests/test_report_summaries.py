@@ -32,7 +32,11 @@ from nttlearn_evaluation.summaries import (
 @pytest.fixture
 def activity(data):
     a, b = data.course("A: Designing a network"), data.course("B: Renewable energy")
-    ada, bo, cy = data.person("Ada", "Comune di Bologna", "IT"), data.person("Bo"), data.person("Cy")
+    ada, bo, cy = (
+        data.person("Ada", "Comune di Bologna", "IT"),
+        data.person("Bo"),
+        data.person("Cy"),
+    )
     data.enrol(ada, a, data.ago(100))
     data.event("lesson.completed", ada, a, data.ago(20), {"lesson_id": 1})
     data.enrol(bo, a, data.ago(60))
@@ -47,15 +51,25 @@ def activity(data):
 
 def live_pairs(since) -> set[tuple[int, int]]:
     """What the summary must equal: every (course, learner) with an event since ``since``."""
-    return {tuple(row) for row in db.session.execute(
-        db.select(EventRecord.course_id, EventRecord.user_id).distinct()
-        .where(EventRecord.created_at >= since, EventRecord.course_id.is_not(None), EventRecord.user_id.is_not(None))
-    )}
+    return {
+        tuple(row)
+        for row in db.session.execute(
+            db.select(EventRecord.course_id, EventRecord.user_id)
+            .distinct()
+            .where(
+                EventRecord.created_at >= since,
+                EventRecord.course_id.is_not(None),
+                EventRecord.user_id.is_not(None),
+            )
+        )
+    }
 
 
 def summary_pairs(since) -> set[tuple[int, int]]:
     recent = active_pairs(since, course_activity_mark())
-    return {tuple(row) for row in db.session.execute(db.select(recent.c.course_id, recent.c.user_id))}
+    return {
+        tuple(row) for row in db.session.execute(db.select(recent.c.course_id, recent.c.user_id))
+    }
 
 
 def active_30() -> dict[str, int]:
@@ -63,9 +77,14 @@ def active_30() -> dict[str, int]:
 
 
 def summary_rows() -> list[tuple]:
-    return [tuple(row) for row in db.session.execute(
-        db.select(CourseActivity.course_id, CourseActivity.user_id, CourseActivity.last_event_at)
-        .order_by(CourseActivity.course_id, CourseActivity.user_id))]
+    return [
+        tuple(row)
+        for row in db.session.execute(
+            db.select(
+                CourseActivity.course_id, CourseActivity.user_id, CourseActivity.last_event_at
+            ).order_by(CourseActivity.course_id, CourseActivity.user_id)
+        )
+    ]
 
 
 SINCE_DAYS = (1, 15, 30, 50, 90, 1000)
@@ -124,7 +143,9 @@ def test_folding_the_same_events_twice_leaves_the_same_rows(activity, data):
     refresh_report_summaries(now=data.now + timedelta(hours=1))
     db.session.commit()
     rows = summary_rows()
-    db.session.execute(db.update(ReportSummaryState).values(last_event_id=0))  # a run cut short before its mark
+    db.session.execute(
+        db.update(ReportSummaryState).values(last_event_id=0)
+    )  # a run cut short before its mark
 
     refresh_report_summaries(now=data.now + timedelta(hours=1))
     db.session.commit()
@@ -141,11 +162,18 @@ def test_the_course_report_shows_the_same_last_activity_before_and_after_a_refre
 
     def figures():
         report = course_report(activity["a"], LearnerFilters())
-        return ([(row.user_id, row.last_active_at, row.failed_attempts) for row in report.learners],
-                (report.enrolled, report.active_7, report.active_30, report.at_risk))
+        return (
+            [(row.user_id, row.last_active_at, row.failed_attempts) for row in report.learners],
+            (report.enrolled, report.active_7, report.active_30, report.at_risk),
+        )
 
-    data.event("quiz.attempt_submitted", activity["ada"], activity["a"], data.ago(3),
-               {"activity_id": 999_999, "score": 10, "passed": False})  # an activity not completed
+    data.event(
+        "quiz.attempt_submitted",
+        activity["ada"],
+        activity["a"],
+        data.ago(3),
+        {"activity_id": 999_999, "score": 10, "passed": False},
+    )  # an activity not completed
     data.commit()
     before = figures()
 
@@ -154,5 +182,7 @@ def test_the_course_report_shows_the_same_last_activity_before_and_after_a_refre
 
     assert figures() == before
     assert {user: last for user, last, _failed in before[0]} == {
-        activity["ada"].id: data.ago(3), activity["bo"].id: data.ago(40)}
+        activity["ada"].id: data.ago(3),
+        activity["bo"].id: data.ago(40),
+    }
     assert {user: failed for user, _last, failed in before[0]}[activity["ada"].id] == 1

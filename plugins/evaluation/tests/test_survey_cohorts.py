@@ -17,14 +17,25 @@ from nttlearn.cohorts.services import (
 from nttlearn.models import utcnow
 from nttlearn_evaluation.models import SurveyResponse
 
-END_OF_COURSE = {"relevance": "5", "clarity": "4", "methodology": "4", "peer_feedback": "", "intention": "yes"}
+END_OF_COURSE = {
+    "relevance": "5",
+    "clarity": "4",
+    "methodology": "4",
+    "peer_feedback": "",
+    "intention": "yes",
+}
 
 
 @pytest.fixture
 def survey_course(data):
     trainer = data.person("Tina", role="trainer")
-    course = data.course("Designing a network", modules=1, lessons=1, trainer=trainer,
-                         activities=[(0, "survey", False)])
+    course = data.course(
+        "Designing a network",
+        modules=1,
+        lessons=1,
+        trainer=trainer,
+        activities=[(0, "survey", False)],
+    )
     activity = data.activity(course, "survey")
     learner = data.person("Lena")
     data.enrol(learner, course, data.ago(1))
@@ -58,12 +69,16 @@ def test_the_cohort_deadline_closes_the_survey_until_an_extension(survey_course,
     db.session.commit()
     browser = client_for(learner)
 
-    refused = browser.post(f"/evaluation/surveys/{activity.id}", data=END_OF_COURSE, follow_redirects=True)
+    refused = browser.post(
+        f"/evaluation/surveys/{activity.id}", data=END_OF_COURSE, follow_redirects=True
+    )
 
     assert "This survey closed on" in refused.get_data(as_text=True)
     assert responses() == 0
     grant_extension(learner.id, activity.id, course, utcnow() + timedelta(days=1))
     db.session.commit()
-    assert "Please answer by" in browser.get(f"/evaluation/surveys/{activity.id}").get_data(as_text=True)
+    assert "Please answer by" in browser.get(f"/evaluation/surveys/{activity.id}").get_data(
+        as_text=True
+    )
     assert browser.post(f"/evaluation/surveys/{activity.id}", data=END_OF_COURSE).status_code == 302
     assert responses() == 1

@@ -10,7 +10,13 @@ from nttlearn_evaluation.definitions import import_definition
 from nttlearn_evaluation.surveys import submit_response, survey_for
 from nttlearn_evaluation.todo import todo_items
 
-END_OF_COURSE = {"relevance": "5", "clarity": "4", "methodology": "4", "peer_feedback": "", "intention": "yes"}
+END_OF_COURSE = {
+    "relevance": "5",
+    "clarity": "4",
+    "methodology": "4",
+    "peer_feedback": "",
+    "intention": "yes",
+}
 
 
 def items_of(app, user):
@@ -19,7 +25,9 @@ def items_of(app, user):
 
 
 def test_a_survey_is_on_the_list_until_the_learner_answers_it(app, data):
-    course = data.course("Designing a network", modules=1, lessons=1, activities=[(0, "survey", False)])
+    course = data.course(
+        "Designing a network", modules=1, lessons=1, activities=[(0, "survey", False)]
+    )
     activity = data.activity(course, "survey")
     import_definition(activity, {"template": "end-of-course"}, Path("."))
     learner, stranger = data.person("Learner"), data.person("Stranger")
@@ -27,7 +35,12 @@ def test_a_survey_is_on_the_list_until_the_learner_answers_it(app, data):
     data.commit()
 
     (item,) = items_of(app, learner)
-    assert (item.key, item.kind, item.state, item.due_at) == (f"evaluation:survey:{activity.id}", "survey", "todo", None)
+    assert (item.key, item.kind, item.state, item.due_at) == (
+        f"evaluation:survey:{activity.id}",
+        "survey",
+        "todo",
+        None,
+    )
     assert item.url == f"/evaluation/surveys/{activity.id}" and "Answer the survey" in item.title
     assert items_of(app, stranger) == []
 

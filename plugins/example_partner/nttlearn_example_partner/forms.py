@@ -13,13 +13,21 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 def country_choices() -> list[SelectChoice]:
     """ISO country codes with their names in the reader's language, sorted by name."""
     territories = Locale.parse(str(get_locale() or "en")).territories
-    countries = [SelectChoice(code, name) for code, name in territories.items() if len(code) == 2 and code.isalpha()]
-    return [SelectChoice("", _l("Choose a country")), *sorted(countries, key=lambda choice: choice.label)]
+    countries = [
+        SelectChoice(code, name)
+        for code, name in territories.items()
+        if len(code) == 2 and code.isalpha()
+    ]
+    return [
+        SelectChoice("", _l("Choose a country")),
+        *sorted(countries, key=lambda choice: choice.label),
+    ]
 
 
 class MeetingForm(FlaskForm):
     title = StringField(
-        _l("Title"), validators=[DataRequired(), Length(max=200)],
+        _l("Title"),
+        validators=[DataRequired(), Length(max=200)],
         description=_l("For example: Partnering meeting on renewable energy"),
     )
     town = StringField(_l("Host town"), validators=[DataRequired(), Length(max=120)])
@@ -27,7 +35,8 @@ class MeetingForm(FlaskForm):
     starts_on = DateField(_l("First day"), validators=[DataRequired()])
     ends_on = DateField(_l("Last day"), validators=[DataRequired()])
     description = TextAreaField(
-        _l("What the meeting is for"), validators=[Optional(), Length(max=2000)],
+        _l("What the meeting is for"),
+        validators=[Optional(), Length(max=2000)],
         description=_l("Policy area, who should come, what to prepare."),
     )
     submit = SubmitField(_l("Add meeting"))

@@ -41,19 +41,26 @@ def today() -> date:
 def upcoming_meetings(on: date | None = None) -> list[PartneringMeeting]:
     """Meetings that have not ended yet, soonest first."""
     on = on or today()
-    return list(db.session.execute(
-        db.select(PartneringMeeting).where(PartneringMeeting.ends_on >= on)
-        .order_by(PartneringMeeting.starts_on, PartneringMeeting.town)
-    ).scalars())
+    return list(
+        db.session.execute(
+            db.select(PartneringMeeting)
+            .where(PartneringMeeting.ends_on >= on)
+            .order_by(PartneringMeeting.starts_on, PartneringMeeting.town)
+        ).scalars()
+    )
 
 
 def past_meetings(on: date | None = None, limit: int = 20) -> list[PartneringMeeting]:
     """Meetings that have ended, latest first."""
     on = on or today()
-    return list(db.session.execute(
-        db.select(PartneringMeeting).where(PartneringMeeting.ends_on < on)
-        .order_by(PartneringMeeting.starts_on.desc(), PartneringMeeting.town).limit(limit)
-    ).scalars())
+    return list(
+        db.session.execute(
+            db.select(PartneringMeeting)
+            .where(PartneringMeeting.ends_on < on)
+            .order_by(PartneringMeeting.starts_on.desc(), PartneringMeeting.town)
+            .limit(limit)
+        ).scalars()
+    )
 
 
 def next_meeting(within_days: int, on: date | None = None) -> PartneringMeeting | None:
@@ -61,21 +68,37 @@ def next_meeting(within_days: int, on: date | None = None) -> PartneringMeeting 
     on = on or today()
     return db.session.execute(
         db.select(PartneringMeeting)
-        .where(PartneringMeeting.ends_on >= on,
-               PartneringMeeting.starts_on <= on + timedelta(days=within_days))
-        .order_by(PartneringMeeting.starts_on, PartneringMeeting.town).limit(1)
+        .where(
+            PartneringMeeting.ends_on >= on,
+            PartneringMeeting.starts_on <= on + timedelta(days=within_days),
+        )
+        .order_by(PartneringMeeting.starts_on, PartneringMeeting.town)
+        .limit(1)
     ).scalar()
 
 
-def add_meeting(*, title: str, town: str, country: str, starts_on: date, ends_on: date,
-                description: str = "", created_by_id: int | None = None) -> PartneringMeeting:
+def add_meeting(
+    *,
+    title: str,
+    town: str,
+    country: str,
+    starts_on: date,
+    ends_on: date,
+    description: str = "",
+    created_by_id: int | None = None,
+) -> PartneringMeeting:
     """Add a meeting; raises :class:`DuplicateMeeting` when the town already has one that day.
 
     The savepoint turns a concurrent duplicate (double submit) into the same clear error.
     """
     meeting = PartneringMeeting(
-        title=title.strip(), town=town.strip(), country=country.upper(), starts_on=starts_on,
-        ends_on=ends_on, description=(description or "").strip(), created_by_id=created_by_id,
+        title=title.strip(),
+        town=town.strip(),
+        country=country.upper(),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        description=(description or "").strip(),
+        created_by_id=created_by_id,
     )
     if _meeting_on(meeting.town, starts_on) is not None:
         raise DuplicateMeeting(f"{meeting.town} already has a meeting starting on {starts_on}")
@@ -83,7 +106,9 @@ def add_meeting(*, title: str, town: str, country: str, starts_on: date, ends_on
         with db.session.begin_nested():
             db.session.add(meeting)
     except IntegrityError as exc:
-        raise DuplicateMeeting(f"{meeting.town} already has a meeting starting on {starts_on}") from exc
+        raise DuplicateMeeting(
+            f"{meeting.town} already has a meeting starting on {starts_on}"
+        ) from exc
     return meeting
 
 
@@ -104,8 +129,14 @@ def add_ntt_plus_meetings() -> SeedResult:
     added = existing = 0
     for title, town, country, starts_on, ends_on in NTT_PLUS_MEETINGS:
         try:
-            add_meeting(title=title, town=town, country=country, starts_on=starts_on,
-                        ends_on=ends_on, description=NTT_PLUS_PURPOSE)
+            add_meeting(
+                title=title,
+                town=town,
+                country=country,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                description=NTT_PLUS_PURPOSE,
+            )
         except DuplicateMeeting:
             existing += 1
         else:
@@ -133,14 +164,18 @@ def count_completed_course(user_id: int | None) -> bool:
     if organisation_id is None:
         return False
     exists = db.session.execute(
-        db.select(CompletedCourseCount.organisation_id)
-        .where(CompletedCourseCount.organisation_id == organisation_id)
+        db.select(CompletedCourseCount.organisation_id).where(
+            CompletedCourseCount.organisation_id == organisation_id
+        )
     ).first()
     if exists is None:
         try:
             with db.session.begin_nested():
-                db.session.execute(db.insert(CompletedCourseCount).values(
-                    organisation_id=organisation_id, completions=0, updated_at=utcnow()))
+                db.session.execute(
+                    db.insert(CompletedCourseCount).values(
+                        organisation_id=organisation_id, completions=0, updated_at=utcnow()
+                    )
+                )
         except IntegrityError:
             pass  # another request created the row first; the update below still counts
     db.session.execute(
@@ -157,18 +192,28 @@ def merge_completions(from_id: int, to_id: int) -> None:
     for the kept one. Runs before the core deletes the spare organisation (whose row would go
     with it), in the same transaction."""
     moved = db.session.execute(
-        db.select(CompletedCourseCount.completions).where(CompletedCourseCount.organisation_id == from_id)
+        db.select(CompletedCourseCount.completions).where(
+            CompletedCourseCount.organisation_id == from_id
+        )
     ).scalar()
     if moved is None:
         return
-    db.session.execute(db.delete(CompletedCourseCount).where(CompletedCourseCount.organisation_id == from_id))
-    kept = cast(CursorResult[Any], db.session.execute(
-        db.update(CompletedCourseCount).where(CompletedCourseCount.organisation_id == to_id)
-        .values(completions=CompletedCourseCount.completions + moved, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    ))
+    db.session.execute(
+        db.delete(CompletedCourseCount).where(CompletedCourseCount.organisation_id == from_id)
+    )
+    kept = cast(
+        CursorResult[Any],
+        db.session.execute(
+            db.update(CompletedCourseCount)
+            .where(CompletedCourseCount.organisation_id == to_id)
+            .values(completions=CompletedCourseCount.completions + moved, updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        ),
+    )
     if kept.rowcount == 0:
-        db.session.add(CompletedCourseCount(organisation_id=to_id, completions=moved, updated_at=utcnow()))
+        db.session.add(
+            CompletedCourseCount(organisation_id=to_id, completions=moved, updated_at=utcnow())
+        )
         db.session.flush()
 
 
@@ -180,7 +225,9 @@ def completions_by_organisation(limit: int = 50) -> list[tuple[Organisation, int
     course: a one-person town's count would be that person's record shown to everyone.
     """
     completers = (
-        db.select(User.organisation_id, func.count(func.distinct(Enrolment.user_id)).label("people"))
+        db.select(
+            User.organisation_id, func.count(func.distinct(Enrolment.user_id)).label("people")
+        )
         .join(Enrolment, Enrolment.user_id == User.id)
         .where(Enrolment.completed_at.is_not(None), User.organisation_id.is_not(None))
         .group_by(User.organisation_id)
@@ -191,7 +238,8 @@ def completions_by_organisation(limit: int = 50) -> list[tuple[Organisation, int
         .join(CompletedCourseCount, CompletedCourseCount.organisation_id == Organisation.id)
         .join(completers, completers.c.organisation_id == Organisation.id)
         .where(CompletedCourseCount.completions > 0, completers.c.people >= min_group_size())
-        .order_by(CompletedCourseCount.completions.desc(), Organisation.name).limit(limit)
+        .order_by(CompletedCourseCount.completions.desc(), Organisation.name)
+        .limit(limit)
     ).all()
     return [(organisation, completions) for organisation, completions in rows]
 
@@ -199,21 +247,37 @@ def completions_by_organisation(limit: int = 50) -> list[tuple[Organisation, int
 # -- personal data (GDPR export and account deletion) ------------------------------------------
 def user_data(user_id: int) -> dict[str, Any] | None:
     """The meetings a person added, for their data export; None when there are none."""
-    meetings = db.session.execute(
-        db.select(PartneringMeeting).filter_by(created_by_id=user_id).order_by(PartneringMeeting.starts_on)
-    ).scalars().all()
+    meetings = (
+        db.session.execute(
+            db.select(PartneringMeeting)
+            .filter_by(created_by_id=user_id)
+            .order_by(PartneringMeeting.starts_on)
+        )
+        .scalars()
+        .all()
+    )
     if not meetings:
         return None
-    return {"meetings_added": [
-        {"title": m.title, "town": m.town, "country": m.country, "starts_on": m.starts_on.isoformat(),
-         "ends_on": m.ends_on.isoformat(), "added_at": m.created_at.isoformat()}
-        for m in meetings
-    ]}
+    return {
+        "meetings_added": [
+            {
+                "title": m.title,
+                "town": m.town,
+                "country": m.country,
+                "starts_on": m.starts_on.isoformat(),
+                "ends_on": m.ends_on.isoformat(),
+                "added_at": m.created_at.isoformat(),
+            }
+            for m in meetings
+        ]
+    }
 
 
 def forget_author(user_id: int) -> None:
     """On account deletion: the meetings stay (the organisation's), the link to the person goes."""
     db.session.execute(
-        db.update(PartneringMeeting).where(PartneringMeeting.created_by_id == user_id)
-        .values(created_by_id=None).execution_options(synchronize_session=False)
+        db.update(PartneringMeeting)
+        .where(PartneringMeeting.created_by_id == user_id)
+        .values(created_by_id=None)
+        .execution_options(synchronize_session=False)
     )

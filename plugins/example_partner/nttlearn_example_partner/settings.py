@@ -12,7 +12,9 @@ DASHBOARD_DAYS = Setting(
     name="dashboard_days",
     label=_l("Days ahead shown on the dashboard"),
     default=90,
-    description=_l("The dashboard announces the next partnering meeting when it starts within this many days."),
+    description=_l(
+        "The dashboard announces the next partnering meeting when it starts within this many days."
+    ),
 )
 
 

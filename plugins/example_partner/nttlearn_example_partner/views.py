@@ -16,7 +16,9 @@ from .forms import MeetingForm
 from .settings import dashboard_days
 
 # The blueprint's name is the plugin's name: the core answers 404 for it when the plugin is off.
-bp = Blueprint("example_partner", __name__, url_prefix="/example_partner", template_folder="templates")
+bp = Blueprint(
+    "example_partner", __name__, url_prefix="/example_partner", template_folder="templates"
+)
 
 
 @bp.route("/")
@@ -32,13 +34,21 @@ def add_meeting():
     if form.validate_on_submit():
         try:
             meeting = services.add_meeting(
-                title=form.title.data, town=form.town.data, country=form.country.data,
-                starts_on=form.starts_on.data, ends_on=form.ends_on.data,
-                description=form.description.data, created_by_id=current_user.id,
+                title=form.title.data,
+                town=form.town.data,
+                country=form.country.data,
+                starts_on=form.starts_on.data,
+                ends_on=form.ends_on.data,
+                description=form.description.data,
+                created_by_id=current_user.id,
             )
         except services.DuplicateMeeting:
-            form.starts_on.errors.append(_("%(town)s already has a meeting starting on this day.",
-                                           town=form.town.data.strip()))
+            form.starts_on.errors.append(
+                _(
+                    "%(town)s already has a meeting starting on this day.",
+                    town=form.town.data.strip(),
+                )
+            )
         else:
             db.session.commit()
             flash(_("The meeting in %(town)s has been added.", town=meeting.town), "success")
@@ -65,6 +75,9 @@ def dashboard_slot(context: dict[str, Any]) -> Markup:
     # render_fragment, not render_template: a slot escapes plain text, and the template's output is
     # safe HTML (Jinja escapes every value it prints).
     return render_fragment(
-        "example_partner/dashboard_slot.html", meeting=meeting, days=days, dates=services.format_dates,
+        "example_partner/dashboard_slot.html",
+        meeting=meeting,
+        days=days,
+        dates=services.format_dates,
         user=context.get("user"),
     )

@@ -44,11 +44,21 @@ def client_for(app) -> Callable[..., FlaskClient]:
 def make_meeting(app) -> Callable[..., PartneringMeeting]:
     """Add a meeting: ``make_meeting(town="Bologna", starts_on=date(...), days=2, title=...)``."""
 
-    def make(town: str = "Bologna", starts_on: date | None = None, days: int = 2,
-             title: str = "Partnering meeting on renewable energy", country: str = "IT") -> PartneringMeeting:
+    def make(
+        town: str = "Bologna",
+        starts_on: date | None = None,
+        days: int = 2,
+        title: str = "Partnering meeting on renewable energy",
+        country: str = "IT",
+    ) -> PartneringMeeting:
         starts_on = starts_on or services.today() + timedelta(days=14)
-        meeting = services.add_meeting(title=title, town=town, country=country, starts_on=starts_on,
-                                       ends_on=starts_on + timedelta(days=days - 1))
+        meeting = services.add_meeting(
+            title=title,
+            town=town,
+            country=country,
+            starts_on=starts_on,
+            ends_on=starts_on + timedelta(days=days - 1),
+        )
         db.session.commit()
         return meeting
 

@@ -12,5 +12,7 @@ from nttlearn.testing import LOGGED_IN, Expect, Route
 ROUTES: list[Route] = [
     Route("example_partner.meetings", "GET", LOGGED_IN, plugin="example_partner"),
     # An empty form is re-shown with its errors (400) to trainers and admins.
-    Route("example_partner.add_meeting", "POST", Expect(302, 403, 400, 400), plugin="example_partner"),
+    Route(
+        "example_partner.add_meeting", "POST", Expect(302, 403, 400, 400), plugin="example_partner"
+    ),
 ]

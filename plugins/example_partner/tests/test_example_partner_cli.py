@@ -11,9 +11,11 @@ from nttlearn_example_partner.models import PartneringMeeting
 
 def _towns() -> list[str]:
     db.session.expire_all()
-    return db.session.execute(
-        db.select(PartneringMeeting.town).order_by(PartneringMeeting.starts_on)
-    ).scalars().all()
+    return (
+        db.session.execute(db.select(PartneringMeeting.town).order_by(PartneringMeeting.starts_on))
+        .scalars()
+        .all()
+    )
 
 
 def test_demo_command_adds_the_four_ntt_plus_meetings(app):

@@ -13,9 +13,11 @@ def _complete(browser, course) -> None:
     from nttlearn.models import Lesson, Module
 
     browser.post(f"/courses/{course.slug}/enrol")
-    lessons = db.session.execute(
-        db.select(Lesson.id).join(Module).where(Module.course_id == course.id)
-    ).scalars().all()
+    lessons = (
+        db.session.execute(db.select(Lesson.id).join(Module).where(Module.course_id == course.id))
+        .scalars()
+        .all()
+    )
     for lesson_id in lessons:
         response = browser.post(f"/courses/{course.slug}/lessons/{lesson_id}/done")
         assert response.status_code == 302
@@ -27,7 +29,9 @@ def _counts() -> dict[int, int]:
     return {row.organisation_id: row.completions for row in rows}
 
 
-def test_each_completed_course_counts_for_the_learners_organisation(make_user, make_course, client_for):
+def test_each_completed_course_counts_for_the_learners_organisation(
+    make_user, make_course, client_for
+):
     course, other_course = make_course(modules=1, lessons=2), make_course(modules=1, lessons=1)
     ana = make_user(org="Comune di Bologna", country="IT", town="Bologna")
     marco = make_user(org="Comune di Bologna", country="IT")
@@ -55,7 +59,12 @@ def test_learner_without_an_organisation_is_not_counted(make_user, make_course, 
 
     _complete(client_for(make_user()), course)
 
-    assert db.session.scalar(db.select(db.func.count(EventRecord.id)).filter_by(name="course.completed")) == 1
+    assert (
+        db.session.scalar(
+            db.select(db.func.count(EventRecord.id)).filter_by(name="course.completed")
+        )
+        == 1
+    )
     assert _counts() == {}
 
 
@@ -71,7 +80,8 @@ def test_meetings_page_shows_the_organisations_ready_to_partner(make_user, make_
 
 
 def test_an_organisation_with_fewer_officials_than_the_minimum_is_not_shown_to_others(
-        make_user, make_course, client_for):
+    make_user, make_course, client_for
+):
     course, other_course = make_course(modules=1, lessons=1), make_course(modules=1, lessons=1)
     alone = make_user(org="Kommune med en tjänsteman", country="SE")
     _complete(client_for(alone), course)
@@ -106,12 +116,17 @@ def test_disabled_plugin_does_not_count(make_user, make_course, client_for, app)
     app.extensions["nttlearn"].set_enabled("example_partner", False)
     db.session.commit()
 
-    _complete(client_for(make_user(org="Comune di Bologna", country="IT")), make_course(modules=1, lessons=1))
+    _complete(
+        client_for(make_user(org="Comune di Bologna", country="IT")),
+        make_course(modules=1, lessons=1),
+    )
 
     assert _counts() == {}
 
 
-def test_merging_two_organisations_adds_their_completions_together(app, make_user, make_course, client_for):
+def test_merging_two_organisations_adds_their_completions_together(
+    app, make_user, make_course, client_for
+):
     from nttlearn.testing import invoke_cli
 
     course, other_course = make_course(modules=1, lessons=1), make_course(modules=1, lessons=1)
@@ -130,7 +145,9 @@ def test_merging_two_organisations_adds_their_completions_together(app, make_use
     assert _counts() == {kept: 3, lina.organisation_id: 1}
 
 
-def test_merging_into_an_organisation_without_completions_moves_the_row(app, make_user, make_course, client_for):
+def test_merging_into_an_organisation_without_completions_moves_the_row(
+    app, make_user, make_course, client_for
+):
     from nttlearn.testing import invoke_cli
 
     course = make_course(modules=1, lessons=1)
@@ -138,5 +155,8 @@ def test_merging_into_an_organisation_without_completions_moves_the_row(app, mak
     kept = make_user(org="Comune di Bologna", country="IT").organisation_id
     _complete(client_for(marco), course)
 
-    assert invoke_cli(app, "organisations", "merge", str(marco.organisation_id), str(kept)).exit_code == 0
+    assert (
+        invoke_cli(app, "organisations", "merge", str(marco.organisation_id), str(kept)).exit_code
+        == 0
+    )
     assert _counts() == {kept: 1}

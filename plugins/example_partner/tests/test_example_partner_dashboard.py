@@ -9,8 +9,12 @@ from nttlearn_example_partner import services
 
 
 def test_dashboard_announces_the_next_meeting(make_user, make_meeting, client_for):
-    make_meeting(town="La Coruña", country="ES", title="Partnering meeting on social enterprises",
-                 starts_on=services.today() + timedelta(days=20))
+    make_meeting(
+        town="La Coruña",
+        country="ES",
+        title="Partnering meeting on social enterprises",
+        starts_on=services.today() + timedelta(days=20),
+    )
     make_meeting(town="Helsinki", country="FI", starts_on=services.today() + timedelta(days=40))
 
     page = client_for(make_user()).get("/dashboard").get_data(as_text=True)
@@ -20,7 +24,9 @@ def test_dashboard_announces_the_next_meeting(make_user, make_meeting, client_fo
     assert 'href="/example_partner/"' in page
 
 
-def test_meeting_beyond_the_configured_days_is_not_announced(make_user, make_meeting, client_for, monkeypatch):
+def test_meeting_beyond_the_configured_days_is_not_announced(
+    make_user, make_meeting, client_for, monkeypatch
+):
     monkeypatch.setenv("NTTLEARN_EXAMPLE_PARTNER_DASHBOARD_DAYS", "7")
     make_meeting(town="Bologna", starts_on=services.today() + timedelta(days=30))
 
@@ -56,7 +62,9 @@ def test_disabled_plugin_leaves_the_dashboard_alone(make_user, make_meeting, cli
     assert "Town-twinning meetings" not in page
 
 
-def test_admin_sees_the_setting_and_its_value_on_the_plugins_page(make_user, client_for, monkeypatch):
+def test_admin_sees_the_setting_and_its_value_on_the_plugins_page(
+    make_user, client_for, monkeypatch
+):
     monkeypatch.setenv("NTTLEARN_EXAMPLE_PARTNER_DASHBOARD_DAYS", "30")
 
     page = client_for(make_user(role="admin")).get("/admin/plugins").get_data(as_text=True)

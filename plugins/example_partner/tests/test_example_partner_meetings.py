@@ -17,15 +17,22 @@ def _meetings():
 
 def _form(**overrides):
     starts = services.today() + timedelta(days=30)
-    data = {"title": "Partnering meeting on youth and development", "town": "Luleå", "country": "SE",
-            "starts_on": starts.isoformat(), "ends_on": (starts + timedelta(days=1)).isoformat(),
-            "description": "Bring a first idea for a network proposal."}
+    data = {
+        "title": "Partnering meeting on youth and development",
+        "town": "Luleå",
+        "country": "SE",
+        "starts_on": starts.isoformat(),
+        "ends_on": (starts + timedelta(days=1)).isoformat(),
+        "description": "Bring a first idea for a network proposal.",
+    }
     data.update(overrides)
     return data
 
 
 def test_learner_sees_upcoming_and_past_meetings(make_user, make_meeting, client_for):
-    make_meeting(town="Helsinki", country="FI", title="Partnering meeting on integration and employment")
+    make_meeting(
+        town="Helsinki", country="FI", title="Partnering meeting on integration and employment"
+    )
     make_meeting(town="Bologna", starts_on=date(2010, 3, 4), title="NTT+ transnational meeting")
     browser = client_for(make_user())
 
@@ -72,8 +79,10 @@ def test_meeting_ending_before_it_starts_is_refused_with_a_message(make_user, cl
     browser = client_for(make_user(role="trainer"))
     starts = services.today() + timedelta(days=30)
 
-    response = browser.post("/example_partner/meetings", data=_form(
-        starts_on=starts.isoformat(), ends_on=(starts - timedelta(days=1)).isoformat()))
+    response = browser.post(
+        "/example_partner/meetings",
+        data=_form(starts_on=starts.isoformat(), ends_on=(starts - timedelta(days=1)).isoformat()),
+    )
 
     assert response.status_code == 400
     assert "The last day cannot be before the first day." in response.get_data(as_text=True)
@@ -83,7 +92,9 @@ def test_meeting_ending_before_it_starts_is_refused_with_a_message(make_user, cl
 def test_missing_fields_are_shown_not_a_server_error(make_user, client_for):
     browser = client_for(make_user(role="trainer"))
 
-    response = browser.post("/example_partner/meetings", data=_form(title="", country="XX", starts_on="soon"))
+    response = browser.post(
+        "/example_partner/meetings", data=_form(title="", country="XX", starts_on="soon")
+    )
 
     page = response.get_data(as_text=True)
     assert response.status_code == 400
@@ -111,7 +122,9 @@ def test_disabled_plugin_page_answers_not_found(make_user, client_for, app):
     assert response.status_code == 404
 
 
-def test_page_speaks_swedish_to_a_swedish_official(make_user, make_meeting, client_for, compiled_translations):
+def test_page_speaks_swedish_to_a_swedish_official(
+    make_user, make_meeting, client_for, compiled_translations
+):
     make_meeting(town="Luleå", country="SE", starts_on=date(2031, 3, 11), days=2)
 
     page = client_for(make_user(locale="sv")).get("/example_partner/").get_data(as_text=True)
@@ -121,13 +134,17 @@ def test_page_speaks_swedish_to_a_swedish_official(make_user, make_meeting, clie
     assert "11–12 mars 2031" in page
 
 
-@pytest.mark.parametrize(("locale", "heading", "upcoming"), [
-    ("it", "Incontri di gemellaggio", "Prossimi incontri"),
-    ("es", "Encuentros de hermanamiento", "Próximos encuentros"),
-    ("fi", "Ystävyyskaupunkitapaamiset", "Tulevat tapaamiset"),
-])
-def test_page_speaks_the_officials_language(make_user, make_meeting, client_for, compiled_translations,
-                                            locale, heading, upcoming):
+@pytest.mark.parametrize(
+    ("locale", "heading", "upcoming"),
+    [
+        ("it", "Incontri di gemellaggio", "Prossimi incontri"),
+        ("es", "Encuentros de hermanamiento", "Próximos encuentros"),
+        ("fi", "Ystävyyskaupunkitapaamiset", "Tulevat tapaamiset"),
+    ],
+)
+def test_page_speaks_the_officials_language(
+    make_user, make_meeting, client_for, compiled_translations, locale, heading, upcoming
+):
     make_meeting(town="Bologna", country="IT", starts_on=date(2031, 3, 11), days=2)
 
     page = client_for(make_user(locale=locale)).get("/example_partner/").get_data(as_text=True)

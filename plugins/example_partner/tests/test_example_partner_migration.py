@@ -24,7 +24,9 @@ def test_the_branch_starts_on_the_core_matches_the_models_and_downgrades_alone(a
 def test_a_table_left_out_of_the_list_is_reported(app):
     """The helper says what is wrong rather than passing: a table the branch makes but the test
     does not name, and a wrong first revision."""
-    problems = migration_branch_problems("example_partner", {"example_partner_meetings"}, base="example_partner_0009")
+    problems = migration_branch_problems(
+        "example_partner", {"example_partner_meetings"}, base="example_partner_0009"
+    )
 
     assert problems == [
         "the branch starts at 'example_partner_0001', not 'example_partner_0009'",

@@ -12,9 +12,14 @@ from nttlearn_example_partner.models import PartneringMeeting
 
 
 def _add(trainer) -> PartneringMeeting:
-    meeting = services.add_meeting(title="Partnering meeting on renewable energy", town="Luleå", country="SE",
-                                   starts_on=date(2031, 3, 11), ends_on=date(2031, 3, 12),
-                                   created_by_id=trainer.id)
+    meeting = services.add_meeting(
+        title="Partnering meeting on renewable energy",
+        town="Luleå",
+        country="SE",
+        starts_on=date(2031, 3, 11),
+        ends_on=date(2031, 3, 12),
+        created_by_id=trainer.id,
+    )
     db.session.commit()
     return meeting
 
@@ -25,11 +30,18 @@ def test_data_export_lists_the_meetings_a_trainer_added(make_user, client_for):
 
     export = json.loads(client_for(trainer).get("/account/export.json").get_data(as_text=True))
 
-    assert export["plugins"]["example_partner"] == {"meetings_added": [{
-        "title": "Partnering meeting on renewable energy", "town": "Luleå", "country": "SE",
-        "starts_on": "2031-03-11", "ends_on": "2031-03-12",
-        "added_at": export["plugins"]["example_partner"]["meetings_added"][0]["added_at"],
-    }]}
+    assert export["plugins"]["example_partner"] == {
+        "meetings_added": [
+            {
+                "title": "Partnering meeting on renewable energy",
+                "town": "Luleå",
+                "country": "SE",
+                "starts_on": "2031-03-11",
+                "ends_on": "2031-03-12",
+                "added_at": export["plugins"]["example_partner"]["meetings_added"][0]["added_at"],
+            }
+        ]
+    }
 
 
 def test_export_of_someone_who_added_nothing_has_no_section(make_user, client_for):
@@ -42,7 +54,9 @@ def test_deleted_account_leaves_the_meeting_without_its_author(make_user, client
     trainer = make_user(role="trainer")
     meeting_id = _add(trainer).id
 
-    response = client_for(trainer).post("/account/delete", data={"password": TEST_PASSWORD, "confirm": "y"})
+    response = client_for(trainer).post(
+        "/account/delete", data={"password": TEST_PASSWORD, "confirm": "y"}
+    )
 
     assert response.status_code == 302
     db.session.expire_all()

@@ -18,17 +18,35 @@ LOCALES = ("it", "sv", "es", "fi")
 
 def _msgids(path) -> set[tuple[str | None, str]]:
     with path.open("rb") as fh:
-        return {(message.context, message.id if isinstance(message.id, str) else message.id[0])
-                for message in read_po(fh) if message.id}
+        return {
+            (message.context, message.id if isinstance(message.id, str) else message.id[0])
+            for message in read_po(fh)
+            if message.id
+        }
 
 
 def test_catalogue_template_is_up_to_date_with_the_code(tmp_path):
     fresh = tmp_path / "example_partner.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", str(PACKAGE.parent / "babel.cfg"),
-         "-k", "_l", "-k", "lazy_gettext", "--no-location", "--sort-output", "-o", str(fresh),
-         str(PACKAGE)],
-        check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            str(PACKAGE.parent / "babel.cfg"),
+            "-k",
+            "_l",
+            "-k",
+            "lazy_gettext",
+            "--no-location",
+            "--sort-output",
+            "-o",
+            str(fresh),
+            str(PACKAGE),
+        ],
+        check=True,
+        capture_output=True,
     )
 
     assert _msgids(fresh) == _msgids(TRANSLATIONS / "example_partner.pot")
@@ -40,7 +58,11 @@ def test_every_string_is_translated(locale):
     with po.open("rb") as fh:
         catalog = read_po(fh)
 
-    untranslated = [m.id for m in catalog if m.id and (m.fuzzy or not all(m.string if isinstance(m.string, tuple) else [m.string]))]
+    untranslated = [
+        m.id
+        for m in catalog
+        if m.id and (m.fuzzy or not all(m.string if isinstance(m.string, tuple) else [m.string]))
+    ]
 
     assert untranslated == []
     assert [(m.id, errors) for m, errors in catalog.check()] == []

@@ -15,33 +15,48 @@ from .views import bp
 
 
 def tool_urls() -> dict[str, str]:
-    return {"login": url_for("lti.login", _external=True), "launch": url_for("lti.launch", _external=True),
-            "jwks": url_for("lti.jwks", _external=True)}
+    return {
+        "login": url_for("lti.login", _external=True),
+        "launch": url_for("lti.launch", _external=True),
+        "jwks": url_for("lti.jwks", _external=True),
+    }
 
 
 @bp.route("/admin")
 @require_admin
 def platforms():
     rows = db.session.execute(db.select(Platform).order_by(Platform.name)).scalars().all()
-    return render_template("lti/platforms.html", platforms=rows, urls=tool_urls(), form=DeleteForm())
+    return render_template(
+        "lti/platforms.html", platforms=rows, urls=tool_urls(), form=DeleteForm()
+    )
 
 
 def _save(form: PlatformForm, platform: Platform | None):
     if not form.validate_on_submit():
-        return render_template("lti/platform_form.html", form=form, platform=platform, urls=tool_urls()), (
-            400 if form.is_submitted() else 200)
+        return render_template(
+            "lti/platform_form.html", form=form, platform=platform, urls=tool_urls()
+        ), (400 if form.is_submitted() else 200)
     platform = platform or Platform()
     platform.name, platform.issuer = form.name.data.strip(), form.issuer.data.strip()
     platform.client_id = form.client_id.data.strip()
-    platform.deployment_ids = [line.strip() for line in form.deployment_ids.data.splitlines() if line.strip()]
-    platform.auth_login_url, platform.auth_token_url = form.auth_login_url.data.strip(), form.auth_token_url.data.strip()
+    platform.deployment_ids = [
+        line.strip() for line in form.deployment_ids.data.splitlines() if line.strip()
+    ]
+    platform.auth_login_url, platform.auth_token_url = (
+        form.auth_login_url.data.strip(),
+        form.auth_token_url.data.strip(),
+    )
     platform.key_set_url = form.key_set_url.data.strip()
     try:
         with db.session.begin_nested():
             db.session.add(platform)
     except IntegrityError:
-        form.client_id.errors.append(_("A platform with this issuer and client ID is already registered."))
-        return render_template("lti/platform_form.html", form=form, platform=None, urls=tool_urls()), 400
+        form.client_id.errors.append(
+            _("A platform with this issuer and client ID is already registered.")
+        )
+        return render_template(
+            "lti/platform_form.html", form=form, platform=None, urls=tool_urls()
+        ), 400
     db.session.commit()
     flash(_("Platform saved."), "success")
     return redirect(url_for("lti.platforms"))

@@ -17,10 +17,16 @@ from .models import Platform
 
 def registration_for(platform: Platform) -> Registration:
     key = current_key()
-    return (Registration().set_issuer(platform.issuer).set_client_id(platform.client_id)
-            .set_auth_login_url(platform.auth_login_url).set_auth_token_url(platform.auth_token_url)
-            .set_key_set_url(platform.key_set_url)
-            .set_tool_private_key(key.private_pem).set_tool_public_key(key.public_pem))
+    return (
+        Registration()
+        .set_issuer(platform.issuer)
+        .set_client_id(platform.client_id)
+        .set_auth_login_url(platform.auth_login_url)
+        .set_auth_token_url(platform.auth_token_url)
+        .set_key_set_url(platform.key_set_url)
+        .set_tool_private_key(key.private_pem)
+        .set_tool_public_key(key.public_pem)
+    )
 
 
 def find_platform(issuer: str | None, client_id: str | None) -> Platform | None:
@@ -41,20 +47,24 @@ class DatabaseToolConf(ToolConfAbstract):
     def check_iss_has_many_clients(self, iss: str) -> bool:
         return True
 
-    def find_registration_by_issuer(self, iss: str, *args: Any, **kwargs: Any) -> Registration | None:
+    def find_registration_by_issuer(
+        self, iss: str, *args: Any, **kwargs: Any
+    ) -> Registration | None:
         platform = find_platform(iss, None)
         return registration_for(platform) if platform else None
 
-    def find_registration_by_params(self, iss: str, client_id: str, *args: Any,
-                                    **kwargs: Any) -> Registration | None:
+    def find_registration_by_params(
+        self, iss: str, client_id: str, *args: Any, **kwargs: Any
+    ) -> Registration | None:
         platform = find_platform(iss, client_id)
         return registration_for(platform) if platform else None
 
     def find_deployment(self, iss: str, deployment_id: str) -> Deployment | None:
         return self.find_deployment_by_params(iss, deployment_id, None)
 
-    def find_deployment_by_params(self, iss: str, deployment_id: str, client_id: str | None,
-                                  *args: Any, **kwargs: Any) -> Deployment | None:
+    def find_deployment_by_params(
+        self, iss: str, deployment_id: str, client_id: str | None, *args: Any, **kwargs: Any
+    ) -> Deployment | None:
         platform = find_platform(iss, client_id)
         if platform is None or deployment_id not in (platform.deployment_ids or []):
             return None

@@ -37,10 +37,20 @@ def on_event(event: Event) -> None:
         where, score = Link.activity_id.is_(None), 100.0
     else:
         return
-    launches = db.session.execute(
-        db.select(Launch.id).join(Link, Link.id == Launch.link_id)
-        .where(Launch.user_id == event.user_id, Link.course_id == event.course_id, where,
-               Link.lineitem_url.is_not(None))).scalars().all()
+    launches = (
+        db.session.execute(
+            db.select(Launch.id)
+            .join(Link, Link.id == Launch.link_id)
+            .where(
+                Launch.user_id == event.user_id,
+                Link.course_id == event.course_id,
+                where,
+                Link.lineitem_url.is_not(None),
+            )
+        )
+        .scalars()
+        .all()
+    )
     for launch_id in launches:
         enqueue(send_score, launch_id, score, key=f"lti-score-{launch_id}-{event.id}")
 
@@ -48,8 +58,11 @@ def on_event(event: Event) -> None:
 def activity_score(user_id: int, activity_id: int) -> float | None:
     """The score the core keeps for the learner's completed activity (100 for an ungraded one);
     None while the activity is not completed."""
-    row = db.session.execute(db.select(ActivityCompletion.score).where(
-        ActivityCompletion.user_id == user_id, ActivityCompletion.activity_id == activity_id)).first()
+    row = db.session.execute(
+        db.select(ActivityCompletion.score).where(
+            ActivityCompletion.user_id == user_id, ActivityCompletion.activity_id == activity_id
+        )
+    ).first()
     if row is None:
         return None
     return 100.0 if row.score is None else float(row.score)
@@ -66,14 +79,26 @@ def send_score(launch_id: int, score: float | None) -> None:
     if link is None or platform is None or not link.lineitem_url:
         return
     if score is None:
-        score = activity_score(launch.user_id, link.activity_id) if link.activity_id is not None else None
+        score = (
+            activity_score(launch.user_id, link.activity_id)
+            if link.activity_id is not None
+            else None
+        )
         if score is None:
             return
-    service = AssignmentsGradesService(ServiceConnector(registration_for(platform)),
-                                       {"scope": link.ags_scopes, "lineitem": link.lineitem_url})
-    grade = (Grade().set_score_given(round(score, 2)).set_score_maximum(100)
-             .set_timestamp(datetime.now(UTC).isoformat()).set_activity_progress("Completed")
-             .set_grading_progress("FullyGraded").set_user_id(launch.sub))
+    service = AssignmentsGradesService(
+        ServiceConnector(registration_for(platform)),
+        {"scope": link.ags_scopes, "lineitem": link.lineitem_url},
+    )
+    grade = (
+        Grade()
+        .set_score_given(round(score, 2))
+        .set_score_maximum(100)
+        .set_timestamp(datetime.now(UTC).isoformat())
+        .set_activity_progress("Completed")
+        .set_grading_progress("FullyGraded")
+        .set_user_id(launch.sub)
+    )
     try:
         service.put_grade(grade)
     except Exception as error:  # the queue retries; the message names the platform's answer

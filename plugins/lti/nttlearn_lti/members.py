@@ -31,8 +31,9 @@ def sync(link: Link) -> SyncResult:
     platform = db.session.get(Platform, link.platform_id)
     course = db.session.get(Course, link.course_id)
     connector = ServiceConnector(registration_for(platform))
-    service = NamesRolesProvisioningService(connector, {
-        "context_memberships_url": link.memberships_url, "service_versions": ["2.0"]})
+    service = NamesRolesProvisioningService(
+        connector, {"context_memberships_url": link.memberships_url, "service_versions": ["2.0"]}
+    )
     result = SyncResult()
     for member in service.get_members():
         if not isinstance(member, dict) or not member.get("user_id"):

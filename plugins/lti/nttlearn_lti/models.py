@@ -103,6 +103,8 @@ class ScoreSent(db.Model):
 
     __tablename__ = "lti_scores"
 
-    launch_id: Mapped[int] = mapped_column(ForeignKey("lti_launches.id", ondelete="CASCADE"), primary_key=True)
+    launch_id: Mapped[int] = mapped_column(
+        ForeignKey("lti_launches.id", ondelete="CASCADE"), primary_key=True
+    )
     score: Mapped[float] = mapped_column(Float)
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -46,8 +46,12 @@ def nttlearn_template_slot(slot: str, context: dict[str, Any]) -> Markup | None:
         return render_fragment("lti/slots/admin_menu.html")
     if slot == "course_sidebar" and context.get("course") is not None:
         course = context["course"]
-        if can_manage_course(current_user, course) and db.session.execute(
-                db.select(Link.id).where(Link.course_id == course.id).limit(1)).first():
+        if (
+            can_manage_course(current_user, course)
+            and db.session.execute(
+                db.select(Link.id).where(Link.course_id == course.id).limit(1)
+            ).first()
+        ):
             return render_fragment("lti/slots/course_sidebar.html", course=course)
     return None
 
@@ -69,13 +73,20 @@ def nttlearn_user_data(user_id: int) -> dict[str, Any] | None:
 
     from .models import Account, Launch, Platform
 
-    accounts = db.session.execute(db.select(Platform.issuer, Account.sub).join(
-        Account, Account.platform_id == Platform.id).where(Account.user_id == user_id)).all()
-    launches = db.session.execute(db.select(Launch.link_id, Launch.launched_at).where(Launch.user_id == user_id)).all()
+    accounts = db.session.execute(
+        db.select(Platform.issuer, Account.sub)
+        .join(Account, Account.platform_id == Platform.id)
+        .where(Account.user_id == user_id)
+    ).all()
+    launches = db.session.execute(
+        db.select(Launch.link_id, Launch.launched_at).where(Launch.user_id == user_id)
+    ).all()
     if not accounts and not launches:
         return None
-    return {"accounts": [{"issuer": i, "sub": s} for i, s in accounts],
-            "launches": [{"link_id": link, "launched_at": at.isoformat()} for link, at in launches]}
+    return {
+        "accounts": [{"issuer": i, "sub": s} for i, s in accounts],
+        "launches": [{"link_id": link, "launched_at": at.isoformat()} for link, at in launches],
+    }
 
 
 @hookimpl

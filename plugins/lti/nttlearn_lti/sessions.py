@@ -39,7 +39,10 @@ class DatabaseSessionService(FlaskSessionService):
 
 def consume_nonce(nonce: str) -> None:
     """Mark the nonce used; a second launch racing with the same id_token loses here."""
-    done = db.session.execute(db.update(Nonce).where(Nonce.nonce == nonce, Nonce.used_at.is_(None))
-                              .values(used_at=utcnow()))
+    done = db.session.execute(
+        db.update(Nonce)
+        .where(Nonce.nonce == nonce, Nonce.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
     if done.rowcount != 1:
         raise ReplayedLaunch("nonce already used")

@@ -52,7 +52,9 @@ from .models import Launch, Link, Platform
 from .sessions import DatabaseSessionService, ReplayedLaunch, consume_nonce
 
 # The blueprint's name is the plugin's name: the core answers 404 for it when the plugin is off.
-bp = Blueprint("lti", __name__, url_prefix="/lti", template_folder="templates", static_folder="static")
+bp = Blueprint(
+    "lti", __name__, url_prefix="/lti", template_folder="templates", static_folder="static"
+)
 
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
@@ -70,7 +72,9 @@ def explain(error: LtiException) -> str:
     """A library error in words an admin can act on."""
     text = str(error)
     if isinstance(error, ReplayedLaunch):
-        return _("This launch was already used: an id_token is accepted once. Start again from the platform.")
+        return _(
+            "This launch was already used: an id_token is accepted once. Start again from the platform."
+        )
     if "Registration not found" in text or "Client id not registered" in text:
         return _("No registered platform has this issuer and client id (the id_token's audience).")
     if "deployment" in text.lower():
@@ -80,7 +84,9 @@ def explain(error: LtiException) -> str:
     if "State" in text or "state" in text:
         return _("The login state is missing or does not match: start again from the platform.")
     if "decode id_token" in text or "public key" in text or "KID" in text:
-        return _("The id_token's signature or validity dates could not be verified with the platform's keys.")
+        return _(
+            "The id_token's signature or validity dates could not be verified with the platform's keys."
+        )
     return _("The launch message is not valid.")
 
 
@@ -113,8 +119,9 @@ def login():
     if platform is None:
         return refuse(_("No registered platform has this issuer and client id."))
     target = url_for("lti.launch", _external=True)
-    oidc = FlaskOIDCLogin(FlaskRequest(), tool_conf(),
-                          session_service=DatabaseSessionService(FlaskRequest()))
+    oidc = FlaskOIDCLogin(
+        FlaskRequest(), tool_conf(), session_service=DatabaseSessionService(FlaskRequest())
+    )
     try:
         return oidc.disable_check_cookies().redirect(target)
     except LtiException as error:
@@ -141,17 +148,22 @@ def _target(platform: Platform, data: dict[str, Any]) -> tuple[Course, Activity 
             module = db.session.get(Module, activity.module_id)
             course = db.session.get(Course, module.course_id) if module else None
     if course is None and custom.get("nttlearn_course"):
-        course = db.session.execute(db.select(Course).where(Course.slug == str(custom["nttlearn_course"]))).scalar()
+        course = db.session.execute(
+            db.select(Course).where(Course.slug == str(custom["nttlearn_course"]))
+        ).scalar()
         activity = None
     if course is None or course.archived:
         return None
     return course, activity
 
 
-def _remember_link(platform: Platform, data: dict[str, Any], course: Course, activity: Activity | None) -> Link:
+def _remember_link(
+    platform: Platform, data: dict[str, Any], course: Course, activity: Activity | None
+) -> Link:
     resource = (data.get(CLAIM + "resource_link") or {}).get("id") or ""
-    link = db.session.execute(db.select(Link).where(
-        Link.platform_id == platform.id, Link.resource_link_id == resource)).scalar()
+    link = db.session.execute(
+        db.select(Link).where(Link.platform_id == platform.id, Link.resource_link_id == resource)
+    ).scalar()
     if link is None:
         link = Link(platform_id=platform.id, resource_link_id=resource)
         db.session.add(link)
@@ -175,8 +187,9 @@ def _remember_link(platform: Platform, data: dict[str, Any], course: Course, act
 def launch():
     """The platform's id_token: verified (signature with the platform's JWKS, issuer, audience,
     nonce, state, expiry, deployment), then the person is logged in and sent where the link points."""
-    message = FlaskMessageLaunch(FlaskRequest(), tool_conf(),
-                                 session_service=DatabaseSessionService(FlaskRequest()))
+    message = FlaskMessageLaunch(
+        FlaskRequest(), tool_conf(), session_service=DatabaseSessionService(FlaskRequest())
+    )
     try:
         data = message.get_launch_data()
         consume_nonce(data["nonce"])
@@ -197,19 +210,35 @@ def launch():
     if message.is_deep_link_launch():
         if not trainer:
             db.session.commit()
-            return refuse(_("Only teachers can choose nttlearn content for the platform."), status=403)
+            return refuse(
+                _("Only teachers can choose nttlearn content for the platform."), status=403
+            )
         start_session(user)
-        session[DEEP_LINK_SESSION] = {"platform_id": platform.id, "deployment_id": data[CLAIM + "deployment_id"],
-                                      "settings": data.get("https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings") or {}}
+        session[DEEP_LINK_SESSION] = {
+            "platform_id": platform.id,
+            "deployment_id": data[CLAIM + "deployment_id"],
+            "settings": data.get(
+                "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
+            )
+            or {},
+        }
         return redirect(url_for("lti.deep_link"))
     target = _target(platform, data)
     if target is None:
         db.session.commit()
-        return refuse(_("This link does not name an nttlearn course: set it up again with deep linking."), status=404)
+        return refuse(
+            _("This link does not name an nttlearn course: set it up again with deep linking."),
+            status=404,
+        )
     course, activity = target
     link = _remember_link(platform, data, course, activity)
     place_in_course(user, course, trainer=trainer)
-    if db.session.execute(db.select(Launch.id).where(Launch.link_id == link.id, Launch.user_id == user.id)).first() is None:
+    if (
+        db.session.execute(
+            db.select(Launch.id).where(Launch.link_id == link.id, Launch.user_id == user.id)
+        ).first()
+        is None
+    ):
         db.session.add(Launch(link_id=link.id, user_id=user.id, sub=str(data["sub"])))
     start_session(user)  # commits
     if activity is not None and (url := _activity_url(activity)):
@@ -218,17 +247,24 @@ def launch():
 
 
 def _choices() -> list[SelectChoice]:
-    courses = db.session.execute(db.select(Course).where(Course.archived.is_(False)).order_by(Course.title)).scalars()
+    courses = db.session.execute(
+        db.select(Course).where(Course.archived.is_(False)).order_by(Course.title)
+    ).scalars()
     choices = []
     for course in courses:
         if not (course.published or can_manage_course(current_user, course)):
             continue
         choices.append(SelectChoice(f"course:{course.id}", localized(course)))
         activities = db.session.execute(
-            db.select(Activity).join(Module, Module.id == Activity.module_id)
+            db.select(Activity)
+            .join(Module, Module.id == Activity.module_id)
             .where(Module.course_id == course.id, Activity.archived.is_(False))
-            .order_by(Module.position, Activity.position)).scalars()
-        choices.extend(SelectChoice(f"activity:{a.id}", f"{localized(course)} › {localized(a)}") for a in activities)
+            .order_by(Module.position, Activity.position)
+        ).scalars()
+        choices.extend(
+            SelectChoice(f"activity:{a.id}", f"{localized(course)} › {localized(a)}")
+            for a in activities
+        )
     return choices
 
 
@@ -243,7 +279,9 @@ def deep_link():
     form = DeepLinkForm()
     form.choice.choices = _choices()
     if not form.validate_on_submit():
-        return render_template("lti/deep_link.html", form=form, platform=platform), 400 if form.is_submitted() else 200
+        return render_template(
+            "lti/deep_link.html", form=form, platform=platform
+        ), 400 if form.is_submitted() else 200
     kind, _sep, ident = form.choice.data.partition(":")
     if kind == "course":
         course = db.get_or_404(Course, int(ident))
@@ -251,15 +289,23 @@ def deep_link():
     else:
         activity = db.get_or_404(Activity, int(ident))
         title, custom = localized(activity), {"nttlearn_activity": str(activity.id)}
-    resource = (DeepLinkResource().set_url(url_for("lti.launch", _external=True))
-                .set_custom_params(custom).set_title(title))
+    resource = (
+        DeepLinkResource()
+        .set_url(url_for("lti.launch", _external=True))
+        .set_custom_params(custom)
+        .set_title(title)
+    )
     settings = pending["settings"]
     if "ltiResourceLink" in (settings.get("accept_types") or ["ltiResourceLink"]):
         resource.set_lineitem(LineItem().set_score_maximum(100).set_label(title))
-    jwt_value = DeepLink(registration_for(platform), pending["deployment_id"], settings).get_response_jwt([resource])
+    jwt_value = DeepLink(
+        registration_for(platform), pending["deployment_id"], settings
+    ).get_response_jwt([resource])
     session.pop(DEEP_LINK_SESSION, None)
     return_url = str(settings.get("deep_link_return_url") or "")
-    response = make_response(render_template("lti/deep_link_return.html", url=return_url, jwt=jwt_value))
+    response = make_response(
+        render_template("lti/deep_link_return.html", url=return_url, jwt=jwt_value)
+    )
     response.headers["Content-Security-Policy"] = return_page_policy(return_url)
     return response
 
@@ -269,11 +315,15 @@ def return_page_policy(return_url: str) -> str:
     post to the platform's deep-linking return URL (a browser blocks the form otherwise)."""
     target = urlsplit(return_url)
     origin = ""
-    if target.scheme in ("http", "https") and re.fullmatch(r"[A-Za-z0-9.\-]+(:[0-9]+)?", target.netloc):
+    if target.scheme in ("http", "https") and re.fullmatch(
+        r"[A-Za-z0-9.\-]+(:[0-9]+)?", target.netloc
+    ):
         origin = f"{target.scheme}://{target.netloc}"
-    return (f"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-            f"object-src 'none'; base-uri 'self'; form-action 'self' {origin}".rstrip()
-            + "; frame-ancestors 'none'")
+    return (
+        f"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        f"object-src 'none'; base-uri 'self'; form-action 'self' {origin}".rstrip()
+        + "; frame-ancestors 'none'"
+    )
 
 
 @bp.route("/courses/<int:course_id>/links")
@@ -283,8 +333,12 @@ def course_links(course_id: int):
     course = db.get_or_404(Course, course_id)
     if not can_manage_course(current_user, course):
         abort(403)
-    links = db.session.execute(db.select(Link, Platform).join(Platform, Platform.id == Link.platform_id)
-                               .where(Link.course_id == course.id).order_by(Link.id)).all()
+    links = db.session.execute(
+        db.select(Link, Platform)
+        .join(Platform, Platform.id == Link.platform_id)
+        .where(Link.course_id == course.id)
+        .order_by(Link.id)
+    ).all()
     return render_template("lti/course_links.html", course=course, links=links, form=SyncForm())
 
 
@@ -307,8 +361,14 @@ def sync_members(link_id: int):
         flash(_("The member list could not be read: %(reason)s", reason=str(error)), "error")
         return redirect(url_for("lti.course_links", course_id=link.course_id))
     db.session.commit()
-    flash(_("Learners enrolled from the platform: %(learners)d. Trainers added: %(trainers)d.",
-            learners=result.learners, trainers=result.trainers), "success")
+    flash(
+        _(
+            "Learners enrolled from the platform: %(learners)d. Trainers added: %(trainers)d.",
+            learners=result.learners,
+            trainers=result.trainers,
+        ),
+        "success",
+    )
     return redirect(url_for("lti.course_links", course_id=link.course_id))
 
 

@@ -33,9 +33,15 @@ def app(app_factory) -> Iterator[Flask]:
 @pytest.fixture
 def registered(app, lms) -> Platform:
     """The platform registered by an admin, and the tool's JWKS known to the platform."""
-    platform = Platform(name="Moodle of the region", issuer=lms.issuer, client_id=CLIENT_ID,
-                        deployment_ids=[DEPLOYMENT], auth_login_url=lms.base + "/auth",
-                        auth_token_url=lms.base + "/token", key_set_url=lms.base + "/jwks")
+    platform = Platform(
+        name="Moodle of the region",
+        issuer=lms.issuer,
+        client_id=CLIENT_ID,
+        deployment_ids=[DEPLOYMENT],
+        auth_login_url=lms.base + "/auth",
+        auth_token_url=lms.base + "/token",
+        key_set_url=lms.base + "/jwks",
+    )
     db.session.add(platform)
     db.session.commit()
     lms.tool_jwks = app.test_client().get("/lti/jwks.json").get_json()

@@ -28,18 +28,35 @@ def _lti_world(w: World) -> dict[str, Any]:
     if "lti" not in w.extra:
         from nttlearn_lti.models import Link, Platform
 
-        platforms = [Platform(name=f"Walk {n}", issuer=f"https://lms{n}.example", client_id="walk",
-                              deployment_ids=["1"], auth_login_url=f"https://lms{n}.example/auth",
-                              auth_token_url=f"https://lms{n}.example/token", key_set_url=f"https://lms{n}.example/jwks")
-                     for n in (1, 2)]
+        platforms = [
+            Platform(
+                name=f"Walk {n}",
+                issuer=f"https://lms{n}.example",
+                client_id="walk",
+                deployment_ids=["1"],
+                auth_login_url=f"https://lms{n}.example/auth",
+                auth_token_url=f"https://lms{n}.example/token",
+                key_set_url=f"https://lms{n}.example/jwks",
+            )
+            for n in (1, 2)
+        ]
         db.session.add_all(platforms)
         db.session.flush()
-        link = Link(platform_id=platforms[0].id, deployment_id="1", resource_link_id="walk-link",
-                    course_id=w.course.id, ags_scopes=[])
+        link = Link(
+            platform_id=platforms[0].id,
+            deployment_id="1",
+            resource_link_id="walk-link",
+            course_id=w.course.id,
+            ags_scopes=[],
+        )
         db.session.add(link)
         db.session.commit()
-        w.extra["lti"] = {"platform_id": platforms[0].id, "doomed_platform_id": platforms[1].id,
-                          "link_id": link.id, "course_id": w.course.id}
+        w.extra["lti"] = {
+            "platform_id": platforms[0].id,
+            "doomed_platform_id": platforms[1].id,
+            "link_id": link.id,
+            "course_id": w.course.id,
+        }
     return w.extra["lti"]
 
 
@@ -48,7 +65,13 @@ def _lti(**names: str) -> Callable[[World], dict[str, Any]]:
 
 
 ROUTES: list[Route] = [
-    Route("lti.static", "GET", Expect(200, 200, 200, 200), args=lambda w: {"filename": "lti.js"}, plugin="lti"),
+    Route(
+        "lti.static",
+        "GET",
+        Expect(200, 200, 200, 200),
+        args=lambda w: {"filename": "lti.js"},
+        plugin="lti",
+    ),
     Route("lti.jwks", "GET", Expect(200, 200, 200, 200), plugin="lti"),
     Route("lti.login", "GET", Expect(400, 400, 400, 400), plugin="lti"),
     Route("lti.login", "POST", Expect(400, 400, 400, 400), plugin="lti"),
@@ -56,15 +79,40 @@ ROUTES: list[Route] = [
     # Trainers only, and only after a deep-linking launch from a platform (400 otherwise).
     Route("lti.deep_link", "GET", Expect(302, 403, 400, 400), plugin="lti"),
     Route("lti.deep_link", "POST", Expect(302, 403, 400, 400), plugin="lti"),
-    Route("lti.course_links", "GET", Expect(302, 403, 403, 200), args=_lti(course_id="course_id"), plugin="lti"),
+    Route(
+        "lti.course_links",
+        "GET",
+        Expect(302, 403, 403, 200),
+        args=_lti(course_id="course_id"),
+        plugin="lti",
+    ),
     # The link offers no member list: the trainers' page says so.
-    Route("lti.sync_members", "POST", Expect(302, 403, 403, 302), args=_lti(link_id="link_id"), plugin="lti"),
+    Route(
+        "lti.sync_members",
+        "POST",
+        Expect(302, 403, 403, 302),
+        args=_lti(link_id="link_id"),
+        plugin="lti",
+    ),
     Route("lti.platforms", "GET", LTI_ADMIN, plugin="lti"),
     Route("lti.new_platform", "GET", LTI_ADMIN, plugin="lti"),
     # An empty form is re-shown with its errors.
     Route("lti.new_platform", "POST", Expect(302, 403, 403, 400), plugin="lti"),
-    Route("lti.edit_platform", "GET", LTI_ADMIN, args=_lti(platform_id="platform_id"), plugin="lti"),
-    Route("lti.edit_platform", "POST", Expect(302, 403, 403, 400), args=_lti(platform_id="platform_id"), plugin="lti"),
-    Route("lti.delete_platform", "POST", Expect(302, 403, 403, 302), args=_lti(platform_id="doomed_platform_id"),
-          plugin="lti"),
+    Route(
+        "lti.edit_platform", "GET", LTI_ADMIN, args=_lti(platform_id="platform_id"), plugin="lti"
+    ),
+    Route(
+        "lti.edit_platform",
+        "POST",
+        Expect(302, 403, 403, 400),
+        args=_lti(platform_id="platform_id"),
+        plugin="lti",
+    ),
+    Route(
+        "lti.delete_platform",
+        "POST",
+        Expect(302, 403, 403, 302),
+        args=_lti(platform_id="doomed_platform_id"),
+        plugin="lti",
+    ),
 ]

@@ -5,10 +5,15 @@ from __future__ import annotations
 from nttlearn.api import db
 from nttlearn_lti.models import Platform
 
-FORM = {"name": "Moodle", "issuer": "https://moodle.kunta.example", "client_id": "abc123",
-        "deployment_ids": "1\n2\n", "auth_login_url": "https://moodle.kunta.example/mod/lti/auth.php",
-        "auth_token_url": "https://moodle.kunta.example/mod/lti/token.php",
-        "key_set_url": "https://moodle.kunta.example/mod/lti/certs.php"}
+FORM = {
+    "name": "Moodle",
+    "issuer": "https://moodle.kunta.example",
+    "client_id": "abc123",
+    "deployment_ids": "1\n2\n",
+    "auth_login_url": "https://moodle.kunta.example/mod/lti/auth.php",
+    "auth_token_url": "https://moodle.kunta.example/mod/lti/token.php",
+    "key_set_url": "https://moodle.kunta.example/mod/lti/certs.php",
+}
 
 
 def test_an_admin_registers_edits_and_removes_a_platform(login_as, make_user):
@@ -22,7 +27,10 @@ def test_an_admin_registers_edits_and_removes_a_platform(login_as, make_user):
     again = client.post("/lti/admin/new", data=FORM)
     assert again.status_code == 400 and "already registered" in again.get_data(as_text=True)
     assert "moodle.kunta.example/mod/lti/certs.php" in again.get_data(as_text=True)
-    assert client.post(f"/lti/admin/{platform.id}", data={**FORM, "name": "Moodle 4.4"}).status_code == 302
+    assert (
+        client.post(f"/lti/admin/{platform.id}", data={**FORM, "name": "Moodle 4.4"}).status_code
+        == 302
+    )
     db.session.expire_all()
     assert db.session.get(Platform, platform.id).name == "Moodle 4.4"
     assert client.post(f"/lti/admin/{platform.id}/delete").status_code == 302
@@ -36,9 +44,15 @@ def test_bad_input_is_shown_again(login_as, make_user):
 
 
 def test_who_may_not_use_the_admin_pages(client, client_for, make_user):
-    platform = Platform(name="P", issuer="https://p.example", client_id="c", deployment_ids=["1"],
-                        auth_login_url="https://p.example/a", auth_token_url="https://p.example/t",
-                        key_set_url="https://p.example/k")
+    platform = Platform(
+        name="P",
+        issuer="https://p.example",
+        client_id="c",
+        deployment_ids=["1"],
+        auth_login_url="https://p.example/a",
+        auth_token_url="https://p.example/t",
+        key_set_url="https://p.example/k",
+    )
     db.session.add(platform)
     db.session.commit()
     urls = ["/lti/admin", "/lti/admin/new", f"/lti/admin/{platform.id}"]

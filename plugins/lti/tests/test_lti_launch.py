@@ -15,8 +15,15 @@ from nttlearn_lti.models import Account, Launch, Link, Nonce
 
 
 def test_nothing_launches_without_a_registered_platform(client, lms):
-    response = client.post("/lti/login", data={"iss": lms.issuer, "client_id": CLIENT_ID, "login_hint": "x",
-                                               "target_link_uri": "http://localhost/lti/launch"})
+    response = client.post(
+        "/lti/login",
+        data={
+            "iss": lms.issuer,
+            "client_id": CLIENT_ID,
+            "login_hint": "x",
+            "target_link_uri": "http://localhost/lti/launch",
+        },
+    )
     assert response.status_code == 400
     assert "No registered platform" in response.get_data(as_text=True)
 
@@ -32,11 +39,18 @@ def test_jwks_is_published_and_stable(client, registered):
 def test_login_redirects_to_the_platform_with_state_and_nonce(client, lms, registered):
     auth = start_login(client, lms)
     assert auth["client_id"] == CLIENT_ID and auth["response_type"] == "id_token"
-    assert auth["redirect_uri"] == "http://localhost/lti/launch" and auth["login_hint"] == "user-hint"
-    assert db.session.execute(db.select(Nonce).where(Nonce.nonce == auth["nonce"])).scalar() is not None
+    assert (
+        auth["redirect_uri"] == "http://localhost/lti/launch" and auth["login_hint"] == "user-hint"
+    )
+    assert (
+        db.session.execute(db.select(Nonce).where(Nonce.nonce == auth["nonce"])).scalar()
+        is not None
+    )
 
 
-def test_resource_link_launch_creates_the_learner_and_enrols_them(client, lms, registered, make_course):
+def test_resource_link_launch_creates_the_learner_and_enrols_them(
+    client, lms, registered, make_course
+):
     course = make_course(modules=1, lessons=1)
     response, _auth, _token = launch(client, lms, custom={"nttlearn_course": course.slug})
     assert response.status_code == 302, response.get_data(as_text=True)
@@ -44,15 +58,23 @@ def test_resource_link_launch_creates_the_learner_and_enrols_them(client, lms, r
     account = db.session.execute(db.select(Account).where(Account.sub == "learner-1")).scalar_one()
     user = db.session.get(User, account.user_id)
     assert (user.name, user.email, user.locale, user.role) == (
-        "Lucia Bianchi", "lucia.bianchi@comune.example", "it", "learner")
-    assert db.session.execute(db.select(Enrolment).filter_by(user_id=user.id, course_id=course.id)).scalar()
+        "Lucia Bianchi",
+        "lucia.bianchi@comune.example",
+        "it",
+        "learner",
+    )
+    assert db.session.execute(
+        db.select(Enrolment).filter_by(user_id=user.id, course_id=course.id)
+    ).scalar()
     # Logged in: the course page opens as that learner.
     assert client.get(f"/courses/{course.slug}").status_code == 200
     link = db.session.execute(db.select(Link)).scalar_one()
     assert link.lineitem_url == lms.base + "/lineitems/7/lineitem" and link.course_id == course.id
 
     # A second launch by the same person uses the same account, matched by sub.
-    response, _auth, _token = launch(client, lms, custom={"nttlearn_course": course.slug}, name="Lucia B.")
+    response, _auth, _token = launch(
+        client, lms, custom={"nttlearn_course": course.slug}, name="Lucia B."
+    )
     assert response.status_code == 302
     assert db.session.execute(db.select(db.func.count(Account.id))).scalar() == 1
 
@@ -68,23 +90,34 @@ def test_an_existing_email_is_not_taken_over(client, lms, registered, make_cours
 
 def test_instructors_become_trainers_of_the_course(client, lms, registered, make_course):
     course = make_course(modules=1, lessons=1)
-    response, _auth, _token = launch(client, lms, sub="teacher-1", roles=[MEMBERSHIP + "Instructor"],
-                                     custom={"nttlearn_course": course.slug})
+    response, _auth, _token = launch(
+        client,
+        lms,
+        sub="teacher-1",
+        roles=[MEMBERSHIP + "Instructor"],
+        custom={"nttlearn_course": course.slug},
+    )
     assert response.status_code == 302
-    user = db.session.execute(db.select(User).join(Account, Account.user_id == User.id)
-                              .where(Account.sub == "teacher-1")).scalar_one()
+    user = db.session.execute(
+        db.select(User).join(Account, Account.user_id == User.id).where(Account.sub == "teacher-1")
+    ).scalar_one()
     assert user.role == "trainer"
-    assert db.session.execute(db.select(CourseStaff).filter_by(user_id=user.id, course_id=course.id)).scalar()
+    assert db.session.execute(
+        db.select(CourseStaff).filter_by(user_id=user.id, course_id=course.id)
+    ).scalar()
     assert client.get(f"/lti/courses/{course.id}/links").status_code == 200
 
 
-@pytest.mark.parametrize(("change", "reason"), [
-    ("bad_signature", "signature or validity dates could not be verified"),
-    ("wrong_audience", "No registered platform has this issuer and client id"),
-    ("unknown_deployment", "deployment id is not registered"),
-    ("expired", "signature or validity dates could not be verified"),
-    ("foreign_nonce", "nonce does not belong to a login started here"),
-])
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ("bad_signature", "signature or validity dates could not be verified"),
+        ("wrong_audience", "No registered platform has this issuer and client id"),
+        ("unknown_deployment", "deployment id is not registered"),
+        ("expired", "signature or validity dates could not be verified"),
+        ("foreign_nonce", "nonce does not belong to a login started here"),
+    ],
+)
 def test_refusals_say_why(client, lms, registered, make_course, change, reason):
     course = make_course(modules=1, lessons=1)
     auth = start_login(client, lms)
@@ -98,7 +131,9 @@ def test_refusals_say_why(client, lms, registered, make_course, change, reason):
     elif change == "expired":
         token["exp"] = int(time.time()) - 3600
     nonce = "made-up-nonce" if change == "foreign_nonce" else auth["nonce"]
-    response = client.post("/lti/launch", data={"id_token": lms.id_token(nonce, **token), "state": auth["state"]})
+    response = client.post(
+        "/lti/launch", data={"id_token": lms.id_token(nonce, **token), "state": auth["state"]}
+    )
     assert response.status_code == 400
     assert reason in response.get_data(as_text=True)
     assert db.session.execute(db.select(db.func.count(Account.id))).scalar() == 0
@@ -121,10 +156,17 @@ def test_a_launch_without_state_is_refused(client, lms, registered, make_course)
     assert "login state is missing" in response.get_data(as_text=True)
 
 
-def test_deep_linking_returns_a_response_signed_with_the_tools_key(client, lms, registered, make_course):
+def test_deep_linking_returns_a_response_signed_with_the_tools_key(
+    client, lms, registered, make_course
+):
     course = make_course(modules=1, lessons=1, activities=[(0, "quiz", True)])
-    response, _auth, _token = launch(client, lms, sub="teacher-1", roles=[MEMBERSHIP + "Instructor"],
-                                     message_type="LtiDeepLinkingRequest")
+    response, _auth, _token = launch(
+        client,
+        lms,
+        sub="teacher-1",
+        roles=[MEMBERSHIP + "Instructor"],
+        message_type="LtiDeepLinkingRequest",
+    )
     assert response.status_code == 302 and response.headers["Location"].endswith("/lti/deep-link")
     page = client.get("/lti/deep-link")
     assert page.status_code == 200 and course.title in page.get_data(as_text=True)
@@ -141,11 +183,15 @@ def test_deep_linking_returns_a_response_signed_with_the_tools_key(client, lms, 
     [key] = [k for k in tool_jwks["keys"] if k["kid"] == jwt.get_unverified_header(token)["kid"]]
     claims = jwt.decode(token, jwt.PyJWK(key).key, algorithms=["RS256"], audience=lms.issuer)
     assert claims["iss"] == CLIENT_ID
-    assert claims["https://purl.imsglobal.org/spec/lti/claim/message_type"] == "LtiDeepLinkingResponse"
+    assert (
+        claims["https://purl.imsglobal.org/spec/lti/claim/message_type"] == "LtiDeepLinkingResponse"
+    )
     assert claims["https://purl.imsglobal.org/spec/lti/claim/deployment_id"] == DEPLOYMENT
     assert claims["https://purl.imsglobal.org/spec/lti-dl/claim/data"] == "dl-data-9"
     [item] = claims["https://purl.imsglobal.org/spec/lti-dl/claim/content_items"]
-    assert item["type"] == "ltiResourceLink" and item["custom"] == {"nttlearn_activity": str(activity_id)}
+    assert item["type"] == "ltiResourceLink" and item["custom"] == {
+        "nttlearn_activity": str(activity_id)
+    }
     assert item["url"] == "http://localhost/lti/launch" and item["lineItem"]["scoreMaximum"] == 100
 
 
@@ -155,7 +201,9 @@ def test_learners_cannot_deep_link(client, lms, registered):
     assert client.get("/lti/deep-link").status_code == 302  # not logged in by a refused launch
 
 
-def test_a_completed_activity_sends_its_score_to_the_line_item(client, lms, registered, make_course):
+def test_a_completed_activity_sends_its_score_to_the_line_item(
+    client, lms, registered, make_course
+):
     course = make_course(modules=1, lessons=1, activities=[(0, "quiz", True)])
     activity_id = db.session.execute(db.text("SELECT id FROM activities")).scalar()
     response, _auth, _token = launch(client, lms, custom={"nttlearn_activity": str(activity_id)})
@@ -175,36 +223,66 @@ def test_a_completed_activity_sends_its_score_to_the_line_item(client, lms, regi
     # A better grade later: the core keeps the better score (no second completion event); the
     # core's "activity graded" event (a quiz's or an assignment's) sends the score the core now keeps.
     complete_activity(user_id, db.session.get(Activity, activity_id), score=95.0)
-    emit("activity.graded", user_id=user_id, course_id=course.id,
-         data={"activity_id": activity_id, "score": 95.0, "passed": True})
+    emit(
+        "activity.graded",
+        user_id=user_id,
+        course_id=course.id,
+        data={"activity_id": activity_id, "score": 95.0, "passed": True},
+    )
     db.session.commit()
     assert [s["scoreGiven"] for s in lms.scores] == [85.0, 95.0]
     # A lower grade does not lower what the core keeps, nor what the platform shows.
-    emit("activity.graded", user_id=user_id, course_id=course.id,
-         data={"activity_id": activity_id, "score": 40.0, "passed": False})
+    emit(
+        "activity.graded",
+        user_id=user_id,
+        course_id=course.id,
+        data={"activity_id": activity_id, "score": 40.0, "passed": False},
+    )
     db.session.commit()
     assert lms.scores[-1]["scoreGiven"] == 95.0
 
 
 def test_a_trainer_enrols_the_platforms_members(client, lms, registered, make_course):
     course = make_course(modules=1, lessons=1)
-    response, _auth, _token = launch(client, lms, sub="teacher-1", roles=[MEMBERSHIP + "Instructor"],
-                                     custom={"nttlearn_course": course.slug}, locale="en")
+    response, _auth, _token = launch(
+        client,
+        lms,
+        sub="teacher-1",
+        roles=[MEMBERSHIP + "Instructor"],
+        custom={"nttlearn_course": course.slug},
+        locale="en",
+    )
     assert response.status_code == 302
     lms.members = [
         {"user_id": "teacher-1", "status": "Active", "roles": ["Instructor"], "name": "Tina"},
-        {"user_id": "learner-7", "status": "Active", "roles": ["Learner"], "name": "Pekka Virtanen",
-         "email": "pekka@kunta.example"},
-        {"user_id": "learner-8", "status": "Active", "roles": [MEMBERSHIP + "Learner"], "name": "Ana"},
+        {
+            "user_id": "learner-7",
+            "status": "Active",
+            "roles": ["Learner"],
+            "name": "Pekka Virtanen",
+            "email": "pekka@kunta.example",
+        },
+        {
+            "user_id": "learner-8",
+            "status": "Active",
+            "roles": [MEMBERSHIP + "Learner"],
+            "name": "Ana",
+        },
         {"user_id": "learner-9", "status": "Inactive", "roles": ["Learner"], "name": "Gone"},
     ]
     link = db.session.execute(db.select(Link)).scalar_one()
     synced = client.post(f"/lti/links/{link.id}/sync", follow_redirects=True)
     assert synced.status_code == 200
-    assert "Learners enrolled from the platform: 2. Trainers added: 1." in synced.get_data(as_text=True)
-    enrolled = set(db.session.execute(
-        db.select(User.name).join(Enrolment, Enrolment.user_id == User.id)
-        .where(Enrolment.course_id == course.id)).scalars())
+    assert "Learners enrolled from the platform: 2. Trainers added: 1." in synced.get_data(
+        as_text=True
+    )
+    enrolled = set(
+        db.session.execute(
+            db.select(User.name)
+            .join(Enrolment, Enrolment.user_id == User.id)
+            .where(Enrolment.course_id == course.id)
+        ).scalars()
+    )
     assert enrolled == {"Pekka Virtanen", "Ana"}
     # A second sync makes no duplicates.
     client.post(f"/lti/links/{link.id}/sync")
@@ -225,10 +303,17 @@ def test_who_may_not_sync_or_see_links(client_for, make_user, lms, registered, m
     assert browser.post(f"/lti/links/{link.id}/sync").status_code == 403
 
 
-def test_admins_and_course_trainers_find_the_pages(client, lms, registered, make_course, client_for, make_user):
+def test_admins_and_course_trainers_find_the_pages(
+    client, lms, registered, make_course, client_for, make_user
+):
     course = make_course(modules=1, lessons=1)
-    response, _auth, _token = launch(client, lms, sub="teacher-1", roles=[MEMBERSHIP + "Instructor"],
-                                     custom={"nttlearn_course": course.slug})
+    response, _auth, _token = launch(
+        client,
+        lms,
+        sub="teacher-1",
+        roles=[MEMBERSHIP + "Instructor"],
+        custom={"nttlearn_course": course.slug},
+    )
     assert response.status_code == 302
     page = client.get(f"/courses/{course.slug}").get_data(as_text=True)
     assert f"/lti/courses/{course.id}/links" in page
@@ -243,7 +328,10 @@ def test_a_persons_platform_data_is_exported_and_deleted(client, lms, registered
     launch(client, lms, custom={"nttlearn_course": course.slug})
     user_id = db.session.execute(db.select(Account.user_id)).scalar_one()
     data = plugin.nttlearn_user_data(user_id)
-    assert data["accounts"] == [{"issuer": lms.issuer, "sub": "learner-1"}] and len(data["launches"]) == 1
+    assert (
+        data["accounts"] == [{"issuer": lms.issuer, "sub": "learner-1"}]
+        and len(data["launches"]) == 1
+    )
     plugin.nttlearn_delete_user_data(user_id)
     db.session.commit()
     assert plugin.nttlearn_user_data(user_id) is None
@@ -251,8 +339,11 @@ def test_a_persons_platform_data_is_exported_and_deleted(client, lms, registered
 
 def test_the_refusal_speaks_the_browsers_language(client, lms, registered):
     auth = start_login(client, lms)
-    response = client.post("/lti/launch", data={"id_token": lms.id_token(auth["nonce"], aud="x")},
-                           headers={"Accept-Language": "fi"})
+    response = client.post(
+        "/lti/launch",
+        data={"id_token": lms.id_token(auth["nonce"], aud="x")},
+        headers={"Accept-Language": "fi"},
+    )
     assert response.status_code == 400
     assert "Käynnistys hylättiin" in response.get_data(as_text=True)
 
@@ -263,8 +354,15 @@ def test_a_flood_of_logins_is_refused(client, lms, registered, monkeypatch):
     monkeypatch.setattr(views, "LOGINS_PER_MINUTE", 3)
     for _ in range(3):
         start_login(client, lms)
-    response = client.post("/lti/login", data={"iss": lms.issuer, "client_id": CLIENT_ID, "login_hint": "x",
-                                               "target_link_uri": "http://localhost/lti/launch"})
+    response = client.post(
+        "/lti/login",
+        data={
+            "iss": lms.issuer,
+            "client_id": CLIENT_ID,
+            "login_hint": "x",
+            "target_link_uri": "http://localhost/lti/launch",
+        },
+    )
     assert response.status_code == 429
     assert db.session.execute(db.select(db.func.count(Nonce.id))).scalar() == 3
 
@@ -278,7 +376,9 @@ def test_a_completed_course_sends_full_marks_to_a_course_link(client, lms, regis
     assert [(s["userId"], s["scoreGiven"]) for s in lms.scores] == [("learner-1", 100.0)]
 
 
-def test_a_platform_that_refuses_the_score_fails_the_job_for_a_retry(client, lms, registered, make_course):
+def test_a_platform_that_refuses_the_score_fails_the_job_for_a_retry(
+    client, lms, registered, make_course
+):
     from nttlearn.api import JobError
     from nttlearn_lti.grades import send_score
     from nttlearn_lti.models import ScoreSent
@@ -292,17 +392,29 @@ def test_a_platform_that_refuses_the_score_fails_the_job_for_a_retry(client, lms
     assert lms.scores == [] and db.session.get(ScoreSent, launch_id) is None
     lms.scores_down = False
     send_score(launch_id, 70.0)
-    assert lms.scores[-1]["scoreGiven"] == 70.0 and db.session.get(ScoreSent, launch_id).score == 70.0
+    assert (
+        lms.scores[-1]["scoreGiven"] == 70.0 and db.session.get(ScoreSent, launch_id).score == 70.0
+    )
 
 
-@pytest.mark.parametrize(("return_url", "form_action"), [
-    ("https://moodle.kunta.example/mod/lti/contentitem_return.php", "form-action 'self' https://moodle.kunta.example;"),
-    ("http://localhost:8080/return", "form-action 'self' http://localhost:8080;"),
-    ("https://moodle.example;script-src *", "form-action 'self';"),  # no directive smuggled in
-    ("javascript:alert(1)", "form-action 'self';"),
-])
+@pytest.mark.parametrize(
+    ("return_url", "form_action"),
+    [
+        (
+            "https://moodle.kunta.example/mod/lti/contentitem_return.php",
+            "form-action 'self' https://moodle.kunta.example;",
+        ),
+        ("http://localhost:8080/return", "form-action 'self' http://localhost:8080;"),
+        ("https://moodle.example;script-src *", "form-action 'self';"),  # no directive smuggled in
+        ("javascript:alert(1)", "form-action 'self';"),
+    ],
+)
 def test_the_return_page_may_post_only_to_the_platforms_origin(return_url, form_action):
     from nttlearn_lti.views import return_page_policy
 
     policy = return_page_policy(return_url)
-    assert form_action in policy and policy.count(";") == 7 and policy.endswith("frame-ancestors 'none'")
+    assert (
+        form_action in policy
+        and policy.count(";") == 7
+        and policy.endswith("frame-ancestors 'none'")
+    )

@@ -8,7 +8,15 @@ import pytest
 from nttlearn.api import db
 from nttlearn.testing import migration_branch_problems
 
-TABLES = {"lti_platforms", "lti_tool_keys", "lti_accounts", "lti_links", "lti_launches", "lti_nonces", "lti_scores"}
+TABLES = {
+    "lti_platforms",
+    "lti_tool_keys",
+    "lti_accounts",
+    "lti_links",
+    "lti_launches",
+    "lti_nonces",
+    "lti_scores",
+}
 
 
 @pytest.fixture

@@ -17,7 +17,10 @@ def test_every_message_is_translated_with_the_same_placeholders(locale):
     with (HERE / "translations" / locale / "LC_MESSAGES" / "lti.po").open("rb") as fh:
         catalog = read_po(fh)
 
-    translated = {m.id if isinstance(m.id, str) else tuple(m.id) for m in catalog
-                  if m.id and all(m.string if isinstance(m.string, tuple) else [m.string]) and not m.fuzzy}
+    translated = {
+        m.id if isinstance(m.id, str) else tuple(m.id)
+        for m in catalog
+        if m.id and all(m.string if isinstance(m.string, tuple) else [m.string]) and not m.fuzzy
+    }
     assert template - translated == set()
     assert [(m.id, errors) for m, errors in catalog.check()] == []

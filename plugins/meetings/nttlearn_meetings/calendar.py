@@ -60,27 +60,39 @@ def calendar_of(meetings: Iterable[Meeting], name: str, url_for_meeting=None) ->
     calendar.add("x-wr-calname", name)
     now = utcnow()
     for meeting in meetings:
-        calendar.add_component(_event(meeting, url_for_meeting(meeting) if url_for_meeting else None, now))
+        calendar.add_component(
+            _event(meeting, url_for_meeting(meeting) if url_for_meeting else None, now)
+        )
     calendar.add_missing_timezones()
     return calendar.to_ical()
 
 
 def published_meetings() -> list[Meeting]:
     """The public feed: every meeting that is not a draft (cancelled ones too, so calendars strike them)."""
-    return list(db.session.execute(
-        db.select(Meeting).where(Meeting.status != "draft").order_by(Meeting.starts_at, Meeting.id)
-    ).scalars())
+    return list(
+        db.session.execute(
+            db.select(Meeting)
+            .where(Meeting.status != "draft")
+            .order_by(Meeting.starts_at, Meeting.id)
+        ).scalars()
+    )
 
 
 def registered_meetings(user_id: int) -> list[Meeting]:
     """A person's feed: the meetings they hold a seat or a waiting place at (and cancelled ones
     they were registered for, so that the cancellation reaches their calendar)."""
-    return list(db.session.execute(
-        db.select(Meeting).join(Registration, Registration.meeting_id == Meeting.id)
-        .where(Registration.user_id == user_id, Meeting.status != "draft",
-               (Registration.state != "cancelled") | (Meeting.status == "cancelled"))
-        .order_by(Meeting.starts_at, Meeting.id)
-    ).scalars())
+    return list(
+        db.session.execute(
+            db.select(Meeting)
+            .join(Registration, Registration.meeting_id == Meeting.id)
+            .where(
+                Registration.user_id == user_id,
+                Meeting.status != "draft",
+                (Registration.state != "cancelled") | (Meeting.status == "cancelled"),
+            )
+            .order_by(Meeting.starts_at, Meeting.id)
+        ).scalars()
+    )
 
 
 # -- the personal feed's secret address ----------------------------------------------------------
@@ -120,5 +132,7 @@ def feed_owner(token: str) -> int | None:
     if not token or len(token) > 100:
         return None
     return db.session.execute(
-        db.select(PersonalSettings.user_id).where(PersonalSettings.feed_token_hash == _digest(token))
+        db.select(PersonalSettings.user_id).where(
+            PersonalSettings.feed_token_hash == _digest(token)
+        )
     ).scalar()

@@ -51,11 +51,20 @@ def _person(email: str) -> User:
 
 def as_json(meeting: Meeting) -> dict:
     return {
-        "id": meeting.id, "uid": meeting.uid, "title": meeting.title, "kind": meeting.kind,
-        "format": meeting.format, "status": meeting.status, "town": meeting.town, "country": meeting.country,
-        "starts_at": meeting.starts_at.isoformat(), "ends_at": meeting.ends_at.isoformat(),
-        "time_zone": meeting.time_zone, "capacity": meeting.capacity,
-        "registered": services.count_registered(meeting.id), "held": meeting.held_at is not None,
+        "id": meeting.id,
+        "uid": meeting.uid,
+        "title": meeting.title,
+        "kind": meeting.kind,
+        "format": meeting.format,
+        "status": meeting.status,
+        "town": meeting.town,
+        "country": meeting.country,
+        "starts_at": meeting.starts_at.isoformat(),
+        "ends_at": meeting.ends_at.isoformat(),
+        "time_zone": meeting.time_zone,
+        "capacity": meeting.capacity,
+        "registered": services.count_registered(meeting.id),
+        "held": meeting.held_at is not None,
     }
 
 
@@ -69,28 +78,47 @@ def meetings_group() -> None:
 @click.option("--kind", type=click.Choice(["seminar", "partnering"]), required=True)
 @click.option("--town", required=True)
 @click.option("--country", required=True, help="ISO code: IT, SE, ES, FI …")
-@click.option("--start", "start", required=True, help="ISO 8601, on the meeting's clock: 2010-05-10T09:00")
-@click.option("--end", "end", required=True, help="ISO 8601, on the meeting's clock: 2010-05-11T17:00")
+@click.option(
+    "--start", "start", required=True, help="ISO 8601, on the meeting's clock: 2010-05-10T09:00"
+)
+@click.option(
+    "--end", "end", required=True, help="ISO 8601, on the meeting's clock: 2010-05-11T17:00"
+)
 @click.option("--timezone", "zone", required=True, help="IANA zone: Europe/Helsinki")
 @click.option("--capacity", type=int, default=None, help="Seats (no limit when left out).")
 @click.option("--venue", default="")
 @click.option("--json", "json_output", is_flag=True, help="Print the meeting as JSON.")
 @with_appcontext
-def create_command(title, kind, town, country, start, end, zone, capacity, venue, json_output) -> None:
+def create_command(
+    title, kind, town, country, start, end, zone, capacity, venue, json_output
+) -> None:
     """Create and publish a meeting."""
     if not is_zone(zone):
         _fail(f"--timezone: {zone!r} is not a known time zone (such as Europe/Helsinki)")
     details = services.MeetingDetails(
-        title=title, kind=kind, town=town, country=country, starts_at=_moment(start, zone, "--start"),
-        ends_at=_moment(end, zone, "--end"), time_zone=zone, capacity=capacity, venue=venue,
+        title=title,
+        kind=kind,
+        town=town,
+        country=country,
+        starts_at=_moment(start, zone, "--start"),
+        ends_at=_moment(end, zone, "--end"),
+        time_zone=zone,
+        capacity=capacity,
+        venue=venue,
     )
     try:
         meeting = services.create_meeting(details)
     except services.MeetingError as exc:
-        option = {"starts_at": "start", "ends_at": "end", "time_zone": "timezone"}.get(exc.field or "", exc.field)
+        option = {"starts_at": "start", "ends_at": "end", "time_zone": "timezone"}.get(
+            exc.field or "", exc.field
+        )
         _fail(f"--{(option or 'title').replace('_', '-')}: {exc}")
     db.session.commit()
-    click.echo(json.dumps(as_json(meeting)) if json_output else f"Created meeting {meeting.id}: {meeting.title}")
+    click.echo(
+        json.dumps(as_json(meeting))
+        if json_output
+        else f"Created meeting {meeting.id}: {meeting.title}"
+    )
 
 
 @meetings_group.command("list")
@@ -98,12 +126,18 @@ def create_command(title, kind, town, country, start, end, zone, capacity, venue
 @with_appcontext
 def list_command(json_output: bool) -> None:
     """Every meeting, oldest first."""
-    meetings = db.session.execute(db.select(Meeting).order_by(Meeting.starts_at, Meeting.id)).scalars().all()
+    meetings = (
+        db.session.execute(db.select(Meeting).order_by(Meeting.starts_at, Meeting.id))
+        .scalars()
+        .all()
+    )
     if json_output:
         click.echo(json.dumps([as_json(m) for m in meetings]))
         return
     for m in meetings:
-        click.echo(f"{m.id:>4}  {m.starts_at:%Y-%m-%d}  {m.kind:<10}  {m.status:<9}  {m.town} ({m.country})  {m.title}")
+        click.echo(
+            f"{m.id:>4}  {m.starts_at:%Y-%m-%d}  {m.kind:<10}  {m.status:<9}  {m.town} ({m.country})  {m.title}"
+        )
 
 
 @meetings_group.command("register")
@@ -126,8 +160,12 @@ def register_command(email: str, meeting_id: int) -> None:
 @meetings_group.command("attend")
 @click.argument("email")
 @click.argument("meeting_id", type=int)
-@click.option("--day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="The day (YYYY-MM-DD); today on the meeting's clock when left out.")
+@click.option(
+    "--day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The day (YYYY-MM-DD); today on the meeting's clock when left out.",
+)
 @with_appcontext
 def attend_command(email: str, meeting_id: int, day: datetime | None) -> None:
     """Check a registered person in for a day."""
@@ -153,9 +191,16 @@ def ical_command(meeting_id: int) -> None:
 
 @meetings_group.command("attendance")
 @click.argument("meeting_id", type=int)
-@click.option("--pdf", "pdf_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write the signed attendance sheet (one page per day) to this file.")
-@click.option("--day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Only this day.")
+@click.option(
+    "--pdf",
+    "pdf_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the signed attendance sheet (one page per day) to this file.",
+)
+@click.option(
+    "--day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Only this day."
+)
 @with_appcontext
 def attendance_command(meeting_id: int, pdf_path: Path | None, day: datetime | None) -> None:
     """The attendance record as CSV on standard output, or the sheet to sign as PDF."""
@@ -178,4 +223,8 @@ def close_ended_command(json_output: bool) -> None:
     """Announce meetings that have ended with attendees (meetings.meeting_held, once each)."""
     closed = services.close_ended()
     db.session.commit()
-    click.echo(json.dumps({"closed": closed}) if json_output else f"{len(closed)} meeting(s) announced as held.")
+    click.echo(
+        json.dumps({"closed": closed})
+        if json_output
+        else f"{len(closed)} meeting(s) announced as held."
+    )

@@ -31,10 +31,22 @@ class MeetingHeld(TypedDict):
 
 
 EVENT_TYPES = [
-    EventType("meetings.registered", Registered, "a person got a place at a meeting (also from the waiting list)",
-              course="None"),
-    EventType("meetings.attended", Attended, "a person's attendance on one day of a meeting was recorded",
-              course="None"),
-    EventType("meetings.meeting_held", MeetingHeld, "a meeting ended and was closed (`user_id` is None)",
-              course="None"),
+    EventType(
+        "meetings.registered",
+        Registered,
+        "a person got a place at a meeting (also from the waiting list)",
+        course="None",
+    ),
+    EventType(
+        "meetings.attended",
+        Attended,
+        "a person's attendance on one day of a meeting was recorded",
+        course="None",
+    ),
+    EventType(
+        "meetings.meeting_held",
+        MeetingHeld,
+        "a meeting ended and was closed (`user_id` is None)",
+        course="None",
+    ),
 ]

@@ -61,7 +61,9 @@ class Meeting(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     # iCalendar SEQUENCE: one more at every change a calendar should show (RFC 5545, 3.8.7.4).
     sequence: Mapped[int] = mapped_column(Integer, default=0)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -84,11 +86,15 @@ class MeetingRevision(db.Model):
     __tablename__ = "meetings_revisions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings_meetings.id", ondelete="CASCADE"), index=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings_meetings.id", ondelete="CASCADE"), index=True
+    )
     action: Mapped[str] = mapped_column(String(20))
     # {field: [before, after]} for an edit; {} otherwise. Values as the form shows them (text).
     changes: Mapped[dict] = mapped_column(JSON, default=dict)
-    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    changed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -98,7 +104,9 @@ class AgendaItem(db.Model):
     __tablename__ = "meetings_agenda_items"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings_meetings.id", ondelete="CASCADE"), index=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings_meetings.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[str] = mapped_column(String(20), default="session")
     title: Mapped[str] = mapped_column(String(200))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -121,12 +129,16 @@ class Registration(db.Model):
     __tablename__ = "meetings_registrations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings_meetings.id", ondelete="CASCADE"), index=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings_meetings.id", ondelete="CASCADE"), index=True
+    )
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     state: Mapped[str] = mapped_column(String(20))
     # The waiting list is promoted in the order of this time (then id).
     registered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    registered_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (
@@ -141,11 +153,15 @@ class Attendance(db.Model):
     __tablename__ = "meetings_attendances"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings_meetings.id", ondelete="CASCADE"), index=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings_meetings.id", ondelete="CASCADE"), index=True
+    )
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     day: Mapped[date] = mapped_column(Date)
     checked_in_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    checked_in_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    checked_in_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
 
     __table_args__ = (UniqueConstraint("meeting_id", "user_id", "day"),)
 
@@ -156,7 +172,9 @@ class MeetingDocument(db.Model):
     __tablename__ = "meetings_documents"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings_meetings.id", ondelete="CASCADE"), index=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings_meetings.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[str] = mapped_column(String(20), default="document")
     title: Mapped[str] = mapped_column(String(200))
     file_name: Mapped[str] = mapped_column(String(200))
@@ -180,7 +198,9 @@ class CoOrganiser(db.Model):
     __tablename__ = "meetings_co_organisers"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings_meetings.id", ondelete="CASCADE"), index=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings_meetings.id", ondelete="CASCADE"), index=True
+    )
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -194,7 +214,9 @@ class PersonalSettings(db.Model):
 
     __tablename__ = "meetings_personal_settings"
 
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
     # SHA-256 of the secret in the feed's address; the secret itself is never stored.
     feed_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     feed_created_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -207,7 +229,9 @@ class CohortLink(db.Model):
     __tablename__ = "meetings_cohort_links"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings_meetings.id", ondelete="CASCADE"), index=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings_meetings.id", ondelete="CASCADE"), index=True
+    )
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -50,7 +50,10 @@ def queue_cancellation(meeting, person: User, reason: str = "") -> None:
             "Dear %(name)s,\n\n"
             "the meeting %(title)s in %(town)s, %(when)s, has been cancelled. "
             "Your registration has been withdrawn; there is nothing more you need to do.",
-            name=person.name, title=meeting.title, town=meeting.town, when=_when(meeting),
+            name=person.name,
+            title=meeting.title,
+            town=meeting.town,
+            when=_when(meeting),
         )
         if reason:
             body += "\n\n" + _("The organisers' note: %(reason)s", reason=reason)
@@ -68,7 +71,10 @@ def queue_promotion(meeting, person: User) -> None:
             "a seat has become free at %(title)s in %(town)s, %(when)s, and it is yours: "
             "you were first on the waiting list. If you can no longer come, please cancel your "
             "registration so that the next person can take the seat.",
-            name=person.name, title=meeting.title, town=meeting.town, when=_when(meeting),
+            name=person.name,
+            title=meeting.title,
+            town=meeting.town,
+            when=_when(meeting),
         )
         link = _link(meeting)
         if link:

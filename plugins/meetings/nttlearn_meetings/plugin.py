@@ -51,7 +51,7 @@ def nttlearn_cohort_deletion(cohort: Any) -> list[str] | None:
 
 @hookimpl
 def nttlearn_todo_items(user: Any) -> list[TodoItem]:
-    """"Attend …" for the person's upcoming meetings, "Register for …" for their cohort's seminars
+    """ "Attend …" for the person's upcoming meetings, "Register for …" for their cohort's seminars
     and when registration closes soon for a meeting of a course they follow."""
     from .todo import todo_items
 
@@ -88,8 +88,10 @@ def nttlearn_demo_data() -> list[str]:
     from .demo import add_demo_meetings
 
     result = add_demo_meetings()
-    return [f"added {result['meetings']} meetings with {result['attendances']} check-ins "
-            f"({result['existing']} were already there)"]
+    return [
+        f"added {result['meetings']} meetings with {result['attendances']} check-ins "
+        f"({result['existing']} were already there)"
+    ]
 
 
 @hookimpl

@@ -12,19 +12,28 @@ from nttlearn.api import ApiBlueprint, api_abort, api_scope, api_user
 from . import services
 from .models import AgendaItem, Meeting
 
-api = ApiBlueprint("meetings_api", __name__, url_prefix="/api/v1/meetings",
-                   description="Meetings: the programme's seminars and study visits, their agendas, and "
-                               "their registrations for organisers")
+api = ApiBlueprint(
+    "meetings_api",
+    __name__,
+    url_prefix="/api/v1/meetings",
+    description="Meetings: the programme's seminars and study visits, their agendas, and "
+    "their registrations for organisers",
+)
 
 
 class MeetingQuerySchema(ma.Schema):
-    when = ma.fields.String(load_default="upcoming", validate=ma.validate.OneOf(["upcoming", "past"]),
-                            metadata={"description": "upcoming (not ended, soonest first) or past (latest first)"})
+    when = ma.fields.String(
+        load_default="upcoming",
+        validate=ma.validate.OneOf(["upcoming", "past"]),
+        metadata={"description": "upcoming (not ended, soonest first) or past (latest first)"},
+    )
 
 
 class AgendaItemSchema(ma.Schema):
     id = ma.fields.Integer(required=True)
-    kind = ma.fields.String(required=True, metadata={"description": "session, working_session or break"})
+    kind = ma.fields.String(
+        required=True, metadata={"description": "session, working_session or break"}
+    )
     title = ma.fields.String(required=True)
     starts_at = ma.fields.DateTime(required=True)
     ends_at = ma.fields.DateTime(required=True)
@@ -37,9 +46,13 @@ class MeetingSchema(ma.Schema):
     id = ma.fields.Integer(required=True)
     title = ma.fields.String(required=True)
     kind = ma.fields.String(required=True)
-    format = ma.fields.String(required=True, metadata={"description": "in_person, online or hybrid"})
-    status = ma.fields.String(required=True, metadata={"description": "published, cancelled or draft "
-                                                                      "(drafts: organisers only)"})
+    format = ma.fields.String(
+        required=True, metadata={"description": "in_person, online or hybrid"}
+    )
+    status = ma.fields.String(
+        required=True,
+        metadata={"description": "published, cancelled or draft (drafts: organisers only)"},
+    )
     host_organisation = ma.fields.String(required=True)
     town = ma.fields.String(required=True)
     country = ma.fields.String(required=True)
@@ -72,18 +85,38 @@ def _is_organiser(user) -> bool:
 
 
 def meeting_json(meeting: Meeting, seats_taken: int) -> dict:
-    return {"id": meeting.id, "title": meeting.title, "kind": meeting.kind, "format": meeting.format,
-            "status": meeting.status, "host_organisation": meeting.host_organisation, "town": meeting.town,
-            "country": meeting.country, "venue": meeting.venue, "starts_at": meeting.starts_at,
-            "ends_at": meeting.ends_at, "time_zone": meeting.time_zone, "languages": list(meeting.languages or []),
-            "capacity": meeting.capacity, "seats_taken": seats_taken,
-            "registration_deadline": meeting.registration_deadline,
-            "url": url_for("meetings.detail", meeting_id=meeting.id, _external=True)}
+    return {
+        "id": meeting.id,
+        "title": meeting.title,
+        "kind": meeting.kind,
+        "format": meeting.format,
+        "status": meeting.status,
+        "host_organisation": meeting.host_organisation,
+        "town": meeting.town,
+        "country": meeting.country,
+        "venue": meeting.venue,
+        "starts_at": meeting.starts_at,
+        "ends_at": meeting.ends_at,
+        "time_zone": meeting.time_zone,
+        "languages": list(meeting.languages or []),
+        "capacity": meeting.capacity,
+        "seats_taken": seats_taken,
+        "registration_deadline": meeting.registration_deadline,
+        "url": url_for("meetings.detail", meeting_id=meeting.id, _external=True),
+    }
 
 
 def _agenda_json(item: AgendaItem) -> dict:
-    return {"id": item.id, "kind": item.kind, "title": item.title, "starts_at": item.starts_at,
-            "ends_at": item.ends_at, "room": item.room, "speakers": item.speakers, "team_name": item.team_name}
+    return {
+        "id": item.id,
+        "kind": item.kind,
+        "title": item.title,
+        "starts_at": item.starts_at,
+        "ends_at": item.ends_at,
+        "room": item.room,
+        "speakers": item.speakers,
+        "team_name": item.team_name,
+    }
 
 
 def _visible_meeting(meeting_id: int) -> Meeting:
@@ -103,10 +136,12 @@ def _visible_meeting(meeting_id: int) -> Meeting:
 def list_meetings(args, pagination_parameters):
     """The meetings that have not ended (soonest first) or, with ``when=past``, those that have
     (latest first); drafts only for trainers and coordinators."""
-    found = services.visible_meetings(upcoming=args["when"] == "upcoming", staff=_is_organiser(api_user()))
+    found = services.visible_meetings(
+        upcoming=args["when"] == "upcoming", staff=_is_organiser(api_user())
+    )
     pagination_parameters.item_count = len(found)
     start = pagination_parameters.first_item
-    page = found[start:start + pagination_parameters.page_size]
+    page = found[start : start + pagination_parameters.page_size]
     taken = services.seats_taken([m.id for m in page])
     return [meeting_json(m, taken.get(m.id, 0)) for m in page]
 
@@ -117,8 +152,11 @@ def list_meetings(args, pagination_parameters):
 def get_meeting(meeting_id: int):
     """One meeting with its description and agenda."""
     meeting = _visible_meeting(meeting_id)
-    return {**meeting_json(meeting, services.seats_taken([meeting.id]).get(meeting.id, 0)),
-            "description": meeting.description, "agenda": [_agenda_json(i) for i in services.agenda_of(meeting.id)]}
+    return {
+        **meeting_json(meeting, services.seats_taken([meeting.id]).get(meeting.id, 0)),
+        "description": meeting.description,
+        "agenda": [_agenda_json(i) for i in services.agenda_of(meeting.id)],
+    }
 
 
 @api.route("/<int:meeting_id>/registrations")
@@ -134,6 +172,13 @@ def meeting_registrations(meeting_id: int, pagination_parameters):
     rows = services.registrations_of(meeting.id)
     pagination_parameters.item_count = len(rows)
     start = pagination_parameters.first_item
-    return [{"user_id": user.id, "name": user.name, "email": user.email, "state": registration.state,
-             "registered_at": registration.registered_at}
-            for registration, user in rows[start:start + pagination_parameters.page_size]]
+    return [
+        {
+            "user_id": user.id,
+            "name": user.name,
+            "email": user.email,
+            "state": registration.state,
+            "registered_at": registration.registered_at,
+        }
+        for registration, user in rows[start : start + pagination_parameters.page_size]
+    ]

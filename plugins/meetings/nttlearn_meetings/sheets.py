@@ -47,11 +47,17 @@ def attendance_sheet(meeting: Meeting, days: list[date] | None = None) -> bytes:
         pdf.set_font("DejaVuSans", "B", 12)
         pdf.multi_cell(0, 6, meeting.title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.set_font("DejaVuSans", "", 10)
-        place = ", ".join(p for p in (meeting.host_organisation, meeting.venue, meeting.town, meeting.country) if p)
-        for line in (place,
-                     f"{format_span(meeting.starts_at, meeting.ends_at, meeting.time_zone)} "
-                     f"({zone_label(meeting.time_zone)})",
-                     _("Day: %(day)s", day=format_day(day))):
+        place = ", ".join(
+            p
+            for p in (meeting.host_organisation, meeting.venue, meeting.town, meeting.country)
+            if p
+        )
+        for line in (
+            place,
+            f"{format_span(meeting.starts_at, meeting.ends_at, meeting.time_zone)} "
+            f"({zone_label(meeting.time_zone)})",
+            _("Day: %(day)s", day=format_day(day)),
+        ):
             pdf.multi_cell(0, 5, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.ln(3)
         pdf.set_font("DejaVuSans", "B", 9)
@@ -68,11 +74,25 @@ def attendance_sheet(meeting: Meeting, days: list[date] | None = None) -> bytes:
             pdf.ln()
         pdf.ln(6)
         checked = sum(1 for person in people if (person.id, day) in present)
-        pdf.multi_cell(0, 5, _("Checked in on the platform this day: %(n)d of %(total)d registered.",
-                               n=checked, total=len(people)), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(
+            0,
+            5,
+            _(
+                "Checked in on the platform this day: %(n)d of %(total)d registered.",
+                n=checked,
+                total=len(people),
+            ),
+            new_x=XPos.LMARGIN,
+            new_y=YPos.NEXT,
+        )
         pdf.ln(8)
-        pdf.multi_cell(0, 5, _("Organiser's name and signature:") + " " + "_" * 40,
-                       new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(
+            0,
+            5,
+            _("Organiser's name and signature:") + " " + "_" * 40,
+            new_x=XPos.LMARGIN,
+            new_y=YPos.NEXT,
+        )
     return bytes(pdf.output())
 
 
@@ -86,10 +106,26 @@ def _fit(pdf: FPDF, text: str, width: float) -> str:
 
 
 def participants_csv(meeting: Meeting) -> str:
-    header = [_("Name"), _("E-mail"), _("Organisation"), _("Town"), _("Country"), _("State"), _("Registered at")]
+    header = [
+        _("Name"),
+        _("E-mail"),
+        _("Organisation"),
+        _("Town"),
+        _("Country"),
+        _("State"),
+        _("Registered at"),
+    ]
     states = {"registered": _("Registered"), "waiting": _("Waiting list")}
-    rows = [[person.name, person.email, *_organisation(person), states[registration.state],
-             registration.registered_at] for registration, person in registrations_of(meeting.id)]
+    rows = [
+        [
+            person.name,
+            person.email,
+            *_organisation(person),
+            states[registration.state],
+            registration.registered_at,
+        ]
+        for registration, person in registrations_of(meeting.id)
+    ]
     return csv_text(header, rows)
 
 
@@ -97,9 +133,17 @@ def attendance_csv(meeting: Meeting) -> str:
     """One row per person, one column per day (yes/no), and the days they came."""
     days = meeting_days(meeting)
     present = attendance_of(meeting.id)
-    people: list[tuple[Registration, User]] = registrations_of(meeting.id, ("registered", "cancelled", "waiting"))
-    header = [_("Name"), _("Organisation"), _("Town"), _("Country"), *[day.isoformat() for day in days],
-              _("Days attended")]
+    people: list[tuple[Registration, User]] = registrations_of(
+        meeting.id, ("registered", "cancelled", "waiting")
+    )
+    header = [
+        _("Name"),
+        _("Organisation"),
+        _("Town"),
+        _("Country"),
+        *[day.isoformat() for day in days],
+        _("Days attended"),
+    ]
     rows = []
     for _registration, person in people:
         came = [(person.id, day) in present for day in days]

@@ -69,13 +69,24 @@ def _on_clock(value: datetime | None, zone: str) -> datetime | None:
 def _details(form: MeetingForm) -> services.MeetingDetails:
     zone = form.time_zone.data
     return services.MeetingDetails(
-        title=form.title.data or "", kind=form.kind.data, format=form.format.data, status=form.status.data,
-        host_organisation=form.host_organisation.data or "", town=form.town.data or "",
-        country=form.country.data or "", venue=form.venue.data or "", online_url=form.online_url.data or "",
-        starts_at=_on_clock(form.starts_at.data, zone), ends_at=_on_clock(form.ends_at.data, zone), time_zone=zone,
-        languages=form.languages.data or [], policy_areas=form.policy_areas.data or [],
-        course_ids=form.course_ids.data or [], capacity=form.capacity.data,
-        registration_deadline=_on_clock(form.registration_deadline.data, zone), description=form.description.data or "",
+        title=form.title.data or "",
+        kind=form.kind.data,
+        format=form.format.data,
+        status=form.status.data,
+        host_organisation=form.host_organisation.data or "",
+        town=form.town.data or "",
+        country=form.country.data or "",
+        venue=form.venue.data or "",
+        online_url=form.online_url.data or "",
+        starts_at=_on_clock(form.starts_at.data, zone),
+        ends_at=_on_clock(form.ends_at.data, zone),
+        time_zone=zone,
+        languages=form.languages.data or [],
+        policy_areas=form.policy_areas.data or [],
+        course_ids=form.course_ids.data or [],
+        capacity=form.capacity.data,
+        registration_deadline=_on_clock(form.registration_deadline.data, zone),
+        description=form.description.data or "",
     )
 
 
@@ -106,8 +117,9 @@ def new_meeting():
             db.session.commit()
             flash(_("The meeting has been created. Add its agenda next."), "success")
             return redirect(url_for("meetings.agenda", meeting_id=meeting.id))
-    return render_template("meetings/edit.html", form=form, meeting=None,
-                           other_cohorts=[]), (400 if request.method == "POST" else 200)
+    return render_template("meetings/edit.html", form=form, meeting=None, other_cohorts=[]), (
+        400 if request.method == "POST" else 200
+    )
 
 
 @bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
@@ -121,7 +133,9 @@ def edit_meeting(meeting_id: int):
         form.process(obj=meeting)
         for name in ("starts_at", "ends_at", "registration_deadline"):
             value = getattr(meeting, name)
-            getattr(form, name).data = local(value, meeting.time_zone).replace(tzinfo=None) if value else None
+            getattr(form, name).data = (
+                local(value, meeting.time_zone).replace(tzinfo=None) if value else None
+            )
         form.cohort_ids.data = [cohort.id for cohort, _course in linked if cohort.id in mine]
     elif form.validate_on_submit():
         try:
@@ -132,12 +146,20 @@ def edit_meeting(meeting_id: int):
             _show_error(form, exc)
         else:
             db.session.commit()
-            flash(_("The meeting has been saved.") if changes else _("Nothing was changed."), "success")
+            flash(
+                _("The meeting has been saved.") if changes else _("Nothing was changed."),
+                "success",
+            )
             return redirect(url_for("meetings.detail", meeting_id=meeting.id))
     owner = services.organiser_role(meeting, current_user) == "owner"
-    return render_template("meetings/edit.html", form=form, meeting=meeting, cancel_form=CancelMeetingForm(),
-                           owner=owner, other_cohorts=[pair for pair in linked if pair[0].id not in mine]), \
-        (400 if request.method == "POST" else 200)
+    return render_template(
+        "meetings/edit.html",
+        form=form,
+        meeting=meeting,
+        cancel_form=CancelMeetingForm(),
+        owner=owner,
+        other_cohorts=[pair for pair in linked if pair[0].id not in mine],
+    ), (400 if request.method == "POST" else 200)
 
 
 @bp.route("/<int:meeting_id>/cancel", methods=["POST"])
@@ -154,8 +176,14 @@ def cancel_meeting(meeting_id: int):
         flash(str(exc), "error")
     else:
         db.session.commit()
-        flash(ngettext("The meeting has been cancelled; %(num)d person has been told by e-mail.",
-                       "The meeting has been cancelled; %(num)d people have been told by e-mail.", told), "success")
+        flash(
+            ngettext(
+                "The meeting has been cancelled; %(num)d person has been told by e-mail.",
+                "The meeting has been cancelled; %(num)d people have been told by e-mail.",
+                told,
+            ),
+            "success",
+        )
     return redirect(url_for("meetings.detail", meeting_id=meeting_id))
 
 
@@ -173,7 +201,9 @@ def duplicate_meeting(meeting_id: int):
 @require_organiser
 def history(meeting_id: int):
     meeting = organised_meeting(meeting_id)
-    return render_template("meetings/history.html", meeting=meeting, revisions=services.history_of(meeting.id))
+    return render_template(
+        "meetings/history.html", meeting=meeting, revisions=services.history_of(meeting.id)
+    )
 
 
 # -- agenda --------------------------------------------------------------------------------------------
@@ -188,11 +218,16 @@ def agenda(meeting_id: int):
     elif form.validate_on_submit():
         try:
             services.add_agenda_item(
-                meeting, title=form.title.data, kind=form.kind.data,
+                meeting,
+                title=form.title.data,
+                kind=form.kind.data,
                 starts_at=_on_clock(form.starts_at.data, meeting.time_zone),
-                ends_at=_on_clock(form.ends_at.data, meeting.time_zone), room=form.room.data or "",
-                speakers=form.speakers.data or "", team_name=form.team_name.data or "",
-                proposal_url=form.proposal_url.data or "", by_id=current_user.id,
+                ends_at=_on_clock(form.ends_at.data, meeting.time_zone),
+                room=form.room.data or "",
+                speakers=form.speakers.data or "",
+                team_name=form.team_name.data or "",
+                proposal_url=form.proposal_url.data or "",
+                by_id=current_user.id,
             )
         except services.MeetingError as exc:
             db.session.rollback()
@@ -201,8 +236,14 @@ def agenda(meeting_id: int):
             db.session.commit()
             flash(_("Added to the agenda."), "success")
             return redirect(url_for("meetings.agenda", meeting_id=meeting.id))
-    return render_template("meetings/agenda.html", meeting=meeting, form=form, items=services.agenda_of(meeting.id),
-                           clock=Clock(meeting.time_zone), **labels()), (400 if form.errors else 200)
+    return render_template(
+        "meetings/agenda.html",
+        meeting=meeting,
+        form=form,
+        items=services.agenda_of(meeting.id),
+        clock=Clock(meeting.time_zone),
+        **labels(),
+    ), (400 if form.errors else 200)
 
 
 @bp.route("/<int:meeting_id>/agenda/<int:item_id>/delete", methods=["POST"])
@@ -224,10 +265,15 @@ def participants(meeting_id: int):
     form = RegisterPersonForm()
     if form.validate_on_submit():
         person = db.session.execute(
-            db.select(User).where(User.email == form.email.data.strip().lower(), User.deleted_at.is_(None))
+            db.select(User).where(
+                User.email == form.email.data.strip().lower(), User.deleted_at.is_(None)
+            )
         ).scalar()
         if person is None:
-            form.email.errors = [*form.email.errors, _("No one has an account with this e-mail address.")]
+            form.email.errors = [
+                *form.email.errors,
+                _("No one has an account with this e-mail address."),
+            ]
         else:
             try:
                 registration = services.register(meeting.id, person, by_id=current_user.id)
@@ -236,12 +282,23 @@ def participants(meeting_id: int):
                 form.email.errors = [*form.email.errors, str(exc)]
             else:
                 db.session.commit()
-                flash(_("%(name)s is registered.", name=person.name) if registration.state == "registered"
-                      else _("The meeting is full: %(name)s is on the waiting list.", name=person.name), "success")
+                flash(
+                    _("%(name)s is registered.", name=person.name)
+                    if registration.state == "registered"
+                    else _(
+                        "The meeting is full: %(name)s is on the waiting list.", name=person.name
+                    ),
+                    "success",
+                )
                 return redirect(url_for("meetings.participants", meeting_id=meeting.id))
-    return render_template("meetings/participants.html", meeting=meeting, form=form,
-                           rows=services.registrations_of(meeting.id), days=services.meeting_days(meeting),
-                           present=services.attendance_of(meeting.id)), (400 if form.errors else 200)
+    return render_template(
+        "meetings/participants.html",
+        meeting=meeting,
+        form=form,
+        rows=services.registrations_of(meeting.id),
+        days=services.meeting_days(meeting),
+        present=services.attendance_of(meeting.id),
+    ), (400 if form.errors else 200)
 
 
 @bp.route("/<int:meeting_id>/participants.csv")
@@ -290,11 +347,21 @@ def check_in(meeting_id: int):
         else:
             db.session.commit()
             flash(_("%(name)s is checked in.", name=person.name), "success")
-        return redirect(url_for("meetings.check_in", meeting_id=meeting.id, day=day.isoformat()) + f"#person-{person.id}")
+        return redirect(
+            url_for("meetings.check_in", meeting_id=meeting.id, day=day.isoformat())
+            + f"#person-{person.id}"
+        )
     rows = services.registrations_of(meeting.id, ("registered",))
     present = services.attendance_of(meeting.id)
-    return render_template("meetings/check_in.html", meeting=meeting, day=day, days=services.meeting_days(meeting),
-                           rows=rows, present=present, checked=sum((p.id, day) in present for _r, p in rows))
+    return render_template(
+        "meetings/check_in.html",
+        meeting=meeting,
+        day=day,
+        days=services.meeting_days(meeting),
+        rows=rows,
+        present=present,
+        checked=sum((p.id, day) in present for _r, p in rows),
+    )
 
 
 @bp.route("/<int:meeting_id>/attendance.csv")
@@ -310,8 +377,9 @@ def attendance_pdf(meeting_id: int, day: str):
     meeting = organised_meeting(meeting_id)
     chosen = _day(meeting, day)
     response = Response(sheets.attendance_sheet(meeting, [chosen]), mimetype="application/pdf")
-    response.headers["Content-Disposition"] = (f'attachment; filename="meeting-{meeting.id}-attendance-'
-                                               f'{chosen.isoformat()}.pdf"')
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="meeting-{meeting.id}-attendance-{chosen.isoformat()}.pdf"'
+    )
     return response
 
 
@@ -328,8 +396,14 @@ def documents(meeting_id: int):
         try:
             check_upload(name, content)
             document = services.add_document(
-                meeting, title=form.title.data, file_name=name, content=content, kind=form.kind.data,
-                team_name=form.team_name.data or "", proposal_url=form.proposal_url.data or "", by_id=current_user.id,
+                meeting,
+                title=form.title.data,
+                file_name=name,
+                content=content,
+                kind=form.kind.data,
+                team_name=form.team_name.data or "",
+                proposal_url=form.proposal_url.data or "",
+                by_id=current_user.id,
             )
         except MediaRefused as exc:
             form.file.errors = [*form.file.errors, str(exc)]
@@ -341,8 +415,13 @@ def documents(meeting_id: int):
             current_app.logger.info("meeting %s: document %s attached", meeting.id, document.id)
             flash(_("The document has been attached."), "success")
             return redirect(url_for("meetings.documents", meeting_id=meeting.id))
-    return render_template("meetings/documents.html", meeting=meeting, form=form,
-                           documents=services.documents_of(meeting.id), **labels()), (400 if form.errors else 200)
+    return render_template(
+        "meetings/documents.html",
+        meeting=meeting,
+        form=form,
+        documents=services.documents_of(meeting.id),
+        **labels(),
+    ), (400 if form.errors else 200)
 
 
 @bp.route("/<int:meeting_id>/documents/<int:document_id>/delete", methods=["POST"])
@@ -369,10 +448,15 @@ def organisers(meeting_id: int):
             abort(403)
         if form.validate_on_submit():
             person = db.session.execute(
-                db.select(User).where(User.email == form.email.data.strip().lower(), User.deleted_at.is_(None))
+                db.select(User).where(
+                    User.email == form.email.data.strip().lower(), User.deleted_at.is_(None)
+                )
             ).scalar()
             if person is None:
-                form.email.errors = [*form.email.errors, _("No one has an account with this e-mail address.")]
+                form.email.errors = [
+                    *form.email.errors,
+                    _("No one has an account with this e-mail address."),
+                ]
             else:
                 try:
                     services.add_co_organiser(meeting, person, by_id=current_user.id)
@@ -381,11 +465,20 @@ def organisers(meeting_id: int):
                     form.email.errors = [*form.email.errors, str(exc)]
                 else:
                     db.session.commit()
-                    flash(_("%(name)s is now a co-organiser of this meeting.", name=person.name), "success")
+                    flash(
+                        _("%(name)s is now a co-organiser of this meeting.", name=person.name),
+                        "success",
+                    )
                     return redirect(url_for("meetings.organisers", meeting_id=meeting.id))
     planner = db.session.get(User, meeting.created_by_id) if meeting.created_by_id else None
-    return render_template("meetings/organisers.html", meeting=meeting, form=form, owner=owner, planner=planner,
-                           rows=services.co_organisers_of(meeting.id)), (400 if form.errors else 200)
+    return render_template(
+        "meetings/organisers.html",
+        meeting=meeting,
+        form=form,
+        owner=owner,
+        planner=planner,
+        rows=services.co_organisers_of(meeting.id),
+    ), (400 if form.errors else 200)
 
 
 @bp.route("/<int:meeting_id>/organisers/<int:user_id>/remove", methods=["POST"])

@@ -21,7 +21,16 @@ from flask_babel import get_locale
 @cache
 def zone_names() -> tuple[str, ...]:
     """The IANA zones a person can choose: region/city names, sorted (no ``Etc/GMT+3``)."""
-    regions = ("Africa/", "America/", "Asia/", "Atlantic/", "Australia/", "Europe/", "Indian/", "Pacific/")
+    regions = (
+        "Africa/",
+        "America/",
+        "Asia/",
+        "Atlantic/",
+        "Australia/",
+        "Europe/",
+        "Indian/",
+        "Pacific/",
+    )
     return ("UTC", *sorted(name for name in available_timezones() if name.startswith(regions)))
 
 

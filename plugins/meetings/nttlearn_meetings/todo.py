@@ -27,7 +27,9 @@ REGISTRATIONS_KEY = "meetings.registrations"
 
 def _day(meeting: Meeting, moment: datetime, zone: str | None) -> str:
     """The date on the reader's clock (else the meeting's), in their language."""
-    return format_date(local(moment, zone or meeting.time_zone).date(), "medium", locale=str(get_locale() or "en"))
+    return format_date(
+        local(moment, zone or meeting.time_zone).date(), "medium", locale=str(get_locale() or "en")
+    )
 
 
 def todo_items(user: Any, now: datetime | None = None) -> list[TodoItem]:
@@ -36,54 +38,97 @@ def todo_items(user: Any, now: datetime | None = None) -> list[TodoItem]:
     items: list[TodoItem] = []
     states: dict[int, str] = {}
     for registration, meeting in db.session.execute(
-        db.select(Registration, Meeting).join(Meeting, Meeting.id == Registration.meeting_id)
+        db.select(Registration, Meeting)
+        .join(Meeting, Meeting.id == Registration.meeting_id)
         .where(Registration.user_id == user.id, Meeting.ends_at > now)
     ).tuples():
         states[meeting.id] = registration.state
         if registration.state != "registered" or meeting.status != "published":
             continue
-        items.append(TodoItem(
-            key=f"meeting:{meeting.id}:attend", kind="meeting", state="upcoming",
-            title=_("Attend %(title)s on %(date)s", title=meeting.title, date=_day(meeting, meeting.starts_at, zone)),
-            url=url_for("meetings.detail", meeting_id=meeting.id), due_at=meeting.starts_at, ends_at=meeting.ends_at,
-        ))
+        items.append(
+            TodoItem(
+                key=f"meeting:{meeting.id}:attend",
+                kind="meeting",
+                state="upcoming",
+                title=_(
+                    "Attend %(title)s on %(date)s",
+                    title=meeting.title,
+                    date=_day(meeting, meeting.starts_at, zone),
+                ),
+                url=url_for("meetings.detail", meeting_id=meeting.id),
+                due_at=meeting.starts_at,
+                ends_at=meeting.ends_at,
+            )
+        )
     # The dashboard's meetings card asks for the same registrations: it finds them here.
     request_cache()[REGISTRATIONS_KEY] = (user.id, now, dict(states))
     for meeting in my_cohort_meetings(user.id, now):
         if states.get(meeting.id, "cancelled") != "cancelled":
             continue
         if meeting.registration_deadline is not None:
-            title = _("Register for %(title)s, your cohort's seminar on %(date)s (registration closes on %(closes)s)",
-                      title=meeting.title, date=_day(meeting, meeting.starts_at, zone),
-                      closes=_day(meeting, meeting.registration_deadline, zone))
+            title = _(
+                "Register for %(title)s, your cohort's seminar on %(date)s (registration closes on %(closes)s)",
+                title=meeting.title,
+                date=_day(meeting, meeting.starts_at, zone),
+                closes=_day(meeting, meeting.registration_deadline, zone),
+            )
             due_at, ends_at = meeting.registration_deadline, None
         else:
-            title = _("Register for %(title)s, your cohort's seminar on %(date)s", title=meeting.title,
-                      date=_day(meeting, meeting.starts_at, zone))
+            title = _(
+                "Register for %(title)s, your cohort's seminar on %(date)s",
+                title=meeting.title,
+                date=_day(meeting, meeting.starts_at, zone),
+            )
             due_at, ends_at = meeting.starts_at, meeting.ends_at
         states[meeting.id] = "asked"  # not asked twice below
-        items.append(TodoItem(
-            key=f"meeting:{meeting.id}:register", kind="meeting", title=title,
-            url=url_for("meetings.detail", meeting_id=meeting.id), due_at=due_at, ends_at=ends_at,
-        ))
+        items.append(
+            TodoItem(
+                key=f"meeting:{meeting.id}:register",
+                kind="meeting",
+                title=title,
+                url=url_for("meetings.detail", meeting_id=meeting.id),
+                due_at=due_at,
+                ends_at=ends_at,
+            )
+        )
     soon = now + timedelta(days=current_app.config.get("DUE_SOON_DAYS", 7))
-    closing = db.session.execute(
-        db.select(Meeting).where(Meeting.status == "published", Meeting.registration_deadline.is_not(None),
-                                 Meeting.registration_deadline > now, Meeting.registration_deadline <= soon)
-        .order_by(Meeting.registration_deadline, Meeting.id)
-    ).scalars().all()
+    closing = (
+        db.session.execute(
+            db.select(Meeting)
+            .where(
+                Meeting.status == "published",
+                Meeting.registration_deadline.is_not(None),
+                Meeting.registration_deadline > now,
+                Meeting.registration_deadline <= soon,
+            )
+            .order_by(Meeting.registration_deadline, Meeting.id)
+        )
+        .scalars()
+        .all()
+    )
     closing = [m for m in closing if m.course_ids and states.get(m.id, "cancelled") == "cancelled"]
     if closing:
-        courses = set(db.session.execute(
-            db.select(Enrolment.course_id).where(Enrolment.user_id == user.id, Enrolment.completed_at.is_(None))
-        ).scalars())
+        courses = set(
+            db.session.execute(
+                db.select(Enrolment.course_id).where(
+                    Enrolment.user_id == user.id, Enrolment.completed_at.is_(None)
+                )
+            ).scalars()
+        )
         for meeting in closing:
             if courses.isdisjoint(int(c) for c in meeting.course_ids):
                 continue
-            items.append(TodoItem(
-                key=f"meeting:{meeting.id}:register", kind="meeting",
-                title=_("Register for %(title)s (registration closes on %(date)s)", title=meeting.title,
-                        date=_day(meeting, meeting.registration_deadline, zone)),
-                url=url_for("meetings.detail", meeting_id=meeting.id), due_at=meeting.registration_deadline,
-            ))
+            items.append(
+                TodoItem(
+                    key=f"meeting:{meeting.id}:register",
+                    kind="meeting",
+                    title=_(
+                        "Register for %(title)s (registration closes on %(date)s)",
+                        title=meeting.title,
+                        date=_day(meeting, meeting.registration_deadline, zone),
+                    ),
+                    url=url_for("meetings.detail", meeting_id=meeting.id),
+                    due_at=meeting.registration_deadline,
+                )
+            )
     return items

@@ -76,18 +76,29 @@ class Clock:
     def local_span(self, meeting: Meeting) -> str | None:
         """The meeting's own time, when the reader's clock is another one."""
         zone = self.zone_for(meeting)
-        if local(meeting.starts_at, zone).utcoffset() == local(meeting.starts_at, meeting.time_zone).utcoffset():
+        if (
+            local(meeting.starts_at, zone).utcoffset()
+            == local(meeting.starts_at, meeting.time_zone).utcoffset()
+        ):
             return None
-        return _("%(time)s in %(place)s", time=format_span(meeting.starts_at, meeting.ends_at, meeting.time_zone),
-                 place=zone_label(meeting.time_zone))
+        return _(
+            "%(time)s in %(place)s",
+            time=format_span(meeting.starts_at, meeting.ends_at, meeting.time_zone),
+            place=zone_label(meeting.time_zone),
+        )
 
     def hours(self, item, meeting: Meeting) -> str:
         return f"{format_time(item.starts_at, meeting.time_zone)}–{format_time(item.ends_at, meeting.time_zone)}"
 
 
 def labels() -> dict[str, Any]:
-    return {"kinds": KIND_LABELS, "formats": FORMAT_LABELS, "areas": POLICY_AREAS, "agenda_kinds": AGENDA_LABELS,
-            "document_kinds": DOCUMENT_LABELS}
+    return {
+        "kinds": KIND_LABELS,
+        "formats": FORMAT_LABELS,
+        "areas": POLICY_AREAS,
+        "agenda_kinds": AGENDA_LABELS,
+        "document_kinds": DOCUMENT_LABELS,
+    }
 
 
 @bp.route("/")
@@ -98,9 +109,14 @@ def index():
     past = services.visible_meetings(upcoming=False, staff=organiser, limit=30)
     ids = [m.id for m in upcoming]
     return render_template(
-        "meetings/index.html", upcoming=upcoming, past=past, clock=Clock(personal_zone(current_user)),
-        states=services.registration_states(current_user.id, ids), taken=services.seats_taken(ids),
-        organiser=organiser, **labels(),
+        "meetings/index.html",
+        upcoming=upcoming,
+        past=past,
+        clock=Clock(personal_zone(current_user)),
+        states=services.registration_states(current_user.id, ids),
+        taken=services.seats_taken(ids),
+        organiser=organiser,
+        **labels(),
     )
 
 
@@ -109,20 +125,38 @@ def index():
 def detail(meeting_id: int):
     meeting = meeting_or_404(meeting_id)
     registration = services.registration_of(meeting.id, current_user.id)
-    courses = db.session.execute(
-        db.select(Course).where(Course.id.in_(meeting.course_ids or [-1]), Course.published.is_(True))
-        .order_by(Course.title)
-    ).scalars().all()
+    courses = (
+        db.session.execute(
+            db.select(Course)
+            .where(Course.id.in_(meeting.course_ids or [-1]), Course.published.is_(True))
+            .order_by(Course.title)
+        )
+        .scalars()
+        .all()
+    )
     agenda = services.agenda_of(meeting.id)
     days = services.meeting_days(meeting)
-    by_day = [(day, [item for item in agenda if local(item.starts_at, meeting.time_zone).date() == day]) for day in days]
+    by_day = [
+        (day, [item for item in agenda if local(item.starts_at, meeting.time_zone).date() == day])
+        for day in days
+    ]
     return render_template(
-        "meetings/detail.html", meeting=meeting, registration=registration, courses=courses, by_day=by_day,
-        documents=services.documents_of(meeting.id), clock=Clock(personal_zone(current_user)),
-        closed=services.registration_closed(meeting), taken=services.count_registered(meeting.id),
+        "meetings/detail.html",
+        meeting=meeting,
+        registration=registration,
+        courses=courses,
+        by_day=by_day,
+        documents=services.documents_of(meeting.id),
+        clock=Clock(personal_zone(current_user)),
+        closed=services.registration_closed(meeting),
+        taken=services.count_registered(meeting.id),
         description=render_markdown(meeting.description) if meeting.description else None,
-        organiser=services.organiser_role(meeting, current_user) is not None, language_names=LANGUAGE_NAMES, zone_name=zone_label(meeting.time_zone),
-        day_names={day: format_day(day) for day in days}, deadline_text=_deadline(meeting, current_user), **labels(),
+        organiser=services.organiser_role(meeting, current_user) is not None,
+        language_names=LANGUAGE_NAMES,
+        zone_name=zone_label(meeting.time_zone),
+        day_names={day: format_day(day) for day in days},
+        deadline_text=_deadline(meeting, current_user),
+        **labels(),
     )
 
 
@@ -145,10 +179,19 @@ def register(meeting_id: int):
     else:
         db.session.commit()
         if registration.state == "registered":
-            flash(_("You are registered. The meeting is in your calendar feed and under My meetings."), "success")
+            flash(
+                _(
+                    "You are registered. The meeting is in your calendar feed and under My meetings."
+                ),
+                "success",
+            )
         else:
-            flash(_("The meeting is full: you are on the waiting list and will be told by e-mail if a seat frees up."),
-                  "info")
+            flash(
+                _(
+                    "The meeting is full: you are on the waiting list and will be told by e-mail if a seat frees up."
+                ),
+                "info",
+            )
     return redirect(_back(meeting_id))
 
 
@@ -186,9 +229,14 @@ def _mine_page(feed_url: str | None) -> str:
     settings = calendar.settings_of(current_user.id)
     zone = personal_zone(current_user)
     return render_template(
-        "meetings/mine.html", rows=services.my_registrations(current_user.id), feed_url=feed_url,
-        has_feed=bool(settings and settings.feed_token_hash), clock=Clock(zone),
-        zone_name=zone_label(zone) if zone else None, now=utcnow(), **labels(),
+        "meetings/mine.html",
+        rows=services.my_registrations(current_user.id),
+        feed_url=feed_url,
+        has_feed=bool(settings and settings.feed_token_hash),
+        clock=Clock(zone),
+        zone_name=zone_label(zone) if zone else None,
+        now=utcnow(),
+        **labels(),
     )
 
 
@@ -206,7 +254,9 @@ def new_feed():
 def revoke_feed():
     if calendar.revoke_feed(current_user.id):
         db.session.commit()
-        flash(_("Your calendar address no longer works. Make a new one whenever you like."), "success")
+        flash(
+            _("Your calendar address no longer works. Make a new one whenever you like."), "success"
+        )
     return redirect(url_for("meetings.mine"))
 
 
@@ -227,13 +277,17 @@ def meeting_feed(meeting_id: int):
     meeting = services.get_meeting(meeting_id)
     if meeting is None or meeting.status == "draft":
         abort(404)
-    return _ics(calendar.calendar_of([meeting], meeting.title, _meeting_url), f"meeting-{meeting.id}")
+    return _ics(
+        calendar.calendar_of([meeting], meeting.title, _meeting_url), f"meeting-{meeting.id}"
+    )
 
 
 @bp.route("/calendar.ics")
 @public
 def public_feed():
-    return _ics(calendar.calendar_of(calendar.published_meetings(), _("Meetings"), _meeting_url), "meetings")
+    return _ics(
+        calendar.calendar_of(calendar.published_meetings(), _("Meetings"), _meeting_url), "meetings"
+    )
 
 
 @bp.route("/calendar/<token>.ics")
@@ -242,7 +296,10 @@ def personal_feed(token: str):
     owner = calendar.feed_owner(token)
     if owner is None:
         abort(404)
-    return _ics(calendar.calendar_of(calendar.registered_meetings(owner), _("My meetings"), _meeting_url), "my-meetings")
+    return _ics(
+        calendar.calendar_of(calendar.registered_meetings(owner), _("My meetings"), _meeting_url),
+        "my-meetings",
+    )
 
 
 # -- documents ---------------------------------------------------------------------------------------
@@ -251,7 +308,9 @@ def personal_feed(token: str):
 def document(meeting_id: int, document_id: int):
     meeting_or_404(meeting_id)
     found = db.session.execute(
-        db.select(MeetingDocument).where(MeetingDocument.id == document_id, MeetingDocument.meeting_id == meeting_id)
+        db.select(MeetingDocument).where(
+            MeetingDocument.id == document_id, MeetingDocument.meeting_id == meeting_id
+        )
     ).scalar()
     if found is None:
         abort(404)
@@ -280,7 +339,9 @@ def dashboard_slot(context: dict[str, Any]) -> Markup | None:
         return None
     upcoming = services.visible_meetings(upcoming=True, limit=3, published_only=True)
     return render_fragment(
-        "meetings/dashboard_slot.html", upcoming=upcoming, states=_registration_states(user.id, upcoming),
+        "meetings/dashboard_slot.html",
+        upcoming=upcoming,
+        states=_registration_states(user.id, upcoming),
         clock=Clock(personal_zone(user) if upcoming else None),
         closed={m.id: services.registration_closed(m) for m in upcoming},
         kinds=KIND_LABELS,
@@ -310,14 +371,30 @@ def cohort_slot(context: dict[str, Any]) -> Markup | None:
     if following is not None:
         place = ", ".join(part for part in (following.venue, following.town) if part)
         message = {
-            "subject": _("Next seminar: %(title)s, %(date)s", title=following.title,
-                         date=format_day(local(following.starts_at, clock.zone_for(following)).date()))[:150],
-            "body": _("Our next seminar is %(title)s, %(when)s, %(place)s.\n\nPlease register on its page: "
-                      "%(url)s", title=following.title, when=clock.span(following), place=place or following.country,
-                      url=url_for("meetings.detail", meeting_id=following.id, _external=True)),
+            "subject": _(
+                "Next seminar: %(title)s, %(date)s",
+                title=following.title,
+                date=format_day(local(following.starts_at, clock.zone_for(following)).date()),
+            )[:150],
+            "body": _(
+                "Our next seminar is %(title)s, %(when)s, %(place)s.\n\nPlease register on its page: "
+                "%(url)s",
+                title=following.title,
+                when=clock.span(following),
+                place=place or following.country,
+                url=url_for("meetings.detail", meeting_id=following.id, _external=True),
+            ),
         }
     return render_fragment(
-        "meetings/cohort_slot.html", seminars=seminars, course=course, cohort=cohort, clock=clock, now=now,
-        registered=registered_members(cohort.id, [m.id for m in seminars]), following=following, message=message,
-        may_plan=context.get("role") == "course", kinds=KIND_LABELS,
+        "meetings/cohort_slot.html",
+        seminars=seminars,
+        course=course,
+        cohort=cohort,
+        clock=clock,
+        now=now,
+        registered=registered_members(cohort.id, [m.id for m in seminars]),
+        following=following,
+        message=message,
+        may_plan=context.get("role") == "course",
+        kinds=KIND_LABELS,
     )

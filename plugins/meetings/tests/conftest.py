@@ -32,18 +32,36 @@ def make_meeting(app) -> Callable[..., Meeting]:
     from now at 09:00), planned by ``by`` (its owner; None: as from the command line, owned by
     coordinators and admins only)."""
 
-    def make(start: datetime | None = None, hours: float = 8, zone: str = "Europe/Helsinki",
-             capacity: int | None = None, by=None, **fields) -> Meeting:
+    def make(
+        start: datetime | None = None,
+        hours: float = 8,
+        zone: str = "Europe/Helsinki",
+        capacity: int | None = None,
+        by=None,
+        **fields,
+    ) -> Meeting:
         if start is None:
             soon = datetime.now(ZoneInfo(zone)) + timedelta(days=14)
             start = soon.replace(hour=9, minute=0, second=0, microsecond=0)
         elif start.tzinfo is None:
             start = start.replace(tzinfo=ZoneInfo(zone))
-        values = {"title": "Seminar on renewable energy", "kind": "seminar", "town": "Helsinki", "country": "FI"}
+        values = {
+            "title": "Seminar on renewable energy",
+            "kind": "seminar",
+            "town": "Helsinki",
+            "country": "FI",
+        }
         values.update(fields)
-        meeting = services.create_meeting(services.MeetingDetails(
-            starts_at=start, ends_at=start + timedelta(hours=hours), time_zone=zone, capacity=capacity, **values),
-            by.id if by is not None else None)
+        meeting = services.create_meeting(
+            services.MeetingDetails(
+                starts_at=start,
+                ends_at=start + timedelta(hours=hours),
+                time_zone=zone,
+                capacity=capacity,
+                **values,
+            ),
+            by.id if by is not None else None,
+        )
         db.session.commit()
         return meeting
 

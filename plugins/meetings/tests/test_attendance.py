@@ -17,8 +17,14 @@ from nttlearn_meetings.models import Attendance
 @pytest.fixture
 def helsinki(make_meeting):
     """Helsinki, 10–11 May 2010, 09:00 to 13:00 the next day (Europe/Helsinki)."""
-    return make_meeting(start=datetime(2010, 5, 10, 9, 0), hours=28, zone="Europe/Helsinki", kind="partnering",
-                        town="Helsinki", country="FI")
+    return make_meeting(
+        start=datetime(2010, 5, 10, 9, 0),
+        hours=28,
+        zone="Europe/Helsinki",
+        kind="partnering",
+        town="Helsinki",
+        country="FI",
+    )
 
 
 def _register_before(meeting, person):
@@ -33,12 +39,21 @@ def test_checking_in_records_the_day_and_emits_attended(make_user, helsinki):
     person = make_user()
     _register_before(helsinki, person)
 
-    services.check_in(helsinki.id, person, date(2010, 5, 10), now=datetime(2010, 5, 10, 7, 0).astimezone())
+    services.check_in(
+        helsinki.id, person, date(2010, 5, 10), now=datetime(2010, 5, 10, 7, 0).astimezone()
+    )
 
-    event = db.session.execute(db.select(EventRecord).where(EventRecord.name == "meetings.attended")).scalar_one()
+    event = db.session.execute(
+        db.select(EventRecord).where(EventRecord.name == "meetings.attended")
+    ).scalar_one()
     assert event.user_id == person.id
-    assert event.data == {"meeting_id": helsinki.id, "kind": "partnering", "day": "2010-05-10",
-                          "country": "FI", "town": "Helsinki"}
+    assert event.data == {
+        "meeting_id": helsinki.id,
+        "kind": "partnering",
+        "day": "2010-05-10",
+        "country": "FI",
+        "town": "Helsinki",
+    }
 
 
 def test_a_second_check_in_the_same_day_is_refused_and_recorded_once(make_user, helsinki):
@@ -46,13 +61,17 @@ def test_a_second_check_in_the_same_day_is_refused_and_recorded_once(make_user, 
     _register_before(helsinki, person)
     services.check_in(helsinki.id, person, date(2010, 5, 10))
 
-    with pytest.raises(services.MeetingError, match="Aino Virtanen has already been checked in on May 10, 2010"):
+    with pytest.raises(
+        services.MeetingError, match="Aino Virtanen has already been checked in on May 10, 2010"
+    ):
         services.check_in(helsinki.id, person, date(2010, 5, 10))
     db.session.commit()
     assert count_rows(Attendance, meeting_id=helsinki.id) == 1
 
 
-def test_only_registered_people_on_the_meetings_days_are_checked_in(make_user, helsinki, make_meeting):
+def test_only_registered_people_on_the_meetings_days_are_checked_in(
+    make_user, helsinki, make_meeting
+):
     stranger, person = make_user(name="Stranger"), make_user()
     _register_before(helsinki, person)
     future = make_meeting()
@@ -75,12 +94,24 @@ def test_a_check_in_after_the_end_announces_the_meeting_once(make_user, helsinki
     services.check_in(helsinki.id, second, date(2010, 5, 11))
     services.check_in(helsinki.id, first, date(2010, 5, 11))
 
-    held = db.session.execute(db.select(EventRecord).where(EventRecord.name == "meetings.meeting_held")).scalars().all()
+    held = (
+        db.session.execute(
+            db.select(EventRecord).where(EventRecord.name == "meetings.meeting_held")
+        )
+        .scalars()
+        .all()
+    )
     assert len(held) == 1
     assert held[0].user_id is None
-    assert held[0].data == {"meeting_id": helsinki.id, "kind": "partnering", "starts_at": "2010-05-10T06:00:00+00:00",
-                            "ends_at": "2010-05-11T10:00:00+00:00", "country": "FI", "town": "Helsinki",
-                            "attendees": 1}
+    assert held[0].data == {
+        "meeting_id": helsinki.id,
+        "kind": "partnering",
+        "starts_at": "2010-05-10T06:00:00+00:00",
+        "ends_at": "2010-05-11T10:00:00+00:00",
+        "country": "FI",
+        "town": "Helsinki",
+        "attendees": 1,
+    }
     assert services.close_ended() == []
 
 
@@ -90,22 +121,30 @@ def test_check_ins_during_the_meeting_wait_for_close_ended(make_user, helsinki, 
     during = datetime(2010, 5, 10, 8, 0).astimezone()
     services.check_in(helsinki.id, person, date(2010, 5, 10), now=during)
     services.check_in(helsinki.id, person, date(2010, 5, 11), now=during + timedelta(days=1))
-    empty = make_meeting(start=datetime(2010, 4, 6, 9, 0), zone="Europe/Madrid")  # ended, nobody came
+    empty = make_meeting(
+        start=datetime(2010, 4, 6, 9, 0), zone="Europe/Madrid"
+    )  # ended, nobody came
     assert count_rows(EventRecord, name="meetings.meeting_held") == 0
 
     assert services.close_ended() == [helsinki.id]
     assert services.close_ended() == []
-    held = db.session.execute(db.select(EventRecord).where(EventRecord.name == "meetings.meeting_held")).scalar_one()
+    held = db.session.execute(
+        db.select(EventRecord).where(EventRecord.name == "meetings.meeting_held")
+    ).scalar_one()
     assert held.data["attendees"] == 1 and empty.held_at is None
 
 
 def test_close_ended_run_by_two_workers_at_once_announces_once(app, make_user, helsinki):
     person = make_user()
     _register_before(helsinki, person)
-    services.check_in(helsinki.id, person, date(2010, 5, 10), now=datetime(2010, 5, 10, 8, 0).astimezone())
+    services.check_in(
+        helsinki.id, person, date(2010, 5, 10), now=datetime(2010, 5, 10, 8, 0).astimezone()
+    )
     db.session.commit()
 
     errors = at_once(app, [services.close_ended, services.close_ended])
 
     assert count_rows(EventRecord, name="meetings.meeting_held") == 1
-    assert all("locked" in str(error).lower() for error in errors)  # SQLite may refuse the second writer
+    assert all(
+        "locked" in str(error).lower() for error in errors
+    )  # SQLite may refuse the second writer

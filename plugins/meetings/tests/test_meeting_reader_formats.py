@@ -10,12 +10,16 @@ import pytest
 from nttlearn.extensions import db
 
 
-@pytest.mark.parametrize(("locale", "country", "day"), [
-    ("it", "Helsinki (Finlandia)", "10 mag 2030"),
-    ("sv", "Helsinki (Finland)", "10 maj 2030"),
-])
+@pytest.mark.parametrize(
+    ("locale", "country", "day"),
+    [
+        ("it", "Helsinki (Finlandia)", "10 mag 2030"),
+        ("sv", "Helsinki (Finland)", "10 maj 2030"),
+    ],
+)
 def test_the_meeting_and_its_participants_page_name_the_country_and_write_the_day_in_the_readers_language(
-        make_user, make_meeting, client_for, locale, country, day):
+    make_user, make_meeting, client_for, locale, country, day
+):
     admin = make_user(role="admin", locale=locale)
     meeting = make_meeting(start=datetime(2030, 5, 10, 9, 0), zone="Europe/Helsinki", country="FI")
     db.session.commit()

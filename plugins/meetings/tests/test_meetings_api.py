@@ -32,8 +32,15 @@ def seminar(app, make_user, make_meeting):
     """A seminar planned by a trainer, with an agenda item, one registered learner and one waiting."""
     owner = make_user(role="trainer", name="Olga Owner")
     meeting = make_meeting(by=owner, capacity=1, title="Energy communities")
-    db.session.add(AgendaItem(meeting_id=meeting.id, title="Welcome", starts_at=meeting.starts_at,
-                              ends_at=meeting.starts_at + timedelta(hours=1), room="Sala Rossa"))
+    db.session.add(
+        AgendaItem(
+            meeting_id=meeting.id,
+            title="Welcome",
+            starts_at=meeting.starts_at,
+            ends_at=meeting.starts_at + timedelta(hours=1),
+            room="Sala Rossa",
+        )
+    )
     first, second = make_user(name="Aldo Bianchi"), make_user(name="Beata Berg")
     services.register(meeting.id, first)
     services.register(meeting.id, second)
@@ -47,7 +54,11 @@ def test_a_learner_lists_the_upcoming_meetings(client, seminar, make_user, token
     assert answer.status_code == 200
     (listed,) = answer.get_json()
     assert (listed["id"], listed["title"], listed["capacity"], listed["seats_taken"]) == (
-        seminar["meeting"].id, "Energy communities", 1, 1)
+        seminar["meeting"].id,
+        "Energy communities",
+        1,
+        1,
+    )
     assert listed["url"].endswith(f"/meetings/{seminar['meeting'].id}")
     assert client.get("/api/v1/meetings?when=past", headers=token_for(make_user())).get_json() == []
 
@@ -58,8 +69,9 @@ def test_drafts_are_listed_for_organisers_only(client, make_user, make_meeting, 
 
     assert client.get("/api/v1/meetings", headers=token_for(learner)).get_json() == []
     assert client.get(f"/api/v1/meetings/{draft.id}", headers=token_for(learner)).status_code == 404
-    assert [m["title"] for m in client.get("/api/v1/meetings", headers=token_for(trainer)).get_json()] == [
-        "Not announced yet"]
+    assert [
+        m["title"] for m in client.get("/api/v1/meetings", headers=token_for(trainer)).get_json()
+    ] == ["Not announced yet"]
 
 
 def test_one_meeting_comes_with_its_agenda(client, seminar, make_user, token_for):
@@ -67,7 +79,8 @@ def test_one_meeting_comes_with_its_agenda(client, seminar, make_user, token_for
 
     assert answer.status_code == 200
     assert [(i["title"], i["room"], i["kind"]) for i in answer.get_json()["agenda"]] == [
-        ("Welcome", "Sala Rossa", "session")]
+        ("Welcome", "Sala Rossa", "session")
+    ]
 
 
 def test_an_unknown_meeting_is_a_problem_document(client, make_user, token_for):
@@ -77,28 +90,40 @@ def test_an_unknown_meeting_is_a_problem_document(client, make_user, token_for):
 
 
 def test_the_organiser_sees_seats_then_the_waiting_list(client, seminar, token_for):
-    answer = client.get(f"/api/v1/meetings/{seminar['meeting'].id}/registrations",
-                        headers=token_for(seminar["owner"]))
+    answer = client.get(
+        f"/api/v1/meetings/{seminar['meeting'].id}/registrations",
+        headers=token_for(seminar["owner"]),
+    )
 
     assert answer.status_code == 200
     assert [(r["name"], r["state"]) for r in answer.get_json()] == [
-        ("Aldo Bianchi", "registered"), ("Beata Berg", "waiting")]
+        ("Aldo Bianchi", "registered"),
+        ("Beata Berg", "waiting"),
+    ]
 
 
 @pytest.mark.parametrize("role", ["learner", "trainer"])
-def test_registrations_are_refused_to_whoever_does_not_organise_the_meeting(client, seminar, make_user, token_for, role):
+def test_registrations_are_refused_to_whoever_does_not_organise_the_meeting(
+    client, seminar, make_user, token_for, role
+):
     # A learner, even a registered one, and a trainer who did not plan this meeting.
     caller = seminar["learners"][0] if role == "learner" else make_user(role="trainer")
 
-    answer = client.get(f"/api/v1/meetings/{seminar['meeting'].id}/registrations", headers=token_for(caller))
+    answer = client.get(
+        f"/api/v1/meetings/{seminar['meeting'].id}/registrations", headers=token_for(caller)
+    )
 
     assert answer.status_code == 403
 
 
-def test_coordinators_and_admins_see_every_meetings_registrations(client, seminar, make_user, token_for):
+def test_coordinators_and_admins_see_every_meetings_registrations(
+    client, seminar, make_user, token_for
+):
     for role in ("coordinator", "admin"):
-        answer = client.get(f"/api/v1/meetings/{seminar['meeting'].id}/registrations",
-                            headers=token_for(make_user(role=role)))
+        answer = client.get(
+            f"/api/v1/meetings/{seminar['meeting'].id}/registrations",
+            headers=token_for(make_user(role=role)),
+        )
         assert answer.status_code == 200 and len(answer.get_json()) == 2
 
 
@@ -108,7 +133,9 @@ def test_a_cookie_session_is_not_enough(client, seminar, login_as):
     assert client.get("/api/v1/meetings").status_code == 401
 
 
-def test_the_list_takes_the_same_queries_for_one_meeting_or_ten(app, client, make_user, make_meeting, token_for):
+def test_the_list_takes_the_same_queries_for_one_meeting_or_ten(
+    app, client, make_user, make_meeting, token_for
+):
     headers = token_for(make_user())
     make_meeting()
     client.get("/api/v1/meetings", headers=headers)  # the token's first use is noted once

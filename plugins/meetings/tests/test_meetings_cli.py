@@ -16,8 +16,26 @@ from nttlearn.testing import count_rows, invoke_cli
 def _create(app, *extra: str):
     start = (utcnow() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
     end = (utcnow() + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
-    return invoke_cli(app, "meetings", "create", "--title", "Seminar in Oulu", "--kind", "seminar", "--town", "Oulu",
-                      "--country", "FI", "--start", start, "--end", end, "--timezone", "UTC", *extra)
+    return invoke_cli(
+        app,
+        "meetings",
+        "create",
+        "--title",
+        "Seminar in Oulu",
+        "--kind",
+        "seminar",
+        "--town",
+        "Oulu",
+        "--country",
+        "FI",
+        "--start",
+        start,
+        "--end",
+        end,
+        "--timezone",
+        "UTC",
+        *extra,
+    )
 
 
 def test_create_prints_the_meeting_as_json(app):
@@ -26,20 +44,57 @@ def test_create_prints_the_meeting_as_json(app):
     assert result.exit_code == 0, result.output
     created = json.loads(result.output.strip().splitlines()[-1])
     assert created["id"] and created["kind"] == "seminar" and created["capacity"] == 12
-    listed = json.loads(invoke_cli(app, "meetings", "list", "--json").output.strip().splitlines()[-1])
+    listed = json.loads(
+        invoke_cli(app, "meetings", "list", "--json").output.strip().splitlines()[-1]
+    )
     assert [m["id"] for m in listed] == [created["id"]]
 
 
 def test_create_refuses_an_end_before_the_start_and_a_capacity_of_zero(app):
-    backwards = invoke_cli(app, "meetings", "create", "--title", "X", "--kind", "seminar", "--town", "Oulu",
-                           "--country", "FI", "--start", "2030-05-10T09:00", "--end", "2030-05-09T09:00",
-                           "--timezone", "Europe/Helsinki")
+    backwards = invoke_cli(
+        app,
+        "meetings",
+        "create",
+        "--title",
+        "X",
+        "--kind",
+        "seminar",
+        "--town",
+        "Oulu",
+        "--country",
+        "FI",
+        "--start",
+        "2030-05-10T09:00",
+        "--end",
+        "2030-05-09T09:00",
+        "--timezone",
+        "Europe/Helsinki",
+    )
     empty = _create(app, "--capacity", "0")
-    unknown_zone = invoke_cli(app, "meetings", "create", "--title", "X", "--kind", "seminar", "--town", "Oulu",
-                              "--country", "FI", "--start", "2030-05-10T09:00", "--end", "2030-05-10T10:00",
-                              "--timezone", "Europe/Atlantis")
+    unknown_zone = invoke_cli(
+        app,
+        "meetings",
+        "create",
+        "--title",
+        "X",
+        "--kind",
+        "seminar",
+        "--town",
+        "Oulu",
+        "--country",
+        "FI",
+        "--start",
+        "2030-05-10T09:00",
+        "--end",
+        "2030-05-10T10:00",
+        "--timezone",
+        "Europe/Atlantis",
+    )
 
-    assert backwards.exit_code == 1 and "--end: The meeting must end after it starts." in backwards.output
+    assert (
+        backwards.exit_code == 1
+        and "--end: The meeting must end after it starts." in backwards.output
+    )
     assert empty.exit_code == 1 and "--capacity: The capacity must be at least 1" in empty.output
     assert unknown_zone.exit_code == 1 and "not a known time zone" in unknown_zone.output
 
@@ -52,7 +107,9 @@ def test_register_attend_ical_and_attendance_sheet(app, make_user, tmp_path):
     db.session.commit()
     meeting_id = json.loads(_create(app, "--json").output.strip().splitlines()[-1])["id"]
 
-    registered = invoke_cli(app, "meetings", "register", "liisa.makinen@example.org", str(meeting_id))
+    registered = invoke_cli(
+        app, "meetings", "register", "liisa.makinen@example.org", str(meeting_id)
+    )
     attended = invoke_cli(app, "meetings", "attend", "liisa.makinen@example.org", str(meeting_id))
     again = invoke_cli(app, "meetings", "attend", "liisa.makinen@example.org", str(meeting_id))
     nobody = invoke_cli(app, "meetings", "register", "nobody@example.org", str(meeting_id))
@@ -65,7 +122,9 @@ def test_register_attend_ical_and_attendance_sheet(app, make_user, tmp_path):
     assert count_rows(EventRecord, name="meetings.attended") == 1
 
     ics = invoke_cli(app, "meetings", "ical", str(meeting_id))
-    event = Calendar.from_ical(ics.stdout_bytes if hasattr(ics, "stdout_bytes") else ics.output).walk("VEVENT")[0]
+    event = Calendar.from_ical(
+        ics.stdout_bytes if hasattr(ics, "stdout_bytes") else ics.output
+    ).walk("VEVENT")[0]
     assert str(event["SUMMARY"]) == "Seminar in Oulu"
 
     sheet = tmp_path / "sheet.pdf"

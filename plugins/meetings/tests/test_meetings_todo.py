@@ -35,16 +35,26 @@ def test_an_upcoming_meeting_with_a_seat_is_to_attend_on_its_date(app, make_user
     assert f"meeting:{waiting_for.id}:attend" not in items
 
 
-def test_registration_closing_soon_for_a_meeting_of_ones_course(app, make_user, make_meeting, make_course):
+def test_registration_closing_soon_for_a_meeting_of_ones_course(
+    app, make_user, make_meeting, make_course
+):
     learner, outsider = make_user(), make_user()
     course = make_course()
     db.session.add(Enrolment(user_id=learner.id, course_id=course.id))
     db.session.commit()
-    soon = make_meeting(title="Seminar for the course", course_ids=[course.id],
-                        registration_deadline=utcnow() + timedelta(days=2))
-    later = make_meeting(title="Seminar later", course_ids=[course.id],
-                         registration_deadline=utcnow() + timedelta(days=12))
-    unrelated = make_meeting(title="Another seminar", registration_deadline=utcnow() + timedelta(days=2))
+    soon = make_meeting(
+        title="Seminar for the course",
+        course_ids=[course.id],
+        registration_deadline=utcnow() + timedelta(days=2),
+    )
+    later = make_meeting(
+        title="Seminar later",
+        course_ids=[course.id],
+        registration_deadline=utcnow() + timedelta(days=12),
+    )
+    unrelated = make_meeting(
+        title="Another seminar", registration_deadline=utcnow() + timedelta(days=2)
+    )
 
     with app.test_request_context():
         items = _meetings(todo_items(learner))
@@ -53,7 +63,10 @@ def test_registration_closing_soon_for_a_meeting_of_ones_course(app, make_user, 
     item = items[f"meeting:{soon.id}:register"]
     assert item.title.startswith("Register for Seminar for the course (registration closes on ")
     assert item.due_at == soon.registration_deadline and item.state == "due_soon"
-    assert f"meeting:{later.id}:register" not in items and f"meeting:{unrelated.id}:register" not in items
+    assert (
+        f"meeting:{later.id}:register" not in items
+        and f"meeting:{unrelated.id}:register" not in items
+    )
     assert not outsiders
 
     services.register(soon.id, learner)
@@ -78,8 +91,11 @@ def test_the_items_take_a_constant_number_of_queries(app, make_user, make_meetin
     cohort = create_cohort(course, "Spring", date(2020, 1, 1))
     add_to_cohort(learner, cohort)
     for n in range(6):
-        meeting = make_meeting(title=f"Seminar {n}", course_ids=[course.id],
-                               registration_deadline=utcnow() + timedelta(days=1))
+        meeting = make_meeting(
+            title=f"Seminar {n}",
+            course_ids=[course.id],
+            registration_deadline=utcnow() + timedelta(days=1),
+        )
         if n % 2:
             services.register(meeting.id, learner)
         if n < 4:  # the seminars of the learner's cohort: asked as such, in the same queries

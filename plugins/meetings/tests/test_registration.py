@@ -16,7 +16,11 @@ from nttlearn_meetings.models import Registration
 
 def test_a_full_meeting_puts_people_on_a_waiting_list_promoted_in_order(make_user, make_meeting):
     meeting = make_meeting(capacity=1)
-    first, second, third = make_user(name="First"), make_user(name="Second"), make_user(name="Third")
+    first, second, third = (
+        make_user(name="First"),
+        make_user(name="Second"),
+        make_user(name="Third"),
+    )
 
     states = [services.register(meeting.id, person).state for person in (first, second, third)]
     assert states == ["registered", "waiting", "waiting"]
@@ -25,9 +29,15 @@ def test_a_full_meeting_puts_people_on_a_waiting_list_promoted_in_order(make_use
 
     assert promoted == [second.id]
     assert services.registration_of(meeting.id, third.id).state == "waiting"
-    registered_events = db.session.execute(
-        db.select(EventRecord.user_id).where(EventRecord.name == "meetings.registered").order_by(EventRecord.id)
-    ).scalars().all()
+    registered_events = (
+        db.session.execute(
+            db.select(EventRecord.user_id)
+            .where(EventRecord.name == "meetings.registered")
+            .order_by(EventRecord.id)
+        )
+        .scalars()
+        .all()
+    )
     assert registered_events == [first.id, second.id]
 
 
@@ -37,8 +47,13 @@ def test_the_registered_event_names_the_meeting_and_its_kind(make_user, make_mee
 
     services.register(meeting.id, person)
 
-    event = db.session.execute(db.select(EventRecord).where(EventRecord.name == "meetings.registered")).scalar_one()
-    assert event.user_id == person.id and event.data == {"meeting_id": meeting.id, "kind": "partnering"}
+    event = db.session.execute(
+        db.select(EventRecord).where(EventRecord.name == "meetings.registered")
+    ).scalar_one()
+    assert event.user_id == person.id and event.data == {
+        "meeting_id": meeting.id,
+        "kind": "partnering",
+    }
 
 
 def test_raising_the_capacity_gives_seats_to_the_waiting_list(make_user, make_meeting):
@@ -65,7 +80,9 @@ def test_the_capacity_cannot_drop_below_the_people_registered(make_user, make_me
         services.update_meeting(meeting, details)
 
 
-def test_a_registration_after_the_deadline_is_refused_but_the_organiser_may_still_register(make_user, make_meeting):
+def test_a_registration_after_the_deadline_is_refused_but_the_organiser_may_still_register(
+    make_user, make_meeting
+):
     meeting = make_meeting(registration_deadline=utcnow() - timedelta(hours=1))
     learner, organiser = make_user(), make_user(role="trainer")
 
@@ -107,7 +124,9 @@ def test_nobody_registers_for_a_cancelled_or_ended_meeting(make_user, make_meeti
         services.register(ended.id, make_user())
 
 
-def test_two_people_racing_for_the_last_seat_get_one_seat_and_one_waiting_place(app, make_user, make_meeting):
+def test_two_people_racing_for_the_last_seat_get_one_seat_and_one_waiting_place(
+    app, make_user, make_meeting
+):
     if db.engine.dialect.name != "postgresql":
         pytest.skip("SQLite runs one writer at a time; the row lock is PostgreSQL's")
     meeting = make_meeting(capacity=1)
@@ -129,7 +148,10 @@ def test_a_double_click_makes_one_registration(app, make_user, make_meeting):
     meeting = make_meeting()
     user_id = make_user().id
 
-    errors = at_once(app, [lambda: services.register(meeting.id, db.session.get(User, user_id)) for _ in range(2)])
+    errors = at_once(
+        app,
+        [lambda: services.register(meeting.id, db.session.get(User, user_id)) for _ in range(2)],
+    )
 
     assert len(errors) == 1 and "already registered" in str(errors[0])
     assert count_rows(Registration, meeting_id=meeting.id) == 1

@@ -19,14 +19,19 @@ from .services import reviews_visible_to_reviewers
 
 
 def is_reviewer_of(submission: Submission, user_id: int) -> bool:
-    return db.session.execute(
-        db.select(Allocation.id).where(Allocation.submission_id == submission.id,
-                                       Allocation.reviewer_id == user_id)
-    ).first() is not None
+    return (
+        db.session.execute(
+            db.select(Allocation.id).where(
+                Allocation.submission_id == submission.id, Allocation.reviewer_id == user_id
+            )
+        ).first()
+        is not None
+    )
 
 
-def can_read_submission(settings: ProposalSettings, submission: Submission, user_id: int,
-                        is_staff: bool) -> bool:
+def can_read_submission(
+    settings: ProposalSettings, submission: Submission, user_id: int, is_staff: bool
+) -> bool:
     if is_staff or is_author(submission, user_id):
         return True
     return reviews_visible_to_reviewers(settings) and is_reviewer_of(submission, user_id)

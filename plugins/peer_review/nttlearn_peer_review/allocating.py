@@ -37,26 +37,48 @@ class AllocationInput:
 
     def submission_dicts(self) -> list[dict[str, Any]]:
         found = people({a for ids in self.authors.values() for a in ids})
-        return [{
-            "id": str(s.id),
-            "authors": sorted(str(a) for a in self.authors[s.id]),
-            "countries": sorted(set(s.countries) | {found[a].country for a in self.authors[s.id]
-                                                    if a in found and found[a].country}),
-            "organisations": sorted({str(found[a].organisation_id) for a in self.authors[s.id]
-                                     if a in found and found[a].organisation_id}),
-        } for s in self.submissions]
+        return [
+            {
+                "id": str(s.id),
+                "authors": sorted(str(a) for a in self.authors[s.id]),
+                "countries": sorted(
+                    set(s.countries)
+                    | {
+                        found[a].country
+                        for a in self.authors[s.id]
+                        if a in found and found[a].country
+                    }
+                ),
+                "organisations": sorted(
+                    {
+                        str(found[a].organisation_id)
+                        for a in self.authors[s.id]
+                        if a in found and found[a].organisation_id
+                    }
+                ),
+            }
+            for s in self.submissions
+        ]
 
     def reviewer_dicts(self) -> list[dict[str, Any]]:
-        return [{"id": str(p.id), "country": p.country,
-                 "organisation": str(p.organisation_id) if p.organisation_id else None}
-                for p in self.pool]
+        return [
+            {
+                "id": str(p.id),
+                "country": p.country,
+                "organisation": str(p.organisation_id) if p.organisation_id else None,
+            }
+            for p in self.pool
+        ]
 
 
 def originals(activity_id: int) -> list[Submission]:
-    return list(db.session.execute(
-        db.select(Submission).where(Submission.activity_id == activity_id,
-                                    Submission.kind == "original").order_by(Submission.id)
-    ).scalars())
+    return list(
+        db.session.execute(
+            db.select(Submission)
+            .where(Submission.activity_id == activity_id, Submission.kind == "original")
+            .order_by(Submission.id)
+        ).scalars()
+    )
 
 
 def authors_of(submissions: list[Submission]) -> dict[int, set[int]]:
@@ -65,8 +87,9 @@ def authors_of(submissions: list[Submission]) -> dict[int, set[int]]:
     team_to_sub = {s.team_id: s.id for s in submissions}
     if team_to_sub:
         for team_id, user_id in db.session.execute(
-            db.select(TeamMember.team_id, TeamMember.user_id)
-            .where(TeamMember.team_id.in_(list(team_to_sub)))
+            db.select(TeamMember.team_id, TeamMember.user_id).where(
+                TeamMember.team_id.in_(list(team_to_sub))
+            )
         ):
             result[team_to_sub[team_id]].add(user_id)
     return result
@@ -92,7 +115,8 @@ def current_allocation(activity_id: int) -> dict[int, list[int]]:
     result: dict[int, list[int]] = {}
     for submission_id, reviewer_id in db.session.execute(
         db.select(Allocation.submission_id, Allocation.reviewer_id)
-        .where(Allocation.activity_id == activity_id).order_by(Allocation.id)
+        .where(Allocation.activity_id == activity_id)
+        .order_by(Allocation.id)
     ):
         result.setdefault(submission_id, []).append(reviewer_id)
     return result
@@ -103,8 +127,15 @@ def _insert(activity_id: int, pairs: list[tuple[int, int]], manual: bool = False
     for submission_id, reviewer_id in pairs:
         try:
             with db.session.begin_nested():
-                db.session.add(Allocation(activity_id=activity_id, submission_id=submission_id,
-                                          reviewer_id=reviewer_id, manual=manual, created_at=now))
+                db.session.add(
+                    Allocation(
+                        activity_id=activity_id,
+                        submission_id=submission_id,
+                        reviewer_id=reviewer_id,
+                        manual=manual,
+                        created_at=now,
+                    )
+                )
         except IntegrityError:  # allocated by a concurrent request
             continue
     return len(pairs)
@@ -116,28 +147,37 @@ def allocate_reviewers(settings: ProposalSettings) -> int:
     The first run allocates everything at once with :func:`allocate`; later runs (a late
     submission, a run after a manual change) only top up submissions that have too few.
     """
-    db.session.execute(db.select(ProposalSettings.activity_id)
-                       .where(ProposalSettings.activity_id == settings.activity_id)
-                       .with_for_update())
+    db.session.execute(
+        db.select(ProposalSettings.activity_id)
+        .where(ProposalSettings.activity_id == settings.activity_id)
+        .with_for_update()
+    )
     data = allocation_input(settings)
     if not data.submissions:
         return 0
     if current_allocation(settings.activity_id):
         return sum(top_up(settings, s, data) for s in data.submissions)
-    result = allocate(data.submission_dicts(), data.reviewer_dicts(),
-                      settings.reviewers_per_submission, seed=settings.activity_id)
+    result = allocate(
+        data.submission_dicts(),
+        data.reviewer_dicts(),
+        settings.reviewers_per_submission,
+        seed=settings.activity_id,
+    )
     pairs = [(int(sid), int(rid)) for sid, rids in result.items() for rid in rids]
     return _insert(settings.activity_id, pairs)
 
 
-def top_up(settings: ProposalSettings, submission: Submission,
-           data: AllocationInput | None = None) -> int:
+def top_up(
+    settings: ProposalSettings, submission: Submission, data: AllocationInput | None = None
+) -> int:
     """Add reviewers to one submission until it has ``min(k, eligible)``, one at a time with
     :func:`reallocate` filling an open slot: it keeps every other review and the loads balanced."""
     data = data or allocation_input(settings)
     submissions, reviewers = data.submission_dicts(), data.reviewer_dicts()
-    allocation = {str(sid): [str(r) for r in rids]
-                  for sid, rids in current_allocation(settings.activity_id).items()}
+    allocation = {
+        str(sid): [str(r) for r in rids]
+        for sid, rids in current_allocation(settings.activity_id).items()
+    }
     for s in data.submissions:
         allocation.setdefault(str(s.id), [])
     key = str(submission.id)
@@ -145,8 +185,14 @@ def top_up(settings: ProposalSettings, submission: Submission,
     while True:
         before = list(allocation[key])
         allocation[key] = [*before, OPEN_SLOT]
-        result = reallocate(allocation, OPEN_SLOT, submissions, reviewers,
-                            settings.reviewers_per_submission, seed=settings.activity_id)
+        result = reallocate(
+            allocation,
+            OPEN_SLOT,
+            submissions,
+            reviewers,
+            settings.reviewers_per_submission,
+            seed=settings.activity_id,
+        )
         new = [r for r in result[key] if r not in before and r != OPEN_SLOT]
         allocation[key] = before + new
         if not new:
@@ -158,11 +204,17 @@ def top_up(settings: ProposalSettings, submission: Submission,
 def drop_reviewer(settings: ProposalSettings, reviewer_id: int) -> list[tuple[int, int | None]]:
     """The reviewer drops out: their reviews not yet submitted are taken away and each given to
     someone else (their submitted reviews stay). Returns (submission id, new reviewer or None)."""
-    pending = list(db.session.execute(
-        db.select(Allocation).outerjoin(ReviewRecord, ReviewRecord.allocation_id == Allocation.id)
-        .where(Allocation.activity_id == settings.activity_id, Allocation.reviewer_id == reviewer_id,
-               ReviewRecord.submitted_at.is_(None))
-    ).scalars())
+    pending = list(
+        db.session.execute(
+            db.select(Allocation)
+            .outerjoin(ReviewRecord, ReviewRecord.allocation_id == Allocation.id)
+            .where(
+                Allocation.activity_id == settings.activity_id,
+                Allocation.reviewer_id == reviewer_id,
+                ReviewRecord.submitted_at.is_(None),
+            )
+        ).scalars()
+    )
     if not pending:
         return []
     affected = {a.submission_id for a in pending}
@@ -171,14 +223,20 @@ def drop_reviewer(settings: ProposalSettings, reviewer_id: int) -> list[tuple[in
     allocation = {}
     for sid, rids in current_allocation(settings.activity_id).items():
         # A submitted review by the leaver stays: name it apart so that it is not replaced.
-        allocation[str(sid)] = [str(r) if (r != reviewer_id or sid in affected) else f"kept-{r}"
-                                for r in rids]
+        allocation[str(sid)] = [
+            str(r) if (r != reviewer_id or sid in affected) else f"kept-{r}" for r in rids
+        ]
     for s in data.submissions:
         allocation.setdefault(str(s.id), [])
     db.session.execute(db.delete(Allocation).where(Allocation.id.in_([a.id for a in pending])))
-    result = reallocate(allocation, str(reviewer_id), data.submission_dicts(),
-                        data.reviewer_dicts(), settings.reviewers_per_submission,
-                        seed=settings.activity_id)
+    result = reallocate(
+        allocation,
+        str(reviewer_id),
+        data.submission_dicts(),
+        data.reviewer_dicts(),
+        settings.reviewers_per_submission,
+        seed=settings.activity_id,
+    )
     replaced: list[tuple[int, int | None]] = []
     for sid in sorted(affected):
         before = set(allocation[str(sid)])

@@ -16,9 +16,13 @@ from .models import ProposalSettings, Submission
 PLUGIN = "peer_review"
 
 ALLOCATION_JOB_SUBMISSIONS = Setting(
-    "allocation_job_submissions", _l("Proposals allocated in the background"), 100,
-    _l("On an activity with more proposals, reviewers are allocated by a background job and the "
-       "dashboard says the allocation is queued until it is done."),
+    "allocation_job_submissions",
+    _l("Proposals allocated in the background"),
+    100,
+    _l(
+        "On an activity with more proposals, reviewers are allocated by a background job and the "
+        "dashboard says the allocation is queued until it is done."
+    ),
 )
 SETTINGS = [ALLOCATION_JOB_SUBMISSIONS]
 
@@ -29,8 +33,11 @@ def allocation_job_submissions() -> int:
 
 
 def proposals(activity_id: int) -> int:
-    return db.session.execute(db.select(db.func.count()).select_from(Submission).where(
-        Submission.activity_id == activity_id, Submission.kind == "original")).scalar_one()
+    return db.session.execute(
+        db.select(db.func.count())
+        .select_from(Submission)
+        .where(Submission.activity_id == activity_id, Submission.kind == "original")
+    ).scalar_one()
 
 
 def is_large(activity_id: int) -> bool:

@@ -30,10 +30,15 @@ def _today():
 
 def _input(form: ApplicationForm) -> ApplicationInput:
     return ApplicationInput(
-        programme=form.programme.data or "", call=form.call.data or "",
-        submitted_on=form.submitted_on.data, lead_organisation=form.lead_organisation.data or "",
-        partners=form.partners.data or "", requested_eur=form.requested_eur.data or "",
-        outcome=form.outcome.data or "", granted_eur=form.granted_eur.data or "")
+        programme=form.programme.data or "",
+        call=form.call.data or "",
+        submitted_on=form.submitted_on.data,
+        lead_organisation=form.lead_organisation.data or "",
+        partners=form.partners.data or "",
+        requested_eur=form.requested_eur.data or "",
+        outcome=form.outcome.data or "",
+        granted_eur=form.granted_eur.data or "",
+    )
 
 
 def _save(form: ApplicationForm, save) -> bool:
@@ -45,7 +50,9 @@ def _save(form: ApplicationForm, save) -> bool:
         application = save(_input(form))
         upload = form.document.data
         if upload and getattr(upload, "filename", ""):
-            applications.attach_document(application, upload.filename, upload.read(), current_user.id)
+            applications.attach_document(
+                application, upload.filename, upload.read(), current_user.id
+            )
     except ApplicationError as exc:
         db.session.rollback()
         target = getattr(form, exc.field, None) if exc.field else None
@@ -83,8 +90,14 @@ def record_application(activity_id: int):
     if _save(form, lambda values: applications.record(team, values, current_user.id, _today())):
         flash(_("The application is recorded. Come back to record its outcome."), "success")
         return redirect(url_for("peer_review.view", activity_id=activity_id) + "#applications")
-    return render_template("peer_review/application_form.html", form=form, access=access, team=team,
-                           application=None, document=None), 400 if form.is_submitted() else 200
+    return render_template(
+        "peer_review/application_form.html",
+        form=form,
+        access=access,
+        team=team,
+        application=None,
+        document=None,
+    ), 400 if form.is_submitted() else 200
 
 
 @bp.route("/applications/<int:application_id>", methods=["GET", "POST"])
@@ -95,9 +108,14 @@ def edit_application(application_id: int):
     if _save(form, lambda values: _update(application, values)):
         flash(_("The application is saved."), "success")
         return redirect(url_for("peer_review.edit_application", application_id=application.id))
-    return render_template("peer_review/application_form.html", form=form, access=None, team=team,
-                           application=application, document=applications.document_of(application.id),
-                           ), 400 if form.is_submitted() else 200
+    return render_template(
+        "peer_review/application_form.html",
+        form=form,
+        access=None,
+        team=team,
+        application=application,
+        document=applications.document_of(application.id),
+    ), 400 if form.is_submitted() else 200
 
 
 def _update(application: Application, values: ApplicationInput) -> Application:
@@ -123,15 +141,23 @@ def application_document(application_id: int):
 def activity_applications(activity_id: int):
     access, _settings = staff_page(activity_id)
     rows = applications.applications_of_activity(activity_id)
-    return render_template("peer_review/applications.html", access=access, outcomes=OUTCOME_LABELS,
-                           rows=[(a, t, None) for a, t in rows],
-                           documents=applications.documents_of([a.id for a, _t in rows]))
+    return render_template(
+        "peer_review/applications.html",
+        access=access,
+        outcomes=OUTCOME_LABELS,
+        rows=[(a, t, None) for a, t in rows],
+        documents=applications.documents_of([a.id for a, _t in rows]),
+    )
 
 
 @bp.route("/applications")
 @require_coordinator
 def all_applications():
     rows = applications.all_applications()
-    return render_template("peer_review/applications.html", access=None, outcomes=OUTCOME_LABELS,
-                           rows=rows, documents=applications.documents_of([a.id for a, _t, _c in rows]))
-
+    return render_template(
+        "peer_review/applications.html",
+        access=None,
+        outcomes=OUTCOME_LABELS,
+        rows=rows,
+        documents=applications.documents_of([a.id for a, _t, _c in rows]),
+    )

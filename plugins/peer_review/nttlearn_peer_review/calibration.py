@@ -37,15 +37,27 @@ def _check_scores(settings: ProposalSettings, scores: dict[str, float | None]) -
         if points is None:
             raise ExampleError(_("Choose a level for “%(title)s”.", title=criterion.title))
         if points not in {level.points for level in criterion.levels}:
-            raise ExampleError(_("“%(title)s” has no level worth %(points)s points.",
-                                 title=criterion.title, points=points))
+            raise ExampleError(
+                _(
+                    "“%(title)s” has no level worth %(points)s points.",
+                    title=criterion.title,
+                    points=points,
+                )
+            )
         checked[criterion.key] = points
     return checked
 
 
-def save_example(settings: ProposalSettings, example: Example | None, *, title: str,
-                 sections: dict[str, str], scores: dict[str, float | None],
-                 comments: dict[str, str], published: bool) -> Example:
+def save_example(
+    settings: ProposalSettings,
+    example: Example | None,
+    *,
+    title: str,
+    sections: dict[str, str],
+    scores: dict[str, float | None],
+    comments: dict[str, str],
+    published: bool,
+) -> Example:
     title = " ".join(title.split())
     if not title or len(title) > MAX_TITLE:
         raise ExampleError(_("Give the example a title of at most %(n)d characters.", n=MAX_TITLE))
@@ -71,33 +83,46 @@ class CalibrationResult:
     reference: dict[str, float]
 
 
-def calibrate(settings: ProposalSettings, example: Example, user_id: int,
-              scores: dict[str, float | None]) -> CalibrationResult:
+def calibrate(
+    settings: ProposalSettings, example: Example, user_id: int, scores: dict[str, float | None]
+) -> CalibrationResult:
     mine = _check_scores(settings, scores)
     rubric = rubric_of(settings)
     reference = {k: v for k, v in example.reference_scores.items()}
     try:
-        value = grades.agreement(rubric, grades.Review(str(user_id), "example", mine),
-                                 [grades.Review("reference", "example", reference)])
+        value = grades.agreement(
+            rubric,
+            grades.Review(str(user_id), "example", mine),
+            [grades.Review("reference", "example", reference)],
+        )
     except ValueError:  # the rubric changed since the reference was written
         value = None
-    row = db.session.execute(db.select(Calibration).where(
-        Calibration.example_id == example.id, Calibration.user_id == user_id)).scalar()
+    row = db.session.execute(
+        db.select(Calibration).where(
+            Calibration.example_id == example.id, Calibration.user_id == user_id
+        )
+    ).scalar()
     if row is None:
         row = Calibration(example_id=example.id, user_id=user_id)
         try:
             with db.session.begin_nested():
                 db.session.add(row)
         except IntegrityError:
-            row = db.session.execute(db.select(Calibration).where(
-                Calibration.example_id == example.id, Calibration.user_id == user_id)).scalar()
+            row = db.session.execute(
+                db.select(Calibration).where(
+                    Calibration.example_id == example.id, Calibration.user_id == user_id
+                )
+            ).scalar()
     row.scores, row.agreement, row.updated_at = mine, value, utcnow()
     return CalibrationResult(value, mine, reference)
 
 
 def calibration_of(example: Example, user_id: int) -> CalibrationResult | None:
-    row = db.session.execute(db.select(Calibration).where(
-        Calibration.example_id == example.id, Calibration.user_id == user_id)).scalar()
+    row = db.session.execute(
+        db.select(Calibration).where(
+            Calibration.example_id == example.id, Calibration.user_id == user_id
+        )
+    ).scalar()
     if row is None:
         return None
     return CalibrationResult(row.agreement, dict(row.scores), dict(example.reference_scores))

@@ -35,8 +35,13 @@ def advance_command(as_json: bool) -> None:
 
 
 @peer_review_group.command("demo")
-@click.option("--stage", type=click.Choice(demo_data.STAGES), default="drafting", show_default=True,
-              help="drafting: two teams writing; review: both submitted, reviews open.")
+@click.option(
+    "--stage",
+    type=click.Choice(demo_data.STAGES),
+    default="drafting",
+    show_default=True,
+    help="drafting: two teams writing; review: both submitted, reviews open.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @with_appcontext
 def demo_command(stage: str, as_json: bool) -> None:

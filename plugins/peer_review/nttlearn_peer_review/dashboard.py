@@ -86,7 +86,8 @@ def build_dashboard(settings: ProposalSettings, course_id: int) -> Dashboard:
     allocations = db.session.execute(
         db.select(Allocation, ReviewRecord.submitted_at, ReviewRecord.id, ReviewRecord.late)
         .outerjoin(ReviewRecord, ReviewRecord.allocation_id == Allocation.id)
-        .where(Allocation.activity_id == settings.activity_id).order_by(Allocation.id)
+        .where(Allocation.activity_id == settings.activity_id)
+        .order_by(Allocation.id)
     ).all()
     found = people({a.reviewer_id for a, *_rest in allocations} | {p.id for p in learners})
     reviewers: dict[int, ReviewerRow] = {}
@@ -95,7 +96,8 @@ def build_dashboard(settings: ProposalSettings, course_id: int) -> Dashboard:
         person = found.get(allocation.reviewer_id)
         if allocation.submission_id in by_submission:
             by_submission[allocation.submission_id].allocations.append(
-                AllocationRow(allocation, person, state, bool(late)))
+                AllocationRow(allocation, person, state, bool(late))
+            )
         if person is not None:
             item = reviewers.setdefault(person.id, ReviewerRow(person))
             item.allocated += 1
@@ -111,10 +113,13 @@ def build_dashboard(settings: ProposalSettings, course_id: int) -> Dashboard:
         for d in results.disagreements
     ]
     return Dashboard(
-        settings=settings, teams=list(rows.values()),
-        unteamed=unteamed_learners(settings.activity_id, learners), learners=learners,
+        settings=settings,
+        teams=list(rows.values()),
+        unteamed=unteamed_learners(settings.activity_id, learners),
+        learners=learners,
         reviewers=sorted(reviewers.values(), key=lambda r: (r.person.name, r.person.id)),
-        disagreements=disagreements, results=results,
+        disagreements=disagreements,
+        results=results,
         reviews_over=phase_index(settings.phase) >= phase_index("feedback"),
     )
 

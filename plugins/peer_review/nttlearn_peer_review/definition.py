@@ -51,22 +51,49 @@ from .languages import (
 from .models import ANONYMITY_MODES, COMPLETION_RULES, TEAM_FORMATION
 from .template import validate_rubric, validate_template
 
-KEYS = {"min_countries", "reviewers", "anonymity", "late_submissions", "only_submitters_review",
-        "completion", "teams", "max_team_size", "grading", "phases", "template", "rubric"}
+KEYS = {
+    "min_countries",
+    "reviewers",
+    "anonymity",
+    "late_submissions",
+    "only_submitters_review",
+    "completion",
+    "teams",
+    "max_team_size",
+    "grading",
+    "phases",
+    "template",
+    "rubric",
+}
 GRADING_KEYS = {
-    "method": "grading_method", "submission_weight": "submission_weight",
-    "reviewing_weight": "reviewing_weight", "late_penalty": "late_penalty",
-    "pass_grade": "pass_grade", "disagreement_threshold": "disagreement_threshold",
+    "method": "grading_method",
+    "submission_weight": "submission_weight",
+    "reviewing_weight": "reviewing_weight",
+    "late_penalty": "late_penalty",
+    "pass_grade": "pass_grade",
+    "disagreement_threshold": "disagreement_threshold",
 }
 PHASE_KEYS = {
-    "submission_opens": "submission_opens_at", "submission_deadline": "submission_deadline",
-    "review_opens": "review_opens_at", "review_deadline": "review_deadline", "closes": "closes_at",
+    "submission_opens": "submission_opens_at",
+    "submission_deadline": "submission_deadline",
+    "review_opens": "review_opens_at",
+    "review_deadline": "review_deadline",
+    "closes": "closes_at",
 }
 DEFAULTS: dict[str, Any] = {
-    "reviewers_per_submission": 3, "min_countries": 1, "anonymity": "anonymous",
-    "late_submissions": False, "only_submitters_review": False, "completion_rule": "both",
-    "team_formation": "learners", "max_team_size": 6, "grading_method": "mean",
-    "submission_weight": 80.0, "reviewing_weight": 20.0, "late_penalty": 0.0, "pass_grade": 50.0,
+    "reviewers_per_submission": 3,
+    "min_countries": 1,
+    "anonymity": "anonymous",
+    "late_submissions": False,
+    "only_submitters_review": False,
+    "completion_rule": "both",
+    "team_formation": "learners",
+    "max_team_size": 6,
+    "grading_method": "mean",
+    "submission_weight": 80.0,
+    "reviewing_weight": 20.0,
+    "late_penalty": 0.0,
+    "pass_grade": 50.0,
     "disagreement_threshold": 25.0,
 }
 
@@ -103,12 +130,17 @@ def _bool(read: ReadDefinition, data: Mapping[str, Any], key: str) -> None:
         read.values[key] = data[key]
 
 
-def _choice(read: ReadDefinition, data: Mapping[str, Any], key: str, column: str,
-            choices: tuple[str, ...]) -> None:
+def _choice(
+    read: ReadDefinition, data: Mapping[str, Any], key: str, column: str, choices: tuple[str, ...]
+) -> None:
     if key not in data:
         return
     value = data[key]
-    normal = str(value).strip().lower().replace("-", "_").replace(" ", "_") if isinstance(value, str) else None
+    normal = (
+        str(value).strip().lower().replace("-", "_").replace(" ", "_")
+        if isinstance(value, str)
+        else None
+    )
     if normal not in choices:
         read.problem(key, f"'{key}' must be one of: {', '.join(choices)}")
     else:
@@ -118,9 +150,9 @@ def _choice(read: ReadDefinition, data: Mapping[str, Any], key: str, column: str
 def parse_when(value: Any) -> datetime:
     """A phase date: ``"2010-03-04"`` or ``"2010-03-04 09:00"`` (UTC unless an offset is given)."""
     if isinstance(value, datetime | date):
-        raise ValueError("write the date in quotes, e.g. \"2010-03-04 09:00\"")
+        raise ValueError('write the date in quotes, e.g. "2010-03-04 09:00"')
     if not isinstance(value, str):
-        raise ValueError("a date is written as \"YYYY-MM-DD HH:MM\"")
+        raise ValueError('a date is written as "YYYY-MM-DD HH:MM"')
     try:
         when = datetime.fromisoformat(value.strip())
     except ValueError as exc:
@@ -159,10 +191,13 @@ def _grading(read: ReadDefinition, data: Mapping[str, Any]) -> None:
         values[column] = value
     merged = {**DEFAULTS, **values}
     try:
-        GradingSettings(method=merged["grading_method"], submission_weight=merged["submission_weight"],
-                        reviewing_weight=merged["reviewing_weight"],
-                        late_penalty=merged["late_penalty"],
-                        disagreement_threshold=merged["disagreement_threshold"])
+        GradingSettings(
+            method=merged["grading_method"],
+            submission_weight=merged["submission_weight"],
+            reviewing_weight=merged["reviewing_weight"],
+            late_penalty=merged["late_penalty"],
+            disagreement_threshold=merged["disagreement_threshold"],
+        )
     except ValueError as exc:
         read.problem("grading", str(exc))
         return
@@ -181,8 +216,10 @@ def _phases(read: ReadDefinition, data: Mapping[str, Any]) -> None:
         return
     unknown = sorted(set(phases) - set(PHASE_KEYS))
     if unknown:
-        read.problem("phases", f"unknown phase dates: {', '.join(map(str, unknown))} "
-                               f"(known: {', '.join(PHASE_KEYS)})")
+        read.problem(
+            "phases",
+            f"unknown phase dates: {', '.join(map(str, unknown))} (known: {', '.join(PHASE_KEYS)})",
+        )
     found: list[tuple[str, datetime]] = []
     for key, column in PHASE_KEYS.items():
         if key not in phases or phases[key] in (None, ""):
@@ -245,7 +282,9 @@ def _lines(text: str) -> dict[tuple[Any, ...], int]:
     return found
 
 
-def _translation_files(read: ReadDefinition, key: str, file: str, folder: Path, english: Mapping[str, Any]) -> None:
+def _translation_files(
+    read: ReadDefinition, key: str, file: str, folder: Path, english: Mapping[str, Any]
+) -> None:
     """Read ``<file>.<lang>.yaml`` beside the English file for each language that has one."""
     for locale in LANGUAGES:
         name = translated_file_name(file, locale)
@@ -267,13 +306,27 @@ class TranslationReader:
     """One translation file of a template or rubric: its texts by id, and a ``path:line``
     problem for each structure the English does not have."""
 
-    def __init__(self, read: ReadDefinition, key: str, name: str, english_file: str,
-                 lines: Mapping[tuple[Any, ...], int]) -> None:
-        self.result, self.key, self.name, self.english_file, self.lines = read, key, name, english_file, lines
+    def __init__(
+        self,
+        read: ReadDefinition,
+        key: str,
+        name: str,
+        english_file: str,
+        lines: Mapping[tuple[Any, ...], int],
+    ) -> None:
+        self.result, self.key, self.name, self.english_file, self.lines = (
+            read,
+            key,
+            name,
+            english_file,
+            lines,
+        )
         self.texts: dict[str, str] = {}
 
     def problem(self, path: tuple[Any, ...], message: str) -> None:
-        line = next((self.lines[path[:n]] for n in range(len(path), 0, -1) if path[:n] in self.lines), 1)
+        line = next(
+            (self.lines[path[:n]] for n in range(len(path), 0, -1) if path[:n] in self.lines), 1
+        )
         self.result.problem(self.key, message, self.name, line)
 
     def text(self, path: tuple[Any, ...], value: Any, text_id: str) -> None:
@@ -286,13 +339,21 @@ class TranslationReader:
 
     def same(self, path: tuple[Any, ...], value: Any, english: Any) -> None:
         if value is not None and value != english:
-            self.problem(path, f"'{path[-1]}' is {value} where the English ({self.english_file}) has {english}: "
-                               "a translation keeps the English numbers (or leaves them out)")
+            self.problem(
+                path,
+                f"'{path[-1]}' is {value} where the English ({self.english_file}) has {english}: "
+                "a translation keeps the English numbers (or leaves them out)",
+            )
 
     def read(self, data: Any, english: Mapping[str, Any]) -> dict[str, str]:
-        items, noun = ("sections", "section") if self.key == "template" else ("criteria", "criterion")
+        items, noun = (
+            ("sections", "section") if self.key == "template" else ("criteria", "criterion")
+        )
         if not isinstance(data, Mapping) or not isinstance(data.get(items), list):
-            self.problem((), f"a translation of the {self.key} is a mapping with a list of {items}, as the English")
+            self.problem(
+                (),
+                f"a translation of the {self.key} is a mapping with a list of {items}, as the English",
+            )
             return {}
         for extra in sorted(set(map(str, data)) - {items}):
             self.problem((extra,), f"unknown key '{extra}' (a translation has only '{items}')")
@@ -301,12 +362,17 @@ class TranslationReader:
         for n, item in enumerate(data[items]):
             path = (items, n)
             if not isinstance(item, Mapping) or not isinstance(item.get("key"), str):
-                self.problem(path, f"each of the {items} names the English {noun} it translates by its 'key'")
+                self.problem(
+                    path, f"each of the {items} names the English {noun} it translates by its 'key'"
+                )
                 continue
             name = item["key"]
             if name not in known:
-                self.problem((*path, "key"), f"{noun} '{name}' is not in the English {self.key} ({self.english_file}); "
-                                             f"known: {', '.join(known)}")
+                self.problem(
+                    (*path, "key"),
+                    f"{noun} '{name}' is not in the English {self.key} ({self.english_file}); "
+                    f"known: {', '.join(known)}",
+                )
                 continue
             if name in seen:
                 self.problem((*path, "key"), f"{noun} '{name}' is translated twice")
@@ -320,15 +386,23 @@ class TranslationReader:
 
     def _unknown(self, path: tuple[Any, ...], item: Mapping[str, Any], allowed: set[str]) -> None:
         for extra in sorted(set(map(str, item)) - allowed):
-            self.problem((*path, extra), f"unknown key '{extra}' (known: {', '.join(sorted(allowed))})")
+            self.problem(
+                (*path, extra), f"unknown key '{extra}' (known: {', '.join(sorted(allowed))})"
+            )
 
-    def section(self, path: tuple[Any, ...], item: Mapping[str, Any], english: Mapping[str, Any]) -> None:
+    def section(
+        self, path: tuple[Any, ...], item: Mapping[str, Any], english: Mapping[str, Any]
+    ) -> None:
         self._unknown(path, item, {"key", "title", "guidance", "word_limit"})
         self.same((*path, "word_limit"), item.get("word_limit"), english.get("word_limit"))
         for field_name in ("title", "guidance"):
-            self.text((*path, field_name), item.get(field_name), f"section.{english['key']}.{field_name}")
+            self.text(
+                (*path, field_name), item.get(field_name), f"section.{english['key']}.{field_name}"
+            )
 
-    def criterion(self, path: tuple[Any, ...], item: Mapping[str, Any], english: Mapping[str, Any]) -> None:
+    def criterion(
+        self, path: tuple[Any, ...], item: Mapping[str, Any], english: Mapping[str, Any]
+    ) -> None:
         self._unknown(path, item, {"key", "title", "weight", "levels"})
         self.same((*path, "weight"), item.get("weight"), english.get("weight"))
         prefix = f"criterion.{english['key']}"
@@ -344,16 +418,24 @@ class TranslationReader:
             where = (*path, "levels", n)
             value = level.get("points") if isinstance(level, Mapping) else None
             if not isinstance(value, int | float) or isinstance(value, bool):
-                self.problem(where, "each level names the English level it translates by its 'points'")
+                self.problem(
+                    where, "each level names the English level it translates by its 'points'"
+                )
                 continue
             if points_key(value) not in points:
-                self.problem((*where, "points"), f"criterion '{english['key']}' has no level of {value:g} points "
-                                                 f"in the English (levels: {', '.join(sorted(points))})")
+                self.problem(
+                    (*where, "points"),
+                    f"criterion '{english['key']}' has no level of {value:g} points "
+                    f"in the English (levels: {', '.join(sorted(points))})",
+                )
                 continue
             self._unknown(where, level, {"points", "label", "descriptor"})
             for field_name in ("label", "descriptor"):
-                self.text((*where, field_name), level.get(field_name),
-                          f"{prefix}.level.{points_key(value)}.{field_name}")
+                self.text(
+                    (*where, field_name),
+                    level.get(field_name),
+                    f"{prefix}.level.{points_key(value)}.{field_name}",
+                )
 
 
 def _plain(value: Any) -> Any:
@@ -393,42 +475,63 @@ def settings_values(read: ReadDefinition) -> dict[str, Any]:
 
 def definition_of(settings, activity_key: str, folder: Path) -> dict[str, Any]:
     """The definition for ``module.yaml``; a custom template or rubric goes to a file beside it."""
-    entry: dict[str, Any] = {"min_countries": settings.min_countries,
-                             "reviewers": settings.reviewers_per_submission}
-    for key, column in (("anonymity", "anonymity"), ("late_submissions", "late_submissions"),
-                        ("only_submitters_review", "only_submitters_review"),
-                        ("completion", "completion_rule"), ("teams", "team_formation"),
-                        ("max_team_size", "max_team_size")):
+    entry: dict[str, Any] = {
+        "min_countries": settings.min_countries,
+        "reviewers": settings.reviewers_per_submission,
+    }
+    for key, column in (
+        ("anonymity", "anonymity"),
+        ("late_submissions", "late_submissions"),
+        ("only_submitters_review", "only_submitters_review"),
+        ("completion", "completion_rule"),
+        ("teams", "team_formation"),
+        ("max_team_size", "max_team_size"),
+    ):
         if getattr(settings, column) != DEFAULTS[column]:
             entry[key] = getattr(settings, column)
-    grading = {key: _number(getattr(settings, column)) for key, column in GRADING_KEYS.items()
-               if getattr(settings, column) != DEFAULTS[column]}
+    grading = {
+        key: _number(getattr(settings, column))
+        for key, column in GRADING_KEYS.items()
+        if getattr(settings, column) != DEFAULTS[column]
+    }
     if grading:
         entry["grading"] = grading
-    phases = {key: format_when(getattr(settings, column)) for key, column in PHASE_KEYS.items()
-              if getattr(settings, column) is not None}
+    phases = {
+        key: format_when(getattr(settings, column))
+        for key, column in PHASE_KEYS.items()
+        if getattr(settings, column) is not None
+    }
     if phases:
         entry["phases"] = phases
     defaults = dict(zip(("template", "rubric"), default_dicts("en"), strict=True))
     translations = settings.translations or {}
-    for key, ids in (("template", template_texts(settings.template)), ("rubric", rubric_texts(settings.rubric))):
+    for key, ids in (
+        ("template", template_texts(settings.template)),
+        ("rubric", rubric_texts(settings.rubric)),
+    ):
         value = getattr(settings, key)
         languages = kinds_translated(translations, ids)
         if value and (value != defaults[key] or languages):
             name = f"{activity_key}-{key}.yaml"
             _write(folder / name, value)
             for locale in sorted(languages, key=LANGUAGES.index):
-                _write(folder / translated_file_name(name, locale),
-                       translation_file(key, value, translations[locale]))
+                _write(
+                    folder / translated_file_name(name, locale),
+                    translation_file(key, value, translations[locale]),
+                )
             entry[key] = name
     return entry
 
 
 def _write(path: Path, value: Any) -> None:
-    path.write_text(yaml.safe_dump(value, sort_keys=False, allow_unicode=True, width=92), encoding="utf-8")
+    path.write_text(
+        yaml.safe_dump(value, sort_keys=False, allow_unicode=True, width=92), encoding="utf-8"
+    )
 
 
-def translation_file(key: str, english: Mapping[str, Any], entry: Mapping[str, Any]) -> dict[str, Any]:
+def translation_file(
+    key: str, english: Mapping[str, Any], entry: Mapping[str, Any]
+) -> dict[str, Any]:
     """A translation file's content: each section or criterion by its key (levels by their
     points) with the texts ``entry`` has, in the English order; numbers stay in the English."""
     ids = english_texts(english if key == "template" else {}, english if key == "rubric" else {})

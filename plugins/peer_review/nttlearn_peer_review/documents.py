@@ -27,10 +27,14 @@ def draft_document(settings: ProposalSettings, team: Team, view: TeamView) -> Do
     if _policy_area(team.policy_area):
         facts.insert(0, _policy_area(team.policy_area))
     return Document(
-        title=team.title or _("Network proposal"), facts=facts, author=team.name,
+        title=team.title or _("Network proposal"),
+        facts=facts,
+        author=team.name,
         subject=_("Network proposal (draft)"),
-        sections=[DocumentSection(str(s.title), texts[s.key].text if s.key in texts else "")
-                  for s in template_of(settings).sections],
+        sections=[
+            DocumentSection(str(s.title), texts[s.key].text if s.key in texts else "")
+            for s in template_of(settings).sections
+        ],
     )
 
 
@@ -38,8 +42,12 @@ def version_name(submission: Submission) -> str:
     return _("Revised version") if submission.kind == "revision" else _("Submitted version")
 
 
-def submission_document(submission: Submission, team: Team | None, show_authors: bool,
-                        sections: list[dict] | None = None) -> Document:
+def submission_document(
+    submission: Submission,
+    team: Team | None,
+    show_authors: bool,
+    sections: list[dict] | None = None,
+) -> Document:
     """A locked version; without ``show_authors`` it names neither the team nor its members.
     ``sections``: its sections as the reader reads them (`writing.shown_sections`)."""
     facts = [version_name(submission), format_datetime(submission.submitted_at, "yyyy-MM-dd HH:mm")]
@@ -50,16 +58,24 @@ def submission_document(submission: Submission, team: Team | None, show_authors:
     else:
         facts.append(submission_label(submission))
     return Document(
-        title=submission.title or _("Network proposal"), facts=facts,
+        title=submission.title or _("Network proposal"),
+        facts=facts,
         author=team.name if show_authors and team is not None else "",
         subject=_("Network proposal"),
-        sections=[DocumentSection(s.get("title", s["key"]), s.get("text", ""))
-                  for s in (submission.sections if sections is None else sections)],
+        sections=[
+            DocumentSection(s.get("title", s["key"]), s.get("text", ""))
+            for s in (submission.sections if sections is None else sections)
+        ],
     )
 
 
-def feedback_document(settings: ProposalSettings, submission: Submission, team: Team,
-                      reviews: list[ReceivedReview], reviewer_names: dict[int, str] | None) -> Document:
+def feedback_document(
+    settings: ProposalSettings,
+    submission: Submission,
+    team: Team,
+    reviews: list[ReceivedReview],
+    reviewer_names: dict[int, str] | None,
+) -> Document:
     """The feedback for the authors. Reviewers appear as "Reviewer 1, 2, …" unless
     ``reviewer_names`` (allowed only where reviewers are visible) names them."""
 
@@ -74,18 +90,28 @@ def feedback_document(settings: ProposalSettings, submission: Submission, team: 
     for item in criterion_feedback(rubric_of(settings), reviews):
         lines = []
         if item.mean is not None:
-            lines.append(_("Mean score: %(mean).1f of %(max)g (%(n)d reviews)",
-                           mean=item.mean, max=item.max_points, n=len(item.points)))
+            lines.append(
+                _(
+                    "Mean score: %(mean).1f of %(max)g (%(n)d reviews)",
+                    mean=item.mean,
+                    max=item.max_points,
+                    n=len(item.points),
+                )
+            )
         lines += [f"{who(by_number[number])}: {comment}" for number, comment in item.comments]
         sections.append(DocumentSection(item.title, "\n\n".join(lines)))
     for review in reviews:
-        text = [_("Strengths: %(text)s", text=review.review.strengths),
-                _("Suggestions: %(text)s", text=review.review.suggestions)]
+        text = [
+            _("Strengths: %(text)s", text=review.review.strengths),
+            _("Suggestions: %(text)s", text=review.review.suggestions),
+        ]
         if review.total is not None:
             text.insert(0, _("Total: %(total).0f of 100", total=review.total))
         sections.append(DocumentSection(who(review), "\n\n".join(text)))
     return Document(
         title=_("Feedback: %(title)s", title=submission.title or _("Network proposal")),
-        facts=[team.name, version_name(submission)], author=team.name,
-        subject=_("Peer-review feedback"), sections=sections,
+        facts=[team.name, version_name(submission)],
+        author=team.name,
+        subject=_("Peer-review feedback"),
+        sections=sections,
     )

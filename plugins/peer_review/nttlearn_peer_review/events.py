@@ -24,7 +24,9 @@ class ProposalAccepted(TypedDict):
     activity_id: Annotated[int, "the peer review activity's id"]
     team_id: Annotated[int, "the writing team's id"]
     grade: Annotated[float, "the team's final grade, 0..100"]
-    authors: Annotated[list[int], "the user ids of every author of the proposal (one event is emitted per author)"]
+    authors: Annotated[
+        list[int], "the user ids of every author of the proposal (one event is emitted per author)"
+    ]
 
 
 class Application(TypedDict):
@@ -44,13 +46,30 @@ class Application(TypedDict):
 
 
 EVENT_TYPES = [
-    EventType("peer_review.proposal_submitted", ProposalSubmitted, "a team submitted a version of its proposal "
-              "(`user_id`: the author who submitted it)"),
-    EventType("peer_review.review_submitted", ReviewSubmitted, "a reviewer submitted a review for the first time"),
-    EventType("peer_review.proposal_accepted", ProposalAccepted, "a team's proposal reached the pass grade when "
-              "the results were published: once for each author (`user_id`)"),
-    EventType("peer_review.application_recorded", Application, "a team recorded the funding application made "
-              "with its proposal"),
-    EventType("peer_review.application_updated", Application, "a team changed its funding application (its "
-              "outcome, say)"),
+    EventType(
+        "peer_review.proposal_submitted",
+        ProposalSubmitted,
+        "a team submitted a version of its proposal (`user_id`: the author who submitted it)",
+    ),
+    EventType(
+        "peer_review.review_submitted",
+        ReviewSubmitted,
+        "a reviewer submitted a review for the first time",
+    ),
+    EventType(
+        "peer_review.proposal_accepted",
+        ProposalAccepted,
+        "a team's proposal reached the pass grade when "
+        "the results were published: once for each author (`user_id`)",
+    ),
+    EventType(
+        "peer_review.application_recorded",
+        Application,
+        "a team recorded the funding application made with its proposal",
+    ),
+    EventType(
+        "peer_review.application_updated",
+        Application,
+        "a team changed its funding application (its outcome, say)",
+    ),
 ]

@@ -85,24 +85,33 @@ def to_pdf(document: Document) -> bytes:
     pdf.set_producer("nttlearn")
     pdf.add_page()
     pdf.set_font(FONT, "B", 18)
-    pdf.multi_cell(0, 9, _plain(_one_line(document.title)), align="L",
-                   new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(
+        0, 9, _plain(_one_line(document.title)), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+    )
     if document.facts:
         pdf.set_font(FONT, "", 9)
         pdf.set_text_color(90, 90, 90)
-        pdf.multi_cell(0, 5, _plain(" · ".join(_one_line(f) for f in document.facts)), align="L",
-                       new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(
+            0,
+            5,
+            _plain(" · ".join(_one_line(f) for f in document.facts)),
+            align="L",
+            new_x=XPos.LMARGIN,
+            new_y=YPos.NEXT,
+        )
         pdf.set_text_color(0, 0, 0)
     for section in document.sections:
         pdf.ln(4)
         pdf.set_font(FONT, "B", 13 if section.heading_level <= 2 else 11)
-        pdf.multi_cell(0, 7, _plain(_one_line(section.title)), align="L",
-                       new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(
+            0, 7, _plain(_one_line(section.title)), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        )
         pdf.set_font(FONT, "", 10.5)
         for paragraph in re.split(r"\n\s*\n", _plain(section.text).strip()):
             if paragraph.strip():
-                pdf.multi_cell(0, 5.5, paragraph.strip(), align="L",
-                               new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+                pdf.multi_cell(
+                    0, 5.5, paragraph.strip(), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+                )
                 pdf.ln(1.5)
     return bytes(pdf.output())
 

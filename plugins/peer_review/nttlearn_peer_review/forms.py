@@ -48,8 +48,10 @@ class TeamForm(FlaskForm):
 
 
 class InviteForm(FlaskForm):
-    email = StringField(_l("E-mail address of a colleague in this course"),
-                        validators=[DataRequired(), Email(), Length(max=254)])
+    email = StringField(
+        _l("E-mail address of a colleague in this course"),
+        validators=[DataRequired(), Email(), Length(max=254)],
+    )
 
 
 class AnswerForm(FlaskForm):
@@ -76,16 +78,30 @@ class SubmitForm(FlaskForm):
 
 
 class HelpfulnessForm(FlaskForm):
-    rating = RadioField(_l("How helpful was this review?"), validators=[InputRequired()], choices=[
-        SelectChoice("1", _l("1 – not helpful")), SelectChoice("2"), SelectChoice("3"), SelectChoice("4"),
-        SelectChoice("5", _l("5 – very helpful"))])
+    rating = RadioField(
+        _l("How helpful was this review?"),
+        validators=[InputRequired()],
+        choices=[
+            SelectChoice("1", _l("1 – not helpful")),
+            SelectChoice("2"),
+            SelectChoice("3"),
+            SelectChoice("4"),
+            SelectChoice("5", _l("5 – very helpful")),
+        ],
+    )
 
 
 def _score_field(criterion) -> RadioField:
     return RadioField(
-        str(criterion.title), validators=[Optional()],
-        choices=[SelectChoice(points_value(level.points), f"{level.label} ({points_value(level.points)})")
-                 for level in criterion.levels])
+        str(criterion.title),
+        validators=[Optional()],
+        choices=[
+            SelectChoice(
+                points_value(level.points), f"{level.label} ({points_value(level.points)})"
+            )
+            for level in criterion.levels
+        ],
+    )
 
 
 def review_form(rubric: Rubric, **kwargs: Any) -> FlaskForm:
@@ -93,14 +109,18 @@ def review_form(rubric: Rubric, **kwargs: Any) -> FlaskForm:
 
     class ReviewForm(FlaskForm):
         strengths = TextAreaField(_l("Strengths of the proposal"), validators=[Length(max=10_000)])
-        suggestions = TextAreaField(_l("Suggestions for improvement"),
-                                    validators=[Length(max=10_000)])
+        suggestions = TextAreaField(
+            _l("Suggestions for improvement"), validators=[Length(max=10_000)]
+        )
         action = HiddenField(default="save")
 
     for criterion in rubric.criteria:
         setattr(ReviewForm, f"score_{criterion.key}", _score_field(criterion))
-        setattr(ReviewForm, f"comment_{criterion.key}", TextAreaField(
-            _l("Comment"), validators=[Length(max=10_000)]))
+        setattr(
+            ReviewForm,
+            f"comment_{criterion.key}",
+            TextAreaField(_l("Comment"), validators=[Length(max=10_000)]),
+        )
     return ReviewForm(**kwargs)
 
 
@@ -122,8 +142,11 @@ def example_form(template: ProposalTemplate, rubric: Rubric, **kwargs: Any) -> F
         setattr(ExampleForm, f"section_{section.key}", TextAreaField(str(section.title)))
     for criterion in rubric.criteria:
         setattr(ExampleForm, f"score_{criterion.key}", _score_field(criterion))
-        setattr(ExampleForm, f"comment_{criterion.key}",
-                TextAreaField(_l("Reference comment"), validators=[Length(max=10_000)]))
+        setattr(
+            ExampleForm,
+            f"comment_{criterion.key}",
+            TextAreaField(_l("Reference comment"), validators=[Length(max=10_000)]),
+        )
     return ExampleForm(**kwargs)
 
 
@@ -137,44 +160,72 @@ def scores_from(form: FlaskForm, rubric: Rubric) -> dict[str, float | None]:
 
 # -- the trainer's forms --------------------------------------------------------------------------
 class SettingsForm(FlaskForm):
-    submission_opens_at = DateTimeLocalField(_l("Submission opens (UTC)"), format="%Y-%m-%dT%H:%M",
-                                             validators=[Optional()])
-    submission_deadline = DateTimeLocalField(_l("Submission deadline (UTC)"),
-                                             format="%Y-%m-%dT%H:%M", validators=[Optional()])
-    review_opens_at = DateTimeLocalField(_l("Reviews open (UTC)"), format="%Y-%m-%dT%H:%M",
-                                         validators=[Optional()])
-    review_deadline = DateTimeLocalField(_l("Review deadline (UTC)"), format="%Y-%m-%dT%H:%M",
-                                         validators=[Optional()])
-    closes_at = DateTimeLocalField(_l("Closes (UTC)"), format="%Y-%m-%dT%H:%M",
-                                   validators=[Optional()])
-    reviewers_per_submission = IntegerField(_l("Reviewers per proposal"),
-                                            validators=[InputRequired(), NumberRange(1, 20)])
+    submission_opens_at = DateTimeLocalField(
+        _l("Submission opens (UTC)"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
+    )
+    submission_deadline = DateTimeLocalField(
+        _l("Submission deadline (UTC)"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
+    )
+    review_opens_at = DateTimeLocalField(
+        _l("Reviews open (UTC)"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
+    )
+    review_deadline = DateTimeLocalField(
+        _l("Review deadline (UTC)"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
+    )
+    closes_at = DateTimeLocalField(
+        _l("Closes (UTC)"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
+    )
+    reviewers_per_submission = IntegerField(
+        _l("Reviewers per proposal"), validators=[InputRequired(), NumberRange(1, 20)]
+    )
     anonymity = SelectField(_l("Anonymity"), choices=labelled(ANONYMITY_LABELS))
     late_submissions = BooleanField(_l("Accept late submissions (marked late)"))
-    min_countries = IntegerField(_l("Team members from at least this many countries"),
-                                 validators=[InputRequired(), NumberRange(1, 30)])
+    min_countries = IntegerField(
+        _l("Team members from at least this many countries"),
+        validators=[InputRequired(), NumberRange(1, 30)],
+    )
     only_submitters_review = BooleanField(_l("Only learners whose team submitted review"))
-    completion_rule = SelectField(_l("The activity is complete when"),
-                                  choices=labelled(COMPLETION_LABELS))
-    team_formation = SelectField(_l("Teams"), choices=[
-        SelectChoice("learners", _l("Learners form teams and invite colleagues by e-mail")),
-        SelectChoice("trainer", _l("The trainer forms the teams"))])
-    max_team_size = IntegerField(_l("Largest team"), validators=[InputRequired(), NumberRange(1, 50)])
-    grading_method = SelectField(_l("Submission grade"), choices=[
-        SelectChoice("mean", _l("Mean of the reviews")), SelectChoice("median", _l("Median of the reviews"))])
-    submission_weight = FloatField(_l("Weight of the submission grade"),
-                                   validators=[InputRequired(), NumberRange(0, 1000)])
-    reviewing_weight = FloatField(_l("Weight of the reviewing grade"),
-                                  validators=[InputRequired(), NumberRange(0, 1000)])
-    late_penalty = FloatField(_l("Share of a late review's grade that is lost (0 to 1)"),
-                              validators=[InputRequired(), NumberRange(0, 1)])
-    pass_grade = FloatField(_l("Pass grade: a proposal with at least this grade is accepted"),
-                            validators=[InputRequired(), NumberRange(0, 100)])
+    completion_rule = SelectField(
+        _l("The activity is complete when"), choices=labelled(COMPLETION_LABELS)
+    )
+    team_formation = SelectField(
+        _l("Teams"),
+        choices=[
+            SelectChoice("learners", _l("Learners form teams and invite colleagues by e-mail")),
+            SelectChoice("trainer", _l("The trainer forms the teams")),
+        ],
+    )
+    max_team_size = IntegerField(
+        _l("Largest team"), validators=[InputRequired(), NumberRange(1, 50)]
+    )
+    grading_method = SelectField(
+        _l("Submission grade"),
+        choices=[
+            SelectChoice("mean", _l("Mean of the reviews")),
+            SelectChoice("median", _l("Median of the reviews")),
+        ],
+    )
+    submission_weight = FloatField(
+        _l("Weight of the submission grade"), validators=[InputRequired(), NumberRange(0, 1000)]
+    )
+    reviewing_weight = FloatField(
+        _l("Weight of the reviewing grade"), validators=[InputRequired(), NumberRange(0, 1000)]
+    )
+    late_penalty = FloatField(
+        _l("Share of a late review's grade that is lost (0 to 1)"),
+        validators=[InputRequired(), NumberRange(0, 1)],
+    )
+    pass_grade = FloatField(
+        _l("Pass grade: a proposal with at least this grade is accepted"),
+        validators=[InputRequired(), NumberRange(0, 100)],
+    )
     disagreement_threshold = FloatField(
         _l("Flag a review whose total differs from the others by more than (points of 100)"),
-        validators=[InputRequired(), NumberRange(0, 100)])
-    template = TextAreaField(_l("Proposal template (YAML: sections with key, title, guidance, "
-                                "word_limit)"))
+        validators=[InputRequired(), NumberRange(0, 100)],
+    )
+    template = TextAreaField(
+        _l("Proposal template (YAML: sections with key, title, guidance, word_limit)")
+    )
     rubric = TextAreaField(_l("Rubric (YAML: criteria with key, title, weight, levels)"))
 
 
@@ -220,28 +271,38 @@ class DropForm(FlaskForm):
 
 
 class ReminderForm(FlaskForm):
-    audience = SelectField(_l("Send to"), choices=[
-        SelectChoice("not_submitted", _l("Learners whose team has not submitted")),
-        SelectChoice("missing_reviews", _l("Reviewers with reviews not yet submitted"))])
+    audience = SelectField(
+        _l("Send to"),
+        choices=[
+            SelectChoice("not_submitted", _l("Learners whose team has not submitted")),
+            SelectChoice("missing_reviews", _l("Reviewers with reviews not yet submitted")),
+        ],
+    )
     message = TextAreaField(_l("Your message (optional)"), validators=[Length(max=2000)])
 
 
 class OverrideForm(FlaskForm):
-    grade = FloatField(_l("Grade (0–100); empty removes the override"),
-                       validators=[Optional(), NumberRange(0, 100)])
+    grade = FloatField(
+        _l("Grade (0–100); empty removes the override"),
+        validators=[Optional(), NumberRange(0, 100)],
+    )
     reason = StringField(_l("Reason"), validators=[Length(max=500)])
 
 
 # -- the partner directory and applications to funders -------------------------------------------
 class DirectoryEntryForm(FlaskForm):
     town = StringField(_l("Town"), validators=[DataRequired(), Length(max=120)])
-    country = StringField(_l("Country (two-letter code, such as IT, SE, ES, FI)"),
-                          validators=[DataRequired(), Length(min=2, max=2)])
+    country = StringField(
+        _l("Country (two-letter code, such as IT, SE, ES, FI)"),
+        validators=[DataRequired(), Length(min=2, max=2)],
+    )
     organisation = StringField(_l("Organisation"), validators=[DataRequired(), Length(max=200)])
-    policy_areas = CheckboxListField(_l("Policy areas you work in"), choices=labelled(POLICY_AREAS),
-                                     validators=[DataRequired()])
-    languages = CheckboxListField(_l("Languages you speak"), choices=labelled(SPOKEN_LANGUAGES),
-                                  validators=[DataRequired()])
+    policy_areas = CheckboxListField(
+        _l("Policy areas you work in"), choices=labelled(POLICY_AREAS), validators=[DataRequired()]
+    )
+    languages = CheckboxListField(
+        _l("Languages you speak"), choices=labelled(SPOKEN_LANGUAGES), validators=[DataRequired()]
+    )
     looking_for = TextAreaField(_l("What you look for in partners"), validators=[Length(max=2000)])
 
 
@@ -249,7 +310,9 @@ class DirectorySearchForm(FlaskForm):
     class Meta:
         csrf = False  # a GET search changes nothing
 
-    q = StringField(_l("Name, town, organisation or words"), validators=[Optional(), Length(max=100)])
+    q = StringField(
+        _l("Name, town, organisation or words"), validators=[Optional(), Length(max=100)]
+    )
     area = SelectField(_l("Policy area"), validators=[Optional()])
     country = StringField(_l("Country code"), validators=[Optional(), Length(max=2)])
     language = SelectField(_l("Language"), validators=[Optional()])
@@ -269,20 +332,35 @@ class DirectoryInviteForm(FlaskForm):
 
 
 class ApplicationForm(FlaskForm):
-    programme = StringField(_l("Funding programme"), validators=[DataRequired(), Length(max=200)],
-                            description=_l("For example: Europe for Citizens"))
-    call = StringField(_l("Call or measure"), validators=[DataRequired(), Length(max=200)],
-                       description=_l("For example: Action 1, Measure 1.2, thematic networks of "
-                                      "twinned towns, call of 1 September"))
+    programme = StringField(
+        _l("Funding programme"),
+        validators=[DataRequired(), Length(max=200)],
+        description=_l("For example: Europe for Citizens"),
+    )
+    call = StringField(
+        _l("Call or measure"),
+        validators=[DataRequired(), Length(max=200)],
+        description=_l(
+            "For example: Action 1, Measure 1.2, thematic networks of "
+            "twinned towns, call of 1 September"
+        ),
+    )
     submitted_on = DateField(_l("Date submitted"), validators=[InputRequired()])
-    lead_organisation = StringField(_l("Lead applicant"), validators=[DataRequired(), Length(max=200)])
-    partners = TextAreaField(_l("Partner organisations, one a line: organisation; town; country code"),
-                             validators=[Length(max=20_000)])
-    requested_eur = StringField(_l("Amount requested (EUR)"), validators=[DataRequired(), Length(max=30)])
+    lead_organisation = StringField(
+        _l("Lead applicant"), validators=[DataRequired(), Length(max=200)]
+    )
+    partners = TextAreaField(
+        _l("Partner organisations, one a line: organisation; town; country code"),
+        validators=[Length(max=20_000)],
+    )
+    requested_eur = StringField(
+        _l("Amount requested (EUR)"), validators=[DataRequired(), Length(max=30)]
+    )
     outcome = SelectField(_l("Outcome"), choices=labelled(OUTCOME_LABELS))
     granted_eur = StringField(_l("Amount granted (EUR), when funded"), validators=[Length(max=30)])
-    document = FileField(_l("The submitted application (PDF or office document)"),
-                         validators=[Optional()])
+    document = FileField(
+        _l("The submitted application (PDF or office document)"), validators=[Optional()]
+    )
 
 
 class TranslationForm(FlaskForm):

@@ -32,7 +32,11 @@ from .template import default_rubric, default_template
 
 SOURCE = "_source"
 MISSING, PRESENT, OUTDATED = "missing", "present", "outdated"
-TEXT_FIELDS = {"section": ("title", "guidance"), "criterion": ("title",), "level": ("label", "descriptor")}
+TEXT_FIELDS = {
+    "section": ("title", "guidance"),
+    "criterion": ("title",),
+    "level": ("label", "descriptor"),
+}
 
 
 def current_locale() -> str:
@@ -71,11 +75,15 @@ def rubric_texts(rubric: Mapping[str, Any] | None) -> dict[str, str]:
         for level in criterion.get("levels") or []:
             if isinstance(level, Mapping) and isinstance(level.get("points"), int | float):
                 for name in TEXT_FIELDS["level"]:
-                    found[f"{prefix}.level.{points_key(level['points'])}.{name}"] = _plain(level.get(name))
+                    found[f"{prefix}.level.{points_key(level['points'])}.{name}"] = _plain(
+                        level.get(name)
+                    )
     return found
 
 
-def english_texts(template: Mapping[str, Any] | None, rubric: Mapping[str, Any] | None) -> dict[str, str]:
+def english_texts(
+    template: Mapping[str, Any] | None, rubric: Mapping[str, Any] | None
+) -> dict[str, str]:
     return {**template_texts(template), **rubric_texts(rubric)}
 
 
@@ -92,15 +100,21 @@ def catalogue_texts(locale: str) -> dict[str, tuple[str, str]]:
     if locale not in cache:
         english = english_texts(*default_dicts("en"))
         translated = english_texts(*default_dicts(locale))
-        cache[locale] = {key: (text, translated[key]) for key, text in english.items()
-                         if translated.get(key) and translated[key] != text}
+        cache[locale] = {
+            key: (text, translated[key])
+            for key, text in english.items()
+            if translated.get(key) and translated[key] != text
+        }
     return cache[locale]
 
 
 def texts(entry: Mapping[str, Any] | None) -> dict[str, str]:
     """The translated texts of one language's entry (without ``_source``), non-empty only."""
-    return {k: v for k, v in (entry or {}).items()
-            if not k.startswith("_") and isinstance(v, str) and v.strip()}
+    return {
+        k: v
+        for k, v in (entry or {}).items()
+        if not k.startswith("_") and isinstance(v, str) and v.strip()
+    }
 
 
 def _source(entry: Mapping[str, Any] | None) -> Mapping[str, Any]:
@@ -108,8 +122,12 @@ def _source(entry: Mapping[str, Any] | None) -> Mapping[str, Any]:
     return source if isinstance(source, Mapping) else {}
 
 
-def shown_texts(english: Mapping[str, str], translations: Mapping[str, Any] | None, locale: str,
-                catalogue: Mapping[str, tuple[str, str]] | None = None) -> dict[str, tuple[str, str]]:
+def shown_texts(
+    english: Mapping[str, str],
+    translations: Mapping[str, Any] | None,
+    locale: str,
+    catalogue: Mapping[str, tuple[str, str]] | None = None,
+) -> dict[str, tuple[str, str]]:
     """Each English text (with text) in ``locale``: (text shown, state). The state is
     ``missing`` (English shown), ``present`` or ``outdated`` (the translation was made from
     another English text: still shown, as the core shows an outdated lesson)."""
@@ -134,27 +152,45 @@ def shown_texts(english: Mapping[str, str], translations: Mapping[str, Any] | No
     return shown
 
 
-def states(template: Mapping[str, Any], rubric: Mapping[str, Any], translations: Mapping[str, Any] | None,
-           catalogues: Mapping[str, Mapping[str, tuple[str, str]]] | None = None) -> dict[str, list[str]]:
+def states(
+    template: Mapping[str, Any],
+    rubric: Mapping[str, Any],
+    translations: Mapping[str, Any] | None,
+    catalogues: Mapping[str, Mapping[str, tuple[str, str]]] | None = None,
+) -> dict[str, list[str]]:
     """One state per text and language: what a course's translation coverage counts."""
     english = english_texts(template, rubric)
-    return {locale: [state for _text, state in shown_texts(
-        english, translations, locale, (catalogues or {}).get(locale)).values()] for locale in LANGUAGES}
+    return {
+        locale: [
+            state
+            for _text, state in shown_texts(
+                english, translations, locale, (catalogues or {}).get(locale)
+            ).values()
+        ]
+        for locale in LANGUAGES
+    }
 
 
-def localize(template: Mapping[str, Any], rubric: Mapping[str, Any], translations: Mapping[str, Any] | None,
-             locale: str) -> tuple[dict[str, Any], dict[str, Any]]:
+def localize(
+    template: Mapping[str, Any],
+    rubric: Mapping[str, Any],
+    translations: Mapping[str, Any] | None,
+    locale: str,
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """The template and the rubric with their texts in ``locale``, English where one is missing;
     keys, word limits, weights and points as in the English."""
     english = english_texts(template, rubric)
     if locale == "en" or locale not in LANGUAGES:
         return dict(template), dict(rubric)
-    shown = {key: text for key, (text, _state) in shown_texts(english, translations, locale).items()}
+    shown = {
+        key: text for key, (text, _state) in shown_texts(english, translations, locale).items()
+    }
     return apply_texts(template, rubric, shown)
 
 
-def apply_texts(template: Mapping[str, Any], rubric: Mapping[str, Any],
-                shown: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, Any]]:
+def apply_texts(
+    template: Mapping[str, Any], rubric: Mapping[str, Any], shown: Mapping[str, str]
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """Copies of the template and rubric whose texts are replaced where ``shown`` has one."""
     sections = []
     for section in template.get("sections") or []:
@@ -171,7 +207,9 @@ def apply_texts(template: Mapping[str, Any], rubric: Mapping[str, Any],
         for level in criterion.get("levels") or []:
             one = dict(level)
             for name in TEXT_FIELDS["level"]:
-                one[name] = shown.get(f"{prefix}.level.{points_key(level['points'])}.{name}", one.get(name))
+                one[name] = shown.get(
+                    f"{prefix}.level.{points_key(level['points'])}.{name}", one.get(name)
+                )
             levels.append(one)
         item["levels"] = levels
         criteria.append(item)
@@ -179,8 +217,11 @@ def apply_texts(template: Mapping[str, Any], rubric: Mapping[str, Any],
 
 
 # -- storing ------------------------------------------------------------------------------------
-def merged(stored: Mapping[str, Any] | None, incoming: Mapping[str, Mapping[str, str]],
-           english: Mapping[str, str]) -> dict[str, Any]:
+def merged(
+    stored: Mapping[str, Any] | None,
+    incoming: Mapping[str, Mapping[str, str]],
+    english: Mapping[str, str],
+) -> dict[str, Any]:
     """The translations after a package gave ``incoming`` (texts by language) for ``english``.
 
     The package decides the texts: a language it does not give is dropped. A text the package
@@ -205,8 +246,13 @@ def merged(stored: Mapping[str, Any] | None, incoming: Mapping[str, Mapping[str,
     return result
 
 
-def saved(stored: Mapping[str, Any] | None, locale: str, given: Mapping[str, str],
-          sources: Mapping[str, str], english: Mapping[str, str]) -> dict[str, Any]:
+def saved(
+    stored: Mapping[str, Any] | None,
+    locale: str,
+    given: Mapping[str, str],
+    sources: Mapping[str, str],
+    english: Mapping[str, str],
+) -> dict[str, Any]:
     """The translations after the browser editor saved ``given`` (every text of one language;
     an empty one removes the translation) made from the English whose fingerprints the editor
     showed (``sources``): a text saved beside an English that changed meanwhile is outdated."""
@@ -226,8 +272,11 @@ def saved(stored: Mapping[str, Any] | None, locale: str, given: Mapping[str, str
 def kinds_translated(translations: Mapping[str, Any] | None, ids: Iterable[str]) -> set[str]:
     """The languages that hold a text for one of ``ids``."""
     wanted = set(ids)
-    return {locale for locale, entry in (translations or {}).items()
-            if isinstance(entry, Mapping) and set(texts(entry)) & wanted}
+    return {
+        locale
+        for locale, entry in (translations or {}).items()
+        if isinstance(entry, Mapping) and set(texts(entry)) & wanted
+    }
 
 
 # -- the browser editor ------------------------------------------------------------------------------
@@ -240,11 +289,16 @@ def entry_digest(entry: Mapping[str, Any] | None) -> str:
     return fingerprint("\n\x1f".join(f"{key}\x1e{found[key].strip()}" for key in sorted(found)))
 
 
-def language_summary(english: Mapping[str, str], translations: Mapping[str, Any] | None,
-                     locale: str) -> dict[str, int]:
+def language_summary(
+    english: Mapping[str, str], translations: Mapping[str, Any] | None, locale: str
+) -> dict[str, int]:
     """How many texts of the template and rubric are translated, outdated and missing."""
     counts = {PRESENT: 0, OUTDATED: 0, MISSING: 0}
     for _text, state in shown_texts(english, translations, locale).values():
         counts[state] += 1
-    return {"total": sum(counts.values()), "translated": counts[PRESENT], "outdated": counts[OUTDATED],
-            "missing": counts[MISSING]}
+    return {
+        "total": sum(counts.values()),
+        "translated": counts[PRESENT],
+        "outdated": counts[OUTDATED],
+        "missing": counts[MISSING],
+    }

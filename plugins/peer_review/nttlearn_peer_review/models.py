@@ -116,8 +116,11 @@ class Team(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     members: Mapped[list[TeamMember]] = relationship(
-        back_populates="team", lazy="raise", cascade="all, delete-orphan",
-        passive_deletes=True, order_by="TeamMember.id",
+        back_populates="team",
+        lazy="raise",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="TeamMember.id",
     )
 
     __table_args__ = (UniqueConstraint("activity_id", "name"),)
@@ -219,9 +222,7 @@ class Submission(db.Model):
     sections: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     authors: Mapped[list[int]] = mapped_column(JSON, default=list)
     countries: Mapped[list[str]] = mapped_column(JSON, default=list)
-    submitted_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL")
-    )
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     late: Mapped[bool] = mapped_column(Boolean, default=False)
 
@@ -303,7 +304,9 @@ class ReviewRecord(db.Model):
     late: Mapped[bool] = mapped_column(Boolean, default=False)
 
     scores: Mapped[list[CriterionScore]] = relationship(
-        lazy="raise", cascade="all, delete-orphan", passive_deletes=True,
+        lazy="raise",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
         order_by="CriterionScore.id",
     )
 
@@ -430,10 +433,12 @@ class Application(db.Model):
     __tablename__ = "peer_review_applications"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    team_id: Mapped[int] = mapped_column(ForeignKey("peer_review_teams.id", ondelete="CASCADE"),
-                                         index=True)
-    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"),
-                                             index=True)
+    team_id: Mapped[int] = mapped_column(
+        ForeignKey("peer_review_teams.id", ondelete="CASCADE"), index=True
+    )
+    activity_id: Mapped[int] = mapped_column(
+        ForeignKey("activities.id", ondelete="CASCADE"), index=True
+    )
     programme: Mapped[str] = mapped_column(String(200))
     funding_call: Mapped[str] = mapped_column(String(200))
     submitted_on: Mapped[date] = mapped_column(Date)

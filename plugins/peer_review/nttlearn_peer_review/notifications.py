@@ -37,8 +37,12 @@ def activity_path(activity_id: int) -> str:
 
 
 # The core's kinds of notification (each person chooses per kind how to be e-mailed).
-CORE_KINDS = {"invitation": "team_invitation", "reviews": "review_assigned",
-              "feedback": "feedback_available", "reminder": "course_message"}
+CORE_KINDS = {
+    "invitation": "team_invitation",
+    "reviews": "review_assigned",
+    "feedback": "feedback_available",
+    "reminder": "course_message",
+}
 
 
 def notify(
@@ -60,20 +64,43 @@ def notify(
     ids = sorted(set(user_ids))
     if not ids:
         return 0
-    users = db.session.execute(
-        db.select(User).where(User.id.in_(ids), User.active.is_(True), User.deleted_at.is_(None))
-    ).scalars().all()
+    users = (
+        db.session.execute(
+            db.select(User).where(
+                User.id.in_(ids), User.active.is_(True), User.deleted_at.is_(None)
+            )
+        )
+        .scalars()
+        .all()
+    )
     link = current_app.config.get("BASE_URL", "") + activity_path(activity.id)
     rows = []
     for user in users:
         with force_locale(user.locale or "en"):
             text = message()
-        rows.append({"user_id": user.id, "activity_id": activity.id, "kind": kind,
-                     "message": text, "sender_id": sender_id, "created_at": utcnow()})
+        rows.append(
+            {
+                "user_id": user.id,
+                "activity_id": activity.id,
+                "kind": kind,
+                "message": text,
+                "sender_id": sender_id,
+                "created_at": utcnow(),
+            }
+        )
         if subject is not None:
-            core_notify(user, CORE_KINDS.get(kind, kind), subject, url=link,
-                        body=lambda: _("%(message)s\n\nOpen the activity “%(activity)s”: %(link)s",
-                                       message=message(), activity=title_in_locale(activity), link=link))
+            core_notify(
+                user,
+                CORE_KINDS.get(kind, kind),
+                subject,
+                url=link,
+                body=lambda: _(
+                    "%(message)s\n\nOpen the activity “%(activity)s”: %(link)s",
+                    message=message(),
+                    activity=title_in_locale(activity),
+                    link=link,
+                ),
+            )
     if rows:
         db.session.execute(db.insert(Notification), rows)
     return len(rows)
@@ -93,19 +120,31 @@ def unread(user_id: int, limit: int = DASHBOARD_LIMIT) -> list[DashboardNotice]:
         db.select(Notification, Activity)
         .outerjoin(Activity, Activity.id == Notification.activity_id)
         .where(Notification.user_id == user_id, Notification.read_at.is_(None))
-        .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .limit(limit)
     ).all()
     locale = current_locale()
-    return [DashboardNotice(n.id, n.message, n.activity_id, activity.localized("title", locale) if activity else None,
-                            n.created_at) for n, activity in rows]
+    return [
+        DashboardNotice(
+            n.id,
+            n.message,
+            n.activity_id,
+            activity.localized("title", locale) if activity else None,
+            n.created_at,
+        )
+        for n, activity in rows
+    ]
 
 
 def mark_read(notification_id: int, user_id: int) -> bool:
     """Dismiss one of the user's own notifications; another's is left alone (False)."""
     result = db.session.execute(
         db.update(Notification)
-        .where(Notification.id == notification_id, Notification.user_id == user_id,
-               Notification.read_at.is_(None))
+        .where(
+            Notification.id == notification_id,
+            Notification.user_id == user_id,
+            Notification.read_at.is_(None),
+        )
         .values(read_at=utcnow())
     )
     return result.rowcount == 1
@@ -120,33 +159,52 @@ def reminder_recipients(activity_id: int, course_learner_ids: list[int], audienc
     or reviewers with reviews not yet submitted."""
     if audience == "not_submitted":
         submitted_teams = db.select(Submission.team_id).where(
-            Submission.activity_id == activity_id, Submission.kind == "original")
-        done = set(db.session.execute(
-            db.select(TeamMember.user_id).where(TeamMember.activity_id == activity_id,
-                                                TeamMember.team_id.in_(submitted_teams))
-        ).scalars())
+            Submission.activity_id == activity_id, Submission.kind == "original"
+        )
+        done = set(
+            db.session.execute(
+                db.select(TeamMember.user_id).where(
+                    TeamMember.activity_id == activity_id, TeamMember.team_id.in_(submitted_teams)
+                )
+            ).scalars()
+        )
         return set(course_learner_ids) - done
     if audience == "missing_reviews":
-        return set(db.session.execute(
-            db.select(Allocation.reviewer_id)
-            .outerjoin(ReviewRecord, ReviewRecord.allocation_id == Allocation.id)
-            .where(Allocation.activity_id == activity_id, ReviewRecord.submitted_at.is_(None))
-        ).scalars())
+        return set(
+            db.session.execute(
+                db.select(Allocation.reviewer_id)
+                .outerjoin(ReviewRecord, ReviewRecord.allocation_id == Allocation.id)
+                .where(Allocation.activity_id == activity_id, ReviewRecord.submitted_at.is_(None))
+            ).scalars()
+        )
     raise ValueError(f"unknown audience {audience!r}")
 
 
-def send_reminder(activity: Activity, recipients: set[int], note: str, sender_id: int,
-                  audience: str) -> int:
+def send_reminder(
+    activity: Activity, recipients: set[int], note: str, sender_id: int, audience: str
+) -> int:
     """The trainer's reminder: in-app and by e-mail, with the trainer's own words if any."""
     note = note.strip()
 
     def message() -> str:
-        text = (_("Reminder: your team has not submitted its proposal for “%(activity)s” yet.",
-                  activity=title_in_locale(activity)) if audience == "not_submitted" else
-                _("Reminder: you still have reviews to submit for “%(activity)s”.",
-                  activity=title_in_locale(activity)))
+        text = (
+            _(
+                "Reminder: your team has not submitted its proposal for “%(activity)s” yet.",
+                activity=title_in_locale(activity),
+            )
+            if audience == "not_submitted"
+            else _(
+                "Reminder: you still have reviews to submit for “%(activity)s”.",
+                activity=title_in_locale(activity),
+            )
+        )
         return f"{text}\n\n{note}" if note else text
 
-    return notify(recipients, activity, "reminder", message,
-                  subject=lambda: _("Reminder: %(activity)s", activity=title_in_locale(activity)),
-                  sender_id=sender_id)
+    return notify(
+        recipients,
+        activity,
+        "reminder",
+        message,
+        subject=lambda: _("Reminder: %(activity)s", activity=title_in_locale(activity)),
+        sender_id=sender_id,
+    )

@@ -41,28 +41,48 @@ def preview_phase_change(settings: ProposalSettings, target: str, course_id: int
     change = PhaseChange(settings.phase, target)
     if not change.forward:
         if target != settings.phase:
-            change.effects.append(_("Only the phase changes: what was done when the later phases began "
-                                    "(reviewers allocated, notifications sent, grades fixed) stays as it is."))
+            change.effects.append(
+                _(
+                    "Only the phase changes: what was done when the later phases began "
+                    "(reviewers allocated, notifications sent, grades fixed) stays as it is."
+                )
+            )
         return change
     board: Dashboard = build_dashboard(settings, course_id)
     submitted = sum(1 for row in board.teams if row.original)
-    entered = PHASES[phase_index(settings.phase) + 1: phase_index(target) + 1]
+    entered = PHASES[phase_index(settings.phase) + 1 : phase_index(target) + 1]
     if "allocation" in entered or "review" in entered:
-        change.effects.append(_(
-            "Reviewers are allocated now to the %(n)d proposals submitted so far, %(k)d reviewers each.",
-            n=submitted, k=settings.reviewers_per_submission))
+        change.effects.append(
+            _(
+                "Reviewers are allocated now to the %(n)d proposals submitted so far, %(k)d reviewers each.",
+                n=submitted,
+                k=settings.reviewers_per_submission,
+            )
+        )
         change.not_submitted = [row for row in board.teams if not row.original]
         change.unteamed = list(board.unteamed)
     if "review" in entered:
-        change.effects.append(_("Reviewers are told by notification and e-mail that reviews are open."))
+        change.effects.append(
+            _("Reviewers are told by notification and e-mail that reviews are open.")
+        )
     if "feedback" in entered:
-        change.effects.append(_("Authors are told by notification and e-mail that their feedback is ready."))
+        change.effects.append(
+            _("Authors are told by notification and e-mail that their feedback is ready.")
+        )
         change.open_reviews = [row for row in board.reviewers if row.outstanding]
     if "closed" in entered:
-        change.effects.append(_("The grades are fixed, completion is reported to the course and accepted "
-                                "proposals are announced."))
+        change.effects.append(
+            _(
+                "The grades are fixed, completion is reported to the course and accepted "
+                "proposals are announced."
+            )
+        )
         change.open_reviews = [row for row in board.reviewers if row.outstanding]
     if not change.effects:
-        change.effects.append(_("The activity shows the phase “%(phase)s” to everyone; nothing else happens.",
-                                phase=PHASE_LABELS[target]))
+        change.effects.append(
+            _(
+                "The activity shows the phase “%(phase)s” to everyone; nothing else happens.",
+                phase=PHASE_LABELS[target],
+            )
+        )
     return change

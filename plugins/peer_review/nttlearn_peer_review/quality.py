@@ -38,8 +38,12 @@ def course_quality(course_id: int) -> list[ActivityQuality]:
         db.select(Activity, ProposalSettings)
         .join(Module, Module.id == Activity.module_id)
         .join(ProposalSettings, ProposalSettings.activity_id == Activity.id)
-        .where(Module.course_id == course_id, Activity.type_key == "proposal",
-               Activity.archived.is_(False), Module.archived.is_(False))
+        .where(
+            Module.course_id == course_id,
+            Activity.type_key == "proposal",
+            Activity.archived.is_(False),
+            Module.archived.is_(False),
+        )
         .order_by(Module.position, Activity.position)
     ).all()
     result = []
@@ -56,9 +60,15 @@ def course_quality(course_id: int) -> list[ActivityQuality]:
             ratings.setdefault(reviewer_id, []).append(rating)
         names = people(set(ratings))
         helpfulness = sorted(
-            (HelpfulnessRow(names[r].name if r in names else "?", values)
-             for r, values in ratings.items()),
-            key=lambda row: (-row.mean, row.name))
-        result.append(ActivityQuality(activity, [(c.key, str(c.title)) for c in rubric.criteria],
-                                      stats, helpfulness))
+            (
+                HelpfulnessRow(names[r].name if r in names else "?", values)
+                for r, values in ratings.items()
+            ),
+            key=lambda row: (-row.mean, row.name),
+        )
+        result.append(
+            ActivityQuality(
+                activity, [(c.key, str(c.title)) for c in rubric.criteria], stats, helpfulness
+            )
+        )
     return result

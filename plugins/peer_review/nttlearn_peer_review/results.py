@@ -73,9 +73,12 @@ def submitted_reviews(activity_id: int) -> list[tuple[Allocation, ReviewRecord, 
     points: dict[int, dict[str, float]] = defaultdict(dict)
     if rows:
         for review_id, criterion, value in db.session.execute(
-            db.select(CriterionScore.review_id, CriterionScore.criterion, CriterionScore.points)
-            .where(CriterionScore.review_id.in_([r.id for _a, r in rows]),
-                   CriterionScore.points.is_not(None))
+            db.select(
+                CriterionScore.review_id, CriterionScore.criterion, CriterionScore.points
+            ).where(
+                CriterionScore.review_id.in_([r.id for _a, r in rows]),
+                CriterionScore.points.is_not(None),
+            )
         ):
             points[review_id][criterion] = value
     return [(a, r, points[r.id]) for a, r in rows]
@@ -106,27 +109,35 @@ def compute_results(settings: ProposalSettings) -> Results:
         except ValueError:  # scored on criteria the rubric no longer has
             continue
         teams[submission.team_id].totals.append(total)
-        reviews.append(grades.Review(str(allocation.reviewer_id), str(submission.id), points,
-                                     record.late))
+        reviews.append(
+            grades.Review(str(allocation.reviewer_id), str(submission.id), points, record.late)
+        )
         row = learner(allocation.reviewer_id)
         row.reviewed += 1
         row.late_reviews += record.late
     for reviewer_id, count in db.session.execute(
         db.select(Allocation.reviewer_id, db.func.count(Allocation.id))
-        .where(Allocation.activity_id == settings.activity_id).group_by(Allocation.reviewer_id)
+        .where(Allocation.activity_id == settings.activity_id)
+        .group_by(Allocation.reviewer_id)
     ):
         learner(reviewer_id).allocated = count
-    overrides = dict(db.session.execute(
-        db.select(GradeOverride.team_id, GradeOverride.grade)
-        .join(Team, Team.id == GradeOverride.team_id)
-        .where(Team.activity_id == settings.activity_id)).all())
+    overrides = dict(
+        db.session.execute(
+            db.select(GradeOverride.team_id, GradeOverride.grade)
+            .join(Team, Team.id == GradeOverride.team_id)
+            .where(Team.activity_id == settings.activity_id)
+        ).all()
+    )
     for team in teams.values():
         team.override = overrides.get(team.team_id)
         team.computed = grades.submission_grade(team.totals, grading.method)
     # Reviews not done count 0 once the review phase is over, as Moodle's Workshop counts them.
     over = phase_index(settings.phase) >= phase_index("feedback")
-    missing = {str(r.user_id): r.allocated - r.reviewed for r in learners.values()
-               if over and r.allocated > r.reviewed}
+    missing = {
+        str(r.user_id): r.allocated - r.reviewed
+        for r in learners.values()
+        if over and r.allocated > r.reviewed
+    }
     reviewing = grades.reviewing_grades(rubric, reviews, grading, missing)
     for row in learners.values():
         if row.team_id is not None:
@@ -147,7 +158,8 @@ def meets_rule(settings: ProposalSettings, row: LearnerResult) -> bool:
     """
     over = phase_index(settings.phase) >= phase_index("feedback")
     reviewed = (row.allocated > 0 and row.reviewed >= row.allocated) or (
-        row.allocated == 0 and row.submitted and over)
+        row.allocated == 0 and row.submitted and over
+    )
     if settings.completion_rule == "submitted":
         return row.submitted
     if settings.completion_rule == "reviewed":
@@ -172,8 +184,12 @@ def close_activity(settings: ProposalSettings, activity: Activity) -> Results:
     each proposal whose grade reaches the pass grade (once per author, never twice)."""
     results = compute_results(settings)
     _activity, course_id = activity_and_course(settings.activity_id)
-    existing = {g.user_id: g for g in db.session.execute(
-        db.select(FinalGrade).where(FinalGrade.activity_id == settings.activity_id)).scalars()}
+    existing = {
+        g.user_id: g
+        for g in db.session.execute(
+            db.select(FinalGrade).where(FinalGrade.activity_id == settings.activity_id)
+        ).scalars()
+    }
     now = utcnow()
     for user_id, row in sorted(results.learners.items()):
         final = existing.get(user_id)
@@ -183,11 +199,16 @@ def close_activity(settings: ProposalSettings, activity: Activity) -> Results:
             existing[user_id] = final
         final.team_id, final.finalised_at = row.team_id, now
         final.submission_grade, final.reviewing_grade, final.grade = (
-            row.submission_grade, row.reviewing_grade, row.grade)
+            row.submission_grade,
+            row.reviewing_grade,
+            row.grade,
+        )
     db.session.flush()
     for user_id, row in sorted(results.learners.items()):
         if meets_rule(settings, row):
-            complete_activity(user_id, activity, score=round(row.grade, 2) if row.grade is not None else None)
+            complete_activity(
+                user_id, activity, score=round(row.grade, 2) if row.grade is not None else None
+            )
     for team in results.teams.values():
         if team.grade is None or team.grade < settings.pass_grade:
             continue
@@ -198,21 +219,34 @@ def close_activity(settings: ProposalSettings, activity: Activity) -> Results:
             if final is None or final.accepted:
                 continue
             final.accepted = True
-            emit("peer_review.proposal_accepted", user_id=user_id, course_id=course_id,
-                 data={"activity_id": settings.activity_id, "team_id": team.team_id,
-                       "grade": round(team.grade, 2), "authors": authors})
+            emit(
+                "peer_review.proposal_accepted",
+                user_id=user_id,
+                course_id=course_id,
+                data={
+                    "activity_id": settings.activity_id,
+                    "team_id": team.team_id,
+                    "grade": round(team.grade, 2),
+                    "authors": authors,
+                },
+            )
     return results
 
 
 def final_grades(activity_id: int) -> dict[int, FinalGrade]:
-    return {g.user_id: g for g in db.session.execute(
-        db.select(FinalGrade).where(FinalGrade.activity_id == activity_id)).scalars()}
+    return {
+        g.user_id: g
+        for g in db.session.execute(
+            db.select(FinalGrade).where(FinalGrade.activity_id == activity_id)
+        ).scalars()
+    }
 
 
 def set_override(team: Team, grade: float | None, reason: str, user_id: int) -> None:
     """The trainer's grade for the team's submission; None removes it."""
     existing = db.session.execute(
-        db.select(GradeOverride).where(GradeOverride.team_id == team.id)).scalar()
+        db.select(GradeOverride).where(GradeOverride.team_id == team.id)
+    ).scalar()
     if grade is None:
         if existing is not None:
             db.session.delete(existing)
@@ -222,4 +256,9 @@ def set_override(team: Team, grade: float | None, reason: str, user_id: int) -> 
     if existing is None:
         existing = GradeOverride(team_id=team.id)
         db.session.add(existing)
-    existing.grade, existing.reason, existing.set_by_id, existing.set_at = grade, reason, user_id, utcnow()
+    existing.grade, existing.reason, existing.set_by_id, existing.set_at = (
+        grade,
+        reason,
+        user_id,
+        utcnow(),
+    )

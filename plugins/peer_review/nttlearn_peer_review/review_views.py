@@ -82,17 +82,28 @@ def review(allocation_id: int):
             except (ReviewError, PhaseError) as exc:
                 db.session.rollback()
                 status = 409 if isinstance(exc, PhaseError) else 400
-                if submit and isinstance(exc, ReviewError) and (missing := remaining_parts(rubric, data)):
+                if (
+                    submit
+                    and isinstance(exc, ReviewError)
+                    and (missing := remaining_parts(rubric, data))
+                ):
                     # Each message goes next to the criterion it is about; the flash only says so.
                     for name, message in missing:
                         getattr(form, name).errors = [message]
-                    flash(_("The review is not submitted yet: complete the parts marked below."), "error")
+                    flash(
+                        _("The review is not submitted yet: complete the parts marked below."),
+                        "error",
+                    )
                 else:
                     flash(str(exc), "error")
             else:
                 db.session.commit()
-                flash(_("Your review is submitted. Thank you!") if submit or submitted
-                      else _("Draft saved."), "success")
+                flash(
+                    _("Your review is submitted. Thank you!")
+                    if submit or submitted
+                    else _("Draft saved."),
+                    "success",
+                )
                 return redirect(url_for("peer_review.review", allocation_id=allocation.id))
         else:
             status = 400
@@ -110,13 +121,26 @@ def review(allocation_id: int):
     show_authors = shows_author_names(settings, access.is_staff, author)
     team = db.session.get(Team, submission.team_id)
     return render_template(
-        "peer_review/review.html", access=access, settings=settings, allocation=allocation,
-        submission=submission, sections=shown_sections(settings, submission.sections), record=record,
-        submitted=submitted, editable=editable,
-        reason=reason, form=form, rubric=rubric, markdown=markdown, points_value=points_value,
+        "peer_review/review.html",
+        access=access,
+        settings=settings,
+        allocation=allocation,
+        submission=submission,
+        sections=shown_sections(settings, submission.sections),
+        record=record,
+        submitted=submitted,
+        editable=editable,
+        reason=reason,
+        form=form,
+        rubric=rubric,
+        markdown=markdown,
+        points_value=points_value,
         remaining=remaining,
-        team_view=team_view(team) if show_authors else None, label=submission_label(submission),
-        reviewer=people([allocation.reviewer_id]).get(allocation.reviewer_id) if access.is_staff else None,
+        team_view=team_view(team) if show_authors else None,
+        label=submission_label(submission),
+        reviewer=people([allocation.reviewer_id]).get(allocation.reviewer_id)
+        if access.is_staff
+        else None,
     ), status
 
 
@@ -132,7 +156,9 @@ def review_input(form, rubric) -> ReviewInput:
     return ReviewInput(
         scores=scores,
         comments={c.key: getattr(form, f"comment_{c.key}").data or "" for c in rubric.criteria},
-        strengths=form.strengths.data or "", suggestions=form.suggestions.data or "")
+        strengths=form.strengths.data or "",
+        suggestions=form.suggestions.data or "",
+    )
 
 
 def _feedback_access(submission_id: int):
@@ -161,11 +187,18 @@ def feedback(submission_id: int):
     rubric = rubric_of(settings)
     totals = [r.total for r in reviews if r.total is not None]
     return render_template(
-        "peer_review/feedback.html", access=access, settings=settings, submission=submission,
-        team=db.session.get(Team, submission.team_id), reviews=reviews,
-        criteria=criterion_feedback(rubric, reviews), names=_reviewer_names(settings, access, reviews),
+        "peer_review/feedback.html",
+        access=access,
+        settings=settings,
+        submission=submission,
+        team=db.session.get(Team, submission.team_id),
+        reviews=reviews,
+        criteria=criterion_feedback(rubric, reviews),
+        names=_reviewer_names(settings, access, reviews),
         ratings=ratings_by(current_user.id, [r.review.id for r in reviews]) if author else {},
-        can_rate=author, rating_form=HelpfulnessForm(), markdown=markdown,
+        can_rate=author,
+        rating_form=HelpfulnessForm(),
+        markdown=markdown,
         mean_total=sum(totals) / len(totals) if totals else None,
     )
 
@@ -178,8 +211,9 @@ def export_feedback(submission_id: int, fmt: str):
     submission, access, settings, _author = _feedback_access(submission_id)
     reviews = received_reviews(settings, submission.id)
     team = db.session.get(Team, submission.team_id)
-    document = feedback_document(settings, submission, team, reviews,
-                                 _reviewer_names(settings, access, reviews))
+    document = feedback_document(
+        settings, submission, team, reviews, _reviewer_names(settings, access, reviews)
+    )
     return export_response(document, fmt, "feedback")
 
 

@@ -51,11 +51,19 @@ def remaining_parts(rubric, data: ReviewInput) -> list[tuple[str, str]]:
     missing: list[tuple[str, str]] = []
     for criterion in rubric.criteria:
         if data.scores.get(criterion.key) is None:
-            missing.append((f"score_{criterion.key}",
-                            _("Choose a level for “%(title)s”.", title=criterion.title)))
+            missing.append(
+                (
+                    f"score_{criterion.key}",
+                    _("Choose a level for “%(title)s”.", title=criterion.title),
+                )
+            )
         if not data.comments.get(criterion.key, "").strip():
-            missing.append((f"comment_{criterion.key}",
-                            _("Write a comment on “%(title)s”.", title=criterion.title)))
+            missing.append(
+                (
+                    f"comment_{criterion.key}",
+                    _("Write a comment on “%(title)s”.", title=criterion.title),
+                )
+            )
     if not data.strengths.strip():
         missing.append(("strengths", _("Name the proposal's strengths.")))
     if not data.suggestions.strip():
@@ -91,7 +99,8 @@ def tasks_of(activity_id: int, reviewer_id: int) -> list[ReviewTask]:
 
 def review_of(allocation_id: int) -> ReviewRecord | None:
     return db.session.execute(
-        db.select(ReviewRecord).where(ReviewRecord.allocation_id == allocation_id)).scalar()
+        db.select(ReviewRecord).where(ReviewRecord.allocation_id == allocation_id)
+    ).scalar()
 
 
 def scores_of(review_ids: list[int]) -> dict[int, dict[str, CriterionScore]]:
@@ -113,8 +122,13 @@ def _validate(rubric: Rubric, data: ReviewInput, complete: bool) -> None:
             if complete:
                 problems.append(_("Choose a level for “%(title)s”.", title=criterion.title))
         elif points not in allowed:
-            problems.append(_("“%(title)s” has no level worth %(points)s points.",
-                              title=criterion.title, points=points))
+            problems.append(
+                _(
+                    "“%(title)s” has no level worth %(points)s points.",
+                    title=criterion.title,
+                    points=points,
+                )
+            )
         comment = data.comments.get(criterion.key, "")
         if complete and not comment.strip():
             problems.append(_("Write a comment on “%(title)s”.", title=criterion.title))
@@ -132,8 +146,14 @@ def _validate(rubric: Rubric, data: ReviewInput, complete: bool) -> None:
         raise ReviewError(" ".join(problems))
 
 
-def save_review(settings, allocation: Allocation, reviewer_id: int, data: ReviewInput,
-                submit: bool, now: datetime | None = None) -> ReviewRecord:
+def save_review(
+    settings,
+    allocation: Allocation,
+    reviewer_id: int,
+    data: ReviewInput,
+    submit: bool,
+    now: datetime | None = None,
+) -> ReviewRecord:
     """Save the reviewer's draft or submit it, as the phase allows."""
     now = now or utcnow()
     if allocation.reviewer_id != reviewer_id:
@@ -149,8 +169,9 @@ def save_review(settings, allocation: Allocation, reviewer_id: int, data: Review
     rubric = rubric_of(settings)
     _validate(rubric, data, complete=submit or already)
     if review is None:
-        review = ReviewRecord(allocation_id=allocation.id, strengths="", suggestions="",
-                              updated_at=now, late=False)
+        review = ReviewRecord(
+            allocation_id=allocation.id, strengths="", suggestions="", updated_at=now, late=False
+        )
         try:
             with db.session.begin_nested():
                 db.session.add(review)
@@ -171,8 +192,12 @@ def save_review(settings, allocation: Allocation, reviewer_id: int, data: Review
     db.session.flush()
     if first_submission:
         activity, course_id = activity_and_course(settings.activity_id)
-        emit("peer_review.review_submitted", user_id=reviewer_id, course_id=course_id,
-             data={"activity_id": settings.activity_id, "submission_id": submission.id})
+        emit(
+            "peer_review.review_submitted",
+            user_id=reviewer_id,
+            course_id=course_id,
+            data={"activity_id": settings.activity_id, "submission_id": submission.id},
+        )
         update_completion(settings, activity, [reviewer_id])
     return review
 
@@ -250,10 +275,13 @@ def criterion_feedback(rubric: Rubric, reviews: list[ReceivedReview]) -> list[Cr
 def ratings_by(rater_id: int, review_ids: list[int]) -> dict[int, int]:
     if not review_ids:
         return {}
-    return dict(db.session.execute(
-        db.select(HelpfulnessRating.review_id, HelpfulnessRating.rating)
-        .where(HelpfulnessRating.rater_id == rater_id, HelpfulnessRating.review_id.in_(review_ids))
-    ).all())
+    return dict(
+        db.session.execute(
+            db.select(HelpfulnessRating.review_id, HelpfulnessRating.rating).where(
+                HelpfulnessRating.rater_id == rater_id, HelpfulnessRating.review_id.in_(review_ids)
+            )
+        ).all()
+    )
 
 
 def rate_helpfulness(settings, review: ReviewRecord, rater_id: int, rating: int) -> None:
@@ -267,16 +295,23 @@ def rate_helpfulness(settings, review: ReviewRecord, rater_id: int, rating: int)
     if rating not in range(1, 6):
         raise ReviewError(_("Choose a rating from 1 to 5."))
     existing = db.session.execute(
-        db.select(HelpfulnessRating).where(HelpfulnessRating.review_id == review.id,
-                                           HelpfulnessRating.rater_id == rater_id)).scalar()
+        db.select(HelpfulnessRating).where(
+            HelpfulnessRating.review_id == review.id, HelpfulnessRating.rater_id == rater_id
+        )
+    ).scalar()
     if existing is None:
         try:
             with db.session.begin_nested():
-                db.session.add(HelpfulnessRating(review_id=review.id, rater_id=rater_id,
-                                                 rating=rating, created_at=utcnow()))
+                db.session.add(
+                    HelpfulnessRating(
+                        review_id=review.id, rater_id=rater_id, rating=rating, created_at=utcnow()
+                    )
+                )
             return
         except IntegrityError:
             existing = db.session.execute(
-                db.select(HelpfulnessRating).where(HelpfulnessRating.review_id == review.id,
-                                                   HelpfulnessRating.rater_id == rater_id)).scalar()
+                db.select(HelpfulnessRating).where(
+                    HelpfulnessRating.review_id == review.id, HelpfulnessRating.rater_id == rater_id
+                )
+            ).scalar()
     existing.rating = rating

@@ -98,12 +98,25 @@ def settings_for(activity: Activity | int) -> ProposalSettings:
 def new_settings(activity_id: int) -> ProposalSettings:
     template, rubric = default_dicts("en")
     return ProposalSettings(
-        activity_id=activity_id, phase="drafting", phase_changed_at=utcnow(),
-        template=template, rubric=rubric, translations={},
-        reviewers_per_submission=3, anonymity="anonymous", late_submissions=False,
-        min_countries=1, only_submitters_review=False, completion_rule="both",
-        team_formation="learners", max_team_size=6, grading_method="mean",
-        submission_weight=80.0, reviewing_weight=20.0, late_penalty=0.0, pass_grade=50.0,
+        activity_id=activity_id,
+        phase="drafting",
+        phase_changed_at=utcnow(),
+        template=template,
+        rubric=rubric,
+        translations={},
+        reviewers_per_submission=3,
+        anonymity="anonymous",
+        late_submissions=False,
+        min_countries=1,
+        only_submitters_review=False,
+        completion_rule="both",
+        team_formation="learners",
+        max_team_size=6,
+        grading_method="mean",
+        submission_weight=80.0,
+        reviewing_weight=20.0,
+        late_penalty=0.0,
+        pass_grade=50.0,
         disagreement_threshold=25.0,
     )
 
@@ -119,8 +132,14 @@ def english_structures(settings: ProposalSettings) -> tuple[dict[str, Any], dict
 def languages_of(settings: ProposalSettings) -> list[tuple[str, str, dict[str, int]]]:
     """Each language, its name and how far the template and rubric are translated into it."""
     english = english_texts(*english_structures(settings))
-    return [(locale, LANGUAGE_NAMES.get(locale, locale), language_summary(english, settings.translations, locale))
-            for locale in LANGUAGES]
+    return [
+        (
+            locale,
+            LANGUAGE_NAMES.get(locale, locale),
+            language_summary(english, settings.translations, locale),
+        )
+        for locale in LANGUAGES
+    ]
 
 
 def template_of(settings: ProposalSettings, locale: str | None = None) -> ProposalTemplate:
@@ -141,8 +160,10 @@ def rubric_of(settings: ProposalSettings, locale: str | None = None) -> Rubric:
 
 def _scoring(rubric: Mapping[str, Any]) -> list[tuple[str, float, list[float]]]:
     """What a review's scores depend on: each criterion's key, weight and level points."""
-    return [(str(c["key"]), float(c["weight"]), sorted(float(level["points"]) for level in c["levels"]))
-            for c in rubric.get("criteria", [])]
+    return [
+        (str(c["key"]), float(c["weight"]), sorted(float(level["points"]) for level in c["levels"]))
+        for c in rubric.get("criteria", [])
+    ]
 
 
 def rubric_change_refused(settings: ProposalSettings, rubric: Mapping[str, Any]) -> str | None:
@@ -205,12 +226,15 @@ def learner_deadline(settings: ProposalSettings, user_id: int | None, kind: str)
     own = settings.submission_deadline if kind == "close" else settings.review_deadline
     if user_id is None:
         return own
-    cohort_deadline = core_deadline_for(user_id, db.session.get(Activity, settings.activity_id), kind)
+    cohort_deadline = core_deadline_for(
+        user_id, db.session.get(Activity, settings.activity_id), kind
+    )
     return cohort_deadline if cohort_deadline is not None else own
 
 
-def submission_window(settings: ProposalSettings, now: datetime | None = None,
-                      user_id: int | None = None) -> SubmissionWindow:
+def submission_window(
+    settings: ProposalSettings, now: datetime | None = None, user_id: int | None = None
+) -> SubmissionWindow:
     """Submission is open in the submission phase until the learner's deadline
     (:func:`learner_deadline`); after that (up to the end of the review phase) only when late
     submissions are allowed, and then marked late."""
@@ -252,8 +276,12 @@ def feedback_visible(settings: ProposalSettings) -> bool:
     return phase_index(settings.phase) >= phase_index("feedback")
 
 
-def review_edit_rule(settings: ProposalSettings, submitted: bool, now: datetime | None = None,
-                     user_id: int | None = None) -> tuple[bool, bool, str]:
+def review_edit_rule(
+    settings: ProposalSettings,
+    submitted: bool,
+    now: datetime | None = None,
+    user_id: int | None = None,
+) -> tuple[bool, bool, str]:
     """(may edit, would be late, reason if not). In the review phase reviews are written and
     may be changed (late after the reviewer's deadline, :func:`learner_deadline`); once feedback
     has started, a review not yet submitted may still be submitted (late); once the activity is
@@ -288,12 +316,12 @@ class Person:
 def course_learners(course_id: int) -> list[Person]:
     """Everyone enrolled in the course with an active account, in name order (one query)."""
     rows = db.session.execute(
-        db.select(User.id, User.name, User.email, Organisation.country, Organisation.id,
-                  Organisation.name)
+        db.select(
+            User.id, User.name, User.email, Organisation.country, Organisation.id, Organisation.name
+        )
         .join(Enrolment, Enrolment.user_id == User.id)
         .outerjoin(Organisation, Organisation.id == User.organisation_id)
-        .where(Enrolment.course_id == course_id, User.active.is_(True),
-               User.deleted_at.is_(None))
+        .where(Enrolment.course_id == course_id, User.active.is_(True), User.deleted_at.is_(None))
         .order_by(User.name, User.id)
     ).all()
     return [Person(r[0], r[1], r[2], r[3], r[4], r[5] or "") for r in rows]
@@ -304,8 +332,9 @@ def people(user_ids: list[int] | set[int]) -> dict[int, Person]:
     if not user_ids:
         return {}
     rows = db.session.execute(
-        db.select(User.id, User.name, User.email, Organisation.country, Organisation.id,
-                  Organisation.name)
+        db.select(
+            User.id, User.name, User.email, Organisation.country, Organisation.id, Organisation.name
+        )
         .outerjoin(Organisation, Organisation.id == User.organisation_id)
         .where(User.id.in_(list(user_ids)))
     ).all()
@@ -313,6 +342,11 @@ def people(user_ids: list[int] | set[int]) -> dict[int, Person]:
 
 
 def is_enrolled(user_id: int, course_id: int) -> bool:
-    return db.session.execute(
-        db.select(Enrolment.id).where(Enrolment.user_id == user_id, Enrolment.course_id == course_id)
-    ).first() is not None
+    return (
+        db.session.execute(
+            db.select(Enrolment.id).where(
+                Enrolment.user_id == user_id, Enrolment.course_id == course_id
+            )
+        ).first()
+        is not None
+    )

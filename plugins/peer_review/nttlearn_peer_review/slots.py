@@ -33,8 +33,13 @@ def report_panels(course: Any) -> list[ReportPanel]:
     if not activities:
         return []
     body = render_fragment("peer_review/panel.html", activities=activities)
-    return [ReportPanel(_("Peer review quality"), body,
-                        csv_url=url_for("peer_review.quality_csv", course_id=course.id))]
+    return [
+        ReportPanel(
+            _("Peer review quality"),
+            body,
+            csv_url=url_for("peer_review.quality_csv", course_id=course.id),
+        )
+    ]
 
 
 def reviewer_left(user_id: int | None, course_id: int | None) -> None:
@@ -43,13 +48,19 @@ def reviewer_left(user_id: int | None, course_id: int | None) -> None:
     if user_id is None:
         return
     reviewing = db.select(Allocation.activity_id).where(Allocation.reviewer_id == user_id)
-    stmt = (db.select(ProposalSettings)
-            .where(ProposalSettings.activity_id.in_(reviewing),
-                   ProposalSettings.phase.in_(("allocation", "review", "feedback")))
-            .order_by(ProposalSettings.activity_id))
+    stmt = (
+        db.select(ProposalSettings)
+        .where(
+            ProposalSettings.activity_id.in_(reviewing),
+            ProposalSettings.phase.in_(("allocation", "review", "feedback")),
+        )
+        .order_by(ProposalSettings.activity_id)
+    )
     if course_id is not None:
-        stmt = (stmt.join(Activity, Activity.id == ProposalSettings.activity_id)
-                .join(Module, Module.id == Activity.module_id)
-                .where(Module.course_id == course_id))
+        stmt = (
+            stmt.join(Activity, Activity.id == ProposalSettings.activity_id)
+            .join(Module, Module.id == Activity.module_id)
+            .where(Module.course_id == course_id)
+        )
     for settings in db.session.execute(stmt).scalars().all():
         drop_reviewer(settings, user_id)

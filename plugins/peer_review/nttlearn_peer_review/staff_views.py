@@ -53,12 +53,29 @@ from .template import validate_rubric, validate_template
 from .views import bp, open_page
 from .workflow import set_phase
 
-SETTING_FIELDS = ("reviewers_per_submission", "anonymity", "late_submissions", "min_countries",
-                  "only_submitters_review", "completion_rule", "team_formation", "max_team_size",
-                  "grading_method", "submission_weight", "reviewing_weight", "late_penalty",
-                  "pass_grade", "disagreement_threshold")
-DATE_FIELDS = ("submission_opens_at", "submission_deadline", "review_opens_at",
-               "review_deadline", "closes_at")
+SETTING_FIELDS = (
+    "reviewers_per_submission",
+    "anonymity",
+    "late_submissions",
+    "min_countries",
+    "only_submitters_review",
+    "completion_rule",
+    "team_formation",
+    "max_team_size",
+    "grading_method",
+    "submission_weight",
+    "reviewing_weight",
+    "late_penalty",
+    "pass_grade",
+    "disagreement_threshold",
+)
+DATE_FIELDS = (
+    "submission_opens_at",
+    "submission_deadline",
+    "review_opens_at",
+    "review_deadline",
+    "closes_at",
+)
 
 
 def staff_page(activity_id: int) -> tuple[ActivityAccess, ProposalSettings]:
@@ -106,7 +123,9 @@ def edit_settings(activity_id: int):
             try:
                 value = yaml.safe_load(getattr(form, name).data or "")
             except yaml.YAMLError as exc:
-                problems.append(_("The %(what)s is not valid YAML: %(error)s", what=name, error=exc))
+                problems.append(
+                    _("The %(what)s is not valid YAML: %(error)s", what=name, error=exc)
+                )
                 continue
             found = validate(value)
             if name == "rubric" and not found:
@@ -130,13 +149,31 @@ def edit_settings(activity_id: int):
             return redirect(url_for("peer_review.edit_settings", activity_id=activity_id))
         for problem in problems:
             flash(problem, "error")
-        return render_template("peer_review/settings.html", access=access, settings=settings,
-                               form=form, defaults=DEFAULTS, languages=languages_of(settings)), 400
+        return render_template(
+            "peer_review/settings.html",
+            access=access,
+            settings=settings,
+            form=form,
+            defaults=DEFAULTS,
+            languages=languages_of(settings),
+        ), 400
     else:
-        return render_template("peer_review/settings.html", access=access, settings=settings,
-                               form=form, defaults=DEFAULTS, languages=languages_of(settings)), 400
-    return render_template("peer_review/settings.html", access=access, settings=settings,
-                           form=form, defaults=DEFAULTS, languages=languages_of(settings))
+        return render_template(
+            "peer_review/settings.html",
+            access=access,
+            settings=settings,
+            form=form,
+            defaults=DEFAULTS,
+            languages=languages_of(settings),
+        ), 400
+    return render_template(
+        "peer_review/settings.html",
+        access=access,
+        settings=settings,
+        form=form,
+        defaults=DEFAULTS,
+        languages=languages_of(settings),
+    )
 
 
 # One rule for both methods: a number too large for the database then finds no rule at all (404),
@@ -153,12 +190,19 @@ def change_phase(activity_id: int):
     if target not in PHASE_LABELS:
         abort(404)
     if target == settings.phase:
-        flash(_("The activity is already in the phase “%(phase)s”.", phase=PHASE_LABELS[target]), "info")
+        flash(
+            _("The activity is already in the phase “%(phase)s”.", phase=PHASE_LABELS[target]),
+            "info",
+        )
         return _back(activity_id, "#phase-section")
     return render_template(
-        "peer_review/phase_confirm.html", access=access, settings=settings, phase_labels=PHASE_LABELS,
+        "peer_review/phase_confirm.html",
+        access=access,
+        settings=settings,
+        phase_labels=PHASE_LABELS,
         change=preview_phase_change(settings, target, access.course.id),
-        form=PhaseForm(data={"phase": target, "confirmed": "yes"}))
+        form=PhaseForm(data={"phase": target, "confirmed": "yes"}),
+    )
 
 
 def _switch_phase(activity_id: int):
@@ -168,10 +212,14 @@ def _switch_phase(activity_id: int):
         abort(400)
     if form.confirmed.data != "yes":
         # Never a one-click switch: the trainer first sees who it leaves out.
-        return redirect(url_for("peer_review.change_phase", activity_id=activity_id, phase=form.phase.data))
+        return redirect(
+            url_for("peer_review.change_phase", activity_id=activity_id, phase=form.phase.data)
+        )
     set_phase(settings, form.phase.data)
-    return _done(_("The activity is now in the phase “%(phase)s”.",
-                   phase=PHASE_LABELS[settings.phase]), activity_id)
+    return _done(
+        _("The activity is now in the phase “%(phase)s”.", phase=PHASE_LABELS[settings.phase]),
+        activity_id,
+    )
 
 
 # -- dashboard ------------------------------------------------------------------------------------
@@ -181,20 +229,37 @@ def manage(activity_id: int):
     access, settings = staff_page(activity_id)
     board = build_dashboard(settings, access.course.id)
     team_form = TrainerTeamForm()
-    team_form.members.choices = [SelectChoice(p.id, f"{p.name} ({p.country or '–'})") for p in board.unteamed]
+    team_form.members.choices = [
+        SelectChoice(p.id, f"{p.name} ({p.country or '–'})") for p in board.unteamed
+    ]
     member_form = MemberForm()
-    member_form.user_id.choices = [SelectChoice(p.id, f"{p.name} ({p.country or '–'})") for p in board.unteamed]
+    member_form.user_id.choices = [
+        SelectChoice(p.id, f"{p.name} ({p.country or '–'})") for p in board.unteamed
+    ]
     allocation_form = AllocationForm()
     allocation_form.submission_id.choices = [
-        SelectChoice(row.original.id, row.original.title or row.view.team.name) for row in board.teams if row.original]
+        SelectChoice(row.original.id, row.original.title or row.view.team.name)
+        for row in board.teams
+        if row.original
+    ]
     allocation_form.reviewer_id.choices = [SelectChoice(p.id, p.name) for p in board.learners]
     drop_form = DropForm()
-    drop_form.reviewer_id.choices = [SelectChoice(r.person.id, r.person.name) for r in board.reviewers if r.outstanding]
+    drop_form.reviewer_id.choices = [
+        SelectChoice(r.person.id, r.person.name) for r in board.reviewers if r.outstanding
+    ]
     return render_template(
-        "peer_review/manage.html", access=access, settings=settings, board=board,
-        phase_form=PhaseChoiceForm(data={"phase": settings.phase}), phase_labels=PHASE_LABELS,
-        team_form=team_form, member_form=member_form, allocation_form=allocation_form,
-        drop_form=drop_form, reminder_form=ReminderForm(), override_form=OverrideForm(),
+        "peer_review/manage.html",
+        access=access,
+        settings=settings,
+        board=board,
+        phase_form=PhaseChoiceForm(data={"phase": settings.phase}),
+        phase_labels=PHASE_LABELS,
+        team_form=team_form,
+        member_form=member_form,
+        allocation_form=allocation_form,
+        drop_form=drop_form,
+        reminder_form=ReminderForm(),
+        override_form=OverrideForm(),
         examples=calibration.examples_of(activity_id, published_only=False),
     )
 
@@ -206,11 +271,20 @@ def staff_create_team(activity_id: int):
     form = TrainerTeamForm()
     form.members.choices = [SelectChoice(p.id, p.name) for p in course_learners(access.course.id)]
     if not form.validate_on_submit():
-        return _refused(ValueError(_("Give the team a name and choose learners of this course.")),
-                        activity_id, "#teams")
+        return _refused(
+            ValueError(_("Give the team a name and choose learners of this course.")),
+            activity_id,
+            "#teams",
+        )
     try:
-        teams.create_team(settings, access.course.id, form.name.data, current_user.id,
-                          members=form.members.data, by_trainer=True)
+        teams.create_team(
+            settings,
+            access.course.id,
+            form.name.data,
+            current_user.id,
+            members=form.members.data,
+            by_trainer=True,
+        )
     except teams.TeamError as exc:
         return _refused(exc, activity_id, "#teams")
     return _done(_("Team created."), activity_id, "#teams")
@@ -231,7 +305,9 @@ def staff_add_member(team_id: int):
     form = MemberForm()
     form.user_id.choices = [SelectChoice(p.id, p.name) for p in course_learners(access.course.id)]
     if not form.validate_on_submit():
-        return _refused(ValueError(_("Choose a learner of this course.")), team.activity_id, "#teams")
+        return _refused(
+            ValueError(_("Choose a learner of this course.")), team.activity_id, "#teams"
+        )
     try:
         teams.add_member(settings, access.course.id, team, form.user_id.data)
     except teams.TeamError as exc:
@@ -265,10 +341,15 @@ def staff_override(team_id: int):
     team, _access, _settings = _staff_team(team_id)
     form = OverrideForm()
     if not form.validate_on_submit():
-        return _refused(ValueError(_("A grade is a number from 0 to 100.")), team.activity_id, "#teams")
+        return _refused(
+            ValueError(_("A grade is a number from 0 to 100.")), team.activity_id, "#teams"
+        )
     results.set_override(team, form.grade.data, form.reason.data or "", current_user.id)
-    return _done(_("Grade saved.") if form.grade.data is not None else _("Override removed."),
-                 team.activity_id, "#teams")
+    return _done(
+        _("Grade saved.") if form.grade.data is not None else _("Override removed."),
+        team.activity_id,
+        "#teams",
+    )
 
 
 # -- allocation -----------------------------------------------------------------------------------
@@ -278,8 +359,14 @@ def staff_allocate(activity_id: int):
     _access, settings = staff_page(activity_id)
     if allocation_jobs.is_large(activity_id):
         allocation_jobs.queue_allocation(activity_id)
-        return _done(_("The allocation of reviewers is queued: on an activity with this many proposals it runs in "
-                       "the background. Refresh this page in a moment."), activity_id, "#allocation")
+        return _done(
+            _(
+                "The allocation of reviewers is queued: on an activity with this many proposals it runs in "
+                "the background. Refresh this page in a moment."
+            ),
+            activity_id,
+            "#allocation",
+        )
     count = allocating.allocate_reviewers(settings)
     return _done(_("%(n)d reviews allocated.", n=count), activity_id, "#allocation")
 
@@ -289,13 +376,20 @@ def staff_allocate(activity_id: int):
 def staff_add_allocation(activity_id: int):
     access, settings = staff_page(activity_id)
     form = AllocationForm()
-    form.submission_id.choices = [SelectChoice(s.id, str(s.id)) for s in allocating.originals(activity_id)]
-    form.reviewer_id.choices = [SelectChoice(p.id, p.name) for p in course_learners(access.course.id)]
+    form.submission_id.choices = [
+        SelectChoice(s.id, str(s.id)) for s in allocating.originals(activity_id)
+    ]
+    form.reviewer_id.choices = [
+        SelectChoice(p.id, p.name) for p in course_learners(access.course.id)
+    ]
     if not form.validate_on_submit():
-        return _refused(ValueError(_("Choose a proposal and a reviewer.")), activity_id, "#allocation")
+        return _refused(
+            ValueError(_("Choose a proposal and a reviewer.")), activity_id, "#allocation"
+        )
     try:
-        allocating.add_allocation(settings, db.session.get(Submission, form.submission_id.data),
-                                  form.reviewer_id.data)
+        allocating.add_allocation(
+            settings, db.session.get(Submission, form.submission_id.data), form.reviewer_id.data
+        )
     except allocating.AllocationError as exc:
         return _refused(exc, activity_id, "#allocation")
     return _done(_("Reviewer added."), activity_id, "#allocation")
@@ -321,14 +415,23 @@ def staff_remove_allocation(allocation_id: int):
 def staff_drop_reviewer(activity_id: int):
     _access, settings = staff_page(activity_id)
     form = DropForm()
-    form.reviewer_id.choices = [SelectChoice(r, str(r)) for r in {
-        r for rids in allocating.current_allocation(activity_id).values() for r in rids}]
+    form.reviewer_id.choices = [
+        SelectChoice(r, str(r))
+        for r in {r for rids in allocating.current_allocation(activity_id).values() for r in rids}
+    ]
     if not form.validate_on_submit():
         return _refused(ValueError(_("Choose a reviewer.")), activity_id, "#allocation")
     replaced = allocating.drop_reviewer(settings, form.reviewer_id.data)
     found = sum(1 for _sid, new in replaced if new is not None)
-    return _done(_("%(n)d reviews given to other reviewers; %(m)d could not be replaced.",
-                   n=found, m=len(replaced) - found), activity_id, "#allocation")
+    return _done(
+        _(
+            "%(n)d reviews given to other reviewers; %(m)d could not be replaced.",
+            n=found,
+            m=len(replaced) - found,
+        ),
+        activity_id,
+        "#allocation",
+    )
 
 
 @bp.route("/<int:activity_id>/reminders", methods=["POST"])
@@ -340,8 +443,9 @@ def staff_remind(activity_id: int):
         return _refused(ValueError(_("Choose who gets the reminder.")), activity_id, "#reminders")
     learners = [p.id for p in course_learners(access.course.id)]
     recipients = notifications.reminder_recipients(activity_id, learners, form.audience.data)
-    count = notifications.send_reminder(access.activity, recipients, form.message.data or "",
-                                        current_user.id, form.audience.data)
+    count = notifications.send_reminder(
+        access.activity, recipients, form.message.data or "", current_user.id, form.audience.data
+    )
     return _done(_("Reminder sent to %(n)d people.", n=count), activity_id, "#reminders")
 
 
@@ -363,22 +467,53 @@ def _grade_rows(activity_id: int, settings: ProposalSettings, course_id: int):
 @require_login
 def grades(activity_id: int):
     access, settings = staff_page(activity_id)
-    return render_template("peer_review/grades.html", access=access, settings=settings,
-                           rows=_grade_rows(activity_id, settings, access.course.id),
-                           grading=grading_of(settings), meets=results.meets_rule)
+    return render_template(
+        "peer_review/grades.html",
+        access=access,
+        settings=settings,
+        rows=_grade_rows(activity_id, settings, access.course.id),
+        grading=grading_of(settings),
+        meets=results.meets_rule,
+    )
 
 
 @bp.route("/<int:activity_id>/grades.csv")
 @require_login
 def grades_csv(activity_id: int):
     access, settings = staff_page(activity_id)
-    rows = [[person.name, person.email, person.country or "", team, int(row.submitted), row.allocated, row.reviewed,
-             _places(row.submission_grade, 2), _places(row.reviewing_grade, 2), _places(row.grade, 2),
-             _places(final.grade, 2) if final else None]
-            for person, team, row, final in _grade_rows(activity_id, settings, access.course.id)]
-    return csv_response(f"proposal-{activity_id}-grades.csv",
-                        ["name", "email", "country", "team", "submitted", "reviews_allocated", "reviews_submitted",
-                         "submission_grade", "reviewing_grade", "grade", "final"], rows)
+    rows = [
+        [
+            person.name,
+            person.email,
+            person.country or "",
+            team,
+            int(row.submitted),
+            row.allocated,
+            row.reviewed,
+            _places(row.submission_grade, 2),
+            _places(row.reviewing_grade, 2),
+            _places(row.grade, 2),
+            _places(final.grade, 2) if final else None,
+        ]
+        for person, team, row, final in _grade_rows(activity_id, settings, access.course.id)
+    ]
+    return csv_response(
+        f"proposal-{activity_id}-grades.csv",
+        [
+            "name",
+            "email",
+            "country",
+            "team",
+            "submitted",
+            "reviews_allocated",
+            "reviews_submitted",
+            "submission_grade",
+            "reviewing_grade",
+            "grade",
+            "final",
+        ],
+        rows,
+    )
 
 
 def _places(value: float | None, places: int) -> Decimal | None:
@@ -396,18 +531,30 @@ def _example_page(access: ActivityAccess, settings: ProposalSettings, example: E
             getattr(form, f"section_{section.key}").data = example.sections.get(section.key, "")
         for criterion in rubric.criteria:
             points = example.reference_scores.get(criterion.key)
-            getattr(form, f"score_{criterion.key}").data = points_value(points) if points is not None else None
-            getattr(form, f"comment_{criterion.key}").data = example.reference_comments.get(criterion.key, "")
+            getattr(form, f"score_{criterion.key}").data = (
+                points_value(points) if points is not None else None
+            )
+            getattr(form, f"comment_{criterion.key}").data = example.reference_comments.get(
+                criterion.key, ""
+            )
     status = 200
     if request.method == "POST":
         if form.validate_on_submit():
             try:
                 calibration.save_example(
-                    settings, example, title=form.title.data,
-                    sections={s.key: getattr(form, f"section_{s.key}").data or "" for s in template.sections},
+                    settings,
+                    example,
+                    title=form.title.data,
+                    sections={
+                        s.key: getattr(form, f"section_{s.key}").data or ""
+                        for s in template.sections
+                    },
                     scores=scores_from(form, rubric),
-                    comments={c.key: getattr(form, f"comment_{c.key}").data or "" for c in rubric.criteria},
-                    published=form.published.data)
+                    comments={
+                        c.key: getattr(form, f"comment_{c.key}").data or "" for c in rubric.criteria
+                    },
+                    published=form.published.data,
+                )
             except calibration.ExampleError as exc:
                 db.session.rollback()
                 flash(str(exc), "error")
@@ -416,8 +563,14 @@ def _example_page(access: ActivityAccess, settings: ProposalSettings, example: E
                 return _done(_("Example saved."), settings.activity_id, "#examples")
         else:
             status = 400
-    return render_template("peer_review/example_edit.html", access=access, example=example,
-                           form=form, template=template, rubric=rubric), status
+    return render_template(
+        "peer_review/example_edit.html",
+        access=access,
+        example=example,
+        form=form,
+        template=template,
+        rubric=rubric,
+    ), status
 
 
 @bp.route("/<int:activity_id>/examples/new", methods=["GET", "POST"])
@@ -447,13 +600,34 @@ def quality_csv(course_id: int):
         title = entry.activity.localized("title", current_locale())
         stats = entry.agreement
         for key, _label in entry.criteria:
-            rows.append([title, "mean_pairwise_difference", key,
-                         _places(stats.mean_pairwise_difference.get(key), 3), stats.reviews])
-            rows.append([title, "krippendorff_alpha", key, _places(stats.alpha.get(key), 3), stats.reviews])
-        rows.append([title, "mean_pairwise_difference", "total", _places(stats.total_mean_pairwise_difference, 3),
-                     stats.reviews])
-        rows.append([title, "krippendorff_alpha", "total", _places(stats.total_alpha, 3), stats.reviews])
+            rows.append(
+                [
+                    title,
+                    "mean_pairwise_difference",
+                    key,
+                    _places(stats.mean_pairwise_difference.get(key), 3),
+                    stats.reviews,
+                ]
+            )
+            rows.append(
+                [title, "krippendorff_alpha", key, _places(stats.alpha.get(key), 3), stats.reviews]
+            )
+        rows.append(
+            [
+                title,
+                "mean_pairwise_difference",
+                "total",
+                _places(stats.total_mean_pairwise_difference, 3),
+                stats.reviews,
+            ]
+        )
+        rows.append(
+            [title, "krippendorff_alpha", "total", _places(stats.total_alpha, 3), stats.reviews]
+        )
         for row in entry.helpfulness:
             rows.append([title, "helpfulness", row.name, _places(row.mean, 3), len(row.ratings)])
-    return csv_response(f"course-{course_id}-review-quality.csv", ["activity", "measure", "item", "value", "count"],
-                        rows)
+    return csv_response(
+        f"course-{course_id}-review-quality.csv",
+        ["activity", "measure", "item", "value", "count"],
+        rows,
+    )

@@ -40,21 +40,30 @@ class TeamView:
 
 def team_of(activity_id: int, user_id: int) -> Team | None:
     return db.session.execute(
-        db.select(Team).join(TeamMember, TeamMember.team_id == Team.id)
+        db.select(Team)
+        .join(TeamMember, TeamMember.team_id == Team.id)
         .where(TeamMember.activity_id == activity_id, TeamMember.user_id == user_id)
     ).scalar()
 
 
 def member_ids(team_id: int) -> list[int]:
-    return list(db.session.execute(
-        db.select(TeamMember.user_id).where(TeamMember.team_id == team_id).order_by(TeamMember.id)
-    ).scalars())
+    return list(
+        db.session.execute(
+            db.select(TeamMember.user_id)
+            .where(TeamMember.team_id == team_id)
+            .order_by(TeamMember.id)
+        ).scalars()
+    )
 
 
 def team_views(activity_id: int, team_ids: list[int] | None = None) -> list[TeamView]:
     """The activity's teams (or the named ones) with their members, in three queries."""
-    stmt = (db.select(Team).where(Team.activity_id == activity_id)
-            .options(selectinload(Team.members)).order_by(Team.name, Team.id))
+    stmt = (
+        db.select(Team)
+        .where(Team.activity_id == activity_id)
+        .options(selectinload(Team.members))
+        .order_by(Team.name, Team.id)
+    )
     if team_ids is not None:
         stmt = stmt.where(Team.id.in_(team_ids))
     teams = list(db.session.execute(stmt).scalars())
@@ -67,9 +76,12 @@ def team_view(team: Team) -> TeamView:
 
 
 def has_submitted(team_id: int, kind: str = "original") -> bool:
-    return db.session.execute(
-        db.select(Submission.id).where(Submission.team_id == team_id, Submission.kind == kind)
-    ).first() is not None
+    return (
+        db.session.execute(
+            db.select(Submission.id).where(Submission.team_id == team_id, Submission.kind == kind)
+        ).first()
+        is not None
+    )
 
 
 def _check_name(activity_id: int, name: str, team_id: int | None = None) -> str:
@@ -95,7 +107,9 @@ def _join(team: Team, user_id: int) -> None:
     """Add a member; the unique key refuses a learner who joined another team meanwhile."""
     try:
         with db.session.begin_nested():
-            db.session.add(TeamMember(team_id=team.id, activity_id=team.activity_id, user_id=user_id))
+            db.session.add(
+                TeamMember(team_id=team.id, activity_id=team.activity_id, user_id=user_id)
+            )
     except IntegrityError as exc:
         raise TeamError(_("%(name)s is already in a team.", name=_name(user_id))) from exc
 
@@ -105,8 +119,14 @@ def _name(user_id: int) -> str:
     return user.name if user else "?"
 
 
-def create_team(settings, course_id: int, name: str, creator_id: int,
-                members: list[int] | None = None, by_trainer: bool = False) -> Team:
+def create_team(
+    settings,
+    course_id: int,
+    name: str,
+    creator_id: int,
+    members: list[int] | None = None,
+    by_trainer: bool = False,
+) -> Team:
     """A new team. A learner founds it and becomes its first member (when learners form teams);
     a trainer names its members."""
     if not by_trainer:
@@ -122,8 +142,14 @@ def create_team(settings, course_id: int, name: str, creator_id: int,
     for user_id in members:
         if not is_enrolled(user_id, course_id):
             raise TeamError(_("%(name)s is not enrolled in this course.", name=_name(user_id)))
-    team = Team(activity_id=settings.activity_id, name=_check_name(settings.activity_id, name),
-                created_by_id=creator_id, details_version=0, title="", policy_area="")
+    team = Team(
+        activity_id=settings.activity_id,
+        name=_check_name(settings.activity_id, name),
+        created_by_id=creator_id,
+        details_version=0,
+        title="",
+        policy_area="",
+    )
     try:
         with db.session.begin_nested():
             db.session.add(team)
@@ -141,13 +167,18 @@ def rename_team(team: Team, name: str) -> None:
 def invite(settings, course_id: int, team: Team, inviter_id: int, email: str) -> Invitation:
     """Invite a learner of the same course, found by their e-mail address, to join ``team``."""
     invitee = db.session.execute(
-        db.select(User).where(db.func.lower(User.email) == email.strip().lower(),
-                              User.deleted_at.is_(None))
+        db.select(User).where(
+            db.func.lower(User.email) == email.strip().lower(), User.deleted_at.is_(None)
+        )
     ).scalar()
     if invitee is None or not is_enrolled(invitee.id, course_id):
         _may_invite(settings, team, inviter_id)
-        raise TeamError(_("Nobody enrolled in this course has the e-mail address %(email)s.",
-                          email=email.strip()))
+        raise TeamError(
+            _(
+                "Nobody enrolled in this course has the e-mail address %(email)s.",
+                email=email.strip(),
+            )
+        )
     return invite_user(settings, course_id, team, inviter_id, invitee)
 
 
@@ -173,7 +204,9 @@ def invite_user(settings, course_id: int, team: Team, inviter_id: int, invitee: 
     if len(member_ids(team.id)) >= settings.max_team_size:
         raise TeamError(_("A team has at most %(n)d members.", n=settings.max_team_size))
     invitation = db.session.execute(
-        db.select(Invitation).where(Invitation.team_id == team.id, Invitation.invitee_id == invitee.id)
+        db.select(Invitation).where(
+            Invitation.team_id == team.id, Invitation.invitee_id == invitee.id
+        )
     ).scalar()
     if invitation is not None and invitation.status == "pending":
         raise TeamError(_("%(name)s has already been invited.", name=invitee.name))
@@ -185,11 +218,20 @@ def invite_user(settings, course_id: int, team: Team, inviter_id: int, invitee: 
     db.session.flush()
     activity = db.session.get(Activity, settings.activity_id)
     inviter = _name(inviter_id)
-    notify([invitee.id], activity, "invitation",
-           lambda: _("%(inviter)s invites you to join the team “%(team)s” for “%(activity)s”. "
-                     "Accept or decline on the activity's page.",
-                     inviter=inviter, team=team.name, activity=title_in_locale(activity)),
-           subject=lambda: _("Invitation to a proposal team"), sender_id=inviter_id)
+    notify(
+        [invitee.id],
+        activity,
+        "invitation",
+        lambda: _(
+            "%(inviter)s invites you to join the team “%(team)s” for “%(activity)s”. "
+            "Accept or decline on the activity's page.",
+            inviter=inviter,
+            team=team.name,
+            activity=title_in_locale(activity),
+        ),
+        subject=lambda: _("Invitation to a proposal team"),
+        sender_id=inviter_id,
+    )
     return invitation
 
 
@@ -199,8 +241,11 @@ def pending_invitations(activity_id: int, user_id: int) -> list[tuple[Invitation
         db.select(Invitation, Team, User.name)
         .join(Team, Team.id == Invitation.team_id)
         .outerjoin(User, User.id == Invitation.invited_by_id)
-        .where(Team.activity_id == activity_id, Invitation.invitee_id == user_id,
-               Invitation.status == "pending")
+        .where(
+            Team.activity_id == activity_id,
+            Invitation.invitee_id == user_id,
+            Invitation.status == "pending",
+        )
         .order_by(Invitation.created_at)
     ).all()
     return [(inv, team, name or "") for inv, team, name in rows]
@@ -208,7 +253,8 @@ def pending_invitations(activity_id: int, user_id: int) -> list[tuple[Invitation
 
 def sent_invitations(team_id: int) -> list[tuple[Invitation, str]]:
     rows = db.session.execute(
-        db.select(Invitation, User.name).join(User, User.id == Invitation.invitee_id)
+        db.select(Invitation, User.name)
+        .join(User, User.id == Invitation.invitee_id)
         .where(Invitation.team_id == team_id, Invitation.status == "pending")
         .order_by(Invitation.created_at)
     ).all()
@@ -247,8 +293,9 @@ def leave_team(settings, team: Team, user_id: int) -> None:
 
 
 def _remove(team: Team, user_id: int) -> None:
-    db.session.execute(db.delete(TeamMember).where(TeamMember.team_id == team.id,
-                                                   TeamMember.user_id == user_id))
+    db.session.execute(
+        db.delete(TeamMember).where(TeamMember.team_id == team.id, TeamMember.user_id == user_id)
+    )
     if not member_ids(team.id) and not has_submitted(team.id):
         _delete(team)
 
@@ -266,19 +313,22 @@ def add_member(settings, course_id: int, team: Team, user_id: int) -> None:
     if len(member_ids(team.id)) >= settings.max_team_size:
         raise TeamError(_("A team has at most %(n)d members.", n=settings.max_team_size))
     reviews_it = db.session.execute(
-        db.select(Allocation.id).join(Submission, Submission.id == Allocation.submission_id)
+        db.select(Allocation.id)
+        .join(Submission, Submission.id == Allocation.submission_id)
         .where(Submission.team_id == team.id, Allocation.reviewer_id == user_id)
     ).first()
     if reviews_it is not None:
-        raise TeamError(_("%(name)s reviews this team's proposal and cannot join it.",
-                          name=_name(user_id)))
+        raise TeamError(
+            _("%(name)s reviews this team's proposal and cannot join it.", name=_name(user_id))
+        )
     _join(team, user_id)
 
 
 def remove_member(team: Team, user_id: int) -> None:
     """The trainer removes a member (someone left the course); a submission keeps its authors."""
-    db.session.execute(db.delete(TeamMember).where(TeamMember.team_id == team.id,
-                                                   TeamMember.user_id == user_id))
+    db.session.execute(
+        db.delete(TeamMember).where(TeamMember.team_id == team.id, TeamMember.user_id == user_id)
+    )
 
 
 def delete_team(team: Team) -> None:
@@ -288,6 +338,9 @@ def delete_team(team: Team) -> None:
 
 
 def unteamed_learners(activity_id: int, learners: list[Person]) -> list[Person]:
-    taken = set(db.session.execute(
-        db.select(TeamMember.user_id).where(TeamMember.activity_id == activity_id)).scalars())
+    taken = set(
+        db.session.execute(
+            db.select(TeamMember.user_id).where(TeamMember.activity_id == activity_id)
+        ).scalars()
+    )
     return [p for p in learners if p.id not in taken]

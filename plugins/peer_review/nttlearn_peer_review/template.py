@@ -216,7 +216,11 @@ def validate_template(data: Any) -> list[str]:
         if not isinstance(section.get("guidance", ""), str):
             errors.append(_("%(where)s: the guidance must be text.", where=where))
         limit = section.get("word_limit")
-        if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= MAX_WORD_LIMIT:
+        if (
+            not isinstance(limit, int)
+            or isinstance(limit, bool)
+            or not 1 <= limit <= MAX_WORD_LIMIT
+        ):
             errors.append(
                 _(
                     "%(where)s: the word limit must be a whole number from 1 to %(most)d.",

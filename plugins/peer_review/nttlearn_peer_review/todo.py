@@ -29,10 +29,17 @@ from .workflow import due_phase
 
 def _live(stmt):
     """Only activities learners can see: not archived, in a published course that is not archived."""
-    return (stmt.join(Activity, Activity.id == ProposalSettings.activity_id)
-            .join(Module, Module.id == Activity.module_id).join(Course, Course.id == Module.course_id)
-            .where(Activity.archived.is_(False), Module.archived.is_(False), Course.archived.is_(False),
-                   Course.published.is_(True)))
+    return (
+        stmt.join(Activity, Activity.id == ProposalSettings.activity_id)
+        .join(Module, Module.id == Activity.module_id)
+        .join(Course, Course.id == Module.course_id)
+        .where(
+            Activity.archived.is_(False),
+            Module.archived.is_(False),
+            Course.archived.is_(False),
+            Course.published.is_(True),
+        )
+    )
 
 
 def _work(user_id: int) -> list[tuple[str, int, str | None, int]]:
@@ -42,17 +49,21 @@ def _work(user_id: int) -> list[tuple[str, int, str | None, int]]:
     for their team if its proposal is not submitted. Nothing for the many learners of courses
     without a proposal activity, and then no further query."""
     submitted = db.select(Submission.team_id).where(Submission.kind == "original")
-    rows = db.session.execute(db.union_all(
-        db.select(db.literal("review"), Allocation.id, db.null().label("name"), Allocation.activity_id)
-        .outerjoin(ReviewRecord, ReviewRecord.allocation_id == Allocation.id)
-        .where(Allocation.reviewer_id == user_id, ReviewRecord.submitted_at.is_(None)),
-        db.select(db.literal("invitation"), Invitation.id, Team.name, Team.activity_id)
-        .join(Team, Team.id == Invitation.team_id)
-        .where(Invitation.invitee_id == user_id, Invitation.status == "pending"),
-        db.select(db.literal("proposal"), Team.id, Team.name, Team.activity_id)
-        .join(TeamMember, TeamMember.team_id == Team.id)
-        .where(TeamMember.user_id == user_id, Team.id.not_in(submitted)),
-    )).all()
+    rows = db.session.execute(
+        db.union_all(
+            db.select(
+                db.literal("review"), Allocation.id, db.null().label("name"), Allocation.activity_id
+            )
+            .outerjoin(ReviewRecord, ReviewRecord.allocation_id == Allocation.id)
+            .where(Allocation.reviewer_id == user_id, ReviewRecord.submitted_at.is_(None)),
+            db.select(db.literal("invitation"), Invitation.id, Team.name, Team.activity_id)
+            .join(Team, Team.id == Invitation.team_id)
+            .where(Invitation.invitee_id == user_id, Invitation.status == "pending"),
+            db.select(db.literal("proposal"), Team.id, Team.name, Team.activity_id)
+            .join(TeamMember, TeamMember.team_id == Team.id)
+            .where(TeamMember.user_id == user_id, Team.id.not_in(submitted)),
+        )
+    ).all()
     order = {"review": 0, "invitation": 1, "proposal": 2}
     return sorted((tuple(row) for row in rows), key=lambda row: (order[row[0]], row[1]))
 
@@ -64,9 +75,14 @@ def todo_items(user: Any, now: datetime | None = None) -> list[TodoItem]:
     now = now or utcnow()
     locale = str(get_locale() or "en")
     # The activities' settings, for the live activities only, in a second query.
-    live = {settings.activity_id: (settings, activity, course_id) for settings, activity, course_id in db.session.execute(
-        _live(db.select(ProposalSettings, Activity, Course.id))
-        .where(ProposalSettings.activity_id.in_({activity_id for *_rest, activity_id in work})))}
+    live = {
+        settings.activity_id: (settings, activity, course_id)
+        for settings, activity, course_id in db.session.execute(
+            _live(db.select(ProposalSettings, Activity, Course.id)).where(
+                ProposalSettings.activity_id.in_({activity_id for *_rest, activity_id in work})
+            )
+        )
+    }
     items: list[TodoItem] = []
     for kind, ref_id, team_name, activity_id in work:
         if activity_id not in live:
@@ -77,28 +93,49 @@ def todo_items(user: Any, now: datetime | None = None) -> list[TodoItem]:
         if kind == "review":
             if phase != "review":
                 continue
-            items.append(TodoItem(
-                key=f"peer_review:review:{ref_id}", kind="review",
-                title=_("Review a proposal in “%(activity)s”", activity=title),
-                url=url_for("peer_review.review", allocation_id=ref_id),
-                due_at=settings.review_deadline, state=due_state(settings.review_deadline, now), course_id=course_id,
-            ))
+            items.append(
+                TodoItem(
+                    key=f"peer_review:review:{ref_id}",
+                    kind="review",
+                    title=_("Review a proposal in “%(activity)s”", activity=title),
+                    url=url_for("peer_review.review", allocation_id=ref_id),
+                    due_at=settings.review_deadline,
+                    state=due_state(settings.review_deadline, now),
+                    course_id=course_id,
+                )
+            )
         elif phase not in ("drafting", "submission"):
             continue
         elif kind == "invitation":
-            items.append(TodoItem(
-                key=f"peer_review:invitation:{ref_id}", kind="invitation",
-                title=_("Answer the invitation to join the team “%(team)s” in “%(activity)s”",
-                        team=team_name, activity=title),
-                url=url_for("peer_review.view", activity_id=activity.id), state="invited", course_id=course_id,
-            ))
+            items.append(
+                TodoItem(
+                    key=f"peer_review:invitation:{ref_id}",
+                    kind="invitation",
+                    title=_(
+                        "Answer the invitation to join the team “%(team)s” in “%(activity)s”",
+                        team=team_name,
+                        activity=title,
+                    ),
+                    url=url_for("peer_review.view", activity_id=activity.id),
+                    state="invited",
+                    course_id=course_id,
+                )
+            )
         else:
             deadline = settings.submission_deadline
-            items.append(TodoItem(
-                key=f"peer_review:proposal:{activity.id}", kind="proposal",
-                title=_("Write and submit the proposal of your team “%(team)s” in “%(activity)s”",
-                        team=team_name, activity=title),
-                url=url_for("peer_review.view", activity_id=activity.id),
-                due_at=deadline, state=due_state(deadline, now), course_id=course_id,
-            ))
+            items.append(
+                TodoItem(
+                    key=f"peer_review:proposal:{activity.id}",
+                    kind="proposal",
+                    title=_(
+                        "Write and submit the proposal of your team “%(team)s” in “%(activity)s”",
+                        team=team_name,
+                        activity=title,
+                    ),
+                    url=url_for("peer_review.view", activity_id=activity.id),
+                    due_at=deadline,
+                    state=due_state(deadline, now),
+                    course_id=course_id,
+                )
+            )
     return items

@@ -43,10 +43,26 @@ def _unit_id(key: str) -> str:
 def _context(key: str, template: Mapping[str, Any], rubric: Mapping[str, Any]) -> str:
     parts = key.split(".")
     if parts[0] == "section":
-        n = next((i for i, s in enumerate(template.get("sections") or [], start=1) if s.get("key") == parts[1]), 0)
+        n = next(
+            (
+                i
+                for i, s in enumerate(template.get("sections") or [], start=1)
+                if s.get("key") == parts[1]
+            ),
+            0,
+        )
         what = "title" if parts[-1] == "title" else "guidance for the writers (Markdown)"
-        return f"Proposal template, section {n}: {what}. Learners read it in the proposal workspace."
-    n = next((i for i, c in enumerate(rubric.get("criteria") or [], start=1) if c.get("key") == parts[1]), 0)
+        return (
+            f"Proposal template, section {n}: {what}. Learners read it in the proposal workspace."
+        )
+    n = next(
+        (
+            i
+            for i, c in enumerate(rubric.get("criteria") or [], start=1)
+            if c.get("key") == parts[1]
+        ),
+        0,
+    )
     if parts[2] == "title":
         return f"Review rubric, criterion {n}: title. Reviewers and writers read it on the review and results pages."
     points = ".".join(parts[3:-1])
@@ -68,13 +84,22 @@ def translation_units(activity: Activity, locale: str) -> list[TranslationUnit]:
     units = []
     for key, (text, state) in shown.items():
         part = _PARTS[key.split(".")[0]]
-        units.append(TranslationUnit(_unit_id(key), english[key], text if state != "missing" else "",
-                                     state == OUTDATED, _context(key, template, rubric), _location(activity, part)))
+        units.append(
+            TranslationUnit(
+                _unit_id(key),
+                english[key],
+                text if state != "missing" else "",
+                state == OUTDATED,
+                _context(key, template, rubric),
+                _location(activity, part),
+            )
+        )
     return units
 
 
-def apply_translations(activity: Activity, locale: str, updates: Mapping[str, TranslationUpdate],
-                       write: bool = True) -> list[TranslationProblem]:
+def apply_translations(
+    activity: Activity, locale: str, updates: Mapping[str, TranslationUpdate], write: bool = True
+) -> list[TranslationProblem]:
     """Store ``updates`` (by unit id) in the proposal's translations into ``locale``, each made
     from the English the file gives; the problems, and nothing written, when a text is too long or
     an id is not one of this proposal's."""
@@ -95,11 +120,15 @@ def apply_translations(activity: Activity, locale: str, updates: Mapping[str, Tr
     for unit_id, update in updates.items():
         key = by_unit.get(unit_id)
         if key is None:
-            problems.append(TranslationProblem(unit_id, f"unknown text id '{unit_id}' of this proposal"))
+            problems.append(
+                TranslationProblem(unit_id, f"unknown text id '{unit_id}' of this proposal")
+            )
             continue
         limit = MAX_LONG if key.endswith((".guidance", ".descriptor")) else MAX_SHORT
         if len(update.text) > limit:
-            problems.append(TranslationProblem(unit_id, f"the text is longer than {limit} characters"))
+            problems.append(
+                TranslationProblem(unit_id, f"the text is longer than {limit} characters")
+            )
     if problems or not write:
         return problems
     translations = dict(settings.translations or {})

@@ -63,7 +63,9 @@ class TextRow:
 
     @property
     def state_label(self) -> str:
-        return {MISSING: _("Not translated"), OUTDATED: _("Outdated")}.get(self.state, _("Up to date"))
+        return {MISSING: _("Not translated"), OUTDATED: _("Outdated")}.get(
+            self.state, _("Up to date")
+        )
 
 
 def _labels(template: Mapping[str, Any], rubric: Mapping[str, Any]) -> dict[str, tuple[str, bool]]:
@@ -78,13 +80,19 @@ def _labels(template: Mapping[str, Any], rubric: Mapping[str, Any]) -> dict[str,
         for level in criterion.get("levels") or []:
             points = points_key(level["points"])
             labels[f"{prefix}.level.{points}.label"] = (
-                _("Criterion %(n)d, level of %(points)s points: name", n=n, points=points), False)
+                _("Criterion %(n)d, level of %(points)s points: name", n=n, points=points),
+                False,
+            )
             labels[f"{prefix}.level.{points}.descriptor"] = (
-                _("Criterion %(n)d, level of %(points)s points: descriptor", n=n, points=points), True)
+                _("Criterion %(n)d, level of %(points)s points: descriptor", n=n, points=points),
+                True,
+            )
     return labels
 
 
-def text_rows(settings: ProposalSettings, locale: str, values: Mapping[str, str] | None = None) -> list[TextRow]:
+def text_rows(
+    settings: ProposalSettings, locale: str, values: Mapping[str, str] | None = None
+) -> list[TextRow]:
     """The editor's rows in the template's and then the rubric's order; ``values`` (what was
     posted) replaces the stored translation where given."""
     template, rubric = english_structures(settings)
@@ -99,13 +107,17 @@ def text_rows(settings: ProposalSettings, locale: str, values: Mapping[str, str]
     return rows
 
 
-def posted(rows: list[TextRow], form: Mapping[str, str]) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+def posted(
+    rows: list[TextRow], form: Mapping[str, str]
+) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     """The posted texts and English fingerprints by id, and a problem per field that cannot be saved."""
     values, sources, problems = {}, {}, {}
     for row in rows:
         value = (form.get(row.field) or "").replace("\r\n", "\n").strip()
         if len(value) > (MAX_LONG if row.long else MAX_SHORT):
-            problems[row.field] = _("This text is longer than %(n)s characters.", n=MAX_LONG if row.long else MAX_SHORT)
+            problems[row.field] = _(
+                "This text is longer than %(n)s characters.", n=MAX_LONG if row.long else MAX_SHORT
+            )
         values[row.id] = value
         source = form.get(row.source_field) or ""
         sources[row.id] = source if _FINGERPRINT.match(source) else row.source
@@ -116,10 +128,17 @@ def lock_settings(activity_id: int) -> ProposalSettings | None:
     """The settings row, holding its lock until the transaction ends (on SQLite the first write of
     a transaction takes the database's write lock, so write first)."""
     if db.session.get_bind().dialect.name == "sqlite":
-        db.session.execute(db.update(ProposalSettings).where(ProposalSettings.activity_id == activity_id)
-                           .values(phase=ProposalSettings.phase))
-    return db.session.execute(db.select(ProposalSettings).where(ProposalSettings.activity_id == activity_id)
-                              .with_for_update().execution_options(populate_existing=True)).scalar()
+        db.session.execute(
+            db.update(ProposalSettings)
+            .where(ProposalSettings.activity_id == activity_id)
+            .values(phase=ProposalSettings.phase)
+        )
+    return db.session.execute(
+        db.select(ProposalSettings)
+        .where(ProposalSettings.activity_id == activity_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar()
 
 
 @bp.route(f"/<int:activity_id>/translations/{LOCALE}", methods=["GET", "POST"])
@@ -141,26 +160,53 @@ def translate(activity_id: int, locale: str):
                 conflict, status = texts(stored), 409
                 db.session.rollback()
                 form.opened.data = entry_digest(stored)  # saving again is a choice made over theirs
-                flash(_("Someone else saved this translation while you were editing it. Nothing was "
-                        "overwritten: compare their texts with yours below, then save again."), "error")
+                flash(
+                    _(
+                        "Someone else saved this translation while you were editing it. Nothing was "
+                        "overwritten: compare their texts with yours below, then save again."
+                    ),
+                    "error",
+                )
             else:
                 english = english_texts(*english_structures(locked))
                 locked.translations = saved(locked.translations, locale, values, sources, english)
                 db.session.commit()
-                _flash_saved(locale, any(values.get(k) and sources[k] != fingerprint(english[k]) for k in values))
-                return redirect(url_for("peer_review.translate", activity_id=activity_id, locale=locale))
+                _flash_saved(
+                    locale,
+                    any(values.get(k) and sources[k] != fingerprint(english[k]) for k in values),
+                )
+                return redirect(
+                    url_for("peer_review.translate", activity_id=activity_id, locale=locale)
+                )
         rows = text_rows(settings, locale, values)
     elif form.is_submitted():
         status = 400
-    return render_template("peer_review/translate.html", access=access, settings=settings, form=form,
-                           rows=rows, problems=problems, locale=locale,
-                           language=LANGUAGE_NAMES.get(locale, locale), languages=languages_of(settings),
-                           conflict=[(row, conflict.get(row.id, "")) for row in rows] if conflict is not None else None,
-                           ), status
+    return render_template(
+        "peer_review/translate.html",
+        access=access,
+        settings=settings,
+        form=form,
+        rows=rows,
+        problems=problems,
+        locale=locale,
+        language=LANGUAGE_NAMES.get(locale, locale),
+        languages=languages_of(settings),
+        conflict=[(row, conflict.get(row.id, "")) for row in rows]
+        if conflict is not None
+        else None,
+    ), status
 
 
 def _flash_saved(locale: str, outdated: bool) -> None:
-    flash(_("Translation saved: %(language)s.", language=LANGUAGE_NAMES.get(locale, locale)), "success")
+    flash(
+        _("Translation saved: %(language)s.", language=LANGUAGE_NAMES.get(locale, locale)),
+        "success",
+    )
     if outdated:
-        flash(_("The English changed while you were translating: the texts translated from the earlier "
-                "English are saved, but marked as outdated. Compare them with the English now shown."), "error")
+        flash(
+            _(
+                "The English changed while you were translating: the texts translated from the earlier "
+                "English are saved, but marked as outdated. Compare them with the English now shown."
+            ),
+            "error",
+        )

@@ -65,8 +65,13 @@ from .services import (
 from .template import count_words
 from .workflow import open_activity
 
-bp = Blueprint("peer_review", __name__, url_prefix="/peer-review", template_folder="templates",
-               static_folder="static")
+bp = Blueprint(
+    "peer_review",
+    __name__,
+    url_prefix="/peer-review",
+    template_folder="templates",
+    static_folder="static",
+)
 EXPORT_FORMATS = ("md", "pdf")
 
 
@@ -75,6 +80,7 @@ def localized_title(item: Any) -> str:
     """A course's or an activity's title in the reader's language (English where untranslated):
     breadcrumbs, page titles, panels and the dashboard slot."""
     return item.localized("title", current_locale()) if item is not None else ""
+
 
 USER_ERRORS = (teams.TeamError, writing.WritingError, PhaseError, calibration.ExampleError)
 
@@ -107,15 +113,25 @@ def markdown(text: str) -> Markup:
 def export_response(document: Document, fmt: str, fallback: str) -> Response:
     name = safe_filename(document.title, fallback)
     if fmt == "pdf":
-        return Response(to_pdf(document), mimetype="application/pdf", headers={
-            "Content-Disposition": f'attachment; filename="{name}.pdf"'})
-    return Response(to_markdown(document), mimetype="text/markdown; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="{name}.md"'})
+        return Response(
+            to_pdf(document),
+            mimetype="application/pdf",
+            headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'},
+        )
+    return Response(
+        to_markdown(document),
+        mimetype="text/markdown; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}.md"'},
+    )
 
 
 def phase_context(settings: ProposalSettings) -> dict[str, Any]:
-    return {"phase_labels": PHASE_LABELS, "phase_help": PHASE_HELP, "phase_dates": PHASE_DATES,
-            "phase_index": phase_index}
+    return {
+        "phase_labels": PHASE_LABELS,
+        "phase_help": PHASE_HELP,
+        "phase_dates": PHASE_DATES,
+        "phase_index": phase_index,
+    }
 
 
 # -- the activity ---------------------------------------------------------------------------------
@@ -130,16 +146,29 @@ def view(activity_id: int):
     problems = writing.readiness(settings, team) if team and not original else []
     tasks = tasks_of(activity_id, current_user.id) if reviews_visible_to_reviewers(settings) else []
     return render_template(
-        "peer_review/view.html", access=access, settings=settings, team=team, team_view=team_view,
-        original=original, revision=revision, problems=problems, tasks=tasks,
-        window=submission_window(settings, user_id=current_user.id), revision_open=revision_open(settings),
-        my_deadlines={kind: learner_deadline(settings, current_user.id, kind) for kind in ("close", "review")},
+        "peer_review/view.html",
+        access=access,
+        settings=settings,
+        team=team,
+        team_view=team_view,
+        original=original,
+        revision=revision,
+        problems=problems,
+        tasks=tasks,
+        window=submission_window(settings, user_id=current_user.id),
+        revision_open=revision_open(settings),
+        my_deadlines={
+            kind: learner_deadline(settings, current_user.id, kind) for kind in ("close", "review")
+        },
         feedback_visible=feedback_visible(settings),
         invitations=teams.pending_invitations(activity_id, current_user.id),
         sent=teams.sent_invitations(team.id) if team else [],
         examples=calibration.examples_of(activity_id, published_only=True),
-        team_form=TeamForm(), invite_form=InviteForm(), submit_form=SubmitForm(),
-        answer_form=AnswerForm(), outcomes=applications.OUTCOME_LABELS,
+        team_form=TeamForm(),
+        invite_form=InviteForm(),
+        submit_form=SubmitForm(),
+        answer_form=AnswerForm(),
+        outcomes=applications.OUTCOME_LABELS,
         applications=applications.applications_of_team(team.id) if original else [],
         **phase_context(settings),
     )
@@ -210,8 +239,12 @@ def answer_invitation(invitation_id: int):
     except teams.TeamError as exc:
         return refused(exc, "peer_review.view", activity_id=team.activity_id)
     db.session.commit()
-    flash(_("You have joined the team “%(team)s”.", team=team.name) if form.answer.data == "accept"
-          else _("Invitation declined."), "success")
+    flash(
+        _("You have joined the team “%(team)s”.", team=team.name)
+        if form.answer.data == "accept"
+        else _("Invitation declined."),
+        "success",
+    )
     return redirect(url_for("peer_review.view", activity_id=team.activity_id))
 
 
@@ -223,9 +256,14 @@ def proposal(activity_id: int):
     return workspace(access, settings, own_team(access))
 
 
-def workspace(access: ActivityAccess, settings: ProposalSettings, team: Team,
-              drafts: dict[str, tuple[str, int]] | None = None, errors: dict[str, str] | None = None,
-              status: int = 200):
+def workspace(
+    access: ActivityAccess,
+    settings: ProposalSettings,
+    team: Team,
+    drafts: dict[str, tuple[str, int]] | None = None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+):
     """The proposal workspace: every section of the template on one page, each with its own form.
 
     ``drafts`` holds what a learner sent for a section that was refused (text and the version it
@@ -236,19 +274,36 @@ def workspace(access: ActivityAccess, settings: ProposalSettings, team: Team,
     editors = people({s.updated_by_id for s in sections.values() if s.updated_by_id})
     original = writing.submission_of(team.id)
     revised = writing.submission_of(team.id, "revision") is not None
-    details = DetailsForm(data={"title": team.title, "policy_area": team.policy_area,
-                                "base_version": team.details_version})
+    details = DetailsForm(
+        data={
+            "title": team.title,
+            "policy_area": team.policy_area,
+            "base_version": team.details_version,
+        }
+    )
     editing = {key: (section.text, section.version) for key, section in sections.items()}
     editing.update(drafts or {})
     saved = request.args.get("saved")
     return render_template(
-        "peer_review/proposal.html", access=access, settings=settings, team=team,
-        template=template, sections=sections, editors=editors, details_form=details,
+        "peer_review/proposal.html",
+        access=access,
+        settings=settings,
+        team=team,
+        template=template,
+        sections=sections,
+        editors=editors,
+        details_form=details,
         can_write=writing_open(settings, original is not None, revised),
-        original=original, submit_form=SubmitForm(), markdown=markdown, count_words=count_words,
-        editing=editing, errors=errors or {}, saved=saved if saved in sections or saved == "details" else None,
+        original=original,
+        submit_form=SubmitForm(),
+        markdown=markdown,
+        count_words=count_words,
+        editing=editing,
+        errors=errors or {},
+        saved=saved if saved in sections or saved == "details" else None,
         deadline=None if original else learner_deadline(settings, current_user.id, "close"),
-        problems=writing.readiness(settings, team), window=submission_window(settings, user_id=current_user.id),
+        problems=writing.readiness(settings, team),
+        window=submission_window(settings, user_id=current_user.id),
         revision_open=revision_open(settings) and original is not None and not revised,
     ), status
 
@@ -263,16 +318,30 @@ def save_details(activity_id: int):
         flash(_("The title has at most 200 characters."), "error")
         return redirect(url_for("peer_review.proposal", activity_id=activity_id))
     try:
-        saved = writing.save_details(settings, team, form.title.data or "", form.policy_area.data or "",
-                                     form_int("base_version", min=0), current_user.id)
+        saved = writing.save_details(
+            settings,
+            team,
+            form.title.data or "",
+            form.policy_area.data or "",
+            form_int("base_version", min=0),
+            current_user.id,
+        )
     except (*USER_ERRORS, ValueError) as exc:
         return refused(exc, "peer_review.proposal", activity_id=activity_id)
     db.session.commit()
     if saved:
-        return redirect(url_for("peer_review.proposal", activity_id=activity_id, saved="details") + "#details")
+        return redirect(
+            url_for("peer_review.proposal", activity_id=activity_id, saved="details") + "#details"
+        )
     else:
-        flash(_("A co-author changed the title or policy area meanwhile: here is their version. "
-                "Yours (“%(title)s”) was not saved.", title=form.title.data), "error")
+        flash(
+            _(
+                "A co-author changed the title or policy area meanwhile: here is their version. "
+                "Yours (“%(title)s”) was not saved.",
+                title=form.title.data,
+            ),
+            "error",
+        )
     return redirect(url_for("peer_review.proposal", activity_id=activity_id))
 
 
@@ -291,21 +360,45 @@ def edit_section(activity_id: int, key: str):
     if request.method == "GET":
         db.session.commit()
         form = SectionForm(data={"text": section.text, "base_version": section.version})
-        return render_template("peer_review/section.html", access=access, team=team,
-                               section_def=section_def, section=section, form=form, count_words=count_words)
+        return render_template(
+            "peer_review/section.html",
+            access=access,
+            team=team,
+            section_def=section_def,
+            section=section,
+            form=form,
+            count_words=count_words,
+        )
     base_version = parse_int(form.base_version.data, min=0)
     if not form.validate_on_submit() or base_version is None:
-        return render_template("peer_review/section.html", access=access, team=team,
-                               section_def=section_def, section=section, form=form, count_words=count_words), 400
+        return render_template(
+            "peer_review/section.html",
+            access=access,
+            team=team,
+            section_def=section_def,
+            section=section,
+            form=form,
+            count_words=count_words,
+        ), 400
     text = form.text.data or ""
     if section_def.is_over_limit(text):
         # Refused before saving: the learner shortens what they wrote, on the page they wrote it.
         db.session.rollback()
-        message = _("“%(title)s” has %(words)d words; the limit is %(limit)d. Shorten it, then save "
-                    "again: nothing was saved.", title=section_def.title, words=count_words(text),
-                    limit=section_def.word_limit)
-        return workspace(access, settings, team, drafts={key: (text, base_version)},
-                         errors={key: message}, status=400)
+        message = _(
+            "“%(title)s” has %(words)d words; the limit is %(limit)d. Shorten it, then save "
+            "again: nothing was saved.",
+            title=section_def.title,
+            words=count_words(text),
+            limit=section_def.word_limit,
+        )
+        return workspace(
+            access,
+            settings,
+            team,
+            drafts={key: (text, base_version)},
+            errors={key: message},
+            status=400,
+        )
     try:
         result = writing.save_section(settings, team, key, text, base_version, current_user.id)
     except USER_ERRORS as exc:
@@ -315,12 +408,21 @@ def edit_section(activity_id: int, key: str):
         who = people([result.author_id]).get(result.author_id) if result.author_id else None
         merge = SectionForm(data={"text": result.mine, "base_version": result.version})
         return render_template(
-            "peer_review/conflict.html", access=access, team=team, section_def=section_def,
-            conflict=result, who=who, form=merge, count_words=count_words,
-            diff=render_diff_html(compare_texts(result.theirs, result.mine))), 409
+            "peer_review/conflict.html",
+            access=access,
+            team=team,
+            section_def=section_def,
+            conflict=result,
+            who=who,
+            form=merge,
+            count_words=count_words,
+            diff=render_diff_html(compare_texts(result.theirs, result.mine)),
+        ), 409
     db.session.commit()
     # The message is shown in the section itself (the page opens there), not at the page's top.
-    return redirect(url_for("peer_review.proposal", activity_id=activity_id, saved=key) + f"#section-{key}")
+    return redirect(
+        url_for("peer_review.proposal", activity_id=activity_id, saved=key) + f"#section-{key}"
+    )
 
 
 @bp.route("/<int:activity_id>/proposal/<key>/history")
@@ -348,9 +450,19 @@ def section_history(activity_id: int, key: str):
         if old is None or new is None:
             abort(404)
         diff = render_diff_html(compare_texts(old, new))
-    return render_template("peer_review/history.html", access=access, team=team,
-                           section_def=section_def, section=section, versions=versions,
-                           authors=authors, counts=counts, diff=diff, a=a, b=b)
+    return render_template(
+        "peer_review/history.html",
+        access=access,
+        team=team,
+        section_def=section_def,
+        section=section,
+        versions=versions,
+        authors=authors,
+        counts=counts,
+        diff=diff,
+        a=a,
+        b=b,
+    )
 
 
 @bp.route("/<int:activity_id>/submit", methods=["POST"])
@@ -367,9 +479,16 @@ def submit(activity_id: int):
     except USER_ERRORS as exc:
         return refused(exc, "peer_review.proposal", activity_id=activity_id)
     db.session.commit()
-    flash(_("Your revised version is submitted.") if kind == "revision" else
-          (_("Your proposal is submitted (late).") if submission.late else
-           _("Your proposal is submitted.")), "success")
+    flash(
+        _("Your revised version is submitted.")
+        if kind == "revision"
+        else (
+            _("Your proposal is submitted (late).")
+            if submission.late
+            else _("Your proposal is submitted.")
+        ),
+        "success",
+    )
     return redirect(url_for("peer_review.view", activity_id=activity_id))
 
 
@@ -386,7 +505,9 @@ def export_draft(activity_id: int, fmt: str):
 
 
 # -- submissions ----------------------------------------------------------------------------------
-def readable_submission(submission_id: int) -> tuple[Submission, ActivityAccess, ProposalSettings, bool]:
+def readable_submission(
+    submission_id: int,
+) -> tuple[Submission, ActivityAccess, ProposalSettings, bool]:
     """The submission if the visitor may read it (else 404), and whether they are an author."""
     submission = db.session.get(Submission, submission_id)
     if submission is None:
@@ -406,14 +527,26 @@ def submission(submission_id: int):
     other = writing.submission_of(sub.team_id, "revision" if sub.kind == "original" else "original")
     reviewer_allocation = None
     if is_reviewer_of(sub, current_user.id):
-        reviewer_allocation = next((t.allocation for t in tasks_of(sub.activity_id, current_user.id)
-                                    if t.submission.id == sub.id), None)
+        reviewer_allocation = next(
+            (
+                t.allocation
+                for t in tasks_of(sub.activity_id, current_user.id)
+                if t.submission.id == sub.id
+            ),
+            None,
+        )
     return render_template(
-        "peer_review/submission.html", access=access, settings=settings, submission=sub,
+        "peer_review/submission.html",
+        access=access,
+        settings=settings,
+        submission=sub,
         sections=writing.shown_sections(settings, sub.sections),
         team_view=teams.team_view(team) if show_authors else None,
-        label=submission_label(sub), markdown=markdown, other=other if (author or access.is_staff) else None,
-        author=author, reviewer_allocation=reviewer_allocation,
+        label=submission_label(sub),
+        markdown=markdown,
+        other=other if (author or access.is_staff) else None,
+        author=author,
+        reviewer_allocation=reviewer_allocation,
     )
 
 
@@ -425,8 +558,11 @@ def export_submission(submission_id: int, fmt: str):
     sub, access, settings, author = readable_submission(submission_id)
     show = shows_author_names(settings, access.is_staff, author)
     team = db.session.get(Team, sub.team_id)
-    return export_response(submission_document(sub, team, show, writing.shown_sections(settings, sub.sections)),
-                           fmt, "proposal")
+    return export_response(
+        submission_document(sub, team, show, writing.shown_sections(settings, sub.sections)),
+        fmt,
+        "proposal",
+    )
 
 
 @bp.route("/submissions/<int:submission_id>/compare")
@@ -447,10 +583,20 @@ def compare_versions(submission_id: int):
     rows = []
     for section in writing.shown_sections(settings, original.sections):
         changes = compare_texts(section.get("text", ""), newer.get(section["key"], ""))
-        rows.append((section.get("title", section["key"]), render_diff_html(changes),
-                     changed_word_counts(changes)))
-    return render_template("peer_review/compare.html", access=access, original=original,
-                           newer_label=newer_label, rows=rows)
+        rows.append(
+            (
+                section.get("title", section["key"]),
+                render_diff_html(changes),
+                changed_word_counts(changes),
+            )
+        )
+    return render_template(
+        "peer_review/compare.html",
+        access=access,
+        original=original,
+        newer_label=newer_label,
+        rows=rows,
+    )
 
 
 # -- examples and calibration ---------------------------------------------------------------------
@@ -470,7 +616,9 @@ def example(example_id: int):
     if request.method == "POST":
         if form.validate_on_submit():
             try:
-                result = calibration.calibrate(settings, item, current_user.id, scores_from(form, rubric))
+                result = calibration.calibrate(
+                    settings, item, current_user.id, scores_from(form, rubric)
+                )
                 db.session.commit()
             except calibration.ExampleError as exc:
                 db.session.rollback()
@@ -478,9 +626,16 @@ def example(example_id: int):
                 status = 400
         else:
             status = 400
-    return render_template("peer_review/example.html", access=access, example=item,
-                           template=template_of(settings), rubric=rubric, form=form,
-                           result=result, markdown=markdown), status
+    return render_template(
+        "peer_review/example.html",
+        access=access,
+        example=item,
+        template=template_of(settings),
+        rubric=rubric,
+        form=form,
+        result=result,
+        markdown=markdown,
+    ), status
 
 
 # -- notifications --------------------------------------------------------------------------------

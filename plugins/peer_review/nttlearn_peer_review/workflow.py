@@ -28,7 +28,7 @@ from .services import PHASE_DATES, phase_index, settings_for
 def due_phase(settings: ProposalSettings, now: datetime) -> str:
     """The latest phase whose date has passed, never earlier than the current one."""
     phase = settings.phase
-    for candidate in PHASES[phase_index(phase) + 1:]:
+    for candidate in PHASES[phase_index(phase) + 1 :]:
         when = getattr(settings, PHASE_DATES[candidate])
         if when is None or when > now:
             break
@@ -57,7 +57,9 @@ def set_phase(settings: ProposalSettings, target: str, now: datetime | None = No
         return False
     result = db.session.execute(
         db.update(ProposalSettings)
-        .where(ProposalSettings.activity_id == settings.activity_id, ProposalSettings.phase == before)
+        .where(
+            ProposalSettings.activity_id == settings.activity_id, ProposalSettings.phase == before
+        )
         .values(phase=target, phase_changed_at=now)
         .execution_options(synchronize_session=False)
     )
@@ -66,14 +68,16 @@ def set_phase(settings: ProposalSettings, target: str, now: datetime | None = No
         return False
     if phase_index(target) > phase_index(before):
         activity = db.session.get(Activity, settings.activity_id)
-        for entered in PHASES[phase_index(before) + 1: phase_index(target) + 1]:
+        for entered in PHASES[phase_index(before) + 1 : phase_index(target) + 1]:
             _enter(settings, activity, entered)
     return True
 
 
 def _enter(settings: ProposalSettings, activity: Activity, phase: str) -> None:
     if phase == "allocation" and allocation_jobs.is_large(settings.activity_id):
-        allocation_jobs.queue_allocation(settings.activity_id)  # entering review allocates what is left
+        allocation_jobs.queue_allocation(
+            settings.activity_id
+        )  # entering review allocates what is left
     elif phase in ("allocation", "review"):
         allocate_reviewers(settings)
     if phase == "review":
@@ -90,19 +94,31 @@ def _tell_reviewers(settings: ProposalSettings, activity: Activity) -> None:
         for reviewer_id in reviewers:
             loads[reviewer_id] = loads.get(reviewer_id, 0) + 1
     for count in sorted(set(loads.values())):
-        notify([r for r, n in loads.items() if n == count], activity, "reviews",
-               lambda count=count: _(
-                   "Reviews are open in “%(activity)s”: you have %(n)d proposals to review.",
-                   activity=title_in_locale(activity), n=count),
-               subject=lambda: _("Proposals to review"))
+        notify(
+            [r for r, n in loads.items() if n == count],
+            activity,
+            "reviews",
+            lambda count=count: _(
+                "Reviews are open in “%(activity)s”: you have %(n)d proposals to review.",
+                activity=title_in_locale(activity),
+                n=count,
+            ),
+            subject=lambda: _("Proposals to review"),
+        )
 
 
 def _tell_authors(settings: ProposalSettings, activity: Activity) -> None:
     authors = {a for ids in authors_of(originals(settings.activity_id)).values() for a in ids}
-    notify(authors, activity, "feedback",
-           lambda: _("The feedback on your proposal in “%(activity)s” is ready.",
-                     activity=title_in_locale(activity)),
-           subject=lambda: _("Feedback on your proposal"))
+    notify(
+        authors,
+        activity,
+        "feedback",
+        lambda: _(
+            "The feedback on your proposal in “%(activity)s” is ready.",
+            activity=title_in_locale(activity),
+        ),
+        subject=lambda: _("Feedback on your proposal"),
+    )
     # Authors given nothing to review have now done their part (see results.meets_rule).
     update_completion(settings, activity, authors)
 
@@ -120,12 +136,16 @@ def advance_all(now: datetime | None = None) -> list[tuple[int, str, str]]:
     """Move every proposal activity on to the phase its dates say (the CLI command and cron).
     Returns (activity id, from, to) for each activity that moved."""
     moved = []
-    ids = db.session.execute(
-        db.select(ProposalSettings.activity_id)
-        .join(Activity, Activity.id == ProposalSettings.activity_id)
-        .where(ProposalSettings.phase != "closed", Activity.archived.is_(False))
-        .order_by(ProposalSettings.activity_id)
-    ).scalars().all()
+    ids = (
+        db.session.execute(
+            db.select(ProposalSettings.activity_id)
+            .join(Activity, Activity.id == ProposalSettings.activity_id)
+            .where(ProposalSettings.phase != "closed", Activity.archived.is_(False))
+            .order_by(ProposalSettings.activity_id)
+        )
+        .scalars()
+        .all()
+    )
     for activity_id in ids:
         settings = db.session.get(ProposalSettings, activity_id)
         before = settings.phase

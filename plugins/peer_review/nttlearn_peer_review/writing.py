@@ -53,8 +53,10 @@ class Conflict:
 
 
 def sections_of(team_id: int) -> dict[str, Section]:
-    return {s.key: s for s in db.session.execute(
-        db.select(Section).where(Section.team_id == team_id)).scalars()}
+    return {
+        s.key: s
+        for s in db.session.execute(db.select(Section).where(Section.team_id == team_id)).scalars()
+    }
 
 
 def ensure_sections(team: Team, template: ProposalTemplate) -> dict[str, Section]:
@@ -64,8 +66,9 @@ def ensure_sections(team: Team, template: ProposalTemplate) -> dict[str, Section
         if section.key not in existing:
             try:
                 with db.session.begin_nested():
-                    row = Section(team_id=team.id, key=section.key, text="", version=0,
-                                  updated_at=utcnow())
+                    row = Section(
+                        team_id=team.id, key=section.key, text="", version=0, updated_at=utcnow()
+                    )
                     db.session.add(row)
             except IntegrityError:  # a co-author's request created it first
                 continue
@@ -87,8 +90,9 @@ def check_can_write(settings, team: Team, user_id: int) -> None:
         raise PhaseError(_("The proposal cannot be edited now."))
 
 
-def save_section(settings, team: Team, key: str, text: str, base_version: int,
-                 user_id: int) -> Section | Conflict:
+def save_section(
+    settings, team: Team, key: str, text: str, base_version: int, user_id: int
+) -> Section | Conflict:
     """Save a section if nobody saved it since ``base_version``; else return the conflict."""
     check_can_write(settings, team, user_id)
     template_of(settings).section(key)  # KeyError: not a section of this template
@@ -103,16 +107,25 @@ def save_section(settings, team: Team, key: str, text: str, base_version: int,
     )
     db.session.refresh(section)
     if result.rowcount != 1:
-        return Conflict(key, text, section.text, section.version, section.updated_by_id,
-                        section.updated_at)
-    db.session.add(SectionVersion(section_id=section.id, version=section.version, text=text,
-                                  author_id=user_id, created_at=now))
+        return Conflict(
+            key, text, section.text, section.version, section.updated_by_id, section.updated_at
+        )
+    db.session.add(
+        SectionVersion(
+            section_id=section.id,
+            version=section.version,
+            text=text,
+            author_id=user_id,
+            created_at=now,
+        )
+    )
     db.session.flush()
     return section
 
 
-def save_details(settings, team: Team, title: str, policy_area: str, base_version: int,
-                 user_id: int) -> bool:
+def save_details(
+    settings, team: Team, title: str, policy_area: str, base_version: int, user_id: int
+) -> bool:
     """Save the proposal's title and policy area with the same version check; False on conflict."""
     check_can_write(settings, team, user_id)
     title = " ".join(title.split())
@@ -131,9 +144,13 @@ def save_details(settings, team: Team, title: str, policy_area: str, base_versio
 
 
 def history(section: Section) -> list[SectionVersion]:
-    return list(db.session.execute(
-        db.select(SectionVersion).where(SectionVersion.section_id == section.id)
-        .order_by(SectionVersion.version.desc())).scalars())
+    return list(
+        db.session.execute(
+            db.select(SectionVersion)
+            .where(SectionVersion.section_id == section.id)
+            .order_by(SectionVersion.version.desc())
+        ).scalars()
+    )
 
 
 def version_text(section: Section, version: int) -> str | None:
@@ -141,8 +158,10 @@ def version_text(section: Section, version: int) -> str | None:
     if version == 0:
         return ""
     return db.session.execute(
-        db.select(SectionVersion.text).where(SectionVersion.section_id == section.id,
-                                             SectionVersion.version == version)).scalar()
+        db.select(SectionVersion.text).where(
+            SectionVersion.section_id == section.id, SectionVersion.version == version
+        )
+    ).scalar()
 
 
 # -- submitting -----------------------------------------------------------------------------------
@@ -163,22 +182,39 @@ def readiness(settings, team: Team) -> list[ReadinessProblem]:
     for section in template.sections:
         text = sections[section.key].text if section.key in sections else ""
         if not text.strip():
-            problems.append(ReadinessProblem(section.key, _("“%(title)s” is empty.",
-                                                            title=section.title)))
+            problems.append(
+                ReadinessProblem(section.key, _("“%(title)s” is empty.", title=section.title))
+            )
         elif section.is_over_limit(text):
-            problems.append(ReadinessProblem(section.key, _(
-                "“%(title)s” has %(words)d words; the limit is %(limit)d.",
-                title=section.title, words=count_words(text), limit=section.word_limit)))
+            problems.append(
+                ReadinessProblem(
+                    section.key,
+                    _(
+                        "“%(title)s” has %(words)d words; the limit is %(limit)d.",
+                        title=section.title,
+                        words=count_words(text),
+                        limit=section.word_limit,
+                    ),
+                )
+            )
     countries = team_view(team).countries
     if len(countries) < settings.min_countries:
-        problems.append(ReadinessProblem(None, _(
-            "The team needs members from at least %(n)d countries (now: %(found)s).",
-            n=settings.min_countries, found=", ".join(countries) or "–")))
+        problems.append(
+            ReadinessProblem(
+                None,
+                _(
+                    "The team needs members from at least %(n)d countries (now: %(found)s).",
+                    n=settings.min_countries,
+                    found=", ".join(countries) or "–",
+                ),
+            )
+        )
     return problems
 
 
-def submit(settings, team: Team, user_id: int, kind: str = "original",
-           now: datetime | None = None) -> Submission:
+def submit(
+    settings, team: Team, user_id: int, kind: str = "original", now: datetime | None = None
+) -> Submission:
     """Lock a snapshot of the team's proposal. The original once per team, in the submission
     window; the revision once, in the feedback phase, after the original."""
     now = now or utcnow()
@@ -204,12 +240,20 @@ def submit(settings, team: Team, user_id: int, kind: str = "original",
     template = template_of(settings, "en")  # the snapshot is the same whoever submits it
     sections = sections_of(team.id)
     submission = Submission(
-        activity_id=settings.activity_id, team_id=team.id, kind=kind, title=team.title,
+        activity_id=settings.activity_id,
+        team_id=team.id,
+        kind=kind,
+        title=team.title,
         policy_area=team.policy_area,
-        sections=[{"key": s.key, "title": str(s.title), "text": sections[s.key].text}
-                  for s in template.sections],
-        authors=view.member_ids, countries=view.countries, submitted_by_id=user_id,
-        submitted_at=now, late=late,
+        sections=[
+            {"key": s.key, "title": str(s.title), "text": sections[s.key].text}
+            for s in template.sections
+        ],
+        authors=view.member_ids,
+        countries=view.countries,
+        submitted_by_id=user_id,
+        submitted_at=now,
+        late=late,
     )
     try:
         with db.session.begin_nested():
@@ -217,9 +261,18 @@ def submit(settings, team: Team, user_id: int, kind: str = "original",
     except IntegrityError as exc:  # a co-author submitted at the same moment
         raise WritingError(_("Your team has already submitted this version.")) from exc
     activity, course_id = activity_and_course(settings.activity_id)
-    emit("peer_review.proposal_submitted", user_id=user_id, course_id=course_id, data={
-        "activity_id": settings.activity_id, "team_id": team.id, "submission_id": submission.id,
-        "policy_area": submission.policy_area, "countries": list(submission.countries)})
+    emit(
+        "peer_review.proposal_submitted",
+        user_id=user_id,
+        course_id=course_id,
+        data={
+            "activity_id": settings.activity_id,
+            "team_id": team.id,
+            "submission_id": submission.id,
+            "policy_area": submission.policy_area,
+            "countries": list(submission.countries),
+        },
+    )
     _after_submission(settings, activity, submission)
     return submission
 
@@ -236,8 +289,10 @@ def shown_sections(settings, sections: list[dict]) -> list[dict]:
     translation where the section's English title is still the template's, else as submitted."""
     english = {s.key: str(s.title) for s in template_of(settings, "en").sections}
     shown = {s.key: str(s.title) for s in template_of(settings).sections}
-    return [{**s, "title": shown[s["key"]]} if english.get(s.get("key")) == s.get("title") else s
-            for s in sections]
+    return [
+        {**s, "title": shown[s["key"]]} if english.get(s.get("key")) == s.get("title") else s
+        for s in sections
+    ]
 
 
 def submission_of(team_id: int, kind: str = "original") -> Submission | None:

@@ -40,9 +40,14 @@ def make_capstone(app, make_course, make_user, tmp_path) -> Callable[..., Simple
 
     def make(**definition: Any) -> SimpleNamespace:
         trainer = make_user(role="trainer", name="Paolo Trainer")
-        course = make_course(modules=1, lessons=1, trainer=trainer, activities=[(0, "proposal", True)])
-        activity = db.session.execute(db.select(Activity).join(Module).where(
-            Module.course_id == course.id, Activity.type_key == "proposal")).scalar_one()
+        course = make_course(
+            modules=1, lessons=1, trainer=trainer, activities=[(0, "proposal", True)]
+        )
+        activity = db.session.execute(
+            db.select(Activity)
+            .join(Module)
+            .where(Module.course_id == course.id, Activity.type_key == "proposal")
+        ).scalar_one()
         import_definition(activity, definition, tmp_path)
         officials = []
         for name, org, country in OFFICIALS:
@@ -50,7 +55,12 @@ def make_capstone(app, make_course, make_user, tmp_path) -> Callable[..., Simple
             db.session.add(Enrolment(user_id=user.id, course_id=course.id))
             officials.append(user)
         db.session.commit()
-        return SimpleNamespace(course=course, activity=activity, trainer=trainer,
-                               officials=officials, settings=settings_for(activity))
+        return SimpleNamespace(
+            course=course,
+            activity=activity,
+            trainer=trainer,
+            officials=officials,
+            settings=settings_for(activity),
+        )
 
     return make

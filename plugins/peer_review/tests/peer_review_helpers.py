@@ -12,18 +12,30 @@ from nttlearn_peer_review.workflow import set_phase
 
 
 def form_team(cap: SimpleNamespace, members: list, name: str = "Bologna–Luleå") -> Any:
-    team = teams.create_team(cap.settings, cap.course.id, name, cap.trainer.id,
-                             members=[m.id for m in members], by_trainer=True)
+    team = teams.create_team(
+        cap.settings,
+        cap.course.id,
+        name,
+        cap.trainer.id,
+        members=[m.id for m in members],
+        by_trainer=True,
+    )
     db.session.commit()
     return team
 
 
-def write_everything(cap: SimpleNamespace, team, author, words: str = "Evidence from every town.") -> None:
+def write_everything(
+    cap: SimpleNamespace, team, author, words: str = "Evidence from every town."
+) -> None:
     """Give the proposal a title, a policy area and text in every section."""
-    assert writing.save_details(cap.settings, team, "Young Voices", "youth", team.details_version, author.id)
+    assert writing.save_details(
+        cap.settings, team, "Young Voices", "youth", team.details_version, author.id
+    )
     sections = writing.ensure_sections(team, template_of(cap.settings))
     for key, section in sections.items():
-        result = writing.save_section(cap.settings, team, key, f"{key}: {words}", section.version, author.id)
+        result = writing.save_section(
+            cap.settings, team, key, f"{key}: {words}", section.version, author.id
+        )
         assert not isinstance(result, writing.Conflict)
     db.session.commit()
 

@@ -12,9 +12,14 @@ from nttlearn.testing import count_queries
 from nttlearn_peer_review import directory, privacy
 from nttlearn_peer_review.models import DirectoryEntry, Invitation
 
-ENTRY = {"town": "Luleå", "country": "se", "organisation": "Luleå kommun",
-         "policy_areas": ["youth", "renewable-energy"], "languages": ["sv", "en"],
-         "looking_for": "Partners for a youth exchange on renewable energy."}
+ENTRY = {
+    "town": "Luleå",
+    "country": "se",
+    "organisation": "Luleå kommun",
+    "policy_areas": ["youth", "renewable-energy"],
+    "languages": ["sv", "en"],
+    "looking_for": "Partners for a youth exchange on renewable energy.",
+}
 
 
 def opt_in(user, **changes):
@@ -44,20 +49,37 @@ def test_an_entry_is_seen_by_colleagues_of_a_shared_course(cap, client_for):
     giulia, asa = cap.officials[0], cap.officials[2]
     browser = client_for(asa)
 
-    saved = browser.post("/peer-review/directory/me", data={
-        "town": "Luleå", "country": "se", "organisation": "Luleå kommun",
-        "policy_areas": ["youth", "renewable-energy"], "languages": ["sv", "en"],
-        "looking_for": "Partners for a youth exchange."})
+    saved = browser.post(
+        "/peer-review/directory/me",
+        data={
+            "town": "Luleå",
+            "country": "se",
+            "organisation": "Luleå kommun",
+            "policy_areas": ["youth", "renewable-energy"],
+            "languages": ["sv", "en"],
+            "looking_for": "Partners for a youth exchange.",
+        },
+    )
     page = client_for(giulia).get("/peer-review/directory").get_data(as_text=True)
 
     assert saved.status_code == 302
     entry = db.session.execute(db.select(DirectoryEntry)).scalar_one()
     assert (entry.user_id, entry.country, entry.policy_areas, entry.languages) == (
-        asa.id, "SE", ",youth,renewable-energy,", ",sv,en,")
-    assert "Åsa Lindqvist" in page and "Luleå kommun" in page and "Partners for a youth exchange." in page
+        asa.id,
+        "SE",
+        ",youth,renewable-energy,",
+        ",sv,en,",
+    )
+    assert (
+        "Åsa Lindqvist" in page
+        and "Luleå kommun" in page
+        and "Partners for a youth exchange." in page
+    )
 
 
-def test_people_who_share_no_course_cannot_see_an_entry_nor_invite_from_it(cap, make_user, make_course, client_for):
+def test_people_who_share_no_course_cannot_see_an_entry_nor_invite_from_it(
+    cap, make_user, make_course, client_for
+):
     asa = cap.officials[2]
     opt_in(asa)
     outsider = make_user(name="Olli Outsider", org="Tampereen kaupunki", country="FI")
@@ -67,7 +89,9 @@ def test_people_who_share_no_course_cannot_see_an_entry_nor_invite_from_it(cap, 
     browser = client_for(outsider)
 
     page = browser.get("/peer-review/directory?q=Lule").get_data(as_text=True)
-    invite = browser.post(f"/peer-review/directory/invite/{asa.id}", data={"activity_id": str(cap.activity.id)})
+    invite = browser.post(
+        f"/peer-review/directory/invite/{asa.id}", data={"activity_id": str(cap.activity.id)}
+    )
 
     assert "Åsa Lindqvist" not in page and "Luleå kommun" not in page
     assert directory.search(outsider.id) == []
@@ -90,7 +114,9 @@ def test_removing_the_entry_deletes_it(cap, client_for):
 
     response = browser.post("/peer-review/directory/me/remove", follow_redirects=True)
 
-    assert "Your entry has been removed from the partner directory." in response.get_data(as_text=True)
+    assert "Your entry has been removed from the partner directory." in response.get_data(
+        as_text=True
+    )
     assert db.session.execute(db.select(db.func.count()).select_from(DirectoryEntry)).scalar() == 0
     assert directory.search(cap.officials[0].id) == []
 
@@ -98,8 +124,10 @@ def test_removing_the_entry_deletes_it(cap, client_for):
 def test_a_bad_entry_is_shown_again_with_the_reasons(cap, client_for):
     browser = client_for(cap.officials[2])
 
-    response = browser.post("/peer-review/directory/me", data={
-        "town": "Luleå", "country": "Sweden", "organisation": "", "languages": ["sv"]})
+    response = browser.post(
+        "/peer-review/directory/me",
+        data={"town": "Luleå", "country": "Sweden", "organisation": "", "languages": ["sv"]},
+    )
 
     page = response.get_data(as_text=True)
     assert response.status_code == 400
@@ -122,11 +150,31 @@ def test_the_service_refuses_an_unknown_policy_area_and_a_bad_country(cap):
 def test_search_filters_by_policy_area_country_language_and_words(cap):
     giulia, marco, asa, erik, lucia = cap.officials[:5]
     opt_in(asa)
-    opt_in(erik, town="Umeå", organisation="Umeå kommun", policy_areas=["social-enterprise"], languages=["sv"])
-    opt_in(lucia, town="A Coruña", country="ES", organisation="Concello da Coruña",
-           policy_areas=["youth"], languages=["es", "en"], looking_for="")
-    opt_in(marco, town="Ferrara", country="IT", organisation="Comune di Ferrara",
-           policy_areas=["family-gender"], languages=["it"], looking_for="Family centres")
+    opt_in(
+        erik,
+        town="Umeå",
+        organisation="Umeå kommun",
+        policy_areas=["social-enterprise"],
+        languages=["sv"],
+    )
+    opt_in(
+        lucia,
+        town="A Coruña",
+        country="ES",
+        organisation="Concello da Coruña",
+        policy_areas=["youth"],
+        languages=["es", "en"],
+        looking_for="",
+    )
+    opt_in(
+        marco,
+        town="Ferrara",
+        country="IT",
+        organisation="Comune di Ferrara",
+        policy_areas=["family-gender"],
+        languages=["it"],
+        looking_for="Family centres",
+    )
 
     def names(**filters):  # the order of names depends on the database's collation
         return {p.name for p in directory.search(giulia.id, **filters)}
@@ -141,15 +189,37 @@ def test_search_filters_by_policy_area_country_language_and_words(cap):
 
 def test_suggested_partners_come_from_other_countries_most_shared_interests_first(cap):
     giulia, marco, asa, erik, lucia, xoan = cap.officials[:6]
-    opt_in(giulia, town="Bologna", country="IT", organisation="Comune di Bologna",
-           policy_areas=["youth", "renewable-energy"], languages=["it", "en"])
-    opt_in(marco, town="Ferrara", country="IT", organisation="Comune di Ferrara")  # same country: never
+    opt_in(
+        giulia,
+        town="Bologna",
+        country="IT",
+        organisation="Comune di Bologna",
+        policy_areas=["youth", "renewable-energy"],
+        languages=["it", "en"],
+    )
+    opt_in(
+        marco, town="Ferrara", country="IT", organisation="Comune di Ferrara"
+    )  # same country: never
     opt_in(asa)  # shares both interests
-    opt_in(lucia, town="A Coruña", country="ES", organisation="Concello da Coruña",
-           policy_areas=["youth"], languages=["es", "en"])  # one interest, a shared language
-    opt_in(xoan, town="Vigo", country="ES", organisation="Concello de Vigo",
-           policy_areas=["youth"], languages=["es"])  # one interest, no shared language
-    opt_in(erik, town="Umeå", organisation="Umeå kommun", policy_areas=["social-enterprise"])  # nothing shared
+    opt_in(
+        lucia,
+        town="A Coruña",
+        country="ES",
+        organisation="Concello da Coruña",
+        policy_areas=["youth"],
+        languages=["es", "en"],
+    )  # one interest, a shared language
+    opt_in(
+        xoan,
+        town="Vigo",
+        country="ES",
+        organisation="Concello de Vigo",
+        policy_areas=["youth"],
+        languages=["es"],
+    )  # one interest, no shared language
+    opt_in(
+        erik, town="Umeå", organisation="Umeå kommun", policy_areas=["social-enterprise"]
+    )  # nothing shared
 
     suggestions = directory.suggested(giulia.id, directory.search(giulia.id))
 
@@ -169,16 +239,28 @@ def test_a_learner_invites_someone_found_in_the_directory_to_their_team(cap, cli
     browser = client_for(giulia)
 
     page = browser.get("/peer-review/directory").get_data(as_text=True)
-    response = browser.post(f"/peer-review/directory/invite/{asa.id}",
-                            data={"activity_id": str(cap.activity.id)}, follow_redirects=True)
-    again = browser.post(f"/peer-review/directory/invite/{asa.id}",
-                         data={"activity_id": str(cap.activity.id)}, follow_redirects=True)
+    response = browser.post(
+        f"/peer-review/directory/invite/{asa.id}",
+        data={"activity_id": str(cap.activity.id)},
+        follow_redirects=True,
+    )
+    again = browser.post(
+        f"/peer-review/directory/invite/{asa.id}",
+        data={"activity_id": str(cap.activity.id)},
+        follow_redirects=True,
+    )
 
     assert "Invite to my team “Bologna youth”" in page
-    assert "Invitation sent to Åsa Lindqvist for the team “Bologna youth”." in response.get_data(as_text=True)
+    assert "Invitation sent to Åsa Lindqvist for the team “Bologna youth”." in response.get_data(
+        as_text=True
+    )
     assert "Åsa Lindqvist has already been invited." in again.get_data(as_text=True)
     invitation = db.session.execute(db.select(Invitation)).scalar_one()
-    assert (invitation.team_id, invitation.invitee_id, invitation.status) == (team.id, asa.id, "pending")
+    assert (invitation.team_id, invitation.invitee_id, invitation.status) == (
+        team.id,
+        asa.id,
+        "pending",
+    )
 
 
 def test_a_team_that_has_submitted_is_not_offered_for_invitations(cap, client_for):
@@ -214,7 +296,8 @@ def test_the_gdpr_export_has_the_entry_and_deleting_the_account_removes_it(cap):
 
 
 def test_the_directory_page_runs_the_same_number_of_queries_for_10_and_100_entries(
-        app, make_capstone, make_user, client_for):
+    app, make_capstone, make_user, client_for
+):
     cap = make_capstone(min_countries=2)
     go_to(cap, "submission")
     giulia = cap.officials[0]
@@ -223,17 +306,30 @@ def test_the_directory_page_runs_the_same_number_of_queries_for_10_and_100_entri
     browser = client_for(giulia)
 
     def queries_with(total: int) -> int:
-        present = db.session.execute(db.select(db.func.count()).select_from(DirectoryEntry)).scalar()
+        present = db.session.execute(
+            db.select(db.func.count()).select_from(DirectoryEntry)
+        ).scalar()
         for n in range(present, total):
-            user = make_user(name=f"Official {n:03d}", org=f"Town {n}", country=("SE", "ES", "FI")[n % 3])
+            user = make_user(
+                name=f"Official {n:03d}", org=f"Town {n}", country=("SE", "ES", "FI")[n % 3]
+            )
             db.session.add(Enrolment(user_id=user.id, course_id=cap.course.id))
             db.session.flush()
-            directory.save_entry(user.id, **{**ENTRY, "country": ("SE", "ES", "FI")[n % 3],
-                                             "town": f"Town {n}", "organisation": f"Town {n}"})
+            directory.save_entry(
+                user.id,
+                **{
+                    **ENTRY,
+                    "country": ("SE", "ES", "FI")[n % 3],
+                    "town": f"Town {n}",
+                    "organisation": f"Town {n}",
+                },
+            )
         db.session.commit()
         with count_queries(app) as queries:
             page = browser.get("/peer-review/directory?area=youth")
-        assert page.status_code == 200 and f"Official {total - 1:03d}" in page.get_data(as_text=True)
+        assert page.status_code == 200 and f"Official {total - 1:03d}" in page.get_data(
+            as_text=True
+        )
         return len(queries)
 
     assert queries_with(10) == queries_with(100)

@@ -60,11 +60,19 @@ def test_the_shipped_capstone_validates_imports_and_exports_as_written(app, tmp_
     assert imported.exit_code == 0, imported.output
     activity = db.session.execute(db.select(Activity).filter_by(type_key="proposal")).scalar_one()
     settings = db.session.get(ProposalSettings, activity.id)
-    assert (settings.min_countries, settings.reviewers_per_submission, settings.phase) == (2, 3, "drafting")
+    assert (settings.min_countries, settings.reviewers_per_submission, settings.phase) == (
+        2,
+        3,
+        "drafting",
+    )
 
-    exported = run_cli(app, "courses", "export", "designing-twinned-town-networks", str(tmp_path / "out"))
+    exported = run_cli(
+        app, "courses", "export", "designing-twinned-town-networks", str(tmp_path / "out")
+    )
     assert exported.exit_code == 0, exported.output
-    assert proposal_entry(tmp_path / "out" / "modules" / "08-capstone" / "module.yaml") == proposal_entry(CAPSTONE)
+    assert proposal_entry(
+        tmp_path / "out" / "modules" / "08-capstone" / "module.yaml"
+    ) == proposal_entry(CAPSTONE)
     again = run_cli(app, "courses", "import", str(tmp_path / "out"))
     assert again.stdout == "designing-twinned-town-networks: unchanged\n"
 
@@ -74,10 +82,19 @@ def test_a_custom_template_and_rubric_travel_in_files_beside_module_yaml(app, tm
     shutil.copytree(MAIN_COURSE, package)
     module = package / "modules" / "08-capstone"
     (module / "template.yaml").write_text(
-        "sections:\n- {key: idea, title: The idea, guidance: Why., word_limit: 80}\n", encoding="utf-8")
-    text = (module / "module.yaml").read_text(encoding="utf-8").replace("    template: proposal-template.yaml\n", "").replace(
-        "    reviewers: 3\n", "    reviewers: 2\n    template: template.yaml\n    anonymity: double-blind\n"
-        "    phases:\n      submission_deadline: \"2010-04-06 18:00\"\n")
+        "sections:\n- {key: idea, title: The idea, guidance: Why., word_limit: 80}\n",
+        encoding="utf-8",
+    )
+    text = (
+        (module / "module.yaml")
+        .read_text(encoding="utf-8")
+        .replace("    template: proposal-template.yaml\n", "")
+        .replace(
+            "    reviewers: 3\n",
+            "    reviewers: 2\n    template: template.yaml\n    anonymity: double-blind\n"
+            '    phases:\n      submission_deadline: "2010-04-06 18:00"\n',
+        )
+    )
     (module / "module.yaml").write_text(text, encoding="utf-8")
     assert run_cli(app, "courses", "import", str(package)).exit_code == 0
 
@@ -87,7 +104,10 @@ def test_a_custom_template_and_rubric_travel_in_files_beside_module_yaml(app, tm
     entry = proposal_entry(folder / "module.yaml")
     assert entry["template"] == "proposal-template.yaml" and entry["anonymity"] == "double_blind"
     assert entry["phases"] == {"submission_deadline": "2010-04-06 18:00"}
-    assert yaml.safe_load((folder / "proposal-template.yaml").read_text())["sections"][0]["key"] == "idea"
+    assert (
+        yaml.safe_load((folder / "proposal-template.yaml").read_text())["sections"][0]["key"]
+        == "idea"
+    )
     assert run_cli(app, "courses", "import", str(tmp_path / "out")).exit_code == 0
 
 
@@ -95,7 +115,9 @@ def test_a_bad_definition_is_reported_with_the_line_of_each_problem(tmp_path):
     (tmp_path / "module.yaml").write_text(
         "title: Capstone\nactivities:\n  - id: proposal\n    type: proposal\n    title: P\n"
         "    min_countries: 0\n    reviewers: three\n    anonymity: secret\n"
-        "    phases:\n      submission_deadline: 2010-04-06\n    colour: blue\n", encoding="utf-8")
+        "    phases:\n      submission_deadline: 2010-04-06\n    colour: blue\n",
+        encoding="utf-8",
+    )
     entry = load_yaml((tmp_path / "module.yaml").read_text())["activities"][0]
     definition = {k: v for k, v in entry.items() if k not in ("id", "type", "title")}
     definition = type(entry)(definition)
@@ -106,14 +128,21 @@ def test_a_bad_definition_is_reported_with_the_line_of_each_problem(tmp_path):
     assert "m/module.yaml:6: 'min_countries' must be a whole number of at least 1" in problems
     assert "m/module.yaml:7: 'reviewers' must be a whole number of at least 1" in problems
     assert any(p.startswith("m/module.yaml:8: 'anonymity' must be one of") for p in problems)
-    assert any(p.startswith("m/module.yaml:9: phases.submission_deadline: write the date in quotes") for p in problems)
+    assert any(
+        p.startswith("m/module.yaml:9: phases.submission_deadline: write the date in quotes")
+        for p in problems
+    )
     assert any(p.startswith("m/module.yaml:11: unknown key 'colour'") for p in problems)
 
 
 def test_a_template_file_with_problems_is_reported_in_that_file(tmp_path):
-    (tmp_path / "t.yaml").write_text("sections:\n- {key: x, title: '', word_limit: 10}\n", encoding="utf-8")
+    (tmp_path / "t.yaml").write_text(
+        "sections:\n- {key: x, title: '', word_limit: 10}\n", encoding="utf-8"
+    )
 
-    problems = [str(p) for p in validate_definition({"template": "t.yaml"}, tmp_path, "m/module.yaml")]
+    problems = [
+        str(p) for p in validate_definition({"template": "t.yaml"}, tmp_path, "m/module.yaml")
+    ]
 
     assert problems == ["m/t.yaml:1: Section 1 needs a title."]
 
@@ -122,17 +151,23 @@ def test_a_template_file_with_problems_is_reported_in_that_file(tmp_path):
 def test_opening_the_activity_moves_it_to_the_phase_its_dates_say(make_capstone, client_for):
     hour = timedelta(hours=1)
     now = utcnow()
-    cap = make_capstone(reviewers=1, phases={
-        "submission_opens": (now - 3 * hour).strftime("%Y-%m-%d %H:%M"),
-        "submission_deadline": (now - 2 * hour).strftime("%Y-%m-%d %H:%M"),
-        "review_opens": (now - hour).strftime("%Y-%m-%d %H:%M"),
-        "review_deadline": (now + hour).strftime("%Y-%m-%d %H:%M")})
+    cap = make_capstone(
+        reviewers=1,
+        phases={
+            "submission_opens": (now - 3 * hour).strftime("%Y-%m-%d %H:%M"),
+            "submission_deadline": (now - 2 * hour).strftime("%Y-%m-%d %H:%M"),
+            "review_opens": (now - hour).strftime("%Y-%m-%d %H:%M"),
+            "review_deadline": (now + hour).strftime("%Y-%m-%d %H:%M"),
+        },
+    )
     cap.settings.phase = "submission"
     team = form_team(cap, [cap.officials[0]])
     write_everything(cap, team, cap.officials[0])
     from nttlearn_peer_review import writing
 
-    writing.submit(cap.settings, team, cap.officials[0].id, now=now - 3 * hour)  # before the deadline
+    writing.submit(
+        cap.settings, team, cap.officials[0].id, now=now - 3 * hour
+    )  # before the deadline
     db.session.commit()
 
     page = client_for(cap.officials[1]).get(f"/peer-review/{cap.activity.id}")
@@ -151,7 +186,9 @@ def test_the_advance_command_moves_every_activity_on(make_capstone, app):
     result = run_cli(app, "peer_review", "advance", "--json")
 
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output) == [{"activity_id": activity_id, "from": "drafting", "to": "submission"}]
+    assert json.loads(result.output) == [
+        {"activity_id": activity_id, "from": "drafting", "to": "submission"}
+    ]
     assert db.session.get(ProposalSettings, activity_id).phase == "submission"
     assert json.loads(run_cli(app, "peer_review", "advance", "--json").output) == []
 
@@ -161,7 +198,9 @@ def test_moving_back_reopens_a_phase_without_undoing_anything(make_capstone, cli
     submitted_team(cap, [cap.officials[0]])
     go_to(cap, "review")
 
-    client_for(cap.trainer).post(f"/peer-review/{cap.activity.id}/phase", data={"phase": "submission", "confirmed": "yes"})
+    client_for(cap.trainer).post(
+        f"/peer-review/{cap.activity.id}/phase", data={"phase": "submission", "confirmed": "yes"}
+    )
 
     db.session.refresh(cap.settings)
     assert cap.settings.phase == "submission"
@@ -173,9 +212,13 @@ def test_the_course_page_shows_the_learners_proposal_status(make_capstone, clien
     cap = make_capstone(reviewers=1)
     submitted_team(cap, [cap.officials[0]], "Emilia")
     go_to(cap, "review")
-    reviewer = db.session.get(User, db.session.execute(db.select(Allocation.reviewer_id)).scalar_one())
+    reviewer = db.session.get(
+        User, db.session.execute(db.select(Allocation.reviewer_id)).scalar_one()
+    )
 
-    author_page = client_for(cap.officials[0]).get(f"/courses/{cap.course.slug}").get_data(as_text=True)
+    author_page = (
+        client_for(cap.officials[0]).get(f"/courses/{cap.course.slug}").get_data(as_text=True)
+    )
     reviewer_page = client_for(reviewer).get(f"/courses/{cap.course.slug}").get_data(as_text=True)
 
     assert "Review · submitted" in author_page
@@ -200,12 +243,16 @@ def test_the_demo_forms_two_cross_country_teams_in_the_main_courses_capstone(app
     for row in data["allocations"]:
         assert row["reviewer"] not in row["authors"]
     assert json.loads(run_cli(app, "peer_review", "demo", "--json").output)["summary"] == [
-        "The capstone demo already exists."]
+        "The capstone demo already exists."
+    ]
     entries = db.session.execute(db.select(DirectoryEntry.country)).scalars().all()
     assert len(entries) == 5 and set(entries) == {"IT", "SE", "ES", "FI"}
     [application] = db.session.execute(db.select(Application)).scalars().all()
     assert (application.team_id, application.programme, application.submitted_on.isoformat()) == (
-        teams[0].id, "Europe for Citizens", "2010-09-01")
+        teams[0].id,
+        "Europe for Citizens",
+        "2010-09-01",
+    )
     assert "demo data" in application.funding_call
 
 
@@ -217,15 +264,23 @@ def test_the_demo_needs_the_main_course(app):
 
 
 # -- privacy --------------------------------------------------------------------------------------
-def test_a_learners_data_is_exported_and_their_own_words_removed_with_the_account(make_capstone, client_for):
+def test_a_learners_data_is_exported_and_their_own_words_removed_with_the_account(
+    make_capstone, client_for
+):
     cap = make_capstone(reviewers=1)
     submitted_team(cap, [cap.officials[0]])
     go_to(cap, "review")
     allocation = db.session.execute(db.select(Allocation)).scalar_one()
     keys = ("relevance", "design", "partnership", "impact")
-    save_review(cap.settings, allocation, allocation.reviewer_id,
-                ReviewInput({k: 2 for k in keys}, {k: "My personal remark." for k in keys},
-                            "Strong.", "Dates."), submit=True)
+    save_review(
+        cap.settings,
+        allocation,
+        allocation.reviewer_id,
+        ReviewInput(
+            {k: 2 for k in keys}, {k: "My personal remark." for k in keys}, "Strong.", "Dates."
+        ),
+        submit=True,
+    )
     db.session.commit()
     reviewer = db.session.get(User, allocation.reviewer_id)
     author = cap.officials[0]
@@ -236,7 +291,9 @@ def test_a_learners_data_is_exported_and_their_own_words_removed_with_the_accoun
     data = json.loads(exported.get_data(as_text=True))["plugins"]["peer_review"]
     assert data["teams"][0]["proposal_title"] == "Young Voices"
     assert len(data["section_versions"]) == 9
-    reviews = json.loads(reviewer_export.get_data(as_text=True))["plugins"]["peer_review"]["reviews"]
+    reviews = json.loads(reviewer_export.get_data(as_text=True))["plugins"]["peer_review"][
+        "reviews"
+    ]
     assert reviews[0]["scores"][0]["comment"] == "My personal remark."
 
     delete_account(reviewer)
@@ -246,8 +303,18 @@ def test_a_learners_data_is_exported_and_their_own_words_removed_with_the_accoun
     assert set(db.session.execute(db.select(CriterionScore.comment)).scalars()) == {""}
     assert db.session.execute(db.select(ReviewRecord.strengths)).scalar_one() == ""
     assert set(db.session.execute(db.select(CriterionScore.points)).scalars()) == {2}
-    assert db.session.execute(db.select(SectionVersion.author_id).where(SectionVersion.author_id.is_not(None))).first() is None
-    assert db.session.execute(db.select(Section.updated_by_id).where(Section.updated_by_id.is_not(None))).first() is None
+    assert (
+        db.session.execute(
+            db.select(SectionVersion.author_id).where(SectionVersion.author_id.is_not(None))
+        ).first()
+        is None
+    )
+    assert (
+        db.session.execute(
+            db.select(Section.updated_by_id).where(Section.updated_by_id.is_not(None))
+        ).first()
+        is None
+    )
     assert db.session.get(Course, cap.course.id) is not None
 
 

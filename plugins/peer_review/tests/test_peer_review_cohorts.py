@@ -32,14 +32,19 @@ def test_a_locked_proposal_refuses_editing_a_section(make_capstone, client_for):
     browser = client_for(giulia)
 
     page = browser.get(f"/peer-review/{cap.activity.id}/proposal/{key}")
-    saved = browser.post(f"/peer-review/{cap.activity.id}/proposal/{key}", data={"text": "Late text", "base_version": "0"})
+    saved = browser.post(
+        f"/peer-review/{cap.activity.id}/proposal/{key}",
+        data={"text": "Late text", "base_version": "0"},
+    )
 
     assert page.status_code == saved.status_code == 403
     assert "This opens on" in page.get_data(as_text=True)
     assert writing.sections_of(team.id)[key].text == ""
 
 
-def test_the_cohort_deadline_makes_a_submission_late_and_an_extension_makes_it_on_time(make_capstone):
+def test_the_cohort_deadline_makes_a_submission_late_and_an_extension_makes_it_on_time(
+    make_capstone,
+):
     cap = make_capstone(late_submissions=True)
     giulia, anna = cap.officials[0], cap.officials[4]
     cohort = create_cohort(cap.course, "Spring", date.today() - timedelta(days=30))
@@ -51,7 +56,9 @@ def test_the_cohort_deadline_makes_a_submission_late_and_an_extension_makes_it_o
     write_everything(cap, team, giulia)
 
     assert learner_deadline(cap.settings, giulia.id, "close") < utcnow()
-    assert learner_deadline(cap.settings, anna.id, "close") == cap.settings.submission_deadline  # not in the cohort
+    assert (
+        learner_deadline(cap.settings, anna.id, "close") == cap.settings.submission_deadline
+    )  # not in the cohort
     grant_extension(giulia.id, cap.activity.id, cap.course, utcnow() + timedelta(days=1))
     db.session.commit()
     writing.submit(cap.settings, team, giulia.id)

@@ -57,6 +57,7 @@ def test_two_co_authors_submitting_at_once_make_one_submission_and_one_event(app
         def action():
             settings = db.session.get(ProposalSettings, activity_id)
             writing.submit(settings, db.session.get(Team, team_id), user_id)
+
         return action
 
     errors = at_once(app, [submit(giulia.id), submit(asa.id)])
@@ -75,8 +76,12 @@ def test_two_saves_of_one_section_at_once_keep_one_and_report_the_other(app, cap
     def save(user_id, text):
         def action():
             settings = db.session.get(ProposalSettings, activity_id)
-            results.append(writing.save_section(settings, db.session.get(Team, team_id), "budget",
-                                                text, 0, user_id))
+            results.append(
+                writing.save_section(
+                    settings, db.session.get(Team, team_id), "budget", text, 0, user_id
+                )
+            )
+
         return action
 
     errors = at_once(app, [save(giulia.id, "Giulia's budget"), save(asa.id, "Åsa's budget")])
@@ -85,8 +90,11 @@ def test_two_saves_of_one_section_at_once_keep_one_and_report_the_other(app, cap
     assert sorted(isinstance(r, writing.Conflict) for r in results) == [False, True]
     assert count_rows(SectionVersion) == 1
     with db.engine.connect() as connection:
-        text, version = connection.execute(db.select(Section.text, Section.version)
-                                           .where(Section.team_id == team_id, Section.key == "budget")).one()
+        text, version = connection.execute(
+            db.select(Section.text, Section.version).where(
+                Section.team_id == team_id, Section.key == "budget"
+            )
+        ).one()
     assert version == 1 and text in ("Giulia's budget", "Åsa's budget")
 
 
@@ -97,8 +105,13 @@ def test_two_closings_at_once_announce_each_accepted_proposal_once(app, capstone
     go_to(capstone, "review")
     keys = ("relevance", "design", "partnership", "impact")
     for allocation in db.session.execute(db.select(Allocation)).scalars().all():
-        save_review(capstone.settings, allocation, allocation.reviewer_id,
-                    ReviewInput({k: 3 for k in keys}, {k: "Good." for k in keys}, "A", "B"), submit=True)
+        save_review(
+            capstone.settings,
+            allocation,
+            allocation.reviewer_id,
+            ReviewInput({k: 3 for k in keys}, {k: "Good." for k in keys}, "A", "B"),
+            submit=True,
+        )
     go_to(capstone, "feedback")
     activity_id = capstone.activity.id
 

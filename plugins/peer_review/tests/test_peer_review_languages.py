@@ -65,7 +65,9 @@ RUBRIC_SV = """criteria:
   - {points: 0, label: Svag, descriptor: En ort gör allt.}
   - {points: 2, label: Stark, descriptor: Varje ort har en roll.}
 """
-TEXTS = 13  # idea: title, guidance; budget: title (its guidance is empty); 2 criteria × (title + 2 × 2)
+TEXTS = (
+    13  # idea: title, guidance; budget: title (its guidance is empty); 2 criteria × (title + 2 × 2)
+)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -81,7 +83,12 @@ def compiled_catalogues() -> None:
 
 @pytest.fixture
 def files(tmp_path) -> Path:
-    for name, text in (("t.yaml", TEMPLATE), ("t.sv.yaml", TEMPLATE_SV), ("r.yaml", RUBRIC), ("r.sv.yaml", RUBRIC_SV)):
+    for name, text in (
+        ("t.yaml", TEMPLATE),
+        ("t.sv.yaml", TEMPLATE_SV),
+        ("r.yaml", RUBRIC),
+        ("r.sv.yaml", RUBRIC_SV),
+    ):
         (tmp_path / name).write_text(text, encoding="utf-8")
     return tmp_path
 
@@ -115,55 +122,97 @@ def test_translation_files_are_imported_and_each_text_falls_back_to_english(cap)
     assert template_of(settings, "sv").section("idea").word_limit == 80
     swedish = rubric_of(settings, "sv")
     assert [c.title for c in swedish.criteria] == ["Relevans för programmet", "Partnerskap"]
-    assert [(level.points, level.label) for level in swedish.criteria[0].levels] == [(0, "Svag"), (2, "Stark")]
+    assert [(level.points, level.label) for level in swedish.criteria[0].levels] == [
+        (0, "Svag"),
+        (2, "Stark"),
+    ]
     assert [c.weight for c in swedish.criteria] == [60, 40]
     assert template_of(settings, "it").section("idea").title == "The idea"  # no Italian: English
 
 
 def test_a_translation_naming_a_criterion_the_english_lacks_is_refused_with_its_line(files):
-    (files / "r.sv.yaml").write_text(RUBRIC_SV.replace("key: partnership", "key: partners")
-                                     .replace("weight: 40", "weight: 45")
-                                     .replace("{points: 2, label: Stark, descriptor: En tydlig", "{points: 3, label: Stark, descriptor: En tydlig"),
-                                     encoding="utf-8")
-    (files / "t.it.yaml").write_text("sections:\n- key: idea\n  title: L'idea\n  colour: blu\n", encoding="utf-8")
+    (files / "r.sv.yaml").write_text(
+        RUBRIC_SV.replace("key: partnership", "key: partners")
+        .replace("weight: 40", "weight: 45")
+        .replace(
+            "{points: 2, label: Stark, descriptor: En tydlig",
+            "{points: 3, label: Stark, descriptor: En tydlig",
+        ),
+        encoding="utf-8",
+    )
+    (files / "t.it.yaml").write_text(
+        "sections:\n- key: idea\n  title: L'idea\n  colour: blu\n", encoding="utf-8"
+    )
 
-    problems = [str(p) for p in validate_definition({"template": "t.yaml", "rubric": "r.yaml"}, files, "m/module.yaml")]
+    problems = [
+        str(p)
+        for p in validate_definition(
+            {"template": "t.yaml", "rubric": "r.yaml"}, files, "m/module.yaml"
+        )
+    ]
 
-    assert "m/r.sv.yaml:6: criterion 'relevance' has no level of 3 points in the English (levels: 0, 2)" in problems
-    assert ("m/r.sv.yaml:7: criterion 'partners' is not in the English rubric (r.yaml); known: relevance, partnership"
-            in problems)
-    assert "m/t.it.yaml:4: unknown key 'colour' (known: guidance, key, title, word_limit)" in problems
+    assert (
+        "m/r.sv.yaml:6: criterion 'relevance' has no level of 3 points in the English (levels: 0, 2)"
+        in problems
+    )
+    assert (
+        "m/r.sv.yaml:7: criterion 'partners' is not in the English rubric (r.yaml); known: relevance, partnership"
+        in problems
+    )
+    assert (
+        "m/t.it.yaml:4: unknown key 'colour' (known: guidance, key, title, word_limit)" in problems
+    )
     assert len(problems) == 3
     with pytest.raises(ValueError, match="criterion 'partners' is not in the English rubric"):
         import_definition(None, {"rubric": "r.yaml"}, files)
 
 
 def test_a_translation_keeps_the_english_numbers(files):
-    (files / "r.sv.yaml").write_text(RUBRIC_SV.replace("weight: 40", "weight: 45"), encoding="utf-8")
+    (files / "r.sv.yaml").write_text(
+        RUBRIC_SV.replace("weight: 40", "weight: 45"), encoding="utf-8"
+    )
 
     problems = [str(p) for p in validate_definition({"rubric": "r.yaml"}, files, "m/module.yaml")]
 
-    assert problems == ["m/r.sv.yaml:9: 'weight' is 45 where the English (r.yaml) has 40: a translation keeps "
-                        "the English numbers (or leaves them out)"]
+    assert problems == [
+        "m/r.sv.yaml:9: 'weight' is 45 where the English (r.yaml) has 40: a translation keeps "
+        "the English numbers (or leaves them out)"
+    ]
 
 
-def test_the_shipped_capstone_carries_its_template_and_rubric_in_every_language_and_exports_them_as_written(app, tmp_path):
+def test_the_shipped_capstone_carries_its_template_and_rubric_in_every_language_and_exports_them_as_written(
+    app, tmp_path
+):
     assert run_cli(app, "courses", "import", str(MAIN_COURSE)).exit_code == 0
     activity = db.session.execute(db.select(Activity).filter_by(type_key="proposal")).scalar_one()
 
     states = states_of(activity)
     assert {locale: (len(found), set(found)) for locale, found in states.items()} == {
-        locale: (9 * 2 + 4 * (1 + 4 * 2), {"present"}) for locale in ("it", "sv", "es", "fi")}
+        locale: (9 * 2 + 4 * (1 + 4 * 2), {"present"}) for locale in ("it", "sv", "es", "fi")
+    }
     settings = db.session.get(ProposalSettings, activity.id)
-    assert rubric_of(settings, "fi").criteria[3].title == "Vaikuttavuus, tulosten levittäminen ja jatkuvuus"
+    assert (
+        rubric_of(settings, "fi").criteria[3].title
+        == "Vaikuttavuus, tulosten levittäminen ja jatkuvuus"
+    )
     assert template_of(settings, "sv").section("objectives").guidance.count("projektmål") == 2
 
-    assert run_cli(app, "courses", "export", "designing-twinned-town-networks", str(tmp_path / "out")).exit_code == 0
+    assert (
+        run_cli(
+            app, "courses", "export", "designing-twinned-town-networks", str(tmp_path / "out")
+        ).exit_code
+        == 0
+    )
     out = tmp_path / "out" / "modules" / "08-capstone"
     shipped = sorted(p.name for p in CAPSTONE.glob("proposal-*.yaml"))
     assert len(shipped) == 10
-    assert {name: (out / name).read_bytes() for name in shipped} == {name: (CAPSTONE / name).read_bytes() for name in shipped}
-    assert run_cli(app, "courses", "import", str(tmp_path / "out")).stdout == "designing-twinned-town-networks: unchanged\n"
+    assert {name: (out / name).read_bytes() for name in shipped} == {
+        name: (CAPSTONE / name).read_bytes() for name in shipped
+    }
+    assert (
+        run_cli(app, "courses", "import", str(tmp_path / "out")).stdout
+        == "designing-twinned-town-networks: unchanged\n"
+    )
 
 
 # -- coverage ----------------------------------------------------------------------------------------
@@ -180,23 +229,38 @@ def test_the_coverage_counts_every_text_and_an_english_change_makes_its_translat
 
     states = states_of(cap.activity)
     assert sorted(states["sv"]) == ["outdated"] + ["present"] * (TEXTS - 1)
-    assert rubric_of(db.session.get(ProposalSettings, cap.activity.id), "sv").criteria[1].title == "Partnerskap"
+    assert (
+        rubric_of(db.session.get(ProposalSettings, cap.activity.id), "sv").criteria[1].title
+        == "Partnerskap"
+    )
 
 
-def test_a_package_that_changes_an_english_text_without_its_translation_leaves_it_outdated(cap, files):
-    (files / "t.yaml").write_text(TEMPLATE.replace("title: The idea", "title: The shared idea"), encoding="utf-8")
+def test_a_package_that_changes_an_english_text_without_its_translation_leaves_it_outdated(
+    cap, files
+):
+    (files / "t.yaml").write_text(
+        TEMPLATE.replace("title: The idea", "title: The shared idea"), encoding="utf-8"
+    )
 
-    import_definition(cap.activity, {"template": "t.yaml", "rubric": "r.yaml", "reviewers": 1}, files)
+    import_definition(
+        cap.activity, {"template": "t.yaml", "rubric": "r.yaml", "reviewers": 1}, files
+    )
     db.session.commit()
 
     assert sorted(states_of(cap.activity)["sv"]) == ["outdated"] + ["present"] * (TEXTS - 1)
-    (files / "t.sv.yaml").write_text(TEMPLATE_SV.replace("title: Idén", "title: Den gemensamma idén"), encoding="utf-8")
-    import_definition(cap.activity, {"template": "t.yaml", "rubric": "r.yaml", "reviewers": 1}, files)
+    (files / "t.sv.yaml").write_text(
+        TEMPLATE_SV.replace("title: Idén", "title: Den gemensamma idén"), encoding="utf-8"
+    )
+    import_definition(
+        cap.activity, {"template": "t.yaml", "rubric": "r.yaml", "reviewers": 1}, files
+    )
     db.session.commit()
     assert states_of(cap.activity)["sv"] == ["present"] * TEXTS
 
 
-def test_a_default_template_reads_as_the_interface_translates_it_and_counts_as_translated(make_capstone):
+def test_a_default_template_reads_as_the_interface_translates_it_and_counts_as_translated(
+    make_capstone,
+):
     cap = make_capstone()
 
     assert states_of(cap.activity)["sv"] == ["present"] * (9 * 2 + 4 * 9)
@@ -206,22 +270,44 @@ def test_a_default_template_reads_as_the_interface_translates_it_and_counts_as_t
 
 # -- the browser editor ---------------------------------------------------------------------------------
 def _settings_form(template: str) -> dict[str, str]:
-    return {"reviewers_per_submission": "1", "anonymity": "anonymous", "min_countries": "1",
-            "completion_rule": "both", "team_formation": "learners", "max_team_size": "6",
-            "grading_method": "mean", "submission_weight": "80", "reviewing_weight": "20", "late_penalty": "0",
-            "pass_grade": "50", "disagreement_threshold": "25", "template": template, "rubric": RUBRIC}
+    return {
+        "reviewers_per_submission": "1",
+        "anonymity": "anonymous",
+        "min_countries": "1",
+        "completion_rule": "both",
+        "team_formation": "learners",
+        "max_team_size": "6",
+        "grading_method": "mean",
+        "submission_weight": "80",
+        "reviewing_weight": "20",
+        "late_penalty": "0",
+        "pass_grade": "50",
+        "disagreement_threshold": "25",
+        "template": template,
+        "rubric": RUBRIC,
+    }
 
 
-def test_the_trainer_translates_beside_the_english_and_an_english_change_shows_it_outdated(cap, client_for):
+def test_the_trainer_translates_beside_the_english_and_an_english_change_shows_it_outdated(
+    cap, client_for
+):
     trainer = client_for(cap.trainer)
     url = f"/peer-review/{cap.activity.id}/translations/fi"
     page = trainer.get(url).get_data(as_text=True)
-    assert "The idea" in page and "Why the towns work together." in page and "Not translated" in page
+    assert (
+        "The idea" in page and "Why the towns work together." in page and "Not translated" in page
+    )
 
-    saved = trainer.post(url, data={"opened": "new", "text-section.idea.title": "Idea",
-                                    "source-section.idea.title": fingerprint("The idea"),
-                                    "text-section.idea.guidance": "Miksi kaupungit tekevät yhteistyötä."},
-                         follow_redirects=True)
+    saved = trainer.post(
+        url,
+        data={
+            "opened": "new",
+            "text-section.idea.title": "Idea",
+            "source-section.idea.title": fingerprint("The idea"),
+            "text-section.idea.guidance": "Miksi kaupungit tekevät yhteistyötä.",
+        },
+        follow_redirects=True,
+    )
 
     assert "Translation saved: Suomi." in saved.get_data(as_text=True)
     stored = db.session.get(ProposalSettings, cap.activity.id, populate_existing=True).translations
@@ -229,19 +315,29 @@ def test_the_trainer_translates_beside_the_english_and_an_english_change_shows_i
     assert stored["sv"]["section.idea.title"] == "Idén"  # another language is left as it was
     assert sorted(states_of(cap.activity)["fi"]) == ["missing"] * (TEXTS - 2) + ["present"] * 2
 
-    changed = trainer.post(f"/peer-review/{cap.activity.id}/settings",
-                           data=_settings_form(TEMPLATE.replace("title: The idea", "title: The network's idea")))
+    changed = trainer.post(
+        f"/peer-review/{cap.activity.id}/settings",
+        data=_settings_form(TEMPLATE.replace("title: The idea", "title: The network's idea")),
+    )
     assert changed.status_code == 302
     page = trainer.get(url).get_data(as_text=True)
     assert "The network&#39;s idea" in page and "Outdated" in page
-    assert sorted(states_of(cap.activity)["fi"]) == ["missing"] * (TEXTS - 2) + ["outdated", "present"]
-    assert "1 of 13 texts translated, 1 outdated" in trainer.get(f"/peer-review/{cap.activity.id}/settings").get_data(as_text=True)
+    assert sorted(states_of(cap.activity)["fi"]) == ["missing"] * (TEXTS - 2) + [
+        "outdated",
+        "present",
+    ]
+    assert "1 of 13 texts translated, 1 outdated" in trainer.get(
+        f"/peer-review/{cap.activity.id}/settings"
+    ).get_data(as_text=True)
 
 
 def test_saving_over_a_translation_saved_meanwhile_overwrites_nothing(cap, client_for):
     first, second = client_for(cap.trainer), client_for(cap.trainer)
     url = f"/peer-review/{cap.activity.id}/translations/it"
-    assert first.post(url, data={"opened": "new", "text-section.idea.title": "L'idea"}).status_code == 302
+    assert (
+        first.post(url, data={"opened": "new", "text-section.idea.title": "L'idea"}).status_code
+        == 302
+    )
 
     late = second.post(url, data={"opened": "new", "text-section.idea.title": "Idea"})
 
@@ -256,13 +352,22 @@ def test_learners_may_not_open_nor_save_the_translation_editor(cap, client_for):
     url = f"/peer-review/{cap.activity.id}/translations/sv"
 
     assert learner.get(url).status_code == 403
-    assert learner.post(url, data={"opened": "new", "text-section.idea.title": "Hack"}).status_code == 403
-    assert db.session.get(ProposalSettings, cap.activity.id, populate_existing=True).translations["sv"][
-        "section.idea.title"] == "Idén"
+    assert (
+        learner.post(url, data={"opened": "new", "text-section.idea.title": "Hack"}).status_code
+        == 403
+    )
+    assert (
+        db.session.get(ProposalSettings, cap.activity.id, populate_existing=True).translations[
+            "sv"
+        ]["section.idea.title"]
+        == "Idén"
+    )
 
 
 # -- reading in one's own language ---------------------------------------------------------------------------
-def test_a_swedish_author_and_reviewer_read_swedish_and_what_is_stored_is_the_same_in_every_language(cap, client_for):
+def test_a_swedish_author_and_reviewer_read_swedish_and_what_is_stored_is_the_same_in_every_language(
+    cap, client_for
+):
     cap.activity.translations = {"sv": {"title": "Nätverksansökan"}}
     cap.course.translations = {"sv": {"title": "Vänortsnätverk"}}
     for official in cap.officials:
@@ -276,9 +381,14 @@ def test_a_swedish_author_and_reviewer_read_swedish_and_what_is_stored_is_the_sa
     page = client_for(asa).get(f"/peer-review/{cap.activity.id}/proposal").get_data(as_text=True)
     assert "Idén" in page and "Varför orterna samarbetar." in page
     assert "<title>Idén" not in page and "Nätverksansökan" in page and "Vänortsnätverk" in page
-    english = client_for(giulia).get(f"/peer-review/{cap.activity.id}/proposal").get_data(as_text=True)
+    english = (
+        client_for(giulia).get(f"/peer-review/{cap.activity.id}/proposal").get_data(as_text=True)
+    )
     assert "The idea" in english and "Idén" not in english
-    assert [s["title"] for s in db.session.get(Submission, submission.id).sections] == ["The idea", "Budget"]
+    assert [s["title"] for s in db.session.get(Submission, submission.id).sections] == [
+        "The idea",
+        "Budget",
+    ]
 
     outbox().clear()
     go_to(cap, "review")
@@ -290,17 +400,33 @@ def test_a_swedish_author_and_reviewer_read_swedish_and_what_is_stored_is_the_sa
 
     browser = client_for(reviewer)
     review = browser.get(f"/peer-review/reviews/{allocation.id}").get_data(as_text=True)
-    assert "Relevans för programmet" in review and "Ingen koppling till programmet." in review and "Stark" in review
+    assert (
+        "Relevans för programmet" in review
+        and "Ingen koppling till programmet." in review
+        and "Stark" in review
+    )
     assert "Idén" in review  # the submitted section's title, in the reader's language
-    data = {"strengths": "Tydligt.", "suggestions": "Fler datum.", "action": "submit",
-            "score_relevance": "2", "comment_relevance": "Bra.", "score_partnership": "0", "comment_partnership": "Nja."}
+    data = {
+        "strengths": "Tydligt.",
+        "suggestions": "Fler datum.",
+        "action": "submit",
+        "score_relevance": "2",
+        "comment_relevance": "Bra.",
+        "score_partnership": "0",
+        "comment_partnership": "Nja.",
+    }
     assert browser.post(f"/peer-review/reviews/{allocation.id}", data=data).status_code == 302
-    scores = dict(db.session.execute(db.select(CriterionScore.criterion, CriterionScore.points)).all())
+    scores = dict(
+        db.session.execute(db.select(CriterionScore.criterion, CriterionScore.points)).all()
+    )
     assert scores == {"relevance": 2, "partnership": 0}
 
 
 def test_an_invitation_is_mailed_in_the_invitees_language(cap, client_for):
-    cap.activity.translations = {"fi": {"title": "Verkostohakemus"}, "it": {"title": "Proposta di rete"}}
+    cap.activity.translations = {
+        "fi": {"title": "Verkostohakemus"},
+        "it": {"title": "Proposta di rete"},
+    }
     aino = cap.officials[6]
     aino.locale = "fi"
     db.session.commit()
@@ -319,12 +445,21 @@ def test_an_invitation_is_mailed_in_the_invitees_language(cap, client_for):
 def test_each_shipped_translation_file_is_written_in_its_language(name):
     from lingua import Language, LanguageDetectorBuilder
 
-    languages = {"en": Language.ENGLISH, "it": Language.ITALIAN, "sv": Language.SWEDISH,
-                 "es": Language.SPANISH, "fi": Language.FINNISH}
+    languages = {
+        "en": Language.ENGLISH,
+        "it": Language.ITALIAN,
+        "sv": Language.SWEDISH,
+        "es": Language.SPANISH,
+        "fi": Language.FINNISH,
+    }
     detector = LanguageDetectorBuilder.from_languages(*languages.values()).build()
     data = yaml.safe_load((CAPSTONE / name).read_text(encoding="utf-8"))
     items = data.get("sections") or data.get("criteria")
     words = [item.get("title", "") + ". " + item.get("guidance", "") for item in items]
-    words += [f"{level['label']}. {level['descriptor']}" for item in items for level in item.get("levels", [])]
+    words += [
+        f"{level['label']}. {level['descriptor']}"
+        for item in items
+        for level in item.get("levels", [])
+    ]
 
     assert detector.detect_language_of(" ".join(words)) == languages[name.split(".")[1]]

@@ -35,10 +35,16 @@ def app_plugins():
     return ["peer_review", "evaluation"]
 
 
-@pytest.mark.parametrize(("locale", "version_from", "version_to"), [
-    ("it", "Da", "A"), ("fi", "Mistä", "Mihin"),
-])
-def test_the_history_compares_from_one_version_to_another(make_capstone, client_for, locale, version_from, version_to):
+@pytest.mark.parametrize(
+    ("locale", "version_from", "version_to"),
+    [
+        ("it", "Da", "A"),
+        ("fi", "Mistä", "Mihin"),
+    ],
+)
+def test_the_history_compares_from_one_version_to_another(
+    make_capstone, client_for, locale, version_from, version_to
+):
     cap = make_capstone()
     giulia, asa = cap.officials[0], cap.officials[2]
     form_team(cap, [giulia, asa])
@@ -46,7 +52,9 @@ def test_the_history_compares_from_one_version_to_another(make_capstone, client_
     db.session.commit()
     url = f"/peer-review/{cap.activity.id}/proposal/objectives"
     client_for(giulia).post(url, data={"text": "Meet in Bologna in March.", "base_version": "0"})
-    client_for(asa).post(url, data={"text": "Meet in Luleå and Bologna in May.", "base_version": "1"})
+    client_for(asa).post(
+        url, data={"text": "Meet in Luleå and Bologna in May.", "base_version": "1"}
+    )
 
     page = client_for(giulia).get(f"{url}/history").get_data(as_text=True)
 

@@ -24,6 +24,10 @@ def test_the_branch_starts_on_the_core_matches_the_models_and_downgrades_alone(a
 def test_the_branch_holds_its_three_revisions(app):
     script = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config())
 
-    branch = {rev.revision for rev in script.walk_revisions() if "peer_review" in (rev.branch_labels or ())}
+    branch = {
+        rev.revision
+        for rev in script.walk_revisions()
+        if "peer_review" in (rev.branch_labels or ())
+    }
 
     assert branch == {"peer_review_0001", "peer_review_0002", "peer_review_0003_translations"}

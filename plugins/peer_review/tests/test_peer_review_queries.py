@@ -16,7 +16,9 @@ KEYS = ("relevance", "design", "partnership", "impact")
 def grow(cap, make_user, teams: int) -> None:
     """Add ``teams`` one-person teams from new learners, all submitted and reviewed."""
     for n in range(teams):
-        person = make_user(name=f"Extra {n}", org=f"Town {n}", country=("IT", "SE", "ES", "FI")[n % 4])
+        person = make_user(
+            name=f"Extra {n}", org=f"Town {n}", country=("IT", "SE", "ES", "FI")[n % 4]
+        )
         db.session.add(Enrolment(user_id=person.id, course_id=cap.course.id))
         db.session.commit()
         submitted_team(cap, [person], f"Team {n}")
@@ -24,8 +26,13 @@ def grow(cap, make_user, teams: int) -> None:
 
 def review_everything(cap) -> None:
     for allocation in db.session.execute(db.select(Allocation)).scalars().all():
-        save_review(cap.settings, allocation, allocation.reviewer_id,
-                    ReviewInput({k: 2 for k in KEYS}, {k: "Fine." for k in KEYS}, "A", "B"), submit=True)
+        save_review(
+            cap.settings,
+            allocation,
+            allocation.reviewer_id,
+            ReviewInput({k: 2 for k in KEYS}, {k: "Fine." for k in KEYS}, "A", "B"),
+            submit=True,
+        )
     db.session.commit()
 
 
@@ -68,7 +75,9 @@ def test_the_feedback_page_does_not_query_per_review(app, make_capstone, client_
     go_to(few, "feedback")
     author = client_for(few.officials[0])
     url = f"/peer-review/submissions/{submission.id}/feedback"
-    queries(app, author, url)  # as on a warm worker: the course's release rules are cached per worker
+    queries(
+        app, author, url
+    )  # as on a warm worker: the course's release rules are cached per worker
     before = queries(app, author, url)
 
     go_to(few, "review")

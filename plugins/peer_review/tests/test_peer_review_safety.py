@@ -19,8 +19,14 @@ from nttlearn_peer_review.reviewing import ReviewInput, save_review
 KEYS = ("relevance", "design", "partnership", "impact")
 
 
-def review_data(points: int = 2, comment: str = "Specific comment.", action: str = "submit") -> dict:
-    data = {"strengths": "Strong needs analysis.", "suggestions": "Add a timeline.", "action": action}
+def review_data(
+    points: int = 2, comment: str = "Specific comment.", action: str = "submit"
+) -> dict:
+    data = {
+        "strengths": "Strong needs analysis.",
+        "suggestions": "Add a timeline.",
+        "action": action,
+    }
     for key in KEYS:
         data[f"score_{key}"], data[f"comment_{key}"] = str(points), comment
     return data
@@ -29,9 +35,18 @@ def review_data(points: int = 2, comment: str = "Specific comment.", action: str
 def reviewed(cap, points: int = 2):
     """Every allocation of the activity reviewed, submitted."""
     for allocation in db.session.execute(db.select(Allocation).order_by(Allocation.id)).scalars():
-        save_review(cap.settings, allocation, allocation.reviewer_id,
-                    ReviewInput({k: points for k in KEYS}, {k: "Useful remark." for k in KEYS},
-                                "Clear objectives.", "Add dates."), submit=True)
+        save_review(
+            cap.settings,
+            allocation,
+            allocation.reviewer_id,
+            ReviewInput(
+                {k: points for k in KEYS},
+                {k: "Useful remark." for k in KEYS},
+                "Clear objectives.",
+                "Add dates.",
+            ),
+            submit=True,
+        )
     db.session.commit()
 
 
@@ -57,7 +72,9 @@ def everything_said(client, urls: list[str]) -> str:
 
 # -- who reads what -------------------------------------------------------------------------------
 @pytest.mark.parametrize("phase", ["submission", "allocation", "review"])
-def test_a_learner_not_allocated_cannot_read_a_submission_or_its_exports(make_capstone, client_for, phase):
+def test_a_learner_not_allocated_cannot_read_a_submission_or_its_exports(
+    make_capstone, client_for, phase
+):
     cap = make_capstone(reviewers=1)
     _team, submission = submitted_team(cap, [cap.officials[0]])
     go_to(cap, phase)
@@ -65,12 +82,14 @@ def test_a_learner_not_allocated_cannot_read_a_submission_or_its_exports(make_ca
     outsider = next(o for o in cap.officials[1:] if o.id not in allocated)
     browser = client_for(outsider)
 
-    for url in (f"/peer-review/submissions/{submission.id}",
-                f"/peer-review/submissions/{submission.id}/export.md",
-                f"/peer-review/submissions/{submission.id}/export.pdf",
-                f"/peer-review/submissions/{submission.id}/compare",
-                f"/peer-review/submissions/{submission.id}/feedback",
-                f"/peer-review/submissions/{submission.id}/feedback/export.pdf"):
+    for url in (
+        f"/peer-review/submissions/{submission.id}",
+        f"/peer-review/submissions/{submission.id}/export.md",
+        f"/peer-review/submissions/{submission.id}/export.pdf",
+        f"/peer-review/submissions/{submission.id}/compare",
+        f"/peer-review/submissions/{submission.id}/feedback",
+        f"/peer-review/submissions/{submission.id}/feedback/export.pdf",
+    ):
         assert browser.get(url).status_code == 404, url
 
 
@@ -106,16 +125,25 @@ def test_an_author_cannot_review_their_own_proposal_through_any_url(make_capston
     _team, submission = submitted_team(cap, [giulia])
     go_to(cap, "review")
     # Even an allocation that names the author (written straight into the database) is refused.
-    forged = Allocation(activity_id=cap.activity.id, submission_id=submission.id, reviewer_id=giulia.id)
+    forged = Allocation(
+        activity_id=cap.activity.id, submission_id=submission.id, reviewer_id=giulia.id
+    )
     db.session.add(forged)
     db.session.commit()
     browser = client_for(giulia)
 
     assert browser.get(f"/peer-review/reviews/{forged.id}").status_code == 403
     assert browser.post(f"/peer-review/reviews/{forged.id}", data=review_data()).status_code == 403
-    assert db.session.execute(db.select(ReviewRecord).filter_by(allocation_id=forged.id)).first() is None
-    assert giulia.id not in [a.reviewer_id for a in db.session.execute(
-        db.select(Allocation).where(Allocation.id != forged.id)).scalars()]
+    assert (
+        db.session.execute(db.select(ReviewRecord).filter_by(allocation_id=forged.id)).first()
+        is None
+    )
+    assert giulia.id not in [
+        a.reviewer_id
+        for a in db.session.execute(
+            db.select(Allocation).where(Allocation.id != forged.id)
+        ).scalars()
+    ]
 
 
 def test_a_reviewer_cannot_join_the_team_they_review(make_capstone, client_for):
@@ -124,8 +152,11 @@ def test_a_reviewer_cannot_join_the_team_they_review(make_capstone, client_for):
     go_to(cap, "review")
     reviewer = db.session.execute(db.select(Allocation)).scalar_one().reviewer_id
 
-    response = client_for(cap.trainer).post(f"/peer-review/teams/{team.id}/members",
-                                            data={"user_id": str(reviewer)}, follow_redirects=True)
+    response = client_for(cap.trainer).post(
+        f"/peer-review/teams/{team.id}/members",
+        data={"user_id": str(reviewer)},
+        follow_redirects=True,
+    )
 
     assert "proposal and cannot join it" in response.get_data(as_text=True)
 
@@ -134,13 +165,19 @@ def test_someone_elses_invitation_cannot_be_answered(make_capstone, client_for):
     cap = make_capstone()
     giulia, marco, asa = cap.officials[:3]
     client_for(giulia).post(f"/peer-review/{cap.activity.id}/team", data={"name": "Ours"})
-    client_for(giulia).post(f"/peer-review/{cap.activity.id}/team/invite", data={"email": asa.email})
+    client_for(giulia).post(
+        f"/peer-review/{cap.activity.id}/team/invite", data={"email": asa.email}
+    )
     from nttlearn_peer_review.models import Invitation
 
     invitation = db.session.execute(db.select(Invitation)).scalar_one()
 
-    assert client_for(marco).post(f"/peer-review/invitations/{invitation.id}",
-                                  data={"answer": "accept"}).status_code == 404
+    assert (
+        client_for(marco)
+        .post(f"/peer-review/invitations/{invitation.id}", data={"answer": "accept"})
+        .status_code
+        == 404
+    )
 
 
 def test_a_learner_of_another_course_is_refused(make_capstone, make_user, client_for):
@@ -152,9 +189,11 @@ def test_a_learner_of_another_course_is_refused(make_capstone, make_user, client
 
 # -- anonymity ------------------------------------------------------------------------------------
 def feedback_urls(submission_id: int) -> list[str]:
-    return [f"/peer-review/submissions/{submission_id}/feedback",
-            f"/peer-review/submissions/{submission_id}/feedback/export.md",
-            f"/peer-review/submissions/{submission_id}/feedback/export.pdf"]
+    return [
+        f"/peer-review/submissions/{submission_id}/feedback",
+        f"/peer-review/submissions/{submission_id}/feedback/export.md",
+        f"/peer-review/submissions/{submission_id}/feedback/export.pdf",
+    ]
 
 
 def test_authors_never_see_reviewer_names_when_reviews_are_anonymous(make_capstone, client_for):
@@ -163,11 +202,15 @@ def test_authors_never_see_reviewer_names_when_reviews_are_anonymous(make_capsto
     go_to(cap, "review")
     reviewed(cap)
     go_to(cap, "feedback")
-    names = [db.session.get(User, a.reviewer_id).name
-             for a in db.session.execute(db.select(Allocation)).scalars()]
+    names = [
+        db.session.get(User, a.reviewer_id).name
+        for a in db.session.execute(db.select(Allocation)).scalars()
+    ]
 
-    said = everything_said(client_for(cap.officials[0]), [
-        f"/peer-review/{cap.activity.id}", *feedback_urls(submission.id)])
+    said = everything_said(
+        client_for(cap.officials[0]),
+        [f"/peer-review/{cap.activity.id}", *feedback_urls(submission.id)],
+    )
 
     assert "Reviewer 1" in said and "Reviewer 3" in said
     for name in names:
@@ -180,8 +223,10 @@ def test_authors_see_reviewer_names_when_reviewers_are_visible(make_capstone, cl
     go_to(cap, "review")
     reviewed(cap)
     go_to(cap, "feedback")
-    names = [db.session.get(User, a.reviewer_id).name
-             for a in db.session.execute(db.select(Allocation)).scalars()]
+    names = [
+        db.session.get(User, a.reviewer_id).name
+        for a in db.session.execute(db.select(Allocation)).scalars()
+    ]
 
     said = everything_said(client_for(cap.officials[0]), feedback_urls(submission.id))
 
@@ -197,12 +242,16 @@ def test_double_blind_reviewers_never_see_the_authors(make_capstone, client_for)
     allocation = db.session.execute(db.select(Allocation)).scalar_one()
     reviewer = client_for(db.session.get(User, allocation.reviewer_id))
 
-    said = everything_said(reviewer, [
-        f"/peer-review/{cap.activity.id}",
-        f"/peer-review/reviews/{allocation.id}",
-        f"/peer-review/submissions/{submission.id}",
-        f"/peer-review/submissions/{submission.id}/export.md",
-        f"/peer-review/submissions/{submission.id}/export.pdf"])
+    said = everything_said(
+        reviewer,
+        [
+            f"/peer-review/{cap.activity.id}",
+            f"/peer-review/reviews/{allocation.id}",
+            f"/peer-review/submissions/{submission.id}",
+            f"/peer-review/submissions/{submission.id}/export.md",
+            f"/peer-review/submissions/{submission.id}/export.pdf",
+        ],
+    )
 
     for secret in ("Bologna–Luleå", "Giulia Rossi", "Åsa Lindqvist"):
         assert secret not in said
@@ -213,7 +262,9 @@ def test_double_blind_reviewers_never_see_the_authors(make_capstone, client_for)
     assert metadata["/Title"] == "Young Voices"
 
 
-def test_with_anonymous_reviews_reviewers_see_the_team_but_authors_still_not_the_reviewers(make_capstone, client_for):
+def test_with_anonymous_reviews_reviewers_see_the_team_but_authors_still_not_the_reviewers(
+    make_capstone, client_for
+):
     cap = make_capstone(reviewers=1, anonymity="anonymous")
     _team, submission = submitted_team(cap, [cap.officials[0]], "Bologna–Luleå")
     go_to(cap, "review")
@@ -234,8 +285,9 @@ def test_no_submission_after_the_deadline_when_late_submission_is_off(make_capst
     team = form_team(cap, [cap.officials[0]])
     write_everything(cap, team, cap.officials[0])
 
-    response = client_for(cap.officials[0]).post(f"/peer-review/{cap.activity.id}/submit",
-                                                  data={"kind": "original"}, follow_redirects=True)
+    response = client_for(cap.officials[0]).post(
+        f"/peer-review/{cap.activity.id}/submit", data={"kind": "original"}, follow_redirects=True
+    )
 
     assert "The submission deadline has passed." in response.get_data(as_text=True)
     assert db.session.execute(db.select(Submission)).first() is None
@@ -250,13 +302,18 @@ def test_a_late_submission_is_accepted_marked_late_and_given_reviewers(make_caps
     late_team = form_team(cap, [cap.officials[2]], "Late")
     write_everything(cap, late_team, cap.officials[2])
 
-    response = client_for(cap.officials[2]).post(f"/peer-review/{cap.activity.id}/submit",
-                                                 data={"kind": "original"}, follow_redirects=True)
+    response = client_for(cap.officials[2]).post(
+        f"/peer-review/{cap.activity.id}/submit", data={"kind": "original"}, follow_redirects=True
+    )
 
     assert "Your proposal is submitted (late)." in response.get_data(as_text=True)
     late = db.session.execute(db.select(Submission).filter_by(team_id=late_team.id)).scalar_one()
     assert late.late
-    reviewers = db.session.execute(db.select(Allocation.reviewer_id).filter_by(submission_id=late.id)).scalars().all()
+    reviewers = (
+        db.session.execute(db.select(Allocation.reviewer_id).filter_by(submission_id=late.id))
+        .scalars()
+        .all()
+    )
     assert len(reviewers) == 2 and cap.officials[2].id not in reviewers
 
 
@@ -266,10 +323,15 @@ def test_no_review_changes_after_closing(make_capstone, client_for):
     go_to(cap, "review")
     allocation = db.session.execute(db.select(Allocation)).scalar_one()
     browser = client_for(db.session.get(User, allocation.reviewer_id))
-    assert browser.post(f"/peer-review/reviews/{allocation.id}", data=review_data(2)).status_code == 302
+    assert (
+        browser.post(f"/peer-review/reviews/{allocation.id}", data=review_data(2)).status_code
+        == 302
+    )
     go_to(cap, "closed")
 
-    response = browser.post(f"/peer-review/reviews/{allocation.id}", data=review_data(0, "Changed my mind"))
+    response = browser.post(
+        f"/peer-review/reviews/{allocation.id}", data=review_data(0, "Changed my mind")
+    )
 
     assert response.status_code == 409
     assert "The activity is closed" in response.get_data(as_text=True)
@@ -277,22 +339,32 @@ def test_no_review_changes_after_closing(make_capstone, client_for):
     assert set(db.session.execute(db.select(CriterionScore.points)).scalars()) == {2}
 
 
-def test_in_feedback_a_missing_review_can_still_come_in_late_but_a_submitted_one_is_locked(make_capstone, client_for):
+def test_in_feedback_a_missing_review_can_still_come_in_late_but_a_submitted_one_is_locked(
+    make_capstone, client_for
+):
     cap = make_capstone(reviewers=2)
     submitted_team(cap, [cap.officials[0]])
     go_to(cap, "review")
-    done, missing = db.session.execute(db.select(Allocation).order_by(Allocation.id)).scalars().all()
-    client_for(db.session.get(User, done.reviewer_id)).post(f"/peer-review/reviews/{done.id}", data=review_data())
+    done, missing = (
+        db.session.execute(db.select(Allocation).order_by(Allocation.id)).scalars().all()
+    )
+    client_for(db.session.get(User, done.reviewer_id)).post(
+        f"/peer-review/reviews/{done.id}", data=review_data()
+    )
     go_to(cap, "feedback")
 
     locked = client_for(db.session.get(User, done.reviewer_id)).post(
-        f"/peer-review/reviews/{done.id}", data=review_data(0))
+        f"/peer-review/reviews/{done.id}", data=review_data(0)
+    )
     late = client_for(db.session.get(User, missing.reviewer_id)).post(
-        f"/peer-review/reviews/{missing.id}", data=review_data(3))
+        f"/peer-review/reviews/{missing.id}", data=review_data(3)
+    )
 
     assert locked.status_code == 409
     assert late.status_code == 302
-    record = db.session.execute(db.select(ReviewRecord).filter_by(allocation_id=missing.id)).scalar_one()
+    record = db.session.execute(
+        db.select(ReviewRecord).filter_by(allocation_id=missing.id)
+    ).scalar_one()
     assert record.late
 
 
@@ -310,7 +382,10 @@ def test_a_review_needs_every_score_and_comment_to_be_submitted(make_capstone, c
 
     assert response.status_code == 400
     assert db.session.execute(db.select(ReviewRecord)).first() is None
-    draft = browser.post(f"/peer-review/reviews/{allocation.id}", data={**review_data(action="save"), "score_design": ""})
+    draft = browser.post(
+        f"/peer-review/reviews/{allocation.id}",
+        data={**review_data(action="save"), "score_design": ""},
+    )
     assert draft.status_code == 302
     assert db.session.execute(db.select(ReviewRecord.submitted_at)).scalar_one() is None
 
@@ -321,7 +396,12 @@ def test_learners_text_is_sanitized_wherever_it_is_shown(make_capstone, client_f
     giulia = cap.officials[0]
     go_to(cap, "submission")
     team = form_team(cap, [giulia])
-    write_everything(cap, team, giulia, words='<script>alert("x")</script> [click](javascript:alert(1)) <img src=x onerror=alert(1)>')
+    write_everything(
+        cap,
+        team,
+        giulia,
+        words='<script>alert("x")</script> [click](javascript:alert(1)) <img src=x onerror=alert(1)>',
+    )
     author = client_for(giulia)
     from nttlearn_peer_review import writing
 
@@ -330,13 +410,18 @@ def test_learners_text_is_sanitized_wherever_it_is_shown(make_capstone, client_f
     go_to(cap, "review")
     allocation = db.session.execute(db.select(Allocation)).scalar_one()
     reviewer = client_for(db.session.get(User, allocation.reviewer_id))
-    reviewer.post(f"/peer-review/reviews/{allocation.id}", data=review_data(comment="<script>alert(2)</script>"))
+    reviewer.post(
+        f"/peer-review/reviews/{allocation.id}",
+        data=review_data(comment="<script>alert(2)</script>"),
+    )
     go_to(cap, "feedback")
 
-    pages = [author.get(f"/peer-review/{cap.activity.id}/proposal").get_data(as_text=True),
-             author.get(f"/peer-review/submissions/{submission.id}").get_data(as_text=True),
-             reviewer.get(f"/peer-review/reviews/{allocation.id}").get_data(as_text=True),
-             author.get(f"/peer-review/submissions/{submission.id}/feedback").get_data(as_text=True)]
+    pages = [
+        author.get(f"/peer-review/{cap.activity.id}/proposal").get_data(as_text=True),
+        author.get(f"/peer-review/submissions/{submission.id}").get_data(as_text=True),
+        reviewer.get(f"/peer-review/reviews/{allocation.id}").get_data(as_text=True),
+        author.get(f"/peer-review/submissions/{submission.id}/feedback").get_data(as_text=True),
+    ]
 
     for page in pages:
         assert "<script>alert" not in page

@@ -39,7 +39,9 @@ def test_a_reviewer_has_each_review_to_write_due_at_the_review_deadline(app, mak
     assert "Review a proposal in" in item.title
 
 
-def test_an_invitation_and_the_team_s_proposal_are_on_the_list_until_answered_or_submitted(app, make_capstone):
+def test_an_invitation_and_the_team_s_proposal_are_on_the_list_until_answered_or_submitted(
+    app, make_capstone
+):
     cap = make_capstone()
     giulia, asa = cap.officials[0], cap.officials[2]
     cap.settings.submission_deadline = utcnow() + timedelta(days=20)
@@ -49,7 +51,11 @@ def test_an_invitation_and_the_team_s_proposal_are_on_the_list_until_answered_or
     db.session.commit()
 
     (invitation,) = items_of(app, asa)
-    assert invitation.kind == "invitation" and invitation.state == "invited" and invitation.due_at is None
+    assert (
+        invitation.kind == "invitation"
+        and invitation.state == "invited"
+        and invitation.due_at is None
+    )
     assert "Emilia–Norrbotten" in invitation.title
     (proposal,) = items_of(app, giulia)
     assert proposal.kind == "proposal" and proposal.due_at == cap.settings.submission_deadline
@@ -59,7 +65,9 @@ def test_an_invitation_and_the_team_s_proposal_are_on_the_list_until_answered_or
     assert [i.kind for i in items_of(app, cap.officials[4])] == []
 
 
-def test_reviews_assigned_are_notified_through_the_core_as_each_reviewer_prefers(app, make_capstone):
+def test_reviews_assigned_are_notified_through_the_core_as_each_reviewer_prefers(
+    app, make_capstone
+):
     cap = make_capstone(reviewers=1)
     submitted_team(cap, [cap.officials[0]])
     submitted_team(cap, [cap.officials[1]], name="Ferrara")
@@ -70,7 +78,11 @@ def test_reviews_assigned_are_notified_through_the_core_as_each_reviewer_prefers
     go_to(cap, "review")
 
     reviewers = set(db.session.execute(db.select(Allocation.reviewer_id)).scalars())
-    rows = db.session.execute(db.select(Notification).where(Notification.kind == "review_assigned")).scalars().all()
+    rows = (
+        db.session.execute(db.select(Notification).where(Notification.kind == "review_assigned"))
+        .scalars()
+        .all()
+    )
     assert {n.user_id for n in rows} == reviewers
     mailed = {m["To"] for m in outbox()}
     for reviewer_id in reviewers:
@@ -82,9 +94,14 @@ def test_reviews_assigned_are_notified_through_the_core_as_each_reviewer_prefers
 
 def _learners(numbers: range, course_id: int) -> None:
     emails = [f"bulk{n}@example.org" for n in numbers]
-    db.session.execute(db.insert(User), [{"email": e, "name": e, "password_hash": "", "role": "learner"} for e in emails])
+    db.session.execute(
+        db.insert(User),
+        [{"email": e, "name": e, "password_hash": "", "role": "learner"} for e in emails],
+    )
     ids = db.session.execute(db.select(User.id).where(User.email.in_(emails))).scalars().all()
-    db.session.execute(db.insert(Enrolment), [{"user_id": i, "course_id": course_id, "cohort": ""} for i in ids])
+    db.session.execute(
+        db.insert(Enrolment), [{"user_id": i, "course_id": course_id, "cohort": ""} for i in ids]
+    )
     db.session.commit()
 
 
@@ -92,7 +109,9 @@ def test_the_todo_items_take_as_many_queries_with_1000_learners_as_with_10(app, 
     cap = make_capstone(reviewers=1)
     submitted_team(cap, [cap.officials[0]])
     go_to(cap, "review")
-    reviewer = db.session.get(User, db.session.execute(db.select(Allocation.reviewer_id)).scalar_one())
+    reviewer = db.session.get(
+        User, db.session.execute(db.select(Allocation.reviewer_id)).scalar_one()
+    )
     _learners(range(10), cap.course.id)
     db.session.refresh(reviewer)
     with count_queries(app) as few:

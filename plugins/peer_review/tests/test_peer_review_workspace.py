@@ -14,8 +14,17 @@ from nttlearn import db
 from nttlearn_peer_review.models import Allocation, ProposalSettings, Section, Team, TeamMember
 from nttlearn_peer_review.services import template_of
 
-SECTION_KEYS = ("title_policy_area", "context_needs", "objectives", "partners", "work_plan", "budget",
-                "impact", "dissemination", "monitoring_evaluation")
+SECTION_KEYS = (
+    "title_policy_area",
+    "context_needs",
+    "objectives",
+    "partners",
+    "work_plan",
+    "budget",
+    "impact",
+    "dissemination",
+    "monitoring_evaluation",
+)
 
 
 def section_text(team_id: int, key: str) -> tuple[str, int]:
@@ -25,7 +34,9 @@ def section_text(team_id: int, key: str) -> tuple[str, int]:
 
 
 # -- the proposal workspace -----------------------------------------------------------------------
-def test_the_workspace_has_an_editor_for_every_section_and_one_title_and_policy_area(make_capstone, client_for):
+def test_the_workspace_has_an_editor_for_every_section_and_one_title_and_policy_area(
+    make_capstone, client_for
+):
     cap = make_capstone()
     giulia = cap.officials[0]
     form_team(cap, [giulia])
@@ -46,8 +57,10 @@ def test_a_section_over_its_word_limit_is_refused_and_the_text_is_kept(make_caps
     team = form_team(cap, [giulia])
     too_long = "Bologna " * 101  # the limit of "Title and policy area" is 100 words
 
-    response = client_for(giulia).post(f"/peer-review/{cap.activity.id}/proposal/title_policy_area",
-                                       data={"text": too_long, "base_version": "0"})
+    response = client_for(giulia).post(
+        f"/peer-review/{cap.activity.id}/proposal/title_policy_area",
+        data={"text": too_long, "base_version": "0"},
+    )
 
     page = response.get_data(as_text=True)
     assert response.status_code == 400
@@ -65,13 +78,17 @@ def test_a_saved_section_says_so_in_the_section_the_learner_was_editing(make_cap
     team = form_team(cap, [giulia])
     browser = client_for(giulia)
 
-    response = browser.post(f"/peer-review/{cap.activity.id}/proposal/objectives",
-                            data={"text": "Twelve towns exchange apprentices.", "base_version": "0"})
+    response = browser.post(
+        f"/peer-review/{cap.activity.id}/proposal/objectives",
+        data={"text": "Twelve towns exchange apprentices.", "base_version": "0"},
+    )
 
     assert response.status_code == 302
-    assert response.headers["Location"].endswith(f"/peer-review/{cap.activity.id}/proposal?saved=objectives#section-objectives")
+    assert response.headers["Location"].endswith(
+        f"/peer-review/{cap.activity.id}/proposal?saved=objectives#section-objectives"
+    )
     page = browser.get(response.headers["Location"]).get_data(as_text=True)
-    objectives = page[page.index('id="section-objectives"'):page.index('id="section-partners"')]
+    objectives = page[page.index('id="section-objectives"') : page.index('id="section-partners"')]
     assert "“Objectives” saved." in objectives
     assert section_text(team.id, "objectives") == ("Twelve towns exchange apprentices.", 1)
 
@@ -86,7 +103,9 @@ def test_a_save_over_a_newer_version_is_still_refused_with_both_texts(make_capst
     clash = client_for(asa).post(url, data={"text": "Åsa's budget.", "base_version": "0"})
 
     assert clash.status_code == 409
-    assert "Giulia&#39;s budget." in clash.get_data(as_text=True) and "Åsa&#39;s budget." in clash.get_data(as_text=True)
+    assert "Giulia&#39;s budget." in clash.get_data(
+        as_text=True
+    ) and "Åsa&#39;s budget." in clash.get_data(as_text=True)
     assert section_text(team.id, "budget") == ("Giulia's budget.", 1)
 
 
@@ -94,7 +113,9 @@ def test_the_workspace_shows_the_deadline_in_the_learners_time_zone(make_capston
     cap = make_capstone()
     aino = cap.officials[6]
     aino.timezone = "Europe/Helsinki"
-    db.session.get(ProposalSettings, cap.activity.id).submission_deadline = datetime(2030, 5, 31, 21, 30, tzinfo=UTC)
+    db.session.get(ProposalSettings, cap.activity.id).submission_deadline = datetime(
+        2030, 5, 31, 21, 30, tzinfo=UTC
+    )
     db.session.commit()
     form_team(cap, [aino])
 
@@ -106,26 +127,42 @@ def test_the_workspace_shows_the_deadline_in_the_learners_time_zone(make_capston
 
 # -- the review page ------------------------------------------------------------------------------
 def _allocation_for_review(cap):
-    giulia, asa, lucia, aino = cap.officials[0], cap.officials[2], cap.officials[4], cap.officials[6]
+    giulia, asa, lucia, aino = (
+        cap.officials[0],
+        cap.officials[2],
+        cap.officials[4],
+        cap.officials[6],
+    )
     submitted_team(cap, [giulia, asa], "Bologna–Luleå")
     submitted_team(cap, [lucia, aino], "A Coruña–Helsinki")
     go_to(cap, "review")
     return db.session.execute(db.select(Allocation).order_by(Allocation.id)).scalars().first()
 
 
-def test_submitting_an_incomplete_review_marks_each_missing_part_beside_its_criterion(make_capstone, client_for):
+def test_submitting_an_incomplete_review_marks_each_missing_part_beside_its_criterion(
+    make_capstone, client_for
+):
     cap = make_capstone(min_countries=2, reviewers=1)
     allocation = _allocation_for_review(cap)
     reviewer = client_for(db.session.get(type(cap.trainer), allocation.reviewer_id))
-    data = {"action": "submit", "strengths": "Clear need.", "suggestions": "",
-            "comment_relevance": "Well argued.", "comment_design": "", "comment_partnership": "Fine.",
-            "comment_impact": "Good.", "score_relevance": "2", "score_partnership": "2", "score_impact": "2"}
+    data = {
+        "action": "submit",
+        "strengths": "Clear need.",
+        "suggestions": "",
+        "comment_relevance": "Well argued.",
+        "comment_design": "",
+        "comment_partnership": "Fine.",
+        "comment_impact": "Good.",
+        "score_relevance": "2",
+        "score_partnership": "2",
+        "score_impact": "2",
+    }
 
     response = reviewer.post(f"/peer-review/reviews/{allocation.id}", data=data)
 
     page = response.get_data(as_text=True)
     assert response.status_code == 400
-    design = page[page.index('id="criterion-design"'):page.index('id="criterion-partnership"')]
+    design = page[page.index('id="criterion-design"') : page.index('id="criterion-partnership"')]
     assert "Choose a level for “Quality of the design and work plan”." in design
     assert "Write a comment on “Quality of the design and work plan”." in design
     assert 'id="score_design-error"' in design
@@ -148,9 +185,16 @@ def test_the_proposal_beside_the_rubric_is_a_keyboard_focusable_region(make_caps
 
 
 # -- the trainer's phase switch and team picker ---------------------------------------------------
-def test_a_phase_switch_without_confirmation_shows_what_will_happen_first(make_capstone, client_for):
+def test_a_phase_switch_without_confirmation_shows_what_will_happen_first(
+    make_capstone, client_for
+):
     cap = make_capstone(min_countries=2)
-    giulia, asa, lucia, aino = cap.officials[0], cap.officials[2], cap.officials[4], cap.officials[6]
+    giulia, asa, lucia, aino = (
+        cap.officials[0],
+        cap.officials[2],
+        cap.officials[4],
+        cap.officials[6],
+    )
     submitted_team(cap, [giulia, asa], "Bologna–Luleå")
     form_team(cap, [lucia, aino], "A Coruña–Helsinki")
     trainer = client_for(cap.trainer)
@@ -158,7 +202,9 @@ def test_a_phase_switch_without_confirmation_shows_what_will_happen_first(make_c
     unconfirmed = trainer.post(f"/peer-review/{cap.activity.id}/phase", data={"phase": "review"})
 
     assert unconfirmed.status_code == 302
-    assert unconfirmed.headers["Location"].endswith(f"/peer-review/{cap.activity.id}/phase?phase=review")
+    assert unconfirmed.headers["Location"].endswith(
+        f"/peer-review/{cap.activity.id}/phase?phase=review"
+    )
     db.session.expire_all()
     assert db.session.get(ProposalSettings, cap.activity.id).phase == "submission"
     assert db.session.execute(db.select(db.func.count(Allocation.id))).scalar() == 0
@@ -167,7 +213,9 @@ def test_a_phase_switch_without_confirmation_shows_what_will_happen_first(make_c
     assert "1 team has not submitted" in page and "A Coruña–Helsinki" in page
     assert "Bologna–Luleå" not in page
 
-    confirmed = trainer.post(f"/peer-review/{cap.activity.id}/phase", data={"phase": "review", "confirmed": "yes"})
+    confirmed = trainer.post(
+        f"/peer-review/{cap.activity.id}/phase", data={"phase": "review", "confirmed": "yes"}
+    )
 
     assert confirmed.status_code == 302
     db.session.expire_all()
@@ -177,10 +225,17 @@ def test_a_phase_switch_without_confirmation_shows_what_will_happen_first(make_c
 def test_learners_cannot_open_the_phase_confirmation(make_capstone, client_for):
     cap = make_capstone()
 
-    assert client_for(cap.officials[0]).get(f"/peer-review/{cap.activity.id}/phase?phase=review").status_code == 403
+    assert (
+        client_for(cap.officials[0])
+        .get(f"/peer-review/{cap.activity.id}/phase?phase=review")
+        .status_code
+        == 403
+    )
 
 
-def test_the_team_picker_is_a_filterable_checkbox_list_that_posts_as_a_form(make_capstone, client_for):
+def test_the_team_picker_is_a_filterable_checkbox_list_that_posts_as_a_form(
+    make_capstone, client_for
+):
     cap = make_capstone(teams="trainer")
     giulia, asa = cap.officials[0], cap.officials[2]
     trainer = client_for(cap.trainer)
@@ -192,15 +247,17 @@ def test_the_team_picker_is_a_filterable_checkbox_list_that_posts_as_a_form(make
     assert 'data-picker-filter list="member-names"' in page and "<datalist" in page
     assert '<details class="pr-menu">' not in page  # no team yet, so no row menu
 
-    created = trainer.post(f"/peer-review/{cap.activity.id}/teams",
-                           data={"name": "Emilia–Norrbotten", "members": [str(giulia.id), str(asa.id)]})
+    created = trainer.post(
+        f"/peer-review/{cap.activity.id}/teams",
+        data={"name": "Emilia–Norrbotten", "members": [str(giulia.id), str(asa.id)]},
+    )
 
     assert created.status_code == 302
     team = db.session.execute(db.select(Team)).scalar_one()
     assert set(db.session.execute(db.select(TeamMember.user_id)).scalars()) == {giulia.id, asa.id}
     menu_page = trainer.get(f"/peer-review/{cap.activity.id}/manage").get_data(as_text=True)
-    row_menu = menu_page[menu_page.index('<details class="pr-menu">'):]
-    row_menu = row_menu[:row_menu.index("</details>")]
+    row_menu = menu_page[menu_page.index('<details class="pr-menu">') :]
+    row_menu = row_menu[: row_menu.index("</details>")]
     assert f"/peer-review/teams/{team.id}/delete" in row_menu
     assert "Remove Giulia Rossi from the team" in row_menu
     assert template_of(cap.settings).sections  # the workspace's template is untouched

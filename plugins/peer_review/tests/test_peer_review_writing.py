@@ -22,14 +22,24 @@ def section_row(team_id: int, key: str) -> Section:
 
 
 # -- teams ----------------------------------------------------------------------------------------
-def test_learners_form_a_team_by_inviting_a_colleague_of_the_course_by_email(make_capstone, client_for):
+def test_learners_form_a_team_by_inviting_a_colleague_of_the_course_by_email(
+    make_capstone, client_for
+):
     cap = make_capstone()
     giulia, asa = cap.officials[0], cap.officials[2]
     founder = client_for(giulia)
 
-    assert founder.post(f"/peer-review/{cap.activity.id}/team", data={"name": "Emilia–Norrbotten"}).status_code == 302
-    invited = founder.post(f"/peer-review/{cap.activity.id}/team/invite", data={"email": asa.email.upper()},
-                           follow_redirects=True)
+    assert (
+        founder.post(
+            f"/peer-review/{cap.activity.id}/team", data={"name": "Emilia–Norrbotten"}
+        ).status_code
+        == 302
+    )
+    invited = founder.post(
+        f"/peer-review/{cap.activity.id}/team/invite",
+        data={"email": asa.email.upper()},
+        follow_redirects=True,
+    )
     assert "Invitation sent." in invited.get_data(as_text=True)
     mail = [m for m in outbox() if m["To"] == asa.email]
     assert mail and "Emilia–Norrbotten" in mail[0].get_content()
@@ -38,7 +48,11 @@ def test_learners_form_a_team_by_inviting_a_colleague_of_the_course_by_email(mak
     page = guest.get(f"/peer-review/{cap.activity.id}").get_data(as_text=True)
     assert "Giulia Rossi invites you to join the team" in page
     invitation = db.session.execute(db.select(Invitation)).scalar_one()
-    joined = guest.post(f"/peer-review/invitations/{invitation.id}", data={"answer": "accept"}, follow_redirects=True)
+    joined = guest.post(
+        f"/peer-review/invitations/{invitation.id}",
+        data={"answer": "accept"},
+        follow_redirects=True,
+    )
 
     assert "You have joined the team" in joined.get_data(as_text=True)
     assert set(db.session.execute(db.select(TeamMember.user_id)).scalars()) == {giulia.id, asa.id}
@@ -50,10 +64,15 @@ def test_only_learners_of_the_course_can_be_invited(make_capstone, make_user, cl
     founder = client_for(cap.officials[0])
     founder.post(f"/peer-review/{cap.activity.id}/team", data={"name": "Ours"})
 
-    response = founder.post(f"/peer-review/{cap.activity.id}/team/invite", data={"email": outsider.email},
-                            follow_redirects=True)
+    response = founder.post(
+        f"/peer-review/{cap.activity.id}/team/invite",
+        data={"email": outsider.email},
+        follow_redirects=True,
+    )
 
-    assert "Nobody enrolled in this course has the e-mail address" in response.get_data(as_text=True)
+    assert "Nobody enrolled in this course has the e-mail address" in response.get_data(
+        as_text=True
+    )
     assert db.session.execute(db.select(Invitation)).first() is None
 
 
@@ -64,8 +83,14 @@ def test_a_learner_is_in_one_team_at_most(make_capstone, client_for):
     founder = client_for(giulia)
     founder.post(f"/peer-review/{cap.activity.id}/team", data={"name": "Giulia's team"})
 
-    again = founder.post(f"/peer-review/{cap.activity.id}/team", data={"name": "Another"}, follow_redirects=True)
-    invite = founder.post(f"/peer-review/{cap.activity.id}/team/invite", data={"email": asa.email}, follow_redirects=True)
+    again = founder.post(
+        f"/peer-review/{cap.activity.id}/team", data={"name": "Another"}, follow_redirects=True
+    )
+    invite = founder.post(
+        f"/peer-review/{cap.activity.id}/team/invite",
+        data={"email": asa.email},
+        follow_redirects=True,
+    )
 
     assert "You are already in a team." in again.get_data(as_text=True)
     assert "Åsa Lindqvist is already in a team." in invite.get_data(as_text=True)
@@ -74,8 +99,9 @@ def test_a_learner_is_in_one_team_at_most(make_capstone, client_for):
 def test_when_the_trainer_forms_teams_learners_cannot(make_capstone, client_for):
     cap = make_capstone(teams="trainer")
 
-    response = client_for(cap.officials[0]).post(f"/peer-review/{cap.activity.id}/team", data={"name": "Mine"},
-                                                 follow_redirects=True)
+    response = client_for(cap.officials[0]).post(
+        f"/peer-review/{cap.activity.id}/team", data={"name": "Mine"}, follow_redirects=True
+    )
 
     assert "Your trainer forms the teams for this activity." in response.get_data(as_text=True)
 
@@ -87,10 +113,13 @@ def test_a_team_from_too_few_countries_cannot_submit(make_capstone, client_for):
     team = form_team(cap, [giulia, marco])
     write_everything(cap, team, giulia)
 
-    response = client_for(giulia).post(f"/peer-review/{cap.activity.id}/submit", data={"kind": "original"},
-                                       follow_redirects=True)
+    response = client_for(giulia).post(
+        f"/peer-review/{cap.activity.id}/submit", data={"kind": "original"}, follow_redirects=True
+    )
 
-    assert "The team needs members from at least 2 countries (now: IT)." in response.get_data(as_text=True)
+    assert "The team needs members from at least 2 countries (now: IT)." in response.get_data(
+        as_text=True
+    )
     assert db.session.execute(db.select(Submission)).first() is None
 
 
@@ -108,14 +137,18 @@ def test_a_section_over_its_word_limit_or_empty_blocks_submission(make_capstone,
 
 
 # -- writing at the same time ---------------------------------------------------------------------
-def test_the_second_co_author_to_save_sees_both_texts_and_nothing_is_overwritten(make_capstone, client_for):
+def test_the_second_co_author_to_save_sees_both_texts_and_nothing_is_overwritten(
+    make_capstone, client_for
+):
     cap = make_capstone()
     giulia, asa = cap.officials[0], cap.officials[2]
     team = form_team(cap, [giulia, asa])
     first, second = client_for(giulia), client_for(asa)
     url = f"/peer-review/{cap.activity.id}/proposal/context_needs"
     # Both open the editor on the same version.
-    version = re.search(r'name="base_version" type="hidden" value="(\d+)"', first.get(url).get_data(as_text=True)).group(1)
+    version = re.search(
+        r'name="base_version" type="hidden" value="(\d+)"', first.get(url).get_data(as_text=True)
+    ).group(1)
     assert f'value="{version}"' in second.get(url).get_data(as_text=True)
 
     saved = first.post(url, data={"text": "Giulia's needs analysis.", "base_version": version})
@@ -130,35 +163,47 @@ def test_the_second_co_author_to_save_sees_both_texts_and_nothing_is_overwritten
     assert (row.text, row.version) == ("Giulia's needs analysis.", 1)
     assert db.session.execute(db.select(db.func.count(SectionVersion.id))).scalar() == 1
 
-    merged = second.post(url, data={"text": "Giulia's and Åsa's needs analysis.", "base_version": "1"})
+    merged = second.post(
+        url, data={"text": "Giulia's and Åsa's needs analysis.", "base_version": "1"}
+    )
 
     assert merged.status_code == 302
     assert section_row(team.id, "context_needs").text == "Giulia's and Åsa's needs analysis."
 
 
 @pytest.mark.parametrize("version", ["²", str(2**63), "-1"])
-def test_a_save_with_a_malformed_version_is_a_bad_request_and_changes_nothing(make_capstone, client_for, version):
+def test_a_save_with_a_malformed_version_is_a_bad_request_and_changes_nothing(
+    make_capstone, client_for, version
+):
     cap = make_capstone()
     giulia = cap.officials[0]
     team = form_team(cap, [giulia])
     author = client_for(giulia)
 
-    section = author.post(f"/peer-review/{cap.activity.id}/proposal/context_needs",
-                          data={"text": "Tampered.", "base_version": version})
-    details = author.post(f"/peer-review/{cap.activity.id}/proposal/details",
-                          data={"title": "Tampered", "policy_area": "youth", "base_version": version})
+    section = author.post(
+        f"/peer-review/{cap.activity.id}/proposal/context_needs",
+        data={"text": "Tampered.", "base_version": version},
+    )
+    details = author.post(
+        f"/peer-review/{cap.activity.id}/proposal/details",
+        data={"title": "Tampered", "policy_area": "youth", "base_version": version},
+    )
 
     assert (section.status_code, details.status_code) == (400, 400)
     assert section_row(team.id, "context_needs").text != "Tampered."
 
 
 @pytest.mark.parametrize(("a", "b"), [("²", "0"), (str(2**63), "0"), ("0", "x")])
-def test_comparing_section_versions_by_malformed_numbers_is_a_bad_request(make_capstone, client_for, a, b):
+def test_comparing_section_versions_by_malformed_numbers_is_a_bad_request(
+    make_capstone, client_for, a, b
+):
     cap = make_capstone()
     giulia = cap.officials[0]
     form_team(cap, [giulia])
 
-    response = client_for(giulia).get(f"/peer-review/{cap.activity.id}/proposal/context_needs/history?a={a}&b={b}")
+    response = client_for(giulia).get(
+        f"/peer-review/{cap.activity.id}/proposal/context_needs/history?a={a}&b={b}"
+    )
 
     assert response.status_code == 400
 
@@ -169,9 +214,14 @@ def test_the_title_and_policy_area_are_also_saved_with_a_version_check(make_caps
     team = form_team(cap, [giulia, asa])
     url = f"/peer-review/{cap.activity.id}/proposal/details"
 
-    client_for(giulia).post(url, data={"title": "Young Voices", "policy_area": "youth", "base_version": "0"})
-    clash = client_for(asa).post(url, data={"title": "Voices of Youth", "policy_area": "youth", "base_version": "0"},
-                                 follow_redirects=True)
+    client_for(giulia).post(
+        url, data={"title": "Young Voices", "policy_area": "youth", "base_version": "0"}
+    )
+    clash = client_for(asa).post(
+        url,
+        data={"title": "Voices of Youth", "policy_area": "youth", "base_version": "0"},
+        follow_redirects=True,
+    )
 
     assert "A co-author changed the title or policy area meanwhile" in clash.get_data(as_text=True)
     db.session.refresh(team)
@@ -184,7 +234,9 @@ def test_the_history_lists_every_version_and_compares_two(make_capstone, client_
     form_team(cap, [giulia, asa])
     url = f"/peer-review/{cap.activity.id}/proposal/objectives"
     client_for(giulia).post(url, data={"text": "Meet in Bologna in March.", "base_version": "0"})
-    client_for(asa).post(url, data={"text": "Meet in Luleå and Bologna in May.", "base_version": "1"})
+    client_for(asa).post(
+        url, data={"text": "Meet in Luleå and Bologna in May.", "base_version": "1"}
+    )
 
     history = client_for(giulia).get(f"{url}/history?a=1&b=2")
     page = history.get_data(as_text=True)
@@ -221,8 +273,16 @@ def test_the_draft_exports_as_markdown_and_as_a_pdf_with_every_section(make_caps
 def test_a_learner_without_a_team_has_no_proposal_to_open(make_capstone, client_for):
     cap = make_capstone()
 
-    assert client_for(cap.officials[0]).get(f"/peer-review/{cap.activity.id}/proposal").status_code == 404
-    assert client_for(cap.officials[0]).get(f"/peer-review/{cap.activity.id}/proposal/nope").status_code == 404
+    assert (
+        client_for(cap.officials[0]).get(f"/peer-review/{cap.activity.id}/proposal").status_code
+        == 404
+    )
+    assert (
+        client_for(cap.officials[0])
+        .get(f"/peer-review/{cap.activity.id}/proposal/nope")
+        .status_code
+        == 404
+    )
 
 
 def test_forms_carry_their_csrf_token_when_csrf_is_on(app_factory, make_capstone):
@@ -235,11 +295,23 @@ def test_forms_carry_their_csrf_token_when_csrf_is_on(app_factory, make_capstone
         page = browser.get(url).get_data(as_text=True)
         return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
 
-    assert browser.post("/login", data={"email": cap.officials[0].email, "csrf_token": token("/login"),
-                                        "password": "correct-horse-battery-staple"}).status_code == 302
+    assert (
+        browser.post(
+            "/login",
+            data={
+                "email": cap.officials[0].email,
+                "csrf_token": token("/login"),
+                "password": "correct-horse-battery-staple",
+            },
+        ).status_code
+        == 302
+    )
     form_token = token(f"/peer-review/{cap.activity.id}")
     without = browser.post(f"/peer-review/{cap.activity.id}/team", data={"name": "No token"})
-    created = browser.post(f"/peer-review/{cap.activity.id}/team", data={"name": "With token", "csrf_token": form_token})
+    created = browser.post(
+        f"/peer-review/{cap.activity.id}/team",
+        data={"name": "With token", "csrf_token": form_token},
+    )
 
     assert without.status_code == 400
     assert created.status_code == 302

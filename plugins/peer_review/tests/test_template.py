@@ -98,11 +98,15 @@ def test_duplicate_section_keys_are_reported():
     assert validate_template(data) == ["Section 2: the key “context” is used twice."]
 
 
-@pytest.mark.parametrize("limit", [0, -10, "300", 2.5, True, None, "1e23", 1e23, 10**23, float("inf"), 100_001])
+@pytest.mark.parametrize(
+    "limit", [0, -10, "300", 2.5, True, None, "1e23", 1e23, 10**23, float("inf"), 100_001]
+)
 def test_a_word_limit_must_be_a_whole_number_within_bounds(limit):
     data = valid_template()
     data["sections"][0]["word_limit"] = limit
-    assert validate_template(data) == ["Section 1: the word limit must be a whole number from 1 to 100000."]
+    assert validate_template(data) == [
+        "Section 1: the word limit must be a whole number from 1 to 100000."
+    ]
 
 
 def test_a_word_limit_of_one_hundred_thousand_is_accepted():
@@ -114,16 +118,22 @@ def test_a_word_limit_of_one_hundred_thousand_is_accepted():
 @pytest.mark.parametrize("points", [float("inf"), float("-inf"), float("nan"), 1001, 1e23, -1])
 def test_rubric_points_must_be_finite_and_within_bounds(points):
     data = valid_rubric()
-    data["criteria"][0]["levels"] = copy.deepcopy(data["criteria"][0]["levels"])  # not the other criterion's
+    data["criteria"][0]["levels"] = copy.deepcopy(
+        data["criteria"][0]["levels"]
+    )  # not the other criterion's
     data["criteria"][0]["levels"][1]["points"] = points
-    assert validate_rubric(data) == ["Criterion 1, level 2: the points must be a number from 0 to 1000."]
+    assert validate_rubric(data) == [
+        "Criterion 1, level 2: the points must be a number from 0 to 1000."
+    ]
 
 
 @pytest.mark.parametrize("weight", [float("inf"), float("nan"), 1001, 0, -5])
 def test_a_criterion_weight_must_be_finite_and_within_bounds(weight):
     data = valid_rubric()
     data["criteria"][0]["weight"] = weight
-    assert validate_rubric(data) == ["Criterion 1: the weight must be a number above 0 and at most 1000."]
+    assert validate_rubric(data) == [
+        "Criterion 1: the weight must be a number above 0 and at most 1000."
+    ]
 
 
 def test_a_rubric_read_from_yaml_with_infinite_points_is_refused():
@@ -132,7 +142,10 @@ def test_a_rubric_read_from_yaml_with_infinite_points_is_refused():
     data = valid_rubric()
     text = yaml.safe_dump(data).replace("points: 2", "points: .inf", 1)
     assert ".inf" in text
-    assert any("the points must be a number from 0 to 1000" in e for e in validate_rubric(yaml.safe_load(text)))
+    assert any(
+        "the points must be a number from 0 to 1000" in e
+        for e in validate_rubric(yaml.safe_load(text))
+    )
 
 
 def test_every_problem_of_a_template_is_reported_at_once():

@@ -49,14 +49,23 @@ DEFAULT_FILE = "quiz.gift"
 
 def activity_type() -> ActivityType:
     return ActivityType(
-        key="quiz", label=_l("Quiz"), endpoint="quiz.view", edit_endpoint="quiz.edit_quiz",
-        import_definition=import_definition, export_definition=export_definition,
-        validate_definition=validate_definition, default_definition=default_definition, status=status,
+        key="quiz",
+        label=_l("Quiz"),
+        endpoint="quiz.view",
+        edit_endpoint="quiz.edit_quiz",
+        import_definition=import_definition,
+        export_definition=export_definition,
+        validate_definition=validate_definition,
+        default_definition=default_definition,
+        status=status,
         statuses=statuses,
-        translation_states=translation_states, translation_texts=translation_texts,
+        translation_states=translation_states,
+        translation_texts=translation_texts,
         translation_units=translation_units.translation_units,
         apply_translations=translation_units.apply_translations,
-        package_untranslated=package_untranslated, has_learner_work=has_learner_work, assessment=True,
+        package_untranslated=package_untranslated,
+        has_learner_work=has_learner_work,
+        assessment=True,
     )
 
 
@@ -64,7 +73,8 @@ def has_learner_work(activity_ids: Sequence[int]) -> set[int]:
     """The quizzes someone has attempted or been graded in: their attempts stay when one leaves its course."""
     ids = list(activity_ids)
     rows = db.session.execute(
-        db.select(Attempt.activity_id).where(Attempt.activity_id.in_(ids))
+        db.select(Attempt.activity_id)
+        .where(Attempt.activity_id.in_(ids))
         .union(db.select(QuizGrade.activity_id).where(QuizGrade.activity_id.in_(ids)))
     ).scalars()
     return set(rows)
@@ -80,7 +90,8 @@ def translation_texts(activities: Sequence[Activity]) -> dict[int, list[Translat
     slots = db.session.execute(
         db.select(Slot.activity_id, Slot.question_id, BankQuestion.course_id)
         .join(BankQuestion, BankQuestion.id == Slot.question_id)
-        .where(Slot.activity_id.in_(ids)).order_by(Slot.activity_id, Slot.position, Slot.id)
+        .where(Slot.activity_id.in_(ids))
+        .order_by(Slot.activity_id, Slot.position, Slot.id)
     ).all()
     versions = current_versions({question_id for _, question_id, _ in slots})
     found: dict[int, list[TranslatableText]] = {i: [] for i in ids}
@@ -89,19 +100,27 @@ def translation_texts(activities: Sequence[Activity]) -> dict[int, list[Translat
         if version is None:
             continue
         number = len(found[activity_id]) + 1
-        found[activity_id].append(TranslatableText(
-            label=_l("Question %(num)d (with its answers and feedback)", num=number),
-            english=str((version.data or {}).get("text") or ""),
-            states={locale: language_state((version.translations or {}).get(locale), version.data)
-                    for locale in LANGUAGES},
-            editor="quiz.translate_question", editor_args={"course_id": course_id, "question_id": question_id}))
+        found[activity_id].append(
+            TranslatableText(
+                label=_l("Question %(num)d (with its answers and feedback)", num=number),
+                english=str((version.data or {}).get("text") or ""),
+                states={
+                    locale: language_state((version.translations or {}).get(locale), version.data)
+                    for locale in LANGUAGES
+                },
+                editor="quiz.translate_question",
+                editor_args={"course_id": course_id, "question_id": question_id},
+            )
+        )
     return found
 
 
 def translation_states(activities: Sequence[Activity]) -> dict[int, dict[str, list[str]]]:
     """:func:`translation_texts` as counts: one state per question and language."""
-    return {activity_id: {locale: [text.states[locale] for text in texts] for locale in LANGUAGES}
-            for activity_id, texts in translation_texts(activities).items()}
+    return {
+        activity_id: {locale: [text.states[locale] for text in texts] for locale in LANGUAGES}
+        for activity_id, texts in translation_texts(activities).items()
+    }
 
 
 def default_definition() -> dict[str, Any]:
@@ -123,8 +142,9 @@ def read_gift_file(folder: Path, name: str, display: str) -> tuple[Any, list[Gif
     return result, list(result.errors)
 
 
-def read_translations(folder: Path, name: str, english: list[Question],
-                      display_of: Callable[[str], str]) -> tuple[list[dict[str, Any]], list[GiftError]]:
+def read_translations(
+    folder: Path, name: str, english: list[Question], display_of: Callable[[str], str]
+) -> tuple[list[dict[str, Any]], list[GiftError]]:
     """The translated texts of each English question (``{locale: texts}``), read from the files
     ``quiz.<lang>.gift`` beside ``name`` for every language the site knows, or their problems."""
     per_locale: dict[str, list[dict[str, Any] | None]] = {}
@@ -136,13 +156,17 @@ def read_translations(folder: Path, name: str, english: list[Question],
         result, problems = read_gift_file(folder, file, display_of(file))
         if not problems:
             last = max((q.line for q in result.questions), default=1)
-            texts, problems = pair_questions(english, result.questions, display_of(name), display_of(file), last)
+            texts, problems = pair_questions(
+                english, result.questions, display_of(name), display_of(file), last
+            )
             per_locale[locale] = texts
         errors += problems
     return texts_by_locale(per_locale, len(english)), errors
 
 
-def package_untranslated(definition: Mapping[str, Any], folder: Path, key: str) -> dict[str, list[str]]:
+def package_untranslated(
+    definition: Mapping[str, Any], folder: Path, key: str
+) -> dict[str, list[str]]:
     """For ``nttlearn courses validate``: each language whose ``quiz.<lang>.gift`` is not beside
     the quiz's file (a file that is there has every question: `pair_questions` refuses a missing
     one). Nothing when the file is not there or does not parse (validation says so)."""
@@ -152,8 +176,11 @@ def package_untranslated(definition: Mapping[str, Any], folder: Path, key: str) 
     result, errors = read_gift_file(folder, name, name)
     if errors or not result.questions:
         return {}
-    return {locale: [f"{translated_file_name(name, locale)} (the whole quiz)"]
-            for locale in LANGUAGES if not (folder / translated_file_name(name, locale)).is_file()}
+    return {
+        locale: [f"{translated_file_name(name, locale)} (the whole quiz)"]
+        for locale in LANGUAGES
+        if not (folder / translated_file_name(name, locale)).is_file()
+    }
 
 
 def _setting_line(folder: Path, key: str) -> int:
@@ -166,26 +193,42 @@ def _setting_line(folder: Path, key: str) -> int:
     return next((n for n, line in enumerate(lines, start=1) if pattern.match(line)), 1)
 
 
-def validate_definition(definition: Mapping[str, Any], folder: Path, path: str) -> list[DefinitionProblem]:
+def validate_definition(
+    definition: Mapping[str, Any], folder: Path, path: str
+) -> list[DefinitionProblem]:
     """Check the settings and the ``.gift`` file without touching the database."""
     settings = read_settings(definition)
-    problems = [DefinitionProblem(path, _setting_line(folder, key), str(message)) for key, message in settings.problems]
+    problems = [
+        DefinitionProblem(path, _setting_line(folder, key), str(message))
+        for key, message in settings.problems
+    ]
     name = definition.get("file")
     if isinstance(name, str) and name.strip():
         display = str(PurePosixPath(path).parent / name)
         result, errors = read_gift_file(folder, name, display)
         if result is None:
-            problems += [DefinitionProblem(path, _setting_line(folder, "file"), e.message) for e in errors]
+            problems += [
+                DefinitionProblem(path, _setting_line(folder, "file"), e.message) for e in errors
+            ]
         else:
             problems += [DefinitionProblem(display, e.line, e.message) for e in errors]
             if result.ok:
                 in_file = {tuple(split_path(q.category)) for q in result.questions if q.category}
                 for draw in settings.draws:
                     if tuple(split_path(draw.path)) not in in_file:
-                        problems.append(DefinitionProblem(path, _setting_line(folder, "random"),
-                                                          f"random: no question of {name} is in category '{draw.path}'"))
-                _texts, errors = read_translations(folder, name, result.questions,
-                                                   lambda file: str(PurePosixPath(path).parent / file))
+                        problems.append(
+                            DefinitionProblem(
+                                path,
+                                _setting_line(folder, "random"),
+                                f"random: no question of {name} is in category '{draw.path}'",
+                            )
+                        )
+                _texts, errors = read_translations(
+                    folder,
+                    name,
+                    result.questions,
+                    lambda file: str(PurePosixPath(path).parent / file),
+                )
                 problems += [DefinitionProblem(e.source, e.line, e.message) for e in errors]
     return problems
 
@@ -220,8 +263,11 @@ def import_definition(activity: Activity, definition: Mapping[str, Any], folder:
                 wanted.append(WantedSlot(question_id=question_id, mark=default_mark(question.type)))
         quiz.source_file = name
         if report.categories:
-            quiz.category_id = db.session.execute(db.select(Category.id).where(
-                Category.course_id == module.course_id, Category.path == report.categories[0])).scalar()
+            quiz.category_id = db.session.execute(
+                db.select(Category.id).where(
+                    Category.course_id == module.course_id, Category.path == report.categories[0]
+                )
+            ).scalar()
     wanted += ensure_draw_categories(module.course_id, settings.draws)
     sync_slots(quiz, wanted)
 
@@ -234,27 +280,37 @@ def export_definition(activity: Activity, folder: Path) -> dict[str, Any]:
     draws = draws_of(quiz)
     exported = export_versions(quiz.course_id, question_ids=fixed_question_ids(quiz))
     for draw in draws:
-        category = db.session.execute(db.select(Category).where(
-            Category.course_id == quiz.course_id, Category.path == draw.path)).scalar()
+        category = db.session.execute(
+            db.select(Category).where(
+                Category.course_id == quiz.course_id, Category.path == draw.path
+            )
+        ).scalar()
         if category is not None:
             known = {(q.category, q.name) for q, _v in exported}
-            exported += [(q, v) for q, v in export_versions(quiz.course_id, category=category)
-                         if q.category == draw.path and (q.category, q.name) not in known]
+            exported += [
+                (q, v)
+                for q, v in export_versions(quiz.course_id, category=category)
+                if q.category == draw.path and (q.category, q.name) not in known
+            ]
     questions = [q for q, _v in exported]
     entry = settings_definition(quiz, draws)
     if questions:
-        name = quiz.source_file or (DEFAULT_FILE if not (folder / DEFAULT_FILE).exists() else f"{activity.key}.gift")
+        name = quiz.source_file or (
+            DEFAULT_FILE if not (folder / DEFAULT_FILE).exists() else f"{activity.key}.gift"
+        )
         (folder / name).write_text(export_gift(questions), encoding="utf-8")
         for locale in LANGUAGES:
             translated = translated_questions(exported, locale)
             if translated is not None:
-                (folder / translated_file_name(name, locale)).write_text(export_gift(translated), encoding="utf-8")
+                (folder / translated_file_name(name, locale)).write_text(
+                    export_gift(translated), encoding="utf-8"
+                )
         entry = {"file": name, **entry}
     return entry
 
 
 def status(activity: Activity, user_id: int) -> str | None:
-    """"Best grade: 80%" once the learner may see marks; "Attempted" or "In progress" before."""
+    """ "Best grade: 80%" once the learner may see marks; "Attempted" or "In progress" before."""
     return statuses([activity], user_id).get(activity.id)
 
 
@@ -269,22 +325,28 @@ def statuses(activities: Sequence[Activity], user_id: int) -> dict[int, str | No
         return result
     states: dict[int, set[str]] = {}
     for activity_id, state in db.session.execute(
-            db.select(Attempt.activity_id, Attempt.state).distinct()
-            .where(Attempt.activity_id.in_(ids), Attempt.user_id == user_id)):
+        db.select(Attempt.activity_id, Attempt.state)
+        .distinct()
+        .where(Attempt.activity_id.in_(ids), Attempt.user_id == user_id)
+    ):
         states.setdefault(activity_id, set()).add(state)
     if not states:
         return result
     for quiz, row in db.session.execute(
-            db.select(Quiz, QuizGrade)
-            .outerjoin(QuizGrade, (QuizGrade.activity_id == Quiz.activity_id) & (QuizGrade.user_id == user_id))
-            .where(Quiz.activity_id.in_(sorted(states)))):
+        db.select(Quiz, QuizGrade)
+        .outerjoin(
+            QuizGrade, (QuizGrade.activity_id == Quiz.activity_id) & (QuizGrade.user_id == user_id)
+        )
+        .where(Quiz.activity_id.in_(sorted(states)))
+    ):
         grade = row.effective if row is not None else None
         if grade is not None and quiz.review_marks == "immediately":
             result[quiz.activity_id] = {
                 "highest": _("Best grade: %(grade)s", grade=format_percent(grade)),
                 "average": _("Average grade: %(grade)s", grade=format_percent(grade)),
                 "first": _("Grade: %(grade)s", grade=format_percent(grade)),
-                "last": _("Grade: %(grade)s", grade=format_percent(grade))}[quiz.grading_method]
+                "last": _("Grade: %(grade)s", grade=format_percent(grade)),
+            }[quiz.grading_method]
         elif "in_progress" in states[quiz.activity_id]:
             result[quiz.activity_id] = _("In progress")
         else:

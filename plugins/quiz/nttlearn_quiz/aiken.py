@@ -34,7 +34,9 @@ class _Draft:
     error: GiftError | None = None
 
 
-def parse_aiken(text: str, source: str = "<string>", max_questions: int | None = None) -> GiftResult:
+def parse_aiken(
+    text: str, source: str = "<string>", max_questions: int | None = None
+) -> GiftResult:
     """Read every question of an Aiken file; an error for each question that cannot be read,
     at the line where it starts (or where the problem is). A file with more than
     ``max_questions`` questions gives that one error and no questions."""

@@ -75,17 +75,36 @@ class Analysis:
     def to_json(self) -> dict[str, Any]:
         s = self.stats
         return {
-            "quiz_id": self.activity_id, "title": self.title, "attempts": s.attempts, "max_mark": s.max_mark,
-            "mean": s.mean, "median": s.median, "standard_deviation": s.standard_deviation,
+            "quiz_id": self.activity_id,
+            "title": self.title,
+            "attempts": s.attempts,
+            "max_mark": s.max_mark,
+            "mean": s.mean,
+            "median": s.median,
+            "standard_deviation": s.standard_deviation,
             "cronbach_alpha": s.cronbach_alpha,
-            "questions": [{
-                "position": q.position, "question": q.label, "type": q.qtype, "max_mark": q.max_mark,
-                "facility": q.facility, "standard_deviation": q.standard_deviation,
-                "discrimination": q.discrimination,
-                "answers": [{"answer": text, "chosen": n} for text, n in q.answers],
-            } for q in self.questions],
-            "languages": [{"locale": r.locale, "attempts": r.attempts, "mean_percent": r.mean_percent,
-                           "facility": r.facility} for r in self.languages],
+            "questions": [
+                {
+                    "position": q.position,
+                    "question": q.label,
+                    "type": q.qtype,
+                    "max_mark": q.max_mark,
+                    "facility": q.facility,
+                    "standard_deviation": q.standard_deviation,
+                    "discrimination": q.discrimination,
+                    "answers": [{"answer": text, "chosen": n} for text, n in q.answers],
+                }
+                for q in self.questions
+            ],
+            "languages": [
+                {
+                    "locale": r.locale,
+                    "attempts": r.attempts,
+                    "mean_percent": r.mean_percent,
+                    "facility": r.facility,
+                }
+                for r in self.languages
+            ],
         }
 
 
@@ -95,16 +114,33 @@ def item_analysis(quiz: Quiz) -> Analysis:
     activity = db.session.get(Activity, quiz.activity_id)
     types = question_types()
     slots = quiz_slots(quiz)
-    attempts = list(db.session.execute(
-        db.select(Attempt.id).where(Attempt.activity_id == quiz.activity_id, Attempt.state == "finished",
-                                    Attempt.needs_grading.is_(False)).order_by(Attempt.id)).scalars())
+    attempts = list(
+        db.session.execute(
+            db.select(Attempt.id)
+            .where(
+                Attempt.activity_id == quiz.activity_id,
+                Attempt.state == "finished",
+                Attempt.needs_grading.is_(False),
+            )
+            .order_by(Attempt.id)
+        ).scalars()
+    )
     rows = db.session.execute(
-        db.select(AttemptAnswer.attempt_id, AttemptAnswer.slot_id, AttemptAnswer.fraction, AttemptAnswer.response,
-                  QuestionVersion.data)
+        db.select(
+            AttemptAnswer.attempt_id,
+            AttemptAnswer.slot_id,
+            AttemptAnswer.fraction,
+            AttemptAnswer.response,
+            QuestionVersion.data,
+        )
         .join(QuestionVersion, QuestionVersion.id == AttemptAnswer.question_version_id)
         .join(Attempt, Attempt.id == AttemptAnswer.attempt_id)
-        .where(Attempt.activity_id == quiz.activity_id, Attempt.state == "finished",
-               Attempt.needs_grading.is_(False))).all()
+        .where(
+            Attempt.activity_id == quiz.activity_id,
+            Attempt.state == "finished",
+            Attempt.needs_grading.is_(False),
+        )
+    ).all()
     graded_slots = []
     sample: dict[int, dict[str, Any]] = {}
     for row in rows:
@@ -135,31 +171,67 @@ def item_analysis(quiz: Quiz) -> Analysis:
         if data.get("type") in ("multichoice", "truefalse"):
             texts = [a["text"] for a in data.get("answers") or []]
             answers = [(text, chosen[slot.id][text]) for text in texts]
-        questions.append(QuestionRow(
-            position=slot.position, label=labels[slot.id], qtype=data.get("type", ""), max_mark=slot.mark,
-            responses=answered[slot.id], facility=qstats.facility, standard_deviation=qstats.standard_deviation,
-            discrimination=qstats.discrimination, answers=answers))
-    return Analysis(quiz.activity_id, localized(activity) if activity else "", stats, questions,
-                    languages=by_language(quiz.activity_id, [s.id for s in graded_slots]))
+        questions.append(
+            QuestionRow(
+                position=slot.position,
+                label=labels[slot.id],
+                qtype=data.get("type", ""),
+                max_mark=slot.mark,
+                responses=answered[slot.id],
+                facility=qstats.facility,
+                standard_deviation=qstats.standard_deviation,
+                discrimination=qstats.discrimination,
+                answers=answers,
+            )
+        )
+    return Analysis(
+        quiz.activity_id,
+        localized(activity) if activity else "",
+        stats,
+        questions,
+        languages=by_language(quiz.activity_id, [s.id for s in graded_slots]),
+    )
 
 
 def by_language(activity_id: int, slot_ids: list[int]) -> list[LanguageRow]:
     """The same attempts as the item analysis (pooled over languages) split by the language
     they were taken in, in two queries whatever their number."""
-    graded = (Attempt.activity_id == activity_id, Attempt.state == "finished", Attempt.needs_grading.is_(False))
-    totals = db.session.execute(db.select(Attempt.locale, db.func.count(Attempt.id), db.func.avg(Attempt.percent))
-                                .where(*graded).group_by(Attempt.locale)).all()
+    graded = (
+        Attempt.activity_id == activity_id,
+        Attempt.state == "finished",
+        Attempt.needs_grading.is_(False),
+    )
+    totals = db.session.execute(
+        db.select(Attempt.locale, db.func.count(Attempt.id), db.func.avg(Attempt.percent))
+        .where(*graded)
+        .group_by(Attempt.locale)
+    ).all()
     facility: dict[tuple[int, str | None], float] = {}
     if totals and slot_ids:
         for slot_id, locale, mean in db.session.execute(
-                db.select(AttemptAnswer.slot_id, Attempt.locale, db.func.avg(db.func.coalesce(AttemptAnswer.fraction, 0.0)))
-                .join(Attempt, Attempt.id == AttemptAnswer.attempt_id)
-                .where(*graded, AttemptAnswer.slot_id.in_(slot_ids)).group_by(AttemptAnswer.slot_id, Attempt.locale)):
+            db.select(
+                AttemptAnswer.slot_id,
+                Attempt.locale,
+                db.func.avg(db.func.coalesce(AttemptAnswer.fraction, 0.0)),
+            )
+            .join(Attempt, Attempt.id == AttemptAnswer.attempt_id)
+            .where(*graded, AttemptAnswer.slot_id.in_(slot_ids))
+            .group_by(AttemptAnswer.slot_id, Attempt.locale)
+        ):
             facility[(slot_id, locale)] = 100 * float(mean)
-    rows = [LanguageRow(locale, count, None if mean is None else float(mean), [facility.get((s, locale)) for s in slot_ids])
-            for locale, count, mean in totals]
+    rows = [
+        LanguageRow(
+            locale,
+            count,
+            None if mean is None else float(mean),
+            [facility.get((s, locale)) for s in slot_ids],
+        )
+        for locale, count, mean in totals
+    ]
     order = {locale: n for n, locale in enumerate(LOCALES)}
-    return sorted(rows, key=lambda r: (r.locale is None, order.get(r.locale, len(order)), r.locale or ""))
+    return sorted(
+        rows, key=lambda r: (r.locale is None, order.get(r.locale, len(order)), r.locale or "")
+    )
 
 
 def _chosen_texts(data: dict[str, Any], response: Any) -> list[str]:
@@ -174,31 +246,96 @@ def _chosen_texts(data: dict[str, Any], response: Any) -> list[str]:
 
 def _slot_labels(slots: list) -> dict[int, str]:
     question_ids = [s.question_id for s in slots if s.question_id]
-    names = dict(db.session.execute(db.select(Question.id, Question.name).where(Question.id.in_(question_ids))).all()) \
-        if question_ids else {}
+    names = (
+        dict(
+            db.session.execute(
+                db.select(Question.id, Question.name).where(Question.id.in_(question_ids))
+            ).all()
+        )
+        if question_ids
+        else {}
+    )
     category_ids = [s.category_id for s in slots if s.category_id]
-    categories = {c.id: c for c in db.session.execute(db.select(Category).where(Category.id.in_(category_ids))).scalars()} \
-        if category_ids else {}
+    categories = (
+        {
+            c.id: c
+            for c in db.session.execute(
+                db.select(Category).where(Category.id.in_(category_ids))
+            ).scalars()
+        }
+        if category_ids
+        else {}
+    )
     from flask_babel import gettext as _
 
-    return {s.id: names.get(s.question_id, "") if s.question_id else
-            _("Random question from %(category)s", category=category_label(categories[s.category_id]))
-            for s in slots}
+    return {
+        s.id: names.get(s.question_id, "")
+        if s.question_id
+        else _(
+            "Random question from %(category)s", category=category_label(categories[s.category_id])
+        )
+        for s in slots
+    }
 
 
 def analysis_csv(analysis: Analysis, *, bom: bool = True) -> str:
     """One table: a ``quiz`` row with the quiz's figures, then a ``question`` row per question
     (through the core's CSV writer, which defuses formulas in titles, labels and answers)."""
     s = analysis.stats
-    rows: list[list[Any]] = [["quiz", "", analysis.title, "", s.attempts, _num(s.max_mark), _num(s.mean), _num(s.median),
-                              _num(s.standard_deviation), _num(s.cronbach_alpha), "", "", ""]]
+    rows: list[list[Any]] = [
+        [
+            "quiz",
+            "",
+            analysis.title,
+            "",
+            s.attempts,
+            _num(s.max_mark),
+            _num(s.mean),
+            _num(s.median),
+            _num(s.standard_deviation),
+            _num(s.cronbach_alpha),
+            "",
+            "",
+            "",
+        ]
+    ]
     for q in analysis.questions:
-        rows.append(["question", q.position, q.label, q.qtype, q.responses, _num(q.max_mark), "", "",
-                     _num(q.standard_deviation), "", _num(q.facility), _num(q.discrimination),
-                     "; ".join(f"{text}: {n}" for text, n in q.answers)])
-    return csv_text(["scope", "position", "question", "type", "attempts", "max_mark", "mean", "median",
-                     "standard_deviation", "cronbach_alpha", "facility", "discrimination", "answers_chosen"],
-                    rows, bom=bom)
+        rows.append(
+            [
+                "question",
+                q.position,
+                q.label,
+                q.qtype,
+                q.responses,
+                _num(q.max_mark),
+                "",
+                "",
+                _num(q.standard_deviation),
+                "",
+                _num(q.facility),
+                _num(q.discrimination),
+                "; ".join(f"{text}: {n}" for text, n in q.answers),
+            ]
+        )
+    return csv_text(
+        [
+            "scope",
+            "position",
+            "question",
+            "type",
+            "attempts",
+            "max_mark",
+            "mean",
+            "median",
+            "standard_deviation",
+            "cronbach_alpha",
+            "facility",
+            "discrimination",
+            "answers_chosen",
+        ],
+        rows,
+        bom=bom,
+    )
 
 
 def _num(value: float | None) -> Decimal | None:
@@ -238,13 +375,23 @@ def chart(analysis: Analysis) -> Chart:
     bars, labels = [], []
     for n, q in enumerate(analysis.questions):
         x = left + n * group + 4
-        for offset, value, css, name in ((0, q.facility, "bar-facility", "F"),
-                                         (18, q.discrimination, "bar-discrimination", "D")):
+        for offset, value, css, name in (
+            (0, q.facility, "bar-facility", "F"),
+            (18, q.discrimination, "bar-discrimination", "D"),
+        ):
             if value is None:
                 continue
             h = abs(value) / 100 * (plot / 2)
-            bars.append(Bar(x + offset, zero - h if value >= 0 else zero, 16, round(h, 2), css,
-                            f"{q.position}: {name} {value:.0f}"))
+            bars.append(
+                Bar(
+                    x + offset,
+                    zero - h if value >= 0 else zero,
+                    16,
+                    round(h, 2),
+                    css,
+                    f"{q.position}: {name} {value:.0f}",
+                )
+            )
         labels.append((x + 17, str(q.position)))
     ticks = [(zero - v / 100 * plot / 2, f"{v}") for v in (100, 50, 0, -50, -100)]
     return Chart(width, int(top + plot + bottom), zero, bars, ticks, labels)
@@ -271,24 +418,37 @@ def course_quizzes(course_id: int) -> list[QuizSummary]:
     report's "Completed" for a quiz completed by a pass mark."""
     enrolled = (Enrolment.user_id == Attempt.user_id) & (Enrolment.course_id == course_id)
     quizzes = db.session.execute(
-        db.select(Quiz, Activity.title, Activity.translations).join(Activity, Activity.id == Quiz.activity_id)
+        db.select(Quiz, Activity.title, Activity.translations)
+        .join(Activity, Activity.id == Quiz.activity_id)
         .join(Module, Module.id == Activity.module_id)
         .where(Quiz.course_id == course_id, Activity.archived.is_(False))
-        .order_by(Module.position, Activity.position)).all()
+        .order_by(Module.position, Activity.position)
+    ).all()
     ids = [q.activity_id for q, _t, _tr in quizzes]
     if not ids:
         return []
-    counts = {a: (n, waiting) for a, n, waiting in db.session.execute(
-        db.select(Attempt.activity_id, db.func.count(Attempt.id),
-                  db.func.sum(db.case((Attempt.needs_grading.is_(True), 1), else_=0)))
-        .join(Enrolment, enrolled)
-        .where(Attempt.activity_id.in_(ids), Attempt.state == "finished").group_by(Attempt.activity_id))}
+    counts = {
+        a: (n, waiting)
+        for a, n, waiting in db.session.execute(
+            db.select(
+                Attempt.activity_id,
+                db.func.count(Attempt.id),
+                db.func.sum(db.case((Attempt.needs_grading.is_(True), 1), else_=0)),
+            )
+            .join(Enrolment, enrolled)
+            .where(Attempt.activity_id.in_(ids), Attempt.state == "finished")
+            .group_by(Attempt.activity_id)
+        )
+    }
     grades: dict[int, list[float]] = {i: [] for i in ids}
     learners: Counter[int] = Counter()
     for activity_id, grade, override in db.session.execute(
-            db.select(QuizGrade.activity_id, QuizGrade.grade, QuizGrade.override)
-            .join(Enrolment, (Enrolment.user_id == QuizGrade.user_id) & (Enrolment.course_id == course_id))
-            .where(QuizGrade.activity_id.in_(ids))):
+        db.select(QuizGrade.activity_id, QuizGrade.grade, QuizGrade.override)
+        .join(
+            Enrolment, (Enrolment.user_id == QuizGrade.user_id) & (Enrolment.course_id == course_id)
+        )
+        .where(QuizGrade.activity_id.in_(ids))
+    ):
         effective = override if override is not None else grade
         learners[activity_id] += 1
         if effective is not None:
@@ -298,13 +458,33 @@ def course_quizzes(course_id: int) -> list[QuizSummary]:
         title = localized_text(title, translations)
         values = grades[quiz.activity_id]
         n, waiting = counts.get(quiz.activity_id, (0, 0))
-        result.append(QuizSummary(quiz.activity_id, title, n, learners[quiz.activity_id],
-                                  sum(values) / len(values) if values else None,
-                                  sum(1 for v in values if v >= quiz.pass_mark - 1e-9), int(waiting or 0)))
+        result.append(
+            QuizSummary(
+                quiz.activity_id,
+                title,
+                n,
+                learners[quiz.activity_id],
+                sum(values) / len(values) if values else None,
+                sum(1 for v in values if v >= quiz.pass_mark - 1e-9),
+                int(waiting or 0),
+            )
+        )
     return result
 
 
 def course_quizzes_csv(rows: list[QuizSummary]) -> str:
-    return csv_text(["quiz_id", "quiz", "attempts", "learners", "mean_grade", "passed", "essays_to_grade"],
-                    [[r.activity_id, r.title, r.attempts, r.learners, _num(r.mean), r.passed, r.needs_grading]
-                     for r in rows])
+    return csv_text(
+        ["quiz_id", "quiz", "attempts", "learners", "mean_grade", "passed", "essays_to_grade"],
+        [
+            [
+                r.activity_id,
+                r.title,
+                r.attempts,
+                r.learners,
+                _num(r.mean),
+                r.passed,
+                r.needs_grading,
+            ]
+            for r in rows
+        ],
+    )

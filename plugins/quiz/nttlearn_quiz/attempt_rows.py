@@ -18,9 +18,13 @@ def lock_attempt(attempt_id: int) -> Attempt | None:
     on PostgreSQL; on SQLite the first write of the transaction takes the database's write
     lock, so this writes first)."""
     if db.session.get_bind().dialect.name == "sqlite":
-        db.session.execute(db.update(Attempt).where(Attempt.id == attempt_id).values(version=Attempt.version))
+        db.session.execute(
+            db.update(Attempt).where(Attempt.id == attempt_id).values(version=Attempt.version)
+        )
     return db.session.execute(
-        db.select(Attempt).where(Attempt.id == attempt_id).with_for_update()
+        db.select(Attempt)
+        .where(Attempt.id == attempt_id)
+        .with_for_update()
         .execution_options(populate_existing=True)
     ).scalar()
 
@@ -39,14 +43,21 @@ def lock_attempts(attempt_id: int) -> tuple[Attempt | None, LearnerAttempts]:
     """:func:`lock_attempt`, reading in the same statement what finishing it needs: all the same
     learner's attempts of the same quiz (locked too), the quiz, and the learner's grade row."""
     if db.session.get_bind().dialect.name == "sqlite":
-        db.session.execute(db.update(Attempt).where(Attempt.id == attempt_id).values(version=Attempt.version))
+        db.session.execute(
+            db.update(Attempt).where(Attempt.id == attempt_id).values(version=Attempt.version)
+        )
     this = db.aliased(Attempt)
     rows = db.session.execute(
         db.select(Attempt, Quiz, QuizGrade)
         .join(this, (this.activity_id == Attempt.activity_id) & (this.user_id == Attempt.user_id))
         .join(Quiz, Quiz.activity_id == Attempt.activity_id)
-        .outerjoin(QuizGrade, (QuizGrade.activity_id == Attempt.activity_id) & (QuizGrade.user_id == Attempt.user_id))
-        .where(this.id == attempt_id).order_by(Attempt.number).with_for_update(of=Attempt)
+        .outerjoin(
+            QuizGrade,
+            (QuizGrade.activity_id == Attempt.activity_id) & (QuizGrade.user_id == Attempt.user_id),
+        )
+        .where(this.id == attempt_id)
+        .order_by(Attempt.number)
+        .with_for_update(of=Attempt)
         .execution_options(populate_existing=True)
     ).all()
     attempts = [attempt for attempt, _quiz, _grade in rows]
@@ -56,11 +67,18 @@ def lock_attempts(attempt_id: int) -> tuple[Attempt | None, LearnerAttempts]:
 
 def answers_of(attempt: Attempt) -> list[AttemptAnswer]:
     """The attempt's answers, by slot number."""
-    return list(db.session.execute(db.select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt.id)
-                                   .order_by(AttemptAnswer.slot_number)).scalars())
+    return list(
+        db.session.execute(
+            db.select(AttemptAnswer)
+            .where(AttemptAnswer.attempt_id == attempt.id)
+            .order_by(AttemptAnswer.slot_number)
+        ).scalars()
+    )
 
 
-def answers_with_questions(attempt: Attempt) -> tuple[list[AttemptAnswer], dict[int, dict[str, Any]]]:
+def answers_with_questions(
+    attempt: Attempt,
+) -> tuple[list[AttemptAnswer], dict[int, dict[str, Any]]]:
     """The attempt's answers (by slot number) and the question JSON each was taken with, by
     version id, in one query."""
     answers: list[AttemptAnswer] = []
@@ -68,7 +86,8 @@ def answers_with_questions(attempt: Attempt) -> tuple[list[AttemptAnswer], dict[
     for answer, version_id, question in db.session.execute(
         db.select(AttemptAnswer, QuestionVersion.id, QuestionVersion.data)
         .join(QuestionVersion, QuestionVersion.id == AttemptAnswer.question_version_id)
-        .where(AttemptAnswer.attempt_id == attempt.id).order_by(AttemptAnswer.slot_number)
+        .where(AttemptAnswer.attempt_id == attempt.id)
+        .order_by(AttemptAnswer.slot_number)
     ):
         answers.append(answer)
         data[version_id] = question
@@ -80,5 +99,8 @@ def questions_of(answers: Iterable[AttemptAnswer]) -> dict[int, dict[str, Any]]:
     ids = {a.question_version_id for a in answers}
     if not ids:
         return {}
-    return dict(db.session.execute(
-        db.select(QuestionVersion.id, QuestionVersion.data).where(QuestionVersion.id.in_(ids))).all())
+    return dict(
+        db.session.execute(
+            db.select(QuestionVersion.id, QuestionVersion.data).where(QuestionVersion.id.in_(ids))
+        ).all()
+    )

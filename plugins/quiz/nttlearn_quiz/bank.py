@@ -57,7 +57,9 @@ def course_categories(course_id: int) -> list[Category]:
     return sorted(rows, key=lambda c: split_path(c.path))
 
 
-def ensure_category(course_id: int, names: list[str], known: dict[str, Category] | None = None) -> Category:
+def ensure_category(
+    course_id: int, names: list[str], known: dict[str, Category] | None = None
+) -> Category:
     """The category with these names, created (with its parents) when missing.
 
     ``known`` maps paths to categories already loaded; it is updated, so that importing many
@@ -76,8 +78,9 @@ def ensure_category(course_id: int, names: list[str], known: dict[str, Category]
             name = names[depth - 1]
             if not category_fits(names[:depth]):
                 raise BankError(_("The category name is too long."))
-            category = Category(course_id=course_id, parent_id=parent.id if parent else None,
-                                name=name, path=path)
+            category = Category(
+                course_id=course_id, parent_id=parent.id if parent else None, name=name, path=path
+            )
             db.session.add(category)
             db.session.flush()
             known[path] = category
@@ -90,7 +93,7 @@ def descendants(category: Category, categories: list[Category] | None = None) ->
     """The category and every category below it."""
     categories = categories if categories is not None else course_categories(category.course_id)
     names = split_path(category.path)
-    return [c for c in categories if split_path(c.path)[:len(names)] == names]
+    return [c for c in categories if split_path(c.path)[: len(names)] == names]
 
 
 def rename_category(category: Category, name: str) -> None:
@@ -102,35 +105,56 @@ def rename_category(category: Category, name: str) -> None:
     new_path = join_path([*names[:-1], name])
     if new_path == category.path:
         return
-    clash = db.session.execute(db.select(Category.id).where(
-        Category.course_id == category.course_id, Category.path == new_path)).first()
+    clash = db.session.execute(
+        db.select(Category.id).where(
+            Category.course_id == category.course_id, Category.path == new_path
+        )
+    ).first()
     if clash is not None:
         raise BankError(_("There is already a category with this name here."))
     below = [c for c in descendants(category) if c.id != category.id]
     old_prefix = category.path
     category.name, category.path = name, new_path
     for child in below:
-        child.path = new_path + child.path[len(old_prefix):]
+        child.path = new_path + child.path[len(old_prefix) :]
 
 
 def delete_category(category: Category) -> None:
     """Delete an empty category (no questions, no subcategories, no random draws from it)."""
     in_use = (
-        db.session.execute(db.select(Question.id).where(Question.category_id == category.id).limit(1)).first()
-        or db.session.execute(db.select(Category.id).where(Category.parent_id == category.id).limit(1)).first()
-        or db.session.execute(db.select(Slot.id).where(Slot.category_id == category.id).limit(1)).first()
+        db.session.execute(
+            db.select(Question.id).where(Question.category_id == category.id).limit(1)
+        ).first()
+        or db.session.execute(
+            db.select(Category.id).where(Category.parent_id == category.id).limit(1)
+        ).first()
+        or db.session.execute(
+            db.select(Slot.id).where(Slot.category_id == category.id).limit(1)
+        ).first()
     )
     if in_use:
-        raise BankError(_("Only an empty category can be deleted: move or delete its questions "
-                          "and subcategories first, and remove it from random draws."))
+        raise BankError(
+            _(
+                "Only an empty category can be deleted: move or delete its questions "
+                "and subcategories first, and remove it from random draws."
+            )
+        )
     db.session.delete(category)
 
 
 def category_questions(course_id: int, category_id: int) -> list[Question]:
     """The questions of a category of the course's bank that a quiz may use (not hidden), by name."""
-    return list(db.session.execute(db.select(Question).where(
-        Question.course_id == course_id, Question.category_id == category_id, Question.hidden.is_(False))
-        .order_by(Question.name)).scalars())
+    return list(
+        db.session.execute(
+            db.select(Question)
+            .where(
+                Question.course_id == course_id,
+                Question.category_id == category_id,
+                Question.hidden.is_(False),
+            )
+            .order_by(Question.name)
+        ).scalars()
+    )
 
 
 # -- question data ----------------------------------------------------------------------------------
@@ -194,7 +218,11 @@ def _type_rules(question: QuestionData) -> list[str]:
         if any(not a.text.strip() for a in answers):
             return [_("An answer has no text.")]
         if round(sum(a.fraction for a in answers if a.fraction > 0), 2) < 1:
-            return [_("The positive weights must add up to 100% at least, or nobody can get full marks.")]
+            return [
+                _(
+                    "The positive weights must add up to 100% at least, or nobody can get full marks."
+                )
+            ]
     elif question.type == "shortanswer":
         if not answers or any(not a.text.strip() for a in answers):
             return [_("A short answer question needs at least one answer, each with a text.")]
@@ -214,7 +242,9 @@ def _type_rules(question: QuestionData) -> list[str]:
     return []
 
 
-def question_from_version(question: Question, version: QuestionVersion, path: str | None) -> QuestionData:
+def question_from_version(
+    question: Question, version: QuestionVersion, path: str | None
+) -> QuestionData:
     """A bank question as a `questions.py` object (for export), with its category path."""
     data = dict(version.data)
     data["category"] = path
@@ -228,8 +258,12 @@ def current_versions(question_ids: Iterable[int]) -> dict[int, QuestionVersion]:
     if not ids:
         return {}
     rows = db.session.execute(
-        db.select(QuestionVersion).join(Question, (QuestionVersion.question_id == Question.id)
-                                        & (QuestionVersion.number == Question.latest_version))
+        db.select(QuestionVersion)
+        .join(
+            Question,
+            (QuestionVersion.question_id == Question.id)
+            & (QuestionVersion.number == Question.latest_version),
+        )
         .where(Question.id.in_(ids))
     ).scalars()
     return {v.question_id: v for v in rows}
@@ -239,30 +273,52 @@ def versions_in_use(version_ids: Iterable[int]) -> set[int]:
     ids = list(version_ids)
     if not ids:
         return set()
-    return set(db.session.execute(
-        db.select(AttemptAnswer.question_version_id).where(AttemptAnswer.question_version_id.in_(ids)).distinct()
-    ).scalars())
+    return set(
+        db.session.execute(
+            db.select(AttemptAnswer.question_version_id)
+            .where(AttemptAnswer.question_version_id.in_(ids))
+            .distinct()
+        ).scalars()
+    )
 
 
-def create_question(course_id: int, category: Category, data: Mapping[str, Any], *,
-                    user_id: int | None = None, tags: Iterable[str] = ()) -> Question:
+def create_question(
+    course_id: int,
+    category: Category,
+    data: Mapping[str, Any],
+    *,
+    user_id: int | None = None,
+    tags: Iterable[str] = (),
+) -> Question:
     """Add a question to the bank; raises BankError with the reasons it cannot be added."""
     errors = check_question(data)
     if errors:
         raise BankError(" ".join(errors))
     clean = canonical(data)
-    question = Question(course_id=course_id, category_id=category.id, name=clean["name"].strip(),
-                        qtype=clean["type"], latest_version=1)
+    question = Question(
+        course_id=course_id,
+        category_id=category.id,
+        name=clean["name"].strip(),
+        qtype=clean["type"],
+        latest_version=1,
+    )
     db.session.add(question)
     db.session.flush()
-    db.session.add(QuestionVersion(question_id=question.id, number=1, data=clean, created_by_id=user_id))
+    db.session.add(
+        QuestionVersion(question_id=question.id, number=1, data=clean, created_by_id=user_id)
+    )
     if tags:
         set_tags(question, tags)
     return question
 
 
-def update_question(question: Question, data: Mapping[str, Any], *, user_id: int | None = None,
-                    category: Category | None = None) -> str:
+def update_question(
+    question: Question,
+    data: Mapping[str, Any],
+    *,
+    user_id: int | None = None,
+    category: Category | None = None,
+) -> str:
     """Change a question: ``"unchanged"``, ``"updated"`` (its version was not used yet) or
     ``"new_version"`` (attempts used the current version, which they keep)."""
     errors = check_question(data)
@@ -280,8 +336,15 @@ def update_question(question: Question, data: Mapping[str, Any], *, user_id: int
     question.updated_at = utcnow()
     if current.id in versions_in_use([current.id]):
         question.latest_version = current.number + 1
-        db.session.add(QuestionVersion(question_id=question.id, number=current.number + 1, data=clean,
-                                       translations=current.translations, created_by_id=user_id))
+        db.session.add(
+            QuestionVersion(
+                question_id=question.id,
+                number=current.number + 1,
+                data=clean,
+                translations=current.translations,
+                created_by_id=user_id,
+            )
+        )
         return "new_version"
     current.data = clean
     return "updated"
@@ -292,11 +355,15 @@ def delete_question(question: Question) -> str:
 
     A question a quiz still uses as a fixed question cannot be deleted.
     """
-    if db.session.execute(db.select(Slot.id).where(Slot.question_id == question.id).limit(1)).first():
+    if db.session.execute(
+        db.select(Slot.id).where(Slot.question_id == question.id).limit(1)
+    ).first():
         raise BankError(_("A quiz uses this question: remove it from the quiz first."))
     used = db.session.execute(
-        db.select(AttemptAnswer.id).join(QuestionVersion, AttemptAnswer.question_version_id == QuestionVersion.id)
-        .where(QuestionVersion.question_id == question.id).limit(1)
+        db.select(AttemptAnswer.id)
+        .join(QuestionVersion, AttemptAnswer.question_version_id == QuestionVersion.id)
+        .where(QuestionVersion.question_id == question.id)
+        .limit(1)
     ).first()
     if used:
         question.hidden = True
@@ -308,8 +375,16 @@ def delete_question(question: Question) -> str:
 def set_tags(question: Question, names: Iterable[str]) -> None:
     """Give the question exactly these tags (created in the course when new)."""
     wanted = {n.strip()[:100] for n in names if n.strip()}
-    existing = {t.name: t for t in db.session.execute(
-        db.select(Tag).where(Tag.course_id == question.course_id, Tag.name.in_(wanted))).scalars()} if wanted else {}
+    existing = (
+        {
+            t.name: t
+            for t in db.session.execute(
+                db.select(Tag).where(Tag.course_id == question.course_id, Tag.name.in_(wanted))
+            ).scalars()
+        }
+        if wanted
+        else {}
+    )
     for name in wanted - set(existing):
         tag = Tag(course_id=question.course_id, name=name)
         db.session.add(tag)
@@ -326,15 +401,21 @@ def tags_of(question_ids: Iterable[int]) -> dict[int, list[str]]:
     if not ids:
         return result
     for question_id, name in db.session.execute(
-        db.select(QuestionTag.question_id, Tag.name).join(Tag, Tag.id == QuestionTag.tag_id)
-        .where(QuestionTag.question_id.in_(ids)).order_by(Tag.name)
+        db.select(QuestionTag.question_id, Tag.name)
+        .join(Tag, Tag.id == QuestionTag.tag_id)
+        .where(QuestionTag.question_id.in_(ids))
+        .order_by(Tag.name)
     ):
         result[question_id].append(name)
     return result
 
 
 def course_tags(course_id: int) -> list[str]:
-    return list(db.session.execute(db.select(Tag.name).where(Tag.course_id == course_id).order_by(Tag.name)).scalars())
+    return list(
+        db.session.execute(
+            db.select(Tag.name).where(Tag.course_id == course_id).order_by(Tag.name)
+        ).scalars()
+    )
 
 
 # -- import ---------------------------------------------------------------------------------------------
@@ -349,12 +430,21 @@ class ImportReport:
     categories: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged,
-                "categories": self.categories}
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "categories": self.categories,
+        }
 
 
-def import_questions(course_id: int, questions: list[QuestionData], default_category: list[str], *,
-                     user_id: int | None = None) -> ImportReport:
+def import_questions(
+    course_id: int,
+    questions: list[QuestionData],
+    default_category: list[str],
+    *,
+    user_id: int | None = None,
+) -> ImportReport:
     """Put parsed questions into the bank, each in its ``$CATEGORY`` (or ``default_category``).
 
     A question whose name and category match a bank question is that question: it gets a new
@@ -377,13 +467,18 @@ def import_questions(course_id: int, questions: list[QuestionData], default_cate
     if category_ids:
         rows = db.session.execute(
             db.select(Question, QuestionVersion)
-            .join(QuestionVersion, (QuestionVersion.question_id == Question.id)
-                  & (QuestionVersion.number == Question.latest_version))
+            .join(
+                QuestionVersion,
+                (QuestionVersion.question_id == Question.id)
+                & (QuestionVersion.number == Question.latest_version),
+            )
             .where(Question.category_id.in_(category_ids), Question.hidden.is_(False))
             .order_by(Question.id)
         ).all()
         for question, version in rows:
-            existing.setdefault((question.category_id, question.name), []).append((question, version))
+            existing.setdefault((question.category_id, question.name), []).append(
+                (question, version)
+            )
     used = versions_in_use(v.id for pairs in existing.values() for _q, v in pairs)
 
     new_questions: list[dict[str, Any]] = []
@@ -403,48 +498,83 @@ def import_questions(course_id: int, questions: list[QuestionData], default_cate
             row.updated_at = now
             if version.id in used:
                 row.latest_version = version.number + 1
-                db.session.add(QuestionVersion(question_id=row.id, number=version.number + 1, data=data,
-                                               translations=version.translations, created_by_id=user_id,
-                                               created_at=now))
+                db.session.add(
+                    QuestionVersion(
+                        question_id=row.id,
+                        number=version.number + 1,
+                        data=data,
+                        translations=version.translations,
+                        created_by_id=user_id,
+                        created_at=now,
+                    )
+                )
             else:
                 version.data = data
             continue
         report.created += 1
         order.append(("new", len(new_questions)))
-        new_questions.append({"course_id": course_id, "category_id": category.id, "name": question.name[:MAX_NAME],
-                              "qtype": question.type, "latest_version": 1, "hidden": False,
-                              "created_at": now, "updated_at": now})
+        new_questions.append(
+            {
+                "course_id": course_id,
+                "category_id": category.id,
+                "name": question.name[:MAX_NAME],
+                "qtype": question.type,
+                "latest_version": 1,
+                "hidden": False,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
         new_data.append(version_data(question))
 
     new_ids: list[int] = []
     if new_questions:
         # One multi-row INSERT … RETURNING per batch: ten thousand questions import in seconds.
-        new_ids = list(db.session.scalars(db.insert(Question).returning(Question.id, sort_by_parameter_order=True),
-                                          new_questions))
-        db.session.execute(db.insert(QuestionVersion), [
-            {"question_id": qid, "number": 1, "data": data, "created_at": now, "created_by_id": user_id}
-            for qid, data in zip(new_ids, new_data, strict=True)
-        ])
+        new_ids = list(
+            db.session.scalars(
+                db.insert(Question).returning(Question.id, sort_by_parameter_order=True),
+                new_questions,
+            )
+        )
+        db.session.execute(
+            db.insert(QuestionVersion),
+            [
+                {
+                    "question_id": qid,
+                    "number": 1,
+                    "data": data,
+                    "created_at": now,
+                    "created_by_id": user_id,
+                }
+                for qid, data in zip(new_ids, new_data, strict=True)
+            ],
+        )
     report.question_ids = [ref if kind == "old" else new_ids[ref] for kind, ref in order]
     return report
 
 
-def export_questions(course_id: int, category: Category | None = None,
-                     question_ids: list[int] | None = None) -> list[QuestionData]:
+def export_questions(
+    course_id: int, category: Category | None = None, question_ids: list[int] | None = None
+) -> list[QuestionData]:
     """Bank questions as `questions.py` objects with their category paths, for GIFT export:
     the given questions in that order, else a category (with its subcategories) or the bank."""
     return [question for question, _version in export_versions(course_id, category, question_ids)]
 
 
-def export_versions(course_id: int, category: Category | None = None,
-                    question_ids: list[int] | None = None) -> list[tuple[QuestionData, QuestionVersion]]:
+def export_versions(
+    course_id: int, category: Category | None = None, question_ids: list[int] | None = None
+) -> list[tuple[QuestionData, QuestionVersion]]:
     """`export_questions`, each with the version it was read from (for its translations)."""
     categories = {c.id: c for c in course_categories(course_id)}
     query = db.select(Question).where(Question.course_id == course_id, Question.hidden.is_(False))
     if question_ids is not None:
         query = query.where(Question.id.in_(question_ids))
     elif category is not None:
-        query = query.where(Question.category_id.in_([c.id for c in descendants(category, list(categories.values()))]))
+        query = query.where(
+            Question.category_id.in_(
+                [c.id for c in descendants(category, list(categories.values()))]
+            )
+        )
     rows = list(db.session.execute(query).scalars())
     if question_ids is not None:
         position = {qid: n for n, qid in enumerate(question_ids)}
@@ -452,5 +582,8 @@ def export_versions(course_id: int, category: Category | None = None,
     else:
         rows.sort(key=lambda q: (split_path(categories[q.category_id].path), q.id))
     versions = current_versions(q.id for q in rows)
-    return [(question_from_version(q, versions[q.id], categories[q.category_id].path), versions[q.id])
-            for q in rows if q.qtype in QUESTION_CLASSES]
+    return [
+        (question_from_version(q, versions[q.id], categories[q.category_id].path), versions[q.id])
+        for q in rows
+        if q.qtype in QUESTION_CLASSES
+    ]

@@ -69,23 +69,50 @@ def bank_index(course_id: int):
     if tag:
         from .models import QuestionTag, Tag
 
-        query = query.join(QuestionTag, QuestionTag.question_id == Question.id).join(Tag, Tag.id == QuestionTag.tag_id) \
+        query = (
+            query.join(QuestionTag, QuestionTag.question_id == Question.id)
+            .join(Tag, Tag.id == QuestionTag.tag_id)
             .where(Tag.name == tag)
-    total = db.session.execute(db.select(db.func.count()).select_from(query.subquery())).scalar_one()
-    questions = list(db.session.execute(query.order_by(Question.category_id, Question.name)
-                                        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).scalars())
-    counts = dict(db.session.execute(db.select(Question.category_id, db.func.count(Question.id))
-                                     .where(Question.course_id == course_id, Question.hidden.is_(False))
-                                     .group_by(Question.category_id)).all())
+        )
+    total = db.session.execute(
+        db.select(db.func.count()).select_from(query.subquery())
+    ).scalar_one()
+    questions = list(
+        db.session.execute(
+            query.order_by(Question.category_id, Question.name)
+            .limit(PAGE_SIZE)
+            .offset((page - 1) * PAGE_SIZE)
+        ).scalars()
+    )
+    counts = dict(
+        db.session.execute(
+            db.select(Question.category_id, db.func.count(Question.id))
+            .where(Question.course_id == course_id, Question.hidden.is_(False))
+            .group_by(Question.category_id)
+        ).all()
+    )
     form = CategoryForm()
-    form.parent.choices = [SelectChoice(0, _("(top level)"))] + [SelectChoice(c.id, bank.category_label(c))
-                                                              for c in categories]
+    form.parent.choices = [SelectChoice(0, _("(top level)"))] + [
+        SelectChoice(c.id, bank.category_label(c)) for c in categories
+    ]
     return render_template(
-        "quiz/bank.html", course=course, categories=categories, counts=counts, shown=shown, tag=tag,
-        questions=questions, tags=bank.tags_of(q.id for q in questions), all_tags=bank.course_tags(course_id),
-        category_names={c.id: bank.category_label(c) for c in categories}, page=page,
-        pages=max(1, -(-total // PAGE_SIZE)), total=total, form=form, rename_form=RenameCategoryForm(),
-        types=question_types(), depth=lambda c: len(bank.split_path(c.path)) - 1,
+        "quiz/bank.html",
+        course=course,
+        categories=categories,
+        counts=counts,
+        shown=shown,
+        tag=tag,
+        questions=questions,
+        tags=bank.tags_of(q.id for q in questions),
+        all_tags=bank.course_tags(course_id),
+        category_names={c.id: bank.category_label(c) for c in categories},
+        page=page,
+        pages=max(1, -(-total // PAGE_SIZE)),
+        total=total,
+        form=form,
+        rename_form=RenameCategoryForm(),
+        types=question_types(),
+        depth=lambda c: len(bank.split_path(c.path)) - 1,
         languages=[(locale, LANGUAGE_NAMES.get(locale, locale)) for locale in LANGUAGES],
     )
 
@@ -167,17 +194,30 @@ def new_question(course_id: int):
         try:
             if problems:
                 raise bank.BankError(" ".join(problems))
-            question = bank.create_question(course_id, category, data, user_id=current_user.id,
-                                            tags=(form.tags.data or "").split(","))
+            question = bank.create_question(
+                course_id,
+                category,
+                data,
+                user_id=current_user.id,
+                tags=(form.tags.data or "").split(","),
+            )
         except bank.BankError as exc:
             db.session.rollback()
             form.name.errors = [*form.name.errors, str(exc)]
         else:
             db.session.commit()
             flash(_("The question has been added to the bank."), "success")
-            return redirect(url_for("quiz.preview_question", course_id=course_id, question_id=question.id))
-    return render_template("quiz/edit_question.html", course=course, form=form, key=key, question=None,
-                           qtype=question_types()[key]), 400 if form.errors else 200
+            return redirect(
+                url_for("quiz.preview_question", course_id=course_id, question_id=question.id)
+            )
+    return render_template(
+        "quiz/edit_question.html",
+        course=course,
+        form=form,
+        key=key,
+        question=None,
+        qtype=question_types()[key],
+    ), 400 if form.errors else 200
 
 
 @bp.route("/course/<int:course_id>/questions/<int:question_id>/edit", methods=["GET", "POST"])
@@ -197,21 +237,39 @@ def edit_question(course_id: int, question_id: int):
         try:
             if problems:
                 raise bank.BankError(" ".join(problems))
-            outcome = bank.update_question(question, data, user_id=current_user.id, category=category)
+            outcome = bank.update_question(
+                question, data, user_id=current_user.id, category=category
+            )
             bank.set_tags(question, (form.tags.data or "").split(","))
         except bank.BankError as exc:
             db.session.rollback()
             form.name.errors = [*form.name.errors, str(exc)]
         else:
             db.session.commit()
-            flash({"unchanged": _("Nothing changed in the question."),
-                   "updated": _("The question has been saved."),
-                   "new_version": _("The question has been saved as version %(n)s; attempts already made keep "
-                                    "the version they were taken with.", n=question.latest_version)}[outcome], "success")
-            return redirect(url_for("quiz.preview_question", course_id=course_id, question_id=question.id))
-    return render_template("quiz/edit_question.html", course=course, form=form, key=question.qtype, question=question,
-                           qtype=question_types().get(question.qtype),
-                           languages=language_states(current)), 400 if form.errors else 200
+            flash(
+                {
+                    "unchanged": _("Nothing changed in the question."),
+                    "updated": _("The question has been saved."),
+                    "new_version": _(
+                        "The question has been saved as version %(n)s; attempts already made keep "
+                        "the version they were taken with.",
+                        n=question.latest_version,
+                    ),
+                }[outcome],
+                "success",
+            )
+            return redirect(
+                url_for("quiz.preview_question", course_id=course_id, question_id=question.id)
+            )
+    return render_template(
+        "quiz/edit_question.html",
+        course=course,
+        form=form,
+        key=question.qtype,
+        question=question,
+        qtype=question_types().get(question.qtype),
+        languages=language_states(current),
+    ), 400 if form.errors else 200
 
 
 @bp.route("/course/<int:course_id>/questions/<int:question_id>/preview", methods=["GET", "POST"])
@@ -223,20 +281,48 @@ def preview_question(course_id: int, question_id: int):
     version = bank.current_versions([question.id])[question.id]
     data = version.data
     qtype = question_type(question.qtype)
-    response = read_response(data, qtype, request.form, "q1", None) if request.method == "POST" else None
-    view = build_view(slot_number=1, data=data, qtype=qtype, response=response, choice_order=None, mark=1.0,
-                      sequence=0, media_base=_media(course))
+    response = (
+        read_response(data, qtype, request.form, "q1", None) if request.method == "POST" else None
+    )
+    view = build_view(
+        slot_number=1,
+        data=data,
+        qtype=qtype,
+        response=response,
+        choice_order=None,
+        mark=1.0,
+        sequence=0,
+        media_base=_media(course),
+    )
     grade: Grade | None = None
     if request.method == "POST" and qtype is not None:
         grade = qtype.grade(data, response)
         flags = ReviewFlags.everything()
-        add_review(view, data, qtype, response, fraction=grade.fraction, needs_grading=grade.fraction is None and qtype.graded,
-                   comment="", show_marks=flags.marks, show_feedback=flags.feedback, show_correct=flags.correct,
-                   media_base=_media(course))
+        add_review(
+            view,
+            data,
+            qtype,
+            response,
+            fraction=grade.fraction,
+            needs_grading=grade.fraction is None and qtype.graded,
+            comment="",
+            show_marks=flags.marks,
+            show_feedback=flags.feedback,
+            show_correct=flags.correct,
+            media_base=_media(course),
+        )
         view.disabled = False
-    return render_template("quiz/preview.html", course=course, question=question, view=view, data=data, grade=grade,
-                           category=db.session.get(Category, question.category_id), label=bank.category_label,
-                           languages=language_states(version))
+    return render_template(
+        "quiz/preview.html",
+        course=course,
+        question=question,
+        view=view,
+        data=data,
+        grade=grade,
+        category=db.session.get(Category, question.category_id),
+        label=bank.category_label,
+        languages=language_states(version),
+    )
 
 
 @bp.route("/course/<int:course_id>/questions/<int:question_id>/delete", methods=["POST"])
@@ -248,10 +334,16 @@ def delete_question(course_id: int, question_id: int):
     except bank.BankError as exc:
         db.session.rollback()
         flash(str(exc), "error")
-        return redirect(url_for("quiz.preview_question", course_id=course_id, question_id=question_id))
+        return redirect(
+            url_for("quiz.preview_question", course_id=course_id, question_id=question_id)
+        )
     db.session.commit()
-    flash(_("The question has been deleted.") if outcome == "deleted" else
-          _("The question has been removed from the bank; past attempts still show it."), "success")
+    flash(
+        _("The question has been deleted.")
+        if outcome == "deleted"
+        else _("The question has been removed from the bank; past attempts still show it."),
+        "success",
+    )
     return redirect(url_for("quiz.bank_index", course_id=course_id))
 
 
@@ -272,27 +364,48 @@ def import_questions(course_id: int):
                 text = raw.decode("utf-8")
             except UnicodeDecodeError:
                 form.file.errors = [_("The file is not UTF-8 text.")]
-                return render_template("quiz/import.html", course=course, form=form, result=None), 400
+                return render_template(
+                    "quiz/import.html", course=course, form=form, result=None
+                ), 400
             form.text.data = text
         source = upload.filename if upload else _("pasted text")
         result = (parse_aiken if form.format.data == "aiken" else parse_gift)(
-            text, source, max_questions=gift_max_questions())
-        if result.ok and len(result.questions) > import_job_questions() and request.form.get("confirm"):
-            token = import_jobs.queue_import(course_id, text, form.format.data, source, form.category.data or "",
-                                             current_user.id)
+            text, source, max_questions=gift_max_questions()
+        )
+        if (
+            result.ok
+            and len(result.questions) > import_job_questions()
+            and request.form.get("confirm")
+        ):
+            token = import_jobs.queue_import(
+                course_id, text, form.format.data, source, form.category.data or "", current_user.id
+            )
             db.session.commit()
             return redirect(url_for("quiz.import_status", course_id=course_id, token=token))
         if result.ok and result.questions and request.form.get("confirm"):
             try:
-                report = bank.import_questions(course_id, result.questions, bank.split_path(form.category.data)
-                                               or ["Imported"], user_id=current_user.id)
+                report = bank.import_questions(
+                    course_id,
+                    result.questions,
+                    bank.split_path(form.category.data) or ["Imported"],
+                    user_id=current_user.id,
+                )
             except bank.BankError as exc:  # the default category does not fit the bank
                 db.session.rollback()
                 form.category.errors = [str(exc)]
-                return render_template("quiz/import.html", course=course, form=form, result=result), 400
+                return render_template(
+                    "quiz/import.html", course=course, form=form, result=result
+                ), 400
             db.session.commit()
-            flash(_("Imported: %(c)s new, %(u)s changed, %(s)s unchanged.", c=report.created, u=report.updated,
-                    s=report.unchanged), "success")
+            flash(
+                _(
+                    "Imported: %(c)s new, %(u)s changed, %(s)s unchanged.",
+                    c=report.created,
+                    u=report.updated,
+                    s=report.unchanged,
+                ),
+                "success",
+            )
             return redirect(url_for("quiz.bank_index", course_id=course_id))
     status = 422 if result is not None and not result.ok else 200
     return render_template("quiz/import.html", course=course, form=form, result=result), status
@@ -326,12 +439,22 @@ def export_bank(course_id: int):
         flash(_("The bank cannot be written as GIFT: %(error)s", error=str(exc)), "error")
         return redirect(url_for("quiz.bank_index", course_id=course_id))
     suffix = f".{lang}" if lang in LANGUAGES else ""
-    return Response(text, mimetype="text/plain; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="{_course(course_id).slug}-questions{suffix}.gift"'})
+    return Response(
+        text,
+        mimetype="text/plain; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="{_course(course_id).slug}-questions{suffix}.gift"'
+        },
+    )
 
 
 @bp.route("/course/<int:course_id>/quizzes.csv")
 @require_course_staff
 def course_report_csv(course_id: int):
-    return Response(course_quizzes_csv(course_quizzes(course_id)), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{_course(course_id).slug}-quizzes.csv"'})
+    return Response(
+        course_quizzes_csv(course_quizzes(course_id)),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{_course(course_id).slug}-quizzes.csv"'
+        },
+    )

@@ -33,14 +33,35 @@ def fill_form(form: QuestionForm, data: Mapping[str, Any]) -> None:
     form.general_feedback.data = data.get("general_feedback") or ""
     answers = list(data.get("answers") or [])
     if key in ("multichoice", "shortanswer"):
-        _rows(form.answers, [{"text": a["text"], "fraction": round(a["fraction"] * 100, 5), "feedback": a["feedback"]}
-                             for a in answers], 4 if key == "multichoice" else 1)
+        _rows(
+            form.answers,
+            [
+                {
+                    "text": a["text"],
+                    "fraction": round(a["fraction"] * 100, 5),
+                    "feedback": a["feedback"],
+                }
+                for a in answers
+            ],
+            4 if key == "multichoice" else 1,
+        )
         form.case_sensitive.data = bool(data.get("case_sensitive"))
     elif key == "numerical":
         numbers = [a for a in answers if a["value"] is not None]
         others = [a for a in answers if a["value"] is None]
-        _rows(form.numbers, [{"value": a["value"], "tolerance": a["tolerance"], "fraction": round(a["fraction"] * 100, 5),
-                              "feedback": a["feedback"]} for a in numbers], 1)
+        _rows(
+            form.numbers,
+            [
+                {
+                    "value": a["value"],
+                    "tolerance": a["tolerance"],
+                    "fraction": round(a["fraction"] * 100, 5),
+                    "feedback": a["feedback"],
+                }
+                for a in numbers
+            ],
+            1,
+        )
         form.other_feedback.data = others[0]["feedback"] if others else ""
     elif key == "matching":
         _rows(form.pairs, list(data.get("pairs") or []), 3)
@@ -52,7 +73,11 @@ def fill_form(form: QuestionForm, data: Mapping[str, Any]) -> None:
     elif key == "essay":
         form.rubric.data = data.get("rubric", "")
     elif key not in QUESTION_CLASSES:
-        extra = {k: v for k, v in data.items() if k not in ("type", "name", "text", "format", "general_feedback", "category")}
+        extra = {
+            k: v
+            for k, v in data.items()
+            if k not in ("type", "name", "text", "format", "general_feedback", "category")
+        }
         form.type_json.data = json.dumps(extra, indent=2, ensure_ascii=False)
 
 
@@ -72,35 +97,76 @@ def form_data(form: QuestionForm, key: str) -> tuple[dict[str, Any], list[str]]:
     """The question JSON the posted form describes, and problems the form itself shows
     (further rules are checked by the bank)."""
     fmt = form.format.data
-    data: dict[str, Any] = {"type": key, "name": (form.name.data or "").strip(), "text": form.text.data or "",
-                            "format": fmt, "general_feedback": (form.general_feedback.data or "").strip() or None}
+    data: dict[str, Any] = {
+        "type": key,
+        "name": (form.name.data or "").strip(),
+        "text": form.text.data or "",
+        "format": fmt,
+        "general_feedback": (form.general_feedback.data or "").strip() or None,
+    }
     problems: list[str] = []
     if key in ("multichoice", "shortanswer"):
-        answers = [{"text": e.form.text.data.strip(), "fraction": round((e.form.fraction.data or 0) / 100, 9),
-                    "feedback": (e.form.feedback.data or "").strip()}
-                   for e in form.answers.entries if (e.form.text.data or "").strip()]
+        answers = [
+            {
+                "text": e.form.text.data.strip(),
+                "fraction": round((e.form.fraction.data or 0) / 100, 9),
+                "feedback": (e.form.feedback.data or "").strip(),
+            }
+            for e in form.answers.entries
+            if (e.form.text.data or "").strip()
+        ]
         data["answers"] = answers
         if key == "multichoice":
             data["single"] = sum(1 for a in answers if a["fraction"] == 1) == 1 and all(
-                a["fraction"] in (0, 1) for a in answers)
+                a["fraction"] in (0, 1) for a in answers
+            )
         elif form.case_sensitive.data:
             data["case_sensitive"] = True
     elif key == "numerical":
-        answers = [{"value": e.form.value.data, "tolerance": e.form.tolerance.data or 0.0,
-                    "fraction": round((e.form.fraction.data if e.form.fraction.data is not None else 100) / 100, 9),
-                    "feedback": (e.form.feedback.data or "").strip()}
-                   for e in form.numbers.entries if e.form.value.data is not None]
+        answers = [
+            {
+                "value": e.form.value.data,
+                "tolerance": e.form.tolerance.data or 0.0,
+                "fraction": round(
+                    (e.form.fraction.data if e.form.fraction.data is not None else 100) / 100, 9
+                ),
+                "feedback": (e.form.feedback.data or "").strip(),
+            }
+            for e in form.numbers.entries
+            if e.form.value.data is not None
+        ]
         if (form.other_feedback.data or "").strip():
-            answers.append({"value": None, "tolerance": 0.0, "fraction": 0.0, "feedback": form.other_feedback.data.strip()})
+            answers.append(
+                {
+                    "value": None,
+                    "tolerance": 0.0,
+                    "fraction": 0.0,
+                    "feedback": form.other_feedback.data.strip(),
+                }
+            )
         data["answers"] = answers
     elif key == "matching":
-        data["pairs"] = [{"question": (e.form.question.data or "").strip(), "answer": (e.form.answer.data or "").strip()}
-                         for e in form.pairs.entries if (e.form.answer.data or "").strip() or (e.form.question.data or "").strip()]
+        data["pairs"] = [
+            {
+                "question": (e.form.question.data or "").strip(),
+                "answer": (e.form.answer.data or "").strip(),
+            }
+            for e in form.pairs.entries
+            if (e.form.answer.data or "").strip() or (e.form.question.data or "").strip()
+        ]
     elif key == "truefalse":
         right = form.correct.data == "true"
         data["answers"] = [
-            {"text": "true", "fraction": 1.0 if right else 0.0, "feedback": (form.true_feedback.data or "").strip()},
-            {"text": "false", "fraction": 0.0 if right else 1.0, "feedback": (form.false_feedback.data or "").strip()},
+            {
+                "text": "true",
+                "fraction": 1.0 if right else 0.0,
+                "feedback": (form.true_feedback.data or "").strip(),
+            },
+            {
+                "text": "false",
+                "fraction": 0.0 if right else 1.0,
+                "feedback": (form.false_feedback.data or "").strip(),
+            },
         ]
     elif key == "essay":
         if (form.rubric.data or "").strip():

@@ -48,8 +48,15 @@ _WS = " \t\n\r\x00\x0b"
 
 # Escaped control characters are swapped for Unicode noncharacters (reserved for exactly this
 # kind of internal use) before the text is cut up, and swapped back in each finished piece.
-_ESCAPED = {":": "\ufdd0", "#": "\ufdd1", "=": "\ufdd2", "~": "\ufdd3", "{": "\ufdd4",
-            "}": "\ufdd5", "n": "\ufdd6"}
+_ESCAPED = {
+    ":": "\ufdd0",
+    "#": "\ufdd1",
+    "=": "\ufdd2",
+    "~": "\ufdd3",
+    "{": "\ufdd4",
+    "}": "\ufdd5",
+    "n": "\ufdd6",
+}
 _UNESCAPE = str.maketrans({v: ("\n" if k == "n" else k) for k, v in _ESCAPED.items()})
 _ESCAPE_RE = re.compile(r"\\([\\:#=~{}n])")
 _NONCHARACTERS_RE = re.compile("[\ufdd0-\ufdef]")
@@ -94,9 +101,15 @@ class GiftResult:
 
 def too_many_questions(line: int, most: int, source: str) -> GiftError:
     """The error of a file with more than ``most`` questions, at the first question too many."""
-    return GiftError(line, _("The file has more than %(most)d questions, the most one import takes: split it into "
-                             "several files (the limit is the quiz setting NTTLEARN_QUIZ_GIFT_MAX_QUESTIONS).",
-                             most=most), source)
+    return GiftError(
+        line,
+        _(
+            "The file has more than %(most)d questions, the most one import takes: split it into "
+            "several files (the limit is the quiz setting NTTLEARN_QUIZ_GIFT_MAX_QUESTIONS).",
+            most=most,
+        ),
+        source,
+    )
 
 
 class TooManyQuestions(Exception):
@@ -135,13 +148,18 @@ def parse_gift(text: str, source: str = "<string>", max_questions: int | None = 
     def read_paragraph() -> None:
         nonlocal category
         if paragraph and paragraph[0][1].startswith("$CATEGORY:"):
-            category = _resolve(paragraph[0][1][len("$CATEGORY:"):]) or None
+            category = _resolve(paragraph[0][1][len("$CATEGORY:") :]) or None
             if category is not None and not category_fits(category_path(category)):
-                result.errors.append(GiftError(paragraph[0][0], _("The category name is too long."), source))
+                result.errors.append(
+                    GiftError(paragraph[0][0], _("The category name is too long."), source)
+                )
             del paragraph[0]
         if not paragraph:
             return
-        if max_questions is not None and len(result.questions) + len(result.errors) >= max_questions:
+        if (
+            max_questions is not None
+            and len(result.questions) + len(result.errors) >= max_questions
+        ):
             raise TooManyQuestions(paragraph[0][0])
         try:
             question = _read_question(paragraph)
@@ -187,7 +205,7 @@ def _split_format(piece: str, default: str) -> tuple[str, str]:
     if piece.startswith("["):
         end = piece.find("]")
         if end > 0 and piece[1:end] in FORMATS:
-            return piece[1:end], _resolve(piece[end + 1:])
+            return piece[1:end], _resolve(piece[end + 1 :])
     return default, _resolve(piece)
 
 
@@ -230,22 +248,23 @@ def _read_question(paragraph: list[tuple[int, str]]) -> Question:
     nested = text.find("{", open_at + 1, close_at)
     if nested != -1:
         raise _QuestionError(nested, _("'{' inside the answer block; write \\{ for a brace."))
-    extra = min((i for i in (text.find("{", close_at), text.find("}", close_at + 1)) if i != -1),
-                default=-1)
+    extra = min(
+        (i for i in (text.find("{", close_at), text.find("}", close_at + 1)) if i != -1), default=-1
+    )
     if extra != -1:
         raise _QuestionError(
             extra, _("Only one answer block per question; write \\{ and \\} for braces.")
         )
 
-    after = text[close_at + 1:]
+    after = text[close_at + 1 :]
     body = text[start:open_at] + (BLANK + after if after.strip(_WS) else "")
     fmt, question_text = _split_format(body, "moodle")
 
-    block = text[open_at + 1:close_at]
+    block = text[open_at + 1 : close_at]
     general_feedback: str | None = None
     separator = block.rfind("####")
     if separator != -1:
-        general_feedback = _split_format(block[separator + 4:], fmt)[1] or None
+        general_feedback = _split_format(block[separator + 4 :], fmt)[1] or None
         block = block[:separator]
 
     common = {
@@ -283,7 +302,7 @@ def _segments(block: str, offset: int, markers: str) -> list[tuple[str, int, str
         segments.append(("", offset, head))
     for n, cut in enumerate(cuts):
         end = cuts[n + 1] if n + 1 < len(cuts) else len(block)
-        segments.append((block[cut], offset + cut, block[cut + 1:end]))
+        segments.append((block[cut], offset + cut, block[cut + 1 : end]))
     return segments
 
 
@@ -298,7 +317,7 @@ def _weight(piece: str, default: float, offset: int) -> tuple[float, str]:
         raise _QuestionError(
             offset, _("The weight %(weight)s%% is not between -100%% and 100%%.", weight=match[1])
         )
-    return float(percent / 100), stripped[match.end():]
+    return float(percent / 100), stripped[match.end() :]
 
 
 def _text_and_feedback(piece: str, fmt: str) -> tuple[str, str]:
@@ -322,8 +341,10 @@ def _multiple_choice(common: dict[str, Any], block: str, offset: int) -> Multipl
     if round(positive, 2) < 1:
         raise _QuestionError(
             offset,
-            _("The positive weights add up to %(total)s%%, so nobody can get full marks.",
-              total=f"{positive * 100:g}"),
+            _(
+                "The positive weights add up to %(total)s%%, so nobody can get full marks.",
+                total=f"{positive * 100:g}",
+            ),
         )
     return MultipleChoiceQuestion(**common, answers=answers)
 
@@ -384,7 +405,7 @@ def _number(piece: str, at: int) -> float:
 
 def _numerical_answers(block: str, offset: int) -> list[NumericalAnswer]:
     hash_at = block.find("#")
-    rest = block[hash_at + 1:]
+    rest = block[hash_at + 1 :]
     other, _tilde, other_feedback = rest.partition("~")
     answers = []
     for _marker, at, piece in _segments(other, offset + hash_at + 1, "="):
@@ -537,10 +558,17 @@ def _choice_line(answer: Answer, single: bool, fmt: str) -> str:
 def _short_answer_line(answer: Answer) -> str:
     if "->" in answer.text or "->" in answer.feedback:
         raise ValueError("GIFT cannot write '->' in a short answer: it would read as matching")
-    weight = "" if answer.fraction == 1 and not answer.text.startswith("%") else (
-        _percent(answer.fraction))
-    return "=" + weight + _formatted(answer.text, "moodle", "moodle") + _feedback(
-        answer.feedback, "moodle")
+    weight = (
+        ""
+        if answer.fraction == 1 and not answer.text.startswith("%")
+        else (_percent(answer.fraction))
+    )
+    return (
+        "="
+        + weight
+        + _formatted(answer.text, "moodle", "moodle")
+        + _feedback(answer.feedback, "moodle")
+    )
 
 
 def _numerical_lines(question: NumericalQuestion) -> list[str]:
@@ -569,4 +597,3 @@ def _pair_line(pair: MatchingPair, fmt: str) -> str:
     if "->" in pair.question:
         raise ValueError("GIFT cannot write '->' on the left of a matching pair")
     return "=" + _formatted(pair.question, fmt, fmt) + " -> " + _escape(pair.answer)
-

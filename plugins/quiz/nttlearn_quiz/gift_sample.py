@@ -25,8 +25,18 @@ def generate_gift(n: int, seed: int = 0) -> str:
     file. Every question is valid, so `parse_gift` reads ``n`` questions and no errors."""
     rng = random.Random(seed)
     parts: list[str] = ["// Generated GIFT sample: NTT+ project design questions\n\n"]
-    writers = (_multichoice, _missing_word, _multiple_answers, _truefalse, _shortanswer,
-               _numerical, _numerical_range, _matching, _essay, _description)
+    writers = (
+        _multichoice,
+        _missing_word,
+        _multiple_answers,
+        _truefalse,
+        _shortanswer,
+        _numerical,
+        _numerical_range,
+        _matching,
+        _essay,
+        _description,
+    )
     for i in range(n):
         if i % 50 == 0:
             parts.append(f"$CATEGORY: $course$/top/{rng.choice(_AREAS)}/Set {i // 50 + 1}\n\n")
@@ -49,8 +59,9 @@ def _multichoice(i: int, rng: random.Random) -> str:
 def _missing_word(i: int, rng: random.Random) -> str:
     phase = rng.choice(_PHASES)
     others = [p for p in _PHASES if p != phase][:2]
-    return (f"The {{={phase} ~{others[0]} ~{others[1]}}} phase comes in step {i} "
-            f"of the project cycle.")
+    return (
+        f"The {{={phase} ~{others[0]} ~{others[1]}}} phase comes in step {i} of the project cycle."
+    )
 
 
 def _multiple_answers(i: int, rng: random.Random) -> str:
@@ -65,8 +76,10 @@ def _multiple_answers(i: int, rng: random.Random) -> str:
 
 def _truefalse(i: int, rng: random.Random) -> str:
     value = rng.choice(("TRUE", "FALSE", "T", "F"))
-    return (f"::TF {i}::NTT+ ran from January to November 2010 \\{{case {i}\\}}."
-            f"{{{value}#Check the dates.#Correct.}}")
+    return (
+        f"::TF {i}::NTT+ ran from January to November 2010 \\{{case {i}\\}}."
+        f"{{{value}#Check the dates.#Correct.}}"
+    )
 
 
 def _shortanswer(i: int, rng: random.Random) -> str:
@@ -76,8 +89,10 @@ def _shortanswer(i: int, rng: random.Random) -> str:
 
 def _numerical(i: int, rng: random.Random) -> str:
     value = rng.randint(10, 100)
-    return (f"::Participants {i}::How many participants came to session {i}?{{#\n"
-            f"\t={value}:0#Exactly.\n\t=%50%{value}:{rng.randint(1, 5)}#Close.\n\t~#No.\n}}")
+    return (
+        f"::Participants {i}::How many participants came to session {i}?{{#\n"
+        f"\t={value}:0#Exactly.\n\t=%50%{value}:{rng.randint(1, 5)}#Close.\n\t~#No.\n}}"
+    )
 
 
 def _numerical_range(i: int, rng: random.Random) -> str:
@@ -87,15 +102,15 @@ def _numerical_range(i: int, rng: random.Random) -> str:
 
 def _matching(i: int, rng: random.Random) -> str:
     towns = rng.sample(_TOWNS[:4], 3)
-    countries = {"Bologna": "Italy", "Luleå": "Sweden", "La Coruña": "Spain",
-                 "Helsinki": "Finland"}
+    countries = {"Bologna": "Italy", "Luleå": "Sweden", "La Coruña": "Spain", "Helsinki": "Finland"}
     pairs = "".join(f"\t={t} -> {countries[t]}\n" for t in towns)
     return f"::Match {i}::Match each town of round {i} with its country.{{\n{pairs}}}"
 
 
 def _essay(i: int, rng: random.Random) -> str:
-    return (f"::Essay {i}::Describe the needs of your town for proposal {i} "
-            f"({rng.choice(_AREAS)}).{{}}")
+    return (
+        f"::Essay {i}::Describe the needs of your town for proposal {i} ({rng.choice(_AREAS)}).{{}}"
+    )
 
 
 def _description(i: int, rng: random.Random) -> str:

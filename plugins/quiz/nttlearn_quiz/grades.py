@@ -23,8 +23,12 @@ class GradingError(ValueError):
 
 
 # -- one attempt ---------------------------------------------------------------------------------------
-def grade_attempt(attempt: Attempt, answers: list[AttemptAnswer], keep_manual: bool = False,
-                  data: dict[int, dict[str, Any]] | None = None) -> None:
+def grade_attempt(
+    attempt: Attempt,
+    answers: list[AttemptAnswer],
+    keep_manual: bool = False,
+    data: dict[int, dict[str, Any]] | None = None,
+) -> None:
     """Grade every answer of a finished attempt and total them.
 
     Auto-graded questions get their fraction; an answered essay waits for a grader (an
@@ -47,34 +51,59 @@ def grade_attempt(attempt: Attempt, answers: list[AttemptAnswer], keep_manual: b
             else:
                 answer.fraction, answer.needs_grading = None, True
         else:
-            answer.fraction, answer.needs_grading = cls().grade(question, answer.response).fraction, False
+            answer.fraction, answer.needs_grading = (
+                cls().grade(question, answer.response).fraction,
+                False,
+            )
     total_answers(attempt, answers, data)
 
 
-def total_answers(attempt: Attempt, answers: list[AttemptAnswer], data: dict[int, dict[str, Any]]) -> None:
+def total_answers(
+    attempt: Attempt, answers: list[AttemptAnswer], data: dict[int, dict[str, Any]]
+) -> None:
     types = question_types()
-    graded = [a for a in answers if (cls := types.get(data[a.question_version_id].get("type"))) is None or cls.graded]
+    graded = [
+        a
+        for a in answers
+        if (cls := types.get(data[a.question_version_id].get("type"))) is None or cls.graded
+    ]
     attempt.max_marks = float(sum(a.mark for a in graded))
     attempt.needs_grading = any(a.needs_grading for a in graded)
     if attempt.needs_grading:
         attempt.marks, attempt.percent = None, None
         return
     attempt.marks = round(sum((a.fraction or 0.0) * a.mark for a in graded), 7)
-    attempt.percent = round(100 * attempt.marks / attempt.max_marks, 5) if attempt.max_marks else 100.0
+    attempt.percent = (
+        round(100 * attempt.marks / attempt.max_marks, 5) if attempt.max_marks else 100.0
+    )
 
 
 def passed(quiz: Quiz, percent: float | None) -> bool | None:
     return None if percent is None else percent >= quiz.pass_mark - 1e-9
 
 
-def after_grading(quiz: Quiz, attempt: Attempt, event: str, *, enrolled: bool | None = None,
-                  known: LearnerAttempts | None = None) -> None:
+def after_grading(
+    quiz: Quiz,
+    attempt: Attempt,
+    event: str,
+    *,
+    enrolled: bool | None = None,
+    known: LearnerAttempts | None = None,
+) -> None:
     """Announce an attempt's (new) grade, update the learner's quiz grade and completion
     (``enrolled``: whether the learner is enrolled, ``known``: all their attempts of the quiz and
     their grade row, when the caller knows)."""
-    emit(event, user_id=attempt.user_id, course_id=quiz.course_id, data={
-        "activity_id": quiz.activity_id, "attempt_id": attempt.id,
-        "score": attempt.percent, "passed": passed(quiz, attempt.percent)})
+    emit(
+        event,
+        user_id=attempt.user_id,
+        course_id=quiz.course_id,
+        data={
+            "activity_id": quiz.activity_id,
+            "attempt_id": attempt.id,
+            "score": attempt.percent,
+            "passed": passed(quiz, attempt.percent),
+        },
+    )
     refresh_grade(quiz, attempt.user_id, enrolled=enrolled, known=known)
 
 
@@ -96,8 +125,11 @@ def method_grade(method: str, attempts: list[Attempt]) -> float | None:
 
 
 def grade_row(activity_id: int, user_id: int) -> QuizGrade | None:
-    return db.session.execute(db.select(QuizGrade).where(
-        QuizGrade.activity_id == activity_id, QuizGrade.user_id == user_id)).scalar()
+    return db.session.execute(
+        db.select(QuizGrade).where(
+            QuizGrade.activity_id == activity_id, QuizGrade.user_id == user_id
+        )
+    ).scalar()
 
 
 def _grade_row_for_update(activity_id: int, user_id: int, grade: float | None = None) -> QuizGrade:
@@ -120,8 +152,9 @@ def _new_grade_row(activity_id: int, user_id: int, grade: float | None) -> QuizG
     return row
 
 
-def refresh_grade(quiz: Quiz, user_id: int, *, enrolled: bool | None = None,
-                  known: LearnerAttempts | None = None) -> float | None:
+def refresh_grade(
+    quiz: Quiz, user_id: int, *, enrolled: bool | None = None, known: LearnerAttempts | None = None
+) -> float | None:
     """Recompute and store the learner's quiz grade; complete the activity when earned (for an
     enrolled learner: ``enrolled`` when the caller knows, else read). ``known``: the learner's
     attempts of the quiz and grade row when the caller read them under the attempts' lock
@@ -129,38 +162,58 @@ def refresh_grade(quiz: Quiz, user_id: int, *, enrolled: bool | None = None,
     if known is not None:
         attempts = known.attempts
     else:
-        attempts = list(db.session.execute(db.select(Attempt).where(
-            Attempt.activity_id == quiz.activity_id, Attempt.user_id == user_id).order_by(Attempt.number)).scalars())
+        attempts = list(
+            db.session.execute(
+                db.select(Attempt)
+                .where(Attempt.activity_id == quiz.activity_id, Attempt.user_id == user_id)
+                .order_by(Attempt.number)
+            ).scalars()
+        )
     grade = method_grade(quiz.grading_method, attempts)
     existing = known.grade if known is not None else grade_row(quiz.activity_id, user_id)
     before = existing.effective if existing is not None else None
     row = existing if existing is not None else _new_grade_row(quiz.activity_id, user_id, grade)
     if row.grade != grade:
         row.grade = grade
-    _complete_if_earned(quiz, user_id, row.effective, any(a.state == "finished" for a in attempts), enrolled)
+    _complete_if_earned(
+        quiz, user_id, row.effective, any(a.state == "finished" for a in attempts), enrolled
+    )
     if row.effective is not None and row.effective != before:
         # The core's generic grade event, after the completion: rules that need a grade (a
         # certificate's minimum) read it without knowing the quiz.
-        emit("activity.graded", user_id=user_id, course_id=quiz.course_id, data={
-            "activity_id": quiz.activity_id, "score": row.effective, "passed": passed(quiz, row.effective)})
+        emit(
+            "activity.graded",
+            user_id=user_id,
+            course_id=quiz.course_id,
+            data={
+                "activity_id": quiz.activity_id,
+                "score": row.effective,
+                "passed": passed(quiz, row.effective),
+            },
+        )
     return row.effective
 
 
-def _complete_if_earned(quiz: Quiz, user_id: int, grade: float | None, attempted: bool,
-                        enrolled: bool | None = None) -> None:
+def _complete_if_earned(
+    quiz: Quiz, user_id: int, grade: float | None, attempted: bool, enrolled: bool | None = None
+) -> None:
     """Completion is never taken back here (a regrade or an override that lowers a grade
     leaves it); a trainer who reopens an attempt decides that in the core."""
     if enrolled is None:
         enrolled = get_enrolment(user_id, quiz.course_id) is not None
     if not enrolled:
         return  # a trainer trying the quiz out
-    earned = attempted if quiz.completion == "attempt" else (grade is not None and passed(quiz, grade))
+    earned = (
+        attempted if quiz.completion == "attempt" else (grade is not None and passed(quiz, grade))
+    )
     if earned:
         activity = db.session.get(Activity, quiz.activity_id)
         complete_activity(user_id, activity, score=grade)
 
 
-def override_grade(quiz: Quiz, user_id: int, percent: float | None, comment: str, by_user_id: int) -> QuizGrade:
+def override_grade(
+    quiz: Quiz, user_id: int, percent: float | None, comment: str, by_user_id: int
+) -> QuizGrade:
     """Set (or, with None, remove) a trainer's grade for a learner, which wins over attempts."""
     if percent is not None and not 0 <= percent <= 100:
         raise GradingError(_("A grade is a percentage from 0 to 100."))
@@ -175,13 +228,23 @@ def override_grade(quiz: Quiz, user_id: int, percent: float | None, comment: str
 # -- essays -------------------------------------------------------------------------------------------
 def grading_queue(activity_id: int) -> list[tuple[AttemptAnswer, Attempt]]:
     """Essay answers waiting for a grader, oldest attempt first."""
-    return list(db.session.execute(
-        db.select(AttemptAnswer, Attempt).join(Attempt, Attempt.id == AttemptAnswer.attempt_id)
-        .where(Attempt.activity_id == activity_id, Attempt.state == "finished", AttemptAnswer.needs_grading.is_(True))
-        .order_by(Attempt.finished_at, Attempt.id, AttemptAnswer.slot_number)).all())
+    return list(
+        db.session.execute(
+            db.select(AttemptAnswer, Attempt)
+            .join(Attempt, Attempt.id == AttemptAnswer.attempt_id)
+            .where(
+                Attempt.activity_id == activity_id,
+                Attempt.state == "finished",
+                AttemptAnswer.needs_grading.is_(True),
+            )
+            .order_by(Attempt.finished_at, Attempt.id, AttemptAnswer.slot_number)
+        ).all()
+    )
 
 
-def grade_answer(answer_id: int, mark: float, comment: str, grader_id: int, now: datetime | None = None) -> Attempt:
+def grade_answer(
+    answer_id: int, mark: float, comment: str, grader_id: int, now: datetime | None = None
+) -> Attempt:
     """A grader's mark (out of the question's mark) and comment for one answer of a finished
     attempt. When it was the last answer waiting, the attempt's grade is announced
     (``quiz.attempt_graded``); a later change is announced as ``quiz.attempt_regraded``."""
@@ -240,8 +303,13 @@ def regrade(quiz: Quiz, to_latest: bool = True) -> RegradeReport:
     (``quiz.attempt_regraded``) and its learner's quiz grade recomputed.
     """
     report = RegradeReport()
-    attempt_ids = list(db.session.execute(db.select(Attempt.id).where(Attempt.activity_id == quiz.activity_id)
-                                          .order_by(Attempt.id)).scalars())
+    attempt_ids = list(
+        db.session.execute(
+            db.select(Attempt.id)
+            .where(Attempt.activity_id == quiz.activity_id)
+            .order_by(Attempt.id)
+        ).scalars()
+    )
     latest: dict[int, QuestionVersion] = {}
     if to_latest:
         from .bank import current_versions
@@ -250,14 +318,21 @@ def regrade(quiz: Quiz, to_latest: bool = True) -> RegradeReport:
             db.select(QuestionVersion.id, QuestionVersion.question_id)
             .join(AttemptAnswer, AttemptAnswer.question_version_id == QuestionVersion.id)
             .join(Attempt, Attempt.id == AttemptAnswer.attempt_id)
-            .where(Attempt.activity_id == quiz.activity_id).distinct()).all()
+            .where(Attempt.activity_id == quiz.activity_id)
+            .distinct()
+        ).all()
         by_question = current_versions({qid for _vid, qid in slot_questions})
         latest = {vid: by_question[qid] for vid, qid in slot_questions if qid in by_question}
     users: set[int] = set()
     for attempt_id in attempt_ids:
         attempt = lock_attempt(attempt_id)
-        answers = list(db.session.execute(db.select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt_id)
-                                          .order_by(AttemptAnswer.slot_number)).scalars())
+        answers = list(
+            db.session.execute(
+                db.select(AttemptAnswer)
+                .where(AttemptAnswer.attempt_id == attempt_id)
+                .order_by(AttemptAnswer.slot_number)
+            ).scalars()
+        )
         data = questions_of(answers)
         for answer in answers:
             newer = latest.get(answer.question_version_id)
@@ -276,9 +351,17 @@ def regrade(quiz: Quiz, to_latest: bool = True) -> RegradeReport:
             attempt.version += 1
             report.changed.append(attempt.id)
             db.session.flush()
-            emit("quiz.attempt_regraded", user_id=attempt.user_id, course_id=quiz.course_id, data={
-                "activity_id": quiz.activity_id, "attempt_id": attempt.id,
-                "score": attempt.percent, "passed": passed(quiz, attempt.percent)})
+            emit(
+                "quiz.attempt_regraded",
+                user_id=attempt.user_id,
+                course_id=quiz.course_id,
+                data={
+                    "activity_id": quiz.activity_id,
+                    "attempt_id": attempt.id,
+                    "score": attempt.percent,
+                    "passed": passed(quiz, attempt.percent),
+                },
+            )
         users.add(attempt.user_id)
     db.session.flush()
     for user_id in sorted(users):
@@ -287,5 +370,11 @@ def regrade(quiz: Quiz, to_latest: bool = True) -> RegradeReport:
 
 
 def slots_in_use(activity_id: int) -> set[int]:
-    return set(db.session.execute(db.select(AttemptAnswer.slot_id).join(Slot, Slot.id == AttemptAnswer.slot_id)
-                                  .where(Slot.activity_id == activity_id).distinct()).scalars())
+    return set(
+        db.session.execute(
+            db.select(AttemptAnswer.slot_id)
+            .join(Slot, Slot.id == AttemptAnswer.slot_id)
+            .where(Slot.activity_id == activity_id)
+            .distinct()
+        ).scalars()
+    )

@@ -127,9 +127,11 @@ class MultipleChoice(QuestionType):
             if not _is_index(response, count):
                 return [_("Please choose one of the answers.")]
             return []
-        if not isinstance(response, list | tuple) or not all(
-            _is_index(i, count) for i in response
-        ) or len(set(response)) != len(response):
+        if (
+            not isinstance(response, list | tuple)
+            or not all(_is_index(i, count) for i in response)
+            or len(set(response)) != len(response)
+        ):
             return [_("Please tick answers from the list.")]
         return []
 
@@ -250,9 +252,14 @@ class Numerical(QuestionType):
             if not _within(number, answer):
                 continue
             # On equal marks a specific answer's feedback beats the catch-all's.
-            if best is None or answer["fraction"] > best["fraction"] or (
-                answer["fraction"] == best["fraction"] and best["value"] is None
-                and answer["value"] is not None
+            if (
+                best is None
+                or answer["fraction"] > best["fraction"]
+                or (
+                    answer["fraction"] == best["fraction"]
+                    and best["value"] is None
+                    and answer["value"] is not None
+                )
             ):
                 best = answer
         if best is None:
@@ -302,9 +309,13 @@ class Matching(QuestionType):
             return []
         pairs = question_data.get("pairs") or []
         choices = set(self.choices(question_data))
-        if not isinstance(response, list | tuple) or len(response) != len(pairs) or any(
-            chosen is not None and (chosen not in choices or not pair["question"])
-            for pair, chosen in zip(pairs, response, strict=True)
+        if (
+            not isinstance(response, list | tuple)
+            or len(response) != len(pairs)
+            or any(
+                chosen is not None and (chosen not in choices or not pair["question"])
+                for pair, chosen in zip(pairs, response, strict=True)
+            )
         ):
             return [_("Please choose an answer from the list for each item.")]
         return []
@@ -315,7 +326,8 @@ class Matching(QuestionType):
             return Grade(0.0)
         pairs = question_data["pairs"]
         right = sum(
-            1 for pair, chosen in zip(pairs, response, strict=True)
+            1
+            for pair, chosen in zip(pairs, response, strict=True)
             if pair["question"] and chosen == pair["answer"]
         )
         return Grade(right / len(items))
@@ -367,8 +379,10 @@ BUILTIN_TYPES: dict[str, type[QuestionType]] = {
 }
 
 
-def grade_response(question_data: QuestionData, response: Any,
-                   types: Mapping[str, type[QuestionType]] = BUILTIN_TYPES) -> Grade:
+def grade_response(
+    question_data: QuestionData,
+    response: Any,
+    types: Mapping[str, type[QuestionType]] = BUILTIN_TYPES,
+) -> Grade:
     """Grade with the type named by ``question_data["type"]``; KeyError for an unknown type."""
     return types[question_data["type"]]().grade(question_data, response)
-

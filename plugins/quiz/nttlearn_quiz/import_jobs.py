@@ -39,7 +39,9 @@ def _save_state(course_id: int, token: str, state: dict[str, Any]) -> None:
     file_store().save(_key(course_id, token, "json"), json.dumps(state).encode("utf-8"))
 
 
-def queue_import(course_id: int, text: str, fmt: str, source: str, category: str, user_id: int) -> str:
+def queue_import(
+    course_id: int, text: str, fmt: str, source: str, category: str, user_id: int
+) -> str:
     """Keep the file and queue its import; returns the token of its state page. A file that is
     queued already is not queued again."""
     token = import_token(course_id, fmt, category, text)
@@ -47,11 +49,22 @@ def queue_import(course_id: int, text: str, fmt: str, source: str, category: str
         return token
     file_store().save(_key(course_id, token, "txt"), text.encode("utf-8"))
     _save_state(course_id, token, {"state": QUEUED, "source": source})
-    enqueue(run_import, course_id, token, fmt, source, category, user_id, key=f"quiz-import:{course_id}:{token}")
+    enqueue(
+        run_import,
+        course_id,
+        token,
+        fmt,
+        source,
+        category,
+        user_id,
+        key=f"quiz-import:{course_id}:{token}",
+    )
     return token
 
 
-def run_import(course_id: int, token: str, fmt: str, source: str, category: str, user_id: int) -> None:
+def run_import(
+    course_id: int, token: str, fmt: str, source: str, category: str, user_id: int
+) -> None:
     """The import job: parse the kept file and put its questions into the bank, all or nothing."""
     from . import bank
     from .aiken import parse_aiken
@@ -61,18 +74,29 @@ def run_import(course_id: int, token: str, fmt: str, source: str, category: str,
     if not claim_once():
         return
     text = file_store().read(_key(course_id, token, "txt")).decode("utf-8")
-    result = (parse_aiken if fmt == "aiken" else parse_gift)(text, source, max_questions=gift_max_questions())
+    result = (parse_aiken if fmt == "aiken" else parse_gift)(
+        text, source, max_questions=gift_max_questions()
+    )
     state: dict[str, Any] = {"source": source}
     if not result.ok:
         state.update(state=FAILED, error="; ".join(str(e) for e in result.errors[:5]))
     else:
         try:
             with db.session.begin_nested():
-                report = bank.import_questions(course_id, result.questions, bank.split_path(category)
-                                               or ["Imported"], user_id=user_id)
+                report = bank.import_questions(
+                    course_id,
+                    result.questions,
+                    bank.split_path(category) or ["Imported"],
+                    user_id=user_id,
+                )
         except bank.BankError as exc:
             state.update(state=FAILED, error=str(exc))
         else:
-            state.update(state=DONE, created=report.created, updated=report.updated, unchanged=report.unchanged)
+            state.update(
+                state=DONE,
+                created=report.created,
+                updated=report.updated,
+                unchanged=report.unchanged,
+            )
     _save_state(course_id, token, state)
     file_store().delete(_key(course_id, token, "txt"))

@@ -39,12 +39,16 @@ def texts_of(data: Mapping[str, Any]) -> dict[str, Any]:
     kind = data.get("type")
     answers = list(data.get("answers") or [])
     if kind in _TEXT_ANSWERS:
-        texts["answers"] = [{"text": a.get("text") or "", "feedback": a.get("feedback") or ""} for a in answers]
+        texts["answers"] = [
+            {"text": a.get("text") or "", "feedback": a.get("feedback") or ""} for a in answers
+        ]
     elif kind in _FEEDBACK_ANSWERS:
         texts["answers"] = [{"feedback": a.get("feedback") or ""} for a in answers]
     elif kind == "matching":
-        texts["pairs"] = [{"question": p.get("question") or "", "answer": p.get("answer") or ""}
-                          for p in data.get("pairs") or []]
+        texts["pairs"] = [
+            {"question": p.get("question") or "", "answer": p.get("answer") or ""}
+            for p in data.get("pairs") or []
+        ]
     return texts
 
 
@@ -101,7 +105,9 @@ def overlay(data: Mapping[str, Any], entry: Mapping[str, Any] | None) -> dict[st
             answer["feedback"] = _pick(texts.get("feedback"), answer["feedback"])
     for pair, texts in zip(shown.get("pairs") or [], entry.get("pairs") or [], strict=False):
         if isinstance(texts, Mapping):
-            pair["question"] = _pick(texts.get("question"), pair["question"]) if pair.get("question") else ""
+            pair["question"] = (
+                _pick(texts.get("question"), pair["question"]) if pair.get("question") else ""
+            )
             pair["answer"] = _pick(texts.get("answer"), pair.get("answer"))
     return shown
 
@@ -117,8 +123,10 @@ def for_learner(data: Mapping[str, Any], entry: Mapping[str, Any] | None) -> dic
     if not entry:
         return shown
     if shown.get("type") == "shortanswer":
-        english = [{**a, "feedback": t["feedback"]} for a, t in
-                   zip(data.get("answers") or [], shown["answers"], strict=True)]
+        english = [
+            {**a, "feedback": t["feedback"]}
+            for a, t in zip(data.get("answers") or [], shown["answers"], strict=True)
+        ]
         shown["answers"] = shown["answers"] + english
     elif shown.get("type") == "matching":
         labels = matching_labels(data, shown)
@@ -144,12 +152,17 @@ def shown_response(data: Mapping[str, Any], shown: Mapping[str, Any], response: 
     if data.get("type") != "matching" or not isinstance(response, list) or shown is data:
         return response
     labels = matching_labels(data, shown)
-    return [labels.get(chosen, chosen) if isinstance(chosen, str) else chosen for chosen in response]
+    return [
+        labels.get(chosen, chosen) if isinstance(chosen, str) else chosen for chosen in response
+    ]
 
 
 # -- storing -----------------------------------------------------------------------------------------
-def merged(stored: Mapping[str, Any] | None, incoming: Mapping[str, Mapping[str, Any]],
-           data: Mapping[str, Any]) -> dict[str, Any]:
+def merged(
+    stored: Mapping[str, Any] | None,
+    incoming: Mapping[str, Mapping[str, Any]],
+    data: Mapping[str, Any],
+) -> dict[str, Any]:
     """The translations after a package gave ``incoming`` (texts only, by locale) for the English
     ``data``. The package decides: a locale it does not give is dropped. A translation whose texts
     did not change keeps its ``_source`` (so it shows as outdated if the English changed without
@@ -164,8 +177,9 @@ def merged(stored: Mapping[str, Any] | None, incoming: Mapping[str, Mapping[str,
     return result
 
 
-def store_translations(versions: Sequence[QuestionVersion],
-                       incoming: Sequence[Mapping[str, Mapping[str, Any]]]) -> int:
+def store_translations(
+    versions: Sequence[QuestionVersion], incoming: Sequence[Mapping[str, Mapping[str, Any]]]
+) -> int:
     """Give each (latest) version the translations a package brought for it; returns how many
     versions changed. A version made by this import starts from its predecessor's translations,
     so an unchanged translation of a changed English question keeps its fingerprint."""
@@ -186,9 +200,12 @@ def _previous_translations(versions: list[QuestionVersion]) -> dict[int, dict[st
         return {}
     rows = db.session.execute(
         db.select(QuestionVersion.question_id, QuestionVersion.translations)
-        .where(QuestionVersion.question_id.in_({v.question_id for v in versions}),
-               QuestionVersion.id.not_in([v.id for v in versions if v.id is not None]))
-        .order_by(QuestionVersion.question_id, QuestionVersion.number.desc())).all()
+        .where(
+            QuestionVersion.question_id.in_({v.question_id for v in versions}),
+            QuestionVersion.id.not_in([v.id for v in versions if v.id is not None]),
+        )
+        .order_by(QuestionVersion.question_id, QuestionVersion.number.desc())
+    ).all()
     found: dict[int, dict[str, Any]] = {}
     for question_id, translations in rows:
         if translations and question_id not in found:
@@ -204,15 +221,19 @@ def current_locale() -> str:
     return str(get_locale() or "en")
 
 
-def version_texts(version_ids: Iterable[int]) -> tuple[dict[int, dict[str, Any]], dict[int, dict[str, Any]]]:
+def version_texts(
+    version_ids: Iterable[int],
+) -> tuple[dict[int, dict[str, Any]], dict[int, dict[str, Any]]]:
     """The question JSON and the translations of each version, by id, in one query."""
     ids = set(version_ids)
     data: dict[int, dict[str, Any]] = {}
     translations: dict[int, dict[str, Any]] = {}
     if ids:
         for vid, question, texts in db.session.execute(
-                db.select(QuestionVersion.id, QuestionVersion.data, QuestionVersion.translations)
-                .where(QuestionVersion.id.in_(ids))):
+            db.select(QuestionVersion.id, QuestionVersion.data, QuestionVersion.translations).where(
+                QuestionVersion.id.in_(ids)
+            )
+        ):
             data[vid], translations[vid] = question, texts or {}
     return data, translations
 
@@ -222,18 +243,28 @@ def version_translations(version_ids: Iterable[int]) -> dict[int, dict[str, Any]
     ids = set(version_ids)
     if not ids:
         return {}
-    return {vid: t or {} for vid, t in db.session.execute(
-        db.select(QuestionVersion.id, QuestionVersion.translations).where(QuestionVersion.id.in_(ids)))}
+    return {
+        vid: t or {}
+        for vid, t in db.session.execute(
+            db.select(QuestionVersion.id, QuestionVersion.translations).where(
+                QuestionVersion.id.in_(ids)
+            )
+        )
+    }
 
 
-def grading_data(attempt: Attempt, answers: Sequence[AttemptAnswer],
-                 data: Mapping[int, Mapping[str, Any]]) -> dict[int, Mapping[str, Any]]:
+def grading_data(
+    attempt: Attempt, answers: Sequence[AttemptAnswer], data: Mapping[int, Mapping[str, Any]]
+) -> dict[int, Mapping[str, Any]]:
     """The questions an attempt is graded on: the English ones, except that a short answer also
     accepts the answers of the attempt's language. Nothing else depends on the language (choices
     are stored by index, matching choices by their English text), so nothing else changes."""
     locale = attempt.locale
-    short = {a.question_version_id for a in answers
-             if data[a.question_version_id].get("type") == "shortanswer"}
+    short = {
+        a.question_version_id
+        for a in answers
+        if data[a.question_version_id].get("type") == "shortanswer"
+    }
     if not locale or locale == "en" or not short:
         return dict(data)
     translations = version_translations(short)

@@ -50,7 +50,8 @@ class Category(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
     parent_id: Mapped[int | None] = mapped_column(
-        ForeignKey("quiz_categories.id", ondelete="CASCADE"), index=True)
+        ForeignKey("quiz_categories.id", ondelete="CASCADE"), index=True
+    )
     name: Mapped[str] = mapped_column(String(255))
     path: Mapped[str] = mapped_column(String(1000))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -72,9 +73,11 @@ class QuestionTag(db.Model):
     __tablename__ = "quiz_question_tags"
 
     question_id: Mapped[int] = mapped_column(
-        ForeignKey("quiz_questions.id", ondelete="CASCADE"), primary_key=True)
+        ForeignKey("quiz_questions.id", ondelete="CASCADE"), primary_key=True
+    )
     tag_id: Mapped[int] = mapped_column(
-        ForeignKey("quiz_tags.id", ondelete="CASCADE"), primary_key=True, index=True)
+        ForeignKey("quiz_tags.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
 
 
 class Question(db.Model):
@@ -120,7 +123,8 @@ class Quiz(db.Model):
     __tablename__ = "quiz_quizzes"
 
     activity_id: Mapped[int] = mapped_column(
-        ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True, autoincrement=False)
+        ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
     intro: Mapped[str] = mapped_column(Text, default="")
     shuffle_questions: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -139,7 +143,8 @@ class Quiz(db.Model):
     review_correct: Mapped[str] = mapped_column(String(20), default="after_last")
     source_file: Mapped[str | None] = mapped_column(String(255))
     category_id: Mapped[int | None] = mapped_column(
-        ForeignKey("quiz_categories.id", ondelete="SET NULL"))
+        ForeignKey("quiz_categories.id", ondelete="SET NULL")
+    )
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -166,12 +171,15 @@ class Slot(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     activity_id: Mapped[int] = mapped_column(
-        ForeignKey("quiz_quizzes.activity_id", ondelete="CASCADE"), index=True)
+        ForeignKey("quiz_quizzes.activity_id", ondelete="CASCADE"), index=True
+    )
     position: Mapped[int] = mapped_column(Integer)
     question_id: Mapped[int | None] = mapped_column(
-        ForeignKey("quiz_questions.id", ondelete="CASCADE"), index=True)
+        ForeignKey("quiz_questions.id", ondelete="CASCADE"), index=True
+    )
     category_id: Mapped[int | None] = mapped_column(
-        ForeignKey("quiz_categories.id", ondelete="CASCADE"), index=True)
+        ForeignKey("quiz_categories.id", ondelete="CASCADE"), index=True
+    )
     include_subcategories: Mapped[bool] = mapped_column(Boolean, default=False)
     mark: Mapped[float] = mapped_column(Float, default=1.0)
 
@@ -179,7 +187,8 @@ class Slot(db.Model):
         CheckConstraint(
             "(question_id IS NULL AND category_id IS NOT NULL)"
             " OR (question_id IS NOT NULL AND category_id IS NULL)",
-            name="fixed_or_random"),
+            name="fixed_or_random",
+        ),
         CheckConstraint("mark >= 0", name="mark_not_negative"),
     )
 
@@ -214,13 +223,19 @@ class Attempt(db.Model):
     __table_args__ = (
         UniqueConstraint("activity_id", "user_id", "number"),
         # At most one open attempt per learner and quiz, whatever two tabs do at once.
-        Index("uq_quiz_attempts_one_open", "activity_id", "user_id", unique=True,
-              sqlite_where=text("state = 'in_progress'"),
-              postgresql_where=text("state = 'in_progress'")),
+        Index(
+            "uq_quiz_attempts_one_open",
+            "activity_id",
+            "user_id",
+            unique=True,
+            sqlite_where=text("state = 'in_progress'"),
+            postgresql_where=text("state = 'in_progress'"),
+        ),
         Index("ix_quiz_attempts_activity_id_state", "activity_id", "state"),
         CheckConstraint(_one_of("state", ATTEMPT_STATES), name="state_known"),
-        CheckConstraint(f"closed_by IS NULL OR {_one_of('closed_by', CLOSED_BY)}",
-                        name="closed_by_known"),
+        CheckConstraint(
+            f"closed_by IS NULL OR {_one_of('closed_by', CLOSED_BY)}", name="closed_by_known"
+        ),
     )
 
 
@@ -236,9 +251,11 @@ class AttemptAnswer(db.Model):
     slot_number: Mapped[int] = mapped_column(Integer)
     page: Mapped[int] = mapped_column(Integer, default=0)
     slot_id: Mapped[int | None] = mapped_column(
-        ForeignKey("quiz_slots.id", ondelete="SET NULL"), index=True)
+        ForeignKey("quiz_slots.id", ondelete="SET NULL"), index=True
+    )
     question_version_id: Mapped[int] = mapped_column(
-        ForeignKey("quiz_question_versions.id"), index=True)
+        ForeignKey("quiz_question_versions.id"), index=True
+    )
     mark: Mapped[float] = mapped_column(Float, default=1.0)
     choice_order: Mapped[list[int] | None] = mapped_column(JSON)
     response: Mapped[Any] = mapped_column(JSON(none_as_null=True), nullable=True)
@@ -266,13 +283,15 @@ class QuizGrade(db.Model):
     override: Mapped[float | None] = mapped_column(Float)
     override_comment: Mapped[str] = mapped_column(Text, default="")
     overridden_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"))
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     __table_args__ = (
         UniqueConstraint("activity_id", "user_id"),
-        CheckConstraint("override IS NULL OR (override >= 0 AND override <= 100)",
-                        name="override_percent"),
+        CheckConstraint(
+            "override IS NULL OR (override >= 0 AND override <= 100)", name="override_percent"
+        ),
     )
 
     @property
@@ -287,7 +306,8 @@ class Allowance(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     activity_id: Mapped[int] = mapped_column(
-        ForeignKey("quiz_quizzes.activity_id", ondelete="CASCADE"))
+        ForeignKey("quiz_quizzes.activity_id", ondelete="CASCADE")
+    )
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     extra_attempts: Mapped[int] = mapped_column(Integer, default=0)
     extra_minutes: Mapped[int] = mapped_column(Integer, default=0)

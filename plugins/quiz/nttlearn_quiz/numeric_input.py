@@ -73,8 +73,12 @@ def parse_number(text: str) -> float:
         whole, _sep, fraction = body.partition(",")
         if not spaced and len(fraction) == 3 and 1 <= len(whole) <= 3 and whole != "0":
             raise NumberFormatError(
-                _("%(answer)s is ambiguous: write %(grouped)s or %(decimal)s without grouping.",
-                  answer=body, grouped=whole + fraction, decimal=whole + "." + fraction)
+                _(
+                    "%(answer)s is ambiguous: write %(grouped)s or %(decimal)s without grouping.",
+                    answer=body,
+                    grouped=whole + fraction,
+                    decimal=whole + "." + fraction,
+                )
             )
         number = whole + "." + fraction
     else:

@@ -13,12 +13,24 @@ from .gift import GiftError
 from .languages import only_texts, overlay, texts_of
 from .questions import Question
 
-TYPE_NAMES = {"multichoice": "multiple choice", "truefalse": "true/false", "shortanswer": "short answer",
-              "numerical": "numerical", "matching": "matching", "essay": "essay", "description": "description"}
+TYPE_NAMES = {
+    "multichoice": "multiple choice",
+    "truefalse": "true/false",
+    "shortanswer": "short answer",
+    "numerical": "numerical",
+    "matching": "matching",
+    "essay": "essay",
+    "description": "description",
+}
 
 
-def pair_questions(english: Sequence[Question], translated: Sequence[Question], english_file: str,
-                   translated_file: str, last_line: int = 1) -> tuple[list[dict[str, Any] | None], list[GiftError]]:
+def pair_questions(
+    english: Sequence[Question],
+    translated: Sequence[Question],
+    english_file: str,
+    translated_file: str,
+    last_line: int = 1,
+) -> tuple[list[dict[str, Any] | None], list[GiftError]]:
     """Pair a translation's questions with the English ones by name (the n-th question of a name
     with the n-th of that name), in any order.
 
@@ -34,20 +46,31 @@ def pair_questions(english: Sequence[Question], translated: Sequence[Question], 
     for question in translated:
         queue = waiting.get(question.name)
         if not queue:
-            errors.append(GiftError(question.line, f"question '{question.name}' is not in {english_file}",
-                                    translated_file))
+            errors.append(
+                GiftError(
+                    question.line,
+                    f"question '{question.name}' is not in {english_file}",
+                    translated_file,
+                )
+            )
             continue
         index = queue.pop(0)
         paired[index] = question
         where = f"{english_file}:{english[index].line}"
-        errors += [GiftError(question.line, message, translated_file)
-                   for message in differences(english[index], question, where)]
+        errors += [
+            GiftError(question.line, message, translated_file)
+            for message in differences(english[index], question, where)
+        ]
     for index, question in enumerate(english):
         if paired[index] is None:
-            later = [q.line for q in paired[index + 1:] if q is not None]
-            errors.append(GiftError(min(later) if later else max(last_line, 1),
-                                    f"question '{question.name}' of {english_file}:{question.line} is missing",
-                                    translated_file))
+            later = [q.line for q in paired[index + 1 :] if q is not None]
+            errors.append(
+                GiftError(
+                    min(later) if later else max(last_line, 1),
+                    f"question '{question.name}' of {english_file}:{question.line} is missing",
+                    translated_file,
+                )
+            )
     errors.sort(key=lambda e: e.line)
     if errors:
         return [None] * len(english), errors
@@ -77,23 +100,39 @@ def differences(english: Question, translated: Question, where: str) -> list[str
     (``quiz.gift:12``); empty when it only translates."""
     name = english.name
     if english.type != translated.type:
-        return [f"question '{name}' is {TYPE_NAMES.get(translated.type, translated.type)} here but "
-                f"{TYPE_NAMES.get(english.type, english.type)} in {where}"]
+        return [
+            f"question '{name}' is {TYPE_NAMES.get(translated.type, translated.type)} here but "
+            f"{TYPE_NAMES.get(english.type, english.type)} in {where}"
+        ]
     problems = []
     if (english.category or "") != (translated.category or ""):
-        problems.append(f"question '{name}' is in category '{translated.category or ''}' here but "
-                        f"'{english.category or ''}' in {where}")
+        problems.append(
+            f"question '{name}' is in category '{translated.category or ''}' here but "
+            f"'{english.category or ''}' in {where}"
+        )
     if english.format != translated.format:
-        problems.append(f"question '{name}' is written in '{translated.format}' here but '{english.format}' in {where}")
+        problems.append(
+            f"question '{name}' is written in '{translated.format}' here but '{english.format}' in {where}"
+        )
     if english.type == "truefalse":
         if english.correct != translated.correct:
-            problems.append(f"the right answer to '{name}' is {_true(translated.correct)} here but "
-                            f"{_true(english.correct)} in {where}")
+            problems.append(
+                f"the right answer to '{name}' is {_true(translated.correct)} here but "
+                f"{_true(english.correct)} in {where}"
+            )
     elif english.type in ("multichoice", "shortanswer"):
-        problems += _answer_differences(name, english.answers, translated.answers, where,
-                                        lambda a: _percent(a.fraction), "worth")
+        problems += _answer_differences(
+            name,
+            english.answers,
+            translated.answers,
+            where,
+            lambda a: _percent(a.fraction),
+            "worth",
+        )
     elif english.type == "numerical":
-        problems += _answer_differences(name, english.answers, translated.answers, where, _number, "")
+        problems += _answer_differences(
+            name, english.answers, translated.answers, where, _number, ""
+        )
     elif english.type == "matching":
         problems += _pair_differences(name, english.pairs, translated.pairs, where)
     return problems
@@ -107,21 +146,36 @@ def _true(value: bool) -> str:
     return "TRUE" if value else "FALSE"
 
 
-def _answer_differences(name: str, english: Sequence[Any], translated: Sequence[Any], where: str,
-                        describe: Any, verb: str) -> list[str]:
+def _answer_differences(
+    name: str,
+    english: Sequence[Any],
+    translated: Sequence[Any],
+    where: str,
+    describe: Any,
+    verb: str,
+) -> list[str]:
     if len(english) != len(translated):
-        return [f"question '{name}' has {_count(len(translated), 'answer')} here but {len(english)} in {where}"]
+        return [
+            f"question '{name}' has {_count(len(translated), 'answer')} here but {len(english)} in {where}"
+        ]
     for number, (ours, theirs) in enumerate(zip(english, translated, strict=True), start=1):
         if describe(ours) != describe(theirs):
             said = f"{verb} " if verb else ""
-            return [f"answer {number} of '{name}' is {said}{describe(theirs)} here but {said}{describe(ours)} in {where}"
-                    " (answers keep the English order and marks)"]
+            return [
+                f"answer {number} of '{name}' is {said}{describe(theirs)} here but {said}{describe(ours)} in {where}"
+                " (answers keep the English order and marks)"
+            ]
     return []
 
 
-def _pair_differences(name: str, english: Sequence[Any], translated: Sequence[Any], where: str) -> list[str]:
+def _pair_differences(
+    name: str, english: Sequence[Any], translated: Sequence[Any], where: str
+) -> list[str]:
     if len(english) != len(translated):
-        return [f"question '{name}' has {_count(len(translated), 'pair')} here but {len(english)} in {where}"]
+        return [
+            f"question '{name}' has {_count(len(translated), 'pair')} here but {len(english)} in {where}"
+        ]
+
     def kind(pair: Any) -> str:
         return "a pair" if pair.question else "an extra choice (nothing before '->')"
 
@@ -129,8 +183,10 @@ def _pair_differences(name: str, english: Sequence[Any], translated: Sequence[An
         if bool(ours.question) != bool(theirs.question):
             return [f"pair {number} of '{name}' is {kind(theirs)} here but {kind(ours)} in {where}"]
     if _same_answers(english) != _same_answers(translated):
-        return [f"the choices of '{name}' are not the same here as in {where}: pairs whose answers are "
-                "equal in one must be equal in the other"]
+        return [
+            f"the choices of '{name}' are not the same here as in {where}: pairs whose answers are "
+            "equal in one must be equal in the other"
+        ]
     return []
 
 
@@ -140,7 +196,9 @@ def _same_answers(pairs: Sequence[Any]) -> list[int]:
     return [first.setdefault(pair.answer, n) for n, pair in enumerate(pairs)]
 
 
-def texts_by_locale(per_locale: Mapping[str, Sequence[dict[str, Any] | None]], count: int) -> list[dict[str, Any]]:
+def texts_by_locale(
+    per_locale: Mapping[str, Sequence[dict[str, Any] | None]], count: int
+) -> list[dict[str, Any]]:
     """``{locale: [texts per question]}`` turned into ``[{locale: texts} per question]``."""
     result: list[dict[str, Any]] = [{} for _ in range(count)]
     for locale, texts in per_locale.items():
@@ -150,12 +208,18 @@ def texts_by_locale(per_locale: Mapping[str, Sequence[dict[str, Any] | None]], c
     return result
 
 
-def translated_questions(exported: Sequence[tuple[Question, Any]], locale: str) -> list[Question] | None:
+def translated_questions(
+    exported: Sequence[tuple[Question, Any]], locale: str
+) -> list[Question] | None:
     """Exported questions (each with the version it was read from) in ``locale``, for its
     parallel file: English wherever a text has no translation, so that the file pairs with the
     English one. None when no question has a translation in ``locale``."""
-    entries = [only_texts((version.translations or {}).get(locale)) for _question, version in exported]
+    entries = [
+        only_texts((version.translations or {}).get(locale)) for _question, version in exported
+    ]
     if not any(entries):
         return None
-    return [Question.from_dict(overlay(question.to_json(), entry))
-            for (question, _version), entry in zip(exported, entries, strict=True)]
+    return [
+        Question.from_dict(overlay(question.to_json(), entry))
+        for (question, _version), entry in zip(exported, entries, strict=True)
+    ]

@@ -78,7 +78,11 @@ def nttlearn_report_panels(course: Any) -> list[ReportPanel]:
     from .analysis import course_quizzes
 
     body = render_fragment("quiz/panel.html", rows=course_quizzes(course.id))
-    return [ReportPanel(_("Quizzes"), body, csv_url=url_for("quiz.course_report_csv", course_id=course.id))]
+    return [
+        ReportPanel(
+            _("Quizzes"), body, csv_url=url_for("quiz.course_report_csv", course_id=course.id)
+        )
+    ]
 
 
 @hookimpl
@@ -102,7 +106,9 @@ def nttlearn_template_slot(slot: str, context: dict[str, Any]) -> Markup | None:
     if not can_manage_course(user, course):
         return None
     href = url_for("quiz.bank_index", course_id=course.id)
-    return Markup('<p class="quiz-bank-link"><a href="{}">{}</a></p>').format(href, _("Question bank"))
+    return Markup('<p class="quiz-bank-link"><a href="{}">{}</a></p>').format(
+        href, _("Question bank")
+    )
 
 
 @hookimpl

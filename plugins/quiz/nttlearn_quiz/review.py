@@ -32,7 +32,9 @@ class ReviewFlags:
         return self.marks or self.feedback or self.correct
 
 
-def allowed(when: str, quiz: Quiz, attempt: Attempt, attempts_left: int | None, now: datetime) -> bool:
+def allowed(
+    when: str, quiz: Quiz, attempt: Attempt, attempts_left: int | None, now: datetime
+) -> bool:
     """Whether a review item set to ``when`` is visible now for this finished attempt."""
     if attempt.state != "finished" or when == "never":
         return False
@@ -45,7 +47,9 @@ def allowed(when: str, quiz: Quiz, attempt: Attempt, attempts_left: int | None, 
     return closed  # after_close
 
 
-def review_flags(quiz: Quiz, attempt: Attempt, attempts_left: int | None, now: datetime) -> ReviewFlags:
+def review_flags(
+    quiz: Quiz, attempt: Attempt, attempts_left: int | None, now: datetime
+) -> ReviewFlags:
     return ReviewFlags(
         marks=allowed(quiz.review_marks, quiz, attempt, attempts_left, now),
         feedback=allowed(quiz.review_feedback, quiz, attempt, attempts_left, now),
@@ -53,8 +57,13 @@ def review_flags(quiz: Quiz, attempt: Attempt, attempts_left: int | None, now: d
     )
 
 
-def question_views(answers: list[AttemptAnswer], media_base: str | None, flags: ReviewFlags,
-                   disabled: bool, locale: str | None = None) -> list[QuestionView]:
+def question_views(
+    answers: list[AttemptAnswer],
+    media_base: str | None,
+    flags: ReviewFlags,
+    disabled: bool,
+    locale: str | None = None,
+) -> list[QuestionView]:
     """The views of an attempt's questions in ``locale`` (by default the viewer's language), one
     query for their versions whatever their number."""
     locale = locale or current_locale()
@@ -67,12 +76,30 @@ def question_views(answers: list[AttemptAnswer], media_base: str | None, flags: 
         response = shown_response(english, question, answer.response)
         cls = types.get(question.get("type"))
         qtype = cls() if cls is not None else None
-        view = build_view(slot_number=answer.slot_number, data=question, qtype=qtype, response=response,
-                          choice_order=answer.choice_order, mark=answer.mark, sequence=answer.sequence,
-                          media_base=media_base, disabled=disabled)
+        view = build_view(
+            slot_number=answer.slot_number,
+            data=question,
+            qtype=qtype,
+            response=response,
+            choice_order=answer.choice_order,
+            mark=answer.mark,
+            sequence=answer.sequence,
+            media_base=media_base,
+            disabled=disabled,
+        )
         if flags.any:
-            add_review(view, question, qtype, response, fraction=answer.fraction,
-                       needs_grading=answer.needs_grading, comment=answer.comment, show_marks=flags.marks,
-                       show_feedback=flags.feedback, show_correct=flags.correct, media_base=media_base)
+            add_review(
+                view,
+                question,
+                qtype,
+                response,
+                fraction=answer.fraction,
+                needs_grading=answer.needs_grading,
+                comment=answer.comment,
+                show_marks=flags.marks,
+                show_feedback=flags.feedback,
+                show_correct=flags.correct,
+                media_base=media_base,
+            )
         views.append(view)
     return views

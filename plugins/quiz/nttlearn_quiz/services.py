@@ -59,14 +59,21 @@ class AttemptNotFound(LookupError):
 
 # -- reading --------------------------------------------------------------------------------------
 def attempts_of(activity_id: int, user_id: int) -> list[Attempt]:
-    return list(db.session.execute(
-        db.select(Attempt).where(Attempt.activity_id == activity_id, Attempt.user_id == user_id)
-        .order_by(Attempt.number)).scalars())
+    return list(
+        db.session.execute(
+            db.select(Attempt)
+            .where(Attempt.activity_id == activity_id, Attempt.user_id == user_id)
+            .order_by(Attempt.number)
+        ).scalars()
+    )
 
 
 def allowance_of(activity_id: int, user_id: int) -> Allowance | None:
-    return db.session.execute(db.select(Allowance).where(
-        Allowance.activity_id == activity_id, Allowance.user_id == user_id)).scalar()
+    return db.session.execute(
+        db.select(Allowance).where(
+            Allowance.activity_id == activity_id, Allowance.user_id == user_id
+        )
+    ).scalar()
 
 
 def attempts_allowed(quiz: Quiz, allowance: Allowance | None) -> int:
@@ -94,8 +101,13 @@ def closes_at(quiz: Quiz, user_id: int | None) -> datetime | None:
     return quiz.closes_at
 
 
-def start_problem(quiz: Quiz, attempts: list[Attempt], allowance: Allowance | None, now: datetime,
-                  user_id: int | None = None) -> str | None:
+def start_problem(
+    quiz: Quiz,
+    attempts: list[Attempt],
+    allowance: Allowance | None,
+    now: datetime,
+    user_id: int | None = None,
+) -> str | None:
     """Why the learner cannot start a new attempt now, or None."""
     if quiz.opens_at is not None and now < quiz.opens_at:
         return _("This quiz opens on %(when)s.", when=format_datetime(quiz.opens_at, "short"))
@@ -115,8 +127,9 @@ def time_is_up(attempt: Attempt, now: datetime) -> bool:
     return attempt.deadline is not None and now >= attempt.deadline
 
 
-def deadline_for(quiz: Quiz, allowance: Allowance | None, started_at: datetime,
-                 user_id: int | None = None) -> datetime | None:
+def deadline_for(
+    quiz: Quiz, allowance: Allowance | None, started_at: datetime, user_id: int | None = None
+) -> datetime | None:
     """When an attempt started at ``started_at`` must end: the time limit (with the learner's
     extra time) or the quiz's close date for the learner (:func:`closes_at`), whichever comes first."""
     ends: list[datetime] = []
@@ -130,7 +143,9 @@ def deadline_for(quiz: Quiz, allowance: Allowance | None, started_at: datetime,
 
 
 # -- starting -----------------------------------------------------------------------------------------
-def start_attempt(quiz: Quiz, user_id: int, now: datetime | None = None, locale: str | None = None) -> Attempt:
+def start_attempt(
+    quiz: Quiz, user_id: int, now: datetime | None = None, locale: str | None = None
+) -> Attempt:
     """The learner's open attempt, or a new one (taken in ``locale``, the learner's language);
     raises AttemptError when none may start."""
     now = now or utcnow()
@@ -145,14 +160,25 @@ def start_attempt(quiz: Quiz, user_id: int, now: datetime | None = None, locale:
         raise AttemptError(problem)
     seed = random.SystemRandom().randrange(2**31)
     rows = _draw(quiz, random.Random(seed))
-    attempt = Attempt(activity_id=quiz.activity_id, user_id=user_id, number=len(attempts) + 1, state="in_progress",
-                      started_at=now, deadline=deadline_for(quiz, allowance, now, user_id), seed=seed,
-                      pages=max(r["page"] for r in rows) + 1, max_marks=0.0, locale=locale)
+    attempt = Attempt(
+        activity_id=quiz.activity_id,
+        user_id=user_id,
+        number=len(attempts) + 1,
+        state="in_progress",
+        started_at=now,
+        deadline=deadline_for(quiz, allowance, now, user_id),
+        seed=seed,
+        pages=max(r["page"] for r in rows) + 1,
+        max_marks=0.0,
+        locale=locale,
+    )
     try:
         with db.session.begin_nested():
             db.session.add(attempt)
             db.session.flush()
-            db.session.execute(db.insert(AttemptAnswer), [{**r, "attempt_id": attempt.id} for r in rows])
+            db.session.execute(
+                db.insert(AttemptAnswer), [{**r, "attempt_id": attempt.id} for r in rows]
+            )
     except IntegrityError:
         # Another tab started it a moment ago: that attempt is the learner's open attempt.
         current = open_attempt(attempts_of(quiz.activity_id, user_id))
@@ -177,8 +203,12 @@ def _draw(quiz: Quiz, rng: random.Random) -> list[dict[str, Any]]:
             continue
         pool = [q for q in pools[slot.id] if q not in taken]
         if not pool:
-            raise AttemptError(_("This quiz draws more questions from a category than it holds; "
-                                 "please tell your trainer."))
+            raise AttemptError(
+                _(
+                    "This quiz draws more questions from a category than it holds; "
+                    "please tell your trainer."
+                )
+            )
         choice = rng.choice(pool)
         taken.add(choice)
         picked[slot.id] = choice
@@ -194,12 +224,23 @@ def _draw(quiz: Quiz, rng: random.Random) -> list[dict[str, Any]]:
         version = versions[picked[slot.id]]
         qtype = types.get(version.data.get("type"))
         shuffle = quiz.shuffle_answers or version.data.get("type") == "matching"
-        rows.append({
-            "slot_number": number, "page": 0 if quiz.layout == "one_page" else number - 1, "slot_id": slot.id,
-            "question_version_id": version.id, "mark": slot.mark,
-            "choice_order": qtype().shuffle(version.data, rng) if qtype is not None and shuffle else None,
-            "response": None, "sequence": 0, "fraction": None, "needs_grading": False, "comment": "",
-        })
+        rows.append(
+            {
+                "slot_number": number,
+                "page": 0 if quiz.layout == "one_page" else number - 1,
+                "slot_id": slot.id,
+                "question_version_id": version.id,
+                "mark": slot.mark,
+                "choice_order": qtype().shuffle(version.data, rng)
+                if qtype is not None and shuffle
+                else None,
+                "response": None,
+                "sequence": 0,
+                "fraction": None,
+                "needs_grading": False,
+                "comment": "",
+            }
+        )
     return rows
 
 
@@ -207,19 +248,34 @@ def _random_pools(quiz: Quiz, slots: list[Slot]) -> dict[int, list[int]]:
     random_slots = [s for s in slots if s.category_id is not None]
     if not random_slots:
         return {}
-    categories = list(db.session.execute(db.select(Category).where(Category.course_id == quiz.course_id)).scalars())
+    categories = list(
+        db.session.execute(
+            db.select(Category).where(Category.course_id == quiz.course_id)
+        ).scalars()
+    )
     by_id = {c.id: c for c in categories}
     wanted: dict[int, set[int]] = {}
     for slot in random_slots:
         category = by_id[slot.category_id]
-        ids = {c.id for c in descendants(category, categories)} if slot.include_subcategories else {category.id}
+        ids = (
+            {c.id for c in descendants(category, categories)}
+            if slot.include_subcategories
+            else {category.id}
+        )
         wanted[slot.id] = ids
     all_ids = set().union(*wanted.values())
     questions = db.session.execute(
-        db.select(Question.id, Question.category_id).where(
-            Question.category_id.in_(all_ids), Question.hidden.is_(False), Question.qtype != "description")
-        .order_by(Question.id)).all()
-    return {slot_id: [qid for qid, cid in questions if cid in ids] for slot_id, ids in wanted.items()}
+        db.select(Question.id, Question.category_id)
+        .where(
+            Question.category_id.in_(all_ids),
+            Question.hidden.is_(False),
+            Question.qtype != "description",
+        )
+        .order_by(Question.id)
+    ).all()
+    return {
+        slot_id: [qid for qid, cid in questions if cid in ids] for slot_id, ids in wanted.items()
+    }
 
 
 # -- saving -----------------------------------------------------------------------------------------
@@ -254,7 +310,9 @@ def lock_own_attempts(attempt_id: int, user_id: int) -> tuple[Attempt, LearnerAt
     return attempt, known
 
 
-def save_responses(attempt_id: int, user_id: int, form: Any, now: datetime | None = None) -> SaveResult:
+def save_responses(
+    attempt_id: int, user_id: int, form: Any, now: datetime | None = None
+) -> SaveResult:
     """Save the responses a page posted (``q<N>`` fields with their ``seq-<N>``)."""
     now = now or utcnow()
     attempt = lock_own_attempt(attempt_id, user_id)
@@ -270,9 +328,14 @@ def save_responses(attempt_id: int, user_id: int, form: Any, now: datetime | Non
     return result
 
 
-def _apply(attempt: Attempt, form: Any, now: datetime, result: SaveResult,
-           loaded: tuple[list[AttemptAnswer], dict[int, dict[str, Any]]] | None = None,
-           quiz: Quiz | None = None) -> None:
+def _apply(
+    attempt: Attempt,
+    form: Any,
+    now: datetime,
+    result: SaveResult,
+    loaded: tuple[list[AttemptAnswer], dict[int, dict[str, Any]]] | None = None,
+    quiz: Quiz | None = None,
+) -> None:
     """Save the posted responses; ``loaded`` is the attempt's answers and their questions, and
     ``quiz`` the quiz, when the caller has them already.
 
@@ -301,8 +364,13 @@ def _apply(attempt: Attempt, form: Any, now: datetime, result: SaveResult,
     for answer in answers:
         question = data[answer.question_version_id]
         qtype_cls = types.get(question.get("type"))
-        response = read_response(question, qtype_cls() if qtype_cls else None, form, f"q{answer.slot_number}",
-                                 answer.choice_order)
+        response = read_response(
+            question,
+            qtype_cls() if qtype_cls else None,
+            form,
+            f"q{answer.slot_number}",
+            answer.choice_order,
+        )
         if response == answer.response:
             result.sequences[answer.slot_number] = answer.sequence
             continue
@@ -328,8 +396,11 @@ def move_to_page(attempt: Attempt, quiz: Quiz, page: int, moving: bool = False) 
     """
     page = max(0, min(page, attempt.pages - 1))
     if quiz.navigation == "sequential":
-        page = min(attempt.current_page + 1, attempt.pages - 1) if moving and page > attempt.current_page \
+        page = (
+            min(attempt.current_page + 1, attempt.pages - 1)
+            if moving and page > attempt.current_page
             else attempt.current_page
+        )
     if page != attempt.current_page:
         attempt.current_page = page
     return page
@@ -344,8 +415,14 @@ class SubmitResult:
     conflicts: list[int] = field(default_factory=list)
 
 
-def submit_attempt(attempt_id: int, user_id: int, form: Mapping[str, Any] | None = None,
-                   now: datetime | None = None, *, enrolled: bool | None = None) -> SubmitResult:
+def submit_attempt(
+    attempt_id: int,
+    user_id: int,
+    form: Mapping[str, Any] | None = None,
+    now: datetime | None = None,
+    *,
+    enrolled: bool | None = None,
+) -> SubmitResult:
     """The learner's final submission (idempotent: a second one changes nothing).
 
     Responses posted with it are saved first, unless the time is up: then the attempt closes
@@ -355,8 +432,14 @@ def submit_attempt(attempt_id: int, user_id: int, form: Mapping[str, Any] | None
     return submit_locked(lock_own_attempt(attempt_id, user_id), form, now, enrolled=enrolled)
 
 
-def submit_locked(attempt: Attempt, form: Mapping[str, Any] | None = None, now: datetime | None = None, *,
-                  enrolled: bool | None = None, known: LearnerAttempts | None = None) -> SubmitResult:
+def submit_locked(
+    attempt: Attempt,
+    form: Mapping[str, Any] | None = None,
+    now: datetime | None = None,
+    *,
+    enrolled: bool | None = None,
+    known: LearnerAttempts | None = None,
+) -> SubmitResult:
     """:func:`submit_attempt` for an attempt whose lock the caller holds (:func:`lock_own_attempt`;
     ``known``: what :func:`lock_own_attempts` read with it)."""
     now = now or utcnow()
@@ -367,24 +450,36 @@ def submit_locked(attempt: Attempt, form: Mapping[str, Any] | None = None, now: 
         return SubmitResult(attempt, timed_out=True)
     saved = SaveResult()
     loaded = answers_with_questions(attempt)
-    quiz = known.quiz if known is not None and known.quiz is not None else db.session.get(Quiz, attempt.activity_id)
+    quiz = (
+        known.quiz
+        if known is not None and known.quiz is not None
+        else db.session.get(Quiz, attempt.activity_id)
+    )
     if form is not None:
         _apply(attempt, form, now, saved, loaded, quiz)
     finish_attempt(attempt, now, "learner", loaded, quiz=quiz, enrolled=enrolled, known=known)
     return SubmitResult(attempt, conflicts=saved.conflicts)
 
 
-def finish_attempt(attempt: Attempt, now: datetime, closed_by: str,
-                   loaded: tuple[list[AttemptAnswer], dict[int, dict[str, Any]]] | None = None, *,
-                   quiz: Quiz | None = None, enrolled: bool | None = None,
-                   known: LearnerAttempts | None = None) -> None:
+def finish_attempt(
+    attempt: Attempt,
+    now: datetime,
+    closed_by: str,
+    loaded: tuple[list[AttemptAnswer], dict[int, dict[str, Any]]] | None = None,
+    *,
+    quiz: Quiz | None = None,
+    enrolled: bool | None = None,
+    known: LearnerAttempts | None = None,
+) -> None:
     """Close and grade an attempt whose lock the caller holds and which is still in progress
     (``known``: the learner's attempts of the quiz and grade row, when read with it)."""
     assert attempt.state == "in_progress"
     quiz = quiz or db.session.get(Quiz, attempt.activity_id)
     attempt.state = "finished"
     attempt.closed_by = closed_by
-    attempt.finished_at = min(now, attempt.deadline) if closed_by == "timeout" and attempt.deadline else now
+    attempt.finished_at = (
+        min(now, attempt.deadline) if closed_by == "timeout" and attempt.deadline else now
+    )
     attempt.version += 1
     answers, data = loaded if loaded is not None else (answers_of(attempt), None)
     grades.grade_attempt(attempt, answers, data=data)
@@ -392,13 +487,15 @@ def finish_attempt(attempt: Attempt, now: datetime, closed_by: str,
     grades.after_grading(quiz, attempt, "quiz.attempt_submitted", enrolled=enrolled, known=known)
 
 
-def close_overdue(now: datetime | None = None, *, activity_id: int | None = None,
-                  user_id: int | None = None) -> list[int]:
+def close_overdue(
+    now: datetime | None = None, *, activity_id: int | None = None, user_id: int | None = None
+) -> list[int]:
     """Close every open attempt whose time is up (all, or one quiz's, or one learner's) as if
     submitted at its deadline. Returns the ids of the attempts closed."""
     now = now or utcnow()
-    query = db.select(Attempt.id).where(Attempt.state == "in_progress", Attempt.deadline.is_not(None),
-                                        Attempt.deadline <= now)
+    query = db.select(Attempt.id).where(
+        Attempt.state == "in_progress", Attempt.deadline.is_not(None), Attempt.deadline <= now
+    )
     if activity_id is not None:
         query = query.where(Attempt.activity_id == activity_id)
     if user_id is not None:
@@ -432,8 +529,11 @@ def reopen_attempt(attempt_id: int, now: datetime | None = None) -> Attempt:
     attempt.marks, attempt.percent, attempt.needs_grading = None, None, False
     attempt.deadline = deadline
     attempt.version += 1
-    db.session.execute(db.update(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt.id)
-                       .values(fraction=None, needs_grading=False))
+    db.session.execute(
+        db.update(AttemptAnswer)
+        .where(AttemptAnswer.attempt_id == attempt.id)
+        .values(fraction=None, needs_grading=False)
+    )
     db.session.flush()
     grades.refresh_grade(quiz, attempt.user_id)
     return attempt
@@ -456,21 +556,42 @@ def set_allowance(quiz: Quiz, user_id: int, extra_attempts: int, extra_minutes: 
 # -- what the trainer's pages list ---------------------------------------------------------------------
 def course_learners(course_id: int) -> list[tuple[int, str, str]]:
     """(user id, name, e-mail) of the course's learners, by name."""
-    return [tuple(row) for row in db.session.execute(
-        db.select(User.id, User.name, User.email).join(Enrolment, Enrolment.user_id == User.id)
-        .where(Enrolment.course_id == course_id).order_by(User.name))]
+    return [
+        tuple(row)
+        for row in db.session.execute(
+            db.select(User.id, User.name, User.email)
+            .join(Enrolment, Enrolment.user_id == User.id)
+            .where(Enrolment.course_id == course_id)
+            .order_by(User.name)
+        )
+    ]
 
 
-def attempts_overview(activity_id: int) -> tuple[list[Any], dict[int, QuizGrade], dict[int, Allowance]]:
+def attempts_overview(
+    activity_id: int,
+) -> tuple[list[Any], dict[int, QuizGrade], dict[int, Allowance]]:
     """The quiz's attempts with their learners (by name, then number), and the learners' quiz
     grades and allowances by user id: three queries."""
-    rows = list(db.session.execute(
-        db.select(Attempt, User).join(User, User.id == Attempt.user_id)
-        .where(Attempt.activity_id == activity_id).order_by(User.name, Attempt.number)).all())
-    grade_rows = {g.user_id: g for g in db.session.execute(
-        db.select(QuizGrade).where(QuizGrade.activity_id == activity_id)).scalars()}
-    allowances = {a.user_id: a for a in db.session.execute(
-        db.select(Allowance).where(Allowance.activity_id == activity_id)).scalars()}
+    rows = list(
+        db.session.execute(
+            db.select(Attempt, User)
+            .join(User, User.id == Attempt.user_id)
+            .where(Attempt.activity_id == activity_id)
+            .order_by(User.name, Attempt.number)
+        ).all()
+    )
+    grade_rows = {
+        g.user_id: g
+        for g in db.session.execute(
+            db.select(QuizGrade).where(QuizGrade.activity_id == activity_id)
+        ).scalars()
+    }
+    allowances = {
+        a.user_id: a
+        for a in db.session.execute(
+            db.select(Allowance).where(Allowance.activity_id == activity_id)
+        ).scalars()
+    }
     return rows, grade_rows, allowances
 
 

@@ -9,14 +9,22 @@ from nttlearn.api import Setting
 PLUGIN = "quiz"
 
 GIFT_MAX_QUESTIONS = Setting(
-    "gift_max_questions", _l("Most questions in one GIFT or Aiken file"), 2000,
-    _l("A larger file is refused with a message asking to split it, in the question bank, in course packages "
-       "and on the command line: one upload cannot fill the database."),
+    "gift_max_questions",
+    _l("Most questions in one GIFT or Aiken file"),
+    2000,
+    _l(
+        "A larger file is refused with a message asking to split it, in the question bank, in course packages "
+        "and on the command line: one upload cannot fill the database."
+    ),
 )
 IMPORT_JOB_QUESTIONS = Setting(
-    "import_job_questions", _l("Questions imported in the background"), 200,
-    _l("A confirmed GIFT or Aiken file with more questions is imported by a background job; the page says "
-       "whether it is queued, done or failed."),
+    "import_job_questions",
+    _l("Questions imported in the background"),
+    200,
+    _l(
+        "A confirmed GIFT or Aiken file with more questions is imported by a background job; the page says "
+        "whether it is queued, done or failed."
+    ),
 )
 SETTINGS = [GIFT_MAX_QUESTIONS, IMPORT_JOB_QUESTIONS]
 

@@ -54,20 +54,43 @@ def edit_quiz(activity_id: int):
         form.closes_at.data = quiz.closes_at.replace(tzinfo=None) if quiz.closes_at else None
     elif form.validate_on_submit():
         if form.version.data != str(quiz.version):
-            flash(_("Someone else changed these settings meanwhile; here are theirs. Make your change again."), "error")
+            flash(
+                _(
+                    "Someone else changed these settings meanwhile; here are theirs. Make your change again."
+                ),
+                "error",
+            )
             return redirect(url_for("quiz.edit_quiz", activity_id=activity_id))
-        values = {name: getattr(form, name).data for name in (
-            "intro", "pass_mark", "completion", "attempts_allowed", "grading_method", "shuffle_questions",
-            "shuffle_answers", "layout", "navigation", "review_marks", "review_feedback", "review_correct")}
+        values = {
+            name: getattr(form, name).data
+            for name in (
+                "intro",
+                "pass_mark",
+                "completion",
+                "attempts_allowed",
+                "grading_method",
+                "shuffle_questions",
+                "shuffle_answers",
+                "layout",
+                "navigation",
+                "review_marks",
+                "review_feedback",
+                "review_correct",
+            )
+        }
         values["intro"] = values["intro"] or ""
         values["time_limit"] = form.time_limit.data * 60 if form.time_limit.data else None
         values["opens_at"] = form.opens_at.data.replace(tzinfo=UTC) if form.opens_at.data else None
-        values["closes_at"] = form.closes_at.data.replace(tzinfo=UTC) if form.closes_at.data else None
+        values["closes_at"] = (
+            form.closes_at.data.replace(tzinfo=UTC) if form.closes_at.data else None
+        )
         quizzes.apply_settings(quiz, values)
         db.session.commit()
         flash(_("The quiz settings have been saved."), "success")
         return redirect(url_for("quiz.edit_quiz", activity_id=activity_id))
-    return render_template("quiz/edit_quiz.html", access=access, quiz=quiz, form=form), 400 if form.errors else 200
+    return render_template(
+        "quiz/edit_quiz.html", access=access, quiz=quiz, form=form
+    ), 400 if form.errors else 200
 
 
 # -- questions ---------------------------------------------------------------------------------------
@@ -84,9 +107,18 @@ def quiz_questions(activity_id: int):
     bank_questions = []
     if shown:
         bank_questions = category_questions(access.course.id, shown)
-    return render_template("quiz/quiz_questions.html", access=access, quiz=quiz, rows=quizzes.slot_rows(quiz),
-                           categories=categories, shown=shown, bank_questions=bank_questions,
-                           random_form=random_form, used=grades.slots_in_use(activity_id), label=category_label)
+    return render_template(
+        "quiz/quiz_questions.html",
+        access=access,
+        quiz=quiz,
+        rows=quizzes.slot_rows(quiz),
+        categories=categories,
+        shown=shown,
+        bank_questions=bank_questions,
+        random_form=random_form,
+        used=grades.slots_in_use(activity_id),
+        label=category_label,
+    )
 
 
 @bp.route("/<int:activity_id>/questions/add", methods=["POST"])
@@ -112,7 +144,9 @@ def add_random(activity_id: int):
     if not form.validate_on_submit():
         flash(_("Choose a category and how many questions to draw from it."), "error")
         return redirect(url_for("quiz.quiz_questions", activity_id=activity_id))
-    quizzes.add_random(quiz, categories[form.category.data], form.count.data, form.subcategories.data)
+    quizzes.add_random(
+        quiz, categories[form.category.data], form.count.data, form.subcategories.data
+    )
     db.session.commit()
     flash(_("Random questions added."), "success")
     return redirect(url_for("quiz.quiz_questions", activity_id=activity_id))
@@ -151,7 +185,10 @@ def change_slot(activity_id: int, slot_id: int):
 
 # -- attempts ----------------------------------------------------------------------------------------
 def _learner_choices(course_id: int) -> list[SelectChoice]:
-    return [SelectChoice(uid, f"{name} <{email}>") for uid, name, email in services.course_learners(course_id)]
+    return [
+        SelectChoice(uid, f"{name} <{email}>")
+        for uid, name, email in services.course_learners(course_id)
+    ]
 
 
 @bp.route("/<int:activity_id>/attempts")
@@ -165,10 +202,18 @@ def attempts(activity_id: int):
     learners = _learner_choices(access.course.id)
     allowance_form, override_form = AllowanceForm(), OverrideForm()
     allowance_form.user_id.choices = override_form.user_id.choices = learners
-    return render_template("quiz/attempts.html", access=access, quiz=quiz, rows=rows, grades=grade_rows,
-                           allowances=allowances, names={choice.value: choice.label for choice in learners},
-                           allowance_form=allowance_form,
-                           override_form=override_form, regrade_form=RegradeForm())
+    return render_template(
+        "quiz/attempts.html",
+        access=access,
+        quiz=quiz,
+        rows=rows,
+        grades=grade_rows,
+        allowances=allowances,
+        names={choice.value: choice.label for choice in learners},
+        allowance_form=allowance_form,
+        override_form=override_form,
+        regrade_form=RegradeForm(),
+    )
 
 
 def _staff_attempt(attempt_id: int) -> tuple[Attempt, ActivityAccess]:
@@ -189,7 +234,10 @@ def reopen(attempt_id: int):
         flash(str(exc), "error")
     else:
         db.session.commit()
-        flash(_("The attempt has been reopened: the learner can change and submit it again."), "success")
+        flash(
+            _("The attempt has been reopened: the learner can change and submit it again."),
+            "success",
+        )
     return redirect(url_for("quiz.attempts", activity_id=attempt.activity_id))
 
 
@@ -201,9 +249,13 @@ def allowance(activity_id: int):
     form = AllowanceForm()
     form.user_id.choices = _learner_choices(access.course.id)
     if not form.validate_on_submit():
-        flash(_("Choose an enrolled learner and give whole numbers of attempts and minutes."), "error")
+        flash(
+            _("Choose an enrolled learner and give whole numbers of attempts and minutes."), "error"
+        )
         return redirect(url_for("quiz.attempts", activity_id=activity_id))
-    services.set_allowance(quiz, form.user_id.data, form.extra_attempts.data, form.extra_minutes.data)
+    services.set_allowance(
+        quiz, form.user_id.data, form.extra_attempts.data, form.extra_minutes.data
+    )
     db.session.commit()
     flash(_("The learner's extra attempts and time have been saved."), "success")
     return redirect(url_for("quiz.attempts", activity_id=activity_id))
@@ -219,7 +271,9 @@ def override(activity_id: int):
     if not form.validate_on_submit():
         flash(_("Choose an enrolled learner and a grade from 0 to 100."), "error")
         return redirect(url_for("quiz.attempts", activity_id=activity_id))
-    grades.override_grade(quiz, form.user_id.data, form.grade.data, form.comment.data or "", current_user.id)
+    grades.override_grade(
+        quiz, form.user_id.data, form.grade.data, form.comment.data or "", current_user.id
+    )
     db.session.commit()
     flash(_("The grade has been saved."), "success")
     return redirect(url_for("quiz.attempts", activity_id=activity_id))
@@ -233,10 +287,22 @@ def regrade(activity_id: int):
     form = RegradeForm()
     report = grades.regrade(quiz, to_latest=bool(form.to_latest.data))
     db.session.commit()
-    flash(_("%(n)s attempt(s) regraded; %(c)s grade(s) changed.", n=report.attempts, c=len(report.changed)), "success")
+    flash(
+        _(
+            "%(n)s attempt(s) regraded; %(c)s grade(s) changed.",
+            n=report.attempts,
+            c=len(report.changed),
+        ),
+        "success",
+    )
     if report.kept_versions:
-        flash(_("%(n)s answer(s) kept their question's old version: the question's choices changed too much.",
-                n=report.kept_versions), "info")
+        flash(
+            _(
+                "%(n)s answer(s) kept their question's old version: the question's choices changed too much.",
+                n=report.kept_versions,
+            ),
+            "info",
+        )
     return redirect(url_for("quiz.attempts", activity_id=activity_id))
 
 
@@ -274,8 +340,16 @@ def grade_answer(answer_id: int):
     view = question_views([answer], media_base(access), ReviewFlags.everything(), disabled=True)[0]
     rubric = services.questions_of([answer])[answer.question_version_id].get("rubric", "")
     learner = db.session.get(User, attempt.user_id)
-    return render_template("quiz/grade_answer.html", access=access, attempt=attempt, answer=answer, view=view,
-                           form=form, rubric=rubric, learner=learner), 400 if form.errors else 200
+    return render_template(
+        "quiz/grade_answer.html",
+        access=access,
+        attempt=attempt,
+        answer=answer,
+        view=view,
+        form=form,
+        rubric=rubric,
+        learner=learner,
+    ), 400 if form.errors else 200
 
 
 # -- item analysis -----------------------------------------------------------------------------------
@@ -285,7 +359,9 @@ def statistics(activity_id: int):
     access = staff_access(activity_id)
     quiz = quizzes.ensure_quiz(access.activity)
     analysis = item_analysis(quiz)
-    return render_template("quiz/statistics.html", access=access, quiz=quiz, analysis=analysis, chart=chart(analysis))
+    return render_template(
+        "quiz/statistics.html", access=access, quiz=quiz, analysis=analysis, chart=chart(analysis)
+    )
 
 
 @bp.route("/<int:activity_id>/statistics.csv")
@@ -293,5 +369,10 @@ def statistics(activity_id: int):
 def statistics_csv(activity_id: int):
     access = staff_access(activity_id)
     analysis = item_analysis(quizzes.ensure_quiz(access.activity))
-    return Response(analysis_csv(analysis), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="quiz-{activity_id}-statistics.csv"'})
+    return Response(
+        analysis_csv(analysis),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="quiz-{activity_id}-statistics.csv"'
+        },
+    )

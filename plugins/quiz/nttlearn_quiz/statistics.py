@@ -169,7 +169,5 @@ def _cronbach_alpha(
     total_variance = _sample_variance(totals)
     if k < 2 or total_variance is None or _negligible(total_variance, totals):
         return None
-    item_variances = math.fsum(
-        _sample_variance([row[q] for row in scores]) or 0.0 for q in items
-    )
+    item_variances = math.fsum(_sample_variance([row[q] for row in scores]) or 0.0 for q in items)
     return k / (k - 1) * (1 - item_variances / total_variance)

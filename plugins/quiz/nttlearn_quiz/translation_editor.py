@@ -53,13 +53,21 @@ class LanguageState:
 
     @property
     def label(self) -> str:
-        return {MISSING: _("Not translated"), OUTDATED: _("Outdated")}.get(self.state, _("Up to date"))
+        return {MISSING: _("Not translated"), OUTDATED: _("Outdated")}.get(
+            self.state, _("Up to date")
+        )
 
 
 def language_states(version: QuestionVersion) -> list[LanguageState]:
     """The state of the version's translation into each language, for the bank's pages."""
-    return [LanguageState(locale, LANGUAGE_NAMES.get(locale, locale),
-                          state((version.translations or {}).get(locale), version.data)) for locale in LANGUAGES]
+    return [
+        LanguageState(
+            locale,
+            LANGUAGE_NAMES.get(locale, locale),
+            state((version.translations or {}).get(locale), version.data),
+        )
+        for locale in LANGUAGES
+    ]
 
 
 class TranslationConflict(Exception):
@@ -76,11 +84,17 @@ def entry_digest(entry: Mapping[str, Any] | None) -> str:
     texts = only_texts(entry)
     if not texts:
         return "new"
-    return hashlib.sha256(json.dumps(texts, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha256(
+        json.dumps(texts, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    ).hexdigest()[:16]
 
 
 def _item(items: Any, index: int) -> Mapping[str, Any]:
-    return items[index] if isinstance(items, list) and index < len(items) and isinstance(items[index], Mapping) else {}
+    return (
+        items[index]
+        if isinstance(items, list) and index < len(items) and isinstance(items[index], Mapping)
+        else {}
+    )
 
 
 def text_rows(data: Mapping[str, Any], entry: Mapping[str, Any] | None) -> list[TextRow]:
@@ -88,35 +102,79 @@ def text_rows(data: Mapping[str, Any], entry: Mapping[str, Any] | None) -> list[
     english, theirs = texts_of(data), only_texts(entry)
     rows = [TextRow("text", _("Question text"), english["text"], theirs.get("text", ""), long=True)]
     if "general_feedback" in english:
-        rows.append(TextRow("general_feedback", _("General feedback (shown to every learner after the attempt)"),
-                            english["general_feedback"], theirs.get("general_feedback", ""), long=True))
+        rows.append(
+            TextRow(
+                "general_feedback",
+                _("General feedback (shown to every learner after the attempt)"),
+                english["general_feedback"],
+                theirs.get("general_feedback", ""),
+                long=True,
+            )
+        )
     kind = data.get("type")
     answer_label, feedback_label = _("Answer"), _("Feedback")
     item_label, matches_label, extra_label = _("Item"), _("Matches"), _("Extra wrong choice")
     for n, answer in enumerate(english.get("answers", [])):
         mine = _item(theirs.get("answers"), n)
         if "text" in answer:
-            rows.append(TextRow(f"answers-{n}-text", f"{n + 1}. {answer_label}", answer["text"], mine.get("text", "")))
+            rows.append(
+                TextRow(
+                    f"answers-{n}-text",
+                    f"{n + 1}. {answer_label}",
+                    answer["text"],
+                    mine.get("text", ""),
+                )
+            )
         if answer["feedback"]:
             if kind == "truefalse":
-                label = _("Feedback for the answer 'True'") if n == 0 else _("Feedback for the answer 'False'")
+                label = (
+                    _("Feedback for the answer 'True'")
+                    if n == 0
+                    else _("Feedback for the answer 'False'")
+                )
             elif kind == "numerical" and (data.get("answers") or [])[n].get("value") is None:
                 label = _("Feedback for any other number")
             else:
                 label = f"{n + 1}. {feedback_label}"
-            rows.append(TextRow(f"answers-{n}-feedback", label, answer["feedback"], mine.get("feedback", "")))
+            rows.append(
+                TextRow(
+                    f"answers-{n}-feedback", label, answer["feedback"], mine.get("feedback", "")
+                )
+            )
     for n, pair in enumerate(english.get("pairs", [])):
         mine = _item(theirs.get("pairs"), n)
         if pair["question"]:
-            rows.append(TextRow(f"pairs-{n}-question", f"{n + 1}. {item_label}", pair["question"], mine.get("question", "")))
-            rows.append(TextRow(f"pairs-{n}-answer", f"{n + 1}. {matches_label}", pair["answer"], mine.get("answer", "")))
+            rows.append(
+                TextRow(
+                    f"pairs-{n}-question",
+                    f"{n + 1}. {item_label}",
+                    pair["question"],
+                    mine.get("question", ""),
+                )
+            )
+            rows.append(
+                TextRow(
+                    f"pairs-{n}-answer",
+                    f"{n + 1}. {matches_label}",
+                    pair["answer"],
+                    mine.get("answer", ""),
+                )
+            )
         else:
-            rows.append(TextRow(f"pairs-{n}-answer", f"{n + 1}. {extra_label}", pair["answer"],
-                                mine.get("answer", "")))
+            rows.append(
+                TextRow(
+                    f"pairs-{n}-answer",
+                    f"{n + 1}. {extra_label}",
+                    pair["answer"],
+                    mine.get("answer", ""),
+                )
+            )
     return rows
 
 
-def posted_texts(data: Mapping[str, Any], form: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
+def posted_texts(
+    data: Mapping[str, Any], form: Mapping[str, str]
+) -> tuple[dict[str, Any], dict[str, str]]:
     """The translation the posted form describes (`texts_of` shape; an empty text means "show
     the English"), and a problem per field that cannot be saved."""
     english = texts_of(data)
@@ -134,13 +192,20 @@ def posted_texts(data: Mapping[str, Any], form: Mapping[str, str]) -> tuple[dict
     if "answers" in english:
         texts["answers"] = []
         for n, answer in enumerate(english["answers"]):
-            item = {"feedback": read(f"answers-{n}-feedback", MAX_SHORT) if answer["feedback"] else ""}
+            item = {
+                "feedback": read(f"answers-{n}-feedback", MAX_SHORT) if answer["feedback"] else ""
+            }
             if "text" in answer:
                 item = {"text": read(f"answers-{n}-text", MAX_SHORT), **item}
             texts["answers"].append(item)
     if "pairs" in english:
-        texts["pairs"] = [{"question": read(f"pairs-{n}-question", MAX_SHORT) if pair["question"] else "",
-                           "answer": read(f"pairs-{n}-answer", MAX_SHORT)} for n, pair in enumerate(english["pairs"])]
+        texts["pairs"] = [
+            {
+                "question": read(f"pairs-{n}-question", MAX_SHORT) if pair["question"] else "",
+                "answer": read(f"pairs-{n}-answer", MAX_SHORT),
+            }
+            for n, pair in enumerate(english["pairs"])
+        ]
         if not problems:
             problems.update(_choice_problems(data, texts))
     return texts, problems
@@ -152,12 +217,18 @@ def _choice_problems(data: Mapping[str, Any], texts: Mapping[str, Any]) -> dict[
     shown = overlay(data, texts)
     first: dict[str, int] = {}
     seen: dict[str, int] = {}
-    for n, (english, translated) in enumerate(zip(data.get("pairs") or [], shown["pairs"], strict=True)):
+    for n, (english, translated) in enumerate(
+        zip(data.get("pairs") or [], shown["pairs"], strict=True)
+    ):
         origin = first.setdefault(english["answer"], n)
         other = seen.setdefault(translated["answer"], origin)
         if other != origin or shown["pairs"][origin]["answer"] != translated["answer"]:
-            return {f"pairs-{n}-answer": _("Choices that are the same in English must be the same in the translation, "
-                                           "and different ones different.")}
+            return {
+                f"pairs-{n}-answer": _(
+                    "Choices that are the same in English must be the same in the translation, "
+                    "and different ones different."
+                )
+            }
     return {}
 
 
@@ -165,13 +236,22 @@ def lock_version(version_id: int) -> QuestionVersion | None:
     """The version, holding its row lock until the transaction ends (on SQLite the first write
     of a transaction takes the database's write lock, so write first)."""
     if db.session.get_bind().dialect.name == "sqlite":
-        db.session.execute(db.update(QuestionVersion).where(QuestionVersion.id == version_id)
-                           .values(number=QuestionVersion.number))
-    return db.session.execute(db.select(QuestionVersion).where(QuestionVersion.id == version_id).with_for_update()
-                              .execution_options(populate_existing=True)).scalar()
+        db.session.execute(
+            db.update(QuestionVersion)
+            .where(QuestionVersion.id == version_id)
+            .values(number=QuestionVersion.number)
+        )
+    return db.session.execute(
+        db.select(QuestionVersion)
+        .where(QuestionVersion.id == version_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar()
 
 
-def save_translation(version_id: int, locale: str, texts: Mapping[str, Any], opened: str, source: str) -> str:
+def save_translation(
+    version_id: int, locale: str, texts: Mapping[str, Any], opened: str, source: str
+) -> str:
     """Store the translation of a version into ``locale``, made from the English whose
     fingerprint is ``source``, over the translation whose token was ``opened``.
 

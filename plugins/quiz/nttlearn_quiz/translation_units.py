@@ -53,24 +53,62 @@ class _Text:
 def _question_texts(prefix: str, data: Mapping[str, Any], number: int) -> list[_Text]:
     english = texts_of(data)
     where = f"Quiz question {number}"
-    found = [_Text(f"{prefix}:text", ("text",), english["text"], f"{where}: the question.", MAX_TEXT)]
+    found = [
+        _Text(f"{prefix}:text", ("text",), english["text"], f"{where}: the question.", MAX_TEXT)
+    ]
     if english.get("general_feedback"):
-        found.append(_Text(f"{prefix}:general_feedback", ("general_feedback",), english["general_feedback"],
-                           f"{where}: general feedback, shown to every learner after the attempt.", MAX_TEXT))
+        found.append(
+            _Text(
+                f"{prefix}:general_feedback",
+                ("general_feedback",),
+                english["general_feedback"],
+                f"{where}: general feedback, shown to every learner after the attempt.",
+                MAX_TEXT,
+            )
+        )
     for n, answer in enumerate(english.get("answers", []), start=1):
         if answer.get("text"):
-            found.append(_Text(f"{prefix}:answer:{n}:text", ("answers", n - 1, "text"), answer["text"],
-                               f"{where}: answer {n}.", MAX_SHORT))
+            found.append(
+                _Text(
+                    f"{prefix}:answer:{n}:text",
+                    ("answers", n - 1, "text"),
+                    answer["text"],
+                    f"{where}: answer {n}.",
+                    MAX_SHORT,
+                )
+            )
         if answer.get("feedback"):
-            found.append(_Text(f"{prefix}:answer:{n}:feedback", ("answers", n - 1, "feedback"), answer["feedback"],
-                               f"{where}: feedback on answer {n}.", MAX_SHORT))
+            found.append(
+                _Text(
+                    f"{prefix}:answer:{n}:feedback",
+                    ("answers", n - 1, "feedback"),
+                    answer["feedback"],
+                    f"{where}: feedback on answer {n}.",
+                    MAX_SHORT,
+                )
+            )
     for n, pair in enumerate(english.get("pairs", []), start=1):
         if pair.get("question"):
-            found.append(_Text(f"{prefix}:pair:{n}:question", ("pairs", n - 1, "question"), pair["question"],
-                               f"{where}: item {n} to match.", MAX_SHORT))
-        found.append(_Text(f"{prefix}:pair:{n}:answer", ("pairs", n - 1, "answer"), pair["answer"],
-                           f"{where}: the choice that matches item {n}" if pair.get("question")
-                           else f"{where}: extra wrong choice {n}.", MAX_SHORT))
+            found.append(
+                _Text(
+                    f"{prefix}:pair:{n}:question",
+                    ("pairs", n - 1, "question"),
+                    pair["question"],
+                    f"{where}: item {n} to match.",
+                    MAX_SHORT,
+                )
+            )
+        found.append(
+            _Text(
+                f"{prefix}:pair:{n}:answer",
+                ("pairs", n - 1, "answer"),
+                pair["answer"],
+                f"{where}: the choice that matches item {n}"
+                if pair.get("question")
+                else f"{where}: extra wrong choice {n}.",
+                MAX_SHORT,
+            )
+        )
     return [text for text in found if text.english.strip()]
 
 
@@ -95,8 +133,11 @@ def _questions(activity: Activity) -> list[tuple[QuestionVersion, list[_Text]]]:
     """The quiz's fixed questions (latest versions) in slot order, each with its texts. A
     question's name makes its ids; a name used twice in the quiz gets its position as well."""
     rows = db.session.execute(
-        db.select(Slot.position, Question.id, Question.name).join(Question, Question.id == Slot.question_id)
-        .where(Slot.activity_id == activity.id).order_by(Slot.position)).all()
+        db.select(Slot.position, Question.id, Question.name)
+        .join(Question, Question.id == Slot.question_id)
+        .where(Slot.activity_id == activity.id)
+        .order_by(Slot.position)
+    ).all()
     versions = current_versions({question_id for _, question_id, _ in rows})
     names = [name for _, _, name in rows]
     found = []
@@ -111,30 +152,40 @@ def _questions(activity: Activity) -> list[tuple[QuestionVersion, list[_Text]]]:
 
 def translation_units(activity: Activity, locale: str) -> list[TranslationUnit]:
     """Every text of the quiz's fixed questions, with its translation into ``locale``."""
-    file = db.session.execute(db.select(Quiz.source_file).filter_by(activity_id=activity.id)).scalar() or "quiz.gift"
+    file = (
+        db.session.execute(db.select(Quiz.source_file).filter_by(activity_id=activity.id)).scalar()
+        or "quiz.gift"
+    )
     units = []
     for version, texts in _questions(activity):
         entry = (version.translations or {}).get(locale)
         theirs = only_texts(entry)
         outdated = state(entry, version.data) == OUTDATED
-        units += [TranslationUnit(text.id, text.english, _get(theirs, text.path), outdated, text.context, file)
-                  for text in texts]
+        units += [
+            TranslationUnit(
+                text.id, text.english, _get(theirs, text.path), outdated, text.context, file
+            )
+            for text in texts
+        ]
     return units
 
 
 def _empty_like(english: Mapping[str, Any]) -> dict[str, Any]:
     """A translation with every text empty, in the shape of `texts_of` (empty: "show the English")."""
+
     def blank(value: Any) -> Any:
         if isinstance(value, str):
             return ""
         if isinstance(value, Mapping):
             return {k: blank(v) for k, v in value.items()}
         return [blank(v) for v in value]
+
     return blank(english)
 
 
-def apply_translations(activity: Activity, locale: str, updates: Mapping[str, TranslationUpdate],
-                       write: bool = True) -> list[TranslationProblem]:
+def apply_translations(
+    activity: Activity, locale: str, updates: Mapping[str, TranslationUpdate], write: bool = True
+) -> list[TranslationProblem]:
     """Store ``updates`` (by unit id) in the questions' latest versions, as the translation
     editor does; the problems, and nothing written, when a text is too long, a unit is not one of
     the quiz's, or a matching question's choices would no longer tell apart."""
@@ -157,14 +208,18 @@ def apply_translations(activity: Activity, locale: str, updates: Mapping[str, Tr
         for key in ("answers", "pairs"):  # every item in the English's shape (and count)
             if key in english:
                 old = list(merged.get(key) or [])
-                merged[key] = [{**item, **(old[i] if i < len(old) and isinstance(old[i], Mapping) else {})}
-                               for i, item in enumerate(blank[key])]
+                merged[key] = [
+                    {**item, **(old[i] if i < len(old) and isinstance(old[i], Mapping) else {})}
+                    for i, item in enumerate(blank[key])
+                ]
         seen_english = copy.deepcopy(english)  # the English the translator saw
         too_long = False
         for text in mine:
             update = updates[text.id]
             if len(update.text) > text.limit:
-                problems.append(TranslationProblem(text.id, f"the text is longer than {text.limit} characters"))
+                problems.append(
+                    TranslationProblem(text.id, f"the text is longer than {text.limit} characters")
+                )
                 too_long = True
                 continue
             _put(merged, text.path, update.text)
@@ -174,24 +229,39 @@ def apply_translations(activity: Activity, locale: str, updates: Mapping[str, Tr
         if "pairs" in english:
             for field, message in _choice_problems(version.data, merged).items():
                 n = int(field.split("-")[1]) + 1
-                problems.append(TranslationProblem(
-                    next((t.id for t in mine if t.path[:2] == ("pairs", n - 1)), mine[0].id),
-                    f"{message} (item {n})"))
+                problems.append(
+                    TranslationProblem(
+                        next((t.id for t in mine if t.path[:2] == ("pairs", n - 1)), mine[0].id),
+                        f"{message} (item {n})",
+                    )
+                )
         stamp = _stamp(version, entry, texts, mine, updates, seen_english, english)
         planned.append((version, merged, stamp))
-    problems += [TranslationProblem(unit_id, f"unknown text id '{unit_id}' of this quiz")
-                 for unit_id in updates if unit_id not in seen]
+    problems += [
+        TranslationProblem(unit_id, f"unknown text id '{unit_id}' of this quiz")
+        for unit_id in updates
+        if unit_id not in seen
+    ]
     if problems or not write:
         return problems
     for version, merged, stamp in planned:
         translations = dict(version.translations or {})
         translations[locale] = {**merged, SOURCE: stamp}
-        version.translations = translations  # a new dict: the ORM writes it; no new question version
+        version.translations = (
+            translations  # a new dict: the ORM writes it; no new question version
+        )
     return problems
 
 
-def _stamp(version: QuestionVersion, entry: Mapping[str, Any] | None, texts: list[_Text], mine: list[_Text],
-           updates: Mapping[str, TranslationUpdate], seen_english: dict[str, Any], english: dict[str, Any]) -> str:
+def _stamp(
+    version: QuestionVersion,
+    entry: Mapping[str, Any] | None,
+    texts: list[_Text],
+    mine: list[_Text],
+    updates: Mapping[str, TranslationUpdate],
+    seen_english: dict[str, Any],
+    english: dict[str, Any],
+) -> str:
     """The ``_source`` of the question's translation after the import. Made from the English the
     translator saw; when that is the English now, the question's translation is up to date only
     if it was, or if every translated text of it came in the file (an outdated question's texts

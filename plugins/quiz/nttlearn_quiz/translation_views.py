@@ -37,7 +37,10 @@ class QuestionTranslationForm(FlaskForm):
     source = HiddenField(validators=[DataRequired()])
 
 
-@bp.route(f"/course/<int:course_id>/questions/<int:question_id>/translations/{LOCALE}", methods=["GET", "POST"])
+@bp.route(
+    f"/course/<int:course_id>/questions/<int:question_id>/translations/{LOCALE}",
+    methods=["GET", "POST"],
+)
 @require_course_staff
 def translate_question(course_id: int, question_id: int, locale: str):
     course = _course(course_id)
@@ -54,27 +57,52 @@ def translate_question(course_id: int, question_id: int, locale: str):
             status = 422
         else:
             try:
-                outcome = save_translation(version.id, locale, texts, form.opened.data or "", form.source.data or "")
+                outcome = save_translation(
+                    version.id, locale, texts, form.opened.data or "", form.source.data or ""
+                )
             except TranslationConflict as exc:
                 db.session.rollback()
                 conflict, status = exc.stored, 409
                 # The tokens move on: saving again is a deliberate choice over the other text.
-                form.opened.data, form.source.data = entry_digest(exc.stored), english_fingerprint(version.data)
-                flash(_("Someone else saved this translation while you were editing it. Nothing was overwritten: "
-                        "compare their texts with yours below, then save again."), "error")
+                form.opened.data, form.source.data = (
+                    entry_digest(exc.stored),
+                    english_fingerprint(version.data),
+                )
+                flash(
+                    _(
+                        "Someone else saved this translation while you were editing it. Nothing was overwritten: "
+                        "compare their texts with yours below, then save again."
+                    ),
+                    "error",
+                )
             else:
                 db.session.commit()
                 _saved(outcome, locale)
-                return redirect(url_for("quiz.translate_question", course_id=course_id, question_id=question.id,
-                                        locale=locale))
+                return redirect(
+                    url_for(
+                        "quiz.translate_question",
+                        course_id=course_id,
+                        question_id=question.id,
+                        locale=locale,
+                    )
+                )
         rows = text_rows(version.data, texts)  # what was posted, to correct or save again
     if form.errors:
         status = 400
     language = next(item for item in language_states(version) if item.locale == locale)
-    return render_template("quiz/translate_question.html", course=course, question=question, version=version,
-                           form=form, rows=rows, problems=problems, conflict=text_rows(version.data, conflict)
-                           if conflict is not None else None, language=language, locale=locale,
-                           languages=language_states(version)), status
+    return render_template(
+        "quiz/translate_question.html",
+        course=course,
+        question=question,
+        version=version,
+        form=form,
+        rows=rows,
+        problems=problems,
+        conflict=text_rows(version.data, conflict) if conflict is not None else None,
+        language=language,
+        locale=locale,
+        languages=language_states(version),
+    ), status
 
 
 def _saved(outcome: str, locale: str) -> None:
@@ -84,5 +112,10 @@ def _saved(outcome: str, locale: str) -> None:
         return
     flash(_("Translation saved: %(language)s.", language=name), "success")
     if outcome == "outdated":
-        flash(_("The English question changed while you were translating it: the translation is saved, but marked "
-                "as outdated. Compare it with the English now shown and update it."), "error")
+        flash(
+            _(
+                "The English question changed while you were translating it: the translation is saved, but marked "
+                "as outdated. Compare it with the English now shown and update it."
+            ),
+            "error",
+        )

@@ -34,7 +34,9 @@ from .models import Attempt
 from .quizzes import ensure_quiz, quiz_slots
 from .review import ReviewFlags, question_views, review_flags
 
-bp = Blueprint("quiz", __name__, url_prefix="/quiz", template_folder="templates", static_folder="static")
+bp = Blueprint(
+    "quiz", __name__, url_prefix="/quiz", template_folder="templates", static_folder="static"
+)
 
 
 def media_base(access: ActivityAccess) -> str:
@@ -62,13 +64,23 @@ def view(activity_id: int):
     left = services.attempts_left(quiz, attempts, allowance)
     rows = [(a, review_flags(quiz, a, left, now)) for a in attempts]
     grade = grade_row(activity_id, current_user.id)
-    show_grade = grade is not None and grade.effective is not None and any(f.marks for _a, f in rows)
+    show_grade = (
+        grade is not None and grade.effective is not None and any(f.marks for _a, f in rows)
+    )
     return render_template(
-        "quiz/view.html", access=access, quiz=quiz, rows=rows, left=left,
-        current=services.open_attempt(attempts), problem=services.start_problem(quiz, attempts, allowance, now, current_user.id),
+        "quiz/view.html",
+        access=access,
+        quiz=quiz,
+        rows=rows,
+        left=left,
+        current=services.open_attempt(attempts),
+        problem=services.start_problem(quiz, attempts, allowance, now, current_user.id),
         closes_at=services.closes_at(quiz, current_user.id),
-        grade=grade.effective if show_grade else None, passed=passed(quiz, grade.effective) if show_grade else None,
-        allowance=allowance, slot_count=len(quiz_slots(quiz)), media_base=media_base(access),
+        grade=grade.effective if show_grade else None,
+        passed=passed(quiz, grade.effective) if show_grade else None,
+        allowance=allowance,
+        slot_count=len(quiz_slots(quiz)),
+        media_base=media_base(access),
     )
 
 
@@ -88,7 +100,10 @@ def start(activity_id: int):
 
 
 def _closed_redirect(attempt: Attempt):
-    flash(_("The time for this attempt is up: it was submitted with the answers saved until then."), "info")
+    flash(
+        _("The time for this attempt is up: it was submitted with the answers saved until then."),
+        "info",
+    )
     return redirect(url_for("quiz.review", attempt_id=attempt.id))
 
 
@@ -106,8 +121,12 @@ def attempt(attempt_id: int):
     page = services.move_to_page(attempt, quiz, arg_int("page", attempt.current_page))
     db.session.commit()
     answers = [a for a in services.answers_of(attempt) if a.page == page]
-    views = question_views(answers, media_base(access), ReviewFlags.none(), disabled=False, locale=attempt.locale)
-    return render_template("quiz/attempt.html", access=access, quiz=quiz, attempt=attempt, page=page, views=views)
+    views = question_views(
+        answers, media_base(access), ReviewFlags.none(), disabled=False, locale=attempt.locale
+    )
+    return render_template(
+        "quiz/attempt.html", access=access, quiz=quiz, attempt=attempt, page=page, views=views
+    )
 
 
 def _target_page(attempt: Attempt, page: int, nav: str) -> int:
@@ -137,9 +156,14 @@ def save(attempt_id: int):
     nav = request.form.get("nav", "save")
     page = form_int("page", attempt.current_page)
     if result.conflicts:
-        flash(_("Your answer to question %(numbers)s was changed in another window since this page was "
+        flash(
+            _(
+                "Your answer to question %(numbers)s was changed in another window since this page was "
                 "opened, so it was not overwritten. Check it below.",
-                numbers=", ".join(str(n) for n in result.conflicts)), "error")
+                numbers=", ".join(str(n) for n in result.conflicts),
+            ),
+            "error",
+        )
         nav = "save"
     elif result.saved:
         flash(_("Your answers have been saved."), "success")
@@ -163,7 +187,10 @@ def autosave(attempt_id: int):
         abort(404)
     db.session.commit()
     payload: dict[str, Any] = {
-        "saved": result.saved, "conflicts": result.conflicts, "closed": result.closed, "version": result.version,
+        "saved": result.saved,
+        "conflicts": result.conflicts,
+        "closed": result.closed,
+        "version": result.version,
         "sequences": {str(k): v for k, v in result.sequences.items()},
     }
     if result.closed:
@@ -179,9 +206,16 @@ def summary(attempt_id: int):
         return redirect(url_for("quiz.review", attempt_id=attempt.id))
     quiz = ensure_quiz(access.activity)
     answers = services.answers_of(attempt)
-    views = question_views(answers, media_base(access), ReviewFlags.none(), disabled=True, locale=attempt.locale)
-    return render_template("quiz/summary.html", access=access, quiz=quiz, attempt=attempt,
-                           rows=[(a, v) for a, v in zip(answers, views, strict=True)])
+    views = question_views(
+        answers, media_base(access), ReviewFlags.none(), disabled=True, locale=attempt.locale
+    )
+    return render_template(
+        "quiz/summary.html",
+        access=access,
+        quiz=quiz,
+        attempt=attempt,
+        rows=[(a, v) for a, v in zip(answers, views, strict=True)],
+    )
 
 
 @bp.route("/attempt/<int:attempt_id>/submit", methods=["POST"])
@@ -194,11 +228,18 @@ def submit(attempt_id: int):
         abort(404)
     access = activity_access(attempt.activity_id, "quiz")
     form = request.form if any(k.startswith("seq-") for k in request.form) else None
-    result = services.submit_locked(attempt, form, enrolled=access.enrolment is not None, known=known)
+    result = services.submit_locked(
+        attempt, form, enrolled=access.enrolment is not None, known=known
+    )
     if result.already_finished:
         flash(_("This attempt had already been submitted."), "info")
     elif result.timed_out:
-        flash(_("The time for this attempt is up: it was submitted with the answers saved until then."), "info")
+        flash(
+            _(
+                "The time for this attempt is up: it was submitted with the answers saved until then."
+            ),
+            "info",
+        )
     else:
         flash(_("Your attempt has been submitted."), "success")
     db.session.commit()
@@ -223,12 +264,23 @@ def review(attempt_id: int):
         flags = ReviewFlags.everything()
     else:
         attempts = services.attempts_of(attempt.activity_id, current_user.id)
-        left = services.attempts_left(quiz, attempts, services.allowance_of(attempt.activity_id, current_user.id))
+        left = services.attempts_left(
+            quiz, attempts, services.allowance_of(attempt.activity_id, current_user.id)
+        )
         flags = review_flags(quiz, attempt, left, utcnow())
     answers = services.answers_of(attempt)
     views = question_views(answers, media_base(access), flags, disabled=True)
     learner = db.session.get(User, attempt.user_id) if not owner else None
     next_lesson = lesson_after_activity(access.course, access.activity.id) if owner else None
-    return render_template("quiz/review.html", access=access, quiz=quiz, attempt=attempt, views=views,
-                           flags=flags, learner=learner, passed=passed(quiz, attempt.percent),
-                           next_lesson=next_lesson, locale=current_locale())
+    return render_template(
+        "quiz/review.html",
+        access=access,
+        quiz=quiz,
+        attempt=attempt,
+        views=views,
+        flags=flags,
+        learner=learner,
+        passed=passed(quiz, attempt.percent),
+        next_lesson=next_lesson,
+        locale=current_locale(),
+    )

@@ -70,6 +70,7 @@ class QuestionView:
     general_feedback: Markup | None = None
     right_answer: Markup | None = None
     comment: str = ""
+
     @property
     def outcome(self) -> str | None:
         """``correct``, ``partial`` or ``incorrect`` once the marks may be shown, else None."""
@@ -88,16 +89,32 @@ def _position(order: Sequence[int], index: Any) -> int | None:
         return None
 
 
-def build_view(*, slot_number: int, data: Mapping[str, Any], qtype: QuestionType | None, response: Any,
-               choice_order: Sequence[int] | None, mark: float, sequence: int, media_base: str | None,
-               disabled: bool = False) -> QuestionView:
+def build_view(
+    *,
+    slot_number: int,
+    data: Mapping[str, Any],
+    qtype: QuestionType | None,
+    response: Any,
+    choice_order: Sequence[int] | None,
+    mark: float,
+    sequence: int,
+    media_base: str | None,
+    disabled: bool = False,
+) -> QuestionView:
     """The view of a question for the attempt page (no marks, no feedback, no right answers)."""
     key = data.get("type", "")
     fmt = data.get("format", "moodle")
     name = f"q{slot_number}"
-    view = QuestionView(slot_number=slot_number, name=name, qtype=key, mark=mark, sequence=sequence,
-                        text=render_text(data.get("text"), fmt, media_base), disabled=disabled,
-                        answered=response is not None)
+    view = QuestionView(
+        slot_number=slot_number,
+        name=name,
+        qtype=key,
+        mark=mark,
+        sequence=sequence,
+        text=render_text(data.get("text"), fmt, media_base),
+        disabled=disabled,
+        answered=response is not None,
+    )
     if qtype is not None and response is not None:
         view.problems = list(qtype.validate_response(data, response))
     answers = list(data.get("answers") or [])
@@ -109,13 +126,19 @@ def build_view(*, slot_number: int, data: Mapping[str, Any], qtype: QuestionType
             chosen = {response} if isinstance(response, int) else set()
         else:
             chosen = set(response) if isinstance(response, list) else set()
-        view.choices = [Choice(pos, render_inline(answers[i]["text"], fmt, media_base), i in chosen)
-                        for pos, i in enumerate(order)]
+        view.choices = [
+            Choice(pos, render_inline(answers[i]["text"], fmt, media_base), i in chosen)
+            for pos, i in enumerate(order)
+        ]
     elif key == "truefalse":
-        view.choices = [Choice(0, escape(_("True")), response is True),
-                        Choice(1, escape(_("False")), response is False)]
+        view.choices = [
+            Choice(0, escape(_("True")), response is True),
+            Choice(1, escape(_("False")), response is False),
+        ]
     elif key in ("shortanswer", "numerical", "essay"):
-        view.value = response if isinstance(response, str) else "" if response is None else str(response)
+        view.value = (
+            response if isinstance(response, str) else "" if response is None else str(response)
+        )
     elif key == "matching":
         choices = Matching.choices(data)
         order = list(choice_order) if choice_order else list(range(len(choices)))
@@ -126,7 +149,9 @@ def build_view(*, slot_number: int, data: Mapping[str, Any], qtype: QuestionType
                 continue
             chosen = picked[index] if index < len(picked) else None
             selected = _position(order, choices.index(chosen)) if chosen in choices else None
-            view.rows.append(MatchRow(index, render_inline(pair["question"], fmt, media_base), selected))
+            view.rows.append(
+                MatchRow(index, render_inline(pair["question"], fmt, media_base), selected)
+            )
     elif key != "description" and qtype is not None:
         render = getattr(qtype, "render_input", None)
         if render is not None:
@@ -137,8 +162,13 @@ def build_view(*, slot_number: int, data: Mapping[str, Any], qtype: QuestionType
     return view
 
 
-def read_response(data: Mapping[str, Any], qtype: QuestionType | None, form: Any, name: str,
-                  choice_order: Sequence[int] | None) -> Any:
+def read_response(
+    data: Mapping[str, Any],
+    qtype: QuestionType | None,
+    form: Any,
+    name: str,
+    choice_order: Sequence[int] | None,
+) -> Any:
     """The response a posted form gives for one question (None: not answered)."""
     key = data.get("type", "")
     answers = list(data.get("answers") or [])
@@ -159,8 +189,14 @@ def read_response(data: Mapping[str, Any], qtype: QuestionType | None, form: Any
         order = list(choice_order) if choice_order else list(range(len(choices)))
         result: list[str | None] = []
         for index, pair in enumerate(data.get("pairs") or []):
-            position = parse_int(form.get(f"{name}-{index}", ""), min=0) if pair["question"] else None
-            result.append(choices[order[position]] if position is not None and 0 <= position < len(order) else None)
+            position = (
+                parse_int(form.get(f"{name}-{index}", ""), min=0) if pair["question"] else None
+            )
+            result.append(
+                choices[order[position]]
+                if position is not None and 0 <= position < len(order)
+                else None
+            )
         return result if any(r is not None for r in result) else None
     if key == "description" or qtype is None:
         return None
@@ -172,12 +208,16 @@ def read_response(data: Mapping[str, Any], qtype: QuestionType | None, form: Any
 
 
 def _said(answer: Any, several: bool = False) -> Markup:
-    """"The right answer is: …" with the answer escaped unless it is already safe HTML."""
-    template = _("The right answers are: %(answer)s") if several else _("The right answer is: %(answer)s")
+    """ "The right answer is: …" with the answer escaped unless it is already safe HTML."""
+    template = (
+        _("The right answers are: %(answer)s") if several else _("The right answer is: %(answer)s")
+    )
     return escape(template) % {"answer": answer}
 
 
-def right_answer(data: Mapping[str, Any], qtype: QuestionType | None, media_base: str | None) -> Markup | None:
+def right_answer(
+    data: Mapping[str, Any], qtype: QuestionType | None, media_base: str | None
+) -> Markup | None:
     """The right answer in words, for a review that shows correct answers."""
     key = data.get("type", "")
     fmt = data.get("format", "moodle")
@@ -186,7 +226,9 @@ def right_answer(data: Mapping[str, Any], qtype: QuestionType | None, media_base
         if one_choice(data):
             best = [a for a in answers if a["fraction"] >= 1.0][:1]
             return _said(render_inline(best[0]["text"], fmt, media_base)) if best else None
-        right = Markup(", ").join(render_inline(a["text"], fmt, media_base) for a in answers if a["fraction"] > 0)
+        right = Markup(", ").join(
+            render_inline(a["text"], fmt, media_base) for a in answers if a["fraction"] > 0
+        )
         return _said(right, several=True)
     if key == "truefalse":
         correct = qtype.correct_response(data) if qtype else None
@@ -199,18 +241,35 @@ def right_answer(data: Mapping[str, Any], qtype: QuestionType | None, media_base
         if not numbers:
             return None
         best = max(numbers, key=lambda a: a["fraction"])
-        return _said(f"{best['value']:g}" + (f" ± {best['tolerance']:g}" if best["tolerance"] else ""))
+        return _said(
+            f"{best['value']:g}" + (f" ± {best['tolerance']:g}" if best["tolerance"] else "")
+        )
     if key == "matching":
-        return _said("; ".join(f"{p['question']} → {p['answer']}" for p in data.get("pairs") or [] if p["question"]))
+        return _said(
+            "; ".join(
+                f"{p['question']} → {p['answer']}" for p in data.get("pairs") or [] if p["question"]
+            )
+        )
     if key in ("essay", "description") or qtype is None:
         return None
     correct = qtype.correct_response(data)
     return _said(correct) if correct is not None else None
 
 
-def add_review(view: QuestionView, data: Mapping[str, Any], qtype: QuestionType | None, response: Any,
-               *, fraction: float | None, needs_grading: bool, comment: str, show_marks: bool,
-               show_feedback: bool, show_correct: bool, media_base: str | None) -> QuestionView:
+def add_review(
+    view: QuestionView,
+    data: Mapping[str, Any],
+    qtype: QuestionType | None,
+    response: Any,
+    *,
+    fraction: float | None,
+    needs_grading: bool,
+    comment: str,
+    show_marks: bool,
+    show_feedback: bool,
+    show_correct: bool,
+    media_base: str | None,
+) -> QuestionView:
     """Add to a view what the review settings allow the viewer to see."""
     fmt = data.get("format", "moodle")
     view.disabled = True
@@ -221,7 +280,12 @@ def add_review(view: QuestionView, data: Mapping[str, Any], qtype: QuestionType 
     if show_feedback:
         # A multiple choice's feedback is shown next to the choice that earned it (below), so
         # not a second time under the question.
-        if qtype is not None and response is not None and qtype.graded and data.get("type") != "multichoice":
+        if (
+            qtype is not None
+            and response is not None
+            and qtype.graded
+            and data.get("type") != "multichoice"
+        ):
             grade = qtype.grade(data, response)
             view.feedback = [render_inline(text, fmt, media_base) for text in grade.feedback]
         if data.get("general_feedback"):
@@ -237,7 +301,11 @@ def add_review(view: QuestionView, data: Mapping[str, Any], qtype: QuestionType 
             for row in view.rows:
                 pair = data["pairs"][row.index]
                 row.correct_answer = escape(pair["answer"])
-                chosen = response[row.index] if isinstance(response, list) and row.index < len(response) else None
+                chosen = (
+                    response[row.index]
+                    if isinstance(response, list) and row.index < len(response)
+                    else None
+                )
                 row.right = chosen == pair["answer"]
     if show_feedback and data.get("type") == "multichoice":
         answers = list(data.get("answers") or [])

@@ -40,20 +40,37 @@ def make_quiz(app, make_course, make_user, tmp_path) -> Callable[..., SimpleName
     ``make_quiz(gift=SAMPLE_GIFT, **settings)`` (settings as in module.yaml)."""
     counter = {"n": 0}
 
-    def make(gift: str = SAMPLE_GIFT, course=None, trainer=None, **settings: Any) -> SimpleNamespace:
+    def make(
+        gift: str = SAMPLE_GIFT, course=None, trainer=None, **settings: Any
+    ) -> SimpleNamespace:
         counter["n"] += 1
         if course is None:
             trainer = trainer or make_user(role="trainer")
-            course = make_course(modules=1, lessons=1, trainer=trainer, activities=[(0, "quiz", True)])
-        activity = db.session.execute(db.select(Activity).join(Module).where(
-            Module.course_id == course.id, Activity.type_key == "quiz").order_by(Activity.id)).scalars().first()
+            course = make_course(
+                modules=1, lessons=1, trainer=trainer, activities=[(0, "quiz", True)]
+            )
+        activity = (
+            db.session.execute(
+                db.select(Activity)
+                .join(Module)
+                .where(Module.course_id == course.id, Activity.type_key == "quiz")
+                .order_by(Activity.id)
+            )
+            .scalars()
+            .first()
+        )
         folder = tmp_path / f"module-{counter['n']}"
         folder.mkdir()
         (folder / "quiz.gift").write_text(gift, encoding="utf-8")
         import_definition(activity, {"file": "quiz.gift", **settings}, folder)
         db.session.commit()
-        return SimpleNamespace(course=course, activity=activity, trainer=trainer, folder=folder,
-                               quiz=db.session.get(Quiz, activity.id))
+        return SimpleNamespace(
+            course=course,
+            activity=activity,
+            trainer=trainer,
+            folder=folder,
+            quiz=db.session.get(Quiz, activity.id),
+        )
 
     return make
 

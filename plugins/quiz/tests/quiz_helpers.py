@@ -44,8 +44,12 @@ def choice_position(html: str, slot: int, label: str) -> str:
 
 def answers(attempt_id: int) -> dict[int, AttemptAnswer]:
     db.session.expire_all()
-    return {a.slot_number: a for a in db.session.execute(
-        db.select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt_id)).scalars()}
+    return {
+        a.slot_number: a
+        for a in db.session.execute(
+            db.select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt_id)
+        ).scalars()
+    }
 
 
 def attempt_row(attempt_id: int) -> Attempt:
@@ -55,8 +59,11 @@ def attempt_row(attempt_id: int) -> Attempt:
 
 def events(name: str) -> list[EventRecord]:
     db.session.expire_all()
-    return list(db.session.execute(db.select(EventRecord).where(EventRecord.name == name)
-                                   .order_by(EventRecord.id)).scalars())
+    return list(
+        db.session.execute(
+            db.select(EventRecord).where(EventRecord.name == name).order_by(EventRecord.id)
+        ).scalars()
+    )
 
 
 def slot_of(attempt_id: int, name: str) -> int:
@@ -67,7 +74,8 @@ def slot_of(attempt_id: int, name: str) -> int:
     for answer, data in db.session.execute(
         db.select(AttemptAnswer, QuestionVersion.data)
         .join(QuestionVersion, QuestionVersion.id == AttemptAnswer.question_version_id)
-        .where(AttemptAnswer.attempt_id == attempt_id)).all():
+        .where(AttemptAnswer.attempt_id == attempt_id)
+    ).all():
         if data["name"] == name:
             return answer.slot_number
     raise AssertionError(f"no question {name!r} in attempt {attempt_id}")
@@ -125,7 +133,7 @@ def page_form(html: str, **changes: Any) -> dict[str, Any]:
     """What the attempt page's form posts as it stands, with ``changes`` applied (a value of
     None removes a field, as unticking does). Multiple values become lists."""
     start_at = html.find('class="quiz-attempt"')
-    form_html = html[html.rfind("<form", 0, start_at):html.find("</form>", start_at)]
+    form_html = html[html.rfind("<form", 0, start_at) : html.find("</form>", start_at)]
     reader = _FormReader()
     reader.parser.feed(form_html)
     data: dict[str, Any] = {}

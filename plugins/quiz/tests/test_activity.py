@@ -46,7 +46,8 @@ def test_init_on_a_fresh_instance_builds_every_shipped_quiz(app_factory):
         assert len(quizzes) == len(gifts) == 22
         for quiz in quizzes:
             slots = db.session.execute(
-                db.select(db.func.count(Slot.id)).where(Slot.activity_id == quiz.activity_id)).scalar()
+                db.select(db.func.count(Slot.id)).where(Slot.activity_id == quiz.activity_id)
+            ).scalar()
             assert slots >= 5
             assert quiz.pass_mark == 60 and quiz.attempts_allowed == 0
         db.session.remove()
@@ -66,20 +67,31 @@ def import_it(path: Path) -> Course:
 
 
 def quiz_activity(course: Course, module_key: str = "eu-policy-context") -> Activity:
-    return db.session.execute(db.select(Activity).join(Module).where(
-        Module.course_id == course.id, Module.key == module_key, Activity.type_key == "quiz")).scalar_one()
+    return db.session.execute(
+        db.select(Activity)
+        .join(Module)
+        .where(Module.course_id == course.id, Module.key == module_key, Activity.type_key == "quiz")
+    ).scalar_one()
 
 
 def question_names(activity: Activity) -> list[str]:
     db.session.expire_all()
-    return list(db.session.execute(db.select(Question.name).join(Slot, Slot.question_id == Question.id)
-                                   .where(Slot.activity_id == activity.id).order_by(Slot.position)).scalars())
+    return list(
+        db.session.execute(
+            db.select(Question.name)
+            .join(Slot, Slot.question_id == Question.id)
+            .where(Slot.activity_id == activity.id)
+            .order_by(Slot.position)
+        ).scalars()
+    )
 
 
 def test_gift_problems_point_at_the_gift_files_lines(package, app):
     gift = package / MODULE / "quiz.gift"
-    gift.write_text(gift.read_text(encoding="utf-8") + "\n::Broken::Pick{=a ~b\n\n::Worse::None{~a ~b}\n",
-                    encoding="utf-8")
+    gift.write_text(
+        gift.read_text(encoding="utf-8") + "\n::Broken::Pick{=a ~b\n\n::Worse::None{~a ~b}\n",
+        encoding="utf-8",
+    )
     lines = gift.read_text(encoding="utf-8").count("\n")
 
     result = app.test_cli_runner().invoke(courses_group, ["validate", str(package)])
@@ -102,27 +114,41 @@ def test_a_package_quiz_over_the_question_limit_is_refused(package, app, monkeyp
 
 def test_setting_problems_point_at_module_yaml(package):
     folder = package / MODULE
-    problems = validate_definition({"file": "quiz.gift", "pass_mark": 150, "grading": "best", "layout": "scroll"},
-                                   folder, f"{MODULE}/module.yaml")
+    problems = validate_definition(
+        {"file": "quiz.gift", "pass_mark": 150, "grading": "best", "layout": "scroll"},
+        folder,
+        f"{MODULE}/module.yaml",
+    )
     messages = {(p.path, p.message.split(" ")[0]) for p in problems}
     assert (f"{MODULE}/module.yaml", "'pass_mark'") in messages
     assert (f"{MODULE}/module.yaml", "unknown") in messages
     assert (f"{MODULE}/module.yaml", "'layout'") in messages
     pass_mark = next(p for p in problems if p.message.startswith("'pass_mark'"))
-    assert pass_mark.line == (folder / "module.yaml").read_text().splitlines().index("    pass_mark: 60") + 1
+    assert (
+        pass_mark.line
+        == (folder / "module.yaml").read_text().splitlines().index("    pass_mark: 60") + 1
+    )
 
 
 def test_a_missing_gift_file_is_a_problem(package):
-    problems = validate_definition({"file": "missing.gift"}, package / MODULE, f"{MODULE}/module.yaml")
+    problems = validate_definition(
+        {"file": "missing.gift"}, package / MODULE, f"{MODULE}/module.yaml"
+    )
     assert problems and isinstance(problems[0], DefinitionProblem)
     assert "missing.gift" in problems[0].message
 
 
-def test_reimporting_an_edited_package_updates_the_quiz_in_place(package, app, make_user, client_for):
+def test_reimporting_an_edited_package_updates_the_quiz_in_place(
+    package, app, make_user, client_for
+):
     course = import_it(package)
     activity = quiz_activity(course)
     names = question_names(activity)
-    ids = dict(db.session.execute(db.select(Question.name, Question.id).where(Question.course_id == course.id)).all())
+    ids = dict(
+        db.session.execute(
+            db.select(Question.name, Question.id).where(Question.course_id == course.id)
+        ).all()
+    )
     learner = make_user()
     enrol(learner, course)
     attempt_id, html = start(client_for(learner), activity.id)
@@ -133,11 +159,13 @@ def test_reimporting_an_edited_package_updates_the_quiz_in_place(package, app, m
     first, second = names[0], names[1]
     start_at = text.index(f"::{second}::")
     end_at = text.find("\n\n", start_at)
-    text = text[:start_at] + text[end_at + 2:]  # the second question leaves the quiz
+    text = text[:start_at] + text[end_at + 2 :]  # the second question leaves the quiz
     text = text.replace(f"::{first}::", f"::{first}::Edited: ", 1)
     text += "\n::Brand new::Is this new?{T}\n"
     gift.write_text(text, encoding="utf-8")
-    for translation in (package / MODULE).glob("quiz.*.gift"):  # they would no longer match the English
+    for translation in (package / MODULE).glob(
+        "quiz.*.gift"
+    ):  # they would no longer match the English
         translation.unlink()
     settings = yaml.safe_load((package / MODULE / "module.yaml").read_text())
     settings["activities"][0]["pass_mark"] = 80
@@ -146,12 +174,24 @@ def test_reimporting_an_edited_package_updates_the_quiz_in_place(package, app, m
     import_it(package)
 
     assert question_names(activity) == [first, *names[2:], "Brand new"]
-    after = dict(db.session.execute(db.select(Question.name, Question.id).where(Question.course_id == course.id)).all())
-    assert after[first] == ids[first]  # the same question, now in version 2 (version 1 was attempted)
+    after = dict(
+        db.session.execute(
+            db.select(Question.name, Question.id).where(Question.course_id == course.id)
+        ).all()
+    )
+    assert (
+        after[first] == ids[first]
+    )  # the same question, now in version 2 (version 1 was attempted)
     edited = db.session.get(Question, ids[first])
     assert edited.latest_version == 2
-    assert db.session.execute(db.select(db.func.count(QuestionVersion.id)).where(
-        QuestionVersion.question_id == ids[first])).scalar_one() == 2
+    assert (
+        db.session.execute(
+            db.select(db.func.count(QuestionVersion.id)).where(
+                QuestionVersion.question_id == ids[first]
+            )
+        ).scalar_one()
+        == 2
+    )
     assert all(db.session.get(Question, ids[n]).latest_version == 1 for n in names[2:])
     assert db.session.get(Quiz, activity.id).pass_mark == 80
     assert db.session.get(Attempt, attempt_id).state == "finished"
@@ -190,7 +230,9 @@ def test_status_sums_up_the_learners_grade(package, app, make_user, client_for):
     from flask_babel import force_locale
 
     with app.test_request_context(), force_locale("sv"):
-        assert status(activity, learner.id).endswith(" 0\u00a0%")  # the reader's way: a space before % in Swedish
+        assert status(activity, learner.id).endswith(
+            " 0\u00a0%"
+        )  # the reader's way: a space before % in Swedish
     with app.test_request_context(), force_locale("it"):
         assert status(activity, learner.id).endswith(" 0%")
 
@@ -235,7 +277,9 @@ def test_trainers_find_the_question_bank_beside_the_course(make_quiz, learner, c
     assert bank_link not in client_for(learner).get(lesson).get_data(as_text=True)
 
 
-def test_a_quiz_someone_has_attempted_holds_learner_work_and_one_nobody_opened_does_not(make_quiz, learner):
+def test_a_quiz_someone_has_attempted_holds_learner_work_and_one_nobody_opened_does_not(
+    make_quiz, learner
+):
     """What the core asks before deleting a quiz that leaves its course (``has_learner_work``):
     an open attempt, even unsubmitted, is work to keep."""
     from nttlearn_quiz import services

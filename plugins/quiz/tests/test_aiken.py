@@ -23,7 +23,9 @@ def test_reads_questions_options_and_the_right_answer():
     assert isinstance(first, MultipleChoiceQuestion)
     assert first.text == "What is the first phase of the project cycle?"
     assert [(a.text, a.fraction) for a in first.answers] == [
-        ("Needs analysis", 1.0), ("Submitting the proposal", 0.0), ("Writing the budget", 0.0)
+        ("Needs analysis", 1.0),
+        ("Submitting the proposal", 0.0),
+        ("Writing the budget", 0.0),
     ]
     assert first.single is True
     assert [(a.text, a.fraction) for a in second.answers] == [("Bologna", 0.0), ("Luleå", 1.0)]
@@ -49,9 +51,7 @@ def test_windows_line_endings_bom_and_lowercase_answer_letter():
 
 def test_answer_naming_no_option_is_an_error_at_its_line():
     result = parse_aiken("Q?\nA) yes\nB) no\nANSWER: D\n\n" + TWO_QUESTIONS, "bank.txt")
-    assert [str(e) for e in result.errors] == [
-        f"bank.txt:4: {result.errors[0].message}"
-    ]
+    assert [str(e) for e in result.errors] == [f"bank.txt:4: {result.errors[0].message}"]
     assert len(result.questions) == 2
 
 

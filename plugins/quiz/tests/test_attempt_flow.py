@@ -25,15 +25,25 @@ def test_learner_answers_resumes_submits_and_sees_the_grade(make_quiz, learner, 
     browser = client_for(learner)
 
     attempt_id, html = start(browser, quiz.activity.id)
-    coordinator, year, partners = (slot_of(attempt_id, n) for n in ("Coordinator", "Year", "Partners"))
-    form = page_form(html, **{f"q{coordinator}": choice_position(html, coordinator, "SERN"), f"q{year}": "true",
-                              "nav": "save"})
+    coordinator, year, partners = (
+        slot_of(attempt_id, n) for n in ("Coordinator", "Year", "Partners")
+    )
+    form = page_form(
+        html,
+        **{
+            f"q{coordinator}": choice_position(html, coordinator, "SERN"),
+            f"q{year}": "true",
+            "nav": "save",
+        },
+    )
     assert browser.post(f"/quiz/attempt/{attempt_id}/save", data=form).status_code == 302
 
     resumed = browser.get(f"/quiz/attempt/{attempt_id}").get_data(as_text=True)
     assert page_form(resumed)[f"q{year}"] == "true"
-    response = browser.post(f"/quiz/attempt/{attempt_id}/submit",
-                            data=page_form(resumed, **{f"q{partners}": "4 countries"}))
+    response = browser.post(
+        f"/quiz/attempt/{attempt_id}/submit",
+        data=page_form(resumed, **{f"q{partners}": "4 countries"}),
+    )
     assert response.status_code == 302
 
     review = browser.get(response.headers["Location"]).get_data(as_text=True)
@@ -42,9 +52,15 @@ def test_learner_answers_resumes_submits_and_sees_the_grade(make_quiz, learner, 
     attempt = attempt_row(attempt_id)
     assert (attempt.state, attempt.percent) == ("finished", 100.0)
     assert answers(attempt_id)[partners].response == "4 countries"
-    completion = db.session.execute(db.select(ActivityCompletion).filter_by(
-        user_id=learner.id, activity_id=quiz.activity.id)).scalar_one()
+    completion = db.session.execute(
+        db.select(ActivityCompletion).filter_by(user_id=learner.id, activity_id=quiz.activity.id)
+    ).scalar_one()
     assert completion.score == 100.0
     [submitted] = events("quiz.attempt_submitted")
-    assert submitted.data == {"activity_id": quiz.activity.id, "attempt_id": attempt_id, "score": 100.0, "passed": True}
+    assert submitted.data == {
+        "activity_id": quiz.activity.id,
+        "attempt_id": attempt_id,
+        "score": 100.0,
+        "passed": True,
+    }
     assert db.session.execute(db.select(QuizGrade.grade)).scalar_one() == 100.0

@@ -34,34 +34,89 @@ $CATEGORY: $course$/top/NTT+/Facts
 Just an introduction.
 """
 
-EXPECTED = {"questions": [
-    {"type": "multichoice", "name": "Coordinator", "text": "Which [b]organisation\\[/b] coordinated NTT+?",
-     "format": "moodle", "category": "$course$/top/NTT+/Facts",
-     "general_feedback": "The Sweden\\-Emilia-Romagna Network: SERN.", "single": False,
-     "answers": [{"text": "SERN", "fraction": 1.0, "feedback": "Right."},
-                 {"text": "Eurocities", "fraction": -0.5, "feedback": "No."},
-                 {"text": "CEMR", "fraction": 0.0, "feedback": ""}]},
-    {"type": "truefalse", "name": "Year", "text": "NTT+ ran in **2010**.", "format": "markdown",
-     "category": "$course$/top/NTT+/Facts", "general_feedback": None,
-     "answers": [{"text": "true", "fraction": 1.0, "feedback": "Right."},
-                 {"text": "false", "fraction": 0.0, "feedback": "Check the dates."}]},
-    {"type": "shortanswer", "name": "Town", "text": "Name a partner town.", "format": "moodle",
-     "category": "$course$/top/NTT+/Facts", "general_feedback": None,
-     "answers": [{"text": "Luleå", "fraction": 1.0, "feedback": ""},
-                 {"text": "Lule*", "fraction": 0.5, "feedback": "Spelling."}]},
-    {"type": "numerical", "name": "Participants", "text": "How many participants?", "format": "moodle",
-     "category": "$course$/top/NTT+/Facts", "general_feedback": None,
-     "answers": [{"value": 69.0, "tolerance": 2.0, "fraction": 1.0, "feedback": "Yes."},
-                 {"value": 70.0, "tolerance": 10.0, "fraction": 0.5, "feedback": "Close."},
-                 {"value": None, "tolerance": 0.0, "fraction": 0.0, "feedback": "No."}]},
-    {"type": "matching", "name": "Match", "text": "Match the towns.", "format": "moodle",
-     "category": "$course$/top/NTT+/Facts", "general_feedback": None,
-     "pairs": [{"question": "Bologna", "answer": "Italy"}, {"question": "Luleå", "answer": "Sweden"}]},
-    {"type": "essay", "name": "Essay", "text": "Describe your town.", "format": "moodle",
-     "category": "$course$/top/NTT+/Facts", "general_feedback": None},
-    {"type": "description", "name": "Just an introduction.", "text": "Just an introduction.", "format": "moodle",
-     "category": "$course$/top/NTT+/Facts", "general_feedback": None},
-]}
+EXPECTED = {
+    "questions": [
+        {
+            "type": "multichoice",
+            "name": "Coordinator",
+            "text": "Which [b]organisation\\[/b] coordinated NTT+?",
+            "format": "moodle",
+            "category": "$course$/top/NTT+/Facts",
+            "general_feedback": "The Sweden\\-Emilia-Romagna Network: SERN.",
+            "single": False,
+            "answers": [
+                {"text": "SERN", "fraction": 1.0, "feedback": "Right."},
+                {"text": "Eurocities", "fraction": -0.5, "feedback": "No."},
+                {"text": "CEMR", "fraction": 0.0, "feedback": ""},
+            ],
+        },
+        {
+            "type": "truefalse",
+            "name": "Year",
+            "text": "NTT+ ran in **2010**.",
+            "format": "markdown",
+            "category": "$course$/top/NTT+/Facts",
+            "general_feedback": None,
+            "answers": [
+                {"text": "true", "fraction": 1.0, "feedback": "Right."},
+                {"text": "false", "fraction": 0.0, "feedback": "Check the dates."},
+            ],
+        },
+        {
+            "type": "shortanswer",
+            "name": "Town",
+            "text": "Name a partner town.",
+            "format": "moodle",
+            "category": "$course$/top/NTT+/Facts",
+            "general_feedback": None,
+            "answers": [
+                {"text": "Luleå", "fraction": 1.0, "feedback": ""},
+                {"text": "Lule*", "fraction": 0.5, "feedback": "Spelling."},
+            ],
+        },
+        {
+            "type": "numerical",
+            "name": "Participants",
+            "text": "How many participants?",
+            "format": "moodle",
+            "category": "$course$/top/NTT+/Facts",
+            "general_feedback": None,
+            "answers": [
+                {"value": 69.0, "tolerance": 2.0, "fraction": 1.0, "feedback": "Yes."},
+                {"value": 70.0, "tolerance": 10.0, "fraction": 0.5, "feedback": "Close."},
+                {"value": None, "tolerance": 0.0, "fraction": 0.0, "feedback": "No."},
+            ],
+        },
+        {
+            "type": "matching",
+            "name": "Match",
+            "text": "Match the towns.",
+            "format": "moodle",
+            "category": "$course$/top/NTT+/Facts",
+            "general_feedback": None,
+            "pairs": [
+                {"question": "Bologna", "answer": "Italy"},
+                {"question": "Luleå", "answer": "Sweden"},
+            ],
+        },
+        {
+            "type": "essay",
+            "name": "Essay",
+            "text": "Describe your town.",
+            "format": "moodle",
+            "category": "$course$/top/NTT+/Facts",
+            "general_feedback": None,
+        },
+        {
+            "type": "description",
+            "name": "Just an introduction.",
+            "text": "Just an introduction.",
+            "format": "moodle",
+            "category": "$course$/top/NTT+/Facts",
+            "general_feedback": None,
+        },
+    ]
+}
 
 
 @pytest.fixture
@@ -93,8 +148,10 @@ def test_gift_to_json_reports_every_bad_question_on_stderr_and_exits_1(runner, t
     ]
     assert [q["name"] for q in json.loads(result.stdout)["questions"]] == ["Ok"]
     output = json.loads(with_json.stdout)
-    assert output["errors"] == [{"line": 3, "message": "The answer block has no closing '}'."},
-                                {"line": 6, "message": "No answer gives any marks; mark the right one with '='."}]
+    assert output["errors"] == [
+        {"line": 3, "message": "The answer block has no closing '}'."},
+        {"line": 6, "message": "No answer gives any marks; mark the right one with '='."},
+    ]
 
 
 def test_gift_to_json_reads_windows_line_endings_and_a_bom(runner, tmp_path):
@@ -121,7 +178,9 @@ def test_import_gift_dry_run_then_import_then_reimport_unchanged(runner, make_co
     path = tmp_path / "quiz.gift"
     path.write_text(GIFT, encoding="utf-8")
 
-    dry = runner.invoke(quiz_group, ["import-gift", str(path), "--course", course.slug, "--dry-run"])
+    dry = runner.invoke(
+        quiz_group, ["import-gift", str(path), "--course", course.slug, "--dry-run"]
+    )
     assert dry.exit_code == 0 and "would import 7 question(s)" in dry.stdout
     assert db.session.execute(db.select(db.func.count(Question.id))).scalar_one() == 0
 
@@ -129,8 +188,15 @@ def test_import_gift_dry_run_then_import_then_reimport_unchanged(runner, make_co
     assert json.loads(done.stdout)["created"] == 7
     again = runner.invoke(quiz_group, ["import-gift", str(path), "--course", course.slug, "--json"])
     assert json.loads(again.stdout) | {"categories": []} == {
-        "file": str(path), "course": course.slug, "dry_run": False, "questions": 7, "created": 0, "updated": 0,
-        "unchanged": 7, "categories": []}
+        "file": str(path),
+        "course": course.slug,
+        "dry_run": False,
+        "questions": 7,
+        "created": 0,
+        "updated": 0,
+        "unchanged": 7,
+        "categories": [],
+    }
 
 
 def test_export_gift_then_import_gives_the_same_bank(runner, make_course, tmp_path):
@@ -160,11 +226,15 @@ def test_unknown_course_is_an_error(runner, tmp_path):
     assert result.exit_code == 1 and "no course with the slug 'nope'" in result.stderr
 
 
-def test_import_gift_refuses_a_file_over_the_question_limit(runner, make_course, tmp_path, monkeypatch):
+def test_import_gift_refuses_a_file_over_the_question_limit(
+    runner, make_course, tmp_path, monkeypatch
+):
     course = make_course(modules=1, lessons=1)
     monkeypatch.setenv("NTTLEARN_QUIZ_GIFT_MAX_QUESTIONS", "3")
     path = tmp_path / "bank.gift"
-    path.write_text("\n\n".join(f"::Q{n}::Question {n}{{T}}" for n in range(1, 6)) + "\n", encoding="utf-8")
+    path.write_text(
+        "\n\n".join(f"::Q{n}::Question {n}{{T}}" for n in range(1, 6)) + "\n", encoding="utf-8"
+    )
 
     result = runner.invoke(quiz_group, ["import-gift", str(path), "--course", course.slug])
 

@@ -21,7 +21,9 @@ from nttlearn_quiz import services
 from nttlearn_quiz.models import Attempt
 
 
-def test_a_locked_quiz_refuses_its_page_and_starting_and_says_when_it_opens(make_quiz, learner, client_for):
+def test_a_locked_quiz_refuses_its_page_and_starting_and_says_when_it_opens(
+    make_quiz, learner, client_for
+):
     quiz = make_quiz()
     enrol(learner, quiz.course)
     set_release_rule(quiz.course, ("a", quiz.activity.id), opens_at=utcnow() + timedelta(days=3))
@@ -34,13 +36,17 @@ def test_a_locked_quiz_refuses_its_page_and_starting_and_says_when_it_opens(make
     assert page.status_code == started.status_code == 403
     assert "This opens on" in page.get_data(as_text=True)
     assert count_rows(Attempt) == 0
-    assert client_for(quiz.trainer).get(f"/quiz/{quiz.activity.id}").status_code == 200  # trainers see it
+    assert (
+        client_for(quiz.trainer).get(f"/quiz/{quiz.activity.id}").status_code == 200
+    )  # trainers see it
     set_release_rule(quiz.course, ("a", quiz.activity.id))
     db.session.commit()
     assert browser.get(f"/quiz/{quiz.activity.id}").status_code == 200
 
 
-def test_a_locked_quiz_refuses_saving_and_submitting_an_attempt_begun_before(make_quiz, learner, client_for):
+def test_a_locked_quiz_refuses_saving_and_submitting_an_attempt_begun_before(
+    make_quiz, learner, client_for
+):
     quiz = make_quiz()
     enrol(learner, quiz.course)
     browser = client_for(learner)
@@ -53,7 +59,9 @@ def test_a_locked_quiz_refuses_saving_and_submitting_an_attempt_begun_before(mak
     assert db.session.get(Attempt, attempt_id).state == "in_progress"
 
 
-def test_the_cohort_deadline_closes_the_quiz_and_an_extension_reopens_it(make_quiz, learner, client_for):
+def test_the_cohort_deadline_closes_the_quiz_and_an_extension_reopens_it(
+    make_quiz, learner, client_for
+):
     quiz = make_quiz(closes="2099-01-01 09:00")
     cohort = create_cohort(quiz.course, "Spring", date.today() - timedelta(days=30))
     add_to_cohort(learner, cohort)
@@ -70,7 +78,9 @@ def test_the_cohort_deadline_closes_the_quiz_and_an_extension_reopens_it(make_qu
     db.session.commit()
     assert services.closes_at(quiz.quiz, learner.id) == due
     attempt_id, _html = start(browser, quiz.activity.id)
-    assert db.session.get(Attempt, attempt_id).deadline == due  # the attempt ends at the learner's date
+    assert (
+        db.session.get(Attempt, attempt_id).deadline == due
+    )  # the attempt ends at the learner's date
 
 
 def test_without_a_cohort_deadline_the_quiz_keeps_its_own_close_date(make_quiz, learner):

@@ -169,7 +169,8 @@ def test_several_numerical_answers_with_weights_and_feedback():
 def test_numerical_answers_on_one_line():
     question = only("Q{#=%100%5:0 =%50%5:2}")
     assert [(a.value, a.tolerance, a.fraction) for a in question.answers] == [
-        (5.0, 0.0, 1.0), (5.0, 2.0, 0.5)
+        (5.0, 0.0, 1.0),
+        (5.0, 2.0, 0.5),
     ]
 
 
@@ -186,7 +187,8 @@ def test_matching_pairs():
     )
     assert isinstance(question, MatchingQuestion)
     assert question.pairs == [
-        MatchingPair("Bologna", "Italy"), MatchingPair("Luleå", "Sweden"),
+        MatchingPair("Bologna", "Italy"),
+        MatchingPair("Luleå", "Sweden"),
         MatchingPair("La Coruña", "Spain"),
     ]
     assert question.general_feedback == "Four countries took part."
@@ -405,7 +407,11 @@ COMMON = {"category": None, "general_feedback": None, "format": "moodle"}
 def test_json_of_multichoice():
     data = only("::Q::Pick{=a#yes ~%-50%b}").to_json()
     assert data == {
-        **COMMON, "type": "multichoice", "name": "Q", "text": "Pick", "single": False,
+        **COMMON,
+        "type": "multichoice",
+        "name": "Q",
+        "text": "Pick",
+        "single": False,
         "answers": [
             {"text": "a", "fraction": 1.0, "feedback": "yes"},
             {"text": "b", "fraction": -0.5, "feedback": ""},
@@ -416,7 +422,10 @@ def test_json_of_multichoice():
 def test_json_of_truefalse():
     data = only("::Q::Sky is blue{T#Look up.#Yes.####Rayleigh.}").to_json()
     assert data == {
-        **COMMON, "type": "truefalse", "name": "Q", "text": "Sky is blue",
+        **COMMON,
+        "type": "truefalse",
+        "name": "Q",
+        "text": "Sky is blue",
         "general_feedback": "Rayleigh.",
         "answers": [
             {"text": "true", "fraction": 1.0, "feedback": "Yes."},
@@ -428,7 +437,10 @@ def test_json_of_truefalse():
 def test_json_of_shortanswer():
     data = only("::Q::Capital?{=Rome =%50%Roma#Italian}").to_json()
     assert data == {
-        **COMMON, "type": "shortanswer", "name": "Q", "text": "Capital?",
+        **COMMON,
+        "type": "shortanswer",
+        "name": "Q",
+        "text": "Capital?",
         "answers": [
             {"text": "Rome", "fraction": 1.0, "feedback": ""},
             {"text": "Roma", "fraction": 0.5, "feedback": "Italian"},
@@ -439,7 +451,10 @@ def test_json_of_shortanswer():
 def test_json_of_numerical():
     data = only("::Q::Year?{#=1822:0#Exact =%50%1820..1824}").to_json()
     assert data == {
-        **COMMON, "type": "numerical", "name": "Q", "text": "Year?",
+        **COMMON,
+        "type": "numerical",
+        "name": "Q",
+        "text": "Year?",
         "answers": [
             {"value": 1822.0, "tolerance": 0.0, "fraction": 1.0, "feedback": "Exact"},
             {"value": 1822.0, "tolerance": 2.0, "fraction": 0.5, "feedback": ""},
@@ -450,18 +465,31 @@ def test_json_of_numerical():
 def test_json_of_matching():
     data = only("::Q::Match{=Bologna -> Italy =Luleå -> Sweden}").to_json()
     assert data == {
-        **COMMON, "type": "matching", "name": "Q", "text": "Match",
-        "pairs": [{"question": "Bologna", "answer": "Italy"},
-                  {"question": "Luleå", "answer": "Sweden"}],
+        **COMMON,
+        "type": "matching",
+        "name": "Q",
+        "text": "Match",
+        "pairs": [
+            {"question": "Bologna", "answer": "Italy"},
+            {"question": "Luleå", "answer": "Sweden"},
+        ],
     }
 
 
 def test_json_of_essay_and_description():
     assert only("::E::[markdown]Write{}").to_json() == {
-        **COMMON, "type": "essay", "name": "E", "text": "Write", "format": "markdown"
+        **COMMON,
+        "type": "essay",
+        "name": "E",
+        "text": "Write",
+        "format": "markdown",
     }
     assert only("$CATEGORY: Intro\n::D::Read this.").to_json() == {
-        **COMMON, "type": "description", "name": "D", "text": "Read this.", "category": "Intro"
+        **COMMON,
+        "type": "description",
+        "name": "D",
+        "text": "Read this.",
+        "category": "Intro",
     }
 
 
@@ -480,8 +508,14 @@ def test_from_dict_rejects_a_wrong_shape():
     with pytest.raises(ValueError):
         Question.from_dict({"type": "quiz", "name": "x", "text": "y"})
     with pytest.raises(ValueError):
-        Question.from_dict({"type": "multichoice", "name": "x", "text": "y",
-                            "answers": [{"text": "a", "fraction": 2}]})
+        Question.from_dict(
+            {
+                "type": "multichoice",
+                "name": "x",
+                "text": "y",
+                "answers": [{"text": "a", "fraction": 2}],
+            }
+        )
 
 
 # -- writing GIFT -----------------------------------------------------------------------------
@@ -576,20 +610,28 @@ def gift_questions(draw) -> Question:
     if kind == "mc":
         fractions = draw(st.lists(_fraction, min_size=2, max_size=5))
         fractions[0] = 1.0  # somebody can earn full marks
-        return MultipleChoiceQuestion(**common, answers=[
-            Answer(draw(_nonempty), f, draw(_text)) for f in fractions])
+        return MultipleChoiceQuestion(
+            **common, answers=[Answer(draw(_nonempty), f, draw(_text)) for f in fractions]
+        )
     if kind == "tf":
-        return TrueFalseQuestion(**common, correct=draw(st.booleans()),
-                                 true_feedback=draw(_text), false_feedback=draw(_text))
+        return TrueFalseQuestion(
+            **common,
+            correct=draw(st.booleans()),
+            true_feedback=draw(_text),
+            false_feedback=draw(_text),
+        )
     if kind == "sa":
         no_arrow = _nonempty.filter(lambda s: "->" not in s)
         fractions = [1.0] + draw(st.lists(_fraction, max_size=3))
         feedback = _text.filter(lambda s: "->" not in s)
-        return ShortAnswerQuestion(**common, answers=[
-            Answer(draw(no_arrow), f, draw(feedback)) for f in fractions])
+        return ShortAnswerQuestion(
+            **common, answers=[Answer(draw(no_arrow), f, draw(feedback)) for f in fractions]
+        )
     if kind == "num":
-        answers = [NumericalAnswer(draw(_number), abs(draw(_number)), f, draw(_text))
-                   for f in [1.0] + draw(st.lists(_fraction, max_size=2))]
+        answers = [
+            NumericalAnswer(draw(_number), abs(draw(_number)), f, draw(_text))
+            for f in [1.0] + draw(st.lists(_fraction, max_size=2))
+        ]
         if draw(st.booleans()):
             answers.append(NumericalAnswer(None, 0.0, 0.0, draw(_text)))
         return NumericalQuestion(**common, answers=answers)
@@ -620,7 +662,13 @@ def test_generated_sample_has_every_type_and_reads_without_errors():
     assert result.errors == []
     assert len(result.questions) == 100
     assert {q.type for q in result.questions} == {
-        "multichoice", "truefalse", "shortanswer", "numerical", "matching", "essay", "description"
+        "multichoice",
+        "truefalse",
+        "shortanswer",
+        "numerical",
+        "matching",
+        "essay",
+        "description",
     }
     assert generate_gift(100, seed=5) == generate_gift(100, seed=5)
     assert parse_gift(export_gift(result.questions)).questions == result.questions
@@ -643,5 +691,6 @@ def test_a_file_with_more_questions_than_the_limit_is_refused_at_the_first_one_t
     assert result.questions == []
     assert [str(e) for e in result.errors] == [
         "big.gift:6: The file has more than 2 questions, the most one import takes: split it into several files "
-        "(the limit is the quiz setting NTTLEARN_QUIZ_GIFT_MAX_QUESTIONS)."]
+        "(the limit is the quiz setting NTTLEARN_QUIZ_GIFT_MAX_QUESTIONS)."
+    ]
     assert len(parse_gift(text, "big.gift", max_questions=3).questions) == 3

@@ -220,8 +220,9 @@ def test_numerical_correct_response():
 
 # -- matching ---------------------------------------------------------------------------------
 
-MATCH = data("Match{=Bologna -> Italy =Luleå -> Sweden =Vigo -> Spain =La Coruña -> Spain "
-             "= -> Norway}")
+MATCH = data(
+    "Match{=Bologna -> Italy =Luleå -> Sweden =Vigo -> Spain =La Coruña -> Spain = -> Norway}"
+)
 
 
 def test_matching_fraction_is_the_share_of_items_matched_right():
@@ -265,7 +266,13 @@ def test_description_takes_no_answer_and_no_marks():
 
 def test_builtin_types_cover_every_gift_type_and_have_labels():
     assert set(BUILTIN_TYPES) == {
-        "multichoice", "truefalse", "shortanswer", "numerical", "matching", "essay", "description"
+        "multichoice",
+        "truefalse",
+        "shortanswer",
+        "numerical",
+        "matching",
+        "essay",
+        "description",
     }
     for key, cls in BUILTIN_TYPES.items():
         assert cls.key == key

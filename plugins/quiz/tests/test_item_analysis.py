@@ -20,7 +20,11 @@ GIFT = "::Q1::First.{T}\n\n::Q2::Second.{T}\n\n::Q3::Third.{T}\n"
 ANSWERS = [(1, 1, 1), (1, 1, 0), (1, 0, 0), (0, 0, 0)]
 # By hand: mean 1.5, median 1.5, sd sqrt(5/3); facility 75/50/25; item variances 1/4, 1/3, 1/4 give
 # alpha = 3/2 (1 - (5/6)/(5/3)) = 0.75; discrimination (item vs rest of test) 0.52223, 0.70711, 0.52223.
-EXPECTED_DISCRIMINATION = [100 * 0.75 / math.sqrt(0.75 * 2.75), 100 / math.sqrt(2), 100 * 0.75 / math.sqrt(0.75 * 2.75)]
+EXPECTED_DISCRIMINATION = [
+    100 * 0.75 / math.sqrt(0.75 * 2.75),
+    100 / math.sqrt(2),
+    100 * 0.75 / math.sqrt(0.75 * 2.75),
+]
 
 
 @pytest.fixture
@@ -31,13 +35,17 @@ def analysed(make_quiz, make_user, client_for):
         enrol(learner, quiz.course)
         browser = client_for(learner)
         attempt_id, html = start(browser, quiz.activity.id)
-        form = page_form(html, **{f"q{n}": "true" if right else "false" for n, right in enumerate(row, start=1)})
+        form = page_form(
+            html, **{f"q{n}": "true" if right else "false" for n, right in enumerate(row, start=1)}
+        )
         assert browser.post(f"/quiz/attempt/{attempt_id}/submit", data=form).status_code == 302
     return quiz
 
 
 def test_statistics_match_the_hand_computed_values(analysed, app):
-    result = app.test_cli_runner().invoke(quiz_group, ["stats", str(analysed.activity.id), "--json"])
+    result = app.test_cli_runner().invoke(
+        quiz_group, ["stats", str(analysed.activity.id), "--json"]
+    )
 
     assert result.exit_code == 0, result.output
     stats = json.loads(result.stdout)
@@ -46,8 +54,13 @@ def test_statistics_match_the_hand_computed_values(analysed, app):
     assert stats["standard_deviation"] == pytest.approx(math.sqrt(5 / 3))
     assert stats["cronbach_alpha"] == pytest.approx(0.75)
     assert [q["facility"] for q in stats["questions"]] == pytest.approx([75, 50, 25])
-    assert [q["discrimination"] for q in stats["questions"]] == pytest.approx(EXPECTED_DISCRIMINATION)
-    assert stats["questions"][0]["answers"] == [{"answer": "true", "chosen": 3}, {"answer": "false", "chosen": 1}]
+    assert [q["discrimination"] for q in stats["questions"]] == pytest.approx(
+        EXPECTED_DISCRIMINATION
+    )
+    assert stats["questions"][0]["answers"] == [
+        {"answer": "true", "chosen": 3},
+        {"answer": "false", "chosen": 1},
+    ]
 
 
 def test_the_page_draws_an_svg_chart_without_style_attributes(analysed, client_for):

@@ -39,7 +39,10 @@ def test_a_page_s_form_cannot_answer_a_question_of_another_page(make_quiz, learn
     browser, attempt_id, html, slots = sequential_attempt(make_quiz, learner, client_for)
     other = elsewhere(html, slots)[0]
 
-    browser.post(f"/quiz/attempt/{attempt_id}/save", data={**page_form(html, nav="save"), **reply_to(slots, other)})
+    browser.post(
+        f"/quiz/attempt/{attempt_id}/save",
+        data={**page_form(html, nav="save"), **reply_to(slots, other)},
+    )
 
     assert answers(attempt_id)[slots[other]].response is None
 
@@ -55,19 +58,29 @@ def test_autosave_cannot_answer_a_question_of_a_page_not_yet_shown(make_quiz, le
 
 
 def test_autosave_cannot_change_the_answer_on_a_page_already_left(make_quiz, learner, client_for):
-    browser, attempt_id, html, slots = sequential_attempt(make_quiz, learner, client_for, shuffle_questions=False)
+    browser, attempt_id, html, slots = sequential_attempt(
+        make_quiz, learner, client_for, shuffle_questions=False
+    )
     assert on_page(html, slots) == "Coordinator"
     browser.post(f"/quiz/attempt/{attempt_id}/save", data=page_form(html, nav="next"))
     second = browser.get(f"/quiz/attempt/{attempt_id}").get_data(as_text=True)
     assert on_page(second, slots) == "Year"
-    browser.post(f"/quiz/attempt/{attempt_id}/save", data=page_form(second, **{f"q{slots['Year']}": "false", "nav": "next"}))
+    browser.post(
+        f"/quiz/attempt/{attempt_id}/save",
+        data=page_form(second, **{f"q{slots['Year']}": "false", "nav": "next"}),
+    )
 
-    browser.post(f"/quiz/attempt/{attempt_id}/autosave", data={f"q{slots['Year']}": "true", f"seq-{slots['Year']}": "1"})
+    browser.post(
+        f"/quiz/attempt/{attempt_id}/autosave",
+        data={f"q{slots['Year']}": "true", f"seq-{slots['Year']}": "1"},
+    )
 
     assert answers(attempt_id)[slots["Year"]].response is False
 
 
-def test_the_final_submission_cannot_answer_a_question_of_another_page(make_quiz, learner, client_for):
+def test_the_final_submission_cannot_answer_a_question_of_another_page(
+    make_quiz, learner, client_for
+):
     browser, attempt_id, html, slots = sequential_attempt(make_quiz, learner, client_for)
     other = elsewhere(html, slots)[0]
 
@@ -77,8 +90,12 @@ def test_the_final_submission_cannot_answer_a_question_of_another_page(make_quiz
     assert answers(attempt_id)[slots[other]].response is None
 
 
-def test_the_current_page_still_takes_its_answers_under_sequential_navigation(make_quiz, learner, client_for):
-    browser, attempt_id, html, slots = sequential_attempt(make_quiz, learner, client_for, shuffle_questions=False)
+def test_the_current_page_still_takes_its_answers_under_sequential_navigation(
+    make_quiz, learner, client_for
+):
+    browser, attempt_id, html, slots = sequential_attempt(
+        make_quiz, learner, client_for, shuffle_questions=False
+    )
     browser.post(f"/quiz/attempt/{attempt_id}/save", data=page_form(html, nav="next"))
 
     response = browser.post(f"/quiz/attempt/{attempt_id}/autosave", data=reply_to(slots, "Year"))
@@ -94,7 +111,10 @@ def test_free_navigation_takes_answers_for_any_page(make_quiz, learner, client_f
     attempt_id, _html = start(browser, quiz.activity.id)
     slots = {name: slot_of(attempt_id, name) for name in ("Year", "Partners")}
 
-    browser.post(f"/quiz/attempt/{attempt_id}/autosave", data={**reply_to(slots, "Year"), **reply_to(slots, "Partners")})
+    browser.post(
+        f"/quiz/attempt/{attempt_id}/autosave",
+        data={**reply_to(slots, "Year"), **reply_to(slots, "Partners")},
+    )
 
     assert answers(attempt_id)[slots["Year"]].response is True
     assert answers(attempt_id)[slots["Partners"]].response is not None

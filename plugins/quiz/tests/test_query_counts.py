@@ -16,7 +16,9 @@ def measure(app, make_quiz, make_user, client_for, bank_size: int, gift: str | N
         from nttlearn_quiz.bank import import_questions
         from nttlearn_quiz.gift import parse_gift
 
-        import_questions(quiz.course.id, parse_gift(generate_gift(bank_size)).questions, ["Big bank"])
+        import_questions(
+            quiz.course.id, parse_gift(generate_gift(bank_size)).questions, ["Big bank"]
+        )
         db.session.commit()
     learner = make_user()
     enrol(learner, quiz.course)
@@ -26,13 +28,21 @@ def measure(app, make_quiz, make_user, client_for, bank_size: int, gift: str | N
     with count_queries(app) as page:
         assert browser.get(f"/quiz/attempt/{attempt_id}").status_code == 200
     with count_queries(app) as autosave:
-        assert browser.post(f"/quiz/attempt/{attempt_id}/autosave", data=page_form(html)).status_code == 200
+        assert (
+            browser.post(f"/quiz/attempt/{attempt_id}/autosave", data=page_form(html)).status_code
+            == 200
+        )
     with count_queries(app) as submit:
-        assert browser.post(f"/quiz/attempt/{attempt_id}/submit", data=page_form(html)).status_code == 302
+        assert (
+            browser.post(f"/quiz/attempt/{attempt_id}/submit", data=page_form(html)).status_code
+            == 302
+        )
     return len(page), len(autosave), len(submit)
 
 
-def test_attempt_page_autosave_and_submission_do_not_grow_with_the_bank(app, make_quiz, make_user, client_for):
+def test_attempt_page_autosave_and_submission_do_not_grow_with_the_bank(
+    app, make_quiz, make_user, client_for
+):
     small = measure(app, make_quiz, make_user, client_for, 0)
     large = measure(app, make_quiz, make_user, client_for, 300)
 
@@ -41,9 +51,15 @@ def test_attempt_page_autosave_and_submission_do_not_grow_with_the_bank(app, mak
     assert page <= 20 and autosave <= 20 and submit <= 40, small
 
 
-def test_attempt_page_and_submission_do_not_grow_with_the_quiz(app, make_quiz, make_user, client_for):
-    three = measure(app, make_quiz, make_user, client_for, 0, gift=generate_gift(9).replace("{}", "{=x}"))
-    thirty = measure(app, make_quiz, make_user, client_for, 0, gift=generate_gift(30).replace("{}", "{=x}"))
+def test_attempt_page_and_submission_do_not_grow_with_the_quiz(
+    app, make_quiz, make_user, client_for
+):
+    three = measure(
+        app, make_quiz, make_user, client_for, 0, gift=generate_gift(9).replace("{}", "{=x}")
+    )
+    thirty = measure(
+        app, make_quiz, make_user, client_for, 0, gift=generate_gift(30).replace("{}", "{=x}")
+    )
     assert three == thirty
 
 
@@ -53,18 +69,29 @@ def submission_statements(app, make_quiz, make_user, client_for) -> list[str]:
     enrol(learner, quiz.course)
     browser = client_for(learner)
     attempt_id, html = start(browser, quiz.activity.id)
-    assert browser.get(f"/courses/{quiz.course.slug}").status_code == 200  # a warm worker: the course's structure is cached
+    assert (
+        browser.get(f"/courses/{quiz.course.slug}").status_code == 200
+    )  # a warm worker: the course's structure is cached
     db.session.remove()
     with count_queries(app) as statements:
-        assert browser.post(f"/quiz/attempt/{attempt_id}/submit", data=page_form(html)).status_code == 302
+        assert (
+            browser.post(f"/quiz/attempt/{attempt_id}/submit", data=page_form(html)).status_code
+            == 302
+        )
     return statements
 
 
-def test_a_submission_reads_the_attempt_its_questions_and_the_course_once_each(app, make_quiz, make_user, client_for):
+def test_a_submission_reads_the_attempt_its_questions_and_the_course_once_each(
+    app, make_quiz, make_user, client_for
+):
     statements = submission_statements(app, make_quiz, make_user, client_for)
 
     def reads(table: str) -> int:
-        return sum(1 for s in statements if s.lstrip().upper().startswith("SELECT") and f"FROM {table}" in s)
+        return sum(
+            1
+            for s in statements
+            if s.lstrip().upper().startswith("SELECT") and f"FROM {table}" in s
+        )
 
     # Issue 17: 29 statements before (the attempt read three times before grading, the quiz
     # twice, the answers and their questions in two queries, the activity, its module and its
@@ -81,7 +108,9 @@ def test_a_submission_reads_the_attempt_its_questions_and_the_course_once_each(a
     # quiz.attempt_submitted, activity.completed, activity.graded
     assert sum(1 for s in statements if s.lstrip().startswith("INSERT INTO events")) == 3
     assert reads("quiz_attempts") == 1  # under its lock, with what the quiz grade needs
-    assert sum("enrolments" in s for s in statements if s.lstrip().upper().startswith("SELECT")) == 1
+    assert (
+        sum("enrolments" in s for s in statements if s.lstrip().upper().startswith("SELECT")) == 1
+    )
     assert reads("quiz_quizzes") == 0 and reads("quiz_grades") == 0  # read with the attempts
     assert reads("quiz_question_versions") == 0  # read with the answers, in one join
     assert reads("modules") == 0  # the course's structure is the cached read model
@@ -96,16 +125,32 @@ def add_learners(n: int, course_id: int, tag: str) -> None:
     from nttlearn.testing import password_hash
 
     now = utcnow()
-    db.session.execute(insert(User), [
-        {"email": f"{tag}{i}@example.org", "name": f"Learner {tag}{i}", "password_hash": password_hash(),
-         "role": "learner", "active": True, "created_at": now, "locale": "en"} for i in range(n)])
+    db.session.execute(
+        insert(User),
+        [
+            {
+                "email": f"{tag}{i}@example.org",
+                "name": f"Learner {tag}{i}",
+                "password_hash": password_hash(),
+                "role": "learner",
+                "active": True,
+                "created_at": now,
+                "locale": "en",
+            }
+            for i in range(n)
+        ],
+    )
     ids = db.session.execute(db.select(User.id).where(User.email.like(f"{tag}%"))).scalars().all()
-    db.session.execute(insert(Enrolment), [
-        {"user_id": uid, "course_id": course_id, "cohort": "", "created_at": now} for uid in ids])
+    db.session.execute(
+        insert(Enrolment),
+        [{"user_id": uid, "course_id": course_id, "cohort": "", "created_at": now} for uid in ids],
+    )
     db.session.commit()
 
 
-def test_the_quiz_page_runs_as_many_queries_with_10_as_with_1000_learners(app, make_quiz, make_user, client_for):
+def test_the_quiz_page_runs_as_many_queries_with_10_as_with_1000_learners(
+    app, make_quiz, make_user, client_for
+):
     quiz = make_quiz()
     learner = make_user()
     enrol(learner, quiz.course)

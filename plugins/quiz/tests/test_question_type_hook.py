@@ -34,17 +34,28 @@ class Ordering(QuestionType):
 
     def validate_data(self, data: dict[str, Any]) -> list[str]:
         items = data.get("items")
-        return [] if isinstance(items, list) and len(items) >= 2 else ["an ordering question needs two items"]
+        return (
+            []
+            if isinstance(items, list) and len(items) >= 2
+            else ["an ordering question needs two items"]
+        )
 
     def render_input(self, question_data, response, name, choice_order) -> Markup:
-        items = [question_data["items"][i] for i in choice_order or range(len(question_data["items"]))]
+        items = [
+            question_data["items"][i] for i in choice_order or range(len(question_data["items"]))
+        ]
         rows = Markup("").join(
             Markup('<li><label>{} <input type="number" name="{}-{}" min="1"></label></li>').format(
-                escape(item), name, n) for n, item in enumerate(items))
+                escape(item), name, n
+            )
+            for n, item in enumerate(items)
+        )
         return Markup('<ol class="ordering">{}</ol>').format(rows)
 
     def read_response(self, question_data, form, name, choice_order) -> Any:
-        items = [question_data["items"][i] for i in choice_order or range(len(question_data["items"]))]
+        items = [
+            question_data["items"][i] for i in choice_order or range(len(question_data["items"]))
+        ]
         ranks = [(form.get(f"{name}-{n}", ""), item) for n, item in enumerate(items)]
         if not all(rank.isdigit() for rank, _item in ranks):
             return None
@@ -71,22 +82,35 @@ def app_plugins():
 PHASES = ["Identification", "Formulation", "Implementation"]
 
 
-def test_a_question_type_from_another_plugin_is_written_answered_and_graded(app, make_user, make_course, client_for):
+def test_a_question_type_from_another_plugin_is_written_answered_and_graded(
+    app, make_user, make_course, client_for
+):
     trainer, learner = make_user(role="trainer"), make_user()
     course = make_course(modules=1, lessons=1, trainer=trainer, activities=[(0, "quiz", True)])
     enrol(learner, course)
     browser = client_for(trainer)
-    assert "Ordering" in browser.get(f"/quiz/course/{course.id}/questions/new").get_data(as_text=True)
+    assert "Ordering" in browser.get(f"/quiz/course/{course.id}/questions/new").get_data(
+        as_text=True
+    )
     category = bank.ensure_category(course.id, ["Cycle"])
     db.session.commit()
 
-    created = browser.post(f"/quiz/course/{course.id}/questions/new?type=ordering", data={
-        "category": category.id, "name": "Phases", "text": "Put the phases in order.", "format": "moodle",
-        "type_json": '{"items": ["Identification", "Formulation", "Implementation"]}'})
+    created = browser.post(
+        f"/quiz/course/{course.id}/questions/new?type=ordering",
+        data={
+            "category": category.id,
+            "name": "Phases",
+            "text": "Put the phases in order.",
+            "format": "moodle",
+            "type_json": '{"items": ["Identification", "Formulation", "Implementation"]}',
+        },
+    )
     assert created.status_code == 302, created.get_data(as_text=True)
     question = db.session.execute(db.select(Question).filter_by(name="Phases")).scalar_one()
     assert question.qtype == "ordering"
-    activity = db.session.execute(db.select(Activity).join(Module).where(Module.course_id == course.id)).scalar_one()
+    activity = db.session.execute(
+        db.select(Activity).join(Module).where(Module.course_id == course.id)
+    ).scalar_one()
     add_questions(ensure_quiz(activity), [question.id])
     db.session.commit()
 
@@ -106,8 +130,16 @@ def test_the_type_checks_its_own_settings(app, make_user, make_course, client_fo
     course = make_course(modules=1, lessons=1, trainer=trainer)
     category = bank.ensure_category(course.id, ["Cycle"])
     db.session.commit()
-    response = client_for(trainer).post(f"/quiz/course/{course.id}/questions/new?type=ordering", data={
-        "category": category.id, "name": "Phases", "text": "Order?", "format": "moodle", "type_json": '{"items": []}'})
+    response = client_for(trainer).post(
+        f"/quiz/course/{course.id}/questions/new?type=ordering",
+        data={
+            "category": category.id,
+            "name": "Phases",
+            "text": "Order?",
+            "format": "moodle",
+            "type_json": '{"items": []}',
+        },
+    )
     assert response.status_code == 400
     assert "an ordering question needs two items" in response.get_data(as_text=True)
     assert db.session.execute(db.select(db.func.count(Category.id))).scalar_one() == 1

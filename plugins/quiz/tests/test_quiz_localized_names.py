@@ -10,9 +10,16 @@ from nttlearn.learn.services import enrol
 from nttlearn_quiz.analysis import course_quizzes
 
 
-def test_a_spanish_learner_s_breadcrumb_and_title_are_in_spanish(make_quiz, make_user, make_course, client_for):
-    course = make_course(modules=1, lessons=1, title="Designing a network", languages=["en", "es"],
-                         activities=[(0, "quiz", True)])
+def test_a_spanish_learner_s_breadcrumb_and_title_are_in_spanish(
+    make_quiz, make_user, make_course, client_for
+):
+    course = make_course(
+        modules=1,
+        lessons=1,
+        title="Designing a network",
+        languages=["en", "es"],
+        activities=[(0, "quiz", True)],
+    )
     quiz = make_quiz(course=course)
     learner = make_user(locale="es")
     enrol(learner.id, course)
@@ -28,7 +35,9 @@ def test_a_spanish_learner_s_breadcrumb_and_title_are_in_spanish(make_quiz, make
 def test_the_quiz_overview_names_each_quiz_in_the_reader_s_language(make_quiz, make_course, app):
     from flask_babel import force_locale
 
-    course = make_course(modules=1, lessons=1, languages=["en", "sv"], activities=[(0, "quiz", True)])
+    course = make_course(
+        modules=1, lessons=1, languages=["en", "sv"], activities=[(0, "quiz", True)]
+    )
     make_quiz(course=course)
 
     with app.test_request_context(), force_locale("sv"):

@@ -23,12 +23,16 @@ def app_plugins():
 def take(browser, activity_id: int, answer: str) -> None:
     attempt_id, html = start(browser, activity_id)
     slot = slot_of(attempt_id, "Coordinator")
-    response = browser.post(f"/quiz/attempt/{attempt_id}/submit",
-                            data=page_form(html, **{f"q{slot}": choice_position(html, slot, answer)}))
+    response = browser.post(
+        f"/quiz/attempt/{attempt_id}/submit",
+        data=page_form(html, **{f"q{slot}": choice_position(html, slot, answer)}),
+    )
     assert response.status_code == 302
 
 
-def test_the_quiz_panel_s_passes_are_the_course_report_s_completions(make_quiz, make_user, client_for):
+def test_the_quiz_panel_s_passes_are_the_course_report_s_completions(
+    make_quiz, make_user, client_for
+):
     made = make_quiz(gift=ONE_QUESTION, pass_mark=50)
     passes, fails, leaves = make_user(), make_user(), make_user()
     for person in (passes, fails, leaves):
@@ -41,7 +45,9 @@ def test_the_quiz_panel_s_passes_are_the_course_report_s_completions(make_quiz, 
     db.session.commit()
 
     [panel] = course_quizzes(made.course.id)
-    [quiz_row] = [a for a in course_report(made.course, LearnerFilters()).activities if a.type_key == "quiz"]
+    [quiz_row] = [
+        a for a in course_report(made.course, LearnerFilters()).activities if a.type_key == "quiz"
+    ]
 
     assert (panel.attempts, panel.learners, panel.passed) == (2, 2, 1)
     assert quiz_row.completed == panel.passed == 1

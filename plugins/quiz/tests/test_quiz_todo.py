@@ -32,7 +32,11 @@ def test_a_quiz_closing_soon_is_on_the_list_until_it_closes(app, make_quiz, make
 
     closing_in(quiz, timedelta(days=2))
     (item,) = items_of(app, learner)
-    assert (item.key, item.kind, item.state) == (f"quiz:{quiz.activity.id}:closes", "quiz", "due_soon")
+    assert (item.key, item.kind, item.state) == (
+        f"quiz:{quiz.activity.id}:closes",
+        "quiz",
+        "due_soon",
+    )
     assert item.due_at == quiz.quiz.closes_at and item.url == f"/quiz/{quiz.activity.id}"
     assert item.title == f"Take the quiz “{quiz.activity.title}”"
 
@@ -40,7 +44,9 @@ def test_a_quiz_closing_soon_is_on_the_list_until_it_closes(app, make_quiz, make
     assert items_of(app, learner) == []
 
 
-def test_an_open_attempt_asks_to_finish_the_quiz_and_a_learner_not_enrolled_sees_nothing(app, make_quiz, make_user, client_for):
+def test_an_open_attempt_asks_to_finish_the_quiz_and_a_learner_not_enrolled_sees_nothing(
+    app, make_quiz, make_user, client_for
+):
     quiz = make_quiz()
     closing_in(quiz, timedelta(days=20))
     learner, stranger = make_user(), make_user()
@@ -60,19 +66,26 @@ def test_the_dashboard_lists_the_quiz_with_its_date(app, make_quiz, make_user, c
 
     html = client_for(learner).get("/dashboard").get_data(as_text=True)
 
-    todo = html[html.index('id="todo-title"'):html.index("My courses")]
+    todo = html[html.index('id="todo-title"') : html.index("My courses")]
     assert f"Take the quiz “{quiz.activity.title}”" in todo and "Due soon" in todo
 
 
 def _learners(numbers: range, course_id: int) -> None:
     emails = [f"bulk{n}@example.org" for n in numbers]
-    db.session.execute(db.insert(User), [{"email": e, "name": e, "password_hash": "", "role": "learner"} for e in emails])
+    db.session.execute(
+        db.insert(User),
+        [{"email": e, "name": e, "password_hash": "", "role": "learner"} for e in emails],
+    )
     ids = db.session.execute(db.select(User.id).where(User.email.in_(emails))).scalars().all()
-    db.session.execute(db.insert(Enrolment), [{"user_id": i, "course_id": course_id, "cohort": ""} for i in ids])
+    db.session.execute(
+        db.insert(Enrolment), [{"user_id": i, "course_id": course_id, "cohort": ""} for i in ids]
+    )
     db.session.commit()
 
 
-def test_the_todo_items_take_as_many_queries_with_1000_learners_as_with_10(app, make_quiz, make_user, client_for):
+def test_the_todo_items_take_as_many_queries_with_1000_learners_as_with_10(
+    app, make_quiz, make_user, client_for
+):
     quiz = make_quiz()
     closing_in(quiz, timedelta(days=2))
     learner = make_user()

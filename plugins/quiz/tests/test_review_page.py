@@ -34,17 +34,34 @@ def reviewed(make_quiz, make_course, make_user, learner, client_for):
     """A learner's review of an attempt: one wrong, one right, one half right, one unanswered."""
     trainer = make_user(role="trainer")
     course = make_course(modules=2, lessons=1, trainer=trainer, activities=[(0, "quiz", True)])
-    quiz = make_quiz(PARTIAL_GIFT, course=course, trainer=trainer, review={"correct_answers": "immediately"})
+    quiz = make_quiz(
+        PARTIAL_GIFT, course=course, trainer=trainer, review={"correct_answers": "immediately"}
+    )
     enrol(learner, course)
     browser = client_for(learner)
     attempt_id, html = start(browser, quiz.activity.id)
-    coordinator, year, countries = (slot_of(attempt_id, n) for n in ("Coordinator", "Year", "Countries"))
-    form = page_form(html, **{f"q{coordinator}": choice_position(html, coordinator, "Eurocities"),
-                              f"q{year}": "true", f"q{countries}": [choice_position(html, countries, "Italy")]})
+    coordinator, year, countries = (
+        slot_of(attempt_id, n) for n in ("Coordinator", "Year", "Countries")
+    )
+    form = page_form(
+        html,
+        **{
+            f"q{coordinator}": choice_position(html, coordinator, "Eurocities"),
+            f"q{year}": "true",
+            f"q{countries}": [choice_position(html, countries, "Italy")],
+        },
+    )
     response = browser.post(f"/quiz/attempt/{attempt_id}/submit", data=form)
     page = browser.get(response.headers["Location"]).get_data(as_text=True)
-    return {"page": page, "course": course, "attempt_id": attempt_id,
-            "slots": {name: slot_of(attempt_id, name) for name in ("Coordinator", "Year", "Countries", "Partners")}}
+    return {
+        "page": page,
+        "course": course,
+        "attempt_id": attempt_id,
+        "slots": {
+            name: slot_of(attempt_id, name)
+            for name in ("Coordinator", "Year", "Countries", "Partners")
+        },
+    }
 
 
 def question(page: str, slot: int) -> str:
@@ -61,7 +78,9 @@ def test_each_question_says_in_words_whether_it_was_right(reviewed):
     assert "✗ Incorrect" in words(question(page, slots["Coordinator"]))
     assert "✓ Correct" in words(question(page, slots["Year"]))
     assert "◐ Partially correct" in words(question(page, slots["Countries"]))
-    assert 'aria-hidden="true">✓ </span>Correct' in question(page, slots["Year"])  # the icon is not read out
+    assert 'aria-hidden="true">✓ </span>Correct' in question(
+        page, slots["Year"]
+    )  # the icon is not read out
 
 
 def test_the_chosen_answer_s_feedback_is_shown_once(reviewed):

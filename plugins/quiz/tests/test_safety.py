@@ -11,8 +11,16 @@ from quiz_helpers import answers, enrol, page_form, slot_of, start
 
 from nttlearn import db
 
-SECRETS = ("Right: the Sweden-Emilia-Romagna Network", "No, SERN coordinated it", "SERN coordinated the project",
-           "Check the dates", "Italy, Sweden, Spain and Finland", "fraction", "right answer", "The right answer")
+SECRETS = (
+    "Right: the Sweden-Emilia-Romagna Network",
+    "No, SERN coordinated it",
+    "SERN coordinated the project",
+    "Check the dates",
+    "Italy, Sweden, Spain and Finland",
+    "fraction",
+    "right answer",
+    "The right answer",
+)
 
 
 def test_the_attempt_page_and_its_json_carry_no_answer_key(make_quiz, learner, client_for):
@@ -22,7 +30,9 @@ def test_the_attempt_page_and_its_json_carry_no_answer_key(make_quiz, learner, c
     browser = client_for(learner)
 
     attempt_id, html = start(browser, quiz.activity.id)
-    saved = browser.post(f"/quiz/attempt/{attempt_id}/autosave", data=page_form(html)).get_data(as_text=True)
+    saved = browser.post(f"/quiz/attempt/{attempt_id}/autosave", data=page_form(html)).get_data(
+        as_text=True
+    )
     summary = browser.get(f"/quiz/attempt/{attempt_id}/summary").get_data(as_text=True)
 
     for text in (html, saved, summary):
@@ -37,7 +47,10 @@ def test_the_attempt_page_and_its_json_carry_no_answer_key(make_quiz, learner, c
 
 
 def test_the_review_shows_only_what_the_settings_allow(make_quiz, learner, client_for):
-    quiz = make_quiz(attempts=2, review={"marks": "immediately", "feedback": "after_last", "correct_answers": "after_close"})
+    quiz = make_quiz(
+        attempts=2,
+        review={"marks": "immediately", "feedback": "after_last", "correct_answers": "after_close"},
+    )
     enrol(learner, quiz.course)
     browser = client_for(learner)
     attempt_id, html = start(browser, quiz.activity.id)
@@ -64,15 +77,25 @@ def two_learners(make_quiz, make_user, client_for):
     return quiz, attempt_id, html, client_for(bruno)
 
 
-@pytest.mark.parametrize("method,path", [
-    ("GET", ""), ("GET", "/summary"), ("GET", "/review"), ("POST", "/save"), ("POST", "/autosave"), ("POST", "/submit"),
-])
+@pytest.mark.parametrize(
+    "method,path",
+    [
+        ("GET", ""),
+        ("GET", "/summary"),
+        ("GET", "/review"),
+        ("POST", "/save"),
+        ("POST", "/autosave"),
+        ("POST", "/submit"),
+    ],
+)
 def test_a_learner_cannot_open_or_change_another_learners_attempt(two_learners, method, path):
     quiz, attempt_id, html, bruno = two_learners
     year = slot_of(attempt_id, "Year")
     form = page_form(html, **{f"q{year}": "false"})
 
-    response = bruno.open(f"/quiz/attempt/{attempt_id}{path}", method=method, data=form if method == "POST" else None)
+    response = bruno.open(
+        f"/quiz/attempt/{attempt_id}{path}", method=method, data=form if method == "POST" else None
+    )
 
     assert response.status_code == 404
     stored = answers(attempt_id)
@@ -85,22 +108,28 @@ def test_a_learner_cannot_open_or_change_another_learners_attempt(two_learners, 
 
 def test_a_learner_cannot_reach_the_trainers_pages(two_learners):
     quiz, attempt_id, _html, bruno = two_learners
-    for url in (f"/quiz/{quiz.activity.id}/attempts", f"/quiz/{quiz.activity.id}/edit",
-                f"/quiz/{quiz.activity.id}/statistics", f"/quiz/course/{quiz.course.id}/bank"):
+    for url in (
+        f"/quiz/{quiz.activity.id}/attempts",
+        f"/quiz/{quiz.activity.id}/edit",
+        f"/quiz/{quiz.activity.id}/statistics",
+        f"/quiz/course/{quiz.course.id}/bank",
+    ):
         assert bruno.get(url).status_code == 403
     assert bruno.post(f"/quiz/attempt/{attempt_id}/reopen").status_code == 403
 
 
 def test_question_text_is_sanitized_like_lessons(make_quiz, learner, client_for):
-    gift = ("::Html::[html]<p onclick=\"steal()\">Which?</p><script>alert(1)</script>"
-            "<a href=\"javascript:alert(2)\">link</a>{=<img src\\=x onerror\\=alert(3)>yes ~no}\n\n"
-            "::Md::[markdown]**Bold** <script>alert(4)</script>{T}\n")
+    gift = (
+        '::Html::[html]<p onclick="steal()">Which?</p><script>alert(1)</script>'
+        '<a href="javascript:alert(2)">link</a>{=<img src\\=x onerror\\=alert(3)>yes ~no}\n\n'
+        "::Md::[markdown]**Bold** <script>alert(4)</script>{T}\n"
+    )
     quiz = make_quiz(gift=gift)
     enrol(learner, quiz.course)
 
     _attempt, html = start(client_for(learner), quiz.activity.id)
 
-    main = html[html.find("<main"):]
+    main = html[html.find("<main") :]
     assert "<script>" not in main and "onclick" not in main and "onerror" not in main
     assert "javascript:" not in main
     assert "<strong>Bold</strong>" in main
@@ -109,8 +138,10 @@ def test_question_text_is_sanitized_like_lessons(make_quiz, learner, client_for)
 def test_gift_import_never_evaluates_anything(make_quiz, learner, client_for, tmp_path):
     marker = tmp_path / "evaluated"
     command = f"__import__('os').system('touch {marker}')"
-    gift = ("::Seven::What is \\{\\{7*7\\}\\}? $\\{" + command + "\\} "
-            "{=__import__('os') ~\\{\\{config\\}\\}}")
+    gift = (
+        "::Seven::What is \\{\\{7*7\\}\\}? $\\{" + command + "\\} "
+        "{=__import__('os') ~\\{\\{config\\}\\}}"
+    )
     quiz = make_quiz(gift=gift)
     enrol(learner, quiz.course)
 

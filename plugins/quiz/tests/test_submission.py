@@ -38,11 +38,15 @@ def test_a_double_click_on_submit_grades_once(make_quiz, learner, client_for):
     assert first.status_code == second.status_code == 302
     assert first.headers["Location"] == second.headers["Location"]
     submitted_once(attempt_id)
-    assert "already been submitted" in browser.get(second.headers["Location"]).get_data(as_text=True)
+    assert "already been submitted" in browser.get(second.headers["Location"]).get_data(
+        as_text=True
+    )
     assert attempt_row(attempt_id).percent == pytest.approx(100 / 3)
 
 
-def test_a_replayed_submission_changes_nothing_after_the_attempt_was_graded(make_quiz, learner, client_for):
+def test_a_replayed_submission_changes_nothing_after_the_attempt_was_graded(
+    make_quiz, learner, client_for
+):
     quiz = make_quiz()
     enrol(learner, quiz.course)
     browser = client_for(learner)
@@ -52,8 +56,12 @@ def test_a_replayed_submission_changes_nothing_after_the_attempt_was_graded(make
     graded = attempt_row(attempt_id)
     before = (graded.percent, graded.finished_at, graded.version)
 
-    replay = browser.post(f"/quiz/attempt/{attempt_id}/submit", data=page_form(html, **{f"q{year}": "false"}))
-    late_save = browser.post(f"/quiz/attempt/{attempt_id}/autosave", data=page_form(html, **{f"q{year}": "false"}))
+    replay = browser.post(
+        f"/quiz/attempt/{attempt_id}/submit", data=page_form(html, **{f"q{year}": "false"})
+    )
+    late_save = browser.post(
+        f"/quiz/attempt/{attempt_id}/autosave", data=page_form(html, **{f"q{year}": "false"})
+    )
 
     assert replay.status_code == 302
     assert late_save.get_json()["closed"] is True
@@ -70,10 +78,13 @@ def test_a_replayed_old_autosave_does_not_overwrite_a_newer_answer(make_quiz, le
     attempt_id, html = start(browser, quiz.activity.id)
     partners = slot_of(attempt_id, "Partners")
     old = page_form(html, **{f"q{partners}": "3"})
-    assert browser.post(f"/quiz/attempt/{attempt_id}/autosave", data=old).get_json()["saved"] == [partners]
+    assert browser.post(f"/quiz/attempt/{attempt_id}/autosave", data=old).get_json()["saved"] == [
+        partners
+    ]
     newer = browser.get(f"/quiz/attempt/{attempt_id}").get_data(as_text=True)
-    assert browser.post(f"/quiz/attempt/{attempt_id}/autosave",
-                        data=page_form(newer, **{f"q{partners}": "4"})).get_json()["saved"] == [partners]
+    assert browser.post(
+        f"/quiz/attempt/{attempt_id}/autosave", data=page_form(newer, **{f"q{partners}": "4"})
+    ).get_json()["saved"] == [partners]
 
     replayed = browser.post(f"/quiz/attempt/{attempt_id}/autosave", data=old).get_json()
 
@@ -90,11 +101,16 @@ def test_two_tabs_each_keep_the_answers_they_gave(make_quiz, learner, client_for
     assert _same == attempt_id
     coordinator, year = slot_of(attempt_id, "Coordinator"), slot_of(attempt_id, "Year")
 
-    saved_a = tab_a.post(f"/quiz/attempt/{attempt_id}/autosave",
-                         data=page_form(page_a, **{f"q{coordinator}": choice_position(page_a, coordinator, "SERN")}))
+    saved_a = tab_a.post(
+        f"/quiz/attempt/{attempt_id}/autosave",
+        data=page_form(page_a, **{f"q{coordinator}": choice_position(page_a, coordinator, "SERN")}),
+    )
     # Tab B never saw that answer; its whole page (question 1 still empty) is saved with its own answer.
-    saved_b = tab_b.post(f"/quiz/attempt/{attempt_id}/save", data=page_form(page_b, **{f"q{year}": "true", "nav": "save"}),
-                         follow_redirects=True)
+    saved_b = tab_b.post(
+        f"/quiz/attempt/{attempt_id}/save",
+        data=page_form(page_b, **{f"q{year}": "true", "nav": "save"}),
+        follow_redirects=True,
+    )
 
     assert saved_a.get_json()["saved"] == [coordinator]
     assert "was changed in another window" in saved_b.get_data(as_text=True)
@@ -129,7 +145,9 @@ def in_parallel(*calls):
     return results
 
 
-def test_two_submissions_at_the_same_moment_grade_once_and_keep_every_answer(make_quiz, learner, client_for):
+def test_two_submissions_at_the_same_moment_grade_once_and_keep_every_answer(
+    make_quiz, learner, client_for
+):
     quiz = make_quiz()
     enrol(learner, quiz.course)
     tab_a, tab_b = client_for(learner), client_for(learner)
@@ -138,8 +156,10 @@ def test_two_submissions_at_the_same_moment_grade_once_and_keep_every_answer(mak
     form = page_form(html, **{f"q{year}": "true", f"q{partners}": "4"})
     db.session.commit()
 
-    results = in_parallel(lambda: tab_a.post(f"/quiz/attempt/{attempt_id}/submit", data=form),
-                          lambda: tab_b.post(f"/quiz/attempt/{attempt_id}/submit", data=form))
+    results = in_parallel(
+        lambda: tab_a.post(f"/quiz/attempt/{attempt_id}/submit", data=form),
+        lambda: tab_b.post(f"/quiz/attempt/{attempt_id}/submit", data=form),
+    )
 
     assert [r.status_code for r in results] == [302, 302]
     submitted_once(attempt_id)

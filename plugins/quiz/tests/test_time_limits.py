@@ -42,18 +42,25 @@ def test_an_attempt_gets_its_deadline_from_the_time_limit(make_quiz, learner, cl
     assert "data-deadline=" in html
 
 
-def test_a_save_after_the_deadline_does_not_count_and_closes_the_attempt(make_quiz, learner, client_for):
+def test_a_save_after_the_deadline_does_not_count_and_closes_the_attempt(
+    make_quiz, learner, client_for
+):
     quiz = make_quiz(time_limit=10)
     enrol(learner, quiz.course)
     browser = client_for(learner)
     attempt_id, html = start(browser, quiz.activity.id)
     year, partners = slot_of(attempt_id, "Year"), slot_of(attempt_id, "Partners")
-    browser.post(f"/quiz/attempt/{attempt_id}/autosave", data=page_form(html, **{f"q{year}": "true"}))
+    browser.post(
+        f"/quiz/attempt/{attempt_id}/autosave", data=page_form(html, **{f"q{year}": "true"})
+    )
     page = browser.get(f"/quiz/attempt/{attempt_id}").get_data(as_text=True)
     time_passes(attempt_id, 11)
 
-    response = browser.post(f"/quiz/attempt/{attempt_id}/save", data=page_form(page, **{f"q{partners}": "4", "nav": "save"}),
-                            follow_redirects=True)
+    response = browser.post(
+        f"/quiz/attempt/{attempt_id}/save",
+        data=page_form(page, **{f"q{partners}": "4", "nav": "save"}),
+        follow_redirects=True,
+    )
 
     assert "The time for this attempt is up" in response.get_data(as_text=True)
     attempt = attempt_row(attempt_id)
@@ -64,26 +71,36 @@ def test_a_save_after_the_deadline_does_not_count_and_closes_the_attempt(make_qu
     assert events("quiz.attempt_submitted")[0].data["attempt_id"] == attempt_id
 
 
-def test_a_submission_after_the_deadline_keeps_only_what_was_saved_in_time(make_quiz, learner, client_for):
+def test_a_submission_after_the_deadline_keeps_only_what_was_saved_in_time(
+    make_quiz, learner, client_for
+):
     quiz = make_quiz(time_limit=5)
     enrol(learner, quiz.course)
     browser = client_for(learner)
     attempt_id, html = start(browser, quiz.activity.id)
     time_passes(attempt_id, 6)
 
-    browser.post(f"/quiz/attempt/{attempt_id}/submit", data=page_form(html, **{f"q{slot_of(attempt_id, 'Year')}": "true"}))
+    browser.post(
+        f"/quiz/attempt/{attempt_id}/submit",
+        data=page_form(html, **{f"q{slot_of(attempt_id, 'Year')}": "true"}),
+    )
 
     attempt = attempt_row(attempt_id)
     assert (attempt.closed_by, attempt.percent) == ("timeout", 0.0)
 
 
-def test_close_overdue_closes_abandoned_attempts_at_their_deadline(make_quiz, make_user, client_for, app):
+def test_close_overdue_closes_abandoned_attempts_at_their_deadline(
+    make_quiz, make_user, client_for, app
+):
     quiz = make_quiz(time_limit=10)
     late, on_time = make_user(), make_user()
     enrol(late, quiz.course)
     enrol(on_time, quiz.course)
     late_id, html = start(client_for(late), quiz.activity.id)
-    client_for(late).post(f"/quiz/attempt/{late_id}/autosave", data=page_form(html, **{f"q{slot_of(late_id, 'Year')}": "true"}))
+    client_for(late).post(
+        f"/quiz/attempt/{late_id}/autosave",
+        data=page_form(html, **{f"q{slot_of(late_id, 'Year')}": "true"}),
+    )
     on_time_id, _html = start(client_for(on_time), quiz.activity.id)
     time_passes(late_id, 30)
 
@@ -95,7 +112,9 @@ def test_close_overdue_closes_abandoned_attempts_at_their_deadline(make_quiz, ma
     assert attempt_row(on_time_id).state == "in_progress"
 
 
-def test_the_scheduler_closes_overdue_attempts_every_five_minutes(make_quiz, learner, client_for, app):
+def test_the_scheduler_closes_overdue_attempts_every_five_minutes(
+    make_quiz, learner, client_for, app
+):
     from nttlearn.testing import invoke_cli
 
     quiz = make_quiz(time_limit=10)
@@ -149,7 +168,9 @@ def test_a_quiz_that_has_not_opened_cannot_be_started(make_quiz, learner, client
     assert db.session.execute(db.select(db.func.count(Attempt.id))).scalar_one() == 0
 
 
-def test_attempts_allowed_and_extra_attempts_and_time_for_one_learner(make_quiz, make_user, client_for):
+def test_attempts_allowed_and_extra_attempts_and_time_for_one_learner(
+    make_quiz, make_user, client_for
+):
     quiz = make_quiz(attempts=1, time_limit=10)
     anna, bruno = make_user(), make_user()
     enrol(anna, quiz.course)
@@ -162,15 +183,22 @@ def test_attempts_allowed_and_extra_attempts_and_time_for_one_learner(make_quiz,
         assert "You have used all your attempts" in refused.get_data(as_text=True)
 
     trainer = client_for(quiz.trainer)
-    response = trainer.post(f"/quiz/{quiz.activity.id}/allowance",
-                            data={"user_id": anna.id, "extra_attempts": 1, "extra_minutes": 15})
+    response = trainer.post(
+        f"/quiz/{quiz.activity.id}/allowance",
+        data={"user_id": anna.id, "extra_attempts": 1, "extra_minutes": 15},
+    )
     assert response.status_code == 302
 
     second_id, _html = start(client_for(anna), quiz.activity.id)
     attempt = attempt_row(second_id)
     assert attempt.number == 2 and attempt.deadline - attempt.started_at == timedelta(minutes=25)
     assert client_for(bruno).post(f"/quiz/{quiz.activity.id}/start").status_code == 302
-    assert db.session.execute(db.select(db.func.count(Attempt.id)).where(Attempt.user_id == bruno.id)).scalar_one() == 1
+    assert (
+        db.session.execute(
+            db.select(db.func.count(Attempt.id)).where(Attempt.user_id == bruno.id)
+        ).scalar_one()
+        == 1
+    )
 
 
 def test_sequential_navigation_only_goes_forward(make_quiz, learner, client_for):
@@ -194,7 +222,9 @@ def test_free_navigation_goes_anywhere_and_every_page_change_saves(make_quiz, le
     attempt_id, html = start(browser, quiz.activity.id)
     sern = choice_position(html, 1, "SERN")
 
-    response = browser.post(f"/quiz/attempt/{attempt_id}/save", data=page_form(html, q1=sern, nav="page-2"))
+    response = browser.post(
+        f"/quiz/attempt/{attempt_id}/save", data=page_form(html, q1=sern, nav="page-2")
+    )
 
     assert response.headers["Location"].endswith("page=2")
     assert answers(attempt_id)[1].response is not None

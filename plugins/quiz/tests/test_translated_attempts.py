@@ -81,7 +81,7 @@ SPANISH_CAPITAL = """::Capital::¿Qué ciudad acoge la Comisión Europea?{
 def spanish() -> str:
     """The English file with only the short-answer question translated (the others read English)."""
     start_at = ENGLISH.index("::Capital::")
-    return ENGLISH[:start_at] + SPANISH_CAPITAL + ENGLISH[ENGLISH.index("\n\n::Partners::"):]
+    return ENGLISH[:start_at] + SPANISH_CAPITAL + ENGLISH[ENGLISH.index("\n\n::Partners::") :]
 
 
 REVIEW_ALL = {"marks": "immediately", "feedback": "immediately", "correct_answers": "immediately"}
@@ -92,24 +92,38 @@ def translated_quiz(app, make_course, make_user, tmp_path):
     """A course with one quiz in English, Italian and (for its short answer) Spanish."""
     trainer = make_user(role="trainer")
     course = make_course(modules=1, lessons=1, trainer=trainer, activities=[(0, "quiz", True)])
-    activity = db.session.execute(db.select(Activity).join(Module).where(
-        Module.course_id == course.id, Activity.type_key == "quiz")).scalar_one()
+    activity = db.session.execute(
+        db.select(Activity)
+        .join(Module)
+        .where(Module.course_id == course.id, Activity.type_key == "quiz")
+    ).scalar_one()
     folder = tmp_path / "module"
     folder.mkdir()
     (folder / "quiz.gift").write_text(ENGLISH, encoding="utf-8")
     (folder / "quiz.it.gift").write_text(ITALIAN, encoding="utf-8")
     (folder / "quiz.es.gift").write_text(spanish(), encoding="utf-8")
-    import_definition(activity, {"file": "quiz.gift", "review": REVIEW_ALL, "shuffle_answers": True}, folder)
+    import_definition(
+        activity, {"file": "quiz.gift", "review": REVIEW_ALL, "shuffle_answers": True}, folder
+    )
     db.session.commit()
-    return SimpleNamespace(course=course, activity=activity, trainer=trainer, quiz=db.session.get(Quiz, activity.id))
+    return SimpleNamespace(
+        course=course, activity=activity, trainer=trainer, quiz=db.session.get(Quiz, activity.id)
+    )
 
 
 def questions_of(attempt_id: int) -> dict[str, tuple[Any, dict[str, Any]]]:
     """Question name -> (its answer row, its English JSON)."""
     rows = answers(attempt_id)
-    data = dict(db.session.execute(db.select(QuestionVersion.id, QuestionVersion.data).where(
-        QuestionVersion.id.in_([a.question_version_id for a in rows.values()]))).all())
-    return {data[a.question_version_id]["name"]: (a, data[a.question_version_id]) for a in rows.values()}
+    data = dict(
+        db.session.execute(
+            db.select(QuestionVersion.id, QuestionVersion.data).where(
+                QuestionVersion.id.in_([a.question_version_id for a in rows.values()])
+            )
+        ).all()
+    )
+    return {
+        data[a.question_version_id]["name"]: (a, data[a.question_version_id]) for a in rows.values()
+    }
 
 
 def the_same_answers(attempt_id: int, capital: str) -> dict[str, str]:
@@ -141,7 +155,9 @@ def the_same_answers(attempt_id: int, capital: str) -> dict[str, str]:
 def take(client, made, capital: str) -> tuple[int, str]:
     """Start an attempt, answer it with `the_same_answers` and submit: (attempt id, review page)."""
     attempt_id, _page = start(client, made.activity.id)
-    response = client.post(f"/quiz/attempt/{attempt_id}/submit", data=the_same_answers(attempt_id, capital))
+    response = client.post(
+        f"/quiz/attempt/{attempt_id}/submit", data=the_same_answers(attempt_id, capital)
+    )
     assert response.status_code == 302
     review = client.get(f"/quiz/attempt/{attempt_id}/review")
     assert review.status_code == 200
@@ -152,8 +168,9 @@ def fractions(attempt_id: int) -> dict[str, float | None]:
     return {name: answer.fraction for name, (answer, _data) in questions_of(attempt_id).items()}
 
 
-def test_an_italian_learner_answers_in_italian_and_is_graded_as_an_english_learner(translated_quiz, make_user,
-                                                                                    client_for):
+def test_an_italian_learner_answers_in_italian_and_is_graded_as_an_english_learner(
+    translated_quiz, make_user, client_for
+):
     italian, english = make_user(locale="it"), make_user(locale="en")
     for learner in (italian, english):
         enrol(learner, translated_quiz.course)
@@ -162,24 +179,41 @@ def test_an_italian_learner_answers_in_italian_and_is_graded_as_an_english_learn
     page = html_lib.unescape(page)
     assert "Quale organizzazione ha coordinato NTT+?" in page
     assert "Si progetta il lavoro" in page and "Identificazione" in page
-    assert "Which organisation coordinated NTT+?" not in page and "You design the project" not in page
+    assert (
+        "Which organisation coordinated NTT+?" not in page and "You design the project" not in page
+    )
     italian_id, italian_review = take(client_for(italian), translated_quiz, "Lussemburgo")
     english_id, english_review = take(client_for(english), translated_quiz, "Luxembourg")
 
     assert attempt_row(italian_id).locale == "it" and attempt_row(english_id).locale == "en"
-    assert fractions(italian_id) == fractions(english_id) == {
-        "Coordinator": 1.0, "Year": 1.0, "Capital": 0.5, "Partners": 0.0, "Phases": pytest.approx(1 / 3)}
+    assert (
+        fractions(italian_id)
+        == fractions(english_id)
+        == {
+            "Coordinator": 1.0,
+            "Year": 1.0,
+            "Capital": 0.5,
+            "Partners": 0.0,
+            "Phases": pytest.approx(1 / 3),
+        }
+    )
     assert attempt_row(italian_id).percent == attempt_row(english_id).percent
     # Feedback, general feedback and right answers in the learner's language.
     assert "Giusto." in italian_review and "SERN è la rete Svezia-Emilia-Romagna." in italian_review
     assert "Metà punteggio, alcuni servizi sono lì." in italian_review
     assert "Sì, da gennaio a novembre." in italian_review
-    assert "Risposta giusta: Si progetta il lavoro" in italian_review  # the interface is Italian too
-    assert "You design the project" not in italian_review and "Right, Brussels" not in italian_review
+    assert (
+        "Risposta giusta: Si progetta il lavoro" in italian_review
+    )  # the interface is Italian too
+    assert (
+        "You design the project" not in italian_review and "Right, Brussels" not in italian_review
+    )
     assert "Right answer: You design the project" in english_review
 
 
-def test_the_attempt_stays_in_the_language_it_was_started_in(translated_quiz, make_user, client_for):
+def test_the_attempt_stays_in_the_language_it_was_started_in(
+    translated_quiz, make_user, client_for
+):
     learner = make_user(locale="it")
     enrol(learner, translated_quiz.course)
     browser = client_for(learner)
@@ -192,15 +226,25 @@ def test_the_attempt_stays_in_the_language_it_was_started_in(translated_quiz, ma
     assert "Quale organizzazione ha coordinato NTT+?" in page
 
 
-def test_a_spanish_short_answer_is_accepted_from_a_spanish_learner_with_the_english_one(translated_quiz, make_user,
-                                                                                         client_for):
-    learners = {name: make_user(locale=locale) for name, locale in
-                (("spanish", "es"), ("spanish in english", "es"), ("english", "en"), ("italian", "it"))}
+def test_a_spanish_short_answer_is_accepted_from_a_spanish_learner_with_the_english_one(
+    translated_quiz, make_user, client_for
+):
+    learners = {
+        name: make_user(locale=locale)
+        for name, locale in (
+            ("spanish", "es"),
+            ("spanish in english", "es"),
+            ("english", "en"),
+            ("italian", "it"),
+        )
+    }
     for learner in learners.values():
         enrol(learner, translated_quiz.course)
 
     spanish_id, review = take(client_for(learners["spanish"]), translated_quiz, "  bruselas ")
-    english_typed_id, _ = take(client_for(learners["spanish in english"]), translated_quiz, "Brussels")
+    english_typed_id, _ = take(
+        client_for(learners["spanish in english"]), translated_quiz, "Brussels"
+    )
     english_id, _ = take(client_for(learners["english"]), translated_quiz, "Bruselas")
     italian_id, _ = take(client_for(learners["italian"]), translated_quiz, "Bruselas")
 
@@ -213,7 +257,9 @@ def test_a_spanish_short_answer_is_accepted_from_a_spanish_learner_with_the_engl
     assert "Which organisation coordinated NTT+?" in review
 
 
-def test_a_regrade_still_accepts_the_short_answer_of_the_attempts_language(translated_quiz, make_user, client_for):
+def test_a_regrade_still_accepts_the_short_answer_of_the_attempts_language(
+    translated_quiz, make_user, client_for
+):
     learner = make_user(locale="es")
     enrol(learner, translated_quiz.course)
     attempt_id, _ = take(client_for(learner), translated_quiz, "Luxemburgo")
@@ -225,8 +271,9 @@ def test_a_regrade_still_accepts_the_short_answer_of_the_attempts_language(trans
     assert fractions(attempt_id)["Capital"] == 0.5
 
 
-def test_item_analysis_pools_the_languages_and_breaks_the_attempts_down_by_language(translated_quiz, make_user,
-                                                                                   client_for):
+def test_item_analysis_pools_the_languages_and_breaks_the_attempts_down_by_language(
+    translated_quiz, make_user, client_for
+):
     people = [("it", "Lussemburgo"), ("it", "Bruxelles"), ("en", "Brussels"), ("es", "Bruselas")]
     for locale, capital in people:
         learner = make_user(locale=locale)
@@ -234,7 +281,9 @@ def test_item_analysis_pools_the_languages_and_breaks_the_attempts_down_by_langu
         take(client_for(learner), translated_quiz, capital)
 
     analysis = item_analysis(db.session.get(Quiz, translated_quiz.activity.id))
-    page = client_for(translated_quiz.trainer).get(f"/quiz/{translated_quiz.activity.id}/statistics")
+    page = client_for(translated_quiz.trainer).get(
+        f"/quiz/{translated_quiz.activity.id}/statistics"
+    )
 
     assert analysis.stats.attempts == 4
     capital = next(n for n, q in enumerate(analysis.questions) if q.label == "Capital")
@@ -262,8 +311,15 @@ def test_an_italian_learner_takes_a_shipped_quiz_in_italian(app, make_user, clie
     import_package(package, host().all_activity_types())
     commit_import()
     course = db.session.execute(db.select(Course)).scalar_one()
-    activity = db.session.execute(db.select(Activity).join(Module).where(
-        Module.course_id == course.id, Module.key == "project-cycle", Activity.type_key == "quiz")).scalar_one()
+    activity = db.session.execute(
+        db.select(Activity)
+        .join(Module)
+        .where(
+            Module.course_id == course.id,
+            Module.key == "project-cycle",
+            Activity.type_key == "quiz",
+        )
+    ).scalar_one()
     learner = make_user(locale="it")
     enrol(learner, course)
 
@@ -272,5 +328,8 @@ def test_an_italian_learner_takes_a_shipped_quiz_in_italian(app, make_user, clie
     page = html_lib.unescape(page)
     assert "Quale descrizione corrisponde meglio a una rete di città gemellate?" in page
     assert "Un gruppo di sindaci che firmano una carta di amicizia" in page
-    assert "Programmazione" in page and "Il finanziatore e il comune stabiliscono le proprie priorità" in page
+    assert (
+        "Programmazione" in page
+        and "Il finanziatore e il comune stabiliscono le proprie priorità" in page
+    )
     assert "Which description best fits a network of twinned towns?" not in page

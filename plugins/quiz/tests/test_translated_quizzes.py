@@ -91,40 +91,78 @@ WHERE = "modules/01-x/quiz.gift"
 IT = "modules/01-x/quiz.it.gift"
 
 
-@pytest.mark.parametrize(("edit", "message"), [
-    (lambda t: t.replace("::Year::NTT+ si è svolto nel 2010.{T#Controllate le date.#Sì.}\n\n", ""),
-     f"{IT}:9: question 'Year' of {WHERE}:9 is missing"),
-    (lambda t: t + "\n::Extra::Una domanda in più?{T}\n",
-     f"{IT}:21: question 'Extra' is not in {WHERE}"),
-    (lambda t: t.replace("{T#Controllate le date.#Sì.}", "{=Vero ~Falso}"),
-     f"{IT}:9: question 'Year' is multiple choice here but true/false in {WHERE}:9"),
-    (lambda t: t.replace("~CEMR#No.\n", "~CEMR#No.\n~CCRE#No.\n"),
-     f"{IT}:3: question 'Coordinator' has 4 answers here but 3 in {WHERE}:3"),
-    (lambda t: t.replace("=SERN#Giusto.", "~SERN#Giusto.").replace("~Eurocities", "=Eurocities"),
-     f"{IT}:3: answer 1 of 'Coordinator' is worth 0% here but worth 100% in {WHERE}:3"
-     " (answers keep the English order and marks)"),
-    (lambda t: t.replace("{T#Controllate", "{F#Controllate"),
-     f"{IT}:9: the right answer to 'Year' is FALSE here but TRUE in {WHERE}:9"),
-    (lambda t: t.replace("=-> Si verificano", "=Attuazione -> Si realizzano gli eventi\n=-> Si verificano"),
-     f"{IT}:15: question 'Phases' has 4 pairs here but 3 in {WHERE}:15"),
-    (lambda t: t.replace("=-> Si verificano", "=Audit -> Si verificano"),
-     f"{IT}:15: pair 3 of 'Phases' is a pair here but an extra choice (nothing before '->') in {WHERE}:15"),
-    (lambda t: t.replace("=Formulazione -> Si progetta il lavoro", "=Formulazione -> Si verifica l'idea"),
-     f"{IT}:15: the choices of 'Phases' are not the same here as in {WHERE}:15: pairs whose answers are equal"
-     " in one must be equal in the other"),
-    (lambda t: t.replace("{#4:0#Giusto.}", "{#5:0#Giusto.}"),
-     f"{IT}:13: answer 1 of 'Partners' is 5 (100%) here but 4 (100%) in {WHERE}:13"
-     " (answers keep the English order and marks)"),
-    (lambda t: t.replace("{=SERN =%50%Rete Svezia-Emilia-Romagna}", "{=SERN}"),
-     f"{IT}:11: question 'Acronym' has 1 answer here but 2 in {WHERE}:11"),
-    (lambda t: t.replace("=%50%Rete", "=Rete"),
-     f"{IT}:11: answer 2 of 'Acronym' is worth 100% here but worth 50% in {WHERE}:11"
-     " (answers keep the English order and marks)"),
-    (lambda t: t.replace("::Year::", "::Anno::"),
-     f"{IT}:9: question 'Anno' is not in {WHERE}"),
-    (lambda t: t.replace("{#4:0#Giusto.}", "{#4:0#Giusto.").replace("::Phases::", "\n::Phases::"),
-     f"{IT}:13: The answer block has no closing '}}'."),
-])
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (
+            lambda t: t.replace(
+                "::Year::NTT+ si è svolto nel 2010.{T#Controllate le date.#Sì.}\n\n", ""
+            ),
+            f"{IT}:9: question 'Year' of {WHERE}:9 is missing",
+        ),
+        (
+            lambda t: t + "\n::Extra::Una domanda in più?{T}\n",
+            f"{IT}:21: question 'Extra' is not in {WHERE}",
+        ),
+        (
+            lambda t: t.replace("{T#Controllate le date.#Sì.}", "{=Vero ~Falso}"),
+            f"{IT}:9: question 'Year' is multiple choice here but true/false in {WHERE}:9",
+        ),
+        (
+            lambda t: t.replace("~CEMR#No.\n", "~CEMR#No.\n~CCRE#No.\n"),
+            f"{IT}:3: question 'Coordinator' has 4 answers here but 3 in {WHERE}:3",
+        ),
+        (
+            lambda t: t.replace("=SERN#Giusto.", "~SERN#Giusto.").replace(
+                "~Eurocities", "=Eurocities"
+            ),
+            f"{IT}:3: answer 1 of 'Coordinator' is worth 0% here but worth 100% in {WHERE}:3"
+            " (answers keep the English order and marks)",
+        ),
+        (
+            lambda t: t.replace("{T#Controllate", "{F#Controllate"),
+            f"{IT}:9: the right answer to 'Year' is FALSE here but TRUE in {WHERE}:9",
+        ),
+        (
+            lambda t: t.replace(
+                "=-> Si verificano", "=Attuazione -> Si realizzano gli eventi\n=-> Si verificano"
+            ),
+            f"{IT}:15: question 'Phases' has 4 pairs here but 3 in {WHERE}:15",
+        ),
+        (
+            lambda t: t.replace("=-> Si verificano", "=Audit -> Si verificano"),
+            f"{IT}:15: pair 3 of 'Phases' is a pair here but an extra choice (nothing before '->') in {WHERE}:15",
+        ),
+        (
+            lambda t: t.replace(
+                "=Formulazione -> Si progetta il lavoro", "=Formulazione -> Si verifica l'idea"
+            ),
+            f"{IT}:15: the choices of 'Phases' are not the same here as in {WHERE}:15: pairs whose answers are equal"
+            " in one must be equal in the other",
+        ),
+        (
+            lambda t: t.replace("{#4:0#Giusto.}", "{#5:0#Giusto.}"),
+            f"{IT}:13: answer 1 of 'Partners' is 5 (100%) here but 4 (100%) in {WHERE}:13"
+            " (answers keep the English order and marks)",
+        ),
+        (
+            lambda t: t.replace("{=SERN =%50%Rete Svezia-Emilia-Romagna}", "{=SERN}"),
+            f"{IT}:11: question 'Acronym' has 1 answer here but 2 in {WHERE}:11",
+        ),
+        (
+            lambda t: t.replace("=%50%Rete", "=Rete"),
+            f"{IT}:11: answer 2 of 'Acronym' is worth 100% here but worth 50% in {WHERE}:11"
+            " (answers keep the English order and marks)",
+        ),
+        (lambda t: t.replace("::Year::", "::Anno::"), f"{IT}:9: question 'Anno' is not in {WHERE}"),
+        (
+            lambda t: t.replace("{#4:0#Giusto.}", "{#4:0#Giusto.").replace(
+                "::Phases::", "\n::Phases::"
+            ),
+            f"{IT}:13: The answer block has no closing '}}'.",
+        ),
+    ],
+)
 def test_a_structural_difference_is_refused_at_its_line(tmp_path, edit, message):
     assert message in check(tmp_path, edit(ITALIAN))
 
@@ -132,29 +170,38 @@ def test_a_structural_difference_is_refused_at_its_line(tmp_path, edit, message)
 def test_a_question_in_another_category_is_refused(tmp_path):
     problems = check(tmp_path, ITALIAN.replace("$CATEGORY: Networks", "$CATEGORY: Reti"))
 
-    assert f"{IT}:3: question 'Coordinator' is in category 'Reti' here but 'Networks' in {WHERE}:3" in problems
+    assert (
+        f"{IT}:3: question 'Coordinator' is in category 'Reti' here but 'Networks' in {WHERE}:3"
+        in problems
+    )
 
 
 def test_short_answers_may_accept_other_texts_in_a_translation(tmp_path):
-    italian = ITALIAN.replace("{=SERN =%50%Rete Svezia-Emilia-Romagna}", "{=La SERN =%50%Rete SERN}")
+    italian = ITALIAN.replace(
+        "{=SERN =%50%Rete Svezia-Emilia-Romagna}", "{=La SERN =%50%Rete SERN}"
+    )
     assert check(tmp_path, italian) == []
 
 
-def test_validate_reports_a_broken_translation_of_a_shipped_quiz_with_its_path_and_line(app, tmp_path):
+def test_validate_reports_a_broken_translation_of_a_shipped_quiz_with_its_path_and_line(
+    app, tmp_path
+):
     package = tmp_path / MAIN.name
     shutil.copytree(MAIN, package)
     italian = package / FIRST / "quiz.it.gift"
     text = italian.read_text(encoding="utf-8")
     italian.write_text(text.replace("{F#Non proprio.", "{T#Non proprio."), encoding="utf-8")
-    line = text[:text.index("::Networks replace friendship::")].count("\n") + 1
+    line = text[: text.index("::Networks replace friendship::")].count("\n") + 1
     english = (MAIN / FIRST / "quiz.gift").read_text(encoding="utf-8")
-    english_line = english[:english.index("::Networks replace friendship::")].count("\n") + 1
+    english_line = english[: english.index("::Networks replace friendship::")].count("\n") + 1
 
     result = app.test_cli_runner().invoke(courses_group, ["validate", str(package)])
 
     assert result.exit_code == 1
-    assert (f"{package}/{FIRST}/quiz.it.gift:{line}: the right answer to 'Networks replace friendship' is TRUE "
-            f"here but FALSE in {package}/{FIRST}/quiz.gift:{english_line}") in result.stderr
+    assert (
+        f"{package}/{FIRST}/quiz.it.gift:{line}: the right answer to 'Networks replace friendship' is TRUE "
+        f"here but FALSE in {package}/{FIRST}/quiz.gift:{english_line}"
+    ) in result.stderr
 
 
 def test_an_import_with_a_broken_translation_changes_nothing(app, tmp_path):
@@ -179,9 +226,14 @@ def import_main(path: Path = MAIN) -> Course:
 def version_of(name: str) -> QuestionVersion:
     db.session.expire_all()
     return db.session.execute(
-        db.select(QuestionVersion).join(Question, (Question.id == QuestionVersion.question_id)
-                                        & (QuestionVersion.number == Question.latest_version))
-        .where(Question.name == name)).scalar_one()
+        db.select(QuestionVersion)
+        .join(
+            Question,
+            (Question.id == QuestionVersion.question_id)
+            & (QuestionVersion.number == Question.latest_version),
+        )
+        .where(Question.name == name)
+    ).scalar_one()
 
 
 def test_importing_the_main_course_stores_every_question_in_all_four_languages(app):
@@ -215,8 +267,15 @@ def _attempted_copy_of_the_main_course(tmp_path, make_user, client_for):
     package = tmp_path / MAIN.name
     shutil.copytree(MAIN, package)
     course = import_main(package)
-    activity = db.session.execute(db.select(Activity).join(Module).where(
-        Module.course_id == course.id, Module.key == "project-cycle", Activity.type_key == "quiz")).scalar_one()
+    activity = db.session.execute(
+        db.select(Activity)
+        .join(Module)
+        .where(
+            Module.course_id == course.id,
+            Module.key == "project-cycle",
+            Activity.type_key == "quiz",
+        )
+    ).scalar_one()
     learner = make_user()
     enrol(learner, course)
     attempt_id, html = start(client_for(learner), activity.id)
@@ -224,27 +283,41 @@ def _attempted_copy_of_the_main_course(tmp_path, make_user, client_for):
     return package
 
 
-def test_a_changed_translation_is_corrected_in_the_version_attempts_use(app, tmp_path, make_user, client_for):
+def test_a_changed_translation_is_corrected_in_the_version_attempts_use(
+    app, tmp_path, make_user, client_for
+):
     package = _attempted_copy_of_the_main_course(tmp_path, make_user, client_for)
     before = version_of("Network or meeting")
     italian = package / FIRST / "quiz.it.gift"
-    italian.write_text(italian.read_text(encoding="utf-8").replace(
-        "Quale descrizione corrisponde meglio", "Quale descrizione descrive meglio"), encoding="utf-8")
+    italian.write_text(
+        italian.read_text(encoding="utf-8").replace(
+            "Quale descrizione corrisponde meglio", "Quale descrizione descrive meglio"
+        ),
+        encoding="utf-8",
+    )
 
     import_main(package)
 
     after = version_of("Network or meeting")
     assert (after.id, after.number) == (before.id, 1)
-    assert after.translations["it"]["text"] == "Quale descrizione descrive meglio a una rete di città gemellate?"
+    assert (
+        after.translations["it"]["text"]
+        == "Quale descrizione descrive meglio a una rete di città gemellate?"
+    )
     assert state(after.translations["it"], after.data) == PRESENT
 
 
-def test_an_english_change_without_its_translation_leaves_the_translation_outdated(app, tmp_path, make_user,
-                                                                                     client_for):
+def test_an_english_change_without_its_translation_leaves_the_translation_outdated(
+    app, tmp_path, make_user, client_for
+):
     package = _attempted_copy_of_the_main_course(tmp_path, make_user, client_for)
     english = package / FIRST / "quiz.gift"
-    english.write_text(english.read_text(encoding="utf-8").replace(
-        "Which description best fits", "Which description fits best"), encoding="utf-8")
+    english.write_text(
+        english.read_text(encoding="utf-8").replace(
+            "Which description best fits", "Which description fits best"
+        ),
+        encoding="utf-8",
+    )
 
     import_main(package)
 
@@ -252,7 +325,10 @@ def test_an_english_change_without_its_translation_leaves_the_translation_outdat
     assert after.number == 2  # the English changed and attempts used version 1
     assert after.translations["it"]["text"].startswith("Quale descrizione corrisponde meglio")
     assert state(after.translations["it"], after.data) == OUTDATED
-    assert state(version_of("Programme today").translations["it"], version_of("Programme today").data) == PRESENT
+    assert (
+        state(version_of("Programme today").translations["it"], version_of("Programme today").data)
+        == PRESENT
+    )
 
 
 def test_removing_a_translation_file_removes_that_language_from_the_quiz(app, tmp_path):
@@ -269,7 +345,9 @@ def test_removing_a_translation_file_removes_that_language_from_the_quiz(app, tm
 
 # -- export --------------------------------------------------------------------------------------------
 def files_of(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }
 
 
 def test_export_writes_the_translated_quizzes_beside_the_english(app, tmp_path):
@@ -277,13 +355,22 @@ def test_export_writes_the_translated_quizzes_beside_the_english(app, tmp_path):
 
     export_course(course, tmp_path / "out", host().all_activity_types())
 
-    for module in sorted(p.name for p in (MAIN / "modules").iterdir() if (p / "quiz.gift").exists()):
+    for module in sorted(
+        p.name for p in (MAIN / "modules").iterdir() if (p / "quiz.gift").exists()
+    ):
         for locale in ("it", "sv", "es", "fi"):
-            shipped = parse_gift((MAIN / "modules" / module / f"quiz.{locale}.gift").read_text(encoding="utf-8"))
-            written = parse_gift((tmp_path / "out" / "modules" / module / f"quiz.{locale}.gift")
-                                 .read_text(encoding="utf-8"))
+            shipped = parse_gift(
+                (MAIN / "modules" / module / f"quiz.{locale}.gift").read_text(encoding="utf-8")
+            )
+            written = parse_gift(
+                (tmp_path / "out" / "modules" / module / f"quiz.{locale}.gift").read_text(
+                    encoding="utf-8"
+                )
+            )
             assert written.ok
-            assert [q.to_json() for q in written.questions] == [q.to_json() for q in shipped.questions]
+            assert [q.to_json() for q in written.questions] == [
+                q.to_json() for q in shipped.questions
+            ]
 
 
 def test_export_import_export_with_the_quiz_plugin_gives_identical_files(app, tmp_path):
@@ -300,15 +387,23 @@ def test_export_import_export_with_the_quiz_plugin_gives_identical_files(app, tm
     assert not [s for s in statements if WRITES.match(s) and "quiz_" in s]
 
 
-def test_editing_the_english_of_an_answered_question_carries_its_translations_as_outdated(app, tmp_path,
-                                                                                           make_user, client_for):
+def test_editing_the_english_of_an_answered_question_carries_its_translations_as_outdated(
+    app, tmp_path, make_user, client_for
+):
     from quiz_helpers import enrol, page_form, start
 
     from nttlearn_quiz.bank import update_question
 
     course = import_main()
-    activity = db.session.execute(db.select(Activity).join(Module).where(
-        Module.course_id == course.id, Module.key == "project-cycle", Activity.type_key == "quiz")).scalar_one()
+    activity = db.session.execute(
+        db.select(Activity)
+        .join(Module)
+        .where(
+            Module.course_id == course.id,
+            Module.key == "project-cycle",
+            Activity.type_key == "quiz",
+        )
+    ).scalar_one()
     learner = make_user()
     enrol(learner, course)
     attempt_id, html = start(client_for(learner), activity.id)
@@ -316,7 +411,9 @@ def test_editing_the_english_of_an_answered_question_carries_its_translations_as
     version = version_of("Programme today")
     question = db.session.get(Question, version.question_id)
 
-    outcome = update_question(question, {**version.data, "text": "Which EU programme funds twinning today?"})
+    outcome = update_question(
+        question, {**version.data, "text": "Which EU programme funds twinning today?"}
+    )
     db.session.commit()
 
     after = version_of("Programme today")
@@ -325,8 +422,9 @@ def test_editing_the_english_of_an_answered_question_carries_its_translations_as
     assert state(after.translations["it"], after.data) == OUTDATED
 
 
-def test_the_languages_migration_keeps_questions_and_attempts_on_downgrade(app_factory, make_quiz, learner,
-                                                                           client_for):
+def test_the_languages_migration_keeps_questions_and_attempts_on_downgrade(
+    app_factory, make_quiz, learner, client_for
+):
     import flask_migrate
     import sqlalchemy as sa
     from quiz_helpers import enrol, page_form, start
@@ -342,13 +440,21 @@ def test_the_languages_migration_keeps_questions_and_attempts_on_downgrade(app_f
         try:
             flask_migrate.downgrade(revision="quiz_0001")
             db.session.remove()
-            columns = {c["name"] for c in sa.inspect(db.engine).get_columns("quiz_question_versions")}
+            columns = {
+                c["name"] for c in sa.inspect(db.engine).get_columns("quiz_question_versions")
+            }
             with db.engine.connect() as connection:
-                versions = connection.execute(sa.text("SELECT count(*) FROM quiz_question_versions")).scalar()
-                attempts = connection.execute(sa.text("SELECT count(*) FROM quiz_attempts")).scalar()
+                versions = connection.execute(
+                    sa.text("SELECT count(*) FROM quiz_question_versions")
+                ).scalar()
+                attempts = connection.execute(
+                    sa.text("SELECT count(*) FROM quiz_attempts")
+                ).scalar()
         finally:
             flask_migrate.upgrade(revision="heads")
             db.session.remove()
 
     assert "translations" not in columns and (versions, attempts) == (3, 1)
-    assert all(v.translations == {} for v in db.session.execute(db.select(QuestionVersion)).scalars())
+    assert all(
+        v.translations == {} for v in db.session.execute(db.select(QuestionVersion)).scalars()
+    )

@@ -45,12 +45,19 @@ def send(statement: dict) -> None:
     url = f"{settings.endpoint()}/statements"
     try:
         response = requests.put(
-            url, params={"statementId": statement["id"]}, json=statement, auth=settings.credentials(),
-            headers={"X-Experience-API-Version": statements.XAPI_VERSION}, timeout=settings.timeout())
+            url,
+            params={"statementId": statement["id"]},
+            json=statement,
+            auth=settings.credentials(),
+            headers={"X-Experience-API-Version": statements.XAPI_VERSION},
+            timeout=settings.timeout(),
+        )
     except requests.RequestException as exc:
         raise DeliveryFailed(f"LRS {url} not reachable: {exc}") from exc
     if response.status_code == 409:
-        log.warning("LRS %s holds another statement with id %s; not sent again", url, statement["id"])
+        log.warning(
+            "LRS %s holds another statement with id %s; not sent again", url, statement["id"]
+        )
         return
     if response.status_code not in (200, 204):
         raise DeliveryFailed(f"LRS {url} answered {response.status_code}: {response.text[:500]}")

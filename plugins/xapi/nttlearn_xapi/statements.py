@@ -136,7 +136,9 @@ def module_activity(module: Module, course: Course) -> dict[str, Any]:
     return activity(f"{course_iri(course)}/modules/{module.key}", "module", names(module, course))
 
 
-def placed_activity(activity_id: Any, course: Course) -> tuple[dict[str, Any], Module | None] | None:
+def placed_activity(
+    activity_id: Any, course: Course
+) -> tuple[dict[str, Any], Module | None] | None:
     row = db.session.get(Activity, activity_id) if isinstance(activity_id, int) else None
     if row is None:
         return None
@@ -159,8 +161,12 @@ def _lesson_completed(record: EventRecord, course: Course) -> Built | None:
     if lesson is None:
         return None
     module = db.session.get(Module, lesson.module_id)
-    return ("completed", activity(f"{course_iri(course)}/lessons/{lesson.id}", "lesson", names(lesson, course)),
-            {"completion": True}, module)
+    return (
+        "completed",
+        activity(f"{course_iri(course)}/lessons/{lesson.id}", "lesson", names(lesson, course)),
+        {"completion": True},
+        module,
+    )
 
 
 def _course_completed(record: EventRecord, course: Course) -> Built | None:
@@ -204,8 +210,13 @@ def _assignment_graded(record: EventRecord, course: Course) -> Built | None:
 
 def _certificate_earned(record: EventRecord, course: Course) -> Built | None:
     langs = languages(course)
-    name = {lang: translated(_l("Certificate of the course %(course)s", course=course.localized("title", lang)),
-                             [lang])[lang] for lang in langs}
+    name = {
+        lang: translated(
+            _l("Certificate of the course %(course)s", course=course.localized("title", lang)),
+            [lang],
+        )[lang]
+        for lang in langs
+    }
     return "earned", activity(f"{course_iri(course)}/certificate", "certificate", name), None, None
 
 
@@ -228,8 +239,12 @@ def _meeting_attended(record: EventRecord) -> tuple[str, dict[str, Any]] | None:
     if not isinstance(meeting_id, int):
         return None
     town = record.data.get("town") or ""
-    name = translated(_l("Meeting in %(town)s", town=town) if town
-                      else _l("Meeting no. %(number)s", number=meeting_id), list(LOCALES))
+    name = translated(
+        _l("Meeting in %(town)s", town=town)
+        if town
+        else _l("Meeting no. %(number)s", number=meeting_id),
+        list(LOCALES),
+    )
     return "attended", activity(f"{base_url()}/meetings/{meeting_id}", "meeting", name)
 
 
@@ -259,7 +274,10 @@ def build(record: EventRecord) -> dict[str, Any] | None:
         if target["id"] == course_iri(course):
             parents: dict[str, Any] = {}
         elif module is not None:
-            parents = {"parent": [module_activity(module, course)], "grouping": [course_activity(course)]}
+            parents = {
+                "parent": [module_activity(module, course)],
+                "grouping": [course_activity(course)],
+            }
         else:
             parents = {"parent": [course_activity(course)]}
         if parents:

@@ -36,7 +36,9 @@ class Lrs:
         found: list[dict] = []
         url, query = f"{self.url}/statements", {"limit": "500", **params}
         while url:
-            response = requests.get(url, params=query, auth=(LRS_USER, LRS_PASSWORD), headers=HEADERS, timeout=10)
+            response = requests.get(
+                url, params=query, auth=(LRS_USER, LRS_PASSWORD), headers=HEADERS, timeout=10
+            )
             response.raise_for_status()
             body = response.json()
             found.extend(body["statements"])
@@ -51,20 +53,55 @@ class Lrs:
 @pytest.fixture(scope="session")
 def ralph(tmp_path_factory) -> Iterator[Lrs]:
     if not RALPH.exists():
-        pytest.skip("SKIPPED: the xAPI tests against a real LRS: Ralph is not installed (make ralph creates .venv-ralph)")
+        pytest.skip(
+            "SKIPPED: the xAPI tests against a real LRS: Ralph is not installed (make ralph creates .venv-ralph)"
+        )
     folder = tmp_path_factory.mktemp("ralph")
     data = folder / "data"
     data.mkdir()
-    env = {**os.environ, "RALPH_APP_DIR": str(folder / "app"), "RALPH_AUTH_FILE": str(folder / "auth.json"),
-           "RALPH_RUNSERVER_BACKEND": "fs", "RALPH_BACKENDS__LRS__FS__DEFAULT_DIRECTORY_PATH": str(data)}
-    subprocess.run([str(RALPH), "auth", "-u", LRS_USER, "-p", LRS_PASSWORD, "-s", "all",
-                    "-A", "nttlearn-tests", "http://127.0.0.1", "-w"],
-                   env=env, cwd=folder, check=True, capture_output=True, timeout=120)
+    env = {
+        **os.environ,
+        "RALPH_APP_DIR": str(folder / "app"),
+        "RALPH_AUTH_FILE": str(folder / "auth.json"),
+        "RALPH_RUNSERVER_BACKEND": "fs",
+        "RALPH_BACKENDS__LRS__FS__DEFAULT_DIRECTORY_PATH": str(data),
+    }
+    subprocess.run(
+        [
+            str(RALPH),
+            "auth",
+            "-u",
+            LRS_USER,
+            "-p",
+            LRS_PASSWORD,
+            "-s",
+            "all",
+            "-A",
+            "nttlearn-tests",
+            "http://127.0.0.1",
+            "-w",
+        ],
+        env=env,
+        cwd=folder,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     port = free_port()
     log = (folder / "ralph.log").open("w")
     server = subprocess.Popen(
-        [str(RALPH_VENV / "bin" / "python"), str(Path(__file__).with_name("ralph_lrs.py")), "127.0.0.1", str(port)],
-        env=env, cwd=folder, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        [
+            str(RALPH_VENV / "bin" / "python"),
+            str(Path(__file__).with_name("ralph_lrs.py")),
+            "127.0.0.1",
+            str(port),
+        ],
+        env=env,
+        cwd=folder,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     lrs = Lrs(url=f"http://127.0.0.1:{port}/xAPI", data_file=data / "fs_lrs.jsonl")
     try:
         deadline = time.monotonic() + 60
@@ -75,7 +112,9 @@ def ralph(tmp_path_factory) -> Iterator[Lrs]:
             except requests.ConnectionError:
                 pass
             if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("Ralph did not start:\n" + (folder / "ralph.log").read_text()[-3000:])
+                raise RuntimeError(
+                    "Ralph did not start:\n" + (folder / "ralph.log").read_text()[-3000:]
+                )
             time.sleep(0.3)
         yield lrs
     finally:

@@ -9,7 +9,9 @@ from nttlearn.testing import check_plugin_contract, repo_root
 from nttlearn_xapi.settings import PLUGIN, SETTINGS
 
 ADMIN_GUIDE = repo_root() / "docs" / "admin-guide.md"
-VARIABLES = [f"NTTLEARN_{PLUGIN.upper()}_{s.name.upper()}" for s in SETTINGS] + ["NTTLEARN_XAPI_PASSWORD"]
+VARIABLES = [f"NTTLEARN_{PLUGIN.upper()}_{s.name.upper()}" for s in SETTINGS] + [
+    "NTTLEARN_XAPI_PASSWORD"
+]
 
 
 def test_xapi_keeps_the_plugin_contract(app):
@@ -18,9 +20,15 @@ def test_xapi_keeps_the_plugin_contract(app):
 
 @pytest.mark.parametrize("variable", VARIABLES)
 def test_every_setting_is_in_the_admin_guides_table(variable):
-    rows = [line for line in ADMIN_GUIDE.read_text(encoding="utf-8").splitlines() if line.startswith("|")]
+    rows = [
+        line
+        for line in ADMIN_GUIDE.read_text(encoding="utf-8").splitlines()
+        if line.startswith("|")
+    ]
 
-    assert any(f"`{variable}`" in row for row in rows), f"docs/admin-guide.md: add a table row for {variable}"
+    assert any(f"`{variable}`" in row for row in rows), (
+        f"docs/admin-guide.md: add a table row for {variable}"
+    )
 
 
 def test_the_password_is_not_a_setting_shown_on_the_plugins_page():

@@ -27,17 +27,25 @@ def _no_axe_violations(page) -> None:
 def test_learner_hands_in_on_a_phone_and_reads_the_trainers_grade(new_page, log_in, live_server):
     with sqlite3.connect(live_server.instance / "nttlearn.sqlite") as database:
         [(activity_id,)] = database.execute(
-            "SELECT id FROM activities WHERE key = 'problem-tree-assignment'").fetchall()
+            "SELECT id FROM activities WHERE key = 'problem-tree-assignment'"
+        ).fetchall()
 
     phone = new_page(width=PHONE, height=740)
     log_in(phone, "learner@example.org")  # Giulia Rossi reads nttlearn in Italian
     phone.goto(f"/assignment/{activity_id}")
-    expect(phone.get_by_role("heading", name="Consegnate il vostro albero dei problemi")).to_be_visible()
-    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE  # nothing to scroll sideways
+    expect(
+        phone.get_by_role("heading", name="Consegnate il vostro albero dei problemi")
+    ).to_be_visible()
+    assert (
+        phone.evaluate("document.documentElement.scrollWidth") <= PHONE
+    )  # nothing to scroll sideways
     _no_axe_violations(phone)
-    phone.get_by_label("La Sua risposta (Markdown)").fill("Problema centrale: *pochi autobus serali*.")
+    phone.get_by_label("La Sua risposta (Markdown)").fill(
+        "Problema centrale: *pochi autobus serali*."
+    )
     phone.get_by_label("Aggiungi file").set_input_files(
-        files=[{"name": "albero.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+        files=[{"name": "albero.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
     phone.get_by_role("button", name="Consegna", exact=True).click()
     expect(phone.get_by_text("Il Suo lavoro è stato consegnato.")).to_be_visible()
     expect(phone.get_by_role("link", name="albero.pdf")).to_be_visible()
@@ -51,7 +59,9 @@ def test_learner_hands_in_on_a_phone_and_reads_the_trainers_grade(new_page, log_
     _no_axe_violations(trainer)
     grading_url = trainer.url
 
-    small = new_page(width=PHONE, height=740)  # the grading page on a phone: usable, nothing sideways
+    small = new_page(
+        width=PHONE, height=740
+    )  # the grading page on a phone: usable, nothing sideways
     log_in(small, "trainer@example.org")
     small.goto(grading_url)
     expect(small.get_by_role("group", name="1. The focal problem")).to_be_visible()
@@ -61,7 +71,12 @@ def test_learner_hands_in_on_a_phone_and_reads_the_trainers_grade(new_page, log_
     def level(criterion: str, points: int):
         return trainer.locator(f'input[name="criterion-{criterion}"][value="{points}"]')
 
-    for criterion, points in (("focal-problem", 2), ("stakeholders", 2), ("evidence", 1), ("objective-tree", 2)):
+    for criterion, points in (
+        ("focal-problem", 2),
+        ("stakeholders", 2),
+        ("evidence", 1),
+        ("objective-tree", 2),
+    ):
         level(criterion, points).check()
     expect(trainer.locator("#rubric-mark")).to_have_text("choose a level for every criterion")
     level("causes", 0).focus()  # a radio group by keyboard: Space chooses, an arrow moves on
@@ -69,8 +84,12 @@ def test_learner_hands_in_on_a_phone_and_reads_the_trainers_grade(new_page, log_
     trainer.keyboard.press("ArrowDown")
     expect(level("causes", 1)).to_be_checked()
     expect(trainer.locator("#rubric-mark")).to_have_text("8")
-    trainer.get_by_label("Comment on this criterion (optional)").nth(3).fill("Add a source for the second cause.")
-    trainer.get_by_label("Overall feedback (Markdown)").fill("Good focal problem; add a **source** for the second cause.")
+    trainer.get_by_label("Comment on this criterion (optional)").nth(3).fill(
+        "Add a source for the second cause."
+    )
+    trainer.get_by_label("Overall feedback (Markdown)").fill(
+        "Good focal problem; add a **source** for the second cause."
+    )
     trainer.get_by_role("button", name="Save the grade").click()
     expect(trainer.get_by_text("The grade has been saved and the learner told.")).to_be_visible()
 
@@ -87,7 +106,8 @@ def test_learner_hands_in_on_a_phone_and_reads_the_trainers_grade(new_page, log_
 def test_trainer_edits_and_translates_the_rubric_without_javascript(new_page, log_in, live_server):
     with sqlite3.connect(live_server.instance / "nttlearn.sqlite") as database:
         [(activity_id,)] = database.execute(
-            "SELECT id FROM activities WHERE key = 'problem-tree-assignment'").fetchall()
+            "SELECT id FROM activities WHERE key = 'problem-tree-assignment'"
+        ).fetchall()
 
     for width in (1280, PHONE):
         page = new_page(width=width, height=800)
@@ -96,7 +116,9 @@ def test_trainer_edits_and_translates_the_rubric_without_javascript(new_page, lo
         expect(page.get_by_label("Title").first).to_have_value("The focal problem")
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         _no_axe_violations(page)
-        page.get_by_role("button", name="Add a criterion").click()  # a plain form post: the page comes back
+        page.get_by_role(
+            "button", name="Add a criterion"
+        ).click()  # a plain form post: the page comes back
         expect(page.get_by_role("group", name="Criterion 6", exact=True)).to_be_visible()
         page.goto(f"/assignment/{activity_id}/rubric/fi")
         expect(page.get_by_role("heading", name="Rubric in Suomi")).to_be_visible()

@@ -17,7 +17,9 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.e2e
 
 COURSE = "designing-twinned-town-networks"
-AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}}
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}
+}
 DL = "https://purl.imsglobal.org/spec/lti-dl/claim/"
 
 
@@ -27,17 +29,23 @@ def check_page(page, what: str) -> None:
     assert overflow <= 0, f"{what} is {overflow} px wider than the window"
     violations = Axe().run(page, options=AXE_OPTIONS).response["violations"]
     assert not violations, f"{what}: " + "\n".join(
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}" for v in violations)
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in violations
+    )
 
 
 @pytest.mark.parametrize("width", [1280, 360])
 def test_a_platform_launches_a_learner_into_a_course_and_a_teacher_picks_an_activity(
-        new_page, live_server, platform, width):
+    new_page, live_server, platform, width
+):
     # (a) A learner follows the platform's link to the course: logged in, on its page (in Italian,
     # the id_token's locale).
     platform.launches[f"learner-{width}"] = {
-        "sub": f"learner-{width}", "name": "Lucia Bianchi", "email": f"lucia.{width}@comune.example",
-        "custom": {"nttlearn_course": COURSE}}
+        "sub": f"learner-{width}",
+        "name": "Lucia Bianchi",
+        "email": f"lucia.{width}@comune.example",
+        "custom": {"nttlearn_course": COURSE},
+    }
     learner = new_page(width=width, height=740)
     learner.goto(f"{platform.browser_base}/link/learner-{width}")
     learner.wait_for_url(f"{live_server.url}/courses/{COURSE}")
@@ -47,8 +55,13 @@ def test_a_platform_launches_a_learner_into_a_course_and_a_teacher_picks_an_acti
 
     # (b) A teacher follows a deep-linking link: the picker, then the signed answer goes back.
     platform.launches[f"teacher-{width}"] = {
-        "sub": f"teacher-{width}", "name": "Marco Conti", "email": f"marco.{width}@comune.example",
-        "locale": "en-GB", "roles": [MEMBERSHIP + "Instructor"], "message_type": "LtiDeepLinkingRequest"}
+        "sub": f"teacher-{width}",
+        "name": "Marco Conti",
+        "email": f"marco.{width}@comune.example",
+        "locale": "en-GB",
+        "roles": [MEMBERSHIP + "Instructor"],
+        "message_type": "LtiDeepLinkingRequest",
+    }
     teacher = new_page(width=width, height=740)
     teacher.goto(f"{platform.browser_base}/link/teacher-{width}")
     teacher.wait_for_url(f"{live_server.url}/lti/deep-link")
@@ -64,9 +77,13 @@ def test_a_platform_launches_a_learner_into_a_course_and_a_teacher_picks_an_acti
     expect(teacher.get_by_role("heading", name="Content added")).to_be_visible()
 
     [claims] = platform.deep_link_answers[answers:]  # verified with the tool's published keys
-    assert claims["https://purl.imsglobal.org/spec/lti/claim/message_type"] == "LtiDeepLinkingResponse"
+    assert (
+        claims["https://purl.imsglobal.org/spec/lti/claim/message_type"] == "LtiDeepLinkingResponse"
+    )
     assert claims["https://purl.imsglobal.org/spec/lti/claim/deployment_id"] == DEPLOYMENT
     assert claims[DL + "data"] == "dl-data-9"
     [item] = claims[DL + "content_items"]
     assert item["custom"] == {"nttlearn_activity": activity_id}
-    assert item["url"] == f"{live_server.url}/lti/launch" and item["lineItem"]["scoreMaximum"] == 100
+    assert (
+        item["url"] == f"{live_server.url}/lti/launch" and item["lineItem"]["scoreMaximum"] == 100
+    )

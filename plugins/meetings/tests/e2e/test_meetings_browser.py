@@ -25,7 +25,8 @@ def _no_axe_violations(page) -> None:
 
 
 def test_organiser_plans_learner_registers_from_dashboard_organiser_checks_in_on_a_phone(
-        new_page, log_in, live_server):
+    new_page, log_in, live_server
+):
     now = datetime.now(ZoneInfo("Europe/Rome")).replace(second=0, microsecond=0)
     organiser = new_page()
     log_in(organiser, "trainer@example.org")
@@ -58,7 +59,9 @@ def test_organiser_plans_learner_registers_from_dashboard_organiser_checks_in_on
     phone.goto(f"/meetings/{meeting_id}/check-in")
     person = phone.locator(".check-in li", has_text="Giulia Rossi")
     expect(person).to_be_visible()
-    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE  # nothing to scroll sideways
+    assert (
+        phone.evaluate("document.documentElement.scrollWidth") <= PHONE
+    )  # nothing to scroll sideways
     _no_axe_violations(phone)
     person.get_by_role("button", name=re.compile(r"^Check in\b.*Giulia Rossi")).click()
     expect(phone.locator(".check-in li", has_text="Giulia Rossi")).to_contain_text("Checked in")
@@ -68,7 +71,9 @@ def test_organiser_plans_learner_registers_from_dashboard_organiser_checks_in_on
         attended = database.execute(
             "SELECT events.data FROM events JOIN users ON users.id = events.user_id "
             "WHERE events.name = 'meetings.attended' AND users.email = 'learner@example.org' "
-            "AND json_extract(events.data, '$.meeting_id') = ?", (int(meeting_id),)).fetchall()
+            "AND json_extract(events.data, '$.meeting_id') = ?",
+            (int(meeting_id),),
+        ).fetchall()
     assert len(attended) == 1 and f'"day": "{now.date().isoformat()}"' in attended[0][0]
 
     # The evaluation plugin's impact report counts today's check-in (from meetings.attended).

@@ -34,7 +34,9 @@ def capstone_server(tmp_path_factory) -> Iterator[CapstoneServer]:
     def prepare(env: dict[str, str]) -> None:
         run_nttlearn(env, "init")
         run_nttlearn(env, "demo")
-        capstone.update(json.loads(run_nttlearn(env, "peer_review", "demo", "--stage", "review", "--json")))
+        capstone.update(
+            json.loads(run_nttlearn(env, "peer_review", "demo", "--stage", "review", "--json"))
+        )
 
     with live_server(tmp_path_factory.mktemp("peer-review-e2e"), prepare) as server:
         yield CapstoneServer(**vars(server), capstone=capstone)
@@ -51,8 +53,9 @@ def new_page(browser, live_server):
     contexts = []
 
     def make():
-        context = browser.new_context(base_url=live_server.url, locale="en-GB",
-                                      viewport={"width": 1280, "height": 900})
+        context = browser.new_context(
+            base_url=live_server.url, locale="en-GB", viewport={"width": 1280, "height": 900}
+        )
         context.set_default_timeout(10_000)
         contexts.append(context)
         return context.new_page()

@@ -21,18 +21,24 @@ WIDTHS = (1280, 360)
 def reopen_reviews(live_server) -> None:
     """Put the capstone back in its review phase (another test of the session may have moved it on)."""
     with sqlite3.connect(live_server.instance / "nttlearn.sqlite") as db:
-        db.execute("UPDATE peer_review_settings SET phase = 'review' WHERE activity_id = ?",
-                   (live_server.capstone["activity_id"],))
+        db.execute(
+            "UPDATE peer_review_settings SET phase = 'review' WHERE activity_id = ?",
+            (live_server.capstone["activity_id"],),
+        )
 
 
 def assert_accessible(page) -> None:
     violations = Axe().run(page).response["violations"]
     assert not violations, "\n".join(
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}" for v in violations)
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in violations
+    )
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_the_workspace_review_and_dashboard_pass_axe_at_desktop_and_phone_width(new_page, live_server, log_in, width):
+def test_the_workspace_review_and_dashboard_pass_axe_at_desktop_and_phone_width(
+    new_page, live_server, log_in, width
+):
     reopen_reviews(live_server)
     capstone = live_server.capstone
     allocation = capstone["allocations"][0]
@@ -50,7 +56,8 @@ def test_the_workspace_review_and_dashboard_pass_axe_at_desktop_and_phone_width(
     log_in(reviewer, allocation["reviewer"])
     reviewer.goto(activity)
     reviewer.get_by_role("region", name="Proposals for you to review").get_by_role(
-        "link", name=allocation["title"]).click()
+        "link", name=allocation["title"]
+    ).click()
     proposal = reviewer.get_by_role("region", name="The proposal (scrolls on its own)")
     rubric = reviewer.locator(".pr-review-form")
     expect(proposal).to_be_visible()
@@ -78,11 +85,15 @@ def test_the_workspace_review_and_dashboard_pass_axe_at_desktop_and_phone_width(
     expect(trainer).to_have_url(re.compile(r"/manage#phase-section$"))
 
 
-def test_the_editable_workspace_counts_words_live_and_refuses_a_section_over_its_limit(new_page, live_server, log_in):
+def test_the_editable_workspace_counts_words_live_and_refuses_a_section_over_its_limit(
+    new_page, live_server, log_in
+):
     # In the feedback phase a team that submitted may revise: its workspace is editable again.
     with sqlite3.connect(live_server.instance / "nttlearn.sqlite") as db:
-        db.execute("UPDATE peer_review_settings SET phase = 'feedback', closes_at = NULL WHERE activity_id = ?",
-                   (live_server.capstone["activity_id"],))
+        db.execute(
+            "UPDATE peer_review_settings SET phase = 'feedback', closes_at = NULL WHERE activity_id = ?",
+            (live_server.capstone["activity_id"],),
+        )
     try:
         capstone = live_server.capstone
         author = new_page()
@@ -100,8 +111,12 @@ def test_the_editable_workspace_counts_words_live_and_refuses_a_section_over_its
 
         author.get_by_role("button", name="Save Title and policy area").click()
 
-        expect(author.get_by_role("alert").filter(has_text="has 101 words; the limit is 100")).to_be_visible()
-        expect(author.get_by_label("Text of “Title and policy area”")).to_have_value(too_long.strip() + " ")
+        expect(
+            author.get_by_role("alert").filter(has_text="has 101 words; the limit is 100")
+        ).to_be_visible()
+        expect(author.get_by_label("Text of “Title and policy area”")).to_have_value(
+            too_long.strip() + " "
+        )
         assert_accessible(author)
     finally:
         reopen_reviews(live_server)

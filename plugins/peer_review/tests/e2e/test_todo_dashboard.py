@@ -27,20 +27,29 @@ def arrange(live_server, reviewer_email: str) -> str:
     Returns the quiz's title."""
     now = datetime.now(UTC)
     with sqlite3.connect(live_server.instance / "nttlearn.sqlite") as db:
-        db.execute("UPDATE peer_review_settings SET phase = 'review', review_deadline = ? WHERE activity_id = ?",
-                   (_stamp(now + timedelta(days=2)), live_server.capstone["activity_id"]))
-        (user_id,) = db.execute("SELECT id FROM users WHERE email = ?", (reviewer_email,)).fetchone()
+        db.execute(
+            "UPDATE peer_review_settings SET phase = 'review', review_deadline = ? WHERE activity_id = ?",
+            (_stamp(now + timedelta(days=2)), live_server.capstone["activity_id"]),
+        )
+        (user_id,) = db.execute(
+            "SELECT id FROM users WHERE email = ?", (reviewer_email,)
+        ).fetchone()
         quiz = db.execute(
             "SELECT q.activity_id, a.title, m.course_id FROM quiz_quizzes q JOIN activities a ON a.id = q.activity_id "
             "JOIN modules m ON m.id = a.module_id WHERE a.archived = 0 AND m.archived = 0 "
             "AND q.activity_id NOT IN (SELECT activity_id FROM activity_completions WHERE user_id = ?) "
             "ORDER BY (m.course_id IN (SELECT course_id FROM enrolments WHERE user_id = ?)) DESC, q.activity_id",
-            (user_id, user_id)).fetchone()
+            (user_id, user_id),
+        ).fetchone()
         activity_id, title, course_id = quiz
-        db.execute("INSERT OR IGNORE INTO enrolments (user_id, course_id, cohort, created_at) VALUES (?, ?, '', ?)",
-                   (user_id, course_id, _stamp(now)))
-        db.execute("UPDATE quiz_quizzes SET opens_at = NULL, closes_at = ? WHERE activity_id = ?",
-                   (_stamp(now + timedelta(days=1)), activity_id))
+        db.execute(
+            "INSERT OR IGNORE INTO enrolments (user_id, course_id, cohort, created_at) VALUES (?, ?, '', ?)",
+            (user_id, course_id, _stamp(now)),
+        )
+        db.execute(
+            "UPDATE quiz_quizzes SET opens_at = NULL, closes_at = ? WHERE activity_id = ?",
+            (_stamp(now + timedelta(days=1)), activity_id),
+        )
     return title
 
 
@@ -48,10 +57,14 @@ def assert_accessible(page) -> None:
     results = Axe().run(page)
     violations = results.response["violations"]
     assert not violations, "\n".join(
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}" for v in violations)
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in violations
+    )
 
 
-def test_the_dashboard_lists_a_quiz_and_a_review_by_date_with_the_unread_count(new_page, live_server, log_in):
+def test_the_dashboard_lists_a_quiz_and_a_review_by_date_with_the_unread_count(
+    new_page, live_server, log_in
+):
     allocation = live_server.capstone["allocations"][-1]
     quiz_title = arrange(live_server, allocation["reviewer"])
     page = new_page()

@@ -19,9 +19,12 @@ def test_the_trainer_translates_a_rubric_text_beside_the_english(new_page, live_
     log_in(page, *TRAINER)
     page.goto(f"{activity}/settings")
     page.get_by_role("region", name="The template and the rubric in other languages").get_by_role(
-        "link", name="Svenska").click()
+        "link", name="Svenska"
+    ).click()
 
-    expect(page.get_by_role("heading", level=1)).to_have_text("Proposal template and rubric: Svenska")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Proposal template and rubric: Svenska"
+    )
     field = page.get_by_label("Criterion 1: title")
     expect(field).to_have_value("Relevans för programmet och politikområdet")
     expect(page.get_by_text("English: Relevance to the programme and policy area")).to_be_visible()
@@ -35,6 +38,8 @@ def test_the_trainer_translates_a_rubric_text_beside_the_english(new_page, live_
     page.keyboard.press("Enter")
 
     expect(page.get_by_text("Translation saved: Svenska.")).to_be_visible()
-    expect(page.get_by_label("Criterion 1: title")).to_have_value("Relevans för programmet och för politikområdet")
+    expect(page.get_by_label("Criterion 1: title")).to_have_value(
+        "Relevans för programmet och för politikområdet"
+    )
     page.set_viewport_size({"width": 360, "height": 800})
     assert page.evaluate("document.documentElement.scrollWidth") <= 360

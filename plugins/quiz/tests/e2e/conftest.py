@@ -16,8 +16,10 @@ COURSE = "designing-twinned-town-networks"
 def quiz_server(demo_server) -> LiveServer:
     """The run's demo server (shipped courses and their quizzes), with a learner of this test's own
     enrolled in the main course."""
-    for args in (["users", "create", LEARNER[0], "--name", "Quiz Learner", "--password", LEARNER[1]],
-                 ["users", "enrol", LEARNER[0], COURSE]):
+    for args in (
+        ["users", "create", LEARNER[0], "--name", "Quiz Learner", "--password", LEARNER[1]],
+        ["users", "enrol", LEARNER[0], COURSE],
+    ):
         result = demo_server.cli(*args)
         assert result.returncode == 0, result.stderr
     return demo_server

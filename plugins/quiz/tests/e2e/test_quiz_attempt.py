@@ -26,7 +26,9 @@ def test_answers_are_autosaved_survive_closing_the_page_and_are_graded(context, 
     page.goto(f"/courses/{course}")
     page.get_by_role("link", name=QUIZ).click()
     page.get_by_role("button", name="Start the quiz").click()
-    skipped = page.locator("fieldset", has_text="Which phase of the project cycle have they skipped?")
+    skipped = page.locator(
+        "fieldset", has_text="Which phase of the project cycle have they skipped?"
+    )
     skipped.get_by_label("Identification", exact=True).check()
     agenda = page.locator("fieldset", has_text="Which weakness will an evaluator most likely note?")
     agenda.get_by_label(TOURISM).check()
@@ -39,7 +41,9 @@ def test_answers_are_autosaved_survive_closing_the_page_and_are_graded(context, 
     page.get_by_role("link", name=QUIZ).click()
     page.get_by_role("link", name="Continue your attempt").click()
     assert page.url.split("?")[0] == attempt_url.split("?")[0]
-    skipped = page.locator("fieldset", has_text="Which phase of the project cycle have they skipped?")
+    skipped = page.locator(
+        "fieldset", has_text="Which phase of the project cycle have they skipped?"
+    )
     expect(skipped.get_by_label("Identification", exact=True)).to_be_checked()
     agenda = page.locator("fieldset", has_text="Which weakness will an evaluator most likely note?")
     expect(agenda.get_by_label(TOURISM)).to_be_checked()
