@@ -162,8 +162,9 @@ def shown_rubric(assignment: Assignment, scores: Mapping[str, Any] | None) -> di
     )
     for criterion in shown["criteria"]:
         chosen = (scores or {}).get(criterion["key"]) or {}
+        points = chosen.get("points")
         try:
-            criterion["chosen"] = rubrics.points_key(float(chosen.get("points")))
+            criterion["chosen"] = None if points is None else rubrics.points_key(float(points))
         except (TypeError, ValueError):
             criterion["chosen"] = None
         criterion["comment"] = chosen.get("comment") or ""

@@ -96,7 +96,8 @@ def grade(activity_id: int, user_id: int):
     previous_id = listed[place - 1] if place else None
     next_id = listed[place + 1] if place is not None and place + 1 < len(listed) else None
     form = RubricGradeForm() if assignment.rubric else GradeForm()
-    status, problem, scores, rubric_errors = 200, None, None, {}
+    status, problem, scores = 200, None, None
+    rubric_errors: dict[str, str] = {}
     if request.method == "POST" and assignment.rubric:
         scores, rubric_errors = grading.read_scores(assignment.rubric, request.form)
     if form.validate_on_submit() and not rubric_errors:

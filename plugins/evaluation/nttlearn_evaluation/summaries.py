@@ -14,10 +14,12 @@ nothing: a run cut short and run again leaves the same rows.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 from sqlalchemy import case, func, select, union, union_all
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import CursorResult
 
 from nttlearn.api import EventRecord, db, utcnow
 
@@ -56,19 +58,22 @@ def refresh_report_summaries(now: datetime | None = None) -> int:
         ["course_id", "user_id", "last_event_at"], latest
     )
     table = CourseActivity.__table__
-    written = db.session.execute(
-        statement.on_conflict_do_update(
-            index_elements=["course_id", "user_id"],
-            set_={
-                "last_event_at": case(
-                    (
-                        statement.excluded.last_event_at > table.c.last_event_at,
-                        statement.excluded.last_event_at,
-                    ),
-                    else_=table.c.last_event_at,
-                )
-            },
-        )
+    written = cast(
+        CursorResult[Any],
+        db.session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["course_id", "user_id"],
+                set_={
+                    "last_event_at": case(
+                        (
+                            statement.excluded.last_event_at > table.c.last_event_at,
+                            statement.excluded.last_event_at,
+                        ),
+                        else_=table.c.last_event_at,
+                    )
+                },
+            )
+        ),
     ).rowcount
     state.last_event_id = end
     return max(int(written or 0), 0)
@@ -87,6 +92,8 @@ def _state() -> ReportSummaryState:
         state = db.session.get(
             ReportSummaryState, COURSE_ACTIVITY, with_for_update=True, populate_existing=True
         )
+        if state is None:  # made just above, unless the table is being dropped under us
+            raise RuntimeError("the report summaries' state row could not be made")
     return state
 
 
