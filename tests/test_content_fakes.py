@@ -10,16 +10,21 @@ from __future__ import annotations
 import io
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, TypedDict
 
 from flask import Blueprint, abort
 
 from nttlearn import hookimpl
 from nttlearn.activities import ActivityType, DefinitionProblem, activity_access
+from nttlearn.api import EventType
 from nttlearn.auth import require_login
 from nttlearn.events import emit
 from nttlearn.extensions import db
 from nttlearn.models import Activity, Course, Lesson, Module
+
+
+class Imported(TypedDict):
+    activity: Annotated[str, "the activity's key in its module"]
 
 
 class ExercisePlugin:
@@ -35,6 +40,12 @@ class ExercisePlugin:
             set()
         )  # activity ids a learner has answered, "the plugin's work table"
         self.asked_about: list[list[int]] = []  # what the core asked has_learner_work
+
+    @hookimpl
+    def nttlearn_event_types(self) -> list[EventType]:
+        return [
+            EventType("exercises.imported", Imported, "an exercise was imported", course="None")
+        ]
 
     @hookimpl
     def nttlearn_activity_types(self) -> list[ActivityType]:

