@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import insert
 
 from nttlearn import db
+from nttlearn.demo.generator import EU_COUNTRIES
 from nttlearn.models import (
     Activity,
     ActivityCompletion,
@@ -36,35 +37,7 @@ from nttlearn.models import (
 )
 from nttlearn_evaluation.models import Survey, SurveyAnswer, SurveyRespondent, SurveyResponse
 
-COUNTRIES = [
-    "AT",
-    "BE",
-    "BG",
-    "HR",
-    "CY",
-    "CZ",
-    "DK",
-    "EE",
-    "FI",
-    "FR",
-    "DE",
-    "GR",
-    "HU",
-    "IE",
-    "IT",
-    "LV",
-    "LT",
-    "LU",
-    "MT",
-    "NL",
-    "PL",
-    "PT",
-    "RO",
-    "SK",
-    "SI",
-    "ES",
-    "SE",
-]
+COUNTRIES = EU_COUNTRIES  # the 27 member states, as the demo generator writes them
 AREAS = [
     "youth",
     "social-enterprise",
